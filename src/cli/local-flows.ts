@@ -1,0 +1,40 @@
+/** Flow documents read from files, as a local registry for `strata plan`. */
+import { readFileSync } from 'node:fs';
+import { invalid, StrataError } from '../errors/strata-error.ts';
+import { validateFlowDocument } from '../flow/flow-document.ts';
+import { parseTextAll } from '../flow/parse-text.ts';
+import type { FlowDocument } from '../flow/types.ts';
+
+/** Every document of every file, with the file name as the source of its problems. */
+export function readDocuments(files: string[]): Array<{ file: string; index: number; doc: unknown }> {
+  const out: Array<{ file: string; index: number; doc: unknown }> = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new StrataError('not_found', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    try {
+      parseTextAll(text, file).forEach((doc, index) => out.push({ file, index, doc }));
+    } catch (e) {
+      throw e;
+    }
+  }
+  return out;
+}
+
+/** The Flow documents among `docs`, validated; problems are prefixed with file and index. */
+export function flowsOf(docs: Array<{ file: string; index: number; doc: unknown }>): FlowDocument[] {
+  const flows: FlowDocument[] = [];
+  for (const d of docs) {
+    if ((d.doc as { kind?: unknown })?.kind !== 'Flow') continue;
+    try {
+      flows.push(validateFlowDocument(d.doc));
+    } catch (e) {
+      const problems = ((e as StrataError).details?.problems ?? []).map((p) => ({ path: `${d.file}#${d.index}: ${p.path}`, message: p.message }));
+      throw invalid(problems);
+    }
+  }
+  return flows;
+}

@@ -1,0 +1,36 @@
+/** `strata plan FILE... [--dry-run] [--format json|dot|mermaid]` */
+import { StrataError } from '../errors/strata-error.ts';
+import { dryRun } from '../engine/dry-run.ts';
+import { compileFlow } from '../plan/compile.ts';
+import { toPlanDocument } from '../plan/plan-document.ts';
+import { renderDot, renderMermaid } from '../plan/render.ts';
+import { flowsOf, readDocuments } from './local-flows.ts';
+
+export interface PlanOptions {
+  format?: string;
+  dryRun?: boolean;
+  flow?: string;
+}
+
+/** The text `strata plan` prints. The first Flow is planned; the others serve its `use` nodes. */
+export function planCommand(files: string[], opts: PlanOptions): string {
+  const format = opts.format ?? 'json';
+  if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `--format must be json, dot or mermaid, not "${format}"`);
+  const flows = flowsOf(readDocuments(files));
+  if (flows.length === 0) throw new StrataError('invalid_document', `${files.join(', ')}: no Flow document found`);
+  const byRef = new Map(flows.map((f) => [`${f.metadata.name}@${f.metadata.version}`, f]));
+  const target = opts.flow ? byRef.get(opts.flow) : flows[0];
+  if (!target) throw new StrataError('not_found', `no Flow ${opts.flow} in ${files.join(', ')}`);
+  const compiled = compileFlow(target, (ref) => byRef.get(ref));
+  if (opts.dryRun) return formatOrder(dryRun(compiled.root, compiled.params).order);
+  const plan = toPlanDocument(compiled);
+  if (format === 'dot') return renderDot(plan.graph, plan.metadata.name);
+  if (format === 'mermaid') return renderMermaid(plan.graph);
+  return JSON.stringify(plan, null, 2) + '\n';
+}
+
+/** `{ "order": [...] }` with one tick a line: valid JSON that reads well in a terminal. */
+export function formatOrder(order: string[][]): string {
+  if (order.length === 0) return '{ "order": [] }\n';
+  return `{ "order": [\n${order.map((t) => `  ${JSON.stringify(t)}`).join(',\n')}\n] }\n`;
+}

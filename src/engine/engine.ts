@@ -1,0 +1,257 @@
+/**
+ * The pattern engine: one for both levels. Given a plan it answers, event by event, which
+ * steps start now. It does no I/O and reads no clock: events in, commands out. The
+ * coordinator feeds it step completions from Redis; the quarterback feeds it container
+ * exits. Nothing here knows which level it serves.
+ *
+ * Determinism: the same plan and the same sequence of events give the same commands,
+ * so any process can rebuild a run's engine by replaying its event log.
+ */
+import type { JsonValue } from '../flow/types.ts';
+import { evaluate, truthy } from '../logic/json-logic.ts';
+import { isLeaf, type GenerateNode, type PlanNode } from '../plan/plan-node.ts';
+import type { Act, Driver, Ops, Scope } from './act.ts';
+import { cycleDriver, type CycleDriver } from './cycle.ts';
+import { fanOutDriver } from './fan-out.ts';
+import { graphDriver } from './graph.ts';
+import { resolveInputs } from './inputs.ts';
+import { sequenceDriver } from './sequence.ts';
+import type { Command, EngineEvent, RunStatus, StartCommand } from './types.ts';
+import { fanInDriver, useDriver, wrapDriver } from './wrap.ts';
+
+export interface EngineOptions {
+  params?: Record<string, JsonValue>;
+  /** step id of the root: '' for a run, the pod's step id for a pod's micro plan */
+  prefix?: string;
+  /** scope the root starts with (a pod inherits its item, round and unit) */
+  scope?: Partial<Scope>;
+  /** how deep use/generate units may nest */
+  maxUnitDepth?: number;
+  /** leave out `status` commands (the dry run needs only starts) */
+  quietStatus?: boolean;
+}
+
+const MAX_DEPTH_DEFAULT = 8;
+
+export class RunEngine {
+  status: RunStatus = 'pending';
+  private readonly root: PlanNode;
+  private readonly opts: EngineOptions;
+  private rootAct: Act | undefined;
+  private out: Command[] = [];
+  private readonly dirtySet = new Set<Act>();
+  /** acts that receive events by step id: leaves, cycles, generate steps */
+  private readonly targets = new Map<string, Act>();
+  private readonly running = new Set<Act>();
+  private readonly results: Record<string, JsonValue> = Object.create(null);
+  private stopping = false;
+  private readonly ops: Ops;
+
+  constructor(root: PlanNode, opts: EngineOptions = {}) {
+    this.root = root;
+    this.opts = opts;
+    const self = this;
+    this.ops = {
+      spawn: (node, parent, id, scope, quiet) => this.spawn(node, parent, id, scope, quiet),
+      start: (act) => this.startAct(act),
+      finish: (act, status, result, error) => this.finish(act, status, result, error),
+      dirty: (act) => void this.dirtySet.add(act),
+      evaluate: (expr, act, extra) => evaluate(expr, this.dataFor(act, extra), act.id),
+      result: (id) => this.results[id],
+      window: (act, round) => {
+        const n = act.node as Extract<PlanNode, { kind: 'cycle' }>;
+        this.out.push({ type: 'window', step: act.id, round, source: n.source!, endsBySource: n.rounds === undefined && n.until === undefined, ...(n.window?.size ? { size: n.window.size } : {}), ...(n.window?.ms ? { ms: n.window.ms } : {}) });
+      },
+      get stopping() {
+        return self.stopping;
+      },
+    };
+  }
+
+  /** Start the run: the commands for everything that starts at once. */
+  start(): Command[] {
+    if (this.rootAct) return [];
+    const prefix = this.opts.prefix ?? '';
+    const scope: Scope = { params: this.opts.params ?? {}, unitId: prefix, depth: 0, ...this.opts.scope };
+    const id = this.root.seg === '' ? prefix : prefix === '' ? this.root.seg : `${prefix}/${this.root.seg}`;
+    this.rootAct = this.spawn(this.root, undefined, id, scope, this.root.seg === '');
+    this.status = 'running';
+    this.startAct(this.rootAct);
+    return this.flush();
+  }
+
+  /** Apply one event or a batch (all leaves that finished in one tick), then decide. */
+  apply(events: EngineEvent | EngineEvent[]): Command[] {
+    for (const e of Array.isArray(events) ? events : [events]) this.applyOne(e);
+    return this.flush();
+  }
+
+  /** Step ids of the leaves running now. */
+  runningLeaves(): string[] {
+    return [...this.running].filter((a) => isLeaf(a.node) && a.status === 'running').map((a) => a.id);
+  }
+
+  private applyOne(e: EngineEvent): void {
+    if (this.status !== 'running') return;
+    if (e.type === 'cancel') return this.cancel(e.reason);
+    const act = this.targets.get(e.step);
+    if (!act || act.status !== 'running') return; // late or repeated: nothing changes
+    if (e.type === 'finished') {
+      if (!isLeaf(act.node) || act.expanding || e.attempt !== act.attempt) return;
+      if (e.ok) {
+        if (act.node.kind === 'generate') return this.expand(act, e.result ?? null);
+        return this.finish(act, 'succeeded', e.result ?? null);
+      }
+      const retries = act.node.retries ?? act.scope.retries ?? 0;
+      if (act.attempt <= retries) {
+        act.attempt++;
+        this.emitStatus(act, e.error);
+        this.out.push(this.startCommand(act));
+        return;
+      }
+      return this.finish(act, 'failed', undefined, e.error ?? 'exited non-zero');
+    }
+    if (e.type === 'window') {
+      (act.driver as CycleDriver | undefined)?.windowArrived?.(e.round, e.items, e.drained);
+      return;
+    }
+    if (!act.expanding) return;
+    act.expanding = false;
+    if (e.type === 'expandFailed') return this.finish(act, 'failed', undefined, e.error);
+    const scope: Scope = { ...act.scope, params: e.params ?? {}, unitId: act.id, depth: act.scope.depth + 1 };
+    act.driver = wrapDriver(act, this.ops, e.body, scope);
+    this.dirtySet.add(act);
+  }
+
+  private expand(act: Act, dataset: JsonValue): void {
+    const max = this.opts.maxUnitDepth ?? MAX_DEPTH_DEFAULT;
+    if (act.scope.depth + 1 > max) {
+      return this.finish(act, 'failed', undefined, `generate nested more than ${max} units deep`);
+    }
+    act.expanding = true;
+    this.out.push({ type: 'generate', step: act.id, dataset, depth: act.scope.depth + 1 });
+  }
+
+  private cancel(reason = 'cancelled'): void {
+    this.stopping = true;
+    for (const act of this.running) {
+      if (isLeaf(act.node) && !act.expanding) this.out.push({ type: 'kill', step: act.id });
+      act.status = 'cancelled';
+      act.error = reason;
+      this.emitStatus(act, reason);
+    }
+    this.running.clear();
+    this.status = 'cancelled';
+    this.out.push({ type: 'done', status: 'cancelled', error: reason });
+  }
+
+  private spawn(node: PlanNode, parent: Act | undefined, id: string, scope: Scope, quiet?: boolean): Act {
+    const wraps = (node.kind === 'use' || node.kind === 'fanIn') && node.body.seg === '';
+    return { id, node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps };
+  }
+
+  private startAct(act: Act): void {
+    const node = act.node;
+    if (node.when !== undefined) {
+      let go: boolean;
+      try {
+        go = truthy(evaluate(node.when, this.dataFor(act), act.id));
+      } catch (e) {
+        return this.finish(act, 'failed', undefined, (e as Error).message);
+      }
+      if (!go) return this.finish(act, 'skipped');
+    }
+    act.status = 'running';
+    this.running.add(act);
+    if (isLeaf(node)) {
+      act.attempt = 1;
+      this.targets.set(act.id, act);
+      this.emitStatus(act);
+      this.out.push(this.startCommand(act));
+      return;
+    }
+    this.emitStatus(act);
+    if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries };
+    if (node.timeout !== undefined) act.scope = { ...act.scope, timeout: node.timeout };
+    try {
+      act.driver = this.driverFor(act);
+    } catch (e) {
+      return this.finish(act, 'failed', undefined, (e as Error).message);
+    }
+    if (node.kind === 'cycle') this.targets.set(act.id, act);
+    this.dirtySet.add(act);
+  }
+
+  private driverFor(act: Act): Driver {
+    switch (act.node.kind) {
+      case 'sequence': return sequenceDriver(act, this.ops);
+      case 'graph': return graphDriver(act, this.ops);
+      case 'fanOut': return fanOutDriver(act, this.ops);
+      case 'fanIn': return fanInDriver(act, this.ops);
+      case 'cycle': return cycleDriver(act, this.ops);
+      case 'use': return useDriver(act, this.ops);
+      default: throw new Error(`no driver for ${act.node.kind}`);
+    }
+  }
+
+  private finish(act: Act, status: 'succeeded' | 'failed' | 'skipped', result?: JsonValue, error?: string): void {
+    if (act.status !== 'running' && act.status !== 'pending') return;
+    act.status = status;
+    act.result = result;
+    act.error = error;
+    this.running.delete(act);
+    this.targets.delete(act.id);
+    act.driver = undefined;
+    if (status === 'succeeded' && act.id !== '') this.results[act.id] = result ?? null;
+    if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
+    if (act.parent) return act.parent.driver?.childDone(act);
+    this.status = status === 'skipped' ? 'succeeded' : status;
+    this.out.push({ type: 'done', status: this.status, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}) });
+  }
+
+  private emitStatus(act: Act, error?: string): void {
+    if (this.opts.quietStatus || act.quiet || act.id === '') return;
+    this.out.push({
+      type: 'status', step: act.id, status: act.status,
+      ...(act.attempt > 0 ? { attempt: act.attempt } : {}),
+      ...(act.status === 'succeeded' ? { result: act.result ?? null } : {}),
+      ...(error ? { error } : {}),
+    });
+  }
+
+  private startCommand(act: Act): StartCommand {
+    const node = act.node as Extract<PlanNode, { kind: 'task' | 'pod' | 'generate' }>;
+    const s = act.scope;
+    const timeout = node.timeout ?? s.timeout;
+    const cmd: StartCommand = {
+      type: 'start', step: act.id, attempt: act.attempt, kind: node.kind,
+      inputs: node.kind === 'pod' ? {} : resolveInputs((node as GenerateNode).task.inputs, act.id, s.unitId),
+      env: { params: s.params, unit: s.unitId, ...(s.item !== undefined ? { item: s.item } : {}), ...(s.round !== undefined ? { round: s.round } : {}) },
+      data: s.data ?? {},
+      ...(timeout !== undefined ? { timeout } : {}),
+    };
+    if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body };
+    else cmd.task = node.task;
+    const outputs = node.kind === 'pod' ? node.outputs : (node.outputs ?? node.task.outputs);
+    if (outputs) cmd.outputs = outputs;
+    return cmd;
+  }
+
+  private dataFor(act: Act, extra?: Record<string, unknown>): Record<string, unknown> {
+    const s = act.scope;
+    const data: Record<string, unknown> = { params: s.params, results: this.results, round: s.round, item: s.item, ...extra };
+    if (s.itemName && s.itemName !== 'item') data[s.itemName] = s.item;
+    return data;
+  }
+
+  private flush(): Command[] {
+    while (this.dirtySet.size > 0) {
+      const act = this.dirtySet.values().next().value as Act;
+      this.dirtySet.delete(act);
+      if (act.status === 'running') act.driver?.pump();
+    }
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The three traversal orders as frontiers: what a graph node may start next. Indexes
+ * are declared positions of the graph's children.
+ */
+import { MinHeap } from './min-heap.ts';
+
+export interface Frontier {
+  /** the next child to start, if any, among those `ok` accepts; dropped entries are consumed */
+  take(ok: (i: number) => boolean): number | undefined;
+  /** child finished: its dependents in declared order, and those of them now ready */
+  finished(dependents: number[], ready: number[]): void;
+}
+
+/** dfs: a stack seeded with the roots, first on top; a finished node pushes its dependents, first on top. */
+export function dfsFrontier(roots: number[]): Frontier {
+  const stack = [...roots].reverse();
+  return {
+    take(ok) {
+      while (stack.length > 0) {
+        const i = stack.pop()!;
+        if (ok(i)) return i; // else: already run, or waits for a dependency (it comes back then)
+      }
+      return undefined;
+    },
+    finished(dependents) {
+      for (let k = dependents.length - 1; k >= 0; k--) stack.push(dependents[k]);
+    },
+  };
+}
+
+/** bfs: a FIFO queue seeded with the roots; a finished node appends its now-ready dependents. */
+export function bfsFrontier(roots: number[]): Frontier {
+  const queue = [...roots];
+  let head = 0;
+  return {
+    take(ok) {
+      while (head < queue.length) {
+        const i = queue[head++];
+        if (ok(i)) return i;
+      }
+      return undefined;
+    },
+    finished(_dependents, ready) {
+      queue.push(...ready);
+    },
+  };
+}
+
+/** dependency: every ready node, lowest declared index first. */
+export function dependencyFrontier(roots: number[]): Frontier {
+  const heap = new MinHeap();
+  for (const r of roots) heap.push(r);
+  return {
+    take(ok) {
+      while (heap.size > 0) {
+        const i = heap.pop()!;
+        if (ok(i)) return i;
+      }
+      return undefined;
+    },
+    finished(_dependents, ready) {
+      for (const r of ready) heap.push(r);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Input references: `"step:output"`. A step path is taken from the unit root (the flow,
+ * or the use/generate unit the step is in); one starting with `./` or `../` from the
+ * step's own parent, which is how steps inside a fan-out item or a cycle round reach
+ * their siblings.
+ */
+import type { InputRef } from './types.ts';
+
+export function resolveInputs(inputs: Record<string, string> | undefined, stepId: string, unitId: string): Record<string, InputRef> {
+  const out: Record<string, InputRef> = {};
+  if (!inputs) return out;
+  for (const [name, ref] of Object.entries(inputs)) {
+    const colon = ref.lastIndexOf(':');
+    out[name] = { step: resolveStep(ref.slice(0, colon), stepId, unitId), output: ref.slice(colon + 1) };
+  }
+  return out;
+}
+
+export function resolveStep(path: string, stepId: string, unitId: string): string {
+  if (!path.startsWith('./') && !path.startsWith('../')) return unitId === '' ? path : `${unitId}/${path}`;
+  const base = stepId.split('/');
+  base.pop(); // from the parent of the step
+  for (const seg of path.split('/')) {
+    if (seg === '.') continue;
+    if (seg === '..') base.pop();
+    else base.push(seg);
+  }
+  return base.join('/');
+}

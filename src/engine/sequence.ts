@@ -1,0 +1,28 @@
+/** sequence: children one after another; a failed child fails the sequence. */
+import type { JsonValue } from '../flow/types.ts';
+import { joinId, type SequenceNode } from '../plan/plan-node.ts';
+import { childFailed, failureOf, type Act, type Driver, type Ops } from './act.ts';
+
+export function sequenceDriver(act: Act, ops: Ops): Driver {
+  const node = act.node as SequenceNode;
+  let next = 0;
+  let running: Act | undefined;
+  let error: string | undefined;
+  let last: JsonValue | undefined;
+  return {
+    pump() {
+      if (running) return;
+      if (error) return ops.finish(act, 'failed', undefined, error);
+      if (next >= node.children.length || ops.stopping) return ops.finish(act, 'succeeded', last ?? null);
+      const child = node.children[next++];
+      running = ops.spawn(child, act, joinId(act.id, child.seg), act.scope);
+      ops.start(running);
+    },
+    childDone(c) {
+      running = undefined;
+      if (childFailed(c)) error = failureOf(c);
+      else if (c.status === 'succeeded') last = c.result;
+      ops.dirty(act);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * What goes into the pattern engine (events) and what comes out (commands). The engine
+ * does no I/O: the coordinator (macro) and the quarterback (micro) carry the commands out
+ * and feed the events back. See docs/engine.md.
+ */
+import type { JsonValue, TaskSpec } from '../flow/types.ts';
+import type { PlanNode } from '../plan/plan-node.ts';
+
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+export type RunStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** An input of a step resolved to the absolute step id and output name it comes from. */
+export interface InputRef {
+  step: string;
+  output: string;
+}
+
+/** Start a leaf: run a task (container), a pod (its body goes to the quarterback) or a generate step. */
+export interface StartCommand {
+  type: 'start';
+  step: string;
+  attempt: number;
+  kind: 'task' | 'pod' | 'generate';
+  task?: TaskSpec;
+  /** for a pod: its micro plan and channels */
+  pod?: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; body: PlanNode };
+  timeout?: number;
+  outputs?: string[];
+  inputs: Record<string, InputRef>;
+  env: { params: Record<string, JsonValue>; unit: string; item?: JsonValue; round?: number };
+  /** data handed to the step as input files: a fan-in's results, a cycle's window and previous output */
+  data: { results?: JsonValue; window?: JsonValue[]; previous?: JsonValue };
+}
+
+/** A step changed state; the run store records it. */
+export interface StatusCommand {
+  type: 'status';
+  step: string;
+  status: StepStatus;
+  attempt?: number;
+  result?: JsonValue;
+  error?: string;
+}
+
+/** Read the next window of a cycle's source and answer with a `window` event. */
+export interface WindowCommand {
+  type: 'window';
+  step: string;
+  round: number;
+  source: string;
+  size?: number;
+  ms?: number;
+  /** true when only the source's end can end the cycle (no rounds, no until) */
+  endsBySource: boolean;
+}
+
+/** A generate step produced a Dataset: run it through the rules and answer with `expanded`. */
+export interface GenerateCommand {
+  type: 'generate';
+  step: string;
+  dataset: JsonValue;
+  depth: number;
+}
+
+/** Stop a running leaf (the run was cancelled). */
+export interface KillCommand {
+  type: 'kill';
+  step: string;
+}
+
+/** The whole run (the root) finished. */
+export interface DoneCommand {
+  type: 'done';
+  status: RunStatus;
+  result?: JsonValue;
+  error?: string;
+}
+
+export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand;
+
+export type EngineEvent =
+  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string }
+  | { type: 'window'; step: string; round: number; items: JsonValue[]; drained: boolean }
+  | { type: 'expanded'; step: string; body: PlanNode; params?: Record<string, JsonValue> }
+  | { type: 'expandFailed'; step: string; error: string }
+  | { type: 'cancel'; reason?: string };

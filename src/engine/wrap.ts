@@ -1,0 +1,45 @@
+/**
+ * Nodes that wrap one body sharing their step id: fanIn (the body sees the joined
+ * results), use (the body is a unit with its own parameters) and generate's nested unit.
+ */
+import type { JsonValue } from '../flow/types.ts';
+import type { FanInNode, PlanNode, UseNode } from '../plan/plan-node.ts';
+import { joinId } from '../plan/plan-node.ts';
+import { childFailed, failureOf, type Act, type Driver, type Ops, type Scope } from './act.ts';
+
+/** Run `body` as the only child, then finish with its outcome. */
+export function wrapDriver(act: Act, ops: Ops, body: PlanNode, scope: Scope): Driver {
+  let started = false;
+  let done: Act | undefined;
+  return {
+    pump() {
+      if (!started) {
+        started = true;
+        return ops.start(ops.spawn(body, act, joinId(act.id, body.seg), scope));
+      }
+      if (!done) return;
+      if (childFailed(done)) ops.finish(act, 'failed', undefined, failureOf(done));
+      else ops.finish(act, 'succeeded', done.result ?? null);
+    },
+    childDone(c) {
+      done = c;
+      ops.dirty(act);
+    },
+  };
+}
+
+/** fanIn: the body gets the results of `from` (a sibling, usually a fanOut) as its `results` input. */
+export function fanInDriver(act: Act, ops: Ops): Driver {
+  const node = act.node as FanInNode;
+  const parentId = act.parent ? act.parent.id : '';
+  const results = ops.result(joinId(parentId, node.from)) ?? null;
+  return wrapDriver(act, ops, node.body, { ...act.scope, data: { ...act.scope.data, results } });
+}
+
+/** use: the registered flow runs beneath this step with its parameters (`with` over its defaults). */
+export function useDriver(act: Act, ops: Ops): Driver {
+  const node = act.node as UseNode;
+  const params: Record<string, JsonValue> = { ...node.params };
+  for (const [k, v] of Object.entries(node.with)) params[k] = ops.evaluate(v, act);
+  return wrapDriver(act, ops, node.body, { ...act.scope, params, unitId: act.id, depth: act.scope.depth + 1 });
+}

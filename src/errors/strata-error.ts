@@ -1,0 +1,80 @@
+/**
+ * The one error type of strata. Every failure a user can cause is a StrataError with a
+ * code from ERROR_CODES; the status table maps a code to an HTTP status and a CLI exit code.
+ * Across process boundaries compare `code`, never `instanceof`.
+ */
+
+export const ERROR_CODES = {
+  invalid_document: { http: 400, exit: 2 },
+  invalid_request: { http: 400, exit: 2 },
+  invalid_logic: { http: 400, exit: 2 },
+  too_large: { http: 413, exit: 2 },
+  limit_exceeded: { http: 422, exit: 2 },
+  cycle: { http: 422, exit: 2 },
+  unknown_generator: { http: 400, exit: 2 },
+  no_rule_matched: { http: 422, exit: 3 },
+  not_found: { http: 404, exit: 4 },
+  conflict: { http: 409, exit: 5 },
+  unauthorized: { http: 401, exit: 6 },
+  unsupported_media_type: { http: 415, exit: 2 },
+  run_not_active: { http: 409, exit: 5 },
+  unavailable: { http: 503, exit: 7 },
+  step_failed: { http: 500, exit: 1 },
+  internal: { http: 500, exit: 1 },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem found in a document, with the path where it was found. */
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+export interface ErrorDetails {
+  problems?: Problem[];
+  [key: string]: unknown;
+}
+
+export class StrataError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'StrataError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The JSON body users see: `{ error: { code, message, details } }`. */
+  toJSON(): { error: { code: ErrorCode; message: string; details: ErrorDetails } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}
+
+/** A StrataError for a list of problems; the message lists each with its path. */
+export function invalid(problems: Problem[], code: ErrorCode = 'invalid_document'): StrataError {
+  const lines = problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
+  return new StrataError(code, lines.join('\n'), { problems });
+}
+
+/** True for any StrataError, also one rebuilt from JSON on the other side of a process boundary. */
+export function isStrataError(e: unknown): e is StrataError {
+  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code in ERROR_CODES && e instanceof Error;
+}
+
+export function httpStatus(code: ErrorCode): number {
+  return ERROR_CODES[code].http;
+}
+
+export function exitCode(code: ErrorCode): number {
+  return ERROR_CODES[code].exit;
+}
+
+/** Wrap anything thrown into a StrataError without leaking a stack trace to users. */
+export function toStrataError(e: unknown): StrataError {
+  if (isStrataError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new StrataError('internal', `internal error: ${message}`);
+}

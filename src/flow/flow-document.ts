@@ -1,0 +1,49 @@
+/** The Flow document: parse and validate, every problem reported at once. */
+import { invalid, type Problem } from '../errors/strata-error.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
+import { parseText } from './parse-text.ts';
+import { metadataSchema } from './task-schema.ts';
+import type { FlowDocument } from './types.ts';
+import { validateNode } from './validate-node.ts';
+import { check } from './zod-problems.ts';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Problems with apiVersion and kind; shared by every document kind. */
+export function headerProblems(doc: unknown, kind: string, problems: Problem[]): doc is Obj {
+  if (!isObj(doc)) {
+    problems.push({ path: '', message: `a ${kind} document must be an object with apiVersion, kind, metadata and spec` });
+    return false;
+  }
+  if (doc.apiVersion !== 'strata/v1') problems.push({ path: 'apiVersion', message: 'must be strata/v1' });
+  if (doc.kind !== kind) problems.push({ path: 'kind', message: `must be ${kind}` });
+  return true;
+}
+
+/** Validate a parsed Flow document; throws a StrataError listing every problem. */
+export function validateFlowDocument(doc: unknown, limits: Limits = DEFAULT_LIMITS): FlowDocument {
+  const problems: Problem[] = [];
+  if (!headerProblems(doc, 'Flow', problems)) throw invalid(problems);
+  for (const k of Object.keys(doc)) if (!['apiVersion', 'kind', 'metadata', 'spec'].includes(k)) problems.push({ path: k, message: `unknown key "${k}"` });
+  const meta = check(metadataSchema, doc.metadata, 'metadata', problems);
+  if (meta && meta.version === undefined) problems.push({ path: 'metadata.version', message: 'is required: registered flows are immutable per version' });
+  const spec = doc.spec;
+  if (!isObj(spec)) {
+    problems.push({ path: 'spec', message: 'must be an object { params, root }' });
+  } else {
+    for (const k of Object.keys(spec)) if (!['params', 'root'].includes(k)) problems.push({ path: `spec.${k}`, message: `unknown key "${k}"` });
+    if ('params' in spec && !isObj(spec.params)) problems.push({ path: 'spec.params', message: 'must be an object of default parameters' });
+    if (!('root' in spec)) problems.push({ path: 'spec.root', message: 'is required: the flow\'s root node' });
+    else validateNode(spec.root, 'spec.root', { limits, problems, count: 0, inPod: false }, 1);
+  }
+  if (problems.length > 0) throw invalid(problems);
+  const out = doc as unknown as FlowDocument;
+  out.metadata = { ...out.metadata, ...meta! } as FlowDocument['metadata'];
+  return out;
+}
+
+/** Parse and validate Flow text (YAML or JSON). */
+export function parseFlow(text: string, limits: Limits = DEFAULT_LIMITS): FlowDocument {
+  return validateFlowDocument(parseText(text, 'document', limits.maxBytes), limits);
+}

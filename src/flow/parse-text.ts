@@ -1,0 +1,55 @@
+/** Text to data: YAML or JSON, with size limits and errors that name line and column. */
+import { parseAllDocuments, parseDocument } from 'yaml';
+import { invalid, StrataError } from '../errors/strata-error.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
+
+/** Parse one YAML or JSON document. */
+export function parseText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown {
+  checkSize(text, source, maxBytes);
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Not strict JSON: YAML (a superset) reports the place.
+    }
+  }
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
+  }
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+/** Parse a YAML stream of one or more documents (`---` separated), e.g. a file for `strata apply`. */
+export function parseTextAll(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown[] {
+  checkSize(text, source, maxBytes);
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      const v = JSON.parse(text);
+      return Array.isArray(v) ? v : [v];
+    } catch {
+      // fall through to YAML
+    }
+  }
+  const docs = parseAllDocuments(text, { uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const problems = list.flatMap((d, i) => d.errors.map((e) => ({ path: list.length > 1 ? `${source}[${i}]` : source, message: yamlMessage(e) })));
+  if (problems.length > 0) throw invalid(problems);
+  return list.map((d) => d.toJS({ maxAliasCount: 100 })).filter((d) => d !== null && d !== undefined);
+}
+
+function checkSize(text: string, source: string, maxBytes: number): void {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > maxBytes) {
+    throw new StrataError('too_large', `${source}: document is ${bytes} bytes, more than the limit of ${maxBytes}`, {
+      problems: [{ path: source, message: `document larger than ${maxBytes} bytes` }],
+    });
+  }
+}
+
+function yamlMessage(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
+  const first = e.message.split('\n')[0];
+  return first;
+}

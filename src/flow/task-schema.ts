@@ -1,0 +1,35 @@
+/** Schemas of the leaf parts of the flow language (a task's container, metadata). */
+import { z } from 'zod';
+
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+export const REF_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?@[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+export const NAME_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?$/;
+
+const quantity = z.union([z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, 'must be a quantity like 500m or 256Mi'), z.number().positive()]).transform(String);
+
+export const resourcesSchema = z.strictObject({
+  cpu: quantity.optional(),
+  memory: quantity.optional(),
+  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+});
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+const fileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a plain file name');
+
+export const taskSchema = z.strictObject({
+  image: z.string().min(1, 'must name an image').max(512),
+  command: z.array(z.string().max(65536)).max(1024).optional(),
+  args: z.array(z.string().max(65536)).max(4096).optional(),
+  env: z.record(envName, z.string().max(65536)).optional(),
+  workingDir: z.string().max(4096).optional(),
+  resources: resourcesSchema.optional(),
+  inputs: z.record(fileName, z.string().regex(/^[^:]+:[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be "step:output"')).optional(),
+  outputs: z.array(fileName).max(256).optional(),
+});
+
+export const metadataSchema = z.strictObject({
+  name: z.string().regex(NAME_PATTERN, 'must be lower-case letters, digits, "-" and "." (at most 64)'),
+  version: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'must be a version like 1 or 1.2.0')).optional(),
+  labels: z.record(z.string().max(128), z.string().max(256)).optional(),
+  annotations: z.record(z.string().max(128), z.string().max(4096)).optional(),
+});

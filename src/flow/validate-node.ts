@@ -1,0 +1,228 @@
+/**
+ * Structural validation of flow nodes: every problem of a node tree at once, each with
+ * its path (`spec.root.graph.nodes.b.dependsOn[0]`). Pure: data in, problems out.
+ */
+import type { Problem } from '../errors/strata-error.ts';
+import { validateLogic } from '../logic/json-logic.ts';
+import type { Limits } from './limits.ts';
+import { check } from './zod-problems.ts';
+import { ID_PATTERN, REF_PATTERN, taskSchema } from './task-schema.ts';
+import { PATTERN_KEYS, type FlowNode } from './types.ts';
+import { findCycle } from './find-cycle.ts';
+
+const COMMON_KEYS = new Set(['id', 'when', 'retries', 'timeout', 'outputs', 'dependsOn']);
+const EXTRA_KEYS: Record<string, Set<string>> = { use: new Set(['with']) };
+
+export interface NodeContext {
+  limits: Limits;
+  problems: Problem[];
+  count: number;
+  /** inside a pod's flow: pods may not nest */
+  inPod: boolean;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validate a node and everything beneath it. `inGraph` allows `dependsOn`. */
+export function validateNode(node: unknown, path: string, ctx: NodeContext, depth: number, inGraph = false): void {
+  const { problems } = ctx;
+  if (++ctx.count > ctx.limits.maxNodes) {
+    if (ctx.count === ctx.limits.maxNodes + 1) problems.push({ path, message: `more than ${ctx.limits.maxNodes} nodes in one document` });
+    return;
+  }
+  if (depth > ctx.limits.maxDepth) {
+    problems.push({ path, message: `nodes nested more than ${ctx.limits.maxDepth} levels deep` });
+    return;
+  }
+  if (!isObj(node)) {
+    problems.push({ path, message: `must be a node (an object with one of ${PATTERN_KEYS.join(', ')})` });
+    return;
+  }
+  const patterns = PATTERN_KEYS.filter((k) => k in node);
+  if (patterns.length !== 1) {
+    problems.push({
+      path,
+      message: patterns.length === 0 ? `a node needs exactly one of ${PATTERN_KEYS.join(', ')}; found none` : `a node has exactly one pattern key; found ${patterns.join(' and ')}`,
+    });
+    return;
+  }
+  const pattern = patterns[0];
+  for (const key of Object.keys(node)) {
+    if (key === pattern || COMMON_KEYS.has(key) || EXTRA_KEYS[pattern]?.has(key)) continue;
+    problems.push({ path: `${path}.${key}`, message: `unknown key "${key}"` });
+  }
+  validateCommon(node, path, ctx, inGraph);
+  const p = `${path}.${pattern}`;
+  const body = node[pattern];
+  switch (pattern) {
+    case 'task':
+    case 'generate':
+      check(taskSchema, body, p, problems);
+      return;
+    case 'use':
+      if (typeof body !== 'string' || !REF_PATTERN.test(body)) problems.push({ path: p, message: 'must be "name@version" of a registered flow' });
+      if ('with' in node && !isObj(node.with)) problems.push({ path: `${path}.with`, message: 'must be an object of parameters' });
+      return;
+    case 'sequence':
+      return validateList(body, p, ctx, depth);
+    case 'graph':
+      return validateGraph(body, p, ctx, depth);
+    case 'fanOut':
+      return validateFanOut(body, p, ctx, depth);
+    case 'fanIn':
+      if (!isObj(body)) return void problems.push({ path: p, message: 'must be an object { from, do }' });
+      unknownKeys(body, ['from', 'do'], p, problems);
+      if (typeof body.from !== 'string' || body.from === '') problems.push({ path: `${p}.from`, message: 'must name the fan-out (or another sibling) whose results are joined' });
+      if (!('do' in body)) problems.push({ path: `${p}.do`, message: 'is required' });
+      else validateNode(body.do, `${p}.do`, ctx, depth + 1);
+      return;
+    case 'cycle':
+      return validateCycle(body, p, ctx, depth);
+    case 'pod':
+      return validatePod(body, p, ctx, depth);
+  }
+}
+
+function validateCommon(node: Obj, path: string, ctx: NodeContext, inGraph: boolean): void {
+  const { problems } = ctx;
+  if ('id' in node && (typeof node.id !== 'string' || !ID_PATTERN.test(node.id))) {
+    problems.push({ path: `${path}.id`, message: 'must start with a letter or digit and hold only letters, digits, "_", "-" and "." (at most 63); "/" and "#" are reserved for step ids' });
+  }
+  if ('when' in node) problems.push(...validateLogic(node.when, `${path}.when`));
+  if ('retries' in node && !(Number.isInteger(node.retries) && (node.retries as number) >= 0 && (node.retries as number) <= 100)) {
+    problems.push({ path: `${path}.retries`, message: 'must be a whole number from 0 to 100' });
+  }
+  if ('timeout' in node && !(typeof node.timeout === 'number' && node.timeout > 0 && node.timeout <= 7 * 86400)) {
+    problems.push({ path: `${path}.timeout`, message: 'must be a number of seconds, more than 0 and at most a week' });
+  }
+  if ('outputs' in node && !(Array.isArray(node.outputs) && node.outputs.every((o) => typeof o === 'string'))) {
+    problems.push({ path: `${path}.outputs`, message: 'must be a list of output names' });
+  }
+  if ('dependsOn' in node) {
+    if (!inGraph) problems.push({ path: `${path}.dependsOn`, message: 'only nodes of a graph may have dependsOn' });
+    else if (!Array.isArray(node.dependsOn) || !node.dependsOn.every((d) => typeof d === 'string')) {
+      problems.push({ path: `${path}.dependsOn`, message: 'must be a list of node names of the same graph' });
+    }
+  }
+}
+
+function validateList(body: unknown, p: string, ctx: NodeContext, depth: number): void {
+  if (!Array.isArray(body) || body.length === 0) return void ctx.problems.push({ path: p, message: 'must be a non-empty list of nodes' });
+  const seen = new Map<string, number>();
+  body.forEach((child, i) => {
+    validateNode(child, `${p}[${i}]`, ctx, depth + 1);
+    const id = isObj(child) && typeof child.id === 'string' ? child.id : String(i);
+    if (seen.has(id)) ctx.problems.push({ path: `${p}[${i}].id`, message: `duplicate id "${id}" (also at [${seen.get(id)}])` });
+    else seen.set(id, i);
+  });
+}
+
+function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number): void {
+  const { problems } = ctx;
+  if (!isObj(body)) return void problems.push({ path: p, message: 'must be an object { traversal, maxParallel, nodes }' });
+  unknownKeys(body, ['traversal', 'maxParallel', 'nodes'], p, problems);
+  if ('traversal' in body && !['dfs', 'bfs', 'dependency'].includes(body.traversal as string)) {
+    problems.push({ path: `${p}.traversal`, message: 'must be one of dfs, bfs, dependency' });
+  }
+  if ('maxParallel' in body && !(Number.isInteger(body.maxParallel) && (body.maxParallel as number) >= 1)) {
+    problems.push({ path: `${p}.maxParallel`, message: 'must be a whole number of at least 1' });
+  }
+  const nodes = body.nodes;
+  if (!isObj(nodes) || Object.keys(nodes).length === 0) return void problems.push({ path: `${p}.nodes`, message: 'must be a non-empty map of node name to node' });
+  const names = Object.keys(nodes);
+  const deps = new Map<string, string[]>();
+  for (const name of names) {
+    const np = `${p}.nodes.${name}`;
+    if (!ID_PATTERN.test(name)) problems.push({ path: np, message: `node name "${name}" must start with a letter or digit and hold only letters, digits, "_", "-" and "."` });
+    const child = nodes[name];
+    validateNode(child, np, ctx, depth + 1, true);
+    if (isObj(child) && typeof child.id === 'string' && child.id !== name) {
+      problems.push({ path: `${np}.id`, message: `a graph node is named by its key "${name}"; id "${child.id}" differs` });
+    }
+    const list = isObj(child) && Array.isArray(child.dependsOn) ? (child.dependsOn as unknown[]).filter((d): d is string => typeof d === 'string') : [];
+    const ok: string[] = [];
+    list.forEach((d, i) => {
+      if (d === name) problems.push({ path: `${np}.dependsOn[${i}]`, message: `"${name}" depends on itself` });
+      else if (!(d in nodes)) problems.push({ path: `${np}.dependsOn[${i}]`, message: `no node named "${d}"` });
+      else if (ok.includes(d)) problems.push({ path: `${np}.dependsOn[${i}]`, message: `"${d}" is listed twice` });
+      else ok.push(d);
+    });
+    deps.set(name, ok);
+  }
+  const cycle = findCycle(names, deps);
+  if (cycle) problems.push({ path: `${p}.nodes`, message: `dependency cycle ${cycle.join(' -> ')}` });
+}
+
+function validateFanOut(body: unknown, p: string, ctx: NodeContext, depth: number): void {
+  const { problems } = ctx;
+  if (!isObj(body)) return void problems.push({ path: p, message: 'must be an object { over, as, concurrency, do }' });
+  unknownKeys(body, ['over', 'as', 'concurrency', 'do'], p, problems);
+  if (!('over' in body)) problems.push({ path: `${p}.over`, message: 'is required: a list, or json-logic giving a list' });
+  else if (!Array.isArray(body.over)) {
+    if (!isObj(body.over)) problems.push({ path: `${p}.over`, message: 'must be a list, or json-logic giving a list' });
+    else problems.push(...validateLogic(body.over, `${p}.over`));
+  }
+  if ('as' in body && !(typeof body.as === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(body.as))) problems.push({ path: `${p}.as`, message: 'must be a name' });
+  if ('concurrency' in body && !(Number.isInteger(body.concurrency) && (body.concurrency as number) >= 1)) {
+    problems.push({ path: `${p}.concurrency`, message: 'must be a whole number of at least 1' });
+  }
+  if (!('do' in body)) problems.push({ path: `${p}.do`, message: 'is required' });
+  else validateNode(body.do, `${p}.do`, ctx, depth + 1);
+}
+
+function validateCycle(body: unknown, p: string, ctx: NodeContext, depth: number): void {
+  const { problems } = ctx;
+  if (!isObj(body)) return void problems.push({ path: p, message: 'must be an object { ring, rounds | until, window, source }' });
+  unknownKeys(body, ['ring', 'rounds', 'until', 'window', 'source'], p, problems);
+  validateList(body.ring, `${p}.ring`, ctx, depth);
+  if ('rounds' in body && !(Number.isInteger(body.rounds) && (body.rounds as number) >= 1 && (body.rounds as number) <= 1_000_000)) {
+    problems.push({ path: `${p}.rounds`, message: 'must be a whole number from 1 to 1000000' });
+  }
+  if ('until' in body) problems.push(...validateLogic(body.until, `${p}.until`));
+  if ('source' in body && !(typeof body.source === 'string' && /^(redis-stream|file):\/\/.+/.test(body.source))) {
+    problems.push({ path: `${p}.source`, message: 'must be redis-stream://KEY or file://PATH' });
+  }
+  if (!('rounds' in body) && !('until' in body) && !('source' in body)) {
+    problems.push({ path: p, message: 'a cycle needs rounds, until or a finite source, or it never ends' });
+  }
+  if ('window' in body) {
+    const w = body.window;
+    if (!isObj(w)) problems.push({ path: `${p}.window`, message: 'must be an object { size, ms }' });
+    else {
+      unknownKeys(w, ['size', 'ms'], `${p}.window`, problems);
+      if ('size' in w && !(Number.isInteger(w.size) && (w.size as number) >= 1)) problems.push({ path: `${p}.window.size`, message: 'must be a whole number of at least 1' });
+      if ('ms' in w && !(typeof w.ms === 'number' && w.ms > 0)) problems.push({ path: `${p}.window.ms`, message: 'must be a number of milliseconds above 0' });
+    }
+  }
+}
+
+function validatePod(body: unknown, p: string, ctx: NodeContext, depth: number): void {
+  const { problems } = ctx;
+  if (!isObj(body)) return void problems.push({ path: p, message: 'must be an object { name, flow, channels }' });
+  unknownKeys(body, ['name', 'flow', 'channels'], p, problems);
+  if (ctx.inPod) problems.push({ path: p, message: 'a pod cannot hold another pod: a pod\'s flow is a micro flow of containers' });
+  if ('name' in body && !(typeof body.name === 'string' && ID_PATTERN.test(body.name))) problems.push({ path: `${p}.name`, message: 'must be a name' });
+  if ('channels' in body) {
+    const c = body.channels;
+    if (!isObj(c)) problems.push({ path: `${p}.channels`, message: 'must be an object { scratch, scratchSize, ipc }' });
+    else {
+      unknownKeys(c, ['scratch', 'scratchSize', 'ipc'], `${p}.channels`, problems);
+      if ('scratch' in c && !['memory', 'disk'].includes(c.scratch as string)) problems.push({ path: `${p}.channels.scratch`, message: 'must be memory or disk' });
+      if ('ipc' in c && !(Array.isArray(c.ipc) && c.ipc.every((x) => typeof x === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(x)))) {
+        problems.push({ path: `${p}.channels.ipc`, message: 'must be a list of socket or FIFO names' });
+      }
+    }
+  }
+  if (!('flow' in body)) return void problems.push({ path: `${p}.flow`, message: 'is required: the micro flow of the pod\'s containers' });
+  const inPod = ctx.inPod;
+  ctx.inPod = true;
+  validateNode(body.flow, `${p}.flow`, ctx, depth + 1);
+  ctx.inPod = inPod;
+}
+
+function unknownKeys(obj: Obj, allowed: string[], p: string, problems: Problem[]): void {
+  for (const k of Object.keys(obj)) if (!allowed.includes(k)) problems.push({ path: `${p}.${k}`, message: `unknown key "${k}"` });
+}
+
+export type { FlowNode };

@@ -1,0 +1,30 @@
+/** Turn zod issues into strata problems with dotted paths under a prefix. */
+import type { z } from 'zod';
+import type { Problem } from '../errors/strata-error.ts';
+
+export function joinPath(prefix: string, segs: ReadonlyArray<PropertyKey>): string {
+  let out = prefix;
+  for (const s of segs) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else out += out ? `.${String(s)}` : String(s);
+  }
+  return out;
+}
+
+export function zodProblems(error: z.ZodError, prefix: string): Problem[] {
+  return error.issues.map((i) => {
+    if (i.code === 'unrecognized_keys') {
+      const keys = (i as { keys: string[] }).keys;
+      return { path: joinPath(prefix, i.path), message: `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}` };
+    }
+    return { path: joinPath(prefix, i.path), message: i.message };
+  });
+}
+
+/** Check `value` against `schema`, appending problems; returns the parsed value or undefined. */
+export function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string, problems: Problem[]): T | undefined {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  problems.push(...zodProblems(r.error, prefix));
+  return undefined;
+}

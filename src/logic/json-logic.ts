@@ -1,0 +1,78 @@
+/**
+ * json-logic, the only expression language of strata: rules, guards, fan-out lists and
+ * cycle conditions are data evaluated by json-logic-js, never code. Validation rejects
+ * unknown operators before anything is stored; `log` is removed so a document cannot
+ * write to the service's console.
+ */
+import jsonLogic from 'json-logic-js';
+import { StrataError, type Problem } from '../errors/strata-error.ts';
+import type { JsonValue, Logic } from '../flow/types.ts';
+
+jsonLogic.rm_operation('log');
+
+export const OPERATORS = new Set([
+  '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
+  '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
+  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some',
+]);
+
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Every problem in a json-logic expression, each with its path under `path`. */
+export function validateLogic(expr: unknown, path: string): Problem[] {
+  const problems: Problem[] = [];
+  walk(expr, path, problems, 0);
+  return problems;
+}
+
+function walk(expr: unknown, path: string, problems: Problem[], depth: number): void {
+  if (depth > 64) {
+    problems.push({ path, message: 'json-logic expression is nested more than 64 levels deep' });
+    return;
+  }
+  if (Array.isArray(expr)) {
+    expr.forEach((e, i) => walk(e, `${path}[${i}]`, problems, depth + 1));
+    return;
+  }
+  if (expr === null || typeof expr !== 'object') return;
+  const keys = Object.keys(expr);
+  if (keys.length !== 1) {
+    // json-logic passes objects with several keys through as literals.
+    for (const k of keys) walk((expr as Record<string, unknown>)[k], `${path}.${k}`, problems, depth + 1);
+    return;
+  }
+  const op = keys[0];
+  const arg = (expr as Record<string, unknown>)[op];
+  if (!OPERATORS.has(op)) {
+    problems.push({ path, message: `unknown json-logic operator "${op}"` });
+    return;
+  }
+  if (op === 'var') {
+    const name = Array.isArray(arg) ? arg[0] : arg;
+    if (typeof name === 'string' && name.split('.').some((s) => FORBIDDEN_SEGMENTS.has(s))) {
+      problems.push({ path: `${path}.var`, message: `variable "${name}" names a forbidden property` });
+    }
+  }
+  walk(arg, `${path}.${op}`, problems, depth + 1);
+}
+
+/** Evaluate an expression; a failure is a StrataError naming `path`. */
+export function evaluate(expr: Logic, data: unknown, path = ''): JsonValue {
+  try {
+    return jsonLogic.apply(expr as never, data as never) as JsonValue;
+  } catch (e) {
+    throw new StrataError('invalid_logic', `${path ? path + ': ' : ''}json-logic failed: ${(e as Error).message}`, {
+      problems: [{ path, message: (e as Error).message }],
+    });
+  }
+}
+
+/** json-logic truthiness (an empty list is false). */
+export function truthy(value: unknown): boolean {
+  return jsonLogic.truthy(value);
+}
+
+/** True when the value is an expression rather than a literal. */
+export function isLogic(value: unknown): boolean {
+  return jsonLogic.is_logic(value) && OPERATORS.has(Object.keys(value as object)[0]);
+}

@@ -1,0 +1,151 @@
+/**
+ * The plan compiler: a validated Flow to a tree of PlanNodes with step ids worked out
+ * (DESIGN.md section 3, Step ids), `use` units resolved through a resolver, `use`
+ * cycles and id collisions rejected with their paths. Pure: the resolver is a lookup in
+ * flows already loaded (see load-units.ts for the async side).
+ */
+import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
+import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
+import { patternOf, type FlowDocument, type FlowNode, type JsonValue, type TaskSpec } from '../flow/types.ts';
+import { joinId, type PlanNode } from './plan-node.ts';
+
+/** Looks up a registered flow by `name@version`; undefined when there is none. */
+export type Resolver = (ref: string) => FlowDocument | undefined;
+
+export interface CompiledFlow {
+  name: string;
+  version: string;
+  params: Record<string, JsonValue>;
+  root: PlanNode;
+  /** every step id known before running, in plan order; `*` stands for a fan-out item or a round */
+  stepIds: string[];
+}
+
+interface Ctx {
+  resolve: Resolver;
+  limits: Limits;
+  problems: Problem[];
+  units: string[];
+  inPod: string | undefined;
+  ids: Set<string>;
+  order: string[];
+}
+
+/** Compile a Flow document; throws a StrataError with every problem found. */
+export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefined, limits: Limits = DEFAULT_LIMITS): CompiledFlow {
+  const ctx: Ctx = { resolve, limits, problems: [], units: [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, ids: new Set(), order: [] };
+  const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx);
+  if (ctx.problems.length > 0) throw invalid(ctx.problems, ctx.problems.some((p) => p.message.startsWith('use cycle')) ? 'cycle' : 'invalid_document');
+  if (ctx.order.length > limits.maxNodes) {
+    throw new StrataError('limit_exceeded', `the plan has ${ctx.order.length} steps, more than the limit of ${limits.maxNodes}`);
+  }
+  return { name: doc.metadata.name, version: doc.metadata.version, params: doc.spec.params ?? {}, root, stepIds: ctx.order };
+}
+
+/** A unit's root adds no segment to step ids, unless it is a leaf: then it is named by its id or `main`. */
+function compileUnitRoot(node: FlowNode, path: string, parentId: string, ctx: Ctx): PlanNode {
+  const k = patternOf(node);
+  const leaf = k === 'task' || k === 'pod' || k === 'generate';
+  return compileNode(node, path, parentId, leaf ? (node.id ?? 'main') : '', ctx);
+}
+
+function compileNode(node: FlowNode, path: string, parentId: string, seg: string, ctx: Ctx, siblings?: Set<string>): PlanNode {
+  const id = joinId(parentId, seg);
+  if (seg !== '') {
+    if (ctx.ids.has(id)) ctx.problems.push({ path, message: `step id "${id}" is used twice` });
+    ctx.ids.add(id);
+    ctx.order.push(id);
+  }
+  const base = {
+    seg,
+    ...(node.when !== undefined ? { when: node.when } : {}),
+    ...(node.retries !== undefined ? { retries: node.retries } : {}),
+    ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),
+    ...(node.outputs !== undefined ? { outputs: node.outputs } : {}),
+  };
+  if ('task' in node) return { ...base, kind: 'task', task: node.task };
+  if ('generate' in node) return { ...base, kind: 'generate', task: node.generate as TaskSpec };
+  if ('sequence' in node) {
+    const children = node.sequence.map((c, i) => compileNode(c, `${path}.sequence[${i}]`, id, c.id ?? String(i), ctx, new Set(node.sequence.slice(0, i).map((s, j) => s.id ?? String(j)))));
+    return { ...base, kind: 'sequence', children };
+  }
+  if ('graph' in node) {
+    const names = Object.keys(node.graph.nodes);
+    const children = names.map((name) => {
+      const child = node.graph.nodes[name];
+      const others = new Set(names.filter((n) => n !== name));
+      const compiled = compileNode(child, `${path}.graph.nodes.${name}`, id, name, ctx, others);
+      const deps = [...(child.dependsOn ?? [])];
+      // A fan-in inside a graph waits for what it joins.
+      if ('fanIn' in child && others.has(child.fanIn.from) && !deps.includes(child.fanIn.from)) deps.push(child.fanIn.from);
+      if (deps.length > 0) compiled.deps = deps;
+      return compiled;
+    });
+    return { ...base, kind: 'graph', traversal: node.graph.traversal ?? 'dependency', ...(node.graph.maxParallel ? { maxParallel: node.graph.maxParallel } : {}), children };
+  }
+  if ('fanOut' in node) {
+    const f = node.fanOut;
+    // Item i of the fan-out is the step `fan/i`: its `do` node is that step.
+    ctx.ids.add(joinId(id, '*'));
+    ctx.order.push(joinId(id, '*'));
+    const body = compileNode(f.do, `${path}.fanOut.do`, joinId(id, '*'), '', ctx);
+    return { ...base, kind: 'fanOut', over: f.over, as: f.as ?? 'item', ...(f.concurrency ? { concurrency: f.concurrency } : {}), body };
+  }
+  if ('fanIn' in node) {
+    const from = node.fanIn.from;
+    if (!siblings || !siblings.has(from)) {
+      ctx.problems.push({ path: `${path}.fanIn.from`, message: `no earlier sibling named "${from}" to join` });
+    }
+    const body = compileNode(node.fanIn.do, `${path}.fanIn.do`, id, '', ctx);
+    return { ...base, kind: 'fanIn', from, body };
+  }
+  if ('cycle' in node) {
+    const c = node.cycle;
+    const ring = c.ring.map((m, i) => compileNode(m, `${path}.cycle.ring[${i}]`, id, `${m.id ?? String(i)}#*`, ctx));
+    return {
+      ...base, kind: 'cycle', ring,
+      ...(c.rounds !== undefined ? { rounds: c.rounds } : {}),
+      ...(c.until !== undefined ? { until: c.until } : {}),
+      ...(c.window !== undefined ? { window: c.window } : {}),
+      ...(c.source !== undefined ? { source: c.source } : {}),
+    };
+  }
+  if ('pod' in node) {
+    if (ctx.inPod) ctx.problems.push({ path: `${path}.pod`, message: `a pod cannot hold another pod (inside ${ctx.inPod})` });
+    const p = node.pod;
+    const outer = ctx.inPod;
+    ctx.inPod = ctx.units.length > 1 ? `${path} of ${ctx.units[ctx.units.length - 1]}` : path;
+    const body = compileUnitRoot(p.flow, `${path}.pod.flow`, id, ctx);
+    ctx.inPod = outer;
+    return {
+      ...base, kind: 'pod',
+      pod: { name: p.name ?? (seg || 'pod'), channels: { scratch: p.channels?.scratch ?? 'memory', ...(p.channels?.scratchSize ? { scratchSize: p.channels.scratchSize } : {}), ipc: p.channels?.ipc ?? [] } },
+      body,
+    };
+  }
+  if ('use' in node) return compileUse(node.use, node.with ?? {}, base, path, id, ctx);
+  throw new Error('unreachable: validated node without a pattern');
+}
+
+function compileUse(ref: string, withParams: Record<string, JsonValue>, base: { seg: string }, path: string, id: string, ctx: Ctx): PlanNode {
+  const placeholder: PlanNode = { ...base, kind: 'use', ref, with: withParams, params: {}, body: { seg: '', kind: 'sequence', children: [] } };
+  if (ctx.units.includes(ref)) {
+    ctx.problems.push({ path: `${path}.use`, message: `use cycle ${[...ctx.units.slice(ctx.units.indexOf(ref)), ref].join(' -> ')}` });
+    return placeholder;
+  }
+  if (ctx.units.length > ctx.limits.maxUnitDepth) {
+    ctx.problems.push({ path: `${path}.use`, message: `units nested more than ${ctx.limits.maxUnitDepth} deep (${[...ctx.units, ref].join(' -> ')})` });
+    return placeholder;
+  }
+  const flow = ctx.resolve(ref);
+  if (!flow) {
+    ctx.problems.push({ path: `${path}.use`, message: `no registered flow "${ref}"` });
+    return placeholder;
+  }
+  ctx.units.push(ref);
+  const before = ctx.problems.length;
+  const body = compileUnitRoot(flow.spec.root, `${path}.use(${ref}).spec.root`, id, ctx);
+  ctx.units.pop();
+  if (ctx.problems.length > before) return placeholder;
+  return { ...base, kind: 'use', ref, with: withParams, params: flow.spec.params ?? {}, body };
+}

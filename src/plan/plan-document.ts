@@ -1,0 +1,98 @@
+/**
+ * The Plan document: the compiled flow as plain JSON. `graph` is a graphology export
+ * (nodes are steps keyed by step id, edges are dependencies and data flow) with nested
+ * plans for pods and `use` units in the node's `plan` attribute; `root` is the same
+ * plan as the tree the pattern engine walks. Both are deterministic for the same input.
+ */
+import { DirectedGraph } from 'graphology';
+import type { SerializedGraph } from 'graphology-types';
+import type { JsonValue } from '../flow/types.ts';
+import type { CompiledFlow } from './compile.ts';
+import { joinId, type PlanNode } from './plan-node.ts';
+
+export interface StepAttributes {
+  kind: PlanNode['kind'];
+  label: string;
+  parent: string | null;
+  image?: string;
+  traversal?: string;
+  ref?: string;
+  plan?: SerializedGraph<StepAttributes, EdgeAttributes>;
+}
+
+export interface EdgeAttributes {
+  type: 'sequence' | 'dependsOn' | 'data' | 'ring';
+}
+
+export type PlanGraph = SerializedGraph<StepAttributes, EdgeAttributes>;
+
+export interface PlanDocument {
+  apiVersion: 'strata/v1';
+  kind: 'Plan';
+  metadata: { name: string; version: string };
+  params: Record<string, JsonValue>;
+  stepCount: number;
+  graph: PlanGraph;
+  root: PlanNode;
+}
+
+export function toPlanDocument(c: CompiledFlow): PlanDocument {
+  return {
+    apiVersion: 'strata/v1',
+    kind: 'Plan',
+    metadata: { name: c.name, version: c.version },
+    params: c.params,
+    stepCount: c.stepIds.length,
+    graph: planGraph(c.root, ''),
+    root: c.root,
+  };
+}
+
+/** The graphology graph of one unit (the flow, a pod's inside, a use unit), as an export. */
+export function planGraph(root: PlanNode, rootId: string): PlanGraph {
+  const g = new DirectedGraph<StepAttributes, EdgeAttributes>();
+  addNode(g, root, rootId, null, true);
+  return g.export();
+}
+
+function addNode(g: DirectedGraph<StepAttributes, EdgeAttributes>, n: PlanNode, id: string, parent: string | null, unitRoot = false): void {
+  const isStep = !(unitRoot && n.seg === '');
+  if (isStep) {
+    const attrs: StepAttributes = { kind: n.kind, label: n.seg || n.kind, parent };
+    if (n.kind === 'task' || n.kind === 'generate') attrs.image = n.task.image;
+    if (n.kind === 'graph') attrs.traversal = n.traversal;
+    if (n.kind === 'use') attrs.ref = n.ref;
+    if (n.kind === 'pod') attrs.plan = planGraph(n.body, id);
+    if (n.kind === 'use') attrs.plan = planGraph(n.body, id);
+    g.addNode(id, attrs);
+  }
+  const own = isStep ? id : parent;
+  const link = (a: string, b: string, type: EdgeAttributes['type']) => {
+    if (g.hasNode(a) && g.hasNode(b) && !g.hasDirectedEdge(a, b)) g.addDirectedEdge(a, b, { type });
+  };
+  switch (n.kind) {
+    case 'sequence':
+      n.children.forEach((c, i) => {
+        addNode(g, c, joinId(id, c.seg), own);
+        if (i > 0) link(joinId(id, n.children[i - 1].seg), joinId(id, c.seg), 'sequence');
+      });
+      return;
+    case 'graph':
+      for (const c of n.children) addNode(g, c, joinId(id, c.seg), own);
+      for (const c of n.children) for (const d of c.deps ?? []) link(joinId(id, d), joinId(id, c.seg), 'dependsOn');
+      return;
+    case 'fanOut':
+      return addNode(g, n.body, joinId(id, '*'), own);
+    case 'fanIn':
+      link(joinId(parent ?? '', n.from), id, 'data');
+      return addNode(g, n.body, id, own, true);
+    case 'cycle': {
+      const ids = n.ring.map((m) => joinId(id, m.seg));
+      n.ring.forEach((m, i) => addNode(g, m, ids[i], own));
+      for (let i = 0; i < ids.length; i++) link(ids[i], ids[(i + 1) % ids.length], 'ring');
+      return;
+    }
+    default:
+      return;
+  }
+}

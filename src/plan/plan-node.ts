@@ -1,0 +1,60 @@
+/**
+ * The compiled form of a flow node, as the pattern engine reads it. Where a Flow is what
+ * users write, a PlanNode has its step-id segment worked out, `use` units resolved and
+ * graph dependencies made explicit. It is plain JSON.
+ */
+import type { JsonValue, Logic, TaskSpec, Traversal } from '../flow/types.ts';
+
+export type PlanKind = 'task' | 'pod' | 'sequence' | 'graph' | 'fanOut' | 'fanIn' | 'cycle' | 'use' | 'generate';
+
+interface Base {
+  kind: PlanKind;
+  /** the segment this node adds to its parent's step id; '' when it adds none */
+  seg: string;
+  when?: Logic;
+  retries?: number;
+  timeout?: number;
+  outputs?: string[];
+  /** graph members: segments of the siblings this node waits for */
+  deps?: string[];
+}
+
+export interface TaskNode extends Base { kind: 'task'; task: TaskSpec }
+export interface GenerateNode extends Base { kind: 'generate'; task: TaskSpec }
+export interface PodNode extends Base {
+  kind: 'pod';
+  pod: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] } };
+  body: PlanNode;
+}
+export interface SequenceNode extends Base { kind: 'sequence'; children: PlanNode[] }
+export interface GraphNode extends Base { kind: 'graph'; traversal: Traversal; maxParallel?: number; children: PlanNode[] }
+export interface FanOutNode extends Base { kind: 'fanOut'; over: Logic; as: string; concurrency?: number; body: PlanNode }
+export interface FanInNode extends Base { kind: 'fanIn'; from: string; body: PlanNode }
+export interface CycleNode extends Base {
+  kind: 'cycle';
+  ring: PlanNode[];
+  rounds?: number;
+  until?: Logic;
+  window?: { size?: number; ms?: number };
+  source?: string;
+}
+export interface UseNode extends Base {
+  kind: 'use';
+  ref: string;
+  with: Record<string, JsonValue>;
+  params: Record<string, JsonValue>;
+  body: PlanNode;
+}
+
+export type PlanNode = TaskNode | GenerateNode | PodNode | SequenceNode | GraphNode | FanOutNode | FanInNode | CycleNode | UseNode;
+
+/** Leaves are what a runner executes: a task (a container or a one-container pod), a pod, or a generate step. */
+export function isLeaf(n: PlanNode): n is TaskNode | PodNode | GenerateNode {
+  return n.kind === 'task' || n.kind === 'pod' || n.kind === 'generate';
+}
+
+/** Join a parent's step id and a segment. */
+export function joinId(parent: string, seg: string): string {
+  if (seg === '') return parent;
+  return parent === '' ? seg : `${parent}/${seg}`;
+}
