@@ -1,0 +1,73 @@
+/**
+ * The port through which workers run pods. One real implementation per environment:
+ * `local` (process groups, runtime/local/) and `kubernetes` (runtime/kubernetes/).
+ * A macro step is either a one-container pod (`kind: task`) or a pod whose inside is a
+ * micro plan run by the quarterback (`kind: pod`).
+ */
+import type { JsonValue, TaskSpec } from '../src/flow/types.ts';
+import type { PlanNode } from '../src/plan/plan-node.ts';
+import type { StepStatus } from '../src/engine/types.ts';
+
+export interface PodRequest {
+  runId: string;
+  /** the macro step id (the pod) */
+  step: string;
+  attempt: number;
+  kind: 'task' | 'pod';
+  /** kind task: the one container */
+  task?: TaskSpec;
+  /** kind pod: the micro plan the quarterback runs, with what its steps see */
+  pod?: {
+    name: string;
+    channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] };
+    body: PlanNode;
+    params: Record<string, JsonValue>;
+    unit: string;
+    item?: JsonValue;
+    round?: number;
+  };
+  /** STRATA_* variables prepared by the worker (RUN, STEP, ITEM, ROUND, PARAMS) plus the task's env */
+  env: Record<string, string>;
+  /** directory holding the step's inputs, one file per input (kind task) */
+  inputsDir: string;
+  /** directory the step writes outputs to; result.json is its small JSON result */
+  outputsDir: string;
+  /** root of the artifact store: <artifactsDir>/<runId>/<stepId>/<output> */
+  artifactsDir: string;
+  timeoutMs?: number;
+}
+
+/** Progress of a micro step inside a pod, reported as it happens. */
+export interface StepReport {
+  type: 'step';
+  step: string;
+  status: StepStatus;
+  attempt?: number;
+  result?: JsonValue;
+  error?: string;
+  exitCode?: number | null;
+  at: number;
+}
+
+export interface LogReport {
+  type: 'log';
+  step: string;
+  stream: 'stdout' | 'stderr';
+  chunk: string;
+}
+
+export type PodReport = StepReport | LogReport;
+
+export interface PodOutcome {
+  ok: boolean;
+  /** the pod's small JSON result (result.json of the task, or of the micro plan's root) */
+  result?: JsonValue;
+  error?: string;
+  exitCode?: number | null;
+}
+
+export interface PodRuntime {
+  readonly name: string;
+  /** Run one pod to its end. Aborting `signal` kills it and everything it started. */
+  run(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome>;
+}

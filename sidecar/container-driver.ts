@@ -1,0 +1,29 @@
+/**
+ * The quarterback's one port to containers: start one, learn of its exit at once, kill it.
+ * `process-driver.ts` runs containers as child processes (local runtime); the file-gate
+ * driver releases pre-declared containers of a Kubernetes pod through the shared volume.
+ */
+import type { TaskSpec } from '../src/flow/types.ts';
+
+export interface ContainerSpec {
+  step: string;
+  attempt: number;
+  task: TaskSpec;
+  /** the full environment of the container (STRATA_* included) */
+  env: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface ContainerExit {
+  step: string;
+  attempt: number;
+  exitCode: number | null;
+  signal?: string;
+  /** a reason in plain words when it did not exit by itself (timeout, killed, could not start) */
+  error?: string;
+}
+
+export interface ContainerDriver {
+  start(spec: ContainerSpec, onExit: (e: ContainerExit) => void, onLog?: (stream: 'stdout' | 'stderr', chunk: string) => void): void;
+  kill(step: string): void;
+}
