@@ -97,7 +97,8 @@ export class RunEngine {
     const act = this.targets.get(e.step);
     if (!act || act.status !== 'running') return; // late or repeated: nothing changes
     if (e.type === 'finished') {
-      if (!isLeaf(act.node) || act.expanding || e.attempt !== act.attempt) return;
+      // A generate step with a driver has already expanded: a repeated `finished` must not expand it again.
+      if (!isLeaf(act.node) || act.expanding || act.driver || e.attempt !== act.attempt) return;
       if (e.ok) {
         if (act.node.kind === 'generate') return this.expand(act, e.result ?? null);
         return this.finish(act, 'succeeded', e.result ?? null);
@@ -119,7 +120,8 @@ export class RunEngine {
     act.expanding = false;
     if (e.type === 'expandFailed') return this.finish(act, 'failed', undefined, e.error);
     const scope: Scope = { ...act.scope, params: e.params ?? {}, unitId: act.id, depth: act.scope.depth + 1 };
-    act.driver = wrapDriver(act, this.ops, e.body, scope);
+    // The generated unit shares the generate step's id, which already reports its own status.
+    act.driver = wrapDriver(act, this.ops, e.body, scope, e.body.seg === '');
     this.dirtySet.add(act);
   }
 
@@ -179,7 +181,8 @@ export class RunEngine {
       return this.finish(act, 'failed', undefined, (e as Error).message);
     }
     if (node.kind === 'cycle') this.targets.set(act.id, act);
-    this.dirtySet.add(act);
+    // Pump now, not later: a composite's first leaves start before those of siblings declared after it.
+    act.driver.pump();
   }
 
   private driverFor(act: Act): Driver {

@@ -19,7 +19,6 @@ export function graphDriver(act: Act, ops: Ops): Driver {
   const results: Record<string, JsonValue> = {};
   let running = 0;
   let error: string | undefined;
-  const actsBySeg = new Map<string, Act>();
 
   return {
     pump() {
@@ -29,9 +28,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
         const child = g.children[i];
         state[i] = 1;
         running++;
-        const c = ops.spawn(child, act, joinId(act.id, child.seg), act.scope);
-        actsBySeg.set(child.seg, c);
-        ops.start(c);
+        ops.start(ops.spawn(child, act, joinId(act.id, child.seg), act.scope));
       }
       if (running > 0) return;
       if (error) return ops.finish(act, 'failed', undefined, error);

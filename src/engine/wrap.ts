@@ -7,15 +7,15 @@ import type { FanInNode, PlanNode, UseNode } from '../plan/plan-node.ts';
 import { joinId } from '../plan/plan-node.ts';
 import { childFailed, failureOf, type Act, type Driver, type Ops, type Scope } from './act.ts';
 
-/** Run `body` as the only child, then finish with its outcome. */
-export function wrapDriver(act: Act, ops: Ops, body: PlanNode, scope: Scope): Driver {
+/** Run `body` as the only child, then finish with its outcome; `quietBody` when only `act` reports the shared id. */
+export function wrapDriver(act: Act, ops: Ops, body: PlanNode, scope: Scope, quietBody?: boolean): Driver {
   let started = false;
   let done: Act | undefined;
   return {
     pump() {
       if (!started) {
         started = true;
-        return ops.start(ops.spawn(body, act, joinId(act.id, body.seg), scope));
+        return ops.start(ops.spawn(body, act, joinId(act.id, body.seg), scope, quietBody));
       }
       if (!done) return;
       if (childFailed(done)) ops.finish(act, 'failed', undefined, failureOf(done));

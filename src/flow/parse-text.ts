@@ -50,6 +50,6 @@ function checkSize(text: string, source: string, maxBytes: number): void {
 }
 
 function yamlMessage(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
-  const first = e.message.split('\n')[0];
-  return first;
+  // yaml's first line ends "at line L, column C:" before a code excerpt that is left out.
+  return e.message.split('\n')[0].replace(/:\s*$/, '');
 }

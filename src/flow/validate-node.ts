@@ -144,7 +144,7 @@ function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number
     const ok: string[] = [];
     list.forEach((d, i) => {
       if (d === name) problems.push({ path: `${np}.dependsOn[${i}]`, message: `"${name}" depends on itself` });
-      else if (!(d in nodes)) problems.push({ path: `${np}.dependsOn[${i}]`, message: `no node named "${d}"` });
+      else if (!Object.hasOwn(nodes, d)) problems.push({ path: `${np}.dependsOn[${i}]`, message: `no node named "${d}"` });
       else if (ok.includes(d)) problems.push({ path: `${np}.dependsOn[${i}]`, message: `"${d}" is listed twice` });
       else ok.push(d);
     });

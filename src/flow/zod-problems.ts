@@ -11,13 +11,13 @@ export function joinPath(prefix: string, segs: ReadonlyArray<PropertyKey>): stri
   return out;
 }
 
+/** One problem per zod issue; an unknown key is reported at its own path, like everywhere else. */
 export function zodProblems(error: z.ZodError, prefix: string): Problem[] {
-  return error.issues.map((i) => {
+  return error.issues.flatMap((i) => {
     if (i.code === 'unrecognized_keys') {
-      const keys = (i as { keys: string[] }).keys;
-      return { path: joinPath(prefix, i.path), message: `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}` };
+      return (i as { keys: string[] }).keys.map((k) => ({ path: joinPath(prefix, [...i.path, k]), message: `unknown key "${k}"` }));
     }
-    return { path: joinPath(prefix, i.path), message: i.message };
+    return [{ path: joinPath(prefix, i.path), message: i.message }];
   });
 }
 

@@ -49,7 +49,10 @@ function compileUnitRoot(node: FlowNode, path: string, parentId: string, ctx: Ct
   return compileNode(node, path, parentId, leaf ? (node.id ?? 'main') : '', ctx);
 }
 
-function compileNode(node: FlowNode, path: string, parentId: string, seg: string, ctx: Ctx, siblings?: Set<string>): PlanNode {
+/** Whether a sibling of the node being compiled may be joined by a fanIn (earlier in a sequence, any other in a graph). */
+type Siblings = (name: string) => boolean;
+
+function compileNode(node: FlowNode, path: string, parentId: string, seg: string, ctx: Ctx, siblings?: Siblings): PlanNode {
   const id = joinId(parentId, seg);
   if (seg !== '') {
     if (ctx.ids.has(id)) ctx.problems.push({ path, message: `step id "${id}" is used twice` });
@@ -66,18 +69,22 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
   if ('task' in node) return { ...base, kind: 'task', task: node.task };
   if ('generate' in node) return { ...base, kind: 'generate', task: node.generate as TaskSpec };
   if ('sequence' in node) {
-    const children = node.sequence.map((c, i) => compileNode(c, `${path}.sequence[${i}]`, id, c.id ?? String(i), ctx, new Set(node.sequence.slice(0, i).map((s, j) => s.id ?? String(j)))));
+    // First index of each sibling name, built once: a set per child would be quadratic on long sequences.
+    const first = new Map<string, number>();
+    node.sequence.forEach((c, i) => { const n = c.id ?? String(i); if (!first.has(n)) first.set(n, i); });
+    const children = node.sequence.map((c, i) => compileNode(c, `${path}.sequence[${i}]`, id, c.id ?? String(i), ctx, (n) => (first.get(n) ?? i) < i));
     return { ...base, kind: 'sequence', children };
   }
   if ('graph' in node) {
     const names = Object.keys(node.graph.nodes);
+    const all = new Set(names);
     const children = names.map((name) => {
       const child = node.graph.nodes[name];
-      const others = new Set(names.filter((n) => n !== name));
+      const others: Siblings = (n) => n !== name && all.has(n);
       const compiled = compileNode(child, `${path}.graph.nodes.${name}`, id, name, ctx, others);
       const deps = [...(child.dependsOn ?? [])];
       // A fan-in inside a graph waits for what it joins.
-      if ('fanIn' in child && others.has(child.fanIn.from) && !deps.includes(child.fanIn.from)) deps.push(child.fanIn.from);
+      if ('fanIn' in child && others(child.fanIn.from) && !deps.includes(child.fanIn.from)) deps.push(child.fanIn.from);
       if (deps.length > 0) compiled.deps = deps;
       return compiled;
     });
@@ -93,7 +100,7 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
   }
   if ('fanIn' in node) {
     const from = node.fanIn.from;
-    if (!siblings || !siblings.has(from)) {
+    if (!siblings || !siblings(from)) {
       ctx.problems.push({ path: `${path}.fanIn.from`, message: `no earlier sibling named "${from}" to join` });
     }
     const body = compileNode(node.fanIn.do, `${path}.fanIn.do`, id, '', ctx);

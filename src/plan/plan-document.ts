@@ -68,7 +68,8 @@ function addNode(g: DirectedGraph<StepAttributes, EdgeAttributes>, n: PlanNode, 
   }
   const own = isStep ? id : parent;
   const link = (a: string, b: string, type: EdgeAttributes['type']) => {
-    if (g.hasNode(a) && g.hasNode(b) && !g.hasDirectedEdge(a, b)) g.addDirectedEdge(a, b, { type });
+    // An explicit key: graphology's generated keys carry a per-instance counter, so exports would differ run to run.
+    if (g.hasNode(a) && g.hasNode(b) && !g.hasDirectedEdge(a, b)) g.addDirectedEdgeWithKey(`${a}->${b}`, a, b, { type });
   };
   switch (n.kind) {
     case 'sequence':

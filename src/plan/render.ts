@@ -27,7 +27,8 @@ const COMPOSITE = new Set(['sequence', 'graph', 'fanOut', 'fanIn', 'cycle', 'use
 
 function label(key: string, a: StepAttributes): string {
   const detail = a.image ?? a.ref ?? a.traversal ?? '';
-  return `${key || '(root)'}\\n${a.kind}${detail ? ` ${detail}` : ''}`;
+  // A real newline: JSON.stringify writes it as DOT's `\n` escape; Mermaid gets `<br/>`.
+  return `${key || '(root)'}\n${a.kind}${detail ? ` ${detail}` : ''}`;
 }
 
 export function renderDot(graph: PlanGraph, name = 'plan'): string {
@@ -42,7 +43,7 @@ export function renderDot(graph: PlanGraph, name = 'plan'): string {
       const a = tree.attrs.get(key)!;
       const kids = tree.children.get(key);
       if (COMPOSITE.has(a.kind) && kids && kids.length > 0) {
-        lines.push(`${indent}subgraph cluster_${idOf(key)} {`, `${indent}  label=${JSON.stringify(label(key, a).replace('\\n', ' '))};`);
+        lines.push(`${indent}subgraph cluster_${idOf(key)} {`, `${indent}  label=${JSON.stringify(label(key, a).replace('\n', ' '))};`);
         lines.push(`${indent}  ${idOf(key)} [label=${JSON.stringify(label(key, a))}, shape=point];`);
         walk(key, indent + '  ');
         lines.push(`${indent}}`);
@@ -65,7 +66,7 @@ export function renderMermaid(graph: PlanGraph): string {
   const ids = new Map<string, string>();
   let n = 0;
   const idOf = (k: string) => ids.get(k) ?? (ids.set(k, `s${n++}`), ids.get(k)!);
-  const text = (s: string) => s.replace(/"/g, '#quot;').replace('\\n', '<br/>');
+  const text = (s: string) => s.replace(/"/g, '#quot;').replace(/\n/g, '<br/>');
   const lines = ['flowchart TD'];
   const walk = (parent: string | null, indent: string) => {
     for (const key of tree.children.get(parent) ?? []) {

@@ -1,0 +1,11 @@
+// Store level: total sales of one store from its data file (qty * price, in cents).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const node = JSON.parse(process.env.STRATA_NODE);
+const records = JSON.parse(readFileSync(join(process.env.DATA_DIR, `${node.id}.json`), 'utf8'));
+const cents = records.reduce((sum, r) => sum + Math.round(r.qty * r.price * 100), 0);
+const out = { id: node.id, level: node.level, cents, records: records.length };
+if (process.env.STRATA_SCRATCH) writeFileSync(join(process.env.STRATA_SCRATCH, `${node.id}.json`), JSON.stringify(out));
+writeFileSync(join(process.env.STRATA_OUTPUTS, 'out'), JSON.stringify(out));
+writeFileSync(join(process.env.STRATA_OUTPUTS, 'result.json'), JSON.stringify(out));

@@ -1,0 +1,150 @@
+/**
+ * hierarchy: a tree Dataset becomes a graph whose steps follow the tree. Each tree node is
+ * one step keyed by its id; its operation is chosen per level (the level's `operation`
+ * looked up in `with.operations`, or `with.task` evaluated per node). Data flows along
+ * the tree: `direction: up` (default) runs children first and hands their `out` to the
+ * parent as inputs `child.<id>`; `down` runs the parent first and hands its `out` to
+ * each child as input `parent`. Placement `pod-per-node` makes every node a pod (macro);
+ * `subtree-per-pod` processes each maximal subtree of at most `threshold` nodes inside
+ * one pod (micro, data kept on the pod's scratch disk). A tree without an inline root
+ * is first read from its location by a `generate` step (self-bootstrap). `with.before`
+ * and `with.after` are nodes run before and after the tree (the tree is then the step `tree`).
+ */
+import type { Dataset, TreeNode } from '../src/dataset/dataset-document.ts';
+import type { FlowNode, GraphSpec, JsonValue, TaskSpec } from '../src/flow/types.ts';
+import type { Generator, GeneratorContext } from '../src/rules/generator.ts';
+import { intParam, oneOf, operationNode } from './operation.ts';
+
+interface Info {
+  node: TreeNode;
+  parent: Info | undefined;
+  depth: number;
+  size: number;
+  children: Info[];
+}
+
+export const hierarchy: Generator = {
+  name: 'hierarchy',
+  description: 'a tree of data to a graph of steps following the tree, per-level operations, macro or subtree-per-pod placement',
+  generate(dataset, params, ctx) {
+    const traversal = oneOf(params, 'traversal', ['dfs', 'bfs', 'dependency'] as const, 'dependency');
+    const direction = oneOf(params, 'direction', ['up', 'down'] as const, 'up');
+    const placement = oneOf(params, 'placement', ['pod-per-node', 'subtree-per-pod'] as const, 'pod-per-node');
+    const threshold = intParam(params, 'threshold', 50)!;
+    const maxParallel = intParam(params, 'maxParallel', undefined);
+    const root = dataset.spec.root;
+    if (!root) return readTreeFirst(dataset, params);
+    const tree = index(root);
+    const levels = dataset.spec.levels ?? [];
+    const stepFor = (info: Info, prefix: string): FlowNode => {
+      const level = levels[info.depth];
+      const nodeData: Record<string, JsonValue> = { ...attrs(info.node), level: level?.name ?? `level${info.depth}`, depth: info.depth };
+      const chosen = params.task !== undefined ? ctx.evaluate(params.task, nodeData) : chooseOperation(params, level?.operation, level?.name);
+      const node = operationNode(chosen, `with.operations (tree node ${info.node.id})`);
+      if ('task' in node) {
+        const task: TaskSpec = { ...node.task, env: { ...node.task.env, STRATA_NODE: JSON.stringify(nodeData) }, outputs: [...new Set([...(node.task.outputs ?? []), 'out'])] };
+        const inputs: Record<string, string> = { ...node.task.inputs };
+        if (direction === 'up') for (const c of info.children) inputs[`child.${c.node.id}`] = `${pathOf(c, prefix)}:out`;
+        else if (info.parent) inputs.parent = `${pathOf(info.parent, prefix)}:out`;
+        if (Object.keys(inputs).length > 0) task.inputs = inputs;
+        node.task = task;
+      }
+      return node;
+    };
+    // Where each tree node's step lives: pod roots own their subtree.
+    const podOf = new Map<Info, Info>();
+    if (placement === 'subtree-per-pod') choosePods(tree, threshold, podOf);
+    // With steps before or after the tree, the tree's graph is the step `tree`.
+    const before = params.before !== undefined ? operationNode(params.before, 'with.before') : undefined;
+    const after = params.after !== undefined ? operationNode(params.after, 'with.after') : undefined;
+    const top = before || after ? 'tree/' : '';
+    const pathOf = (info: Info, _prefix: string): string => {
+      const pod = podOf.get(info);
+      return top + (pod ? `${pod.node.id}/${info.node.id}` : info.node.id);
+    };
+    const graphOf = (members: Info[], prefix: string): GraphSpec => {
+      const nodes: Record<string, FlowNode> = {};
+      const inGraph = new Set(members);
+      for (const info of members) {
+        const step = podOf.get(info) === info && prefix === '' ? podNode(info) : stepFor(info, prefix);
+        const deps = (direction === 'up' ? info.children : info.parent ? [info.parent] : []).filter((d) => inGraph.has(d) || (prefix === '' && podOf.get(d) === d)).map((d) => d.node.id);
+        if (deps.length > 0) step.dependsOn = deps;
+        nodes[info.node.id] = step;
+      }
+      return { traversal, ...(maxParallel ? { maxParallel } : {}), nodes };
+    };
+    const podNode = (podRoot: Info): FlowNode => {
+      const members: Info[] = [];
+      walk(podRoot, (i) => members.push(i));
+      return { pod: { name: podRoot.node.id, flow: { graph: graphOf(members, podRoot.node.id) }, channels: { scratch: 'memory' } } };
+    };
+    const macro: Info[] = [];
+    walk(tree, (i) => {
+      const pod = podOf.get(i);
+      if (!pod || pod === i) macro.push(i);
+    });
+    const graph: FlowNode = { graph: graphOf(macro, '') };
+    if (!top) return graph;
+    return { sequence: [...(before ? [{ ...before, id: before.id ?? 'before' }] : []), { ...graph, id: 'tree' }, ...(after ? [{ ...after, id: after.id ?? 'after' }] : [])] };
+  },
+};
+
+function chooseOperation(params: Record<string, JsonValue>, operation: string | undefined, level: string | undefined): JsonValue | undefined {
+  const ops = (params.operations ?? {}) as Record<string, JsonValue>;
+  if (typeof ops !== 'object' || ops === null || Array.isArray(ops)) return undefined;
+  return (operation !== undefined ? ops[operation] : undefined) ?? (level !== undefined ? ops[level] : undefined) ?? ops.default;
+}
+
+function attrs(n: TreeNode): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(n)) if (k !== 'children') out[k] = v as JsonValue;
+  return out;
+}
+
+/** Index the tree iteratively (no recursion limit), with subtree sizes. */
+function index(root: TreeNode): Info {
+  const top: Info = { node: root, parent: undefined, depth: 0, size: 1, children: [] };
+  const order: Info[] = [];
+  const stack = [top];
+  while (stack.length > 0) {
+    const info = stack.pop()!;
+    order.push(info);
+    for (const c of info.node.children ?? []) {
+      const ci: Info = { node: c, parent: info, depth: info.depth + 1, size: 1, children: [] };
+      info.children.push(ci);
+      stack.push(ci);
+    }
+  }
+  for (let i = order.length - 1; i > 0; i--) order[i].parent!.size += order[i].size;
+  return top;
+}
+
+/** Pre-order walk, children in declared order. */
+function walk(root: Info, visit: (i: Info) => void): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    visit(i);
+    for (let k = i.children.length - 1; k >= 0; k--) stack.push(i.children[k]);
+  }
+}
+
+/** Each maximal subtree of 2..threshold nodes becomes one pod. */
+function choosePods(root: Info, threshold: number, podOf: Map<Info, Info>): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    if (i.size <= threshold && i.size >= 2) walk(i, (m) => podOf.set(m, i));
+    else stack.push(...i.children);
+  }
+}
+
+/** No inline tree: a generate step reads it from the location and emits the Dataset with its root. */
+function readTreeFirst(dataset: Dataset, _params: Record<string, JsonValue>): FlowNode {
+  return {
+    id: 'read-tree',
+    generate: { image: 'strata/tree-reader', args: [dataset.spec.location ?? '', JSON.stringify(dataset)] },
+  };
+}
+
+export type { GeneratorContext };

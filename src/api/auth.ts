@@ -1,0 +1,27 @@
+/**
+ * Bearer tokens from STRATA_API_TOKENS (comma-separated). Without tokens the service is
+ * open but binds to loopback only (see serve.ts); health endpoints stay open for probes.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { StrataError } from '../errors/strata-error.ts';
+
+const OPEN = new Set(['/healthz', '/readyz']);
+
+export function parseTokens(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+}
+
+export function bearerAuth(tokens: string[]): MiddlewareHandler {
+  const keys = tokens.map((t) => Buffer.from(t));
+  return async (c, next) => {
+    if (keys.length === 0 || OPEN.has(c.req.path)) return next();
+    const header = c.req.header('authorization') ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    const given = m ? Buffer.from(m[1]) : undefined;
+    if (!given || !keys.some((k) => k.length === given.length && timingSafeEqual(k, given))) {
+      throw new StrataError('unauthorized', 'a valid bearer token is required (Authorization: Bearer <token>)');
+    }
+    return next();
+  };
+}

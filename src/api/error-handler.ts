@@ -1,0 +1,18 @@
+/** The one place errors become responses: `{ error: { code, message, details } }`, never a stack trace. */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { httpStatus, StrataError, toStrataError } from '../errors/strata-error.ts';
+
+export function errorResponse(err: unknown, c: Context, log?: (e: unknown) => void): Response {
+  let e: StrataError;
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    e = new StrataError(status === 413 ? 'too_large' : status === 401 ? 'unauthorized' : 'invalid_request', err.message || 'bad request');
+  } else if (err instanceof SyntaxError) {
+    e = new StrataError('invalid_request', `malformed request: ${err.message}`);
+  } else {
+    e = toStrataError(err);
+  }
+  if (e.code === 'internal') log?.(err);
+  return c.json(e.toJSON(), httpStatus(e.code) as 400);
+}

@@ -1,0 +1,28 @@
+/** POST /v1/datasets: a Dataset through the rules to a generated flow, its plan, and optionally a run. */
+import { Hono } from 'hono';
+import { validateDataset } from '../../dataset/dataset-document.ts';
+import { StrataError } from '../../errors/strata-error.ts';
+import { dryRun } from '../../engine/dry-run.ts';
+import { toPlanDocument } from '../../plan/plan-document.ts';
+import { planDataset } from '../../service/plan-dataset.ts';
+import { flag, readBody } from '../body.ts';
+import { allRules, type ApiDeps } from '../deps.ts';
+
+export function datasetsRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+  app.post('/', async (c) => {
+    const dataset = validateDataset(await readBody(c, deps.maxBodyBytes));
+    const wantRun = flag(c, 'run');
+    if (wantRun && !deps.runs) throw new StrataError('unavailable', 'this service runs no coordinator; start it with `strata up` to run plans');
+    const { match, flow, compiled } = await planDataset(dataset, await allRules(deps), deps.defs, deps.generators);
+    const plan = toPlanDocument(compiled);
+    const ref = `${flow.metadata.name}@${flow.metadata.version}`;
+    await deps.defs.registerFlow(flow);
+    await deps.defs.putDataset(dataset, ref);
+    const body: Record<string, unknown> = { dataset, flow: { name: flow.metadata.name, version: flow.metadata.version }, plan, matchedRules: match.matchedRules };
+    if (flag(c, 'dryRun')) body.order = dryRun(compiled.root, compiled.params).order;
+    if (wantRun) body.runId = await deps.runs!.start(flow, compiled, {}, { dataset: dataset.metadata.name, flow: ref });
+    return c.json(body, wantRun ? 202 : 200);
+  });
+  return app;
+}

@@ -1,0 +1,19 @@
+/** Health, readiness (Redis reachable) and Prometheus metrics. */
+import { Hono } from 'hono';
+import { register } from 'prom-client';
+import type { ApiDeps } from '../deps.ts';
+
+export function healthRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await Promise.race([deps.redis.ping(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 1000))]);
+      return c.json({ status: 'ready', redis: 'ok' });
+    } catch (e) {
+      return c.json({ status: 'not ready', redis: (e as Error).message }, 503);
+    }
+  });
+  app.get('/metrics', async (c) => c.text(await register.metrics(), 200, { 'content-type': register.contentType }));
+  return app;
+}

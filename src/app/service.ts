@@ -1,0 +1,53 @@
+/**
+ * A strata process: the API, and with `strata up` the coordinator and a worker too, on
+ * one Redis. Entry points (src/cli) call this; tests call it with their own Redis.
+ */
+import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
+import { createApp } from '../api/app.ts';
+import type { RunsPort } from '../api/runs-port.ts';
+import { loadBuiltinRules } from '../store/builtin-rules.ts';
+import { DefinitionsStore } from '../store/definitions-store.ts';
+import type { Config } from './config.ts';
+import { openRedis, type RedisHandle } from './redis-connection.ts';
+import { listen, type Served } from './serve.ts';
+
+export interface Service {
+  url: string;
+  redis: RedisHandle;
+  defs: DefinitionsStore;
+  close(): Promise<void>;
+}
+
+export interface ServiceParts {
+  /** the run side, when this process coordinates runs */
+  runs?: (redis: RedisHandle, defs: DefinitionsStore) => Promise<{ port: RunsPort; close(): Promise<void> }>;
+}
+
+export async function startService(config: Config, say: (s: string) => void, parts: ServiceParts = {}): Promise<Service> {
+  const redis = await openRedis(config, say);
+  const client = redis.connect();
+  const defs = new DefinitionsStore(client, `${config.prefix}:`);
+  const builtinRules = loadBuiltinRules(GENERATOR_NAMES);
+  let runs: { port: RunsPort; close(): Promise<void> } | undefined;
+  let served: Served | undefined;
+  try {
+    runs = parts.runs ? await parts.runs(redis, defs) : undefined;
+    const app = createApp({ defs, builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, maxBodyBytes: config.maxBodyBytes, tokens: config.tokens, log: (e) => say(`internal error: ${(e as Error)?.stack ?? e}`) });
+    served = await listen(app, config.port, config.host);
+  } catch (e) {
+    await runs?.close();
+    await redis.stop();
+    throw e;
+  }
+  say(`strata API on ${served.url}${config.tokens.length === 0 ? ' (no STRATA_API_TOKENS: open, so bound to loopback only)' : ` (bearer tokens required, listening on ${config.host})`}`);
+  return {
+    url: served.url,
+    redis,
+    defs,
+    async close() {
+      await served!.close();
+      await runs?.close();
+      await redis.stop();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/** The Dataset document: a data set's description (DESIGN.md section 3). */
+import { z } from 'zod';
+import { invalid, type Problem } from '../errors/strata-error.ts';
+import { headerProblems } from '../flow/flow-document.ts';
+import { ID_PATTERN, metadataSchema } from '../flow/task-schema.ts';
+import type { JsonValue } from '../flow/types.ts';
+import { check } from '../flow/zod-problems.ts';
+
+export interface TreeNode {
+  id: string;
+  children?: TreeNode[];
+  [attr: string]: JsonValue | TreeNode[] | undefined;
+}
+
+export interface Dataset {
+  apiVersion: 'strata/v1';
+  kind: 'Dataset';
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: {
+    shape: string;
+    location?: string;
+    format?: string;
+    size?: { records?: number; bytes?: number };
+    partitions?: JsonValue[];
+    levels?: Array<{ name: string; operation?: string }>;
+    root?: TreeNode;
+    attributes?: Record<string, JsonValue>;
+  };
+}
+
+const specSchema = z.strictObject({
+  shape: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a shape name like tree, table, stream, files'),
+  location: z.string().regex(/^(file|s3|https?|redis-stream):\/\/\S+$/, 'must be a file://, s3://, http(s):// or redis-stream:// address').optional(),
+  format: z.string().max(64).optional(),
+  size: z.strictObject({ records: z.number().int().nonnegative().optional(), bytes: z.number().int().nonnegative().optional() }).optional(),
+  partitions: z.array(z.unknown()).max(100_000).optional(),
+  levels: z.array(z.strictObject({ name: z.string().regex(ID_PATTERN, 'must be a level name'), operation: z.string().regex(ID_PATTERN, 'must be an operation name').optional() })).max(64).optional(),
+  root: z.unknown().optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const MAX_TREE_DEPTH = 64;
+export const MAX_TREE_NODES = 500_000;
+
+/** Validate a parsed Dataset; throws a StrataError listing every problem. */
+export function validateDataset(doc: unknown): Dataset {
+  const problems: Problem[] = [];
+  if (!headerProblems(doc, 'Dataset', problems)) throw invalid(problems);
+  for (const k of Object.keys(doc)) if (!['apiVersion', 'kind', 'metadata', 'spec'].includes(k)) problems.push({ path: k, message: `unknown key "${k}"` });
+  check(metadataSchema, doc.metadata, 'metadata', problems);
+  const spec = check(specSchema, doc.spec, 'spec', problems);
+  if (spec && spec.root !== undefined) validateTree(spec.root, 'spec.root', problems);
+  if (problems.length > 0) throw invalid(problems);
+  return doc as unknown as Dataset;
+}
+
+/** A tree: nodes with unique ids, children lists, at most MAX_TREE_DEPTH deep. Iterative: no recursion limit. */
+function validateTree(root: unknown, path: string, problems: Problem[]): void {
+  const seen = new Map<string, string>();
+  const stack: Array<{ node: unknown; path: string; depth: number }> = [{ node: root, path, depth: 1 }];
+  let count = 0;
+  while (stack.length > 0 && problems.length < 100) {
+    const { node, path: p, depth } = stack.pop()!;
+    if (++count > MAX_TREE_NODES) return void problems.push({ path, message: `more than ${MAX_TREE_NODES} tree nodes` });
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) {
+      problems.push({ path: p, message: 'must be a tree node { id, children }' });
+      continue;
+    }
+    const n = node as Record<string, unknown>;
+    if (typeof n.id !== 'string' || !ID_PATTERN.test(n.id)) problems.push({ path: `${p}.id`, message: 'must be an id of letters, digits, "_", "-" and "."' });
+    else if (seen.has(n.id)) problems.push({ path: `${p}.id`, message: `duplicate tree node id "${n.id}" (also at ${seen.get(n.id)})` });
+    else seen.set(n.id, p);
+    if (depth > MAX_TREE_DEPTH) {
+      problems.push({ path: p, message: `tree deeper than ${MAX_TREE_DEPTH} levels` });
+      continue;
+    }
+    if (n.children === undefined) continue;
+    if (!Array.isArray(n.children)) {
+      problems.push({ path: `${p}.children`, message: 'must be a list of tree nodes' });
+      continue;
+    }
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push({ node: n.children[i], path: `${p}.children[${i}]`, depth: depth + 1 });
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Parameter values that may be json-logic: an object with a single key that is a known
+ * operator is an expression; any other object or list is a literal whose members may
+ * themselves be expressions. Used for a rule's `emit` and a use node's `with`.
+ */
+import type { Problem } from '../errors/strata-error.ts';
+import type { JsonValue } from '../flow/types.ts';
+import { evaluate, isLogic, validateLogic } from './json-logic.ts';
+
+/** Problems in the expressions found inside a value. */
+export function validateValues(value: unknown, path: string): Problem[] {
+  if (isLogic(value)) return validateLogic(value, path);
+  const problems: Problem[] = [];
+  if (Array.isArray(value)) value.forEach((v, i) => problems.push(...validateValues(v, `${path}[${i}]`)));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) problems.push(...validateValues(v, `${path}.${k}`));
+  return problems;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/** The value with every expression inside it evaluated against `data`; values under `keep` keys stay as written. */
+export function evaluateValues(value: JsonValue, data: unknown, path = '', keep: ReadonlySet<string> = NONE): JsonValue {
+  if (isLogic(value)) return evaluate(value, data, path);
+  if (Array.isArray(value)) return value.map((v, i) => evaluateValues(v, data, `${path}[${i}]`, keep));
+  if (value && typeof value === 'object') {
+    const out: Record<string, JsonValue> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = keep.has(k) ? v : evaluateValues(v, data, path ? `${path}.${k}` : k, keep);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,47 @@
+/**
+ * A matched rule and a Dataset to the Flow document that processes it. The flow is named
+ * after the Dataset and versioned by a hash of what produced it, so the same Dataset
+ * and rule always yield the same flow, and it can be registered as a unit.
+ */
+import { createHash } from 'node:crypto';
+import type { Dataset } from '../dataset/dataset-document.ts';
+import { invalid, StrataError } from '../errors/strata-error.ts';
+import { validateFlowDocument } from '../flow/flow-document.ts';
+import type { FlowDocument, FlowNode, JsonValue } from '../flow/types.ts';
+import { evaluateValues } from '../logic/logic-values.ts';
+import type { Generator } from './generator.ts';
+import { isGeneratorCall, type Rule } from './rule-document.ts';
+
+/** Guards evaluated while the flow runs, not when it is built. */
+const RUN_TIME_KEYS: ReadonlySet<string> = new Set(['when', 'until']);
+
+export function buildFlow(dataset: Dataset, rule: Rule, generators: ReadonlyMap<string, Generator>, params: Record<string, JsonValue> = {}): FlowDocument {
+  const emit = rule.spec.emit;
+  const data = { dataset, params, spec: dataset.spec, metadata: dataset.metadata };
+  let root: FlowNode;
+  try {
+    if (isGeneratorCall(emit)) {
+      const gen = generators.get(emit.generator);
+      if (!gen) throw new StrataError('unknown_generator', `rule ${rule.metadata.name}: unknown generator "${emit.generator}"`);
+      const raw = emit.with ?? {};
+      // `task` is per tree node: the generator evaluates it with `node` bound.
+      const withParams: Record<string, JsonValue> = {};
+      for (const [k, v] of Object.entries(raw)) withParams[k] = k === 'task' ? v : evaluateValues(v, data, `with.${k}`);
+      root = gen.generate(dataset, withParams, { evaluate: (v, node) => evaluateValues(v, { ...data, node }, 'with') });
+    } else {
+      root = evaluateValues(emit as unknown as JsonValue, data, 'emit', RUN_TIME_KEYS) as unknown as FlowNode;
+    }
+  } catch (e) {
+    const err = e as StrataError;
+    const problems = (err.details?.problems ?? [{ path: '', message: err.message }]).map((p) => ({ path: `rule ${rule.metadata.name}: ${p.path}`, message: p.message }));
+    throw invalid(problems, err.code === 'unknown_generator' ? 'unknown_generator' : err.code ?? 'invalid_document');
+  }
+  const version = createHash('sha256').update(JSON.stringify([dataset, rule])).digest('hex').slice(0, 12);
+  const doc = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: `${dataset.metadata.name}-plan`.slice(0, 64), version, labels: { 'strata.dev/dataset': dataset.metadata.name, 'strata.dev/rule': rule.metadata.name } }, spec: { params, root } };
+  try {
+    return validateFlowDocument(doc);
+  } catch (e) {
+    const problems = ((e as StrataError).details?.problems ?? []).map((p) => ({ path: `generated flow (rule ${rule.metadata.name}): ${p.path}`, message: p.message }));
+    throw invalid(problems);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Data builds the system: a Dataset through the rules to a generated Flow and its plan.
+ * Used by POST /v1/datasets, POST /v1/rules/explain, the operator and the coordinator
+ * (a generate step's Dataset).
+ */
+import type { Dataset } from '../dataset/dataset-document.ts';
+import { StrataError } from '../errors/strata-error.ts';
+import type { FlowDocument } from '../flow/types.ts';
+import type { CompiledFlow } from '../plan/compile.ts';
+import type { FlowRegistry } from '../plan/flow-registry.ts';
+import { buildFlow } from '../rules/build-flow.ts';
+import type { Generator } from '../rules/generator.ts';
+import { matchRules, type RuleMatch } from '../rules/match-rules.ts';
+import type { Rule } from '../rules/rule-document.ts';
+import { planFlow } from './plan-flow.ts';
+
+export interface DatasetPlan {
+  match: RuleMatch;
+  flow: FlowDocument;
+  compiled: CompiledFlow;
+}
+
+export async function planDataset(dataset: Dataset, rules: Rule[], registry: FlowRegistry, generators: ReadonlyMap<string, Generator>): Promise<DatasetPlan> {
+  const match = matchRules(rules, dataset);
+  if (!match.chosen) {
+    throw new StrataError('no_rule_matched', `no rule matched Dataset ${dataset.metadata.name}`, { rules: match.traces });
+  }
+  const flow = buildFlow(dataset, match.chosen, generators);
+  const compiled = await planFlow(flow, registry);
+  return { match, flow, compiled };
+}

@@ -1,0 +1,14 @@
+/** The built-in rules of rules/*.json, loaded and validated at start-up. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { validateRule, type Rule } from '../rules/rule-document.ts';
+
+export const RULES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules');
+
+export function loadBuiltinRules(generators: ReadonlySet<string>, dir = RULES_DIR): Rule[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => validateRule(JSON.parse(readFileSync(join(dir, f), 'utf8')), generators));
+}

@@ -1,0 +1,31 @@
+/** Loads the Lua scripts of src/store/lua (`name-<numKeys>.lua`) for ioredis defineCommand. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), 'lua');
+let cache: Array<{ name: string; numberOfKeys: number; lua: string }> | undefined;
+
+function scripts() {
+  cache ??= readdirSync(dir)
+    .filter((f) => f.endsWith('.lua'))
+    .map((f) => {
+      const m = /^(.+)-(\d+)\.lua$/.exec(f)!;
+      return { name: m[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), numberOfKeys: Number(m[2]), lua: readFileSync(join(dir, f), 'utf8') };
+    });
+  return cache;
+}
+
+/** Define every script as a command on this connection (idempotent). */
+export function defineScripts(redis: Redis): void {
+  for (const s of scripts()) {
+    if (!(s.name in redis)) redis.defineCommand(s.name, { numberOfKeys: s.numberOfKeys, lua: s.lua });
+  }
+}
+
+/** Call a script by its camel-cased name. */
+export function callScript<T>(redis: Redis, name: string, keys: string[], args: Array<string | number>): Promise<T> {
+  defineScripts(redis);
+  return (redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>)[name](...keys, ...args);
+}
