@@ -12,7 +12,7 @@ import { childFailed, failureOf, type Act, type Driver, type Ops } from './act.t
 
 export interface CycleDriver extends Driver {
   /** the window of round `round` arrived */
-  windowArrived(round: number, items: JsonValue[], drained: boolean): void;
+  windowArrived(round: number, items: JsonValue[], drained: boolean, error?: string): void;
 }
 
 export function cycleDriver(act: Act, ops: Ops): CycleDriver {
@@ -75,9 +75,13 @@ export function cycleDriver(act: Act, ops: Ops): CycleDriver {
       }
       ops.dirty(act);
     },
-    windowArrived(r, items, drained) {
+    windowArrived(r, items, drained, readError) {
       if (!waitingWindow || r !== round) return;
       waitingWindow = false;
+      if (readError) {
+        error = `reading the window of round ${r} from ${node.source}: ${readError}`;
+        return ops.dirty(act);
+      }
       if (items.length === 0) ended = true;
       else window = items;
       if (drained) sourceDone = true;

@@ -14,19 +14,26 @@ import type { Command, EngineEvent } from './types.ts';
 export interface DryRun {
   order: string[][];
   status: string;
+  /** why the simulated run failed (a fan-out over a non-list, a guard that cannot be evaluated) */
+  error?: string;
 }
 
+/** Simulate a plan, one tick per leaf, and return the ids started in each tick. */
 export function dryRun(root: PlanNode, params: Record<string, JsonValue> = {}, maxTicks = 1_000_000): DryRun {
   const engine = new RunEngine(root, { params, quietStatus: true });
   const order: string[][] = [];
   let commands = engine.start();
+  let error: string | undefined;
   for (;;) {
     const events: EngineEvent[] = [];
     const started: string[] = [];
     // Windows and expansions are answered in the same tick: they are not leaves.
     while (commands.length > 0) {
       const more: EngineEvent[] = [];
-      for (const c of commands) answer(c, started, events, more);
+      for (const c of commands) {
+        if (c.type === 'done' && c.error) error = c.error;
+        answer(c, started, events, more);
+      }
       commands = more.length > 0 ? engine.apply(more) : [];
     }
     if (started.length === 0) break;
@@ -34,7 +41,7 @@ export function dryRun(root: PlanNode, params: Record<string, JsonValue> = {}, m
     if (order.length > maxTicks) throw new StrataError('limit_exceeded', `dry run did not end within ${maxTicks} ticks (a cycle whose until never holds?)`);
     commands = engine.apply(events);
   }
-  return { order, status: engine.status };
+  return { order, status: engine.status, ...(error ? { error } : {}) };
 }
 
 function answer(c: Command, started: string[], finished: EngineEvent[], now: EngineEvent[]): void {

@@ -91,6 +91,17 @@ export class RunEngine {
     return [...this.running].filter((a) => isLeaf(a.node) && a.status === 'running').map((a) => a.id);
   }
 
+  /** The attempt a running leaf is on (0 when it is not running). */
+  attemptOf(step: string): number {
+    const act = this.targets.get(step);
+    return act && act.status === 'running' ? act.attempt : 0;
+  }
+
+  /** Start commands for running leaves again (a lost job is enqueued anew; the attempt stays). */
+  startCommandsFor(steps: string[]): StartCommand[] {
+    return steps.map((s) => this.targets.get(s)).filter((a): a is Act => !!a && a.status === 'running' && isLeaf(a.node) && !a.expanding).map((a) => this.startCommand(a));
+  }
+
   private applyOne(e: EngineEvent): void {
     if (this.status !== 'running') return;
     if (e.type === 'cancel') return this.cancel(e.reason);
@@ -113,7 +124,7 @@ export class RunEngine {
       return this.finish(act, 'failed', undefined, e.error ?? 'exited non-zero');
     }
     if (e.type === 'window') {
-      (act.driver as CycleDriver | undefined)?.windowArrived?.(e.round, e.items, e.drained);
+      (act.driver as CycleDriver | undefined)?.windowArrived?.(e.round, e.items, e.drained, e.error);
       return;
     }
     if (!act.expanding) return;

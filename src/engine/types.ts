@@ -80,7 +80,7 @@ export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCom
 
 export type EngineEvent =
   | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string }
-  | { type: 'window'; step: string; round: number; items: JsonValue[]; drained: boolean }
+  | { type: 'window'; step: string; round: number; items: JsonValue[]; drained: boolean; error?: string }
   | { type: 'expanded'; step: string; body: PlanNode; params?: Record<string, JsonValue> }
   | { type: 'expandFailed'; step: string; error: string }
   | { type: 'cancel'; reason?: string };

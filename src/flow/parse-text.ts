@@ -1,5 +1,5 @@
 /** Text to data: YAML or JSON, with size limits and errors that name line and column. */
-import { parseAllDocuments, parseDocument } from 'yaml';
+import { parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { invalid, StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 
@@ -14,11 +14,11 @@ export function parseText(text: string, source = 'document', maxBytes = DEFAULT_
       // Not strict JSON: YAML (a superset) reports the place.
     }
   }
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const doc = parseDocument(text, YAML_OPTIONS);
   if (doc.errors.length > 0) {
     throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  return toData(doc, source);
 }
 
 /** Parse a YAML stream of one or more documents (`---` separated), e.g. a file for `strata apply`. */
@@ -33,11 +33,23 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
       // fall through to YAML
     }
   }
-  const docs = parseAllDocuments(text, { uniqueKeys: true });
+  const docs = parseAllDocuments(text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
   const problems = list.flatMap((d, i) => d.errors.map((e) => ({ path: list.length > 1 ? `${source}[${i}]` : source, message: yamlMessage(e) })));
   if (problems.length > 0) throw invalid(problems);
-  return list.map((d) => d.toJS({ maxAliasCount: 100 })).filter((d) => d !== null && d !== undefined);
+  return list.map((d, i) => toData(d, list.length > 1 ? `${source}[${i}]` : source)).filter((d) => d !== null && d !== undefined);
+}
+
+/** Data only: YAML 1.1 tags such as !!binary or !!timestamp stay strings instead of becoming Buffers and Dates. */
+const YAML_OPTIONS = { uniqueKeys: true, resolveKnownTags: false } as const;
+
+/** A parsed YAML document as plain data; alias bombs and unresolved aliases are document errors, not crashes. */
+function toData(doc: Document.Parsed, source: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw invalid([{ path: source, message: (e as Error).message }]);
+  }
 }
 
 function checkSize(text: string, source: string, maxBytes: number): void {

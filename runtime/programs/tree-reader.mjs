@@ -1,0 +1,25 @@
+// strata/tree-reader: reads a tree from a file:// location (directories are nodes, JSON
+// files are leaves named after the file) and writes the Dataset with the tree inline as
+// its result, so the rules can generate the flow that processes it (self-bootstrap).
+// argv: LOCATION DATASET_JSON
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+const [location, datasetJson] = process.argv.slice(2);
+if (!location || !location.startsWith('file://')) {
+  process.stderr.write(`tree-reader: location must be file://PATH, got ${location}\n`);
+  process.exit(2);
+}
+const root = location.slice('file://'.length);
+const safeId = (s) => s.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'node';
+
+function read(path, id) {
+  const st = statSync(path);
+  if (!st.isDirectory()) return { id, file: path };
+  const children = readdirSync(path).sort().map((name) => read(join(path, name), safeId(name.replace(/\.json$/, ''))));
+  return { id, children };
+}
+
+const dataset = JSON.parse(datasetJson);
+dataset.spec.root = read(root, safeId(basename(root)));
+writeFileSync(join(process.env.STRATA_OUTPUTS, 'result.json'), JSON.stringify(dataset));

@@ -1,0 +1,90 @@
+/**
+ * The run side of a process: coordinator (start, cancel, sweep) and, for `strata up` and
+ * `strata worker`, step workers with a runtime. One function per role, both on one
+ * RunSystem.
+ */
+import { join } from 'node:path';
+import { GENERATORS } from '../../generators/index.ts';
+import { loadImageMap } from '../../runtime/image-map.ts';
+import { LocalRuntime } from '../../runtime/local/local-runtime.ts';
+import { NoopRuntime } from '../../runtime/noop-runtime.ts';
+import type { PodRuntime } from '../../runtime/pod-runtime.ts';
+import { STRATA_IMAGES } from '../../runtime/programs/index.ts';
+import type { RunsPort } from '../api/runs-port.ts';
+import { Coordinator } from '../coordinator/coordinator.ts';
+import { createRunSystem, type RunSystem } from '../coordinator/run-system.ts';
+import { runsService } from '../coordinator/runs-service.ts';
+import { loadBuiltinRules } from '../store/builtin-rules.ts';
+import type { DefinitionsStore } from '../store/definitions-store.ts';
+import { startStepWorker, type StepWorker } from '../worker/step-worker.ts';
+import { GENERATOR_NAMES } from '../../generators/index.ts';
+import type { Config } from './config.ts';
+import type { RedisHandle } from './redis-connection.ts';
+
+export interface RunParts {
+  sys: RunSystem;
+  coordinator?: Coordinator;
+  port?: RunsPort;
+  worker?: StepWorker;
+  close(): Promise<void>;
+}
+
+export interface RunPartsOptions {
+  coordinator: boolean;
+  worker: boolean;
+  runtime?: PodRuntime;
+  sweepMs?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+/** The runtime named by STRATA_RUNTIME. */
+export async function runtimeFor(config: Config): Promise<PodRuntime> {
+  if (config.runtime === 'kubernetes') {
+    // Loaded only when asked for: the Kubernetes client is heavy. (wired in runtime/kubernetes)
+    const entry = '../../runtime/kubernetes/index.ts';
+    const mod = (await import(entry)) as { createKubeRuntimeFromEnv(env: NodeJS.ProcessEnv): PodRuntime };
+    return mod.createKubeRuntimeFromEnv(process.env);
+  }
+  if ((config.runtime as string) === 'noop') return new NoopRuntime();
+  return new LocalRuntime({ imageMap: { ...STRATA_IMAGES, ...loadImageMap({ ...process.env, STRATA_HOME: config.home }) } });
+}
+
+export async function startRunParts(config: Config, redis: RedisHandle, defs: DefinitionsStore, o: RunPartsOptions): Promise<RunParts> {
+  const builtin = loadBuiltinRules(GENERATOR_NAMES);
+  const rules = async () => {
+    const user = await defs.listRules();
+    const names = new Set(user.map((r) => r.metadata.name));
+    return [...builtin.filter((r) => !names.has(r.metadata.name)), ...user];
+  };
+  const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS });
+  let coordinator: Coordinator | undefined;
+  let port: RunsPort | undefined;
+  if (o.coordinator) {
+    coordinator = new Coordinator(sys);
+    coordinator.startSweeping(o.sweepMs ?? 2000);
+    port = runsService(sys, coordinator);
+  }
+  let worker: StepWorker | undefined;
+  if (o.worker) {
+    worker = await startStepWorker({
+      sys,
+      runtime: o.runtime ?? (await runtimeFor(config)),
+      connection: redis.connect(),
+      subscriber: redis.connect(),
+      artifactsDir: join(config.home, 'artifacts'),
+      workDir: join(config.home, 'work'),
+      concurrency: config.workerConcurrency,
+      ...(o.lockDurationMs ? { lockDurationMs: o.lockDurationMs } : {}),
+      ...(o.stalledIntervalMs ? { stalledIntervalMs: o.stalledIntervalMs } : {}),
+    });
+  }
+  return {
+    sys, coordinator, port, worker,
+    async close() {
+      coordinator?.stop();
+      await worker?.close();
+      await sys.close();
+    },
+  };
+}

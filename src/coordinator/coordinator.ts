@@ -1,0 +1,76 @@
+/**
+ * The coordinator (macro): starts and cancels runs, and sweeps active runs so that a run
+ * whose last sync was cut short by a crash carries on. All state is in Redis; the sweep
+ * makes a restarted coordinator pick every run up where it was.
+ */
+import { randomBytes } from 'node:crypto';
+import { StrataError } from '../errors/strata-error.ts';
+import type { FlowDocument, JsonValue } from '../flow/types.ts';
+import type { CompiledFlow } from '../plan/compile.ts';
+import type { RunView } from '../run/run-view.ts';
+import type { RunSystem } from './run-system.ts';
+import { appendAndSync, sync } from './sync.ts';
+
+export function newRunId(): string {
+  return `r${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+}
+
+export class Coordinator {
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping = false;
+
+  constructor(private readonly sys: RunSystem) {}
+
+  async startRun(flow: FlowDocument, compiled: CompiledFlow, params: Record<string, JsonValue>, origin: Record<string, string>): Promise<string> {
+    const id = newRunId();
+    const ref = `${flow.metadata.name}@${flow.metadata.version}`;
+    await this.sys.store.create(id, ref, { root: compiled.root, params: { ...compiled.params, ...params } }, compiled.stepIds, origin);
+    await sync(this.sys.ports, id);
+    return id;
+  }
+
+  async cancel(id: string): Promise<RunView> {
+    const status = await this.sys.store.status(id);
+    if (!status) throw new StrataError('not_found', `no run "${id}"`);
+    if (status === 'succeeded' || status === 'failed' || status === 'cancelled') {
+      throw new StrataError('run_not_active', `run ${id} has already ${status === 'cancelled' ? 'been cancelled' : status}`);
+    }
+    await appendAndSync(this.sys.ports, id, { type: 'cancel', reason: 'cancelled by request' }, 'cancel');
+    return (await this.sys.store.view(id))!;
+  }
+
+  /** Carry every active run forward once. */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      for (const id of await this.sys.store.active()) {
+        await this.recover(id).catch(() => undefined);
+      }
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Fold the run's whole log and make sure every running step has its job (deduplicated by id). */
+  private async recover(id: string): Promise<void> {
+    await sync(this.sys.ports, id);
+    const c = this.sys.ports.cache.get(id);
+    if (!c) return;
+    const jobs = await Promise.all(c.engine.runningLeaves().map(async (step) => ({ step, job: await this.sys.queue.getJob(`${id}|${step}|${c.engine.attemptOf(step)}`) })));
+    const missing = jobs.filter((j) => !j.job).map((j) => j.step);
+    if (missing.length > 0) {
+      for (const cmd of c.engine.startCommandsFor(missing)) await this.sys.ports.enqueue(id, cmd);
+    }
+  }
+
+  startSweeping(intervalMs = 2000): void {
+    void this.sweep();
+    this.timer = setInterval(() => void this.sweep(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Engines rebuilt from run logs, kept per process. An engine is a deterministic fold of
+ * its run's log, so a cached one only needs the entries appended since it last read.
+ */
+import { RunEngine } from '../engine/engine.ts';
+import type { Command } from '../engine/types.ts';
+import type { StoredPlan } from '../store/run-store.ts';
+
+export interface CachedEngine {
+  engine: RunEngine;
+  /** log entries folded so far */
+  next: number;
+}
+
+export class EngineCache {
+  private readonly map = new Map<string, CachedEngine>();
+
+  constructor(private readonly max = 256) {}
+
+  get(runId: string): CachedEngine | undefined {
+    const c = this.map.get(runId);
+    if (c) {
+      this.map.delete(runId);
+      this.map.set(runId, c);
+    }
+    return c;
+  }
+
+  create(runId: string, plan: StoredPlan, maxUnitDepth: number): CachedEngine {
+    const c = { engine: new RunEngine(plan.root, { params: plan.params, maxUnitDepth }), next: 0 };
+    this.map.set(runId, c);
+    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    return c;
+  }
+
+  drop(runId: string): void {
+    this.map.delete(runId);
+  }
+}
+
+/** Fold one log entry: entry 0 starts the engine, later ones are its events. */
+export function fold(c: CachedEngine, entry: { type: string }): Command[] {
+  c.next++;
+  if (entry.type === 'begin') return c.engine.start();
+  return c.engine.apply(entry as never);
+}

@@ -1,0 +1,25 @@
+/** A generate step's Dataset through the rules to a nested unit (an `expanded` event). */
+import { validateDataset } from '../dataset/dataset-document.ts';
+import type { Command, EngineEvent } from '../engine/types.ts';
+import { StrataError } from '../errors/strata-error.ts';
+import type { FlowRegistry } from '../plan/flow-registry.ts';
+import type { Generator } from '../rules/generator.ts';
+import type { Rule } from '../rules/rule-document.ts';
+import { planDataset } from '../service/plan-dataset.ts';
+
+export interface ExpandPorts {
+  rules(): Promise<Rule[]>;
+  registry: FlowRegistry;
+  generators: ReadonlyMap<string, Generator>;
+}
+
+export async function expand(p: ExpandPorts, cmd: Extract<Command, { type: 'generate' }>): Promise<EngineEvent> {
+  let dataset;
+  try {
+    dataset = validateDataset(cmd.dataset);
+  } catch (e) {
+    throw new StrataError('invalid_document', `step ${cmd.step} did not output a valid Dataset in result.json: ${(e as Error).message}`);
+  }
+  const { compiled } = await planDataset(dataset, await p.rules(), p.registry, p.generators);
+  return { type: 'expanded', step: cmd.step, body: compiled.root, params: compiled.params };
+}

@@ -1,0 +1,66 @@
+/**
+ * The run side of one process, wired once: the step queue (BullMQ), the sync ports every
+ * coordinator and worker shares, and the cancel channel. Both `strata up` and the
+ * separate `strata serve` / `strata worker` processes build on this.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { StartCommand } from '../engine/types.ts';
+import type { FlowRegistry } from '../plan/flow-registry.ts';
+import type { Generator } from '../rules/generator.ts';
+import type { Rule } from '../rules/rule-document.ts';
+import { RunStore } from '../store/run-store.ts';
+import { EngineCache } from './engine-cache.ts';
+import { expand } from './expander.ts';
+import type { SyncPorts } from './sync.ts';
+import { readWindow } from './window-reader.ts';
+import { STEP_QUEUE, stepJobId, type StepJobData } from '../worker/step-job.ts';
+
+export interface RunSystemOptions {
+  /** a connection for commands (not blocking) */
+  redis: Redis;
+  prefix: string;
+  rules(): Promise<Rule[]>;
+  registry: FlowRegistry;
+  generators: ReadonlyMap<string, Generator>;
+  maxUnitDepth?: number;
+  /** BullMQ attempts for infrastructure failures (a step's own failures use its `retries`) */
+  jobAttempts?: number;
+}
+
+export interface RunSystem {
+  store: RunStore;
+  queue: Queue<StepJobData>;
+  ports: SyncPorts;
+  bullPrefix: string;
+  cancelChannel: string;
+  close(): Promise<void>;
+}
+
+export function createRunSystem(o: RunSystemOptions): RunSystem {
+  const bullPrefix = `${o.prefix}:bull`;
+  const store = new RunStore(o.redis, `${o.prefix}:`);
+  const queue = new Queue<StepJobData>(STEP_QUEUE, { connection: o.redis, prefix: bullPrefix });
+  queue.on('error', () => {});
+  const cancelChannel = `${o.prefix}:cancel`;
+  const ports: SyncPorts = {
+    store,
+    cache: new EngineCache(),
+    maxUnitDepth: o.maxUnitDepth ?? 8,
+    async enqueue(runId: string, cmd: StartCommand) {
+      await queue.add(cmd.step, { runId, cmd }, {
+        jobId: stepJobId(runId, cmd.step, cmd.attempt),
+        attempts: o.jobAttempts ?? 3,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: { age: 24 * 3600, count: 200_000 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      });
+    },
+    async kill(runId: string, step: string) {
+      await o.redis.publish(cancelChannel, JSON.stringify({ runId, step }));
+    },
+    readWindow: (runId, cmd) => readWindow(o.redis, store.key(runId, 'cursors'), cmd),
+    expand: (_runId, cmd) => expand({ rules: o.rules, registry: o.registry, generators: o.generators }, cmd),
+  };
+  return { store, queue, ports, bullPrefix, cancelChannel, close: () => queue.close() };
+}

@@ -1,0 +1,112 @@
+/**
+ * Carry a run forward: fold the log entries this process has not seen into the run's
+ * engine, then carry out what the engine decided. Any process may sync any run at any
+ * time: enqueuing is idempotent (job id = run|step|attempt), recording is once per log
+ * entry (run-commit), and the engine is a deterministic fold of the log. That is what
+ * lets coordinators and workers crash anywhere and several of them share one Redis.
+ */
+import type { Command, EngineEvent, StartCommand } from '../engine/types.ts';
+import { toStrataError } from '../errors/strata-error.ts';
+import type { RunStore, CommitEntry } from '../store/run-store.ts';
+import { EngineCache, fold, type CachedEngine } from './engine-cache.ts';
+
+/** The I/O a sync needs besides the run store. */
+export interface SyncPorts {
+  store: RunStore;
+  cache: EngineCache;
+  /** enqueue a step job (idempotent per run, step and attempt) */
+  enqueue(runId: string, cmd: StartCommand): Promise<void>;
+  /** tell workers to stop a running step */
+  kill(runId: string, step: string): Promise<void>;
+  /** read a cycle's next window: an event for the log */
+  readWindow(runId: string, cmd: Extract<Command, { type: 'window' }>): Promise<EngineEvent>;
+  /** run a generate step's Dataset through the rules: an event for the log */
+  expand(runId: string, cmd: Extract<Command, { type: 'generate' }>): Promise<EngineEvent>;
+  maxUnitDepth: number;
+  onRunDone?(runId: string, status: string): void;
+}
+
+const locks = new Map<string, Promise<unknown>>();
+
+/** Run `fn` after every earlier call for the same run in this process has finished. */
+function serialized<T>(runId: string, fn: () => Promise<T>): Promise<T> {
+  const prev = locks.get(runId) ?? Promise.resolve();
+  const next = prev.then(fn, fn);
+  const tail = next.catch(() => undefined);
+  locks.set(runId, tail);
+  void tail.then(() => {
+    if (locks.get(runId) === tail) locks.delete(runId);
+  });
+  return next;
+}
+
+type FollowUp = Extract<Command, { type: 'window' | 'generate' }>;
+
+/** Fold `entries` (the log from `fromIndex` on, or read it) and act on the decisions. */
+export async function sync(p: SyncPorts, runId: string, entries?: EngineEvent[], fromIndex?: number): Promise<void> {
+  const followUps = await serialized(runId, () => syncLocked(p, runId, entries, fromIndex));
+  for (const f of followUps) await followUp(p, runId, f);
+}
+
+async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | undefined, fromIndex: number | undefined): Promise<FollowUp[]> {
+  let c = p.cache.get(runId);
+  if (!c) {
+    const plan = await p.store.plan(runId);
+    if (!plan) return [];
+    c = p.cache.create(runId, plan, p.maxUnitDepth);
+  }
+  let list = entries;
+  if (!list || fromIndex !== c.next) list = await p.store.readLog(runId, c.next);
+  if (list.length === 0) return [];
+  const commits: CommitEntry[] = [];
+  const starts: StartCommand[] = [];
+  const followUps: FollowUp[] = [];
+  const kills: string[] = [];
+  for (const entry of list) {
+    const i = c.next;
+    const commands = fold(c, entry as { type: string });
+    const commit: CommitEntry = { i, steps: [] };
+    if (i === 0) commit.run = { status: 'running' };
+    for (const cmd of commands) {
+      if (cmd.type === 'status') commit.steps.push(cmd);
+      else if (cmd.type === 'start') starts.push(cmd);
+      else if (cmd.type === 'kill') kills.push(cmd.step);
+      else if (cmd.type === 'done') commit.run = { status: cmd.status, ...(cmd.result !== undefined ? { result: cmd.result } : {}), ...(cmd.error ? { error: cmd.error } : {}) };
+      else followUps.push(cmd);
+    }
+    if (commit.steps.length > 0 || commit.run) commits.push(commit);
+  }
+  // Enqueue before recording: a crash in between re-enqueues (deduplicated), never loses a start.
+  const running = new Set(c.engine.runningLeaves());
+  await Promise.all(starts.filter((s) => running.has(s.step)).map((s) => p.enqueue(runId, s)));
+  await Promise.all(kills.map((k) => p.kill(runId, k)));
+  if (commits.length > 0) await p.store.commit(runId, commits);
+  const status = c.engine.status;
+  if (status !== 'running' && status !== 'pending') {
+    p.cache.drop(runId);
+    p.onRunDone?.(runId, status);
+    return [];
+  }
+  return followUps;
+}
+
+async function followUp(p: SyncPorts, runId: string, cmd: FollowUp): Promise<void> {
+  let event: EngineEvent;
+  try {
+    event = cmd.type === 'window' ? await p.readWindow(runId, cmd) : await p.expand(runId, cmd);
+  } catch (e) {
+    const error = toStrataError(e).message;
+    event = cmd.type === 'window' ? { type: 'window', step: cmd.step, round: cmd.round, items: [], drained: true, error } : { type: 'expandFailed', step: cmd.step, error };
+  }
+  const dedupe = cmd.type === 'window' ? `w|${cmd.step}|${cmd.round}` : `g|${cmd.step}`;
+  await appendAndSync(p, runId, event, dedupe);
+}
+
+/** Append an event once and carry the run forward from it. */
+export async function appendAndSync(p: SyncPorts, runId: string, event: EngineEvent, dedupe: string): Promise<boolean> {
+  const c: CachedEngine | undefined = p.cache.get(runId);
+  const from = c?.next ?? 0;
+  const { appended, entries } = await p.store.append(runId, event, dedupe, from);
+  await sync(p, runId, entries, from);
+  return appended;
+}

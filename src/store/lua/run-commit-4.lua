@@ -1,0 +1,54 @@
+--[[
+  Record what the engine decided for log entries, once per entry: step states merged into
+  their views, one event each for server-sent events, the run's own state.
+  KEYS[1] run hash  KEYS[2] steps hash  KEYS[3] events list  KEYS[4] active-runs set
+  ARGV[1] JSON list of { i, steps = [{ step, status, attempt, resultJson, error, at }], run = { status, resultJson, error } }
+  Results travel as JSON text (resultJson) so that Lua's cjson never re-encodes them.
+  ARGV[2] now (ISO time)
+  ARGV[3] '1' to apply whatever the index (reports from inside pods), '0' to skip entries already applied
+  Returns the highest entry index applied.
+]]
+local applied = tonumber(redis.call('HGET', KEYS[1], 'applied') or '-1')
+local force = ARGV[3] == '1'
+local now = ARGV[2]
+local terminal = { succeeded = true, failed = true, skipped = true, cancelled = true }
+for _, entry in ipairs(cjson.decode(ARGV[1])) do
+  if force or entry.i > applied then
+    for _, s in ipairs(entry.steps or {}) do
+      local raw = redis.call('HGET', KEYS[2], s.step)
+      local v
+      if raw then v = cjson.decode(raw) else v = { status = 'pending', attempts = 0, startedAt = cjson.null, finishedAt = cjson.null, error = cjson.null } end
+      v.status = s.status
+      if s.attempt and s.attempt ~= cjson.null then v.attempts = s.attempt end
+      if s.status == 'running' then
+        if v.startedAt == cjson.null or v.startedAt == nil then v.startedAt = s.at or now end
+        v.finishedAt = cjson.null
+      end
+      if terminal[s.status] then v.finishedAt = s.at or now end
+      if s.resultJson ~= nil then v.resultJson = s.resultJson end
+      if s.error ~= nil then v.error = s.error elseif s.status == 'succeeded' then v.error = cjson.null end
+      redis.call('HSET', KEYS[2], s.step, cjson.encode(v))
+      local ev = { seq = redis.call('LLEN', KEYS[3]), step = s.step, status = s.status, at = s.at or now }
+      if s.attempt and s.attempt ~= cjson.null then ev.attempt = s.attempt end
+      if s.error ~= nil then ev.error = s.error end
+      redis.call('RPUSH', KEYS[3], cjson.encode(ev))
+    end
+    if entry.run and entry.run ~= cjson.null then
+      local r = entry.run
+      local current = redis.call('HGET', KEYS[1], 'status')
+      if current ~= 'succeeded' and current ~= 'failed' and current ~= 'cancelled' then
+        redis.call('HSET', KEYS[1], 'status', r.status)
+        if r.resultJson ~= nil then redis.call('HSET', KEYS[1], 'result', r.resultJson) end
+        if r.error ~= nil then redis.call('HSET', KEYS[1], 'error', r.error) end
+        if terminal[r.status] then
+          redis.call('HSET', KEYS[1], 'finishedAt', now)
+          redis.call('SREM', KEYS[4], redis.call('HGET', KEYS[1], 'id'))
+        end
+        redis.call('RPUSH', KEYS[3], cjson.encode({ seq = redis.call('LLEN', KEYS[3]), step = '', status = r.status, at = now, run = true }))
+      end
+    end
+    if not force and entry.i > applied then applied = entry.i end
+  end
+end
+if not force then redis.call('HSET', KEYS[1], 'applied', applied) end
+return applied

@@ -1,0 +1,17 @@
+--[[
+  Create a run with its plan, its known steps (pending) and the first log entry, at once.
+  KEYS[1] run hash            KEYS[2] steps hash
+  KEYS[3] engine event log    KEYS[4] runs sorted set (by creation time)
+  ARGV[1] run id  ARGV[2] run fields JSON (flat object)  ARGV[3] step ids JSON list
+  ARGV[4] created-at milliseconds  ARGV[5] active-runs set key  ARGV[6] pending step JSON
+  Returns 1 created, 0 the run already exists.
+]]
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local fields = cjson.decode(ARGV[2])
+for k, v in pairs(fields) do redis.call('HSET', KEYS[1], k, v) end
+local ids = cjson.decode(ARGV[3])
+for _, id in ipairs(ids) do redis.call('HSET', KEYS[2], id, ARGV[6]) end
+redis.call('RPUSH', KEYS[3], '{"type":"begin"}')
+redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
+redis.call('SADD', ARGV[5], ARGV[1])
+return 1

@@ -1,0 +1,90 @@
+/**
+ * `strata worker`: BullMQ workers that take step jobs, run them through a PodRuntime and
+ * carry their run forward. Step failures are the flow's business (`retries` in the
+ * engine); a thrown error is an infrastructure failure that BullMQ retries with backoff.
+ * A worker killed mid-step loses nothing: its job stalls and runs again elsewhere, and
+ * the `finished` event is appended once per attempt.
+ */
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { stepsFinished } from '../api/metrics.ts';
+import { appendAndSync } from '../coordinator/sync.ts';
+import type { RunSystem } from '../coordinator/run-system.ts';
+import type { PodRuntime } from '../../runtime/pod-runtime.ts';
+import { runStep } from './run-step.ts';
+import { STEP_QUEUE, type StepJobData } from './step-job.ts';
+
+export interface StepWorkerOptions {
+  sys: RunSystem;
+  runtime: PodRuntime;
+  /** a connection of its own for BullMQ's blocking commands */
+  connection: Redis;
+  /** a connection of its own for the cancel channel */
+  subscriber: Redis;
+  artifactsDir: string;
+  workDir: string;
+  concurrency?: number;
+  /** how long a job's lock lives without renewal: a killed worker's job stalls after this */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface StepWorker {
+  worker: Worker<StepJobData>;
+  close(): Promise<void>;
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+
+export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker> {
+  const { sys } = o;
+  const running = new Map<string, AbortController>(); // run|step -> controller
+  await o.subscriber.subscribe(sys.cancelChannel);
+  o.subscriber.on('message', (_channel: string, message: string) => {
+    try {
+      const { runId, step } = JSON.parse(message) as { runId: string; step: string };
+      running.get(`${runId}|${step}`)?.abort(new Error('cancelled'));
+    } catch {
+      // not ours
+    }
+  });
+
+  const process = async (job: Job<StepJobData>): Promise<string> => {
+    const { runId, cmd } = job.data;
+    const status = await sys.store.status(runId);
+    if (status !== 'running') return 'run not running';
+    const view = await sys.store.step(runId, cmd.step);
+    if (view && (view.attempts > cmd.attempt || (view.attempts === cmd.attempt && TERMINAL.has(view.status)))) return 'already finished';
+    const key = `${runId}|${cmd.step}`;
+    const controller = new AbortController();
+    running.set(key, controller);
+    let event;
+    try {
+      event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, workDir: o.workDir }, runId, cmd, controller.signal);
+    } finally {
+      running.delete(key);
+    }
+    if (controller.signal.aborted) return 'cancelled';
+    await appendAndSync(sys.ports, runId, event, `f|${cmd.step}|${cmd.attempt}`);
+    stepsFinished.inc({ status: event.type === 'finished' && event.ok ? 'succeeded' : 'failed' });
+    return 'done';
+  };
+
+  const worker = new Worker<StepJobData>(STEP_QUEUE, process, {
+    connection: o.connection,
+    prefix: sys.bullPrefix,
+    concurrency: o.concurrency ?? 4,
+    lockDuration: o.lockDurationMs ?? 30_000,
+    stalledInterval: o.stalledIntervalMs ?? 15_000,
+    maxStalledCount: 3,
+  });
+  worker.on('error', () => {});
+  return {
+    worker,
+    async close() {
+      for (const c of running.values()) c.abort(new Error('worker stopping'));
+      await worker.close();
+      await o.subscriber.unsubscribe().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Malformed requests across every endpoint that takes a body, generated with fast-check:
+ * random JSON, random text, and valid documents with one part broken. Every answer must
+ * be a 4xx JSON error (or a success for a mutation that happens to be valid), never a
+ * 5xx, and a rejected request must leave Redis exactly as it was.
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { snapshot } from '../support/redis-snapshot.ts';
+import { startTestService, type TestService } from '../support/test-service.ts';
+
+const read = (p: string) => parse(readFileSync(p, 'utf8'));
+const VALID: Record<string, unknown> = {
+  '/v1/datasets': read('examples/retail/dataset.yaml'),
+  '/v1/rules': read('examples/retail/rules.yaml'),
+  '/v1/rules/explain': read('examples/retail/dataset.yaml'),
+  '/v1/flows': read('examples/retail/report-flow.yaml'),
+  '/v1/plans': read('examples/retail/report-flow.yaml'),
+};
+const PATHS = Object.keys(VALID);
+
+/** A copy of `doc` with the value at one random path replaced, or the key removed. */
+function mutate(doc: unknown, picks: number[], replacement: unknown, remove: boolean): unknown {
+  const copy = structuredClone(doc) as any;
+  let node = copy;
+  for (let i = 0; i < picks.length; i++) {
+    if (!node || typeof node !== 'object') break;
+    const keys = Object.keys(node);
+    if (keys.length === 0) break;
+    const key = keys[picks[i] % keys.length];
+    const child = node[key];
+    if (i === picks.length - 1 || !child || typeof child !== 'object') {
+      if (remove) delete node[key];
+      else node[key] = replacement;
+      break;
+    }
+    node = child;
+  }
+  return copy;
+}
+
+const weird = fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.array(fc.anything(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.anything(), { maxKeys: 3 }), fc.constant('__proto__'), fc.constant({ __proto__: { x: 1 } }), fc.constant({ log: 'x' }), fc.constant({ var: 'constructor.constructor' }));
+
+const bodies = fc.oneof(
+  fc.record({ kind: fc.constant('json' as const), path: fc.constantFrom(...PATHS), body: fc.anything() }),
+  fc.record({ kind: fc.constant('text' as const), path: fc.constantFrom(...PATHS), body: fc.string({ maxLength: 200 }) }),
+  fc.record({ kind: fc.constant('mutant' as const), path: fc.constantFrom(...PATHS), picks: fc.array(fc.nat(50), { minLength: 1, maxLength: 6 }), replacement: weird, remove: fc.boolean() }),
+);
+
+let svc: TestService;
+beforeAll(async () => {
+  svc = await startTestService();
+  // Some state that must survive every rejected request.
+  await svc.call('POST', '/v1/flows', VALID['/v1/flows']);
+  await svc.call('POST', '/v1/rules', VALID['/v1/rules']);
+});
+afterAll(async () => svc?.close());
+
+describe('bad input', () => {
+  it('answers 300 generated malformed requests with 4xx JSON errors and changes nothing on rejection', async () => {
+    const client = svc.redis.connect();
+    const statuses = new Map<number, number>();
+    await fc.assert(
+      fc.asyncProperty(bodies, async (b) => {
+        const before = await snapshot(client, svc.prefix);
+        let r;
+        if (b.kind === 'text') r = await svc.call('POST', b.path, b.body === '' ? ' ' : b.body, { 'content-type': 'application/yaml' });
+        else if (b.kind === 'json') r = await svc.call('POST', b.path, JSON.stringify(b.body) ?? 'null', { 'content-type': 'application/json' });
+        else r = await svc.call('POST', b.path, mutate(VALID[b.path], b.picks, b.replacement, b.remove));
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        expect(r.status, `${b.path} ${JSON.stringify(b).slice(0, 300)} -> ${r.text.slice(0, 300)}`).toBeLessThan(500);
+        if (r.status >= 400) {
+          expect(r.body?.error?.code, r.text).toBeTypeOf('string');
+          expect(r.text).not.toMatch(/\n\s+at /); // no stack trace
+          expect(await snapshot(client, svc.prefix)).toEqual(before);
+        }
+      }),
+      { numRuns: 300, seed: 20261128 },
+    );
+    const rejected = [...statuses].filter(([s]) => s >= 400).reduce((n, [, c]) => n + c, 0);
+    expect(rejected).toBeGreaterThanOrEqual(200);
+  });
+});

@@ -1,0 +1,39 @@
+/** A whole strata (API, coordinator, worker) on the test Redis, for run tests through real HTTP. */
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../src/app/config.ts';
+import { startRunParts, type RunPartsOptions } from '../../src/app/run-parts.ts';
+import type { RunView } from '../../src/run/run-view.ts';
+import { startTestService, type TestService } from './test-service.ts';
+
+export interface RunTestService extends TestService {
+  home: string;
+  waitRun(id: string, timeoutMs?: number): Promise<RunView>;
+}
+
+export async function startRunService(env: Record<string, string> = {}, o: Partial<RunPartsOptions> = {}, prefix = `t-${randomUUID().slice(0, 8)}`): Promise<RunTestService> {
+  const home = `/tmp/strata-test-${prefix}`;
+  const svc = await startTestService(
+    { STRATA_WORKER_CONCURRENCY: '4', ...env },
+    {
+      runs: async (redis, defs) => {
+        const config = loadConfig({ PORT: '0', REDIS_URL: redis.url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '4', ...env });
+        const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: true, sweepMs: 500, ...o });
+        return { port: parts.port!, close: () => parts.close() };
+      },
+    },
+    prefix,
+  );
+  return {
+    ...svc,
+    home,
+    async waitRun(id, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await svc.call('GET', `/v1/runs/${id}`);
+        if (['succeeded', 'failed', 'cancelled'].includes(r.body?.status)) return r.body as RunView;
+        if (Date.now() > deadline) throw new Error(`run ${id} still ${r.body?.status} after ${timeoutMs} ms: ${JSON.stringify(r.body?.steps).slice(0, 2000)}`);
+        await new Promise((res) => setTimeout(res, 50));
+      }
+    },
+  };
+}
