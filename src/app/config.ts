@@ -13,6 +13,9 @@ export interface Config {
   maxBodyBytes: number;
   workerConcurrency: number;
   prefix: string;
+  /** BullMQ lock of a running step job: a killed worker's job runs again after this */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,5 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: Number(env.STRATA_MAX_BODY_BYTES ?? 32 * 1024 * 1024),
     workerConcurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 4,
     prefix: env.STRATA_PREFIX ?? 'strata',
+    lockDurationMs: Number(env.STRATA_LOCK_MS ?? 30_000),
+    stalledIntervalMs: Number(env.STRATA_STALLED_MS ?? 15_000),
   };
 }

@@ -75,8 +75,8 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
       artifactsDir: join(config.home, 'artifacts'),
       workDir: join(config.home, 'work'),
       concurrency: config.workerConcurrency,
-      ...(o.lockDurationMs ? { lockDurationMs: o.lockDurationMs } : {}),
-      ...(o.stalledIntervalMs ? { stalledIntervalMs: o.stalledIntervalMs } : {}),
+      lockDurationMs: o.lockDurationMs ?? config.lockDurationMs,
+      stalledIntervalMs: o.stalledIntervalMs ?? config.stalledIntervalMs,
     });
   }
   return {

@@ -12,8 +12,24 @@ local applied = tonumber(redis.call('HGET', KEYS[1], 'applied') or '-1')
 local force = ARGV[3] == '1'
 local now = ARGV[2]
 local terminal = { succeeded = true, failed = true, skipped = true, cancelled = true }
+local function set_run(r)
+  local current = redis.call('HGET', KEYS[1], 'status')
+  if current == 'succeeded' or current == 'failed' or current == 'cancelled' then return end
+  redis.call('HSET', KEYS[1], 'status', r.status)
+  if r.resultJson ~= nil then redis.call('HSET', KEYS[1], 'result', r.resultJson) end
+  if r.error ~= nil then redis.call('HSET', KEYS[1], 'error', r.error) end
+  if terminal[r.status] then
+    redis.call('HSET', KEYS[1], 'finishedAt', now)
+    redis.call('SREM', KEYS[4], redis.call('HGET', KEYS[1], 'id'))
+  end
+  redis.call('RPUSH', KEYS[3], cjson.encode({ seq = redis.call('LLEN', KEYS[3]), step = '', status = r.status, at = now, run = true }))
+end
 for _, entry in ipairs(cjson.decode(ARGV[1])) do
   if force or entry.i > applied then
+    if entry.run and entry.run ~= cjson.null and entry.run.status == 'running' then
+      set_run(entry.run)
+      entry.run = nil
+    end
     for _, s in ipairs(entry.steps or {}) do
       local raw = redis.call('HGET', KEYS[2], s.step)
       local v
@@ -33,20 +49,7 @@ for _, entry in ipairs(cjson.decode(ARGV[1])) do
       if s.error ~= nil then ev.error = s.error end
       redis.call('RPUSH', KEYS[3], cjson.encode(ev))
     end
-    if entry.run and entry.run ~= cjson.null then
-      local r = entry.run
-      local current = redis.call('HGET', KEYS[1], 'status')
-      if current ~= 'succeeded' and current ~= 'failed' and current ~= 'cancelled' then
-        redis.call('HSET', KEYS[1], 'status', r.status)
-        if r.resultJson ~= nil then redis.call('HSET', KEYS[1], 'result', r.resultJson) end
-        if r.error ~= nil then redis.call('HSET', KEYS[1], 'error', r.error) end
-        if terminal[r.status] then
-          redis.call('HSET', KEYS[1], 'finishedAt', now)
-          redis.call('SREM', KEYS[4], redis.call('HGET', KEYS[1], 'id'))
-        end
-        redis.call('RPUSH', KEYS[3], cjson.encode({ seq = redis.call('LLEN', KEYS[3]), step = '', status = r.status, at = now, run = true }))
-      end
-    end
+    if entry.run and entry.run ~= cjson.null then set_run(entry.run) end
     if not force and entry.i > applied then applied = entry.i end
   end
 end

@@ -1,0 +1,52 @@
+/**
+ * `strata apply FILE... [--run] [--watch]`: send documents to a running strata. Flows go
+ * first (they are units others use), then rules, then datasets; `--run` runs each
+ * Dataset (and each Flow when the files hold no Dataset), `--watch` follows the runs.
+ */
+import { StrataError } from '../errors/strata-error.ts';
+import type { Client } from './api-client.ts';
+import { readDocuments } from './local-flows.ts';
+import { summarize, watchRun } from './watch.ts';
+
+const ORDER = ['Flow', 'Rule', 'Dataset'];
+
+export async function applyCommand(files: string[], opts: { run?: boolean; watch?: boolean }, client: Client, out: (s: string) => void): Promise<number> {
+  const docs = readDocuments(files).map((d) => ({ ...d, kind: (d.doc as { kind?: string })?.kind }));
+  for (const d of docs) {
+    if (!ORDER.includes(d.kind as string)) throw new StrataError('invalid_document', `${d.file}#${d.index}: kind must be Flow, Rule or Dataset, not ${JSON.stringify(d.kind)}`);
+  }
+  docs.sort((a, b) => ORDER.indexOf(a.kind!) - ORDER.indexOf(b.kind!));
+  const hasDataset = docs.some((d) => d.kind === 'Dataset');
+  const runs: string[] = [];
+  for (const d of docs) {
+    const name = (d.doc as { metadata?: { name?: string } }).metadata?.name;
+    if (d.kind === 'Flow') {
+      const r = await client.call('POST', '/v1/flows', d.doc);
+      out(`flow ${r.name}@${r.version} ${r.outcome}`);
+      if (opts.run && !hasDataset) {
+        const run = await client.call('POST', '/v1/runs', { flow: d.doc });
+        out(`run ${run.runId} started for flow ${r.name}@${r.version}`);
+        runs.push(run.runId);
+      }
+    } else if (d.kind === 'Rule') {
+      const r = await client.call('POST', '/v1/rules', d.doc);
+      out(`rule ${name} ${r.outcome}`);
+    } else {
+      const r = await client.call('POST', `/v1/datasets${opts.run ? '?run=true' : ''}`, d.doc);
+      out(`dataset ${name}: rules ${r.matchedRules.join(', ')} -> flow ${r.flow.name}@${r.flow.version} (${r.plan.stepCount} steps)`);
+      if (r.runId) {
+        out(`run ${r.runId} started`);
+        runs.push(r.runId);
+      }
+    }
+  }
+  let failed = 0;
+  if (opts.watch) {
+    for (const id of runs) {
+      const run = await watchRun(client, id, out);
+      out(summarize(run));
+      if (run.status !== 'succeeded') failed++;
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,49 @@
+/** `strata up`, `strata serve`, `strata worker`: long-running processes, stopped by SIGINT/SIGTERM. */
+import { loadConfig, type Config } from '../app/config.ts';
+import { openRedis } from '../app/redis-connection.ts';
+import { startRunParts } from '../app/run-parts.ts';
+import { startService } from '../app/service.ts';
+import { enableDefaultMetrics } from '../api/metrics.ts';
+import { DefinitionsStore } from '../store/definitions-store.ts';
+
+const say = (s: string) => process.stderr.write(`strata: ${s}\n`);
+
+/** Wait for SIGINT or SIGTERM, then run `close` once. */
+function untilSignal(close: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    let closing = false;
+    const stop = (sig: string) => {
+      if (closing) return;
+      closing = true;
+      say(`${sig}: stopping`);
+      close().finally(resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+/** API + coordinator (+ a worker for `up`) in this process. */
+export async function serveCommand(withWorker: boolean, config: Config = loadConfig()): Promise<void> {
+  enableDefaultMetrics();
+  const svc = await startService(config, say, {
+    runs: async (redis, defs) => {
+      const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: withWorker });
+      return { port: parts.port!, close: () => parts.close() };
+    },
+  });
+  say(withWorker ? `coordinator and a worker (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) running; Ctrl-C stops` : 'coordinator running; start workers with `strata worker`');
+  await untilSignal(() => svc.close());
+}
+
+/** Step workers only, against REDIS_URL (or a local Redis). */
+export async function workerCommand(config: Config = loadConfig()): Promise<void> {
+  const redis = await openRedis(config, say);
+  const defs = new DefinitionsStore(redis.connect(), `${config.prefix}:`);
+  const parts = await startRunParts(config, redis, defs, { coordinator: false, worker: true });
+  say(`worker running (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) on ${redis.url}`);
+  await untilSignal(async () => {
+    await parts.close();
+    await redis.stop();
+  });
+}
