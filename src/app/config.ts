@@ -15,6 +15,8 @@ export interface Config {
   prefix: string;
   /** BullMQ lock of a running step job: a killed worker's job runs again after this */
   lockDurationMs: number;
+  /** the local runtime's image map file (STRATA_IMAGE_MAP) */
+  imageMap: string | undefined;
   stalledIntervalMs: number;
 }
 
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 4,
     prefix: env.STRATA_PREFIX ?? 'strata',
     lockDurationMs: Number(env.STRATA_LOCK_MS ?? 30_000),
+    imageMap: env.STRATA_IMAGE_MAP || undefined,
     stalledIntervalMs: Number(env.STRATA_STALLED_MS ?? 15_000),
   };
 }

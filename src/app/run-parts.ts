@@ -47,7 +47,7 @@ export async function runtimeFor(config: Config): Promise<PodRuntime> {
     return mod.createKubeRuntimeFromEnv(process.env);
   }
   if ((config.runtime as string) === 'noop') return new NoopRuntime();
-  return new LocalRuntime({ imageMap: { ...STRATA_IMAGES, ...loadImageMap({ ...process.env, STRATA_HOME: config.home }) } });
+  return new LocalRuntime({ imageMap: { ...STRATA_IMAGES, ...loadImageMap({ STRATA_HOME: config.home, STRATA_IMAGE_MAP: config.imageMap }) } });
 }
 
 export async function startRunParts(config: Config, redis: RedisHandle, defs: DefinitionsStore, o: RunPartsOptions): Promise<RunParts> {

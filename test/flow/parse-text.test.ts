@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { isStrataError, type StrataError } from '../../src/errors/strata-error.ts';
+import { parseText, parseTextAll } from '../../src/flow/parse-text.ts';
+
+/** The StrataError `fn` throws; fails the test on a raw exception or none. */
+function errorOf(fn: () => unknown): StrataError {
+  try {
+    fn();
+  } catch (e) {
+    if (isStrataError(e)) return e;
+    throw new Error(`not a StrataError: ${String(e)}`);
+  }
+  throw new Error('nothing thrown');
+}
+
+const BOMB = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]', 'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]'].join('\n');
+
+describe('parseText', () => {
+  const good: Array<{ name: string; text: string; want: unknown }> = [
+    { name: 'YAML', text: 'kind: Flow\nspec: { root: { task: { image: x } } }\n', want: { kind: 'Flow', spec: { root: { task: { image: 'x' } } } } },
+    { name: 'JSON', text: '{ "kind": "Flow", "n": [1, 2] }', want: { kind: 'Flow', n: [1, 2] } },
+    { name: 'JSON with YAML-only syntax falls back to YAML', text: '{ kind: Flow, n: [1, 2], }', want: { kind: 'Flow', n: [1, 2] } },
+    { name: 'YAML 1.1 tags stay data (strings), not Buffers or Dates', text: 'a: !!binary aGk=\nb: !!timestamp 2001-12-14\n', want: { a: 'aGk=', b: '2001-12-14' } },
+    { name: 'a __proto__ key is an own key, not a prototype', text: '__proto__: { polluted: 1 }\n', want: JSON.parse('{ "__proto__": { "polluted": 1 } }') },
+  ];
+  for (const { name, text, want } of good) {
+    it(`reads ${name}`, () => {
+      expect(parseText(text)).toEqual(want);
+    });
+  }
+
+  const bad: Array<{ name: string; text: string; code: string; message: string }> = [
+    { name: 'a map key given twice', text: 'a: 1\na: 2\n', code: 'invalid_document', message: 'doc.yaml: Map keys must be unique at line 2, column 1' },
+    { name: 'an unclosed flow map', text: 'a: { b: 1\n', code: 'invalid_document', message: 'doc.yaml: Flow map in block collection must be sufficiently indented and end with a } at line 2, column 1' },
+    { name: 'an alias bomb', text: BOMB, code: 'invalid_document', message: 'doc.yaml: Excessive alias count indicates a resource exhaustion attack' },
+    { name: 'an alias without its anchor', text: 'a: *nowhere\n', code: 'invalid_document', message: 'doc.yaml: Unresolved alias (the anchor must be set before the alias): nowhere' },
+    { name: 'nesting too deep for the parser', text: `a: ${'['.repeat(5000)}${']'.repeat(5000)}`, code: 'invalid_document', message: 'doc.yaml: Maximum call stack size exceeded' },
+  ];
+  for (const { name, text, code, message } of bad) {
+    it(`rejects ${name} with a StrataError naming the source`, () => {
+      const e = errorOf(() => parseText(text, 'doc.yaml'));
+      expect(e.code).toBe(code);
+      expect(e.message.split('\n')[0]).toContain(message);
+    });
+  }
+
+  it('refuses a text over maxBytes before parsing it', () => {
+    const e = errorOf(() => parseText('a: 1234567890\n', 'big.yaml', 8));
+    expect(e).toMatchObject({ code: 'too_large', message: 'big.yaml: document is 14 bytes, more than the limit of 8' });
+  });
+});
+
+describe('parseTextAll', () => {
+  it('reads a YAML stream of documents, skipping empty ones', () => {
+    expect(parseTextAll('kind: A\n---\n---\nkind: B\n')).toEqual([{ kind: 'A' }, { kind: 'B' }]);
+  });
+
+  it('reads a JSON list as its items, and a JSON object as one document', () => {
+    expect(parseTextAll('[{ "kind": "A" }, { "kind": "B" }]')).toEqual([{ kind: 'A' }, { kind: 'B' }]);
+    expect(parseTextAll('{ "kind": "A" }')).toEqual([{ kind: 'A' }]);
+  });
+
+  it('names the document of a stream an error is in', () => {
+    const e = errorOf(() => parseTextAll('kind: A\n---\na: 1\na: 2\n', 'many.yaml'));
+    expect(e.message).toMatch(/^many\.yaml\[1\]: Map keys must be unique/);
+  });
+
+  it('an alias bomb in a stream is a StrataError too', () => {
+    expect(errorOf(() => parseTextAll(`kind: A\n---\n${BOMB}`, 'many.yaml')).message).toBe('many.yaml[1]: Excessive alias count indicates a resource exhaustion attack');
+  });
+});

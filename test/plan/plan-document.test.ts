@@ -1,0 +1,61 @@
+import { DirectedGraph } from 'graphology';
+import { describe, expect, it } from 'vitest';
+import { toPlanDocument, type PlanGraph } from '../../src/plan/plan-document.ts';
+import { compile, flow, registry, task } from '../fixtures/build-flow.ts';
+
+const lib = flow({ sequence: [task('prep'), task('norm')] }, { name: 'lib' });
+const root = {
+  graph: {
+    nodes: {
+      etl: { pod: { flow: { sequence: [task('extract'), task('load')] } } },
+      fan: { fanOut: { over: [1, 2], do: task(undefined, {}, 'worker') }, dependsOn: ['etl'] },
+      join: { fanIn: { from: 'fan', do: task() } },
+      ring: { cycle: { ring: [task('a'), task('b')], rounds: 2 }, dependsOn: ['join'] },
+      unit: { use: 'lib@1', dependsOn: ['etl'] },
+    },
+  },
+};
+const plan = () => toPlanDocument(compile(root, { k: 1 }, registry(lib)));
+const edges = (g: PlanGraph) => g.edges.map((e) => `${e.source} -${e.attributes!.type}-> ${e.target}`);
+
+describe('plan document', () => {
+  it('is a Plan with the flow\'s name, params and step count', () => {
+    expect(plan()).toMatchObject({ apiVersion: 'strata/v1', kind: 'Plan', metadata: { name: 'test', version: '1' }, params: { k: 1 }, stepCount: 12 });
+  });
+
+  it('its graph is a graphology export: steps keyed by id, nested plans inside pods and use units', () => {
+    const g = plan().graph;
+    expect(g.nodes.map((n) => n.key)).toEqual(['etl', 'fan', 'fan/*', 'join', 'ring', 'ring/a#*', 'ring/b#*', 'unit']);
+    const etl = g.nodes.find((n) => n.key === 'etl')!.attributes!;
+    expect(etl).toMatchObject({ kind: 'pod', parent: null });
+    expect(etl.plan!.nodes.map((n) => n.key)).toEqual(['etl/extract', 'etl/load']);
+    expect(g.nodes.find((n) => n.key === 'unit')!.attributes!.plan!.nodes.map((n) => n.key)).toEqual(['unit/prep', 'unit/norm']);
+    expect(g.nodes.find((n) => n.key === 'fan/*')!.attributes).toEqual({ kind: 'task', label: 'task', parent: 'fan', image: 'worker' });
+  });
+
+  it('edges are dependencies, sequence order, ring order and data flow', () => {
+    const g = plan().graph;
+    expect(edges(g)).toEqual([
+      'fan -data-> join',
+      'ring/a#* -ring-> ring/b#*',
+      'ring/b#* -ring-> ring/a#*',
+      'etl -dependsOn-> fan',
+      'join -dependsOn-> ring',
+      'etl -dependsOn-> unit',
+    ]);
+    expect(edges(g.nodes.find((n) => n.key === 'etl')!.attributes!.plan!)).toEqual(['etl/extract -sequence-> etl/load']);
+  });
+
+  it('imports back into graphology', () => {
+    const g = new DirectedGraph();
+    g.import(plan().graph);
+    expect(g.order).toBe(8);
+    expect(g.size).toBe(6);
+    expect(g.outNeighbors('etl')).toEqual(['fan', 'unit']);
+  });
+
+  it('is deterministic: the same flow compiled twice gives the same JSON, byte for byte', () => {
+    expect(JSON.stringify(plan())).toBe(JSON.stringify(plan()));
+    expect(plan()).toEqual(plan());
+  });
+});

@@ -1,0 +1,177 @@
+/** The local runtime with real processes: one-container task pods and quarterback pods. */
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
+import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
+import { processRunning } from '../../../sidecar/process-group.ts';
+import type { FlowNode, TaskSpec } from '../../../src/flow/types.ts';
+import { podRequestPod, program, TempDirs } from '../../sidecar/harness.ts';
+
+const dirs = new TempDirs();
+afterEach(() => dirs.cleanup());
+const runtime = new LocalRuntime({ killGraceMs: 300 });
+
+function base(root: string, step: string): Omit<PodRequest, 'kind'> {
+  const runId = `run-${randomUUID().slice(0, 8)}`;
+  return {
+    runId, step, attempt: 1,
+    env: { STRATA_RUN: runId, STRATA_STEP: step, STRATA_PARAMS: '{"k":1}' },
+    inputsDir: join(root, 'in'), outputsDir: join(root, 'out'), artifactsDir: join(root, 'artifacts'),
+  };
+}
+const taskReq = (root: string, task: TaskSpec, extra: Partial<PodRequest> = {}): PodRequest => ({ ...base(root, 't'), kind: 'task', task, ...extra });
+const podReq = (root: string, flow: FlowNode, extra: Partial<PodRequest> = {}): PodRequest => ({ ...base(root, 'p'), kind: 'pod', pod: podRequestPod(flow), ...extra });
+
+function collect(): { reports: PodReport[]; onReport: (r: PodReport) => void } {
+  const reports: PodReport[] = [];
+  return { reports, onReport: (r) => reports.push(r) };
+}
+
+describe('local runtime: task pods', () => {
+  it('runs one container with the step environment, its result and outputs', async () => {
+    const root = await dirs.make();
+    const { reports, onReport } = collect();
+    const req = taskReq(root, { ...program('report.mjs', 'out.txt=hello'), outputs: ['out.txt'] });
+    const outcome = await runtime.run(req, onReport, new AbortController().signal);
+    expect(outcome).toMatchObject({ ok: true, exitCode: 0, result: { run: req.runId, step: 't', params: { k: 1 }, item: null } });
+    const r = outcome.result as { port: number; scratch: string; ipc: string };
+    expect(r.port).toBeGreaterThan(0);
+    expect(r.scratch).toMatch(/^\/dev\/shm\/strata\//);
+    expect(existsSync(r.scratch)).toBe(false); // removed when the pod ended
+    expect(await readFile(join(root, 'artifacts', req.runId, 't', 'out.txt'), 'utf8')).toBe('hello');
+    expect(reports).toContainEqual({ type: 'log', step: 't', stream: 'stdout', chunk: 'done t\n' });
+  });
+
+  it('fails with the container\'s error and exit code', async () => {
+    const outcome = await runtime.run(taskReq(await dirs.make(), program('fail.mjs', '7', 'bad', 'input')), () => undefined, new AbortController().signal);
+    expect(outcome).toEqual({ ok: false, error: 'exited with code 7: bad input', exitCode: 7 });
+  });
+
+  it('kills a task at its timeout, with everything it started', async () => {
+    const root = await dirs.make();
+    const outcome = await runtime.run(taskReq(root, program('hang.mjs', join(root, 'pid.json')), { timeoutMs: 400 }), () => undefined, new AbortController().signal);
+    expect(outcome).toMatchObject({ ok: false, error: 'timed out after 0.4s' });
+    expectNothingLeft(join(root, 'pid.json'), false);
+  });
+
+  it('cancels a task: nothing it started is left running', async () => {
+    const root = await dirs.make();
+    const abort = new AbortController();
+    const running = runtime.run(taskReq(root, program('hang.mjs', join(root, 'pid.json'))), () => undefined, abort.signal);
+    await until(() => existsSync(join(root, 'pid.json')));
+    abort.abort();
+    expect(await running).toMatchObject({ ok: false, error: 'cancelled' });
+    expectNothingLeft(join(root, 'pid.json'), false);
+  });
+});
+
+describe('local runtime: quarterback pods', () => {
+  it('runs the micro plan through the quarterback, relaying reports as they happen', async () => {
+    const root = await dirs.make();
+    const gate = join(root, 'gate');
+    const { reports, onReport } = collect();
+    // b waits for a file the test writes only on seeing b's `running` report: a runtime
+    // that held reports back until the end would never finish.
+    const waitGate = { image: 'sh', command: ['sh', '-c', 'while [ ! -f "$GATE" ]; do sleep 0.02; done'], env: { GATE: gate } };
+    const outcome = await runtime.run(podReq(root, {
+      sequence: [{ id: 'a', task: { ...program('report.mjs', 'x.txt=1'), outputs: ['x.txt'] } }, { id: 'b', task: waitGate }, { id: 'c', task: program('report.mjs') }],
+    }), (r) => {
+      if (r.type === 'step' && r.step === 'p/b' && r.status === 'running') void writeFile(gate, '');
+      onReport(r);
+    }, new AbortController().signal);
+    expect(outcome).toMatchObject({ ok: true, result: { step: 'p/c' } });
+    const steps = reports.filter((r) => r.type === 'step').map((r) => `${r.step}:${r.status}`);
+    expect(steps).toEqual(['p/a:running', 'p/a:succeeded', 'p/b:running', 'p/b:succeeded', 'p/c:running', 'p/c:succeeded']);
+    expect(reports).toContainEqual(expect.objectContaining({ type: 'step', step: 'p/a', status: 'succeeded', exitCode: 0, outputs: { 'x.txt': expect.stringMatching(/artifacts\/run-\w+\/p\/a\/x.txt$/) } }));
+    expect(await readFile(join(root, 'out', 'x.txt'), 'utf8')).toBe('1');
+  });
+
+  it('puts the pod\'s scratch in RAM under /dev/shm/strata/<run>/ and removes it afterwards', async () => {
+    const root = await dirs.make();
+    const req = podReq(root, { id: 'a', task: program('report.mjs') });
+    const outcome = await runtime.run(req, () => undefined, new AbortController().signal);
+    const scratch = (outcome.result as { scratch: string }).scratch;
+    expect(scratch.startsWith(`/dev/shm/strata/${req.runId}/`)).toBe(true);
+    expect(existsSync(scratch)).toBe(false);
+    expect(existsSync(`/dev/shm/strata/${req.runId}`)).toBe(false);
+  });
+
+  it('puts scratch on disk when the pod asks for disk', async () => {
+    const root = await dirs.make();
+    const req = podReq(root, { id: 'a', task: program('report.mjs') });
+    req.pod!.channels.scratch = 'disk';
+    const outcome = await new LocalRuntime({ tmpDir: root }).run(req, () => undefined, new AbortController().signal);
+    expect((outcome.result as { scratch: string }).scratch.startsWith(join(root, 'strata', req.runId))).toBe(true);
+  });
+
+  it('fails the pod with the failing container\'s error and exit code', async () => {
+    const outcome = await runtime.run(podReq(await dirs.make(), { sequence: [{ id: 'a', task: program('report.mjs') }, { id: 'b', task: program('fail.mjs', '5', 'no', 'rows') }] }), () => undefined, new AbortController().signal);
+    expect(outcome).toEqual({ ok: false, error: 'step p/b failed: exited with code 5: no rows', exitCode: 5 });
+  });
+
+  it('cancels a pod: the quarterback, its containers and what they started are gone when run() resolves', async () => {
+    const root = await dirs.make();
+    const abort = new AbortController();
+    const { reports, onReport } = collect();
+    const running = runtime.run(podReq(root, {
+      graph: { nodes: { a: { task: program('hang.mjs', join(root, 'a.json')) }, b: { task: program('hang.mjs', join(root, 'b.json')) } } },
+    }), onReport, abort.signal);
+    await until(() => existsSync(join(root, 'a.json')) && existsSync(join(root, 'b.json')));
+    abort.abort();
+    expect(await running).toMatchObject({ ok: false, error: 'cancelled' });
+    expect(reports.filter((r) => r.type === 'step' && r.status === 'cancelled').map((r) => r.step).sort()).toEqual(['p/a', 'p/b']);
+    for (const f of ['a.json', 'b.json']) expectNothingLeft(join(root, f), true);
+  });
+
+  it('stops a pod at its timeout', async () => {
+    const root = await dirs.make();
+    const outcome = await runtime.run(podReq(root, { id: 'h', task: program('hang.mjs', join(root, 'pid.json')) }, { timeoutMs: 1500 }), () => undefined, new AbortController().signal);
+    expect(outcome).toMatchObject({ ok: false, error: 'timed out after 1.5s' });
+    expectNothingLeft(join(root, 'pid.json'), true);
+  });
+
+  it('kills the containers itself when the quarterback dies without a word', async () => {
+    const root = await dirs.make();
+    const running = runtime.run(podReq(root, { id: 'h', task: program('hang.mjs', join(root, 'pid.json')) }), () => undefined, new AbortController().signal);
+    await until(() => existsSync(join(root, 'pid.json')));
+    const { pid, child, parent } = JSON.parse(readFileSync(join(root, 'pid.json'), 'utf8')) as Pids;
+    process.kill(parent, 'SIGKILL');
+    const outcome = await running;
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(/^the quarterback of pod p was killed by SIGKILL before the pod finished/);
+    expectGone(parent);
+    // Orphaned by the quarterback's death, they may linger as zombies until init reaps them.
+    expect(processRunning(pid)).toBe(false);
+    expect(processRunning(child)).toBe(false);
+  });
+});
+
+
+interface Pids {
+  pid: number;
+  child: number;
+  parent: number;
+}
+
+function expectGone(pid: number): void {
+  expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+}
+
+/** The container (a child of ours or of the quarterback) is gone; its own child is not running. */
+function expectNothingLeft(pidFile: string, viaQuarterback: boolean): void {
+  const { pid, child, parent } = JSON.parse(readFileSync(pidFile, 'utf8')) as Pids;
+  expectGone(pid);
+  if (viaQuarterback) expectGone(parent);
+  expect(processRunning(child)).toBe(false);
+}
+
+async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { freePorts, PortBook, portKey, staticContainers } from '../../sidecar/port-book.ts';
+import { podRequestPod, program } from './harness.ts';
+
+describe('portKey', () => {
+  it.each([
+    ['p/ring/x#3', 'p/ring/x'],
+    ['p/ring/s#12/a', 'p/ring/s/a'],
+    ['p/ring/x#*', 'p/ring/x'],
+    ['p/fan/3', 'p/fan/3'],
+  ])('%s -> %s', (step, key) => expect(portKey(step)).toBe(key));
+});
+
+describe('staticContainers', () => {
+  it('lists the containers a plan names up front, not fan-out items', () => {
+    const pod = podRequestPod({
+      sequence: [
+        { id: 'a', task: program('report.mjs') },
+        { id: 'g', graph: { nodes: { b: { task: program('report.mjs') } } } },
+        { id: 'fan', fanOut: { over: [1, 2], do: { task: program('report.mjs') } } },
+        { id: 'ring', cycle: { ring: [{ id: 'x', task: program('report.mjs') }], rounds: 2 } },
+      ],
+    });
+    expect(staticContainers(pod.body, 'p')).toEqual(['p/a', 'p/g/b', 'p/ring/x#*']);
+  });
+});
+
+describe('PortBook', () => {
+  it('gives distinct ports and names every other container as a peer; rounds of a member share one', async () => {
+    const book = new PortBook('p');
+    await book.reserve(['p/a', 'p/ring/x#*']);
+    const a = await book.portFor('p/a');
+    const x0 = await book.portFor('p/ring/x#0');
+    expect(await book.portFor('p/ring/x#5')).toBe(x0);
+    expect(a).not.toBe(x0);
+    expect(book.peersOf('p/a')).toEqual({ RING_X: `127.0.0.1:${x0}` });
+    const item = await book.portFor('p/fan/0');
+    expect(book.peersOf('p/ring/x#1')).toEqual({ A: `127.0.0.1:${a}`, FAN_0: `127.0.0.1:${item}` });
+  });
+
+  it('finds free ports that are all different', async () => {
+    const ports = await freePorts(20);
+    expect(new Set(ports).size).toBe(20);
+  });
+});

@@ -1,0 +1,38 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WindowReader } from '../../sidecar/window-reader.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'strata-window-'));
+  await writeFile(join(dir, 'items.jsonl'), '{"n":1}\n{"n":2}\n\n{"n":3}\n');
+  await writeFile(join(dir, 'bad.jsonl'), '{"n":1}\nnope\n');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const cmd = (source: string, size?: number, step = 'p/ring') => ({ type: 'window' as const, step, round: 0, source, endsBySource: true, ...(size ? { size } : {}) });
+
+describe('WindowReader', () => {
+  it('hands out `size` lines at a time and says when the file is drained', async () => {
+    const r = new WindowReader(dir);
+    expect(await r.next(cmd('file://items.jsonl', 2))).toEqual({ items: [{ n: 1 }, { n: 2 }], drained: false });
+    expect(await r.next(cmd('file://items.jsonl', 2))).toEqual({ items: [{ n: 3 }], drained: true });
+    expect(await r.next(cmd('file://items.jsonl', 2))).toEqual({ items: [], drained: true });
+  });
+
+  it('gives all that is left without a size, and keeps one cursor per cycle', async () => {
+    const r = new WindowReader(dir);
+    await r.next(cmd(`file://${join(dir, 'items.jsonl')}`, 1, 'p/a'));
+    expect(await r.next(cmd(`file://${join(dir, 'items.jsonl')}`, undefined, 'p/b'))).toEqual({ items: [{ n: 1 }, { n: 2 }, { n: 3 }], drained: true });
+  });
+
+  it.each([
+    ['a redis stream', 'redis-stream://k', 'cannot be read inside a pod'],
+    ['a missing file', 'file://missing.jsonl', 'cycle source file://missing.jsonl: ENOENT'],
+    ['a line that is not JSON', 'file://bad.jsonl', 'line 2 is not JSON'],
+  ])('refuses %s with a sentence', async (_what, source, message) => {
+    await expect(new WindowReader(dir).next(cmd(source))).rejects.toThrow(message);
+  });
+});
