@@ -46,6 +46,11 @@ describe('plan document', () => {
     expect(edges(g.nodes.find((n) => n.key === 'etl')!.attributes!.plan!)).toEqual(['etl/extract -sequence-> etl/load']);
   });
 
+  it('a fanIn inside a pod or a use unit gets its data edge too', () => {
+    const inPod = toPlanDocument(compile({ sequence: [{ id: 'p', pod: { flow: { sequence: [{ id: 'fan', fanOut: { over: [1], do: task() } }, { id: 'join', fanIn: { from: 'fan', do: task() } }] } } }] })).graph;
+    expect(edges(inPod.nodes[0].attributes!.plan!)).toEqual(['p/fan -data-> p/join']); // one edge per pair: the data edge stands for the order too
+  });
+
   it('imports back into graphology', () => {
     const g = new DirectedGraph();
     g.import(plan().graph);

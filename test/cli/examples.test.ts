@@ -1,0 +1,66 @@
+/**
+ * Every flow in examples/flows plans in all three formats and dry-runs, with the other
+ * example files as its registry (as `strata plan FILE OTHER...` takes them). The
+ * expected orders double as a check that each example shows the pattern it is named for.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planCommand } from '../../src/cli/plan-command.ts';
+import { ticks } from '../engine/drive.ts';
+import { RunEngine } from '../../src/engine/engine.ts';
+
+const DIR = join(import.meta.dirname, '../../examples/flows');
+const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const plan = (file: string, opts: { format?: string; dryRun?: boolean }) =>
+  planCommand([join(DIR, file), ...files.filter((f) => f !== file).map((f) => join(DIR, f))], opts);
+
+const expected: Record<string, string[][]> = {
+  'sequence.yaml': [['fetch'], ['sort'], ['publish']],
+  'graph-dfs.yaml': [['world'], ['eu'], ['fr'], ['de'], ['us'], ['ca'], ['ny']],
+  'graph-bfs.yaml': [['world'], ['eu'], ['us'], ['fr'], ['de'], ['ca'], ['ny']],
+  'graph-dependency.yaml': [['fetch-deps'], ['compile-core', 'compile-api'], ['compile-ui', 'test-core'], ['test-api'], ['package']],
+  'fan-out-fan-in.yaml': [['per-region/0', 'per-region/1'], ['per-region/2', 'per-region/3'], ['total']],
+  'cycle.yaml': [['seed'], ...[0, 1, 2, 3, 4].flatMap((r) => [[`refine/improve#${r}`], [`refine/score#${r}`]])],
+  'cycle-stream.yaml': [0, 1, 2].flatMap((r) => [[`parse#${r}`], [`count#${r}`]]),
+  'lib-clean-table.yaml': [['dedupe']],
+  'use.yaml': [['orders/dedupe', 'customers/dedupe'], ['orders/check'], ['close']],
+  'when.yaml': [['extract'], ['load/0'], ['notify']],
+  'hierarchy.yaml': [['prepare'], ['eu', 'us'], ['report']],
+};
+
+describe('examples/flows', () => {
+  it('has an expected order for every example, and an example for every expected order', () => {
+    expect(files).toEqual(Object.keys(expected).sort());
+  });
+
+  for (const file of files) {
+    it(`${file} dry-runs in the order its pattern gives`, () => {
+      expect(JSON.parse(plan(file, { dryRun: true }))).toEqual({ order: expected[file] });
+    });
+
+    it(`${file} plans as JSON, DOT and Mermaid`, () => {
+      expect(JSON.parse(plan(file, { format: 'json' }))).toMatchObject({ kind: 'Plan' });
+      expect(plan(file, { format: 'dot' })).toMatch(/^digraph /);
+      expect(plan(file, { format: 'mermaid' })).toMatch(/^flowchart TD\n/);
+    });
+  }
+
+  it('the hierarchy\'s eu pod holds a micro flow: a sequence with a fan-out of containers', () => {
+    const doc = JSON.parse(plan('hierarchy.yaml', { format: 'json' }));
+    const eu = doc.graph.nodes.find((n: { key: string }) => n.key === 'eu');
+    expect(eu.attributes.kind).toBe('pod');
+    expect(eu.attributes.plan.nodes.map((n: { key: string }) => n.key)).toEqual(['eu/split', 'eu/countries', 'eu/countries/*', 'eu/merge']);
+  });
+
+  it('the hierarchy\'s eu pod, run at micro level by the same engine, starts its containers in this order', () => {
+    const doc = JSON.parse(plan('hierarchy.yaml', { format: 'json' }));
+    const pod = doc.root.children.find((c: { seg: string }) => c.seg === 'eu');
+    expect(ticks(new RunEngine(pod.body, { prefix: 'eu', params: doc.params }))).toEqual([
+      ['eu/split'],
+      ['eu/countries/0', 'eu/countries/1'],
+      ['eu/countries/2', 'eu/countries/3'],
+      ['eu/merge'],
+    ]);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * `strata plan` as users run it: a real process (node bin/strata.js), its stdout,
+ * stderr and exit code.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BAD = join(ROOT, 'test/fixtures/flows/bad');
+const EXAMPLES = join(ROOT, 'examples/flows');
+
+interface Outcome { code: number; stdout: string; stderr: string }
+
+async function strata(...args: string[]): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/strata.js'), ...args], { cwd: ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('strata plan', () => {
+  it('--dry-run prints exactly { "order": [...] }, one list of step ids per tick', async () => {
+    const out = await strata('plan', join(EXAMPLES, 'graph-dependency.yaml'), '--dry-run');
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout)).toEqual({ order: [['fetch-deps'], ['compile-core', 'compile-api'], ['compile-ui', 'test-core'], ['test-api'], ['package']] });
+  });
+
+  it('plans a flow that uses one from another file', async () => {
+    const out = await strata('plan', join(EXAMPLES, 'use.yaml'), join(EXAMPLES, 'lib-clean-table.yaml'), '--dry-run');
+    expect(JSON.parse(out.stdout)).toEqual({ order: [['orders/dedupe', 'customers/dedupe'], ['orders/check'], ['close']] });
+  });
+
+  const formats = [
+    { format: 'json', check: (s: string) => expect(JSON.parse(s)).toMatchObject({ apiVersion: 'strata/v1', kind: 'Plan', metadata: { name: 'retail-hierarchy' } }) },
+    { format: 'dot', check: (s: string) => expect(s).toMatch(/^digraph "retail-hierarchy" \{\n[\s\S]*\}\n$/) },
+    { format: 'mermaid', check: (s: string) => expect(s).toMatch(/^flowchart TD\n[\s\S]*subgraph /) },
+  ];
+  for (const { format, check } of formats) {
+    it(`--format ${format} prints the plan`, async () => {
+      const out = await strata('plan', join(EXAMPLES, 'hierarchy.yaml'), '--format', format);
+      expect(out.code).toBe(0);
+      check(out.stdout);
+    });
+  }
+
+  const bad = [
+    { name: 'a dependency problem', file: 'self-dependency.yaml', code: 2, text: 'spec.root.graph.nodes.b.dependsOn[0]: "b" depends on itself' },
+    { name: 'malformed YAML', file: 'malformed-yaml.yaml', code: 2, text: 'malformed-yaml.yaml: Flow sequence in block collection must be sufficiently indented and end with a ] at line 8, column 1' },
+    { name: 'a use cycle', file: 'use-cycle.yaml', code: 2, text: 'use cycle a@1 -> b@2 -> a@1' },
+    { name: 'wrong types', file: 'wrong-types.yaml', code: 2, text: 'spec.root.graph.nodes.a.task.image: Invalid input: expected string, received number' },
+  ];
+  for (const { name, file, code, text } of bad) {
+    it(`a bad document (${name}) exits ${code} with the path on stderr and no stack trace`, async () => {
+      const out = await strata('plan', join(BAD, file), '--dry-run');
+      expect(out.code).toBe(code);
+      expect(out.stdout).toBe('');
+      expect(out.stderr).toMatch(/^strata: /);
+      expect(out.stderr).toContain(text);
+      expect(out.stderr).not.toMatch(/^\s+at /m);
+      expect(out.stderr).not.toContain('.ts:');
+    });
+  }
+
+  it('a file that is not there exits non-zero, naming it', async () => {
+    const out = await strata('plan', 'no/such/flow.yaml');
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toBe('strata: no/such/flow.yaml: cannot read (ENOENT)\n');
+  });
+
+  it('an unknown format is refused', async () => {
+    const out = await strata('plan', join(EXAMPLES, 'sequence.yaml'), '--format', 'svg');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe('strata: --format must be json, dot or mermaid, not "svg"\n');
+  });
+});
