@@ -6,6 +6,7 @@ import type { PodOutcome, PodReport, PodRequest, PodRuntime } from './pod-runtim
 
 export class NoopRuntime implements PodRuntime {
   readonly name = 'noop';
+  readonly usesFiles = false;
 
   async run(_req: PodRequest, _onReport: (r: PodReport) => void, _signal: AbortSignal): Promise<PodOutcome> {
     return { ok: true, result: null };

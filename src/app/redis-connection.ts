@@ -24,7 +24,8 @@ export async function openRedis(config: Config, say: (s: string) => void): Promi
     url,
     server,
     connect() {
-      const r = new Redis(url!, { maxRetriesPerRequest: null, lazyConnect: false });
+      // No auto-pipelining: with Lua scripts it breaks in ioredis 6 ("results[i] is not iterable").
+      const r = new Redis(url!, { maxRetriesPerRequest: null });
       r.on('error', () => {}); // reconnects by itself; readiness reports the state
       clients.push(r);
       return r;

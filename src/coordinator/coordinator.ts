@@ -60,7 +60,7 @@ export class Coordinator {
     const jobs = await Promise.all(c.engine.runningLeaves().map(async (step) => ({ step, job: await this.sys.queue.getJob(`${id}|${step}|${c.engine.attemptOf(step)}`) })));
     const missing = jobs.filter((j) => !j.job).map((j) => j.step);
     if (missing.length > 0) {
-      for (const cmd of c.engine.startCommandsFor(missing)) await this.sys.ports.enqueue(id, cmd);
+      await this.sys.ports.enqueue(id, c.engine.startCommandsFor(missing));
     }
   }
 

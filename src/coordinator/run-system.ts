@@ -47,14 +47,17 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
     store,
     cache: new EngineCache(),
     maxUnitDepth: o.maxUnitDepth ?? 8,
-    async enqueue(runId: string, cmd: StartCommand) {
-      await queue.add(cmd.step, { runId, cmd }, {
+    async enqueue(runId: string, cmds: StartCommand[]) {
+      if (cmds.length === 0) return;
+      const opts = (cmd: StartCommand) => ({
         jobId: stepJobId(runId, cmd.step, cmd.attempt),
         attempts: o.jobAttempts ?? 3,
         backoff: { type: 'exponential', delay: 500 },
         removeOnComplete: { age: 24 * 3600, count: 200_000 },
         removeOnFail: { age: 7 * 24 * 3600 },
       });
+      if (cmds.length === 1) await queue.add(cmds[0].step, { runId, cmd: cmds[0] }, opts(cmds[0]));
+      else await queue.addBulk(cmds.map((cmd) => ({ name: cmd.step, data: { runId, cmd }, opts: opts(cmd) })));
     },
     async kill(runId: string, step: string) {
       await o.redis.publish(cancelChannel, JSON.stringify({ runId, step }));

@@ -8,14 +8,14 @@
 import type { Command, EngineEvent, StartCommand } from '../engine/types.ts';
 import { toStrataError } from '../errors/strata-error.ts';
 import type { RunStore, CommitEntry } from '../store/run-store.ts';
-import { EngineCache, fold, type CachedEngine } from './engine-cache.ts';
+import { EngineCache, fold } from './engine-cache.ts';
 
 /** The I/O a sync needs besides the run store. */
 export interface SyncPorts {
   store: RunStore;
   cache: EngineCache;
-  /** enqueue a step job (idempotent per run, step and attempt) */
-  enqueue(runId: string, cmd: StartCommand): Promise<void>;
+  /** enqueue step jobs (idempotent per run, step and attempt) */
+  enqueue(runId: string, cmds: StartCommand[]): Promise<void>;
   /** tell workers to stop a running step */
   kill(runId: string, step: string): Promise<void>;
   /** read a cycle's next window: an event for the log */
@@ -44,20 +44,31 @@ type FollowUp = Extract<Command, { type: 'window' | 'generate' }>;
 
 /** Fold `entries` (the log from `fromIndex` on, or read it) and act on the decisions. */
 export async function sync(p: SyncPorts, runId: string, entries?: EngineEvent[], fromIndex?: number): Promise<void> {
-  const followUps = await serialized(runId, () => syncLocked(p, runId, entries, fromIndex));
-  for (const f of followUps) await followUp(p, runId, f);
+  const { followUps, written } = await serialized(runId, () => syncLocked(p, runId, entries, fromIndex));
+  await written;
+  // Not awaited: a follow-up appends an event, which may have to wait for the append this
+  // sync is part of. A lost one is asked for again when the log is folded anew.
+  for (const f of followUps) void followUp(p, runId, f).catch(() => undefined);
 }
 
-async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | undefined, fromIndex: number | undefined): Promise<FollowUp[]> {
+interface Decided {
+  followUps: FollowUp[];
+  /** the writes, already sent in fold order; awaited outside the lock */
+  written: Promise<unknown>;
+}
+
+const NOTHING: Decided = { followUps: [], written: Promise.resolve() };
+
+async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | undefined, fromIndex: number | undefined): Promise<Decided> {
   let c = p.cache.get(runId);
   if (!c) {
     const plan = await p.store.plan(runId);
-    if (!plan) return [];
+    if (!plan) return NOTHING;
     c = p.cache.create(runId, plan, p.maxUnitDepth);
   }
   let list = entries;
   if (!list || fromIndex !== c.next) list = await p.store.readLog(runId, c.next);
-  if (list.length === 0) return [];
+  if (list.length === 0) return NOTHING;
   const commits: CommitEntry[] = [];
   const starts: StartCommand[] = [];
   const followUps: FollowUp[] = [];
@@ -76,18 +87,24 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
     }
     if (commit.steps.length > 0 || commit.run) commits.push(commit);
   }
-  // Enqueue before recording: a crash in between re-enqueues (deduplicated), never loses a start.
+  // Enqueuing and recording go out together (one round trip). A crash between them loses
+  // nothing: the coordinator's sweep enqueues any running step whose job is missing, and
+  // a later sync records any entry not yet recorded.
+  // The commit is sent before the lock is let go, so this process's commits reach Redis in
+  // log order (run-commit records each entry once, and only in order).
   const running = new Set(c.engine.runningLeaves());
-  await Promise.all(starts.filter((s) => running.has(s.step)).map((s) => p.enqueue(runId, s)));
-  await Promise.all(kills.map((k) => p.kill(runId, k)));
-  if (commits.length > 0) await p.store.commit(runId, commits);
+  const written = Promise.all([
+    ...(commits.length > 0 ? [p.store.commit(runId, commits)] : []),
+    p.enqueue(runId, starts.filter((s) => running.has(s.step))),
+    ...kills.map((k) => p.kill(runId, k)),
+  ]);
   const status = c.engine.status;
   if (status !== 'running' && status !== 'pending') {
     p.cache.drop(runId);
-    p.onRunDone?.(runId, status);
-    return [];
+    void written.then(() => p.onRunDone?.(runId, status), () => undefined);
+    return { followUps: [], written };
   }
-  return followUps;
+  return { followUps, written };
 }
 
 async function followUp(p: SyncPorts, runId: string, cmd: FollowUp): Promise<void> {
@@ -102,11 +119,43 @@ async function followUp(p: SyncPorts, runId: string, cmd: FollowUp): Promise<voi
   await appendAndSync(p, runId, event, dedupe);
 }
 
-/** Append an event once and carry the run forward from it. */
-export async function appendAndSync(p: SyncPorts, runId: string, event: EngineEvent, dedupe: string): Promise<boolean> {
-  const c: CachedEngine | undefined = p.cache.get(runId);
-  const from = c?.next ?? 0;
-  const { appended, entries } = await p.store.append(runId, event, dedupe, from);
-  await sync(p, runId, entries, from);
-  return appended;
+interface Pending {
+  event: EngineEvent;
+  dedupe: string;
+  done: (appended: boolean) => void;
+  fail: (e: unknown) => void;
+}
+const batches = new Map<string, Pending[]>();
+
+/**
+ * Append an event once and carry the run forward from it. Events of one run that arrive
+ * while an append is under way go out together in the next one (steps that finished at
+ * the same time cost one append, one fold and one commit between them).
+ */
+export function appendAndSync(p: SyncPorts, runId: string, event: EngineEvent, dedupe: string): Promise<boolean> {
+  return new Promise<boolean>((done, fail) => {
+    const queued = batches.get(runId);
+    if (queued) return void queued.push({ event, dedupe, done, fail });
+    batches.set(runId, [{ event, dedupe, done, fail }]);
+    void flush(p, runId);
+  });
+}
+
+async function flush(p: SyncPorts, runId: string): Promise<void> {
+  for (;;) {
+    const batch = batches.get(runId)!;
+    if (batch.length === 0) {
+      batches.delete(runId);
+      return;
+    }
+    batches.set(runId, []);
+    try {
+      const from = p.cache.get(runId)?.next ?? 0;
+      const { appended, entries } = await p.store.append(runId, batch.map((b) => ({ event: b.event, dedupe: b.dedupe })), from);
+      await sync(p, runId, entries, from);
+      batch.forEach((b, i) => b.done(appended[i]));
+    } catch (e) {
+      batch.forEach((b) => b.fail(e));
+    }
+  }
 }

@@ -84,9 +84,13 @@ function addNode(g: DirectedGraph<StepAttributes, EdgeAttributes>, n: PlanNode, 
       return;
     case 'fanOut':
       return addNode(g, n.body, joinId(id, '*'), own);
-    case 'fanIn':
-      link(joinId(parent ?? '', n.from), id, 'data');
+    case 'fanIn': {
+      // The joined sibling shares this step's container: swap the last segment. `parent` will not do,
+      // it is null at a pod's or unit's root although the ids there start with the pod's id.
+      const container = id.slice(0, id.length - n.seg.length).replace(/\/$/, '');
+      link(joinId(container, n.from), id, 'data');
       return addNode(g, n.body, id, own, true);
+    }
     case 'cycle': {
       const ids = n.ring.map((m) => joinId(id, m.seg));
       n.ring.forEach((m, i) => addNode(g, m, ids[i], own));

@@ -52,10 +52,12 @@ export class RunStore {
     return s ? (JSON.parse(s) as StoredPlan) : undefined;
   }
 
-  /** Append an event once (per dedupe key) and read the log from `from` on. */
-  async append(id: string, event: EngineEvent, dedupe: string, from: number): Promise<{ appended: boolean; entries: EngineEvent[] }> {
-    const [appended, entries] = await callScript<[number, string[]]>(this.redis, 'eventAppend', [this.key(id, 'log'), this.key(id, 'seen')], [dedupe, JSON.stringify(event), from, this.key(id)]);
-    return { appended: appended === 1, entries: entries.map((e) => JSON.parse(e) as EngineEvent) };
+  /** Append events, each once per dedupe key, and read the log from `from` on. */
+  async append(id: string, events: Array<{ event: EngineEvent; dedupe: string }>, from: number): Promise<{ appended: boolean[]; entries: EngineEvent[] }> {
+    const args: Array<string | number> = [from, this.key(id)];
+    for (const e of events) args.push(e.dedupe, JSON.stringify(e.event));
+    const [flags, entries] = await callScript<[string, string[]]>(this.redis, 'eventAppend', [this.key(id, 'log'), this.key(id, 'seen')], args);
+    return { appended: [...flags].map((f) => f === '1'), entries: entries.map((e) => JSON.parse(e) as EngineEvent) };
   }
 
   async readLog(id: string, from: number): Promise<EngineEvent[]> {

@@ -21,6 +21,10 @@ export interface RunStepPorts {
 
 export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand, signal: AbortSignal): Promise<EngineEvent> {
   const finished = (ok: boolean, result?: JsonValue, error?: string): EngineEvent => ({ type: 'finished', step: cmd.step, attempt: cmd.attempt, ok, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}) });
+  if (p.runtime.usesFiles === false) {
+    const outcome = await p.runtime.run(bareRequest(runId, cmd, p.artifactsDir), () => undefined, signal);
+    return finished(outcome.ok, outcome.result ?? null, outcome.error);
+  }
   let dirs;
   try {
     dirs = await prepareStep(p.artifactsDir, p.workDir, runId, cmd);
@@ -50,6 +54,11 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
   } finally {
     await cleanup(dirs);
   }
+}
+
+/** The request of a runtime that reads no files. */
+function bareRequest(runId: string, cmd: StartCommand, artifactsDir: string): PodRequest {
+  return { runId, step: cmd.step, attempt: cmd.attempt, kind: cmd.kind === 'pod' ? 'pod' : 'task', env: {}, inputsDir: '', outputsDir: '', artifactsDir, ...(cmd.task ? { task: cmd.task } : {}) };
 }
 
 async function readResult(dir: string): Promise<JsonValue | undefined> {

@@ -21,13 +21,15 @@ export function artifactDir(artifactsDir: string, runId: string, step: string): 
   return join(artifactsDir, runId, ...step.split('/'));
 }
 
+let seq = 0;
+
 export async function prepareStep(artifactsDir: string, workRoot: string, runId: string, cmd: StartCommand): Promise<StepDirs> {
-  const workDir = join(workRoot, runId, `${cmd.step.replace(/[/#]/g, '~')}.${cmd.attempt}.${process.pid}`);
+  // A directory of its own per attempt and process: nothing to clear first.
+  const workDir = join(workRoot, runId, `${cmd.step.replace(/[/#]/g, '~')}.${cmd.attempt}.${process.pid}.${(++seq).toString(36)}`);
   const inputsDir = join(workDir, 'inputs');
   const outputsDir = join(workDir, 'outputs');
-  await rm(workDir, { recursive: true, force: true });
   await mkdir(inputsDir, { recursive: true });
-  await mkdir(outputsDir, { recursive: true });
+  await mkdir(outputsDir);
   for (const [name, ref] of Object.entries(cmd.inputs)) {
     try {
       await copyFile(join(artifactDir(artifactsDir, runId, ref.step), ref.output), join(inputsDir, name));

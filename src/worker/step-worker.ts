@@ -51,9 +51,9 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
 
   const process = async (job: Job<StepJobData>): Promise<string> => {
     const { runId, cmd } = job.data;
-    const status = await sys.store.status(runId);
+    // Both reads go out together: one round trip.
+    const [status, view] = await Promise.all([sys.store.status(runId), sys.store.step(runId, cmd.step)]);
     if (status !== 'running') return 'run not running';
-    const view = await sys.store.step(runId, cmd.step);
     if (view && (view.attempts > cmd.attempt || (view.attempts === cmd.attempt && TERMINAL.has(view.status)))) return 'already finished';
     const key = `${runId}|${cmd.step}`;
     const controller = new AbortController();
