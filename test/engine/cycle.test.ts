@@ -64,6 +64,13 @@ describe('cycle: driven by events', () => {
     expect(done(e2.apply(ok('ring/b#1', 'stop')))).toMatchObject({ status: 'succeeded' });
   });
 
+  it('a skipped member gives null in outputs and leaves last (the value carried on) unchanged', () => {
+    const until = { and: [{ '==': [{ var: 'outputs.length' }, 2] }, { '==': [{ var: 'outputs.0' }, 'x'] }, { '===': [{ var: 'outputs.1' }, null] }, { '==': [{ var: 'last' }, 'x'] }] };
+    const e = engine(compile(ring({ ring: [task('a'), task('b', { when: false })], until, rounds: 3 })).root);
+    e.start();
+    expect(done(e.apply(ok('ring/a#0', 'x')))).toMatchObject({ status: 'succeeded', result: 'x' });
+  });
+
   it('feeds each member the previous output and its round', () => {
     const e = engine(compile(ring({ ring: [task('a'), task('b')], rounds: 2 })).root);
     expect(startOf(e.start(), 'ring/a#0')).toMatchObject({ env: { round: 0 }, data: { previous: null } });
