@@ -1,6 +1,6 @@
 /** `strata plan FILE... [--dry-run] [--format json|dot|mermaid]` */
 import { StrataError } from '../errors/strata-error.ts';
-import { dryRun } from '../engine/dry-run.ts';
+import { dryRunOrder } from '../engine/dry-run.ts';
 import { compileFlow } from '../plan/compile.ts';
 import { toPlanDocument } from '../plan/plan-document.ts';
 import { renderDot, renderMermaid } from '../plan/render.ts';
@@ -22,7 +22,7 @@ export function planCommand(files: string[], opts: PlanOptions): string {
   const target = opts.flow ? byRef.get(opts.flow) : flows[0];
   if (!target) throw new StrataError('not_found', `no Flow ${opts.flow} in ${files.join(', ')}`);
   const compiled = compileFlow(target, (ref) => byRef.get(ref));
-  if (opts.dryRun) return formatOrder(dryRun(compiled.root, compiled.params).order);
+  if (opts.dryRun) return formatOrder(dryRunOrder(compiled.root, compiled.params));
   const plan = toPlanDocument(compiled);
   if (format === 'dot') return renderDot(plan.graph, plan.metadata.name);
   if (format === 'mermaid') return renderMermaid(plan.graph);

@@ -60,3 +60,10 @@ function answer(c: Command, started: string[], finished: EngineEvent[], now: Eng
       return;
   }
 }
+
+/** The dry run's order; a dry run that fails (a guard or list that cannot be evaluated) is an error. */
+export function dryRunOrder(root: PlanNode, params: Record<string, JsonValue> = {}): string[][] {
+  const r = dryRun(root, params);
+  if (r.status === 'failed') throw new StrataError('limit_exceeded', `dry run failed: ${r.error ?? 'a step failed'}`, { order: r.order });
+  return r.order;
+}

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { validateDataset } from '../../dataset/dataset-document.ts';
 import { StrataError } from '../../errors/strata-error.ts';
-import { dryRun } from '../../engine/dry-run.ts';
+import { dryRunOrder } from '../../engine/dry-run.ts';
 import { toPlanDocument } from '../../plan/plan-document.ts';
 import { planDataset } from '../../service/plan-dataset.ts';
 import { flag, readBody } from '../body.ts';
@@ -17,10 +17,12 @@ export function datasetsRoutes(deps: ApiDeps): Hono {
     const { match, flow, compiled } = await planDataset(dataset, await allRules(deps), deps.defs, deps.generators);
     const plan = toPlanDocument(compiled);
     const ref = `${flow.metadata.name}@${flow.metadata.version}`;
+    // Everything that can reject the request happens before anything is stored.
+    const order = flag(c, 'dryRun') ? dryRunOrder(compiled.root, compiled.params) : undefined;
     await deps.defs.registerFlow(flow);
     await deps.defs.putDataset(dataset, ref);
     const body: Record<string, unknown> = { dataset, flow: { name: flow.metadata.name, version: flow.metadata.version }, plan, matchedRules: match.matchedRules };
-    if (flag(c, 'dryRun')) body.order = dryRun(compiled.root, compiled.params).order;
+    if (order) body.order = order;
     if (wantRun) body.runId = await deps.runs!.start(flow, compiled, {}, { dataset: dataset.metadata.name, flow: ref });
     return c.json(body, wantRun ? 202 : 200);
   });

@@ -1,7 +1,7 @@
 /** POST /v1/plans: compile a Flow (or `{ use, with }`) without running it. */
 import { Hono } from 'hono';
 import { invalid, StrataError } from '../../errors/strata-error.ts';
-import { dryRun } from '../../engine/dry-run.ts';
+import { dryRunOrder } from '../../engine/dry-run.ts';
 import { validateFlowDocument } from '../../flow/flow-document.ts';
 import type { FlowDocument } from '../../flow/types.ts';
 import { toPlanDocument } from '../../plan/plan-document.ts';
@@ -30,7 +30,7 @@ export function plansRoutes(deps: ApiDeps): Hono {
     const plan = toPlanDocument(compiled);
     if (format === 'dot') return c.text(renderDot(plan.graph, plan.metadata.name), 200, { 'content-type': 'text/vnd.graphviz; charset=utf-8' });
     if (format === 'mermaid') return c.text(renderMermaid(plan.graph), 200, { 'content-type': 'text/plain; charset=utf-8' });
-    return c.json({ plan, ...(flag(c, 'dryRun') ? { order: dryRun(compiled.root, compiled.params).order } : {}) });
+    return c.json({ plan, ...(flag(c, 'dryRun') ? { order: dryRunOrder(compiled.root, compiled.params) } : {}) });
   });
   return app;
 }
