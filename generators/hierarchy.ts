@@ -36,20 +36,27 @@ export const hierarchy: Generator = {
     if (!root) return readTreeFirst(dataset, params);
     const tree = index(root);
     const levels = dataset.spec.levels ?? [];
+    // One operation serves many tree nodes: turn each into a node (and check it) once.
+    const bases = new Map<unknown, FlowNode>();
+    const baseFor = (chosen: JsonValue | undefined, id: string): FlowNode => {
+      let b = bases.get(chosen ?? null);
+      if (!b) bases.set(chosen ?? null, (b = operationNode(chosen, `with.operations (tree node ${id})`)));
+      return b;
+    };
     const stepFor = (info: Info, prefix: string): FlowNode => {
       const level = levels[info.depth];
-      const nodeData: Record<string, JsonValue> = { ...attrs(info.node), level: level?.name ?? `level${info.depth}`, depth: info.depth };
-      const chosen = params.task !== undefined ? ctx.evaluate(params.task, nodeData) : chooseOperation(params, level?.operation, level?.name);
-      const node = operationNode(chosen, `with.operations (tree node ${info.node.id})`);
-      if ('task' in node) {
-        const task: TaskSpec = { ...node.task, env: { ...node.task.env, STRATA_NODE: JSON.stringify(nodeData) }, outputs: [...new Set([...(node.task.outputs ?? []), 'out'])] };
-        const inputs: Record<string, string> = { ...node.task.inputs };
-        if (direction === 'up') for (const c of info.children) inputs[`child.${c.node.id}`] = `${pathOf(c, prefix)}:out`;
-        else if (info.parent) inputs.parent = `${pathOf(info.parent, prefix)}:out`;
-        if (Object.keys(inputs).length > 0) task.inputs = inputs;
-        node.task = task;
-      }
-      return node;
+      const nodeData = attrs(info.node);
+      nodeData.level = level?.name ?? `level${info.depth}`;
+      nodeData.depth = info.depth;
+      const base = params.task !== undefined ? operationNode(ctx.evaluate(params.task, nodeData), `with.task (tree node ${info.node.id})`) : baseFor(chooseOperation(params, level?.operation, level?.name), info.node.id);
+      if (!('task' in base)) return structuredClone(base);
+      const t = base.task;
+      const inputs: Record<string, string> = t.inputs ? { ...t.inputs } : {};
+      if (direction === 'up') for (const c of info.children) inputs[`child.${c.node.id}`] = `${pathOf(c, prefix)}:out`;
+      else if (info.parent) inputs.parent = `${pathOf(info.parent, prefix)}:out`;
+      const task: TaskSpec = { ...t, env: t.env ? { ...t.env, STRATA_NODE: JSON.stringify(nodeData) } : { STRATA_NODE: JSON.stringify(nodeData) }, outputs: t.outputs?.includes('out') ? t.outputs : [...(t.outputs ?? []), 'out'] };
+      if (Object.keys(inputs).length > 0) task.inputs = inputs;
+      return { task };
     };
     // Where each tree node's step lives: pod roots own their subtree.
     const podOf = new Map<Info, Info>();
@@ -97,7 +104,7 @@ function chooseOperation(params: Record<string, JsonValue>, operation: string | 
 
 function attrs(n: TreeNode): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
-  for (const [k, v] of Object.entries(n)) if (k !== 'children') out[k] = v as JsonValue;
+  for (const k in n) if (k !== 'children') out[k] = n[k] as JsonValue;
   return out;
 }
 

@@ -10,7 +10,8 @@ export function operationNode(op: JsonValue | undefined, where: string): FlowNod
     throw new StrataError('invalid_document', `${where}: must be a task ({ image, command, ... }) or a flow node`, { problems: [{ path: where, message: 'must be a task or a flow node' }] });
   }
   if (PATTERN_KEYS.some((k) => k in op)) return structuredClone(op) as unknown as FlowNode;
-  if (typeof (op as Obj).image === 'string') return { task: structuredClone(op) as unknown as TaskSpec };
+  // A task is copied one level deep: callers replace env, inputs and outputs, never edit them.
+  if (typeof (op as Obj).image === 'string') return { task: { ...(op as object) } as TaskSpec };
   throw new StrataError('invalid_document', `${where}: needs an image (a task) or a pattern key (a flow node)`, { problems: [{ path: where, message: 'needs an image or a pattern key' }] });
 }
 

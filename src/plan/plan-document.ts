@@ -4,8 +4,8 @@
  * plans for pods and `use` units in the node's `plan` attribute; `root` is the same
  * plan as the tree the pattern engine walks. Both are deterministic for the same input.
  */
-import { DirectedGraph } from 'graphology';
 import type { SerializedGraph } from 'graphology-types';
+import { GraphExportBuilder } from './graph-export-builder.ts';
 import type { JsonValue } from '../flow/types.ts';
 import type { CompiledFlow } from './compile.ts';
 import { joinId, type PlanNode } from './plan-node.ts';
@@ -50,12 +50,12 @@ export function toPlanDocument(c: CompiledFlow): PlanDocument {
 
 /** The graphology graph of one unit (the flow, a pod's inside, a use unit), as an export. */
 export function planGraph(root: PlanNode, rootId: string): PlanGraph {
-  const g = new DirectedGraph<StepAttributes, EdgeAttributes>();
+  const g = new GraphExportBuilder<StepAttributes, EdgeAttributes>();
   addNode(g, root, rootId, null, true);
   return g.export();
 }
 
-function addNode(g: DirectedGraph<StepAttributes, EdgeAttributes>, n: PlanNode, id: string, parent: string | null, unitRoot = false): void {
+function addNode(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, n: PlanNode, id: string, parent: string | null, unitRoot = false): void {
   const isStep = !(unitRoot && n.seg === '');
   if (isStep) {
     const attrs: StepAttributes = { kind: n.kind, label: n.seg || n.kind, parent };

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: every benchmark of the project in one run, each figure beside what it
+ * is compared with, and the machine it ran on. Not a test: nothing here asserts.
+ */
+import { cpus, totalmem } from 'node:os';
+import { datasetBench } from './dataset-bench.ts';
+import { flowBench } from './flow-bench.ts';
+import { quarterbackBench } from './quarterback-bench.ts';
+import { runsBench } from './runs-bench.ts';
+
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+const print = (title: string, figures: Figure[]) => {
+  console.log(`\n## ${title}`);
+  for (const f of figures) console.log(`${f.name.padEnd(60)} ${Number.isInteger(f.value) ? f.value : f.value.toFixed(2)} ${f.unit}`);
+};
+
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}`);
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+// The dataset figure first, on a fresh heap: it is the one most sensitive to what ran before it.
+if (want('dataset')) print('data builds the system: 100,000-node tree Dataset to a stored plan (issue 3)', await datasetBench());
+if (want('flow')) print('flow language: 100,000-step hierarchy (issue 2)', (await flowBench()) as Figure[]);
+if (want('runs')) print('runs: strata against bare BullMQ on one Redis (issue 4 a-c)', await runsBench());
+if (want('quarterback')) print('quarterback: 200 containers against bare spawn (issue 4 d)', (await quarterbackBench()) as Figure[]);

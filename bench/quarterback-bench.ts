@@ -1,0 +1,118 @@
+/**
+ * Bench (d) of issue 4: a micro sequence of 200 trivial containers (`true`) through the
+ * quarterback against 200 bare sequential child_process.spawn calls of `true`, measured
+ * side by side in one process run (alternating, median of ROUNDS each). Target:
+ * quarterback / bare at most 1.2.
+ *
+ * The quarterback figure is the worker's view through the local runtime: from the first
+ * container's `running` report to the last one's `succeeded` report, as they reach the
+ * worker (every container prepared, started, finished, its result read and reported).
+ * What happens once per pod, not per container, is reported apart: starting the
+ * quarterback process (node + tsx, port allocation) and ending it (its exit, removing the
+ * pod's directories); `pod total` is the whole run() call.
+ *
+ * Standalone: node --import tsx bench/quarterback-bench.ts
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LocalRuntime } from '../runtime/local/local-runtime.ts';
+import type { PodRequest } from '../runtime/pod-runtime.ts';
+import type { PlanNode } from '../src/plan/plan-node.ts';
+
+const CONTAINERS = 200;
+const ROUNDS = 5;
+
+export interface BenchFigure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+/** Run bench (d) and return its figures. */
+export async function quarterbackBench(): Promise<BenchFigure[]> {
+  const root = await mkdtemp(join(tmpdir(), 'strata-bench-qb-'));
+  const runtime = new LocalRuntime();
+  const bare: number[] = [];
+  const qb: number[] = [];
+  const startup: number[] = [];
+  const teardown: number[] = [];
+  const total: number[] = [];
+  try {
+    await bareSpawns(10); // warm both paths up (tsx's transform cache, the page cache)
+    await throughQuarterback(runtime, root, 'warm', 10);
+    for (let i = 0; i < ROUNDS; i++) {
+      bare.push(await bareSpawns(CONTAINERS));
+      const q = await throughQuarterback(runtime, root, `r${i}`, CONTAINERS);
+      qb.push(q.containers);
+      startup.push(q.startup);
+      teardown.push(q.teardown);
+      total.push(q.total);
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  const b = median(bare);
+  const q = median(qb);
+  return [
+    { name: 'quarterback: 200 sequential `true` containers', value: round(q), unit: 'ms' },
+    { name: 'bare: 200 sequential spawn(`true`)', value: round(b), unit: 'ms' },
+    { name: 'quarterback / bare (target <= 1.2)', value: Math.round((q / b) * 100) / 100, unit: 'ratio' },
+    { name: 'quarterback: per container', value: round(q / CONTAINERS, 3), unit: 'ms' },
+    { name: 'bare: per spawn', value: round(b / CONTAINERS, 3), unit: 'ms' },
+    { name: 'quarterback: pod start (process start to first report)', value: round(median(startup)), unit: 'ms' },
+    { name: 'quarterback: pod end (last report to run() resolved)', value: round(median(teardown)), unit: 'ms' },
+    { name: 'quarterback: pod total (whole run() of the 200-container pod)', value: round(median(total)), unit: 'ms' },
+  ];
+}
+
+/** `n` spawns of `true`, each after the previous one exited. */
+async function bareSpawns(n: number): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    await new Promise<void>((resolve, reject) => {
+      const c = spawn('true');
+      c.once('error', reject);
+      c.once('exit', () => resolve());
+    });
+  }
+  return performance.now() - t0;
+}
+
+/** A pod whose micro flow is a sequence of `n` `true` containers, through the local runtime. */
+async function throughQuarterback(runtime: LocalRuntime, root: string, runId: string, n: number): Promise<{ containers: number; startup: number; teardown: number; total: number }> {
+  const children: PlanNode[] = Array.from({ length: n }, (_, i) => ({ kind: 'task', seg: `c${i}`, task: { image: 'strata/noop', command: ['true'] } }));
+  const req: PodRequest = {
+    runId, step: 'bench', attempt: 1, kind: 'pod',
+    pod: { name: 'bench', channels: { scratch: 'memory', ipc: [] }, body: { kind: 'sequence', seg: '', children }, params: {}, unit: '' },
+    env: {}, inputsDir: join(root, 'in'), outputsDir: join(root, runId), artifactsDir: join(root, 'artifacts'),
+  };
+  const t0 = performance.now();
+  let first: number | undefined;
+  let last = 0;
+  let succeeded = 0;
+  const outcome = await runtime.run(req, (r) => {
+    if (r.type !== 'step') return;
+    first ??= performance.now();
+    if (r.status === 'succeeded' && ++succeeded === n) last = performance.now();
+  }, new AbortController().signal);
+  const end = performance.now();
+  if (!outcome.ok || succeeded !== n) throw new Error(`bench pod failed: ${outcome.error ?? `${succeeded} of ${n} containers succeeded`}`);
+  return { containers: last - first!, startup: first! - t0, teardown: end - last, total: end - t0 };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const f of await quarterbackBench()) console.log(`${f.name.padEnd(60)} ${String(f.value).padStart(9)} ${f.unit}`);
+}
