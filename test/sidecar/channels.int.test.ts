@@ -37,6 +37,12 @@ describe('quarterback channels', () => {
     expect(first.port).not.toBe(second.port);
   });
 
+  it('gives fan-out items ports of their own when they start', async () => {
+    const run = await runPod(await dirs.make(), { id: 'fan', fanOut: { over: [1, 2, 3], do: { task: program('report.mjs') } } });
+    const ports = ['p/0', 'p/1', 'p/2'].map((s) => (run.last[s].result as { port: number }).port);
+    expect(new Set(ports).size).toBe(3);
+  });
+
   it('lets containers meet on a unix socket in STRATA_IPC', async () => {
     const run = await runPod(await dirs.make(), {
       graph: { nodes: { srv: { task: program('socket-pair.mjs', 'serve', 'talk.sock') }, cli: { task: program('socket-pair.mjs', 'connect', 'talk.sock') } } },

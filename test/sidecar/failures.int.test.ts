@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GENERATE_UNSUPPORTED } from '../../sidecar/quarterback.ts';
 import { processRunning } from '../../sidecar/process-group.ts';
-import { program, runPod, sh, TempDirs } from './harness.ts';
+import { hang, program, runPod, sh, TempDirs } from './harness.ts';
 
 const dirs = new TempDirs();
 afterEach(() => dirs.cleanup());
@@ -39,7 +39,7 @@ describe('quarterback failures', () => {
   it('kills a container that runs past its timeout, with everything it started', async () => {
     const root = await dirs.make();
     const pidFile = join(root, 'pids.json');
-    const run = await runPod(root, { id: 'slow', timeout: 0.5, task: program('hang.mjs', pidFile) });
+    const run = await runPod(root, { id: 'slow', timeout: 0.5, task: hang(pidFile) });
     expect(run.done).toMatchObject({ ok: false, error: 'step p/slow failed: timed out after 0.5s' });
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number; child: number };
     expectGone(pids.pid);
@@ -75,7 +75,7 @@ describe('quarterback failures', () => {
     const pb = join(root, 'b.json');
     let cancelled = false;
     const run = await runPod(root, {
-      sequence: [{ id: 'g', graph: { nodes: { a: { task: program('hang.mjs', pa) }, b: { task: program('hang.mjs', pb) } } } }, { id: 'after', task: program('report.mjs') }],
+      sequence: [{ id: 'g', graph: { nodes: { a: { task: hang(pa) }, b: { task: hang(pb) } } } }, { id: 'after', task: program('report.mjs') }],
     }, {
       onMessage: (m, qb) => {
         if (m.type !== 'step' || m.status !== 'running' || cancelled) return;

@@ -20,6 +20,11 @@ export function program(name: string, ...args: string[]): TaskSpec {
   return { image: 'node', command: [process.execPath, join(PROGRAMS, name), ...args] };
 }
 
+/** A task that never ends by itself, writing its pids to `pidFile` (see programs/hang.sh). */
+export function hang(pidFile: string): TaskSpec {
+  return { image: 'busybox', command: ['sh', join(PROGRAMS, 'hang.sh'), pidFile] };
+}
+
 /** A task running `sh -c script`. */
 export function sh(script: string): TaskSpec {
   return { image: 'busybox', command: ['sh', '-c', script] };

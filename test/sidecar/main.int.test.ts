@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeQuarterbackMessage, encode, lineSplitter, type QuarterbackMessage } from '../../sidecar/protocol.ts';
 import { processRunning } from '../../sidecar/process-group.ts';
-import { microPlan, podRequestPod, program, TempDirs } from './harness.ts';
+import { hang, microPlan, podRequestPod, program, TempDirs } from './harness.ts';
 
-const BIN = fileURLToPath(new URL('../../sidecar/bin.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../sidecar/bin.cjs', import.meta.url));
 const dirs = new TempDirs();
 afterEach(() => dirs.cleanup());
 
@@ -42,7 +42,7 @@ describe('quarterback program', () => {
 
   it('cancels on a cancel message: containers killed, then done', async () => {
     const root = await dirs.make();
-    const plan = microPlan(root, podRequestPod({ id: 'h', task: program('hang.mjs', join(root, 'pid.json')) }), { control: 'stdin' });
+    const plan = microPlan(root, podRequestPod({ id: 'h', task: hang(join(root, 'pid.json')) }), { control: 'stdin' });
     await writeFile(join(root, 'plan.json'), JSON.stringify(plan));
     const { code, messages } = await quarterback(join(root, 'plan.json'), (m, stdin) => {
       if (m.type === 'container' && m.event === 'started') setTimeout(() => stdin.write(encode({ type: 'cancel', reason: 'user asked' })), 100);
@@ -55,7 +55,7 @@ describe('quarterback program', () => {
 
   it('stops the pod when its worker goes away (stdin ends)', async () => {
     const root = await dirs.make();
-    const plan = microPlan(root, podRequestPod({ id: 'h', task: program('hang.mjs', join(root, 'pid.json')) }), { control: 'stdin' });
+    const plan = microPlan(root, podRequestPod({ id: 'h', task: hang(join(root, 'pid.json')) }), { control: 'stdin' });
     await writeFile(join(root, 'plan.json'), JSON.stringify(plan));
     const { code, messages } = await quarterback(join(root, 'plan.json'), () => undefined, true);
     expect(code).toBe(1);

@@ -1,4 +1,7 @@
 /** The process driver: containers as child processes in their own process groups. */
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ContainerExit, ContainerSpec } from '../../sidecar/container-driver.ts';
 import { ProcessDriver } from '../../sidecar/process-driver.ts';
@@ -35,7 +38,7 @@ describe('process driver', () => {
     const driver = new ProcessDriver({ killGraceMs: 200, onProcess: (e, step, attempt) => events.push(`${e}:${step}:${attempt}`) });
     const logs: string[] = [];
     const exited = run(driver, { task: { image: 'x', command: ['sh', '-c', 'sleep 300 & echo $!; wait'] } }, logs);
-    await new Promise((r) => setTimeout(r, 200));
+    while (logs.length === 0) await new Promise((r) => setTimeout(r, 10)); // the grandchild's pid is out
     const [leader] = driver.pids();
     const grandchild = Number(logs[0].slice('stdout:'.length));
     driver.kill('s');
@@ -60,5 +63,23 @@ describe('process driver', () => {
     await run(driver, { task: { image: 'x', command: ['sh', '-c', 'i=0; while [ $i -lt 200 ]; do echo line$i; i=$((i+1)); done'] } }, logs);
     await driver.drain();
     expect(logs.join('').replaceAll('stdout:', '').trim().split('\n')).toHaveLength(200);
+  });
+});
+
+describe('process driver, escapes', () => {
+  it('stops reading a container\'s output when a process that left its group holds the pipe', async () => {
+    const driver = new ProcessDriver();
+    const logs: string[] = [];
+    const marker = join(tmpdir(), `strata-escape-${process.pid}-${Date.now()}`);
+    // setsid puts the sleeper in a session of its own, out of reach of the group kill;
+    // the container exits only once it is out.
+    const script = `setsid sh -c 'touch "$0"; exec sleep 30' "${marker}" & while [ ! -f "${marker}" ]; do sleep 0.01; done; echo $!`;
+    const exit = await run(driver, { task: { image: 'x', command: ['sh', '-c', script] } }, logs);
+    expect(exit.exitCode).toBe(0);
+    await driver.drain(); // returns although the escaped sleeper still holds stdout
+    const escaped = Number(logs.join('').replaceAll('stdout:', '').trim());
+    expect(processRunning(escaped)).toBe(true);
+    process.kill(escaped, 'SIGKILL');
+    rmSync(marker, { force: true });
   });
 });

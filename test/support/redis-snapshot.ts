@@ -1,8 +1,8 @@
 /** Everything stored under a key prefix, as one comparable value (for "nothing changed" checks). */
 import type { Redis } from 'ioredis';
 
-export async function snapshot(redis: Redis, prefix: string): Promise<Record<string, unknown>> {
-  const keys = (await redis.keys(`${prefix}*`)).sort();
+export async function snapshot(redis: Redis, prefix: string, skip?: RegExp): Promise<Record<string, unknown>> {
+  const keys = (await redis.keys(`${prefix}*`)).filter((k) => !skip || !skip.test(k)).sort();
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const type = await redis.type(k);

@@ -8,7 +8,7 @@ import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
 import { processRunning } from '../../../sidecar/process-group.ts';
 import type { FlowNode, TaskSpec } from '../../../src/flow/types.ts';
-import { podRequestPod, program, TempDirs } from '../../sidecar/harness.ts';
+import { hang, podRequestPod, program, TempDirs } from '../../sidecar/harness.ts';
 
 const dirs = new TempDirs();
 afterEach(() => dirs.cleanup());
@@ -41,8 +41,13 @@ describe('local runtime: task pods', () => {
     expect(r.port).toBeGreaterThan(0);
     expect(r.scratch).toMatch(/^\/dev\/shm\/strata\//);
     expect(existsSync(r.scratch)).toBe(false); // removed when the pod ended
-    expect(await readFile(join(root, 'artifacts', req.runId, 't', 'out.txt'), 'utf8')).toBe('hello');
+    expect(await readFile(join(root, 'out', 'out.txt'), 'utf8')).toBe('hello'); // the worker keeps the outputs dir
     expect(reports).toContainEqual({ type: 'log', step: 't', stream: 'stdout', chunk: 'done t\n' });
+  });
+
+  it('fails a task that did not write a declared output', async () => {
+    const outcome = await runtime.run(taskReq(await dirs.make(), { ...program('report.mjs'), outputs: ['table.csv'] }), () => undefined, new AbortController().signal);
+    expect(outcome).toEqual({ ok: false, error: 'declared output "table.csv" was not written to STRATA_OUTPUTS', exitCode: 0 });
   });
 
   it('fails with the container\'s error and exit code', async () => {
@@ -52,15 +57,15 @@ describe('local runtime: task pods', () => {
 
   it('kills a task at its timeout, with everything it started', async () => {
     const root = await dirs.make();
-    const outcome = await runtime.run(taskReq(root, program('hang.mjs', join(root, 'pid.json')), { timeoutMs: 400 }), () => undefined, new AbortController().signal);
-    expect(outcome).toMatchObject({ ok: false, error: 'timed out after 0.4s' });
+    const outcome = await runtime.run(taskReq(root, hang(join(root, 'pid.json')), { timeoutMs: 600 }), () => undefined, new AbortController().signal);
+    expect(outcome).toMatchObject({ ok: false, error: 'timed out after 0.6s' });
     expectNothingLeft(join(root, 'pid.json'), false);
   });
 
   it('cancels a task: nothing it started is left running', async () => {
     const root = await dirs.make();
     const abort = new AbortController();
-    const running = runtime.run(taskReq(root, program('hang.mjs', join(root, 'pid.json'))), () => undefined, abort.signal);
+    const running = runtime.run(taskReq(root, hang(join(root, 'pid.json'))), () => undefined, abort.signal);
     await until(() => existsSync(join(root, 'pid.json')));
     abort.abort();
     expect(await running).toMatchObject({ ok: false, error: 'cancelled' });
@@ -117,7 +122,7 @@ describe('local runtime: quarterback pods', () => {
     const abort = new AbortController();
     const { reports, onReport } = collect();
     const running = runtime.run(podReq(root, {
-      graph: { nodes: { a: { task: program('hang.mjs', join(root, 'a.json')) }, b: { task: program('hang.mjs', join(root, 'b.json')) } } },
+      graph: { nodes: { a: { task: hang(join(root, 'a.json')) }, b: { task: hang(join(root, 'b.json')) } } },
     }), onReport, abort.signal);
     await until(() => existsSync(join(root, 'a.json')) && existsSync(join(root, 'b.json')));
     abort.abort();
@@ -128,14 +133,14 @@ describe('local runtime: quarterback pods', () => {
 
   it('stops a pod at its timeout', async () => {
     const root = await dirs.make();
-    const outcome = await runtime.run(podReq(root, { id: 'h', task: program('hang.mjs', join(root, 'pid.json')) }, { timeoutMs: 1500 }), () => undefined, new AbortController().signal);
-    expect(outcome).toMatchObject({ ok: false, error: 'timed out after 1.5s' });
+    const outcome = await runtime.run(podReq(root, { id: 'h', task: hang(join(root, 'pid.json')) }, { timeoutMs: 3000 }), () => undefined, new AbortController().signal);
+    expect(outcome).toMatchObject({ ok: false, error: 'timed out after 3s' });
     expectNothingLeft(join(root, 'pid.json'), true);
   });
 
   it('kills the containers itself when the quarterback dies without a word', async () => {
     const root = await dirs.make();
-    const running = runtime.run(podReq(root, { id: 'h', task: program('hang.mjs', join(root, 'pid.json')) }), () => undefined, new AbortController().signal);
+    const running = runtime.run(podReq(root, { id: 'h', task: hang(join(root, 'pid.json')) }), () => undefined, new AbortController().signal);
     await until(() => existsSync(join(root, 'pid.json')));
     const { pid, child, parent } = JSON.parse(readFileSync(join(root, 'pid.json'), 'utf8')) as Pids;
     process.kill(parent, 'SIGKILL');

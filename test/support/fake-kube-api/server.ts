@@ -54,6 +54,7 @@ export class FakeKubeApi {
     this.enforce = opts.enforceRbac ?? false;
     this.users.set('admin', 'all');
     this.kubelet = new FakeKubelet(this.store, this.logs);
+    this.kubelet.dropWatches = (compact) => this.dropWatches({ compact });
   }
 
   /** A user (bearer token) with these rules; service accounts (`system:serviceaccount:NS:NAME`) get theirs from RoleBindings. */
@@ -91,7 +92,8 @@ export class FakeKubeApi {
   kubeconfigYaml(token = 'admin', namespace = 'default'): string {
     return stringify({
       apiVersion: 'v1', kind: 'Config', 'current-context': 'fake',
-      clusters: [{ name: 'fake', cluster: { server: this.url } }],
+      // Plain HTTP on loopback: client-node accepts it only with TLS verification off.
+      clusters: [{ name: 'fake', cluster: { server: this.url, 'insecure-skip-tls-verify': true } }],
       users: [{ name: 'u', user: { token } }],
       contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'u', namespace } }],
     });
@@ -195,7 +197,9 @@ export class FakeKubeApi {
     const field = fieldSelector(q.get('fieldSelector'));
     const matches = (c: Change) => c.res === r.res && (r.ns === undefined || c.obj.metadata.namespace === r.ns) && label(c.obj) && field(c.obj);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
-    const send = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
+    const send = (type: string, object: unknown) => {
+      if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
+    };
     const rv = Number(q.get('resourceVersion') ?? '0');
     if (rv > 0) {
       const since = this.store.changesSince(rv);

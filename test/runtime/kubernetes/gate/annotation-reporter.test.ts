@@ -1,0 +1,62 @@
+/** The quarterback's report annotation: one patch in flight, bursts coalesced, numbering carried on after a restart. */
+import { describe, expect, it } from 'vitest';
+import { decodeReport, type ReportDoc } from '../../../../runtime/kubernetes/report-protocol.ts';
+import { AnnotationReporter } from '../../../../sidecar/entrypoint/annotation-reporter.ts';
+import type { OwnPod } from '../../../../sidecar/entrypoint/own-pod.ts';
+
+/** A pod whose patches wait until the test lets them through. */
+function gatedPod() {
+  const patches: ReportDoc[] = [];
+  const waiting: Array<() => void> = [];
+  const pod: OwnPod = {
+    get: async () => ({}),
+    patch: (body) => {
+      patches.push(decodeReport((body as { metadata: { annotations: Record<string, string> } }).metadata.annotations['strata.dev/report'])!);
+      return new Promise<void>((r) => waiting.push(r));
+    },
+  };
+  return { pod, patches, release: () => waiting.splice(0).forEach((r) => r()) };
+}
+const step = (n: number) => ({ type: 'step' as const, step: `p/s${n}`, status: 'succeeded' as const, at: n });
+
+describe('annotation reporter', () => {
+  it('sends what arrived during a patch in the next one', async () => {
+    const { pod, patches, release } = gatedPod();
+    const r = new AnnotationReporter(pod);
+    r.push(step(1));
+    for (let i = 2; i <= 50; i++) r.push(step(i));
+    r.push({ type: 'done', ok: true, status: 'succeeded', result: 1 });
+    r.push({ type: 'log', step: 'p/s1', stream: 'stdout', chunk: 'not reported here' });
+    const settled = r.settled();
+    while (patches.length < 2) {
+      release();
+      await new Promise((res) => setImmediate(res));
+    }
+    release();
+    await settled;
+    expect(patches.map((p) => p.seq)).toEqual([1, 50]);
+    expect(patches[1].events.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(patches[1].done).toEqual({ ok: true, status: 'succeeded', result: 1 });
+  });
+
+  it('numbers on from the report already on the pod', async () => {
+    const { pod, patches, release } = gatedPod();
+    const r = new AnnotationReporter(pod, { initial: { v: 1, seq: 5, events: [{ ...step(5), seq: 5 }] } });
+    r.push(step(6));
+    const settled = r.settled();
+    release();
+    await new Promise((res) => setImmediate(res));
+    release();
+    await settled;
+    expect(patches[0].events.map((e) => e.seq)).toEqual([5, 6]);
+  });
+
+  it('tries a failed patch again', async () => {
+    let calls = 0;
+    const pod: OwnPod = { get: async () => ({}), patch: async () => { if (++calls < 3) throw new Error('503'); } };
+    const r = new AnnotationReporter(pod, { retryMs: 1 });
+    r.push(step(1));
+    await r.settled();
+    expect(calls).toBe(3);
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * The kubernetes runtime through the real @kubernetes/client-node HTTP client, against a
+ * STAND-IN API server started by the test (test/support/fake-kube-api: not Kubernetes),
+ * whose kubelet moves pods through their phases and plays the failures a cluster
+ * inflicts: ImagePullBackOff, OOMKilled, eviction, a passed deadline, a watch dropped
+ * mid-run. RBAC is enforced with the worker's Role from deploy/. Containers here are
+ * scripted; tests/runtime/kubernetes/kube-e2e.int.test.ts runs real processes.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildPod } from '../../../runtime/kubernetes/pod-builder.ts';
+import { AnnotationReporter } from '../../../sidecar/entrypoint/annotation-reporter.ts';
+import { kubeOwnPod, podImageSwitcher } from '../../../sidecar/entrypoint/own-pod.ts';
+import { resourceType } from '../../support/fake-kube-api/store.ts';
+import { fakeCluster, NS, runPod, type FakeCluster } from './support/fake-cluster.ts';
+import { podOf, podRequest, sh } from './support/flows.ts';
+import { waitFor } from './support/wait.ts';
+
+const PODS = resourceType('', 'pods')!;
+let c: FakeCluster;
+beforeEach(async () => {
+  c = await fakeCluster();
+});
+afterEach(async () => {
+  await c.close();
+});
+
+const task = (image: string, extra = {}) => podRequest(undefined, { shared: c.shared }, { kind: 'task', task: { image, command: ['run'] }, ...extra });
+const pods = () => c.api.store.list(PODS, NS, () => true).items;
+
+describe('kubernetes runtime: task pods', () => {
+  it('runs a one-container pod, streams its log, and deletes it after success', async () => {
+    c.api.kubelet.onImage('ok', { kind: 'exit', code: 0, log: 'hello\n' });
+    const ran = await runPod(c.runtime(), task('ok'));
+    expect(ran.outcome).toEqual({ ok: true, exitCode: 0 });
+    expect(ran.logs.p).toBe('hello\n');
+    expect(pods()).toEqual([]);
+    const created = c.api.requests.find((r) => r.verb === 'create' && r.resource === 'pods');
+    expect(created?.status).toBe(201);
+  });
+
+  it('reports a failed exit with the last line it wrote, and keeps the pod for inspection', async () => {
+    c.api.kubelet.onImage('bad', { kind: 'exit', code: 3, log: 'reading input\nboom: no such file\n' });
+    const ran = await runPod(c.runtime(), task('bad'));
+    expect(ran.outcome).toEqual({ ok: false, exitCode: 3, error: 'exited with code 3: boom: no such file' });
+    expect(pods().map((p) => p.status.phase)).toEqual(['Failed']);
+  });
+
+  it('deletes a failed pod too when retention is delete', async () => {
+    c.api.kubelet.onImage('bad', { kind: 'exit', code: 1 });
+    const ran = await runPod(c.runtime({ retention: 'delete' }), task('bad'));
+    expect(ran.outcome.ok).toBe(false);
+    expect(pods()).toEqual([]);
+  });
+
+  it('fails a step whose image cannot be pulled, and stops the pod it keeps', async () => {
+    c.api.kubelet.onImage('missing/image:1', { kind: 'pullBackOff' });
+    const ran = await runPod(c.runtime(), task('missing/image:1'));
+    expect(ran.outcome.ok).toBe(false);
+    expect(ran.outcome.error).toBe('image "missing/image:1" of container main could not be pulled (ImagePullBackOff): Back-off pulling image "missing/image:1"');
+    const [kept] = pods();
+    expect(kept.spec.activeDeadlineSeconds).toBe(1);
+    expect(kept.metadata.annotations['strata.dev/failure']).toBe(ran.outcome.error);
+  });
+
+  it('says so when a container is killed for its memory', async () => {
+    c.api.kubelet.onImage('hungry', { kind: 'oom' });
+    const ran = await runPod(c.runtime(), task('hungry'));
+    expect(ran.outcome.error).toBe('container main was killed for using more memory than its limit (OOMKilled)');
+  });
+
+  it('says so when the node evicts the pod', async () => {
+    c.api.kubelet.onImage('evicted', { kind: 'evict', message: 'The node was low on resource: ephemeral-storage.' });
+    const ran = await runPod(c.runtime(), task('evicted'));
+    expect(ran.outcome.error).toBe('the pod was evicted by its node: The node was low on resource: ephemeral-storage.');
+  });
+
+  it('turns the step timeout into activeDeadlineSeconds and says when it passed', async () => {
+    c.api.kubelet.onImage('slow', { kind: 'deadline' });
+    const ran = await runPod(c.runtime(), task('slow', { timeoutMs: 90_000 }));
+    expect(ran.outcome.error).toBe('the pod ran past its deadline of 90s (activeDeadlineSeconds) and was stopped: the step timed out');
+  });
+
+  it('carries on from where it was when its watch is dropped mid-run', async () => {
+    c.api.kubelet.onImage('flaky', { kind: 'dropWatch', then: { kind: 'exit', code: 0 } });
+    const ran = await runPod(c.runtime(), task('flaky'));
+    expect(ran.outcome.ok).toBe(true);
+    expect(c.api.requests.filter((r) => r.verb === 'watch' && r.resource === 'pods').length).toBeGreaterThan(1);
+  });
+
+  it('lists again when its resourceVersion has expired (410 Gone) and still sees the end', async () => {
+    c.api.kubelet.onImage('flaky', { kind: 'dropWatch', compact: true, then: { kind: 'exit', code: 0 } });
+    const ran = await runPod(c.runtime(), task('flaky'));
+    expect(ran.outcome.ok).toBe(true);
+    expect(c.api.requests.filter((r) => r.verb === 'list' && r.resource === 'pods').length).toBeGreaterThan(1);
+  });
+
+  it('deletes the pod when the step is cancelled', async () => {
+    c.api.kubelet.onImage('forever', { kind: 'hang' });
+    const stop = new AbortController();
+    const running = runPod(c.runtime(), task('forever'), stop.signal);
+    await waitFor('the pod to run', () => pods()[0]?.status?.phase === 'Running');
+    stop.abort('the run was cancelled');
+    const ran = await running;
+    expect(ran.outcome).toEqual({ ok: false, error: 'the run was cancelled' });
+    await waitFor('the pod to be gone', () => pods().length === 0);
+  });
+
+  it('adopts the pod of the same attempt when it exists already (a worker running the step again)', async () => {
+    c.api.kubelet.onImage('forever', { kind: 'hang' });
+    const req = task('forever');
+    const first = runPod(c.runtime(), req, AbortSignal.timeout(60_000));
+    await waitFor('the pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const second = runPod(c.runtime(), req);
+    await waitFor('the second worker to read the pod', () => c.api.requests.some((r) => r.verb === 'get' && r.resource === 'pods'));
+    // The container ends now, for both.
+    c.api.kubelet.exit(NS, pods()[0].metadata.name, 'main', 0);
+    expect((await second).outcome.ok).toBe(true);
+    expect((await first).outcome.ok).toBe(true);
+    expect(c.api.requests.filter((r) => r.verb === 'create' && r.resource === 'pods').map((r) => r.status)).toEqual([201, 409]);
+  });
+});
+
+describe('kubernetes runtime: micro pods (the quarterback played by the test, through its own pod\'s permissions)', () => {
+  const micro = () =>
+    podRequest(podOf({ sequence: [{ id: 'a', task: sh('true', 'img/a') }, { id: 'b', task: sh('true', 'img/b') }] }), { shared: c.shared });
+
+  it('relays the quarterback\'s step reports in order and ends with its outcome', async () => {
+    c.api.kubelet.onImage('img/a', { kind: 'hang' });
+    c.api.kubelet.onImage('img/b', { kind: 'hang' });
+    c.api.kubelet.onContainer('quarterback', { kind: 'hang' });
+    const req = micro();
+    const running = runPod(c.runtime(), req);
+    const name = buildPod(req, { namespace: NS, quarterbackImage: 'x' }).metadata!.name!;
+    await waitFor('the pod to run', () => pods()[0]?.status?.phase === 'Running');
+    // The quarterback's side: its own ServiceAccount, bound by the runtime to get and patch this pod only.
+    const own = kubeOwnPod(c.api.kubeConfig(`system:serviceaccount:${NS}:${name}`, NS), NS, name);
+    const reporter = new AnnotationReporter(own);
+    for (const [step, status] of [['p/a', 'running'], ['p/a', 'succeeded'], ['p/b', 'running'], ['p/b', 'succeeded']] as const) {
+      reporter.push({ type: 'step', step, status, attempt: 1, at: 0, ...(status === 'succeeded' ? { result: { step } } : {}) });
+    }
+    reporter.push({ type: 'done', ok: true, status: 'succeeded', result: { step: 'p/b' } });
+    await reporter.settled();
+    // What the gate's stop does: the step containers end, and with them the pod.
+    for (const slot of ['a', 'b']) c.api.kubelet.exit(NS, name, slot, 0);
+    const ran = await running;
+    expect(ran.outcome).toEqual({ ok: true, result: { step: 'p/b' } });
+    expect(ran.steps).toEqual(['p/a:running', 'p/a:succeeded', 'p/b:running', 'p/b:succeeded']);
+    expect(pods()).toEqual([]);
+    // and that pod's account may do nothing else
+    await expect(kubeOwnPod(c.api.kubeConfig(`system:serviceaccount:${NS}:${name}`, NS), NS, 'another-pod').get()).rejects.toMatchObject({ code: 403 });
+  });
+
+  it('fails the pod when a slot container\'s new image cannot be pulled, naming the steps it caught running', async () => {
+    c.api.kubelet.onImage('img/a', { kind: 'hang' });
+    c.api.kubelet.onImage('img/b', { kind: 'hang' });
+    c.api.kubelet.onImage('missing/img', { kind: 'pullBackOff' });
+    c.api.kubelet.onContainer('quarterback', { kind: 'hang' });
+    const req = micro();
+    const running = runPod(c.runtime({ retention: 'delete' }), req);
+    const name = buildPod(req, { namespace: NS, quarterbackImage: 'x' }).metadata!.name!;
+    await waitFor('the pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const own = kubeOwnPod(c.api.kubeConfig(`system:serviceaccount:${NS}:${name}`, NS), NS, name);
+    const reporter = new AnnotationReporter(own);
+    reporter.push({ type: 'step', step: 'p/a', status: 'running', attempt: 1, at: 0 });
+    await reporter.settled();
+    // An in-place image update of slot b, as the gate driver makes one, to an image the node cannot pull.
+    await podImageSwitcher(own).setImage('b', 'missing/img');
+    const ran = await running;
+    expect(ran.outcome.ok).toBe(false);
+    expect(ran.outcome.error).toBe('image "missing/img" of container b could not be pulled (ImagePullBackOff): Back-off pulling image "missing/img" (while running p/a)');
+    await waitFor('the pod and its account to be gone', () => pods().length === 0 && c.api.store.list(resourceType('', 'serviceaccounts')!, NS, () => true).items.length === 0);
+  });
+
+  it('fails the pod when a step container ends before the quarterback is done (its slot is gone)', async () => {
+    c.api.kubelet.onImage('img/a', { kind: 'hang' });
+    c.api.kubelet.onImage('img/b', { kind: 'exit', code: 2, log: 'entrypoint: cannot write to the gate\n' });
+    c.api.kubelet.onContainer('quarterback', { kind: 'hang' });
+    const ran = await runPod(c.runtime({ retention: 'delete' }), micro());
+    expect(ran.outcome).toEqual({ ok: false, error: 'container b ended with code 2: entrypoint: cannot write to the gate before the quarterback was done' });
+  });
+});

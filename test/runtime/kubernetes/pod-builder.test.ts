@@ -1,0 +1,151 @@
+/**
+ * The pod builder on its output, Tekton-style: a PodRequest in, the Pod manifest out,
+ * checked field by field and validated offline against the Kubernetes schemas.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildPodAccess, podOwner } from '../../../runtime/kubernetes/pod-access.ts';
+import { buildPod } from '../../../runtime/kubernetes/pod-builder.ts';
+import type { PodBuildOptions } from '../../../runtime/kubernetes/pod-options.ts';
+import type { MicroPlan } from '../../../sidecar/micro-plan.ts';
+import { schemaProblems } from '../../deploy/support/k8s-schema.ts';
+import { podOf, podRequest, sh } from './support/flows.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = any;
+const OPTS: PodBuildOptions = { namespace: 'strata', quarterbackImage: 'strata/quarterback:0.1.0', sharedClaim: 'strata-shared', sharedDir: '/var/lib/strata' };
+const dirs = { shared: '/var/lib/strata' };
+const micro = (flow: Record<string, unknown>, extra = {}) => buildPod(podRequest(podOf(flow, extra), dirs), OPTS) as Obj;
+const container = (pod: Obj, name: string) => [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c: Obj) => c.name === name);
+
+describe('pod builder: task pods', () => {
+  const req = podRequest(undefined, dirs, {
+    kind: 'task', step: 'fan/3/load', attempt: 2, timeoutMs: 90_500,
+    task: { image: 'python:3.12', command: ['python', 'load.py'], args: ['--fast'], workingDir: '/work', resources: { cpu: '500m', memory: '256Mi', limits: { memory: '1Gi' } } },
+    env: { STRATA_RUN: 'r1', STRATA_STEP: 'fan/3/load', STRATA_ITEM: '"eu"', MODE: 'full' },
+  });
+  const pod = buildPod(req, { ...OPTS, owner: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'strata-worker', uid: 'u-1' } }) as Obj;
+
+  it('is valid by the Kubernetes schemas', () => {
+    expect(schemaProblems(pod)).toEqual([]);
+  });
+
+  it('runs the task\'s own command in one container with its resources, env and dirs', () => {
+    expect(pod.spec.initContainers).toBeUndefined();
+    expect(pod.spec.containers).toHaveLength(1);
+    const main = pod.spec.containers[0];
+    expect(main).toMatchObject({ name: 'main', image: 'python:3.12', command: ['python', 'load.py'], args: ['--fast'], workingDir: '/work', resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { memory: '1Gi' } } });
+    const env = Object.fromEntries(main.env.map((e: Obj) => [e.name, e.value]));
+    expect(env).toEqual({ STRATA_RUN: 'r1', STRATA_STEP: 'fan/3/load', STRATA_ITEM: '"eu"', MODE: 'full', STRATA_INPUTS: req.inputsDir, STRATA_OUTPUTS: req.outputsDir });
+    expect(main.volumeMounts).toEqual([{ name: 'strata-shared', mountPath: '/var/lib/strata' }]);
+    expect(pod.spec.volumes).toEqual([{ name: 'strata-shared', persistentVolumeClaim: { claimName: 'strata-shared' } }]);
+  });
+
+  it('labels the pod with run, step and attempt, keeps the exact ids in annotations, and names its owner', () => {
+    expect(pod.metadata.labels).toMatchObject({ 'strata.dev/run': 'r1', 'strata.dev/attempt': '2', 'strata.dev/kind': 'task', 'app.kubernetes.io/managed-by': 'strata' });
+    // `/` is not allowed in a label value: folded, and made unique again by a hash.
+    expect(pod.metadata.labels['strata.dev/step']).toMatch(/^fan-3-load-[0-9a-f]{8}$/);
+    expect(pod.metadata.annotations).toEqual({ 'strata.dev/run-id': 'r1', 'strata.dev/step-id': 'fan/3/load' });
+    expect(pod.metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'strata-worker', uid: 'u-1' }]);
+    expect(pod.metadata.name).toMatch(/^strata-r1-fan-3-load-[0-9a-f]{8}-2$/);
+  });
+
+  it('gives the pod no API credentials, no retries of its own, and the step timeout as its deadline', () => {
+    expect(pod.spec).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, activeDeadlineSeconds: 91, enableServiceLinks: false });
+  });
+
+  it('is the same for the same request', () => {
+    expect(buildPod(req, OPTS)).toEqual(buildPod(req, OPTS));
+  });
+});
+
+describe('pod builder: micro pods', () => {
+  const flow = {
+    sequence: [
+      { id: 'extract', task: { ...sh('extract'), resources: { memory: '128Mi' } } },
+      { id: 'fan', fanOut: { over: [1, 2, 3], concurrency: 2, do: { task: sh('load', 'loader:1') } } },
+    ],
+  };
+  const pod = micro(flow, { scratchSize: '2Gi' });
+
+  it('is valid by the Kubernetes schemas', () => {
+    expect(schemaProblems(pod)).toEqual([]);
+  });
+
+  it('runs the quarterback as a native sidecar after the init container that installs the gate entrypoint', () => {
+    expect(pod.spec.initContainers.map((c: Obj) => [c.name, c.restartPolicy])).toEqual([['strata-init', undefined], ['quarterback', 'Always']]);
+    expect(container(pod, 'strata-init').command).toEqual(['/bin/sh', '/strata/entrypoint.sh', '--install', 'extract', 'fan-item-0', 'fan-item-1']);
+    expect(container(pod, 'quarterback').image).toBe('strata/quarterback:0.1.0');
+  });
+
+  it('declares a slot container per slot, each wrapped by the gate entrypoint', () => {
+    expect(pod.spec.containers.map((c: Obj) => [c.name, c.image, c.command])).toEqual([
+      ['extract', 'busybox', ['/bin/sh', '/strata/tools/entrypoint', 'extract']],
+      ['fan-item-0', 'loader:1', ['/bin/sh', '/strata/tools/entrypoint', 'fan-item-0']],
+      ['fan-item-1', 'loader:1', ['/bin/sh', '/strata/tools/entrypoint', 'fan-item-1']],
+    ]);
+    expect(container(pod, 'extract').resources).toEqual({ requests: { memory: '128Mi' } });
+  });
+
+  it('puts scratch (and the steps\' work dirs) on one memory-backed emptyDir with a size limit', () => {
+    expect(pod.spec.volumes.find((v: Obj) => v.name === 'strata-scratch')).toEqual({ name: 'strata-scratch', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } });
+    expect(micro(flow, { scratch: 'disk' }).spec.volumes.find((v: Obj) => v.name === 'strata-scratch').emptyDir).toEqual({ sizeLimit: '1Gi' });
+  });
+
+  it('mounts every shared volume at the same path in every container', () => {
+    const paths = new Map<string, Set<string>>();
+    for (const c of [...pod.spec.initContainers, ...pod.spec.containers]) {
+      for (const m of c.volumeMounts ?? []) {
+        const key = `${m.name}:${m.subPath ?? ''}`;
+        (paths.get(key) ?? paths.set(key, new Set()).get(key)!).add(m.mountPath);
+      }
+    }
+    for (const [key, set] of paths) expect([...set], key).toHaveLength(1);
+  });
+
+  it('mounts the API token in the quarterback only, under its own ServiceAccount', () => {
+    expect(pod.spec.serviceAccountName).toBe(pod.metadata.name);
+    expect(pod.spec.automountServiceAccountToken).toBe(false);
+    const withToken = [...pod.spec.initContainers, ...pod.spec.containers].filter((c: Obj) => (c.volumeMounts ?? []).some((m: Obj) => m.name === 'strata-api-token'));
+    expect(withToken.map((c: Obj) => c.name)).toEqual(['quarterback']);
+  });
+
+  it('hands the quarterback its micro plan and slot layout through annotations and the downward API', () => {
+    const plan = JSON.parse(pod.metadata.annotations['strata.dev/plan']) as MicroPlan;
+    expect(plan).toMatchObject({ runId: 'r1', step: 'p', attempt: 1, scratchDir: '/strata/scratch', workDir: '/strata/work', ipcDir: '/strata/ipc', control: 'none' });
+    expect(plan.pod.body).toEqual(podOf(flow).body);
+    const layout = JSON.parse(pod.metadata.annotations['strata.dev/slots']);
+    expect(layout.pools.map((p: Obj) => p.templates)).toEqual([['extract'], ['fan/*']]);
+    const env = Object.fromEntries(container(pod, 'quarterback').env.map((e: Obj) => [e.name, e.value ?? e.valueFrom.fieldRef.fieldPath]));
+    expect(env).toMatchObject({ STRATA_POD_PLAN_FILE: '/strata/podinfo/plan.json', STRATA_POD_SLOTS_FILE: '/strata/podinfo/slots.json', STRATA_POD_NAME: 'metadata.name', STRATA_GATE: '/strata/gate' });
+  });
+
+  it('refuses a micro task without a command, naming it (the gate replaces the image\'s entrypoint)', () => {
+    expect(() => micro({ sequence: [{ id: 'a', task: { image: 'busybox' } }] })).toThrow(/p\/a: names no command/);
+    const mapped = buildPod(podRequest(podOf({ sequence: [{ id: 'a', task: { image: 'busybox' } }] }), dirs), { ...OPTS, imageMap: { busybox: ['sh'] } });
+    expect(mapped.spec!.containers).toHaveLength(1);
+  });
+
+  it('refuses a micro plan too large for an annotation', () => {
+    const env = Object.fromEntries([1, 2, 3, 4].map((i) => [`BIG${i}`, 'x'.repeat(60 * 1024)]));
+    const big = { sequence: [{ id: 'a', task: { ...sh('x'), env } }] };
+    expect(() => micro(big)).toThrow(expect.objectContaining({ code: 'too_large' }));
+  });
+});
+
+describe('pod access', () => {
+  const pod = micro({ sequence: [{ id: 'a', task: sh('true') }] });
+  const access = buildPodAccess(pod, podOwner({ ...pod, metadata: { ...pod.metadata, uid: 'pod-uid' } }));
+
+  it('lets the quarterback get and patch its own pod and nothing else', () => {
+    expect(access.role.rules).toEqual([{ apiGroups: [''], resources: ['pods'], resourceNames: [pod.metadata.name], verbs: ['get', 'patch'] }]);
+    expect(access.roleBinding.subjects).toEqual([{ kind: 'ServiceAccount', name: pod.metadata.name, namespace: 'strata' }]);
+    expect(access.roleBinding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: pod.metadata.name });
+  });
+
+  it('is owned by the pod, and valid', () => {
+    for (const o of [access.serviceAccount, access.role, access.roleBinding]) {
+      expect(o.metadata!.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: 'pod-uid', blockOwnerDeletion: false }]);
+      expect(schemaProblems(o)).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * The stand-in cluster in process mode: its kubelet runs every container as a real
+ * process on this machine (test/support/fake-kube-api/kubelet-process.ts), the
+ * quarterback image as the real Kubernetes quarterback (sidecar/entrypoint/kube-bin.js)
+ * and the init container's copy of the real gate entrypoint. The shared volume's claim is
+ * a temp directory mounted at the same path.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fakeCluster, NS, type FakeCluster } from './fake-cluster.ts';
+import { ENTRYPOINT } from './slot-processes.ts';
+
+export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+export const QUARTERBACK_IMAGE = 'strata/quarterback:test';
+export const SHARED_CLAIM = 'strata-shared';
+
+export async function processCluster(): Promise<FakeCluster> {
+  const c = await fakeCluster();
+  c.api.kubelet.useProcesses({
+    root: await mkdtemp(join(tmpdir(), 'strata-node-')),
+    images: { [QUARTERBACK_IMAGE]: [process.execPath, join(REPO, 'sidecar/entrypoint/kube-bin.js')] },
+    files: { '/strata/entrypoint.sh': ENTRYPOINT },
+    claims: { [SHARED_CLAIM]: c.shared },
+    cwd: REPO,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+    kubeconfigYaml: (token) => c.api.kubeconfigYaml(token, NS),
+  });
+  return c;
+}

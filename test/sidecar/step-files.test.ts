@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { artifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, writeData } from '../../sidecar/step-files.ts';
+import { TempDirs } from './harness.ts';
+
+const dirs = new TempDirs();
+afterEach(() => dirs.cleanup());
+
+describe('step files', () => {
+  it('makes one inputs/outputs pair per attempt, afresh when a restarted quarterback finds an old one', async () => {
+    const work = await dirs.make();
+    const first = makeStepDirs(work, 'p/fan/0', 1);
+    expect(first.outputs).toBe(join(work, 'p', 'fan', '0', '@1', 'outputs'));
+    await writeFile(join(first.outputs, 'result.json'), '{"stale":true}');
+    const again = makeStepDirs(work, 'p/fan/0', 1);
+    expect(again).toEqual(first);
+    expect(existsSync(join(first.outputs, 'result.json'))).toBe(false);
+  });
+
+  it('writes the engine\'s data as JSON files, only what there is', async () => {
+    const dir = await dirs.make();
+    writeData(dir, { window: [{ n: 1 }], previous: null });
+    expect(JSON.parse(await readFile(join(dir, 'window'), 'utf8'))).toEqual([{ n: 1 }]);
+    expect(await readFile(join(dir, 'previous'), 'utf8')).toBe('null');
+    expect(existsSync(join(dir, 'results'))).toBe(false);
+  });
+
+  it('copies inputs from where `locate` says, and names a missing one', async () => {
+    const dir = await dirs.make();
+    await writeFile(join(dir, 'src.csv'), 'a,b');
+    await copyInputs(dir, { table: { step: 'p/a', output: 'src.csv' } }, (ref) => join(dir, ref.output));
+    expect(await readFile(join(dir, 'table'), 'utf8')).toBe('a,b');
+    await expect(copyInputs(dir, { rows: { step: 'p/b', output: 'rows' } }, (ref) => join(dir, 'nope', ref.output))).rejects.toThrow('input "rows": step p/b has no output "rows"');
+  });
+
+  it('copies declared outputs to the artifact store and names a missing one', async () => {
+    const dir = await dirs.make();
+    await writeFile(join(dir, 'out.txt'), 'x');
+    const store = artifactPath(join(dir, 'store'), 'r1', 'p/ring/x#2');
+    expect(await copyOutputs(dir, ['out.txt'], store)).toEqual({ 'out.txt': join(dir, 'store', 'r1', 'p', 'ring', 'x#2', 'out.txt') });
+    await expect(copyOutputs(dir, ['gone.txt'], store)).rejects.toThrow('declared output "gone.txt" was not written to STRATA_OUTPUTS');
+  });
+
+  it('reads result.json: null when absent, a sentence when it is not JSON', async () => {
+    const dir = await dirs.make();
+    expect(readResult(dir)).toBeNull();
+    await writeFile(join(dir, 'result.json'), '{"total": 3}');
+    expect(readResult(dir)).toEqual({ total: 3 });
+    await writeFile(join(dir, 'result.json'), '{total');
+    expect(() => readResult(dir)).toThrow(/^result.json is not valid JSON/);
+  });
+});
