@@ -18,12 +18,12 @@ program.command('worker').description('step workers: take step jobs from Redis a
 
 program
   .command('plan')
-  .description('compile a Flow into a plan (json, dot, mermaid) or simulate it with --dry-run')
+  .description('compile a Flow, or the flow rules generate for a Dataset, into a plan (json, dot, mermaid), or simulate it with --dry-run')
   .argument('<files...>', 'YAML or JSON files; the first Flow is planned, the others serve its `use` nodes')
   .option('-f, --format <format>', 'json | dot | mermaid', 'json')
   .option('--dry-run', 'print the order in which steps would start, one tick a line')
   .option('--flow <ref>', 'plan this name@version instead of the first Flow')
-  .action((files: string[], opts: { format: string; dryRun?: boolean; flow?: string }) => out(planCommand(files, opts)));
+  .action(async (files: string[], opts: { format: string; dryRun?: boolean; flow?: string }) => out(await planCommand(files, opts)));
 
 program
   .command('apply')

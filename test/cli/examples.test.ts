@@ -35,26 +35,26 @@ describe('examples/flows', () => {
   });
 
   for (const file of files) {
-    it(`${file} dry-runs in the order its pattern gives`, () => {
-      expect(JSON.parse(plan(file, { dryRun: true }))).toEqual({ order: expected[file] });
+    it(`${file} dry-runs in the order its pattern gives`, async () => {
+      expect(JSON.parse(await plan(file, { dryRun: true }))).toEqual({ order: expected[file] });
     });
 
-    it(`${file} plans as JSON, DOT and Mermaid`, () => {
-      expect(JSON.parse(plan(file, { format: 'json' }))).toMatchObject({ kind: 'Plan' });
-      expect(plan(file, { format: 'dot' })).toMatch(/^digraph /);
-      expect(plan(file, { format: 'mermaid' })).toMatch(/^flowchart TD\n/);
+    it(`${file} plans as JSON, DOT and Mermaid`, async () => {
+      expect(JSON.parse(await plan(file, { format: 'json' }))).toMatchObject({ kind: 'Plan' });
+      expect(await plan(file, { format: 'dot' })).toMatch(/^digraph /);
+      expect(await plan(file, { format: 'mermaid' })).toMatch(/^flowchart TD\n/);
     });
   }
 
-  it('the hierarchy\'s eu pod holds a micro flow: a sequence with a fan-out of containers', () => {
-    const doc = JSON.parse(plan('hierarchy.yaml', { format: 'json' }));
+  it('the hierarchy\'s eu pod holds a micro flow: a sequence with a fan-out of containers', async () => {
+    const doc = JSON.parse(await plan('hierarchy.yaml', { format: 'json' }));
     const eu = doc.graph.nodes.find((n: { key: string }) => n.key === 'eu');
     expect(eu.attributes.kind).toBe('pod');
     expect(eu.attributes.plan.nodes.map((n: { key: string }) => n.key)).toEqual(['eu/split', 'eu/countries', 'eu/countries/*', 'eu/merge']);
   });
 
-  it('the hierarchy\'s eu pod, run at micro level by the same engine, starts its containers in this order', () => {
-    const doc = JSON.parse(plan('hierarchy.yaml', { format: 'json' }));
+  it('the hierarchy\'s eu pod, run at micro level by the same engine, starts its containers in this order', async () => {
+    const doc = JSON.parse(await plan('hierarchy.yaml', { format: 'json' }));
     const pod = doc.root.children.find((c: { seg: string }) => c.seg === 'eu');
     expect(ticks(new RunEngine(pod.body, { prefix: 'eu', params: doc.params }))).toEqual([
       ['eu/split'],

@@ -78,4 +78,12 @@ describe('strata plan', () => {
     expect(out.code).toBe(2);
     expect(out.stderr).toBe('strata: --format must be json, dot or mermaid, not "svg"\n');
   });
+
+  it('plans a Dataset through the built-in rules and the rules and flows in the files', async () => {
+    const out = await strata('plan', 'examples/retail/dataset.yaml', 'examples/retail/rules.yaml', 'examples/retail/report-flow.yaml', '--dry-run');
+    expect(out.code).toBe(0);
+    const order = (JSON.parse(out.stdout) as { order: string[][] }).order.flat();
+    expect(order).toContain('tree/us-west');
+    expect(order[order.length - 1]).toBe('report/publish');
+  });
 });
