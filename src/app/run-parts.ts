@@ -41,10 +41,9 @@ export interface RunPartsOptions {
 /** The runtime named by STRATA_RUNTIME. */
 export async function runtimeFor(config: Config): Promise<PodRuntime> {
   if (config.runtime === 'kubernetes') {
-    // Loaded only when asked for: the Kubernetes client is heavy. (wired in runtime/kubernetes)
-    const entry = '../../runtime/kubernetes/index.ts';
-    const mod = (await import(entry)) as { createKubeRuntimeFromEnv(env: NodeJS.ProcessEnv): PodRuntime };
-    return mod.createKubeRuntimeFromEnv(process.env);
+    // Loaded only when asked for: the Kubernetes client is heavy.
+    const kube = await import('../../runtime/kubernetes/index.ts');
+    return kube.createKubeRuntimeFromEnv(process.env);
   }
   if ((config.runtime as string) === 'noop') return new NoopRuntime();
   return new LocalRuntime({ imageMap: { ...STRATA_IMAGES, ...loadImageMap({ STRATA_HOME: config.home, STRATA_IMAGE_MAP: config.imageMap }) } });

@@ -5,7 +5,7 @@ import { apiClient } from './api-client.ts';
 import { applyCommand } from './apply-command.ts';
 import { manifestsCommand } from './manifests-command.ts';
 import { planCommand } from './plan-command.ts';
-import { serveCommand, workerCommand } from './process-commands.ts';
+import { operatorCommand, serveCommand, workerCommand } from './process-commands.ts';
 import { summarize } from './watch.ts';
 
 const out = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -15,6 +15,7 @@ program.name('strata').description('one flow language and one pattern engine for
 program.command('up').description('API, coordinator and a worker in one process; a local Redis when REDIS_URL is unset').action(() => serveCommand(true));
 program.command('serve').description('the API and the coordinator (run workers with `strata worker`)').action(() => serveCommand(false));
 program.command('worker').description('step workers: take step jobs from Redis and run their pods').action(() => workerCommand());
+program.command('operator').description('the Kubernetes operator: reconcile strata.dev Datasets, Rules and Flows (in-cluster config or KUBECONFIG)').action(() => operatorCommand());
 
 program
   .command('plan')

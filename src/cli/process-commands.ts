@@ -5,6 +5,9 @@ import { startRunParts } from '../app/run-parts.ts';
 import { startService } from '../app/service.ts';
 import { enableDefaultMetrics } from '../api/metrics.ts';
 import { DefinitionsStore } from '../store/definitions-store.ts';
+import { loadBuiltinRules } from '../store/builtin-rules.ts';
+import { GENERATOR_NAMES } from '../../generators/index.ts';
+import { operatorPort } from '../app/operator-port.ts';
 
 const say = (s: string) => process.stderr.write(`strata: ${s}\n`);
 
@@ -43,6 +46,29 @@ export async function workerCommand(config: Config = loadConfig()): Promise<void
   const parts = await startRunParts(config, redis, defs, { coordinator: false, worker: true });
   say(`worker running (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) on ${redis.url}`);
   await untilSignal(async () => {
+    await parts.close();
+    await redis.stop();
+  });
+}
+
+/** The Kubernetes operator: reconciles strata.dev Datasets, Rules and Flows against this strata. */
+export async function operatorCommand(config: Config = loadConfig()): Promise<void> {
+  const redis = await openRedis(config, say);
+  const client = redis.connect();
+  const defs = new DefinitionsStore(client, `${config.prefix}:`);
+  const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: false });
+  const builtin = loadBuiltinRules(GENERATOR_NAMES);
+  const rules = async () => {
+    const user = await defs.listRules();
+    const names = new Set(user.map((r) => r.metadata.name));
+    return [...builtin.filter((r) => !names.has(r.metadata.name)), ...user];
+  };
+  const port = operatorPort({ defs, rules, sys: parts.sys, coordinator: parts.coordinator!, redis: client, prefix: config.prefix });
+  const kube = await import('../../runtime/kubernetes/index.ts');
+  const operator = kube.startOperatorFromEnv(port);
+  say('operator watching strata.dev Datasets, Rules and Flows');
+  await untilSignal(async () => {
+    await operator.stop();
     await parts.close();
     await redis.stop();
   });

@@ -21,8 +21,7 @@ export class Coordinator {
 
   constructor(private readonly sys: RunSystem) {}
 
-  async startRun(flow: FlowDocument, compiled: CompiledFlow, params: Record<string, JsonValue>, origin: Record<string, string>): Promise<string> {
-    const id = newRunId();
+  async startRun(flow: FlowDocument, compiled: CompiledFlow, params: Record<string, JsonValue>, origin: Record<string, string>, id = newRunId()): Promise<string> {
     const ref = `${flow.metadata.name}@${flow.metadata.version}`;
     await this.sys.store.create(id, ref, { root: compiled.root, params: { ...compiled.params, ...params } }, compiled.stepIds, origin);
     await sync(this.sys.ports, id);

@@ -1,0 +1,62 @@
+/**
+ * The operator's StrataPort over strata's own stores: each call does what the matching
+ * HTTP request does (POST /v1/rules, /v1/flows, /v1/datasets?run=true, ...).
+ */
+import type { Redis } from 'ioredis';
+import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
+import type { StrataPort } from '../../runtime/kubernetes/operator/strata-port.ts';
+import { newRunId, type Coordinator } from '../coordinator/coordinator.ts';
+import type { RunSystem } from '../coordinator/run-system.ts';
+import { validateDataset } from '../dataset/dataset-document.ts';
+import { validateFlowDocument } from '../flow/flow-document.ts';
+import { validateRule, type Rule } from '../rules/rule-document.ts';
+import { planDataset } from '../service/plan-dataset.ts';
+import { planFlow } from '../service/plan-flow.ts';
+import type { DefinitionsStore } from '../store/definitions-store.ts';
+
+export interface OperatorPortDeps {
+  defs: DefinitionsStore;
+  rules(): Promise<Rule[]>;
+  sys: RunSystem;
+  coordinator: Coordinator;
+  redis: Redis;
+  prefix: string;
+}
+
+export function operatorPort(d: OperatorPortDeps): StrataPort {
+  const submissions = `${d.prefix}:operator:submissions`;
+  return {
+    async registerRule(doc) {
+      await d.defs.putRule(validateRule(doc, GENERATOR_NAMES));
+    },
+    async removeRule(name) {
+      await d.defs.deleteRule(name);
+    },
+    async registerFlow(doc) {
+      const flow = validateFlowDocument(doc);
+      await planFlow(flow, d.defs);
+      await d.defs.registerFlow(flow);
+      return { ref: `${flow.metadata.name}@${flow.metadata.version}` };
+    },
+    async submitDataset(doc, { key }) {
+      const dataset = validateDataset(doc);
+      const { flow, compiled } = await planDataset(dataset, await d.rules(), d.defs, GENERATORS);
+      // The key is taken before the run starts: the same submission again gets the same run.
+      const id = newRunId();
+      if (!(await d.redis.hsetnx(submissions, key, id))) return { runId: (await d.redis.hget(submissions, key))! };
+      const ref = `${flow.metadata.name}@${flow.metadata.version}`;
+      await d.defs.registerFlow(flow);
+      await d.defs.putDataset(dataset, ref);
+      await d.coordinator.startRun(flow, compiled, {}, { dataset: dataset.metadata.name, flow: ref, submittedBy: 'operator' }, id);
+      return { runId: id };
+    },
+    async getRun(runId) {
+      const v = await d.sys.store.view(runId);
+      return v ? { status: v.status, steps: v.steps, ...(v.error ? { error: v.error } : {}) } : undefined;
+    },
+    async cancelRun(runId) {
+      const status = await d.sys.store.status(runId);
+      if (status === 'pending' || status === 'running') await d.coordinator.cancel(runId);
+    },
+  };
+}
