@@ -4,6 +4,7 @@ import type { Rule } from '../rules/rule-document.ts';
 import type { Generator } from '../rules/generator.ts';
 import type { DefinitionsStore } from '../store/definitions-store.ts';
 import type { RunsPort } from './runs-port.ts';
+import { rulesInForce } from '../store/builtin-rules.ts';
 
 export interface ApiDeps {
   defs: DefinitionsStore;
@@ -17,8 +18,6 @@ export interface ApiDeps {
 }
 
 /** Built-in rules shadowed by user rules of the same name. */
-export async function allRules(deps: ApiDeps): Promise<Rule[]> {
-  const user = await deps.defs.listRules();
-  const names = new Set(user.map((r) => r.metadata.name));
-  return [...deps.builtinRules.filter((r) => !names.has(r.metadata.name)), ...user];
+export function allRules(deps: ApiDeps): Promise<Rule[]> {
+  return rulesInForce(deps.defs, deps.builtinRules);
 }

@@ -14,7 +14,7 @@ import type { RunsPort } from '../api/runs-port.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { createRunSystem, type RunSystem } from '../coordinator/run-system.ts';
 import { runsService } from '../coordinator/runs-service.ts';
-import { loadBuiltinRules } from '../store/builtin-rules.ts';
+import { loadBuiltinRules, rulesInForce } from '../store/builtin-rules.ts';
 import type { DefinitionsStore } from '../store/definitions-store.ts';
 import { startStepWorker, type StepWorker } from '../worker/step-worker.ts';
 import { GENERATOR_NAMES } from '../../generators/index.ts';
@@ -51,11 +51,7 @@ export async function runtimeFor(config: Config): Promise<PodRuntime> {
 
 export async function startRunParts(config: Config, redis: RedisHandle, defs: DefinitionsStore, o: RunPartsOptions): Promise<RunParts> {
   const builtin = loadBuiltinRules(GENERATOR_NAMES);
-  const rules = async () => {
-    const user = await defs.listRules();
-    const names = new Set(user.map((r) => r.metadata.name));
-    return [...builtin.filter((r) => !names.has(r.metadata.name)), ...user];
-  };
+  const rules = () => rulesInForce(defs, builtin);
   const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS });
   let coordinator: Coordinator | undefined;
   let port: RunsPort | undefined;

@@ -5,7 +5,7 @@ import { startRunParts } from '../app/run-parts.ts';
 import { startService } from '../app/service.ts';
 import { enableDefaultMetrics } from '../api/metrics.ts';
 import { DefinitionsStore } from '../store/definitions-store.ts';
-import { loadBuiltinRules } from '../store/builtin-rules.ts';
+import { loadBuiltinRules, rulesInForce } from '../store/builtin-rules.ts';
 import { GENERATOR_NAMES } from '../../generators/index.ts';
 import { operatorPort } from '../app/operator-port.ts';
 
@@ -58,11 +58,7 @@ export async function operatorCommand(config: Config = loadConfig()): Promise<vo
   const defs = new DefinitionsStore(client, `${config.prefix}:`);
   const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: false });
   const builtin = loadBuiltinRules(GENERATOR_NAMES);
-  const rules = async () => {
-    const user = await defs.listRules();
-    const names = new Set(user.map((r) => r.metadata.name));
-    return [...builtin.filter((r) => !names.has(r.metadata.name)), ...user];
-  };
+  const rules = () => rulesInForce(defs, builtin);
   const port = operatorPort({ defs, rules, sys: parts.sys, coordinator: parts.coordinator!, redis: client, prefix: config.prefix });
   const kube = await import('../../runtime/kubernetes/index.ts');
   const operator = kube.startOperatorFromEnv(port);

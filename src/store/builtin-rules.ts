@@ -12,3 +12,10 @@ export function loadBuiltinRules(generators: ReadonlySet<string>, dir = RULES_DI
     .sort()
     .map((f) => validateRule(JSON.parse(readFileSync(join(dir, f), 'utf8')), generators));
 }
+
+/** The rules in force: the built-in ones, shadowed by registered rules of the same name. */
+export async function rulesInForce(defs: { listRules(): Promise<Rule[]> }, builtin: Rule[]): Promise<Rule[]> {
+  const user = await defs.listRules();
+  const names = new Set(user.map((r) => r.metadata.name));
+  return [...builtin.filter((r) => !names.has(r.metadata.name)), ...user];
+}

@@ -31,19 +31,16 @@ export function rulesRoutes(deps: ApiDeps): Hono {
   });
 
   app.post('/', async (c) => {
+    // A rule named like a built-in one shadows it (GET /v1/rules shows it as not built in).
     const rule = validateRule(await readBody(c, deps.maxBodyBytes), names);
-    if (deps.builtinRules.some((r) => r.metadata.name === rule.metadata.name)) {
-      // Allowed: a user rule of the same name shadows the built-in one.
-    }
     const outcome = await deps.defs.putRule(rule);
     return c.json({ rule, outcome }, outcome === 'created' ? 201 : 200);
   });
 
   app.get('/', async (c) => {
     const rules = await allRules(deps);
-    const builtin = new Set(deps.builtinRules.map((r) => r.metadata.name));
-    const user = new Set((await deps.defs.listRules()).map((r) => r.metadata.name));
-    return c.json({ rules: rules.map((r) => ({ ...r, builtin: builtin.has(r.metadata.name) && !user.has(r.metadata.name) })) });
+    const builtin = new Set(deps.builtinRules);
+    return c.json({ rules: rules.map((r) => ({ ...r, builtin: builtin.has(r) })) });
   });
 
   app.get('/:name', async (c) => {
