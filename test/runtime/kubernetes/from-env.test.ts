@@ -1,8 +1,8 @@
 /** The kubernetes runtime's settings from STRATA_* variables and a kubeconfig file. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { kubeRuntimeOptionsFromEnv } from '../../../runtime/kubernetes/from-env.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-env-'));
@@ -15,6 +15,7 @@ users: [{ name: u, user: { token: t } }]
 contexts: [{ name: c, context: { cluster: k, user: u, namespace: team-a } }]
 `);
 writeFileSync(join(dir, 'images.json'), JSON.stringify({ 'retail/total': ['node', 'total.mjs'] }));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('kubernetes runtime settings from the environment', () => {
   it('reads the kubeconfig and every STRATA_* setting', () => {

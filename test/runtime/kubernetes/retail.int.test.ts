@@ -7,6 +7,7 @@
  * the same state and result for every step.
  */
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -24,7 +25,9 @@ const services: RunTestService[] = [];
 afterEach(async () => {
   await Promise.all(services.splice(0).map((s) => s.close()));
   await cluster?.close();
+  await Promise.all(homes.splice(0).map((h) => rm(h, { recursive: true, force: true })));
 });
+const homes: string[] = [];
 
 async function runRetail(svc: RunTestService) {
   expect((await svc.call('POST', '/v1/flows', read('examples/retail/report-flow.yaml'))).status).toBe(201);
@@ -43,6 +46,7 @@ describe('the retail example on the kubernetes runtime (stand-in API server)', (
     cluster = await processCluster();
     const prefix = `t-${randomUUID().slice(0, 8)}`;
     const home = `/tmp/strata-test-${prefix}`;
+    homes.push(home);
     // The worker's STRATA_HOME is the shared volume's claim, mounted at the same path in every pod.
     cluster.api.kubelet.processOptions!.claims[SHARED_CLAIM] = home;
     // Images without a command run their entrypoint: the example's programs.
@@ -63,6 +67,7 @@ describe('the retail example on the kubernetes runtime (stand-in API server)', (
 
     const local = await startRunService({ STRATA_IMAGE_MAP: 'examples/retail/images.json' });
     services.push(local);
+    homes.push(local.home);
     const localRun = await runRetail(local);
     expect(localRun.status).toBe('succeeded');
     expect(outcome(k8sRun)).toEqual(outcome(localRun));

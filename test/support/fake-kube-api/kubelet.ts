@@ -11,12 +11,13 @@
  * are directories, the downward API writes its files, the pod's ServiceAccount token is
  * a kubeconfig) or are scripted (exit 0 at once unless a behavior says otherwise).
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Behavior } from './behaviors.ts';
 import { startProcess, type ProcessOptions, type RunningProcess } from './kubelet-process.ts';
 import type { LogBook } from './log-book.ts';
-import { jsonToHost, pathMap } from './pod-paths.ts';
+import { pathMap } from './pod-paths.ts';
+import { prepareVolumes, serviceAccountToken, writeResult } from './pod-volumes.ts';
 import { resourceType, type Change, type KObj, type ObjectStore } from './store.ts';
 
 const PODS = resourceType('', 'pods')!;
@@ -113,7 +114,10 @@ class PodSim {
 
   async run(): Promise<void> {
     this.write((o) => ({ ...o, spec: { ...o.spec, nodeName: 'fake-node' } }));
-    if (this.k.processOptions) await this.prepareVolumes();
+    if (this.k.processOptions) {
+      this.root = join(this.k.processOptions.root, this.ns, this.name);
+      await prepareVolumes(this.pod, this.root, this.k.processOptions);
+    }
     this.armDeadline();
     for (const c of this.cs.values()) {
       if (!c.init || this.ended) continue;
@@ -225,14 +229,14 @@ class PodSim {
     const opts = this.k.processOptions;
     if (opts && (!b || b.kind === 'hang')) {
       const map = pathMap(this.pod, c.spec, this.root, opts.claims, opts.files);
-      const proc = startProcess(this.pod, c.spec, map, opts, (t) => this.k.logs.write(this.ns, this.name, c.spec.name, t), this.serviceAccountToken(c.spec));
+      const proc = startProcess(this.pod, c.spec, map, opts, (t) => this.k.logs.write(this.ns, this.name, c.spec.name, t), serviceAccountToken(this.pod, c.spec));
       c.proc = proc;
       return proc.exited.then((e) => this.exited(c, e.code, e.signal));
     }
     if (b?.kind === 'exit' || !b) {
       return (async () => {
         if (b?.kind === 'exit' && b.log) this.k.logs.write(this.ns, this.name, c.spec.name, b.log);
-        if (b?.kind === 'exit' && b.result !== undefined) await this.writeResult(c, b.result);
+        if (b?.kind === 'exit' && b.result !== undefined) await writeResult(c.spec, b.result);
         await tick();
         return this.exited(c, b?.kind === 'exit' ? (b.code ?? 0) : 0, null);
       })();
@@ -323,45 +327,6 @@ class PodSim {
     const left = this.startTime.getTime() + ads * 1000 - Date.now();
     this.deadline = setTimeout(() => void this.fail('DeadlineExceeded', 'Pod was active on the node longer than the specified deadline'), Math.max(0, left));
     this.deadline.unref();
-  }
-
-  private async prepareVolumes(): Promise<void> {
-    const opts = this.k.processOptions!;
-    this.root = join(opts.root, this.ns, this.name);
-    const consumer = (this.pod.spec.initContainers ?? []).find((c: KObj) => c.restartPolicy === 'Always') ?? this.pod.spec.containers[0];
-    for (const v of this.pod.spec.volumes ?? []) {
-      if (v.persistentVolumeClaim) continue;
-      const dir = join(this.root, v.name);
-      await mkdir(dir, { recursive: true, mode: 0o777 });
-      for (const sub of ['scratch', 'work']) if (v.emptyDir) await mkdir(join(dir, sub), { recursive: true, mode: 0o777 });
-      for (const item of v.downwardAPI?.items ?? []) {
-        const m = /^metadata\.annotations\['(.+)'\]$/.exec(item.fieldRef?.fieldPath ?? '');
-        let text = m ? (this.pod.metadata.annotations?.[m[1]] ?? '') : '';
-        // The file's paths are container paths: seen from here, through the consumer's mounts.
-        try {
-          text = JSON.stringify(jsonToHost(pathMap(this.pod, consumer, this.root, opts.claims, opts.files), JSON.parse(text)));
-        } catch {
-          // not JSON: as it is
-        }
-        await writeFile(join(dir, item.path), text);
-      }
-    }
-  }
-
-  /** The pod's ServiceAccount token, for a container that mounts a projected token (the API server takes it as the SA). */
-  private serviceAccountToken(spec: KObj): string | undefined {
-    const projected = (this.pod.spec.volumes ?? []).filter((v: KObj) => v.projected?.sources?.some((s: KObj) => s.serviceAccountToken)).map((v: KObj) => v.name);
-    const mounts = (spec.volumeMounts ?? []).some((m: KObj) => projected.includes(m.name));
-    if (!mounts && this.pod.spec.automountServiceAccountToken === false) return undefined;
-    if (!mounts) return undefined;
-    return `system:serviceaccount:${this.ns}:${this.pod.spec.serviceAccountName ?? 'default'}`;
-  }
-
-  private async writeResult(c: CState, result: unknown): Promise<void> {
-    const dir = (c.spec.env ?? []).find((e: KObj) => e.name === 'STRATA_OUTPUTS')?.value;
-    if (!dir) return;
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'result.json'), JSON.stringify(result));
   }
 
   private publish(): void {

@@ -5,7 +5,7 @@
  * and the init container's copy of the real gate entrypoint. The shared volume's claim is
  * a temp directory mounted at the same path.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +18,9 @@ export const SHARED_CLAIM = 'strata-shared';
 
 export async function processCluster(): Promise<FakeCluster> {
   const c = await fakeCluster();
+  const root = await mkdtemp(join(tmpdir(), 'strata-node-'));
   c.api.kubelet.useProcesses({
-    root: await mkdtemp(join(tmpdir(), 'strata-node-')),
+    root,
     images: { [QUARTERBACK_IMAGE]: [process.execPath, join(REPO, 'sidecar/entrypoint/kube-bin.js')] },
     files: { '/strata/entrypoint.sh': ENTRYPOINT },
     claims: { [SHARED_CLAIM]: c.shared },
@@ -27,5 +28,11 @@ export async function processCluster(): Promise<FakeCluster> {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
     kubeconfigYaml: (token) => c.api.kubeconfigYaml(token, NS),
   });
-  return c;
+  return {
+    ...c,
+    async close() {
+      await c.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,0 +1,14 @@
+# The retail example's step images (examples/retail): one image per program, its
+# entrypoint that program. Build from the repository root, once per program:
+#   for p in store-sales rollup total report; do
+#     docker build -f deploy/docker/retail-example.Dockerfile --build-arg PROGRAM=$p -t retail/$p .
+#   done
+# Inside micro pods the gate entrypoint runs steps by the commands of
+# examples/retail/images.json (relative to /app, the working directory here).
+FROM node:20-bookworm-slim
+ARG PROGRAM
+ENV PROGRAM=${PROGRAM}
+WORKDIR /app
+COPY examples/retail ./examples/retail
+USER 1000:1000
+ENTRYPOINT ["sh", "-c", "exec node /app/examples/retail/programs/${PROGRAM}.mjs \"$@\"", "--"]

@@ -1,0 +1,27 @@
+# The strata image: the API and coordinator (`serve`), step workers (`worker`), the
+# operator (`operator`) and the command line. TypeScript runs through tsx: no build step.
+# Build from the repository root:
+#   docker build -f deploy/docker/strata.Dockerfile -t strata/strata:0.1.0 .
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    STRATA_HOME=/var/lib/strata
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY bin ./bin
+COPY src ./src
+COPY generators ./generators
+COPY rules ./rules
+COPY runtime ./runtime
+COPY sidecar ./sidecar
+COPY examples ./examples
+RUN mkdir -p /var/lib/strata && chown 1000:1000 /var/lib/strata
+# numeric, so that runAsNonRoot can check it
+USER 1000:1000
+ENTRYPOINT ["node", "/app/bin/strata.js"]
+CMD ["serve"]

@@ -1,0 +1,61 @@
+/**
+ * The kubernetes runtime and the operator configured from the environment
+ * (STRATA_RUNTIME=kubernetes). Every variable is listed in docs/kubernetes.md.
+ */
+import { resolve } from 'node:path';
+import { StrataError } from '../../src/errors/strata-error.ts';
+import { readMapFile } from '../image-map.ts';
+import { currentNamespace, loadKubeConfig } from './kube-config.ts';
+import { KubeRuntime, type KubeRuntimeOptions, type Retention } from './kube-runtime.ts';
+import { DEFAULT_QUARTERBACK_IMAGE } from './manifests.ts';
+import { startOperator, type Operator } from './operator/controller.ts';
+import type { StrataPort } from './operator/strata-port.ts';
+
+type Env = Record<string, string | undefined>;
+
+const RETENTIONS: Retention[] = ['delete', 'keep-failed', 'keep'];
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
+
+/** KubeRuntime options from STRATA_* variables, with the in-cluster config or a kubeconfig. */
+export function kubeRuntimeOptionsFromEnv(env: Env = process.env): KubeRuntimeOptions {
+  const kubeConfig = loadKubeConfig(env);
+  const retention = (env.STRATA_POD_RETENTION ?? 'keep-failed') as Retention;
+  if (!RETENTIONS.includes(retention)) throw new StrataError('invalid_request', `STRATA_POD_RETENTION must be one of ${RETENTIONS.join(', ')}, not "${retention}"`);
+  const pull = env.STRATA_IMAGE_PULL_POLICY as (typeof PULL_POLICIES)[number] | undefined;
+  if (pull !== undefined && !PULL_POLICIES.includes(pull)) throw new StrataError('invalid_request', `STRATA_IMAGE_PULL_POLICY must be one of ${PULL_POLICIES.join(', ')}, not "${pull}"`);
+  const secrets = (env.STRATA_IMAGE_PULL_SECRETS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    kubeConfig,
+    namespace: currentNamespace(kubeConfig, env),
+    quarterbackImage: env.STRATA_QUARTERBACK_IMAGE ?? DEFAULT_QUARTERBACK_IMAGE,
+    // The worker keeps artifacts and step dirs under STRATA_HOME: that is the shared volume.
+    sharedDir: resolve(env.STRATA_SHARED_DIR ?? env.STRATA_HOME ?? '.strata'),
+    retention,
+    ...(env.STRATA_SHARED_CLAIM ? { sharedClaim: env.STRATA_SHARED_CLAIM } : {}),
+    ...(env.STRATA_OWNER_DEPLOYMENT ? { owner: { deployment: env.STRATA_OWNER_DEPLOYMENT } } : {}),
+    ...(pull ? { imagePullPolicy: pull } : {}),
+    ...(secrets.length > 0 ? { imagePullSecrets: secrets } : {}),
+    ...(env.STRATA_SCRATCH_SIZE ? { scratchSize: env.STRATA_SCRATCH_SIZE } : {}),
+    ...(env.STRATA_STEP_SERVICE_ACCOUNT ? { stepServiceAccount: env.STRATA_STEP_SERVICE_ACCOUNT } : {}),
+    ...(env.STRATA_IMAGE_MAP ? { imageMap: readMapFile(env.STRATA_IMAGE_MAP, true) } : {}),
+    onError: (e) => process.stderr.write(`strata: kubernetes: ${e.message}\n`),
+  };
+}
+
+/** The `kubernetes` PodRuntime, configured from the environment. */
+export function createKubeRuntimeFromEnv(env: Env = process.env): KubeRuntime {
+  return new KubeRuntime(kubeRuntimeOptionsFromEnv(env));
+}
+
+/** The operator over `port`, in STRATA_NAMESPACE (or its own namespace), configured from the environment. */
+export function startOperatorFromEnv(port: StrataPort, env: Env = process.env): Operator {
+  const kubeConfig = loadKubeConfig(env);
+  const pollMs = Number(env.STRATA_OPERATOR_POLL_MS ?? 5000);
+  return startOperator({
+    kubeConfig,
+    namespace: currentNamespace(kubeConfig, env),
+    port,
+    pollMs: Number.isFinite(pollMs) && pollMs > 0 ? pollMs : 5000,
+    onError: (e) => process.stderr.write(`strata: operator: ${e.message}\n`),
+  });
+}

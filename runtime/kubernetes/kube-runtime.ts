@@ -1,0 +1,184 @@
+/**
+ * PodRuntime `kubernetes`: each macro step attempt is a real Pod (pod-builder.ts),
+ * created through @kubernetes/client-node and followed through one shared watch
+ * (pod-watcher.ts) until its outcome (pod-session.ts): the quarterback's report
+ * annotation for a micro pod, the container's exit for a task pod, or what the cluster
+ * did to it in plain words. Logs are streamed as they are written. Afterwards the pod is
+ * deleted or kept per `retention`; a kept pod that is still running is stopped (its
+ * deadline set to now). Aborting deletes the pod and everything it owns.
+ */
+import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { toStrataError } from '../../src/errors/strata-error.ts';
+import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
+import { apiMessage, CoreV1Api, mergePatch, statusOf, type KubeConfig } from './kube-config.ts';
+import { LogFollower } from './log-follower.ts';
+import { buildPodAccess, podOwner } from './pod-access.ts';
+import { buildPod } from './pod-builder.ts';
+import { ANNOTATIONS, LABELS } from './pod-layout.ts';
+import type { PodBuildOptions } from './pod-options.ts';
+import { PodSession, type Settled } from './pod-session.ts';
+import { PodWatcher } from './pod-watcher.ts';
+
+/** What happens to a pod once its step is over: deleted, kept when it failed (the default), or always kept. */
+export type Retention = 'delete' | 'keep-failed' | 'keep';
+
+export interface KubeRuntimeOptions extends Omit<PodBuildOptions, 'owner'> {
+  kubeConfig: KubeConfig;
+  retention?: Retention;
+  /** owner of every pod: a full reference, or the name of a Deployment in the namespace (its uid is looked up once) */
+  owner?: V1OwnerReference | { deployment: string };
+  /** stream containers' logs as reports (default true) */
+  logs?: boolean;
+  /** after the outcome, how long to wait for the pod to end and its logs to be read (default 15 s) */
+  drainMs?: number;
+  /** told of API failures the runtime recovers from */
+  onError?: (e: Error) => void;
+}
+
+export class KubeRuntime implements PodRuntime {
+  readonly name = 'kubernetes';
+  private readonly opts: KubeRuntimeOptions;
+  private readonly core: CoreV1Api;
+  private readonly rbac: RbacAuthorizationV1Api;
+  private readonly watcher: PodWatcher;
+  private owner: Promise<V1OwnerReference | undefined> | undefined;
+
+  constructor(opts: KubeRuntimeOptions) {
+    this.opts = opts;
+    this.core = opts.kubeConfig.makeApiClient(CoreV1Api);
+    this.rbac = opts.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+    this.watcher = new PodWatcher(opts.kubeConfig, opts.namespace, opts.onError);
+  }
+
+  async run(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome> {
+    if (signal.aborted) return { ok: false, error: reasonOf(signal) };
+    let pod: V1Pod;
+    try {
+      const { owner: _o, kubeConfig: _k, ...build } = this.opts;
+      pod = buildPod(req, { ...build, ...(await this.resolveOwner()) });
+    } catch (e) {
+      return { ok: false, error: toStrataError(e).message };
+    }
+    const name = pod.metadata!.name!;
+    try {
+      await untilAborted(this.watcher.ready(), signal);
+    } catch (e) {
+      if (signal.aborted) return { ok: false, error: reasonOf(signal) };
+      return { ok: false, error: `cannot watch pods in namespace ${this.opts.namespace}: ${apiMessage(e)}` };
+    }
+    const logs = this.opts.logs === false ? undefined : new LogFollower(this.opts.kubeConfig, this.opts.namespace, req.step, onReport);
+    const session = new PodSession(req, onReport, logs);
+    const unfollow = this.watcher.follow(name, (p) => session.seen(p));
+    try {
+      const created = await this.create(pod);
+      session.created(created);
+      const end = await untilAborted(session.settled, signal).catch(() => undefined);
+      if (!end) {
+        await this.remove(name);
+        return { ok: false, error: reasonOf(signal) };
+      }
+      await this.conclude(name, session, end, logs);
+      return end.outcome;
+    } catch (e) {
+      await this.remove(name).catch(() => undefined);
+      return { ok: false, error: `pod ${name} could not be started: ${apiMessage(e)}` };
+    } finally {
+      unfollow();
+      logs?.stop();
+    }
+  }
+
+  /** Stop watching (the worker is shutting down). */
+  close(): void {
+    this.watcher.stop();
+  }
+
+  /** Create the pod, with its quarterback's access for a micro pod; an existing pod of the same attempt is adopted. */
+  private async create(pod: V1Pod): Promise<V1Pod> {
+    const namespace = this.opts.namespace;
+    const micro = pod.metadata?.labels?.[LABELS.kind] === 'pod';
+    if (micro) await adopt(() => this.core.createNamespacedServiceAccount({ namespace, body: buildPodAccess(pod).serviceAccount }));
+    let created: V1Pod;
+    try {
+      created = await this.core.createNamespacedPod({ namespace, body: pod });
+    } catch (e) {
+      if (statusOf(e) !== 409) throw e;
+      created = await this.core.readNamespacedPod({ namespace, name: pod.metadata!.name! });
+    }
+    if (micro) {
+      const access = buildPodAccess(pod, podOwner(created));
+      await adopt(() => this.rbac.createNamespacedRole({ namespace, body: access.role }));
+      await adopt(() => this.rbac.createNamespacedRoleBinding({ namespace, body: access.roleBinding }));
+      await this.core.patchNamespacedServiceAccount({ namespace, name: pod.metadata!.name!, body: { metadata: { ownerReferences: [podOwner(created)] } } }, mergePatch());
+    }
+    return created;
+  }
+
+  /** After the outcome: let the pod end and its logs be read, then delete or keep it. */
+  private async conclude(name: string, session: PodSession, end: Settled, logs: LogFollower | undefined): Promise<void> {
+    const drainMs = this.opts.drainMs ?? 15_000;
+    const retention = this.opts.retention ?? 'keep-failed';
+    const keep = retention === 'keep' || (retention === 'keep-failed' && !end.outcome.ok);
+    if (end.stuck) {
+      if (!keep) return this.remove(name);
+      // Kept for inspection, but it must stop using the cluster: its deadline is now.
+      const body = { metadata: { annotations: { [ANNOTATIONS.failure]: end.outcome.error ?? 'stopped' } }, spec: { activeDeadlineSeconds: 1 } };
+      await this.core.patchNamespacedPod({ namespace: this.opts.namespace, name, body }, mergePatch()).catch((e) => this.opts.onError?.(e as Error));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((r) => (timer = setTimeout(r, drainMs)));
+    await Promise.race([session.ended, limit]);
+    clearTimeout(timer);
+    await logs?.drained(drainMs);
+    if (!keep) await this.remove(name);
+  }
+
+  private async remove(name: string): Promise<void> {
+    try {
+      await this.core.deleteNamespacedPod({ namespace: this.opts.namespace, name });
+    } catch (e) {
+      if (statusOf(e) !== 404) this.opts.onError?.(e as Error);
+    }
+  }
+
+  private resolveOwner(): Promise<{ owner?: V1OwnerReference }> {
+    const o = this.opts.owner;
+    if (!o) return Promise.resolve({});
+    if (!('deployment' in o)) return Promise.resolve({ owner: o });
+    this.owner ??= this.opts.kubeConfig
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ namespace: this.opts.namespace, name: o.deployment })
+      .then((d) => ({ apiVersion: 'apps/v1', kind: 'Deployment', name: o.deployment, uid: d.metadata!.uid!, blockOwnerDeletion: false }))
+      .catch((e) => {
+        this.owner = undefined; // look again next time
+        this.opts.onError?.(new Error(`owner deployment ${o.deployment}: ${apiMessage(e)}`));
+        return undefined;
+      });
+    return this.owner.then((owner) => (owner ? { owner } : {}));
+  }
+}
+
+/** Create, or accept that it exists already (a worker running the same attempt again). */
+async function adopt(create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (e) {
+    if (statusOf(e) !== 409) throw e;
+  }
+}
+
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('aborted'));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function reasonOf(signal: AbortSignal): string {
+  const r = signal.reason;
+  if (r instanceof Error && r.name !== 'AbortError') return r.message;
+  return typeof r === 'string' ? r : 'cancelled';
+}

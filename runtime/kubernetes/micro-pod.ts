@@ -1,0 +1,156 @@
+/**
+ * A `pod` macro step: the quarterback as a native sidecar (an init container with
+ * `restartPolicy: Always`) and one slot container per slot of the layout, each running
+ * the gate entrypoint, which an init container copies onto a shared volume first.
+ * The micro plan and the slot layout travel as pod annotations, read by the quarterback
+ * through the downward API. Only the quarterback gets an API token.
+ */
+import type { V1Container, V1EnvVar, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { MicroPlan } from '../../sidecar/micro-plan.ts';
+import { invalid, StrataError, type Problem } from '../../src/errors/strata-error.ts';
+import type { PodRequest } from '../pod-runtime.ts';
+import { dataVolumes } from './data-volumes.ts';
+import { ANNOTATIONS, CONTAINERS, ENTRYPOINT, ENV, PATHS, PODINFO_FILES, VOLUMES } from './pod-layout.ts';
+import { DEFAULT_KILL_GRACE_SECONDS, DEFAULT_QUARTERBACK_RESOURCES, DEFAULT_SCRATCH_SIZE, type PodBuildOptions } from './pod-options.ts';
+import { toRequirements } from './resources.ts';
+import { planSlots, type SlotLayout } from './slot-layout.ts';
+
+/** Annotations hold at most 256 KiB together; the plan gets most of it. */
+const MAX_PLAN_BYTES = 200 * 1024;
+
+export interface MicroPodParts {
+  spec: Pick<V1PodSpec, 'initContainers' | 'containers' | 'volumes'>;
+  annotations: Record<string, string>;
+  layout: SlotLayout;
+}
+
+/** The containers, volumes and annotations of a micro pod. Throws a StrataError when the plan cannot run in a pod. */
+export function microPodParts(req: PodRequest, opts: PodBuildOptions): MicroPodParts {
+  const pod = req.pod!;
+  const layout = planSlots(pod.body, opts.slots);
+  checkCommands(req.step, layout, opts.imageMap ?? {});
+  const plan: MicroPlan = {
+    runId: req.runId, step: req.step, attempt: req.attempt, pod,
+    artifactsDir: req.artifactsDir, outputsDir: req.outputsDir,
+    scratchDir: PATHS.scratch, ipcDir: PATHS.ipc, workDir: PATHS.work,
+    env: Object.fromEntries(Object.entries(req.env).filter(([k]) => !k.startsWith('STRATA_'))),
+    ...(opts.imageMap ? { imageMap: opts.imageMap } : {}),
+    control: 'none',
+    killGraceMs: (opts.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000,
+  };
+  const planText = JSON.stringify(plan);
+  if (Buffer.byteLength(planText) > MAX_PLAN_BYTES) {
+    throw new StrataError('too_large', `pod ${req.step}: its micro plan is ${Buffer.byteLength(planText)} bytes, more than the ${MAX_PLAN_BYTES} a pod annotation can carry`);
+  }
+  const slotNames = layout.pools.flatMap((p) => p.slots.map((s) => s.name));
+  const data = dataVolumes(req, opts.sharedClaim, opts.sharedDir, false);
+  const memory = pod.channels.scratch === 'memory';
+  const volumes: V1Volume[] = [
+    { name: VOLUMES.tools, emptyDir: { sizeLimit: '16Mi' } },
+    { name: VOLUMES.gate, emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+    { name: VOLUMES.scratch, emptyDir: { ...(memory ? { medium: 'Memory' } : {}), sizeLimit: pod.channels.scratchSize ?? opts.scratchSize ?? DEFAULT_SCRATCH_SIZE } },
+    { name: VOLUMES.ipc, emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
+    { name: VOLUMES.tmp, emptyDir: { sizeLimit: '64Mi' } },
+    {
+      name: VOLUMES.podinfo,
+      downwardAPI: {
+        items: [
+          { path: PODINFO_FILES.plan, fieldRef: { fieldPath: `metadata.annotations['${ANNOTATIONS.plan}']` } },
+          { path: PODINFO_FILES.slots, fieldRef: { fieldPath: `metadata.annotations['${ANNOTATIONS.slots}']` } },
+        ],
+      },
+    },
+    {
+      // The API token, projected into the quarterback only: step containers get no credentials.
+      name: VOLUMES.token,
+      projected: {
+        sources: [
+          { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
+    },
+    ...data.volumes,
+  ];
+  const shared: V1VolumeMount[] = [
+    { name: VOLUMES.gate, mountPath: PATHS.gate },
+    { name: VOLUMES.scratch, mountPath: PATHS.scratch, subPath: 'scratch' },
+    { name: VOLUMES.scratch, mountPath: PATHS.work, subPath: 'work' },
+    { name: VOLUMES.ipc, mountPath: PATHS.ipc },
+    ...data.mounts,
+  ];
+  const pull = opts.imagePullPolicy ? { imagePullPolicy: opts.imagePullPolicy } : {};
+  const init: V1Container = {
+    name: CONTAINERS.init,
+    image: opts.quarterbackImage,
+    command: ['/bin/sh', ENTRYPOINT.inImage, '--install', ...slotNames],
+    env: [{ name: ENV.gate, value: PATHS.gate }, { name: 'STRATA_TOOLS', value: PATHS.tools }],
+    volumeMounts: [{ name: VOLUMES.tools, mountPath: PATHS.tools }, { name: VOLUMES.gate, mountPath: PATHS.gate }],
+    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },
+    securityContext: lockedDown(),
+    ...pull,
+  };
+  const quarterback: V1Container = {
+    name: CONTAINERS.quarterback,
+    image: opts.quarterbackImage,
+    restartPolicy: 'Always',
+    env: [
+      { name: ENV.gate, value: PATHS.gate },
+      { name: ENV.planFile, value: `${PATHS.podinfo}/${PODINFO_FILES.plan}` },
+      { name: ENV.slotsFile, value: `${PATHS.podinfo}/${PODINFO_FILES.slots}` },
+      fieldEnv(ENV.podName, 'metadata.name'),
+      fieldEnv(ENV.podNamespace, 'metadata.namespace'),
+    ],
+    volumeMounts: [...shared, { name: VOLUMES.podinfo, mountPath: PATHS.podinfo, readOnly: true }, { name: VOLUMES.token, mountPath: PATHS.serviceAccount, readOnly: true }, { name: VOLUMES.tmp, mountPath: '/tmp' }],
+    resources: opts.quarterbackResources ?? DEFAULT_QUARTERBACK_RESOURCES,
+    securityContext: lockedDown(),
+    ...pull,
+  };
+  const containers: V1Container[] = layout.pools.flatMap((p) => {
+    const resources = toRequirements(p.resources);
+    return p.slots.map((s): V1Container => ({
+      name: s.name,
+      image: s.image,
+      command: ['/bin/sh', ENTRYPOINT.inPod, s.name],
+      env: [
+        { name: ENV.gate, value: PATHS.gate },
+        { name: ENV.slot, value: s.name },
+        { name: 'STRATA_GATE_POLL', value: String(opts.gatePollSeconds ?? 0.1) },
+        { name: 'STRATA_KILL_GRACE', value: String(opts.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) },
+      ],
+      ...(resources ? { resources } : {}),
+      volumeMounts: [{ name: VOLUMES.tools, mountPath: PATHS.tools, readOnly: true }, ...shared],
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+      securityContext: { allowPrivilegeEscalation: false },
+      ...pull,
+    }));
+  });
+  return {
+    spec: { initContainers: [init, quarterback], containers, volumes },
+    annotations: { [ANNOTATIONS.plan]: planText, [ANNOTATIONS.slots]: JSON.stringify(layout) },
+    layout,
+  };
+}
+
+function checkCommands(podStep: string, layout: SlotLayout, imageMap: Record<string, string[]>): void {
+  const problems: Problem[] = [];
+  for (const pool of layout.pools) {
+    pool.tasks.forEach((t, i) => {
+      if ((t.command && t.command.length > 0) || imageMap[t.image]) return;
+      problems.push({
+        path: `${podStep}/${pool.templates[i]}`,
+        message: `names no command: in a Kubernetes pod the gate entrypoint takes the place of image ${t.image}'s own, so a micro task must name its command (or the image must be in the runtime's image map)`,
+      });
+    });
+  }
+  if (problems.length > 0) throw invalid(problems);
+}
+
+function fieldEnv(name: string, fieldPath: string): V1EnvVar {
+  return { name, valueFrom: { fieldRef: { fieldPath } } };
+}
+
+function lockedDown() {
+  return { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } };
+}

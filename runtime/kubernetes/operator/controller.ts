@@ -1,0 +1,93 @@
+/**
+ * The strata operator: watches Datasets, Rules and Flows (group strata.dev) in one
+ * namespace and reconciles each against strata through the StrataPort. Everything that
+ * talks to the API server is resources.ts; everything decided is in the reconcile-*.ts
+ * files; this file wires them: three list-watches feeding one work queue.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { apiMessage } from '../kube-config.ts';
+import { ListWatch } from '../list-watch.ts';
+import type { Actions, Reconciler } from './actions.ts';
+import { KINDS, type KindName, type StrataResource } from './crd-names.ts';
+import { reconcileDataset } from './reconcile-dataset.ts';
+import { reconcileFlow } from './reconcile-flow.ts';
+import { reconcileRule } from './reconcile-rule.ts';
+import { StrataResources } from './resources.ts';
+import type { StrataPort } from './strata-port.ts';
+import { WorkQueue } from './work-queue.ts';
+
+export interface OperatorOptions {
+  kubeConfig: KubeConfig;
+  /** the namespace whose resources it reconciles */
+  namespace: string;
+  port: StrataPort;
+  /** how often a Dataset's active run is looked at (default 5 s) */
+  pollMs?: number;
+  /** first pause after a failed reconcile (default 500 ms) */
+  retryMs?: number;
+  /** told of failures it retries */
+  onError?: (e: Error) => void;
+}
+
+export interface Operator {
+  /** resolves once every kind has been listed */
+  ready: Promise<void>;
+  stop(): void;
+}
+
+const RECONCILERS: Record<KindName, Reconciler> = { Dataset: reconcileDataset, Rule: reconcileRule, Flow: reconcileFlow };
+
+/** Start watching and reconciling. */
+export function startOperator(opts: OperatorOptions): Operator {
+  const resources = new StrataResources(opts.kubeConfig, opts.namespace);
+  const queue = new WorkQueue<{ kind: KindName; r: StrataResource }>({
+    pollMs: opts.pollMs ?? 5000,
+    ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
+    work: async (_key, { kind, r }) => apply(resources, kind, r, await RECONCILERS[kind](r, opts.port)),
+    onError: (key, e) => opts.onError?.(new Error(`${key}: ${apiMessage(e)}`)),
+  });
+  const watches = (Object.keys(KINDS) as KindName[]).map((kind) => {
+    const plural = KINDS[kind].plural;
+    const key = (r: StrataResource) => `${kind}/${r.metadata.name}`;
+    const known = new Set<string>();
+    return new ListWatch<StrataResource>({
+      kubeConfig: opts.kubeConfig,
+      path: resources.path(plural),
+      list: () => resources.list(plural),
+      onSync: (items) => {
+        const now = new Set(items.map(key));
+        for (const k of known) if (!now.has(k)) queue.forget(k);
+        known.clear();
+        for (const r of items) {
+          known.add(key(r));
+          queue.add(key(r), { kind, r });
+        }
+      },
+      onEvent: (type, r) => {
+        if (type === 'DELETED') {
+          known.delete(key(r));
+          return queue.forget(key(r));
+        }
+        known.add(key(r));
+        queue.add(key(r), { kind, r });
+      },
+      ...(opts.onError ? { onError: opts.onError } : {}),
+    });
+  });
+  return {
+    ready: Promise.all(watches.map((w) => w.whenReady())).then(() => undefined),
+    stop() {
+      for (const w of watches) w.stop();
+      queue.stop();
+    },
+  };
+}
+
+/** Carry out what a reconcile decided; `again` asks the queue to look later. */
+async function apply(resources: StrataResources, kind: KindName, r: StrataResource, a: Actions): Promise<{ again?: boolean }> {
+  const plural = KINDS[kind].plural;
+  // Status first: once finalizers are gone the resource may be gone too.
+  if (a.status) await resources.patchStatus(plural, r.metadata.name, a.status);
+  if (a.finalizers) await resources.setFinalizers(plural, r, a.finalizers);
+  return { again: a.poll };
+}

@@ -1,0 +1,48 @@
+/** A run as a Dataset's status: its phase, its id and how many of its steps are where. Pure. */
+import type { RunStatus, StepStatus } from '../../../src/engine/types.ts';
+import type { RunView } from './strata-port.ts';
+
+export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Cancelled';
+
+export interface StepCounts {
+  total: number;
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  cancelled: number;
+}
+
+export interface DatasetStatus {
+  phase: Phase;
+  runId?: string;
+  observedGeneration?: number;
+  steps?: StepCounts;
+  message?: string;
+}
+
+const PHASES: Record<RunStatus, Phase> = { pending: 'Pending', running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled' };
+
+export function isTerminal(phase: unknown): boolean {
+  return phase === 'Succeeded' || phase === 'Failed' || phase === 'Cancelled';
+}
+
+export function countSteps(steps: Record<string, { status: StepStatus }>): StepCounts {
+  const counts: StepCounts = { total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
+  for (const s of Object.values(steps)) {
+    counts.total++;
+    counts[s.status]++;
+  }
+  return counts;
+}
+
+export function datasetStatus(runId: string, generation: number | undefined, run: RunView): DatasetStatus {
+  return {
+    phase: PHASES[run.status],
+    runId,
+    ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    steps: countSteps(run.steps),
+    message: run.error ?? '',
+  };
+}

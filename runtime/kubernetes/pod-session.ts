@@ -1,0 +1,127 @@
+/**
+ * Following one pod to its outcome, state by state as the watch delivers them: relays
+ * the quarterback's step reports (report-protocol.ts) and the logs, notices what
+ * Kubernetes did to the pod (pod-failure.ts), and settles the outcome once: from the
+ * quarterback's `done`, from the task container's exit, or from a failure the pod cannot
+ * recover from. It does not touch the API; the runtime acts on the outcome.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { JsonValue } from '../../src/flow/types.ts';
+import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
+import type { LogFollower } from './log-follower.ts';
+import { podEnded, podFailure, taskExit } from './pod-failure.ts';
+import { ANNOTATIONS, CONTAINERS } from './pod-layout.ts';
+import { decodeReport, eventsAfter, type ReportDone } from './report-protocol.ts';
+
+export interface Settled {
+  outcome: PodOutcome;
+  /** the pod will not end by itself (an image it cannot pull, ...): the runtime must stop it */
+  stuck: boolean;
+}
+
+export class PodSession {
+  readonly settled: Promise<Settled>;
+  /** resolves when the pod has ended (or is gone) */
+  readonly ended: Promise<void>;
+  private settle!: (s: Settled) => void;
+  private endedNow!: () => void;
+  private done = false;
+  private exists = false;
+  private lastSeq = 0;
+  private readonly stepStatus = new Map<string, string>();
+  private last: V1Pod | undefined;
+
+  constructor(private readonly req: PodRequest, private readonly onReport: (r: PodReport) => void, private readonly logs?: LogFollower) {
+    this.settled = new Promise((r) => (this.settle = r));
+    this.ended = new Promise((r) => (this.endedNow = r));
+  }
+
+  /** The pod exists now (created or adopted): from here on its disappearance means something. */
+  created(pod: V1Pod): void {
+    this.exists = true;
+    if (!this.last) this.seen(pod);
+  }
+
+  /** A new state of the pod, or undefined when it is gone. */
+  seen(pod: V1Pod | undefined): void {
+    if (!pod) {
+      if (!this.exists) return; // not created yet (a resync before the create returned)
+      this.endedNow();
+      return this.finish({ ok: false, error: `pod ${this.last?.metadata?.name ?? ''} was deleted before it finished` }, false);
+    }
+    this.last = pod;
+    this.logs?.update(pod);
+    if (this.req.kind === 'pod') this.relayReports(pod);
+    const ended = podEnded(pod);
+    if (ended) this.endedNow();
+    if (this.done) return;
+    if (this.req.kind === 'pod') {
+      const doc = decodeReport(pod.metadata?.annotations?.[ANNOTATIONS.report]);
+      // After `done` the quarterback releases the gate's stop: the pod ends by itself.
+      if (doc?.done) return void this.fromDone(doc.done);
+    }
+    const failure = podFailure(pod);
+    if (failure) return this.finish({ ok: false, error: this.explain(failure.reason) }, !ended);
+    if (this.req.kind === 'pod') {
+      // A step container ends only after the quarterback's `done` and `stop`: one that ends sooner took its slot with it.
+      const gone = (pod.status?.containerStatuses ?? []).find((c) => c.state?.terminated);
+      if (gone) {
+        const t = gone.state!.terminated!;
+        const last = (t.message ?? '').trimEnd().split('\n').pop()?.trim();
+        return this.finish({ ok: false, error: this.explain(`container ${gone.name} ended with code ${t.exitCode}${last ? `: ${last}` : ''} before the quarterback was done`) }, !ended);
+      }
+    }
+    if (!ended) return;
+    if (this.req.kind === 'task') {
+      const exit = taskExit(pod, CONTAINERS.task);
+      return this.finish({ ok: exit.exitCode === 0, exitCode: exit.exitCode, ...(exit.error ? { error: exit.error } : {}) }, false);
+    }
+    this.finish({ ok: false, error: `pod ${pod.metadata?.name} ended before its quarterback said how the steps went` }, false);
+  }
+
+  private relayReports(pod: V1Pod): void {
+    const doc = decodeReport(pod.metadata?.annotations?.[ANNOTATIONS.report]);
+    if (!doc) return;
+    const { events, missed } = eventsAfter(doc, this.lastSeq);
+    if (missed > 0) this.onReport({ type: 'log', step: this.req.step, stream: 'stderr', chunk: `[strata] ${missed} step reports of this pod were lost while it was not watched\n` });
+    for (const e of events) {
+      this.lastSeq = e.seq;
+      const { seq: _s, outputs: _o, resultOmitted, ...report } = e;
+      this.stepStatus.set(report.step, report.status);
+      this.onReport(report);
+      if (resultOmitted) this.onReport({ type: 'log', step: report.step, stream: 'stderr', chunk: `[strata] the result of ${report.step} (${resultOmitted} bytes) was too large to report\n` });
+    }
+  }
+
+  private async fromDone(done: ReportDone): Promise<void> {
+    this.done = true;
+    let result: JsonValue | undefined = done.result;
+    if (done.resultOmitted) result = await readResult(this.req.outputsDir);
+    this.settle({
+      outcome: { ok: done.ok, ...(result !== undefined ? { result } : {}), ...(done.error ? { error: done.error } : {}), ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}) },
+      stuck: false,
+    });
+  }
+
+  /** A failure, with the micro steps it caught running. */
+  private explain(reason: string): string {
+    const running = [...this.stepStatus].filter(([, s]) => s === 'running').map(([step]) => step);
+    return running.length > 0 ? `${reason} (while running ${running.join(', ')})` : reason;
+  }
+
+  private finish(outcome: PodOutcome, stuck: boolean): void {
+    if (this.done) return;
+    this.done = true;
+    this.settle({ outcome, stuck });
+  }
+}
+
+async function readResult(outputsDir: string): Promise<JsonValue | undefined> {
+  try {
+    return JSON.parse(await readFile(join(outputsDir, 'result.json'), 'utf8')) as JsonValue;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * One list-watch over every pod strata made in a namespace, shared by all the pods a
+ * runtime runs at once (as an informer would be), dispatching each pod's changes to
+ * whoever follows it. After a resync, each follower is told its pod's current state, or
+ * that it is gone.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from './kube-config.ts';
+import { ListWatch } from './list-watch.ts';
+import { MANAGED_SELECTOR } from './pod-layout.ts';
+
+/** A pod's new state, or `undefined` when it was deleted. */
+export type PodListener = (pod: V1Pod | undefined) => void;
+
+export class PodWatcher {
+  private readonly followers = new Map<string, Set<PodListener>>();
+  private readonly cache = new Map<string, V1Pod>();
+  private readonly lw: ListWatch<V1Pod>;
+
+  constructor(kc: KubeConfig, namespace: string, onError?: (e: Error) => void) {
+    const api = kc.makeApiClient(CoreV1Api);
+    this.lw = new ListWatch<V1Pod>({
+      kubeConfig: kc,
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+      labelSelector: MANAGED_SELECTOR,
+      list: async () => {
+        const list = await api.listNamespacedPod({ namespace, labelSelector: MANAGED_SELECTOR });
+        return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
+      },
+      onSync: (items) => this.sync(items),
+      onEvent: (type, pod) => this.update(pod.metadata!.name!, type === 'DELETED' ? undefined : pod),
+      ...(onError ? { onError } : {}),
+    });
+  }
+
+  /** Resolves once the first list is in (starting the watch on first use). */
+  ready(): Promise<void> {
+    return this.lw.whenReady();
+  }
+
+  /** Follow one pod by name; its current state, if known, is delivered at once. Returns the unfollow function. */
+  follow(name: string, listener: PodListener): () => void {
+    let set = this.followers.get(name);
+    if (!set) this.followers.set(name, (set = new Set()));
+    set.add(listener);
+    const known = this.cache.get(name);
+    if (known) queueMicrotask(() => set!.has(listener) && listener(known));
+    return () => {
+      set!.delete(listener);
+      if (set!.size === 0) this.followers.delete(name);
+    };
+  }
+
+  stop(): void {
+    this.lw.stop();
+  }
+
+  private sync(items: V1Pod[]): void {
+    const seen = new Set<string>();
+    for (const pod of items) {
+      const name = pod.metadata!.name!;
+      seen.add(name);
+      this.update(name, pod);
+    }
+    for (const name of [...this.cache.keys(), ...this.followers.keys()]) if (!seen.has(name)) this.update(name, undefined);
+  }
+
+  private update(name: string, pod: V1Pod | undefined): void {
+    if (pod) this.cache.set(name, pod);
+    else this.cache.delete(name);
+    for (const l of this.followers.get(name) ?? []) l(pod);
+  }
+}

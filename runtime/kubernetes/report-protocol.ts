@@ -1,0 +1,86 @@
+/**
+ * How the quarterback in a Kubernetes pod reports to the runtime: one pod annotation,
+ * `strata.dev/report`, that the quarterback rewrites with a merge patch after each change
+ * and the runtime reads from the pod watch it keeps anyway. Its value is JSON:
+ *
+ *   { "v": 1, "seq": 17, "events": [ { "seq": 15, "type": "step", ... }, ... ], "done": { ... } }
+ *
+ * `events` are the quarterback's step messages, numbered from 1, newest last, trimmed from
+ * the front to stay under EVENTS_BUDGET bytes (annotations share 256 KiB); the runtime
+ * emits every event whose seq it has not seen, so a watch that drops and resyncs misses
+ * nothing unless more than the budget happened meanwhile (then it says how many it missed).
+ * `done` is written once, last, before the quarterback releases the gate's `stop`.
+ * Dependency-free: imported by the quarterback side (sidecar/entrypoint) and the runtime.
+ */
+import type { JsonValue } from '../../src/flow/types.ts';
+import type { StepReport } from '../pod-runtime.ts';
+
+export const REPORT_VERSION = 1;
+/** bytes of events kept in the annotation */
+export const EVENTS_BUDGET = 160 * 1024;
+/** a result larger than this is left out of an event (the step's state still travels) */
+export const RESULT_BUDGET = 32 * 1024;
+
+export type ReportEvent = StepReport & { seq: number; outputs?: Record<string, string>; resultOmitted?: number };
+
+export interface ReportDone {
+  ok: boolean;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  result?: JsonValue;
+  /** bytes of a result too large for the annotation: read result.json from the pod's outputs instead */
+  resultOmitted?: number;
+  error?: string;
+  exitCode?: number | null;
+}
+
+export interface ReportDoc {
+  v: typeof REPORT_VERSION;
+  seq: number;
+  events: ReportEvent[];
+  done?: ReportDone;
+}
+
+export function emptyReport(): ReportDoc {
+  return { v: REPORT_VERSION, seq: 0, events: [] };
+}
+
+/** Keep a result only when it is small; otherwise say how big it was. */
+export function fitResult<T extends { result?: JsonValue; resultOmitted?: number }>(x: T): T {
+  if (x.result === undefined) return x;
+  const bytes = Buffer.byteLength(JSON.stringify(x.result));
+  if (bytes <= RESULT_BUDGET) return x;
+  const { result: _dropped, ...rest } = x;
+  return { ...rest, resultOmitted: bytes } as T;
+}
+
+/** Append one event (numbered here) and trim the oldest to fit the budget. Pure: returns a new doc. */
+export function appendEvent(doc: ReportDoc, e: Omit<ReportEvent, 'seq'>): ReportDoc {
+  const seq = doc.seq + 1;
+  const events = [...doc.events, fitResult({ ...e, seq } as ReportEvent)];
+  let bytes = events.reduce((n, ev) => n + Buffer.byteLength(JSON.stringify(ev)) + 1, 0);
+  while (events.length > 1 && bytes > EVENTS_BUDGET) bytes -= Buffer.byteLength(JSON.stringify(events.shift())) + 1;
+  return { ...doc, seq, events };
+}
+
+export function encodeReport(doc: ReportDoc): string {
+  return JSON.stringify(doc);
+}
+
+/** The report in an annotation's text; undefined when absent or not a report. */
+export function decodeReport(text: string | undefined): ReportDoc | undefined {
+  if (!text) return undefined;
+  try {
+    const doc = JSON.parse(text) as ReportDoc;
+    if (doc?.v !== REPORT_VERSION || !Array.isArray(doc.events) || typeof doc.seq !== 'number') return undefined;
+    return doc;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Events after `lastSeq`, in order, and how many were trimmed away before they could be read. */
+export function eventsAfter(doc: ReportDoc, lastSeq: number): { events: ReportEvent[]; missed: number } {
+  const events = doc.events.filter((e) => e.seq > lastSeq);
+  const first = events[0]?.seq ?? doc.seq + 1;
+  return { events, missed: Math.max(0, first - lastSeq - 1) };
+}

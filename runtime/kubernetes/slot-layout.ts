@@ -1,0 +1,153 @@
+/**
+ * Slots: the containers of a micro pod, declared up front because a running pod cannot
+ * gain containers. Each leaf of the micro plan is a step-id template (relative to the
+ * pod's step id: `*` stands for any fan-out item, `x#*` for any round of ring member x)
+ * served by a pool of slot containers:
+ *
+ * - a leaf outside fan-outs and cycles has a pool of one slot, named after it;
+ * - a leaf inside a fan-out has as many slots as the fan-out can run at once
+ *   (`concurrency`, else the length of a literal `over`, else `defaultFanOutSlots`),
+ *   multiplied through nested fan-outs and capped at `maxSlotsPerPool`;
+ * - the leaf members of a cycle's ring run one after another, so they share one pool:
+ *   its slot is switched from member to member by an in-place image update (the one
+ *   field of a running container that may change), round after round.
+ *
+ * The gate driver queues a start while every slot of its pool is busy. Pure.
+ */
+import type { Resources, TaskSpec } from '../../src/flow/types.ts';
+import { joinId, type PlanNode } from '../../src/plan/plan-node.ts';
+import { dnsLabel, shortHash, slug } from './names.ts';
+import { CONTAINERS } from './pod-layout.ts';
+import { maxQuantity } from './quantity.ts';
+
+export interface Slot {
+  /** the container's name */
+  name: string;
+  /** the image the container is declared with */
+  image: string;
+}
+
+export interface SlotPool {
+  /** step-id templates this pool serves, relative to the pod's step id */
+  templates: string[];
+  /** the task of each template, in the order of `templates` */
+  tasks: TaskSpec[];
+  slots: Slot[];
+  /** the largest of what the templates' tasks ask for */
+  resources?: Resources;
+}
+
+export interface SlotLayout {
+  pools: SlotPool[];
+}
+
+export interface SlotOptions {
+  /** slots for a fan-out with neither `concurrency` nor a literal list (default 4) */
+  defaultFanOutSlots?: number;
+  /** at most this many slots in one pool (default 16) */
+  maxSlotsPerPool?: number;
+}
+
+interface Walk {
+  pools: SlotPool[];
+  widths: number[];
+  opts: Required<SlotOptions>;
+}
+
+/** The slot layout of a pod's micro plan. */
+export function planSlots(body: PlanNode, options: SlotOptions = {}): SlotLayout {
+  const opts = { defaultFanOutSlots: options.defaultFanOutSlots ?? 4, maxSlotsPerPool: options.maxSlotsPerPool ?? 16 };
+  const w: Walk = { pools: [], widths: [], opts };
+  walk(body, body.seg, 1, w);
+  const used = new Set<string>([CONTAINERS.init, CONTAINERS.quarterback]);
+  const pools = w.pools.map((p, i) => ({ ...p, slots: nameSlots(p, w.widths[i], used) }));
+  return { pools };
+}
+
+function walk(n: PlanNode, tpl: string, width: number, w: Walk): void {
+  switch (n.kind) {
+    case 'task':
+    case 'generate':
+      return addPool([tpl], [n.task], width, w);
+    case 'sequence':
+    case 'graph':
+      for (const c of n.children) walk(c, joinId(tpl, c.seg), width, w);
+      return;
+    case 'fanOut': {
+      const each = n.concurrency ?? (Array.isArray(n.over) ? Math.max(1, n.over.length) : w.opts.defaultFanOutSlots);
+      walk(n.body, joinId(joinId(tpl, '*'), n.body.seg), Math.min(width * each, w.opts.maxSlotsPerPool), w);
+      return;
+    }
+    case 'fanIn':
+    case 'use':
+      walk(n.body, joinId(tpl, n.body.seg), width, w);
+      return;
+    case 'cycle': {
+      const leaves = n.ring.filter((m): m is Extract<PlanNode, { kind: 'task' | 'generate' }> => m.kind === 'task' || m.kind === 'generate');
+      if (leaves.length > 0) addPool(leaves.map((m) => joinId(tpl, m.seg)), leaves.map((m) => m.task), width, w);
+      for (const m of n.ring) if (m.kind !== 'task' && m.kind !== 'generate') walk(m, joinId(tpl, m.seg), width, w);
+      return;
+    }
+    case 'pod':
+      // The compiler rejects a pod inside a pod; nothing to lay out.
+      return;
+  }
+}
+
+function addPool(templates: string[], tasks: TaskSpec[], width: number, w: Walk): void {
+  let resources: Resources | undefined;
+  for (const t of tasks) if (t.resources) resources = mergeResources(resources, t.resources);
+  w.pools.push({ templates, tasks, slots: [], ...(resources ? { resources } : {}) });
+  w.widths.push(width);
+}
+
+function mergeResources(a: Resources | undefined, b: Resources): Resources {
+  if (!a) return b;
+  const limits = a.limits || b.limits ? { cpu: maxQuantity(a.limits?.cpu, b.limits?.cpu), memory: maxQuantity(a.limits?.memory, b.limits?.memory) } : undefined;
+  return stripUndefined({ cpu: maxQuantity(a.cpu, b.cpu), memory: maxQuantity(a.memory, b.memory), ...(limits ? { limits: stripUndefined(limits) } : {}) });
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function nameSlots(p: SlotPool, width: number, used: Set<string>): Slot[] {
+  const shared = p.templates.length > 1;
+  const base = slug(shared ? `${p.templates[0].replace(/\/?[^/]*#\*$/, '')}-ring` : p.templates[0].replace(/\*/g, 'item'), 50) || 'step';
+  const slots: Slot[] = [];
+  for (let k = 0; k < width; k++) {
+    let name = dnsLabel(width > 1 ? `${base}-${k}` : base);
+    if (used.has(name)) name = dnsLabel(`${base}-${shortHash(`${p.templates.join('|')}#${k}`)}`);
+    used.add(name);
+    slots.push({ name, image: p.tasks[0].image });
+  }
+  return slots;
+}
+
+/** The step id relative to the pod's step id; undefined when the step is not inside the pod. */
+export function relativeStep(podStep: string, step: string): string | undefined {
+  if (podStep === '') return step;
+  return step.startsWith(`${podStep}/`) ? step.slice(podStep.length + 1) : undefined;
+}
+
+/** True when a relative step id is an instance of a template. */
+export function matchTemplate(template: string, rel: string): boolean {
+  const t = template.split('/');
+  const s = rel.split('/');
+  if (t.length !== s.length) return false;
+  return t.every((seg, i) => {
+    if (seg === s[i]) return true;
+    if (seg === '*') return /^[0-9]+$/.test(s[i]);
+    if (seg.endsWith('#*')) return s[i].startsWith(seg.slice(0, -1)) && /^[0-9]+$/.test(s[i].slice(seg.length - 1));
+    return false;
+  });
+}
+
+/** The pool and template index serving a relative step id. */
+export function poolFor(layout: SlotLayout, rel: string): { pool: SlotPool; template: number } | undefined {
+  for (const pool of layout.pools) {
+    const i = pool.templates.findIndex((t) => matchTemplate(t, rel));
+    if (i >= 0) return { pool, template: i };
+  }
+  return undefined;
+}

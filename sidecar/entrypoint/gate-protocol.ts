@@ -1,0 +1,85 @@
+/**
+ * The file protocol between the gate driver (in the quarterback) and the gate entrypoint
+ * (entrypoint.sh, in every step container), written down once; README.md beside this
+ * file tells the same story in prose. Everything lives on the shared `gate` volume:
+ *
+ *   <gate>/stop                 end of the pod: `succeeded`, `failed` or `cancelled`
+ *   <gate>/slots/<slot>/boot    how many times the slot's entrypoint has started
+ *   <gate>/slots/<slot>/N.run   assignment N, a shell script; its appearance is the go signal
+ *   <gate>/slots/<slot>/N.started   the entrypoint began assignment N
+ *   <gate>/slots/<slot>/N.cancel    the quarterback asks to stop assignment N
+ *   <gate>/slots/<slot>/N.exit  `<exit code>\n<note>\n`, note `cancelled`, `interrupted` or empty
+ *
+ * Files appear by rename, never half-written. Only the driver writes `stop`, `N.run` and
+ * `N.cancel`; only the entrypoint writes `boot`, `N.started` and `N.exit`. The entrypoint
+ * is POSIX sh, so this module is the TypeScript side only; a test keeps the two in step.
+ */
+import { join } from 'node:path';
+
+export const GATE_FILES = {
+  stop: 'stop',
+  slots: 'slots',
+  boot: 'boot',
+  run: (n: number) => `${n}.run`,
+  started: (n: number) => `${n}.started`,
+  cancel: (n: number) => `${n}.cancel`,
+  exit: (n: number) => `${n}.exit`,
+} as const;
+
+/** The marker line a run script prints before the step's own output, so logs can be split by step. */
+export const STEP_MARKER = '::strata-step::';
+
+export type GateOutcome = 'succeeded' | 'failed' | 'cancelled';
+
+export function slotDir(gate: string, slot: string): string {
+  return join(gate, GATE_FILES.slots, slot);
+}
+
+/** Quote a word for POSIX sh: single quotes, with each `'` written as `'\''`. */
+export function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface Assignment {
+  step: string;
+  attempt: number;
+  /** the program and its arguments; the image's own ENTRYPOINT is not known here */
+  argv: string[];
+  env: Record<string, string>;
+  workingDir?: string;
+}
+
+/** The script the entrypoint runs for one assignment: marker, environment, working directory, exec. */
+export function runScript(a: Assignment): string {
+  const lines = [
+    `# strata gate assignment: step ${a.step} attempt ${a.attempt}`,
+    `printf '%s\\n' ${shQuote(`${STEP_MARKER} ${a.step} ${a.attempt}`)}`,
+  ];
+  for (const [k, v] of Object.entries(a.env)) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) lines.push(`export ${k}=${shQuote(v)}`);
+  }
+  if (a.workingDir) lines.push(`cd ${shQuote(a.workingDir)} || { echo ${shQuote(`strata: cannot enter working directory ${a.workingDir}`)} >&2; exit 127; }`);
+  lines.push(`exec ${a.argv.map(shQuote).join(' ')}`);
+  return lines.join('\n') + '\n';
+}
+
+export interface GateExit {
+  code: number;
+  note: '' | 'cancelled' | 'interrupted';
+}
+
+/** Read an `N.exit` file's text; undefined when it is not one. */
+export function parseExit(text: string): GateExit | undefined {
+  const [first, second = ''] = text.split('\n');
+  if (!/^[0-9]+$/.test(first.trim())) return undefined;
+  const note = second.trim();
+  return { code: Number(first.trim()), note: note === 'cancelled' || note === 'interrupted' ? note : '' };
+}
+
+/** A step's log lines begin after its marker; the marker names the step and the attempt. */
+export function parseMarker(line: string): { step: string; attempt: number } | undefined {
+  if (!line.startsWith(`${STEP_MARKER} `)) return undefined;
+  const [step, attempt] = line.slice(STEP_MARKER.length + 1).trim().split(' ');
+  if (!step || !/^[0-9]+$/.test(attempt ?? '')) return undefined;
+  return { step, attempt: Number(attempt) };
+}

@@ -1,0 +1,47 @@
+/**
+ * The stand-in kubelet's volumes in process mode: each emptyDir a directory under the
+ * pod's root, the downward API's files written from the pod's annotations (their
+ * container paths mapped to host paths, as mounts would make them true), and the
+ * ServiceAccount a container's projected token would name.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ProcessOptions } from './kubelet-process.ts';
+import { jsonToHost, pathMap } from './pod-paths.ts';
+import type { KObj } from './store.ts';
+
+export async function prepareVolumes(pod: KObj, root: string, opts: ProcessOptions): Promise<void> {
+  const consumer = (pod.spec.initContainers ?? []).find((c: KObj) => c.restartPolicy === 'Always') ?? pod.spec.containers[0];
+  for (const v of pod.spec.volumes ?? []) {
+    if (v.persistentVolumeClaim) continue;
+    const dir = join(root, v.name);
+    await mkdir(dir, { recursive: true, mode: 0o777 });
+    for (const sub of ['scratch', 'work']) if (v.emptyDir) await mkdir(join(dir, sub), { recursive: true, mode: 0o777 });
+    for (const item of v.downwardAPI?.items ?? []) {
+      const m = /^metadata\.annotations\['(.+)'\]$/.exec(item.fieldRef?.fieldPath ?? '');
+      let text = m ? (pod.metadata.annotations?.[m[1]] ?? '') : '';
+      // The file's paths are container paths: seen from here, through the consumer's mounts.
+      try {
+        text = JSON.stringify(jsonToHost(pathMap(pod, consumer, root, opts.claims, opts.files), JSON.parse(text)));
+      } catch {
+        // not JSON: as it is
+      }
+      await writeFile(join(dir, item.path), text);
+    }
+  }
+}
+
+/** The pod's ServiceAccount token, for a container that mounts a projected token (the API server takes it as the SA). */
+export function serviceAccountToken(pod: KObj, spec: KObj): string | undefined {
+  const projected = (pod.spec.volumes ?? []).filter((v: KObj) => v.projected?.sources?.some((s: KObj) => s.serviceAccountToken)).map((v: KObj) => v.name);
+  if (!(spec.volumeMounts ?? []).some((m: KObj) => projected.includes(m.name))) return undefined;
+  return `system:serviceaccount:${pod.metadata.namespace}:${pod.spec.serviceAccountName ?? 'default'}`;
+}
+
+/** A scripted container's result.json, in its STRATA_OUTPUTS. */
+export async function writeResult(spec: KObj, result: unknown): Promise<void> {
+  const dir = (spec.env ?? []).find((e: KObj) => e.name === 'STRATA_OUTPUTS')?.value;
+  if (!dir) return;
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'result.json'), JSON.stringify(result));
+}
