@@ -72,4 +72,6 @@ export interface PodRuntime {
   readonly usesFiles?: boolean;
   /** Run one pod to its end. Aborting `signal` kills it and everything it started. */
   run(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome>;
+  /** Let go of what the runtime holds (watches, clients) when the worker stops. */
+  close?(): Promise<void> | void;
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { EngineEvent, StartCommand } from '../engine/types.ts';
 import { toStrataError } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
-import type { PodReport, PodRequest, PodRuntime } from '../../runtime/pod-runtime.ts';
+import type { PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
+import { podRequest } from '../../runtime/pod-request.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { cleanup, keepOutputs, prepareStep } from './step-files.ts';
 
@@ -22,7 +23,7 @@ export interface RunStepPorts {
 export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand, signal: AbortSignal): Promise<EngineEvent> {
   const finished = (ok: boolean, result?: JsonValue, error?: string): EngineEvent => ({ type: 'finished', step: cmd.step, attempt: cmd.attempt, ok, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}) });
   if (p.runtime.usesFiles === false) {
-    const outcome = await p.runtime.run(bareRequest(runId, cmd, p.artifactsDir), () => undefined, signal);
+    const outcome = await p.runtime.run(podRequest(runId, cmd, { inputsDir: '', outputsDir: '', artifactsDir: p.artifactsDir }), () => undefined, signal);
     return finished(outcome.ok, outcome.result ?? null, outcome.error);
   }
   let dirs;
@@ -32,16 +33,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     return finished(false, undefined, toStrataError(e).message);
   }
   try {
-    const env: Record<string, string> = { ...(cmd.task?.env ?? {}), STRATA_RUN: runId, STRATA_STEP: cmd.step, STRATA_PARAMS: JSON.stringify(cmd.env.params) };
-    if (cmd.env.item !== undefined) env.STRATA_ITEM = JSON.stringify(cmd.env.item);
-    if (cmd.env.round !== undefined) env.STRATA_ROUND = String(cmd.env.round);
-    const req: PodRequest = {
-      runId, step: cmd.step, attempt: cmd.attempt, kind: cmd.kind === 'pod' ? 'pod' : 'task', env,
-      inputsDir: dirs.inputsDir, outputsDir: dirs.outputsDir, artifactsDir: p.artifactsDir,
-      ...(cmd.task ? { task: cmd.task } : {}),
-      ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}),
-    };
-    if (cmd.pod) req.pod = { ...cmd.pod, params: cmd.env.params, unit: cmd.env.unit, ...(cmd.env.item !== undefined ? { item: cmd.env.item } : {}), ...(cmd.env.round !== undefined ? { round: cmd.env.round } : {}) };
+    const req = podRequest(runId, cmd, { inputsDir: dirs.inputsDir, outputsDir: dirs.outputsDir, artifactsDir: p.artifactsDir });
     const reports: Promise<unknown>[] = [];
     const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r));
     const outcome = await p.runtime.run(req, onReport, signal);
@@ -54,11 +46,6 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
   } finally {
     await cleanup(dirs);
   }
-}
-
-/** The request of a runtime that reads no files. */
-function bareRequest(runId: string, cmd: StartCommand, artifactsDir: string): PodRequest {
-  return { runId, step: cmd.step, attempt: cmd.attempt, kind: cmd.kind === 'pod' ? 'pod' : 'task', env: {}, inputsDir: '', outputsDir: '', artifactsDir, ...(cmd.task ? { task: cmd.task } : {}) };
 }
 
 async function readResult(dir: string): Promise<JsonValue | undefined> {

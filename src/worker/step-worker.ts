@@ -84,6 +84,7 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     async close() {
       for (const c of running.values()) c.abort(new Error('worker stopping'));
       await worker.close();
+      await o.runtime.close?.();
       await o.subscriber.unsubscribe().catch(() => undefined);
     },
   };

@@ -1,0 +1,28 @@
+/**
+ * A macro `start` command as the PodRequest a runtime runs: the STRATA_* variables every
+ * step gets from the worker and the pod's fields. Used by the worker (src/worker/run-step.ts)
+ * and by `strata manifests` (runtime/kubernetes/start-request.ts), so both agree.
+ */
+import type { StartCommand } from '../src/engine/types.ts';
+import type { PodRequest } from './pod-runtime.ts';
+
+export interface RequestDirs {
+  inputsDir: string;
+  outputsDir: string;
+  artifactsDir: string;
+}
+
+export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs): PodRequest {
+  const env: Record<string, string> = { ...(cmd.task?.env ?? {}), STRATA_RUN: runId, STRATA_STEP: cmd.step, STRATA_PARAMS: JSON.stringify(cmd.env.params) };
+  if (cmd.env.item !== undefined) env.STRATA_ITEM = JSON.stringify(cmd.env.item);
+  if (cmd.env.round !== undefined) env.STRATA_ROUND = String(cmd.env.round);
+  const req: PodRequest = {
+    runId, step: cmd.step, attempt: cmd.attempt, kind: cmd.kind === 'pod' ? 'pod' : 'task', env, ...dirs,
+    ...(cmd.task ? { task: cmd.task } : {}),
+    ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}),
+  };
+  if (cmd.pod) {
+    req.pod = { ...cmd.pod, params: cmd.env.params, unit: cmd.env.unit, ...(cmd.env.item !== undefined ? { item: cmd.env.item } : {}), ...(cmd.env.round !== undefined ? { round: cmd.env.round } : {}) };
+  }
+  return req;
+}
