@@ -138,6 +138,15 @@ describe('local runtime: quarterback pods', () => {
     expectNothingLeft(join(root, 'pid.json'), true);
   });
 
+  it('kills what a container started outside its process group (setsid) by the end of the pod', async () => {
+    const root = await dirs.make();
+    const marker = join(root, 'escaped');
+    const script = `setsid sh -c 'touch "$0"; exec sleep 300' "${marker}" & while [ ! -f "${marker}" ]; do sleep 0.01; done; printf '{"escaped":%s}' $! > "$STRATA_OUTPUTS/result.json"`;
+    const outcome = await runtime.run(podReq(root, { id: 'e', task: { image: 'sh', command: ['sh', '-c', script] } }), () => undefined, new AbortController().signal);
+    expect(outcome.ok).toBe(true);
+    expect(processRunning((outcome.result as { escaped: number }).escaped)).toBe(false);
+  });
+
   it('kills the containers itself when the quarterback dies without a word', async () => {
     const root = await dirs.make();
     const running = runtime.run(podReq(root, { id: 'h', task: hang(join(root, 'pid.json')) }), () => undefined, new AbortController().signal);

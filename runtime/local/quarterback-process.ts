@@ -1,0 +1,79 @@
+/**
+ * The worker's side of the quarterback protocol on the local runtime: start the sidecar
+ * as a child in its own process group, read its messages as they come, stop it on abort.
+ * The quarterback announces every container's pid, so should it die without cleaning up,
+ * the containers' process groups are killed from here: nothing outlives the pod.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { appendTail } from '../../sidecar/exit-error.ts';
+import { groupsGone, signalGroup } from '../../sidecar/process-group.ts';
+import { decodeQuarterbackMessage, encode, lineSplitter, type DoneMessage, type LogMessage, type StepMessage } from '../../sidecar/protocol.ts';
+import { abortReason } from './abort-reason.ts';
+
+/** How the local runtime starts the quarterback: node on sidecar/bin.cjs (tsx, no build; see its header). */
+export const DEFAULT_QUARTERBACK = [process.execPath, fileURLToPath(new URL('../../sidecar/bin.cjs', import.meta.url))];
+
+export interface QuarterbackProcessOptions {
+  /** argv that starts the quarterback; the plan path is appended */
+  command?: string[];
+  env?: Record<string, string | undefined>;
+  /** the quarterback's own grace for containers; we wait that and a second more before SIGKILL */
+  killGraceMs: number;
+}
+
+export interface QuarterbackEnd {
+  /** its last message; absent when it died before sending it */
+  done?: DoneMessage;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** the end of what it wrote to stderr */
+  stderr: string;
+}
+
+/** Run the quarterback on a plan file until it has exited and every container it started is gone. */
+export function runQuarterbackProcess(planPath: string, opts: QuarterbackProcessOptions, onMessage: (m: StepMessage | LogMessage) => void, signal: AbortSignal): Promise<QuarterbackEnd> {
+  const [cmd, ...args] = opts.command ?? DEFAULT_QUARTERBACK;
+  return new Promise((resolve) => {
+    const child = spawn(cmd, [...args, planPath], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    const containers = new Set<number>();
+    let done: DoneMessage | undefined;
+    let stderr = '';
+    let force: NodeJS.Timeout | undefined;
+    const lines = lineSplitter((line) => {
+      const m = decodeQuarterbackMessage(line);
+      if (!m) stderr = appendTail(stderr, `${line}\n`);
+      else if (m.type === 'container') m.event === 'started' ? containers.add(m.pid) : containers.delete(m.pid);
+      else if (m.type === 'done') done = m;
+      else if (m.type !== 'hello') onMessage(m);
+    });
+    child.stdout.on('data', (b: Buffer) => lines.push(b));
+    child.stdout.on('end', () => lines.end());
+    child.stderr.on('data', (b: Buffer) => (stderr = appendTail(stderr, b.toString())));
+    child.stdin.on('error', () => undefined); // it may be gone already
+    const killAll = () => {
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      for (const pid of containers) signalGroup(pid, 'SIGKILL');
+    };
+    const onAbort = () => {
+      child.stdin.write(encode({ type: 'cancel', reason: abortReason(signal) }));
+      force = setTimeout(killAll, opts.killGraceMs + 1000);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    child.once('error', (err) => {
+      if (child.pid === undefined) stderr = `could not start the quarterback (${cmd}): ${err.message}`;
+    });
+    child.once('close', async (code, sig) => {
+      signal.removeEventListener('abort', onAbort);
+      if (force) clearTimeout(force);
+      child.stdin.destroy();
+      // Only when the quarterback died without seeing its containers out.
+      if (containers.size > 0) {
+        killAll();
+        await groupsGone(containers);
+      }
+      resolve({ done, code, signal: sig, stderr });
+    });
+  });
+}

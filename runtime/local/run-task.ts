@@ -1,0 +1,75 @@
+/**
+ * kind task on the local runtime: a pod with one container, run in-process through the
+ * process driver. It still gets the pod's channels (a scratch dir, an ipc dir, a port),
+ * so a program behaves the same whether it runs alone or inside a pod.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
+import type { ImageMap } from '../image-map.ts';
+import type { ContainerExit } from '../../sidecar/container-driver.ts';
+import { appendTail, exitError } from '../../sidecar/exit-error.ts';
+import { freePorts } from '../../sidecar/port-book.ts';
+import { ProcessDriver } from '../../sidecar/process-driver.ts';
+import { readResult } from '../../sidecar/step-files.ts';
+import { abortReason } from './abort-reason.ts';
+import { makePodDirs, removePodDirs, type PodDirOptions } from './pod-dirs.ts';
+import { sweep } from './sweep.ts';
+
+export interface TaskRunOptions extends PodDirOptions {
+  imageMap: ImageMap;
+  killGraceMs?: number;
+  hostEnv: Record<string, string | undefined>;
+}
+
+/** Run a one-container pod to its end; aborting `signal` kills its process group. */
+export async function runTask(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal, opts: TaskRunOptions): Promise<PodOutcome> {
+  const task = req.task;
+  if (!task) return { ok: false, error: `step ${req.step}: a task pod needs its task` };
+  const dirs = await makePodDirs(req.runId, req.step, true, opts);
+  try {
+    await Promise.all([mkdir(req.inputsDir, { recursive: true }), mkdir(req.outputsDir, { recursive: true })]);
+    const [port] = await freePorts(1);
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(opts.hostEnv)) if (v !== undefined && !k.startsWith('STRATA_')) env[k] = v;
+    Object.assign(env, task.env, req.env, {
+      STRATA_INPUTS: req.inputsDir, STRATA_OUTPUTS: req.outputsDir, STRATA_SCRATCH: dirs.scratch, STRATA_IPC: dirs.ipc, STRATA_PORT: String(port),
+    });
+    const driver = new ProcessDriver({ imageMap: opts.imageMap, ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}) });
+    let tail = '';
+    const onAbort = () => driver.kill(req.step);
+    const exit = await new Promise<ContainerExit>((done) => {
+      const spec = { step: req.step, attempt: req.attempt, task, env, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}) };
+      driver.start(spec, done, (stream, chunk) => {
+        if (stream === 'stderr') tail = appendTail(tail, chunk);
+        onReport({ type: 'log', step: req.step, stream, chunk });
+      });
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    signal.removeEventListener('abort', onAbort);
+    await driver.drain();
+    await sweep('STRATA_SCRATCH', dirs.scratch);
+    if (signal.aborted) return { ok: false, error: abortReason(signal), exitCode: exit.exitCode };
+    if (exit.exitCode !== 0 || exit.error) return { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode };
+    return collect(req, task.outputs ?? []);
+  } finally {
+    await removePodDirs(dirs);
+  }
+}
+
+/**
+ * result.json, and a check that every declared output was written. Keeping the outputs
+ * dir as the step's artifacts is the worker's part (it moves the whole directory).
+ */
+function collect(req: PodRequest, declared: string[]): PodOutcome {
+  try {
+    const result = readResult(req.outputsDir);
+    const missing = declared.filter((name) => !existsSync(join(req.outputsDir, name)));
+    if (missing.length > 0) return { ok: false, error: `declared output "${missing[0]}" was not written to STRATA_OUTPUTS`, exitCode: 0 };
+    return { ok: true, result, exitCode: 0 };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message, exitCode: 0 };
+  }
+}

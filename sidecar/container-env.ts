@@ -1,0 +1,49 @@
+/**
+ * The environment of one container: exactly the table of DESIGN.md section 4. Pure: the
+ * quarterback gathers the directories, ports and scope, this lays them out. STRATA_*
+ * names are the contract's and cannot be overridden by a task's `env`.
+ */
+import type { JsonValue } from '../src/flow/types.ts';
+
+export interface ContainerEnvInput {
+  /** what every container starts from (host environment; STRATA_* are dropped) */
+  base: Record<string, string | undefined>;
+  /** the task's own `env` */
+  task?: Record<string, string>;
+  runId: string;
+  step: string;
+  inputsDir: string;
+  outputsDir: string;
+  scratchDir: string;
+  ipcDir: string;
+  port: number;
+  /** sibling key (see peerKey) -> host:port */
+  peers: Record<string, string>;
+  params: Record<string, JsonValue>;
+  item?: JsonValue;
+  round?: number;
+}
+
+/** Build a container's environment. */
+export function containerEnv(i: ContainerEnvInput): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(i.base)) if (v !== undefined && !k.startsWith('STRATA_')) env[k] = v;
+  Object.assign(env, i.task);
+  env.STRATA_RUN = i.runId;
+  env.STRATA_STEP = i.step;
+  env.STRATA_INPUTS = i.inputsDir;
+  env.STRATA_OUTPUTS = i.outputsDir;
+  env.STRATA_SCRATCH = i.scratchDir;
+  env.STRATA_IPC = i.ipcDir;
+  env.STRATA_PORT = String(i.port);
+  env.STRATA_PARAMS = JSON.stringify(i.params);
+  for (const [key, addr] of Object.entries(i.peers)) env[`STRATA_PEER_${key}`] = addr;
+  if (i.item !== undefined) env.STRATA_ITEM = JSON.stringify(i.item);
+  if (i.round !== undefined) env.STRATA_ROUND = String(i.round);
+  return env;
+}
+
+/** A sibling's name in STRATA_PEER_<ID>: its id inside the pod, upper-cased, non-alphanumerics as `_`. */
+export function peerKey(relativeId: string): string {
+  return relativeId.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}

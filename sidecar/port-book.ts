@@ -1,0 +1,120 @@
+/**
+ * Loopback ports of a pod's containers. Every container the plan names up front gets a
+ * free port before the first one starts, so each sees all its siblings in
+ * STRATA_PEER_<ID>; fan-out items get theirs when they start. A cycle member keeps one
+ * port across rounds (`ring/x#0`, `ring/x#1` are the same peer `RING_X`): only one round
+ * of it runs at a time.
+ */
+import { createServer, type Server } from 'node:net';
+import { joinId, type PlanNode } from '../src/plan/plan-node.ts';
+import { peerKey } from './container-env.ts';
+
+/** The host part of every peer address: containers of a pod share the loopback network. */
+export const LOOPBACK = '127.0.0.1';
+
+/** The ports of one pod's containers, by step (a cycle member's rounds share one). */
+export class PortBook {
+  private readonly ports = new Map<string, number>();
+  /** port key -> [STRATA_PEER_ name, host:port], kept as ports are added */
+  private readonly peers = new Map<string, [string, string]>();
+  private readonly pending = new Map<string, Promise<number>>();
+
+  /** `prefix`: the pod's step id, which peer names leave out. */
+  constructor(private readonly prefix: string) {}
+
+  /** Allocate ports for these steps at once (distinct, all free when looked up). */
+  async reserve(steps: string[]): Promise<void> {
+    const keys = [...new Set(steps.map(portKey))].filter((k) => !this.ports.has(k));
+    const ports = await freePorts(keys.length, new Set(this.ports.values()));
+    keys.forEach((k, i) => {
+      this.ports.set(k, ports[i]);
+      this.peers.set(k, [peerKey(this.relative(k)), `${LOOPBACK}:${ports[i]}`]);
+    });
+  }
+
+  /** The port of a step when it has one already. */
+  known(step: string): number | undefined {
+    return this.ports.get(portKey(step));
+  }
+
+  /** The port of a step, allocating one when it has none yet. */
+  async portFor(step: string): Promise<number> {
+    const key = portKey(step);
+    const known = this.ports.get(key);
+    if (known !== undefined) return known;
+    let p = this.pending.get(key);
+    if (!p) {
+      p = this.reserve([step]).then(() => this.ports.get(key)!);
+      this.pending.set(key, p);
+      void p.finally(() => this.pending.delete(key));
+    }
+    return p;
+  }
+
+  /** Every other container's address, by peer key. */
+  peersOf(step: string): Record<string, string> {
+    const self = portKey(step);
+    const peers: Record<string, string> = {};
+    for (const [key, [name, addr]] of this.peers) if (key !== self) peers[name] = addr;
+    return peers;
+  }
+
+  private relative(id: string): string {
+    return this.prefix !== '' && id.startsWith(`${this.prefix}/`) ? id.slice(this.prefix.length + 1) : id;
+  }
+}
+
+/** A step's port identity: its id without cycle round marks. */
+export function portKey(step: string): string {
+  return step.replace(/#(\d+|\*)(?=\/|$)/g, '');
+}
+
+/** Step ids of the containers a plan names before it runs (fan-out items are not known yet). */
+export function staticContainers(node: PlanNode, parentId: string): string[] {
+  const id = joinId(parentId, node.seg);
+  switch (node.kind) {
+    case 'task':
+    case 'generate':
+      return [id];
+    case 'sequence':
+    case 'graph':
+      return node.children.flatMap((c) => staticContainers(c, id));
+    case 'cycle':
+      return node.ring.flatMap((c) => staticContainers(c, id));
+    case 'fanIn':
+    case 'use':
+      return staticContainers(node.body, id);
+    default:
+      return [];
+  }
+}
+
+/** `n` distinct free loopback ports, none of `taken`: all held open while looked up, then released. */
+export async function freePorts(n: number, taken: Set<number> = new Set()): Promise<number[]> {
+  const servers: Server[] = [];
+  const ports: number[] = [];
+  try {
+    while (ports.length < n) {
+      const batch = await Promise.all(Array.from({ length: n - ports.length }, () => listen()));
+      servers.push(...batch);
+      for (const s of batch) {
+        const port = (s.address() as { port: number }).port;
+        if (!taken.has(port)) {
+          taken.add(port);
+          ports.push(port);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  }
+  return ports;
+}
+
+function listen(): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen({ port: 0, host: LOOPBACK, exclusive: true }, () => resolve(s));
+  });
+}

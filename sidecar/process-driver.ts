@@ -1,0 +1,151 @@
+/**
+ * ContainerDriver for the local runtime: a container is a child process. Its argv is the
+ * task's command and args (no shell unless the task runs `sh -c` itself) or its image's
+ * mapped command; it runs in its own process group, so a kill or a timeout reaches
+ * everything it started. The exit is reported from the child's 'exit' event, at once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { argvFor, BUILTIN_IMAGES, type ImageMap } from '../runtime/image-map.ts';
+import type { ContainerDriver, ContainerExit, ContainerSpec } from './container-driver.ts';
+import { groupsGone, signalGroup } from './process-group.ts';
+
+export interface ProcessDriverOptions {
+  /** image name -> command, for tasks without a command (default: the built-ins) */
+  imageMap?: ImageMap;
+  /** after SIGTERM, how long before SIGKILL (default 2000 ms) */
+  killGraceMs?: number;
+  /** told when a container process starts and when it is gone (its pid is its group id) */
+  onProcess?: (event: 'started' | 'exited', step: string, attempt: number, pid: number) => void;
+}
+
+interface Running {
+  child: ChildProcess;
+  attempt: number;
+  /** why we stopped it, when we did */
+  reason?: string;
+  timers: NodeJS.Timeout[];
+}
+
+const DEFAULT_GRACE_MS = 2000;
+/** how long a container's output is still read after it exited */
+const STDIO_LINGER_MS = 2000;
+
+/** Containers as child processes, each in its own process group. */
+export class ProcessDriver implements ContainerDriver {
+  private readonly running = new Map<string, Running>();
+  private readonly closing = new Set<Promise<void>>();
+  /** process groups started, to see them empty at the end */
+  private readonly groups = new Set<number>();
+  private readonly imageMap: ImageMap;
+  private readonly graceMs: number;
+  private readonly onProcess: ProcessDriverOptions['onProcess'];
+
+  constructor(opts: ProcessDriverOptions = {}) {
+    this.imageMap = opts.imageMap ?? BUILTIN_IMAGES;
+    this.graceMs = opts.killGraceMs ?? DEFAULT_GRACE_MS;
+    this.onProcess = opts.onProcess;
+  }
+
+  /** Start one container; `onExit` is called exactly once, never synchronously. */
+  start(spec: ContainerSpec, onExit: (e: ContainerExit) => void, onLog?: (stream: 'stdout' | 'stderr', chunk: string) => void): void {
+    const { step, attempt } = spec;
+    const fail = (error: string): void => void setImmediate(() => onExit({ step, attempt, exitCode: null, error }));
+    const argv = argvFor(spec.task, this.imageMap);
+    if (typeof argv === 'string') return fail(argv);
+    let child: ChildProcess;
+    try {
+      child = spawn(argv[0], argv.slice(1), { env: spec.env, cwd: spec.task.workingDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      return fail(`could not start "${argv[0]}": ${(e as Error).message}`);
+    }
+    const entry: Running = { child, attempt, timers: [] };
+    const pid = child.pid;
+    let done = false;
+    const finish = (exit: ContainerExit) => {
+      if (done) return;
+      done = true;
+      for (const t of entry.timers) clearTimeout(t);
+      if (this.running.get(step) === entry) this.running.delete(step);
+      if (pid !== undefined) {
+        // Like a container whose main process ended: whatever it left behind goes too.
+        signalGroup(pid, 'SIGKILL');
+        this.onProcess?.('exited', step, attempt, pid);
+      }
+      // A process that left the group (setsid) may hold the pipes open: stop reading after a while.
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, STDIO_LINGER_MS).unref();
+      onExit(exit);
+    };
+    child.once('error', (err) => {
+      if (pid === undefined) finish({ step, attempt, exitCode: null, error: cannotStart(argv[0], err, spec.task.workingDir) });
+    });
+    child.once('exit', (code, signal) => {
+      finish({ step, attempt, exitCode: code, ...(signal ? { signal } : {}), ...(entry.reason ? { error: entry.reason } : {}) });
+    });
+    this.closing.add(pipeLogs(child, onLog, this.closing));
+    if (pid === undefined) return; // 'error' follows
+    this.running.set(step, entry);
+    this.groups.add(pid);
+    this.onProcess?.('started', step, attempt, pid);
+    if (spec.timeoutMs !== undefined) {
+      entry.timers.push(setTimeout(() => this.stop(entry, `timed out after ${spec.timeoutMs! / 1000}s`), spec.timeoutMs));
+    }
+  }
+
+  /** Stop a running container: SIGTERM to its group, SIGKILL after the grace period. */
+  kill(step: string): void {
+    const entry = this.running.get(step);
+    if (entry) this.stop(entry, 'killed');
+  }
+
+  /**
+   * Resolves once every container's output has been read to the end and none of the
+   * process groups it started has a process left (waiting at most a few seconds).
+   */
+  async drain(): Promise<void> {
+    while (this.closing.size > 0) await Promise.all([...this.closing]);
+    const groups = [...this.groups].filter((g) => ![...this.running.values()].some((r) => r.child.pid === g));
+    await groupsGone(groups);
+    for (const g of groups) this.groups.delete(g);
+  }
+
+  /** Pids (= process group ids) of the containers running now. */
+  pids(): number[] {
+    return [...this.running.values()].map((r) => r.child.pid!).filter((p) => p !== undefined);
+  }
+
+  private stop(entry: Running, reason: string): void {
+    const pid = entry.child.pid;
+    if (pid === undefined || entry.reason) return;
+    entry.reason = reason;
+    signalGroup(pid, 'SIGTERM');
+    entry.timers.push(setTimeout(() => signalGroup(pid, 'SIGKILL'), this.graceMs));
+  }
+}
+
+function pipeLogs(child: ChildProcess, onLog: ((stream: 'stdout' | 'stderr', chunk: string) => void) | undefined, set: Set<Promise<void>>): Promise<void> {
+  const p = new Promise<void>((resolve) => {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const decoder = new StringDecoder('utf8');
+      child[stream]?.on('data', (b: Buffer) => onLog?.(stream, decoder.write(b)));
+      child[stream]?.on('end', () => {
+        const rest = decoder.end();
+        if (rest) onLog?.(stream, rest);
+      });
+    }
+    child.once('close', () => resolve());
+  });
+  void p.then(() => set.delete(p));
+  return p;
+}
+
+function cannotStart(cmd: string, err: NodeJS.ErrnoException, cwd: string | undefined): string {
+  if (err.code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)) return `could not start "${cmd}": working directory ${cwd} does not exist`;
+  if (err.code === 'ENOENT') return `could not start "${cmd}": command not found`;
+  if (err.code === 'EACCES') return `could not start "${cmd}": permission denied (not executable?)`;
+  return `could not start "${cmd}": ${err.message}`;
+}

@@ -1,0 +1,116 @@
+/**
+ * The quarterback's protocol with the worker that runs its pod, written once and imported
+ * by both sides (STYLE.md 7; sidecar/README.md has the same in prose).
+ *
+ * Transport: newline-delimited JSON, one message a line, UTF-8.
+ * - quarterback -> worker: the quarterback's stdout. Nothing else is ever written there;
+ *   the quarterback's own diagnostics go to stderr, containers' output comes as `log`.
+ * - worker -> quarterback: the quarterback's stdin, when the plan says `control: 'stdin'`.
+ *   End of stdin means the worker is gone: the quarterback cancels the pod and exits.
+ */
+import type { JsonValue } from '../src/flow/types.ts';
+import type { LogReport, StepReport } from '../runtime/pod-runtime.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+/** First line: who is talking. */
+export interface HelloMessage {
+  type: 'hello';
+  v: typeof PROTOCOL_VERSION;
+  pid: number;
+}
+
+/**
+ * A micro step changed state (the engine's `status` commands, as they happen). Beyond
+ * StepReport: `exitCode` of the container's last exit, `outputs` (declared output name ->
+ * artifact store path) once it succeeded.
+ */
+export type StepMessage = StepReport & { outputs?: Record<string, string> };
+
+/** A chunk of a container's stdout or stderr. */
+export type LogMessage = LogReport;
+
+/** A container process came or went: lets the worker kill leftovers should the quarterback die. */
+export interface ContainerMessage {
+  type: 'container';
+  event: 'started' | 'exited';
+  step: string;
+  attempt: number;
+  /** the container's pid, which is also its process group id */
+  pid: number;
+  at: number;
+}
+
+/** Last line: the pod's outcome (the micro root's result, or the failing container's error). */
+export interface DoneMessage {
+  type: 'done';
+  ok: boolean;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  result?: JsonValue;
+  error?: string;
+  exitCode?: number | null;
+}
+
+export type QuarterbackMessage = HelloMessage | StepMessage | LogMessage | ContainerMessage | DoneMessage;
+
+/** Stop the pod: kill every container, report them cancelled, then `done`. */
+export interface CancelMessage {
+  type: 'cancel';
+  reason?: string;
+}
+
+export type WorkerMessage = CancelMessage;
+
+/** One message as one line. */
+export function encode(m: QuarterbackMessage | WorkerMessage): string {
+  return `${JSON.stringify(m)}\n`;
+}
+
+/** A quarterback message from one line; undefined for a line that is not one (a stray print). */
+export function decodeQuarterbackMessage(line: string): QuarterbackMessage | undefined {
+  const m = parseObject(line);
+  return m && ['hello', 'step', 'log', 'container', 'done'].includes(m.type as string) ? (m as unknown as QuarterbackMessage) : undefined;
+}
+
+/** A worker message from one line; undefined for anything else. */
+export function decodeWorkerMessage(line: string): WorkerMessage | undefined {
+  const m = parseObject(line);
+  return m && m.type === 'cancel' ? (m as unknown as WorkerMessage) : undefined;
+}
+
+/** Split a byte stream into lines; feed it chunks, it calls `onLine` per complete line. */
+export function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer | string): void; end(): void } {
+  let rest = '';
+  const decoder = new TextDecoder();
+  return {
+    push(chunk) {
+      rest += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      let nl = rest.indexOf('\n');
+      while (nl >= 0) {
+        const line = rest.slice(0, nl);
+        rest = rest.slice(nl + 1);
+        if (line.trim() !== '') onLine(line);
+        nl = rest.indexOf('\n');
+      }
+    },
+    end() {
+      rest += decoder.decode();
+      if (rest.trim() !== '') onLine(rest);
+      rest = '';
+    },
+  };
+}
+
+/** A timestamp for reports: epoch milliseconds with sub-millisecond precision. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function parseObject(line: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(line) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * The quarterback: runs one pod's micro plan with the pattern engine, carrying out its
+ * commands through a ContainerDriver. It prepares each container (directories, input
+ * files, a loopback port, the environment of DESIGN.md section 4), feeds exits back as
+ * `finished` events the moment the driver reports them, and sends every status change and
+ * log line through `send` (the protocol of protocol.ts). One instance runs one pod.
+ */
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RunEngine } from '../src/engine/engine.ts';
+import type { Command, DoneCommand, EngineEvent, InputRef, StartCommand, StatusCommand, WindowCommand } from '../src/engine/types.ts';
+import type { JsonValue } from '../src/flow/types.ts';
+import { isLeaf, joinId } from '../src/plan/plan-node.ts';
+import type { ContainerDriver, ContainerExit } from './container-driver.ts';
+import { containerEnv } from './container-env.ts';
+import { appendTail, exitError } from './exit-error.ts';
+import { makeFifos } from './ipc-channels.ts';
+import type { MicroPlan } from './micro-plan.ts';
+import { PortBook, staticContainers } from './port-book.ts';
+import { now, PROTOCOL_VERSION, type DoneMessage, type QuarterbackMessage } from './protocol.ts';
+import { artifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, writeData, type StepDirs } from './step-files.ts';
+import { WindowReader } from './window-reader.ts';
+
+/** The error of a generate step inside a pod. */
+export const GENERATE_UNSUPPORTED = 'generate steps cannot run inside a pod (micro level): move the generate step out of the pod';
+
+export interface QuarterbackOptions {
+  plan: MicroPlan;
+  driver: ContainerDriver & { drain?(): Promise<void> };
+  send: (m: QuarterbackMessage) => void;
+  /** environment containers inherit before plan.env and their task's env (default process.env) */
+  hostEnv?: Record<string, string | undefined>;
+  windows?: WindowReader;
+}
+
+/** A container the quarterback is preparing or running. */
+interface Live {
+  attempt: number;
+  killed: boolean;
+  dirs?: StepDirs;
+  stderrTail: string;
+}
+
+/** Runs one pod's micro plan: `run()` to the end, `cancel()` to stop it. */
+export class Quarterback {
+  private readonly plan: MicroPlan;
+  private readonly driver: QuarterbackOptions['driver'];
+  private readonly send: QuarterbackOptions['send'];
+  private readonly hostEnv: Record<string, string | undefined>;
+  private readonly windows: WindowReader;
+  private readonly engine: RunEngine;
+  private readonly ports: PortBook;
+  private readonly live = new Map<string, Live>();
+  /** outputs dir of each micro step's successful attempt: inputs are copied from there */
+  private readonly localOutputs = new Map<string, string>();
+  private readonly artifacts = new Map<string, Record<string, string>>();
+  private readonly lastExit = new Map<string, number | null>();
+  private failedExit: number | null | undefined;
+  private failure: string | undefined;
+  private cancelReason: string | undefined;
+  private doneCmd: DoneCommand | undefined;
+  private finishing = false;
+  private settle!: (m: DoneMessage) => void;
+  private readonly finished = new Promise<DoneMessage>((r) => (this.settle = r));
+
+  constructor(opts: QuarterbackOptions) {
+    this.plan = opts.plan;
+    this.driver = opts.driver;
+    this.send = opts.send;
+    this.hostEnv = { ...(opts.hostEnv ?? process.env), ...opts.plan.env };
+    this.windows = opts.windows ?? new WindowReader();
+    const pod = opts.plan.pod;
+    const scope = { params: pod.params, unitId: pod.unit, ...(pod.item !== undefined ? { item: pod.item } : {}), ...(pod.round !== undefined ? { round: pod.round } : {}) };
+    this.engine = new RunEngine(pod.body, { params: pod.params, prefix: opts.plan.step, scope });
+    this.ports = new PortBook(opts.plan.step);
+  }
+
+  /** Run the pod to its end; the outcome is also sent as the last message. */
+  async run(): Promise<DoneMessage> {
+    this.send({ type: 'hello', v: PROTOCOL_VERSION, pid: process.pid });
+    try {
+      await this.setUp();
+    } catch (e) {
+      return this.end({ type: 'done', ok: false, status: 'failed', error: `pod ${this.plan.step} could not be set up: ${(e as Error).message}` });
+    }
+    if (this.cancelReason !== undefined) return this.end({ type: 'done', ok: false, status: 'cancelled', error: this.cancelReason });
+    this.handle(this.engine.start());
+    return this.finished;
+  }
+
+  /** Stop the pod: running containers are killed and reported cancelled. */
+  cancel(reason = 'cancelled'): void {
+    this.cancelReason ??= reason;
+    if (this.engine.status === 'running') this.apply({ type: 'cancel', reason });
+  }
+
+  private async setUp(): Promise<void> {
+    const { scratchDir, ipcDir, workDir } = this.plan;
+    await Promise.all([scratchDir, ipcDir, workDir].map((d) => mkdir(d, { recursive: true })));
+    await makeFifos(ipcDir, this.plan.pod.channels.ipc);
+    await this.ports.reserve(staticContainers(this.plan.pod.body, this.plan.step));
+  }
+
+  private apply(events: EngineEvent | EngineEvent[]): void {
+    this.handle(this.engine.apply(events));
+  }
+
+  private handle(commands: Command[]): void {
+    for (const c of commands) {
+      switch (c.type) {
+        case 'status': this.report(c); break;
+        case 'start': this.launch(c); break;
+        case 'window': void this.window(c); break;
+        case 'generate': this.apply({ type: 'expandFailed', step: c.step, error: GENERATE_UNSUPPORTED }); break;
+        case 'kill': this.kill(c.step); break;
+        case 'done': this.doneCmd = c; this.maybeFinish(); break;
+      }
+    }
+  }
+
+  private report(c: StatusCommand): void {
+    const exitCode = this.lastExit.get(c.step);
+    if (c.status === 'failed' && exitCode !== undefined) this.failedExit ??= exitCode;
+    const outputs = c.status === 'succeeded' ? this.artifacts.get(c.step) : undefined;
+    this.send({
+      type: 'step', step: c.step, status: c.status,
+      ...(c.attempt !== undefined ? { attempt: c.attempt } : {}),
+      ...(c.result !== undefined ? { result: c.result } : {}),
+      ...(c.error !== undefined ? { error: c.error } : {}),
+      ...(exitCode !== undefined ? { exitCode } : {}),
+      ...(outputs && Object.keys(outputs).length > 0 ? { outputs } : {}),
+      at: now(),
+    });
+  }
+
+  /**
+   * Prepare and start a container. Without input files to copy and with its port known,
+   * all of it happens in this tick, so a container starts the moment the engine says so.
+   */
+  private launch(cmd: StartCommand): void {
+    const { step, attempt } = cmd;
+    if (cmd.kind === 'generate') {
+      // Not run at all: the engine then asks to expand it, and that is refused (see handle).
+      return void setImmediate(() => this.apply({ type: 'finished', step, attempt, ok: true, result: null }));
+    }
+    const entry: Live = { attempt, killed: false, stderrTail: '' };
+    this.live.set(step, entry);
+    try {
+      if (!cmd.task) throw new Error(`a ${cmd.kind} cannot run inside a pod`);
+      const dirs = makeStepDirs(this.plan.workDir, step, attempt);
+      writeData(dirs.inputs, cmd.data);
+      const port = this.ports.known(step);
+      if (port !== undefined && Object.keys(cmd.inputs).length === 0) return this.spawn(cmd, entry, dirs, port);
+      void this.launchWhenReady(cmd, entry, dirs);
+    } catch (e) {
+      this.gone(step, { type: 'finished', step, attempt, ok: false, error: (e as Error).message });
+    }
+  }
+
+  private async launchWhenReady(cmd: StartCommand, entry: Live, dirs: StepDirs): Promise<void> {
+    try {
+      const [port] = await Promise.all([this.ports.portFor(cmd.step), copyInputs(dirs.inputs, cmd.inputs, (ref) => this.locate(ref))]);
+      if (entry.killed) return this.gone(cmd.step);
+      this.spawn(cmd, entry, dirs, port);
+    } catch (e) {
+      this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: (e as Error).message });
+    }
+  }
+
+  private spawn(cmd: StartCommand, entry: Live, dirs: StepDirs, port: number): void {
+    const { step, attempt } = cmd;
+    const task = cmd.task!;
+    entry.dirs = dirs;
+    const env = containerEnv({
+      base: this.hostEnv, task: task.env, runId: this.plan.runId, step,
+      inputsDir: dirs.inputs, outputsDir: dirs.outputs, scratchDir: this.plan.scratchDir, ipcDir: this.plan.ipcDir,
+      port, peers: this.ports.peersOf(step), params: cmd.env.params, item: cmd.env.item, round: cmd.env.round,
+    });
+    const spec = { step, attempt, task, env, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}) };
+    this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
+  }
+
+  /** A container exited: read its result and tell the engine at once (after copying its declared outputs, if any). */
+  private exited(cmd: StartCommand, entry: Live, e: ContainerExit): void {
+    const { step, attempt } = cmd;
+    const fail = (error: string) => this.gone(step, { type: 'finished', step, attempt, ok: false, error });
+    this.lastExit.set(step, e.exitCode);
+    if (e.exitCode !== 0 || e.error) return fail(exitError(e, entry.stderrTail));
+    const outputsDir = entry.dirs!.outputs;
+    let result: JsonValue;
+    try {
+      result = readResult(outputsDir);
+    } catch (err) {
+      return fail((err as Error).message);
+    }
+    const succeed = (outputs: Record<string, string>) => {
+      this.localOutputs.set(step, outputsDir);
+      this.artifacts.delete(step); // re-inserted last: the pod's outputs are last writer wins
+      this.artifacts.set(step, outputs);
+      this.gone(step, { type: 'finished', step, attempt, ok: true, result });
+    };
+    const declared = cmd.outputs ?? [];
+    if (declared.length === 0) return succeed({});
+    copyOutputs(outputsDir, declared, artifactPath(this.plan.artifactsDir, this.plan.runId, step)).then(succeed, (err: Error) => fail(err.message));
+  }
+
+  /** A container is no longer live: forget it, then let the engine know (which may retry it). */
+  private gone(step: string, event?: EngineEvent): void {
+    this.live.delete(step);
+    if (event) this.apply(event);
+    this.maybeFinish();
+  }
+
+  private log(step: string, entry: Live, stream: 'stdout' | 'stderr', chunk: string): void {
+    if (stream === 'stderr') entry.stderrTail = appendTail(entry.stderrTail, chunk);
+    this.send({ type: 'log', step, stream, chunk });
+  }
+
+  private kill(step: string): void {
+    const entry = this.live.get(step);
+    if (entry) entry.killed = true;
+    this.driver.kill(step);
+  }
+
+  private async window(cmd: WindowCommand): Promise<void> {
+    try {
+      const w = await this.windows.next(cmd);
+      this.apply({ type: 'window', step: cmd.step, round: cmd.round, items: w.items, drained: w.drained });
+    } catch (e) {
+      // The engine has no failed-window event: the pod stops, failed with this reason.
+      this.failure ??= (e as Error).message;
+      this.cancel(this.failure);
+    }
+  }
+
+  private locate(ref: InputRef): string {
+    const local = this.localOutputs.get(ref.step);
+    return local ? join(local, ref.output) : artifactPath(this.plan.artifactsDir, this.plan.runId, ref.step, ref.output);
+  }
+
+  private maybeFinish(): void {
+    if (!this.doneCmd || this.live.size > 0 || this.finishing) return;
+    this.finishing = true;
+    void this.finishPod(this.doneCmd);
+  }
+
+  private async finishPod(done: DoneCommand): Promise<void> {
+    let msg: DoneMessage;
+    if (this.failure) msg = { type: 'done', ok: false, status: 'failed', error: this.failure };
+    else if (done.status === 'succeeded') msg = { type: 'done', ok: true, status: 'succeeded', result: done.result ?? null };
+    else msg = { type: 'done', ok: false, status: done.status === 'cancelled' ? 'cancelled' : 'failed', error: this.rootError(done.error ?? done.status) };
+    if (msg.ok) {
+      try {
+        await this.writePodOutputs(msg.result ?? null);
+      } catch (e) {
+        msg = { type: 'done', ok: false, status: 'failed', error: `pod outputs could not be written: ${(e as Error).message}` };
+      }
+    } else if (this.failedExit !== undefined) {
+      msg.exitCode = this.failedExit;
+    }
+    await this.driver.drain?.();
+    this.end(msg);
+  }
+
+  /** A leaf at the root has no parent to name it in its error: name it here, as parents do. */
+  private rootError(error: string): string {
+    const body = this.plan.pod.body;
+    if (!isLeaf(body) || error.startsWith('step ') || this.cancelReason !== undefined) return error;
+    return `step ${joinId(this.plan.step, body.seg)} failed: ${error}`;
+  }
+
+  /** The pod's outputs dir gets its result.json and every container's declared outputs (last writer wins). */
+  private async writePodOutputs(result: JsonValue): Promise<void> {
+    const dir = this.plan.outputsDir;
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'result.json'), JSON.stringify(result));
+    const latest = new Map<string, string>();
+    for (const outputs of this.artifacts.values()) for (const [name, path] of Object.entries(outputs)) latest.set(name, path);
+    await Promise.all([...latest].map(([name, path]) => copyFile(path, join(dir, name))));
+  }
+
+  private end(msg: DoneMessage): DoneMessage {
+    this.send(msg);
+    this.settle(msg);
+    return msg;
+  }
+}

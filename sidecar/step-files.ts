@@ -1,0 +1,106 @@
+/**
+ * Data passing by files, for one container: its inputs directory filled before it
+ * starts (one file per input, plus the engine's `results`, `window` and `previous` as
+ * JSON), its result.json and declared outputs collected after it exits. Failures are
+ * StepFileErrors whose message is the step's error, a plain sentence.
+ *
+ * The small things (directories, JSON data files, result.json) are done synchronously:
+ * they live on the pod's RAM disk and take microseconds, and doing them in the same tick
+ * as a container's exit is what lets the next container start at once. Copies of input
+ * and output files, which may be large, are asynchronous.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JsonValue } from '../src/flow/types.ts';
+import type { InputRef, StartCommand } from '../src/engine/types.ts';
+
+/** A data-passing failure; its message is the step's error. */
+export class StepFileError extends Error {}
+
+export interface StepDirs {
+  inputs: string;
+  outputs: string;
+}
+
+/** Where an output lives in the artifact store: <artifactsDir>/<runId>/<stepId>/<output>. */
+export function artifactPath(artifactsDir: string, runId: string, step: string, output?: string): string {
+  return join(artifactsDir, runId, ...step.split('/'), ...(output ? [output] : []));
+}
+
+/** Make a container's inputs and outputs directories (under the pod's work dir, one pair per attempt). */
+export function makeStepDirs(workDir: string, step: string, attempt: number): StepDirs {
+  const base = join(workDir, ...step.split('/'), `@${attempt}`);
+  const dirs = { inputs: join(base, 'inputs'), outputs: join(base, 'outputs') };
+  try {
+    mkdirSync(dirs.outputs, { recursive: true });
+    mkdirSync(dirs.inputs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    // Left by an earlier quarterback of this pod (restarted): start the attempt afresh.
+    rmSync(base, { recursive: true, force: true });
+    mkdirSync(dirs.outputs, { recursive: true });
+    mkdirSync(dirs.inputs);
+  }
+  return dirs;
+}
+
+/** Write the engine's data for a step (a fan-in's `results`, a cycle's `window` and `previous`) as JSON files. */
+export function writeData(dir: string, data: StartCommand['data']): void {
+  for (const name of ['results', 'window', 'previous'] as const) {
+    if (data[name] !== undefined) writeFileSync(join(dir, name), JSON.stringify(data[name]));
+  }
+}
+
+/**
+ * Copy each input into the inputs directory. `locate` names the file an input comes
+ * from (the pod's own copy on its RAM disk, else the artifact store).
+ */
+export async function copyInputs(dir: string, inputs: Record<string, InputRef>, locate: (ref: InputRef) => string): Promise<void> {
+  await Promise.all(
+    Object.entries(inputs).map(async ([name, ref]) => {
+      try {
+        await copyFile(locate(ref), join(dir, name));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        throw new StepFileError(`input "${name}": step ${ref.step} has no output "${ref.output}"`);
+      }
+    }),
+  );
+}
+
+/** Copy the declared outputs to `artifactDir`; returns output name -> its path in the artifact store. */
+export async function copyOutputs(outputsDir: string, declared: string[], artifactDir: string): Promise<Record<string, string>> {
+  const outputs: Record<string, string> = {};
+  if (declared.length === 0) return outputs;
+  await mkdir(artifactDir, { recursive: true });
+  await Promise.all(
+    declared.map(async (name) => {
+      const to = join(artifactDir, name);
+      try {
+        await copyFile(join(outputsDir, name), to);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        throw new StepFileError(`declared output "${name}" was not written to STRATA_OUTPUTS`);
+      }
+      outputs[name] = to;
+    }),
+  );
+  return outputs;
+}
+
+/** A step's small JSON result: result.json in its outputs dir, null when it wrote none. */
+export function readResult(outputsDir: string): JsonValue {
+  let text: string;
+  try {
+    text = readFileSync(join(outputsDir, 'result.json'), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch (e) {
+    throw new StepFileError(`result.json is not valid JSON: ${(e as Error).message}`);
+  }
+}
