@@ -22,7 +22,7 @@ export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs):
     ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}),
   };
   if (cmd.pod) {
-    req.pod = { ...cmd.pod, params: cmd.env.params, unit: cmd.env.unit, ...(cmd.env.item !== undefined ? { item: cmd.env.item } : {}), ...(cmd.env.round !== undefined ? { round: cmd.env.round } : {}) };
+    req.pod = { ...cmd.pod, params: cmd.env.params, unit: cmd.env.unit, ...(cmd.env.item !== undefined ? { item: cmd.env.item } : {}), ...(cmd.env.itemName ? { itemName: cmd.env.itemName } : {}), ...(cmd.env.round !== undefined ? { round: cmd.env.round } : {}) };
   }
   return req;
 }

@@ -24,6 +24,8 @@ export interface PodRequest {
     params: Record<string, JsonValue>;
     unit: string;
     item?: JsonValue;
+    /** the fan-out's `as` name for the item, when it is not `item` */
+    itemName?: string;
     round?: number;
   };
   /** STRATA_* variables prepared by the worker (RUN, STEP, ITEM, ROUND, PARAMS) plus the task's env */

@@ -70,7 +70,7 @@ export class Quarterback {
     this.hostEnv = { ...(opts.hostEnv ?? process.env), ...opts.plan.env };
     this.windows = opts.windows ?? new WindowReader();
     const pod = opts.plan.pod;
-    const scope = { params: pod.params, unitId: pod.unit, ...(pod.item !== undefined ? { item: pod.item } : {}), ...(pod.round !== undefined ? { round: pod.round } : {}) };
+    const scope = { params: pod.params, unitId: pod.unit, ...(pod.item !== undefined ? { item: pod.item } : {}), ...(pod.itemName ? { itemName: pod.itemName } : {}), ...(pod.round !== undefined ? { round: pod.round } : {}) };
     this.engine = new RunEngine(pod.body, { params: pod.params, prefix: opts.plan.step, scope });
     this.ports = new PortBook(opts.plan.step);
   }

@@ -240,7 +240,7 @@ export class RunEngine {
     const cmd: StartCommand = {
       type: 'start', step: act.id, attempt: act.attempt, kind: node.kind,
       inputs: node.kind === 'pod' ? {} : resolveInputs((node as GenerateNode).task.inputs, act.id, s.unitId),
-      env: { params: s.params, unit: s.unitId, ...(s.item !== undefined ? { item: s.item } : {}), ...(s.round !== undefined ? { round: s.round } : {}) },
+      env: { params: s.params, unit: s.unitId, ...(s.item !== undefined ? { item: s.item } : {}), ...(s.itemName && s.itemName !== 'item' ? { itemName: s.itemName } : {}), ...(s.round !== undefined ? { round: s.round } : {}) },
       data: s.data ?? {},
       ...(timeout !== undefined ? { timeout } : {}),
     };

@@ -27,7 +27,7 @@ export interface StartCommand {
   timeout?: number;
   outputs?: string[];
   inputs: Record<string, InputRef>;
-  env: { params: Record<string, JsonValue>; unit: string; item?: JsonValue; round?: number };
+  env: { params: Record<string, JsonValue>; unit: string; item?: JsonValue; itemName?: string; round?: number };
   /** data handed to the step as input files: a fan-in's results, a cycle's window and previous output */
   data: { results?: JsonValue; window?: JsonValue[]; previous?: JsonValue };
 }

@@ -117,4 +117,12 @@ describe('macro patterns', () => {
     expect(result.steps['etl/extract'].status).toBe('succeeded');
     expect(result.steps['etl/double'].result).toEqual({ n: 42 });
   });
+
+  it('gives a pod in a fan-out its item under the fan-out\'s name, for guards inside the pod', async () => {
+    const inner = { sequence: [{ id: 'only-b', when: { '==': [{ var: 'region' }, 'b'] }, task: { image: 'alpine', command: ['true'] } }, { id: 'all', task: { image: 'alpine', command: ['true'] } }] };
+    const result = await run({ fanOut: { over: ['a', 'b'], as: 'region', do: { pod: { flow: inner } } } });
+    expect(result.status).toBe('succeeded');
+    expect(result.steps['0/only-b'].status).toBe('skipped');
+    expect(result.steps['1/only-b'].status).toBe('succeeded');
+  });
 });
