@@ -1,0 +1,61 @@
+/** The operator's port over strata's real stores (real Redis, a real coordinator and worker). */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse } from 'yaml';
+import { operatorPort } from '../../src/app/operator-port.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { openRedis, type RedisHandle } from '../../src/app/redis-connection.ts';
+import { startRunParts, type RunParts } from '../../src/app/run-parts.ts';
+import { GENERATOR_NAMES } from '../../generators/index.ts';
+import { loadBuiltinRules, rulesInForce } from '../../src/store/builtin-rules.ts';
+import { DefinitionsStore } from '../../src/store/definitions-store.ts';
+import type { StrataPort } from '../../runtime/kubernetes/operator/strata-port.ts';
+import { until } from '../support/processes.ts';
+
+const read = (p: string) => parse(readFileSync(p, 'utf8'));
+let redis: RedisHandle;
+let parts: RunParts;
+let port: StrataPort;
+let defs: DefinitionsStore;
+
+beforeAll(async () => {
+  const prefix = `op-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({ REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, STRATA_IMAGE_MAP: 'examples/retail/images.json' });
+  redis = await openRedis(config, () => {});
+  const client = redis.connect();
+  defs = new DefinitionsStore(client, `${prefix}:`);
+  parts = await startRunParts(config, redis, defs, { coordinator: true, worker: true, sweepMs: 500 });
+  const builtin = loadBuiltinRules(GENERATOR_NAMES);
+  port = operatorPort({ defs, rules: () => rulesInForce(defs, builtin), sys: parts.sys, coordinator: parts.coordinator!, redis: client, prefix });
+});
+afterAll(async () => {
+  await parts?.close();
+  await redis?.stop();
+});
+
+describe('operator port', () => {
+  it('registers rules and flows, submits a dataset once per key, follows and cancels runs', async () => {
+    await port.registerFlow(read('examples/retail/report-flow.yaml'));
+    await expect(port.registerFlow({ ...read('examples/retail/report-flow.yaml'), spec: { root: { task: { image: 'other' } } } })).rejects.toMatchObject({ code: 'conflict' });
+    await port.registerRule(read('examples/retail/rules.yaml'));
+    expect(await defs.getRule('retail-hierarchy')).toBeDefined();
+    const first = await port.submitDataset(read('examples/retail/dataset.yaml'), { key: 'uid-1/1' });
+    const again = await port.submitDataset(read('examples/retail/dataset.yaml'), { key: 'uid-1/1' });
+    expect(again.runId).toBe(first.runId);
+    const done = await until('the run to end', async () => {
+      const v = await port.getRun(first.runId);
+      return v && v.status !== 'running' && v.status !== 'pending' ? v : undefined;
+    }, 30_000);
+    expect(done.status).toBe('succeeded');
+    expect(done.steps['report/publish'].status).toBe('succeeded');
+    await port.cancelRun(first.runId); // already ended: no error
+    expect(await port.getRun('nope')).toBeUndefined();
+    await port.removeRule('retail-hierarchy');
+    expect(await defs.getRule('retail-hierarchy')).toBeUndefined();
+  });
+
+  it('refuses a bad rule with strata\'s reason', async () => {
+    await expect(port.registerRule({ apiVersion: 'strata/v1', kind: 'Rule', metadata: { name: 'bad' }, spec: { when: { nope: 1 }, emit: { generator: 'pipeline' } } })).rejects.toMatchObject({ code: 'invalid_document' });
+  });
+});
