@@ -41,7 +41,8 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
 }
 
 /** Data only: YAML 1.1 tags such as !!binary or !!timestamp stay strings instead of becoming Buffers and Dates. */
-const YAML_OPTIONS = { uniqueKeys: true, resolveKnownTags: false } as const;
+// logLevel error: a document's oddities (a list used as a key) are not the service's warnings to print.
+const YAML_OPTIONS = { uniqueKeys: true, resolveKnownTags: false, logLevel: 'error' } as const;
 
 /** A parsed YAML document as plain data; alias bombs and unresolved aliases are document errors, not crashes. */
 function toData(doc: Document.Parsed, source: string): unknown {
