@@ -18,6 +18,8 @@ export function newRunId(): string {
 export class Coordinator {
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
+  /** log length of each active run at the last sweep */
+  private readonly seen = new Map<string, number>();
 
   constructor(private readonly sys: RunSystem) {}
 
@@ -51,11 +53,17 @@ export class Coordinator {
     }
   }
 
-  /** Fold the run's whole log and make sure every running step has its job (deduplicated by id). */
+  /**
+   * Fold the run's log; when it has not moved since the last sweep, make sure every running
+   * step has its job (re-adding is deduplicated by job id). A run that moves needs no look.
+   */
   private async recover(id: string): Promise<void> {
     await sync(this.sys.ports, id);
     const c = this.sys.ports.cache.get(id);
-    if (!c) return;
+    if (!c) return void this.seen.delete(id);
+    const moved = this.seen.get(id) !== c.next;
+    this.seen.set(id, c.next);
+    if (moved) return;
     const jobs = await Promise.all(c.engine.runningLeaves().map(async (step) => ({ step, job: await this.sys.queue.getJob(`${id}|${step}|${c.engine.attemptOf(step)}`) })));
     const missing = jobs.filter((j) => !j.job).map((j) => j.step);
     if (missing.length > 0) {

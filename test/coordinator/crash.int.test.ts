@@ -89,4 +89,27 @@ describe('crashes', () => {
     expect(lines(marks).filter((m) => m === 'd')).toHaveLength(1);
     expect(Object.values(run.steps).every((s) => s.status === 'succeeded')).toBe(true);
   });
+
+  it('a step whose job was lost (a crash between recording and enqueuing) is enqueued again by the sweep', async () => {
+    const prefix = `crash-lost-${Date.now()}`;
+    const coord = await startRunService({}, { worker: false, sweepMs: 100 }, prefix);
+    cleanup.push(() => coord.close());
+    const r = await coord.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'only', task: sh('true') }] }) });
+    const { Queue } = await import('bullmq');
+    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const queue = new Queue('steps', { connection: redis, prefix: `${prefix}:bull` });
+    cleanup.push(async () => {
+      await queue.close();
+      redis.disconnect();
+    });
+    const jobId = `${r.body.runId}|only|1`;
+    await until('the job to be enqueued', async () => (await queue.getJob(jobId)) !== undefined);
+    await (await queue.getJob(jobId))!.remove();
+    expect(await queue.getJob(jobId)).toBeUndefined();
+    await until('the sweep to enqueue it again', async () => (await queue.getJob(jobId)) !== undefined, 10_000);
+    const worker = await startRunService({}, { coordinator: false }, prefix);
+    cleanup.push(() => worker.close());
+    const run = await coord.waitRun(r.body.runId);
+    expect(run.status).toBe('succeeded');
+  });
 });
