@@ -4,12 +4,14 @@ import { openRedis } from '../app/redis-connection.ts';
 import { startRunParts } from '../app/run-parts.ts';
 import { startService } from '../app/service.ts';
 import { enableDefaultMetrics } from '../api/metrics.ts';
+import { processLogger } from '../app/logger.ts';
 import { DefinitionsStore } from '../store/definitions-store.ts';
 import { loadBuiltinRules, rulesInForce } from '../store/builtin-rules.ts';
 import { GENERATOR_NAMES } from '../../generators/index.ts';
 import { operatorPort } from '../app/operator-port.ts';
 
-const say = (s: string) => process.stderr.write(`strata: ${s}\n`);
+const logger = processLogger();
+const say = (s: string): void => logger.info(s);
 
 /** Wait for SIGINT or SIGTERM, then run `close` once. */
 function untilSignal(close: () => Promise<void>): Promise<void> {

@@ -4,7 +4,8 @@
  * argv list, never a shell line.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, Socket } from 'node:net';
 import { StrataError } from '../errors/strata-error.ts';
 
@@ -34,6 +35,8 @@ export async function startRedisServer(opts: { dir?: string; port?: number; pers
   if (opts.dir) {
     mkdirSync(opts.dir, { recursive: true });
     args.push('--dir', opts.dir);
+    // A redis-server left behind by a strata that was killed still owns this data: stop it first.
+    await stopLeftover(join(opts.dir, 'redis-server.pid'));
   }
   args.push('--appendonly', opts.persist ? 'yes' : 'no');
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -62,6 +65,7 @@ export async function startRedisServer(opts: { dir?: string; port?: number; pers
     probe();
   });
   child.removeAllListeners('exit');
+  if (opts.dir && child.pid) writeFileSync(join(opts.dir, 'redis-server.pid'), String(child.pid));
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -73,4 +77,34 @@ export async function startRedisServer(opts: { dir?: string; port?: number; pers
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Stop the redis-server whose pid a file holds, if it still runs; then forget the file. */
+async function stopLeftover(pidFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const isRedis = () => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('redis-server');
+    } catch {
+      return true; // no /proc: trust the pid file
+    }
+  };
+  if (Number.isInteger(pid) && pid > 1 && alive() && isRedis()) {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+  }
+  rmSync(pidFile, { force: true });
 }
