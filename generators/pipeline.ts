@@ -1,8 +1,7 @@
 /** pipeline: a sequence of operations, one after another. */
 import { StrataError } from '../src/errors/strata-error.ts';
-import type { JsonValue } from '../src/flow/types.ts';
 import type { Generator } from '../src/rules/generator.ts';
-import { operationNode } from './operation.ts';
+import { named, operationNode } from './operation.ts';
 
 export const pipeline: Generator = {
   name: 'pipeline',
@@ -14,10 +13,9 @@ export const pipeline: Generator = {
     }
     return {
       sequence: ops.map((op, i) => {
-        const n = operationNode(op, `with.operations[${i}]`);
-        const name = (op as Record<string, JsonValue>).name;
-        if (!n.id && typeof name === 'string') n.id = name;
-        if ('task' in n) delete (n.task as { name?: unknown }).name;
+        const { name, rest } = named(op);
+        const n = operationNode(rest, `with.operations[${i}]`);
+        if (!n.id && name) n.id = name;
         return n;
       }),
     };

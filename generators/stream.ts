@@ -6,7 +6,7 @@
 import { StrataError } from '../src/errors/strata-error.ts';
 import type { FlowNode, JsonValue } from '../src/flow/types.ts';
 import type { Generator } from '../src/rules/generator.ts';
-import { intParam, operationNode } from './operation.ts';
+import { intParam, named, operationNode } from './operation.ts';
 
 export const stream: Generator = {
   name: 'stream',
@@ -23,9 +23,9 @@ export const stream: Generator = {
       throw new StrataError('invalid_document', 'stream: with.stages must be a non-empty list of operations', { problems: [{ path: 'with.stages', message: 'must be a non-empty list' }] });
     }
     const ring = stages.map((s, i) => {
-      const n = operationNode(s, `with.stages[${i}]`);
-      if (!n.id) n.id = typeof (s as Record<string, JsonValue>).name === 'string' ? String((s as Record<string, JsonValue>).name) : `stage${i}`;
-      delete (n as { task?: { name?: unknown } }).task?.name;
+      const { name, rest } = named(s);
+      const n = operationNode(rest, `with.stages[${i}]`);
+      if (!n.id) n.id = name ?? `stage${i}`;
       return n;
     });
     const w = (params.window ?? {}) as Record<string, JsonValue>;

@@ -155,6 +155,17 @@ describe('datasets', () => {
     expect(r.body.order).toEqual([['r'], ['a'], ['a1'], ['b']]);
   });
 
+  it('rejects a dataset whose rule gives a bad operation, naming it, storing nothing', async () => {
+    const rule = { apiVersion: 'strata/v1', kind: 'Rule', metadata: { name: 'bad-op' }, spec: { priority: 60, when: { '==': [{ var: 'metadata.name' }, 'bad-op-tree'] }, emit: { generator: 'hierarchy', with: { operations: { default: { image: 'x', bogus: 1 } } } } } };
+    expect((await svc.call('POST', '/v1/rules', rule)).status).toBe(201);
+    const ds = { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'bad-op-tree' }, spec: { shape: 'tree', root: { id: 'r', children: [{ id: 'a' }] } } };
+    const r = await svc.call('POST', '/v1/datasets', ds);
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain('rule bad-op: with.operations');
+    expect(r.body.error.message).toContain('"bogus"');
+    expect((await svc.call('GET', '/v1/flows')).body.flows.map((f: any) => f.name)).not.toContain('bad-op-tree-plan');
+  });
+
   it('registers the generated flow so a bigger system can use it', async () => {
     const ds = { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'parts' }, spec: { shape: 'table', partitions: [1, 2] } };
     const r = await svc.call('POST', '/v1/datasets', ds);
