@@ -1,56 +1,22 @@
 /**
- * A cycle's windows from its source. file://PATH of JSON lines: round r is lines
- * [r*size, (r+1)*size) (deterministic, so a replayed round reads the same window), and
- * the source is drained at the end of the file. redis-stream://KEY: the next `size`
+ * A cycle's windows from its source. file://PATH of JSON lines: runtime/file-window.ts
+ * (round r is lines [r*size, (r+1)*size), the same for both levels). redis-stream://KEY: the next `size`
  * entries after the last one read (the cursor is kept per run and cycle in Redis), waiting
  * up to `ms` for them; a window that stays empty for `ms` means the stream is drained.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Redis } from 'ioredis';
 import type { Command, EngineEvent } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
+import { readFileWindow } from '../../runtime/file-window.ts';
 
 type WindowCommand = Extract<Command, { type: 'window' }>;
 
-export async function readFileWindow(path: string, round: number, size: number): Promise<{ items: JsonValue[]; drained: boolean }> {
-  const start = round * size;
-  const items: JsonValue[] = [];
-  let line = 0;
-  let more = false;
-  const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  try {
-    for await (const text of rl) {
-      if (text.trim() === '') continue;
-      if (line >= start + size) {
-        more = true;
-        break;
-      }
-      if (line >= start) {
-        try {
-          items.push(JSON.parse(text) as JsonValue);
-        } catch {
-          throw new StrataError('invalid_document', `${path}: line ${line + 1} is not JSON`);
-        }
-      }
-      line++;
-    }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StrataError('not_found', `${path}: no such file`);
-    throw e;
-  } finally {
-    rl.close();
-  }
-  return { items, drained: !more };
-}
-
 export async function readWindow(redis: Redis, cursorKey: string, cmd: WindowCommand): Promise<EngineEvent> {
-  const size = cmd.size ?? 100;
   const url = new URL(cmd.source);
   if (url.protocol === 'file:') {
     const path = decodeURIComponent(cmd.source.slice('file://'.length));
-    const { items, drained } = await readFileWindow(path, cmd.round, size);
+    const { items, drained } = await readFileWindow(path, cmd.round, cmd.size);
     return { type: 'window', step: cmd.step, round: cmd.round, items, drained };
   }
   if (url.protocol === 'redis-stream:') {
@@ -59,10 +25,10 @@ export async function readWindow(redis: Redis, cursorKey: string, cmd: WindowCom
     const last = (await redis.hget(cursorKey, cmd.step)) ?? '0-0';
     // A replayed round re-reads from the cursor saved for it.
     const from = (await redis.hget(cursorKey, field)) ?? last;
-    let entries = (await redis.xrange(key, `(${from}`, '+', 'COUNT', size)) as Array<[string, string[]]>;
+    let entries = (await redis.xrange(key, `(${from}`, '+', 'COUNT', cmd.size ?? 100)) as Array<[string, string[]]>;
     if (entries.length === 0 && cmd.ms) {
       await new Promise((r) => setTimeout(r, cmd.ms));
-      entries = (await redis.xrange(key, `(${from}`, '+', 'COUNT', size)) as Array<[string, string[]]>;
+      entries = (await redis.xrange(key, `(${from}`, '+', 'COUNT', cmd.size ?? 100)) as Array<[string, string[]]>;
     }
     const items = entries.map(([id, kv]) => {
       const o: Record<string, JsonValue> = { id };
