@@ -1,24 +1,21 @@
 /**
  * A macro step's files: its inputs gathered from the artifact store into one directory
  * (one file per input, named after it), and its outputs written to an attempt directory
- * that replaces the step's artifacts only when the step succeeds, so a step that ran
- * twice (a worker killed mid-step) leaves its outputs once.
+ * whose files replace the step's artifacts only when the step succeeds, so a step that
+ * ran twice (a worker killed mid-step) leaves its outputs once. The file primitives are
+ * the quarterback's (sidecar/step-files.ts): both levels pass data the same way.
  */
-import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StartCommand } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
+import { artifactPath, copyInputs, writeData } from '../../sidecar/step-files.ts';
 
 export interface StepDirs {
   inputsDir: string;
   outputsDir: string;
   finalDir: string;
   workDir: string;
-}
-
-/** Where a step's artifacts live. */
-export function artifactDir(artifactsDir: string, runId: string, step: string): string {
-  return join(artifactsDir, runId, ...step.split('/'));
 }
 
 let seq = 0;
@@ -30,18 +27,13 @@ export async function prepareStep(artifactsDir: string, workRoot: string, runId:
   const outputsDir = join(workDir, 'outputs');
   await mkdir(inputsDir, { recursive: true });
   await mkdir(outputsDir);
-  for (const [name, ref] of Object.entries(cmd.inputs)) {
-    try {
-      await copyFile(join(artifactDir(artifactsDir, runId, ref.step), ref.output), join(inputsDir, name));
-    } catch {
-      throw new StrataError('step_failed', `input "${name}": step ${ref.step} has no output "${ref.output}"`);
-    }
+  try {
+    await copyInputs(inputsDir, cmd.inputs, (ref) => artifactPath(artifactsDir, runId, ref.step, ref.output));
+  } catch (e) {
+    throw new StrataError('step_failed', (e as Error).message);
   }
-  const data = cmd.data;
-  if (data.results !== undefined) await writeFile(join(inputsDir, 'results'), JSON.stringify(data.results));
-  if (data.window !== undefined) await writeFile(join(inputsDir, 'window'), JSON.stringify(data.window));
-  if (data.previous !== undefined) await writeFile(join(inputsDir, 'previous'), JSON.stringify(data.previous));
-  return { inputsDir, outputsDir, finalDir: artifactDir(artifactsDir, runId, cmd.step), workDir };
+  writeData(inputsDir, cmd.data);
+  return { inputsDir, outputsDir, finalDir: artifactPath(artifactsDir, runId, cmd.step), workDir };
 }
 
 /** Keep the attempt's outputs as the step's artifacts, each file replacing an earlier attempt's atomically. */
