@@ -7,7 +7,8 @@ import type { Config } from './config.ts';
 export interface RedisHandle {
   url: string;
   server?: RedisServer;
-  connect(): Redis;
+  /** a new connection; `requests: true` for one that serves requests and must fail fast when Redis is away */
+  connect(opts?: { requests?: boolean }): Redis;
   stop(): Promise<void>;
 }
 
@@ -23,9 +24,11 @@ export async function openRedis(config: Config, say: (s: string) => void): Promi
   return {
     url,
     server,
-    connect() {
+    connect(opts = {}) {
       // No auto-pipelining: with Lua scripts it breaks in ioredis 6 ("results[i] is not iterable").
-      const r = new Redis(url!, { maxRetriesPerRequest: null });
+      // BullMQ's connections wait for Redis forever (maxRetriesPerRequest null); a request
+      // gives up after two retries and is answered 503.
+      const r = new Redis(url!, { maxRetriesPerRequest: opts.requests ? 2 : null });
       r.on('error', () => {}); // reconnects by itself; readiness reports the state
       clients.push(r);
       return r;

@@ -25,7 +25,7 @@ export interface ServiceParts {
 
 export async function startService(config: Config, say: (s: string) => void, parts: ServiceParts = {}): Promise<Service> {
   const redis = await openRedis(config, say);
-  const client = redis.connect();
+  const client = redis.connect({ requests: true });
   const defs = new DefinitionsStore(client, `${config.prefix}:`);
   const builtinRules = loadBuiltinRules(GENERATOR_NAMES);
   let runs: { port: RunsPort; close(): Promise<void> } | undefined;

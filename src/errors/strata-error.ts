@@ -76,5 +76,9 @@ export function exitCode(code: ErrorCode): number {
 export function toStrataError(e: unknown): StrataError {
   if (isStrataError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
+  // ioredis when Redis is away: the service is unavailable, not broken.
+  if (e instanceof Error && (e.name === 'MaxRetriesPerRequestError' || /Connection is closed|ECONNREFUSED|Stream isn't writeable/.test(message))) {
+    return new StrataError('unavailable', 'Redis is not reachable right now; try again');
+  }
   return new StrataError('internal', `internal error: ${message}`);
 }
