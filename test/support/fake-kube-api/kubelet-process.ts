@@ -49,7 +49,10 @@ export function startProcess(pod: KObj, spec: KObj, map: PathMap, opts: ProcessO
     writeFileSync(file, opts.kubeconfigYaml(token));
     env.KUBECONFIG = file;
   }
-  const argv = [...(spec.command ?? opts.images[spec.image] ?? []), ...(spec.args ?? [])].map(host);
+  // An image's entrypoint is a path on this machine already; only the pod's own paths map
+  // onto the node (a repository under /tmp must not be taken for the pod's /tmp volume).
+  const entry = spec.command ? spec.command.map(host) : (opts.images[spec.image] ?? []);
+  const argv = [...entry, ...(spec.args ?? []).map(host)];
   if (argv.length === 0) {
     onOutput(`no command, and image ${spec.image} has no known entrypoint\n`);
     return { signal: () => undefined, exited: Promise.resolve({ code: 127, signal: null }) };
