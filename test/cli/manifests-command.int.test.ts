@@ -1,0 +1,39 @@
+/** `strata manifests FILE` as a real process: YAML Pods that validate against the Kubernetes schemas offline. */
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { schemaProblems } from '../deploy/support/k8s-schema.ts';
+
+function strata(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/strata.js', ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('strata manifests', () => {
+  it('prints the pods of a graph of pods, each valid, the micro pod with the quarterback as a native sidecar', async () => {
+    const out = await strata('manifests', 'examples/flows/hierarchy.yaml', '--namespace', 'team-a');
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const pods = parseAllDocuments(out.stdout).map((d) => d.toJS() as { kind: string; metadata: { namespace: string; labels: Record<string, string> }; spec: { initContainers?: Array<{ restartPolicy?: string }> } });
+    expect(pods.length).toBeGreaterThan(1);
+    for (const p of pods) {
+      expect(p.kind).toBe('Pod');
+      expect(p.metadata.namespace).toBe('team-a');
+      expect(schemaProblems(p as never)).toEqual([]);
+    }
+    const micro = pods.find((p) => p.metadata.labels['strata.dev/step'] === 'eu');
+    expect(micro?.spec.initContainers?.some((c) => c.restartPolicy === 'Always')).toBe(true);
+  });
+
+  it('exits non-zero on a bad document, naming the path', async () => {
+    const out = await strata('manifests', 'test/fixtures/flows/bad/self-dependency.yaml');
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toMatch(/^strata: .*dependsOn/);
+  });
+});
