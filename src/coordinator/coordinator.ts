@@ -64,11 +64,18 @@ export class Coordinator {
     const moved = this.seen.get(id) !== c.next;
     this.seen.set(id, c.next);
     if (moved) return;
-    const jobs = await Promise.all(c.engine.runningLeaves().map(async (step) => ({ step, job: await this.sys.queue.getJob(`${id}|${step}|${c.engine.attemptOf(step)}`) })));
-    const missing = jobs.filter((j) => !j.job).map((j) => j.step);
-    if (missing.length > 0) {
-      await this.sys.ports.enqueue(id, c.engine.startCommandsFor(missing));
+    // A running step needs a job that can still run: none, or one already completed or
+    // failed without its step finishing (a worker lost between the two), is replaced.
+    const lost: string[] = [];
+    for (const step of c.engine.runningLeaves()) {
+      const job = await this.sys.queue.getJob(`${id}|${step}|${c.engine.attemptOf(step)}`);
+      if (!job) lost.push(step);
+      else if (['completed', 'failed'].includes(await job.getState())) {
+        await job.remove().catch(() => undefined);
+        lost.push(step);
+      }
     }
+    if (lost.length > 0) await this.sys.ports.enqueue(id, c.engine.startCommandsFor(lost));
   }
 
   startSweeping(intervalMs = 2000): void {

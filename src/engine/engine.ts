@@ -88,7 +88,8 @@ export class RunEngine {
 
   /** Step ids of the leaves running now. */
   runningLeaves(): string[] {
-    return [...this.running].filter((a) => isLeaf(a.node) && a.status === 'running').map((a) => a.id);
+    // A generate step whose unit runs is no longer a leaf at work: its program has finished.
+    return [...this.running].filter((a) => isLeaf(a.node) && a.status === 'running' && !a.expanding && !a.driver).map((a) => a.id);
   }
 
   /** The attempt a running leaf is on (0 when it is not running). */
@@ -99,7 +100,7 @@ export class RunEngine {
 
   /** Start commands for running leaves again (a lost job is enqueued anew; the attempt stays). */
   startCommandsFor(steps: string[]): StartCommand[] {
-    return steps.map((s) => this.targets.get(s)).filter((a): a is Act => !!a && a.status === 'running' && isLeaf(a.node) && !a.expanding).map((a) => this.startCommand(a));
+    return steps.map((s) => this.targets.get(s)).filter((a): a is Act => !!a && a.status === 'running' && isLeaf(a.node) && !a.expanding && !a.driver).map((a) => this.startCommand(a));
   }
 
   private applyOne(e: EngineEvent): void {

@@ -49,6 +49,8 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     }
   });
 
+  let stopping = false;
+
   const process = async (job: Job<StepJobData>): Promise<string> => {
     const { runId, cmd } = job.data;
     // Both reads go out together: one round trip.
@@ -61,11 +63,19 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     let event;
     try {
       event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, workDir: o.workDir }, runId, cmd, controller.signal);
+      // A worker that stops hands the step back: the job fails and BullMQ runs it again elsewhere.
+      if (stopping) throw new Error('the worker stopped while the step ran; it runs again on another worker');
+      if (controller.signal.aborted) return 'cancelled';
+      await appendAndSync(sys.ports, runId, event, `f|${cmd.step}|${cmd.attempt}`);
+    } catch (e) {
+      // Out of attempts: the step fails with the reason, so the run does not wait for it forever.
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        await appendAndSync(sys.ports, runId, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: `infrastructure failure: ${(e as Error).message}` }, `f|${cmd.step}|${cmd.attempt}`);
+      }
+      throw e;
     } finally {
       running.delete(key);
     }
-    if (controller.signal.aborted) return 'cancelled';
-    await appendAndSync(sys.ports, runId, event, `f|${cmd.step}|${cmd.attempt}`);
     stepsFinished.inc({ status: event.type === 'finished' && event.ok ? 'succeeded' : 'failed' });
     return 'done';
   };
@@ -82,6 +92,7 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
   return {
     worker,
     async close() {
+      stopping = true;
       for (const c of running.values()) c.abort(new Error('worker stopping'));
       await worker.close();
       await o.runtime.close?.();
