@@ -25,7 +25,11 @@ export interface StepDirs {
 
 /** Where an output lives in the artifact store: <artifactsDir>/<runId>/<stepId>/<output>. */
 export function artifactPath(artifactsDir: string, runId: string, step: string, output?: string): string {
-  return join(artifactsDir, runId, ...step.split('/'), ...(output ? [output] : []));
+  // Step ids and output names never hold `.`/`..` segments or separators; refuse any that
+  // would, so no reference reaches outside the run's artifacts.
+  const parts = [runId, ...step.split('/'), ...(output ? [output] : [])];
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\'))) throw new StepFileError(`"${step}${output ? `:${output}` : ''}" is not a step and output of this run`);
+  return join(artifactsDir, ...parts);
 }
 
 /** Make a container's inputs and outputs directories (under the pod's work dir, one pair per attempt). */

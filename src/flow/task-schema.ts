@@ -3,6 +3,12 @@ import { z } from 'zod';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 export const REF_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?@[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+/**
+ * An input reference: `step/path:output`, or relative `./x:out`, `../../x:out`. Every
+ * segment of the path is a step id segment (`#` for ring rounds); `.` and `..` only lead,
+ * so a reference never climbs out of the run's artifacts.
+ */
+export const INPUT_REF = /^(\.\/|(\.\.\/)+)?[A-Za-z0-9][A-Za-z0-9_.#-]*(\/[A-Za-z0-9][A-Za-z0-9_.#-]*)*:[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 export const NAME_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?$/;
 
 const quantity = z.union([z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, 'must be a quantity like 500m or 256Mi'), z.number().positive()]).transform(String);
@@ -23,7 +29,7 @@ export const taskSchema = z.strictObject({
   env: z.record(envName, z.string().max(65536)).optional(),
   workingDir: z.string().max(4096).optional(),
   resources: resourcesSchema.optional(),
-  inputs: z.record(fileName, z.string().regex(/^[^:]+:[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be "step:output"')).optional(),
+  inputs: z.record(fileName, z.string().regex(INPUT_REF, 'must be "step:output": a step path (step ids joined by "/", optionally after ./ or ../) and an output name')).optional(),
   outputs: z.array(fileName).max(256).optional(),
 });
 
