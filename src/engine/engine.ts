@@ -9,6 +9,7 @@
  */
 import type { JsonValue } from '../flow/types.ts';
 import { evaluate, truthy } from '../logic/json-logic.ts';
+import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { isLeaf, type GenerateNode, type PlanNode } from '../plan/plan-node.ts';
 import type { Act, Driver, Ops, Scope } from './act.ts';
 import { cycleDriver, type CycleDriver } from './cycle.ts';
@@ -29,6 +30,8 @@ export interface EngineOptions {
   maxUnitDepth?: number;
   /** leave out `status` commands (the dry run needs only starts) */
   quietStatus?: boolean;
+  /** steps one run may make, fan-out items and rounds included (DEFAULT_LIMITS.maxNodes) */
+  maxSteps?: number;
 }
 
 const MAX_DEPTH_DEFAULT = 8;
@@ -45,6 +48,7 @@ export class RunEngine {
   private readonly running = new Set<Act>();
   private readonly results: Record<string, JsonValue> = Object.create(null);
   private stopping = false;
+  private spawned = 0;
   private readonly ops: Ops;
 
   constructor(root: PlanNode, opts: EngineOptions = {}) {
@@ -166,6 +170,8 @@ export class RunEngine {
 
   private startAct(act: Act): void {
     const node = act.node;
+    const max = this.opts.maxSteps ?? DEFAULT_LIMITS.maxNodes;
+    if (++this.spawned > max) return this.finish(act, 'failed', undefined, `the run would make more than ${max} steps`);
     if (node.when !== undefined) {
       let go: boolean;
       try {

@@ -196,3 +196,23 @@ describe('generate', () => {
     expect(done(e.apply({ type: 'expandFailed', step: 'g', error: 'no rule matched' }))).toMatchObject({ status: 'failed', error: 'step g failed: no rule matched' });
   });
 });
+
+describe('limits at run time', () => {
+  it('fails a run that would make more steps than allowed, with the reason', async () => {
+    const { RunEngine } = await import('../../src/engine/engine.ts');
+    const { compileFlow } = await import('../../src/plan/compile.ts');
+    const { validateFlowDocument } = await import('../../src/flow/flow-document.ts');
+    const xs = Array.from({ length: 30 }, (_, i) => i);
+    const doc = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'b', version: '1' }, spec: { params: { xs }, root: { fanOut: { over: { var: 'params.xs' }, do: { fanOut: { over: { var: 'params.xs' }, do: { task: { image: 'x' } } } } } } } });
+    const engine = new RunEngine(compileFlow(doc).root, { params: { xs }, maxSteps: 100 });
+    let commands = engine.start();
+    let done;
+    while (!(done = commands.find((c) => c.type === 'done'))) {
+      const starts = commands.filter((c) => c.type === 'start') as Array<{ step: string; attempt: number }>;
+      expect(starts.length).toBeGreaterThan(0);
+      commands = engine.apply(starts.map((c) => ({ type: 'finished' as const, step: c.step, attempt: c.attempt, ok: true })));
+    }
+    expect(done).toMatchObject({ type: 'done', status: 'failed' });
+    expect((done as { error: string }).error).toContain('more than 100 steps');
+  });
+});
