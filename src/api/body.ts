@@ -1,7 +1,7 @@
 /** Request bodies: JSON or YAML as Content-Type says, within the size limit. */
 import type { Context } from 'hono';
 import { StrataError } from '../errors/strata-error.ts';
-import { parseText } from '../flow/parse-text.ts';
+import { checkDepth, parseText } from '../flow/parse-text.ts';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 
@@ -15,11 +15,14 @@ export async function readBody(c: Context, maxBytes: number): Promise<unknown> {
   if (text.trim() === '') throw new StrataError('invalid_request', 'the request body is empty');
   if (type === 'application/json' || type.endsWith('+json')) {
     if (Buffer.byteLength(text) > maxBytes) throw new StrataError('too_large', `body larger than ${maxBytes} bytes`);
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch (e) {
       throw new StrataError('invalid_request', `body is not valid JSON: ${(e as Error).message}`, { problems: [{ path: 'body', message: (e as Error).message }] });
     }
+    checkDepth(value, 'body');
+    return value;
   }
   try {
     return parseText(text, 'body', maxBytes);

@@ -6,38 +6,26 @@ import { DEFAULT_LIMITS } from './limits.ts';
 /** Parse one YAML or JSON document. */
 export function parseText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown {
   checkSize(text, source, maxBytes);
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      // Not strict JSON: YAML (a superset) reports the place.
-    }
-  }
+  const json = tryJson(text);
+  if (json !== undefined) return checked(json, source);
+  // Not strict JSON: YAML (a superset) reports the place.
   const doc = parseDocument(text, YAML_OPTIONS);
   if (doc.errors.length > 0) {
     throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
   }
-  return toData(doc, source);
+  return checked(toData(doc, source), source);
 }
 
 /** Parse a YAML stream of one or more documents (`---` separated), e.g. a file for `strata apply`. */
 export function parseTextAll(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown[] {
   checkSize(text, source, maxBytes);
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      const v = JSON.parse(text);
-      return Array.isArray(v) ? v : [v];
-    } catch {
-      // fall through to YAML
-    }
-  }
+  const json = tryJson(text);
+  if (json !== undefined) return (Array.isArray(json) ? json : [json]).map((d) => checked(d, source));
   const docs = parseAllDocuments(text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
   const problems = list.flatMap((d, i) => d.errors.map((e) => ({ path: list.length > 1 ? `${source}[${i}]` : source, message: yamlMessage(e) })));
   if (problems.length > 0) throw invalid(problems);
-  return list.map((d, i) => toData(d, list.length > 1 ? `${source}[${i}]` : source)).filter((d) => d !== null && d !== undefined);
+  return list.map((d, i) => checked(toData(d, list.length > 1 ? `${source}[${i}]` : source), source)).filter((d) => d !== null && d !== undefined);
 }
 
 /** Data only: YAML 1.1 tags such as !!binary or !!timestamp stay strings instead of becoming Buffers and Dates. */
@@ -65,4 +53,36 @@ function checkSize(text: string, source: string, maxBytes: number): void {
 function yamlMessage(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
   // yaml's first line ends "at line L, column C:" before a code excerpt that is left out.
   return e.message.split('\n')[0].replace(/:\s*$/, '');
+}
+
+/** Strict JSON, or undefined when the text is not (YAML then says where it is wrong). */
+function tryJson(text: string): unknown {
+  const t = text.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function checked<T>(value: T, source: string): T {
+  checkDepth(value, source);
+  return value;
+}
+
+/** Deepest nesting any document may have: far above real flows, far below a stack overflow. */
+export const MAX_DATA_DEPTH = 256;
+
+/** Refuse data nested deeper than `max` (walked iteratively, so the check itself cannot overflow). */
+export function checkDepth(value: unknown, source = 'document', max = MAX_DATA_DEPTH): void {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) {
+      throw new StrataError('too_large', `${source}: nested more than ${max} levels deep`, { problems: [{ path: source, message: `nested more than ${max} levels deep` }] });
+    }
+    for (const c of Array.isArray(v) ? v : Object.values(v)) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+  }
 }

@@ -65,6 +65,16 @@ afterAll(async () => svc?.close());
 const weirdSegment = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('..', '%2e%2e', '%00', '__proto__', 'constructor', 'a'.repeat(5000), '%ZZ', '🙂'));
 
 describe('bad input', () => {
+  it.each(['/v1/rules', '/v1/flows', '/v1/plans?dryRun=true', '/v1/datasets', '/v1/runs'])('answers deeply nested JSON and YAML on %s with 413, not a crash', async (path) => {
+    const deep = `${'['.repeat(5000)}1${']'.repeat(5000)}`;
+    const body = `{"apiVersion":"strata/v1","kind":"Rule","metadata":{"name":"deep"},"spec":{"when":true,"emit":{"generator":"pipeline","with":{"x":${deep}}}}}`;
+    const json = await svc.call('POST', path, body, { 'content-type': 'application/json' });
+    expect(json.status).toBe(413);
+    const yaml = await svc.call('POST', path, `a: ${'['.repeat(3000)}${']'.repeat(3000)}`, { 'content-type': 'application/yaml' });
+    expect(yaml.status).toBeGreaterThanOrEqual(400);
+    expect(yaml.status).toBeLessThan(500);
+  });
+
   it('answers GET and DELETE on every path with odd names without a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('/v1/rules/', '/v1/flows/', '/v1/flows/x/', '/v1/runs/', '/v1/runs/x/steps/', '/v1/runs/'), weirdSegment, fc.constantFrom('GET', 'DELETE', 'POST'), async (base, seg, method) => {
