@@ -117,10 +117,9 @@ export class RunStore {
     return (await this.redis.lrange(this.key(id, 'events'), from, -1)).map((e) => JSON.parse(e) as StepEvent);
   }
 
-  async appendLog(id: string, step: string, chunk: string): Promise<void> {
-    const k = this.key(id, `logs:${step}`);
-    const len = await this.redis.append(k, chunk);
-    if (len > LOG_CAP) await this.redis.setrange(k, 0, '[earlier output cut]\n');
+  /** Append to a step's log, which keeps its last LOG_CAP bytes. */
+  async appendLog(id: string, step: string, chunk: string, cap = LOG_CAP): Promise<void> {
+    await callScript<number>(this.redis, 'logAppend', [this.key(id, `logs:${step}`)], [chunk, cap, '[earlier output cut]\n']);
   }
 
   async logs(id: string, step: string): Promise<string | undefined> {
