@@ -49,6 +49,8 @@ export interface Ops {
   finish(act: Act, status: 'succeeded' | 'failed' | 'skipped', result?: JsonValue, error?: string): void;
   dirty(act: Act): void;
   evaluate(expr: JsonValue, act: Act, extra?: Record<string, unknown>): JsonValue;
+  /** a value whose expressions (objects with one json-logic operator key) are evaluated */
+  evaluateValues(value: JsonValue, act: Act): JsonValue;
   result(id: string): JsonValue | undefined;
   window(act: Act, round: number): void;
   readonly stopping: boolean;

@@ -9,6 +9,7 @@
  */
 import type { JsonValue } from '../flow/types.ts';
 import { evaluate, truthy } from '../logic/json-logic.ts';
+import { evaluateValues } from '../logic/logic-values.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { isLeaf, type GenerateNode, type PlanNode } from '../plan/plan-node.ts';
 import type { Act, Driver, Ops, Scope } from './act.ts';
@@ -61,6 +62,7 @@ export class RunEngine {
       finish: (act, status, result, error) => this.finish(act, status, result, error),
       dirty: (act) => void this.dirtySet.add(act),
       evaluate: (expr, act, extra) => evaluate(expr, this.dataFor(act, extra), act.id),
+      evaluateValues: (value, act) => evaluateValues(value, this.dataFor(act), act.id),
       result: (id) => this.results[id],
       window: (act, round) => {
         const n = act.node as Extract<PlanNode, { kind: 'cycle' }>;

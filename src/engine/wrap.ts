@@ -40,6 +40,8 @@ export function fanInDriver(act: Act, ops: Ops): Driver {
 export function useDriver(act: Act, ops: Ops): Driver {
   const node = act.node as UseNode;
   const params: Record<string, JsonValue> = { ...node.params };
-  for (const [k, v] of Object.entries(node.with)) params[k] = ops.evaluate(v, act);
+  // As in a rule's `with`: an object whose one key is a json-logic operator is evaluated,
+  // any other value is a literal (whose members may be expressions).
+  for (const [k, v] of Object.entries(node.with)) params[k] = ops.evaluateValues(v, act);
   return wrapDriver(act, ops, node.body, { ...act.scope, params, unitId: act.id, depth: act.scope.depth + 1 });
 }

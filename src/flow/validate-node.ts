@@ -4,6 +4,7 @@
  */
 import type { Problem } from '../errors/strata-error.ts';
 import { validateLogic } from '../logic/json-logic.ts';
+import { validateValues } from '../logic/logic-values.ts';
 import type { Limits } from './limits.ts';
 import { check } from './zod-problems.ts';
 import { ID_PATTERN, REF_PATTERN, taskSchema } from './task-schema.ts';
@@ -63,6 +64,7 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
     case 'use':
       if (typeof body !== 'string' || !REF_PATTERN.test(body)) problems.push({ path: p, message: 'must be "name@version" of a registered flow' });
       if ('with' in node && !isObj(node.with)) problems.push({ path: `${path}.with`, message: 'must be an object of parameters' });
+      else if ('with' in node) problems.push(...validateValues(node.with, `${path}.with`));
       return;
     case 'sequence':
       return validateList(body, p, ctx, depth);

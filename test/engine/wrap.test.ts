@@ -73,3 +73,21 @@ describe('use: a registered flow as one unit', () => {
     expect(done(e.apply(ok('u/norm', 'normalised')))).toMatchObject({ status: 'succeeded', result: 'normalised' });
   });
 });
+
+describe('use parameters', () => {
+  it('evaluates expressions in `with` and keeps literal objects as they are', async () => {
+    const { RunEngine } = await import('../../src/engine/engine.ts');
+    const { compileFlow } = await import('../../src/plan/compile.ts');
+    const { validateFlowDocument } = await import('../../src/flow/flow-document.ts');
+    const unit = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'u', version: '1' }, spec: { params: { keep: 'me' }, root: { sequence: [{ id: 't', task: { image: 'x' } }] } } });
+    const top = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'top', version: '1' }, spec: { root: { sequence: [{ id: 'u', use: 'u@1', with: { cfg: { mode: 'fast', depth: 2 }, n: { '+': [1, 2] } } }] } } });
+    const engine = new RunEngine(compileFlow(top, (ref) => (ref === 'u@1' ? unit : undefined)).root);
+    const start = engine.start().find((c) => c.type === 'start') as { env: { params: Record<string, unknown> } };
+    expect(start.env.params).toEqual({ keep: 'me', cfg: { mode: 'fast', depth: 2 }, n: 3 });
+  });
+
+  it('refuses an unknown operator inside an expression in `with` when the flow is validated', async () => {
+    const { validateFlowDocument } = await import('../../src/flow/flow-document.ts');
+    expect(() => validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'top', version: '1' }, spec: { root: { use: 'u@1', with: { n: { '+': [{ nope: 1 }, 2] } } } } })).toThrow(/spec.root.with.n.\+\[0\]: unknown json-logic operator "nope"/);
+  });
+});
