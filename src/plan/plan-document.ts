@@ -51,7 +51,7 @@ export function toPlanDocument(c: CompiledFlow): PlanDocument {
 /** The graphology graph of one unit (the flow, a pod's inside, a use unit), as an export. */
 export function planGraph(root: PlanNode, rootId: string): PlanGraph {
   const g = new GraphExportBuilder<StepAttributes, EdgeAttributes>();
-  addNode(g, root, rootId, null, true);
+  addNode(g, root, joinId(rootId, root.seg), null, true);
   return g.export();
 }
 

@@ -64,3 +64,15 @@ describe('plan document', () => {
     expect(plan()).toEqual(plan());
   });
 });
+
+describe('plan graph keys of leaf unit roots', () => {
+  it('are the step ids: a one-task flow is `main`, a one-container pod holds `etl/main`', async () => {
+    const { validateFlowDocument } = await import('../../src/flow/flow-document.ts');
+    const { compileFlow } = await import('../../src/plan/compile.ts');
+    const { toPlanDocument } = await import('../../src/plan/plan-document.ts');
+    const one = toPlanDocument(compileFlow(validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'a', version: '1' }, spec: { root: { task: { image: 'x' } } } })));
+    expect(one.graph.nodes.map((n) => n.key)).toEqual(['main']);
+    const pod = toPlanDocument(compileFlow(validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'a', version: '1' }, spec: { root: { sequence: [{ id: 'etl', pod: { flow: { task: { image: 'x' } } } }] } } })));
+    expect(pod.graph.nodes[0].attributes!.plan!.nodes.map((n) => n.key)).toEqual(['etl/main']);
+  });
+});
