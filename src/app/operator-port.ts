@@ -42,8 +42,12 @@ export function operatorPort(d: OperatorPortDeps): StrataPort {
       const dataset = validateDataset(doc);
       const { flow, compiled } = await planDataset(dataset, await d.rules(), d.defs, GENERATORS);
       // The key is taken before the run starts: the same submission again gets the same run.
-      const id = newRunId();
-      if (!(await d.redis.hsetnx(submissions, key, id))) return { runId: (await d.redis.hget(submissions, key))! };
+      let id = newRunId();
+      if (!(await d.redis.hsetnx(submissions, key, id))) {
+        id = (await d.redis.hget(submissions, key))!;
+        // Taken by an operator that stopped before it started the run: start it now, under the same id.
+        if (await d.sys.store.status(id)) return { runId: id };
+      }
       const ref = `${flow.metadata.name}@${flow.metadata.version}`;
       await d.defs.registerFlow(flow);
       await d.defs.putDataset(dataset, ref);

@@ -25,8 +25,11 @@ export class Coordinator {
 
   async startRun(flow: FlowDocument, compiled: CompiledFlow, params: Record<string, JsonValue>, origin: Record<string, string>, id = newRunId()): Promise<string> {
     const ref = `${flow.metadata.name}@${flow.metadata.version}`;
-    await this.sys.store.create(id, ref, { root: compiled.root, params: { ...compiled.params, ...params } }, compiled.stepIds, origin);
-    await sync(this.sys.ports, id);
+    if (!(await this.sys.store.create(id, ref, { root: compiled.root, params: { ...compiled.params, ...params } }, compiled.stepIds, origin))) {
+      throw new StrataError('conflict', `run ${id} exists already`);
+    }
+    // The run is stored: if this first sync fails, the sweep carries the run on.
+    await sync(this.sys.ports, id).catch(() => undefined);
     return id;
   }
 

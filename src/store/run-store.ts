@@ -40,10 +40,9 @@ export class RunStore {
   }
 
   async create(id: string, flow: string, plan: StoredPlan, stepIds: string[], origin: Record<string, string>): Promise<boolean> {
-    await this.redis.set(this.key(id, 'plan'), JSON.stringify(plan));
     const fields = { id, status: 'pending', flow, createdAt: new Date().toISOString(), origin: JSON.stringify(origin), applied: '-1' };
     const known = stepIds.filter((s) => !s.includes('*'));
-    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), `${this.prefix}runs`], [id, JSON.stringify(fields), JSON.stringify(known), Date.now(), this.activeKey, JSON.stringify(PENDING)]);
+    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), `${this.prefix}runs`], [id, JSON.stringify(fields), JSON.stringify(known), Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), JSON.stringify(plan)]);
     return r === 1;
   }
 

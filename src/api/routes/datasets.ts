@@ -17,14 +17,18 @@ export function datasetsRoutes(deps: ApiDeps): Hono {
     const { match, flow, compiled } = await planDataset(dataset, await allRules(deps), deps.defs, deps.generators);
     const plan = toPlanDocument(compiled);
     const ref = `${flow.metadata.name}@${flow.metadata.version}`;
-    // Everything that can reject the request happens before anything is stored.
+    // Everything that can reject the request happens before anything is stored; the run,
+    // when asked for, is made first, so a refused start leaves nothing behind.
     const order = flag(c, 'dryRun') ? dryRunOrder(compiled.root, compiled.params) : undefined;
+    const runId = wantRun ? await deps.runs!.start(flow, compiled, {}, { dataset: dataset.metadata.name, flow: ref }) : undefined;
+    // The plan is large: serialized once, stored as it is answered.
+    const planJson = JSON.stringify(plan);
     await deps.defs.registerFlow(flow);
     await deps.defs.putDataset(dataset, ref);
-    const body: Record<string, unknown> = { dataset, flow: { name: flow.metadata.name, version: flow.metadata.version }, plan, matchedRules: match.matchedRules };
-    if (order) body.order = order;
-    if (wantRun) body.runId = await deps.runs!.start(flow, compiled, {}, { dataset: dataset.metadata.name, flow: ref });
-    return c.json(body, wantRun ? 202 : 200);
+    await deps.defs.putPlan(ref, planJson);
+    const head = { dataset, flow: { name: flow.metadata.name, version: flow.metadata.version }, matchedRules: match.matchedRules, ...(order ? { order } : {}), ...(runId ? { runId } : {}) };
+    const text = `${JSON.stringify(head).slice(0, -1)},"plan":${planJson}}`;
+    return c.body(text, wantRun ? 202 : 200, { 'content-type': 'application/json; charset=utf-8' });
   });
   return app;
 }

@@ -4,9 +4,11 @@
   KEYS[3] engine event log    KEYS[4] runs sorted set (by creation time)
   ARGV[1] run id  ARGV[2] run fields JSON (flat object)  ARGV[3] step ids JSON list
   ARGV[4] created-at milliseconds  ARGV[5] active-runs set key  ARGV[6] pending step JSON
+  ARGV[7] plan key  ARGV[8] plan JSON
   Returns 1 created, 0 the run already exists.
 ]]
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', ARGV[7], ARGV[8])
 local fields = cjson.decode(ARGV[2])
 for k, v in pairs(fields) do redis.call('HSET', KEYS[1], k, v) end
 local ids = cjson.decode(ARGV[3])
