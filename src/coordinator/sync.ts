@@ -93,8 +93,19 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   // The commit is sent before the lock is let go, so this process's commits reach Redis in
   // log order (run-commit records each entry once, and only in order).
   const running = new Set(c.engine.runningLeaves());
+  const [from, to] = [c.next - list.length, c.next - 1];
+  const cached = c;
+  // A refused or failed commit leaves entries unrecorded: forget the engine, so the next
+  // sync folds the log from the start and records them.
+  const recorded = p.store.commit(runId, commits, false, from, to).then(
+    (applied) => void (applied < to && p.cache.get(runId) === cached && p.cache.drop(runId)),
+    (e) => {
+      if (p.cache.get(runId) === cached) p.cache.drop(runId);
+      throw e;
+    },
+  );
   const written = Promise.all([
-    ...(commits.length > 0 ? [p.store.commit(runId, commits)] : []),
+    recorded,
     p.enqueue(runId, starts.filter((s) => running.has(s.step))),
     ...kills.map((k) => p.kill(runId, k)),
   ]);

@@ -63,15 +63,19 @@ export class RunStore {
     return (await this.redis.lrange(this.key(id, 'log'), from, -1)).map((e) => JSON.parse(e) as EngineEvent);
   }
 
-  /** Record decisions for log entries not yet recorded; returns the highest entry recorded. */
-  async commit(id: string, entries: CommitEntry[], force = false): Promise<number> {
+  /**
+   * Record decisions for log entries not yet recorded, folded from the log range
+   * [from, to]; returns the highest entry recorded (below `to` when the range was refused
+   * for leaving a gap). `force` records reports from inside pods, which have no index.
+   */
+  async commit(id: string, entries: CommitEntry[], force = false, from = 0, to = -1): Promise<number> {
     const now = new Date().toISOString();
     const payload = entries.map((e) => ({
       i: e.i,
       steps: e.steps.map((s) => ({ step: s.step, status: s.status, ...(s.attempt !== undefined ? { attempt: s.attempt } : {}), ...(s.result !== undefined ? { resultJson: JSON.stringify(s.result) } : {}), ...(s.error !== undefined ? { error: s.error } : {}) })),
       ...(e.run ? { run: { status: e.run.status, ...(e.run.result !== undefined ? { resultJson: JSON.stringify(e.run.result) } : {}), ...(e.run.error !== undefined ? { error: e.run.error } : {}) } } : {}),
     }));
-    return callScript<number>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey], [JSON.stringify(payload), now, force ? '1' : '0']);
+    return callScript<number>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey], [JSON.stringify(payload), now, force ? '1' : '0', from, to]);
   }
 
   async status(id: string): Promise<RunStatus | undefined> {

@@ -20,3 +20,20 @@ describe('RunStore logs', () => {
     expect((await store.logs('r', 's'))!.split('\n')[29]).toBe('line 29');
   });
 });
+
+describe('RunStore commits', () => {
+  it('records each log entry once and in order, and refuses a range that would leave a gap', async () => {
+    const store = new RunStore(redis, `commit-${Date.now()}:`);
+    await store.create('r', 'f@1', { root: { kind: 'sequence', seg: '', children: [] }, params: {} }, ['a', 'b'], {});
+    const running = (step: string) => ({ type: 'status' as const, step, status: 'running' as const, attempt: 1 });
+    expect(await store.commit('r', [{ i: 0, steps: [running('a')], run: { status: 'running' } }], false, 0, 0)).toBe(0);
+    // entries 2..3 would skip entry 1: refused, nothing written
+    expect(await store.commit('r', [{ i: 3, steps: [running('b')] }], false, 2, 3)).toBe(0);
+    expect((await store.step('r', 'b'))!.status).toBe('pending');
+    // entry 1 had no decisions; 1..3 is accepted, and entry 0 again is skipped
+    expect(await store.commit('r', [{ i: 0, steps: [running('a')] }, { i: 3, steps: [running('b')] }], false, 0, 3)).toBe(3);
+    expect((await store.step('r', 'b'))!.status).toBe('running');
+    const events = await store.events('r', 0);
+    expect(events.filter((e) => e.step === 'a')).toHaveLength(1);
+  });
+});

@@ -6,12 +6,16 @@
   Results travel as JSON text (resultJson) so that Lua's cjson never re-encodes them.
   ARGV[2] now (ISO time)
   ARGV[3] '1' to apply whatever the index (reports from inside pods), '0' to skip entries already applied
+  ARGV[4] first and ARGV[5] last log index the entries were folded from (entries without
+  decisions are left out of ARGV[1]); a range that starts past applied + 1 would leave a
+  gap, so it is refused whole and the caller folds from the start again.
   Returns the highest entry index applied.
 ]]
 local applied = tonumber(redis.call('HGET', KEYS[1], 'applied') or '-1')
 local force = ARGV[3] == '1'
 local now = ARGV[2]
 local terminal = { succeeded = true, failed = true, skipped = true, cancelled = true }
+if not force and tonumber(ARGV[4]) > applied + 1 then return applied end
 local function set_run(r)
   local current = redis.call('HGET', KEYS[1], 'status')
   if current == 'succeeded' or current == 'failed' or current == 'cancelled' then return end
@@ -53,5 +57,8 @@ for _, entry in ipairs(cjson.decode(ARGV[1])) do
     if not force and entry.i > applied then applied = entry.i end
   end
 end
-if not force then redis.call('HSET', KEYS[1], 'applied', applied) end
+if not force then
+  if tonumber(ARGV[5]) > applied then applied = tonumber(ARGV[5]) end
+  redis.call('HSET', KEYS[1], 'applied', applied)
+end
 return applied
