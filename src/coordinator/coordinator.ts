@@ -9,7 +9,7 @@ import type { FlowDocument, JsonValue } from '../flow/types.ts';
 import type { CompiledFlow } from '../plan/compile.ts';
 import type { RunView } from '../run/run-view.ts';
 import type { RunSystem } from './run-system.ts';
-import { appendAndSync, sync } from './sync.ts';
+import { appendAndSync, followUp, sync } from './sync.ts';
 
 export function newRunId(): string {
   return `r${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
@@ -79,6 +79,8 @@ export class Coordinator {
       }
     }
     if (lost.length > 0) await this.sys.ports.enqueue(id, c.engine.startCommandsFor(lost));
+    // A window read or an expansion whose answer never reached the log is asked again.
+    for (const f of c.engine.awaiting()) void followUp(this.sys.ports, id, f).catch(() => undefined);
   }
 
   startSweeping(intervalMs = 2000): void {

@@ -109,6 +109,10 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
     p.enqueue(runId, starts.filter((s) => running.has(s.step))),
     ...kills.map((k) => p.kill(runId, k)),
   ]);
+  // Only what is still unanswered at the end of the fold: a log folded anew from the
+  // start does not read old windows or expand old Datasets again.
+  const awaiting = new Set(c.engine.awaiting());
+  followUps.splice(0, followUps.length, ...followUps.filter((f) => awaiting.has(f)));
   const status = c.engine.status;
   if (status !== 'running' && status !== 'pending') {
     p.cache.drop(runId);
@@ -118,7 +122,8 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   return { followUps, written };
 }
 
-async function followUp(p: SyncPorts, runId: string, cmd: FollowUp): Promise<void> {
+/** Answer a window read or an expansion, appending the answer to the log. */
+export async function followUp(p: SyncPorts, runId: string, cmd: FollowUp): Promise<void> {
   let event: EngineEvent;
   try {
     event = cmd.type === 'window' ? await p.readWindow(runId, cmd) : await p.expand(runId, cmd);

@@ -18,7 +18,7 @@ import { fanOutDriver } from './fan-out.ts';
 import { graphDriver } from './graph.ts';
 import { resolveInputs } from './inputs.ts';
 import { sequenceDriver } from './sequence.ts';
-import type { Command, EngineEvent, RunStatus, StartCommand } from './types.ts';
+import type { Command, EngineEvent, GenerateCommand, RunStatus, StartCommand, WindowCommand } from './types.ts';
 import { fanInDriver, useDriver, wrapDriver } from './wrap.ts';
 
 export interface EngineOptions {
@@ -50,6 +50,8 @@ export class RunEngine {
   private readonly results: Record<string, JsonValue> = Object.create(null);
   private stopping = false;
   private spawned = 0;
+  /** window reads and expansions asked for and not yet answered, by step */
+  private readonly waiting = new Map<string, WindowCommand | GenerateCommand>();
   private readonly ops: Ops;
 
   constructor(root: PlanNode, opts: EngineOptions = {}) {
@@ -66,7 +68,9 @@ export class RunEngine {
       result: (id) => this.results[id],
       window: (act, round) => {
         const n = act.node as Extract<PlanNode, { kind: 'cycle' }>;
-        this.out.push({ type: 'window', step: act.id, round, source: n.source!, endsBySource: n.rounds === undefined && n.until === undefined, ...(n.window?.size ? { size: n.window.size } : {}), ...(n.window?.ms ? { ms: n.window.ms } : {}) });
+        const cmd: WindowCommand = { type: 'window', step: act.id, round, source: n.source!, endsBySource: n.rounds === undefined && n.until === undefined, ...(n.window?.size ? { size: n.window.size } : {}), ...(n.window?.ms ? { ms: n.window.ms } : {}) };
+        this.waiting.set(act.id, cmd);
+        this.out.push(cmd);
       },
       get stopping() {
         return self.stopping;
@@ -96,6 +100,11 @@ export class RunEngine {
   runningLeaves(): string[] {
     // A generate step whose unit runs is no longer a leaf at work: its program has finished.
     return [...this.running].filter((a) => isLeaf(a.node) && a.status === 'running' && !a.expanding && !a.driver).map((a) => a.id);
+  }
+
+  /** Window reads and expansions asked for and not answered yet (to ask again after a crash). */
+  awaiting(): Array<WindowCommand | GenerateCommand> {
+    return this.status === 'running' ? [...this.waiting.values()] : [];
   }
 
   /** The attempt a running leaf is on (0 when it is not running). */
@@ -131,11 +140,14 @@ export class RunEngine {
       return this.finish(act, 'failed', undefined, e.error ?? 'exited non-zero');
     }
     if (e.type === 'window') {
+      const asked = this.waiting.get(e.step);
+      if (asked?.type === 'window' && asked.round === e.round) this.waiting.delete(e.step);
       (act.driver as CycleDriver | undefined)?.windowArrived?.(e.round, e.items, e.drained, e.error);
       return;
     }
     if (!act.expanding) return;
     act.expanding = false;
+    this.waiting.delete(act.id);
     if (e.type === 'expandFailed') return this.finish(act, 'failed', undefined, e.error);
     const scope: Scope = { ...act.scope, params: e.params ?? {}, unitId: act.id, depth: act.scope.depth + 1 };
     // The generated unit shares the generate step's id, which already reports its own status.
@@ -149,7 +161,9 @@ export class RunEngine {
       return this.finish(act, 'failed', undefined, `generate nested more than ${max} units deep`);
     }
     act.expanding = true;
-    this.out.push({ type: 'generate', step: act.id, dataset, depth: act.scope.depth + 1 });
+    const cmd: GenerateCommand = { type: 'generate', step: act.id, dataset, depth: act.scope.depth + 1 };
+    this.waiting.set(act.id, cmd);
+    this.out.push(cmd);
   }
 
   private cancel(reason = 'cancelled'): void {

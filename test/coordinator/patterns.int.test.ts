@@ -125,4 +125,20 @@ describe('macro patterns', () => {
     expect(result.steps['0/only-b'].status).toBe('skipped');
     expect(result.steps['1/only-b'].status).toBe('succeeded');
   });
+
+  it('cycles windows of a Redis stream, reading on from where the last round stopped', async () => {
+    const { Redis } = await import('ioredis');
+    const { inject } = await import('vitest');
+    const redis = new Redis(inject('redisUrl'));
+    const key = `events-${Date.now()}`;
+    for (let i = 1; i <= 5; i++) await redis.xadd(key, '*', 'v', String(i));
+    await redis.quit();
+    const echo = { id: 'take', task: { image: 'alpine', command: ['sh', '-c', 'cp $STRATA_INPUTS/window $STRATA_OUTPUTS/result.json'] } };
+    const result = await run({ sequence: [{ id: 'ring', cycle: { ring: [echo], source: `redis-stream://${key}`, window: { size: 2, ms: 100 } } }] });
+    expect(result.status).toBe('succeeded');
+    const rounds = Object.keys(result.steps).filter((k) => k.startsWith('ring/take#')).sort();
+    expect(rounds).toEqual(['ring/take#0', 'ring/take#1', 'ring/take#2']);
+    const values = rounds.flatMap((k) => (result.steps[k].result as Array<{ v: string }>).map((e) => e.v));
+    expect(values).toEqual(['1', '2', '3', '4', '5']);
+  });
 });
