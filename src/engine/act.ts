@@ -20,6 +20,8 @@ export interface Scope {
 
 export interface Act {
   id: string;
+  /** how deep in the tree of activations: the root is 0 */
+  level: number;
   node: PlanNode;
   parent: Act | undefined;
   scope: Scope;

@@ -43,7 +43,9 @@ export class RunEngine {
   private readonly opts: EngineOptions;
   private rootAct: Act | undefined;
   private out: Command[] = [];
-  private readonly dirtySet = new Set<Act>();
+  /** composites to pump, by level (deepest first); see flush() */
+  private readonly dirtyByLevel: Array<Set<Act>> = [];
+  private dirtyCount = 0;
   /** acts that receive events by step id: leaves, cycles, generate steps */
   private readonly targets = new Map<string, Act>();
   private readonly running = new Set<Act>();
@@ -62,7 +64,7 @@ export class RunEngine {
       spawn: (node, parent, id, scope, quiet) => this.spawn(node, parent, id, scope, quiet),
       start: (act) => this.startAct(act),
       finish: (act, status, result, error) => this.finish(act, status, result, error),
-      dirty: (act) => void this.dirtySet.add(act),
+      dirty: (act) => this.markDirty(act),
       evaluate: (expr, act, extra) => evaluate(expr, this.dataFor(act, extra), act.id),
       evaluateValues: (value, act) => evaluateValues(value, this.dataFor(act), act.id),
       result: (id) => this.results[id],
@@ -152,7 +154,7 @@ export class RunEngine {
     const scope: Scope = { ...act.scope, params: e.params ?? {}, unitId: act.id, depth: act.scope.depth + 1 };
     // The generated unit shares the generate step's id, which already reports its own status.
     act.driver = wrapDriver(act, this.ops, e.body, scope, e.body.seg === '');
-    this.dirtySet.add(act);
+    this.markDirty(act);
   }
 
   private expand(act: Act, dataset: JsonValue): void {
@@ -181,7 +183,7 @@ export class RunEngine {
 
   private spawn(node: PlanNode, parent: Act | undefined, id: string, scope: Scope, quiet?: boolean): Act {
     const wraps = (node.kind === 'use' || node.kind === 'fanIn') && node.body.seg === '';
-    return { id, node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps };
+    return { id, level: parent ? parent.level + 1 : 0, node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps };
   }
 
   private startAct(act: Act): void {
@@ -281,10 +283,27 @@ export class RunEngine {
     return data;
   }
 
+  /**
+   * Let composites act on what happened, deepest first: a composite that finishes in this
+   * tick tells its parent before the parent decides what starts, so the parent chooses
+   * among everything that became ready (in declared order), not among what it heard of first.
+   */
+  private markDirty(act: Act): void {
+    const set = (this.dirtyByLevel[act.level] ??= new Set());
+    if (!set.has(act)) {
+      set.add(act);
+      this.dirtyCount++;
+    }
+  }
+
   private flush(): Command[] {
-    while (this.dirtySet.size > 0) {
-      const act = this.dirtySet.values().next().value as Act;
-      this.dirtySet.delete(act);
+    while (this.dirtyCount > 0) {
+      let level = this.dirtyByLevel.length - 1;
+      while (!this.dirtyByLevel[level]?.size) level--;
+      const set = this.dirtyByLevel[level];
+      const act = set.values().next().value as Act;
+      set.delete(act);
+      this.dirtyCount--;
       if (act.status === 'running') act.driver?.pump();
     }
     const out = this.out;

@@ -141,3 +141,15 @@ describe('graph dependency: every ready node, up to maxParallel, started in decl
     expect(order(root)).toEqual(expected);
   });
 });
+
+describe('dependency order when a composite child and a leaf finish in the same tick', () => {
+  it('chooses among everything that became ready, in declared order', async () => {
+    const { dryRun } = await import('../../src/engine/dry-run.ts');
+    const { compileFlow } = await import('../../src/plan/compile.ts');
+    const { validateFlowDocument } = await import('../../src/flow/flow-document.ts');
+    const t = { task: { image: 'x' } };
+    const nodes = { v: t, a: { sequence: [{ id: 'a1', ...t }, { id: 'a2', ...t }] }, w: { ...t, dependsOn: ['v'] }, p1: { ...t, dependsOn: ['a'] }, p2: { ...t, dependsOn: ['a'] }, q: { ...t, dependsOn: ['w'] } };
+    const doc = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'o', version: '1' }, spec: { root: { graph: { traversal: 'dependency', maxParallel: 2, nodes } } } });
+    expect(dryRun(compileFlow(doc).root).order).toEqual([['v', 'a/a1'], ['a/a2', 'w'], ['p1', 'p2'], ['q']]);
+  });
+});
