@@ -33,7 +33,7 @@ export const hierarchy: Generator = {
     const threshold = intParam(params, 'threshold', 50)!;
     const maxParallel = intParam(params, 'maxParallel', undefined);
     const root = dataset.spec.root;
-    if (!root) return readTreeFirst(dataset, params);
+    if (!root) return readTreeFirst(dataset);
     const tree = index(root);
     const levels = dataset.spec.levels ?? [];
     // One operation serves many tree nodes: turn each into a node (and check it) once.
@@ -43,7 +43,7 @@ export const hierarchy: Generator = {
       if (!b) bases.set(chosen ?? null, (b = operationNode(chosen, `with.operations (tree node ${id})`)));
       return b;
     };
-    const stepFor = (info: Info, prefix: string): FlowNode => {
+    const stepFor = (info: Info): FlowNode => {
       const level = levels[info.depth];
       const nodeData = attrs(info.node);
       nodeData.level = level?.name ?? `level${info.depth}`;
@@ -52,8 +52,8 @@ export const hierarchy: Generator = {
       if (!('task' in base)) return structuredClone(base);
       const t = base.task;
       const inputs: Record<string, string> = t.inputs ? { ...t.inputs } : {};
-      if (direction === 'up') for (const c of info.children) inputs[`child.${c.node.id}`] = `${pathOf(c, prefix)}:out`;
-      else if (info.parent) inputs.parent = `${pathOf(info.parent, prefix)}:out`;
+      if (direction === 'up') for (const c of info.children) inputs[`child.${c.node.id}`] = `${pathOf(c)}:out`;
+      else if (info.parent) inputs.parent = `${pathOf(info.parent)}:out`;
       const task: TaskSpec = { ...t, env: t.env ? { ...t.env, STRATA_NODE: JSON.stringify(nodeData) } : { STRATA_NODE: JSON.stringify(nodeData) }, outputs: t.outputs?.includes('out') ? t.outputs : [...(t.outputs ?? []), 'out'] };
       if (Object.keys(inputs).length > 0) task.inputs = inputs;
       return { task };
@@ -65,7 +65,7 @@ export const hierarchy: Generator = {
     const before = params.before !== undefined ? operationNode(params.before, 'with.before') : undefined;
     const after = params.after !== undefined ? operationNode(params.after, 'with.after') : undefined;
     const top = before || after ? 'tree/' : '';
-    const pathOf = (info: Info, _prefix: string): string => {
+    const pathOf = (info: Info): string => {
       const pod = podOf.get(info);
       return top + (pod ? `${pod.node.id}/${info.node.id}` : info.node.id);
     };
@@ -73,7 +73,7 @@ export const hierarchy: Generator = {
       const nodes: Record<string, FlowNode> = {};
       const inGraph = new Set(members);
       for (const info of members) {
-        const step = podOf.get(info) === info && prefix === '' ? podNode(info) : stepFor(info, prefix);
+        const step = podOf.get(info) === info && prefix === '' ? podNode(info) : stepFor(info);
         const deps = (direction === 'up' ? info.children : info.parent ? [info.parent] : []).filter((d) => inGraph.has(d) || (prefix === '' && podOf.get(d) === d)).map((d) => d.node.id);
         if (deps.length > 0) step.dependsOn = deps;
         nodes[info.node.id] = step;
@@ -147,7 +147,7 @@ function choosePods(root: Info, threshold: number, podOf: Map<Info, Info>): void
 }
 
 /** No inline tree: a generate step reads it from the location and emits the Dataset with its root. */
-function readTreeFirst(dataset: Dataset, _params: Record<string, JsonValue>): FlowNode {
+function readTreeFirst(dataset: Dataset): FlowNode {
   return {
     id: 'read-tree',
     generate: { image: 'strata/tree-reader', args: [dataset.spec.location ?? '', JSON.stringify(dataset)] },

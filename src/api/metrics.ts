@@ -14,4 +14,3 @@ function counter(name: string, help: string, labelNames: string[]): Counter<stri
 
 export const httpRequests = counter('strata_http_requests_total', 'HTTP requests by method and status', ['method', 'status']);
 export const stepsFinished = counter('strata_steps_finished_total', 'steps finished by status', ['status']);
-export const runsFinished = counter('strata_runs_finished_total', 'runs finished by status', ['status']);

@@ -15,11 +15,7 @@ export function readDocuments(files: string[]): Array<{ file: string; index: num
     } catch (e) {
       throw new StrataError('not_found', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    try {
-      parseTextAll(text, file).forEach((doc, index) => out.push({ file, index, doc }));
-    } catch (e) {
-      throw e;
-    }
+    parseTextAll(text, file).forEach((doc, index) => out.push({ file, index, doc }));
   }
   return out;
 }

@@ -18,9 +18,8 @@ export function runsService(sys: RunSystem, coordinator: Coordinator): RunsPort 
         const events = await sys.store.events(id, from);
         const status = await sys.store.status(id);
         const done = status !== undefined && DONE.has(status);
-        if (events.length > 0 || done || Date.now() >= deadline) {
-          return { events, next: from + events.length, done: done && events.length === 0 ? true : done && (await sys.store.events(id, from + events.length)).length === 0 };
-        }
+        // Done once the run has ended and every event has been handed out.
+        if (events.length > 0 || done || Date.now() >= deadline) return { events, next: from + events.length, done: done && events.length === 0 };
         await new Promise((r) => setTimeout(r, 100));
       }
     },

@@ -15,6 +15,7 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
     error = (e as Error).message;
   }
   const results: JsonValue[] = [];
+  const indexOf = new Map<Act, number>();
   const limit = node.concurrency ?? Infinity;
   let next = 0;
   let running = 0;
@@ -24,7 +25,9 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
         const i = next++;
         running++;
         const scope = { ...act.scope, item: items[i], itemName: node.as };
-        ops.start(ops.spawn(node.body, act, joinId(act.id, String(i)), scope));
+        const child = ops.spawn(node.body, act, joinId(act.id, String(i)), scope);
+        indexOf.set(child, i);
+        ops.start(child);
       }
       if (running > 0) return;
       if (error) return ops.finish(act, 'failed', undefined, error);
@@ -33,7 +36,8 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
     childDone(c) {
       running--;
       if (childFailed(c)) error ??= failureOf(c);
-      else results[Number(c.id.slice(act.id.length + (act.id ? 1 : 0)).split('/')[0])] = c.result ?? null;
+      else results[indexOf.get(c)!] = c.result ?? null;
+      indexOf.delete(c);
       ops.dirty(act);
     },
   };

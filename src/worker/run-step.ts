@@ -3,8 +3,6 @@
  * environment of DESIGN.md section 4, relay what happens inside the pod to the run store,
  * keep its outputs, and return the `finished` event for the engine.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EngineEvent, StartCommand } from '../engine/types.ts';
 import { toStrataError } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
@@ -12,6 +10,7 @@ import type { PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
 import { podRequest } from '../../runtime/pod-request.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { cleanup, keepOutputs, prepareStep } from './step-files.ts';
+import { readResult } from '../../sidecar/step-files.ts';
 
 export interface RunStepPorts {
   runtime: PodRuntime;
@@ -40,19 +39,16 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     await Promise.all(reports);
     if (!outcome.ok) return finished(false, undefined, outcome.error ?? `exited with code ${outcome.exitCode}`);
     let result = outcome.result;
-    if (result === undefined && cmd.kind !== 'pod') result = await readResult(dirs.outputsDir);
+    try {
+      // As inside a pod: a result.json that is not JSON fails the step, saying so.
+      if (result === undefined && cmd.kind !== 'pod') result = readResult(dirs.outputsDir);
+    } catch (e) {
+      return finished(false, undefined, (e as Error).message);
+    }
     await keepOutputs(dirs);
     return finished(true, result ?? null);
   } finally {
     await cleanup(dirs);
-  }
-}
-
-async function readResult(dir: string): Promise<JsonValue | undefined> {
-  try {
-    return JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as JsonValue;
-  } catch {
-    return undefined;
   }
 }
 
