@@ -10,6 +10,22 @@ import type { JsonValue, Logic } from '../flow/types.ts';
 
 jsonLogic.rm_operation('log');
 
+/**
+ * `var` reads own properties only, so no name, however it is computed
+ * (`{"var": {"cat": ["con", "structor"]}}`), reaches a prototype or a function.
+ */
+jsonLogic.add_operation('var', function (this: unknown, name?: unknown, fallback?: unknown) {
+  const notFound = fallback === undefined ? null : fallback;
+  if (name === undefined || name === '' || name === null) return this;
+  let data: unknown = this;
+  for (const key of String(name).split('.')) {
+    if (data === null || typeof data !== 'object' || !Object.prototype.hasOwnProperty.call(data, key)) return notFound;
+    data = (data as Record<string, unknown>)[key];
+    if (data === undefined || typeof data === 'function') return notFound;
+  }
+  return data;
+});
+
 export const OPERATORS = new Set([
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
