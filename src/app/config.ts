@@ -15,6 +15,8 @@ export interface Config {
   prefix: string;
   /** BullMQ lock of a running step job: a killed worker's job runs again after this */
   lockDurationMs: number;
+  /** directories file:// cycle sources may be read from (STRATA_FILE_ROOTS, ':'-separated); unset: any */
+  fileRoots: string[] | undefined;
   /** the local runtime's image map file (STRATA_IMAGE_MAP) */
   imageMap: string | undefined;
   stalledIntervalMs: number;
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     prefix: env.STRATA_PREFIX ?? 'strata',
     lockDurationMs: Number(env.STRATA_LOCK_MS ?? 30_000),
     imageMap: env.STRATA_IMAGE_MAP || undefined,
+    fileRoots: env.STRATA_FILE_ROOTS ? env.STRATA_FILE_ROOTS.split(':').filter(Boolean).map((r) => resolve(r)) : undefined,
     stalledIntervalMs: Number(env.STRATA_STALLED_MS ?? 15_000),
   };
 }

@@ -52,7 +52,7 @@ export async function runtimeFor(config: Config): Promise<PodRuntime> {
 export async function startRunParts(config: Config, redis: RedisHandle, defs: DefinitionsStore, o: RunPartsOptions): Promise<RunParts> {
   const builtin = loadBuiltinRules(GENERATOR_NAMES);
   const rules = () => rulesInForce(defs, builtin);
-  const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS });
+  const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
   let coordinator: Coordinator | undefined;
   let port: RunsPort | undefined;
   if (o.coordinator) {

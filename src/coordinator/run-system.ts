@@ -26,6 +26,8 @@ export interface RunSystemOptions {
   maxUnitDepth?: number;
   /** BullMQ attempts for infrastructure failures (a step's own failures use its `retries`) */
   jobAttempts?: number;
+  /** the only directories file:// cycle sources may be read from; unset: any */
+  fileRoots?: string[];
 }
 
 export interface RunSystem {
@@ -62,7 +64,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
     async kill(runId: string, step: string) {
       await o.redis.publish(cancelChannel, JSON.stringify({ runId, step }));
     },
-    readWindow: (runId, cmd) => readWindow(o.redis, store.key(runId, 'cursors'), cmd),
+    readWindow: (runId, cmd) => readWindow(o.redis, store.key(runId, 'cursors'), cmd, o.fileRoots),
     expand: (_runId, cmd) => expand({ rules: o.rules, registry: o.registry, generators: o.generators }, cmd),
   };
   return { store, queue, ports, bullPrefix, cancelChannel, close: () => queue.close() };

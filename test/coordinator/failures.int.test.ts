@@ -82,4 +82,20 @@ describe('failures', () => {
     expect((await svc.call('GET', '/v1/runs/nope/events')).status).toBe(404);
     expect((await svc.call('POST', '/v1/runs', { nothing: 1 })).status).toBe(400);
   });
+
+  it('refuses a file:// cycle source outside STRATA_FILE_ROOTS', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const src = join(dir, 'secret.jsonl');
+    writeFileSync(src, '{"x":1}\n');
+    const confined = await startRunService({ STRATA_FILE_ROOTS: '/srv/strata-data' });
+    try {
+      const r = await confined.call('POST', '/v1/runs', { flow: flow({ sequence: [{ id: 'ring', cycle: { ring: [{ id: 'm', task: sh('true') }], source: `file://${src}` } }] }) });
+      const run = await confined.waitRun(r.body.runId);
+      expect(run.status).toBe('failed');
+      expect(run.steps.ring.error).toMatch(/outside the directories this service reads/);
+      expect(run.steps['ring/m#0']).toBeUndefined();
+    } finally {
+      await confined.close();
+    }
+  });
 });
