@@ -15,7 +15,7 @@ export interface CachedEngine {
 export class EngineCache {
   private readonly map = new Map<string, CachedEngine>();
 
-  constructor(private readonly max = 256) {}
+  constructor(private readonly max = 1024) {}
 
   get(runId: string): CachedEngine | undefined {
     const c = this.map.get(runId);

@@ -74,6 +74,11 @@ describe('failures', () => {
     expect(steps).toEqual(['a:running', 'a:succeeded', 'b:running', 'b:succeeded']);
     expect(events.some((e) => e.event === 'run' && e.data.status === 'succeeded')).toBe(true);
     expect(events[events.length - 1].event).toBe('end');
+    // A client that reconnects with Last-Event-ID gets only what came after.
+    const resumed = await (await fetch(`${svc.url}/v1/runs/${r.body.runId}/events`, { headers: { 'last-event-id': '2' } })).text();
+    const seqs = resumed.split('\n\n').filter((b) => b.includes('data: ') && !b.includes('event: end')).map((b) => JSON.parse(/^data: (.*)$/m.exec(b)![1]).seq as number);
+    expect(seqs[0]).toBe(2);
+    expect(seqs.length).toBe(events.filter((e) => e.event !== 'end').length - 2);
   });
 
   it('answers 404 for unknown runs and logs', async () => {
