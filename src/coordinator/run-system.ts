@@ -12,7 +12,7 @@ import type { Rule } from '../rules/rule-document.ts';
 import { RunStore } from '../store/run-store.ts';
 import { EngineCache } from './engine-cache.ts';
 import { expand } from './expander.ts';
-import type { SyncPorts } from './sync.ts';
+import { syncLocal, type SyncPorts } from './sync.ts';
 import { readWindow } from './window-reader.ts';
 import { STEP_QUEUE, stepJobId, type StepJobData } from '../worker/step-job.ts';
 
@@ -48,6 +48,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
   const ports: SyncPorts = {
     store,
     cache: new EngineCache(),
+    local: syncLocal(),
     maxUnitDepth: o.maxUnitDepth ?? 8,
     async enqueue(runId: string, cmds: StartCommand[]) {
       if (cmds.length === 0) return;

@@ -14,6 +14,8 @@ import { EngineCache, fold } from './engine-cache.ts';
 export interface SyncPorts {
   store: RunStore;
   cache: EngineCache;
+  /** this process's per-run locks and pending appends */
+  local: SyncLocal;
   /** enqueue step jobs (idempotent per run, step and attempt) */
   enqueue(runId: string, cmds: StartCommand[]): Promise<void>;
   /** tell workers to stop a running step */
@@ -26,10 +28,9 @@ export interface SyncPorts {
   onRunDone?(runId: string, status: string): void;
 }
 
-const locks = new Map<string, Promise<unknown>>();
-
-/** Run `fn` after every earlier call for the same run in this process has finished. */
-function serialized<T>(runId: string, fn: () => Promise<T>): Promise<T> {
+/** Run `fn` after every earlier call for the same run through these ports has finished. */
+function serialized<T>(p: SyncPorts, runId: string, fn: () => Promise<T>): Promise<T> {
+  const locks = p.local.locks;
   const prev = locks.get(runId) ?? Promise.resolve();
   const next = prev.then(fn, fn);
   const tail = next.catch(() => undefined);
@@ -44,7 +45,7 @@ type FollowUp = Extract<Command, { type: 'window' | 'generate' }>;
 
 /** Fold `entries` (the log from `fromIndex` on, or read it) and act on the decisions. */
 export async function sync(p: SyncPorts, runId: string, entries?: EngineEvent[], fromIndex?: number): Promise<void> {
-  const { followUps, written } = await serialized(runId, () => syncLocked(p, runId, entries, fromIndex));
+  const { followUps, written } = await serialized(p, runId, () => syncLocked(p, runId, entries, fromIndex));
   await written;
   // Not awaited: a follow-up appends an event, which may have to wait for the append this
   // sync is part of. A lost one is asked for again when the log is folded anew.
@@ -141,7 +142,16 @@ interface Pending {
   done: (appended: boolean) => void;
   fail: (e: unknown) => void;
 }
-const batches = new Map<string, Pending[]>();
+
+/** What one process keeps per run between syncs: the run's lock and the events waiting to be appended. */
+export interface SyncLocal {
+  locks: Map<string, Promise<unknown>>;
+  batches: Map<string, Pending[]>;
+}
+
+export function syncLocal(): SyncLocal {
+  return { locks: new Map(), batches: new Map() };
+}
 
 /**
  * Append an event once and carry the run forward from it. Events of one run that arrive
@@ -149,6 +159,7 @@ const batches = new Map<string, Pending[]>();
  * the same time cost one append, one fold and one commit between them).
  */
 export function appendAndSync(p: SyncPorts, runId: string, event: EngineEvent, dedupe: string): Promise<boolean> {
+  const batches = p.local.batches;
   return new Promise<boolean>((done, fail) => {
     const queued = batches.get(runId);
     if (queued) return void queued.push({ event, dedupe, done, fail });
@@ -158,6 +169,7 @@ export function appendAndSync(p: SyncPorts, runId: string, event: EngineEvent, d
 }
 
 async function flush(p: SyncPorts, runId: string): Promise<void> {
+  const batches = p.local.batches;
   for (;;) {
     const batch = batches.get(runId)!;
     if (batch.length === 0) {
