@@ -1,8 +1,9 @@
 /**
  * The Plan document: the compiled flow as plain JSON. `graph` is a graphology export
  * (nodes are steps keyed by step id, edges are dependencies and data flow) with nested
- * plans for pods and `use` units in the node's `plan` attribute; `root` is the same
- * plan as the tree the pattern engine walks. Both are deterministic for the same input.
+ * plans for pods and `use` units in the node's `plan` attribute. It is deterministic for
+ * the same input. The tree the pattern engine walks (CompiledFlow.root) is not part of it:
+ * runs compile their flow themselves, and a 100,000-step plan would be twice as large.
  */
 import type { SerializedGraph } from 'graphology-types';
 import { GraphExportBuilder } from './graph-export-builder.ts';
@@ -33,7 +34,6 @@ export interface PlanDocument {
   params: Record<string, JsonValue>;
   stepCount: number;
   graph: PlanGraph;
-  root: PlanNode;
 }
 
 export function toPlanDocument(c: CompiledFlow): PlanDocument {
@@ -44,7 +44,6 @@ export function toPlanDocument(c: CompiledFlow): PlanDocument {
     params: c.params,
     stepCount: c.stepIds.length,
     graph: planGraph(c.root, ''),
-    root: c.root,
   };
 }
 

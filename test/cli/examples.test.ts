@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { planCommand } from '../../src/cli/plan-command.ts';
 import { ticks } from '../engine/drive.ts';
 import { RunEngine } from '../../src/engine/engine.ts';
+import { compileFlow } from '../../src/plan/compile.ts';
+import { flowsOf, readDocuments } from '../../src/cli/local-flows.ts';
 
 const DIR = join(import.meta.dirname, '../../examples/flows');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
@@ -55,7 +57,8 @@ describe('examples/flows', () => {
 
   it('the hierarchy\'s eu pod, run at micro level by the same engine, starts its containers in this order', async () => {
     const doc = JSON.parse(await plan('hierarchy.yaml', { format: 'json' }));
-    const pod = doc.root.children.find((c: { seg: string }) => c.seg === 'eu');
+    const compiled = compileFlow(flowsOf(readDocuments([join(DIR, 'hierarchy.yaml')]))[0]);
+    const pod = (compiled.root as unknown as { children: Array<{ seg: string; body: never }> }).children.find((c) => c.seg === 'eu')!;
     expect(ticks(new RunEngine(pod.body, { prefix: 'eu', params: doc.params }))).toEqual([
       ['eu/split'],
       ['eu/countries/0', 'eu/countries/1'],
