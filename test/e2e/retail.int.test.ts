@@ -55,4 +55,17 @@ describe('retail example', () => {
     expect(run.steps['tree/us-west/sf'].status).toBe('succeeded');
     expect(run.steps['report/publish'].result).toMatchObject({ grandTotal: (total / 100).toFixed(2) });
   });
+
+  it('hands each parent\'s output down to its children when the rule says direction: down', async () => {
+    // Each step's out is its parent's out plus its own id: a leaf's result is its path from the root.
+    const op = { image: 'alpine', command: ['sh', '-c', 'p=""; [ -f "$STRATA_INPUTS/parent" ] && p="$(cat "$STRATA_INPUTS/parent")/"; id=$(echo "$STRATA_NODE" | sed \'s/.*"id":"\\([^"]*\\)".*/\\1/\'); printf "%s%s" "$p" "$id" > $STRATA_OUTPUTS/out; printf \'"%s%s"\' "$p" "$id" > $STRATA_OUTPUTS/result.json'] };
+    const rule = { apiVersion: 'strata/v1', kind: 'Rule', metadata: { name: 'down-paths' }, spec: { priority: 200, when: { '==': [{ var: 'metadata.name' }, 'paths'] }, emit: { generator: 'hierarchy', with: { direction: 'down', traversal: 'bfs', operations: { default: op } } } } };
+    expect((await svc.call('POST', '/v1/rules', rule)).status).toBe(201);
+    const ds = { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'paths' }, spec: { shape: 'tree', root: { id: 'r', children: [{ id: 'a', children: [{ id: 'a1' }, { id: 'a2' }] }, { id: 'b' }] } } };
+    const posted = await svc.call('POST', '/v1/datasets?run=true', ds);
+    const run = await svc.waitRun(posted.body.runId);
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.a2.result).toBe('r/a/a2');
+    expect(run.steps.b.result).toBe('r/b');
+  });
 });

@@ -37,3 +37,18 @@ describe('RunStore commits', () => {
     expect(events.filter((e) => e.step === 'a')).toHaveLength(1);
   });
 });
+
+describe('RunStore appends', () => {
+  it('appends a completion delivered twice once, and nothing once the run has ended', async () => {
+    const store = new RunStore(redis, `append-${Date.now()}:`);
+    await store.create('r', 'f@1', { root: { kind: 'sequence', seg: '', children: [] }, params: {} }, [], {});
+    const done = { type: 'finished' as const, step: 'a', attempt: 1, ok: true };
+    const first = await store.append('r', [{ event: done, dedupe: 'f|a|1' }], 0);
+    const again = await store.append('r', [{ event: done, dedupe: 'f|a|1' }, { event: { ...done, step: 'b' }, dedupe: 'f|b|1' }], 0);
+    expect(first.appended).toEqual([true]);
+    expect(again.appended).toEqual([false, true]);
+    expect(again.entries.map((e) => (e.type === 'finished' ? e.step : e.type))).toEqual(['begin', 'a', 'b']);
+    await redis.hset(store.key('r'), 'status', 'succeeded');
+    expect((await store.append('r', [{ event: { ...done, step: 'c' }, dedupe: 'f|c|1' }], 0)).appended).toEqual([false]);
+  });
+});
