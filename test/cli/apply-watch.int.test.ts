@@ -1,5 +1,6 @@
 /** `strata apply --run --watch`, `strata runs` and `strata logs` as real processes against a running strata. */
 import { spawn } from 'node:child_process';
+import { runStrata } from '../support/processes.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 
@@ -9,16 +10,7 @@ beforeAll(async () => {
 });
 afterAll(async () => svc?.close());
 
-function strata(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/strata.js', ...args], { env: { ...process.env, STRATA_URL: svc.url } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const strata = (...args: string[]) => runStrata(args, { STRATA_URL: svc.url });
 
 describe('strata apply', () => {
   it('registers flow, rule and dataset, runs it and follows it live to success', async () => {

@@ -1,19 +1,10 @@
 /** `strata manifests FILE` as a real process: YAML Pods that validate against the Kubernetes schemas offline. */
-import { spawn } from 'node:child_process';
+import { runStrata } from '../support/processes.ts';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { schemaProblems } from '../deploy/support/k8s-schema.ts';
 
-function strata(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/strata.js', ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const strata = (...args: string[]) => runStrata(args);
 
 describe('strata manifests', () => {
   it('prints the pods of a graph of pods, each valid, the micro pod with the quarterback as a native sidecar', async () => {
