@@ -1,5 +1,4 @@
 /** `strata apply --run --watch`, `strata runs` and `strata logs` as real processes against a running strata. */
-import { spawn } from 'node:child_process';
 import { runStrata } from '../support/processes.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
@@ -40,12 +39,7 @@ describe('strata apply', () => {
   });
 
   it('reports an unreachable server in a sentence, exit code 7', async () => {
-    const child = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const c = spawn(process.execPath, ['bin/strata.js', 'runs'], { env: { ...process.env, STRATA_URL: 'http://127.0.0.1:1' } });
-      let stderr = '';
-      c.stderr.on('data', (d) => (stderr += d));
-      c.on('close', (code) => resolve({ code, stderr }));
-    });
+    const child = await runStrata(['runs'], { STRATA_URL: 'http://127.0.0.1:1' });
     expect(child.code).toBe(7);
     expect(child.stderr).toMatch(/^strata: cannot reach strata at http:\/\/127.0.0.1:1/);
   });
