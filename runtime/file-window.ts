@@ -1,11 +1,12 @@
 /**
- * Windows of a `file://` cycle source (JSON lines), for both levels: round r is lines
- * [r*size, (r+1)*size), so a round read again (a replayed log, a restarted pod) gets the
- * same window. Without a size the first round takes everything (a file has all arrived).
- * The file is streamed, never read whole.
+ * Windows of a `file://` cycle source (JSON lines), for both levels: round r is the lines
+ * [r*size, (r+1)*size) (blank lines do not count), so a round read again (a replayed
+ * log, a restarted pod) gets the same window. Without a size the first round takes
+ * everything (a file has all arrived). Where each round starts in the file is remembered
+ * while the file is unchanged, so a long file read round after round is read once, not
+ * once per round.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createReadStream, statSync } from 'node:fs';
 import { StrataError } from '../src/errors/strata-error.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 
@@ -15,34 +16,84 @@ export interface FileWindow {
   drained: boolean;
 }
 
+interface Known {
+  mtimeMs: number;
+  bytes: number;
+  /** byte offset where round r starts */
+  starts: Map<number, number>;
+}
+
+const known = new Map<string, Known>();
+const MAX_FILES = 256;
+
 /** Round `round` of the file at `path`; `source` names it in errors (as the flow wrote it). */
 export async function readFileWindow(path: string, round: number, size = Infinity, source = `file://${path}`): Promise<FileWindow> {
-  const start = round === 0 ? 0 : round * size;
-  const items: JsonValue[] = [];
-  let line = 0;
-  let more = false;
-  const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  let st;
   try {
-    for await (const text of rl) {
-      if (text.trim() === '') continue;
-      if (line >= start + size) {
-        more = true;
-        break;
-      }
-      if (line >= start) {
-        try {
-          items.push(JSON.parse(text) as JsonValue);
-        } catch {
-          throw new StrataError('invalid_document', `cycle source ${source}: line ${line + 1} is not JSON`);
-        }
-      }
-      line++;
-    }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StrataError('not_found', `cycle source ${source}: ENOENT, no such file`);
-    throw e;
-  } finally {
-    rl.close();
+    st = statSync(path);
+  } catch {
+    throw new StrataError('not_found', `cycle source ${source}: ENOENT, no such file`);
   }
-  return { items, drained: !more };
+  if (size === Infinity) return scan(path, 0, 0, 0, Infinity, source, () => undefined);
+  const key = `${path}|${size}`;
+  let k = known.get(key);
+  if (!k || k.mtimeMs !== st.mtimeMs || k.bytes !== st.size) {
+    k = { mtimeMs: st.mtimeMs, bytes: st.size, starts: new Map([[0, 0]]) };
+    known.set(key, k);
+    if (known.size > MAX_FILES) known.delete(known.keys().next().value as string);
+  }
+  // Start from the nearest round whose offset is known, skipping whole rounds to this one.
+  let from = 0;
+  for (const r of k.starts.keys()) if (r <= round && r > from) from = r;
+  const starts = k.starts;
+  return scan(path, starts.get(from)!, from * size, (round - from) * size, size, source, (linesSeen, offset) => {
+    if (linesSeen % size === 0) starts.set(from + linesSeen / size, offset);
+  });
+}
+
+/**
+ * From byte `offset` (where line number `firstLine` begins), skip `skip` lines and take
+ * `size`; `mark` hears each line boundary. Lines are counted without blank ones.
+ */
+async function scan(path: string, offset: number, firstLine: number, skip: number, size: number, source: string, mark: (linesSeen: number, offset: number) => void): Promise<FileWindow> {
+  const items: JsonValue[] = [];
+  let seen = 0;
+  let pos = offset;
+  let rest = Buffer.alloc(0);
+  const stream = createReadStream(path, { start: offset });
+  const take = (line: Buffer): boolean => {
+    const text = line.toString('utf8').replace(/\r$/, '');
+    if (text.trim() === '') return true;
+    if (seen >= skip + size) return false; // a line after the window: not drained
+    if (seen >= skip) {
+      try {
+        items.push(JSON.parse(text) as JsonValue);
+      } catch {
+        throw new StrataError('invalid_document', `cycle source ${source}: line ${firstLine + seen + 1} is not JSON`);
+      }
+    }
+    seen++;
+    return true;
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let buf = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+      let nl;
+      while ((nl = buf.indexOf(10)) >= 0) {
+        const lineStart = pos;
+        if (!take(buf.subarray(0, nl))) {
+          mark(seen, lineStart);
+          return { items, drained: false };
+        }
+        pos += nl + 1;
+        mark(seen, pos);
+        buf = buf.subarray(nl + 1);
+      }
+      rest = Buffer.from(buf);
+    }
+    if (rest.length > 0 && !take(rest)) return { items, drained: false };
+    return { items, drained: true };
+  } finally {
+    stream.destroy();
+  }
 }
