@@ -55,7 +55,6 @@ export interface Ops {
   evaluateValues(value: JsonValue, act: Act): JsonValue;
   result(id: string): JsonValue | undefined;
   window(act: Act, round: number): void;
-  readonly stopping: boolean;
 }
 
 /** `failed` children fail their parent; skipped children count as done. */

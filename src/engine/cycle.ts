@@ -43,7 +43,7 @@ export function cycleDriver(act: Act, ops: Ops): CycleDriver {
     pump() {
       if (running || waitingWindow) return;
       if (error) return ops.finish(act, 'failed', undefined, error);
-      if (ended || ops.stopping) return ops.finish(act, 'succeeded', previous);
+      if (ended) return ops.finish(act, 'succeeded', previous);
       if (member === 0 && node.source && window === undefined) {
         waitingWindow = true;
         return ops.window(act, round);

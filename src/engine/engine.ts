@@ -50,7 +50,6 @@ export class RunEngine {
   private readonly targets = new Map<string, Act>();
   private readonly running = new Set<Act>();
   private readonly results: Record<string, JsonValue> = Object.create(null);
-  private stopping = false;
   private spawned = 0;
   /** window reads and expansions asked for and not yet answered, by step */
   private readonly waiting = new Map<string, WindowCommand | GenerateCommand>();
@@ -59,7 +58,6 @@ export class RunEngine {
   constructor(root: PlanNode, opts: EngineOptions = {}) {
     this.root = root;
     this.opts = opts;
-    const self = this;
     this.ops = {
       spawn: (node, parent, id, scope, quiet) => this.spawn(node, parent, id, scope, quiet),
       start: (act) => this.startAct(act),
@@ -73,9 +71,6 @@ export class RunEngine {
         const cmd: WindowCommand = { type: 'window', step: act.id, round, source: n.source!, endsBySource: n.rounds === undefined && n.until === undefined, ...(n.window?.size ? { size: n.window.size } : {}), ...(n.window?.ms ? { ms: n.window.ms } : {}) };
         this.waiting.set(act.id, cmd);
         this.out.push(cmd);
-      },
-      get stopping() {
-        return self.stopping;
       },
     };
   }
@@ -168,8 +163,8 @@ export class RunEngine {
     this.out.push(cmd);
   }
 
+  /** Cancel: every running step ends `cancelled` at once; no composite pumps again (pump runs only for running acts). */
   private cancel(reason = 'cancelled'): void {
-    this.stopping = true;
     for (const act of this.running) {
       if (isLeaf(act.node) && !act.expanding) this.out.push({ type: 'kill', step: act.id });
       act.status = 'cancelled';

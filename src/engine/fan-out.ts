@@ -21,7 +21,7 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
   let running = 0;
   return {
     pump() {
-      while (items && !error && !ops.stopping && running < limit && next < items.length) {
+      while (items && !error && running < limit && next < items.length) {
         const i = next++;
         running++;
         const scope = { ...act.scope, item: items[i], itemName: node.as };

@@ -22,7 +22,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
 
   return {
     pump() {
-      while (!error && !ops.stopping && running < limit) {
+      while (!error && running < limit) {
         const i = frontier.take((j) => state[j] === 0 && g.waiting[j] === 0);
         if (i === undefined) break;
         const child = g.children[i];

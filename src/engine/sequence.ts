@@ -13,7 +13,7 @@ export function sequenceDriver(act: Act, ops: Ops): Driver {
     pump() {
       if (running) return;
       if (error) return ops.finish(act, 'failed', undefined, error);
-      if (next >= node.children.length || ops.stopping) return ops.finish(act, 'succeeded', last ?? null);
+      if (next >= node.children.length) return ops.finish(act, 'succeeded', last ?? null);
       const child = node.children[next++];
       running = ops.spawn(child, act, joinId(act.id, child.seg), act.scope);
       ops.start(running);

@@ -8,7 +8,7 @@ import { validateValues } from '../logic/logic-values.ts';
 import type { Limits } from './limits.ts';
 import { check } from './zod-problems.ts';
 import { ID_PATTERN, REF_PATTERN, taskSchema } from './task-schema.ts';
-import { PATTERN_KEYS, type FlowNode } from './types.ts';
+import { PATTERN_KEYS } from './types.ts';
 import { findCycle } from './find-cycle.ts';
 
 const COMMON_KEYS = new Set(['id', 'when', 'retries', 'timeout', 'outputs', 'dependsOn']);
@@ -227,4 +227,3 @@ function unknownKeys(obj: Obj, allowed: string[], p: string, problems: Problem[]
   for (const k of Object.keys(obj)) if (!allowed.includes(k)) problems.push({ path: `${p}.${k}`, message: `unknown key "${k}"` });
 }
 
-export type { FlowNode };
