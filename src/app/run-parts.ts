@@ -15,6 +15,7 @@ import { Coordinator } from '../coordinator/coordinator.ts';
 import { createRunSystem, type RunSystem } from '../coordinator/run-system.ts';
 import { runsService } from '../coordinator/runs-service.ts';
 import { loadBuiltinRules, rulesInForce } from '../store/builtin-rules.ts';
+import type { Rule } from '../rules/rule-document.ts';
 import type { DefinitionsStore } from '../store/definitions-store.ts';
 import { startStepWorker, type StepWorker } from '../worker/step-worker.ts';
 import { GENERATOR_NAMES } from '../../generators/index.ts';
@@ -30,6 +31,8 @@ export interface RunParts {
 }
 
 export interface RunPartsOptions {
+  /** the built-in rules, when the caller has loaded them already (read from rules/ otherwise) */
+  builtinRules?: Rule[];
   coordinator: boolean;
   worker: boolean;
   runtime?: PodRuntime;
@@ -50,7 +53,7 @@ export async function runtimeFor(config: Config): Promise<PodRuntime> {
 }
 
 export async function startRunParts(config: Config, redis: RedisHandle, defs: DefinitionsStore, o: RunPartsOptions): Promise<RunParts> {
-  const builtin = loadBuiltinRules(GENERATOR_NAMES);
+  const builtin = o.builtinRules ?? loadBuiltinRules(GENERATOR_NAMES);
   const rules = () => rulesInForce(defs, builtin);
   const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
   let coordinator: Coordinator | undefined;

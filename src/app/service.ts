@@ -6,6 +6,7 @@ import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
 import { createApp } from '../api/app.ts';
 import type { RunsPort } from '../api/runs-port.ts';
 import { loadBuiltinRules } from '../store/builtin-rules.ts';
+import type { Rule } from '../rules/rule-document.ts';
 import { DefinitionsStore } from '../store/definitions-store.ts';
 import type { Config } from './config.ts';
 import { openRedis, type RedisHandle } from './redis-connection.ts';
@@ -20,7 +21,7 @@ export interface Service {
 
 export interface ServiceParts {
   /** the run side, when this process coordinates runs */
-  runs?: (redis: RedisHandle, defs: DefinitionsStore) => Promise<{ port: RunsPort; close(): Promise<void> }>;
+  runs?: (redis: RedisHandle, defs: DefinitionsStore, builtinRules: Rule[]) => Promise<{ port: RunsPort; close(): Promise<void> }>;
 }
 
 export async function startService(config: Config, say: (s: string) => void, parts: ServiceParts = {}): Promise<Service> {
@@ -31,7 +32,7 @@ export async function startService(config: Config, say: (s: string) => void, par
   let runs: { port: RunsPort; close(): Promise<void> } | undefined;
   let served: Served | undefined;
   try {
-    runs = parts.runs ? await parts.runs(redis, defs) : undefined;
+    runs = parts.runs ? await parts.runs(redis, defs, builtinRules) : undefined;
     const app = createApp({ defs, builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, maxBodyBytes: config.maxBodyBytes, tokens: config.tokens, log: (e) => say(`internal error: ${(e as Error)?.stack ?? e}`) });
     served = await listen(app, config.port, config.host);
   } catch (e) {

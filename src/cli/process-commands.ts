@@ -32,8 +32,8 @@ function untilSignal(close: () => Promise<void>): Promise<void> {
 export async function serveCommand(withWorker: boolean, config: Config = loadConfig()): Promise<void> {
   enableDefaultMetrics();
   const svc = await startService(config, say, {
-    runs: async (redis, defs) => {
-      const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: withWorker });
+    runs: async (redis, defs, builtinRules) => {
+      const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: withWorker, builtinRules });
       return { port: parts.port!, close: () => parts.close() };
     },
   });
@@ -58,8 +58,8 @@ export async function operatorCommand(config: Config = loadConfig()): Promise<vo
   const redis = await openRedis(config, say);
   const client = redis.connect();
   const defs = new DefinitionsStore(client, `${config.prefix}:`);
-  const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: false });
   const builtin = loadBuiltinRules(GENERATOR_NAMES);
+  const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: false, builtinRules: builtin });
   const rules = () => rulesInForce(defs, builtin);
   const port = operatorPort({ defs, rules, sys: parts.sys, coordinator: parts.coordinator!, redis: client, prefix: config.prefix });
   const kube = await import('../../runtime/kubernetes/index.ts');

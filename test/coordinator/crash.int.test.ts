@@ -12,9 +12,9 @@ import { compileFlow } from '../../src/plan/compile.ts';
 import { validateFlowDocument } from '../../src/flow/flow-document.ts';
 import { alive, spawnStrata, stop, until } from '../support/processes.ts';
 import { startRunService } from '../support/run-service.ts';
+import { flowDoc as flow, shTask as sh } from '../support/documents.ts';
 
-const flowDoc = (root: unknown) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'crash', version: '1' }, spec: { root } });
-const sh = (script: string) => ({ image: 'alpine', command: ['sh', '-c', script] });
+const flowDoc = (root: unknown) => flow(root, 'crash');
 const dir = mkdtempSync(join(tmpdir(), 'strata-crash-'));
 const cleanup: Array<() => Promise<void>> = [];
 afterAll(async () => {

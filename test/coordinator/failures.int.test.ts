@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alive, until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { flowDoc as flow, shTask as sh } from '../support/documents.ts';
 
-const flow = (root: unknown) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'f', version: '1' }, spec: { root } });
-const sh = (script: string) => ({ image: 'alpine', command: ['sh', '-c', script] });
 const dir = mkdtempSync(join(tmpdir(), 'strata-fail-'));
 
 let svc: RunTestService;

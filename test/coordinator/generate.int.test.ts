@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { flowDoc } from '../support/documents.ts';
 
-const flow = (root: unknown) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'gen', version: '1' }, spec: { root } });
+const flow = (root: unknown) => flowDoc(root, 'gen');
 const emitDataset = (ds: unknown) => ({ image: 'alpine', command: ['sh', '-c', `cat > $STRATA_OUTPUTS/result.json <<'EOF'\n${JSON.stringify(ds)}\nEOF`] });
 
 let svc: RunTestService;

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { flowDoc as flow } from '../support/documents.ts';
 
-const flow = (root: unknown, name = 'f') => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name, version: '1' }, spec: { root } });
 const dir = mkdtempSync(join(tmpdir(), 'strata-patterns-'));
 /** A step that appends its id (and item/round) to a shared log and echoes them as its result. */
 const mark = (log: string, extra: Record<string, unknown> = {}) => ({

@@ -1,9 +1,9 @@
 /** Runs end to end: real HTTP, real Redis, BullMQ, real processes through the local runtime. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { flowDoc as flow, shTask } from '../support/documents.ts';
 
-const flow = (root: unknown, name = 'f') => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name, version: '1' }, spec: { root } });
-const sh = (script: string, extra: Record<string, unknown> = {}) => ({ task: { image: 'alpine', command: ['sh', '-c', script] }, ...extra });
+const sh = (script: string, extra: Record<string, unknown> = {}) => ({ task: shTask(script), ...extra });
 
 let svc: RunTestService;
 beforeAll(async () => {

@@ -6,8 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PodRuntime } from '../../runtime/pod-runtime.ts';
 import { until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { flowDoc as flow } from '../support/documents.ts';
 
-const flowDoc = (root: unknown) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'w', version: '1' }, spec: { root } });
+const flowDoc = (root: unknown) => flow(root, 'w');
 const dir = mkdtempSync(join(tmpdir(), 'strata-worker-'));
 const open: RunTestService[] = [];
 afterAll(async () => {
