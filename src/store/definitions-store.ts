@@ -69,17 +69,8 @@ export class DefinitionsStore implements FlowRegistry {
     await this.redis.hset(this.k('datasets'), dataset.metadata.name, JSON.stringify({ dataset, flow: flowRef ?? null, at: Date.now() }));
   }
 
-  async getDataset(name: string): Promise<{ dataset: Dataset; flow: string | null } | undefined> {
-    const s = await this.redis.hget(this.k('datasets'), name);
-    return s ? JSON.parse(s) : undefined;
-  }
-
   /** Keep a compiled plan by flow ref (plans are deterministic for a flow version). */
   async putPlan(ref: string, planJson: string): Promise<void> {
     await this.redis.set(this.k(`plan:${ref}`), planJson);
-  }
-
-  async getPlan(ref: string): Promise<string | null> {
-    return this.redis.get(this.k(`plan:${ref}`));
   }
 }

@@ -17,11 +17,15 @@ function scripts() {
   return cache;
 }
 
-/** Define every script as a command on this connection (idempotent). */
+const defined = new WeakSet<Redis>();
+
+/** Define every script as a command on this connection, once per connection. */
 export function defineScripts(redis: Redis): void {
+  if (defined.has(redis)) return;
   for (const s of scripts()) {
     if (!(s.name in redis)) redis.defineCommand(s.name, { numberOfKeys: s.numberOfKeys, lua: s.lua });
   }
+  defined.add(redis);
 }
 
 /** Call a script by its camel-cased name. */
