@@ -1,0 +1,31 @@
+/** `strata serve` and `strata worker` as separate real processes on one Redis: a run posted to the first is run by the second. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { flowDoc, shTask } from '../support/documents.ts';
+import { spawnStrata, stop, until } from '../support/processes.ts';
+
+const started: Array<ReturnType<typeof spawnStrata>> = [];
+afterAll(async () => {
+  for (const p of started) await stop(p);
+});
+
+describe('strata serve + strata worker', () => {
+  it('runs a flow with the API and coordinator in one process and the worker in another', async () => {
+    const prefix = `sw-${randomUUID().slice(0, 8)}`;
+    const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, PORT: '0' };
+    const serve = spawnStrata(['serve'], env);
+    started.push(serve);
+    const url = await until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(serve.output())?.[1]);
+    const worker = spawnStrata(['worker'], env);
+    started.push(worker);
+    const res = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: flowDoc({ sequence: [{ id: 'hello', task: shTask('echo \'{"from":"worker"}\' > $STRATA_OUTPUTS/result.json') }] }) }) });
+    const { runId } = (await res.json()) as { runId: string };
+    const run = await until('the run to finish', async () => {
+      const v = (await (await fetch(`${url}/v1/runs/${runId}`)).json()) as { status: string; steps: Record<string, { result: unknown }> };
+      return v.status === 'succeeded' || v.status === 'failed' ? v : undefined;
+    }, 30_000);
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.hello.result).toEqual({ from: 'worker' });
+    expect(serve.output()).toContain('coordinator running; start workers with `strata worker`');
+  });
+});
