@@ -42,8 +42,3 @@ export function containerEnv(i: ContainerEnvInput): Record<string, string> {
   if (i.round !== undefined) env.STRATA_ROUND = String(i.round);
   return env;
 }
-
-/** A sibling's name in STRATA_PEER_<ID>: its id inside the pod, upper-cased, non-alphanumerics as `_`. */
-export function peerKey(relativeId: string): string {
-  return relativeId.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-}

@@ -6,9 +6,9 @@
  * failed or was cancelled, 2 it could not start (bad plan file).
  */
 import { loadImageMap } from '../runtime/image-map.ts';
-import { readMicroPlan, type MicroPlan } from './micro-plan.ts';
-import { ProcessDriver } from './process-driver.ts';
-import { decodeWorkerMessage, encode, lineSplitter, now, type QuarterbackMessage } from './protocol.ts';
+import { readMicroPlan, type MicroPlan } from '../runtime/quarterback/micro-plan.ts';
+import { ProcessDriver } from '../runtime/process/process-driver.ts';
+import { decodeWorkerMessage, encode, lineSplitter, now, type QuarterbackMessage } from '../runtime/quarterback/protocol.ts';
 import { Quarterback } from './quarterback.ts';
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;

@@ -11,14 +11,14 @@ import { RunEngine } from '../src/engine/engine.ts';
 import type { Command, DoneCommand, EngineEvent, InputRef, StartCommand, StatusCommand, WindowCommand } from '../src/engine/types.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import { isLeaf, joinId } from '../src/plan/plan-node.ts';
-import type { ContainerDriver, ContainerExit } from './container-driver.ts';
+import type { ContainerDriver, ContainerExit } from '../runtime/process/container-driver.ts';
 import { containerEnv } from './container-env.ts';
-import { appendTail, exitError } from './exit-error.ts';
+import { appendTail, exitError } from '../runtime/process/exit-error.ts';
 import { makeFifos } from './ipc-channels.ts';
-import type { MicroPlan } from './micro-plan.ts';
-import { PortBook, staticContainers } from './port-book.ts';
-import { now, PROTOCOL_VERSION, type DoneMessage, type QuarterbackMessage } from './protocol.ts';
-import { artifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, writeData, type StepDirs } from './step-files.ts';
+import type { MicroPlan } from '../runtime/quarterback/micro-plan.ts';
+import { PortBook, staticContainers } from '../runtime/process/port-book.ts';
+import { now, PROTOCOL_VERSION, type DoneMessage, type QuarterbackMessage } from '../runtime/quarterback/protocol.ts';
+import { artifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, writeData, type StepDirs } from '../runtime/step-files.ts';
 import { WindowReader } from './window-reader.ts';
 
 /** The error of a generate step inside a pod. */

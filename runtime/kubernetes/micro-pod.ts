@@ -6,7 +6,7 @@
  * through the downward API. Only the quarterback gets an API token.
  */
 import type { V1Container, V1EnvVar, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
-import type { MicroPlan } from '../../sidecar/micro-plan.ts';
+import type { MicroPlan } from '../quarterback/micro-plan.ts';
 import { invalid, StrataError, type Problem } from '../../src/errors/strata-error.ts';
 import type { PodRequest } from '../pod-runtime.ts';
 import { dataVolumes } from './data-volumes.ts';

@@ -9,7 +9,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MicroPlan } from '../../sidecar/micro-plan.ts';
+import type { MicroPlan } from '../quarterback/micro-plan.ts';
 import { loadImageMap, type ImageMap } from '../image-map.ts';
 import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
 import { abortReason, withTimeout } from './abort-reason.ts';

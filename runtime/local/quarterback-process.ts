@@ -6,9 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { appendTail } from '../../sidecar/exit-error.ts';
-import { groupsGone, signalGroup } from '../../sidecar/process-group.ts';
-import { decodeQuarterbackMessage, encode, lineSplitter, type DoneMessage, type LogMessage, type StepMessage } from '../../sidecar/protocol.ts';
+import { appendTail } from '../process/exit-error.ts';
+import { groupsGone, signalGroup } from '../process/process-group.ts';
+import { decodeQuarterbackMessage, encode, lineSplitter, type DoneMessage, type LogMessage, type StepMessage } from '../quarterback/protocol.ts';
 import { abortReason } from './abort-reason.ts';
 
 /** How the local runtime starts the quarterback: node on sidecar/bin.cjs (tsx, no build; see its header). */

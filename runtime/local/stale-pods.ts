@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { processRunning } from '../../sidecar/process-group.ts';
+import { processRunning } from '../process/process-group.ts';
 import { OWNER_FILE, podDirBases, type PodDirOptions } from './pod-dirs.ts';
 import { sweep } from './sweep.ts';
 

@@ -6,7 +6,7 @@
  * found in /proc and killed. Linux only; elsewhere it finds nothing.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { processRunning } from '../../sidecar/process-group.ts';
+import { processRunning } from '../process/process-group.ts';
 
 /** Pids of the processes whose environment holds `name=value` exactly. */
 export function processesWithEnv(name: string, value: string): number[] {

@@ -7,7 +7,7 @@
  */
 import { ANNOTATIONS } from '../../runtime/kubernetes/pod-layout.ts';
 import { appendEvent, emptyReport, encodeReport, fitResult, type ReportDoc } from '../../runtime/kubernetes/report-protocol.ts';
-import type { QuarterbackMessage } from '../protocol.ts';
+import type { QuarterbackMessage } from '../../runtime/quarterback/protocol.ts';
 import type { OwnPod } from './own-pod.ts';
 
 export interface AnnotationReporterOptions {

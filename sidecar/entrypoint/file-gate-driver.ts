@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, watch, writeFileSync, type FSWatche
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import type { ContainerDriver, ContainerExit, ContainerSpec } from '../container-driver.ts';
+import type { ContainerDriver, ContainerExit, ContainerSpec } from '../../runtime/process/container-driver.ts';
 import { poolFor, relativeStep, type SlotLayout, type SlotPool } from '../../runtime/kubernetes/slot-layout.ts';
 import { GATE_FILES, parseExit, runScript, slotDir, type GateOutcome } from './gate-protocol.ts';
 

@@ -10,7 +10,7 @@ import type { PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
 import { podRequest } from '../../runtime/pod-request.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { cleanup, keepOutputs, prepareStep } from './step-files.ts';
-import { readResult } from '../../sidecar/step-files.ts';
+import { readResult } from '../../runtime/step-files.ts';
 
 export interface RunStepPorts {
   runtime: PodRuntime;

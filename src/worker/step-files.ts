@@ -9,7 +9,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StartCommand } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
-import { artifactPath, copyInputs, writeData } from '../../sidecar/step-files.ts';
+import { artifactPath, copyInputs, writeData } from '../../runtime/step-files.ts';
 
 export interface StepDirs {
   inputsDir: string;

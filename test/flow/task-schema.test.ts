@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INPUT_REF } from '../../src/flow/task-schema.ts';
-import { artifactPath } from '../../sidecar/step-files.ts';
+import { artifactPath } from '../../runtime/step-files.ts';
 
 describe('input references', () => {
   it.each([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { containerEnv, peerKey } from '../../sidecar/container-env.ts';
+import { containerEnv } from '../../sidecar/container-env.ts';
+import { peerKey } from '../../runtime/process/port-book.ts';
 
 const input = {
   base: { PATH: '/bin', STRATA_HOME: '/leak', HOME: undefined },

@@ -8,9 +8,9 @@ import { validateFlowDocument } from '../../src/flow/flow-document.ts';
 import { compileFlow } from '../../src/plan/compile.ts';
 import type { PodNode } from '../../src/plan/plan-node.ts';
 import type { PodRequest } from '../../runtime/pod-runtime.ts';
-import type { MicroPlan } from '../../sidecar/micro-plan.ts';
-import { ProcessDriver } from '../../sidecar/process-driver.ts';
-import type { DoneMessage, QuarterbackMessage, StepMessage } from '../../sidecar/protocol.ts';
+import type { MicroPlan } from '../../runtime/quarterback/micro-plan.ts';
+import { ProcessDriver } from '../../runtime/process/process-driver.ts';
+import type { DoneMessage, QuarterbackMessage, StepMessage } from '../../runtime/quarterback/protocol.ts';
 import { Quarterback } from '../../sidecar/quarterback.ts';
 
 export const PROGRAMS = fileURLToPath(new URL('../fixtures/programs/', import.meta.url));

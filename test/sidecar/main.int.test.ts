@@ -4,8 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeQuarterbackMessage, encode, lineSplitter, type QuarterbackMessage } from '../../sidecar/protocol.ts';
-import { processRunning } from '../../sidecar/process-group.ts';
+import { decodeQuarterbackMessage, encode, lineSplitter, type QuarterbackMessage } from '../../runtime/quarterback/protocol.ts';
+import { processRunning } from '../../runtime/process/process-group.ts';
 import { hang, microPlan, podRequestPod, program, TempDirs } from './harness.ts';
 
 const BIN = fileURLToPath(new URL('../../sidecar/bin.cjs', import.meta.url));

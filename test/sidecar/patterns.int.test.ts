@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FlowNode, Traversal } from '../../src/flow/types.ts';
-import type { QuarterbackMessage } from '../../sidecar/protocol.ts';
+import type { QuarterbackMessage } from '../../runtime/quarterback/protocol.ts';
 import { program, resultsOf, runPod, TempDirs } from './harness.ts';
 
 const dirs = new TempDirs();

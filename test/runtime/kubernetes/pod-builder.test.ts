@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPodAccess, podOwner } from '../../../runtime/kubernetes/pod-access.ts';
 import { buildPod } from '../../../runtime/kubernetes/pod-builder.ts';
 import type { PodBuildOptions } from '../../../runtime/kubernetes/pod-options.ts';
-import type { MicroPlan } from '../../../sidecar/micro-plan.ts';
+import type { MicroPlan } from '../../../runtime/quarterback/micro-plan.ts';
 import { schemaProblems } from '../../deploy/support/k8s-schema.ts';
 import { podOf, podRequest, sh } from './support/flows.ts';
 

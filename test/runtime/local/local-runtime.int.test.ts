@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
-import { processRunning } from '../../../sidecar/process-group.ts';
+import { processRunning } from '../../../runtime/process/process-group.ts';
 import type { FlowNode, TaskSpec } from '../../../src/flow/types.ts';
 import { hang, podRequestPod, program, TempDirs } from '../../sidecar/harness.ts';
 

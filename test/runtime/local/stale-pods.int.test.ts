@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makePodDirs, OWNER_FILE } from '../../../runtime/local/pod-dirs.ts';
 import { reapStalePods } from '../../../runtime/local/stale-pods.ts';
-import { processRunning } from '../../../sidecar/process-group.ts';
+import { processRunning } from '../../../runtime/process/process-group.ts';
 import { TempDirs } from '../../sidecar/harness.ts';
 
 const dirs = new TempDirs();

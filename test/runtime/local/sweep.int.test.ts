@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { processesWithEnv, sweep } from '../../../runtime/local/sweep.ts';
-import { processRunning } from '../../../sidecar/process-group.ts';
+import { processRunning } from '../../../runtime/process/process-group.ts';
 
 function sleeper(env: Record<string, string>): number {
   const c = spawn('sleep', ['30'], { env: { PATH: process.env.PATH ?? '', ...env }, detached: true, stdio: 'ignore' });

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { PodRequest } from '../../../../runtime/pod-runtime.ts';
 import { planSlots, type SlotLayout } from '../../../../runtime/kubernetes/slot-layout.ts';
 import { FileGateDriver } from '../../../../sidecar/entrypoint/file-gate-driver.ts';
-import type { MicroPlan } from '../../../../sidecar/micro-plan.ts';
-import type { DoneMessage, QuarterbackMessage, StepMessage } from '../../../../sidecar/protocol.ts';
+import type { MicroPlan } from '../../../../runtime/quarterback/micro-plan.ts';
+import type { DoneMessage, QuarterbackMessage, StepMessage } from '../../../../runtime/quarterback/protocol.ts';
 import { Quarterback } from '../../../../sidecar/quarterback.ts';
 import { SlotProcesses } from './slot-processes.ts';
 

@@ -4,9 +4,9 @@
  * STRATA_MICRO_PLAN). Part of the quarterback protocol (see README.md).
  */
 import { readFile } from 'node:fs/promises';
-import { StrataError } from '../src/errors/strata-error.ts';
-import type { PodRequest } from '../runtime/pod-runtime.ts';
-import type { ImageMap } from '../runtime/image-map.ts';
+import { StrataError } from '../../src/errors/strata-error.ts';
+import type { PodRequest } from '../pod-runtime.ts';
+import type { ImageMap } from '../image-map.ts';
 
 export type PodSpec = NonNullable<PodRequest['pod']>;
 

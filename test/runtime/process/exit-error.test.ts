@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendTail, exitError } from '../../sidecar/exit-error.ts';
+import { appendTail, exitError } from '../../../runtime/process/exit-error.ts';
 
 describe('exitError', () => {
   it.each([

@@ -8,8 +8,8 @@
  * - worker -> quarterback: the quarterback's stdin, when the plan says `control: 'stdin'`.
  *   End of stdin means the worker is gone: the quarterback cancels the pod and exits.
  */
-import type { JsonValue } from '../src/flow/types.ts';
-import type { LogReport, StepReport } from '../runtime/pod-runtime.ts';
+import type { JsonValue } from '../../src/flow/types.ts';
+import type { LogReport, StepReport } from '../pod-runtime.ts';
 
 export const PROTOCOL_VERSION = 1;
 

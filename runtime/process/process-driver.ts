@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { argvFor, BUILTIN_IMAGES, type ImageMap } from '../runtime/image-map.ts';
+import { argvFor, BUILTIN_IMAGES, type ImageMap } from '../image-map.ts';
 import type { ContainerDriver, ContainerExit, ContainerSpec } from './container-driver.ts';
 import { groupsGone, signalGroup } from './process-group.ts';
 

@@ -3,9 +3,9 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ContainerExit, ContainerSpec } from '../../sidecar/container-driver.ts';
-import { ProcessDriver } from '../../sidecar/process-driver.ts';
-import { processRunning } from '../../sidecar/process-group.ts';
+import type { ContainerExit, ContainerSpec } from '../../../runtime/process/container-driver.ts';
+import { ProcessDriver } from '../../../runtime/process/process-driver.ts';
+import { processRunning } from '../../../runtime/process/process-group.ts';
 
 function run(driver: ProcessDriver, spec: Partial<ContainerSpec> & Pick<ContainerSpec, 'task'>, logs: string[] = []): Promise<ContainerExit> {
   return new Promise((resolve) => driver.start({ step: 's', attempt: 1, env: { PATH: process.env.PATH ?? '' }, ...spec }, resolve, (stream, chunk) => logs.push(`${stream}:${chunk}`)));

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { artifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, writeData } from '../../sidecar/step-files.ts';
-import { TempDirs } from './harness.ts';
+import { artifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, writeData } from '../../runtime/step-files.ts';
+import { TempDirs } from '../sidecar/harness.ts';
 
 const dirs = new TempDirs();
 afterEach(() => dirs.cleanup());

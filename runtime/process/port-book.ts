@@ -6,8 +6,12 @@
  * of it runs at a time.
  */
 import { createServer, type Server } from 'node:net';
-import { joinId, type PlanNode } from '../src/plan/plan-node.ts';
-import { peerKey } from './container-env.ts';
+import { joinId, type PlanNode } from '../../src/plan/plan-node.ts';
+
+/** A sibling's name in STRATA_PEER_<ID>: its id inside the pod, upper-cased, non-alphanumerics as `_`. */
+export function peerKey(relativeId: string): string {
+  return relativeId.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
 
 /** The host part of every peer address: containers of a pod share the loopback network. */
 export const LOOPBACK = '127.0.0.1';

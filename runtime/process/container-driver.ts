@@ -3,7 +3,7 @@
  * `process-driver.ts` runs containers as child processes (local runtime); the file-gate
  * driver releases pre-declared containers of a Kubernetes pod through the shared volume.
  */
-import type { TaskSpec } from '../src/flow/types.ts';
+import type { TaskSpec } from '../../src/flow/types.ts';
 
 export interface ContainerSpec {
   step: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { freePorts, PortBook, portKey, staticContainers } from '../../sidecar/port-book.ts';
-import { podRequestPod, program } from './harness.ts';
+import { freePorts, PortBook, portKey, staticContainers } from '../../../runtime/process/port-book.ts';
+import { podRequestPod, program } from '../../sidecar/harness.ts';
 
 describe('portKey', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeQuarterbackMessage, decodeWorkerMessage, encode, lineSplitter } from '../../sidecar/protocol.ts';
+import { decodeQuarterbackMessage, decodeWorkerMessage, encode, lineSplitter } from '../../../runtime/quarterback/protocol.ts';
 
 describe('protocol', () => {
   it('round-trips messages as single lines', () => {
