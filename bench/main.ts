@@ -7,6 +7,7 @@ import { datasetBench } from './dataset-bench.ts';
 import { flowBench } from './flow-bench.ts';
 import { quarterbackBench } from './quarterback-bench.ts';
 import { runsBench } from './runs-bench.ts';
+import { sseBench } from './sse-bench.ts';
 
 interface Figure {
   name: string;
@@ -26,4 +27,5 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 if (want('dataset')) print('data builds the system: 100,000-node tree Dataset to a stored plan (issue 3)', await datasetBench());
 if (want('flow')) print('flow language: 100,000-step hierarchy (issue 2)', (await flowBench()) as Figure[]);
 if (want('runs')) print('runs: strata against bare BullMQ on one Redis (issue 4 a-c)', await runsBench());
+if (want('sse')) print('server-sent events: Redis commands/s of 100 idle viewers of one run (issue 11)', await sseBench());
 if (want('quarterback')) print('quarterback: 200 containers against bare spawn (issue 4 d)', (await quarterbackBench()) as Figure[]);

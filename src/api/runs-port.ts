@@ -8,7 +8,10 @@ export interface RunsPort {
   list(): Promise<RunSummary[]>;
   get(id: string): Promise<RunView | undefined>;
   cancel(id: string): Promise<RunView>;
-  /** events from `from` on (0 = from the start); resolves when there are some or after `waitMs` */
-  events(id: string, from: number, waitMs: number): Promise<{ events: StepEvent[]; next: number; done: boolean }>;
+  /**
+   * Follow a run's events from `from` on (0 = from the start): `deliver` gets them in seq
+   * order as they happen, pushed (no polling). Resolves to a function that stops following.
+   */
+  follow(id: string, from: number, deliver: (events: StepEvent[]) => void): Promise<() => void>;
   logs(id: string, step: string): Promise<string | undefined>;
 }

@@ -15,6 +15,7 @@ import { Coordinator } from '../coordinator/coordinator.ts';
 import { createRunSystem, type RunSystem } from '../coordinator/run-system.ts';
 import { runsService } from '../coordinator/runs-service.ts';
 import { loadBuiltinRules, rulesInForce } from '../store/builtin-rules.ts';
+import { RunEventsHub } from '../store/run-events-hub.ts';
 import type { Rule } from '../rules/rule-document.ts';
 import type { DefinitionsStore } from '../store/definitions-store.ts';
 import { startStepWorker, type StepWorker } from '../worker/step-worker.ts';
@@ -58,10 +59,12 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
   const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
   let coordinator: Coordinator | undefined;
   let port: RunsPort | undefined;
+  let hub: RunEventsHub | undefined;
   if (o.coordinator) {
     coordinator = new Coordinator(sys);
     coordinator.startSweeping(o.sweepMs ?? 2000);
-    port = runsService(sys, coordinator);
+    hub = new RunEventsHub(sys.store, redis.connect());
+    port = runsService(sys, coordinator, hub);
   }
   let worker: StepWorker | undefined;
   if (o.worker) {
@@ -81,6 +84,7 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
     sys, coordinator, port, worker,
     async close() {
       coordinator?.stop();
+      hub?.close();
       await worker?.close();
       await sys.close();
     },

@@ -7,6 +7,7 @@ import { readBody } from '../body.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { RunsPort } from '../runs-port.ts';
 import { flowFromBody } from './plans.ts';
+import { followEvents } from './run-events.ts';
 
 export function runsRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
@@ -39,20 +40,8 @@ export function runsRoutes(deps: ApiDeps): Hono {
     const id = c.req.param('id');
     const port = runs();
     if (!(await port.get(id))) throw new StrataError('not_found', `no run "${id}"`);
-    let from = Number(c.req.header('last-event-id') ?? c.req.query('from') ?? 0) || 0;
-    return streamSSE(c, async (stream) => {
-      let closed = false;
-      stream.onAbort(() => void (closed = true));
-      while (!closed) {
-        const batch = await port.events(id, from, 1000);
-        for (const e of batch.events) await stream.writeSSE({ id: String(e.seq + 1), event: e.run ? 'run' : 'step', data: JSON.stringify(e) });
-        from = batch.next;
-        if (batch.done) {
-          await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId: id }) });
-          break;
-        }
-      }
-    });
+    const from = Number(c.req.header('last-event-id') ?? c.req.query('from') ?? 0) || 0;
+    return streamSSE(c, (stream) => followEvents(stream, port, id, from));
   });
 
   app.get('/:id/steps/:step{.+}/logs', async (c) => {

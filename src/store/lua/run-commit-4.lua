@@ -9,12 +9,20 @@
   ARGV[4] first and ARGV[5] last log index the entries were folded from (entries without
   decisions are left out of ARGV[1]); a range that starts past applied + 1 would leave a
   gap, so it is refused whole and the caller folds from the start again.
+  Every event appended is also published, as one JSON list per call, on the channel named
+  like the events list (KEYS[3]): viewers of a run are pushed its changes (run-events-hub.ts).
   Returns the highest entry index applied.
 ]]
 local applied = tonumber(redis.call('HGET', KEYS[1], 'applied') or '-1')
 local force = ARGV[3] == '1'
 local now = ARGV[2]
 local terminal = { succeeded = true, failed = true, skipped = true, cancelled = true }
+local published = {}
+local function push_event(ev)
+  local text = cjson.encode(ev)
+  redis.call('RPUSH', KEYS[3], text)
+  published[#published + 1] = text
+end
 if not force and tonumber(ARGV[4]) > applied + 1 then return applied end
 local function set_run(r)
   local current = redis.call('HGET', KEYS[1], 'status')
@@ -26,7 +34,7 @@ local function set_run(r)
     redis.call('HSET', KEYS[1], 'finishedAt', now)
     redis.call('SREM', KEYS[4], redis.call('HGET', KEYS[1], 'id'))
   end
-  redis.call('RPUSH', KEYS[3], cjson.encode({ seq = redis.call('LLEN', KEYS[3]), step = '', status = r.status, at = now, run = true }))
+  push_event({ seq = redis.call('LLEN', KEYS[3]), step = '', status = r.status, at = now, run = true })
 end
 for _, entry in ipairs(cjson.decode(ARGV[1])) do
   if force or entry.i > applied then
@@ -51,12 +59,13 @@ for _, entry in ipairs(cjson.decode(ARGV[1])) do
       local ev = { seq = redis.call('LLEN', KEYS[3]), step = s.step, status = s.status, at = s.at or now }
       if s.attempt and s.attempt ~= cjson.null then ev.attempt = s.attempt end
       if s.error ~= nil then ev.error = s.error end
-      redis.call('RPUSH', KEYS[3], cjson.encode(ev))
+      push_event(ev)
     end
     if entry.run and entry.run ~= cjson.null then set_run(entry.run) end
     if not force and entry.i > applied then applied = entry.i end
   end
 end
+if #published > 0 then redis.call('PUBLISH', KEYS[3], '[' .. table.concat(published, ',') .. ']') end
 if not force then
   if tonumber(ARGV[5]) > applied then applied = tonumber(ARGV[5]) end
   redis.call('HSET', KEYS[1], 'applied', applied)

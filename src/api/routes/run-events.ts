@@ -1,0 +1,44 @@
+/**
+ * One viewer's server-sent events: a run's step events pushed as they are recorded (ids
+ * are seq + 1, so `Last-Event-ID` resumes), a comment line every `heartbeatMs` to keep
+ * proxies and the viewer's connection alive, and `end` after the run's final state.
+ */
+import type { SSEStreamingApi } from 'hono/streaming';
+import type { StepEvent } from '../../run/run-view.ts';
+import type { RunsPort } from '../runs-port.ts';
+
+const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+export async function followEvents(stream: SSEStreamingApi, port: RunsPort, id: string, from: number, heartbeatMs = 15_000): Promise<void> {
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  // Writes go one after another, in the order the events came.
+  let writing = Promise.resolve();
+  const write = (fn: () => Promise<void>) => {
+    writing = writing.then(fn).catch(() => finish());
+  };
+  let ended = false;
+  const deliver = (events: StepEvent[]) => {
+    for (const e of events) {
+      if (ended) return;
+      write(() => stream.writeSSE({ id: String(e.seq + 1), event: e.run ? 'run' : 'step', data: JSON.stringify(e) }));
+      if (e.run && FINAL.has(e.status)) {
+        ended = true;
+        write(async () => {
+          await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId: id }) });
+          finish();
+        });
+      }
+    }
+  };
+  stream.onAbort(() => finish());
+  const stop = await port.follow(id, from, deliver);
+  const beat = setInterval(() => write(() => stream.write(': keep-alive\n\n').then(() => undefined)), heartbeatMs);
+  try {
+    await finished;
+    await writing;
+  } finally {
+    clearInterval(beat);
+    stop();
+  }
+}
