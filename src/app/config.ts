@@ -1,14 +1,24 @@
-/** Configuration from the environment (DESIGN.md section 5). */
+/**
+ * Configuration from the environment (DESIGN.md section 5), validated at start with one
+ * zod schema: a bad value stops the process with a sentence naming the variable and what
+ * it accepts (`STRATA_LOCK_MS must be a whole number of milliseconds from 1000 to
+ * 86400000, not "abc"`), never a NaN carried into the run side.
+ */
 import { resolve } from 'node:path';
+import { z } from 'zod';
 import { parseTokens } from '../api/auth.ts';
 import { StrataError } from '../errors/strata-error.ts';
+import { parseDuration } from './duration.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface Config {
   port: number;
   host: string;
   redisUrl: string | undefined;
   home: string;
-  runtime: 'local' | 'kubernetes';
+  /** `noop` runs nothing (benchmarks) */
+  runtime: 'local' | 'kubernetes' | 'noop';
   tokens: string[];
   maxBodyBytes: number;
   workerConcurrency: number;
@@ -20,29 +30,85 @@ export interface Config {
   /** the local runtime's image map file (STRATA_IMAGE_MAP) */
   imageMap: string | undefined;
   stalledIntervalMs: number;
+  /** finished runs, their events, logs and artifacts are deleted this long after they end; 0 keeps them */
+  retentionMs: number;
+  /** where `strata worker` serves /metrics; undefined: not served */
+  metricsPort: number | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** key of the HMAC-SHA256 signature on onEnd notifications; undefined: unsigned */
+  notifySecret: string | undefined;
 }
 
+const int = (what: string, min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, `${what} from ${min} to ${max}`).transform(Number).pipe(z.number().min(min, `${what} from ${min} to ${max}`).max(max, `${what} from ${min} to ${max}`));
+
+const duration = z.string().trim().transform((s, ctx) => {
+  const ms = parseDuration(s);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'a duration like 7d, 12h, 30m, 90s or 0 (keep forever)' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** One entry per variable: its schema (over the raw text) and its default text. */
+const VARIABLES = {
+  PORT: { schema: int('a port number', 0, 65535), default: '8080' },
+  HOST: { schema: z.string().min(1, 'a host name or address'), default: '0.0.0.0' },
+  REDIS_URL: { schema: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL'), default: undefined },
+  STRATA_HOME: { schema: z.string().min(1, 'a directory'), default: '.strata' },
+  STRATA_RUNTIME: { schema: z.enum(['local', 'kubernetes', 'noop'], 'local or kubernetes'), default: 'local' },
+  STRATA_API_TOKENS: { schema: z.string(), default: undefined },
+  STRATA_MAX_BODY_BYTES: { schema: int('a size in bytes', 1024, 1024 ** 3), default: String(32 * 1024 * 1024) },
+  STRATA_WORKER_CONCURRENCY: { schema: int('a whole number of parallel steps', 1, 1000), default: '4' },
+  STRATA_PREFIX: { schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a Redis key prefix of letters, digits, "_", "." and "-"'), default: 'strata' },
+  STRATA_LOCK_MS: { schema: int('a whole number of milliseconds', 1000, 86_400_000), default: '30000' },
+  STRATA_STALLED_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: '15000' },
+  STRATA_FILE_ROOTS: { schema: z.string(), default: undefined },
+  STRATA_IMAGE_MAP: { schema: z.string(), default: undefined },
+  STRATA_RETENTION: { schema: duration, default: '7d' },
+  STRATA_METRICS_PORT: { schema: int('a port number', 0, 65535), default: undefined },
+  STRATA_LOG_LEVEL: { schema: z.enum(LOG_LEVELS, LOG_LEVELS.join(', ')), default: 'info' },
+  STRATA_NOTIFY_SECRET: { schema: z.string().min(16, 'a secret of at least 16 characters'), default: undefined },
+} as const;
+
+type Raw = { [K in keyof typeof VARIABLES]: z.output<(typeof VARIABLES)[K]['schema']> | undefined };
+
+/** Read and check every variable; throws one StrataError naming each bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StrataError('invalid_request', `PORT must be a port number, not "${env.PORT}"`);
-  const runtime = (env.STRATA_RUNTIME ?? 'local') as Config['runtime'];
-  if (runtime !== 'local' && runtime !== 'kubernetes') throw new StrataError('invalid_request', `STRATA_RUNTIME must be local or kubernetes, not "${runtime}"`);
-  const tokens = parseTokens(env.STRATA_API_TOKENS);
-  const concurrency = Number(env.STRATA_WORKER_CONCURRENCY ?? 4);
+  const raw: Record<string, unknown> = {};
+  const problems: Array<{ path: string; message: string }> = [];
+  for (const [name, v] of Object.entries(VARIABLES)) {
+    const text = env[name] === '' ? undefined : (env[name] ?? v.default);
+    if (text === undefined) continue;
+    const r = (v.schema as z.ZodType).safeParse(text);
+    if (r.success) raw[name] = r.data;
+    else problems.push({ path: name, message: `${name} must be ${r.error.issues[0].message}, not ${JSON.stringify(text)}` });
+  }
+  if (problems.length > 0) throw new StrataError('invalid_config', problems.map((p) => p.message).join('; '), { problems });
+  const r = raw as Raw;
+  const tokens = parseTokens(r.STRATA_API_TOKENS);
   return {
-    port,
+    port: r.PORT!,
     // Without tokens the API is open, so it listens on loopback only.
-    host: tokens.length > 0 ? (env.HOST ?? '0.0.0.0') : '127.0.0.1',
-    redisUrl: env.REDIS_URL || undefined,
-    home: resolve(env.STRATA_HOME ?? '.strata'),
-    runtime,
+    host: tokens.length > 0 ? r.HOST! : '127.0.0.1',
+    redisUrl: r.REDIS_URL,
+    home: resolve(r.STRATA_HOME!),
+    runtime: r.STRATA_RUNTIME!,
     tokens,
-    maxBodyBytes: Number(env.STRATA_MAX_BODY_BYTES ?? 32 * 1024 * 1024),
-    workerConcurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 4,
-    prefix: env.STRATA_PREFIX ?? 'strata',
-    lockDurationMs: Number(env.STRATA_LOCK_MS ?? 30_000),
-    imageMap: env.STRATA_IMAGE_MAP || undefined,
-    fileRoots: env.STRATA_FILE_ROOTS ? env.STRATA_FILE_ROOTS.split(':').filter(Boolean).map((r) => resolve(r)) : undefined,
-    stalledIntervalMs: Number(env.STRATA_STALLED_MS ?? 15_000),
+    maxBodyBytes: r.STRATA_MAX_BODY_BYTES!,
+    workerConcurrency: r.STRATA_WORKER_CONCURRENCY!,
+    prefix: r.STRATA_PREFIX!,
+    lockDurationMs: r.STRATA_LOCK_MS!,
+    imageMap: r.STRATA_IMAGE_MAP,
+    fileRoots: r.STRATA_FILE_ROOTS ? r.STRATA_FILE_ROOTS.split(':').filter(Boolean).map((p) => resolve(p)) : undefined,
+    stalledIntervalMs: r.STRATA_STALLED_MS!,
+    retentionMs: r.STRATA_RETENTION!,
+    metricsPort: r.STRATA_METRICS_PORT,
+    logLevel: r.STRATA_LOG_LEVEL!,
+    notifySecret: r.STRATA_NOTIFY_SECRET,
   };
 }
+
+/** The variables and what each accepts, for the README and `strata --help`. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(VARIABLES);

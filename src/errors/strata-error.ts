@@ -19,6 +19,9 @@ export const ERROR_CODES = {
   unsupported_media_type: { http: 415, exit: 2 },
   run_not_active: { http: 409, exit: 5 },
   unavailable: { http: 503, exit: 7 },
+  /** a bad environment variable: the process stops at start (never answered over HTTP) */
+  invalid_config: { http: 500, exit: 2 },
+  run_active: { http: 409, exit: 5 },
   step_failed: { http: 500, exit: 1 },
   internal: { http: 500, exit: 1 },
 } as const;
