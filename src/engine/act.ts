@@ -34,6 +34,8 @@ export interface Act {
   driver?: Driver;
   /** a generate step waiting for its nested unit */
   expanding?: boolean;
+  /** a leaf's program exit code, from its `finished` event */
+  exitCode?: number;
 }
 
 /** The composite side of an activation: decides which children run next. */

@@ -54,6 +54,8 @@ export class RunEngine {
   /** window reads and expansions asked for and not yet answered, by step */
   private readonly waiting = new Map<string, WindowCommand | GenerateCommand>();
   private readonly ops: Ops;
+  /** what a retry keeps (see retry()): results of succeeded leaves, the last attempt of every leaf, windows read */
+  private readonly kept = { leaves: new Map<string, JsonValue>(), attempts: new Map<string, number>(), windows: new Map<string, Extract<EngineEvent, { type: 'window' }>>() };
 
   constructor(root: PlanNode, opts: EngineOptions = {}) {
     this.root = root;
@@ -67,6 +69,9 @@ export class RunEngine {
       evaluateValues: (value, act) => evaluateValues(value, this.dataFor(act), act.id),
       result: (id) => this.results[id],
       window: (act, round) => {
+        // After a retry, a window read before is handed out again: a source is read once per round.
+        const seen = this.kept.windows.get(`${act.id}|${round}`);
+        if (seen) return (act.driver as CycleDriver | undefined)?.windowArrived(round, seen.items, seen.drained, seen.error);
         const n = act.node as Extract<PlanNode, { kind: 'cycle' }>;
         const cmd: WindowCommand = { type: 'window', step: act.id, round, source: n.source!, endsBySource: n.rounds === undefined && n.until === undefined, ...(n.window?.size ? { size: n.window.size } : {}), ...(n.window?.ms ? { ms: n.window.ms } : {}) };
         this.waiting.set(act.id, cmd);
@@ -116,6 +121,7 @@ export class RunEngine {
   }
 
   private applyOne(e: EngineEvent): void {
+    if (e.type === 'retry') return this.retry();
     if (this.status !== 'running') return;
     if (e.type === 'cancel') return this.cancel(e.reason);
     const act = this.targets.get(e.step);
@@ -123,6 +129,7 @@ export class RunEngine {
     if (e.type === 'finished') {
       // A generate step with a driver has already expanded: a repeated `finished` must not expand it again.
       if (!isLeaf(act.node) || act.expanding || act.driver || e.attempt !== act.attempt) return;
+      act.exitCode = e.exitCode;
       if (e.ok) {
         if (act.node.kind === 'generate') return this.expand(act, e.result ?? null);
         return this.finish(act, 'succeeded', e.result ?? null);
@@ -137,6 +144,7 @@ export class RunEngine {
       return this.finish(act, 'failed', undefined, e.error ?? 'exited non-zero');
     }
     if (e.type === 'window') {
+      this.kept.windows.set(`${e.step}|${e.round}`, e);
       const asked = this.waiting.get(e.step);
       if (asked?.type === 'window' && asked.round === e.round) this.waiting.delete(e.step);
       (act.driver as CycleDriver | undefined)?.windowArrived?.(e.round, e.items, e.drained, e.error);
@@ -176,6 +184,30 @@ export class RunEngine {
     this.out.push({ type: 'done', status: 'cancelled', error: reason });
   }
 
+  /**
+   * Go on after a failure or a cancel (the `retry` event): the plan starts again from its
+   * root with what the run has learned kept. A leaf that succeeded finishes at once with
+   * its result and starts nothing, so composites move past it in the same tick; every
+   * other leaf (failed, cancelled, skipped, never started) runs again, on an attempt after
+   * its last one (a new job id, a new dedupe key). Windows already read are handed out
+   * again, so a source is read once per round. A run still going, or one that succeeded,
+   * ignores it.
+   */
+  private retry(): void {
+    if (this.status !== 'failed' && this.status !== 'cancelled') return;
+    this.rootAct = undefined;
+    this.running.clear();
+    this.targets.clear();
+    this.waiting.clear();
+    this.dirtyByLevel.length = 0;
+    this.dirtyCount = 0;
+    this.spawned = 0;
+    for (const k of Object.keys(this.results)) delete this.results[k];
+    // start() hands back (and replaces) this.out: keep its commands for apply() to return.
+    const cmds = this.start();
+    this.out.push(...cmds);
+  }
+
   private spawn(node: PlanNode, parent: Act | undefined, id: string, scope: Scope, quiet?: boolean): Act {
     const wraps = (node.kind === 'use' || node.kind === 'fanIn') && node.body.seg === '';
     return { id, level: parent ? parent.level + 1 : 0, node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps };
@@ -194,10 +226,20 @@ export class RunEngine {
       }
       if (!go) return this.finish(act, 'skipped');
     }
+    if (isLeaf(node) && this.kept.leaves.has(act.id)) {
+      // Kept by a retry: it succeeded before, so it finishes now without running or reporting.
+      act.status = 'running';
+      const quiet = act.quiet;
+      act.quiet = true;
+      this.finish(act, 'succeeded', this.kept.leaves.get(act.id));
+      act.quiet = quiet;
+      return;
+    }
     act.status = 'running';
     this.running.add(act);
     if (isLeaf(node)) {
-      act.attempt = 1;
+      act.attempt = (this.kept.attempts.get(act.id) ?? 0) + 1;
+      this.kept.attempts.set(act.id, act.attempt);
       this.targets.set(act.id, act);
       this.emitStatus(act);
       this.out.push(this.startCommand(act));
@@ -237,6 +279,7 @@ export class RunEngine {
     this.targets.delete(act.id);
     act.driver = undefined;
     if (status === 'succeeded' && act.id !== '') this.results[act.id] = result ?? null;
+    if (status === 'succeeded' && isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
     if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
     if (act.parent) return act.parent.driver?.childDone(act);
     this.status = status === 'skipped' ? 'succeeded' : status;
@@ -245,11 +288,16 @@ export class RunEngine {
 
   private emitStatus(act: Act, error?: string): void {
     if (this.opts.quietStatus || act.quiet || act.id === '') return;
+    const starting = act.status === 'running' && act.attempt <= 1;
+    const node = act.node;
     this.out.push({
       type: 'status', step: act.id, status: act.status,
       ...(act.attempt > 0 ? { attempt: act.attempt } : {}),
       ...(act.status === 'succeeded' ? { result: act.result ?? null } : {}),
       ...(error ? { error } : {}),
+      ...(act.exitCode !== undefined && act.status !== 'running' ? { exitCode: act.exitCode } : {}),
+      ...(starting && (node.kind === 'task' || node.kind === 'generate') ? { image: node.task.image } : {}),
+      ...(starting && act.parent?.node.kind === 'fanOut' && act.scope.item !== undefined ? { item: act.scope.item } : {}),
     });
   }
 

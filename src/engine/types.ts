@@ -40,6 +40,12 @@ export interface StatusCommand {
   attempt?: number;
   result?: JsonValue;
   error?: string;
+  /** the leaf's program exit code, when it ran and ended */
+  exitCode?: number;
+  /** when a task or generate leaf starts: its image */
+  image?: string;
+  /** when a fan-out item starts: the item's value */
+  item?: JsonValue;
 }
 
 /** Read the next window of a cycle's source and answer with a `window` event. */
@@ -79,8 +85,10 @@ export interface DoneCommand {
 export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand;
 
 export type EngineEvent =
-  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string }
+  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number }
   | { type: 'window'; step: string; round: number; items: JsonValue[]; drained: boolean; error?: string }
   | { type: 'expanded'; step: string; body: PlanNode; params?: Record<string, JsonValue> }
   | { type: 'expandFailed'; step: string; error: string }
-  | { type: 'cancel'; reason?: string };
+  | { type: 'cancel'; reason?: string }
+  /** go on after a failure or a cancel: succeeded leaves are kept, the rest runs again (see RunEngine.retry) */
+  | { type: 'retry' };
