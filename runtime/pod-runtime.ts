@@ -48,6 +48,9 @@ export interface StepReport {
   result?: JsonValue;
   error?: string;
   exitCode?: number | null;
+  /** a task's image and a fan-out item's value, when the step starts */
+  image?: string;
+  item?: JsonValue;
   at: number;
 }
 

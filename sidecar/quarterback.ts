@@ -128,6 +128,8 @@ export class Quarterback {
       ...(c.result !== undefined ? { result: c.result } : {}),
       ...(c.error !== undefined ? { error: c.error } : {}),
       ...(exitCode !== undefined ? { exitCode } : {}),
+      ...(c.image !== undefined ? { image: c.image } : {}),
+      ...(c.item !== undefined ? { item: c.item } : {}),
       ...(outputs && Object.keys(outputs).length > 0 ? { outputs } : {}),
       at: now(),
     });

@@ -12,16 +12,13 @@ import { healthRoutes } from './routes/health.ts';
 import { plansRoutes } from './routes/plans.ts';
 import { rulesRoutes } from './routes/rules.ts';
 import { runsRoutes } from './routes/runs.ts';
-import { httpRequests } from './metrics.ts';
+import { requestLog } from './request-log.ts';
 
 export function createApp(deps: ApiDeps): Hono {
   const app = new Hono();
-  app.onError((err, c) => errorResponse(err, c, deps.log));
+  app.onError((err, c) => errorResponse(err, c, deps.logger));
   app.notFound((c) => c.json(new StrataError('not_found', `no route ${c.req.method} ${c.req.path}`).toJSON(), 404));
-  app.use('*', async (c, next) => {
-    await next();
-    httpRequests.inc({ method: c.req.method, status: String(c.res.status) });
-  });
+  app.use('*', requestLog(deps.logger));
   app.use('*', bearerAuth(deps.tokens));
   app.use('/v1/*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw new StrataError('too_large', `request body larger than ${deps.maxBodyBytes} bytes`); } }));
   app.route('/', healthRoutes(deps));

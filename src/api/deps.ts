@@ -14,7 +14,17 @@ export interface ApiDeps {
   runs?: RunsPort;
   maxBodyBytes: number;
   tokens: string[];
-  log?: (e: unknown) => void;
+  /** request lines and internal errors (pino; silent when absent) */
+  logger?: LogPort;
+  /** BullMQ's metrics text for the step queue, appended to /metrics */
+  queueMetrics?: () => Promise<string>;
+}
+
+/** The part of a pino logger the API uses. */
+export interface LogPort {
+  info(fields: object, message: string): void;
+  debug(fields: object, message: string): void;
+  error(fields: object, message: string): void;
 }
 
 /** Built-in rules shadowed by user rules of the same name. */

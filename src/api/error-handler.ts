@@ -2,8 +2,9 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { httpStatus, StrataError, toStrataError } from '../errors/strata-error.ts';
+import type { LogPort } from './deps.ts';
 
-export function errorResponse(err: unknown, c: Context, log?: (e: unknown) => void): Response {
+export function errorResponse(err: unknown, c: Context, log?: LogPort): Response {
   let e: StrataError;
   if (err instanceof HTTPException) {
     const status = err.status;
@@ -13,6 +14,6 @@ export function errorResponse(err: unknown, c: Context, log?: (e: unknown) => vo
   } else {
     e = toStrataError(err);
   }
-  if (e.code === 'internal') log?.(err);
+  if (e.code === 'internal') log?.error({ event: 'http.error', method: c.req.method, path: c.req.path, err }, e.message);
   return c.json(e.toJSON(), httpStatus(e.code) as 400);
 }

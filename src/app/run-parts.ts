@@ -21,6 +21,8 @@ import type { DefinitionsStore } from '../store/definitions-store.ts';
 import { startStepWorker, type StepWorker } from '../worker/step-worker.ts';
 import { GENERATOR_NAMES } from '../../generators/index.ts';
 import type { Config } from './config.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { runTelemetry } from './run-telemetry.ts';
 import type { RedisHandle } from './redis-connection.ts';
 
 export interface RunParts {
@@ -40,6 +42,8 @@ export interface RunPartsOptions {
   sweepMs?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** the process log; run and step lines go there (silent when absent) */
+  logger?: Logger;
 }
 
 /** The runtime named by STRATA_RUNTIME. */
@@ -49,14 +53,17 @@ export async function runtimeFor(config: Config): Promise<PodRuntime> {
     const kube = await import('../../runtime/kubernetes/index.ts');
     return kube.createKubeRuntimeFromEnv(process.env);
   }
-  if ((config.runtime as string) === 'noop') return new NoopRuntime();
+  if (config.runtime === 'noop') return new NoopRuntime();
   return new LocalRuntime({ imageMap: { ...STRATA_IMAGES, ...loadImageMap({ STRATA_HOME: config.home, STRATA_IMAGE_MAP: config.imageMap }) } });
 }
 
 export async function startRunParts(config: Config, redis: RedisHandle, defs: DefinitionsStore, o: RunPartsOptions): Promise<RunParts> {
   const builtin = o.builtinRules ?? loadBuiltinRules(GENERATOR_NAMES);
   const rules = () => rulesInForce(defs, builtin);
-  const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
+  let store: RunSystem['store'] | undefined;
+  const observer = runTelemetry({ log: o.logger ?? silentLogger, store: () => store });
+  const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
+  store = sys.store;
   let coordinator: Coordinator | undefined;
   let port: RunsPort | undefined;
   let hub: RunEventsHub | undefined;

@@ -9,6 +9,7 @@ import { loadBuiltinRules } from '../store/builtin-rules.ts';
 import type { Rule } from '../rules/rule-document.ts';
 import { DefinitionsStore } from '../store/definitions-store.ts';
 import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
 import { openRedis, type RedisHandle } from './redis-connection.ts';
 import { listen, type Served } from './serve.ts';
 
@@ -21,7 +22,9 @@ export interface Service {
 
 export interface ServiceParts {
   /** the run side, when this process coordinates runs */
-  runs?: (redis: RedisHandle, defs: DefinitionsStore, builtinRules: Rule[]) => Promise<{ port: RunsPort; close(): Promise<void> }>;
+  runs?: (redis: RedisHandle, defs: DefinitionsStore, builtinRules: Rule[]) => Promise<{ port: RunsPort; queueMetrics?: () => Promise<string>; close(): Promise<void> }>;
+  /** the process log (silent when absent) */
+  logger?: Logger;
 }
 
 export async function startService(config: Config, say: (s: string) => void, parts: ServiceParts = {}): Promise<Service> {
@@ -29,11 +32,11 @@ export async function startService(config: Config, say: (s: string) => void, par
   const client = redis.connect({ requests: true });
   const defs = new DefinitionsStore(client, `${config.prefix}:`);
   const builtinRules = loadBuiltinRules(GENERATOR_NAMES);
-  let runs: { port: RunsPort; close(): Promise<void> } | undefined;
+  let runs: Awaited<ReturnType<NonNullable<ServiceParts['runs']>>> | undefined;
   let served: Served | undefined;
   try {
     runs = parts.runs ? await parts.runs(redis, defs, builtinRules) : undefined;
-    const app = createApp({ defs, builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, maxBodyBytes: config.maxBodyBytes, tokens: config.tokens, log: (e) => say(`internal error: ${(e as Error)?.stack ?? e}`) });
+    const app = createApp({ defs, builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, maxBodyBytes: config.maxBodyBytes, tokens: config.tokens, logger: parts.logger, queueMetrics: runs?.queueMetrics });
     served = await listen(app, config.port, config.host);
   } catch (e) {
     await runs?.close();

@@ -4,13 +4,14 @@ import { openRedis } from '../app/redis-connection.ts';
 import { startRunParts } from '../app/run-parts.ts';
 import { startService } from '../app/service.ts';
 import { enableDefaultMetrics } from '../api/metrics.ts';
-import { processLogger } from '../app/logger.ts';
+import { serveMetrics } from '../app/metrics-server.ts';
+import { createLogger } from '../app/logger.ts';
 import { DefinitionsStore } from '../store/definitions-store.ts';
 import { loadBuiltinRules, rulesInForce } from '../store/builtin-rules.ts';
 import { GENERATOR_NAMES } from '../../generators/index.ts';
 import { operatorPort } from '../app/operator-port.ts';
 
-const logger = processLogger();
+let logger = createLogger();
 const say = (s: string): void => logger.info(s);
 
 /** Wait for SIGINT or SIGTERM, then run `close` once. */
@@ -30,11 +31,13 @@ function untilSignal(close: () => Promise<void>): Promise<void> {
 
 /** API + coordinator (+ a worker for `up`) in this process. */
 export async function serveCommand(withWorker: boolean, config: Config = loadConfig()): Promise<void> {
+  logger = createLogger(config.logLevel);
   enableDefaultMetrics();
   const svc = await startService(config, say, {
+    logger,
     runs: async (redis, defs, builtinRules) => {
-      const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: withWorker, builtinRules });
-      return { port: parts.port!, close: () => parts.close() };
+      const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: withWorker, builtinRules, logger });
+      return { port: parts.port!, queueMetrics: () => parts.sys.queue.exportPrometheusMetrics(), close: () => parts.close() };
     },
   });
   say(withWorker ? `coordinator and a worker (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) running; Ctrl-C stops` : 'coordinator running; start workers with `strata worker`');
@@ -43,11 +46,16 @@ export async function serveCommand(withWorker: boolean, config: Config = loadCon
 
 /** Step workers only, against REDIS_URL (or a local Redis). */
 export async function workerCommand(config: Config = loadConfig()): Promise<void> {
+  logger = createLogger(config.logLevel);
+  enableDefaultMetrics();
   const redis = await openRedis(config, say);
   const defs = new DefinitionsStore(redis.connect(), `${config.prefix}:`);
-  const parts = await startRunParts(config, redis, defs, { coordinator: false, worker: true });
+  const parts = await startRunParts(config, redis, defs, { coordinator: false, worker: true, logger });
+  const metrics = config.metricsPort !== undefined ? await serveMetrics(config.metricsPort, '0.0.0.0', () => parts.sys.queue.exportPrometheusMetrics()) : undefined;
+  if (metrics) say(`worker metrics on ${metrics.url}/metrics`);
   say(`worker running (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) on ${redis.url}`);
   await untilSignal(async () => {
+    await metrics?.close();
     await parts.close();
     await redis.stop();
   });
@@ -55,6 +63,7 @@ export async function workerCommand(config: Config = loadConfig()): Promise<void
 
 /** The Kubernetes operator: reconciles strata.dev Datasets, Rules and Flows against this strata. */
 export async function operatorCommand(config: Config = loadConfig()): Promise<void> {
+  logger = createLogger(config.logLevel);
   const redis = await openRedis(config, say);
   const client = redis.connect();
   const defs = new DefinitionsStore(client, `${config.prefix}:`);

@@ -28,6 +28,7 @@ export class Coordinator {
     if (!(await this.sys.store.create(id, ref, { root: compiled.root, params: { ...compiled.params, ...params } }, compiled.stepIds, origin))) {
       throw new StrataError('conflict', `run ${id} exists already`);
     }
+    this.sys.observer.runStarted({ id, flow: ref, labels: {} });
     // The run is stored: if this first sync fails, the sweep carries the run on.
     await sync(this.sys.ports, id).catch(() => undefined);
     return id;

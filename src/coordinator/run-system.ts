@@ -9,6 +9,7 @@ import type { StartCommand } from '../engine/types.ts';
 import type { FlowRegistry } from '../plan/flow-registry.ts';
 import type { Generator } from '../rules/generator.ts';
 import type { Rule } from '../rules/rule-document.ts';
+import { NO_OBSERVER, type RunObserver } from '../run/run-observer.ts';
 import { RunStore } from '../store/run-store.ts';
 import { EngineCache } from './engine-cache.ts';
 import { expand } from './expander.ts';
@@ -28,6 +29,8 @@ export interface RunSystemOptions {
   jobAttempts?: number;
   /** the only directories file:// cycle sources may be read from; unset: any */
   fileRoots?: string[];
+  /** told about run and step starts and ends (logs, metrics, notifications) */
+  observer?: RunObserver;
 }
 
 export interface RunSystem {
@@ -36,6 +39,7 @@ export interface RunSystem {
   ports: SyncPorts;
   bullPrefix: string;
   cancelChannel: string;
+  observer: RunObserver;
   close(): Promise<void>;
 }
 
@@ -45,11 +49,13 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
   const queue = new Queue<StepJobData>(STEP_QUEUE, { connection: o.redis, prefix: bullPrefix });
   queue.on('error', () => {});
   const cancelChannel = `${o.prefix}:cancel`;
+  const observer = o.observer ?? NO_OBSERVER;
   const ports: SyncPorts = {
     store,
     cache: new EngineCache(),
     local: syncLocal(),
     maxUnitDepth: o.maxUnitDepth ?? 8,
+    onRunEnded: (runId, status) => observer.runEnded(runId, status),
     async enqueue(runId: string, cmds: StartCommand[]) {
       if (cmds.length === 0) return;
       const opts = (cmd: StartCommand) => ({
@@ -68,5 +74,5 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
     readWindow: (runId, cmd) => readWindow(o.redis, store.key(runId, 'cursors'), cmd, o.fileRoots),
     expand: (_runId, cmd) => expand({ rules: o.rules, registry: o.registry, generators: o.generators }, cmd),
   };
-  return { store, queue, ports, bullPrefix, cancelChannel, close: () => queue.close() };
+  return { store, queue, ports, bullPrefix, cancelChannel, observer, close: () => queue.close() };
 }

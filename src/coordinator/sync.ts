@@ -5,7 +5,7 @@
  * entry (run-commit), and the engine is a deterministic fold of the log. That is what
  * lets coordinators and workers crash anywhere and several of them share one Redis.
  */
-import type { Command, EngineEvent, StartCommand } from '../engine/types.ts';
+import type { Command, EngineEvent, RunStatus, StartCommand } from '../engine/types.ts';
 import { toStrataError } from '../errors/strata-error.ts';
 import type { RunStore, CommitEntry } from '../store/run-store.ts';
 import { EngineCache, fold } from './engine-cache.ts';
@@ -26,6 +26,8 @@ export interface SyncPorts {
   expand(runId: string, cmd: Extract<Command, { type: 'generate' }>): Promise<EngineEvent>;
   maxUnitDepth: number;
   onRunDone?(runId: string, status: string): void;
+  /** the run ended in a commit of this process: called once per run end across all processes */
+  onRunEnded?(runId: string, status: RunStatus): void;
 }
 
 /** Run `fn` after every earlier call for the same run through these ports has finished. */
@@ -98,8 +100,11 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   const cached = c;
   // A refused or failed commit leaves entries unrecorded: forget the engine, so the next
   // sync folds the log from the start and records them.
-  const recorded = p.store.commit(runId, commits, false, from, to).then(
-    (applied) => void (applied < to && p.cache.get(runId) === cached && p.cache.drop(runId)),
+  const recorded = p.store.commitEnding(runId, commits, false, from, to).then(
+    ({ applied, ended }) => {
+      if (ended) p.onRunEnded?.(runId, ended);
+      if (applied < to && p.cache.get(runId) === cached) p.cache.drop(runId);
+    },
     (e) => {
       if (p.cache.get(runId) === cached) p.cache.drop(runId);
       throw e;

@@ -9,6 +9,14 @@ export interface StepView {
   finishedAt: string | null;
   result: JsonValue | null;
   error: string | null;
+  /** the program's exit code, once it ended */
+  exitCode?: number;
+  /** finishedAt - startedAt, once finished */
+  durationMs?: number;
+  /** a task's image */
+  image?: string;
+  /** a fan-out item's value */
+  item?: JsonValue;
 }
 
 export interface RunView {

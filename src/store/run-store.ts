@@ -69,13 +69,24 @@ export class RunStore {
    * for leaving a gap). `force` records reports from inside pods, which have no index.
    */
   async commit(id: string, entries: CommitEntry[], force = false, from = 0, to = -1): Promise<number> {
-    const now = new Date().toISOString();
+    return (await this.commitEnding(id, entries, force, from, to)).applied;
+  }
+
+  /** commit(), also telling whether this call ended the run (exactly one call does) and how. */
+  async commitEnding(id: string, entries: CommitEntry[], force = false, from = 0, to = -1): Promise<{ applied: number; ended?: RunStatus }> {
+    const now = new Date();
     const payload = entries.map((e) => ({
       i: e.i,
-      steps: e.steps.map((s) => ({ step: s.step, status: s.status, ...(s.attempt !== undefined ? { attempt: s.attempt } : {}), ...(s.result !== undefined ? { resultJson: JSON.stringify(s.result) } : {}), ...(s.error !== undefined ? { error: s.error } : {}) })),
+      steps: e.steps.map(stepPayload),
       ...(e.run ? { run: { status: e.run.status, ...(e.run.result !== undefined ? { resultJson: JSON.stringify(e.run.result) } : {}), ...(e.run.error !== undefined ? { error: e.run.error } : {}) } } : {}),
     }));
-    return callScript<number>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey], [JSON.stringify(payload), now, force ? '1' : '0', from, to]);
+    const [applied, ended] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify(payload), now.toISOString(), force ? '1' : '0', from, to, now.getTime()]);
+    return { applied, ...(ended ? { ended: ended as RunStatus } : {}) };
+  }
+
+  /** Runs that ended, by end time in ms (retention walks it). */
+  get finishedKey(): string {
+    return `${this.prefix}runs:finished`;
   }
 
   async status(id: string): Promise<RunStatus | undefined> {
@@ -132,8 +143,24 @@ export class RunStore {
   }
 }
 
+/** A status command as run-commit takes it: results and items as JSON text (Lua's cjson never re-encodes them). */
+function stepPayload(s: StatusCommand): Record<string, unknown> {
+  return {
+    step: s.step, status: s.status,
+    ...(s.attempt !== undefined ? { attempt: s.attempt } : {}),
+    ...(s.result !== undefined ? { resultJson: JSON.stringify(s.result) } : {}),
+    ...(s.error !== undefined ? { error: s.error } : {}),
+    ...(s.exitCode !== undefined ? { exitCode: s.exitCode } : {}),
+    ...(s.image !== undefined ? { image: s.image } : {}),
+    ...(s.item !== undefined ? { itemJson: JSON.stringify(s.item) } : {}),
+  };
+}
+
 function toStepView(raw: string): StepView {
-  const v = JSON.parse(raw) as StepView & { resultJson?: string };
-  const { resultJson, ...rest } = v;
-  return { ...PENDING, ...rest, result: resultJson !== undefined ? (JSON.parse(resultJson) as JsonValue) : null };
+  const v = JSON.parse(raw) as StepView & { resultJson?: string; itemJson?: string };
+  const { resultJson, itemJson, ...rest } = v;
+  const view: StepView = { ...PENDING, ...rest, result: resultJson !== undefined ? (JSON.parse(resultJson) as JsonValue) : null };
+  if (itemJson !== undefined) view.item = JSON.parse(itemJson) as JsonValue;
+  if (view.startedAt && view.finishedAt) view.durationMs = Date.parse(view.finishedAt) - Date.parse(view.startedAt);
+  return view;
 }

@@ -20,7 +20,8 @@ export interface RunStepPorts {
 }
 
 export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand, signal: AbortSignal): Promise<EngineEvent> {
-  const finished = (ok: boolean, result?: JsonValue, error?: string): EngineEvent => ({ type: 'finished', step: cmd.step, attempt: cmd.attempt, ok, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}) });
+  let exitCode: number | undefined;
+  const finished = (ok: boolean, result?: JsonValue, error?: string): EngineEvent => ({ type: 'finished', step: cmd.step, attempt: cmd.attempt, ok, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}) });
   if (p.runtime.usesFiles === false) {
     const outcome = await p.runtime.run(podRequest(runId, cmd, { inputsDir: '', outputsDir: '', artifactsDir: p.artifactsDir }), () => undefined, signal);
     return finished(outcome.ok, outcome.result ?? null, outcome.error);
@@ -36,6 +37,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     const reports: Promise<unknown>[] = [];
     const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r));
     const outcome = await p.runtime.run(req, onReport, signal);
+    if (typeof outcome.exitCode === 'number') exitCode = outcome.exitCode;
     await Promise.all(reports);
     if (!outcome.ok) return finished(false, undefined, outcome.error ?? `exited with code ${outcome.exitCode}`);
     let result = outcome.result;
@@ -55,5 +57,13 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
 /** A report from inside a pod: a micro step's state, or a chunk of logs. */
 function relay(store: RunStore, runId: string, r: PodReport): Promise<unknown> {
   if (r.type === 'log') return store.appendLog(runId, r.step, r.chunk);
-  return store.commit(runId, [{ i: 0, steps: [{ type: 'status', step: r.step, status: r.status, ...(r.attempt !== undefined ? { attempt: r.attempt } : {}), ...(r.result !== undefined ? { result: r.result } : {}), ...(r.error !== undefined ? { error: r.error } : {}) }] }], true);
+  return store.commit(runId, [{ i: 0, steps: [{
+    type: 'status', step: r.step, status: r.status,
+    ...(r.attempt !== undefined ? { attempt: r.attempt } : {}),
+    ...(r.result !== undefined ? { result: r.result } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(typeof r.exitCode === 'number' ? { exitCode: r.exitCode } : {}),
+    ...(r.image !== undefined ? { image: r.image } : {}),
+    ...(r.item !== undefined ? { item: r.item } : {}),
+  }] }], true);
 }

@@ -7,7 +7,6 @@
  */
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { stepsFinished } from '../api/metrics.ts';
 import { appendAndSync } from '../coordinator/sync.ts';
 import type { RunSystem } from '../coordinator/run-system.ts';
 import type { PodRuntime } from '../../runtime/pod-runtime.ts';
@@ -61,13 +60,26 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     const controller = new AbortController();
     running.set(key, controller);
     let event;
+    const began = Date.now();
+    let outcome = 'failed';
+    let error: string | undefined;
+    sys.observer.stepStarted({ runId, step: cmd.step, attempt: cmd.attempt });
     try {
       event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, workDir: o.workDir }, runId, cmd, controller.signal);
       // A worker that stops hands the step back: the job fails and BullMQ runs it again elsewhere.
-      if (stopping) throw new Error('the worker stopped while the step ran; it runs again on another worker');
-      if (controller.signal.aborted) return 'cancelled';
+      if (stopping) {
+        outcome = 'handed back';
+        throw new Error('the worker stopped while the step ran; it runs again on another worker');
+      }
+      if (controller.signal.aborted) {
+        outcome = 'cancelled';
+        return 'cancelled';
+      }
+      outcome = event.type === 'finished' && event.ok ? 'succeeded' : 'failed';
+      if (event.type === 'finished' && event.error) error = event.error;
       await appendAndSync(sys.ports, runId, event, `f|${cmd.step}|${cmd.attempt}`);
     } catch (e) {
+      error ??= (e as Error).message;
       // Out of attempts: the step fails with the reason, so the run does not wait for it forever.
       if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
         await appendAndSync(sys.ports, runId, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: `infrastructure failure: ${(e as Error).message}` }, `f|${cmd.step}|${cmd.attempt}`);
@@ -75,8 +87,8 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       throw e;
     } finally {
       running.delete(key);
+      sys.observer.stepEnded({ runId, step: cmd.step, attempt: cmd.attempt, durationMs: Date.now() - began, outcome, ...(error ? { error } : {}) });
     }
-    stepsFinished.inc({ status: event.type === 'finished' && event.ok ? 'succeeded' : 'failed' });
     return 'done';
   };
 

@@ -1,7 +1,7 @@
 /** Health, readiness (Redis reachable) and Prometheus metrics. */
 import { Hono } from 'hono';
-import { register } from 'prom-client';
 import type { ApiDeps } from '../deps.ts';
+import { METRICS_CONTENT_TYPE, metricsText } from '../metrics.ts';
 
 export function healthRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
@@ -14,6 +14,6 @@ export function healthRoutes(deps: ApiDeps): Hono {
       return c.json({ status: 'not ready', redis: (e as Error).message }, 503);
     }
   });
-  app.get('/metrics', async (c) => c.text(await register.metrics(), 200, { 'content-type': register.contentType }));
+  app.get('/metrics', async (c) => c.text(await metricsText(deps.queueMetrics ? [deps.queueMetrics] : []), 200, { 'content-type': METRICS_CONTENT_TYPE }));
   return app;
 }

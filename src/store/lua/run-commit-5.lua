@@ -2,7 +2,8 @@
   Record what the engine decided for log entries, once per entry: step states merged into
   their views, one event each for server-sent events, the run's own state.
   KEYS[1] run hash  KEYS[2] steps hash  KEYS[3] events list  KEYS[4] active-runs set
-  ARGV[1] JSON list of { i, steps = [{ step, status, attempt, resultJson, error, at }], run = { status, resultJson, error } }
+  KEYS[5] finished-runs sorted set (score: end time in ms; retention walks it)
+  ARGV[1] JSON list of { i, steps = [{ step, status, attempt, resultJson, error, at, exitCode, image, itemJson }], run = { status, resultJson, error } }
   Results travel as JSON text (resultJson) so that Lua's cjson never re-encodes them.
   ARGV[2] now (ISO time)
   ARGV[3] '1' to apply whatever the index (reports from inside pods), '0' to skip entries already applied
@@ -11,7 +12,9 @@
   gap, so it is refused whole and the caller folds from the start again.
   Every event appended is also published, as one JSON list per call, on the channel named
   like the events list (KEYS[3]): viewers of a run are pushed its changes (run-events-hub.ts).
-  Returns the highest entry index applied.
+  ARGV[6] now in milliseconds
+  Returns { highest entry index applied, the status the run ended with in this call or '' }:
+  exactly one commit ends a run, so whoever gets a status logs, counts and notifies the end.
 ]]
 local applied = tonumber(redis.call('HGET', KEYS[1], 'applied') or '-1')
 local force = ARGV[3] == '1'
@@ -23,7 +26,8 @@ local function push_event(ev)
   redis.call('RPUSH', KEYS[3], text)
   published[#published + 1] = text
 end
-if not force and tonumber(ARGV[4]) > applied + 1 then return applied end
+local ended = ''
+if not force and tonumber(ARGV[4]) > applied + 1 then return { applied, ended } end
 local function set_run(r)
   local current = redis.call('HGET', KEYS[1], 'status')
   if current == 'succeeded' or current == 'failed' or current == 'cancelled' then return end
@@ -32,7 +36,10 @@ local function set_run(r)
   if r.error ~= nil then redis.call('HSET', KEYS[1], 'error', r.error) end
   if terminal[r.status] then
     redis.call('HSET', KEYS[1], 'finishedAt', now)
-    redis.call('SREM', KEYS[4], redis.call('HGET', KEYS[1], 'id'))
+    local id = redis.call('HGET', KEYS[1], 'id')
+    redis.call('SREM', KEYS[4], id)
+    redis.call('ZADD', KEYS[5], tonumber(ARGV[6]), id)
+    ended = r.status
   end
   push_event({ seq = redis.call('LLEN', KEYS[3]), step = '', status = r.status, at = now, run = true })
 end
@@ -55,6 +62,10 @@ for _, entry in ipairs(cjson.decode(ARGV[1])) do
       if terminal[s.status] then v.finishedAt = s.at or now end
       if s.resultJson ~= nil then v.resultJson = s.resultJson end
       if s.error ~= nil then v.error = s.error elseif s.status == 'succeeded' then v.error = cjson.null end
+      if s.status == 'running' then v.exitCode = nil end
+      if s.exitCode ~= nil then v.exitCode = s.exitCode end
+      if s.image ~= nil then v.image = s.image end
+      if s.itemJson ~= nil then v.itemJson = s.itemJson end
       redis.call('HSET', KEYS[2], s.step, cjson.encode(v))
       local ev = { seq = redis.call('LLEN', KEYS[3]), step = s.step, status = s.status, at = s.at or now }
       if s.attempt and s.attempt ~= cjson.null then ev.attempt = s.attempt end
@@ -70,4 +81,4 @@ if not force then
   if tonumber(ARGV[5]) > applied then applied = tonumber(ARGV[5]) end
   redis.call('HSET', KEYS[1], 'applied', applied)
 end
-return applied
+return { applied, ended }

@@ -1,0 +1,51 @@
+/**
+ * `strata up` as a real process: one JSON log line per request, run start and end, step
+ * start and end; a bad environment variable stops it at start with a sentence.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { flowDoc, shTask } from '../support/documents.ts';
+import { runStrata, spawnStrata, stop, until } from '../support/processes.ts';
+
+const started: Array<ReturnType<typeof spawnStrata>> = [];
+afterAll(async () => {
+  for (const p of started) await stop(p);
+});
+
+type Line = Record<string, unknown> & { level: number; msg: string; event?: string };
+
+function lines(text: string): Line[] {
+  return text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+}
+
+describe('structured logs', () => {
+  it('logs requests, run start and end, and step start and end as JSON lines', async () => {
+    const prefix = `log-${randomUUID().slice(0, 8)}`;
+    const up = spawnStrata(['up'], { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, PORT: '0' });
+    started.push(up);
+    const url = await until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(up.output())?.[1]);
+    const res = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: flowDoc({ sequence: [{ id: 'ok', task: shTask('true') }, { id: 'bad', task: shTask('exit 3') }] }, 'logged') }) });
+    const { runId } = (await res.json()) as { runId: string };
+    await until('the run end line', () => lines(up.output()).some((l) => l.event === 'run.end' && l.run === runId));
+    await fetch(`${url}/v1/runs/${runId}`);
+    const all = lines(up.output());
+    const ev = (name: string) => all.filter((l) => l.event === name && (l.run === runId || name === 'http.request'));
+    expect(ev('run.start')).toEqual([expect.objectContaining({ level: 30, flow: 'logged@1' })]);
+    expect(ev('step.start').map((l) => [l.step, l.attempt])).toEqual([['ok', 1], ['bad', 1]]);
+    expect(ev('step.end').map((l) => [l.step, l.outcome, typeof l.durationMs])).toEqual([['ok', 'succeeded', 'number'], ['bad', 'failed', 'number']]);
+    expect(ev('run.end')).toEqual([expect.objectContaining({ status: 'failed', durationMs: expect.any(Number) })]);
+    expect(ev('http.request')).toContainEqual(expect.objectContaining({ method: 'POST', route: '/v1/runs', status: '202', ms: expect.any(Number) }));
+    expect(ev('http.request')).toContainEqual(expect.objectContaining({ method: 'GET', route: '/v1/runs/:id', status: '200' }));
+    // /metrics counts what the log says
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/strata_runs_finished_total\{status="failed"\} 1/);
+    expect(metrics).toMatch(/strata_http_request_duration_seconds_count\{method="POST",route="\/v1\/runs",status="202"\} 1/);
+    expect(metrics).toMatch(/bullmq_job_count\{queue="steps", state="(waiting|active)"\} \d+/);
+  });
+
+  it('a bad variable stops the process at start with a sentence naming it, exit code 2', async () => {
+    const r = await runStrata(['worker'], { REDIS_URL: inject('redisUrl'), STRATA_LOCK_MS: 'abc' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('strata: STRATA_LOCK_MS must be a whole number of milliseconds from 1000 to 86400000, not "abc"\n');
+  });
+});
