@@ -8,6 +8,7 @@ import { errorResponse } from './error-handler.ts';
 import { openApiDocument } from './openapi.ts';
 import { datasetsRoutes } from './routes/datasets.ts';
 import { flowsRoutes } from './routes/flows.ts';
+import { generatorsRoutes } from './routes/generators.ts';
 import { healthRoutes } from './routes/health.ts';
 import { plansRoutes } from './routes/plans.ts';
 import { rulesRoutes } from './routes/rules.ts';
@@ -28,5 +29,6 @@ export function createApp(deps: ApiDeps): Hono {
   app.route('/v1/flows', flowsRoutes(deps));
   app.route('/v1/plans', plansRoutes(deps));
   app.route('/v1/runs', runsRoutes(deps));
+  app.route('/v1/generators', generatorsRoutes(deps));
   return app;
 }

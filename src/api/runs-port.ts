@@ -1,11 +1,22 @@
 /** What the API asks of the run side (the coordinator and the run store). */
 import type { FlowDocument, JsonValue } from '../flow/types.ts';
 import type { CompiledFlow } from '../plan/compile.ts';
-import type { RunView, RunSummary, StepEvent } from '../run/run-view.ts';
+import type { RunView, StepEvent } from '../run/run-view.ts';
+import type { RunFilter } from '../store/run-list.ts';
+import type { RunMeta } from '../store/run-store.ts';
+import type { RunSummary } from '../run/run-view.ts';
+
+/** One output file of a step. */
+export interface ArtifactInfo {
+  name: string;
+  size: number;
+  modifiedAt: string;
+}
 
 export interface RunsPort {
-  start(flow: FlowDocument, compiled: CompiledFlow, params: Record<string, JsonValue>, origin: Record<string, string>): Promise<string>;
-  list(): Promise<RunSummary[]>;
+  /** `meta.flow`: the flow the run runs when not `flow` itself (a `{ use }` wrapper) */
+  start(flow: FlowDocument, compiled: CompiledFlow, params: Record<string, JsonValue>, origin: Record<string, string>, meta?: RunMeta & { flow?: string }): Promise<string>;
+  list(filter: RunFilter): Promise<{ runs: RunSummary[]; next: string | null }>;
   get(id: string): Promise<RunView | undefined>;
   cancel(id: string): Promise<RunView>;
   /**
@@ -13,5 +24,13 @@ export interface RunsPort {
    * order as they happen, pushed (no polling). Resolves to a function that stops following.
    */
   follow(id: string, from: number, deliver: (events: StepEvent[]) => void): Promise<() => void>;
+  retry(id: string): Promise<RunView>;
+  /** a new run with the same inputs; its id */
+  resubmit(id: string): Promise<string>;
+  delete(id: string): Promise<void>;
   logs(id: string, step: string): Promise<string | undefined>;
+  /** a step's output files; undefined when the run or step does not exist */
+  artifacts(id: string, step: string): Promise<ArtifactInfo[] | undefined>;
+  /** one output file to stream; undefined when there is none of that name */
+  artifact(id: string, step: string, name: string): Promise<{ path: string; size: number } | undefined>;
 }

@@ -68,10 +68,10 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
   let port: RunsPort | undefined;
   let hub: RunEventsHub | undefined;
   if (o.coordinator) {
-    coordinator = new Coordinator(sys);
+    coordinator = new Coordinator(sys, join(config.home, 'artifacts'), config.retentionMs);
     coordinator.startSweeping(o.sweepMs ?? 2000);
     hub = new RunEventsHub(sys.store, redis.connect());
-    port = runsService(sys, coordinator, hub);
+    port = runsService(sys, coordinator, hub, join(config.home, 'artifacts'));
   }
   let worker: StepWorker | undefined;
   if (o.worker) {

@@ -4,10 +4,13 @@
  * makes a restarted coordinator pick every run up where it was.
  */
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowDocument, JsonValue } from '../flow/types.ts';
 import type { CompiledFlow } from '../plan/compile.ts';
 import type { RunView } from '../run/run-view.ts';
+import type { RunMeta, StoredPlan } from '../store/run-store.ts';
 import type { RunSystem } from './run-system.ts';
 import { appendAndSync, followUp, sync } from './sync.ts';
 
@@ -21,17 +24,73 @@ export class Coordinator {
   /** log length of each active run at the last sweep */
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly sys: RunSystem) {}
+  /**
+   * @param artifactsDir the artifact store root (STRATA_HOME/artifacts): deleting a run removes `<dir>/<run>`
+   * @param retentionMs finished runs older than this are deleted by the sweep (0: kept)
+   */
+  constructor(private readonly sys: RunSystem, private readonly artifactsDir?: string, private readonly retentionMs = 0) {}
 
-  async startRun(flow: FlowDocument, compiled: CompiledFlow, params: Record<string, JsonValue>, origin: Record<string, string>, id = newRunId()): Promise<string> {
-    const ref = `${flow.metadata.name}@${flow.metadata.version}`;
-    if (!(await this.sys.store.create(id, ref, { root: compiled.root, params: { ...compiled.params, ...params } }, compiled.stepIds, origin))) {
+  /**
+   * Start a run of a compiled flow. `meta.flow` names the flow it runs when that is not
+   * `flow` itself (a `{ use }` request runs the used flow through a wrapper); the run is
+   * named after that flow and carries `meta.labels`.
+   */
+  async startRun(flow: FlowDocument, compiled: CompiledFlow, params: Record<string, JsonValue>, origin: Record<string, string>, id = newRunId(), meta: RunMeta & { flow?: string } = {}): Promise<string> {
+    const ref = meta.flow ?? `${flow.metadata.name}@${flow.metadata.version}`;
+    await this.create(id, ref, { root: compiled.root, params: { ...compiled.params, ...params } }, compiled.stepIds, origin, meta);
+    return id;
+  }
+
+  private async create(id: string, ref: string, plan: StoredPlan, stepIds: string[], origin: Record<string, string>, meta: RunMeta): Promise<void> {
+    if (!(await this.sys.store.create(id, ref, plan, stepIds, origin, meta))) {
       throw new StrataError('conflict', `run ${id} exists already`);
     }
-    this.sys.observer.runStarted({ id, flow: ref, labels: {} });
+    this.sys.observer.runStarted({ id, flow: ref, labels: meta.labels ?? {} });
     // The run is stored: if this first sync fails, the sweep carries the run on.
     await sync(this.sys.ports, id).catch(() => undefined);
-    return id;
+  }
+
+  /** Go on after a failure or cancel: a `retry` log entry, folded like any event (RunEngine.retry). */
+  async retry(id: string): Promise<RunView> {
+    const r = await this.sys.store.retry(id);
+    if (r === 'missing') throw new StrataError('not_found', `no run "${id}"`);
+    if (r !== 'retried') throw new StrataError('conflict', `run ${id} is ${r}: only a failed or cancelled run can be retried`, { status: r });
+    await sync(this.sys.ports, id).catch(() => undefined);
+    return (await this.sys.store.view(id))!;
+  }
+
+  /** A new run of the same plan, parameters, labels, origin (Dataset) and onEnd. */
+  async resubmit(id: string): Promise<string> {
+    const [meta, plan] = await Promise.all([this.sys.store.meta(id), this.sys.store.plan(id)]);
+    if (!meta || !plan) throw new StrataError('not_found', `no run "${id}"`);
+    const newId = newRunId();
+    await this.create(newId, meta.flow, { root: plan.root, params: plan.params }, plan.stepIds ?? [], { ...meta.origin, resubmittedFrom: id }, { name: meta.name, labels: meta.labels, onEnd: meta.onEnd });
+    return newId;
+  }
+
+  /** Delete a run that has ended, with its artifacts; 409 while it runs. */
+  async delete(id: string): Promise<void> {
+    const refuse = (status: string | undefined) => {
+      if (!status || status === 'missing') throw new StrataError('not_found', `no run "${id}"`);
+      if (status !== 'deleted') throw new StrataError('run_active', `run ${id} is ${status}: cancel it before deleting it`, { status });
+    };
+    const status = await this.sys.store.status(id);
+    if (status === 'pending' || status === 'running') refuse(status);
+    refuse(status && 'deleted');
+    // Files first: a run whose state is gone can no longer be found to clean up after.
+    if (this.artifactsDir) await rm(join(this.artifactsDir, id), { recursive: true, force: true });
+    refuse(await this.sys.store.remove(id));
+    this.sys.ports.cache.drop(id);
+  }
+
+  /** Delete runs that ended more than `retentionMs` ago (a bounded batch per call). */
+  async expire(retentionMs: number, now = Date.now()): Promise<number> {
+    if (retentionMs <= 0) return 0;
+    let n = 0;
+    for (const id of await this.sys.store.endedBefore(now - retentionMs, 100)) {
+      await this.delete(id).then(() => n++, () => undefined);
+    }
+    return n;
   }
 
   async cancel(id: string): Promise<RunView> {
@@ -52,6 +111,7 @@ export class Coordinator {
       for (const id of await this.sys.store.active()) {
         await this.recover(id).catch(() => undefined);
       }
+      await this.expire(this.retentionMs).catch(() => undefined);
     } finally {
       this.sweeping = false;
     }

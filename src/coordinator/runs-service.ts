@@ -1,16 +1,53 @@
-/** The RunsPort of the API over the coordinator and the run store. */
-import type { RunsPort } from '../api/runs-port.ts';
+/** The RunsPort of the API over the coordinator, the run store, the events hub and the artifact store. */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArtifactInfo, RunsPort } from '../api/runs-port.ts';
 import type { RunEventsHub } from '../store/run-events-hub.ts';
+import { listRuns } from '../store/run-list.ts';
+import { artifactPath } from '../../runtime/step-files.ts';
 import type { Coordinator } from './coordinator.ts';
 import type { RunSystem } from './run-system.ts';
 
-export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEventsHub): RunsPort {
+const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEventsHub, artifactsDir: string): RunsPort {
+  const stepDir = async (id: string, step: string): Promise<string | undefined> => {
+    if (!(await sys.store.step(id, step))) return undefined;
+    try {
+      return artifactPath(artifactsDir, id, step);
+    } catch {
+      return undefined;
+    }
+  };
   return {
-    start: (flow, compiled, params, origin) => coordinator.startRun(flow, compiled, params, origin),
-    list: () => sys.store.list(),
+    start: (flow, compiled, params, origin, meta) => coordinator.startRun(flow, compiled, params, origin, undefined, meta),
+    list: (filter) => listRuns(sys.store, filter),
     get: (id) => sys.store.view(id),
     cancel: (id) => coordinator.cancel(id),
     follow: (id, from, deliver) => hub.follow(id, from, deliver),
+    retry: (id) => coordinator.retry(id),
+    resubmit: (id) => coordinator.resubmit(id),
+    delete: (id) => coordinator.delete(id),
     logs: (id, step) => sys.store.logs(id, step),
+    async artifacts(id, step) {
+      const dir = await stepDir(id, step);
+      if (!dir) return undefined;
+      const out: ArtifactInfo[] = [];
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        if (!e.isFile()) continue; // a pod's directory also holds its micro steps' directories
+        const s = await stat(join(dir, e.name));
+        out.push({ name: e.name, size: s.size, modifiedAt: s.mtime.toISOString() });
+      }
+      return out;
+    },
+    async artifact(id, step, name) {
+      if (!FILE_NAME.test(name)) return undefined;
+      const dir = await stepDir(id, step);
+      if (!dir) return undefined;
+      const path = join(dir, name);
+      const s = await stat(path).catch(() => undefined);
+      return s?.isFile() ? { path, size: s.size } : undefined;
+    },
   };
 }

@@ -21,8 +21,15 @@ export interface StepView {
 
 export interface RunView {
   id: string;
+  /** the name of the flow it runs */
+  name: string;
   status: RunStatus;
+  /** name@version */
   flow: string;
+  /** its flow's and Dataset's labels, then its own */
+  labels: Record<string, string>;
+  /** how often it was retried */
+  retries: number;
   createdAt: string;
   finishedAt: string | null;
   error: string | null;
@@ -33,10 +40,18 @@ export interface RunView {
 
 export interface RunSummary {
   id: string;
+  name: string;
   status: RunStatus;
   flow: string;
   createdAt: string;
   finishedAt: string | null;
+  labels: Record<string, string>;
+  dataset?: string;
+}
+
+/** Where to say that a run ended: a webhook, called with retries, its body HMAC-signed. */
+export interface OnEnd {
+  webhook: string;
 }
 
 /** One step's state change, as sent over server-sent events. */

@@ -8,7 +8,19 @@ import { StrataError } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import type { FlowRegistry } from '../plan/flow-registry.ts';
 import type { Rule } from '../rules/rule-document.ts';
+import { usesOf } from '../flow/uses.ts';
 import { callScript } from './lua-scripts.ts';
+
+export interface StoredDataset {
+  dataset: Dataset;
+  flow: string | null;
+  ingestedAt: string;
+}
+
+function toStoredDataset(s: string): StoredDataset {
+  const v = JSON.parse(s) as { dataset: Dataset; flow: string | null; at: number };
+  return { dataset: v.dataset, flow: v.flow, ingestedAt: new Date(v.at).toISOString() };
+}
 
 export class DefinitionsStore implements FlowRegistry {
   constructor(
@@ -20,9 +32,11 @@ export class DefinitionsStore implements FlowRegistry {
     return this.prefix + s;
   }
 
-  async putRule(rule: Rule): Promise<'created' | 'updated'> {
-    const n = await this.redis.hset(this.k('rules'), rule.metadata.name, JSON.stringify(rule));
-    return n === 1 ? 'created' : 'updated';
+  /** Store a rule: created, updated, or unchanged when the same document is already there (the words flows use). */
+  async putRule(rule: Rule): Promise<'created' | 'updated' | 'unchanged'> {
+    const text = JSON.stringify(rule);
+    const r = await callScript<number>(this.redis, 'rulePut', [this.k('rules')], [rule.metadata.name, text]);
+    return r === 1 ? 'created' : r === 2 ? 'updated' : 'unchanged';
   }
 
   async getRule(name: string): Promise<Rule | undefined> {
@@ -65,8 +79,44 @@ export class DefinitionsStore implements FlowRegistry {
     return names.map((name, i) => ({ name, versions: versions[i].sort() }));
   }
 
+  /** Remove versions of a flow (all when none is named); the number removed. */
+  async deleteFlow(name: string, versions: string[]): Promise<number> {
+    if (versions.length === 0) return 0;
+    return callScript<number>(this.redis, 'flowDelete', [this.k(`flow:${name}`), this.k('flows')], [name, ...versions]);
+  }
+
+  /** Which registered flows and rules use any of `refs` (`name@version`): `flow a@1` / `rule r`. */
+  async usersOf(refs: string[]): Promise<string[]> {
+    const wanted = new Set(refs);
+    const users: string[] = [];
+    for (const { name, versions } of await this.listFlows()) {
+      const docs = await this.redis.hmget(this.k(`flow:${name}`), ...versions);
+      docs.forEach((d, i) => {
+        const ref = `${name}@${versions[i]}`;
+        if (d && !wanted.has(ref) && usesOf((JSON.parse(d) as FlowDocument).spec).some((u) => wanted.has(u))) users.push(`flow ${ref}`);
+      });
+    }
+    for (const r of await this.listRules()) if (usesOf(r.spec.emit).some((u) => wanted.has(u))) users.push(`rule ${r.metadata.name}`);
+    return users;
+  }
+
   async putDataset(dataset: Dataset, flowRef: string | undefined): Promise<void> {
     await this.redis.hset(this.k('datasets'), dataset.metadata.name, JSON.stringify({ dataset, flow: flowRef ?? null, at: Date.now() }));
+  }
+
+  /** A stored Dataset: the document of its last ingest, the flow generated for it, when (ISO time). */
+  async getDataset(name: string): Promise<StoredDataset | undefined> {
+    const s = await this.redis.hget(this.k('datasets'), name);
+    return s ? toStoredDataset(s) : undefined;
+  }
+
+  /** Every stored Dataset's name, labels, shape, flow and time of ingest, by name. */
+  async listDatasets(): Promise<Array<{ name: string; labels: Record<string, string>; shape: string; flow: string | null; ingestedAt: string }>> {
+    const all = await this.redis.hgetall(this.k('datasets'));
+    return Object.keys(all).sort().map((name) => {
+      const d = toStoredDataset(all[name]);
+      return { name, labels: d.dataset.metadata.labels ?? {}, shape: d.dataset.spec.shape, flow: d.flow, ingestedAt: d.ingestedAt };
+    });
   }
 
   /** Keep a compiled plan by flow ref (plans are deterministic for a flow version). */

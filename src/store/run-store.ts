@@ -7,12 +7,14 @@ import type { Redis } from 'ioredis';
 import type { EngineEvent, RunStatus, StatusCommand } from '../engine/types.ts';
 import type { JsonValue } from '../flow/types.ts';
 import type { PlanNode } from '../plan/plan-node.ts';
-import type { RunSummary, RunView, StepEvent, StepView } from '../run/run-view.ts';
+import type { OnEnd, RunSummary, RunView, StepEvent, StepView } from '../run/run-view.ts';
 import { callScript } from './lua-scripts.ts';
 
 export interface StoredPlan {
   root: PlanNode;
   params: Record<string, JsonValue>;
+  /** the step ids known before running (a resubmit starts them pending again) */
+  stepIds?: string[];
 }
 
 /** What one log entry made the engine decide, to be recorded once. */
@@ -20,6 +22,13 @@ export interface CommitEntry {
   i: number;
   steps: StatusCommand[];
   run?: { status: RunStatus; result?: JsonValue; error?: string };
+}
+
+/** What a run carries besides its plan: its name (its flow's), labels, and where to say that it ended. */
+export interface RunMeta {
+  name?: string;
+  labels?: Record<string, string>;
+  onEnd?: OnEnd;
 }
 
 const PENDING: StepView = { status: 'pending', attempts: 0, startedAt: null, finishedAt: null, result: null, error: null };
@@ -31,19 +40,61 @@ export class RunStore {
     readonly prefix = 'strata:',
   ) {}
 
-  key(id: string, part = ''): string {
-    return `${this.prefix}run:${id}${part ? `:${part}` : ''}`;
+  /** A run's key, or one of its parts' (`part` '' with a trailing colon: the prefix of them all). */
+  key(id: string, part?: string): string {
+    return `${this.prefix}run:${id}${part === undefined ? '' : `:${part}`}`;
   }
 
   get activeKey(): string {
     return `${this.prefix}runs:active`;
   }
 
-  async create(id: string, flow: string, plan: StoredPlan, stepIds: string[], origin: Record<string, string>): Promise<boolean> {
-    const fields = { id, status: 'pending', flow, createdAt: new Date().toISOString(), origin: JSON.stringify(origin), applied: '-1' };
+  async create(id: string, flow: string, plan: StoredPlan, stepIds: string[], origin: Record<string, string>, meta: RunMeta = {}): Promise<boolean> {
+    const name = meta.name ?? flow.slice(0, flow.lastIndexOf('@') > 0 ? flow.lastIndexOf('@') : undefined);
+    const fields: Record<string, string> = { id, name, status: 'pending', flow, createdAt: new Date().toISOString(), origin: JSON.stringify(origin), labels: JSON.stringify(meta.labels ?? {}), applied: '-1' };
+    if (meta.onEnd) fields.onEnd = JSON.stringify(meta.onEnd);
     const known = stepIds.filter((s) => !s.includes('*'));
-    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), `${this.prefix}runs`], [id, JSON.stringify(fields), JSON.stringify(known), Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), JSON.stringify(plan)]);
+    plan = { ...plan, stepIds: known };
+    const indexes = this.indexKeys(name, origin.dataset);
+    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), JSON.stringify(known), Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), JSON.stringify(plan), JSON.stringify(indexes)]);
     return r === 1;
+  }
+
+  /** Every run id, by creation time in ms. */
+  get runsKey(): string {
+    return `${this.prefix}runs`;
+  }
+
+  /** The index sorted sets a run is in: the runs of its flow (by name), of its Dataset. */
+  indexKeys(flowName: string, dataset?: string): string[] {
+    return [this.flowIndex(flowName), ...(dataset ? [this.datasetIndex(dataset)] : [])];
+  }
+
+  flowIndex(name: string): string {
+    return `${this.prefix}runs:flow:${name}`;
+  }
+
+  datasetIndex(name: string): string {
+    return `${this.prefix}runs:dataset:${name}`;
+  }
+
+  /** Take a failed or cancelled run up again (a `retry` log entry): 'retried', 'missing', or the status that forbids it. */
+  async retry(id: string): Promise<'retried' | 'missing' | RunStatus> {
+    const r = await callScript<number | string>(this.redis, 'runRetry', [this.key(id), this.key(id, 'log'), this.key(id, 'events')], [this.activeKey, this.finishedKey, new Date().toISOString()]);
+    return r === 1 ? 'retried' : r === 0 ? 'missing' : (r as RunStatus);
+  }
+
+  /** Delete an ended run's state: 'deleted', 'missing', or the status of a run still going. */
+  async remove(id: string): Promise<'deleted' | 'missing' | RunStatus> {
+    const [name, origin] = await this.redis.hmget(this.key(id), 'name', 'origin');
+    const indexes = name ? this.indexKeys(name, origin ? (JSON.parse(origin) as Record<string, string>).dataset : undefined) : [];
+    const r = await callScript<number | string>(this.redis, 'runDelete', [this.key(id)], [this.key(id, ''), this.runsKey, this.finishedKey, JSON.stringify(indexes), '0']);
+    return r === 1 ? 'deleted' : r === 0 ? 'missing' : (r as RunStatus);
+  }
+
+  /** Runs that ended before `beforeMs`, oldest first, at most `limit`. */
+  async endedBefore(beforeMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.finishedKey, '-inf', `(${beforeMs}`, 'LIMIT', 0, limit);
   }
 
   async plan(id: string): Promise<StoredPlan | undefined> {
@@ -106,8 +157,11 @@ export class RunStore {
     for (const k of Object.keys(steps).sort()) out[k] = toStepView(steps[k]);
     return {
       id: run.id,
+      name: run.name ?? run.flow,
       status: run.status as RunStatus,
       flow: run.flow,
+      labels: run.labels ? JSON.parse(run.labels) : {},
+      retries: Number(run.retries ?? 0),
       createdAt: run.createdAt,
       finishedAt: run.finishedAt ?? null,
       error: run.error ?? null,
@@ -117,10 +171,21 @@ export class RunStore {
     };
   }
 
-  async list(limit = 200): Promise<RunSummary[]> {
-    const ids = await this.redis.zrevrange(`${this.prefix}runs`, 0, limit - 1);
-    const rows = await Promise.all(ids.map((id) => this.redis.hmget(this.key(id), 'status', 'flow', 'createdAt', 'finishedAt')));
-    return ids.map((id, i) => ({ id, status: rows[i][0] as RunStatus, flow: rows[i][1] ?? '', createdAt: rows[i][2] ?? '', finishedAt: rows[i][3] ?? null }));
+  /** Summaries of these runs (missing ones left out), in the order given. */
+  async summaries(ids: string[]): Promise<RunSummary[]> {
+    const rows = await Promise.all(ids.map((id) => this.redis.hmget(this.key(id), 'id', 'name', 'status', 'flow', 'createdAt', 'finishedAt', 'labels', 'origin')));
+    return rows.filter((r) => r[0] !== null).map((r) => ({
+      id: r[0]!, name: r[1] ?? r[3] ?? '', status: r[2] as RunStatus, flow: r[3] ?? '', createdAt: r[4] ?? '', finishedAt: r[5] ?? null,
+      labels: r[6] ? (JSON.parse(r[6]) as Record<string, string>) : {},
+      ...(r[7] && JSON.parse(r[7]).dataset ? { dataset: JSON.parse(r[7]).dataset as string } : {}),
+    }));
+  }
+
+  /** The stored request parts a resubmit copies: flow ref, name, labels, origin and onEnd. */
+  async meta(id: string): Promise<{ flow: string; origin: Record<string, string> } & RunMeta | undefined> {
+    const [flow, name, labels, origin, onEnd] = await this.redis.hmget(this.key(id), 'flow', 'name', 'labels', 'origin', 'onEnd');
+    if (flow === null) return undefined;
+    return { flow, name: name ?? undefined, labels: labels ? JSON.parse(labels) : {}, origin: origin ? JSON.parse(origin) : {}, ...(onEnd ? { onEnd: JSON.parse(onEnd) } : {}) };
   }
 
   async active(): Promise<string[]> {

@@ -1,4 +1,4 @@
-/** POST /v1/datasets: a Dataset through the rules to a generated flow, its plan, and optionally a run. */
+/** /v1/datasets: a Dataset through the rules to a generated flow, its plan, and optionally a run; stored Datasets with their runs. */
 import { Hono } from 'hono';
 import { validateDataset } from '../../dataset/dataset-document.ts';
 import { StrataError } from '../../errors/strata-error.ts';
@@ -20,7 +20,8 @@ export function datasetsRoutes(deps: ApiDeps): Hono {
     // Everything that can reject the request happens before anything is stored; the run,
     // when asked for, is made first, so a refused start leaves nothing behind.
     const order = flag(c, 'dryRun') ? dryRunOrder(compiled.root, compiled.params) : undefined;
-    const runId = wantRun ? await deps.runs!.start(flow, compiled, {}, { dataset: dataset.metadata.name, flow: ref }) : undefined;
+    const labels = { ...(flow.metadata.labels ?? {}), ...(dataset.metadata.labels ?? {}) };
+    const runId = wantRun ? await deps.runs!.start(flow, compiled, {}, { dataset: dataset.metadata.name, flow: ref }, { labels }) : undefined;
     // The plan is large: serialized once, stored as it is answered.
     const planJson = JSON.stringify(plan);
     await deps.defs.registerFlow(flow);
@@ -29,6 +30,17 @@ export function datasetsRoutes(deps: ApiDeps): Hono {
     const head = { dataset, flow: { name: flow.metadata.name, version: flow.metadata.version }, matchedRules: match.matchedRules, ...(order ? { order } : {}), ...(runId ? { runId } : {}) };
     const text = `${JSON.stringify(head).slice(0, -1)},"plan":${planJson}}`;
     return c.body(text, wantRun ? 202 : 200, { 'content-type': 'application/json; charset=utf-8' });
+  });
+
+  app.get('/', async (c) => c.json({ datasets: await deps.defs.listDatasets() }));
+
+  app.get('/:name', async (c) => {
+    const name = c.req.param('name');
+    const stored = await deps.defs.getDataset(name);
+    if (!stored) throw new StrataError('not_found', `no Dataset named "${name}"`);
+    // The runs made from it, newest first (the first page; GET /v1/runs?dataset= pages on).
+    const runs = deps.runs ? await deps.runs.list({ dataset: name, limit: 50 }) : { runs: [], next: null };
+    return c.json({ ...stored, runs: runs.runs, runsNext: runs.next });
   });
   return app;
 }

@@ -32,5 +32,19 @@ export function flowsRoutes(deps: ApiDeps): Hono {
     return c.json(flow);
   });
 
+  app.delete('/:name', async (c) => deleteVersions(c.req.param('name'), undefined));
+  app.delete('/:name/:version', async (c) => deleteVersions(c.req.param('name'), c.req.param('version')));
+
+  /** Remove one version or all of a flow; 409 naming the flows and rules that still use it. */
+  async function deleteVersions(name: string, version: string | undefined): Promise<Response> {
+    const versions = version ? [version] : (await deps.defs.flowVersions(name)).map((f) => f.metadata.version);
+    if (version ? !(await deps.defs.get(`${name}@${version}`)) : versions.length === 0) throw new StrataError('not_found', `no flow ${version ? `${name}@${version}` : `named "${name}"`}`);
+    const refs = versions.map((v) => `${name}@${v}`);
+    const users = await deps.defs.usersOf(refs);
+    if (users.length > 0) throw new StrataError('conflict', `${refs.join(', ')} cannot be deleted: used by ${users.join(', ')}`, { usedBy: users });
+    await deps.defs.deleteFlow(name, versions);
+    return Response.json({ deleted: refs, outcome: 'deleted' });
+  }
+
   return app;
 }

@@ -52,7 +52,7 @@ export function rulesRoutes(deps: ApiDeps): Hono {
 
   app.delete('/:name', async (c) => {
     const name = c.req.param('name');
-    if (await deps.defs.deleteRule(name)) return c.json({ deleted: name });
+    if (await deps.defs.deleteRule(name)) return c.json({ deleted: name, outcome: 'deleted' });
     if (deps.builtinRules.some((r) => r.metadata.name === name)) {
       throw new StrataError('conflict', `rule "${name}" is built in (rules/); shadow it with a rule of the same name or a higher priority`);
     }

@@ -19,10 +19,13 @@ export async function followEvents(stream: SSEStreamingApi, port: RunsPort, id: 
   };
   let ended = false;
   const deliver = (events: StepEvent[]) => {
-    for (const e of events) {
+    // A retried run ended before and runs again: only its last run event in a batch can end the stream.
+    let lastRun = -1;
+    events.forEach((e, i) => void (e.run && (lastRun = i)));
+    for (const [i, e] of events.entries()) {
       if (ended) return;
       write(() => stream.writeSSE({ id: String(e.seq + 1), event: e.run ? 'run' : 'step', data: JSON.stringify(e) }));
-      if (e.run && FINAL.has(e.status)) {
+      if (e.run && FINAL.has(e.status) && i === lastRun) {
         ended = true;
         write(async () => {
           await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId: id }) });

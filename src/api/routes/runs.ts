@@ -1,32 +1,56 @@
-/** /v1/runs: start, list, inspect, cancel runs; step events over SSE; step logs. */
+/** /v1/runs: start, list, inspect, cancel, retry, resubmit, delete runs; step events over SSE; step logs and artifacts. */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { RunStatus } from '../../engine/types.ts';
 import { StrataError } from '../../errors/strata-error.ts';
+import { parseSelector } from '../../run/label-selector.ts';
 import { planFlow } from '../../service/plan-flow.ts';
 import { readBody } from '../body.ts';
 import type { ApiDeps } from '../deps.ts';
+import { readRunRequest } from '../run-request.ts';
 import type { RunsPort } from '../runs-port.ts';
-import { flowFromBody } from './plans.ts';
 import { followEvents } from './run-events.ts';
+
+const STATUSES: RunStatus[] = ['pending', 'running', 'succeeded', 'failed', 'cancelled'];
+
+/** The runs side, or a 503 saying this service runs none. */
+export function runsOf(deps: ApiDeps): RunsPort {
+  if (!deps.runs) throw new StrataError('unavailable', 'this service runs no coordinator; start it with `strata up`');
+  return deps.runs;
+}
 
 export function runsRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
-  const runs = (): RunsPort => {
-    if (!deps.runs) throw new StrataError('unavailable', 'this service runs no coordinator; start it with `strata up`');
-    return deps.runs;
-  };
+  const runs = (): RunsPort => runsOf(deps);
 
   app.post('/', async (c) => {
-    const body = (await readBody(c, deps.maxBodyBytes)) as Record<string, unknown>;
-    const isObj = body && typeof body === 'object' && !Array.isArray(body);
-    if (!isObj || (!('flow' in body) && !('use' in body))) throw new StrataError('invalid_request', 'send { flow: <Flow document> } or { use: "name@version", with: { ... } }');
-    const flow = 'flow' in body ? flowFromBody(body.flow) : flowFromBody({ use: body.use, ...(body.with !== undefined ? { with: body.with } : {}) });
-    const compiled = await planFlow(flow, deps.defs);
-    const id = await runs().start(flow, compiled, {}, { flow: `${flow.metadata.name}@${flow.metadata.version}` });
+    const req = readRunRequest(await readBody(c, deps.maxBodyBytes));
+    const compiled = await planFlow(req.flow, deps.defs);
+    // A run carries its flow's labels, then its own.
+    const used = req.ref === `${req.flow.metadata.name}@${req.flow.metadata.version}` ? req.flow : await deps.defs.get(req.ref);
+    const labels = { ...(used?.metadata.labels ?? {}), ...req.labels };
+    const id = await runs().start(req.flow, compiled, req.params, { flow: req.ref }, { flow: req.ref, labels, ...(req.onEnd ? { onEnd: req.onEnd } : {}) });
     return c.json({ runId: id, id, status: 'pending' }, 202);
   });
 
-  app.get('/', async (c) => c.json({ runs: await runs().list() }));
+  app.get('/', async (c) => {
+    const q = c.req.query();
+    const limit = q.limit === undefined ? 100 : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new StrataError('invalid_request', `limit must be a whole number from 1 to 1000, not "${q.limit}"`);
+    const status = q.status?.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const s of status ?? []) if (!STATUSES.includes(s as RunStatus)) throw new StrataError('invalid_request', `status must be one of ${STATUSES.join(', ')}, not "${s}"`);
+    const page = await runs().list({
+      limit,
+      ...(status?.length ? { status: status as RunStatus[] } : {}),
+      ...(q.flow ? { flow: q.flow } : {}),
+      ...(q.dataset ? { dataset: q.dataset } : {}),
+      ...(q.selector ? { selector: parseSelector(q.selector) } : {}),
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    return c.json(page);
+  });
 
   app.get('/:id', async (c) => {
     const run = await runs().get(c.req.param('id'));
@@ -34,7 +58,17 @@ export function runsRoutes(deps: ApiDeps): Hono {
     return c.json(run);
   });
 
+  app.delete('/:id', async (c) => {
+    await runs().delete(c.req.param('id'));
+    return c.json({ deleted: c.req.param('id') });
+  });
+
   app.post('/:id/cancel', async (c) => c.json(await runs().cancel(c.req.param('id'))));
+  app.post('/:id/retry', async (c) => c.json(await runs().retry(c.req.param('id'))));
+  app.post('/:id/resubmit', async (c) => {
+    const id = await runs().resubmit(c.req.param('id'));
+    return c.json({ runId: id, id, status: 'pending', resubmittedFrom: c.req.param('id') }, 202);
+  });
 
   app.get('/:id/events', async (c) => {
     const id = c.req.param('id');
@@ -48,6 +82,21 @@ export function runsRoutes(deps: ApiDeps): Hono {
     const logs = await runs().logs(c.req.param('id'), c.req.param('step'));
     if (logs === undefined) throw new StrataError('not_found', `no logs for step "${c.req.param('step')}" of run "${c.req.param('id')}"`);
     return c.text(logs);
+  });
+
+  app.get('/:id/steps/:step{.+}/artifacts', async (c) => {
+    const { id, step } = c.req.param();
+    const files = await runs().artifacts(id, step);
+    if (!files) throw new StrataError('not_found', `no step "${step}" in run "${id}"`);
+    return c.json({ run: id, step, artifacts: files });
+  });
+
+  app.get('/:id/steps/:step{.+}/artifacts/:name', async (c) => {
+    const { id, step, name } = c.req.param();
+    const file = await runs().artifact(id, step, name);
+    if (!file) throw new StrataError('not_found', `no artifact "${name}" of step "${step}" in run "${id}"`);
+    const body = Readable.toWeb(createReadStream(file.path)) as ReadableStream;
+    return c.body(body, 200, { 'content-type': 'application/octet-stream', 'content-length': String(file.size), 'content-disposition': `attachment; filename="${name}"` });
   });
 
   return app;

@@ -5,6 +5,7 @@
   ARGV[1] run id  ARGV[2] run fields JSON (flat object)  ARGV[3] step ids JSON list
   ARGV[4] created-at milliseconds  ARGV[5] active-runs set key  ARGV[6] pending step JSON
   ARGV[7] plan key  ARGV[8] plan JSON
+  ARGV[9] JSON list of index sorted sets (runs of a flow, of a Dataset) the run joins too
   Returns 1 created, 0 the run already exists.
 ]]
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -15,5 +16,6 @@ local ids = cjson.decode(ARGV[3])
 for _, id in ipairs(ids) do redis.call('HSET', KEYS[2], id, ARGV[6]) end
 redis.call('RPUSH', KEYS[3], '{"type":"begin"}')
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
+for _, index in ipairs(cjson.decode(ARGV[9] or '[]')) do redis.call('ZADD', index, ARGV[4], ARGV[1]) end
 redis.call('SADD', ARGV[5], ARGV[1])
 return 1

@@ -1,0 +1,45 @@
+/**
+ * Each built-in generator's parameters (a rule's `with`), as zod schemas turned into JSON
+ * Schema for GET /v1/generators and editors. The generators read their parameters
+ * themselves (with the same names, defaults and ranges); these describe them.
+ */
+import { z } from 'zod';
+
+const operation = z.record(z.string(), z.unknown()).describe('a task ({ image, command, args, env, ... }) or any flow node ({ use }, { sequence }, ...)');
+const count = (d: string) => z.number().int().min(1).describe(d);
+const named = z.record(z.string(), z.unknown()).describe('an operation, optionally with a `name` that becomes its step id');
+
+const SCHEMAS = {
+  hierarchy: z.object({
+    traversal: z.enum(['dfs', 'bfs', 'dependency']).default('dependency').describe('order in which tree nodes run'),
+    direction: z.enum(['up', 'down']).default('up').describe('up: children first, their `out` handed to the parent as child.<id>; down: parent first, its `out` handed to each child as parent'),
+    placement: z.enum(['pod-per-node', 'subtree-per-pod']).default('pod-per-node').describe('one pod per tree node, or each subtree of at most `threshold` nodes inside one pod'),
+    threshold: count('largest subtree run inside one pod (subtree-per-pod)').default(50),
+    maxParallel: count('tree nodes running at once (dependency traversal)').optional(),
+    operations: z.record(z.string(), operation).describe('operation per level operation name or level name; `default` for the rest').optional(),
+    task: z.record(z.string(), z.unknown()).describe('a task evaluated per tree node (json-logic over the node), instead of operations').optional(),
+    before: operation.optional(),
+    after: operation.optional(),
+  }),
+  partition: z.object({
+    map: operation.describe('run once per partition (fan-out)'),
+    reduce: operation.describe('run once over the list of map results (fan-in)').optional(),
+    count: count('numbered partitions, when the Dataset lists none').optional(),
+    concurrency: count('partitions processed at once').optional(),
+  }),
+  stream: z.object({
+    stages: z.array(named).min(1).describe('the ring: each window passes through these in order'),
+    window: z.object({ size: count('items per window').default(100), ms: z.number().int().min(1).describe('or what arrived within this many milliseconds').optional() }).optional(),
+    rounds: count('rounds before the cycle ends').optional(),
+    until: z.unknown().describe('json-logic over the last round\'s outputs: the cycle ends when it holds').optional(),
+  }),
+  pipeline: z.object({
+    operations: z.array(named).min(1).describe('run one after another'),
+  }),
+};
+
+/** The JSON Schema of a generator's parameters; an open object for a generator without a schema. */
+export function parametersOf(name: string): Record<string, unknown> {
+  const s = SCHEMAS[name as keyof typeof SCHEMAS];
+  return s ? (z.toJSONSchema(s, { io: 'input' }) as Record<string, unknown>) : { type: 'object' };
+}

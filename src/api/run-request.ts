@@ -1,0 +1,48 @@
+/**
+ * The body of `POST /v1/runs` (and what schedules and hooks start): a Flow, or a
+ * registered flow by `use` with `with` parameters; `params` over a Flow's defaults;
+ * the run's own `labels`; `onEnd`, a webhook told when the run ends.
+ */
+import { z } from 'zod';
+import { invalid } from '../errors/strata-error.ts';
+import type { FlowDocument, JsonValue } from '../flow/types.ts';
+import { check } from '../flow/zod-problems.ts';
+import type { OnEnd } from '../run/run-view.ts';
+import { flowFromBody } from './routes/plans.ts';
+
+export const labelsSchema = z.record(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9_./-]{0,127})$/, 'must be a label key'), z.string().max(256)).refine((l) => Object.keys(l).length <= 64, 'at most 64 labels');
+export const onEndSchema = z.strictObject({ webhook: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }) });
+
+export const runRequestSchema = z.strictObject({
+  flow: z.record(z.string(), z.unknown()).optional(),
+  use: z.string().optional(),
+  with: z.record(z.string(), z.unknown()).optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  labels: labelsSchema.optional(),
+  onEnd: onEndSchema.optional(),
+}).refine((b) => (b.flow === undefined) !== (b.use === undefined), { message: 'send { flow: <Flow document> } or { use: "name@version", with: { ... } }' });
+
+export interface RunRequest {
+  /** what is compiled: the Flow, or a wrapper around `use` */
+  flow: FlowDocument;
+  /** the flow the run runs: the Flow's ref, or the used ref */
+  ref: string;
+  params: Record<string, JsonValue>;
+  labels: Record<string, string>;
+  onEnd?: OnEnd;
+}
+
+/** Validate a run request; throws a 400 listing every problem. */
+export function readRunRequest(body: unknown): RunRequest {
+  const problems: Array<{ path: string; message: string }> = [];
+  const b = check(runRequestSchema, body, '', problems);
+  if (!b) throw invalid(problems, 'invalid_request');
+  const flow = b.flow ? flowFromBody(b.flow) : flowFromBody({ use: b.use, ...(b.with !== undefined ? { with: b.with } : {}) });
+  return {
+    flow,
+    ref: b.use ?? `${flow.metadata.name}@${flow.metadata.version}`,
+    params: (b.params ?? {}) as Record<string, JsonValue>,
+    labels: b.labels ?? {},
+    ...(b.onEnd ? { onEnd: b.onEnd } : {}),
+  };
+}
