@@ -59,7 +59,7 @@ const VARIABLES = {
   STRATA_HOME: { schema: z.string().min(1, 'a directory'), default: '.strata' },
   STRATA_RUNTIME: { schema: z.enum(['local', 'kubernetes', 'noop'], 'local or kubernetes'), default: 'local' },
   STRATA_API_TOKENS: { schema: z.string(), default: undefined },
-  STRATA_MAX_BODY_BYTES: { schema: int('a size in bytes', 1024, 1024 ** 3), default: String(32 * 1024 * 1024) },
+  STRATA_MAX_BODY_BYTES: { schema: int('a size in bytes', 1, 1024 ** 3), default: String(32 * 1024 * 1024) },
   STRATA_WORKER_CONCURRENCY: { schema: int('a whole number of parallel steps', 1, 1000), default: '4' },
   STRATA_PREFIX: { schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a Redis key prefix of letters, digits, "_", "." and "-"'), default: 'strata' },
   STRATA_LOCK_MS: { schema: int('a whole number of milliseconds', 1000, 86_400_000), default: '30000' },
