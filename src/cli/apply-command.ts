@@ -10,7 +10,8 @@ import { summarize, watchRun } from './watch.ts';
 
 const ORDER = ['Flow', 'Rule', 'Dataset'];
 
-export async function applyCommand(files: string[], opts: { run?: boolean; watch?: boolean }, client: Client, out: (s: string) => void): Promise<number> {
+/** `opts.param` (`-p`) goes to the runs of Flows (a Dataset's flow takes its parameters from its rule). */
+export async function applyCommand(files: string[], opts: { run?: boolean; watch?: boolean; param?: Record<string, unknown> }, client: Client, out: (s: string) => void): Promise<number> {
   const docs = readDocuments(files).map((d) => ({ ...d, kind: (d.doc as { kind?: string })?.kind }));
   for (const d of docs) {
     if (!ORDER.includes(d.kind as string)) throw new StrataError('invalid_document', `${d.file}#${d.index}: kind must be Flow, Rule or Dataset, not ${JSON.stringify(d.kind)}`);
@@ -24,7 +25,7 @@ export async function applyCommand(files: string[], opts: { run?: boolean; watch
       const r = await client.call('POST', '/v1/flows', d.doc);
       out(`flow ${r.name}@${r.version} ${r.outcome}`);
       if (opts.run && !hasDataset) {
-        const run = await client.call('POST', '/v1/runs', { flow: d.doc });
+        const run = await client.call('POST', '/v1/runs', { flow: d.doc, ...(opts.param ? { params: opts.param } : {}) });
         out(`run ${run.runId} started for flow ${r.name}@${r.version}`);
         runs.push(run.runId);
       }
@@ -43,7 +44,7 @@ export async function applyCommand(files: string[], opts: { run?: boolean; watch
   let failed = 0;
   if (opts.watch) {
     for (const id of runs) {
-      const run = await watchRun(client, id, out);
+      const run = await watchRun(client, id, out, { note: (s) => void process.stderr.write(`${s}\n`) });
       out(summarize(run));
       if (run.status !== 'succeeded') failed++;
     }

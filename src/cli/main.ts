@@ -1,21 +1,28 @@
-/** The `strata` command line. Only this file exits the process. */
-import { Command } from 'commander';
+/**
+ * The `strata` command line. Only this file exits the process. Each command loads what it
+ * needs when it runs (the server's parts, YAML, the compiler), so a call that only asks
+ * the API starts in a fraction of the time the whole program would take to load.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
 import { exitCode, toStrataError } from '../errors/strata-error.ts';
 import { apiClient } from './api-client.ts';
-import { applyCommand } from './apply-command.ts';
-import { manifestsCommand } from './manifests-command.ts';
-import { planCommand } from './plan-command.ts';
-import { operatorCommand, serveCommand, workerCommand } from './process-commands.ts';
-import { summarize } from './watch.ts';
+import { collectLabel, collectParam } from './params.ts';
 
-const out = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+const out = (s: string): void => void process.stdout.write(s.endsWith('\n') || s === '' ? s : `${s}\n`);
+const note = (s: string): void => void process.stderr.write(`${s}\n`);
+// src/cli/main.ts, or dist/src/cli/main.js once built: package.json is two or three levels up.
+const version = (JSON.parse(readFileSync(new URL(import.meta.url.includes('/dist/src/') ? '../../../package.json' : '../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const output = () => new Option('-o, --output <format>', 'table (default), wide, json, yaml or name');
+const param = () => new Option('-p, --param <key=value>', 'a parameter (repeatable); a value that reads as JSON is JSON').argParser(collectParam);
+
 const program = new Command();
-program.name('strata').description('one flow language and one pattern engine for pods and the containers inside them').showHelpAfterError();
+program.name('strata').description('one flow language and one pattern engine for pods and the containers inside them').version(version, '-v, --version').showHelpAfterError();
 
-program.command('up').description('API, coordinator and a worker in one process; a local Redis when REDIS_URL is unset').action(() => serveCommand(true));
-program.command('serve').description('the API and the coordinator (run workers with `strata worker`)').action(() => serveCommand(false));
-program.command('worker').description('step workers: take step jobs from Redis and run their pods').action(() => workerCommand());
-program.command('operator').description('the Kubernetes operator: reconcile strata.dev Datasets, Rules and Flows (in-cluster config or KUBECONFIG)').action(() => operatorCommand());
+program.command('up').description('API, coordinator and a worker in one process; a local Redis when REDIS_URL is unset').action(async () => (await import('./process-commands.ts')).serveCommand(true));
+program.command('serve').description('the API and the coordinator (run workers with `strata worker`)').action(async () => (await import('./process-commands.ts')).serveCommand(false));
+program.command('worker').description('step workers: take step jobs from Redis and run their pods').action(async () => (await import('./process-commands.ts')).workerCommand());
+program.command('operator').description('the Kubernetes operator: reconcile strata.dev Datasets, Rules and Flows (in-cluster config or KUBECONFIG)').action(async () => (await import('./process-commands.ts')).operatorCommand());
 
 program
   .command('plan')
@@ -24,7 +31,8 @@ program
   .option('-f, --format <format>', 'json | dot | mermaid', 'json')
   .option('--dry-run', 'print the order in which steps would start, one tick a line')
   .option('--flow <ref>', 'plan this name@version instead of the first Flow')
-  .action(async (files: string[], opts: { format: string; dryRun?: boolean; flow?: string }) => out(await planCommand(files, opts)));
+  .addOption(param())
+  .action(async (files: string[], opts: { format: string; dryRun?: boolean; flow?: string; param?: Record<string, unknown> }) => out(await (await import('./plan-command.ts')).planCommand(files, opts)));
 
 program
   .command('apply')
@@ -32,33 +40,80 @@ program
   .argument('<files...>', 'YAML or JSON files, several documents each')
   .option('--run', 'run each Dataset (or each Flow when there is no Dataset)')
   .option('--watch', 'follow the runs live until they end; exit 1 when one fails')
-  .action(async (files: string[], opts: { run?: boolean; watch?: boolean }) => {
-    process.exitCode = await applyCommand(files, opts, apiClient(), out);
+  .addOption(param())
+  .action(async (files: string[], opts: { run?: boolean; watch?: boolean; param?: Record<string, unknown> }) => {
+    process.exitCode = await (await import('./apply-command.ts')).applyCommand(files, opts, apiClient(), out);
   });
 
-program
-  .command('runs')
-  .description('list runs, or show one')
-  .argument('[id]', 'a run id')
-  .option('--json', 'print the run as JSON')
-  .action(async (id: string | undefined, opts: { json?: boolean }) => {
-    const client = apiClient();
-    if (!id) {
-      const { runs } = await client.call('GET', '/v1/runs');
-      for (const r of runs) out(`${r.id}  ${r.status.padEnd(9)}  ${r.createdAt}  ${r.flow}`);
-      return;
-    }
-    const run = await client.call('GET', `/v1/runs/${encodeURIComponent(id)}`);
-    out(opts.json ? JSON.stringify(run, null, 2) : summarize(run));
+const runs = program.command('runs').description('list, inspect, follow and act on runs (`strata runs RUN` is `strata runs get RUN`)');
+runs
+  .command('list', { isDefault: true })
+  .description('runs, newest first')
+  .argument('[run]', 'a run id: show that run (as `runs get`)')
+  .option('-l, --selector <selector>', 'label selector: team=analytics,env!=prod')
+  .option('--status <status>', 'pending, running, succeeded, failed, cancelled (comma-separated)')
+  .option('--flow <name>', 'runs of this flow (name or name@version)')
+  .option('--dataset <name>', 'runs made from this Dataset')
+  .option('--limit <n>', 'at most this many (100)')
+  .option('-A, --all', 'every page')
+  .option('--json', 'same as -o json')
+  .addOption(output())
+  .action(async (id: string | undefined, o: Record<string, string | boolean>) => {
+    const m = await import('./runs-commands.ts');
+    const opts = { ...o, output: o.json ? 'json' : (o.output as string | undefined) };
+    if (id) return m.getRun(apiClient(), id, opts, out);
+    return m.listRuns(apiClient(), opts, out);
   });
+runs.command('get').description('a run: its steps as a tree with statuses, durations and progress').argument('<run>').addOption(output())
+  .action(async (id: string, o: { output?: string }) => (await import('./runs-commands.ts')).getRun(apiClient(), id, o, out));
+runs.command('watch').description('follow a run live until it ends (reconnects with Last-Event-ID); exit 1 unless it succeeds').argument('<run>')
+  .action(async (id: string) => {
+    process.exitCode = await (await import('./runs-commands.ts')).watch(apiClient(), id, out, note);
+  });
+runs.command('submit').description('start a run of a Flow file, or of a registered flow with --use').argument('[file]', 'a file holding a Flow')
+  .option('--use <ref>', 'a registered flow, name@version')
+  .addOption(param())
+  .option('-l, --label <key=value>', 'a label of the run (repeatable)', collectLabel)
+  .option('--watch', 'follow the run until it ends')
+  .action(async (file: string | undefined, o: { use?: string; param?: Record<string, unknown>; label?: Record<string, string>; watch?: boolean }) => {
+    process.exitCode = await (await import('./runs-commands.ts')).submit(apiClient(), file, o, out, note);
+  });
+for (const verb of ['cancel', 'retry', 'resubmit', 'delete'] as const) {
+  const what = { cancel: 'stop a run', retry: 'go on from the failure, succeeded steps kept', resubmit: 'a new run with the same flow, params and Dataset', delete: 'delete an ended run with its logs and artifacts' }[verb];
+  const c = runs.command(verb).description(what).argument('<runs...>');
+  if (verb === 'retry' || verb === 'resubmit') c.option('--watch', 'follow the run until it ends');
+  c.action(async (ids: string[], o: { watch?: boolean }) => {
+    const m = await import('./runs-commands.ts');
+    for (const id of ids) {
+      const target = await m.act(apiClient(), verb, id, out);
+      if (o.watch) process.exitCode = (await m.watch(apiClient(), target, out, note)) || process.exitCode;
+    }
+  });
+}
 
 program
   .command('logs')
-  .description("a step's logs")
+  .description("a step's logs, or every step's, each line prefixed by its step")
   .argument('<run>', 'run id')
-  .argument('<step>', 'step id')
-  .action(async (run: string, step: string) => {
-    process.stdout.write(await apiClient().text(`/v1/runs/${encodeURIComponent(run)}/steps/${step.split('/').map(encodeURIComponent).join('/')}/logs`));
+  .argument('[step]', 'step id (every step when none)')
+  .option('-f, --follow', 'keep printing as the steps write, until the run ends')
+  .action(async (run: string, step: string | undefined, o: { follow?: boolean }) => (await import('./logs-command.ts')).logsCommand(apiClient(), run, step, o, (s) => void process.stdout.write(s)));
+
+for (const kind of ['rules', 'flows', 'datasets', 'generators', 'schedules'] as const) {
+  const k = program.command(kind).description(`${kind} on a running strata`);
+  k.command('list', { isDefault: true }).description(`every ${kind.slice(0, -1)}`).addOption(output())
+    .action(async (o: { output?: string }) => (await import('./definitions-commands.ts')).listKind(apiClient(), kind, o, out));
+  k.command('get').description(`one ${kind.slice(0, -1)}${kind === 'flows' ? ' (name or name@version)' : ''}`).argument('<name>').addOption(output())
+    .action(async (name: string, o: { output?: string }) => (await import('./definitions-commands.ts')).getKind(apiClient(), kind, name, o, out));
+}
+
+program
+  .command('explain')
+  .description('every rule tried for a Dataset, matched or not and why, and the plan that would result (exit 3 when none matched)')
+  .argument('<file>', 'a file holding a Dataset')
+  .addOption(output())
+  .action(async (file: string, o: { output?: string }) => {
+    process.exitCode = await (await import('./definitions-commands.ts')).explain(apiClient(), file, o, out);
   });
 
 program
@@ -66,7 +121,7 @@ program
   .description('the Kubernetes Pods the flow\'s steps would become, as YAML')
   .argument('<files...>', 'YAML or JSON files; the first Flow is used')
   .option('--namespace <ns>', 'namespace of the pods', 'strata')
-  .action(async (files: string[], opts: { namespace: string }) => out(await manifestsCommand(files, opts)));
+  .action(async (files: string[], opts: { namespace: string }) => out(await (await import('./manifests-command.ts')).manifestsCommand(files, opts)));
 
 // A reader that goes away (`strata runs | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -16,6 +16,8 @@ export interface PlanOptions {
   format?: string;
   dryRun?: boolean;
   flow?: string;
+  /** `-p key=value`: over the flow's own parameters */
+  param?: Record<string, unknown>;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function planCommand(files: string[], opts: PlanOptions): Promise<s
     if (!target) throw new StrataError('not_found', `no Flow ${opts.flow} in ${files.join(', ')}`);
     compiled = compileFlow(target, (ref) => byRef.get(ref));
   }
+  if (opts.param) compiled = { ...compiled, params: { ...compiled.params, ...(opts.param as typeof compiled.params) } };
   if (opts.dryRun) return formatOrder(dryRunOrder(compiled.root, compiled.params));
   const plan = toPlanDocument(compiled);
   if (format === 'dot') return renderDot(plan.graph, plan.metadata.name);

@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Compile strata to JavaScript once (dist/), so `strata` starts without compiling
+// TypeScript at each call. Run by `npm install` (prepare), `npm test` and `npm run build`.
+// Files that are not TypeScript but are read beside the code are copied to the same
+// place under dist/: the Lua scripts, the built-in rules, the built-in programs.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+// typescript exports no subpaths: its bin is found beside the package in node_modules.
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+rmSync(dist, { recursive: true, force: true });
+try {
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+} catch {
+  process.stderr.write('strata: the build failed (tsc -p tsconfig.build.json)\n');
+  process.exit(1);
+}
+const copy = (from, to = from) => cpSync(join(root, from), join(dist, to), { recursive: true, filter: (s) => !s.endsWith('.ts') });
+copy('src/store/lua');
+copy('rules');
+copy('runtime/programs');
+// The quarterback as a program: the compiled main, no loader thread (see sidecar/bin.cjs).
+mkdirSync(join(dist, 'sidecar'), { recursive: true });
+writeFileSync(join(dist, 'sidecar', 'bin.cjs'), "#!/usr/bin/env node\n// The compiled quarterback (written by scripts/build.mjs).\nimport('./main.js');\n");
+writeFileSync(join(dist, 'BUILT'), `${new Date().toISOString()}\n`);

@@ -1,0 +1,80 @@
+/** `strata rules|flows|datasets|generators|schedules list|get`, and `strata explain DATASET`. */
+import { StrataError } from '../errors/strata-error.ts';
+import type { Client } from './api-client.ts';
+import { age, labelText, outputFormat, serialize, table } from './output.ts';
+
+type Out = (s: string) => void;
+type Row = Record<string, any>;
+
+export const KINDS = ['rules', 'flows', 'datasets', 'generators', 'schedules'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Per kind: where the list is, how its rows print, and the path of one. */
+const VIEWS: Record<Kind, { list: string; key: string; header: string[]; row: (r: Row) => string[]; one: (name: string) => string }> = {
+  rules: {
+    list: '/v1/rules', key: 'rules', header: ['name', 'priority', 'emits', 'built-in'],
+    row: (r) => [r.metadata.name, String(r.spec.priority), r.spec.emit.generator ? `generator ${r.spec.emit.generator}` : 'flow node', r.builtin ? 'yes' : ''],
+    one: (n) => `/v1/rules/${encodeURIComponent(n)}`,
+  },
+  flows: {
+    list: '/v1/flows', key: 'flows', header: ['name', 'versions'],
+    row: (r) => [r.name, r.versions.join(', ')],
+    one: (n) => (n.includes('@') ? `/v1/flows/${encodeURIComponent(n.slice(0, n.lastIndexOf('@')))}/${encodeURIComponent(n.slice(n.lastIndexOf('@') + 1))}` : `/v1/flows/${encodeURIComponent(n)}`),
+  },
+  datasets: {
+    list: '/v1/datasets', key: 'datasets', header: ['name', 'shape', 'flow', 'age', 'labels'],
+    row: (r) => [r.name, r.shape, r.flow ?? '', age(r.ingestedAt), labelText(r.labels)],
+    one: (n) => `/v1/datasets/${encodeURIComponent(n)}`,
+  },
+  generators: {
+    list: '/v1/generators', key: 'generators', header: ['name', 'parameters', 'description'],
+    row: (r) => [r.name, Object.keys(r.parameters?.properties ?? {}).join(','), r.description],
+    one: (n) => `/v1/generators/${encodeURIComponent(n)}`,
+  },
+  schedules: {
+    list: '/v1/schedules', key: 'schedules', header: ['name', 'schedule', 'timezone', 'starts', 'policy', 'next', 'last run'],
+    row: (r) => [r.metadata.name, r.spec.schedule, r.spec.timeZone ?? 'UTC', r.spec.use ?? `dataset ${r.spec.dataset?.metadata?.name ?? ''}`, r.spec.concurrencyPolicy ?? 'Allow', r.status?.nextRunAt ?? '', r.status?.lastRunId ?? ''],
+    one: (n) => `/v1/schedules/${encodeURIComponent(n)}`,
+  },
+};
+
+/** `strata KIND list [-o wide|json|yaml|name]` */
+export async function listKind(client: Client, kind: Kind, o: { output?: string }, out: Out): Promise<void> {
+  const format = outputFormat(o.output);
+  const v = VIEWS[kind];
+  const body = await client.call('GET', v.list);
+  if (format === 'json' || format === 'yaml') return out(await serialize(body, format));
+  const rows = (body[v.key] ?? []) as Row[];
+  if (format === 'name') return out(rows.map((r) => v.row(r)[0]).join('\n'));
+  out(rows.length === 0 ? `no ${kind}` : table(v.header, rows.map(v.row)));
+}
+
+/** `strata KIND get NAME [-o json|yaml]`: the document as the API has it (YAML unless -o json). */
+export async function getKind(client: Client, kind: Kind, name: string, o: { output?: string }, out: Out): Promise<void> {
+  const format = outputFormat(o.output, ['table', 'json', 'yaml']);
+  let body: unknown;
+  if (kind === 'generators') {
+    // There is no route for one generator: it is one entry of the list.
+    body = ((await client.call('GET', '/v1/generators')).generators as Row[]).find((g) => g.name === name);
+    if (!body) throw new StrataError('not_found', `no generator named "${name}"`);
+  } else body = await client.call('GET', VIEWS[kind].one(name));
+  out(await serialize(body, format === 'json' ? 'json' : 'yaml'));
+}
+
+/** `strata explain DATASET_FILE`: every rule tried, matched or not and why, and the plan's size. */
+export async function explain(client: Client, file: string, o: { output?: string }, out: Out): Promise<number> {
+  const format = outputFormat(o.output, ['table', 'json', 'yaml']);
+  const { readDocuments } = await import('./local-flows.ts');
+  const ds = readDocuments([file]).find((d) => (d.doc as { kind?: string })?.kind === 'Dataset');
+  if (!ds) throw new StrataError('invalid_document', `${file}: no Dataset document found`);
+  const r = await client.call('POST', '/v1/rules/explain', ds.doc);
+  if (format === 'json' || format === 'yaml') {
+    out(await serialize(r, format));
+    return r.chosen ? 0 : 3;
+  }
+  const rows = (r.rules as Row[]).map((t) => [t.name, String(t.priority), t.matched ? 'matched' : 'no', t.reason ?? '']);
+  out(table(['rule', 'priority', 'matched', 'reason'], rows));
+  if (r.chosen) out(`chosen: ${r.chosen}${r.plan ? ` -> ${r.plan.stepCount} steps` : ''}${r.error ? ` (the plan failed: ${r.error.message})` : ''}`);
+  else out('no rule matched');
+  return r.chosen && !r.error ? 0 : 3;
+}

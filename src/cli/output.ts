@@ -1,0 +1,50 @@
+/** What commands print: aligned tables, or the API's answer as JSON or YAML (`-o`). */
+import { StrataError } from '../errors/strata-error.ts';
+
+export type Format = 'table' | 'wide' | 'json' | 'yaml' | 'name';
+
+/** The `-o` value, checked: table (the default), wide, json, yaml or name. */
+export function outputFormat(o: string | undefined, allowed: Format[] = ['table', 'wide', 'json', 'yaml', 'name']): Format {
+  const f = (o ?? 'table') as Format;
+  if (!allowed.includes(f)) throw new StrataError('invalid_request', `-o must be ${allowed.filter((a) => a !== 'table').join(', ')}, not "${o}"`);
+  return f;
+}
+
+/** JSON or YAML of a value (YAML loaded only when asked for). */
+export async function serialize(value: unknown, format: 'json' | 'yaml'): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
+  const { stringify } = await import('yaml');
+  return stringify(value, { lineWidth: 0 });
+}
+
+/** Columns padded to their widest cell; the header upper-cased, as kubectl and argo print. */
+export function table(header: string[], rows: string[][]): string {
+  const all = [header.map((h) => h.toUpperCase()), ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return `${all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : (c ?? '').padEnd(widths[i]))).join('   ').trimEnd()).join('\n')}\n`;
+}
+
+/** A duration for people: 850ms, 12s, 3m4s, 2h5m. */
+export function duration(ms: number | undefined | null): string {
+  if (ms === undefined || ms === null || Number.isNaN(ms)) return '';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ''}`;
+  return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? `${Math.floor((s % 3600) / 60)}m` : ''}`;
+}
+
+/** How long ago an ISO time was, as argo prints ages: 5s, 3m, 2h, 4d. */
+export function age(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '';
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+/** `k=v,k2=v2` */
+export function labelText(labels: Record<string, string> | undefined): string {
+  return Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+}

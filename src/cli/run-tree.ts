@@ -1,0 +1,74 @@
+/** `strata runs get`: a run as argo prints a workflow: its header, then its steps as a tree with statuses, durations and N/M progress. */
+import type { RunView, StepView } from '../run/run-view.ts';
+import { age, duration, labelText, table } from './output.ts';
+
+export const MARK: Record<string, string> = { running: '▶', succeeded: '✓', failed: '✗', skipped: '–', cancelled: '■', pending: '·' };
+const ENDED = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+
+/** Steps that have ended, out of all the run knows of. */
+export function progress(run: RunView): string {
+  const steps = Object.values(run.steps);
+  return `${steps.filter((s) => ENDED.has(s.status)).length}/${steps.length}`;
+}
+
+/** The header and the step tree of a run, as text. */
+export function runTree(run: RunView, now = Date.now()): string {
+  const runMs = run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.createdAt) : now - Date.parse(run.createdAt);
+  const head = [
+    ['Name:', run.name],
+    ['Run:', run.id],
+    ['Flow:', run.flow],
+    ['Status:', run.status],
+    ...(Object.keys(run.labels ?? {}).length ? [['Labels:', labelText(run.labels)]] : []),
+    ['Created:', `${run.createdAt} (${age(run.createdAt, now)} ago)`],
+    ['Duration:', duration(runMs)],
+    ['Progress:', progress(run)],
+    ...(run.retries ? [['Retries:', String(run.retries)]] : []),
+    ...(run.error ? [['Error:', run.error]] : []),
+  ];
+  const width = Math.max(...head.map((h) => h[0].length));
+  const lines = head.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  const rows = ordered(run.steps).map(({ id, depth, label }) => {
+    const s = run.steps[id];
+    const ms = s.durationMs ?? (s.startedAt && s.status === 'running' ? now - Date.parse(s.startedAt) : undefined);
+    return [`${'  '.repeat(depth)}${MARK[s.status] ?? ' '} ${label}`, s.status, duration(ms), s.attempts > 1 ? String(s.attempts) : '', s.exitCode !== undefined ? String(s.exitCode) : '', message(s)];
+  });
+  return `${lines}\n\n${table(['step', 'status', 'duration', 'attempt', 'exit', 'message'], rows)}`;
+}
+
+function message(s: StepView): string {
+  const m = s.error ?? (s.item !== undefined ? `item ${JSON.stringify(s.item)}` : '');
+  return m.length > 120 ? `${m.slice(0, 117)}...` : m;
+}
+
+/**
+ * Steps in tree order: each under the longest step id that is a prefix of its own (a
+ * step's parent), children in the order they sort, shown by the part after the parent.
+ */
+function ordered(steps: Record<string, StepView>): Array<{ id: string; depth: number; label: string }> {
+  const ids = Object.keys(steps).sort(compareIds);
+  const set = new Set(ids);
+  const parentOf = (id: string): string | undefined => {
+    for (let at = id.lastIndexOf('/'); at > 0; at = id.lastIndexOf('/', at - 1)) if (set.has(id.slice(0, at))) return id.slice(0, at);
+    return undefined;
+  };
+  const children = new Map<string | undefined, string[]>();
+  for (const id of ids) {
+    const p = parentOf(id);
+    children.set(p, [...(children.get(p) ?? []), id]);
+  }
+  const out: Array<{ id: string; depth: number; label: string }> = [];
+  const walk = (parent: string | undefined, depth: number) => {
+    for (const id of children.get(parent) ?? []) {
+      out.push({ id, depth, label: parent ? id.slice(parent.length + 1) : id });
+      walk(id, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return out;
+}
+
+/** Step ids by path, numbers in numeric order (fan/2 before fan/10, ring/a#2 before ring/a#10). */
+function compareIds(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}

@@ -1,0 +1,103 @@
+/** `strata runs list|get|watch|submit|cancel|retry|resubmit|delete`, with argo's and tkn's habits. */
+import { StrataError } from '../errors/strata-error.ts';
+import type { RunSummary, RunView } from '../run/run-view.ts';
+import type { Client } from './api-client.ts';
+import { age, duration, labelText, outputFormat, serialize, table } from './output.ts';
+import { progress, runTree } from './run-tree.ts';
+import { summarize, watchRun } from './watch.ts';
+
+type Out = (s: string) => void;
+const path = (id: string, tail = '') => `/v1/runs/${encodeURIComponent(id)}${tail}`;
+
+export interface ListOptions {
+  selector?: string;
+  status?: string;
+  flow?: string;
+  dataset?: string;
+  limit?: string;
+  all?: boolean;
+  output?: string;
+}
+
+/** `strata runs list`: newest first; `-o wide` adds labels and the Dataset; `--all` follows every page. */
+export async function listRuns(client: Client, o: ListOptions, out: Out): Promise<void> {
+  const format = outputFormat(o.output);
+  const q = new URLSearchParams();
+  if (o.selector) q.set('selector', o.selector);
+  if (o.status) q.set('status', o.status);
+  if (o.flow) q.set('flow', o.flow);
+  if (o.dataset) q.set('dataset', o.dataset);
+  q.set('limit', o.limit ?? '100');
+  const runs: RunSummary[] = [];
+  let next: string | null = null;
+  do {
+    if (next) q.set('cursor', next);
+    const page = (await client.call('GET', `/v1/runs?${q}`)) as { runs: RunSummary[]; next: string | null };
+    runs.push(...page.runs);
+    next = o.all ? page.next : null;
+  } while (next);
+  if (format === 'json' || format === 'yaml') return out(await serialize({ runs }, format));
+  if (format === 'name') return out(runs.map((r) => r.id).join('\n'));
+  if (runs.length === 0) return out('no runs');
+  const now = Date.now();
+  const took = (r: RunSummary) => duration((r.finishedAt ? Date.parse(r.finishedAt) : now) - Date.parse(r.createdAt));
+  const header = ['name', 'run', 'status', 'age', 'duration', 'flow', ...(format === 'wide' ? ['dataset', 'labels'] : [])];
+  out(table(header, runs.map((r) => [r.name, r.id, r.status, age(r.createdAt, now), took(r), r.flow, ...(format === 'wide' ? [r.dataset ?? '', labelText(r.labels)] : [])])));
+}
+
+/** `strata runs get RUN`: the run as a tree, or the API's answer with `-o json|yaml`. */
+export async function getRun(client: Client, id: string, o: { output?: string }, out: Out): Promise<void> {
+  const format = outputFormat(o.output, ['table', 'wide', 'json', 'yaml']);
+  const run = (await client.call('GET', path(id))) as RunView;
+  if (format === 'json' || format === 'yaml') return out(await serialize(run, format));
+  out(runTree(run));
+}
+
+/** `strata runs watch RUN`: live progress until the run ends; exit 1 unless it succeeded. */
+export async function watch(client: Client, id: string, out: Out, note: Out): Promise<number> {
+  const run = await watchRun(client, id, out, { note });
+  out(`${summarize(run)}  (${progress(run)} steps)`);
+  return run.status === 'succeeded' ? 0 : 1;
+}
+
+/** cancel, retry, resubmit, delete: one line saying what happened. */
+export async function act(client: Client, verb: 'cancel' | 'retry' | 'resubmit' | 'delete', id: string, out: Out): Promise<string> {
+  if (verb === 'delete') {
+    await client.call('DELETE', path(id));
+    out(`run ${id} deleted`);
+    return id;
+  }
+  const r = await client.call('POST', path(id, `/${verb}`));
+  if (verb === 'resubmit') {
+    out(`run ${r.runId} submitted (resubmit of ${id})`);
+    return r.runId as string;
+  }
+  out(`run ${id} ${verb === 'cancel' ? 'cancelled' : `retried: ${(r as RunView).status}`}`);
+  return id;
+}
+
+export interface SubmitOptions {
+  use?: string;
+  param?: Record<string, unknown>;
+  label?: Record<string, string>;
+  watch?: boolean;
+}
+
+/** `strata runs submit [FILE] [--use name@version] [-p k=v] [-l k=v] [--watch]`: start a run of a Flow file or a registered flow. */
+export async function submit(client: Client, file: string | undefined, o: SubmitOptions, out: Out, note: Out): Promise<number> {
+  if ((file === undefined) === (o.use === undefined)) throw new StrataError('invalid_request', 'give a Flow file or --use name@version (one of them)');
+  const params = o.param ?? {};
+  let body: Record<string, unknown>;
+  if (o.use) body = { use: o.use, with: params };
+  else {
+    // The document reader (YAML, the Flow schema) is loaded only here: listing runs stays quick.
+    const { readDocuments } = await import('./local-flows.ts');
+    const flows = readDocuments([file!]).filter((d) => (d.doc as { kind?: string })?.kind === 'Flow');
+    if (flows.length === 0) throw new StrataError('invalid_document', `${file}: no Flow document found`);
+    body = { flow: flows[0].doc, params };
+  }
+  if (o.label) body.labels = o.label;
+  const r = await client.call('POST', '/v1/runs', body);
+  out(`run ${r.runId} submitted`);
+  return o.watch ? watch(client, r.runId, out, note) : 0;
+}

@@ -1,0 +1,120 @@
+/** The CLI with argo and tkn habits, as real processes (the built bin) against a running strata. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flowDoc, shTask } from '../support/documents.ts';
+import { runStrata } from '../support/processes.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+let svc: RunTestService;
+beforeAll(async () => {
+  svc = await startRunService();
+});
+afterAll(async () => svc?.close());
+
+const strata = (...args: string[]) => runStrata(args, { STRATA_URL: svc.url });
+
+async function submitted(...args: string[]): Promise<string> {
+  const r = await strata('runs', 'submit', ...args);
+  expect(r.stderr).toBe('');
+  return /run (\S+) submitted/.exec(r.stdout)![1];
+}
+
+describe('strata runs', () => {
+  it('submit -p -l --watch, list with filters and formats, get as a tree', async () => {
+    const r = await strata('runs', 'submit', 'test/fixtures/cli/labelled-flow.yaml', '-p', 'n=2', '-p', 'who=me', '-l', 'env=prod', '--watch');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/✓ fan\/1 succeeded/);
+    const id = /run (\S+) submitted/.exec(r.stdout)![1];
+    expect(r.stdout).toMatch(new RegExp(`run ${id} succeeded: .*\\(4/4 steps\\)`));
+
+    const json = JSON.parse((await strata('runs', 'list', '-l', 'team=analytics,env=prod', '--status', 'succeeded', '-o', 'json')).stdout);
+    expect(json.runs.map((x: { id: string }) => x.id)).toEqual([id]);
+    const yaml = (await strata('runs', 'list', '--flow', 'cli-flow', '-o', 'yaml')).stdout;
+    expect(yaml).toContain(`id: ${id}`);
+    const table = (await strata('runs', 'list', '--flow', 'cli-flow')).stdout.split('\n');
+    expect(table[0]).toMatch(/^NAME\s+RUN\s+STATUS\s+AGE\s+DURATION\s+FLOW$/);
+    expect(table[1]).toMatch(new RegExp(`^cli-flow\\s+${id}\\s+succeeded\\s+\\d+s\\s+\\S+\\s+cli-flow@1$`));
+    expect((await strata('runs', 'list', '--flow', 'cli-flow', '-o', 'wide')).stdout).toMatch(/team=analytics,env=prod/);
+    expect((await strata('runs', 'list', '--flow', 'cli-flow', '-o', 'name')).stdout).toBe(`${id}\n`);
+    expect((await strata('runs', '--json', '--flow', 'cli-flow')).stdout).toContain(`"id": "${id}"`);
+
+    const tree = (await strata('runs', 'get', id)).stdout;
+    expect(tree).toMatch(/^Name:\s+cli-flow$/m);
+    expect(tree).toMatch(/^Progress:\s+4\/4$/m);
+    expect(tree).toMatch(/^Labels:\s+team=analytics,env=prod$/m);
+    expect(tree).toMatch(/^✓ fan\s+succeeded/m);
+    expect(tree).toMatch(/^ {2}✓ 1\s+succeeded\s+\S+\s+0\s+item "b"$/m);
+    const short = (await strata('runs', id)).stdout; // `strata runs RUN` is `strata runs get RUN`
+    expect(short.replace(/\(\d+\w ago\)/, '')).toBe(tree.replace(/\(\d+\w ago\)/, ''));
+    expect(JSON.parse((await strata('runs', 'get', id, '-o', 'json')).stdout).steps.first.status).toBe('succeeded');
+
+    const logs = (await strata('logs', id)).stdout;
+    expect(logs).toContain('first: first n={"n":2,"who":"me"}\nfirst: second line\n');
+    expect(logs).toContain('fan/0: item "a"\n');
+    expect((await strata('logs', id, 'fan/1')).stdout).toBe('item "b"\n');
+  });
+
+  it('cancel, retry, resubmit, delete', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-retry-'));
+    const file = join(dir, 'f.json');
+    writeFileSync(file, JSON.stringify(flowDoc({ sequence: [{ id: 'once', task: shTask(`echo x >> ${dir}/count`) }, { id: 'gate', task: shTask(`test -f ${dir}/ok`) }] }, 'cli-retry')));
+    const r = await strata('runs', 'submit', file, '--watch');
+    expect(r.code).toBe(1);
+    const id = /run (\S+) submitted/.exec(r.stdout)![1];
+    writeFileSync(join(dir, 'ok'), '');
+    const retried = await strata('runs', 'retry', id, '--watch');
+    expect(retried.stdout).toMatch(new RegExp(`run ${id} retried: running`));
+    expect(retried.code).toBe(0);
+    expect((await import('node:fs')).readFileSync(join(dir, 'count'), 'utf8')).toBe('x\n');
+    const again = await strata('runs', 'resubmit', id);
+    const second = /run (\S+) submitted \(resubmit of/.exec(again.stdout)![1];
+    await svc.waitRun(second);
+    expect((await strata('runs', 'delete', id)).stdout).toBe(`run ${id} deleted\n`);
+    const gone = await strata('runs', 'get', id);
+    expect(gone.code).toBe(4);
+    expect(gone.stderr).toBe(`strata: no run "${id}"\n`);
+
+    writeFileSync(join(dir, 'slow.json'), JSON.stringify(flowDoc({ sequence: [{ id: 'wait', task: shTask('sleep 30') }] }, 'cli-slow')));
+    const sid = await submitted(join(dir, 'slow.json'));
+    expect((await strata('runs', 'cancel', sid)).stdout).toBe(`run ${sid} cancelled\n`);
+    const del = await strata('runs', 'delete', 'nope-run');
+    expect(del.code).toBe(4);
+  });
+
+  it('logs -f follows a running step to the end of its run', async () => {
+    expect((await strata('apply', 'test/fixtures/cli/labelled-flow.yaml')).stdout).toBe('flow cli-flow@1 created\n');
+    const id = await submitted('--use', 'cli-flow@1');
+    const f = await strata('logs', id, '-f');
+    expect(f.code).toBe(0);
+    expect(f.stdout).toContain('first: second line\n');
+    expect(f.stdout).toContain('fan/1: item "b"\n');
+  });
+});
+
+describe('strata definitions', () => {
+  it('rules, flows, datasets, generators list and get; explain', async () => {
+    expect((await strata('apply', 'test/fixtures/cli/dataset.yaml', '--run')).code).toBe(0);
+    expect((await strata('generators', 'list')).stdout).toMatch(/^hierarchy\s+traversal,direction,placement/m);
+    expect(JSON.parse((await strata('generators', 'get', 'partition', '-o', 'json')).stdout).parameters.properties.map).toBeDefined();
+    expect((await strata('rules', 'list')).stdout).toMatch(/^builtin-fallback\s+-?\d+\s+\S/m);
+    expect((await strata('rules', 'get', 'builtin-fallback')).stdout).toMatch(/^kind: Rule$/m);
+    expect((await strata('flows', 'list')).stdout).toMatch(/^cli-flow\s+1$/m);
+    expect((await strata('flows', 'get', 'cli-flow@1', '-o', 'json')).stdout).toContain('"name": "cli-flow"');
+    expect((await strata('datasets', 'list')).stdout).toMatch(/^cli-ds\s+table\s+cli-ds-plan@\S+\s+\d+s\s+team=analytics$/m);
+    expect((await strata('datasets', 'get', 'cli-ds')).stdout).toMatch(/^runs:$/m);
+    const ex = await strata('explain', 'test/fixtures/cli/dataset.yaml');
+    expect(ex.code).toBe(0);
+    expect(ex.stdout).toMatch(/^builtin-partitioned\s+-?\d+\s+matched/m);
+    expect(ex.stdout).toMatch(/^chosen: builtin-partitioned -> \d+ steps$/m);
+    const missing = await strata('flows', 'get', 'nope');
+    expect([missing.code, missing.stderr]).toEqual([4, 'strata: no flow named "nope"\n']);
+  });
+
+  it('--version, and a bad -o in a sentence', async () => {
+    expect((await runStrata(['--version'])).stdout).toBe(`${JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8')).version}\n`);
+    const bad = await strata('runs', 'list', '-o', 'xml');
+    expect([bad.code, bad.stderr]).toEqual([2, 'strata: -o must be wide, json, yaml, name, not "xml"\n']);
+  });
+});
