@@ -115,6 +115,11 @@ describe('retry, resubmit, delete', () => {
     expect(done.steps.b).toMatchObject({ status: 'succeeded', attempts: 3 });
     expect(readFileSync(join(dir, 'a.count'), 'utf8')).toBe('run\n');
     expect(readFileSync(join(dir, 'c.count'), 'utf8')).toBe('run\n');
+    // Its events from the start go past the failures to the last end.
+    const events = await (await fetch(`${svc.url}/v1/runs/${id}/events`)).text();
+    const runStates = [...events.matchAll(/^event: run\ndata: (.*)$/gm)].map((m) => JSON.parse(m[1]).status);
+    expect(runStates).toEqual(['running', 'failed', 'running', 'failed', 'running', 'succeeded']);
+    expect(events.trimEnd().endsWith(`event: end\ndata: {"runId":"${id}"}`)).toBe(true);
     const r = await svc.call('POST', `/v1/runs/${id}/retry`);
     expect(r.status).toBe(409);
     expect(r.body.error.message).toBe(`run ${id} is succeeded: only a failed or cancelled run can be retried`);
