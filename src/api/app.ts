@@ -1,11 +1,13 @@
-/** The HTTP API (Hono): routes of DESIGN.md section 5, auth, body limit, one error handler. */
+/** The HTTP API (Hono): routes of DESIGN.md section 5, origin checks, auth, body limit, one error handler. */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { StrataError } from '../errors/strata-error.ts';
 import { bearerAuth } from './auth.ts';
-import type { ApiDeps } from './deps.ts';
+import { inlinePool } from './cpu/cpu-pool.ts';
+import type { ApiDeps, RouteDeps } from './deps.ts';
 import { errorResponse } from './error-handler.ts';
 import { openApiDocument } from './openapi.ts';
+import { originGuard } from './origin-guard.ts';
 import { datasetsRoutes } from './routes/datasets.ts';
 import { flowsRoutes } from './routes/flows.ts';
 import { generatorsRoutes } from './routes/generators.ts';
@@ -15,20 +17,30 @@ import { rulesRoutes } from './routes/rules.ts';
 import { runsRoutes } from './routes/runs.ts';
 import { requestLog } from './request-log.ts';
 
+/** YAML bodies may be this fraction of maxBodyBytes unless configured (YAML parses about 200 times slower than JSON). */
+const YAML_SHARE = 8;
+
 export function createApp(deps: ApiDeps): Hono {
+  const maxYamlBytes = deps.maxYamlBytes ?? Math.floor(deps.maxBodyBytes / YAML_SHARE);
+  const d: RouteDeps = {
+    ...deps,
+    prefix: deps.prefix ?? 'strata',
+    cpu: deps.cpu ?? inlinePool({ defs: deps.defs, builtinRules: deps.builtinRules, generators: deps.generators, limits: { maxBytes: deps.maxBodyBytes, maxYamlBytes } }),
+  };
   const app = new Hono();
   app.onError((err, c) => errorResponse(err, c, deps.logger));
   app.notFound((c) => c.json(new StrataError('not_found', `no route ${c.req.method} ${c.req.path}`).toJSON(), 404));
   app.use('*', requestLog(deps.logger));
+  app.use('*', originGuard({ loopbackOnly: deps.tokens.length === 0, allowedOrigins: deps.allowedOrigins ?? [] }));
   app.use('*', bearerAuth(deps.tokens));
   app.use('/v1/*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw new StrataError('too_large', `request body larger than ${deps.maxBodyBytes} bytes`); } }));
-  app.route('/', healthRoutes(deps));
+  app.route('/', healthRoutes(d));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
-  app.route('/v1/datasets', datasetsRoutes(deps));
-  app.route('/v1/rules', rulesRoutes(deps));
-  app.route('/v1/flows', flowsRoutes(deps));
-  app.route('/v1/plans', plansRoutes(deps));
-  app.route('/v1/runs', runsRoutes(deps));
-  app.route('/v1/generators', generatorsRoutes(deps));
+  app.route('/v1/datasets', datasetsRoutes(d));
+  app.route('/v1/rules', rulesRoutes(d));
+  app.route('/v1/flows', flowsRoutes(d));
+  app.route('/v1/plans', plansRoutes(d));
+  app.route('/v1/runs', runsRoutes(d));
+  app.route('/v1/generators', generatorsRoutes(d));
   return app;
 }

@@ -1,8 +1,12 @@
 /** What the HTTP API needs, passed in explicitly (no globals). */
+import type { Context } from 'hono';
 import type { Redis } from 'ioredis';
 import type { Rule } from '../rules/rule-document.ts';
 import type { Generator } from '../rules/generator.ts';
 import type { DefinitionsStore } from '../store/definitions-store.ts';
+import { readRawBody } from './body.ts';
+import type { CpuPool } from './cpu/cpu-pool.ts';
+import type { TaskInput } from './cpu/tasks.ts';
 import type { RunsPort } from './runs-port.ts';
 import { rulesInForce } from '../store/builtin-rules.ts';
 
@@ -10,14 +14,24 @@ export interface ApiDeps {
   defs: DefinitionsStore;
   builtinRules: Rule[];
   generators: ReadonlyMap<string, Generator>;
+  /** a connection that fails fast while Redis is away (redis-connection.ts, `requests: true`) */
   redis: Redis;
   runs?: RunsPort;
+  /** bytes of a request body */
   maxBodyBytes: number;
+  /** bytes of a YAML request body (YAML costs far more to parse than JSON); maxBodyBytes / 8 when unset */
+  maxYamlBytes?: number;
   tokens: string[];
   /** request lines and internal errors (pino; silent when absent) */
   logger?: LogPort;
   /** BullMQ's metrics text for the step queue, appended to /metrics */
   queueMetrics?: () => Promise<string>;
+  /** the Redis key prefix (STRATA_PREFIX; `strata` when unset) */
+  prefix?: string;
+  /** where parsing and planning run: worker threads in a service; this thread when unset */
+  cpu?: CpuPool;
+  /** origins (`https://host:port`) whose pages may call the API (CORS); none when unset */
+  allowedOrigins?: string[];
 }
 
 /** The part of a pino logger the API uses. */
@@ -27,7 +41,17 @@ export interface LogPort {
   error(fields: object, message: string): void;
 }
 
+/** The deps as routes see them: every default filled in. */
+export type RouteDeps = ApiDeps & { cpu: CpuPool; prefix: string };
+
 /** Built-in rules shadowed by user rules of the same name. */
 export function allRules(deps: ApiDeps): Promise<Rule[]> {
   return rulesInForce(deps.defs, deps.builtinRules);
 }
+
+/** A CPU task's input from a request: the body's bytes and the query. */
+export async function taskInput(c: Context): Promise<TaskInput> {
+  return { body: await readRawBody(c), query: c.req.query() };
+}
+
+export const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' } as const;

@@ -15,5 +15,6 @@ export function errorResponse(err: unknown, c: Context, log?: LogPort): Response
     e = toStrataError(err);
   }
   if (e.code === 'internal') log?.error({ event: 'http.error', method: c.req.method, path: c.req.path, err }, e.message);
+  if (typeof e.details.retryAfter === 'number') c.header('Retry-After', String(e.details.retryAfter));
   return c.json(e.toJSON(), httpStatus(e.code) as 400);
 }

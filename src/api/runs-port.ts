@@ -1,6 +1,5 @@
 /** What the API asks of the run side (the coordinator and the run store). */
-import type { FlowDocument, JsonValue } from '../flow/types.ts';
-import type { CompiledFlow } from '../plan/compile.ts';
+import type { PreparedRun } from '../run/prepared-run.ts';
 import type { RunView, StepEvent } from '../run/run-view.ts';
 import type { RunFilter } from '../store/run-list.ts';
 import type { RunMeta } from '../store/run-store.ts';
@@ -14,8 +13,12 @@ export interface ArtifactInfo {
 }
 
 export interface RunsPort {
-  /** `meta.flow`: the flow the run runs when not `flow` itself (a `{ use }` wrapper) */
-  start(flow: FlowDocument, compiled: CompiledFlow, params: Record<string, JsonValue>, origin: Record<string, string>, meta?: RunMeta & { flow?: string }): Promise<string>;
+  /**
+   * Store and start a run under `id` (a run already stored under it is left as it is: an
+   * earlier try of the same start made it); resolves to the id. `run.ref` is the flow it
+   * runs (the used flow for a `{ use }` request); the run is named after it.
+   */
+  start(run: PreparedRun, origin: Record<string, string>, id: string, meta?: RunMeta): Promise<string>;
   list(filter: RunFilter): Promise<{ runs: RunSummary[]; next: string | null }>;
   get(id: string): Promise<RunView | undefined>;
   cancel(id: string): Promise<RunView>;

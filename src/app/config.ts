@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseTokens } from '../api/auth.ts';
+import { normalOrigin } from '../api/origin-guard.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { parseDuration } from './duration.ts';
 
@@ -37,6 +38,18 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** key of the HMAC-SHA256 signature on onEnd notifications; undefined: unsigned */
   notifySecret: string | undefined;
+  /** a request's Redis command gives up after this: the request is answered 503 (docs/api-safety.md) */
+  redisTimeoutMs: number;
+  /** bytes of a YAML request body: YAML parses far slower than JSON */
+  maxYamlBytes: number;
+  /** origins whose web pages may call the API (CORS); none by default */
+  allowedOrigins: string[];
+  /** worker threads that parse and plan documents; undefined: 2, or half the cores */
+  apiThreads: number | undefined;
+  /** a request's parsing and planning is stopped after this */
+  apiTaskMs: number;
+  /** heap of one such thread in MB */
+  apiTaskMb: number;
 }
 
 const int = (what: string, min: number, max: number) =>
@@ -70,7 +83,24 @@ const VARIABLES = {
   STRATA_METRICS_PORT: { schema: int('a port number', 0, 65535), default: undefined },
   STRATA_LOG_LEVEL: { schema: z.enum(LOG_LEVELS, LOG_LEVELS.join(', ')), default: 'info' },
   STRATA_NOTIFY_SECRET: { schema: z.string().min(16, 'a secret of at least 16 characters'), default: undefined },
+  STRATA_REDIS_TIMEOUT_MS: { schema: int('a whole number of milliseconds', 100, 600_000), default: '5000' },
+  STRATA_MAX_YAML_BYTES: { schema: int('a size in bytes', 1, 1024 ** 3), default: String(4 * 1024 * 1024) },
+  STRATA_ALLOWED_ORIGINS: { schema: z.string().transform((s, ctx) => origins(s, ctx)), default: '' },
+  STRATA_API_THREADS: { schema: int('a whole number of threads', 1, 256), default: undefined },
+  STRATA_API_TASK_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: '60000' },
+  STRATA_API_TASK_MB: { schema: int('a size in MB', 64, 1024 * 1024), default: '2048' },
 } as const;
+
+/** STRATA_ALLOWED_ORIGINS: comma-separated origins as browsers send them (`scheme://host[:port]`). */
+function origins(value: string, ctx: z.RefinementCtx): string[] {
+  const list = value.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean);
+  const bad = list.find((o) => normalOrigin(o) !== o);
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `comma-separated origins like https://example.com or http://localhost:3000 ("${bad}" is not one)` });
+    return z.NEVER;
+  }
+  return list;
+}
 
 type Raw = { [K in keyof typeof VARIABLES]: z.output<(typeof VARIABLES)[K]['schema']> | undefined };
 
@@ -107,6 +137,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: r.STRATA_METRICS_PORT,
     logLevel: r.STRATA_LOG_LEVEL!,
     notifySecret: r.STRATA_NOTIFY_SECRET,
+    redisTimeoutMs: r.STRATA_REDIS_TIMEOUT_MS!,
+    maxYamlBytes: r.STRATA_MAX_YAML_BYTES!,
+    allowedOrigins: r.STRATA_ALLOWED_ORIGINS ?? [],
+    apiThreads: r.STRATA_API_THREADS,
+    apiTaskMs: r.STRATA_API_TASK_MS!,
+    apiTaskMb: r.STRATA_API_TASK_MB!,
   };
 }
 

@@ -7,7 +7,11 @@ import type { Config } from './config.ts';
 export interface RedisHandle {
   url: string;
   server?: RedisServer;
-  /** a new connection; `requests: true` for one that serves requests and must fail fast when Redis is away */
+  /**
+   * A new connection. `requests: true` for one that serves requests: it refuses commands at
+   * once while it is not connected and gives up on a command after `commandTimeoutMs`, so
+   * a request is answered 503 instead of waiting for Redis (see docs/api-safety.md).
+   */
   connect(opts?: { requests?: boolean }): Redis;
   stop(): Promise<void>;
 }
@@ -26,9 +30,11 @@ export async function openRedis(config: Config, say: (s: string) => void): Promi
     server,
     connect(opts = {}) {
       // No auto-pipelining: with Lua scripts it breaks in ioredis 6 ("results[i] is not iterable").
-      // BullMQ's connections wait for Redis forever (maxRetriesPerRequest null); a request
-      // gives up after two retries and is answered 503.
-      const r = new Redis(url!, { maxRetriesPerRequest: opts.requests ? 2 : null });
+      // BullMQ's connections wait for Redis forever (maxRetriesPerRequest null). A request's
+      // connection has no offline queue (a command sent while Redis is away fails at once)
+      // and a command timeout (a Redis that accepts the connection but never answers, a
+      // frozen one or a lost network, fails too); nothing is resent behind the caller's back.
+      const r = opts.requests ? requestConnection(url!, config.redisTimeoutMs) : new Redis(url!, { maxRetriesPerRequest: null });
       r.on('error', () => {}); // reconnects by itself; readiness reports the state
       clients.push(r);
       return r;
@@ -38,4 +44,24 @@ export async function openRedis(config: Config, say: (s: string) => void): Promi
       await server?.stop();
     },
   };
+}
+
+/** A connection for serving requests (see RedisHandle.connect): no offline queue, a command timeout, nothing resent. */
+export function requestConnection(url: string, commandTimeoutMs: number): Redis {
+  // Reconnects every half second at most, so requests are served again soon after Redis is back.
+  return new Redis(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: commandTimeoutMs, autoResendUnfulfilledCommands: false, retryStrategy: (times) => Math.min(times * 50, 500) });
+}
+
+/** Resolves once `client` is connected, or after `timeoutMs` whatever its state (a request then gets a 503). */
+export function whenReady(client: Redis, timeoutMs = 5000): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+  });
 }

@@ -23,7 +23,7 @@ import { GENERATOR_NAMES } from '../../generators/index.ts';
 import type { Config } from './config.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { runTelemetry } from './run-telemetry.ts';
-import type { RedisHandle } from './redis-connection.ts';
+import { whenReady, type RedisHandle } from './redis-connection.ts';
 
 export interface RunParts {
   sys: RunSystem;
@@ -67,11 +67,19 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
   let coordinator: Coordinator | undefined;
   let port: RunsPort | undefined;
   let hub: RunEventsHub | undefined;
+  let requestSys: RunSystem | undefined;
   if (o.coordinator) {
     coordinator = new Coordinator(sys, join(config.home, 'artifacts'), config.retentionMs);
     coordinator.startSweeping(o.sweepMs ?? 2000);
-    hub = new RunEventsHub(sys.store, redis.connect());
-    port = runsService(sys, coordinator, hub, join(config.home, 'artifacts'));
+    // Requests get a run system of their own on a connection that fails fast while Redis is
+    // away (503), where the sweep waits for Redis as long as it takes. Two run systems in one
+    // process act like two processes on one Redis, which the run design allows (docs/runs.md).
+    const client = redis.connect({ requests: true });
+    await whenReady(client);
+    requestSys = createRunSystem({ redis: client, prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, engineCacheSize: 64, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
+    // The hub's subscription waits an outage out and subscribes again; its reads fail fast.
+    hub = new RunEventsHub(requestSys.store, redis.connect());
+    port = runsService(requestSys, new Coordinator(requestSys, join(config.home, 'artifacts')), hub, join(config.home, 'artifacts'));
   }
   let worker: StepWorker | undefined;
   if (o.worker) {
@@ -93,6 +101,7 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
       coordinator?.stop();
       hub?.close();
       await worker?.close();
+      await requestSys?.close();
       await sys.close();
     },
   };

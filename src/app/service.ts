@@ -4,13 +4,14 @@
  */
 import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
 import { createApp } from '../api/app.ts';
+import { threadPool, type CpuPool } from '../api/cpu/cpu-pool.ts';
 import type { RunsPort } from '../api/runs-port.ts';
 import { loadBuiltinRules } from '../store/builtin-rules.ts';
 import type { Rule } from '../rules/rule-document.ts';
 import { DefinitionsStore } from '../store/definitions-store.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import { openRedis, type RedisHandle } from './redis-connection.ts';
+import { openRedis, whenReady, type RedisHandle } from './redis-connection.ts';
 import { listen, type Served } from './serve.ts';
 
 export interface Service {
@@ -30,15 +31,29 @@ export interface ServiceParts {
 export async function startService(config: Config, say: (s: string) => void, parts: ServiceParts = {}): Promise<Service> {
   const redis = await openRedis(config, say);
   const client = redis.connect({ requests: true });
+  await whenReady(client);
   const defs = new DefinitionsStore(client, `${config.prefix}:`);
   const builtinRules = loadBuiltinRules(GENERATOR_NAMES);
   let runs: Awaited<ReturnType<NonNullable<ServiceParts['runs']>>> | undefined;
   let served: Served | undefined;
+  let cpu: CpuPool | undefined;
   try {
     runs = parts.runs ? await parts.runs(redis, defs, builtinRules) : undefined;
-    const app = createApp({ defs, builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, maxBodyBytes: config.maxBodyBytes, tokens: config.tokens, logger: parts.logger, queueMetrics: runs?.queueMetrics });
+    cpu = threadPool({
+      workerData: { redisUrl: redis.url, prefix: config.prefix, redisTimeoutMs: config.redisTimeoutMs, maxBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes },
+      threads: config.apiThreads,
+      taskTimeoutMs: config.apiTaskMs,
+      taskMemoryMb: config.apiTaskMb,
+      log: (m) => parts.logger?.error({ event: 'api.thread' }, m),
+    });
+    const app = createApp({
+      defs, builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, cpu, prefix: config.prefix,
+      maxBodyBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, tokens: config.tokens, allowedOrigins: config.allowedOrigins,
+      logger: parts.logger, queueMetrics: runs?.queueMetrics,
+    });
     served = await listen(app, config.port, config.host);
   } catch (e) {
+    await cpu?.close();
     await runs?.close();
     await redis.stop();
     throw e;
@@ -50,6 +65,7 @@ export async function startService(config: Config, say: (s: string) => void, par
     defs,
     async close() {
       await served!.close();
+      await cpu?.close();
       await runs?.close();
       await redis.stop();
     },

@@ -10,7 +10,8 @@ import { StrataError } from '../errors/strata-error.ts';
 import type { FlowDocument, JsonValue } from '../flow/types.ts';
 import type { CompiledFlow } from '../plan/compile.ts';
 import type { RunView } from '../run/run-view.ts';
-import type { RunMeta, StoredPlan } from '../store/run-store.ts';
+import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
+import type { RunMeta } from '../store/run-store.ts';
 import type { RunSystem } from './run-system.ts';
 import { appendAndSync, followUp, sync } from './sync.ts';
 
@@ -37,15 +38,19 @@ export class Coordinator {
    */
   async startRun(flow: FlowDocument, compiled: CompiledFlow, params: Record<string, JsonValue>, origin: Record<string, string>, id = newRunId(), meta: RunMeta & { flow?: string } = {}): Promise<string> {
     const ref = meta.flow ?? `${flow.metadata.name}@${flow.metadata.version}`;
-    await this.create(id, ref, { root: compiled.root, params: { ...compiled.params, ...params } }, compiled.stepIds, origin, meta);
+    return this.startPrepared(prepareRun(ref, compiled.root, { ...compiled.params, ...params }, compiled.stepIds), origin, id, meta);
+  }
+
+  /** Store a run whose plan is serialized already (the API's worker threads made it) and start it; the id is returned. */
+  async startPrepared(run: PreparedRun, origin: Record<string, string>, id = newRunId(), meta: RunMeta = {}): Promise<string> {
+    await this.create(id, run, origin, meta);
     return id;
   }
 
-  private async create(id: string, ref: string, plan: StoredPlan, stepIds: string[], origin: Record<string, string>, meta: RunMeta): Promise<void> {
-    if (!(await this.sys.store.create(id, ref, plan, stepIds, origin, meta))) {
-      throw new StrataError('conflict', `run ${id} exists already`);
-    }
-    this.sys.observer.runStarted({ id, flow: ref, labels: meta.labels ?? {} });
+  private async create(id: string, run: PreparedRun, origin: Record<string, string>, meta: RunMeta): Promise<void> {
+    // An id is its caller's own (a new one, or one an idempotency key reserved): found
+    // taken, it was stored by an earlier try of this same start, which is not made twice.
+    if (await this.sys.store.createPrepared(id, run, origin, meta)) this.sys.observer.runStarted({ id, flow: run.ref, labels: meta.labels ?? {} });
     // The run is stored: if this first sync fails, the sweep carries the run on.
     await sync(this.sys.ports, id).catch(() => undefined);
   }
@@ -64,7 +69,7 @@ export class Coordinator {
     const [meta, plan] = await Promise.all([this.sys.store.meta(id), this.sys.store.plan(id)]);
     if (!meta || !plan) throw new StrataError('not_found', `no run "${id}"`);
     const newId = newRunId();
-    await this.create(newId, meta.flow, { root: plan.root, params: plan.params }, plan.stepIds ?? [], { ...meta.origin, resubmittedFrom: id }, { name: meta.name, labels: meta.labels, onEnd: meta.onEnd });
+    await this.create(newId, prepareRun(meta.flow, plan.root, plan.params, plan.stepIds ?? []), { ...meta.origin, resubmittedFrom: id }, { name: meta.name, labels: meta.labels, onEnd: meta.onEnd });
     return newId;
   }
 

@@ -31,6 +31,8 @@ export interface RunSystemOptions {
   fileRoots?: string[];
   /** told about run and step starts and ends (logs, metrics, notifications) */
   observer?: RunObserver;
+  /** engines kept per process (1024 when unset) */
+  engineCacheSize?: number;
 }
 
 export interface RunSystem {
@@ -52,7 +54,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
   const observer = o.observer ?? NO_OBSERVER;
   const ports: SyncPorts = {
     store,
-    cache: new EngineCache(),
+    cache: new EngineCache(o.engineCacheSize),
     local: syncLocal(),
     maxUnitDepth: o.maxUnitDepth ?? 8,
     onRunEnded: (runId, status) => observer.runEnded(runId, status),

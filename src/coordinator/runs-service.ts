@@ -20,7 +20,7 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
     }
   };
   return {
-    start: (flow, compiled, params, origin, meta) => coordinator.startRun(flow, compiled, params, origin, undefined, meta),
+    start: (run, origin, id, meta) => coordinator.startPrepared(run, origin, id, meta),
     list: (filter) => listRuns(sys.store, filter),
     get: (id) => sys.store.view(id),
     cancel: (id) => coordinator.cancel(id),

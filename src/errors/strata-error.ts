@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   not_found: { http: 404, exit: 4 },
   conflict: { http: 409, exit: 5 },
   unauthorized: { http: 401, exit: 6 },
+  forbidden: { http: 403, exit: 6 },
+  idempotency_key_reused: { http: 422, exit: 5 },
   unsupported_media_type: { http: 415, exit: 2 },
   run_not_active: { http: 409, exit: 5 },
   unavailable: { http: 503, exit: 7 },
@@ -75,13 +77,21 @@ export function exitCode(code: ErrorCode): number {
   return ERROR_CODES[code].exit;
 }
 
+const REDIS_AWAY = /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Stream isn't writeable|Command timed out|enableOfflineQueue|max retries per request/i;
+
+/** Seconds a client should wait before trying again after a 503 for Redis (HTTP Retry-After). */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** The error of any request that needed Redis while it was away; `details.retryAfter` becomes the Retry-After header. */
+export function redisUnavailable(): StrataError {
+  return new StrataError('unavailable', 'Redis is not reachable right now; try again in a few seconds', { retryAfter: RETRY_AFTER_SECONDS });
+}
+
 /** Wrap anything thrown into a StrataError without leaking a stack trace to users. */
 export function toStrataError(e: unknown): StrataError {
   if (isStrataError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
-  // ioredis when Redis is away: the service is unavailable, not broken.
-  if (e instanceof Error && (e.name === 'MaxRetriesPerRequestError' || /Connection is closed|ECONNREFUSED|Stream isn't writeable/.test(message))) {
-    return new StrataError('unavailable', 'Redis is not reachable right now; try again');
-  }
+  // ioredis when Redis is away, frozen or too slow: the service is unavailable, not broken.
+  if (e instanceof Error && (e.name === 'MaxRetriesPerRequestError' || REDIS_AWAY.test(message))) return redisUnavailable();
   return new StrataError('internal', `internal error: ${message}`);
 }

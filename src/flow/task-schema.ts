@@ -10,6 +10,7 @@ export const REF_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?@[A-Za-z0-9][A-Z
  */
 export const INPUT_REF = /^(\.\/|(\.\.\/)+)?[A-Za-z0-9][A-Za-z0-9_.#-]*(\/[A-Za-z0-9][A-Za-z0-9_.#-]*)*:[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 export const NAME_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?$/;
+export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 const quantity = z.union([z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, 'must be a quantity like 500m or 256Mi'), z.number().positive()]).transform(String);
 
@@ -35,7 +36,7 @@ export const taskSchema = z.strictObject({
 
 export const metadataSchema = z.strictObject({
   name: z.string().regex(NAME_PATTERN, 'must be lower-case letters, digits, "-" and "." (at most 64)'),
-  version: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'must be a version like 1 or 1.2.0')).optional(),
+  version: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(VERSION_PATTERN, 'must be a version like 1 or 1.2.0')).optional(),
   labels: z.record(z.string().max(128), z.string().max(256)).optional(),
   annotations: z.record(z.string().max(128), z.string().max(4096)).optional(),
 });

@@ -34,8 +34,12 @@ export class DefinitionsStore implements FlowRegistry {
 
   /** Store a rule: created, updated, or unchanged when the same document is already there (the words flows use). */
   async putRule(rule: Rule): Promise<'created' | 'updated' | 'unchanged'> {
-    const text = JSON.stringify(rule);
-    const r = await callScript<number>(this.redis, 'rulePut', [this.k('rules')], [rule.metadata.name, text]);
+    return this.putRuleJson(rule.metadata.name, JSON.stringify(rule));
+  }
+
+  /** Store a validated rule already serialized (by the API's worker threads). */
+  async putRuleJson(name: string, json: string): Promise<'created' | 'updated' | 'unchanged'> {
+    const r = await callScript<number>(this.redis, 'rulePut', [this.k('rules')], [name, json]);
     return r === 1 ? 'created' : r === 2 ? 'updated' : 'unchanged';
   }
 
@@ -55,8 +59,12 @@ export class DefinitionsStore implements FlowRegistry {
 
   /** Register a flow version: created, or unchanged when the same document is already there; 409 otherwise. */
   async registerFlow(flow: FlowDocument): Promise<'created' | 'unchanged'> {
-    const { name, version } = flow.metadata;
-    const r = await callScript<number>(this.redis, 'flowRegister', [this.k(`flow:${name}`), this.k('flows')], [version, JSON.stringify(flow), name]);
+    return this.registerFlowJson(flow.metadata.name, flow.metadata.version, JSON.stringify(flow));
+  }
+
+  /** Register a validated flow already serialized (by the API's worker threads). */
+  async registerFlowJson(name: string, version: string, json: string): Promise<'created' | 'unchanged'> {
+    const r = await callScript<number>(this.redis, 'flowRegister', [this.k(`flow:${name}`), this.k('flows')], [version, json, name]);
     if (r === -1) throw new StrataError('conflict', `flow ${name}@${version} is already registered with other content; versions are immutable, register a new version`, { ref: `${name}@${version}` });
     return r === 1 ? 'created' : 'unchanged';
   }
@@ -101,7 +109,12 @@ export class DefinitionsStore implements FlowRegistry {
   }
 
   async putDataset(dataset: Dataset, flowRef: string | undefined): Promise<void> {
-    await this.redis.hset(this.k('datasets'), dataset.metadata.name, JSON.stringify({ dataset, flow: flowRef ?? null, at: Date.now() }));
+    await this.putDatasetJson(dataset.metadata.name, JSON.stringify(dataset), flowRef);
+  }
+
+  /** Store a validated Dataset already serialized (by the API's worker threads). */
+  async putDatasetJson(name: string, datasetJson: string, flowRef: string | undefined): Promise<void> {
+    await this.redis.hset(this.k('datasets'), name, `{"dataset":${datasetJson},"flow":${JSON.stringify(flowRef ?? null)},"at":${Date.now()}}`);
   }
 
   /** A stored Dataset: the document of its last ingest, the flow generated for it, when (ISO time). */

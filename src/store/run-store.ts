@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { EngineEvent, RunStatus, StatusCommand } from '../engine/types.ts';
 import type { JsonValue } from '../flow/types.ts';
 import type { PlanNode } from '../plan/plan-node.ts';
+import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
 import type { OnEnd, RunSummary, RunView, StepEvent, StepView } from '../run/run-view.ts';
 import { callScript } from './lua-scripts.ts';
 
@@ -50,13 +51,17 @@ export class RunStore {
   }
 
   async create(id: string, flow: string, plan: StoredPlan, stepIds: string[], origin: Record<string, string>, meta: RunMeta = {}): Promise<boolean> {
+    return this.createPrepared(id, prepareRun(flow, plan.root, plan.params, stepIds), origin, meta);
+  }
+
+  /** Store a new run whose plan is serialized already; false when the id is taken (nothing is changed then). */
+  async createPrepared(id: string, run: PreparedRun, origin: Record<string, string>, meta: RunMeta = {}): Promise<boolean> {
+    const flow = run.ref;
     const name = meta.name ?? flow.slice(0, flow.lastIndexOf('@') > 0 ? flow.lastIndexOf('@') : undefined);
     const fields: Record<string, string> = { id, name, status: 'pending', flow, createdAt: new Date().toISOString(), origin: JSON.stringify(origin), labels: JSON.stringify(meta.labels ?? {}), applied: '-1' };
     if (meta.onEnd) fields.onEnd = JSON.stringify(meta.onEnd);
-    const known = stepIds.filter((s) => !s.includes('*'));
-    plan = { ...plan, stepIds: known };
     const indexes = this.indexKeys(name, origin.dataset);
-    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), JSON.stringify(known), Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), JSON.stringify(plan), JSON.stringify(indexes)]);
+    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), run.knownJson, Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), run.planJson, JSON.stringify(indexes)]);
     return r === 1;
   }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { newRunId } from '../../src/coordinator/coordinator.ts';
 import { RunStore } from '../../src/store/run-store.ts';
 import { compileFlow } from '../../src/plan/compile.ts';
 import { validateFlowDocument } from '../../src/flow/flow-document.ts';
@@ -56,10 +57,11 @@ describe('crashes', () => {
     const doc = validateFlowDocument(flowDoc({ sequence: [{ id: 'a', task: sh('true') }, { id: 'b', task: sh('true') }] }));
     const compiled = compileFlow(doc);
     // What a coordinator writes before it dies: the run, its plan, the first log entry. No sync.
-    await new RunStore(redis, `${prefix}:`).create('orphan', 'crash@1', { root: compiled.root, params: {} }, compiled.stepIds, {});
+    const id = newRunId();
+    await new RunStore(redis, `${prefix}:`).create(id, 'crash@1', { root: compiled.root, params: {} }, compiled.stepIds, {});
     const svc = await startRunService({}, {}, prefix);
     cleanup.push(() => svc.close());
-    const run = await svc.waitRun('orphan');
+    const run = await svc.waitRun(id);
     expect(run.status).toBe('succeeded');
     expect(run.steps.b.status).toBe('succeeded');
   });

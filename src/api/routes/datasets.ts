@@ -1,40 +1,38 @@
 /** /v1/datasets: a Dataset through the rules to a generated flow, its plan, and optionally a run; stored Datasets with their runs. */
 import { Hono } from 'hono';
-import { validateDataset } from '../../dataset/dataset-document.ts';
 import { StrataError } from '../../errors/strata-error.ts';
-import { dryRunOrder } from '../../engine/dry-run.ts';
-import { toPlanDocument } from '../../plan/plan-document.ts';
-import { planDataset } from '../../service/plan-dataset.ts';
-import { flag, readBody } from '../body.ts';
-import { allRules, type ApiDeps } from '../deps.ts';
+import { flag } from '../body.ts';
+import { JSON_TYPE, taskInput, type RouteDeps } from '../deps.ts';
+import { idempotencyKey, requestFingerprint, reserveRun } from '../idempotency.ts';
+import { pathIds } from '../ids.ts';
 
-export function datasetsRoutes(deps: ApiDeps): Hono {
+export function datasetsRoutes(deps: RouteDeps): Hono {
   const app = new Hono();
   app.post('/', async (c) => {
-    const dataset = validateDataset(await readBody(c, deps.maxBodyBytes));
     const wantRun = flag(c, 'run');
     if (wantRun && !deps.runs) throw new StrataError('unavailable', 'this service runs no coordinator; start it with `strata up` to run plans');
-    const { match, flow, compiled } = await planDataset(dataset, await allRules(deps), deps.defs, deps.generators);
-    const plan = toPlanDocument(compiled);
-    const ref = `${flow.metadata.name}@${flow.metadata.version}`;
-    // Everything that can reject the request happens before anything is stored; the run,
-    // when asked for, is made first, so a refused start leaves nothing behind.
-    const order = flag(c, 'dryRun') ? dryRunOrder(compiled.root, compiled.params) : undefined;
-    const labels = { ...(flow.metadata.labels ?? {}), ...(dataset.metadata.labels ?? {}) };
-    const runId = wantRun ? await deps.runs!.start(flow, compiled, {}, { dataset: dataset.metadata.name, flow: ref }, { labels }) : undefined;
-    // The plan is large: serialized once, stored as it is answered.
-    const planJson = JSON.stringify(plan);
-    await deps.defs.registerFlow(flow);
-    await deps.defs.putDataset(dataset, ref);
-    await deps.defs.putPlan(ref, planJson);
-    const head = { dataset, flow: { name: flow.metadata.name, version: flow.metadata.version }, matchedRules: match.matchedRules, ...(order ? { order } : {}), ...(runId ? { runId } : {}) };
-    const text = `${JSON.stringify(head).slice(0, -1)},"plan":${planJson}}`;
-    return c.body(text, wantRun ? 202 : 200, { 'content-type': 'application/json; charset=utf-8' });
+    const key = wantRun ? idempotencyKey(c) : undefined;
+    const made = await deps.cpu.run('dataset', await taskInput(c));
+    const ref = `${made.flow.name}@${made.flow.version}`;
+    // Everything that can reject the request has happened; the run, when asked for, is
+    // made first, so a refused start leaves nothing behind.
+    let head = made.head;
+    if (made.run) {
+      const { runId, replayed } = await reserveRun(deps.redis, deps.prefix, key, requestFingerprint(c, made.digest));
+      await deps.runs!.start(made.run, { dataset: made.name, flow: ref }, runId, { labels: made.labels });
+      if (replayed) c.header('Idempotent-Replayed', 'true');
+      head = `${head.slice(0, -1)},"runId":${JSON.stringify(runId)}}`;
+    }
+    await deps.defs.registerFlowJson(made.flow.name, made.flow.version, made.flow.json);
+    await deps.defs.putDatasetJson(made.name, made.datasetJson, ref);
+    await deps.defs.putPlan(ref, made.planJson);
+    // The plan is large: serialized once (in the task), stored as it is answered.
+    return c.body(`${head.slice(0, -1)},"plan":${made.planJson}}`, made.run ? 202 : 200, JSON_TYPE);
   });
 
   app.get('/', async (c) => c.json({ datasets: await deps.defs.listDatasets() }));
 
-  app.get('/:name', async (c) => {
+  app.get('/:name', pathIds({ name: 'name' }), async (c) => {
     const name = c.req.param('name');
     const stored = await deps.defs.getDataset(name);
     if (!stored) throw new StrataError('not_found', `no Dataset named "${name}"`);

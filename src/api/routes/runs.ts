@@ -4,12 +4,11 @@ import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { RunStatus } from '../../engine/types.ts';
-import { StrataError } from '../../errors/strata-error.ts';
+import { StrataError, toStrataError } from '../../errors/strata-error.ts';
 import { parseSelector } from '../../run/label-selector.ts';
-import { planFlow } from '../../service/plan-flow.ts';
-import { readBody } from '../body.ts';
-import type { ApiDeps } from '../deps.ts';
-import { readRunRequest } from '../run-request.ts';
+import { taskInput, type ApiDeps, type RouteDeps } from '../deps.ts';
+import { idempotencyKey, requestFingerprint, reserveRun } from '../idempotency.ts';
+import { pathIds } from '../ids.ts';
 import type { RunsPort } from '../runs-port.ts';
 import { followEvents } from './run-events.ts';
 
@@ -21,18 +20,21 @@ export function runsOf(deps: ApiDeps): RunsPort {
   return deps.runs;
 }
 
-export function runsRoutes(deps: ApiDeps): Hono {
+export function runsRoutes(deps: RouteDeps): Hono {
   const app = new Hono();
   const runs = (): RunsPort => runsOf(deps);
+  // Every run id in a path is checked before anything reads Redis (ids.ts).
+  app.use('/:id/*', pathIds({ id: 'run' }));
+  app.use('/:id', pathIds({ id: 'run' }));
 
   app.post('/', async (c) => {
-    const req = readRunRequest(await readBody(c, deps.maxBodyBytes));
-    const compiled = await planFlow(req.flow, deps.defs);
-    // A run carries its flow's labels, then its own.
-    const used = req.ref === `${req.flow.metadata.name}@${req.flow.metadata.version}` ? req.flow : await deps.defs.get(req.ref);
-    const labels = { ...(used?.metadata.labels ?? {}), ...req.labels };
-    const id = await runs().start(req.flow, compiled, req.params, { flow: req.ref }, { flow: req.ref, labels, ...(req.onEnd ? { onEnd: req.onEnd } : {}) });
-    return c.json({ runId: id, id, status: 'pending' }, 202);
+    const port = runs();
+    const key = idempotencyKey(c);
+    const { run, meta, digest } = await deps.cpu.run('run', await taskInput(c));
+    const { runId, replayed } = await reserveRun(deps.redis, deps.prefix, key, requestFingerprint(c, digest));
+    await port.start(run, { flow: run.ref }, runId, meta);
+    if (replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json({ runId, id: runId, status: 'pending' }, 202);
   });
 
   app.get('/', async (c) => {
@@ -75,23 +77,31 @@ export function runsRoutes(deps: ApiDeps): Hono {
     const port = runs();
     if (!(await port.get(id))) throw new StrataError('not_found', `no run "${id}"`);
     const from = Number(c.req.header('last-event-id') ?? c.req.query('from') ?? 0) || 0;
-    return streamSSE(c, (stream) => followEvents(stream, port, id, from));
+    return streamSSE(c, async (stream) => {
+      try {
+        await followEvents(stream, port, id, from);
+      } catch (e) {
+        // Redis went away before the stream could follow the run: say so and end; the
+        // client reconnects with Last-Event-ID. (Once following, an outage is waited out.)
+        await stream.writeSSE({ event: 'error', data: JSON.stringify(toStrataError(e).toJSON()) }).catch(() => undefined);
+      }
+    });
   });
 
-  app.get('/:id/steps/:step{.+}/logs', async (c) => {
+  app.get('/:id/steps/:step{.+}/logs', pathIds({ step: 'step' }), async (c) => {
     const logs = await runs().logs(c.req.param('id'), c.req.param('step'));
     if (logs === undefined) throw new StrataError('not_found', `no logs for step "${c.req.param('step')}" of run "${c.req.param('id')}"`);
     return c.text(logs);
   });
 
-  app.get('/:id/steps/:step{.+}/artifacts', async (c) => {
+  app.get('/:id/steps/:step{.+}/artifacts', pathIds({ step: 'step' }), async (c) => {
     const { id, step } = c.req.param();
     const files = await runs().artifacts(id, step);
     if (!files) throw new StrataError('not_found', `no step "${step}" in run "${id}"`);
     return c.json({ run: id, step, artifacts: files });
   });
 
-  app.get('/:id/steps/:step{.+}/artifacts/:name', async (c) => {
+  app.get('/:id/steps/:step{.+}/artifacts/:name', pathIds({ step: 'step', name: 'file' }), async (c) => {
     const { id, step, name } = c.req.param();
     const file = await runs().artifact(id, step, name);
     if (!file) throw new StrataError('not_found', `no artifact "${name}" of step "${step}" in run "${id}"`);

@@ -1,0 +1,55 @@
+/**
+ * A request body's bytes to data, in whichever thread does the parsing: UTF-8 text, then
+ * JSON or YAML as the Content-Type said, within the size limits and the depth limit. YAML
+ * has a lower limit than JSON because it costs far more to parse (docs/api-safety.md).
+ */
+import { StrataError } from '../../errors/strata-error.ts';
+import { checkDepth, parseText } from '../../flow/parse-text.ts';
+
+export type BodyType = 'json' | 'yaml';
+
+export interface RawBody {
+  bytes: Uint8Array;
+  type: BodyType;
+}
+
+export interface BodyLimits {
+  /** bytes of any body, and of a YAML body once its aliases are expanded */
+  maxBytes: number;
+  /** bytes of a YAML body as sent */
+  maxYamlBytes: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as data; 400 for text that is not UTF-8 or does not parse, 413 past a limit. */
+export function parseBody(body: RawBody, limits: BodyLimits): unknown {
+  const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
+  if (body.bytes.byteLength > max) {
+    throw new StrataError('too_large', `a ${body.type === 'yaml' ? 'YAML' : 'JSON'} body may have at most ${max} bytes, this one has ${body.bytes.byteLength}${body.type === 'yaml' ? '; send large documents as JSON' : ''}`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(body.bytes);
+  } catch {
+    throw new StrataError('invalid_request', 'the request body is not UTF-8 text', { problems: [{ path: 'body', message: 'not UTF-8' }] });
+  }
+  if (text.trim() === '') throw new StrataError('invalid_request', 'the request body is empty', { problems: [{ path: 'body', message: 'empty' }] });
+  if (body.type === 'json') {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new StrataError('invalid_request', `body is not valid JSON: ${(e as Error).message}`, { problems: [{ path: 'body', message: (e as Error).message }] });
+    }
+    checkDepth(value, 'body');
+    return value;
+  }
+  try {
+    return parseText(text, 'body', limits.maxBytes);
+  } catch (e) {
+    const err = e as StrataError;
+    if (err.code === 'invalid_document') throw new StrataError('invalid_request', `body is not valid YAML: ${err.message}`, err.details);
+    throw e;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The CPU-heavy half of the routes that take documents: parse, validate, match rules,
+ * generate, compile, dry-run and serialize. Each task reads the definitions it needs
+ * (rules, units) but writes nothing; the route stores what a task returns and answers.
+ * Results are strings and small values, so handing them back from a worker thread costs a
+ * copy, not a walk of a large object.
+ */
+import { createHash } from 'node:crypto';
+import { validateDataset } from '../../dataset/dataset-document.ts';
+import { dryRunOrder } from '../../engine/dry-run.ts';
+import { StrataError, toStrataError } from '../../errors/strata-error.ts';
+import { validateFlowDocument } from '../../flow/flow-document.ts';
+import { flowFromBody } from '../flow-from-body.ts';
+import { readRunRequest } from '../run-request.ts';
+import type { FlowDocument } from '../../flow/types.ts';
+import type { FlowRegistry } from '../../plan/flow-registry.ts';
+import { toPlanDocument } from '../../plan/plan-document.ts';
+import { renderDot, renderMermaid } from '../../plan/render.ts';
+import { buildFlow } from '../../rules/build-flow.ts';
+import type { Generator } from '../../rules/generator.ts';
+import { matchRules } from '../../rules/match-rules.ts';
+import { validateRule, type Rule } from '../../rules/rule-document.ts';
+import { prepareRun, type PreparedRun } from '../../run/prepared-run.ts';
+import { planDataset } from '../../service/plan-dataset.ts';
+import { planFlow } from '../../service/plan-flow.ts';
+import { rulesInForce } from '../../store/builtin-rules.ts';
+import type { RunMeta } from '../../store/run-store.ts';
+import { parseBody, type BodyLimits, type RawBody } from './parse-body.ts';
+
+/** What tasks read: definitions (their own Redis connection in a worker thread) and the built-in parts. */
+export interface TaskContext {
+  defs: FlowRegistry & { listRules(): Promise<Rule[]> };
+  builtinRules: Rule[];
+  generators: ReadonlyMap<string, Generator>;
+  limits: BodyLimits;
+}
+
+export interface TaskInput {
+  body: RawBody;
+  query: Record<string, string>;
+}
+
+/** A boolean query flag: `?x=true` or `?x` or `?x=1`. */
+export function isFlagSet(value: string | undefined): boolean {
+  return value !== undefined && value !== 'false' && value !== '0';
+}
+
+const ref = (flow: FlowDocument) => `${flow.metadata.name}@${flow.metadata.version}`;
+const digest = (body: RawBody) => createHash('sha256').update(body.bytes).digest('hex');
+
+export const TASKS = {
+  /** POST /v1/rules: a validated Rule, serialized. */
+  async rule(ctx: TaskContext, input: TaskInput) {
+    const rule = validateRule(parseBody(input.body, ctx.limits), new Set(ctx.generators.keys()));
+    return { name: rule.metadata.name, json: JSON.stringify(rule) };
+  },
+
+  /** POST /v1/flows: a validated Flow whose units exist and which compiles. */
+  async flow(ctx: TaskContext, input: TaskInput) {
+    const flow = validateFlowDocument(parseBody(input.body, ctx.limits));
+    const compiled = await planFlow(flow, ctx.defs); // missing units and use cycles are rejected here
+    return { name: flow.metadata.name, version: flow.metadata.version!, json: JSON.stringify(flow), steps: compiled.stepIds.length };
+  },
+
+  /** POST /v1/plans: the plan as JSON (with the dry-run order when asked), DOT or Mermaid. */
+  async plan(ctx: TaskContext, input: TaskInput) {
+    const format = input.query.format ?? 'json';
+    if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `format must be json, dot or mermaid, not "${format}"`);
+    const compiled = await planFlow(flowFromBody(parseBody(input.body, ctx.limits)), ctx.defs);
+    const plan = toPlanDocument(compiled);
+    if (format === 'dot') return { contentType: 'text/vnd.graphviz; charset=utf-8', text: renderDot(plan.graph, plan.metadata.name) };
+    if (format === 'mermaid') return { contentType: 'text/plain; charset=utf-8', text: renderMermaid(plan.graph) };
+    const order = isFlagSet(input.query.dryRun) ? dryRunOrder(compiled.root, compiled.params) : undefined;
+    return { contentType: 'application/json; charset=utf-8', text: JSON.stringify({ plan, ...(order ? { order } : {}) }) };
+  },
+
+  /** POST /v1/rules/explain: every rule tried, and the plan that would result. */
+  async explain(ctx: TaskContext, input: TaskInput) {
+    const dataset = validateDataset(parseBody(input.body, ctx.limits));
+    const match = matchRules(await rulesInForce(ctx.defs, ctx.builtinRules), dataset);
+    let plan = null;
+    let error = null;
+    if (match.chosen) {
+      try {
+        plan = toPlanDocument(await planFlow(buildFlow(dataset, match.chosen, ctx.generators), ctx.defs));
+      } catch (e) {
+        error = toStrataError(e).toJSON().error;
+      }
+    }
+    return { text: JSON.stringify({ rules: match.traces, chosen: match.chosen?.metadata.name ?? null, plan, ...(error ? { error } : {}) }) };
+  },
+
+  /**
+   * POST /v1/datasets: the generated flow, its Plan document and, when asked, the dry-run
+   * order and the run to start. `head` is the answer without its plan and run id.
+   */
+  async dataset(ctx: TaskContext, input: TaskInput) {
+    const dataset = validateDataset(parseBody(input.body, ctx.limits));
+    const { match, flow, compiled } = await planDataset(dataset, await rulesInForce(ctx.defs, ctx.builtinRules), ctx.defs, ctx.generators);
+    const order = isFlagSet(input.query.dryRun) ? dryRunOrder(compiled.root, compiled.params) : undefined;
+    const run: PreparedRun | undefined = isFlagSet(input.query.run) ? prepareRun(ref(flow), compiled.root, compiled.params, compiled.stepIds) : undefined;
+    const head = JSON.stringify({ dataset, flow: { name: flow.metadata.name, version: flow.metadata.version }, matchedRules: match.matchedRules, ...(order ? { order } : {}) });
+    return {
+      name: dataset.metadata.name,
+      /** a run made from it carries its flow's labels, then the Dataset's */
+      labels: { ...(flow.metadata.labels ?? {}), ...(dataset.metadata.labels ?? {}) },
+      datasetJson: JSON.stringify(dataset),
+      flow: { name: flow.metadata.name, version: flow.metadata.version!, json: JSON.stringify(flow) },
+      planJson: JSON.stringify(toPlanDocument(compiled)),
+      head,
+      run,
+      digest: digest(input.body),
+    };
+  },
+
+  /** POST /v1/runs: `{ flow }` or `{ use, with }` (with params, labels, onEnd) compiled into a run to start. */
+  async run(ctx: TaskContext, input: TaskInput) {
+    const req = readRunRequest(parseBody(input.body, ctx.limits));
+    const compiled = await planFlow(req.flow, ctx.defs);
+    // A run carries its flow's labels, then its own.
+    const used = req.ref === ref(req.flow) ? req.flow : await ctx.defs.get(req.ref);
+    const labels = { ...(used?.metadata.labels ?? {}), ...req.labels };
+    return {
+      run: prepareRun(req.ref, compiled.root, { ...compiled.params, ...req.params }, compiled.stepIds),
+      meta: { labels, ...(req.onEnd ? { onEnd: req.onEnd } : {}) } as RunMeta,
+      digest: digest(input.body),
+    };
+  },
+};
+
+export type TaskName = keyof typeof TASKS;
+export type TaskResult<N extends TaskName> = Awaited<ReturnType<(typeof TASKS)[N]>>;

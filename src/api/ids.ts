@@ -1,0 +1,52 @@
+/**
+ * Ids in request paths. Every path parameter is checked against the form of the thing it
+ * names before anything reads Redis, so a parameter can never become another key's
+ * fragment (`GET /v1/runs/<id>:log` once read the run's log list as a run and answered
+ * 500). A parameter that is not of its form names nothing: 404, with the form in the
+ * sentence. Routes declare their parameters with `pathIds({ id: 'run' })`; the zod
+ * schemas are for routes described with @hono/zod-openapi.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import { StrataError } from '../errors/strata-error.ts';
+import { NAME_PATTERN, VERSION_PATTERN } from '../flow/task-schema.ts';
+
+/** `r`, the creation time in base 36, 8 hex digits (coordinator.newRunId); a little slack either way. */
+export const RUN_ID_PATTERN = /^r[0-9a-z]{8,40}$/;
+/** A step id: node ids (and `#round`s) joined by `/` (DESIGN.md, Step ids). */
+export const STEP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.#-]{0,127}(\/[A-Za-z0-9][A-Za-z0-9_.#-]{0,127}){0,63}$/;
+
+export const ID_KINDS = {
+  run: { pattern: RUN_ID_PATTERN, form: 'a run id is "r" and 8 to 40 lower-case letters and digits' },
+  step: { pattern: STEP_ID_PATTERN, form: 'a step id is node ids joined by "/"' },
+  name: { pattern: NAME_PATTERN, form: 'a name is lower-case letters, digits, "-" and "." (at most 64)' },
+  version: { pattern: VERSION_PATTERN, form: 'a version is letters, digits, ".", "_" and "-" (at most 32)' },
+  file: { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, form: 'a file name is letters, digits, "_", "." and "-" (at most 128)' },
+} as const;
+
+export type IdKind = keyof typeof ID_KINDS;
+
+/** The zod schema of an id of `kind`, for path parameters described with zod. */
+export function idSchema(kind: IdKind): z.ZodString {
+  return z.string().regex(ID_KINDS[kind].pattern, ID_KINDS[kind].form);
+}
+
+/** `value` when it is a well-formed id of `kind`; a 404 StrataError naming the parameter otherwise. */
+export function checkId(kind: IdKind, value: string, what: string = kind): string {
+  if (value.length <= 8192 && ID_KINDS[kind].pattern.test(value)) return value;
+  const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+  throw new StrataError('not_found', `no ${what} "${shown}": ${ID_KINDS[kind].form}`, { problems: [{ path: `path.${what}`, message: ID_KINDS[kind].form }] });
+}
+
+/** The path parameter `name` of the matched route, checked as an id of `kind`. */
+export function pathId(c: Context, name: string, kind: IdKind): string {
+  return checkId(kind, c.req.param(name) ?? '', name);
+}
+
+/** Middleware: every listed path parameter is a well-formed id of its kind, or the request ends 404. */
+export function pathIds(params: Record<string, IdKind>): MiddlewareHandler {
+  return async (c, next) => {
+    for (const [name, kind] of Object.entries(params)) pathId(c, name, kind);
+    await next();
+  };
+}
