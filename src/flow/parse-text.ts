@@ -2,6 +2,7 @@
 import { parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { invalid, StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
+import { checkExpandedSize } from './yaml-expansion.ts';
 
 /** Parse one YAML or JSON document. */
 export function parseText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown {
@@ -13,7 +14,7 @@ export function parseText(text: string, source = 'document', maxBytes = DEFAULT_
   if (doc.errors.length > 0) {
     throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
   }
-  return checked(toData(doc, source), source);
+  return checked(toData(doc, source, maxBytes), source);
 }
 
 /** Parse a YAML stream of one or more documents (`---` separated), e.g. a file for `strata apply`. */
@@ -25,15 +26,20 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
   const list = Array.isArray(docs) ? docs : [docs];
   const problems = list.flatMap((d, i) => d.errors.map((e) => ({ path: list.length > 1 ? `${source}[${i}]` : source, message: yamlMessage(e) })));
   if (problems.length > 0) throw invalid(problems);
-  return list.map((d, i) => checked(toData(d, list.length > 1 ? `${source}[${i}]` : source), source)).filter((d) => d !== null && d !== undefined);
+  return list.map((d, i) => checked(toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes), source)).filter((d) => d !== null && d !== undefined);
 }
 
 /** Data only: YAML 1.1 tags such as !!binary or !!timestamp stay strings instead of becoming Buffers and Dates. */
 // logLevel error: a document's oddities (a list used as a key) are not the service's warnings to print.
 const YAML_OPTIONS = { uniqueKeys: true, resolveKnownTags: false, logLevel: 'error' } as const;
 
-/** A parsed YAML document as plain data; alias bombs and unresolved aliases are document errors, not crashes. */
-function toData(doc: Document.Parsed, source: string): unknown {
+/**
+ * A parsed YAML document as plain data; alias bombs and unresolved aliases are document
+ * errors, not crashes, and a document larger than `maxBytes` once its aliases are expanded
+ * is refused before it is expanded (yaml-expansion.ts).
+ */
+function toData(doc: Document.Parsed, source: string, maxBytes: number): unknown {
+  checkExpandedSize(doc, source, maxBytes);
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (e) {

@@ -18,3 +18,61 @@ describe('json-logic', () => {
     expect(() => evaluate({ log: 'x' } as never, {}, 'w')).toThrow(/w: json-logic failed/);
   });
 });
+
+describe('json-logic budget', () => {
+  const list = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const nested = (a: unknown, b: unknown, c: unknown) => ({ some: [a, { some: [b, { some: [c, { '==': [{ var: '' }, -1] }] }] }] });
+
+  it('refuses at validation an expression whose literal lists alone exceed the budget, at the innermost part that does', () => {
+    expect(validateLogic(nested(list(400), list(400), list(400)), 'spec.when')).toEqual([
+      { path: 'spec.when', message: expect.stringMatching(/json-logic would need about [\d,]+ operations, more than its budget of 1,000,000/) },
+    ]);
+    // The heavy part nested inside something light is named, not the whole.
+    const inside = { and: [true, { or: [false, nested(list(400), list(400), list(400))] }] };
+    expect(validateLogic(inside, 'w')[0].path).toBe('w.and[1].or[1]');
+    expect(validateLogic(nested(list(10), list(10), list(10)), 'w')).toEqual([]);
+  });
+
+  it('stops at run time what data makes heavy, with an error naming the place', () => {
+    // The outer list comes from data, so its length is not known before: the estimate
+    // counts it as one item, and the expression passes validation.
+    const expr = nested({ var: 'xs' }, list(300), list(300));
+    expect(validateLogic(expr, 'w')).toEqual([]);
+    expect(() => evaluate(expr as never, { xs: list(400) }, 'spec.when')).toThrow(/spec.when: json-logic used its budget of 1,000,000 operations and was stopped/);
+    try {
+      evaluate(expr as never, { xs: list(400) }, 'spec.when');
+    } catch (e) {
+      expect((e as { code: string }).code).toBe('limit_exceeded');
+    }
+    expect(evaluate(expr as never, { xs: list(1) }, 'w')).toBe(false);
+  });
+
+  it('counts the size of what operations make: a string doubled in a reduce is stopped', () => {
+    const doubling = { reduce: [{ var: 'xs' }, { cat: [{ var: 'accumulator' }, { var: 'accumulator' }] }, 'ab'] };
+    expect(() => evaluate(doubling as never, { xs: list(64) }, 'w')).toThrow(/budget/);
+    expect(evaluate(doubling as never, { xs: list(3) }, 'w')).toBe('ab'.repeat(8));
+  });
+
+  it('is counted, not timed: a budget is a number of operations, the same on every run', () => {
+    const expr = { map: [{ var: 'xs' }, { '+': [{ var: '' }, 1] }] };
+    const data = { xs: list(1000) };
+    // Just under and just over what this evaluation needs.
+    const needed = (() => {
+      let lo = 1;
+      let hi = 100_000;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        try {
+          evaluate(expr as never, data, 'w', mid);
+          hi = mid;
+        } catch {
+          lo = mid + 1;
+        }
+      }
+      return lo;
+    })();
+    expect(evaluate(expr as never, data, 'w', needed)).toHaveLength(1000);
+    expect(() => evaluate(expr as never, data, 'w', needed - 1)).toThrow(/budget/);
+    expect(needed).toBeGreaterThan(4000); // at least an apply per item, its parts and the list made
+  });
+});
