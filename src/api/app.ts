@@ -16,6 +16,7 @@ import { plansRoutes } from './routes/plans.ts';
 import { rulesRoutes } from './routes/rules.ts';
 import { runsRoutes } from './routes/runs.ts';
 import { requestLog } from './request-log.ts';
+import { uiRoutes } from './routes/ui.ts';
 
 /** YAML bodies may be this fraction of maxBodyBytes unless configured (YAML parses about 200 times slower than JSON). */
 const YAML_SHARE = 8;
@@ -42,5 +43,6 @@ export function createApp(deps: ApiDeps): Hono {
   app.route('/v1/plans', plansRoutes(d));
   app.route('/v1/runs', runsRoutes(d));
   app.route('/v1/generators', generatorsRoutes(d));
+  app.route('/', uiRoutes(deps.uiDir));
   return app;
 }

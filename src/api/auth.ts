@@ -1,6 +1,7 @@
 /**
  * Bearer tokens from STRATA_API_TOKENS (comma-separated). Without tokens the service is
- * open but binds to loopback only (see serve.ts); health endpoints stay open for probes.
+ * open but binds to loopback only (see serve.ts); health endpoints stay open for probes,
+ * and so do the web UI's static pages, which hold no data (they call /v1 with a token).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
@@ -15,7 +16,7 @@ export function parseTokens(value: string | undefined): string[] {
 export function bearerAuth(tokens: string[]): MiddlewareHandler {
   const keys = tokens.map((t) => Buffer.from(t));
   return async (c, next) => {
-    if (keys.length === 0 || OPEN.has(c.req.path)) return next();
+    if (keys.length === 0 || OPEN.has(c.req.path) || c.req.path === '/' || c.req.path === '/ui' || c.req.path.startsWith('/ui/')) return next();
     const header = c.req.header('authorization') ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     const given = m ? Buffer.from(m[1]) : undefined;

@@ -32,6 +32,8 @@ export interface ApiDeps {
   cpu?: CpuPool;
   /** origins (`https://host:port`) whose pages may call the API (CORS); none when unset */
   allowedOrigins?: string[];
+  /** the built web UI (ui/dist); pages answer 503 while it is not built */
+  uiDir?: string;
 }
 
 /** The part of a pino logger the API uses. */

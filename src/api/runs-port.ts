@@ -1,5 +1,6 @@
 /** What the API asks of the run side (the coordinator and the run store). */
 import type { PreparedRun } from '../run/prepared-run.ts';
+import type { PlanGraph } from '../plan/plan-document.ts';
 import type { RunView, StepEvent } from '../run/run-view.ts';
 import type { RunFilter } from '../store/run-list.ts';
 import type { RunMeta } from '../store/run-store.ts';
@@ -36,4 +37,12 @@ export interface RunsPort {
   artifacts(id: string, step: string): Promise<ArtifactInfo[] | undefined>;
   /** one output file to stream; undefined when there is none of that name */
   artifact(id: string, step: string, name: string): Promise<{ path: string; size: number } | undefined>;
+  /** the run's plan as a graph, and the graph of each unit a generate step expanded into */
+  plan(id: string): Promise<RunPlan | undefined>;
+}
+
+/** A run's plan for pictures: the graphology export of its root, and of each generated unit (node ids are step ids). */
+export interface RunPlan {
+  graph: PlanGraph;
+  expansions: Record<string, PlanGraph>;
 }

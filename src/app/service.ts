@@ -2,6 +2,7 @@
  * A strata process: the API, and with `strata up` the coordinator and a worker too, on
  * one Redis. Entry points (src/cli) call this; tests call it with their own Redis.
  */
+import { fileURLToPath } from 'node:url';
 import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
 import { createApp } from '../api/app.ts';
 import { threadPool, type CpuPool } from '../api/cpu/cpu-pool.ts';
@@ -13,6 +14,9 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { openRedis, whenReady, type RedisHandle } from './redis-connection.ts';
 import { listen, type Served } from './serve.ts';
+
+/** The web UI's build output (ui/, built by scripts/build-ui.mjs). */
+const UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
 
 export interface Service {
   url: string;
@@ -49,7 +53,7 @@ export async function startService(config: Config, say: (s: string) => void, par
     const app = createApp({
       defs, builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, cpu, prefix: config.prefix,
       maxBodyBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, tokens: config.tokens, allowedOrigins: config.allowedOrigins,
-      logger: parts.logger, queueMetrics: runs?.queueMetrics,
+      logger: parts.logger, queueMetrics: runs?.queueMetrics, uiDir: UI_DIR,
     });
     served = await listen(app, config.port, config.host);
   } catch (e) {

@@ -2,6 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactInfo, RunsPort } from '../api/runs-port.ts';
+import { planGraph, type PlanGraph } from '../plan/plan-document.ts';
 import type { RunEventsHub } from '../store/run-events-hub.ts';
 import { listRuns } from '../store/run-list.ts';
 import { artifactPath } from '../../runtime/step-files.ts';
@@ -48,6 +49,13 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
       const path = join(dir, name);
       const s = await stat(path).catch(() => undefined);
       return s?.isFile() ? { path, size: s.size } : undefined;
+    },
+    async plan(id) {
+      const stored = await sys.store.plan(id);
+      if (!stored) return undefined;
+      const expansions: Record<string, PlanGraph> = {};
+      for (const [step, e] of await sys.store.expansions(id)) expansions[step] = planGraph(e.body, step);
+      return { graph: planGraph(stored.root, ''), expansions };
     },
   };
 }

@@ -115,6 +115,24 @@ export class RunStore {
     return { appended: [...flags].map((f) => f === '1'), entries: entries.map((e) => JSON.parse(e) as EngineEvent) };
   }
 
+  /**
+   * The units generate steps expanded into, by step id, read from the log (where they are
+   * recorded once, as `expanded` events) in chunks of `chunk` entries.
+   */
+  async expansions(id: string, chunk = 5000): Promise<Map<string, Extract<EngineEvent, { type: 'expanded' }>>> {
+    const out = new Map<string, Extract<EngineEvent, { type: 'expanded' }>>();
+    for (let from = 0; ; from += chunk) {
+      const entries = await this.redis.lrange(this.key(id, 'log'), from, from + chunk - 1);
+      // Only entries that can be expansions are parsed: the log's other entries are most of it.
+      for (const raw of entries) {
+        if (!raw.includes('"expanded"')) continue;
+        const e = JSON.parse(raw) as EngineEvent;
+        if (e.type === 'expanded' && !out.has(e.step)) out.set(e.step, e);
+      }
+      if (entries.length < chunk) return out;
+    }
+  }
+
   async readLog(id: string, from: number): Promise<EngineEvent[]> {
     return (await this.redis.lrange(this.key(id, 'log'), from, -1)).map((e) => JSON.parse(e) as EngineEvent);
   }

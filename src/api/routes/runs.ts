@@ -60,6 +60,12 @@ export function runsRoutes(deps: RouteDeps): Hono {
     return c.json(run);
   });
 
+  app.get('/:id/plan', async (c) => {
+    const plan = await runs().plan(c.req.param('id'));
+    if (!plan) throw new StrataError('not_found', `no run "${c.req.param('id')}"`);
+    return c.json(plan);
+  });
+
   app.delete('/:id', async (c) => {
     await runs().delete(c.req.param('id'));
     return c.json({ deleted: c.req.param('id') });

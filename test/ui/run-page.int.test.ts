@@ -1,0 +1,88 @@
+/**
+ * The run page in a real headless Chromium against the real service: the retail example's
+ * 22 steps with their final statuses, the pod tree/us-west holding its containers; a run
+ * in progress repainting its boxes without a reload, in the order its steps ran.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { startBrowser, type TestBrowser } from '../support/browser.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+const read = (p: string) => parse(readFileSync(p, 'utf8'));
+
+let svc: RunTestService;
+let chromium: TestBrowser;
+beforeAll(async () => {
+  [svc, chromium] = await Promise.all([startRunService({ STRATA_IMAGE_MAP: 'examples/retail/images.json' }), startBrowser()]);
+});
+afterAll(async () => {
+  await chromium?.close();
+  await svc?.close();
+});
+
+describe('run page', () => {
+  it('shows every step of the retail run with its final status, the pod tree/us-west holding its containers', async () => {
+    expect((await svc.call('POST', '/v1/flows', read('examples/retail/report-flow.yaml'))).status).toBe(201);
+    expect((await svc.call('POST', '/v1/rules', read('examples/retail/rules.yaml'))).status).toBe(201);
+    const posted = await svc.call('POST', '/v1/datasets?run=true', read('examples/retail/dataset.yaml'));
+    const run = await svc.waitRun(posted.body.runId, 60_000);
+    expect(run.status).toBe('succeeded');
+    expect(Object.keys(run.steps)).toHaveLength(22);
+
+    const page = await chromium.page();
+    await page.goto(`${svc.url}/ui/runs/${run.id}`);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-step]').length >= n, {}, 22);
+    const shown = await page.$$eval('[data-step]', (els) => els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-status')]));
+    expect(Object.fromEntries(shown)).toEqual(Object.fromEntries(Object.entries(run.steps).map(([id, s]) => [id, s.status])));
+    // macro and micro in one picture: the pod's element holds its containers' elements
+    const inPod = await page.$$eval('[data-step="tree/us-west"] [data-step]', (els) => els.map((e) => e.getAttribute('data-step')).sort());
+    expect(inPod).toEqual(['tree/us-west/la', 'tree/us-west/sea', 'tree/us-west/sf', 'tree/us-west/us-west']);
+    // and the graph holds every tree node, the use unit its step
+    expect(await page.$$eval('[data-step="tree"] [data-step]', (els) => els.length)).toBe(19);
+    expect(await page.$eval('[data-step="report"]', (e) => !!e.querySelector('[data-step="report/publish"]'))).toBe(true);
+    expect(await page.$eval('[data-run-status]', (e) => e.textContent)).toBe('succeeded');
+    await page.close();
+  });
+
+  it('repaints boxes as the run goes, without a reload, in the order the steps ran', async () => {
+    const gate = `/tmp/strata-ui-gate-${Date.now()}`;
+    const sh = (cmd: string) => ({ image: 'busybox', command: ['sh', '-c', cmd] });
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'live', version: '1' }, spec: { root: { sequence: [
+      { id: 'gate', task: sh(`while [ ! -f ${gate} ]; do sleep 0.05; done`) },
+      { id: 'a', task: sh('sleep 0.3') },
+      { id: 'b', task: sh('sleep 0.3') },
+      { id: 'c', task: sh('sleep 0.3') },
+    ] } } };
+    const started = await svc.call('POST', '/v1/runs', { flow });
+    expect(started.status).toBe(202);
+    const id = started.body.runId as string;
+    const page = await chromium.page();
+    await page.goto(`${svc.url}/ui/runs/${id}`);
+    await page.waitForSelector('[data-step="c"]');
+    await page.waitForFunction(() => document.querySelector('[data-step="gate"]')?.getAttribute('data-status') === 'running');
+    // Record every status change from here on; a reload would lose the marker and the record.
+    await page.evaluate(() => {
+      const w = window as unknown as { changes: string[]; marker: number };
+      w.marker = 1;
+      w.changes = [];
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const el = r.target as Element;
+          if (r.oldValue === el.getAttribute('data-status')) continue; // written again, unchanged
+          w.changes.push(`${el.getAttribute('data-step')}:${el.getAttribute('data-status')}`);
+        }
+      }).observe(document.body, { subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-status'] });
+    });
+    writeFileSync(gate, '');
+    await page.waitForFunction(() => document.querySelector('[data-run-status]')?.textContent === 'succeeded', { timeout: 30_000 });
+    const changes = await page.evaluate(() => (window as unknown as { changes: string[]; marker: number }).marker === 1 && (window as unknown as { changes: string[] }).changes);
+    // The run's own record of what happened, in order: its server-sent events.
+    const text = await (await fetch(`${svc.url}/v1/runs/${id}/events`)).text();
+    const events = text.split('\n\n').filter((b) => /^event: step$/m.test(b)).map((b) => JSON.parse(/^data: (.*)$/m.exec(b)![1]) as { step: string; status: string });
+    const since = events.findIndex((e) => e.step === 'gate' && e.status === 'running') + 1;
+    expect(changes).toEqual(events.slice(since).map((e) => `${e.step}:${e.status}`));
+    expect(changes).toHaveLength(7); // gate done, then a, b, c each running and done
+    await page.close();
+  });
+});

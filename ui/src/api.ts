@@ -1,0 +1,51 @@
+/**
+ * The pages' one way to the API: same origin, JSON in and out (POSTs say
+ * `Content-Type: application/json`), the bearer token the user gave kept for this tab
+ * (sessionStorage) and sent on every call. A 401 asks for a token.
+ */
+import { signal } from '@preact/signals';
+
+const KEY = 'strata-token';
+
+/** true while the API wants a token this page does not have */
+export const needToken = signal(false);
+
+export function token(): string | null {
+  return sessionStorage.getItem(KEY);
+}
+
+export function setToken(t: string): void {
+  sessionStorage.setItem(KEY, t);
+  needToken.value = false;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function authHeaders(): Record<string, string> {
+  const t = token();
+  return t ? { authorization: `Bearer ${t}` } : {};
+}
+
+/** Call the API; JSON answers are parsed, others returned as text. Errors throw ApiError with the API's sentence. */
+export async function api<T = unknown>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...authHeaders() };
+  let body: string | undefined;
+  if (init.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.body);
+  }
+  const res = await fetch(path, { method: init.method ?? 'GET', headers, body, signal: init.signal });
+  const text = await res.text();
+  const json = (res.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : undefined;
+  if (res.status === 401) needToken.value = true;
+  if (!res.ok) throw new ApiError(res.status, json?.error?.message ?? `${res.status} ${res.statusText}`, json?.error?.code);
+  return (json ?? text) as T;
+}

@@ -1,0 +1,68 @@
+/**
+ * What the run page knows of a run while it watches it: a status signal per step (a box
+ * re-renders alone when its step changes), the run's own status, and a count of steps
+ * seen, which grows when the run makes steps the picture does not have yet (fan-out items,
+ * rounds, generated units), so the page knows to lay the picture out again.
+ */
+import { batch, signal, type Signal } from '@preact/signals';
+import type { RunView, StepEvent } from '../../src/run/run-view.ts';
+
+export class RunState {
+  readonly run = signal<RunView | undefined>(undefined);
+  readonly runStatus = signal<string>('pending');
+  /** bumps when steps appear that were not known */
+  readonly shape = signal(0);
+  /** bumps on every batch of events */
+  readonly tick = signal(0);
+  private readonly statuses = new Map<string, Signal<string>>();
+
+  /** The status signal of a step ('pending' until the run says otherwise). */
+  status(step: string): Signal<string> {
+    let s = this.statuses.get(step);
+    if (!s) {
+      s = signal('pending');
+      this.statuses.set(step, s);
+    }
+    return s;
+  }
+
+  steps(): string[] {
+    return [...this.statuses.keys()];
+  }
+
+  load(view: RunView): void {
+    batch(() => {
+      this.run.value = view;
+      this.runStatus.value = view.status;
+      for (const [id, s] of Object.entries(view.steps)) this.status(id).value = s.status;
+      this.shape.value++;
+    });
+  }
+
+  apply(events: StepEvent[]): void {
+    // Not batched: each status is painted as it is set, so the page changes in the order the run did.
+    let grew = false;
+    for (const e of events) {
+      if (e.run) {
+        this.runStatus.value = e.status;
+        continue;
+      }
+      if (!this.statuses.has(e.step)) grew = true;
+      this.status(e.step).value = e.status;
+    }
+    batch(() => {
+      if (grew) this.shape.value++;
+      this.tick.value++;
+    });
+  }
+
+  /** Steps by status, over the given ids (all steps when none are given). */
+  counts(ids: Iterable<string> = this.statuses.keys()): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const id of ids) {
+      const s = this.status(id).value;
+      out[s] = (out[s] ?? 0) + 1;
+    }
+    return out;
+  }
+}
