@@ -8,6 +8,7 @@ import { flowBench } from './flow-bench.ts';
 import { quarterbackBench } from './quarterback-bench.ts';
 import { runsBench } from './runs-bench.ts';
 import { sseBench } from './sse-bench.ts';
+import { uiBench } from './ui-bench.ts';
 
 interface Figure {
   name: string;
@@ -28,4 +29,5 @@ if (want('dataset')) print('data builds the system: 100,000-node tree Dataset to
 if (want('flow')) print('flow language: 100,000-step hierarchy (issue 2)', (await flowBench()) as Figure[]);
 if (want('runs')) print('runs: strata against bare BullMQ on one Redis (issue 4 a-c)', await runsBench());
 if (want('sse')) print('server-sent events: Redis commands/s of 100 idle viewers of one run (issue 11)', await sseBench());
+if (want('ui')) print('web UI: run pages of 10,000 steps in headless Chromium (issue 11)', await uiBench());
 if (want('quarterback')) print('quarterback: 200 containers against bare spawn (issue 4 d)', (await quarterbackBench()) as Figure[]);

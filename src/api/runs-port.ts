@@ -45,4 +45,6 @@ export interface RunsPort {
 export interface RunPlan {
   graph: PlanGraph;
   expansions: Record<string, PlanGraph>;
+  /** events recorded before anything else was read: a view read after this and the events from here on make the whole story */
+  events: number;
 }

@@ -51,11 +51,12 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
       return s?.isFile() ? { path, size: s.size } : undefined;
     },
     async plan(id) {
+      const events = await sys.store.redis.llen(sys.store.key(id, 'events'));
       const stored = await sys.store.plan(id);
       if (!stored) return undefined;
       const expansions: Record<string, PlanGraph> = {};
       for (const [step, e] of await sys.store.expansions(id)) expansions[step] = planGraph(e.body, step);
-      return { graph: planGraph(stored.root, ''), expansions };
+      return { graph: planGraph(stored.root, ''), expansions, events };
     },
   };
 }

@@ -12,8 +12,9 @@ export interface Follow {
   stop(): void;
 }
 
-export function followRun(id: string, onEvents: (events: StepEvent[]) => void, onEnd: () => void): Follow {
-  let lastId: string | undefined;
+/** Follow run `id` from event `from` (0: from its first event). */
+export function followRun(id: string, from: number, onEvents: (events: StepEvent[]) => void, onEnd: () => void): Follow {
+  let lastId: string | undefined = from > 0 ? String(from) : undefined;
   let stopped = false;
   let controller: AbortController | undefined;
   let queued: StepEvent[] = [];

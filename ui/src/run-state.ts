@@ -14,7 +14,10 @@ export class RunState {
   readonly shape = signal(0);
   /** bumps on every batch of events */
   readonly tick = signal(0);
+  /** steps by status, kept as statuses change */
+  readonly totals = signal<Record<string, number>>({});
   private readonly statuses = new Map<string, Signal<string>>();
+  private readonly tally: Record<string, number> = {};
 
   /** The status signal of a step ('pending' until the run says otherwise). */
   status(step: string): Signal<string> {
@@ -22,6 +25,7 @@ export class RunState {
     if (!s) {
       s = signal('pending');
       this.statuses.set(step, s);
+      this.tally.pending = (this.tally.pending ?? 0) + 1;
     }
     return s;
   }
@@ -34,8 +38,10 @@ export class RunState {
     batch(() => {
       this.run.value = view;
       this.runStatus.value = view.status;
-      for (const [id, s] of Object.entries(view.steps)) this.status(id).value = s.status;
-      this.shape.value++;
+      const known = this.statuses.size;
+      for (const [id, s] of Object.entries(view.steps)) this.set(id, s.status);
+      if (this.statuses.size !== known || this.shape.peek() === 0) this.shape.value++;
+      this.totals.value = { ...this.tally };
     });
   }
 
@@ -48,21 +54,32 @@ export class RunState {
         continue;
       }
       if (!this.statuses.has(e.step)) grew = true;
-      this.status(e.step).value = e.status;
+      this.set(e.step, e.status);
     }
     batch(() => {
       if (grew) this.shape.value++;
+      this.totals.value = { ...this.tally };
       this.tick.value++;
     });
   }
 
-  /** Steps by status, over the given ids (all steps when none are given). */
-  counts(ids: Iterable<string> = this.statuses.keys()): Record<string, number> {
+  /** Steps by status over the given ids, read without subscribing (callers re-read on `tick`). */
+  counts(ids: Iterable<string>): Record<string, number> {
     const out: Record<string, number> = {};
     for (const id of ids) {
-      const s = this.status(id).value;
+      const s = this.status(id).peek();
       out[s] = (out[s] ?? 0) + 1;
     }
     return out;
+  }
+
+  private set(step: string, status: string): void {
+    const s = this.status(step);
+    const was = s.peek();
+    if (was === status) return;
+    this.tally[was] -= 1;
+    if (this.tally[was] === 0) delete this.tally[was];
+    this.tally[status] = (this.tally[status] ?? 0) + 1;
+    s.value = status;
   }
 }

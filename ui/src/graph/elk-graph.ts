@@ -54,13 +54,14 @@ export interface Picture {
 
 const CHAR = 7.2;
 /** room above a composite's children for its title */
-export const HEADER = 30;
+export const HEADER = 36;
 
 /** Size of a box without children: its label or detail, whichever is wider. */
 export function leafSize(box: Box): { width: number; height: number } {
-  if (box.summary) return { width: 240, height: 74 };
-  const text = Math.max(box.label.length, (box.detail?.length ?? 0) * 0.85, 6);
-  return { width: Math.min(280, Math.round(text * CHAR + 28)), height: box.detail ? 46 : 34 };
+  if (box.summary) return { width: 250, height: 78 };
+  // the second line (kind and detail) is smaller, about 6.1 px a character
+  const second = box.kind.length + (box.detail ? box.detail.length + 3 : 0);
+  return { width: Math.min(280, Math.round(Math.max(box.label.length * CHAR, second * 6.1, 50) + 26)), height: 46 };
 }
 
 export function toElk(root: Box): ElkNode {

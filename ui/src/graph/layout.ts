@@ -4,9 +4,19 @@ import workerUrl from 'elkjs/lib/elk-worker.min.js?url';
 import type { Box } from '../model/step-tree.ts';
 import { fromElk, toElk, type ElkNode, type Picture } from './elk-graph.ts';
 
-let elk: { layout(g: ElkNode): Promise<ElkNode> } | undefined;
+type Elk = { layout(g: ElkNode): Promise<ElkNode> };
+let elk: Elk | undefined;
+
+function worker(): Elk {
+  elk ??= new ELK({ workerUrl }) as unknown as Elk;
+  return elk;
+}
+
+/** Start the worker and lay out a trivial graph, while the page fetches its data: ELK's start-up (about a second) is then paid in parallel. */
+export function warmLayout(): void {
+  void worker().layout({ id: 'warm-up', children: [{ id: 'a', width: 10, height: 10 }] }).catch(() => undefined);
+}
 
 export async function layout(root: Box): Promise<Picture> {
-  elk ??= new ELK({ workerUrl }) as unknown as { layout(g: ElkNode): Promise<ElkNode> };
-  return fromElk(root, await elk.layout(toElk(root)));
+  return fromElk(root, await worker().layout(toElk(root)));
 }

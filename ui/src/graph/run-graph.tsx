@@ -66,7 +66,7 @@ function BoxView({ p, state, selected, onSelect, onExpand }: Omit<GraphProps, 'p
       {b.id !== '' && (
         <div class="title" style={composite ? { height: `${HEADER - 6}px` } : undefined}>
           <span class="label">{b.label}</span>
-          <span class="kind">{b.kind === 'round' ? '' : b.summary ? `${b.kind === 'fanOut' ? 'fan-out' : 'cycle'} of ${b.summary.count} ${b.summary.of} · click to expand` : b.kind}{b.detail ? ` · ${b.detail}` : ''}</span>
+          <span class="kind">{kindText(b)}</span>
         </div>
       )}
       {b.summary && state && <StatusCounts state={state} steps={b.summary.steps} />}
@@ -75,4 +75,12 @@ function BoxView({ p, state, selected, onSelect, onExpand }: Omit<GraphProps, 'p
       ))}
     </div>
   );
+}
+
+function kindText(b: Placed['box']): string {
+  if (b.kind === 'round') return '';
+  if (b.kind === 'more') return `${b.summary?.count ?? 0} more · click to show`;
+  const kind = b.kind === 'fanOut' ? 'fan-out' : b.kind === 'fanIn' ? 'fan-in' : b.kind;
+  if (b.summary) return `${kind} of ${b.summary.count} ${b.summary.of} · click to open`;
+  return `${kind}${b.detail ? ` · ${b.detail}` : ''}`;
 }

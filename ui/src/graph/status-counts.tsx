@@ -3,9 +3,13 @@ import type { RunState } from '../run-state.ts';
 
 const ORDER = ['running', 'pending', 'succeeded', 'failed', 'skipped', 'cancelled'];
 
+/** Over `steps` (re-counted on every batch of events), or over the whole run. */
 export function StatusCounts({ state, steps }: { state: RunState; steps?: string[] }) {
-  state.tick.value; // re-count on every batch of events
-  const counts = state.counts(steps);
+  let counts: Record<string, number>;
+  if (steps) {
+    state.tick.value; // subscribe: re-count on every batch
+    counts = state.counts(steps);
+  } else counts = state.totals.value;
   const keys = Object.keys(counts).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
   return (
     <div class="counts">

@@ -4,11 +4,12 @@
  * made. Templates become real steps here: a fan-out's `F/*` becomes `F/0`, `F/1`, ... as
  * the run records them, a cycle's member `C/x` becomes `C/x#0`, `C/x#1`, ... grouped by
  * round. A fan-out (or a cycle) with more items (rounds) than `limit` is one summary box
- * unless it is in `expanded`. Pure: data in, data out.
+ * unless it is in `expanded`; `fitTree` then keeps the picture small enough to lay out.
+ * Pure: data in, data out.
  */
 import type { PlanGraph, StepAttributes } from '../../../src/plan/plan-document.ts';
 
-export type BoxKind = StepAttributes['kind'] | 'round' | 'summary';
+export type BoxKind = StepAttributes['kind'] | 'round' | 'more';
 
 /** One box of the picture: a step (`step` set) or a group of a cycle's round. */
 export interface Box {
@@ -23,8 +24,8 @@ export interface Box {
   children: Box[];
   /** edges between boxes beneath this one */
   edges: BoxEdge[];
-  /** collapsed fan-out or cycle: the step ids it stands for */
-  summary?: { of: 'items' | 'rounds'; count: number; steps: string[] };
+  /** a box standing for more than itself: a collapsed fan-out, cycle or composite, or the rest of a long list */
+  summary?: { of: 'items' | 'rounds' | 'steps'; count: number; steps: string[] };
 }
 
 export interface BoxEdge {
@@ -39,8 +40,8 @@ export interface TreeInput {
   expansions: Record<string, PlanGraph>;
   /** every step id the run has recorded; absent: a plan without a run (templates shown as they are) */
   steps?: Iterable<string>;
-  /** fan-outs and cycles shown item by item even when large */
-  expanded?: ReadonlySet<string>;
+  /** boxes opened by the user: fan-outs, cycles and composites shown inside even when large */
+  expanded?: ReadonlyMap<string, number>;
   /** more items (or rounds) than this and a fan-out (cycle) is one summary box */
   limit?: number;
 }
@@ -59,7 +60,7 @@ export function buildTree(input: TreeInput): Box {
   const planOnly = input.steps === undefined;
   const children = indexChildren(input.steps ?? []);
   const root = templates(input.graph, '');
-  const expanded = input.expanded ?? new Set<string>();
+  const expanded = input.expanded ?? new Map<string, number>();
 
   const instantiate = (t: Template, actual: string): Box => {
     const box: Box = { id: actual, step: actual, kind: t.attrs.kind, label: t.attrs.label, children: [], edges: [] };
@@ -96,7 +97,8 @@ export function buildTree(input: TreeInput): Box {
 
   // Rounds: members `C/x#r` grouped by r; round r's last member feeds round r+1's first.
   const cycle = (t: Template, actual: string, box: Box): Box => {
-    const segs = t.children.map((m) => m.id.slice(t.id.length + 1));
+    // members are templates `x#*`; the run makes `x#0`, `x#1`, ...
+    const segs = t.children.map((m) => m.id.slice(t.id.length + 1).replace(/#\*$/, ''));
     const rounds = new Set<number>();
     for (const s of children.get(actual) ?? []) {
       const m = /^(.*)#(\d+)$/.exec(s);
@@ -104,13 +106,13 @@ export function buildTree(input: TreeInput): Box {
     }
     const order = [...rounds].sort((a, b) => a - b);
     if (order.length > limit && !expanded.has(actual)) {
-      box.summary = { of: 'rounds', count: order.length, steps: order.flatMap((r) => segs.map((s) => `${actual}/${s}#${r}`)).filter((id) => known.has(id)) };
+      box.summary = { of: 'rounds', count: order.length, steps: order.flatMap((r) => segs.map((s) => `${join(actual, s)}#${r}`)).filter((id) => known.has(id)) };
       return box;
     }
     let previous: string | undefined;
     for (const r of order) {
       const group: Box = { id: `${actual}#round${r}`, kind: 'round', label: `round ${r}`, children: [], edges: [] };
-      const members = t.children.map((m, i) => instantiate(m, `${actual}/${segs[i]}#${r}`)).filter((m) => known.has(m.id));
+      const members = t.children.map((m, i) => instantiate(m, `${join(actual, segs[i])}#${r}`)).filter((m) => known.has(m.id));
       group.children = members;
       for (let i = 1; i < members.length; i++) group.edges.push(edge(members[i - 1].id, members[i].id, 'ring'));
       if (previous && members.length > 0) box.edges.push(edge(previous, members[0].id, 'round'));
@@ -127,6 +129,8 @@ export function buildTree(input: TreeInput): Box {
   prune(top);
   return top;
 }
+
+const join = (parent: string, seg: string) => (parent === '' ? seg : `${parent}/${seg}`);
 
 function edge(source: string, target: string, type: BoxEdge['type']): BoxEdge {
   return { id: `${source}->${target}`, source, target, type };
@@ -202,4 +206,78 @@ export function stepsOf(box: Box, out: string[] = []): string[] {
   if (box.summary) out.push(...box.summary.steps);
   for (const c of box.children) stepsOf(c, out);
   return out;
+}
+
+export interface FitOptions {
+  /** at most this many boxes in the picture (ELK's time grows fast past a few hundred) */
+  budget?: number;
+  /** children shown at first in one box; each "more" adds as many */
+  page?: number;
+  /** box id -> children to show (present: never collapsed) */
+  expanded?: ReadonlyMap<string, number>;
+}
+
+/**
+ * Keep a picture small enough to lay out: a composite of more than `page` children that the
+ * user has not opened becomes a summary box (its counts by status); an opened one (and the
+ * run itself) shows `page` children, or as many as opened, the rest as one "more" box;
+ * then, while the picture holds more than `budget` boxes, the largest composite the user
+ * has not opened becomes a summary box. Every step stays reachable by clicking. Changes
+ * `root` in place.
+ */
+export function fitTree(root: Box, o: FitOptions = {}): Box {
+  const budget = o.budget ?? 200;
+  const page = o.page ?? 100;
+  const expanded = o.expanded ?? new Map<string, number>();
+  const summarise = (b: Box) => {
+    const steps: string[] = [];
+    for (const c of b.children) stepsOf(c, steps);
+    b.summary = { of: 'steps', count: steps.length, steps };
+    b.children = [];
+    b.edges = [];
+  };
+  const cap = (b: Box) => {
+    const shown = Math.max(page, expanded.get(b.id) ?? page);
+    if (b !== root && b.step && b.children.length > page && !expanded.has(b.id)) return summarise(b);
+    if (b.children.length > shown) {
+      const rest = b.children.slice(shown);
+      const steps: string[] = [];
+      for (const r of rest) stepsOf(r, steps);
+      b.children = b.children.slice(0, shown);
+      b.children.push({ id: `${b.id}#more`, kind: 'more', label: `${rest.length} more`, children: [], edges: [], summary: { of: 'steps', count: rest.length, steps } });
+    }
+    for (const c of b.children) cap(c);
+  };
+  cap(root);
+  const sizes = new Map<Box, number>();
+  const size = (b: Box): number => {
+    let n = 1;
+    for (const c of b.children) n += size(c);
+    sizes.set(b, n);
+    return n;
+  };
+  let total = size(root);
+  const candidates: Box[] = [];
+  const parent = new Map<Box, Box>();
+  const gather = (b: Box, top: boolean) => {
+    if (!top && b.children.length > 0 && b.step && !expanded.has(b.id)) candidates.push(b);
+    for (const c of b.children) {
+      parent.set(c, b);
+      gather(c, false);
+    }
+  };
+  gather(root, true);
+  candidates.sort((a, b) => sizes.get(b)! - sizes.get(a)!);
+  const collapsed = new Set<Box>();
+  for (const b of candidates) {
+    if (total <= budget) break;
+    let up = parent.get(b);
+    while (up && !collapsed.has(up)) up = parent.get(up);
+    if (up) continue; // already inside a collapsed box
+    total -= sizes.get(b)! - 1;
+    summarise(b);
+    collapsed.add(b);
+  }
+  prune(root);
+  return root;
 }

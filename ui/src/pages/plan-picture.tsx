@@ -4,14 +4,14 @@ import type { PlanGraph } from '../../../src/plan/plan-document.ts';
 import type { Picture } from '../graph/elk-graph.ts';
 import { layout } from '../graph/layout.ts';
 import { RunGraph } from '../graph/run-graph.tsx';
-import { buildTree } from '../model/step-tree.ts';
+import { buildTree, fitTree } from '../model/step-tree.ts';
 
 export function PlanPicture({ graph }: { graph: PlanGraph }) {
   const [picture, setPicture] = useState<Picture>();
   const [error, setError] = useState<string>();
   useEffect(() => {
     let live = true;
-    layout(buildTree({ graph, expansions: {} }))
+    layout(fitTree(buildTree({ graph, expansions: {} })))
       .then((p) => live && setPicture(p))
       .catch((e: Error) => live && setError(e.message));
     return () => void (live = false);

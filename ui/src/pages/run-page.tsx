@@ -3,19 +3,31 @@
  * changing as the run's events arrive), counts by status, cancel and retry, and the
  * panel of the step clicked.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { RunPlan } from '../../../src/api/runs-port.ts';
 import type { RunView } from '../../../src/run/run-view.ts';
 import { api, ApiError } from '../api.ts';
-import { followRun } from '../events.ts';
-import { layout } from '../graph/layout.ts';
+import { followRun, type Follow } from '../events.ts';
+import { layout, warmLayout } from '../graph/layout.ts';
 import type { Picture } from '../graph/elk-graph.ts';
 import { RunGraph } from '../graph/run-graph.tsx';
 import { StatusCounts } from '../graph/status-counts.tsx';
-import { buildTree } from '../model/step-tree.ts';
+import { buildTree, fitTree } from '../model/step-tree.ts';
 import { RunState } from '../run-state.ts';
 import { StepPanel } from './step-panel.tsx';
 import { duration, when } from './format.ts';
+
+const PAGE = 100;
+
+/** Open a summary box: a collapsed box shows its first PAGE children, a "more" box PAGE more of its parent's. */
+function open(expanded: ReadonlyMap<string, number>, id: string): Map<string, number> {
+  const next = new Map(expanded);
+  if (id.endsWith('#more')) {
+    const parent = id.slice(0, -'#more'.length);
+    next.set(parent, (next.get(parent) ?? PAGE) + PAGE);
+  } else next.set(id, PAGE);
+  return next;
+}
 
 export function RunPage({ id }: { id: string }) {
   const state = useMemo(() => new RunState(), [id]);
@@ -24,28 +36,32 @@ export function RunPage({ id }: { id: string }) {
   const [error, setError] = useState<string>();
   const [note, setNote] = useState<string>();
   const [selected, setSelected] = useState<string>();
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [expanded, setExpanded] = useState<ReadonlyMap<string, number>>(new Map());
   const [following, setFollowing] = useState(0);
   const shape = state.shape.value;
 
+  // The plan first (it says how many events were recorded before it was read), then the
+  // run as it is now, then the events from there on: nothing missed, nothing replayed.
   useEffect(() => {
     let live = true;
-    Promise.all([api<RunView>(`/v1/runs/${encodeURIComponent(id)}`), api<RunPlan>(`/v1/runs/${encodeURIComponent(id)}/plan`)])
-      .then(([view, p]) => {
-        if (!live) return;
-        state.load(view);
-        setPlan(p);
-      })
-      .catch((e: Error) => live && setError(e.message));
-    return () => void (live = false);
-  }, [id]);
-
-  // Events from the start of the run: applied in order they bring every box to its state.
-  useEffect(() => {
-    const f = followRun(id, (events) => state.apply(events), () => {
-      void api<RunView>(`/v1/runs/${encodeURIComponent(id)}`).then((v) => state.load(v)).catch(() => undefined);
-    });
-    return () => f.stop();
+    let follow: Follow | undefined;
+    warmLayout();
+    const base = `/v1/runs/${encodeURIComponent(id)}`;
+    (async () => {
+      const p = await api<RunPlan>(`${base}/plan`);
+      const view = await api<RunView>(base);
+      if (!live) return;
+      performance.mark('strata:loaded');
+      state.load(view);
+      setPlan(p);
+      follow = followRun(id, p.events, (events) => state.apply(events), () => {
+        void api<RunView>(base).then((v) => live && state.load(v)).catch(() => undefined);
+      });
+    })().catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+      follow?.stop();
+    };
   }, [id, following]);
 
   // A generated unit appears in the plan once its generate step has run: read it again when new steps appear.
@@ -55,24 +71,27 @@ export function RunPage({ id }: { id: string }) {
     return () => clearTimeout(t);
   }, [shape]);
 
-  // Lay the picture out again when its shape changes (at most every 250 ms).
+  // Lay the picture out again when its shape changes (at most every 250 ms); a layout that
+  // finishes after a later one started still shows until the later one is done.
+  const started = useRef(0);
+  const shown = useRef(0);
   useEffect(() => {
     if (!plan) return;
-    let live = true;
     const t = setTimeout(() => {
-      const tree = buildTree({ graph: plan.graph, expansions: plan.expansions, steps: state.steps(), expanded });
+      const seq = ++started.current;
+      performance.mark('strata:tree-start');
+      const tree = fitTree(buildTree({ graph: plan.graph, expansions: plan.expansions, steps: state.steps(), expanded }), { expanded, page: PAGE });
+      performance.mark('strata:layout-start');
       layout(tree)
         .then((pic) => {
-          if (!live) return;
+          if (seq < shown.current) return;
+          shown.current = seq;
+          performance.mark('strata:laid-out');
           setPicture(pic);
-          (window as unknown as { strataRendered?: number }).strataRendered = performance.now();
         })
-        .catch((e: Error) => live && setError(`layout: ${e.message}`));
+        .catch((e: Error) => setError(`layout: ${e.message}`));
     }, picture ? 250 : 0);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
+    return () => clearTimeout(t);
   }, [plan, shape, expanded]);
 
   const run = state.run.value;
@@ -112,7 +131,7 @@ export function RunPage({ id }: { id: string }) {
       <div class="run-body">
         <div class="canvas">
           {picture ? (
-            <RunGraph picture={picture} state={state} selected={selected} onSelect={setSelected} onExpand={(b) => setExpanded(new Set([...expanded, b]))} />
+            <RunGraph picture={picture} state={state} selected={selected} onSelect={setSelected} onExpand={(b) => setExpanded(open(expanded, b))} />
           ) : (
             <p class="muted">laying out the plan…</p>
           )}
