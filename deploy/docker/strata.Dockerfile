@@ -1,11 +1,22 @@
 # The strata image: the API and coordinator (`serve`), step workers (`worker`), the
-# operator (`operator`) and the command line. TypeScript runs through tsx: no build step.
+# operator (`operator`) and the command line. TypeScript runs through tsx; the web UI
+# (ui/) is built by vite in a stage of its own, only its output kept.
 # Build from the repository root:
 #   docker build -f deploy/docker/strata.Dockerfile -t strata/strata:0.1.0 .
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# --ignore-scripts: `prepare` builds the UI, which the ui stage does with the dev dependencies.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM node:20-bookworm-slim AS ui
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY scripts ./scripts
+COPY src ./src
+COPY ui ./ui
+RUN node scripts/build-ui.mjs --force
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
@@ -20,6 +31,7 @@ COPY rules ./rules
 COPY runtime ./runtime
 COPY sidecar ./sidecar
 COPY examples ./examples
+COPY --from=ui /app/ui/dist ./ui/dist
 RUN mkdir -p /var/lib/strata && chown 1000:1000 /var/lib/strata
 # numeric, so that runAsNonRoot can check it
 USER 1000:1000

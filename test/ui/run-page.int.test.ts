@@ -42,6 +42,27 @@ describe('run page', () => {
     expect(await page.$$eval('[data-step="tree"] [data-step]', (els) => els.length)).toBe(19);
     expect(await page.$eval('[data-step="report"]', (e) => !!e.querySelector('[data-step="report/publish"]'))).toBe(true);
     expect(await page.$eval('[data-run-status]', (e) => e.textContent)).toBe('succeeded');
+    // a step's panel: its record, its result, its logs
+    await page.click('[data-step="tree/us-west/sf"]');
+    await page.waitForSelector('[data-panel-step="tree/us-west/sf"] [data-panel-status="succeeded"]');
+    await page.waitForFunction(() => document.querySelector('.step-panel pre.result')?.textContent?.includes('cents'));
+    const result = JSON.parse((await page.$eval('.step-panel pre.result', (e) => e.textContent))!);
+    expect(result).toEqual(run.steps['tree/us-west/sf'].result);
+    const logs = (await svc.call('GET', `/v1/runs/${run.id}/steps/tree/us-west/sf/logs`)).text;
+    await page.waitForFunction((t) => document.querySelector('.step-panel pre.logs')?.textContent === (t || '—'), {}, logs);
+    await page.close();
+  });
+
+  it('cancels a running run from its page', async () => {
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'long', version: '1' }, spec: { root: { sequence: [{ id: 'wait', task: { image: 'busybox', command: ['sleep', '30'] } }, { id: 'never', task: { image: 'busybox', command: ['true'] } }] } } };
+    const id = (await svc.call('POST', '/v1/runs', { flow })).body.runId as string;
+    const page = await chromium.page();
+    await page.goto(`${svc.url}/ui/runs/${id}`);
+    await page.waitForFunction(() => document.querySelector('[data-step="wait"]')?.getAttribute('data-status') === 'running');
+    await page.click('button.cancel');
+    await page.waitForFunction(() => document.querySelector('[data-run-status]')?.textContent === 'cancelled');
+    expect(await page.$eval('[data-step="wait"]', (e) => e.getAttribute('data-status'))).toBe('cancelled');
+    expect((await svc.call('GET', `/v1/runs/${id}`)).body.status).toBe('cancelled');
     await page.close();
   });
 

@@ -1,0 +1,113 @@
+/**
+ * The Dataset and registry pages in a real headless Chromium against the real service,
+ * with the retail example registered: the explain of every rule and the plan picture;
+ * flows with where they are used; rules in the order tried; the token form when the API
+ * asks for a token.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { startBrowser, type TestBrowser } from '../support/browser.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { startTestService, type TestService } from '../support/test-service.ts';
+
+const read = (p: string) => parse(readFileSync(p, 'utf8'));
+
+let svc: RunTestService;
+let chromium: TestBrowser;
+let runId: string;
+let planSteps: string[];
+beforeAll(async () => {
+  [svc, chromium] = await Promise.all([startRunService({ STRATA_IMAGE_MAP: 'examples/retail/images.json' }), startBrowser()]);
+  await svc.call('POST', '/v1/flows', read('examples/retail/report-flow.yaml'));
+  await svc.call('POST', '/v1/rules', read('examples/retail/rules.yaml'));
+  const posted = await svc.call('POST', '/v1/datasets?run=true', read('examples/retail/dataset.yaml'));
+  runId = posted.body.runId;
+  planSteps = posted.body.plan.graph.nodes.map((n: { key: string }) => n.key);
+  await svc.waitRun(runId, 60_000);
+});
+afterAll(async () => {
+  await chromium?.close();
+  await svc?.close();
+});
+
+describe('Dataset page', () => {
+  it('shows the document, the explain of every rule, the plan and the runs made from it', async () => {
+    const explain = await svc.call('POST', '/v1/rules/explain', read('examples/retail/dataset.yaml'));
+    const page = await chromium.page();
+    await page.goto(`${svc.url}/ui/datasets/retail-2026`);
+    await page.waitForSelector('.plan-section [data-step="report/publish"]');
+    const rows = await page.$$eval('tr[data-rule]', (trs) => trs.map((tr) => ({ name: tr.getAttribute('data-rule'), matched: tr.getAttribute('data-matched') === 'true', reason: tr.querySelector('.reason')!.textContent })));
+    expect(rows).toEqual(explain.body.rules.map((r: { name: string; matched: boolean; reason: string }) => ({ name: r.name, matched: r.matched, reason: r.reason })));
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(rows.some((r) => !r.matched)).toBe(true);
+    expect(await page.$eval('tr.chosen', (tr) => tr.getAttribute('data-rule'))).toBe('retail-hierarchy');
+    // the plan: every step of the plan the rule makes, the pod holding its containers
+    const shown = await page.$$eval('.plan-section [data-step]', (els) => els.map((e) => e.getAttribute('data-step')).sort());
+    expect(shown).toEqual(expect.arrayContaining(planSteps.filter((s) => !s.includes('/us-west/'))));
+    expect(await page.$$eval('.plan-section [data-step="tree/us-west"] [data-step]', (els) => els.length)).toBe(4);
+    expect(await page.$eval('.document pre', (e) => e.textContent)).toContain('name: retail-2026');
+    expect(await page.$$eval('tr[data-run]', (trs) => trs.map((t) => t.getAttribute('data-run')))).toContain(runId);
+    await page.close();
+  });
+});
+
+describe('runs page', () => {
+  it('lists runs newest first with status, flow and Dataset, filters by status, and links to each run', async () => {
+    const failing = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'failing', version: '1' }, spec: { root: { sequence: [{ id: 'x', task: { image: 'busybox', command: ['false'] } }] } } };
+    const failed = (await svc.call('POST', '/v1/runs', { flow: failing })).body.runId as string;
+    await svc.waitRun(failed);
+    const page = await chromium.page();
+    await page.goto(`${svc.url}/`);
+    await page.waitForSelector(`tr[data-run="${failed}"]`);
+    expect(page.url()).toBe(`${svc.url}/ui/runs`);
+    const rows = await page.$$eval('tr[data-run]', (trs) => trs.map((t) => [t.getAttribute('data-run'), ...[...t.querySelectorAll('td')].slice(1, 4).map((td) => td.textContent)]));
+    expect(rows[0]).toEqual([failed, 'failed', 'failing@1', '—']);
+    expect(rows.find((r) => r[0] === runId)).toEqual([runId, 'succeeded', expect.stringMatching(/^retail-2026-plan@/), 'retail-2026']);
+    await page.select('select', 'failed');
+    await page.waitForFunction((id) => document.querySelectorAll('tr[data-run]').length === 1 && document.querySelector(`tr[data-run="${id}"]`), {}, failed);
+    expect(page.url()).toBe(`${svc.url}/ui/runs?status=failed`);
+    await page.click(`tr[data-run="${failed}"] a`);
+    await page.waitForSelector('[data-step="x"][data-status="failed"]');
+    await page.close();
+  });
+});
+
+describe('registry pages', () => {
+  it('lists flows with their versions and where each is used', async () => {
+    const page = await chromium.page();
+    await page.goto(`${svc.url}/ui/flows`);
+    await page.waitForSelector('[data-flow-version="retail-report@1"]');
+    const usedBy = await page.$eval('[data-flow-version="retail-report@1"] .used-by', (e) => e.textContent);
+    expect(usedBy).toMatch(/flow retail-2026-plan@\w+/);
+    expect(usedBy).toContain('rule retail-hierarchy');
+    await page.close();
+  });
+
+  it('lists rules in the order they are tried', async () => {
+    const rules = (await svc.call('GET', '/v1/rules')).body.rules as Array<{ metadata: { name: string }; spec: { priority: number } }>;
+    const expected = [...rules].sort((a, b) => b.spec.priority - a.spec.priority || a.metadata.name.localeCompare(b.metadata.name)).map((r) => r.metadata.name);
+    const page = await chromium.page();
+    await page.goto(`${svc.url}/ui/rules`);
+    await page.waitForSelector('tr[data-rule]');
+    expect(await page.$$eval('tr[data-rule]', (trs) => trs.map((t) => t.getAttribute('data-rule')))).toEqual(expected);
+    expect(expected[0]).toBe('retail-hierarchy');
+    await page.close();
+  });
+
+  it('asks for a token where the API wants one, and uses it', async () => {
+    const guarded: TestService = await startTestService({ STRATA_API_TOKENS: 'sesame' });
+    try {
+      const page = await chromium.page();
+      await page.goto(`${guarded.url}/ui/rules`);
+      await page.waitForSelector('form.token input[name="token"]');
+      await page.type('form.token input[name="token"]', 'sesame');
+      await Promise.all([page.waitForNavigation(), page.click('form.token button')]);
+      await page.waitForSelector('tr[data-rule]');
+      expect(await page.$$eval('tr[data-rule]', (trs) => trs.length)).toBeGreaterThanOrEqual(4);
+      await page.close();
+    } finally {
+      await guarded.close();
+    }
+  });
+});
