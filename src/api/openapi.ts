@@ -19,6 +19,7 @@ const ROUTES: Record<string, Record<string, Op>> = {
   '/v1/plans': { post: { summary: 'Compile a Flow or { use, with } into a plan; ?format=json|dot|mermaid, ?dryRun', body: 'Flow', query: ['format', 'dryRun'], ok: 200, errors: [400, 404, 422] } },
   '/v1/runs': { post: { summary: 'Start a run of { flow } or { use, with }', body: 'RunRequest', ok: 202, errors: [400, 422, 503], idempotent: true }, get: { summary: 'List runs', ok: 200 } },
   '/v1/runs/{id}': { get: { summary: 'A run: status and every step (macro and micro)', ok: 200, errors: [404] } },
+  '/v1/runs/{id}/progress': { get: { summary: 'Steps of a run by status, and how many have ended', ok: 200, errors: [404] } },
   '/v1/runs/{id}/plan': { get: { summary: 'A run\'s plan as a graph (graphology export), with the unit each generate step expanded into', ok: 200, errors: [404] } },
   '/v1/runs/{id}/cancel': { post: { summary: 'Cancel a run', ok: 200, errors: [404, 409] } },
   '/v1/runs/{id}/events': { get: { summary: 'Server-sent events: step state changes as they happen', ok: 200, errors: [404] } },

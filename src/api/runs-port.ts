@@ -39,6 +39,8 @@ export interface RunsPort {
   artifact(id: string, step: string, name: string): Promise<{ path: string; size: number } | undefined>;
   /** the run's plan as a graph, and the graph of each unit a generate step expanded into */
   plan(id: string): Promise<RunPlan | undefined>;
+  /** steps by status (reads every step's record: one run at a time, for lists of runs) */
+  progress(id: string): Promise<RunProgress | undefined>;
 }
 
 /** A run's plan for pictures: the graphology export of its root, and of each generated unit (node ids are step ids). */
@@ -47,4 +49,11 @@ export interface RunPlan {
   expansions: Record<string, PlanGraph>;
   /** events recorded before anything else was read: a view read after this and the events from here on make the whole story */
   events: number;
+}
+
+/** How far a run is: its steps, those ended, and counts by status. */
+export interface RunProgress {
+  total: number;
+  done: number;
+  counts: Record<string, number>;
 }

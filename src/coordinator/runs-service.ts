@@ -50,6 +50,17 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
       const s = await stat(path).catch(() => undefined);
       return s?.isFile() ? { path, size: s.size } : undefined;
     },
+    async progress(id) {
+      if (!(await sys.store.status(id))) return undefined;
+      const counts: Record<string, number> = {};
+      // Only the status is wanted: found without parsing the record (a result can be large; quotes inside strings are escaped).
+      for (const raw of await sys.store.redis.hvals(sys.store.key(id, 'steps'))) {
+        const status = /"status":"(\w+)"/.exec(raw)?.[1] ?? 'pending';
+        counts[status] = (counts[status] ?? 0) + 1;
+      }
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      return { total, done: total - (counts.pending ?? 0) - (counts.running ?? 0), counts };
+    },
     async plan(id) {
       const events = await sys.store.redis.llen(sys.store.key(id, 'events'));
       const stored = await sys.store.plan(id);

@@ -61,9 +61,10 @@ describe('runs page', () => {
     await page.goto(`${svc.url}/`);
     await page.waitForSelector(`tr[data-run="${failed}"]`);
     expect(page.url()).toBe(`${svc.url}/ui/runs`);
-    const rows = await page.$$eval('tr[data-run]', (trs) => trs.map((t) => [t.getAttribute('data-run'), ...[...t.querySelectorAll('td')].slice(1, 4).map((td) => td.textContent)]));
-    expect(rows[0]).toEqual([failed, 'failed', 'failing@1', '—']);
-    expect(rows.find((r) => r[0] === runId)).toEqual([runId, 'succeeded', expect.stringMatching(/^retail-2026-plan@/), 'retail-2026']);
+    await page.waitForFunction((id) => document.querySelector(`tr[data-run="${id}"] td:last-child`)?.textContent !== '—', {}, runId);
+    const rows = await page.$$eval('tr[data-run]', (trs) => trs.map((t) => { const td = [...t.querySelectorAll('td')].map((x) => x.textContent); return [t.getAttribute('data-run'), td[1], td[2], td[3], td[4], td[7]]; }));
+    expect(rows[0]).toEqual([failed, 'failed', 'failing@1', '—', '', expect.stringMatching(/^(1 of 1|—)$/)]);
+    expect(rows.find((r) => r[0] === runId)).toEqual([runId, 'succeeded', expect.stringMatching(/^retail-2026-plan@/), 'retail-2026', expect.stringContaining('team=analytics'), '22 of 22']);
     await page.select('select', 'failed');
     await page.waitForFunction((id) => document.querySelectorAll('tr[data-run]').length === 1 && document.querySelector(`tr[data-run="${id}"]`), {}, failed);
     expect(page.url()).toBe(`${svc.url}/ui/runs?status=failed`);

@@ -60,6 +60,12 @@ export function runsRoutes(deps: RouteDeps): Hono {
     return c.json(run);
   });
 
+  app.get('/:id/progress', async (c) => {
+    const progress = await runs().progress(c.req.param('id'));
+    if (!progress) throw new StrataError('not_found', `no run "${c.req.param('id')}"`);
+    return c.json(progress);
+  });
+
   app.get('/:id/plan', async (c) => {
     const plan = await runs().plan(c.req.param('id'));
     if (!plan) throw new StrataError('not_found', `no run "${c.req.param('id')}"`);

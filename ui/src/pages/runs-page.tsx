@@ -1,6 +1,6 @@
 /**
  * Runs, newest first: status, flow, Dataset, labels, start, duration, progress (N of M
- * steps where the API gives it). Filters (status, label `key=value`, Dataset) and paging
+ * steps ended, from /v1/runs/:id/progress). Filters (status, label `key=value`, Dataset) and paging
  * travel in the query string and are sent to the API; what an API without them returns is
  * filtered and paged here the same way.
  */
@@ -19,7 +19,6 @@ interface RunRow {
   labels?: Record<string, string>;
   origin?: Record<string, string>;
   progress?: { done: number; total: number };
-  steps?: { done: number; total: number };
 }
 
 const PAGE = 50;
@@ -34,6 +33,23 @@ export function RunsPage() {
   const [rows, setRows] = useState<RunRow[]>();
   const [next, setNext] = useState<string>();
   const [error, setError] = useState<string>();
+  const [progress, setProgress] = useState<Record<string, { done: number; total: number }>>({});
+
+  // Progress of the runs shown, a few requests at a time.
+  useEffect(() => {
+    if (!rows) return;
+    let live = true;
+    const queue = rows.filter((r) => !r.progress).map((r) => r.id);
+    const worker = async () => {
+      for (let id = queue.shift(); id && live; id = queue.shift()) {
+        const p = await api<{ done: number; total: number }>(`/v1/runs/${encodeURIComponent(id)}/progress`).catch(() => undefined);
+        const runId = id;
+        if (p && live) setProgress((all) => ({ ...all, [runId]: p }));
+      }
+    };
+    for (let i = 0; i < 4; i++) void worker();
+    return () => void (live = false);
+  }, [rows]);
 
   useEffect(() => {
     const q = new URLSearchParams({ limit: String(PAGE) });
@@ -76,7 +92,7 @@ export function RunsPage() {
           <thead><tr><th>run</th><th>status</th><th>flow</th><th>dataset</th><th>labels</th><th>started</th><th>duration</th><th>progress</th></tr></thead>
           <tbody>
             {rows.map((r) => {
-              const p = r.progress ?? r.steps;
+              const p = r.progress ?? progress[r.id];
               const ds = datasetOf(r);
               return (
                 <tr key={r.id} data-run={r.id}>
