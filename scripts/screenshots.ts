@@ -38,7 +38,7 @@ try {
     if (i > 600) throw new Error('the retail run did not end');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const page = await chromium.page(1500, 1000);
+  const page = await chromium.page(1600, 1000);
   await page.goto(`${svc.url}/ui/runs/${runId}`);
   await page.waitForFunction(() => document.querySelectorAll('[data-step]').length >= 22);
   await page.click('[data-step="tree/us-west/sf"]');

@@ -90,10 +90,10 @@ export function toElk(root: Box): ElkNode {
   top.layoutOptions = {
     ...top.layoutOptions,
     'elk.algorithm': 'layered',
-    'elk.direction': 'DOWN',
+    'elk.direction': 'RIGHT',
     'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
     'elk.edgeRouting': 'ORTHOGONAL',
-    'elk.layered.spacing.nodeNodeBetweenLayers': '28',
+    'elk.layered.spacing.nodeNodeBetweenLayers': '36',
     'elk.spacing.nodeNode': '14',
     'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
     'elk.json.edgeCoords': 'ROOT',
