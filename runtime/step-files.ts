@@ -2,21 +2,20 @@
  * Data passing by files, for one container: its inputs directory filled before it
  * starts (one file per input, plus the engine's `results`, `window` and `previous` as
  * JSON), its result.json and declared outputs collected after it exits. Failures are
- * StepFileErrors whose message is the step's error, a plain sentence.
+ * StepFileErrors whose message is the step's error, a plain sentence. Every file a step
+ * wrote is read as a regular file, never through a link (output-files.ts).
  *
  * The small things (directories, JSON data files, result.json) are done synchronously:
  * they live on the pod's RAM disk and take microseconds, and doing them in the same tick
  * as a container's exit is what lets the next container start at once. Copies of input
  * and output files, which may be large, are asynchronous.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonValue } from '../src/flow/types.ts';
 import type { InputRef, StartCommand } from '../src/engine/types.ts';
-
-/** A data-passing failure; its message is the step's error. */
-export class StepFileError extends Error {}
+import { checkOutputsDir, copyRegular, readOutputText, StepFileError } from './output-files.ts';
 
 export interface StepDirs {
   inputs: string;
@@ -63,10 +62,7 @@ export function writeData(dir: string, data: StartCommand['data']): void {
 export async function copyInputs(dir: string, inputs: Record<string, InputRef>, locate: (ref: InputRef) => string): Promise<void> {
   await Promise.all(
     Object.entries(inputs).map(async ([name, ref]) => {
-      try {
-        await copyFile(locate(ref), join(dir, name));
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if (!(await copyRegular(locate(ref), join(dir, name), `input "${name}" (output "${ref.output}" of step ${ref.step})`))) {
         throw new StepFileError(`input "${name}": step ${ref.step} has no output "${ref.output}"`);
       }
     }),
@@ -77,14 +73,12 @@ export async function copyInputs(dir: string, inputs: Record<string, InputRef>, 
 export async function copyOutputs(outputsDir: string, declared: string[], artifactDir: string): Promise<Record<string, string>> {
   const outputs: Record<string, string> = {};
   if (declared.length === 0) return outputs;
+  checkOutputsDir(outputsDir);
   await mkdir(artifactDir, { recursive: true });
   await Promise.all(
     declared.map(async (name) => {
       const to = join(artifactDir, name);
-      try {
-        await copyFile(join(outputsDir, name), to);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if (!(await copyRegular(join(outputsDir, name), to, `output "${name}"`))) {
         throw new StepFileError(`declared output "${name}" was not written to STRATA_OUTPUTS`);
       }
       outputs[name] = to;
@@ -93,15 +87,13 @@ export async function copyOutputs(outputsDir: string, declared: string[], artifa
   return outputs;
 }
 
-/** A step's small JSON result: result.json in its outputs dir, null when it wrote none. */
+/**
+ * A step's small JSON result: result.json in its outputs dir, null when it wrote none.
+ * A result.json that is a link, a FIFO or a device is refused (StepFileError).
+ */
 export function readResult(outputsDir: string): JsonValue {
-  let text: string;
-  try {
-    text = readFileSync(join(outputsDir, 'result.json'), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
+  const text = readOutputText(outputsDir, 'result.json', 'result.json');
+  if (text === undefined) return null;
   try {
     return JSON.parse(text) as JsonValue;
   } catch (e) {

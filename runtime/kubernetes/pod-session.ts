@@ -5,11 +5,10 @@
  * quarterback's `done`, from the task container's exit, or from a failure the pod cannot
  * recover from. It does not touch the API; the runtime acts on the outcome.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { JsonValue } from '../../src/flow/types.ts';
 import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
+import { readResult } from '../step-files.ts';
 import type { LogFollower } from './log-follower.ts';
 import { podEnded, podFailure, taskExit } from './pod-failure.ts';
 import { ANNOTATIONS, CONTAINERS } from './pod-layout.ts';
@@ -98,7 +97,7 @@ export class PodSession {
   private async fromDone(done: ReportDone): Promise<void> {
     this.done = true;
     let result: JsonValue | undefined = done.result;
-    if (done.resultOmitted) result = await readResult(this.req.outputsDir);
+    if (done.resultOmitted) result = readPodResult(this.req.outputsDir);
     this.settle({
       outcome: { ok: done.ok, ...(result !== undefined ? { result } : {}), ...(done.error ? { error: done.error } : {}), ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}) },
       stuck: false,
@@ -118,9 +117,10 @@ export class PodSession {
   }
 }
 
-async function readResult(outputsDir: string): Promise<JsonValue | undefined> {
+/** The pod's result.json on the shared volume, read as a regular file only (never through a link a step put there). */
+function readPodResult(outputsDir: string): JsonValue | undefined {
   try {
-    return JSON.parse(await readFile(join(outputsDir, 'result.json'), 'utf8')) as JsonValue;
+    return readResult(outputsDir);
   } catch {
     return undefined;
   }

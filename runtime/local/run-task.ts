@@ -3,7 +3,6 @@
  * process driver. It still gets the pod's channels (a scratch dir, an ipc dir, a port),
  * so a program behaves the same whether it runs alone or inside a pod.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
@@ -12,6 +11,7 @@ import type { ContainerExit } from '../process/container-driver.ts';
 import { appendTail, exitError } from '../process/exit-error.ts';
 import { freePorts } from '../process/port-book.ts';
 import { ProcessDriver } from '../process/process-driver.ts';
+import { present } from '../output-files.ts';
 import { readResult } from '../step-files.ts';
 import { abortReason } from './abort-reason.ts';
 import { makePodDirs, removePodDirs, type PodDirOptions } from './pod-dirs.ts';
@@ -53,7 +53,7 @@ export async function runTask(req: PodRequest, onReport: (r: PodReport) => void,
     await sweep('STRATA_SCRATCH', dirs.scratch);
     if (signal.aborted) return { ok: false, error: abortReason(signal), exitCode: exit.exitCode };
     if (exit.exitCode !== 0 || exit.error) return { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode };
-    return collect(req, task.outputs ?? []);
+    return await collect(req, task.outputs ?? []);
   } finally {
     await removePodDirs(dirs);
   }
@@ -61,12 +61,14 @@ export async function runTask(req: PodRequest, onReport: (r: PodReport) => void,
 
 /**
  * result.json, and a check that every declared output was written. Keeping the outputs
- * dir as the step's artifacts is the worker's part (it moves the whole directory).
+ * dir as the step's artifacts is the worker's part (it checks every file, then moves the
+ * whole directory), so an output that is a link counts as written here and is refused there.
  */
-function collect(req: PodRequest, declared: string[]): PodOutcome {
+async function collect(req: PodRequest, declared: string[]): Promise<PodOutcome> {
   try {
     const result = readResult(req.outputsDir);
-    const missing = declared.filter((name) => !existsSync(join(req.outputsDir, name)));
+    const written = await Promise.all(declared.map((name) => present(join(req.outputsDir, name))));
+    const missing = declared.filter((_, i) => !written[i]);
     if (missing.length > 0) return { ok: false, error: `declared output "${missing[0]}" was not written to STRATA_OUTPUTS`, exitCode: 0 };
     return { ok: true, result, exitCode: 0 };
   } catch (e) {

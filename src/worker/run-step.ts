@@ -10,6 +10,7 @@ import type { PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
 import { podRequest } from '../../runtime/pod-request.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { cleanup, keepOutputs, prepareStep } from './step-files.ts';
+import { checkOutputTree, StepFileError } from '../../runtime/output-files.ts';
 import { readResult } from '../../runtime/step-files.ts';
 
 export interface RunStepPorts {
@@ -46,6 +47,12 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
       if (result === undefined && cmd.kind !== 'pod') result = readResult(dirs.outputsDir);
     } catch (e) {
       return finished(false, undefined, (e as Error).message);
+    }
+    try {
+      await checkOutputTree(dirs.outputsDir);
+    } catch (e) {
+      if (!(e instanceof StepFileError)) throw e;
+      return finished(false, undefined, e.message);
     }
     await keepOutputs(dirs);
     return finished(true, result ?? null);
