@@ -6,9 +6,10 @@
  * while the file is unchanged, so a long file read round after round is read once, not
  * once per round.
  */
-import { createReadStream, statSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { StrataError } from '../src/errors/strata-error.ts';
 import type { JsonValue } from '../src/flow/types.ts';
+import { openConfined } from './file-roots.ts';
 
 export interface FileWindow {
   items: JsonValue[];
@@ -26,15 +27,22 @@ interface Known {
 const known = new Map<string, Known>();
 const MAX_FILES = 256;
 
-/** Round `round` of the file at `path`; `source` names it in errors (as the flow wrote it). */
-export async function readFileWindow(path: string, round: number, size = Infinity, source = `file://${path}`): Promise<FileWindow> {
-  let st;
+/**
+ * Round `round` of the file at `path`; `source` names it in errors (as the flow wrote it).
+ * `roots` (STRATA_FILE_ROOTS), when given, confine which files may be read (file-roots.ts).
+ */
+export async function readFileWindow(path: string, round: number, size = Infinity, source = `file://${path}`, roots?: string[]): Promise<FileWindow> {
+  const fh = await openConfined(path, roots, source);
   try {
-    st = statSync(path);
-  } catch {
-    throw new StrataError('not_found', `cycle source ${source}: ENOENT, no such file`);
+    return await windowOf(fh, path, round, size, source);
+  } finally {
+    await fh.close();
   }
-  if (size === Infinity) return scan(path, 0, 0, 0, Infinity, source, () => undefined);
+}
+
+async function windowOf(fh: FileHandle, path: string, round: number, size: number, source: string): Promise<FileWindow> {
+  const st = await fh.stat();
+  if (size === Infinity) return scan(fh, 0, 0, 0, Infinity, source, () => undefined);
   const key = `${path}|${size}`;
   let k = known.get(key);
   if (!k || k.mtimeMs !== st.mtimeMs || k.bytes !== st.size) {
@@ -46,7 +54,7 @@ export async function readFileWindow(path: string, round: number, size = Infinit
   let from = 0;
   for (const r of k.starts.keys()) if (r <= round && r > from) from = r;
   const starts = k.starts;
-  return scan(path, starts.get(from)!, from * size, (round - from) * size, size, source, (linesSeen, offset) => {
+  return scan(fh, starts.get(from)!, from * size, (round - from) * size, size, source, (linesSeen, offset) => {
     if (linesSeen % size === 0) starts.set(from + linesSeen / size, offset);
   });
 }
@@ -55,12 +63,12 @@ export async function readFileWindow(path: string, round: number, size = Infinit
  * From byte `offset` (where line number `firstLine` begins), skip `skip` lines and take
  * `size`; `mark` hears each line boundary. Lines are counted without blank ones.
  */
-async function scan(path: string, offset: number, firstLine: number, skip: number, size: number, source: string, mark: (linesSeen: number, offset: number) => void): Promise<FileWindow> {
+async function scan(fh: FileHandle, offset: number, firstLine: number, skip: number, size: number, source: string, mark: (linesSeen: number, offset: number) => void): Promise<FileWindow> {
   const items: JsonValue[] = [];
   let seen = 0;
   let pos = offset;
   let rest = Buffer.alloc(0);
-  const stream = createReadStream(path, { start: offset });
+  const stream = fh.createReadStream({ start: offset, autoClose: false });
   const take = (line: Buffer): boolean => {
     const text = line.toString('utf8').replace(/\r$/, '');
     if (text.trim() === '') return true;

@@ -68,7 +68,7 @@ export class Quarterback {
     this.driver = opts.driver;
     this.send = opts.send;
     this.hostEnv = { ...(opts.hostEnv ?? process.env), ...opts.plan.env };
-    this.windows = opts.windows ?? new WindowReader();
+    this.windows = opts.windows ?? new WindowReader(process.cwd(), opts.plan.fileRoots);
     const pod = opts.plan.pod;
     const scope = { params: pod.params, unitId: pod.unit, ...(pod.item !== undefined ? { item: pod.item } : {}), ...(pod.itemName ? { itemName: pod.itemName } : {}), ...(pod.round !== undefined ? { round: pod.round } : {}) };
     this.engine = new RunEngine(pod.body, { params: pod.params, prefix: opts.plan.step, scope });

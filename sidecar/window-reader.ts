@@ -17,13 +17,17 @@ export interface Window {
 
 /** Reads the windows of a pod's cycles (runtime/file-window.ts: round r, `size` lines). */
 export class WindowReader {
-  constructor(private readonly cwd: string = process.cwd()) {}
+  /** `roots`: STRATA_FILE_ROOTS of the worker that started the pod (runtime/file-roots.ts); undefined reads anywhere. */
+  constructor(
+    private readonly cwd: string = process.cwd(),
+    private readonly roots?: string[],
+  ) {}
 
   /** The window of a cycle's round; throws an Error whose message says what is wrong. */
   async next(cmd: WindowCommand): Promise<Window> {
     if (!cmd.source.startsWith('file://')) {
       throw new Error(`cycle ${cmd.step}: source ${cmd.source} cannot be read inside a pod (only file:// sources are supported at the micro level; run a redis-stream cycle at the macro level)`);
     }
-    return readFileWindow(resolve(this.cwd, cmd.source.slice('file://'.length)), cmd.round, cmd.size, cmd.source);
+    return readFileWindow(resolve(this.cwd, decodeURIComponent(cmd.source.slice('file://'.length))), cmd.round, cmd.size, cmd.source, this.roots);
   }
 }

@@ -38,6 +38,7 @@ export function kubeRuntimeOptionsFromEnv(env: Env = process.env): KubeRuntimeOp
     ...(env.STRATA_SCRATCH_SIZE ? { scratchSize: env.STRATA_SCRATCH_SIZE } : {}),
     ...(env.STRATA_STEP_SERVICE_ACCOUNT ? { stepServiceAccount: env.STRATA_STEP_SERVICE_ACCOUNT } : {}),
     ...(env.STRATA_IMAGE_MAP ? { imageMap: readMapFile(env.STRATA_IMAGE_MAP, true) } : {}),
+    ...(env.STRATA_FILE_ROOTS ? { fileRoots: env.STRATA_FILE_ROOTS.split(':').filter(Boolean).map((r) => resolve(r)) } : {}),
     onError: (e) => process.stderr.write(`strata: kubernetes: ${e.message}\n`),
   };
 }

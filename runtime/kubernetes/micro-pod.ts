@@ -37,6 +37,7 @@ export function microPodParts(req: PodRequest, opts: PodBuildOptions): MicroPodP
     ...(opts.imageMap ? { imageMap: opts.imageMap } : {}),
     control: 'none',
     killGraceMs: (opts.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000,
+    ...(opts.fileRoots ? { fileRoots: opts.fileRoots } : {}),
   };
   const planText = JSON.stringify(plan);
   if (Buffer.byteLength(planText) > MAX_PLAN_BYTES) {

@@ -26,6 +26,8 @@ export interface PodBuildOptions {
   gatePollSeconds?: number;
   /** after SIGTERM, how long a step may take to stop, in seconds (default 10) */
   killGraceSeconds?: number;
+  /** STRATA_FILE_ROOTS, for file:// sources of micro cycles read by the quarterback; absent: any */
+  fileRoots?: string[];
   /** extra labels on every pod */
   labels?: Record<string, string>;
 }

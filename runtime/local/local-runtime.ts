@@ -32,6 +32,8 @@ export interface LocalRuntimeOptions {
   quarterback?: string[];
   /** environment containers inherit, STRATA_* left out (default process.env) */
   env?: Record<string, string | undefined>;
+  /** STRATA_FILE_ROOTS, handed to the quarterback for file:// sources of micro cycles; absent: any */
+  fileRoots?: string[];
 }
 
 const DEFAULT_GRACE_MS = 2000;
@@ -65,6 +67,7 @@ export class LocalRuntime implements PodRuntime {
         scratchDir: dirs.scratch, ipcDir: dirs.ipc, workDir: dirs.work,
         env: Object.fromEntries(Object.entries(req.env).filter(([k]) => !k.startsWith('STRATA_'))),
         imageMap: this.imageMap, control: 'stdin', killGraceMs: this.grace().killGraceMs,
+        ...(this.opts.fileRoots ? { fileRoots: this.opts.fileRoots } : {}),
       };
       const planPath = join(dirs.root, 'plan.json');
       await writeFile(planPath, JSON.stringify(plan), { mode: 0o600 });

@@ -34,6 +34,8 @@ export interface MicroPlan {
   control?: 'stdin' | 'none';
   /** how long a container may take to stop after SIGTERM before SIGKILL */
   killGraceMs?: number;
+  /** STRATA_FILE_ROOTS: the only directories file:// cycle sources may be read from; absent: any */
+  fileRoots?: string[];
 }
 
 const REQUIRED = ['runId', 'step', 'pod', 'artifactsDir', 'outputsDir', 'scratchDir', 'ipcDir', 'workDir'] as const;

@@ -54,7 +54,10 @@ export async function runtimeFor(config: Config): Promise<PodRuntime> {
     return kube.createKubeRuntimeFromEnv(process.env);
   }
   if (config.runtime === 'noop') return new NoopRuntime();
-  return new LocalRuntime({ imageMap: { ...STRATA_IMAGES, ...loadImageMap({ STRATA_HOME: config.home, STRATA_IMAGE_MAP: config.imageMap }) } });
+  return new LocalRuntime({
+    imageMap: { ...STRATA_IMAGES, ...loadImageMap({ STRATA_HOME: config.home, STRATA_IMAGE_MAP: config.imageMap }) },
+    ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}),
+  });
 }
 
 export async function startRunParts(config: Config, redis: RedisHandle, defs: DefinitionsStore, o: RunPartsOptions): Promise<RunParts> {

@@ -4,7 +4,7 @@
  * entries after the last one read (the cursor is kept per run and cycle in Redis), waiting
  * up to `ms` for them; a window that stays empty for `ms` means the stream is drained.
  */
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Command, EngineEvent } from '../engine/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -15,17 +15,14 @@ type WindowCommand = Extract<Command, { type: 'window' }>;
 
 /**
  * Read a cycle's window. `fileRoots`, when given, are the only directories file:// sources
- * may be read from (STRATA_FILE_ROOTS): on a shared service a flow must not read the
- * coordinator's own files.
+ * may be read from (STRATA_FILE_ROOTS), judged after every link is resolved
+ * (runtime/file-roots.ts): on a shared service a flow must not read the coordinator's own files.
  */
 export async function readWindow(redis: Redis, cursorKey: string, cmd: WindowCommand, fileRoots?: string[]): Promise<EngineEvent> {
   const url = new URL(cmd.source);
   if (url.protocol === 'file:') {
     const path = resolve(decodeURIComponent(cmd.source.slice('file://'.length)));
-    if (fileRoots && !fileRoots.some((r) => path === r || path.startsWith(r.endsWith(sep) ? r : r + sep))) {
-      throw new StrataError('invalid_document', `cycle source ${cmd.source} is outside the directories this service reads (STRATA_FILE_ROOTS)`);
-    }
-    const { items, drained } = await readFileWindow(path, cmd.round, cmd.size);
+    const { items, drained } = await readFileWindow(path, cmd.round, cmd.size, cmd.source, fileRoots);
     return { type: 'window', step: cmd.step, round: cmd.round, items, drained };
   }
   if (url.protocol === 'redis-stream:') {
