@@ -53,6 +53,7 @@ export class Quarterback {
   private readonly live = new Map<string, Live>();
   /** outputs dir of each micro step's successful attempt: inputs are copied from there */
   private readonly localOutputs = new Map<string, string>();
+  /** each micro step's declared outputs: name -> its copy in the pod's outputs dir */
   private readonly artifacts = new Map<string, Record<string, string>>();
   private readonly lastExit = new Map<string, number | null>();
   private failedExit: number | null | undefined;
@@ -121,7 +122,9 @@ export class Quarterback {
   private report(c: StatusCommand): void {
     const exitCode = this.lastExit.get(c.step);
     if (c.status === 'failed' && exitCode !== undefined) this.failedExit ??= exitCode;
-    const outputs = c.status === 'succeeded' ? this.artifacts.get(c.step) : undefined;
+    const kept = c.status === 'succeeded' ? this.artifacts.get(c.step) : undefined;
+    // Reported where they will be once the pod's outputs are kept as its artifacts.
+    const outputs = kept && Object.fromEntries(Object.keys(kept).map((name) => [name, artifactPath(this.plan.artifactsDir, this.plan.runId, c.step, name)]));
     this.send({
       type: 'step', step: c.step, status: c.status,
       ...(c.attempt !== undefined ? { attempt: c.attempt } : {}),
@@ -203,7 +206,20 @@ export class Quarterback {
     };
     const declared = cmd.outputs ?? [];
     if (declared.length === 0) return succeed({});
-    copyOutputs(outputsDir, declared, artifactPath(this.plan.artifactsDir, this.plan.runId, step)).then(succeed, (err: Error) => fail(err.message));
+    copyOutputs(outputsDir, declared, this.keptDir(step)).then(succeed, (err: Error) => fail(err.message));
+  }
+
+  /**
+   * Where a micro step's declared outputs are kept: inside the pod's own outputs dir
+   * (`<outputsDir>/<step id inside the pod>/`), never straight in the artifact store. The
+   * worker keeps that whole dir as the pod's artifacts in one rename, only for the
+   * execution of the pod the run accepts, so a pod run twice (a takeover) cannot replace
+   * the outputs a run has recorded.
+   */
+  private keptDir(step: string): string {
+    const inside = step.startsWith(`${this.plan.step}/`) ? step.slice(this.plan.step.length + 1) : step;
+    // Step ids are made of validated segments (no `.`, `..` or separators): a plain join stays inside.
+    return join(this.plan.outputsDir, ...inside.split('/'));
   }
 
   /** A container is no longer live: forget it, then let the engine know (which may retry it). */

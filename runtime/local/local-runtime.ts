@@ -5,18 +5,23 @@
  *   with the pod's scratch dir in RAM (/dev/shm) and an ipc dir; its reports are relayed
  *   to the worker as they arrive.
  * Aborting (cancel) or the pod's timeout kills everything the pod started; when run()
- * resolves nothing it started is running and its directories are gone.
+ * resolves nothing it started is running and its directories are gone. Everything a pod
+ * starts and makes is registered with the worker's watchdog (runtime/watchdog), which
+ * kills and removes it should the worker die first; and before a step runs, any earlier
+ * copy of it on this machine (a worker that froze past its job lock, or died) is stopped
+ * (stale-pods.ts). Pod directories live in the instance's namespace (pod-dirs.ts).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MicroPlan } from '../quarterback/micro-plan.ts';
 import { loadImageMap, type ImageMap } from '../image-map.ts';
 import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
+import { Guard } from '../watchdog/guard.ts';
 import { abortReason, withTimeout } from './abort-reason.ts';
-import { makePodDirs, removePodDirs } from './pod-dirs.ts';
+import { homeNamespace, makePodDirs, removePodDirs, type PodDirOptions, type PodDirs } from './pod-dirs.ts';
 import { runQuarterbackProcess } from './quarterback-process.ts';
 import { runTask } from './run-task.ts';
-import { reapStalePods } from './stale-pods.ts';
+import { reapStalePods, stopEarlierCopies } from './stale-pods.ts';
 import { sweep } from './sweep.ts';
 
 export interface LocalRuntimeOptions {
@@ -26,6 +31,8 @@ export interface LocalRuntimeOptions {
   shmDir?: string;
   /** where scratch goes without RAM (default the OS tmp dir) */
   tmpDir?: string;
+  /** STRATA_HOME: pod directories are kept in this instance's namespace on the machine (default $STRATA_HOME or .strata) */
+  home?: string;
   /** SIGTERM to SIGKILL grace when stopping a container (default 2000 ms) */
   killGraceMs?: number;
   /** argv that starts the quarterback (default: node sidecar/bin.cjs) */
@@ -34,6 +41,8 @@ export interface LocalRuntimeOptions {
   env?: Record<string, string | undefined>;
   /** STRATA_FILE_ROOTS, handed to the quarterback for file:// sources of micro cycles; absent: any */
   fileRoots?: string[];
+  /** the worker process's watchdog registrations (default: a watchdog of this runtime's own) */
+  guard?: Guard;
 }
 
 const DEFAULT_GRACE_MS = 2000;
@@ -43,26 +52,69 @@ export class LocalRuntime implements PodRuntime {
   readonly name = 'local';
   private readonly opts: LocalRuntimeOptions;
   private readonly imageMap: ImageMap;
-  private reaped: Promise<unknown> | undefined;
+  private readonly guard: Guard;
+  private readonly ownGuard: boolean;
+  private readonly dirOpts: PodDirOptions;
+  private ready: Promise<unknown> | undefined;
 
   constructor(opts: LocalRuntimeOptions = {}) {
     this.opts = opts;
     this.imageMap = opts.imageMap ?? loadImageMap(opts.env ?? process.env);
+    this.guard = opts.guard ?? new Guard();
+    this.ownGuard = !opts.guard;
+    this.dirOpts = {
+      namespace: homeNamespace(opts.home ?? process.env.STRATA_HOME ?? '.strata'),
+      ...(opts.shmDir ? { shmDir: opts.shmDir } : {}),
+      ...(opts.tmpDir ? { tmpDir: opts.tmpDir } : {}),
+    };
   }
 
   /** Run one pod to its end. */
   async run(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome> {
     if (signal.aborted) return { ok: false, error: abortReason(signal) };
-    await (this.reaped ??= reapStalePods(this.dirOpts()).catch(() => undefined));
+    // Once per runtime: the watchdog is up before anything starts, and pods of dead workers are gone.
+    await (this.ready ??= Promise.all([this.guard.start(), reapStalePods(this.dirOpts).catch(() => undefined)]));
+    const memory = req.kind === 'task' || req.pod?.channels.scratch === 'memory';
+    await stopEarlierCopies(req.runId, req.step, memory, this.dirOpts);
     if (req.kind === 'task') {
-      return runTask(req, onReport, signal, { ...this.dirOpts(), imageMap: this.imageMap, hostEnv: this.opts.env ?? process.env, ...this.grace() });
+      if (!req.task) return { ok: false, error: `step ${req.step}: a task pod needs its task` };
+      return this.withDirs(req, true, (dirs) => runTask(req, dirs, onReport, signal, { imageMap: this.imageMap, hostEnv: this.opts.env ?? process.env, guard: this.guard, ...this.grace() }));
     }
     if (!req.pod) return { ok: false, error: `step ${req.step}: a pod needs its micro plan` };
-    const dirs = await makePodDirs(req.runId, req.step, req.pod.channels.scratch === 'memory', this.dirOpts());
+    return this.withDirs(req, memory, (dirs) => this.runPod(req, dirs, onReport, signal));
+  }
+
+  /** Stop every copy of a step that workers of this instance run on this machine (a cancelled run's). */
+  async stopCopies(runId: string, step: string): Promise<void> {
+    await Promise.all([true, false].map((memory) => stopEarlierCopies(runId, step, memory, this.dirOpts)));
+  }
+
+  async close(): Promise<void> {
+    if (this.ownGuard) await this.guard.close();
+  }
+
+  /** The pod's directories for the length of `fn`, registered with the watchdog (`fn` sees its processes gone before it returns). */
+  private async withDirs(req: PodRequest, memory: boolean, fn: (dirs: PodDirs) => Promise<PodOutcome>): Promise<PodOutcome> {
+    const dirs = await makePodDirs(req.runId, req.step, memory, this.dirOpts);
+    this.guard.mark(dirs.scratch);
+    this.guard.dir(dirs.root);
+    try {
+      return await fn(dirs);
+    } catch (e) {
+      await sweep('STRATA_SCRATCH', dirs.scratch);
+      throw e;
+    } finally {
+      await removePodDirs(dirs);
+      this.guard.unmark(dirs.scratch);
+      this.guard.undir(dirs.root);
+    }
+  }
+
+  private async runPod(req: PodRequest, dirs: PodDirs, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome> {
     const stop = withTimeout(signal, req.timeoutMs);
     try {
       const plan: MicroPlan = {
-        runId: req.runId, step: req.step, attempt: req.attempt, pod: req.pod,
+        runId: req.runId, step: req.step, attempt: req.attempt, pod: req.pod!,
         artifactsDir: req.artifactsDir, outputsDir: req.outputsDir,
         scratchDir: dirs.scratch, ipcDir: dirs.ipc, workDir: dirs.work,
         env: Object.fromEntries(Object.entries(req.env).filter(([k]) => !k.startsWith('STRATA_'))),
@@ -71,7 +123,9 @@ export class LocalRuntime implements PodRuntime {
       };
       const planPath = join(dirs.root, 'plan.json');
       await writeFile(planPath, JSON.stringify(plan), { mode: 0o600 });
-      const qbOpts = { killGraceMs: plan.killGraceMs!, ...(this.opts.quarterback ? { command: this.opts.quarterback } : {}), ...(this.opts.env ? { env: this.opts.env } : {}) };
+      // The quarterback carries the pod's mark too, so stopping a copy of the pod reaches it.
+      const env = { ...(this.opts.env ?? process.env), STRATA_SCRATCH: dirs.scratch };
+      const qbOpts = { killGraceMs: plan.killGraceMs!, env, guard: this.guard, ...(this.opts.quarterback ? { command: this.opts.quarterback } : {}) };
       const end = await runQuarterbackProcess(planPath, qbOpts, onReport, stop.signal);
       await sweep('STRATA_SCRATCH', dirs.scratch);
       if (stop.signal.aborted) return { ok: false, error: abortReason(stop.signal), ...(end.done?.exitCode !== undefined ? { exitCode: end.done.exitCode } : {}) };
@@ -83,12 +137,7 @@ export class LocalRuntime implements PodRuntime {
       return { ok, ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}) };
     } finally {
       stop.clear();
-      await removePodDirs(dirs);
     }
-  }
-
-  private dirOpts() {
-    return { ...(this.opts.shmDir ? { shmDir: this.opts.shmDir } : {}), ...(this.opts.tmpDir ? { tmpDir: this.opts.tmpDir } : {}) };
   }
 
   private grace() {

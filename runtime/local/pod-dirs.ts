@@ -1,14 +1,19 @@
 /**
  * A local pod's directories: scratch (shared by its containers), ipc (their unix sockets
  * and FIFOs) and work (each container's inputs and outputs), all under one root made
- * fresh per pod run. The root is in RAM, /dev/shm/strata/<run>/<pod>-XXXXXX, where the
- * machine has /dev/shm and the pod asked for memory scratch; else in the tmp dir. The
- * root names its owner's pid, so a worker that died cannot leave it behind for long.
+ * fresh per pod run. The root is in RAM, /dev/shm/<namespace>/<run>/<pod>.<tag>-XXXXXX,
+ * where the machine has /dev/shm and the pod asked for memory scratch; else in the tmp
+ * dir. The namespace is the strata instance's (its STRATA_HOME, hashed): two instances on
+ * one machine never see each other's pods. The root names its owner's pid (`owner`), and
+ * `<tag>` is a hash of the step id, so the pods of one step are found by listing the run's
+ * directory: a takeover finds the copy it must stop, a new worker the pods of dead ones.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { inDir } from '../dir-in.ts';
 
 export interface PodDirs {
   root: string;
@@ -22,28 +27,70 @@ export interface PodDirOptions {
   shmDir?: string;
   /** disk fallback (default the OS tmp dir) */
   tmpDir?: string;
+  /** this instance's namespace on the machine (homeNamespace(STRATA_HOME); default: of $STRATA_HOME or .strata) */
+  namespace?: string;
+}
+
+/** The file in a pod's root naming the pid of the process that made it (see stale-pods.ts). */
+export const OWNER_FILE = 'owner';
+
+/**
+ * The namespace of a strata instance on this machine: `strata-` and 8 hex digits of a hash
+ * of its STRATA_HOME (resolved). Short, because unix socket paths in a pod's ipc/ must stay
+ * under about 100 bytes.
+ */
+export function homeNamespace(home: string): string {
+  let path = resolve(home);
+  try {
+    path = realpathSync(path);
+  } catch {
+    // not made yet: its resolved spelling names it
+  }
+  return `strata-${createHash('sha256').update(path).digest('hex').slice(0, 8)}`;
+}
+
+function namespaceOf(opts: PodDirOptions): string {
+  return opts.namespace ?? homeNamespace(process.env.STRATA_HOME ?? '.strata');
+}
+
+/** The roots pod directories are made under: the RAM one and the disk one, in this instance's namespace. */
+export function podDirBases(opts: PodDirOptions = {}): string[] {
+  const ns = namespaceOf(opts);
+  return [join(opts.shmDir ?? '/dev/shm', ns), join(opts.tmpDir ?? tmpdir(), ns)];
+}
+
+/** The directory a run's pods are made in. */
+export function runDirOf(runId: string, memory: boolean, opts: PodDirOptions = {}): string {
+  const shm = opts.shmDir ?? '/dev/shm';
+  const base = memory && existsSync(shm) ? shm : (opts.tmpDir ?? tmpdir());
+  return join(base, namespaceOf(opts), safeName(runId));
+}
+
+/** 8 hex digits of a hash of a step id: one step's pods share it. */
+export function stepTag(step: string): string {
+  return createHash('sha256').update(step).digest('hex').slice(0, 8);
 }
 
 /** Make a fresh set of pod directories. */
 export async function makePodDirs(runId: string, step: string, memory: boolean, opts: PodDirOptions = {}): Promise<PodDirs> {
-  const shm = opts.shmDir ?? '/dev/shm';
-  const base = memory && existsSync(shm) ? shm : (opts.tmpDir ?? tmpdir());
-  const runDir = join(base, 'strata', safeName(runId));
-  await mkdir(runDir, { recursive: true });
-  // Short names: unix socket paths in ipc/ must stay under about 100 bytes.
-  const root = await mkdtemp(join(runDir, `${safeName(step).slice(-40)}-`));
+  const runDir = runDirOf(runId, memory, opts);
+  const prefix = join(runDir, `${safeName(step).slice(-16)}.${stepTag(step)}-`);
+  const root = await inDir(runDir, () => mkdtemp(prefix));
   const dirs = { root, scratch: join(root, 'scratch'), ipc: join(root, 'ipc'), work: join(root, 'work') };
   await Promise.all([dirs.scratch, dirs.ipc, dirs.work].map((d) => mkdir(d)));
   await writeFile(join(root, OWNER_FILE), String(process.pid));
   return dirs;
 }
 
-/** The file in a pod's root naming the pid of the process that made it (see stale-pods.ts). */
-export const OWNER_FILE = 'owner';
-
-/** The roots pod directories are made under: the RAM one and the disk one. */
-export function podDirBases(opts: PodDirOptions = {}): string[] {
-  return [join(opts.shmDir ?? '/dev/shm', 'strata'), join(opts.tmpDir ?? tmpdir(), 'strata')];
+/** The pod roots of `step` that exist now in its run's directory (any worker of this instance). */
+export async function podRootsOf(runId: string, step: string, memory: boolean, opts: PodDirOptions = {}): Promise<string[]> {
+  const runDir = runDirOf(runId, memory, opts);
+  const tag = `.${stepTag(step)}-`;
+  try {
+    return (await readdir(runDir)).filter((n) => n.includes(tag)).map((n) => join(runDir, n));
+  } catch {
+    return [];
+  }
 }
 
 /** Remove a pod's directories, and its run's directory once no other pod of the run uses it. */

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { appendTail } from '../process/exit-error.ts';
 import { groupsGone, signalGroup } from '../process/process-group.ts';
 import { decodeQuarterbackMessage, encode, lineSplitter, type DoneMessage, type LogMessage, type StepMessage } from '../quarterback/protocol.ts';
+import type { Guard } from '../watchdog/guard.ts';
 import { abortReason } from './abort-reason.ts';
 
 /** How the local runtime starts the quarterback: node on sidecar/bin.cjs (tsx, no build; see its header). */
@@ -20,6 +21,8 @@ export interface QuarterbackProcessOptions {
   env?: Record<string, string | undefined>;
   /** the quarterback's own grace for containers; we wait that and a second more before SIGKILL */
   killGraceMs: number;
+  /** told of the quarterback's and every container's process group while they run */
+  guard?: Guard;
 }
 
 export interface QuarterbackEnd {
@@ -36,6 +39,8 @@ export function runQuarterbackProcess(planPath: string, opts: QuarterbackProcess
   const [cmd, ...args] = opts.command ?? DEFAULT_QUARTERBACK;
   return new Promise((resolve) => {
     const child = spawn(cmd, [...args, planPath], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    const guard = opts.guard;
+    if (child.pid !== undefined) guard?.group(child.pid);
     const containers = new Set<number>();
     let done: DoneMessage | undefined;
     let stderr = '';
@@ -43,7 +48,13 @@ export function runQuarterbackProcess(planPath: string, opts: QuarterbackProcess
     const lines = lineSplitter((line) => {
       const m = decodeQuarterbackMessage(line);
       if (!m) stderr = appendTail(stderr, `${line}\n`);
-      else if (m.type === 'container') m.event === 'started' ? containers.add(m.pid) : containers.delete(m.pid);
+      else if (m.type === 'container' && m.event === 'started') {
+        containers.add(m.pid);
+        guard?.group(m.pid);
+      } else if (m.type === 'container') {
+        containers.delete(m.pid);
+        guard?.ungroup(m.pid);
+      }
       else if (m.type === 'done') done = m;
       else if (m.type !== 'hello') onMessage(m);
     });
@@ -73,6 +84,8 @@ export function runQuarterbackProcess(planPath: string, opts: QuarterbackProcess
         killAll();
         await groupsGone(containers);
       }
+      for (const pid of containers) guard?.ungroup(pid);
+      if (child.pid !== undefined) guard?.ungroup(child.pid);
       resolve({ done, code, signal: sig, stderr });
     });
   });

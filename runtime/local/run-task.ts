@@ -13,50 +13,52 @@ import { freePorts } from '../process/port-book.ts';
 import { ProcessDriver } from '../process/process-driver.ts';
 import { present } from '../output-files.ts';
 import { readResult } from '../step-files.ts';
+import type { Guard } from '../watchdog/guard.ts';
 import { abortReason } from './abort-reason.ts';
-import { makePodDirs, removePodDirs, type PodDirOptions } from './pod-dirs.ts';
+import type { PodDirs } from './pod-dirs.ts';
 import { sweep } from './sweep.ts';
 
-export interface TaskRunOptions extends PodDirOptions {
+export interface TaskRunOptions {
   imageMap: ImageMap;
   killGraceMs?: number;
   hostEnv: Record<string, string | undefined>;
+  /** told of the container's process group while it runs */
+  guard?: Guard;
 }
 
-/** Run a one-container pod to its end; aborting `signal` kills its process group. */
-export async function runTask(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal, opts: TaskRunOptions): Promise<PodOutcome> {
-  const task = req.task;
-  if (!task) return { ok: false, error: `step ${req.step}: a task pod needs its task` };
-  const dirs = await makePodDirs(req.runId, req.step, true, opts);
-  try {
-    await Promise.all([mkdir(req.inputsDir, { recursive: true }), mkdir(req.outputsDir, { recursive: true })]);
-    const [port] = await freePorts(1);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(opts.hostEnv)) if (v !== undefined && !k.startsWith('STRATA_')) env[k] = v;
-    Object.assign(env, task.env, req.env, {
-      STRATA_INPUTS: req.inputsDir, STRATA_OUTPUTS: req.outputsDir, STRATA_SCRATCH: dirs.scratch, STRATA_IPC: dirs.ipc, STRATA_PORT: String(port),
+/** Run a one-container pod in `dirs` to its end; aborting `signal` kills its process group. */
+export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodReport) => void, signal: AbortSignal, opts: TaskRunOptions): Promise<PodOutcome> {
+  const task = req.task!;
+  await Promise.all([mkdir(req.inputsDir, { recursive: true }), mkdir(req.outputsDir, { recursive: true })]);
+  const [port] = await freePorts(1);
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.hostEnv)) if (v !== undefined && !k.startsWith('STRATA_')) env[k] = v;
+  Object.assign(env, task.env, req.env, {
+    STRATA_INPUTS: req.inputsDir, STRATA_OUTPUTS: req.outputsDir, STRATA_SCRATCH: dirs.scratch, STRATA_IPC: dirs.ipc, STRATA_PORT: String(port),
+  });
+  const guard = opts.guard;
+  const driver = new ProcessDriver({
+    imageMap: opts.imageMap,
+    ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}),
+    ...(guard ? { onProcess: (event: 'started' | 'exited', _s: string, _a: number, pid: number) => (event === 'started' ? guard.group(pid) : guard.ungroup(pid)) } : {}),
+  });
+  let tail = '';
+  const onAbort = () => driver.kill(req.step);
+  const exit = await new Promise<ContainerExit>((done) => {
+    const spec = { step: req.step, attempt: req.attempt, task, env, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}) };
+    driver.start(spec, done, (stream, chunk) => {
+      if (stream === 'stderr') tail = appendTail(tail, chunk);
+      onReport({ type: 'log', step: req.step, stream, chunk });
     });
-    const driver = new ProcessDriver({ imageMap: opts.imageMap, ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}) });
-    let tail = '';
-    const onAbort = () => driver.kill(req.step);
-    const exit = await new Promise<ContainerExit>((done) => {
-      const spec = { step: req.step, attempt: req.attempt, task, env, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}) };
-      driver.start(spec, done, (stream, chunk) => {
-        if (stream === 'stderr') tail = appendTail(tail, chunk);
-        onReport({ type: 'log', step: req.step, stream, chunk });
-      });
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    });
-    signal.removeEventListener('abort', onAbort);
-    await driver.drain();
-    await sweep('STRATA_SCRATCH', dirs.scratch);
-    if (signal.aborted) return { ok: false, error: abortReason(signal), exitCode: exit.exitCode };
-    if (exit.exitCode !== 0 || exit.error) return { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode };
-    return await collect(req, task.outputs ?? []);
-  } finally {
-    await removePodDirs(dirs);
-  }
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  signal.removeEventListener('abort', onAbort);
+  await driver.drain();
+  await sweep('STRATA_SCRATCH', dirs.scratch);
+  if (signal.aborted) return { ok: false, error: abortReason(signal), exitCode: exit.exitCode };
+  if (exit.exitCode !== 0 || exit.error) return { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode };
+  return collect(req, task.outputs ?? []);
 }
 
 /**

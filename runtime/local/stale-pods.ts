@@ -1,13 +1,19 @@
 /**
- * Pods of a worker that died (SIGKILL, a crash) are not cleaned up by it: their
- * directories stay in RAM and their containers, orphaned, run on. The first pod a local
- * runtime runs first reaps them: every pod root whose owner process is gone has its
- * processes killed (found by the pod's STRATA_SCRATCH, sweep.ts) and is removed.
+ * Pods this machine's workers of this instance can no longer vouch for.
+ * - Of a worker that died (SIGKILL, a crash): its watchdog kills and removes them at once
+ *   (runtime/watchdog); should the watchdog have died too, the first pod a local runtime
+ *   runs first reaps every pod root whose owner process is gone: its processes are killed
+ *   (found by the pod's STRATA_SCRATCH, sweep.ts) and its directories removed.
+ * - Of a step about to run again (a takeover after a worker froze past its job lock, or
+ *   died): every other pod root of the same step in the run's directory is an earlier
+ *   copy, and its processes are killed before the step starts, so two copies of a step
+ *   never run at once on one machine. This costs one directory listing per step; the
+ *   /proc scan happens only when a copy is found.
  */
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processRunning } from '../process/process-group.ts';
-import { OWNER_FILE, podDirBases, type PodDirOptions } from './pod-dirs.ts';
+import { OWNER_FILE, podDirBases, podRootsOf, type PodDirOptions } from './pod-dirs.ts';
 import { sweep } from './sweep.ts';
 
 /** Kill and remove the pods whose owner is dead; returns the pod roots reaped. */
@@ -18,8 +24,8 @@ export async function reapStalePods(opts: PodDirOptions = {}): Promise<string[]>
       const runDir = join(base, run);
       for (const pod of await list(runDir)) {
         const root = join(runDir, pod);
-        const owner = Number(await readFile(join(root, OWNER_FILE), 'utf8').catch(() => ''));
-        if (!Number.isInteger(owner) || owner <= 0 || processRunning(owner)) continue;
+        const owner = await ownerOf(root);
+        if (owner === undefined || processRunning(owner)) continue;
         await sweep('STRATA_SCRATCH', join(root, 'scratch'));
         await rm(root, { recursive: true, force: true });
         reaped.push(root);
@@ -28,6 +34,27 @@ export async function reapStalePods(opts: PodDirOptions = {}): Promise<string[]>
     }
   }
   return reaped;
+}
+
+/**
+ * Stop every copy of `step` running in pods of this instance on this machine (this
+ * process's own included: a worker whose event loop stalled past its lock may be handed
+ * its own job again): their processes are killed; the roots of dead owners are removed (a
+ * live owner removes its own when its run() ends). Returns the pod roots found.
+ */
+export async function stopEarlierCopies(runId: string, step: string, memory: boolean, opts: PodDirOptions = {}): Promise<string[]> {
+  const roots = await podRootsOf(runId, step, memory, opts);
+  for (const root of roots) {
+    await sweep('STRATA_SCRATCH', join(root, 'scratch'));
+    const owner = await ownerOf(root);
+    if (owner !== undefined && !processRunning(owner)) await rm(root, { recursive: true, force: true });
+  }
+  return roots;
+}
+
+async function ownerOf(root: string): Promise<number | undefined> {
+  const owner = Number(await readFile(join(root, OWNER_FILE), 'utf8').catch(() => ''));
+  return Number.isInteger(owner) && owner > 0 ? owner : undefined;
 }
 
 async function list(dir: string): Promise<string[]> {

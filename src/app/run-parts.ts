@@ -8,6 +8,7 @@ import { GENERATORS } from '../../generators/index.ts';
 import { loadImageMap } from '../../runtime/image-map.ts';
 import { LocalRuntime } from '../../runtime/local/local-runtime.ts';
 import { NoopRuntime } from '../../runtime/noop-runtime.ts';
+import { Guard } from '../../runtime/watchdog/guard.ts';
 import type { PodRuntime } from '../../runtime/pod-runtime.ts';
 import { STRATA_IMAGES } from '../../runtime/programs/index.ts';
 import type { RunsPort } from '../api/runs-port.ts';
@@ -46,8 +47,8 @@ export interface RunPartsOptions {
   logger?: Logger;
 }
 
-/** The runtime named by STRATA_RUNTIME. */
-export async function runtimeFor(config: Config): Promise<PodRuntime> {
+/** The runtime named by STRATA_RUNTIME; `guard`: the worker process's watchdog. */
+export async function runtimeFor(config: Config, guard?: Guard): Promise<PodRuntime> {
   if (config.runtime === 'kubernetes') {
     // Loaded only when asked for: the Kubernetes client is heavy.
     const kube = await import('../../runtime/kubernetes/index.ts');
@@ -56,7 +57,9 @@ export async function runtimeFor(config: Config): Promise<PodRuntime> {
   if (config.runtime === 'noop') return new NoopRuntime();
   return new LocalRuntime({
     imageMap: { ...STRATA_IMAGES, ...loadImageMap({ STRATA_HOME: config.home, STRATA_IMAGE_MAP: config.imageMap }) },
+    home: config.home,
     ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}),
+    ...(guard ? { guard } : {}),
   });
 }
 
@@ -85,10 +88,15 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
     port = runsService(requestSys, new Coordinator(requestSys, join(config.home, 'artifacts')), hub, join(config.home, 'artifacts'));
   }
   let worker: StepWorker | undefined;
+  let guard: Guard | undefined;
   if (o.worker) {
+    // One watchdog per worker process: whatever its steps start or make goes with it.
+    guard = new Guard();
+    await guard.start();
     worker = await startStepWorker({
       sys,
-      runtime: o.runtime ?? (await runtimeFor(config)),
+      guard,
+      runtime: o.runtime ?? (await runtimeFor(config, guard)),
       connection: redis.connect(),
       subscriber: redis.connect(),
       artifactsDir: join(config.home, 'artifacts'),
@@ -104,6 +112,7 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
       coordinator?.stop();
       hub?.close();
       await worker?.close();
+      await guard?.close();
       await requestSys?.close();
       await sys.close();
     },

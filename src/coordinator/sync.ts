@@ -7,7 +7,7 @@
  */
 import type { Command, EngineEvent, RunStatus, StartCommand } from '../engine/types.ts';
 import { toStrataError } from '../errors/strata-error.ts';
-import type { RunStore, CommitEntry } from '../store/run-store.ts';
+import type { CommitEntry, Fence, RunStore } from '../store/run-store.ts';
 import { EngineCache, fold } from './engine-cache.ts';
 
 /** The I/O a sync needs besides the run store. */
@@ -144,6 +144,7 @@ export async function followUp(p: SyncPorts, runId: string, cmd: FollowUp): Prom
 interface Pending {
   event: EngineEvent;
   dedupe: string;
+  fence?: Fence;
   done: (appended: boolean) => void;
   fail: (e: unknown) => void;
 }
@@ -159,16 +160,19 @@ export function syncLocal(): SyncLocal {
 }
 
 /**
- * Append an event once and carry the run forward from it. Events of one run that arrive
- * while an append is under way go out together in the next one (steps that finished at
- * the same time cost one append, one fold and one commit between them).
+ * Append an event once and carry the run forward from it; resolves true when it was
+ * appended. Events of one run that arrive while an append is under way go out together
+ * in the next one (steps that finished at the same time cost one append, one fold and one
+ * commit between them). A `fence` (a worker's job lock) must still hold for the event to
+ * be appended: a step's completion counts only from the execution that holds its job.
  */
-export function appendAndSync(p: SyncPorts, runId: string, event: EngineEvent, dedupe: string): Promise<boolean> {
+export function appendAndSync(p: SyncPorts, runId: string, event: EngineEvent, dedupe: string, fence?: Fence): Promise<boolean> {
   const batches = p.local.batches;
   return new Promise<boolean>((done, fail) => {
+    const entry: Pending = { event, dedupe, ...(fence ? { fence } : {}), done, fail };
     const queued = batches.get(runId);
-    if (queued) return void queued.push({ event, dedupe, done, fail });
-    batches.set(runId, [{ event, dedupe, done, fail }]);
+    if (queued) return void queued.push(entry);
+    batches.set(runId, [entry]);
     void flush(p, runId);
   });
 }
@@ -184,7 +188,7 @@ async function flush(p: SyncPorts, runId: string): Promise<void> {
     batches.set(runId, []);
     try {
       const from = p.cache.get(runId)?.next ?? 0;
-      const { appended, entries } = await p.store.append(runId, batch.map((b) => ({ event: b.event, dedupe: b.dedupe })), from);
+      const { appended, entries } = await p.store.append(runId, batch.map((b) => ({ event: b.event, dedupe: b.dedupe, ...(b.fence ? { fence: b.fence } : {}) })), from);
       await sync(p, runId, entries, from);
       batch.forEach((b, i) => b.done(appended[i]));
     } catch (e) {

@@ -61,6 +61,10 @@ export interface StepEvent {
   status: StepStatus | RunStatus;
   at: string;
   attempt?: number;
+  /** which execution of the attempt this is, on a re-run's mark (2 and up: after a takeover or an infrastructure retry) */
+  execution?: number;
+  /** for a step inside a pod: the attempt and execution of the pod it ran in, so a re-run pod's reports are told from the first's */
+  pod?: { attempt: number; execution: number };
   error?: string;
   /** '' for the run itself */
   run?: boolean;

@@ -18,6 +18,23 @@ export interface StoredPlan {
   stepIds?: string[];
 }
 
+/**
+ * The job lock a worker's writes are fenced by: the BullMQ lock key of the step's job and
+ * the token of this execution. A write is refused once the lock holds another token.
+ */
+export interface Fence {
+  key: string;
+  token: string;
+}
+
+/** A step state reported by a worker rather than decided by the engine: from inside a pod, or a re-run mark. */
+export interface StepReportRecord extends Omit<StatusCommand, 'type'> {
+  /** which execution of the step's attempt this is (2 and up: re-run after a takeover or an infrastructure retry) */
+  execution?: number;
+  /** for a step inside a pod: the pod's attempt and execution the report comes from */
+  pod?: { attempt: number; execution: number };
+}
+
 /** What one log entry made the engine decide, to be recorded once. */
 export interface CommitEntry {
   i: number;
@@ -107,10 +124,13 @@ export class RunStore {
     return s ? (JSON.parse(s) as StoredPlan) : undefined;
   }
 
-  /** Append events, each once per dedupe key, and read the log from `from` on. */
-  async append(id: string, events: Array<{ event: EngineEvent; dedupe: string }>, from: number): Promise<{ appended: boolean[]; entries: EngineEvent[] }> {
+  /**
+   * Append events, each once per dedupe key, and read the log from `from` on. An event
+   * with a fence is appended only while its job's lock holds the fence's token.
+   */
+  async append(id: string, events: Array<{ event: EngineEvent; dedupe: string; fence?: Fence }>, from: number): Promise<{ appended: boolean[]; entries: EngineEvent[] }> {
     const args: Array<string | number> = [from, this.key(id)];
-    for (const e of events) args.push(e.dedupe, JSON.stringify(e.event));
+    for (const e of events) args.push(e.dedupe, JSON.stringify(e.event), e.fence?.key ?? '', e.fence?.token ?? '');
     const [flags, entries] = await callScript<[string, string[]]>(this.redis, 'eventAppend', [this.key(id, 'log'), this.key(id, 'seen')], args);
     return { appended: [...flags].map((f) => f === '1'), entries: entries.map((e) => JSON.parse(e) as EngineEvent) };
   }
@@ -161,6 +181,21 @@ export class RunStore {
   /** Runs that ended, by end time in ms (retention walks it). */
   get finishedKey(): string {
     return `${this.prefix}runs:finished`;
+  }
+
+  /**
+   * Record step states a worker reports (from inside a pod, or a re-run mark), whatever
+   * the log index, while `fence` holds. Returns false when fenced out.
+   */
+  async report(id: string, reports: StepReportRecord[], fence?: Fence): Promise<boolean> {
+    const now = new Date();
+    const steps = reports.map((s) => ({
+      ...stepPayload({ type: 'status', ...s }),
+      ...(s.execution !== undefined ? { execution: s.execution } : {}),
+      ...(s.pod ? { pod: s.pod } : {}),
+    }));
+    const [applied] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify([{ i: 0, steps }]), now.toISOString(), '1', 0, -1, now.getTime(), fence?.key ?? '', fence?.token ?? '']);
+    return applied !== -2;
   }
 
   async status(id: string): Promise<RunStatus | undefined> {

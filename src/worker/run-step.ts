@@ -1,42 +1,62 @@
 /**
- * Run one macro step attempt through a PodRuntime: gather its inputs, give it the step
- * environment of DESIGN.md section 4, relay what happens inside the pod to the run store,
- * keep its outputs, and return the `finished` event for the engine.
+ * Run one execution of a macro step attempt through a PodRuntime: gather its inputs, give
+ * it the step environment of DESIGN.md section 4, relay what happens inside the pod to
+ * the run store, keep its outputs, and return the `finished` event for the engine.
+ *
+ * An execution is one go of a step's attempt by one worker (the first is 1; a takeover
+ * after a worker froze or died, or an infrastructure retry, makes another). Its writes
+ * are fenced by the job's lock (`fence`): once another execution holds the job, nothing
+ * this one reports or completes is recorded.
  */
 import type { EngineEvent, StartCommand } from '../engine/types.ts';
 import { toStrataError } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
 import type { PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
 import { podRequest } from '../../runtime/pod-request.ts';
-import type { RunStore } from '../store/run-store.ts';
-import { cleanup, keepOutputs, prepareStep } from './step-files.ts';
 import { checkOutputTree, StepFileError } from '../../runtime/output-files.ts';
 import { readResult } from '../../runtime/step-files.ts';
+import type { Guard } from '../../runtime/watchdog/guard.ts';
+import type { Fence, RunStore } from '../store/run-store.ts';
+import { cleanup, keepOutputs, prepareStep } from './step-files.ts';
 
 export interface RunStepPorts {
   runtime: PodRuntime;
   store: RunStore;
   artifactsDir: string;
   workDir: string;
+  /** the worker's watchdog: attempt directories are registered while they exist */
+  guard?: Guard;
 }
 
-export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand, signal: AbortSignal): Promise<EngineEvent> {
+/** Which execution this is and the job lock its writes are fenced by. */
+export interface Execution {
+  number: number;
+  fence?: Fence;
+}
+
+export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand, signal: AbortSignal, exec: Execution = { number: 1 }): Promise<EngineEvent> {
   let exitCode: number | undefined;
   const finished = (ok: boolean, result?: JsonValue, error?: string): EngineEvent => ({ type: 'finished', step: cmd.step, attempt: cmd.attempt, ok, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}) });
   if (p.runtime.usesFiles === false) {
     const outcome = await p.runtime.run(podRequest(runId, cmd, { inputsDir: '', outputsDir: '', artifactsDir: p.artifactsDir }), () => undefined, signal);
     return finished(outcome.ok, outcome.result ?? null, outcome.error);
   }
-  let dirs;
+  let workDir: string | undefined;
+  const made = (dir: string) => {
+    workDir = dir;
+    p.guard?.dir(dir);
+  };
   try {
-    dirs = await prepareStep(p.artifactsDir, p.workDir, runId, cmd);
-  } catch (e) {
-    return finished(false, undefined, toStrataError(e).message);
-  }
-  try {
+    let dirs;
+    try {
+      dirs = await prepareStep(p.artifactsDir, p.workDir, runId, cmd, made);
+    } catch (e) {
+      return finished(false, undefined, toStrataError(e).message);
+    }
     const req = podRequest(runId, cmd, { inputsDir: dirs.inputsDir, outputsDir: dirs.outputsDir, artifactsDir: p.artifactsDir });
     const reports: Promise<unknown>[] = [];
-    const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r));
+    const pod = { attempt: cmd.attempt, execution: exec.number };
+    const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r, pod, exec.fence));
     const outcome = await p.runtime.run(req, onReport, signal);
     if (typeof outcome.exitCode === 'number') exitCode = outcome.exitCode;
     await Promise.all(reports);
@@ -45,32 +65,32 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     try {
       // As inside a pod: a result.json that is not JSON fails the step, saying so.
       if (result === undefined && cmd.kind !== 'pod') result = readResult(dirs.outputsDir);
-    } catch (e) {
-      return finished(false, undefined, (e as Error).message);
-    }
-    try {
       await checkOutputTree(dirs.outputsDir);
     } catch (e) {
       if (!(e instanceof StepFileError)) throw e;
       return finished(false, undefined, e.message);
     }
-    await keepOutputs(dirs);
-    return finished(true, result ?? null);
+    const kept = await keepOutputs(dirs, { attempt: cmd.attempt, execution: exec.number });
+    // Another execution kept its outputs first: they are the step's, and so is their result.
+    return finished(true, kept.kept ? (result ?? null) : kept.result);
   } finally {
-    await cleanup(dirs);
+    if (workDir) {
+      await cleanup({ workDir });
+      p.guard?.undir(workDir);
+    }
   }
 }
 
-/** A report from inside a pod: a micro step's state, or a chunk of logs. */
-function relay(store: RunStore, runId: string, r: PodReport): Promise<unknown> {
+/** A report from inside a pod: a micro step's state (tagged with the pod's attempt and execution), or a chunk of logs. */
+function relay(store: RunStore, runId: string, r: PodReport, pod: { attempt: number; execution: number }, fence: Fence | undefined): Promise<unknown> {
   if (r.type === 'log') return store.appendLog(runId, r.step, r.chunk);
-  return store.commit(runId, [{ i: 0, steps: [{
-    type: 'status', step: r.step, status: r.status,
+  return store.report(runId, [{
+    step: r.step, status: r.status, pod,
     ...(r.attempt !== undefined ? { attempt: r.attempt } : {}),
     ...(r.result !== undefined ? { result: r.result } : {}),
     ...(r.error !== undefined ? { error: r.error } : {}),
     ...(typeof r.exitCode === 'number' ? { exitCode: r.exitCode } : {}),
     ...(r.image !== undefined ? { image: r.image } : {}),
     ...(r.item !== undefined ? { item: r.item } : {}),
-  }] }], true);
+  }], fence);
 }

@@ -2,15 +2,22 @@
  * `strata worker`: BullMQ workers that take step jobs, run them through a PodRuntime and
  * carry their run forward. Step failures are the flow's business (`retries` in the
  * engine); a thrown error is an infrastructure failure that BullMQ retries with backoff.
- * A worker killed mid-step loses nothing: its job stalls and runs again elsewhere, and
- * the `finished` event is appended once per attempt.
+ *
+ * A worker killed mid-step loses nothing: its job stalls and runs again elsewhere (a new
+ * execution of the same attempt), its processes and directories are removed by its
+ * watchdog, and the `finished` event is appended once per attempt, only by the execution
+ * that holds the job's lock (its token fences every write; see docs/runs.md). A worker
+ * that learns it lost a job's lock (a renewal refused) stops that step at once.
  */
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { appendAndSync } from '../coordinator/sync.ts';
 import type { RunSystem } from '../coordinator/run-system.ts';
 import type { PodRuntime } from '../../runtime/pod-runtime.ts';
+import type { Guard } from '../../runtime/watchdog/guard.ts';
+import type { Fence } from '../store/run-store.ts';
 import { runStep } from './run-step.ts';
+import { reapAttemptDirs } from './step-files.ts';
 import { STEP_QUEUE, type StepJobData } from './step-job.ts';
 
 export interface StepWorkerOptions {
@@ -26,67 +33,87 @@ export interface StepWorkerOptions {
   /** how long a job's lock lives without renewal: a killed worker's job stalls after this */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** this process's watchdog (attempt directories are registered with it) */
+  guard?: Guard;
 }
 
 export interface StepWorker {
   worker: Worker<StepJobData>;
-  close(): Promise<void>;
+  /** Stop taking jobs, hand running steps back; `force` does not wait for Redis (it may be gone). */
+  close(force?: boolean): Promise<void>;
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
+/** Why a step this worker ran was stopped without its completion being recorded. */
+const LOST_LOCK = 'this worker lost the step\'s job lock (it stalled past STRATA_LOCK_MS); another worker runs the step';
+
 export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker> {
   const { sys } = o;
-  const running = new Map<string, AbortController>(); // run|step -> controller
+  await reapAttemptDirs(o.workDir).catch(() => undefined);
+  const running = new Map<string, AbortController>(); // run|step -> controller of the execution here
+  const byJob = new Map<string, AbortController>(); // job id -> controller
   await o.subscriber.subscribe(sys.cancelChannel);
   o.subscriber.on('message', (_channel: string, message: string) => {
+    let runId: string, step: string;
     try {
-      const { runId, step } = JSON.parse(message) as { runId: string; step: string };
-      running.get(`${runId}|${step}`)?.abort(new Error('cancelled'));
+      ({ runId, step } = JSON.parse(message) as { runId: string; step: string });
     } catch {
-      // not ours
+      return; // not ours
     }
+    const here = running.get(`${runId}|${step}`);
+    if (here) here.abort(new Error('cancelled'));
+    // A copy another worker of this machine runs but cannot stop (frozen, or dying) is stopped here.
+    else void o.runtime.stopCopies?.(runId, step)?.catch(() => undefined);
   });
 
   let stopping = false;
 
-  const process = async (job: Job<StepJobData>): Promise<string> => {
+  const process = async (job: Job<StepJobData>, token?: string): Promise<string> => {
     const { runId, cmd } = job.data;
     // Both reads go out together: one round trip.
     const [status, view] = await Promise.all([sys.store.status(runId), sys.store.step(runId, cmd.step)]);
     if (status !== 'running') return 'run not running';
     if (view && (view.attempts > cmd.attempt || (view.attempts === cmd.attempt && TERMINAL.has(view.status)))) return 'already finished';
+    const fence: Fence | undefined = token ? { key: `${sys.bullPrefix}:${STEP_QUEUE}:${job.id}:lock`, token } : undefined;
+    // attemptsStarted counts every time BullMQ handed this job to a worker: takeovers and retries included.
+    const execution = Math.max(1, job.attemptsStarted ?? 1);
     const key = `${runId}|${cmd.step}`;
     const controller = new AbortController();
     running.set(key, controller);
+    byJob.set(job.id!, controller);
     let event;
     const began = Date.now();
     let outcome = 'failed';
     let error: string | undefined;
     sys.observer.stepStarted({ runId, step: cmd.step, attempt: cmd.attempt });
     try {
-      event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, workDir: o.workDir }, runId, cmd, controller.signal);
+      // A re-run is marked in the step's events, so its reports are not mistaken for the first's.
+      if (execution > 1) await sys.store.report(runId, [{ step: cmd.step, status: 'running', attempt: cmd.attempt, execution }], fence);
+      event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, workDir: o.workDir, ...(o.guard ? { guard: o.guard } : {}) }, runId, cmd, controller.signal, { number: execution, ...(fence ? { fence } : {}) });
       // A worker that stops hands the step back: the job fails and BullMQ runs it again elsewhere.
       if (stopping) {
         outcome = 'handed back';
         throw new Error('the worker stopped while the step ran; it runs again on another worker');
       }
       if (controller.signal.aborted) {
-        outcome = 'cancelled';
-        return 'cancelled';
+        const lost = (controller.signal.reason as Error)?.message === LOST_LOCK;
+        outcome = lost ? 'lost its lock' : 'cancelled';
+        return outcome;
       }
       outcome = event.type === 'finished' && event.ok ? 'succeeded' : 'failed';
       if (event.type === 'finished' && event.error) error = event.error;
-      await appendAndSync(sys.ports, runId, event, `f|${cmd.step}|${cmd.attempt}`);
+      await appendAndSync(sys.ports, runId, event, `f|${cmd.step}|${cmd.attempt}`, fence);
     } catch (e) {
       error ??= (e as Error).message;
       // Out of attempts: the step fails with the reason, so the run does not wait for it forever.
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        await appendAndSync(sys.ports, runId, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: `infrastructure failure: ${(e as Error).message}` }, `f|${cmd.step}|${cmd.attempt}`);
+      if (!stopping && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        await appendAndSync(sys.ports, runId, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: `infrastructure failure: ${(e as Error).message}` }, `f|${cmd.step}|${cmd.attempt}`, fence);
       }
       throw e;
     } finally {
-      running.delete(key);
+      if (running.get(key) === controller) running.delete(key);
+      if (byJob.get(job.id!) === controller) byJob.delete(job.id!);
       sys.observer.stepEnded({ runId, step: cmd.step, attempt: cmd.attempt, durationMs: Date.now() - began, outcome, ...(error ? { error } : {}) });
     }
     return 'done';
@@ -101,14 +128,18 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     maxStalledCount: 3,
   });
   worker.on('error', () => {});
+  // Another worker may have the job now: stop this copy at once rather than when it ends.
+  worker.on('lockRenewalFailed', (jobIds: string[]) => {
+    for (const id of jobIds) byJob.get(id)?.abort(new Error(LOST_LOCK));
+  });
   return {
     worker,
-    async close() {
+    async close(force = false) {
       stopping = true;
       for (const c of running.values()) c.abort(new Error('worker stopping'));
-      await worker.close();
+      await worker.close(force);
       await o.runtime.close?.();
-      await o.subscriber.unsubscribe().catch(() => undefined);
+      if (!force) await o.subscriber.unsubscribe().catch(() => undefined);
     },
   };
 }

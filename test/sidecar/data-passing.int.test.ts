@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 /** Data passing inside a pod: the environment contract, inputs in, result.json and outputs out. */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ describe('quarterback data passing', () => {
     expect(r.port).toBeGreaterThan(0);
   });
 
-  it('delivers a sibling\'s outputs as inputs, copies declared outputs to the artifact store and records result.json', async () => {
+  it('delivers a sibling\'s outputs as inputs, keeps declared outputs in the pod\'s outputs dir (the worker keeps it as the artifacts) and records result.json', async () => {
     const root = await dirs.make();
     const run = await runPod(root, {
       sequence: [
@@ -27,9 +28,10 @@ describe('quarterback data passing', () => {
     });
     expect(run.done.ok).toBe(true);
     expect(run.last['p/use'].result).toMatchObject({ inputs: { table: 'a,b,c' } });
-    const stored = join(root, 'artifacts', 'r1', 'p', 'make', 'data.csv');
-    expect(run.last['p/make']).toMatchObject({ status: 'succeeded', exitCode: 0, outputs: { 'data.csv': stored }, result: { step: 'p/make' } });
-    expect(await readFile(stored, 'utf8')).toBe('a,b,c');
+    // Reported where it will be once the worker keeps the pod's outputs; kept meanwhile in them.
+    expect(run.last['p/make']).toMatchObject({ status: 'succeeded', exitCode: 0, outputs: { 'data.csv': join(root, 'artifacts', 'r1', 'p', 'make', 'data.csv') }, result: { step: 'p/make' } });
+    expect(await readFile(join(root, 'pod-outputs', 'make', 'data.csv'), 'utf8')).toBe('a,b,c');
+    expect(existsSync(join(root, 'artifacts', 'r1', 'p'))).toBe(false); // nothing written to the store by the quarterback
     // The pod's own outputs dir gets its result and its containers' outputs.
     expect(JSON.parse(await readFile(join(root, 'pod-outputs', 'result.json'), 'utf8'))).toMatchObject({ step: 'p/use' });
     expect(await readFile(join(root, 'pod-outputs', 'data.csv'), 'utf8')).toBe('a,b,c');

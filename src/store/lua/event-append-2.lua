@@ -1,17 +1,27 @@
 --[[
   Append events to a run's engine log, each once (per dedupe key), then return the log
   from an index on. Several events may come at once (steps that finished together).
+  A step's completion is fenced by its job's lock: it is appended only while the BullMQ
+  lock of the job that ran it still holds the token of that execution, so a copy that
+  lost its lock (a worker that froze past it and was taken over) can never complete the
+  step, whatever order the copies finish in.
   KEYS[1] engine event log   KEYS[2] set of appended dedupe keys
   ARGV[1] index to read from  ARGV[2] run hash key (nothing is appended once the run ended)
-  ARGV[3..] pairs: dedupe key ('' to always append), event JSON
-  Returns { flags ('1' appended / '0' not, one per event), entries from ARGV[1] on }.
+  ARGV[3..] quadruples: dedupe key ('' to always append), event JSON, lock key ('' for
+  no fence), lock token. The lock keys travel in ARGV: strata runs against one Redis, not
+  a cluster (BullMQ's job keys are not known when the script is declared).
+  Returns { flags ('1' appended, '0' not (a duplicate, or the run ended), 'l' not (the
+  lock is not the execution's), one per event), entries from ARGV[1] on }.
 ]]
 local flags = {}
 local status = redis.call('HGET', ARGV[2], 'status')
 local ended = status == 'succeeded' or status == 'failed' or status == 'cancelled'
-for i = 3, #ARGV, 2 do
+for i = 3, #ARGV, 4 do
   local dedupe = ARGV[i]
-  if not ended and (dedupe == '' or redis.call('SADD', KEYS[2], dedupe) == 1) then
+  local lockKey = ARGV[i + 2]
+  if lockKey ~= '' and redis.call('GET', lockKey) ~= ARGV[i + 3] then
+    flags[#flags + 1] = 'l'
+  elseif not ended and (dedupe == '' or redis.call('SADD', KEYS[2], dedupe) == 1) then
     redis.call('RPUSH', KEYS[1], ARGV[i + 1])
     flags[#flags + 1] = '1'
   else

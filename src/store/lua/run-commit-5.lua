@@ -13,9 +13,17 @@
   Every event appended is also published, as one JSON list per call, on the channel named
   like the events list (KEYS[3]): viewers of a run are pushed its changes (run-events-hub.ts).
   ARGV[6] now in milliseconds
-  Returns { highest entry index applied, the status the run ended with in this call or '' }:
-  exactly one commit ends a run, so whoever gets a status logs, counts and notifies the end.
+  ARGV[7] lock key, ARGV[8] lock token (reports from inside pods, and re-run marks): the
+  reports are recorded only while the job's lock holds this execution's token, so a copy
+  that lost its lock cannot rewrite what its successor reports ('' or absent: no fence).
+  A step entry may carry `execution` (which execution of its attempt: 2 and up after a
+  re-run) and `pod` = { attempt, execution } (the run of the pod a micro step's report
+  comes from); both go into the step's event.
+  Returns { highest entry index applied (-2 when fenced out), the status the run ended
+  with in this call or '' }: exactly one commit ends a run, so whoever gets a status logs,
+  counts and notifies the end.
 ]]
+if ARGV[7] and ARGV[7] ~= '' and redis.call('GET', ARGV[7]) ~= ARGV[8] then return { -2, '' } end
 local applied = tonumber(redis.call('HGET', KEYS[1], 'applied') or '-1')
 local force = ARGV[3] == '1'
 local now = ARGV[2]
@@ -69,6 +77,8 @@ for _, entry in ipairs(cjson.decode(ARGV[1])) do
       redis.call('HSET', KEYS[2], s.step, cjson.encode(v))
       local ev = { seq = redis.call('LLEN', KEYS[3]), step = s.step, status = s.status, at = s.at or now }
       if s.attempt and s.attempt ~= cjson.null then ev.attempt = s.attempt end
+      if s.execution then ev.execution = s.execution end
+      if s.pod then ev.pod = s.pod end
       if s.error ~= nil then ev.error = s.error end
       push_event(ev)
     end

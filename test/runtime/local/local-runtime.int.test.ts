@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
+import { homeNamespace } from '../../../runtime/local/pod-dirs.ts';
 import { processRunning } from '../../../runtime/process/process-group.ts';
 import type { FlowNode, TaskSpec } from '../../../src/flow/types.ts';
 import { hang, podRequestPod, program, TempDirs } from '../../sidecar/harness.ts';
@@ -39,7 +40,7 @@ describe('local runtime: task pods', () => {
     expect(outcome).toMatchObject({ ok: true, exitCode: 0, result: { run: req.runId, step: 't', params: { k: 1 }, item: null } });
     const r = outcome.result as { port: number; scratch: string; ipc: string };
     expect(r.port).toBeGreaterThan(0);
-    expect(r.scratch).toMatch(/^\/dev\/shm\/strata\//);
+    expect(r.scratch).toMatch(/^\/dev\/shm\/strata-[0-9a-f]{8}\//);
     expect(existsSync(r.scratch)).toBe(false); // removed when the pod ended
     expect(await readFile(join(root, 'out', 'out.txt'), 'utf8')).toBe('hello'); // the worker keeps the outputs dir
     expect(reports).toContainEqual({ type: 'log', step: 't', stream: 'stdout', chunk: 'done t\n' });
@@ -94,14 +95,15 @@ describe('local runtime: quarterback pods', () => {
     expect(await readFile(join(root, 'out', 'x.txt'), 'utf8')).toBe('1');
   });
 
-  it('puts the pod\'s scratch in RAM under /dev/shm/strata/<run>/ and removes it afterwards', async () => {
+  it('puts the pod\'s scratch in RAM under /dev/shm/<namespace of its home>/<run>/ and removes it afterwards', async () => {
     const root = await dirs.make();
     const req = podReq(root, { id: 'a', task: program('report.mjs') });
-    const outcome = await runtime.run(req, () => undefined, new AbortController().signal);
+    const ns = homeNamespace(root);
+    const outcome = await new LocalRuntime({ home: root }).run(req, () => undefined, new AbortController().signal);
     const scratch = (outcome.result as { scratch: string }).scratch;
-    expect(scratch.startsWith(`/dev/shm/strata/${req.runId}/`)).toBe(true);
+    expect(scratch.startsWith(`/dev/shm/${ns}/${req.runId}/`)).toBe(true);
     expect(existsSync(scratch)).toBe(false);
-    expect(existsSync(`/dev/shm/strata/${req.runId}`)).toBe(false);
+    expect(existsSync(`/dev/shm/${ns}/${req.runId}`)).toBe(false);
   });
 
   it('puts scratch on disk when the pod asks for disk', async () => {
@@ -109,7 +111,7 @@ describe('local runtime: quarterback pods', () => {
     const req = podReq(root, { id: 'a', task: program('report.mjs') });
     req.pod!.channels.scratch = 'disk';
     const outcome = await new LocalRuntime({ tmpDir: root }).run(req, () => undefined, new AbortController().signal);
-    expect((outcome.result as { scratch: string }).scratch.startsWith(join(root, 'strata', req.runId))).toBe(true);
+    expect((outcome.result as { scratch: string }).scratch.startsWith(join(root, homeNamespace(process.env.STRATA_HOME ?? '.strata'), req.runId))).toBe(true);
   });
 
   it('fails the pod with the failing container\'s error and exit code', async () => {

@@ -85,13 +85,13 @@ describe('gate entrypoint with the quarterback', () => {
     expect(exit[1]).toBe('cancelled');
   });
 
-  it('keeps declared outputs in the artifact store and reports where', async () => {
+  it('keeps declared outputs in the pod\'s outputs dir and reports where they will be kept', async () => {
     const p = await start({ id: 'a', task: { ...sh('echo "x,1" > "$STRATA_OUTPUTS/data.csv"'), outputs: ['data.csv'] } });
     const done = await p.finish();
     expect(done.ok).toBe(true);
     const path = p.last('p/a')?.outputs?.['data.csv'];
     expect(path).toBe(join(p.plan.artifactsDir, 'r1', 'p', 'a', 'data.csv'));
-    expect(readFileSync(path!, 'utf8')).toBe('x,1\n');
+    expect(readFileSync(join(p.plan.outputsDir, 'a', 'data.csv'), 'utf8')).toBe('x,1\n');
   });
 
   it('runs fan-out items on the slots declared for it, queueing the rest', async () => {

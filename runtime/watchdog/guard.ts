@@ -1,0 +1,115 @@
+/**
+ * The worker's side of the watchdog (watchdog.ts): register what a step starts and makes
+ * while it runs, unregister it when the step is over. Should the worker die without
+ * unregistering (SIGKILL, a crash), the watchdog kills the registered process groups and
+ * marked processes and removes the registered directories within milliseconds.
+ *
+ * One Guard per worker process, shared by the worker (attempt directories) and the local
+ * runtime (process groups, pod directories). Registering is a write of a short line on a
+ * pipe, nothing per step but that. A watchdog that dies is started again and told
+ * everything still registered.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** How the watchdog is started: node on runtime/watchdog/bin.cjs. */
+export const DEFAULT_WATCHDOG = [process.execPath, fileURLToPath(new URL('./bin.cjs', import.meta.url))];
+
+type Op = '+g' | '-g' | '+m' | '-m' | '+d' | '-d';
+
+/** A worker's registrations with its watchdog. */
+export class Guard {
+  private child: ChildProcess | undefined;
+  private ready: Promise<void> | undefined;
+  private closed = false;
+  private readonly groups = new Set<number>();
+  private readonly marks = new Set<string>();
+  private readonly dirs = new Set<string>();
+
+  constructor(private readonly command: string[] = DEFAULT_WATCHDOG) {}
+
+  /** Start the watchdog if it is not running; resolves once it reads its stdin. */
+  start(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.ready ??= this.spawn();
+    return this.ready;
+  }
+
+  /** A process group started (its leader's pid). */
+  group(pgid: number): void {
+    this.groups.add(pgid);
+    this.send('+g', pgid);
+  }
+
+  ungroup(pgid: number): void {
+    if (this.groups.delete(pgid)) this.send('-g', pgid);
+  }
+
+  /** A pod's STRATA_SCRATCH: every process carrying it in its environment belongs to the pod. */
+  mark(scratch: string): void {
+    this.marks.add(scratch);
+    this.send('+m', scratch);
+  }
+
+  unmark(scratch: string): void {
+    if (this.marks.delete(scratch)) this.send('-m', scratch);
+  }
+
+  /** A directory to remove should the worker die. */
+  dir(path: string): void {
+    this.dirs.add(path);
+    this.send('+d', path);
+  }
+
+  undir(path: string): void {
+    if (this.dirs.delete(path)) this.send('-d', path);
+  }
+
+  /**
+   * Let the watchdog go: its stdin ends, and it kills and removes whatever is still
+   * registered (nothing, after a clean stop) and exits. Waits at most `limitMs`.
+   */
+  async close(limitMs = 5000): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    child.stdin?.end();
+    await Promise.race([gone, new Promise<void>((r) => setTimeout(r, limitMs).unref())]);
+  }
+
+  private send(op: Op, arg: number | string): void {
+    if (this.closed) return;
+    if (!this.child) void this.start();
+    this.child?.stdin?.write(`${JSON.stringify([op, arg])}\n`);
+  }
+
+  private spawn(): Promise<void> {
+    const [cmd, ...args] = this.command;
+    const child = spawn(cmd, args, { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+    this.child = child;
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void }).unref?.();
+    child.stdin!.on('error', () => undefined); // it died: 'exit' starts another
+    const ready = new Promise<void>((resolve) => {
+      child.stdout!.once('data', () => {
+        child.stdout!.destroy();
+        resolve();
+      });
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve());
+    });
+    child.once('exit', () => {
+      if (this.closed || this.child !== child) return;
+      // Killed by someone: start another, which is told everything still registered.
+      this.child = undefined;
+      this.ready = undefined;
+      void this.start();
+    });
+    // Everything registered before it was started goes out now, in order.
+    for (const g of this.groups) child.stdin!.write(`${JSON.stringify(['+g', g])}\n`);
+    for (const m of this.marks) child.stdin!.write(`${JSON.stringify(['+m', m])}\n`);
+    for (const d of this.dirs) child.stdin!.write(`${JSON.stringify(['+d', d])}\n`);
+    return ready;
+  }
+}
