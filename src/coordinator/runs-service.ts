@@ -36,7 +36,9 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
       const out: ArtifactInfo[] = [];
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
       for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        if (!e.isFile()) continue; // a pod's directory also holds its micro steps' directories
+        // A pod's directory also holds its micro steps' directories; names outputs cannot have
+        // (the worker's `.strata-kept` mark) are not artifacts.
+        if (!e.isFile() || !FILE_NAME.test(e.name)) continue;
         const s = await stat(join(dir, e.name));
         out.push({ name: e.name, size: s.size, modifiedAt: s.mtime.toISOString() });
       }
