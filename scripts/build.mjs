@@ -26,4 +26,7 @@ copy('runtime/programs');
 // The quarterback as a program: the compiled main, no loader thread (see sidecar/bin.cjs).
 mkdirSync(join(dist, 'sidecar'), { recursive: true });
 writeFileSync(join(dist, 'sidecar', 'bin.cjs'), "#!/usr/bin/env node\n// The compiled quarterback (written by scripts/build.mjs).\nimport('./main.js');\n");
+// The watchdog as a program, the same way (see runtime/watchdog/bin.cjs).
+mkdirSync(join(dist, 'runtime', 'watchdog'), { recursive: true });
+writeFileSync(join(dist, 'runtime', 'watchdog', 'bin.cjs'), "#!/usr/bin/env node\n// The compiled watchdog (written by scripts/build.mjs).\nimport('./watchdog.js');\n");
 writeFileSync(join(dist, 'BUILT'), `${new Date().toISOString()}\n`);

@@ -28,11 +28,16 @@ export class Guard {
 
   constructor(private readonly command: string[] = DEFAULT_WATCHDOG) {}
 
-  /** Start the watchdog if it is not running; resolves once it reads its stdin. */
+  /** Start the watchdog if it is not running; resolves once it reads its stdin, rejects when it cannot start. */
   start(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.ready ??= this.spawn();
     return this.ready;
+  }
+
+  /** The running watchdog's pid, if one runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** A process group started (its leader's pid). */
@@ -80,7 +85,7 @@ export class Guard {
 
   private send(op: Op, arg: number | string): void {
     if (this.closed) return;
-    if (!this.child) void this.start();
+    if (!this.child) this.start().catch(() => undefined); // a failure is start()'s to tell
     this.child?.stdin?.write(`${JSON.stringify([op, arg])}\n`);
   }
 
@@ -91,20 +96,24 @@ export class Guard {
     child.unref();
     (child.stdin as unknown as { unref?: () => void }).unref?.();
     child.stdin!.on('error', () => undefined); // it died: 'exit' starts another
-    const ready = new Promise<void>((resolve) => {
+    let up = false;
+    const ready = new Promise<void>((resolve, reject) => {
       child.stdout!.once('data', () => {
+        up = true;
         child.stdout!.destroy();
         resolve();
       });
-      child.once('exit', () => resolve());
-      child.once('error', () => resolve());
+      const failed = (why: string) => reject(new Error(`the watchdog (${cmd} ${args.join(' ')}) could not start: ${why}`));
+      child.once('exit', (code, sig) => failed(sig ? `killed by ${sig}` : `exited with code ${code}`));
+      child.once('error', (e) => failed(e.message));
     });
     child.once('exit', () => {
-      if (this.closed || this.child !== child) return;
+      // One that never came up is not started again: start() said why.
+      if (this.closed || this.child !== child || !up) return;
       // Killed by someone: start another, which is told everything still registered.
       this.child = undefined;
       this.ready = undefined;
-      void this.start();
+      this.start().catch(() => undefined);
     });
     // Everything registered before it was started goes out now, in order.
     for (const g of this.groups) child.stdin!.write(`${JSON.stringify(['+g', g])}\n`);

@@ -1,0 +1,48 @@
+/** The watchdog with real processes: what a dead worker registered is killed and removed. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { processRunning } from '../../../runtime/process/process-group.ts';
+import { Guard } from '../../../runtime/watchdog/guard.ts';
+import { until } from '../../support/processes.ts';
+
+const leftover: number[] = [];
+afterAll(() => {
+  for (const pid of leftover) if (processRunning(pid)) process.kill(pid, 'SIGKILL');
+});
+
+describe('the watchdog', () => {
+  it('kills the groups and marked processes of a worker SIGKILLed, and removes its directories', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-guard-'));
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/programs/guarded.ts', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    worker.stdout!.on('data', (b) => (out += b));
+    const { group, escaped } = await until('the stand-in worker to start', () => (out.includes('\n') ? (JSON.parse(out) as { group: number; escaped: number }) : undefined));
+    leftover.push(group, escaped);
+    expect(processRunning(group) && processRunning(escaped)).toBe(true);
+    worker.kill('SIGKILL');
+    await until('its processes to be gone', () => !processRunning(group) && !processRunning(escaped), 10_000);
+    await until('its directory to be gone', () => !existsSync(join(dir, 'scratch')), 10_000);
+  });
+
+  it('is started again when it is killed, and still knows everything registered', async () => {
+    const guard = new Guard();
+    await guard.start();
+    const sleeper = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
+    leftover.push(sleeper.pid!);
+    guard.group(sleeper.pid!);
+    const first = guard.pid!;
+    process.kill(first, 'SIGKILL');
+    await until('another watchdog', () => guard.pid !== undefined && guard.pid !== first && processRunning(guard.pid));
+    await guard.start();
+    // Its stdin ends as if the worker died: what is still registered goes.
+    await guard.close();
+    expect(processRunning(sleeper.pid!)).toBe(false);
+  });
+
+  it('that cannot start says so', async () => {
+    await expect(new Guard([process.execPath, '/no/such/watchdog.cjs']).start()).rejects.toThrow(/the watchdog .* could not start: exited with code 1/);
+  });
+});
