@@ -36,7 +36,7 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
   const server = await startRedisServer();
   const admin = new Redis(server.url);
   const clients: Redis[] = [];
-  const handle: RedisHandle = { url: server.url, connect: () => { const r = new Redis(server.url, { maxRetriesPerRequest: null }); clients.push(r); return r; }, stop: async () => undefined };
+  const handle: RedisHandle = { url: server.url, connect: () => { const r = new Redis(server.url, { maxRetriesPerRequest: null }); clients.push(r); return r; }, stop: async () => undefined, reachable: async () => true, abandon: () => undefined };
   const figures: Figure[] = [];
   try {
     // --- bare BullMQ ---

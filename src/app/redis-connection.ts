@@ -1,28 +1,34 @@
 /** Redis for a strata process: REDIS_URL, or a local redis-server with its data under STRATA_HOME. */
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { startRedisServer, type RedisServer } from '../store/redis-server.ts';
+import { openHomeRedis, type HomeRedis } from '../store/home-redis.ts';
 import type { Config } from './config.ts';
 
 export interface RedisHandle {
   url: string;
-  server?: RedisServer;
+  /** the STRATA_HOME's local redis-server, when REDIS_URL is unset (shared with the home's other processes) */
+  server?: HomeRedis;
   /**
    * A new connection. `requests: true` for one that serves requests: it refuses commands at
    * once while it is not connected and gives up on a command after `commandTimeoutMs`, so
    * a request is answered 503 instead of waiting for Redis (see docs/api-safety.md).
    */
   connect(opts?: { requests?: boolean }): Redis;
+  /** Whether Redis answers a PING within half a second (a stop that finds it away does not wait for it). */
+  reachable(): Promise<boolean>;
+  /** Close every connection (waiting for Redis to take the last commands), then let go of the local server. */
   stop(): Promise<void>;
+  /** Drop every connection at once, whatever Redis's state (a stop that cannot wait). */
+  abandon(): void;
 }
 
 export async function openRedis(config: Config, say: (s: string) => void): Promise<RedisHandle> {
-  let server: RedisServer | undefined;
+  let server: HomeRedis | undefined;
   let url = config.redisUrl;
   if (!url) {
-    server = await startRedisServer({ dir: join(config.home, 'redis'), persist: true });
+    server = await openHomeRedis(join(config.home, 'redis'));
     url = server.url;
-    say(`started redis-server on ${url} with its data in ${join(config.home, 'redis')}`);
+    say(`${server.started ? 'started' : 'using'} the redis-server of ${config.home} on ${url} (its data in ${join(config.home, 'redis')})`);
   }
   const clients: Redis[] = [];
   return {
@@ -39,9 +45,18 @@ export async function openRedis(config: Config, say: (s: string) => void): Promi
       clients.push(r);
       return r;
     },
+    async reachable() {
+      const probe = clients.find((c) => c.status === 'ready');
+      if (!probe) return false;
+      const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), 500).unref());
+      return Promise.race([probe.ping().then(() => true, () => false), timeout]);
+    },
     async stop() {
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
-      await server?.stop();
+      await server?.release();
+    },
+    abandon() {
+      for (const c of clients) c.disconnect();
     },
   };
 }

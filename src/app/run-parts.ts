@@ -31,7 +31,8 @@ export interface RunParts {
   coordinator?: Coordinator;
   port?: RunsPort;
   worker?: StepWorker;
-  close(): Promise<void>;
+  /** Stop; `force`: without waiting for Redis (it may be gone), steps killed by the watchdog. */
+  close(force?: boolean): Promise<void>;
 }
 
 export interface RunPartsOptions {
@@ -61,6 +62,14 @@ export async function runtimeFor(config: Config, guard?: Guard): Promise<PodRunt
     ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}),
     ...(guard ? { guard } : {}),
   });
+}
+
+/** Wait for `p`, or when `force`, for at most a second. */
+async function within(force: boolean, p: Promise<unknown> | undefined): Promise<void> {
+  if (!p) return;
+  const settled = p.then(() => undefined, () => undefined);
+  if (!force) return settled;
+  await Promise.race([settled, new Promise<void>((r) => setTimeout(r, 1000).unref())]);
 }
 
 export async function startRunParts(config: Config, redis: RedisHandle, defs: DefinitionsStore, o: RunPartsOptions): Promise<RunParts> {
@@ -108,13 +117,15 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
   }
   return {
     sys, coordinator, port, worker,
-    async close() {
+    async close(force = false) {
       coordinator?.stop();
       hub?.close();
-      await worker?.close();
+      // Forced: Redis may be gone, so nothing here waits for it for long; the watchdog,
+      // let go, kills whatever steps still run.
+      await within(force, worker?.close(force));
       await guard?.close();
-      await requestSys?.close();
-      await sys.close();
+      await within(force, requestSys?.close());
+      await within(force, sys.close());
     },
   };
 }

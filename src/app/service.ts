@@ -22,12 +22,13 @@ export interface Service {
   url: string;
   redis: RedisHandle;
   defs: DefinitionsStore;
-  close(): Promise<void>;
+  /** Stop; `force`: without waiting for Redis (it may be gone). */
+  close(force?: boolean): Promise<void>;
 }
 
 export interface ServiceParts {
   /** the run side, when this process coordinates runs */
-  runs?: (redis: RedisHandle, defs: DefinitionsStore, builtinRules: Rule[]) => Promise<{ port: RunsPort; queueMetrics?: () => Promise<string>; close(): Promise<void> }>;
+  runs?: (redis: RedisHandle, defs: DefinitionsStore, builtinRules: Rule[]) => Promise<{ port: RunsPort; queueMetrics?: () => Promise<string>; close(force?: boolean): Promise<void> }>;
   /** the process log (silent when absent) */
   logger?: Logger;
 }
@@ -67,11 +68,13 @@ export async function startService(config: Config, say: (s: string) => void, par
     url: served.url,
     redis,
     defs,
-    async close() {
+    async close(force = false) {
       await served!.close();
       await cpu?.close();
-      await runs?.close();
-      await redis.stop();
+      await runs?.close(force);
+      if (!force) return redis.stop();
+      redis.abandon();
+      await redis.server?.release();
     },
   };
 }

@@ -19,10 +19,15 @@ const param = () => new Option('-p, --param <key=value>', 'a parameter (repeatab
 const program = new Command();
 program.name('strata').description('one flow language and one pattern engine for pods and the containers inside them').version(version, '-v, --version').showHelpAfterError();
 
-program.command('up').description('API, coordinator and a worker in one process; a local Redis when REDIS_URL is unset').action(async () => (await import('./process-commands.ts')).serveCommand(true));
-program.command('serve').description('the API and the coordinator (run workers with `strata worker`)').action(async () => (await import('./process-commands.ts')).serveCommand(false));
-program.command('worker').description('step workers: take step jobs from Redis and run their pods').action(async () => (await import('./process-commands.ts')).workerCommand());
-program.command('operator').description('the Kubernetes operator: reconcile strata.dev Datasets, Rules and Flows (in-cluster config or KUBECONFIG)').action(async () => (await import('./process-commands.ts')).operatorCommand());
+/** A long-running process: once it has stopped (a signal), it exits, whatever handles a dropped Redis connection left open. */
+const untilStopped = (run: (m: typeof import('./process-commands.ts')) => Promise<void>) => async () => {
+  await run(await import('./process-commands.ts'));
+  process.exit(process.exitCode ?? 0);
+};
+program.command('up').description('API, coordinator and a worker in one process; a local Redis when REDIS_URL is unset').action(untilStopped((m) => m.serveCommand(true)));
+program.command('serve').description('the API and the coordinator (run workers with `strata worker`)').action(untilStopped((m) => m.serveCommand(false)));
+program.command('worker').description('step workers: take step jobs from Redis and run their pods').action(untilStopped((m) => m.workerCommand()));
+program.command('operator').description('the Kubernetes operator: reconcile strata.dev Datasets, Rules and Flows (in-cluster config or KUBECONFIG)').action(untilStopped((m) => m.operatorCommand()));
 
 program
   .command('plan')

@@ -1,6 +1,6 @@
 /** `strata up`, `strata serve`, `strata worker`: long-running processes, stopped by SIGINT/SIGTERM. */
 import { loadConfig, type Config } from '../app/config.ts';
-import { openRedis } from '../app/redis-connection.ts';
+import { openRedis, type RedisHandle } from '../app/redis-connection.ts';
 import { startRunParts } from '../app/run-parts.ts';
 import { startService } from '../app/service.ts';
 import { enableDefaultMetrics } from '../api/metrics.ts';
@@ -14,18 +14,36 @@ import { operatorPort } from '../app/operator-port.ts';
 let logger = createLogger();
 const say = (s: string): void => logger.info(s);
 
-/** Wait for SIGINT or SIGTERM, then run `close` once. */
-function untilSignal(close: () => Promise<void>): Promise<void> {
+/** How long a stop may wait for Redis and running steps before it stops without waiting. */
+const STOP_MS = 10_000;
+
+/**
+ * Wait for SIGINT or SIGTERM, then stop, within a bounded time whatever state Redis is in:
+ * `stop(false)` (hand steps back, let Redis take the last writes) when Redis is reachable;
+ * `stop(true)` (drop connections, the watchdog kills running steps) when it is not, after
+ * STOP_MS, or at a second signal. Resolves when stopped; the caller's process then exits.
+ */
+function untilSignal(stop: (force: boolean) => Promise<void>, reachable: () => Promise<boolean>): Promise<void> {
   return new Promise((resolve) => {
     let closing = false;
-    const stop = (sig: string) => {
-      if (closing) return;
-      closing = true;
-      say(`${sig}: stopping`);
-      close().finally(resolve);
+    const now = (why: string) => {
+      say(`${why}: stopping now, without waiting for Redis`);
+      void stop(true).finally(resolve);
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    const onSignal = async (sig: string) => {
+      if (closing) return now(`${sig} again`);
+      closing = true;
+      if (!(await reachable())) return now(`${sig} while Redis is not reachable`);
+      say(`${sig}: stopping (again to stop at once)`);
+      const timer = setTimeout(() => now(`still stopping after ${STOP_MS / 1000} s`), STOP_MS);
+      timer.unref();
+      void stop(false).finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    };
+    process.on('SIGINT', () => void onSignal('SIGINT'));
+    process.on('SIGTERM', () => void onSignal('SIGTERM'));
   });
 }
 
@@ -37,11 +55,11 @@ export async function serveCommand(withWorker: boolean, config: Config = loadCon
     logger,
     runs: async (redis, defs, builtinRules) => {
       const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: withWorker, builtinRules, logger });
-      return { port: parts.port!, queueMetrics: () => parts.sys.queue.exportPrometheusMetrics(), close: () => parts.close() };
+      return { port: parts.port!, queueMetrics: () => parts.sys.queue.exportPrometheusMetrics(), close: (force?: boolean) => parts.close(force) };
     },
   });
   say(withWorker ? `coordinator and a worker (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) running; Ctrl-C stops` : 'coordinator running; start workers with `strata worker`');
-  await untilSignal(() => svc.close());
+  await untilSignal((force) => svc.close(force), () => svc.redis.reachable());
 }
 
 /** Step workers only, against REDIS_URL (or a local Redis). */
@@ -54,11 +72,17 @@ export async function workerCommand(config: Config = loadConfig()): Promise<void
   const metrics = config.metricsPort !== undefined ? await serveMetrics(config.metricsPort, '0.0.0.0', () => parts.sys.queue.exportPrometheusMetrics()) : undefined;
   if (metrics) say(`worker metrics on ${metrics.url}/metrics`);
   say(`worker running (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) on ${redis.url}`);
-  await untilSignal(async () => {
+  await untilSignal(async (force) => {
     await metrics?.close();
-    await parts.close();
-    await redis.stop();
-  });
+    await parts.close(force);
+    await stopRedis(redis, force);
+  }, () => redis.reachable());
+}
+
+async function stopRedis(redis: RedisHandle, force: boolean): Promise<void> {
+  if (!force) return redis.stop();
+  redis.abandon();
+  await redis.server?.release();
 }
 
 /** The Kubernetes operator: reconciles strata.dev Datasets, Rules and Flows against this strata. */
@@ -74,9 +98,9 @@ export async function operatorCommand(config: Config = loadConfig()): Promise<vo
   const kube = await import('../../runtime/kubernetes/index.ts');
   const operator = kube.startOperatorFromEnv(port);
   say('operator watching strata.dev Datasets, Rules and Flows');
-  await untilSignal(async () => {
+  await untilSignal(async (force) => {
     await operator.stop();
-    await parts.close();
-    await redis.stop();
-  });
+    await parts.close(force);
+    await stopRedis(redis, force);
+  }, () => redis.reachable());
 }

@@ -1,0 +1,168 @@
+/**
+ * The local redis-server of a STRATA_HOME, shared by every strata process of that home
+ * (`strata up`, `strata serve`, `strata worker`) when REDIS_URL is unset. Its state lives
+ * in `<home>/redis/`: the data (AOF on), `server.json` (pid and port of the server) and
+ * `users/<pid>` (one file per strata process using it), all read and written under a
+ * lock (dir-lock.ts).
+ *
+ * - A process opening it adopts the server `server.json` names when that server answers
+ *   on its port and serves this very directory (`CONFIG GET dir`); otherwise it starts
+ *   one, detached in its own session (a Ctrl-C in the terminal reaches strata, which stops
+ *   cleanly, not Redis under it).
+ * - A process never signals a pid it read from a file. A server named there that still
+ *   runs with this directory but does not answer is refused with a sentence, never killed
+ *   or doubled (two servers on one AOF would corrupt it).
+ * - The last strata process of the home to let go stops it, with Redis's own SHUTDOWN
+ *   (the AOF is flushed) after checking again that it serves this directory. Users that
+ *   died without letting go do not count.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { StrataError } from '../errors/strata-error.ts';
+import { processRunning as running } from '../../runtime/process/process-group.ts';
+import { withDirLock } from './dir-lock.ts';
+import { freePort, waitForPort } from './redis-server.ts';
+
+export interface HomeRedis {
+  url: string;
+  port: number;
+  /** true when this process started the server, false when it adopted a running one */
+  started: boolean;
+  /** Let go; the last user of the home stops the server. */
+  release(): Promise<void>;
+}
+
+interface ServerState {
+  pid: number;
+  port: number;
+}
+
+/** The directory a redis-server answering on `port` serves, or undefined when none answers. */
+async function servedDir(port: number): Promise<string | undefined> {
+  const r = new Redis({ host: '127.0.0.1', port, lazyConnect: true, connectTimeout: 1000, commandTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    const [, dir] = (await r.config('GET', 'dir')) as [string, string];
+    return dir;
+  } catch {
+    return undefined;
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** True when process `pid` is a redis-server started with `--dir <dir>` (Linux: its command line). */
+function holdsDir(pid: number, dir: string): boolean {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv[0].includes('redis-server') && argv.some((a, i) => a === '--dir' && argv[i + 1] === dir);
+  } catch {
+    return false;
+  }
+}
+
+async function readState(dir: string): Promise<ServerState | undefined> {
+  try {
+    const s = JSON.parse(await readFile(join(dir, 'server.json'), 'utf8')) as ServerState;
+    return Number.isInteger(s.pid) && Number.isInteger(s.port) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Open the home's local Redis, adopting the running one or starting it; `dataDir` is `<home>/redis`. */
+export async function openHomeRedis(dataDir: string): Promise<HomeRedis> {
+  mkdirSync(join(dataDir, 'users'), { recursive: true });
+  const dir = realpathSync(dataDir);
+  const { port, started } = await withDirLock(join(dir, 'lock'), async () => {
+    const state = await readState(dir);
+    if (state && running(state.pid)) {
+      if ((await servedDir(state.port)) === dir) {
+        await writeFile(join(dir, 'users', String(process.pid)), '');
+        return { port: state.port, started: false };
+      }
+      if (holdsDir(state.pid, dir)) {
+        throw new StrataError('unavailable', `the redis-server of this STRATA_HOME (pid ${state.pid}) does not answer on port ${state.port}; stop it, or set REDIS_URL`);
+      }
+    }
+    const port = await startServer(dir);
+    await writeFile(join(dir, 'users', String(process.pid)), '');
+    return { port, started: true };
+  });
+  let released = false;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    started,
+    async release() {
+      if (released) return;
+      released = true;
+      await withDirLock(join(dir, 'lock'), async () => {
+        await rm(join(dir, 'users', String(process.pid)), { force: true });
+        if ((await liveUsers(dir)).length > 0) return;
+        const state = await readState(dir);
+        if (!state || state.port !== port || (await servedDir(port)) !== dir) return;
+        await shutdown(port, state.pid);
+        await rm(join(dir, 'server.json'), { force: true });
+      });
+    },
+  };
+}
+
+/** Pids of the strata processes still using the home's server; files of dead ones are removed. */
+async function liveUsers(dir: string): Promise<number[]> {
+  const live: number[] = [];
+  for (const name of await readdir(join(dir, 'users')).catch(() => [] as string[])) {
+    const pid = Number(name);
+    if (Number.isInteger(pid) && pid > 0 && running(pid)) live.push(pid);
+    else await rm(join(dir, 'users', name), { force: true });
+  }
+  return live;
+}
+
+/** Start the home's redis-server, detached in its own session; returns its port once it answers. */
+async function startServer(dir: string): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const port = await freePort();
+  const log = join(dir, 'redis.log');
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--dir', dir, '--appendonly', 'yes', '--save', '', '--loglevel', 'warning', '--logfile', log];
+  const child = spawn('redis-server', args, { detached: true, stdio: 'ignore' });
+  const exited = new Promise<string>((resolve) => {
+    child.once('error', (e) => resolve(`cannot start redis-server (${(e as NodeJS.ErrnoException).code}): install it (apt-get install redis-server) or set REDIS_URL`));
+    child.once('exit', (code) => resolve(`redis-server exited with ${code}: ${lastLine(log)}`));
+  });
+  const up = waitForPort(port, 10_000).then(() => undefined);
+  const why = await Promise.race([up, exited]);
+  if (typeof why === 'string') throw new StrataError('unavailable', why);
+  child.removeAllListeners('exit');
+  child.unref();
+  await writeFile(join(dir, 'server.json'), JSON.stringify({ pid: child.pid, port }));
+  return port;
+}
+
+/** SHUTDOWN through Redis itself (it flushes the AOF), then wait for the process to be gone. */
+async function shutdown(port: number, pid: number): Promise<void> {
+  const r = new Redis({ host: '127.0.0.1', port, lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    await r.shutdown().catch(() => undefined); // the connection closes as it answers
+  } catch {
+    // gone already
+  } finally {
+    r.disconnect();
+  }
+  for (let i = 0; i < 200 && running(pid); i++) await new Promise((res) => setTimeout(res, 25));
+}
+
+function lastLine(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').pop() ?? '';
+  } catch {
+    return '';
+  }
+}
