@@ -93,6 +93,13 @@ describe('registry pages', () => {
     await page.waitForSelector('tr[data-rule]');
     expect(await page.$$eval('tr[data-rule]', (trs) => trs.map((t) => t.getAttribute('data-rule')))).toEqual(expected);
     expect(expected[0]).toBe('retail-hierarchy');
+    // generators with their parameters, as the API describes them
+    const gens = (await svc.call('GET', '/v1/generators')).body.generators as Array<{ name: string; parameters: { properties?: Record<string, unknown> } }>;
+    await page.waitForSelector('[data-generator="hierarchy"]');
+    expect(await page.$$eval('[data-generator]', (els) => els.map((e) => e.getAttribute('data-generator')))).toEqual(gens.map((g) => g.name));
+    const params = await page.$$eval('[data-generator="hierarchy"] tbody tr td:first-child code', (els) => els.map((e) => e.textContent));
+    expect(params).toEqual(Object.keys(gens.find((g) => g.name === 'hierarchy')!.parameters.properties ?? {}));
+    expect(params).toContain('placement');
     await page.close();
   });
 

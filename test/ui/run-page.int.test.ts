@@ -53,6 +53,21 @@ describe('run page', () => {
     await page.close();
   });
 
+  it('follows a running step\'s logs in its panel', async () => {
+    const gate = `/tmp/strata-ui-logs-${Date.now()}`;
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'talk', version: '1' }, spec: { root: { sequence: [{ id: 'talk', task: { image: 'busybox', command: ['sh', '-c', `echo first line; while [ ! -f ${gate} ]; do sleep 0.05; done; echo second line; sleep 0.5`] } }] } } };
+    const id = (await svc.call('POST', '/v1/runs', { flow })).body.runId as string;
+    const page = await chromium.page();
+    await page.goto(`${svc.url}/ui/runs/${id}`);
+    await page.waitForFunction(() => document.querySelector('[data-step="talk"]')?.getAttribute('data-status') === 'running');
+    await page.click('[data-step="talk"]');
+    await page.waitForFunction(() => document.querySelector('.step-panel pre.logs')?.textContent?.includes('first line'));
+    writeFileSync(gate, '');
+    await page.waitForFunction(() => document.querySelector('.step-panel pre.logs')?.textContent?.includes('second line'));
+    await page.waitForSelector('[data-panel-status="succeeded"]');
+    await page.close();
+  });
+
   it('cancels a running run from its page', async () => {
     const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'long', version: '1' }, spec: { root: { sequence: [{ id: 'wait', task: { image: 'busybox', command: ['sleep', '30'] } }, { id: 'never', task: { image: 'busybox', command: ['true'] } }] } } };
     const id = (await svc.call('POST', '/v1/runs', { flow })).body.runId as string;
