@@ -1,7 +1,8 @@
 /**
  * A run: its plan as a live picture (boxes nested as the plan nests, coloured by status,
  * changing as the run's events arrive), counts by status, cancel and retry, and the
- * panel of the step clicked.
+ * panel of the step clicked. The `strata:*` performance marks time the stages of the first
+ * render (`STRATA_BENCH_MARKS=1 npm run bench -- ui` prints them).
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { RunPlan } from '../../../src/api/runs-port.ts';
