@@ -102,10 +102,10 @@ describe('fitTree', () => {
     expect(more.children[0].children).toHaveLength(301);
   });
 
-  it('leaves a small run whole', () => {
-    const { graph, steps } = big(30);
-    const tree = fitTree(buildTree({ graph, expansions: {}, steps }));
-    expect(tree.children[0].children).toHaveLength(30);
+  it('leaves a run within the budget whole, however many children one box has', () => {
+    const { graph, steps } = big(150);
+    const tree = fitTree(buildTree({ graph, expansions: {}, steps }), { budget: 200, page: 100 });
+    expect(tree.children[0].children).toHaveLength(150);
     expect(tree.children[0].summary).toBeUndefined();
   });
 });

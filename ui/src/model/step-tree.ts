@@ -218,12 +218,11 @@ export interface FitOptions {
 }
 
 /**
- * Keep a picture small enough to lay out: a composite of more than `page` children that the
- * user has not opened becomes a summary box (its counts by status); an opened one (and the
- * run itself) shows `page` children, or as many as opened, the rest as one "more" box;
- * then, while the picture holds more than `budget` boxes, the largest composite the user
- * has not opened becomes a summary box. Every step stays reachable by clicking. Changes
- * `root` in place.
+ * Keep a picture small enough to lay out: the run itself and every box the user opened
+ * show `page` children (or as many as opened), the rest as one "more" box; then, while
+ * the picture holds more than `budget` boxes, the largest composite the user has not
+ * opened becomes a summary box (its counts by status). Every step stays reachable by
+ * clicking. Changes `root` in place.
  */
 export function fitTree(root: Box, o: FitOptions = {}): Box {
   const budget = o.budget ?? 200;
@@ -238,8 +237,8 @@ export function fitTree(root: Box, o: FitOptions = {}): Box {
   };
   const cap = (b: Box) => {
     const shown = Math.max(page, expanded.get(b.id) ?? page);
-    if (b !== root && b.step && b.children.length > page && !expanded.has(b.id)) return summarise(b);
-    if (b.children.length > shown) {
+    // A box not opened keeps its children here; the budget below decides whether it is summed up.
+    if ((b === root || expanded.has(b.id)) && b.children.length > shown) {
       const rest = b.children.slice(shown);
       const steps: string[] = [];
       for (const r of rest) stepsOf(r, steps);
