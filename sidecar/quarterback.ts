@@ -17,7 +17,7 @@ import { appendTail, exitError } from '../runtime/process/exit-error.ts';
 import { makeFifos } from './ipc-channels.ts';
 import type { MicroPlan } from '../runtime/quarterback/micro-plan.ts';
 import { PortBook, staticContainers } from '../runtime/process/port-book.ts';
-import { now, PROTOCOL_VERSION, type DoneMessage, type QuarterbackMessage } from '../runtime/quarterback/protocol.ts';
+import { now, POD_STEPS_FILE, PROTOCOL_VERSION, type DoneMessage, type KeptStep, type QuarterbackMessage } from '../runtime/quarterback/protocol.ts';
 import { artifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, writeData, type StepDirs } from '../runtime/step-files.ts';
 import { WindowReader } from './window-reader.ts';
 
@@ -56,6 +56,8 @@ export class Quarterback {
   /** each micro step's declared outputs: name -> its copy in the pod's outputs dir */
   private readonly artifacts = new Map<string, Record<string, string>>();
   private readonly lastExit = new Map<string, number | null>();
+  /** every micro step's last `succeeded` state, written beside the pod's outputs (POD_STEPS_FILE) */
+  private readonly succeeded = new Map<string, KeptStep>();
   private failedExit: number | null | undefined;
   private failure: string | undefined;
   private cancelReason: string | undefined;
@@ -120,6 +122,7 @@ export class Quarterback {
   }
 
   private report(c: StatusCommand): void {
+    if (c.status === 'succeeded') this.succeeded.set(c.step, { step: c.step, ...(c.attempt !== undefined ? { attempt: c.attempt } : {}), result: c.result ?? null });
     const exitCode = this.lastExit.get(c.step);
     if (c.status === 'failed' && exitCode !== undefined) this.failedExit ??= exitCode;
     const kept = c.status === 'succeeded' ? this.artifacts.get(c.step) : undefined;
@@ -287,11 +290,12 @@ export class Quarterback {
     return `step ${joinId(this.plan.step, body.seg)} failed: ${error}`;
   }
 
-  /** The pod's outputs dir gets its result.json and every container's declared outputs (last writer wins). */
+  /** The pod's outputs dir gets its result.json, every container's declared outputs (last writer wins) and its steps' results (POD_STEPS_FILE). */
   private async writePodOutputs(result: JsonValue): Promise<void> {
     const dir = this.plan.outputsDir;
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'result.json'), JSON.stringify(result));
+    await writeFile(join(dir, POD_STEPS_FILE), JSON.stringify([...this.succeeded.values()]));
     const latest = new Map<string, string>();
     for (const outputs of this.artifacts.values()) for (const [name, path] of Object.entries(outputs)) latest.set(name, path);
     await Promise.all([...latest].map(([name, path]) => copyFile(path, join(dir, name))));

@@ -114,3 +114,19 @@ function parseObject(line: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+/**
+ * The file a pod's outputs dir gets when the pod succeeds: every micro step's last
+ * `succeeded` state, `[{ step, attempt?, result }]`. A worker that finds another execution
+ * of the pod kept its outputs first records these, so the micro steps' recorded results
+ * are those of the kept files (output names cannot start with a dot).
+ */
+export const POD_STEPS_FILE = '.strata-steps.json';
+
+/** One entry of POD_STEPS_FILE. */
+export interface KeptStep {
+  step: string;
+  attempt?: number;
+  result: JsonValue;
+}
+

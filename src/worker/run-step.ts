@@ -17,7 +17,7 @@ import { checkOutputTree, StepFileError } from '../../runtime/output-files.ts';
 import { readResult } from '../../runtime/step-files.ts';
 import type { Guard } from '../../runtime/watchdog/guard.ts';
 import type { Fence, RunStore } from '../store/run-store.ts';
-import { cleanup, keepOutputs, prepareStep } from './step-files.ts';
+import { cleanup, keepOutputs, keptPodSteps, prepareStep } from './step-files.ts';
 
 export interface RunStepPorts {
   runtime: PodRuntime;
@@ -71,14 +71,24 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
       return finished(false, undefined, e.message);
     }
     const kept = await keepOutputs(dirs, { attempt: cmd.attempt, execution: exec.number });
-    // Another execution kept its outputs first: they are the step's, and so is their result.
-    return finished(true, kept.kept ? (result ?? null) : kept.result);
+    if (kept.kept) return finished(true, result ?? null);
+    // Another execution kept its outputs first: they are the step's, and so is their result;
+    // a pod's micro steps are recorded as that execution left them, to agree with its files.
+    if (cmd.kind === 'pod') await recordKeptSteps(p.store, runId, dirs.finalDir, cmd.attempt, exec.fence);
+    return finished(true, kept.result);
   } finally {
     if (workDir) {
       await cleanup({ workDir });
       p.guard?.undir(workDir);
     }
   }
+}
+
+async function recordKeptSteps(store: RunStore, runId: string, finalDir: string, podAttempt: number, fence: Fence | undefined): Promise<void> {
+  const kept = keptPodSteps(finalDir);
+  if (kept.steps.length === 0) return;
+  const pod = { attempt: kept.attempt ?? podAttempt, execution: kept.execution ?? 1 };
+  await store.report(runId, kept.steps.map((s) => ({ step: s.step, status: 'succeeded' as const, pod, result: s.result, ...(s.attempt !== undefined ? { attempt: s.attempt } : {}) })), fence);
 }
 
 /** A report from inside a pod: a micro step's state (tagged with the pod's attempt and execution), or a chunk of logs. */

@@ -19,6 +19,8 @@ import type { JsonValue } from '../flow/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { inDir } from '../../runtime/dir-in.ts';
 import { processRunning } from '../../runtime/process/process-group.ts';
+import { readOutputText } from '../../runtime/output-files.ts';
+import { POD_STEPS_FILE, type KeptStep } from '../../runtime/quarterback/protocol.ts';
 import { artifactPath, copyInputs, readResult, writeData } from '../../runtime/step-files.ts';
 
 export interface StepDirs {
@@ -81,6 +83,20 @@ export async function keepOutputs(dirs: StepDirs, who: { attempt: number; execut
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOTEMPTY' || code === 'EEXIST') return { kept: false, result: readResult(dirs.finalDir) };
     throw e;
+  }
+}
+
+/**
+ * What the execution that kept a pod's outputs recorded of its micro steps (POD_STEPS_FILE)
+ * and which execution it was (KEPT_FILE); empty when the files are missing or unreadable.
+ */
+export function keptPodSteps(finalDir: string): { attempt?: number; execution?: number; steps: KeptStep[] } {
+  try {
+    const who = JSON.parse(readOutputText(finalDir, KEPT_FILE, KEPT_FILE) ?? '{}') as { attempt?: number; execution?: number };
+    const steps = JSON.parse(readOutputText(finalDir, POD_STEPS_FILE, POD_STEPS_FILE) ?? '[]') as KeptStep[];
+    return { ...who, steps: Array.isArray(steps) ? steps : [] };
+  } catch {
+    return { steps: [] };
   }
 }
 
