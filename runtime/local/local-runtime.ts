@@ -95,9 +95,10 @@ export class LocalRuntime implements PodRuntime {
 
   /** The pod's directories for the length of `fn`, registered with the watchdog (`fn` sees its processes gone before it returns). */
   private async withDirs(req: PodRequest, memory: boolean, fn: (dirs: PodDirs) => Promise<PodOutcome>): Promise<PodOutcome> {
-    const dirs = await makePodDirs(req.runId, req.step, memory, this.dirOpts);
-    this.guard.mark(dirs.scratch);
-    this.guard.dir(dirs.root);
+    const dirs = await makePodDirs(req.runId, req.step, memory, this.dirOpts, (root) => {
+      this.guard.dir(root);
+      this.guard.mark(join(root, 'scratch'));
+    });
     try {
       return await fn(dirs);
     } catch (e) {

@@ -1,16 +1,16 @@
 /**
  * A local pod's directories: scratch (shared by its containers), ipc (their unix sockets
  * and FIFOs) and work (each container's inputs and outputs), all under one root made
- * fresh per pod run. The root is in RAM, /dev/shm/<namespace>/<run>/<pod>.<tag>-XXXXXX,
+ * fresh per pod run. The root is in RAM, /dev/shm/<namespace>/<run>/<pod>.<tag>-<random>,
  * where the machine has /dev/shm and the pod asked for memory scratch; else in the tmp
  * dir. The namespace is the strata instance's (its STRATA_HOME, hashed): two instances on
  * one machine never see each other's pods. The root names its owner's pid (`owner`), and
  * `<tag>` is a hash of the step id, so the pods of one step are found by listing the run's
  * directory: a takeover finds the copy it must stop, a new worker the pods of dead ones.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { inDir } from '../dir-in.ts';
@@ -71,11 +71,15 @@ export function stepTag(step: string): string {
   return createHash('sha256').update(step).digest('hex').slice(0, 8);
 }
 
-/** Make a fresh set of pod directories. */
-export async function makePodDirs(runId: string, step: string, memory: boolean, opts: PodDirOptions = {}): Promise<PodDirs> {
+/**
+ * Make a fresh set of pod directories. `onRoot` hears the root's path before it exists, so
+ * a watchdog told of it there removes it should this process die at any point after.
+ */
+export async function makePodDirs(runId: string, step: string, memory: boolean, opts: PodDirOptions = {}, onRoot?: (root: string) => void): Promise<PodDirs> {
   const runDir = runDirOf(runId, memory, opts);
-  const prefix = join(runDir, `${safeName(step).slice(-16)}.${stepTag(step)}-`);
-  const root = await inDir(runDir, () => mkdtemp(prefix));
+  const root = join(runDir, `${safeName(step).slice(-16)}.${stepTag(step)}-${randomBytes(4).toString('hex')}`);
+  onRoot?.(root);
+  await inDir(runDir, () => mkdir(root));
   const dirs = { root, scratch: join(root, 'scratch'), ipc: join(root, 'ipc'), work: join(root, 'work') };
   await Promise.all([dirs.scratch, dirs.ipc, dirs.work].map((d) => mkdir(d)));
   await writeFile(join(root, OWNER_FILE), String(process.pid));

@@ -10,7 +10,7 @@
  *   never run at once on one machine. This costs one directory listing per step; the
  *   /proc scan happens only when a copy is found.
  */
-import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processRunning } from '../process/process-group.ts';
 import { OWNER_FILE, podDirBases, podRootsOf, type PodDirOptions } from './pod-dirs.ts';
@@ -25,7 +25,8 @@ export async function reapStalePods(opts: PodDirOptions = {}): Promise<string[]>
       for (const pod of await list(runDir)) {
         const root = join(runDir, pod);
         const owner = await ownerOf(root);
-        if (owner === undefined || processRunning(owner)) continue;
+        // A root without its owner file is being made, unless it has been so for a minute (its maker died then).
+        if (owner === undefined ? !(await olderThan(root, 60_000)) : processRunning(owner)) continue;
         await sweep('STRATA_SCRATCH', join(root, 'scratch'));
         await rm(root, { recursive: true, force: true });
         reaped.push(root);
@@ -50,6 +51,11 @@ export async function stopEarlierCopies(runId: string, step: string, memory: boo
     if (owner !== undefined && !processRunning(owner)) await rm(root, { recursive: true, force: true });
   }
   return roots;
+}
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
+  const st = await stat(path).catch(() => undefined);
+  return st !== undefined && Date.now() - st.mtimeMs > ms;
 }
 
 async function ownerOf(root: string): Promise<number | undefined> {

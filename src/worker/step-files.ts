@@ -39,8 +39,9 @@ export async function prepareStep(artifactsDir: string, workRoot: string, runId:
   // A directory of its own per attempt and process: nothing to clear first.
   const runDir = join(workRoot, safeSegment(runId));
   const workDir = join(runDir, `${cmd.step.replace(/[/#]/g, '~')}.${cmd.attempt}.${process.pid}.${(++seq).toString(36)}`);
-  await inDir(runDir, () => mkdir(workDir));
+  // Told before it exists: a watchdog then removes it should this process die at any point after.
   onMade?.(workDir);
+  await inDir(runDir, () => mkdir(workDir));
   const inputsDir = join(workDir, 'inputs');
   const outputsDir = join(workDir, 'outputs');
   await Promise.all([mkdir(inputsDir), mkdir(outputsDir)]);

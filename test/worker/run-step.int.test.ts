@@ -36,8 +36,8 @@ describe('runStep, run twice for one attempt', () => {
     const first = await runStep(ports, 'r1', cmd, new AbortController().signal, { number: 1 });
     const second = await runStep(ports, 'r1', cmd, new AbortController().signal, { number: 2 });
     expect(first).toMatchObject({ type: 'finished', ok: true });
-    const firstResult = (first as { result: { token: string } }).result;
-    expect((second as { result: unknown }).result).toEqual(firstResult);
+    const firstResult = (first as unknown as { result: { token: string } }).result;
+    expect((second as unknown as { result: unknown }).result).toEqual(firstResult);
     expect(JSON.parse(readFileSync(join(root, 'artifacts', 'r1', 't', 'result.json'), 'utf8'))).toEqual(firstResult);
     expect(JSON.parse(readFileSync(join(root, 'artifacts', 'r1', 't', '.strata-kept'), 'utf8'))).toMatchObject({ attempt: 1, execution: 1 });
   });
