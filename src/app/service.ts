@@ -2,6 +2,8 @@
  * A strata process: the API, and with `strata up` the coordinator and a worker too, on
  * one Redis. Entry points (src/cli) call this; tests call it with their own Redis.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
 import { createApp } from '../api/app.ts';
@@ -15,8 +17,11 @@ import type { Logger } from './logger.ts';
 import { openRedis, whenReady, type RedisHandle } from './redis-connection.ts';
 import { listen, type Served } from './serve.ts';
 
-/** The web UI's build output (ui/, built by scripts/build-ui.mjs). */
-const UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+/**
+ * The web UI's build output, ui/dist (scripts/build-ui.mjs), found from this file whether
+ * it runs from the sources (src/app) or from their compiled copy (dist/src/app).
+ */
+const UI_DIR = ['../../ui/dist', '../../../ui/dist'].map((p) => fileURLToPath(new URL(p, import.meta.url))).find((d) => existsSync(join(d, 'index.html'))) ?? fileURLToPath(new URL('../../ui/dist', import.meta.url));
 
 export interface Service {
   url: string;
