@@ -64,9 +64,13 @@ export type Kept = { kept: true } | { kept: false; result: JsonValue };
  */
 export async function keepOutputs(dirs: StepDirs, who: { attempt: number; execution: number }): Promise<Kept> {
   await writeFile(join(dirs.outputsDir, KEPT_FILE), JSON.stringify({ ...who, pid: process.pid, at: new Date().toISOString() }));
-  await mkdir(dirname(dirs.finalDir), { recursive: true });
   try {
-    await rename(dirs.outputsDir, dirs.finalDir);
+    // The run's artifact directory exists but for a run's first steps: rename first, make it when missing.
+    await rename(dirs.outputsDir, dirs.finalDir).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+      await mkdir(dirname(dirs.finalDir), { recursive: true });
+      await rename(dirs.outputsDir, dirs.finalDir);
+    });
     return { kept: true };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
