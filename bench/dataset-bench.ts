@@ -9,6 +9,7 @@ import { GENERATORS, GENERATOR_NAMES } from '../generators/index.ts';
 import type { TreeNode } from '../src/dataset/dataset-document.ts';
 import { createApp } from '../src/api/app.ts';
 import { loadBuiltinRules } from '../src/store/builtin-rules.ts';
+import { TriggerStore } from '../src/store/trigger-store.ts';
 import { DefinitionsStore } from '../src/store/definitions-store.ts';
 import { startRedisServer } from '../src/store/redis-server.ts';
 import type { Figure } from './runs-bench.ts';
@@ -28,7 +29,7 @@ export async function datasetBench(n = 100_000): Promise<Figure[]> {
   const redis = new Redis(server.url);
   try {
     const defs = new DefinitionsStore(redis, 'bench:');
-    const app = createApp({ defs, builtinRules: loadBuiltinRules(GENERATOR_NAMES), generators: GENERATORS, redis, maxBodyBytes: 64 * 1024 * 1024, tokens: [] });
+    const app = createApp({ defs, triggers: new TriggerStore(redis, 'bench:'), builtinRules: loadBuiltinRules(GENERATOR_NAMES), generators: GENERATORS, redis, maxBodyBytes: 64 * 1024 * 1024, tokens: [] });
     const levels = [{ name: 'root' }, { name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'd' }, { name: 'leaf' }];
     const text = JSON.stringify({ apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'big-tree' }, spec: { shape: 'tree', levels, root: bigTree(n) } });
     // The route itself, in process (Hono's app.request): body parse, rules, generator,

@@ -12,6 +12,8 @@ import { datasetsRoutes } from './routes/datasets.ts';
 import { flowsRoutes } from './routes/flows.ts';
 import { generatorsRoutes } from './routes/generators.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hooksRoutes } from './routes/hooks.ts';
+import { schedulesRoutes } from './routes/schedules.ts';
 import { plansRoutes } from './routes/plans.ts';
 import { rulesRoutes } from './routes/rules.ts';
 import { runsRoutes } from './routes/runs.ts';
@@ -43,6 +45,8 @@ export function createApp(deps: ApiDeps): Hono {
   app.route('/v1/plans', plansRoutes(d));
   app.route('/v1/runs', runsRoutes(d));
   app.route('/v1/generators', generatorsRoutes(d));
+  app.route('/v1/schedules', schedulesRoutes(d));
+  app.route('/v1/hooks', hooksRoutes(d));
   app.route('/', uiRoutes(deps.uiDir));
   return app;
 }

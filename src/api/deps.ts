@@ -7,11 +7,14 @@ import type { DefinitionsStore } from '../store/definitions-store.ts';
 import { readRawBody } from './body.ts';
 import type { CpuPool } from './cpu/cpu-pool.ts';
 import type { TaskInput } from './cpu/tasks.ts';
+import type { TriggerStore } from '../store/trigger-store.ts';
 import type { RunsPort } from './runs-port.ts';
 import { rulesInForce } from '../store/builtin-rules.ts';
 
 export interface ApiDeps {
   defs: DefinitionsStore;
+  /** schedules and hooks */
+  triggers: TriggerStore;
   builtinRules: Rule[];
   generators: ReadonlyMap<string, Generator>;
   /** a connection that fails fast while Redis is away (redis-connection.ts, `requests: true`) */

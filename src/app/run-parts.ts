@@ -24,6 +24,10 @@ import { GENERATOR_NAMES } from '../../generators/index.ts';
 import type { Config } from './config.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { runTelemetry } from './run-telemetry.ts';
+import type { RunStatus } from '../engine/types.ts';
+import { TriggerStore } from '../store/trigger-store.ts';
+import { startNotifier, type Notifier } from './notifier.ts';
+import { Scheduler } from './scheduler.ts';
 import { whenReady, type RedisHandle } from './redis-connection.ts';
 
 export interface RunParts {
@@ -46,6 +50,10 @@ export interface RunPartsOptions {
   stalledIntervalMs?: number;
   /** the process log; run and step lines go there (silent when absent) */
   logger?: Logger;
+  /** how often the scheduler looks at the schedules (500 ms) */
+  scheduleIntervalMs?: number;
+  /** the first delay before a failed onEnd delivery is tried again (1 s) */
+  notifyBackoffMs?: number;
 }
 
 /** The runtime named by STRATA_RUNTIME; `guard`: the worker process's watchdog. */
@@ -75,10 +83,16 @@ async function within(force: boolean, p: Promise<unknown> | undefined): Promise<
 export async function startRunParts(config: Config, redis: RedisHandle, defs: DefinitionsStore, o: RunPartsOptions): Promise<RunParts> {
   const builtin = o.builtinRules ?? loadBuiltinRules(GENERATOR_NAMES);
   const rules = () => rulesInForce(defs, builtin);
+  const log = o.logger ?? silentLogger;
   let store: RunSystem['store'] | undefined;
-  const observer = runTelemetry({ log: o.logger ?? silentLogger, store: () => store });
+  let notifier: Notifier | undefined;
+  const onEnd = (runId: string, status: RunStatus) => void notifier?.ended(runId, status).catch((e) => log.error({ event: 'notify.error', run: runId, err: e }, `onEnd of run ${runId} not queued: ${(e as Error).message}`));
+  const observer = runTelemetry({ log, store: () => store, onEnd });
   const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
   store = sys.store;
+  // Any process that ends a run queues its notification; coordinators deliver them.
+  notifier = startNotifier({ store: sys.store, connection: redis.connect(), bullPrefix: sys.bullPrefix, secret: config.notifySecret, log, deliver: o.coordinator ? { connection: redis.connect() } : undefined, ...(o.notifyBackoffMs ? { backoffMs: o.notifyBackoffMs } : {}) });
+  let scheduler: Scheduler | undefined;
   let coordinator: Coordinator | undefined;
   let port: RunsPort | undefined;
   let hub: RunEventsHub | undefined;
@@ -95,6 +109,8 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
     // The hub's subscription waits an outage out and subscribes again; its reads fail fast.
     hub = new RunEventsHub(requestSys.store, redis.connect());
     port = runsService(requestSys, new Coordinator(requestSys, join(config.home, 'artifacts')), hub, join(config.home, 'artifacts'));
+    scheduler = new Scheduler({ triggers: new TriggerStore(redis.connect(), `${config.prefix}:`), store: sys.store, starter: { defs, rules, generators: GENERATORS, runs: port }, log });
+    scheduler.start(o.scheduleIntervalMs ?? 500);
   }
   let worker: StepWorker | undefined;
   let guard: Guard | undefined;
@@ -119,9 +135,11 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
     sys, coordinator, port, worker,
     async close(force = false) {
       coordinator?.stop();
+      scheduler?.stop();
       hub?.close();
       // Forced: Redis may be gone, so nothing here waits for it for long; the watchdog,
       // let go, kills whatever steps still run.
+      await within(force, notifier?.close());
       await within(force, worker?.close(force));
       await guard?.close();
       await within(force, requestSys?.close());

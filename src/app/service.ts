@@ -12,6 +12,7 @@ import type { RunsPort } from '../api/runs-port.ts';
 import { loadBuiltinRules } from '../store/builtin-rules.ts';
 import type { Rule } from '../rules/rule-document.ts';
 import { DefinitionsStore } from '../store/definitions-store.ts';
+import { TriggerStore } from '../store/trigger-store.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { openRedis, whenReady, type RedisHandle } from './redis-connection.ts';
@@ -57,7 +58,7 @@ export async function startService(config: Config, say: (s: string) => void, par
       log: (m) => parts.logger?.error({ event: 'api.thread' }, m),
     });
     const app = createApp({
-      defs, builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, cpu, prefix: config.prefix,
+      defs, triggers: new TriggerStore(client, `${config.prefix}:`), builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, cpu, prefix: config.prefix,
       maxBodyBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, tokens: config.tokens, allowedOrigins: config.allowedOrigins,
       logger: parts.logger, queueMetrics: runs?.queueMetrics, uiDir: UI_DIR,
     });

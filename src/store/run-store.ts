@@ -77,7 +77,7 @@ export class RunStore {
     const name = meta.name ?? flow.slice(0, flow.lastIndexOf('@') > 0 ? flow.lastIndexOf('@') : undefined);
     const fields: Record<string, string> = { id, name, status: 'pending', flow, createdAt: new Date().toISOString(), origin: JSON.stringify(origin), labels: JSON.stringify(meta.labels ?? {}), applied: '-1' };
     if (meta.onEnd) fields.onEnd = JSON.stringify(meta.onEnd);
-    const indexes = this.indexKeys(name, origin.dataset);
+    const indexes = [...this.indexKeys(name, origin.dataset), ...(origin.schedule ? [this.scheduleIndex(origin.schedule)] : [])];
     const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), run.knownJson, Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), run.planJson, JSON.stringify(indexes)]);
     return r === 1;
   }
@@ -100,6 +100,11 @@ export class RunStore {
     return `${this.prefix}runs:dataset:${name}`;
   }
 
+  /** The runs a schedule started, by creation time. */
+  scheduleIndex(name: string): string {
+    return `${this.prefix}runs:schedule:${name}`;
+  }
+
   /** Take a failed or cancelled run up again (a `retry` log entry): 'retried', 'missing', or the status that forbids it. */
   async retry(id: string): Promise<'retried' | 'missing' | RunStatus> {
     const r = await callScript<number | string>(this.redis, 'runRetry', [this.key(id), this.key(id, 'log'), this.key(id, 'events')], [this.activeKey, this.finishedKey, new Date().toISOString()]);
@@ -108,8 +113,9 @@ export class RunStore {
 
   /** Delete an ended run's state: 'deleted', 'missing', or the status of a run still going. */
   async remove(id: string): Promise<'deleted' | 'missing' | RunStatus> {
-    const [name, origin] = await this.redis.hmget(this.key(id), 'name', 'origin');
-    const indexes = name ? this.indexKeys(name, origin ? (JSON.parse(origin) as Record<string, string>).dataset : undefined) : [];
+    const [name, originJson] = await this.redis.hmget(this.key(id), 'name', 'origin');
+    const origin = originJson ? (JSON.parse(originJson) as Record<string, string>) : {};
+    const indexes = name ? [...this.indexKeys(name, origin.dataset), ...(origin.schedule ? [this.scheduleIndex(origin.schedule)] : [])] : [];
     const r = await callScript<number | string>(this.redis, 'runDelete', [this.key(id)], [this.key(id, ''), this.runsKey, this.finishedKey, JSON.stringify(indexes), '0']);
     return r === 1 ? 'deleted' : r === 0 ? 'missing' : (r as RunStatus);
   }

@@ -1,0 +1,59 @@
+/**
+ * /v1/hooks: incoming webhooks. `POST /v1/hooks` registers a Hook and answers its token,
+ * once; `POST /v1/hooks/:name` with that token (`Authorization: Bearer <token>` or
+ * `X-Strata-Token`) starts the hook's flow with the body as parameters, or ingests the body
+ * as a Dataset. The hook's token is its own: the API's tokens do not open it, and it opens
+ * nothing else (src/api/auth.ts lets this one route through to be checked here).
+ */
+import { Hono } from 'hono';
+import { ingestAndRun, startUse, type StarterDeps } from '../../app/run-starter.ts';
+import { StrataError } from '../../errors/strata-error.ts';
+import type { JsonValue } from '../../flow/types.ts';
+import { paramsOf, validateHook } from '../../triggers/trigger-documents.ts';
+import { readBody } from '../body.ts';
+import { allRules, type ApiDeps } from '../deps.ts';
+import { runsOf } from './runs.ts';
+
+
+export function hooksRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+  const starter = (): StarterDeps => ({ defs: deps.defs, rules: () => allRules(deps), generators: deps.generators, runs: runsOf(deps) });
+
+  app.post('/', async (c) => {
+    const h = validateHook(await readBody(c));
+    if (h.spec.use && !(await deps.defs.get(h.spec.use))) throw new StrataError('not_found', `spec.use: no registered flow ${h.spec.use}`);
+    const { outcome, token } = await deps.triggers.putHook(h);
+    return c.json({ hook: h, outcome, token, url: `/v1/hooks/${h.metadata.name}` }, outcome === 'created' ? 201 : 200);
+  });
+
+  app.get('/', async (c) => c.json({ hooks: await deps.triggers.hooks() }));
+
+  app.get('/:name', async (c) => {
+    const h = await deps.triggers.hook(c.req.param('name'));
+    if (!h) throw new StrataError('not_found', `no hook named "${c.req.param('name')}"`);
+    return c.json(h);
+  });
+
+  app.delete('/:name', async (c) => {
+    if (!(await deps.triggers.deleteHook(c.req.param('name')))) throw new StrataError('not_found', `no hook named "${c.req.param('name')}"`);
+    return c.json({ deleted: c.req.param('name'), outcome: 'deleted' });
+  });
+
+  app.post('/:name', async (c) => {
+    const name = c.req.param('name');
+    const given = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? c.req.header('x-strata-token');
+    // The same answer for a wrong token and for a hook that does not exist: names are not probed.
+    const hook = given ? await deps.triggers.hookFor(name, given) : undefined;
+    if (!hook) throw new StrataError('unauthorized', `POST /v1/hooks/${name} needs that hook's token (Authorization: Bearer <token>)`);
+    const body = await readBody(c);
+    const meta = { origin: { hook: name }, ...(hook.spec.labels ? { labels: hook.spec.labels } : {}), ...(hook.spec.onEnd ? { onEnd: hook.spec.onEnd } : {}) };
+    if (hook.spec.dataset) {
+      const r = await ingestAndRun(starter(), body, meta);
+      return c.json({ runId: r.runId, id: r.runId, status: 'pending', flow: r.flow }, 202);
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new StrataError('invalid_request', 'the body must be an object of parameters for the hook\'s flow');
+    const id = await startUse(starter(), hook.spec.use!, paramsOf(hook.spec, body as Record<string, JsonValue>), meta);
+    return c.json({ runId: id, id, status: 'pending', flow: hook.spec.use }, 202);
+  });
+  return app;
+}

@@ -1,0 +1,82 @@
+/**
+ * Schedules through the real stack: two coordinators (two whole strata services) share
+ * one Redis; a schedule firing every second makes exactly one run per tick; concurrency
+ * policies Forbid and Replace.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flowDoc, shTask } from '../support/documents.ts';
+import { until } from '../support/processes.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+const prefix = `sched-${randomUUID().slice(0, 8)}`;
+let a: RunTestService;
+let b: RunTestService;
+beforeAll(async () => {
+  // Both look at the schedules every 50 ms, so they race for every tick.
+  a = await startRunService({}, { scheduleIntervalMs: 50 }, prefix);
+  b = await startRunService({}, { scheduleIntervalMs: 50 }, prefix);
+});
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+});
+
+const schedule = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'strata/v1', kind: 'Schedule', metadata: { name }, spec: { schedule: '* * * * * *', ...spec } });
+
+async function runsOf(name: string): Promise<Array<{ id: string; status: string; origin: Record<string, string> }>> {
+  const list = (await a.call('GET', `/v1/runs?flow=${name}&limit=1000`)).body.runs as Array<{ id: string }>;
+  return Promise.all(list.map(async (r) => (await a.call('GET', `/v1/runs/${r.id}`)).body));
+}
+
+describe('schedules', () => {
+  it('fire exactly one run per tick with two coordinators on one Redis', async () => {
+    expect((await a.call('POST', '/v1/flows', flowDoc({ task: shTask('true') }, 'tick'))).status).toBe(201);
+    const r = await a.call('POST', '/v1/schedules', schedule('every-second', { use: 'tick@1', with: { who: 'cron' }, labels: { via: 'schedule' } }));
+    expect([r.status, r.body.outcome]).toEqual([201, 'created']);
+    await until('five ticks', async () => (await runsOf('tick')).length >= 5, 20_000);
+    expect((await b.call('DELETE', '/v1/schedules/every-second')).status).toBe(200);
+    const runs = await runsOf('tick');
+    const seconds = runs.map((x) => Number(x.id.slice('every-second-'.length))).sort((p, q) => p - q);
+    // One run per tick, and no tick between the first and the last without its run.
+    expect(new Set(seconds).size).toBe(seconds.length);
+    expect(seconds[seconds.length - 1] - seconds[0]).toBe(seconds.length - 1);
+    for (const x of runs) expect(x.origin).toMatchObject({ schedule: 'every-second', tick: new Date(Number(x.id.slice('every-second-'.length)) * 1000).toISOString() });
+    const one = (await a.call('GET', `/v1/runs/${runs[0].id}`)).body;
+    expect(one).toMatchObject({ name: 'tick', flow: 'tick@1', labels: { via: 'schedule' } });
+    expect((await a.call('GET', `/v1/runs/${runs[0].id}/steps/main/logs`)).status).toBe(200);
+  });
+
+  it('Forbid skips a tick while the last run runs; Replace cancels it', async () => {
+    await a.call('POST', '/v1/flows', flowDoc({ task: shTask('sleep 2.5') }, 'slow'));
+    await a.call('POST', '/v1/schedules', schedule('forbid', { use: 'slow@1', concurrencyPolicy: 'Forbid' }));
+    await until('two runs', async () => (await runsOf('slow')).length >= 2, 20_000);
+    await a.call('DELETE', '/v1/schedules/forbid');
+    const forbid = (await runsOf('slow')).sort((p, q) => (p.id < q.id ? -1 : 1)) as unknown as Array<{ id: string; createdAt: string; finishedAt: string | null }>;
+    // Never two at once: each run started after the one before it had ended (the ticks between were skipped).
+    for (let i = 1; i < forbid.length; i++) {
+      expect(forbid[i - 1].finishedAt).not.toBeNull();
+      expect(Date.parse(forbid[i].createdAt)).toBeGreaterThanOrEqual(Date.parse(forbid[i - 1].finishedAt!));
+    }
+    expect((await a.call('GET', '/v1/schedules')).body.schedules.map((x: { metadata: { name: string } }) => x.metadata.name)).not.toContain('forbid');
+
+    await a.call('POST', '/v1/flows', flowDoc({ task: shTask('sleep 30') }, 'endless'));
+    await a.call('POST', '/v1/schedules', schedule('replace', { use: 'endless@1', concurrencyPolicy: 'Replace' }));
+    await until('three runs', async () => (await runsOf('endless')).length >= 3, 20_000);
+    await a.call('DELETE', '/v1/schedules/replace');
+    const replaced = (await runsOf('endless')).sort((p, q) => (p.id < q.id ? -1 : 1));
+    await until('the older runs to be cancelled', async () => (await Promise.all(replaced.slice(0, -1).map(async (x) => (await a.call('GET', `/v1/runs/${x.id}`)).body.status))).every((s) => s === 'cancelled'));
+    await a.call('POST', `/v1/runs/${replaced[replaced.length - 1].id}/cancel`);
+  });
+
+  it('refuses a bad schedule with every problem named', async () => {
+    const r = await a.call('POST', '/v1/schedules', schedule('bad', { schedule: 'every day', timeZone: 'Mars/Olympus', use: 'nope@1', concurrencyPolicy: 'Sometimes' }));
+    expect(r.status).toBe(400);
+    const paths = r.body.error.details.problems.map((p: { path: string }) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['spec.concurrencyPolicy']));
+    const r2 = await a.call('POST', '/v1/schedules', schedule('bad', { schedule: 'every day', timeZone: 'Mars/Olympus', use: 'tick@1' }));
+    expect(r2.body.error.details.problems.map((p: { path: string }) => p.path)).toEqual(['spec.schedule', 'spec.timeZone']);
+    expect((await a.call('POST', '/v1/schedules', schedule('bad', { use: 'nope@1' }))).status).toBe(404);
+    expect((await a.call('GET', '/v1/schedules/bad')).status).toBe(404);
+  });
+});
