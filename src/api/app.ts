@@ -6,8 +6,9 @@ import { bearerAuth } from './auth.ts';
 import { inlinePool } from './cpu/cpu-pool.ts';
 import type { ApiDeps, RouteDeps } from './deps.ts';
 import { errorResponse } from './error-handler.ts';
-import { openApiDocument } from './openapi.ts';
+import { openApiDocument } from './openapi/document.ts';
 import { originGuard } from './origin-guard.ts';
+import { schemasRoutes } from './routes/schemas.ts';
 import { datasetsRoutes } from './routes/datasets.ts';
 import { flowsRoutes } from './routes/flows.ts';
 import { generatorsRoutes } from './routes/generators.ts';
@@ -47,6 +48,7 @@ export function createApp(deps: ApiDeps): Hono {
   app.route('/v1/generators', generatorsRoutes(d));
   app.route('/v1/schedules', schedulesRoutes(d));
   app.route('/v1/hooks', hooksRoutes(d));
+  app.route('/schemas', schemasRoutes());
   app.route('/', uiRoutes(deps.uiDir));
   return app;
 }

@@ -1,7 +1,8 @@
 /**
  * Bearer tokens from STRATA_API_TOKENS (comma-separated). Without tokens the service is
  * open but binds to loopback only (see serve.ts); health endpoints stay open for probes,
- * and so do the web UI's static pages, which hold no data (they call /v1 with a token).
+ * the web UI's static pages, which hold no data (they call /v1 with a token), and the
+ * documents' JSON Schemas for editors.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
@@ -18,7 +19,7 @@ export function parseTokens(value: string | undefined): string[] {
 export function bearerAuth(tokens: string[]): MiddlewareHandler {
   const keys = tokens.map((t) => Buffer.from(t));
   return async (c, next) => {
-    if (keys.length === 0 || OPEN.has(c.req.path) || c.req.path === '/' || c.req.path === '/ui' || c.req.path.startsWith('/ui/')) return next();
+    if (keys.length === 0 || OPEN.has(c.req.path) || c.req.path === '/' || c.req.path === '/ui' || c.req.path.startsWith('/ui/') || c.req.path.startsWith('/schemas/')) return next();
     // A hook call brings its own token, checked by the hooks route.
     if (c.req.method === 'POST' && HOOK_CALL.test(c.req.path)) return next();
     const header = c.req.header('authorization') ?? '';

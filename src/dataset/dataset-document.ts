@@ -28,7 +28,7 @@ export interface Dataset {
   };
 }
 
-const specSchema = z.strictObject({
+export const datasetSpecSchema = z.strictObject({
   shape: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a shape name like tree, table, stream, files'),
   location: z.string().regex(/^(file|s3|https?|redis-stream):\/\/\S+$/, 'must be a file://, s3://, http(s):// or redis-stream:// address').optional(),
   format: z.string().max(64).optional(),
@@ -48,7 +48,7 @@ export function validateDataset(doc: unknown): Dataset {
   if (!headerProblems(doc, 'Dataset', problems)) throw invalid(problems);
   for (const k of Object.keys(doc)) if (!['apiVersion', 'kind', 'metadata', 'spec'].includes(k)) problems.push({ path: k, message: `unknown key "${k}"` });
   check(metadataSchema, doc.metadata, 'metadata', problems);
-  const spec = check(specSchema, doc.spec, 'spec', problems);
+  const spec = check(datasetSpecSchema, doc.spec, 'spec', problems);
   if (spec && spec.root !== undefined) validateTree(spec.root, 'spec.root', problems);
   if (problems.length > 0) throw invalid(problems);
   return doc as unknown as Dataset;

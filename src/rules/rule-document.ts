@@ -22,7 +22,7 @@ export interface Rule {
   spec: { priority: number; when: Logic; emit: GeneratorCall | FlowNode; description?: string };
 }
 
-const specShape = z.strictObject({
+export const ruleSpecSchema = z.strictObject({
   priority: z.number().int().min(-1_000_000).max(1_000_000).default(0),
   when: z.unknown(),
   emit: z.record(z.string(), z.unknown()),
@@ -39,7 +39,7 @@ export function validateRule(doc: unknown, generators: ReadonlySet<string>): Rul
   if (!headerProblems(doc, 'Rule', problems)) throw invalid(problems);
   for (const k of Object.keys(doc)) if (!['apiVersion', 'kind', 'metadata', 'spec'].includes(k)) problems.push({ path: k, message: `unknown key "${k}"` });
   check(metadataSchema, doc.metadata, 'metadata', problems);
-  const spec = check(specShape, doc.spec, 'spec', problems);
+  const spec = check(ruleSpecSchema, doc.spec, 'spec', problems);
   if (spec) {
     if (spec.when === undefined) problems.push({ path: 'spec.when', message: 'is required: json-logic over the Dataset (use true to always match)' });
     else problems.push(...validateLogic(spec.when, 'spec.when'));

@@ -1,0 +1,88 @@
+/**
+ * The answers of the API as zod schemas: what the OpenAPI document says each route
+ * returns, and what test/api/openapi.int.test.ts checks every answer against.
+ */
+import { z } from 'zod';
+import { runRequestSchema } from '../run-request.ts';
+
+const json = z.unknown();
+const iso = z.string().describe('ISO 8601 time');
+const labels = z.record(z.string(), z.string());
+const runStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']);
+const stepStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
+
+export const ErrorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }) });
+
+export const StepView = z.object({
+  status: stepStatus,
+  attempts: z.number().int(),
+  startedAt: iso.nullable(),
+  finishedAt: iso.nullable(),
+  result: json,
+  error: z.string().nullable(),
+  exitCode: z.number().int().optional(),
+  durationMs: z.number().optional(),
+  image: z.string().optional(),
+  item: json.optional(),
+});
+
+export const RunView = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: runStatus,
+  flow: z.string(),
+  labels,
+  retries: z.number().int(),
+  createdAt: iso,
+  finishedAt: iso.nullable(),
+  error: z.string().nullable(),
+  result: json,
+  origin: z.record(z.string(), z.string()),
+  steps: z.record(z.string(), StepView),
+});
+
+export const RunSummary = z.object({ id: z.string(), name: z.string(), status: runStatus, flow: z.string(), createdAt: iso, finishedAt: iso.nullable(), labels, dataset: z.string().optional() });
+export const RunsPage = z.object({ runs: z.array(RunSummary), next: z.string().nullable().describe('pass as `cursor` for the next page') });
+export const RunStarted = z.object({ runId: z.string(), id: z.string(), status: z.literal('pending'), resubmittedFrom: z.string().optional() });
+export const Deleted = z.object({ deleted: z.union([z.string(), z.array(z.string())]), outcome: z.literal('deleted').optional() });
+export const Outcome = z.enum(['created', 'updated', 'unchanged']);
+
+const doc = z.object({ apiVersion: z.literal('strata/v1'), kind: z.string(), metadata: z.object({ name: z.string() }).passthrough(), spec: z.record(z.string(), z.unknown()) }).passthrough();
+const planDocument = z.object({ apiVersion: z.literal('strata/v1'), kind: z.literal('Plan'), metadata: z.object({ name: z.string(), version: z.string() }), params: z.record(z.string(), z.unknown()), stepCount: z.number().int(), graph: z.record(z.string(), z.unknown()) });
+const order = z.array(z.array(z.string())).describe('the dry run: step ids started in each tick');
+const trace = z.object({ name: z.string(), priority: z.number(), matched: z.boolean(), reason: z.string() });
+
+export const ANSWERS = {
+  Error: ErrorAnswer,
+  Run: RunView,
+  RunsPage,
+  RunStarted,
+  Deleted,
+  RunRequest: runRequestSchema,
+  Health: z.object({ status: z.string() }),
+  Ready: z.object({ status: z.string(), redis: z.string() }),
+  DatasetIngested: z.object({ dataset: doc, flow: z.object({ name: z.string(), version: z.string() }), matchedRules: z.array(z.string()), order: order.optional(), runId: z.string().optional(), plan: planDocument }),
+  DatasetList: z.object({ datasets: z.array(z.object({ name: z.string(), labels, shape: z.string(), flow: z.string().nullable(), ingestedAt: iso })) }),
+  DatasetOne: z.object({ dataset: doc, flow: z.string().nullable(), ingestedAt: iso, runs: z.array(RunSummary), runsNext: z.string().nullable() }),
+  RuleStored: z.object({ rule: doc, outcome: Outcome }),
+  RuleList: z.object({ rules: z.array(doc.extend({ builtin: z.boolean() })) }),
+  Document: doc,
+  Explain: z.object({ rules: z.array(trace), chosen: z.string().nullable(), plan: planDocument.nullable(), error: ErrorAnswer.shape.error.optional() }),
+  FlowStored: z.object({ name: z.string(), version: z.string(), steps: z.number().int(), outcome: Outcome }),
+  FlowList: z.object({ flows: z.array(z.object({ name: z.string(), versions: z.array(z.string()) })) }),
+  FlowVersions: z.object({ name: z.string(), versions: z.array(doc) }),
+  Plan: z.object({ plan: planDocument, order: order.optional() }),
+  Generators: z.object({ generators: z.array(z.object({ name: z.string(), description: z.string(), parameters: z.record(z.string(), z.unknown()).describe('a JSON Schema of the rule\'s `with`') })) }),
+  Artifacts: z.object({ run: z.string(), step: z.string(), artifacts: z.array(z.object({ name: z.string(), size: z.number().int(), modifiedAt: iso })) }),
+  ScheduleOne: doc.extend({ status: z.object({ lastTick: z.string().optional(), lastOutcome: z.string().optional(), lastRunId: z.string().optional(), lastRunAt: z.string().optional(), nextRunAt: iso.optional() }) }),
+  ScheduleStored: z.object({ schedule: doc, outcome: Outcome }),
+  HookStored: z.object({ hook: doc, outcome: z.enum(['created', 'updated']), token: z.string().describe('the hook\'s token, shown this once'), url: z.string() }),
+  HookList: z.object({ hooks: z.array(doc) }),
+  HookStarted: z.object({ runId: z.string(), id: z.string(), status: z.literal('pending'), flow: z.string().optional() }),
+  JsonSchema: z.record(z.string(), z.unknown()).describe('a JSON Schema (draft 2020-12)'),
+  OpenApi: z.record(z.string(), z.unknown()),
+} as const;
+
+export const ANSWER_LISTS = {
+  ScheduleList: z.object({ schedules: z.array(ANSWERS.ScheduleOne) }),
+};

@@ -1,0 +1,50 @@
+/**
+ * The documents' schemas as zod, for editors (`/schemas/<Kind>.json`) and the OpenAPI
+ * document. Dataset, Rule, Schedule and Hook are built from the very zod schemas their
+ * validators check with; the Flow's is the shape of the flow language (every pattern key
+ * and common field, nested nodes as references), while validate-node.ts checks more than
+ * a schema can say (ids, references, dependencies, limits).
+ */
+import { z } from 'zod';
+import { datasetSpecSchema } from '../../dataset/dataset-document.ts';
+import { metadataSchema, resourcesSchema, taskSchema } from '../../flow/task-schema.ts';
+import { ruleSpecSchema } from '../../rules/rule-document.ts';
+import { hookSpecSchema, scheduleSpecSchema } from '../../triggers/trigger-documents.ts';
+
+const header = <K extends string>(kind: K) => ({ apiVersion: z.literal('strata/v1'), kind: z.literal(kind), metadata: metadataSchema });
+const logic = z.unknown().describe('json-logic');
+
+/** A node of the flow language: exactly one pattern key, and the common fields. */
+export const FlowNode: z.ZodType = z.lazy(() => z.object({
+  id: z.string().optional(),
+  when: logic.optional().describe('a json-logic guard: the node is skipped when it is false'),
+  retries: z.number().int().min(0).optional(),
+  timeout: z.number().positive().optional().describe('seconds'),
+  outputs: z.array(z.string()).optional(),
+  dependsOn: z.array(z.string()).optional().describe('inside a graph: the nodes this one waits for'),
+  task: taskSchema.optional(),
+  pod: z.object({ name: z.string().optional(), flow: FlowNode, channels: z.object({ scratch: z.enum(['memory', 'disk']).optional(), scratchSize: z.string().optional(), ipc: z.array(z.string()).optional() }).optional(), resources: resourcesSchema.optional() }).optional(),
+  sequence: z.array(FlowNode).optional(),
+  graph: z.object({ traversal: z.enum(['dfs', 'bfs', 'dependency']).optional(), maxParallel: z.number().int().min(1).optional(), nodes: z.record(z.string(), FlowNode) }).optional(),
+  fanOut: z.object({ over: z.union([z.array(z.unknown()), logic]), as: z.string().optional(), concurrency: z.number().int().min(1).optional(), do: FlowNode }).optional(),
+  fanIn: z.object({ from: z.string(), do: FlowNode }).optional(),
+  cycle: z.object({ ring: z.array(FlowNode), rounds: z.number().int().min(1).optional(), until: logic.optional(), window: z.object({ size: z.number().int().min(1).optional(), ms: z.number().int().min(1).optional() }).optional(), source: z.string().optional() }).optional(),
+  use: z.string().optional().describe('name@version of a registered flow'),
+  with: z.record(z.string(), z.unknown()).optional(),
+  generate: taskSchema.optional().describe('a step whose result.json is a Dataset; its generated flow runs here'),
+}).meta({ id: 'FlowNode' }));
+
+export const DOCUMENTS = {
+  Flow: z.object({ ...header('Flow'), spec: z.object({ params: z.record(z.string(), z.unknown()).optional(), root: FlowNode }) }),
+  Dataset: z.object({ ...header('Dataset'), spec: datasetSpecSchema }),
+  Rule: z.object({ ...header('Rule'), spec: ruleSpecSchema.extend({ when: logic, emit: z.union([z.object({ generator: z.string(), with: z.record(z.string(), z.unknown()).optional() }), FlowNode]) }) }),
+  Schedule: z.object({ ...header('Schedule'), spec: scheduleSpecSchema }),
+  Hook: z.object({ ...header('Hook'), spec: hookSpecSchema }),
+} as const;
+
+export type DocumentKind = keyof typeof DOCUMENTS;
+
+/** A document kind's JSON Schema (draft 2020-12), nested definitions under `$defs`. */
+export function documentJsonSchema(kind: DocumentKind): Record<string, unknown> {
+  return { $id: `/schemas/${kind}.json`, ...(z.toJSONSchema(DOCUMENTS[kind], { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>) };
+}
