@@ -8,13 +8,14 @@ import type { Client } from './api-client.ts';
 import { readDocuments } from './local-flows.ts';
 import { summarize, watchRun } from './watch.ts';
 
-const ORDER = ['Flow', 'Rule', 'Dataset'];
+// Schedules and hooks after flows (they name one), datasets last (they may run).
+const ORDER = ['Flow', 'Rule', 'Schedule', 'Hook', 'Dataset'];
 
 /** `opts.param` (`-p`) goes to the runs of Flows (a Dataset's flow takes its parameters from its rule). */
 export async function applyCommand(files: string[], opts: { run?: boolean; watch?: boolean; param?: Record<string, unknown> }, client: Client, out: (s: string) => void): Promise<number> {
   const docs = readDocuments(files).map((d) => ({ ...d, kind: (d.doc as { kind?: string })?.kind }));
   for (const d of docs) {
-    if (!ORDER.includes(d.kind as string)) throw new StrataError('invalid_document', `${d.file}#${d.index}: kind must be Flow, Rule or Dataset, not ${JSON.stringify(d.kind)}`);
+    if (!ORDER.includes(d.kind as string)) throw new StrataError('invalid_document', `${d.file}#${d.index}: kind must be Flow, Rule, Schedule, Hook or Dataset, not ${JSON.stringify(d.kind)}`);
   }
   docs.sort((a, b) => ORDER.indexOf(a.kind!) - ORDER.indexOf(b.kind!));
   const hasDataset = docs.some((d) => d.kind === 'Dataset');
@@ -32,6 +33,12 @@ export async function applyCommand(files: string[], opts: { run?: boolean; watch
     } else if (d.kind === 'Rule') {
       const r = await client.call('POST', '/v1/rules', d.doc);
       out(`rule ${name} ${r.outcome}`);
+    } else if (d.kind === 'Schedule') {
+      const r = await client.call('POST', '/v1/schedules', d.doc);
+      out(`schedule ${name} ${r.outcome}`);
+    } else if (d.kind === 'Hook') {
+      const r = await client.call('POST', '/v1/hooks', d.doc);
+      out(`hook ${name} ${r.outcome}: POST ${client.base}${r.url} with Authorization: Bearer ${r.token}`);
     } else {
       const r = await client.call('POST', `/v1/datasets${opts.run ? '?run=true' : ''}`, d.doc);
       out(`dataset ${name}: rules ${r.matchedRules.join(', ')} -> flow ${r.flow.name}@${r.flow.version} (${r.plan.stepCount} steps)`);

@@ -1,6 +1,6 @@
 /**
  * Pushes a run's step events to everyone watching it, from one Redis subscription per run
- * per process. run-commit-4.lua publishes the events it appends (a JSON list) on the
+ * per process. run-commit-5.lua publishes the events it appends (a JSON list) on the
  * channel named like the run's events list; the hub hands them to each viewer from the
  * position that viewer asked for, each event once and in `seq` order.
  *

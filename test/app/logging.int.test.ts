@@ -3,6 +3,7 @@
  * start and end; a bad environment variable stops it at start with a sentence.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { runStrata, spawnStrata, stop, until } from '../support/processes.ts';
@@ -41,6 +42,22 @@ describe('structured logs', () => {
     expect(metrics).toMatch(/strata_runs_finished_total\{status="failed"\} 1/);
     expect(metrics).toMatch(/strata_http_request_duration_seconds_count\{method="POST",route="\/v1\/runs",status="202"\} 1/);
     expect(metrics).toMatch(/bullmq_job_count\{queue="steps", state="(waiting|active)"\} \d+/);
+  });
+
+  it('a worker serves its metrics on STRATA_METRICS_PORT, with the step queue\'s', async () => {
+    const prefix = `wm-${randomUUID().slice(0, 8)}`;
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const worker = spawnStrata(['worker'], { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, STRATA_METRICS_PORT: String(port) });
+    started.push(worker);
+    await until('the metrics line', () => lines(worker.output()).some((l) => /worker metrics on/.test(l.msg)));
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toMatch(/^strata_steps_running 0$/m);
+    expect(text).toMatch(/bullmq_job_count\{queue="steps", state="waiting"\} 0/);
   });
 
   it('a bad variable stops the process at start with a sentence naming it, exit code 2', async () => {

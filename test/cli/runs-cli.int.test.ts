@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
-import { runStrata } from '../support/processes.ts';
+import { runStrata, until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 
 let svc: RunTestService;
@@ -108,6 +108,10 @@ describe('strata definitions', () => {
     expect(ex.code).toBe(0);
     expect(ex.stdout).toMatch(/^builtin-partitioned\s+-?\d+\s+matched/m);
     expect(ex.stdout).toMatch(/^chosen: builtin-partitioned -> \d+ steps$/m);
+    expect((await strata('apply', 'test/fixtures/cli/schedule.yaml')).stdout).toBe('schedule cli-nightly created\n');
+    await until('the scheduler to look at it', async () => (await svc.call('GET', '/v1/schedules/cli-nightly')).body.status.nextRunAt);
+    expect((await strata('schedules', 'list')).stdout).toMatch(/^cli-nightly\s+0 2 \* \* \*\s+Europe\/Paris\s+cli-flow@1\s+Forbid\s+\d{4}-\d\d-\d\dT01:00:00.000Z/m);
+    expect((await strata('schedules', 'get', 'cli-nightly', '-o', 'json')).stdout).toContain('"nextRunAt"');
     const missing = await strata('flows', 'get', 'nope');
     expect([missing.code, missing.stderr]).toEqual([4, 'strata: no flow named "nope"\n']);
   });
