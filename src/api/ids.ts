@@ -4,7 +4,7 @@
  * fragment (`GET /v1/runs/<id>:log` once read the run's log list as a run and answered
  * 500). A parameter that is not of its form names nothing: 404, with the form in the
  * sentence. Routes declare their parameters with `pathIds({ id: 'run' })`; the zod
- * schemas are for routes described with @hono/zod-openapi.
+ * schemas describe path parameters with zod.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';

@@ -2,11 +2,12 @@
  * The coordinator's scheduler: every `intervalMs` it looks at each Schedule and fires the
  * tick that is due (src/triggers/due-tick.ts, croner). However many coordinators share a
  * Redis, each tick makes one run: the run's id is named after the tick
- * (`<schedule>-<tick in seconds>`), so a second coordinator's start is refused as taken,
+ * (`tickRunId`), so a second coordinator's start is refused as taken,
  * and the tick is then claimed (schedule-claim-1.lua) so that no one looks at it again. A
  * coordinator that stops between the two leaves the tick to the next look, whose start is
  * refused as taken and whose claim goes through: nothing fires twice or is lost.
  */
+import { createHash } from 'node:crypto';
 import { schedulesFired } from '../api/metrics.ts';
 import { dueTick } from '../triggers/due-tick.ts';
 import type { Schedule } from '../triggers/trigger-documents.ts';
@@ -15,6 +16,15 @@ import type { RunStore } from '../store/run-store.ts';
 import type { TriggerStore } from '../store/trigger-store.ts';
 import type { Logger } from './logger.ts';
 import { ingestAndRun, startUse, type StarterDeps } from './run-starter.ts';
+
+/**
+ * The run id of a schedule's tick: of the form of every run id (`r`, the time in base 36,
+ * 8 hex digits: src/api/ids.ts), made of the tick's time and the schedule's name, so every
+ * coordinator names a tick's run alike.
+ */
+export function tickRunId(schedule: string, tickMs: number): string {
+  return `r${tickMs.toString(36)}${createHash('sha256').update(schedule).digest('hex').slice(0, 8)}`;
+}
 
 export interface SchedulerDeps {
   triggers: TriggerStore;
@@ -68,7 +78,7 @@ export class Scheduler {
       if (await this.d.triggers.claim(name, tick, '', 'skipped')) this.d.log.info({ event: 'schedule.skip', schedule: name, running }, `schedule ${name}: tick skipped, ${running.join(', ')} still running (Forbid)`);
       return;
     }
-    const id = `${name}-${Math.floor(tick / 1000)}`;
+    const id = tickRunId(name, tick);
     if (running.length > 0 && s.spec.concurrencyPolicy === 'Replace') {
       for (const r of running) if (r !== id) await this.d.starter.runs.cancel(r).catch(() => undefined);
     }

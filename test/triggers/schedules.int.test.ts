@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { tickRunId } from '../../src/app/scheduler.ts';
 
 const prefix = `sched-${randomUUID().slice(0, 8)}`;
 let a: RunTestService;
@@ -37,11 +38,13 @@ describe('schedules', () => {
     await until('five ticks', async () => (await runsOf('tick')).length >= 5, 20_000);
     expect((await b.call('DELETE', '/v1/schedules/every-second')).status).toBe(200);
     const runs = await runsOf('tick');
-    const seconds = runs.map((x) => Number(x.id.slice('every-second-'.length))).sort((p, q) => p - q);
+    const seconds = runs.map((x) => Date.parse(x.origin.tick) / 1000).sort((p, q) => p - q);
     // One run per tick, and no tick between the first and the last without its run.
     expect(new Set(seconds).size).toBe(seconds.length);
     expect(seconds[seconds.length - 1] - seconds[0]).toBe(seconds.length - 1);
-    for (const x of runs) expect(x.origin).toMatchObject({ schedule: 'every-second', tick: new Date(Number(x.id.slice('every-second-'.length)) * 1000).toISOString() });
+    // Each run is named after its tick: whichever coordinator started it named it alike.
+    for (const x of runs) expect(x.id).toBe(tickRunId('every-second', Date.parse(x.origin.tick)));
+    for (const x of runs) expect(x.origin.schedule).toBe('every-second');
     const one = (await a.call('GET', `/v1/runs/${runs[0].id}`)).body;
     expect(one).toMatchObject({ name: 'tick', flow: 'tick@1', labels: { via: 'schedule' } });
     expect((await a.call('GET', `/v1/runs/${runs[0].id}/steps/main/logs`)).status).toBe(200);
@@ -52,7 +55,7 @@ describe('schedules', () => {
     await a.call('POST', '/v1/schedules', schedule('forbid', { use: 'slow@1', concurrencyPolicy: 'Forbid' }));
     await until('two runs', async () => (await runsOf('slow')).length >= 2, 20_000);
     await a.call('DELETE', '/v1/schedules/forbid');
-    const forbid = (await runsOf('slow')).sort((p, q) => (p.id < q.id ? -1 : 1)) as unknown as Array<{ id: string; createdAt: string; finishedAt: string | null }>;
+    const forbid = (await runsOf('slow')).sort((p, q) => (p.origin.tick < q.origin.tick ? -1 : 1)) as unknown as Array<{ id: string; createdAt: string; finishedAt: string | null }>;
     // Never two at once: each run started after the one before it had ended (the ticks between were skipped).
     for (let i = 1; i < forbid.length; i++) {
       expect(forbid[i - 1].finishedAt).not.toBeNull();
@@ -64,7 +67,7 @@ describe('schedules', () => {
     await a.call('POST', '/v1/schedules', schedule('replace', { use: 'endless@1', concurrencyPolicy: 'Replace' }));
     await until('three runs', async () => (await runsOf('endless')).length >= 3, 20_000);
     await a.call('DELETE', '/v1/schedules/replace');
-    const replaced = (await runsOf('endless')).sort((p, q) => (p.id < q.id ? -1 : 1));
+    const replaced = (await runsOf('endless')).sort((p, q) => (p.origin.tick < q.origin.tick ? -1 : 1));
     await until('the older runs to be cancelled', async () => (await Promise.all(replaced.slice(0, -1).map(async (x) => (await a.call('GET', `/v1/runs/${x.id}`)).body.status))).every((s) => s === 'cancelled'));
     await a.call('POST', `/v1/runs/${replaced[replaced.length - 1].id}/cancel`);
   });

@@ -12,11 +12,14 @@ import type { JsonValue } from '../../flow/types.ts';
 import { paramsOf, validateHook } from '../../triggers/trigger-documents.ts';
 import { readBody } from '../body.ts';
 import { allRules, type ApiDeps } from '../deps.ts';
+import { pathIds } from '../ids.ts';
 import { runsOf } from './runs.ts';
 
 
 export function hooksRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
+  // A name in a path is checked before anything reads Redis (ids.ts).
+  app.use('/:name', pathIds({ name: 'name' }));
   const starter = (): StarterDeps => ({ defs: deps.defs, rules: () => allRules(deps), generators: deps.generators, runs: runsOf(deps) });
 
   app.post('/', async (c) => {

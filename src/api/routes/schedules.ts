@@ -4,9 +4,12 @@ import { StrataError } from '../../errors/strata-error.ts';
 import { validateSchedule, type Schedule } from '../../triggers/trigger-documents.ts';
 import { readBody } from '../body.ts';
 import type { ApiDeps } from '../deps.ts';
+import { pathIds } from '../ids.ts';
 
 export function schedulesRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
+  // A name in a path is checked before anything reads Redis (ids.ts).
+  app.use('/:name', pathIds({ name: 'name' }));
   const withState = async (s: Schedule) => ({ ...s, status: await deps.triggers.state(s.metadata.name) });
 
   app.post('/', async (c) => {
