@@ -3,6 +3,7 @@
  * is compared with, and the machine it ran on. Not a test: nothing here asserts.
  */
 import { cpus, totalmem } from 'node:os';
+import { cliBench } from './cli-bench.ts';
 import { datasetBench } from './dataset-bench.ts';
 import { flowBench } from './flow-bench.ts';
 import { quarterbackBench } from './quarterback-bench.ts';
@@ -30,4 +31,5 @@ if (want('flow')) print('flow language: 100,000-step hierarchy (issue 2)', (awai
 if (want('runs')) print('runs: strata against bare BullMQ on one Redis (issue 4 a-c)', await runsBench());
 if (want('sse')) print('server-sent events: Redis commands/s of 100 idle viewers of one run (issue 11)', await sseBench());
 if (want('ui')) print('web UI: run pages of 10,000 steps in headless Chromium (issue 11)', await uiBench());
+if (want('cli')) print('command line: a call from spawn to exit (issue 10)', await cliBench());
 if (want('quarterback')) print('quarterback: 200 containers against bare spawn (issue 4 d)', (await quarterbackBench()) as Figure[]);
