@@ -79,6 +79,8 @@ export const ANSWERS = {
   HookStored: z.object({ hook: doc, outcome: z.enum(['created', 'updated']), token: z.string().describe('the hook\'s token, shown this once'), url: z.string() }),
   HookList: z.object({ hooks: z.array(doc) }),
   HookStarted: z.object({ runId: z.string(), id: z.string(), status: z.literal('pending'), flow: z.string().optional() }),
+  RunPlan: z.object({ graph: z.record(z.string(), z.unknown()).describe('the plan graph (graphology export)'), expansions: z.record(z.string(), z.record(z.string(), z.unknown())).describe('the units generate steps expanded into, by step'), events: z.number().int() }),
+  RunProgress: z.object({ total: z.number().int(), done: z.number().int(), counts: z.record(z.string(), z.number().int()) }),
   JsonSchema: z.record(z.string(), z.unknown()).describe('a JSON Schema (draft 2020-12)'),
   OpenApi: z.record(z.string(), z.unknown()),
 } as const;

@@ -58,6 +58,8 @@ export const ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/runs', summary: 'Start a run of { flow } or { use, with }', body: 'RunRequest', ok: { 202: 'RunStarted' }, errors: [...BODY_ERRORS, 404, 422, 503], idempotent: true },
   { method: 'get', path: '/v1/runs', summary: 'Runs, newest first, filtered, a page at a time', query: runsQuery, ok: { 200: 'RunsPage' }, errors: [400] },
   { method: 'get', path: '/v1/runs/{id}', summary: 'A run: status and every step (macro and micro)', ok: { 200: 'Run' }, errors: [404] },
+  { method: 'get', path: '/v1/runs/{id}/plan', summary: 'The run\'s plan graph and the units its generate steps expanded into', ok: { 200: 'RunPlan' }, errors: [404] },
+  { method: 'get', path: '/v1/runs/{id}/progress', summary: 'How far a run is: its steps, those ended, counts by status', ok: { 200: 'RunProgress' }, errors: [404] },
   { method: 'delete', path: '/v1/runs/{id}', summary: 'Delete an ended run with its events, logs and artifacts', ok: { 200: 'Deleted' }, errors: [404, 409] },
   { method: 'post', path: '/v1/runs/{id}/cancel', summary: 'Cancel a run', ok: { 200: 'Run' }, errors: [404, 409] },
   { method: 'post', path: '/v1/runs/{id}/retry', summary: 'Go on from the failure: succeeded steps kept, the rest run again', ok: { 200: 'Run' }, errors: [404, 409] },
