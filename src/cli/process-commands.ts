@@ -18,37 +18,49 @@ const say = (s: string): void => logger.info(s);
 const STOP_MS = 10_000;
 
 /**
- * Wait for SIGINT or SIGTERM, then stop, within a bounded time whatever state Redis is in:
+ * SIGINT and SIGTERM, caught from the moment a command starts (a Ctrl-C that comes while
+ * the service is still starting is not lost, nor does it kill the process outright), acted
+ * on once `until` is called: stop within a bounded time whatever state Redis is in:
  * `stop(false)` (hand steps back, let Redis take the last writes) when Redis is reachable;
  * `stop(true)` (drop connections, the watchdog kills running steps) when it is not, after
- * STOP_MS, or at a second signal. Resolves when stopped; the caller's process then exits.
+ * STOP_MS, or at a second signal. `until` resolves when stopped; the caller's process then exits.
  */
-function untilSignal(stop: (force: boolean) => Promise<void>, reachable: () => Promise<boolean>): Promise<void> {
-  return new Promise((resolve) => {
-    let closing = false;
-    const now = (why: string) => {
-      say(`${why}: stopping now, without waiting for Redis`);
-      void stop(true).finally(resolve);
-    };
-    const onSignal = async (sig: string) => {
-      if (closing) return now(`${sig} again`);
-      closing = true;
-      if (!(await reachable())) return now(`${sig} while Redis is not reachable`);
-      say(`${sig}: stopping (again to stop at once)`);
-      const timer = setTimeout(() => now(`still stopping after ${STOP_MS / 1000} s`), STOP_MS);
-      timer.unref();
-      void stop(false).finally(() => {
-        clearTimeout(timer);
-        resolve();
+function catchSignals(): { until(stop: (force: boolean) => Promise<void>, reachable: () => Promise<boolean>): Promise<void> } {
+  const early: string[] = [];
+  let handle: ((sig: string) => void) | undefined;
+  const on = (sig: string) => (handle ? handle(sig) : void early.push(sig));
+  process.on('SIGINT', () => on('SIGINT'));
+  process.on('SIGTERM', () => on('SIGTERM'));
+  return {
+    until(stop, reachable) {
+      return new Promise((resolve) => {
+        let closing = false;
+        const now = (why: string) => {
+          say(`${why}: stopping now, without waiting for Redis`);
+          void stop(true).finally(resolve);
+        };
+        const onSignal = async (sig: string) => {
+          if (closing) return now(`${sig} again`);
+          closing = true;
+          if (!(await reachable())) return now(`${sig} while Redis is not reachable`);
+          say(`${sig}: stopping (again to stop at once)`);
+          const timer = setTimeout(() => now(`still stopping after ${STOP_MS / 1000} s`), STOP_MS);
+          timer.unref();
+          void stop(false).finally(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        };
+        handle = (sig) => void onSignal(sig);
+        for (const sig of early.splice(0)) handle(sig);
       });
-    };
-    process.on('SIGINT', () => void onSignal('SIGINT'));
-    process.on('SIGTERM', () => void onSignal('SIGTERM'));
-  });
+    },
+  };
 }
 
 /** API + coordinator (+ a worker for `up`) in this process. */
 export async function serveCommand(withWorker: boolean, config: Config = loadConfig()): Promise<void> {
+  const signals = catchSignals();
   logger = createLogger(config.logLevel);
   enableDefaultMetrics();
   const svc = await startService(config, say, {
@@ -59,11 +71,12 @@ export async function serveCommand(withWorker: boolean, config: Config = loadCon
     },
   });
   say(withWorker ? `coordinator and a worker (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) running; Ctrl-C stops` : 'coordinator running; start workers with `strata worker`');
-  await untilSignal((force) => svc.close(force), () => svc.redis.reachable());
+  await signals.until((force) => svc.close(force), () => svc.redis.reachable());
 }
 
 /** Step workers only, against REDIS_URL (or a local Redis). */
 export async function workerCommand(config: Config = loadConfig()): Promise<void> {
+  const signals = catchSignals();
   logger = createLogger(config.logLevel);
   enableDefaultMetrics();
   const redis = await openRedis(config, say);
@@ -72,7 +85,7 @@ export async function workerCommand(config: Config = loadConfig()): Promise<void
   const metrics = config.metricsPort !== undefined ? await serveMetrics(config.metricsPort, '0.0.0.0', () => parts.sys.queue.exportPrometheusMetrics()) : undefined;
   if (metrics) say(`worker metrics on ${metrics.url}/metrics`);
   say(`worker running (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) on ${redis.url}`);
-  await untilSignal(async (force) => {
+  await signals.until(async (force) => {
     await metrics?.close();
     await parts.close(force);
     await stopRedis(redis, force);
@@ -87,6 +100,7 @@ async function stopRedis(redis: RedisHandle, force: boolean): Promise<void> {
 
 /** The Kubernetes operator: reconciles strata.dev Datasets, Rules and Flows against this strata. */
 export async function operatorCommand(config: Config = loadConfig()): Promise<void> {
+  const signals = catchSignals();
   logger = createLogger(config.logLevel);
   const redis = await openRedis(config, say);
   const client = redis.connect();
@@ -98,7 +112,7 @@ export async function operatorCommand(config: Config = loadConfig()): Promise<vo
   const kube = await import('../../runtime/kubernetes/index.ts');
   const operator = kube.startOperatorFromEnv(port);
   say('operator watching strata.dev Datasets, Rules and Flows');
-  await untilSignal(async (force) => {
+  await signals.until(async (force) => {
     await operator.stop();
     await parts.close(force);
     await stopRedis(redis, force);
