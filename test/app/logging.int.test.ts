@@ -3,6 +3,7 @@
  * start and end; a bad environment variable stops it at start with a sentence.
  */
 import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
@@ -58,6 +59,20 @@ describe('structured logs', () => {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(text).toMatch(/^strata_steps_running 0$/m);
     expect(text).toMatch(/bullmq_job_count\{queue="steps", state="waiting"\} 0/);
+  });
+
+  it('on a terminal the same lines are formatted for people (pino-pretty)', async () => {
+    const prefix = `tty-${randomUUID().slice(0, 8)}`;
+    // `script` runs the command on a pseudo-terminal, as a shell in a terminal window would.
+    const env = { ...process.env, REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, PORT: '0' };
+    const tty = spawn('script', ['-qec', `${process.execPath} bin/strata.js up`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    tty.stdout!.on('data', (d) => (out += d));
+    started.push(Object.assign(tty, { output: () => out }));
+    await until('the API line', () => /strata API on http/.test(out));
+    const line = out.split('\n').find((l) => l.includes('strata API on'))!;
+    expect(line).toMatch(/INFO/);
+    expect(line.replace(/\x1b\[[0-9;]*m/g, '').trimStart().startsWith('{')).toBe(false);
   });
 
   it('a bad variable stops the process at start with a sentence naming it, exit code 2', async () => {
