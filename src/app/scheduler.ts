@@ -55,14 +55,22 @@ export class Scheduler {
     try {
       for (const s of await this.d.triggers.schedules()) {
         if (s.spec.suspend) continue;
-        await this.checkOne(s, now).catch((e) => this.d.log.error({ event: 'schedule.error', schedule: s.metadata.name, err: e }, `schedule ${s.metadata.name}: ${(e as Error).message}`));
+        // A scheduler that fell behind catches up, a tick at a time, in order (bounded per look).
+        for (let i = 0; i < 100; i++) {
+          const fired = await this.checkOne(s, now).catch((e) => {
+            this.d.log.error({ event: 'schedule.error', schedule: s.metadata.name, err: e }, `schedule ${s.metadata.name}: ${(e as Error).message}`);
+            return false;
+          });
+          if (!fired) break;
+        }
       }
     } finally {
       this.busy = false;
     }
   }
 
-  private async checkOne(s: Schedule, now: number): Promise<void> {
+  /** Fire (or pass over) the schedule's earliest due tick; true when there was one. */
+  private async checkOne(s: Schedule, now: number): Promise<boolean> {
     const name = s.metadata.name;
     const state = await this.d.triggers.state(name);
     const last = state.lastTick !== undefined ? Number(state.lastTick) : now;
@@ -71,12 +79,12 @@ export class Scheduler {
     if (t.missed !== undefined && (await this.d.triggers.claim(name, t.missed, '', 'missed'))) {
       this.d.log.warn({ event: 'schedule.missed', schedule: name, tick: new Date(t.missed).toISOString() }, `schedule ${name}: tick ${new Date(t.missed).toISOString()} missed (past its starting deadline)`);
     }
-    if (t.due === undefined) return;
+    if (t.due === undefined) return false;
     const tick = t.due;
     const running = await this.runningRuns(name);
     if (running.length > 0 && s.spec.concurrencyPolicy === 'Forbid') {
       if (await this.d.triggers.claim(name, tick, '', 'skipped')) this.d.log.info({ event: 'schedule.skip', schedule: name, running }, `schedule ${name}: tick skipped, ${running.join(', ')} still running (Forbid)`);
-      return;
+      return true;
     }
     const id = tickRunId(name, tick);
     if (running.length > 0 && s.spec.concurrencyPolicy === 'Replace') {
@@ -93,6 +101,7 @@ export class Scheduler {
       schedulesFired.inc({ schedule: name });
       this.d.log.info({ event: 'schedule.fire', schedule: name, run: id, tick: new Date(tick).toISOString() }, `schedule ${name} started run ${id}`);
     }
+    return true;
   }
 
   /** The schedule's runs still going (the newest 50 looked at). */

@@ -43,7 +43,7 @@ describe('structured logs', () => {
     expect(metrics).toMatch(/strata_runs_finished_total\{status="failed"\} 1/);
     expect(metrics).toMatch(/strata_http_request_duration_seconds_count\{method="POST",route="\/v1\/runs",status="202"\} 1/);
     expect(metrics).toMatch(/bullmq_job_count\{queue="steps", state="(waiting|active)"\} \d+/);
-  });
+  }, 60_000);
 
   it('a worker serves its metrics on STRATA_METRICS_PORT, with the step queue\'s', async () => {
     const prefix = `wm-${randomUUID().slice(0, 8)}`;
@@ -59,7 +59,7 @@ describe('structured logs', () => {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(text).toMatch(/^strata_steps_running 0$/m);
     expect(text).toMatch(/bullmq_job_count\{queue="steps", state="waiting"\} 0/);
-  });
+  }, 60_000);
 
   it('on a terminal the same lines are formatted for people (pino-pretty)', async () => {
     const prefix = `tty-${randomUUID().slice(0, 8)}`;
@@ -73,7 +73,7 @@ describe('structured logs', () => {
     const line = out.split('\n').find((l) => l.includes('strata API on'))!;
     expect(line).toMatch(/INFO/);
     expect(line.replace(/\x1b\[[0-9;]*m/g, '').trimStart().startsWith('{')).toBe(false);
-  });
+  }, 60_000);
 
   it('a bad variable stops the process at start with a sentence naming it, exit code 2', async () => {
     const r = await runStrata(['worker'], { REDIS_URL: inject('redisUrl'), STRATA_LOCK_MS: 'abc' });

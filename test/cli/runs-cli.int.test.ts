@@ -14,6 +14,8 @@ beforeAll(async () => {
 afterAll(async () => svc?.close());
 
 const strata = (...args: string[]) => runStrata(args, { STRATA_URL: svc.url });
+/** Each of these tests starts a dozen CLI processes one after another: on a shared, loaded machine that takes a while. */
+const CLI_TEST_MS = 120_000;
 
 async function submitted(...args: string[]): Promise<string> {
   const r = await strata('runs', 'submit', ...args);
@@ -54,7 +56,7 @@ describe('strata runs', () => {
     expect(logs).toContain('first: first n={"n":2,"who":"me"}\nfirst: second line\n');
     expect(logs).toContain('fan/0: item "a"\n');
     expect((await strata('logs', id, 'fan/1')).stdout).toBe('item "b"\n');
-  });
+  }, CLI_TEST_MS);
 
   it('cancel, retry, resubmit, delete', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-retry-'));
@@ -81,7 +83,7 @@ describe('strata runs', () => {
     expect((await strata('runs', 'cancel', sid)).stdout).toBe(`run ${sid} cancelled\n`);
     const del = await strata('runs', 'delete', 'nope-run');
     expect(del.code).toBe(4);
-  });
+  }, CLI_TEST_MS);
 
   it('logs -f follows a running step to the end of its run', async () => {
     expect((await strata('apply', 'test/fixtures/cli/labelled-flow.yaml')).stdout).toBe('flow cli-flow@1 created\n');
@@ -90,7 +92,7 @@ describe('strata runs', () => {
     expect(f.code).toBe(0);
     expect(f.stdout).toContain('first: second line\n');
     expect(f.stdout).toContain('fan/1: item "b"\n');
-  });
+  }, CLI_TEST_MS);
 });
 
 describe('strata definitions', () => {
@@ -114,7 +116,7 @@ describe('strata definitions', () => {
     expect((await strata('schedules', 'get', 'cli-nightly', '-o', 'json')).stdout).toContain('"nextRunAt"');
     const missing = await strata('flows', 'get', 'nope');
     expect([missing.code, missing.stderr]).toEqual([4, 'strata: no flow named "nope"\n']);
-  });
+  }, CLI_TEST_MS);
 
   it('--version, and a bad -o in a sentence', async () => {
     expect((await runStrata(['--version'])).stdout).toBe(`${JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8')).version}\n`);

@@ -5,8 +5,16 @@ import { dueTick } from '../../src/triggers/due-tick.ts';
 const t = (iso: string) => Date.parse(iso);
 
 describe('dueTick', () => {
-  it('fires the latest tick due since the last one, and says when the next is', () => {
-    expect(dueTick('*/5 * * * *', 'UTC', t('2026-01-01T00:00:00Z'), t('2026-01-01T00:11:30Z'), 300_000)).toEqual({ due: t('2026-01-01T00:10:00Z'), next: t('2026-01-01T00:15:00Z') });
+  it('fires the earliest tick due since the last one, passing over those past the deadline, and says when the next is', () => {
+    expect(dueTick('*/5 * * * *', 'UTC', t('2026-01-01T00:00:00Z'), t('2026-01-01T00:11:30Z'), 300_000)).toEqual({ missed: t('2026-01-01T00:05:00Z'), due: t('2026-01-01T00:10:00Z'), next: t('2026-01-01T00:15:00Z') });
+  });
+
+  it('a scheduler that fell behind fires every tick in order, each once', () => {
+    const now = t('2026-01-01T00:00:05.5Z');
+    const fired: number[] = [];
+    let last = t('2026-01-01T00:00:00Z');
+    for (let d = dueTick('* * * * * *', 'UTC', last, now, 60_000).due; d !== undefined; d = dueTick('* * * * * *', 'UTC', last, now, 60_000).due) fired.push((last = d));
+    expect(fired.map((x) => (x - t('2026-01-01T00:00:00Z')) / 1000)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('fires nothing between ticks, or again for a tick already fired', () => {
@@ -23,6 +31,6 @@ describe('dueTick', () => {
   });
 
   it('takes seconds as a sixth field', () => {
-    expect(dueTick('* * * * * *', 'UTC', t('2026-01-01T00:00:00Z'), t('2026-01-01T00:00:03.5Z'), 60_000)).toEqual({ due: t('2026-01-01T00:00:03Z'), next: t('2026-01-01T00:00:04Z') });
+    expect(dueTick('* * * * * *', 'UTC', t('2026-01-01T00:00:00Z'), t('2026-01-01T00:00:03.5Z'), 60_000)).toEqual({ due: t('2026-01-01T00:00:01Z'), next: t('2026-01-01T00:00:04Z') });
   });
 });

@@ -35,7 +35,7 @@ describe('schedules', () => {
     expect((await a.call('POST', '/v1/flows', flowDoc({ task: shTask('true') }, 'tick'))).status).toBe(201);
     const r = await a.call('POST', '/v1/schedules', schedule('every-second', { use: 'tick@1', with: { who: 'cron' }, labels: { via: 'schedule' } }));
     expect([r.status, r.body.outcome]).toEqual([201, 'created']);
-    await until('five ticks', async () => (await runsOf('tick')).length >= 5, 20_000);
+    await until('five ticks', async () => (await runsOf('tick')).length >= 5, 60_000);
     expect((await b.call('DELETE', '/v1/schedules/every-second')).status).toBe(200);
     const runs = await runsOf('tick');
     const seconds = runs.map((x) => Date.parse(x.origin.tick) / 1000).sort((p, q) => p - q);
@@ -48,12 +48,12 @@ describe('schedules', () => {
     const one = (await a.call('GET', `/v1/runs/${runs[0].id}`)).body;
     expect(one).toMatchObject({ name: 'tick', flow: 'tick@1', labels: { via: 'schedule' } });
     expect((await a.call('GET', `/v1/runs/${runs[0].id}/steps/main/logs`)).status).toBe(200);
-  });
+  }, 120_000);
 
   it('Forbid skips a tick while the last run runs; Replace cancels it', async () => {
     await a.call('POST', '/v1/flows', flowDoc({ task: shTask('sleep 2.5') }, 'slow'));
     await a.call('POST', '/v1/schedules', schedule('forbid', { use: 'slow@1', concurrencyPolicy: 'Forbid' }));
-    await until('two runs', async () => (await runsOf('slow')).length >= 2, 20_000);
+    await until('two runs', async () => (await runsOf('slow')).length >= 2, 60_000);
     await a.call('DELETE', '/v1/schedules/forbid');
     const forbid = (await runsOf('slow')).sort((p, q) => (p.origin.tick < q.origin.tick ? -1 : 1)) as unknown as Array<{ id: string; createdAt: string; finishedAt: string | null }>;
     // Never two at once: each run started after the one before it had ended (the ticks between were skipped).
@@ -65,12 +65,12 @@ describe('schedules', () => {
 
     await a.call('POST', '/v1/flows', flowDoc({ task: shTask('sleep 30') }, 'endless'));
     await a.call('POST', '/v1/schedules', schedule('replace', { use: 'endless@1', concurrencyPolicy: 'Replace' }));
-    await until('three runs', async () => (await runsOf('endless')).length >= 3, 20_000);
+    await until('three runs', async () => (await runsOf('endless')).length >= 3, 60_000);
     await a.call('DELETE', '/v1/schedules/replace');
     const replaced = (await runsOf('endless')).sort((p, q) => (p.origin.tick < q.origin.tick ? -1 : 1));
     await until('the older runs to be cancelled', async () => (await Promise.all(replaced.slice(0, -1).map(async (x) => (await a.call('GET', `/v1/runs/${x.id}`)).body.status))).every((s) => s === 'cancelled'));
     await a.call('POST', `/v1/runs/${replaced[replaced.length - 1].id}/cancel`);
-  });
+  }, 120_000);
 
   it('refuses a bad schedule with every problem named', async () => {
     const r = await a.call('POST', '/v1/schedules', schedule('bad', { schedule: 'every day', timeZone: 'Mars/Olympus', use: 'nope@1', concurrencyPolicy: 'Sometimes' }));
