@@ -5,6 +5,7 @@
  */
 import { StrataError } from '../errors/strata-error.ts';
 import type { Client } from './api-client.ts';
+import { importDocuments, looksLikeArgo, readArgoFiles, readText } from './argo-files.ts';
 import { readDocuments } from './local-flows.ts';
 import { summarize, watchRun } from './watch.ts';
 
@@ -13,13 +14,21 @@ const ORDER = ['Flow', 'Rule', 'Schedule', 'Hook', 'Dataset'];
 
 /** `opts.param` (`-p`) goes to the runs of Flows (a Dataset's flow takes its parameters from its rule). */
 export async function applyCommand(files: string[], opts: { run?: boolean; watch?: boolean; param?: Record<string, unknown> }, client: Client, out: (s: string) => void): Promise<number> {
-  const docs = readDocuments(files).map((d) => ({ ...d, kind: (d.doc as { kind?: string })?.kind }));
+  // Argo files are read as Argo reads them and become flows (docs/argo.md): a
+  // WorkflowTemplate's units are registered first, and each Workflow is a run, as in Argo.
+  const argoFiles = files.filter((f) => looksLikeArgo(readText(f)));
+  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles), client) : { units: [], workflows: [] };
+  const docs = readDocuments(files.filter((f) => !argoFiles.includes(f))).map((d) => ({ ...d, kind: (d.doc as { kind?: string })?.kind }));
   for (const d of docs) {
     if (!ORDER.includes(d.kind as string)) throw new StrataError('invalid_document', `${d.file}#${d.index}: kind must be Flow, Rule, Schedule, Hook or Dataset, not ${JSON.stringify(d.kind)}`);
   }
   docs.sort((a, b) => ORDER.indexOf(a.kind!) - ORDER.indexOf(b.kind!));
   const hasDataset = docs.some((d) => d.kind === 'Dataset');
   const runs: string[] = [];
+  for (const unit of argo.units) {
+    const r = await client.call('POST', '/v1/flows', unit);
+    out(`flow ${r.name}@${r.version} ${r.outcome} (Argo WorkflowTemplate)`);
+  }
   for (const d of docs) {
     const name = (d.doc as { metadata?: { name?: string } }).metadata?.name;
     if (d.kind === 'Flow') {
@@ -47,6 +56,11 @@ export async function applyCommand(files: string[], opts: { run?: boolean; watch
         runs.push(r.runId);
       }
     }
+  }
+  for (const wf of argo.workflows) {
+    const run = await client.call('POST', '/v1/runs', { flow: wf, ...(opts.param ? { params: opts.param } : {}) });
+    out(`run ${run.runId} started for Argo Workflow ${wf.metadata.name}`);
+    runs.push(run.runId);
   }
   let failed = 0;
   if (opts.watch) {

@@ -122,6 +122,14 @@ program
   });
 
 program
+  .command('import')
+  .description('print the strata flows that other documents become: `strata import argo FILE...` (Argo Workflows and WorkflowTemplates)')
+  .argument('<kind>', 'argo')
+  .argument('<files...>', 'YAML or JSON files of Argo documents')
+  .addOption(new Option('-o, --output <format>', 'yaml (default) or json'))
+  .action(async (kind: string, files: string[], o: { output?: string }) => out(await (await import('./import-command.ts')).importCommand(kind, files, o)));
+
+program
   .command('manifests')
   .description('the Kubernetes Pods the flow\'s steps would become, as YAML')
   .argument('<files...>', 'YAML or JSON files; the first Flow is used')

@@ -38,7 +38,7 @@ const YAML_OPTIONS = { uniqueKeys: true, resolveKnownTags: false, logLevel: 'err
  * errors, not crashes, and a document larger than `maxBytes` once its aliases are expanded
  * is refused before it is expanded (yaml-expansion.ts).
  */
-function toData(doc: Document.Parsed, source: string, maxBytes: number): unknown {
+export function toData(doc: Document.Parsed, source: string, maxBytes: number): unknown {
   checkExpandedSize(doc, source, maxBytes);
   try {
     return doc.toJS({ maxAliasCount: 100 });
@@ -47,7 +47,8 @@ function toData(doc: Document.Parsed, source: string, maxBytes: number): unknown
   }
 }
 
-function checkSize(text: string, source: string, maxBytes: number): void {
+/** Refuse text larger than `maxBytes` (413 naming `source`). */
+export function checkSize(text: string, source: string, maxBytes: number): void {
   const bytes = Buffer.byteLength(text);
   if (bytes > maxBytes) {
     throw new StrataError('too_large', `${source}: document is ${bytes} bytes, more than the limit of ${maxBytes}`, {
@@ -56,13 +57,14 @@ function checkSize(text: string, source: string, maxBytes: number): void {
   }
 }
 
-function yamlMessage(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
+/** The first line of a yaml error (its code excerpt left out). */
+export function yamlMessage(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
   // yaml's first line ends "at line L, column C:" before a code excerpt that is left out.
   return e.message.split('\n')[0].replace(/:\s*$/, '');
 }
 
 /** Strict JSON, or undefined when the text is not (YAML then says where it is wrong). */
-function tryJson(text: string): unknown {
+export function tryJson(text: string): unknown {
   const t = text.trimStart();
   if (!t.startsWith('{') && !t.startsWith('[')) return undefined;
   try {

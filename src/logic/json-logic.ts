@@ -7,6 +7,7 @@
 import jsonLogic from 'json-logic-js';
 import { StrataError, type Problem } from '../errors/strata-error.ts';
 import type { JsonValue, Logic } from '../flow/types.ts';
+import { jsonpathOperation } from './jsonpath-operation.ts';
 import { logicCost } from './logic-cost.ts';
 
 jsonLogic.rm_operation('log');
@@ -54,7 +55,10 @@ jsonLogic.add_operation('var', function (this: unknown, name?: unknown, fallback
   return data;
 });
 
+jsonLogic.add_operation('jsonpath', jsonpathOperation);
+
 export const OPERATORS = new Set([
+  'jsonpath',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
   'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some',

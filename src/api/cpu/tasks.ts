@@ -10,6 +10,7 @@ import { validateDataset } from '../../dataset/dataset-document.ts';
 import { dryRunOrder } from '../../engine/dry-run.ts';
 import { StrataError, toStrataError } from '../../errors/strata-error.ts';
 import { validateFlowDocument } from '../../flow/flow-document.ts';
+import { argoBody } from '../argo-body.ts';
 import { flowFromBody } from '../flow-from-body.ts';
 import { readRunRequest } from '../run-request.ts';
 import type { FlowDocument } from '../../flow/types.ts';
@@ -29,7 +30,7 @@ import { parseBody, type BodyLimits, type RawBody } from './parse-body.ts';
 
 /** What tasks read: definitions (their own Redis connection in a worker thread) and the built-in parts. */
 export interface TaskContext {
-  defs: FlowRegistry & { listRules(): Promise<Rule[]> };
+  defs: FlowRegistry & { listRules(): Promise<Rule[]>; flowVersions?(name: string): Promise<FlowDocument[]> };
   builtinRules: Rule[];
   generators: ReadonlyMap<string, Generator>;
   limits: BodyLimits;
@@ -113,10 +114,16 @@ export const TASKS = {
     };
   },
 
-  /** POST /v1/runs: `{ flow }` or `{ use, with }` (with params, labels, onEnd) compiled into a run to start. */
+  /**
+   * POST /v1/runs: `{ flow }` or `{ use, with }` (with params, labels, onEnd) compiled into a
+   * run to start; or an Argo Workflow, whose units (templateRefs) come back to be registered.
+   */
   async run(ctx: TaskContext, input: TaskInput) {
-    const req = readRunRequest(parseBody(input.body, ctx.limits));
-    const compiled = await planFlow(req.flow, ctx.defs);
+    const argo = await argoBody(input.body, ctx.limits, async (n) => (ctx.defs.flowVersions ? ctx.defs.flowVersions(n) : []));
+    const req = argo ? readRunRequest({ flow: argo.workflow }) : readRunRequest(parseBody(input.body, ctx.limits));
+    const units = argo?.units.map((u) => validateFlowDocument(u)) ?? [];
+    const defs: FlowRegistry = units.length === 0 ? ctx.defs : { get: async (r) => units.find((u) => ref(u) === r) ?? ctx.defs.get(r) };
+    const compiled = await planFlow(req.flow, defs);
     // A run carries its flow's labels, then its own.
     const used = req.ref === ref(req.flow) ? req.flow : await ctx.defs.get(req.ref);
     const labels = { ...(used?.metadata.labels ?? {}), ...req.labels };
@@ -124,6 +131,8 @@ export const TASKS = {
       run: prepareRun(req.ref, compiled.root, { ...compiled.params, ...req.params }, compiled.stepIds),
       meta: { labels, ...(req.onEnd ? { onEnd: req.onEnd } : {}) } as RunMeta,
       digest: digest(input.body),
+      /** flows to register before the run starts (an Argo Workflow's templateRefs) */
+      units: units.map((u) => ({ name: u.metadata.name, version: u.metadata.version, json: JSON.stringify(u) })),
     };
   },
 };

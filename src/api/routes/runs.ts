@@ -30,7 +30,8 @@ export function runsRoutes(deps: RouteDeps): Hono {
   app.post('/', async (c) => {
     const port = runs();
     const key = idempotencyKey(c);
-    const { run, meta, digest } = await deps.cpu.run('run', await taskInput(c));
+    const { run, meta, digest, units } = await deps.cpu.run('run', await taskInput(c));
+    for (const u of units) await deps.defs.registerFlowJson(u.name, u.version, u.json);
     const { runId, replayed } = await reserveRun(deps.redis, deps.prefix, key, requestFingerprint(c, digest));
     await port.start(run, { flow: run.ref }, runId, meta);
     if (replayed) c.header('Idempotent-Replayed', 'true');

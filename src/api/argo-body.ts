@@ -1,0 +1,41 @@
+/**
+ * `POST /v1/runs` with an Argo document as its body (as `argo submit` sends one): read as
+ * leniently as Argo reads YAML, within the body limits, and imported into the flow the run
+ * runs plus the units its templateRefs need (registered before the run starts). Runs in
+ * the API's worker threads with the rest of the body's parsing.
+ */
+import { isArgoDocument } from '../argo/argo-document.ts';
+import { importArgo } from '../argo/import-argo.ts';
+import { readArgoText } from '../argo/lenient-yaml.ts';
+import { referencedFlowNames } from '../argo/references.ts';
+import { StrataError } from '../errors/strata-error.ts';
+import type { FlowDocument } from '../flow/types.ts';
+import type { BodyLimits, RawBody } from './cpu/parse-body.ts';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body's text when it is an Argo document (by its apiVersion), else undefined. */
+function argoText(body: RawBody): string | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(body.bytes);
+  } catch {
+    return undefined; // the usual parser says it is not UTF-8
+  }
+  return /(^|\n)\s*["']?apiVersion["']?\s*:\s*["']?argoproj\.io\//.test(text) || /"apiVersion"\s*:\s*"argoproj\.io\//.test(text) ? text : undefined;
+}
+
+/** The flows of an Argo body: `workflow` to run and `units` to register first; undefined for any other body. */
+export async function argoBody(body: RawBody, limits: BodyLimits, versions: (name: string) => Promise<FlowDocument[]>): Promise<{ workflow: FlowDocument; units: FlowDocument[] } | undefined> {
+  const text = argoText(body);
+  if (text === undefined) return undefined;
+  const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
+  if (body.bytes.byteLength > max) throw new StrataError('too_large', `a ${body.type === 'yaml' ? 'YAML' : 'JSON'} body may have at most ${max} bytes, this one has ${body.bytes.byteLength}`);
+  const docs = readArgoText(text, 'body', limits.maxBytes);
+  if (docs.length !== 1 || !isArgoDocument(docs[0])) throw new StrataError('invalid_request', 'an Argo body holds one Workflow document');
+  const registered = new Map<string, FlowDocument[]>();
+  for (const name of referencedFlowNames(docs)) registered.set(name, await versions(name));
+  const { units, workflows } = importArgo([{ doc: docs[0], source: 'body' }], (n) => (registered.get(n) ?? []) as never);
+  if (workflows.length !== 1) throw new StrataError('invalid_request', 'POST /v1/runs takes an Argo Workflow; register a WorkflowTemplate with `strata apply`');
+  return { workflow: workflows[0] as unknown as FlowDocument, units: units as unknown as FlowDocument[] };
+}

@@ -1,0 +1,237 @@
+/**
+ * The Argo Workflows documents strata accepts: `apiVersion: argoproj.io/v1alpha1`, kinds
+ * `Workflow` and `WorkflowTemplate`, with the subset of fields docs/argo.md maps. Every
+ * field is checked: one strata cannot map (`suspend`, `resource`, `sidecars`, ...) is an
+ * error naming the field and its template, never dropped. Field names and shapes follow
+ * Argo's `workflow_types.go` (v3).
+ */
+import { z } from 'zod';
+import { invalid, type Problem } from '../errors/strata-error.ts';
+import { zodProblems } from '../flow/zod-problems.ts';
+
+export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+export const ARGO_KINDS = ['Workflow', 'WorkflowTemplate'] as const;
+
+/** Argo reads numbers and booleans given where text is expected as their text (its AnyString). */
+const anyString = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const name = z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,127}$/, 'must be a name of letters, digits, "-", "_" and "."');
+
+const parameter = z.strictObject({
+  name,
+  value: anyString.optional(),
+  default: anyString.optional(),
+  description: z.string().optional(),
+  valueFrom: z.strictObject({ path: z.string().optional(), parameter: z.string().optional(), default: anyString.optional() }).optional(),
+});
+export type ArgoParameter = z.infer<typeof parameter>;
+
+const artifact = z.strictObject({
+  name,
+  path: z.string().optional(),
+  from: z.string().optional(),
+  optional: z.boolean().optional(),
+  /** `none` only: strata keeps artifacts as they are, never as archives */
+  archive: z.strictObject({ none: z.strictObject({}) }).optional(),
+});
+export type ArgoArtifact = z.infer<typeof artifact>;
+
+const argumentsSchema = z.strictObject({ parameters: z.array(parameter).optional(), artifacts: z.array(artifact).optional() });
+export type ArgoArguments = z.infer<typeof argumentsSchema>;
+
+const envVar = z.strictObject({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), value: anyString.optional() });
+const quantity = z.union([z.string(), z.number()]).transform(String);
+const resources = z.strictObject({
+  requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+});
+
+const containerFields = {
+  image: z.string().min(1, 'must name an image'),
+  command: z.array(anyString).optional(),
+  args: z.array(anyString).optional(),
+  env: z.array(envVar).optional(),
+  workingDir: z.string().optional(),
+  resources: resources.optional(),
+  /** accepted for compatibility: a local runtime pulls nothing (docs/argo.md) */
+  imagePullPolicy: z.string().optional(),
+};
+const container = z.strictObject(containerFields);
+export type ArgoContainer = z.infer<typeof container>;
+const script = z.strictObject({ ...containerFields, source: z.string() });
+export type ArgoScript = z.infer<typeof script>;
+const setContainer = z.strictObject({ ...containerFields, name, dependencies: z.array(z.string()).optional() });
+
+const templateRef = z.strictObject({ name, template: name, clusterScope: z.boolean().optional() });
+const sequence = z.strictObject({ count: anyString.optional(), start: anyString.optional(), end: anyString.optional(), format: z.string().optional() });
+const continueOn = z.strictObject({ failed: z.boolean().optional(), error: z.boolean().optional() });
+
+const invocation = {
+  name,
+  template: name.optional(),
+  templateRef: templateRef.optional(),
+  arguments: argumentsSchema.optional(),
+  when: z.string().optional(),
+  withItems: z.array(z.unknown()).optional(),
+  withParam: z.string().optional(),
+  withSequence: sequence.optional(),
+  continueOn: continueOn.optional(),
+};
+const step = z.strictObject(invocation);
+export type ArgoStep = z.infer<typeof step>;
+const task = z.strictObject({ ...invocation, dependencies: z.array(z.string()).optional(), depends: z.string().optional() });
+export type ArgoTask = z.infer<typeof task>;
+
+const intOrString = z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]+$/, 'must be a whole number')]).transform(Number);
+const retryStrategy = z.strictObject({
+  limit: intOrString.optional(),
+  retryPolicy: z.enum(['Always', 'OnFailure', 'OnError', 'OnTransientError']).optional(),
+  backoff: z.strictObject({ duration: anyString.optional(), factor: z.union([z.number(), z.string()]).transform(Number).optional(), maxDuration: anyString.optional(), cap: anyString.optional() }).optional(),
+});
+export type ArgoRetry = z.infer<typeof retryStrategy>;
+
+const template = z.strictObject({
+  name,
+  inputs: z.strictObject({ parameters: z.array(parameter).optional(), artifacts: z.array(artifact).optional() }).optional(),
+  outputs: z.strictObject({ parameters: z.array(parameter).optional(), artifacts: z.array(artifact).optional() }).optional(),
+  container: container.optional(),
+  script: script.optional(),
+  containerSet: z.strictObject({ containers: z.array(setContainer).min(1) }).optional(),
+  steps: z.array(z.array(step)).optional(),
+  dag: z.strictObject({ tasks: z.array(task).min(1), target: z.string().optional(), failFast: z.boolean().optional() }).optional(),
+  retryStrategy: retryStrategy.optional(),
+  parallelism: intOrString.optional(),
+  failFast: z.boolean().optional(),
+  activeDeadlineSeconds: intOrString.optional(),
+  timeout: z.string().optional(),
+});
+export type ArgoTemplate = z.infer<typeof template>;
+export const TEMPLATE_KINDS = ['container', 'script', 'containerSet', 'steps', 'dag'] as const;
+
+const metadata = z.strictObject({
+  name: z.string().optional(),
+  generateName: z.string().optional(),
+  namespace: z.string().optional(),
+  labels: z.record(z.string(), anyString).optional(),
+  annotations: z.record(z.string(), anyString).optional(),
+});
+
+const spec = z.strictObject({
+  entrypoint: z.string().optional(),
+  templates: z.array(template).optional(),
+  arguments: argumentsSchema.optional(),
+  onExit: z.string().optional(),
+  parallelism: intOrString.optional(),
+  workflowTemplateRef: z.strictObject({ name, clusterScope: z.boolean().optional() }).optional(),
+  retryStrategy: retryStrategy.optional(),
+  activeDeadlineSeconds: intOrString.optional(),
+});
+
+export const argoDocumentSchema = z.strictObject({ apiVersion: z.literal(ARGO_API_VERSION), kind: z.enum(ARGO_KINDS), metadata, spec });
+export type ArgoDocument = z.infer<typeof argoDocumentSchema>;
+
+/**
+ * Argo fields strata does not map, with why; any other unknown field is reported as unknown.
+ * (Kubernetes placement and identity have no meaning on the local runtime, and on
+ * Kubernetes strata makes its own pods.)
+ */
+const UNSUPPORTED: Record<string, string> = {
+  suspend: 'strata has no suspend/resume: a run cannot wait for a person',
+  resource: 'strata does not create Kubernetes resources from a template',
+  data: 'data templates (sources and transformations) have no strata equivalent',
+  http: 'HTTP templates have no strata equivalent; run a container that calls the URL',
+  plugin: 'executor plugins have no strata equivalent',
+  daemon: 'daemon steps (kept running beside later steps) have no strata equivalent; use a pod whose containers run side by side',
+  sidecars: 'sidecars have no strata equivalent outside a pod; use a containerSet',
+  initContainers: 'init containers have no strata equivalent; use a step before',
+  volumes: 'volumes are not mapped; strata gives each container private paths for its declared inputs and outputs',
+  volumeMounts: 'volume mounts are not mapped; strata gives each container private paths for its declared inputs and outputs',
+  volumeClaimTemplates: 'persistent volume claims are not mapped',
+  memoize: 'memoization has no strata equivalent',
+  synchronization: 'semaphores and mutexes have no strata equivalent',
+  hooks: 'lifecycle hooks are not mapped; use onExit',
+  onExit: 'a step-level onExit is not mapped; use the workflow\'s spec.onExit',
+  inline: 'inline templates are not mapped; name the template',
+  valueFrom: 'environment variables from secrets or config maps are not mapped',
+  envFrom: 'environment variables from secrets or config maps are not mapped',
+  metrics: 'Prometheus metrics of templates are not mapped',
+  podSpecPatch: 'pod spec patches have no local equivalent',
+  serviceAccountName: 'service accounts have no local equivalent',
+  securityContext: 'security contexts have no local equivalent',
+  nodeSelector: 'Kubernetes placement has no local equivalent',
+  affinity: 'Kubernetes placement has no local equivalent',
+  tolerations: 'Kubernetes placement has no local equivalent',
+  expression: 'expressions here (retry or output parameter valueFrom.expression) are not mapped',
+  enum: 'parameter enums are not checked by strata',
+  raw: 'raw (inline) artifacts are not mapped; write the file in a step',
+  mode: 'artifact file modes are not mapped',
+  globalName: 'global output parameters are not mapped',
+  s3: 'artifact repositories are not mapped: artifacts live in strata\'s artifact store',
+  gcs: 'artifact repositories are not mapped: artifacts live in strata\'s artifact store',
+  http_artifact: 'remote artifacts are not mapped',
+  git: 'git artifacts are not mapped; clone in a step',
+  artifactRepositoryRef: 'artifact repositories are not mapped: artifacts live in strata\'s artifact store',
+  ports: 'container ports are not mapped; a pod\'s containers get loopback ports (STRATA_PORT)',
+  lifecycle: 'container lifecycle hooks are not mapped',
+  readinessProbe: 'probes are not mapped',
+  livenessProbe: 'probes are not mapped',
+};
+
+/** Validate one parsed Argo document; a StrataError listing every problem, each with its path and template. */
+export function validateArgoDocument(doc: unknown, source = ''): ArgoDocument {
+  const r = argoDocumentSchema.safeParse(doc);
+  const problems: Problem[] = [];
+  if (!r.success) {
+    const names = templateNames(doc);
+    for (const p of zodProblems(r.error, '')) {
+      const key = /unknown key "([^"]+)"/.exec(p.message)?.[1];
+      const why = key !== undefined && Object.hasOwn(UNSUPPORTED, key) ? UNSUPPORTED[key] : undefined;
+      problems.push({ path: prefixed(source, withTemplateNames(p.path, names)), message: why ? `Argo field "${key}" is not supported: ${why}` : p.message });
+    }
+  } else {
+    problems.push(...structureProblems(r.data).map((p) => ({ ...p, path: prefixed(source, p.path) })));
+  }
+  if (problems.length > 0) throw invalid(problems);
+  return (r as { data: ArgoDocument }).data;
+}
+
+/** Checks zod cannot say: one body per template, names unique, a step names one template. */
+function structureProblems(doc: ArgoDocument): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  (doc.spec.templates ?? []).forEach((t, i) => {
+    const at = `spec.templates[${i}](${t.name})`;
+    if (seen.has(t.name)) problems.push({ path: `${at}.name`, message: `template "${t.name}" is defined twice` });
+    seen.add(t.name);
+    const kinds = TEMPLATE_KINDS.filter((k) => t[k] !== undefined);
+    if (kinds.length !== 1) problems.push({ path: at, message: kinds.length === 0 ? `a template needs one of ${TEMPLATE_KINDS.join(', ')}` : `a template has one of ${TEMPLATE_KINDS.join(', ')}; found ${kinds.join(' and ')}` });
+    const calls: Array<[string, ArgoStep | ArgoTask]> = [
+      ...(t.steps ?? []).flatMap((g, gi) => g.map((s, si): [string, ArgoStep] => [`${at}.steps[${gi}][${si}](${s.name})`, s])),
+      ...(t.dag?.tasks ?? []).map((s, si): [string, ArgoTask] => [`${at}.dag.tasks[${si}](${s.name})`, s]),
+    ];
+    for (const [p, s] of calls) {
+      if ((s.template === undefined) === (s.templateRef === undefined)) problems.push({ path: p, message: 'needs exactly one of template and templateRef' });
+      const loops = (['withItems', 'withParam', 'withSequence'] as const).filter((k) => s[k] !== undefined);
+      if (loops.length > 1) problems.push({ path: p, message: `has ${loops.join(' and ')}; a step loops over one of them` });
+      if ('dependencies' in s && s.dependencies && s.depends) problems.push({ path: p, message: 'has both dependencies and depends; use one' });
+    }
+  });
+  return problems;
+}
+
+function templateNames(doc: unknown): string[] {
+  const list = (doc as { spec?: { templates?: unknown } })?.spec?.templates;
+  return Array.isArray(list) ? list.map((t) => (typeof (t as { name?: unknown })?.name === 'string' ? (t as { name: string }).name : '')) : [];
+}
+
+/** `spec.templates[3].x` -> `spec.templates[3](whalesay).x`, so an error names the template. */
+function withTemplateNames(path: string, names: string[]): string {
+  return path.replace(/^spec\.templates\[(\d+)\]/, (m, i: string) => (names[Number(i)] ? `${m}(${names[Number(i)]})` : m));
+}
+
+const prefixed = (source: string, path: string): string => (source ? `${source}: ${path}` : path);
+
+/** True for a document that says it is Argo's (apiVersion argoproj.io/...). */
+export function isArgoDocument(doc: unknown): boolean {
+  const v = (doc as { apiVersion?: unknown })?.apiVersion;
+  return typeof v === 'string' && v.startsWith('argoproj.io/');
+}

@@ -1,0 +1,129 @@
+/**
+ * Argo's `steps` and `dag` templates to strata graphs, and the dispatcher over every
+ * template kind. Step and task names are the graph's node keys, so they are the strata
+ * step ids (`outer/inner`). Steps: each step of group *g* depends on every step of group
+ * *g−1* (after a step with continueOn, on its failure too). DAG: `dependencies` become
+ * `dependsOn`, `depends` stays Argo's expression (strata reads the same syntax), `target`
+ * becomes `targets`, `failFast` stays.
+ */
+import { StrataError } from '../errors/strata-error.ts';
+import type { Dependency, FlowNode, Outcome } from './target-types.ts';
+import type { ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
+import { invoke, retryOf, secondsOf, type InlineContext } from './invoke.ts';
+import { containerSetNode, podTemplateNode } from './leaf.ts';
+import { readArtifactFrom, readTags, type Outputs, type Scope, type Sibling } from './scope.ts';
+import type { Path } from './values.ts';
+
+/** The outcomes a dependent accepts from a step: it went on (succeeded, skipped), or failed with continueOn. */
+function outcomesOf(s: ArgoStep): Dependency {
+  if (!s.continueOn?.failed && !s.continueOn?.error) return s.name;
+  const on: Outcome[] = ['succeeded', 'skipped'];
+  if (s.continueOn.failed) on.push('failed');
+  if (s.continueOn.error) on.push('errored');
+  return { node: s.name, on };
+}
+
+/** What a composite template gives its caller: its declared outputs, read inside it. */
+function compositeOutputs(t: ArgoTemplate, scope: Scope): Outputs {
+  const out: Outputs = { parameters: new Map(), artifacts: new Map() };
+  for (const p of t.outputs?.parameters ?? []) {
+    const from = p.valueFrom?.parameter;
+    if (from === undefined) throw new StrataError('invalid_document', `template ${t.name}: output parameter "${p.name}" of a steps or dag template needs valueFrom.parameter`);
+    out.parameters.set(p.name, readTags(scope, from));
+  }
+  for (const a of t.outputs?.artifacts ?? []) {
+    if (a.from === undefined) throw new StrataError('invalid_document', `template ${t.name}: output artifact "${a.name}" of a steps or dag template needs from`);
+    out.artifacts.set(a.name, readArtifactFrom(scope, a.from));
+  }
+  return out;
+}
+
+function stepsNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): { node: FlowNode; outputs: Outputs } {
+  const nodes: Record<string, FlowNode> = {};
+  let previous: ArgoStep[] = [];
+  const loop = { ...(t.parallelism ? { concurrency: t.parallelism } : {}), ...(t.failFast === false ? { failFast: false } : {}) };
+  for (const group of t.steps!) {
+    for (const s of group) {
+      if (Object.hasOwn(nodes, s.name)) throw new StrataError('invalid_document', `template ${t.name}: two steps are named "${s.name}"`);
+      const { node, sibling } = invoke(s, scope, [...at, s.name], ctx, loop, inlineTemplate);
+      nodes[s.name] = previous.length > 0 ? { ...node, dependsOn: previous.map(outcomesOf) } : node;
+      scope.siblings.set(s.name, sibling);
+    }
+    previous = group;
+  }
+  return { node: { graph: { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), nodes } }, outputs: compositeOutputs(t, scope) };
+}
+
+/** Task names a `depends` expression reads (outcome suffixes and operators left out). */
+function dependsNames(depends: string, names: Set<string>): string[] {
+  const found = new Set<string>();
+  for (const m of depends.matchAll(/[A-Za-z0-9_][A-Za-z0-9_.-]*/g)) {
+    const word = m[0];
+    if (names.has(word)) found.add(word);
+    else {
+      const dot = word.lastIndexOf('.');
+      if (dot > 0 && names.has(word.slice(0, dot))) found.add(word.slice(0, dot));
+    }
+  }
+  return [...found];
+}
+
+function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): { node: FlowNode; outputs: Outputs } {
+  const dag = t.dag!;
+  const names = new Set(dag.tasks.map((k) => k.name));
+  if (names.size !== dag.tasks.length) throw new StrataError('invalid_document', `template ${t.name}: two tasks have one name`);
+  const needs = new Map<string, string[]>(dag.tasks.map((k) => [k.name, k.depends !== undefined ? dependsNames(k.depends, names) : k.dependencies ?? []]));
+  for (const [k, deps] of needs) for (const d of deps) if (!names.has(d)) throw new StrataError('invalid_document', `template ${t.name}, task ${k}: depends on "${d}", which is not a task of the dag`);
+  if (/\.Daemoned\b/i.test(dag.tasks.map((k) => k.depends ?? '').join(' '))) throw new StrataError('invalid_document', `template ${t.name}: the Daemoned outcome is not supported (strata has no daemon steps)`);
+  // Inline in dependency order, so that a task's tags can read the outputs of what it depends on.
+  const order: ArgoTask[] = [];
+  const placed = new Set<string>();
+  while (order.length < dag.tasks.length) {
+    const next = dag.tasks.find((k) => !placed.has(k.name) && needs.get(k.name)!.every((d) => placed.has(d)));
+    if (!next) throw new StrataError('invalid_document', `template ${t.name}: its tasks depend on each other in a cycle`);
+    order.push(next);
+    placed.add(next.name);
+  }
+  const built = new Map<string, FlowNode>();
+  const loop = { ...(t.parallelism ? { concurrency: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}) };
+  for (const k of order) {
+    // Argo lets a task read only what it depends on; so does this scope.
+    const visible = new Map<string, Sibling>([...scope.siblings].filter(([n]) => reaches(n, k.name, needs)));
+    const { node, sibling } = invoke(k, { ...scope, siblings: visible }, [...at, k.name], ctx, loop, inlineTemplate);
+    const deps = k.depends !== undefined ? { depends: k.depends } : k.dependencies?.length ? { dependsOn: k.dependencies } : {};
+    built.set(k.name, { ...node, ...deps });
+    scope.siblings.set(k.name, sibling);
+  }
+  const nodes = Object.fromEntries(dag.tasks.map((k) => [k.name, built.get(k.name)!]));
+  const targets = dag.target?.split(/[\s,]+/).filter(Boolean);
+  for (const x of targets ?? []) if (!names.has(x)) throw new StrataError('invalid_document', `template ${t.name}: target "${x}" is not a task of the dag`);
+  const graph = { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}), ...(targets?.length ? { targets } : {}), nodes };
+  return { node: { graph }, outputs: compositeOutputs(t, scope) };
+}
+
+/** True when `from` is among the tasks `to` depends on, directly or not. */
+function reaches(from: string, to: string, needs: Map<string, string[]>): boolean {
+  const seen = new Set<string>();
+  const stack = [...(needs.get(to) ?? [])];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n === from) return true;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...(needs.get(n) ?? []));
+  }
+  return false;
+}
+
+/** Any template at `at`, with its retry strategy and timeouts on the node it becomes. */
+export function inlineTemplate(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): { node: FlowNode; outputs: Outputs } {
+  const made = t.steps ? stepsNode(t, scope, at, ctx) : t.dag ? dagNode(t, scope, at, ctx) : t.containerSet ? containerSetNode(t, scope, at) : podTemplateNode(t, scope, at);
+  let node = made.node;
+  if (t.retryStrategy) {
+    if (t.steps || t.dag) throw new StrataError('invalid_document', `template ${t.name}: retryStrategy on a steps or dag template (retrying the whole group) is not supported; put it on the templates it calls`);
+    node = { ...node, retry: retryOf(t.retryStrategy, `template ${t.name}`) };
+  }
+  const timeout = t.activeDeadlineSeconds ?? (t.timeout !== undefined ? secondsOf(t.timeout) : undefined);
+  if (timeout !== undefined) node = { ...node, timeout };
+  return { node, outputs: made.outputs };
+}

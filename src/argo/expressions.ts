@@ -1,0 +1,165 @@
+/**
+ * Argo's conditions and expressions to json-logic, so that strata evaluates them as data
+ * like every other guard (never as code). Parsed with jsep, then translated node by node;
+ * anything without a json-logic meaning is refused with the expression named.
+ *
+ * - `{{= expr }}` and `when: "{{= expr }}"`: Argo's expr-lang subset: literals, `== != < <=
+ *   > >= && || ! and or not in + - * / % ?:`, member access to Argo's variables
+ *   (`inputs.parameters.x`, `inputs.parameters['x-y']`, `steps.a.outputs.result`,
+ *   `tasks['a'].outputs.parameters.p`, `item`, `workflow.parameters.x`, `workflow.status`)
+ *   and the functions `jsonpath(text, path)`, `asInt`, `asFloat`, `string`.
+ * - `when: "{{steps.a.outputs.result}} == heads"`: Argo's govaluate form, read after its
+ *   tags are replaced, where a bare word is a string (as Argo makes govaluate's variables
+ *   strings).
+ */
+import jsep from 'jsep';
+import { StrataError } from '../errors/strata-error.ts';
+import type { Logic } from '../flow/types.ts';
+import { partLogic, renderLogic, type Part, type Path, type Value } from './values.ts';
+
+jsep.addBinaryOp('and', 2);
+jsep.addBinaryOp('or', 1);
+jsep.addBinaryOp('in', 7);
+jsep.addUnaryOp('not');
+
+/** What an Argo variable (`inputs.parameters.x`, as a dotted path) means where it is read. */
+export type Resolve = (variable: string) => Value;
+
+const BINARY: Record<string, string> = { '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', '&&': 'and', and: 'and', '||': 'or', or: 'or', '+': '+', '-': '-', '*': '*', '/': '/', '%': '%', in: 'in' };
+
+const bad = (expr: string, why: string): StrataError => new StrataError('invalid_document', `expression "${expr}": ${why}`);
+
+function parse(expr: string): jsep.Expression {
+  if (/=~|!~/.test(expr)) throw bad(expr, 'regular expression matching (=~, !~) is not supported');
+  try {
+    return jsep(expr);
+  } catch (e) {
+    throw bad(expr, (e as Error).message);
+  }
+}
+
+/** The dotted variable a member chain names (`steps['a-b'].outputs.result` -> steps.a-b.outputs.result), or undefined. */
+function variableOf(node: jsep.Expression): string | undefined {
+  if (node.type === 'Identifier') return (node as jsep.Identifier).name;
+  if (node.type !== 'MemberExpression') return undefined;
+  const m = node as jsep.MemberExpression;
+  const head = variableOf(m.object);
+  if (head === undefined) return undefined;
+  if (!m.computed && m.property.type === 'Identifier') return `${head}.${(m.property as jsep.Identifier).name}`;
+  if (m.computed && m.property.type === 'Literal') return `${head}.${String((m.property as jsep.Literal).value)}`;
+  return undefined;
+}
+
+interface Mode {
+  expr: string;
+  /** govaluate: a bare word that is no placeholder is a string */
+  bareWordsAreText: boolean;
+  resolve: Resolve;
+  placeholders?: Map<string, Value>;
+}
+
+/** A json-logic builder for a node: it is rendered for the step that reads it. */
+type Build = (from: Path) => Logic;
+
+function translate(node: jsep.Expression, mode: Mode): Build {
+  switch (node.type) {
+    case 'Literal': {
+      const v = (node as jsep.Literal).value;
+      if (v instanceof RegExp) throw bad(mode.expr, 'regular expressions are not supported');
+      return () => v;
+    }
+    case 'Identifier':
+    case 'MemberExpression': {
+      const name = variableOf(node);
+      if (name === undefined) throw bad(mode.expr, 'only Argo variables (inputs.parameters.x, steps.a.outputs.result, item, ...) can be read');
+      const ph = mode.placeholders?.get(name);
+      if (ph) return (from) => renderLogic(ph, from);
+      if (mode.bareWordsAreText && node.type === 'Identifier') return () => name;
+      const value = mode.resolve(name);
+      return (from) => renderLogic(value, from);
+    }
+    case 'BinaryExpression': {
+      const b = node as jsep.BinaryExpression;
+      const op = BINARY[b.operator];
+      if (!op) throw bad(mode.expr, `operator ${b.operator} is not supported`);
+      const l = translate(b.left, mode);
+      const r = translate(b.right, mode);
+      return (from) => ({ [op]: [l(from), r(from)] });
+    }
+    case 'UnaryExpression': {
+      const u = node as jsep.UnaryExpression;
+      const a = translate(u.argument, mode);
+      if (u.operator === '!' || u.operator === 'not') return (from) => ({ '!': [a(from)] });
+      if (u.operator === '-') return (from) => ({ '-': [a(from)] });
+      if (u.operator === '+') return (from) => ({ '+': [a(from)] });
+      throw bad(mode.expr, `operator ${u.operator} is not supported`);
+    }
+    case 'ConditionalExpression': {
+      const c = node as jsep.ConditionalExpression;
+      const [t, y, n] = [translate(c.test, mode), translate(c.consequent, mode), translate(c.alternate, mode)];
+      return (from) => ({ if: [t(from), y(from), n(from)] });
+    }
+    case 'ArrayExpression': {
+      const items = (node as jsep.ArrayExpression).elements.map((e) => (e ? translate(e, mode) : () => null));
+      return (from) => items.map((i) => i(from));
+    }
+    case 'CallExpression':
+      return call(node as jsep.CallExpression, mode);
+    case 'Compound':
+      throw bad(mode.expr, 'one expression is expected, not several');
+    default:
+      throw bad(mode.expr, `${node.type} is not supported`);
+  }
+}
+
+function call(c: jsep.CallExpression, mode: Mode): Build {
+  const fn = variableOf(c.callee);
+  const args = c.arguments.map((a) => translate(a, mode));
+  const want = (n: number) => {
+    if (args.length !== n) throw bad(mode.expr, `${fn}() takes ${n} argument${n === 1 ? '' : 's'}`);
+  };
+  switch (fn) {
+    case 'jsonpath':
+      want(2);
+      return (from) => ({ jsonpath: [args[0](from), args[1](from)] });
+    case 'asInt':
+    case 'asFloat':
+    case 'int':
+    case 'float':
+      want(1);
+      return (from) => ({ '+': [args[0](from)] });
+    case 'string':
+      want(1);
+      return (from) => ({ cat: [args[0](from)] });
+    default:
+      throw bad(mode.expr, `function ${fn ?? '(computed)'}() is not supported (jsonpath, asInt, asFloat, string are)`);
+  }
+}
+
+/** `{{= expr }}`'s expression as a value part, rendered for the step that reads it. */
+export function expressionPart(expr: string, resolve: Resolve): Part {
+  const build = translate(parse(expr), { expr, bareWordsAreText: false, resolve });
+  return { kind: 'logic', make: build };
+}
+
+/** A `when` (either form) as a json-logic builder. `tags` splits a string into its literal text and `{{ }}` values. */
+export function whenLogic(when: string, resolve: Resolve, tags: (s: string) => Value): Build {
+  const trimmed = when.trim();
+  const whole = /^\{\{=([\s\S]*)\}\}$/.exec(trimmed);
+  if (whole && !whole[1].includes('}}')) {
+    const part = expressionPart(whole[1], resolve);
+    return (from) => partLogic(part, from);
+  }
+  // govaluate form: Argo replaces the tags as text first; here each tag (and each quoted
+  // string holding one) becomes a placeholder variable that stands for its value.
+  const placeholders = new Map<string, Value>();
+  const hold = (v: Value): string => {
+    const id = `__argo_${placeholders.size}`;
+    placeholders.set(id, v);
+    return id;
+  };
+  const held = trimmed
+    .replace(/'([^']*\{\{[\s\S]*?\}\}[^']*)'|"([^"]*\{\{[\s\S]*?\}\}[^"]*)"/g, (_m, a?: string, b?: string) => hold(tags(a ?? b ?? '')))
+    .replace(/\{\{[\s\S]*?\}\}/g, (m) => hold(tags(m)));
+  return translate(parse(held), { expr: when, bareWordsAreText: true, resolve, placeholders });
+}

@@ -1,0 +1,221 @@
+/**
+ * Argo documents in, strata Flow documents out (pure: no I/O). A `Workflow` becomes the
+ * flow its run runs; a `WorkflowTemplate` named W registers one unit flow per template T,
+ * `w.t@<version>`, which `templateRef: { name: W, template: T }` uses, and, when it has an
+ * entrypoint, the flow `w@<version>`, which `workflowTemplateRef` uses. The version is
+ * `argo-` and the first 12 hex digits of the SHA-256 of the document as read, so the same
+ * document registers again unchanged and an edited one is a new version (docs/argo.md).
+ */
+import { createHash } from 'node:crypto';
+import { StrataError } from '../errors/strata-error.ts';
+import type { FlowDocument, FlowNode, JsonValue } from './target-types.ts';
+import { NAME_PATTERN } from '../flow/task-schema.ts';
+import { validateArgoDocument, type ArgoDocument, type ArgoTemplate } from './argo-document.ts';
+import { inlineTemplate } from './composite.ts';
+import { retryOf, type InlineContext, type UnitRef } from './invoke.ts';
+import { artifactRef } from './leaf.ts';
+import type { Scope } from './scope.ts';
+import { renderField, text, type Path, type Value } from './values.ts';
+
+export interface ImportResult {
+  /** flows to register before the workflows run: every WorkflowTemplate's units and entry flows */
+  units: FlowDocument[];
+  /** one flow per Workflow, in document order */
+  workflows: FlowDocument[];
+}
+
+/** Flows registered already, by name (every version), for templateRefs the documents do not hold. */
+export type RegisteredFlows = (name: string) => FlowDocument[];
+
+const problem = (where: string, why: string): StrataError => new StrataError('invalid_document', `${where}: ${why}`);
+
+/** A strata flow name for an Argo name: lower case, other characters as "-". */
+export function flowName(name: string, where: string): string {
+  const n = name.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  if (!NAME_PATTERN.test(n)) throw problem(where, `"${name}" makes the flow name "${n}", which is not a strata flow name (lower-case letters, digits, "-" and ".", at most 64)`);
+  return n;
+}
+
+const versionOf = (doc: ArgoDocument): string => `argo-${createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 12)}`;
+
+/** The unit a WorkflowTemplate's template registers as, from its definition. */
+function unitOf(wft: ArgoDocument, t: ArgoTemplate): UnitRef {
+  return {
+    ref: `${flowName(`${wft.metadata.name}.${t.name}`, `WorkflowTemplate ${wft.metadata.name}, template ${t.name}`)}@${versionOf(wft)}`,
+    params: (t.inputs?.parameters ?? []).map((p) => p.name),
+    inputs: (t.inputs?.artifacts ?? []).map((a) => a.name),
+    outputs: { parameters: (t.outputs?.parameters ?? []).map((p) => p.name), artifacts: (t.outputs?.artifacts ?? []).map((a) => a.name) },
+  };
+}
+
+/** The unit of a registered flow (when exactly one version of it is registered). */
+function registeredUnit(name: string, flows: FlowDocument[], where: string): UnitRef {
+  if (flows.length > 1) throw problem(where, `several versions of ${name} are registered (${flows.map((f) => f.metadata.version).sort().join(', ')}); give the WorkflowTemplate in the same files, or delete the versions not meant`);
+  const f = flows[0];
+  const spec = f.spec as FlowDocument['spec'] & { inputs?: string[]; outputs?: { parameters?: Record<string, string>; artifacts?: Record<string, string> } };
+  return {
+    ref: `${f.metadata.name}@${f.metadata.version}`,
+    params: Object.keys(spec.params ?? {}),
+    inputs: spec.inputs ?? [],
+    outputs: { parameters: Object.keys(spec.outputs?.parameters ?? {}), artifacts: Object.keys(spec.outputs?.artifacts ?? {}) },
+  };
+}
+
+function metadataOf(doc: ArgoDocument, name: string, version: string): FlowDocument['metadata'] {
+  const labels = doc.metadata.labels as Record<string, string> | undefined;
+  const annotations = { ...(doc.metadata.annotations as Record<string, string> | undefined), ...(doc.metadata.namespace ? { 'argoproj.io/namespace': doc.metadata.namespace } : {}) };
+  return { name, version, ...(labels && Object.keys(labels).length > 0 ? { labels } : {}), ...(Object.keys(annotations).length > 0 ? { annotations } : {}) } as FlowDocument['metadata'];
+}
+
+/** The root of a flow for template `t`: a pod template is the root step `main`, a composite adds no segment. */
+const rootPath = (t: ArgoTemplate): Path => (t.steps || t.dag ? [] : ['main']);
+
+/** Params of the workflow's arguments: `value` is the default, none is null (declared, given with -p). */
+function argumentParams(doc: ArgoDocument, where: string): Record<string, JsonValue> {
+  if (doc.spec.arguments?.artifacts?.length) throw problem(`${where}: spec.arguments.artifacts`, 'workflow-level artifacts are not supported; produce them in a step');
+  const out: Record<string, JsonValue> = {};
+  for (const p of doc.spec.arguments?.parameters ?? []) {
+    if (p.valueFrom) throw problem(`${where}: spec.arguments.parameters(${p.name})`, 'valueFrom (config maps, supplied values) is not supported; give a value');
+    out[p.name] = p.value ?? p.default ?? null;
+  }
+  return out;
+}
+
+/** Documents (already parsed) to flows; every document is validated first, with `source` in its problems. */
+export function importArgo(docs: Array<{ doc: unknown; source: string }>, registered: RegisteredFlows = () => []): ImportResult {
+  const valid = docs.map((d) => ({ ...d, argo: validateArgoDocument(d.doc, d.source) }));
+  const templatesDocs = new Map<string, ArgoDocument>();
+  for (const { argo, source } of valid) {
+    if (argo.kind !== 'WorkflowTemplate') continue;
+    if (!argo.metadata.name) throw problem(source, 'a WorkflowTemplate needs metadata.name');
+    if (templatesDocs.has(argo.metadata.name)) throw problem(source, `WorkflowTemplate ${argo.metadata.name} is given twice`);
+    templatesDocs.set(argo.metadata.name, argo);
+  }
+  const unit = (name: string, template: string): UnitRef => {
+    const where = `templateRef ${name}/${template}`;
+    const wft = templatesDocs.get(name);
+    if (wft) {
+      const t = (wft.spec.templates ?? []).find((x) => x.name === template);
+      if (!t) throw problem(where, `WorkflowTemplate ${name} has no template "${template}"`);
+      return unitOf(wft, t);
+    }
+    const flows = registered(flowName(`${name}.${template}`, where));
+    if (flows.length === 0) throw problem(where, `no WorkflowTemplate ${name} with template ${template} is given or registered`);
+    return registeredUnit(flowName(`${name}.${template}`, where), flows, where);
+  };
+  const units: FlowDocument[] = [];
+  for (const wft of templatesDocs.values()) units.push(...templateFlows(wft, unit));
+  const workflows = valid.filter((d) => d.argo.kind === 'Workflow').map((d) => workflowFlow(d.argo, d.source, unit, templatesDocs, registered));
+  return { units, workflows };
+}
+
+/** Each template of a WorkflowTemplate as a unit flow, and the entry flow. */
+function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocument[] {
+  const version = versionOf(wft);
+  const templates = new Map((wft.spec.templates ?? []).map((t) => [t.name, t]));
+  const out: FlowDocument[] = [];
+  const names = new Map<string, string>();
+  for (const t of templates.values()) {
+    const where = `WorkflowTemplate ${wft.metadata.name}, template ${t.name}`;
+    const name = flowName(`${wft.metadata.name}.${t.name}`, where);
+    if (names.has(name)) throw problem(where, `its flow name ${name} is also that of template ${names.get(name)}`);
+    names.set(name, t.name);
+    const scope: Scope = {
+      template: t.name,
+      params: new Map((t.inputs?.parameters ?? []).map((p) => [p.name, [{ kind: 'param', name: p.name }] as Value])),
+      artifacts: new Map((t.inputs?.artifacts ?? []).map((a) => [a.name, { unitInput: a.name }])),
+      siblings: new Map(),
+      inExit: false,
+      flowParams: new Set(),
+    };
+    const ctx: InlineContext = { templates, unit, stack: [t.name], flowParams: new Set(), inExit: false, asNames: [] };
+    const made = inlineTemplate(t, scope, rootPath(t), ctx);
+    const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue]));
+    const outParams: Record<string, string> = {};
+    for (const [n, v] of made.outputs.parameters) {
+      const f = renderField(v, []);
+      if (typeof f !== 'string') throw problem(where, `output parameter "${n}" must be a plain reference to a step's output`);
+      outParams[n] = f;
+    }
+    const outArtifacts = Object.fromEntries([...made.outputs.artifacts].map(([n, src]) => [n, artifactRef(src, [])]));
+    const outputs = { ...(Object.keys(outParams).length ? { parameters: outParams } : {}), ...(Object.keys(outArtifacts).length ? { artifacts: outArtifacts } : {}) };
+    out.push({
+      apiVersion: 'strata/v1',
+      kind: 'Flow',
+      metadata: metadataOf(wft, name, version),
+      spec: {
+        params,
+        root: rootPath(t).length > 0 ? { id: 'main', ...made.node } : made.node,
+        ...(t.inputs?.artifacts?.length ? { inputs: t.inputs.artifacts.map((a) => a.name) } : {}),
+        ...(Object.keys(outputs).length ? { outputs } : {}),
+      } as FlowDocument['spec'],
+    });
+  }
+  if (wft.spec.entrypoint) {
+    const entry = templates.get(wft.spec.entrypoint);
+    if (!entry) throw problem(`WorkflowTemplate ${wft.metadata.name}`, `spec.entrypoint names no template ("${wft.spec.entrypoint}")`);
+    const params = argumentParams(wft, `WorkflowTemplate ${wft.metadata.name}`);
+    const u = unitOf(wft, entry);
+    const withs = Object.fromEntries(u.params.filter((p) => Object.hasOwn(params, p)).map((p) => [p, { var: `params.${p}` }]));
+    out.push({
+      apiVersion: 'strata/v1',
+      kind: 'Flow',
+      metadata: metadataOf(wft, flowName(wft.metadata.name!, `WorkflowTemplate ${wft.metadata.name}`), version),
+      spec: { params, root: { id: entry.name, use: u.ref, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode },
+    });
+  }
+  return out;
+}
+
+function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['unit'], templatesDocs: Map<string, ArgoDocument>, registered: RegisteredFlows): FlowDocument {
+  const label = wf.metadata.name ?? wf.metadata.generateName ?? '';
+  const where = `${source ? `${source}: ` : ''}Workflow ${label}`;
+  if (!label) throw problem(where, 'a Workflow needs metadata.name or metadata.generateName');
+  const name = flowName(label, where);
+  const params = argumentParams(wf, where);
+  const flowParams = new Set(Object.keys(params));
+  const meta = metadataOf(wf, name, versionOf(wf));
+  const ref = wf.spec.workflowTemplateRef;
+  if (ref) {
+    if (wf.spec.templates?.length || wf.spec.entrypoint) throw problem(where, 'a Workflow with workflowTemplateRef takes its templates and entrypoint from the WorkflowTemplate');
+    const wft = templatesDocs.get(ref.name);
+    const entryName = flowName(ref.name, where);
+    const entry = wft ? `${entryName}@${versionOf(wft)}` : registeredUnit(entryName, registered(entryName), `workflowTemplateRef ${ref.name}`).ref;
+    if (!wft && registered(entryName).length === 0) throw problem(where, `no WorkflowTemplate ${ref.name} is given or registered`);
+    if (wft && !wft.spec.entrypoint) throw problem(where, `WorkflowTemplate ${ref.name} has no entrypoint`);
+    const withs = Object.fromEntries(Object.keys(params).map((p) => [p, { var: `params.${p}` }]));
+    return { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode } };
+  }
+  const templates = new Map((wf.spec.templates ?? []).map((t) => [t.name, t]));
+  if (!wf.spec.entrypoint) throw problem(where, 'spec.entrypoint is required');
+  const entry = templates.get(wf.spec.entrypoint);
+  if (!entry) throw problem(where, `spec.entrypoint names no template ("${wf.spec.entrypoint}")`);
+  const scopeFor = (t: ArgoTemplate, inExit: boolean): Scope => ({
+    template: t.name,
+    params: new Map((t.inputs?.parameters ?? []).map((p) => {
+      const v: Value | undefined = flowParams.has(p.name) ? [{ kind: 'param', name: p.name }] : p.default !== undefined ? text(p.default) : p.value !== undefined ? text(p.value) : undefined;
+      if (!v) throw problem(where, `input parameter "${p.name}" of template ${t.name} is given no value (spec.arguments.parameters)`);
+      return [p.name, v];
+    })),
+    artifacts: new Map(),
+    siblings: new Map(),
+    inExit,
+    flowParams,
+  });
+  for (const t of [entry]) if (t.inputs?.artifacts?.length) throw problem(where, `template ${t.name} takes input artifacts, which a workflow's entrypoint cannot be given`);
+  const ctx: InlineContext = { templates, unit, stack: [entry.name], flowParams, inExit: false, asNames: [] };
+  const top = wf.spec.parallelism && (entry.steps || entry.dag) && !entry.parallelism ? { ...entry, parallelism: wf.spec.parallelism } : entry;
+  if (wf.spec.parallelism && top === entry && !entry.parallelism) throw problem(where, 'spec.parallelism is mapped onto a steps or dag entrypoint only');
+  let root = inlineTemplate(top, scopeFor(entry, false), rootPath(entry), ctx).node;
+  if (rootPath(entry).length > 0) root = { id: 'main', ...root };
+  if (wf.spec.retryStrategy) root = { ...root, retry: retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) };
+  if (wf.spec.activeDeadlineSeconds !== undefined) root = { ...root, timeout: wf.spec.activeDeadlineSeconds };
+  let onExit: FlowNode | undefined;
+  if (wf.spec.onExit) {
+    const handler = templates.get(wf.spec.onExit);
+    if (!handler) throw problem(where, `spec.onExit names no template ("${wf.spec.onExit}")`);
+    const exitCtx: InlineContext = { ...ctx, stack: [handler.name], inExit: true };
+    onExit = inlineTemplate(handler, scopeFor(handler, true), handler.steps || handler.dag ? ['onExit'] : ['onExit'], exitCtx).node;
+  }
+  return { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}) } as FlowDocument['spec'] };
+}

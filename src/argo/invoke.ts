@@ -1,0 +1,178 @@
+/**
+ * A step or DAG task calling a template: its arguments are read in the caller's scope, the
+ * called template is inlined beneath the step's id with those bindings (or, for a
+ * `templateRef`, is a `use` of the unit the WorkflowTemplate registered), and a loop
+ * (`withItems`, `withParam`, `withSequence`) wraps it in a fan-out whose items each run the
+ * template. `when`, `continueOn` and the template's `retryStrategy` and timeouts land on the
+ * node that runs once per item.
+ */
+import { StrataError } from '../errors/strata-error.ts';
+import type { FlowNode, JsonValue, Logic, RetrySpec } from './target-types.ts';
+import type { ArgoRetry, ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
+import { whenLogic } from './expressions.ts';
+import { artifactRef } from './leaf.ts';
+import { readArtifactFrom, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
+import { literal, renderLogic, text, type Path, type Value } from './values.ts';
+
+/** A registered unit a templateRef resolves to (a WorkflowTemplate's template). */
+export interface UnitRef {
+  ref: string;
+  params: string[];
+  inputs: string[];
+  outputs: { parameters: string[]; artifacts: string[] };
+}
+
+export interface InlineContext {
+  templates: Map<string, ArgoTemplate>;
+  /** the unit of template `template` of WorkflowTemplate `name`; throws when there is none */
+  unit(name: string, template: string): UnitRef;
+  /** templates being inlined, outermost first: a template met again is recursion */
+  stack: string[];
+  flowParams: Set<string>;
+  inExit: boolean;
+  /** `as` names in use by enclosing loops */
+  asNames: string[];
+}
+
+/** Inlines a template's body (steps/dag/pod templates); set by the template dispatcher. */
+export type InlineTemplate = (t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext) => { node: FlowNode; outputs: Outputs };
+
+const problem = (where: string, why: string): StrataError => new StrataError('invalid_document', `${where}: ${why}`);
+
+/** Argo's retryStrategy as strata's retry; a strategy without a limit (Argo: forever) is refused. */
+export function retryOf(r: ArgoRetry, where: string): RetrySpec {
+  if (r.limit === undefined) throw problem(where, 'retryStrategy without a limit retries forever in Argo; give a limit');
+  const on = ({ Always: 'always', OnFailure: 'failed', OnError: 'error', OnTransientError: 'error' } as const)[r.retryPolicy ?? 'OnFailure'];
+  const b = r.backoff;
+  const backoff = b?.duration !== undefined
+    ? { duration: durationOf(b.duration), ...(b.factor !== undefined ? { factor: b.factor } : {}), ...(b.cap !== undefined ? { max: durationOf(b.cap) } : {}), ...(b.maxDuration !== undefined ? { maxDuration: durationOf(b.maxDuration) } : {}) }
+    : undefined;
+  return { limit: r.limit, on, ...(backoff ? { backoff } : {}) };
+}
+
+/** An Argo duration (`"30"`, `"2m"`, `"1h30m"`) as strata's (seconds, or text with one unit). */
+export function durationOf(d: string): number | string {
+  if (/^[0-9]+(\.[0-9]+)?$/.test(d)) return Number(d);
+  const parts = [...d.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== d) throw new StrataError('invalid_document', `duration "${d}" is not a number of seconds or a duration like 30s, 2m, 1h30m`);
+  if (parts.length === 1) return d;
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600 } as const;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2] as keyof typeof unit], 0);
+}
+
+/** An Argo duration in seconds. */
+export function secondsOf(d: string): number {
+  const v = durationOf(d);
+  if (typeof v === 'number') return v;
+  return durationOf(`${v}0s`) as number; // one unit: add a zero-second part so it sums
+}
+
+/** A fresh `as` name for a loop step: its name made a json-logic name, unique among enclosing loops. */
+function asName(step: string, ctx: InlineContext): string {
+  const base = `${step.replace(/[^A-Za-z0-9_]/g, '_').replace(/^([0-9])/, '_$1')}_item`;
+  let name = base;
+  for (let i = 2; ctx.asNames.includes(name); i++) name = `${base}${i}`;
+  return name;
+}
+
+/** The list a loop goes over, as json-logic read at `at` (the fan-out). */
+function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic {
+  if (call.withItems) return call.withItems as JsonValue[];
+  if (call.withParam !== undefined) {
+    const v = readTags(scope, call.withParam);
+    const lit = literal(v);
+    if (lit !== undefined) {
+      try {
+        const list = JSON.parse(lit) as unknown;
+        if (Array.isArray(list)) return list as JsonValue[];
+      } catch {
+        /* refused below */
+      }
+      throw problem(where, `withParam "${call.withParam}" is not a JSON list`);
+    }
+    return renderLogic(v, at);
+  }
+  const seq = call.withSequence!;
+  const num = (s: string | undefined, dflt: number): Logic => {
+    if (s === undefined) return dflt;
+    const v = readTags(scope, s);
+    const lit = literal(v);
+    if (lit !== undefined) {
+      if (!/^-?[0-9]+$/.test(lit.trim())) throw problem(where, `withSequence value "${s}" is not a whole number`);
+      return Number(lit);
+    }
+    return { '+': [renderLogic(v, at)] };
+  };
+  if ((seq.count === undefined) === (seq.end === undefined)) throw problem(where, 'withSequence needs exactly one of count and end');
+  const start = num(seq.start, 0);
+  const end = seq.end !== undefined ? num(seq.end, 0) : typeof start === 'number' && typeof num(seq.count, 0) === 'number' ? start + (num(seq.count, 0) as number) - 1 : { '-': [{ '+': [start, num(seq.count, 0)] }, 1] };
+  // Argo's sequence counts up or down to end by 1; strata's range does the same with step 1 or -1.
+  return { range: [start, end, ...(seq.format ? [{ if: [{ '<': [end, start] }, -1, 1] }, seq.format] : [])] } as Logic;
+}
+
+/** The node for one step or task at `at` (its parent's path plus its name), and what it gives its siblings. */
+export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: InlineContext, loop: { concurrency?: number; failFast?: boolean }, inline: InlineTemplate): { node: FlowNode; sibling: Sibling } {
+  const where = `template ${scope.template}, step ${call.name}`;
+  const looped = call.withItems !== undefined || call.withParam !== undefined || call.withSequence !== undefined;
+  const as = looped ? asName(call.name, ctx) : undefined;
+  const argScope: Scope = { ...scope, ...(as ? { item: as } : {}) };
+  const inner: Path = as ? [...at, { item: as }] : at;
+  const params = new Map<string, Value>();
+  for (const p of call.arguments?.parameters ?? []) {
+    if (p.value === undefined) throw problem(where, `argument parameter "${p.name}" needs a value`);
+    params.set(p.name, readTags(argScope, p.value));
+  }
+  const artifacts = new Map<string, ArtifactSource>();
+  for (const a of call.arguments?.artifacts ?? []) {
+    if (a.from === undefined) throw problem(where, `argument artifact "${a.name}" needs from`);
+    artifacts.set(a.name, readArtifactFrom(argScope, a.from));
+  }
+  let body: FlowNode;
+  let outputs: Outputs | undefined;
+  if (call.templateRef) {
+    const unit = ctx.unit(call.templateRef.name, call.templateRef.template);
+    for (const k of params.keys()) if (!unit.params.includes(k)) throw problem(where, `${unit.ref} has no input parameter "${k}"`);
+    for (const k of artifacts.keys()) if (!unit.inputs.includes(k)) throw problem(where, `${unit.ref} has no input artifact "${k}"`);
+    for (const k of unit.inputs) if (!artifacts.has(k)) throw problem(where, `${unit.ref} needs input artifact "${k}"`);
+    const withs = Object.fromEntries([...params].map(([k, v]) => [k, renderLogic(v, inner)]));
+    const inputs = Object.fromEntries([...artifacts].map(([k, src]) => [k, artifactRef(src, inner)]));
+    body = { use: unit.ref, ...(params.size > 0 ? { with: withs as Record<string, JsonValue> } : {}), ...(artifacts.size > 0 ? { inputs } : {}) } as FlowNode;
+    outputs = {
+      result: [{ kind: 'result', step: inner, path: [] }],
+      parameters: new Map(unit.outputs.parameters.map((n) => [n, [{ kind: 'output', step: inner, name: n }]])),
+      artifacts: new Map(unit.outputs.artifacts.map((n) => [n, { step: inner, name: n }])),
+    };
+  } else {
+    const t = ctx.templates.get(call.template!);
+    if (!t) throw problem(where, `no template named "${call.template}"`);
+    if (ctx.stack.includes(t.name)) throw problem(where, `template ${t.name} calls itself (${[...ctx.stack, t.name].join(' -> ')}); recursion is supported through a WorkflowTemplate's templateRef, not within one document yet`);
+    const calleeParams = new Map<string, Value>();
+    for (const p of t.inputs?.parameters ?? []) {
+      const v = params.get(p.name) ?? (p.default !== undefined ? text(p.default) : p.value !== undefined ? text(p.value) : undefined);
+      if (!v) throw problem(where, `template ${t.name} needs input parameter "${p.name}"`);
+      calleeParams.set(p.name, v);
+    }
+    for (const k of params.keys()) if (!calleeParams.has(k)) throw problem(where, `template ${t.name} has no input parameter "${k}"`);
+    for (const k of artifacts.keys()) if (!(t.inputs?.artifacts ?? []).some((a) => a.name === k)) throw problem(where, `template ${t.name} has no input artifact "${k}"`);
+    const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, flowParams: scope.flowParams };
+    const done = inline(t, calleeScope, inner, { ...ctx, stack: [...ctx.stack, t.name], asNames: as ? [...ctx.asNames, as] : ctx.asNames });
+    body = done.node;
+    outputs = done.outputs;
+  }
+  if (call.when !== undefined) {
+    const build = whenLogic(call.when, (v) => resolveVariable(argScope, v), (s) => readTags(argScope, s));
+    body = { ...body, when: build(inner) };
+  }
+  if (call.continueOn && (call.continueOn.failed || call.continueOn.error)) body = { ...body, continueOn: { ...call.continueOn } };
+  if (!looped) return { node: body, sibling: { path: at, looped: false, ...(outputs ? { outputs } : {}) } };
+  const fan: FlowNode = {
+    fanOut: {
+      over: loopOver(call as ArgoStep, argScope, at, where),
+      as: as!,
+      ...(loop.concurrency ? { concurrency: loop.concurrency } : {}),
+      ...(loop.failFast === false ? { failFast: false } : {}),
+      do: body,
+    },
+  };
+  return { node: fan, sibling: { path: at, looped: true } };
+}

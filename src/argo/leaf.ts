@@ -1,0 +1,111 @@
+/**
+ * Argo's pod templates to strata leaves: `container` and `script` to a task, `containerSet`
+ * to a pod whose containers form a dependency graph. Every text field is read for its tags
+ * and written in strata's substitution (values.ts). A step's `outputs.result` is its
+ * standard output (`result: stdout`).
+ */
+import { StrataError } from '../errors/strata-error.ts';
+import type { FlowNode, JsonValue, TaskSpec } from './target-types.ts';
+import type { ArgoContainer, ArgoScript, ArgoTemplate } from './argo-document.ts';
+import { readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
+import { renderField, stepRef, type Path, type Value } from './values.ts';
+
+/**
+ * A script's source reaches its interpreter as a file, never as a shell line: this constant
+ * program writes the source (from the environment) to a private temporary file and runs
+ * the template's command and args with the file's path last, as Argo does.
+ */
+export const SCRIPT_RUNNER = 'f=$(mktemp) || exit 1; printf \'%s\' "$ARGO_SCRIPT_SOURCE" > "$f" || exit 1; "$@" "$f"; s=$?; rm -f "$f"; exit $s';
+export const SCRIPT_ENV = 'ARGO_SCRIPT_SOURCE';
+
+type Field = string | { [op: string]: JsonValue };
+
+/** The input artifact reference a task at `at` writes for `src`. */
+export function artifactRef(src: ArtifactSource, at: Path): string {
+  return 'unitInput' in src ? `:${src.unitInput}` : `${stepRef(at, src.step)}:${src.name}`;
+}
+
+function containerTask(c: ArgoContainer, scope: Scope, at: Path): TaskSpec {
+  const field = (s: string): Field => renderField(readTags(scope, s), at);
+  const task: TaskSpec = { image: field(c.image) as TaskSpec['image'] };
+  if (c.command) task.command = c.command.map(field);
+  if (c.args) task.args = c.args.map(field);
+  if (c.env) task.env = Object.fromEntries(c.env.map((e) => [e.name, field(e.value ?? '')]));
+  if (c.workingDir) task.workingDir = field(c.workingDir);
+  const r = c.resources;
+  if (r) {
+    task.resources = { ...(r.requests?.cpu ? { cpu: r.requests.cpu } : {}), ...(r.requests?.memory ? { memory: r.requests.memory } : {}), ...(r.limits ? { limits: { ...r.limits } } : {}) };
+  }
+  return task;
+}
+
+/** Inputs and outputs of a pod template as task fields, and what the step gives its caller. */
+function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs {
+  const inputs: Record<string, string | { from: string; path: string }> = {};
+  for (const a of t.inputs?.artifacts ?? []) {
+    const src = scope.artifacts.get(a.name);
+    if (!src) {
+      if (a.optional) continue;
+      throw new StrataError('invalid_document', `template ${t.name}: input artifact "${a.name}" is given no artifact (arguments.artifacts with from)`);
+    }
+    const from = artifactRef(src, at);
+    inputs[a.name] = a.path ? { from, path: a.path } : from;
+  }
+  if (Object.keys(inputs).length > 0) task.inputs = inputs as TaskSpec['inputs'];
+  const outputs: Outputs = { result: [{ kind: 'result', step: at, path: [] }], parameters: new Map(), artifacts: new Map() };
+  const parameters: Record<string, { path: string; default?: JsonValue }> = {};
+  for (const p of t.outputs?.parameters ?? []) {
+    const path = p.valueFrom?.path;
+    if (!path) throw new StrataError('invalid_document', `template ${t.name}: output parameter "${p.name}" of a pod template needs valueFrom.path`);
+    parameters[p.name] = { path, ...(p.valueFrom?.default !== undefined ? { default: p.valueFrom.default } : {}) };
+    outputs.parameters.set(p.name, [{ kind: 'output', step: at, name: p.name }]);
+  }
+  const artifacts: Array<{ name: string; path: string }> = [];
+  for (const a of t.outputs?.artifacts ?? []) {
+    if (!a.path) throw new StrataError('invalid_document', `template ${t.name}: output artifact "${a.name}" of a pod template needs a path`);
+    artifacts.push({ name: a.name, path: a.path });
+    outputs.artifacts.set(a.name, { step: at, name: a.name });
+  }
+  if (artifacts.length > 0 || Object.keys(parameters).length > 0) {
+    task.outputs = { ...(artifacts.length > 0 ? { artifacts } : {}), ...(Object.keys(parameters).length > 0 ? { parameters } : {}) } as TaskSpec['outputs'];
+  }
+  return outputs;
+}
+
+/** A `container` or `script` template as a task node at `at`. */
+export function podTemplateNode(t: ArgoTemplate, scope: Scope, at: Path): { node: FlowNode; outputs: Outputs } {
+  let task: TaskSpec;
+  if (t.script) {
+    const s: ArgoScript = t.script;
+    const base = containerTask({ ...s, command: undefined, args: undefined }, scope, at);
+    const field = (x: string): Field => renderField(readTags(scope, x), at);
+    task = {
+      ...base,
+      command: ['sh', '-c', SCRIPT_RUNNER, 'argo-script', ...(s.command ?? ['sh']).map(field), ...(s.args ?? []).map(field)] as TaskSpec['command'],
+      env: { ...(base.env ?? {}), [SCRIPT_ENV]: field(s.source) } as TaskSpec['env'],
+    };
+  } else {
+    task = containerTask(t.container!, scope, at);
+  }
+  task.result = 'stdout';
+  const outputs = files(t, scope, at, task);
+  return { node: { task }, outputs };
+}
+
+/** A `containerSet` as a pod: each container a task of a dependency graph; the step's result is the `main` container's. */
+export function containerSetNode(t: ArgoTemplate, scope: Scope, at: Path): { node: FlowNode; outputs: Outputs } {
+  if (t.outputs?.parameters?.length || t.outputs?.artifacts?.length || t.inputs?.artifacts?.length) {
+    throw new StrataError('invalid_document', `template ${t.name}: artifacts and output parameters of a containerSet are not supported`);
+  }
+  const names = new Set(t.containerSet!.containers.map((c) => c.name));
+  const nodes: Record<string, FlowNode> = {};
+  for (const c of t.containerSet!.containers) {
+    const { name, dependencies, ...rest } = c;
+    for (const d of dependencies ?? []) if (!names.has(d)) throw new StrataError('invalid_document', `template ${t.name}: container ${name} depends on "${d}", which is not in the containerSet`);
+    const task = containerTask(rest, scope, [...at, name]);
+    task.result = 'stdout';
+    nodes[name] = { ...(dependencies?.length ? { dependsOn: dependencies } : {}), task };
+  }
+  const result: Value = names.has('main') ? [{ kind: 'result', step: at, path: ['main'] }] : [{ kind: 'result', step: at, path: [] }];
+  return { node: { pod: { flow: { graph: { nodes } } } }, outputs: { result, parameters: new Map(), artifacts: new Map() } };
+}

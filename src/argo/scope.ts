@@ -1,0 +1,138 @@
+/**
+ * What an Argo template sees while it is inlined: its input parameters and artifacts (as
+ * the caller bound them), the loop item of the step being called, and its sibling steps
+ * (for `steps.x...` / `tasks.x...`). Tags (`{{ ... }}`) are read against a scope into values.
+ */
+import { StrataError } from '../errors/strata-error.ts';
+import { expressionPart } from './expressions.ts';
+import type { Path, Value } from './values.ts';
+
+/** Where an artifact comes from: a step's output file, or the unit's own input (`":name"`). */
+export type ArtifactSource = { step: Path; name: string } | { unitInput: string };
+
+/** What a template gives its caller, as seen from outside. */
+export interface Outputs {
+  /** the step's outputs.result, when it has one */
+  result?: Value;
+  parameters: Map<string, Value>;
+  artifacts: Map<string, ArtifactSource>;
+}
+
+export interface Sibling {
+  path: Path;
+  /** a looped step: its result is the list of its items' results; it has no single outputs */
+  looped: boolean;
+  outputs?: Outputs;
+}
+
+export interface Scope {
+  /** the template's name, for messages */
+  template: string;
+  params: Map<string, Value>;
+  artifacts: Map<string, ArtifactSource>;
+  /** the `as` name of the loop of the step whose arguments are being read */
+  item?: string;
+  siblings: Map<string, Sibling>;
+  /** `workflow.status`, `.duration`, `.failures` may be read: inside the exit handler */
+  inExit: boolean;
+  /** the flow's declared params (workflow.parameters.x) */
+  flowParams: Set<string>;
+}
+
+const bad = (scope: Scope, tag: string, why: string): StrataError => new StrataError('invalid_document', `template ${scope.template}: {{${tag}}}: ${why}`);
+
+/** The sibling a `steps.x` / `tasks.x` tag names, with its outputs. */
+function sibling(scope: Scope, name: string, tag: string): Sibling {
+  const s = scope.siblings.get(name);
+  if (!s) throw bad(scope, tag, `no step or task named "${name}" before this one in the template`);
+  return s;
+}
+
+/** Argo names hold `-` and `.`: a tag is split at the dots around its known words. */
+function splitTag(tag: string): string[] {
+  let m = /^(steps|tasks)\.(.+)\.outputs\.result$/.exec(tag);
+  if (m) return [m[1], m[2], 'outputs', 'result'];
+  m = /^(steps|tasks)\.(.+?)\.outputs\.(parameters|artifacts)\.(.+)$/.exec(tag);
+  if (m) return [m[1], m[2], 'outputs', m[3], m[4]];
+  m = /^(inputs|workflow)\.(parameters|artifacts)\.(.+)$/.exec(tag);
+  if (m) return [m[1], m[2], m[3]];
+  return tag.split('.');
+}
+
+/** The value of one Argo variable (a tag's text without braces) in `scope`. */
+export function resolveVariable(scope: Scope, tag: string): Value {
+  const parts = splitTag(tag.trim());
+  const [head] = parts;
+  if (head === 'inputs' && parts[1] === 'parameters' && parts.length === 3) {
+    const v = scope.params.get(parts[2]);
+    if (!v) throw bad(scope, tag, `template ${scope.template} has no input parameter "${parts[2]}"`);
+    return v;
+  }
+  if (head === 'item') {
+    if (!scope.item) throw bad(scope, tag, 'only a step with withItems, withParam or withSequence has an item');
+    return [{ kind: 'item', as: scope.item, path: parts.slice(1) }];
+  }
+  if (head === 'workflow' && parts[1] === 'parameters' && parts.length === 3) {
+    if (!scope.flowParams.has(parts[2])) throw bad(scope, tag, `the workflow has no parameter "${parts[2]}" in spec.arguments.parameters`);
+    return [{ kind: 'param', name: parts[2] }];
+  }
+  if (head === 'workflow' && parts.length === 2 && ['status', 'duration', 'failures'].includes(parts[1])) {
+    if (!scope.inExit) throw bad(scope, tag, 'is known only in the exit handler (spec.onExit)');
+    return [{ kind: 'exit', field: parts[1] as 'status' | 'duration' | 'failures' }];
+  }
+  if ((head === 'steps' || head === 'tasks') && parts.length >= 3) {
+    const s = sibling(scope, parts[1], tag);
+    if (parts[2] === 'outputs' && parts[3] === 'result' && parts.length === 4) {
+      if (s.looped) return [{ kind: 'result', step: s.path, path: [] }];
+      if (!s.outputs?.result) throw bad(scope, tag, `step ${parts[1]} has no outputs.result (only container, script and containerSet templates do)`);
+      return s.outputs.result;
+    }
+    if (parts[2] === 'outputs' && parts[3] === 'parameters' && parts.length === 5) {
+      if (s.looped) throw bad(scope, tag, 'output parameters of a looped step are not supported; read its outputs.result (the list of its items\' results)');
+      const v = s.outputs?.parameters.get(parts[4]);
+      if (!v) throw bad(scope, tag, `step ${parts[1]} has no output parameter "${parts[4]}"`);
+      return v;
+    }
+    if (parts[2] === 'outputs' && parts[3] === 'artifacts') throw bad(scope, tag, 'an artifact is read with `from` in arguments.artifacts, not as text');
+  }
+  throw bad(scope, tag, 'is not a variable strata maps (inputs.parameters.x, item, steps.x.outputs.result, steps.x.outputs.parameters.y, tasks.x..., workflow.parameters.x, workflow.status, workflow.duration, workflow.failures, {{=expression}})');
+}
+
+/** A string with `{{ tag }}` and `{{= expression }}` parts, read in `scope`. */
+export function readTags(scope: Scope, s: string): Value {
+  const out: Value = [];
+  let at = 0;
+  for (;;) {
+    const open = s.indexOf('{{', at);
+    if (open < 0) break;
+    const close = s.indexOf('}}', open + 2);
+    if (close < 0) throw new StrataError('invalid_document', `template ${scope.template}: "${s}": a {{ has no }}`);
+    if (open > at) out.push({ kind: 'text', text: s.slice(at, open) });
+    const inner = s.slice(open + 2, close);
+    if (inner.startsWith('=')) out.push(expressionPart(inner.slice(1), (v) => resolveVariable(scope, v)));
+    else out.push(...resolveVariable(scope, inner));
+    at = close + 2;
+  }
+  if (at < s.length) out.push({ kind: 'text', text: s.slice(at) });
+  return out;
+}
+
+/** The artifact a `from` tag names: `{{steps.x.outputs.artifacts.y}}`, `{{tasks...}}`, `{{inputs.artifacts.z}}`. */
+export function readArtifactFrom(scope: Scope, from: string): ArtifactSource {
+  const m = /^\{\{\s*(.+?)\s*\}\}$/.exec(from.trim());
+  if (!m) throw new StrataError('invalid_document', `template ${scope.template}: artifact from "${from}" must be one {{...}} reference`);
+  const parts = splitTag(m[1]);
+  if (parts[0] === 'inputs' && parts[1] === 'artifacts' && parts.length === 3) {
+    const a = scope.artifacts.get(parts[2]);
+    if (!a) throw bad(scope, m[1], `template ${scope.template} has no input artifact "${parts[2]}"`);
+    return a;
+  }
+  if ((parts[0] === 'steps' || parts[0] === 'tasks') && parts[2] === 'outputs' && parts[3] === 'artifacts' && parts.length === 5) {
+    const s = sibling(scope, parts[1], m[1]);
+    if (s.looped) throw bad(scope, m[1], 'artifacts of a looped step are not supported');
+    const a = s.outputs?.artifacts.get(parts[4]);
+    if (!a) throw bad(scope, m[1], `step ${parts[1]} has no output artifact "${parts[4]}"`);
+    return a;
+  }
+  throw bad(scope, m[1], 'an artifact comes from steps.x.outputs.artifacts.y, tasks.x.outputs.artifacts.y or inputs.artifacts.z');
+}

@@ -1,0 +1,132 @@
+/**
+ * Values as the importer carries them while it inlines templates: text with references
+ * whose targets are known by their place in the flow, not yet by how the step that reads
+ * them will write them. A reference to a step is written relative to the step that reads
+ * it (`./a`, `../a`) only when the reading step is inside a fan-out item, because only
+ * there is the target's id not known before the run (`loop/3/a`).
+ *
+ * Rendering gives strata's substitution (`{{ steps.a.result }}`, docs/flow-language.md)
+ * where it can say the value, and a json-logic computed value otherwise (Argo's
+ * capitalised statuses, expressions).
+ */
+import { StrataError } from '../errors/strata-error.ts';
+import type { JsonValue, Logic } from '../flow/types.ts';
+
+/** A segment of a step path: a step id segment, or the item of the fan-out whose `as` is given. */
+export type Seg = string | { item: string };
+export type Path = Seg[];
+
+export type Part =
+  | { kind: 'text'; text: string }
+  | { kind: 'param'; name: string }
+  | { kind: 'item'; as: string; path: string[] }
+  | { kind: 'result'; step: Path; path: string[] }
+  | { kind: 'output'; step: Path; name: string }
+  | { kind: 'exit'; field: 'status' | 'duration' | 'failures' }
+  | { kind: 'logic'; make: (from: Path) => Logic };
+
+/** A text value: its parts, concatenated. */
+export type Value = Part[];
+
+export const text = (t: string): Value => [{ kind: 'text', text: t }];
+
+/** The value as one literal string when it has no references. */
+export function literal(v: Value): string | undefined {
+  return v.every((p) => p.kind === 'text') ? v.map((p) => (p as { text: string }).text).join('') : undefined;
+}
+
+const segText = (s: Seg): string => (typeof s === 'string' ? s : '*');
+/** A path for messages: `loop/*\/a`. */
+export const showPath = (p: Path): string => p.map(segText).join('/');
+
+/**
+ * How the step at `from` names the step at `to`: from the unit root when no fan-out item
+ * lies on `to`'s way, else relative to `from`'s parent (`./a`, `../../a`).
+ */
+export function stepRef(from: Path, to: Path): string {
+  if (to.every((s) => typeof s === 'string')) return to.join('/');
+  const base = from.slice(0, -1);
+  let k = 0;
+  while (k < base.length && k < to.length && sameSeg(base[k], to[k])) k++;
+  const rest = to.slice(k);
+  if (rest.some((s) => typeof s !== 'string')) {
+    throw new StrataError('invalid_document', `step ${showPath(from)} cannot read step ${showPath(to)}: it lies inside the item of another loop`);
+  }
+  const up = base.length - k;
+  return (up === 0 ? './' : '../'.repeat(up)) + rest.join('/');
+}
+
+const sameSeg = (a: Seg, b: Seg): boolean => (typeof a === 'string' ? a === b : typeof b !== 'string' && a.item === b.item);
+
+const PLAIN_STEP = /^[A-Za-z0-9_\-/#]+$/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const accessor = (path: string[]): string => path.map((k) => (NAME.test(k) ? `.${k}` : /^[0-9]+$/.test(k) ? `[${k}]` : `[${JSON.stringify(k)}]`)).join('');
+const stepHead = (ref: string): string => (PLAIN_STEP.test(ref) ? `steps.${ref}` : `steps[${JSON.stringify(ref)}]`);
+
+/** The reference inside `{{ }}` for a part strata's substitution can say, else undefined. */
+function substitution(p: Part, from: Path): string | undefined {
+  switch (p.kind) {
+    case 'param':
+      return `params${accessor([p.name])}`;
+    case 'item':
+      return `${p.as}${accessor(p.path)}`;
+    case 'result':
+      return `${stepHead(stepRef(from, p.step))}.result${accessor(p.path)}`;
+    case 'output':
+      return `${stepHead(stepRef(from, p.step))}.outputs.parameters${accessor([p.name])}`;
+    case 'exit':
+      return `exit.${p.field}`;
+    default:
+      return undefined;
+  }
+}
+
+/** json-logic for one part, read by the step at `from`. */
+export function partLogic(p: Part, from: Path): Logic {
+  switch (p.kind) {
+    case 'text':
+      return p.text;
+    case 'param':
+      return { var: `params.${p.name}` };
+    case 'item':
+      return { var: [p.as, ...p.path].join('.') };
+    case 'result':
+      return p.path.length > 0 ? { result: [stepRef(from, p.step), p.path.join('.')] } : { result: stepRef(from, p.step) };
+    case 'output':
+      return { output: [stepRef(from, p.step), p.name] };
+    case 'exit':
+      return p.field === 'status' ? { if: [{ '==': [{ var: 'exit.status' }, 'succeeded'] }, 'Succeeded', 'Failed'] } : { var: `exit.${p.field}` };
+    case 'logic':
+      return p.make(from);
+  }
+}
+
+/**
+ * The value as the step at `from` writes it in a task field: a string (substitution) when
+ * every part can be said so, else a json-logic computed value (`cat` of its parts).
+ */
+export function renderField(v: Value, from: Path): string | { [op: string]: JsonValue } {
+  // Argo's capitalised status needs json-logic, whose `cat` cannot write a list as JSON:
+  // beside `workflow.failures` the status is written as strata says it (lower case).
+  const capitalise = v.some((p) => p.kind === 'exit' && p.field === 'status') && !v.some((p) => p.kind === 'exit' && p.field === 'failures');
+  if (capitalise || v.some((p) => p.kind === 'logic')) return renderLogic(v, from) as { [op: string]: JsonValue };
+  let out = '';
+  for (const p of v) {
+    if (p.kind === 'text') {
+      out += p.text.replaceAll('{{', '{{ "{{" }}');
+      continue;
+    }
+    const s = substitution(p, from);
+    if (s === undefined) return renderLogic(v, from) as { [op: string]: JsonValue };
+    out += `{{ ${s} }}`;
+  }
+  return out;
+}
+
+/** The value as json-logic read at `from`: one part as itself, several as their `cat`. */
+export function renderLogic(v: Value, from: Path): Logic {
+  const parts = v.filter((p) => !(p.kind === 'text' && p.text === ''));
+  if (parts.length === 0) return '';
+  if (parts.length === 1) return partLogic(parts[0], from);
+  return { cat: parts.map((p) => partLogic(p, from)) };
+}

@@ -1,0 +1,56 @@
+/**
+ * Argo documents read from files for `strata import argo` and `strata apply`: read as
+ * leniently as Argo reads them (src/argo/lenient-yaml.ts), turned into strata flows. A
+ * templateRef or workflowTemplateRef the files do not satisfy is looked up among the flows
+ * registered on a running strata when a client is given.
+ */
+import { readFileSync } from 'node:fs';
+import { isArgoDocument } from '../argo/argo-document.ts';
+import { importArgo, type ImportResult } from '../argo/import-argo.ts';
+import { readArgoText } from '../argo/lenient-yaml.ts';
+import { referencedFlowNames } from '../argo/references.ts';
+import { StrataError } from '../errors/strata-error.ts';
+import type { FlowDocument } from '../argo/target-types.ts';
+import type { Client } from './api-client.ts';
+
+/** True when a file's text says it holds Argo documents (an `argoproj.io/` apiVersion). */
+export function looksLikeArgo(text: string): boolean {
+  return /^\s*["']?apiVersion["']?\s*:\s*["']?argoproj\.io\//m.test(text) || /"apiVersion"\s*:\s*"argoproj\.io\//.test(text);
+}
+
+export function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new StrataError('not_found', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** The Argo documents of `files` (other documents are refused). */
+export function readArgoFiles(files: string[]): Array<{ doc: unknown; source: string }> {
+  const out: Array<{ doc: unknown; source: string }> = [];
+  for (const file of files) {
+    readArgoText(readText(file), file).forEach((doc, i, all) => {
+      const source = all.length > 1 ? `${file}#${i}` : file;
+      if (!isArgoDocument(doc)) throw new StrataError('invalid_document', `${source}: not an Argo document (apiVersion argoproj.io/v1alpha1, kind Workflow or WorkflowTemplate)`);
+      out.push({ doc, source });
+    });
+  }
+  return out;
+}
+
+/** Flows of Argo documents; registered flows that templateRefs name are read from strata when `client` is given. */
+export async function importDocuments(docs: Array<{ doc: unknown; source: string }>, client?: Client): Promise<ImportResult> {
+  const registered = new Map<string, FlowDocument[]>();
+  if (client) {
+    for (const name of referencedFlowNames(docs.map((d) => d.doc))) {
+      try {
+        const r = (await client.call('GET', `/v1/flows/${encodeURIComponent(name)}`)) as { versions: FlowDocument[] };
+        registered.set(name, r.versions);
+      } catch (e) {
+        if ((e as StrataError).code !== 'not_found') throw e;
+      }
+    }
+  }
+  return importArgo(docs, (name) => registered.get(name) ?? []);
+}

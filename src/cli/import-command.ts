@@ -1,0 +1,15 @@
+/** `strata import argo FILE...`: the strata flows Argo documents become, as YAML (or JSON), without a server. */
+import { stringify } from 'yaml';
+import { StrataError } from '../errors/strata-error.ts';
+import { importDocuments, readArgoFiles } from './argo-files.ts';
+
+/** The flows of `files`: a WorkflowTemplate's units first, then each Workflow's flow; `---` between documents. */
+export async function importCommand(kind: string, files: string[], opts: { output?: string }): Promise<string> {
+  if (kind !== 'argo') throw new StrataError('invalid_request', `strata import knows argo, not "${kind}"`);
+  const format = opts.output ?? 'yaml';
+  if (format !== 'yaml' && format !== 'json') throw new StrataError('invalid_request', `-o must be yaml or json, not "${format}"`);
+  const { units, workflows } = await importDocuments(readArgoFiles(files));
+  const flows = [...units, ...workflows];
+  if (format === 'json') return JSON.stringify(flows.length === 1 ? flows[0] : flows, null, 2);
+  return flows.map((f) => stringify(f, { lineWidth: 0 })).join('---\n');
+}

@@ -1,0 +1,82 @@
+/**
+ * `strata import argo` on Argo-style workflows written for these tests, one per construct
+ * (test/fixtures/argo/*.yaml): each imports to the flow beside it (*.flow.yaml), read back
+ * as data so the comparison is of documents, not of YAML layout. What strata cannot map is
+ * refused naming the field and its template.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { importArgo } from '../../src/argo/import-argo.ts';
+import { readArgoText } from '../../src/argo/lenient-yaml.ts';
+import { importCommand } from '../../src/cli/import-command.ts';
+
+const dir = join(import.meta.dirname, '..', 'fixtures', 'argo');
+const fixtures = readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.flow.yaml'));
+const read = (file: string) => readArgoText(readFileSync(file, 'utf8'), file).map((doc) => ({ doc, source: file }));
+
+describe('strata import argo', () => {
+  it.each(fixtures)('%s imports to the flows beside it', async (name) => {
+    const printed = await importCommand('argo', [join(dir, name)], {});
+    const expected = parseAllDocuments(readFileSync(join(dir, name.replace(/\.yaml$/, '.flow.yaml')), 'utf8')).map((d) => d.toJS());
+    expect(parseAllDocuments(printed).map((d) => d.toJS())).toEqual(expected);
+  });
+
+  it('names steps after Argo step and task names', () => {
+    const [flow] = importArgo(read(join(dir, 'dag.yaml'))).workflows;
+    expect(Object.keys((flow.spec.root.graph as { nodes: object }).nodes)).toEqual(['a', 'b', 'c', 'report', 'unused']);
+  });
+
+  it('gives a WorkflowTemplate one version from its content, the same when imported again and new when edited', () => {
+    const docs = read(join(dir, 'template-ref.yaml'));
+    const again = importArgo(docs).units.map((u) => u.metadata.version);
+    expect(importArgo(docs).units.map((u) => u.metadata.version)).toEqual(again);
+    const edited = structuredClone(docs);
+    (edited[0].doc as { spec: { templates: Array<{ container: { image: string } }> } }).spec.templates[0].container.image = 'alpine';
+    expect(importArgo(edited).units[0].metadata.version).not.toBe(again[0]);
+  });
+
+  it('resolves a templateRef to a registered flow when the documents do not hold the WorkflowTemplate', () => {
+    const [, uses] = read(join(dir, 'template-ref.yaml'));
+    const registered = importArgo(read(join(dir, 'template-ref.yaml'))).units;
+    const flow = importArgo([uses], (name) => registered.filter((f) => f.metadata.name === name)).workflows[0];
+    expect((flow.spec.root.graph as { nodes: { hi: { use: string } } }).nodes.hi.use).toBe(`greetings.greet@${registered[0].metadata.version}`);
+    expect(() => importArgo([uses])).toThrow(/templateRef greetings\/greet: no WorkflowTemplate greetings with template greet is given or registered/);
+  });
+
+  it.each([
+    ['suspend.yaml', /bad\/suspend\.yaml: spec\.templates\[1\]\(wait\)\.suspend: Argo field "suspend" is not supported: strata has no suspend/],
+    ['resource.yaml', /spec\.templates\[0\]\(make\)\.resource: Argo field "resource" is not supported/],
+  ])('refuses %s naming the field and the template', (name, message) => {
+    expect(() => importArgo(read(join(dir, 'bad', name)))).toThrow(message);
+  });
+
+  it.each([
+    ['an unknown tag', { value: '{{pod.name}}' }, /\{\{pod\.name\}\}: is not a variable strata maps/],
+    ['a parameter the template does not have', { value: '{{inputs.parameters.nope}}' }, /has no input parameter "nope"/],
+    ['a step that does not exist', { value: '{{steps.nope.outputs.result}}' }, /no step or task named "nope"/],
+    ['workflow.status outside the exit handler', { value: '{{workflow.status}}' }, /is known only in the exit handler/],
+    ['a regular expression in an expression', { when: '{{item}} =~ a.*', value: 'x' }, /regular expression matching/],
+    ['an unknown function', { value: '{{=sprig.upper("a")}}' }, /function sprig\.upper\(\) is not supported/],
+  ])('refuses %s with a sentence', (_what, step, message) => {
+    const doc = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Workflow',
+      metadata: { name: 'w' },
+      spec: {
+        entrypoint: 'main',
+        templates: [
+          { name: 'main', steps: [[{ name: 's', template: 'echo', withItems: [1], arguments: { parameters: [{ name: 'v', value: step.value }] }, ...(step.when ? { when: step.when } : {}) }]] },
+          { name: 'echo', inputs: { parameters: [{ name: 'v' }] }, container: { image: 'busybox', command: ['echo', '{{inputs.parameters.v}}'] } },
+        ],
+      },
+    };
+    expect(() => importArgo([{ doc, source: 'w.yaml' }])).toThrow(message);
+  });
+
+  it('refuses recursion within one Workflow with the chain named', () => {
+    const doc = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'r' }, spec: { entrypoint: 'a', templates: [{ name: 'a', steps: [[{ name: 'again', template: 'a' }]] }] } };
+    expect(() => importArgo([{ doc, source: 'r.yaml' }])).toThrow(/template a calls itself \(a -> a\)/);
+  });
+});
