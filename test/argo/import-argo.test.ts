@@ -59,7 +59,7 @@ describe('strata import argo', () => {
     ['workflow.status outside the exit handler', { value: '{{workflow.status}}' }, /is known only in the exit handler/],
     ['a regular expression in an expression', { when: '{{item}} =~ a.*', value: 'x' }, /regular expression matching/],
     ['an unknown function', { value: '{{=sprig.upper("a")}}' }, /function sprig\.upper\(\) is not supported/],
-  ])('refuses %s with a sentence', (_what, step, message) => {
+  ] as Array<[string, { value: string; when?: string }, RegExp]>)('refuses %s with a sentence', (_what, step, message) => {
     const doc = {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',
