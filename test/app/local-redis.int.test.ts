@@ -6,7 +6,7 @@
  * - SIGTERM and Ctrl-C (SIGINT to the terminal's process group) stop a strata process
  *   whatever state Redis is in.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -20,14 +20,22 @@ type Proc = ReturnType<typeof spawnStrata>;
 const procs: Proc[] = [];
 const servers: RedisServer[] = [];
 const pids: number[] = [];
+const homes: string[] = [];
 afterAll(async () => {
   for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   for (const s of servers) await s.stop();
   for (const pid of pids) if (processRunning(pid)) process.kill(pid, 'SIGKILL');
+  // A test that failed may have SIGKILLed the last strata of a home: its redis-server (one these tests started) goes too.
+  for (const h of homes) {
+    const pid = existsSync(join(h, 'redis', 'server.json')) ? serverOf(h).pid : undefined;
+    if (pid && processRunning(pid) && readlinkSync(`/proc/${pid}/cwd`) === join(h, 'redis')) process.kill(pid, 'SIGKILL');
+  }
 });
 
 function home(): string {
-  return mkdtempSync(join(tmpdir(), 'strata-home-'));
+  const h = mkdtempSync(join(tmpdir(), 'strata-home-'));
+  homes.push(h);
+  return h;
 }
 
 /** A strata process on its home's local Redis (REDIS_URL unset). */
