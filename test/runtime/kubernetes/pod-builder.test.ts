@@ -36,8 +36,21 @@ describe('pod builder: task pods', () => {
     expect(main).toMatchObject({ name: 'main', image: 'python:3.12', command: ['python', 'load.py'], args: ['--fast'], workingDir: '/work', resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { memory: '1Gi' } } });
     const env = Object.fromEntries(main.env.map((e: Obj) => [e.name, e.value]));
     expect(env).toEqual({ STRATA_RUN: 'r1', STRATA_STEP: 'fan/3/load', STRATA_ITEM: '"eu"', MODE: 'full', STRATA_INPUTS: req.inputsDir, STRATA_OUTPUTS: req.outputsDir });
-    expect(main.volumeMounts).toEqual([{ name: 'strata-shared', mountPath: '/var/lib/strata' }]);
     expect(pod.spec.volumes).toEqual([{ name: 'strata-shared', persistentVolumeClaim: { claimName: 'strata-shared' } }]);
+  });
+
+  it('mounts only its own run\'s part of the shared volume: its step\'s dirs and its run\'s artifacts (issue 13)', () => {
+    const work = 'work/r1/fan~3~load.2';
+    expect(pod.spec.containers[0].volumeMounts).toEqual([
+      { name: 'strata-shared', mountPath: `/var/lib/strata/${work}/inputs`, subPath: `${work}/inputs` },
+      { name: 'strata-shared', mountPath: `/var/lib/strata/${work}/outputs`, subPath: `${work}/outputs` },
+      { name: 'strata-shared', mountPath: '/var/lib/strata/artifacts/r1', subPath: 'artifacts/r1' },
+    ]);
+    for (const c of [...(micro({ task: sh('x') }).spec.initContainers ?? []), ...micro({ task: sh('x') }).spec.containers]) {
+      for (const m of (c.volumeMounts ?? []).filter((v: Obj) => v.name === 'strata-shared')) {
+        expect(m.subPath, `${c.name}: ${m.mountPath}`).toMatch(/^(work|artifacts)\/r1(\/|$)/);
+      }
+    }
   });
 
   it('labels the pod with run, step and attempt, keeps the exact ids in annotations, and names its owner', () => {

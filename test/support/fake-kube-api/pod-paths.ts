@@ -4,7 +4,8 @@
  * volume) or a claim's directory, with subPath; a file of the image maps through
  * `files`; anything else is the same path on the host. A stand-in for mount namespaces.
  */
-import { join } from 'node:path';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { KObj } from './store.ts';
 
 export interface PathMap {
@@ -28,8 +29,43 @@ export function pathMap(pod: KObj, container: KObj, podRoot: string, claims: Rec
     const base = volumeHostDir(pod, m.name, podRoot, claims);
     return [m.mountPath, m.subPath ? join(base, m.subPath) : base];
   });
+  mounts.push(...mountPointViews(container, mounts, join(podRoot, 'views', container.name)));
   mounts.sort((a, b) => b[0].length - a[0].length);
   return { mounts, files };
+}
+
+/**
+ * In a container, the directories above a volume mounted by subPath (up to where the
+ * volume's root would be) hold nothing but mount points: `/data/artifacts` shows the run
+ * `r1` mounted at `/data/artifacts/r1` and no other. A process that joins a name to
+ * `/data/artifacts` must land in the mount. Here each such directory is a view directory
+ * under the pod's root with a link per mount point in it.
+ */
+function mountPointViews(container: KObj, mounts: Array<[string, string]>, viewsRoot: string): Array<[string, string]> {
+  const views = new Map<string, string>();
+  const mounted = new Set(mounts.map(([from]) => from));
+  for (const m of container.volumeMounts ?? []) {
+    if (!m.subPath || !m.mountPath.endsWith(`/${m.subPath}`)) continue;
+    const volumeRoot = m.mountPath.slice(0, -m.subPath.length - 1) || '/';
+    let child: string = m.mountPath;
+    let target = mounts.find(([from]) => from === m.mountPath)![1];
+    while (child !== volumeRoot && child !== '/') {
+      const parent = dirname(child);
+      if (mounted.has(parent)) break;
+      const view = views.get(parent) ?? join(viewsRoot, parent);
+      views.set(parent, view);
+      mkdirSync(view, { recursive: true });
+      const link = join(view, basename(child));
+      try {
+        symlinkSync(target, link);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // made when the map was made before
+      }
+      target = view;
+      child = parent;
+    }
+  }
+  return [...views];
 }
 
 export function toHost(map: PathMap, p: string): string {
