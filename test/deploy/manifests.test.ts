@@ -22,7 +22,7 @@ const named = (kind: string, name: string) => byKind(kind).find((d) => d.metadat
 describe('deploy/ manifests', () => {
   it('has the pieces of an installation', () => {
     const kinds = docs.map((d) => `${d.doc.kind}/${d.doc.metadata.name}`).sort();
-    for (const k of ['Namespace/strata', 'StatefulSet/strata-redis', 'Deployment/strata-api', 'Service/strata-api', 'Deployment/strata-worker', 'Deployment/strata-operator', 'Role/strata-worker', 'Role/strata-operator', 'PersistentVolumeClaim/strata-shared']) {
+    for (const k of ['Namespace/strata', 'Namespace/strata-steps', 'NetworkPolicy/strata-redis', 'StatefulSet/strata-redis', 'Deployment/strata-api', 'Service/strata-api', 'Deployment/strata-worker', 'Deployment/strata-operator', 'Role/strata-worker', 'Role/strata-operator', 'PersistentVolumeClaim/strata-shared']) {
       expect(kinds).toContain(k);
     }
     for (const k of Object.values(KINDS)) expect(kinds).toContain(`CustomResourceDefinition/${k.plural}.${GROUP}`);
@@ -37,7 +37,12 @@ describe('deploy/ manifests', () => {
     const listed = [...k.resources].sort();
     const present = filesUnder(join(DEPLOY, 'base')).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
     expect(listed).toEqual(present);
-    expect(k.namespace).toBe('strata');
+    // Each resource names its own namespace (there are two), so none is set for all.
+    expect(k.namespace).toBeUndefined();
+    const namespaces = byKind('Namespace').map((n) => n.metadata.name);
+    for (const d of docs.filter((x) => !['Namespace', 'CustomResourceDefinition'].includes(x.doc.kind))) {
+      expect(namespaces, `${d.file}: ${d.doc.kind} ${d.doc.metadata.name}`).toContain(d.doc.metadata.namespace);
+    }
   });
 
   it('declares the custom resources the operator watches, each with a status subresource', () => {
@@ -51,7 +56,7 @@ describe('deploy/ manifests', () => {
   });
 
   it('points the workers at the quarterback image the runtime defaults to, and mounts their shared volume at STRATA_HOME', () => {
-    const config = named('ConfigMap', 'strata-config').data;
+    const config = named('ConfigMap', 'strata-worker-config').data;
     expect(config.STRATA_QUARTERBACK_IMAGE).toBe(DEFAULT_QUARTERBACK_IMAGE);
     const worker = named('Deployment', 'strata-worker').spec.template.spec;
     const claimVolume = worker.volumes.find((v: Doc) => v.persistentVolumeClaim?.claimName === config.STRATA_SHARED_CLAIM);

@@ -130,7 +130,7 @@ describe('RBAC: each component\'s Role is exactly what its code calls', () => {
     for (const component of ['worker', 'operator']) {
       const binding = docs.find((d) => d.kind === 'RoleBinding' && d.metadata.name === `strata-${component}`);
       expect(binding.roleRef.name).toBe(`strata-${component}`);
-      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: `strata-${component}` }]);
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: `strata-${component}`, namespace: binding.metadata.namespace }]);
       expect(docs.find((d) => d.kind === 'Deployment' && d.metadata.name === `strata-${component}`).spec.template.spec.serviceAccountName).toBe(`strata-${component}`);
     }
   });

@@ -8,6 +8,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, Namespace, PersistentVolumeClaim, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 
@@ -22,6 +23,8 @@ const MODELS: Record<string, [Model, string]> = {
   'v1/PersistentVolumeClaim': [PersistentVolumeClaim as unknown as Model, 'V1PersistentVolumeClaim'],
   'apps/v1/Deployment': [Deployment as unknown as Model, 'V1Deployment'],
   'apps/v1/StatefulSet': [StatefulSet as unknown as Model, 'V1StatefulSet'],
+  'networking.k8s.io/v1/NetworkPolicy': [NetworkPolicy as unknown as Model, 'V1NetworkPolicy'],
+  'networking.k8s.io/v1/Ingress': [Ingress as unknown as Model, 'V1Ingress'],
   'rbac.authorization.k8s.io/v1/Role': [Role as unknown as Model, 'V1Role'],
   'rbac.authorization.k8s.io/v1/RoleBinding': [RoleBinding as unknown as Model, 'V1RoleBinding'],
   'apiextensions.k8s.io/v1/CustomResourceDefinition': [CustomResourceDefinition as unknown as Model, 'V1CustomResourceDefinition'],
