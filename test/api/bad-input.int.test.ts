@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { snapshot } from '../support/redis-snapshot.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { mutate } from './support/fuzz-requests.ts';
 
 const read = (p: string) => parse(readFileSync(p, 'utf8'));
 const VALID: Record<string, unknown> = {
@@ -21,26 +22,6 @@ const VALID: Record<string, unknown> = {
   '/v1/runs': { flow: read('examples/retail/report-flow.yaml') },
 };
 const PATHS = Object.keys(VALID);
-
-/** A copy of `doc` with the value at one random path replaced, or the key removed. */
-function mutate(doc: unknown, picks: number[], replacement: unknown, remove: boolean): unknown {
-  const copy = structuredClone(doc) as any;
-  let node = copy;
-  for (let i = 0; i < picks.length; i++) {
-    if (!node || typeof node !== 'object') break;
-    const keys = Object.keys(node);
-    if (keys.length === 0) break;
-    const key = keys[picks[i] % keys.length];
-    const child = node[key];
-    if (i === picks.length - 1 || !child || typeof child !== 'object') {
-      if (remove) delete node[key];
-      else node[key] = replacement;
-      break;
-    }
-    node = child;
-  }
-  return copy;
-}
 
 const weird = fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.array(fc.anything(), { maxLength: 3 }), fc.dictionary(fc.string(), fc.anything(), { maxKeys: 3 }), fc.constant('__proto__'), fc.constant({ __proto__: { x: 1 } }), fc.constant({ log: 'x' }), fc.constant({ var: 'constructor.constructor' }));
 
