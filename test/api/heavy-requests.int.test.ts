@@ -30,7 +30,7 @@ async function healthWhile(url: string, heavy: Promise<unknown>): Promise<{ befo
   void heavy.finally(() => (settled = true)).catch(() => undefined);
   const statuses: number[] = [];
   let before = 0;
-  while (!settled && statuses.length < 50) {
+  while (!settled && statuses.length < 1000) {
     const r = await fetch(`${url}/healthz`);
     statuses.push(r.status);
     if (!settled) before++;
@@ -43,7 +43,7 @@ let hurried: RunTestService;
 beforeAll(async () => {
   svc = await startRunService();
   // A short time limit per request, so that a heavy one is stopped soon.
-  hurried = await startRunService({ STRATA_API_TASK_MS: '300' });
+  hurried = await startRunService({ STRATA_API_TASK_MS: '1000' });
 });
 afterAll(async () => {
   await svc?.close();
@@ -95,7 +95,8 @@ describe('heavy requests', () => {
     const r = await heavy;
     expect(r.status, r.text.slice(0, 300)).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(500);
-    expect(health.before).toBeGreaterThan(0);
+    // Answers all along, not one that slipped in before the work began.
+    expect(health.before).toBeGreaterThanOrEqual(5);
     expect(health.statuses.every((s) => s === 200)).toBe(true);
   });
 });
