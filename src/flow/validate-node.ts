@@ -10,6 +10,7 @@ import { check } from './zod-problems.ts';
 import { ID_PATTERN, REF_PATTERN, taskSchema } from './task-schema.ts';
 import { PATTERN_KEYS } from './types.ts';
 import { findCycle } from './find-cycle.ts';
+import { didYouMean } from './nearest.ts';
 
 const COMMON_KEYS = new Set(['id', 'when', 'retries', 'timeout', 'outputs', 'dependsOn']);
 const EXTRA_KEYS: Record<string, Set<string>> = { use: new Set(['with']) };
@@ -41,17 +42,23 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
     return;
   }
   const patterns = PATTERN_KEYS.filter((k) => k in node);
+  if (patterns.length === 0) {
+    // Name what was written instead of a pattern key: `teleport` is reported as itself.
+    const strangers = Object.keys(node).filter((k) => !COMMON_KEYS.has(k) && k !== 'with');
+    if (strangers.length === 0) problems.push({ path, message: `a node needs exactly one of ${PATTERN_KEYS.join(', ')}; found none` });
+    for (const k of strangers) {
+      problems.push({ path: `${path}.${k}`, message: `unknown key "${k}"${didYouMean(k, [...PATTERN_KEYS, ...COMMON_KEYS])}: a node needs exactly one of ${PATTERN_KEYS.join(', ')}` });
+    }
+    return;
+  }
   if (patterns.length !== 1) {
-    problems.push({
-      path,
-      message: patterns.length === 0 ? `a node needs exactly one of ${PATTERN_KEYS.join(', ')}; found none` : `a node has exactly one pattern key; found ${patterns.join(' and ')}`,
-    });
+    problems.push({ path, message: `a node has exactly one pattern key; found ${patterns.join(' and ')}` });
     return;
   }
   const pattern = patterns[0];
   for (const key of Object.keys(node)) {
     if (key === pattern || COMMON_KEYS.has(key) || EXTRA_KEYS[pattern]?.has(key)) continue;
-    problems.push({ path: `${path}.${key}`, message: `unknown key "${key}"` });
+    problems.push({ path: `${path}.${key}`, message: `unknown key "${key}"${didYouMean(key, [...COMMON_KEYS, ...(EXTRA_KEYS[pattern] ?? [])])}` });
   }
   validateCommon(node, path, ctx, inGraph);
   const p = `${path}.${pattern}`;
@@ -224,6 +231,6 @@ function validatePod(body: unknown, p: string, ctx: NodeContext, depth: number):
 }
 
 function unknownKeys(obj: Obj, allowed: string[], p: string, problems: Problem[]): void {
-  for (const k of Object.keys(obj)) if (!allowed.includes(k)) problems.push({ path: `${p}.${k}`, message: `unknown key "${k}"` });
+  for (const k of Object.keys(obj)) if (!allowed.includes(k)) problems.push({ path: `${p}.${k}`, message: `unknown key "${k}"${didYouMean(k, allowed)}` });
 }
 

@@ -1,6 +1,7 @@
 /** Turn zod issues into strata problems with dotted paths under a prefix. */
 import type { z } from 'zod';
 import type { Problem } from '../errors/strata-error.ts';
+import { didYouMean } from './nearest.ts';
 
 export function joinPath(prefix: string, segs: ReadonlyArray<PropertyKey>): string {
   let out = prefix;
@@ -12,10 +13,11 @@ export function joinPath(prefix: string, segs: ReadonlyArray<PropertyKey>): stri
 }
 
 /** One problem per zod issue; an unknown key is reported at its own path, like everywhere else. */
-export function zodProblems(error: z.ZodError, prefix: string): Problem[] {
+export function zodProblems(error: z.ZodError, prefix: string, schema?: z.ZodType): Problem[] {
   return error.issues.flatMap((i) => {
     if (i.code === 'unrecognized_keys') {
-      return (i as { keys: string[] }).keys.map((k) => ({ path: joinPath(prefix, [...i.path, k]), message: `unknown key "${k}"` }));
+      const known = schema ? keysAt(schema, i.path) : [];
+      return (i as { keys: string[] }).keys.map((k) => ({ path: joinPath(prefix, [...i.path, k]), message: `unknown key "${k}"${didYouMean(k, known)}` }));
     }
     return [{ path: joinPath(prefix, i.path), message: i.message }];
   });
@@ -25,6 +27,28 @@ export function zodProblems(error: z.ZodError, prefix: string): Problem[] {
 export function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string, problems: Problem[]): T | undefined {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  problems.push(...zodProblems(r.error, prefix));
+  problems.push(...zodProblems(r.error, prefix, schema));
   return undefined;
+}
+
+/** The keys an object schema allows at `path` (through optional, default and pipe wrappers); [] when unknown. */
+function keysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+  let s: unknown = schema;
+  const unwrap = () => {
+    for (let k = 0; k < 8; k++) {
+      const def = (s as { def?: { innerType?: unknown; in?: unknown } }).def;
+      if (def?.innerType) s = def.innerType;
+      else if (def?.in) s = def.in;
+      else return;
+    }
+  };
+  unwrap();
+  for (const seg of path) {
+    const shape = (s as { shape?: Record<string, unknown> }).shape;
+    if (!shape || typeof seg !== 'string' || !(seg in shape)) return [];
+    s = shape[seg];
+    unwrap();
+  }
+  const shape = (s as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
 }

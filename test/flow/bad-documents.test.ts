@@ -71,6 +71,15 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'a pattern key strata does not know is named; a misspelt one gets the nearest',
+    file: 'unknown-pattern.yaml',
+    code: 'invalid_document',
+    lines: [
+      'spec.root.sequence[0].teleport: unknown key "teleport": a node needs exactly one of task, pod, sequence, graph, fanOut, fanIn, cycle, use, generate',
+      'spec.root.sequence[1].sequnce: unknown key "sequnce" (did you mean "sequence"?): a node needs exactly one of task, pod, sequence, graph, fanOut, fanIn, cycle, use, generate',
+    ],
+  },
+  {
     name: 'duplicate ids, also an id equal to a sibling\'s index name',
     file: 'duplicate-ids.yaml',
     code: 'invalid_document',
