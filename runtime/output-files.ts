@@ -48,7 +48,7 @@ export function checkOutputsDir(dir: string): void {
 }
 
 /** Open `path` for reading only when it is a regular file; undefined when it does not exist. */
-function openRegularSync(path: string, what: string): number | undefined {
+export function openRegularSync(path: string, what: string): number | undefined {
   let fd: number;
   try {
     fd = openSync(path, O_SAFE);

@@ -5,6 +5,7 @@
  */
 import type { StartCommand } from '../src/engine/types.ts';
 import type { PodRequest } from './pod-runtime.ts';
+import { DATASET_RESULT_LIMIT_BYTES } from '../sidecar/step-files.ts';
 
 export interface RequestDirs {
   inputsDir: string;
@@ -20,6 +21,8 @@ export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs):
     runId, step: cmd.step, attempt: cmd.attempt, kind: cmd.kind === 'pod' ? 'pod' : 'task', env, ...dirs,
     ...(cmd.task ? { task: cmd.task } : {}),
     ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}),
+    // A generate step's result is a Dataset, a document: it may be larger than a result.
+    ...(cmd.kind === 'generate' ? { resultLimit: DATASET_RESULT_LIMIT_BYTES } : {}),
   };
   if (cmd.pod) {
     req.pod = { ...cmd.pod, params: cmd.env.params, unit: cmd.env.unit, ...(cmd.env.item !== undefined ? { item: cmd.env.item } : {}), ...(cmd.env.itemName ? { itemName: cmd.env.itemName } : {}), ...(cmd.env.round !== undefined ? { round: cmd.env.round } : {}) };

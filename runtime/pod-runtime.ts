@@ -37,6 +37,8 @@ export interface PodRequest {
   /** root of the artifact store: <artifactsDir>/<runId>/<stepId>/<output> */
   artifactsDir: string;
   timeoutMs?: number;
+  /** bytes result.json may hold (sidecar/step-files.ts RESULT_LIMIT_BYTES when absent; a generate step's Dataset may be larger) */
+  resultLimit?: number;
 }
 
 /** Progress of a micro step inside a pod, reported as it happens. */

@@ -10,12 +10,12 @@
  * as a container's exit is what lets the next container start at once. Copies of input
  * and output files, which may be large, are asynchronous.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonValue } from '../src/flow/types.ts';
 import type { InputRef, StartCommand } from '../src/engine/types.ts';
-import { checkOutputsDir, copyRegular, readOutputText, StepFileError } from './output-files.ts';
+import { checkOutputsDir, copyRegular, openRegularSync, StepFileError } from './output-files.ts';
 
 export interface StepDirs {
   inputs: string;
@@ -88,15 +88,71 @@ export async function copyOutputs(outputsDir: string, declared: string[], artifa
 }
 
 /**
- * A step's small JSON result: result.json in its outputs dir, null when it wrote none.
- * A result.json that is a link, a FIFO or a device is refused (StepFileError).
+ * Bytes a step's result.json may hold: results are kept in the run state in Redis and sent
+ * with every lookup of the run, so they are small; big data belongs in an output file (an
+ * artifact). A generate step's result is a Dataset, a document: it may be as large as one.
  */
-export function readResult(outputsDir: string): JsonValue {
-  const text = readOutputText(outputsDir, 'result.json', 'result.json');
-  if (text === undefined) return null;
+export const RESULT_LIMIT_BYTES = 1024 * 1024;
+export const DATASET_RESULT_LIMIT_BYTES = 64 * 1024 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A step's small JSON result: result.json in its outputs dir, null when it wrote none.
+ * Refused with a sentence (a StepFileError): more than `limit` bytes (it is not read
+ * then), text that is not UTF-8 (never repaired with replacement characters), not JSON.
+ */
+export function readResult(outputsDir: string, limit = RESULT_LIMIT_BYTES): JsonValue {
+  // A result.json that is a link, a FIFO or a device is refused (output-files.ts).
+  checkOutputsDir(outputsDir);
+  const fd = openRegularSync(join(outputsDir, 'result.json'), 'result.json');
+  if (fd === undefined) return null;
+  let bytes: Buffer;
+  try {
+    const size = fstatSync(fd).size;
+    if (size > limit) throw new StepFileError(resultTooLarge(size, limit));
+    bytes = Buffer.alloc(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, bytes, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    bytes = bytes.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+  return parseResult(bytes, limit);
+}
+
+/** result.json's bytes to its value, with the checks of readResult. */
+export function parseResult(bytes: Uint8Array, limit = RESULT_LIMIT_BYTES): JsonValue {
+  if (bytes.byteLength > limit) throw new StepFileError(resultTooLarge(bytes.byteLength, limit));
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new StepFileError(`result.json is not valid UTF-8 text (byte ${firstBadByte(bytes)}): write the result as UTF-8 JSON`);
+  }
   try {
     return JSON.parse(text) as JsonValue;
   } catch (e) {
     throw new StepFileError(`result.json is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+function resultTooLarge(size: number, limit: number): string {
+  return `result.json is ${size} bytes, more than the limit of ${limit} bytes for a result: write big data to an output file (an artifact, see outputs) and keep the result small`;
+}
+
+/** Offset of the first byte where UTF-8 decoding fails, for the error sentence. */
+function firstBadByte(bytes: Uint8Array): number {
+  // Decoded leniently, each bad sequence is one U+FFFD; a real U+FFFD in the text is EF BF BD.
+  const text = new TextDecoder('utf-8').decode(bytes);
+  let offset = 0;
+  for (const ch of text) {
+    if (ch === '\ufffd' && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+    offset += Buffer.byteLength(ch);
+  }
+  return offset;
 }

@@ -97,7 +97,13 @@ export class PodSession {
   private async fromDone(done: ReportDone): Promise<void> {
     this.done = true;
     let result: JsonValue | undefined = done.result;
-    if (done.resultOmitted) result = readPodResult(this.req.outputsDir);
+    if (done.resultOmitted) {
+      try {
+        result = readPodResult(this.req.outputsDir, this.req.resultLimit);
+      } catch (e) {
+        return this.settle({ outcome: { ok: false, error: (e as Error).message, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}) }, stuck: false });
+      }
+    }
     this.settle({
       outcome: { ok: done.ok, ...(result !== undefined ? { result } : {}), ...(done.error ? { error: done.error } : {}), ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}) },
       stuck: false,
@@ -118,10 +124,8 @@ export class PodSession {
 }
 
 /** The pod's result.json on the shared volume, read as a regular file only (never through a link a step put there). */
-function readPodResult(outputsDir: string): JsonValue | undefined {
-  try {
-    return readResult(outputsDir);
-  } catch {
-    return undefined;
-  }
+function readPodResult(outputsDir: string, limit?: number): JsonValue | undefined {
+  // Absent: undefined; a link, too large, not UTF-8 or not JSON: a StepFileError the caller reports.
+  const r = readResult(outputsDir, limit);
+  return r === null ? undefined : r;
 }

@@ -68,7 +68,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
  */
 async function collect(req: PodRequest, declared: string[]): Promise<PodOutcome> {
   try {
-    const result = readResult(req.outputsDir);
+    const result = readResult(req.outputsDir, req.resultLimit);
     const written = await Promise.all(declared.map((name) => present(join(req.outputsDir, name))));
     const missing = declared.filter((_, i) => !written[i]);
     if (missing.length > 0) return { ok: false, error: `declared output "${missing[0]}" was not written to STRATA_OUTPUTS`, exitCode: 0 };

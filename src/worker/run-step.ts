@@ -64,7 +64,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     let result = outcome.result;
     try {
       // As inside a pod: a result.json that is not JSON fails the step, saying so.
-      if (result === undefined && cmd.kind !== 'pod') result = readResult(dirs.outputsDir);
+      if (result === undefined && cmd.kind !== 'pod') result = readResult(dirs.outputsDir, req.resultLimit);
       await checkOutputTree(dirs.outputsDir);
     } catch (e) {
       if (!(e instanceof StepFileError)) throw e;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { artifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, writeData } from '../../runtime/step-files.ts';
+import { artifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, RESULT_LIMIT_BYTES, writeData } from '../../runtime/step-files.ts';
 import { TempDirs } from '../sidecar/harness.ts';
 
 const dirs = new TempDirs();
@@ -50,5 +50,19 @@ describe('step files', () => {
     expect(readResult(dir)).toEqual({ total: 3 });
     await writeFile(join(dir, 'result.json'), '{total');
     expect(() => readResult(dir)).toThrow(/^result.json is not valid JSON/);
+  });
+
+  it('refuses result.json that is not UTF-8, naming the first bad byte, instead of repairing it', async () => {
+    const dir = await dirs.make();
+    await writeFile(join(dir, 'result.json'), Buffer.concat([Buffer.from('{"name": "caf'), Buffer.from([0xe9]), Buffer.from('"}')]));
+    expect(() => readResult(dir)).toThrow('result.json is not valid UTF-8 text (byte 13): write the result as UTF-8 JSON');
+  });
+
+  it('refuses a result over the limit without reading it, pointing at artifacts; a larger limit (a Dataset) lets it through', async () => {
+    const dir = await dirs.make();
+    const big = JSON.stringify({ blob: 'x'.repeat(RESULT_LIMIT_BYTES) });
+    await writeFile(join(dir, 'result.json'), big);
+    expect(() => readResult(dir)).toThrow(`result.json is ${big.length} bytes, more than the limit of ${RESULT_LIMIT_BYTES} bytes for a result: write big data to an output file (an artifact, see outputs) and keep the result small`);
+    expect(readResult(dir, 2 * RESULT_LIMIT_BYTES)).toEqual({ blob: 'x'.repeat(RESULT_LIMIT_BYTES) });
   });
 });
