@@ -1,5 +1,5 @@
 /** Text to data: YAML or JSON, with size limits and errors that name line and column. */
-import { parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { isScalar, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { invalid, StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { checkExpandedSize } from './yaml-expansion.ts';
@@ -8,25 +8,32 @@ import { checkExpandedSize } from './yaml-expansion.ts';
 export function parseText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown {
   checkSize(text, source, maxBytes);
   const json = tryJson(text);
-  if (json !== undefined) return checked(json, source);
-  // Not strict JSON: YAML (a superset) reports the place.
+  if (json !== undefined && !numericVersions(json)) return checked(json, source);
+  // Not strict JSON (or JSON whose version is a number): YAML, a superset, reports the
+  // place and keeps each scalar's text.
   const doc = parseDocument(text, YAML_OPTIONS);
   if (doc.errors.length > 0) {
     throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
   }
-  return checked(toData(doc, source, maxBytes), source);
+  return checked(keepVersionText(doc, toData(doc, source, maxBytes), []), source);
 }
 
 /** Parse a YAML stream of one or more documents (`---` separated), e.g. a file for `strata apply`. */
 export function parseTextAll(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown[] {
   checkSize(text, source, maxBytes);
   const json = tryJson(text);
-  if (json !== undefined) return (Array.isArray(json) ? json : [json]).map((d) => checked(d, source));
+  if (json !== undefined && !numericVersions(json)) return (Array.isArray(json) ? json : [json]).map((d) => checked(d, source));
+  if (json !== undefined && Array.isArray(json)) {
+    // A JSON list of documents with a numeric version: keep the number's text through YAML.
+    const doc = parseDocument(text, YAML_OPTIONS);
+    const data = toData(doc, source, maxBytes) as unknown[];
+    return data.map((d, i) => checked(keepVersionText(doc, d, [i]), source));
+  }
   const docs = parseAllDocuments(text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
   const problems = list.flatMap((d, i) => d.errors.map((e) => ({ path: list.length > 1 ? `${source}[${i}]` : source, message: yamlMessage(e) })));
   if (problems.length > 0) throw invalid(problems);
-  return list.map((d, i) => checked(toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes), source)).filter((d) => d !== null && d !== undefined);
+  return list.map((d, i) => checked(keepVersionText(d, toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes), []), source)).filter((d) => d !== null && d !== undefined);
 }
 
 /** Data only: YAML 1.1 tags such as !!binary or !!timestamp stay strings instead of becoming Buffers and Dates. */
@@ -61,6 +68,25 @@ export function checkSize(text: string, source: string, maxBytes: number): void 
 export function yamlMessage(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
   // yaml's first line ends "at line L, column C:" before a code excerpt that is left out.
   return e.message.split('\n')[0].replace(/:\s*$/, '');
+}
+
+/**
+ * `metadata.version` as written. YAML and JSON read `1.10` as the number 1.1, which would
+ * store the Flow as version "1.1" and then refuse `use: lib@1.10`; the scalar's source text
+ * is what the author meant.
+ */
+function keepVersionText(doc: Document.Parsed, data: unknown, at: number[]): unknown {
+  const meta = (data as { metadata?: { version?: unknown } } | null)?.metadata;
+  if (!meta || typeof meta !== 'object' || typeof meta.version !== 'number') return data;
+  const node = doc.getIn([...at, 'metadata', 'version'], true);
+  if (isScalar(node) && typeof node.source === 'string') meta.version = node.source;
+  return data;
+}
+
+/** Whether a parsed JSON value (one document or a list of them) has a numeric metadata.version. */
+function numericVersions(json: unknown): boolean {
+  const docs = Array.isArray(json) ? json : [json];
+  return docs.some((d) => typeof (d as { metadata?: { version?: unknown } } | null)?.metadata?.version === 'number');
 }
 
 /** Strict JSON, or undefined when the text is not (YAML then says where it is wrong). */

@@ -36,7 +36,13 @@ export const taskSchema = z.strictObject({
 
 export const metadataSchema = z.strictObject({
   name: z.string().regex(NAME_PATTERN, 'must be lower-case letters, digits, "-" and "." (at most 64)'),
-  version: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(VERSION_PATTERN, 'must be a version like 1 or 1.2.0')).optional(),
+  // A number reaching here was parsed without its text (a JSON body): a whole number reads
+  // the same either way, but 1.10 has already become 1.1, so it is refused, not guessed.
+  version: z
+    .union([z.string(), z.number().refine((n) => Number.isSafeInteger(n), { message: 'is a number with a fraction, and numbers lose digits (1.10 reads as 1.1): write the version as a string ("1.10")' })])
+    .transform(String)
+    .pipe(z.string().regex(VERSION_PATTERN, 'must be a version like 1 or 1.2.0'))
+    .optional(),
   labels: z.record(z.string().max(128), z.string().max(256)).optional(),
   annotations: z.record(z.string().max(128), z.string().max(4096)).optional(),
 });

@@ -26,6 +26,7 @@ describe('Flow documents', () => {
     { name: 'a list', doc: [1, 2], message: 'a Flow document must be an object with apiVersion, kind, metadata and spec' },
     { name: 'null (an empty file)', doc: null, message: 'a Flow document must be an object with apiVersion, kind, metadata and spec' },
     { name: 'another kind', doc: { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'n', version: 1 }, spec: { root: { task: { image: 'x' } } } }, message: 'kind: must be Flow' },
+    { name: 'a version that is a number with a fraction (its digits may be lost already)', doc: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'n', version: 1.1 }, spec: { root: { task: { image: 'x' } } } }, message: 'metadata.version: is a number with a fraction, and numbers lose digits (1.10 reads as 1.1): write the version as a string ("1.10")' },
     { name: 'no root', doc: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'n', version: 1 }, spec: {} }, message: 'spec.root: is required: the flow\'s root node' },
   ];
   for (const { name, doc, message } of notFlows) {

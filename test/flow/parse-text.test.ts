@@ -68,4 +68,11 @@ describe('parseTextAll', () => {
   it('an alias bomb in a stream is a StrataError too', () => {
     expect(errorOf(() => parseTextAll(`kind: A\n---\n${BOMB}`, 'many.yaml')).message).toBe('many.yaml[1]: Excessive alias count indicates a resource exhaustion attack');
   });
+
+  it('keeps metadata.version as written when it is a YAML or JSON number: 1.10 stays "1.10"', () => {
+    const versions = (docs: unknown[]) => docs.map((d) => (d as { metadata: { version: unknown } }).metadata.version);
+    expect(versions(parseTextAll('metadata: { version: 1.10 }\n---\nmetadata: { version: 2.0 }\n---\nmetadata: { version: 3 }\n'))).toEqual(['1.10', '2.0', '3']);
+    expect(versions(parseTextAll('[{ "metadata": { "version": 1.10 } }, { "metadata": { "version": "x" } }]'))).toEqual(['1.10', 'x']);
+    expect(versions([parseText('{ "metadata": { "version": 1.10 } }'), parseText('metadata:\n  version: 1.20\n')])).toEqual(['1.10', '1.20']);
+  });
 });
