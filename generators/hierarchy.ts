@@ -13,6 +13,7 @@
 import type { Dataset, TreeNode } from '../src/dataset/dataset-document.ts';
 import type { FlowNode, GraphSpec, JsonValue, TaskSpec } from '../src/flow/types.ts';
 import type { Generator, GeneratorContext } from '../src/rules/generator.ts';
+import { invalid, type Problem } from '../src/errors/strata-error.ts';
 import { intParam, oneOf, operationNode } from './operation.ts';
 
 interface Info {
@@ -36,6 +37,7 @@ export const hierarchy: Generator = {
     if (!root) return readTreeFirst(dataset);
     const tree = index(root);
     const levels = dataset.spec.levels ?? [];
+    if (params.task === undefined) checkOperations(tree, levels, params);
     // One operation serves many tree nodes: turn each into a node (and check it) once.
     const bases = new Map<unknown, FlowNode>();
     const baseFor = (chosen: JsonValue | undefined, id: string): FlowNode => {
@@ -95,6 +97,29 @@ export const hierarchy: Generator = {
     return { sequence: [...(before ? [{ ...before, id: before.id ?? 'before' }] : []), { ...graph, id: 'tree' }, ...(after ? [{ ...after, id: after.id ?? 'after' }] : [])] };
   },
 };
+
+/**
+ * Every level of the tree must find an operation before anything is built; one that finds
+ * none is named with both places one can be given (the Dataset's level, the rule's with).
+ */
+function checkOperations(tree: Info, levels: NonNullable<Dataset['spec']['levels']>, params: Record<string, JsonValue>): void {
+  const depths = new Map<number, string>(); // depth -> id of its first tree node
+  walk(tree, (i) => void (depths.has(i.depth) || depths.set(i.depth, i.node.id)));
+  const ops = params.operations;
+  const known = ops && typeof ops === 'object' && !Array.isArray(ops) ? Object.keys(ops) : [];
+  const problems: Problem[] = [];
+  for (const [depth, first] of depths) {
+    const level = levels[depth];
+    if (chooseOperation(params, level?.operation, level?.name) !== undefined) continue;
+    const where = level ? `spec.levels[${depth}] (${level.name})` : `tree depth ${depth}`;
+    const has = known.length > 0 ? `; it has ${known.map((k) => `"${k}"`).join(', ')}` : '';
+    const message = level?.operation !== undefined
+      ? `operation "${level.operation}" (tree node ${first} and its level) is not in the rule's with.operations${has}: add with.operations.${level.operation}, or a with.operations.default`
+      : `no operation for tree node ${first} and its level: ${level ? `the Dataset names none (spec.levels[${depth}].operation) and` : 'spec.levels has no entry for this depth and'} the rule's with.operations has no ${level ? `"${level.name}" or ` : ''}"default" entry${has}; name one in the Dataset's spec.levels[${depth}].operation and give it in the rule's with.operations, or add with.operations.default`;
+    problems.push({ path: where, message });
+  }
+  if (problems.length > 0) throw invalid(problems);
+}
 
 function chooseOperation(params: Record<string, JsonValue>, operation: string | undefined, level: string | undefined): JsonValue | undefined {
   const ops = (params.operations ?? {}) as Record<string, JsonValue>;

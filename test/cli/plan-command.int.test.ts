@@ -77,6 +77,14 @@ describe('strata plan', () => {
     expect(JSON.parse(out.stdout).graph.nodes.find((n: { key: string }) => n.key === 'clean').attributes.ref).toBe('lib@1.10');
   });
 
+  it('a Dataset whose levels find no operation names each level and where to give one', async () => {
+    const out = await strata('plan', join(ROOT, 'test/fixtures/datasets/no-operations.yaml'));
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('rule family-tree: spec.levels[0] (patriarch): no operation for tree node adam and its level');
+    expect(out.stderr).toContain('rule family-tree: spec.levels[1] (son): no operation for tree node cain and its level');
+    expect(out.stderr).not.toContain('must be a task or a flow node');
+  });
+
   it('a file that is not there exits non-zero, naming it', async () => {
     const out = await strata('plan', 'no/such/flow.yaml');
     expect(out.code).not.toBe(0);
