@@ -5,7 +5,7 @@
  */
 import type { StartCommand } from '../src/engine/types.ts';
 import type { PodRequest } from './pod-runtime.ts';
-import { DATASET_RESULT_LIMIT_BYTES } from '../sidecar/step-files.ts';
+import { DATASET_RESULT_LIMIT_BYTES } from './step-files.ts';
 
 export interface RequestDirs {
   inputsDir: string;
@@ -16,6 +16,7 @@ export interface RequestDirs {
 export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs): PodRequest {
   const env: Record<string, string> = { ...(cmd.task?.env ?? {}), STRATA_RUN: runId, STRATA_STEP: cmd.step, STRATA_PARAMS: JSON.stringify(cmd.env.params) };
   if (cmd.env.item !== undefined) env.STRATA_ITEM = JSON.stringify(cmd.env.item);
+  if (cmd.env.items !== undefined) env.STRATA_ITEMS = JSON.stringify(cmd.env.items);
   if (cmd.env.round !== undefined) env.STRATA_ROUND = String(cmd.env.round);
   const req: PodRequest = {
     runId, step: cmd.step, attempt: cmd.attempt, kind: cmd.kind === 'pod' ? 'pod' : 'task', env, ...dirs,
@@ -25,7 +26,8 @@ export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs):
     ...(cmd.kind === 'generate' ? { resultLimit: DATASET_RESULT_LIMIT_BYTES } : {}),
   };
   if (cmd.pod) {
-    req.pod = { ...cmd.pod, params: cmd.env.params, unit: cmd.env.unit, ...(cmd.env.item !== undefined ? { item: cmd.env.item } : {}), ...(cmd.env.itemName ? { itemName: cmd.env.itemName } : {}), ...(cmd.env.round !== undefined ? { round: cmd.env.round } : {}) };
+    // The pod inherits its place's scope: its containers see the same items, round and params.
+    req.pod = { ...cmd.pod, ...cmd.env };
   }
   return req;
 }

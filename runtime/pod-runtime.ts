@@ -24,8 +24,8 @@ export interface PodRequest {
     params: Record<string, JsonValue>;
     unit: string;
     item?: JsonValue;
-    /** the fan-out's `as` name for the item, when it is not `item` */
-    itemName?: string;
+    /** every enclosing fan-out item by its `as` name, outermost first */
+    items?: Record<string, JsonValue>;
     round?: number;
   };
   /** STRATA_* variables prepared by the worker (RUN, STEP, ITEM, ROUND, PARAMS) plus the task's env */
@@ -37,7 +37,7 @@ export interface PodRequest {
   /** root of the artifact store: <artifactsDir>/<runId>/<stepId>/<output> */
   artifactsDir: string;
   timeoutMs?: number;
-  /** bytes result.json may hold (sidecar/step-files.ts RESULT_LIMIT_BYTES when absent; a generate step's Dataset may be larger) */
+  /** bytes result.json may hold (runtime/step-files.ts RESULT_LIMIT_BYTES when absent; a generate step's Dataset may be larger) */
   resultLimit?: number;
 }
 

@@ -21,6 +21,7 @@ export interface ContainerEnvInput {
   peers: Record<string, string>;
   params: Record<string, JsonValue>;
   item?: JsonValue;
+  items?: Record<string, JsonValue>;
   round?: number;
 }
 
@@ -39,6 +40,7 @@ export function containerEnv(i: ContainerEnvInput): Record<string, string> {
   env.STRATA_PARAMS = JSON.stringify(i.params);
   for (const [key, addr] of Object.entries(i.peers)) env[`STRATA_PEER_${key}`] = addr;
   if (i.item !== undefined) env.STRATA_ITEM = JSON.stringify(i.item);
+  if (i.items !== undefined) env.STRATA_ITEMS = JSON.stringify(i.items);
   if (i.round !== undefined) env.STRATA_ROUND = String(i.round);
   return env;
 }

@@ -8,6 +8,7 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunEngine } from '../src/engine/engine.ts';
+import { podScope } from '../src/engine/pod-scope.ts';
 import type { Command, DoneCommand, EngineEvent, InputRef, StartCommand, StatusCommand, WindowCommand } from '../src/engine/types.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import { isLeaf, joinId } from '../src/plan/plan-node.ts';
@@ -58,6 +59,8 @@ export class Quarterback {
   private readonly lastExit = new Map<string, number | null>();
   /** every micro step's last `succeeded` state, written beside the pod's outputs (POD_STEPS_FILE) */
   private readonly succeeded = new Map<string, KeptStep>();
+  /** composites' deadlines armed, by step id */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private failedExit: number | null | undefined;
   private failure: string | undefined;
   private cancelReason: string | undefined;
@@ -73,8 +76,7 @@ export class Quarterback {
     this.hostEnv = { ...(opts.hostEnv ?? process.env), ...opts.plan.env };
     this.windows = opts.windows ?? new WindowReader(process.cwd(), opts.plan.fileRoots);
     const pod = opts.plan.pod;
-    const scope = { params: pod.params, unitId: pod.unit, ...(pod.item !== undefined ? { item: pod.item } : {}), ...(pod.itemName ? { itemName: pod.itemName } : {}), ...(pod.round !== undefined ? { round: pod.round } : {}) };
-    this.engine = new RunEngine(pod.body, { params: pod.params, prefix: opts.plan.step, scope });
+    this.engine = new RunEngine(pod.body, { params: pod.params, prefix: opts.plan.step, scope: podScope(pod) });
     this.ports = new PortBook(opts.plan.step);
   }
 
@@ -116,7 +118,8 @@ export class Quarterback {
         case 'window': void this.window(c); break;
         case 'generate': this.apply({ type: 'expandFailed', step: c.step, error: GENERATE_UNSUPPORTED }); break;
         case 'kill': this.kill(c.step); break;
-        case 'done': this.doneCmd = c; this.maybeFinish(); break;
+        case 'deadline': this.arm(c.step, c.seconds); break;
+        case 'done': this.doneCmd = c; this.clearDeadlines(); this.maybeFinish(); break;
       }
     }
   }
@@ -182,7 +185,7 @@ export class Quarterback {
     const env = containerEnv({
       base: this.hostEnv, task: task.env, runId: this.plan.runId, step,
       inputsDir: dirs.inputs, outputsDir: dirs.outputs, scratchDir: this.plan.scratchDir, ipcDir: this.plan.ipcDir,
-      port, peers: this.ports.peersOf(step), params: cmd.env.params, item: cmd.env.item, round: cmd.env.round,
+      port, peers: this.ports.peersOf(step), params: cmd.env.params, item: cmd.env.item, items: cmd.env.items, round: cmd.env.round,
     });
     const spec = { step, attempt, task, env, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}) };
     this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
@@ -235,6 +238,21 @@ export class Quarterback {
   private log(step: string, entry: Live, stream: 'stdout' | 'stderr', chunk: string): void {
     if (stream === 'stderr') entry.stderrTail = appendTail(entry.stderrTail, chunk);
     this.send({ type: 'log', step, stream, chunk });
+  }
+
+  /** A composite's deadline (the engine has no clock): its event comes back when the time is up. */
+  private arm(step: string, seconds: number): void {
+    if (this.timers.has(step)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(step);
+      if (this.engine.status === 'running') this.apply({ type: 'deadline', step });
+    }, seconds * 1000);
+    this.timers.set(step, timer);
+  }
+
+  private clearDeadlines(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
   }
 
   private kill(step: string): void {

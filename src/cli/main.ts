@@ -37,7 +37,15 @@ program
   .option('--dry-run', 'print the order in which steps would start, one tick a line')
   .option('--flow <ref>', 'plan this name@version instead of the first Flow')
   .addOption(param())
-  .action(async (files: string[], opts: { format: string; dryRun?: boolean; flow?: string; param?: Record<string, unknown> }) => out(await (await import('./plan-command.ts')).planCommand(files, opts)));
+  .action(async (files: string[], opts: { format: string; dryRun?: boolean; flow?: string; param?: Record<string, unknown> }) => {
+    const r = await (await import('./plan-command.ts')).planOutput(files, opts);
+    out(r.text);
+    if (r.failed !== undefined) {
+      // The order up to the failure is printed above; the exit code says the run would fail.
+      note(`strata: the simulated run failed: ${r.failed}`);
+      process.exitCode = 1;
+    }
+  });
 
 program
   .command('apply')

@@ -1,6 +1,6 @@
 /** `strata plan FILE... [--dry-run] [--format json|dot|mermaid]` */
 import { StrataError } from '../errors/strata-error.ts';
-import { dryRunOrder } from '../engine/dry-run.ts';
+import { dryRun, type DryRun } from '../engine/dry-run.ts';
 import { compileFlow } from '../plan/compile.ts';
 import { toPlanDocument } from '../plan/plan-document.ts';
 import { renderDot, renderMermaid } from '../plan/render.ts';
@@ -26,6 +26,11 @@ export interface PlanOptions {
  * registered units. Otherwise the first Flow is planned; the others serve its `use` nodes.
  */
 export async function planCommand(files: string[], opts: PlanOptions): Promise<string> {
+  return (await planOutput(files, opts)).text;
+}
+
+/** What `strata plan` prints, and whether the simulated run failed (the CLI then exits 1). */
+export async function planOutput(files: string[], opts: PlanOptions): Promise<{ text: string; failed?: string }> {
   const format = opts.format ?? 'json';
   if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `--format must be json, dot or mermaid, not "${format}"`);
   const docs = readDocuments(files);
@@ -43,15 +48,25 @@ export async function planCommand(files: string[], opts: PlanOptions): Promise<s
     compiled = compileFlow(target, (ref) => byRef.get(ref));
   }
   if (opts.param) compiled = { ...compiled, params: { ...compiled.params, ...(opts.param as typeof compiled.params) } };
-  if (opts.dryRun) return formatOrder(dryRunOrder(compiled.root, compiled.params));
+  if (opts.dryRun) {
+    const r = dryRun(compiled.root, compiled.params);
+    return { text: formatDryRun(r), ...(r.status === 'failed' ? { failed: r.error ?? 'a step failed' } : {}) };
+  }
   const plan = toPlanDocument(compiled);
-  if (format === 'dot') return renderDot(plan.graph, plan.metadata.name);
-  if (format === 'mermaid') return renderMermaid(plan.graph);
-  return JSON.stringify(plan, null, 2) + '\n';
+  if (format === 'dot') return { text: renderDot(plan.graph, plan.metadata.name) };
+  if (format === 'mermaid') return { text: renderMermaid(plan.graph) };
+  return { text: JSON.stringify(plan, null, 2) + '\n' };
 }
 
-/** `{ "order": [...] }` with one tick a line: valid JSON that reads well in a terminal. */
-export function formatOrder(order: string[][]): string {
-  if (order.length === 0) return '{ "order": [] }\n';
-  return `{ "order": [\n${order.map((t) => `  ${JSON.stringify(t)}`).join(',\n')}\n] }\n`;
+/**
+ * `{ "order": [...] }` with one tick a line: valid JSON that reads well in a terminal;
+ * `notes` when the dry run could not know something, `status` and `error` when the
+ * simulated run failed (the order up to there is kept).
+ */
+export function formatDryRun(r: DryRun): string {
+  const order = r.order.length === 0 ? '[]' : `[\n${r.order.map((t) => `  ${JSON.stringify(t)}`).join(',\n')}\n]`;
+  const rest: string[] = [];
+  if (r.notes) rest.push(`"notes": [\n${r.notes.map((n) => `  ${JSON.stringify(n)}`).join(',\n')}\n]`);
+  if (r.status === 'failed') rest.push(`"status": "failed", "error": ${JSON.stringify(r.error ?? 'a step failed')}`);
+  return `{ "order": ${order}${rest.map((x) => `,\n${x}`).join('')} }\n`;
 }

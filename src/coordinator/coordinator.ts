@@ -117,6 +117,7 @@ export class Coordinator {
         await this.recover(id).catch(() => undefined);
       }
       await this.expire(this.retentionMs).catch(() => undefined);
+      await this.sys.deadlines.fireDue().catch(() => undefined);
     } finally {
       this.sweeping = false;
     }
@@ -145,8 +146,10 @@ export class Coordinator {
       }
     }
     if (lost.length > 0) await this.sys.ports.enqueue(id, c.engine.startCommandsFor(lost));
-    // A window read or an expansion whose answer never reached the log is asked again.
+    // A window read or an expansion whose answer never reached the log is asked again;
+    // a deadline never stored (a crash between fold and write) is armed now.
     for (const f of c.engine.awaiting()) void followUp(this.sys.ports, id, f).catch(() => undefined);
+    await this.sys.ports.armDeadlines(id, c.engine.armedDeadlines());
   }
 
   startSweeping(intervalMs = 2000): void {

@@ -13,7 +13,8 @@ import { NO_OBSERVER, type RunObserver } from '../run/run-observer.ts';
 import { RunStore } from '../store/run-store.ts';
 import { EngineCache } from './engine-cache.ts';
 import { expand } from './expander.ts';
-import { syncLocal, type SyncPorts } from './sync.ts';
+import { DeadlineBook } from './deadlines.ts';
+import { appendAndSync, syncLocal, type SyncPorts } from './sync.ts';
 import { readWindow } from './window-reader.ts';
 import { STEP_QUEUE, stepJobId, type StepJobData } from '../worker/step-job.ts';
 
@@ -42,6 +43,7 @@ export interface RunSystem {
   bullPrefix: string;
   cancelChannel: string;
   observer: RunObserver;
+  deadlines: DeadlineBook;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
   queue.on('error', () => {});
   const cancelChannel = `${o.prefix}:cancel`;
   const observer = o.observer ?? NO_OBSERVER;
+  const deadlines = new DeadlineBook(o.redis, `${o.prefix}:deadlines`);
   const ports: SyncPorts = {
     store,
     cache: new EngineCache(o.engineCacheSize),
@@ -75,6 +78,17 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
     },
     readWindow: (runId, cmd) => readWindow(o.redis, store.key(runId, 'cursors'), cmd, o.fileRoots),
     expand: (_runId, cmd) => expand({ rules: o.rules, registry: o.registry, generators: o.generators }, cmd),
+    armDeadlines: (runId, cmds) => deadlines.arm(runId, cmds),
   };
-  return { store, queue, ports, bullPrefix, cancelChannel, observer, close: () => queue.close() };
+  deadlines.onFire(async (runId, step) => {
+    if ((await store.status(runId)) !== 'running') return;
+    await appendAndSync(ports, runId, { type: 'deadline', step }, `d|${step}`);
+  });
+  return {
+    store, queue, ports, bullPrefix, cancelChannel, observer, deadlines,
+    close: async () => {
+      deadlines.stop();
+      await queue.close();
+    },
+  };
 }

@@ -33,8 +33,11 @@ export function cycleDriver(act: Act, ops: Ops): CycleDriver {
     if (sourceDone) return true;
     if (node.rounds !== undefined && round + 1 >= node.rounds) return true;
     if (node.until !== undefined) {
-      const v = ops.evaluate(node.until, act, { outputs, last: previous, round });
-      if (truthy(v)) return true;
+      // Over results a dry run does not know: with rounds, they bound it (all are simulated);
+      // without, it ends after this round. Either way with a note.
+      const v = ops.evaluateKnowing(node.until, act, node.rounds === undefined ? 'until' : 'untilRounds', { outputs, last: previous, round });
+      if (v.unknown) return node.rounds === undefined;
+      if (truthy(v.value)) return true;
     }
     return false;
   }
@@ -50,7 +53,7 @@ export function cycleDriver(act: Act, ops: Ops): CycleDriver {
       }
       const m = node.ring[member];
       const scope = { ...act.scope, round, data: { ...act.scope.data, previous, ...(window ? { window } : {}) } };
-      running = ops.spawn(m, act, joinId(act.id, `${memberName(member)}#${round}`), scope);
+      running = ops.spawn(m, act, joinId(act.id, `${memberName(member)}#${round}`), scope, round * node.ring.length + member);
       ops.start(running);
     },
     childDone(c) {

@@ -8,8 +8,7 @@
  * so any process can rebuild a run's engine by replaying its event log.
  */
 import type { JsonValue } from '../flow/types.ts';
-import { evaluate, truthy } from '../logic/json-logic.ts';
-import { evaluateValues } from '../logic/logic-values.ts';
+import { truthy, UNKNOWN } from '../logic/json-logic.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { isLeaf, type GenerateNode, type PlanNode } from '../plan/plan-node.ts';
 import type { Act, Driver, Ops, Scope } from './act.ts';
@@ -17,15 +16,18 @@ import { cycleDriver, type CycleDriver } from './cycle.ts';
 import { fanOutDriver } from './fan-out.ts';
 import { graphDriver } from './graph.ts';
 import { resolveInputs } from './inputs.ts';
+import { marksFor, notStartedReason, staticChildren } from './not-started.ts';
+import { envOf } from './pod-scope.ts';
 import { sequenceDriver } from './sequence.ts';
-import type { Command, EngineEvent, GenerateCommand, RunStatus, StartCommand, WindowCommand } from './types.ts';
-import { fanInDriver, useDriver, wrapDriver } from './wrap.ts';
+import { StepData } from './step-data.ts';
+import type { Command, DeadlineCommand, EngineEvent, GenerateCommand, RunStatus, StartCommand, WindowCommand } from './types.ts';
+import { fanInDriver, podDriver, useDriver, wrapDriver } from './wrap.ts';
 
 export interface EngineOptions {
   params?: Record<string, JsonValue>;
   /** step id of the root: '' for a run, the pod's step id for a pod's micro plan */
   prefix?: string;
-  /** scope the root starts with (a pod inherits its item, round and unit) */
+  /** scope the root starts with (a pod inherits its items, round and unit) */
   scope?: Partial<Scope>;
   /** how deep use/generate units may nest */
   maxUnitDepth?: number;
@@ -33,9 +35,23 @@ export interface EngineOptions {
   quietStatus?: boolean;
   /** steps one run may make, fan-out items and rounds included (DEFAULT_LIMITS.maxNodes) */
   maxSteps?: number;
+  /**
+   * The dry run (DESIGN.md section 3): a pod is a composite whose containers are leaves,
+   * step results are unknown (UNKNOWN), and what depends on them is simulated the plain
+   * way with a `note` command saying so.
+   */
+  dryRun?: boolean;
 }
 
 const MAX_DEPTH_DEFAULT = 8;
+
+/** What the engine notes when a decision rests on data a dry run cannot know. */
+const UNKNOWN_NOTES: Record<string, (id: string) => string> = {
+  when: () => 'its when depends on step results, which a dry run does not know: taken as true',
+  over: (id) => `fanOut.over depends on step results, which a dry run does not know: simulated as one symbolic item, ${id}/*`,
+  until: () => 'cycle.until depends on step results, which a dry run does not know: one round simulated',
+  untilRounds: () => 'cycle.until depends on step results, which a dry run does not know: every round up to rounds simulated (until may end it sooner)',
+};
 
 export class RunEngine {
   status: RunStatus = 'pending';
@@ -48,11 +64,15 @@ export class RunEngine {
   private dirtyCount = 0;
   /** acts that receive events by step id: leaves, cycles, generate steps */
   private readonly targets = new Map<string, Act>();
+  /** composites whose deadline is armed, by step id */
+  private readonly deadlines = new Map<string, Act>();
   private readonly running = new Set<Act>();
-  private readonly results: Record<string, JsonValue> = Object.create(null);
+  private readonly data = new StepData();
   private spawned = 0;
   /** window reads and expansions asked for and not yet answered, by step */
   private readonly waiting = new Map<string, WindowCommand | GenerateCommand>();
+  /** notes made, per plan node and kind (a dry run notes a node once, not once per item) */
+  private readonly noted = new Map<PlanNode, Set<string>>();
   private readonly ops: Ops;
   /** what a retry keeps (see retry()): results of succeeded leaves, the last attempt of every leaf, windows read */
   private readonly kept = { leaves: new Map<string, JsonValue>(), attempts: new Map<string, number>(), windows: new Map<string, Extract<EngineEvent, { type: 'window' }>>() };
@@ -61,13 +81,23 @@ export class RunEngine {
     this.root = root;
     this.opts = opts;
     this.ops = {
-      spawn: (node, parent, id, scope, quiet) => this.spawn(node, parent, id, scope, quiet),
+      spawn: (node, parent, id, scope, index, quiet) => this.spawn(node, parent, id, scope, index, quiet),
       start: (act) => this.startAct(act),
       finish: (act, status, result, error) => this.finish(act, status, result, error),
       dirty: (act) => this.markDirty(act),
-      evaluate: (expr, act, extra) => evaluate(expr, this.dataFor(act, extra), act.id),
-      evaluateValues: (value, act) => evaluateValues(value, this.dataFor(act), act.id),
-      result: (id) => this.results[id],
+      evaluate: (expr, act, extra) => this.data.evaluate(expr, act, extra),
+      evaluateKnowing: (expr, act, what, extra) => {
+        if (!opts.dryRun) return { value: this.data.evaluate(expr, act, extra), unknown: false };
+        const r = this.data.evaluateKnowing(expr, act, extra);
+        if (r.unknown) this.ops.note(act, what, UNKNOWN_NOTES[what]?.(act.id) ?? `${what} depends on step results, which a dry run does not know`);
+        return r;
+      },
+      evaluateValues: (value, act) => {
+        if (!opts.dryRun) return this.data.evaluateValues(value, act);
+        const r = this.data.evaluateValuesKnowing(value, act);
+        return r.unknown ? UNKNOWN : r.value;
+      },
+      result: (id) => this.data.results[id],
       window: (act, round) => {
         // After a retry, a window read before is handed out again: a source is read once per round.
         const seen = this.kept.windows.get(`${act.id}|${round}`);
@@ -76,6 +106,14 @@ export class RunEngine {
         const cmd: WindowCommand = { type: 'window', step: act.id, round, source: n.source!, endsBySource: n.rounds === undefined && n.until === undefined, ...(n.window?.size ? { size: n.window.size } : {}), ...(n.window?.ms ? { ms: n.window.ms } : {}) };
         this.waiting.set(act.id, cmd);
         this.out.push(cmd);
+      },
+      note: (act, kind, text) => {
+        if (!opts.dryRun) return;
+        const kinds = this.noted.get(act.node) ?? new Set<string>();
+        if (kinds.has(kind)) return;
+        kinds.add(kind);
+        this.noted.set(act.node, kinds);
+        this.out.push({ type: 'note', step: act.id, text });
       },
     };
   }
@@ -86,7 +124,7 @@ export class RunEngine {
     const prefix = this.opts.prefix ?? '';
     const scope: Scope = { params: this.opts.params ?? {}, unitId: prefix, depth: 0, ...this.opts.scope };
     const id = this.root.seg === '' ? prefix : prefix === '' ? this.root.seg : `${prefix}/${this.root.seg}`;
-    this.rootAct = this.spawn(this.root, undefined, id, scope, this.root.seg === '');
+    this.rootAct = this.spawn(this.root, undefined, id, scope, 0, this.root.seg === '');
     this.status = 'running';
     this.startAct(this.rootAct);
     return this.flush();
@@ -101,12 +139,18 @@ export class RunEngine {
   /** Step ids of the leaves running now. */
   runningLeaves(): string[] {
     // A generate step whose unit runs is no longer a leaf at work: its program has finished.
-    return [...this.running].filter((a) => isLeaf(a.node) && a.status === 'running' && !a.expanding && !a.driver).map((a) => a.id);
+    return [...this.running].filter((a) => this.isLeaf(a.node) && a.status === 'running' && !a.expanding && !a.driver).map((a) => a.id);
   }
 
   /** Window reads and expansions asked for and not answered yet (to ask again after a crash). */
   awaiting(): Array<WindowCommand | GenerateCommand> {
     return this.status === 'running' ? [...this.waiting.values()] : [];
+  }
+
+  /** Deadlines armed and not yet passed (to arm again after a crash). */
+  armedDeadlines(): DeadlineCommand[] {
+    if (this.status !== 'running') return [];
+    return [...this.deadlines.values()].map((a) => ({ type: 'deadline', step: a.id, seconds: a.node.timeout! }));
   }
 
   /** The attempt a running leaf is on (0 when it is not running). */
@@ -117,18 +161,23 @@ export class RunEngine {
 
   /** Start commands for running leaves again (a lost job is enqueued anew; the attempt stays). */
   startCommandsFor(steps: string[]): StartCommand[] {
-    return steps.map((s) => this.targets.get(s)).filter((a): a is Act => !!a && a.status === 'running' && isLeaf(a.node) && !a.expanding && !a.driver).map((a) => this.startCommand(a));
+    return steps.map((s) => this.targets.get(s)).filter((a): a is Act => !!a && a.status === 'running' && this.isLeaf(a.node) && !a.expanding && !a.driver).map((a) => this.startCommand(a));
+  }
+
+  private isLeaf(node: PlanNode): boolean {
+    return isLeaf(node) && !(node.kind === 'pod' && this.opts.dryRun);
   }
 
   private applyOne(e: EngineEvent): void {
     if (e.type === 'retry') return this.retry();
     if (this.status !== 'running') return;
     if (e.type === 'cancel') return this.cancel(e.reason);
+    if (e.type === 'deadline') return this.expire(e.step);
     const act = this.targets.get(e.step);
     if (!act || act.status !== 'running') return; // late or repeated: nothing changes
     if (e.type === 'finished') {
       // A generate step with a driver has already expanded: a repeated `finished` must not expand it again.
-      if (!isLeaf(act.node) || act.expanding || act.driver || e.attempt !== act.attempt) return;
+      if (!this.isLeaf(act.node) || act.expanding || act.driver || e.attempt !== act.attempt) return;
       act.exitCode = e.exitCode;
       if (e.ok) {
         if (act.node.kind === 'generate') return this.expand(act, e.result ?? null);
@@ -171,15 +220,11 @@ export class RunEngine {
     this.out.push(cmd);
   }
 
-  /** Cancel: every running step ends `cancelled` at once; no composite pumps again (pump runs only for running acts). */
+  /** Cancel: every running step ends `cancelled` at once, and what never started too; no composite pumps again. */
   private cancel(reason = 'cancelled'): void {
-    for (const act of this.running) {
-      if (isLeaf(act.node) && !act.expanding) this.out.push({ type: 'kill', step: act.id });
-      act.status = 'cancelled';
-      act.error = reason;
-      this.emitStatus(act, reason);
-    }
+    for (const act of this.running) this.stop(act, reason, `not started: ${reason}`, 'cancelled');
     this.running.clear();
+    this.deadlines.clear();
     this.status = 'cancelled';
     this.out.push({ type: 'done', status: 'cancelled', error: reason });
   }
@@ -199,18 +244,57 @@ export class RunEngine {
     this.running.clear();
     this.targets.clear();
     this.waiting.clear();
+    this.deadlines.clear();
     this.dirtyByLevel.length = 0;
     this.dirtyCount = 0;
     this.spawned = 0;
-    for (const k of Object.keys(this.results)) delete this.results[k];
+    for (const k of Object.keys(this.data.results)) delete this.data.results[k];
     // start() hands back (and replaces) this.out: keep its commands for apply() to return.
     const cmds = this.start();
     this.out.push(...cmds);
   }
 
-  private spawn(node: PlanNode, parent: Act | undefined, id: string, scope: Scope, quiet?: boolean): Act {
+  /**
+   * A composite's deadline passed: what runs inside it is stopped (`cancelled`), what never
+   * started is `skipped`, and the composite fails, which its parent takes as any failure.
+   */
+  private expire(step: string): void {
+    const act = this.deadlines.get(step);
+    if (!act || act.status !== 'running') return;
+    const error = `step ${act.id} timed out after ${act.node.timeout} s`;
+    const stopKids = (a: Act) => {
+      for (const kid of a.kids ?? []) {
+        stopKids(kid);
+        this.stop(kid, `stopped: ${error}`, `not started: ${error}`, 'skipped');
+        this.running.delete(kid);
+        this.targets.delete(kid.id);
+        this.deadlines.delete(kid.id);
+        this.waiting.delete(kid.id);
+      }
+      a.kids?.clear();
+    };
+    stopKids(act);
+    this.finish(act, 'failed', undefined, error);
+  }
+
+  /** End a running act from outside (cancel, a deadline): kill it if it is a leaf at work, mark what it never started. */
+  private stop(act: Act, reason: string, notStarted: string, unstarted: 'skipped' | 'cancelled'): void {
+    if (this.isLeaf(act.node) && !act.expanding && !act.driver) this.out.push({ type: 'kill', step: act.id });
+    act.status = 'cancelled';
+    act.error = reason;
+    act.driver = undefined;
+    this.emitStatus(act, reason);
+    this.markUnstarted(act, unstarted, notStarted);
+  }
+
+  private spawn(node: PlanNode, parent: Act | undefined, id: string, scope: Scope, index: number, quiet?: boolean): Act {
     const wraps = (node.kind === 'use' || node.kind === 'fanIn') && node.body.seg === '';
-    return { id, level: parent ? parent.level + 1 : 0, node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps };
+    const act: Act = { id, level: parent ? parent.level + 1 : 0, pos: parent ? [...parent.pos, index] : [], node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps };
+    if (parent) {
+      (parent.kids ??= new Set()).add(act);
+      (parent.started ??= new Set()).add(node);
+    }
+    return act;
   }
 
   private startAct(act: Act): void {
@@ -220,13 +304,14 @@ export class RunEngine {
     if (node.when !== undefined) {
       let go: boolean;
       try {
-        go = truthy(evaluate(node.when, this.dataFor(act), act.id));
+        const r = this.ops.evaluateKnowing(node.when, act, 'when');
+        go = r.unknown || truthy(r.value);
       } catch (e) {
         return this.finish(act, 'failed', undefined, (e as Error).message);
       }
       if (!go) return this.finish(act, 'skipped');
     }
-    if (isLeaf(node) && this.kept.leaves.has(act.id)) {
+    if (this.isLeaf(node) && this.kept.leaves.has(act.id)) {
       // Kept by a retry: it succeeded before, so it finishes now without running or reporting.
       act.status = 'running';
       const quiet = act.quiet;
@@ -237,7 +322,7 @@ export class RunEngine {
     }
     act.status = 'running';
     this.running.add(act);
-    if (isLeaf(node)) {
+    if (this.isLeaf(node)) {
       act.attempt = (this.kept.attempts.get(act.id) ?? 0) + 1;
       this.kept.attempts.set(act.id, act.attempt);
       this.targets.set(act.id, act);
@@ -247,7 +332,11 @@ export class RunEngine {
     }
     this.emitStatus(act);
     if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries };
-    if (node.timeout !== undefined) act.scope = { ...act.scope, timeout: node.timeout };
+    if (node.timeout !== undefined) {
+      // A composite's timeout is a deadline for the whole node (DESIGN.md section 3).
+      this.deadlines.set(act.id, act);
+      this.out.push({ type: 'deadline', step: act.id, seconds: node.timeout });
+    }
     try {
       act.driver = this.driverFor(act);
     } catch (e) {
@@ -266,6 +355,7 @@ export class RunEngine {
       case 'fanIn': return fanInDriver(act, this.ops);
       case 'cycle': return cycleDriver(act, this.ops);
       case 'use': return useDriver(act, this.ops);
+      case 'pod': return podDriver(act, this.ops);
       default: throw new Error(`no driver for ${act.node.kind}`);
     }
   }
@@ -277,13 +367,27 @@ export class RunEngine {
     act.error = error;
     this.running.delete(act);
     this.targets.delete(act.id);
+    this.deadlines.delete(act.id);
+    act.parent?.kids?.delete(act);
     act.driver = undefined;
-    if (status === 'succeeded' && act.id !== '') this.results[act.id] = result ?? null;
-    if (status === 'succeeded' && isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
+    if (status === 'succeeded' && act.id !== '') this.data.results[act.id] = result ?? null;
+    if (status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
     if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
+    if (status === 'skipped') this.markUnstarted(act, 'skipped', `not started: step ${act.id} was skipped (its when was false)`);
+    else if (status === 'failed') this.markUnstarted(act, 'skipped', error?.startsWith('step ') ? notStartedReason(error, '') : `not started: step ${act.id} failed`);
     if (act.parent) return act.parent.driver?.childDone(act);
     this.status = status === 'skipped' ? 'succeeded' : status;
     this.out.push({ type: 'done', status: this.status, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}) });
+  }
+
+  /** Every child `act` did not start, and all known beneath them, end `status` with `reason` (not-started.ts). */
+  private markUnstarted(act: Act, status: 'skipped' | 'cancelled', reason: string): void {
+    if (this.opts.quietStatus) return;
+    for (const child of staticChildren(act.node)) {
+      if (act.started?.has(child)) continue;
+      const id = child.seg === '' ? act.id : act.id === '' ? child.seg : `${act.id}/${child.seg}`;
+      this.out.push(...marksFor(child, id, status, reason, child.seg !== ''));
+    }
   }
 
   private emitStatus(act: Act, error?: string): void {
@@ -303,27 +407,18 @@ export class RunEngine {
 
   private startCommand(act: Act): StartCommand {
     const node = act.node as Extract<PlanNode, { kind: 'task' | 'pod' | 'generate' }>;
-    const s = act.scope;
-    const timeout = node.timeout ?? s.timeout;
     const cmd: StartCommand = {
       type: 'start', step: act.id, attempt: act.attempt, kind: node.kind,
-      inputs: node.kind === 'pod' ? {} : resolveInputs((node as GenerateNode).task.inputs, act.id, s.unitId),
-      env: { params: s.params, unit: s.unitId, ...(s.item !== undefined ? { item: s.item } : {}), ...(s.itemName && s.itemName !== 'item' ? { itemName: s.itemName } : {}), ...(s.round !== undefined ? { round: s.round } : {}) },
-      data: s.data ?? {},
-      ...(timeout !== undefined ? { timeout } : {}),
+      inputs: node.kind === 'pod' ? {} : resolveInputs((node as GenerateNode).task.inputs, act.id, act.scope.unitId),
+      env: envOf(act.scope),
+      data: act.scope.data ?? {},
+      ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),
     };
     if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body };
     else cmd.task = node.task;
     const outputs = node.kind === 'pod' ? node.outputs : (node.outputs ?? node.task.outputs);
     if (outputs) cmd.outputs = outputs;
     return cmd;
-  }
-
-  private dataFor(act: Act, extra?: Record<string, unknown>): Record<string, unknown> {
-    const s = act.scope;
-    const data: Record<string, unknown> = { params: s.params, results: this.results, round: s.round, item: s.item, ...extra };
-    if (s.itemName && s.itemName !== 'item') data[s.itemName] = s.item;
-    return data;
   }
 
   /**
@@ -351,6 +446,27 @@ export class RunEngine {
     }
     const out = this.out;
     this.out = [];
+    return this.inDeclaredOrder(out);
+  }
+
+  /**
+   * The starts decided together go out in declared order (depth first, fan-out items by
+   * index, rounds in order), whichever composite decided first: the order DESIGN.md's dry
+   * run lists a tick in. Other commands keep their places.
+   */
+  private inDeclaredOrder(out: Command[]): Command[] {
+    const slots: number[] = [];
+    out.forEach((c, i) => c.type === 'start' && slots.push(i));
+    if (slots.length < 2) return out;
+    const pos = (c: Command) => this.targets.get((c as StartCommand).step)?.pos ?? [];
+    const starts = slots.map((i) => out[i]).sort((a, b) => comparePos(pos(a), pos(b)));
+    slots.forEach((slot, k) => (out[slot] = starts[k]));
     return out;
   }
+}
+
+function comparePos(a: number[], b: number[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
 }

@@ -1,5 +1,10 @@
-/** fanOut: one child per item of `over`, up to `concurrency` at once; its result is the list of item results. */
+/**
+ * fanOut: one child per item of `over`, up to `concurrency` at once; its result is the list
+ * of item results. Each item is readable by the fan-out's `as` name, beside those of the
+ * fan-outs around it. A list a dry run cannot know is one symbolic item, `fan/*`.
+ */
 import type { JsonValue } from '../flow/types.ts';
+import { UNKNOWN } from '../logic/json-logic.ts';
 import { joinId, type FanOutNode } from '../plan/plan-node.ts';
 import { childFailed, failureOf, type Act, type Driver, type Ops } from './act.ts';
 
@@ -7,10 +12,14 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
   const node = act.node as FanOutNode;
   let items: JsonValue[] | undefined;
   let error: string | undefined;
+  let symbolic = false;
   try {
-    const over = Array.isArray(node.over) ? node.over : ops.evaluate(node.over, act);
-    if (!Array.isArray(over)) error = `fanOut.over gave ${JSON.stringify(over)?.slice(0, 80)}, not a list`;
-    else items = over;
+    const over = Array.isArray(node.over) ? { value: node.over, unknown: false } : ops.evaluateKnowing(node.over, act, 'over');
+    if (over.unknown) {
+      symbolic = true;
+      items = [UNKNOWN];
+    } else if (!Array.isArray(over.value)) error = `fanOut.over gave ${JSON.stringify(over.value)?.slice(0, 80)}, not a list`;
+    else items = over.value;
   } catch (e) {
     error = (e as Error).message;
   }
@@ -24,8 +33,12 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       while (items && !error && running < limit && next < items.length) {
         const i = next++;
         running++;
-        const scope = { ...act.scope, item: items[i], itemName: node.as };
-        const child = ops.spawn(node.body, act, joinId(act.id, String(i)), scope);
+        // Re-added last, so an `as` name an outer unit used too names this (innermost) item, in nesting order.
+        const named = { ...act.scope.items };
+        delete named[node.as];
+        named[node.as] = items[i];
+        const scope = { ...act.scope, item: items[i], items: named };
+        const child = ops.spawn(node.body, act, joinId(act.id, symbolic ? '*' : String(i)), scope, i);
         indexOf.set(child, i);
         ops.start(child);
       }

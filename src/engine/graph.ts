@@ -28,7 +28,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
         const child = g.children[i];
         state[i] = 1;
         running++;
-        ops.start(ops.spawn(child, act, joinId(act.id, child.seg), act.scope));
+        ops.start(ops.spawn(child, act, joinId(act.id, child.seg), act.scope, i));
       }
       if (running > 0) return;
       if (error) return ops.finish(act, 'failed', undefined, error);

@@ -14,8 +14,9 @@ export function sequenceDriver(act: Act, ops: Ops): Driver {
       if (running) return;
       if (error) return ops.finish(act, 'failed', undefined, error);
       if (next >= node.children.length) return ops.finish(act, 'succeeded', last ?? null);
-      const child = node.children[next++];
-      running = ops.spawn(child, act, joinId(act.id, child.seg), act.scope);
+      const i = next++;
+      const child = node.children[i];
+      running = ops.spawn(child, act, joinId(act.id, child.seg), act.scope, i);
       ops.start(running);
     },
     childDone(c) {

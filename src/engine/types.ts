@@ -27,7 +27,11 @@ export interface StartCommand {
   timeout?: number;
   outputs?: string[];
   inputs: Record<string, InputRef>;
-  env: { params: Record<string, JsonValue>; unit: string; item?: JsonValue; itemName?: string; round?: number };
+  /**
+   * What the step's place gives it: `item` is the innermost fan-out item (STRATA_ITEM),
+   * `items` every enclosing fan-out's item by its `as` name, outermost first (STRATA_ITEMS).
+   */
+  env: { params: Record<string, JsonValue>; unit: string; item?: JsonValue; items?: Record<string, JsonValue>; round?: number };
   /** data handed to the step as input files: a fan-in's results, a cycle's window and previous output */
   data: { results?: JsonValue; window?: JsonValue[]; previous?: JsonValue };
 }
@@ -46,6 +50,28 @@ export interface StatusCommand {
   image?: string;
   /** when a fan-out item starts: the item's value */
   item?: JsonValue;
+  /**
+   * A step that will never start (`skipped` or `cancelled`, `error` saying why): recorded
+   * only over a pending step, so it never hides what a pod's quarterback reported.
+   */
+  ifPending?: boolean;
+}
+
+/**
+ * A composite with a `timeout` started: answer with a `deadline` event for `step` once
+ * `seconds` have passed (the engine has no clock). Idempotent per step.
+ */
+export interface DeadlineCommand {
+  type: 'deadline';
+  step: string;
+  seconds: number;
+}
+
+/** Dry run only: something the simulation could not know, and what it did instead. */
+export interface NoteCommand {
+  type: 'note';
+  step: string;
+  text: string;
 }
 
 /** Read the next window of a cycle's source and answer with a `window` event. */
@@ -82,7 +108,7 @@ export interface DoneCommand {
   error?: string;
 }
 
-export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand;
+export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand | DeadlineCommand | NoteCommand;
 
 export type EngineEvent =
   | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number }
@@ -90,5 +116,6 @@ export type EngineEvent =
   | { type: 'expanded'; step: string; body: PlanNode; params?: Record<string, JsonValue> }
   | { type: 'expandFailed'; step: string; error: string }
   | { type: 'cancel'; reason?: string }
+  | { type: 'deadline'; step: string }
   /** go on after a failure or a cancel: succeeded leaves are kept, the rest runs again (see RunEngine.retry) */
   | { type: 'retry' };

@@ -3,9 +3,10 @@
  * results), use (the body is a unit with its own parameters) and generate's nested unit.
  */
 import type { JsonValue } from '../flow/types.ts';
-import type { FanInNode, PlanNode, UseNode } from '../plan/plan-node.ts';
+import type { FanInNode, PlanNode, PodNode, UseNode } from '../plan/plan-node.ts';
 import { joinId } from '../plan/plan-node.ts';
 import { childFailed, failureOf, type Act, type Driver, type Ops, type Scope } from './act.ts';
+import { envOf, podScope } from './pod-scope.ts';
 
 /** Run `body` as the only child, then finish with its outcome; `quietBody` when only `act` reports the shared id. */
 export function wrapDriver(act: Act, ops: Ops, body: PlanNode, scope: Scope, quietBody?: boolean): Driver {
@@ -15,7 +16,7 @@ export function wrapDriver(act: Act, ops: Ops, body: PlanNode, scope: Scope, qui
     pump() {
       if (!started) {
         started = true;
-        return ops.start(ops.spawn(body, act, joinId(act.id, body.seg), scope, quietBody));
+        return ops.start(ops.spawn(body, act, joinId(act.id, body.seg), scope, 0, quietBody));
       }
       if (!done) return;
       if (childFailed(done)) ops.finish(act, 'failed', undefined, failureOf(done));
@@ -44,4 +45,13 @@ export function useDriver(act: Act, ops: Ops): Driver {
   // any other value is a literal (whose members may be expressions).
   for (const [k, v] of Object.entries(node.with)) params[k] = ops.evaluateValues(v, act);
   return wrapDriver(act, ops, node.body, { ...act.scope, params, unitId: act.id, depth: act.scope.depth + 1 });
+}
+
+/**
+ * A pod as a composite (the dry run): its micro plan runs in place, with the scope the
+ * quarterback gives it, so its containers are the leaves that take the ticks.
+ */
+export function podDriver(act: Act, ops: Ops): Driver {
+  const node = act.node as PodNode;
+  return wrapDriver(act, ops, node.body, { ...podScope(envOf(act.scope)), depth: act.scope.depth }, node.body.seg === '');
 }

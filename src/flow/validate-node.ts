@@ -3,7 +3,7 @@
  * its path (`spec.root.graph.nodes.b.dependsOn[0]`). Pure: data in, problems out.
  */
 import type { Problem } from '../errors/strata-error.ts';
-import { validateLogic } from '../logic/json-logic.ts';
+import { evaluate, readsData, truthy, validateLogic } from '../logic/json-logic.ts';
 import { validateValues } from '../logic/logic-values.ts';
 import type { Limits } from './limits.ts';
 import { check } from './zod-problems.ts';
@@ -21,7 +21,12 @@ export interface NodeContext {
   count: number;
   /** inside a pod's flow: pods may not nest */
   inPod: boolean;
+  /** `as` names of the fan-outs around the node being validated, with their paths */
+  fanOuts?: Array<{ as: string; path: string }>;
 }
+
+/** Names json-logic already gives a step: a fan-out's `as` may not hide them. */
+const RESERVED_AS = new Set(['params', 'results', 'round', 'outputs', 'last', 'items']);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -173,11 +178,20 @@ function validateFanOut(body: unknown, p: string, ctx: NodeContext, depth: numbe
     else problems.push(...validateLogic(body.over, `${p}.over`));
   }
   if ('as' in body && !(typeof body.as === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(body.as))) problems.push({ path: `${p}.as`, message: 'must be a name' });
+  const as = typeof body.as === 'string' ? body.as : 'item';
+  const outer = (ctx.fanOuts ??= []).find((f) => f.as === as);
+  // Every enclosing item must stay readable by its own name: one name for two would hide the outer item.
+  if (RESERVED_AS.has(as)) problems.push({ path: `${p}.as`, message: `"${as}" is a name json-logic already gives every step; name the item otherwise` });
+  else if (outer) problems.push({ path: `${p}.as`, message: `"${as}" already names the item of the fan-out around this one (${outer.path}), which would then be hidden: give this fan-out its own as` });
   if ('concurrency' in body && !(Number.isInteger(body.concurrency) && (body.concurrency as number) >= 1)) {
     problems.push({ path: `${p}.concurrency`, message: 'must be a whole number of at least 1' });
   }
   if (!('do' in body)) problems.push({ path: `${p}.do`, message: 'is required' });
-  else validateNode(body.do, `${p}.do`, ctx, depth + 1);
+  else {
+    ctx.fanOuts.push({ as, path: p });
+    validateNode(body.do, `${p}.do`, ctx, depth + 1);
+    ctx.fanOuts.pop();
+  }
 }
 
 function validateCycle(body: unknown, p: string, ctx: NodeContext, depth: number): void {
@@ -194,6 +208,8 @@ function validateCycle(body: unknown, p: string, ctx: NodeContext, depth: number
   }
   if (!('rounds' in body) && !('until' in body) && !('source' in body)) {
     problems.push({ path: p, message: 'a cycle needs rounds, until or a finite source, or it never ends' });
+  } else if (!('rounds' in body) && !('source' in body) && 'until' in body && !readsData(body.until) && !holds(body.until)) {
+    problems.push({ path: `${p}.until`, message: 'never holds (it reads nothing and is false), so the cycle would never end: give rounds, or an until over last, outputs, round or results' });
   }
   if ('window' in body) {
     const w = body.window;
@@ -228,6 +244,15 @@ function validatePod(body: unknown, p: string, ctx: NodeContext, depth: number):
   ctx.inPod = true;
   validateNode(body.flow, `${p}.flow`, ctx, depth + 1);
   ctx.inPod = inPod;
+}
+
+/** A constant expression's truth; an expression that fails to evaluate counts as holding (validateLogic names its problem). */
+function holds(expr: unknown): boolean {
+  try {
+    return truthy(evaluate(expr as never, {}));
+  } catch {
+    return true;
+  }
 }
 
 function unknownKeys(obj: Obj, allowed: string[], p: string, problems: Problem[]): void {

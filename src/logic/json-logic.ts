@@ -40,19 +40,82 @@ jsonLogic.apply = function metered(logic: unknown, data: unknown): unknown {
 } as typeof jsonLogic.apply;
 
 /**
+ * A value the evaluator cannot know (a step result in a dry run). Reading it, or anything
+ * holding it, with `var` or `result` marks the evaluation as unknown (see evaluateKnowing)
+ * and reads null.
+ */
+export const UNKNOWN: JsonValue = Object.freeze({ '(unknown)': true }) as JsonValue;
+
+/** Set while evaluateKnowing runs (evaluation is synchronous): whether an unknown value was read. */
+let tracker: { unknown: boolean } | undefined;
+
+/** Whether `v` is or holds UNKNOWN; looks at most `budget` values deep, and past that says yes (only while tracking). */
+function holdsUnknown(v: unknown): boolean {
+  if (v === UNKNOWN) return true;
+  if (v === null || typeof v !== 'object') return false;
+  let budget = 10_000;
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === UNKNOWN) return true;
+    if (x === null || typeof x !== 'object') continue;
+    if (--budget < 0) return true;
+    for (const c of Array.isArray(x) ? x : Object.values(x)) if (c !== null && typeof c === 'object') stack.push(c);
+  }
+  return false;
+}
+
+/** What `var` and `result` give for a value read: itself, or null when it is (or holds) an unknown one. */
+function known(v: unknown, notFound: unknown): unknown {
+  if (tracker && holdsUnknown(v)) {
+    tracker.unknown = true;
+    return notFound;
+  }
+  return v;
+}
+
+/** Read `path` (dot-separated) from `data`, own properties only. */
+function readPath(data: unknown, path: string, notFound: unknown): unknown {
+  for (const key of path.split('.')) {
+    if (data === UNKNOWN) return known(data, notFound);
+    if (data === null || typeof data !== 'object' || !Object.prototype.hasOwnProperty.call(data, key)) return notFound;
+    data = (data as Record<string, unknown>)[key];
+    if (data === undefined || typeof data === 'function') return notFound;
+  }
+  return known(data, notFound);
+}
+
+/**
  * `var` reads own properties only, so no name, however it is computed
  * (`{"var": {"cat": ["con", "structor"]}}`), reaches a prototype or a function.
  */
 jsonLogic.add_operation('var', function (this: unknown, name?: unknown, fallback?: unknown) {
   const notFound = fallback === undefined ? null : fallback;
-  if (name === undefined || name === '' || name === null) return this;
-  let data: unknown = this;
-  for (const key of String(name).split('.')) {
-    if (data === null || typeof data !== 'object' || !Object.prototype.hasOwnProperty.call(data, key)) return notFound;
-    data = (data as Record<string, unknown>)[key];
-    if (data === undefined || typeof data === 'function') return notFound;
-  }
-  return data;
+  if (name === undefined || name === '' || name === null) return known(this, notFound);
+  return readPath(this, String(name), notFound);
+});
+
+/**
+ * Where `result` finds step results: the engine puts a reader under this key of the data
+ * (a symbol, so `var` can never reach it). It takes a step path as inputs do.
+ */
+export const STEP_RESULTS: unique symbol = Symbol('strata step results');
+export type StepResultReader = (path: string) => JsonValue | undefined;
+
+/**
+ * `{"result": "build-v1.2"}`, `{"result": ["fan/3", "count.total"]}`: a step's result by
+ * its step path, dots and all (a plain path from the unit root, `./x` and `../x` from the
+ * step's parent, as in inputs), then optionally a dotted path inside it. Null when the
+ * step has not finished with success.
+ */
+jsonLogic.add_operation('result', function (this: unknown, path?: unknown, field?: unknown) {
+  const read = (this as { [STEP_RESULTS]?: StepResultReader } | null)?.[STEP_RESULTS];
+  if (typeof read !== 'function') throw new Error('"result" reads step results, and there are none here (it works in a flow\'s when, fanOut.over, cycle.until and use.with)');
+  if (typeof path !== 'string' || path === '') throw new Error('"result" needs a step path');
+  const v = read(path);
+  if (v === undefined) return null;
+  if (field === undefined || field === null || field === '') return known(v, null);
+  return readPath(v, String(field), null);
 });
 
 jsonLogic.add_operation('jsonpath', jsonpathOperation);
@@ -61,7 +124,7 @@ export const OPERATORS = new Set([
   'jsonpath',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
-  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some',
+  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result',
 ]);
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -102,13 +165,43 @@ function walk(expr: unknown, path: string, problems: Problem[], depth: number): 
     problems.push({ path, message: `unknown json-logic operator "${op}"` });
     return;
   }
-  if (op === 'var') {
-    const name = Array.isArray(arg) ? arg[0] : arg;
+  if (op === 'var' || op === 'result') {
+    const name = Array.isArray(arg) ? arg[op === 'var' ? 0 : 1] : op === 'var' ? arg : undefined;
     if (typeof name === 'string' && name.split('.').some((s) => FORBIDDEN_SEGMENTS.has(s))) {
-      problems.push({ path: `${path}.var`, message: `variable "${name}" names a forbidden property` });
+      problems.push({ path: `${path}.${op}`, message: `${op === 'var' ? 'variable' : 'field'} "${name}" names a forbidden property` });
+    }
+  }
+  if (op === 'result') {
+    const step = Array.isArray(arg) ? arg[0] : arg;
+    if (!(typeof step === 'string' || isObjectExpr(step)) || (Array.isArray(arg) && arg.length > 2)) {
+      problems.push({ path: `${path}.result`, message: 'must be a step path, or [step path, field path]' });
     }
   }
   walk(arg, `${path}.${op}`, problems, depth + 1);
+}
+
+function isObjectExpr(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Evaluate, and say whether the value depended on something unknown (UNKNOWN read through
+ * `var` or `result`): the dry run's way of telling what it cannot know from what it can.
+ */
+export function evaluateKnowing(expr: Logic, data: unknown, path = ''): { value: JsonValue; unknown: boolean } {
+  return tracking(() => evaluate(expr, data, path));
+}
+
+/** Run `fn` (evaluations), saying whether any of them read an unknown value. */
+export function tracking<T>(fn: () => T): { value: T; unknown: boolean } {
+  const outer = tracker;
+  const mine = { unknown: false };
+  tracker = mine;
+  try {
+    return { value: fn(), unknown: mine.unknown };
+  } finally {
+    tracker = outer;
+  }
 }
 
 /**
@@ -141,4 +234,22 @@ export function truthy(value: unknown): boolean {
 /** True when the value is an expression rather than a literal. */
 export function isLogic(value: unknown): boolean {
   return jsonLogic.is_logic(value) && OPERATORS.has(Object.keys(value as object)[0]);
+}
+
+const READERS = new Set(['var', 'missing', 'missing_some', 'result']);
+
+/** Whether an expression reads any data at all; one that does not has the same value everywhere. */
+export function readsData(expr: unknown): boolean {
+  const stack: unknown[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop();
+    if (Array.isArray(e)) stack.push(...e);
+    else if (e !== null && typeof e === 'object') {
+      for (const [k, v] of Object.entries(e)) {
+        if (READERS.has(k)) return true;
+        stack.push(v);
+      }
+    }
+  }
+  return false;
 }

@@ -282,6 +282,7 @@ function stepPayload(s: StatusCommand): Record<string, unknown> {
     ...(s.exitCode !== undefined ? { exitCode: s.exitCode } : {}),
     ...(s.image !== undefined ? { image: s.image } : {}),
     ...(s.item !== undefined ? { itemJson: JSON.stringify(s.item) } : {}),
+    ...(s.ifPending ? { ifPending: true } : {}),
   };
 }
 

@@ -28,7 +28,13 @@ const expected: Record<string, string[][]> = {
   'lib-clean-table.yaml': [['dedupe']],
   'use.yaml': [['orders/dedupe', 'customers/dedupe'], ['orders/check'], ['close']],
   'when.yaml': [['extract'], ['load/0'], ['notify']],
-  'hierarchy.yaml': [['prepare'], ['eu', 'us'], ['report']],
+  // A pod is a composite in a dry run: its containers are the leaves (DESIGN.md section 3).
+  'hierarchy.yaml': [['prepare'], ['eu/split', 'us/fetch'], ['eu/countries/0', 'eu/countries/1', 'us/states/0', 'us/states/1'], ['eu/countries/2', 'eu/countries/3'], ['eu/merge'], ['report']],
+};
+
+/** What a dry run says it could not know, per example (none for the others). */
+const notes: Record<string, string[]> = {
+  'cycle.yaml': ['refine: cycle.until depends on step results, which a dry run does not know: every round up to rounds simulated (until may end it sooner)'],
 };
 
 describe('examples/flows', () => {
@@ -38,7 +44,7 @@ describe('examples/flows', () => {
 
   for (const file of files) {
     it(`${file} dry-runs in the order its pattern gives`, async () => {
-      expect(JSON.parse(await plan(file, { dryRun: true }))).toEqual({ order: expected[file] });
+      expect(JSON.parse(await plan(file, { dryRun: true }))).toEqual({ order: expected[file], ...(notes[file] ? { notes: notes[file] } : {}) });
     });
 
     it(`${file} plans as JSON, DOT and Mermaid`, async () => {

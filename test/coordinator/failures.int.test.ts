@@ -34,7 +34,8 @@ describe('failures', () => {
     expect(run.status).toBe('failed');
     expect(run.steps.bad).toMatchObject({ status: 'failed', attempts: 2 });
     expect(run.steps.bad.error).toMatch(/exit|code 3/);
-    expect(run.steps.after.status).toBe('pending');
+    // Never started, and said so with the reason (DESIGN.md section 3): not left pending.
+    expect(run.steps.after).toMatchObject({ status: 'skipped', error: 'not started: step bad failed', attempts: 0 });
     expect(run.steps.free.status).toBe('succeeded'); // an independent branch already running finishes
     expect(run.error).toContain('bad');
     expect((await svc.call('GET', `/v1/runs/${run.id}/steps/bad/logs`)).text).toContain('boom');

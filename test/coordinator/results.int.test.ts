@@ -3,7 +3,7 @@
  * or is larger than the limit fails its step with a sentence, and nothing of it is kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESULT_LIMIT_BYTES } from '../../sidecar/step-files.ts';
+import { RESULT_LIMIT_BYTES } from '../../runtime/step-files.ts';
 import { flowDoc as flow, shTask as sh } from '../support/documents.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 

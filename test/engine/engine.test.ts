@@ -99,7 +99,7 @@ describe('failure propagation', () => {
     const e = engine(compile({ sequence: [{ id: 'outer', sequence: [{ id: 'inner', sequence: [task('leaf')] }] }, task('after')] }).root);
     e.start();
     const cmds = e.apply(failed('outer/inner/leaf', 1, 'exit code 2'));
-    expect(statuses(cmds)).toEqual(['outer/inner/leaf:failed', 'outer/inner:failed', 'outer:failed']);
+    expect(statuses(cmds)).toEqual(['outer/inner/leaf:failed', 'outer/inner:failed', 'outer:failed', 'after:skipped']);
     expect(done(cmds)?.error).toBe('step outer/inner/leaf failed: exit code 2');
   });
 });
@@ -145,8 +145,14 @@ describe('pods', () => {
     report: task(undefined, { dependsOn: ['etl'] }),
   } } };
 
-  it('a pod is one leaf at macro level: its id is started, its inside is not', () => {
-    expect(order(root)).toEqual([['etl'], ['report']]);
+  it('a pod is one leaf at macro level: its id is started, its inside is not (the quarterback runs it)', () => {
+    const e = engine(compile(root).root);
+    expect(started(e.start())).toEqual(['etl']);
+    expect(started(e.apply(ok('etl')))).toEqual(['report']);
+  });
+
+  it('the dry run simulates it in place: its containers are the leaves', () => {
+    expect(order(root)).toEqual([['etl/extract'], ['etl/fan/0', 'etl/fan/1'], ['report']]);
   });
 
   it('its start command carries the micro plan and channels', () => {
@@ -203,7 +209,7 @@ describe('limits at run time', () => {
     const { compileFlow } = await import('../../src/plan/compile.ts');
     const { validateFlowDocument } = await import('../../src/flow/flow-document.ts');
     const xs = Array.from({ length: 30 }, (_, i) => i);
-    const doc = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'b', version: '1' }, spec: { params: { xs }, root: { fanOut: { over: { var: 'params.xs' }, do: { fanOut: { over: { var: 'params.xs' }, do: { task: { image: 'x' } } } } } } } });
+    const doc = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'b', version: '1' }, spec: { params: { xs }, root: { fanOut: { over: { var: 'params.xs' }, do: { fanOut: { over: { var: 'params.xs' }, as: 'inner', do: { task: { image: 'x' } } } } } } } });
     const engine = new RunEngine(compileFlow(doc).root, { params: { xs }, maxSteps: 100 });
     let commands = engine.start();
     let done;

@@ -21,7 +21,9 @@ describe('quarterback failures', () => {
     });
     expect(run.done).toEqual({ type: 'done', ok: false, status: 'failed', error: 'step p/bad failed: exited with code 3: disk on fire', exitCode: 3 });
     expect(run.last['p/bad']).toMatchObject({ status: 'failed', exitCode: 3, error: 'exited with code 3: disk on fire' });
-    expect(run.statuses['p/never']).toBeUndefined();
+    // Never started, and said so: not left pending (DESIGN.md section 3).
+    expect(run.statuses['p/never']).toEqual(['skipped']);
+    expect(run.last['p/never'].error).toBe('not started: step p/bad failed');
   });
 
   it('retries a failing container and succeeds on a later attempt', async () => {
@@ -91,7 +93,8 @@ describe('quarterback failures', () => {
     expect(run.done).toMatchObject({ ok: false, status: 'cancelled', error: 'stop now' });
     expect(run.last['p/g/a'].status).toBe('cancelled');
     expect(run.last['p/g/b'].status).toBe('cancelled');
-    expect(run.statuses['p/after']).toBeUndefined();
+    expect(run.statuses['p/after']).toEqual(['cancelled']);
+    expect(run.last['p/after'].error).toBe('not started: stop now');
     for (const f of [pa, pb]) {
       const pids = JSON.parse(readFileSync(f, 'utf8')) as { pid: number; child: number };
       expectGone(pids.pid);

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { validateDataset } from '../../dataset/dataset-document.ts';
-import { dryRunOrder } from '../../engine/dry-run.ts';
+import { dryRun, dryRunAnswer } from '../../engine/dry-run.ts';
 import { StrataError, toStrataError } from '../../errors/strata-error.ts';
 import { validateFlowDocument } from '../../flow/flow-document.ts';
 import { argoBody } from '../argo-body.ts';
@@ -71,8 +71,9 @@ export const TASKS = {
     const plan = toPlanDocument(compiled);
     if (format === 'dot') return { contentType: 'text/vnd.graphviz; charset=utf-8', text: renderDot(plan.graph, plan.metadata.name) };
     if (format === 'mermaid') return { contentType: 'text/plain; charset=utf-8', text: renderMermaid(plan.graph) };
-    const order = isFlagSet(input.query.dryRun) ? dryRunOrder(compiled.root, compiled.params) : undefined;
-    return { contentType: 'application/json; charset=utf-8', text: JSON.stringify({ plan, ...(order ? { order } : {}) }) };
+    // A simulated run that fails is an answer about the flow (dryRun.status), not an error of the request.
+    const simulated = isFlagSet(input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params)) : undefined;
+    return { contentType: 'application/json; charset=utf-8', text: JSON.stringify({ plan, ...simulated }) };
   },
 
   /** POST /v1/rules/explain: every rule tried, and the plan that would result. */
@@ -98,9 +99,9 @@ export const TASKS = {
   async dataset(ctx: TaskContext, input: TaskInput) {
     const dataset = validateDataset(parseBody(input.body, ctx.limits));
     const { match, flow, compiled } = await planDataset(dataset, await rulesInForce(ctx.defs, ctx.builtinRules), ctx.defs, ctx.generators);
-    const order = isFlagSet(input.query.dryRun) ? dryRunOrder(compiled.root, compiled.params) : undefined;
+    const simulated = isFlagSet(input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params)) : undefined;
     const run: PreparedRun | undefined = isFlagSet(input.query.run) ? prepareRun(ref(flow), compiled.root, compiled.params, compiled.stepIds) : undefined;
-    const head = JSON.stringify({ dataset, flow: { name: flow.metadata.name, version: flow.metadata.version }, matchedRules: match.matchedRules, ...(order ? { order } : {}) });
+    const head = JSON.stringify({ dataset, flow: { name: flow.metadata.name, version: flow.metadata.version }, matchedRules: match.matchedRules, ...simulated });
     return {
       name: dataset.metadata.name,
       /** a run made from it carries its flow's labels, then the Dataset's */

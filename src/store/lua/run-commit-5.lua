@@ -3,7 +3,9 @@
   their views, one event each for server-sent events, the run's own state.
   KEYS[1] run hash  KEYS[2] steps hash  KEYS[3] events list  KEYS[4] active-runs set
   KEYS[5] finished-runs sorted set (score: end time in ms; retention walks it)
-  ARGV[1] JSON list of { i, steps = [{ step, status, attempt, resultJson, error, at, exitCode, image, itemJson }], run = { status, resultJson, error } }
+  ARGV[1] JSON list of { i, steps = [{ step, status, attempt, resultJson, error, at, exitCode, image, itemJson, ifPending }], run = { status, resultJson, error } }
+  A step state with ifPending (a step that will never start) is recorded only over a pending
+  step (or one not listed yet), so it never hides a state a pod's quarterback reported.
   Results travel as JSON text (resultJson) so that Lua's cjson never re-encodes them.
   ARGV[2] now (ISO time)
   ARGV[3] '1' to apply whatever the index (reports from inside pods), '0' to skip entries already applied
@@ -61,26 +63,29 @@ for _, entry in ipairs(cjson.decode(ARGV[1])) do
       local raw = redis.call('HGET', KEYS[2], s.step)
       local v
       if raw then v = cjson.decode(raw) else v = { status = 'pending', attempts = 0, startedAt = cjson.null, finishedAt = cjson.null, error = cjson.null } end
-      v.status = s.status
-      if s.attempt and s.attempt ~= cjson.null then v.attempts = s.attempt end
-      if s.status == 'running' then
-        if v.startedAt == cjson.null or v.startedAt == nil then v.startedAt = s.at or now end
-        v.finishedAt = cjson.null
+      local skip = s.ifPending and s.ifPending ~= cjson.null and v.status ~= 'pending'
+      if not skip then
+        v.status = s.status
+        if s.attempt and s.attempt ~= cjson.null then v.attempts = s.attempt end
+        if s.status == 'running' then
+          if v.startedAt == cjson.null or v.startedAt == nil then v.startedAt = s.at or now end
+          v.finishedAt = cjson.null
+        end
+        if terminal[s.status] then v.finishedAt = s.at or now end
+        if s.resultJson ~= nil then v.resultJson = s.resultJson end
+        if s.error ~= nil then v.error = s.error elseif s.status == 'succeeded' then v.error = cjson.null end
+        if s.status == 'running' then v.exitCode = nil end
+        if s.exitCode ~= nil then v.exitCode = s.exitCode end
+        if s.image ~= nil then v.image = s.image end
+        if s.itemJson ~= nil then v.itemJson = s.itemJson end
+        redis.call('HSET', KEYS[2], s.step, cjson.encode(v))
+        local ev = { seq = redis.call('LLEN', KEYS[3]), step = s.step, status = s.status, at = s.at or now }
+        if s.attempt and s.attempt ~= cjson.null then ev.attempt = s.attempt end
+        if s.execution then ev.execution = s.execution end
+        if s.pod then ev.pod = s.pod end
+        if s.error ~= nil then ev.error = s.error end
+        push_event(ev)
       end
-      if terminal[s.status] then v.finishedAt = s.at or now end
-      if s.resultJson ~= nil then v.resultJson = s.resultJson end
-      if s.error ~= nil then v.error = s.error elseif s.status == 'succeeded' then v.error = cjson.null end
-      if s.status == 'running' then v.exitCode = nil end
-      if s.exitCode ~= nil then v.exitCode = s.exitCode end
-      if s.image ~= nil then v.image = s.image end
-      if s.itemJson ~= nil then v.itemJson = s.itemJson end
-      redis.call('HSET', KEYS[2], s.step, cjson.encode(v))
-      local ev = { seq = redis.call('LLEN', KEYS[3]), step = s.step, status = s.status, at = s.at or now }
-      if s.attempt and s.attempt ~= cjson.null then ev.attempt = s.attempt end
-      if s.execution then ev.execution = s.execution end
-      if s.pod then ev.pod = s.pod end
-      if s.error ~= nil then ev.error = s.error end
-      push_event(ev)
     end
     if entry.run and entry.run ~= cjson.null then set_run(entry.run) end
     if not force and entry.i > applied then applied = entry.i end

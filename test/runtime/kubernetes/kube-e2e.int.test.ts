@@ -78,7 +78,7 @@ describe('a micro pod on the stand-in cluster, real processes inside', () => {
     const ran = await runPod(c.runtime({ quarterbackImage: QUARTERBACK_IMAGE, sharedClaim: SHARED_CLAIM }), req);
     expect(ran.outcome.ok).toBe(false);
     expect(ran.outcome.error).toContain('step p/a failed: exited with code 4');
-    expect(finalStates(ran.reports)).toEqual({ 'p/a': 'failed' });
+    expect(finalStates(ran.reports)).toEqual({ 'p/a': 'failed', 'p/b': 'skipped' });
     expect(ran.logs['p/a']).toContain('cannot go on');
     const [pod] = c.api.store.list(resourceType('', 'pods')!, NS, () => true).items;
     expect(pod.status.phase).toBe('Failed');

@@ -7,7 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { dryRun } from '../../../src/engine/dry-run.ts';
+import { RunEngine } from '../../../src/engine/engine.ts';
+import type { Command, EngineEvent } from '../../../src/engine/types.ts';
+import type { JsonValue } from '../../../src/flow/types.ts';
+import type { PlanNode } from '../../../src/plan/plan-node.ts';
 import { BUILTIN_IMAGES } from '../../../runtime/image-map.ts';
 import { manifestsForFlow, manifestsYaml } from '../../../runtime/kubernetes/manifests.ts';
 import { schemaProblems } from '../../deploy/support/k8s-schema.ts';
@@ -16,10 +19,27 @@ import { examplePlans, retailPlan } from './support/example-plans.ts';
 const IMAGE_MAP = { ...BUILTIN_IMAGES, ...JSON.parse(readFileSync('examples/retail/images.json', 'utf8')) };
 const plans = examplePlans();
 
+/** Macro step ids in start order, every step succeeding at once and every window one item. */
+function macroOrder(root: PlanNode, params: Record<string, JsonValue>): string[] {
+  const e = new RunEngine(root, { params, quietStatus: true });
+  const out: string[] = [];
+  let cmds: Command[] = e.start();
+  while (cmds.length > 0) {
+    const events: EngineEvent[] = [];
+    for (const c of cmds) {
+      if (c.type === 'start') out.push(c.step), events.push({ type: 'finished', step: c.step, attempt: c.attempt, ok: true, result: null });
+      else if (c.type === 'window') events.push({ type: 'window', step: c.step, round: c.round, items: [null], drained: c.endsBySource });
+    }
+    cmds = e.apply(events);
+  }
+  return out;
+}
+
 describe('manifests of the examples', () => {
   it.each(plans.map((p) => [p.name, p] as const))('%s: one valid Pod per macro step, in start order', (_name, plan) => {
     const pods = manifestsForFlow(plan.root, { params: plan.params, imageMap: IMAGE_MAP }) as Array<{ metadata: { annotations: Record<string, string> } }>;
-    const started = dryRun(plan.root, plan.params).order.flat();
+    // The macro steps in start order: the engine as the coordinator drives it (a pod is one step).
+    const started = macroOrder(plan.root, plan.params);
     expect(pods.map((p) => p.metadata.annotations['strata.dev/step-id'])).toEqual(started);
     for (const pod of pods) expect(schemaProblems(pod)).toEqual([]);
   });

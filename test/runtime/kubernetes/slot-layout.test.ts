@@ -32,7 +32,7 @@ describe('slot layout', () => {
   it('uses defaultFanOutSlots for a fan-out over an expression, and caps nested fan-outs at maxSlotsPerPool', () => {
     const overParams = { sequence: [{ id: 'fan', fanOut: { over: { var: 'params.xs' }, do: { task: sh('x') } } }] };
     expect(layout(overParams, { defaultFanOutSlots: 3 }).pools[0].slots).toHaveLength(3);
-    const nested = { sequence: [{ id: 'o', fanOut: { over: [1, 2, 3, 4], do: { fanOut: { over: [1, 2, 3, 4], do: { task: sh('x') } } } } }] };
+    const nested = { sequence: [{ id: 'o', fanOut: { over: [1, 2, 3, 4], do: { fanOut: { over: [1, 2, 3, 4], as: 'inner', do: { task: sh('x') } } } } }] };
     expect(layout(nested, { maxSlotsPerPool: 10 }).pools[0].slots).toHaveLength(10);
   });
 

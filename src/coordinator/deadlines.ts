@@ -1,0 +1,67 @@
+/**
+ * Composites' deadlines (DESIGN.md section 3: a composite's `timeout` bounds the whole
+ * node). The engine has no clock: it asks with a `deadline` command, and the answer is a
+ * `deadline` event appended to the run's log once the time has passed, so the fold stays
+ * deterministic. Each deadline is kept in one sorted set (score: when it passes, ms since
+ * the epoch), written with ZADD NX so the first process to arm it fixes the time and a
+ * log folded again later does not move it. The process that armed it fires it from a timer;
+ * the coordinator's sweep fires any whose process is gone.
+ */
+import type { Redis } from 'ioredis';
+import type { DeadlineCommand } from '../engine/types.ts';
+
+export type FireDeadline = (runId: string, step: string) => Promise<void>;
+
+export class DeadlineBook {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private fire: FireDeadline = async () => undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    /** the sorted set: member `runId|step`, score the time it passes */
+    readonly key: string,
+  ) {}
+
+  /** What firing a deadline does (appending its event); set once the run system is wired. */
+  onFire(fire: FireDeadline): void {
+    this.fire = fire;
+  }
+
+  /** Arm deadlines of a run (idempotent): stored once, and a timer here for each. */
+  async arm(runId: string, cmds: DeadlineCommand[]): Promise<void> {
+    if (cmds.length === 0) return;
+    const now = Date.now();
+    const members = cmds.map((c) => `${runId}|${c.step}`);
+    const tx = this.redis.multi();
+    cmds.forEach((c, i) => tx.zadd(this.key, 'NX', now + c.seconds * 1000, members[i]));
+    tx.zmscore(this.key, ...members);
+    const res = await tx.exec();
+    const scores = (res?.[res.length - 1]?.[1] ?? []) as Array<string | null>;
+    members.forEach((m, i) => {
+      if (this.timers.has(m) || scores[i] === null) return;
+      const wait = Math.max(0, Number(scores[i]) - Date.now());
+      const t = setTimeout(() => void this.fireOne(m).catch(() => undefined), wait);
+      t.unref();
+      this.timers.set(m, t);
+    });
+  }
+
+  /** Fire every deadline that has passed (the sweep: timers of a process that is gone). */
+  async fireDue(now = Date.now()): Promise<void> {
+    const due = await this.redis.zrangebyscore(this.key, '-inf', now, 'LIMIT', 0, 1000);
+    for (const m of due) await this.fireOne(m).catch(() => undefined);
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private async fireOne(member: string): Promise<void> {
+    this.timers.delete(member);
+    const cut = member.indexOf('|');
+    await this.fire(member.slice(0, cut), member.slice(cut + 1));
+    // Removed once its event is in the log (appending is deduplicated, so firing twice is harmless).
+    await this.redis.zrem(this.key, member);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * What json-logic sees when the engine evaluates a step's `when`, a fan-out's `over`, a
+ * cycle's `until` or a use node's `with` (docs/flow-language.md, json-logic): the unit's
+ * `params`, `results` by step id, `round`, `item` and every enclosing fan-out item by its
+ * `as` name, and the `result` operation's reader, which takes a step path as inputs do.
+ */
+import type { JsonValue } from '../flow/types.ts';
+import { evaluate, STEP_RESULTS, tracking, type StepResultReader } from '../logic/json-logic.ts';
+import { evaluateValues } from '../logic/logic-values.ts';
+import type { Act } from './act.ts';
+import { resolveStep } from './inputs.ts';
+
+export class StepData {
+  /** every step finished with success so far, by step id */
+  readonly results: Record<string, JsonValue> = Object.create(null);
+
+  /** The data `act`'s expressions are evaluated against. */
+  dataFor(act: Act, extra?: Record<string, unknown>): Record<string | symbol, unknown> {
+    const s = act.scope;
+    // Items first: the names of the language win over an item's (validation refuses such `as` names anyway).
+    const data: Record<string | symbol, unknown> = { ...s.items, params: s.params, results: this.results, round: s.round, item: s.items?.item ?? s.item, ...extra };
+    const read: StepResultReader = (path) => this.results[resolveStep(path, act.id, s.unitId)];
+    data[STEP_RESULTS] = read;
+    return data;
+  }
+
+  evaluate(expr: JsonValue, act: Act, extra?: Record<string, unknown>): JsonValue {
+    return evaluate(expr, this.dataFor(act, extra), act.id);
+  }
+
+  evaluateKnowing(expr: JsonValue, act: Act, extra?: Record<string, unknown>): { value: JsonValue; unknown: boolean } {
+    return tracking(() => this.evaluate(expr, act, extra));
+  }
+
+  evaluateValues(value: JsonValue, act: Act): JsonValue {
+    return evaluateValues(value, this.dataFor(act), act.id);
+  }
+
+  evaluateValuesKnowing(value: JsonValue, act: Act): { value: JsonValue; unknown: boolean } {
+    return tracking(() => this.evaluateValues(value, act));
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * A composite's `timeout` is a deadline for the whole node (DESIGN.md section 3; issue 8
+ * item 6). The engine has no clock: it asks for a deadline and is told when it passed.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile, task } from '../fixtures/build-flow.ts';
+import { done, engine, killed, ok, started, statuses } from './drive.ts';
+
+const root = { sequence: [{ id: 'group', timeout: 3, sequence: [task('a'), task('b'), task('c')] }, task('after')] };
+
+describe('composite deadlines', () => {
+  it('a composite with a timeout asks for its deadline once, when it starts; its leaves get no timeout of it', () => {
+    const cmds = engine(compile(root).root).start();
+    expect(cmds.filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'group', seconds: 3 }]);
+    expect(cmds.find((c) => c.type === 'start' && c.step === 'group/a')).not.toHaveProperty('timeout');
+  });
+
+  it('when it passes: running leaves are killed and cancelled, the rest never starts, the composite fails, nothing after it starts', () => {
+    const e = engine(compile(root).root);
+    e.start();
+    e.apply(ok('group/a'));
+    const cmds = e.apply({ type: 'deadline', step: 'group' });
+    expect(killed(cmds)).toEqual(['group/b']);
+    expect(statuses(cmds)).toEqual(['group/b:cancelled', 'group:failed', 'group/c:skipped', 'after:skipped']);
+    expect(cmds.find((c) => c.type === 'status' && c.step === 'group/b')).toMatchObject({ error: 'stopped: step group timed out after 3 s' });
+    expect(cmds.find((c) => c.type === 'status' && c.step === 'group/c')).toMatchObject({ error: 'not started: step group timed out after 3 s' });
+    expect(started(cmds)).toEqual([]);
+    expect(done(cmds)).toMatchObject({ status: 'failed', error: 'step group timed out after 3 s' });
+    expect(e.apply(ok('group/b'))).toEqual([]); // the killed leaf's late end changes nothing
+  });
+
+  it('a deadline that comes after the composite finished changes nothing', () => {
+    const e = engine(compile(root).root);
+    e.start();
+    for (const s of ['group/a', 'group/b', 'group/c']) e.apply(ok(s));
+    expect(e.apply({ type: 'deadline', step: 'group' })).toEqual([]);
+    expect(e.armedDeadlines()).toEqual([]);
+  });
+
+  it('stops whole sub-trees: nested composites are cancelled, a graph\'s running branches killed', () => {
+    const e = engine(compile({ id: 'g', timeout: 1, graph: { nodes: { x: { sequence: [task('x1'), task('x2')] }, y: task(), z: task(undefined, { dependsOn: ['y'] }) } } }).root);
+    expect(started(e.start())).toEqual(['x/x1', 'y']);
+    const cmds = e.apply({ type: 'deadline', step: '' });
+    expect(killed(cmds).sort()).toEqual(['x/x1', 'y']);
+    expect(statuses(cmds)).toEqual(expect.arrayContaining(['x:cancelled', 'x/x1:cancelled', 'y:cancelled', 'x/x2:skipped', 'z:skipped']));
+    expect(done(cmds)?.status).toBe('failed');
+  });
+
+  it('a run rebuilt from its log arms the deadlines still open', () => {
+    const e = engine(compile(root).root);
+    e.start();
+    expect(e.armedDeadlines()).toEqual([{ type: 'deadline', step: 'group', seconds: 3 }]);
+  });
+});
