@@ -4,6 +4,7 @@
  * step's own parent, which is how steps inside a fan-out item or a cycle round reach
  * their siblings.
  */
+import { resolveStep } from '../plan/step-path.ts';
 import type { InputRef } from './types.ts';
 
 export function resolveInputs(inputs: Record<string, string> | undefined, stepId: string, unitId: string): Record<string, InputRef> {
@@ -16,14 +17,4 @@ export function resolveInputs(inputs: Record<string, string> | undefined, stepId
   return out;
 }
 
-export function resolveStep(path: string, stepId: string, unitId: string): string {
-  if (!path.startsWith('./') && !path.startsWith('../')) return unitId === '' ? path : `${unitId}/${path}`;
-  const base = stepId.split('/');
-  base.pop(); // from the parent of the step
-  for (const seg of path.split('/')) {
-    if (seg === '.') continue;
-    if (seg === '..') base.pop();
-    else base.push(seg);
-  }
-  return base.join('/');
-}
+export { resolveStep };

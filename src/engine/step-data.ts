@@ -8,7 +8,7 @@ import type { JsonValue } from '../flow/types.ts';
 import { evaluate, STEP_RESULTS, tracking, type StepResultReader } from '../logic/json-logic.ts';
 import { evaluateValues } from '../logic/logic-values.ts';
 import type { Act } from './act.ts';
-import { resolveStep } from './inputs.ts';
+import { resolveStep } from '../plan/step-path.ts';
 
 export class StepData {
   /** every step finished with success so far, by step id */

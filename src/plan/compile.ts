@@ -7,6 +7,8 @@
 import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import { patternOf, type FlowDocument, type FlowNode, type JsonValue, type TaskSpec } from '../flow/types.ts';
+import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
+import { didYouMean } from '../flow/nearest.ts';
 import { joinId, type PlanNode } from './plan-node.ts';
 
 /** Looks up a registered flow by `name@version`; undefined when there is none. */
@@ -29,12 +31,23 @@ interface Ctx {
   inPod: string | undefined;
   ids: Set<string>;
   order: string[];
+  /** the step id of the unit root plain step paths start from */
+  unitId: string;
+  /** the pod being compiled ('' at macro level) */
+  podId: string;
+  refs: Reference[];
+  known: KnownSteps;
 }
 
 /** Compile a Flow document; throws a StrataError with every problem found. */
 export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefined, limits: Limits = DEFAULT_LIMITS): CompiledFlow {
-  const ctx: Ctx = { resolve, limits, problems: [], units: [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, ids: new Set(), order: [] };
+  const ctx: Ctx = {
+    resolve, limits, problems: [], units: [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, ids: new Set(), order: [],
+    unitId: '', podId: '', refs: [], known: { kinds: new Map(), levels: new Map(), generates: [] },
+  };
   const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx);
+  // References are checked once every step id is known (a guard may name a later sibling's result).
+  ctx.problems.push(...checkReferences(ctx.refs, ctx.known));
   if (ctx.problems.length > 0) throw invalid(ctx.problems, ctx.problems.some((p) => p.message.startsWith('use cycle')) ? 'cycle' : 'invalid_document');
   if (ctx.order.length > limits.maxNodes) {
     throw new StrataError('limit_exceeded', `the plan has ${ctx.order.length} steps, more than the limit of ${limits.maxNodes}`);
@@ -59,6 +72,10 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
     ctx.ids.add(id);
     ctx.order.push(id);
   }
+  ctx.known.kinds.set(id, patternOf(node));
+  ctx.known.levels.set(id, ctx.podId);
+  const at = (what: string) => `${path}.${what}`;
+  ctx.refs.push(...expressionRefs(node.when, at('when'), id, ctx.unitId, ctx.podId));
   const base = {
     seg,
     ...(node.when !== undefined ? { when: node.when } : {}),
@@ -66,6 +83,13 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
     ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),
     ...(node.outputs !== undefined ? { outputs: node.outputs } : {}),
   };
+  if ('task' in node || 'generate' in node) {
+    const t = ('task' in node ? node.task : node.generate) as TaskSpec;
+    for (const [name, ref] of Object.entries(t.inputs ?? {})) {
+      ctx.refs.push({ path: `${path}.${'task' in node ? 'task' : 'generate'}.inputs.${name}`, form: 'input', text: ref.slice(0, ref.lastIndexOf(':')), at: id, unit: ctx.unitId, level: ctx.podId });
+    }
+    if ('generate' in node) ctx.known.generates.push(id);
+  }
   if ('task' in node) return { ...base, kind: 'task', task: node.task };
   if ('generate' in node) return { ...base, kind: 'generate', task: node.generate as TaskSpec };
   if ('sequence' in node) {
@@ -92,6 +116,7 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
   }
   if ('fanOut' in node) {
     const f = node.fanOut;
+    if (!Array.isArray(f.over)) ctx.refs.push(...expressionRefs(f.over, `${path}.fanOut.over`, id, ctx.unitId, ctx.podId));
     // Item i of the fan-out is the step `fan/i`: its `do` node is that step.
     ctx.ids.add(joinId(id, '*'));
     ctx.order.push(joinId(id, '*'));
@@ -101,13 +126,14 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
   if ('fanIn' in node) {
     const from = node.fanIn.from;
     if (!siblings || !siblings(from)) {
-      ctx.problems.push({ path: `${path}.fanIn.from`, message: `no earlier sibling named "${from}" to join` });
+      ctx.problems.push({ path: `${path}.fanIn.from`, message: `no earlier sibling named "${from}" to join${siblings ? didYouMean(from, siblingNames(parentId, ctx).filter(siblings)) : ''}` });
     }
     const body = compileNode(node.fanIn.do, `${path}.fanIn.do`, id, '', ctx);
     return { ...base, kind: 'fanIn', from, body };
   }
   if ('cycle' in node) {
     const c = node.cycle;
+    ctx.refs.push(...expressionRefs(c.until, `${path}.cycle.until`, id, ctx.unitId, ctx.podId));
     const ring = c.ring.map((m, i) => compileNode(m, `${path}.cycle.ring[${i}]`, id, `${m.id ?? String(i)}#*`, ctx));
     return {
       ...base, kind: 'cycle', ring,
@@ -122,8 +148,11 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
     const p = node.pod;
     const outer = ctx.inPod;
     ctx.inPod = ctx.units.length > 1 ? `${path} of ${ctx.units[ctx.units.length - 1]}` : path;
+    const outerPod = ctx.podId;
+    ctx.podId = id;
     const body = compileUnitRoot(p.flow, `${path}.pod.flow`, id, ctx);
     ctx.inPod = outer;
+    ctx.podId = outerPod;
     return {
       ...base, kind: 'pod',
       pod: { name: p.name ?? (seg || 'pod'), channels: { scratch: p.channels?.scratch ?? 'memory', ...(p.channels?.scratchSize ? { scratchSize: p.channels.scratchSize } : {}), ipc: p.channels?.ipc ?? [] } },
@@ -136,6 +165,8 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
 
 function compileUse(ref: string, withParams: Record<string, JsonValue>, base: { seg: string }, path: string, id: string, ctx: Ctx): PlanNode {
   const placeholder: PlanNode = { ...base, kind: 'use', ref, with: withParams, params: {}, body: { seg: '', kind: 'sequence', children: [] } };
+  // A unit that could not be compiled has unknown steps: references into it are not judged.
+  const slot = ctx.known.generates.push(id) - 1;
   if (ctx.units.includes(ref)) {
     ctx.problems.push({ path: `${path}.use`, message: `use cycle ${[...ctx.units.slice(ctx.units.indexOf(ref)), ref].join(' -> ')}` });
     return placeholder;
@@ -149,10 +180,23 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, base: { 
     ctx.problems.push({ path: `${path}.use`, message: `no registered flow "${ref}"` });
     return placeholder;
   }
+  for (const [k, v] of Object.entries(withParams)) ctx.refs.push(...expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
   ctx.units.push(ref);
   const before = ctx.problems.length;
+  const outerUnit = ctx.unitId;
+  ctx.unitId = id;
   const body = compileUnitRoot(flow.spec.root, `${path}.use(${ref}).spec.root`, id, ctx);
+  ctx.unitId = outerUnit;
   ctx.units.pop();
   if (ctx.problems.length > before) return placeholder;
+  ctx.known.generates.splice(slot, 1);
   return { ...base, kind: 'use', ref, with: withParams, params: flow.spec.params ?? {}, body };
+}
+
+/** Names of the children of the node at `parentId` (for a fan-in's "did you mean"). */
+function siblingNames(parentId: string, ctx: Ctx): string[] {
+  const prefix = parentId === '' ? '' : `${parentId}/`;
+  const out: string[] = [];
+  for (const id of ctx.ids) if (id.startsWith(prefix) && !id.slice(prefix.length).includes('/')) out.push(id.slice(prefix.length));
+  return out;
 }

@@ -71,6 +71,19 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'references that cannot resolve: guards, inputs, fan-in sources, across a pod\'s wall; each with the nearest name',
+    file: 'unresolved-references.yaml',
+    code: 'invalid_document',
+    lines: [
+      'spec.root.sequence[5].fanIn.from: no earlier sibling named "tset" to join (did you mean "test"?)',
+      'spec.root.sequence[2].when: results.biuld: no step "biuld" (did you mean "build"?)',
+      'spec.root.sequence[3].when: results.build-v1.2.ok: var splits its path at ".", so this reads step "build-v1", which does not exist; read step "build-v1.2" with {"result": "build-v1.2"}',
+      'spec.root.sequence[4].task.inputs.rows: input "extrct": no step "extrct"',
+      'spec.root.sequence[6].pod.flow.sequence[0].when: results.build: step "build" is outside pod "etl", and inside a pod only the pod\'s own containers\' results can be read; pass the data in as an input',
+      'spec.root.sequence[7].when: {"result": "etl/inner"}: step "etl/inner" is a container inside pod "etl", whose results only its own containers can read; read the pod\'s result, or pass the data as an input',
+    ],
+  },
+  {
     name: 'a pattern key strata does not know is named; a misspelt one gets the nearest',
     file: 'unknown-pattern.yaml',
     code: 'invalid_document',

@@ -1,0 +1,185 @@
+/**
+ * References that can be known not to resolve are refused when a flow is compiled (so at
+ * `strata plan`, registration and run start), each with its path and the nearest existing
+ * name: a guard's `results.X` or `{"result": "X"}` naming no step (or one on the other side
+ * of a pod's wall, whose results it cannot see), an input `step:output` naming no step or a
+ * composite that writes no outputs. Step ids under a generate step are made at run time
+ * and cannot be checked; names computed by json-logic are not checked either.
+ */
+import type { Problem } from '../errors/strata-error.ts';
+import { nearest } from '../flow/nearest.ts';
+import type { JsonValue } from '../flow/types.ts';
+import { resolveStep } from './step-path.ts';
+
+/** One reference found while compiling. */
+export interface Reference {
+  /** where it was written (`spec.root.sequence[1].when`) */
+  path: string;
+  /** `results` (a var path after `results.`), `result` (a step path), `input` (a step path) */
+  form: 'results' | 'result' | 'input';
+  /** as written: the var path after `results.`, or the step path */
+  text: string;
+  /** the step id (pattern, `*` for items and rounds) of the node it is evaluated for */
+  at: string;
+  /** the unit root's step id, that plain step paths start from */
+  unit: string;
+  /** the pod the node is inside ('' at macro level) */
+  level: string;
+}
+
+/** What the compiler learned of the plan's step ids. */
+export interface KnownSteps {
+  /** every step id (pattern) -> its kind (the innermost node's, when a body shares its id) */
+  kinds: Map<string, string>;
+  /** step id -> the pod it is inside ('' at macro level) */
+  levels: Map<string, string>;
+  /** ids of generate steps: what is beneath them is known only at run time */
+  generates: string[];
+}
+
+const LEAVES = new Set(['task', 'pod', 'generate']);
+/** json-logic operations whose later arguments are evaluated against each element, not the data. */
+const SCOPED = new Set(['filter', 'map', 'all', 'none', 'some', 'reduce']);
+
+/** The `results.…` var paths and `result` step paths written as literals in an expression. */
+export function referencesIn(expr: unknown): Array<{ form: 'results' | 'result'; text: string }> {
+  const out: Array<{ form: 'results' | 'result'; text: string }> = [];
+  const stack: unknown[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop();
+    if (Array.isArray(e)) {
+      stack.push(...e);
+      continue;
+    }
+    if (e === null || typeof e !== 'object') continue;
+    const keys = Object.keys(e);
+    if (keys.length !== 1) {
+      stack.push(...Object.values(e));
+      continue;
+    }
+    const op = keys[0];
+    const arg = (e as Record<string, unknown>)[op];
+    if (op === 'var') {
+      const name = Array.isArray(arg) ? arg[0] : arg;
+      if (typeof name === 'string' && name.startsWith('results.') && name.length > 8) out.push({ form: 'results', text: name.slice(8) });
+      else stack.push(arg);
+    } else if (op === 'result') {
+      const path = Array.isArray(arg) ? arg[0] : arg;
+      if (typeof path === 'string') out.push({ form: 'result', text: path });
+      else stack.push(arg);
+    } else if (SCOPED.has(op) && Array.isArray(arg)) {
+      // Only the list is read from the data; the rest reads each element (json-logic's scoping).
+      stack.push(arg[0]);
+      if (op === 'reduce') stack.push(arg[2]);
+    } else stack.push(arg);
+  }
+  return out;
+}
+
+/** Problems for every reference that cannot resolve. */
+export function checkReferences(refs: Reference[], known: KnownSteps): Problem[] {
+  const problems: Problem[] = [];
+  const ids = [...known.kinds.keys()].filter((k) => k !== '');
+  const hint = (id: string) => {
+    // Hints look at every id: bounded, as this runs only for a reference already wrong.
+    const n = problems.length < 20 ? nearest(id, ids) : undefined;
+    return n ? ` (did you mean "${n}"?)` : '';
+  };
+  for (const r of refs) {
+    if (r.form === 'results') {
+      const id = r.text.split('.')[0];
+      if (underGenerate(id, known.generates)) continue;
+      const found = match(id, known.kinds);
+      if (found === undefined) {
+        const dotted = dottedId(r.text, known.kinds);
+        problems.push({
+          path: r.path,
+          message: dotted
+            ? `results.${r.text}: var splits its path at ".", so this reads step "${id}", which does not exist; read step "${dotted}" with {"result": "${dotted}"}`
+            : `results.${r.text}: no step "${id}"${hint(id)}${r.unit !== '' ? `; results is keyed by the run's full step ids, and {"result": "${id}"} reads a step of this unit` : ''}`,
+        });
+        continue;
+      }
+      levelProblem(r, id, found, known, problems);
+      continue;
+    }
+    const id = r.text.startsWith('./') || r.text.startsWith('../') ? resolveStep(r.text, r.at, r.unit) : joinUnit(r.unit, r.text);
+    if (underGenerate(id, known.generates)) continue;
+    const found = match(id, known.kinds);
+    const what = r.form === 'result' ? `{"result": "${r.text}"}` : `input "${r.text}"`;
+    if (found === undefined) {
+      problems.push({ path: r.path, message: `${what}: no step "${id}"${hint(id)}` });
+      continue;
+    }
+    if (r.form === 'input' && !LEAVES.has(known.kinds.get(found)!)) {
+      problems.push({ path: r.path, message: `${what}: step "${id}" is a ${known.kinds.get(found)}, which writes no outputs; name the step inside it that writes the file` });
+      continue;
+    }
+    if (r.form === 'result') levelProblem(r, id, found, known, problems);
+  }
+  return problems;
+}
+
+/** A guard at one level cannot read results of the other (a pod's containers run in their own engine). */
+function levelProblem(r: Reference, id: string, found: string, known: KnownSteps, problems: Problem[]): void {
+  const level = known.levels.get(found) ?? '';
+  if (level === r.level) return;
+  const ref = r.form === 'results' ? `results.${r.text}` : `{"result": "${r.text}"}`;
+  problems.push({
+    path: r.path,
+    message: level !== ''
+      ? `${ref}: step "${id}" is a container inside pod "${level}", whose results only its own containers can read; read the pod's result, or pass the data as an input`
+      : `${ref}: step "${id}" is outside pod "${r.level}", and inside a pod only the pod's own containers' results can be read; pass the data in as an input`,
+  });
+}
+
+function joinUnit(unit: string, path: string): string {
+  return unit === '' ? path : `${unit}/${path}`;
+}
+
+function underGenerate(id: string, generates: string[]): boolean {
+  return generates.some((g) => id.startsWith(`${g}/`));
+}
+
+/**
+ * The known id a concrete reference stands for: a segment of digits may stand for a fan-out
+ * item (`*`), `x#2` for a round (`x#*`); exact segments are tried first.
+ */
+function match(id: string, kinds: Map<string, string>): string | undefined {
+  if (kinds.has(id)) return id;
+  const segs = id.split('/');
+  let found: string | undefined;
+  const walk = (i: number, acc: string[]): void => {
+    if (found !== undefined) return;
+    if (i === segs.length) {
+      const cand = acc.join('/');
+      if (kinds.has(cand)) found = cand;
+      return;
+    }
+    const s = segs[i];
+    walk(i + 1, [...acc, s]);
+    if (/^[0-9]+$/.test(s)) walk(i + 1, [...acc, '*']);
+    const round = /^(.+)#[0-9]+$/.exec(s);
+    if (round) walk(i + 1, [...acc, `${round[1]}#*`]);
+  };
+  // Each numeric segment doubles the candidates: a reference with more than 12 is left unchecked.
+  if (segs.filter((s) => /^[0-9]+$|#[0-9]+$/.test(s)).length > 12) return id;
+  walk(0, []);
+  return found;
+}
+
+/** A step id with a dot that a `results.` var path was meant to name (`build-v1.2` in `results.build-v1.2.ok`). */
+function dottedId(text: string, kinds: Map<string, string>): string | undefined {
+  const parts = text.split('.');
+  for (let n = parts.length; n >= 2; n--) {
+    const id = parts.slice(0, n).join('.');
+    if (match(id, kinds) !== undefined) return id;
+  }
+  return undefined;
+}
+
+/** The refs of an expression written at `path`, evaluated for the node at `at`. */
+export function expressionRefs(expr: JsonValue | undefined, path: string, at: string, unit: string, level: string): Reference[] {
+  if (expr === undefined) return [];
+  return referencesIn(expr).map((r) => ({ path, form: r.form, text: r.text, at, unit, level }));
+}
