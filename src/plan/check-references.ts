@@ -4,7 +4,9 @@
  * name: a guard's `results.X` or `{"result": "X"}` naming no step (or one on the other side
  * of a pod's wall, whose results it cannot see), an input `step:output` naming no step or a
  * composite that writes no outputs. Step ids under a generate step are made at run time
- * and cannot be checked; names computed by json-logic are not checked either.
+ * and cannot be checked, nor can a relative input climbing above the flow's root (it names
+ * a step of the flow that uses this one: checked when that flow is compiled); names
+ * computed by json-logic are not checked either.
  */
 import type { Problem } from '../errors/strata-error.ts';
 import { nearest } from '../flow/nearest.ts';
@@ -103,7 +105,11 @@ export function checkReferences(refs: Reference[], known: KnownSteps): Problem[]
       levelProblem(r, id, found, known, problems);
       continue;
     }
-    const id = r.text.startsWith('./') || r.text.startsWith('../') ? resolveStep(r.text, r.at, r.unit) : joinUnit(r.unit, r.text);
+    const relative = r.text.startsWith('./') || r.text.startsWith('../');
+    // A path climbing above the compiled flow's root names the steps of a flow that will use
+    // this one: known only when that flow is compiled (then this check runs with its ids).
+    if (relative && climbsOut(r.text, r.at)) continue;
+    const id = relative ? resolveStep(r.text, r.at, r.unit) : joinUnit(r.unit, r.text);
     if (underGenerate(id, known.generates)) continue;
     const found = match(id, known.kinds);
     const what = r.form === 'result' ? `{"result": "${r.text}"}` : `input "${r.text}"`;
@@ -131,6 +137,15 @@ function levelProblem(r: Reference, id: string, found: string, known: KnownSteps
       ? `${ref}: step "${id}" is a container inside pod "${level}", whose results only its own containers can read; read the pod's result, or pass the data as an input`
       : `${ref}: step "${id}" is outside pod "${r.level}", and inside a pod only the pod's own containers' results can be read; pass the data in as an input`,
   });
+}
+
+function climbsOut(path: string, at: string): boolean {
+  let depth = at === '' ? 0 : at.split('/').length - 1; // the step's parent
+  for (const seg of path.split('/')) {
+    if (seg === '..') depth--;
+    if (depth < 0) return true;
+  }
+  return false;
 }
 
 function joinUnit(unit: string, path: string): string {

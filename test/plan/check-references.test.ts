@@ -23,6 +23,7 @@ describe('references that resolve pass', () => {
     { name: 'a sibling inside a fan-out item, relatively', root: { fanOut: { over: [1], do: { sequence: [task('load'), inputs('save', { rows: './load:rows.json' })] } } } },
     { name: 'anything beneath a generate step', root: { sequence: [{ id: 'g', generate: { image: 'x' } }, inputs('b', { rows: 'g/whatever:rows' })] } },
     { name: 'a var inside map reads the element, not results', root: { sequence: [task('a', { when: { some: [[1], { var: 'results.nothing' }] } })] } },
+    { name: 'a relative input above the flow\'s root (a flow that will use this one has it; checked there)', root: { sequence: [inputs('publish', { total: '../tree/world:out' })] } },
     { name: 'a container\'s declared output from outside its pod', root: { sequence: [{ id: 'p', pod: { flow: task('c') } }, inputs('b', { rows: 'p/c:rows' })] } },
   ];
   for (const c of cases) it(c.name, () => expect(problems(c.root)).toEqual([]));
@@ -40,6 +41,12 @@ describe('references that cannot resolve are refused, with the path and the near
     expect(problems({ sequence: [{ id: 'orders', use: 'lib@1' }] }, registry(bad))).toEqual([
       'spec.root.sequence[0].use(lib@1).spec.root.sequence[1].when: results.dedupe: no step "dedupe"; results is keyed by the run\'s full step ids, and {"result": "dedupe"} reads a step of this unit',
     ]);
+  });
+
+  it('the same input, once the flow is used by one that lacks the step, is checked there', () => {
+    const lib = flow({ sequence: [inputs('publish', { total: '../tree/world:out' })] }, { name: 'lib' });
+    expect(problems({ sequence: [{ id: 'tree', sequence: [task('world')] }, { id: 'report', use: 'lib@1' }] }, registry(lib))).toEqual([]);
+    expect(problems({ sequence: [{ id: 'tree', sequence: [task('wrld')] }, { id: 'report', use: 'lib@1' }] }, registry(lib))).toEqual(['spec.root.sequence[1].use(lib@1).spec.root.sequence[0].task.inputs.total: input "../tree/world": no step "tree/world" (did you mean "tree/wrld"?)']);
   });
 
   it('a relative input past the item\'s siblings', () => {

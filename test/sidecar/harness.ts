@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { FlowNode, JsonValue, TaskSpec } from '../../src/flow/types.ts';
 import { validateFlowDocument } from '../../src/flow/flow-document.ts';
 import { compileFlow } from '../../src/plan/compile.ts';
-import type { PodNode } from '../../src/plan/plan-node.ts';
+import type { PodNode, SequenceNode } from '../../src/plan/plan-node.ts';
 import type { PodRequest } from '../../runtime/pod-runtime.ts';
 import type { MicroPlan } from '../../runtime/quarterback/micro-plan.ts';
 import { ProcessDriver } from '../../runtime/process/process-driver.ts';
@@ -30,14 +30,18 @@ export function sh(script: string): TaskSpec {
   return { image: 'busybox', command: ['sh', '-c', script] };
 }
 
-/** Compile a micro flow as the inside of pod `p` (what a worker's PodRequest carries). */
+/**
+ * Compile a micro flow as the inside of pod `p` (what a worker's PodRequest carries). The
+ * flow around the pod also holds the macro steps `extract` and `nowhere`, so that inputs
+ * from outside the pod name steps that exist (whose outputs the tests write, or not).
+ */
 export function podRequestPod(flow: FlowNode, opts: { ipc?: string[]; scratch?: 'memory' | 'disk'; params?: Record<string, JsonValue> } = {}): NonNullable<PodRequest['pod']> {
   const doc = validateFlowDocument({
     apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'test', version: '1' },
-    spec: { params: opts.params ?? {}, root: { id: 'p', pod: { name: 'p', flow, channels: { scratch: opts.scratch ?? 'memory', ipc: opts.ipc ?? [] } } } },
+    spec: { params: opts.params ?? {}, root: { sequence: [{ id: 'extract', task: sh('true') }, { id: 'nowhere', task: sh('true') }, { id: 'p', pod: { name: 'p', flow, channels: { scratch: opts.scratch ?? 'memory', ipc: opts.ipc ?? [] } } }] } },
   });
   const compiled = compileFlow(doc);
-  const node = compiled.root as PodNode;
+  const node = (compiled.root as SequenceNode).children[2] as PodNode;
   return { name: node.pod.name, channels: node.pod.channels, body: node.body, params: compiled.params, unit: '' };
 }
 
