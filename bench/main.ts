@@ -5,6 +5,7 @@
 import { cpus, totalmem } from 'node:os';
 import { cliBench } from './cli-bench.ts';
 import { datasetBench } from './dataset-bench.ts';
+import { dryRunBench } from './dry-run-bench.ts';
 import { flowBench } from './flow-bench.ts';
 import { quarterbackBench } from './quarterback-bench.ts';
 import { runsBench } from './runs-bench.ts';
@@ -28,6 +29,7 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 // The dataset figure first, on a fresh heap: it is the one most sensitive to what ran before it.
 if (want('dataset')) print('data builds the system: 100,000-node tree Dataset to a stored plan (issue 3)', await datasetBench());
 if (want('flow')) print('flow language: 100,000-step hierarchy (issue 2)', (await flowBench()) as Figure[]);
+if (want('dryrun')) print('dry run: examples, unknowable data, random flows of up to 10,000 steps (issue 8)', await dryRunBench());
 if (want('runs')) print('runs: strata against bare BullMQ on one Redis (issue 4 a-c)', await runsBench());
 if (want('sse')) print('server-sent events: Redis commands/s of 100 idle viewers of one run (issue 11)', await sseBench());
 if (want('ui')) print('web UI: run pages of 10,000 steps in headless Chromium (issue 11)', await uiBench());

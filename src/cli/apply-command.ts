@@ -1,61 +1,86 @@
 /**
- * `strata apply FILE... [--run] [--watch]`: send documents to a running strata. Flows go
- * first (they are units others use), then rules, then datasets; `--run` runs each
- * Dataset (and each Flow when the files hold no Dataset), `--watch` follows the runs.
+ * `strata apply FILE... [--run] [--watch]`: send documents to a running strata. Every
+ * document is checked here first, so a bad one stores nothing. Then everything in the
+ * files is registered before anything runs: Flows (each after the Flows it uses), Rules,
+ * Schedules and Hooks (they name a flow), then Datasets. `--run` runs each Dataset, or,
+ * when the files hold none, the main flow: the one `strata plan` picks (main-flow.ts),
+ * named in the output. Argo files become flows as Argo reads them (docs/argo.md): their
+ * WorkflowTemplates are registered first, and each Workflow is a run. `--watch` follows the runs.
  */
-import { StrataError } from '../errors/strata-error.ts';
+import { GENERATOR_NAMES } from '../../generators/index.ts';
+import { validateDataset } from '../dataset/dataset-document.ts';
+import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
+import type { FlowDocument } from '../flow/types.ts';
+import { validateRule } from '../rules/rule-document.ts';
 import type { Client } from './api-client.ts';
 import { importDocuments, looksLikeArgo, readArgoFiles, readText } from './argo-files.ts';
-import { readDocuments } from './local-flows.ts';
+import { flowsOf, readDocuments } from './local-flows.ts';
+import { inUseOrder, mainFlow, refOf } from './main-flow.ts';
 import { summarize, watchRun } from './watch.ts';
 
-// Schedules and hooks after flows (they name one), datasets last (they may run).
-const ORDER = ['Flow', 'Rule', 'Schedule', 'Hook', 'Dataset'];
+const KINDS = ['Flow', 'Rule', 'Schedule', 'Hook', 'Dataset'];
 
-/** `opts.param` (`-p`) goes to the runs of Flows (a Dataset's flow takes its parameters from its rule). */
-export async function applyCommand(files: string[], opts: { run?: boolean; watch?: boolean; param?: Record<string, unknown> }, client: Client, out: (s: string) => void): Promise<number> {
-  // Argo files are read as Argo reads them and become flows (docs/argo.md): a
-  // WorkflowTemplate's units are registered first, and each Workflow is a run, as in Argo.
+export interface ApplyOptions {
+  run?: boolean;
+  watch?: boolean;
+  /** `-p`: parameters of the main flow's run (a Dataset's flow takes its parameters from its rule) */
+  param?: Record<string, unknown>;
+  /** `--flow name@version`: the Flow to run instead of the main one */
+  flow?: string;
+}
+
+export async function applyCommand(files: string[], opts: ApplyOptions, client: Client, out: (s: string) => void): Promise<number> {
   const argoFiles = files.filter((f) => looksLikeArgo(readText(f)));
-  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles), client) : { units: [], workflows: [] };
   const docs = readDocuments(files.filter((f) => !argoFiles.includes(f))).map((d) => ({ ...d, kind: (d.doc as { kind?: string })?.kind }));
   for (const d of docs) {
-    if (!ORDER.includes(d.kind as string)) throw new StrataError('invalid_document', `${d.file}#${d.index}: kind must be Flow, Rule, Schedule, Hook or Dataset, not ${JSON.stringify(d.kind)}`);
+    if (!KINDS.includes(d.kind as string)) throw new StrataError('invalid_document', `${d.file}#${d.index}: kind must be Flow, Rule, Schedule, Hook or Dataset, not ${JSON.stringify(d.kind)}`);
   }
-  docs.sort((a, b) => ORDER.indexOf(a.kind!) - ORDER.indexOf(b.kind!));
-  const hasDataset = docs.some((d) => d.kind === 'Dataset');
-  const runs: string[] = [];
+  // Checked before anything is sent: a bad third document must not leave the first two stored.
+  const flows = inUseOrder(flowsOf(docs));
+  const problems: Problem[] = [];
+  const rules = docs.filter((d) => d.kind === 'Rule');
+  const datasets = docs.filter((d) => d.kind === 'Dataset');
+  for (const d of rules) checkLocally(() => validateRule(structuredClone(d.doc), GENERATOR_NAMES), `${d.file}#${d.index}`, problems);
+  for (const d of datasets) checkLocally(() => validateDataset(structuredClone(d.doc)), `${d.file}#${d.index}`, problems);
+  if (problems.length > 0) throw invalid(problems);
+  const runFlow: FlowDocument | undefined = opts.run && datasets.length === 0 && flows.length > 0 ? pickMain(flows, opts.flow, out) : undefined;
+  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles), client) : { units: [], workflows: [] };
   for (const unit of argo.units) {
     const r = await client.call('POST', '/v1/flows', unit);
     out(`flow ${r.name}@${r.version} ${r.outcome} (Argo WorkflowTemplate)`);
   }
-  for (const d of docs) {
+  for (const f of flows) {
+    // flowsOf validated each document in place: f is the document as read, versions as written.
+    const r = await client.call('POST', '/v1/flows', f);
+    out(`flow ${r.name}@${r.version} ${r.outcome}`);
+  }
+  for (const d of rules) {
+    const r = await client.call('POST', '/v1/rules', d.doc);
+    out(`rule ${(d.doc as { metadata?: { name?: string } }).metadata?.name} ${r.outcome}`);
+  }
+  for (const d of docs.filter((x) => x.kind === 'Schedule' || x.kind === 'Hook')) {
     const name = (d.doc as { metadata?: { name?: string } }).metadata?.name;
-    if (d.kind === 'Flow') {
-      const r = await client.call('POST', '/v1/flows', d.doc);
-      out(`flow ${r.name}@${r.version} ${r.outcome}`);
-      if (opts.run && !hasDataset) {
-        const run = await client.call('POST', '/v1/runs', { flow: d.doc, ...(opts.param ? { params: opts.param } : {}) });
-        out(`run ${run.runId} started for flow ${r.name}@${r.version}`);
-        runs.push(run.runId);
-      }
-    } else if (d.kind === 'Rule') {
-      const r = await client.call('POST', '/v1/rules', d.doc);
-      out(`rule ${name} ${r.outcome}`);
-    } else if (d.kind === 'Schedule') {
+    if (d.kind === 'Schedule') {
       const r = await client.call('POST', '/v1/schedules', d.doc);
       out(`schedule ${name} ${r.outcome}`);
-    } else if (d.kind === 'Hook') {
+    } else {
       const r = await client.call('POST', '/v1/hooks', d.doc);
       out(`hook ${name} ${r.outcome}: POST ${client.base}${r.url} with Authorization: Bearer ${r.token}`);
-    } else {
-      const r = await client.call('POST', `/v1/datasets${opts.run ? '?run=true' : ''}`, d.doc);
-      out(`dataset ${name}: rules ${r.matchedRules.join(', ')} -> flow ${r.flow.name}@${r.flow.version} (${r.plan.stepCount} steps)`);
-      if (r.runId) {
-        out(`run ${r.runId} started`);
-        runs.push(r.runId);
-      }
     }
+  }
+  const runs: string[] = [];
+  for (const d of datasets) {
+    const r = await client.call('POST', `/v1/datasets${opts.run ? '?run=true' : ''}`, d.doc);
+    out(`dataset ${(d.doc as { metadata?: { name?: string } }).metadata?.name}: rules ${r.matchedRules.join(', ')} -> flow ${r.flow.name}@${r.flow.version} (${r.plan.stepCount} steps)`);
+    if (r.runId) {
+      out(`run ${r.runId} started`);
+      runs.push(r.runId);
+    }
+  }
+  if (runFlow) {
+    const run = await client.call('POST', '/v1/runs', { flow: runFlow, ...(opts.param ? { params: opts.param } : {}) });
+    out(`run ${run.runId} started for flow ${refOf(runFlow)}`);
+    runs.push(run.runId);
   }
   for (const wf of argo.workflows) {
     const run = await client.call('POST', '/v1/runs', { flow: wf, ...(opts.param ? { params: opts.param } : {}) });
@@ -71,4 +96,19 @@ export async function applyCommand(files: string[], opts: { run?: boolean; watch
     }
   }
   return failed > 0 ? 1 : 0;
+}
+
+function pickMain(flows: FlowDocument[], pick: string | undefined, out: (s: string) => void): FlowDocument {
+  const { flow, why } = mainFlow(flows, pick);
+  out(`main flow ${refOf(flow)} (${why})`);
+  return flow;
+}
+
+function checkLocally(fn: () => unknown, where: string, problems: Problem[]): void {
+  try {
+    fn();
+  } catch (e) {
+    const err = e as StrataError;
+    for (const p of err.details?.problems ?? [{ path: '', message: err.message }]) problems.push({ path: `${where}: ${p.path}`, message: p.message });
+  }
 }

@@ -32,13 +32,13 @@ program.command('operator').description('the Kubernetes operator: reconcile stra
 program
   .command('plan')
   .description('compile a Flow, or the flow rules generate for a Dataset, into a plan (json, dot, mermaid), or simulate it with --dry-run')
-  .argument('<files...>', 'YAML or JSON files; the first Flow is planned, the others serve its `use` nodes')
+  .argument('<files...>', 'YAML or JSON files; the main flow (the first no other Flow uses) is planned, the others serve its `use` nodes')
   .option('-f, --format <format>', 'json | dot | mermaid', 'json')
   .option('--dry-run', 'print the order in which steps would start, one tick a line')
-  .option('--flow <ref>', 'plan this name@version instead of the first Flow')
+  .option('--flow <ref>', 'plan this name@version instead of the main flow (the first no other Flow in the files uses)')
   .addOption(param())
   .action(async (files: string[], opts: { format: string; dryRun?: boolean; flow?: string; param?: Record<string, unknown> }) => {
-    const r = await (await import('./plan-command.ts')).planOutput(files, opts);
+    const r = await (await import('./plan-command.ts')).planOutput(files, { ...opts, say: (s) => note(`strata: ${s}`) });
     out(r.text);
     if (r.failed !== undefined) {
       // The order up to the failure is printed above; the exit code says the run would fail.
@@ -51,10 +51,11 @@ program
   .command('apply')
   .description('send Flows, Rules and Datasets to a running strata (STRATA_URL, STRATA_TOKEN)')
   .argument('<files...>', 'YAML or JSON files, several documents each')
-  .option('--run', 'run each Dataset (or each Flow when there is no Dataset)')
+  .option('--run', 'after registering everything, run each Dataset (or, with none, the main flow: the one plan picks)')
   .option('--watch', 'follow the runs live until they end; exit 1 when one fails')
+  .option('--flow <ref>', 'with --run: run this name@version instead of the main flow')
   .addOption(param())
-  .action(async (files: string[], opts: { run?: boolean; watch?: boolean; param?: Record<string, unknown> }) => {
+  .action(async (files: string[], opts: { run?: boolean; watch?: boolean; flow?: string; param?: Record<string, unknown> }) => {
     process.exitCode = await (await import('./apply-command.ts')).applyCommand(files, opts, apiClient(), out);
   });
 

@@ -5,6 +5,7 @@ import { compileFlow } from '../plan/compile.ts';
 import { toPlanDocument } from '../plan/plan-document.ts';
 import { renderDot, renderMermaid } from '../plan/render.ts';
 import { flowsOf, readDocuments } from './local-flows.ts';
+import { mainFlow, refOf } from './main-flow.ts';
 import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
 import { validateDataset } from '../dataset/dataset-document.ts';
 import { MemoryFlowRegistry } from '../plan/flow-registry.ts';
@@ -18,12 +19,14 @@ export interface PlanOptions {
   flow?: string;
   /** `-p key=value`: over the flow's own parameters */
   param?: Record<string, unknown>;
+  /** where a note to the user goes (stderr) */
+  say?: (s: string) => void;
 }
 
 /**
  * The text `strata plan` prints. With a Dataset among the files, its flow is generated
  * first: by the built-in rules and the Rules in the files, with the Flows in the files as
- * registered units. Otherwise the first Flow is planned; the others serve its `use` nodes.
+ * registered units. Otherwise the main flow is planned (main-flow.ts); the others serve its `use` nodes.
  */
 export async function planCommand(files: string[], opts: PlanOptions): Promise<string> {
   return (await planOutput(files, opts)).text;
@@ -43,8 +46,9 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
     compiled = (await planDataset(validateDataset(datasetDoc.doc), rules, new MemoryFlowRegistry(flows), GENERATORS)).compiled;
   } else {
     if (flows.length === 0) throw new StrataError('invalid_document', `${files.join(', ')}: no Flow or Dataset document found`);
-    const target = opts.flow ? byRef.get(opts.flow) : flows[0];
-    if (!target) throw new StrataError('not_found', `no Flow ${opts.flow} in ${files.join(', ')}`);
+    // The same main flow `strata apply --run` runs (main-flow.ts); said on stderr when there was a choice.
+    const { flow: target, why } = mainFlow(flows, opts.flow);
+    if (flows.length > 1 && opts.flow === undefined) opts.say?.(`planning flow ${refOf(target)} (${why})`);
     compiled = compileFlow(target, (ref) => byRef.get(ref));
   }
   if (opts.param) compiled = { ...compiled, params: { ...compiled.params, ...(opts.param as typeof compiled.params) } };

@@ -208,6 +208,12 @@ export class RunStore {
     return ((await this.redis.hget(this.key(id), 'status')) as RunStatus | null) ?? undefined;
   }
 
+  /** A step's engine attempt and status (not its executions), or undefined. */
+  async progress(id: string, step: string): Promise<{ status: string; attempt: number } | undefined> {
+    const s = await this.redis.hget(this.key(id, 'steps'), step);
+    return s ? stepProgress(s) : undefined;
+  }
+
   /** A step's view, or undefined. */
   async step(id: string, step: string): Promise<StepView | undefined> {
     const s = await this.redis.hget(this.key(id, 'steps'), step);
@@ -286,9 +292,16 @@ function stepPayload(s: StatusCommand): Record<string, unknown> {
   };
 }
 
+/** A step's engine attempt and state, as the worker checks them before it runs the step. */
+export function stepProgress(raw: string): { status: string; attempt: number } {
+  const v = JSON.parse(raw) as { status: string; attempt?: number; attempts?: number };
+  return { status: v.status, attempt: v.attempt ?? v.attempts ?? 0 };
+}
+
 function toStepView(raw: string): StepView {
-  const v = JSON.parse(raw) as StepView & { resultJson?: string; itemJson?: string };
-  const { resultJson, itemJson, ...rest } = v;
+  const v = JSON.parse(raw) as StepView & { resultJson?: string; itemJson?: string; attempt?: number; executions?: number };
+  // attempt (the engine's number) and executions are the store's; attempts says both to users.
+  const { resultJson, itemJson, attempt: _attempt, executions: _executions, ...rest } = v;
   const view: StepView = { ...PENDING, ...rest, result: resultJson !== undefined ? (JSON.parse(resultJson) as JsonValue) : null };
   if (itemJson !== undefined) view.item = JSON.parse(itemJson) as JsonValue;
   if (view.startedAt && view.finishedAt) view.durationMs = Date.parse(view.finishedAt) - Date.parse(view.startedAt);

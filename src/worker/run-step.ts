@@ -56,7 +56,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     const req = podRequest(runId, cmd, { inputsDir: dirs.inputsDir, outputsDir: dirs.outputsDir, artifactsDir: p.artifactsDir });
     const reports: Promise<unknown>[] = [];
     const pod = { attempt: cmd.attempt, execution: exec.number };
-    const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r, pod, exec.fence));
+    const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r, pod, exec.fence, cmd.step));
     const outcome = await p.runtime.run(req, onReport, signal);
     if (typeof outcome.exitCode === 'number') exitCode = outcome.exitCode;
     await Promise.all(reports);
@@ -92,9 +92,13 @@ async function recordKeptSteps(store: RunStore, runId: string, finalDir: string,
 }
 
 /** A report from inside a pod: a micro step's state (tagged with the pod's attempt and execution), or a chunk of logs. */
-function relay(store: RunStore, runId: string, r: PodReport, pod: { attempt: number; execution: number }, fence: Fence | undefined): Promise<unknown> {
+function relay(store: RunStore, runId: string, r: PodReport, pod: { attempt: number; execution: number }, fence: Fence | undefined, podStep: string): Promise<unknown> {
   if (r.type === 'log') return store.appendLog(runId, r.step, r.chunk);
-  return store.report(runId, [{
+  // A container's later attempts, and every container of a pod run again, open with a line in its log.
+  const marked = r.status === 'running' && ((r.attempt ?? 1) > 1 || pod.attempt > 1 || pod.execution > 1)
+    ? store.appendLog(runId, r.step, executionMark(r.attempt ?? 1, 1, { step: podStep, ...pod }))
+    : undefined;
+  const reported = store.report(runId, [{
     step: r.step, status: r.status, pod,
     ...(r.attempt !== undefined ? { attempt: r.attempt } : {}),
     ...(r.result !== undefined ? { result: r.result } : {}),
@@ -103,4 +107,12 @@ function relay(store: RunStore, runId: string, r: PodReport, pod: { attempt: num
     ...(r.image !== undefined ? { image: r.image } : {}),
     ...(r.item !== undefined ? { item: r.item } : {}),
   }], fence);
+  return marked ? Promise.all([marked, reported]) : reported;
+}
+
+/** The line that opens an execution's output in a step's log, after the first. */
+export function executionMark(attempt: number, execution: number, pod?: { step: string; attempt: number; execution: number }): string {
+  const again = execution > 1 ? `, run again (execution ${execution})` : '';
+  const inPod = pod && (pod.attempt > 1 || pod.execution > 1) ? ` in pod ${pod.step} attempt ${pod.attempt}${pod.execution > 1 ? ` execution ${pod.execution}` : ''}` : '';
+  return `\n--- attempt ${attempt}${again}${inPod} ---\n`;
 }

@@ -16,7 +16,7 @@ import type { RunSystem } from '../coordinator/run-system.ts';
 import type { PodRuntime } from '../../runtime/pod-runtime.ts';
 import type { Guard } from '../../runtime/watchdog/guard.ts';
 import type { Fence } from '../store/run-store.ts';
-import { runStep } from './run-step.ts';
+import { executionMark, runStep } from './run-step.ts';
 import { reapAttemptDirs } from './step-files.ts';
 import { STEP_QUEUE, type StepJobData } from './step-job.ts';
 
@@ -72,9 +72,9 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
   const process = async (job: Job<StepJobData>, token?: string): Promise<string> => {
     const { runId, cmd } = job.data;
     // Both reads go out together: one round trip.
-    const [status, view] = await Promise.all([sys.store.status(runId), sys.store.step(runId, cmd.step)]);
+    const [status, view] = await Promise.all([sys.store.status(runId), sys.store.progress(runId, cmd.step)]);
     if (status !== 'running') return 'run not running';
-    if (view && (view.attempts > cmd.attempt || (view.attempts === cmd.attempt && TERMINAL.has(view.status)))) return 'already finished';
+    if (view && (view.attempt > cmd.attempt || (view.attempt === cmd.attempt && TERMINAL.has(view.status)))) return 'already finished';
     const fence: Fence | undefined = token ? { key: `${sys.bullPrefix}:${STEP_QUEUE}:${job.id}:lock`, token } : undefined;
     // attemptsStarted counts every time BullMQ handed this job to a worker: takeovers and retries included.
     const execution = Math.max(1, job.attemptsStarted ?? 1);
@@ -90,6 +90,8 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     try {
       // A re-run is marked in the step's events, so its reports are not mistaken for the first's.
       if (execution > 1) await sys.store.report(runId, [{ step: cmd.step, status: 'running', attempt: cmd.attempt, execution }], fence);
+      // Executions after the first are told apart in the step's log (issue 8 item 11).
+      if (cmd.attempt > 1 || execution > 1) await sys.store.appendLog(runId, cmd.step, executionMark(cmd.attempt, execution));
       event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, workDir: o.workDir, ...(o.guard ? { guard: o.guard } : {}) }, runId, cmd, controller.signal, { number: execution, ...(fence ? { fence } : {}) });
       // A worker that stops hands the step back: the job fails and BullMQ runs it again elsewhere.
       if (stopping) {
@@ -143,3 +145,4 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     },
   };
 }
+

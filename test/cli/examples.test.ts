@@ -14,8 +14,11 @@ import { flowsOf, readDocuments } from '../../src/cli/local-flows.ts';
 
 const DIR = join(import.meta.dirname, '../../examples/flows');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
-const plan = (file: string, opts: { format?: string; dryRun?: boolean }) =>
-  planCommand([join(DIR, file), ...files.filter((f) => f !== file).map((f) => join(DIR, f))], opts);
+/** The example's own flow, planned with every other example file as its registry (--flow picks it among them). */
+const plan = (file: string, opts: { format?: string; dryRun?: boolean }) => {
+  const own = flowsOf(readDocuments([join(DIR, file)]))[0];
+  return planCommand([join(DIR, file), ...files.filter((f) => f !== file).map((f) => join(DIR, f))], { ...opts, flow: `${own.metadata.name}@${own.metadata.version}` });
+};
 
 const expected: Record<string, string[][]> = {
   'sequence.yaml': [['fetch'], ['sort'], ['publish']],

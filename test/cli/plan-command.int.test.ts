@@ -73,7 +73,7 @@ describe('strata plan', () => {
 
   it('keeps versions as written: a Flow at version 1.10, unquoted, is used as lib@1.10, not stored as 1.1', async () => {
     const out = await strata('plan', join(ROOT, 'test/fixtures/flows/ok/unquoted-versions.yaml'));
-    expect(out.stderr).toBe('');
+    expect(out.stderr).toBe('strata: planning flow report@1.10 (the first Flow no other Flow in the files uses)\n');
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout).metadata).toMatchObject({ name: 'report', version: '1.10' });
     expect(JSON.parse(out.stdout).graph.nodes.find((n: { key: string }) => n.key === 'clean').attributes.ref).toBe('lib@1.10');

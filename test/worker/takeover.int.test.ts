@@ -85,6 +85,9 @@ describe('a worker SIGKILLed mid-step', () => {
     const run = await svc.waitRun(runId, 30_000);
     expect(run.status).toBe('succeeded');
     expect(run.steps.slow.result).toEqual({ again: true });
+    // Both executions count, and the step's log tells them apart (issue 8 item 11).
+    expect(run.steps.slow.attempts).toBe(2);
+    expect((await svc.call('GET', `/v1/runs/${runId}/steps/slow/logs`)).text).toContain('--- attempt 1, run again (execution 2) ---');
   });
 
   it('and its run then cancelled: the orphan never finishes its work', async () => {
@@ -179,5 +182,9 @@ describe('a pod re-run after its worker died', () => {
     }
     expect(inner.filter((e) => e.step === 'p/a' && e.status === 'succeeded').map((e) => e.pod.execution)).toEqual([1, 2]);
     expect(evs).toContainEqual(expect.objectContaining({ step: 'p', status: 'running', attempt: 1, execution: 2 }));
+    // Every execution counts, the pod's and its containers' (issue 8 item 11).
+    expect(run.steps.p.attempts).toBe(2);
+    expect(run.steps['p/a'].attempts).toBe(2);
+    expect((await svc.call('GET', `/v1/runs/${runId}/steps/p/a/logs`)).text).toContain('--- attempt 1 in pod p attempt 1 execution 2 ---');
   });
 });

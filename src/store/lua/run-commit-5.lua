@@ -4,6 +4,9 @@
   KEYS[1] run hash  KEYS[2] steps hash  KEYS[3] events list  KEYS[4] active-runs set
   KEYS[5] finished-runs sorted set (score: end time in ms; retention walks it)
   ARGV[1] JSON list of { i, steps = [{ step, status, attempt, resultJson, error, at, exitCode, image, itemJson, ifPending }], run = { status, resultJson, error } }
+  A step's `attempt` is the engine's attempt number; `executions` counts every `running`
+  state recorded (each start of its program: retries, re-runs after a takeover, a pod run
+  again); `attempts`, what users see, is the larger of the two.
   A step state with ifPending (a step that will never start) is recorded only over a pending
   step (or one not listed yet), so it never hides a state a pod's quarterback reported.
   Results travel as JSON text (resultJson) so that Lua's cjson never re-encodes them.
@@ -66,11 +69,15 @@ for _, entry in ipairs(cjson.decode(ARGV[1])) do
       local skip = s.ifPending and s.ifPending ~= cjson.null and v.status ~= 'pending'
       if not skip then
         v.status = s.status
-        if s.attempt and s.attempt ~= cjson.null then v.attempts = s.attempt end
+        if s.attempt and s.attempt ~= cjson.null then v.attempt = s.attempt end
         if s.status == 'running' then
           if v.startedAt == cjson.null or v.startedAt == nil then v.startedAt = s.at or now end
           v.finishedAt = cjson.null
+          -- Every execution counts: a retry, a re-run after a takeover, a pod run again.
+          v.executions = (tonumber(v.executions) or 0) + 1
         end
+        local floor = math.max(tonumber(v.attempt) or 0, tonumber(v.executions) or 0)
+        if (tonumber(v.attempts) or 0) < floor then v.attempts = floor end
         if terminal[s.status] then v.finishedAt = s.at or now end
         if s.resultJson ~= nil then v.resultJson = s.resultJson end
         if s.error ~= nil then v.error = s.error elseif s.status == 'succeeded' then v.error = cjson.null end
