@@ -1,6 +1,6 @@
 /** `strata plan FILE... [--dry-run] [--format json|dot|mermaid]` */
 import { StrataError } from '../errors/strata-error.ts';
-import { dryRun, type DryRun } from '../engine/dry-run.ts';
+import { dryRun, dryRunAnswer, type DryRun } from '../engine/dry-run.ts';
 import { compileFlow } from '../plan/compile.ts';
 import { toPlanDocument } from '../plan/plan-document.ts';
 import { renderDot, renderMermaid } from '../plan/render.ts';
@@ -54,6 +54,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   if (opts.param) compiled = { ...compiled, params: { ...compiled.params, ...(opts.param as typeof compiled.params) } };
   if (opts.dryRun) {
     const r = dryRun(compiled.root, compiled.params);
+    if (r.overLimit) dryRunAnswer(r); // throws: the step limit is a limit exceeded (exit 2), its ticks too many to print
     return { text: formatDryRun(r), ...(r.status === 'failed' ? { failed: r.error ?? 'a step failed' } : {}) };
   }
   const plan = toPlanDocument(compiled);

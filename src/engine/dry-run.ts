@@ -13,6 +13,7 @@
  * that is not a list, a run larger than the step limit) ends the dry run there, `failed`
  * with the error, its order so far kept.
  */
+import { StrataError } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { UNKNOWN } from '../logic/json-logic.ts';
 import type { PlanNode } from '../plan/plan-node.ts';
@@ -22,6 +23,8 @@ import type { Command, EngineEvent } from './types.ts';
 export interface DryRun {
   order: string[][];
   status: string;
+  /** the simulated run made more steps than a run may (the step limit): a real limit, not the flow's data */
+  overLimit?: boolean;
   /** why the simulated run failed (a fan-out over a non-list, a guard that cannot be evaluated) */
   error?: string;
   /** what the dry run could not know and what it did instead, `step: sentence`, once per plan node */
@@ -59,7 +62,8 @@ export function dryRun(root: PlanNode, params: Record<string, JsonValue> = {}, o
     commands = engine.apply(events);
   }
   if (dropped > 0) notes.push(`... and ${dropped} more notes`);
-  return { order, status: engine.status, ...(error ? { error } : {}), ...(notes.length > 0 ? { notes } : {}) };
+  const overLimit = engine.status === 'failed' && engine.overStepLimit;
+  return { order, status: engine.status, ...(error ? { error } : {}), ...(overLimit ? { overLimit } : {}), ...(notes.length > 0 ? { notes } : {}) };
 }
 
 function answer(c: Command, started: string[], finished: EngineEvent[], now: EngineEvent[], note: (text: string) => void): void {
@@ -89,5 +93,7 @@ function answer(c: Command, started: string[], finished: EngineEvent[], now: Eng
  * an answer about the flow, not an error of the request.
  */
 export function dryRunAnswer(r: DryRun): { order: string[][]; dryRun: { status: string; error?: string; notes?: string[] } } {
+  // The step limit is a limit the run would exceed: named so (422), with the ticks simulated.
+  if (r.overLimit) throw new StrataError('limit_exceeded', `dry run stopped: ${r.error}`, { ticks: r.order.length });
   return { order: r.order, dryRun: { status: r.status, ...(r.error ? { error: r.error } : {}), ...(r.notes ? { notes: r.notes } : {}) } };
 }

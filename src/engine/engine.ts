@@ -55,6 +55,8 @@ const UNKNOWN_NOTES: Record<string, (id: string) => string> = {
 
 export class RunEngine {
   status: RunStatus = 'pending';
+  /** the run tried to make more steps than maxSteps (and failed for it) */
+  overStepLimit = false;
   private readonly root: PlanNode;
   private readonly opts: EngineOptions;
   private rootAct: Act | undefined;
@@ -248,6 +250,7 @@ export class RunEngine {
     this.dirtyByLevel.length = 0;
     this.dirtyCount = 0;
     this.spawned = 0;
+    this.overStepLimit = false;
     for (const k of Object.keys(this.data.results)) delete this.data.results[k];
     // start() hands back (and replaces) this.out: keep its commands for apply() to return.
     const cmds = this.start();
@@ -300,7 +303,10 @@ export class RunEngine {
   private startAct(act: Act): void {
     const node = act.node;
     const max = this.opts.maxSteps ?? DEFAULT_LIMITS.maxNodes;
-    if (++this.spawned > max) return this.finish(act, 'failed', undefined, `the run would make more than ${max} steps`);
+    if (++this.spawned > max) {
+      this.overStepLimit = true;
+      return this.finish(act, 'failed', undefined, `the run would make more than ${max} steps`);
+    }
     if (node.when !== undefined) {
       let go: boolean;
       try {

@@ -95,7 +95,7 @@ describe('heavy requests', () => {
 
   it.each([
     ['a 3.5 MB YAML list of numbers as a plan', '/v1/plans', () => list(500_000).map((i) => `- ${i}`).join('\n'), 'application/yaml'],
-    ['a dry run that ends at the step limit', '/v1/plans?dryRun=true', () => JSON.stringify({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'wide', version: '1' }, spec: { root: { fanOut: { over: list(1000), do: { fanOut: { over: list(1000), do: { task: { image: 'x' } } } } } } } }), 'application/json'],
+    ['a dry run that ends at the step limit', '/v1/plans?dryRun=true', () => JSON.stringify({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'wide', version: '1' }, spec: { root: { fanOut: { over: list(1000), do: { fanOut: { over: list(1000), as: 'inner', do: { task: { image: 'x' } } } } } } } }), 'application/json'],
     ['a 30 MB JSON document', '/v1/flows', () => JSON.stringify({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'big', version: '1' }, spec: { root: { sequence: list(300_000).map((i) => ({ id: `s${i}`, task: { image: 'x', args: ['a'.repeat(60)] } })) } } }), 'application/json'],
   ])('answers /healthz while it works on %s, and answers that with a 4xx', async (_d, path, body, type) => {
     const text = body();

@@ -87,6 +87,25 @@ describe('strata plan', () => {
     expect(out.stderr).not.toContain('must be a task or a flow node');
   });
 
+  it('--dry-run on data it cannot know ends at once, exit 0, with notes of what it could not know', async () => {
+    const out = await strata('plan', join(ROOT, 'test/fixtures/flows/ok/unknowable.yaml'), '--dry-run');
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({
+      order: [['list'], ['fan/*'], ['refine/improve#0']],
+      notes: [
+        'fan: fanOut.over depends on step results, which a dry run does not know: simulated as one symbolic item, fan/*',
+        'refine: cycle.until depends on step results, which a dry run does not know: one round simulated',
+      ],
+    });
+  });
+
+  it('--dry-run of a flow that fails on its own params prints the order so far and the error, and exits 1', async () => {
+    const out = await strata('plan', join(ROOT, 'test/fixtures/flows/ok/fails-on-params.yaml'), '--dry-run');
+    expect(out.code).toBe(1);
+    expect(JSON.parse(out.stdout)).toEqual({ order: [['first']], status: 'failed', error: 'step fan failed: fanOut.over gave "eu,us", not a list' });
+    expect(out.stderr).toBe('strata: the simulated run failed: step fan failed: fanOut.over gave "eu,us", not a list\n');
+  });
+
   it('a file that is not there exits non-zero, naming it', async () => {
     const out = await strata('plan', 'no/such/flow.yaml');
     expect(out.code).not.toBe(0);

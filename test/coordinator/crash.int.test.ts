@@ -43,7 +43,8 @@ describe('crashes', () => {
     const run = await svc.waitRun(r.body.runId, 30_000);
     expect(run.status).toBe('succeeded');
     expect(lines(tries)).toHaveLength(2); // ran again on the other worker
-    expect(run.steps.slow).toMatchObject({ status: 'succeeded', attempts: 1, result: { v: 7 } });
+    // Both executions count (issue 8 item 11): one attempt of the engine, run twice.
+    expect(run.steps.slow).toMatchObject({ status: 'succeeded', attempts: 2, result: { v: 7 } });
     const text = await fetch(`${svc.url}/v1/runs/${run.id}/events`).then((x) => x.text());
     const events = text.split('\n\n').map((b) => /^data: (.*)$/m.exec(b)?.[1]).filter((d): d is string => !!d).map((d) => JSON.parse(d)).filter((e) => e.step === 'slow' && e.status === 'succeeded');
     expect(events).toHaveLength(1);

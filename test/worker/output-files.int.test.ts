@@ -52,7 +52,8 @@ describe('outputs that are not regular files', () => {
       expect(run1.steps[writer].error).toMatch(error);
       expect(JSON.stringify(run1)).not.toContain('not yours');
       const readerId = writer.replace('writer', 'reader');
-      expect(run1.steps[readerId]?.status ?? 'pending').toBe('pending');
+      // It never started, and says so (issue 8 item 5: none stays pending in a finished run).
+      expect(run1.steps[readerId]).toMatchObject({ status: 'skipped', error: `not started: step ${writer} failed` });
     });
   });
 });
