@@ -72,8 +72,12 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
     ctx.ids.add(id);
     ctx.order.push(id);
   }
-  ctx.known.kinds.set(id, patternOf(node));
-  ctx.known.levels.set(id, ctx.podId);
+  // A body sharing its parent's id names the step (a fan-in's or a unit's task), except a
+  // pod's: the pod is the macro step that writes outputs and whose result its level sees.
+  if (ctx.known.kinds.get(id) !== 'pod') {
+    ctx.known.kinds.set(id, patternOf(node));
+    ctx.known.levels.set(id, ctx.podId);
+  }
   const at = (what: string) => `${path}.${what}`;
   ctx.refs.push(...expressionRefs(node.when, at('when'), id, ctx.unitId, ctx.podId));
   const base = {

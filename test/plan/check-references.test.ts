@@ -24,6 +24,7 @@ describe('references that resolve pass', () => {
     { name: 'anything beneath a generate step', root: { sequence: [{ id: 'g', generate: { image: 'x' } }, inputs('b', { rows: 'g/whatever:rows' })] } },
     { name: 'a var inside map reads the element, not results', root: { sequence: [task('a', { when: { some: [[1], { var: 'results.nothing' }] } })] } },
     { name: 'a relative input above the flow\'s root (a flow that will use this one has it; checked there)', root: { sequence: [inputs('publish', { total: '../tree/world:out' })] } },
+    { name: 'a pod\'s outputs and result, from outside it (its flow\'s root shares its id)', root: { graph: { nodes: { pod: { pod: { flow: { sequence: [task('a')] } } }, end: { dependsOn: ['pod'], when: { var: 'results.pod' }, task: { image: 'x', inputs: { p: 'pod:out' } } } } } } },
     { name: 'a container\'s declared output from outside its pod', root: { sequence: [{ id: 'p', pod: { flow: task('c') } }, inputs('b', { rows: 'p/c:rows' })] } },
   ];
   for (const c of cases) it(c.name, () => expect(problems(c.root)).toEqual([]));
