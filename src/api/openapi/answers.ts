@@ -50,6 +50,8 @@ export const Outcome = z.enum(['created', 'updated', 'unchanged']);
 const doc = z.object({ apiVersion: z.literal('strata/v1'), kind: z.string(), metadata: z.object({ name: z.string() }).passthrough(), spec: z.record(z.string(), z.unknown()) }).passthrough();
 const planDocument = z.object({ apiVersion: z.literal('strata/v1'), kind: z.literal('Plan'), metadata: z.object({ name: z.string(), version: z.string() }), params: z.record(z.string(), z.unknown()), stepCount: z.number().int(), graph: z.record(z.string(), z.unknown()) });
 const order = z.array(z.array(z.string())).describe('the dry run: step ids started in each tick');
+/** With a dry run: whether the simulated run succeeded, its error, what it could not know (docs/flow-language.md). */
+const dryRunOutcome = z.object({ status: z.enum(['succeeded', 'failed']), error: z.string().optional(), notes: z.array(z.string()).optional() });
 const trace = z.object({ name: z.string(), priority: z.number(), matched: z.boolean(), reason: z.string() });
 
 export const ANSWERS = {
@@ -61,7 +63,7 @@ export const ANSWERS = {
   RunRequest: runRequestSchema,
   Health: z.object({ status: z.string() }),
   Ready: z.object({ status: z.string(), redis: z.string() }),
-  DatasetIngested: z.object({ dataset: doc, flow: z.object({ name: z.string(), version: z.string() }), matchedRules: z.array(z.string()), order: order.optional(), runId: z.string().optional(), plan: planDocument }),
+  DatasetIngested: z.object({ dataset: doc, flow: z.object({ name: z.string(), version: z.string() }), matchedRules: z.array(z.string()), order: order.optional(), dryRun: dryRunOutcome.optional(), runId: z.string().optional(), plan: planDocument }),
   DatasetList: z.object({ datasets: z.array(z.object({ name: z.string(), labels, shape: z.string(), flow: z.string().nullable(), ingestedAt: iso })) }),
   DatasetOne: z.object({ dataset: doc, flow: z.string().nullable(), ingestedAt: iso, runs: z.array(RunSummary), runsNext: z.string().nullable() }),
   RuleStored: z.object({ rule: doc, outcome: Outcome }),
@@ -71,7 +73,7 @@ export const ANSWERS = {
   FlowStored: z.object({ name: z.string(), version: z.string(), steps: z.number().int(), outcome: Outcome }),
   FlowList: z.object({ flows: z.array(z.object({ name: z.string(), versions: z.array(z.string()) })) }),
   FlowVersions: z.object({ name: z.string(), versions: z.array(doc) }),
-  Plan: z.object({ plan: planDocument, order: order.optional() }),
+  Plan: z.object({ plan: planDocument, order: order.optional(), dryRun: dryRunOutcome.optional() }),
   Generators: z.object({ generators: z.array(z.object({ name: z.string(), description: z.string(), parameters: z.record(z.string(), z.unknown()).describe('a JSON Schema of the rule\'s `with`') })) }),
   Artifacts: z.object({ run: z.string(), step: z.string(), artifacts: z.array(z.object({ name: z.string(), size: z.number().int(), modifiedAt: iso })) }),
   ScheduleOne: doc.extend({ status: z.object({ lastTick: z.string().optional(), lastOutcome: z.string().optional(), lastRunId: z.string().optional(), lastRunAt: z.string().optional(), nextRunAt: iso.optional() }) }),
