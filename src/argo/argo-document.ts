@@ -61,7 +61,9 @@ const script = z.strictObject({ ...containerFields, source: z.string() });
 export type ArgoScript = z.infer<typeof script>;
 const setContainer = z.strictObject({ ...containerFields, name, dependencies: z.array(z.string()).optional() });
 
-const templateRef = z.strictObject({ name, template: name, clusterScope: z.boolean().optional() });
+/** ClusterWorkflowTemplates have no strata equivalent: registered flows have one scope. */
+const clusterScope = z.literal(false, { error: 'ClusterWorkflowTemplates (clusterScope: true) are not supported: strata\'s registered flows have one scope' }).optional();
+const templateRef = z.strictObject({ name, template: name, clusterScope });
 const sequence = z.strictObject({ count: anyString.optional(), start: anyString.optional(), end: anyString.optional(), format: z.string().optional() });
 const continueOn = z.strictObject({ failed: z.boolean().optional(), error: z.boolean().optional() });
 
@@ -121,7 +123,7 @@ const spec = z.strictObject({
   arguments: argumentsSchema.optional(),
   onExit: z.string().optional(),
   parallelism: intOrString.optional(),
-  workflowTemplateRef: z.strictObject({ name, clusterScope: z.boolean().optional() }).optional(),
+  workflowTemplateRef: z.strictObject({ name, clusterScope }).optional(),
   retryStrategy: retryStrategy.optional(),
   activeDeadlineSeconds: intOrString.optional(),
 });

@@ -38,10 +38,10 @@ export function flowName(name: string, where: string): string {
 
 const versionOf = (doc: ArgoDocument): string => `argo-${createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 12)}`;
 
-/** The unit a WorkflowTemplate's template registers as, from its definition. */
-function unitOf(wft: ArgoDocument, t: ArgoTemplate): UnitRef {
+/** The unit template `t` of the document named `docName` registers as, from its definition. */
+function unitOf(docName: string, version: string, t: ArgoTemplate): UnitRef {
   return {
-    ref: `${flowName(`${wft.metadata.name}.${t.name}`, `WorkflowTemplate ${wft.metadata.name}, template ${t.name}`)}@${versionOf(wft)}`,
+    ref: `${flowName(`${docName}.${t.name}`, `${docName}, template ${t.name}`)}@${version}`,
     params: (t.inputs?.parameters ?? []).map((p) => p.name),
     inputs: (t.inputs?.artifacts ?? []).map((a) => a.name),
     outputs: { parameters: (t.outputs?.parameters ?? []).map((p) => p.name), artifacts: (t.outputs?.artifacts ?? []).map((a) => a.name) },
@@ -97,7 +97,7 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
     if (wft) {
       const t = (wft.spec.templates ?? []).find((x) => x.name === template);
       if (!t) throw problem(where, `WorkflowTemplate ${name} has no template "${template}"`);
-      return unitOf(wft, t);
+      return unitOf(wft.metadata.name!, versionOf(wft), t);
     }
     const flows = registered(flowName(`${name}.${template}`, where));
     if (flows.length === 0) throw problem(where, `no WorkflowTemplate ${name} with template ${template} is given or registered`);
@@ -105,8 +105,50 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
   };
   const units: FlowDocument[] = [];
   for (const wft of templatesDocs.values()) units.push(...templateFlows(wft, unit));
-  const workflows = valid.filter((d) => d.argo.kind === 'Workflow').map((d) => workflowFlow(d.argo, d.source, unit, templatesDocs, registered));
+  const workflows: FlowDocument[] = [];
+  for (const d of valid.filter((x) => x.argo.kind === 'Workflow')) {
+    const made = workflowFlow(d.argo, d.source, unit, templatesDocs, registered);
+    units.push(...made.units);
+    workflows.push(made.flow);
+  }
   return { units, workflows };
+}
+
+/**
+ * Template `t` as a unit flow: its input parameters are the unit's params, its input
+ * artifacts the unit's inputs, its outputs the unit's outputs (read at the unit's root).
+ */
+function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string }): FlowDocument {
+  const scope: Scope = {
+    template: t.name,
+    params: new Map((t.inputs?.parameters ?? []).map((p) => [p.name, [{ kind: 'param', name: p.name }] as Value])),
+    artifacts: new Map((t.inputs?.artifacts ?? []).map((a) => [a.name, { unitInput: a.name }])),
+    siblings: new Map(),
+    inExit: false,
+    flowParams: new Set(),
+  };
+  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], flowParams: new Set(), inExit: false, asNames: [] };
+  const made = inlineTemplate(t, scope, rootPath(t), ctx);
+  const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue]));
+  const outParams: Record<string, string> = {};
+  for (const [n, v] of made.outputs.parameters) {
+    const f = renderField(v, []);
+    if (typeof f !== 'string') throw problem(c.where, `output parameter "${n}" must be a plain reference to a step's output`);
+    outParams[n] = f;
+  }
+  const outArtifacts = Object.fromEntries([...made.outputs.artifacts].map(([n, src]) => [n, artifactRef(src, [])]));
+  const outputs = { ...(Object.keys(outParams).length ? { parameters: outParams } : {}), ...(Object.keys(outArtifacts).length ? { artifacts: outArtifacts } : {}) };
+  return {
+    apiVersion: 'strata/v1',
+    kind: 'Flow',
+    metadata,
+    spec: {
+      params,
+      root: rootPath(t).length > 0 ? { id: 'main', ...made.node } : made.node,
+      ...(t.inputs?.artifacts?.length ? { inputs: t.inputs.artifacts.map((a) => a.name) } : {}),
+      ...(Object.keys(outputs).length ? { outputs } : {}),
+    } as FlowDocument['spec'],
+  };
 }
 
 /** Each template of a WorkflowTemplate as a unit flow, and the entry flow. */
@@ -115,47 +157,19 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocu
   const templates = new Map((wft.spec.templates ?? []).map((t) => [t.name, t]));
   const out: FlowDocument[] = [];
   const names = new Map<string, string>();
+  const local = (n: string): UnitRef => unitOf(wft.metadata.name!, version, templates.get(n)!);
   for (const t of templates.values()) {
     const where = `WorkflowTemplate ${wft.metadata.name}, template ${t.name}`;
     const name = flowName(`${wft.metadata.name}.${t.name}`, where);
     if (names.has(name)) throw problem(where, `its flow name ${name} is also that of template ${names.get(name)}`);
     names.set(name, t.name);
-    const scope: Scope = {
-      template: t.name,
-      params: new Map((t.inputs?.parameters ?? []).map((p) => [p.name, [{ kind: 'param', name: p.name }] as Value])),
-      artifacts: new Map((t.inputs?.artifacts ?? []).map((a) => [a.name, { unitInput: a.name }])),
-      siblings: new Map(),
-      inExit: false,
-      flowParams: new Set(),
-    };
-    const ctx: InlineContext = { templates, unit, stack: [t.name], flowParams: new Set(), inExit: false, asNames: [] };
-    const made = inlineTemplate(t, scope, rootPath(t), ctx);
-    const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue]));
-    const outParams: Record<string, string> = {};
-    for (const [n, v] of made.outputs.parameters) {
-      const f = renderField(v, []);
-      if (typeof f !== 'string') throw problem(where, `output parameter "${n}" must be a plain reference to a step's output`);
-      outParams[n] = f;
-    }
-    const outArtifacts = Object.fromEntries([...made.outputs.artifacts].map(([n, src]) => [n, artifactRef(src, [])]));
-    const outputs = { ...(Object.keys(outParams).length ? { parameters: outParams } : {}), ...(Object.keys(outArtifacts).length ? { artifacts: outArtifacts } : {}) };
-    out.push({
-      apiVersion: 'strata/v1',
-      kind: 'Flow',
-      metadata: metadataOf(wft, name, version),
-      spec: {
-        params,
-        root: rootPath(t).length > 0 ? { id: 'main', ...made.node } : made.node,
-        ...(t.inputs?.artifacts?.length ? { inputs: t.inputs.artifacts.map((a) => a.name) } : {}),
-        ...(Object.keys(outputs).length ? { outputs } : {}),
-      } as FlowDocument['spec'],
-    });
+    out.push(unitFlow(t, metadataOf(wft, name, version), { templates, unit, local, where }));
   }
   if (wft.spec.entrypoint) {
     const entry = templates.get(wft.spec.entrypoint);
     if (!entry) throw problem(`WorkflowTemplate ${wft.metadata.name}`, `spec.entrypoint names no template ("${wft.spec.entrypoint}")`);
     const params = argumentParams(wft, `WorkflowTemplate ${wft.metadata.name}`);
-    const u = unitOf(wft, entry);
+    const u = unitOf(wft.metadata.name!, version, entry);
     const withs = Object.fromEntries(u.params.filter((p) => Object.hasOwn(params, p)).map((p) => [p, { var: `params.${p}` }]));
     out.push({
       apiVersion: 'strata/v1',
@@ -167,7 +181,8 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocu
   return out;
 }
 
-function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['unit'], templatesDocs: Map<string, ArgoDocument>, registered: RegisteredFlows): FlowDocument {
+/** A Workflow's flow, and the units its recursive templates run as (`<workflow>.<template>@<version>`). */
+function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['unit'], templatesDocs: Map<string, ArgoDocument>, registered: RegisteredFlows): { flow: FlowDocument; units: FlowDocument[] } {
   const label = wf.metadata.name ?? wf.metadata.generateName ?? '';
   const where = `${source ? `${source}: ` : ''}Workflow ${label}`;
   if (!label) throw problem(where, 'a Workflow needs metadata.name or metadata.generateName');
@@ -184,7 +199,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     if (!wft && registered(entryName).length === 0) throw problem(where, `no WorkflowTemplate ${ref.name} is given or registered`);
     if (wft && !wft.spec.entrypoint) throw problem(where, `WorkflowTemplate ${ref.name} has no entrypoint`);
     const withs = Object.fromEntries(Object.keys(params).map((p) => [p, { var: `params.${p}` }]));
-    return { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode } };
+    return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode } }, units: [] };
   }
   const templates = new Map((wf.spec.templates ?? []).map((t) => [t.name, t]));
   if (!wf.spec.entrypoint) throw problem(where, 'spec.entrypoint is required');
@@ -203,9 +218,21 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     flowParams,
   });
   for (const t of [entry]) if (t.inputs?.artifacts?.length) throw problem(where, `template ${t.name} takes input artifacts, which a workflow's entrypoint cannot be given`);
-  const ctx: InlineContext = { templates, unit, stack: [entry.name], flowParams, inExit: false, asNames: [] };
-  const top = wf.spec.parallelism && (entry.steps || entry.dag) && !entry.parallelism ? { ...entry, parallelism: wf.spec.parallelism } : entry;
-  if (wf.spec.parallelism && top === entry && !entry.parallelism) throw problem(where, 'spec.parallelism is mapped onto a steps or dag entrypoint only');
+  const units: FlowDocument[] = [];
+  const locals = new Map<string, UnitRef>();
+  const local = (n: string): UnitRef => {
+    const known = locals.get(n);
+    if (known) return known;
+    const t = templates.get(n)!;
+    const u = unitOf(label.replace(/-$/, ''), meta.version, t);
+    locals.set(n, u);
+    units.push(unitFlow(t, metadataOf(wf, u.ref.slice(0, u.ref.lastIndexOf('@')), meta.version), { templates, unit, local, where: `${where}, template ${n}` }));
+    return u;
+  };
+  const ctx: InlineContext = { templates, unit, local, stack: [entry.name], flowParams, inExit: false, asNames: [] };
+  if (wf.spec.parallelism !== undefined && !entry.steps && !entry.dag) throw problem(where, 'spec.parallelism is mapped onto a steps or dag entrypoint only');
+  // Argo applies both the workflow's and the template's limit: the smaller holds.
+  const top = wf.spec.parallelism !== undefined ? { ...entry, parallelism: Math.min(wf.spec.parallelism, entry.parallelism ?? Infinity) } : entry;
   let root = inlineTemplate(top, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };
   if (wf.spec.retryStrategy) root = { ...root, retry: retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) };
@@ -217,5 +244,5 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     const exitCtx: InlineContext = { ...ctx, stack: [handler.name], inExit: true };
     onExit = inlineTemplate(handler, scopeFor(handler, true), handler.steps || handler.dag ? ['onExit'] : ['onExit'], exitCtx).node;
   }
-  return { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}) } as FlowDocument['spec'] };
+  return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}) } as FlowDocument['spec'] }, units };
 }

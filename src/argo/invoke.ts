@@ -26,6 +26,8 @@ export interface InlineContext {
   templates: Map<string, ArgoTemplate>;
   /** the unit of template `template` of WorkflowTemplate `name`; throws when there is none */
   unit(name: string, template: string): UnitRef;
+  /** the unit a template of this document registers as when it is called recursively */
+  local(template: string): UnitRef;
   /** templates being inlined, outermost first: a template met again is recursion */
   stack: string[];
   flowParams: Set<string>;
@@ -129,8 +131,11 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
   }
   let body: FlowNode;
   let outputs: Outputs | undefined;
-  if (call.templateRef) {
-    const unit = ctx.unit(call.templateRef.name, call.templateRef.template);
+  // A template met again on the way down is recursion: it runs as a unit of its own (a
+  // `use` of itself, which strata expands as deep as the `when` on the way lets it).
+  const recursive = !call.templateRef && ctx.stack.includes(call.template!) ? call.template! : undefined;
+  if (call.templateRef || recursive) {
+    const unit = recursive ? ctx.local(recursive) : ctx.unit(call.templateRef!.name, call.templateRef!.template);
     for (const k of params.keys()) if (!unit.params.includes(k)) throw problem(where, `${unit.ref} has no input parameter "${k}"`);
     for (const k of artifacts.keys()) if (!unit.inputs.includes(k)) throw problem(where, `${unit.ref} has no input artifact "${k}"`);
     for (const k of unit.inputs) if (!artifacts.has(k)) throw problem(where, `${unit.ref} needs input artifact "${k}"`);
@@ -145,7 +150,6 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
   } else {
     const t = ctx.templates.get(call.template!);
     if (!t) throw problem(where, `no template named "${call.template}"`);
-    if (ctx.stack.includes(t.name)) throw problem(where, `template ${t.name} calls itself (${[...ctx.stack, t.name].join(' -> ')}); recursion is supported through a WorkflowTemplate's templateRef, not within one document yet`);
     const calleeParams = new Map<string, Value>();
     for (const p of t.inputs?.parameters ?? []) {
       const v = params.get(p.name) ?? (p.default !== undefined ? text(p.default) : p.value !== undefined ? text(p.value) : undefined);

@@ -21,4 +21,5 @@ describe(`Argo workflows run on the local runtime (${PENDING})`, () => {
   it.todo('template-ref.yaml: the WorkflowTemplate registered as greetings.greet@argo-…; hi says "hello strata"; runs-template says "hello argo"');
   it.todo('expressions.yaml: big runs (size 42 > 10) and says "size 42"; small is skipped');
   it.todo('lenient.yaml: one and two printed');
+  it.todo('recursion.yaml: 3, then again/say 2, then again/again/say 1; the next again is skipped');
 });

@@ -59,7 +59,8 @@ describe('strata import argo', () => {
     ['workflow.status outside the exit handler', { value: '{{workflow.status}}' }, /is known only in the exit handler/],
     ['a regular expression in an expression', { when: '{{item}} =~ a.*', value: 'x' }, /regular expression matching/],
     ['an unknown function', { value: '{{=sprig.upper("a")}}' }, /function sprig\.upper\(\) is not supported/],
-  ] as Array<[string, { value: string; when?: string }, RegExp]>)('refuses %s with a sentence', (_what, step, message) => {
+    ['a ClusterWorkflowTemplate', { value: 'x', ref: true }, /clusterScope: ClusterWorkflowTemplates \(clusterScope: true\) are not supported/],
+  ] as Array<[string, { value: string; when?: string; ref?: boolean }, RegExp]>)('refuses %s with a sentence', (_what, step, message) => {
     const doc = {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Workflow',
@@ -67,7 +68,7 @@ describe('strata import argo', () => {
       spec: {
         entrypoint: 'main',
         templates: [
-          { name: 'main', steps: [[{ name: 's', template: 'echo', withItems: [1], arguments: { parameters: [{ name: 'v', value: step.value }] }, ...(step.when ? { when: step.when } : {}) }]] },
+          { name: 'main', steps: [[{ name: 's', ...(step.ref ? { templateRef: { name: 't', template: 'echo', clusterScope: true } } : { template: 'echo' }), withItems: [1], arguments: { parameters: [{ name: 'v', value: step.value }] }, ...(step.when ? { when: step.when } : {}) }]] },
           { name: 'echo', inputs: { parameters: [{ name: 'v' }] }, container: { image: 'busybox', command: ['echo', '{{inputs.parameters.v}}'] } },
         ],
       },
@@ -75,8 +76,12 @@ describe('strata import argo', () => {
     expect(() => importArgo([{ doc, source: 'w.yaml' }])).toThrow(message);
   });
 
-  it('refuses recursion within one Workflow with the chain named', () => {
-    const doc = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'r' }, spec: { entrypoint: 'a', templates: [{ name: 'a', steps: [[{ name: 'again', template: 'a' }]] }] } };
-    expect(() => importArgo([{ doc, source: 'r.yaml' }])).toThrow(/template a calls itself \(a -> a\)/);
+  it('runs a template that calls itself as a unit that uses itself, registered with the workflow', () => {
+    const { units, workflows } = importArgo(read(join(dir, 'recursion.yaml')));
+    expect(units.map((u) => u.metadata.name)).toEqual(['countdown.countdown']);
+    const again = (units[0].spec.root.graph as { nodes: { again: { use: string; when: unknown } } }).nodes.again;
+    expect(again.use).toBe(`countdown.countdown@${units[0].metadata.version}`);
+    expect(again.when).toEqual({ '>': [{ var: 'params.n' }, 1] });
+    expect((workflows[0].spec.root.graph as { nodes: { again: { use: string } } }).nodes.again.use).toBe(again.use);
   });
 });
