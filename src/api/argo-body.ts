@@ -4,7 +4,7 @@
  * runs plus the units its templateRefs need (registered before the run starts). Runs in
  * the API's worker threads with the rest of the body's parsing.
  */
-import { isArgoDocument } from '../argo/argo-document.ts';
+import { isArgoDocument, looksLikeArgo } from '../argo/argo-document.ts';
 import { importArgo } from '../argo/import-argo.ts';
 import { readArgoText } from '../argo/lenient-yaml.ts';
 import { referencedFlowNames } from '../argo/references.ts';
@@ -22,7 +22,7 @@ function argoText(body: RawBody): string | undefined {
   } catch {
     return undefined; // the usual parser says it is not UTF-8
   }
-  return /(^|\n)\s*["']?apiVersion["']?\s*:\s*["']?argoproj\.io\//.test(text) || /"apiVersion"\s*:\s*"argoproj\.io\//.test(text) ? text : undefined;
+  return looksLikeArgo(text) ? text : undefined;
 }
 
 /** The flows of an Argo body: `workflow` to run and `units` to register first; undefined for any other body. */

@@ -237,3 +237,8 @@ export function isArgoDocument(doc: unknown): boolean {
   const v = (doc as { apiVersion?: unknown })?.apiVersion;
   return typeof v === 'string' && v.startsWith('argoproj.io/');
 }
+
+/** True when a document's text says it is Argo's (an `argoproj.io/` apiVersion), before it is parsed. */
+export function looksLikeArgo(text: string): boolean {
+  return /(^|\n)\s*["']?apiVersion["']?\s*:\s*["']?argoproj\.io\//.test(text) || /"apiVersion"\s*:\s*"argoproj\.io\//.test(text);
+}

@@ -5,18 +5,15 @@
  * registered on a running strata when a client is given.
  */
 import { readFileSync } from 'node:fs';
-import { isArgoDocument } from '../argo/argo-document.ts';
+import { isArgoDocument, looksLikeArgo } from '../argo/argo-document.ts';
+
+export { looksLikeArgo };
 import { importArgo, type ImportResult } from '../argo/import-argo.ts';
 import { readArgoText } from '../argo/lenient-yaml.ts';
 import { referencedFlowNames } from '../argo/references.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../argo/target-types.ts';
 import type { Client } from './api-client.ts';
-
-/** True when a file's text says it holds Argo documents (an `argoproj.io/` apiVersion). */
-export function looksLikeArgo(text: string): boolean {
-  return /^\s*["']?apiVersion["']?\s*:\s*["']?argoproj\.io\//m.test(text) || /"apiVersion"\s*:\s*"argoproj\.io\//.test(text);
-}
 
 export function readText(file: string): string {
   try {
