@@ -55,7 +55,8 @@ describe.skipIf(!READY)('Argo workflows run on the local runtime (pending: needs
     expect(run.steps.first.result).toBe('hello');
     expect(run.steps.second.result).toBe('hello again');
     expect([run.steps['loop/0'].result, run.steps['loop/1'].result]).toEqual(['item a', 'item b']);
-    for (const s of ['second', 'loop/0', 'loop/1']) before(run, 'first', s);
+    expect(run.steps.fallback.result).toBe('by default');
+    for (const s of ['second', 'loop/0', 'loop/1', 'fallback']) before(run, 'first', s);
   });
 
   it('dag.yaml: a before b and c; c fails, report runs on c.Failed; unused is not a target', async () => {
@@ -89,12 +90,27 @@ describe.skipIf(!READY)('Argo workflows run on the local runtime (pending: needs
     before(run, 'make/write', 'read');
   });
 
-  it('failures.yaml: a retried step, a failure continued past, an exit handler that reads the status', async () => {
+  it('failures.yaml: a retried step, a failure continued past, an exit handler that reads the status and duration', async () => {
     const run = await runFixture('failures.yaml');
+    expect(run.status).toBe('succeeded');
     expect(run.steps.flaky).toMatchObject({ status: 'succeeded', attempts: 2 });
     expect(run.steps.broken.status).toBe('failed');
     expect(run.steps.after.status).toBe('succeeded');
-    expect(String(run.steps['onExit/status']?.result ?? '')).toMatch(/^(Succeeded|succeeded|failed|Failed)/);
+    before(run, 'flaky', 'broken');
+    before(run, 'broken', 'after');
+    before(run, 'after', 'onExit/status');
+    expect(run.steps['onExit/status'].result).toMatch(/^Succeeded in [0-9.]+s$/);
+    expect(run.steps['onExit/alert'].status).toBe('skipped');
+  });
+
+  it('exit-failed.yaml: after a failure the exit handler runs and reads the status and the failures', async () => {
+    const run = await runFixture('exit-failed.yaml');
+    expect(run.status).toBe('failed');
+    expect(run.steps.main.status).toBe('failed');
+    // The root is one task, the step main: its exit handler is main/onExit.
+    expect(run.steps['main/onExit/status'].result).toBe('Failed');
+    expect(run.steps['main/onExit/failures'].result).toEqual([expect.objectContaining({ step: 'main', exitCode: 4 })]);
+    // (main's finishedAt is set when its handler has ended too, so the order shows in what the handler read.)
   });
 
   it('container-set.yaml: prepare before main inside one pod; the result is main\'s', async () => {
@@ -107,7 +123,7 @@ describe.skipIf(!READY)('Argo workflows run on the local runtime (pending: needs
     const uses = await runFixture('template-ref.yaml', 0);
     expect(uses.steps.echo.result).toBe('hello strata');
     const whole = await runFixture('template-ref.yaml', 1);
-    expect(whole.steps['greetings/main'].result).toBe('hello argo');
+    expect(whole.steps.main.result).toBe('hello argo'); // a use as the root adds no segment, down to the template's task
   });
 
   it('expressions.yaml: a jsonpath condition decides which step runs', async () => {
