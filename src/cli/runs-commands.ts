@@ -91,10 +91,19 @@ export async function submit(client: Client, file: string | undefined, o: Submit
   if (o.use) body = { use: o.use, with: params };
   else {
     // The document reader (YAML, the Flow schema) is loaded only here: listing runs stays quick.
-    const { readDocuments } = await import('./local-flows.ts');
-    const flows = readDocuments([file!]).filter((d) => (d.doc as { kind?: string })?.kind === 'Flow');
-    if (flows.length === 0) throw new StrataError('invalid_document', `${file}: no Flow document found`);
-    body = { flow: flows[0].doc, params };
+    const argo = await import('./argo-files.ts');
+    if (argo.looksLikeArgo(argo.readText(file!))) {
+      // An Argo Workflow, as `argo submit` takes it: its templateRefs' units are registered.
+      const { units, workflows } = await argo.importDocuments(argo.readArgoFiles([file!]), client);
+      if (workflows.length === 0) throw new StrataError('invalid_document', `${file}: no Argo Workflow found (register WorkflowTemplates with strata apply)`);
+      for (const u of units) await client.call('POST', '/v1/flows', u);
+      body = { flow: workflows[0], params };
+    } else {
+      const { readDocuments } = await import('./local-flows.ts');
+      const flows = readDocuments([file!]).filter((d) => (d.doc as { kind?: string })?.kind === 'Flow');
+      if (flows.length === 0) throw new StrataError('invalid_document', `${file}: no Flow document found`);
+      body = { flow: flows[0].doc, params };
+    }
   }
   if (o.label) body.labels = o.label;
   const r = await client.call('POST', '/v1/runs', body);

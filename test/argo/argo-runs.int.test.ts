@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importArgo } from '../../src/argo/import-argo.ts';
 import { readArgoText } from '../../src/argo/lenient-yaml.ts';
 import type { RunView } from '../../src/run/run-view.ts';
+import { runStrata } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 
 const READY = false;
@@ -142,4 +143,21 @@ describe.skipIf(!READY)('Argo workflows run on the local runtime (pending: needs
     expect([run.steps.say.result, run.steps['again/say'].result, run.steps['again/again/say'].result]).toEqual([3, 2, 1]);
     expect(run.steps['again/again/again'].status).toBe('skipped');
   });
+
+  it('examples/argo: one command applies the example and follows it to its end', async () => {
+    const r = await runStrata(['apply', 'examples/argo/hello-dag.yaml', '--watch'], { STRATA_URL: svc.url });
+    expect(r.code, r.stderr).toBe(0);
+    const id = /run (\S+) started for Argo Workflow hello-dag/.exec(r.stdout)![1];
+    const run = await svc.waitRun(id);
+    expect(run.steps.report.result).toBe('hello newcomer: 8 letters');
+    before(run, 'greet', 'report');
+    before(run, 'count', 'report');
+  }, 120_000);
+
+  it('strata runs submit takes an Argo Workflow with -p, as argo submit does', async () => {
+    const r = await runStrata(['runs', 'submit', 'examples/argo/hello-dag.yaml', '-p', 'name=ada', '--watch'], { STRATA_URL: svc.url });
+    expect(r.code, r.stderr).toBe(0);
+    const run = await svc.waitRun(/run (\S+) submitted/.exec(r.stdout)![1]);
+    expect(run.steps.report.result).toBe('hello ada: 3 letters');
+  }, 120_000);
 });

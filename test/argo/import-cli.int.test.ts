@@ -46,4 +46,14 @@ describe('strata import argo', () => {
     expect(kind.code).toBe(2);
     expect(kind.stderr).toContain('strata import knows argo, not "tekton"');
   });
+
+  it('strata apply refuses an Argo file it cannot map before it sends anything (exit 2, the field named)', async () => {
+    // No strata is running at this address: the refusal comes before any request.
+    const out = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/strata.js'), 'apply', join(FIXTURES, 'bad', 'resource.yaml')], { cwd: ROOT, env: { ...process.env, STRATA_URL: 'http://127.0.0.1:9' } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('spec.templates[0](make).resource: Argo field "resource" is not supported');
+  });
 });
