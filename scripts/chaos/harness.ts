@@ -110,7 +110,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const until = Date.now() + 60_000;
   while (ids.length < Math.min(o.runs, 5) && Date.now() < until) await sleep(100);
   await sleep(500);
-  for (let k = 0; k < o.kills && !allEnded(); k++) {
+  // The first of each kind always happens, even when the runs end early (a fast machine);
+  // the rest stop once every run has ended.
+  for (let k = 0; k < o.kills && (k < Math.min(o.kills, order.length) || !allEnded()); k++) {
     const r = rand();
     const kind = k < order.length ? order[k] : r < 0.6 ? 'worker' : r < 0.85 ? 'serve' : 'redis';
     const target = kind === 'worker' ? { worker: Math.floor(rand() * workers) } : kind;
