@@ -32,7 +32,7 @@ program.command('operator').description('the Kubernetes operator: reconcile stra
 program
   .command('plan')
   .description('compile a Flow, or the flow rules generate for a Dataset, into a plan (json, dot, mermaid), or simulate it with --dry-run')
-  .argument('<files...>', 'YAML or JSON files; the main flow (the first no other Flow uses) is planned, the others serve its `use` nodes')
+  .argument('<files...>', 'YAML or JSON files; the main flow (the first no other Flow uses, or the first Argo Workflow) is planned, the others serve its `use` nodes')
   .option('-f, --format <format>', 'json | dot | mermaid', 'json')
   .option('--dry-run', 'print the order in which steps would start, one tick a line')
   .option('--flow <ref>', 'plan this name@version instead of the main flow (the first no other Flow in the files uses)')

@@ -4,6 +4,8 @@ import { dryRun, dryRunAnswer, type DryRun } from '../engine/dry-run.ts';
 import { compileFlow } from '../plan/compile.ts';
 import { toPlanDocument } from '../plan/plan-document.ts';
 import { renderDot, renderMermaid } from '../plan/render.ts';
+import { validateFlowDocument } from '../flow/flow-document.ts';
+import { importDocuments, looksLikeArgo, readArgoFiles, readText } from './argo-files.ts';
 import { flowsOf, readDocuments } from './local-flows.ts';
 import { mainFlow, refOf } from './main-flow.ts';
 import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
@@ -36,8 +38,12 @@ export async function planCommand(files: string[], opts: PlanOptions): Promise<s
 export async function planOutput(files: string[], opts: PlanOptions): Promise<{ text: string; failed?: string }> {
   const format = opts.format ?? 'json';
   if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `--format must be json, dot or mermaid, not "${format}"`);
-  const docs = readDocuments(files);
-  const flows = flowsOf(docs);
+  // Argo files become flows first (docs/argo.md); a Workflow among them is the flow planned.
+  const argoFiles = files.filter((f) => looksLikeArgo(readText(f)));
+  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles)) : { units: [], workflows: [] };
+  const docs = readDocuments(files.filter((f) => !argoFiles.includes(f)));
+  const argoFlows = [...argo.units, ...argo.workflows].map((f) => validateFlowDocument(structuredClone(f)));
+  const flows = [...flowsOf(docs), ...argoFlows];
   const byRef = new Map(flows.map((f) => [`${f.metadata.name}@${f.metadata.version}`, f]));
   const datasetDoc = opts.flow ? undefined : docs.find((d) => (d.doc as { kind?: string })?.kind === 'Dataset');
   let compiled;
@@ -47,7 +53,8 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   } else {
     if (flows.length === 0) throw new StrataError('invalid_document', `${files.join(', ')}: no Flow or Dataset document found`);
     // The same main flow `strata apply --run` runs (main-flow.ts); said on stderr when there was a choice.
-    const { flow: target, why } = mainFlow(flows, opts.flow);
+    const argoMain = opts.flow === undefined && argo.workflows.length > 0 ? argoFlows[argo.units.length] : undefined;
+    const { flow: target, why } = argoMain ? { flow: argoMain, why: 'the first Argo Workflow' } : mainFlow(flows, opts.flow);
     if (flows.length > 1 && opts.flow === undefined) opts.say?.(`planning flow ${refOf(target)} (${why})`);
     compiled = compileFlow(target, (ref) => byRef.get(ref));
   }

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importArgo } from '../../src/argo/import-argo.ts';
 import { readArgoText } from '../../src/argo/lenient-yaml.ts';
 import type { RunView } from '../../src/run/run-view.ts';
+import { planCommand } from '../../src/cli/plan-command.ts';
 import { runStrata } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 
@@ -160,4 +161,9 @@ describe.skipIf(!READY)('Argo workflows run on the local runtime (pending: needs
     const run = await svc.waitRun(/run (\S+) submitted/.exec(r.stdout)![1]);
     expect(run.steps.report.result).toBe('hello ada: 3 letters');
   }, 120_000);
+
+  it('strata plan plans an Argo Workflow: the dry run\'s order follows its DAG', async () => {
+    expect(JSON.parse(await planCommand(['examples/argo/hello-dag.yaml'], { dryRun: true }))).toEqual({ order: [['greet', 'count'], ['report']] });
+    expect(JSON.parse(await planCommand([join(FIXTURES, 'template-ref.yaml')], { dryRun: true }))).toEqual({ order: [['hi/main'], ['echo']] });
+  });
 });
