@@ -11,7 +11,8 @@
  * and `with.after` are nodes run before and after the tree (the tree is then the step `tree`).
  */
 import type { Dataset, TreeNode } from '../src/dataset/dataset-document.ts';
-import type { FlowNode, GraphSpec, JsonValue, TaskSpec } from '../src/flow/types.ts';
+import type { FlowNode, GraphSpec, InputSpec, JsonValue, TaskSpec } from '../src/flow/types.ts';
+import { artifactNames, artifactsOf } from '../src/flow/task-parts.ts';
 import type { Generator, GeneratorContext } from '../src/rules/generator.ts';
 import { invalid, type Problem } from '../src/errors/strata-error.ts';
 import { intParam, oneOf, operationNode } from './operation.ts';
@@ -53,10 +54,10 @@ export const hierarchy: Generator = {
       const base = params.task !== undefined ? operationNode(ctx.evaluate(params.task, nodeData), `with.task (tree node ${info.node.id})`) : baseFor(chooseOperation(params, level?.operation, level?.name), info.node.id);
       if (!('task' in base)) return structuredClone(base);
       const t = base.task;
-      const inputs: Record<string, string> = t.inputs ? { ...t.inputs } : {};
+      const inputs: Record<string, InputSpec> = t.inputs ? { ...t.inputs } : {};
       if (direction === 'up') for (const c of info.children) inputs[`child.${c.node.id}`] = `${pathOf(c)}:out`;
       else if (info.parent) inputs.parent = `${pathOf(info.parent)}:out`;
-      const task: TaskSpec = { ...t, env: t.env ? { ...t.env, STRATA_NODE: JSON.stringify(nodeData) } : { STRATA_NODE: JSON.stringify(nodeData) }, outputs: t.outputs?.includes('out') ? t.outputs : [...(t.outputs ?? []), 'out'] };
+      const task: TaskSpec = { ...t, env: t.env ? { ...t.env, STRATA_NODE: JSON.stringify(nodeData) } : { STRATA_NODE: JSON.stringify(nodeData) }, outputs: withArtifact(t.outputs, 'out') };
       if (Object.keys(inputs).length > 0) task.inputs = inputs;
       return { task };
     };
@@ -180,3 +181,10 @@ function readTreeFirst(dataset: Dataset): FlowNode {
 }
 
 export type { GeneratorContext };
+
+/** `outputs` with artifact `name` among its artifacts (in the form it was written in). */
+function withArtifact(outputs: TaskSpec['outputs'], name: string): TaskSpec['outputs'] {
+  if (artifactNames(outputs).includes(name)) return outputs;
+  if (outputs === undefined || Array.isArray(outputs)) return [...(outputs ?? []), name];
+  return { ...outputs, artifacts: [...artifactsOf(outputs), name] };
+}

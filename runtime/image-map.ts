@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StrataError } from '../src/errors/strata-error.ts';
-import type { TaskSpec } from '../src/flow/types.ts';
+import type { RunTask } from '../src/engine/types.ts';
 
 export type ImageMap = Record<string, string[]>;
 
@@ -66,7 +66,7 @@ export function checkImageMap(doc: unknown, where: string): ImageMap {
  * The argv a task runs as: its command and args, or the image's mapped command and the
  * task's args. A string is the reason it cannot run, as a sentence.
  */
-export function argvFor(task: TaskSpec, map: ImageMap): string[] | string {
+export function argvFor(task: RunTask, map: ImageMap): string[] | string {
   const args = task.args ?? [];
   if (task.command && task.command.length > 0) return [...task.command, ...args];
   const mapped = lookup(task.image, map);

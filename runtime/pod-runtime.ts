@@ -4,7 +4,8 @@
  * A macro step is either a one-container pod (`kind: task`) or a pod whose inside is a
  * micro plan run by the quarterback (`kind: pod`).
  */
-import type { JsonValue, TaskSpec } from '../src/flow/types.ts';
+import type { JsonValue } from '../src/flow/types.ts';
+import type { RunTask } from '../src/engine/types.ts';
 import type { PlanNode } from '../src/plan/plan-node.ts';
 import type { StepStatus } from '../src/engine/types.ts';
 
@@ -15,7 +16,7 @@ export interface PodRequest {
   attempt: number;
   kind: 'task' | 'pod';
   /** kind task: the one container */
-  task?: TaskSpec;
+  task?: RunTask;
   /** kind pod: the micro plan the quarterback runs, with what its steps see */
   pod?: {
     name: string;

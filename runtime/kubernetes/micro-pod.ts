@@ -5,6 +5,7 @@
  * The micro plan and the slot layout travel as pod annotations, read by the quarterback
  * through the downward API. Only the quarterback gets an API token.
  */
+import { imageText } from '../../src/engine/run-task.ts';
 import type { V1Container, V1EnvVar, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { MicroPlan } from '../quarterback/micro-plan.ts';
 import { invalid, StrataError, type Problem } from '../../src/errors/strata-error.ts';
@@ -138,10 +139,10 @@ function checkCommands(podStep: string, layout: SlotLayout, imageMap: Record<str
   const problems: Problem[] = [];
   for (const pool of layout.pools) {
     pool.tasks.forEach((t, i) => {
-      if ((t.command && t.command.length > 0) || imageMap[t.image]) return;
+      if ((t.command && t.command.length > 0) || (typeof t.image === 'string' && imageMap[t.image])) return;
       problems.push({
         path: `${podStep}/${pool.templates[i]}`,
-        message: `names no command: in a Kubernetes pod the gate entrypoint takes the place of image ${t.image}'s own, so a micro task must name its command (or the image must be in the runtime's image map)`,
+        message: `names no command: in a Kubernetes pod the gate entrypoint takes the place of image ${imageText(t.image)}'s own, so a micro task must name its command (or the image must be in the runtime's image map)`,
       });
     });
   }

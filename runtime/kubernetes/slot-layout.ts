@@ -119,7 +119,9 @@ function nameSlots(p: SlotPool, width: number, used: Set<string>): Slot[] {
     let name = dnsLabel(width > 1 ? `${base}-${k}` : base);
     if (used.has(name)) name = dnsLabel(`${base}-${shortHash(`${p.templates.join('|')}#${k}`)}`);
     used.add(name);
-    slots.push({ name, image: p.tasks[0].image });
+    // A computed image is known only when its step starts: the slot's image is replaced in place then.
+    const image = p.tasks[0].image;
+    slots.push({ name, image: typeof image === 'string' ? image : JSON.stringify(image) });
   }
   return slots;
 }

@@ -3,12 +3,12 @@
  * `process-driver.ts` runs containers as child processes (local runtime); the file-gate
  * driver releases pre-declared containers of a Kubernetes pod through the shared volume.
  */
-import type { TaskSpec } from '../../src/flow/types.ts';
+import type { RunTask } from '../../src/engine/types.ts';
 
 export interface ContainerSpec {
   step: string;
   attempt: number;
-  task: TaskSpec;
+  task: RunTask;
   /** the full environment of the container (STRATA_* included) */
   env: Record<string, string>;
   timeoutMs?: number;

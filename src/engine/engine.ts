@@ -20,6 +20,8 @@ import { marksFor, notStartedReason, staticChildren } from './not-started.ts';
 import { envOf } from './pod-scope.ts';
 import { sequenceDriver } from './sequence.ts';
 import { StepData } from './step-data.ts';
+import { imageText, runTaskOf } from './run-task.ts';
+import { artifactNames } from '../flow/task-parts.ts';
 import type { Command, DeadlineCommand, EngineEvent, GenerateCommand, RunStatus, StartCommand, WindowCommand } from './types.ts';
 import { fanInDriver, podDriver, useDriver, wrapDriver } from './wrap.ts';
 
@@ -406,7 +408,7 @@ export class RunEngine {
       ...(act.status === 'succeeded' ? { result: act.result ?? null } : {}),
       ...(error ? { error } : {}),
       ...(act.exitCode !== undefined && act.status !== 'running' ? { exitCode: act.exitCode } : {}),
-      ...(starting && (node.kind === 'task' || node.kind === 'generate') ? { image: node.task.image } : {}),
+      ...(starting && (node.kind === 'task' || node.kind === 'generate') ? { image: imageText(node.task.image) } : {}),
       ...(starting && act.parent?.node.kind === 'fanOut' && act.scope.item !== undefined ? { item: act.scope.item } : {}),
     });
   }
@@ -421,9 +423,9 @@ export class RunEngine {
       ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),
     };
     if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body };
-    else cmd.task = node.task;
+    else cmd.task = runTaskOf(node.task);
     const outputs = node.kind === 'pod' ? node.outputs : (node.outputs ?? node.task.outputs);
-    if (outputs) cmd.outputs = outputs;
+    if (outputs) cmd.outputs = artifactNames(outputs);
     return cmd;
   }
 

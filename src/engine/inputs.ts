@@ -6,11 +6,14 @@
  */
 import { resolveStep } from '../plan/step-path.ts';
 import type { InputRef } from './types.ts';
+import type { InputSpec } from '../flow/types.ts';
+import { inputFrom } from '../flow/task-parts.ts';
 
-export function resolveInputs(inputs: Record<string, string> | undefined, stepId: string, unitId: string): Record<string, InputRef> {
+export function resolveInputs(inputs: Record<string, InputSpec> | undefined, stepId: string, unitId: string): Record<string, InputRef> {
   const out: Record<string, InputRef> = {};
   if (!inputs) return out;
-  for (const [name, ref] of Object.entries(inputs)) {
+  for (const [name, spec] of Object.entries(inputs)) {
+    const ref = inputFrom(spec);
     const colon = ref.lastIndexOf(':');
     out[name] = { step: resolveStep(ref.slice(0, colon), stepId, unitId), output: ref.slice(colon + 1) };
   }

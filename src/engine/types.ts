@@ -3,7 +3,7 @@
  * does no I/O: the coordinator (macro) and the quarterback (micro) carry the commands out
  * and feed the events back. See docs/engine.md.
  */
-import type { JsonValue, TaskSpec } from '../flow/types.ts';
+import type { JsonValue, Resources } from '../flow/types.ts';
 import type { PlanNode } from '../plan/plan-node.ts';
 
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -15,13 +15,29 @@ export interface InputRef {
   output: string;
 }
 
+/**
+ * A task as a runtime runs it: the flow's task with every template and computed value
+ * resolved for this step and attempt (docs/flow-language.md, Substitution) and its
+ * artifact names listed. Where a TaskSpec is what the author wrote, this is what runs.
+ */
+export interface RunTask {
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: Record<string, string>;
+  workingDir?: string;
+  resources?: Resources;
+  /** names of files the step writes to STRATA_OUTPUTS that are kept as artifacts */
+  outputs?: string[];
+}
+
 /** Start a leaf: run a task (container), a pod (its body goes to the quarterback) or a generate step. */
 export interface StartCommand {
   type: 'start';
   step: string;
   attempt: number;
   kind: 'task' | 'pod' | 'generate';
-  task?: TaskSpec;
+  task?: RunTask;
   /** for a pod: its micro plan and channels */
   pod?: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; body: PlanNode };
   timeout?: number;

@@ -13,27 +13,86 @@ export interface Resources {
   limits?: { cpu?: string; memory?: string };
 }
 
+/**
+ * A text field of a task that is resolved when the step starts (docs/flow-language.md,
+ * Substitution): a string with `{{ reference }}` parts, or a json-logic expression whose
+ * value is written as text (a computed value).
+ */
+export type Template = string;
+export type Computed = Template | { [op: string]: JsonValue };
+
+/** A file input: `"step:output"` (at `$STRATA_INPUTS/<name>`), or that and the path it is put at. */
+export type InputSpec = string | { from: string; path?: string };
+
+/** An artifact: a file name in STRATA_OUTPUTS, or a named file or directory at a declared path. */
+export type ArtifactSpec = string | { name: string; path: string };
+
+/** A named output parameter: trimmed text read from `path` (relative: in STRATA_OUTPUTS), `default` when not written. */
+export interface OutputParameterSpec {
+  path: string;
+  default?: JsonValue;
+}
+
+/** A task's outputs: a list of artifact names (the short form) or artifacts and named parameters. */
+export type OutputsSpec = string[] | { artifacts?: ArtifactSpec[]; parameters?: Record<string, OutputParameterSpec> };
+
+/** A path each container sees as its own (private fs view), or the pod's scratch at a fixed path. */
+export type VolumeSpec = string | { path: string; from?: 'scratch' };
+
 /** One unit of work: a pod with one container (macro) or one container (micro). */
 export interface TaskSpec {
-  image: string;
-  command?: string[];
-  args?: string[];
-  env?: Record<string, string>;
-  workingDir?: string;
+  image: Computed;
+  command?: Computed[];
+  args?: Computed[];
+  env?: Record<string, Computed>;
+  workingDir?: Computed;
   resources?: Resources;
-  /** input name -> "stepRef:outputName"; see docs/flow-language.md */
-  inputs?: Record<string, string>;
-  /** names of files the step writes to STRATA_OUTPUTS that are kept as artifacts */
-  outputs?: string[];
+  /** input name -> "stepRef:outputName" (or with a path); see docs/flow-language.md */
+  inputs?: Record<string, InputSpec>;
+  /** files kept as artifacts, and named output parameters */
+  outputs?: OutputsSpec;
+  /** where the step's result comes from: result.json (`file`, the default) or its standard output */
+  result?: 'file' | 'stdout';
+  /** paths the container sees as its own (local runtime: bubblewrap) */
+  volumes?: VolumeSpec[];
 }
+
+/** A duration: seconds, or text with a unit (`500ms`, `30s`, `2m`, `1h`). */
+export type Duration = number | string;
+
+/** Retries with back-off; `retries: N` is short for `{ limit: N }`. */
+export interface RetrySpec {
+  limit: number;
+  /** which failures are retried: a non-zero exit (`failed`), no exit code of its own (`error`), or both */
+  on?: 'failed' | 'error' | 'always';
+  backoff?: { duration: Duration; factor?: number; max?: Duration; maxDuration?: Duration };
+}
+
+/** Failures a node's parent goes on after (the node still ends failed). */
+export interface ContinueOn {
+  failed?: boolean;
+  error?: boolean;
+}
+
+/** A dependency's outcome a graph node waits for. */
+export type Outcome = 'succeeded' | 'failed' | 'errored' | 'skipped' | 'completed' | 'any';
+
+/** A graph dependency: a node name (succeeded or skipped), or a node and the outcomes it must have. */
+export type Dependency = string | { node: string; on: Outcome | Outcome[] };
 
 export interface Common {
   id?: string;
   when?: Logic;
   retries?: number;
+  retry?: RetrySpec;
   timeout?: number;
-  outputs?: string[];
-  dependsOn?: string[];
+  outputs?: OutputsSpec;
+  dependsOn?: Dependency[];
+  /** an expression over sibling outcomes, Argo's syntax: `a && (b.Failed || c.Skipped)` */
+  depends?: string;
+  continueOn?: ContinueOn;
+  /** a node run once this one has ended, whatever its outcome; it reads `exit` */
+  onExit?: FlowNode;
 }
 
 export interface PodSpec {
@@ -47,6 +106,10 @@ export type Traversal = 'dfs' | 'bfs' | 'dependency';
 export interface GraphSpec {
   traversal?: Traversal;
   maxParallel?: number;
+  /** false: after a failure, nodes that do not depend on it still run */
+  failFast?: boolean;
+  /** run only these nodes and what they depend on */
+  targets?: string[];
   nodes: Record<string, FlowNode>;
 }
 
@@ -54,6 +117,8 @@ export interface FanOutSpec {
   over: Logic;
   as?: string;
   concurrency?: number;
+  /** false: after an item fails, the remaining items still run */
+  failFast?: boolean;
   do: FlowNode;
 }
 
@@ -79,7 +144,7 @@ export type FlowNode = Common &
     | { fanOut: FanOutSpec }
     | { fanIn: FanInSpec }
     | { cycle: CycleSpec }
-    | { use: string; with?: Record<string, JsonValue> }
+    | { use: string; with?: Record<string, JsonValue>; inputs?: Record<string, string> }
     | { generate: TaskSpec }
   );
 
@@ -93,7 +158,16 @@ export interface FlowDocument {
   apiVersion: 'strata/v1';
   kind: 'Flow';
   metadata: Metadata & { version: string };
-  spec: { params?: Record<string, JsonValue>; root: FlowNode };
+  spec: {
+    params?: Record<string, JsonValue>;
+    root: FlowNode;
+    /** artifact names the flow takes when used as a unit (`":name"` inside reads one) */
+    inputs?: string[];
+    /** what the unit gives its caller: artifacts name -> "step:output", parameters name -> template */
+    outputs?: { artifacts?: Record<string, string>; parameters?: Record<string, Template> };
+    /** the root's exit handler */
+    onExit?: FlowNode;
+  };
 }
 
 /** The pattern key of a node that has passed validation. */

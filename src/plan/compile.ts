@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import { patternOf, type FlowDocument, type FlowNode, type JsonValue, type TaskSpec } from '../flow/types.ts';
 import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
 import { didYouMean } from '../flow/nearest.ts';
+import { inputFrom } from '../flow/task-parts.ts';
 import { joinId, type PlanNode } from './plan-node.ts';
 
 /** Looks up a registered flow by `name@version`; undefined when there is none. */
@@ -90,7 +91,7 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
   if ('task' in node || 'generate' in node) {
     const t = ('task' in node ? node.task : node.generate) as TaskSpec;
     for (const [name, ref] of Object.entries(t.inputs ?? {})) {
-      ctx.refs.push({ path: `${path}.${'task' in node ? 'task' : 'generate'}.inputs.${name}`, form: 'input', text: ref.slice(0, ref.lastIndexOf(':')), at: id, unit: ctx.unitId, level: ctx.podId });
+      ctx.refs.push({ path: `${path}.${'task' in node ? 'task' : 'generate'}.inputs.${name}`, form: 'input', text: inputFrom(ref).slice(0, inputFrom(ref).lastIndexOf(':')), at: id, unit: ctx.unitId, level: ctx.podId });
     }
     if ('generate' in node) ctx.known.generates.push(id);
   }
@@ -110,7 +111,7 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
       const child = node.graph.nodes[name];
       const others: Siblings = (n) => n !== name && all.has(n);
       const compiled = compileNode(child, `${path}.graph.nodes.${name}`, id, name, ctx, others);
-      const deps = [...(child.dependsOn ?? [])];
+      const deps = (child.dependsOn ?? []).map((d) => (typeof d === 'string' ? d : d.node));
       // A fan-in inside a graph waits for what it joins.
       if ('fanIn' in child && others(child.fanIn.from) && !deps.includes(child.fanIn.from)) deps.push(child.fanIn.from);
       if (deps.length > 0) compiled.deps = deps;

@@ -5,6 +5,7 @@
  * the same input. The tree the pattern engine walks (CompiledFlow.root) is not part of it:
  * runs compile their flow themselves, and a 100,000-step plan would be twice as large.
  */
+import { imageText } from '../engine/run-task.ts';
 import type { SerializedGraph } from 'graphology-types';
 import { GraphExportBuilder } from './graph-export-builder.ts';
 import type { JsonValue } from '../flow/types.ts';
@@ -58,7 +59,7 @@ function addNode(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, n: PlanN
   const isStep = !(unitRoot && n.seg === '');
   if (isStep) {
     const attrs: StepAttributes = { kind: n.kind, label: n.seg || n.kind, parent };
-    if (n.kind === 'task' || n.kind === 'generate') attrs.image = n.task.image;
+    if (n.kind === 'task' || n.kind === 'generate') attrs.image = imageText(n.task.image);
     if (n.kind === 'graph') attrs.traversal = n.traversal;
     if (n.kind === 'use') attrs.ref = n.ref;
     if (n.kind === 'pod') attrs.plan = planGraph(n.body, id);

@@ -3,7 +3,7 @@
  * users write, a PlanNode has its step-id segment worked out, `use` units resolved and
  * graph dependencies made explicit. It is plain JSON.
  */
-import type { JsonValue, Logic, TaskSpec, Traversal } from '../flow/types.ts';
+import type { JsonValue, Logic, OutputsSpec, TaskSpec, Traversal } from '../flow/types.ts';
 
 export type PlanKind = 'task' | 'pod' | 'sequence' | 'graph' | 'fanOut' | 'fanIn' | 'cycle' | 'use' | 'generate';
 
@@ -14,7 +14,7 @@ interface Base {
   when?: Logic;
   retries?: number;
   timeout?: number;
-  outputs?: string[];
+  outputs?: OutputsSpec;
   /** graph members: segments of the siblings this node waits for */
   deps?: string[];
 }

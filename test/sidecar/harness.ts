@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FlowNode, JsonValue, TaskSpec } from '../../src/flow/types.ts';
+import type { FlowNode, JsonValue } from '../../src/flow/types.ts';
+import type { RunTask } from '../../src/engine/types.ts';
 import { validateFlowDocument } from '../../src/flow/flow-document.ts';
 import { compileFlow } from '../../src/plan/compile.ts';
 import type { PodNode, SequenceNode } from '../../src/plan/plan-node.ts';
@@ -16,17 +17,17 @@ import { Quarterback } from '../../sidecar/quarterback.ts';
 export const PROGRAMS = fileURLToPath(new URL('../fixtures/programs/', import.meta.url));
 
 /** A task running one of the test programs with node. */
-export function program(name: string, ...args: string[]): TaskSpec {
+export function program(name: string, ...args: string[]): RunTask {
   return { image: 'node', command: [process.execPath, join(PROGRAMS, name), ...args] };
 }
 
 /** A task that never ends by itself, writing its pids to `pidFile` (see programs/hang.sh). */
-export function hang(pidFile: string): TaskSpec {
+export function hang(pidFile: string): RunTask {
   return { image: 'busybox', command: ['sh', join(PROGRAMS, 'hang.sh'), pidFile] };
 }
 
 /** A task running `sh -c script`. */
-export function sh(script: string): TaskSpec {
+export function sh(script: string): RunTask {
   return { image: 'busybox', command: ['sh', '-c', script] };
 }
 

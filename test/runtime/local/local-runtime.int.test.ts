@@ -8,7 +8,8 @@ import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
 import { homeNamespace } from '../../../runtime/local/pod-dirs.ts';
 import { processRunning } from '../../../runtime/process/process-group.ts';
-import type { FlowNode, TaskSpec } from '../../../src/flow/types.ts';
+import type { FlowNode } from '../../../src/flow/types.ts';
+import type { RunTask } from '../../../src/engine/types.ts';
 import { hang, podRequestPod, program, TempDirs } from '../../sidecar/harness.ts';
 
 const dirs = new TempDirs();
@@ -23,7 +24,7 @@ function base(root: string, step: string): Omit<PodRequest, 'kind'> {
     inputsDir: join(root, 'in'), outputsDir: join(root, 'out'), artifactsDir: join(root, 'artifacts'),
   };
 }
-const taskReq = (root: string, task: TaskSpec, extra: Partial<PodRequest> = {}): PodRequest => ({ ...base(root, 't'), kind: 'task', task, ...extra });
+const taskReq = (root: string, task: RunTask, extra: Partial<PodRequest> = {}): PodRequest => ({ ...base(root, 't'), kind: 'task', task, ...extra });
 const podReq = (root: string, flow: FlowNode, extra: Partial<PodRequest> = {}): PodRequest => ({ ...base(root, 'p'), kind: 'pod', pod: podRequestPod(flow), ...extra });
 
 function collect(): { reports: PodReport[]; onReport: (r: PodReport) => void } {
