@@ -37,8 +37,9 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
 }
 
 /** Data only: YAML 1.1 tags such as !!binary or !!timestamp stay strings instead of becoming Buffers and Dates. */
+// merge: YAML 1.1 merge keys (`<<: *defaults`), which Argo documents and Helm-style files use.
 // logLevel error: a document's oddities (a list used as a key) are not the service's warnings to print.
-const YAML_OPTIONS = { uniqueKeys: true, resolveKnownTags: false, logLevel: 'error' } as const;
+const YAML_OPTIONS = { uniqueKeys: true, resolveKnownTags: false, logLevel: 'error', merge: true } as const;
 
 /**
  * A parsed YAML document as plain data; alias bombs and unresolved aliases are document

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { isStrataError, type StrataError } from '../../src/errors/strata-error.ts';
 import { parseText, parseTextAll } from '../../src/flow/parse-text.ts';
+import { parseFlow } from '../../src/flow/flow-document.ts';
 
 /** The StrataError `fn` throws; fails the test on a raw exception or none. */
 function errorOf(fn: () => unknown): StrataError {
@@ -74,5 +76,33 @@ describe('parseTextAll', () => {
     expect(versions(parseTextAll('metadata: { version: 1.10 }\n---\nmetadata: { version: 2.0 }\n---\nmetadata: { version: 3 }\n'))).toEqual(['1.10', '2.0', '3']);
     expect(versions(parseTextAll('[{ "metadata": { "version": 1.10 } }, { "metadata": { "version": "x" } }]'))).toEqual(['1.10', 'x']);
     expect(versions([parseText('{ "metadata": { "version": 1.10 } }'), parseText('metadata:\n  version: 1.20\n')])).toEqual(['1.10', '1.20']);
+  });
+});
+
+describe('YAML merge keys (issue 12)', () => {
+  it('merges a mapping into another, keys written beside << winning', () => {
+    const text = 'defaults: &d { image: busybox, env: { A: "1" } }\ntask:\n  <<: *d\n  env: { B: "2" }\n';
+    expect(parseText(text)).toEqual({ defaults: { image: 'busybox', env: { A: '1' } }, task: { image: 'busybox', env: { B: '2' } } });
+  });
+
+  it('merges a list of mappings, the first one listed winning a key both have', () => {
+    const text = 'a: &a { x: 1, y: 1 }\nb: &b { y: 2, z: 2 }\nc: { <<: [*a, *b], w: 0 }\n';
+    expect((parseText(text) as { c: unknown }).c).toEqual({ x: 1, y: 1, z: 2, w: 0 });
+  });
+
+  it('keeps the alias count and expansion limits for merges', () => {
+    const big = 'x'.repeat(100_000);
+    const text = [`base: &base { v: "${big}" }`, ...Array.from({ length: 99 }, (_, i) => `k${i}: { <<: *base }`)].join('\n');
+    expect(() => parseText(text, 'body', 1_000_000)).toThrow(/body: expands to more than 1000000 bytes/);
+    const many = ['base: &base { v: 1 }', ...Array.from({ length: 101 }, (_, i) => `k${i}: { <<: *base }`)].join('\n');
+    expect(() => parseText(many, 'body')).toThrow(/Excessive alias count/);
+  });
+
+  it('reads a Flow whose tasks share their defaults through a merge key', () => {
+    const flow = parseFlow(readFileSync(new URL('../fixtures/flows/ok/merge-keys.yaml', import.meta.url), 'utf8')) as unknown as { spec: { root: { sequence: Array<{ task: unknown }> } } };
+    expect(flow.spec.root.sequence.map((s) => s.task)).toEqual([
+      { image: 'busybox', command: ['sh', '-c', 'echo a'], env: { LEVEL: 'debug' } },
+      { image: 'alpine', command: ['sh', '-c', 'echo b'], env: { LEVEL: 'debug' } },
+    ]);
   });
 });
