@@ -9,6 +9,8 @@ import { StrataError, type Problem } from '../errors/strata-error.ts';
 import type { JsonValue, Logic } from '../flow/types.ts';
 import { jsonpathOperation } from './jsonpath-operation.ts';
 import { logicCost } from './logic-cost.ts';
+import { printf } from './printf.ts';
+import { range } from './range.ts';
 
 jsonLogic.rm_operation('log');
 
@@ -120,11 +122,22 @@ jsonLogic.add_operation('result', function (this: unknown, path?: unknown, field
 
 jsonLogic.add_operation('jsonpath', jsonpathOperation);
 
+/**
+ * `{"range": [start, end, step?, format?]}`: numbers from start to end, both included
+ * (range.ts); `{"format": [pattern, value]}`: printf-style text (printf.ts). Used by
+ * fan-outs over numeric ranges (Argo's withSequence), rules and guards alike.
+ */
+jsonLogic.add_operation('range', (start?: unknown, end?: unknown, step?: unknown, format?: unknown) => range(start, end, step, format));
+jsonLogic.add_operation('format', (pattern?: unknown, value?: unknown) => {
+  if (typeof pattern !== 'string') throw new Error('"format" needs a pattern string first, such as ["%03d", 7]');
+  return printf(pattern, value);
+});
+
 export const OPERATORS = new Set([
   'jsonpath',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
-  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result',
+  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'range', 'format',
 ]);
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -52,6 +52,12 @@ function estimate(expr: unknown, path: string, budget: number, depth: number): E
     const len = parts.reduce((s, p) => s + Math.max(1, p.len), 0);
     return finish(1 + sum(parts) + len, len, parts, path, budget);
   }
+  if (op === 'range') {
+    // Literal bounds give the length; bounds read from data are stopped at run time (MAX_RANGE).
+    const [s, e, by] = args.map((a) => (typeof a === 'number' ? a : undefined));
+    const len = s !== undefined && e !== undefined && by !== 0 ? Math.floor(Math.abs((e - s) / (by ?? 1))) + 1 : 0;
+    return finish(1 + sum(parts) + len, len, parts, path, budget);
+  }
   if (op === 'cat') {
     const len = parts.reduce((s, p) => s + p.len, 0);
     return finish(1 + sum(parts) + len, len, parts, path, budget);
