@@ -5,6 +5,7 @@
  */
 import type { StartCommand } from '../src/engine/types.ts';
 import type { PodRequest } from './pod-runtime.ts';
+import { placeInputs } from '../src/engine/input-placeholder.ts';
 import { DATASET_RESULT_LIMIT_BYTES } from './step-files.ts';
 
 export interface RequestDirs {
@@ -14,13 +15,15 @@ export interface RequestDirs {
 }
 
 export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs): PodRequest {
-  const env: Record<string, string> = { ...(cmd.task?.env ?? {}), STRATA_RUN: runId, STRATA_STEP: cmd.step, STRATA_PARAMS: JSON.stringify(cmd.env.params) };
+  // `{{ inputs.NAME }}` is the path of the input in the step's inputs dir.
+  const task = cmd.task && placeInputs(cmd.task, (name) => `${dirs.inputsDir}/${name}`);
+  const env: Record<string, string> = { ...(task?.env ?? {}), STRATA_RUN: runId, STRATA_STEP: cmd.step, STRATA_ATTEMPT: String(cmd.attempt), STRATA_PARAMS: JSON.stringify(cmd.env.params) };
   if (cmd.env.item !== undefined) env.STRATA_ITEM = JSON.stringify(cmd.env.item);
   if (cmd.env.items !== undefined) env.STRATA_ITEMS = JSON.stringify(cmd.env.items);
   if (cmd.env.round !== undefined) env.STRATA_ROUND = String(cmd.env.round);
   const req: PodRequest = {
     runId, step: cmd.step, attempt: cmd.attempt, kind: cmd.kind === 'pod' ? 'pod' : 'task', env, ...dirs,
-    ...(cmd.task ? { task: cmd.task } : {}),
+    ...(task ? { task } : {}),
     ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}),
     // A generate step's result is a Dataset, a document: it may be larger than a result.
     ...(cmd.kind === 'generate' ? { resultLimit: DATASET_RESULT_LIMIT_BYTES } : {}),

@@ -12,6 +12,8 @@ export interface ContainerEnvInput {
   task?: Record<string, string>;
   runId: string;
   step: string;
+  /** the execution's attempt, from 1 */
+  attempt: number;
   inputsDir: string;
   outputsDir: string;
   scratchDir: string;
@@ -32,6 +34,7 @@ export function containerEnv(i: ContainerEnvInput): Record<string, string> {
   Object.assign(env, i.task);
   env.STRATA_RUN = i.runId;
   env.STRATA_STEP = i.step;
+  env.STRATA_ATTEMPT = String(i.attempt);
   env.STRATA_INPUTS = i.inputsDir;
   env.STRATA_OUTPUTS = i.outputsDir;
   env.STRATA_SCRATCH = i.scratchDir;

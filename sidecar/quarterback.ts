@@ -5,6 +5,7 @@
  * `finished` events the moment the driver reports them, and sends every status change and
  * log line through `send` (the protocol of protocol.ts). One instance runs one pod.
  */
+import { placeInputs } from '../src/engine/input-placeholder.ts';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunEngine } from '../src/engine/engine.ts';
@@ -180,10 +181,11 @@ export class Quarterback {
 
   private spawn(cmd: StartCommand, entry: Live, dirs: StepDirs, port: number): void {
     const { step, attempt } = cmd;
-    const task = cmd.task!;
+    // `{{ inputs.NAME }}` is the path of the input in this container's inputs dir.
+    const task = placeInputs(cmd.task!, (name) => join(dirs.inputs, name));
     entry.dirs = dirs;
     const env = containerEnv({
-      base: this.hostEnv, task: task.env, runId: this.plan.runId, step,
+      base: this.hostEnv, task: task.env, runId: this.plan.runId, step, attempt,
       inputsDir: dirs.inputs, outputsDir: dirs.outputs, scratchDir: this.plan.scratchDir, ipcDir: this.plan.ipcDir,
       port, peers: this.ports.peersOf(step), params: cmd.env.params, item: cmd.env.item, items: cmd.env.items, round: cmd.env.round,
     });

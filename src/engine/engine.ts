@@ -21,8 +21,9 @@ import { envOf } from './pod-scope.ts';
 import { sequenceDriver } from './sequence.ts';
 import { StepData } from './step-data.ts';
 import { imageText, runTaskOf } from './run-task.ts';
+import { resolveTask } from './substitute.ts';
 import { artifactNames } from '../flow/task-parts.ts';
-import type { Command, DeadlineCommand, EngineEvent, GenerateCommand, RunStatus, StartCommand, WindowCommand } from './types.ts';
+import type { Command, StatusCommand, DeadlineCommand, EngineEvent, GenerateCommand, RunStatus, StartCommand, WindowCommand } from './types.ts';
 import { fanInDriver, podDriver, useDriver, wrapDriver } from './wrap.ts';
 
 export interface EngineOptions {
@@ -190,9 +191,7 @@ export class RunEngine {
       const retries = act.node.retries ?? act.scope.retries ?? 0;
       if (act.attempt <= retries) {
         act.attempt++;
-        this.emitStatus(act, e.error);
-        this.out.push(this.startCommand(act));
-        return;
+        return this.launch(act, e.error);
       }
       return this.finish(act, 'failed', undefined, e.error ?? 'exited non-zero');
     }
@@ -253,7 +252,7 @@ export class RunEngine {
     this.dirtyCount = 0;
     this.spawned = 0;
     this.overStepLimit = false;
-    for (const k of Object.keys(this.data.results)) delete this.data.results[k];
+    this.data.clear();
     // start() hands back (and replaces) this.out: keep its commands for apply() to return.
     const cmds = this.start();
     this.out.push(...cmds);
@@ -334,9 +333,7 @@ export class RunEngine {
       act.attempt = (this.kept.attempts.get(act.id) ?? 0) + 1;
       this.kept.attempts.set(act.id, act.attempt);
       this.targets.set(act.id, act);
-      this.emitStatus(act);
-      this.out.push(this.startCommand(act));
-      return;
+      return this.launch(act);
     }
     this.emitStatus(act);
     if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries };
@@ -394,23 +391,44 @@ export class RunEngine {
     for (const child of staticChildren(act.node)) {
       if (act.started?.has(child)) continue;
       const id = child.seg === '' ? act.id : act.id === '' ? child.seg : `${act.id}/${child.seg}`;
-      this.out.push(...marksFor(child, id, status, reason, child.seg !== ''));
+      for (const m of marksFor(child, id, status, reason, child.seg !== '')) this.pushStatus(m);
     }
   }
 
-  private emitStatus(act: Act, error?: string): void {
+  private emitStatus(act: Act, error?: string, image?: string): void {
     if (this.opts.quietStatus || act.quiet || act.id === '') return;
     const starting = act.status === 'running' && act.attempt <= 1;
     const node = act.node;
-    this.out.push({
+    this.pushStatus({
       type: 'status', step: act.id, status: act.status,
       ...(act.attempt > 0 ? { attempt: act.attempt } : {}),
       ...(act.status === 'succeeded' ? { result: act.result ?? null } : {}),
       ...(error ? { error } : {}),
       ...(act.exitCode !== undefined && act.status !== 'running' ? { exitCode: act.exitCode } : {}),
-      ...(starting && (node.kind === 'task' || node.kind === 'generate') ? { image: imageText(node.task.image) } : {}),
+      ...(starting && (node.kind === 'task' || node.kind === 'generate') ? { image: image ?? imageText(node.task.image) } : {}),
       ...(starting && act.parent?.node.kind === 'fanOut' && act.scope.item !== undefined ? { item: act.scope.item } : {}),
     });
+  }
+
+  /**
+   * Start a leaf's attempt: its start command, with its templates resolved (a reference
+   * that cannot resolve fails the step, saying which), and its status.
+   */
+  private launch(act: Act, previousError?: string): void {
+    let cmd: StartCommand;
+    try {
+      cmd = this.startCommand(act);
+    } catch (e) {
+      return this.finish(act, 'failed', undefined, (e as Error).message);
+    }
+    this.emitStatus(act, previousError, cmd.task?.image);
+    this.out.push(cmd);
+  }
+
+  /** A status command, kept as what `{{ steps.X.status }}` reads (a mark over a pending step only). */
+  private pushStatus(cmd: StatusCommand): void {
+    if (!(cmd.ifPending && this.data.statuses[cmd.step])) this.data.statuses[cmd.step] = cmd.status;
+    this.out.push(cmd);
   }
 
   private startCommand(act: Act): StartCommand {
@@ -423,7 +441,8 @@ export class RunEngine {
       ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),
     };
     if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body };
-    else cmd.task = runTaskOf(node.task);
+    // A dry run knows no results: it lists starts, so templates stay as written.
+    else cmd.task = this.opts.dryRun ? runTaskOf(node.task) : resolveTask(node.task, this.data.substitution(act));
     const outputs = node.kind === 'pod' ? node.outputs : (node.outputs ?? node.task.outputs);
     if (outputs) cmd.outputs = artifactNames(outputs);
     return cmd;

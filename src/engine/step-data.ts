@@ -8,11 +8,36 @@ import type { JsonValue } from '../flow/types.ts';
 import { evaluate, STEP_RESULTS, tracking, type StepResultReader } from '../logic/json-logic.ts';
 import { evaluateValues } from '../logic/logic-values.ts';
 import type { Act } from './act.ts';
+import type { SubstitutionData } from './substitute.ts';
+import type { StepStatus } from './types.ts';
 import { resolveStep } from '../plan/step-path.ts';
 
 export class StepData {
   /** every step finished with success so far, by step id */
   readonly results: Record<string, JsonValue> = Object.create(null);
+  /** the last status each step reported, by step id */
+  readonly statuses: Record<string, StepStatus> = Object.create(null);
+  /** named output parameters of the steps that gave them, by step id */
+  readonly parameters: Record<string, Record<string, JsonValue>> = Object.create(null);
+
+  /** Forget everything (a retry starts the plan again). */
+  clear(): void {
+    for (const m of [this.results, this.statuses, this.parameters]) for (const k of Object.keys(m)) delete m[k];
+  }
+
+  /** What a task's references read when `act` starts (substitute.ts). */
+  substitution(act: Act): SubstitutionData {
+    const data = this.dataFor(act);
+    return {
+      data,
+      attempt: act.attempt,
+      step: (path) => {
+        const id = resolveStep(path, act.id, act.scope.unitId);
+        return { id, status: this.statuses[id] ?? 'pending', result: this.results[id], parameters: this.parameters[id] };
+      },
+      evaluate: (expr) => evaluate(expr, { ...data, attempt: act.attempt, [STEP_RESULTS]: data[STEP_RESULTS] }, act.id),
+    };
+  }
 
   /** The data `act`'s expressions are evaluated against. */
   dataFor(act: Act, extra?: Record<string, unknown>): Record<string | symbol, unknown> {

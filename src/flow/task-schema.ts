@@ -1,5 +1,8 @@
 /** Schemas of the leaf parts of the flow language (a task's container, metadata). */
 import { z } from 'zod';
+import { validateLogic } from '../logic/json-logic.ts';
+import { isTemplate, parseTemplate } from './template.ts';
+import type { Computed } from './types.ts';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 export const REF_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?@[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
@@ -23,12 +26,44 @@ export const resourcesSchema = z.strictObject({
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 const fileName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a plain file name');
 
+/**
+ * A field resolved when the step starts: text with `{{ references }}` (their syntax checked
+ * here, their meaning by the compiler) or a json-logic expression whose value is written as
+ * text (docs/flow-language.md, Substitution).
+ */
+function computed(max: number, min = 0) {
+  return z.custom<Computed>().superRefine((v, ctx) => {
+    if (typeof v === 'string') {
+      if (v.length < min) ctx.addIssue({ code: 'custom', message: 'must name an image' });
+      else if (v.length > max) ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters` });
+      else if (isTemplate(v)) {
+        try {
+          parseTemplate(v);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        }
+      }
+      return;
+    }
+    if (v === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'is required' });
+      return;
+    }
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || Object.keys(v).length !== 1) {
+      const got = v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object of several keys' : `a ${typeof v}`;
+      ctx.addIssue({ code: 'custom', message: `must be text (with {{ references }}) or a json-logic expression giving it, not ${got}` });
+      return;
+    }
+    for (const p of validateLogic(v, '')) ctx.addIssue({ code: 'custom', message: p.message, path: p.path.replace(/^\./, '').split('.').filter(Boolean) });
+  });
+}
+
 export const taskSchema = z.strictObject({
-  image: z.string().min(1, 'must name an image').max(512),
-  command: z.array(z.string().max(65536)).max(1024).optional(),
-  args: z.array(z.string().max(65536)).max(4096).optional(),
-  env: z.record(envName, z.string().max(65536)).optional(),
-  workingDir: z.string().max(4096).optional(),
+  image: computed(512, 1),
+  command: z.array(computed(65536)).max(1024).optional(),
+  args: z.array(computed(65536)).max(4096).optional(),
+  env: z.record(envName, computed(65536)).optional(),
+  workingDir: computed(4096).optional(),
   resources: resourcesSchema.optional(),
   inputs: z.record(fileName, z.string().regex(INPUT_REF, 'must be "step:output": a step path (step ids joined by "/", optionally after ./ or ../) and an output name')).optional(),
   outputs: z.array(fileName).max(256).optional(),

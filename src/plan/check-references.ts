@@ -27,6 +27,8 @@ export interface Reference {
   unit: string;
   /** the pod the node is inside ('' at macro level) */
   level: string;
+  /** how the reference is shown in messages, when not as json-logic (`{{ steps.x.result }}`) */
+  shown?: string;
 }
 
 /** What the compiler learned of the plan's step ids. */
@@ -112,7 +114,7 @@ export function checkReferences(refs: Reference[], known: KnownSteps): Problem[]
     const id = relative ? resolveStep(r.text, r.at, r.unit) : joinUnit(r.unit, r.text);
     if (underGenerate(id, known.generates)) continue;
     const found = match(id, known.kinds);
-    const what = r.form === 'result' ? `{"result": "${r.text}"}` : `input "${r.text}"`;
+    const what = r.shown ?? (r.form === 'result' ? `{"result": "${r.text}"}` : `input "${r.text}"`);
     if (found === undefined) {
       problems.push({ path: r.path, message: `${what}: no step "${id}"${hint(id)}` });
       continue;
@@ -130,7 +132,7 @@ export function checkReferences(refs: Reference[], known: KnownSteps): Problem[]
 function levelProblem(r: Reference, id: string, found: string, known: KnownSteps, problems: Problem[]): void {
   const level = known.levels.get(found) ?? '';
   if (level === r.level) return;
-  const ref = r.form === 'results' ? `results.${r.text}` : `{"result": "${r.text}"}`;
+  const ref = r.shown ?? (r.form === 'results' ? `results.${r.text}` : `{"result": "${r.text}"}`);
   problems.push({
     path: r.path,
     message: level !== ''

@@ -10,6 +10,7 @@ import { patternOf, type FlowDocument, type FlowNode, type JsonValue, type TaskS
 import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
 import { didYouMean } from '../flow/nearest.ts';
 import { inputFrom } from '../flow/task-parts.ts';
+import { checkTemplates, declaredParams, type TemplateScope } from './check-templates.ts';
 import { joinId, type PlanNode } from './plan-node.ts';
 
 /** Looks up a registered flow by `name@version`; undefined when there is none. */
@@ -38,6 +39,8 @@ interface Ctx {
   podId: string;
   refs: Reference[];
   known: KnownSteps;
+  /** what a task's templates may name where the node being compiled sits */
+  tscope: TemplateScope;
 }
 
 /** Compile a Flow document; throws a StrataError with every problem found. */
@@ -45,6 +48,7 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
   const ctx: Ctx = {
     resolve, limits, problems: [], units: [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, ids: new Set(), order: [],
     unitId: '', podId: '', refs: [], known: { kinds: new Map(), levels: new Map(), generates: [] },
+    tscope: { items: [], inCycle: false, inExit: false, params: declaredParams(doc.spec.params) },
   };
   const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx);
   // References are checked once every step id is known (a guard may name a later sibling's result).
@@ -94,6 +98,9 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
       ctx.refs.push({ path: `${path}.${'task' in node ? 'task' : 'generate'}.inputs.${name}`, form: 'input', text: inputFrom(ref).slice(0, inputFrom(ref).lastIndexOf(':')), at: id, unit: ctx.unitId, level: ctx.podId });
     }
     if ('generate' in node) ctx.known.generates.push(id);
+    const checked = checkTemplates(t, `${path}.${'task' in node ? 'task' : 'generate'}`, ctx.tscope);
+    ctx.problems.push(...checked.problems);
+    for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: id, unit: ctx.unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}) });
   }
   if ('task' in node) return { ...base, kind: 'task', task: node.task };
   if ('generate' in node) return { ...base, kind: 'generate', task: node.generate as TaskSpec };
@@ -125,7 +132,9 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
     // Item i of the fan-out is the step `fan/i`: its `do` node is that step.
     ctx.ids.add(joinId(id, '*'));
     ctx.order.push(joinId(id, '*'));
+    ctx.tscope.items.push(f.as ?? 'item');
     const body = compileNode(f.do, `${path}.fanOut.do`, joinId(id, '*'), '', ctx);
+    ctx.tscope.items.pop();
     return { ...base, kind: 'fanOut', over: f.over, as: f.as ?? 'item', ...(f.concurrency ? { concurrency: f.concurrency } : {}), body };
   }
   if ('fanIn' in node) {
@@ -139,7 +148,10 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
   if ('cycle' in node) {
     const c = node.cycle;
     ctx.refs.push(...expressionRefs(c.until, `${path}.cycle.until`, id, ctx.unitId, ctx.podId));
+    const inCycle = ctx.tscope.inCycle;
+    ctx.tscope.inCycle = true;
     const ring = c.ring.map((m, i) => compileNode(m, `${path}.cycle.ring[${i}]`, id, `${m.id ?? String(i)}#*`, ctx));
+    ctx.tscope.inCycle = inCycle;
     return {
       ...base, kind: 'cycle', ring,
       ...(c.rounds !== undefined ? { rounds: c.rounds } : {}),
@@ -189,9 +201,13 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, base: { 
   ctx.units.push(ref);
   const before = ctx.problems.length;
   const outerUnit = ctx.unitId;
+  const outerScope = ctx.tscope;
   ctx.unitId = id;
+  // A unit's templates name its own params and items: it is checked the same alone and used.
+  ctx.tscope = { items: [], inCycle: false, inExit: false, params: declaredParams(flow.spec.params) };
   const body = compileUnitRoot(flow.spec.root, `${path}.use(${ref}).spec.root`, id, ctx);
   ctx.unitId = outerUnit;
+  ctx.tscope = outerScope;
   ctx.units.pop();
   if (ctx.problems.length > before) return placeholder;
   ctx.known.generates.splice(slot, 1);

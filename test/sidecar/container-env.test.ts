@@ -4,7 +4,7 @@ import { peerKey } from '../../runtime/process/port-book.ts';
 
 const input = {
   base: { PATH: '/bin', STRATA_HOME: '/leak', HOME: undefined },
-  runId: 'r1', step: 'p/fan/2', inputsDir: '/in', outputsDir: '/out', scratchDir: '/scratch', ipcDir: '/ipc',
+  runId: 'r1', step: 'p/fan/2', attempt: 2, inputsDir: '/in', outputsDir: '/out', scratchDir: '/scratch', ipcDir: '/ipc',
   port: 4100, peers: { LOAD: '127.0.0.1:4101' }, params: { a: 1 },
 };
 
@@ -12,7 +12,7 @@ describe('containerEnv', () => {
   it('lays out the contract of DESIGN.md section 4', () => {
     expect(containerEnv({ ...input, item: { id: 'x' }, round: 2 })).toEqual({
       PATH: '/bin',
-      STRATA_RUN: 'r1', STRATA_STEP: 'p/fan/2', STRATA_INPUTS: '/in', STRATA_OUTPUTS: '/out', STRATA_SCRATCH: '/scratch', STRATA_IPC: '/ipc',
+      STRATA_RUN: 'r1', STRATA_STEP: 'p/fan/2', STRATA_ATTEMPT: '2', STRATA_INPUTS: '/in', STRATA_OUTPUTS: '/out', STRATA_SCRATCH: '/scratch', STRATA_IPC: '/ipc',
       STRATA_PORT: '4100', STRATA_PEER_LOAD: '127.0.0.1:4101', STRATA_PARAMS: '{"a":1}', STRATA_ITEM: '{"id":"x"}', STRATA_ROUND: '2',
     });
   });

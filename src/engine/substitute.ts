@@ -1,0 +1,100 @@
+/**
+ * Substitution (docs/flow-language.md, Substitution): a task's image, argv elements, env
+ * values and working directory resolved for one step and attempt, from the data json-logic
+ * reads there. Each field is resolved on its own and stays one string (one argv element):
+ * nothing is joined into a shell line. A reference to an input becomes a placeholder the
+ * runtime replaces with the input's path (it alone knows where inputs live).
+ */
+import type { Computed, JsonValue, TaskSpec } from '../flow/types.ts';
+import { isTemplate, parseTemplate, type TemplateRef } from '../flow/template.ts';
+import { artifactNames } from '../flow/task-parts.ts';
+import type { RunTask, StepStatus } from './types.ts';
+import { inputPlaceholder } from './input-placeholder.ts';
+
+/** What references read, for one step. */
+export interface SubstitutionData {
+  /** what json-logic reads at the step (StepData.dataFor), for names, and for computed values */
+  data: Record<string | symbol, unknown>;
+  attempt: number;
+  /** a step named by a step path (as in inputs), resolved to its id, with what it has so far */
+  step(path: string): { id: string; status: StepStatus; result?: JsonValue; parameters?: Record<string, JsonValue> };
+  /** evaluate a computed value's json-logic against `data` (with attempt) */
+  evaluate(expr: JsonValue): JsonValue;
+}
+
+/** The RunTask of `task` for one step; throws an Error whose message names the field and the reference. */
+export function resolveTask(task: TaskSpec, d: SubstitutionData): RunTask {
+  const field = (v: Computed, where: string): string => resolveField(v, where, d);
+  const out: RunTask = { image: field(task.image, 'image') };
+  if (task.command) out.command = task.command.map((v, i) => field(v, `command[${i}]`));
+  if (task.args) out.args = task.args.map((v, i) => field(v, `args[${i}]`));
+  if (task.env) out.env = Object.fromEntries(Object.entries(task.env).map(([k, v]) => [k, field(v, `env.${k}`)]));
+  if (task.workingDir !== undefined) out.workingDir = field(task.workingDir, 'workingDir');
+  if (task.resources) out.resources = task.resources;
+  if (task.outputs) out.outputs = artifactNames(task.outputs);
+  return out;
+}
+
+function resolveField(v: Computed, where: string, d: SubstitutionData): string {
+  if (typeof v !== 'string') {
+    let value: JsonValue;
+    try {
+      value = d.evaluate(v);
+    } catch (e) {
+      throw new Error(`${where}: ${(e as Error).message}`);
+    }
+    return render(value, where, 'its json-logic');
+  }
+  if (!isTemplate(v)) return v;
+  let out = '';
+  for (const part of parseTemplate(v)) {
+    if (typeof part === 'string') out += part;
+    // The runtime alone knows where inputs are: it replaces the placeholder.
+    else if (part.head === 'inputs') out += inputPlaceholder(String(part.path[0]));
+    else out += render(lookup(part, where, d), where, `{{ ${part.text} }}`);
+  }
+  return out;
+}
+
+/** A value as text: a string as itself, anything else as compact JSON; null and NUL refused. */
+function render(value: JsonValue | undefined, where: string, what: string): string {
+  if (value === null || value === undefined) throw new Error(`${where}: ${what} is null`);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text.includes('\0')) throw new Error(`${where}: ${what} holds a NUL character, which no argument or environment value can carry`);
+  return text;
+}
+
+function lookup(ref: TemplateRef, where: string, d: SubstitutionData): JsonValue | undefined {
+  const data = d.data;
+  switch (ref.head) {
+    case 'attempt':
+      return d.attempt;
+    case 'steps': {
+      const s = d.step(ref.step!);
+      const [field, ...rest] = ref.path;
+      if (field === 'status') return s.status;
+      if (field === 'outputs') {
+        const name = String(ref.path[2]);
+        const v = s.parameters?.[name];
+        if (v === undefined) throw new Error(`${where}: {{ ${ref.text} }} is null: step ${s.id} ${s.status === 'succeeded' ? `has no output parameter "${name}"` : `has not succeeded (it is ${s.status})`}`);
+        return v;
+      }
+      if (s.status !== 'succeeded' || s.result === undefined) throw new Error(`${where}: {{ ${ref.text} }} is null: step ${s.id} has not succeeded (it is ${s.status})`);
+      return dig(s.result, rest);
+    }
+    default: {
+      const base = ref.head === 'item' ? data.item : (data as Record<string, unknown>)[ref.head];
+      return dig(base as JsonValue | undefined, ref.path);
+    }
+  }
+}
+
+/** Follow `path` into `value` (own properties only); undefined when it leads nowhere. */
+function dig(value: JsonValue | undefined, path: Array<string | number>): JsonValue | undefined {
+  let v: unknown = value;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, seg)) return undefined;
+    v = (v as Record<string, unknown>)[seg];
+  }
+  return v as JsonValue | undefined;
+}

@@ -1,0 +1,125 @@
+/**
+ * What a task's templates and computed values refer to, judged where the task sits in the
+ * flow (docs/flow-language.md, Substitution): every reference must name something that
+ * step will have when it starts. Step references are handed back to be checked with the
+ * other references once every step id is known (check-references.ts). Pure.
+ */
+import type { Problem } from '../errors/strata-error.ts';
+import { didYouMean } from '../flow/nearest.ts';
+import { TemplateSyntaxError, templateRefs, type TemplateRef } from '../flow/template.ts';
+import type { Computed, JsonValue, TaskSpec } from '../flow/types.ts';
+import { referencesIn } from './check-references.ts';
+
+/** Where a task sits, as far as its references care. */
+export interface TemplateScope {
+  /** `as` names of the enclosing fan-outs of this unit, outermost first */
+  items: string[];
+  /** inside a cycle's ring */
+  inCycle: boolean;
+  /** inside an exit handler */
+  inExit: boolean;
+  /** the params the unit declares (spec.params keys); undefined when unknown (a generated unit) */
+  params: Set<string> | undefined;
+}
+
+/** A step named by a template or a computed value, to check once all ids are known. */
+export interface StepMention {
+  path: string;
+  form: 'results' | 'result';
+  text: string;
+  /** for `steps.X.outputs.parameters.N`: N */
+  parameter?: string;
+  /** the reference as written, for messages */
+  shown?: string;
+}
+
+const FIXED_HEADS = ['params', 'item', 'round', 'attempt', 'inputs', 'exit', 'steps'];
+const STEP_FIELDS = ['result', 'outputs', 'status'];
+
+/** The fields of a task that are resolved when it starts, with their paths under `path`. */
+export function computedFields(task: TaskSpec, path: string): Array<{ path: string; value: Computed }> {
+  const out: Array<{ path: string; value: Computed }> = [{ path: `${path}.image`, value: task.image }];
+  task.command?.forEach((v, i) => out.push({ path: `${path}.command[${i}]`, value: v }));
+  task.args?.forEach((v, i) => out.push({ path: `${path}.args[${i}]`, value: v }));
+  for (const [k, v] of Object.entries(task.env ?? {})) out.push({ path: `${path}.env.${k}`, value: v });
+  if (task.workingDir !== undefined) out.push({ path: `${path}.workingDir`, value: task.workingDir });
+  return out;
+}
+
+/** Problems of a task's references, and the steps they name. `path` is the task's (`spec.root.task`). */
+export function checkTemplates(task: TaskSpec, path: string, scope: TemplateScope): { problems: Problem[]; steps: StepMention[] } {
+  const problems: Problem[] = [];
+  const steps: StepMention[] = [];
+  for (const field of computedFields(task, path)) {
+    if (typeof field.value !== 'string') {
+      for (const r of referencesIn(field.value)) steps.push({ path: field.path, form: r.form, text: r.text });
+      continue;
+    }
+    let refs: TemplateRef[];
+    try {
+      refs = templateRefs(field.value);
+    } catch (e) {
+      if (e instanceof TemplateSyntaxError) problems.push({ path: field.path, message: e.message });
+      continue;
+    }
+    for (const ref of refs) {
+      const problem = judge(ref, task, scope, field.path, steps);
+      if (problem) problems.push({ path: field.path, message: `{{ ${ref.text} }}: ${problem}` });
+    }
+  }
+  return { problems, steps };
+}
+
+/** What is wrong with one reference, or undefined; step references are collected into `steps`. */
+function judge(ref: TemplateRef, task: TaskSpec, scope: TemplateScope, path: string, steps: StepMention[]): string | undefined {
+  const first = ref.path[0];
+  switch (ref.head) {
+    case 'params':
+      if (first === undefined) return undefined; // the whole params object, as JSON
+      if (scope.params && !scope.params.has(String(first))) {
+        return `param "${first}" is not declared in spec.params${didYouMean(String(first), scope.params)} (declare it there, with null when it has no default)`;
+      }
+      return undefined;
+    case 'item':
+      if (scope.items.length === 0 && !scope.items.includes('item')) return 'item is only given inside a fan-out';
+      return undefined;
+    case 'round':
+      return scope.inCycle ? noPath(ref) : 'round is only given inside a cycle';
+    case 'attempt':
+      return noPath(ref);
+    case 'exit':
+      if (!scope.inExit) return 'exit is only given inside an exit handler (onExit)';
+      if (first !== undefined && !['status', 'duration', 'failures'].includes(String(first))) return `exit has status, duration and failures, not "${first}"`;
+      return undefined;
+    case 'inputs': {
+      const names = Object.keys(task.inputs ?? {});
+      if (first === undefined || ref.path.length > 1) return 'write inputs.NAME, NAME an input of this task';
+      if (!names.includes(String(first))) return `this task has no input "${first}"${didYouMean(String(first), names)}`;
+      return undefined;
+    }
+    case 'steps': {
+      const field = ref.path[0];
+      if (field === undefined || !STEP_FIELDS.includes(String(field))) {
+        return `write steps.STEP.result, steps.STEP.outputs.parameters.NAME or steps.STEP.status${field !== undefined ? didYouMean(String(field), STEP_FIELDS) : ''}`;
+      }
+      if (field === 'outputs' && !(ref.path[1] === 'parameters' && typeof ref.path[2] === 'string' && ref.path.length === 3)) {
+        return 'write steps.STEP.outputs.parameters.NAME';
+      }
+      if (field === 'status' && ref.path.length > 1) return 'a status has no fields';
+      steps.push({ path, form: 'result', text: ref.step!, shown: `{{ ${ref.text} }}`, ...(field === 'outputs' ? { parameter: String(ref.path[2]) } : {}) });
+      return undefined;
+    }
+    default:
+      if (scope.items.includes(ref.head)) return undefined;
+      return `no reference "${ref.head}"${didYouMean(ref.head, [...FIXED_HEADS, ...scope.items])}: a reference starts with params, item, an enclosing fan-out's as name, round, attempt, inputs, exit or steps`;
+  }
+}
+
+function noPath(ref: TemplateRef): string | undefined {
+  return ref.path.length > 0 ? `${ref.head} is a number and has no fields` : undefined;
+}
+
+/** The declared param names of a unit (spec.params keys). */
+export function declaredParams(params: Record<string, JsonValue> | undefined): Set<string> {
+  return new Set(Object.keys(params ?? {}));
+}

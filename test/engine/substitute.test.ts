@@ -1,0 +1,72 @@
+/** Templates resolved when a step starts, for each attempt, from what json-logic reads there. */
+import { describe, expect, it } from 'vitest';
+import { placeInputs } from '../../src/engine/input-placeholder.ts';
+import { compile } from '../fixtures/build-flow.ts';
+import { done, engine, failed, ok, startOf, statuses } from './drive.ts';
+
+const t = (id: string, task: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ id, task: { image: 'busybox', ...task }, ...extra });
+
+describe('substitution', () => {
+  it('fills image, command, args, env and workingDir, each argv element on its own', () => {
+    const e = engine(compile({
+      sequence: [
+        t('split', {}),
+        { id: 'fan', fanOut: { over: [{ name: 'a b; rm -rf /', n: 2 }], as: 'part', do: t('w', {
+          image: 'reg/{{ params.tool }}:{{ params.v }}',
+          command: ['convert', '{{ part.name }}'],
+          args: ['--n={{ part.n }}', '{{ part }}', '{{ steps.split.result.count }}', '{{ steps["split"].status }}', '{{ attempt }}', '{{ params.flags }}'],
+          env: { WHO: '{{ params.who }}' },
+          workingDir: '/data/{{ params.tool }}',
+        }) } },
+      ],
+    }, { tool: 'conv', v: 1.5, who: 'x', flags: [1, true] } as never).root, { params: { tool: 'conv', v: 1.5, who: 'x', flags: [1, true] } });
+    e.start();
+    const task = startOf(e.apply(ok('split', { count: 3 })), 'fan/0').task!;
+    expect(task).toEqual({
+      image: 'reg/conv:1.5',
+      command: ['convert', 'a b; rm -rf /'],
+      args: ['--n=2', '{"name":"a b; rm -rf /","n":2}', '3', 'succeeded', '1', '[1,true]'],
+      env: { WHO: 'x' },
+      workingDir: '/data/conv',
+    });
+  });
+
+  it('resolves again for every attempt', () => {
+    const e = engine(compile(t('a', { args: ['try-{{ attempt }}'] }, { retries: 2 })).root);
+    expect(startOf(e.start(), 'a').task!.args).toEqual(['try-1']);
+    expect(startOf(e.apply(failed('a', 1)), 'a').task!.args).toEqual(['try-2']);
+  });
+
+  it('a computed value is json-logic written as text', () => {
+    const e = engine(compile({ fanOut: { over: [4], do: t('a', { image: { cat: ['img:', { var: 'item' }] }, args: [{ '+': [{ var: 'item' }, { var: 'attempt' }] }] }) } }).root);
+    expect(startOf(e.start(), '0').task).toMatchObject({ image: 'img:4', args: ['5'] });
+  });
+
+  it('a reference to a step that has not succeeded fails the step, saying which', () => {
+    const e = engine(compile({ graph: { nodes: { a: t('a', {}, { when: false }), b: t('b', { args: ['{{ steps.a.result }}'] }, { dependsOn: ['a'] }) } } }).root);
+    const cmds = e.start();
+    expect(statuses(cmds)).toContain('b:failed');
+    expect(cmds.find((c) => c.type === 'status' && c.step === 'b' && c.status === 'failed')).toMatchObject({ error: 'args[0]: {{ steps.a.result }} is null: step a has not succeeded (it is skipped)' });
+    expect(done(cmds)).toMatchObject({ status: 'failed' });
+  });
+
+  it('a value that is null, or holds a NUL character, fails the step', () => {
+    const nul = engine(compile(t('a', { env: { X: '{{ params.x }}' } }), { x: 'a\u0000b' } as never).root, { params: { x: 'a\u0000b' } });
+    expect(done(nul.start())).toMatchObject({ status: 'failed', error: 'env.X: {{ params.x }} holds a NUL character, which no argument or environment value can carry' });
+    const missing = engine(compile(t('a', { args: ['{{ params.x.y }}'] }), { x: {} } as never).root, { params: { x: {} } });
+    expect(done(missing.start())).toMatchObject({ status: 'failed', error: 'args[0]: {{ params.x.y }} is null' });
+  });
+
+  it('an input reference is a placeholder the runtime fills with the input\'s path', () => {
+    const e = engine(compile({ sequence: [t('a', {}), t('b', { args: ['--in={{ inputs.rows }}'], inputs: { rows: 'a:rows.json' } })] }).root);
+    e.start();
+    const task = startOf(e.apply(ok('a')), 'b').task!;
+    expect(task.args![0]).not.toBe('--in=/x/rows');
+    expect(placeInputs(task, (n) => `/x/${n}`).args).toEqual(['--in=/x/rows']);
+  });
+
+  it('a dry run lists starts without resolving', () => {
+    const e = engine(compile(t('a', { args: ['{{ params.x }}'] }), { x: null } as never).root, { dryRun: true, quietStatus: true });
+    expect(startOf(e.start(), 'a').task!.args).toEqual(['{{ params.x }}']);
+  });
+});
