@@ -5,6 +5,7 @@
  * `finished` events the moment the driver reports them, and sends every status change and
  * log line through `send` (the protocol of protocol.ts). One instance runs one pod.
  */
+import { StdoutCapture } from '../runtime/stdout-result.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,6 +42,8 @@ interface Live {
   killed: boolean;
   dirs?: StepDirs;
   stderrTail: string;
+  /** the standard output kept when it is the step's result */
+  stdout?: StdoutCapture;
 }
 
 /** Runs one pod's micro plan: `run()` to the end, `cancel()` to stop it. */
@@ -155,10 +158,11 @@ export class Quarterback {
       // Not run at all: the engine then asks to expand it, and that is refused (see handle).
       return void setImmediate(() => this.apply({ type: 'finished', step, attempt, ok: true, result: null }));
     }
-    const entry: Live = { attempt, killed: false, stderrTail: '' };
+    const entry: Live = { attempt, killed: false, stderrTail: '', ...(cmd.task?.result === 'stdout' ? { stdout: new StdoutCapture() } : {}) };
     this.live.set(step, entry);
     try {
       if (!cmd.task) throw new Error(`a ${cmd.kind} cannot run inside a pod`);
+      if (cmd.task.result === 'stdout' && this.driver.seesOutput === false) throw new Error('result: stdout is not supported by this runtime yet (its containers\' output does not pass through the quarterback): write result.json');
       const dirs = makeStepDirs(this.plan.workDir, step, attempt);
       writeData(dirs.inputs, cmd.data);
       const port = this.ports.known(step);
@@ -195,6 +199,12 @@ export class Quarterback {
 
   /** A container exited: read its result and tell the engine at once (after copying its declared outputs, if any). */
   private exited(cmd: StartCommand, entry: Live, e: ContainerExit): void {
+    // Standard output as the result: read to its end first (the exit comes before the last chunks).
+    if (entry.stdout && e.logsEnded) {
+      const ended = e.logsEnded;
+      delete e.logsEnded;
+      return void ended.then(() => this.exited(cmd, entry, e));
+    }
     const { step, attempt } = cmd;
     const fail = (error: string) => this.gone(step, { type: 'finished', step, attempt, ok: false, error });
     this.lastExit.set(step, e.exitCode);
@@ -202,7 +212,9 @@ export class Quarterback {
     const outputsDir = entry.dirs!.outputs;
     let result: JsonValue;
     try {
-      result = readResult(outputsDir);
+      const fromStdout = entry.stdout?.result();
+      if (fromStdout?.note) this.send({ type: 'log', step, stream: 'stderr', chunk: fromStdout.note });
+      result = fromStdout ? fromStdout.result : readResult(outputsDir);
     } catch (err) {
       return fail((err as Error).message);
     }
@@ -239,6 +251,7 @@ export class Quarterback {
 
   private log(step: string, entry: Live, stream: 'stdout' | 'stderr', chunk: string): void {
     if (stream === 'stderr') entry.stderrTail = appendTail(entry.stderrTail, chunk);
+    else entry.stdout?.add(chunk);
     this.send({ type: 'log', step, stream, chunk });
   }
 

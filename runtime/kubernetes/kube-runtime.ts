@@ -53,6 +53,7 @@ export class KubeRuntime implements PodRuntime {
 
   async run(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome> {
     if (signal.aborted) return { ok: false, error: reasonOf(signal) };
+    if (req.task?.result === 'stdout') return { ok: false, error: 'result: stdout is not supported on the Kubernetes runtime yet: write result.json' };
     let pod: V1Pod;
     try {
       const { owner: _o, kubeConfig: _k, ...build } = this.opts;

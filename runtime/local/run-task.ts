@@ -13,6 +13,8 @@ import { freePorts } from '../process/port-book.ts';
 import { ProcessDriver } from '../process/process-driver.ts';
 import { present } from '../output-files.ts';
 import { readResult } from '../step-files.ts';
+import { StdoutCapture } from '../stdout-result.ts';
+import type { JsonValue } from '../../src/flow/types.ts';
 import type { Guard } from '../watchdog/guard.ts';
 import { abortReason } from './abort-reason.ts';
 import type { PodDirs } from './pod-dirs.ts';
@@ -43,11 +45,13 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
     ...(guard ? { onProcess: (event: 'started' | 'exited', _s: string, _a: number, pid: number) => (event === 'started' ? guard.group(pid) : guard.ungroup(pid)) } : {}),
   });
   let tail = '';
+  const stdout = task.result === 'stdout' ? new StdoutCapture() : undefined;
   const onAbort = () => driver.kill(req.step);
   const exit = await new Promise<ContainerExit>((done) => {
     const spec = { step: req.step, attempt: req.attempt, task, env, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}) };
     driver.start(spec, done, (stream, chunk) => {
       if (stream === 'stderr') tail = appendTail(tail, chunk);
+      else stdout?.add(chunk);
       onReport({ type: 'log', step: req.step, stream, chunk });
     });
     if (signal.aborted) onAbort();
@@ -58,7 +62,9 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   await sweep('STRATA_SCRATCH', dirs.scratch);
   if (signal.aborted) return { ok: false, error: abortReason(signal), exitCode: exit.exitCode };
   if (exit.exitCode !== 0 || exit.error) return { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode };
-  return collect(req, task.outputs ?? []);
+  const fromStdout = stdout?.result();
+  if (fromStdout?.note) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: fromStdout.note });
+  return collect(req, task.outputs ?? [], fromStdout);
 }
 
 /**
@@ -66,9 +72,9 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
  * dir as the step's artifacts is the worker's part (it checks every file, then moves the
  * whole directory), so an output that is a link counts as written here and is refused there.
  */
-async function collect(req: PodRequest, declared: string[]): Promise<PodOutcome> {
+async function collect(req: PodRequest, declared: string[], fromStdout?: { result: JsonValue }): Promise<PodOutcome> {
   try {
-    const result = readResult(req.outputsDir, req.resultLimit);
+    const result = fromStdout ? fromStdout.result : readResult(req.outputsDir, req.resultLimit);
     const written = await Promise.all(declared.map((name) => present(join(req.outputsDir, name))));
     const missing = declared.filter((_, i) => !written[i]);
     if (missing.length > 0) return { ok: false, error: `declared output "${missing[0]}" was not written to STRATA_OUTPUTS`, exitCode: 0 };

@@ -21,9 +21,16 @@ export interface ContainerExit {
   signal?: string;
   /** a reason in plain words when it did not exit by itself (timeout, killed, could not start) */
   error?: string;
+  /**
+   * Resolves once the container's output has been read to its end (the exit is reported
+   * first, at once): what reads the whole standard output waits for it.
+   */
+  logsEnded?: Promise<void>;
 }
 
 export interface ContainerDriver {
+  /** false when the containers' output does not pass through the driver (it cannot be a step's result) */
+  readonly seesOutput?: boolean;
   start(spec: ContainerSpec, onExit: (e: ContainerExit) => void, onLog?: (stream: 'stdout' | 'stderr', chunk: string) => void): void;
   kill(step: string): void;
 }

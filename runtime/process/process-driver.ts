@@ -83,10 +83,11 @@ export class ProcessDriver implements ContainerDriver {
     child.once('error', (err) => {
       if (pid === undefined) finish({ step, attempt, exitCode: null, error: cannotStart(argv[0], err, spec.task.workingDir) });
     });
+    const logsEnded = pipeLogs(child, onLog, this.closing);
     child.once('exit', (code, signal) => {
-      finish({ step, attempt, exitCode: code, ...(signal ? { signal } : {}), ...(entry.reason ? { error: entry.reason } : {}) });
+      finish({ step, attempt, exitCode: code, ...(signal ? { signal } : {}), ...(entry.reason ? { error: entry.reason } : {}), logsEnded });
     });
-    this.closing.add(pipeLogs(child, onLog, this.closing));
+    this.closing.add(logsEnded);
     if (pid === undefined) return; // 'error' follows
     this.running.set(step, entry);
     this.groups.add(pid);

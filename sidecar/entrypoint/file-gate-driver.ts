@@ -73,6 +73,9 @@ export class FileGateDriver implements ContainerDriver {
     this.rescan.unref();
   }
 
+  /** A container's output goes to its own log in the pod, not through the gate. */
+  readonly seesOutput = false;
+
   start(spec: ContainerSpec, onExit: (e: ContainerExit) => void): void {
     const job: Job = { spec, onExit };
     const rel = relativeStep(this.opts.podStep, spec.step);

@@ -17,6 +17,7 @@ export function runTaskOf(task: TaskSpec): RunTask {
   if (task.workingDir !== undefined) out.workingDir = text(task.workingDir);
   if (task.resources) out.resources = task.resources;
   if (task.outputs) out.outputs = artifactNames(task.outputs);
+  if (task.result === 'stdout') out.result = 'stdout';
   return out;
 }
 

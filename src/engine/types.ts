@@ -29,6 +29,8 @@ export interface RunTask {
   resources?: Resources;
   /** names of files the step writes to STRATA_OUTPUTS that are kept as artifacts */
   outputs?: string[];
+  /** `stdout`: the step's standard output is its result instead of result.json */
+  result?: 'stdout';
 }
 
 /** Start a leaf: run a task (container), a pod (its body goes to the quarterback) or a generate step. */

@@ -65,6 +65,7 @@ export const taskSchema = z.strictObject({
   env: z.record(envName, computed(65536)).optional(),
   workingDir: computed(4096).optional(),
   resources: resourcesSchema.optional(),
+  result: z.enum(['file', 'stdout'], { message: 'must be file (result.json) or stdout' }).optional(),
   inputs: z.record(fileName, z.string().regex(INPUT_REF, 'must be "step:output": a step path (step ids joined by "/", optionally after ./ or ../) and an output name')).optional(),
   outputs: z.array(fileName).max(256).optional(),
 });

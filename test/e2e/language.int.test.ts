@@ -79,3 +79,24 @@ describe('substitution refused at plan time', () => {
     expect(r.text).toContain('spec.root.task.args[1]: {{ steps.x.result }}: no step \\"x\\"');
   });
 });
+
+describe.each(LEVELS)('standard output as the result ($name)', (level) => {
+  it('trimmed, JSON when it parses, a string otherwise; a fan-out goes over a list it printed', async () => {
+    const root = {
+      sequence: [
+        { id: 'gen', task: { image: 'alpine', command: ['sh', '-c', 'echo "  [\\"x\\", \\"y z\\"]"; echo'], result: 'stdout' } },
+        { id: 'fan', fanOut: { over: { result: './gen' }, do: { task: { image: 'alpine', command: ['sh', '-c', 'printf "  %s!  \\n" "$1"', 'sh', '{{ item }}'], result: 'stdout' } } } },
+        { id: 'n', task: { image: 'alpine', command: ['sh', '-c', 'echo 42; echo \'{"ignored": true}\' > "$STRATA_OUTPUTS/result.json"'], result: 'stdout' } },
+        { id: 'big', task: { image: 'alpine', command: ['sh', '-c', 'head -c 300000 /dev/zero | tr "\\0" x'], result: 'stdout' } },
+      ],
+    };
+    const { run, steps } = await runAt(level, root);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(steps.gen.result).toEqual(['x', 'y z']);
+    expect(steps.fan.result).toEqual(['x!', 'y z!']);
+    expect(steps.n.result).toBe(42);
+    expect(steps.big.result).toBe('x'.repeat(256 * 1024));
+    const logs = await svc.call('GET', `/v1/runs/${run.id}/steps/${encodeURIComponent(`${level.prefix}big`)}/logs`);
+    expect(logs.text).toContain('the standard output is longer than 262144 bytes');
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * A step's standard output as its result (`task.result: stdout`, docs/flow-language.md):
+ * the first 256 KiB kept while the program runs, then trimmed and read as JSON when the
+ * whole text parses, a string otherwise. Used by the local runtime and the quarterback.
+ */
+import type { JsonValue } from '../src/flow/types.ts';
+
+export const STDOUT_RESULT_LIMIT = 256 * 1024;
+
+/** Keeps the first STDOUT_RESULT_LIMIT bytes of a stream, and whether more came. */
+export class StdoutCapture {
+  private readonly parts: Buffer[] = [];
+  private bytes = 0;
+  cut = false;
+
+  constructor(private readonly limit = STDOUT_RESULT_LIMIT) {}
+
+  add(chunk: string): void {
+    if (this.cut) return;
+    const b = Buffer.from(chunk);
+    const room = this.limit - this.bytes;
+    if (b.length > room) {
+      this.parts.push(b.subarray(0, room));
+      this.bytes = this.limit;
+      this.cut = true;
+      return;
+    }
+    this.parts.push(b);
+    this.bytes += b.length;
+  }
+
+  /** The result, and a line for the step's log when the output was cut. */
+  result(): { result: JsonValue; note?: string } {
+    const text = Buffer.concat(this.parts).toString('utf8');
+    if (this.cut) return { result: text.trim(), note: `strata: the standard output is longer than ${this.limit} bytes: the result is its first ${this.limit} bytes, as text\n` };
+    return { result: parseTrimmed(text) };
+  }
+}
+
+/** Trimmed text, as JSON when the whole of it parses. */
+export function parseTrimmed(text: string): JsonValue {
+  const t = text.trim();
+  if (t === '') return '';
+  try {
+    return JSON.parse(t) as JsonValue;
+  } catch {
+    return t;
+  }
+}
