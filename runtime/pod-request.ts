@@ -21,6 +21,7 @@ export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs):
   if (cmd.env.item !== undefined) env.STRATA_ITEM = JSON.stringify(cmd.env.item);
   if (cmd.env.items !== undefined) env.STRATA_ITEMS = JSON.stringify(cmd.env.items);
   if (cmd.env.round !== undefined) env.STRATA_ROUND = String(cmd.env.round);
+  if (cmd.env.exit !== undefined) env.STRATA_EXIT = JSON.stringify(cmd.env.exit);
   const req: PodRequest = {
     runId, step: cmd.step, attempt: cmd.attempt, kind: cmd.kind === 'pod' ? 'pod' : 'task', env, ...dirs,
     ...(task ? { task } : {}),

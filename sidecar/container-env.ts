@@ -25,6 +25,8 @@ export interface ContainerEnvInput {
   item?: JsonValue;
   items?: Record<string, JsonValue>;
   round?: number;
+  /** inside an exit handler: the outcome it reads */
+  exit?: JsonValue;
 }
 
 /** Build a container's environment. */
@@ -45,5 +47,6 @@ export function containerEnv(i: ContainerEnvInput): Record<string, string> {
   if (i.item !== undefined) env.STRATA_ITEM = JSON.stringify(i.item);
   if (i.items !== undefined) env.STRATA_ITEMS = JSON.stringify(i.items);
   if (i.round !== undefined) env.STRATA_ROUND = String(i.round);
+  if (i.exit !== undefined) env.STRATA_EXIT = JSON.stringify(i.exit);
   return env;
 }

@@ -93,7 +93,7 @@ export class Quarterback {
       return this.end({ type: 'done', ok: false, status: 'failed', error: `pod ${this.plan.step} could not be set up: ${(e as Error).message}` });
     }
     if (this.cancelReason !== undefined) return this.end({ type: 'done', ok: false, status: 'cancelled', error: this.cancelReason });
-    this.handle(this.engine.start());
+    this.handle(this.engine.start(now()));
     return this.finished;
   }
 
@@ -110,8 +110,10 @@ export class Quarterback {
     await this.ports.reserve(staticContainers(this.plan.pod.body, this.plan.step));
   }
 
+  /** Events carry the time they happened: the engine reads no clock (exit.duration, retry maxDuration). */
   private apply(events: EngineEvent | EngineEvent[]): void {
-    this.handle(this.engine.apply(events));
+    const at = now();
+    this.handle(this.engine.apply((Array.isArray(events) ? events : [events]).map((e) => ({ ...e, at: e.at ?? at }))));
   }
 
   private handle(commands: Command[]): void {
@@ -122,7 +124,11 @@ export class Quarterback {
         case 'window': void this.window(c); break;
         case 'generate': this.apply({ type: 'expandFailed', step: c.step, error: GENERATE_UNSUPPORTED }); break;
         case 'kill': this.kill(c.step); break;
-        case 'deadline': this.arm(c.step, c.seconds); break;
+        case 'deadline': this.arm(c.step, c.seconds, { type: 'deadline', step: c.step }); break;
+        case 'backoff':
+          this.send({ type: 'log', step: c.step, stream: 'stderr', chunk: `strata: attempt ${c.attempt} in ${c.seconds} s (retry back-off)\n` });
+          this.arm(`${c.step}|${c.attempt}`, c.seconds, { type: 'backoff', step: c.step, attempt: c.attempt });
+          break;
         case 'done': this.doneCmd = c; this.clearDeadlines(); this.maybeFinish(); break;
       }
     }
@@ -191,7 +197,7 @@ export class Quarterback {
     const env = containerEnv({
       base: this.hostEnv, task: task.env, runId: this.plan.runId, step, attempt,
       inputsDir: dirs.inputs, outputsDir: dirs.outputs, scratchDir: this.plan.scratchDir, ipcDir: this.plan.ipcDir,
-      port, peers: this.ports.peersOf(step), params: cmd.env.params, item: cmd.env.item, items: cmd.env.items, round: cmd.env.round,
+      port, peers: this.ports.peersOf(step), params: cmd.env.params, item: cmd.env.item, items: cmd.env.items, round: cmd.env.round, exit: cmd.env.exit,
     });
     const spec = { step, attempt, task, env, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}) };
     this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
@@ -206,7 +212,8 @@ export class Quarterback {
       return void ended.then(() => this.exited(cmd, entry, e));
     }
     const { step, attempt } = cmd;
-    const fail = (error: string) => this.gone(step, { type: 'finished', step, attempt, ok: false, error });
+    // The exit code tells a program's failure from one it did not cause (continueOn, retry on, depends .Failed/.Errored).
+    const fail = (error: string) => this.gone(step, { type: 'finished', step, attempt, ok: false, error, ...(e.exitCode !== null && e.exitCode !== undefined ? { exitCode: e.exitCode } : {}) });
     this.lastExit.set(step, e.exitCode);
     if (e.exitCode !== 0 || e.error) return fail(exitError(e, entry.stderrTail));
     const outputsDir = entry.dirs!.outputs;
@@ -255,14 +262,14 @@ export class Quarterback {
     this.send({ type: 'log', step, stream, chunk });
   }
 
-  /** A composite's deadline (the engine has no clock): its event comes back when the time is up. */
-  private arm(step: string, seconds: number): void {
-    if (this.timers.has(step)) return;
+  /** A composite's deadline or a leaf's back-off (the engine has no clock): its event comes back when the time is up. */
+  private arm(key: string, seconds: number, event: EngineEvent): void {
+    if (this.timers.has(key)) return;
     const timer = setTimeout(() => {
-      this.timers.delete(step);
-      if (this.engine.status === 'running') this.apply({ type: 'deadline', step });
+      this.timers.delete(key);
+      if (this.engine.status === 'running') this.apply(event);
     }, seconds * 1000);
-    this.timers.set(step, timer);
+    this.timers.set(key, timer);
   }
 
   private clearDeadlines(): void {

@@ -149,7 +149,7 @@ export class Coordinator {
     // A window read or an expansion whose answer never reached the log is asked again;
     // a deadline never stored (a crash between fold and write) is armed now.
     for (const f of c.engine.awaiting()) void followUp(this.sys.ports, id, f).catch(() => undefined);
-    await this.sys.ports.armDeadlines(id, c.engine.armedDeadlines());
+    await this.sys.ports.armDeadlines(id, c.engine.armedTimers());
   }
 
   startSweeping(intervalMs = 2000): void {

@@ -6,11 +6,15 @@
  * the epoch), written with ZADD NX so the first process to arm it fixes the time and a
  * log folded again later does not move it. The process that armed it fires it from a timer;
  * the coordinator's sweep fires any whose process is gone.
+ *
+ * A leaf's retry back-off is the same kind of timer (docs/flow-language.md, Retries with
+ * back-off): member `runId|step|attempt`, answered by a `backoff` event for that attempt.
  */
 import type { Redis } from 'ioredis';
-import type { DeadlineCommand } from '../engine/types.ts';
+import type { TimerCommand } from '../engine/types.ts';
 
-export type FireDeadline = (runId: string, step: string) => Promise<void>;
+/** Append the timer's event: `attempt` is set for a back-off, absent for a deadline. */
+export type FireDeadline = (runId: string, step: string, attempt?: number) => Promise<void>;
 
 export class DeadlineBook {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -27,16 +31,17 @@ export class DeadlineBook {
     this.fire = fire;
   }
 
-  /** Arm deadlines of a run (idempotent): stored once, and a timer here for each. */
-  async arm(runId: string, cmds: DeadlineCommand[]): Promise<void> {
-    if (cmds.length === 0) return;
+  /** Arm timers of a run (idempotent): stored once, and a timer here for each; resolves to those stored now for the first time. */
+  async arm(runId: string, cmds: TimerCommand[]): Promise<TimerCommand[]> {
+    if (cmds.length === 0) return [];
     const now = Date.now();
-    const members = cmds.map((c) => `${runId}|${c.step}`);
+    const members = cmds.map((c) => (c.type === 'backoff' ? `${runId}|${c.step}|${c.attempt}` : `${runId}|${c.step}`));
     const tx = this.redis.multi();
     cmds.forEach((c, i) => tx.zadd(this.key, 'NX', now + c.seconds * 1000, members[i]));
     tx.zmscore(this.key, ...members);
     const res = await tx.exec();
     const scores = (res?.[res.length - 1]?.[1] ?? []) as Array<string | null>;
+    const fresh = cmds.filter((_, i) => Number(res?.[i]?.[1]) === 1);
     members.forEach((m, i) => {
       if (this.timers.has(m) || scores[i] === null) return;
       const wait = Math.max(0, Number(scores[i]) - Date.now());
@@ -44,6 +49,7 @@ export class DeadlineBook {
       t.unref();
       this.timers.set(m, t);
     });
+    return fresh;
   }
 
   /** Fire every deadline that has passed (the sweep: timers of a process that is gone). */
@@ -59,8 +65,9 @@ export class DeadlineBook {
 
   private async fireOne(member: string): Promise<void> {
     this.timers.delete(member);
-    const cut = member.indexOf('|');
-    await this.fire(member.slice(0, cut), member.slice(cut + 1));
+    // Run ids and step ids hold no `|`: run|step is a deadline, run|step|attempt a back-off.
+    const [runId, step, attempt] = member.split('|');
+    await this.fire(runId, step, attempt === undefined ? undefined : Number(attempt));
     // Removed once its event is in the log (appending is deduplicated, so firing twice is harmless).
     await this.redis.zrem(this.key, member);
   }

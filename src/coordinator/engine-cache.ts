@@ -41,6 +41,6 @@ export class EngineCache {
 /** Fold one log entry: entry 0 starts the engine, later ones are its events. */
 export function fold(c: CachedEngine, entry: { type: string }): Command[] {
   c.next++;
-  if (entry.type === 'begin') return c.engine.start();
+  if (entry.type === 'begin') return c.engine.start((entry as { at?: number }).at);
   return c.engine.apply(entry as never);
 }

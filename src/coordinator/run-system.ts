@@ -78,11 +78,16 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
     },
     readWindow: (runId, cmd) => readWindow(o.redis, store.key(runId, 'cursors'), cmd, o.fileRoots),
     expand: (_runId, cmd) => expand({ rules: o.rules, registry: o.registry, generators: o.generators }, cmd),
-    armDeadlines: (runId, cmds) => deadlines.arm(runId, cmds),
+    armDeadlines: async (runId, cmds) => {
+      const fresh = await deadlines.arm(runId, cmds);
+      // The step's log says why nothing runs for a while (once: a timer is stored once).
+      for (const c of fresh) if (c.type === 'backoff') await store.appendLog(runId, c.step, `strata: attempt ${c.attempt} in ${c.seconds} s (retry back-off)\n`);
+    },
   };
-  deadlines.onFire(async (runId, step) => {
+  deadlines.onFire(async (runId, step, attempt) => {
     if ((await store.status(runId)) !== 'running') return;
-    await appendAndSync(ports, runId, { type: 'deadline', step }, `d|${step}`);
+    if (attempt === undefined) await appendAndSync(ports, runId, { type: 'deadline', step }, `d|${step}`);
+    else await appendAndSync(ports, runId, { type: 'backoff', step, attempt }, `b|${step}|${attempt}`);
   });
   return {
     store, queue, ports, bullPrefix, cancelChannel, observer, deadlines,

@@ -5,7 +5,7 @@
  * entry (run-commit), and the engine is a deterministic fold of the log. That is what
  * lets coordinators and workers crash anywhere and several of them share one Redis.
  */
-import type { Command, DeadlineCommand, EngineEvent, RunStatus, StartCommand } from '../engine/types.ts';
+import type { Command, EngineEvent, RunStatus, StartCommand, TimerCommand } from '../engine/types.ts';
 import { toStrataError } from '../errors/strata-error.ts';
 import type { CommitEntry, Fence, RunStore } from '../store/run-store.ts';
 import { EngineCache, fold } from './engine-cache.ts';
@@ -24,8 +24,8 @@ export interface SyncPorts {
   readWindow(runId: string, cmd: Extract<Command, { type: 'window' }>): Promise<EngineEvent>;
   /** run a generate step's Dataset through the rules: an event for the log */
   expand(runId: string, cmd: Extract<Command, { type: 'generate' }>): Promise<EngineEvent>;
-  /** arm composites' deadlines (idempotent per run and step): a `deadline` event goes to the log when one passes */
-  armDeadlines(runId: string, cmds: DeadlineCommand[]): Promise<void>;
+  /** arm composites' deadlines and leaves' back-offs (idempotent per run, step and attempt): their event goes to the log when one passes */
+  armDeadlines(runId: string, cmds: TimerCommand[]): Promise<void>;
   maxUnitDepth: number;
   onRunDone?(runId: string, status: string): void;
   /** the run ended in a commit of this process: called once per run end across all processes */
@@ -78,7 +78,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   const starts: StartCommand[] = [];
   const followUps: FollowUp[] = [];
   const kills: string[] = [];
-  const deadlines: DeadlineCommand[] = [];
+  const deadlines: TimerCommand[] = [];
   for (const entry of list) {
     const i = c.next;
     const commands = fold(c, entry as { type: string });
@@ -89,7 +89,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
       else if (cmd.type === 'start') starts.push(cmd);
       else if (cmd.type === 'kill') kills.push(cmd.step);
       else if (cmd.type === 'done') commit.run = { status: cmd.status, ...(cmd.result !== undefined ? { result: cmd.result } : {}), ...(cmd.error ? { error: cmd.error } : {}) };
-      else if (cmd.type === 'deadline') deadlines.push(cmd);
+      else if (cmd.type === 'deadline' || cmd.type === 'backoff') deadlines.push(cmd);
       else if (cmd.type === 'window' || cmd.type === 'generate') followUps.push(cmd);
     }
     if (commit.steps.length > 0 || commit.run) commits.push(commit);
@@ -115,11 +115,12 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
     },
   );
   // Only deadlines still armed at the end of the fold: a log folded anew does not arm old ones again.
-  const armed = new Set(c.engine.armedDeadlines().map((d) => d.step));
+  const timerKey = (t: TimerCommand) => (t.type === 'backoff' ? `${t.step}|${t.attempt}` : t.step);
+  const armed = new Set(c.engine.armedTimers().map(timerKey));
   const written = Promise.all([
     recorded,
     p.enqueue(runId, starts.filter((s) => running.has(s.step))),
-    p.armDeadlines(runId, deadlines.filter((d) => armed.has(d.step))),
+    p.armDeadlines(runId, deadlines.filter((d) => armed.has(timerKey(d)))),
     ...kills.map((k) => p.kill(runId, k)),
   ]);
   // Only what is still unanswered at the end of the fold: a log folded anew from the
@@ -195,7 +196,8 @@ async function flush(p: SyncPorts, runId: string): Promise<void> {
     batches.set(runId, []);
     try {
       const from = p.cache.get(runId)?.next ?? 0;
-      const { appended, entries } = await p.store.append(runId, batch.map((b) => ({ event: b.event, dedupe: b.dedupe, ...(b.fence ? { fence: b.fence } : {}) })), from);
+      // Stamped with the time it is appended: the engine reads no clock (durations come from these).
+      const { appended, entries } = await p.store.append(runId, batch.map((b) => ({ event: { ...b.event, at: b.event.at ?? Date.now() }, dedupe: b.dedupe, ...(b.fence ? { fence: b.fence } : {}) })), from);
       await sync(p, runId, entries, from);
       batch.forEach((b, i) => b.done(appended[i]));
     } catch (e) {

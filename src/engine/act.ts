@@ -1,6 +1,6 @@
 /** An activation: one step of a run as the engine tracks it (a plan node at a step id). */
 import type { JsonValue } from '../flow/types.ts';
-import type { PlanNode } from '../plan/plan-node.ts';
+import type { PlanNode, RetryPlan } from '../plan/plan-node.ts';
 import type { StartCommand, StepStatus } from './types.ts';
 
 /** What a step sees of its surroundings: unit parameters, fan-out items, round, joined data. */
@@ -16,7 +16,11 @@ export interface Scope {
   items?: Record<string, JsonValue>;
   round?: number;
   retries?: number;
+  /** the retry policy a composite gives the leaves inside it */
+  retry?: RetryPlan;
   data?: StartCommand['data'];
+  /** inside an exit handler: the outcome of the node it serves */
+  exit?: JsonValue;
 }
 
 export interface Act {
@@ -38,11 +42,24 @@ export interface Act {
   /** a generate step waiting for its nested unit */
   expanding?: boolean;
   /** a leaf's program exit code, from its `finished` event */
-  exitCode?: number;
+  exitCode?: number | null;
   /** children running now (a composite's), to stop them when its deadline passes */
   kids?: Set<Act>;
   /** plan nodes of the children started so far: the others never start when it ends early */
   started?: Set<PlanNode>;
+  /** when it started (ms since the epoch, from the log's times; 0 when unknown) */
+  startedAt?: number;
+  /** when its first attempt started (a leaf's retries stop after maxDuration from it) */
+  firstAt?: number;
+  /** its own outcome, kept while its exit handler runs */
+  exiting?: { status: 'succeeded' | 'failed'; result?: JsonValue; error?: string };
+  /** a leaf waiting out its back-off before the attempt in `attempt` starts */
+  backingOff?: boolean;
+  backoffSeconds?: number;
+  /** the error of the attempt before, shown when the next one starts */
+  lastError?: string;
+  /** a fan-out's items by outcome (for AnySucceeded, AllFailed) */
+  items?: { succeeded: number; failed: number };
 }
 
 /** The composite side of an activation: decides which children run next. */
@@ -72,11 +89,31 @@ export interface Ops {
   window(act: Act, round: number): void;
   /** tell the dry run what it could not know (once per plan node and kind) */
   note(act: Act, kind: string, text: string): void;
+  /** a child that will not start (its condition does not hold): it and all beneath it end skipped with `reason` */
+  omit(node: PlanNode, parent: Act, id: string, reason: string): void;
 }
 
-/** `failed` children fail their parent; skipped children count as done. */
+/**
+ * `failed` children fail their parent; skipped children count as done, and so does a
+ * failed child whose `continueOn` covers its failure (it stays `failed` itself).
+ */
 export function childFailed(c: Act): boolean {
-  return c.status === 'failed' || c.status === 'cancelled';
+  return (c.status === 'failed' || c.status === 'cancelled') && !continued(c);
+}
+
+/** A failure without an exit code of the program's own: it could not start, was lost, timed out or was stopped. */
+export function errored(c: Act): boolean {
+  if (c.status === 'cancelled') return true;
+  if (c.status !== 'failed') return false;
+  const leaf = c.node.kind === 'task' || c.node.kind === 'pod' || c.node.kind === 'generate';
+  return leaf && (c.exitCode === undefined || c.exitCode === null);
+}
+
+/** A failed child its parent goes on after (continueOn). */
+export function continued(c: Act): boolean {
+  const on = c.node.continueOn;
+  if (!on || (c.status !== 'failed' && c.status !== 'cancelled')) return false;
+  return errored(c) ? on.error === true : on.failed === true;
 }
 
 /** The error a parent reports for a failed child. */

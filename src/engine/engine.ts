@@ -22,8 +22,10 @@ import { sequenceDriver } from './sequence.ts';
 import { StepData } from './step-data.ts';
 import { imageText, runTaskOf } from './run-task.ts';
 import { resolveTask } from './substitute.ts';
+import { exitData, exitDriver, type Failure } from './exit-handler.ts';
+import { nextAttemptDelay } from './retry-policy.ts';
 import { artifactNames } from '../flow/task-parts.ts';
-import type { Command, StatusCommand, DeadlineCommand, EngineEvent, GenerateCommand, RunStatus, StartCommand, WindowCommand } from './types.ts';
+import type { Command, StatusCommand, TimerCommand, EngineEvent, GenerateCommand, RunStatus, StartCommand, WindowCommand } from './types.ts';
 import { fanInDriver, podDriver, useDriver, wrapDriver } from './wrap.ts';
 
 export interface EngineOptions {
@@ -71,6 +73,12 @@ export class RunEngine {
   private readonly targets = new Map<string, Act>();
   /** composites whose deadline is armed, by step id */
   private readonly deadlines = new Map<string, Act>();
+  /** leaves waiting out a back-off before their next attempt, by step id */
+  private readonly backoffs = new Map<string, Act>();
+  /** the latest time the log's events carry (ms since the epoch; 0 when they carry none) */
+  private now = 0;
+  /** leaves that failed, in the order they failed (an exit handler's `exit.failures`) */
+  private failures: Failure[] = [];
   private readonly running = new Set<Act>();
   private readonly data = new StepData();
   private spawned = 0;
@@ -112,6 +120,10 @@ export class RunEngine {
         this.waiting.set(act.id, cmd);
         this.out.push(cmd);
       },
+      omit: (node, parent, id, reason) => {
+        (parent.started ??= new Set()).add(node);
+        if (!opts.quietStatus) for (const m of marksFor(node, id, 'skipped', reason)) this.pushStatus(m);
+      },
       note: (act, kind, text) => {
         if (!opts.dryRun) return;
         const kinds = this.noted.get(act.node) ?? new Set<string>();
@@ -123,9 +135,10 @@ export class RunEngine {
     };
   }
 
-  /** Start the run: the commands for everything that starts at once. */
-  start(): Command[] {
+  /** Start the run (`at`: when, ms since the epoch, as the log records it): the commands for everything that starts at once. */
+  start(at?: number): Command[] {
     if (this.rootAct) return [];
+    if (at) this.now = Math.max(this.now, at);
     const prefix = this.opts.prefix ?? '';
     const scope: Scope = { params: this.opts.params ?? {}, unitId: prefix, depth: 0, ...this.opts.scope };
     const id = this.root.seg === '' ? prefix : prefix === '' ? this.root.seg : `${prefix}/${this.root.seg}`;
@@ -144,7 +157,7 @@ export class RunEngine {
   /** Step ids of the leaves running now. */
   runningLeaves(): string[] {
     // A generate step whose unit runs is no longer a leaf at work: its program has finished.
-    return [...this.running].filter((a) => this.isLeaf(a.node) && a.status === 'running' && !a.expanding && !a.driver).map((a) => a.id);
+    return [...this.running].filter((a) => this.atWork(a)).map((a) => a.id);
   }
 
   /** Window reads and expansions asked for and not answered yet (to ask again after a crash). */
@@ -152,10 +165,12 @@ export class RunEngine {
     return this.status === 'running' ? [...this.waiting.values()] : [];
   }
 
-  /** Deadlines armed and not yet passed (to arm again after a crash). */
-  armedDeadlines(): DeadlineCommand[] {
+  /** Deadlines and back-offs armed and not yet passed (to arm again after a crash). */
+  armedTimers(): TimerCommand[] {
     if (this.status !== 'running') return [];
-    return [...this.deadlines.values()].map((a) => ({ type: 'deadline', step: a.id, seconds: a.node.timeout! }));
+    const deadlines: TimerCommand[] = [...this.deadlines.values()].map((a) => ({ type: 'deadline', step: a.id, seconds: a.node.timeout! }));
+    const backoffs: TimerCommand[] = [...this.backoffs.values()].map((a) => ({ type: 'backoff', step: a.id, attempt: a.attempt, seconds: a.backoffSeconds ?? 0 }));
+    return [...deadlines, ...backoffs];
   }
 
   /** The attempt a running leaf is on (0 when it is not running). */
@@ -166,7 +181,12 @@ export class RunEngine {
 
   /** Start commands for running leaves again (a lost job is enqueued anew; the attempt stays). */
   startCommandsFor(steps: string[]): StartCommand[] {
-    return steps.map((s) => this.targets.get(s)).filter((a): a is Act => !!a && a.status === 'running' && this.isLeaf(a.node) && !a.expanding && !a.driver).map((a) => this.startCommand(a));
+    return steps.map((s) => this.targets.get(s)).filter((a): a is Act => !!a && this.atWork(a)).map((a) => this.startCommand(a));
+  }
+
+  /** A leaf whose program runs (or should): not expanding, not past its program, not waiting out a back-off. */
+  private atWork(a: Act): boolean {
+    return this.isLeaf(a.node) && a.status === 'running' && !a.expanding && !a.driver && !a.backingOff;
   }
 
   private isLeaf(node: PlanNode): boolean {
@@ -174,24 +194,39 @@ export class RunEngine {
   }
 
   private applyOne(e: EngineEvent): void {
+    if (e.at) this.now = Math.max(this.now, e.at);
     if (e.type === 'retry') return this.retry();
     if (this.status !== 'running') return;
     if (e.type === 'cancel') return this.cancel(e.reason);
     if (e.type === 'deadline') return this.expire(e.step);
+    if (e.type === 'backoff') {
+      const waiting = this.backoffs.get(e.step);
+      if (!waiting || waiting.attempt !== e.attempt || waiting.status !== 'running') return;
+      this.backoffs.delete(e.step);
+      waiting.backingOff = false;
+      return this.launch(waiting, waiting.lastError);
+    }
     const act = this.targets.get(e.step);
     if (!act || act.status !== 'running') return; // late or repeated: nothing changes
     if (e.type === 'finished') {
       // A generate step with a driver has already expanded: a repeated `finished` must not expand it again.
-      if (!this.isLeaf(act.node) || act.expanding || act.driver || e.attempt !== act.attempt) return;
+      if (!this.isLeaf(act.node) || act.expanding || act.driver || act.backingOff || e.attempt !== act.attempt) return;
       act.exitCode = e.exitCode;
       if (e.ok) {
         if (act.node.kind === 'generate') return this.expand(act, e.result ?? null);
         return this.finish(act, 'succeeded', e.result ?? null);
       }
-      const retries = act.node.retries ?? act.scope.retries ?? 0;
-      if (act.attempt <= retries) {
+      const wait = nextAttemptDelay(act, e.exitCode === undefined || e.exitCode === null, this.now);
+      if (wait !== undefined) {
         act.attempt++;
-        return this.launch(act, e.error);
+        if (wait <= 0) return this.launch(act, e.error);
+        // The engine has no clock: the wait is a command, its end an event in the log.
+        act.backingOff = true;
+        act.backoffSeconds = wait;
+        act.lastError = e.error;
+        this.backoffs.set(act.id, act);
+        this.out.push({ type: 'backoff', step: act.id, attempt: act.attempt, seconds: wait });
+        return;
       }
       return this.finish(act, 'failed', undefined, e.error ?? 'exited non-zero');
     }
@@ -228,6 +263,7 @@ export class RunEngine {
     for (const act of this.running) this.stop(act, reason, `not started: ${reason}`, 'cancelled');
     this.running.clear();
     this.deadlines.clear();
+    this.backoffs.clear();
     this.status = 'cancelled';
     this.out.push({ type: 'done', status: 'cancelled', error: reason });
   }
@@ -248,6 +284,8 @@ export class RunEngine {
     this.targets.clear();
     this.waiting.clear();
     this.deadlines.clear();
+    this.backoffs.clear();
+    this.failures = [];
     this.dirtyByLevel.length = 0;
     this.dirtyCount = 0;
     this.spawned = 0;
@@ -273,6 +311,7 @@ export class RunEngine {
         this.running.delete(kid);
         this.targets.delete(kid.id);
         this.deadlines.delete(kid.id);
+        this.backoffs.delete(kid.id);
         this.waiting.delete(kid.id);
       }
       a.kids?.clear();
@@ -283,7 +322,7 @@ export class RunEngine {
 
   /** End a running act from outside (cancel, a deadline): kill it if it is a leaf at work, mark what it never started. */
   private stop(act: Act, reason: string, notStarted: string, unstarted: 'skipped' | 'cancelled'): void {
-    if (this.isLeaf(act.node) && !act.expanding && !act.driver) this.out.push({ type: 'kill', step: act.id });
+    if (this.atWork(act)) this.out.push({ type: 'kill', step: act.id });
     act.status = 'cancelled';
     act.error = reason;
     act.driver = undefined;
@@ -328,15 +367,18 @@ export class RunEngine {
       return;
     }
     act.status = 'running';
+    act.startedAt = this.now;
     this.running.add(act);
     if (this.isLeaf(node)) {
+      act.firstAt = this.now;
       act.attempt = (this.kept.attempts.get(act.id) ?? 0) + 1;
       this.kept.attempts.set(act.id, act.attempt);
       this.targets.set(act.id, act);
       return this.launch(act);
     }
     this.emitStatus(act);
-    if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries };
+    if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries, retry: undefined };
+    if (node.retry !== undefined) act.scope = { ...act.scope, retry: node.retry };
     if (node.timeout !== undefined) {
       // A composite's timeout is a deadline for the whole node (DESIGN.md section 3).
       this.deadlines.set(act.id, act);
@@ -367,6 +409,8 @@ export class RunEngine {
 
   private finish(act: Act, status: 'succeeded' | 'failed' | 'skipped', result?: JsonValue, error?: string): void {
     if (act.status !== 'running' && act.status !== 'pending') return;
+    if (status === 'failed' && this.isLeaf(act.node) && !act.exiting) this.failures.push({ step: act.id, error: error ?? 'failed', exitCode: act.exitCode });
+    if (act.node.onExit && status !== 'skipped' && act.status === 'running' && !act.exiting) return this.runExitHandler(act, status, result, error);
     act.status = status;
     act.result = result;
     act.error = error;
@@ -383,6 +427,18 @@ export class RunEngine {
     if (act.parent) return act.parent.driver?.childDone(act);
     this.status = status === 'skipped' ? 'succeeded' : status;
     this.out.push({ type: 'done', status: this.status, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}) });
+  }
+
+  /**
+   * `act` ended with `status`; its exit handler runs first, with the outcome as `exit`, and
+   * the act stays running until it has (exit-handler.ts). A deadline of its own no longer applies.
+   */
+  private runExitHandler(act: Act, status: 'succeeded' | 'failed', result?: JsonValue, error?: string): void {
+    act.exiting = { status, ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}) };
+    this.targets.delete(act.id);
+    this.deadlines.delete(act.id);
+    act.driver = exitDriver(act, this.ops, exitData(act, status, this.now, this.failures));
+    this.markDirty(act);
   }
 
   /** Every child `act` did not start, and all known beneath them, end `status` with `reason` (not-started.ts). */
@@ -404,7 +460,7 @@ export class RunEngine {
       ...(act.attempt > 0 ? { attempt: act.attempt } : {}),
       ...(act.status === 'succeeded' ? { result: act.result ?? null } : {}),
       ...(error ? { error } : {}),
-      ...(act.exitCode !== undefined && act.status !== 'running' ? { exitCode: act.exitCode } : {}),
+      ...(act.exitCode !== undefined && act.exitCode !== null && act.status !== 'running' ? { exitCode: act.exitCode } : {}),
       ...(starting && (node.kind === 'task' || node.kind === 'generate') ? { image: image ?? imageText(node.task.image) } : {}),
       ...(starting && act.parent?.node.kind === 'fanOut' && act.scope.item !== undefined ? { item: act.scope.item } : {}),
     });

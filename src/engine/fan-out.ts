@@ -28,9 +28,13 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
   const limit = node.concurrency ?? Infinity;
   let next = 0;
   let running = 0;
+  /** an item's failure: with failFast (the default) no further item starts */
+  let itemError: string | undefined;
+  const failFast = node.failFast !== false;
+  const counts = { succeeded: 0, failed: 0 };
   return {
     pump() {
-      while (items && !error && running < limit && next < items.length) {
+      while (items && !error && !(itemError && failFast) && running < limit && next < items.length) {
         const i = next++;
         running++;
         // Re-added last, so an `as` name an outer unit used too names this (innermost) item, in nesting order.
@@ -43,13 +47,16 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
         ops.start(child);
       }
       if (running > 0) return;
-      if (error) return ops.finish(act, 'failed', undefined, error);
+      act.items = counts;
+      if (error || itemError) return ops.finish(act, 'failed', undefined, error ?? itemError);
       ops.finish(act, 'succeeded', results);
     },
     childDone(c) {
       running--;
-      if (childFailed(c)) error ??= failureOf(c);
-      else results[indexOf.get(c)!] = c.result ?? null;
+      if (c.status === 'succeeded') counts.succeeded++;
+      else if (c.status === 'failed' || c.status === 'cancelled') counts.failed++;
+      if (childFailed(c)) itemError ??= failureOf(c);
+      else results[indexOf.get(c)!] = c.status === 'succeeded' ? (c.result ?? null) : null;
       indexOf.delete(c);
       ops.dirty(act);
     },

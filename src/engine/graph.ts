@@ -2,12 +2,28 @@
  * graph: the three traversals of DESIGN.md section 3, one driver with a pluggable
  * frontier. `dfs` and `bfs` run one node at a time (a LIFO stack / a FIFO queue);
  * `dependency` runs every ready node up to maxParallel, lowest declared index first.
+ *
+ * A node waits until every sibling its condition names has ended (docs/flow-language.md,
+ * Failure handling). Then it runs if the condition holds (by default: each succeeded or
+ * was skipped), and is omitted, ending skipped with the reason, if not. A failure stops
+ * the graph (nothing more starts) unless `failFast: false` or a sibling's condition
+ * handles it; an unhandled failure fails the graph once nothing more can run.
  */
 import type { JsonValue } from '../flow/types.ts';
+import type { Condition, OutcomeWord } from '../flow/depends.ts';
 import { joinId, type GraphNode } from '../plan/plan-node.ts';
-import { childFailed, failureOf, type Act, type Driver, type Ops } from './act.ts';
+import { childFailed, continued, errored, failureOf, type Act, type Driver, type Ops } from './act.ts';
 import { indexGraph } from './graph-index.ts';
 import { dfsFrontier, bfsFrontier, dependencyFrontier, type Frontier } from './frontiers.ts';
+
+/** How a child ended, as conditions read it. */
+type Ended = 'succeeded' | 'failed' | 'errored' | 'skipped' | 'omitted';
+
+interface EndedChild {
+  outcome: Ended;
+  continued: boolean;
+  items?: { succeeded: number; failed: number };
+}
 
 export function graphDriver(act: Act, ops: Ops): Driver {
   const node = act.node as GraphNode;
@@ -15,14 +31,41 @@ export function graphDriver(act: Act, ops: Ops): Driver {
   const frontier: Frontier =
     node.traversal === 'dfs' ? dfsFrontier(g.roots) : node.traversal === 'bfs' ? bfsFrontier(g.roots) : dependencyFrontier(g.roots);
   const limit = node.traversal === 'dependency' ? (node.maxParallel ?? Infinity) : 1;
-  const state: Array<0 | 1 | 2> = g.children.map(() => 0); // 0 not started, 1 running, 2 done
+  const failFast = node.failFast !== false;
+  const handled = new Set(node.handled ?? []);
+  const state: Array<0 | 1 | 2> = g.children.map(() => 0); // 0 not started, 1 running, 2 ended
+  const ended: Array<EndedChild | undefined> = g.children.map(() => undefined);
   const results: Record<string, JsonValue> = {};
   let running = 0;
   let error: string | undefined;
 
+  /** A child ended: its dependents that now have all they wait for run or are omitted. */
+  const settle = (i: number, how: EndedChild): void => {
+    state[i] = 2;
+    ended[i] = how;
+    const ready: number[] = [];
+    for (const d of g.dependents[i]) {
+      if (--g.waiting[d] !== 0 || state[d] !== 0) continue;
+      const child = g.children[d];
+      if (!child.cond && !child.deps?.every((name) => bare(ended[g.indexOf.get(name)!]!))) omit(d, `not started: ${failedDeps(child.deps!)}`);
+      else if (child.cond && !holds(child.cond, (name) => ended[g.indexOf.get(name)!]!)) omit(d, `not started: its condition on ${child.deps!.join(', ')} does not hold (${child.deps!.map((n) => `${n} ${ended[g.indexOf.get(n)!]!.outcome}`).join(', ')})`);
+      else ready.push(d);
+    }
+    frontier.finished(g.dependents[i], ready);
+  };
+
+  const omit = (d: number, reason: string): void => {
+    const child = g.children[d];
+    ops.omit(child, act, joinId(act.id, child.seg), reason);
+    settle(d, { outcome: 'omitted', continued: false });
+  };
+
+  const failedDeps = (deps: string[]): string =>
+    deps.filter((n) => !bare(ended[g.indexOf.get(n)!]!)).map((n) => `step ${joinId(act.id, n)} ${ended[g.indexOf.get(n)!]!.outcome === 'omitted' ? 'did not run' : 'failed'}`).join(', ');
+
   return {
     pump() {
-      while (!error && running < limit) {
+      while (!(error && failFast) && running < limit) {
         const i = frontier.take((j) => state[j] === 0 && g.waiting[j] === 0);
         if (i === undefined) break;
         const child = g.children[i];
@@ -36,17 +79,42 @@ export function graphDriver(act: Act, ops: Ops): Driver {
     },
     childDone(c) {
       const i = g.indexOf.get(c.node.seg)!;
-      state[i] = 2;
       running--;
-      if (childFailed(c)) {
-        error ??= failureOf(c);
-      } else {
-        if (c.status === 'succeeded') results[c.node.seg] = c.result ?? null;
-        const ready: number[] = [];
-        for (const d of g.dependents[i]) if (--g.waiting[d] === 0) ready.push(d);
-        frontier.finished(g.dependents[i], ready);
-      }
+      const failed = c.status === 'failed' || c.status === 'cancelled';
+      if (childFailed(c) && !handled.has(c.node.seg)) error ??= failureOf(c);
+      if (c.status === 'succeeded') results[c.node.seg] = c.result ?? null;
+      const outcome: Ended = !failed ? (c.status === 'succeeded' ? 'succeeded' : 'skipped') : errored(c) ? 'errored' : 'failed';
+      // After an unhandled failure with failFast, nothing more starts: dependents are left to the not-started marks.
+      if (!(error && failFast)) settle(i, { outcome, continued: continued(c), ...(c.items ? { items: c.items } : {}) });
+      else state[i] = 2;
       ops.dirty(act);
     },
   };
+}
+
+/** A plain dependency holds: the sibling succeeded, was skipped by its when, or failed with continueOn. */
+function bare(e: EndedChild): boolean {
+  return e.outcome === 'succeeded' || e.outcome === 'skipped' || e.continued;
+}
+
+/** Whether `cond` holds over the ended siblings. */
+function holds(cond: Condition, of: (name: string) => EndedChild): boolean {
+  switch (cond.op) {
+    case 'and': return cond.args.every((c) => holds(c, of));
+    case 'or': return cond.args.some((c) => holds(c, of));
+    case 'not': return !holds(cond.arg, of);
+    default: return cond.outcomes.some((o) => is(of(cond.node), o));
+  }
+}
+
+function is(e: EndedChild, o: OutcomeWord): boolean {
+  switch (o) {
+    case 'bare': return bare(e);
+    case 'completed': return e.outcome === 'succeeded' || e.outcome === 'failed' || e.outcome === 'errored';
+    case 'any': return true;
+    // A fan-out's items; any other node is its own one item.
+    case 'anysucceeded': return e.items ? e.items.succeeded > 0 : e.outcome === 'succeeded';
+    case 'allfailed': return e.items ? e.items.failed > 0 && e.items.succeeded === 0 : e.outcome === 'failed' || e.outcome === 'errored';
+    default: return e.outcome === o;
+  }
 }

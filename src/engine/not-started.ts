@@ -8,8 +8,13 @@
 import { joinId, type PlanNode } from '../plan/plan-node.ts';
 import type { StatusCommand } from './types.ts';
 
-/** The children of a node whose step ids are known before running (not fan-out items or rounds). */
+/** The children of a node whose step ids are known before running (not fan-out items or rounds), its exit handler last. */
 export function staticChildren(node: PlanNode): PlanNode[] {
+  const kids = bodyChildren(node);
+  return node.onExit ? [...kids, node.onExit] : kids;
+}
+
+function bodyChildren(node: PlanNode): PlanNode[] {
   switch (node.kind) {
     case 'sequence':
     case 'graph':

@@ -13,6 +13,8 @@ export interface PodEnv {
   item?: JsonValue;
   items?: Record<string, JsonValue>;
   round?: number;
+  /** inside an exit handler: the outcome of the node it serves */
+  exit?: JsonValue;
 }
 
 /** The scope a pod's micro root starts with. */
@@ -22,6 +24,7 @@ export function podScope(p: PodEnv): Scope {
     ...(p.item !== undefined ? { item: p.item } : {}),
     ...(p.items !== undefined && Object.keys(p.items).length > 0 ? { items: p.items } : {}),
     ...(p.round !== undefined ? { round: p.round } : {}),
+    ...(p.exit !== undefined ? { exit: p.exit } : {}),
   };
 }
 
@@ -32,5 +35,6 @@ export function envOf(s: Scope): PodEnv {
     ...(s.item !== undefined ? { item: s.item } : {}),
     ...(s.items !== undefined && Object.keys(s.items).length > 0 ? { items: s.items } : {}),
     ...(s.round !== undefined ? { round: s.round } : {}),
+    ...(s.exit !== undefined ? { exit: s.exit } : {}),
   };
 }

@@ -43,7 +43,7 @@ export class StepData {
   dataFor(act: Act, extra?: Record<string, unknown>): Record<string | symbol, unknown> {
     const s = act.scope;
     // Items first: the names of the language win over an item's (validation refuses such `as` names anyway).
-    const data: Record<string | symbol, unknown> = { ...s.items, params: s.params, results: this.results, round: s.round, item: s.items?.item ?? s.item, ...extra };
+    const data: Record<string | symbol, unknown> = { ...s.items, params: s.params, results: this.results, round: s.round, item: s.items?.item ?? s.item, ...(s.exit !== undefined ? { exit: s.exit } : {}), ...extra };
     const read: StepResultReader = (path) => this.results[resolveStep(path, act.id, s.unitId)];
     data[STEP_RESULTS] = read;
     return data;

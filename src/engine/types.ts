@@ -49,7 +49,7 @@ export interface StartCommand {
    * What the step's place gives it: `item` is the innermost fan-out item (STRATA_ITEM),
    * `items` every enclosing fan-out's item by its `as` name, outermost first (STRATA_ITEMS).
    */
-  env: { params: Record<string, JsonValue>; unit: string; item?: JsonValue; items?: Record<string, JsonValue>; round?: number };
+  env: { params: Record<string, JsonValue>; unit: string; item?: JsonValue; items?: Record<string, JsonValue>; round?: number; exit?: JsonValue };
   /** data handed to the step as input files: a fan-in's results, a cycle's window and previous output */
   data: { results?: JsonValue; window?: JsonValue[]; previous?: JsonValue };
 }
@@ -82,6 +82,18 @@ export interface StatusCommand {
 export interface DeadlineCommand {
   type: 'deadline';
   step: string;
+  seconds: number;
+}
+
+/**
+ * A leaf's attempt failed and runs again after a back-off: answer with a `backoff` event for
+ * `step` and `attempt` once `seconds` have passed (the engine has no clock). Idempotent per
+ * step and attempt.
+ */
+export interface BackoffCommand {
+  type: 'backoff';
+  step: string;
+  attempt: number;
   seconds: number;
 }
 
@@ -126,14 +138,24 @@ export interface DoneCommand {
   error?: string;
 }
 
-export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand | DeadlineCommand | NoteCommand;
+export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand | DeadlineCommand | BackoffCommand | NoteCommand;
 
-export type EngineEvent =
-  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number }
+/** What asks for an event once some time has passed: a composite's deadline, a leaf's back-off. */
+export type TimerCommand = DeadlineCommand | BackoffCommand;
+
+/**
+ * Events, each optionally stamped with `at` (ms since the epoch) by whoever appends it to the
+ * log: the engine reads no clock, so durations (an exit handler's `exit.duration`, a retry's
+ * `maxDuration`) come from these stamps, and a log folded again gives the same answers.
+ */
+export type EngineEvent = (
+  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number | null }
   | { type: 'window'; step: string; round: number; items: JsonValue[]; drained: boolean; error?: string }
   | { type: 'expanded'; step: string; body: PlanNode; params?: Record<string, JsonValue> }
   | { type: 'expandFailed'; step: string; error: string }
   | { type: 'cancel'; reason?: string }
   | { type: 'deadline'; step: string }
+  | { type: 'backoff'; step: string; attempt: number }
   /** go on after a failure or a cancel: succeeded leaves are kept, the rest runs again (see RunEngine.retry) */
-  | { type: 'retry' };
+  | { type: 'retry' }
+) & { at?: number };

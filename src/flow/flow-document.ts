@@ -6,8 +6,10 @@ import { metadataSchema } from './task-schema.ts';
 import type { FlowDocument } from './types.ts';
 import { validateNode } from './validate-node.ts';
 import { check } from './zod-problems.ts';
+import { didYouMean } from './nearest.ts';
 
 type Obj = Record<string, unknown>;
+const SPEC_KEYS = ['params', 'root', 'onExit'];
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Problems with apiVersion and kind; shared by every document kind. */
@@ -32,10 +34,11 @@ export function validateFlowDocument(doc: unknown, limits: Limits = DEFAULT_LIMI
   if (!isObj(spec)) {
     problems.push({ path: 'spec', message: 'must be an object { params, root }' });
   } else {
-    for (const k of Object.keys(spec)) if (!['params', 'root'].includes(k)) problems.push({ path: `spec.${k}`, message: `unknown key "${k}"` });
+    for (const k of Object.keys(spec)) if (!SPEC_KEYS.includes(k)) problems.push({ path: `spec.${k}`, message: `unknown key "${k}"${didYouMean(k, SPEC_KEYS)}` });
     if ('params' in spec && !isObj(spec.params)) problems.push({ path: 'spec.params', message: 'must be an object of default parameters' });
     if (!('root' in spec)) problems.push({ path: 'spec.root', message: 'is required: the flow\'s root node' });
     else validateNode(spec.root, 'spec.root', { limits, problems, count: 0, inPod: false }, 1);
+    if ('onExit' in spec) validateNode(spec.onExit, 'spec.onExit', { limits, problems, count: 0, inPod: false }, 1);
   }
   if (problems.length > 0) throw invalid(problems);
   const out = doc as unknown as FlowDocument;

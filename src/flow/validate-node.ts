@@ -11,8 +11,9 @@ import { ID_PATTERN, REF_PATTERN, taskSchema } from './task-schema.ts';
 import { PATTERN_KEYS } from './types.ts';
 import { findCycle } from './find-cycle.ts';
 import { didYouMean } from './nearest.ts';
+import { validateContinueOn, validateDependencies, validateRetry } from './validate-handling.ts';
 
-const COMMON_KEYS = new Set(['id', 'when', 'retries', 'timeout', 'outputs', 'dependsOn']);
+const COMMON_KEYS = new Set(['id', 'when', 'retries', 'retry', 'timeout', 'outputs', 'dependsOn', 'depends', 'continueOn', 'onExit']);
 const EXTRA_KEYS: Record<string, Set<string>> = { use: new Set(['with']) };
 
 export interface NodeContext {
@@ -65,7 +66,7 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
     if (key === pattern || COMMON_KEYS.has(key) || EXTRA_KEYS[pattern]?.has(key)) continue;
     problems.push({ path: `${path}.${key}`, message: `unknown key "${key}"${didYouMean(key, [...COMMON_KEYS, ...(EXTRA_KEYS[pattern] ?? [])])}` });
   }
-  validateCommon(node, path, ctx, inGraph);
+  validateCommon(node, path, ctx, inGraph, depth);
   const p = `${path}.${pattern}`;
   const body = node[pattern];
   switch (pattern) {
@@ -98,7 +99,7 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
   }
 }
 
-function validateCommon(node: Obj, path: string, ctx: NodeContext, inGraph: boolean): void {
+function validateCommon(node: Obj, path: string, ctx: NodeContext, inGraph: boolean, depth: number): void {
   const { problems } = ctx;
   if ('id' in node && (typeof node.id !== 'string' || !ID_PATTERN.test(node.id))) {
     problems.push({ path: `${path}.id`, message: 'must start with a letter or digit and hold only letters, digits, "_", "-" and "." (at most 63); "/" and "#" are reserved for step ids' });
@@ -107,18 +108,19 @@ function validateCommon(node: Obj, path: string, ctx: NodeContext, inGraph: bool
   if ('retries' in node && !(Number.isInteger(node.retries) && (node.retries as number) >= 0 && (node.retries as number) <= 100)) {
     problems.push({ path: `${path}.retries`, message: 'must be a whole number from 0 to 100' });
   }
+  if ('retry' in node) {
+    if ('retries' in node) problems.push({ path: `${path}.retry`, message: 'give retry or retries (its short form), not both' });
+    validateRetry(node.retry, `${path}.retry`, problems);
+  }
+  if ('continueOn' in node) validateContinueOn(node.continueOn, `${path}.continueOn`, problems);
+  if ('onExit' in node) validateNode(node.onExit, `${path}.onExit`, ctx, depth + 1);
   if ('timeout' in node && !(typeof node.timeout === 'number' && node.timeout > 0 && node.timeout <= 7 * 86400)) {
     problems.push({ path: `${path}.timeout`, message: 'must be a number of seconds, more than 0 and at most a week' });
   }
   if ('outputs' in node && !(Array.isArray(node.outputs) && node.outputs.every((o) => typeof o === 'string'))) {
     problems.push({ path: `${path}.outputs`, message: 'must be a list of output names' });
   }
-  if ('dependsOn' in node) {
-    if (!inGraph) problems.push({ path: `${path}.dependsOn`, message: 'only nodes of a graph may have dependsOn' });
-    else if (!Array.isArray(node.dependsOn) || !node.dependsOn.every((d) => typeof d === 'string')) {
-      problems.push({ path: `${path}.dependsOn`, message: 'must be a list of node names of the same graph' });
-    }
-  }
+  for (const k of ['dependsOn', 'depends']) if (k in node && !inGraph) problems.push({ path: `${path}.${k}`, message: `only nodes of a graph may have ${k}` });
 }
 
 function validateList(body: unknown, p: string, ctx: NodeContext, depth: number): void {
@@ -135,7 +137,8 @@ function validateList(body: unknown, p: string, ctx: NodeContext, depth: number)
 function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number): void {
   const { problems } = ctx;
   if (!isObj(body)) return void problems.push({ path: p, message: 'must be an object { traversal, maxParallel, nodes }' });
-  unknownKeys(body, ['traversal', 'maxParallel', 'nodes'], p, problems);
+  unknownKeys(body, ['traversal', 'maxParallel', 'failFast', 'targets', 'nodes'], p, problems);
+  if ('failFast' in body && typeof body.failFast !== 'boolean') problems.push({ path: `${p}.failFast`, message: 'must be true or false' });
   if ('traversal' in body && !['dfs', 'bfs', 'dependency'].includes(body.traversal as string)) {
     problems.push({ path: `${p}.traversal`, message: 'must be one of dfs, bfs, dependency' });
   }
@@ -154,15 +157,14 @@ function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number
     if (isObj(child) && typeof child.id === 'string' && child.id !== name) {
       problems.push({ path: `${np}.id`, message: `a graph node is named by its key "${name}"; id "${child.id}" differs` });
     }
-    const list = isObj(child) && Array.isArray(child.dependsOn) ? (child.dependsOn as unknown[]).filter((d): d is string => typeof d === 'string') : [];
-    const ok: string[] = [];
-    list.forEach((d, i) => {
-      if (d === name) problems.push({ path: `${np}.dependsOn[${i}]`, message: `"${name}" depends on itself` });
-      else if (!Object.hasOwn(nodes, d)) problems.push({ path: `${np}.dependsOn[${i}]`, message: `no node named "${d}"` });
-      else if (ok.includes(d)) problems.push({ path: `${np}.dependsOn[${i}]`, message: `"${d}" is listed twice` });
-      else ok.push(d);
+    deps.set(name, isObj(child) ? validateDependencies(child, np, name, nodes, problems) : []);
+  }
+  if ('targets' in body) {
+    const t = body.targets;
+    if (!Array.isArray(t) || t.length === 0) problems.push({ path: `${p}.targets`, message: 'must be a non-empty list of node names of this graph' });
+    else t.forEach((x, i) => {
+      if (typeof x !== 'string' || !Object.hasOwn(nodes, x)) problems.push({ path: `${p}.targets[${i}]`, message: `no node named ${JSON.stringify(x)}${typeof x === 'string' ? didYouMean(x, names) : ''}` });
     });
-    deps.set(name, ok);
   }
   const cycle = findCycle(names, deps);
   if (cycle) problems.push({ path: `${p}.nodes`, message: `dependency cycle ${cycle.join(' -> ')}` });
@@ -171,7 +173,8 @@ function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number
 function validateFanOut(body: unknown, p: string, ctx: NodeContext, depth: number): void {
   const { problems } = ctx;
   if (!isObj(body)) return void problems.push({ path: p, message: 'must be an object { over, as, concurrency, do }' });
-  unknownKeys(body, ['over', 'as', 'concurrency', 'do'], p, problems);
+  unknownKeys(body, ['over', 'as', 'concurrency', 'failFast', 'do'], p, problems);
+  if ('failFast' in body && typeof body.failFast !== 'boolean') problems.push({ path: `${p}.failFast`, message: 'must be true or false' });
   if (!('over' in body)) problems.push({ path: `${p}.over`, message: 'is required: a list, or json-logic giving a list' });
   else if (!Array.isArray(body.over)) {
     if (!isObj(body.over)) problems.push({ path: `${p}.over`, message: 'must be a list, or json-logic giving a list' });

@@ -11,6 +11,8 @@ import { checkReferences, expressionRefs, type KnownSteps, type Reference } from
 import { didYouMean } from '../flow/nearest.ts';
 import { inputFrom } from '../flow/task-parts.ts';
 import { checkTemplates, declaredParams, type TemplateScope } from './check-templates.ts';
+import { conditionNodes, dependsOnCondition, handledFailures, isPlain, parseDepends } from '../flow/depends.ts';
+import { retryPlan } from './retry-plan.ts';
 import { joinId, type PlanNode } from './plan-node.ts';
 
 /** Looks up a registered flow by `name@version`; undefined when there is none. */
@@ -50,7 +52,7 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
     unitId: '', podId: '', refs: [], known: { kinds: new Map(), levels: new Map(), generates: [] },
     tscope: { items: [], inCycle: false, inExit: false, params: declaredParams(doc.spec.params) },
   };
-  const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx);
+  const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx, doc.spec.onExit);
   // References are checked once every step id is known (a guard may name a later sibling's result).
   ctx.problems.push(...checkReferences(ctx.refs, ctx.known));
   if (ctx.problems.length > 0) throw invalid(ctx.problems, ctx.problems.some((p) => p.message.startsWith('use cycle')) ? 'cycle' : 'invalid_document');
@@ -60,11 +62,25 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
   return { name: doc.metadata.name, version: doc.metadata.version, params: doc.spec.params ?? {}, root, stepIds: ctx.order };
 }
 
-/** A unit's root adds no segment to step ids, unless it is a leaf: then it is named by its id or `main`. */
-function compileUnitRoot(node: FlowNode, path: string, parentId: string, ctx: Ctx): PlanNode {
+/**
+ * A unit's root adds no segment to step ids, unless it is a leaf: then it is named by its
+ * id or `main`. A flow's `spec.onExit` is its root's exit handler.
+ */
+function compileUnitRoot(node: FlowNode, path: string, parentId: string, ctx: Ctx, onExit?: FlowNode): PlanNode {
   const k = patternOf(node);
   const leaf = k === 'task' || k === 'pod' || k === 'generate';
-  return compileNode(node, path, parentId, leaf ? (node.id ?? 'main') : '', ctx);
+  const root = compileNode(node, path, parentId, leaf ? (node.id ?? 'main') : '', ctx);
+  if (onExit) root.onExit = compileExit(onExit, path.replace(/\.root$/, '.onExit'), joinId(parentId, root.seg), ctx);
+  return root;
+}
+
+/** An exit handler, beneath the node it serves; what it holds reads `exit`. */
+function compileExit(node: FlowNode, path: string, ownerId: string, ctx: Ctx): PlanNode {
+  const inExit = ctx.tscope.inExit;
+  ctx.tscope.inExit = true;
+  const compiled = compileNode(node, path, ownerId, 'onExit', ctx);
+  ctx.tscope.inExit = inExit;
+  return compiled;
 }
 
 /** Whether a sibling of the node being compiled may be joined by a fanIn (earlier in a sequence, any other in a graph). */
@@ -85,12 +101,16 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
   }
   const at = (what: string) => `${path}.${what}`;
   ctx.refs.push(...expressionRefs(node.when, at('when'), id, ctx.unitId, ctx.podId));
+  const retry = retryPlan(node);
   const base = {
     seg,
     ...(node.when !== undefined ? { when: node.when } : {}),
     ...(node.retries !== undefined ? { retries: node.retries } : {}),
+    ...(retry ? { retry } : {}),
     ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),
     ...(node.outputs !== undefined ? { outputs: node.outputs } : {}),
+    ...(node.continueOn !== undefined ? { continueOn: node.continueOn } : {}),
+    ...(node.onExit !== undefined ? { onExit: compileExit(node.onExit, `${path}.onExit`, id, ctx) } : {}),
   };
   if ('task' in node || 'generate' in node) {
     const t = ('task' in node ? node.task : node.generate) as TaskSpec;
@@ -114,17 +134,28 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
   if ('graph' in node) {
     const names = Object.keys(node.graph.nodes);
     const all = new Set(names);
+    const handled = new Set<string>();
     const children = names.map((name) => {
       const child = node.graph.nodes[name];
       const others: Siblings = (n) => n !== name && all.has(n);
       const compiled = compileNode(child, `${path}.graph.nodes.${name}`, id, name, ctx, others);
-      const deps = (child.dependsOn ?? []).map((d) => (typeof d === 'string' ? d : d.node));
+      const cond = child.depends !== undefined ? parseDepends(child.depends, all) : dependsOnCondition(child.dependsOn ?? []);
+      const deps = cond ? conditionNodes(cond) : [];
       // A fan-in inside a graph waits for what it joins.
       if ('fanIn' in child && others(child.fanIn.from) && !deps.includes(child.fanIn.from)) deps.push(child.fanIn.from);
       if (deps.length > 0) compiled.deps = deps;
+      // A plain list of names needs no condition: each must succeed or be skipped (as always).
+      if (cond && !isPlain(cond)) compiled.cond = cond;
+      if (cond) for (const h of handledFailures(cond)) handled.add(h);
       return compiled;
     });
-    return { ...base, kind: 'graph', traversal: node.graph.traversal ?? 'dependency', ...(node.graph.maxParallel ? { maxParallel: node.graph.maxParallel } : {}), children };
+    return {
+      ...base, kind: 'graph', traversal: node.graph.traversal ?? 'dependency',
+      ...(node.graph.maxParallel ? { maxParallel: node.graph.maxParallel } : {}),
+      ...(node.graph.failFast === false ? { failFast: false } : {}),
+      ...(handled.size > 0 ? { handled: names.filter((n) => handled.has(n)) } : {}),
+      children,
+    };
   }
   if ('fanOut' in node) {
     const f = node.fanOut;
@@ -135,7 +166,7 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
     ctx.tscope.items.push(f.as ?? 'item');
     const body = compileNode(f.do, `${path}.fanOut.do`, joinId(id, '*'), '', ctx);
     ctx.tscope.items.pop();
-    return { ...base, kind: 'fanOut', over: f.over, as: f.as ?? 'item', ...(f.concurrency ? { concurrency: f.concurrency } : {}), body };
+    return { ...base, kind: 'fanOut', over: f.over, as: f.as ?? 'item', ...(f.concurrency ? { concurrency: f.concurrency } : {}), ...(f.failFast === false ? { failFast: false } : {}), body };
   }
   if ('fanIn' in node) {
     const from = node.fanIn.from;

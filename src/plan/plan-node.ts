@@ -3,7 +3,8 @@
  * users write, a PlanNode has its step-id segment worked out, `use` units resolved and
  * graph dependencies made explicit. It is plain JSON.
  */
-import type { JsonValue, Logic, OutputsSpec, TaskSpec, Traversal } from '../flow/types.ts';
+import type { ContinueOn, JsonValue, Logic, OutputsSpec, TaskSpec, Traversal } from '../flow/types.ts';
+import type { Condition } from '../flow/depends.ts';
 
 export type PlanKind = 'task' | 'pod' | 'sequence' | 'graph' | 'fanOut' | 'fanIn' | 'cycle' | 'use' | 'generate';
 
@@ -17,6 +18,20 @@ interface Base {
   outputs?: OutputsSpec;
   /** graph members: segments of the siblings this node waits for */
   deps?: string[];
+  /** graph members: what must hold of those siblings' outcomes (absent: each succeeded or was skipped) */
+  cond?: Condition;
+  /** retries with back-off, from `retry` or its short form `retries` */
+  retry?: RetryPlan;
+  continueOn?: ContinueOn;
+  /** the exit handler: runs once this node has ended, whatever its outcome (its seg is `onExit`) */
+  onExit?: PlanNode;
+}
+
+/** A node's retry policy, durations in seconds. */
+export interface RetryPlan {
+  limit: number;
+  on: 'failed' | 'error' | 'always';
+  backoff?: { duration: number; factor: number; max?: number; maxDuration?: number };
 }
 
 export interface TaskNode extends Base { kind: 'task'; task: TaskSpec }
@@ -27,8 +42,17 @@ export interface PodNode extends Base {
   body: PlanNode;
 }
 export interface SequenceNode extends Base { kind: 'sequence'; children: PlanNode[] }
-export interface GraphNode extends Base { kind: 'graph'; traversal: Traversal; maxParallel?: number; children: PlanNode[] }
-export interface FanOutNode extends Base { kind: 'fanOut'; over: Logic; as: string; concurrency?: number; body: PlanNode }
+export interface GraphNode extends Base {
+  kind: 'graph';
+  traversal: Traversal;
+  maxParallel?: number;
+  /** false: independent nodes go on after a failure */
+  failFast?: boolean;
+  /** children whose failure a sibling's condition handles: it neither stops nor fails the graph */
+  handled?: string[];
+  children: PlanNode[];
+}
+export interface FanOutNode extends Base { kind: 'fanOut'; over: Logic; as: string; concurrency?: number; failFast?: boolean; body: PlanNode }
 export interface FanInNode extends Base { kind: 'fanIn'; from: string; body: PlanNode }
 export interface CycleNode extends Base {
   kind: 'cycle';

@@ -4,7 +4,7 @@
  * a worker, processes) and as the inside of a pod (micro: the same flow driven by the
  * quarterback in the pod's process), and is checked by what its steps were given and did.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,5 +98,85 @@ describe.each(LEVELS)('standard output as the result ($name)', (level) => {
     expect(steps.big.result).toBe('x'.repeat(256 * 1024));
     const logs = await svc.call('GET', `/v1/runs/${run.id}/steps/${encodeURIComponent(`${level.prefix}big`)}/logs`);
     expect(logs.text).toContain('the standard output is longer than 262144 bytes');
+  });
+});
+
+const sh = (script: string, extra: Record<string, unknown> = {}) => ({ task: { image: 'alpine', command: ['sh', '-c', script] }, ...extra });
+const echoJson = (json: string, extra: Record<string, unknown> = {}) => sh(`echo '${json}' > "$STRATA_OUTPUTS/result.json"`, extra);
+
+describe.each(LEVELS)('failure handling ($name)', (level) => {
+  it('continueOn, failFast: false, conditions on outcomes: what runs and what is skipped', async () => {
+    const root = {
+      graph: {
+        failFast: false,
+        nodes: {
+          flaky: sh('exit 3', { continueOn: { failed: true } }),
+          afterFlaky: echoJson('"went on"', { dependsOn: ['flaky'] }),
+          broken: sh('exit 4'),
+          onBroken: echoJson('"handled"', { depends: 'broken.Failed' }),
+          needsBroken: echoJson('"never"', { dependsOn: ['broken'] }),
+          independent: echoJson('"ran"'),
+          cleanup: echoJson('"always"', { dependsOn: [{ node: 'broken', on: 'any' }, { node: 'independent', on: ['succeeded'] }] }),
+        },
+      },
+    };
+    const { run, steps } = await runAt(level, root);
+    expect(steps.flaky).toMatchObject({ status: 'failed', exitCode: 3 });
+    expect(steps.afterFlaky).toMatchObject({ status: 'succeeded', result: 'went on' });
+    expect(steps.broken).toMatchObject({ status: 'failed', exitCode: 4 });
+    expect(steps.onBroken).toMatchObject({ status: 'succeeded', result: 'handled' });
+    expect(steps.needsBroken).toMatchObject({ status: 'skipped', error: `not started: step ${level.prefix}broken failed` });
+    expect(steps.independent.result).toBe('ran');
+    expect(steps.cleanup.result).toBe('always');
+    // The failure of broken is handled by onBroken: the graph, and the run, succeed.
+    expect(run.status).toBe('succeeded');
+  });
+
+  it('an unhandled failure with failFast: false fails the run after the independent branches ran', async () => {
+    const root = { graph: { failFast: false, nodes: { bad: sh('exit 1'), next: echoJson('1', { dependsOn: ['bad'] }), other: echoJson('2') } } };
+    const { run, steps } = await runAt(level, root);
+    expect(run.status).toBe('failed');
+    expect(steps.other.status).toBe('succeeded');
+    expect(steps.next.status).toBe('skipped');
+  });
+
+  it('an exit handler runs after a failure and reads the outcome as exit and STRATA_EXIT', async () => {
+    const root = {
+      sequence: [echoJson('1', { id: 'a' }), sh('echo boom >&2; exit 5', { id: 'b' })],
+      onExit: { task: argv(['{{ exit.status }}', '{{ exit.failures[0].step }}', '{{ exit.failures[0].exitCode }}'], { env: { ARGV_ENV: 'STRATA_EXIT' } }) },
+    };
+    const { run, steps } = await runAt(level, root);
+    expect(run.status).toBe('failed');
+    const h = steps.onExit.result as { argv: string[]; env: { STRATA_EXIT: string } };
+    expect(h.argv).toEqual(['failed', `${level.prefix}b`, '5']);
+    const exit = JSON.parse(h.env.STRATA_EXIT);
+    expect(exit).toMatchObject({ status: 'failed', failures: [{ step: `${level.prefix}b`, exitCode: 5 }] });
+    expect(exit.duration).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(steps.onExit.startedAt!)).toBeGreaterThanOrEqual(Date.parse(steps.b.finishedAt!));
+  });
+});
+
+describe.each(LEVELS)('retries with back-off ($name)', (level) => {
+  it('attempts with STRATA_ATTEMPT, waits between them in the log, and succeeds on the third', async () => {
+    const counter = join(dir, `tries-${level.name.replace(/ /g, '-')}`);
+    const root = sh(`echo "$STRATA_ATTEMPT" >> ${counter}; [ "$STRATA_ATTEMPT" -ge 3 ] || exit 1; echo "{\\"attempt\\": $STRATA_ATTEMPT}" > "$STRATA_OUTPUTS/result.json"`, {
+      id: 'flaky', retry: { limit: 5, on: 'failed', backoff: { duration: '100ms', factor: 2 } },
+    });
+    const { run, steps } = await runAt(level, { sequence: [root] });
+    expect(run.status).toBe('succeeded');
+    expect(steps.flaky).toMatchObject({ status: 'succeeded', attempts: 3, result: { attempt: 3 } });
+    expect(readFileSync(counter, 'utf8').trim().split('\n')).toEqual(['1', '2', '3']);
+    const logs = await svc.call('GET', `/v1/runs/${run.id}/steps/${encodeURIComponent(`${level.prefix}flaky`)}/logs`);
+    expect(logs.text).toContain('strata: attempt 2 in 0.1 s (retry back-off)');
+    expect(logs.text).toContain('strata: attempt 3 in 0.2 s (retry back-off)');
+  });
+});
+
+describe.each(LEVELS)('ranges ($name)', (level) => {
+  it('a fan-out over a formatted numeric range', async () => {
+    const root = { fanOut: { over: { range: [1, { var: 'params.n' }, 2, 'part-%02d'] }, as: 'part', do: { task: argv(['{{ part }}']) } } };
+    const { run, steps } = await runAt(level, root, { n: 5 });
+    expect(run.status).toBe('succeeded');
+    expect(['0', '1', '2'].map((i) => (steps[i].result as { argv: string[] }).argv[0])).toEqual(['part-01', 'part-03', 'part-05']);
   });
 });

@@ -34,7 +34,7 @@ describe('composite deadlines', () => {
     e.start();
     for (const s of ['group/a', 'group/b', 'group/c']) e.apply(ok(s));
     expect(e.apply({ type: 'deadline', step: 'group' })).toEqual([]);
-    expect(e.armedDeadlines()).toEqual([]);
+    expect(e.armedTimers()).toEqual([]);
   });
 
   it('stops whole sub-trees: nested composites are cancelled, a graph\'s running branches killed', () => {
@@ -49,6 +49,6 @@ describe('composite deadlines', () => {
   it('a run rebuilt from its log arms the deadlines still open', () => {
     const e = engine(compile(root).root);
     e.start();
-    expect(e.armedDeadlines()).toEqual([{ type: 'deadline', step: 'group', seconds: 3 }]);
+    expect(e.armedTimers()).toEqual([{ type: 'deadline', step: 'group', seconds: 3 }]);
   });
 });

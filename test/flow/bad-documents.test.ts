@@ -104,7 +104,7 @@ const cases: Case[] = [
     file: 'missing-dependency.yaml',
     code: 'invalid_document',
     lines: [
-      'spec.root.graph.nodes.b.dependsOn[0]: no node named "x"',
+      'spec.root.graph.nodes.b.dependsOn[0]: no node named "x" (did you mean "a"?)',
       'spec.root.graph.nodes.b.dependsOn[2]: "a" is listed twice',
       'spec.root.graph.nodes.b.dependsOn[3]: no node named "toString"',
     ],

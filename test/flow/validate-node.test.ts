@@ -26,7 +26,7 @@ describe('validateNode: each problem with its path', () => {
     { name: 'a graph without nodes', root: { graph: { nodes: {} } }, lines: ['spec.root.graph.nodes: must be a non-empty map of node name to node'] },
     { name: 'a graph node whose id is not its key', root: { graph: { nodes: { a: { id: 'b', ...t } } } }, lines: ['spec.root.graph.nodes.a.id: a graph node is named by its key "a"; id "b" differs'] },
     { name: 'a graph node name with a reserved character', root: { graph: { nodes: { 'a#1': t } } }, lines: ['spec.root.graph.nodes.a#1: node name "a#1" must start with a letter or digit and hold only letters, digits, "_", "-" and "."'] },
-    { name: 'dependsOn that is not a list of names', root: { graph: { nodes: { a: { ...t, dependsOn: 'b' }, b: t } } }, lines: ['spec.root.graph.nodes.a.dependsOn: must be a list of node names of the same graph'] },
+    { name: 'dependsOn that is not a list of names', root: { graph: { nodes: { a: { ...t, dependsOn: 'b' }, b: t } } }, lines: ['spec.root.graph.nodes.a.dependsOn: must be a list of node names of the same graph (or { node, on })'] },
     { name: 'a fanOut without over and do, with a bad as', root: { fanOut: { as: '1x' } }, lines: ['spec.root.fanOut.over: is required: a list, or json-logic giving a list', 'spec.root.fanOut.as: must be a name', 'spec.root.fanOut.do: is required'] },
     { name: 'a fanIn without from', root: { fanIn: { do: t } }, lines: ['spec.root.fanIn.from: must name the fan-out (or another sibling) whose results are joined'] },
     { name: 'a cycle that never ends', root: { cycle: { ring: [t] } }, lines: ['spec.root.cycle: a cycle needs rounds, until or a finite source, or it never ends'] },

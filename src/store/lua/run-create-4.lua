@@ -1,5 +1,6 @@
 --[[
-  Create a run with its plan, its known steps (pending) and the first log entry, at once.
+  Create a run with its plan, its known steps (pending) and the first log entry (begin, with
+  the creation time as its `at`), at once.
   KEYS[1] run hash            KEYS[2] steps hash
   KEYS[3] engine event log    KEYS[4] runs sorted set (by creation time)
   ARGV[1] run id  ARGV[2] run fields JSON (flat object)  ARGV[3] step ids JSON list
@@ -14,7 +15,7 @@ local fields = cjson.decode(ARGV[2])
 for k, v in pairs(fields) do redis.call('HSET', KEYS[1], k, v) end
 local ids = cjson.decode(ARGV[3])
 for _, id in ipairs(ids) do redis.call('HSET', KEYS[2], id, ARGV[6]) end
-redis.call('RPUSH', KEYS[3], '{"type":"begin"}')
+redis.call('RPUSH', KEYS[3], '{"type":"begin","at":' .. ARGV[4] .. '}')
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
 for _, index in ipairs(cjson.decode(ARGV[9] or '[]')) do redis.call('ZADD', index, ARGV[4], ARGV[1]) end
 redis.call('SADD', ARGV[5], ARGV[1])

@@ -1,0 +1,50 @@
+/**
+ * Exit handlers (docs/flow-language.md, Failure handling): a node with `onExit` that has
+ * ended keeps running while its handler runs; the handler reads the node's outcome as
+ * `exit` (status, duration, failures), and the node then ends with its own outcome, failing
+ * if it succeeded and its handler failed.
+ */
+import type { JsonValue } from '../flow/types.ts';
+import { joinId } from '../plan/plan-node.ts';
+import { childFailed, failureOf, type Act, type Driver, type Ops } from './act.ts';
+
+/** A failed leaf as `exit.failures` lists it. */
+export interface Failure {
+  step: string;
+  error: string;
+  exitCode?: number | null;
+}
+
+/** What `exit` holds for a node that ended with `status`, from `startedAt` to `now` (ms). */
+export function exitData(act: Act, status: 'succeeded' | 'failed', now: number, failures: Failure[]): JsonValue {
+  const inside = failures.filter((f) => act.id === '' || f.step === act.id || f.step.startsWith(`${act.id}/`));
+  return {
+    status,
+    duration: act.startedAt && now ? Math.max(0, now - act.startedAt) / 1000 : 0,
+    failures: inside.map((f) => ({ step: f.step, error: f.error, ...(f.exitCode !== undefined && f.exitCode !== null ? { exitCode: f.exitCode } : {}) })),
+  };
+}
+
+/** The driver of a node whose handler runs: it starts the handler, then ends the node. */
+export function exitDriver(act: Act, ops: Ops, exit: JsonValue): Driver {
+  const handler = act.node.onExit!;
+  let started = false;
+  let done: Act | undefined;
+  return {
+    pump() {
+      if (!started) {
+        started = true;
+        // Declared after everything the node holds, so it sorts last among starts of a tick.
+        return ops.start(ops.spawn(handler, act, joinId(act.id, handler.seg), { ...act.scope, exit }, Number.MAX_SAFE_INTEGER));
+      }
+      if (!done) return;
+      const own = act.exiting!;
+      if (childFailed(done) && own.status === 'succeeded') return ops.finish(act, 'failed', undefined, `exit handler failed: ${failureOf(done)}`);
+      ops.finish(act, own.status, own.result, own.error);
+    },
+    childDone(c) {
+      done = c;
+      ops.dirty(act);
+    },
+  };
+}

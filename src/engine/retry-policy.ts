@@ -1,0 +1,33 @@
+/**
+ * Whether a failed leaf runs again, and after what wait (docs/flow-language.md, Retries
+ * with back-off): the node's `retry` (or `retries`), else the one a composite around it
+ * gives; the failure must match `on`; the wait before attempt n+1 is duration × factor^(n−1),
+ * at most `max`; no attempt starts once `maxDuration` has passed since the first started.
+ */
+import type { RetryPlan } from '../plan/plan-node.ts';
+import type { Act } from './act.ts';
+
+/** The policy that applies to a leaf. */
+export function retryOf(act: Act): RetryPlan {
+  const n = act.node;
+  if (n.retry) return n.retry;
+  if (n.retries !== undefined) return { limit: n.retries, on: 'always' };
+  return act.scope.retry ?? { limit: act.scope.retries ?? 0, on: 'always' };
+}
+
+/**
+ * The wait in seconds before the next attempt of `act`, whose attempt `act.attempt` just
+ * failed (`errored`: without an exit code of its own) at `now` (ms); undefined when it
+ * does not run again.
+ */
+export function nextAttemptDelay(act: Act, errored: boolean, now: number): number | undefined {
+  const r = retryOf(act);
+  if (act.attempt > r.limit) return undefined;
+  if (r.on === 'failed' && errored) return undefined;
+  if (r.on === 'error' && !errored) return undefined;
+  const b = r.backoff;
+  if (!b) return 0;
+  if (b.maxDuration !== undefined && act.firstAt && now && now - act.firstAt >= b.maxDuration * 1000) return undefined;
+  const wait = b.duration * b.factor ** (act.attempt - 1);
+  return b.max !== undefined ? Math.min(wait, b.max) : wait;
+}

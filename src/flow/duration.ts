@@ -1,0 +1,20 @@
+/**
+ * Durations in flows (retry back-off): a number of seconds (`5`, `0.5`), the same as text
+ * (`"10"`, as Argo writes them), or text with units, Go's way (`500ms`, `30s`, `2m`,
+ * `1h30m`). Pure.
+ */
+import type { Duration } from './types.ts';
+
+const UNIT_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** Seconds of a duration; undefined when it is not one (negative, unknown unit, longer than a week). */
+export function durationSeconds(d: Duration): number | undefined {
+  let s: number | undefined;
+  if (typeof d === 'number') s = d;
+  else if (/^\s*\d+(\.\d+)?\s*$/.test(d)) s = Number(d);
+  else if (/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(d.trim())) {
+    s = 0;
+    for (const m of d.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) s += Number(m[1]) * UNIT_S[m[2]];
+  }
+  return s !== undefined && Number.isFinite(s) && s >= 0 && s <= 7 * 86400 ? s : undefined;
+}

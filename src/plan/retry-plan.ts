@@ -1,0 +1,25 @@
+/** A node's retry policy in the plan: `retry` or its short form `retries`, durations in seconds. */
+import { durationSeconds } from '../flow/duration.ts';
+import type { Common } from '../flow/types.ts';
+import type { RetryPlan } from './plan-node.ts';
+
+/** The policy of a validated node, or undefined when it gives none. */
+export function retryPlan(node: Common): RetryPlan | undefined {
+  const r = node.retry;
+  if (!r) return undefined;
+  const b = r.backoff;
+  return {
+    limit: r.limit,
+    on: r.on ?? 'always',
+    ...(b
+      ? {
+          backoff: {
+            duration: durationSeconds(b.duration) ?? 0,
+            factor: b.factor ?? 1,
+            ...(b.max !== undefined ? { max: durationSeconds(b.max) } : {}),
+            ...(b.maxDuration !== undefined ? { maxDuration: durationSeconds(b.maxDuration) } : {}),
+          },
+        }
+      : {}),
+  };
+}
