@@ -54,6 +54,8 @@ export interface StepReport {
   /** a task's image and a fan-out item's value, when the step starts */
   image?: string;
   item?: JsonValue;
+  /** a container's named output parameters, when it succeeded */
+  parameters?: Record<string, JsonValue>;
   at: number;
 }
 
@@ -72,6 +74,8 @@ export interface PodOutcome {
   result?: JsonValue;
   error?: string;
   exitCode?: number | null;
+  /** a task's named output parameters (docs/flow-language.md, Outputs) */
+  parameters?: Record<string, JsonValue>;
 }
 
 export interface PodRuntime {

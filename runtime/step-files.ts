@@ -15,7 +15,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonValue } from '../src/flow/types.ts';
 import type { InputRef, StartCommand } from '../src/engine/types.ts';
-import { checkOutputsDir, copyRegular, openRegularSync, StepFileError } from './output-files.ts';
+import { checkOutputsDir, openRegularSync, StepFileError } from './output-files.ts';
+import { copyEntry } from './copy-tree.ts';
 
 export interface StepDirs {
   inputs: string;
@@ -62,11 +63,27 @@ export function writeData(dir: string, data: StartCommand['data']): void {
 export async function copyInputs(dir: string, inputs: Record<string, InputRef>, locate: (ref: InputRef) => string): Promise<void> {
   await Promise.all(
     Object.entries(inputs).map(async ([name, ref]) => {
-      if (!(await copyRegular(locate(ref), join(dir, name), `input "${name}" (output "${ref.output}" of step ${ref.step})`))) {
+      if (ref.each) return copyEach(join(dir, name), name, ref, locate);
+      // An output may be a file or a directory (a directory artifact is copied whole).
+      if (!(await copyEntry(locate(ref), join(dir, name), `input "${name}" (output "${ref.output}" of step ${ref.step})`))) {
         throw new StepFileError(`input "${name}": step ${ref.step} has no output "${ref.output}"`);
       }
     }),
   );
+}
+
+/**
+ * A fan-in over files: a directory holding each item's output named by the item's index,
+ * and index.json listing them in order with their items. An item that wrote none is left out.
+ */
+async function copyEach(to: string, name: string, ref: InputRef, locate: (ref: InputRef) => string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  const listed: Array<{ index: number; item: JsonValue; file: string }> = [];
+  for (const e of ref.each!) {
+    const file = String(e.index);
+    if (await copyEntry(locate({ step: e.step, output: ref.output }), join(to, file), `input "${name}" (output "${ref.output}" of step ${e.step})`)) listed.push({ index: e.index, item: e.item, file });
+  }
+  writeFileSync(join(to, 'index.json'), JSON.stringify(listed));
 }
 
 /** Copy the declared outputs to `artifactDir`; returns output name -> its path in the artifact store. */
@@ -78,7 +95,7 @@ export async function copyOutputs(outputsDir: string, declared: string[], artifa
   await Promise.all(
     declared.map(async (name) => {
       const to = join(artifactDir, name);
-      if (!(await copyRegular(join(outputsDir, name), to, `output "${name}"`))) {
+      if (!(await copyEntry(join(outputsDir, name), to, `output "${name}"`))) {
         throw new StepFileError(`declared output "${name}" was not written to STRATA_OUTPUTS`);
       }
       outputs[name] = to;

@@ -5,9 +5,11 @@
  * `finished` events the moment the driver reports them, and sends every status change and
  * log line through `send` (the protocol of protocol.ts). One instance runs one pod.
  */
+import { copyEntry } from '../runtime/copy-tree.ts';
+import { readParameters } from '../runtime/output-parameters.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunEngine } from '../src/engine/engine.ts';
 import { podScope } from '../src/engine/pod-scope.ts';
@@ -149,6 +151,7 @@ export class Quarterback {
       ...(exitCode !== undefined ? { exitCode } : {}),
       ...(c.image !== undefined ? { image: c.image } : {}),
       ...(c.item !== undefined ? { item: c.item } : {}),
+      ...(c.parameters !== undefined ? { parameters: c.parameters } : {}),
       ...(outputs && Object.keys(outputs).length > 0 ? { outputs } : {}),
       at: now(),
     });
@@ -218,10 +221,12 @@ export class Quarterback {
     if (e.exitCode !== 0 || e.error) return fail(exitError(e, entry.stderrTail));
     const outputsDir = entry.dirs!.outputs;
     let result: JsonValue;
+    let parameters: Record<string, JsonValue> | undefined;
     try {
       const fromStdout = entry.stdout?.result();
       if (fromStdout?.note) this.send({ type: 'log', step, stream: 'stderr', chunk: fromStdout.note });
       result = fromStdout ? fromStdout.result : readResult(outputsDir);
+      if (cmd.task?.parameters) parameters = readParameters(outputsDir, cmd.task.parameters);
     } catch (err) {
       return fail((err as Error).message);
     }
@@ -229,7 +234,7 @@ export class Quarterback {
       this.localOutputs.set(step, outputsDir);
       this.artifacts.delete(step); // re-inserted last: the pod's outputs are last writer wins
       this.artifacts.set(step, outputs);
-      this.gone(step, { type: 'finished', step, attempt, ok: true, result });
+      this.gone(step, { type: 'finished', step, attempt, ok: true, result, ...(parameters ? { parameters } : {}) });
     };
     const declared = cmd.outputs ?? [];
     if (declared.length === 0) return succeed({});
@@ -338,7 +343,8 @@ export class Quarterback {
     await writeFile(join(dir, POD_STEPS_FILE), JSON.stringify([...this.succeeded.values()]));
     const latest = new Map<string, string>();
     for (const outputs of this.artifacts.values()) for (const [name, path] of Object.entries(outputs)) latest.set(name, path);
-    await Promise.all([...latest].map(([name, path]) => copyFile(path, join(dir, name))));
+    // An output may be a directory (a directory artifact): copied whole.
+    await Promise.all([...latest].map(([name, path]) => copyEntry(path, join(dir, name), `output "${name}"`)));
   }
 
   private end(msg: DoneMessage): DoneMessage {

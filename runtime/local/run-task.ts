@@ -14,6 +14,7 @@ import { ProcessDriver } from '../process/process-driver.ts';
 import { present } from '../output-files.ts';
 import { readResult } from '../step-files.ts';
 import { StdoutCapture } from '../stdout-result.ts';
+import { readParameters } from '../output-parameters.ts';
 import type { JsonValue } from '../../src/flow/types.ts';
 import type { Guard } from '../watchdog/guard.ts';
 import { abortReason } from './abort-reason.ts';
@@ -75,10 +76,11 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
 async function collect(req: PodRequest, declared: string[], fromStdout?: { result: JsonValue }): Promise<PodOutcome> {
   try {
     const result = fromStdout ? fromStdout.result : readResult(req.outputsDir, req.resultLimit);
+    const parameters = req.task?.parameters ? readParameters(req.outputsDir, req.task.parameters) : undefined;
     const written = await Promise.all(declared.map((name) => present(join(req.outputsDir, name))));
     const missing = declared.filter((_, i) => !written[i]);
     if (missing.length > 0) return { ok: false, error: `declared output "${missing[0]}" was not written to STRATA_OUTPUTS`, exitCode: 0 };
-    return { ok: true, result, exitCode: 0 };
+    return { ok: true, result, exitCode: 0, ...(parameters ? { parameters } : {}) };
   } catch (e) {
     return { ok: false, error: (e as Error).message, exitCode: 0 };
   }

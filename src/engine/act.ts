@@ -58,6 +58,8 @@ export interface Act {
   backoffSeconds?: number;
   /** the error of the attempt before, shown when the next one starts */
   lastError?: string;
+  /** a leaf's named output parameters, from its `finished` event */
+  parameters?: Record<string, JsonValue>;
   /** a fan-out's items by outcome (for AnySucceeded, AllFailed) */
   items?: { succeeded: number; failed: number };
 }

@@ -20,7 +20,7 @@ import { marksFor, notStartedReason, staticChildren } from './not-started.ts';
 import { envOf } from './pod-scope.ts';
 import { sequenceDriver } from './sequence.ts';
 import { StepData } from './step-data.ts';
-import { imageText, runTaskOf } from './run-task.ts';
+import { imageText, runTaskOf, withFiles } from './run-task.ts';
 import { resolveTask } from './substitute.ts';
 import { exitData, exitDriver, type Failure } from './exit-handler.ts';
 import { nextAttemptDelay } from './retry-policy.ts';
@@ -88,7 +88,7 @@ export class RunEngine {
   private readonly noted = new Map<PlanNode, Set<string>>();
   private readonly ops: Ops;
   /** what a retry keeps (see retry()): results of succeeded leaves, the last attempt of every leaf, windows read */
-  private readonly kept = { leaves: new Map<string, JsonValue>(), attempts: new Map<string, number>(), windows: new Map<string, Extract<EngineEvent, { type: 'window' }>>() };
+  private readonly kept = { leaves: new Map<string, JsonValue>(), parameters: new Map<string, Record<string, JsonValue> | undefined>(), attempts: new Map<string, number>(), windows: new Map<string, Extract<EngineEvent, { type: 'window' }>>() };
 
   constructor(root: PlanNode, opts: EngineOptions = {}) {
     this.root = root;
@@ -213,6 +213,7 @@ export class RunEngine {
       if (!this.isLeaf(act.node) || act.expanding || act.driver || act.backingOff || e.attempt !== act.attempt) return;
       act.exitCode = e.exitCode;
       if (e.ok) {
+        if (e.parameters) act.parameters = e.parameters;
         if (act.node.kind === 'generate') return this.expand(act, e.result ?? null);
         return this.finish(act, 'succeeded', e.result ?? null);
       }
@@ -336,6 +337,8 @@ export class RunEngine {
     if (parent) {
       (parent.kids ??= new Set()).add(act);
       (parent.started ??= new Set()).add(node);
+      // What a fan-in over files (`fan/*:out`) lists.
+      if (parent.node.kind === 'fanOut') (this.data.fanItems[parent.id] ??= [])[index] = { index, item: scope.item ?? null };
     }
     return act;
   }
@@ -362,6 +365,7 @@ export class RunEngine {
       act.status = 'running';
       const quiet = act.quiet;
       act.quiet = true;
+      act.parameters = this.kept.parameters.get(act.id);
       this.finish(act, 'succeeded', this.kept.leaves.get(act.id));
       act.quiet = quiet;
       return;
@@ -421,6 +425,10 @@ export class RunEngine {
     act.driver = undefined;
     if (status === 'succeeded' && act.id !== '') this.data.results[act.id] = result ?? null;
     if (status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
+    if (status === 'succeeded' && act.parameters) {
+      this.data.parameters[act.id] = act.parameters;
+      this.kept.parameters.set(act.id, act.parameters);
+    }
     if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
     if (status === 'skipped') this.markUnstarted(act, 'skipped', `not started: step ${act.id} was skipped (its when was false)`);
     else if (status === 'failed') this.markUnstarted(act, 'skipped', error?.startsWith('step ') ? notStartedReason(error, '') : `not started: step ${act.id} failed`);
@@ -459,6 +467,7 @@ export class RunEngine {
       type: 'status', step: act.id, status: act.status,
       ...(act.attempt > 0 ? { attempt: act.attempt } : {}),
       ...(act.status === 'succeeded' ? { result: act.result ?? null } : {}),
+      ...(act.status === 'succeeded' && act.parameters ? { parameters: act.parameters } : {}),
       ...(error ? { error } : {}),
       ...(act.exitCode !== undefined && act.exitCode !== null && act.status !== 'running' ? { exitCode: act.exitCode } : {}),
       ...(starting && (node.kind === 'task' || node.kind === 'generate') ? { image: image ?? imageText(node.task.image) } : {}),
@@ -491,7 +500,7 @@ export class RunEngine {
     const node = act.node as Extract<PlanNode, { kind: 'task' | 'pod' | 'generate' }>;
     const cmd: StartCommand = {
       type: 'start', step: act.id, attempt: act.attempt, kind: node.kind,
-      inputs: node.kind === 'pod' ? {} : resolveInputs((node as GenerateNode).task.inputs, act.id, act.scope.unitId),
+      inputs: node.kind === 'pod' ? {} : resolveInputs((node as GenerateNode).task.inputs, act.id, act.scope.unitId, (p) => this.data.eachItem(p)),
       env: envOf(act.scope),
       data: act.scope.data ?? {},
       ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),
@@ -501,6 +510,8 @@ export class RunEngine {
     else cmd.task = this.opts.dryRun ? runTaskOf(node.task) : resolveTask(node.task, this.data.substitution(act));
     const outputs = node.kind === 'pod' ? node.outputs : (node.outputs ?? node.task.outputs);
     if (outputs) cmd.outputs = artifactNames(outputs);
+    // A node's own `outputs` stands for its task's (artifacts and parameters alike).
+    if (cmd.task && node.kind !== 'pod' && node.outputs !== undefined) cmd.task = withFiles({ ...cmd.task, outputs: artifactNames(node.outputs) }, node.task, node.outputs);
     return cmd;
   }
 

@@ -9,13 +9,19 @@ import type { InputRef } from './types.ts';
 import type { InputSpec } from '../flow/types.ts';
 import { inputFrom } from '../flow/task-parts.ts';
 
-export function resolveInputs(inputs: Record<string, InputSpec> | undefined, stepId: string, unitId: string): Record<string, InputRef> {
+/**
+ * The inputs of step `stepId`; a path with `*` (every item of a fan-out) lists the items
+ * that `each` gives for the resolved pattern (a fan-in over files).
+ */
+export function resolveInputs(inputs: Record<string, InputSpec> | undefined, stepId: string, unitId: string, each?: (pattern: string) => InputRef['each']): Record<string, InputRef> {
   const out: Record<string, InputRef> = {};
   if (!inputs) return out;
   for (const [name, spec] of Object.entries(inputs)) {
     const ref = inputFrom(spec);
     const colon = ref.lastIndexOf(':');
-    out[name] = { step: resolveStep(ref.slice(0, colon), stepId, unitId), output: ref.slice(colon + 1) };
+    const step = resolveStep(ref.slice(0, colon), stepId, unitId);
+    out[name] = { step, output: ref.slice(colon + 1) };
+    if (each && step.split('/').includes('*')) out[name].each = each(step) ?? [];
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * `as` name, and the `result` operation's reader, which takes a step path as inputs do.
  */
 import type { JsonValue } from '../flow/types.ts';
-import { evaluate, STEP_RESULTS, tracking, type StepResultReader } from '../logic/json-logic.ts';
+import { evaluate, STEP_OUTPUTS, STEP_RESULTS, tracking, type StepOutputReader, type StepResultReader } from '../logic/json-logic.ts';
 import { evaluateValues } from '../logic/logic-values.ts';
 import type { Act } from './act.ts';
 import type { SubstitutionData } from './substitute.ts';
@@ -19,10 +19,26 @@ export class StepData {
   readonly statuses: Record<string, StepStatus> = Object.create(null);
   /** named output parameters of the steps that gave them, by step id */
   readonly parameters: Record<string, Record<string, JsonValue>> = Object.create(null);
+  /** the items each fan-out started, by the fan-out's step id and item index */
+  readonly fanItems: Record<string, Array<{ index: number; item: JsonValue }>> = Object.create(null);
 
   /** Forget everything (a retry starts the plan again). */
   clear(): void {
-    for (const m of [this.results, this.statuses, this.parameters]) for (const k of Object.keys(m)) delete m[k];
+    for (const m of [this.results, this.statuses, this.parameters, this.fanItems]) for (const k of Object.keys(m)) delete m[k];
+  }
+
+  /** The items behind `fan/*` (or `fan/*` followed by a path) whose step succeeded, in item order. */
+  eachItem(pattern: string): Array<{ step: string; index: number; item: JsonValue }> {
+    const at = pattern.indexOf('/*');
+    const fan = pattern.slice(0, at);
+    const rest = pattern.slice(at + 2);
+    const out: Array<{ step: string; index: number; item: JsonValue }> = [];
+    for (const it of this.fanItems[fan] ?? []) {
+      if (!it) continue;
+      const step = `${fan}/${it.index}${rest}`;
+      if (this.statuses[step] === 'succeeded') out.push({ step, index: it.index, item: it.item });
+    }
+    return out;
   }
 
   /** What a task's references read when `act` starts (substitute.ts). */
@@ -35,7 +51,7 @@ export class StepData {
         const id = resolveStep(path, act.id, act.scope.unitId);
         return { id, status: this.statuses[id] ?? 'pending', result: this.results[id], parameters: this.parameters[id] };
       },
-      evaluate: (expr) => evaluate(expr, { ...data, attempt: act.attempt, [STEP_RESULTS]: data[STEP_RESULTS] }, act.id),
+      evaluate: (expr) => evaluate(expr, { ...data, attempt: act.attempt, [STEP_RESULTS]: data[STEP_RESULTS], [STEP_OUTPUTS]: data[STEP_OUTPUTS] }, act.id),
     };
   }
 
@@ -46,6 +62,8 @@ export class StepData {
     const data: Record<string | symbol, unknown> = { ...s.items, params: s.params, results: this.results, round: s.round, item: s.items?.item ?? s.item, ...(s.exit !== undefined ? { exit: s.exit } : {}), ...extra };
     const read: StepResultReader = (path) => this.results[resolveStep(path, act.id, s.unitId)];
     data[STEP_RESULTS] = read;
+    const outputs: StepOutputReader = (path) => this.parameters[resolveStep(path, act.id, s.unitId)];
+    data[STEP_OUTPUTS] = outputs;
     return data;
   }
 

@@ -10,6 +10,7 @@ import { isTemplate, parseTemplate, type TemplateRef } from '../flow/template.ts
 import { artifactNames } from '../flow/task-parts.ts';
 import type { RunTask, StepStatus } from './types.ts';
 import { inputPlaceholder } from './input-placeholder.ts';
+import { withFiles } from './run-task.ts';
 
 /** What references read, for one step. */
 export interface SubstitutionData {
@@ -33,7 +34,7 @@ export function resolveTask(task: TaskSpec, d: SubstitutionData): RunTask {
   if (task.resources) out.resources = task.resources;
   if (task.outputs) out.outputs = artifactNames(task.outputs);
   if (task.result === 'stdout') out.result = 'stdout';
-  return out;
+  return withFiles(out, task);
 }
 
 function resolveField(v: Computed, where: string, d: SubstitutionData): string {

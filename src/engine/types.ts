@@ -13,6 +13,11 @@ export type RunStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancel
 export interface InputRef {
   step: string;
   output: string;
+  /**
+   * A fan-in over files (`"split/*:part.csv"`): the fan-out items that succeeded, each
+   * item's step and value; the input is then a directory of their files named by index.
+   */
+  each?: Array<{ step: string; index: number; item: JsonValue }>;
 }
 
 /**
@@ -31,6 +36,14 @@ export interface RunTask {
   outputs?: string[];
   /** `stdout`: the step's standard output is its result instead of result.json */
   result?: 'stdout';
+  /** named output parameters: read from `path` (relative: in STRATA_OUTPUTS) when the step ends well */
+  parameters?: Record<string, { path: string; default?: JsonValue }>;
+  /** artifacts collected from a path of the container's private view */
+  artifactPaths?: Array<{ name: string; path: string }>;
+  /** inputs put at a path of the container's private view */
+  inputPaths?: Array<{ name: string; path: string }>;
+  /** paths each container sees as its own (private view), or the pod's scratch at a path */
+  volumes?: Array<{ path: string; from?: 'scratch' }>;
 }
 
 /** Start a leaf: run a task (container), a pod (its body goes to the quarterback) or a generate step. */
@@ -68,6 +81,8 @@ export interface StatusCommand {
   image?: string;
   /** when a fan-out item starts: the item's value */
   item?: JsonValue;
+  /** when a leaf succeeds: its named output parameters */
+  parameters?: Record<string, JsonValue>;
   /**
    * A step that will never start (`skipped` or `cancelled`, `error` saying why): recorded
    * only over a pending step, so it never hides what a pod's quarterback reported.
@@ -149,7 +164,7 @@ export type TimerCommand = DeadlineCommand | BackoffCommand;
  * `maxDuration`) come from these stamps, and a log folded again gives the same answers.
  */
 export type EngineEvent = (
-  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number | null }
+  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number | null; parameters?: Record<string, JsonValue> }
   | { type: 'window'; step: string; round: number; items: JsonValue[]; drained: boolean; error?: string }
   | { type: 'expanded'; step: string; body: PlanNode; params?: Record<string, JsonValue> }
   | { type: 'expandFailed'; step: string; error: string }

@@ -3,15 +3,11 @@ import { z } from 'zod';
 import { validateLogic } from '../logic/json-logic.ts';
 import { isTemplate, parseTemplate } from './template.ts';
 import type { Computed } from './types.ts';
+import { inputSpec, outputsSchema, volumesSchema } from './task-io-schema.ts';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 export const REF_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?@[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
-/**
- * An input reference: `step/path:output`, or relative `./x:out`, `../../x:out`. Every
- * segment of the path is a step id segment (`#` for ring rounds); `.` and `..` only lead,
- * so a reference never climbs out of the run's artifacts.
- */
-export const INPUT_REF = /^(\.\/|(\.\.\/)+)?[A-Za-z0-9][A-Za-z0-9_.#-]*(\/[A-Za-z0-9][A-Za-z0-9_.#-]*)*:[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+export { INPUT_REF } from './task-schema-refs.ts';
 export const NAME_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?$/;
 export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
@@ -66,8 +62,9 @@ export const taskSchema = z.strictObject({
   workingDir: computed(4096).optional(),
   resources: resourcesSchema.optional(),
   result: z.enum(['file', 'stdout'], { message: 'must be file (result.json) or stdout' }).optional(),
-  inputs: z.record(fileName, z.string().regex(INPUT_REF, 'must be "step:output": a step path (step ids joined by "/", optionally after ./ or ../) and an output name')).optional(),
-  outputs: z.array(fileName).max(256).optional(),
+  inputs: z.record(fileName, inputSpec).optional(),
+  outputs: outputsSchema.optional(),
+  volumes: volumesSchema.optional(),
 });
 
 export const metadataSchema = z.strictObject({

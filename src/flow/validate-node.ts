@@ -8,6 +8,7 @@ import { validateValues } from '../logic/logic-values.ts';
 import type { Limits } from './limits.ts';
 import { check } from './zod-problems.ts';
 import { ID_PATTERN, REF_PATTERN, taskSchema } from './task-schema.ts';
+import { outputsSchema } from './task-io-schema.ts';
 import { PATTERN_KEYS } from './types.ts';
 import { findCycle } from './find-cycle.ts';
 import { didYouMean } from './nearest.ts';
@@ -27,7 +28,7 @@ export interface NodeContext {
 }
 
 /** Names json-logic already gives a step: a fan-out's `as` may not hide them. */
-const RESERVED_AS = new Set(['params', 'results', 'round', 'outputs', 'last', 'items']);
+const RESERVED_AS = new Set(['params', 'results', 'round', 'outputs', 'last', 'items', 'attempt', 'exit', 'inputs', 'steps']);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -117,9 +118,7 @@ function validateCommon(node: Obj, path: string, ctx: NodeContext, inGraph: bool
   if ('timeout' in node && !(typeof node.timeout === 'number' && node.timeout > 0 && node.timeout <= 7 * 86400)) {
     problems.push({ path: `${path}.timeout`, message: 'must be a number of seconds, more than 0 and at most a week' });
   }
-  if ('outputs' in node && !(Array.isArray(node.outputs) && node.outputs.every((o) => typeof o === 'string'))) {
-    problems.push({ path: `${path}.outputs`, message: 'must be a list of output names' });
-  }
+  if ('outputs' in node) check(outputsSchema, node.outputs, `${path}.outputs`, problems);
   for (const k of ['dependsOn', 'depends']) if (k in node && !inGraph) problems.push({ path: `${path}.${k}`, message: `only nodes of a graph may have ${k}` });
 }
 

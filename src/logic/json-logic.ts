@@ -122,6 +122,23 @@ jsonLogic.add_operation('result', function (this: unknown, path?: unknown, field
 
 jsonLogic.add_operation('jsonpath', jsonpathOperation);
 
+/** Where `output` finds steps' named output parameters (as STEP_RESULTS for results). */
+export const STEP_OUTPUTS: unique symbol = Symbol('strata step output parameters');
+export type StepOutputReader = (path: string) => Record<string, JsonValue> | undefined;
+
+/**
+ * `{"output": ["train/v1.2", "model"]}`: a step's named output parameter, the step path
+ * written as in `result`. Null when the step has not given it.
+ */
+jsonLogic.add_operation('output', function (this: unknown, path?: unknown, name?: unknown) {
+  const read = (this as { [STEP_OUTPUTS]?: StepOutputReader } | null)?.[STEP_OUTPUTS];
+  if (typeof read !== 'function') throw new Error('"output" reads steps\' output parameters, and there are none here (it works in a flow\'s when, fanOut.over, cycle.until and use.with)');
+  if (typeof path !== 'string' || path === '' || typeof name !== 'string' || name === '') throw new Error('"output" needs a step path and a parameter name');
+  const params = read(path);
+  if (params === undefined || !Object.prototype.hasOwnProperty.call(params, name)) return null;
+  return known(params[name], null);
+});
+
 /**
  * `{"range": [start, end, step?, format?]}`: numbers from start to end, both included
  * (range.ts); `{"format": [pattern, value]}`: printf-style text (printf.ts). Used by
@@ -137,7 +154,7 @@ export const OPERATORS = new Set([
   'jsonpath',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
-  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'range', 'format',
+  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'range', 'format',
 ]);
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -183,6 +200,9 @@ function walk(expr: unknown, path: string, problems: Problem[], depth: number): 
     if (typeof name === 'string' && name.split('.').some((s) => FORBIDDEN_SEGMENTS.has(s))) {
       problems.push({ path: `${path}.${op}`, message: `${op === 'var' ? 'variable' : 'field'} "${name}" names a forbidden property` });
     }
+  }
+  if (op === 'output' && !(Array.isArray(arg) && arg.length === 2 && (typeof arg[0] === 'string' || isObjectExpr(arg[0])) && (typeof arg[1] === 'string' || isObjectExpr(arg[1])))) {
+    problems.push({ path: `${path}.output`, message: 'must be [step path, parameter name]' });
   }
   if (op === 'result') {
     const step = Array.isArray(arg) ? arg[0] : arg;
@@ -249,7 +269,7 @@ export function isLogic(value: unknown): boolean {
   return jsonLogic.is_logic(value) && OPERATORS.has(Object.keys(value as object)[0]);
 }
 
-const READERS = new Set(['var', 'missing', 'missing_some', 'result']);
+const READERS = new Set(['var', 'missing', 'missing_some', 'result', 'output']);
 
 /** Whether an expression reads any data at all; one that does not has the same value everywhere. */
 export function readsData(expr: unknown): boolean {

@@ -9,7 +9,7 @@
  * computed by json-logic are not checked either.
  */
 import type { Problem } from '../errors/strata-error.ts';
-import { nearest } from '../flow/nearest.ts';
+import { didYouMean, nearest } from '../flow/nearest.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { resolveStep } from './step-path.ts';
 
@@ -29,6 +29,8 @@ export interface Reference {
   level: string;
   /** how the reference is shown in messages, when not as json-logic (`{{ steps.x.result }}`) */
   shown?: string;
+  /** a named output parameter of the step it names */
+  parameter?: string;
 }
 
 /** What the compiler learned of the plan's step ids. */
@@ -39,15 +41,17 @@ export interface KnownSteps {
   levels: Map<string, string>;
   /** ids of generate steps: what is beneath them is known only at run time */
   generates: string[];
+  /** the named output parameters each step declares, by step id (pattern) */
+  parameters?: Map<string, string[]>;
 }
 
 const LEAVES = new Set(['task', 'pod', 'generate']);
 /** json-logic operations whose later arguments are evaluated against each element, not the data. */
 const SCOPED = new Set(['filter', 'map', 'all', 'none', 'some', 'reduce']);
 
-/** The `results.…` var paths and `result` step paths written as literals in an expression. */
-export function referencesIn(expr: unknown): Array<{ form: 'results' | 'result'; text: string }> {
-  const out: Array<{ form: 'results' | 'result'; text: string }> = [];
+/** The `results.…` var paths and `result` (and `output`) step paths written as literals in an expression. */
+export function referencesIn(expr: unknown): Array<{ form: 'results' | 'result'; text: string; parameter?: string }> {
+  const out: Array<{ form: 'results' | 'result'; text: string; parameter?: string }> = [];
   const stack: unknown[] = [expr];
   while (stack.length > 0) {
     const e = stack.pop();
@@ -71,6 +75,8 @@ export function referencesIn(expr: unknown): Array<{ form: 'results' | 'result';
       const path = Array.isArray(arg) ? arg[0] : arg;
       if (typeof path === 'string') out.push({ form: 'result', text: path });
       else stack.push(arg);
+    } else if (op === 'output' && Array.isArray(arg) && typeof arg[0] === 'string') {
+      out.push({ form: 'result', text: arg[0], ...(typeof arg[1] === 'string' ? { parameter: arg[1] } : {}) });
     } else if (SCOPED.has(op) && Array.isArray(arg)) {
       // Only the list is read from the data; the rest reads each element (json-logic's scoping).
       stack.push(arg[0]);
@@ -107,6 +113,10 @@ export function checkReferences(refs: Reference[], known: KnownSteps): Problem[]
       levelProblem(r, id, found, known, problems);
       continue;
     }
+    if (r.form === 'input' && r.text.split('/').filter((s) => s === '*').length > 1) {
+      problems.push({ path: r.path, message: `input "${r.text}": "*" stands for every item of one fan-out; name one, and the others by number` });
+      continue;
+    }
     const relative = r.text.startsWith('./') || r.text.startsWith('../');
     // A path climbing above the compiled flow's root names the steps of a flow that will use
     // this one: known only when that flow is compiled (then this check runs with its ids).
@@ -119,11 +129,20 @@ export function checkReferences(refs: Reference[], known: KnownSteps): Problem[]
       problems.push({ path: r.path, message: `${what}: no step "${id}"${hint(id)}` });
       continue;
     }
+    const star = id.split('/').indexOf('*');
+    if (star > 0 && known.kinds.get(id.split('/').slice(0, star).join('/')) !== 'fanOut') {
+      problems.push({ path: r.path, message: `${what}: "*" stands for every item of a fan-out, and step "${id.split('/').slice(0, star).join('/')}" is not one` });
+      continue;
+    }
     if (r.form === 'input' && !LEAVES.has(known.kinds.get(found)!)) {
       problems.push({ path: r.path, message: `${what}: step "${id}" is a ${known.kinds.get(found)}, which writes no outputs; name the step inside it that writes the file` });
       continue;
     }
     if (r.form === 'result') levelProblem(r, id, found, known, problems);
+    if (r.parameter !== undefined) {
+      const declared = known.parameters?.get(found) ?? [];
+      if (!declared.includes(r.parameter)) problems.push({ path: r.path, message: `${what}: step "${id}" declares no output parameter "${r.parameter}"${didYouMean(r.parameter, declared)}` });
+    }
   }
   return problems;
 }
@@ -198,5 +217,5 @@ function dottedId(text: string, kinds: Map<string, string>): string | undefined 
 /** The refs of an expression written at `path`, evaluated for the node at `at`. */
 export function expressionRefs(expr: JsonValue | undefined, path: string, at: string, unit: string, level: string): Reference[] {
   if (expr === undefined) return [];
-  return referencesIn(expr).map((r) => ({ path, form: r.form, text: r.text, at, unit, level }));
+  return referencesIn(expr).map((r) => ({ path, form: r.form, text: r.text, at, unit, level, ...(r.parameter !== undefined ? { parameter: r.parameter, shown: JSON.stringify({ output: [r.text, r.parameter] }).replace(/,/g, ', ').replace(/:/g, ': ') } : {}) }));
 }

@@ -52,7 +52,7 @@ export function checkTemplates(task: TaskSpec, path: string, scope: TemplateScop
   const steps: StepMention[] = [];
   for (const field of computedFields(task, path)) {
     if (typeof field.value !== 'string') {
-      for (const r of referencesIn(field.value)) steps.push({ path: field.path, form: r.form, text: r.text });
+      for (const r of referencesIn(field.value)) steps.push({ path: field.path, form: r.form, text: r.text, ...(r.parameter !== undefined ? { parameter: r.parameter } : {}) });
       continue;
     }
     let refs: TemplateRef[];

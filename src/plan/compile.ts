@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import { patternOf, type FlowDocument, type FlowNode, type JsonValue, type TaskSpec } from '../flow/types.ts';
 import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
 import { didYouMean } from '../flow/nearest.ts';
-import { inputFrom } from '../flow/task-parts.ts';
+import { inputFrom, parametersOf } from '../flow/task-parts.ts';
 import { checkTemplates, declaredParams, type TemplateScope } from './check-templates.ts';
 import { conditionNodes, dependsOnCondition, handledFailures, isPlain, parseDepends } from '../flow/depends.ts';
 import { retryPlan } from './retry-plan.ts';
@@ -49,7 +49,7 @@ interface Ctx {
 export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefined, limits: Limits = DEFAULT_LIMITS): CompiledFlow {
   const ctx: Ctx = {
     resolve, limits, problems: [], units: [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, ids: new Set(), order: [],
-    unitId: '', podId: '', refs: [], known: { kinds: new Map(), levels: new Map(), generates: [] },
+    unitId: '', podId: '', refs: [], known: { kinds: new Map(), levels: new Map(), generates: [], parameters: new Map() },
     tscope: { items: [], inCycle: false, inExit: false, params: declaredParams(doc.spec.params) },
   };
   const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx, doc.spec.onExit);
@@ -120,7 +120,9 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
     if ('generate' in node) ctx.known.generates.push(id);
     const checked = checkTemplates(t, `${path}.${'task' in node ? 'task' : 'generate'}`, ctx.tscope);
     ctx.problems.push(...checked.problems);
-    for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: id, unit: ctx.unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}) });
+    for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: id, unit: ctx.unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
+    const declared = Object.keys(parametersOf(node.outputs ?? t.outputs));
+    if (declared.length > 0) ctx.known.parameters!.set(id, declared);
   }
   if ('task' in node) return { ...base, kind: 'task', task: node.task };
   if ('generate' in node) return { ...base, kind: 'generate', task: node.generate as TaskSpec };

@@ -17,6 +17,8 @@ export interface StepView {
   image?: string;
   /** a fan-out item's value */
   item?: JsonValue;
+  /** a step's named output parameters (docs/flow-language.md, Outputs) */
+  parameters?: Record<string, JsonValue>;
 }
 
 export interface RunView {

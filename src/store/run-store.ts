@@ -288,6 +288,7 @@ function stepPayload(s: StatusCommand): Record<string, unknown> {
     ...(s.exitCode !== undefined ? { exitCode: s.exitCode } : {}),
     ...(s.image !== undefined ? { image: s.image } : {}),
     ...(s.item !== undefined ? { itemJson: JSON.stringify(s.item) } : {}),
+    ...(s.parameters !== undefined ? { parametersJson: JSON.stringify(s.parameters) } : {}),
     ...(s.ifPending ? { ifPending: true } : {}),
   };
 }
@@ -299,11 +300,12 @@ export function stepProgress(raw: string): { status: string; attempt: number } {
 }
 
 function toStepView(raw: string): StepView {
-  const v = JSON.parse(raw) as StepView & { resultJson?: string; itemJson?: string; attempt?: number; executions?: number };
+  const v = JSON.parse(raw) as StepView & { resultJson?: string; itemJson?: string; parametersJson?: string; attempt?: number; executions?: number };
   // attempt (the engine's number) and executions are the store's; attempts says both to users.
-  const { resultJson, itemJson, attempt: _attempt, executions: _executions, ...rest } = v;
+  const { resultJson, itemJson, parametersJson, attempt: _attempt, executions: _executions, ...rest } = v;
   const view: StepView = { ...PENDING, ...rest, result: resultJson !== undefined ? (JSON.parse(resultJson) as JsonValue) : null };
   if (itemJson !== undefined) view.item = JSON.parse(itemJson) as JsonValue;
+  if (parametersJson !== undefined) view.parameters = JSON.parse(parametersJson) as Record<string, JsonValue>;
   if (view.startedAt && view.finishedAt) view.durationMs = Date.parse(view.finishedAt) - Date.parse(view.startedAt);
   return view;
 }

@@ -15,6 +15,7 @@ import type { PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
 import { podRequest } from '../../runtime/pod-request.ts';
 import { checkOutputTree, StepFileError } from '../../runtime/output-files.ts';
 import { readResult } from '../../runtime/step-files.ts';
+import { readParameters } from '../../runtime/output-parameters.ts';
 import type { Guard } from '../../runtime/watchdog/guard.ts';
 import type { Fence, RunStore } from '../store/run-store.ts';
 import { cleanup, keepOutputs, keptPodSteps, prepareStep } from './step-files.ts';
@@ -36,7 +37,11 @@ export interface Execution {
 
 export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand, signal: AbortSignal, exec: Execution = { number: 1 }): Promise<EngineEvent> {
   let exitCode: number | undefined;
-  const finished = (ok: boolean, result?: JsonValue, error?: string): EngineEvent => ({ type: 'finished', step: cmd.step, attempt: cmd.attempt, ok, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}) });
+  let parameters: Record<string, JsonValue> | undefined;
+  const finished = (ok: boolean, result?: JsonValue, error?: string): EngineEvent => ({
+    type: 'finished', step: cmd.step, attempt: cmd.attempt, ok,
+    ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(ok && parameters ? { parameters } : {}),
+  });
   if (p.runtime.usesFiles === false) {
     const outcome = await p.runtime.run(podRequest(runId, cmd, { inputsDir: '', outputsDir: '', artifactsDir: p.artifactsDir }), () => undefined, signal);
     return finished(outcome.ok, outcome.result ?? null, outcome.error);
@@ -59,12 +64,15 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r, pod, exec.fence, cmd.step));
     const outcome = await p.runtime.run(req, onReport, signal);
     if (typeof outcome.exitCode === 'number') exitCode = outcome.exitCode;
+    parameters = outcome.parameters;
     await Promise.all(reports);
     if (!outcome.ok) return finished(false, undefined, outcome.error ?? `exited with code ${outcome.exitCode}`);
     let result = outcome.result;
     try {
       // As inside a pod: a result.json that is not JSON fails the step, saying so.
       if (result === undefined && cmd.kind !== 'pod') result = readResult(dirs.outputsDir, req.resultLimit);
+      // A runtime that did not read the named parameters: those in STRATA_OUTPUTS are read here.
+      if (parameters === undefined && cmd.task?.parameters) parameters = readParameters(dirs.outputsDir, cmd.task.parameters);
       await checkOutputTree(dirs.outputsDir);
     } catch (e) {
       if (!(e instanceof StepFileError)) throw e;
@@ -106,6 +114,7 @@ function relay(store: RunStore, runId: string, r: PodReport, pod: { attempt: num
     ...(typeof r.exitCode === 'number' ? { exitCode: r.exitCode } : {}),
     ...(r.image !== undefined ? { image: r.image } : {}),
     ...(r.item !== undefined ? { item: r.item } : {}),
+    ...(r.parameters !== undefined ? { parameters: r.parameters } : {}),
   }], fence);
   return marked ? Promise.all([marked, reported]) : reported;
 }

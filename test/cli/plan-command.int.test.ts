@@ -53,7 +53,7 @@ describe('strata plan', () => {
     { name: 'a dependency problem', file: 'self-dependency.yaml', code: 2, text: 'spec.root.graph.nodes.b.dependsOn[0]: "b" depends on itself' },
     { name: 'malformed YAML', file: 'malformed-yaml.yaml', code: 2, text: 'malformed-yaml.yaml: Flow sequence in block collection must be sufficiently indented and end with a ] at line 8, column 1' },
     { name: 'a use cycle', file: 'use-cycle.yaml', code: 2, text: 'use cycle a@1 -> b@2 -> a@1' },
-    { name: 'wrong types', file: 'wrong-types.yaml', code: 2, text: 'spec.root.graph.nodes.a.task.image: Invalid input: expected string, received number' },
+    { name: 'wrong types', file: 'wrong-types.yaml', code: 2, text: 'spec.root.graph.nodes.a.task.image: must be text (with {{ references }}) or a json-logic expression giving it, not a number' },
     { name: 'a guard reading a misspelt step', file: 'unresolved-references.yaml', code: 2, text: 'spec.root.sequence[2].when: results.biuld: no step "biuld" (did you mean "build"?)' },
     { name: 'an input naming no step', file: 'unresolved-references.yaml', code: 2, text: 'spec.root.sequence[4].task.inputs.rows: input "extrct": no step "extrct"' },
     { name: 'an unknown pattern key, named', file: 'unknown-pattern.yaml', code: 2, text: 'spec.root.sequence[0].teleport: unknown key "teleport": a node needs exactly one of task, pod, sequence, graph, fanOut, fanIn, cycle, use, generate' },

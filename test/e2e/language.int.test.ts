@@ -180,3 +180,51 @@ describe.each(LEVELS)('ranges ($name)', (level) => {
     expect(['0', '1', '2'].map((i) => (steps[i].result as { argv: string[] }).argv[0])).toEqual(['part-01', 'part-03', 'part-05']);
   });
 });
+
+describe.each(LEVELS)('named output parameters ($name)', (level) => {
+  it('are read from their files (or their default), kept with the step and read by name', async () => {
+    const root = {
+      sequence: [
+        { id: 'count', task: { image: 'alpine', command: ['sh', '-c', 'printf "  3\\n" > "$STRATA_OUTPUTS/n.txt"'], outputs: { parameters: { n: { path: 'n.txt' }, label: { path: 'label.txt', default: 'none' } } } } },
+        { id: 'use', when: { '==': [{ output: ['./count', 'n'] }, '3'] }, task: argv(['{{ steps["./count"].outputs.parameters.n }}', '{{ steps["./count"].outputs.parameters.label }}']) },
+        { id: 'missing', task: { image: 'alpine', command: ['true'], outputs: { parameters: { sha: { path: 'sha' } } } }, continueOn: { failed: true } },
+      ],
+    };
+    const { steps } = await runAt(level, root);
+    expect(steps.count).toMatchObject({ status: 'succeeded', parameters: { n: '3', label: 'none' } });
+    expect((steps.use.result as { argv: string[] }).argv).toEqual(['3', 'none']);
+    expect(steps.missing).toMatchObject({ status: 'failed', error: 'output parameter "sha": sha was not written (give it a default to go on without it)' });
+  });
+});
+
+describe.each(LEVELS)('artifacts: per item, directories, fan-in over files ($name)', (level) => {
+  it('a fan-in gets each item\'s file by index with index.json, and a directory artifact whole', async () => {
+    const root = {
+      sequence: [
+        {
+          id: 'split',
+          fanOut: {
+            over: ['a', 'b', 'c'],
+            do: {
+              when: { '!=': [{ var: 'item' }, 'b'] },
+              task: { image: 'alpine', command: ['sh', '-c', 'echo "part $1" > "$STRATA_OUTPUTS/part.csv"; mkdir -p "$STRATA_OUTPUTS/tree/sub"; echo "$1" > "$STRATA_OUTPUTS/tree/sub/leaf"', 'sh', '{{ item }}'], outputs: ['part.csv', 'tree'] },
+            },
+          },
+        },
+        {
+          id: 'join',
+          task: {
+            image: 'alpine',
+            command: ['sh', '-c', 'ls "$STRATA_INPUTS/parts" | tr "\\n" " " > "$STRATA_OUTPUTS/ls"; cat "$STRATA_INPUTS/parts/0" "$STRATA_INPUTS/parts/2" > "$STRATA_OUTPUTS/cat"; cp "$STRATA_INPUTS/parts/index.json" "$STRATA_OUTPUTS/result.json"; cat "$STRATA_INPUTS/tree/sub/leaf" > "$STRATA_OUTPUTS/leaf"'],
+            inputs: { parts: './split/*:part.csv', tree: './split/2:tree' },
+            outputs: { parameters: { ls: { path: 'ls' }, cat: { path: 'cat' }, leaf: { path: 'leaf' } } },
+          },
+        },
+      ],
+    };
+    const { run, steps } = await runAt(level, root);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(steps.join.result).toEqual([{ index: 0, item: 'a', file: '0' }, { index: 2, item: 'c', file: '2' }]);
+    expect(steps.join.parameters).toEqual({ ls: '0 2 index.json', cat: 'part a\npart c', leaf: 'c' });
+  });
+});

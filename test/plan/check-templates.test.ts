@@ -70,3 +70,18 @@ describe('references in tasks, checked at plan time', () => {
     expect(problems({ task: { image: 'x', args: [{ var: 'results.nope' }] } })).toEqual(['spec.root.task.args[0]: results.nope: no step "nope"']);
   });
 });
+
+describe('output parameters, checked at plan time', () => {
+  it('a parameter the step does not declare is refused, in templates and json-logic', () => {
+    const root = {
+      sequence: [
+        { id: 'a', task: { image: 'x', outputs: { parameters: { count: { path: 'count' } } } } },
+        { id: 'b', when: { '==': [{ output: ['a', 'cuont'] }, '1'] }, task: sh(['{{ steps.a.outputs.parameters.count }}', '{{ steps.a.outputs.parameters.sha }}']) },
+      ],
+    };
+    expect(problems(root)).toEqual([
+      'spec.root.sequence[1].when: {"output": ["a", "cuont"]}: step "a" declares no output parameter "cuont" (did you mean "count"?)',
+      'spec.root.sequence[1].task.args[1]: {{ steps.a.outputs.parameters.sha }}: step "a" declares no output parameter "sha"',
+    ]);
+  });
+});

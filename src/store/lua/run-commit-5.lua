@@ -3,7 +3,7 @@
   their views, one event each for server-sent events, the run's own state.
   KEYS[1] run hash  KEYS[2] steps hash  KEYS[3] events list  KEYS[4] active-runs set
   KEYS[5] finished-runs sorted set (score: end time in ms; retention walks it)
-  ARGV[1] JSON list of { i, steps = [{ step, status, attempt, resultJson, error, at, exitCode, image, itemJson, ifPending }], run = { status, resultJson, error } }
+  ARGV[1] JSON list of { i, steps = [{ step, status, attempt, resultJson, error, at, exitCode, image, itemJson, parametersJson, ifPending }], run = { status, resultJson, error } }
   A step's `attempt` is the engine's attempt number; `executions` counts every `running`
   state recorded (each start of its program: retries, re-runs after a takeover, a pod run
   again); `attempts`, what users see, is the larger of the two.
@@ -85,6 +85,7 @@ for _, entry in ipairs(cjson.decode(ARGV[1])) do
         if s.exitCode ~= nil then v.exitCode = s.exitCode end
         if s.image ~= nil then v.image = s.image end
         if s.itemJson ~= nil then v.itemJson = s.itemJson end
+        if s.parametersJson ~= nil then v.parametersJson = s.parametersJson end
         redis.call('HSET', KEYS[2], s.step, cjson.encode(v))
         local ev = { seq = redis.call('LLEN', KEYS[3]), step = s.step, status = s.status, at = s.at or now }
         if s.attempt and s.attempt ~= cjson.null then ev.attempt = s.attempt end

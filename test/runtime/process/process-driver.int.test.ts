@@ -15,7 +15,7 @@ describe('process driver', () => {
   it('runs command and args without a shell, with exactly the env given', async () => {
     const logs: string[] = [];
     const exit = await run(new ProcessDriver(), { task: { image: 'x', command: ['sh', '-c', 'echo "$0 $ONLY $HOME"; exit 4', 'arg-zero'] }, env: { ONLY: 'this', PATH: process.env.PATH ?? '' } }, logs);
-    expect(exit).toEqual({ step: 's', attempt: 1, exitCode: 4 });
+    expect(exit).toEqual({ step: 's', attempt: 1, exitCode: 4, logsEnded: expect.any(Promise) });
     expect(logs).toEqual(['stdout:arg-zero this \n']);
   });
 

@@ -1,0 +1,41 @@
+/**
+ * Copying an output that may be a directory (docs/flow-language.md, Outputs: a directory
+ * as an artifact): a regular file is copied as outputs are (never through a link, no FIFO
+ * or device); a directory is copied whole, holding only directories and regular files,
+ * with a bound on its entries so one output cannot make the copy endless.
+ */
+import { lstat, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { copyRegular, irregular, StepFileError } from './output-files.ts';
+
+/** Entries one directory artifact may hold (files and directories, at any depth). */
+export const MAX_TREE_ENTRIES = 100_000;
+
+/**
+ * Copy `from` (a regular file or a directory) to `to`; false when `from` does not exist.
+ * Throws a StepFileError naming `what` (and the entry) for anything else.
+ */
+export async function copyEntry(from: string, to: string, what: string): Promise<boolean> {
+  let st;
+  try {
+    st = await lstat(from);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+  if (!st.isDirectory()) return copyRegular(from, to, what);
+  let count = 0;
+  const walk = async (src: string, dst: string, rel: string): Promise<void> => {
+    await mkdir(dst, { recursive: true });
+    for (const e of await readdir(src, { withFileTypes: true })) {
+      if (++count > MAX_TREE_ENTRIES) throw new StepFileError(`${what} holds more than ${MAX_TREE_ENTRIES} entries`);
+      const name = `${rel}${e.name}`;
+      const kind = irregular(e);
+      if (kind) throw new StepFileError(`${what}: ${name} is ${kind}, and a directory artifact holds only directories and regular files`);
+      if (e.isDirectory()) await walk(join(src, e.name), join(dst, e.name), `${name}/`);
+      else await copyRegular(join(src, e.name), join(dst, e.name), `${what}: ${name}`);
+    }
+  };
+  await walk(from, to, '');
+  return true;
+}

@@ -1,0 +1,48 @@
+/**
+ * Schemas of a task's files beyond its container (docs/flow-language.md, Outputs and A
+ * private file system view): outputs as artifacts and named parameters, inputs at a path,
+ * and the paths each container sees as its own. Paths inside the container are absolute,
+ * without `.` or `..` segments, and never `/` itself.
+ */
+import { z } from 'zod';
+import { INPUT_REF } from './task-schema-refs.ts';
+
+export const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const fileName = z.string().regex(FILE_NAME, 'must be a plain file name');
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
+
+/** An absolute path in the container's view: `/workspace/out`, not `/`, `/a/../b` or `relative`. */
+export const containerPath = z
+  .string()
+  .max(4096)
+  .refine((p) => p.startsWith('/') && p !== '/' && !p.endsWith('/') && p.split('/').slice(1).every((s) => s !== '' && s !== '.' && s !== '..'), {
+    message: 'must be an absolute path such as /workspace/out (no "." or ".." segments, not / itself)',
+  });
+
+const artifactSpec = z.union([fileName, z.strictObject({ name: fileName, path: containerPath })], { error: 'must be a file name, or { name, path } with an absolute path' });
+const parameterSpec = z.strictObject({
+  path: z.union([fileName, containerPath], { error: 'must be a file name in STRATA_OUTPUTS or an absolute path' }),
+  default: z.custom<unknown>((v) => v !== undefined).optional(),
+});
+
+/** `outputs`: a list of artifact names, or `{ artifacts, parameters }`. */
+export const outputsSchema = z.union(
+  [
+    z.array(fileName).max(256),
+    z.strictObject({
+      artifacts: z.array(artifactSpec).max(256).optional(),
+      parameters: z.record(z.string().regex(PARAM_NAME, 'must be a parameter name (letters, digits, "_", "-")'), parameterSpec).optional(),
+    }),
+  ],
+  { error: 'must be a list of output file names, or { artifacts, parameters }' },
+);
+
+const inputRef = z.string().regex(INPUT_REF, 'must be "step:output": a step path (step ids joined by "/", optionally after ./ or ../; "*" for every item of a fan-out) and an output name');
+
+/** An input: `"step:output"`, or `{ from, path }` to put it at a path of the container's view. */
+export const inputSpec = z.union([inputRef, z.strictObject({ from: inputRef, path: containerPath.optional() })], { error: 'must be "step:output", or { from: "step:output", path }' });
+
+/** `volumes`: paths each container sees as its own, or the pod's scratch at a fixed path. */
+export const volumesSchema = z
+  .array(z.union([containerPath, z.strictObject({ path: containerPath, from: z.literal('scratch').optional() })], { error: 'must be an absolute path, or { path, from: scratch }' }))
+  .max(64);
