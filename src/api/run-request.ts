@@ -20,6 +20,8 @@ export const runRequestSchema = z.strictObject({
   params: z.record(z.string(), z.unknown()).optional(),
   labels: labelsSchema.optional(),
   onEnd: onEndSchema.optional(),
+  /** DAG targets: step ids to run with what they depend on */
+  targets: z.array(z.string().min(1).max(1000)).min(1).max(1000).optional(),
 }).refine((b) => (b.flow === undefined) !== (b.use === undefined), { message: 'send { flow: <Flow document> } or { use: "name@version", with: { ... } }' });
 
 export interface RunRequest {
@@ -30,6 +32,8 @@ export interface RunRequest {
   params: Record<string, JsonValue>;
   labels: Record<string, string>;
   onEnd?: OnEnd;
+  /** DAG targets: only these steps and what they depend on run */
+  targets?: string[];
 }
 
 /** Validate a run request; throws a 400 listing every problem. */
@@ -44,5 +48,6 @@ export function readRunRequest(body: unknown): RunRequest {
     params: (b.params ?? {}) as Record<string, JsonValue>,
     labels: b.labels ?? {},
     ...(b.onEnd ? { onEnd: b.onEnd } : {}),
+    ...(b.targets ? { targets: b.targets } : {}),
   };
 }

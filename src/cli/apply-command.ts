@@ -27,6 +27,8 @@ export interface ApplyOptions {
   param?: Record<string, unknown>;
   /** `--flow name@version`: the Flow to run instead of the main one */
   flow?: string;
+  /** `--target STEP`: run only these steps of the main flow and what they depend on */
+  target?: string[];
 }
 
 export async function applyCommand(files: string[], opts: ApplyOptions, client: Client, out: (s: string) => void): Promise<number> {
@@ -78,12 +80,12 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
     }
   }
   if (runFlow) {
-    const run = await client.call('POST', '/v1/runs', { flow: runFlow, ...(opts.param ? { params: opts.param } : {}) });
+    const run = await client.call('POST', '/v1/runs', { flow: runFlow, ...(opts.param ? { params: opts.param } : {}), ...(opts.target ? { targets: opts.target } : {}) });
     out(`run ${run.runId} started for flow ${refOf(runFlow)}`);
     runs.push(run.runId);
   }
   for (const wf of argo.workflows) {
-    const run = await client.call('POST', '/v1/runs', { flow: wf, ...(opts.param ? { params: opts.param } : {}) });
+    const run = await client.call('POST', '/v1/runs', { flow: wf, ...(opts.param ? { params: opts.param } : {}), ...(opts.target ? { targets: opts.target } : {}) });
     out(`run ${run.runId} started for Argo Workflow ${wf.metadata.name}`);
     runs.push(run.runId);
   }

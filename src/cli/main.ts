@@ -15,6 +15,7 @@ const note = (s: string): void => void process.stderr.write(`${s}\n`);
 const version = (JSON.parse(readFileSync(new URL(import.meta.url.includes('/dist/src/') ? '../../../package.json' : '../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const output = () => new Option('-o, --output <format>', 'table (default), wide, json, yaml or name');
 const param = () => new Option('-p, --param <key=value>', 'a parameter (repeatable); a value that reads as JSON is JSON').argParser(collectParam);
+const target = () => new Option('--target <step>', 'run only this step and what it depends on (repeatable: DAG targets)').argParser((v: string, all: string[] = []) => [...all, v]);
 
 const program = new Command();
 program.name('strata').description('one flow language and one pattern engine for pods and the containers inside them').version(version, '-v, --version').showHelpAfterError();
@@ -37,7 +38,8 @@ program
   .option('--dry-run', 'print the order in which steps would start, one tick a line')
   .option('--flow <ref>', 'plan this name@version instead of the main flow (the first no other Flow in the files uses)')
   .addOption(param())
-  .action(async (files: string[], opts: { format: string; dryRun?: boolean; flow?: string; param?: Record<string, unknown> }) => {
+  .addOption(target())
+  .action(async (files: string[], opts: { format: string; dryRun?: boolean; flow?: string; param?: Record<string, unknown>; target?: string[] }) => {
     const r = await (await import('./plan-command.ts')).planOutput(files, { ...opts, say: (s) => note(`strata: ${s}`) });
     out(r.text);
     if (r.failed !== undefined) {
@@ -55,7 +57,8 @@ program
   .option('--watch', 'follow the runs live until they end; exit 1 when one fails')
   .option('--flow <ref>', 'with --run: run this name@version instead of the main flow')
   .addOption(param())
-  .action(async (files: string[], opts: { run?: boolean; watch?: boolean; flow?: string; param?: Record<string, unknown> }) => {
+  .addOption(target())
+  .action(async (files: string[], opts: { run?: boolean; watch?: boolean; flow?: string; param?: Record<string, unknown>; target?: string[] }) => {
     process.exitCode = await (await import('./apply-command.ts')).applyCommand(files, opts, apiClient(), out);
   });
 
@@ -87,9 +90,10 @@ runs.command('watch').description('follow a run live until it ends (reconnects w
 runs.command('submit').description('start a run of a Flow file, or of a registered flow with --use').argument('[file]', 'a file holding a Flow, or an Argo Workflow')
   .option('--use <ref>', 'a registered flow, name@version')
   .addOption(param())
+  .addOption(target())
   .option('-l, --label <key=value>', 'a label of the run (repeatable)', collectLabel)
   .option('--watch', 'follow the run until it ends')
-  .action(async (file: string | undefined, o: { use?: string; param?: Record<string, unknown>; label?: Record<string, string>; watch?: boolean }) => {
+  .action(async (file: string | undefined, o: { use?: string; param?: Record<string, unknown>; target?: string[]; label?: Record<string, string>; watch?: boolean }) => {
     process.exitCode = await (await import('./runs-commands.ts')).submit(apiClient(), file, o, out, note);
   });
 for (const verb of ['cancel', 'retry', 'resubmit', 'delete'] as const) {

@@ -1,4 +1,5 @@
 /** `strata plan FILE... [--dry-run] [--format json|dot|mermaid]` */
+import { selectTargets } from '../plan/targets.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { dryRun, dryRunAnswer, type DryRun } from '../engine/dry-run.ts';
 import { compileFlow } from '../plan/compile.ts';
@@ -21,6 +22,8 @@ export interface PlanOptions {
   flow?: string;
   /** `-p key=value`: over the flow's own parameters */
   param?: Record<string, unknown>;
+  /** `--target STEP`: only these steps and what they depend on */
+  target?: string[];
   /** where a note to the user goes (stderr) */
   say?: (s: string) => void;
 }
@@ -59,6 +62,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
     compiled = compileFlow(target, (ref) => byRef.get(ref));
   }
   if (opts.param) compiled = { ...compiled, params: { ...compiled.params, ...(opts.param as typeof compiled.params) } };
+  if (opts.target) compiled = { ...compiled, root: selectTargets(compiled.root, opts.target, compiled.stepIds) };
   if (opts.dryRun) {
     const r = dryRun(compiled.root, compiled.params);
     if (r.overLimit) dryRunAnswer(r); // throws: the step limit is a limit exceeded (exit 2), its ticks too many to print

@@ -79,6 +79,7 @@ export async function act(client: Client, verb: 'cancel' | 'retry' | 'resubmit' 
 export interface SubmitOptions {
   use?: string;
   param?: Record<string, unknown>;
+  target?: string[];
   label?: Record<string, string>;
   watch?: boolean;
 }
@@ -106,6 +107,7 @@ export async function submit(client: Client, file: string | undefined, o: Submit
     }
   }
   if (o.label) body.labels = o.label;
+  if (o.target) body.targets = o.target;
   const r = await client.call('POST', '/v1/runs', body);
   out(`run ${r.runId} submitted`);
   return o.watch ? watch(client, r.runId, out, note) : 0;

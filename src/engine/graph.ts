@@ -38,6 +38,13 @@ export function graphDriver(act: Act, ops: Ops): Driver {
   const results: Record<string, JsonValue> = {};
   let running = 0;
   let error: string | undefined;
+  // DAG targets: what the targets do not need never starts (and needs nothing that does).
+  for (const seg of node.untargeted ?? []) {
+    const i = g.indexOf.get(seg)!;
+    state[i] = 2;
+    ended[i] = { outcome: 'omitted', continued: false };
+    ops.omit(g.children[i], act, joinId(act.id, seg), `not started: not needed by the targets ${(node.targets ?? []).join(', ')}`);
+  }
 
   /** A child ended: its dependents that now have all they wait for run or are omitted. */
   const settle = (i: number, how: EndedChild): void => {

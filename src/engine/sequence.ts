@@ -13,10 +13,15 @@ export function sequenceDriver(act: Act, ops: Ops): Driver {
     pump() {
       if (running) return;
       if (error) return ops.finish(act, 'failed', undefined, error);
+      const child = node.children[next];
+      if (child && node.untargeted?.includes(child.seg)) {
+        // Run targets: the children after the last one on a target's way are not needed.
+        for (const c of node.children.slice(next)) ops.omit(c, act, joinId(act.id, c.seg), `not started: not needed by the targets ${(node.targets ?? []).join(', ')}`);
+        next = node.children.length;
+      }
       if (next >= node.children.length) return ops.finish(act, 'succeeded', last ?? null);
       const i = next++;
-      const child = node.children[i];
-      running = ops.spawn(child, act, joinId(act.id, child.seg), act.scope, i);
+      running = ops.spawn(node.children[i], act, joinId(act.id, node.children[i].seg), act.scope, i);
       ops.start(running);
     },
     childDone(c) {

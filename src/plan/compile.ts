@@ -13,6 +13,7 @@ import { inputFrom, parametersOf } from '../flow/task-parts.ts';
 import { checkTemplates, declaredParams, type TemplateScope } from './check-templates.ts';
 import { conditionNodes, dependsOnCondition, handledFailures, isPlain, parseDepends } from '../flow/depends.ts';
 import { retryPlan } from './retry-plan.ts';
+import { untargeted } from './targets.ts';
 import { joinId, type PlanNode } from './plan-node.ts';
 
 /** Looks up a registered flow by `name@version`; undefined when there is none. */
@@ -151,13 +152,16 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
       if (cond) for (const h of handledFailures(cond)) handled.add(h);
       return compiled;
     });
-    return {
+    const graph: PlanNode = {
       ...base, kind: 'graph', traversal: node.graph.traversal ?? 'dependency',
       ...(node.graph.maxParallel ? { maxParallel: node.graph.maxParallel } : {}),
       ...(node.graph.failFast === false ? { failFast: false } : {}),
       ...(handled.size > 0 ? { handled: names.filter((n) => handled.has(n)) } : {}),
+      ...(node.graph.targets ? { targets: node.graph.targets } : {}),
       children,
     };
+    if (graph.targets) graph.untargeted = untargeted(graph, graph.targets);
+    return graph;
   }
   if ('fanOut' in node) {
     const f = node.fanOut;

@@ -41,7 +41,13 @@ export interface PodNode extends Base {
   pod: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] } };
   body: PlanNode;
 }
-export interface SequenceNode extends Base { kind: 'sequence'; children: PlanNode[] }
+export interface SequenceNode extends Base {
+  kind: 'sequence';
+  children: PlanNode[];
+  /** run targets below it: the children after the last one on a target's way end skipped */
+  targets?: string[];
+  untargeted?: string[];
+}
 export interface GraphNode extends Base {
   kind: 'graph';
   traversal: Traversal;
@@ -50,6 +56,9 @@ export interface GraphNode extends Base {
   failFast?: boolean;
   /** children whose failure a sibling's condition handles: it neither stops nor fails the graph */
   handled?: string[];
+  /** DAG targets: the nodes asked for, and the children they do not need (they end skipped) */
+  targets?: string[];
+  untargeted?: string[];
   children: PlanNode[];
 }
 export interface FanOutNode extends Base { kind: 'fanOut'; over: Logic; as: string; concurrency?: number; failFast?: boolean; body: PlanNode }

@@ -228,3 +228,27 @@ describe.each(LEVELS)('artifacts: per item, directories, fan-in over files ($nam
     expect(steps.join.parameters).toEqual({ ls: '0 2 index.json', cat: 'part a\npart c', leaf: 'c' });
   });
 });
+
+describe.each(LEVELS)('DAG targets ($name)', (level) => {
+  const nodes = { a: echoJson('"a"'), b: echoJson('"b"', { dependsOn: ['a'] }), c: echoJson('"c"', { dependsOn: ['a'] }), d: echoJson('"d"', { dependsOn: ['b', 'c'] }) };
+
+  it('graph.targets runs the targets with their dependencies only', async () => {
+    const { run, steps } = await runAt(level, { graph: { targets: ['b'], nodes } });
+    expect(run.status).toBe('succeeded');
+    expect([steps.a.status, steps.b.status, steps.c.status, steps.d.status]).toEqual(['succeeded', 'succeeded', 'skipped', 'skipped']);
+    expect(steps.c.error).toBe('not started: not needed by the targets b');
+  });
+
+  it('the run option targets step ids', async () => {
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'lang', version: '1' }, spec: { root: level.wrap({ graph: { nodes } }) } };
+    const r = await svc.call('POST', '/v1/runs', { flow, targets: [`${level.prefix}c`] });
+    expect(r.status, r.text).toBe(202);
+    const run = await svc.waitRun(r.body.runId, 30_000);
+    expect(run.status).toBe('succeeded');
+    expect(run.steps[`${level.prefix}c`].status).toBe('succeeded');
+    expect(run.steps[`${level.prefix}b`].status).toBe('skipped');
+    const bad = await svc.call('POST', '/v1/runs', { flow, targets: [`${level.prefix}cc`] });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain(`no step \\"${level.prefix}cc\\" in the plan (did you mean \\"${level.prefix}c\\"?)`);
+  });
+});

@@ -5,6 +5,7 @@
  * Results are strings and small values, so handing them back from a worker thread costs a
  * copy, not a walk of a large object.
  */
+import { selectTargets } from '../../plan/targets.ts';
 import { createHash } from 'node:crypto';
 import { validateDataset } from '../../dataset/dataset-document.ts';
 import { dryRun, dryRunAnswer } from '../../engine/dry-run.ts';
@@ -129,7 +130,7 @@ export const TASKS = {
     const used = req.ref === ref(req.flow) ? req.flow : await ctx.defs.get(req.ref);
     const labels = { ...(used?.metadata.labels ?? {}), ...req.labels };
     return {
-      run: prepareRun(req.ref, compiled.root, { ...compiled.params, ...req.params }, compiled.stepIds),
+      run: prepareRun(req.ref, req.targets ? selectTargets(compiled.root, req.targets, compiled.stepIds) : compiled.root, { ...compiled.params, ...req.params }, compiled.stepIds),
       meta: { labels, ...(req.onEnd ? { onEnd: req.onEnd } : {}) } as RunMeta,
       digest: digest(input.body),
       /** flows to register before the run starts (an Argo Workflow's templateRefs) */
