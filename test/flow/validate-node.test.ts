@@ -41,7 +41,7 @@ describe('validateNode: each problem with its path', () => {
     {
       name: 'task inputs, outputs and resources that are not well formed',
       root: { task: { image: 'x', inputs: { raw: 'nocolon' }, outputs: ['../up'], resources: { cpu: 'lots' } } },
-      lines: ['spec.root.task.inputs.raw: must be "step:output": a step path (step ids joined by "/", optionally after ./ or ../) and an output name', 'spec.root.task.outputs[0]: must be a plain file name', 'spec.root.task.resources.cpu: must be a quantity like 500m or 256Mi'],
+      lines: ['spec.root.task.inputs.raw: must be "step:output": a step path (step ids joined by "/", optionally after ./ or ../; \"*\" for every item of a fan-out) and an output name', 'spec.root.task.outputs[0]: must be a plain file name', 'spec.root.task.resources.cpu: must be a quantity like 500m or 256Mi'],
     },
     { name: 'a task without an image', root: { task: {} }, lines: ['spec.root.task.image: is required'] },
     { name: 'json-logic problems deep inside a guard', root: { ...t, when: { and: [true, { or: [{ exec: 1 }] }] } }, lines: ['spec.root.when.and[1].or[0]: unknown json-logic operator "exec"'] },
