@@ -5,6 +5,7 @@
  * `finished` events the moment the driver reports them, and sends every status change and
  * log line through `send` (the protocol of protocol.ts). One instance runs one pod.
  */
+import { bwrapProblem, copyArtifactsOut, copyInputsIn, makePrivateView, needsPrivateView, noPrivateView, type PrivateView } from '../runtime/local/private-view.ts';
 import { copyEntry } from '../runtime/copy-tree.ts';
 import { readParameters } from '../runtime/output-parameters.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
@@ -46,6 +47,10 @@ interface Live {
   stderrTail: string;
   /** the standard output kept when it is the step's result */
   stdout?: StdoutCapture;
+  /** the container's private file system view, when its task declares paths */
+  view?: PrivateView;
+  /** its artifacts at paths have been collected from the view */
+  collected?: boolean;
 }
 
 /** Runs one pod's micro plan: `run()` to the end, `cancel()` to stop it. */
@@ -171,11 +176,12 @@ export class Quarterback {
     this.live.set(step, entry);
     try {
       if (!cmd.task) throw new Error(`a ${cmd.kind} cannot run inside a pod`);
+      if (needsPrivateView(cmd.task) && this.driver.seesOutput === false) throw new Error('volumes and paths of a container\'s own are not supported by this runtime yet (local runtime only)');
       if (cmd.task.result === 'stdout' && this.driver.seesOutput === false) throw new Error('result: stdout is not supported by this runtime yet (its containers\' output does not pass through the quarterback): write result.json');
       const dirs = makeStepDirs(this.plan.workDir, step, attempt);
       writeData(dirs.inputs, cmd.data);
       const port = this.ports.known(step);
-      if (port !== undefined && Object.keys(cmd.inputs).length === 0) return this.spawn(cmd, entry, dirs, port);
+      if (port !== undefined && Object.keys(cmd.inputs).length === 0 && !needsPrivateView(cmd.task)) return this.spawn(cmd, entry, dirs, port);
       void this.launchWhenReady(cmd, entry, dirs);
     } catch (e) {
       this.gone(step, { type: 'finished', step, attempt, ok: false, error: (e as Error).message });
@@ -185,6 +191,17 @@ export class Quarterback {
   private async launchWhenReady(cmd: StartCommand, entry: Live, dirs: StepDirs): Promise<void> {
     try {
       const [port] = await Promise.all([this.ports.portFor(cmd.step), copyInputs(dirs.inputs, cmd.inputs, (ref) => this.locate(ref))]);
+      if (needsPrivateView(cmd.task!)) {
+        // Paths of its own: a mount namespace, or a sentence saying why there is none (never run without it).
+        const problem = await bwrapProblem();
+        if (problem) {
+          const error = noPrivateView(problem);
+          this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${error}\n` });
+          return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error });
+        }
+        entry.view = await makePrivateView(cmd.task!, join(dirs.inputs, '..', 'private'), this.plan.scratchDir);
+        await copyInputsIn(entry.view, cmd.task!, dirs.inputs);
+      }
       if (entry.killed) return this.gone(cmd.step);
       this.spawn(cmd, entry, dirs, port);
     } catch (e) {
@@ -202,7 +219,7 @@ export class Quarterback {
       inputsDir: dirs.inputs, outputsDir: dirs.outputs, scratchDir: this.plan.scratchDir, ipcDir: this.plan.ipcDir,
       port, peers: this.ports.peersOf(step), params: cmd.env.params, item: cmd.env.item, items: cmd.env.items, round: cmd.env.round, exit: cmd.env.exit,
     });
-    const spec = { step, attempt, task, env, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}) };
+    const spec = { step, attempt, task, env, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}), ...(entry.view ? { sandbox: entry.view.args } : {}) };
     this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
   }
 
@@ -220,13 +237,18 @@ export class Quarterback {
     this.lastExit.set(step, e.exitCode);
     if (e.exitCode !== 0 || e.error) return fail(exitError(e, entry.stderrTail));
     const outputsDir = entry.dirs!.outputs;
+    if (entry.view && !entry.collected) {
+      // Artifacts at paths of the view are collected into STRATA_OUTPUTS first, as any output.
+      entry.collected = true;
+      return void copyArtifactsOut(entry.view, cmd.task!, outputsDir).then(() => this.exited(cmd, entry, e), (err: Error) => fail(err.message));
+    }
     let result: JsonValue;
     let parameters: Record<string, JsonValue> | undefined;
     try {
       const fromStdout = entry.stdout?.result();
       if (fromStdout?.note) this.send({ type: 'log', step, stream: 'stderr', chunk: fromStdout.note });
       result = fromStdout ? fromStdout.result : readResult(outputsDir);
-      if (cmd.task?.parameters) parameters = readParameters(outputsDir, cmd.task.parameters);
+      if (cmd.task?.parameters) parameters = readParameters(outputsDir, cmd.task.parameters, entry.view?.hostPathOf);
     } catch (err) {
       return fail((err as Error).message);
     }

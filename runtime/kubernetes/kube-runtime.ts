@@ -7,6 +7,7 @@
  * deleted or kept per `retention`; a kept pod that is still running is stopped (its
  * deadline set to now). Aborting deletes the pod and everything it owns.
  */
+import { needsPrivateView } from '../local/private-view.ts';
 import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { AppsV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { toStrataError } from '../../src/errors/strata-error.ts';
@@ -54,6 +55,7 @@ export class KubeRuntime implements PodRuntime {
   async run(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome> {
     if (signal.aborted) return { ok: false, error: reasonOf(signal) };
     if (req.task?.result === 'stdout') return { ok: false, error: 'result: stdout is not supported on the Kubernetes runtime yet: write result.json' };
+    if (req.task && needsPrivateView(req.task)) return { ok: false, error: 'volumes and paths of a container\'s own are not supported on the Kubernetes runtime yet (local runtime only)' };
     let pod: V1Pod;
     try {
       const { owner: _o, kubeConfig: _k, ...build } = this.opts;

@@ -4,7 +4,7 @@
  * so a program behaves the same whether it runs alone or inside a pod.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
 import type { ImageMap } from '../image-map.ts';
 import type { ContainerExit } from '../process/container-driver.ts';
@@ -15,6 +15,7 @@ import { present } from '../output-files.ts';
 import { readResult } from '../step-files.ts';
 import { StdoutCapture } from '../stdout-result.ts';
 import { readParameters } from '../output-parameters.ts';
+import { bwrapProblem, copyArtifactsOut, copyInputsIn, makePrivateView, needsPrivateView, noPrivateView, type PrivateView } from './private-view.ts';
 import type { JsonValue } from '../../src/flow/types.ts';
 import type { Guard } from '../watchdog/guard.ts';
 import { abortReason } from './abort-reason.ts';
@@ -33,6 +34,22 @@ export interface TaskRunOptions {
 export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodReport) => void, signal: AbortSignal, opts: TaskRunOptions): Promise<PodOutcome> {
   const task = req.task!;
   await Promise.all([mkdir(req.inputsDir, { recursive: true }), mkdir(req.outputsDir, { recursive: true })]);
+  let view: PrivateView | undefined;
+  if (needsPrivateView(task)) {
+    // Paths of its own: a mount namespace, or a sentence saying why there is none (never run without it).
+    const problem = await bwrapProblem();
+    if (problem) {
+      const error = noPrivateView(problem);
+      onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${error}\n` });
+      return { ok: false, error };
+    }
+    try {
+      view = await makePrivateView(task, join(dirname(req.outputsDir), 'private'), dirs.scratch);
+      await copyInputsIn(view, task, req.inputsDir);
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  }
   const [port] = await freePorts(1);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.hostEnv)) if (v !== undefined && !k.startsWith('STRATA_')) env[k] = v;
@@ -49,7 +66,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   const stdout = task.result === 'stdout' ? new StdoutCapture() : undefined;
   const onAbort = () => driver.kill(req.step);
   const exit = await new Promise<ContainerExit>((done) => {
-    const spec = { step: req.step, attempt: req.attempt, task, env, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}) };
+    const spec = { step: req.step, attempt: req.attempt, task, env, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}), ...(view ? { sandbox: view.args } : {}) };
     driver.start(spec, done, (stream, chunk) => {
       if (stream === 'stderr') tail = appendTail(tail, chunk);
       else stdout?.add(chunk);
@@ -65,7 +82,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   if (exit.exitCode !== 0 || exit.error) return { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode };
   const fromStdout = stdout?.result();
   if (fromStdout?.note) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: fromStdout.note });
-  return collect(req, task.outputs ?? [], fromStdout);
+  return collect(req, task.outputs ?? [], fromStdout, view);
 }
 
 /**
@@ -73,10 +90,11 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
  * dir as the step's artifacts is the worker's part (it checks every file, then moves the
  * whole directory), so an output that is a link counts as written here and is refused there.
  */
-async function collect(req: PodRequest, declared: string[], fromStdout?: { result: JsonValue }): Promise<PodOutcome> {
+async function collect(req: PodRequest, declared: string[], fromStdout?: { result: JsonValue }, view?: PrivateView): Promise<PodOutcome> {
   try {
+    if (view) await copyArtifactsOut(view, req.task!, req.outputsDir);
     const result = fromStdout ? fromStdout.result : readResult(req.outputsDir, req.resultLimit);
-    const parameters = req.task?.parameters ? readParameters(req.outputsDir, req.task.parameters) : undefined;
+    const parameters = req.task?.parameters ? readParameters(req.outputsDir, req.task.parameters, view?.hostPathOf) : undefined;
     const written = await Promise.all(declared.map((name) => present(join(req.outputsDir, name))));
     const missing = declared.filter((_, i) => !written[i]);
     if (missing.length > 0) return { ok: false, error: `declared output "${missing[0]}" was not written to STRATA_OUTPUTS`, exitCode: 0 };

@@ -12,6 +12,8 @@ export interface ContainerSpec {
   /** the full environment of the container (STRATA_* included) */
   env: Record<string, string>;
   timeoutMs?: number;
+  /** run inside a private file system view: bubblewrap's arguments (runtime/local/private-view.ts) */
+  sandbox?: string[];
 }
 
 export interface ContainerExit {

@@ -4,6 +4,7 @@
  * mapped command; it runs in its own process group, so a kill or a timeout reaches
  * everything it started. The exit is reported from the child's 'exit' event, at once.
  */
+import { bwrapCommand } from '../local/private-view.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
@@ -52,11 +53,13 @@ export class ProcessDriver implements ContainerDriver {
   start(spec: ContainerSpec, onExit: (e: ContainerExit) => void, onLog?: (stream: 'stdout' | 'stderr', chunk: string) => void): void {
     const { step, attempt } = spec;
     const fail = (error: string): void => void setImmediate(() => onExit({ step, attempt, exitCode: null, error }));
-    const argv = argvFor(spec.task, this.imageMap);
-    if (typeof argv === 'string') return fail(argv);
+    const mapped = argvFor(spec.task, this.imageMap);
+    if (typeof mapped === 'string') return fail(mapped);
+    // In a private view, bubblewrap runs the program and sets its working directory in the view.
+    const argv = spec.sandbox ? [bwrapCommand(), ...spec.sandbox, '--', ...mapped] : mapped;
     let child: ChildProcess;
     try {
-      child = spawn(argv[0], argv.slice(1), { env: spec.env, cwd: spec.task.workingDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(argv[0], argv.slice(1), { env: spec.env, cwd: spec.sandbox ? undefined : spec.task.workingDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       return fail(`could not start "${argv[0]}": ${(e as Error).message}`);
     }

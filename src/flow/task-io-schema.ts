@@ -19,9 +19,12 @@ export const containerPath = z
     message: 'must be an absolute path such as /workspace/out (no "." or ".." segments, not / itself)',
   });
 
-const artifactSpec = z.union([fileName, z.strictObject({ name: fileName, path: containerPath })], { error: 'must be a file name, or { name, path } with an absolute path' });
+/** A file's path in the view: its directory is made private, so it is not directly under `/`. */
+const filePath = containerPath.refine((p) => p.lastIndexOf('/') > 0, { message: 'must be inside a directory (/workspace/out, not /out): its directory becomes the container\'s own' });
+
+const artifactSpec = z.union([fileName, z.strictObject({ name: fileName, path: filePath })], { error: 'must be a file name, or { name, path } with an absolute path' });
 const parameterSpec = z.strictObject({
-  path: z.union([fileName, containerPath], { error: 'must be a file name in STRATA_OUTPUTS or an absolute path' }),
+  path: z.union([fileName, filePath], { error: 'must be a file name in STRATA_OUTPUTS or an absolute path inside a directory' }),
   default: z.custom<unknown>((v) => v !== undefined).optional(),
 });
 
@@ -40,7 +43,7 @@ export const outputsSchema = z.union(
 const inputRef = z.string().regex(INPUT_REF, 'must be "step:output": a step path (step ids joined by "/", optionally after ./ or ../; "*" for every item of a fan-out) and an output name');
 
 /** An input: `"step:output"`, or `{ from, path }` to put it at a path of the container's view. */
-export const inputSpec = z.union([inputRef, z.strictObject({ from: inputRef, path: containerPath.optional() })], { error: 'must be "step:output", or { from: "step:output", path }' });
+export const inputSpec = z.union([inputRef, z.strictObject({ from: inputRef, path: filePath.optional() })], { error: 'must be "step:output", or { from: "step:output", path }' });
 
 /** `volumes`: paths each container sees as its own, or the pod's scratch at a fixed path. */
 export const volumesSchema = z

@@ -119,23 +119,6 @@ function noPath(ref: TemplateRef): string | undefined {
   return ref.path.length > 0 ? `${ref.head} is a number and has no fields` : undefined;
 }
 
-/**
- * Paths of the container's private view (volumes, inputs and outputs at a path, absolute
- * parameter paths) need the private file system view, which lands after the rest: until
- * then a task naming one is refused with its place, rather than run without it.
- */
-export function privatePathProblems(task: TaskSpec, outputs: TaskSpec['outputs'], path: string): Problem[] {
-  const out: Problem[] = [];
-  const later = 'paths of a container\'s private view (volumes, inputs and outputs at a path) are not supported yet (issue 12 lands them with bubblewrap)';
-  if (task.volumes) out.push({ path: `${path}.volumes`, message: later });
-  for (const [name, s] of Object.entries(task.inputs ?? {})) if (typeof s !== 'string' && s.path) out.push({ path: `${path}.inputs.${name}.path`, message: later });
-  if (outputs && !Array.isArray(outputs)) {
-    (outputs.artifacts ?? []).forEach((a, i) => typeof a !== 'string' && out.push({ path: `${path}.outputs.artifacts[${i}].path`, message: later }));
-    for (const [name, p] of Object.entries(outputs.parameters ?? {})) if (p.path.startsWith('/')) out.push({ path: `${path}.outputs.parameters.${name}.path`, message: later });
-  }
-  return out;
-}
-
 /** The declared param names of a unit (spec.params keys). */
 export function declaredParams(params: Record<string, JsonValue> | undefined): Set<string> {
   return new Set(Object.keys(params ?? {}));

@@ -10,7 +10,7 @@ import { patternOf, type FlowDocument, type FlowNode, type JsonValue, type TaskS
 import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
 import { didYouMean } from '../flow/nearest.ts';
 import { inputFrom, parametersOf } from '../flow/task-parts.ts';
-import { checkTemplates, declaredParams, privatePathProblems, type TemplateScope } from './check-templates.ts';
+import { checkTemplates, declaredParams, type TemplateScope } from './check-templates.ts';
 import { conditionNodes, dependsOnCondition, handledFailures, isPlain, parseDepends } from '../flow/depends.ts';
 import { retryPlan } from './retry-plan.ts';
 import { untargeted } from './targets.ts';
@@ -122,7 +122,6 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
     const checked = checkTemplates(t, `${path}.${'task' in node ? 'task' : 'generate'}`, ctx.tscope);
     ctx.problems.push(...checked.problems);
     for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: id, unit: ctx.unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
-    ctx.problems.push(...privatePathProblems(t, node.outputs ?? t.outputs, `${path}.${'task' in node ? 'task' : 'generate'}`));
     const declared = Object.keys(parametersOf(node.outputs ?? t.outputs));
     if (declared.length > 0) ctx.known.parameters!.set(id, declared);
   }

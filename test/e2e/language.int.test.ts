@@ -4,7 +4,7 @@
  * a worker, processes) and as the inside of a pod (micro: the same flow driven by the
  * quarterback in the pod's process), and is checked by what its steps were given and did.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -250,5 +250,58 @@ describe.each(LEVELS)('DAG targets ($name)', (level) => {
     const bad = await svc.call('POST', '/v1/runs', { flow, targets: [`${level.prefix}cc`] });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain(`no step \\"${level.prefix}cc\\" in the plan (did you mean \\"${level.prefix}c\\"?)`);
+  });
+});
+
+describe.each(LEVELS)('a private file system view per container ($name)', (level) => {
+  const mark = `strata-private-${Date.now()}-${level.name.replace(/ /g, '-')}`;
+
+  it('each container has its own /tmp and /workspace; outputs are collected from there; inputs are put at their path', async () => {
+    const root = {
+      sequence: [
+        {
+          id: 'fan',
+          fanOut: {
+            over: [1, 2, 3],
+            do: {
+              task: {
+                image: 'alpine', workingDir: '/workspace', volumes: ['/tmp', '/workspace'],
+                command: ['sh', '-c', 'sleep 0.2; echo "$1" > /tmp/num; echo "$1" > /tmp/' + mark + '; mkdir -p out; echo "n=$1" > out/data.txt; pwd > /tmp/pwd', 'sh', '{{ item }}'],
+                outputs: { parameters: { num: { path: '/tmp/num' }, pwd: { path: '/tmp/pwd' } }, artifacts: [{ name: 'out', path: '/workspace/out' }] },
+              },
+            },
+          },
+        },
+        {
+          id: 'read',
+          task: {
+            image: 'alpine', command: ['sh', '-c', 'cat /mnt/in-' + mark + '/data/data.txt'], result: 'stdout',
+            inputs: { data: { from: './fan/2:out', path: `/mnt/in-${mark}/data` } },
+          },
+        },
+      ],
+    };
+    const { run, steps } = await runAt(level, root);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(['0', '1', '2'].map((i) => steps[`fan/${i}`].parameters)).toEqual([{ num: '1', pwd: '/workspace' }, { num: '2', pwd: '/workspace' }, { num: '3', pwd: '/workspace' }]);
+    expect(steps.read.result).toBe('n=3');
+    // Nothing reached the host's own paths.
+    expect(existsSync(`/tmp/${mark}`)).toBe(false);
+    expect(existsSync('/workspace')).toBe(false);
+    expect(existsSync(`/mnt/in-${mark}`)).toBe(false);
+  });
+});
+
+describe('a private view inside a pod: the pod\'s scratch at a fixed path', () => {
+  it('two containers share the scratch directory through a volume from scratch', async () => {
+    const root = {
+      sequence: [
+        { id: 'w', task: { image: 'alpine', volumes: [{ path: '/shared', from: 'scratch' }], command: ['sh', '-c', 'echo hello > /shared/msg'] } },
+        { id: 'r', task: { image: 'alpine', volumes: [{ path: '/shared', from: 'scratch' }], command: ['cat', '/shared/msg'], result: 'stdout' } },
+      ],
+    };
+    const { run, steps } = await runAt(LEVELS[1], root);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(steps.r.result).toBe('hello');
   });
 });

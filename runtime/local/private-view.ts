@@ -1,0 +1,155 @@
+/**
+ * A private file system view per container on the local runtime (docs/flow-language.md,
+ * A private file system view per container): the paths a task declares (volumes, the
+ * directories of its inputs and outputs at a path) are each the container's own directory,
+ * made with bubblewrap's mount namespace. The host's file system is bound in as it is and
+ * the private directories over it; each is backed by a directory of this execution's own
+ * (`root`), so parallel items and retries each have theirs and nothing is written to the
+ * host's `/tmp` or `/workspace`. A declared path that does not exist on the host is never
+ * created there: its parents are made in the namespace's own root (a tmpfs) instead, with
+ * the host's entries bound beside it one by one.
+ */
+import { spawn } from 'node:child_process';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { RunTask } from '../../src/engine/types.ts';
+import { copyEntry } from '../copy-tree.ts';
+import { StepFileError } from '../output-files.ts';
+
+export interface PrivateView {
+  /** bubblewrap's arguments (before `--` and the program) */
+  args: string[];
+  /** where a path of the container's view is on this machine; undefined outside its private paths */
+  hostPathOf(path: string): string | undefined;
+}
+
+/** Whether a task declares paths of its own (and so runs in a private view). */
+export function needsPrivateView(task: RunTask): boolean {
+  return !!(task.volumes?.length || task.artifactPaths?.length || task.inputPaths?.length || Object.values(task.parameters ?? {}).some((p) => p.path.startsWith('/')));
+}
+
+/** The private directories a task declares: volumes, and the directories of its paths; nested ones folded into the outer. */
+export function privateDirs(task: RunTask): string[] {
+  const all = [
+    ...(task.volumes ?? []).filter((v) => v.from !== 'scratch').map((v) => v.path),
+    ...(task.artifactPaths ?? []).map((a) => dirname(a.path)),
+    ...(task.inputPaths ?? []).map((i) => dirname(i.path)),
+    ...Object.values(task.parameters ?? {}).filter((p) => p.path.startsWith('/')).map((p) => dirname(p.path)),
+  ].filter((d) => d !== '/');
+  const sorted = [...new Set(all)].sort((a, b) => a.length - b.length);
+  return sorted.filter((d, i) => !sorted.slice(0, i).some((o) => d.startsWith(`${o}/`)));
+}
+
+/**
+ * Make the view of one execution: its private directories under `root`, and bubblewrap's
+ * arguments binding them (and the pod's scratch where a volume asks for it) over the host's
+ * file system, with the working directory.
+ */
+export async function makePrivateView(task: RunTask, root: string, scratchDir?: string): Promise<PrivateView> {
+  const dirs = privateDirs(task);
+  const binds: Array<[string, string]> = dirs.map((d) => [join(root, d), d]);
+  for (const v of task.volumes ?? []) if (v.from === 'scratch' && scratchDir) binds.push([scratchDir, v.path]);
+  await Promise.all(dirs.map((d) => mkdir(join(root, d), { recursive: true })));
+  const hostPathOf = (path: string): string | undefined => (dirs.some((d) => path === d || path.startsWith(`${d}/`)) ? join(root, path) : undefined);
+  // A working directory inside a private path starts there, made if the program expects it.
+  const wd = task.workingDir;
+  if (wd && hostPathOf(wd)) await mkdir(hostPathOf(wd)!, { recursive: true });
+  const targets = binds.map(([, c]) => c);
+  const args = ['--die-with-parent', ...rootArgs(targets), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...(wd ? ['--chdir', wd] : [])];
+  return { args, hostPathOf };
+}
+
+/**
+ * The namespace's root: the host's root bound whole when every declared path exists there
+ * (binding over a directory creates nothing), else a tmpfs whose entries are the host's,
+ * bound one by one, with the directories on the way to a missing path made in it.
+ */
+function rootArgs(targets: string[]): string[] {
+  const missing = targets.filter((t) => !exists(t));
+  if (missing.length === 0) return ['--dev-bind', '/', '/'];
+  const args: string[] = [];
+  const layer = (dir: string): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = dir === '/' ? `/${e}` : `${dir}/${e}`;
+      if (targets.includes(full)) continue;
+      if (missing.some((m) => m.startsWith(`${full}/`))) {
+        args.push('--dir', full);
+        layer(full);
+        continue;
+      }
+      const st = lstatSync(full, { throwIfNoEntry: false });
+      if (!st) continue;
+      if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(full), full);
+      else args.push('--dev-bind', full, full);
+    }
+  };
+  layer('/');
+  return args;
+}
+
+function exists(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+}
+
+/** The bubblewrap program: `STRATA_BWRAP` (a path), else `bwrap` on the PATH. */
+export function bwrapCommand(): string {
+  return process.env.STRATA_BWRAP || 'bwrap';
+}
+
+const checked = new Map<string, Promise<string | undefined>>();
+
+/**
+ * Whether bubblewrap can make a namespace here: undefined when it can, else why not (not
+ * installed, or refused by the kernel or the container strata runs in). Asked once per
+ * process (and program).
+ */
+export function bwrapProblem(cmd = bwrapCommand()): Promise<string | undefined> {
+  const known = checked.get(cmd);
+  if (known) return known;
+  const answer = new Promise<string | undefined>((resolve) => {
+    let err = '';
+    const child = spawn(cmd, ['--ro-bind', '/', '/', '--', 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(0, 500)));
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      resolve((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'bwrap is not installed' : e.message);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? undefined : `bwrap exited with code ${code}${err.trim() ? `: ${err.trim().slice(0, 300)}` : ''}`);
+    });
+  });
+  checked.set(cmd, answer);
+  return answer;
+}
+
+/** The sentence a task gets when it declares paths and bubblewrap cannot run. */
+export function noPrivateView(reason: string): string {
+  return `volumes and paths of a container's own need bubblewrap (bwrap), which could not run: ${reason}; install the bubblewrap package (strata's scripts do with apt-get as root), or drop volumes and absolute paths from the task`;
+}
+
+/** Inputs declared at a path are copied into the view, where the program reads them. */
+export async function copyInputsIn(view: PrivateView, task: RunTask, inputsDir: string): Promise<void> {
+  for (const { name, path } of task.inputPaths ?? []) {
+    const to = view.hostPathOf(path)!;
+    await mkdir(dirname(to), { recursive: true });
+    if (!(await copyEntry(join(inputsDir, name), to, `input "${name}"`))) throw new StepFileError(`input "${name}" is missing from the step's inputs`);
+  }
+}
+
+/** Artifacts declared at a path are collected from the view into STRATA_OUTPUTS under their names. */
+export async function copyArtifactsOut(view: PrivateView, task: RunTask, outputsDir: string): Promise<void> {
+  for (const { name, path } of task.artifactPaths ?? []) {
+    if (!(await copyEntry(view.hostPathOf(path)!, join(outputsDir, name), `output "${name}" (${path})`))) {
+      throw new StepFileError(`declared output "${name}" was not written to ${path}`);
+    }
+  }
+}
