@@ -1,7 +1,7 @@
 /** An activation: one step of a run as the engine tracks it (a plan node at a step id). */
 import type { JsonValue } from '../flow/types.ts';
 import type { PlanNode, RetryPlan } from '../plan/plan-node.ts';
-import type { StartCommand, StepStatus } from './types.ts';
+import type { InputRef, StartCommand, StepStatus } from './types.ts';
 
 /** What a step sees of its surroundings: unit parameters, fan-out items, round, joined data. */
 export interface Scope {
@@ -21,6 +21,8 @@ export interface Scope {
   data?: StartCommand['data'];
   /** inside an exit handler: the outcome of the node it serves */
   exit?: JsonValue;
+  /** inside a use unit: its declared inputs, as the use node gave them (`":name"` reads one) */
+  unitInputs?: Record<string, InputRef>;
 }
 
 export interface Act {
@@ -58,6 +60,8 @@ export interface Act {
   backoffSeconds?: number;
   /** the error of the attempt before, shown when the next one starts */
   lastError?: string;
+  /** a use unit's scope inside it (its params, unit id), for what it gives as it ends */
+  unitScope?: Scope;
   /** a leaf's named output parameters, from its `finished` event */
   parameters?: Record<string, JsonValue>;
   /** a fan-out's items by outcome (for AnySucceeded, AllFailed) */
@@ -91,6 +95,8 @@ export interface Ops {
   window(act: Act, round: number): void;
   /** tell the dry run what it could not know (once per plan node and kind) */
   note(act: Act, kind: string, text: string): void;
+  /** inputs (`"step:output"`) resolved for `act`'s place: its unit, items, the unit outputs known */
+  resolveInputs(inputs: Record<string, string>, act: Act): Record<string, InputRef>;
   /** a child that will not start (its condition does not hold): it and all beneath it end skipped with `reason` */
   omit(node: PlanNode, parent: Act, id: string, reason: string): void;
 }

@@ -7,10 +7,10 @@
  * Determinism: the same plan and the same sequence of events give the same commands,
  * so any process can rebuild a run's engine by replaying its event log.
  */
-import type { JsonValue } from '../flow/types.ts';
+import type { InputSpec, JsonValue } from '../flow/types.ts';
 import { truthy, UNKNOWN } from '../logic/json-logic.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
-import { isLeaf, type GenerateNode, type PlanNode } from '../plan/plan-node.ts';
+import { isLeaf, joinId, type GenerateNode, type PlanNode } from '../plan/plan-node.ts';
 import type { Act, Driver, Ops, Scope } from './act.ts';
 import { cycleDriver, type CycleDriver } from './cycle.ts';
 import { fanOutDriver } from './fan-out.ts';
@@ -21,11 +21,11 @@ import { envOf } from './pod-scope.ts';
 import { sequenceDriver } from './sequence.ts';
 import { StepData } from './step-data.ts';
 import { imageText, runTaskOf, withFiles } from './run-task.ts';
-import { resolveTask } from './substitute.ts';
+import { resolveTask, resolveText } from './substitute.ts';
 import { exitData, exitDriver, type Failure } from './exit-handler.ts';
 import { nextAttemptDelay } from './retry-policy.ts';
 import { artifactNames } from '../flow/task-parts.ts';
-import type { Command, StatusCommand, TimerCommand, EngineEvent, GenerateCommand, RunStatus, StartCommand, WindowCommand } from './types.ts';
+import type { InputRef, Command, StatusCommand, TimerCommand, EngineEvent, GenerateCommand, RunStatus, StartCommand, WindowCommand } from './types.ts';
 import { fanInDriver, podDriver, useDriver, wrapDriver } from './wrap.ts';
 
 export interface EngineOptions {
@@ -79,6 +79,8 @@ export class RunEngine {
   private now = 0;
   /** leaves that failed, in the order they failed (an exit handler's `exit.failures`) */
   private failures: Failure[] = [];
+  /** units' declared output artifacts: `useStep|name` -> the step and output inside that writes it */
+  private readonly unitArtifacts = new Map<string, InputRef>();
   private readonly running = new Set<Act>();
   private readonly data = new StepData();
   private spawned = 0;
@@ -120,6 +122,7 @@ export class RunEngine {
         this.waiting.set(act.id, cmd);
         this.out.push(cmd);
       },
+      resolveInputs: (inputs, act) => this.inputsOf(inputs, act),
       omit: (node, parent, id, reason) => {
         (parent.started ??= new Set()).add(node);
         if (!opts.quietStatus) for (const m of marksFor(node, id, 'skipped', reason)) this.pushStatus(m);
@@ -332,7 +335,8 @@ export class RunEngine {
   }
 
   private spawn(node: PlanNode, parent: Act | undefined, id: string, scope: Scope, index: number, quiet?: boolean): Act {
-    const wraps = (node.kind === 'use' || node.kind === 'fanIn') && node.body.seg === '';
+    // A wrapper whose body shares its id lets the body report, unless it gives what its body cannot (a unit's output parameters).
+    const wraps = (node.kind === 'use' || node.kind === 'fanIn') && node.body.seg === '' && !(node.kind === 'use' && node.gives?.parameters);
     const act: Act = { id, level: parent ? parent.level + 1 : 0, pos: parent ? [...parent.pos, index] : [], node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps };
     if (parent) {
       (parent.kids ??= new Set()).add(act);
@@ -383,6 +387,12 @@ export class RunEngine {
     this.emitStatus(act);
     if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries, retry: undefined };
     if (node.retry !== undefined) act.scope = { ...act.scope, retry: node.retry };
+    if (node.kind === 'use') {
+      for (const [name, from] of Object.entries(node.gives?.artifacts ?? {})) {
+        const colon = from.lastIndexOf(':');
+        this.unitArtifacts.set(`${act.id}|${name}`, { step: joinId(act.id, from.slice(0, colon)), output: from.slice(colon + 1) });
+      }
+    }
     if (node.timeout !== undefined) {
       // A composite's timeout is a deadline for the whole node (DESIGN.md section 3).
       this.deadlines.set(act.id, act);
@@ -414,6 +424,16 @@ export class RunEngine {
   private finish(act: Act, status: 'succeeded' | 'failed' | 'skipped', result?: JsonValue, error?: string): void {
     if (act.status !== 'running' && act.status !== 'pending') return;
     if (status === 'failed' && this.isLeaf(act.node) && !act.exiting) this.failures.push({ step: act.id, error: error ?? 'failed', exitCode: act.exitCode });
+    if (status === 'succeeded' && act.node.kind === 'use' && act.node.gives?.parameters && !act.parameters) {
+      // A unit's output parameters: its templates over what its steps gave, resolved as it ends.
+      try {
+        act.parameters = this.unitParameters(act, act.node.gives.parameters);
+      } catch (e) {
+        // The unit's body succeeded under the same id: the unit's own failure must show on it.
+        act.quiet = false;
+        return this.finish(act, 'failed', undefined, (e as Error).message);
+      }
+    }
     if (act.node.onExit && status !== 'skipped' && act.status === 'running' && !act.exiting) return this.runExitHandler(act, status, result, error);
     act.status = status;
     act.result = result;
@@ -435,6 +455,13 @@ export class RunEngine {
     if (act.parent) return act.parent.driver?.childDone(act);
     this.status = status === 'skipped' ? 'succeeded' : status;
     this.out.push({ type: 'done', status: this.status, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}) });
+  }
+
+  /** The output parameters of the unit `act` (a use node), read in the unit. */
+  private unitParameters(act: Act, templates: Record<string, string>): Record<string, JsonValue> {
+    const inUnit = { ...act, scope: act.unitScope ?? { ...act.scope, unitId: act.id } } as Act;
+    const data = this.data.substitution(inUnit);
+    return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, resolveText(v, `outputs.parameters.${k}`, data)]));
   }
 
   /**
@@ -490,6 +517,24 @@ export class RunEngine {
     this.out.push(cmd);
   }
 
+  /**
+   * Inputs resolved for `act`: step paths from its unit or its parent, `*` items, the
+   * unit's own inputs, and a unit's declared output artifacts followed to the step inside
+   * that writes them. Throws (failing the step) for a unit input that was not given.
+   */
+  private inputsOf(inputs: Record<string, InputSpec> | undefined, act: Act): Record<string, InputRef> {
+    const out = resolveInputs(inputs, act.id, act.scope.unitId, (p) => this.data.eachItem(p), act.scope.unitInputs);
+    for (const ref of Object.values(out)) {
+      for (let hops = 0; hops < 64; hops++) {
+        const inner = this.unitArtifacts.get(`${ref.step}|${ref.output}`);
+        if (!inner) break;
+        ref.step = inner.step;
+        ref.output = inner.output;
+      }
+    }
+    return out;
+  }
+
   /** A status command, kept as what `{{ steps.X.status }}` reads (a mark over a pending step only). */
   private pushStatus(cmd: StatusCommand): void {
     if (!(cmd.ifPending && this.data.statuses[cmd.step])) this.data.statuses[cmd.step] = cmd.status;
@@ -500,7 +545,7 @@ export class RunEngine {
     const node = act.node as Extract<PlanNode, { kind: 'task' | 'pod' | 'generate' }>;
     const cmd: StartCommand = {
       type: 'start', step: act.id, attempt: act.attempt, kind: node.kind,
-      inputs: node.kind === 'pod' ? {} : resolveInputs((node as GenerateNode).task.inputs, act.id, act.scope.unitId, (p) => this.data.eachItem(p)),
+      inputs: node.kind === 'pod' ? {} : this.inputsOf((node as GenerateNode).task.inputs, act),
       env: envOf(act.scope),
       data: act.scope.data ?? {},
       ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),

@@ -9,12 +9,13 @@ export function sequenceDriver(act: Act, ops: Ops): Driver {
   let running: Act | undefined;
   let error: string | undefined;
   let last: JsonValue | undefined;
+  const untargeted = node.untargeted ? new Set(node.untargeted) : undefined;
   return {
     pump() {
       if (running) return;
       if (error) return ops.finish(act, 'failed', undefined, error);
       const child = node.children[next];
-      if (child && node.untargeted?.includes(child.seg)) {
+      if (child && untargeted?.has(child.seg)) {
         // Run targets: the children after the last one on a target's way are not needed.
         for (const c of node.children.slice(next)) ops.omit(c, act, joinId(act.id, c.seg), `not started: not needed by the targets ${(node.targets ?? []).join(', ')}`);
         next = node.children.length;

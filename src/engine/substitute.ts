@@ -25,7 +25,7 @@ export interface SubstitutionData {
 
 /** The RunTask of `task` for one step; throws an Error whose message names the field and the reference. */
 export function resolveTask(task: TaskSpec, d: SubstitutionData): RunTask {
-  const field = (v: Computed, where: string): string => resolveField(v, where, d);
+  const field = (v: Computed, where: string): string => resolveText(v, where, d);
   const out: RunTask = { image: field(task.image, 'image') };
   if (task.command) out.command = task.command.map((v, i) => field(v, `command[${i}]`));
   if (task.args) out.args = task.args.map((v, i) => field(v, `args[${i}]`));
@@ -37,7 +37,8 @@ export function resolveTask(task: TaskSpec, d: SubstitutionData): RunTask {
   return withFiles(out, task);
 }
 
-function resolveField(v: Computed, where: string, d: SubstitutionData): string {
+/** One field's text: a template with its references resolved, or a computed value written as text. */
+export function resolveText(v: Computed, where: string, d: SubstitutionData): string {
   if (typeof v !== 'string') {
     let value: JsonValue;
     try {

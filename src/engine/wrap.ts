@@ -44,7 +44,10 @@ export function useDriver(act: Act, ops: Ops): Driver {
   // As in a rule's `with`: an object whose one key is a json-logic operator is evaluated,
   // any other value is a literal (whose members may be expressions).
   for (const [k, v] of Object.entries(node.with)) params[k] = ops.evaluateValues(v, act);
-  return wrapDriver(act, ops, node.body, { ...act.scope, params, unitId: act.id, depth: act.scope.depth + 1 });
+  // The unit's declared inputs, resolved where the use node is (its caller's paths).
+  const unitInputs = node.inputs ? ops.resolveInputs(node.inputs, act) : undefined;
+  act.unitScope = { ...act.scope, params, unitId: act.id, depth: act.scope.depth + 1, ...(unitInputs ? { unitInputs } : {}) };
+  return wrapDriver(act, ops, node.body, act.unitScope, node.body.seg === '' && !!node.gives?.parameters);
 }
 
 /**

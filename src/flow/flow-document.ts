@@ -7,9 +7,10 @@ import type { FlowDocument } from './types.ts';
 import { validateNode } from './validate-node.ts';
 import { check } from './zod-problems.ts';
 import { didYouMean } from './nearest.ts';
+import { unitInputsSchema, unitOutputsSchema } from './task-io-schema.ts';
 
 type Obj = Record<string, unknown>;
-const SPEC_KEYS = ['params', 'root', 'onExit'];
+const SPEC_KEYS = ['params', 'root', 'onExit', 'inputs', 'outputs'];
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Problems with apiVersion and kind; shared by every document kind. */
@@ -39,6 +40,8 @@ export function validateFlowDocument(doc: unknown, limits: Limits = DEFAULT_LIMI
     if (!('root' in spec)) problems.push({ path: 'spec.root', message: 'is required: the flow\'s root node' });
     else validateNode(spec.root, 'spec.root', { limits, problems, count: 0, inPod: false }, 1);
     if ('onExit' in spec) validateNode(spec.onExit, 'spec.onExit', { limits, problems, count: 0, inPod: false }, 1);
+    if ('inputs' in spec) check(unitInputsSchema, spec.inputs, 'spec.inputs', problems);
+    if ('outputs' in spec) check(unitOutputsSchema, spec.outputs, 'spec.outputs', problems);
   }
   if (problems.length > 0) throw invalid(problems);
   const out = doc as unknown as FlowDocument;

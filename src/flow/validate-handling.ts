@@ -41,8 +41,7 @@ export function validateContinueOn(v: unknown, p: string, problems: Problem[]): 
  * A graph node's dependencies: `dependsOn` (names, or `{ node, on }`) or `depends` (an
  * expression). Returns the sibling names it waits for, for the cycle check.
  */
-export function validateDependencies(node: Obj, np: string, name: string, siblings: Obj, problems: Problem[]): string[] {
-  const names = new Set(Object.keys(siblings));
+export function validateDependencies(node: Obj, np: string, name: string, names: ReadonlySet<string>, problems: Problem[]): string[] {
   if ('depends' in node && 'dependsOn' in node) problems.push({ path: `${np}.depends`, message: 'give dependsOn or depends, not both' });
   if ('depends' in node) {
     if (typeof node.depends !== 'string' || node.depends.trim() === '') {
@@ -84,7 +83,7 @@ export function validateDependencies(node: Obj, np: string, name: string, siblin
 }
 
 /** A hint for `no node named "x"` inside a depends error. */
-function didYouMeanIn(message: string, names: Set<string>): string {
+function didYouMeanIn(message: string, names: ReadonlySet<string>): string {
   const m = /^no node named "([^"]*)"/.exec(message);
   return m ? didYouMean(m[1], names) : '';
 }

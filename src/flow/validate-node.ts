@@ -8,14 +8,14 @@ import { validateValues } from '../logic/logic-values.ts';
 import type { Limits } from './limits.ts';
 import { check } from './zod-problems.ts';
 import { ID_PATTERN, REF_PATTERN, taskSchema } from './task-schema.ts';
-import { outputsSchema } from './task-io-schema.ts';
+import { outputsSchema, useInputsSchema } from './task-io-schema.ts';
 import { PATTERN_KEYS } from './types.ts';
 import { findCycle } from './find-cycle.ts';
 import { didYouMean } from './nearest.ts';
 import { validateContinueOn, validateDependencies, validateRetry } from './validate-handling.ts';
 
 const COMMON_KEYS = new Set(['id', 'when', 'retries', 'retry', 'timeout', 'outputs', 'dependsOn', 'depends', 'continueOn', 'onExit']);
-const EXTRA_KEYS: Record<string, Set<string>> = { use: new Set(['with']) };
+const EXTRA_KEYS: Record<string, Set<string>> = { use: new Set(['with', 'inputs']) };
 
 export interface NodeContext {
   limits: Limits;
@@ -79,6 +79,7 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
       if (typeof body !== 'string' || !REF_PATTERN.test(body)) problems.push({ path: p, message: 'must be "name@version" of a registered flow' });
       if ('with' in node && !isObj(node.with)) problems.push({ path: `${path}.with`, message: 'must be an object of parameters' });
       else if ('with' in node) problems.push(...validateValues(node.with, `${path}.with`));
+      if ('inputs' in node) check(useInputsSchema, node.inputs, `${path}.inputs`, problems);
       return;
     case 'sequence':
       return validateList(body, p, ctx, depth);
@@ -147,6 +148,8 @@ function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number
   const nodes = body.nodes;
   if (!isObj(nodes) || Object.keys(nodes).length === 0) return void problems.push({ path: `${p}.nodes`, message: 'must be a non-empty map of node name to node' });
   const names = Object.keys(nodes);
+  // Built once: a set per node would make a large graph quadratic.
+  const nameSet = new Set(names);
   const deps = new Map<string, string[]>();
   for (const name of names) {
     const np = `${p}.nodes.${name}`;
@@ -156,7 +159,7 @@ function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number
     if (isObj(child) && typeof child.id === 'string' && child.id !== name) {
       problems.push({ path: `${np}.id`, message: `a graph node is named by its key "${name}"; id "${child.id}" differs` });
     }
-    deps.set(name, isObj(child) ? validateDependencies(child, np, name, nodes, problems) : []);
+    deps.set(name, isObj(child) ? validateDependencies(child, np, name, nameSet, problems) : []);
   }
   if ('targets' in body) {
     const t = body.targets;

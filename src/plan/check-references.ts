@@ -31,6 +31,8 @@ export interface Reference {
   shown?: string;
   /** a named output parameter of the step it names */
   parameter?: string;
+  /** for an input: the output it reads */
+  output?: string;
 }
 
 /** What the compiler learned of the plan's step ids. */
@@ -43,6 +45,8 @@ export interface KnownSteps {
   generates: string[];
   /** the named output parameters each step declares, by step id (pattern) */
   parameters?: Map<string, string[]>;
+  /** the artifacts each `use` unit declares as its outputs, by the use node's step id */
+  unitOutputs?: Map<string, string[]>;
 }
 
 const LEAVES = new Set(['task', 'pod', 'generate']);
@@ -132,6 +136,11 @@ export function checkReferences(refs: Reference[], known: KnownSteps): Problem[]
     const star = id.split('/').indexOf('*');
     if (star > 0 && known.kinds.get(id.split('/').slice(0, star).join('/')) !== 'fanOut') {
       problems.push({ path: r.path, message: `${what}: "*" stands for every item of a fan-out, and step "${id.split('/').slice(0, star).join('/')}" is not one` });
+      continue;
+    }
+    const unitOutputs = known.unitOutputs?.get(found);
+    if (r.form === 'input' && unitOutputs && r.output !== undefined) {
+      if (!unitOutputs.includes(r.output)) problems.push({ path: r.path, message: `${what}: unit step "${id}" gives no output "${r.output}" (its spec.outputs.artifacts: ${unitOutputs.join(', ') || 'none'})` });
       continue;
     }
     if (r.form === 'input' && !LEAVES.has(known.kinds.get(found)!)) {

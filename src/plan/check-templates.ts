@@ -48,9 +48,14 @@ export function computedFields(task: TaskSpec, path: string): Array<{ path: stri
 
 /** Problems of a task's references, and the steps they name. `path` is the task's (`spec.root.task`). */
 export function checkTemplates(task: TaskSpec, path: string, scope: TemplateScope): { problems: Problem[]; steps: StepMention[] } {
+  return checkTemplateFields(computedFields(task, path), Object.keys(task.inputs ?? {}), scope);
+}
+
+/** Problems of the references in `fields` (templates or computed values), given the input names they may read. */
+export function checkTemplateFields(fields: Array<{ path: string; value: Computed }>, inputs: string[], scope: TemplateScope): { problems: Problem[]; steps: StepMention[] } {
   const problems: Problem[] = [];
   const steps: StepMention[] = [];
-  for (const field of computedFields(task, path)) {
+  for (const field of fields) {
     if (typeof field.value !== 'string') {
       for (const r of referencesIn(field.value)) steps.push({ path: field.path, form: r.form, text: r.text, ...(r.parameter !== undefined ? { parameter: r.parameter } : {}) });
       continue;
@@ -63,7 +68,7 @@ export function checkTemplates(task: TaskSpec, path: string, scope: TemplateScop
       continue;
     }
     for (const ref of refs) {
-      const problem = judge(ref, task, scope, field.path, steps);
+      const problem = judge(ref, inputs, scope, field.path, steps);
       if (problem) problems.push({ path: field.path, message: `{{ ${ref.text} }}: ${problem}` });
     }
   }
@@ -71,7 +76,7 @@ export function checkTemplates(task: TaskSpec, path: string, scope: TemplateScop
 }
 
 /** What is wrong with one reference, or undefined; step references are collected into `steps`. */
-function judge(ref: TemplateRef, task: TaskSpec, scope: TemplateScope, path: string, steps: StepMention[]): string | undefined {
+function judge(ref: TemplateRef, inputs: string[], scope: TemplateScope, path: string, steps: StepMention[]): string | undefined {
   const first = ref.path[0];
   switch (ref.head) {
     case 'params':
@@ -92,7 +97,7 @@ function judge(ref: TemplateRef, task: TaskSpec, scope: TemplateScope, path: str
       if (first !== undefined && !['status', 'duration', 'failures'].includes(String(first))) return `exit has status, duration and failures, not "${first}"`;
       return undefined;
     case 'inputs': {
-      const names = Object.keys(task.inputs ?? {});
+      const names = inputs;
       if (first === undefined || ref.path.length > 1) return 'write inputs.NAME, NAME an input of this task';
       if (!names.includes(String(first))) return `this task has no input "${first}"${didYouMean(String(first), names)}`;
       return undefined;

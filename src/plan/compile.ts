@@ -10,7 +10,7 @@ import { patternOf, type FlowDocument, type FlowNode, type JsonValue, type TaskS
 import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
 import { didYouMean } from '../flow/nearest.ts';
 import { inputFrom, parametersOf } from '../flow/task-parts.ts';
-import { checkTemplates, declaredParams, type TemplateScope } from './check-templates.ts';
+import { checkTemplateFields, checkTemplates, declaredParams, type TemplateScope } from './check-templates.ts';
 import { conditionNodes, dependsOnCondition, handledFailures, isPlain, parseDepends } from '../flow/depends.ts';
 import { retryPlan } from './retry-plan.ts';
 import { untargeted } from './targets.ts';
@@ -44,16 +44,20 @@ interface Ctx {
   known: KnownSteps;
   /** what a task's templates may name where the node being compiled sits */
   tscope: TemplateScope;
+  /** the artifacts the unit being compiled declares as its inputs (`":name"` reads one) */
+  unitInputs: string[];
 }
 
 /** Compile a Flow document; throws a StrataError with every problem found. */
 export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefined, limits: Limits = DEFAULT_LIMITS): CompiledFlow {
   const ctx: Ctx = {
     resolve, limits, problems: [], units: [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, ids: new Set(), order: [],
-    unitId: '', podId: '', refs: [], known: { kinds: new Map(), levels: new Map(), generates: [], parameters: new Map() },
+    unitId: '', podId: '', refs: [], known: { kinds: new Map(), levels: new Map(), generates: [], parameters: new Map(), unitOutputs: new Map() },
     tscope: { items: [], inCycle: false, inExit: false, params: declaredParams(doc.spec.params) },
+    unitInputs: doc.spec.inputs ?? [],
   };
   const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx, doc.spec.onExit);
+  unitOutputs(doc, 'spec', '', ctx);
   // References are checked once every step id is known (a guard may name a later sibling's result).
   ctx.problems.push(...checkReferences(ctx.refs, ctx.known));
   if (ctx.problems.length > 0) throw invalid(ctx.problems, ctx.problems.some((p) => p.message.startsWith('use cycle')) ? 'cycle' : 'invalid_document');
@@ -116,7 +120,15 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
   if ('task' in node || 'generate' in node) {
     const t = ('task' in node ? node.task : node.generate) as TaskSpec;
     for (const [name, ref] of Object.entries(t.inputs ?? {})) {
-      ctx.refs.push({ path: `${path}.${'task' in node ? 'task' : 'generate'}.inputs.${name}`, form: 'input', text: inputFrom(ref).slice(0, inputFrom(ref).lastIndexOf(':')), at: id, unit: ctx.unitId, level: ctx.podId });
+      const text = inputFrom(ref);
+      const at = `${path}.${'task' in node ? 'task' : 'generate'}.inputs.${name}`;
+      const colon = text.lastIndexOf(':');
+      // ":name" is an input of the unit itself (spec.inputs), given by the use node that calls it.
+      if (colon === 0) {
+        if (!ctx.unitInputs.includes(text.slice(1))) ctx.problems.push({ path: at, message: `"${text}" reads the unit's input "${text.slice(1)}", and this flow declares no such input in spec.inputs${didYouMean(text.slice(1), ctx.unitInputs)}` });
+        continue;
+      }
+      ctx.refs.push({ path: at, form: 'input', text: text.slice(0, colon), output: text.slice(colon + 1), at: id, unit: ctx.unitId, level: ctx.podId });
     }
     if ('generate' in node) ctx.known.generates.push(id);
     const checked = checkTemplates(t, `${path}.${'task' in node ? 'task' : 'generate'}`, ctx.tscope);
@@ -213,11 +225,11 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
       body,
     };
   }
-  if ('use' in node) return compileUse(node.use, node.with ?? {}, base, path, id, ctx);
+  if ('use' in node) return compileUse(node.use, node.with ?? {}, node.inputs ?? {}, base, path, id, ctx);
   throw new Error('unreachable: validated node without a pattern');
 }
 
-function compileUse(ref: string, withParams: Record<string, JsonValue>, base: { seg: string }, path: string, id: string, ctx: Ctx): PlanNode {
+function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: Record<string, string>, base: { seg: string }, path: string, id: string, ctx: Ctx): PlanNode {
   const placeholder: PlanNode = { ...base, kind: 'use', ref, with: withParams, params: {}, body: { seg: '', kind: 'sequence', children: [] } };
   // A unit that could not be compiled has unknown steps: references into it are not judged.
   const slot = ctx.known.generates.push(id) - 1;
@@ -235,20 +247,64 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, base: { 
     return placeholder;
   }
   for (const [k, v] of Object.entries(withParams)) ctx.refs.push(...expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
+  // The unit's declared inputs, each given by this node from a step of the caller (and no others).
+  const declared = flow.spec.inputs ?? [];
+  for (const need of declared) if (!(need in inputs)) ctx.problems.push({ path: `${path}.inputs`, message: `${ref} needs input "${need}" (its spec.inputs): give it as inputs: { ${need}: "step:output" }` });
+  for (const [name, from] of Object.entries(inputs)) {
+    if (!declared.includes(name)) ctx.problems.push({ path: `${path}.inputs.${name}`, message: `${ref} declares no input "${name}"${didYouMean(name, declared)} (its spec.inputs: ${declared.join(', ') || 'none'})` });
+    const colon = from.lastIndexOf(':');
+    if (colon === 0) {
+      if (!ctx.unitInputs.includes(from.slice(1))) ctx.problems.push({ path: `${path}.inputs.${name}`, message: `"${from}" reads the unit's input "${from.slice(1)}", and this flow declares no such input in spec.inputs` });
+    } else ctx.refs.push({ path: `${path}.inputs.${name}`, form: 'input', text: from.slice(0, colon), output: from.slice(colon + 1), at: id, unit: ctx.unitId, level: ctx.podId });
+  }
   ctx.units.push(ref);
   const before = ctx.problems.length;
   const outerUnit = ctx.unitId;
   const outerScope = ctx.tscope;
+  const outerInputs = ctx.unitInputs;
   ctx.unitId = id;
   // A unit's templates name its own params and items: it is checked the same alone and used.
   ctx.tscope = { items: [], inCycle: false, inExit: false, params: declaredParams(flow.spec.params) };
-  const body = compileUnitRoot(flow.spec.root, `${path}.use(${ref}).spec.root`, id, ctx);
+  ctx.unitInputs = declared;
+  const body = compileUnitRoot(flow.spec.root, `${path}.use(${ref}).spec.root`, id, ctx, flow.spec.onExit);
+  unitOutputs(flow, `${path}.use(${ref}).spec`, id, ctx);
   ctx.unitId = outerUnit;
   ctx.tscope = outerScope;
+  ctx.unitInputs = outerInputs;
   ctx.units.pop();
   if (ctx.problems.length > before) return placeholder;
   ctx.known.generates.splice(slot, 1);
-  return { ...base, kind: 'use', ref, with: withParams, params: flow.spec.params ?? {}, body };
+  return {
+    ...base, kind: 'use', ref, with: withParams, params: flow.spec.params ?? {}, body,
+    ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
+    ...(flow.spec.outputs ? { gives: flow.spec.outputs } : {}),
+  };
+}
+
+/**
+ * A unit's declared outputs (spec.outputs), checked in the unit (`unitId` its root's step
+ * id): artifacts name a step of the unit and its output, parameters are templates over what
+ * the unit's steps give. The use node at `unitId` then gives them (known to references).
+ */
+function unitOutputs(flow: FlowDocument, path: string, unitId: string, ctx: Ctx): void {
+  const outs = flow.spec.outputs;
+  if (!outs) return;
+  for (const [name, from] of Object.entries(outs.artifacts ?? {})) {
+    const colon = from.lastIndexOf(':');
+    const at = `${path}.outputs.artifacts.${name}`;
+    if (colon === 0 || from.startsWith('./') || from.startsWith('../')) {
+      ctx.problems.push({ path: at, message: 'must name a step of the flow from its root and the output it gives ("step:output")' });
+      continue;
+    }
+    ctx.refs.push({ path: at, form: 'input', text: from.slice(0, colon), output: from.slice(colon + 1), at: unitId, unit: unitId, level: ctx.podId });
+  }
+  const params = outs.parameters ?? {};
+  const checked = checkTemplateFields(Object.entries(params).map(([k, v]) => ({ path: `${path}.outputs.parameters.${k}`, value: v })), [], { items: [], inCycle: false, inExit: false, params: declaredParams(flow.spec.params) });
+  ctx.problems.push(...checked.problems);
+  for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: unitId, unit: unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
+  if (unitId === '') return;
+  ctx.known.unitOutputs!.set(unitId, Object.keys(outs.artifacts ?? {}));
+  if (Object.keys(params).length > 0) ctx.known.parameters!.set(unitId, Object.keys(params));
 }
 
 /** Names of the children of the node at `parentId` (for a fan-in's "did you mean"). */

@@ -77,6 +77,10 @@ export interface UseNode extends Base {
   with: Record<string, JsonValue>;
   params: Record<string, JsonValue>;
   body: PlanNode;
+  /** the unit's declared inputs, each `"step:output"` of the caller (resolved where the use node is) */
+  inputs?: Record<string, string>;
+  /** what the unit gives (its spec.outputs): artifacts name -> `"step:output"` inside it, parameters name -> template */
+  gives?: { artifacts?: Record<string, string>; parameters?: Record<string, string> };
 }
 
 export type PlanNode = TaskNode | GenerateNode | PodNode | SequenceNode | GraphNode | FanOutNode | FanInNode | CycleNode | UseNode;

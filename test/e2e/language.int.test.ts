@@ -305,3 +305,46 @@ describe('a private view inside a pod: the pod\'s scratch at a fixed path', () =
     expect(steps.r.result).toBe('hello');
   });
 });
+
+describe.each(LEVELS)('units with declared inputs and outputs ($name)', (level) => {
+  const unit = {
+    apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'clean-table', version: '1' },
+    spec: {
+      params: { suffix: null },
+      inputs: ['raw.csv'],
+      outputs: { artifacts: { 'clean.csv': 'dedupe:out.csv' }, parameters: { rows: '{{ steps.count.outputs.parameters.n }} rows{{ params.suffix }}' } },
+      root: {
+        sequence: [
+          { id: 'dedupe', task: { image: 'alpine', command: ['sh', '-c', 'sort -u "$STRATA_INPUTS/in" > "$STRATA_OUTPUTS/out.csv"'], inputs: { in: ':raw.csv' }, outputs: ['out.csv'] } },
+          { id: 'count', task: { image: 'alpine', command: ['sh', '-c', 'wc -l < "$STRATA_INPUTS/in" > "$STRATA_OUTPUTS/n"'], inputs: { in: 'dedupe:out.csv' }, outputs: { parameters: { n: { path: 'n' } } } } },
+        ],
+      },
+    },
+  };
+
+  it('a use node gives the unit its inputs and reads its outputs by the use node\'s id', async () => {
+    const reg = await svc.call('POST', '/v1/flows', unit);
+    expect([200, 201]).toContain(reg.status);
+    const root = {
+      sequence: [
+        { id: 'extract', task: { image: 'alpine', command: ['sh', '-c', 'printf "b\\na\\nb\\nc\\n" > "$STRATA_OUTPUTS/rows.csv"'], outputs: ['rows.csv'] } },
+        { id: 'clean', use: 'clean-table@1', with: { suffix: '!' }, inputs: { 'raw.csv': './extract:rows.csv' } },
+        { id: 'load', task: { image: 'alpine', command: ['sh', '-c', 'tr "\\n" , < "$STRATA_INPUTS/rows"; echo " $1"', 'sh', '{{ steps["./clean"].outputs.parameters.rows }}'], inputs: { rows: './clean:clean.csv' }, result: 'stdout' } },
+      ],
+    };
+    const { run, steps } = await runAt(level, root);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(steps.clean.parameters).toEqual({ rows: '3 rows!' });
+    expect(steps.load.result).toBe('a,b,c, 3 rows!');
+  });
+
+  it('a missing or unknown unit input, or an output the unit does not give, is refused when planned', async () => {
+    await svc.call('POST', '/v1/flows', unit);
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'lang', version: '1' }, spec: { root: level.wrap({ sequence: [{ id: 'clean', use: 'clean-table@1', inputs: { 'raw.cvs': 'nowhere:x' } }, { id: 'z', task: { image: 'alpine', inputs: { a: './clean:dirty.csv' } } }] }) } };
+    const r = await svc.call('POST', '/v1/runs', { flow });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('clean-table@1 needs input \\"raw.csv\\" (its spec.inputs)');
+    expect(r.text).toContain('clean-table@1 declares no input \\"raw.cvs\\" (did you mean \\"raw.csv\\"?)');
+    expect(r.text).toContain(`unit step \\"${level.prefix}clean\\" gives no output \\"dirty.csv\\" (its spec.outputs.artifacts: clean.csv)`);
+  });
+});
