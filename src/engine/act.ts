@@ -60,6 +60,8 @@ export interface Act {
   backoffSeconds?: number;
   /** the error of the attempt before, shown when the next one starts */
   lastError?: string;
+  /** a dry run took its `when` as true, not knowing the results it reads */
+  guessed?: boolean;
   /** a use unit's scope inside it (its params, unit id), for what it gives as it ends */
   unitScope?: Scope;
   /** a leaf's named output parameters, from its `finished` event */
@@ -97,6 +99,8 @@ export interface Ops {
   note(act: Act, kind: string, text: string): void;
   /** inputs (`"step:output"`) resolved for `act`'s place: its unit, items, the unit outputs known */
   resolveInputs(inputs: Record<string, string>, act: Act): Record<string, InputRef>;
+  /** a dry run took a guard on the way to `act` (in its unit) as true, not knowing it */
+  guessedGuard(act: Act): boolean;
   /** a child that will not start (its condition does not hold): it and all beneath it end skipped with `reason` */
   omit(node: PlanNode, parent: Act, id: string, reason: string): void;
 }

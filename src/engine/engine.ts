@@ -123,6 +123,14 @@ export class RunEngine {
         this.out.push(cmd);
       },
       resolveInputs: (inputs, act) => this.inputsOf(inputs, act),
+      guessedGuard: (act) => {
+        if (!opts.dryRun) return false;
+        for (let a: Act | undefined = act; a; a = a.parent) {
+          if (a.guessed) return true;
+          if (a !== act && a.node.kind === 'use') return false;
+        }
+        return false;
+      },
       omit: (node, parent, id, reason) => {
         (parent.started ??= new Set()).add(node);
         if (!opts.quietStatus) for (const m of marksFor(node, id, 'skipped', reason)) this.pushStatus(m);
@@ -359,6 +367,7 @@ export class RunEngine {
       try {
         const r = this.ops.evaluateKnowing(node.when, act, 'when');
         go = r.unknown || truthy(r.value);
+        if (r.unknown) act.guessed = true;
       } catch (e) {
         return this.finish(act, 'failed', undefined, (e as Error).message);
       }
@@ -487,7 +496,8 @@ export class RunEngine {
   }
 
   private emitStatus(act: Act, error?: string, image?: string): void {
-    if (this.opts.quietStatus || act.quiet || act.id === '') return;
+    // A quiet wrapper lets its body report; skipped, its body never starts, so it reports itself.
+    if (this.opts.quietStatus || act.id === '' || (act.quiet && act.status !== 'skipped')) return;
     const starting = act.status === 'running' && act.attempt <= 1;
     const node = act.node;
     this.pushStatus({

@@ -37,9 +37,18 @@ export function fanInDriver(act: Act, ops: Ops): Driver {
   return wrapDriver(act, ops, node.body, { ...act.scope, data: { ...act.scope.data, results } });
 }
 
+/** How deep a unit may use itself (Argo's limit on a template calling itself is of this order). */
+export const MAX_RECURSION = 100;
+
 /** use: the registered flow runs beneath this step with its parameters (`with` over its defaults). */
 export function useDriver(act: Act, ops: Ops): Driver {
   const node = act.node as UseNode;
+  if (node.recursive && ops.guessedGuard(act)) {
+    // A dry run cannot know the guard that ends the recursion: it does not expand it.
+    ops.note(act, 'recursion', `uses ${node.ref} again behind a guard that depends on step results, which a dry run does not know: not expanded`);
+    return { pump: () => ops.finish(act, 'succeeded', null), childDone: () => undefined };
+  }
+  const body = node.recursive ? recursiveBody(act, node) : node.body;
   const params: Record<string, JsonValue> = { ...node.params };
   // As in a rule's `with`: an object whose one key is a json-logic operator is evaluated,
   // any other value is a literal (whose members may be expressions).
@@ -47,7 +56,36 @@ export function useDriver(act: Act, ops: Ops): Driver {
   // The unit's declared inputs, resolved where the use node is (its caller's paths).
   const unitInputs = node.inputs ? ops.resolveInputs(node.inputs, act) : undefined;
   act.unitScope = { ...act.scope, params, unitId: act.id, depth: act.scope.depth + 1, ...(unitInputs ? { unitInputs } : {}) };
-  return wrapDriver(act, ops, node.body, act.unitScope, node.body.seg === '' && !!node.gives?.parameters);
+  return wrapDriver(act, ops, body, act.unitScope, body.seg === '' && !!node.gives?.parameters);
+}
+
+/**
+ * The body of a unit that uses itself: that of the nearest enclosing use of the same ref
+ * (or the run's root, when it is that flow). Throws past MAX_RECURSION open copies of the
+ * unit, naming the chain of units.
+ */
+function recursiveBody(act: Act, node: UseNode): PlanNode {
+  const refs: string[] = [];
+  let body: PlanNode | undefined;
+  for (let a: Act | undefined = act; a; a = a.parent) {
+    if (a !== act && a.node.kind === 'use') {
+      refs.unshift(a.node.ref);
+      if (!body && !a.node.recursive && a.node.ref === node.ref) body = a.node.body;
+    }
+    if (!a.parent && a.node.unitRef) {
+      refs.unshift(a.node.unitRef);
+      if (!body && a.node.unitRef === node.ref) body = a.node;
+    }
+  }
+  if (refs.filter((r) => r === node.ref).length >= MAX_RECURSION) throw new Error(`recursion deeper than ${MAX_RECURSION} units: ${chainText([...refs, node.ref])}`);
+  if (!body) throw new Error(`use ${node.ref}: the unit it uses again is not around this step (inside a pod, a unit's recursion must start in the pod)`);
+  return body;
+}
+
+/** `a@1 -> a@1 -> a@1 -> … -> a@1 (101 units)` for long chains. */
+function chainText(refs: string[]): string {
+  if (refs.length <= 6) return refs.join(' -> ');
+  return `${refs.slice(0, 3).join(' -> ')} -> … -> ${refs[refs.length - 1]} (${refs.length} units)`;
 }
 
 /**

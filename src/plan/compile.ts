@@ -46,6 +46,12 @@ interface Ctx {
   tscope: TemplateScope;
   /** the artifacts the unit being compiled declares as its inputs (`":name"` reads one) */
   unitInputs: string[];
+  /** a node with a `when` is on the way from the unit's root to the node being compiled */
+  guarded: boolean;
+  /** some unit uses the compiled flow itself again */
+  recursesToRoot?: boolean;
+  /** the flow being compiled */
+  root: FlowDocument;
 }
 
 /** Compile a Flow document; throws a StrataError with every problem found. */
@@ -55,8 +61,12 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
     unitId: '', podId: '', refs: [], known: { kinds: new Map(), levels: new Map(), generates: [], parameters: new Map(), unitOutputs: new Map() },
     tscope: { items: [], inCycle: false, inExit: false, params: declaredParams(doc.spec.params) },
     unitInputs: doc.spec.inputs ?? [],
+    guarded: false,
+    root: doc,
   };
   const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx, doc.spec.onExit);
+  // A unit that uses itself finds its body here when the run's own flow is the one it uses.
+  if (ctx.recursesToRoot) root.unitRef = ctx.units[0];
   unitOutputs(doc, 'spec', '', ctx);
   // References are checked once every step id is known (a guard may name a later sibling's result).
   ctx.problems.push(...checkReferences(ctx.refs, ctx.known));
@@ -91,7 +101,18 @@ function compileExit(node: FlowNode, path: string, ownerId: string, ctx: Ctx): P
 /** Whether a sibling of the node being compiled may be joined by a fanIn (earlier in a sequence, any other in a graph). */
 type Siblings = (name: string) => boolean;
 
+/** A node and what it holds; a `when` on it guards what is beneath (a unit that uses itself needs one on the way). */
 function compileNode(node: FlowNode, path: string, parentId: string, seg: string, ctx: Ctx, siblings?: Siblings): PlanNode {
+  const guarded = ctx.guarded;
+  if (node.when !== undefined) ctx.guarded = true;
+  try {
+    return compileGuarded(node, path, parentId, seg, ctx, siblings);
+  } finally {
+    ctx.guarded = guarded;
+  }
+}
+
+function compileGuarded(node: FlowNode, path: string, parentId: string, seg: string, ctx: Ctx, siblings?: Siblings): PlanNode {
   const id = joinId(parentId, seg);
   if (seg !== '') {
     if (ctx.ids.has(id)) ctx.problems.push({ path, message: `step id "${id}" is used twice` });
@@ -234,8 +255,28 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
   // A unit that could not be compiled has unknown steps: references into it are not judged.
   const slot = ctx.known.generates.push(id) - 1;
   if (ctx.units.includes(ref)) {
-    ctx.problems.push({ path: `${path}.use`, message: `use cycle ${[...ctx.units.slice(ctx.units.indexOf(ref)), ref].join(' -> ')}` });
-    return placeholder;
+    const chain = [...ctx.units.slice(ctx.units.indexOf(ref)), ref].join(' -> ');
+    // Recursion: the unit is expanded when this node starts, so a guard must be able to end it.
+    if (!ctx.guarded) {
+      ctx.problems.push({ path: `${path}.use`, message: `use cycle ${chain}: a unit that uses itself needs a when on the way (on this use node or a node around it in the unit), or it never ends` });
+      return placeholder;
+    }
+    const flow = ctx.resolve(ref) ?? (ref === ctx.units[0] ? ctx.root : undefined);
+    if (ref === ctx.units[0]) ctx.recursesToRoot = true;
+    for (const [k, v] of Object.entries(withParams)) ctx.refs.push(...expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
+    for (const [name, from] of Object.entries(inputs)) {
+      const colon = from.lastIndexOf(':');
+      if (colon > 0) ctx.refs.push({ path: `${path}.inputs.${name}`, form: 'input', text: from.slice(0, colon), output: from.slice(colon + 1), at: id, unit: ctx.unitId, level: ctx.podId });
+    }
+    if (flow?.spec.outputs) {
+      ctx.known.unitOutputs!.set(id, Object.keys(flow.spec.outputs.artifacts ?? {}));
+      if (flow.spec.outputs.parameters) ctx.known.parameters!.set(id, Object.keys(flow.spec.outputs.parameters));
+    }
+    return {
+      ...placeholder, recursive: true, params: flow?.spec.params ?? {},
+      ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
+      ...(flow?.spec.outputs ? { gives: flow.spec.outputs } : {}),
+    } as PlanNode;
   }
   if (ctx.units.length > ctx.limits.maxUnitDepth) {
     ctx.problems.push({ path: `${path}.use`, message: `units nested more than ${ctx.limits.maxUnitDepth} deep (${[...ctx.units, ref].join(' -> ')})` });
@@ -262,6 +303,8 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
   const outerUnit = ctx.unitId;
   const outerScope = ctx.tscope;
   const outerInputs = ctx.unitInputs;
+  const outerGuarded = ctx.guarded;
+  ctx.guarded = false;
   ctx.unitId = id;
   // A unit's templates name its own params and items: it is checked the same alone and used.
   ctx.tscope = { items: [], inCycle: false, inExit: false, params: declaredParams(flow.spec.params) };
@@ -271,6 +314,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
   ctx.unitId = outerUnit;
   ctx.tscope = outerScope;
   ctx.unitInputs = outerInputs;
+  ctx.guarded = outerGuarded;
   ctx.units.pop();
   if (ctx.problems.length > before) return placeholder;
   ctx.known.generates.splice(slot, 1);

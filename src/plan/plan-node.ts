@@ -25,6 +25,8 @@ interface Base {
   continueOn?: ContinueOn;
   /** the exit handler: runs once this node has ended, whatever its outcome (its seg is `onExit`) */
   onExit?: PlanNode;
+  /** on a run's root: the flow it is (`name@version`), which a unit using itself expands to */
+  unitRef?: string;
 }
 
 /** A node's retry policy, durations in seconds. */
@@ -79,6 +81,11 @@ export interface UseNode extends Base {
   body: PlanNode;
   /** the unit's declared inputs, each `"step:output"` of the caller (resolved where the use node is) */
   inputs?: Record<string, string>;
+  /**
+   * A use that reaches its own unit again (recursion): its body is that of the enclosing use
+   * (or the run's root) of the same ref, expanded when it starts; `body` is a placeholder.
+   */
+  recursive?: boolean;
   /** what the unit gives (its spec.outputs): artifacts name -> `"step:output"` inside it, parameters name -> template */
   gives?: { artifacts?: Record<string, string>; parameters?: Record<string, string> };
 }

@@ -348,3 +348,26 @@ describe.each(LEVELS)('units with declared inputs and outputs ($name)', (level) 
     expect(r.text).toContain(`unit step \\"${level.prefix}clean\\" gives no output \\"dirty.csv\\" (its spec.outputs.artifacts: clean.csv)`);
   });
 });
+
+describe.each(LEVELS)('recursion ($name)', (level) => {
+  it('a registered flow that uses itself behind a when runs as deep as its guard lets it', async () => {
+    const countdown = {
+      apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'countdown', version: '1' },
+      spec: {
+        params: { n: 2 },
+        root: {
+          sequence: [
+            { id: 'say', task: { image: 'alpine', command: ['echo', '{{ params.n }}'], result: 'stdout' } },
+            { id: 'rec', when: { '>': [{ var: 'params.n' }, 0] }, use: 'countdown@1', with: { n: { '-': [{ var: 'params.n' }, 1] } } },
+          ],
+        },
+      },
+    };
+    const reg = await svc.call('POST', '/v1/flows', countdown);
+    expect([200, 201], reg.text).toContain(reg.status);
+    const { run, steps } = await runAt(level, { sequence: [{ id: 'top', use: 'countdown@1', with: { n: 2 } }] });
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect([steps['top/say'].result, steps['top/rec/say'].result, steps['top/rec/rec/say'].result]).toEqual([2, 1, 0]);
+    expect(steps['top/rec/rec/rec'], JSON.stringify(Object.keys(steps))).toMatchObject({ status: 'skipped' });
+  });
+});

@@ -62,11 +62,11 @@ describe('compile errors', () => {
   it('a use cycle is rejected with its path named: a@1 -> b@2 -> a@1', () => {
     const e = errorOf(() => compileFlow(a, registry(a, b)));
     expect(e.code).toBe('cycle');
-    expect(e.message).toBe('spec.root.sequence[1].use(b@2).spec.root.graph.nodes.inner.use: use cycle a@1 -> b@2 -> a@1');
+    expect(e.message).toBe('spec.root.sequence[1].use(b@2).spec.root.graph.nodes.inner.use: use cycle a@1 -> b@2 -> a@1: a unit that uses itself needs a when on the way (on this use node or a node around it in the unit), or it never ends');
   });
 
   it('a flow that uses itself is a cycle of one', () => {
-    expect(errorOf(() => compileFlow(self, registry(self))).message).toBe('spec.root.sequence[0].use: use cycle me@1 -> me@1');
+    expect(errorOf(() => compileFlow(self, registry(self))).message).toBe('spec.root.sequence[0].use: use cycle me@1 -> me@1: a unit that uses itself needs a when on the way (on this use node or a node around it in the unit), or it never ends');
   });
 
   it('a use of a flow that is not registered names the reference and where it is', () => {
