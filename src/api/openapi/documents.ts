@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { datasetSpecSchema } from '../../dataset/dataset-document.ts';
 import { metadataSchema, resourcesSchema, taskSchema } from '../../flow/task-schema.ts';
+import { outputsSchema, unitInputsSchema, unitOutputsSchema, useInputsSchema } from '../../flow/task-io-schema.ts';
 import { ruleSpecSchema } from '../../rules/rule-document.ts';
 import { hookSpecSchema, scheduleSpecSchema } from '../../triggers/trigger-documents.ts';
 
@@ -19,23 +20,28 @@ export const FlowNode: z.ZodType = z.lazy(() => z.object({
   id: z.string().optional(),
   when: logic.optional().describe('a json-logic guard: the node is skipped when it is false'),
   retries: z.number().int().min(0).optional(),
+  retry: z.object({ limit: z.number().int().min(0), on: z.enum(['failed', 'error', 'always']).optional(), backoff: z.object({ duration: z.union([z.number(), z.string()]), factor: z.number().optional(), max: z.union([z.number(), z.string()]).optional(), maxDuration: z.union([z.number(), z.string()]).optional() }).optional() }).optional().describe('retries with back-off'),
   timeout: z.number().positive().optional().describe('seconds'),
-  outputs: z.array(z.string()).optional(),
-  dependsOn: z.array(z.string()).optional().describe('inside a graph: the nodes this one waits for'),
+  outputs: outputsSchema.optional(),
+  dependsOn: z.array(z.union([z.string(), z.object({ node: z.string(), on: z.union([z.string(), z.array(z.string())]) })])).optional().describe('inside a graph: the nodes this one waits for, or { node, on: outcome }'),
+  depends: z.string().optional().describe('inside a graph: an expression over sibling outcomes, "a && (b.Failed || c.Skipped)"'),
+  continueOn: z.object({ failed: z.boolean().optional(), error: z.boolean().optional() }).optional(),
+  onExit: FlowNode.optional().describe('an exit handler: runs once this node has ended, reading exit'),
   task: taskSchema.optional(),
   pod: z.object({ name: z.string().optional(), flow: FlowNode, channels: z.object({ scratch: z.enum(['memory', 'disk']).optional(), scratchSize: z.string().optional(), ipc: z.array(z.string()).optional() }).optional(), resources: resourcesSchema.optional() }).optional(),
   sequence: z.array(FlowNode).optional(),
-  graph: z.object({ traversal: z.enum(['dfs', 'bfs', 'dependency']).optional(), maxParallel: z.number().int().min(1).optional(), nodes: z.record(z.string(), FlowNode) }).optional(),
-  fanOut: z.object({ over: z.union([z.array(z.unknown()), logic]), as: z.string().optional(), concurrency: z.number().int().min(1).optional(), do: FlowNode }).optional(),
+  graph: z.object({ traversal: z.enum(['dfs', 'bfs', 'dependency']).optional(), maxParallel: z.number().int().min(1).optional(), failFast: z.boolean().optional(), targets: z.array(z.string()).optional(), nodes: z.record(z.string(), FlowNode) }).optional(),
+  fanOut: z.object({ over: z.union([z.array(z.unknown()), logic]), as: z.string().optional(), concurrency: z.number().int().min(1).optional(), failFast: z.boolean().optional(), do: FlowNode }).optional(),
   fanIn: z.object({ from: z.string(), do: FlowNode }).optional(),
   cycle: z.object({ ring: z.array(FlowNode), rounds: z.number().int().min(1).optional(), until: logic.optional(), window: z.object({ size: z.number().int().min(1).optional(), ms: z.number().int().min(1).optional() }).optional(), source: z.string().optional() }).optional(),
   use: z.string().optional().describe('name@version of a registered flow'),
   with: z.record(z.string(), z.unknown()).optional(),
+  inputs: useInputsSchema.optional().describe('a use node: the unit\'s declared inputs, each "step:output"'),
   generate: taskSchema.optional().describe('a step whose result.json is a Dataset; its generated flow runs here'),
 }).meta({ id: 'FlowNode' }));
 
 export const DOCUMENTS = {
-  Flow: z.object({ ...header('Flow'), spec: z.object({ params: z.record(z.string(), z.unknown()).optional(), root: FlowNode }) }),
+  Flow: z.object({ ...header('Flow'), spec: z.object({ params: z.record(z.string(), z.unknown()).optional(), root: FlowNode, onExit: FlowNode.optional(), inputs: unitInputsSchema.optional(), outputs: unitOutputsSchema.optional() }) }),
   Dataset: z.object({ ...header('Dataset'), spec: datasetSpecSchema }),
   Rule: z.object({ ...header('Rule'), spec: ruleSpecSchema.extend({ when: logic, emit: z.union([z.object({ generator: z.string(), with: z.record(z.string(), z.unknown()).optional() }), FlowNode]) }) }),
   Schedule: z.object({ ...header('Schedule'), spec: scheduleSpecSchema }),
