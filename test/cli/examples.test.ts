@@ -31,6 +31,7 @@ const expected: Record<string, string[][]> = {
   'lib-clean-table.yaml': [['dedupe']],
   'use.yaml': [['orders/dedupe', 'customers/dedupe'], ['orders/check'], ['close']],
   'when.yaml': [['extract'], ['load/0'], ['notify']],
+  'argo-grade.yaml': [['split/0', 'split/1', 'split/2'], ['report'], ['onExit']],
   // A pod is a composite in a dry run: its containers are the leaves (DESIGN.md section 3).
   'hierarchy.yaml': [['prepare'], ['eu/split', 'us/fetch'], ['eu/countries/0', 'eu/countries/1', 'us/states/0', 'us/states/1'], ['eu/countries/2', 'eu/countries/3'], ['eu/merge'], ['report']],
 };
