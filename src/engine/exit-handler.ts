@@ -5,8 +5,8 @@
  * if it succeeded and its handler failed.
  */
 import type { JsonValue } from '../flow/types.ts';
-import { joinId } from '../plan/plan-node.ts';
 import { childFailed, failureOf, type Act, type Driver, type Ops } from './act.ts';
+import { wrapDriver } from './wrap.ts';
 
 /** A failed leaf as `exit.failures` lists it. */
 export interface Failure {
@@ -27,24 +27,11 @@ export function exitData(act: Act, status: 'succeeded' | 'failed', now: number, 
 
 /** The driver of a node whose handler runs: it starts the handler, then ends the node. */
 export function exitDriver(act: Act, ops: Ops, exit: JsonValue): Driver {
-  const handler = act.node.onExit!;
-  let started = false;
-  let done: Act | undefined;
-  return {
-    pump() {
-      if (!started) {
-        started = true;
-        // Declared after everything the node holds, so it sorts last among starts of a tick.
-        return ops.start(ops.spawn(handler, act, joinId(act.id, handler.seg), { ...act.scope, exit }, Number.MAX_SAFE_INTEGER));
-      }
-      if (!done) return;
-      const own = act.exiting!;
-      if (childFailed(done) && own.status === 'succeeded') return ops.finish(act, 'failed', undefined, `exit handler failed: ${failureOf(done)}`);
-      ops.finish(act, own.status, own.result, own.error);
-    },
-    childDone(c) {
-      done = c;
-      ops.dirty(act);
-    },
+  const end = (done: Act) => {
+    const own = act.exiting!;
+    if (childFailed(done) && own.status === 'succeeded') return ops.finish(act, 'failed', undefined, `exit handler failed: ${failureOf(done)}`);
+    ops.finish(act, own.status, own.result, own.error);
   };
+  // Declared after everything the node holds, so it sorts last among starts of a tick.
+  return wrapDriver(act, ops, act.node.onExit!, { ...act.scope, exit }, false, end, Number.MAX_SAFE_INTEGER);
 }

@@ -8,18 +8,22 @@ import { joinId } from '../plan/plan-node.ts';
 import { childFailed, failureOf, type Act, type Driver, type Ops, type Scope } from './act.ts';
 import { envOf, podScope } from './pod-scope.ts';
 
-/** Run `body` as the only child, then finish with its outcome; `quietBody` when only `act` reports the shared id. */
-export function wrapDriver(act: Act, ops: Ops, body: PlanNode, scope: Scope, quietBody?: boolean): Driver {
+/**
+ * Run `body` as the only child, then finish with its outcome (or as `end` decides);
+ * `quietBody` when only `act` reports the shared id; `index` its declared position.
+ */
+export function wrapDriver(act: Act, ops: Ops, body: PlanNode, scope: Scope, quietBody?: boolean, end?: (done: Act) => void, index = 0): Driver {
   let started = false;
   let done: Act | undefined;
   return {
     pump() {
       if (!started) {
         started = true;
-        return ops.start(ops.spawn(body, act, joinId(act.id, body.seg), scope, 0, quietBody));
+        return ops.start(ops.spawn(body, act, joinId(act.id, body.seg), scope, index, quietBody));
       }
       if (!done) return;
-      if (childFailed(done)) ops.finish(act, 'failed', undefined, failureOf(done));
+      if (end) end(done);
+      else if (childFailed(done)) ops.finish(act, 'failed', undefined, failureOf(done));
       else ops.finish(act, 'succeeded', done.result ?? null);
     },
     childDone(c) {
