@@ -175,12 +175,13 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
       const child = node.graph.nodes[name];
       const others: Siblings = (n) => n !== name && all.has(n);
       const compiled = compileNode(child, `${path}.graph.nodes.${name}`, id, name, ctx, others);
-      const cond = child.depends !== undefined ? parseDepends(child.depends, all) : dependsOnCondition(child.dependsOn ?? []);
-      const deps = cond ? conditionNodes(cond) : [];
+      // A plain list of names (the common case, kept cheap: conditionNodes is quadratic in the list) needs no condition: each must succeed or be skipped.
+      const plain = child.depends === undefined && (child.dependsOn ?? []).every((d) => typeof d === 'string');
+      const cond = plain ? undefined : child.depends !== undefined ? parseDepends(child.depends, all) : dependsOnCondition(child.dependsOn ?? []);
+      const deps = cond ? conditionNodes(cond) : [...new Set((child.dependsOn ?? []) as string[])];
       // A fan-in inside a graph waits for what it joins.
       if ('fanIn' in child && others(child.fanIn.from) && !deps.includes(child.fanIn.from)) deps.push(child.fanIn.from);
       if (deps.length > 0) compiled.deps = deps;
-      // A plain list of names needs no condition: each must succeed or be skipped (as always).
       if (cond && !isPlain(cond)) compiled.cond = cond;
       if (cond) for (const h of handledFailures(cond)) handled.add(h);
       return compiled;
