@@ -2,11 +2,6 @@
  * Each Argo fixture sent as it is (`POST /v1/runs` with the YAML body; WorkflowTemplates
  * registered first as `strata apply` does), run on the local runtime through real HTTP,
  * Redis, BullMQ and processes, and checked by its outputs and its order.
- *
- * PENDING: the flows the importer writes use the constructs of issue 12 part 1
- * (substitution, `result: stdout`, named outputs, `continueOn`, `depends`, `retry`, `onExit`,
- * `range`, unit inputs and outputs, private paths), which strata's validation on main does
- * not accept yet. `READY` is switched on once they have landed there.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,12 +13,11 @@ import { planCommand } from '../../src/cli/plan-command.ts';
 import { runStrata } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 
-const READY = false;
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'argo');
 
 let svc: RunTestService;
 beforeAll(async () => {
-  if (READY) svc = await startRunService();
+  svc = await startRunService();
 });
 afterAll(async () => svc?.close());
 
@@ -44,7 +38,7 @@ async function runFixture(name: string, which = 0): Promise<RunView> {
 const before = (run: RunView, a: string, b: string) => expect(Date.parse(run.steps[a].finishedAt!)).toBeLessThanOrEqual(Date.parse(run.steps[b].startedAt!));
 const statuses = (run: RunView) => Object.fromEntries(Object.entries(run.steps).map(([k, v]) => [k, v.status]));
 
-describe.skipIf(!READY)('Argo workflows run on the local runtime (pending: needs the issue 12 part 1 constructs on main)', () => {
+describe('Argo workflows run on the local runtime', () => {
   it('hello.yaml: one step, its standard output its result', async () => {
     const run = await runFixture('hello.yaml');
     expect(run.status).toBe('succeeded');
