@@ -3,7 +3,8 @@
  * registered first as `strata apply` does), run on the local runtime through real HTTP,
  * Redis, BullMQ and processes, and checked by its outputs and its order.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importArgo } from '../../src/argo/import-argo.ts';
@@ -17,7 +18,10 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'argo');
 
 let svc: RunTestService;
 beforeAll(async () => {
-  svc = await startRunService();
+  // Argo images go through the image map like any flow's: one maps to a test program.
+  const images = join(mkdtempSync(join(tmpdir(), 'strata-argo-')), 'images.json');
+  writeFileSync(images, JSON.stringify({ 'argo-tests/print-args': [process.execPath, join(import.meta.dirname, '..', 'fixtures', 'programs', 'print-args.mjs')] }));
+  svc = await startRunService({ STRATA_IMAGE_MAP: images });
 });
 afterAll(async () => svc?.close());
 
@@ -128,6 +132,27 @@ describe('Argo workflows run on the local runtime', () => {
     expect(run.steps.big.result).toBe('size 42');
   });
 
+  it('parallelism.yaml: five loop items, never more than two running at once', async () => {
+    const run = await runFixture('parallelism.yaml');
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.work.result).toEqual([0, 1, 2, 3, 4]);
+    const items = [0, 1, 2, 3, 4].map((i) => run.steps[`work/${i}`]);
+    // At each item's start, count the items started and not yet finished (a finish at that same instant is before it).
+    for (const a of items) {
+      const at = Date.parse(a.startedAt!);
+      const running = items.filter((b) => Date.parse(b.startedAt!) <= at && Date.parse(b.finishedAt!) > at);
+      expect(running.length).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('outputs-default.yaml: a written output parameter and a defaulted one, passed to a program the image map gives', async () => {
+    const run = await runFixture('outputs-default.yaml');
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.probe.parameters).toEqual({ found: 'yes', missing: 'none' });
+    expect(run.steps.show.result).toBe('found=yes missing=none');
+    before(run, 'probe', 'show');
+  });
+
   it('lenient.yaml: read as Argo reads it, both lines printed', async () => {
     const run = await runFixture('lenient.yaml');
     expect(run.steps.main.result).toBe('one\ntwo');
@@ -147,6 +172,13 @@ describe('Argo workflows run on the local runtime', () => {
     expect(run.steps.report.result).toBe('hello newcomer: 8 letters');
     before(run, 'greet', 'report');
     before(run, 'count', 'report');
+  }, 120_000);
+
+  it('strata apply -p gives the Workflow its parameters', async () => {
+    const r = await runStrata(['apply', 'examples/argo/hello-dag.yaml', '-p', 'name=grace', '--watch'], { STRATA_URL: svc.url });
+    expect(r.code, r.stderr).toBe(0);
+    const run = await svc.waitRun(/run (\S+) started for Argo Workflow hello-dag/.exec(r.stdout)![1]);
+    expect(run.steps.report.result).toBe('hello grace: 5 letters');
   }, 120_000);
 
   it('strata runs submit takes an Argo Workflow with -p, as argo submit does', async () => {

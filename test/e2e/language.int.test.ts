@@ -13,6 +13,7 @@ import type { RunView } from '../../src/run/run-view.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 
 const PROGRAMS = fileURLToPath(new URL('../fixtures/programs/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/flows/run/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'strata-language-'));
 const argv = (args: unknown[], extra: Record<string, unknown> = {}) => ({ image: 'node', command: [process.execPath, join(PROGRAMS, 'argv.mjs')], args, ...extra });
 
@@ -62,11 +63,47 @@ describe.each(LEVELS)('substitution ($name)', (level) => {
     expect(steps.echo.result).toMatchObject({ step: `${level.prefix}echo` });
   });
 
+  it('computes a json-logic value for an argv element, an env value, the image and the working directory', async () => {
+    const root = {
+      sequence: [
+        {
+          id: 'fan',
+          fanOut: {
+            over: [1, 2],
+            as: 'n',
+            do: { task: argv([{ '+': [{ var: 'n' }, 10] }, { cat: ['x', { var: 'n' }] }, { range: [1, { var: 'n' }] }], { env: { ARGV_ENV: 'N2', N2: { '*': [{ var: 'n' }, 2] } }, workingDir: { cat: [{ var: 'params.dir' }] } }) },
+          },
+        },
+        { id: 'echo', task: { image: { cat: ['strata/', { var: 'params.op' }] } } },
+      ],
+    };
+    const { run, steps } = await runAt(level, root, { dir, op: 'echo' });
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(steps['fan/0'].result).toEqual({ argv: ['11', 'x1', '[1]'], cwd: dir, attempt: 1, env: { N2: '2' } });
+    expect(steps['fan/1'].result).toEqual({ argv: ['12', 'x2', '[1,2]'], cwd: dir, attempt: 1, env: { N2: '4' } });
+    expect(steps.echo.result).toMatchObject({ step: `${level.prefix}echo` });
+  });
+
   it('fails a step whose reference has no value, saying which', async () => {
     const root = { sequence: [{ id: 'a', when: false, task: argv([]) }, { id: 'b', task: argv(['{{ steps["./a"].result }}']) }] };
     const { run, steps } = await runAt(level, root);
     expect(run.status).toBe('failed');
     expect(steps.b).toMatchObject({ status: 'failed', error: `args[0]: {{ steps["./a"].result }} is null: step ${level.prefix}a has not succeeded (it is skipped)` });
+  });
+});
+
+describe.each(LEVELS)('YAML merge keys ($name)', (level) => {
+  it('a run sent as YAML whose tasks share their fields through << runs each with the merged fields', async () => {
+    // The fixture is a root node; it goes under the level's root, indented, so its anchors stay one document's.
+    const root = readFileSync(join(FIXTURES, 'merge-keys-root.yaml'), 'utf8').replace(/^(?=.)/gm, ' '.repeat(level.prefix ? 10 : 6));
+    const head = 'flow:\n  apiVersion: strata/v1\n  kind: Flow\n  metadata: { name: lang, version: "1" }\n  spec:\n    root:\n';
+    const r = await svc.call('POST', '/v1/runs', head + (level.prefix ? '      id: p\n      pod:\n        flow:\n' : '') + root);
+    expect(r.status, r.text).toBe(202);
+    const run = await svc.waitRun(r.body.runId, 30_000);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(run.steps[`${level.prefix}a`].result).toBe('a debug');
+    expect(run.steps[`${level.prefix}b`].result).toBe('b debug');
+    expect(run.steps[`${level.prefix}c`].result).toBe('c trace');
   });
 });
 
