@@ -80,6 +80,8 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     if (!scope.inExit) throw bad(scope, tag, 'is known only in the exit handler (spec.onExit)');
     return [{ kind: 'exit', field: parts[1] as 'status' | 'duration' | 'failures' }];
   }
+  // Argo counts retries from 0; strata counts attempts from 1 (docs/flow-language.md, Retries).
+  if (head === 'retries' && parts.length === 1) return [{ kind: 'logic', make: () => ({ '-': [{ var: 'attempt' }, 1] }) }];
   if ((head === 'steps' || head === 'tasks') && parts.length >= 3) {
     const s = sibling(scope, parts[1], tag);
     if (parts[2] === 'outputs' && parts[3] === 'result' && parts.length === 4) {
@@ -95,7 +97,7 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     }
     if (parts[2] === 'outputs' && parts[3] === 'artifacts') throw bad(scope, tag, 'an artifact is read with `from` in arguments.artifacts, not as text');
   }
-  throw bad(scope, tag, 'is not a variable strata maps (inputs.parameters.x, item, steps.x.outputs.result, steps.x.outputs.parameters.y, tasks.x..., workflow.parameters.x, workflow.status, workflow.duration, workflow.failures, {{=expression}})');
+  throw bad(scope, tag, 'is not a variable strata maps (inputs.parameters.x, item, retries, steps.x.outputs.result, steps.x.outputs.parameters.y, tasks.x..., workflow.parameters.x, workflow.status, workflow.duration, workflow.failures, {{=expression}})');
 }
 
 /** A string with `{{ tag }}` and `{{= expression }}` parts, read in `scope`. */

@@ -15,6 +15,7 @@ import { runStrata } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'argo');
+const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples', 'argo');
 
 let svc: RunTestService;
 beforeAll(async () => {
@@ -26,8 +27,8 @@ beforeAll(async () => {
 afterAll(async () => svc?.close());
 
 /** Registers the file's WorkflowTemplates (as apply does), then posts each Workflow document as it is. */
-async function runFixture(name: string, which = 0): Promise<RunView> {
-  const text = readFileSync(join(FIXTURES, name), 'utf8');
+async function runFixture(name: string, which = 0, dir = FIXTURES): Promise<RunView> {
+  const text = readFileSync(join(dir, name), 'utf8');
   const docs = readArgoText(text, name);
   for (const unit of importArgo(docs.map((doc) => ({ doc, source: name }))).units) {
     const r = await svc.call('POST', '/v1/flows', unit);
@@ -173,6 +174,30 @@ describe('Argo workflows run on the local runtime', () => {
     before(run, 'greet', 'report');
     before(run, 'count', 'report');
   }, 120_000);
+
+  it('examples/argo/squares.yaml: the numbers, each squared, then their sum from the loop\'s results', async () => {
+    const run = await runFixture('squares.yaml', 0, EXAMPLES);
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.numbers.result).toEqual([1, 2, 3, 4]);
+    expect(run.steps.square.result).toEqual([1, 4, 9, 16]);
+    expect(run.steps.total.result).toBe('sum of squares: 30');
+    for (const i of [0, 1, 2, 3]) {
+      before(run, 'numbers', `square/${i}`);
+      before(run, `square/${i}`, 'total');
+    }
+  });
+
+  it('examples/argo/exit-handler.yaml: retried until {{retries}} is 2, a failure gone on past, then the exit handler', async () => {
+    const run = await runFixture('exit-handler.yaml', 0, EXAMPLES);
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.fetch).toMatchObject({ status: 'succeeded', attempts: 3, result: '2 retries' });
+    expect(run.steps.optional.status).toBe('failed');
+    expect(run.steps.publish.result).toBe('published after 2 retries');
+    before(run, 'fetch', 'publish');
+    before(run, 'optional', 'publish');
+    before(run, 'publish', 'onExit/status');
+    expect(run.steps['onExit/status'].result).toMatch(/^workflow Succeeded in [0-9.]+ s$/);
+  });
 
   it('strata apply -p gives the Workflow its parameters', async () => {
     const r = await runStrata(['apply', 'examples/argo/hello-dag.yaml', '-p', 'name=grace', '--watch'], { STRATA_URL: svc.url });

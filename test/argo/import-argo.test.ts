@@ -23,6 +23,13 @@ describe('strata import argo', () => {
     expect(parseAllDocuments(printed).map((d) => d.toJS())).toEqual(expected);
   });
 
+  const examples = readdirSync(join(dir, '..', '..', '..', 'examples', 'argo')).filter((f) => f.endsWith('.yaml'));
+  it.each(examples)('examples/argo/%s imports to the flow in test/fixtures/argo/examples', async (name) => {
+    const printed = await importCommand('argo', [join('examples', 'argo', name)], {});
+    const expected = parseAllDocuments(readFileSync(join(dir, 'examples', name.replace(/\.yaml$/, '.flow.yaml')), 'utf8')).map((d) => d.toJS());
+    expect(parseAllDocuments(printed).map((d) => d.toJS())).toEqual(expected);
+  });
+
   it('names steps after Argo step and task names', () => {
     const [flow] = importArgo(read(join(dir, 'dag.yaml'))).workflows;
     expect(Object.keys((flow.spec.root.graph as { nodes: object }).nodes)).toEqual(['a', 'b', 'c', 'report', 'unused']);
