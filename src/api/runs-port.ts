@@ -29,8 +29,8 @@ export interface RunsPort {
    */
   follow(id: string, from: number, deliver: (events: StepEvent[]) => void): Promise<() => void>;
   retry(id: string): Promise<RunView>;
-  /** a new run with the same inputs; its id */
-  resubmit(id: string): Promise<string>;
+  /** a new run with the same inputs under `newId` (reserved by an Idempotency-Key; a new id when unset); its id. 410 when `newId`'s run was deleted */
+  resubmit(id: string, newId?: string): Promise<string>;
   delete(id: string): Promise<void>;
   logs(id: string, step: string): Promise<string | undefined>;
   /** a step's output files; undefined when the run or step does not exist */

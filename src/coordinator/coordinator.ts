@@ -11,7 +11,7 @@ import type { FlowDocument, JsonValue } from '../flow/types.ts';
 import type { CompiledFlow } from '../plan/compile.ts';
 import type { RunView } from '../run/run-view.ts';
 import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
-import type { RunMeta } from '../store/run-store.ts';
+import { runDeleted, type RunMeta } from '../store/run-store.ts';
 import type { RunSystem } from './run-system.ts';
 import { appendAndSync, followUp, sync } from './sync.ts';
 
@@ -64,11 +64,16 @@ export class Coordinator {
     return (await this.sys.store.view(id))!;
   }
 
-  /** A new run of the same plan, parameters, labels, origin (Dataset) and onEnd. */
-  async resubmit(id: string): Promise<string> {
+  /**
+   * A new run of the same plan, parameters, labels, origin (Dataset) and onEnd, under
+   * `newId` (one an Idempotency-Key reserved) or a new id. A `newId` whose run exists is
+   * that earlier resubmit's answer; one whose run was deleted is refused (410).
+   */
+  async resubmit(id: string, newId = newRunId()): Promise<string> {
+    if (await this.sys.store.status(newId)) return newId;
+    if (await this.sys.store.wasDeleted(newId)) throw runDeleted(newId);
     const [meta, plan] = await Promise.all([this.sys.store.meta(id), this.sys.store.plan(id)]);
     if (!meta || !plan) throw new StrataError('not_found', `no run "${id}"`);
-    const newId = newRunId();
     await this.create(newId, prepareRun(meta.flow, plan.root, plan.params, plan.stepIds ?? []), { ...meta.origin, resubmittedFrom: id }, { name: meta.name, labels: meta.labels, onEnd: meta.onEnd });
     return newId;
   }

@@ -27,7 +27,7 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
     cancel: (id) => coordinator.cancel(id),
     follow: (id, from, deliver) => hub.follow(id, from, deliver),
     retry: (id) => coordinator.retry(id),
-    resubmit: (id) => coordinator.resubmit(id),
+    resubmit: (id, newId) => coordinator.resubmit(id, newId),
     delete: (id) => coordinator.delete(id),
     logs: (id, step) => sys.store.logs(id, step),
     async artifacts(id, step) {

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   idempotency_key_reused: { http: 422, exit: 5 },
   unsupported_media_type: { http: 415, exit: 2 },
   run_not_active: { http: 409, exit: 5 },
+  /** a start whose run id belongs to a deleted run (a retry with the Idempotency-Key that started it) */
+  run_deleted: { http: 410, exit: 4 },
   unavailable: { http: 503, exit: 7 },
   /** a bad environment variable: the process stops at start (never answered over HTTP) */
   invalid_config: { http: 500, exit: 2 },

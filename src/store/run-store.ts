@@ -9,7 +9,14 @@ import type { JsonValue } from '../flow/types.ts';
 import type { PlanNode } from '../plan/plan-node.ts';
 import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
 import type { OnEnd, RunSummary, RunView, StepEvent, StepView } from '../run/run-view.ts';
+import { StrataError } from '../errors/strata-error.ts';
 import { callScript } from './lua-scripts.ts';
+
+/**
+ * How long a deleted run's id stays refused: as long as an Idempotency-Key is kept (a day),
+ * so a key whose run was deleted can never start it again (docs/api-safety.md).
+ */
+export const DELETED_RUN_SECONDS = 24 * 3600;
 
 export interface StoredPlan {
   root: PlanNode;
@@ -71,15 +78,30 @@ export class RunStore {
     return this.createPrepared(id, prepareRun(flow, plan.root, plan.params, stepIds), origin, meta);
   }
 
-  /** Store a new run whose plan is serialized already; false when the id is taken (nothing is changed then). */
+  /**
+   * Store a new run whose plan is serialized already; false when the id is taken (nothing
+   * is changed then). Throws `run_deleted` (410) when a run of this id was deleted in the
+   * last DELETED_RUN_SECONDS: a retried start never brings a deleted run back.
+   */
   async createPrepared(id: string, run: PreparedRun, origin: Record<string, string>, meta: RunMeta = {}): Promise<boolean> {
     const flow = run.ref;
     const name = meta.name ?? flow.slice(0, flow.lastIndexOf('@') > 0 ? flow.lastIndexOf('@') : undefined);
     const fields: Record<string, string> = { id, name, status: 'pending', flow, createdAt: new Date().toISOString(), origin: JSON.stringify(origin), labels: JSON.stringify(meta.labels ?? {}), applied: '-1' };
     if (meta.onEnd) fields.onEnd = JSON.stringify(meta.onEnd);
     const indexes = [...this.indexKeys(name, origin.dataset), ...(origin.schedule ? [this.scheduleIndex(origin.schedule)] : [])];
-    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), run.knownJson, Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), run.planJson, JSON.stringify(indexes)]);
+    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), run.knownJson, Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), run.planJson, JSON.stringify(indexes), this.deletedKey(id)]);
+    if (r === -1) throw runDeleted(id);
     return r === 1;
+  }
+
+  /** The mark a deleted run leaves (run-delete-1.lua), refused by run-create-4.lua. Outside the run's own keys, which all go. */
+  deletedKey(id: string): string {
+    return `${this.prefix}deleted:${id}`;
+  }
+
+  /** True when a run of this id was deleted in the last DELETED_RUN_SECONDS. */
+  async wasDeleted(id: string): Promise<boolean> {
+    return (await this.redis.exists(this.deletedKey(id))) === 1;
   }
 
   /** Every run id, by creation time in ms. */
@@ -116,7 +138,7 @@ export class RunStore {
     const [name, originJson] = await this.redis.hmget(this.key(id), 'name', 'origin');
     const origin = originJson ? (JSON.parse(originJson) as Record<string, string>) : {};
     const indexes = name ? [...this.indexKeys(name, origin.dataset), ...(origin.schedule ? [this.scheduleIndex(origin.schedule)] : [])] : [];
-    const r = await callScript<number | string>(this.redis, 'runDelete', [this.key(id)], [this.key(id, ''), this.runsKey, this.finishedKey, JSON.stringify(indexes), '0']);
+    const r = await callScript<number | string>(this.redis, 'runDelete', [this.key(id)], [this.key(id, ''), this.runsKey, this.finishedKey, JSON.stringify(indexes), '0', this.deletedKey(id), DELETED_RUN_SECONDS]);
     return r === 1 ? 'deleted' : r === 0 ? 'missing' : (r as RunStatus);
   }
 
@@ -308,4 +330,9 @@ function toStepView(raw: string): StepView {
   if (parametersJson !== undefined) view.parameters = JSON.parse(parametersJson) as Record<string, JsonValue>;
   if (view.startedAt && view.finishedAt) view.durationMs = Date.parse(view.finishedAt) - Date.parse(view.startedAt);
   return view;
+}
+
+/** The answer to starting a run whose id was deleted: what a client that retried with the same Idempotency-Key sees. */
+export function runDeleted(id: string): StrataError {
+  return new StrataError('run_deleted', `run ${id} was deleted: it is not started again; the Idempotency-Key that started it answers this for ${DELETED_RUN_SECONDS / 3600} h after the deletion (send a new Idempotency-Key to start a new run)`, { runId: id });
 }

@@ -72,7 +72,7 @@ function parameters(r: RouteSpec): Json[] {
     const { description, ...schema } = jsonSchema(s as z.ZodType, 'input');
     out.push({ name, in: 'query', required: !(s as z.ZodType).safeParse(undefined).success, schema, ...(description ? { description } : {}) });
   }
-  if (r.idempotent) out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'starts at most one run per key (kept 24 h); the same key with another request is refused 422' });
+  if (r.idempotent) out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'starts at most one run per key (kept 24 h); the same key with another request is refused 422; once the run was deleted or expired, 410 naming it (docs/api-safety.md)' });
   return out;
 }
 

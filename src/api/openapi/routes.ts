@@ -40,7 +40,7 @@ export const runsQuery = z.object({
 const BODY_ERRORS = [400, 413, 415];
 
 export const ROUTES: RouteSpec[] = [
-  { method: 'post', path: '/v1/datasets', summary: 'Ingest a Dataset: match rules, generate its flow and plan; ?dryRun adds the order, ?run starts a run (202)', body: 'Dataset', query: z.object({ dryRun: flag, run: flag }), ok: { 200: 'DatasetIngested', 202: 'DatasetIngested' }, errors: [...BODY_ERRORS, 404, 409, 422, 503], idempotent: true },
+  { method: 'post', path: '/v1/datasets', summary: 'Ingest a Dataset: match rules, generate its flow and plan; ?dryRun adds the order, ?run starts a run (202)', body: 'Dataset', query: z.object({ dryRun: flag, run: flag }), ok: { 200: 'DatasetIngested', 202: 'DatasetIngested' }, errors: [...BODY_ERRORS, 404, 409, 410, 422, 503], idempotent: true },
   { method: 'get', path: '/v1/datasets', summary: 'Stored Datasets', ok: { 200: 'DatasetList' } },
   { method: 'get', path: '/v1/datasets/{name}', summary: 'A stored Dataset, its flow and the runs made from it', ok: { 200: 'DatasetOne' }, errors: [404] },
   { method: 'post', path: '/v1/rules', summary: 'Register a generator rule (201 created; 200 updated or unchanged)', body: 'Rule', ok: { 201: 'RuleStored', 200: 'RuleStored' }, errors: BODY_ERRORS },
@@ -55,7 +55,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/v1/flows/{name}/{version}', summary: 'One flow version', ok: { 200: 'Document' }, errors: [404] },
   { method: 'delete', path: '/v1/flows/{name}/{version}', summary: 'Remove a flow version no other flow or rule uses', ok: { 200: 'Deleted' }, errors: [404, 409] },
   { method: 'post', path: '/v1/plans', summary: 'Compile a Flow or { use, with } into a plan (JSON; DOT or Mermaid text with ?format)', body: 'Flow', query: z.object({ format: z.enum(['json', 'dot', 'mermaid']).optional(), dryRun: flag }), ok: { 200: ['Plan', 'text'] }, errors: [...BODY_ERRORS, 404, 422] },
-  { method: 'post', path: '/v1/runs', summary: 'Start a run of { flow } or { use, with }', body: 'RunRequest', ok: { 202: 'RunStarted' }, errors: [...BODY_ERRORS, 404, 422, 503], idempotent: true },
+  { method: 'post', path: '/v1/runs', summary: 'Start a run of { flow } or { use, with }', body: 'RunRequest', ok: { 202: 'RunStarted' }, errors: [...BODY_ERRORS, 404, 410, 422, 503], idempotent: true },
   { method: 'get', path: '/v1/runs', summary: 'Runs, newest first, filtered, a page at a time', query: runsQuery, ok: { 200: 'RunsPage' }, errors: [400] },
   { method: 'get', path: '/v1/runs/{id}', summary: 'A run: status and every step (macro and micro)', ok: { 200: 'Run' }, errors: [404] },
   { method: 'get', path: '/v1/runs/{id}/plan', summary: 'The run\'s plan graph and the units its generate steps expanded into', ok: { 200: 'RunPlan' }, errors: [404] },
@@ -63,7 +63,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'delete', path: '/v1/runs/{id}', summary: 'Delete an ended run with its events, logs and artifacts', ok: { 200: 'Deleted' }, errors: [404, 409] },
   { method: 'post', path: '/v1/runs/{id}/cancel', summary: 'Cancel a run', ok: { 200: 'Run' }, errors: [404, 409] },
   { method: 'post', path: '/v1/runs/{id}/retry', summary: 'Go on from the failure: succeeded steps kept, the rest run again', ok: { 200: 'Run' }, errors: [404, 409] },
-  { method: 'post', path: '/v1/runs/{id}/resubmit', summary: 'A new run with the same flow, params, labels and Dataset', ok: { 202: 'RunStarted' }, errors: [404] },
+  { method: 'post', path: '/v1/runs/{id}/resubmit', summary: 'A new run with the same flow, params, labels and Dataset', ok: { 202: 'RunStarted' }, errors: [400, 404, 410, 422], idempotent: true },
   { method: 'get', path: '/v1/runs/{id}/events', summary: 'Server-sent events: step and run state changes as they happen (Last-Event-ID resumes)', ok: { 200: 'sse' }, errors: [404] },
   { method: 'get', path: '/v1/runs/{id}/steps/{step}/logs', summary: 'A step\'s logs (its last 1 MiB); `step` may hold `/`', ok: { 200: 'text' }, errors: [404] },
   { method: 'get', path: '/v1/runs/{id}/steps/{step}/artifacts', summary: 'A step\'s output files', ok: { 200: 'Artifacts' }, errors: [404] },
@@ -77,7 +77,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/v1/hooks', summary: 'Hooks (without their tokens)', ok: { 200: 'HookList' } },
   { method: 'get', path: '/v1/hooks/{name}', summary: 'A hook (without its token)', ok: { 200: 'Document' }, errors: [404] },
   { method: 'delete', path: '/v1/hooks/{name}', summary: 'Remove a hook', ok: { 200: 'Deleted' }, errors: [404] },
-  { method: 'post', path: '/v1/hooks/{name}', summary: 'Call a hook with its own token (Authorization: Bearer <hook token>): start its flow with the body as parameters, or ingest the body as a Dataset', body: 'Params', ok: { 202: 'HookStarted' }, errors: [...BODY_ERRORS, 404, 422] },
+  { method: 'post', path: '/v1/hooks/{name}', summary: 'Call a hook with its own token (Authorization: Bearer <hook token>): start its flow with the body as parameters, or ingest the body as a Dataset', body: 'Params', ok: { 202: 'HookStarted' }, errors: [...BODY_ERRORS, 404, 410, 422], idempotent: true },
   { method: 'get', path: '/healthz', summary: 'Liveness', ok: { 200: 'Health' } },
   { method: 'get', path: '/readyz', summary: 'Readiness: Redis reachable', ok: { 200: 'Ready' }, errors: [503] },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', ok: { 200: 'text' } },

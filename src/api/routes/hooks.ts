@@ -5,12 +5,16 @@
  * as a Dataset. The hook's token is its own: the API's tokens do not open it, and it opens
  * nothing else (src/api/auth.ts lets this one route through to be checked here).
  */
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { ingestAndRun, startUse, type StarterDeps } from '../../app/run-starter.ts';
 import { StrataError } from '../../errors/strata-error.ts';
 import type { JsonValue } from '../../flow/types.ts';
 import { paramsOf, validateHook } from '../../triggers/trigger-documents.ts';
-import { readBody } from '../body.ts';
+import { readBody, readRawBody, SMALL_BODY_LIMITS } from '../body.ts';
+import { parseBody } from '../cpu/parse-body.ts';
+import { validateDataset } from '../../dataset/dataset-document.ts';
+import { idempotencyKey, requestFingerprint, reserveRun } from '../idempotency.ts';
 import { allRules, type ApiDeps } from '../deps.ts';
 import { pathIds } from '../ids.ts';
 import { runsOf } from './runs.ts';
@@ -48,13 +52,20 @@ export function hooksRoutes(deps: ApiDeps): Hono {
     // The same answer for a wrong token and for a hook that does not exist: names are not probed.
     const hook = given ? await deps.triggers.hookFor(name, given) : undefined;
     if (!hook) throw new StrataError('unauthorized', `POST /v1/hooks/${name} needs that hook's token (Authorization: Bearer <token>)`);
-    const body = await readBody(c);
-    const meta = { origin: { hook: name }, ...(hook.spec.labels ? { labels: hook.spec.labels } : {}), ...(hook.spec.onEnd ? { onEnd: hook.spec.onEnd } : {}) };
+    const key = idempotencyKey(c);
+    const raw = await readRawBody(c);
+    const body = parseBody(raw, SMALL_BODY_LIMITS);
+    // What can be refused without Redis is refused before a key reserves anything.
+    if (hook.spec.dataset) validateDataset(body);
+    else if (!body || typeof body !== 'object' || Array.isArray(body)) throw new StrataError('invalid_request', 'the body must be an object of parameters for the hook\'s flow');
+    // A retried call with its Idempotency-Key gets the run the first one started (or 410 once it was deleted).
+    const { runId, replayed } = await reserveRun(deps.redis, deps.prefix ?? 'strata', key, requestFingerprint(c, createHash('sha256').update(raw.bytes).digest('hex')));
+    if (replayed) c.header('Idempotent-Replayed', 'true');
+    const meta = { origin: { hook: name }, id: runId, ...(hook.spec.labels ? { labels: hook.spec.labels } : {}), ...(hook.spec.onEnd ? { onEnd: hook.spec.onEnd } : {}) };
     if (hook.spec.dataset) {
       const r = await ingestAndRun(starter(), body, meta);
       return c.json({ runId: r.runId, id: r.runId, status: 'pending', flow: r.flow }, 202);
     }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new StrataError('invalid_request', 'the body must be an object of parameters for the hook\'s flow');
     const id = await startUse(starter(), hook.spec.use!, paramsOf(hook.spec, body as Record<string, JsonValue>), meta);
     return c.json({ runId: id, id, status: 'pending', flow: hook.spec.use }, 202);
   });

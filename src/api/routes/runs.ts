@@ -81,7 +81,10 @@ export function runsRoutes(deps: RouteDeps): Hono {
   app.post('/:id/cancel', async (c) => c.json(await runs().cancel(c.req.param('id'))));
   app.post('/:id/retry', async (c) => c.json(await runs().retry(c.req.param('id'))));
   app.post('/:id/resubmit', async (c) => {
-    const id = await runs().resubmit(c.req.param('id'));
+    // The request is its path: the fingerprint covers it, the (absent) body adds nothing.
+    const { runId, replayed } = await reserveRun(deps.redis, deps.prefix, idempotencyKey(c), requestFingerprint(c, ''));
+    const id = await runs().resubmit(c.req.param('id'), runId);
+    if (replayed) c.header('Idempotent-Replayed', 'true');
     return c.json({ runId: id, id, status: 'pending', resubmittedFrom: c.req.param('id') }, 202);
   });
 

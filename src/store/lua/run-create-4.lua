@@ -7,9 +7,11 @@
   ARGV[4] created-at milliseconds  ARGV[5] active-runs set key  ARGV[6] pending step JSON
   ARGV[7] plan key  ARGV[8] plan JSON
   ARGV[9] JSON list of index sorted sets (runs of a flow, of a Dataset) the run joins too
-  Returns 1 created, 0 the run already exists.
+  ARGV[10] the id's deleted mark (run-delete-1.lua): a deleted run is never made again
+  Returns 1 created, 0 the run already exists, -1 a run of this id was deleted.
 ]]
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if ARGV[10] and redis.call('EXISTS', ARGV[10]) == 1 then return -1 end
 redis.call('SET', ARGV[7], ARGV[8])
 local fields = cjson.decode(ARGV[2])
 for k, v in pairs(fields) do redis.call('HSET', KEYS[1], k, v) end

@@ -5,6 +5,8 @@
   ARGV[1] key prefix of the run's parts ('<prefix>run:<id>:')  ARGV[2] runs sorted set
   ARGV[3] finished-runs sorted set  ARGV[4] JSON list of index sorted sets it is in
   ARGV[5] '1' to delete even when the run has not ended (never used by the API)
+  ARGV[6] the id's deleted mark, kept ARGV[7] seconds (as long as an Idempotency-Key that
+  started the run is kept): run-create-4.lua refuses the id while it is there
   Returns 1 deleted, 0 no such run, or the run's status when it is still going.
 ]]
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -17,4 +19,5 @@ redis.call('DEL', KEYS[1], p .. 'plan', p .. 'steps', p .. 'log', p .. 'seen', p
 redis.call('ZREM', ARGV[2], id)
 redis.call('ZREM', ARGV[3], id)
 for _, index in ipairs(cjson.decode(ARGV[4])) do redis.call('ZREM', index, id) end
+if ARGV[6] and ARGV[6] ~= '' then redis.call('SET', ARGV[6], '1', 'EX', tonumber(ARGV[7])) end
 return 1
