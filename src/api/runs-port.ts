@@ -28,6 +28,8 @@ export interface RunsPort {
    * order as they happen, pushed (no polling). Resolves to a function that stops following.
    */
   follow(id: string, from: number, deliver: (events: StepEvent[]) => void): Promise<() => void>;
+  /** the run's status and how many events it has recorded, read at one instant; undefined when there is no such run */
+  eventsState(id: string): Promise<{ status: string; events: number } | undefined>;
   retry(id: string): Promise<RunView>;
   /** a new run with the same inputs under `newId` (reserved by an Idempotency-Key; a new id when unset); its id. 410 when `newId`'s run was deleted */
   resubmit(id: string, newId?: string): Promise<string>;

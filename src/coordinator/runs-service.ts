@@ -26,6 +26,7 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
     get: (id) => sys.store.view(id),
     cancel: (id) => coordinator.cancel(id),
     follow: (id, from, deliver) => hub.follow(id, from, deliver),
+    eventsState: (id) => sys.store.eventsState(id),
     retry: (id) => coordinator.retry(id),
     resubmit: (id, newId) => coordinator.resubmit(id, newId),
     delete: (id) => coordinator.delete(id),

@@ -104,6 +104,14 @@ export class RunStore {
     return (await this.redis.exists(this.deletedKey(id))) === 1;
   }
 
+  /** A run's status and its number of events, read in one MULTI (so an ended status means its final event is among them); undefined when there is no run. */
+  async eventsState(id: string): Promise<{ status: string; events: number } | undefined> {
+    const r = await this.redis.multi().hget(this.key(id), 'status').llen(this.key(id, 'events')).exec();
+    const status = r?.[0]?.[1] as string | null;
+    if (r?.[0]?.[0] || r?.[1]?.[0]) throw r[0][0] ?? r[1][0];
+    return status ? { status, events: Number(r![1][1]) } : undefined;
+  }
+
   /** Every run id, by creation time in ms. */
   get runsKey(): string {
     return `${this.prefix}runs`;

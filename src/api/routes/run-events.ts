@@ -1,7 +1,8 @@
 /**
  * One viewer's server-sent events: a run's step events pushed as they are recorded (ids
  * are seq + 1, so `Last-Event-ID` resumes), a comment line every `heartbeatMs` to keep
- * proxies and the viewer's connection alive, and `end` after the run's final state.
+ * proxies and the viewer's connection alive, and `end` after the run's final state (at
+ * once when the viewer has every event of an ended run already).
  */
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { StepEvent } from '../../run/run-view.ts';
@@ -35,7 +36,23 @@ export async function followEvents(stream: SSEStreamingApi, port: RunsPort, id: 
     }
   };
   stream.onAbort(() => finish());
-  const stop = await port.follow(id, from, deliver);
+  let position = Math.max(0, from);
+  const stop = await port.follow(id, from, (events) => {
+    if (events.length > 0) position = events[events.length - 1].seq + 1;
+    deliver(events);
+  });
+  // A client that has every event of an ended run already (Last-Event-ID at or past the
+  // last one) gets no final event to end on: the run's state says whether anything is
+  // still to come. Status and count are read at one instant, so an ended status means the
+  // final event is among the counted ones: delivered already, or on its way and ending the stream then.
+  const state = await port.eventsState(id).catch(() => undefined);
+  if (!ended && state && FINAL.has(state.status) && state.events <= position) {
+    ended = true;
+    write(async () => {
+      await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId: id }) });
+      finish();
+    });
+  }
   const beat = setInterval(() => write(() => stream.write(': keep-alive\n\n').then(() => undefined)), heartbeatMs);
   try {
     await finished;

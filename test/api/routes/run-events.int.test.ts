@@ -18,7 +18,7 @@ const redis = new Redis(inject('redisUrl'));
 const subscriber = new Redis(inject('redisUrl'));
 const store = new RunStore(redis, `sse-${Date.now()}:`);
 const hub = new RunEventsHub(store, subscriber);
-const port = { follow: (id: string, from: number, deliver: Parameters<RunsPort['follow']>[2]) => hub.follow(id, from, deliver) } as RunsPort;
+const port = { follow: (id: string, from: number, deliver: Parameters<RunsPort['follow']>[2]) => hub.follow(id, from, deliver), eventsState: (id: string) => store.eventsState(id) } as RunsPort;
 const app = new Hono().get('/:id', (c) => streamSSE(c, (s) => followEvents(s, port, c.req.param('id'), Number(c.req.header('last-event-id') ?? 0), 100)));
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
 const url = () => `http://127.0.0.1:${(server.address() as { port: number }).port}`;

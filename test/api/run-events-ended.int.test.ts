@@ -1,0 +1,39 @@
+/**
+ * The event stream of a run that has ended ends once everything after Last-Event-ID was
+ * sent, also when the client has everything already (the web UI reopening a finished run's
+ * page). Real HTTP, Redis, BullMQ and processes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flowDoc, shTask } from '../support/documents.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+let svc: RunTestService;
+beforeAll(async () => {
+  svc = await startRunService();
+});
+afterAll(async () => svc?.close());
+
+/** The SSE messages' event names and ids, read to the end of the stream (a stream that never ends times the test out). */
+async function read(path: string, headers: Record<string, string> = {}): Promise<string[]> {
+  const text = await (await fetch(svc.url + path, { headers })).text();
+  return text.split('\n\n').filter((b) => b.trim() && !b.startsWith(':')).map((b) => {
+    const f = Object.fromEntries(b.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+    return `${f.id ?? '-'} ${f.event}`;
+  });
+}
+
+describe('events of an ended run', () => {
+  it('end at once when Last-Event-ID is the last event id or past it, and after the rest otherwise', async () => {
+    const r = await svc.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'a', task: shTask('true') }] }, 'sse-ended') });
+    const id = r.body.runId as string;
+    await svc.waitRun(id);
+    const all = await read(`/v1/runs/${id}/events`);
+    expect(all.at(-1)).toBe('- end');
+    const last = Number(all.at(-2)!.split(' ')[0]);
+    expect(all.at(-2)).toBe(`${last} run`);
+    expect(await read(`/v1/runs/${id}/events`, { 'last-event-id': String(last) })).toEqual(['- end']);
+    expect(await read(`/v1/runs/${id}/events`, { 'last-event-id': String(last + 5) })).toEqual(['- end']);
+    expect(await read(`/v1/runs/${id}/events?from=${last}`)).toEqual(['- end']);
+    expect(await read(`/v1/runs/${id}/events`, { 'last-event-id': String(last - 1) })).toEqual([`${last} run`, '- end']);
+  });
+});
