@@ -31,10 +31,15 @@ export const stepsRunning = once('strata_steps_running', () => new Gauge({ name:
 export const schedulesFired = once('strata_schedule_runs_total', () => new Counter({ name: 'strata_schedule_runs_total', help: 'runs started by schedules, by schedule', labelNames: ['schedule'] }));
 export const notifications = once('strata_notifications_total', () => new Counter({ name: 'strata_notifications_total', help: 'onEnd notifications by outcome (delivered, failed)', labelNames: ['outcome'] }));
 
-/** The metrics page: this process's metrics, then `extra` exporters' text (BullMQ's queue counts). */
+/**
+ * The metrics page: this process's metrics, then `extra` exporters' text (BullMQ's queue
+ * counts). An exporter that fails (Redis away or frozen: the exporter is bounded by the
+ * Redis command timeout, see RunParts.queueMetrics) fails the page, which answers 503 with
+ * Retry-After like every route that needs Redis, rather than a page silently missing the queue.
+ */
 export async function metricsText(extra: Array<() => Promise<string>> = []): Promise<string> {
   const parts = [await register.metrics()];
-  for (const e of extra) parts.push(await e().catch(() => ''));
+  for (const e of extra) parts.push(await e());
   return parts.filter((p) => p.trim() !== '').join('\n');
 }
 

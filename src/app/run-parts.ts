@@ -3,6 +3,7 @@
  * `strata worker`, step workers with a runtime. One function per role, both on one
  * RunSystem.
  */
+import { redisUnavailable } from '../errors/strata-error.ts';
 import { join } from 'node:path';
 import { GENERATORS } from '../../generators/index.ts';
 import { loadImageMap } from '../../runtime/image-map.ts';
@@ -35,6 +36,8 @@ export interface RunParts {
   coordinator?: Coordinator;
   port?: RunsPort;
   worker?: StepWorker;
+  /** BullMQ's metrics of the step queue (Prometheus text); fails with a 503 error within STRATA_REDIS_TIMEOUT_MS while Redis is away or frozen. */
+  queueMetrics(): Promise<string>;
   /** Stop; `force`: without waiting for Redis (it may be gone), steps killed by the watchdog. */
   close(force?: boolean): Promise<void>;
 }
@@ -70,6 +73,13 @@ export async function runtimeFor(config: Config, guard?: Guard): Promise<PodRunt
     ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}),
     ...(guard ? { guard } : {}),
   });
+}
+
+/** `p`, or a 503 error (redisUnavailable) once `ms` have passed without an answer. */
+function bounded<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(redisUnavailable()), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 /** Wait for `p`, or when `force`, for at most a second. */
@@ -131,8 +141,11 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
       stalledIntervalMs: o.stalledIntervalMs ?? config.stalledIntervalMs,
     });
   }
+  // The request connection when there is one (it fails fast); a worker's connections wait
+  // for Redis as long as it takes, so there the answer is bounded by the command timeout.
+  const queueMetrics = () => bounded((requestSys ?? sys).queue.exportPrometheusMetrics(), config.redisTimeoutMs);
   return {
-    sys, coordinator, port, worker,
+    sys, coordinator, port, worker, queueMetrics,
     async close(force = false) {
       coordinator?.stop();
       scheduler?.stop();

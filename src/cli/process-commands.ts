@@ -67,7 +67,7 @@ export async function serveCommand(withWorker: boolean, config: Config = loadCon
     logger,
     runs: async (redis, defs, builtinRules) => {
       const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: withWorker, builtinRules, logger });
-      return { port: parts.port!, queueMetrics: () => parts.sys.queue.exportPrometheusMetrics(), close: (force?: boolean) => parts.close(force) };
+      return { port: parts.port!, queueMetrics: parts.queueMetrics, close: (force?: boolean) => parts.close(force) };
     },
   });
   say(withWorker ? `coordinator and a worker (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) running; Ctrl-C stops` : 'coordinator running; start workers with `strata worker`');
@@ -82,7 +82,7 @@ export async function workerCommand(config: Config = loadConfig()): Promise<void
   const redis = await openRedis(config, say);
   const defs = new DefinitionsStore(redis.connect(), `${config.prefix}:`);
   const parts = await startRunParts(config, redis, defs, { coordinator: false, worker: true, logger });
-  const metrics = config.metricsPort !== undefined ? await serveMetrics(config.metricsPort, '0.0.0.0', () => parts.sys.queue.exportPrometheusMetrics()) : undefined;
+  const metrics = config.metricsPort !== undefined ? await serveMetrics(config.metricsPort, '0.0.0.0', parts.queueMetrics) : undefined;
   if (metrics) say(`worker metrics on ${metrics.url}/metrics`);
   say(`worker running (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) on ${redis.url}`);
   await signals.until(async (force) => {

@@ -45,7 +45,7 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 }
 
 /** Every route that needs Redis, as a request. */
-const routes = (): Array<[string, string, unknown?]> => [
+const routes = (): Array<[string, string, unknown?, Record<string, string>?]> => [
   ['GET', '/v1/runs'],
   ['GET', `/v1/runs/${runId}`],
   ['POST', '/v1/runs', { flow: flow('during') }],
@@ -65,6 +65,27 @@ const routes = (): Array<[string, string, unknown?]> => [
   ['POST', '/v1/plans', { use: 'kept@1' }],
   ['POST', '/v1/datasets', dataset],
   ['POST', '/v1/datasets?run=true', dataset],
+  ['GET', '/metrics'],
+  ['GET', '/v1/runs?status=running'],
+  ['GET', `/v1/runs/${runId}/plan`],
+  ['GET', `/v1/runs/${runId}/progress`],
+  ['POST', `/v1/runs/${runId}/retry`],
+  ['POST', `/v1/runs/${runId}/resubmit`],
+  ['DELETE', `/v1/runs/${runId}`],
+  ['GET', `/v1/runs/${runId}/steps/a/artifacts`],
+  ['GET', `/v1/runs/${runId}/steps/a/artifacts/out.txt`],
+  ['GET', '/v1/datasets'],
+  ['GET', '/v1/datasets/parts'],
+  ['DELETE', '/v1/flows/other'],
+  ['POST', '/v1/schedules', { apiVersion: 'strata/v1', kind: 'Schedule', metadata: { name: 's' }, spec: { schedule: '0 3 * * *', use: 'kept@1' } }],
+  ['GET', '/v1/schedules'],
+  ['GET', '/v1/schedules/s'],
+  ['DELETE', '/v1/schedules/s'],
+  ['POST', '/v1/hooks', { apiVersion: 'strata/v1', kind: 'Hook', metadata: { name: 'h' }, spec: { use: 'kept@1' } }],
+  ['GET', '/v1/hooks'],
+  ['GET', '/v1/hooks/h'],
+  ['DELETE', '/v1/hooks/h'],
+  ['POST', '/v1/hooks/h', { x: 1 }, { authorization: 'Bearer sometoken' }],
 ];
 
 beforeAll(async () => {
@@ -75,7 +96,7 @@ beforeAll(async () => {
   svc = await startService(config, () => {}, {
     runs: async (r, defs, builtinRules) => {
       const parts = await startRunParts(config, r, defs, { coordinator: true, worker: false, builtinRules, sweepMs: 500 });
-      return { port: parts.port!, close: () => parts.close() };
+      return { port: parts.port!, queueMetrics: parts.queueMetrics, close: () => parts.close() };
     },
   });
   expect((await call('POST', '/v1/flows', flow('kept'))).status).toBe(201);
@@ -106,7 +127,7 @@ function expect503(what: string, r: { status: number; body: any; headers: Header
 describe('Redis killed', () => {
   it('answers 503 with Retry-After on every route that needs Redis; health stays up, readiness goes down', async () => {
     await redis.stop();
-    for (const [method, path, body] of routes()) expect503(`${method} ${path}`, await call(method, path, body));
+    for (const [method, path, body, headers] of routes()) expect503(`${method} ${path}`, await call(method, path, body, headers));
     expect((await call('GET', '/healthz')).status).toBe(200);
     expect((await call('GET', '/readyz')).status).toBe(503);
     await restart();
@@ -155,9 +176,9 @@ describe('Redis frozen (SIGSTOP: connected, never answering)', () => {
   it('answers 503 with Retry-After instead of waiting', async () => {
     redis.process.kill('SIGSTOP');
     try {
-      for (const [method, path, body] of [['GET', `/v1/runs/${runId}`], ['GET', '/v1/rules'], ['POST', '/v1/runs', { use: 'kept@1' }]] as Array<[string, string, unknown?]>) {
-        expect503(`${method} ${path}`, await call(method, path, body));
-      }
+      // All at once: each waits out the command timeout, one after another they would take the routes' count of it.
+      const answers = await Promise.all(routes().map(async ([method, path, body, headers]) => [`${method} ${path}`, await call(method, path, body, headers)] as const));
+      for (const [what, r] of answers) expect503(what, r);
       expect((await call('GET', '/healthz')).status).toBe(200);
     } finally {
       redis.process.kill('SIGCONT');
