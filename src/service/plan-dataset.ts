@@ -22,6 +22,7 @@ export interface DatasetPlan {
 
 export async function planDataset(dataset: Dataset, rules: Rule[], registry: FlowRegistry, generators: ReadonlyMap<string, Generator>): Promise<DatasetPlan> {
   const match = matchRules(rules, dataset);
+  if (match.blocked) throw new StrataError(match.blocked.code, match.blocked.message, { ...match.blocked.details, rules: match.traces });
   if (!match.chosen) {
     throw new StrataError('no_rule_matched', `no rule matched Dataset ${dataset.metadata.name}`, { rules: match.traces });
   }

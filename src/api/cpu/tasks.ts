@@ -82,7 +82,7 @@ export const TASKS = {
     const dataset = validateDataset(parseBody(input.body, ctx.limits));
     const match = matchRules(await rulesInForce(ctx.defs, ctx.builtinRules), dataset);
     let plan = null;
-    let error = null;
+    let error = match.blocked ? match.blocked.toJSON().error : null;
     if (match.chosen) {
       try {
         plan = toPlanDocument(await planFlow(buildFlow(dataset, match.chosen, ctx.generators), ctx.defs));
