@@ -13,7 +13,11 @@ import type { RunView } from '../run/run-view.ts';
 import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
 import { runDeleted, type RunMeta } from '../store/run-store.ts';
 import type { RunSystem } from './run-system.ts';
+import { stepJobId } from '../worker/step-job.ts';
 import { appendAndSync, followUp, sync } from './sync.ts';
+
+/** Step jobs removed at once when a run is deleted. */
+const JOB_BATCH = 200;
 
 export function newRunId(): string {
   return `r${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
@@ -87,10 +91,25 @@ export class Coordinator {
     const status = await this.sys.store.status(id);
     if (status === 'pending' || status === 'running') refuse(status);
     refuse(status && 'deleted');
-    // Files first: a run whose state is gone can no longer be found to clean up after.
+    // Files and step jobs first: a run whose state is gone can no longer be found to clean up after.
     if (this.artifactsDir) await rm(join(this.artifactsDir, id), { recursive: true, force: true });
+    await this.removeJobs(id);
     refuse(await this.sys.store.remove(id));
     this.sys.ports.cache.drop(id);
+  }
+
+  /**
+   * Remove the run's BullMQ step jobs (hash, logs, place in the completed or failed set):
+   * they hold the steps' parameters and environment, which must go with the run, not stay
+   * for the queue's removeOnComplete / removeOnFail ages. One job per step and attempt
+   * (stepJobId); ids of attempts that never had a job are skipped by BullMQ.
+   */
+  private async removeJobs(id: string): Promise<void> {
+    const ids: string[] = [];
+    for (const [step, attempts] of await this.sys.store.stepAttempts(id)) {
+      for (let a = 1; a <= Math.max(1, attempts); a++) ids.push(stepJobId(id, step, a));
+    }
+    for (let i = 0; i < ids.length; i += JOB_BATCH) await Promise.all(ids.slice(i, i + JOB_BATCH).map((j) => this.sys.queue.remove(j)));
   }
 
   /** Delete runs that ended more than `retentionMs` ago (a bounded batch per call). */

@@ -94,6 +94,15 @@ export class RunStore {
     return r === 1;
   }
 
+  /** Each step of a run with the highest attempt it reached (read without parsing the records: a result can be large). */
+  async stepAttempts(id: string): Promise<Array<[string, number]>> {
+    const all = await this.redis.hgetall(this.key(id, 'steps'));
+    return Object.entries(all).map(([step, raw]) => {
+      const n = (k: string) => Number(new RegExp(`"${k}":(\\d+)`).exec(raw)?.[1] ?? 0);
+      return [step, Math.max(n('attempts'), n('attempt'), n('executions'))];
+    });
+  }
+
   /** The mark a deleted run leaves (run-delete-1.lua), refused by run-create-4.lua. Outside the run's own keys, which all go. */
   deletedKey(id: string): string {
     return `${this.prefix}deleted:${id}`;
