@@ -6,6 +6,12 @@
  * one; coordinators deliver): a delivery that fails (no answer in 10 s, a non-2xx) is
  * tried again with exponential backoff, 6 attempts in all; its job id is the run's and
  * its retry count, so one end is notified once.
+ *
+ * Nothing is lost to a crash between a run's end and the queueing: the commit that ends
+ * the run writes an outbox entry in the same Lua script (run-commit-5.lua); `ended`
+ * removes it once the job is queued, and delivering processes (coordinators) sweep the
+ * outbox when they start and every OUTBOX_SWEEP_MS for entries left behind. Queueing one
+ * twice is harmless: the job id is the same.
  */
 import { createHmac } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
@@ -17,6 +23,8 @@ import type { RunStore } from '../store/run-store.ts';
 import type { Logger } from './logger.ts';
 
 const QUEUE = 'notify';
+/** How often coordinators look for outbox entries that no process queued, and how old an entry must be (so that live ends are left to the process that ended the run). */
+const OUTBOX_SWEEP_MS = 5000;
 
 interface NotifyJob {
   runId: string;
@@ -76,14 +84,41 @@ export function startNotifier(o: NotifierOptions): Notifier {
     o.log.info({ event: 'notify.delivered', run: j.runId, webhook: j.webhook, attempt }, `onEnd of run ${j.runId} delivered to ${j.webhook}`);
   }
 
+  /** Queue the notification of one end (outbox entry `<run>|<retries>|<status>`), then clear the entry. */
+  async function queueEnd(runId: string, retries: string, status: RunStatus): Promise<void> {
+    const onEnd = await o.store.redis.hget(o.store.key(runId), 'onEnd');
+    // A run deleted since has nobody left to tell about; its entry just goes.
+    if (onEnd) {
+      const { webhook } = JSON.parse(onEnd) as OnEnd;
+      await queue.add('end', { runId, status, webhook }, { jobId: `${runId}|${retries}`, attempts: 6, backoff: { type: 'exponential', delay: o.backoffMs ?? 1000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
+    }
+    await o.store.redis.zrem(o.store.outboxKey, `${runId}|${retries}|${status}`);
+  }
+
+  /** Queue every outbox entry older than `olderThanMs` (a bounded batch). */
+  async function sweepOutbox(olderThanMs: number): Promise<void> {
+    const entries = await o.store.redis.zrangebyscore(o.store.outboxKey, '-inf', Date.now() - olderThanMs, 'LIMIT', 0, 500);
+    for (const e of entries) {
+      const [runId, retries, status] = e.split('|');
+      await queueEnd(runId, retries, status as RunStatus);
+    }
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  if (o.deliver) {
+    const sweep = (olderThanMs: number) => void sweepOutbox(olderThanMs).catch((e) => o.log.error({ event: 'notify.outbox', err: e }, `onEnd outbox not swept: ${(e as Error).message}`));
+    sweep(0);
+    timer = setInterval(() => sweep(OUTBOX_SWEEP_MS), OUTBOX_SWEEP_MS);
+    timer.unref();
+  }
+
   return {
     async ended(runId, status) {
-      const [onEnd, retries] = await o.store.redis.hmget(o.store.key(runId), 'onEnd', 'retries');
-      if (!onEnd) return;
-      const { webhook } = JSON.parse(onEnd) as OnEnd;
-      await queue.add('end', { runId, status, webhook }, { jobId: `${runId}|${retries ?? 0}`, attempts: 6, backoff: { type: 'exponential', delay: o.backoffMs ?? 1000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
+      const retries = await o.store.redis.hget(o.store.key(runId), 'retries');
+      await queueEnd(runId, retries ?? '0', status);
     },
     async close() {
+      clearInterval(timer);
       await worker?.close();
       await queue.close();
     },

@@ -219,8 +219,13 @@ export class RunStore {
       steps: e.steps.map(stepPayload),
       ...(e.run ? { run: { status: e.run.status, ...(e.run.result !== undefined ? { resultJson: JSON.stringify(e.run.result) } : {}), ...(e.run.error !== undefined ? { error: e.run.error } : {}) } } : {}),
     }));
-    const [applied, ended] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify(payload), now.toISOString(), force ? '1' : '0', from, to, now.getTime()]);
+    const [applied, ended] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify(payload), now.toISOString(), force ? '1' : '0', from, to, now.getTime(), '', '', this.outboxKey]);
     return { applied, ...(ended ? { ended: ended as RunStatus } : {}) };
+  }
+
+  /** onEnd notifications to queue: `<run>|<retries>|<status>` by end time in ms, added by the commit that ends the run (app/notifier.ts). */
+  get outboxKey(): string {
+    return `${this.prefix}notify:outbox`;
   }
 
   /** Runs that ended, by end time in ms (retention walks it). */
@@ -239,7 +244,7 @@ export class RunStore {
       ...(s.execution !== undefined ? { execution: s.execution } : {}),
       ...(s.pod ? { pod: s.pod } : {}),
     }));
-    const [applied] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify([{ i: 0, steps }]), now.toISOString(), '1', 0, -1, now.getTime(), fence?.key ?? '', fence?.token ?? '']);
+    const [applied] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify([{ i: 0, steps }]), now.toISOString(), '1', 0, -1, now.getTime(), fence?.key ?? '', fence?.token ?? '', this.outboxKey]);
     return applied !== -2;
   }
 

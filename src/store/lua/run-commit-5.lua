@@ -24,6 +24,10 @@
   A step entry may carry `execution` (which execution of its attempt: 2 and up after a
   re-run) and `pod` = { attempt, execution } (the run of the pod a micro step's report
   comes from); both go into the step's event.
+  ARGV[9] the onEnd outbox sorted set ('' or absent: none): the commit that ends a run
+  whose hash has `onEnd` adds `<id>|<retries>|<status>` there (score: ARGV[6]) in the same
+  step, so a process killed before it queued the notification loses nothing: the
+  notifier removes the entry once the job is queued, and coordinators sweep what is left.
   Returns { highest entry index applied (-2 when fenced out), the status the run ended
   with in this call or '' }: exactly one commit ends a run, so whoever gets a status logs,
   counts and notifies the end.
@@ -53,6 +57,9 @@ local function set_run(r)
     redis.call('SREM', KEYS[4], id)
     redis.call('ZADD', KEYS[5], tonumber(ARGV[6]), id)
     ended = r.status
+    if ARGV[9] and ARGV[9] ~= '' and redis.call('HEXISTS', KEYS[1], 'onEnd') == 1 then
+      redis.call('ZADD', ARGV[9], tonumber(ARGV[6]), id .. '|' .. (redis.call('HGET', KEYS[1], 'retries') or '0') .. '|' .. r.status)
+    end
   end
   push_event({ seq = redis.call('LLEN', KEYS[3]), step = '', status = r.status, at = now, run = true })
 end
