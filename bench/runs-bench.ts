@@ -2,11 +2,17 @@
  * Issue 4 figures, measured side by side in one process on one Redis:
  * (a) a chain of 200 no-op macro steps against 200 bare BullMQ jobs each added after the
  *     previous one completed; (b) a fan-out of 2,000 no-op steps at concurrency 10 against
- *     2,000 bare jobs on a Worker at concurrency 10; (c) Redis commands per step against
- *     per bare job (INFO commandstats). A no-op step goes through the coordinator, BullMQ
- *     and a worker, but its runtime starts nothing.
+ *     2,000 bare jobs on a Worker at concurrency 10, and against BullMQ's own job tree
+ *     (a FlowProducer parent with 2,000 children, children run at concurrency 10: the
+ *     parent runs once they are all done); (c) Redis commands per step against per bare
+ *     job (INFO commandstats). A no-op step takes a real step's path (coordinator, BullMQ,
+ *     a worker, its inputs and outputs directories, keeping its outputs) but its runtime
+ *     starts no program. Beside wall time, the CPU time of this process and of Redis.
  */
-import { Queue, Worker } from 'bullmq';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FlowProducer, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/app/config.ts';
 import { startRunParts } from '../src/app/run-parts.ts';
@@ -16,24 +22,15 @@ import { compileFlow } from '../src/plan/compile.ts';
 import { DefinitionsStore } from '../src/store/definitions-store.ts';
 import { startRedisServer } from '../src/store/redis-server.ts';
 import { NoopRuntime } from '../runtime/noop-runtime.ts';
+import { commandCount, cpuMs, redisCpuMs, type Figure } from './measure.ts';
 
-export interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-}
-
-async function commandCount(redis: Redis): Promise<number> {
-  const info = await redis.info('commandstats');
-  let total = 0;
-  for (const m of info.matchAll(/cmdstat_(\w+):calls=(\d+)/g)) if (m[1] !== 'info' && m[1] !== 'config') total += Number(m[2]);
-  return total;
-}
+export type { Figure };
 
 const noop = (id: string) => ({ id, task: { image: 'strata/noop' } });
 
 export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
   const server = await startRedisServer();
+  const home = await mkdtemp(join(tmpdir(), 'strata-bench-runs-'));
   const admin = new Redis(server.url);
   const clients: Redis[] = [];
   const handle: RedisHandle = { url: server.url, connect: () => { const r = new Redis(server.url, { maxRetriesPerRequest: null }); clients.push(r); return r; }, stop: async () => undefined, reachable: async () => true, abandon: () => undefined };
@@ -65,16 +62,38 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
     const bareChainCmds = (await commandCount(admin)) / chain;
 
     completed = 0;
+    let cpu = cpuMs();
+    let rcpu = await redisCpuMs(admin);
     t = performance.now();
     const all = new Promise<void>((res) => { onDone = () => { if (completed >= fan) res(); }; });
     await bareQueue.addBulk(Array.from({ length: fan }, (_, i) => ({ name: 'j', data: { i }, opts: { removeOnComplete: { count: 100_000 } } })));
     await all;
     const bareFanMs = performance.now() - t;
+    const bareFanCpu = cpuMs() - cpu;
+    const bareFanRedisCpu = (await redisCpuMs(admin)) - rcpu;
     await bareWorker.close();
     await bareQueue.close();
 
+    // --- BullMQ's FlowProducer: one parent, `fan` children ---
+    const children = new Worker('fp-child', async () => null, { connection: handle.connect(), concurrency: 10 });
+    let parentDone: (() => void) | undefined;
+    const parent = new Worker('fp-parent', async () => null, { connection: handle.connect(), concurrency: 1 });
+    parent.on('completed', () => parentDone?.());
+    await Promise.all([children.waitUntilReady(), parent.waitUntilReady()]);
+    const producer = new FlowProducer({ connection: handle.connect() });
+    const tree = (n: number) => ({ name: 'p', queueName: 'fp-parent', children: Array.from({ length: n }, (_, i) => ({ name: 'c', queueName: 'fp-child', data: { i } })) });
+    await new Promise<void>((res) => { parentDone = res; void producer.add(tree(20)); }); // warm-up
+    cpu = cpuMs();
+    rcpu = await redisCpuMs(admin);
+    t = performance.now();
+    await new Promise<void>((res) => { parentDone = res; void producer.add(tree(fan)); });
+    const flowMs = performance.now() - t;
+    const flowCpu = cpuMs() - cpu;
+    const flowRedisCpu = (await redisCpuMs(admin)) - rcpu;
+    await Promise.all([children.close(), parent.close(), producer.close()]);
+
     // --- strata ---
-    const config = loadConfig({ PORT: '0', REDIS_URL: server.url, STRATA_PREFIX: 'bench', STRATA_HOME: '/tmp/strata-bench', STRATA_WORKER_CONCURRENCY: '10' });
+    const config = loadConfig({ PORT: '0', REDIS_URL: server.url, STRATA_PREFIX: 'bench', STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '10' });
     const defs = new DefinitionsStore(handle.connect(), 'bench:');
     const parts = await startRunParts(config, handle, defs, { coordinator: true, worker: true, runtime: new NoopRuntime(), sweepMs: 60_000 });
     await parts.worker!.worker.waitUntilReady();
@@ -99,7 +118,11 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
     await admin.config('RESETSTAT');
     const strataChainMs = await runFlow({ sequence: Array.from({ length: chain }, (_, i) => noop(`s${i}`)) });
     const strataChainCmds = (await commandCount(admin)) / chain;
+    cpu = cpuMs();
+    rcpu = await redisCpuMs(admin);
     const strataFanMs = await runFlow({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), concurrency: 10, do: noop('x') } });
+    const strataFanCpu = cpuMs() - cpu;
+    const strataFanRedisCpu = (await redisCpuMs(admin)) - rcpu;
     await parts.close();
 
     figures.push(
@@ -108,7 +131,11 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
       { name: '(a) ratio strata/bare (target <= 1.5)', value: strataChainMs / bareChainMs, unit: 'x' },
       { name: `(b) fan-out of ${fan} at 10: strata`, value: strataFanMs, unit: 'ms' },
       { name: `(b) fan-out of ${fan} at 10: bare BullMQ`, value: bareFanMs, unit: 'ms' },
-      { name: '(b) ratio strata/bare (target <= 1.5)', value: strataFanMs / bareFanMs, unit: 'x' },
+      { name: '(b) ratio strata/bare (target <= 1.2)', value: strataFanMs / bareFanMs, unit: 'x' },
+      { name: `(b) BullMQ FlowProducer: a parent with ${fan} children at 10`, value: flowMs, unit: 'ms' },
+      { name: '(b) ratio strata/FlowProducer', value: strataFanMs / flowMs, unit: 'x' },
+      { name: '(b) CPU per step: this process, strata / bare / FlowProducer', value: strataFanCpu / fan, unit: `ms / ${(bareFanCpu / fan).toFixed(3)} / ${(flowCpu / fan).toFixed(3)}` },
+      { name: '(b) Redis CPU per step: strata / bare / FlowProducer', value: strataFanRedisCpu / fan, unit: `ms / ${(bareFanRedisCpu / fan).toFixed(3)} / ${(flowRedisCpu / fan).toFixed(3)}` },
       { name: '(c) Redis commands per strata step', value: strataChainCmds, unit: 'cmds' },
       { name: '(c) Redis commands per bare job', value: bareChainCmds, unit: 'cmds' },
       { name: '(c) ratio strata/bare (target <= 3)', value: strataChainCmds / bareChainCmds, unit: 'x' },
@@ -117,6 +144,7 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
     await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
     await admin.quit();
     await server.stop();
+    await rm(home, { recursive: true, force: true });
   }
   return figures;
 }

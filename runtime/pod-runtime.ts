@@ -80,8 +80,6 @@ export interface PodOutcome {
 
 export interface PodRuntime {
   readonly name: string;
-  /** false for a runtime that starts nothing (no-op): the worker then gathers no input files */
-  readonly usesFiles?: boolean;
   /** Run one pod to its end. Aborting `signal` kills it and everything it started. */
   run(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome>;
   /**

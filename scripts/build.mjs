@@ -29,4 +29,6 @@ writeFileSync(join(dist, 'sidecar', 'bin.cjs'), "#!/usr/bin/env node\n// The com
 // The watchdog as a program, the same way (see runtime/watchdog/bin.cjs).
 mkdirSync(join(dist, 'runtime', 'watchdog'), { recursive: true });
 writeFileSync(join(dist, 'runtime', 'watchdog', 'bin.cjs'), "#!/usr/bin/env node\n// The compiled watchdog (written by scripts/build.mjs).\nimport('./watchdog.js');\n");
+// The process launcher too (see runtime/process/launcher-bin.cjs).
+writeFileSync(join(dist, 'runtime', 'process', 'launcher-bin.cjs'), "#!/usr/bin/env node\n// The compiled process launcher (written by scripts/build.mjs).\nimport('./launcher.js');\n");
 writeFileSync(join(dist, 'BUILT'), `${new Date().toISOString()}\n`);

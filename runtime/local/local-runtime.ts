@@ -1,6 +1,8 @@
 /**
  * PodRuntime `local`, the default: a pod is a process group on this machine.
- * - kind task: one container, a child process in its own group (run-task.ts).
+ * - kind task: one container, a child process in its own group (run-task.ts), started by
+ *   the runtime's process launcher (runtime/process/launcher.ts), a small process whose
+ *   forks are cheap and do not stop the worker's event loop.
  * - kind pod: the quarterback sidecar as a child in its own group, running the micro plan
  *   with the pod's scratch dir in RAM (/dev/shm) and an ipc dir; its reports are relayed
  *   to the worker as they arrive.
@@ -15,6 +17,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MicroPlan } from '../quarterback/micro-plan.ts';
 import { loadImageMap, type ImageMap } from '../image-map.ts';
+import { Launcher } from '../process/launcher-client.ts';
 import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
 import { Guard } from '../watchdog/guard.ts';
 import { abortReason, withTimeout } from './abort-reason.ts';
@@ -22,6 +25,7 @@ import { homeNamespace, makePodDirs, removePodDirs, type PodDirOptions, type Pod
 import { runQuarterbackProcess } from './quarterback-process.ts';
 import { runTask } from './run-task.ts';
 import { reapStalePods, stopEarlierCopies } from './stale-pods.ts';
+import { pidMark } from './pid-window.ts';
 import { sweep } from './sweep.ts';
 
 export interface LocalRuntimeOptions {
@@ -43,6 +47,8 @@ export interface LocalRuntimeOptions {
   fileRoots?: string[];
   /** the worker process's watchdog registrations (default: a watchdog of this runtime's own) */
   guard?: Guard;
+  /** argv that starts the process launcher task containers are started from (default: node runtime/process/launcher-bin.cjs); false: started from this process */
+  launcher?: string[] | false;
 }
 
 const DEFAULT_GRACE_MS = 2000;
@@ -55,6 +61,7 @@ export class LocalRuntime implements PodRuntime {
   private readonly guard: Guard;
   private readonly ownGuard: boolean;
   private readonly dirOpts: PodDirOptions;
+  private readonly launcher: Launcher | undefined;
   private ready: Promise<unknown> | undefined;
 
   constructor(opts: LocalRuntimeOptions = {}) {
@@ -62,6 +69,7 @@ export class LocalRuntime implements PodRuntime {
     this.imageMap = opts.imageMap ?? loadImageMap(opts.env ?? process.env);
     this.guard = opts.guard ?? new Guard();
     this.ownGuard = !opts.guard;
+    this.launcher = opts.launcher === false ? undefined : new Launcher(opts.launcher);
     this.dirOpts = {
       namespace: homeNamespace(opts.home ?? process.env.STRATA_HOME ?? '.strata'),
       ...(opts.shmDir ? { shmDir: opts.shmDir } : {}),
@@ -78,7 +86,7 @@ export class LocalRuntime implements PodRuntime {
     await stopEarlierCopies(req.runId, req.step, memory, this.dirOpts);
     if (req.kind === 'task') {
       if (!req.task) return { ok: false, error: `step ${req.step}: a task pod needs its task` };
-      return this.withDirs(req, true, (dirs) => runTask(req, dirs, onReport, signal, { imageMap: this.imageMap, hostEnv: this.opts.env ?? process.env, guard: this.guard, ...this.grace() }));
+      return this.withDirs(req, true, (dirs) => runTask(req, dirs, onReport, signal, { imageMap: this.imageMap, hostEnv: this.opts.env ?? process.env, guard: this.guard, ...(this.launcher ? { launcher: this.launcher } : {}), ...this.grace() }));
     }
     if (!req.pod) return { ok: false, error: `step ${req.step}: a pod needs its micro plan` };
     return this.withDirs(req, memory, (dirs) => this.runPod(req, dirs, onReport, signal));
@@ -90,14 +98,16 @@ export class LocalRuntime implements PodRuntime {
   }
 
   async close(): Promise<void> {
+    await this.launcher?.close();
     if (this.ownGuard) await this.guard.close();
   }
 
   /** The pod's directories for the length of `fn`, registered with the watchdog (`fn` sees its processes gone before it returns). */
   private async withDirs(req: PodRequest, memory: boolean, fn: (dirs: PodDirs) => Promise<PodOutcome>): Promise<PodOutcome> {
     const dirs = await makePodDirs(req.runId, req.step, memory, this.dirOpts, (root) => {
-      this.guard.dir(root);
+      // The mark waits for the directory's line, which goes out at once: one write.
       this.guard.mark(join(root, 'scratch'));
+      this.guard.dir(root);
     });
     try {
       return await fn(dirs);
@@ -127,8 +137,10 @@ export class LocalRuntime implements PodRuntime {
       // The quarterback carries the pod's mark too, so stopping a copy of the pod reaches it.
       const env = { ...(this.opts.env ?? process.env), STRATA_SCRATCH: dirs.scratch };
       const qbOpts = { killGraceMs: plan.killGraceMs!, env, guard: this.guard, ...(this.opts.quarterback ? { command: this.opts.quarterback } : {}) };
+      // Whatever carries the pod's mark is made from here on: the sweep looks at those only.
+      const since = pidMark();
       const end = await runQuarterbackProcess(planPath, qbOpts, onReport, stop.signal);
-      await sweep('STRATA_SCRATCH', dirs.scratch);
+      await sweep('STRATA_SCRATCH', dirs.scratch, { since });
       if (stop.signal.aborted) return { ok: false, error: abortReason(stop.signal), ...(end.done?.exitCode !== undefined ? { exitCode: end.done.exitCode } : {}) };
       if (!end.done) {
         const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;

@@ -7,13 +7,15 @@
  * one machine never see each other's pods. The root names its owner's pid (`owner`), and
  * `<tag>` is a hash of the step id, so the pods of one step are found by listing the run's
  * directory: a takeover finds the copy it must stop, a new worker the pods of dead ones.
+ *
+ * Making and removing them is synchronous: a handful of directory operations in RAM take
+ * microseconds, less than handing each to libuv's thread pool and back (docs/performance.md).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
-import { mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, realpathSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { inDir } from '../dir-in.ts';
+import { mkdirIn } from '../dir-in.ts';
 
 export interface PodDirs {
   root: string;
@@ -59,11 +61,29 @@ export function podDirBases(opts: PodDirOptions = {}): string[] {
   return [join(opts.shmDir ?? '/dev/shm', ns), join(opts.tmpDir ?? tmpdir(), ns)];
 }
 
+/**
+ * Where a worker of this instance makes the RAM half of its steps' execution directories
+ * (src/worker/step-files.ts): beside the namespace, not in it, where only run directories
+ * live. Undefined on a machine without a RAM file system.
+ */
+export function ramWorkRoot(opts: PodDirOptions = {}): string | undefined {
+  const shm = opts.shmDir ?? '/dev/shm';
+  return hasDir(shm) ? join(shm, `${namespaceOf(opts)}-work`) : undefined;
+}
+
 /** The directory a run's pods are made in. */
 export function runDirOf(runId: string, memory: boolean, opts: PodDirOptions = {}): string {
   const shm = opts.shmDir ?? '/dev/shm';
-  const base = memory && existsSync(shm) ? shm : (opts.tmpDir ?? tmpdir());
+  const base = memory && hasDir(shm) ? shm : (opts.tmpDir ?? tmpdir());
   return join(base, namespaceOf(opts), safeName(runId));
+}
+
+const seenDirs = new Map<string, boolean>();
+/** Whether a RAM file system's mount point exists (looked up once per process: mount points stay). */
+function hasDir(path: string): boolean {
+  let has = seenDirs.get(path);
+  if (has === undefined) seenDirs.set(path, (has = existsSync(path)));
+  return has;
 }
 
 /** 8 hex digits of a hash of a step id: one step's pods share it. */
@@ -79,10 +99,10 @@ export async function makePodDirs(runId: string, step: string, memory: boolean, 
   const runDir = runDirOf(runId, memory, opts);
   const root = join(runDir, `${safeName(step).slice(-16)}.${stepTag(step)}-${randomBytes(4).toString('hex')}`);
   onRoot?.(root);
-  await inDir(runDir, () => mkdir(root));
+  mkdirIn(runDir, root);
   const dirs = { root, scratch: join(root, 'scratch'), ipc: join(root, 'ipc'), work: join(root, 'work') };
-  await Promise.all([dirs.scratch, dirs.ipc, dirs.work].map((d) => mkdir(d)));
-  await writeFile(join(root, OWNER_FILE), String(process.pid));
+  for (const d of [dirs.scratch, dirs.ipc, dirs.work]) mkdirSync(d);
+  writeFileSync(join(root, OWNER_FILE), String(process.pid));
   return dirs;
 }
 
@@ -91,7 +111,8 @@ export async function podRootsOf(runId: string, step: string, memory: boolean, o
   const runDir = runDirOf(runId, memory, opts);
   const tag = `.${stepTag(step)}-`;
   try {
-    return (await readdir(runDir)).filter((n) => n.includes(tag)).map((n) => join(runDir, n));
+    // Synchronous, like making them: a listing of a small directory, usually in RAM.
+    return readdirSync(runDir).filter((n) => n.includes(tag)).map((n) => join(runDir, n));
   } catch {
     return [];
   }
@@ -99,8 +120,18 @@ export async function podRootsOf(runId: string, step: string, memory: boolean, o
 
 /** Remove a pod's directories, and its run's directory once no other pod of the run uses it. */
 export async function removePodDirs(dirs: PodDirs): Promise<void> {
-  await rm(dirs.root, { recursive: true, force: true });
-  await rmdir(dirname(dirs.root)).catch(() => undefined); // not empty: another pod of the run is there
+  try {
+    // What a pod that left nothing behind holds: its owner file and three empty directories.
+    unlinkSync(join(dirs.root, OWNER_FILE));
+    for (const d of [dirs.scratch, dirs.ipc, dirs.work, dirs.root]) rmdirSync(d);
+  } catch {
+    rmSync(dirs.root, { recursive: true, force: true });
+  }
+  try {
+    rmdirSync(dirname(dirs.root));
+  } catch {
+    // not empty: another pod of the run is there
+  }
 }
 
 /** A step or run id as one path segment. */

@@ -3,12 +3,12 @@
  * process driver. It still gets the pod's channels (a scratch dir, an ipc dir, a port),
  * so a program behaves the same whether it runs alone or inside a pod.
  */
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
 import type { ImageMap } from '../image-map.ts';
 import type { ContainerExit } from '../process/container-driver.ts';
 import { appendTail, exitError } from '../process/exit-error.ts';
+import type { Launcher } from '../process/launcher-client.ts';
 import { freePorts } from '../process/port-book.ts';
 import { ProcessDriver } from '../process/process-driver.ts';
 import { present } from '../output-files.ts';
@@ -20,6 +20,7 @@ import type { JsonValue } from '../../src/flow/types.ts';
 import type { Guard } from '../watchdog/guard.ts';
 import { abortReason } from './abort-reason.ts';
 import type { PodDirs } from './pod-dirs.ts';
+import { pidMark } from './pid-window.ts';
 import { sweep } from './sweep.ts';
 
 export interface TaskRunOptions {
@@ -28,12 +29,13 @@ export interface TaskRunOptions {
   hostEnv: Record<string, string | undefined>;
   /** told of the container's process group while it runs */
   guard?: Guard;
+  /** the process that starts containers (absent: this process starts them) */
+  launcher?: Launcher;
 }
 
 /** Run a one-container pod in `dirs` to its end; aborting `signal` kills its process group. */
 export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodReport) => void, signal: AbortSignal, opts: TaskRunOptions): Promise<PodOutcome> {
   const task = req.task!;
-  await Promise.all([mkdir(req.inputsDir, { recursive: true }), mkdir(req.outputsDir, { recursive: true })]);
   let view: PrivateView | undefined;
   if (needsPrivateView(task)) {
     // Paths of its own: a mount namespace, or a sentence saying why there is none (never run without it).
@@ -44,7 +46,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
       return { ok: false, error };
     }
     try {
-      view = await makePrivateView(task, join(dirname(req.outputsDir), 'private'), dirs.scratch);
+      view = await makePrivateView(task, join(dirs.root, 'private'), dirs.scratch);
       await copyInputsIn(view, task, req.inputsDir);
     } catch (e) {
       return { ok: false, error: (e as Error).message };
@@ -61,10 +63,13 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
     imageMap: opts.imageMap,
     ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}),
     ...(guard ? { onProcess: (event: 'started' | 'exited', _s: string, _a: number, pid: number) => (event === 'started' ? guard.group(pid) : guard.ungroup(pid)) } : {}),
+    ...(opts.launcher ? { launcher: opts.launcher } : {}),
   });
   let tail = '';
   const stdout = task.result === 'stdout' ? new StdoutCapture() : undefined;
   const onAbort = () => driver.kill(req.step);
+  // Whatever carries the pod's mark is made from here on: the sweep looks at those only.
+  const since = pidMark();
   const exit = await new Promise<ContainerExit>((done) => {
     const spec = { step: req.step, attempt: req.attempt, task, env, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}), ...(view ? { sandbox: view.args } : {}) };
     driver.start(spec, done, (stream, chunk) => {
@@ -77,8 +82,10 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   });
   signal.removeEventListener('abort', onAbort);
   await driver.drain();
-  await sweep('STRATA_SCRATCH', dirs.scratch);
+  await sweep('STRATA_SCRATCH', dirs.scratch, { since });
   if (signal.aborted) return { ok: false, error: abortReason(signal), exitCode: exit.exitCode };
+  // Not the step's failure: an infrastructure one, which the worker's job retries.
+  if (exit.lost) throw new Error(exit.error);
   if (exit.exitCode !== 0 || exit.error) return { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode };
   const fromStdout = stdout?.result();
   if (fromStdout?.note) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: fromStdout.note });

@@ -4,40 +4,71 @@
  * it starts, even a process that left its process group (setsid) or one whose pid the
  * quarterback died before telling. At the end of a pod, processes carrying the mark are
  * found in /proc and killed. Linux only; elsewhere it finds nothing.
+ *
+ * Given the moment the pod's first process was about to start (`since`, pid-window.ts),
+ * only processes made after it are looked at: everything carrying the mark descends from
+ * that process. Without it (a pod of a worker that died, a watchdog's last sweep) every
+ * process's environment is read.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { processRunning } from '../process/process-group.ts';
+import { madeSince, type PidMark } from './pid-window.ts';
 
-/** Pids of the processes whose environment holds `name=value` exactly. */
+/** Pids of the processes whose environment holds `name=value` exactly, all of them read. */
 export function processesWithEnv(name: string, value: string): number[] {
+  const marked = matcher(name, value);
+  return candidates(undefined).filter((pid) => {
+    try {
+      return marked(readFileSync(`/proc/${pid}/environ`));
+    } catch {
+      return false; // gone, or not ours to read
+    }
+  });
+}
+
+/**
+ * processesWithEnv, looking only at processes made after `since` when given, and reading
+ * their environments off the event loop: reading a process's environment waits for its
+ * memory map, which a process being made or exec'd holds for a while on a busy machine.
+ */
+export async function markedProcesses(name: string, value: string, since?: PidMark): Promise<number[]> {
+  const marked = matcher(name, value);
+  const found = await Promise.all(candidates(since).map((pid) => readFile(`/proc/${pid}/environ`).then((env) => (marked(env) ? pid : 0), () => 0)));
+  return found.filter((pid) => pid > 0);
+}
+
+function matcher(name: string, value: string): (env: Buffer) => boolean {
   const entry = Buffer.from(`${name}=${value}\0`);
   const inner = Buffer.concat([Buffer.from([0]), entry]);
+  return (env) => env.subarray(0, entry.length).equals(entry) || env.includes(inner);
+}
+
+/**
+ * The processes to look at (threads left out: /proc lists processes only): those made
+ * since `since` when it tells, else all; never this one.
+ */
+function candidates(since: PidMark | undefined): number[] {
   let dirs: string[];
   try {
     dirs = readdirSync('/proc');
   } catch {
     return [];
   }
-  const found: number[] = [];
-  for (const d of dirs) {
-    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
-    let env: Buffer;
-    try {
-      env = readFileSync(`/proc/${d}/environ`);
-    } catch {
-      continue; // gone, or not ours to read
-    }
-    if (env.subarray(0, entry.length).equals(entry) || env.includes(inner)) found.push(Number(d));
-  }
-  return found;
+  const window = madeSince(since);
+  return dirs.map(Number).filter((pid) => Number.isInteger(pid) && pid !== process.pid && (!window || window.has(pid)));
 }
 
-/** SIGKILL every process marked `name=value` and wait (at most `limitMs`) until none runs; returns the pids killed. */
-export async function sweep(name: string, value: string, limitMs = 2000): Promise<number[]> {
+/**
+ * SIGKILL every process marked `name=value` (made after `since`, when given) and wait (at
+ * most `limitMs`) until none runs; returns the pids killed.
+ */
+export async function sweep(name: string, value: string, o: { since?: PidMark; limitMs?: number } = {}): Promise<number[]> {
+  const { since, limitMs = 2000 } = o;
   const killed = new Set<number>();
   const until = Date.now() + limitMs;
   for (;;) {
-    const left = processesWithEnv(name, value).filter(processRunning);
+    const left = (await markedProcesses(name, value, since)).filter(processRunning);
     if (left.length === 0 || Date.now() >= until) return [...killed];
     for (const pid of left) {
       try {

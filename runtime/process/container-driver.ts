@@ -28,6 +28,8 @@ export interface ContainerExit {
    * first, at once): what reads the whole standard output waits for it.
    */
   logsEnded?: Promise<void>;
+  /** true when the machinery running it was lost (the process launcher died): not the container's failure */
+  lost?: boolean;
 }
 
 export interface ContainerDriver {

@@ -3,6 +3,8 @@
  * task's command and args (no shell unless the task runs `sh -c` itself) or its image's
  * mapped command; it runs in its own process group, so a kill or a timeout reaches
  * everything it started. The exit is reported from the child's 'exit' event, at once.
+ * Given a launcher (launcher-client.ts), containers are started by that small process
+ * instead of this one: their pid is then known a moment after start().
  */
 import { bwrapCommand } from '../local/private-view.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { argvFor, BUILTIN_IMAGES, type ImageMap } from '../image-map.ts';
 import type { ContainerDriver, ContainerExit, ContainerSpec } from './container-driver.ts';
+import type { LaunchedChild, Launcher } from './launcher-client.ts';
 import { groupsGone, signalGroup } from './process-group.ts';
 
 export interface ProcessDriverOptions {
@@ -19,10 +22,14 @@ export interface ProcessDriverOptions {
   killGraceMs?: number;
   /** told when a container process starts and when it is gone (its pid is its group id) */
   onProcess?: (event: 'started' | 'exited', step: string, attempt: number, pid: number) => void;
+  /** start containers in this launcher process rather than in this one */
+  launcher?: Launcher;
 }
 
 interface Running {
-  child: ChildProcess;
+  child: ChildProcess | LaunchedChild;
+  /** its process group, once it started */
+  pid?: number;
   attempt: number;
   /** why we stopped it, when we did */
   reason?: string;
@@ -42,11 +49,13 @@ export class ProcessDriver implements ContainerDriver {
   private readonly imageMap: ImageMap;
   private readonly graceMs: number;
   private readonly onProcess: ProcessDriverOptions['onProcess'];
+  private readonly launcher: Launcher | undefined;
 
   constructor(opts: ProcessDriverOptions = {}) {
     this.imageMap = opts.imageMap ?? BUILTIN_IMAGES;
     this.graceMs = opts.killGraceMs ?? DEFAULT_GRACE_MS;
     this.onProcess = opts.onProcess;
+    this.launcher = opts.launcher;
   }
 
   /** Start one container; `onExit` is called exactly once, never synchronously. */
@@ -57,24 +66,26 @@ export class ProcessDriver implements ContainerDriver {
     if (typeof mapped === 'string') return fail(mapped);
     // In a private view, bubblewrap runs the program and sets its working directory in the view.
     const argv = spec.sandbox ? [bwrapCommand(), ...spec.sandbox, '--', ...mapped] : mapped;
-    let child: ChildProcess;
+    const cwd = spec.sandbox ? undefined : spec.task.workingDir;
+    let child: ChildProcess | LaunchedChild;
     try {
-      child = spawn(argv[0], argv.slice(1), { env: spec.env, cwd: spec.sandbox ? undefined : spec.task.workingDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = this.launcher
+        ? this.launcher.spawn(argv, { env: spec.env, ...(cwd !== undefined ? { cwd } : {}) })
+        : spawn(argv[0], argv.slice(1), { env: spec.env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       return fail(`could not start "${argv[0]}": ${(e as Error).message}`);
     }
     const entry: Running = { child, attempt, timers: [] };
-    const pid = child.pid;
     let done = false;
     const finish = (exit: ContainerExit) => {
       if (done) return;
       done = true;
       for (const t of entry.timers) clearTimeout(t);
       if (this.running.get(step) === entry) this.running.delete(step);
-      if (pid !== undefined) {
+      if (entry.pid !== undefined) {
         // Like a container whose main process ended: whatever it left behind goes too.
-        signalGroup(pid, 'SIGKILL');
-        this.onProcess?.('exited', step, attempt, pid);
+        signalGroup(entry.pid, 'SIGKILL');
+        this.onProcess?.('exited', step, attempt, entry.pid);
       }
       // A process that left the group (setsid) may hold the pipes open: stop reading after a while.
       setTimeout(() => {
@@ -83,21 +94,35 @@ export class ProcessDriver implements ContainerDriver {
       }, STDIO_LINGER_MS).unref();
       onExit(exit);
     };
-    child.once('error', (err) => {
-      if (pid === undefined) finish({ step, attempt, exitCode: null, error: cannotStart(argv[0], err, spec.task.workingDir) });
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      if (entry.pid === undefined) finish({ step, attempt, exitCode: null, error: cannotStart(argv[0], err, spec.task.workingDir) });
     });
     const logsEnded = pipeLogs(child, onLog, this.closing);
-    child.once('exit', (code, signal) => {
-      finish({ step, attempt, exitCode: code, ...(signal ? { signal } : {}), ...(entry.reason ? { error: entry.reason } : {}), logsEnded });
+    child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+      const lost = 'lost' in child ? child.lost : undefined;
+      finish({ step, attempt, exitCode: code, ...(signal ? { signal } : {}), ...(entry.reason ? { error: entry.reason } : lost ? { error: lost, lost: true } : {}), logsEnded });
     });
     this.closing.add(logsEnded);
-    if (pid === undefined) return; // 'error' follows
-    this.running.set(step, entry);
-    this.groups.add(pid);
-    this.onProcess?.('started', step, attempt, pid);
-    if (spec.timeoutMs !== undefined) {
-      entry.timers.push(setTimeout(() => this.stop(entry, `timed out after ${spec.timeoutMs! / 1000}s`), spec.timeoutMs));
+    const started = (pid: number) => {
+      entry.pid = pid;
+      this.groups.add(pid);
+      this.onProcess?.('started', step, attempt, pid);
+      if (entry.reason) this.signalStop(entry);
+      if (spec.timeoutMs !== undefined) {
+        entry.timers.push(setTimeout(() => this.stop(entry, `timed out after ${spec.timeoutMs! / 1000}s`), spec.timeoutMs));
+      }
+    };
+    if (child.pid !== undefined) {
+      this.running.set(step, entry);
+      started(child.pid);
+    } else if (this.launcher) {
+      // Started elsewhere: running (and stoppable) now, its pid when the launcher says so.
+      this.running.set(step, entry);
+      child.once('spawn', () => {
+        if (!done) started(child.pid!);
+      });
     }
+    // else: it could not start, and 'error' follows
   }
 
   /** Stop a running container: SIGTERM to its group, SIGKILL after the grace period. */
@@ -112,26 +137,31 @@ export class ProcessDriver implements ContainerDriver {
    */
   async drain(): Promise<void> {
     while (this.closing.size > 0) await Promise.all([...this.closing]);
-    const groups = [...this.groups].filter((g) => ![...this.running.values()].some((r) => r.child.pid === g));
+    const groups = [...this.groups].filter((g) => ![...this.running.values()].some((r) => r.pid === g));
     await groupsGone(groups);
     for (const g of groups) this.groups.delete(g);
   }
 
   /** Pids (= process group ids) of the containers running now. */
   pids(): number[] {
-    return [...this.running.values()].map((r) => r.child.pid!).filter((p) => p !== undefined);
+    return [...this.running.values()].map((r) => r.pid).filter((p): p is number => p !== undefined);
   }
 
   private stop(entry: Running, reason: string): void {
-    const pid = entry.child.pid;
-    if (pid === undefined || entry.reason) return;
+    if (entry.reason) return;
     entry.reason = reason;
+    // One whose pid is not known yet is stopped as soon as it is.
+    if (entry.pid !== undefined) this.signalStop(entry);
+  }
+
+  private signalStop(entry: Running): void {
+    const pid = entry.pid!;
     signalGroup(pid, 'SIGTERM');
     entry.timers.push(setTimeout(() => signalGroup(pid, 'SIGKILL'), this.graceMs));
   }
 }
 
-function pipeLogs(child: ChildProcess, onLog: ((stream: 'stdout' | 'stderr', chunk: string) => void) | undefined, set: Set<Promise<void>>): Promise<void> {
+function pipeLogs(child: ChildProcess | LaunchedChild, onLog: ((stream: 'stdout' | 'stderr', chunk: string) => void) | undefined, set: Set<Promise<void>>): Promise<void> {
   const p = new Promise<void>((resolve) => {
     for (const stream of ['stdout', 'stderr'] as const) {
       const decoder = new StringDecoder('utf8');

@@ -6,7 +6,10 @@
  *
  * One Guard per worker process, shared by the worker (attempt directories) and the local
  * runtime (process groups, pod directories). Registering is a write of a short line on a
- * pipe, nothing per step but that. A watchdog that dies is started again and told
+ * pipe, nothing per step but that; a directory is registered before it is made, so its
+ * line goes out at once (with whatever waits), while the rest (a mark, a group that exists
+ * already, what is let go) waits for it or for the end of the event loop's turn: a few
+ * writes a step rather than one per line. A watchdog that dies is started again and told
  * everything still registered.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,6 +28,9 @@ export class Guard {
   private readonly groups = new Set<number>();
   private readonly marks = new Set<string>();
   private readonly dirs = new Set<string>();
+  /** lines not yet written */
+  private pending = '';
+  private flushing = false;
 
   constructor(private readonly command: string[] = DEFAULT_WATCHDOG) {}
 
@@ -60,10 +66,20 @@ export class Guard {
     if (this.marks.delete(scratch)) this.send('-m', scratch);
   }
 
-  /** A directory to remove should the worker die. */
+  /** A directory to remove should the worker die: told at once, before it is made. */
   dir(path: string): void {
     this.dirs.add(path);
     this.send('+d', path);
+    this.flush();
+  }
+
+  /** Several directories, in one write. */
+  dirsAll(paths: string[]): void {
+    for (const p of paths) {
+      this.dirs.add(p);
+      this.send('+d', p);
+    }
+    this.flush();
   }
 
   undir(path: string): void {
@@ -75,6 +91,7 @@ export class Guard {
    * registered (nothing, after a clean stop) and exits. Waits at most `limitMs`.
    */
   async close(limitMs = 5000): Promise<void> {
+    this.flush();
     this.closed = true;
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -86,7 +103,20 @@ export class Guard {
   private send(op: Op, arg: number | string): void {
     if (this.closed) return;
     if (!this.child) this.start().catch(() => undefined); // a failure is start()'s to tell
-    this.child?.stdin?.write(`${JSON.stringify([op, arg])}\n`);
+    this.pending += `${JSON.stringify([op, arg])}\n`;
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Write what waits. */
+  private flush(): void {
+    this.flushing = false;
+    if (this.pending === '') return;
+    // A watchdog being started again is sent everything registered by spawn().
+    if (this.child) this.child.stdin?.write(this.pending);
+    this.pending = '';
   }
 
   private spawn(): Promise<void> {

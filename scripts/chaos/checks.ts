@@ -83,11 +83,16 @@ export function leftoverProcesses(mark: string, own: number[]): number[] {
   return processesWithEnv('CHAOS_MARK', mark).filter((p) => processRunning(p) && !own.includes(p));
 }
 
-/** Attempt directories under the home and pod directories of the home's namespace, in RAM and on disk. */
+/** Execution directories under the home and pod directories of the home's namespace, in RAM and on disk. */
 export function leftoverDirs(home: string): string[] {
   const ns = homeNamespace(home);
   const found: string[] = [];
-  for (const base of [join(home, 'work'), join('/dev/shm', ns), join(tmpdir(), ns)]) {
+  // Execution directories side by side (src/worker/step-files.ts), on disk and in RAM.
+  for (const flat of [join(home, 'work'), join('/dev/shm', `${ns}-work`)]) {
+    if (existsSync(flat)) found.push(...readdirSync(flat).map((n) => join(flat, n)));
+  }
+  // Pod directories by run.
+  for (const base of [join('/dev/shm', ns), join(tmpdir(), ns)]) {
     if (!existsSync(base)) continue;
     for (const run of readdirSync(base)) {
       const sub = join(base, run);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { GENERATORS } from '../../generators/index.ts';
 import { loadImageMap } from '../../runtime/image-map.ts';
 import { LocalRuntime } from '../../runtime/local/local-runtime.ts';
+import { homeNamespace, ramWorkRoot } from '../../runtime/local/pod-dirs.ts';
 import { NoopRuntime } from '../../runtime/noop-runtime.ts';
 import { Guard } from '../../runtime/watchdog/guard.ts';
 import type { PodRuntime } from '../../runtime/pod-runtime.ts';
@@ -135,7 +136,8 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
       connection: redis.connect(),
       subscriber: redis.connect(),
       artifactsDir: join(config.home, 'artifacts'),
-      workDir: join(config.home, 'work'),
+      workRoot: join(config.home, 'work'),
+      ramRoot: ramWorkRoot({ namespace: homeNamespace(config.home) }),
       concurrency: config.workerConcurrency,
       lockDurationMs: o.lockDurationMs ?? config.lockDurationMs,
       stalledIntervalMs: o.stalledIntervalMs ?? config.stalledIntervalMs,

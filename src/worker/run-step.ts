@@ -18,13 +18,14 @@ import { readResult } from '../../runtime/step-files.ts';
 import { readParameters } from '../../runtime/output-parameters.ts';
 import type { Guard } from '../../runtime/watchdog/guard.ts';
 import type { Fence, RunStore } from '../store/run-store.ts';
-import { cleanup, keepOutputs, keptPodSteps, prepareStep } from './step-files.ts';
+import { cleanup, keepOutputs, keptPodSteps, prepareStep, type StepDirs, type WorkRoots } from './step-files.ts';
 
 export interface RunStepPorts {
   runtime: PodRuntime;
   store: RunStore;
   artifactsDir: string;
-  workDir: string;
+  /** where execution directories come from (step-files.ts) */
+  roots: WorkRoots;
   /** the worker's watchdog: attempt directories are registered while they exist */
   guard?: Guard;
 }
@@ -42,19 +43,14 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     type: 'finished', step: cmd.step, attempt: cmd.attempt, ok,
     ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(ok && parameters ? { parameters } : {}),
   });
-  if (p.runtime.usesFiles === false) {
-    const outcome = await p.runtime.run(podRequest(runId, cmd, { inputsDir: '', outputsDir: '', artifactsDir: p.artifactsDir }), () => undefined, signal);
-    return finished(outcome.ok, outcome.result ?? null, outcome.error);
-  }
-  let workDir: string | undefined;
-  const made = (dir: string) => {
-    workDir = dir;
-    p.guard?.dir(dir);
-  };
+  let inputs: string | undefined;
+  let dirs: StepDirs | undefined;
   try {
-    let dirs;
     try {
-      dirs = await prepareStep(p.artifactsDir, p.workDir, runId, cmd, made);
+      dirs = await prepareStep(p.artifactsDir, p.roots, runId, cmd, (dir) => {
+        inputs = dir;
+        p.guard?.dir(dir);
+      });
     } catch (e) {
       return finished(false, undefined, toStrataError(e).message);
     }
@@ -73,7 +69,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
       if (result === undefined && cmd.kind !== 'pod') result = readResult(dirs.outputsDir, req.resultLimit);
       // A runtime that did not read the named parameters: those in STRATA_OUTPUTS are read here.
       if (parameters === undefined && cmd.task?.parameters) parameters = readParameters(dirs.outputsDir, cmd.task.parameters);
-      await checkOutputTree(dirs.outputsDir);
+      dirs.empty = checkOutputTree(dirs.outputsDir) === 0;
     } catch (e) {
       if (!(e instanceof StepFileError)) throw e;
       return finished(false, undefined, e.message);
@@ -85,10 +81,8 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     if (cmd.kind === 'pod') await recordKeptSteps(p.store, runId, dirs.finalDir, cmd.attempt, exec.fence);
     return finished(true, kept.result);
   } finally {
-    if (workDir) {
-      await cleanup({ workDir });
-      p.guard?.undir(workDir);
-    }
+    if (dirs) cleanup(dirs, p.roots.pool);
+    if (inputs) p.guard?.undir(inputs);
   }
 }
 

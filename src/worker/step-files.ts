@@ -8,50 +8,79 @@
  * the next steps are never replaced, whatever order copies of a step finish in. The
  * file primitives are runtime/step-files.ts: both levels pass data the same way.
  *
- * Attempt directories live under STRATA_HOME/work/<run>/, named after the step, its
- * attempt and the worker's pid; they are registered with the worker's watchdog while they
- * exist, and those of dead workers are removed when a worker starts (reapAttemptDirs).
+ * An execution's outputs directory comes from the worker's pool (outputs-pool.ts), on the
+ * artifact store's file system so that keeping it is one rename; its inputs directory is
+ * made beside it, named after the run, the step (its last characters and a hash), the
+ * attempt and the worker's pid, or in RAM (`ramRoot`, /dev/shm) when it has no input files
+ * to copy, only the engine's small JSON data or nothing. Both are registered with the
+ * worker's watchdog while they are in use, and those of dead workers are removed when a
+ * worker starts (reapAttemptDirs). An execution that wrote no outputs keeps an empty file
+ * as the step's artifacts (`<artifacts>/<run>/<step>`, nothing to list or read): made with
+ * O_EXCL, it is claimed once like a renamed directory, costs no directory, and leaves the
+ * outputs directory empty for the next execution.
+ *
+ * The directory operations of a step are synchronous: each takes microseconds, less than
+ * handing it to libuv's thread pool and back (docs/performance.md). Copies of input files,
+ * which may be large, stay asynchronous and on disk.
  */
-import { cp, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cp, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StartCommand } from '../engine/types.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
-import { inDir } from '../../runtime/dir-in.ts';
+import { mkdirIn } from '../../runtime/dir-in.ts';
+import { safeName, stepTag } from '../../runtime/local/pod-dirs.ts';
 import { processRunning } from '../../runtime/process/process-group.ts';
 import { readOutputText } from '../../runtime/output-files.ts';
 import { POD_STEPS_FILE, type KeptStep } from '../../runtime/quarterback/protocol.ts';
 import { artifactPath, copyInputs, readResult, writeData } from '../../runtime/step-files.ts';
+import type { OutputsPool } from './outputs-pool.ts';
 
 export interface StepDirs {
   inputsDir: string;
   outputsDir: string;
   finalDir: string;
-  workDir: string;
+  /** the outputs directory held nothing (set once checked) */
+  empty?: boolean;
+  /** set once the outputs directory became the step's artifacts (it is gone from where it was) */
+  kept?: boolean;
+}
+
+/** Where an execution's directories come from: outputs from the pool, inputs in RAM (`ramRoot`) when the machine has it. */
+export interface WorkRoots {
+  pool: OutputsPool;
+  ramRoot?: string;
 }
 
 /** The file every kept outputs directory holds: it says which execution kept it, and keeps the directory from being empty (a rename may replace an empty directory). Output names cannot start with a dot. */
 export const KEPT_FILE = '.strata-kept';
 
+/** An execution directory's name ends with `.<pid>.<seq>`, and `.in` for inputs. */
+const EXECUTION_NAME = /\.(\d+)\.[0-9a-z]+(\.in)?$/;
+
 let seq = 0;
 
-export async function prepareStep(artifactsDir: string, workRoot: string, runId: string, cmd: StartCommand, onMade?: (workDir: string) => void): Promise<StepDirs> {
-  // A directory of its own per attempt and process: nothing to clear first.
-  const runDir = join(workRoot, safeSegment(runId));
-  const workDir = join(runDir, `${cmd.step.replace(/[/#]/g, '~')}.${cmd.attempt}.${process.pid}.${(++seq).toString(36)}`);
-  // Told before it exists: a watchdog then removes it should this process die at any point after.
-  onMade?.(workDir);
-  await inDir(runDir, () => mkdir(workDir));
-  const inputsDir = join(workDir, 'inputs');
-  const outputsDir = join(workDir, 'outputs');
-  await Promise.all([mkdir(inputsDir), mkdir(outputsDir)]);
+/**
+ * Take an execution's directories and gather its inputs. `onMade` hears the inputs
+ * directory before it exists, so a watchdog told of it removes it should this process die
+ * at any point after.
+ */
+export async function prepareStep(artifactsDir: string, roots: WorkRoots, runId: string, cmd: StartCommand, onMade?: (dir: string) => void): Promise<StepDirs> {
+  const files = Object.keys(cmd.inputs).length > 0;
+  const name = `${safeName(runId)}~${safeName(cmd.step).slice(-40)}.${stepTag(cmd.step)}.${cmd.attempt}.${process.pid}.${(++seq).toString(36)}.in`;
+  const inputsDir = join(files || !roots.ramRoot ? roots.pool.root : roots.ramRoot, name);
+  onMade?.(inputsDir);
+  mkdirIn(dirname(inputsDir), inputsDir);
+  const dirs: StepDirs = { inputsDir, outputsDir: roots.pool.take(), finalDir: artifactPath(artifactsDir, runId, cmd.step) };
   try {
-    await copyInputs(inputsDir, cmd.inputs, (ref) => artifactPath(artifactsDir, runId, ref.step, ref.output));
+    if (files) await copyInputs(inputsDir, cmd.inputs, (ref) => artifactPath(artifactsDir, runId, ref.step, ref.output));
+    writeData(inputsDir, cmd.data);
   } catch (e) {
+    cleanup(dirs, roots.pool);
     throw new StrataError('step_failed', (e as Error).message);
   }
-  writeData(inputsDir, cmd.data);
-  return { inputsDir, outputsDir, finalDir: artifactPath(artifactsDir, runId, cmd.step), workDir };
+  return dirs;
 }
 
 /** What keepOutputs did: kept this execution's outputs, or found another's kept (whose result is then the step's). */
@@ -63,32 +92,59 @@ export type Kept = { kept: true } | { kept: false; result: JsonValue };
  * is the result to record. `who` is written into the kept directory (KEPT_FILE).
  */
 export async function keepOutputs(dirs: StepDirs, who: { attempt: number; execution: number }): Promise<Kept> {
-  await writeFile(join(dirs.outputsDir, KEPT_FILE), JSON.stringify({ ...who, pid: process.pid, at: new Date().toISOString() }));
+  if (dirs.empty) return keepNothing(dirs);
+  writeFileSync(join(dirs.outputsDir, KEPT_FILE), JSON.stringify({ ...who, pid: process.pid, at: new Date().toISOString() }));
   try {
     // The run's artifact directory exists but for a run's first steps: rename first, make it when missing.
-    await rename(dirs.outputsDir, dirs.finalDir).catch(async (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
-      await mkdir(dirname(dirs.finalDir), { recursive: true });
-      await rename(dirs.outputsDir, dirs.finalDir);
-    });
+    try {
+      renameSync(dirs.outputsDir, dirs.finalDir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      mkdirSync(dirname(dirs.finalDir), { recursive: true });
+      renameSync(dirs.outputsDir, dirs.finalDir);
+    }
+    dirs.kept = true;
     return { kept: true };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOTEMPTY' || code === 'EEXIST') return { kept: false, result: readResult(dirs.finalDir) };
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return { kept: false, result: keptResult(dirs.finalDir) };
     if (code !== 'EXDEV') throw e;
   }
   // The work dir is on another file system than the artifacts: copy next to them, then rename.
   const staging = `${dirs.finalDir}.kept-${process.pid}-${(++seq).toString(36)}`;
   await cp(dirs.outputsDir, staging, { recursive: true });
   try {
-    await rename(staging, dirs.finalDir);
+    renameSync(staging, dirs.finalDir);
     return { kept: true };
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOTEMPTY' || code === 'EEXIST') return { kept: false, result: readResult(dirs.finalDir) };
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return { kept: false, result: keptResult(dirs.finalDir) };
     throw e;
   }
+}
+
+/** Keep an execution that wrote nothing: an empty file claims the step's artifacts, unless another execution kept its own first. */
+function keepNothing(dirs: StepDirs): Kept {
+  const claim = () => closeSync(openSync(dirs.finalDir, 'wx'));
+  try {
+    try {
+      claim();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      mkdirSync(dirname(dirs.finalDir), { recursive: true });
+      claim();
+    }
+    return { kept: true };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return { kept: false, result: keptResult(dirs.finalDir) };
+    throw e;
+  }
+}
+
+/** The result of what an execution kept: none for one that wrote nothing (a file), else its result.json. */
+function keptResult(finalDir: string): JsonValue {
+  return lstatSync(finalDir).isDirectory() ? readResult(finalDir) : null;
 }
 
 /**
@@ -105,30 +161,37 @@ export function keptPodSteps(finalDir: string): { attempt?: number; execution?: 
   }
 }
 
-/** Remove an attempt's directory, and its run's directory once no other attempt uses it. */
-export async function cleanup(dirs: Pick<StepDirs, 'workDir'>): Promise<void> {
-  await rm(dirs.workDir, { recursive: true, force: true });
-  await rmdir(dirname(dirs.workDir)).catch(() => undefined);
+/** Let go of an execution's directories: its inputs are removed, its outputs go back to the pool unless they were kept. */
+export function cleanup(dirs: StepDirs, pool: OutputsPool): void {
+  try {
+    rmdirSync(dirs.inputsDir); // the usual case: empty
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') rmSync(dirs.inputsDir, { recursive: true, force: true });
+  }
+  if (dirs.kept) return pool.gone(dirs.outputsDir);
+  pool.give(dirs.outputsDir, dirs.empty ?? isEmpty(dirs.outputsDir));
 }
 
-/** Remove the attempt directories of workers that are gone (their pid no longer runs); returns those removed. */
-export async function reapAttemptDirs(workRoot: string): Promise<string[]> {
+function isEmpty(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Remove the execution directories of workers that are gone (their pid no longer runs); returns those removed. */
+export async function reapAttemptDirs(roots: string[]): Promise<string[]> {
   const reaped: string[] = [];
-  for (const run of await list(workRoot)) {
-    const runDir = join(workRoot, run);
-    for (const name of await list(runDir)) {
-      const pid = Number(/\.\d+\.(\d+)\.[0-9a-z]+$/.exec(name)?.[1]);
+  for (const root of roots) {
+    for (const name of await list(root)) {
+      const pid = Number(EXECUTION_NAME.exec(name)?.[1]);
       if (!Number.isInteger(pid) || pid <= 0 || processRunning(pid)) continue;
-      await rm(join(runDir, name), { recursive: true, force: true });
-      reaped.push(join(runDir, name));
+      await rm(join(root, name), { recursive: true, force: true });
+      reaped.push(join(root, name));
     }
-    await rmdir(runDir).catch(() => undefined);
   }
   return reaped;
-}
-
-function safeSegment(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
 }
 
 async function list(dir: string): Promise<string[]> {

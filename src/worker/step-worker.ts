@@ -17,7 +17,8 @@ import type { PodRuntime } from '../../runtime/pod-runtime.ts';
 import type { Guard } from '../../runtime/watchdog/guard.ts';
 import type { Fence } from '../store/run-store.ts';
 import { executionMark, runStep } from './run-step.ts';
-import { reapAttemptDirs } from './step-files.ts';
+import { OutputsPool } from './outputs-pool.ts';
+import { reapAttemptDirs, type WorkRoots } from './step-files.ts';
 import { STEP_QUEUE, type StepJobData } from './step-job.ts';
 
 export interface StepWorkerOptions {
@@ -28,7 +29,10 @@ export interface StepWorkerOptions {
   /** a connection of its own for the cancel channel */
   subscriber: Redis;
   artifactsDir: string;
-  workDir: string;
+  /** where execution directories are made (STRATA_HOME/work; step-files.ts) */
+  workRoot: string;
+  /** where inputs directories without files go: RAM (step-files.ts); absent, workRoot */
+  ramRoot?: string;
   concurrency?: number;
   /** how long a job's lock lives without renewal: a killed worker's job stalls after this */
   lockDurationMs?: number;
@@ -45,12 +49,16 @@ export interface StepWorker {
 
 const TERMINAL = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
+/** How BullMQ fails a job that stalled more often than maxStalledCount. */
+const STALLED = /stalled more than allowable limit/;
+
 /** Why a step this worker ran was stopped without its completion being recorded. */
 const LOST_LOCK = 'this worker lost the step\'s job lock (it stalled past STRATA_LOCK_MS); another worker runs the step';
 
 export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker> {
   const { sys } = o;
-  await reapAttemptDirs(o.workDir).catch(() => undefined);
+  await reapAttemptDirs([o.workRoot, ...(o.ramRoot ? [o.ramRoot] : [])]).catch(() => undefined);
+  const roots: WorkRoots = { pool: new OutputsPool(o.workRoot, o.guard, 2 * (o.concurrency ?? 4)), ...(o.ramRoot ? { ramRoot: o.ramRoot } : {}) };
   const running = new Map<string, AbortController>(); // run|step -> controller of the execution here
   const byJob = new Map<string, AbortController>(); // job id -> controller
   await o.subscriber.subscribe(sys.cancelChannel);
@@ -92,7 +100,7 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       if (execution > 1) await sys.store.report(runId, [{ step: cmd.step, status: 'running', attempt: cmd.attempt, execution }], fence);
       // Executions after the first are told apart in the step's log (issue 8 item 11).
       if (cmd.attempt > 1 || execution > 1) await sys.store.appendLog(runId, cmd.step, executionMark(cmd.attempt, execution));
-      event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, workDir: o.workDir, ...(o.guard ? { guard: o.guard } : {}) }, runId, cmd, controller.signal, { number: execution, ...(fence ? { fence } : {}) });
+      event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, roots, ...(o.guard ? { guard: o.guard } : {}) }, runId, cmd, controller.signal, { number: execution, ...(fence ? { fence } : {}) });
       // A worker that stops hands the step back: the job fails and BullMQ runs it again elsewhere.
       if (stopping) {
         outcome = 'handed back';
@@ -130,6 +138,14 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     maxStalledCount: 3,
   });
   worker.on('error', () => {});
+  // A job that stalled more times than allowed (its workers died or froze while running it)
+  // is failed by BullMQ without our processor: the step fails with the reason, as when an
+  // infrastructure failure has used up its attempts.
+  worker.on('failed', (job: Job<StepJobData> | undefined, err: Error) => {
+    if (!job || !STALLED.test(err.message)) return;
+    const { runId, cmd } = job.data;
+    void appendAndSync(sys.ports, runId, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: `infrastructure failure: ${err.message} (each worker running it died or froze past its lock)` }, `f|${cmd.step}|${cmd.attempt}`).catch(() => undefined);
+  });
   // Another worker may have the job now: stop this copy at once rather than when it ends.
   worker.on('lockRenewalFailed', (jobIds: string[]) => {
     for (const id of jobIds) byJob.get(id)?.abort(new Error(LOST_LOCK));
@@ -140,6 +156,7 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       stopping = true;
       for (const c of running.values()) c.abort(new Error('worker stopping'));
       await worker.close(force);
+      roots.pool.close();
       await o.runtime.close?.();
       if (!force) await o.subscriber.unsubscribe().catch(() => undefined);
     },

@@ -11,7 +11,7 @@ import { newRunId } from '../../src/coordinator/coordinator.ts';
 import { RunStore } from '../../src/store/run-store.ts';
 import { compileFlow } from '../../src/plan/compile.ts';
 import { validateFlowDocument } from '../../src/flow/flow-document.ts';
-import { alive, spawnStrata, stop, until } from '../support/processes.ts';
+import { alive, spawnStrata, stop, until, workerOf } from '../support/processes.ts';
 import { startRunService } from '../support/run-service.ts';
 import { flowDoc as flow, shTask as sh } from '../support/documents.ts';
 
@@ -36,7 +36,8 @@ describe('crashes', () => {
     const next = { id: 'next', task: { ...sh('cat $STRATA_INPUTS/in'), inputs: { in: 'slow:out' } } };
     const r = await svc.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [slow, next] }) });
     const [first] = await until('the step to start', () => (lines(tries).length > 0 ? lines(tries) : undefined));
-    const [workerPid, stepPid] = first.split(' ').map(Number);
+    const [parent, stepPid] = first.split(' ').map(Number);
+    const workerPid = workerOf(parent);
     expect(workers.map((w) => w.pid)).toContain(workerPid);
     process.kill(workerPid, 'SIGKILL');
     cleanup.push(async () => void (alive(stepPid) && process.kill(-stepPid, 'SIGKILL')));

@@ -1,5 +1,6 @@
 /** Real strata processes for crash tests: spawned with the test's Redis and prefix, killed for real. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export function spawnStrata(args: string[], env: Record<string, string>): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, ['bin/strata.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -18,6 +19,16 @@ export async function until<T>(what: string, pred: () => Promise<T | undefined |
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * The worker a macro step runs under, from the step's parent pid ($PPID): a step's
+ * container is started by its worker's process launcher (runtime/process/launcher.ts),
+ * whose parent is the worker.
+ */
+export function workerOf(parent: number): number {
+  const stat = readFileSync(`/proc/${parent}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 export function alive(pid: number): boolean {

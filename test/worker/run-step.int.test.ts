@@ -5,13 +5,14 @@
  * kept execution left them.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { LocalRuntime } from '../../runtime/local/local-runtime.ts';
 import type { StartCommand } from '../../src/engine/types.ts';
 import { RunStore } from '../../src/store/run-store.ts';
+import { OutputsPool } from '../../src/worker/outputs-pool.ts';
 import { runStep } from '../../src/worker/run-step.ts';
 import { shTask } from '../support/documents.ts';
 import { podRequestPod, TempDirs } from '../sidecar/harness.ts';
@@ -32,7 +33,7 @@ describe('runStep, run twice for one attempt', () => {
     const root = await dirs.make();
     const store = new RunStore(redis, `rs-${randomUUID().slice(0, 8)}:`);
     const cmd: StartCommand = { type: 'start', step: 't', attempt: 1, kind: 'task', task: { ...shTask(token), outputs: ['out'] }, inputs: {}, env: { params: {}, unit: '' }, data: {} };
-    const ports = { runtime, store, artifactsDir: join(root, 'artifacts'), workDir: join(root, 'work') };
+    const ports = { runtime, store, artifactsDir: join(root, 'artifacts'), roots: { pool: new OutputsPool(join(root, 'work')), ramRoot: join(root, 'ram') } };
     const first = await runStep(ports, 'r1', cmd, new AbortController().signal, { number: 1 });
     const second = await runStep(ports, 'r1', cmd, new AbortController().signal, { number: 2 });
     expect(first).toMatchObject({ type: 'finished', ok: true });
@@ -47,7 +48,7 @@ describe('runStep, run twice for one attempt', () => {
     const store = new RunStore(redis, `rs-${randomUUID().slice(0, 8)}:`);
     const pod = podRequestPod({ sequence: [{ id: 'a', task: { ...shTask(token), outputs: ['out'] } }] });
     const cmd: StartCommand = { type: 'start', step: 'p', attempt: 1, kind: 'pod', pod: { name: pod.name, channels: pod.channels, body: pod.body }, inputs: {}, env: { params: {}, unit: '' }, data: {} };
-    const ports = { runtime, store, artifactsDir: join(root, 'artifacts'), workDir: join(root, 'work') };
+    const ports = { runtime, store, artifactsDir: join(root, 'artifacts'), roots: { pool: new OutputsPool(join(root, 'work')), ramRoot: join(root, 'ram') } };
     await runStep(ports, 'r2', cmd, new AbortController().signal, { number: 1 });
     const kept = (await store.step('r2', 'p/a'))!.result as { token: string };
     await runStep(ports, 'r2', cmd, new AbortController().signal, { number: 2 });
@@ -56,5 +57,41 @@ describe('runStep, run twice for one attempt', () => {
     expect(readFileSync(join(root, 'artifacts', 'r2', 'p', 'a', 'out'), 'utf8')).toBe(kept.token.split('-')[0]);
     const events = await store.events('r2', 0);
     expect(events.filter((e) => e.step === 'p/a' && e.status === 'succeeded').map((e) => e.pod?.execution)).toEqual([1, 2, 1]);
+  });
+
+  it('a step that wrote nothing keeps an empty file as its artifacts; a later execution that wrote something adopts it', async () => {
+    const root = await dirs.make();
+    const store = new RunStore(redis, `rs-${randomUUID().slice(0, 8)}:`);
+    const pool = new OutputsPool(join(root, 'work'));
+    const ports = { runtime, store, artifactsDir: join(root, 'artifacts'), roots: { pool, ramRoot: join(root, 'ram') } };
+    const quiet: StartCommand = { type: 'start', step: 'q', attempt: 1, kind: 'task', task: shTask('true'), inputs: {}, env: { params: {}, unit: '' }, data: {} };
+    expect(await runStep(ports, 'r3', quiet, new AbortController().signal, { number: 1 })).toMatchObject({ type: 'finished', ok: true, result: null });
+    const kept = join(root, 'artifacts', 'r3', 'q');
+    expect(statSync(kept).isFile() && statSync(kept).size).toBe(0);
+    // A late copy that did write outputs does not replace what was kept: it adopts it.
+    const loud = { ...quiet, task: shTask(token) };
+    expect(await runStep(ports, 'r3', loud, new AbortController().signal, { number: 2 })).toMatchObject({ type: 'finished', ok: true, result: null });
+    expect(statSync(kept).isFile()).toBe(true);
+    // And the other way round: outputs kept first are adopted by a copy that wrote nothing.
+    const first = await runStep(ports, 'r3', { ...loud, step: 'l' }, new AbortController().signal, { number: 1 });
+    const second = await runStep(ports, 'r3', { ...quiet, step: 'l' }, new AbortController().signal, { number: 2 });
+    expect((second as { result?: unknown }).result).toEqual((first as { result?: unknown }).result);
+    // A next step naming an output of a step that kept nothing is told it has none.
+    const reader: StartCommand = { ...quiet, step: 'reader', inputs: { in: { step: 'q', output: 'out' } } };
+    expect(await runStep(ports, 'r3', reader, new AbortController().signal)).toMatchObject({ ok: false, error: 'input "in": step q has no output "out"' });
+  });
+
+  it('hands an empty outputs directory to the next execution rather than making another', async () => {
+    const root = await dirs.make();
+    const store = new RunStore(redis, `rs-${randomUUID().slice(0, 8)}:`);
+    const pool = new OutputsPool(join(root, 'work'));
+    const ports = { runtime, store, artifactsDir: join(root, 'artifacts'), roots: { pool, ramRoot: join(root, 'ram') } };
+    const where: StartCommand = { type: 'start', step: 'w0', attempt: 1, kind: 'task', task: shTask('echo "{\\"out\\":\\"$STRATA_OUTPUTS\\"}" >&2'), inputs: {}, env: { params: {}, unit: '' }, data: {} };
+    for (const step of ['w0', 'w1', 'w2']) await runStep(ports, 'r4', { ...where, step }, new AbortController().signal);
+    expect(readdirSync(join(root, 'work'))).toHaveLength(1); // one directory, used three times
+    // One that wrote outputs took its directory along into the artifacts: the next one gets a new one.
+    await runStep(ports, 'r4', { ...where, step: 'w3', task: shTask('echo x > $STRATA_OUTPUTS/x') }, new AbortController().signal);
+    expect(readdirSync(join(root, 'work'))).toHaveLength(0);
+    pool.close();
   });
 });

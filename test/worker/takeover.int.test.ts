@@ -12,7 +12,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { homeNamespace } from '../../runtime/local/pod-dirs.ts';
 import { groupRunning, processRunning } from '../../runtime/process/process-group.ts';
 import { flowDoc, shTask } from '../support/documents.ts';
-import { spawnStrata, stop, until } from '../support/processes.ts';
+import { spawnStrata, stop, until, workerOf } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
@@ -50,8 +50,10 @@ const alive = (pids: number[]) => pids.filter(processRunning);
 /** What is left of a home's attempt directories and pod directories on this machine. */
 function leftovers(svc: RunTestService, runId: string): string[] {
   const found: string[] = [];
-  const work = join(svc.home, 'work', runId);
-  if (existsSync(work)) found.push(...readdirSync(work).map((n) => join(work, n)));
+  // Execution directories are named after their run (src/worker/step-files.ts), on disk and in RAM.
+  for (const work of [join(svc.home, 'work'), join('/dev/shm', `${homeNamespace(svc.home)}-work`)]) {
+    if (existsSync(work)) found.push(...readdirSync(work).filter((n) => n.startsWith(`${runId}~`)).map((n) => join(work, n)));
+  }
   const shm = join('/dev/shm', homeNamespace(svc.home), runId);
   if (existsSync(shm)) found.push(...readdirSync(shm).map((n) => join(shm, n)));
   return found;
@@ -112,7 +114,8 @@ describe('a worker frozen (SIGSTOP) mid-step', () => {
     const pidFile = join(dir, 'pid');
     const runId = await post(svc, { sequence: [{ id: 'slow', task: shTask(`echo "$$ $PPID" > ${pidFile}; sleep 60`) }] });
     await until('the step to start', () => lines(pidFile).length === 1);
-    const [pid, workerPid] = lines(pidFile)[0].split(' ').map(Number);
+    const [pid, parent] = lines(pidFile)[0].split(' ').map(Number);
+    const workerPid = workerOf(parent);
     const frozen = started.find((w) => w.pid === workerPid)!;
     frozen.kill('SIGSTOP');
     expect((await svc.call('POST', `/v1/runs/${runId}/cancel`)).status).toBe(200);
@@ -137,7 +140,7 @@ describe('a worker frozen (SIGSTOP) mid-step', () => {
     const next = { id: 'next', task: { ...shTask('printf "{\\"read\\":\\"%s\\"}" "$(cat $STRATA_INPUTS/in)" > $STRATA_OUTPUTS/result.json'), inputs: { in: 'slow:out' } } };
     const runId = await post(svc, { sequence: [{ id: 'slow', task: { ...shTask(step), outputs: ['out'] } }, next] });
     await until('the step to start', () => lines(starts).length === 1);
-    const workerPid = Number(lines(starts)[0].split(' ')[1]);
+    const workerPid = workerOf(Number(lines(starts)[0].split(' ')[1]));
     const frozen = started.find((w) => w.pid === workerPid)!;
     // Frozen before its copy ends: the copy finishes its work, but its worker cannot keep it yet.
     frozen.kill('SIGSTOP');
@@ -145,7 +148,7 @@ describe('a worker frozen (SIGSTOP) mid-step', () => {
     const run = await svc.waitRun(runId, 30_000);
     expect(run.status).toBe('succeeded');
     frozen.kill('SIGCONT'); // the late copy now keeps its outputs if it can, and completes if it can
-    await until('the late worker to be done with the step', () => !existsSync(join(svc.home, 'work', runId)), 15_000);
+    await until('the late worker to be done with the step', () => leftovers(svc, runId).length === 0, 15_000);
     const recorded = (run.steps.slow.result as { token: string }).token;
     expect(readFileSync(join(svc.home, 'artifacts', runId, 'slow', 'out'), 'utf8').trim()).toBe(recorded);
     expect(JSON.parse(readFileSync(join(svc.home, 'artifacts', runId, 'slow', 'result.json'), 'utf8'))).toEqual({ token: recorded });

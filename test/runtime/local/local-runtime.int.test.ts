@@ -1,5 +1,5 @@
 /** The local runtime with real processes: one-container task pods and quarterback pods. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,8 @@ const runtime = new LocalRuntime({ killGraceMs: 300 });
 
 function base(root: string, step: string): Omit<PodRequest, 'kind'> {
   const runId = `run-${randomUUID().slice(0, 8)}`;
+  // A worker makes a step's inputs and outputs directories before its pod runs.
+  for (const d of ['in', 'out']) mkdirSync(join(root, d), { recursive: true });
   return {
     runId, step, attempt: 1,
     env: { STRATA_RUN: runId, STRATA_STEP: step, STRATA_PARAMS: '{"k":1}' },
@@ -72,6 +74,19 @@ describe('local runtime: task pods', () => {
     abort.abort();
     expect(await running).toMatchObject({ ok: false, error: 'cancelled' });
     expectNothingLeft(join(root, 'pid.json'), false);
+  });
+
+  it('fails the run() (an infrastructure failure, not the step\'s) when its process launcher dies, and kills the container', async () => {
+    const root = await dirs.make();
+    const running = runtime.run(taskReq(root, hang(join(root, 'pid.json'))), () => undefined, new AbortController().signal);
+    await until(() => existsSync(join(root, 'pid.json')));
+    const { pid, child, parent } = JSON.parse(readFileSync(join(root, 'pid.json'), 'utf8')) as Pids;
+    process.kill(parent, 'SIGKILL'); // a task's container is a child of the runtime's launcher
+    await expect(running).rejects.toThrow(/^the process launcher \(pid \d+\) was killed by SIGKILL$/);
+    expect(processRunning(pid)).toBe(false);
+    expect(processRunning(child)).toBe(false);
+    // The next task gets a launcher again.
+    expect(await runtime.run(taskReq(await dirs.make(), { image: 'x', command: ['true'] }), () => undefined, new AbortController().signal)).toMatchObject({ ok: true });
   });
 });
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { processesWithEnv, sweep } from '../../../runtime/local/sweep.ts';
+import { pidMark } from '../../../runtime/local/pid-window.ts';
+import { markedProcesses, processesWithEnv, sweep } from '../../../runtime/local/sweep.ts';
 import { processRunning } from '../../../runtime/process/process-group.ts';
 
 function sleeper(env: Record<string, string>): number {
@@ -23,6 +24,27 @@ describe('sweep', () => {
       expect(processRunning(similar)).toBe(true);
     } finally {
       process.kill(similar, 'SIGKILL');
+    }
+  });
+
+  it('given the moment a pod started, finds the marked processes made since, those that left their group too', async () => {
+    const mark = `/dev/shm/strata/test-since-${process.pid}-${Date.now()}`;
+    const before = sleeper({ STRATA_SCRATCH: mark });
+    const since = pidMark();
+    expect(since).toBeDefined();
+    // One in a session of its own, as a program that called setsid would be.
+    const left = spawn('setsid', ['sleep', '30'], { env: { PATH: process.env.PATH ?? '', STRATA_SCRATCH: mark }, stdio: 'ignore' });
+    const inGroup = sleeper({ STRATA_SCRATCH: mark });
+    await new Promise((r) => setTimeout(r, 200)); // setsid has exec'd sleep
+    try {
+      const found = await markedProcesses('STRATA_SCRATCH', mark, since);
+      expect(found.sort()).toEqual([left.pid!, inGroup].sort());
+      // Everything made since the moment is what the pod can have made: the earlier one is not looked at.
+      expect(found).not.toContain(before);
+      expect((await sweep('STRATA_SCRATCH', mark, { since })).sort()).toEqual([left.pid!, inGroup].sort());
+      expect(processRunning(inGroup)).toBe(false);
+    } finally {
+      process.kill(before, 'SIGKILL');
     }
   });
 });

@@ -1,0 +1,143 @@
+/**
+ * Issue 9: real steps against bare process spawns, measured side by side in one process.
+ * A step is `task: { command: [true] }` run through the local runtime, the path a user's
+ * step takes (coordinator, BullMQ, worker, step files, process group, watchdog); the
+ * comparison is Node spawning `true` the same number of times at the same concurrency.
+ *
+ * - chain: a sequence of CHAIN steps, per step, against CHAIN spawns one after another;
+ * - fan-out: FAN steps at concurrency c (the fan-out's `concurrency` and the worker's),
+ *   against FAN spawns with c at a time, for several c.
+ *
+ * Besides wall time, the process's CPU time (user + system, this process and the children
+ * it reaped) and Redis's are printed per step: on a shared machine they move less.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../src/app/config.ts';
+import { startRunParts, type RunParts } from '../src/app/run-parts.ts';
+import type { RedisHandle } from '../src/app/redis-connection.ts';
+import { validateFlowDocument } from '../src/flow/flow-document.ts';
+import { compileFlow } from '../src/plan/compile.ts';
+import { DefinitionsStore } from '../src/store/definitions-store.ts';
+import { startRedisServer } from '../src/store/redis-server.ts';
+import { cpuMs, redisCpuMs, type Figure } from './measure.ts';
+
+const real = (id: string) => ({ id, task: { image: 'strata/noop', command: ['true'] } });
+
+/** `n` spawns of `true`, `c` at a time; resolves with the wall time in ms. */
+export async function bareSpawns(n: number, c: number): Promise<number> {
+  const t0 = performance.now();
+  let next = 0;
+  const lane = async () => {
+    while (next < n) {
+      next++;
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn('true', [], { stdio: 'ignore' });
+        child.once('error', reject);
+        child.once('exit', () => resolve());
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: c }, lane));
+  return performance.now() - t0;
+}
+
+interface Instance {
+  parts: RunParts;
+  run(root: unknown): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A coordinator and a local-runtime worker at concurrency `c` on `url`, in this process. */
+async function instance(url: string, home: string, c: number): Promise<Instance> {
+  const clients: Redis[] = [];
+  const handle: RedisHandle = { url, connect: () => { const r = new Redis(url, { maxRetriesPerRequest: null }); clients.push(r); return r; }, stop: async () => undefined, reachable: async () => true, abandon: () => undefined };
+  const config = loadConfig({ PORT: '0', REDIS_URL: url, STRATA_PREFIX: `real${c}`, STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: String(c) });
+  const parts = await startRunParts(config, handle, new DefinitionsStore(handle.connect(), `real${c}:`), { coordinator: true, worker: true });
+  await parts.worker!.worker.waitUntilReady();
+  const waiters = new Map<string, () => void>();
+  const finished = new Set<string>();
+  parts.sys.ports.onRunDone = (id) => {
+    finished.add(id);
+    waiters.get(id)?.();
+  };
+  return {
+    parts,
+    async run(root: unknown) {
+      const doc = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'bench', version: '1' }, spec: { root } });
+      const t0 = performance.now();
+      const id = await parts.coordinator!.startRun(doc, compileFlow(doc), {}, {});
+      if (!finished.has(id)) await new Promise<void>((res) => waiters.set(id, res));
+      const status = await parts.sys.store.status(id);
+      if (status !== 'succeeded') throw new Error(`bench run ${id} ended ${status}`);
+      return performance.now() - t0;
+    },
+    async close() {
+      await parts.close();
+      await Promise.all(clients.map((r) => r.quit().catch(() => r.disconnect())));
+    },
+  };
+}
+
+export async function realStepsBench(chain = 100, fan = 1000, concurrencies = [1, 2, 4, 10, 20]): Promise<Figure[]> {
+  const server = await startRedisServer();
+  const admin = new Redis(server.url);
+  const home = await mkdtemp(join(tmpdir(), 'strata-bench-real-'));
+  const figures: Figure[] = [];
+  try {
+    // --- chain ---
+    const one = await instance(server.url, home, 1);
+    await one.run({ sequence: Array.from({ length: 10 }, (_, i) => real(`w${i}`)) }); // warm-up
+    await bareSpawns(20, 1);
+    const bareChain = await bareSpawns(chain, 1);
+    let cpu = cpuMs();
+    let rcpu = await redisCpuMs(admin);
+    const strataChain = await one.run({ sequence: Array.from({ length: chain }, (_, i) => real(`s${i}`)) });
+    const chainCpu = cpuMs() - cpu;
+    const chainRedisCpu = (await redisCpuMs(admin)) - rcpu;
+    const bareCpu0 = cpuMs();
+    await bareSpawns(chain, 1);
+    const bareChainCpu = cpuMs() - bareCpu0;
+    await one.close();
+    figures.push(
+      { name: `chain of ${chain} real steps: strata per step`, value: strataChain / chain, unit: 'ms' },
+      { name: `chain of ${chain}: bare spawn per step`, value: bareChain / chain, unit: 'ms' },
+      { name: 'chain ratio strata/bare (target <= 2)', value: strataChain / bareChain, unit: 'x' },
+      { name: 'chain: CPU of this process per strata step (user+sys)', value: chainCpu / chain, unit: 'ms' },
+      { name: 'chain: CPU of this process per bare spawn', value: bareChainCpu / chain, unit: 'ms' },
+      { name: 'chain: Redis CPU per strata step', value: chainRedisCpu / chain, unit: 'ms' },
+    );
+    // --- fan-out at several concurrencies ---
+    for (const c of concurrencies) {
+      const inst = await instance(server.url, home, c);
+      await inst.run({ fanOut: { over: Array.from({ length: 2 * c }, (_, i) => i), concurrency: c, do: real('w') } }); // warm-up
+      const bare = await bareSpawns(fan, c);
+      cpu = cpuMs();
+      rcpu = await redisCpuMs(admin);
+      const strata = await inst.run({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), concurrency: c, do: real('x') } });
+      const fanCpu = cpuMs() - cpu;
+      const fanRedisCpu = (await redisCpuMs(admin)) - rcpu;
+      await inst.close();
+      const target = c === 10 ? ' (target >= 500 steps/s, ratio <= 2)' : '';
+      figures.push(
+        { name: `fan-out of ${fan} at ${c}: strata steps/s${target}`, value: fan / (strata / 1000), unit: 'steps/s' },
+        { name: `fan-out of ${fan} at ${c}: bare spawns/s`, value: fan / (bare / 1000), unit: 'spawns/s' },
+        { name: `fan-out of ${fan} at ${c}: ratio strata/bare`, value: strata / bare, unit: 'x' },
+        { name: `fan-out of ${fan} at ${c}: CPU per step, this process / Redis`, value: fanCpu / fan, unit: `ms / ${(fanRedisCpu / fan).toFixed(3)} ms` },
+      );
+    }
+  } finally {
+    await admin.quit();
+    await server.stop();
+    await rm(home, { recursive: true, force: true });
+  }
+  return figures;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [chain, fan, ...cs] = process.argv.slice(2).map(Number);
+  for (const f of await realStepsBench(chain || undefined, fan || undefined, cs.length ? cs : undefined)) console.log(`${f.name.padEnd(64)} ${f.value.toFixed(2)} ${f.unit}`);
+}
