@@ -2,12 +2,13 @@
  * `npm run bench`: every benchmark of the project in one run, each figure beside what it
  * is compared with, and the machine it ran on. Not a test: nothing here asserts.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { cliBench } from './cli-bench.ts';
 import { datasetBench } from './dataset-bench.ts';
 import { dryRunBench } from './dry-run-bench.ts';
 import { flowBench } from './flow-bench.ts';
 import { quarterbackBench } from './quarterback-bench.ts';
+import { realStepsBench } from './real-steps-bench.ts';
 import { runsBench } from './runs-bench.ts';
 import { sseBench } from './sse-bench.ts';
 import { uiBench } from './ui-bench.ts';
@@ -18,8 +19,10 @@ interface Figure {
   unit: string;
 }
 
+// Other work shares the machine: the load average is printed beside each section's figures.
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const print = (title: string, figures: Figure[]) => {
-  console.log(`\n## ${title}`);
+  console.log(`\n## ${title} (load average after: ${load()})`);
   for (const f of figures) console.log(`${f.name.padEnd(60)} ${Number.isInteger(f.value) ? f.value : f.value.toFixed(2)} ${f.unit}`);
 };
 
@@ -30,6 +33,7 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 if (want('dataset')) print('data builds the system: 100,000-node tree Dataset to a stored plan (issue 3)', await datasetBench());
 if (want('flow')) print('flow language: 100,000-step hierarchy (issue 2)', (await flowBench()) as Figure[]);
 if (want('dryrun')) print('dry run: examples, unknowable data, random flows of up to 10,000 steps (issue 8)', await dryRunBench());
+if (want('real')) print('real steps: `task: { command: [true] }` on the local runtime against bare spawns of `true` (issue 9)', await realStepsBench());
 if (want('runs')) print('runs: strata against bare BullMQ on one Redis (issue 4 a-c)', await runsBench());
 if (want('sse')) print('server-sent events: Redis commands/s of 100 idle viewers of one run (issue 11)', await sseBench());
 if (want('ui')) print('web UI: run pages of 10,000 steps in headless Chromium (issue 11)', await uiBench());
