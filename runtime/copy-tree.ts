@@ -20,7 +20,9 @@ export async function copyEntry(from: string, to: string, what: string): Promise
   try {
     st = await lstat(from);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    // ENOTDIR: the step kept no outputs (its artifacts are an empty file, src/worker/step-files.ts).
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
     throw e;
   }
   if (!st.isDirectory()) return copyRegular(from, to, what);

@@ -54,7 +54,7 @@ export function openRegularSync(path: string, what: string): number | undefined 
     fd = openSync(path, O_SAFE);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined; // ENOTDIR: a step that kept no outputs (an empty file)
     if (code === 'ELOOP' || code === 'EMLINK') throw refused(what, 'a symbolic link');
     throw e;
   }

@@ -31,9 +31,9 @@ export interface PodRequest {
   };
   /** STRATA_* variables prepared by the worker (RUN, STEP, ITEM, ROUND, PARAMS) plus the task's env */
   env: Record<string, string>;
-  /** directory holding the step's inputs, one file per input (kind task) */
+  /** directory holding the step's inputs, one file per input (kind task); the worker made it */
   inputsDir: string;
-  /** directory the step writes outputs to; result.json is its small JSON result */
+  /** directory the step writes outputs to, made and empty; result.json is its small JSON result */
   outputsDir: string;
   /** root of the artifact store: <artifactsDir>/<runId>/<stepId>/<output> */
   artifactsDir: string;

@@ -1,5 +1,5 @@
 /** The private file system view per container on the local runtime (bubblewrap), and its fallback. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ const runtime = new LocalRuntime({ killGraceMs: 300 });
 
 const req = (root: string, task: RunTask): PodRequest => {
   const runId = `run-${randomUUID().slice(0, 8)}`;
+  // A worker makes a step's inputs and outputs directories before its pod runs.
+  for (const d of ['in', 'out']) mkdirSync(join(root, d), { recursive: true });
   return { runId, step: 't', attempt: 1, kind: 'task', task, env: { STRATA_RUN: runId, STRATA_STEP: 't', STRATA_PARAMS: '{}' }, inputsDir: join(root, 'in'), outputsDir: join(root, 'out'), artifactsDir: join(root, 'artifacts') };
 };
 
