@@ -84,6 +84,15 @@ describe.each(LEVELS)('substitution ($name)', (level) => {
     expect(steps.echo.result).toMatchObject({ step: `${level.prefix}echo` });
   });
 
+  it('puts the round of a cycle into argv', async () => {
+    // The cycle is the root: its members' ids are x#<round> (a root adds no segment).
+    const root = { cycle: { rounds: 2, ring: [{ id: 'x', task: argv(['{{ round }}', 'round {{ round }}']) }] } };
+    const { run, steps } = await runAt(level, root);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect((steps['x#0'].result as { argv: string[] }).argv).toEqual(['0', 'round 0']);
+    expect((steps['x#1'].result as { argv: string[] }).argv).toEqual(['1', 'round 1']);
+  });
+
   it('fails a step whose reference has no value, saying which', async () => {
     const root = { sequence: [{ id: 'a', when: false, task: argv([]) }, { id: 'b', task: argv(['{{ steps["./a"].result }}']) }] };
     const { run, steps } = await runAt(level, root);
