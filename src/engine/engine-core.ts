@@ -1,0 +1,286 @@
+/**
+ * The pattern engine's state and the life of an activation: spawned, started (a leaf
+ * launched, a composite given its driver), finished (its exit handler first), reported.
+ * RunEngine (engine.ts) is its public face; events reach it through engine-events.ts.
+ * No I/O and no clock: the only time it knows is what the log's events carry.
+ */
+import type { InputSpec, JsonValue } from '../flow/types.ts';
+import { truthy } from '../logic/json-logic.ts';
+import { DEFAULT_LIMITS } from '../flow/limits.ts';
+import { isLeaf, joinId, type PlanNode } from '../plan/plan-node.ts';
+import type { Act, Ops, Scope } from './act.ts';
+import { driverFor, engineOps } from './engine-ops.ts';
+import type { EngineOptions } from './engine-options.ts';
+import { exitData, exitDriver, type Failure } from './exit-handler.ts';
+import { resolveInputs } from './inputs.ts';
+import { marksFor, notStartedReason, staticChildren } from './not-started.ts';
+import { DirtyQueue, inDeclaredOrder } from './pump-order.ts';
+import { startCommandOf, statusCommandOf } from './step-commands.ts';
+import { StepData } from './step-data.ts';
+import { resolveText } from './substitute.ts';
+import type { Command, EngineEvent, GenerateCommand, InputRef, RunStatus, StartCommand, StatusCommand, WindowCommand } from './types.ts';
+
+export class EngineCore {
+  status: RunStatus = 'pending';
+  /** the run tried to make more steps than maxSteps (and failed for it) */
+  overStepLimit = false;
+  readonly root: PlanNode;
+  readonly opts: EngineOptions;
+  rootAct: Act | undefined;
+  out: Command[] = [];
+  /** composites to pump (pump-order.ts) */
+  readonly dirty = new DirtyQueue();
+  /** acts that receive events by step id: leaves, cycles, generate steps */
+  readonly targets = new Map<string, Act>();
+  /** composites whose deadline is armed, by step id */
+  readonly deadlines = new Map<string, Act>();
+  /** leaves waiting out a back-off before their next attempt, by step id */
+  readonly backoffs = new Map<string, Act>();
+  /** the latest time the log's events carry (ms since the epoch; 0 when they carry none) */
+  now = 0;
+  /** leaves that failed, in the order they failed (an exit handler's `exit.failures`) */
+  failures: Failure[] = [];
+  /** units' declared output artifacts: `useStep|name` -> the step and output inside that writes it */
+  private readonly unitArtifacts = new Map<string, InputRef>();
+  readonly running = new Set<Act>();
+  readonly data = new StepData();
+  spawned = 0;
+  /** window reads and expansions asked for and not yet answered, by step */
+  readonly waiting = new Map<string, WindowCommand | GenerateCommand>();
+  /** notes made, per plan node and kind (a dry run notes a node once, not once per item) */
+  readonly noted = new Map<PlanNode, Set<string>>();
+  readonly ops: Ops;
+  /** what a retry keeps (engine-events.ts): results of succeeded leaves, the last attempt of every leaf, windows read */
+  readonly kept = { leaves: new Map<string, JsonValue>(), parameters: new Map<string, Record<string, JsonValue> | undefined>(), attempts: new Map<string, number>(), windows: new Map<string, Extract<EngineEvent, { type: 'window' }>>() };
+
+  constructor(root: PlanNode, opts: EngineOptions = {}) {
+    this.root = root;
+    this.opts = opts;
+    this.ops = engineOps(this);
+  }
+
+  /** Start the run (`at`: when, ms since the epoch, as the log records it): the commands for everything that starts at once. */
+  begin(at?: number): Command[] {
+    if (this.rootAct) return [];
+    if (at) this.now = Math.max(this.now, at);
+    const prefix = this.opts.prefix ?? '';
+    const scope: Scope = { params: this.opts.params ?? {}, unitId: prefix, depth: 0, ...this.opts.scope };
+    const id = this.root.seg === '' ? prefix : prefix === '' ? this.root.seg : `${prefix}/${this.root.seg}`;
+    this.rootAct = this.spawn(this.root, undefined, id, scope, 0, this.root.seg === '');
+    this.status = 'running';
+    this.startAct(this.rootAct);
+    return this.flush();
+  }
+
+  /** A leaf whose program runs (or should): not expanding, not past its program, not waiting out a back-off. */
+  atWork(a: Act): boolean {
+    return this.isLeaf(a.node) && a.status === 'running' && !a.expanding && !a.driver && !a.backingOff;
+  }
+
+  isLeaf(node: PlanNode): boolean {
+    return isLeaf(node) && !(node.kind === 'pod' && this.opts.dryRun);
+  }
+
+  spawn(node: PlanNode, parent: Act | undefined, id: string, scope: Scope, index: number, quiet?: boolean): Act {
+    // A wrapper whose body shares its id lets the body report, unless it gives what its body cannot (a unit's output parameters).
+    const wraps = (node.kind === 'use' || node.kind === 'fanIn') && node.body.seg === '' && !(node.kind === 'use' && node.gives?.parameters);
+    const act: Act = { id, level: parent ? parent.level + 1 : 0, pos: parent ? [...parent.pos, index] : [], node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps };
+    if (parent) {
+      (parent.kids ??= new Set()).add(act);
+      (parent.started ??= new Set()).add(node);
+      // What a fan-in over files (`fan/*:out`) lists.
+      if (parent.node.kind === 'fanOut') (this.data.fanItems[parent.id] ??= [])[index] = { index, item: scope.item ?? null };
+    }
+    return act;
+  }
+
+  startAct(act: Act): void {
+    const node = act.node;
+    const max = this.opts.maxSteps ?? DEFAULT_LIMITS.maxNodes;
+    if (++this.spawned > max) {
+      this.overStepLimit = true;
+      return this.finish(act, 'failed', undefined, `the run would make more than ${max} steps`);
+    }
+    if (node.when !== undefined) {
+      let go: boolean;
+      try {
+        const r = this.ops.evaluateKnowing(node.when, act, 'when');
+        go = r.unknown || truthy(r.value);
+        if (r.unknown) act.guessed = true;
+      } catch (e) {
+        return this.finish(act, 'failed', undefined, (e as Error).message);
+      }
+      if (!go) return this.finish(act, 'skipped');
+    }
+    if (this.isLeaf(node) && this.kept.leaves.has(act.id)) {
+      // Kept by a retry: it succeeded before, so it finishes now without running or reporting.
+      act.status = 'running';
+      const quiet = act.quiet;
+      act.quiet = true;
+      act.parameters = this.kept.parameters.get(act.id);
+      this.finish(act, 'succeeded', this.kept.leaves.get(act.id));
+      act.quiet = quiet;
+      return;
+    }
+    act.status = 'running';
+    act.startedAt = this.now;
+    this.running.add(act);
+    if (this.isLeaf(node)) {
+      act.firstAt = this.now;
+      act.attempt = (this.kept.attempts.get(act.id) ?? 0) + 1;
+      this.kept.attempts.set(act.id, act.attempt);
+      this.targets.set(act.id, act);
+      return this.launch(act);
+    }
+    this.emitStatus(act);
+    if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries, retry: undefined };
+    if (node.retry !== undefined) act.scope = { ...act.scope, retry: node.retry };
+    if (node.kind === 'use') {
+      for (const [name, from] of Object.entries(node.gives?.artifacts ?? {})) {
+        const colon = from.lastIndexOf(':');
+        this.unitArtifacts.set(`${act.id}|${name}`, { step: joinId(act.id, from.slice(0, colon)), output: from.slice(colon + 1) });
+      }
+    }
+    if (node.timeout !== undefined) {
+      // A composite's timeout is a deadline for the whole node (DESIGN.md section 3).
+      this.deadlines.set(act.id, act);
+      this.out.push({ type: 'deadline', step: act.id, seconds: node.timeout });
+    }
+    try {
+      act.driver = driverFor(act, this.ops);
+    } catch (e) {
+      return this.finish(act, 'failed', undefined, (e as Error).message);
+    }
+    if (node.kind === 'cycle') this.targets.set(act.id, act);
+    // Pump now, not later: a composite's first leaves start before those of siblings declared after it.
+    act.driver.pump();
+  }
+
+  finish(act: Act, status: 'succeeded' | 'failed' | 'skipped', result?: JsonValue, error?: string): void {
+    if (act.status !== 'running' && act.status !== 'pending') return;
+    if (status === 'failed' && this.isLeaf(act.node) && !act.exiting) this.failures.push({ step: act.id, error: error ?? 'failed', exitCode: act.exitCode });
+    if (status === 'succeeded' && act.node.kind === 'use' && act.node.gives?.parameters && !act.parameters) {
+      // A unit's output parameters: its templates over what its steps gave, resolved as it ends.
+      try {
+        act.parameters = this.unitParameters(act, act.node.gives.parameters);
+      } catch (e) {
+        // The unit's body succeeded under the same id: the unit's own failure must show on it.
+        act.quiet = false;
+        return this.finish(act, 'failed', undefined, (e as Error).message);
+      }
+    }
+    if (act.node.onExit && status !== 'skipped' && act.status === 'running' && !act.exiting) return this.runExitHandler(act, status, result, error);
+    act.status = status;
+    act.result = result;
+    act.error = error;
+    this.running.delete(act);
+    this.targets.delete(act.id);
+    this.deadlines.delete(act.id);
+    act.parent?.kids?.delete(act);
+    act.driver = undefined;
+    if (status === 'succeeded' && act.id !== '') this.data.results[act.id] = result ?? null;
+    if (status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
+    if (status === 'succeeded' && act.parameters) {
+      this.data.parameters[act.id] = act.parameters;
+      this.kept.parameters.set(act.id, act.parameters);
+    }
+    if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
+    if (status === 'skipped') this.markUnstarted(act, 'skipped', `not started: step ${act.id} was skipped (its when was false)`);
+    else if (status === 'failed') this.markUnstarted(act, 'skipped', error?.startsWith('step ') ? notStartedReason(error, '') : `not started: step ${act.id} failed`);
+    if (act.parent) return act.parent.driver?.childDone(act);
+    this.status = status === 'skipped' ? 'succeeded' : status;
+    this.out.push({ type: 'done', status: this.status, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}) });
+  }
+
+  /** The output parameters of the unit `act` (a use node), read in the unit. */
+  private unitParameters(act: Act, templates: Record<string, string>): Record<string, JsonValue> {
+    const inUnit = { ...act, scope: act.unitScope ?? { ...act.scope, unitId: act.id } } as Act;
+    const data = this.data.substitution(inUnit);
+    return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, resolveText(v, `outputs.parameters.${k}`, data)]));
+  }
+
+  /**
+   * `act` ended with `status`; its exit handler runs first, with the outcome as `exit`, and
+   * the act stays running until it has (exit-handler.ts). A deadline of its own no longer applies.
+   */
+  private runExitHandler(act: Act, status: 'succeeded' | 'failed', result?: JsonValue, error?: string): void {
+    act.exiting = { status, ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}) };
+    this.targets.delete(act.id);
+    this.deadlines.delete(act.id);
+    act.driver = exitDriver(act, this.ops, exitData(act, status, this.now, this.failures));
+    this.markDirty(act);
+  }
+
+  /** Every child `act` did not start, and all known beneath them, end `status` with `reason` (not-started.ts). */
+  markUnstarted(act: Act, status: 'skipped' | 'cancelled', reason: string): void {
+    if (this.opts.quietStatus) return;
+    for (const child of staticChildren(act.node)) {
+      if (act.started?.has(child)) continue;
+      const id = child.seg === '' ? act.id : act.id === '' ? child.seg : `${act.id}/${child.seg}`;
+      for (const m of marksFor(child, id, status, reason, child.seg !== '')) this.pushStatus(m);
+    }
+  }
+
+  emitStatus(act: Act, error?: string, image?: string): void {
+    // A quiet wrapper lets its body report; skipped, its body never starts, so it reports itself.
+    if (this.opts.quietStatus || act.id === '' || (act.quiet && act.status !== 'skipped')) return;
+    this.pushStatus(statusCommandOf(act, error, image));
+  }
+
+  /**
+   * Start a leaf's attempt: its start command, with its templates resolved (a reference
+   * that cannot resolve fails the step, saying which), and its status.
+   */
+  launch(act: Act, previousError?: string): void {
+    let cmd: StartCommand;
+    try {
+      cmd = this.startCommand(act);
+    } catch (e) {
+      return this.finish(act, 'failed', undefined, (e as Error).message);
+    }
+    this.emitStatus(act, previousError, cmd.task?.image);
+    this.out.push(cmd);
+  }
+
+  /**
+   * Inputs resolved for `act`: step paths from its unit or its parent, `*` items, the
+   * unit's own inputs, and a unit's declared output artifacts followed to the step inside
+   * that writes them. Throws (failing the step) for a unit input that was not given.
+   */
+  inputsOf(inputs: Record<string, InputSpec> | undefined, act: Act): Record<string, InputRef> {
+    const out = resolveInputs(inputs, act.id, act.scope.unitId, (p) => this.data.eachItem(p), act.scope.unitInputs);
+    for (const ref of Object.values(out)) {
+      for (let hops = 0; hops < 64; hops++) {
+        const inner = this.unitArtifacts.get(`${ref.step}|${ref.output}`);
+        if (!inner) break;
+        ref.step = inner.step;
+        ref.output = inner.output;
+      }
+    }
+    return out;
+  }
+
+  /** A status command, kept as what `{{ steps.X.status }}` reads (a mark over a pending step only). */
+  pushStatus(cmd: StatusCommand): void {
+    if (!(cmd.ifPending && this.data.statuses[cmd.step])) this.data.statuses[cmd.step] = cmd.status;
+    this.out.push(cmd);
+  }
+
+  startCommand(act: Act): StartCommand {
+    return startCommandOf(act, { dryRun: this.opts.dryRun, inputsOf: (inputs, a) => this.inputsOf(inputs, a), substitution: (a) => this.data.substitution(a) });
+  }
+
+  markDirty(act: Act): void {
+    this.dirty.mark(act);
+  }
+
+  /** Pump the composites marked, deepest first (pump-order.ts), and hand out the commands made, starts in declared order. */
+  flush(): Command[] {
+    for (let act = this.dirty.next(); act; act = this.dirty.next()) {
+      if (act.status === 'running') act.driver?.pump();
+    }
+    const out = this.out;
+    this.out = [];
+    return inDeclaredOrder(out, (step) => this.targets.get(step)?.pos ?? []);
+  }
+}

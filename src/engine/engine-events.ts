@@ -1,0 +1,152 @@
+/**
+ * How the engine takes an event from the log: a leaf's end (and its retries with back-off),
+ * a window read, a generated unit, a back-off or deadline passed, a cancel, a retry of the
+ * run. Each changes the core's state; RunEngine.apply then lets the composites decide.
+ */
+import type { JsonValue } from '../flow/types.ts';
+import type { Act, Scope } from './act.ts';
+import type { CycleDriver } from './cycle.ts';
+import type { EngineCore } from './engine-core.ts';
+import { MAX_DEPTH_DEFAULT } from './engine-options.ts';
+import { nextAttemptDelay } from './retry-policy.ts';
+import type { EngineEvent, GenerateCommand } from './types.ts';
+import { wrapDriver } from './wrap.ts';
+
+/** Apply one event to `core` (late or repeated events change nothing). */
+export function applyEvent(core: EngineCore, e: EngineEvent): void {
+  if (e.at) core.now = Math.max(core.now, e.at);
+  if (e.type === 'retry') return retryRun(core);
+  if (core.status !== 'running') return;
+  if (e.type === 'cancel') return cancelRun(core, e.reason);
+  if (e.type === 'deadline') return expire(core, e.step);
+  if (e.type === 'backoff') {
+    const waiting = core.backoffs.get(e.step);
+    if (!waiting || waiting.attempt !== e.attempt || waiting.status !== 'running') return;
+    core.backoffs.delete(e.step);
+    waiting.backingOff = false;
+    return core.launch(waiting, waiting.lastError);
+  }
+  const act = core.targets.get(e.step);
+  if (!act || act.status !== 'running') return; // late or repeated: nothing changes
+  if (e.type === 'finished') {
+    // A generate step with a driver has already expanded: a repeated `finished` must not expand it again.
+    if (!core.isLeaf(act.node) || act.expanding || act.driver || act.backingOff || e.attempt !== act.attempt) return;
+    act.exitCode = e.exitCode;
+    if (e.ok) {
+      if (e.parameters) act.parameters = e.parameters;
+      if (act.node.kind === 'generate') return expand(core, act, e.result ?? null);
+      return core.finish(act, 'succeeded', e.result ?? null);
+    }
+    const wait = nextAttemptDelay(act, e.exitCode === undefined || e.exitCode === null, core.now);
+    if (wait !== undefined) {
+      act.attempt++;
+      if (wait <= 0) return core.launch(act, e.error);
+      // The engine has no clock: the wait is a command, its end an event in the log.
+      act.backingOff = true;
+      act.backoffSeconds = wait;
+      act.lastError = e.error;
+      core.backoffs.set(act.id, act);
+      core.out.push({ type: 'backoff', step: act.id, attempt: act.attempt, seconds: wait });
+      return;
+    }
+    return core.finish(act, 'failed', undefined, e.error ?? 'exited non-zero');
+  }
+  if (e.type === 'window') {
+    core.kept.windows.set(`${e.step}|${e.round}`, e);
+    const asked = core.waiting.get(e.step);
+    if (asked?.type === 'window' && asked.round === e.round) core.waiting.delete(e.step);
+    (act.driver as CycleDriver | undefined)?.windowArrived?.(e.round, e.items, e.drained, e.error);
+    return;
+  }
+  if (!act.expanding) return;
+  act.expanding = false;
+  core.waiting.delete(act.id);
+  if (e.type === 'expandFailed') return core.finish(act, 'failed', undefined, e.error);
+  const scope: Scope = { ...act.scope, params: e.params ?? {}, unitId: act.id, depth: act.scope.depth + 1 };
+  // The generated unit shares the generate step's id, which already reports its own status.
+  act.driver = wrapDriver(act, core.ops, e.body, scope, e.body.seg === '');
+  core.markDirty(act);
+}
+
+/** A generate step's program succeeded with `dataset`: ask for its unit (a `generate` command), within the depth limit. */
+function expand(core: EngineCore, act: Act, dataset: JsonValue): void {
+  const max = core.opts.maxUnitDepth ?? MAX_DEPTH_DEFAULT;
+  if (act.scope.depth + 1 > max) {
+    return core.finish(act, 'failed', undefined, `generate nested more than ${max} units deep`);
+  }
+  act.expanding = true;
+  const cmd: GenerateCommand = { type: 'generate', step: act.id, dataset, depth: act.scope.depth + 1 };
+  core.waiting.set(act.id, cmd);
+  core.out.push(cmd);
+}
+
+/** Cancel: every running step ends `cancelled` at once, and what never started too; no composite pumps again. */
+function cancelRun(core: EngineCore, reason = 'cancelled'): void {
+  for (const act of core.running) stop(core, act, reason, `not started: ${reason}`, 'cancelled');
+  core.running.clear();
+  core.deadlines.clear();
+  core.backoffs.clear();
+  core.status = 'cancelled';
+  core.out.push({ type: 'done', status: 'cancelled', error: reason });
+}
+
+/**
+ * Go on after a failure or a cancel (the `retry` event): the plan starts again from its
+ * root with what the run has learned kept. A leaf that succeeded finishes at once with
+ * its result and starts nothing, so composites move past it in the same tick; every
+ * other leaf (failed, cancelled, skipped, never started) runs again, on an attempt after
+ * its last one (a new job id, a new dedupe key). Windows already read are handed out
+ * again, so a source is read once per round. A run still going, or one that succeeded,
+ * ignores it.
+ */
+function retryRun(core: EngineCore): void {
+  if (core.status !== 'failed' && core.status !== 'cancelled') return;
+  core.rootAct = undefined;
+  core.running.clear();
+  core.targets.clear();
+  core.waiting.clear();
+  core.deadlines.clear();
+  core.backoffs.clear();
+  core.failures = [];
+  core.dirty.clear();
+  core.spawned = 0;
+  core.overStepLimit = false;
+  core.data.clear();
+  // begin() hands back (and replaces) core.out: keep its commands for apply() to return.
+  const cmds = core.begin();
+  core.out.push(...cmds);
+}
+
+/**
+ * A composite's deadline passed: what runs inside it is stopped (`cancelled`), what never
+ * started is `skipped`, and the composite fails, which its parent takes as any failure.
+ */
+function expire(core: EngineCore, step: string): void {
+  const act = core.deadlines.get(step);
+  if (!act || act.status !== 'running') return;
+  const error = `step ${act.id} timed out after ${act.node.timeout} s`;
+  const stopKids = (a: Act) => {
+    for (const kid of a.kids ?? []) {
+      stopKids(kid);
+      stop(core, kid, `stopped: ${error}`, `not started: ${error}`, 'skipped');
+      core.running.delete(kid);
+      core.targets.delete(kid.id);
+      core.deadlines.delete(kid.id);
+      core.backoffs.delete(kid.id);
+      core.waiting.delete(kid.id);
+    }
+    a.kids?.clear();
+  };
+  stopKids(act);
+  core.finish(act, 'failed', undefined, error);
+}
+
+/** End a running act from outside (cancel, a deadline): kill it if it is a leaf at work, mark what it never started. */
+function stop(core: EngineCore, act: Act, reason: string, notStarted: string, unstarted: 'skipped' | 'cancelled'): void {
+  if (core.atWork(act)) core.out.push({ type: 'kill', step: act.id });
+  act.status = 'cancelled';
+  act.error = reason;
+  act.driver = undefined;
+  core.emitStatus(act, reason);
+  core.markUnstarted(act, unstarted, notStarted);
+}

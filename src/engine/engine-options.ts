@@ -1,0 +1,34 @@
+/** The pattern engine's options, and the notes a dry run makes where it cannot know. */
+import type { JsonValue } from '../flow/types.ts';
+import type { Scope } from './act.ts';
+
+export interface EngineOptions {
+  params?: Record<string, JsonValue>;
+  /** step id of the root: '' for a run, the pod's step id for a pod's micro plan */
+  prefix?: string;
+  /** scope the root starts with (a pod inherits its items, round and unit) */
+  scope?: Partial<Scope>;
+  /** how deep use/generate units may nest */
+  maxUnitDepth?: number;
+  /** leave out `status` commands (the dry run needs only starts) */
+  quietStatus?: boolean;
+  /** steps one run may make, fan-out items and rounds included (DEFAULT_LIMITS.maxNodes) */
+  maxSteps?: number;
+  /**
+   * The dry run (DESIGN.md section 3): a pod is a composite whose containers are leaves,
+   * step results are unknown (UNKNOWN), and what depends on them is simulated the plain
+   * way with a `note` command saying so.
+   */
+  dryRun?: boolean;
+}
+
+/** How deep use and generate units nest when `maxUnitDepth` is not given. */
+export const MAX_DEPTH_DEFAULT = 8;
+
+/** What the engine notes when a decision rests on data a dry run cannot know. */
+export const UNKNOWN_NOTES: Record<string, (id: string) => string> = {
+  when: () => 'its when depends on step results, which a dry run does not know: taken as true',
+  over: (id) => `fanOut.over depends on step results, which a dry run does not know: simulated as one symbolic item, ${id}/*`,
+  until: () => 'cycle.until depends on step results, which a dry run does not know: one round simulated',
+  untilRounds: () => 'cycle.until depends on step results, which a dry run does not know: every round up to rounds simulated (until may end it sooner)',
+};

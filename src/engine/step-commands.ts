@@ -1,0 +1,56 @@
+/**
+ * The commands a step becomes: its status as it is now, and a leaf attempt's start with
+ * its inputs and templates resolved. Pure functions of the activation, so the engine's
+ * lifecycle (engine-core.ts) stays apart from the commands' shapes.
+ */
+import type { InputSpec } from '../flow/types.ts';
+import { artifactNames } from '../flow/task-parts.ts';
+import type { GenerateNode, PlanNode } from '../plan/plan-node.ts';
+import type { Act } from './act.ts';
+import { envOf } from './pod-scope.ts';
+import { imageText, runTaskOf, withFiles } from './run-task.ts';
+import { resolveTask, type SubstitutionData } from './substitute.ts';
+import type { InputRef, StartCommand, StatusCommand } from './types.ts';
+
+/** The status command of `act` as it is now, with `error` and the `image` its first attempt starts with. */
+export function statusCommandOf(act: Act, error?: string, image?: string): StatusCommand {
+  const starting = act.status === 'running' && act.attempt <= 1;
+  const node = act.node;
+  return {
+    type: 'status', step: act.id, status: act.status,
+    ...(act.attempt > 0 ? { attempt: act.attempt } : {}),
+    ...(act.status === 'succeeded' ? { result: act.result ?? null } : {}),
+    ...(act.status === 'succeeded' && act.parameters ? { parameters: act.parameters } : {}),
+    ...(error ? { error } : {}),
+    ...(act.exitCode !== undefined && act.exitCode !== null && act.status !== 'running' ? { exitCode: act.exitCode } : {}),
+    ...(starting && (node.kind === 'task' || node.kind === 'generate') ? { image: image ?? imageText(node.task.image) } : {}),
+    ...(starting && act.parent?.node.kind === 'fanOut' && act.scope.item !== undefined ? { item: act.scope.item } : {}),
+  };
+}
+
+/** What a start command needs beyond the activation. */
+export interface StartContext {
+  /** a dry run knows no results: it lists starts, so templates stay as written */
+  dryRun?: boolean;
+  inputsOf(inputs: Record<string, InputSpec> | undefined, act: Act): Record<string, InputRef>;
+  substitution(act: Act): SubstitutionData;
+}
+
+/** The start command of a leaf's current attempt. Throws when a template cannot resolve (the step then fails, saying which). */
+export function startCommandOf(act: Act, ctx: StartContext): StartCommand {
+  const node = act.node as Extract<PlanNode, { kind: 'task' | 'pod' | 'generate' }>;
+  const cmd: StartCommand = {
+    type: 'start', step: act.id, attempt: act.attempt, kind: node.kind,
+    inputs: node.kind === 'pod' ? {} : ctx.inputsOf((node as GenerateNode).task.inputs, act),
+    env: envOf(act.scope),
+    data: act.scope.data ?? {},
+    ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),
+  };
+  if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body };
+  else cmd.task = ctx.dryRun ? runTaskOf(node.task) : resolveTask(node.task, ctx.substitution(act));
+  const outputs = node.kind === 'pod' ? node.outputs : (node.outputs ?? node.task.outputs);
+  if (outputs) cmd.outputs = artifactNames(outputs);
+  // A node's own `outputs` stands for its task's (artifacts and parameters alike).
+  if (cmd.task && node.kind !== 'pod' && node.outputs !== undefined) cmd.task = withFiles({ ...cmd.task, outputs: artifactNames(node.outputs) }, node.task, node.outputs);
+  return cmd;
+}
