@@ -1,8 +1,9 @@
 /**
  * `POST /v1/runs` with an Argo document as its body (as `argo submit` sends one): read as
  * leniently as Argo reads YAML, within the body limits, and imported into the flow the run
- * runs plus the units its templateRefs need (registered before the run starts). Runs in
- * the API's worker threads with the rest of the body's parsing.
+ * runs plus the units its templateRefs need (registered before the run starts). A
+ * WorkflowTemplate runs from its entrypoint (`argo submit --from workflowtemplate/NAME`).
+ * Runs in the API's worker threads with the rest of the body's parsing.
  */
 import { isArgoDocument, looksLikeArgo } from '../argo/argo-document.ts';
 import { importArgo } from '../argo/import-argo.ts';
@@ -25,7 +26,7 @@ function argoText(body: RawBody): string | undefined {
   return looksLikeArgo(text) ? text : undefined;
 }
 
-/** The flows of an Argo body: `workflow` to run and `units` to register first; undefined for any other body. */
+/** The flows of an Argo body (a Workflow, or a WorkflowTemplate with an entrypoint): `workflow` to run and `units` to register first; undefined for any other body. */
 export async function argoBody(body: RawBody, limits: BodyLimits, versions: (name: string) => Promise<FlowDocument[]>): Promise<{ workflow: FlowDocument; units: FlowDocument[] } | undefined> {
   const text = argoText(body);
   if (text === undefined) return undefined;
@@ -36,6 +37,13 @@ export async function argoBody(body: RawBody, limits: BodyLimits, versions: (nam
   const registered = new Map<string, FlowDocument[]>();
   for (const name of referencedFlowNames(docs)) registered.set(name, await versions(name));
   const { units, workflows } = importArgo([{ doc: docs[0], source: 'body' }], (n) => (registered.get(n) ?? []) as never);
-  if (workflows.length !== 1) throw new StrataError('invalid_request', 'POST /v1/runs takes an Argo Workflow; register a WorkflowTemplate with `strata apply`');
-  return { workflow: workflows[0] as unknown as FlowDocument, units: units as unknown as FlowDocument[] };
+  if (workflows.length === 1) return { workflow: workflows[0] as unknown as FlowDocument, units: units as unknown as FlowDocument[] };
+  // A WorkflowTemplate runs from its entrypoint, as `argo submit --from workflowtemplate/NAME`
+  // does: its templates are registered and its entry flow, which the import makes last, runs.
+  const wft = docs[0] as { kind?: unknown; metadata?: { name?: unknown }; spec?: { entrypoint?: unknown } };
+  if (wft.kind !== 'WorkflowTemplate') throw new StrataError('invalid_request', 'POST /v1/runs takes an Argo Workflow, or a WorkflowTemplate to run from its entrypoint');
+  if (!wft.spec?.entrypoint) {
+    throw new StrataError('invalid_request', `WorkflowTemplate ${String(wft.metadata?.name)} has no spec.entrypoint, so there is nothing to run: register it with \`strata apply\` and call its templates with templateRef`);
+  }
+  return { workflow: units[units.length - 1] as unknown as FlowDocument, units: units as unknown as FlowDocument[] };
 }

@@ -17,7 +17,7 @@ afterAll(async () => svc?.close());
 
 const runCount = async () => (await svc.call('GET', '/v1/runs')).body.runs.length as number;
 
-describe('POST /v1/runs with an Argo Workflow', () => {
+describe('POST /v1/runs with an Argo Workflow or WorkflowTemplate', () => {
   it('refuses an unmappable template with a 400 naming the field and the template, and starts nothing', async () => {
     const before = await runCount();
     const r = await svc.call('POST', '/v1/runs', readFileSync(join(FIXTURES, 'bad', 'suspend.yaml'), 'utf8'));
@@ -39,6 +39,27 @@ describe('POST /v1/runs with an Argo Workflow', () => {
     const r = await svc.call('POST', '/v1/runs', body);
     expect(r.status).toBe(400);
     expect(r.body.error.message).toContain('templateRef greetings/greet: no WorkflowTemplate greetings with template greet is given or registered');
+  });
+
+  it('runs a WorkflowTemplate from its entrypoint, its templates registered as flows (as argo submit --from)', async () => {
+    const r = await svc.call('POST', '/v1/runs', readFileSync(join(FIXTURES, 'submit-template.yaml'), 'utf8'));
+    expect(r.status, r.text).toBe(202);
+    const run = await svc.waitRun(r.body.runId);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(run.steps.say.result).toBe('hey');
+    expect(run.steps.shout.result).toBe('HEY');
+    expect(Date.parse(run.steps.say.finishedAt!)).toBeLessThanOrEqual(Date.parse(run.steps.shout.startedAt!));
+    expect((await svc.call('GET', '/v1/flows/shout-template.upper')).status).toBe(200);
+  });
+
+  it('refuses a WorkflowTemplate without an entrypoint: nothing to run, nothing stored', async () => {
+    const before = await runCount();
+    const body = readFileSync(join(FIXTURES, 'submit-template.yaml'), 'utf8').replace('name: shout-template', 'name: no-entry').replace('  entrypoint: main\n', '');
+    const r = await svc.call('POST', '/v1/runs', body);
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain('WorkflowTemplate no-entry has no spec.entrypoint, so there is nothing to run');
+    expect(await runCount()).toBe(before);
+    expect((await svc.call('GET', '/v1/flows/no-entry.upper')).status).toBe(404);
   });
 
   it('takes an Argo document sent as JSON too', async () => {
