@@ -15,6 +15,11 @@ import type { BodyLimits, RawBody } from './cpu/parse-body.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** How a document with nothing to run is named: a WorkflowTemplate without an entrypoint. */
+function entryless(doc: unknown): string {
+  return `WorkflowTemplate ${String((doc as { metadata?: { name?: unknown } })?.metadata?.name)} has no spec.entrypoint`;
+}
+
 /** The body's text when it is an Argo document (by its apiVersion), else undefined. */
 function argoText(body: RawBody): string | undefined {
   let text: string;
@@ -36,14 +41,10 @@ export async function argoBody(body: RawBody, limits: BodyLimits, versions: (nam
   if (docs.length !== 1 || !isArgoDocument(docs[0])) throw new StrataError('invalid_request', 'an Argo body holds one Workflow document');
   const registered = new Map<string, FlowDocument[]>();
   for (const name of referencedFlowNames(docs)) registered.set(name, await versions(name));
-  const { units, workflows } = importArgo([{ doc: docs[0], source: 'body' }], (n) => (registered.get(n) ?? []) as never);
-  if (workflows.length === 1) return { workflow: workflows[0] as unknown as FlowDocument, units: units as unknown as FlowDocument[] };
+  const { units, workflows, entries } = importArgo([{ doc: docs[0], source: 'body' }], (n) => (registered.get(n) ?? []) as never);
   // A WorkflowTemplate runs from its entrypoint, as `argo submit --from workflowtemplate/NAME`
-  // does: its templates are registered and its entry flow, which the import makes last, runs.
-  const wft = docs[0] as { kind?: unknown; metadata?: { name?: unknown }; spec?: { entrypoint?: unknown } };
-  if (wft.kind !== 'WorkflowTemplate') throw new StrataError('invalid_request', 'POST /v1/runs takes an Argo Workflow, or a WorkflowTemplate to run from its entrypoint');
-  if (!wft.spec?.entrypoint) {
-    throw new StrataError('invalid_request', `WorkflowTemplate ${String(wft.metadata?.name)} has no spec.entrypoint, so there is nothing to run: register it with \`strata apply\` and call its templates with templateRef`);
-  }
-  return { workflow: units[units.length - 1] as unknown as FlowDocument, units: units as unknown as FlowDocument[] };
+  // does: its templates are registered and its entry flow runs.
+  const run = workflows[0] ?? entries[0];
+  if (!run) throw new StrataError('invalid_request', `${entryless(docs[0])}, so there is nothing to run: register it with \`strata apply\` and call its templates with templateRef`);
+  return { workflow: run as unknown as FlowDocument, units: units as unknown as FlowDocument[] };
 }

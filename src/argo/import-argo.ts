@@ -22,6 +22,8 @@ export interface ImportResult {
   units: FlowDocument[];
   /** one flow per Workflow, in document order */
   workflows: FlowDocument[];
+  /** the entry flow of each WorkflowTemplate with an entrypoint (also in units), in document order: what `argo submit --from` runs */
+  entries: FlowDocument[];
 }
 
 /** Flows registered already, by name (every version), for templateRefs the documents do not hold. */
@@ -104,14 +106,20 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
     return registeredUnit(flowName(`${name}.${template}`, where), flows, where);
   };
   const units: FlowDocument[] = [];
-  for (const wft of templatesDocs.values()) units.push(...templateFlows(wft, unit));
+  const entries: FlowDocument[] = [];
+  for (const wft of templatesDocs.values()) {
+    const made = templateFlows(wft, unit);
+    units.push(...made);
+    // templateFlows makes the entry flow last.
+    if (wft.spec.entrypoint) entries.push(made[made.length - 1]);
+  }
   const workflows: FlowDocument[] = [];
   for (const d of valid.filter((x) => x.argo.kind === 'Workflow')) {
     const made = workflowFlow(d.argo, d.source, unit, templatesDocs, registered);
     units.push(...made.units);
     workflows.push(made.flow);
   }
-  return { units, workflows };
+  return { units, workflows, entries };
 }
 
 /**

@@ -87,7 +87,7 @@ runs.command('watch').description('follow a run live until it ends (reconnects w
   .action(async (id: string) => {
     process.exitCode = await (await import('./runs-commands.ts')).watch(apiClient(), id, out, note);
   });
-runs.command('submit').description('start a run of a Flow file, or of a registered flow with --use').argument('[file]', 'a file holding a Flow, or an Argo Workflow')
+runs.command('submit').description('start a run of a Flow file, or of a registered flow with --use').argument('[file]', 'a file holding a Flow, an Argo Workflow, or an Argo WorkflowTemplate (its entrypoint runs)')
   .option('--use <ref>', 'a registered flow, name@version')
   .addOption(param())
   .addOption(target())

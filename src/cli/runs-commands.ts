@@ -94,11 +94,13 @@ export async function submit(client: Client, file: string | undefined, o: Submit
     // The document reader (YAML, the Flow schema) is loaded only here: listing runs stays quick.
     const argo = await import('./argo-files.ts');
     if (argo.looksLikeArgo(argo.readText(file!))) {
-      // An Argo Workflow, as `argo submit` takes it: its templateRefs' units are registered.
-      const { units, workflows } = await argo.importDocuments(argo.readArgoFiles([file!]), client);
-      if (workflows.length === 0) throw new StrataError('invalid_document', `${file}: no Argo Workflow found (register WorkflowTemplates with strata apply)`);
+      // An Argo Workflow, as `argo submit` takes it: its templateRefs' units are registered. A
+      // file of WorkflowTemplates only runs the first one's entrypoint (argo submit --from).
+      const { units, workflows, entries } = await argo.importDocuments(argo.readArgoFiles([file!]), client);
+      const run = workflows[0] ?? entries[0];
+      if (!run) throw new StrataError('invalid_document', `${file}: no Argo Workflow, and no WorkflowTemplate with a spec.entrypoint to run`);
       for (const u of units) await client.call('POST', '/v1/flows', u);
-      body = { flow: workflows[0], params };
+      body = { flow: run, params };
     } else {
       const { readDocuments } = await import('./local-flows.ts');
       const flows = readDocuments([file!]).filter((d) => (d.doc as { kind?: string })?.kind === 'Flow');

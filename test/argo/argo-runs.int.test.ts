@@ -213,6 +213,14 @@ describe('Argo workflows run on the local runtime', () => {
     expect(run.steps.report.result).toBe('hello ada: 3 letters');
   }, 120_000);
 
+  it('strata runs submit of a WorkflowTemplate runs its entrypoint with -p, as argo submit --from does', async () => {
+    const r = await runStrata(['runs', 'submit', join(FIXTURES, 'submit-template.yaml'), '-p', 'word=yo', '--watch'], { STRATA_URL: svc.url });
+    expect(r.code, r.stderr).toBe(0);
+    const run = await svc.waitRun(/run (\S+) submitted/.exec(r.stdout)![1]);
+    expect(run.steps.shout.result).toBe('YO');
+    before(run, 'say', 'shout');
+  }, 120_000);
+
   it('strata plan plans an Argo Workflow: the dry run\'s order follows its DAG', async () => {
     expect(JSON.parse(await planCommand(['examples/argo/hello-dag.yaml'], { dryRun: true }))).toEqual({ order: [['greet', 'count'], ['report']] });
     expect(JSON.parse(await planCommand([join(FIXTURES, 'template-ref.yaml')], { dryRun: true }))).toEqual({ order: [['hi/main'], ['echo']] });
