@@ -19,6 +19,7 @@ import { plansRoutes } from './routes/plans.ts';
 import { rulesRoutes } from './routes/rules.ts';
 import { runsRoutes } from './routes/runs.ts';
 import { requestLog } from './request-log.ts';
+import { singleQueryParams } from './query-params.ts';
 import { uiRoutes } from './routes/ui.ts';
 
 /** YAML bodies may be this fraction of maxBodyBytes unless configured (YAML parses about 200 times slower than JSON). */
@@ -37,6 +38,7 @@ export function createApp(deps: ApiDeps): Hono {
   app.use('*', requestLog(deps.logger));
   app.use('*', originGuard({ loopbackOnly: deps.tokens.length === 0, allowedOrigins: deps.allowedOrigins ?? [] }));
   app.use('*', bearerAuth(deps.tokens));
+  app.use('/v1/*', singleQueryParams());
   app.use('/v1/*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw new StrataError('too_large', `request body larger than ${deps.maxBodyBytes} bytes`); } }));
   app.route('/', healthRoutes(d));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));

@@ -18,7 +18,7 @@ export const STEP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.#-]{0,127}(\/[A-Za-z0-9]
 
 export const ID_KINDS = {
   run: { pattern: RUN_ID_PATTERN, form: 'a run id is "r" and 8 to 40 lower-case letters and digits' },
-  step: { pattern: STEP_ID_PATTERN, form: 'a step id is node ids joined by "/"' },
+  step: { pattern: STEP_ID_PATTERN, form: 'a step id is node ids (each at most 128 characters) joined by "/", at most 64 of them' },
   name: { pattern: NAME_PATTERN, form: 'a name is lower-case letters, digits, "-" and "." (at most 64)' },
   version: { pattern: VERSION_PATTERN, form: 'a version is letters, digits, ".", "_" and "-" (at most 32)' },
   file: { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, form: 'a file name is letters, digits, "_", "." and "-" (at most 128)' },
@@ -34,8 +34,18 @@ export function idSchema(kind: IdKind): z.ZodString {
 /** `value` when it is a well-formed id of `kind`; a 404 StrataError naming the parameter otherwise. */
 export function checkId(kind: IdKind, value: string, what: string = kind): string {
   if (value.length <= 8192 && ID_KINDS[kind].pattern.test(value)) return value;
-  const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-  throw new StrataError('not_found', `no ${what} "${shown}": ${ID_KINDS[kind].form}`, { problems: [{ path: `path.${what}`, message: ID_KINDS[kind].form }] });
+  const shown = value.length > 80 ? `${value.slice(0, 80)}… (${value.length} characters)` : value;
+  const why = kind === 'step' ? stepIdProblem(value) : ID_KINDS[kind].form;
+  throw new StrataError('not_found', `no ${what} "${shown}": ${why}`, { problems: [{ path: `path.${what}`, message: why }] });
+}
+
+/** What is wrong with a step id, naming the part: a segment too long, too many segments, or characters. */
+function stepIdProblem(value: string): string {
+  const parts = value.split('/');
+  if (parts.length > 64) return `it has ${parts.length} parts; a step id has at most 64`;
+  const long = parts.find((p) => p.length > 128);
+  if (long) return `its part "${long.slice(0, 20)}…" is ${long.length} characters long; a part of a step id has at most 128`;
+  return 'a step id is node ids joined by "/", each starting with a letter or digit and holding only letters, digits, "_", ".", "#" and "-"';
 }
 
 /** The path parameter `name` of the matched route, checked as an id of `kind`. */

@@ -104,7 +104,7 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
 function validateCommon(node: Obj, path: string, ctx: NodeContext, inGraph: boolean, depth: number): void {
   const { problems } = ctx;
   if ('id' in node && (typeof node.id !== 'string' || !ID_PATTERN.test(node.id))) {
-    problems.push({ path: `${path}.id`, message: 'must start with a letter or digit and hold only letters, digits, "_", "-" and "." (at most 63); "/" and "#" are reserved for step ids' });
+    problems.push({ path: `${path}.id`, message: idProblem(node.id) });
   }
   if ('when' in node) problems.push(...validateLogic(node.when, `${path}.when`));
   if ('retries' in node && !(Number.isInteger(node.retries) && (node.retries as number) >= 0 && (node.retries as number) <= 100)) {
@@ -264,3 +264,9 @@ function unknownKeys(obj: Obj, allowed: string[], p: string, problems: Problem[]
   for (const k of Object.keys(obj)) if (!allowed.includes(k)) problems.push({ path: `${p}.${k}`, message: `unknown key "${k}"${didYouMean(k, allowed)}` });
 }
 
+/** Why `id` is not a node id, in one sentence: too long, or which characters it may hold. */
+export function idProblem(id: unknown): string {
+  if (typeof id !== 'string') return 'must be a string';
+  if (id.length > 63) return `is ${id.length} characters long; an id has at most 63`;
+  return 'must start with a letter or digit and hold only letters, digits, "_", "-" and "."; "/" and "#" are reserved for step ids';
+}

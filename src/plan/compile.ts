@@ -70,7 +70,7 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
   unitOutputs(doc, 'spec', '', ctx);
   // References are checked once every step id is known (a guard may name a later sibling's result).
   ctx.problems.push(...checkReferences(ctx.refs, ctx.known));
-  if (ctx.problems.length > 0) throw invalid(ctx.problems, ctx.problems.some((p) => p.message.startsWith('use cycle')) ? 'cycle' : 'invalid_document');
+  if (ctx.problems.length > 0) throw invalid(ctx.problems, problemsCode(ctx.problems));
   if (ctx.order.length > limits.maxNodes) {
     throw new StrataError('limit_exceeded', `the plan has ${ctx.order.length} steps, more than the limit of ${limits.maxNodes}`);
   }
@@ -251,6 +251,18 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
   throw new Error('unreachable: validated node without a pattern');
 }
 
+const UNREGISTERED = 'no registered flow "';
+
+/**
+ * One rule for every route: a flow that uses only flows that are not registered is 404
+ * `not_found` (as `GET /v1/flows/x`, a Schedule's or Hook's `spec.use`); a use cycle 422;
+ * anything else, unknown flows among other problems included, 400.
+ */
+function problemsCode(problems: Problem[]): 'cycle' | 'not_found' | 'invalid_document' {
+  if (problems.some((p) => p.message.startsWith('use cycle'))) return 'cycle';
+  return problems.every((p) => p.message.startsWith(UNREGISTERED)) ? 'not_found' : 'invalid_document';
+}
+
 function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: Record<string, string>, base: { seg: string }, path: string, id: string, ctx: Ctx): PlanNode {
   const placeholder: PlanNode = { ...base, kind: 'use', ref, with: withParams, params: {}, body: { seg: '', kind: 'sequence', children: [] } };
   // A unit that could not be compiled has unknown steps: references into it are not judged.
@@ -285,7 +297,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
   }
   const flow = ctx.resolve(ref);
   if (!flow) {
-    ctx.problems.push({ path: `${path}.use`, message: `no registered flow "${ref}"` });
+    ctx.problems.push({ path: `${path}.use`, message: `${UNREGISTERED}${ref}"` });
     return placeholder;
   }
   for (const [k, v] of Object.entries(withParams)) ctx.refs.push(...expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));

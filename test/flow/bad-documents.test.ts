@@ -111,7 +111,7 @@ const cases: Case[] = [
   },
   { name: 'a dependsOn cycle, named in run order', file: 'dependency-cycle.yaml', code: 'invalid_document', lines: ['spec.root.graph.nodes: dependency cycle extract -> transform -> load -> extract'] },
   { name: 'a use cycle through the registry, named a@1 -> b@2 -> a@1', file: 'use-cycle.yaml', code: 'cycle', lines: ['spec.root.sequence[1].use(b@2).spec.root.graph.nodes.inner.use: use cycle a@1 -> b@2 -> a@1: a unit that uses itself needs a when on the way (on this use node or a node around it in the unit), or it never ends'] },
-  { name: 'a use of a flow nobody registered', file: 'missing-use.yaml', code: 'invalid_document', lines: ['spec.root.sequence[1].use: no registered flow "nowhere@1"'] },
+  { name: 'a use of a flow nobody registered', file: 'missing-use.yaml', code: 'not_found', lines: ['spec.root.sequence[1].use: no registered flow "nowhere@1"'] },
   { name: 'a pod inside a pod', file: 'pod-in-pod.yaml', code: 'invalid_document', lines: ['spec.root.pod.flow.sequence[0].pod: a pod cannot hold another pod: a pod\'s flow is a micro flow of containers'] },
   { name: 'a fanIn before the sibling it joins', file: 'fanin-without-source.yaml', code: 'invalid_document', lines: ['spec.root.sequence[0].fanIn.from: no earlier sibling named "fan" to join'] },
   { name: 'a cycle whose only bound is a source strata cannot read', file: 'endless-cycle.yaml', code: 'invalid_document', lines: ['spec.root.cycle.source: must be redis-stream://KEY or file://PATH'] },

@@ -19,7 +19,8 @@ describe('validateNode: each problem with its path', () => {
   const cases: Array<{ name: string; root: unknown; lines: string[] }> = [
     { name: 'a node that is not an object', root: 'run it', lines: ['spec.root: must be a node (an object with one of task, pod, sequence, graph, fanOut, fanIn, cycle, use, generate)'] },
     { name: 'two pattern keys in one node', root: { ...t, sequence: [t] }, lines: ['spec.root: a node has exactly one pattern key; found task and sequence'] },
-    { name: 'an id with a reserved character', root: { sequence: [{ id: 'a/b', ...t }] }, lines: ['spec.root.sequence[0].id: must start with a letter or digit and hold only letters, digits, "_", "-" and "." (at most 63); "/" and "#" are reserved for step ids'] },
+    { name: 'an id with a reserved character', root: { sequence: [{ id: 'a/b', ...t }] }, lines: ['spec.root.sequence[0].id: must start with a letter or digit and hold only letters, digits, "_", "-" and "."; "/" and "#" are reserved for step ids'] },
+    { name: 'an id of 300 characters', root: { sequence: [{ id: 'a'.repeat(300), ...t }] }, lines: ['spec.root.sequence[0].id: is 300 characters long; an id has at most 63'] },
     { name: 'dependsOn outside a graph', root: { sequence: [{ ...t, dependsOn: ['x'] }] }, lines: ['spec.root.sequence[0].dependsOn: only nodes of a graph may have dependsOn'] },
     { name: 'retries and timeout out of range', root: { ...t, retries: 101, timeout: 0 }, lines: ['spec.root.retries: must be a whole number from 0 to 100', 'spec.root.timeout: must be a number of seconds, more than 0 and at most a week'] },
     { name: 'an empty sequence', root: { sequence: [] }, lines: ['spec.root.sequence: must be a non-empty list of nodes'] },

@@ -71,7 +71,7 @@ describe('compile errors', () => {
 
   it('a use of a flow that is not registered names the reference and where it is', () => {
     const e = errorOf(() => compile({ sequence: [task('a'), { id: 'u', use: 'gone@3' }] }));
-    expect(e).toMatchObject({ code: 'invalid_document', message: 'spec.root.sequence[1].use: no registered flow "gone@3"' });
+    expect(e).toMatchObject({ code: 'not_found', message: 'spec.root.sequence[1].use: no registered flow "gone@3"' });
   });
 
   it('units nested deeper than the limit are rejected with the chain', () => {

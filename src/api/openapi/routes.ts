@@ -29,7 +29,7 @@ export interface RouteSpec {
 const flag = z.enum(['true', 'false', '1', '0', '']).optional();
 
 export const runsQuery = z.object({
-  status: z.string().optional().describe('comma-separated: pending, running, succeeded, failed, cancelled'),
+  status: z.string().optional().describe('comma-separated or repeated (any of them): pending, running, succeeded, failed, cancelled; every other parameter of every route is given at most once (400)'),
   flow: z.string().optional().describe('flow name, or name@version'),
   dataset: z.string().optional(),
   selector: z.string().optional().describe('label selector: key=value, key!=value or key, comma-separated'),

@@ -9,6 +9,7 @@ import { parseSelector } from '../../run/label-selector.ts';
 import { taskInput, type ApiDeps, type RouteDeps } from '../deps.ts';
 import { idempotencyKey, requestFingerprint, reserveRun } from '../idempotency.ts';
 import { pathIds } from '../ids.ts';
+import { listParam } from '../query-params.ts';
 import type { RunsPort } from '../runs-port.ts';
 import { followEvents } from './run-events.ts';
 
@@ -42,7 +43,8 @@ export function runsRoutes(deps: RouteDeps): Hono {
     const q = c.req.query();
     const limit = q.limit === undefined ? 100 : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new StrataError('invalid_request', `limit must be a whole number from 1 to 1000, not "${q.limit}"`);
-    const status = q.status?.split(',').map((s) => s.trim()).filter(Boolean);
+    // Repeated or comma-separated: runs of any of them (query-params.ts).
+    const status = listParam(c.req.queries('status'));
     for (const s of status ?? []) if (!STATUSES.includes(s as RunStatus)) throw new StrataError('invalid_request', `status must be one of ${STATUSES.join(', ')}, not "${s}"`);
     const page = await runs().list({
       limit,
