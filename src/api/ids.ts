@@ -21,7 +21,8 @@ export const ID_KINDS = {
   step: { pattern: STEP_ID_PATTERN, form: 'a step id is node ids (each at most 128 characters) joined by "/", at most 64 of them' },
   name: { pattern: NAME_PATTERN, form: 'a name is lower-case letters, digits, "-" and "." (at most 64)' },
   version: { pattern: VERSION_PATTERN, form: 'a version is letters, digits, ".", "_" and "-" (at most 32)' },
-  file: { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, form: 'a file name is letters, digits, "_", "." and "-" (at most 128)' },
+  // Any name a step may give an output file: no slash, no control characters, not `.` or `..`.
+  file: { pattern: /^(?!\.\.?$)[^/\x00-\x1f\x7f]{1,255}$/, form: 'a file name has 1 to 255 characters, no "/" and no control characters, and is not "." or ".."' },
 } as const;
 
 export type IdKind = keyof typeof ID_KINDS;

@@ -6,10 +6,14 @@ import { planGraph, type PlanGraph } from '../plan/plan-document.ts';
 import type { RunEventsHub } from '../store/run-events-hub.ts';
 import { listRuns } from '../store/run-list.ts';
 import { artifactPath } from '../../runtime/step-files.ts';
+import { KEPT_FILE } from '../worker/step-files.ts';
 import type { Coordinator } from './coordinator.ts';
 import type { RunSystem } from './run-system.ts';
 
-const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** An output file's name as a step may write it (any but the worker's mark, `.`, `..`, and names with a slash or control characters). */
+function artifactName(name: string): boolean {
+  return name !== KEPT_FILE && name !== '.' && name !== '..' && name.length <= 255 && !/[/\x00-\x1f\x7f]/.test(name);
+}
 
 export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEventsHub, artifactsDir: string): RunsPort {
   const stepDir = async (id: string, step: string): Promise<string | undefined> => {
@@ -37,16 +41,17 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
       const out: ArtifactInfo[] = [];
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
       for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        // A pod's directory also holds its micro steps' directories; names outputs cannot have
-        // (the worker's `.strata-kept` mark) are not artifacts.
-        if (!e.isFile() || !FILE_NAME.test(e.name)) continue;
+        // A pod's directory also holds its micro steps' directories; the worker's
+        // `.strata-kept` mark is not an artifact. Every other file is, whatever its name
+        // (a dot first, spaces): the step wrote it.
+        if (!e.isFile() || !artifactName(e.name)) continue;
         const s = await stat(join(dir, e.name));
         out.push({ name: e.name, size: s.size, modifiedAt: s.mtime.toISOString() });
       }
       return out;
     },
     async artifact(id, step, name) {
-      if (!FILE_NAME.test(name)) return undefined;
+      if (!artifactName(name)) return undefined;
       const dir = await stepDir(id, step);
       if (!dir) return undefined;
       const path = join(dir, name);

@@ -65,3 +65,43 @@ describe('a 300-character step id', () => {
     expect(path.body.error.message).toContain('is 300 characters long; a part of a step id has at most 128');
   });
 });
+
+describe('deleting a flow a schedule or a hook uses', () => {
+  it('is 409 naming them, as for a flow another flow uses; allowed once they are gone', async () => {
+    expect((await svc.call('POST', '/v1/flows', flowDoc({ task: shTask('true') }, 'held'))).status).toBe(201);
+    expect((await svc.call('POST', '/v1/schedules', { apiVersion: 'strata/v1', kind: 'Schedule', metadata: { name: 'holds' }, spec: { schedule: '0 3 * * *', use: 'held@1' } })).status).toBe(201);
+    expect((await svc.call('POST', '/v1/hooks', { apiVersion: 'strata/v1', kind: 'Hook', metadata: { name: 'holds-too' }, spec: { use: 'held@1' } })).status).toBe(201);
+    for (const path of ['/v1/flows/held', '/v1/flows/held/1']) {
+      const r = await svc.call('DELETE', path);
+      expect(r.status, path).toBe(409);
+      expect(r.body.error.message).toContain('schedule holds');
+      expect(r.body.error.message).toContain('hook holds-too');
+    }
+    expect((await svc.call('GET', '/v1/flows/held/1')).status).toBe(200);
+    expect((await svc.call('DELETE', '/v1/schedules/holds')).status).toBe(200);
+    expect((await svc.call('DELETE', '/v1/hooks/holds-too')).status).toBe(200);
+    expect((await svc.call('DELETE', '/v1/flows/held')).status).toBe(200);
+  });
+});
+
+describe('artifacts of any name', () => {
+  it('are listed and served when their names start with a dot or hold spaces; a 404 says what is missing', async () => {
+    const r = await svc.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'w', task: shTask('echo h > "$STRATA_OUTPUTS/.hidden"; echo s > "$STRATA_OUTPUTS/my file.txt"; echo p > "$STRATA_OUTPUTS/plain"') }] }, 'odd-names') });
+    const id = r.body.runId as string;
+    expect((await svc.waitRun(id)).status).toBe('succeeded');
+    const listed = await svc.call('GET', `/v1/runs/${id}/steps/w/artifacts`);
+    expect(listed.body.artifacts.map((a: { name: string }) => a.name)).toEqual(['.hidden', 'my file.txt', 'plain']);
+    for (const [name, text] of [['.hidden', 'h\n'], ['my file.txt', 's\n']]) {
+      const got = await fetch(`${svc.url}/v1/runs/${id}/steps/w/artifacts/${encodeURIComponent(name)}`);
+      expect(got.status, name).toBe(200);
+      expect(await got.text()).toBe(text);
+      expect(got.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''${encodeURIComponent(name)}`);
+    }
+    const missing = await svc.call('GET', `/v1/runs/${id}/steps/w/artifacts/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe(`step "w" of run "${id}" has no output file named "nope" (GET .../artifacts lists them)`);
+    expect((await svc.call('GET', `/v1/runs/${id}/steps/zz/artifacts/nope`)).body.error.message).toBe(`no step "zz" in run "${id}"`);
+    expect((await svc.call('GET', '/v1/runs/rzzzzzzzzzz/steps/w/artifacts/nope')).body.error.message).toBe('no run "rzzzzzzzzzz"');
+    expect((await svc.call('GET', '/v1/runs/rzzzzzzzzzz/steps/w/artifacts')).body.error.message).toBe('no run "rzzzzzzzzzz"');
+  });
+});

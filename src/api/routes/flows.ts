@@ -32,12 +32,19 @@ export function flowsRoutes(deps: RouteDeps): Hono {
   app.delete('/:name', async (c) => deleteVersions(c.req.param('name'), undefined));
   app.delete('/:name/:version', async (c) => deleteVersions(c.req.param('name'), c.req.param('version')));
 
-  /** Remove one version or all of a flow; 409 naming the flows and rules that still use it. */
+  /** Remove one version or all of a flow; 409 naming the flows, rules, schedules and hooks that still use it. */
   async function deleteVersions(name: string, version: string | undefined): Promise<Response> {
     const versions = version ? [version] : (await deps.defs.flowVersions(name)).map((f) => f.metadata.version);
     if (version ? !(await deps.defs.get(`${name}@${version}`)) : versions.length === 0) throw new StrataError('not_found', `no flow ${version ? `${name}@${version}` : `named "${name}"`}`);
     const refs = versions.map((v) => `${name}@${v}`);
-    const users = await deps.defs.usersOf(refs);
+    // Schedules and hooks start a flow by `use` as flows and rules do: they hold it too.
+    const wanted = new Set(refs);
+    const [schedules, hooks] = await Promise.all([deps.triggers.schedules(), deps.triggers.hooks()]);
+    const users = [
+      ...(await deps.defs.usersOf(refs)),
+      ...schedules.filter((s) => s.spec.use && wanted.has(s.spec.use)).map((s) => `schedule ${s.metadata.name}`),
+      ...hooks.filter((h) => h.spec.use && wanted.has(h.spec.use)).map((h) => `hook ${h.metadata.name}`),
+    ];
     if (users.length > 0) throw new StrataError('conflict', `${refs.join(', ')} cannot be deleted: used by ${users.join(', ')}`, { usedBy: users });
     await deps.defs.deleteFlow(name, versions);
     return Response.json({ deleted: refs, outcome: 'deleted' });

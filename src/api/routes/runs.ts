@@ -115,16 +115,22 @@ export function runsRoutes(deps: RouteDeps): Hono {
   app.get('/:id/steps/:step{.+}/artifacts', pathIds({ step: 'step' }), async (c) => {
     const { id, step } = c.req.param();
     const files = await runs().artifacts(id, step);
-    if (!files) throw new StrataError('not_found', `no step "${step}" in run "${id}"`);
+    if (!files) throw new StrataError('not_found', (await runs().get(id)) ? `no step "${step}" in run "${id}"` : `no run "${id}"`);
     return c.json({ run: id, step, artifacts: files });
   });
 
   app.get('/:id/steps/:step{.+}/artifacts/:name', pathIds({ step: 'step', name: 'file' }), async (c) => {
     const { id, step, name } = c.req.param();
     const file = await runs().artifact(id, step, name);
-    if (!file) throw new StrataError('not_found', `no artifact "${name}" of step "${step}" in run "${id}"`);
+    if (!file) {
+      // Say what is missing: the run, the step, or only the file.
+      if (!(await runs().get(id))) throw new StrataError('not_found', `no run "${id}"`);
+      if (!(await runs().artifacts(id, step))) throw new StrataError('not_found', `no step "${step}" in run "${id}"`);
+      throw new StrataError('not_found', `step "${step}" of run "${id}" has no output file named "${name}" (GET .../artifacts lists them)`);
+    }
     const body = Readable.toWeb(createReadStream(file.path)) as ReadableStream;
-    return c.body(body, 200, { 'content-type': 'application/octet-stream', 'content-length': String(file.size), 'content-disposition': `attachment; filename="${name}"` });
+    // RFC 6266 / 8187: the name percent-encoded, so spaces, quotes and any UTF-8 survive the header.
+    return c.body(body, 200, { 'content-type': 'application/octet-stream', 'content-length': String(file.size), 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}` });
   });
 
   return app;
