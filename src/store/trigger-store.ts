@@ -52,6 +52,13 @@ export class TriggerStore {
     return (await this.redis.hgetall(this.stateKey(name))) as ScheduleState;
   }
 
+  /** A schedule's state as the API shows it: every time in ISO 8601 UTC (stored as ms for the scheduler's arithmetic). */
+  async stateView(name: string): Promise<ScheduleState> {
+    const st = await this.state(name);
+    const iso = (ms: string | undefined) => (ms !== undefined && /^\d+$/.test(ms) ? new Date(Number(ms)).toISOString() : ms);
+    return { ...st, ...(st.lastTick !== undefined ? { lastTick: iso(st.lastTick) } : {}), ...(st.lastRunAt !== undefined ? { lastRunAt: iso(st.lastRunAt) } : {}) };
+  }
+
   async deleteSchedule(name: string): Promise<boolean> {
     const [removed] = await Promise.all([this.redis.hdel(this.k('schedules'), name), this.redis.del(this.stateKey(name))]);
     return removed === 1;

@@ -53,17 +53,35 @@ export interface Hook {
   spec: z.output<typeof hookSpecSchema>;
 }
 
+/**
+ * What is wrong with a cron expression, in a sentence, or undefined. Croner also reads a
+ * seventh field (the year), which no other cron does: refused, so a schedule means the
+ * same in strata as in a CronJob. An expression no time matches (February 30) never fires:
+ * refused too, rather than stored to do nothing.
+ */
+export function cronProblemOf(pattern: string, timeZone: string): string | undefined {
+  const fields = pattern.trim().split(/\s+/).length;
+  if (!pattern.trim().startsWith('@') && fields !== 5 && fields !== 6) {
+    return `"${pattern}" has ${fields} fields; a cron expression has 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)`;
+  }
+  let cron: Cron;
+  try {
+    cron = new Cron(pattern, { timezone: timeZone, paused: true });
+  } catch (e) {
+    return `not a cron expression croner reads in time zone ${timeZone}: ${(e as Error).message}`;
+  }
+  if (cron.nextRun() === null) return `"${pattern}" never fires: no date matches it (a day a month does not have, such as February 30)`;
+  return undefined;
+}
+
 /** Validate a Schedule; throws with every problem (a cron expression or time zone croner refuses among them). */
 export function validateSchedule(doc: unknown): Schedule {
   const problems: Problem[] = [];
   const spec = header(doc, 'Schedule', problems) ? check(scheduleSpecSchema, (doc as { spec: unknown }).spec, 'spec', problems) : undefined;
   if (spec) {
     if ((spec.use === undefined) === (spec.dataset === undefined)) problems.push({ path: 'spec', message: 'give use (a registered flow, with `with` parameters) or dataset (a Dataset document), one of them' });
-    try {
-      new Cron(spec.schedule, { timezone: spec.timeZone, paused: true });
-    } catch (e) {
-      problems.push({ path: 'spec.schedule', message: `not a cron expression croner reads in time zone ${spec.timeZone}: ${(e as Error).message}` });
-    }
+    const cronProblem = cronProblemOf(spec.schedule, spec.timeZone);
+    if (cronProblem) problems.push({ path: 'spec.schedule', message: cronProblem });
     if (!isTimeZone(spec.timeZone)) problems.push({ path: 'spec.timeZone', message: `"${spec.timeZone}" is not an IANA time zone` });
     (doc as { spec: unknown }).spec = spec;
   }

@@ -105,3 +105,33 @@ describe('artifacts of any name', () => {
     expect((await svc.call('GET', '/v1/runs/rzzzzzzzzzz/steps/w/artifacts')).body.error.message).toBe('no run "rzzzzzzzzzz"');
   });
 });
+
+describe('schedules', () => {
+  const schedule = (name: string, cron: string) => ({ apiVersion: 'strata/v1', kind: 'Schedule', metadata: { name }, spec: { schedule: cron, use: 'sched-target@1' } });
+
+  it('refuse a 7-field cron and a cron that never fires, with a sentence naming spec.schedule', async () => {
+    expect((await svc.call('POST', '/v1/flows', flowDoc({ task: shTask('true') }, 'sched-target'))).status).toBe(201);
+    for (const [cron, words] of [['0 0 3 * * * 2030', /has 7 fields; a cron expression has 5 .* or 6/], ['0 0 30 2 *', /never fires/], ['0 0 31 4 *', /never fires/]] as Array<[string, RegExp]>) {
+      const r = await svc.call('POST', '/v1/schedules', schedule('bad-cron', cron));
+      expect(r.status, cron).toBe(400);
+      expect(r.body.error.message, cron).toMatch(/^spec\.schedule: /);
+      expect(r.body.error.message, cron).toMatch(words);
+    }
+    expect((await svc.call('GET', '/v1/schedules/bad-cron')).status).toBe(404);
+  });
+
+  it('give every status time in ISO 8601 UTC', async () => {
+    expect((await svc.call('POST', '/v1/schedules', schedule('every-second', '* * * * * *'))).status).toBe(201);
+    const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+    let status: Record<string, string> = {};
+    for (let i = 0; i < 400 && !(status.lastTick && status.lastRunAt && status.nextRunAt); i++) {
+      status = (await svc.call('GET', '/v1/schedules/every-second')).body.status;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status.lastRunId).toMatch(/^r/);
+    for (const k of ['lastTick', 'lastRunAt', 'nextRunAt']) expect(status[k], k).toMatch(iso);
+    const listed = (await svc.call('GET', '/v1/schedules')).body.schedules.find((s: { metadata: { name: string } }) => s.metadata.name === 'every-second');
+    for (const k of ['lastTick', 'lastRunAt']) expect(listed.status[k], k).toMatch(iso);
+    expect((await svc.call('DELETE', '/v1/schedules/every-second')).status).toBe(200);
+  });
+});

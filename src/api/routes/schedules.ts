@@ -10,7 +10,7 @@ export function schedulesRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
   // A name in a path is checked before anything reads Redis (ids.ts).
   app.use('/:name', pathIds({ name: 'name' }));
-  const withState = async (s: Schedule) => ({ ...s, status: await deps.triggers.state(s.metadata.name) });
+  const withState = async (s: Schedule) => ({ ...s, status: await deps.triggers.stateView(s.metadata.name) });
 
   app.post('/', async (c) => {
     const s = validateSchedule(await readBody(c));
