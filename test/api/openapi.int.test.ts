@@ -151,6 +151,28 @@ describe('/openapi.json', () => {
     expect(ROUTES.map((r) => `${r.method} ${r.path}`).filter((r) => !seen.has(r) && !r.startsWith('get /ui') && r !== 'get /')).toEqual([]);
   });
 
+  it('documents the statuses every route answers from its middleware: 403 for a foreign Origin, 400 for a repeated query parameter, 410 for a deleted run\'s key', async () => {
+    const sample: Record<string, string> = { id: 'r0000000000', step: 'a', name: 'x', version: '1', kind: 'Flow', page: 'runs' };
+    for (const r of ROUTES.filter((x) => x.path !== '/')) {
+      const path = r.path.replace(/\{(\w+)\}/g, (_, k: string) => sample[k] ?? 'x');
+      const documented = Object.keys(doc.paths[r.path][r.method].responses);
+      const foreign = await svc.call(r.method.toUpperCase(), path, undefined, { origin: 'http://elsewhere.example' });
+      expect(foreign.status, `${r.method} ${path} from another origin`).toBe(403);
+      expect(documented, `${r.method} ${r.path}`).toContain('403');
+      if (!r.path.startsWith('/v1/')) continue;
+      const twice = await svc.call(r.method.toUpperCase(), `${path}?zz=1&zz=2`);
+      expect(twice.status, `${r.method} ${path} with a repeated parameter`).toBe(400);
+      expect(documented, `${r.method} ${r.path}`).toContain('400');
+    }
+    // Every route that takes an Idempotency-Key answers 410 once its run was deleted.
+    const made = await svc.call('POST', '/v1/runs', { flow: flowDoc({ task: shTask('true') }, 'oa-gone') }, { 'idempotency-key': 'oa-gone-key' });
+    await svc.waitRun(made.body.runId);
+    await svc.call('DELETE', `/v1/runs/${made.body.runId}`);
+    const gone = await svc.call('POST', '/v1/runs', { flow: flowDoc({ task: shTask('true') }, 'oa-gone') }, { 'idempotency-key': 'oa-gone-key' });
+    expect(gone.status).toBe(410);
+    for (const r of ROUTES.filter((x) => x.idempotent)) expect(Object.keys(doc.paths[r.path][r.method].responses), `${r.method} ${r.path}`).toContain('410');
+  });
+
   it('publishes JSON Schemas that the examples validate against', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const { parseAllDocuments } = await import('yaml');

@@ -76,14 +76,29 @@ function parameters(r: RouteSpec): Json[] {
   return out;
 }
 
+const ERROR_TEXT: Record<number, string> = {
+  400: 'A bad request: body, query (a parameter given twice included) or header, with the place named',
+  401: 'Missing or wrong bearer token',
+  403: 'Refused: a Host that is not loopback without tokens, or a web page\'s Origin that is not allowed',
+  404: 'Not found, or an id not of its form',
+  409: 'Conflict with what is stored (in use, running, immutable)',
+  410: 'The run this Idempotency-Key started was deleted',
+  413: 'Body too large',
+  415: 'Body not JSON or YAML',
+  422: 'Understood but refused: a limit, a cycle, no rule matched, an Idempotency-Key reused',
+  503: 'Redis unreachable, or no coordinator in this service',
+};
+
 function operation(r: RouteSpec): Json {
   const responses: Json = {};
   for (const [status, a] of Object.entries(r.ok)) {
     const contents = Object.assign({}, ...[a!].flat().map(content));
     responses[status] = { description: ({ 201: 'Created', 202: 'Accepted', 302: 'Found: see Location' } as Record<string, string>)[status] ?? 'OK', ...(Object.keys(contents).length ? { content: contents } : {}) };
   }
-  const errors = [...new Set([...(r.errors ?? []), ...(r.path.startsWith('/v1/') ? [401, 503] : [])])].sort();
-  for (const e of errors) responses[e] = { description: e === 401 ? 'Missing or wrong bearer token' : e === 503 ? 'Redis unreachable, or no coordinator in this service' : 'Error', content: { 'application/json': { schema: ref('Error') } } };
+  // What the middleware answers on every route (origin-guard.ts: 403 for a foreign Host or
+  // Origin) and on every /v1 route (auth.ts 401, query-params.ts 400, Redis away 503).
+  const errors = [...new Set([...(r.errors ?? []), 403, ...(r.path.startsWith('/v1/') ? [400, 401, 503] : [])])].sort();
+  for (const e of errors) responses[e] = { description: ERROR_TEXT[e] ?? 'Error', content: { 'application/json': { schema: ref('Error') } } };
   const params = parameters(r);
   return {
     summary: r.summary,
