@@ -135,3 +135,20 @@ describe('schedules', () => {
     expect((await svc.call('DELETE', '/v1/schedules/every-second')).status).toBe(200);
   });
 });
+
+describe('a rule that would use an unknown flow', () => {
+  it('is refused at registration, 404 naming the flow and its place; registered once the flow is', async () => {
+    const rule = (name: string, emit: unknown) => ({ apiVersion: 'strata/v1', kind: 'Rule', metadata: { name }, spec: { priority: 1, when: false, emit } });
+    for (const [name, emit, path] of [
+      ['uses-generated', { generator: 'pipeline', with: { operations: [{ use: 'later@1' }] } }, 'spec.emit.with.operations[0].use'],
+      ['uses-literal', { sequence: [{ id: 'x', use: 'later@1' }] }, 'spec.emit.sequence[0].use'],
+    ] as Array<[string, unknown, string]>) {
+      const r = await svc.call('POST', '/v1/rules', rule(name, emit));
+      expect(r.status, `${name}: ${r.text.slice(0, 300)}`).toBe(404);
+      expect(r.body.error.message).toBe(`${path}: no registered flow "later@1"`);
+      expect((await svc.call('GET', `/v1/rules/${name}`)).status).toBe(404);
+    }
+    expect((await svc.call('POST', '/v1/flows', flowDoc({ task: shTask('true') }, 'later'))).status).toBe(201);
+    expect((await svc.call('POST', '/v1/rules', rule('uses-generated', { generator: 'pipeline', with: { operations: [{ use: 'later@1' }] } }))).status).toBe(201);
+  });
+});

@@ -22,6 +22,9 @@ afterAll(async () => {
 describe('rules', () => {
   it('registers, lists, reads and deletes a rule', async () => {
     const rule = read('examples/retail/rules.yaml');
+    // The flow the rule uses first, as `strata apply` sends them: a rule naming an unknown flow is refused.
+    expect((await svc.call('POST', '/v1/rules', rule)).status).toBe(404);
+    await svc.call('POST', '/v1/flows', read('examples/retail/report-flow.yaml'));
     expect((await svc.call('POST', '/v1/rules', rule)).status).toBe(201);
     expect((await svc.call('POST', '/v1/rules', rule)).status).toBe(200);
     const list = await svc.call('GET', '/v1/rules');
@@ -91,7 +94,7 @@ describe('flows', () => {
 
   it('rejects a missing unit and a use cycle, naming the path, storing nothing', async () => {
     const missing = await svc.call('POST', '/v1/flows', flow('needs-x', '1', { sequence: [{ id: 'x', use: 'nope@1' }] }));
-    expect(missing.status).toBe(400);
+    expect(missing.status).toBe(404);
     expect(missing.body.error.message).toContain('spec.root.sequence[0].use');
     const self = await svc.call('POST', '/v1/flows', flow('selfish', '1', { sequence: [{ id: 's', use: 'selfish@1' }] }));
     expect(self.status).toBe(422);
@@ -181,6 +184,7 @@ describe('restart', () => {
   it('keeps rules, flows and datasets across a restart of the service', async () => {
     const prefix = `restart-${Date.now()}`;
     const a = await startTestService({}, {}, prefix);
+    await a.call('POST', '/v1/flows', read('examples/retail/report-flow.yaml'));
     await a.call('POST', '/v1/rules', read('examples/retail/rules.yaml'));
     await a.call('POST', '/v1/flows', flow('kept', '1', { sequence: [task()] }));
     await a.close();

@@ -9,7 +9,7 @@ import { selectTargets } from '../../plan/targets.ts';
 import { createHash } from 'node:crypto';
 import { validateDataset } from '../../dataset/dataset-document.ts';
 import { dryRun, dryRunAnswer } from '../../engine/dry-run.ts';
-import { StrataError, toStrataError } from '../../errors/strata-error.ts';
+import { invalid, StrataError, toStrataError, type Problem } from '../../errors/strata-error.ts';
 import { validateFlowDocument } from '../../flow/flow-document.ts';
 import { argoBody } from '../argo-body.ts';
 import { flowFromBody } from '../flow-from-body.ts';
@@ -22,6 +22,7 @@ import { buildFlow } from '../../rules/build-flow.ts';
 import type { Generator } from '../../rules/generator.ts';
 import { matchRules } from '../../rules/match-rules.ts';
 import { validateRule, type Rule } from '../../rules/rule-document.ts';
+import { literalUses } from '../../flow/uses.ts';
 import { prepareRun, type PreparedRun } from '../../run/prepared-run.ts';
 import { planDataset } from '../../service/plan-dataset.ts';
 import { planFlow } from '../../service/plan-flow.ts';
@@ -54,6 +55,12 @@ export const TASKS = {
   /** POST /v1/rules: a validated Rule, serialized. */
   async rule(ctx: TaskContext, input: TaskInput) {
     const rule = validateRule(parseBody(input.body, ctx.limits), new Set(ctx.generators.keys()));
+    // A flow the rule would make use of, named as it is written (not computed by json-logic),
+    // must be registered: known now, it is refused now rather than at every ingest (404, as
+    // every route answers an unknown flow).
+    const missing: Problem[] = [];
+    for (const u of literalUses(rule.spec.emit, 'spec.emit')) if (!(await ctx.defs.get(u.ref))) missing.push({ path: u.path, message: `no registered flow "${u.ref}"` });
+    if (missing.length > 0) throw invalid(missing, 'not_found');
     return { name: rule.metadata.name, json: JSON.stringify(rule) };
   },
 
