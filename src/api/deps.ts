@@ -9,6 +9,7 @@ import type { CpuPool } from './cpu/cpu-pool.ts';
 import type { TaskInput } from './cpu/tasks.ts';
 import type { TriggerStore } from '../store/trigger-store.ts';
 import type { RunsPort } from './runs-port.ts';
+import type { ParamsLimits } from '../flow/params-limits.ts';
 import { rulesInForce } from '../store/builtin-rules.ts';
 
 export interface ApiDeps {
@@ -35,6 +36,8 @@ export interface ApiDeps {
   cpu?: CpuPool;
   /** origins (`https://host:port`) whose pages may call the API (CORS); none when unset */
   allowedOrigins?: string[];
+  /** bounds on parameters of hook calls (the CPU pool's tasks get theirs from its workerData) */
+  paramsLimits?: ParamsLimits;
   /** the built web UI (ui/dist); pages answer 503 while it is not built */
   uiDir?: string;
 }

@@ -4,6 +4,7 @@
  * it accepts (`STRATA_LOCK_MS must be a whole number of milliseconds from 1000 to
  * 86400000, not "abc"`), never a NaN carried into the run side.
  */
+import { DEFAULT_PARAMS_LIMITS, type ParamsLimits } from '../flow/params-limits.ts';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseTokens } from '../api/auth.ts';
@@ -42,6 +43,8 @@ export interface Config {
   redisTimeoutMs: number;
   /** bytes of a YAML request body: YAML parses far slower than JSON */
   maxYamlBytes: number;
+  /** bounds on a flow's, a run's or a use's parameters (src/flow/params-limits.ts) */
+  paramsLimits: ParamsLimits;
   /** origins whose web pages may call the API (CORS); none by default */
   allowedOrigins: string[];
   /** worker threads that parse and plan documents; undefined: 2, or half the cores */
@@ -73,6 +76,8 @@ const VARIABLES = {
   STRATA_RUNTIME: { schema: z.enum(['local', 'kubernetes', 'noop'], 'local or kubernetes'), default: 'local' },
   STRATA_API_TOKENS: { schema: z.string(), default: undefined },
   STRATA_MAX_BODY_BYTES: { schema: int('a size in bytes', 1, 1024 ** 3), default: String(32 * 1024 * 1024) },
+  STRATA_MAX_PARAMS_BYTES: { schema: int('a size in bytes', 1, 1024 ** 3), default: String(DEFAULT_PARAMS_LIMITS.maxBytes) },
+  STRATA_MAX_PARAMS_KEYS: { schema: int('a whole number of keys', 1, 100_000_000), default: String(DEFAULT_PARAMS_LIMITS.maxKeys) },
   STRATA_WORKER_CONCURRENCY: { schema: int('a whole number of parallel steps', 1, 1000), default: '4' },
   STRATA_PREFIX: { schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a Redis key prefix of letters, digits, "_", "." and "-"'), default: 'strata' },
   STRATA_LOCK_MS: { schema: int('a whole number of milliseconds', 1000, 86_400_000), default: '30000' },
@@ -139,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifySecret: r.STRATA_NOTIFY_SECRET,
     redisTimeoutMs: r.STRATA_REDIS_TIMEOUT_MS!,
     maxYamlBytes: r.STRATA_MAX_YAML_BYTES!,
+    paramsLimits: { maxBytes: r.STRATA_MAX_PARAMS_BYTES!, maxKeys: r.STRATA_MAX_PARAMS_KEYS! },
     allowedOrigins: r.STRATA_ALLOWED_ORIGINS ?? [],
     apiThreads: r.STRATA_API_THREADS,
     apiTaskMs: r.STRATA_API_TASK_MS!,

@@ -6,7 +6,8 @@
 import { flowFromBody } from '../api/flow-from-body.ts';
 import type { RunsPort } from '../api/runs-port.ts';
 import { validateDataset } from '../dataset/dataset-document.ts';
-import { StrataError } from '../errors/strata-error.ts';
+import { invalid, StrataError } from '../errors/strata-error.ts';
+import { paramsProblem, type ParamsLimits } from '../flow/params-limits.ts';
 import type { JsonValue } from '../flow/types.ts';
 import type { Generator } from '../rules/generator.ts';
 import type { Rule } from '../rules/rule-document.ts';
@@ -22,6 +23,8 @@ export interface StarterDeps {
   rules(): Promise<Rule[]>;
   generators: ReadonlyMap<string, Generator>;
   runs: RunsPort;
+  /** bounds on parameters (DEFAULT_PARAMS_LIMITS when unset) */
+  paramsLimits?: ParamsLimits;
 }
 
 export interface StartMeta {
@@ -37,6 +40,8 @@ export interface StartMeta {
 export async function startUse(d: StarterDeps, ref: string, params: Record<string, JsonValue>, meta: StartMeta): Promise<string> {
   const used = await d.defs.get(ref);
   if (!used) throw new StrataError('not_found', `no registered flow ${ref}`);
+  const tooMany = paramsProblem(params, 'params', d.paramsLimits);
+  if (tooMany) throw invalid([tooMany], 'limit_exceeded');
   const flow = flowFromBody({ use: ref, with: params });
   const compiled = await planFlow(flow, d.defs);
   const labels = { ...(used.metadata.labels ?? {}), ...(meta.labels ?? {}) };

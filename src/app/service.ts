@@ -51,7 +51,7 @@ export async function startService(config: Config, say: (s: string) => void, par
   try {
     runs = parts.runs ? await parts.runs(redis, defs, builtinRules) : undefined;
     cpu = threadPool({
-      workerData: { redisUrl: redis.url, prefix: config.prefix, redisTimeoutMs: config.redisTimeoutMs, maxBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes },
+      workerData: { redisUrl: redis.url, prefix: config.prefix, redisTimeoutMs: config.redisTimeoutMs, maxBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, paramsLimits: config.paramsLimits },
       threads: config.apiThreads,
       taskTimeoutMs: config.apiTaskMs,
       taskMemoryMb: config.apiTaskMb,
@@ -59,7 +59,7 @@ export async function startService(config: Config, say: (s: string) => void, par
     });
     const app = createApp({
       defs, triggers: new TriggerStore(client, `${config.prefix}:`), builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, cpu, prefix: config.prefix,
-      maxBodyBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, tokens: config.tokens, allowedOrigins: config.allowedOrigins,
+      maxBodyBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, paramsLimits: config.paramsLimits, tokens: config.tokens, allowedOrigins: config.allowedOrigins,
       logger: parts.logger, queueMetrics: runs?.queueMetrics, uiDir: UI_DIR,
     });
     served = await listen(app, config.port, config.host);

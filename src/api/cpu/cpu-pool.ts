@@ -5,6 +5,7 @@
  * for callers that measure a route alone (bench/). Why threads and not chunking:
  * docs/api-safety.md.
  */
+import type { ParamsLimits } from '../../flow/params-limits.ts';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { StrataError, type ErrorCode } from '../../errors/strata-error.ts';
@@ -28,7 +29,7 @@ export function inlinePool(ctx: TaskContext): CpuPool {
 
 export interface ThreadPoolOptions {
   /** what each worker thread needs to build its TaskContext */
-  workerData: { redisUrl: string; prefix: string; redisTimeoutMs: number; maxBytes: number; maxYamlBytes: number };
+  workerData: { redisUrl: string; prefix: string; redisTimeoutMs: number; maxBytes: number; maxYamlBytes: number; paramsLimits?: ParamsLimits };
   /** threads (STRATA_API_THREADS; default 2, more on machines with more cores) */
   threads?: number;
   /** a task running longer is stopped and its request answered 422 (STRATA_API_TASK_MS) */

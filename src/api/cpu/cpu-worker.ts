@@ -25,6 +25,7 @@ async function makeContext(): Promise<TaskContext> {
     builtinRules: loadBuiltinRules(GENERATOR_NAMES),
     generators: GENERATORS,
     limits: { maxBytes: data.maxBytes, maxYamlBytes: data.maxYamlBytes },
+    ...(data.paramsLimits ? { paramsLimits: data.paramsLimits } : {}),
   };
 }
 

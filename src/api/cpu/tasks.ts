@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { validateDataset } from '../../dataset/dataset-document.ts';
 import { dryRun, dryRunAnswer } from '../../engine/dry-run.ts';
 import { invalid, StrataError, toStrataError, type Problem } from '../../errors/strata-error.ts';
+import { paramsProblem, type ParamsLimits } from '../../flow/params-limits.ts';
 import { validateFlowDocument } from '../../flow/flow-document.ts';
 import { argoBody } from '../argo-body.ts';
 import { flowFromBody } from '../flow-from-body.ts';
@@ -36,6 +37,30 @@ export interface TaskContext {
   builtinRules: Rule[];
   generators: ReadonlyMap<string, Generator>;
   limits: BodyLimits;
+  /** bounds on parameters (DEFAULT_PARAMS_LIMITS when unset) */
+  paramsLimits?: ParamsLimits;
+}
+
+/** Every use node's `with` in a flow tree, with its path (`with` alone for the root of a `{ use, with }` request, base ''). */
+function withsOf(root: unknown, base: string): Array<[unknown, string]> {
+  const out: Array<[unknown, string]> = [];
+  const stack: Array<[unknown, string]> = [[root, base]];
+  while (stack.length > 0) {
+    const [v, p] = stack.pop()!;
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${p}[${i}]`]));
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.use === 'string' && o.with !== undefined) out.push([o.with, p ? `${p}.with` : 'with']);
+      for (const [k, c] of Object.entries(o)) if (k !== 'with' && k !== 'task' && c && typeof c === 'object') stack.push([c, p ? `${p}.${k}` : k]);
+    }
+  }
+  return out;
+}
+
+/** 422 naming each place whose parameters are past the limits: checked before anything is compiled or stored. */
+function checkParams(ctx: TaskContext, places: Array<[unknown, string]>): void {
+  const problems = places.map(([v, p]) => (v === undefined ? undefined : paramsProblem(v, p, ctx.paramsLimits))).filter((p): p is Problem => p !== undefined);
+  if (problems.length > 0) throw invalid(problems, 'limit_exceeded');
 }
 
 export interface TaskInput {
@@ -67,6 +92,7 @@ export const TASKS = {
   /** POST /v1/flows: a validated Flow whose units exist and which compiles. */
   async flow(ctx: TaskContext, input: TaskInput) {
     const flow = validateFlowDocument(parseBody(input.body, ctx.limits));
+    checkParams(ctx, [[flow.spec.params, 'spec.params'], ...withsOf(flow.spec.root, 'spec.root')]);
     const compiled = await planFlow(flow, ctx.defs); // missing units and use cycles are rejected here
     return { name: flow.metadata.name, version: flow.metadata.version!, json: JSON.stringify(flow), steps: compiled.stepIds.length };
   },
@@ -75,7 +101,9 @@ export const TASKS = {
   async plan(ctx: TaskContext, input: TaskInput) {
     const format = input.query.format ?? 'json';
     if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `format must be json, dot or mermaid, not "${format}"`);
-    const compiled = await planFlow(flowFromBody(parseBody(input.body, ctx.limits)), ctx.defs);
+    const flow = flowFromBody(parseBody(input.body, ctx.limits));
+    checkParams(ctx, [[flow.spec.params, 'spec.params'], ...withsOf(flow.spec.root, flow.metadata.name === 'adhoc' && flow.metadata.version === '0' ? '' : 'spec.root')]);
+    const compiled = await planFlow(flow, ctx.defs);
     const plan = toPlanDocument(compiled);
     if (format === 'dot') return { contentType: 'text/vnd.graphviz; charset=utf-8', text: renderDot(plan.graph, plan.metadata.name) };
     if (format === 'mermaid') return { contentType: 'text/plain; charset=utf-8', text: renderMermaid(plan.graph) };
@@ -130,6 +158,8 @@ export const TASKS = {
   async run(ctx: TaskContext, input: TaskInput) {
     const argo = await argoBody(input.body, ctx.limits, async (n) => (ctx.defs.flowVersions ? ctx.defs.flowVersions(n) : []));
     const req = argo ? readRunRequest({ flow: argo.workflow }) : readRunRequest(parseBody(input.body, ctx.limits));
+    const isUse = !argo && req.ref !== ref(req.flow);
+    checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);
     const units = argo?.units.map((u) => validateFlowDocument(u)) ?? [];
     const defs: FlowRegistry = units.length === 0 ? ctx.defs : { get: async (r) => units.find((u) => ref(u) === r) ?? ctx.defs.get(r) };
     const compiled = await planFlow(req.flow, defs);

@@ -24,7 +24,7 @@ export function hooksRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
   // A name in a path is checked before anything reads Redis (ids.ts).
   app.use('/:name', pathIds({ name: 'name' }));
-  const starter = (): StarterDeps => ({ defs: deps.defs, rules: () => allRules(deps), generators: deps.generators, runs: runsOf(deps) });
+  const starter = (): StarterDeps => ({ defs: deps.defs, rules: () => allRules(deps), generators: deps.generators, runs: runsOf(deps), ...(deps.paramsLimits ? { paramsLimits: deps.paramsLimits } : {}) });
 
   app.post('/', async (c) => {
     const h = validateHook(await readBody(c));
