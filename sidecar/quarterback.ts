@@ -19,6 +19,7 @@ import type { JsonValue } from '../src/flow/types.ts';
 import { isLeaf, joinId } from '../src/plan/plan-node.ts';
 import type { ContainerDriver, ContainerExit } from '../runtime/process/container-driver.ts';
 import { containerEnv } from './container-env.ts';
+import { fileScopeValues } from '../runtime/env-files.ts';
 import { appendTail, exitError } from '../runtime/process/exit-error.ts';
 import { makeFifos } from './ipc-channels.ts';
 import type { MicroPlan } from '../runtime/quarterback/micro-plan.ts';
@@ -219,6 +220,8 @@ export class Quarterback {
       inputsDir: dirs.inputs, outputsDir: dirs.outputs, scratchDir: this.plan.scratchDir, ipcDir: this.plan.ipcDir,
       port, peers: this.ports.peersOf(step), params: cmd.env.params, item: cmd.env.item, items: cmd.env.items, round: cmd.env.round, exit: cmd.env.exit,
     });
+    // Large params (or items) in files: an environment variable past 128 KiB cannot start the container (E2BIG).
+    fileScopeValues(env, dirs.inputs);
     const spec = { step, attempt, task, env, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}), ...(entry.view ? { sandbox: entry.view.args } : {}) };
     this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
   }

@@ -3,6 +3,7 @@
  * process driver. It still gets the pod's channels (a scratch dir, an ipc dir, a port),
  * so a program behaves the same whether it runs alone or inside a pod.
  */
+import { fileScopeValues } from '../env-files.ts';
 import { join } from 'node:path';
 import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
 import type { ImageMap } from '../image-map.ts';
@@ -58,6 +59,12 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   Object.assign(env, task.env, req.env, {
     STRATA_INPUTS: req.inputsDir, STRATA_OUTPUTS: req.outputsDir, STRATA_SCRATCH: dirs.scratch, STRATA_IPC: dirs.ipc, STRATA_PORT: String(port),
   });
+  // Large params (or items) in files: an environment variable past 128 KiB cannot start the process (E2BIG).
+  try {
+    fileScopeValues(env, req.inputsDir);
+  } catch (e) {
+    return { ok: false, error: `could not write the step's parameters to a file: ${(e as Error).message}` };
+  }
   const guard = opts.guard;
   const driver = new ProcessDriver({
     imageMap: opts.imageMap,

@@ -165,6 +165,8 @@ export const TASKS = {
     const compiled = await planFlow(req.flow, defs);
     // A run carries its flow's labels, then its own.
     const used = req.ref === ref(req.flow) ? req.flow : await ctx.defs.get(req.ref);
+    // A flow registered before the bounds existed may hold more: refused here, not carried into every step.
+    if (isUse) checkParams(ctx, [[used?.spec.params, `use ${req.ref}: spec.params`]]);
     const labels = { ...(used?.metadata.labels ?? {}), ...req.labels };
     return {
       run: prepareRun(req.ref, req.targets ? selectTargets(compiled.root, req.targets, compiled.stepIds) : compiled.root, { ...compiled.params, ...req.params }, compiled.stepIds),
