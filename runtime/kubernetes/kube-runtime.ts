@@ -7,6 +7,7 @@
  * deleted or kept per `retention`; a kept pod that is still running is stopped (its
  * deadline set to now). Aborting deletes the pod and everything it owns.
  */
+import { fileScopeValues } from '../env-files.ts';
 import { needsPrivateView } from '../local/private-view.ts';
 import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { AppsV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
@@ -59,6 +60,14 @@ export class KubeRuntime implements PodRuntime {
     let pod: V1Pod;
     try {
       const { owner: _o, kubeConfig: _k, ...build } = this.opts;
+      // A task's large params (or items) go in files on the shared volume, as on the local
+      // runtime: a variable past 128 KiB cannot start the container (E2BIG), and would bloat
+      // the pod object. A pod's containers get theirs from the quarterback.
+      if (req.kind === 'task' && req.inputsDir) {
+        const env = { ...req.env };
+        fileScopeValues(env, req.inputsDir);
+        req = { ...req, env };
+      }
       pod = buildPod(req, { ...build, ...(await this.resolveOwner()) });
     } catch (e) {
       return { ok: false, error: toStrataError(e).message };

@@ -38,6 +38,23 @@ describe('kubernetes runtime: task pods', () => {
     expect(created?.status).toBe(201);
   });
 
+  it('gives a task its params in a file on the shared volume, and in the environment only while small', async () => {
+    // It fails, so the pod is kept to be read back.
+    c.api.kubelet.onImage('kept', { kind: 'exit', code: 1 });
+    const { mkdirSync, readFileSync } = await import('node:fs');
+    const large = JSON.stringify({ blob: 'z'.repeat(200_000) });
+    const req = task('kept');
+    mkdirSync(req.inputsDir, { recursive: true });
+    req.env = { ...req.env, STRATA_PARAMS: large, STRATA_ITEM: '3' };
+    expect((await runPod(c.runtime(), req)).outcome.ok).toBe(false);
+    const [pod] = pods() as any[];
+    const env = Object.fromEntries((pod.spec.containers[0].env as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]));
+    expect(env.STRATA_PARAMS).toBeUndefined();
+    expect(readFileSync(env.STRATA_PARAMS_FILE, 'utf8')).toBe(large);
+    expect(env.STRATA_ITEM).toBe('3');
+    expect(readFileSync(env.STRATA_ITEM_FILE, 'utf8')).toBe('3');
+  });
+
   it('reports a failed exit with the last line it wrote, and keeps the pod for inspection', async () => {
     c.api.kubelet.onImage('bad', { kind: 'exit', code: 3, log: 'reading input\nboom: no such file\n' });
     const ran = await runPod(c.runtime(), task('bad'));
