@@ -36,6 +36,13 @@ describe('parameters past the bounds', () => {
       expect(r.body.error.code).toBe('limit_exceeded');
       expect(r.body.error.message).toBe(`${place}: holds more than 10,000 keys and list elements (STRATA_MAX_PARAMS_KEYS); pass large data to steps as input files instead`);
     }
+    for (const [path, kind] of [['/v1/schedules', 'Schedule'], ['/v1/hooks', 'Hook']]) {
+      const spec = { use: 'small-unit@1', with: many(10_001), ...(kind === 'Schedule' ? { schedule: '0 3 * * *' } : {}) };
+      const r = await svc.call('POST', path, { apiVersion: 'strata/v1', kind, metadata: { name: 'big-with' }, spec });
+      expect(r.status, path).toBe(422);
+      expect(r.body.error.message).toMatch(/^spec\.with: holds more than 10,000 keys/);
+      expect((await svc.call('GET', `${path}/big-with`)).status).toBe(404);
+    }
     expect((await svc.call('GET', '/v1/flows/big-flow')).status).toBe(404);
     const bytes = await svc.call('POST', '/v1/flows', withParams({ blob: 'x'.repeat(1024 * 1024) }, 'big-bytes'));
     expect(bytes.status).toBe(422);

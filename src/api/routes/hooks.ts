@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { ingestAndRun, startUse, type StarterDeps } from '../../app/run-starter.ts';
-import { StrataError } from '../../errors/strata-error.ts';
+import { invalid, StrataError } from '../../errors/strata-error.ts';
+import { paramsProblem } from '../../flow/params-limits.ts';
 import type { JsonValue } from '../../flow/types.ts';
 import { paramsOf, validateHook } from '../../triggers/trigger-documents.ts';
 import { readBody, readRawBody, SMALL_BODY_LIMITS } from '../body.ts';
@@ -28,6 +29,8 @@ export function hooksRoutes(deps: ApiDeps): Hono {
 
   app.post('/', async (c) => {
     const h = validateHook(await readBody(c));
+    const tooMany = paramsProblem(h.spec.with, 'spec.with', deps.paramsLimits);
+    if (tooMany) throw invalid([tooMany], 'limit_exceeded');
     if (h.spec.use && !(await deps.defs.get(h.spec.use))) throw new StrataError('not_found', `spec.use: no registered flow ${h.spec.use}`);
     const { outcome, token } = await deps.triggers.putHook(h);
     return c.json({ hook: h, outcome, token, url: `/v1/hooks/${h.metadata.name}` }, outcome === 'created' ? 201 : 200);
