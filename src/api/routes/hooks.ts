@@ -3,11 +3,11 @@
  * once; `POST /v1/hooks/:name` with that token (`Authorization: Bearer <token>` or
  * `X-Strata-Token`) starts the hook's flow with the body as parameters, or ingests the body
  * as a Dataset. The hook's token is its own: the API's tokens do not open it, and it opens
- * nothing else (src/api/auth.ts lets this one route through to be checked here).
+ * nothing else (src/api/auth.ts lets this one route through to be checked here). A call
+ * plans in the API's worker threads, as `POST /v1/runs` and `POST /v1/datasets` do.
  */
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { ingestAndRun, startUse, type StarterDeps } from '../../app/run-starter.ts';
 import { invalid, StrataError } from '../../errors/strata-error.ts';
 import { paramsProblem } from '../../flow/params-limits.ts';
 import type { JsonValue } from '../../flow/types.ts';
@@ -16,16 +16,15 @@ import { readBody, readRawBody, SMALL_BODY_LIMITS } from '../body.ts';
 import { parseBody } from '../cpu/parse-body.ts';
 import { validateDataset } from '../../dataset/dataset-document.ts';
 import { idempotencyKey, requestFingerprint, reserveRun } from '../idempotency.ts';
-import { allRules, type ApiDeps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import { pathIds } from '../ids.ts';
+import { keepIngest } from './datasets.ts';
 import { runsOf } from './runs.ts';
 
-
-export function hooksRoutes(deps: ApiDeps): Hono {
+export function hooksRoutes(deps: RouteDeps): Hono {
   const app = new Hono();
   // A name in a path is checked before anything reads Redis (ids.ts).
   app.use('/:name', pathIds({ name: 'name' }));
-  const starter = (): StarterDeps => ({ defs: deps.defs, rules: () => allRules(deps), generators: deps.generators, runs: runsOf(deps), ...(deps.paramsLimits ? { paramsLimits: deps.paramsLimits } : {}) });
 
   app.post('/', async (c) => {
     const h = validateHook(await readBody(c));
@@ -64,13 +63,20 @@ export function hooksRoutes(deps: ApiDeps): Hono {
     // A retried call with its Idempotency-Key gets the run the first one started (or 410 once it was deleted).
     const { runId, replayed } = await reserveRun(deps.redis, deps.prefix ?? 'strata', key, requestFingerprint(c, createHash('sha256').update(raw.bytes).digest('hex')));
     if (replayed) c.header('Idempotent-Replayed', 'true');
-    const meta = { origin: { hook: name }, id: runId, ...(hook.spec.labels ? { labels: hook.spec.labels } : {}), ...(hook.spec.onEnd ? { onEnd: hook.spec.onEnd } : {}) };
+    const port = runsOf(deps);
+    const meta = (labels: Record<string, string>) => ({ labels: { ...labels, ...(hook.spec.labels ?? {}) }, ...(hook.spec.onEnd ? { onEnd: hook.spec.onEnd } : {}) });
+    // Planning is CPU work: done in the worker threads, as POST /v1/datasets and /v1/runs do it.
     if (hook.spec.dataset) {
-      const r = await ingestAndRun(starter(), body, meta);
-      return c.json({ runId: r.runId, id: r.runId, status: 'pending', flow: r.flow }, 202);
+      const made = await deps.cpu.run('dataset', { body: raw, query: { run: 'true' } });
+      const ref = `${made.flow.name}@${made.flow.version}`;
+      await port.start(made.run!, { dataset: made.name, flow: ref, hook: name }, runId, meta(made.labels));
+      await keepIngest(deps, made);
+      return c.json({ runId, id: runId, status: 'pending', flow: ref }, 202);
     }
-    const id = await startUse(starter(), hook.spec.use!, paramsOf(hook.spec, body as Record<string, JsonValue>), meta);
-    return c.json({ runId: id, id, status: 'pending', flow: hook.spec.use }, 202);
+    const request = { use: hook.spec.use!, with: paramsOf(hook.spec, body as Record<string, JsonValue>) };
+    const made = await deps.cpu.run('run', { body: { type: 'json', bytes: new TextEncoder().encode(JSON.stringify(request)) }, query: {} });
+    await port.start(made.run, { flow: request.use, hook: name }, runId, meta(made.meta.labels ?? {}));
+    return c.json({ runId, id: runId, status: 'pending', flow: hook.spec.use }, 202);
   });
   return app;
 }
