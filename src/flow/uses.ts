@@ -16,17 +16,21 @@ export function usesOf(value: unknown): string[] {
   return [...out];
 }
 
-/** Each `use` written as a plain string inside `value` (a json-logic `use` is computed later: left out), with its path. */
-export function literalUses(value: unknown, path: string): Array<{ ref: string; path: string }> {
-  const out: Array<{ ref: string; path: string }> = [];
-  const stack: Array<[unknown, string]> = [[value, path]];
+/**
+ * Each use node written with a plain string `use` inside `value` (a json-logic `use` is
+ * computed later: left out), in document order: its ref, its path (`<base>.sequence[0]`,
+ * or '' for `value` itself when base is '') and its `with`.
+ */
+export function useNodes(value: unknown, base: string): Array<{ ref: string; path: string; with?: unknown }> {
+  const out: Array<{ ref: string; path: string; with?: unknown }> = [];
+  const stack: Array<[unknown, string]> = [[value, base]];
   while (stack.length > 0) {
     const [v, p] = stack.pop()!;
     if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${p}[${i}]`]));
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if (typeof o.use === 'string') out.push({ ref: o.use, path: `${p}.use` });
-      for (const k of Object.keys(o)) if (o[k] && typeof o[k] === 'object') stack.push([o[k], `${p}.${k}`]);
+      if (typeof o.use === 'string') out.push({ ref: o.use, path: p, ...(o.with !== undefined ? { with: o.with } : {}) });
+      for (const k of Object.keys(o)) if (o[k] && typeof o[k] === 'object') stack.push([o[k], p ? `${p}.${k}` : k]);
     }
   }
   return out.reverse();

@@ -23,7 +23,7 @@ import { buildFlow } from '../../rules/build-flow.ts';
 import type { Generator } from '../../rules/generator.ts';
 import { matchRules } from '../../rules/match-rules.ts';
 import { validateRule, type Rule } from '../../rules/rule-document.ts';
-import { literalUses } from '../../flow/uses.ts';
+import { useNodes } from '../../flow/uses.ts';
 import { prepareRun, type PreparedRun } from '../../run/prepared-run.ts';
 import { planDataset } from '../../service/plan-dataset.ts';
 import { planFlow } from '../../service/plan-flow.ts';
@@ -43,18 +43,7 @@ export interface TaskContext {
 
 /** Every use node's `with` in a flow tree, with its path (`with` alone for the root of a `{ use, with }` request, base ''). */
 function withsOf(root: unknown, base: string): Array<[unknown, string]> {
-  const out: Array<[unknown, string]> = [];
-  const stack: Array<[unknown, string]> = [[root, base]];
-  while (stack.length > 0) {
-    const [v, p] = stack.pop()!;
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${p}[${i}]`]));
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o.use === 'string' && o.with !== undefined) out.push([o.with, p ? `${p}.with` : 'with']);
-      for (const [k, c] of Object.entries(o)) if (k !== 'with' && k !== 'task' && c && typeof c === 'object') stack.push([c, p ? `${p}.${k}` : k]);
-    }
-  }
-  return out;
+  return useNodes(root, base).filter((u) => u.with !== undefined).map((u) => [u.with, u.path ? `${u.path}.with` : 'with']);
 }
 
 /** 422 naming each place whose parameters are past the limits: checked before anything is compiled or stored. */
@@ -84,7 +73,7 @@ export const TASKS = {
     // must be registered: known now, it is refused now rather than at every ingest (404, as
     // every route answers an unknown flow).
     const missing: Problem[] = [];
-    for (const u of literalUses(rule.spec.emit, 'spec.emit')) if (!(await ctx.defs.get(u.ref))) missing.push({ path: u.path, message: `no registered flow "${u.ref}"` });
+    for (const u of useNodes(rule.spec.emit, 'spec.emit')) if (!(await ctx.defs.get(u.ref))) missing.push({ path: `${u.path}.use`, message: `no registered flow "${u.ref}"` });
     if (missing.length > 0) throw invalid(missing, 'not_found');
     return { name: rule.metadata.name, json: JSON.stringify(rule) };
   },
