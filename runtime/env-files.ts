@@ -8,7 +8,7 @@
  * start with a dot. Used by the local runtime (macro tasks) and the quarterback (its
  * containers, at both runtimes). docs/flow-language.md, "What a step sees".
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The largest value kept in the environment (bytes); larger ones are in their file only. */
@@ -18,6 +18,8 @@ const FILED = ['STRATA_PARAMS', 'STRATA_ITEM', 'STRATA_ITEMS', 'STRATA_EXIT'] as
 
 /** Write `env`'s scope values to files in `dir`, add `<VAR>_FILE` for each, drop the large ones from `env` (changed in place). */
 export function fileScopeValues(env: Record<string, string>, dir: string): void {
+  // The worker made it; a runtime driven on its own (tests, `strata manifests`) may not have.
+  mkdirSync(dir, { recursive: true });
   for (const name of FILED) {
     const value = env[name];
     if (value === undefined) continue;
