@@ -61,13 +61,15 @@ describe.each(levels)('$level level', ({ wrap, id }) => {
 
   it('a sequence\'s timeout is a deadline for the whole sequence: it fails when it passes, and the step after it never runs', async () => {
     const after = join(dir, `after-${id('x').replace('/', '-')}`);
-    const root = wrap({ sequence: [{ id: 'group', timeout: 1, sequence: [0, 1, 2].map((i) => ({ id: `s${i}`, task: sh('sleep 0.7') })) }, { id: 'after', task: sh(`touch ${after}`) }] });
+    // s0 ends at once and s1 would sleep far past the deadline: the outcome does not hang on
+    // how fast a loaded machine starts processes (a 3 s margin for s0).
+    const root = wrap({ sequence: [{ id: 'group', timeout: 3, sequence: [sh('true'), sh('sleep 60'), sh('true')].map((task, i) => ({ id: `s${i}`, task })) }, { id: 'after', task: sh(`touch ${after}`) }] });
     const run = await svc.waitRun((await svc.call('POST', '/v1/runs', { flow: flow(root) })).body.runId);
     expect(run.status).toBe('failed');
-    expect(run.steps[id('group')]).toMatchObject({ status: 'failed', error: `step ${id('group')} timed out after 1 s` });
+    expect(run.steps[id('group')]).toMatchObject({ status: 'failed', error: `step ${id('group')} timed out after 3 s` });
     expect(run.steps[id('group/s0')].status).toBe('succeeded');
-    expect(run.steps[id('group/s1')]).toMatchObject({ status: 'cancelled', error: `stopped: step ${id('group')} timed out after 1 s` });
-    expect(run.steps[id('group/s2')]).toMatchObject({ status: 'skipped', error: `not started: step ${id('group')} timed out after 1 s` });
+    expect(run.steps[id('group/s1')]).toMatchObject({ status: 'cancelled', error: `stopped: step ${id('group')} timed out after 3 s` });
+    expect(run.steps[id('group/s2')]).toMatchObject({ status: 'skipped', error: `not started: step ${id('group')} timed out after 3 s` });
     expect(run.steps[id('after')].status).toBe('skipped');
     expect(existsSync(after)).toBe(false);
   });
