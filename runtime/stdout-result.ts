@@ -1,11 +1,12 @@
 /**
  * A step's standard output as its result (`task.result: stdout`, docs/flow-language.md):
  * the first 256 KiB kept while the program runs, then trimmed and read as JSON when the
- * whole text parses, a string otherwise. Used by the local runtime and the quarterback.
+ * whole text parses without losing its text (src/logic/json-text.ts), a string otherwise. Used by the local runtime and the quarterback.
  */
 import type { JsonValue } from '../src/flow/types.ts';
+import { STDOUT_RESULT_LIMIT, textOrJson } from '../src/logic/json-text.ts';
 
-export const STDOUT_RESULT_LIMIT = 256 * 1024;
+export { STDOUT_RESULT_LIMIT };
 
 /** Keeps the first STDOUT_RESULT_LIMIT bytes of a stream, and whether more came. */
 export class StdoutCapture {
@@ -37,13 +38,7 @@ export class StdoutCapture {
   }
 }
 
-/** Trimmed text, as JSON when the whole of it parses. */
+/** Trimmed text, as JSON when the whole of it reads as JSON without losing its text. */
 export function parseTrimmed(text: string): JsonValue {
-  const t = text.trim();
-  if (t === '') return '';
-  try {
-    return JSON.parse(t) as JsonValue;
-  } catch {
-    return t;
-  }
+  return textOrJson(text);
 }

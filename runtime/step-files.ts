@@ -17,24 +17,25 @@ import type { JsonValue } from '../src/flow/types.ts';
 import type { InputRef, StartCommand } from '../src/engine/types.ts';
 import { checkOutputsDir, openRegularSync, StepFileError } from './output-files.ts';
 import { copyEntry } from './copy-tree.ts';
+import { stepSegments } from './step-file-name.ts';
 
 export interface StepDirs {
   inputs: string;
   outputs: string;
 }
 
-/** Where an output lives in the artifact store: <artifactsDir>/<runId>/<stepId>/<output>. */
+/** Where an output lives in the artifact store: <artifactsDir>/<runId>/<stepId>/<output>, each segment of the step id bounded (step-file-name.ts). */
 export function artifactPath(artifactsDir: string, runId: string, step: string, output?: string): string {
   // Step ids and output names never hold `.`/`..` segments or separators; refuse any that
   // would, so no reference reaches outside the run's artifacts.
-  const parts = [runId, ...step.split('/'), ...(output ? [output] : [])];
+  const parts = [runId, ...stepSegments(step), ...(output ? [output] : [])];
   if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\'))) throw new StepFileError(`"${step}${output ? `:${output}` : ''}" is not a step and output of this run`);
   return join(artifactsDir, ...parts);
 }
 
 /** Make a container's inputs and outputs directories (under the pod's work dir, one pair per attempt). */
 export function makeStepDirs(workDir: string, step: string, attempt: number): StepDirs {
-  const base = join(workDir, ...step.split('/'), `@${attempt}`);
+  const base = join(workDir, ...stepSegments(step), `@${attempt}`);
   const dirs = { inputs: join(base, 'inputs'), outputs: join(base, 'outputs') };
   try {
     mkdirSync(dirs.outputs, { recursive: true });

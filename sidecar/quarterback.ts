@@ -9,6 +9,7 @@ import { bwrapProblem, copyArtifactsOut, copyInputsIn, makePrivateView, needsPri
 import { copyEntry } from '../runtime/copy-tree.ts';
 import { readParameters } from '../runtime/output-parameters.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
+import { stepSegments } from '../runtime/step-file-name.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -275,8 +276,9 @@ export class Quarterback {
    */
   private keptDir(step: string): string {
     const inside = step.startsWith(`${this.plan.step}/`) ? step.slice(this.plan.step.length + 1) : step;
-    // Step ids are made of validated segments (no `.`, `..` or separators): a plain join stays inside.
-    return join(this.plan.outputsDir, ...inside.split('/'));
+    // Step ids are made of validated segments (no `.`, `..` or separators): a plain join stays
+    // inside. Segments bounded as the artifact store bounds them, so the pod's kept dir matches.
+    return join(this.plan.outputsDir, ...stepSegments(inside));
   }
 
   /** A container is no longer live: forget it, then let the engine know (which may retry it). */

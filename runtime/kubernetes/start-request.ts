@@ -5,9 +5,10 @@
  */
 import type { StartCommand } from '../../src/engine/types.ts';
 import { podRequest } from '../pod-request.ts';
+import { stepFileName } from '../step-file-name.ts';
 import type { PodRequest } from '../pod-runtime.ts';
 
 export function podRequestFor(runId: string, cmd: StartCommand, sharedDir: string): PodRequest {
-  const work = `${sharedDir}/work/${runId}/${cmd.step.replace(/[/#]/g, '~')}.${cmd.attempt}`;
+  const work = `${sharedDir}/work/${runId}/${stepFileName(cmd.step)}.${cmd.attempt}`;
   return podRequest(runId, cmd, { inputsDir: `${work}/inputs`, outputsDir: `${work}/outputs`, artifactsDir: `${sharedDir}/artifacts` });
 }

@@ -92,7 +92,8 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
       }
       throw problem(where, `withParam "${call.withParam}" is not a JSON list`);
     }
-    return renderLogic(v, at);
+    // Argo reads withParam's value as JSON text: a parameter's text, or a result that is text.
+    return { fromJson: renderLogic(v, at) } as Logic;
   }
   const seq = call.withSequence!;
   const num = (s: string | undefined, dflt: number): Logic => {

@@ -8,6 +8,7 @@ import jsonLogic from 'json-logic-js';
 import { StrataError, type Problem } from '../errors/strata-error.ts';
 import type { JsonValue, Logic } from '../flow/types.ts';
 import { jsonpathOperation } from './jsonpath-operation.ts';
+import { fromJsonOperation } from './json-text.ts';
 import { logicCost } from './logic-cost.ts';
 import { printf } from './printf.ts';
 import { range } from './range.ts';
@@ -121,6 +122,7 @@ jsonLogic.add_operation('result', function (this: unknown, path?: unknown, field
 });
 
 jsonLogic.add_operation('jsonpath', jsonpathOperation);
+jsonLogic.add_operation('fromJson', fromJsonOperation);
 
 /** Where `output` finds steps' named output parameters (as STEP_RESULTS for results). */
 export const STEP_OUTPUTS: unique symbol = Symbol('strata step output parameters');
@@ -151,7 +153,7 @@ jsonLogic.add_operation('format', (pattern?: unknown, value?: unknown) => {
 });
 
 export const OPERATORS = new Set([
-  'jsonpath',
+  'jsonpath', 'fromJson',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
   'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'range', 'format',

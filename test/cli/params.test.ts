@@ -10,7 +10,9 @@ describe('-p and -l', () => {
     p = collectParam('day=2026-11-28', p);
     p = collectParam('list=[1,2]', p);
     p = collectParam('n=3', p);
-    expect(p).toEqual({ n: 3, full: true, day: '2026-11-28', list: [1, 2] });
+    p = collectParam('version=2.50', p);
+    p = collectParam('big=12345678901234567890', p);
+    expect(p).toEqual({ n: 3, full: true, day: '2026-11-28', list: [1, 2], version: '2.50', big: '12345678901234567890' });
     expect(collectLabel('team=analytics', collectLabel('env=prod'))).toEqual({ env: 'prod', team: 'analytics' });
   });
 

@@ -9,6 +9,9 @@ describe('standard output as a result', () => {
     ['{"a": 1} trailing', '{"a": 1} trailing'],
     ['007', '007'],
     ['\n', ''],
+    ['1.50\n', '1.50'],
+    ['12345678901234567890\n', '12345678901234567890'],
+    ['{"a": 1.0}', '{"a": 1.0}'],
   ])('%j reads as %j', (text, want) => expect(parseTrimmed(text)).toEqual(want));
 
   it('keeps the first bytes up to the limit, across chunks, and says it cut', () => {

@@ -1,0 +1,30 @@
+/**
+ * A step path as a file name, bounded: the local runtime names work directories after the
+ * step (`a/b/c` as `a~b~c`), and the artifact store and a pod's step directories have one
+ * directory per segment. A file name may be 255 bytes, so a deep or long path (recursion,
+ * nested templates with long names) cannot be written out whole: past MAX_NAME characters
+ * the name is a readable prefix and a hash of the whole path, which stays one name per path.
+ */
+import { createHash } from 'node:crypto';
+
+/** Characters of a name made from a step path; well under 255 so suffixes fit. */
+export const MAX_NAME = 100;
+
+const HASH_CHARS = 16;
+
+const hashOf = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, HASH_CHARS);
+
+/** `name` when it has at most `max` characters, else its first characters, `-` and a hash of the whole. */
+export function bounded(name: string, max = MAX_NAME): string {
+  return name.length <= max ? name : `${name.slice(0, max - HASH_CHARS - 1)}-${hashOf(name)}`;
+}
+
+/** A whole step path as one file name: separators as `~`, other unsafe characters as `_`, bounded. */
+export function stepFileName(step: string): string {
+  return bounded(step.replace(/[/#]/g, '~').replace(/[^A-Za-z0-9._~-]/g, '_') || '_');
+}
+
+/** A step path as directory segments (one per step of the path), each bounded. */
+export function stepSegments(step: string): string[] {
+  return step.split('/').map((s) => bounded(s));
+}

@@ -1,0 +1,65 @@
+/**
+ * Text that may be JSON, read without changing it: standard output taken as a result and
+ * `-p key=value` values are JSON only when reading them loses nothing of their text, so
+ * a value written back into an argument (substitution) is the text the program or the
+ * user gave. `1.50`, `1e3`, `0010`, `12345678901234567890`, `{"a": 1.0}` and `"\u0041"`
+ * stay text: as JSON they would be written back `1.5`, `1000`, a rounded number,
+ * `{"a":1}`, `"A"`. White space between tokens is not text kept: `[1, 2]` is the list.
+ */
+import type { JsonValue } from '../flow/types.ts';
+
+/** Bytes of standard output kept as a step's result (`result: stdout`); more is cut. */
+export const STDOUT_RESULT_LIMIT = 256 * 1024;
+
+/** The JSON value of `text` when it parses and writes back the same apart from white space between tokens, else undefined. */
+export function losslessJson(text: string): JsonValue | undefined {
+  let value: JsonValue;
+  try {
+    value = JSON.parse(text) as JsonValue;
+  } catch {
+    return undefined;
+  }
+  return JSON.stringify(value) === withoutSpaces(text) ? value : undefined;
+}
+
+/** Trimmed text, as JSON when losslessJson reads it, else the trimmed text itself. */
+export function textOrJson(text: string): JsonValue {
+  const t = text.trim();
+  if (t === '') return '';
+  const v = losslessJson(t);
+  return v === undefined ? t : v;
+}
+
+/** JSON text with the white space between tokens removed (strings kept as written). */
+function withoutSpaces(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') out += c;
+  }
+  return out;
+}
+
+/**
+ * json-logic `fromJson`: a string read as JSON text (Argo's withParam reads a parameter's
+ * text as a JSON list), any other value as it is. Throws a sentence saying what the text
+ * starts with, and that it was cut when it is as long as a cut standard output.
+ */
+export function fromJsonOperation(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    const bytes = new TextEncoder().encode(value).length;
+    const cut = bytes >= STDOUT_RESULT_LIMIT - 4 ? `; it is ${bytes} bytes long: a standard output longer than ${STDOUT_RESULT_LIMIT} bytes is cut there, so a list that long cannot be read whole (write it to an output file or an artifact)` : '';
+    throw new Error(`fromJson: the text ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} is not JSON${cut}`);
+  }
+}

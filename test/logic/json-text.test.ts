@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/logic/json-logic.ts';
+import { losslessJson, textOrJson, STDOUT_RESULT_LIMIT } from '../../src/logic/json-text.ts';
+
+describe('text that may be JSON, read without changing it', () => {
+  it.each([
+    ['42', 42],
+    ['[1, 2]', [1, 2]],
+    ['{"id": 1, "b": [true, null]}', { id: 1, b: [true, null] }],
+    ['"a b"', 'a b'],
+    ['1.50', undefined],
+    ['1e3', undefined],
+    ['12345678901234567890', undefined],
+    ['{"a": 1.0}', undefined],
+    ['"\\u0041"', undefined],
+    ['0010', undefined],
+    ['2026-11-28', undefined],
+  ])('%j: %j', (text, want) => expect(losslessJson(text)).toEqual(want));
+
+  it('gives the trimmed text where JSON would lose it', () => {
+    expect(textOrJson(' 2.50\n')).toBe('2.50');
+    expect(textOrJson(' [1, 2]\n')).toEqual([1, 2]);
+  });
+
+  it('fromJson reads a string as JSON, passes other values, and says what is not JSON', () => {
+    expect(evaluate({ fromJson: { var: 'x' } } as never, { x: '["a", "b"]' })).toEqual(['a', 'b']);
+    expect(evaluate({ fromJson: { var: 'x' } } as never, { x: [1] })).toEqual([1]);
+    expect(() => evaluate({ fromJson: 'not json' } as never, {})).toThrow('fromJson: the text "not json" is not JSON');
+    const cut = `[${'1,'.repeat(STDOUT_RESULT_LIMIT / 2)}`.slice(0, STDOUT_RESULT_LIMIT);
+    expect(() => evaluate({ fromJson: cut } as never, {})).toThrow(`a standard output longer than ${STDOUT_RESULT_LIMIT} bytes is cut there`);
+  });
+});
