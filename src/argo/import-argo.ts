@@ -14,6 +14,7 @@ import { validateArgoDocument, type ArgoDocument, type ArgoTemplate } from './ar
 import { inlineTemplate } from './composite.ts';
 import { retryOf, type InlineContext, type UnitRef } from './invoke.ts';
 import { artifactRef } from './leaf.ts';
+import { REQUIRED_PARAMS } from './required-params.ts';
 import type { Scope } from './scope.ts';
 import { renderField, text, type Path, type Value } from './values.ts';
 
@@ -25,6 +26,9 @@ export interface ImportResult {
   /** the entry flow of each WorkflowTemplate with an entrypoint (also in units), in document order: what `argo submit --from` runs */
   entries: FlowDocument[];
 }
+
+/** Annotation of a unit flow made from a Workflow's (recursive) template: the Workflow's name. */
+export const WORKFLOW_UNIT = 'strata/argo-workflow';
 
 /** Flows registered already, by name (every version), for templateRefs the documents do not hold. */
 export type RegisteredFlows = (name: string) => FlowDocument[];
@@ -69,6 +73,13 @@ function metadataOf(doc: ArgoDocument, name: string, version: string): FlowDocum
   return { name, version, ...(labels && Object.keys(labels).length > 0 ? { labels } : {}), ...(Object.keys(annotations).length > 0 ? { annotations } : {}) } as FlowDocument['metadata'];
 }
 
+/** The metadata with the required parameters' annotation (required-params.ts), when there are any. */
+function withRequired(meta: FlowDocument['metadata'], required: string[]): FlowDocument['metadata'] {
+  if (required.length === 0) return meta;
+  const m = meta as FlowDocument['metadata'] & { annotations?: Record<string, string> };
+  return { ...m, annotations: { ...m.annotations, [REQUIRED_PARAMS]: required.join(',') } } as FlowDocument['metadata'];
+}
+
 /** The root of a flow for template `t`: a pod template is the root step `main`, a composite adds no segment. */
 const rootPath = (t: ArgoTemplate): Path => (t.steps || t.dag ? [] : ['main']);
 
@@ -101,7 +112,8 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
       if (!t) throw problem(where, `WorkflowTemplate ${name} has no template "${template}"`);
       return unitOf(wft.metadata.name!, versionOf(wft), t);
     }
-    const flows = registered(flowName(`${name}.${template}`, where));
+    // A Workflow's recursive templates register as units too: never the target of a templateRef.
+    const flows = registered(flowName(`${name}.${template}`, where)).filter((f) => !(f.metadata as { annotations?: Record<string, string> }).annotations?.[WORKFLOW_UNIT]);
     if (flows.length === 0) throw problem(where, `no WorkflowTemplate ${name} with template ${template} is given or registered`);
     return registeredUnit(flowName(`${name}.${template}`, where), flows, where);
   };
@@ -197,7 +209,8 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
   const name = flowName(label, where);
   const params = argumentParams(wf, where);
   const flowParams = new Set(Object.keys(params));
-  const meta = metadataOf(wf, name, versionOf(wf));
+  const required = (wf.spec.arguments?.parameters ?? []).filter((p) => p.value === undefined && p.default === undefined).map((p) => p.name);
+  const meta = withRequired(metadataOf(wf, name, versionOf(wf)), required);
   const ref = wf.spec.workflowTemplateRef;
   if (ref) {
     if (wf.spec.templates?.length || wf.spec.entrypoint) throw problem(where, 'a Workflow with workflowTemplateRef takes its templates and entrypoint from the WorkflowTemplate');
@@ -234,7 +247,9 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     const t = templates.get(n)!;
     const u = unitOf(label.replace(/-$/, ''), meta.version, t);
     locals.set(n, u);
-    units.push(unitFlow(t, metadataOf(wf, u.ref.slice(0, u.ref.lastIndexOf('@')), meta.version), { templates, unit, local, where: `${where}, template ${n}` }));
+    // Marked as a Workflow's own: a templateRef resolves to WorkflowTemplates only.
+    const m = metadataOf(wf, u.ref.slice(0, u.ref.lastIndexOf('@')), meta.version) as FlowDocument['metadata'] & { annotations?: Record<string, string> };
+    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}` }));
     return u;
   };
   const ctx: InlineContext = { templates, unit, local, stack: [entry.name], flowParams, inExit: false, asNames: [] };

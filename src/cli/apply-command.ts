@@ -1,6 +1,7 @@
 /**
  * `strata apply FILE... [--run] [--watch]`: send documents to a running strata. Every
- * document is checked here first, so a bad one stores nothing. Then everything in the
+ * document is checked here first (validated, every flow compiled against the others and
+ * the registered ones, Argo required parameters), so a bad one stores nothing. Then everything in the
  * files is registered before anything runs: Flows (each after the Flows it uses), Rules,
  * Schedules and Hooks (they name a flow), then Datasets. `--run` runs each Dataset, or,
  * when the files hold none, the main flow: the one `strata plan` picks (main-flow.ts),
@@ -12,6 +13,10 @@ import { validateDataset } from '../dataset/dataset-document.ts';
 import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { validateRule } from '../rules/rule-document.ts';
+import { checkRequiredParams } from '../argo/required-params.ts';
+import { WORKFLOW_UNIT } from '../argo/import-argo.ts';
+import { validateFlowDocument } from '../flow/flow-document.ts';
+import { planFlow } from '../service/plan-flow.ts';
 import type { Client } from './api-client.ts';
 import { importDocuments, looksLikeArgo, readArgoFiles, readText } from './argo-files.ts';
 import { flowsOf, readDocuments } from './local-flows.ts';
@@ -47,9 +52,11 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
   if (problems.length > 0) throw invalid(problems);
   const runFlow: FlowDocument | undefined = opts.run && datasets.length === 0 && flows.length > 0 ? pickMain(flows, opts.flow, out) : undefined;
   const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles), client) : { units: [], workflows: [] };
+  await checkAll([...(argo.units as unknown as FlowDocument[]), ...flows], argo.workflows as unknown as FlowDocument[], runFlow, opts.param ?? {}, client);
   for (const unit of argo.units) {
     const r = await client.call('POST', '/v1/flows', unit);
-    out(`flow ${r.name}@${r.version} ${r.outcome} (Argo WorkflowTemplate)`);
+    const of = (unit.metadata as { annotations?: Record<string, string> }).annotations?.[WORKFLOW_UNIT];
+    out(`flow ${r.name}@${r.version} ${r.outcome} (${of ? `Argo Workflow ${of}: a template it calls recursively` : 'Argo WorkflowTemplate'})`);
   }
   for (const f of flows) {
     // flowsOf validated each document in place: f is the document as read, versions as written.
@@ -98,6 +105,42 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
     }
   }
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * Every flow to register, every Argo Workflow to run and the main flow to run, compiled
+ * here against each other and the flows strata has, before anything is sent: so a flow the
+ * server would refuse (a missing unit, a loop too large, a use cycle), or a run missing a
+ * required parameter, leaves nothing of the files registered (POST /v1/runs checks its
+ * body whole the same way). Problems are gathered, each with its flow.
+ */
+async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlow: FlowDocument | undefined, params: Record<string, unknown>, client: Client): Promise<void> {
+  const given = new Map([...flows, ...workflows].map((f) => [refOf(f), f]));
+  const registry = {
+    async get(ref: string): Promise<FlowDocument | undefined> {
+      const mine = given.get(ref);
+      if (mine) return mine;
+      const at = ref.lastIndexOf('@');
+      try {
+        return (await client.call('GET', `/v1/flows/${encodeURIComponent(ref.slice(0, at))}/${encodeURIComponent(ref.slice(at + 1))}`)) as FlowDocument;
+      } catch (e) {
+        if ((e as StrataError).code === 'not_found') return undefined;
+        throw e;
+      }
+    },
+  };
+  const problems: Problem[] = [];
+  for (const f of [...flows, ...workflows]) {
+    try {
+      await planFlow(validateFlowDocument(structuredClone(f)), registry);
+    } catch (e) {
+      const err = e as StrataError;
+      if (!err.code || err.code === 'unavailable') throw e;
+      for (const p of err.details?.problems ?? [{ path: '', message: err.message }]) problems.push({ path: `flow ${refOf(f)}${p.path ? `: ${p.path}` : ''}`, message: p.message });
+    }
+  }
+  for (const f of [...workflows, ...(runFlow ? [runFlow] : [])]) checkLocally(() => checkRequiredParams(f, { ...f.spec.params, ...params }), `flow ${refOf(f)}`, problems);
+  if (problems.length > 0) throw invalid(problems);
 }
 
 function pickMain(flows: FlowDocument[], pick: string | undefined, out: (s: string) => void): FlowDocument {

@@ -15,6 +15,8 @@ import { MemoryFlowRegistry } from '../plan/flow-registry.ts';
 import { validateRule } from '../rules/rule-document.ts';
 import { planDataset } from '../service/plan-dataset.ts';
 import { loadBuiltinRules } from '../store/builtin-rules.ts';
+import { checkRequiredParams } from '../argo/required-params.ts';
+import type { FlowDocument } from '../flow/types.ts';
 
 export interface PlanOptions {
   format?: string;
@@ -50,6 +52,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   const byRef = new Map(flows.map((f) => [`${f.metadata.name}@${f.metadata.version}`, f]));
   const datasetDoc = opts.flow ? undefined : docs.find((d) => (d.doc as { kind?: string })?.kind === 'Dataset');
   let compiled;
+  let planned: FlowDocument | undefined;
   if (datasetDoc) {
     const rules = [...loadBuiltinRules(GENERATOR_NAMES), ...docs.filter((d) => (d.doc as { kind?: string })?.kind === 'Rule').map((d) => validateRule(d.doc, GENERATOR_NAMES))];
     compiled = (await planDataset(validateDataset(datasetDoc.doc), rules, new MemoryFlowRegistry(flows), GENERATORS)).compiled;
@@ -60,8 +63,10 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
     const { flow: target, why } = argoMain ? { flow: argoMain, why: 'the first Argo Workflow' } : mainFlow(flows, opts.flow);
     if (flows.length > 1 && opts.flow === undefined) opts.say?.(`planning flow ${refOf(target)} (${why})`);
     compiled = compileFlow(target, (ref) => byRef.get(ref));
+    planned = target;
   }
   if (opts.param) compiled = { ...compiled, params: { ...compiled.params, ...(opts.param as typeof compiled.params) } };
+  if (planned) checkRequiredParams(planned, compiled.params); // an Argo Workflow's parameters without value or default
   if (opts.target) compiled = { ...compiled, root: selectTargets(compiled.root, opts.target, compiled.stepIds) };
   if (opts.dryRun) {
     const r = dryRun(compiled.root, compiled.params);

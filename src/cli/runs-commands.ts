@@ -99,6 +99,9 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       const { units, workflows, entries } = await argo.importDocuments(argo.readArgoFiles([file!]), client);
       const run = workflows[0] ?? entries[0];
       if (!run) throw new StrataError('invalid_document', `${file}: no Argo Workflow, and no WorkflowTemplate with a spec.entrypoint to run`);
+      // A required parameter missing is refused before the units are registered.
+      const { checkRequiredParams } = await import('../argo/required-params.ts');
+      checkRequiredParams(run, { ...run.spec.params, ...params });
       for (const u of units) await client.call('POST', '/v1/flows', u);
       body = { flow: run, params };
     } else {

@@ -30,6 +30,7 @@ import { planFlow } from '../../service/plan-flow.ts';
 import { rulesInForce } from '../../store/builtin-rules.ts';
 import type { RunMeta } from '../../store/run-store.ts';
 import { parseBody, type BodyLimits, type RawBody } from './parse-body.ts';
+import { checkRequiredParams } from '../../argo/required-params.ts';
 
 /** What tasks read: definitions (their own Redis connection in a worker thread) and the built-in parts. */
 export interface TaskContext {
@@ -157,8 +158,10 @@ export const TASKS = {
     // A flow registered before the bounds existed may hold more: refused here, not carried into every step.
     if (isUse) checkParams(ctx, [[used?.spec.params, `use ${req.ref}: spec.params`]]);
     const labels = { ...(used?.metadata.labels ?? {}), ...req.labels };
+    const params = { ...compiled.params, ...req.params };
+    if (used) checkRequiredParams(used, params); // an Argo Workflow's parameters without value or default
     return {
-      run: prepareRun(req.ref, req.targets ? selectTargets(compiled.root, req.targets, compiled.stepIds) : compiled.root, { ...compiled.params, ...req.params }, compiled.stepIds),
+      run: prepareRun(req.ref, req.targets ? selectTargets(compiled.root, req.targets, compiled.stepIds) : compiled.root, params, compiled.stepIds),
       meta: { labels, ...(req.onEnd ? { onEnd: req.onEnd } : {}) } as RunMeta,
       digest: digest(input.body),
       /** flows to register before the run starts (an Argo Workflow's templateRefs) */

@@ -1,0 +1,31 @@
+/**
+ * Argo's required workflow parameters: a `spec.arguments.parameters` entry with neither a
+ * value nor a default must be given at submission (`argo submit` refuses the workflow,
+ * `spec.arguments.<name>.value is required`). The importer names them in the flow's
+ * annotation REQUIRED_PARAMS (the param itself defaults to null); whoever starts a run of
+ * the flow, or plans one, checks them with the params it has, before anything is stored.
+ */
+import { StrataError } from '../errors/strata-error.ts';
+
+/** Annotation of an imported Workflow's flow: its required parameters' names, comma-separated. */
+export const REQUIRED_PARAMS = 'strata/argo-required-parameters';
+
+interface Annotated {
+  metadata: { name: string; annotations?: Record<string, string> };
+}
+
+/** The names in the annotation (empty for a flow without it). */
+export function requiredParams(flow: Annotated): string[] {
+  const v = flow.metadata.annotations?.[REQUIRED_PARAMS];
+  return v ? v.split(',') : [];
+}
+
+/** Throws `invalid_request` naming every required parameter of `flow` that `params` leaves without a value. */
+export function checkRequiredParams(flow: Annotated, params: Record<string, unknown>): void {
+  const missing = requiredParams(flow).filter((n) => params[n] === undefined || params[n] === null);
+  if (missing.length === 0) return;
+  const list = missing.map((n) => `"${n}"`).join(', ');
+  throw new StrataError('invalid_request', `Workflow ${flow.metadata.name}: spec.arguments.parameters ${list} ${missing.length > 1 ? 'have' : 'has'} no value and no default: give ${missing.length > 1 ? 'them' : 'it'} (-p ${missing[0]}=..., or "params" in the request), as argo submit requires`, {
+    problems: missing.map((n) => ({ path: `spec.arguments.parameters(${n})`, message: `parameter "${n}" is required: it has no value and no default (give it with -p ${n}=...)` })),
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * What is checked before anything is stored, through the `strata` CLI as processes and real
+ * HTTP: an Argo Workflow's required parameters (as argo submit refuses them), an apply
+ * whose later document is refused (nothing registered, Argo or native), and templateRef
+ * resolving to WorkflowTemplates only.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runStrata } from '../support/processes.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+const FAULTS = join('test', 'fixtures', 'argo', 'faults');
+
+let svc: RunTestService;
+let env: Record<string, string>;
+beforeAll(async () => {
+  svc = await startRunService();
+  env = { STRATA_URL: svc.url };
+});
+afterAll(async () => svc?.close());
+
+const flowNames = async (): Promise<string[]> => ((await svc.call('GET', '/v1/flows')).body.flows as Array<{ name: string }>).map((f) => f.name);
+
+describe('a required Argo workflow parameter', () => {
+  const file = join(FAULTS, 'required-param.yaml');
+
+  it('is refused, named, by POST /v1/runs (400), strata runs submit, strata apply and strata plan (exit 2), storing nothing', async () => {
+    const before = await flowNames();
+    const r = await svc.call('POST', '/v1/runs', readFileSync(file, 'utf8'));
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain('"side"');
+    expect(r.body.error.message).not.toContain('"greeting"');
+    for (const args of [['runs', 'submit', file], ['apply', file], ['plan', file]]) {
+      const p = await runStrata(args, env);
+      expect(p.code, args.join(' ')).toBe(2);
+      expect(p.stderr).toContain('"side"');
+      expect(p.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(await flowNames()).toEqual(before);
+    expect((await svc.call('GET', '/v1/runs')).body.runs.filter((x: { flow: string }) => x.flow.startsWith('required-param'))).toEqual([]);
+  });
+
+  it('runs when given with -p', async () => {
+    const p = await runStrata(['runs', 'submit', file, '-p', 'side=heads'], env);
+    expect(p.code, p.stderr).toBe(0);
+    const run = await svc.waitRun(/run (\S+) submitted/.exec(p.stdout)![1], 60_000);
+    expect(run.steps.main.result).toBe('hello heads');
+    expect((await runStrata(['plan', file, '-p', 'side=tails', '--dry-run'], env)).code).toBe(0);
+  });
+});
+
+describe('strata apply registers nothing when any document is refused', () => {
+  it('an Argo Workflow with a recursive template and a refused loop: its unit is not registered', async () => {
+    const p = await runStrata(['apply', join(FAULTS, 'half-refused.yaml')], env);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toMatch(/half-refused/);
+    expect((await flowNames()).filter((n) => n.startsWith('half-refused'))).toEqual([]);
+  });
+
+  it('native Flows: the first is not registered when the second uses a unit that does not exist', async () => {
+    const p = await runStrata(['apply', join(FAULTS, 'native-half.yaml')], env);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain('no-such-unit@1');
+    expect((await flowNames()).filter((n) => n.startsWith('half-'))).toEqual([]);
+  });
+});
+
+describe('templateRef', () => {
+  it('resolves to WorkflowTemplates only: a plain Workflow\'s recursive template is announced as its own, and no templateRef names it', async () => {
+    const first = await runStrata(['apply', join(FAULTS, 'countdown-workflow.yaml')], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('(Argo Workflow countdown-: a template it calls recursively)');
+    expect(first.stdout).not.toContain('WorkflowTemplate');
+    // Twice, as two Workflows of the same generateName would: still no ambiguity, and no target.
+    const edited = readFileSync(join(FAULTS, 'countdown-workflow.yaml'), 'utf8').replace('value: "1"', 'value: "2"');
+    expect((await svc.call('POST', '/v1/runs', edited)).status).toBe(202);
+    const ref = await runStrata(['apply', join(FAULTS, 'ref-to-workflow.yaml')], env);
+    expect(ref.code).toBe(2);
+    expect(ref.stderr).toContain('no WorkflowTemplate countdown with template countdown is given or registered');
+  });
+});
