@@ -97,7 +97,8 @@ function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): {
   const nodes = Object.fromEntries(dag.tasks.map((k) => [k.name, built.get(k.name)!]));
   const targets = dag.target?.split(/[\s,]+/).filter(Boolean);
   for (const x of targets ?? []) if (!names.has(x)) throw new StrataError('invalid_document', `template ${t.name}: target "${x}" is not a task of the dag`);
-  const graph = { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}), ...(targets?.length ? { targets } : {}), nodes };
+  // Argo's DAG phase is its leaves' (assessDAGPhase): graph.outcome leaves.
+  const graph = { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}), ...(targets?.length ? { targets } : {}), outcome: 'leaves', nodes };
   return { node: { graph }, outputs: compositeOutputs(t, scope) };
 }
 

@@ -15,11 +15,12 @@ import { joinId, type GraphNode } from '../plan/plan-node.ts';
 import { childFailed, continued, errored, failureOf, type Act, type Driver, type Ops } from './act.ts';
 import { indexGraph } from './graph-index.ts';
 import { dfsFrontier, bfsFrontier, dependencyFrontier, type Frontier } from './frontiers.ts';
+import { leafFailure } from './leaf-outcome.ts';
 
 /** How a child ended, as conditions read it. */
-type Ended = 'succeeded' | 'failed' | 'errored' | 'skipped' | 'omitted';
+export type Ended = 'succeeded' | 'failed' | 'errored' | 'skipped' | 'omitted';
 
-interface EndedChild {
+export interface EndedChild {
   outcome: Ended;
   continued: boolean;
   items?: { succeeded: number; failed: number };
@@ -36,6 +37,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
   const state: Array<0 | 1 | 2> = g.children.map(() => 0); // 0 not started, 1 running, 2 ended
   const ended: Array<EndedChild | undefined> = g.children.map(() => undefined);
   const results: Record<string, JsonValue> = {};
+  const failures: Array<string | undefined> = g.children.map(() => undefined);
   let running = 0;
   let error: string | undefined;
   // DAG targets: what the targets do not need never starts (and needs nothing that does).
@@ -81,6 +83,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
         ops.start(ops.spawn(child, act, joinId(act.id, child.seg), act.scope, i));
       }
       if (running > 0) return;
+      if (!error && node.outcome === 'leaves') error = leafFailure(g, ended, failures, new Set(node.untargeted ?? []), (n) => joinId(act.id, n));
       if (error) return ops.finish(act, 'failed', undefined, error);
       ops.finish(act, 'succeeded', results);
     },
@@ -88,6 +91,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
       const i = g.indexOf.get(c.node.seg)!;
       running--;
       const failed = c.status === 'failed' || c.status === 'cancelled';
+      if (childFailed(c)) failures[i] = failureOf(c);
       if (childFailed(c) && !handled.has(c.node.seg)) error ??= failureOf(c);
       if (c.status === 'succeeded') results[c.node.seg] = c.result ?? null;
       const outcome: Ended = !failed ? (c.status === 'succeeded' ? 'succeeded' : 'skipped') : errored(c) ? 'errored' : 'failed';

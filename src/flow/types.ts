@@ -110,6 +110,8 @@ export interface GraphSpec {
   failFast?: boolean;
   /** run only these nodes and what they depend on */
   targets?: string[];
+  /** `leaves`: the graph fails when a leaf's branch failed, a leaf that did not run taking its dependencies' outcome (Argo's DAG phase) */
+  outcome?: 'leaves';
   nodes: Record<string, FlowNode>;
 }
 

@@ -137,7 +137,8 @@ function validateList(body: unknown, p: string, ctx: NodeContext, depth: number)
 function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number): void {
   const { problems } = ctx;
   if (!isObj(body)) return void problems.push({ path: p, message: 'must be an object { traversal, maxParallel, nodes }' });
-  unknownKeys(body, ['traversal', 'maxParallel', 'failFast', 'targets', 'nodes'], p, problems);
+  unknownKeys(body, ['traversal', 'maxParallel', 'failFast', 'targets', 'outcome', 'nodes'], p, problems);
+  if ('outcome' in body && body.outcome !== 'leaves') problems.push({ path: `${p}.outcome`, message: 'must be leaves (or left out)' });
   if ('failFast' in body && typeof body.failFast !== 'boolean') problems.push({ path: `${p}.failFast`, message: 'must be true or false' });
   if ('traversal' in body && !['dfs', 'bfs', 'dependency'].includes(body.traversal as string)) {
     problems.push({ path: `${p}.traversal`, message: 'must be one of dfs, bfs, dependency' });

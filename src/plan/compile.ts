@@ -190,6 +190,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
       ...base, kind: 'graph', traversal: node.graph.traversal ?? 'dependency',
       ...(node.graph.maxParallel ? { maxParallel: node.graph.maxParallel } : {}),
       ...(node.graph.failFast === false ? { failFast: false } : {}),
+      ...(node.graph.outcome === 'leaves' ? { outcome: 'leaves' as const } : {}),
       ...(handled.size > 0 ? { handled: names.filter((n) => handled.has(n)) } : {}),
       ...(node.graph.targets ? { targets: node.graph.targets } : {}),
       children,

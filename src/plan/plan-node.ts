@@ -58,6 +58,8 @@ export interface GraphNode extends Base {
   failFast?: boolean;
   /** children whose failure a sibling's condition handles: it neither stops nor fails the graph */
   handled?: string[];
+  /** `leaves`: after the run, a leaf whose branch failed fails the graph (leaf-outcome.ts) */
+  outcome?: 'leaves';
   /** DAG targets: the nodes asked for, and the children they do not need (they end skipped) */
   targets?: string[];
   untargeted?: string[];

@@ -58,4 +58,14 @@ describe('Argo documents as an Argo user writes them', () => {
     const deepest = Object.keys(run.steps).filter((s) => s.split('/').filter((x) => x === 'call-the-countdown-again').length === 11 && s.endsWith('/dec'));
     expect(deepest.map((s) => run.steps[s].result)).toEqual([0]);
   });
+
+  it('a DAG\'s outcome is its leaves\': an omitted leaf after a failure fails the workflow, a handled failure whose leaves ran does not', async () => {
+    const failed = await post('dag-leaf-fail.yaml');
+    expect(Object.fromEntries(Object.entries(failed.steps).map(([k, v]) => [k, v.status]))).toEqual({ B: 'failed', onfail: 'succeeded', onok: 'skipped' });
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain('onok');
+    const handled = await post('dag-handled.yaml');
+    expect(handled.steps.B.status).toBe('failed');
+    expect(handled.status).toBe('succeeded');
+  });
 });
