@@ -176,6 +176,8 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
       as: as!,
       ...(loop.concurrency ? { concurrency: loop.concurrency } : {}),
       ...(loop.failFast === false ? { failFast: false } : {}),
+      // Argo aggregates the outputs of the items that ran: a skipped item is left out, not null.
+      ...(call.when !== undefined ? { results: 'succeeded' } : {}),
       do: body,
     },
   };

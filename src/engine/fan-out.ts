@@ -24,6 +24,7 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
     error = (e as Error).message;
   }
   const results: JsonValue[] = [];
+  const notSucceeded = new Set<number>();
   const indexOf = new Map<Act, number>();
   const limit = node.concurrency ?? Infinity;
   let next = 0;
@@ -49,7 +50,8 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       if (running > 0) return;
       act.items = counts;
       if (error || itemError) return ops.finish(act, 'failed', undefined, error ?? itemError);
-      ops.finish(act, 'succeeded', results);
+      // `results: succeeded` (Argo's aggregation): items that were skipped or failed are left out, not null.
+      ops.finish(act, 'succeeded', node.results === 'succeeded' ? results.filter((_, i) => !notSucceeded.has(i)) : results);
     },
     childDone(c) {
       running--;
@@ -57,6 +59,7 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       else if (c.status === 'failed' || c.status === 'cancelled') counts.failed++;
       if (childFailed(c)) itemError ??= failureOf(c);
       else results[indexOf.get(c)!] = c.status === 'succeeded' ? (c.result ?? null) : null;
+      if (c.status !== 'succeeded') notSucceeded.add(indexOf.get(c)!);
       indexOf.delete(c);
       ops.dirty(act);
     },

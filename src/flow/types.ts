@@ -121,6 +121,8 @@ export interface FanOutSpec {
   concurrency?: number;
   /** false: after an item fails, the remaining items still run */
   failFast?: boolean;
+  /** `succeeded`: the result lists only the items that succeeded (Argo's aggregated outputs), not null for the others */
+  results?: 'succeeded';
   do: FlowNode;
 }
 

@@ -207,7 +207,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     ctx.tscope.items.push(f.as ?? 'item');
     const body = compileNode(f.do, `${path}.fanOut.do`, joinId(id, '*'), '', ctx);
     ctx.tscope.items.pop();
-    return { ...base, kind: 'fanOut', over: f.over, as: f.as ?? 'item', ...(f.concurrency ? { concurrency: f.concurrency } : {}), ...(f.failFast === false ? { failFast: false } : {}), body };
+    return { ...base, kind: 'fanOut', over: f.over, as: f.as ?? 'item', ...(f.concurrency ? { concurrency: f.concurrency } : {}), ...(f.failFast === false ? { failFast: false } : {}), ...(f.results === 'succeeded' ? { results: 'succeeded' as const } : {}), body };
   }
   if ('fanIn' in node) {
     const from = node.fanIn.from;

@@ -68,4 +68,12 @@ describe('Argo documents as an Argo user writes them', () => {
     expect(handled.steps.B.status).toBe('failed');
     expect(handled.status).toBe('succeeded');
   });
+
+  it('a looped task with a condition: its combined result lists the items that ran, not null for the skipped', async () => {
+    const run = await post('item-when.yaml');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps['loop/0'].status).toBe('skipped');
+    expect(run.steps.loop.result).toEqual(['item 2', 'item 3']);
+    expect(run.steps.fanin.result).toBe('fanin ["item 2","item 3"]');
+  });
 });
