@@ -21,7 +21,8 @@
 import { parseAllDocuments, type Document } from 'yaml';
 import { invalid, type Problem } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
-import { checkDepth, checkSize, toData, tryJson, yamlMessage } from '../flow/parse-text.ts';
+import { checkDepth, checkSize, MAX_DATA_DEPTH, toData, tryJson, yamlMessage } from '../flow/parse-text.ts';
+import { checkTextNesting } from '../flow/text-nesting.ts';
 import { reindentFlowLines } from './reindent-flow.ts';
 
 const OPTIONS = { merge: true, uniqueKeys: false, resolveKnownTags: false, logLevel: 'error' } as const;
@@ -33,6 +34,7 @@ const OPTIONS = { merge: true, uniqueKeys: false, resolveKnownTags: false, logLe
  */
 export function readArgoText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown[] {
   checkSize(text, source, maxBytes);
+  checkTextNesting(text, source, MAX_DATA_DEPTH);
   const json = tryJson(text);
   if (json !== undefined) {
     const list = Array.isArray(json) ? json : [json];

@@ -3,10 +3,12 @@ import { isScalar, parseAllDocuments, parseDocument, type Document } from 'yaml'
 import { invalid, StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 import { checkExpandedSize } from './yaml-expansion.ts';
+import { checkTextNesting } from './text-nesting.ts';
 
 /** Parse one YAML or JSON document. */
 export function parseText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown {
   checkSize(text, source, maxBytes);
+  checkTextNesting(text, source, MAX_DATA_DEPTH);
   const json = tryJson(text);
   if (json !== undefined && !numericVersions(json)) return checked(json, source);
   // Not strict JSON (or JSON whose version is a number): YAML, a superset, reports the
@@ -21,6 +23,7 @@ export function parseText(text: string, source = 'document', maxBytes = DEFAULT_
 /** Parse a YAML stream of one or more documents (`---` separated), e.g. a file for `strata apply`. */
 export function parseTextAll(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown[] {
   checkSize(text, source, maxBytes);
+  checkTextNesting(text, source, MAX_DATA_DEPTH);
   const json = tryJson(text);
   if (json !== undefined && !numericVersions(json)) return (Array.isArray(json) ? json : [json]).map((d) => checked(d, source));
   if (json !== undefined && Array.isArray(json)) {

@@ -80,3 +80,22 @@ describe('templateRef', () => {
     expect(ref.stderr).toContain('no WorkflowTemplate countdown with template countdown is given or registered');
   });
 });
+
+describe('documents nested 5,000 deep', () => {
+  it('are refused at the nesting limit, once, over HTTP (Argo and native, runs and flows) and in the CLI', async () => {
+    for (const [route, file] of [['/v1/runs', 'nest-5000.yaml'], ['/v1/flows', 'nest-5000-native.yaml'], ['/v1/runs', 'nest-5000-native.yaml']]) {
+      const r = await svc.call('POST', route, readFileSync(join(FAULTS, file), 'utf8'));
+      expect(r.status, `${route} ${file}`).toBe(413);
+      const text = JSON.stringify(r.body);
+      expect(text).toContain('nested more than 256 levels deep');
+      expect(text).not.toContain('call stack');
+      expect(r.body.error.message.split('nested more than').length).toBe(2);
+    }
+    for (const args of [['import', 'argo', join(FAULTS, 'nest-5000.yaml')], ['apply', join(FAULTS, 'nest-5000.yaml')], ['plan', join(FAULTS, 'nest-5000-native.yaml')]]) {
+      const p = await runStrata(args, env);
+      expect(p.code, args.join(' ')).not.toBe(0);
+      expect(p.stderr).toContain('nested more than 256 levels deep');
+      expect(p.stderr).not.toContain('call stack');
+    }
+  });
+});
