@@ -180,7 +180,7 @@ const UNSUPPORTED: Record<string, string> = {
 
 /** Validate one parsed Argo document; a StrataError listing every problem, each with its path and template. */
 export function validateArgoDocument(doc: unknown, source = ''): ArgoDocument {
-  const r = argoDocumentSchema.safeParse(doc);
+  const r = argoDocumentSchema.safeParse(withoutEmptyUnsupported(doc));
   const problems: Problem[] = [];
   if (!r.success) {
     const names = templateNames(doc);
@@ -194,6 +194,30 @@ export function validateArgoDocument(doc: unknown, source = ''): ArgoDocument {
   }
   if (problems.length > 0) throw invalid(problems);
   return (r as { data: ArgoDocument }).data;
+}
+
+/**
+ * The document without unsupported fields that hold an empty list (`volumeMounts: []`,
+ * `sidecars: []`, as generators write them): they ask for nothing, so nothing is dropped.
+ * Walked iteratively (the document's depth is already bounded); the input is not changed.
+ */
+function withoutEmptyUnsupported(doc: unknown): unknown {
+  const copy = structuredClone(doc);
+  const stack: unknown[] = [copy];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      stack.push(...v);
+      continue;
+    }
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (Object.hasOwn(UNSUPPORTED, k) && Array.isArray(o[k]) && (o[k] as unknown[]).length === 0) delete o[k];
+      else stack.push(o[k]);
+    }
+  }
+  return copy;
 }
 
 /** Checks zod cannot say: one body per template, names unique, a step names one template. */

@@ -138,7 +138,7 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
  * Template `t` as a unit flow: its input parameters are the unit's params, its input
  * artifacts the unit's inputs, its outputs the unit's outputs (read at the unit's root).
  */
-function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string }): FlowDocument {
+function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string; kind: string }): FlowDocument {
   const scope: Scope = {
     template: t.name,
     params: new Map((t.inputs?.parameters ?? []).map((p) => [p.name, [{ kind: 'param', name: p.name }] as Value])),
@@ -146,6 +146,7 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
     siblings: new Map(),
     inExit: false,
     flowParams: new Set(),
+    unit: c.kind,
   };
   const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], flowParams: new Set(), inExit: false, asNames: [] };
   const made = inlineTemplate(t, scope, rootPath(t), ctx);
@@ -183,7 +184,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocu
     const name = flowName(`${wft.metadata.name}.${t.name}`, where);
     if (names.has(name)) throw problem(where, `its flow name ${name} is also that of template ${names.get(name)}`);
     names.set(name, t.name);
-    out.push(unitFlow(t, metadataOf(wft, name, version), { templates, unit, local, where }));
+    out.push(unitFlow(t, metadataOf(wft, name, version), { templates, unit, local, where, kind: `template ${t.name} of WorkflowTemplate ${wft.metadata.name}` }));
   }
   if (wft.spec.entrypoint) {
     const entry = templates.get(wft.spec.entrypoint);
@@ -249,7 +250,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     locals.set(n, u);
     // Marked as a Workflow's own: a templateRef resolves to WorkflowTemplates only.
     const m = metadataOf(wf, u.ref.slice(0, u.ref.lastIndexOf('@')), meta.version) as FlowDocument['metadata'] & { annotations?: Record<string, string> };
-    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}` }));
+    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, kind: `template ${n}, which calls itself` }));
     return u;
   };
   const ctx: InlineContext = { templates, unit, local, stack: [entry.name], flowParams, inExit: false, asNames: [] };

@@ -11,7 +11,7 @@ import type { FlowNode, JsonValue, Logic, RetrySpec } from './target-types.ts';
 import type { ArgoRetry, ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
 import { whenLogic } from './expressions.ts';
 import { artifactRef } from './leaf.ts';
-import { readArtifactFrom, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
+import { inField, readArtifactFrom, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
 import { literal, renderLogic, text, type Path, type Value } from './values.ts';
 
 /** A registered unit a templateRef resolves to (a WorkflowTemplate's template). */
@@ -81,7 +81,7 @@ function asName(step: string, ctx: InlineContext): string {
 function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic {
   if (call.withItems) return call.withItems as JsonValue[];
   if (call.withParam !== undefined) {
-    const v = readTags(scope, call.withParam);
+    const v = inField(where, 'withParam', () => readTags(scope, call.withParam!));
     const lit = literal(v);
     if (lit !== undefined) {
       try {
@@ -98,7 +98,7 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
   const seq = call.withSequence!;
   const num = (s: string | undefined, dflt: number): Logic => {
     if (s === undefined) return dflt;
-    const v = readTags(scope, s);
+    const v = inField(where, 'withSequence', () => readTags(scope, s));
     const lit = literal(v);
     if (lit !== undefined) {
       if (!/^-?[0-9]+$/.test(lit.trim())) throw problem(where, `withSequence value "${s}" is not a whole number`);
@@ -123,7 +123,7 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
   const params = new Map<string, Value>();
   for (const p of call.arguments?.parameters ?? []) {
     if (p.value === undefined) throw problem(where, `argument parameter "${p.name}" needs a value`);
-    params.set(p.name, readTags(argScope, p.value));
+    params.set(p.name, inField(where, `arguments.parameters(${p.name})`, () => readTags(argScope, p.value!)));
   }
   const artifacts = new Map<string, ArtifactSource>();
   for (const a of call.arguments?.artifacts ?? []) {
@@ -159,14 +159,14 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     }
     for (const k of params.keys()) if (!calleeParams.has(k)) throw problem(where, `template ${t.name} has no input parameter "${k}"`);
     for (const k of artifacts.keys()) if (!(t.inputs?.artifacts ?? []).some((a) => a.name === k)) throw problem(where, `template ${t.name} has no input artifact "${k}"`);
-    const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, flowParams: scope.flowParams };
+    const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, flowParams: scope.flowParams, ...(scope.unit ? { unit: scope.unit } : {}) };
     const done = inline(t, calleeScope, inner, { ...ctx, stack: [...ctx.stack, t.name], asNames: as ? [...ctx.asNames, as] : ctx.asNames });
     body = done.node;
     outputs = done.outputs;
   }
   if (call.when !== undefined) {
-    const build = whenLogic(call.when, (v) => resolveVariable(argScope, v), (s) => readTags(argScope, s));
-    body = { ...body, when: build(inner) };
+    const build = inField(where, 'when', () => whenLogic(call.when!, (v) => resolveVariable(argScope, v), (s) => readTags(argScope, s)));
+    body = { ...body, when: inField(where, 'when', () => build(inner)) };
   }
   if (call.continueOn && (call.continueOn.failed || call.continueOn.error)) body = { ...body, continueOn: { ...call.continueOn } };
   if (!looped) return { node: body, sibling: { path: at, looped: false, ...(outputs ? { outputs } : {}) } };

@@ -7,7 +7,7 @@
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowNode, JsonValue, TaskSpec } from './target-types.ts';
 import type { ArgoContainer, ArgoScript, ArgoTemplate } from './argo-document.ts';
-import { readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
+import { inField, readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
 import { renderField, stepRef, type Path, type Value } from './values.ts';
 
 /**
@@ -26,12 +26,13 @@ export function artifactRef(src: ArtifactSource, at: Path): string {
 }
 
 function containerTask(c: ArgoContainer, scope: Scope, at: Path): TaskSpec {
-  const field = (s: string): Field => renderField(readTags(scope, s), at);
-  const task: TaskSpec = { image: field(c.image) as TaskSpec['image'] };
-  if (c.command) task.command = c.command.map(field);
-  if (c.args) task.args = c.args.map(field);
-  if (c.env) task.env = Object.fromEntries(c.env.map((e) => [e.name, field(e.value ?? '')]));
-  if (c.workingDir) task.workingDir = field(c.workingDir);
+  const where = `template ${scope.template}`;
+  const field = (name: string) => (s: string, i?: number): Field => inField(where, i === undefined ? name : `${name}[${i}]`, () => renderField(readTags(scope, s), at));
+  const task: TaskSpec = { image: field('image')(c.image) as TaskSpec['image'] };
+  if (c.command) task.command = c.command.map((s, i) => field('command')(s, i));
+  if (c.args) task.args = c.args.map((s, i) => field('args')(s, i));
+  if (c.env) task.env = Object.fromEntries(c.env.map((e) => [e.name, field(`env(${e.name})`)(e.value ?? '')]));
+  if (c.workingDir) task.workingDir = field('workingDir')(c.workingDir);
   const r = c.resources;
   if (r) {
     task.resources = { ...(r.requests?.cpu ? { cpu: r.requests.cpu } : {}), ...(r.requests?.memory ? { memory: r.requests.memory } : {}), ...(r.limits ? { limits: { ...r.limits } } : {}) };
@@ -78,7 +79,7 @@ export function podTemplateNode(t: ArgoTemplate, scope: Scope, at: Path): { node
   if (t.script) {
     const s: ArgoScript = t.script;
     const base = containerTask({ ...s, command: undefined, args: undefined }, scope, at);
-    const field = (x: string): Field => renderField(readTags(scope, x), at);
+    const field = (x: string): Field => inField(`template ${scope.template}`, 'script', () => renderField(readTags(scope, x), at));
     task = {
       ...base,
       command: ['sh', '-c', SCRIPT_RUNNER, 'argo-script', ...(s.command ?? ['sh']).map(field), ...(s.args ?? []).map(field)] as TaskSpec['command'],

@@ -37,6 +37,8 @@ export interface Scope {
   inExit: boolean;
   /** the flow's declared params (workflow.parameters.x) */
   flowParams: Set<string>;
+  /** set inside a unit flow (what it is): it has no workflow parameters to read */
+  unit?: string;
 }
 
 const bad = (scope: Scope, tag: string, why: string): StrataError => new StrataError('invalid_document', `template ${scope.template}: {{${tag}}}: ${why}`);
@@ -73,6 +75,7 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     return [{ kind: 'item', as: scope.item, path: parts.slice(1) }];
   }
   if (head === 'workflow' && parts[1] === 'parameters' && parts.length === 3) {
+    if (scope.unit) throw bad(scope, tag, `workflow parameters are not read inside ${scope.unit}, which runs as a unit of its own (docs/argo.md): pass the value in as an input parameter (inputs.parameters, given by arguments.parameters at each call)`);
     if (!scope.flowParams.has(parts[2])) throw bad(scope, tag, `the workflow has no parameter "${parts[2]}" in spec.arguments.parameters`);
     return [{ kind: 'param', name: parts[2] }];
   }
@@ -103,20 +106,49 @@ export function resolveVariable(scope: Scope, tag: string): Value {
 /** A string with `{{ tag }}` and `{{= expression }}` parts, read in `scope`. */
 export function readTags(scope: Scope, s: string): Value {
   const out: Value = [];
+  // Every bad reference of the string is reported, not only the first.
+  const problems: string[] = [];
   let at = 0;
   for (;;) {
     const open = s.indexOf('{{', at);
     if (open < 0) break;
     const close = s.indexOf('}}', open + 2);
-    if (close < 0) throw new StrataError('invalid_document', `template ${scope.template}: "${s}": a {{ has no }}`);
+    if (close < 0) {
+      problems.push(`template ${scope.template}: "${s}": a {{ has no }}`);
+      break;
+    }
     if (open > at) out.push({ kind: 'text', text: s.slice(at, open) });
     const inner = s.slice(open + 2, close);
-    if (inner.startsWith('=')) out.push(expressionPart(inner.slice(1), (v) => resolveVariable(scope, v)));
-    else out.push(...resolveVariable(scope, inner));
+    try {
+      if (inner.startsWith('=')) out.push(expressionPart(inner.slice(1), (v) => resolveVariable(scope, v)));
+      else out.push(...resolveVariable(scope, inner));
+    } catch (e) {
+      if ((e as StrataError).code !== 'invalid_document') throw e;
+      problems.push((e as Error).message);
+    }
     at = close + 2;
   }
+  if (problems.length === 1) throw new StrataError('invalid_document', problems[0]);
+  if (problems.length > 1) throw new StrataError('invalid_document', problems.join('; '), { problems: problems.map((message) => ({ path: `template ${scope.template}`, message })) });
   if (at < s.length) out.push({ kind: 'text', text: s.slice(at) });
   return out;
+}
+
+/**
+ * `fn`, with a problem it throws named by the Argo template and field it comes from
+ * (`template main, step a, when: expression "1 +": ...`), so an expression's or a
+ * reference's error says where it is written, not only strata's place for it.
+ */
+export function inField<T>(where: string, field: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const err = e as StrataError;
+    if (err.code !== 'invalid_document' || err.message.startsWith(`${where}, `)) throw e;
+    const template = /^template [^,:]+/.exec(where)?.[0];
+    const message = template && err.message.startsWith(`${template}: `) ? err.message.slice(template.length + 2) : err.message;
+    throw new StrataError('invalid_document', `${where}, ${field}: ${message.split(`; ${template}: `).join(`; `)}`, err.details);
+  }
 }
 
 /** The artifact a `from` tag names: `{{steps.x.outputs.artifacts.y}}`, `{{tasks...}}`, `{{inputs.artifacts.z}}`. */

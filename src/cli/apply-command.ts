@@ -14,6 +14,7 @@ import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { validateRule } from '../rules/rule-document.ts';
 import { checkRequiredParams } from '../argo/required-params.ts';
+import { argoLabel, inArgoWords } from '../argo/argo-places.ts';
 import { WORKFLOW_UNIT } from '../argo/import-argo.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { planFlow } from '../service/plan-flow.ts';
@@ -52,7 +53,8 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
   if (problems.length > 0) throw invalid(problems);
   const runFlow: FlowDocument | undefined = opts.run && datasets.length === 0 && flows.length > 0 ? pickMain(flows, opts.flow, out) : undefined;
   const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles), client) : { units: [], workflows: [] };
-  await checkAll([...(argo.units as unknown as FlowDocument[]), ...flows], argo.workflows as unknown as FlowDocument[], runFlow, opts.param ?? {}, client);
+  const argoMade = [...argo.units, ...argo.workflows] as unknown as FlowDocument[];
+  await checkAll([...(argo.units as unknown as FlowDocument[]), ...flows], argo.workflows as unknown as FlowDocument[], runFlow, opts.param ?? {}, client, argoMade);
   for (const unit of argo.units) {
     const r = await client.call('POST', '/v1/flows', unit);
     const of = (unit.metadata as { annotations?: Record<string, string> }).annotations?.[WORKFLOW_UNIT];
@@ -114,7 +116,7 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
  * required parameter, leaves nothing of the files registered (POST /v1/runs checks its
  * body whole the same way). Problems are gathered, each with its flow.
  */
-async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlow: FlowDocument | undefined, params: Record<string, unknown>, client: Client): Promise<void> {
+async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlow: FlowDocument | undefined, params: Record<string, unknown>, client: Client, argo: FlowDocument[]): Promise<void> {
   const given = new Map([...flows, ...workflows].map((f) => [refOf(f), f]));
   const registry = {
     async get(ref: string): Promise<FlowDocument | undefined> {
@@ -133,9 +135,10 @@ async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlo
   for (const f of [...flows, ...workflows]) {
     try {
       await planFlow(validateFlowDocument(structuredClone(f)), registry);
-    } catch (e) {
-      const err = e as StrataError;
-      if (!err.code || err.code === 'unavailable') throw e;
+    } catch (caught) {
+      const argoMade = argo.includes(f);
+      const err = (argoMade ? inArgoWords(caught, argoLabel(f)) : caught) as StrataError;
+      if (!err.code || err.code === 'unavailable') throw caught;
       for (const p of err.details?.problems ?? [{ path: '', message: err.message }]) problems.push({ path: `flow ${refOf(f)}${p.path ? `: ${p.path}` : ''}`, message: p.message });
     }
   }

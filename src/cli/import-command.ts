@@ -2,6 +2,11 @@
 import { stringify } from 'yaml';
 import { StrataError } from '../errors/strata-error.ts';
 import { importDocuments, readArgoFiles } from './argo-files.ts';
+import { argoLabel, inArgoWords } from '../argo/argo-places.ts';
+import { validateFlowDocument } from '../flow/flow-document.ts';
+import type { FlowDocument } from '../flow/types.ts';
+import { MemoryFlowRegistry } from '../plan/flow-registry.ts';
+import { planFlow } from '../service/plan-flow.ts';
 
 /** The flows of `files`: a WorkflowTemplate's units first, then each Workflow's flow; `---` between documents. */
 export async function importCommand(kind: string, files: string[], opts: { output?: string }): Promise<string> {
@@ -10,6 +15,15 @@ export async function importCommand(kind: string, files: string[], opts: { outpu
   if (format !== 'yaml' && format !== 'json') throw new StrataError('invalid_request', `-o must be yaml or json, not "${format}"`);
   const { units, workflows } = await importDocuments(readArgoFiles(files));
   const flows = [...units, ...workflows];
+  // What plan refuses, import refuses too: each flow is compiled against the others.
+  const registry = new MemoryFlowRegistry(flows as unknown as FlowDocument[]);
+  for (const f of flows) {
+    try {
+      await planFlow(validateFlowDocument(structuredClone(f)), registry);
+    } catch (e) {
+      throw inArgoWords(e, argoLabel(f as unknown as FlowDocument));
+    }
+  }
   if (format === 'json') return JSON.stringify(flows.length === 1 ? flows[0] : flows, null, 2);
   return flows.map((f) => stringify(f, { lineWidth: 0 })).join('---\n');
 }

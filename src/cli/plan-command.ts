@@ -16,6 +16,7 @@ import { validateRule } from '../rules/rule-document.ts';
 import { planDataset } from '../service/plan-dataset.ts';
 import { loadBuiltinRules } from '../store/builtin-rules.ts';
 import { checkRequiredParams } from '../argo/required-params.ts';
+import { argoLabel, inArgoWords } from '../argo/argo-places.ts';
 import type { FlowDocument } from '../flow/types.ts';
 
 export interface PlanOptions {
@@ -62,7 +63,11 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
     const argoMain = opts.flow === undefined && argo.workflows.length > 0 ? argoFlows[argo.units.length] : undefined;
     const { flow: target, why } = argoMain ? { flow: argoMain, why: 'the first Argo Workflow' } : mainFlow(flows, opts.flow);
     if (flows.length > 1 && opts.flow === undefined) opts.say?.(`planning flow ${refOf(target)} (${why})`);
-    compiled = compileFlow(target, (ref) => byRef.get(ref));
+    try {
+      compiled = compileFlow(target, (ref) => byRef.get(ref));
+    } catch (e) {
+      throw argoMain ? inArgoWords(e, argoLabel(target)) : e;
+    }
     planned = target;
   }
   if (opts.param) compiled = { ...compiled, params: { ...compiled.params, ...(opts.param as typeof compiled.params) } };

@@ -99,3 +99,12 @@ describe('documents nested 5,000 deep', () => {
     }
   });
 });
+
+describe('strata import argo', () => {
+  it('exits 2 where plan does (a loop of 100 million items), naming the Argo step', async () => {
+    const p = await runStrata(['import', 'argo', join(FAULTS, 'huge-sequence.yaml')], env);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain('Workflow huge-sequence, step a, withItems/withParam/withSequence');
+    expect(p.stdout).toBe('');
+  });
+});

@@ -31,6 +31,7 @@ import { rulesInForce } from '../../store/builtin-rules.ts';
 import type { RunMeta } from '../../store/run-store.ts';
 import { parseBody, type BodyLimits, type RawBody } from './parse-body.ts';
 import { checkRequiredParams } from '../../argo/required-params.ts';
+import { argoLabel, inArgoWords } from '../../argo/argo-places.ts';
 
 /** What tasks read: definitions (their own Redis connection in a worker thread) and the built-in parts. */
 export interface TaskContext {
@@ -152,7 +153,9 @@ export const TASKS = {
     checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);
     const units = argo?.units.map((u) => validateFlowDocument(u)) ?? [];
     const defs: FlowRegistry = units.length === 0 ? ctx.defs : { get: async (r) => units.find((u) => ref(u) === r) ?? ctx.defs.get(r) };
-    const compiled = await planFlow(req.flow, defs);
+    const compiled = await planFlow(req.flow, defs).catch((e: unknown) => {
+      throw argo ? inArgoWords(e, argoLabel(req.flow)) : e;
+    });
     // A run carries its flow's labels, then its own.
     const used = req.ref === ref(req.flow) ? req.flow : await ctx.defs.get(req.ref);
     // A flow registered before the bounds existed may hold more: refused here, not carried into every step.

@@ -1,0 +1,42 @@
+/**
+ * Problems an Argo user met, said in Argo's words: the template, step and field of a bad
+ * reference or expression, every bad reference of a string, the limitation inside a
+ * template that calls itself; and unsupported fields given as empty lists accepted.
+ */
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { importArgo } from '../../src/argo/import-argo.ts';
+import { readArgoText } from '../../src/argo/lenient-yaml.ts';
+import { importCommand } from '../../src/cli/import-command.ts';
+
+const FAULTS = join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults');
+const read = (name: string) => readArgoText(readFileSync(join(FAULTS, name), 'utf8'), name).map((doc) => ({ doc, source: name }));
+
+describe('Argo import problems in Argo\'s words', () => {
+  it('reports every bad reference of a string, with the template and field', () => {
+    expect(() => importArgo(read('bad-refs.yaml'))).toThrow(
+      /^template main, command\[1\]: \{\{inputs\.parameters\.nope\}\}: .*"nope"; \{\{workflow\.parametrs\.x\}\}: is not a variable .*; \{\{steps\.ghost\.outputs\.result\}\}: no step or task named "ghost"/,
+    );
+  });
+
+  it('names the template, step and field of an expression that does not parse', () => {
+    expect(() => importArgo(read('bad-expression.yaml'))).toThrow('template main, step a, when: expression "1 +": Expected expression after +');
+  });
+
+  it('says that workflow parameters are not read inside a template that calls itself', () => {
+    expect(() => importArgo(read('recursion-workflow-param.yaml'))).toThrow(/step say, arguments\.parameters\(m\): \{\{workflow\.parameters\.greeting\}\}: workflow parameters are not read inside template loop, which calls itself/);
+  });
+
+  it.each([
+    ['huge-sequence.yaml', 'Workflow huge-sequence, step a, withItems/withParam/withSequence [spec.root.graph.nodes.a.fanOut.over]: json-logic would need about 100,000,003 operations'],
+    ['unguarded-recursion.yaml', 'Workflow unguarded-, template loop, step again, template (a template calling itself) [spec.root.graph.nodes.again.use]: use cycle'],
+  ])('strata import argo refuses %s as plan does, naming the Argo step', async (name, message) => {
+    await expect(importCommand('argo', [join(FAULTS, name)], {})).rejects.toThrow(message);
+  });
+
+  it('accepts unsupported fields given as empty lists (volumeMounts: [], volumes: [])', async () => {
+    const [flow] = importArgo(read('empty-lists.yaml')).workflows;
+    expect(flow.spec.root).toMatchObject({ id: 'main', pod: expect.anything() });
+  });
+});
