@@ -13,7 +13,7 @@
  * copy of it on this machine (a worker that froze past its job lock, or died) is stopped
  * (stale-pods.ts). Pod directories live in the instance's namespace (pod-dirs.ts).
  */
-import { writeFile } from 'node:fs/promises';
+import { rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MicroPlan } from '../quarterback/micro-plan.ts';
 import { loadImageMap, type ImageMap } from '../image-map.ts';
@@ -21,7 +21,7 @@ import { Launcher } from '../process/launcher-client.ts';
 import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
 import { Guard } from '../watchdog/guard.ts';
 import { abortReason, withTimeout } from './abort-reason.ts';
-import { homeNamespace, makePodDirs, removePodDirs, type PodDirOptions, type PodDirs } from './pod-dirs.ts';
+import { homeNamespace, makePodDirs, podDirBases, removePodDirs, type PodDirOptions, type PodDirs } from './pod-dirs.ts';
 import { runQuarterbackProcess } from './quarterback-process.ts';
 import { runTask } from './run-task.ts';
 import { reapStalePods, stopEarlierCopies } from './stale-pods.ts';
@@ -82,6 +82,8 @@ export class LocalRuntime implements PodRuntime {
     if (signal.aborted) return { ok: false, error: abortReason(signal) };
     // Once per runtime: the watchdog is up before anything starts, and pods of dead workers are gone.
     await (this.ready ??= Promise.all([this.guard.start(), reapStalePods(this.dirOpts).catch(() => undefined)]));
+    // The instance's namespace directories go when its last worker does (cleanly: close(); killed: the watchdog).
+    for (const base of podDirBases(this.dirOpts)) this.guard.dirIfEmpty(base);
     const memory = req.kind === 'task' || req.pod?.channels.scratch === 'memory';
     await stopEarlierCopies(req.runId, req.step, memory, this.dirOpts);
     if (req.kind === 'task') {
@@ -97,8 +99,10 @@ export class LocalRuntime implements PodRuntime {
     await Promise.all([true, false].map((memory) => stopEarlierCopies(runId, step, memory, this.dirOpts)));
   }
 
+  /** Stop; the instance's namespace directories are removed when no other worker of the instance uses them. */
   async close(): Promise<void> {
     await this.launcher?.close();
+    await Promise.all(podDirBases(this.dirOpts).map((b) => rmdir(b).catch(() => undefined)));
     if (this.ownGuard) await this.guard.close();
   }
 

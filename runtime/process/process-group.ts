@@ -62,11 +62,21 @@ export async function groupsGone(pgids: Iterable<number>, limitMs = 2000): Promi
   }
 }
 
-function procStat(pid: number): { state: string; pgrp: number } | undefined {
+/**
+ * When process `pid` started, in clock ticks since boot (proc(5), /proc/PID/stat field 22),
+ * as text; undefined where /proc cannot tell. A pid and its start time name one process:
+ * a pid written down before a reboot or reused since names another.
+ */
+export function processStartTime(pid: number): string | undefined {
+  return procStat(pid)?.start;
+}
+
+function procStat(pid: number): { state: string; pgrp: number; start: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): field 3 is f[0].
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: f[0], pgrp: Number(f[2]) };
+    return { state: f[0], pgrp: Number(f[2]), start: f[19] };
   } catch {
     return undefined;
   }

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 /** How the watchdog is started: node on runtime/watchdog/bin.cjs. */
 export const DEFAULT_WATCHDOG = [process.execPath, fileURLToPath(new URL('./bin.cjs', import.meta.url))];
 
-type Op = '+g' | '-g' | '+m' | '-m' | '+d' | '-d';
+type Op = '+g' | '-g' | '+m' | '-m' | '+d' | '-d' | '+e';
 
 /** A worker's registrations with its watchdog. */
 export class Guard {
@@ -31,6 +31,7 @@ export class Guard {
   /** lines not yet written */
   private pending = '';
   private flushing = false;
+  private readonly emptied = new Set<string>();
 
   constructor(private readonly command: string[] = DEFAULT_WATCHDOG) {}
 
@@ -84,6 +85,16 @@ export class Guard {
 
   undir(path: string): void {
     if (this.dirs.delete(path)) this.send('-d', path);
+  }
+
+  /**
+   * A directory shared with other processes (an instance's namespace in /dev/shm): removed
+   * when the worker is gone, after the registered directories, if it is empty then.
+   */
+  dirIfEmpty(path: string): void {
+    if (this.emptied.has(path)) return;
+    this.emptied.add(path);
+    this.send('+e', path);
   }
 
   /**
@@ -149,6 +160,7 @@ export class Guard {
     for (const g of this.groups) child.stdin!.write(`${JSON.stringify(['+g', g])}\n`);
     for (const m of this.marks) child.stdin!.write(`${JSON.stringify(['+m', m])}\n`);
     for (const d of this.dirs) child.stdin!.write(`${JSON.stringify(['+d', d])}\n`);
+    for (const e of this.emptied) child.stdin!.write(`${JSON.stringify(['+e', e])}\n`);
     return ready;
   }
 }

@@ -12,7 +12,8 @@
  * without native code or privileges, and a wrapper per step would cost a process start
  * per step. One watchdog per worker costs one process start per worker and a few bytes
  * on a pipe per step. Protocol (guard.ts): JSON lines `["+g", pgid]`, `["-g", pgid]`,
- * `["+m", dir]`, `["-m", dir]`, `["+d", dir]`, `["-d", dir]`.
+ * `["+m", dir]`, `["-m", dir]`, `["+d", dir]`, `["-d", dir]`, `["+e", dir]` (a directory
+ * removed at the end if it is empty then: shared with other processes).
  */
 import { rmSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -23,6 +24,7 @@ import { lineSplitter } from '../quarterback/protocol.ts';
 const groups = new Set<number>();
 const marks = new Set<string>();
 const dirs = new Set<string>();
+const emptied = new Set<string>();
 
 function apply(line: string): void {
   let op: unknown;
@@ -38,6 +40,7 @@ function apply(line: string): void {
   else if (op === '-m' && typeof arg === 'string') marks.delete(arg);
   else if (op === '+d' && typeof arg === 'string' && arg.startsWith('/')) dirs.add(arg);
   else if (op === '-d' && typeof arg === 'string') dirs.delete(arg);
+  else if (op === '+e' && typeof arg === 'string' && arg.startsWith('/')) emptied.add(arg);
 }
 
 let ended = false;
@@ -54,6 +57,13 @@ async function cleanUp(): Promise<void> {
       rmdirSync(dirname(d)); // the run's directory, once no other step of the run uses it
     } catch {
       // not empty, or gone
+    }
+  }
+  for (const e of emptied) {
+    try {
+      rmdirSync(e);
+    } catch {
+      // in use by another process, or gone
     }
   }
   process.exit(0);

@@ -26,7 +26,7 @@ export async function openRedis(config: Config, say: (s: string) => void): Promi
   let server: HomeRedis | undefined;
   let url = config.redisUrl;
   if (!url) {
-    server = await openHomeRedis(join(config.home, 'redis'));
+    server = await openHomeRedis(join(config.home, 'redis'), say);
     url = server.url;
     say(`${server.started ? 'started' : 'using'} the redis-server of ${config.home} on ${url} (its data in ${join(config.home, 'redis')})`);
   }

@@ -3,7 +3,7 @@
  * (`strata up`, `strata serve`, `strata worker`) when REDIS_URL is unset. Its state lives
  * in `<home>/redis/`: the data (AOF on), `server.json` (pid and port of the server) and
  * `users/<pid>` (one file per strata process using it), all read and written under a
- * lock (dir-lock.ts).
+ * lock (pid-lock.ts).
  *
  * - A process opening it adopts the server `server.json` names when that server answers
  *   on its port and serves this very directory (`CONFIG GET dir`); otherwise it starts
@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { StrataError } from '../errors/strata-error.ts';
 import { processRunning as running } from '../../runtime/process/process-group.ts';
-import { withDirLock } from './dir-lock.ts';
+import { withPidLock } from './pid-lock.ts';
 import { freePort, waitForPort } from './redis-server.ts';
 
 export interface HomeRedis {
@@ -74,11 +74,15 @@ async function readState(dir: string): Promise<ServerState | undefined> {
   }
 }
 
-/** Open the home's local Redis, adopting the running one or starting it; `dataDir` is `<home>/redis`. */
-export async function openHomeRedis(dataDir: string): Promise<HomeRedis> {
+/**
+ * Open the home's local Redis, adopting the running one or starting it; `dataDir` is
+ * `<home>/redis`; `say` hears a sentence when a lock left by a crashed process is taken over.
+ */
+export async function openHomeRedis(dataDir: string, say: (s: string) => void = () => undefined): Promise<HomeRedis> {
   mkdirSync(join(dataDir, 'users'), { recursive: true });
   const dir = realpathSync(dataDir);
-  const { port, started } = await withDirLock(join(dir, 'lock'), async () => {
+  const lock = <T>(fn: () => Promise<T>) => withPidLock(join(dir, 'lock'), fn, { say });
+  const { port, started } = await lock(async () => {
     const state = await readState(dir);
     if (state && running(state.pid)) {
       if ((await servedDir(state.port)) === dir) {
@@ -93,15 +97,15 @@ export async function openHomeRedis(dataDir: string): Promise<HomeRedis> {
     await writeFile(join(dir, 'users', String(process.pid)), '');
     return { port, started: true };
   });
-  let released = false;
+  // One release however often it is asked for: a second stop (a second Ctrl-C) waits for the
+  // first one's instead of ending the process in the middle of it.
+  let releasing: Promise<void> | undefined;
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     started,
-    async release() {
-      if (released) return;
-      released = true;
-      await withDirLock(join(dir, 'lock'), async () => {
+    release() {
+      releasing ??= lock(async () => {
         await rm(join(dir, 'users', String(process.pid)), { force: true });
         if ((await liveUsers(dir)).length > 0) return;
         const state = await readState(dir);
@@ -109,6 +113,7 @@ export async function openHomeRedis(dataDir: string): Promise<HomeRedis> {
         await shutdown(port, state.pid);
         await rm(join(dir, 'server.json'), { force: true });
       });
+      return releasing;
     },
   };
 }

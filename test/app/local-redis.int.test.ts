@@ -118,17 +118,47 @@ describe('stopping', () => {
 
   it('strata up stops at the first Ctrl-C (SIGINT to the terminal\'s process group), its local Redis with it', async () => {
     const h = home();
-    // Its own process group, as a terminal's foreground job: Ctrl-C signals the whole group.
-    const up = spawn(process.execPath, ['bin/strata.js', 'up'], { env: { ...process.env, REDIS_URL: '', STRATA_HOME: h, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let out = '';
-    up.stdout!.on('data', (d) => (out += d));
-    up.stderr!.on('data', (d) => (out += d));
-    procs.push(Object.assign(up, { output: () => out }));
-    await until('the API to listen', () => /API on http/.test(out));
+    const up = await terminalJob('up', h);
     const redis = serverOf(h);
     process.kill(-up.pid!, 'SIGINT');
-    await until('strata up to exit', () => up.exitCode !== null || up.signalCode !== null, 20_000);
+    await until('strata up to exit', () => exited(up), 20_000);
     expect(up.exitCode).toBe(0);
     await until('its local Redis to stop', () => !processRunning(redis.pid));
   });
+
+  // Fault 1 of the issue 10/11/13 test report: a second Ctrl-C while the first one's stop ran
+  // ended the process inside the home's lock (an empty lock directory: the home locked for
+  // good) and before it stopped its redis-server (an orphan).
+  for (const cmd of ['up', 'serve']) {
+    it(`strata ${cmd} stopped by two Ctrl-Cs in a row stops its redis-server and leaves the home usable`, async () => {
+      const h = home();
+      for (let round = 0; round < 3; round++) {
+        const p = await terminalJob(cmd, h);
+        const redis = serverOf(h);
+        pids.push(redis.pid);
+        process.kill(-p.pid!, 'SIGINT');
+        if (round > 0) {
+          // The second Ctrl-C while the first one's stop holds the home's lock (the stop's last part).
+          await until('the stop to take the home\'s lock', () => existsSync(join(h, 'redis', 'lock')), 20_000, 1);
+        }
+        process.kill(-p.pid!, 'SIGINT');
+        await until(`strata ${cmd} to exit`, () => exited(p), 20_000);
+        expect(p.exitCode).toBe(0);
+        await until('its redis-server to stop', () => !processRunning(redis.pid));
+        expect(existsSync(join(h, 'redis', 'lock'))).toBe(false);
+      }
+    });
+  }
 });
+
+/** `strata CMD` as a terminal's foreground job (its own process group: Ctrl-C signals the whole group), once its API listens. */
+async function terminalJob(cmd: string, h: string): Promise<Proc> {
+  const p = spawn(process.execPath, ['bin/strata.js', cmd], { env: { ...process.env, REDIS_URL: '', STRATA_HOME: h, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  p.stdout!.on('data', (d) => (out += d));
+  p.stderr!.on('data', (d) => (out += d));
+  const proc = Object.assign(p, { output: () => out });
+  procs.push(proc);
+  await until('the API to listen', () => /API on http/.test(out));
+  return proc;
+}

@@ -10,14 +10,14 @@ export function spawnStrata(args: string[], env: Record<string, string>): ChildP
   return Object.assign(child, { output: () => out });
 }
 
-/** Wait until `pred` holds, polling every 50 ms. */
-export async function until<T>(what: string, pred: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+/** Wait until `pred` holds, polling every `everyMs` (50 ms). */
+export async function until<T>(what: string, pred: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await pred();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

@@ -2,16 +2,19 @@
  * Issue 13, fault 11: two strata instances (two STRATA_HOMEs) on one machine never touch
  * each other's files. A pod left behind by a dead worker of instance A is A's to reap:
  * instance B, reaping its own leftovers, leaves it (and its process) alone.
+ * And what an instance makes outside its home (its namespace directories in /dev/shm and
+ * the tmp dir) is gone once its last process stops, cleanly or killed.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { homeNamespace, makePodDirs, OWNER_FILE } from '../../../runtime/local/pod-dirs.ts';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { homeNamespace, makePodDirs, OWNER_FILE, podDirBases } from '../../../runtime/local/pod-dirs.ts';
 import { processRunning } from '../../../runtime/process/process-group.ts';
 import { flowDoc, shTask } from '../../support/documents.ts';
-import { until } from '../../support/processes.ts';
+import { spawnStrata, stop, until } from '../../support/processes.ts';
 import { startRunService, type RunTestService } from '../../support/run-service.ts';
 
 const open: RunTestService[] = [];
@@ -55,4 +58,42 @@ describe('instances on one machine', () => {
     await runOne(a);
     await until('A to reap its own leftover', () => !processRunning(orphan.pid!) && !existsSync(stale.root));
   });
+});
+
+describe('an instance that stops', () => {
+  // A task, a pod with its scratch in RAM and one with its scratch on disk: every kind of pod directory.
+  const flow = flowDoc({
+    sequence: [
+      { id: 't', task: shTask('true') },
+      { id: 'ram', pod: { flow: { task: shTask('touch $STRATA_SCRATCH/x') }, channels: { scratch: 'memory' } } },
+      { id: 'disk', pod: { flow: { task: shTask('touch $STRATA_SCRATCH/x') }, channels: { scratch: 'disk' } } },
+    ],
+  }, 'ns-stop');
+
+  for (const how of ['SIGTERM', 'SIGKILL'] as const) {
+    it(`leaves no namespace directory in /dev/shm or the tmp dir (${how})`, async () => {
+      const prefix = `nss-${randomUUID().slice(0, 8)}`;
+      const home = `/tmp/strata-test-${prefix}`;
+      const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: home, PORT: '0' };
+      const up = spawnStrata(['up'], env);
+      try {
+        const url = await until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(up.output())?.[1]);
+        const res = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow }) });
+        const { runId } = (await res.json()) as { runId: string };
+        const status = await until('the run to end', async () => {
+          const s = ((await (await fetch(`${url}/v1/runs/${runId}`)).json()) as { status: string }).status;
+          return s === 'succeeded' || s === 'failed' ? s : undefined;
+        }, 30_000);
+        expect(status).toBe('succeeded');
+        const bases = podDirBases({ namespace: homeNamespace(home) });
+        expect(bases.some((b) => existsSync(b))).toBe(true);
+        up.kill(how);
+        await until('strata up to exit', () => up.exitCode !== null || up.signalCode !== null, 20_000);
+        // Killed, its watchdog cleans up after it (moments later).
+        await until('its namespace directories to be gone', () => bases.every((b) => !existsSync(b)));
+      } finally {
+        await stop(up);
+      }
+    });
+  }
 });
