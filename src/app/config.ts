@@ -4,9 +4,12 @@
  * it accepts (`STRATA_LOCK_MS must be a whole number of milliseconds from 1000 to
  * 86400000, not "abc"`), never a NaN carried into the run side.
  */
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DEFAULT_PARAMS_LIMITS, type ParamsLimits } from '../flow/params-limits.ts';
-import { resolve } from 'node:path';
 import { z } from 'zod';
+import { BUILTIN_IMAGES, readMapFile, type ImageMap } from '../../runtime/image-map.ts';
+import { quantityValue } from '../../runtime/kubernetes/quantity.ts';
 import { parseTokens } from '../api/auth.ts';
 import { normalOrigin } from '../api/origin-guard.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -31,6 +34,8 @@ export interface Config {
   fileRoots: string[] | undefined;
   /** the local runtime's image map file (STRATA_IMAGE_MAP) */
   imageMap: string | undefined;
+  /** the image map itself, read and checked at start: built-ins, STRATA_HOME/images.json, STRATA_IMAGE_MAP */
+  images: ImageMap;
   stalledIntervalMs: number;
   /** finished runs, their events, logs and artifacts are deleted this long after they end; 0 keeps them */
   retentionMs: number;
@@ -55,7 +60,7 @@ export interface Config {
   apiTaskMb: number;
 }
 
-const int = (what: string, min: number, max: number) =>
+const int = (what: string, min: number, max: number): z.ZodType =>
   z.string().trim().regex(/^\d+$/, `${what} from ${min} to ${max}`).transform(Number).pipe(z.number().min(min, `${what} from ${min} to ${max}`).max(max, `${what} from ${min} to ${max}`));
 
 const duration = z.string().trim().transform((s, ctx) => {
@@ -67,14 +72,60 @@ const duration = z.string().trim().transform((s, ctx) => {
   return ms;
 });
 
-/** One entry per variable: its schema (over the raw text) and its default text. */
-const VARIABLES = {
+/**
+ * The shortest API token accepted: 16 characters. A token is the only thing between the
+ * network and every route; 16 random characters (hex: 64 bits) cannot be guessed over HTTP.
+ */
+export const MIN_TOKEN_LENGTH = 16;
+
+/** A readable image map file (runtime/image-map.ts), read and checked as the local runtime will use it. */
+const imageMapFile = z.string().transform((path, ctx) => {
+  try {
+    return { path, map: readMapFile(path, true) };
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `a JSON file mapping images to commands ({ "image": ["command", "arg", ...] }): ${(e as Error).message}` });
+    return z.NEVER;
+  }
+});
+
+/** `:`-separated directories that exist (a root that does not is a typo that would refuse every file). */
+const directories = z.string().transform((list, ctx) => {
+  const dirs = list.split(':').filter(Boolean).map((p) => resolve(p));
+  const bad = dirs.find((d) => !statSync(d, { throwIfNoEntry: false })?.isDirectory());
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `":"-separated existing directories ("${bad}" is not one)` });
+    return z.NEVER;
+  }
+  return dirs;
+});
+
+/** STRATA_API_TOKENS: comma-separated tokens, each long enough not to be guessed (a value is never echoed). */
+const tokens = z.string().transform((value, ctx) => {
+  const list = parseTokens(value);
+  const short = list.findIndex((t) => t.length < MIN_TOKEN_LENGTH);
+  if (short >= 0) {
+    ctx.addIssue({ code: 'custom', message: `comma-separated tokens of at least ${MIN_TOKEN_LENGTH} characters each (token ${short + 1} has ${list[short].length}; make them with \`openssl rand -hex 24\`)` });
+    return z.NEVER;
+  }
+  return list;
+});
+
+/** A Kubernetes name: a DNS label (RFC 1123), or with dots a DNS subdomain. */
+const dnsName = (subdomain: boolean) =>
+  z.string().regex(subdomain ? /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/ : /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, subdomain ? 'a Kubernetes name (lower-case letters, digits, "-" and ".")' : 'a Kubernetes name (up to 63 lower-case letters, digits and "-")');
+
+/** A value as a refusal may quote it: secrets are never echoed, a URL's password is hidden. */
+const hidden = () => undefined;
+const withoutPassword = (url: string) => url.replace(/\/\/[^@/]*@/, '//…@');
+
+/** One entry per variable: its schema (over the raw text), its default text, and how a refusal quotes it (`show`; as given when absent). */
+const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined; show?: (text: string) => string | undefined }> = {
   PORT: { schema: int('a port number', 0, 65535), default: '8080' },
   HOST: { schema: z.string().min(1, 'a host name or address'), default: '0.0.0.0' },
-  REDIS_URL: { schema: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL'), default: undefined },
+  REDIS_URL: { schema: z.string().regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL'), default: undefined, show: withoutPassword },
   STRATA_HOME: { schema: z.string().min(1, 'a directory'), default: '.strata' },
   STRATA_RUNTIME: { schema: z.enum(['local', 'kubernetes', 'noop'], 'local or kubernetes'), default: 'local' },
-  STRATA_API_TOKENS: { schema: z.string(), default: undefined },
+  STRATA_API_TOKENS: { schema: tokens, default: undefined, show: hidden },
   STRATA_MAX_BODY_BYTES: { schema: int('a size in bytes', 1, 1024 ** 3), default: String(32 * 1024 * 1024) },
   STRATA_MAX_PARAMS_BYTES: { schema: int('a size in bytes', 1, 1024 ** 3), default: String(DEFAULT_PARAMS_LIMITS.maxBytes) },
   STRATA_MAX_PARAMS_KEYS: { schema: int('a whole number of keys', 1, 100_000_000), default: String(DEFAULT_PARAMS_LIMITS.maxKeys) },
@@ -82,19 +133,31 @@ const VARIABLES = {
   STRATA_PREFIX: { schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a Redis key prefix of letters, digits, "_", "." and "-"'), default: 'strata' },
   STRATA_LOCK_MS: { schema: int('a whole number of milliseconds', 1000, 86_400_000), default: '30000' },
   STRATA_STALLED_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: '15000' },
-  STRATA_FILE_ROOTS: { schema: z.string(), default: undefined },
-  STRATA_IMAGE_MAP: { schema: z.string(), default: undefined },
+  STRATA_FILE_ROOTS: { schema: directories, default: undefined },
+  STRATA_IMAGE_MAP: { schema: imageMapFile, default: undefined },
   STRATA_RETENTION: { schema: duration, default: '7d' },
   STRATA_METRICS_PORT: { schema: int('a port number', 0, 65535), default: undefined },
   STRATA_LOG_LEVEL: { schema: z.enum(LOG_LEVELS, LOG_LEVELS.join(', ')), default: 'info' },
-  STRATA_NOTIFY_SECRET: { schema: z.string().min(16, 'a secret of at least 16 characters'), default: undefined },
+  STRATA_NOTIFY_SECRET: { schema: z.string().min(16, 'a secret of at least 16 characters'), default: undefined, show: hidden },
   STRATA_REDIS_TIMEOUT_MS: { schema: int('a whole number of milliseconds', 100, 600_000), default: '5000' },
   STRATA_MAX_YAML_BYTES: { schema: int('a size in bytes', 1, 1024 ** 3), default: String(4 * 1024 * 1024) },
   STRATA_ALLOWED_ORIGINS: { schema: z.string().transform((s, ctx) => origins(s, ctx)), default: '' },
   STRATA_API_THREADS: { schema: int('a whole number of threads', 1, 256), default: undefined },
   STRATA_API_TASK_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: '60000' },
   STRATA_API_TASK_MB: { schema: int('a size in MB', 64, 1024 * 1024), default: '2048' },
-} as const;
+  // The kubernetes runtime and the operator (runtime/kubernetes/from-env.ts reads them; docs/kubernetes.md).
+  STRATA_NAMESPACE: { schema: dnsName(false), default: undefined },
+  STRATA_POD_RETENTION: { schema: z.enum(['delete', 'keep-failed', 'keep'], 'delete, keep-failed or keep'), default: undefined },
+  STRATA_IMAGE_PULL_POLICY: { schema: z.enum(['Always', 'IfNotPresent', 'Never'], 'Always, IfNotPresent or Never'), default: undefined },
+  STRATA_IMAGE_PULL_SECRETS: { schema: z.string().regex(/^\s*[a-z0-9][-a-z0-9.]*(\s*,\s*[a-z0-9][-a-z0-9.]*)*\s*$/, 'comma-separated Secret names'), default: undefined },
+  STRATA_QUARTERBACK_IMAGE: { schema: z.string().regex(/^[^\s]+$/, 'an image reference'), default: undefined },
+  STRATA_SHARED_DIR: { schema: z.string().min(1, 'a directory'), default: undefined },
+  STRATA_SHARED_CLAIM: { schema: dnsName(true), default: undefined },
+  STRATA_OWNER_DEPLOYMENT: { schema: dnsName(true), default: undefined },
+  STRATA_STEP_SERVICE_ACCOUNT: { schema: dnsName(true), default: undefined },
+  STRATA_SCRATCH_SIZE: { schema: z.string().refine((q) => quantityValue(q) > 0, 'a Kubernetes quantity like 256Mi or 1Gi'), default: undefined },
+  STRATA_OPERATOR_POLL_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: undefined },
+};
 
 /** STRATA_ALLOWED_ORIGINS: comma-separated origins as browsers send them (`scheme://host[:port]`). */
 function origins(value: string, ctx: z.RefinementCtx): string[] {
@@ -107,7 +170,13 @@ function origins(value: string, ctx: z.RefinementCtx): string[] {
   return list;
 }
 
-type Raw = { [K in keyof typeof VARIABLES]: z.output<(typeof VARIABLES)[K]['schema']> | undefined };
+interface Raw {
+  PORT: number; HOST: string; REDIS_URL?: string; STRATA_HOME: string; STRATA_RUNTIME: Config['runtime']; STRATA_API_TOKENS?: string[];
+  STRATA_MAX_BODY_BYTES: number; STRATA_WORKER_CONCURRENCY: number; STRATA_PREFIX: string; STRATA_LOCK_MS: number; STRATA_STALLED_MS: number;
+  STRATA_FILE_ROOTS?: string[]; STRATA_IMAGE_MAP?: { path: string; map: ImageMap }; STRATA_RETENTION: number; STRATA_METRICS_PORT?: number; STRATA_LOG_LEVEL: Config['logLevel'];
+  STRATA_NOTIFY_SECRET?: string; STRATA_REDIS_TIMEOUT_MS: number; STRATA_MAX_YAML_BYTES: number; STRATA_ALLOWED_ORIGINS?: string[];
+  STRATA_API_THREADS?: number; STRATA_API_TASK_MS: number; STRATA_API_TASK_MB: number; STRATA_MAX_PARAMS_BYTES: number; STRATA_MAX_PARAMS_KEYS: number;
+}
 
 /** Read and check every variable; throws one StrataError naming each bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -116,13 +185,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const [name, v] of Object.entries(VARIABLES)) {
     const text = env[name] === '' ? undefined : (env[name] ?? v.default);
     if (text === undefined) continue;
-    const r = (v.schema as z.ZodType).safeParse(text);
+    const r = v.schema.safeParse(text);
     if (r.success) raw[name] = r.data;
-    else problems.push({ path: name, message: `${name} must be ${r.error.issues[0].message}, not ${JSON.stringify(text)}` });
+    else {
+      const shown = v.show ? v.show(text) : text;
+      problems.push({ path: name, message: `${name} must be ${r.error.issues[0].message}${shown === undefined ? '' : `, not ${JSON.stringify(shown)}`}` });
+    }
+  }
+  const r = raw as unknown as Raw;
+  // The home's own image map is configuration too: checked now, not when the first step needs it.
+  let homeImages: ImageMap = {};
+  if (r.STRATA_HOME !== undefined) {
+    try {
+      homeImages = readMapFile(join(r.STRATA_HOME, 'images.json'), false);
+    } catch (e) {
+      problems.push({ path: 'STRATA_HOME', message: `${(e as Error).message} (the image map of STRATA_HOME: fix or remove it)` });
+    }
   }
   if (problems.length > 0) throw new StrataError('invalid_config', problems.map((p) => p.message).join('; '), { problems });
-  const r = raw as Raw;
-  const tokens = parseTokens(r.STRATA_API_TOKENS);
+  const tokens = r.STRATA_API_TOKENS ?? [];
   return {
     port: r.PORT!,
     // Without tokens the API is open, so it listens on loopback only.
@@ -135,8 +216,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: r.STRATA_WORKER_CONCURRENCY!,
     prefix: r.STRATA_PREFIX!,
     lockDurationMs: r.STRATA_LOCK_MS!,
-    imageMap: r.STRATA_IMAGE_MAP,
-    fileRoots: r.STRATA_FILE_ROOTS ? r.STRATA_FILE_ROOTS.split(':').filter(Boolean).map((p) => resolve(p)) : undefined,
+    imageMap: r.STRATA_IMAGE_MAP?.path,
+    images: { ...BUILTIN_IMAGES, ...homeImages, ...r.STRATA_IMAGE_MAP?.map },
+    fileRoots: r.STRATA_FILE_ROOTS && r.STRATA_FILE_ROOTS.length > 0 ? r.STRATA_FILE_ROOTS : undefined,
     stalledIntervalMs: r.STRATA_STALLED_MS!,
     retentionMs: r.STRATA_RETENTION!,
     metricsPort: r.STRATA_METRICS_PORT,

@@ -6,7 +6,6 @@
 import { redisUnavailable } from '../errors/strata-error.ts';
 import { join } from 'node:path';
 import { GENERATORS } from '../../generators/index.ts';
-import { loadImageMap } from '../../runtime/image-map.ts';
 import { LocalRuntime } from '../../runtime/local/local-runtime.ts';
 import { homeNamespace, ramWorkRoot } from '../../runtime/local/pod-dirs.ts';
 import { NoopRuntime } from '../../runtime/noop-runtime.ts';
@@ -69,7 +68,7 @@ export async function runtimeFor(config: Config, guard?: Guard): Promise<PodRunt
   }
   if (config.runtime === 'noop') return new NoopRuntime();
   return new LocalRuntime({
-    imageMap: { ...STRATA_IMAGES, ...loadImageMap({ STRATA_HOME: config.home, STRATA_IMAGE_MAP: config.imageMap }) },
+    imageMap: { ...STRATA_IMAGES, ...config.images },
     home: config.home,
     ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}),
     ...(guard ? { guard } : {}),
@@ -125,7 +124,31 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
   }
   let worker: StepWorker | undefined;
   let guard: Guard | undefined;
-  if (o.worker) {
+  const close = async (force = false) => {
+    coordinator?.stop();
+    scheduler?.stop();
+    hub?.close();
+    // Forced: Redis may be gone, so nothing here waits for it for long; the watchdog,
+    // let go, kills whatever steps still run.
+    await within(force, notifier?.close());
+    await within(force, worker?.close(force));
+    await guard?.close();
+    await within(force, requestSys?.close());
+    await within(force, sys.close());
+  };
+  try {
+    if (o.worker) await startWorker();
+  } catch (e) {
+    // Nothing started here outlives a start that failed (a timer of the scheduler would fire on closed connections).
+    await close(true);
+    throw e;
+  }
+  // The request connection when there is one (it fails fast); a worker's connections wait
+  // for Redis as long as it takes, so there the answer is bounded by the command timeout.
+  const queueMetrics = () => bounded((requestSys ?? sys).queue.exportPrometheusMetrics(), config.redisTimeoutMs);
+  return { sys, coordinator, port, worker, queueMetrics, close };
+
+  async function startWorker(): Promise<void> {
     // One watchdog per worker process: whatever its steps start or make goes with it.
     guard = new Guard();
     await guard.start();
@@ -143,22 +166,4 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
       stalledIntervalMs: o.stalledIntervalMs ?? config.stalledIntervalMs,
     });
   }
-  // The request connection when there is one (it fails fast); a worker's connections wait
-  // for Redis as long as it takes, so there the answer is bounded by the command timeout.
-  const queueMetrics = () => bounded((requestSys ?? sys).queue.exportPrometheusMetrics(), config.redisTimeoutMs);
-  return {
-    sys, coordinator, port, worker, queueMetrics,
-    async close(force = false) {
-      coordinator?.stop();
-      scheduler?.stop();
-      hub?.close();
-      // Forced: Redis may be gone, so nothing here waits for it for long; the watchdog,
-      // let go, kills whatever steps still run.
-      await within(force, notifier?.close());
-      await within(force, worker?.close(force));
-      await guard?.close();
-      await within(force, requestSys?.close());
-      await within(force, sys.close());
-    },
-  };
 }

@@ -64,6 +64,9 @@ export class Scheduler {
           if (!fired) break;
         }
       }
+    } catch (e) {
+      // Redis away (or the scheduler stopping under it): the next look tries again.
+      this.d.log.error({ event: 'schedule.error', err: e }, `schedules not read: ${(e as Error).message}`);
     } finally {
       this.busy = false;
     }

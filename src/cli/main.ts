@@ -149,6 +149,14 @@ program
   .option('--namespace <ns>', 'namespace of the pods', 'strata')
   .action(async (files: string[], opts: { namespace: string }) => out(await (await import('./manifests-command.ts')).manifestsCommand(files, opts)));
 
+// A fault that escapes every handler still ends with a sentence, never a stack trace.
+for (const event of ['unhandledRejection', 'uncaughtException'] as const) {
+  process.on(event, (e: unknown) => {
+    process.stderr.write(`strata: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
+
 // A reader that goes away (`strata runs | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);

@@ -220,11 +220,11 @@ describe('service basics', () => {
   });
 
   it('requires a bearer token when tokens are set', async () => {
-    const secured = await startTestService({ STRATA_API_TOKENS: 'sekret,other' });
+    const secured = await startTestService({ STRATA_API_TOKENS: 'sekret-sekret-sekret,other-other-other' });
     try {
       expect((await secured.call('GET', '/v1/rules')).status).toBe(401);
       expect((await secured.call('GET', '/v1/rules', undefined, { authorization: 'Bearer wrong' })).status).toBe(401);
-      expect((await secured.call('GET', '/v1/rules', undefined, { authorization: 'Bearer other' })).status).toBe(200);
+      expect((await secured.call('GET', '/v1/rules', undefined, { authorization: 'Bearer other-other-other' })).status).toBe(200);
       expect((await secured.call('GET', '/healthz')).status).toBe(200);
     } finally {
       await secured.close();

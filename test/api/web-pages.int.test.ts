@@ -100,12 +100,12 @@ describe('loopback mode against web pages', () => {
 describe('with tokens', () => {
   let secured: TestService;
   beforeAll(async () => {
-    secured = await startTestService({ STRATA_API_TOKENS: 'sekret' });
+    secured = await startTestService({ STRATA_API_TOKENS: 'sekret-sekret-sekret' });
   });
   afterAll(async () => secured?.close());
 
   it('serves any Host name but still refuses other origins', async () => {
-    const auth = { authorization: 'Bearer sekret' };
+    const auth = { authorization: 'Bearer sekret-sekret-sekret' };
     expect((await raw(secured.url, 'GET', '/v1/rules', { ...auth, host: 'strata.example.com' })).status).toBe(200);
     expect((await raw(secured.url, 'GET', '/v1/rules', { ...auth, host: 'strata.example.com', origin: 'https://strata.example.com' })).status).toBe(200);
     expect((await raw(secured.url, 'GET', '/v1/rules', { ...auth, host: 'strata.example.com', origin: 'https://evil.example' })).status).toBe(403);

@@ -1,4 +1,5 @@
 /** Configuration is checked at start: a bad value names its variable and what it accepts. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
 import { parseDuration } from '../../src/app/duration.ts';
@@ -27,6 +28,39 @@ describe('loadConfig', () => {
   ];
   for (const [env, message] of bad) it(`refuses ${JSON.stringify(env)} with a sentence naming it`, () => expect(problem(env)).toBe(message));
 
+  // Every STRATA_* variable is checked at start, files they name included (issue 10/11/13 test report, faults 2 and 3).
+  const refused: Array<[Record<string, string>, RegExp]> = [
+    [{ STRATA_IMAGE_MAP: 'test/fixtures/config/not-json.json' }, /^STRATA_IMAGE_MAP must be a JSON file mapping images to commands .*: image map test\/fixtures\/config\/not-json.json is not valid JSON: .*, not "test\/fixtures\/config\/not-json.json"$/],
+    [{ STRATA_IMAGE_MAP: 'test/fixtures/config/bad-entry.json' }, /^STRATA_IMAGE_MAP must be .*"busybox" must map to a non-empty list of strings, not /],
+    [{ STRATA_IMAGE_MAP: 'test/fixtures/config/missing.json' }, /^STRATA_IMAGE_MAP must be .*ENOENT.*, not "test\/fixtures\/config\/missing.json"$/],
+    [{ STRATA_HOME: 'test/fixtures/config/bad-home' }, /^image map test\/fixtures\/config\/bad-home\/images.json is not valid JSON: .* \(the image map of STRATA_HOME: fix or remove it\)$/],
+    [{ STRATA_FILE_ROOTS: '/tmp:/no/such/root' }, /^STRATA_FILE_ROOTS must be ":"-separated existing directories \("\/no\/such\/root" is not one\)/],
+    [{ STRATA_NAMESPACE: 'Team_A' }, /^STRATA_NAMESPACE must be a Kubernetes name/],
+    [{ STRATA_POD_RETENTION: 'forever' }, /^STRATA_POD_RETENTION must be delete, keep-failed or keep, not "forever"$/],
+    [{ STRATA_IMAGE_PULL_POLICY: 'Sometimes' }, /^STRATA_IMAGE_PULL_POLICY must be Always, IfNotPresent or Never/],
+    [{ STRATA_IMAGE_PULL_SECRETS: 'a,,B c' }, /^STRATA_IMAGE_PULL_SECRETS must be comma-separated Secret names/],
+    [{ STRATA_SCRATCH_SIZE: 'lots' }, /^STRATA_SCRATCH_SIZE must be a Kubernetes quantity like 256Mi or 1Gi, not "lots"$/],
+    [{ STRATA_OPERATOR_POLL_MS: '5s' }, /^STRATA_OPERATOR_POLL_MS must be a whole number of milliseconds/],
+    [{ STRATA_STEP_SERVICE_ACCOUNT: 'Steps!' }, /^STRATA_STEP_SERVICE_ACCOUNT must be a Kubernetes name/],
+    [{ STRATA_QUARTERBACK_IMAGE: 'my image' }, /^STRATA_QUARTERBACK_IMAGE must be an image reference/],
+  ];
+  for (const [env, message] of refused) it(`refuses ${JSON.stringify(env)} with a sentence naming it`, () => expect(problem(env)).toMatch(message));
+
+  it('refuses API tokens shorter than 16 characters, without printing any secret', () => {
+    expect(problem({ STRATA_API_TOKENS: 'a' })).toBe('STRATA_API_TOKENS must be comma-separated tokens of at least 16 characters each (token 1 has 1; make them with `openssl rand -hex 24`)');
+    expect(problem({ STRATA_API_TOKENS: '0123456789abcdef,sesame' })).toBe('STRATA_API_TOKENS must be comma-separated tokens of at least 16 characters each (token 2 has 6; make them with `openssl rand -hex 24`)');
+    expect(problem({ STRATA_NOTIFY_SECRET: 'hush' })).not.toContain('hush');
+    expect(problem({ REDIS_URL: 'tcp://:p4ssw0rd@redis:6379' })).not.toContain('p4ssw0rd');
+    expect(loadConfig({ STRATA_API_TOKENS: '0123456789abcdef, fedcba9876543210' }).tokens).toEqual(['0123456789abcdef', 'fedcba9876543210']);
+  });
+
+  it('reads the image map once, at start: built-ins, STRATA_HOME/images.json, STRATA_IMAGE_MAP', () => {
+    const c = loadConfig({ STRATA_HOME: 'test/fixtures/config/home', STRATA_IMAGE_MAP: 'examples/retail/images.json' });
+    expect(c.images.busybox).toEqual(['sh']);
+    expect(c.images['acme/home-only']).toEqual(['true']);
+    expect(Object.keys(c.images)).toEqual(expect.arrayContaining(Object.keys(JSON.parse(readFileSync('examples/retail/images.json', 'utf8')) as object)));
+  });
+
   it('names every bad variable at once', () => {
     expect(problem({ STRATA_LOCK_MS: 'abc', PORT: 'x' })).toMatch(/^PORT must .*; STRATA_LOCK_MS must /);
   });
@@ -35,7 +69,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', runtime: 'local', workerConcurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 15_000, retentionMs: 7 * 86_400_000, logLevel: 'info', prefix: 'strata' });
     expect(c.metricsPort).toBeUndefined();
-    expect(loadConfig({ STRATA_WORKER_CONCURRENCY: '12', STRATA_RETENTION: '90s', STRATA_API_TOKENS: 'a,b', STRATA_METRICS_PORT: '9464' })).toMatchObject({ workerConcurrency: 12, retentionMs: 90_000, tokens: ['a', 'b'], host: '0.0.0.0', metricsPort: 9464 });
+    expect(loadConfig({ STRATA_WORKER_CONCURRENCY: '12', STRATA_RETENTION: '90s', STRATA_API_TOKENS: 'aaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbb', STRATA_METRICS_PORT: '9464' })).toMatchObject({ workerConcurrency: 12, retentionMs: 90_000, tokens: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'], host: '0.0.0.0', metricsPort: 9464 });
   });
 
   it('reads durations', () => {

@@ -92,7 +92,7 @@ describe('failures', () => {
     const { writeFileSync } = await import('node:fs');
     const src = join(dir, 'secret.jsonl');
     writeFileSync(src, '{"x":1}\n');
-    const confined = await startRunService({ STRATA_FILE_ROOTS: '/srv/strata-data' });
+    const confined = await startRunService({ STRATA_FILE_ROOTS: mkdtempSync(join(tmpdir(), 'strata-roots-')) });
     try {
       const r = await confined.call('POST', '/v1/runs', { flow: flow({ sequence: [{ id: 'ring', cycle: { ring: [{ id: 'm', task: sh('true') }], source: `file://${src}` } }] }) });
       const run = await confined.waitRun(r.body.runId);

@@ -10,7 +10,7 @@ import { until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 
 const SECRET = 'a-notify-secret-of-some-length';
-const API = { authorization: 'Bearer api-token' };
+const API = { authorization: 'Bearer api-token-api-token' };
 let svc: RunTestService;
 let receiver: Server;
 let receiverUrl: string;
@@ -18,7 +18,7 @@ const received: Array<{ body: string; signature: string | undefined; answered: n
 let failFirst = 0;
 
 beforeAll(async () => {
-  svc = await startRunService({ STRATA_NOTIFY_SECRET: SECRET, STRATA_API_TOKENS: 'api-token' }, { notifyBackoffMs: 200 });
+  svc = await startRunService({ STRATA_NOTIFY_SECRET: SECRET, STRATA_API_TOKENS: 'api-token-api-token' }, { notifyBackoffMs: 200 });
   receiver = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
@@ -47,7 +47,7 @@ describe('hooks', () => {
 
     const call = (auth: string | undefined, body: unknown = { day: '2026-11-28' }) => svc.call('POST', '/v1/hooks/drop', body, auth ? { authorization: `Bearer ${auth}` } : {});
     expect((await call(undefined)).status).toBe(401);
-    expect((await call('api-token')).status).toBe(401);
+    expect((await call('api-token-api-token')).status).toBe(401);
     expect((await call('wrong')).status).toBe(401);
     expect((await svc.call('POST', '/v1/hooks/nope', {}, { authorization: `Bearer ${token}` })).status).toBe(401);
     const r = await call(token);

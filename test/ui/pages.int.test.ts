@@ -104,12 +104,12 @@ describe('registry pages', () => {
   });
 
   it('asks for a token where the API wants one, and uses it', async () => {
-    const guarded: TestService = await startTestService({ STRATA_API_TOKENS: 'sesame' });
+    const guarded: TestService = await startTestService({ STRATA_API_TOKENS: 'sesame-sesame-open' });
     try {
       const page = await chromium.page();
       await page.goto(`${guarded.url}/ui/rules`);
       await page.waitForSelector('form.token input[name="token"]');
-      await page.type('form.token input[name="token"]', 'sesame');
+      await page.type('form.token input[name="token"]', 'sesame-sesame-open');
       await Promise.all([page.waitForNavigation(), page.click('form.token button')]);
       await page.waitForSelector('tr[data-rule]');
       expect(await page.$$eval('tr[data-rule]', (trs) => trs.length)).toBeGreaterThanOrEqual(4);

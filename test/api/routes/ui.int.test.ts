@@ -10,7 +10,7 @@ import { startTestService, type TestService } from '../../support/test-service.t
 let open: TestService;
 let guarded: TestService;
 beforeAll(async () => {
-  [open, guarded] = await Promise.all([startTestService(), startTestService({ STRATA_API_TOKENS: 'sesame' })]);
+  [open, guarded] = await Promise.all([startTestService(), startTestService({ STRATA_API_TOKENS: 'sesame-sesame-open' })]);
 });
 afterAll(async () => {
   await open?.close();
@@ -49,6 +49,6 @@ describe('web UI routes', () => {
   it('serves the pages without a token where the API asks for one', async () => {
     expect((await fetch(`${guarded.url}/ui/runs`)).status).toBe(200);
     expect((await fetch(`${guarded.url}/v1/rules`)).status).toBe(401);
-    expect((await fetch(`${guarded.url}/v1/rules`, { headers: { authorization: 'Bearer sesame' } })).status).toBe(200);
+    expect((await fetch(`${guarded.url}/v1/rules`, { headers: { authorization: 'Bearer sesame-sesame-open' } })).status).toBe(200);
   });
 });
