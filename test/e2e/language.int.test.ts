@@ -116,13 +116,17 @@ describe.each(LEVELS)('YAML merge keys ($name)', (level) => {
   });
 });
 
-describe('substitution refused at plan time', () => {
+describe.each(LEVELS)('substitution refused at plan time ($name)', (level) => {
   it('a reference that cannot resolve refuses the run, nothing started', async () => {
-    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'lang', version: '1' }, spec: { root: { task: argv(['{{ params.nope }}', '{{ steps.x.result }}']) } } };
+    const runs = async () => (await svc.call('GET', '/v1/runs')).body.runs.length as number;
+    const before = await runs();
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'lang', version: '1' }, spec: { root: level.wrap({ task: argv(['{{ params.nope }}', '{{ steps.x.result }}']) }) } };
     const r = await svc.call('POST', '/v1/runs', { flow });
     expect(r.status).toBe(400);
-    expect(r.text).toContain('spec.root.task.args[0]: {{ params.nope }}: param \\"nope\\" is not declared in spec.params');
-    expect(r.text).toContain('spec.root.task.args[1]: {{ steps.x.result }}: no step \\"x\\"');
+    const at = level.prefix ? 'spec.root.pod.flow.task' : 'spec.root.task';
+    expect(r.text).toContain(`${at}.args[0]: {{ params.nope }}: param \\"nope\\" is not declared in spec.params`);
+    expect(r.text).toContain(`${at}.args[1]: {{ steps.x.result }}: no step \\"x\\"`);
+    expect(await runs()).toBe(before);
   });
 });
 
