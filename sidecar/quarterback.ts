@@ -5,17 +5,15 @@
  * `finished` events the moment the driver reports them, and sends every status change and
  * log line through `send` (the protocol of protocol.ts). One instance runs one pod.
  */
-import { bwrapProblem, copyArtifactsOut, copyInputsIn, makePrivateView, needsPrivateView, noPrivateView, type PrivateView } from '../runtime/local/private-view.ts';
-import { copyEntry } from '../runtime/copy-tree.ts';
-import { readParameters } from '../runtime/output-parameters.ts';
+import { copyArtifactsOut, needsPrivateView } from '../runtime/local/private-view.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
-import { stepSegments } from '../runtime/step-file-name.ts';
+import { containerResult, GENERATE_UNSUPPORTED, privateView, unsupported, type Live } from './live-container.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunEngine } from '../src/engine/engine.ts';
 import { podScope } from '../src/engine/pod-scope.ts';
-import type { Command, DoneCommand, EngineEvent, InputRef, StartCommand, StatusCommand, WindowCommand } from '../src/engine/types.ts';
+import type { Command, DoneCommand, EngineEvent, StartCommand, StatusCommand, WindowCommand } from '../src/engine/types.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import { isLeaf, joinId } from '../src/plan/plan-node.ts';
 import type { ContainerDriver, ContainerExit } from '../runtime/process/container-driver.ts';
@@ -25,12 +23,11 @@ import { appendTail, exitError } from '../runtime/process/exit-error.ts';
 import { makeFifos } from './ipc-channels.ts';
 import type { MicroPlan } from '../runtime/quarterback/micro-plan.ts';
 import { PortBook, staticContainers } from '../runtime/process/port-book.ts';
-import { now, POD_STEPS_FILE, PROTOCOL_VERSION, type DoneMessage, type KeptStep, type QuarterbackMessage } from '../runtime/quarterback/protocol.ts';
-import { artifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, writeData, type StepDirs } from '../runtime/step-files.ts';
+import { now, PROTOCOL_VERSION, stepMessage, type DoneMessage, type QuarterbackMessage } from '../runtime/quarterback/protocol.ts';
+import { copyInputs, copyOutputs, makeStepDirs, writeData, type StepDirs } from '../runtime/step-files.ts';
+import { PodOutputs } from './pod-outputs.ts';
+import { Timers } from './timers.ts';
 import { WindowReader } from './window-reader.ts';
-
-/** The error of a generate step inside a pod. */
-export const GENERATE_UNSUPPORTED = 'generate steps cannot run inside a pod (micro level): move the generate step out of the pod';
 
 export interface QuarterbackOptions {
   plan: MicroPlan;
@@ -39,20 +36,6 @@ export interface QuarterbackOptions {
   /** environment containers inherit before plan.env and their task's env (default process.env) */
   hostEnv?: Record<string, string | undefined>;
   windows?: WindowReader;
-}
-
-/** A container the quarterback is preparing or running. */
-interface Live {
-  attempt: number;
-  killed: boolean;
-  dirs?: StepDirs;
-  stderrTail: string;
-  /** the standard output kept when it is the step's result */
-  stdout?: StdoutCapture;
-  /** the container's private file system view, when its task declares paths */
-  view?: PrivateView;
-  /** its artifacts at paths have been collected from the view */
-  collected?: boolean;
 }
 
 /** Runs one pod's micro plan: `run()` to the end, `cancel()` to stop it. */
@@ -65,15 +48,10 @@ export class Quarterback {
   private readonly engine: RunEngine;
   private readonly ports: PortBook;
   private readonly live = new Map<string, Live>();
-  /** outputs dir of each micro step's successful attempt: inputs are copied from there */
-  private readonly localOutputs = new Map<string, string>();
-  /** each micro step's declared outputs: name -> its copy in the pod's outputs dir */
-  private readonly artifacts = new Map<string, Record<string, string>>();
+  private readonly outputs: PodOutputs;
   private readonly lastExit = new Map<string, number | null>();
-  /** every micro step's last `succeeded` state, written beside the pod's outputs (POD_STEPS_FILE) */
-  private readonly succeeded = new Map<string, KeptStep>();
-  /** composites' deadlines armed, by step id */
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** composites' deadlines and leaves' back-offs armed (the engine has no clock): their events come back when the time is up */
+  private readonly timers = new Timers();
   private failedExit: number | null | undefined;
   private failure: string | undefined;
   private cancelReason: string | undefined;
@@ -91,6 +69,7 @@ export class Quarterback {
     const pod = opts.plan.pod;
     this.engine = new RunEngine(pod.body, { params: pod.params, prefix: opts.plan.step, scope: podScope(pod) });
     this.ports = new PortBook(opts.plan.step);
+    this.outputs = new PodOutputs(opts.plan);
   }
 
   /** Run the pod to its end; the outcome is also sent as the last message. */
@@ -138,30 +117,16 @@ export class Quarterback {
           this.send({ type: 'log', step: c.step, stream: 'stderr', chunk: `strata: attempt ${c.attempt} in ${c.seconds} s (retry back-off)\n` });
           this.arm(`${c.step}|${c.attempt}`, c.seconds, { type: 'backoff', step: c.step, attempt: c.attempt });
           break;
-        case 'done': this.doneCmd = c; this.clearDeadlines(); this.maybeFinish(); break;
+        case 'done': this.doneCmd = c; this.timers.clear(); this.maybeFinish(); break;
       }
     }
   }
 
   private report(c: StatusCommand): void {
-    if (c.status === 'succeeded') this.succeeded.set(c.step, { step: c.step, ...(c.attempt !== undefined ? { attempt: c.attempt } : {}), result: c.result ?? null });
+    const outputs = this.outputs.reported(c);
     const exitCode = this.lastExit.get(c.step);
     if (c.status === 'failed' && exitCode !== undefined) this.failedExit ??= exitCode;
-    const kept = c.status === 'succeeded' ? this.artifacts.get(c.step) : undefined;
-    // Reported where they will be once the pod's outputs are kept as its artifacts.
-    const outputs = kept && Object.fromEntries(Object.keys(kept).map((name) => [name, artifactPath(this.plan.artifactsDir, this.plan.runId, c.step, name)]));
-    this.send({
-      type: 'step', step: c.step, status: c.status,
-      ...(c.attempt !== undefined ? { attempt: c.attempt } : {}),
-      ...(c.result !== undefined ? { result: c.result } : {}),
-      ...(c.error !== undefined ? { error: c.error } : {}),
-      ...(exitCode !== undefined ? { exitCode } : {}),
-      ...(c.image !== undefined ? { image: c.image } : {}),
-      ...(c.item !== undefined ? { item: c.item } : {}),
-      ...(c.parameters !== undefined ? { parameters: c.parameters } : {}),
-      ...(outputs && Object.keys(outputs).length > 0 ? { outputs } : {}),
-      at: now(),
-    });
+    this.send(stepMessage(c, exitCode, outputs));
   }
 
   /**
@@ -178,8 +143,8 @@ export class Quarterback {
     this.live.set(step, entry);
     try {
       if (!cmd.task) throw new Error(`a ${cmd.kind} cannot run inside a pod`);
-      if (needsPrivateView(cmd.task) && this.driver.seesOutput === false) throw new Error('volumes and paths of a container\'s own are not supported by this runtime yet (local runtime only)');
-      if (cmd.task.result === 'stdout' && this.driver.seesOutput === false) throw new Error('result: stdout is not supported by this runtime yet (its containers\' output does not pass through the quarterback): write result.json');
+      const why = unsupported(cmd.task, this.driver.seesOutput);
+      if (why) throw new Error(why);
       const dirs = makeStepDirs(this.plan.workDir, step, attempt);
       writeData(dirs.inputs, cmd.data);
       const port = this.ports.known(step);
@@ -192,17 +157,15 @@ export class Quarterback {
 
   private async launchWhenReady(cmd: StartCommand, entry: Live, dirs: StepDirs): Promise<void> {
     try {
-      const [port] = await Promise.all([this.ports.portFor(cmd.step), copyInputs(dirs.inputs, cmd.inputs, (ref) => this.locate(ref))]);
+      const [port] = await Promise.all([this.ports.portFor(cmd.step), copyInputs(dirs.inputs, cmd.inputs, (ref) => this.outputs.locate(ref))]);
       if (needsPrivateView(cmd.task!)) {
         // Paths of its own: a mount namespace, or a sentence saying why there is none (never run without it).
-        const problem = await bwrapProblem();
-        if (problem) {
-          const error = noPrivateView(problem);
-          this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${error}\n` });
-          return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error });
+        const view = await privateView(cmd.task!, dirs, this.plan.scratchDir);
+        if (typeof view === 'string') {
+          this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${view}\n` });
+          return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: view });
         }
-        entry.view = await makePrivateView(cmd.task!, join(dirs.inputs, '..', 'private'), this.plan.scratchDir);
-        await copyInputsIn(entry.view, cmd.task!, dirs.inputs);
+        entry.view = view;
       }
       if (entry.killed) return this.gone(cmd.step);
       this.spawn(cmd, entry, dirs, port);
@@ -246,39 +209,21 @@ export class Quarterback {
       entry.collected = true;
       return void copyArtifactsOut(entry.view, cmd.task!, outputsDir).then(() => this.exited(cmd, entry, e), (err: Error) => fail(err.message));
     }
-    let result: JsonValue;
-    let parameters: Record<string, JsonValue> | undefined;
+    let read: ReturnType<typeof containerResult>;
     try {
-      const fromStdout = entry.stdout?.result();
-      if (fromStdout?.note) this.send({ type: 'log', step, stream: 'stderr', chunk: fromStdout.note });
-      result = fromStdout ? fromStdout.result : readResult(outputsDir);
-      if (cmd.task?.parameters) parameters = readParameters(outputsDir, cmd.task.parameters, entry.view?.hostPathOf);
+      read = containerResult(entry, cmd.task, outputsDir);
     } catch (err) {
       return fail((err as Error).message);
     }
-    const succeed = (outputs: Record<string, string>) => {
-      this.localOutputs.set(step, outputsDir);
-      this.artifacts.delete(step); // re-inserted last: the pod's outputs are last writer wins
-      this.artifacts.set(step, outputs);
+    const { result, parameters } = read;
+    if (read.note) this.send({ type: 'log', step, stream: 'stderr', chunk: read.note });
+    const succeed = (declared: Record<string, string>) => {
+      this.outputs.kept(step, outputsDir, declared);
       this.gone(step, { type: 'finished', step, attempt, ok: true, result, ...(parameters ? { parameters } : {}) });
     };
     const declared = cmd.outputs ?? [];
     if (declared.length === 0) return succeed({});
-    copyOutputs(outputsDir, declared, this.keptDir(step)).then(succeed, (err: Error) => fail(err.message));
-  }
-
-  /**
-   * Where a micro step's declared outputs are kept: inside the pod's own outputs dir
-   * (`<outputsDir>/<step id inside the pod>/`), never straight in the artifact store. The
-   * worker keeps that whole dir as the pod's artifacts in one rename, only for the
-   * execution of the pod the run accepts, so a pod run twice (a takeover) cannot replace
-   * the outputs a run has recorded.
-   */
-  private keptDir(step: string): string {
-    const inside = step.startsWith(`${this.plan.step}/`) ? step.slice(this.plan.step.length + 1) : step;
-    // Step ids are made of validated segments (no `.`, `..` or separators): a plain join stays
-    // inside. Segments bounded as the artifact store bounds them, so the pod's kept dir matches.
-    return join(this.plan.outputsDir, ...stepSegments(inside));
+    copyOutputs(outputsDir, declared, this.outputs.keptDir(step)).then(succeed, (err: Error) => fail(err.message));
   }
 
   /** A container is no longer live: forget it, then let the engine know (which may retry it). */
@@ -294,19 +239,9 @@ export class Quarterback {
     this.send({ type: 'log', step, stream, chunk });
   }
 
-  /** A composite's deadline or a leaf's back-off (the engine has no clock): its event comes back when the time is up. */
+  /** A composite's deadline or a leaf's back-off: its event comes back when the time is up, while the pod runs. */
   private arm(key: string, seconds: number, event: EngineEvent): void {
-    if (this.timers.has(key)) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      if (this.engine.status === 'running') this.apply(event);
-    }, seconds * 1000);
-    this.timers.set(key, timer);
-  }
-
-  private clearDeadlines(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.timers.arm(key, seconds, () => this.engine.status === 'running' && this.apply(event));
   }
 
   private kill(step: string): void {
@@ -326,11 +261,6 @@ export class Quarterback {
     }
   }
 
-  private locate(ref: InputRef): string {
-    const local = this.localOutputs.get(ref.step);
-    return local ? join(local, ref.output) : artifactPath(this.plan.artifactsDir, this.plan.runId, ref.step, ref.output);
-  }
-
   private maybeFinish(): void {
     if (!this.doneCmd || this.live.size > 0 || this.finishing) return;
     this.finishing = true;
@@ -344,7 +274,7 @@ export class Quarterback {
     else msg = { type: 'done', ok: false, status: done.status === 'cancelled' ? 'cancelled' : 'failed', error: this.rootError(done.error ?? done.status) };
     if (msg.ok) {
       try {
-        await this.writePodOutputs(msg.result ?? null);
+        await this.outputs.write(msg.result ?? null);
       } catch (e) {
         msg = { type: 'done', ok: false, status: 'failed', error: `pod outputs could not be written: ${(e as Error).message}` };
       }
@@ -358,20 +288,7 @@ export class Quarterback {
   /** A leaf at the root has no parent to name it in its error: name it here, as parents do. */
   private rootError(error: string): string {
     const body = this.plan.pod.body;
-    if (!isLeaf(body) || error.startsWith('step ') || this.cancelReason !== undefined) return error;
-    return `step ${joinId(this.plan.step, body.seg)} failed: ${error}`;
-  }
-
-  /** The pod's outputs dir gets its result.json, every container's declared outputs (last writer wins) and its steps' results (POD_STEPS_FILE). */
-  private async writePodOutputs(result: JsonValue): Promise<void> {
-    const dir = this.plan.outputsDir;
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'result.json'), JSON.stringify(result));
-    await writeFile(join(dir, POD_STEPS_FILE), JSON.stringify([...this.succeeded.values()]));
-    const latest = new Map<string, string>();
-    for (const outputs of this.artifacts.values()) for (const [name, path] of Object.entries(outputs)) latest.set(name, path);
-    // An output may be a directory (a directory artifact): copied whole.
-    await Promise.all([...latest].map(([name, path]) => copyEntry(path, join(dir, name), `output "${name}"`)));
+    return !isLeaf(body) || error.startsWith('step ') || this.cancelReason !== undefined ? error : `step ${joinId(this.plan.step, body.seg)} failed: ${error}`;
   }
 
   private end(msg: DoneMessage): DoneMessage {

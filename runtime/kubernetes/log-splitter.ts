@@ -1,9 +1,9 @@
 /**
  * A slot container's log holds the output of every step it ran, each begun by the marker
- * line the gate's run script prints (gate-protocol.ts). This splits such a stream into
+ * line the gate's run script prints (runtime/quarterback/step-marker.ts). This splits such a stream into
  * chunks per step, markers left out; lines before any marker belong to `fallback`. Pure.
  */
-import { parseMarker } from '../../sidecar/entrypoint/gate-protocol.ts';
+import { parseMarker } from '../quarterback/step-marker.ts';
 
 export interface StepChunk {
   step: string;

@@ -5,7 +5,7 @@
  * The micro plan and the slot layout travel as pod annotations, read by the quarterback
  * through the downward API. Only the quarterback gets an API token.
  */
-import { imageText } from '../../src/engine/run-task.ts';
+import { imageText } from '../../src/flow/task-parts.ts';
 import type { V1Container, V1EnvVar, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { MicroPlan } from '../quarterback/micro-plan.ts';
 import { invalid, StrataError, type Problem } from '../../src/errors/strata-error.ts';

@@ -9,6 +9,7 @@
  *   End of stdin means the worker is gone: the quarterback cancels the pod and exits.
  */
 import type { JsonValue } from '../../src/flow/types.ts';
+import type { StatusCommand } from '../../src/engine/types.ts';
 import type { LogReport, StepReport } from '../pod-runtime.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -26,6 +27,22 @@ export interface HelloMessage {
  * artifact store path) once it succeeded.
  */
 export type StepMessage = StepReport & { outputs?: Record<string, string> };
+
+/** The message of a micro step's status change, with its container's exit code and its outputs where they will be kept. */
+export function stepMessage(c: StatusCommand, exitCode: number | null | undefined, outputs: Record<string, string> | undefined): StepMessage {
+  return {
+    type: 'step', step: c.step, status: c.status,
+    ...(c.attempt !== undefined ? { attempt: c.attempt } : {}),
+    ...(c.result !== undefined ? { result: c.result } : {}),
+    ...(c.error !== undefined ? { error: c.error } : {}),
+    ...(exitCode !== undefined ? { exitCode } : {}),
+    ...(c.image !== undefined ? { image: c.image } : {}),
+    ...(c.item !== undefined ? { item: c.item } : {}),
+    ...(c.parameters !== undefined ? { parameters: c.parameters } : {}),
+    ...(outputs && Object.keys(outputs).length > 0 ? { outputs } : {}),
+    at: now(),
+  };
+}
 
 /** A chunk of a container's stdout or stderr. */
 export type LogMessage = LogReport;

@@ -15,6 +15,7 @@
  * is POSIX sh, so this module is the TypeScript side only; a test keeps the two in step.
  */
 import { join } from 'node:path';
+import { markerLine } from '../../runtime/quarterback/step-marker.ts';
 
 export const GATE_FILES = {
   stop: 'stop',
@@ -25,9 +26,6 @@ export const GATE_FILES = {
   cancel: (n: number) => `${n}.cancel`,
   exit: (n: number) => `${n}.exit`,
 } as const;
-
-/** The marker line a run script prints before the step's own output, so logs can be split by step. */
-export const STEP_MARKER = '::strata-step::';
 
 export type GateOutcome = 'succeeded' | 'failed' | 'cancelled';
 
@@ -53,7 +51,8 @@ export interface Assignment {
 export function runScript(a: Assignment): string {
   const lines = [
     `# strata gate assignment: step ${a.step} attempt ${a.attempt}`,
-    `printf '%s\\n' ${shQuote(`${STEP_MARKER} ${a.step} ${a.attempt}`)}`,
+    // The step marker (runtime/quarterback/step-marker.ts) first, so logs can be split by step.
+    `printf '%s\\n' ${shQuote(markerLine(a.step, a.attempt))}`,
   ];
   for (const [k, v] of Object.entries(a.env)) {
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) lines.push(`export ${k}=${shQuote(v)}`);
@@ -74,12 +73,4 @@ export function parseExit(text: string): GateExit | undefined {
   if (!/^[0-9]+$/.test(first.trim())) return undefined;
   const note = second.trim();
   return { code: Number(first.trim()), note: note === 'cancelled' || note === 'interrupted' ? note : '' };
-}
-
-/** A step's log lines begin after its marker; the marker names the step and the attempt. */
-export function parseMarker(line: string): { step: string; attempt: number } | undefined {
-  if (!line.startsWith(`${STEP_MARKER} `)) return undefined;
-  const [step, attempt] = line.slice(STEP_MARKER.length + 1).trim().split(' ');
-  if (!step || !/^[0-9]+$/.test(attempt ?? '')) return undefined;
-  return { step, attempt: Number(attempt) };
 }

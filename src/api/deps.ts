@@ -8,7 +8,7 @@ import { readRawBody } from './body.ts';
 import type { CpuPool } from './cpu/cpu-pool.ts';
 import type { TaskInput } from './cpu/tasks.ts';
 import type { TriggerStore } from '../store/trigger-store.ts';
-import type { RunsPort } from './runs-port.ts';
+import type { RunsPort } from '../coordinator/runs-port.ts';
 import type { ParamsLimits } from '../flow/params-limits.ts';
 import { rulesInForce } from '../store/builtin-rules.ts';
 

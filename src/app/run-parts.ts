@@ -12,7 +12,7 @@ import { NoopRuntime } from '../../runtime/noop-runtime.ts';
 import { Guard } from '../../runtime/watchdog/guard.ts';
 import type { PodRuntime } from '../../runtime/pod-runtime.ts';
 import { STRATA_IMAGES } from '../../runtime/programs/index.ts';
-import type { RunsPort } from '../api/runs-port.ts';
+import type { RunsPort } from '../coordinator/runs-port.ts';
 import { Coordinator } from '../coordinator/coordinator.ts';
 import { createRunSystem, type RunSystem } from '../coordinator/run-system.ts';
 import { runsService } from '../coordinator/runs-service.ts';

@@ -4,7 +4,7 @@
  * the rules (as `POST /v1/datasets?run=true`: its generated flow and the Dataset stored).
  */
 import { flowFromBody } from '../api/flow-from-body.ts';
-import type { RunsPort } from '../api/runs-port.ts';
+import type { RunsPort } from '../coordinator/runs-port.ts';
 import { validateDataset } from '../dataset/dataset-document.ts';
 import { invalid, StrataError } from '../errors/strata-error.ts';
 import { paramsProblem, type ParamsLimits } from '../flow/params-limits.ts';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
 import { createApp } from '../api/app.ts';
 import { threadPool, type CpuPool } from '../api/cpu/cpu-pool.ts';
-import type { RunsPort } from '../api/runs-port.ts';
+import type { RunsPort } from '../coordinator/runs-port.ts';
 import { loadBuiltinRules } from '../store/builtin-rules.ts';
 import type { Rule } from '../rules/rule-document.ts';
 import { DefinitionsStore } from '../store/definitions-store.ts';

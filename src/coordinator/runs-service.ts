@@ -1,7 +1,7 @@
 /** The RunsPort of the API over the coordinator, the run store, the events hub and the artifact store. */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArtifactInfo, RunsPort } from '../api/runs-port.ts';
+import type { ArtifactInfo, RunsPort } from './runs-port.ts';
 import { planGraph, type PlanGraph } from '../plan/plan-document.ts';
 import type { RunEventsHub } from '../store/run-events-hub.ts';
 import { listRuns } from '../store/run-list.ts';

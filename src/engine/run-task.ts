@@ -32,8 +32,3 @@ export function withFiles(out: RunTask, task: TaskSpec, outputs: TaskSpec['outpu
   if (task.volumes) out.volumes = task.volumes.map((v) => (typeof v === 'string' ? { path: v } : v));
   return out;
 }
-
-/** A task's image as text for the run's records (a computed image as its expression). */
-export function imageText(image: Computed): string {
-  return typeof image === 'string' ? image : JSON.stringify(image);
-}

@@ -8,7 +8,8 @@ import { artifactNames } from '../flow/task-parts.ts';
 import type { GenerateNode, PlanNode } from '../plan/plan-node.ts';
 import type { Act } from './act.ts';
 import { envOf } from './pod-scope.ts';
-import { imageText, runTaskOf, withFiles } from './run-task.ts';
+import { imageText } from '../flow/task-parts.ts';
+import { runTaskOf, withFiles } from './run-task.ts';
 import { resolveTask, type SubstitutionData } from './substitute.ts';
 import type { InputRef, StartCommand, StatusCommand } from './types.ts';
 

@@ -3,7 +3,7 @@
  * (`"step:output"` or `{ from, path }`) and outputs (a list of artifact names, or
  * `{ artifacts, parameters }`). Pure.
  */
-import type { ArtifactSpec, InputSpec, OutputParameterSpec, OutputsSpec } from './types.ts';
+import type { ArtifactSpec, Computed, InputSpec, OutputParameterSpec, OutputsSpec } from './types.ts';
 
 /** The `"step:output"` reference of an input, whichever form it is written in. */
 export function inputFrom(spec: InputSpec): string {
@@ -24,4 +24,9 @@ export function artifactNames(outputs: OutputsSpec | undefined): string[] {
 /** The named output parameters of an outputs field. */
 export function parametersOf(outputs: OutputsSpec | undefined): Record<string, OutputParameterSpec> {
   return outputs && !Array.isArray(outputs) ? (outputs.parameters ?? {}) : {};
+}
+
+/** A task's image as text for the run's records (a computed image as its expression). */
+export function imageText(image: Computed): string {
+  return typeof image === 'string' ? image : JSON.stringify(image);
 }

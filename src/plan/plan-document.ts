@@ -5,7 +5,7 @@
  * the same input. The tree the pattern engine walks (CompiledFlow.root) is not part of it:
  * runs compile their flow themselves, and a 100,000-step plan would be twice as large.
  */
-import { imageText } from '../engine/run-task.ts';
+import { imageText } from '../flow/task-parts.ts';
 import type { SerializedGraph } from 'graphology-types';
 import { GraphExportBuilder } from './graph-export-builder.ts';
 import type { JsonValue } from '../flow/types.ts';

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GENERATE_UNSUPPORTED } from '../../sidecar/quarterback.ts';
+import { GENERATE_UNSUPPORTED } from '../../sidecar/live-container.ts';
 import { processRunning } from '../../runtime/process/process-group.ts';
 import { hang, program, runPod, sh, TempDirs } from './harness.ts';
 

@@ -6,7 +6,7 @@
  */
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { StepEvent } from '../../run/run-view.ts';
-import type { RunsPort } from '../runs-port.ts';
+import type { RunsPort } from '../../coordinator/runs-port.ts';
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 

@@ -10,7 +10,7 @@ import { taskInput, type ApiDeps, type RouteDeps } from '../deps.ts';
 import { idempotencyKey, requestFingerprint, reserveRun } from '../idempotency.ts';
 import { pathIds } from '../ids.ts';
 import { listParam } from '../query-params.ts';
-import type { RunsPort } from '../runs-port.ts';
+import type { RunsPort } from '../../coordinator/runs-port.ts';
 import { followEvents } from './run-events.ts';
 
 const STATUSES: RunStatus[] = ['pending', 'running', 'succeeded', 'failed', 'cancelled'];

@@ -9,7 +9,7 @@ import { streamSSE } from 'hono/streaming';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { followEvents } from '../../../src/api/routes/run-events.ts';
-import type { RunsPort } from '../../../src/api/runs-port.ts';
+import type { RunsPort } from '../../../src/coordinator/runs-port.ts';
 import { RunEventsHub } from '../../../src/store/run-events-hub.ts';
 import { RunStore } from '../../../src/store/run-store.ts';
 import { until } from '../../support/processes.ts';

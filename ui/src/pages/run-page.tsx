@@ -5,7 +5,7 @@
  * render (`STRATA_BENCH_MARKS=1 npm run bench -- ui` prints them).
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { RunPlan } from '../../../src/api/runs-port.ts';
+import type { RunPlan } from '../../../src/coordinator/runs-port.ts';
 import type { RunView } from '../../../src/run/run-view.ts';
 import { api, ApiError } from '../api.ts';
 import { followRun, type Follow } from '../events.ts';

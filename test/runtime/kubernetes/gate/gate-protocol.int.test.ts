@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GATE_FILES, parseExit, parseMarker, runScript, shQuote, STEP_MARKER } from '../../../../sidecar/entrypoint/gate-protocol.ts';
+import { GATE_FILES, parseExit, runScript, shQuote } from '../../../../sidecar/entrypoint/gate-protocol.ts';
+import { parseMarker, STEP_MARKER } from '../../../../runtime/quarterback/step-marker.ts';
 import { ENTRYPOINT } from '../support/slot-processes.ts';
 
 const sh = (script: string, env: Record<string, string> = {}) => spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/bin', ...env } });

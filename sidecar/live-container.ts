@@ -1,0 +1,54 @@
+/**
+ * A container the quarterback is preparing or running, and what is read from it: its
+ * private file system view when its task declares paths, and, once it exited 0, its
+ * step's result (standard output when the task says so, else result.json) and output
+ * parameters.
+ */
+import { join } from 'node:path';
+import type { RunTask } from '../src/engine/types.ts';
+import type { JsonValue } from '../src/flow/types.ts';
+import { bwrapProblem, copyInputsIn, makePrivateView, needsPrivateView, noPrivateView, type PrivateView } from '../runtime/local/private-view.ts';
+import { readParameters } from '../runtime/output-parameters.ts';
+import type { StdoutCapture } from '../runtime/stdout-result.ts';
+import { readResult, type StepDirs } from '../runtime/step-files.ts';
+
+/** The error of a generate step inside a pod. */
+export const GENERATE_UNSUPPORTED = 'generate steps cannot run inside a pod (micro level): move the generate step out of the pod';
+
+export interface Live {
+  attempt: number;
+  killed: boolean;
+  dirs?: StepDirs;
+  stderrTail: string;
+  /** the standard output kept when it is the step's result */
+  stdout?: StdoutCapture;
+  /** the container's private file system view, when its task declares paths */
+  view?: PrivateView;
+  /** its artifacts at paths have been collected from the view */
+  collected?: boolean;
+}
+
+/** A private view for the container with its inputs copied in, or the sentence saying why there can be none (it never runs without). */
+export async function privateView(task: RunTask, dirs: StepDirs, scratchDir: string): Promise<PrivateView | string> {
+  const problem = await bwrapProblem();
+  if (problem) return noPrivateView(problem);
+  const view = await makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir);
+  await copyInputsIn(view, task, dirs.inputs);
+  return view;
+}
+
+/** The step's result and output parameters from a container that exited 0; throws a sentence when they cannot be read. `note` is a line for its log. */
+export function containerResult(entry: Live, task: RunTask | undefined, outputsDir: string): { result: JsonValue; parameters?: Record<string, JsonValue>; note?: string } {
+  const fromStdout = entry.stdout?.result();
+  const result = fromStdout ? fromStdout.result : readResult(outputsDir);
+  const parameters = task?.parameters ? readParameters(outputsDir, task.parameters, entry.view?.hostPathOf) : undefined;
+  return { result, ...(parameters ? { parameters } : {}), ...(fromStdout?.note ? { note: fromStdout.note } : {}) };
+}
+
+/** Why the container cannot run on a runtime whose driver does not see its output (Kubernetes, for now); undefined when it can. */
+export function unsupported(task: RunTask, seesOutput: boolean | undefined): string | undefined {
+  if (seesOutput !== false) return undefined;
+  if (needsPrivateView(task)) return 'volumes and paths of a container\'s own are not supported by this runtime yet (local runtime only)';
+  if (task.result === 'stdout') return 'result: stdout is not supported by this runtime yet (its containers\' output does not pass through the quarterback): write result.json';
+  return undefined;
+}

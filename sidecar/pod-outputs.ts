@@ -1,0 +1,78 @@
+/**
+ * What a pod's micro steps leave behind, kept by the quarterback: where each succeeded
+ * container's outputs are (the next containers' inputs are copied from there), each step's
+ * declared outputs copied into the pod's own outputs dir, and every step's last succeeded
+ * state. When the pod succeeds they become the pod's outputs: its result.json, the
+ * declared outputs (last writer wins) and POD_STEPS_FILE.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { InputRef, StatusCommand } from '../src/engine/types.ts';
+import type { JsonValue } from '../src/flow/types.ts';
+import type { MicroPlan } from '../runtime/quarterback/micro-plan.ts';
+import { POD_STEPS_FILE, type KeptStep } from '../runtime/quarterback/protocol.ts';
+import { copyEntry } from '../runtime/copy-tree.ts';
+import { stepSegments } from '../runtime/step-file-name.ts';
+import { artifactPath } from '../runtime/step-files.ts';
+
+/** One pod's micro step outputs (one instance per quarterback). */
+export class PodOutputs {
+  /** outputs dir of each micro step's successful attempt: inputs are copied from there */
+  private readonly local = new Map<string, string>();
+  /** each micro step's declared outputs: name -> its copy in the pod's outputs dir */
+  private readonly declared = new Map<string, Record<string, string>>();
+  /** every micro step's last `succeeded` state, written beside the pod's outputs (POD_STEPS_FILE) */
+  private readonly succeeded = new Map<string, KeptStep>();
+
+  constructor(private readonly plan: Pick<MicroPlan, 'step' | 'runId' | 'artifactsDir' | 'outputsDir'>) {}
+
+  /**
+   * A step's status as the engine reports it: a success is kept; returns the step's
+   * declared outputs where they will be once the pod's outputs are kept as its artifacts.
+   */
+  reported(c: StatusCommand): Record<string, string> | undefined {
+    if (c.status !== 'succeeded') return undefined;
+    this.succeeded.set(c.step, { step: c.step, ...(c.attempt !== undefined ? { attempt: c.attempt } : {}), result: c.result ?? null });
+    const kept = this.declared.get(c.step);
+    return kept && Object.fromEntries(Object.keys(kept).map((name) => [name, artifactPath(this.plan.artifactsDir, this.plan.runId, c.step, name)]));
+  }
+
+  /** A container succeeded: its outputs dir, and its declared outputs as copied to keptDir(step). */
+  kept(step: string, outputsDir: string, declared: Record<string, string>): void {
+    this.local.set(step, outputsDir);
+    this.declared.delete(step); // re-inserted last: the pod's outputs are last writer wins
+    this.declared.set(step, declared);
+  }
+
+  /**
+   * Where a micro step's declared outputs are kept: inside the pod's own outputs dir
+   * (`<outputsDir>/<step id inside the pod>/`), never straight in the artifact store. The
+   * worker keeps that whole dir as the pod's artifacts in one rename, only for the
+   * execution of the pod the run accepts, so a pod run twice (a takeover) cannot replace
+   * the outputs a run has recorded.
+   */
+  keptDir(step: string): string {
+    const inside = step.startsWith(`${this.plan.step}/`) ? step.slice(this.plan.step.length + 1) : step;
+    // Step ids are made of validated segments (no `.`, `..` or separators): a plain join stays
+    // inside. Segments bounded as the artifact store bounds them, so the pod's kept dir matches.
+    return join(this.plan.outputsDir, ...stepSegments(inside));
+  }
+
+  /** The file an input reference reads: a sibling's local outputs, else the artifact store. */
+  locate(ref: InputRef): string {
+    const local = this.local.get(ref.step);
+    return local ? join(local, ref.output) : artifactPath(this.plan.artifactsDir, this.plan.runId, ref.step, ref.output);
+  }
+
+  /** The pod's outputs dir gets its result.json, every container's declared outputs (last writer wins) and its steps' results (POD_STEPS_FILE). */
+  async write(result: JsonValue): Promise<void> {
+    const dir = this.plan.outputsDir;
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'result.json'), JSON.stringify(result));
+    await writeFile(join(dir, POD_STEPS_FILE), JSON.stringify([...this.succeeded.values()]));
+    const latest = new Map<string, string>();
+    for (const outputs of this.declared.values()) for (const [name, path] of Object.entries(outputs)) latest.set(name, path);
+    // An output may be a directory (a directory artifact): copied whole.
+    await Promise.all([...latest].map(([name, path]) => copyEntry(path, join(dir, name), `output "${name}"`)));
+  }
+}
