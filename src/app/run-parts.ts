@@ -18,6 +18,7 @@ import { createRunSystem, type RunSystem } from '../coordinator/run-system.ts';
 import { runsService } from '../coordinator/runs-service.ts';
 import { loadBuiltinRules, rulesInForce } from '../store/builtin-rules.ts';
 import { RunEventsHub } from '../store/run-events-hub.ts';
+import { RunLogsHub } from '../store/run-logs-hub.ts';
 import type { Rule } from '../rules/rule-document.ts';
 import type { DefinitionsStore } from '../store/definitions-store.ts';
 import { startStepWorker, type StepWorker } from '../worker/step-worker.ts';
@@ -118,7 +119,7 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
     requestSys = createRunSystem({ redis: client, prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, engineCacheSize: 64, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
     // The hub's subscription waits an outage out and subscribes again; its reads fail fast.
     hub = new RunEventsHub(requestSys.store, redis.connect());
-    port = runsService(requestSys, new Coordinator(requestSys, join(config.home, 'artifacts')), hub, join(config.home, 'artifacts'));
+    port = runsService(requestSys, new Coordinator(requestSys, join(config.home, 'artifacts')), hub, join(config.home, 'artifacts'), new RunLogsHub(requestSys.store, redis.connect()));
     scheduler = new Scheduler({ triggers: new TriggerStore(redis.connect(), `${config.prefix}:`), store: sys.store, starter: { defs, rules, generators: GENERATORS, runs: port }, log });
     scheduler.start(o.scheduleIntervalMs ?? 500);
   }

@@ -10,9 +10,11 @@ export const KINDS = ['rules', 'flows', 'datasets', 'generators', 'schedules'] a
 export type Kind = (typeof KINDS)[number];
 
 /** Per kind: where the list is, how its rows print, and the path of one. */
-const VIEWS: Record<Kind, { list: string; key: string; header: string[]; row: (r: Row) => string[]; one: (name: string) => string }> = {
+const VIEWS: Record<Kind, { list: string; key: string; header: string[]; row: (r: Row) => string[]; one: (name: string) => string; order?: (a: Row, b: Row) => number }> = {
   rules: {
     list: '/v1/rules', key: 'rules', header: ['name', 'priority', 'emits', 'built-in'],
+    // In the order they are tried (src/rules/match-rules.ts ruleOrder, not loaded here to keep the CLI quick): higher priority first, ties by name.
+    order: (a, b) => b.spec.priority - a.spec.priority || (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0),
     row: (r) => [r.metadata.name, String(r.spec.priority), r.spec.emit.generator ? `generator ${r.spec.emit.generator}` : 'flow node', r.builtin ? 'yes' : ''],
     one: (n) => `/v1/rules/${encodeURIComponent(n)}`,
   },
@@ -44,7 +46,7 @@ export async function listKind(client: Client, kind: Kind, o: { output?: string 
   const v = VIEWS[kind];
   const body = await client.call('GET', v.list);
   if (format === 'json' || format === 'yaml') return out(await serialize(body, format));
-  const rows = (body[v.key] ?? []) as Row[];
+  const rows = [...((body[v.key] ?? []) as Row[])].sort(v.order ?? (() => 0));
   if (format === 'name') return out(rows.map((r) => v.row(r)[0]).join('\n'));
   out(rows.length === 0 ? `no ${kind}` : table(v.header, rows.map(v.row)));
 }

@@ -1,41 +1,73 @@
 /**
  * `strata logs RUN [STEP] [-f]`: a step's logs, or every step's with each line prefixed
- * by its step (as `argo logs` and `tkn pr logs` print); `-f` follows them until the run ends.
+ * by its step (as `argo logs` and `tkn pr logs` print); `-f` follows them through the
+ * run's log stream (`GET /v1/runs/:id/logs`, server-sent events pushed as steps write)
+ * until the run ends. Each execution of a step after the first opens with the worker's
+ * mark (`--- attempt 1, run again (execution 2) ---`); a log that has such marks but does
+ * not start with one gets `--- attempt 1, execution 1 ---` first, so every part says which
+ * execution wrote it.
  */
 import type { RunView } from '../run/run-view.ts';
+import type { LogChunk } from '../store/run-store.ts';
 import { stepPath, type Client } from './api-client.ts';
+import { followSse } from './sse-follow.ts';
 
-const ENDED = new Set(['succeeded', 'failed', 'cancelled']);
 const CUT = '[earlier output cut]\n';
+const MARK = /(^|\n)--- attempt \d+[^\n]* ---\n/;
+const FIRST = '--- attempt 1, execution 1 ---\n';
 
-export async function logsCommand(client: Client, runId: string, step: string | undefined, o: { follow?: boolean; pollMs?: number }, write: (s: string) => void): Promise<void> {
-  const run = () => client.call('GET', `/v1/runs/${encodeURIComponent(runId)}`) as Promise<RunView>;
-  const printed = new Map<string, number>();
+/** Whole lines, each prefixed, as they come; a line without its newline yet waits for it (or for the end). */
+function printer(write: (s: string) => void, prefix: (step: string) => string) {
   const partial = new Map<string, string>();
-  const prefix = (s: string) => (step === undefined ? `${s}: ` : '');
-  // Only whole lines are printed while following, each with its step; the rest waits for its newline.
-  const show = (s: string, text: string, final: boolean) => {
-    let from = printed.get(s) ?? 0;
-    if (text.startsWith(CUT) && text.length < from) from = CUT.length; // the log was cut: go on from what is kept
-    const fresh = (partial.get(s) ?? '') + text.slice(from);
-    printed.set(s, text.length);
-    const cut = final ? fresh.length : fresh.lastIndexOf('\n') + 1;
-    partial.set(s, fresh.slice(cut));
-    const lines = fresh.slice(0, cut);
-    if (lines === '') return;
-    write(lines.split('\n').map((l, i, all) => (i === all.length - 1 && l === '' ? '' : `${prefix(s)}${l}`)).join('\n') + (lines.endsWith('\n') ? '' : '\n'));
+  const lines = (step: string, text: string) => {
+    if (text === '') return;
+    write(text.split('\n').map((l, i, all) => (i === all.length - 1 && l === '' ? '' : `${prefix(step)}${l}`)).join('\n') + (text.endsWith('\n') ? '' : '\n'));
   };
-  for (;;) {
-    const view = await run();
-    const steps = step !== undefined ? [step] : Object.keys(view.steps).filter((s) => view.steps[s].status !== 'pending' && view.steps[s].status !== 'skipped');
-    if (step !== undefined && !(step in view.steps)) {
-      await client.text(`/v1/runs/${encodeURIComponent(runId)}/steps/${stepPath(step)}/logs`); // the API's 404, in its words
-    }
-    const done = ENDED.has(view.status);
-    for (const s of steps.sort((a, b) => (view.steps[a].startedAt ?? '').localeCompare(view.steps[b].startedAt ?? '') || a.localeCompare(b))) {
-      show(s, await client.text(`/v1/runs/${encodeURIComponent(runId)}/steps/${stepPath(s)}/logs`), !o.follow || done);
-    }
-    if (!o.follow || done) return;
-    await new Promise((r) => setTimeout(r, o.pollMs ?? 500));
+  return {
+    add(step: string, text: string) {
+      const fresh = (partial.get(step) ?? '') + text;
+      const cut = fresh.lastIndexOf('\n') + 1;
+      partial.set(step, fresh.slice(cut));
+      lines(step, fresh.slice(0, cut));
+    },
+    flush() {
+      for (const [step, rest] of partial) lines(step, rest);
+      partial.clear();
+    },
+  };
+}
+
+/** A step's whole log as printed: the first execution named when later ones are marked. */
+export function withExecutions(text: string): string {
+  const body = text.startsWith(CUT) ? text.slice(CUT.length) : text;
+  if (!MARK.test(body) || /^\n?--- attempt /.test(body)) return text;
+  return text.startsWith(CUT) ? `${CUT}${FIRST}${body}` : `${FIRST}${text}`;
+}
+
+export async function logsCommand(client: Client, runId: string, step: string | undefined, o: { follow?: boolean }, write: (s: string) => void): Promise<void> {
+  const run = `/v1/runs/${encodeURIComponent(runId)}`;
+  const out = printer(write, (s) => (step === undefined ? `${s}: ` : ''));
+  if (o.follow) {
+    // Each step's first chunk is the log as kept; `offset` lets a reconnect skip what was printed.
+    const printed = new Map<string, number>();
+    await followSse(client, `${run}/logs${step !== undefined ? `?step=${encodeURIComponent(step)}` : ''}`, (m) => {
+      if (m.event !== 'log') return;
+      const c = JSON.parse(m.data) as LogChunk;
+      const have = printed.get(c.step) ?? 0;
+      if (c.offset <= have) return;
+      const bytes = Buffer.from(c.text);
+      out.add(c.step, c.offset - have >= bytes.length ? c.text : bytes.subarray(bytes.length - (c.offset - have)).toString());
+      printed.set(c.step, c.offset);
+    }, { note: (s) => void process.stderr.write(`${s}\n`) });
+    return out.flush();
+  }
+  const view = (await client.call('GET', run)) as RunView;
+  if (step !== undefined && !(step in view.steps)) {
+    await client.text(`${run}/steps/${stepPath(step)}/logs`); // the API's 404, in its words
+  }
+  const steps = step !== undefined ? [step] : Object.keys(view.steps).filter((s) => view.steps[s].status !== 'pending' && view.steps[s].status !== 'skipped');
+  for (const s of steps.sort((a, b) => (view.steps[a].startedAt ?? '').localeCompare(view.steps[b].startedAt ?? '') || a.localeCompare(b))) {
+    out.add(s, withExecutions(await client.text(`${run}/steps/${stepPath(s)}/logs`)));
+    out.flush();
   }
 }

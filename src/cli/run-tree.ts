@@ -31,7 +31,9 @@ export function runTree(run: RunView, now = Date.now()): string {
   const rows = ordered(run.steps).map(({ id, depth, label }) => {
     const s = run.steps[id];
     const ms = s.durationMs ?? (s.startedAt && s.status === 'running' ? now - Date.parse(s.startedAt) : undefined);
-    return [`${'  '.repeat(depth)}${MARK[s.status] ?? ' '} ${label}`, s.status, duration(ms), s.attempts > 1 ? String(s.attempts) : '', s.exitCode !== undefined ? String(s.exitCode) : '', message(s)];
+    // A step run again after its worker was lost says so: `running (execution 2)`.
+    const status = s.execution && s.execution > 1 ? `${s.status} (execution ${s.execution})` : s.status;
+    return [`${'  '.repeat(depth)}${MARK[s.status] ?? ' '} ${label}`, status, duration(ms), s.attempts > 1 ? String(s.attempts) : '', s.exitCode !== undefined ? String(s.exitCode) : '', message(s)];
   });
   return `${lines}\n\n${table(['step', 'status', 'duration', 'attempt', 'exit', 'message'], rows)}`;
 }

@@ -1,67 +1,42 @@
 /**
- * Follow a run's server-sent events and print progress as it happens. A connection that
- * drops (the server restarted, a proxy timed out) is taken up again with `Last-Event-ID`,
- * so no event is printed twice or missed, for as long as `reconnectMs` allows.
+ * Follow a run's server-sent events and print progress as it happens (sse-follow.ts: a
+ * dropped connection is taken up again with `Last-Event-ID`, so no event is printed twice
+ * or missed). The counter is `[ended/known done]` over the run's steps, each counted once
+ * by its latest state, so a retried run counts a step run again once.
  */
-import { createParser } from 'eventsource-parser';
-import { StrataError } from '../errors/strata-error.ts';
 import type { RunView, StepEvent } from '../run/run-view.ts';
 import type { Client } from './api-client.ts';
 import { MARK } from './run-tree.ts';
+import { followSse, type FollowOptions } from './sse-follow.ts';
 
-export interface WatchOptions {
-  /** how long to keep reconnecting after the connection is lost (5 minutes) */
-  reconnectMs?: number;
-  /** where to say that the connection was lost (stderr) */
-  note?: (s: string) => void;
+export type WatchOptions = FollowOptions;
+
+const ENDED = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+
+/** How a step event names which go it is: its attempt, and its execution when the attempt was run again (a takeover, an infrastructure retry). */
+export function goOf(e: Pick<StepEvent, 'attempt' | 'execution' | 'pod'>): string {
+  const parts = [
+    ...(e.attempt && e.attempt > 1 ? [`attempt ${e.attempt}`] : []),
+    ...(e.execution && e.execution > 1 ? [`execution ${e.execution}`] : []),
+    ...(e.pod && (e.pod.attempt > 1 || e.pod.execution > 1) ? [`in pod attempt ${e.pod.attempt}${e.pod.execution > 1 ? ` execution ${e.pod.execution}` : ''}`] : []),
+  ];
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 /** Print events until the run ends; returns the final run. */
 export async function watchRun(client: Client, runId: string, out: (s: string) => void, o: WatchOptions = {}): Promise<RunView> {
-  const reconnectMs = o.reconnectMs ?? 5 * 60_000;
-  let lastId: string | undefined;
-  let done = 0;
-  let ended = false;
-  let lostAt: number | undefined;
-  let pause = 250;
-  const parser = createParser({
-    onEvent(m) {
-      if (m.id) lastId = m.id;
-      if (m.event === 'end') return void (ended = true);
-      const e = JSON.parse(m.data) as StepEvent;
-      const time = e.at.slice(11, 19);
-      if (e.run) return out(`${time} run ${runId} ${e.status}`);
-      if (e.status === 'succeeded' || e.status === 'failed') done++;
-      out(`${time} ${MARK[e.status] ?? ' '} ${e.step} ${e.status}${e.attempt && e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}${e.error ? `: ${e.error}` : ''}  [${done} done]`);
-    },
-  });
-  while (!ended) {
-    // A half-received event of a lost connection is dropped: it comes again after Last-Event-ID.
-    parser.reset();
-    try {
-      const body = await client.stream(`/v1/runs/${encodeURIComponent(runId)}/events`, lastId ? { 'last-event-id': lastId } : {});
-      if (lostAt !== undefined) o.note?.(`strata: connection back, resuming after event ${lastId ?? 0}`);
-      lostAt = undefined;
-      pause = 250;
-      const decoder = new TextDecoder();
-      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
-    } catch (e) {
-      // A run that is not there, or a refused token, will not get better by waiting.
-      const code = (e as StrataError).code;
-      if (code === 'not_found' || code === 'unauthorized') throw e;
-    }
-    if (ended) break;
-    const now = Date.now();
-    if (lostAt === undefined) {
-      lostAt = now;
-      o.note?.(`strata: lost the connection to ${client.base}; reconnecting`);
-    } else if (now - lostAt > reconnectMs) {
-      throw new StrataError('unavailable', `lost the connection to ${client.base} and could not get it back within ${Math.round(reconnectMs / 1000)} s`);
-    }
-    await new Promise((r) => setTimeout(r, pause));
-    pause = Math.min(pause * 2, 5000);
-  }
-  return client.call('GET', `/v1/runs/${encodeURIComponent(runId)}`);
+  const path = `/v1/runs/${encodeURIComponent(runId)}`;
+  // Every step the run knows of counts towards the total, and steps made at run time (fan-out items) as they appear.
+  const status = new Map<string, string>(Object.keys(((await client.call('GET', path)) as RunView).steps).map((s) => [s, 'pending']));
+  await followSse(client, `${path}/events`, (m) => {
+    const e = JSON.parse(m.data) as StepEvent;
+    const time = e.at.slice(11, 19);
+    if (e.run) return out(`${time} run ${runId} ${e.status}`);
+    status.set(e.step, e.status);
+    const done = [...status.values()].filter((s) => ENDED.has(s)).length;
+    out(`${time} ${MARK[e.status] ?? ' '} ${e.step} ${e.status}${goOf(e)}${e.error ? `: ${e.error}` : ''}  [${done}/${status.size} done]`);
+  }, o);
+  return client.call('GET', path);
 }
 
 /** A short summary of a run: status counts and failed steps. */

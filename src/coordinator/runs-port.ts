@@ -3,7 +3,7 @@ import type { PreparedRun } from '../run/prepared-run.ts';
 import type { PlanGraph } from '../plan/plan-document.ts';
 import type { RunView, StepEvent } from '../run/run-view.ts';
 import type { RunFilter } from '../store/run-list.ts';
-import type { RunMeta } from '../store/run-store.ts';
+import type { LogChunk, RunMeta } from '../store/run-store.ts';
 import type { RunSummary } from '../run/run-view.ts';
 
 /** One output file of a step. */
@@ -35,6 +35,13 @@ export interface RunsPort {
   resubmit(id: string, newId?: string): Promise<string>;
   delete(id: string): Promise<void>;
   logs(id: string, step: string): Promise<string | undefined>;
+  /**
+   * Follow a run's step logs (one step's, or every step's): `deliver` gets what is kept,
+   * then each chunk as it is written, pushed (no polling), each byte once; `ended` is
+   * called once the run has ended and its logs are all delivered. Resolves to a function
+   * that stops following.
+   */
+  followLogs(id: string, step: string | undefined, deliver: (chunk: LogChunk) => void, ended: () => void): Promise<() => void>;
   /** a step's output files; undefined when the run or step does not exist */
   artifacts(id: string, step: string): Promise<ArtifactInfo[] | undefined>;
   /** one output file to stream; undefined when there is none of that name */

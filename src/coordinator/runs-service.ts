@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { ArtifactInfo, RunsPort } from './runs-port.ts';
 import { planGraph, type PlanGraph } from '../plan/plan-document.ts';
 import type { RunEventsHub } from '../store/run-events-hub.ts';
+import { logDeduper, type RunLogsHub } from '../store/run-logs-hub.ts';
+import type { LogChunk } from '../store/run-store.ts';
 import { listRuns } from '../store/run-list.ts';
 import { artifactPath } from '../../runtime/step-files.ts';
 import { KEPT_FILE } from '../worker/step-files.ts';
@@ -15,7 +17,9 @@ function artifactName(name: string): boolean {
   return name !== KEPT_FILE && name !== '.' && name !== '..' && name.length <= 255 && !/[/\x00-\x1f\x7f]/.test(name);
 }
 
-export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEventsHub, artifactsDir: string): RunsPort {
+const ENDED = new Set(['succeeded', 'failed', 'cancelled']);
+
+export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEventsHub, artifactsDir: string, logsHub?: RunLogsHub): RunsPort {
   const stepDir = async (id: string, step: string): Promise<string | undefined> => {
     if (!(await sys.store.step(id, step))) return undefined;
     try {
@@ -35,6 +39,40 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
     resubmit: (id, newId) => coordinator.resubmit(id, newId),
     delete: (id) => coordinator.delete(id),
     logs: (id, step) => sys.store.logs(id, step),
+    async followLogs(id, step, deliver, ended) {
+      if (!logsHub) throw new Error('this service follows no logs');
+      const give = logDeduper(deliver);
+      const early: LogChunk[] = [];
+      let ready = false;
+      // Subscribed before the backlog is read: a chunk written in between comes both ways, and is given once.
+      const stopLogs = await logsHub.listen(id, (c) => (step === undefined || c.step === step) && (ready ? give(c) : early.push(c)));
+      let done = false;
+      let stopEvents = () => {};
+      const finish = async () => {
+        if (done) return;
+        done = true;
+        // Every step's output is written before the step ends, and the run ends after its steps: read once more, then end.
+        for (const c of await sys.store.logBacklog(id, step === undefined ? undefined : [step])) give(c);
+        ended();
+      };
+      try {
+        for (const c of await sys.store.logBacklog(id, step === undefined ? undefined : [step])) give(c);
+        ready = true;
+        for (const c of early.splice(0)) give(c);
+        // The run's end, from its events from now on (a retried run that ends again ends the follow too).
+        const from = await sys.store.redis.llen(sys.store.key(id, 'events'));
+        stopEvents = await hub.follow(id, from, (events) => void (events.some((e) => e.run && ENDED.has(e.status)) && finish()));
+        if (ENDED.has((await sys.store.status(id)) ?? '')) await finish();
+      } catch (e) {
+        stopLogs();
+        stopEvents();
+        throw e;
+      }
+      return () => {
+        stopLogs();
+        stopEvents();
+      };
+    },
     async artifacts(id, step) {
       const dir = await stepDir(id, step);
       if (!dir) return undefined;

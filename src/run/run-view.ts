@@ -19,6 +19,8 @@ export interface StepView {
   item?: JsonValue;
   /** a step's named output parameters (docs/flow-language.md, Outputs) */
   parameters?: Record<string, JsonValue>;
+  /** which execution of its attempt ran last, when it was run again (2 and up: after a takeover or an infrastructure retry) */
+  execution?: number;
 }
 
 export interface RunView {

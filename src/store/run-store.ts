@@ -310,9 +310,27 @@ export class RunStore {
     return (await this.redis.lrange(this.key(id, 'events'), from, -1)).map((e) => JSON.parse(e) as StepEvent);
   }
 
-  /** Append to a step's log, which keeps its last LOG_CAP bytes. */
+  /** Append to a step's log, which keeps its last LOG_CAP bytes; followers of the run's logs hear the chunk (run-logs-hub.ts). */
   async appendLog(id: string, step: string, chunk: string, cap = LOG_CAP): Promise<void> {
-    await callScript<number>(this.redis, 'logAppend', [this.key(id, `logs:${step}`)], [chunk, cap, '[earlier output cut]\n']);
+    await callScript<number>(this.redis, 'logAppend', [this.key(id, `logs:${step}`), this.key(id, 'logsize')], [chunk, cap, '[earlier output cut]\n', step, this.key(id, 'logs')]);
+  }
+
+  /**
+   * What a follower of the run's logs starts from: each step's log as kept (`steps`, or
+   * every step that has one) and its offset, the bytes ever written to it (a cut log is
+   * shorter than its offset).
+   */
+  async logBacklog(id: string, steps?: string[]): Promise<LogChunk[]> {
+    const names = steps ?? (await this.redis.hkeys(this.key(id, 'logsize')));
+    if (names.length === 0) return [];
+    const offsets = await this.redis.hmget(this.key(id, 'logsize'), ...names);
+    const texts = await this.redis.mget(...names.map((s) => this.key(id, `logs:${s}`)));
+    return names.flatMap((step, i) => {
+      const text = texts[i];
+      if (text === null) return [];
+      // Logs written before offsets were counted: their length is their offset.
+      return [{ step, text, offset: offsets[i] === null ? Buffer.byteLength(text) : Number(offsets[i]) }];
+    });
   }
 
   async logs(id: string, step: string): Promise<string | undefined> {
@@ -357,4 +375,11 @@ function toStepView(raw: string): StepView {
 /** The answer to starting a run whose id was deleted: what a client that retried with the same Idempotency-Key sees. */
 export function runDeleted(id: string): StrataError {
   return new StrataError('run_deleted', `run ${id} was deleted: it is not started again; the Idempotency-Key that started it answers this for ${DELETED_RUN_SECONDS / 3600} h after the deletion (send a new Idempotency-Key to start a new run)`, { runId: id });
+}
+
+/** A piece of a step's log as followers get it: `offset` counts the bytes ever written to the log, this piece's included. */
+export interface LogChunk {
+  step: string;
+  text: string;
+  offset: number;
 }

@@ -107,6 +107,8 @@ describe('/openapi.json', () => {
     await check('GET', `/v1/runs/${run.id}`);
     await check('GET', '/v1/runs/none');
     await check('GET', `/v1/runs/${run.id}/events`);
+    await check('GET', `/v1/runs/${run.id}/logs?step=a`);
+    await check('GET', `/v1/runs/${run.id}/logs?step=nope`);
     await check('GET', `/v1/runs/${run.id}/plan`);
     await check('GET', `/v1/runs/${run.id}/progress`);
     await check('GET', `/v1/runs/${run.id}/steps/a/logs`);

@@ -24,6 +24,7 @@ export const StepView = z.object({
   durationMs: z.number().optional(),
   image: z.string().optional(),
   item: json.optional(),
+  execution: z.number().int().optional().describe('which execution of its attempt ran last, when it was run again (a takeover, an infrastructure retry)'),
 });
 
 export const RunView = z.object({

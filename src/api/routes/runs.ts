@@ -12,6 +12,7 @@ import { pathIds } from '../ids.ts';
 import { listParam } from '../query-params.ts';
 import type { RunsPort } from '../../coordinator/runs-port.ts';
 import { followEvents } from './run-events.ts';
+import { logsStream } from './run-logs.ts';
 
 const STATUSES: RunStatus[] = ['pending', 'running', 'succeeded', 'failed', 'cancelled'];
 
@@ -105,6 +106,8 @@ export function runsRoutes(deps: RouteDeps): Hono {
       }
     });
   });
+
+  app.get('/:id/logs', (c) => logsStream(c, runs()));
 
   app.get('/:id/steps/:step{.+}/logs', pathIds({ step: 'step' }), async (c) => {
     const logs = await runs().logs(c.req.param('id'), c.req.param('step'));

@@ -82,6 +82,8 @@ for _, entry in ipairs(cjson.decode(ARGV[1])) do
           v.finishedAt = cjson.null
           -- Every execution counts: a retry, a re-run after a takeover, a pod run again.
           v.executions = (tonumber(v.executions) or 0) + 1
+          -- Which execution of its attempt runs now (a re-run's mark says; a new attempt starts at 1).
+          if s.execution and s.execution ~= cjson.null then v.execution = s.execution else v.execution = nil end
         end
         local floor = math.max(tonumber(v.attempt) or 0, tonumber(v.executions) or 0)
         if (tonumber(v.attempts) or 0) < floor then v.attempts = floor end

@@ -1,6 +1,6 @@
 --[[
   Delete a run that has ended: its hash, plan, steps, engine log, dedupe keys, events,
-  cursors and every step's log, and its place in the run lists.
+  cursors, every step's log and the log sizes, and its place in the run lists.
   KEYS[1] run hash
   ARGV[1] key prefix of the run's parts ('<prefix>run:<id>:')  ARGV[2] runs sorted set
   ARGV[3] finished-runs sorted set  ARGV[4] JSON list of index sorted sets it is in
@@ -15,7 +15,7 @@ if ARGV[5] ~= '1' and (status == 'pending' or status == 'running') then return s
 local id = redis.call('HGET', KEYS[1], 'id')
 local p = ARGV[1]
 for _, step in ipairs(redis.call('HKEYS', p .. 'steps')) do redis.call('DEL', p .. 'logs:' .. step) end
-redis.call('DEL', KEYS[1], p .. 'plan', p .. 'steps', p .. 'log', p .. 'seen', p .. 'events', p .. 'cursors')
+redis.call('DEL', KEYS[1], p .. 'plan', p .. 'steps', p .. 'log', p .. 'seen', p .. 'events', p .. 'cursors', p .. 'logsize')
 redis.call('ZREM', ARGV[2], id)
 redis.call('ZREM', ARGV[3], id)
 for _, index in ipairs(cjson.decode(ARGV[4])) do redis.call('ZREM', index, id) end

@@ -1,0 +1,52 @@
+/**
+ * `GET /v1/runs/:id/logs` (`?step=` for one step): a run's step logs as server-sent events,
+ * pushed as steps write (no polling, run-logs-hub.ts): `log` events `{ step, text, offset }`
+ * (what is kept first, then each chunk; `offset` counts every byte the step's log ever
+ * had, so a client that reconnects skips what it has), a comment line every `heartbeatMs`,
+ * and `end` once the run has ended and every log is out.
+ */
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { StrataError, toStrataError } from '../../errors/strata-error.ts';
+import type { RunsPort } from '../../coordinator/runs-port.ts';
+import type { LogChunk } from '../../store/run-store.ts';
+import { checkId } from '../ids.ts';
+
+export async function logsStream(c: Context, port: RunsPort, heartbeatMs = 15_000): Promise<Response> {
+  const id = c.req.param('id')!;
+  const q = c.req.query('step');
+  const step = q === undefined ? undefined : checkId('step', q);
+  if (step === undefined ? !(await port.progress(id)) : (await port.logs(id, step)) === undefined) {
+    throw new StrataError('not_found', step === undefined ? `no run "${id}"` : `no step "${step}" in run "${id}"`);
+  }
+  return streamSSE(c, async (stream) => {
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    let writing = Promise.resolve();
+    const write = (fn: () => Promise<void>) => {
+      writing = writing.then(fn).catch(() => finish());
+    };
+    stream.onAbort(() => finish());
+    let stop = () => {};
+    try {
+      stop = await port.followLogs(id, step, (chunk: LogChunk) => write(() => stream.writeSSE({ event: 'log', data: JSON.stringify(chunk) })), () =>
+        write(async () => {
+          await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId: id }) });
+          finish();
+        }),
+      );
+    } catch (e) {
+      // Redis went away before the stream could follow: say so and end; the client comes back.
+      await stream.writeSSE({ event: 'error', data: JSON.stringify(toStrataError(e).toJSON()) }).catch(() => undefined);
+      return;
+    }
+    const beat = setInterval(() => write(() => stream.write(': keep-alive\n\n').then(() => undefined)), heartbeatMs);
+    try {
+      await finished;
+      await writing;
+    } finally {
+      clearInterval(beat);
+      stop();
+    }
+  });
+}

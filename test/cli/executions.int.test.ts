@@ -1,0 +1,139 @@
+/**
+ * What the CLI says of steps run more than once, and how it follows logs (issue 10/11/13
+ * test report, fault 5), with real `strata worker` processes killed for real and the CLI
+ * as real processes:
+ * - a step run again after its worker was SIGKILLed says `running (execution 2)` in
+ *   `runs get` and `runs watch`, and `strata logs` names each execution's part;
+ * - the `runs retry --watch` counter counts each step once, out of the run's steps;
+ * - `strata logs -f` follows through the run's log stream: lines show while the step runs,
+ *   and the plain logs route is never polled;
+ * - `strata rules list` is in the order rules are tried.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { flowDoc, shTask } from '../support/documents.ts';
+import { runStrata, spawnStrata, stop, until } from '../support/processes.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+let svc: RunTestService;
+const cleanup: Array<() => Promise<unknown> | unknown> = [];
+beforeAll(async () => {
+  // The API and coordinator in this process; workers as real processes, started by each test.
+  svc = await startRunService({}, { worker: false, sweepMs: 300 });
+});
+afterAll(async () => {
+  for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => undefined);
+  await svc?.close();
+});
+
+const CLI_TEST_MS = 120_000;
+const strata = (...args: string[]) => runStrata(args, { STRATA_URL: svc.url });
+
+function worker() {
+  const w = spawnStrata(['worker'], { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: svc.prefix, STRATA_HOME: svc.home, STRATA_LOCK_MS: '1000', STRATA_STALLED_MS: '300', STRATA_WORKER_CONCURRENCY: '2' });
+  cleanup.push(() => stop(w));
+  return w;
+}
+
+async function post(root: unknown, name: string): Promise<string> {
+  const r = await svc.call('POST', '/v1/runs', { flow: flowDoc(root, name) });
+  expect(r.status).toBe(202);
+  return r.body.runId;
+}
+
+/** The number of requests the service counted for routes matching `route` (its /metrics). */
+async function requests(route: RegExp): Promise<number> {
+  const text = await (await fetch(`${svc.url}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^strata_http_requests_total\{([^}]*)\} (\d+)/gm)) if (route.test(/route="([^"]*)"/.exec(m[1])?.[1] ?? '')) n += Number(m[2]);
+  return n;
+}
+
+describe('a step run again after its worker was SIGKILLed', () => {
+  it('says which execution runs in runs get and runs watch, and strata logs names each execution\'s part', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-exec-'));
+    const first = worker();
+    await until('the worker to start', () => /worker running/.test(first.output()));
+    const script = `if [ -e ${dir}/first ]; then echo second run; touch ${dir}/second; while [ ! -e ${dir}/go ]; do sleep 0.05; done; exit 0; fi; echo first run; touch ${dir}/first; sleep 60`;
+    const runId = await post({ sequence: [{ id: 'slow', task: shTask(script) }] }, 'cli-exec');
+    await until('the first execution to write', async () => existsSync(join(dir, 'first')) && (await svc.call('GET', `/v1/runs/${runId}/steps/slow/logs`)).text.includes('first run'));
+    first.kill('SIGKILL');
+    worker();
+    await until('the second execution to run', () => existsSync(join(dir, 'second')), 30_000);
+
+    const get = await strata('runs', 'get', runId);
+    expect(get.stdout).toMatch(/^▶ slow\s+running \(execution 2\)\s/m);
+    writeFileSync(join(dir, 'go'), '');
+    expect((await svc.waitRun(runId, 30_000)).status).toBe('succeeded');
+
+    const watch = await strata('runs', 'watch', runId);
+    expect(watch.code).toBe(0);
+    expect(watch.stdout).toMatch(/ ▶ slow running \(execution 2\) {2}\[0\/1 done\]$/m);
+    expect(watch.stdout).toMatch(/ ✓ slow succeeded {2}\[1\/1 done\]$/m);
+
+    const logs = (await strata('logs', runId)).stdout;
+    expect(logs).toMatch(/^slow: --- attempt 1, execution 1 ---\nslow: first run\n/);
+    expect(logs).toContain('slow: --- attempt 1, run again (execution 2) ---\nslow: second run\n');
+    expect((await strata('logs', runId, 'slow')).stdout).toMatch(/^--- attempt 1, execution 1 ---\nfirst run\n/);
+  }, CLI_TEST_MS);
+});
+
+describe('runs retry --watch', () => {
+  it('counts each step once, out of the run\'s steps', async () => {
+    worker();
+    const dir = mkdtempSync(join(tmpdir(), 'cli-count-'));
+    const file = join(dir, 'f.json');
+    writeFileSync(file, JSON.stringify(flowDoc({ sequence: [{ id: 'a', task: shTask('true') }, { id: 'b', task: shTask(`test -f ${dir}/ok`) }, { id: 'c', task: shTask('true') }] }, 'cli-count')));
+    const r = await strata('runs', 'submit', file, '--watch');
+    expect(r.code).toBe(1);
+    const id = /run (\S+) submitted/.exec(r.stdout)![1];
+    writeFileSync(join(dir, 'ok'), '');
+    const retried = await strata('runs', 'retry', id, '--watch');
+    expect(retried.code).toBe(0);
+    const counters = [...retried.stdout.matchAll(/\[(\d+)\/(\d+) done\]$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(counters.length).toBeGreaterThan(0);
+    for (const [done, total] of counters) {
+      expect(total).toBe(3);
+      expect(done).toBeLessThanOrEqual(3);
+    }
+    expect(retried.stdout).toMatch(/ ✓ c succeeded {2}\[3\/3 done\]$/m);
+  }, CLI_TEST_MS);
+});
+
+describe('strata logs -f', () => {
+  it('follows the run\'s log stream: lines show while the step runs, the logs route is never polled', async () => {
+    worker();
+    const dir = mkdtempSync(join(tmpdir(), 'cli-follow-'));
+    mkdirSync(dir, { recursive: true });
+    const runId = await post({ sequence: [{ id: 'talk', task: shTask(`echo one; while [ ! -e ${dir}/go ]; do sleep 0.05; done; echo two`) }, { id: 'after', task: shTask('echo three') }] }, 'cli-follow');
+    const polled = await requests(/\/steps\/.*\/logs$/);
+    const streamed = await requests(/^\/v1\/runs\/:id\/logs$/);
+    const f = spawn(process.execPath, ['bin/strata.js', 'logs', runId, '-f'], { env: { ...process.env, STRATA_URL: svc.url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanup.push(() => f.exitCode === null && f.kill('SIGKILL'));
+    let out = '';
+    f.stdout!.on('data', (d) => (out += d));
+    f.stderr!.on('data', (d) => (out += d));
+    const code = new Promise<number | null>((r) => f.once('exit', (c) => r(c)));
+    await until('the first line while the step runs', () => out.includes('talk: one\n'), 30_000);
+    expect(out).not.toContain('two');
+    writeFileSync(join(dir, 'go'), '');
+    expect(await code).toBe(0);
+    expect(out).toBe('talk: one\ntalk: two\nafter: three\n');
+    expect(await requests(/\/steps\/.*\/logs$/)).toBe(polled);
+    expect(await requests(/^\/v1\/runs\/:id\/logs$/)).toBe(streamed + 1);
+  }, CLI_TEST_MS);
+});
+
+describe('strata rules list', () => {
+  it('lists rules in the order they are tried: priority, higher first', async () => {
+    expect((await strata('apply', 'test/fixtures/cli/rules-order.yaml')).code).toBe(0);
+    const rows = (await strata('rules', 'list')).stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/));
+    const names = rows.map((r) => r[0]);
+    expect(names.indexOf('zz-high')).toBeLessThan(names.indexOf('aa-low'));
+    const priorities = rows.map((r) => Number(r[1]));
+    expect(priorities).toEqual([...priorities].sort((a, b) => b - a));
+  }, CLI_TEST_MS);
+});
