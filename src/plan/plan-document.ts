@@ -5,7 +5,7 @@
  * the same input. The tree the pattern engine walks (CompiledFlow.root) is not part of it:
  * runs compile their flow themselves, and a 100,000-step plan would be twice as large.
  */
-import { imageText } from '../flow/task-parts.ts';
+import { imageText, inputFrom } from '../flow/task-parts.ts';
 import type { SerializedGraph } from 'graphology-types';
 import { GraphExportBuilder } from './graph-export-builder.ts';
 import type { JsonValue } from '../flow/types.ts';
@@ -20,6 +20,8 @@ export interface StepAttributes {
   traversal?: string;
   ref?: string;
   plan?: SerializedGraph<StepAttributes, EdgeAttributes>;
+  /** a task's, generate step's or use unit's declared inputs: name -> `"step:output"` as written (for the web UI's step panel) */
+  inputs?: Record<string, string>;
 }
 
 export interface EdgeAttributes {
@@ -60,6 +62,8 @@ function addNode(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, n: PlanN
   if (isStep) {
     const attrs: StepAttributes = { kind: n.kind, label: n.seg || n.kind, parent };
     if (n.kind === 'task' || n.kind === 'generate') attrs.image = imageText(n.task.image);
+    const inputs = n.kind === 'task' || n.kind === 'generate' ? n.task.inputs && Object.fromEntries(Object.entries(n.task.inputs).map(([k, v]) => [k, inputFrom(v)])) : n.kind === 'use' ? n.inputs : undefined;
+    if (inputs && Object.keys(inputs).length > 0) attrs.inputs = inputs;
     if (n.kind === 'graph') attrs.traversal = n.traversal;
     if (n.kind === 'use') attrs.ref = n.ref;
     if (n.kind === 'pod') attrs.plan = planGraph(n.body, id);

@@ -103,6 +103,26 @@ describe('registry pages', () => {
     await page.close();
   });
 
+  it('says so when the token given is refused, and takes another', async () => {
+    const guarded: TestService = await startTestService({ STRATA_API_TOKENS: 'sesame-sesame-open' });
+    try {
+      const page = await chromium.page();
+      await page.goto(`${guarded.url}/ui/rules`);
+      await page.waitForSelector('form.token input[name="token"]');
+      expect(await page.$('form.token .error')).toBeNull();
+      await page.type('form.token input[name="token"]', 'not-the-right-token');
+      await Promise.all([page.waitForNavigation(), page.click('form.token button')]);
+      await page.waitForSelector('form.token .error');
+      expect(await page.$eval('form.token .error', (e) => e.textContent)).toMatch(/^The token given was refused: a valid bearer token is required/);
+      await page.type('form.token input[name="token"]', 'sesame-sesame-open');
+      await Promise.all([page.waitForNavigation(), page.click('form.token button')]);
+      await page.waitForSelector('tr[data-rule]');
+      await page.close();
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('asks for a token where the API wants one, and uses it', async () => {
     const guarded: TestService = await startTestService({ STRATA_API_TOKENS: 'sesame-sesame-open' });
     try {

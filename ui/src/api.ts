@@ -9,6 +9,8 @@ const KEY = 'strata-token';
 
 /** true while the API wants a token this page does not have */
 export const needToken = signal(false);
+/** the API's sentence when it refused the token this tab gave (a wrong or old token) */
+export const tokenRefused = signal<string | undefined>(undefined);
 
 export function token(): string | null {
   return sessionStorage.getItem(KEY);
@@ -45,7 +47,11 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
   const res = await fetch(path, { method: init.method ?? 'GET', headers, body, signal: init.signal });
   const text = await res.text();
   const json = (res.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : undefined;
-  if (res.status === 401) needToken.value = true;
+  if (res.status === 401) {
+    // A token was sent and refused: say so, rather than asking again as if none had been given.
+    if (token() !== null) tokenRefused.value = json?.error?.message ?? 'the token was refused';
+    needToken.value = true;
+  }
   if (!res.ok) throw new ApiError(res.status, json?.error?.message ?? `${res.status} ${res.statusText}`, json?.error?.code);
   return (json ?? text) as T;
 }

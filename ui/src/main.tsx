@@ -1,7 +1,7 @@
 /** The strata web UI: one page, routed by path (see router.ts), data from /v1. */
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
-import { needToken, setToken } from './api.ts';
+import { needToken, setToken, tokenRefused } from './api.ts';
 import { DatasetPage } from './pages/dataset-page.tsx';
 import { FlowsPage, RulesPage } from './pages/registry-pages.tsx';
 import { RunPage } from './pages/run-page.tsx';
@@ -14,6 +14,7 @@ function TokenForm() {
   return (
     <form class="token" onSubmit={(e) => { e.preventDefault(); setToken(value.trim()); window.location.reload(); }}>
       <p>This strata asks for a bearer token (one of <code>STRATA_API_TOKENS</code>). It is kept in this tab only.</p>
+      {tokenRefused.value && <p class="error" role="alert">The token given was refused: {tokenRefused.value}. Check it against <code>STRATA_API_TOKENS</code> and give it again.</p>}
       <input type="password" name="token" value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
       <button type="submit">Use token</button>
     </form>

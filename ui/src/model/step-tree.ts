@@ -280,3 +280,28 @@ export function fitTree(root: Box, o: FitOptions = {}): Box {
   prune(root);
   return root;
 }
+
+/**
+ * The plan's attributes of the step a run's step was made from: the step itself, or its
+ * template (a fan-out's item `F/3` comes from `F/*`, a cycle member `C/x#2` from `C/x#*`).
+ * Nested plans (pods, `use` units) and generated units are searched too.
+ */
+export function planAttributes(graph: PlanGraph, expansions: Record<string, PlanGraph>, step: string): StepAttributes | undefined {
+  const found = (g: PlanGraph, id: string): StepAttributes | undefined => {
+    for (const n of g.nodes) {
+      const a = n.attributes as StepAttributes;
+      if (n.key === id) return a;
+      if (a.plan && id.startsWith(`${n.key}/`)) {
+        const inner = found(a.plan, id);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  };
+  const template = step.split('/').map((seg) => (/^\d+$/.test(seg) ? '*' : seg.replace(/#\d+$/, '#*'))).join('/');
+  for (const id of [step, template]) {
+    const a = found(graph, id) ?? Object.entries(expansions).map(([at, g]) => (id.startsWith(`${at}/`) ? found(g, id) : undefined)).find(Boolean);
+    if (a) return a;
+  }
+  return undefined;
+}

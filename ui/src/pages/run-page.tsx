@@ -13,7 +13,8 @@ import { layout, warmLayout } from '../graph/layout.ts';
 import type { Picture } from '../graph/elk-graph.ts';
 import { RunGraph } from '../graph/run-graph.tsx';
 import { StatusCounts } from '../graph/status-counts.tsx';
-import { buildTree, fitTree } from '../model/step-tree.ts';
+import { buildTree, fitTree, planAttributes } from '../model/step-tree.ts';
+import { DRAW_LIMIT, partGraph, partsOf, planSize } from '../model/plan-parts.ts';
 import { RunState } from '../run-state.ts';
 import { StepPanel } from './step-panel.tsx';
 import { duration, when } from './format.ts';
@@ -39,7 +40,12 @@ export function RunPage({ id }: { id: string }) {
   const [selected, setSelected] = useState<string>();
   const [expanded, setExpanded] = useState<ReadonlyMap<string, number>>(new Map());
   const [following, setFollowing] = useState(0);
+  /** the part drawn when the plan is too large to draw whole (DRAW_LIMIT) */
+  const [focus, setFocus] = useState<string>();
   const shape = state.shape.value;
+  const size = useMemo(() => (plan ? planSize(plan.graph) : 0), [plan]);
+  const large = size > DRAW_LIMIT;
+  const generates = useMemo(() => !!plan && JSON.stringify(plan.graph).includes('"generate"'), [plan]);
 
   // The plan first (it says how many events were recorded before it was read), then the
   // run as it is now, then the events from there on: nothing missed, nothing replayed.
@@ -67,7 +73,7 @@ export function RunPage({ id }: { id: string }) {
 
   // A generated unit appears in the plan once its generate step has run: read it again when new steps appear.
   useEffect(() => {
-    if (!plan || shape === 0 || !JSON.stringify(plan.graph).includes('"generate"')) return;
+    if (!plan || shape === 0 || !generates) return;
     const t = setTimeout(() => void api<RunPlan>(`/v1/runs/${encodeURIComponent(id)}/plan`).then(setPlan).catch(() => undefined), 300);
     return () => clearTimeout(t);
   }, [shape]);
@@ -78,10 +84,12 @@ export function RunPage({ id }: { id: string }) {
   const shown = useRef(0);
   useEffect(() => {
     if (!plan) return;
+    if (large && focus === undefined) return setPicture(undefined);
     const t = setTimeout(() => {
       const seq = ++started.current;
       performance.mark('strata:tree-start');
-      const tree = fitTree(buildTree({ graph: plan.graph, expansions: plan.expansions, steps: state.steps(), expanded }), { expanded, page: PAGE });
+      const graph = large ? partGraph(plan.graph, focus!) : plan.graph;
+      const tree = fitTree(buildTree({ graph, expansions: plan.expansions, steps: state.steps(), expanded }), { expanded, page: PAGE });
       performance.mark('strata:layout-start');
       layout(tree)
         .then((pic) => {
@@ -93,7 +101,7 @@ export function RunPage({ id }: { id: string }) {
         .catch((e: Error) => setError(`layout: ${e.message}`));
     }, picture ? 250 : 0);
     return () => clearTimeout(t);
-  }, [plan, shape, expanded]);
+  }, [plan, shape, expanded, focus]);
 
   const run = state.run.value;
   const status = state.runStatus.value;
@@ -129,16 +137,46 @@ export function RunPage({ id }: { id: string }) {
         </div>
         <StatusCounts state={state} />
       </header>
+      {large && plan && <PlanParts plan={plan} size={size} focus={focus} onFocus={(f) => { setPicture(undefined); setExpanded(new Map()); setFocus(f); }} />}
       <div class="run-body">
         <div class="canvas">
-          {picture ? (
+          {large && focus === undefined ? null : picture ? (
             <RunGraph picture={picture} state={state} selected={selected} onSelect={setSelected} onExpand={(b) => setExpanded(open(expanded, b))} />
           ) : (
             <p class="muted">laying out the plan…</p>
           )}
         </div>
-        {selected && <StepPanel runId={id} step={selected} state={state} onClose={() => setSelected(undefined)} />}
+        {selected && <StepPanel runId={id} step={selected} state={state} inputs={plan && planAttributes(plan.graph, plan.expansions, selected)?.inputs} onClose={() => setSelected(undefined)} />}
       </div>
     </div>
+  );
+}
+
+/**
+ * A plan too large to draw whole: says so, with its size, and offers its parts: the
+ * children of the part drawn (or of the run), each with its size; choosing one draws it.
+ */
+function PlanParts({ plan, size, focus, onFocus }: { plan: RunPlan; size: number; focus: string | undefined; onFocus: (id: string | undefined) => void }) {
+  const parts = partsOf(plan.graph, focus ?? null).filter((p) => p.size > 1 || focus === undefined);
+  const trail = focus === undefined ? [] : focus.split('/').map((_, i, all) => all.slice(0, i + 1).join('/')).filter((id) => plan.graph.nodes.some((n) => n.key === id));
+  return (
+    <section class="plan-parts" data-too-large={size}>
+      <p>
+        This run's plan has {size.toLocaleString('en')} steps: too large to draw at once (the page draws up to {DRAW_LIMIT.toLocaleString('en')}).
+        {focus === undefined ? ' The counts above are the whole run; choose a part to draw it.' : ' Drawing one part; choose another below.'}
+      </p>
+      <nav class="trail">
+        <button data-part="" onClick={() => onFocus(undefined)} disabled={focus === undefined}>whole run</button>
+        {trail.map((id) => <button key={id} data-part={id} onClick={() => onFocus(id)} disabled={id === focus}>{id.split('/').pop()}</button>)}
+      </nav>
+      {parts.length > 0 && (
+        <ul class="parts">
+          {parts.slice(0, 200).map((p) => (
+            <li key={p.id}><button data-part={p.id} onClick={() => onFocus(p.id)}><code>{p.id}</code> {p.kind} · {p.size.toLocaleString('en')} steps</button></li>
+          ))}
+          {parts.length > 200 && <li class="muted">and {(parts.length - 200).toLocaleString('en')} more parts</li>}
+        </ul>
+      )}
+    </section>
   );
 }

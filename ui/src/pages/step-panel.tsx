@@ -1,17 +1,19 @@
 /**
- * One step: its record (status, attempts, times, duration, exit code, item, result, error),
- * its input and output files when the API lists them, and its logs, read again every second
- * while the step runs.
+ * One step: its record (status, attempts, execution, times, duration, exit code, item,
+ * result, error), its declared inputs (from the plan: name <- `step:output`), its output
+ * files, and its logs, followed through the run's log stream while the run goes
+ * (`GET /v1/runs/:id/logs?step=`: pushed, each chunk once; nothing is read again).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { RunView, StepView } from '../../../src/run/run-view.ts';
 import { api } from '../api.ts';
+import { followLog } from '../events.ts';
 import type { RunState } from '../run-state.ts';
 import { duration, when } from './format.ts';
 
 type StepRecord = StepView & { exitCode?: number | null; durationMs?: number | null; item?: unknown; image?: string };
 
-export function StepPanel({ runId, step, state, onClose }: { runId: string; step: string; state: RunState; onClose: () => void }) {
+export function StepPanel({ runId, step, state, inputs, onClose }: { runId: string; step: string; state: RunState; inputs?: Record<string, string>; onClose: () => void }) {
   const status = state.status(step).value;
   const [record, setRecord] = useState<StepRecord>();
   const [logs, setLogs] = useState('');
@@ -26,16 +28,20 @@ export function StepPanel({ runId, step, state, onClose }: { runId: string; step
     return () => void (live = false);
   }, [step, status]);
 
+  // The log as kept, then each chunk as the step writes it, until the run ends; a step that
+  // runs again after that (a retry) is followed again.
+  const [following, setFollowing] = useState(true);
+  const [round, setRound] = useState(0);
   useEffect(() => {
-    let live = true;
-    const read = () => api<string>(`${stepPath}/logs`).then((t) => live && setLogs(typeof t === 'string' ? t : JSON.stringify(t))).catch(() => undefined);
-    void read();
-    const t = status === 'running' ? setInterval(read, 1000) : undefined;
-    return () => {
-      live = false;
-      if (t) clearInterval(t);
-    };
-  }, [step, status]);
+    if (status === 'running' && !following) setRound((r) => r + 1);
+  }, [status]);
+  useEffect(() => {
+    setLogs('');
+    setFollowing(true);
+    let text = '';
+    const f = followLog(runId, step, (chunk) => setLogs((text += chunk)), () => setFollowing(false));
+    return () => f.stop();
+  }, [runId, step, round]);
 
   const r = record;
   return (
@@ -46,7 +52,7 @@ export function StepPanel({ runId, step, state, onClose }: { runId: string; step
       </header>
       <dl>
         <dt>status</dt><dd><span class={`badge s-${status}`} data-panel-status={status}>{status}</span></dd>
-        <dt>attempts</dt><dd>{r?.attempts ?? '—'}</dd>
+        <dt>attempts</dt><dd>{r?.attempts ?? '—'}{r?.execution && r.execution > 1 ? ` (execution ${r.execution})` : ''}</dd>
         <dt>started</dt><dd>{when(r?.startedAt)}</dd>
         <dt>finished</dt><dd>{when(r?.finishedAt)}</dd>
         <dt>duration</dt><dd>{r?.durationMs != null ? `${r.durationMs} ms` : duration(r?.startedAt, r?.finishedAt ?? (status === 'running' ? null : r?.startedAt))}</dd>
@@ -57,6 +63,12 @@ export function StepPanel({ runId, step, state, onClose }: { runId: string; step
       </dl>
       <h3>result</h3>
       <pre class="result">{r?.result == null ? '—' : JSON.stringify(r.result, null, 2)}</pre>
+      <h3>inputs</h3>
+      {inputs && Object.keys(inputs).length > 0 ? (
+        <ul class="inputs">
+          {Object.entries(inputs).map(([name, from]) => <li key={name} data-input={name}><code>{name}</code> ← <code>{from}</code></li>)}
+        </ul>
+      ) : <p class="muted">none declared</p>}
       <h3>files</h3>
       {files ? (
         files.length === 0 ? <p class="muted">none</p> : (
@@ -65,7 +77,7 @@ export function StepPanel({ runId, step, state, onClose }: { runId: string; step
           </ul>
         )
       ) : <p class="muted">not listed by this server</p>}
-      <h3>logs {status === 'running' && <span class="muted">(following)</span>}</h3>
+      <h3>logs {following && status === 'running' && <span class="muted">(following)</span>}</h3>
       <pre class="logs">{logs || '—'}</pre>
     </aside>
   );

@@ -1,0 +1,38 @@
+import { loadConfig } from '../src/app/config.ts';
+import { startRunParts } from '../src/app/run-parts.ts';
+import { startService } from '../src/app/service.ts';
+import { startRedisServer } from '../src/store/redis-server.ts';
+import { NoopRuntime } from '../runtime/noop-runtime.ts';
+import { startBrowser } from '../test/support/browser.ts';
+const n = Number(process.argv[2] ?? 100000);
+const server = await startRedisServer();
+const config = loadConfig({ PORT: '0', REDIS_URL: server.url, STRATA_PREFIX: 'big', STRATA_HOME: '/tmp/fixb-play/bighome', STRATA_WORKER_CONCURRENCY: '16', STRATA_MAX_BODY_BYTES: String(64 * 1024 * 1024) });
+const svc = await startService(config, () => {}, { runs: async (redis, defs, builtinRules) => { const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: true, builtinRules, runtime: new NoopRuntime() }); return { port: parts.port!, close: () => parts.close() }; } });
+const nodes: Record<string, unknown> = {};
+for (let i = 0; i < n; i++) nodes[`n${i}`] = { task: { image: 'strata/noop' }, ...(i > 0 ? { dependsOn: [`n${Math.floor((i - 1) / 10)}`] } : {}) };
+const body = JSON.stringify({ flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'big', version: '1' }, spec: { root: { sequence: [{ id: 'tree', graph: { traversal: 'dependency', nodes } }] } } } });
+console.log('body MB', body.length / 1e6);
+let t = Date.now();
+const res = await fetch(svc.url + '/v1/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+const { runId } = await res.json() as { runId: string };
+console.log('posted', res.status, runId, Date.now() - t);
+t = Date.now();
+const plan = await (await fetch(`${svc.url}/v1/runs/${runId}/plan`)).text();
+console.log('plan MB', plan.length / 1e6, Date.now() - t);
+t = Date.now();
+const view = await (await fetch(`${svc.url}/v1/runs/${runId}`)).text();
+console.log('view MB', view.length / 1e6, Date.now() - t);
+const b = await startBrowser();
+const page = await b.page();
+page.on('console', (m) => console.log('console:', m.text()));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+t = Date.now();
+await page.goto(`${svc.url}/ui/runs/${runId}`);
+for (let i = 0; i < 12; i++) {
+  await new Promise((r) => setTimeout(r, 5000));
+  const txt = await page.evaluate(() => document.querySelector('main')?.textContent?.slice(0, 300));
+  const boxes = await page.evaluate(() => document.querySelectorAll('[data-step]').length);
+  console.log(Date.now() - t, 'boxes', boxes, JSON.stringify(txt));
+  if (boxes > 0) break;
+}
+await b.close(); await svc.close(); await server.stop(); process.exit(0);

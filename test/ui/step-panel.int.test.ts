@@ -1,0 +1,82 @@
+/**
+ * The step panel in a real headless Chromium (issue 10/11/13 test report, fault 6): it
+ * shows the step's declared inputs (name <- step:output, from the plan, fan-out items
+ * included), and follows a running step's logs through the run's log stream: the lines
+ * show as the step writes them, and the logs route is not read again and again.
+ */
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowser, type TestBrowser } from '../support/browser.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+let svc: RunTestService;
+let chromium: TestBrowser;
+beforeAll(async () => {
+  [svc, chromium] = await Promise.all([startRunService(), startBrowser()]);
+});
+afterAll(async () => {
+  await chromium?.close();
+  await svc?.close();
+});
+
+const flow = (root: unknown) => ({ flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'panel', version: '1' }, spec: { root } } });
+const sh = (script: string, extra: Record<string, unknown> = {}) => ({ task: { image: 'busybox', command: ['sh', '-c', script], ...extra } });
+
+/** Requests the service counted for routes matching `route` (its /metrics). */
+async function requests(route: RegExp): Promise<number> {
+  const text = await (await fetch(`${svc.url}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^strata_http_requests_total\{([^}]*)\} (\d+)/gm)) if (route.test(/route="([^"]*)"/.exec(m[1])?.[1] ?? '')) n += Number(m[2]);
+  return n;
+}
+
+describe('step panel', () => {
+  it('shows a step\'s declared inputs, for a fan-out item too', async () => {
+    const root = {
+      sequence: [
+        { id: 'make', ...sh('echo 1 > $STRATA_OUTPUTS/data; echo 2 > $STRATA_OUTPUTS/more', { outputs: ['data', 'more'] }) },
+        { id: 'use', ...sh('cat $STRATA_INPUTS/table', { inputs: { table: 'make:data', extra: 'make:more' } }) },
+        { id: 'fan', fanOut: { over: [1, 2], do: sh('cat $STRATA_INPUTS/table', { inputs: { table: 'make:data' } }) } },
+      ],
+    };
+    const id = (await svc.call('POST', '/v1/runs', flow(root))).body.runId as string;
+    expect((await svc.waitRun(id)).status).toBe('succeeded');
+    const page = await chromium.page();
+    await page.goto(`${svc.url}/ui/runs/${id}`);
+    await page.waitForSelector('[data-step="use"]');
+    await page.click('[data-step="use"]');
+    await page.waitForSelector('[data-panel-step="use"] [data-input="table"]');
+    const inputs = await page.$$eval('.step-panel [data-input]', (els) => els.map((e) => e.textContent));
+    expect(inputs).toEqual(['table ← make:data', 'extra ← make:more']);
+    await page.click('[data-step="fan/1"]');
+    await page.waitForSelector('[data-panel-step="fan/1"] [data-input="table"]');
+    expect(await page.$$eval('.step-panel [data-input]', (els) => els.map((e) => e.textContent))).toEqual(['table ← make:data']);
+    await page.click('[data-step="make"]');
+    await page.waitForSelector('[data-panel-step="make"]');
+    expect(await page.$('.step-panel [data-input]')).toBeNull();
+    expect(await page.$eval('.step-panel', (e) => e.textContent)).toContain('none declared');
+    await page.close();
+  });
+
+  it('follows a running step\'s logs through the run\'s log stream, never reading the logs again and again', async () => {
+    const gate = `/tmp/strata-ui-panel-${Date.now()}`;
+    const id = (await svc.call('POST', '/v1/runs', flow({ sequence: [{ id: 'talk', ...sh(`echo first line; while [ ! -f ${gate} ]; do sleep 0.05; done; echo second line`) }] }))).body.runId as string;
+    const page = await chromium.page();
+    await page.goto(`${svc.url}/ui/runs/${id}`);
+    await page.waitForFunction(() => document.querySelector('[data-step="talk"]')?.getAttribute('data-status') === 'running');
+    const polled = await requests(/\/steps\/.*\/logs$/);
+    const streamed = await requests(/^\/v1\/runs\/:id\/logs$/);
+    await page.click('[data-step="talk"]');
+    await page.waitForFunction(() => document.querySelector('.step-panel pre.logs')?.textContent === 'first line\n');
+    // However long the step runs now, the panel asks nothing more of the API for its logs.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await requests(/\/steps\/.*\/logs$/)).toBe(polled);
+    writeFileSync(gate, '');
+    await page.waitForFunction(() => document.querySelector('.step-panel pre.logs')?.textContent === 'first line\nsecond line\n');
+    await page.waitForSelector('[data-panel-status="succeeded"]');
+    expect(await requests(/\/steps\/.*\/logs$/)).toBe(polled);
+    // (Counted when a request ends: streams of pages closed before may be counted late, so only "more".)
+    expect(await requests(/^\/v1\/runs\/:id\/logs$/)).toBeGreaterThan(streamed);
+    await page.close();
+  });
+});
