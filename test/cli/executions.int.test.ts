@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { runStrata, spawnStrata, stop, until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { requestsTo } from '../support/metrics.ts';
 
 let svc: RunTestService;
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
@@ -44,13 +45,7 @@ async function post(root: unknown, name: string): Promise<string> {
   return r.body.runId;
 }
 
-/** The number of requests the service counted for routes matching `route` (its /metrics). */
-async function requests(route: RegExp): Promise<number> {
-  const text = await (await fetch(`${svc.url}/metrics`)).text();
-  let n = 0;
-  for (const m of text.matchAll(/^strata_http_requests_total\{([^}]*)\} (\d+)/gm)) if (route.test(/route="([^"]*)"/.exec(m[1])?.[1] ?? '')) n += Number(m[2]);
-  return n;
-}
+const requests = (route: RegExp) => requestsTo(svc.url, route);
 
 describe('a step run again after its worker was SIGKILLed', () => {
   it('says which execution runs in runs get and runs watch, and strata logs names each execution\'s part', async () => {

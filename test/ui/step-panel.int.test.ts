@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowser, type TestBrowser } from '../support/browser.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { requestsTo } from '../support/metrics.ts';
 
 let svc: RunTestService;
 let chromium: TestBrowser;
@@ -22,13 +23,7 @@ afterAll(async () => {
 const flow = (root: unknown) => ({ flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'panel', version: '1' }, spec: { root } } });
 const sh = (script: string, extra: Record<string, unknown> = {}) => ({ task: { image: 'busybox', command: ['sh', '-c', script], ...extra } });
 
-/** Requests the service counted for routes matching `route` (its /metrics). */
-async function requests(route: RegExp): Promise<number> {
-  const text = await (await fetch(`${svc.url}/metrics`)).text();
-  let n = 0;
-  for (const m of text.matchAll(/^strata_http_requests_total\{([^}]*)\} (\d+)/gm)) if (route.test(/route="([^"]*)"/.exec(m[1])?.[1] ?? '')) n += Number(m[2]);
-  return n;
-}
+const requests = (route: RegExp) => requestsTo(svc.url, route);
 
 describe('step panel', () => {
   it('shows a step\'s declared inputs, for a fan-out item too', async () => {
