@@ -60,9 +60,9 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
         ready = true;
         for (const c of early.splice(0)) give(c);
         // The run's end, from its events from now on (a retried run that ends again ends the follow too).
-        const from = await sys.store.redis.llen(sys.store.key(id, 'events'));
-        stopEvents = await hub.follow(id, from, (events) => void (events.some((e) => e.run && ENDED.has(e.status)) && finish()));
-        if (ENDED.has((await sys.store.status(id)) ?? '')) await finish();
+        const state = await sys.store.eventsState(id);
+        stopEvents = await hub.follow(id, state?.events ?? 0, (events) => void (events.some((e) => e.run && ENDED.has(e.status)) && finish()));
+        if (!state || ENDED.has(state.status)) await finish();
       } catch (e) {
         stopLogs();
         stopEvents();

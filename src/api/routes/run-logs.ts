@@ -16,7 +16,7 @@ export async function logsStream(c: Context, port: RunsPort, heartbeatMs = 15_00
   const id = c.req.param('id')!;
   const q = c.req.query('step');
   const step = q === undefined ? undefined : checkId('step', q);
-  if (step === undefined ? !(await port.progress(id)) : (await port.logs(id, step)) === undefined) {
+  if (step === undefined ? !(await port.eventsState(id)) : (await port.logs(id, step)) === undefined) {
     throw new StrataError('not_found', step === undefined ? `no run "${id}"` : `no step "${step}" in run "${id}"`);
   }
   return streamSSE(c, async (stream) => {
