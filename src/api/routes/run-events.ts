@@ -7,17 +7,14 @@
 import type { SSEStreamingApi } from 'hono/streaming';
 import type { StepEvent } from '../../run/run-view.ts';
 import type { RunsPort } from '../../coordinator/runs-port.ts';
+import { sseSession } from './sse-session.ts';
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 export async function followEvents(stream: SSEStreamingApi, port: RunsPort, id: string, from: number, heartbeatMs = 15_000): Promise<void> {
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
   // Writes go one after another, in the order the events came.
-  let writing = Promise.resolve();
-  const write = (fn: () => Promise<void>) => {
-    writing = writing.then(fn).catch(() => finish());
-  };
+  const session = sseSession(stream);
+  const write = session.write;
   let ended = false;
   const deliver = (events: StepEvent[]) => {
     // A retried run ended before and runs again: only its last run event in a batch can end the stream.
@@ -30,12 +27,11 @@ export async function followEvents(stream: SSEStreamingApi, port: RunsPort, id: 
         ended = true;
         write(async () => {
           await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId: id }) });
-          finish();
+          session.end();
         });
       }
     }
   };
-  stream.onAbort(() => finish());
   let position = Math.max(0, from);
   const stop = await port.follow(id, from, (events) => {
     if (events.length > 0) position = events[events.length - 1].seq + 1;
@@ -50,15 +46,8 @@ export async function followEvents(stream: SSEStreamingApi, port: RunsPort, id: 
     ended = true;
     write(async () => {
       await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId: id }) });
-      finish();
+      session.end();
     });
   }
-  const beat = setInterval(() => write(() => stream.write(': keep-alive\n\n').then(() => undefined)), heartbeatMs);
-  try {
-    await finished;
-    await writing;
-  } finally {
-    clearInterval(beat);
-    stop();
-  }
+  await session.hold(stop, heartbeatMs);
 }

@@ -11,6 +11,7 @@ import { StrataError, toStrataError } from '../../errors/strata-error.ts';
 import type { RunsPort } from '../../coordinator/runs-port.ts';
 import type { LogChunk } from '../../store/run-store.ts';
 import { checkId } from '../ids.ts';
+import { sseSession } from './sse-session.ts';
 
 export async function logsStream(c: Context, port: RunsPort, heartbeatMs = 15_000): Promise<Response> {
   const id = c.req.param('id')!;
@@ -20,19 +21,13 @@ export async function logsStream(c: Context, port: RunsPort, heartbeatMs = 15_00
     throw new StrataError('not_found', step === undefined ? `no run "${id}"` : `no step "${step}" in run "${id}"`);
   }
   return streamSSE(c, async (stream) => {
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    let writing = Promise.resolve();
-    const write = (fn: () => Promise<void>) => {
-      writing = writing.then(fn).catch(() => finish());
-    };
-    stream.onAbort(() => finish());
+    const session = sseSession(stream);
     let stop = () => {};
     try {
-      stop = await port.followLogs(id, step, (chunk: LogChunk) => write(() => stream.writeSSE({ event: 'log', data: JSON.stringify(chunk) })), () =>
-        write(async () => {
+      stop = await port.followLogs(id, step, (chunk: LogChunk) => session.write(() => stream.writeSSE({ event: 'log', data: JSON.stringify(chunk) })), () =>
+        session.write(async () => {
           await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId: id }) });
-          finish();
+          session.end();
         }),
       );
     } catch (e) {
@@ -40,13 +35,6 @@ export async function logsStream(c: Context, port: RunsPort, heartbeatMs = 15_00
       await stream.writeSSE({ event: 'error', data: JSON.stringify(toStrataError(e).toJSON()) }).catch(() => undefined);
       return;
     }
-    const beat = setInterval(() => write(() => stream.write(': keep-alive\n\n').then(() => undefined)), heartbeatMs);
-    try {
-      await finished;
-      await writing;
-    } finally {
-      clearInterval(beat);
-      stop();
-    }
+    await session.hold(stop, heartbeatMs);
   });
 }
