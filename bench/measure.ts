@@ -1,6 +1,9 @@
 /** What the benchmarks measure besides wall time: CPU time of this process and of Redis, Redis commands and memory. */
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import type { RunParts } from '../src/app/run-parts.ts';
+import { validateFlowDocument } from '../src/flow/flow-document.ts';
+import { compileFlow } from '../src/plan/compile.ts';
 
 export interface Figure {
   name: string;
@@ -45,4 +48,43 @@ export async function commandCount(redis: Redis): Promise<number> {
 export async function redisMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+/** What `work` cost: its wall time, and the CPU time spent meanwhile by this process (with reaped children) and by Redis, all in ms. */
+export async function measured<T>(redis: Redis, work: () => Promise<T>): Promise<{ result: T; ms: number; cpu: number; redisCpu: number }> {
+  const cpu = cpuMs();
+  const rcpu = await redisCpuMs(redis);
+  const t = performance.now();
+  const result = await work();
+  const ms = performance.now() - t;
+  return { result, ms, cpu: cpuMs() - cpu, redisCpu: (await redisCpuMs(redis)) - rcpu };
+}
+
+/**
+ * A runner of flows on `parts`' coordinator: `run(root)` wraps `root` in a Flow named
+ * `bench`, starts it, waits for its end (through `onRunDone`, which it takes over) and
+ * resolves with the wall time from start to end in ms; a run that does not succeed rejects.
+ */
+export function flowRunner(parts: RunParts): (root: unknown) => Promise<number> {
+  const waiters = new Map<string, () => void>();
+  const finished = new Set<string>();
+  parts.sys.ports.onRunDone = (id) => {
+    finished.add(id);
+    waiters.get(id)?.();
+  };
+  return async (root) => {
+    const doc = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'bench', version: '1' }, spec: { root } });
+    const compiled = compileFlow(doc);
+    const start = performance.now();
+    const id = await parts.coordinator!.startRun(doc, compiled, {}, {});
+    if (!finished.has(id)) await new Promise<void>((res) => waiters.set(id, res));
+    const status = await parts.sys.store.status(id);
+    if (status !== 'succeeded') throw new Error(`bench run ${id} ended ${status}`);
+    return performance.now() - start;
+  };
+}
+
+/** Prints figures one a line, names padded to `width`, values to two decimals (a file run on its own). */
+export function printFigures(figures: Figure[], width = 48): void {
+  for (const f of figures) console.log(`${f.name.padEnd(width)} ${f.value.toFixed(2)} ${f.unit}`);
 }

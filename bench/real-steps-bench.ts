@@ -19,11 +19,9 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../src/app/config.ts';
 import { startRunParts, type RunParts } from '../src/app/run-parts.ts';
 import type { RedisHandle } from '../src/app/redis-connection.ts';
-import { validateFlowDocument } from '../src/flow/flow-document.ts';
-import { compileFlow } from '../src/plan/compile.ts';
 import { DefinitionsStore } from '../src/store/definitions-store.ts';
 import { startRedisServer } from '../src/store/redis-server.ts';
-import { cpuMs, redisCpuMs, type Figure } from './measure.ts';
+import { flowRunner, measured, printFigures, type Figure } from './measure.ts';
 
 const real = (id: string) => ({ id, task: { image: 'strata/noop', command: ['true'] } });
 
@@ -58,23 +56,9 @@ async function instance(url: string, home: string, c: number): Promise<Instance>
   const config = loadConfig({ PORT: '0', REDIS_URL: url, STRATA_PREFIX: `real${c}`, STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: String(c) });
   const parts = await startRunParts(config, handle, new DefinitionsStore(handle.connect(), `real${c}:`), { coordinator: true, worker: true });
   await parts.worker!.worker.waitUntilReady();
-  const waiters = new Map<string, () => void>();
-  const finished = new Set<string>();
-  parts.sys.ports.onRunDone = (id) => {
-    finished.add(id);
-    waiters.get(id)?.();
-  };
   return {
     parts,
-    async run(root: unknown) {
-      const doc = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'bench', version: '1' }, spec: { root } });
-      const t0 = performance.now();
-      const id = await parts.coordinator!.startRun(doc, compileFlow(doc), {}, {});
-      if (!finished.has(id)) await new Promise<void>((res) => waiters.set(id, res));
-      const status = await parts.sys.store.status(id);
-      if (status !== 'succeeded') throw new Error(`bench run ${id} ended ${status}`);
-      return performance.now() - t0;
-    },
+    run: flowRunner(parts),
     async close() {
       await parts.close();
       await Promise.all(clients.map((r) => r.quit().catch(() => r.disconnect())));
@@ -93,14 +77,10 @@ export async function realStepsBench(chain = 100, fan = 1000, concurrencies = [1
     await one.run({ sequence: Array.from({ length: 10 }, (_, i) => real(`w${i}`)) }); // warm-up
     await bareSpawns(20, 1);
     const bareChain = await bareSpawns(chain, 1);
-    let cpu = cpuMs();
-    let rcpu = await redisCpuMs(admin);
-    const strataChain = await one.run({ sequence: Array.from({ length: chain }, (_, i) => real(`s${i}`)) });
-    const chainCpu = cpuMs() - cpu;
-    const chainRedisCpu = (await redisCpuMs(admin)) - rcpu;
-    const bareCpu0 = cpuMs();
-    await bareSpawns(chain, 1);
-    const bareChainCpu = cpuMs() - bareCpu0;
+    const { result: strataChain, cpu: chainCpu, redisCpu: chainRedisCpu } = await measured(admin, () =>
+      one.run({ sequence: Array.from({ length: chain }, (_, i) => real(`s${i}`)) }),
+    );
+    const { cpu: bareChainCpu } = await measured(admin, () => bareSpawns(chain, 1));
     await one.close();
     figures.push(
       { name: `chain of ${chain} real steps: strata per step`, value: strataChain / chain, unit: 'ms' },
@@ -115,11 +95,9 @@ export async function realStepsBench(chain = 100, fan = 1000, concurrencies = [1
       const inst = await instance(server.url, home, c);
       await inst.run({ fanOut: { over: Array.from({ length: 2 * c }, (_, i) => i), concurrency: c, do: real('w') } }); // warm-up
       const bare = await bareSpawns(fan, c);
-      cpu = cpuMs();
-      rcpu = await redisCpuMs(admin);
-      const strata = await inst.run({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), concurrency: c, do: real('x') } });
-      const fanCpu = cpuMs() - cpu;
-      const fanRedisCpu = (await redisCpuMs(admin)) - rcpu;
+      const { result: strata, cpu: fanCpu, redisCpu: fanRedisCpu } = await measured(admin, () =>
+        inst.run({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), concurrency: c, do: real('x') } }),
+      );
       await inst.close();
       const target = c === 10 ? ' (target >= 500 steps/s, ratio <= 2)' : '';
       figures.push(
@@ -139,5 +117,5 @@ export async function realStepsBench(chain = 100, fan = 1000, concurrencies = [1
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [chain, fan, ...cs] = process.argv.slice(2).map(Number);
-  for (const f of await realStepsBench(chain || undefined, fan || undefined, cs.length ? cs : undefined)) console.log(`${f.name.padEnd(64)} ${f.value.toFixed(2)} ${f.unit}`);
+  printFigures(await realStepsBench(chain || undefined, fan || undefined, cs.length ? cs : undefined), 64);
 }

@@ -17,12 +17,10 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../src/app/config.ts';
 import { startRunParts } from '../src/app/run-parts.ts';
 import type { RedisHandle } from '../src/app/redis-connection.ts';
-import { validateFlowDocument } from '../src/flow/flow-document.ts';
-import { compileFlow } from '../src/plan/compile.ts';
 import { DefinitionsStore } from '../src/store/definitions-store.ts';
 import { startRedisServer } from '../src/store/redis-server.ts';
 import { NoopRuntime } from '../runtime/noop-runtime.ts';
-import { commandCount, cpuMs, redisCpuMs, type Figure } from './measure.ts';
+import { commandCount, flowRunner, measured, printFigures, type Figure } from './measure.ts';
 
 export type { Figure };
 
@@ -51,7 +49,7 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
     for (let i = 0; i < 20; i++) await new Promise<void>((res) => { onDone = res; void bareQueue.add('j', {}, { removeOnComplete: true }); });
 
     await admin.config('RESETSTAT');
-    let t = performance.now();
+    const t = performance.now();
     for (let i = 0; i < chain; i++) {
       await new Promise<void>((res) => {
         onDone = res;
@@ -62,15 +60,11 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
     const bareChainCmds = (await commandCount(admin)) / chain;
 
     completed = 0;
-    let cpu = cpuMs();
-    let rcpu = await redisCpuMs(admin);
-    t = performance.now();
-    const all = new Promise<void>((res) => { onDone = () => { if (completed >= fan) res(); }; });
-    await bareQueue.addBulk(Array.from({ length: fan }, (_, i) => ({ name: 'j', data: { i }, opts: { removeOnComplete: { count: 100_000 } } })));
-    await all;
-    const bareFanMs = performance.now() - t;
-    const bareFanCpu = cpuMs() - cpu;
-    const bareFanRedisCpu = (await redisCpuMs(admin)) - rcpu;
+    const { ms: bareFanMs, cpu: bareFanCpu, redisCpu: bareFanRedisCpu } = await measured(admin, async () => {
+      const all = new Promise<void>((res) => { onDone = () => { if (completed >= fan) res(); }; });
+      await bareQueue.addBulk(Array.from({ length: fan }, (_, i) => ({ name: 'j', data: { i }, opts: { removeOnComplete: { count: 100_000 } } })));
+      await all;
+    });
     await bareWorker.close();
     await bareQueue.close();
 
@@ -83,13 +77,9 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
     const producer = new FlowProducer({ connection: handle.connect() });
     const tree = (n: number) => ({ name: 'p', queueName: 'fp-parent', children: Array.from({ length: n }, (_, i) => ({ name: 'c', queueName: 'fp-child', data: { i } })) });
     await new Promise<void>((res) => { parentDone = res; void producer.add(tree(20)); }); // warm-up
-    cpu = cpuMs();
-    rcpu = await redisCpuMs(admin);
-    t = performance.now();
-    await new Promise<void>((res) => { parentDone = res; void producer.add(tree(fan)); });
-    const flowMs = performance.now() - t;
-    const flowCpu = cpuMs() - cpu;
-    const flowRedisCpu = (await redisCpuMs(admin)) - rcpu;
+    const { ms: flowMs, cpu: flowCpu, redisCpu: flowRedisCpu } = await measured(admin, () =>
+      new Promise<void>((res) => { parentDone = res; void producer.add(tree(fan)); }),
+    );
     await Promise.all([children.close(), parent.close(), producer.close()]);
 
     // --- strata ---
@@ -97,32 +87,15 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
     const defs = new DefinitionsStore(handle.connect(), 'bench:');
     const parts = await startRunParts(config, handle, defs, { coordinator: true, worker: true, runtime: new NoopRuntime(), sweepMs: 60_000 });
     await parts.worker!.worker.waitUntilReady();
-    const waiters = new Map<string, () => void>();
-    const finished = new Set<string>();
-    parts.sys.ports.onRunDone = (id) => {
-      finished.add(id);
-      waiters.get(id)?.();
-    };
-    const runFlow = async (root: unknown) => {
-      const doc = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'bench', version: '1' }, spec: { root } });
-      const compiled = compileFlow(doc);
-      const start = performance.now();
-      const id = await parts.coordinator!.startRun(doc, compiled, {}, {});
-      if (!finished.has(id)) await new Promise<void>((res) => waiters.set(id, res));
-      const status = await parts.sys.store.status(id);
-      if (status !== 'succeeded') throw new Error(`bench run ${id} ended ${status}`);
-      return performance.now() - start;
-    };
+    const runFlow = flowRunner(parts);
     await runFlow({ sequence: Array.from({ length: 20 }, (_, i) => noop(`w${i}`)) }); // warm-up
 
     await admin.config('RESETSTAT');
     const strataChainMs = await runFlow({ sequence: Array.from({ length: chain }, (_, i) => noop(`s${i}`)) });
     const strataChainCmds = (await commandCount(admin)) / chain;
-    cpu = cpuMs();
-    rcpu = await redisCpuMs(admin);
-    const strataFanMs = await runFlow({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), concurrency: 10, do: noop('x') } });
-    const strataFanCpu = cpuMs() - cpu;
-    const strataFanRedisCpu = (await redisCpuMs(admin)) - rcpu;
+    const { result: strataFanMs, cpu: strataFanCpu, redisCpu: strataFanRedisCpu } = await measured(admin, () =>
+      runFlow({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), concurrency: 10, do: noop('x') } }),
+    );
     await parts.close();
 
     figures.push(
@@ -150,6 +123,5 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const figures = await runsBench();
-  for (const f of figures) console.log(`${f.name.padEnd(48)} ${f.value.toFixed(2)} ${f.unit}`);
+  printFigures(await runsBench());
 }
