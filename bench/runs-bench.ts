@@ -85,7 +85,7 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
     // --- strata ---
     const config = loadConfig({ PORT: '0', REDIS_URL: server.url, STRATA_PREFIX: 'bench', STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '10' });
     const defs = new DefinitionsStore(handle.connect(), 'bench:');
-    const parts = await startRunParts(config, handle, defs, { coordinator: true, worker: true, runtime: new NoopRuntime(), sweepMs: 60_000 });
+    const parts = await startRunParts(config, handle, defs, { coordinator: true, worker: true, runtime: new NoopRuntime() });
     await parts.worker!.worker.waitUntilReady();
     const runFlow = flowRunner(parts);
     await runFlow({ sequence: Array.from({ length: 20 }, (_, i) => noop(`w${i}`)) }); // warm-up

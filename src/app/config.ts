@@ -58,6 +58,8 @@ export interface Config {
   apiTaskMs: number;
   /** heap of one such thread in MB */
   apiTaskMb: number;
+  /** how long after a change to a run a coordinator takes it up, should the process carrying it on have died (ms) */
+  syncGraceMs: number;
 }
 
 const int = (what: string, min: number, max: number): z.ZodType =>
@@ -156,6 +158,7 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
   STRATA_OWNER_DEPLOYMENT: { schema: dnsName(true), default: undefined },
   STRATA_STEP_SERVICE_ACCOUNT: { schema: dnsName(true), default: undefined },
   STRATA_SCRATCH_SIZE: { schema: z.string().refine((q) => quantityValue(q) > 0, 'a Kubernetes quantity like 256Mi or 1Gi'), default: undefined },
+  STRATA_SYNC_GRACE_MS: { schema: int('a whole number of milliseconds', 10, 3_600_000), default: '5000' },
   STRATA_OPERATOR_POLL_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: undefined },
 };
 
@@ -231,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiThreads: r.STRATA_API_THREADS,
     apiTaskMs: r.STRATA_API_TASK_MS!,
     apiTaskMb: r.STRATA_API_TASK_MB!,
+    syncGraceMs: r.STRATA_SYNC_GRACE_MS!,
   };
 }
 

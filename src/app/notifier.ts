@@ -9,9 +9,11 @@
  *
  * Nothing is lost to a crash between a run's end and the queueing: the commit that ends
  * the run writes an outbox entry in the same Lua script (run-commit-5.lua); `ended`
- * removes it once the job is queued, and delivering processes (coordinators) sweep the
- * outbox when they start and every OUTBOX_SWEEP_MS for entries left behind. Queueing one
- * twice is harmless: the job id is the same.
+ * removes it once the job is queued, and coordinators queue entries left behind
+ * OUTBOX_SWEEP_MS after their time: the outbox is one of what a coordinator takes up when
+ * it looks (`outbox`, a DueSource of coordinator.ts; run-commit-5.lua tells waiting
+ * coordinators of each entry), so nothing reads it on a timer. Queueing one twice is
+ * harmless: the job id is the same.
  */
 import { createHmac } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
@@ -20,10 +22,11 @@ import { notifications } from '../api/metrics.ts';
 import type { RunStatus } from '../engine/types.ts';
 import type { OnEnd } from '../run/run-view.ts';
 import type { RunStore } from '../store/run-store.ts';
+import type { DueSource } from '../coordinator/coordinator.ts';
 import type { Logger } from './logger.ts';
 
 const QUEUE = 'notify';
-/** How often coordinators look for outbox entries that no process queued, and how old an entry must be (so that live ends are left to the process that ended the run). */
+/** How old an outbox entry must be before a coordinator queues it (live ends are left to the process that ended the run). */
 const OUTBOX_SWEEP_MS = 5000;
 
 interface NotifyJob {
@@ -40,6 +43,8 @@ export function signature(body: string, secret: string): string {
 export interface Notifier {
   /** queue the notification of a run's end, when it asked for one */
   ended(runId: string, status: RunStatus): Promise<void>;
+  /** the outbox as coordinators take it up (delivering processes only) */
+  outbox?: DueSource;
   close(): Promise<void>;
 }
 
@@ -95,30 +100,29 @@ export function startNotifier(o: NotifierOptions): Notifier {
     await o.store.redis.zrem(o.store.outboxKey, `${runId}|${retries}|${status}`);
   }
 
-  /** Queue every outbox entry older than `olderThanMs` (a bounded batch). */
-  async function sweepOutbox(olderThanMs: number): Promise<void> {
-    const entries = await o.store.redis.zrangebyscore(o.store.outboxKey, '-inf', Date.now() - olderThanMs, 'LIMIT', 0, 500);
-    for (const e of entries) {
-      const [runId, retries, status] = e.split('|');
-      await queueEnd(runId, retries, status as RunStatus);
-    }
-  }
-
-  let timer: NodeJS.Timeout | undefined;
-  if (o.deliver) {
-    const sweep = (olderThanMs: number) => void sweepOutbox(olderThanMs).catch((e) => o.log.error({ event: 'notify.outbox', err: e }, `onEnd outbox not swept: ${(e as Error).message}`));
-    sweep(0);
-    timer = setInterval(() => sweep(OUTBOX_SWEEP_MS), OUTBOX_SWEEP_MS);
-    timer.unref();
-  }
+  const outbox: DueSource = {
+    graceMs: OUTBOX_SWEEP_MS,
+    /** Queue every outbox entry of `now` or earlier (a bounded batch). */
+    async fireDue(now) {
+      const entries = await o.store.redis.zrangebyscore(o.store.outboxKey, '-inf', now, 'LIMIT', 0, 500);
+      for (const e of entries) {
+        const [runId, retries, status] = e.split('|');
+        await queueEnd(runId, retries, status as RunStatus).catch((err) => o.log.error({ event: 'notify.outbox', run: runId, err }, `onEnd outbox entry of run ${runId} not queued: ${(err as Error).message}`));
+      }
+    },
+    async earliest() {
+      const [, score] = await o.store.redis.zrange(o.store.outboxKey, '0', '0', 'WITHSCORES');
+      return score === undefined ? undefined : Number(score);
+    },
+  };
 
   return {
     async ended(runId, status) {
       const retries = await o.store.redis.hget(o.store.key(runId), 'retries');
       await queueEnd(runId, retries ?? '0', status);
     },
+    ...(o.deliver ? { outbox } : {}),
     async close() {
-      clearInterval(timer);
       await worker?.close();
       await queue.close();
     },

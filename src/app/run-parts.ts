@@ -49,7 +49,8 @@ export interface RunPartsOptions {
   coordinator: boolean;
   worker: boolean;
   runtime?: PodRuntime;
-  sweepMs?: number;
+  /** how long after a change a coordinator takes up a run whose sync did not finish (STRATA_SYNC_GRACE_MS) */
+  graceMs?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   /** the process log; run and step lines go there (silent when absent) */
@@ -99,7 +100,8 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
   let notifier: Notifier | undefined;
   const onEnd = (runId: string, status: RunStatus) => void notifier?.ended(runId, status).catch((e) => log.error({ event: 'notify.error', run: runId, err: e }, `onEnd of run ${runId} not queued: ${(e as Error).message}`));
   const observer = runTelemetry({ log, store: () => store, onEnd });
-  const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
+  const graceMs = o.graceMs ?? config.syncGraceMs;
+  const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, graceMs, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
   store = sys.store;
   // Any process that ends a run queues its notification; coordinators deliver them.
   notifier = startNotifier({ store: sys.store, connection: redis.connect(), bullPrefix: sys.bullPrefix, secret: config.notifySecret, log, deliver: o.coordinator ? { connection: redis.connect() } : undefined, ...(o.notifyBackoffMs ? { backoffMs: o.notifyBackoffMs } : {}) });
@@ -110,13 +112,14 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
   let requestSys: RunSystem | undefined;
   if (o.coordinator) {
     coordinator = new Coordinator(sys, join(config.home, 'artifacts'), config.retentionMs);
-    coordinator.startSweeping(o.sweepMs ?? 2000);
+    if (notifier.outbox) coordinator.addSource(notifier.outbox);
+    await coordinator.startWaiting(redis.connect());
     // Requests get a run system of their own on a connection that fails fast while Redis is
     // away (503), where the sweep waits for Redis as long as it takes. Two run systems in one
     // process act like two processes on one Redis, which the run design allows (docs/runs.md).
     const client = redis.connect({ requests: true });
     await whenReady(client);
-    requestSys = createRunSystem({ redis: client, prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, engineCacheSize: 64, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
+    requestSys = createRunSystem({ redis: client, prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, engineCacheSize: 64, graceMs, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
     // The hub's subscription waits an outage out and subscribes again; its reads fail fast.
     hub = new RunEventsHub(requestSys.store, redis.connect());
     port = runsService(requestSys, new Coordinator(requestSys, join(config.home, 'artifacts')), hub, join(config.home, 'artifacts'), new RunLogsHub(requestSys.store, redis.connect()));

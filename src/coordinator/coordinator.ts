@@ -1,7 +1,14 @@
 /**
- * The coordinator (macro): starts and cancels runs, and sweeps active runs so that a run
- * whose last sync was cut short by a crash carries on. All state is in Redis; the sweep
- * makes a restarted coordinator pick every run up where it was.
+ * The coordinator (macro): starts and cancels runs, and takes up runs that are due so that
+ * a run whose last sync was cut short by a crash carries on. All state is in Redis.
+ *
+ * Nothing is read on a timer while nothing is due: every change to a run's log marks the
+ * run due a grace period later, and the sync that follows clears the mark once everything
+ * it decided is enqueued and recorded (event-append-2.lua, run-commit-5.lua). A mark still
+ * there at its time means that sync did not finish (its process died): a coordinator takes
+ * the run up then. Coordinators wait on Redis: told on a channel when something becomes
+ * due while they wait for nothing, then woken by a timer at the time Redis gave them; a
+ * run that does not change costs no command (docs/runs.md, docs/performance.md).
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -11,6 +18,7 @@ import type { FlowDocument, JsonValue } from '../flow/types.ts';
 import type { CompiledFlow } from '../plan/compile.ts';
 import type { RunView } from '../run/run-view.ts';
 import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
+import type { Redis } from 'ioredis';
 import { runDeleted, type RunMeta } from '../store/run-store.ts';
 import type { RunSystem } from './run-system.ts';
 import { stepJobId } from '../worker/step-job.ts';
@@ -19,19 +27,43 @@ import { appendAndSync, followUp, sync } from './sync.ts';
 /** Step jobs removed at once when a run is deleted. */
 const JOB_BATCH = 200;
 
+/**
+ * Something kept in Redis with a time, which the process that made it acts on then, and a
+ * coordinator `graceMs` later should that process be gone. Whoever adds an entry tells
+ * waiting coordinators on the due channel (RunStore.dueKey) with a time no later than the
+ * entry's.
+ */
+export interface DueSource {
+  graceMs: number;
+  /** act on every entry whose time is `now` or earlier */
+  fireDue(now: number): Promise<void>;
+  /** the earliest entry's time (ms), or undefined */
+  earliest(): Promise<number | undefined>;
+}
+
 export function newRunId(): string {
   return `r${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 }
 
+/** Runs taken up at once at most. */
+const TAKE = 100;
+/** setTimeout's longest delay. */
+const LONGEST = 2 ** 31 - 1;
+
 export class Coordinator {
   private timer: NodeJS.Timeout | undefined;
-  private sweeping = false;
-  /** log length of each active run at the last sweep */
-  private readonly seen = new Map<string, number>();
+  /** when the timer fires (Infinity: no timer) */
+  private wakeAt = Infinity;
+  private looking: Promise<void> | undefined;
+  private lookAgain = false;
+  private stopped = false;
+  private subscriber: Redis | undefined;
+  /** what else a look takes up besides due runs and deadlines (addSource) */
+  private readonly sources: DueSource[] = [];
 
   /**
    * @param artifactsDir the artifact store root (STRATA_HOME/artifacts): deleting a run removes `<dir>/<run>`
-   * @param retentionMs finished runs older than this are deleted by the sweep (0: kept)
+   * @param retentionMs finished runs older than this are deleted when a coordinator looks (0: kept)
    */
   constructor(private readonly sys: RunSystem, private readonly artifactsDir?: string, private readonly retentionMs = 0) {}
 
@@ -55,7 +87,7 @@ export class Coordinator {
     // An id is its caller's own (a new one, or one an idempotency key reserved): found
     // taken, it was stored by an earlier try of this same start, which is not made twice.
     if (await this.sys.store.createPrepared(id, run, origin, meta)) this.sys.observer.runStarted({ id, flow: run.ref, labels: meta.labels ?? {} });
-    // The run is stored: if this first sync fails, the sweep carries the run on.
+    // The run is stored: if this first sync fails, the run is due (run-create-4.lua) and a coordinator carries it on.
     await sync(this.sys.ports, id).catch(() => undefined);
   }
 
@@ -112,11 +144,11 @@ export class Coordinator {
     for (let i = 0; i < ids.length; i += JOB_BATCH) await Promise.all(ids.slice(i, i + JOB_BATCH).map((j) => this.sys.queue.remove(j)));
   }
 
-  /** Delete runs that ended more than `retentionMs` ago (a bounded batch per call). */
+  /** Delete runs that ended more than `retentionMs` ago (a bounded batch per call); returns how many were deleted. */
   async expire(retentionMs: number, now = Date.now()): Promise<number> {
     if (retentionMs <= 0) return 0;
     let n = 0;
-    for (const id of await this.sys.store.endedBefore(now - retentionMs, 100)) {
+    for (const id of await this.sys.store.endedBefore(now - retentionMs, TAKE)) {
       await this.delete(id).then(() => n++, () => undefined);
     }
     return n;
@@ -132,57 +164,128 @@ export class Coordinator {
     return (await this.sys.store.view(id))!;
   }
 
-  /** Carry every active run forward once. */
-  async sweep(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
-    try {
-      for (const id of await this.sys.store.active()) {
-        await this.recover(id).catch(() => undefined);
-      }
-      await this.expire(this.retentionMs).catch(() => undefined);
-      await this.sys.deadlines.fireDue().catch(() => undefined);
-    } finally {
-      this.sweeping = false;
-    }
+  /** Take `source` up too whenever this coordinator looks (before startWaiting). */
+  addSource(source: DueSource): void {
+    this.sources.push(source);
   }
 
   /**
-   * Fold the run's log; when it has not moved since the last sweep, make sure every running
-   * step has its job (re-adding is deduplicated by job id). A run that moves needs no look.
+   * Take up due runs now, and from then on whenever something is due: `subscriber` (a
+   * connection of its own) hears when a run becomes due while this coordinator waits for
+   * nothing, and when a first run ends (retention). Resolves once subscribed.
+   */
+  async startWaiting(subscriber: Redis): Promise<void> {
+    this.subscriber = subscriber;
+    const channel = this.sys.store.dueKey;
+    subscriber.on('message', (ch: string, message: string) => {
+      if (ch === channel) this.wakeUp(message === 'finished' ? Date.now() : Number(message));
+    });
+    // After a reconnect, what was said meanwhile is read back.
+    subscriber.on('ready', () => void this.look());
+    await subscriber.subscribe(channel);
+    void this.look();
+  }
+
+  /** Take up the runs due now; then wait for the next time anything is due. */
+  look(): Promise<void> {
+    if (this.looking) {
+      this.lookAgain = true;
+      return this.looking;
+    }
+    this.looking = this.lookOnce()
+      .catch(() => this.wakeUp(Date.now() + this.sys.store.dueGraceMs)) // Redis away: try again later (or when it is back)
+      .finally(() => {
+        this.looking = undefined;
+        if (this.lookAgain && !this.stopped) {
+          this.lookAgain = false;
+          void this.look();
+        }
+      });
+    return this.looking;
+  }
+
+  private async lookOnce(): Promise<void> {
+    let stuck = false;
+    for (;;) {
+      const { ids, nextDue, firstFinished } = await this.sys.store.takeDue(Date.now(), TAKE);
+      await Promise.all(ids.map((id) => this.recover(id).catch(() => undefined)));
+      // Timers whose process is gone (deadlines, back-offs: deadlines.ts) and ends nobody
+      // queued the notification of (notifier.ts): taken up once past, each with the grace
+      // that leaves the process that made it the first go.
+      let next = nextDue ?? Infinity;
+      for (const source of [this.sys.deadlines, ...this.sources]) {
+        await source.fireDue(Date.now() - source.graceMs);
+        const at = await source.earliest();
+        if (at !== undefined) next = Math.min(next, at + source.graceMs);
+      }
+      let more = ids.length === TAKE;
+      if (this.retentionMs > 0 && firstFinished !== undefined) {
+        const expireAt = firstFinished + this.retentionMs;
+        if (expireAt > Date.now()) next = Math.min(next, expireAt);
+        // Deleted some: look again, to delete more or learn when the next one is due.
+        else if (!stuck) more = (stuck = (await this.expire(this.retentionMs)) === 0) ? more : true;
+        else next = Math.min(next, Date.now() + this.sys.store.dueGraceMs); // none could be deleted: later
+      }
+      if (!more || this.stopped) {
+        if (next < Infinity) this.wakeUp(next);
+        return;
+      }
+    }
+  }
+
+  /** Look at `at` (or sooner, if already set to look sooner). */
+  private wakeUp(at: number): void {
+    if (this.stopped || !(at < this.wakeAt)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.wakeAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.wakeAt = Infinity;
+      void this.look();
+    }, Math.min(LONGEST, Math.max(0, at - Date.now())));
+    this.timer.unref();
+  }
+
+  /**
+   * Carry a due run forward: fold its log and act, make sure every running step has a job
+   * that can still run (re-adding is deduplicated by job id), ask again for a window read
+   * or expansion whose answer never reached the log; then, with nothing left undone, it is
+   * due no more.
    */
   private async recover(id: string): Promise<void> {
     await sync(this.sys.ports, id);
     const c = this.sys.ports.cache.get(id);
-    if (!c) return void this.seen.delete(id);
-    const moved = this.seen.get(id) !== c.next;
-    this.seen.set(id, c.next);
-    if (moved) return;
+    if (!c) {
+      // Ended (its last commit cleared the mark, or will), or deleted: nothing to take up.
+      const status = await this.sys.store.status(id);
+      if (status === undefined || status === 'succeeded' || status === 'failed' || status === 'cancelled') await this.sys.store.notDue(id);
+      return;
+    }
     // A running step needs a job that can still run: none, or one already completed or
     // failed without its step finishing (a worker lost between the two), is replaced.
+    const leaves = c.engine.runningLeaves();
     const lost: string[] = [];
-    for (const step of c.engine.runningLeaves()) {
+    await Promise.all(leaves.map(async (step) => {
       const job = await this.sys.queue.getJob(`${id}|${step}|${c.engine.attemptOf(step)}`);
       if (!job) lost.push(step);
       else if (['completed', 'failed'].includes(await job.getState())) {
         await job.remove().catch(() => undefined);
         lost.push(step);
       }
-    }
+    }));
     if (lost.length > 0) await this.sys.ports.enqueue(id, c.engine.startCommandsFor(lost));
-    // A window read or an expansion whose answer never reached the log is asked again;
-    // a deadline never stored (a crash between fold and write) is armed now.
-    for (const f of c.engine.awaiting()) void followUp(this.sys.ports, id, f).catch(() => undefined);
+    // A deadline never stored (a crash between fold and write) is armed now. A window read
+    // or an expansion whose answer never reached the log is asked again; its answer's sync
+    // settles the run.
     await this.sys.ports.armDeadlines(id, c.engine.armedTimers());
-  }
-
-  startSweeping(intervalMs = 2000): void {
-    void this.sweep();
-    this.timer = setInterval(() => void this.sweep(), intervalMs);
-    this.timer.unref();
+    const awaiting = c.engine.awaiting();
+    for (const f of awaiting) void followUp(this.sys.ports, id, f).catch(() => undefined);
+    if (awaiting.length === 0) await this.sys.store.commitEnding(id, [], false, c.next, c.next - 1, true);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    void this.subscriber?.unsubscribe().catch(() => undefined);
   }
 }

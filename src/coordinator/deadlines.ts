@@ -5,7 +5,9 @@
  * deterministic. Each deadline is kept in one sorted set (score: when it passes, ms since
  * the epoch), written with ZADD NX so the first process to arm it fixes the time and a
  * log folded again later does not move it. The process that armed it fires it from a timer;
- * the coordinator's sweep fires any whose process is gone.
+ * coordinators fire any whose process is gone: a deadline newly stored is told on the
+ * coordinators' channel (`wake`), with its time plus the grace that leaves its own process
+ * the first go, and the coordinator that looks then fires what has passed (coordinator.ts).
  *
  * A leaf's retry back-off is the same kind of timer (docs/flow-language.md, Retries with
  * back-off): member `runId|step|attempt`, answered by a `backoff` event for that attempt.
@@ -24,7 +26,14 @@ export class DeadlineBook {
     private readonly redis: Redis,
     /** the sorted set: member `runId|step`, score the time it passes */
     readonly key: string,
+    /** where waiting coordinators hear of a deadline newly stored, and how long after its time they fire it */
+    private readonly wake?: { channel: string; graceMs: number },
   ) {}
+
+  /** How long after its time a coordinator fires a deadline its process did not (coordinator.ts DueSource). */
+  get graceMs(): number {
+    return this.wake?.graceMs ?? 0;
+  }
 
   /** What firing a deadline does (appending its event); set once the run system is wired. */
   onFire(fire: FireDeadline): void {
@@ -42,6 +51,8 @@ export class DeadlineBook {
     const res = await tx.exec();
     const scores = (res?.[res.length - 1]?.[1] ?? []) as Array<string | null>;
     const fresh = cmds.filter((_, i) => Number(res?.[i]?.[1]) === 1);
+    const first = Math.min(...cmds.map((_, i) => (Number(res?.[i]?.[1]) === 1 ? Number(scores[i]) : Infinity)));
+    if (this.wake && first < Infinity) await this.redis.publish(this.wake.channel, String(first + this.wake.graceMs));
     members.forEach((m, i) => {
       if (this.timers.has(m) || scores[i] === null) return;
       const wait = Math.max(0, Number(scores[i]) - Date.now());
@@ -52,7 +63,13 @@ export class DeadlineBook {
     return fresh;
   }
 
-  /** Fire every deadline that has passed (the sweep: timers of a process that is gone). */
+  /** The earliest time a stored deadline passes (ms), or undefined when none is stored. */
+  async earliest(): Promise<number | undefined> {
+    const [, score] = await this.redis.zrange(this.key, '0', '0', 'WITHSCORES');
+    return score === undefined ? undefined : Number(score);
+  }
+
+  /** Fire every deadline that passed by `now` (a coordinator's look: timers of a process that is gone). */
   async fireDue(now = Date.now()): Promise<void> {
     const due = await this.redis.zrangebyscore(this.key, '-inf', now, 'LIMIT', 0, 1000);
     for (const m of due) await this.fireOne(m).catch(() => undefined);

@@ -34,6 +34,8 @@ export interface RunSystemOptions {
   observer?: RunObserver;
   /** engines kept per process (1024 when unset) */
   engineCacheSize?: number;
+  /** how long after a change a run is due, unless the sync that follows settles it (RunStore) */
+  graceMs?: number;
 }
 
 export interface RunSystem {
@@ -49,12 +51,12 @@ export interface RunSystem {
 
 export function createRunSystem(o: RunSystemOptions): RunSystem {
   const bullPrefix = `${o.prefix}:bull`;
-  const store = new RunStore(o.redis, `${o.prefix}:`);
+  const store = new RunStore(o.redis, `${o.prefix}:`, o.graceMs);
   const queue = new Queue<StepJobData>(STEP_QUEUE, { connection: o.redis, prefix: bullPrefix });
   queue.on('error', () => {});
   const cancelChannel = `${o.prefix}:cancel`;
   const observer = o.observer ?? NO_OBSERVER;
-  const deadlines = new DeadlineBook(o.redis, `${o.prefix}:deadlines`);
+  const deadlines = new DeadlineBook(o.redis, `${o.prefix}:deadlines`, { channel: store.dueKey, graceMs: store.dueGraceMs });
   const ports: SyncPorts = {
     store,
     cache: new EngineCache(o.engineCacheSize),

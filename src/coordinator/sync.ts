@@ -94,17 +94,31 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
     }
     if (commit.steps.length > 0 || commit.run) commits.push(commit);
   }
-  // Enqueuing and recording go out together (one round trip). A crash between them loses
-  // nothing: the coordinator's sweep enqueues any running step whose job is missing, and
-  // a later sync records any entry not yet recorded.
-  // The commit is sent before the lock is let go, so this process's commits reach Redis in
-  // log order (run-commit records each entry once, and only in order).
+  // Enqueuing (arming deadlines, telling workers to stop steps) goes first, recording after: a crash in
+  // between leaves the run due (the append marked it), and whoever takes it up finds the
+  // entries unrecorded and folds them again. Recording what is already enqueued is what
+  // lets the last commit say the run is settled and due no more (docs/runs.md).
+  // Commits of one run leave this process in log order (run-commit records each entry
+  // once, and only in order): each waits for the one before it.
   const running = new Set(c.engine.runningLeaves());
   const [from, to] = [c.next - list.length, c.next - 1];
   const cached = c;
+  // Only what is still unanswered at the end of the fold: a log folded anew from the
+  // start does not read old windows or expand old Datasets again.
+  const awaiting = new Set(c.engine.awaiting());
+  followUps.splice(0, followUps.length, ...followUps.filter((f) => awaiting.has(f)));
+  // Only deadlines still armed at the end of the fold: a log folded anew does not arm old ones again.
+  const timerKey = (t: TimerCommand) => (t.type === 'backoff' ? `${t.step}|${t.attempt}` : t.step);
+  const armed = new Set(c.engine.armedTimers().map(timerKey));
+  const acted = Promise.all([
+    p.enqueue(runId, starts.filter((s) => running.has(s.step))),
+    p.armDeadlines(runId, deadlines.filter((d) => armed.has(timerKey(d)))),
+    ...kills.map((k) => p.kill(runId, k)),
+  ]);
+  const previous = p.local.commits.get(runId) ?? Promise.resolve();
   // A refused or failed commit leaves entries unrecorded: forget the engine, so the next
   // sync folds the log from the start and records them.
-  const recorded = p.store.commitEnding(runId, commits, false, from, to).then(
+  const recorded = Promise.all([acted, previous]).then(() => p.store.commitEnding(runId, commits, false, from, to, awaiting.size === 0)).then(
     ({ applied, ended }) => {
       if (ended) p.onRunEnded?.(runId, ended);
       if (applied < to && p.cache.get(runId) === cached) p.cache.drop(runId);
@@ -114,19 +128,12 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
       throw e;
     },
   );
-  // Only deadlines still armed at the end of the fold: a log folded anew does not arm old ones again.
-  const timerKey = (t: TimerCommand) => (t.type === 'backoff' ? `${t.step}|${t.attempt}` : t.step);
-  const armed = new Set(c.engine.armedTimers().map(timerKey));
-  const written = Promise.all([
-    recorded,
-    p.enqueue(runId, starts.filter((s) => running.has(s.step))),
-    p.armDeadlines(runId, deadlines.filter((d) => armed.has(timerKey(d)))),
-    ...kills.map((k) => p.kill(runId, k)),
-  ]);
-  // Only what is still unanswered at the end of the fold: a log folded anew from the
-  // start does not read old windows or expand old Datasets again.
-  const awaiting = new Set(c.engine.awaiting());
-  followUps.splice(0, followUps.length, ...followUps.filter((f) => awaiting.has(f)));
+  const tail = recorded.catch(() => undefined);
+  p.local.commits.set(runId, tail);
+  void tail.then(() => {
+    if (p.local.commits.get(runId) === tail) p.local.commits.delete(runId);
+  });
+  const written = recorded;
   const status = c.engine.status;
   if (status !== 'running' && status !== 'pending') {
     p.cache.drop(runId);
@@ -157,14 +164,15 @@ interface Pending {
   fail: (e: unknown) => void;
 }
 
-/** What one process keeps per run between syncs: the run's lock and the events waiting to be appended. */
+/** What one process keeps per run between syncs: the run's lock, the events waiting to be appended, its last commit. */
 export interface SyncLocal {
   locks: Map<string, Promise<unknown>>;
   batches: Map<string, Pending[]>;
+  commits: Map<string, Promise<unknown>>;
 }
 
 export function syncLocal(): SyncLocal {
-  return { locks: new Map(), batches: new Map() };
+  return { locks: new Map(), batches: new Map(), commits: new Map() };
 }
 
 /**

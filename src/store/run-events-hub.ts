@@ -4,10 +4,11 @@
  * channel named like the run's events list; the hub hands them to each viewer from the
  * position that viewer asked for, each event once and in `seq` order.
  *
- * Cost in Redis: a viewer's first read of the backlog (one LRANGE), then nothing while the
- * run is idle but one LLEN per watched run every `recheckMs` (a missed message, say across
- * a reconnect, is read back from the list then). Before this, every viewer polled
- * (LRANGE + HGET every 100 ms).
+ * Cost in Redis: a viewer's first read of the backlog (one LRANGE), then nothing at all
+ * while the run is idle. Redis drops published messages only with the subscriber's
+ * connection (a full output buffer closes it), so what was missed is read back from the
+ * list when the subscription is back ('ready'), and a gap seen in a later message is read
+ * back then too. Before this, every viewer polled (LRANGE + HGET every 100 ms).
  */
 import type { Redis } from 'ioredis';
 import type { StepEvent } from '../run/run-view.ts';
@@ -30,26 +31,17 @@ interface Watched {
   chain: Promise<void>;
 }
 
-export interface RunEventsHubOptions {
-  /** how often each watched run's list length is checked for missed messages (ms) */
-  recheckMs?: number;
-}
-
 export class RunEventsHub {
   private readonly watched = new Map<string, Watched>();
-  private readonly timer: NodeJS.Timeout;
 
   /** `subscriber` is a connection of its own: in subscriber mode it serves nothing else. */
   constructor(
     private readonly store: RunStore,
     private readonly subscriber: Redis,
-    o: RunEventsHubOptions = {},
   ) {
     subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
     // ioredis subscribes again by itself after a reconnect; what was published meanwhile is read back.
     subscriber.on('ready', () => this.recheckAll());
-    this.timer = setInterval(() => this.recheckAll(), o.recheckMs ?? 30_000);
-    this.timer.unref();
   }
 
   /**
@@ -88,9 +80,8 @@ export class RunEventsHub {
     return this.watched.size;
   }
 
-  close(): void {
-    clearInterval(this.timer);
-  }
+  /** Nothing to let go: kept for its callers, which stop the hub with the service. */
+  close(): void {}
 
   private leave(w: Watched, viewer: Viewer): void {
     w.viewers.delete(viewer);

@@ -59,10 +59,18 @@ export interface RunMeta {
 const PENDING: StepView = { status: 'pending', attempts: 0, startedAt: null, finishedAt: null, result: null, error: null };
 const LOG_CAP = 1024 * 1024;
 
+/** How long after a sync begins a coordinator takes its run up, should that sync not record everything (ms). */
+export const DEFAULT_DUE_GRACE_MS = 5000;
+
 export class RunStore {
+  /**
+   * @param dueGraceMs how long after a log entry is appended its run is due (coordinator.ts)
+   * unless the sync that follows records everything first
+   */
   constructor(
     readonly redis: Redis,
     readonly prefix = 'strata:',
+    readonly dueGraceMs = DEFAULT_DUE_GRACE_MS,
   ) {}
 
   /** A run's key, or one of its parts' (`part` '' with a trailing colon: the prefix of them all). */
@@ -72,6 +80,20 @@ export class RunStore {
 
   get activeKey(): string {
     return `${this.prefix}runs:active`;
+  }
+
+  /** Runs due to be taken up by a coordinator, by when (ms); also the channel waiting coordinators are told on. */
+  get dueKey(): string {
+    return `${this.prefix}runs:due`;
+  }
+
+  /** The earliest time anything is due, as the coordinators last saw it (absent: nothing is). */
+  get dueWakeKey(): string {
+    return `${this.prefix}runs:due:wake`;
+  }
+
+  private dueArgs(): Array<string | number> {
+    return [this.dueKey, this.dueWakeKey, Date.now() + this.dueGraceMs];
   }
 
   async create(id: string, flow: string, plan: StoredPlan, stepIds: string[], origin: Record<string, string>, meta: RunMeta = {}): Promise<boolean> {
@@ -89,7 +111,7 @@ export class RunStore {
     const fields: Record<string, string> = { id, name, status: 'pending', flow, createdAt: new Date().toISOString(), origin: JSON.stringify(origin), labels: JSON.stringify(meta.labels ?? {}), applied: '-1' };
     if (meta.onEnd) fields.onEnd = JSON.stringify(meta.onEnd);
     const indexes = [...this.indexKeys(name, origin.dataset), ...(origin.schedule ? [this.scheduleIndex(origin.schedule)] : [])];
-    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), run.knownJson, Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), run.planJson, JSON.stringify(indexes), this.deletedKey(id)]);
+    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), run.knownJson, Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), run.planJson, JSON.stringify(indexes), this.deletedKey(id), ...this.dueArgs()]);
     if (r === -1) throw runDeleted(id);
     return r === 1;
   }
@@ -146,7 +168,7 @@ export class RunStore {
 
   /** Take a failed or cancelled run up again (a `retry` log entry): 'retried', 'missing', or the status that forbids it. */
   async retry(id: string): Promise<'retried' | 'missing' | RunStatus> {
-    const r = await callScript<number | string>(this.redis, 'runRetry', [this.key(id), this.key(id, 'log'), this.key(id, 'events')], [this.activeKey, this.finishedKey, new Date().toISOString()]);
+    const r = await callScript<number | string>(this.redis, 'runRetry', [this.key(id), this.key(id, 'log'), this.key(id, 'events')], [this.activeKey, this.finishedKey, new Date().toISOString(), ...this.dueArgs()]);
     return r === 1 ? 'retried' : r === 0 ? 'missing' : (r as RunStatus);
   }
 
@@ -174,7 +196,7 @@ export class RunStore {
    * with a fence is appended only while its job's lock holds the fence's token.
    */
   async append(id: string, events: Array<{ event: EngineEvent; dedupe: string; fence?: Fence }>, from: number): Promise<{ appended: boolean[]; entries: EngineEvent[] }> {
-    const args: Array<string | number> = [from, this.key(id)];
+    const args: Array<string | number> = [from, this.key(id), ...this.dueArgs(), id];
     for (const e of events) args.push(e.dedupe, JSON.stringify(e.event), e.fence?.key ?? '', e.fence?.token ?? '');
     const [flags, entries] = await callScript<[string, string[]]>(this.redis, 'eventAppend', [this.key(id, 'log'), this.key(id, 'seen')], args);
     return { appended: [...flags].map((f) => f === '1'), entries: entries.map((e) => JSON.parse(e) as EngineEvent) };
@@ -211,15 +233,20 @@ export class RunStore {
     return (await this.commitEnding(id, entries, force, from, to)).applied;
   }
 
-  /** commit(), also telling whether this call ended the run (exactly one call does) and how. */
-  async commitEnding(id: string, entries: CommitEntry[], force = false, from = 0, to = -1): Promise<{ applied: number; ended?: RunStatus }> {
+  /**
+   * commit(), also telling whether this call ended the run (exactly one call does) and how.
+   * `settled`: the caller has carried out everything its fold decided (steps enqueued, no
+   * window read or expansion awaited), so once every log entry is recorded the run is no
+   * longer due (coordinator.ts).
+   */
+  async commitEnding(id: string, entries: CommitEntry[], force = false, from = 0, to = -1, settled = false): Promise<{ applied: number; ended?: RunStatus }> {
     const now = new Date();
     const payload = entries.map((e) => ({
       i: e.i,
       steps: e.steps.map(stepPayload),
       ...(e.run ? { run: { status: e.run.status, ...(e.run.result !== undefined ? { resultJson: JSON.stringify(e.run.result) } : {}), ...(e.run.error !== undefined ? { error: e.run.error } : {}) } } : {}),
     }));
-    const [applied, ended] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify(payload), now.toISOString(), force ? '1' : '0', from, to, now.getTime(), '', '', this.outboxKey]);
+    const [applied, ended] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify(payload), now.toISOString(), force ? '1' : '0', from, to, now.getTime(), '', '', this.outboxKey, this.dueKey, this.key(id, 'log'), settled ? '1' : '0']);
     return { applied, ...(ended ? { ended: ended as RunStatus } : {}) };
   }
 
@@ -246,6 +273,20 @@ export class RunStore {
     }));
     const [applied] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify([{ i: 0, steps }]), now.toISOString(), '1', 0, -1, now.getTime(), fence?.key ?? '', fence?.token ?? '', this.outboxKey]);
     return applied !== -2;
+  }
+
+  /**
+   * Take up the runs due by `now` (at most `limit`; they are due again after the grace) and
+   * learn when to look next: the earliest time still due and the earliest end of a finished run.
+   */
+  async takeDue(now: number, limit = 100): Promise<{ ids: string[]; nextDue?: number; firstFinished?: number }> {
+    const [ids, next, finished] = await callScript<[string[], string, string]>(this.redis, 'runsDue', [this.dueKey, this.dueWakeKey, this.finishedKey], [now, this.dueGraceMs, limit]);
+    return { ids, ...(next !== '' ? { nextDue: Number(next) } : {}), ...(finished !== '' ? { firstFinished: Number(finished) } : {}) };
+  }
+
+  /** A run is due no more (it was deleted, or is not found). */
+  async notDue(id: string): Promise<void> {
+    await this.redis.zrem(this.dueKey, id);
   }
 
   async status(id: string): Promise<RunStatus | undefined> {

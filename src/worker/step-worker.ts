@@ -81,7 +81,8 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     const { runId, cmd } = job.data;
     // Both reads go out together: one round trip.
     const [status, view] = await Promise.all([sys.store.status(runId), sys.store.progress(runId, cmd.step)]);
-    if (status !== 'running') return 'run not running';
+    // Pending: the run's first commit goes out after its first steps are enqueued (sync.ts).
+    if (status !== 'running' && status !== 'pending') return 'run not running';
     if (view && (view.attempt > cmd.attempt || (view.attempt === cmd.attempt && TERMINAL.has(view.status)))) return 'already finished';
     const fence: Fence | undefined = token ? { key: `${sys.bullPrefix}:${STEP_QUEUE}:${job.id}:lock`, token } : undefined;
     // attemptsStarted counts every time BullMQ handed this job to a worker: takeovers and retries included.

@@ -95,7 +95,7 @@ beforeAll(async () => {
   const config = loadConfig({ PORT: '0', REDIS_URL: redis.url, STRATA_PREFIX: 'outage', STRATA_HOME: join(dir, 'home'), STRATA_REDIS_TIMEOUT_MS: '1000' });
   svc = await startService(config, () => {}, {
     runs: async (r, defs, builtinRules) => {
-      const parts = await startRunParts(config, r, defs, { coordinator: true, worker: false, builtinRules, sweepMs: 500 });
+      const parts = await startRunParts(config, r, defs, { coordinator: true, worker: false, builtinRules, graceMs: 500 });
       return { port: parts.port!, queueMetrics: parts.queueMetrics, close: () => parts.close() };
     },
   });

@@ -25,7 +25,7 @@ beforeAll(async () => {
   redis = await openRedis(config, () => {});
   const client = redis.connect();
   defs = new DefinitionsStore(client, `${prefix}:`);
-  parts = await startRunParts(config, redis, defs, { coordinator: true, worker: true, sweepMs: 500 });
+  parts = await startRunParts(config, redis, defs, { coordinator: true, worker: true, graceMs: 500 });
   const builtin = loadBuiltinRules(GENERATOR_NAMES);
   port = operatorPort({ defs, rules: () => rulesInForce(defs, builtin), sys: parts.sys, coordinator: parts.coordinator!, redis: client, prefix });
 });

@@ -94,9 +94,9 @@ describe('crashes', () => {
     expect(Object.values(run.steps).every((s) => s.status === 'succeeded')).toBe(true);
   });
 
-  it('a step whose job was lost (a crash between recording and enqueuing) is enqueued again by the sweep', async () => {
+  it('a running step whose job was lost is enqueued again once its run is due', async () => {
     const prefix = `crash-lost-${Date.now()}`;
-    const coord = await startRunService({}, { worker: false, sweepMs: 100 }, prefix);
+    const coord = await startRunService({}, { worker: false, graceMs: 100 }, prefix);
     cleanup.push(() => coord.close());
     const r = await coord.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'only', task: sh('true') }] }) });
     const { Queue } = await import('bullmq');
@@ -108,14 +108,15 @@ describe('crashes', () => {
     });
     const jobId = `${r.body.runId}|only|1`;
     await until('the job to be enqueued', async () => (await queue.getJob(jobId)) !== undefined);
-    // The sweep runs every 100 ms, so it may put the job back before this test looks: the
-    // job it enqueues again is told from the removed one by its creation time.
-    const lost = (await queue.getJob(jobId))!;
-    await lost.remove();
-    await until('the sweep to enqueue it again', async () => {
-      const again = await queue.getJob(jobId);
-      return again !== undefined && again.timestamp !== lost.timestamp;
-    }, 10_000);
+    await (await queue.getJob(jobId))!.remove();
+    expect(await queue.getJob(jobId)).toBeUndefined();
+    // A run is due when a sync did not finish (its process died after appending to the log):
+    // here the job is gone and the run is marked due, as such a crash leaves it, and
+    // coordinators are told (run-store.ts, event-append-2.lua).
+    const store = new RunStore(redis, `${prefix}:`);
+    await redis.zadd(store.dueKey, Date.now(), r.body.runId);
+    await redis.publish(store.dueKey, String(Date.now()));
+    await until('a coordinator to enqueue it again', async () => (await queue.getJob(jobId)) !== undefined, 10_000);
     const worker = await startRunService({}, { coordinator: false }, prefix);
     cleanup.push(() => worker.close());
     const run = await coord.waitRun(r.body.runId);

@@ -1,6 +1,6 @@
 /**
  * Several coordinators and workers on one Redis: two whole strata processes-worth of
- * parts (coordinator with a fast sweep, worker) share one prefix; every step of several
+ * parts (coordinator taking runs up 50 ms after a change, worker) share one prefix; every step of several
  * runs must start exactly once.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ afterAll(async () => {
 describe('several coordinators on one Redis', () => {
   it('never double-start a step', async () => {
     const prefix = `many-${Date.now()}`;
-    services.push(await startRunService({}, { sweepMs: 50 }, prefix), await startRunService({}, { sweepMs: 50 }, prefix));
+    services.push(await startRunService({}, { graceMs: 50 }, prefix), await startRunService({}, { graceMs: 50 }, prefix));
     const [a, b] = services;
     const log = join(dir, 'starts');
     const step = { task: { image: 'alpine', command: ['sh', '-c', `echo "$STRATA_RUN $STRATA_STEP" >> ${log}`] } };

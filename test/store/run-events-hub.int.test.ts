@@ -28,11 +28,11 @@ afterAll(async () => {
   else o.close();
 });
 
-async function setUp(recheckMs = 60_000) {
+async function setUp() {
   const commands = countingRedis();
   const subscriber = countingRedis();
   const store = new RunStore(commands.redis, `hub-${Math.random().toString(36).slice(2, 8)}:`);
-  const hub = new RunEventsHub(store, subscriber.redis, { recheckMs });
+  const hub = new RunEventsHub(store, subscriber.redis);
   opened.push(commands.redis, subscriber.redis, hub);
   await store.create('r', 'f@1', { root: { kind: 'sequence', seg: '', children: [] }, params: {} }, ['a', 'b', 'c'], {});
   const set = (step: string, status: 'running' | 'succeeded') => ({ type: 'status' as const, step, status });
@@ -86,12 +86,13 @@ describe('RunEventsHub', () => {
   });
 
   it('reads back events whose message it missed', async () => {
-    const { store, hub, set } = await setUp(100);
+    const { store, hub, subscriber, set } = await setUp();
     const v = seen();
     await hub.follow('r', 0, v.deliver);
-    // An event in the list that was never published (as if lost across a reconnect) ...
+    // An event in the list that was never published (as if lost while disconnected) ...
     await store.redis.rpush(store.key('r', 'events'), JSON.stringify({ seq: 0, step: 'a', status: 'running', at: new Date().toISOString() }));
-    await until('events', () => v.got.length === 1); // ... is found by the periodic check
+    subscriber.redis.disconnect(true);
+    await until('events', () => v.got.length === 1); // ... is read back once subscribed again
     await store.redis.rpush(store.key('r', 'events'), JSON.stringify({ seq: 1, step: 'a', status: 'succeeded', at: new Date().toISOString() }));
     // ... or by the next message, whose first seq shows the gap.
     await store.commit('r', [{ i: 1, steps: [set('b', 'running')] }], true);

@@ -17,7 +17,7 @@ export async function startRunService(env: Record<string, string> = {}, o: Parti
     {
       runs: async (redis, defs, builtinRules) => {
         const config = loadConfig({ PORT: '0', REDIS_URL: redis.url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '4', ...env });
-        const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: true, sweepMs: 500, builtinRules, ...o });
+        const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: true, graceMs: 500, builtinRules, ...o });
         return { port: parts.port!, queueMetrics: parts.queueMetrics, close: () => parts.close() };
       },
     },

@@ -24,7 +24,7 @@ type Worker = ReturnType<typeof spawnStrata>;
 
 /** The API and coordinator in this process; workers as real processes on the same home. */
 async function setUp(workers: number) {
-  const svc = await startRunService({}, { worker: false, sweepMs: 300 });
+  const svc = await startRunService({}, { worker: false, graceMs: 300 });
   cleanup.push(() => svc.close());
   const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: svc.prefix, STRATA_HOME: svc.home, STRATA_LOCK_MS: '1000', STRATA_STALLED_MS: '300', STRATA_WORKER_CONCURRENCY: '2' };
   const started: Worker[] = [];

@@ -7,16 +7,23 @@
   step, whatever order the copies finish in.
   KEYS[1] engine event log   KEYS[2] set of appended dedupe keys
   ARGV[1] index to read from  ARGV[2] run hash key (nothing is appended once the run ended)
-  ARGV[3..] quadruples: dedupe key ('' to always append), event JSON, lock key ('' for
+  ARGV[3] runs-due sorted set  ARGV[4] its wake key  ARGV[5] when the run is due, in ms
+  ARGV[6] run id
+  ARGV[7..] quadruples: dedupe key ('' to always append), event JSON, lock key ('' for
   no fence), lock token. The lock keys travel in ARGV: strata runs against one Redis, not
   a cluster (BullMQ's job keys are not known when the script is declared).
+  An append marks the run due at ARGV[5] (never earlier than it was): should the sync that
+  follows not get as far as recording everything (its process died), a coordinator takes
+  the run up then (coordinator.ts). Coordinators waiting for no particular time are told
+  on the channel named like the sorted set.
   Returns { flags ('1' appended, '0' not (a duplicate, or the run ended), 'l' not (the
   lock is not the execution's), one per event), entries from ARGV[1] on }.
 ]]
 local flags = {}
 local status = redis.call('HGET', ARGV[2], 'status')
 local ended = status == 'succeeded' or status == 'failed' or status == 'cancelled'
-for i = 3, #ARGV, 4 do
+local appended = false
+for i = 7, #ARGV, 4 do
   local dedupe = ARGV[i]
   local lockKey = ARGV[i + 2]
   if lockKey ~= '' and redis.call('GET', lockKey) ~= ARGV[i + 3] then
@@ -24,8 +31,18 @@ for i = 3, #ARGV, 4 do
   elseif not ended and (dedupe == '' or redis.call('SADD', KEYS[2], dedupe) == 1) then
     redis.call('RPUSH', KEYS[1], ARGV[i + 1])
     flags[#flags + 1] = '1'
+    appended = true
   else
     flags[#flags + 1] = '0'
+  end
+end
+if appended then
+  local at = tonumber(ARGV[5])
+  redis.call('ZADD', ARGV[3], 'GT', at, ARGV[6])
+  local wake = redis.call('GET', ARGV[4])
+  if not wake or tonumber(wake) > at then
+    redis.call('SET', ARGV[4], at)
+    redis.call('PUBLISH', ARGV[3], at)
   end
 end
 return { table.concat(flags), redis.call('LRANGE', KEYS[1], tonumber(ARGV[1]), -1) }

@@ -28,6 +28,11 @@
   whose hash has `onEnd` adds `<id>|<retries>|<status>` there (score: ARGV[6]) in the same
   step, so a process killed before it queued the notification loses nothing: the
   notifier removes the entry once the job is queued, and coordinators sweep what is left.
+  ARGV[10] runs-due sorted set  ARGV[11] engine event log  ARGV[12] '1' when the caller
+  has done everything its fold decided (started steps enqueued, no window read or
+  expansion awaited): then, once every log entry is recorded, the run is due no more (see
+  event-append-2.lua). A run that ends is due no more either, and the first run to join
+  the finished set tells waiting coordinators (retention), on the channel named ARGV[10].
   Returns { highest entry index applied (-2 when fenced out), the status the run ended
   with in this call or '' }: exactly one commit ends a run, so whoever gets a status logs,
   counts and notifies the end.
@@ -56,9 +61,15 @@ local function set_run(r)
     local id = redis.call('HGET', KEYS[1], 'id')
     redis.call('SREM', KEYS[4], id)
     redis.call('ZADD', KEYS[5], tonumber(ARGV[6]), id)
+    if ARGV[10] and ARGV[10] ~= '' then
+      redis.call('ZREM', ARGV[10], id)
+      if redis.call('ZCARD', KEYS[5]) == 1 then redis.call('PUBLISH', ARGV[10], 'finished') end
+    end
     ended = r.status
     if ARGV[9] and ARGV[9] ~= '' and redis.call('HEXISTS', KEYS[1], 'onEnd') == 1 then
       redis.call('ZADD', ARGV[9], tonumber(ARGV[6]), id .. '|' .. (redis.call('HGET', KEYS[1], 'retries') or '0') .. '|' .. r.status)
+      -- Waiting coordinators learn of the entry (they queue it should this process not).
+      if ARGV[10] and ARGV[10] ~= '' then redis.call('PUBLISH', ARGV[10], ARGV[6]) end
     end
   end
   push_event({ seq = redis.call('LLEN', KEYS[3]), step = '', status = r.status, at = now, run = true })
@@ -112,5 +123,8 @@ if #published > 0 then redis.call('PUBLISH', KEYS[3], '[' .. table.concat(publis
 if not force then
   if tonumber(ARGV[5]) > applied then applied = tonumber(ARGV[5]) end
   redis.call('HSET', KEYS[1], 'applied', applied)
+  if ARGV[12] == '1' and applied >= redis.call('LLEN', ARGV[11]) - 1 then
+    redis.call('ZREM', ARGV[10], redis.call('HGET', KEYS[1], 'id'))
+  end
 end
 return { applied, ended }

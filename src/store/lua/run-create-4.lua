@@ -8,6 +8,8 @@
   ARGV[7] plan key  ARGV[8] plan JSON
   ARGV[9] JSON list of index sorted sets (runs of a flow, of a Dataset) the run joins too
   ARGV[10] the id's deleted mark (run-delete-1.lua): a deleted run is never made again
+  ARGV[11] runs-due sorted set  ARGV[12] its wake key  ARGV[13] when the run is due, in ms
+  (its first sync, which follows at once, clears it; see event-append-2.lua)
   Returns 1 created, 0 the run already exists, -1 a run of this id was deleted.
 ]]
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -21,4 +23,11 @@ redis.call('RPUSH', KEYS[3], '{"type":"begin","at":' .. ARGV[4] .. '}')
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
 for _, index in ipairs(cjson.decode(ARGV[9] or '[]')) do redis.call('ZADD', index, ARGV[4], ARGV[1]) end
 redis.call('SADD', ARGV[5], ARGV[1])
+local at = tonumber(ARGV[13])
+redis.call('ZADD', ARGV[11], 'GT', at, ARGV[1])
+local wake = redis.call('GET', ARGV[12])
+if not wake or tonumber(wake) > at then
+  redis.call('SET', ARGV[12], at)
+  redis.call('PUBLISH', ARGV[11], at)
+end
 return 1

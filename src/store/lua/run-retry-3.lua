@@ -4,6 +4,8 @@
   run again). Everything else follows from the log as for any event.
   KEYS[1] run hash  KEYS[2] engine event log  KEYS[3] events list (server-sent)
   ARGV[1] active-runs set key  ARGV[2] finished-runs sorted set key  ARGV[3] now (ISO time)
+  ARGV[4] runs-due sorted set  ARGV[5] its wake key  ARGV[6] when the run is due, in ms
+  (the sync that follows clears it; see event-append-2.lua)
   Returns 1 taken up, 0 no such run, or the run's status when it cannot be retried.
 ]]
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -20,4 +22,11 @@ local ev = cjson.encode({ seq = redis.call('LLEN', KEYS[3]), step = '', status =
 redis.call('RPUSH', KEYS[3], ev)
 -- Viewers are pushed events on the channel named like the list (as run-commit does).
 redis.call('PUBLISH', KEYS[3], '[' .. ev .. ']')
+local at = tonumber(ARGV[6])
+redis.call('ZADD', ARGV[4], 'GT', at, id)
+local wake = redis.call('GET', ARGV[5])
+if not wake or tonumber(wake) > at then
+  redis.call('SET', ARGV[5], at)
+  redis.call('PUBLISH', ARGV[4], at)
+end
 return 1
