@@ -55,7 +55,7 @@ export interface RunPartsOptions {
   stalledIntervalMs?: number;
   /** the process log; run and step lines go there (silent when absent) */
   logger?: Logger;
-  /** how often the scheduler looks at the schedules (500 ms) */
+  /** how long after a look at the schedules that failed (Redis away) the scheduler looks again (500 ms) */
   scheduleIntervalMs?: number;
   /** the first delay before a failed onEnd delivery is tried again (1 s) */
   notifyBackoffMs?: number;
@@ -123,8 +123,8 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
     // The hub's subscription waits an outage out and subscribes again; its reads fail fast.
     hub = new RunEventsHub(requestSys.store, redis.connect());
     port = runsService(requestSys, new Coordinator(requestSys, join(config.home, 'artifacts')), hub, join(config.home, 'artifacts'), new RunLogsHub(requestSys.store, redis.connect()));
-    scheduler = new Scheduler({ triggers: new TriggerStore(redis.connect(), `${config.prefix}:`), store: sys.store, starter: { defs, rules, generators: GENERATORS, runs: port }, log });
-    scheduler.start(o.scheduleIntervalMs ?? 500);
+    scheduler = new Scheduler({ triggers: new TriggerStore(redis.connect(), `${config.prefix}:`), store: sys.store, starter: { defs, rules, generators: GENERATORS, runs: port }, log }, o.scheduleIntervalMs ?? 500);
+    await scheduler.startWaiting(redis.connect());
   }
   let worker: StepWorker | undefined;
   let guard: Guard | undefined;

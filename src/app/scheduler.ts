@@ -1,6 +1,8 @@
 /**
- * The coordinator's scheduler: every `intervalMs` it looks at each Schedule and fires the
- * tick that is due (src/triggers/due-tick.ts, croner). However many coordinators share a
+ * The coordinator's scheduler: it looks at each Schedule and fires the tick that is due
+ * (src/triggers/due-tick.ts, croner), then waits until the earliest next tick of them all,
+ * or until a schedule is stored or deleted (told on a channel): nothing is read while no
+ * tick is due (issue 9, nothing polls). However many coordinators share a
  * Redis, each tick makes one run: the run's id is named after the tick
  * (`tickRunId`), so a second coordinator's start is refused as taken,
  * and the tick is then claimed (schedule-claim-1.lua) so that no one looks at it again. A
@@ -8,6 +10,7 @@
  * refused as taken and whose claim goes through: nothing fires twice or is lost.
  */
 import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { schedulesFired } from '../api/metrics.ts';
 import { dueTick } from '../triggers/due-tick.ts';
 import type { Schedule } from '../triggers/trigger-documents.ts';
@@ -33,47 +36,96 @@ export interface SchedulerDeps {
   log: Logger;
 }
 
+/** setTimeout's longest delay. */
+const LONGEST = 2 ** 31 - 1;
+
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
-  private busy = false;
+  private busy: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private subscriber: Redis | undefined;
 
-  constructor(private readonly d: SchedulerDeps) {}
+  /** @param retryMs how long after a look that failed (Redis away) the next one is */
+  constructor(
+    private readonly d: SchedulerDeps,
+    private readonly retryMs = 500,
+  ) {}
 
-  start(intervalMs = 500): void {
-    this.timer = setInterval(() => void this.check(), intervalMs);
-    this.timer.unref();
+  /**
+   * Look now, then whenever the next tick is due or a schedule changes: `subscriber` (a
+   * connection of its own) hears of schedules stored and deleted. Resolves once subscribed.
+   */
+  async startWaiting(subscriber: Redis): Promise<void> {
+    this.subscriber = subscriber;
+    const channel = this.d.triggers.schedulesChannel;
+    subscriber.on('message', (ch: string) => {
+      if (ch === channel) void this.look();
+    });
+    // After a reconnect, a change said meanwhile is read back.
+    subscriber.on('ready', () => void this.look());
+    await subscriber.subscribe(channel);
+    void this.look();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    void this.subscriber?.unsubscribe().catch(() => undefined);
   }
 
-  /** Look at every schedule once; fire what is due. */
-  async check(now = Date.now()): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      for (const s of await this.d.triggers.schedules()) {
-        if (s.spec.suspend) continue;
-        // A scheduler that fell behind catches up, a tick at a time, in order (bounded per look).
-        for (let i = 0; i < 100; i++) {
-          const fired = await this.checkOne(s, now).catch((e) => {
-            this.d.log.error({ event: 'schedule.error', schedule: s.metadata.name, err: e }, `schedule ${s.metadata.name}: ${(e as Error).message}`);
-            return false;
-          });
-          if (!fired) break;
-        }
-      }
-    } catch (e) {
-      // Redis away (or the scheduler stopping under it): the next look tries again.
-      this.d.log.error({ event: 'schedule.error', err: e }, `schedules not read: ${(e as Error).message}`);
-    } finally {
-      this.busy = false;
+  /** Look at every schedule (once more after the current look, if one runs), then wait for the next tick. */
+  look(): Promise<void> {
+    if (this.busy) {
+      this.again = true;
+      return this.busy;
     }
+    this.busy = this.check()
+      .then((next) => this.wakeAt(next), (e) => {
+        // Redis away (or the scheduler stopping under it): the next look tries again.
+        this.d.log.error({ event: 'schedule.error', err: e }, `schedules not read: ${(e as Error).message}`);
+        this.wakeAt(Date.now() + this.retryMs);
+      })
+      .finally(() => {
+        this.busy = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          void this.look();
+        }
+      });
+    return this.busy;
   }
 
-  /** Fire (or pass over) the schedule's earliest due tick; true when there was one. */
-  private async checkOne(s: Schedule, now: number): Promise<boolean> {
+  private wakeAt(at: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.stopped || at === Infinity) return;
+    this.timer = setTimeout(() => void this.look(), Math.min(LONGEST, Math.max(0, at - Date.now())));
+    this.timer.unref();
+  }
+
+  /** Look at every schedule once; fire what is due. Returns when the earliest next tick is (ms; Infinity: none). */
+  async check(now = Date.now()): Promise<number> {
+    let next = Infinity;
+    for (const s of await this.d.triggers.schedules()) {
+      if (s.spec.suspend) continue;
+      // A scheduler that fell behind catches up, a tick at a time, in order (bounded per look).
+      for (let i = 0; i < 100; i++) {
+        const t = await this.checkOne(s, now).catch((e) => {
+          this.d.log.error({ event: 'schedule.error', schedule: s.metadata.name, err: e }, `schedule ${s.metadata.name}: ${(e as Error).message}`);
+          return { fired: false, next: now + this.retryMs };
+        });
+        if (t.next !== null) next = Math.min(next, t.next);
+        if (!t.fired) break;
+        // Still behind after the bound: look again at once.
+        if (i === 99) next = now;
+      }
+    }
+    return next;
+  }
+
+  /** Fire (or pass over) the schedule's earliest due tick; `fired` when there was one, and the tick after now. */
+  private async checkOne(s: Schedule, now: number): Promise<{ fired: boolean; next: number | null }> {
     const name = s.metadata.name;
     const state = await this.d.triggers.state(name);
     const last = state.lastTick !== undefined ? Number(state.lastTick) : now;
@@ -82,12 +134,12 @@ export class Scheduler {
     if (t.missed !== undefined && (await this.d.triggers.claim(name, t.missed, '', 'missed'))) {
       this.d.log.warn({ event: 'schedule.missed', schedule: name, tick: new Date(t.missed).toISOString() }, `schedule ${name}: tick ${new Date(t.missed).toISOString()} missed (past its starting deadline)`);
     }
-    if (t.due === undefined) return false;
+    if (t.due === undefined) return { fired: false, next: t.next };
     const tick = t.due;
     const running = await this.runningRuns(name);
     if (running.length > 0 && s.spec.concurrencyPolicy === 'Forbid') {
       if (await this.d.triggers.claim(name, tick, '', 'skipped')) this.d.log.info({ event: 'schedule.skip', schedule: name, running }, `schedule ${name}: tick skipped, ${running.join(', ')} still running (Forbid)`);
-      return true;
+      return { fired: true, next: t.next };
     }
     const id = tickRunId(name, tick);
     if (running.length > 0 && s.spec.concurrencyPolicy === 'Replace') {
@@ -104,7 +156,7 @@ export class Scheduler {
       schedulesFired.inc({ schedule: name });
       this.d.log.info({ event: 'schedule.fire', schedule: name, run: id, tick: new Date(tick).toISOString() }, `schedule ${name} started run ${id}`);
     }
-    return true;
+    return { fired: true, next: t.next };
   }
 
   /** The schedule's runs still going (the newest 50 looked at). */

@@ -33,8 +33,14 @@ export class TriggerStore {
     return this.k(`schedule:${name}`);
   }
 
+  /** The channel waiting schedulers hear of a schedule stored or deleted on (named like the schedules hash). */
+  get schedulesChannel(): string {
+    return this.k('schedules');
+  }
+
   async putSchedule(s: Schedule, nowMs = Date.now()): Promise<'created' | 'updated' | 'unchanged'> {
     const r = await callScript<number>(this.redis, 'schedulePut', [this.k('schedules'), this.stateKey(s.metadata.name)], [s.metadata.name, JSON.stringify(s), nowMs]);
+    if (r !== 0) await this.redis.publish(this.schedulesChannel, s.metadata.name);
     return r === 1 ? 'created' : r === 2 ? 'updated' : 'unchanged';
   }
 
@@ -61,6 +67,7 @@ export class TriggerStore {
 
   async deleteSchedule(name: string): Promise<boolean> {
     const [removed] = await Promise.all([this.redis.hdel(this.k('schedules'), name), this.redis.del(this.stateKey(name))]);
+    if (removed === 1) await this.redis.publish(this.schedulesChannel, name);
     return removed === 1;
   }
 
