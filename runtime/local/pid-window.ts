@@ -39,12 +39,25 @@ export function pidMark(): PidMark | undefined {
 /** Lowest pid the kernel hands out after wrapping (RESERVED_PIDS). */
 const RESERVED_PIDS = 300;
 
+let maxSeen: number | undefined;
+/** /proc/sys/kernel/pid_max, read once per process (root may change it, rarely; a smaller one only makes windows wrap sooner than counted). */
 function pidMax(): number {
-  try {
-    return Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim());
-  } catch {
-    return NaN;
+  if (maxSeen === undefined) {
+    try {
+      maxSeen = Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim());
+    } catch {
+      maxSeen = NaN;
+    }
   }
+  return maxSeen;
+}
+
+/** Pids allocated after a moment: a test, how many there can be, and the list. */
+export interface PidWindow {
+  has(pid: number): boolean;
+  size: number;
+  /** every pid in the window, in allocation order */
+  list(): number[];
 }
 
 /**
@@ -52,15 +65,24 @@ function pidMax(): number {
  * any pid can (no mark, no /proc, or so many processes were made that the counter may have
  * gone round).
  */
-export function madeSince(since: PidMark | undefined): { has(pid: number): boolean } | undefined {
+export function madeSince(since: PidMark | undefined): PidWindow | undefined {
   if (!since) return undefined;
   const now = pidMark();
   const max = pidMax();
   if (!now || !Number.isInteger(max) || now.forks - since.forks >= max - RESERVED_PIDS - 1) return undefined;
-  return pidWindow(since.lastPid, now.lastPid);
+  return pidWindow(since.lastPid, now.lastPid, max);
 }
 
-/** The pids allocated after `from` up to `to`: the cyclic interval (from, to], wrapping from pid_max to RESERVED_PIDS. */
-export function pidWindow(from: number, to: number): { has(pid: number): boolean } {
-  return { has: from <= to ? (pid) => pid > from && pid <= to : (pid) => pid > from || (pid <= to && pid >= RESERVED_PIDS) };
+/**
+ * The pids allocated after `from` up to `to`: the cyclic interval (from, to], wrapping
+ * from `max` (pid_max: pids are below it) to RESERVED_PIDS.
+ */
+export function pidWindow(from: number, to: number, max: number): PidWindow {
+  const range = (a: number, b: number) => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
+  if (from <= to) return { has: (pid) => pid > from && pid <= to, size: to - from, list: () => range(from + 1, to) };
+  return {
+    has: (pid) => (pid > from && pid < max) || (pid <= to && pid >= RESERVED_PIDS),
+    size: Math.max(0, max - 1 - from) + Math.max(0, to - RESERVED_PIDS + 1),
+    list: () => [...range(from + 1, max - 1), ...range(RESERVED_PIDS, to)],
+  };
 }

@@ -18,7 +18,7 @@ import { madeSince, type PidMark } from './pid-window.ts';
 /** Pids of the processes whose environment holds `name=value` exactly, all of them read. */
 export function processesWithEnv(name: string, value: string): number[] {
   const marked = matcher(name, value);
-  return candidates(undefined).filter((pid) => {
+  return candidates(undefined).pids.filter((pid) => {
     try {
       return marked(readFileSync(`/proc/${pid}/environ`));
     } catch {
@@ -34,8 +34,10 @@ export function processesWithEnv(name: string, value: string): number[] {
  */
 export async function markedProcesses(name: string, value: string, since?: PidMark): Promise<number[]> {
   const marked = matcher(name, value);
-  const found = await Promise.all(candidates(since).map((pid) => readFile(`/proc/${pid}/environ`).then((env) => (marked(env) ? pid : 0), () => 0)));
-  return found.filter((pid) => pid > 0);
+  const { pids, listed } = candidates(since);
+  const found = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/environ`).then((env) => (marked(env) ? pid : 0), () => 0)));
+  // A thread's id reads as its process (its environment included): only processes count.
+  return found.filter((pid) => pid > 0 && (listed || isProcess(pid)));
 }
 
 function matcher(name: string, value: string): (env: Buffer) => boolean {
@@ -44,19 +46,34 @@ function matcher(name: string, value: string): (env: Buffer) => boolean {
   return (env) => env.subarray(0, entry.length).equals(entry) || env.includes(inner);
 }
 
+/** Up to this many pids made since the mark are looked at one by one rather than by listing /proc. */
+const PROBE_LIMIT = 64;
+
 /**
- * The processes to look at (threads left out: /proc lists processes only): those made
- * since `since` when it tells, else all; never this one.
+ * The processes to look at: those made since `since` when it tells, else all; never this
+ * one. A small window's pids are taken as they are (a pid no longer there fails its read,
+ * a thread's is weeded out once it matches: markedProcesses); listing /proc, every process
+ * of the machine, is what cost most per step (docs/performance.md).
  */
-function candidates(since: PidMark | undefined): number[] {
+function candidates(since: PidMark | undefined): { pids: number[]; listed: boolean } {
+  const window = madeSince(since);
+  if (window && window.size <= PROBE_LIMIT) return { pids: window.list().filter((pid) => pid !== process.pid), listed: false };
   let dirs: string[];
   try {
-    dirs = readdirSync('/proc');
+    dirs = readdirSync('/proc'); // processes only: threads are not listed
   } catch {
-    return [];
+    return { pids: [], listed: true };
   }
-  const window = madeSince(since);
-  return dirs.map(Number).filter((pid) => Number.isInteger(pid) && pid !== process.pid && (!window || window.has(pid)));
+  return { pids: dirs.map(Number).filter((pid) => Number.isInteger(pid) && pid !== process.pid && (!window || window.has(pid))), listed: true };
+}
+
+/** Whether `pid` is a process rather than a thread of one (its thread group id is itself). */
+function isProcess(pid: number): boolean {
+  try {
+    return new RegExp(`\\nTgid:\\s*${pid}\\n`).test(readFileSync(`/proc/${pid}/status`, 'latin1'));
+  } catch {
+    return false;
+  }
 }
 
 /**
