@@ -41,7 +41,7 @@ describe('an idle run', () => {
     expect((await svc.call('POST', '/v1/flows', flowDoc({ task: shTask('true') }, 'waits'))).status).toBe(201);
     expect((await svc.call('POST', '/v1/schedules', schedule)).status).toBe(201);
     const r = await svc.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'long', task: shTask('sleep 60') }] }) });
-    expect(r.status).toBe(201);
+    expect(r.status).toBe(202);
     const runId = r.body.runId as string;
     const redis = new Redis(inject('redisUrl'));
     cleanup.push(() => redis.disconnect());
