@@ -54,6 +54,8 @@ export class Coordinator {
   private timer: NodeJS.Timeout | undefined;
   /** when the timer fires (Infinity: no timer) */
   private wakeAt = Infinity;
+  /** the earliest time heard on the channel while a look was under way */
+  private heard = Infinity;
   private looking: Promise<void> | undefined;
   private lookAgain = false;
   private stopped = false;
@@ -178,7 +180,10 @@ export class Coordinator {
     this.subscriber = subscriber;
     const channel = this.sys.store.dueKey;
     subscriber.on('message', (ch: string, message: string) => {
-      if (ch === channel) this.wakeUp(message === 'finished' ? Date.now() : Number(message));
+      if (ch !== channel) return;
+      const at = message === 'finished' ? Date.now() : Number(message);
+      if (this.looking) this.heard = Math.min(this.heard, at); // the look under way may not have seen it
+      this.wakeUp(at);
     });
     // After a reconnect, what was said meanwhile is read back.
     subscriber.on('ready', () => void this.look());
@@ -227,13 +232,24 @@ export class Coordinator {
         else next = Math.min(next, Date.now() + this.sys.store.dueGraceMs); // none could be deleted: later
       }
       if (!more || this.stopped) {
-        if (next < Infinity) this.wakeUp(next);
+        // Redis said when the next thing is due: a timer set for earlier is stale (what it
+        // was for was settled meanwhile) unless a message came in during the look.
+        const at = Math.min(next, this.heard);
+        this.heard = Infinity;
+        this.cancelWake();
+        if (at < Infinity) this.wakeUp(at);
         return;
       }
     }
   }
 
   /** Look at `at` (or sooner, if already set to look sooner). */
+  private cancelWake(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.wakeAt = Infinity;
+  }
+
   private wakeUp(at: number): void {
     if (this.stopped || !(at < this.wakeAt)) return;
     if (this.timer) clearTimeout(this.timer);

@@ -6,6 +6,8 @@
  * `<prefix>:bull:`: the worker's lock renewal, its blocking wait for the next job) is left
  * out of the count and described in docs/performance.md.
  */
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
@@ -17,17 +19,27 @@ afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
 });
 
-/** Commands Redis runs while `during` runs, as MONITOR shows them (command and arguments). */
-async function monitored(during: () => Promise<void>): Promise<string[][]> {
+/**
+ * Every command Redis runs from now on, as MONITOR shows them (command and arguments),
+ * until `stop`: read from a socket of its own, one `+<time> [<db> <client>] "cmd" "arg"...`
+ * line per command.
+ */
+async function monitor(): Promise<{ seen: string[][]; stop(): void }> {
   const seen: string[][] = [];
-  const monitor = await new Redis(inject('redisUrl')).monitor();
-  monitor.on('monitor', (_time: string, args: string[]) => seen.push(args));
-  try {
-    await during();
-  } finally {
-    monitor.disconnect();
-  }
-  return seen;
+  const url = new URL(inject('redisUrl'));
+  const socket = connect(Number(url.port), url.hostname);
+  await once(socket, 'connect');
+  socket.write('MONITOR\r\n');
+  let rest = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\r\n');
+    rest = lines.pop()!;
+    for (const line of lines) {
+      const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
+      if (line.startsWith('+') && args.length > 0) seen.push(args);
+    }
+  });
+  return { seen, stop: () => socket.destroy() };
 }
 
 describe('an idle run', () => {
@@ -46,18 +58,26 @@ describe('an idle run', () => {
     const redis = new Redis(inject('redisUrl'));
     cleanup.push(() => redis.disconnect());
     await until('the step to run', async () => (await svc.call('GET', `/v1/runs/${runId}`)).body.steps.long.status === 'running');
+    const watch = await monitor();
+    cleanup.push(() => watch.stop());
     // A viewer follows the run's events.
     const viewer = new AbortController();
     cleanup.push(() => viewer.abort());
     const stream = await fetch(`${svc.url}/v1/runs/${runId}/events`, { signal: viewer.signal });
     const reader = stream.body!.getReader();
-    await reader.read(); // the backlog is out: the hub follows the run
-    // Settled: the run is due no more once its last sync recorded everything.
-    await until('the run to be settled', async () => (await redis.zscore(`${svc.prefix}:runs:due`, runId)) === null);
+    await reader.read();
+    // The stream is set up once it has read the run's state (status and event count, after the backlog).
+    const eventsKey = `${svc.prefix}:run:${runId}:events`;
+    await until('the viewer to be set up', () => watch.seen.some((a) => a[0].toLowerCase() === 'llen' && a[1] === eventsKey));
+    // Settled: the run is due no more once its last sync recorded everything, and a
+    // coordinator's last look found nothing due (it wakes for nothing after that).
+    await until('the run to be settled', async () => (await redis.zscore(`${svc.prefix}:runs:due`, runId)) === null && (await redis.exists(`${svc.prefix}:runs:due:wake`)) === 0);
     const own = (args: string[]) => args.some((a) => a.startsWith(`${svc.prefix}:`) && !a.startsWith(`${svc.prefix}:bull:`));
     // Ten times the grace given above: a coordinator that still looked would show, as would a scheduler looking every 500 ms.
-    const seen = await monitored(() => new Promise((res) => setTimeout(res, 1000)));
-    expect(seen.filter(own).map((a) => a.join(' ').slice(0, 200))).toEqual([]);
+    const from = watch.seen.length;
+    await new Promise((res) => setTimeout(res, 1000));
+    expect(watch.seen.slice(from).filter(own).map((a) => a.join(' ').slice(0, 200))).toEqual([]);
+    watch.stop();
     // Not idle any more: the run's cancel is heard at once, and the viewer sees it.
     expect((await svc.call('POST', `/v1/runs/${runId}/cancel`)).status).toBe(200);
     expect((await svc.waitRun(runId)).status).toBe('cancelled');
