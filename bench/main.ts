@@ -9,7 +9,6 @@ import { dryRunBench } from './dry-run-bench.ts';
 import { flowBench } from './flow-bench.ts';
 import { quarterbackBench } from './quarterback-bench.ts';
 import { realStepsBench } from './real-steps-bench.ts';
-import { workersBench } from './workers-bench.ts';
 import { runsBench } from './runs-bench.ts';
 import { sseBench } from './sse-bench.ts';
 import { uiBench } from './ui-bench.ts';
@@ -35,7 +34,6 @@ if (want('dataset')) print('data builds the system: 100,000-node tree Dataset to
 if (want('flow')) print('flow language: 100,000-step hierarchy (issue 2)', (await flowBench()) as Figure[]);
 if (want('dryrun')) print('dry run: examples, unknowable data, random flows of up to 10,000 steps (issue 8)', await dryRunBench());
 if (want('real')) print('real steps: `task: { command: [true] }` on the local runtime against bare spawns of `true` (issue 9)', await realStepsBench());
-if (want('workers')) print('worker processes on one Redis: a fan-out of 2,000 at concurrency 40 (issue 9)', await workersBench());
 if (want('runs')) print('runs: strata against bare BullMQ on one Redis (issue 4 a-c)', await runsBench());
 if (want('sse')) print('server-sent events: Redis commands/s of 100 idle viewers of one run (issue 11)', await sseBench());
 if (want('ui')) print('web UI: run pages of 10,000 steps in headless Chromium (issue 11)', await uiBench());

@@ -175,7 +175,7 @@ function origins(value: string, ctx: z.RefinementCtx): string[] {
 
 interface Raw {
   PORT: number; HOST: string; REDIS_URL?: string; STRATA_HOME: string; STRATA_RUNTIME: Config['runtime']; STRATA_API_TOKENS?: string[];
-  STRATA_MAX_BODY_BYTES: number; STRATA_WORKER_CONCURRENCY: number; STRATA_PREFIX: string; STRATA_LOCK_MS: number; STRATA_STALLED_MS: number;
+  STRATA_MAX_BODY_BYTES: number; STRATA_WORKER_CONCURRENCY: number; STRATA_PREFIX: string; STRATA_LOCK_MS: number; STRATA_STALLED_MS: number; STRATA_SYNC_GRACE_MS: number;
   STRATA_FILE_ROOTS?: string[]; STRATA_IMAGE_MAP?: { path: string; map: ImageMap }; STRATA_RETENTION: number; STRATA_METRICS_PORT?: number; STRATA_LOG_LEVEL: Config['logLevel'];
   STRATA_NOTIFY_SECRET?: string; STRATA_REDIS_TIMEOUT_MS: number; STRATA_MAX_YAML_BYTES: number; STRATA_ALLOWED_ORIGINS?: string[];
   STRATA_API_THREADS?: number; STRATA_API_TASK_MS: number; STRATA_API_TASK_MB: number; STRATA_MAX_PARAMS_BYTES: number; STRATA_MAX_PARAMS_KEYS: number;
