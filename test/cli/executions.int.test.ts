@@ -23,7 +23,7 @@ let svc: RunTestService;
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 beforeAll(async () => {
   // The API and coordinator in this process; workers as real processes, started by each test.
-  svc = await startRunService({}, { worker: false, sweepMs: 300 });
+  svc = await startRunService({}, { worker: false, graceMs: 300 });
 });
 afterAll(async () => {
   for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => undefined);
