@@ -35,6 +35,7 @@ import { whenReady, type RedisHandle } from './redis-connection.ts';
 export interface RunParts {
   sys: RunSystem;
   coordinator?: Coordinator;
+  scheduler?: Scheduler;
   port?: RunsPort;
   worker?: StepWorker;
   /** BullMQ's metrics of the step queue (Prometheus text); fails with a 503 error within STRATA_REDIS_TIMEOUT_MS while Redis is away or frozen. */
@@ -150,7 +151,7 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
   // The request connection when there is one (it fails fast); a worker's connections wait
   // for Redis as long as it takes, so there the answer is bounded by the command timeout.
   const queueMetrics = () => bounded((requestSys ?? sys).queue.exportPrometheusMetrics(), config.redisTimeoutMs);
-  return { sys, coordinator, port, worker, queueMetrics, close };
+  return { sys, coordinator, scheduler, port, worker, queueMetrics, close };
 
   async function startWorker(): Promise<void> {
     // One watchdog per worker process: whatever its steps start or make goes with it.

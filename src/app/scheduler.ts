@@ -41,6 +41,8 @@ const LONGEST = 2 ** 31 - 1;
 
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
+  /** when the timer fires (Infinity: no timer) */
+  private timerAt = Infinity;
   private busy: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -96,11 +98,27 @@ export class Scheduler {
     return this.busy;
   }
 
+  /**
+   * When this scheduler looks next of its own accord (ms since the epoch: the earliest next
+   * tick; Infinity: only when a schedule changes), once every change said to it so far has
+   * been heard (a PING on its subscriber connection is answered after them); undefined
+   * while a look is under way or asked for. For tests of what an idle strata sends Redis.
+   */
+  async nextLook(): Promise<number | undefined> {
+    await this.subscriber?.ping();
+    return this.busy || this.again ? undefined : this.timerAt;
+  }
+
   private wakeAt(at: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = Infinity;
     if (this.stopped || at === Infinity) return;
-    this.timer = setTimeout(() => void this.look(), Math.min(LONGEST, Math.max(0, at - Date.now())));
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timerAt = Infinity;
+      void this.look();
+    }, Math.min(LONGEST, Math.max(0, at - Date.now())));
     this.timer.unref();
   }
 

@@ -191,6 +191,18 @@ export class Coordinator {
     void this.look();
   }
 
+  /**
+   * When this coordinator looks next of its own accord (ms since the epoch; Infinity: only
+   * when told on the channel), once every message published to it so far has been heard
+   * (a PING on its subscriber connection is answered after them); undefined while a look
+   * is under way or asked for. A coordinator at Infinity sends Redis nothing until told:
+   * tests start an idle window from there (test/coordinator/idle-run.int.test.ts).
+   */
+  async nextLook(): Promise<number | undefined> {
+    await this.subscriber?.ping();
+    return this.looking || this.lookAgain ? undefined : this.wakeAt;
+  }
+
   /** Take up the runs due now; then wait for the next time anything is due. */
   look(): Promise<void> {
     if (this.looking) {

@@ -69,12 +69,24 @@ describe('an idle run', () => {
     // The stream is set up once it has read the run's state (status and event count, after the backlog).
     const eventsKey = `${svc.prefix}:run:${runId}:events`;
     await until('the viewer to be set up', () => watch.seen.some((a) => a[0].toLowerCase() === 'llen' && a[1] === eventsKey));
-    // Settled: the run is due no more once its last sync recorded everything, and a
-    // coordinator's last look found nothing due (it wakes for nothing after that).
-    await until('the run to be settled', async () => (await redis.zscore(`${svc.prefix}:runs:due`, runId)) === null && (await redis.exists(`${svc.prefix}:runs:due:wake`)) === 0);
+    // At rest: the coordinator and the scheduler have heard everything said to them, no look
+    // is under way, and none is planned (the scheduler's is the yearly tick). Before this,
+    // a look still under way, or a wake said on the channel and not heard yet, would send
+    // commands after the window opened (what made this test fail now and then).
+    const coordinator = svc.parts.coordinator!;
+    const scheduler = svc.parts.scheduler!;
+    await until('the coordinator and the scheduler to be at rest', async () => (await coordinator.nextLook()) === Infinity && ((await scheduler.nextLook()) ?? 0) > Date.now() + 3_600_000);
+    // The run's last sync recorded everything: it is due no more.
+    expect(await redis.zscore(`${svc.prefix}:runs:due`, runId)).toBeNull();
+    // The window opens at a mark in MONITOR's feed: Redis runs commands one at a time and
+    // MONITOR shows them in that order, so whatever ran before the mark (the test's own
+    // reads, lines still on their way over the socket) stays out of the window.
+    const mark = `idle-window-${runId}`;
+    await redis.echo(mark);
+    await until('the mark in the feed', () => watch.seen.some((a) => a[0].toLowerCase() === 'echo' && a[1] === mark));
+    const from = watch.seen.findIndex((a) => a[0].toLowerCase() === 'echo' && a[1] === mark) + 1;
     const own = (args: string[]) => args.some((a) => a.startsWith(`${svc.prefix}:`) && !a.startsWith(`${svc.prefix}:bull:`));
-    // Ten times the grace given above: a coordinator that still looked would show, as would a scheduler looking every 500 ms.
-    const from = watch.seen.length;
+    // A second: a coordinator that still looked would show (it was given a 100 ms grace), as would a scheduler looking every 500 ms.
     await new Promise((res) => setTimeout(res, 1000));
     expect(watch.seen.slice(from).filter(own).map((a) => a.join(' ').slice(0, 200))).toEqual([]);
     watch.stop();

@@ -1,24 +1,28 @@
 /** A whole strata (API, coordinator, worker) on the test Redis, for run tests through real HTTP. */
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/app/config.ts';
-import { startRunParts, type RunPartsOptions } from '../../src/app/run-parts.ts';
+import { startRunParts, type RunParts, type RunPartsOptions } from '../../src/app/run-parts.ts';
 import type { RunView } from '../../src/run/run-view.ts';
 import { startTestService, type TestService } from './test-service.ts';
 
 export interface RunTestService extends TestService {
   home: string;
+  /** the run side started in this process (coordinator, scheduler, worker) */
+  parts: RunParts;
   waitRun(id: string, timeoutMs?: number): Promise<RunView>;
 }
 
 export async function startRunService(env: Record<string, string> = {}, o: Partial<RunPartsOptions> = {}, prefix = `t-${randomUUID().slice(0, 8)}`): Promise<RunTestService> {
   const home = `/tmp/strata-test-${prefix}`;
+  let parts: RunParts | undefined;
   const svc = await startTestService(
     { STRATA_WORKER_CONCURRENCY: '4', ...env },
     {
       runs: async (redis, defs, builtinRules) => {
         const config = loadConfig({ PORT: '0', REDIS_URL: redis.url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '4', ...env });
-        const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: true, graceMs: 500, builtinRules, ...o });
-        return { port: parts.port!, queueMetrics: parts.queueMetrics, close: () => parts.close() };
+        const started = await startRunParts(config, redis, defs, { coordinator: true, worker: true, graceMs: 500, builtinRules, ...o });
+        parts = started;
+        return { port: started.port!, queueMetrics: started.queueMetrics, close: () => started.close() };
       },
     },
     prefix,
@@ -26,6 +30,7 @@ export async function startRunService(env: Record<string, string> = {}, o: Parti
   return {
     ...svc,
     home,
+    parts: parts!,
     async waitRun(id, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
