@@ -4,20 +4,11 @@
  * no word why): the page says so with the plan's size, shows the run's counts, and offers
  * its parts; choosing one draws it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DRAW_LIMIT } from '../../ui/src/model/plan-parts.ts';
-import { startBrowser, type TestBrowser } from '../support/browser.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useServiceAndBrowser } from '../support/service-and-browser.ts';
 
-let svc: RunTestService;
-let chromium: TestBrowser;
-beforeAll(async () => {
-  [svc, chromium] = await Promise.all([startRunService(), startBrowser()]);
-});
-afterAll(async () => {
-  await chromium?.close();
-  await svc?.close();
-});
+const ui = useServiceAndBrowser();
 
 describe('a run page of a plan too large to draw at once', () => {
   it('says so with its size, and draws the part chosen', async () => {
@@ -29,15 +20,15 @@ describe('a run page of a plan too large to draw at once', () => {
       return { traversal: 'dependency', nodes };
     };
     const root = { sequence: [{ id: 'gate', task: { image: 'busybox', command: ['false'] } }, { id: 'a', graph: graph() }, { id: 'b', graph: graph() }, { id: 'c', graph: graph() }] };
-    const posted = await svc.call('POST', '/v1/runs', { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'large', version: '1' }, spec: { root } } });
+    const posted = await ui.svc.call('POST', '/v1/runs', { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'large', version: '1' }, spec: { root } } });
     expect(posted.status).toBe(202);
-    const run = await svc.waitRun(posted.body.runId, 120_000);
+    const run = await ui.svc.waitRun(posted.body.runId, 120_000);
     expect(run.status).toBe('failed');
     const total = 4 + 3 * per;
 
-    const page = await chromium.page();
+    const page = await ui.chromium.page();
     page.setDefaultTimeout(60_000);
-    await page.goto(`${svc.url}/ui/runs/${run.id}`);
+    await page.goto(`${ui.svc.url}/ui/runs/${run.id}`);
     await page.waitForSelector('[data-too-large]');
     expect(await page.$eval('[data-too-large]', (e) => e.textContent)).toContain(`This run's plan has ${total.toLocaleString('en')} steps: too large to draw at once`);
     expect(Number(await page.$eval('[data-too-large]', (e) => e.getAttribute('data-too-large')))).toBe(total);

@@ -4,34 +4,25 @@
  * in progress repainting its boxes without a reload, in the order its steps ran.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { startBrowser, type TestBrowser } from '../support/browser.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useServiceAndBrowser } from '../support/service-and-browser.ts';
 
 const read = (p: string) => parse(readFileSync(p, 'utf8'));
 
-let svc: RunTestService;
-let chromium: TestBrowser;
-beforeAll(async () => {
-  [svc, chromium] = await Promise.all([startRunService({ STRATA_IMAGE_MAP: 'examples/retail/images.json' }), startBrowser()]);
-});
-afterAll(async () => {
-  await chromium?.close();
-  await svc?.close();
-});
+const ui = useServiceAndBrowser({ STRATA_IMAGE_MAP: 'examples/retail/images.json' });
 
 describe('run page', () => {
   it('shows every step of the retail run with its final status, the pod tree/us-west holding its containers', async () => {
-    expect((await svc.call('POST', '/v1/flows', read('examples/retail/report-flow.yaml'))).status).toBe(201);
-    expect((await svc.call('POST', '/v1/rules', read('examples/retail/rules.yaml'))).status).toBe(201);
-    const posted = await svc.call('POST', '/v1/datasets?run=true', read('examples/retail/dataset.yaml'));
-    const run = await svc.waitRun(posted.body.runId, 60_000);
+    expect((await ui.svc.call('POST', '/v1/flows', read('examples/retail/report-flow.yaml'))).status).toBe(201);
+    expect((await ui.svc.call('POST', '/v1/rules', read('examples/retail/rules.yaml'))).status).toBe(201);
+    const posted = await ui.svc.call('POST', '/v1/datasets?run=true', read('examples/retail/dataset.yaml'));
+    const run = await ui.svc.waitRun(posted.body.runId, 60_000);
     expect(run.status).toBe('succeeded');
     expect(Object.keys(run.steps)).toHaveLength(22);
 
-    const page = await chromium.page();
-    await page.goto(`${svc.url}/ui/runs/${run.id}`);
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${run.id}`);
     await page.waitForFunction((n) => document.querySelectorAll('[data-step]').length >= n, {}, 22);
     const shown = await page.$$eval('[data-step]', (els) => els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-status')]));
     expect(Object.fromEntries(shown)).toEqual(Object.fromEntries(Object.entries(run.steps).map(([id, s]) => [id, s.status])));
@@ -48,7 +39,7 @@ describe('run page', () => {
     await page.waitForFunction(() => document.querySelector('.step-panel pre.result')?.textContent?.includes('cents'));
     const result = JSON.parse((await page.$eval('.step-panel pre.result', (e) => e.textContent))!);
     expect(result).toEqual(run.steps['tree/us-west/sf'].result);
-    const logs = (await svc.call('GET', `/v1/runs/${run.id}/steps/tree/us-west/sf/logs`)).text;
+    const logs = (await ui.svc.call('GET', `/v1/runs/${run.id}/steps/tree/us-west/sf/logs`)).text;
     await page.waitForFunction((t) => document.querySelector('.step-panel pre.logs')?.textContent === (t || '—'), {}, logs);
     await page.close();
   });
@@ -56,9 +47,9 @@ describe('run page', () => {
   it('follows a running step\'s logs in its panel', async () => {
     const gate = `/tmp/strata-ui-logs-${Date.now()}`;
     const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'talk', version: '1' }, spec: { root: { sequence: [{ id: 'talk', task: { image: 'busybox', command: ['sh', '-c', `echo first line; while [ ! -f ${gate} ]; do sleep 0.05; done; echo second line; sleep 0.5`] } }] } } };
-    const id = (await svc.call('POST', '/v1/runs', { flow })).body.runId as string;
-    const page = await chromium.page();
-    await page.goto(`${svc.url}/ui/runs/${id}`);
+    const id = (await ui.svc.call('POST', '/v1/runs', { flow })).body.runId as string;
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
     await page.waitForFunction(() => document.querySelector('[data-step="talk"]')?.getAttribute('data-status') === 'running');
     await page.click('[data-step="talk"]');
     await page.waitForFunction(() => document.querySelector('.step-panel pre.logs')?.textContent?.includes('first line'));
@@ -70,14 +61,14 @@ describe('run page', () => {
 
   it('cancels a running run from its page', async () => {
     const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'long', version: '1' }, spec: { root: { sequence: [{ id: 'wait', task: { image: 'busybox', command: ['sleep', '30'] } }, { id: 'never', task: { image: 'busybox', command: ['true'] } }] } } };
-    const id = (await svc.call('POST', '/v1/runs', { flow })).body.runId as string;
-    const page = await chromium.page();
-    await page.goto(`${svc.url}/ui/runs/${id}`);
+    const id = (await ui.svc.call('POST', '/v1/runs', { flow })).body.runId as string;
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
     await page.waitForFunction(() => document.querySelector('[data-step="wait"]')?.getAttribute('data-status') === 'running');
     await page.click('button.cancel');
     await page.waitForFunction(() => document.querySelector('[data-run-status]')?.textContent === 'cancelled');
     expect(await page.$eval('[data-step="wait"]', (e) => e.getAttribute('data-status'))).toBe('cancelled');
-    expect((await svc.call('GET', `/v1/runs/${id}`)).body.status).toBe('cancelled');
+    expect((await ui.svc.call('GET', `/v1/runs/${id}`)).body.status).toBe('cancelled');
     await page.close();
   });
 
@@ -90,11 +81,11 @@ describe('run page', () => {
       { id: 'b', task: sh('sleep 0.3') },
       { id: 'c', task: sh('sleep 0.3') },
     ] } } };
-    const started = await svc.call('POST', '/v1/runs', { flow });
+    const started = await ui.svc.call('POST', '/v1/runs', { flow });
     expect(started.status).toBe(202);
     const id = started.body.runId as string;
-    const page = await chromium.page();
-    await page.goto(`${svc.url}/ui/runs/${id}`);
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
     await page.waitForSelector('[data-step="c"]');
     await page.waitForFunction(() => document.querySelector('[data-step="gate"]')?.getAttribute('data-status') === 'running');
     // Record every status change from here on; a reload would lose the marker and the record.
@@ -114,7 +105,7 @@ describe('run page', () => {
     await page.waitForFunction(() => document.querySelector('[data-run-status]')?.textContent === 'succeeded', { timeout: 30_000 });
     const changes = await page.evaluate(() => (window as unknown as { changes: string[]; marker: number }).marker === 1 && (window as unknown as { changes: string[] }).changes);
     // The run's own record of what happened, in order: its server-sent events.
-    const text = await (await fetch(`${svc.url}/v1/runs/${id}/events`)).text();
+    const text = await (await fetch(`${ui.svc.url}/v1/runs/${id}/events`)).text();
     const events = text.split('\n\n').filter((b) => /^event: step$/m.test(b)).map((b) => JSON.parse(/^data: (.*)$/m.exec(b)![1]) as { step: string; status: string });
     const since = events.findIndex((e) => e.step === 'gate' && e.status === 'running') + 1;
     expect(changes).toEqual(events.slice(since).map((e) => `${e.step}:${e.status}`));

@@ -3,26 +3,17 @@
  * generated (appearing live), a cycle's members by round, a large fan-out as one box with
  * counts that opens on a click; and Retry from the page carrying a failed run on.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowser, type TestBrowser } from '../support/browser.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { describe, expect, it } from 'vitest';
+import { useServiceAndBrowser } from '../support/service-and-browser.ts';
 
 const flow = (root: unknown) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'shapes', version: '1' }, spec: { root } });
 const sh = (cmd: string) => ({ image: 'busybox', command: ['sh', '-c', cmd] });
 
-let svc: RunTestService;
-let chromium: TestBrowser;
-beforeAll(async () => {
-  [svc, chromium] = await Promise.all([startRunService(), startBrowser()]);
-});
-afterAll(async () => {
-  await chromium?.close();
-  await svc?.close();
-});
+const ui = useServiceAndBrowser();
 
 async function runTo(root: unknown, status = 'succeeded') {
-  const id = (await svc.call('POST', '/v1/runs', { flow: flow(root) })).body.runId as string;
-  const run = await svc.waitRun(id, 60_000);
+  const id = (await ui.svc.call('POST', '/v1/runs', { flow: flow(root) })).body.runId as string;
+  const run = await ui.svc.waitRun(id, 60_000);
   expect(run.status).toBe(status);
   return run;
 }
@@ -31,8 +22,8 @@ describe('run picture shapes', () => {
   it('shows the unit a generate step generated inside the step', async () => {
     const ds = { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'found' }, spec: { shape: 'table', partitions: ['x', 'y'] } };
     const run = await runTo({ sequence: [{ id: 'discover', generate: sh(`cat > $STRATA_OUTPUTS/result.json <<'EOF'\n${JSON.stringify(ds)}\nEOF`) }, { id: 'after', task: sh('true') }] });
-    const page = await chromium.page();
-    await page.goto(`${svc.url}/ui/runs/${run.id}`);
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${run.id}`);
     await page.waitForSelector('[data-step="discover"] [data-step="discover/reduce"]');
     const inside = await page.$$eval('[data-step="discover"] [data-step]', (els) => els.map((e) => e.getAttribute('data-step')).sort());
     expect(inside).toEqual(Object.keys(run.steps).filter((s) => s.startsWith('discover/')).sort());
@@ -42,8 +33,8 @@ describe('run picture shapes', () => {
 
   it('groups a cycle\'s members by round inside the cycle', async () => {
     const run = await runTo({ sequence: [{ id: 'ring', cycle: { ring: [{ id: 'a', task: sh('true') }, { id: 'b', task: sh('true') }], rounds: 3 } }] });
-    const page = await chromium.page();
-    await page.goto(`${svc.url}/ui/runs/${run.id}`);
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${run.id}`);
     await page.waitForSelector('[data-step="ring/b#2"]');
     expect(await page.$$eval('[data-step="ring"] .kind-round', (els) => els.map((e) => [...e.querySelectorAll('[data-step]')].map((s) => s.getAttribute('data-step')))))
       .toEqual([['ring/a#0', 'ring/b#0'], ['ring/a#1', 'ring/b#1'], ['ring/a#2', 'ring/b#2']]);
@@ -52,8 +43,8 @@ describe('run picture shapes', () => {
 
   it('shows a fan-out of 60 items as one box with counts by status, opened by a click', async () => {
     const run = await runTo({ sequence: [{ id: 'fan', fanOut: { over: Array.from({ length: 60 }, (_, i) => i), concurrency: 20, do: { task: sh('true') } } }] });
-    const page = await chromium.page();
-    await page.goto(`${svc.url}/ui/runs/${run.id}`);
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${run.id}`);
     await page.waitForSelector('[data-step="fan"].summary');
     expect(await page.$eval('[data-step="fan"] [data-count-status="succeeded"]', (e) => e.textContent)).toBe('60 succeeded');
     expect(await page.$$eval('[data-step="fan"] [data-step]', (els) => els.length)).toBe(0);
@@ -66,13 +57,13 @@ describe('run picture shapes', () => {
   it('retries a failed run from its page: the failed step runs again and the run succeeds', async () => {
     const marker = `/tmp/strata-ui-retry-${Date.now()}`;
     const run = await runTo({ sequence: [{ id: 'ok', task: sh('true') }, { id: 'flaky', task: sh(`[ -f ${marker} ] || { touch ${marker}; exit 3; }`) }] }, 'failed');
-    const page = await chromium.page();
-    await page.goto(`${svc.url}/ui/runs/${run.id}`);
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${run.id}`);
     await page.waitForSelector('[data-step="flaky"][data-status="failed"]');
     await page.click('button.retry');
     await page.waitForFunction(() => document.querySelector('[data-run-status]')?.textContent === 'succeeded', { timeout: 30_000 });
     expect(await page.$eval('[data-step="flaky"]', (e) => e.getAttribute('data-status'))).toBe('succeeded');
-    const after = (await svc.call('GET', `/v1/runs/${run.id}`)).body;
+    const after = (await ui.svc.call('GET', `/v1/runs/${run.id}`)).body;
     expect(after.steps.ok.attempts).toBe(1);
     expect(after.steps.flaky.status).toBe('succeeded');
     await page.close();

@@ -5,25 +5,16 @@
  * show as the step writes them, and the logs route is not read again and again.
  */
 import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowser, type TestBrowser } from '../support/browser.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { describe, expect, it } from 'vitest';
+import { useServiceAndBrowser } from '../support/service-and-browser.ts';
 import { requestsTo } from '../support/metrics.ts';
 
-let svc: RunTestService;
-let chromium: TestBrowser;
-beforeAll(async () => {
-  [svc, chromium] = await Promise.all([startRunService(), startBrowser()]);
-});
-afterAll(async () => {
-  await chromium?.close();
-  await svc?.close();
-});
+const ui = useServiceAndBrowser();
 
 const flow = (root: unknown) => ({ flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'panel', version: '1' }, spec: { root } } });
 const sh = (script: string, extra: Record<string, unknown> = {}) => ({ task: { image: 'busybox', command: ['sh', '-c', script], ...extra } });
 
-const requests = (route: RegExp) => requestsTo(svc.url, route);
+const requests = (route: RegExp) => requestsTo(ui.svc.url, route);
 
 describe('step panel', () => {
   it('shows a step\'s declared inputs, for a fan-out item too', async () => {
@@ -34,10 +25,10 @@ describe('step panel', () => {
         { id: 'fan', fanOut: { over: [1, 2], do: sh('cat $STRATA_INPUTS/table', { inputs: { table: 'make:data' } }) } },
       ],
     };
-    const id = (await svc.call('POST', '/v1/runs', flow(root))).body.runId as string;
-    expect((await svc.waitRun(id)).status).toBe('succeeded');
-    const page = await chromium.page();
-    await page.goto(`${svc.url}/ui/runs/${id}`);
+    const id = (await ui.svc.call('POST', '/v1/runs', flow(root))).body.runId as string;
+    expect((await ui.svc.waitRun(id)).status).toBe('succeeded');
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
     await page.waitForSelector('[data-step="use"]');
     await page.click('[data-step="use"]');
     await page.waitForSelector('[data-panel-step="use"] [data-input="table"]');
@@ -55,9 +46,9 @@ describe('step panel', () => {
 
   it('follows a running step\'s logs through the run\'s log stream, never reading the logs again and again', async () => {
     const gate = `/tmp/strata-ui-panel-${Date.now()}`;
-    const id = (await svc.call('POST', '/v1/runs', flow({ sequence: [{ id: 'talk', ...sh(`echo first line; while [ ! -f ${gate} ]; do sleep 0.05; done; echo second line`) }] }))).body.runId as string;
-    const page = await chromium.page();
-    await page.goto(`${svc.url}/ui/runs/${id}`);
+    const id = (await ui.svc.call('POST', '/v1/runs', flow({ sequence: [{ id: 'talk', ...sh(`echo first line; while [ ! -f ${gate} ]; do sleep 0.05; done; echo second line`) }] }))).body.runId as string;
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
     await page.waitForFunction(() => document.querySelector('[data-step="talk"]')?.getAttribute('data-status') === 'running');
     const polled = await requests(/\/steps\/.*\/logs$/);
     const streamed = await requests(/^\/v1\/runs\/:id\/logs$/);
