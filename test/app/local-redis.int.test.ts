@@ -9,7 +9,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processRunning } from '../../runtime/process/process-group.ts';
 import { startRedisServer, type RedisServer } from '../../src/store/redis-server.ts';
@@ -158,12 +157,8 @@ describe('stopping', () => {
 
 /** `strata CMD` as a terminal's foreground job (its own process group: Ctrl-C signals the whole group), once its API listens. */
 async function terminalJob(cmd: string, h: string): Promise<Proc> {
-  const p = spawn(process.execPath, ['bin/strata.js', cmd], { env: { ...process.env, REDIS_URL: '', STRATA_HOME: h, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let out = '';
-  p.stdout!.on('data', (d) => (out += d));
-  p.stderr!.on('data', (d) => (out += d));
-  const proc = Object.assign(p, { output: () => out });
+  const proc = spawnStrata([cmd], { REDIS_URL: '', STRATA_HOME: h, PORT: '0' }, { detached: true });
   procs.push(proc);
-  await until('the API to listen', () => /API on http/.test(out));
+  await until('the API to listen', () => /API on http/.test(proc.output()));
   return proc;
 }

@@ -1,22 +1,13 @@
 /** `strata import argo` as users run it: a real process (node bin/strata.js), its output and exit code. */
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { runStrata } from '../support/processes.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/argo');
 
-async function strata(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/strata.js'), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const strata = (...args: string[]) => runStrata(args);
 
 describe('strata import argo', () => {
   it('prints the WorkflowTemplate\'s units, then each Workflow\'s flow, as YAML documents', async () => {
@@ -49,10 +40,7 @@ describe('strata import argo', () => {
 
   it('strata apply refuses an Argo file it cannot map before it sends anything (exit 2, the field named)', async () => {
     // No strata is running at this address: the refusal comes before any request.
-    const out = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/strata.js'), 'apply', join(FIXTURES, 'bad', 'resource.yaml')], { cwd: ROOT, env: { ...process.env, STRATA_URL: 'http://127.0.0.1:9' } }).then(
-      () => ({ code: 0, stderr: '' }),
-      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
-    );
+    const out = await runStrata(['apply', join(FIXTURES, 'bad', 'resource.yaml')], { STRATA_URL: 'http://127.0.0.1:9' });
     expect(out.code).toBe(2);
     expect(out.stderr).toContain('spec.templates[0](make).resource: Argo field "resource" is not supported');
   });

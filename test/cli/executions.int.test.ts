@@ -9,7 +9,6 @@
  *   and the plain logs route is never polled;
  * - `strata rules list` is in the order rules are tried.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,17 +105,14 @@ describe('strata logs -f', () => {
     const runId = await post({ sequence: [{ id: 'talk', task: shTask(`echo one; while [ ! -e ${dir}/go ]; do sleep 0.05; done; echo two`) }, { id: 'after', task: shTask('echo three') }] }, 'cli-follow');
     const polled = await requests(/\/steps\/.*\/logs$/);
     const streamed = await requests(/^\/v1\/runs\/:id\/logs$/);
-    const f = spawn(process.execPath, ['bin/strata.js', 'logs', runId, '-f'], { env: { ...process.env, STRATA_URL: svc.url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const f = spawnStrata(['logs', runId, '-f'], { STRATA_URL: svc.url });
     cleanup.push(() => f.exitCode === null && f.kill('SIGKILL'));
-    let out = '';
-    f.stdout!.on('data', (d) => (out += d));
-    f.stderr!.on('data', (d) => (out += d));
     const code = new Promise<number | null>((r) => f.once('exit', (c) => r(c)));
-    await until('the first line while the step runs', () => out.includes('talk: one\n'), 30_000);
-    expect(out).not.toContain('two');
+    await until('the first line while the step runs', () => f.output().includes('talk: one\n'), 30_000);
+    expect(f.output()).not.toContain('two');
     writeFileSync(join(dir, 'go'), '');
     expect(await code).toBe(0);
-    expect(out).toBe('talk: one\ntalk: two\nafter: three\n');
+    expect(f.output()).toBe('talk: one\ntalk: two\nafter: three\n');
     expect(await requests(/\/steps\/.*\/logs$/)).toBe(polled);
     expect(await requests(/^\/v1\/runs\/:id\/logs$/)).toBe(streamed + 1);
   }, CLI_TEST_MS);

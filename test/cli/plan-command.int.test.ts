@@ -2,26 +2,15 @@
  * `strata plan` as users run it: a real process (node bin/strata.js), its stdout,
  * stderr and exit code.
  */
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runStrata } from '../support/processes.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BAD = join(ROOT, 'test/fixtures/flows/bad');
 const EXAMPLES = join(ROOT, 'examples/flows');
 
-interface Outcome { code: number; stdout: string; stderr: string }
-
-async function strata(...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/strata.js'), ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const strata = (...args: string[]) => runStrata(args);
 
 describe('strata plan', () => {
   it('--dry-run prints exactly { "order": [...] }, one list of step ids per tick', async () => {

@@ -2,8 +2,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-export function spawnStrata(args: string[], env: Record<string, string>): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, ['bin/strata.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Start `strata ARGS` as a real process; `output()` is what it wrote so far (stdout and
+ * stderr, in order). `detached`: in a process group of its own, as a terminal's job.
+ */
+export function spawnStrata(args: string[], env: Record<string, string>, opts: { detached?: boolean } = {}): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, ['bin/strata.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.detached ? { detached: true } : {}) });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
