@@ -12,15 +12,19 @@
  *   start time differs, as after a reboot) is taken over at once; one that cannot be read
  *   or names no holder (a directory, as earlier versions of strata made
  *   it, possibly empty; a file cut short) is taken over once older than UNREADABLE_MS. Each take-over is logged.
- * - Taking over moves the lock aside with `rename(2)` (atomic: of several takers one moves
- *   it) and then checks that it moved the very lock it judged (same inode); a taker that
- *   moved a lock made since by another puts it back. Left open: three takers at once on a
- *   dead holder's lock, the third linking between the second's move and its putting back,
- *   which would let two hold it; the lock guards moments of work after a crash, so this
- *   needs two crashes and three starts within microseconds.
+ * - Taking over is one taker's alone, and removes only the very lock it judged. A taker
+ *   first makes a claim on that lock, `<path>.<lock's token>.<n>.take` (by the same hard
+ *   link, so it appears with the claimer's pid in it); the claim of generation n is made
+ *   only when every earlier one's claimer is gone, so of the live processes at most one
+ *   holds a claim on a given lock. That one reads the lock again and removes it only
+ *   while it is still the one judged (same token and inode): no one else removes a stale
+ *   lock, and its dead holder cannot let it go, so it cannot change between that read and
+ *   the removal. Claims on a lock that is gone are left-overs anyone may remove (a claim
+ *   made again later finds the lock gone and does nothing). Tested with three takers at
+ *   once (test/store/pid-lock.int.test.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { link, lstat, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { processRunning, processStartTime } from '../../runtime/process/process-group.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -40,6 +44,7 @@ interface Holder {
   start?: string;
   token?: string;
   ino: number;
+  mtimeMs: number;
   ageMs: number;
 }
 
@@ -71,8 +76,9 @@ async function acquire(path: string, opts: PidLockOptions): Promise<string> {
       if (held === undefined) continue; // let go meanwhile
       const why = staleness(held);
       if (why !== undefined) {
-        if (await takeOver(path, held)) opts.say?.(`took over the lock ${path}: ${why}`);
-        continue;
+        const taken = await takeOver(path, held, mine);
+        if (taken === 'taken') opts.say?.(`took over the lock ${path}: ${why}`);
+        if (taken !== 'busy') continue;
       }
       if (Date.now() > until) throw new StrataError('unavailable', `${path} stays locked by process ${held.pid}; remove it if no strata process of this STRATA_HOME runs`);
       await new Promise((r) => setTimeout(r, 20));
@@ -97,23 +103,48 @@ function staleness(h: Holder): string | undefined {
   return undefined;
 }
 
-/** Move the lock aside if it is still the one judged; true when it was. */
-async function takeOver(path: string, judged: Holder): Promise<boolean> {
-  const aside = `${path}.${process.pid}.${randomBytes(8).toString('hex')}.stale`;
-  try {
-    await rename(path, aside);
-  } catch {
-    return false; // moved by another taker, or let go
+/**
+ * Remove the stale lock `judged` as the one taker allowed to (see the top of this file):
+ * 'taken' when this call removed it, 'gone' when it is gone or changed meanwhile,
+ * 'busy' while a live taker is at it. `mine`: this taker's file, linked as its claim.
+ */
+async function takeOver(path: string, judged: Holder, mine: string): Promise<'taken' | 'gone' | 'busy'> {
+  const id = identity(judged);
+  for (let n = 1; ; n++) {
+    try {
+      await link(mine, claimPath(path, id, n));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const claimer = await holderOf(claimPath(path, id, n));
+    if (claimer === undefined) return 'gone'; // claims are removed once the lock is gone
+    if (staleness(claimer) === undefined) return 'busy';
+    // That claimer died: the claim passes to the next generation.
   }
-  const moved = await lstat(aside).catch(() => undefined);
-  if (moved && moved.ino !== judged.ino && moved.isFile()) {
-    // A lock made after it was judged: its holder is alive. Put it back.
-    await link(aside, path).catch(() => undefined);
-    await unlink(aside).catch(() => undefined);
-    return false;
+  const now = await holderOf(path);
+  const same = now !== undefined && now.ino === judged.ino && identity(now) === id;
+  if (same) await rm(path, { recursive: true, force: true });
+  await removeClaims(path, (claimId) => claimId === id);
+  return same ? 'taken' : 'gone';
+}
+
+/** What names one lock among all ever made at a path: its token, or (a lock naming no holder) its inode and time. */
+function identity(h: Holder): string {
+  return h.token !== undefined && /^[0-9a-f]{1,64}$/.test(h.token) ? h.token : `i${h.ino}m${Math.round(h.mtimeMs)}`;
+}
+
+function claimPath(path: string, id: string, n: number): string {
+  return `${path}.${id}.${n}.take`;
+}
+
+/** Remove the claims (among `files`, else all beside the lock) whose lock's identity `which` picks. */
+async function removeClaims(path: string, which: (id: string) => boolean, files?: string[]): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  for (const f of files ?? (await readdir(dirname(path)).catch(() => [] as string[]))) {
+    const m = f.startsWith(prefix) ? /^(\w+)\.\d+\.take$/.exec(f.slice(prefix.length)) : null;
+    if (m && which(m[1])) await unlink(join(dirname(path), f)).catch(() => undefined);
   }
-  await rm(aside, { recursive: true, force: true });
-  return true;
 }
 
 /** Who holds the lock, or undefined when there is none. A directory is the lock as earlier versions made it (its pid in `pid`). */
@@ -125,6 +156,7 @@ async function holderOf(path: string): Promise<Holder | undefined> {
   const n = Number(pid);
   return {
     ino: st.ino,
+    mtimeMs: st.mtimeMs,
     ageMs: Date.now() - st.mtimeMs,
     ...(Number.isInteger(n) && n > 0 ? { pid: n } : {}),
     ...(start && start !== '-' ? { start } : {}),
@@ -132,11 +164,19 @@ async function holderOf(path: string): Promise<Holder | undefined> {
   };
 }
 
-/** Temporary and moved-aside files of takers that died (their pid gone). */
+/**
+ * Temporary files of takers that died (their pid gone; `.stale`: moved-aside locks of
+ * earlier versions), and claims on locks that are gone. The lock is read after the listing,
+ * so a claim listed on a lock not there then is on a lock that can never come back.
+ */
 async function removeLeftovers(path: string): Promise<void> {
   const prefix = `${basename(path)}.`;
-  for (const f of await readdir(dirname(path)).catch(() => [] as string[])) {
+  const files = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const f of files) {
     const m = f.startsWith(prefix) ? /^(\d+)\.[0-9a-f]+\.(tmp|stale)$/.exec(f.slice(prefix.length)) : null;
     if (m && !processRunning(Number(m[1]))) await rm(join(dirname(path), f), { recursive: true, force: true });
   }
+  if (!files.some((f) => f.startsWith(prefix) && f.endsWith('.take'))) return;
+  const current = await holderOf(path);
+  await removeClaims(path, (id) => current === undefined || id !== identity(current), files);
 }

@@ -2,7 +2,7 @@
  * The pid lock of a STRATA_HOME (src/store/pid-lock.ts), with real processes killed for
  * real: one holder at a time; a lock whose holder died, or that names no holder and is
  * old (what a crash of earlier versions left: the home locked for good), is taken over
- * with a sentence; a live holder's lock never is.
+ * with a sentence, by one taker of the three that start at once; a live holder's lock never is.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
@@ -92,6 +92,47 @@ describe('the pid lock', () => {
     await until('the holder to hold it', () => holder.output().includes('held'));
     await expect(take(lock, 300)).rejects.toMatchObject({ code: 'unavailable', message: `${lock} stays locked by process ${holder.pid}; remove it if no strata process of this STRATA_HOME runs` });
     expect(readFileSync(lock, 'utf8')).toContain(String(holder.pid));
+  });
+
+  it('is taken over by one of three processes starting at once on a dead holder\'s lock; never two hold it', async () => {
+    const d = dir();
+    const counter = join(d, 'count');
+    writeFileSync(counter, '0');
+    const lock = join(d, 'lock');
+    writeFileSync(lock, `${process.pid} ${Number(processStartTime(process.pid)) + 1} 0123456789abcdef\n`);
+    const takers = [1, 2, 3].map(() => lockUser(lock, 'count', counter, '1'));
+    expect(await Promise.all(takers.map(ended))).toEqual([0, 0, 0]);
+    const outputs = takers.map((u) => u.output());
+    expect(outputs.join('')).not.toContain('OVERLAP');
+    expect(outputs.filter((o) => o.includes(`took over the lock ${lock}`))).toHaveLength(1);
+    expect(readFileSync(counter, 'utf8')).toBe('3');
+    expect(readdirSync(d).sort()).toEqual(['count']);
+  });
+
+  it('is taken over by exactly one of three takers at once, round after round, and never held by two', async () => {
+    // Three takers in one process: their file operations run on libuv's threads, interleaved
+    // every which way. Each round starts them together on a lock whose holder is gone.
+    const d = dir();
+    const stale = `${process.pid} ${Number(processStartTime(process.pid)) + 1} 0123456789abcdef\n`;
+    let holding = 0;
+    let most = 0;
+    const takeOvers: number[] = [];
+    for (let round = 0; round < 200; round++) {
+      const lock = join(d, `lock${round}`);
+      writeFileSync(lock, stale);
+      const said: string[] = [];
+      const hold = async () => {
+        holding++;
+        most = Math.max(most, holding);
+        await new Promise((r) => setImmediate(r));
+        holding--;
+      };
+      await Promise.all([1, 2, 3].map(() => withPidLock(lock, hold, { limitMs: 5_000, say: (s) => said.push(s) })));
+      takeOvers.push(said.length);
+    }
+    expect(most).toBe(1);
+    expect(takeOvers.filter((n) => n !== 1)).toEqual([]);
+    expect(readdirSync(d)).toEqual([]);
   });
 
   it('is taken over when it names a pid that is another process now (a reboot, a reused pid)', async () => {
