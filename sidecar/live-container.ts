@@ -29,10 +29,10 @@ export interface Live {
 }
 
 /** A private view for the container with its inputs copied in, or the sentence saying why there can be none (it never runs without). */
-export async function privateView(task: RunTask, dirs: StepDirs, scratchDir: string): Promise<PrivateView | string> {
+export async function privateView(task: RunTask, dirs: StepDirs, scratchDir: string, ipcDir: string): Promise<PrivateView | string> {
   const problem = await bwrapProblem();
   if (problem) return noPrivateView(problem);
-  const view = await makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir);
+  const view = await makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir, [dirs.inputs, dirs.outputs, ipcDir]);
   await copyInputsIn(view, task, dirs.inputs);
   return view;
 }

@@ -160,7 +160,7 @@ export class Quarterback {
       const [port] = await Promise.all([this.ports.portFor(cmd.step), copyInputs(dirs.inputs, cmd.inputs, (ref) => this.outputs.locate(ref))]);
       if (needsPrivateView(cmd.task!)) {
         // Paths of its own: a mount namespace, or a sentence saying why there is none (never run without it).
-        const view = await privateView(cmd.task!, dirs, this.plan.scratchDir);
+        const view = await privateView(cmd.task!, dirs, this.plan.scratchDir, this.plan.ipcDir);
         if (typeof view === 'string') {
           this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${view}\n` });
           return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: view });

@@ -6,13 +6,17 @@
  * the private directories over it; each is backed by a directory of this execution's own
  * (`root`), so parallel items and retries each have theirs and nothing is written to the
  * host's `/tmp` or `/workspace`. A declared path that does not exist on the host is never
- * created there: its parents are made in the namespace's own root (a tmpfs) instead, with
- * the host's entries bound beside it one by one.
+ * created there: the deepest directory on its way that does exist becomes the container's
+ * own (a tmpfs, as an image's empty directory), in which it sees of the host only the
+ * directories strata gives it (its step's directories and the one it starts in). Each
+ * such directory costs bubblewrap a few arguments, whatever the host holds beside it
+ * (bwrap takes at most 9,000); only a missing top-level directory (`/workspace`) needs the
+ * host's root entries bound one by one, and those are few.
  */
 import { spawn } from 'node:child_process';
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { RunTask } from '../../src/engine/types.ts';
 import { copyEntry } from '../copy-tree.ts';
 import { StepFileError } from '../output-files.ts';
@@ -44,9 +48,11 @@ export function privateDirs(task: RunTask): string[] {
 /**
  * Make the view of one execution: its private directories under `root`, and bubblewrap's
  * arguments binding them (and the pod's scratch where a volume asks for it) over the host's
- * file system, with the working directory.
+ * file system, with the working directory. `keep`: host directories the container must
+ * still see where a directory of the host becomes its own (its step's directories); the
+ * directory this process runs in is always kept.
  */
-export async function makePrivateView(task: RunTask, root: string, scratchDir?: string): Promise<PrivateView> {
+export async function makePrivateView(task: RunTask, root: string, scratchDir?: string, keep: string[] = []): Promise<PrivateView> {
   const dirs = privateDirs(task);
   const binds: Array<[string, string]> = dirs.map((d) => [join(root, d), d]);
   for (const v of task.volumes ?? []) if (v.from === 'scratch' && scratchDir) binds.push([scratchDir, v.path]);
@@ -56,42 +62,64 @@ export async function makePrivateView(task: RunTask, root: string, scratchDir?: 
   const wd = task.workingDir;
   if (wd && hostPathOf(wd)) await mkdir(hostPathOf(wd)!, { recursive: true });
   const targets = binds.map(([, c]) => c);
-  const args = ['--die-with-parent', ...rootArgs(targets), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...(wd ? ['--chdir', wd] : [])];
+  const kept = [...keep, ...(scratchDir ? [scratchDir] : []), process.cwd()].map((k) => resolve(k));
+  const args = ['--die-with-parent', ...rootArgs(targets, kept), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...(wd ? ['--chdir', wd] : [])];
   return { args, hostPathOf };
 }
 
+/** At most this many host entries are bound one by one beside a missing top-level directory. */
+const MAX_ROOT_ENTRIES = 4000;
+
 /**
- * The namespace's root: the host's root bound whole when every declared path exists there
- * (binding over a directory creates nothing), else a tmpfs whose entries are the host's,
- * bound one by one, with the directories on the way to a missing path made in it.
+ * The namespace's root. The host's root is bound whole, and for each declared path missing
+ * on the host the deepest directory on its way that exists is mounted over by a tmpfs (the
+ * outermost where they nest), with the kept host directories inside it bound back; binding
+ * a private path then creates its mount point in the tmpfs, never on the host. A path whose
+ * top-level directory is missing (`/workspace`) needs a root of the namespace's own: a tmpfs
+ * whose entries are the host's root entries, bound one by one.
  */
-function rootArgs(targets: string[]): string[] {
+function rootArgs(targets: string[], keep: string[]): string[] {
   const missing = targets.filter((t) => !exists(t));
   if (missing.length === 0) return ['--dev-bind', '/', '/'];
-  const args: string[] = [];
-  const layer = (dir: string): void => {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const full = dir === '/' ? `/${e}` : `${dir}/${e}`;
-      if (targets.includes(full)) continue;
-      if (missing.some((m) => m.startsWith(`${full}/`))) {
-        args.push('--dir', full);
-        layer(full);
-        continue;
-      }
-      const st = lstatSync(full, { throwIfNoEntry: false });
-      if (!st) continue;
-      if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(full), full);
-      else args.push('--dev-bind', full, full);
-    }
-  };
-  layer('/');
+  const owned = outermost([...new Set(missing.map(deepestExisting))]);
+  const args = owned.includes('/') ? rootEntries(targets) : ['--dev-bind', '/', '/'];
+  for (const dir of owned.filter((d) => d !== '/')) {
+    args.push('--tmpfs', dir);
+    // Only directories strictly inside it: keeping the directory itself would give the host's back.
+    for (const k of keep) if (k.startsWith(`${dir}/`) && exists(k)) args.push('--bind', k, k);
+  }
   return args;
+}
+
+/** The host's root entries, each bound (or linked) into a root of the namespace's own, the declared paths left out. */
+function rootEntries(targets: string[]): string[] {
+  const entries = readdirSync('/');
+  if (entries.length > MAX_ROOT_ENTRIES) {
+    throw new StepFileError(`the host's / holds ${entries.length} entries, more than the ${MAX_ROOT_ENTRIES} a private view binds beside a missing top-level directory (${targets.filter((t) => !exists(t)).join(', ')}): declare a path under an existing directory`);
+  }
+  // bubblewrap's new root is a tmpfs already.
+  const args: string[] = [];
+  for (const e of entries) {
+    const full = `/${e}`;
+    if (targets.includes(full)) continue;
+    const st = lstatSync(full, { throwIfNoEntry: false });
+    if (!st) continue;
+    if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(full), full);
+    else args.push('--dev-bind', full, full);
+  }
+  return args;
+}
+
+/** The deepest directory on the way to `path` that exists on the host (`/` at worst). */
+function deepestExisting(path: string): string {
+  let dir = dirname(path);
+  while (dir !== '/' && !exists(dir)) dir = dirname(dir);
+  return dir;
+}
+
+/** The directories that are inside none of the others. */
+function outermost(dirs: string[]): string[] {
+  return dirs.filter((d) => d === '/' || !dirs.some((o) => o !== '/' && d.startsWith(`${o}/`)));
 }
 
 function exists(path: string): boolean {

@@ -47,7 +47,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
       return { ok: false, error };
     }
     try {
-      view = await makePrivateView(task, join(dirs.root, 'private'), dirs.scratch);
+      view = await makePrivateView(task, join(dirs.root, 'private'), dirs.scratch, [req.inputsDir, req.outputsDir, dirs.ipc]);
       await copyInputsIn(view, task, req.inputsDir);
     } catch (e) {
       return { ok: false, error: (e as Error).message };

@@ -1,5 +1,5 @@
 /** The private file system view per container on the local runtime (bubblewrap), and its fallback. */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,19 +32,62 @@ describe('private view', () => {
     expect(privateDirs(task).sort()).toEqual(['/mnt/out', '/tmp', '/workspace']);
   });
 
-  it('binds the host root whole when every private path exists there, and builds a root beside the host\'s otherwise', async () => {
+  it('binds the host root whole, with the deepest existing directory on the way to a missing path made the container\'s own', async () => {
     const root = await dirs.make();
     const whole = await makePrivateView({ image: 'x', volumes: [{ path: '/tmp' }] }, root);
     expect(whole.args.slice(0, 4)).toEqual(['--die-with-parent', '--dev-bind', '/', '/']);
-    // /mnt exists here and /mnt/nowhere does not: /mnt is made in the namespace, its host entries bound one by one.
-    const built = await makePrivateView({ image: 'x', volumes: [{ path: '/mnt/nowhere/deep' }], workingDir: '/mnt/nowhere/deep' }, root);
-    const at = built.args.indexOf('/mnt');
-    expect(built.args[at - 1]).toBe('--dir');
-    expect(built.args).not.toContain('/');
-    expect(built.args.slice(-5)).toEqual(['--bind', join(root, 'mnt/nowhere/deep'), '/mnt/nowhere/deep', '--chdir', '/mnt/nowhere/deep']);
-    expect(built.hostPathOf('/mnt/nowhere/deep/a')).toBe(join(root, 'mnt/nowhere/deep/a'));
+    expect(whole.args).not.toContain('--tmpfs');
+    // /mnt exists here and /mnt/nowhere does not: /mnt becomes a tmpfs of the container's own, with the kept directory under it bound back.
+    mkdirSync(join(root, 'kept'));
+    const built = await makePrivateView({ image: 'x', volumes: [{ path: `${root}/nowhere/deep` }], workingDir: `${root}/nowhere/deep` }, join(root, 'private'), undefined, [join(root, 'kept'), root]);
+    expect(built.args).toEqual([
+      '--die-with-parent', '--dev-bind', '/', '/', '--tmpfs', root, '--bind', join(root, 'kept'), join(root, 'kept'),
+      '--bind', join(root, 'private', root, 'nowhere/deep'), `${root}/nowhere/deep`, '--chdir', `${root}/nowhere/deep`,
+    ]);
+    expect(built.hostPathOf(`${root}/nowhere/deep/a`)).toBe(join(root, 'private', root, 'nowhere/deep/a'));
     expect(built.hostPathOf('/elsewhere')).toBeUndefined();
-    expect(existsSync('/mnt/nowhere')).toBe(false);
+    expect(existsSync(join(root, 'nowhere'))).toBe(false);
+    // A missing top-level directory: a root of the namespace's own, the host's root entries bound into it.
+    const top = await makePrivateView({ image: 'x', volumes: [{ path: '/strata-nowhere/deep' }] }, root);
+    expect(top.args).not.toContain('/');
+    expect(top.args[top.args.indexOf('/usr') - 1]).toBe('--dev-bind');
+    expect(top.args.slice(-3)).toEqual(['--bind', join(root, 'strata-nowhere/deep'), '/strata-nowhere/deep']);
+  });
+
+  // A faithful crowd: more entries beside the missing path than bwrap takes arguments (9,000).
+  const crowd = async (): Promise<string> => {
+    const root = await dirs.make();
+    for (let i = 0; i < 9_100; i++) writeFileSync(join(root, `host-${i}`), '');
+    return root;
+  };
+  // What the container sees of the crowded directory, one name a line, on standard output.
+  const lookAround = (root: string): RunTask => ({
+    image: 'busybox',
+    command: ['sh', '-c', 'echo made > "$1/missing/deep/x" && ls -A "$1" && echo \'{"ok":true}\' > "$STRATA_OUTPUTS/result.json"', 'sh', root],
+    volumes: [{ path: join(root, 'missing/deep') }],
+  });
+  const seen = (reports: PodReport[]): string[] => reports.flatMap((r) => (r.type === 'log' && r.stream === 'stdout' ? r.chunk.split('\n') : [])).filter(Boolean).sort();
+
+  it('a missing path beside thousands of host entries: its deepest existing directory is the container\'s own (macro task)', async () => {
+    const root = await crowd();
+    const reports: PodReport[] = [];
+    const r = req(root, lookAround(root));
+    const outcome = await runtime.run(r, (x) => reports.push(x), new AbortController().signal);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome).toMatchObject({ ok: true, result: { ok: true } });
+    // The host's entries are not there; the step's own directories (its inputs and outputs, here under it) are.
+    expect(seen(reports)).toEqual(['in', 'missing', 'out']);
+    expect(existsSync(join(root, 'missing'))).toBe(false);
+  });
+
+  it('a missing path beside thousands of host entries: the same inside a pod (micro)', async () => {
+    const root = await crowd();
+    const reports: PodReport[] = [];
+    const pod = await runtime.run({ ...req(root, { image: 'x' }), kind: 'pod', task: undefined, step: 'p', pod: podRequestPod({ task: lookAround(root) }) }, (x) => reports.push(x), new AbortController().signal);
+    expect(pod).toMatchObject({ ok: true });
+    // Inside a pod the container's directories are the pod's, elsewhere: only its private path is in the crowded one.
+    expect(seen(reports)).toEqual(['missing']);
+    expect(existsSync(join(root, 'missing'))).toBe(false);
   });
 
   it('bubblewrap runs on this machine (strata\'s scripts install it)', async () => {
