@@ -5,7 +5,7 @@
  * Step names are the Argo step and task names (the importer keeps them as node keys).
  */
 import { StrataError, type Problem } from '../errors/strata-error.ts';
-import { WORKFLOW_UNIT } from './import-argo.ts';
+import { TEMPLATE, WORKFLOW_TEMPLATE, WORKFLOW_UNIT } from './import-argo.ts';
 
 /** The Argo step path and field a strata path of an imported flow stands for, or undefined when it names no step. */
 export function argoPlace(path: string): string | undefined {
@@ -24,6 +24,8 @@ export function argoPlace(path: string): string | undefined {
 /** How problems name an imported flow: its Workflow, or its WorkflowTemplate or Workflow and template. */
 export function argoLabel(flow: { metadata: { name: string; annotations?: Record<string, string> } }): string {
   const of = flow.metadata.annotations?.[WORKFLOW_UNIT];
+  const wft = flow.metadata.annotations?.[WORKFLOW_TEMPLATE];
+  if (wft) return `WorkflowTemplate ${wft}${flow.metadata.annotations?.[TEMPLATE] ? `, template ${flow.metadata.annotations[TEMPLATE]}` : ''}`;
   const dot = flow.metadata.name.indexOf('.');
   if (of) return `Workflow ${of}, template ${flow.metadata.name.slice(dot + 1)}`;
   return dot > 0 ? `WorkflowTemplate ${flow.metadata.name.slice(0, dot)}, template ${flow.metadata.name.slice(dot + 1)}` : `Workflow ${flow.metadata.name}`;

@@ -30,6 +30,27 @@ export interface ImportResult {
 /** Annotation of a unit flow made from a Workflow's (recursive) template: the Workflow's name. */
 export const WORKFLOW_UNIT = 'strata/argo-workflow';
 
+/**
+ * Annotations of the flows a WorkflowTemplate registers: its name on each, and on a unit
+ * also the template's. A templateRef or workflowTemplateRef resolves to a registered flow
+ * only by these (never by a flow name alone), so a native Flow, a template's unit or a
+ * Workflow's recursive unit that happens to bear the name is no target.
+ */
+export const WORKFLOW_TEMPLATE = 'strata/argo-workflow-template';
+export const TEMPLATE = 'strata/argo-template';
+
+const annotationsOf = (f: FlowDocument): Record<string, string> => (f.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+
+/** The registered flows that are WorkflowTemplate `w`'s unit of template `t`, or its entry flow when `t` is undefined. */
+function madeFrom(flows: FlowDocument[], w: string, t: string | undefined): FlowDocument[] {
+  return flows.filter((f) => annotationsOf(f)[WORKFLOW_TEMPLATE] === w && annotationsOf(f)[TEMPLATE] === t);
+}
+
+/** The metadata with annotations added. */
+function annotated(meta: FlowDocument['metadata'], add: Record<string, string>): FlowDocument['metadata'] {
+  return { ...meta, annotations: { ...meta.annotations, ...add } };
+}
+
 /** Flows registered already, by name (every version), for templateRefs the documents do not hold. */
 export type RegisteredFlows = (name: string) => FlowDocument[];
 
@@ -112,8 +133,8 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
       if (!t) throw problem(where, `WorkflowTemplate ${name} has no template "${template}"`);
       return unitOf(wft.metadata.name!, versionOf(wft), t);
     }
-    // A Workflow's recursive templates register as units too: never the target of a templateRef.
-    const flows = registered(flowName(`${name}.${template}`, where)).filter((f) => !(f.metadata as { annotations?: Record<string, string> }).annotations?.[WORKFLOW_UNIT]);
+    // Only a WorkflowTemplate's unit: not a native Flow or a Workflow's recursive unit of that name.
+    const flows = madeFrom(registered(flowName(`${name}.${template}`, where)), name, template);
     if (flows.length === 0) throw problem(where, `no WorkflowTemplate ${name} with template ${template} is given or registered`);
     return registeredUnit(flowName(`${name}.${template}`, where), flows, where);
   };
@@ -184,7 +205,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocu
     const name = flowName(`${wft.metadata.name}.${t.name}`, where);
     if (names.has(name)) throw problem(where, `its flow name ${name} is also that of template ${names.get(name)}`);
     names.set(name, t.name);
-    out.push(unitFlow(t, metadataOf(wft, name, version), { templates, unit, local, where, kind: `template ${t.name} of WorkflowTemplate ${wft.metadata.name}` }));
+    out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, kind: `template ${t.name} of WorkflowTemplate ${wft.metadata.name}` }));
   }
   if (wft.spec.entrypoint) {
     const entry = templates.get(wft.spec.entrypoint);
@@ -195,7 +216,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocu
     out.push({
       apiVersion: 'strata/v1',
       kind: 'Flow',
-      metadata: metadataOf(wft, flowName(wft.metadata.name!, `WorkflowTemplate ${wft.metadata.name}`), version),
+      metadata: annotated(metadataOf(wft, flowName(wft.metadata.name!, `WorkflowTemplate ${wft.metadata.name}`), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name! }),
       spec: { params, root: { id: entry.name, use: u.ref, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode },
     });
   }
@@ -217,8 +238,10 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     if (wf.spec.templates?.length || wf.spec.entrypoint) throw problem(where, 'a Workflow with workflowTemplateRef takes its templates and entrypoint from the WorkflowTemplate');
     const wft = templatesDocs.get(ref.name);
     const entryName = flowName(ref.name, where);
-    const entry = wft ? `${entryName}@${versionOf(wft)}` : registeredUnit(entryName, registered(entryName), `workflowTemplateRef ${ref.name}`).ref;
-    if (!wft && registered(entryName).length === 0) throw problem(where, `no WorkflowTemplate ${ref.name} is given or registered`);
+    // Only a WorkflowTemplate's entry flow: not a native Flow or a unit that bears the name.
+    const found = wft ? [] : madeFrom(registered(entryName), ref.name, undefined);
+    if (!wft && found.length === 0) throw problem(where, `no WorkflowTemplate ${ref.name} is given or registered`);
+    const entry = wft ? `${entryName}@${versionOf(wft)}` : registeredUnit(entryName, found, `workflowTemplateRef ${ref.name}`).ref;
     if (wft && !wft.spec.entrypoint) throw problem(where, `WorkflowTemplate ${ref.name} has no entrypoint`);
     const withs = Object.fromEntries(Object.keys(params).map((p) => [p, { var: `params.${p}` }]));
     return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode } }, units: [] };

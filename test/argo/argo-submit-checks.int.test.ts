@@ -81,6 +81,35 @@ describe('templateRef', () => {
   });
 });
 
+describe('workflowTemplateRef and templateRef', () => {
+  const refused = async (file: string, message: string): Promise<void> => {
+    const r = await svc.call('POST', '/v1/runs', readFileSync(join(FAULTS, file), 'utf8'));
+    expect(r.status, file).toBe(400);
+    expect(r.body.error.message).toContain(message);
+    const p = await runStrata(['apply', join(FAULTS, file)], env);
+    expect(p.code, file).toBe(2);
+    expect(p.stderr).toContain(message);
+  };
+
+  it('resolve to registered WorkflowTemplates only: never to a native Flow, a template\'s unit or a Workflow\'s recursive unit', async () => {
+    for (const file of ['native-greeting.yaml', 'wft-greetings.yaml', 'countdown-workflow.yaml']) {
+      const p = await runStrata(['apply', join(FAULTS, file)], env);
+      expect(p.code, p.stderr).toBe(0);
+    }
+    const runsBefore = (await svc.call('GET', '/v1/runs')).body.runs.length;
+    await refused('wftref-to-native.yaml', 'no WorkflowTemplate plain-greeting is given or registered');
+    await refused('tref-to-native.yaml', 'no WorkflowTemplate plain with template greet is given or registered');
+    await refused('wftref-to-unit.yaml', 'no WorkflowTemplate wft-greetings.greet is given or registered');
+    await refused('wftref-to-recursive.yaml', 'no WorkflowTemplate countdown.countdown is given or registered');
+    expect((await svc.call('GET', '/v1/runs')).body.runs.length).toBe(runsBefore);
+    // The registered WorkflowTemplate itself is found, from another file.
+    const ok = await runStrata(['runs', 'submit', join(FAULTS, 'wftref-registered.yaml')], env);
+    expect(ok.code, ok.stderr).toBe(0);
+    const run = await svc.waitRun(/run (\S+) submitted/.exec(ok.stdout)![1], 60_000);
+    expect(run.steps.main.result).toBe('hello by-reference');
+  });
+});
+
 describe('documents nested 5,000 deep', () => {
   it('are refused at the nesting limit, once, over HTTP (Argo and native, runs and flows) and in the CLI', async () => {
     for (const [route, file] of [['/v1/runs', 'nest-5000.yaml'], ['/v1/flows', 'nest-5000-native.yaml'], ['/v1/runs', 'nest-5000-native.yaml']]) {
