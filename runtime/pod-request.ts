@@ -6,6 +6,7 @@
 import type { StartCommand } from '../src/engine/types.ts';
 import type { PodRequest } from './pod-runtime.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
+import { podName } from './kubernetes/names.ts';
 import { DATASET_RESULT_LIMIT_BYTES } from './step-files.ts';
 
 export interface RequestDirs {
@@ -16,7 +17,8 @@ export interface RequestDirs {
 
 export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs): PodRequest {
   // `{{ inputs.NAME }}` is the path of the input in the step's inputs dir.
-  const task = cmd.task && placeInputs(cmd.task, (name) => `${dirs.inputsDir}/${name}`);
+  // `{{ run.pod }}`: the pod's name as the Kubernetes runtime names it, on every runtime.
+  const task = cmd.task && placeInputs(cmd.task, (name) => `${dirs.inputsDir}/${name}`, { id: runId, step: cmd.step, pod: podName(runId, cmd.step, cmd.attempt) });
   const env: Record<string, string> = { ...(task?.env ?? {}), STRATA_RUN: runId, STRATA_STEP: cmd.step, STRATA_ATTEMPT: String(cmd.attempt), STRATA_PARAMS: JSON.stringify(cmd.env.params) };
   if (cmd.env.item !== undefined) env.STRATA_ITEM = JSON.stringify(cmd.env.item);
   if (cmd.env.items !== undefined) env.STRATA_ITEMS = JSON.stringify(cmd.env.items);

@@ -9,6 +9,7 @@ import { copyArtifactsOut, needsPrivateView } from '../runtime/local/private-vie
 import { StdoutCapture } from '../runtime/stdout-result.ts';
 import { containerResult, GENERATE_UNSUPPORTED, privateView, unsupported, type Live } from './live-container.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
+import { podName } from '../runtime/kubernetes/names.ts';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunEngine } from '../src/engine/engine.ts';
@@ -177,7 +178,8 @@ export class Quarterback {
   private spawn(cmd: StartCommand, entry: Live, dirs: StepDirs, port: number): void {
     const { step, attempt } = cmd;
     // `{{ inputs.NAME }}` is the path of the input in this container's inputs dir.
-    const task = placeInputs(cmd.task!, (name) => join(dirs.inputs, name));
+    // `{{ run.pod }}` of a container: the name of the pod it runs in.
+    const task = placeInputs(cmd.task!, (name) => join(dirs.inputs, name), { id: this.plan.runId, step, pod: podName(this.plan.runId, this.plan.step, this.plan.attempt) });
     entry.dirs = dirs;
     const env = containerEnv({
       base: this.hostEnv, task: task.env, runId: this.plan.runId, step, attempt,

@@ -165,7 +165,12 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     outputs = done.outputs;
   }
   if (call.when !== undefined) {
-    const build = inField(where, 'when', () => whenLogic(call.when!, (v) => resolveVariable(argScope, v), (s) => readTags(argScope, s)));
+    // The run's and pod's names are text for a task's fields (the runtime fills them in), not data a condition reads.
+    const noRun = (v: Value): Value => {
+      if (v.some((p) => p.kind === 'run')) throw new StrataError('invalid_document', 'workflow.name, workflow.uid and pod.name are given to a task\'s fields only, not to a condition');
+      return v;
+    };
+    const build = inField(where, 'when', () => whenLogic(call.when!, (v) => noRun(resolveVariable(argScope, v)), (s) => noRun(readTags(argScope, s))));
     body = { ...body, when: inField(where, 'when', () => build(inner)) };
   }
   if (call.continueOn && (call.continueOn.failed || call.continueOn.error)) body = { ...body, continueOn: { ...call.continueOn } };
@@ -181,5 +186,10 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
       do: body,
     },
   };
-  return { node: fan, sibling: { path: at, looped: true } };
+  // An output parameter the item's own step gives is the loop's list of them (the fan-out aggregates it).
+  const loopParameters = new Map<string, Value>();
+  for (const [n, v] of outputs?.parameters ?? []) {
+    if (v.length === 1 && v[0].kind === 'output' && v[0].name === n && JSON.stringify(v[0].step) === JSON.stringify(inner)) loopParameters.set(n, [{ kind: 'output', step: at, name: n }]);
+  }
+  return { node: fan, sibling: { path: at, looped: true, loopParameters } };
 }

@@ -20,9 +20,11 @@ export interface Outputs {
 
 export interface Sibling {
   path: Path;
-  /** a looped step: its result is the list of its items' results; it has no single outputs */
+  /** a looped step: its result is the list of its items' results, each output parameter the list of its items' values */
   looped: boolean;
   outputs?: Outputs;
+  /** a looped step's output parameters that its items' own step gives (a container, script or templateRef), as the loop's lists */
+  loopParameters?: Map<string, Value>;
 }
 
 export interface Scope {
@@ -83,6 +85,8 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     if (!scope.inExit) throw bad(scope, tag, 'is known only in the exit handler (spec.onExit)');
     return [{ kind: 'exit', field: parts[1] as 'status' | 'duration' | 'failures' }];
   }
+  if (head === 'workflow' && parts.length === 2 && (parts[1] === 'name' || parts[1] === 'uid')) return [{ kind: 'run', field: 'id' }];
+  if (head === 'pod' && parts.length === 2 && parts[1] === 'name') return [{ kind: 'run', field: 'pod' }];
   // Argo counts retries from 0; strata counts attempts from 1 (docs/flow-language.md, Retries).
   if (head === 'retries' && parts.length === 1) return [{ kind: 'logic', make: () => ({ '-': [{ var: 'attempt' }, 1] }) }];
   if ((head === 'steps' || head === 'tasks') && parts.length >= 3) {
@@ -92,15 +96,20 @@ export function resolveVariable(scope: Scope, tag: string): Value {
       if (!s.outputs?.result) throw bad(scope, tag, `step ${parts[1]} has no outputs.result (only container, script and containerSet templates do)`);
       return s.outputs.result;
     }
+    if (parts[2] === 'status' && parts.length === 3) return [{ kind: 'status', step: s.path }];
     if (parts[2] === 'outputs' && parts[3] === 'parameters' && parts.length === 5) {
-      if (s.looped) throw bad(scope, tag, 'output parameters of a looped step are not supported; read its outputs.result (the list of its items\' results)');
+      if (s.looped) {
+        const v = s.loopParameters?.get(parts[4]);
+        if (v) return v;
+        throw bad(scope, tag, `looped step ${parts[1]} gives no output parameter "${parts[4]}" of its own: strata aggregates the output parameters of a loop over a container, script or templateRef template, not those a steps or dag template takes from a step inside it`);
+      }
       const v = s.outputs?.parameters.get(parts[4]);
       if (!v) throw bad(scope, tag, `step ${parts[1]} has no output parameter "${parts[4]}"`);
       return v;
     }
     if (parts[2] === 'outputs' && parts[3] === 'artifacts') throw bad(scope, tag, 'an artifact is read with `from` in arguments.artifacts, not as text');
   }
-  throw bad(scope, tag, 'is not a variable strata maps (inputs.parameters.x, item, retries, steps.x.outputs.result, steps.x.outputs.parameters.y, tasks.x..., workflow.parameters.x, workflow.status, workflow.duration, workflow.failures, {{=expression}})');
+  throw bad(scope, tag, 'is not a variable strata maps (inputs.parameters.x, item, retries, steps.x.outputs.result, steps.x.outputs.parameters.y, steps.x.status, tasks.x..., workflow.parameters.x, workflow.name, workflow.uid, workflow.status, workflow.duration, workflow.failures, pod.name, {{=expression}})');
 }
 
 /** A string with `{{ tag }}` and `{{= expression }}` parts, read in `scope`. */

@@ -23,6 +23,8 @@ export type Part =
   | { kind: 'result'; step: Path; path: string[] }
   | { kind: 'output'; step: Path; name: string }
   | { kind: 'exit'; field: 'status' | 'duration' | 'failures' }
+  | { kind: 'status'; step: Path }
+  | { kind: 'run'; field: 'id' | 'step' | 'pod' }
   | { kind: 'logic'; make: (from: Path) => Logic };
 
 /** A text value: its parts, concatenated. */
@@ -76,6 +78,8 @@ function substitution(p: Part, from: Path): string | undefined {
       return `${stepHead(stepRef(from, p.step))}.outputs.parameters${accessor([p.name])}`;
     case 'exit':
       return `exit.${p.field}`;
+    case 'run':
+      return `run.${p.field}`;
     default:
       return undefined;
   }
@@ -96,9 +100,21 @@ export function partLogic(p: Part, from: Path): Logic {
       return { output: [stepRef(from, p.step), p.name] };
     case 'exit':
       return p.field === 'status' ? { if: [{ '==': [{ var: 'exit.status' }, 'succeeded'] }, 'Succeeded', 'Failed'] } : { var: `exit.${p.field}` };
+    case 'status':
+      return argoPhase(() => ({ status: stepRef(from, p.step) }));
+    case 'run':
+      // In a computed task field the engine gives `run` as the runtime's placeholders (substitute.ts).
+      return { var: `run.${p.field}` };
     case 'logic':
       return p.make(from);
   }
+}
+
+/** Argo's word for a strata status: Succeeded, Failed, Skipped, Pending, Running (a cancelled step is Failed). */
+function argoPhase(status: () => Logic): Logic {
+  // A fresh reader each time: one object shared would print as a YAML anchor and aliases.
+  const is = (s: string): Logic => ({ '==': [status(), s] });
+  return { if: [is('succeeded'), 'Succeeded', is('skipped'), 'Skipped', is('pending'), 'Pending', is('running'), 'Running', 'Failed'] };
 }
 
 /**
@@ -128,5 +144,6 @@ export function renderLogic(v: Value, from: Path): Logic {
   const parts = v.filter((p) => !(p.kind === 'text' && p.text === ''));
   if (parts.length === 0) return '';
   if (parts.length === 1) return partLogic(parts[0], from);
-  return { cat: parts.map((p) => partLogic(p, from)) };
+  // A result or output may be a list (a loop's): written as JSON, as substitution writes it.
+  return { cat: parts.map((p) => (p.kind === 'result' || p.kind === 'output' ? { text: partLogic(p, from) } : partLogic(p, from))) };
 }

@@ -1,6 +1,7 @@
 /**
  * fanOut: one child per item of `over`, up to `concurrency` at once; its result is the list
- * of item results. Each item is readable by the fan-out's `as` name, beside those of the
+ * of item results, and each output parameter its items give is the list of their values
+ * (as Argo aggregates a loop's output parameters). Each item is readable by the fan-out's `as` name, beside those of the
  * fan-outs around it. A list a dry run cannot know is one symbolic item, `fan/*`.
  */
 import type { JsonValue } from '../flow/types.ts';
@@ -24,6 +25,7 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
     error = (e as Error).message;
   }
   const results: JsonValue[] = [];
+  const parameters: Array<Record<string, JsonValue> | undefined> = [];
   const notSucceeded = new Set<number>();
   const indexOf = new Map<Act, number>();
   const limit = node.concurrency ?? Infinity;
@@ -51,7 +53,13 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       act.items = counts;
       if (error || itemError) return ops.finish(act, 'failed', undefined, error ?? itemError);
       // `results: succeeded` (Argo's aggregation): items that were skipped or failed are left out, not null.
-      ops.finish(act, 'succeeded', node.results === 'succeeded' ? results.filter((_, i) => !notSucceeded.has(i)) : results);
+      const kept = (i: number) => node.results !== 'succeeded' || !notSucceeded.has(i);
+      const names = [...new Set(parameters.flatMap((p) => (p ? Object.keys(p) : [])))];
+      if (names.length > 0) {
+        const each = (items ?? []).map((_, i) => i).filter(kept);
+        act.parameters = Object.fromEntries(names.map((n) => [n, each.map((i) => (parameters[i] && Object.hasOwn(parameters[i]!, n) ? parameters[i]![n] : null))]));
+      }
+      ops.finish(act, 'succeeded', node.results === 'succeeded' ? results.filter((_, i) => kept(i)) : results);
     },
     childDone(c) {
       running--;
@@ -59,6 +67,7 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       else if (c.status === 'failed' || c.status === 'cancelled') counts.failed++;
       if (childFailed(c)) itemError ??= failureOf(c);
       else results[indexOf.get(c)!] = c.status === 'succeeded' ? (c.result ?? null) : null;
+      if (c.status === 'succeeded' && c.parameters) parameters[indexOf.get(c)!] = c.parameters;
       if (c.status !== 'succeeded') notSucceeded.add(indexOf.get(c)!);
       indexOf.delete(c);
       ops.dirty(act);

@@ -5,12 +5,16 @@
  * `as` name, and the `result` operation's reader, which takes a step path as inputs do.
  */
 import type { JsonValue } from '../flow/types.ts';
-import { evaluate, STEP_OUTPUTS, STEP_RESULTS, tracking, type StepOutputReader, type StepResultReader } from '../logic/json-logic.ts';
+import { evaluate, STEP_OUTPUTS, STEP_RESULTS, STEP_STATUSES, tracking, type StepOutputReader, type StepResultReader, type StepStatusReader } from '../logic/json-logic.ts';
 import { evaluateValues } from '../logic/logic-values.ts';
 import type { Act } from './act.ts';
 import type { SubstitutionData } from './substitute.ts';
 import type { StepStatus } from './types.ts';
 import { resolveStep } from '../plan/step-path.ts';
+import { runPlaceholder } from './input-placeholder.ts';
+
+/** `run` in a computed task field: the runtime's placeholders, filled when the program starts (input-placeholder.ts). */
+const RUN_DATA = { id: runPlaceholder('id'), step: runPlaceholder('step'), pod: runPlaceholder('pod') };
 
 export class StepData {
   /** every step finished with success so far, by step id */
@@ -51,7 +55,7 @@ export class StepData {
         const id = resolveStep(path, act.id, act.scope.unitId);
         return { id, status: this.statuses[id] ?? 'pending', result: this.results[id], parameters: this.parameters[id] };
       },
-      evaluate: (expr) => evaluate(expr, { ...data, attempt: act.attempt, [STEP_RESULTS]: data[STEP_RESULTS], [STEP_OUTPUTS]: data[STEP_OUTPUTS] }, act.id),
+      evaluate: (expr) => evaluate(expr, { ...data, attempt: act.attempt, run: RUN_DATA, [STEP_RESULTS]: data[STEP_RESULTS], [STEP_OUTPUTS]: data[STEP_OUTPUTS], [STEP_STATUSES]: data[STEP_STATUSES] }, act.id),
     };
   }
 
@@ -64,6 +68,8 @@ export class StepData {
     data[STEP_RESULTS] = read;
     const outputs: StepOutputReader = (path) => this.parameters[resolveStep(path, act.id, s.unitId)];
     data[STEP_OUTPUTS] = outputs;
+    const statuses: StepStatusReader = (path) => this.statuses[resolveStep(path, act.id, s.unitId)] ?? 'pending';
+    data[STEP_STATUSES] = statuses;
     return data;
   }
 

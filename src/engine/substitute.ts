@@ -9,7 +9,7 @@ import type { Computed, JsonValue, TaskSpec } from '../flow/types.ts';
 import { isTemplate, parseTemplate, type TemplateRef } from '../flow/template.ts';
 import { artifactNames } from '../flow/task-parts.ts';
 import type { RunTask, StepStatus } from './types.ts';
-import { inputPlaceholder } from './input-placeholder.ts';
+import { inputPlaceholder, runPlaceholder } from './input-placeholder.ts';
 import { withFiles } from './run-task.ts';
 
 /** What references read, for one step. */
@@ -54,6 +54,7 @@ export function resolveText(v: Computed, where: string, d: SubstitutionData): st
     if (typeof part === 'string') out += part;
     // The runtime alone knows where inputs are: it replaces the placeholder.
     else if (part.head === 'inputs') out += inputPlaceholder(String(part.path[0]));
+    else if (part.head === 'run') out += runPlaceholder(String(part.path[0]));
     else out += render(lookup(part, where, d), where, `{{ ${part.text} }}`);
   }
   return out;
@@ -63,7 +64,8 @@ export function resolveText(v: Computed, where: string, d: SubstitutionData): st
 function render(value: JsonValue | undefined, where: string, what: string): string {
   if (value === null || value === undefined) throw new Error(`${where}: ${what} is null`);
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (text.includes('\0')) throw new Error(`${where}: ${what} holds a NUL character, which no argument or environment value can carry`);
+  // The run's placeholders (a computed value's `run.id`) are the runtime's to fill; any other NUL is refused.
+  if (text.replace(/\0strata-run:(id|step|pod)\0/g, '').includes('\0')) throw new Error(`${where}: ${what} holds a NUL character, which no argument or environment value can carry`);
   return text;
 }
 

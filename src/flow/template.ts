@@ -14,6 +14,9 @@
  * strings are JSON strings. Parsing is linear in the text.
  */
 
+/** The fields `{{ run.FIELD }}` may name: the run's id, the step's id, the name of the pod it runs in. */
+export const RUN_FIELDS = ['id', 'step', 'pod'] as const;
+
 /** One reference: `head` and the accessors after it (`step` for `steps`). */
 export interface TemplateRef {
   /** as written between the braces, trimmed (for messages) */

@@ -28,7 +28,7 @@ export interface NodeContext {
 }
 
 /** Names json-logic already gives a step: a fan-out's `as` may not hide them. */
-const RESERVED_AS = new Set(['params', 'results', 'round', 'outputs', 'last', 'items', 'attempt', 'exit', 'inputs', 'steps']);
+const RESERVED_AS = new Set(['params', 'results', 'round', 'outputs', 'last', 'items', 'attempt', 'exit', 'inputs', 'steps', 'run']);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -141,6 +141,27 @@ jsonLogic.add_operation('output', function (this: unknown, path?: unknown, name?
   return known(params[name], null);
 });
 
+/** Where `status` finds steps' statuses (as STEP_RESULTS for results). */
+export const STEP_STATUSES: unique symbol = Symbol('strata step statuses');
+export type StepStatusReader = (path: string) => string;
+
+/**
+ * `{"status": "flaky"}`: a step's status by its step path (written as in `result`):
+ * `succeeded`, `failed`, `skipped`, `cancelled`, or `pending`/`running` before it ended.
+ */
+jsonLogic.add_operation('status', function (this: unknown, path?: unknown) {
+  const read = (this as { [STEP_STATUSES]?: StepStatusReader } | null)?.[STEP_STATUSES];
+  if (typeof read !== 'function') throw new Error('"status" reads steps\' statuses, and there are none here (it works in a flow\'s when, fanOut.over, cycle.until and use.with, and in computed task fields)');
+  if (typeof path !== 'string' || path === '') throw new Error('"status" needs a step path');
+  return read(path);
+});
+
+/**
+ * `{"text": value}`: the value as substitution writes it: a string as itself, anything
+ * else as compact JSON (so `cat` can join a list into text as `{{ }}` would).
+ */
+jsonLogic.add_operation('text', (value?: unknown) => (typeof value === 'string' ? value : JSON.stringify(value ?? null)));
+
 /**
  * `{"range": [start, end, step?, format?]}`: numbers from start to end, both included
  * (range.ts); `{"format": [pattern, value]}`: printf-style text (printf.ts). Used by
@@ -156,7 +177,7 @@ export const OPERATORS = new Set([
   'jsonpath', 'fromJson',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
-  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'range', 'format',
+  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'status', 'text', 'range', 'format',
 ]);
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -205,6 +226,9 @@ function walk(expr: unknown, path: string, problems: Problem[], depth: number): 
   }
   if (op === 'output' && !(Array.isArray(arg) && arg.length === 2 && (typeof arg[0] === 'string' || isObjectExpr(arg[0])) && (typeof arg[1] === 'string' || isObjectExpr(arg[1])))) {
     problems.push({ path: `${path}.output`, message: 'must be [step path, parameter name]' });
+  }
+  if (op === 'status' && !(typeof arg === 'string' || isObjectExpr(arg) || (Array.isArray(arg) && arg.length === 1 && (typeof arg[0] === 'string' || isObjectExpr(arg[0]))))) {
+    problems.push({ path: `${path}.status`, message: 'must be a step path' });
   }
   if (op === 'result') {
     const step = Array.isArray(arg) ? arg[0] : arg;
@@ -271,7 +295,7 @@ export function isLogic(value: unknown): boolean {
   return jsonLogic.is_logic(value) && OPERATORS.has(Object.keys(value as object)[0]);
 }
 
-const READERS = new Set(['var', 'missing', 'missing_some', 'result', 'output']);
+const READERS = new Set(['var', 'missing', 'missing_some', 'result', 'output', 'status']);
 
 /** Whether an expression reads any data at all; one that does not has the same value everywhere. */
 export function readsData(expr: unknown): boolean {

@@ -6,7 +6,7 @@
  */
 import type { Problem } from '../errors/strata-error.ts';
 import { didYouMean } from '../flow/nearest.ts';
-import { TemplateSyntaxError, templateRefs, type TemplateRef } from '../flow/template.ts';
+import { RUN_FIELDS, TemplateSyntaxError, templateRefs, type TemplateRef } from '../flow/template.ts';
 import type { Computed, JsonValue, TaskSpec } from '../flow/types.ts';
 import { referencesIn } from './check-references.ts';
 
@@ -33,7 +33,7 @@ export interface StepMention {
   shown?: string;
 }
 
-const FIXED_HEADS = ['params', 'item', 'round', 'attempt', 'inputs', 'exit', 'steps'];
+const FIXED_HEADS = ['params', 'item', 'round', 'attempt', 'inputs', 'exit', 'steps', 'run'];
 const STEP_FIELDS = ['result', 'outputs', 'status'];
 
 /** The fields of a task that are resolved when it starts, with their paths under `path`. */
@@ -96,6 +96,9 @@ function judge(ref: TemplateRef, inputs: string[], scope: TemplateScope, path: s
       if (!scope.inExit) return 'exit is only given inside an exit handler (onExit)';
       if (first !== undefined && !['status', 'duration', 'failures'].includes(String(first))) return `exit has status, duration and failures, not "${first}"`;
       return undefined;
+    case 'run':
+      if (ref.path.length !== 1 || !(RUN_FIELDS as readonly string[]).includes(String(first))) return `write run.id, run.step or run.pod${first !== undefined ? didYouMean(String(first), RUN_FIELDS) : ''}`;
+      return undefined;
     case 'inputs': {
       const names = inputs;
       if (first === undefined || ref.path.length > 1) return 'write inputs.NAME, NAME an input of this task';
@@ -116,7 +119,7 @@ function judge(ref: TemplateRef, inputs: string[], scope: TemplateScope, path: s
     }
     default:
       if (scope.items.includes(ref.head)) return undefined;
-      return `no reference "${ref.head}"${didYouMean(ref.head, [...FIXED_HEADS, ...scope.items])}: a reference starts with params, item, an enclosing fan-out's as name, round, attempt, inputs, exit or steps`;
+      return `no reference "${ref.head}"${didYouMean(ref.head, [...FIXED_HEADS, ...scope.items])}: a reference starts with params, item, an enclosing fan-out's as name, round, attempt, inputs, exit, steps or run`;
   }
 }
 

@@ -206,6 +206,9 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     ctx.order.push(joinId(id, '*'));
     ctx.tscope.items.push(f.as ?? 'item');
     const body = compileNode(f.do, `${path}.fanOut.do`, joinId(id, '*'), '', ctx);
+    // A fan-out gives each output parameter of its items as the list of their values.
+    const itemParams = ctx.known.parameters!.get(joinId(id, '*'));
+    if (itemParams) ctx.known.parameters!.set(id, itemParams);
     ctx.tscope.items.pop();
     return { ...base, kind: 'fanOut', over: f.over, as: f.as ?? 'item', ...(f.concurrency ? { concurrency: f.concurrency } : {}), ...(f.failFast === false ? { failFast: false } : {}), ...(f.results === 'succeeded' ? { results: 'succeeded' as const } : {}), body };
   }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importArgo } from '../../src/argo/import-argo.ts';
 import { readArgoText } from '../../src/argo/lenient-yaml.ts';
 import type { RunView } from '../../src/run/run-view.ts';
+import { podName } from '../../runtime/kubernetes/names.ts';
 import { planCommand } from '../../src/cli/plan-command.ts';
 import { runStrata } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
@@ -152,6 +153,19 @@ describe('Argo workflows run on the local runtime', () => {
     expect(run.steps.probe.parameters).toEqual({ found: 'yes', missing: 'none' });
     expect(run.steps.show.result).toBe('found=yes missing=none');
     before(run, 'probe', 'show');
+  });
+
+  it('variables.yaml: a step\'s status in when and arguments, the workflow\'s name and uid, the pod\'s name, a looped step\'s output parameters as a list', async () => {
+    const run = await runFixture('variables.yaml');
+    expect(run.status).toBe('succeeded');
+    expect(statuses(run)).toMatchObject({ flaky: 'failed', report: 'succeeded', never: 'skipped' });
+    expect(run.steps.sizes.parameters).toEqual({ len: ['1', '2', '3'] });
+    expect(run.steps.report.result).toBe('flaky was Failed, sizes ["1","2","3"]');
+    expect(run.steps.whoami.result).toBe(`workflow ${run.id} uid ${run.id}`);
+    // The pod's name as the Kubernetes runtime names it: the run, the step, the attempt.
+    expect(run.steps.pod.result).toBe(podName(run.id, 'pod', 1));
+    before(run, 'flaky', 'report');
+    before(run, 'sizes', 'report');
   });
 
   it('lenient.yaml: read as Argo reads it, both lines printed', async () => {

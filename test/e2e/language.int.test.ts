@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
+import { podName } from '../../runtime/kubernetes/names.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 
 const PROGRAMS = fileURLToPath(new URL('../fixtures/programs/', import.meta.url));
@@ -244,6 +245,32 @@ describe.each(LEVELS)('named output parameters ($name)', (level) => {
     expect(steps.count).toMatchObject({ status: 'succeeded', parameters: { n: '3', label: 'none' } });
     expect((steps.use.result as { argv: string[] }).argv).toEqual(['3', 'none']);
     expect(steps.missing).toMatchObject({ status: 'failed', error: 'output parameter "sha": sha was not written (give it a default to go on without it)' });
+  });
+});
+
+describe.each(LEVELS)('a step\'s status, a fan-out\'s output parameters, the run\'s names ($name)', (level) => {
+  it('status in a when and in argv, a loop\'s parameters as a list, run.id, run.step and run.pod substituted and computed', async () => {
+    const root = {
+      graph: {
+        nodes: {
+          flaky: { task: { image: 'alpine', command: ['sh', '-c', 'exit 3'] }, continueOn: { failed: true } },
+          sizes: { fanOut: { over: ['1', '22', '333'], as: 'n', do: { task: { image: 'alpine', command: ['sh', '-c', 'printf %s "${#1}" > "$STRATA_OUTPUTS/len"', 'sh', '{{ n }}'], outputs: { parameters: { len: { path: 'len' } } } } } } },
+          report: {
+            dependsOn: [{ node: 'flaky', on: 'any' }, 'sizes'],
+            when: { '==': [{ status: './flaky' }, 'failed'] },
+            task: argv(['{{ steps["./flaky"].status }}', '{{ steps["./sizes"].outputs.parameters.len }}', '{{ run.id }}', '{{ run.step }}', '{{ run.pod }}', { cat: [{ var: 'run.id' }, '/', { text: { output: ['./sizes', 'len'] } }, '/', { status: './flaky' }] }]),
+          },
+          never: { dependsOn: [{ node: 'flaky', on: 'any' }], when: { '==': [{ status: './flaky' }, 'succeeded'] }, task: argv([]) },
+        },
+      },
+    };
+    const { run, steps } = await runAt(level, root);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(steps.sizes.parameters).toEqual({ len: ['1', '2', '3'] });
+    expect(steps.never.status).toBe('skipped');
+    // Inside a pod, run.pod is the pod's name: the pod step's, not the container's.
+    const pod = level.prefix ? podName(run.id, 'p', 1) : podName(run.id, 'report', 1);
+    expect((steps.report.result as { argv: string[] }).argv).toEqual(['failed', '["1","2","3"]', run.id, `${level.prefix}report`, pod, `${run.id}/["1","2","3"]/failed`]);
   });
 });
 

@@ -62,7 +62,15 @@ describe('substitution', () => {
     e.start();
     const task = startOf(e.apply(ok('a')), 'b').task!;
     expect(task.args![0]).not.toBe('--in=/x/rows');
-    expect(placeInputs(task, (n) => `/x/${n}`).args).toEqual(['--in=/x/rows']);
+    expect(placeInputs(task, (n) => `/x/${n}`, { id: 'r1', step: 'b', pod: 'p' }).args).toEqual(['--in=/x/rows']);
+  });
+
+  it('run.id, run.step and run.pod are placeholders the runtime fills; other run fields are refused when planned', () => {
+    const e = engine(compile(t('a', { args: ['{{ run.id }}/{{ run.step }}', '{{run.pod}}'], env: { W: 'in {{ run.id }}' } })).root);
+    const task = startOf(e.start(), 'a').task!;
+    const placed = placeInputs(task, (n) => n, { id: 'r1', step: 'a', pod: 'strata-r1-a' });
+    expect([placed.args, placed.env]).toEqual([['r1/a', 'strata-r1-a'], { W: 'in r1' }]);
+    expect(() => compile(t('a', { args: ['{{ run.name }}'] }))).toThrow(/write run.id, run.step or run.pod/);
   });
 
   it('a dry run lists starts without resolving', () => {

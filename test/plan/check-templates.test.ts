@@ -36,7 +36,7 @@ describe('references in tasks, checked at plan time', () => {
       ],
     };
     expect(problems(root, { n: 1 } as never)).toEqual(expect.arrayContaining([
-      'spec.root.sequence[0].task.args[0]: {{ parms.n }}: no reference "parms" (did you mean "params"?): a reference starts with params, item, an enclosing fan-out\'s as name, round, attempt, inputs, exit or steps',
+      'spec.root.sequence[0].task.args[0]: {{ parms.n }}: no reference "parms" (did you mean "params"?): a reference starts with params, item, an enclosing fan-out\'s as name, round, attempt, inputs, exit, steps or run',
       'spec.root.sequence[0].task.args[1]: {{ params.m }}: param "m" is not declared in spec.params (did you mean "n"?) (declare it there, with null when it has no default)',
       'spec.root.sequence[0].task.args[2]: {{ item }}: item is only given inside a fan-out',
       'spec.root.sequence[0].task.args[3]: {{ round }}: round is only given inside a cycle',
@@ -46,7 +46,7 @@ describe('references in tasks, checked at plan time', () => {
       'spec.root.sequence[1].task.args[2]: {{ steps.build.reslt }}: write steps.STEP.result, steps.STEP.outputs.parameters.NAME or steps.STEP.status (did you mean "result"?)',
       'spec.root.sequence[1].task.args[3]: {{ steps.build.outputs.x }}: write steps.STEP.outputs.parameters.NAME',
       'spec.root.sequence[1].task.args[4]: {{ attempt.n }}: attempt is a number and has no fields',
-      'spec.root.sequence[1].task.env.X: {{ regoin }}: no reference "regoin": a reference starts with params, item, an enclosing fan-out\'s as name, round, attempt, inputs, exit or steps',
+      'spec.root.sequence[1].task.env.X: {{ regoin }}: no reference "regoin": a reference starts with params, item, an enclosing fan-out\'s as name, round, attempt, inputs, exit, steps or run',
     ]));
   });
 
