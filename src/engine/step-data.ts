@@ -5,7 +5,7 @@
  * `as` name, and the `result` operation's reader, which takes a step path as inputs do.
  */
 import type { JsonValue } from '../flow/types.ts';
-import { evaluate, STEP_OUTPUTS, STEP_RESULTS, STEP_STATUSES, tracking, type StepOutputReader, type StepResultReader, type StepStatusReader } from '../logic/json-logic.ts';
+import { evaluate, UNKNOWN, STEP_OUTPUTS, STEP_RESULTS, STEP_STATUSES, tracking, type StepOutputReader, type StepResultReader, type StepStatusReader } from '../logic/json-logic.ts';
 import { evaluateValues } from '../logic/logic-values.ts';
 import type { Act } from './act.ts';
 import type { SubstitutionData } from './substitute.ts';
@@ -68,7 +68,11 @@ export class StepData {
     data[STEP_RESULTS] = read;
     const outputs: StepOutputReader = (path) => this.parameters[resolveStep(path, act.id, s.unitId)];
     data[STEP_OUTPUTS] = outputs;
-    const statuses: StepStatusReader = (path) => this.statuses[resolveStep(path, act.id, s.unitId)] ?? 'pending';
+    const statuses: StepStatusReader = (path) => {
+      const id = resolveStep(path, act.id, s.unitId);
+      // A dry run cannot know whether a program fails: a step it simulated has an unknown status.
+      return this.results[id] === UNKNOWN ? UNKNOWN : (this.statuses[id] ?? 'pending');
+    };
     data[STEP_STATUSES] = statuses;
     return data;
   }

@@ -143,7 +143,7 @@ jsonLogic.add_operation('output', function (this: unknown, path?: unknown, name?
 
 /** Where `status` finds steps' statuses (as STEP_RESULTS for results). */
 export const STEP_STATUSES: unique symbol = Symbol('strata step statuses');
-export type StepStatusReader = (path: string) => string;
+export type StepStatusReader = (path: string) => unknown;
 
 /**
  * `{"status": "flaky"}`: a step's status by its step path (written as in `result`):
@@ -153,7 +153,7 @@ jsonLogic.add_operation('status', function (this: unknown, path?: unknown) {
   const read = (this as { [STEP_STATUSES]?: StepStatusReader } | null)?.[STEP_STATUSES];
   if (typeof read !== 'function') throw new Error('"status" reads steps\' statuses, and there are none here (it works in a flow\'s when, fanOut.over, cycle.until and use.with, and in computed task fields)');
   if (typeof path !== 'string' || path === '') throw new Error('"status" needs a step path');
-  return read(path);
+  return known(read(path), null);
 });
 
 /**

@@ -101,6 +101,13 @@ describe('dry run: what it cannot know it says, and ends at once', () => {
     expect(r.notes).toEqual(['fan/0: its when depends on step results, which a dry run does not know: taken as true']);
   });
 
+  it('a guard over a program\'s status is taken as true, with a note: a dry run cannot know whether a program fails', () => {
+    const c = compile({ sequence: [task('check', { continueOn: { failed: true } }), task('onfail', { when: { '==': [{ status: 'check' }, 'failed'] } })] });
+    const r = dryRun(c.root, c.params);
+    expect(r.order).toEqual([['check'], ['onfail']]);
+    expect(r.notes).toEqual(['onfail: its when depends on step results, which a dry run does not know: taken as true']);
+  });
+
   it('a guard over what is known (params, items, round) is decided, without a note', () => {
     const c = compile({ fanOut: { over: [1, 2, 3], as: 'n', do: task('w', { when: { '>': [{ var: 'n' }, { var: 'params.min' }] } }) } }, { min: 1 });
     expect(dryRun(c.root, c.params)).toEqual({ order: [['1', '2']], status: 'succeeded' });
