@@ -8,7 +8,7 @@
  * deadline set to now). Aborting deletes the pod and everything it owns.
  */
 import { fileScopeValues } from '../env-files.ts';
-import { needsPrivateView } from '../local/private-view.ts';
+import type { RunTask } from '../../src/engine/types.ts';
 import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { AppsV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { toStrataError } from '../../src/errors/strata-error.ts';
@@ -38,6 +38,19 @@ export interface KubeRuntimeOptions extends Omit<PodBuildOptions, 'owner'> {
   onError?: (e: Error) => void;
 }
 
+/**
+ * Why a task step cannot run here (docs/kubernetes.md, Private paths and standard output):
+ * the Kubernetes log API merges a container's standard output with its standard error,
+ * and files at a container's own paths end with its pod, before anything could copy them.
+ */
+export const KUBE_NO_STDOUT = 'result: stdout is not supported on the Kubernetes runtime yet (the pod log mixes standard output and standard error): write result.json to $STRATA_OUTPUTS';
+export const KUBE_NO_PATHS = 'inputs, artifacts and output parameters at a path of the container\'s own are not supported on the Kubernetes runtime yet (its files end with the pod): read $STRATA_INPUTS and write $STRATA_OUTPUTS (volumes are honoured, as emptyDirs)';
+
+/** Whether a task moves files in or out of paths of its container's own (volumes alone do not). */
+function carriesFilesAtPaths(task: RunTask): boolean {
+  return !!(task.artifactPaths?.length || task.inputPaths?.length || Object.values(task.parameters ?? {}).some((p) => p.path.startsWith('/')));
+}
+
 export class KubeRuntime implements PodRuntime {
   readonly name = 'kubernetes';
   private readonly opts: KubeRuntimeOptions;
@@ -55,8 +68,8 @@ export class KubeRuntime implements PodRuntime {
 
   async run(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome> {
     if (signal.aborted) return { ok: false, error: reasonOf(signal) };
-    if (req.task?.result === 'stdout') return { ok: false, error: 'result: stdout is not supported on the Kubernetes runtime yet: write result.json' };
-    if (req.task && needsPrivateView(req.task)) return { ok: false, error: 'volumes and paths of a container\'s own are not supported on the Kubernetes runtime yet (local runtime only)' };
+    if (req.task?.result === 'stdout') return { ok: false, error: KUBE_NO_STDOUT };
+    if (req.task && carriesFilesAtPaths(req.task)) return { ok: false, error: KUBE_NO_PATHS };
     let pod: V1Pod;
     try {
       const { owner: _o, kubeConfig: _k, ...build } = this.opts;

@@ -42,6 +42,8 @@ export const VOLUMES = {
   inputs: 'strata-inputs',
   outputs: 'strata-outputs',
   token: 'strata-api-token',
+  /** a task's declared volumes, `strata-own-<i>`: emptyDirs at their paths */
+  own: 'strata-own',
   /** the quarterback's /tmp: its root file system is read-only */
   tmp: 'strata-tmp',
 } as const;

@@ -1,12 +1,14 @@
 /**
  * A `task` macro step as a pod: one container running the task's own command (or its
  * image's entrypoint when it names none), no quarterback, no API credentials. Its
- * result.json lands in the step's outputs dir on the shared volume.
+ * result.json lands in the step's outputs dir on the shared volume. Its `volumes` are
+ * emptyDirs at their paths: the container's own directories, starting empty, as the local
+ * runtime's private view gives them (its image's file system is its own already).
  */
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import type { PodRequest } from '../pod-runtime.ts';
 import { dataVolumes } from './data-volumes.ts';
-import { CONTAINERS } from './pod-layout.ts';
+import { CONTAINERS, VOLUMES } from './pod-layout.ts';
 import { toRequirements } from './resources.ts';
 import type { PodBuildOptions } from './pod-options.ts';
 
@@ -18,6 +20,8 @@ export function taskPodSpec(req: PodRequest, opts: PodBuildOptions): Pick<V1PodS
   env.STRATA_INPUTS ??= req.inputsDir;
   env.STRATA_OUTPUTS ??= req.outputsDir;
   const resources = toRequirements(task.resources);
+  // `from: scratch` too: a task pod's scratch is its own, so an emptyDir is what it shares.
+  const own = (task.volumes ?? []).map((v, i) => ({ name: `${VOLUMES.own}-${i}`, path: v.path }));
   const container: V1Container = {
     name: CONTAINERS.task,
     image: task.image,
@@ -26,11 +30,11 @@ export function taskPodSpec(req: PodRequest, opts: PodBuildOptions): Pick<V1PodS
     ...(task.workingDir ? { workingDir: task.workingDir } : {}),
     env: Object.entries(env).map(([name, value]) => ({ name, value })),
     ...(resources ? { resources } : {}),
-    volumeMounts: data.mounts,
+    volumeMounts: [...data.mounts, ...own.map((o) => ({ name: o.name, mountPath: o.path }))],
     ...(opts.imagePullPolicy ? { imagePullPolicy: opts.imagePullPolicy } : {}),
     // On failure the last lines of its log become the termination message: the runtime quotes it.
     terminationMessagePolicy: 'FallbackToLogsOnError',
     securityContext: { allowPrivilegeEscalation: false },
   };
-  return { containers: [container], volumes: data.volumes };
+  return { containers: [container], volumes: [...data.volumes, ...own.map((o) => ({ name: o.name, emptyDir: {} }))] };
 }

@@ -7,7 +7,9 @@
  * in place; reports travel by the pod annotation. The same pod then runs on the local
  * runtime, and both must end with the same step states.
  */
+import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KUBE_NO_PATHS, KUBE_NO_STDOUT } from '../../../runtime/kubernetes/kube-runtime.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
 import type { PodReport, StepReport } from '../../../runtime/pod-runtime.ts';
 import { resourceType } from '../../support/fake-kube-api/store.ts';
@@ -83,5 +85,41 @@ describe('a micro pod on the stand-in cluster, real processes inside', () => {
     const [pod] = c.api.store.list(resourceType('', 'pods')!, NS, () => true).items;
     expect(pod.status.phase).toBe('Failed');
     expect(pod.status.containerStatuses.map((s: { name: string; state: { terminated: { exitCode: number } } }) => [s.name, s.state.terminated.exitCode])).toEqual([['a', 4], ['b', 0]]);
+  });
+});
+
+describe('a task\'s paths of its own on the stand-in cluster (the one allowed stand-in: not Kubernetes)', () => {
+  const task = (t: Record<string, unknown>) => podRequest(undefined, { shared: c.shared }, { kind: 'task', task: { image: 'alpine:3.20', ...t } as never });
+  const runtime = () => c.runtime({ quarterbackImage: QUARTERBACK_IMAGE, sharedClaim: SHARED_CLAIM, retention: 'keep' });
+
+  it('volumes are emptyDirs at their paths: the container writes and reads its own, nothing on the host', async () => {
+    const hostHad = existsSync('/strata-own-test');
+    const ran = await runPod(runtime(), task({ command: ['sh', '-c', 'echo mine > "$1/x" && cat "$1/x"', 'sh', '/strata-own-test/dir'], volumes: [{ path: '/strata-own-test/dir' }] }));
+    expect(ran.outcome).toMatchObject({ ok: true });
+    expect(ran.logs.p).toBe('mine\n');
+    expect(existsSync('/strata-own-test')).toBe(hostHad);
+    const [pod] = c.api.store.list(resourceType('', 'pods')!, NS, () => true).items;
+    expect(pod.spec.volumes).toContainEqual({ name: 'strata-own-0', emptyDir: {} });
+    expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: 'strata-own-0', mountPath: '/strata-own-test/dir' });
+  });
+
+  it('files at a path of its own and standard output as the result are refused, saying why, before any pod is made', async () => {
+    for (const [t, error] of [
+      [{ command: ['true'], artifactPaths: [{ name: 'o', path: '/workspace/o' }] }, KUBE_NO_PATHS],
+      [{ command: ['true'], inputPaths: [{ name: 'i', path: '/workspace/i' }] }, KUBE_NO_PATHS],
+      [{ command: ['true'], parameters: { n: { path: '/tmp/n' } } }, KUBE_NO_PATHS],
+      [{ command: ['echo', '1'], result: 'stdout' }, KUBE_NO_STDOUT],
+    ] as Array<[Record<string, unknown>, string]>) {
+      const ran = await runPod(runtime(), task(t));
+      expect(ran.outcome).toEqual({ ok: false, error });
+    }
+    expect(c.api.store.list(resourceType('', 'pods')!, NS, () => true).items).toEqual([]);
+  });
+
+  it('inside a pod, a container with paths of its own is refused with a sentence', async () => {
+    const req = podRequest(podOf({ sequence: [{ id: 'a', task: { ...sh('true'), volumes: ['/workspace'] } }] }), { shared: c.shared });
+    const ran = await runPod(runtime(), req);
+    expect(ran.outcome.ok).toBe(false);
+    expect(ran.outcome.error).toContain('volumes and paths of a container\'s own are not supported by this runtime yet');
   });
 });
