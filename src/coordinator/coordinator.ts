@@ -240,8 +240,13 @@ export class Coordinator {
         const expireAt = firstFinished + this.retentionMs;
         if (expireAt > Date.now()) next = Math.min(next, expireAt);
         // Deleted some: look again, to delete more or learn when the next one is due.
-        else if (!stuck) more = (stuck = (await this.expire(this.retentionMs)) === 0) ? more : true;
-        else next = Math.min(next, Date.now() + this.sys.store.dueGraceMs); // none could be deleted: later
+        else if (!stuck && (await this.expire(this.retentionMs)) > 0) more = true;
+        else {
+          // None could be deleted (a step job still locked by the worker that just ran
+          // it, Redis away): nobody will say so on the channel, so look again later.
+          stuck = true;
+          next = Math.min(next, Date.now() + this.sys.store.dueGraceMs);
+        }
       }
       if (!more || this.stopped) {
         // Redis said when the next thing is due: a timer set for earlier is stale (what it
