@@ -12,6 +12,7 @@ import { realStepsBench } from './real-steps-bench.ts';
 import { runsBench } from './runs-bench.ts';
 import { sseBench } from './sse-bench.ts';
 import { uiBench } from './ui-bench.ts';
+import { workersBench } from './workers-bench.ts';
 
 interface Figure {
   name: string;
@@ -23,7 +24,7 @@ interface Figure {
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const print = (title: string, figures: Figure[]) => {
   console.log(`\n## ${title} (load average after: ${load()})`);
-  for (const f of figures) console.log(`${f.name.padEnd(60)} ${Number.isInteger(f.value) ? f.value : f.value.toFixed(2)} ${f.unit}`);
+  for (const f of figures) console.log(`${f.name.padEnd(60)} ${Number.isNaN(f.value) ? '' : Number.isInteger(f.value) ? f.value : f.value.toFixed(2)} ${f.unit}`);
 };
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}`);
@@ -35,6 +36,7 @@ if (want('flow')) print('flow language: 100,000-step hierarchy (issue 2)', (awai
 if (want('dryrun')) print('dry run: examples, unknowable data, random flows of up to 10,000 steps (issue 8)', await dryRunBench());
 if (want('real')) print('real steps: `task: { command: [true] }` on the local runtime against bare spawns of `true` (issue 9)', await realStepsBench());
 if (want('runs')) print('runs: strata against bare BullMQ on one Redis (issue 4 a-c)', await runsBench());
+if (want('workers')) print('worker processes on one Redis: 1, 2, 4 `strata worker` processes x 10, no-op and real fan-outs (issue 9)', await workersBench());
 if (want('sse')) print('server-sent events: Redis commands/s of 100 idle viewers of one run (issue 11)', await sseBench());
 if (want('ui')) print('web UI: run pages of 10,000 steps in headless Chromium (issue 11)', await uiBench());
 if (want('cli')) print('command line: a call from spawn to exit (issue 10)', await cliBench());

@@ -60,24 +60,59 @@ export async function measured<T>(redis: Redis, work: () => Promise<T>): Promise
   return { result, ms, cpu: cpuMs() - cpu, redisCpu: (await redisCpuMs(redis)) - rcpu };
 }
 
+/** `p`, or a rejection naming `what` once `ms` have passed (a bench reports a bound passed rather than hang). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not over after ${ms / 1000} s`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+export interface FlowRunnerOptions {
+  /**
+   * Hear a run's end on its event stream (`parts.port.follow`) instead of through
+   * `onRunDone`, which only fires in the process whose sync ended the run: needed when
+   * workers in other processes run the steps (and usually end the run).
+   */
+  stream?: boolean;
+  /** reject a run not over after this many ms (default: wait as long as it takes) */
+  boundMs?: (root: unknown) => number;
+}
+
 /**
  * A runner of flows on `parts`' coordinator: `run(root)` wraps `root` in a Flow named
- * `bench`, starts it, waits for its end (through `onRunDone`, which it takes over) and
- * resolves with the wall time from start to end in ms; a run that does not succeed rejects.
+ * `bench`, starts it, waits for its end (through `onRunDone`, which it takes over, or
+ * the run's event stream) and resolves with the wall time from start to end in ms; a run
+ * that does not succeed rejects.
  */
-export function flowRunner(parts: RunParts): (root: unknown) => Promise<number> {
+export function flowRunner(parts: RunParts, o: FlowRunnerOptions = {}): (root: unknown) => Promise<number> {
   const waiters = new Map<string, () => void>();
   const finished = new Set<string>();
-  parts.sys.ports.onRunDone = (id) => {
-    finished.add(id);
-    waiters.get(id)?.();
-  };
+  if (!o.stream) {
+    parts.sys.ports.onRunDone = (id) => {
+      finished.add(id);
+      waiters.get(id)?.();
+    };
+  }
   return async (root) => {
     const doc = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'bench', version: '1' }, spec: { root } });
     const compiled = compileFlow(doc);
     const start = performance.now();
     const id = await parts.coordinator!.startRun(doc, compiled, {}, {});
-    if (!finished.has(id)) await new Promise<void>((res) => waiters.set(id, res));
+    let following: Promise<() => void> | undefined;
+    const ended = new Promise<void>((res, rej) => {
+      if (!o.stream) return finished.has(id) ? res() : void waiters.set(id, res);
+      // From event 0: an end that came before the stream was followed is in the backlog.
+      following = parts.port!.follow(id, 0, (events) => {
+        if (events.some((e) => e.run && ['succeeded', 'failed', 'cancelled'].includes(e.status))) res();
+      });
+      following.catch(rej);
+    });
+    try {
+      await (o.boundMs ? within(ended, o.boundMs(root), `run ${id}`) : ended);
+    } finally {
+      waiters.delete(id);
+      void following?.then((stop) => stop(), () => undefined);
+    }
     const status = await parts.sys.store.status(id);
     if (status !== 'succeeded') throw new Error(`bench run ${id} ended ${status}`);
     return performance.now() - start;
