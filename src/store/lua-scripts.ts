@@ -1,4 +1,8 @@
-/** Loads the Lua scripts of src/store/lua (`name-<numKeys>.lua`) for ioredis defineCommand. */
+/**
+ * Loads the Lua scripts of src/store/lua (`name-<numKeys>.lua`) for ioredis defineCommand.
+ * A line `--#include NAME` is replaced by lua/shared/NAME.lua (Redis runs each script on
+ * its own, so a function several scripts use is put in front of each when it is loaded).
+ */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +16,8 @@ function scripts() {
     .filter((f) => f.endsWith('.lua'))
     .map((f) => {
       const m = /^(.+)-(\d+)\.lua$/.exec(f)!;
-      return { name: m[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), numberOfKeys: Number(m[2]), lua: readFileSync(join(dir, f), 'utf8') };
+      const lua = readFileSync(join(dir, f), 'utf8').replace(/^--#include ([a-z-]+)$/gm, (_, name: string) => readFileSync(join(dir, 'shared', `${name}.lua`), 'utf8'));
+      return { name: m[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), numberOfKeys: Number(m[2]), lua };
     });
   return cache;
 }

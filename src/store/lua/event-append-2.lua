@@ -19,6 +19,7 @@
   Returns { flags ('1' appended, '0' not (a duplicate, or the run ended), 'l' not (the
   lock is not the execution's), one per event), entries from ARGV[1] on }.
 ]]
+--#include mark-due
 local flags = {}
 local status = redis.call('HGET', ARGV[2], 'status')
 local ended = status == 'succeeded' or status == 'failed' or status == 'cancelled'
@@ -36,13 +37,5 @@ for i = 7, #ARGV, 4 do
     flags[#flags + 1] = '0'
   end
 end
-if appended then
-  local at = tonumber(ARGV[5])
-  redis.call('ZADD', ARGV[3], 'GT', at, ARGV[6])
-  local wake = redis.call('GET', ARGV[4])
-  if not wake or tonumber(wake) > at then
-    redis.call('SET', ARGV[4], at)
-    redis.call('PUBLISH', ARGV[3], at)
-  end
-end
+if appended then mark_due(ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]) end
 return { table.concat(flags), redis.call('LRANGE', KEYS[1], tonumber(ARGV[1]), -1) }

@@ -12,6 +12,7 @@
   (its first sync, which follows at once, clears it; see event-append-2.lua)
   Returns 1 created, 0 the run already exists, -1 a run of this id was deleted.
 ]]
+--#include mark-due
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 if ARGV[10] and redis.call('EXISTS', ARGV[10]) == 1 then return -1 end
 redis.call('SET', ARGV[7], ARGV[8])
@@ -23,11 +24,5 @@ redis.call('RPUSH', KEYS[3], '{"type":"begin","at":' .. ARGV[4] .. '}')
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
 for _, index in ipairs(cjson.decode(ARGV[9] or '[]')) do redis.call('ZADD', index, ARGV[4], ARGV[1]) end
 redis.call('SADD', ARGV[5], ARGV[1])
-local at = tonumber(ARGV[13])
-redis.call('ZADD', ARGV[11], 'GT', at, ARGV[1])
-local wake = redis.call('GET', ARGV[12])
-if not wake or tonumber(wake) > at then
-  redis.call('SET', ARGV[12], at)
-  redis.call('PUBLISH', ARGV[11], at)
-end
+mark_due(ARGV[11], ARGV[12], tonumber(ARGV[13]), ARGV[1])
 return 1

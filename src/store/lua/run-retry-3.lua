@@ -8,6 +8,7 @@
   (the sync that follows clears it; see event-append-2.lua)
   Returns 1 taken up, 0 no such run, or the run's status when it cannot be retried.
 ]]
+--#include mark-due
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return 0 end
 if status ~= 'failed' and status ~= 'cancelled' then return status end
@@ -22,11 +23,5 @@ local ev = cjson.encode({ seq = redis.call('LLEN', KEYS[3]), step = '', status =
 redis.call('RPUSH', KEYS[3], ev)
 -- Viewers are pushed events on the channel named like the list (as run-commit does).
 redis.call('PUBLISH', KEYS[3], '[' .. ev .. ']')
-local at = tonumber(ARGV[6])
-redis.call('ZADD', ARGV[4], 'GT', at, id)
-local wake = redis.call('GET', ARGV[5])
-if not wake or tonumber(wake) > at then
-  redis.call('SET', ARGV[5], at)
-  redis.call('PUBLISH', ARGV[4], at)
-end
+mark_due(ARGV[4], ARGV[5], tonumber(ARGV[6]), id)
 return 1
