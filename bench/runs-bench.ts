@@ -9,16 +9,11 @@
  *     a worker, its inputs and outputs directories, keeping its outputs) but its runtime
  *     starts no program. Beside wall time, the CPU time of this process and of Redis.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FlowProducer, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../src/app/config.ts';
 import { startRunParts } from '../src/app/run-parts.ts';
-import type { RedisHandle } from '../src/app/redis-connection.ts';
 import { DefinitionsStore } from '../src/store/definitions-store.ts';
-import { startRedisServer } from '../src/store/redis-server.ts';
+import { benchRedis } from './bench-redis.ts';
 import { NoopRuntime } from '../runtime/noop-runtime.ts';
 import { commandCount, flowRunner, measured, printFigures, type Figure } from './measure.ts';
 
@@ -27,11 +22,7 @@ export type { Figure };
 const noop = (id: string) => ({ id, task: { image: 'strata/noop' } });
 
 export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
-  const server = await startRedisServer();
-  const home = await mkdtemp(join(tmpdir(), 'strata-bench-runs-'));
-  const admin = new Redis(server.url);
-  const clients: Redis[] = [];
-  const handle: RedisHandle = { url: server.url, connect: () => { const r = new Redis(server.url, { maxRetriesPerRequest: null }); clients.push(r); return r; }, stop: async () => undefined, reachable: async () => true, abandon: () => undefined };
+  const { url, admin, home, handle, close } = await benchRedis('runs');
   const figures: Figure[] = [];
   try {
     // --- bare BullMQ ---
@@ -83,7 +74,7 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
     await Promise.all([children.close(), parent.close(), producer.close()]);
 
     // --- strata ---
-    const config = loadConfig({ PORT: '0', REDIS_URL: server.url, STRATA_PREFIX: 'bench', STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '10' });
+    const config = loadConfig({ PORT: '0', REDIS_URL: url, STRATA_PREFIX: 'bench', STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '10' });
     const defs = new DefinitionsStore(handle.connect(), 'bench:');
     const parts = await startRunParts(config, handle, defs, { coordinator: true, worker: true, runtime: new NoopRuntime() });
     await parts.worker!.worker.waitUntilReady();
@@ -114,10 +105,7 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
       { name: '(c) ratio strata/bare (target <= 3)', value: strataChainCmds / bareChainCmds, unit: 'x' },
     );
   } finally {
-    await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
-    await admin.quit();
-    await server.stop();
-    await rm(home, { recursive: true, force: true });
+    await close();
   }
   return figures;
 }

@@ -13,15 +13,10 @@
  * figure ("not measured: ...") instead of hanging the whole `npm run bench`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../src/app/config.ts';
-import type { RedisHandle } from '../src/app/redis-connection.ts';
 import { startRunParts } from '../src/app/run-parts.ts';
 import { DefinitionsStore } from '../src/store/definitions-store.ts';
-import { startRedisServer } from '../src/store/redis-server.ts';
+import { benchRedis } from './bench-redis.ts';
 import { flowRunner, measured, printFigures, within, type Figure } from './measure.ts';
 
 const READY_MS = 60_000;
@@ -60,16 +55,12 @@ async function stopWorkers(procs: ChildProcess[]): Promise<void> {
 }
 
 export async function workersBench(fan = 2000, counts = [1, 2, 4]): Promise<Figure[]> {
-  const server = await startRedisServer();
-  const admin = new Redis(server.url);
-  const home = await mkdtemp(join(tmpdir(), 'strata-bench-workers-'));
-  const clients: Redis[] = [];
-  const handle: RedisHandle = { url: server.url, connect: () => { const r = new Redis(server.url, { maxRetriesPerRequest: null }); clients.push(r); return r; }, stop: async () => undefined, reachable: async () => true, abandon: () => undefined };
+  const { url, admin, home, handle, close } = await benchRedis('workers');
   const figures: Figure[] = [];
   try {
     for (const runtime of ['noop', 'local'] as const) {
       const prefix = `w${runtime}`;
-      const config = loadConfig({ PORT: '0', REDIS_URL: server.url, STRATA_PREFIX: prefix, STRATA_HOME: home });
+      const config = loadConfig({ PORT: '0', REDIS_URL: url, STRATA_PREFIX: prefix, STRATA_HOME: home });
       const parts = await startRunParts(config, handle, new DefinitionsStore(handle.connect(), `${prefix}:`), { coordinator: true, worker: false });
       const run = flowRunner(parts, { stream: true, boundMs: runBoundMs });
       try {
@@ -77,7 +68,7 @@ export async function workersBench(fan = 2000, counts = [1, 2, 4]): Promise<Figu
           const name = `${runtime === 'noop' ? 'no-op' : 'real'} fan-out of ${fan}, ${n} worker process${n > 1 ? 'es' : ''} x 10`;
           const procs: ChildProcess[] = [];
           try {
-            const env = { REDIS_URL: server.url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_RUNTIME: runtime, STRATA_WORKER_CONCURRENCY: '10' };
+            const env = { REDIS_URL: url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_RUNTIME: runtime, STRATA_WORKER_CONCURRENCY: '10' };
             const started = Array.from({ length: n }, () => startWorker(env));
             procs.push(...started.map((w) => w.proc));
             await Promise.all(started.map((w) => w.ready));
@@ -95,10 +86,7 @@ export async function workersBench(fan = 2000, counts = [1, 2, 4]): Promise<Figu
       }
     }
   } finally {
-    await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
-    await admin.quit();
-    await server.stop();
-    await rm(home, { recursive: true, force: true });
+    await close();
   }
   return figures;
 }
