@@ -299,6 +299,17 @@ export class RunStore {
     return s ? stepProgress(s) : undefined;
   }
 
+  /**
+   * The run's status and the step's progress (as `status` and `progress` give them), read
+   * in one write to Redis and one reply: a worker's check before each step.
+   */
+  async statusAndProgress(id: string, step: string): Promise<[RunStatus | undefined, { status: string; attempt: number } | undefined]> {
+    const res = await this.redis.pipeline().hget(this.key(id), 'status').hget(this.key(id, 'steps'), step).exec();
+    const [[e1, status], [e2, s]] = res as Array<[Error | null, string | null]>;
+    if (e1 || e2) throw e1 ?? e2;
+    return [(status as RunStatus | null) ?? undefined, s ? stepProgress(s) : undefined];
+  }
+
   /** A step's view, or undefined. */
   async step(id: string, step: string): Promise<StepView | undefined> {
     const s = await this.redis.hget(this.key(id, 'steps'), step);

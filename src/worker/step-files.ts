@@ -21,10 +21,11 @@
  *
  * The directory operations of a step are synchronous: each takes microseconds, less than
  * handing it to libuv's thread pool and back (docs/performance.md). Copies of input files,
- * which may be large, stay asynchronous and on disk.
+ * which may be large, and the empty file of an execution that wrote nothing (keepNothing)
+ * are asynchronous.
  */
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cp, readdir, rm } from 'node:fs/promises';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cp, open, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StartCommand } from '../engine/types.ts';
 import type { JsonValue } from '../flow/types.ts';
@@ -124,16 +125,22 @@ export async function keepOutputs(dirs: StepDirs, who: { attempt: number; execut
   }
 }
 
-/** Keep an execution that wrote nothing: an empty file claims the step's artifacts, unless another execution kept its own first. */
-function keepNothing(dirs: StepDirs): Kept {
-  const claim = () => closeSync(openSync(dirs.finalDir, 'wx'));
+/**
+ * Keep an execution that wrote nothing: an empty file claims the step's artifacts, unless
+ * another execution kept its own first. The file is made on libuv's thread pool: making
+ * a file in the artifact store (a disk, perhaps a network file system) was the costliest
+ * file operation of a step in the profile (docs/performance.md), and made synchronously
+ * it held up every other step of the worker meanwhile.
+ */
+async function keepNothing(dirs: StepDirs): Promise<Kept> {
+  const claim = async () => (await open(dirs.finalDir, 'wx')).close();
   try {
     try {
-      claim();
+      await claim();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       mkdirSync(dirname(dirs.finalDir), { recursive: true });
-      claim();
+      await claim();
     }
     return { kept: true };
   } catch (e) {

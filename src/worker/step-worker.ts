@@ -79,8 +79,8 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
 
   const process = async (job: Job<StepJobData>, token?: string): Promise<string> => {
     const { runId, cmd } = job.data;
-    // Both reads go out together: one round trip.
-    const [status, view] = await Promise.all([sys.store.status(runId), sys.store.progress(runId, cmd.step)]);
+    // Both reads go out together: one write, one round trip.
+    const [status, view] = await sys.store.statusAndProgress(runId, cmd.step);
     // Pending: the run's first commit goes out after its first steps are enqueued (sync.ts).
     if (status !== 'running' && status !== 'pending') return 'run not running';
     if (view && (view.attempt > cmd.attempt || (view.attempt === cmd.attempt && TERMINAL.has(view.status)))) return 'already finished';
