@@ -30,6 +30,8 @@ import type { RunStatus } from '../engine/types.ts';
 import { TriggerStore } from '../store/trigger-store.ts';
 import { startNotifier, type Notifier } from './notifier.ts';
 import { Scheduler } from './scheduler.ts';
+import type { CpuPool } from '../api/cpu/cpu-pool.ts';
+import { cpuThreads } from './cpu-threads.ts';
 import { whenReady, type RedisHandle } from './redis-connection.ts';
 
 export interface RunParts {
@@ -56,6 +58,8 @@ export interface RunPartsOptions {
   stalledIntervalMs?: number;
   /** the process log; run and step lines go there (silent when absent) */
   logger?: Logger;
+  /** the CPU pool schedule ticks are planned on (the service's); absent: the coordinator starts one of its own when a tick first needs it */
+  cpu?: CpuPool;
   /** how long after a look at the schedules that failed (Redis away) the scheduler looks again (500 ms) */
   scheduleIntervalMs?: number;
   /** the first delay before a failed onEnd delivery is tried again (1 s) */
@@ -111,6 +115,7 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
   let port: RunsPort | undefined;
   let hub: RunEventsHub | undefined;
   let requestSys: RunSystem | undefined;
+  let ownCpu: CpuPool | undefined;
   if (o.coordinator) {
     coordinator = new Coordinator(sys, join(config.home, 'artifacts'), config.retentionMs);
     if (notifier.outbox) coordinator.addSource(notifier.outbox);
@@ -124,7 +129,9 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
     // The hub's subscription waits an outage out and subscribes again; its reads fail fast.
     hub = new RunEventsHub(requestSys.store, redis.connect());
     port = runsService(requestSys, new Coordinator(requestSys, join(config.home, 'artifacts')), hub, join(config.home, 'artifacts'), new RunLogsHub(requestSys.store, redis.connect()));
-    scheduler = new Scheduler({ triggers: new TriggerStore(redis.connect(), `${config.prefix}:`), store: sys.store, starter: { defs, rules, generators: GENERATORS, runs: port }, log }, o.scheduleIntervalMs ?? 500);
+    // A tick's run is planned on the CPU pool: the service's, or (no API here) one of this process's own.
+    if (!o.cpu) ownCpu = cpuThreads(config, redis.url, log, true);
+    scheduler = new Scheduler({ triggers: new TriggerStore(redis.connect(), `${config.prefix}:`), store: sys.store, starter: { cpu: o.cpu ?? ownCpu!, defs, runs: port }, log }, o.scheduleIntervalMs ?? 500);
     await scheduler.startWaiting(redis.connect());
   }
   let worker: StepWorker | undefined;
@@ -140,6 +147,7 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
     await guard?.close();
     await within(force, requestSys?.close());
     await within(force, sys.close());
+    await ownCpu?.close();
   };
   try {
     if (o.worker) await startWorker();

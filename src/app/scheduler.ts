@@ -7,7 +7,9 @@
  * (`tickRunId`), so a second coordinator's start is refused as taken,
  * and the tick is then claimed (schedule-claim-1.lua) so that no one looks at it again. A
  * coordinator that stops between the two leaves the tick to the next look, whose start is
- * refused as taken and whose claim goes through: nothing fires twice or is lost.
+ * refused as taken and whose claim goes through: nothing fires twice or is lost. A tick's
+ * run is planned on the CPU pool (api/run-starter.ts), as a request's is: a large flow
+ * never holds up the coordinator's thread.
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -18,7 +20,7 @@ import { paramsOf } from '../triggers/trigger-documents.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { TriggerStore } from '../store/trigger-store.ts';
 import type { Logger } from './logger.ts';
-import { ingestAndRun, startUse, type StarterDeps } from './run-starter.ts';
+import { ingestAndRun, jsonBody, startUse, type StarterDeps } from '../api/run-starter.ts';
 
 /**
  * The run id of a schedule's tick: of the form of every run id (`r`, the time in base 36,
@@ -32,6 +34,7 @@ export function tickRunId(schedule: string, tickMs: number): string {
 export interface SchedulerDeps {
   triggers: TriggerStore;
   store: RunStore;
+  /** starts a tick's run, planned on the CPU pool (not on this thread) */
   starter: StarterDeps;
   log: Logger;
 }
@@ -167,7 +170,7 @@ export class Scheduler {
     // A run already stored under the tick's id (another coordinator's start) is left as it is.
     if (!(await this.d.store.status(id))) {
       if (s.spec.use) await startUse(this.d.starter, s.spec.use, paramsOf(s.spec), meta);
-      else await ingestAndRun(this.d.starter, s.spec.dataset, meta);
+      else await ingestAndRun(this.d.starter, jsonBody(s.spec.dataset), meta);
     }
     // Only one coordinator's claim of a tick goes through: it is the one that tells.
     if (await this.d.triggers.claim(name, tick, id, 'fired')) {

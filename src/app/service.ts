@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
 import { createApp } from '../api/app.ts';
-import { threadPool, type CpuPool } from '../api/cpu/cpu-pool.ts';
+import type { CpuPool } from '../api/cpu/cpu-pool.ts';
 import type { RunsPort } from '../coordinator/runs-port.ts';
 import { loadBuiltinRules } from '../store/builtin-rules.ts';
 import type { Rule } from '../rules/rule-document.ts';
 import { DefinitionsStore } from '../store/definitions-store.ts';
 import { TriggerStore } from '../store/trigger-store.ts';
 import type { Config } from './config.ts';
+import { cpuThreads } from './cpu-threads.ts';
 import type { Logger } from './logger.ts';
 import { openRedis, whenReady, type RedisHandle } from './redis-connection.ts';
 import { listen, type Served } from './serve.ts';
@@ -33,8 +34,8 @@ export interface Service {
 }
 
 export interface ServiceParts {
-  /** the run side, when this process coordinates runs */
-  runs?: (redis: RedisHandle, defs: DefinitionsStore, builtinRules: Rule[]) => Promise<{ port: RunsPort; queueMetrics?: () => Promise<string>; close(force?: boolean): Promise<void> }>;
+  /** the run side, when this process coordinates runs; `cpu`: the service's CPU pool, for its scheduler */
+  runs?: (redis: RedisHandle, defs: DefinitionsStore, builtinRules: Rule[], cpu: CpuPool) => Promise<{ port: RunsPort; queueMetrics?: () => Promise<string>; close(force?: boolean): Promise<void> }>;
   /** the process log (silent when absent) */
   logger?: Logger;
 }
@@ -49,14 +50,8 @@ export async function startService(config: Config, say: (s: string) => void, par
   let served: Served | undefined;
   let cpu: CpuPool | undefined;
   try {
-    runs = parts.runs ? await parts.runs(redis, defs, builtinRules) : undefined;
-    cpu = threadPool({
-      workerData: { redisUrl: redis.url, prefix: config.prefix, redisTimeoutMs: config.redisTimeoutMs, maxBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, paramsLimits: config.paramsLimits },
-      threads: config.apiThreads,
-      taskTimeoutMs: config.apiTaskMs,
-      taskMemoryMb: config.apiTaskMb,
-      log: (m) => parts.logger?.error({ event: 'api.thread' }, m),
-    });
+    cpu = cpuThreads(config, redis.url, parts.logger);
+    runs = parts.runs ? await parts.runs(redis, defs, builtinRules, cpu) : undefined;
     const app = createApp({
       defs, triggers: new TriggerStore(client, `${config.prefix}:`), builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, cpu, prefix: config.prefix,
       maxBodyBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, paramsLimits: config.paramsLimits, tokens: config.tokens, allowedOrigins: config.allowedOrigins,
@@ -64,8 +59,8 @@ export async function startService(config: Config, say: (s: string) => void, par
     });
     served = await listen(app, config.port, config.host);
   } catch (e) {
-    await cpu?.close();
     await runs?.close();
+    await cpu?.close();
     await redis.stop();
     throw e;
   }
@@ -76,8 +71,9 @@ export async function startService(config: Config, say: (s: string) => void, par
     defs,
     async close(force = false) {
       await served!.close();
-      await cpu?.close();
+      // The scheduler plans on the pool: it stops first.
       await runs?.close(force);
+      await cpu?.close();
       if (!force) return redis.stop();
       redis.abandon();
       await redis.server?.release();

@@ -65,8 +65,8 @@ export async function serveCommand(withWorker: boolean, config: Config = loadCon
   enableDefaultMetrics();
   const svc = await startService(config, say, {
     logger,
-    runs: async (redis, defs, builtinRules) => {
-      const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: withWorker, builtinRules, logger });
+    runs: async (redis, defs, builtinRules, cpu) => {
+      const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: withWorker, builtinRules, logger, cpu });
       return { port: parts.port!, queueMetrics: parts.queueMetrics, close: (force?: boolean) => parts.close(force) };
     },
   });

@@ -18,9 +18,9 @@ export async function startRunService(env: Record<string, string> = {}, o: Parti
   const svc = await startTestService(
     { STRATA_WORKER_CONCURRENCY: '4', ...env },
     {
-      runs: async (redis, defs, builtinRules) => {
+      runs: async (redis, defs, builtinRules, cpu) => {
         const config = loadConfig({ PORT: '0', REDIS_URL: redis.url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '4', ...env });
-        const started = await startRunParts(config, redis, defs, { coordinator: true, worker: true, graceMs: 500, builtinRules, ...o });
+        const started = await startRunParts(config, redis, defs, { coordinator: true, worker: true, graceMs: 500, builtinRules, cpu, ...o });
         parts = started;
         return { port: started.port!, queueMetrics: started.queueMetrics, close: () => started.close() };
       },

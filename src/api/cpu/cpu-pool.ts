@@ -27,6 +27,15 @@ export function inlinePool(ctx: TaskContext): CpuPool {
   };
 }
 
+/** A pool made by `start` on its first task, so that a process that never has one starts no thread. */
+export function lazyPool(start: () => CpuPool): CpuPool {
+  let pool: CpuPool | undefined;
+  return {
+    run: (name, input) => (pool ??= start()).run(name, input),
+    close: async () => pool?.close(),
+  };
+}
+
 export interface ThreadPoolOptions {
   /** what each worker thread needs to build its TaskContext */
   workerData: { redisUrl: string; prefix: string; redisTimeoutMs: number; maxBytes: number; maxYamlBytes: number; paramsLimits?: ParamsLimits };

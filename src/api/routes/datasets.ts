@@ -5,15 +5,7 @@ import { flag } from '../body.ts';
 import { JSON_TYPE, taskInput, type RouteDeps } from '../deps.ts';
 import { idempotencyKey, requestFingerprint, reserveRun } from '../idempotency.ts';
 import { pathIds } from '../ids.ts';
-import type { TaskResult } from '../cpu/tasks.ts';
-
-/** Store what an ingest made (its flow, the Dataset, the plan), after its run, if any, was started. */
-export async function keepIngest(deps: RouteDeps, made: TaskResult<'dataset'>): Promise<void> {
-  const ref = `${made.flow.name}@${made.flow.version}`;
-  await deps.defs.registerFlowJson(made.flow.name, made.flow.version, made.flow.json);
-  await deps.defs.putDatasetJson(made.name, made.datasetJson, ref);
-  await deps.defs.putPlan(ref, made.planJson);
-}
+import { keepIngest } from '../run-starter.ts';
 
 export function datasetsRoutes(deps: RouteDeps): Hono {
   const app = new Hono();
@@ -32,7 +24,7 @@ export function datasetsRoutes(deps: RouteDeps): Hono {
       if (replayed) c.header('Idempotent-Replayed', 'true');
       head = `${head.slice(0, -1)},"runId":${JSON.stringify(runId)}}`;
     }
-    await keepIngest(deps, made);
+    await keepIngest(deps.defs, made);
     // The plan is large: serialized once (in the task), stored as it is answered.
     return c.body(`${head.slice(0, -1)},"plan":${made.planJson}}`, made.run ? 202 : 200, JSON_TYPE);
   });

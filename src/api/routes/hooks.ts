@@ -18,7 +18,7 @@ import { validateDataset } from '../../dataset/dataset-document.ts';
 import { idempotencyKey, requestFingerprint, reserveRun } from '../idempotency.ts';
 import type { RouteDeps } from '../deps.ts';
 import { pathIds } from '../ids.ts';
-import { keepIngest } from './datasets.ts';
+import { ingestAndRun, startUse } from '../run-starter.ts';
 import { runsOf } from './runs.ts';
 
 export function hooksRoutes(deps: RouteDeps): Hono {
@@ -63,19 +63,14 @@ export function hooksRoutes(deps: RouteDeps): Hono {
     // A retried call with its Idempotency-Key gets the run the first one started (or 410 once it was deleted).
     const { runId, replayed } = await reserveRun(deps.redis, deps.prefix ?? 'strata', key, requestFingerprint(c, createHash('sha256').update(raw.bytes).digest('hex')));
     if (replayed) c.header('Idempotent-Replayed', 'true');
-    const port = runsOf(deps);
-    const meta = (labels: Record<string, string>) => ({ labels: { ...labels, ...(hook.spec.labels ?? {}) }, ...(hook.spec.onEnd ? { onEnd: hook.spec.onEnd } : {}) });
+    const starter = { cpu: deps.cpu, runs: runsOf(deps), defs: deps.defs };
+    const meta = { id: runId, origin: { hook: name }, ...(hook.spec.labels ? { labels: hook.spec.labels } : {}), ...(hook.spec.onEnd ? { onEnd: hook.spec.onEnd } : {}) };
     // Planning is CPU work: done in the worker threads, as POST /v1/datasets and /v1/runs do it.
     if (hook.spec.dataset) {
-      const made = await deps.cpu.run('dataset', { body: raw, query: { run: 'true' } });
-      const ref = `${made.flow.name}@${made.flow.version}`;
-      await port.start(made.run!, { dataset: made.name, flow: ref, hook: name }, runId, meta(made.labels));
-      await keepIngest(deps, made);
-      return c.json({ runId, id: runId, status: 'pending', flow: ref }, 202);
+      const { flow } = await ingestAndRun(starter, raw, meta);
+      return c.json({ runId, id: runId, status: 'pending', flow }, 202);
     }
-    const request = { use: hook.spec.use!, with: paramsOf(hook.spec, body as Record<string, JsonValue>) };
-    const made = await deps.cpu.run('run', { body: { type: 'json', bytes: new TextEncoder().encode(JSON.stringify(request)) }, query: {} });
-    await port.start(made.run, { flow: request.use, hook: name }, runId, meta(made.meta.labels ?? {}));
+    await startUse(starter, hook.spec.use!, paramsOf(hook.spec, body as Record<string, JsonValue>), meta);
     return c.json({ runId, id: runId, status: 'pending', flow: hook.spec.use }, 202);
   });
   return app;

@@ -1,0 +1,67 @@
+/**
+ * Starting a run from a trigger (a Schedule's tick, a Hook's call) the way the API starts
+ * one: a registered flow by `use` with parameters, planned as `POST /v1/runs` with
+ * `{ use, with }` plans it; or a Dataset through the rules, planned as
+ * `POST /v1/datasets?run=true` plans it (its generated flow, the Dataset and its plan
+ * stored). The planning is CPU work and runs on the CPU pool (cpu/cpu-pool.ts: worker
+ * threads in a service), never on the thread of the caller (the coordinator's, the API's).
+ */
+import type { RunsPort } from '../coordinator/runs-port.ts';
+import type { JsonValue } from '../flow/types.ts';
+import type { OnEnd } from '../run/run-view.ts';
+import type { DefinitionsStore } from '../store/definitions-store.ts';
+import type { CpuPool } from './cpu/cpu-pool.ts';
+import type { RawBody } from './cpu/parse-body.ts';
+import type { TaskResult } from './cpu/tasks.ts';
+
+export interface StarterDeps {
+  /** where the planning runs */
+  cpu: CpuPool;
+  runs: RunsPort;
+  defs: DefinitionsStore;
+}
+
+export interface StartMeta {
+  /** the run's id (a schedule's tick names it, a hook's Idempotency-Key reserves it) */
+  id: string;
+  /** where the run came from: `schedule` and `tick`, or `hook` */
+  origin: Record<string, string>;
+  /** labels on top of those of the flow (and the Dataset) */
+  labels?: Record<string, string>;
+  onEnd?: OnEnd;
+}
+
+/** A JSON value as a request body, for the CPU pool's tasks. */
+export function jsonBody(value: unknown): RawBody {
+  return { type: 'json', bytes: new TextEncoder().encode(JSON.stringify(value)) };
+}
+
+/**
+ * Start registered flow `ref` with `params`; the run carries the flow's labels, then
+ * `meta.labels`. Errors as `POST /v1/runs` answers them (not_found, limit_exceeded, ...).
+ */
+export async function startUse(d: StarterDeps, ref: string, params: Record<string, JsonValue>, meta: StartMeta): Promise<string> {
+  const made = await d.cpu.run('run', { body: jsonBody({ use: ref, with: params }), query: {} });
+  return d.runs.start(made.run, { flow: ref, ...meta.origin }, meta.id, { labels: { ...(made.meta.labels ?? {}), ...(meta.labels ?? {}) }, ...(meta.onEnd ? { onEnd: meta.onEnd } : {}) });
+}
+
+/**
+ * Ingest Dataset document `body` and start the flow the rules generate for it; the run
+ * carries the flow's labels, the Dataset's, then `meta.labels`. The run is started first,
+ * so a refused start stores nothing.
+ */
+export async function ingestAndRun(d: StarterDeps, body: RawBody, meta: StartMeta): Promise<{ runId: string; flow: string }> {
+  const made = await d.cpu.run('dataset', { body, query: { run: 'true' } });
+  const flow = `${made.flow.name}@${made.flow.version}`;
+  const runId = await d.runs.start(made.run!, { dataset: made.name, flow, ...meta.origin }, meta.id, { labels: { ...made.labels, ...(meta.labels ?? {}) }, ...(meta.onEnd ? { onEnd: meta.onEnd } : {}) });
+  await keepIngest(d.defs, made);
+  return { runId, flow };
+}
+
+/** Store what an ingest made: its generated flow, the Dataset (naming that flow) and the plan. */
+export async function keepIngest(defs: DefinitionsStore, made: TaskResult<'dataset'>): Promise<void> {
+  const ref = `${made.flow.name}@${made.flow.version}`;
+  await defs.registerFlowJson(made.flow.name, made.flow.version, made.flow.json);
+  await defs.putDatasetJson(made.name, made.datasetJson, ref);
+  await defs.putPlan(ref, made.planJson);
+}

@@ -1,0 +1,70 @@
+/**
+ * A Schedule's tick is planned on the CPU pool (the service's worker threads), as the
+ * routes that take documents are, never on the coordinator's thread: a tick of a schedule
+ * whose flow is large still starts its run, and the plannings made on this thread (the
+ * coordinator's, the API's) are counted: none, for a `use` tick and for a Dataset tick.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { flowDoc, shTask } from '../support/documents.ts';
+import { until } from '../support/processes.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+// Counted on this thread only: worker threads load their own copies of these modules.
+const onThisThread = vi.hoisted(() => ({ plannings: 0 }));
+vi.mock('../../src/service/plan-flow.ts', async (importOriginal) => {
+  const m = await importOriginal<typeof import('../../src/service/plan-flow.ts')>();
+  return { ...m, planFlow: (...a: Parameters<typeof m.planFlow>) => (onThisThread.plannings++, m.planFlow(...a)) };
+});
+vi.mock('../../src/service/plan-dataset.ts', async (importOriginal) => {
+  const m = await importOriginal<typeof import('../../src/service/plan-dataset.ts')>();
+  return { ...m, planDataset: (...a: Parameters<typeof m.planDataset>) => (onThisThread.plannings++, m.planDataset(...a)) };
+});
+
+let svc: RunTestService;
+beforeAll(async () => {
+  svc = await startRunService();
+});
+afterAll(async () => {
+  await svc?.close();
+});
+
+const schedule = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'strata/v1', kind: 'Schedule', metadata: { name }, spec: { schedule: '* * * * * *', ...spec } });
+
+/** The first run a schedule started, once it has ended. */
+async function firstRunOf(name: string): Promise<{ id: string; status: string; origin: Record<string, string>; steps: Record<string, unknown> }> {
+  const id = await until(`a run of schedule ${name}`, async () => {
+    const runs = (await svc.call('GET', '/v1/runs?limit=1000')).body.runs as Array<{ id: string }>;
+    for (const r of runs) if ((await svc.call('GET', `/v1/runs/${r.id}`)).body.origin?.schedule === name) return r.id;
+    return undefined;
+  }, 60_000);
+  expect((await svc.call('DELETE', `/v1/schedules/${name}`)).status).toBe(200);
+  return svc.waitRun(id, 120_000) as never;
+}
+
+describe('a schedule tick', () => {
+  it('of a large flow starts its run, planned off the coordinator\'s thread', async () => {
+    // 10,000 steps behind a first one that fails: planned in full, none of them run.
+    const nodes: Record<string, unknown> = {};
+    for (let i = 0; i < 10_000; i++) nodes[`n${i}`] = { task: { image: 'strata/noop' }, ...(i > 0 ? { dependsOn: [`n${Math.floor((i - 1) / 10)}`] } : {}) };
+    const big = flowDoc({ sequence: [{ id: 'gate', task: shTask('exit 1') }, { id: 'all', graph: { traversal: 'dependency', nodes } }] }, 'big');
+    expect((await svc.call('POST', '/v1/flows', big)).status).toBe(201);
+    const before = onThisThread.plannings;
+    expect((await svc.call('POST', '/v1/schedules', schedule('big-tick', { use: 'big@1', labels: { via: 'tick' } }))).status).toBe(201);
+    const run = await firstRunOf('big-tick');
+    expect(run.status).toBe('failed');
+    expect(Object.keys(run.steps)).toHaveLength(10_002);
+    expect(run).toMatchObject({ origin: { schedule: 'big-tick', flow: 'big@1' }, labels: { via: 'tick' } });
+    expect(onThisThread.plannings - before).toBe(0);
+  }, 240_000);
+
+  it('of a Dataset starts the run its rules make, planned off the coordinator\'s thread', async () => {
+    const before = onThisThread.plannings;
+    const ds = { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'ticked' }, spec: { shape: 'table', partitions: [1, 2] } };
+    expect((await svc.call('POST', '/v1/schedules', schedule('dataset-tick', { dataset: ds }))).status).toBe(201);
+    const run = await firstRunOf('dataset-tick');
+    expect(run.status).toBe('succeeded');
+    expect(run.origin).toMatchObject({ schedule: 'dataset-tick', dataset: 'ticked' });
+    expect((await svc.call('GET', '/v1/datasets/ticked')).body.runs.map((r: { id: string }) => r.id)).toContain(run.id);
+    expect(onThisThread.plannings - before).toBe(0);
+  }, 120_000);
+});
