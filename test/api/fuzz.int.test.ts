@@ -31,11 +31,15 @@ let realRun: string;
 /**
  * What is stored: each key's members (hash fields, set and list members) with their values.
  * The step queue's keys are left out: a request that happens to start a run queues its
- * first step there, beside (and in the same lists as) the steps queued before.
+ * first step there, beside (and in the same lists as) the steps queued before. So are the
+ * due set and its wake key: the coordinators' own timetable, which moves as time passes
+ * (the run started before is due a grace after its start and taken up then), not by
+ * requests.
  */
 async function stored(): Promise<Map<string, Map<string, string>>> {
   const out = new Map<string, Map<string, string>>();
-  for (const key of (await client.keys(`${svc.prefix}:*`)).filter((k) => !k.startsWith(`${svc.prefix}:bull:`))) {
+  const timetable = new Set([`${svc.prefix}:runs:due`, `${svc.prefix}:runs:due:wake`]);
+  for (const key of (await client.keys(`${svc.prefix}:*`)).filter((k) => !k.startsWith(`${svc.prefix}:bull:`) && !timetable.has(k))) {
     const type = await client.type(key);
     const m = new Map<string, string>();
     if (type === 'hash') for (const [f, v] of Object.entries(await client.hgetall(key))) m.set(f, v);
