@@ -28,6 +28,10 @@ describe('Argo import problems in Argo\'s words', () => {
     expect(() => importArgo(read('recursion-workflow-param.yaml'))).toThrow(/step say, arguments\.parameters\(m\): \{\{workflow\.parameters\.greeting\}\}: workflow parameters are not read inside template loop, which calls itself/);
   });
 
+  it('names a looped step\'s output parameter that comes from a step inside the looped template', () => {
+    expect(() => importArgo(read('loop-inner-param.yaml'))).toThrow(/template main, step show, arguments\.parameters\(v\): \{\{steps\.each\.outputs\.parameters\.v\}\}: looped step each gives no output parameter "v" of its own/);
+  });
+
   it.each([
     ['huge-sequence.yaml', 'Workflow huge-sequence, step a, withItems/withParam/withSequence [spec.root.graph.nodes.a.fanOut.over]: json-logic would need about 100,000,003 operations'],
     ['unguarded-recursion.yaml', 'Workflow unguarded-, template loop, step again, template (a template calling itself) [spec.root.graph.nodes.again.use]: use cycle'],

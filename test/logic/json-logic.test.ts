@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, validateLogic } from '../../src/logic/json-logic.ts';
+import { evaluate, STEP_STATUSES, validateLogic } from '../../src/logic/json-logic.ts';
 
 describe('json-logic', () => {
   it.each([
@@ -16,6 +16,19 @@ describe('json-logic', () => {
   it('has no log operation and refuses unknown operators before anything runs', () => {
     expect(validateLogic({ log: 'x' }, 'w')).toEqual([{ path: 'w', message: 'unknown json-logic operator "log"' }]);
     expect(() => evaluate({ log: 'x' } as never, {}, 'w')).toThrow(/w: json-logic failed/);
+  });
+});
+
+describe('json-logic status and text', () => {
+  it('status reads a step\'s status by its path through the engine\'s reader; text writes a value as substitution does', () => {
+    const data = { [STEP_STATUSES]: (path: string) => (path === 'a' ? 'failed' : 'pending') };
+    expect(evaluate({ '==': [{ status: 'a' }, 'failed'] } as never, data)).toBe(true);
+    expect(evaluate({ cat: [{ text: [['1', 2]] }, '/', { text: 'x' }, '/', { text: { var: 'o' } }] } as never, { o: { k: null } })).toBe('["1",2]/x/{"k":null}');
+  });
+
+  it('status without a reader or a path fails with a sentence, and a malformed one is refused before it runs', () => {
+    expect(() => evaluate({ status: 'a' } as never, {}, 'w')).toThrow(/"status" reads steps' statuses, and there are none here/);
+    expect(validateLogic({ status: [1, 2] }, 'w')).toEqual([{ path: 'w.status', message: 'must be a step path' }]);
   });
 });
 
