@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { exitCode, toStrataError } from '../errors/strata-error.ts';
+import { exitCode, isTransientRedisError, toStrataError } from '../errors/strata-error.ts';
 import { apiClient } from './api-client.ts';
 import { collectLabel, collectParam } from './params.ts';
 
@@ -150,8 +150,16 @@ program
   .action(async (files: string[], opts: { namespace: string }) => out(await (await import('./manifests-command.ts')).manifestsCommand(files, opts)));
 
 // A fault that escapes every handler still ends with a sentence, never a stack trace.
+// Redis away or busy for now (BUSY past busy-reply-threshold, LOADING) is no fault of
+// the process: everything it does is in Redis and is taken up again once Redis answers
+// (runs are due, jobs are stalled and taken over), so a long-running command says so and
+// goes on rather than dying on a rejection some background task left unhandled.
 for (const event of ['unhandledRejection', 'uncaughtException'] as const) {
   process.on(event, (e: unknown) => {
+    if (isTransientRedisError(e)) {
+      process.stderr.write(`strata: Redis is not answering for now (${e instanceof Error ? e.message.split('.')[0] : String(e)}); carrying on\n`);
+      return;
+    }
     process.stderr.write(`strata: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   });

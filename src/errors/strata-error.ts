@@ -80,6 +80,19 @@ export function exitCode(code: ErrorCode): number {
 }
 
 const REDIS_AWAY = /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Stream isn't writeable|Command timed out|enableOfflineQueue|max retries per request/i;
+/**
+ * Redis there but not answering for now: busy running a script past busy-reply-threshold
+ * (BUSY), loading its data set (LOADING), a replica without its master (MASTERDOWN), a
+ * cluster mid-change (TRYAGAIN, CLUSTERDOWN). Transient like a Redis away: 503 and try again.
+ */
+const REDIS_BUSY = /^(BUSY|LOADING|MASTERDOWN|TRYAGAIN|CLUSTERDOWN) /;
+
+/** True for an error of Redis being away or busy for now (worth trying again later, never a reason to stop). */
+export function isTransientRedisError(e: unknown): boolean {
+  if (isStrataError(e)) return e.code === 'unavailable';
+  const message = e instanceof Error ? e.message : String(e);
+  return e instanceof Error && (e.name === 'MaxRetriesPerRequestError' || REDIS_AWAY.test(message) || REDIS_BUSY.test(message));
+}
 
 /** Seconds a client should wait before trying again after a 503 for Redis (HTTP Retry-After). */
 export const RETRY_AFTER_SECONDS = 2;
@@ -89,11 +102,16 @@ export function redisUnavailable(): StrataError {
   return new StrataError('unavailable', 'Redis is not reachable right now; try again in a few seconds', { retryAfter: RETRY_AFTER_SECONDS });
 }
 
+/** The error of a request that needed Redis while it was busy (a long script, loading its data); 503 with Retry-After. */
+export function redisBusy(): StrataError {
+  return new StrataError('unavailable', 'Redis is busy right now (a long script, or loading its data); try again in a few seconds', { retryAfter: RETRY_AFTER_SECONDS });
+}
+
 /** Wrap anything thrown into a StrataError without leaking a stack trace to users. */
 export function toStrataError(e: unknown): StrataError {
   if (isStrataError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
   // ioredis when Redis is away, frozen or too slow: the service is unavailable, not broken.
-  if (e instanceof Error && (e.name === 'MaxRetriesPerRequestError' || REDIS_AWAY.test(message))) return redisUnavailable();
+  if (isTransientRedisError(e)) return REDIS_BUSY.test(message) ? redisBusy() : redisUnavailable();
   return new StrataError('internal', `internal error: ${message}`);
 }
