@@ -38,6 +38,9 @@ export interface RunSystemOptions {
   graceMs?: number;
 }
 
+/** Step jobs added to the queue per call at most. */
+const ENQUEUE_BATCH = 500;
+
 export interface RunSystem {
   store: RunStore;
   queue: Queue<StepJobData>;
@@ -73,7 +76,9 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
         removeOnFail: { age: 7 * 24 * 3600 },
       });
       if (cmds.length === 1) await queue.add(cmds[0].step, { runId, cmd: cmds[0] }, opts(cmds[0]));
-      else await queue.addBulk(cmds.map((cmd) => ({ name: cmd.step, data: { runId, cmd }, opts: opts(cmd) })));
+      // In batches: BullMQ adds a bulk in one script (addJobs), which would hold Redis for
+      // the whole of a big fan-out; a batch takes it a few milliseconds.
+      else for (let i = 0; i < cmds.length; i += ENQUEUE_BATCH) await queue.addBulk(cmds.slice(i, i + ENQUEUE_BATCH).map((cmd) => ({ name: cmd.step, data: { runId, cmd }, opts: opts(cmd) })));
     },
     async kill(runId: string, step: string) {
       await o.redis.publish(cancelChannel, JSON.stringify({ runId, step }));

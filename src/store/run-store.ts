@@ -3,6 +3,7 @@
  * source of truth the engine is rebuilt from) and the events users watch. Key layout in
  * docs/redis.md. Every change is one Lua script, so it is atomic.
  */
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { EngineEvent, RunStatus, StatusCommand } from '../engine/types.ts';
 import type { JsonValue } from '../flow/types.ts';
@@ -10,6 +11,7 @@ import type { PlanNode } from '../plan/plan-node.ts';
 import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
 import type { OnEnd, RunSummary, RunView, StepEvent, StepView } from '../run/run-view.ts';
 import { StrataError } from '../errors/strata-error.ts';
+import { commitParts } from './commit-parts.ts';
 import { callScript } from './lua-scripts.ts';
 
 /**
@@ -55,6 +57,12 @@ export interface RunMeta {
   labels?: Record<string, string>;
   onEnd?: OnEnd;
 }
+
+/**
+ * Step states recorded per run-commit call at most: a call of this many takes Redis a few
+ * milliseconds, so a fan-out of any size never holds it long (BUSY past busy-reply-threshold).
+ */
+export const COMMIT_PART_STEPS = 1000;
 
 const PENDING: StepView = { status: 'pending', attempts: 0, startedAt: null, finishedAt: null, result: null, error: null };
 const LOG_CAP = 1024 * 1024;
@@ -111,15 +119,36 @@ export class RunStore {
     const fields: Record<string, string> = { id, name, status: 'pending', flow, createdAt: new Date().toISOString(), origin: JSON.stringify(origin), labels: JSON.stringify(meta.labels ?? {}), applied: '-1' };
     if (meta.onEnd) fields.onEnd = JSON.stringify(meta.onEnd);
     const indexes = [...this.indexKeys(name, origin.dataset), ...(origin.schedule ? [this.scheduleIndex(origin.schedule)] : [])];
-    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), run.knownJson, Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), run.planJson, JSON.stringify(indexes), this.deletedKey(id), ...this.dueArgs()]);
+    const staged = await this.stageSteps(id, run.knownJson);
+    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), staged ? '[]' : run.knownJson, Date.now(), this.activeKey, JSON.stringify(PENDING), this.key(id, 'plan'), run.planJson, JSON.stringify(indexes), this.deletedKey(id), ...this.dueArgs(), staged ?? '']);
     if (r === -1) throw runDeleted(id);
     return r === 1;
   }
 
+  /**
+   * A big run's known steps, written as pending to a hash of their own in batches of
+   * COMMIT_PART_STEPS (run-create-4.lua renames it to the run's steps): the key, or
+   * undefined for a run small enough to be written in the create itself. The hash expires
+   * in an hour should the create never come (its process died).
+   */
+  private async stageSteps(id: string, knownJson: string): Promise<string | undefined> {
+    // Cheap size check first: a short list is never parsed here.
+    if (knownJson.length < COMMIT_PART_STEPS * 4) return undefined;
+    const ids = JSON.parse(knownJson) as string[];
+    if (ids.length <= COMMIT_PART_STEPS) return undefined;
+    const key = this.key(id, `steps:staged:${randomBytes(4).toString('hex')}`);
+    const pending = JSON.stringify(PENDING);
+    for (let i = 0; i < ids.length; i += COMMIT_PART_STEPS) {
+      await this.redis.hset(key, Object.fromEntries(ids.slice(i, i + COMMIT_PART_STEPS).map((s) => [s, pending])));
+      if (i === 0) await this.redis.expire(key, 3600);
+    }
+    return key;
+  }
+
   /** Each step of a run with the highest attempt it reached (read without parsing the records: a result can be large). */
   async stepAttempts(id: string): Promise<Array<[string, number]>> {
-    const all = await this.redis.hgetall(this.key(id, 'steps'));
-    return Object.entries(all).map(([step, raw]) => {
+    const all = await this.scanHash(this.key(id, 'steps'));
+    return [...all].map(([step, raw]) => {
       const n = (k: string) => Number(new RegExp(`"${k}":(\\d+)`).exec(raw)?.[1] ?? 0);
       return [step, Math.max(n('attempts'), n('attempt'), n('executions'))];
     });
@@ -177,6 +206,16 @@ export class RunStore {
     const [name, originJson] = await this.redis.hmget(this.key(id), 'name', 'origin');
     const origin = originJson ? (JSON.parse(originJson) as Record<string, string>) : {};
     const indexes = name ? [...this.indexKeys(name, origin.dataset), ...(origin.schedule ? [this.scheduleIndex(origin.schedule)] : [])] : [];
+    const status = await this.status(id);
+    if (status === 'pending' || status === 'running') return status;
+    // Steps' logs first, in batches (the steps that have one are the log sizes' fields).
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(this.key(id, 'logsize'), cursor, 'COUNT', COMMIT_PART_STEPS);
+      const keys = flat.filter((_, i) => i % 2 === 0).map((step) => this.key(id, `logs:${step}`));
+      if (keys.length > 0) await this.redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
     const r = await callScript<number | string>(this.redis, 'runDelete', [this.key(id)], [this.key(id, ''), this.runsKey, this.finishedKey, JSON.stringify(indexes), '0', this.deletedKey(id), DELETED_RUN_SECONDS]);
     return r === 1 ? 'deleted' : r === 0 ? 'missing' : (r as RunStatus);
   }
@@ -246,8 +285,16 @@ export class RunStore {
       steps: e.steps.map(stepPayload),
       ...(e.run ? { run: { status: e.run.status, ...(e.run.result !== undefined ? { resultJson: JSON.stringify(e.run.result) } : {}), ...(e.run.error !== undefined ? { error: e.run.error } : {}) } } : {}),
     }));
-    const [applied, ended] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify(payload), now.toISOString(), force ? '1' : '0', from, to, now.getTime(), '', '', this.outboxKey, this.dueKey, this.key(id, 'log'), settled ? '1' : '0']);
-    return { applied, ...(ended ? { ended: ended as RunStatus } : {}) };
+    // Reports from inside pods (force) are a pod's few containers; the engine's decisions are cut in parts.
+    const parts = force ? [{ entries: payload, from, to, last: true }] : commitParts(payload, from, to, COMMIT_PART_STEPS);
+    let result: { applied: number; ended?: RunStatus } = { applied: from - 1 };
+    for (const part of parts) {
+      const [applied, ended] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify(part.entries), now.toISOString(), force ? '1' : '0', part.from, part.to, now.getTime(), '', '', this.outboxKey, this.dueKey, this.key(id, 'log'), settled && part.last ? '1' : '0']);
+      result = { applied, ...(ended ? { ended: ended as RunStatus } : {}) };
+      // Refused (a gap: another process is behind or ahead): the caller folds again.
+      if (applied < part.to) return result;
+    }
+    return result;
   }
 
   /** onEnd notifications to queue: `<run>|<retries>|<status>` by end time in ms, added by the commit that ends the run (app/notifier.ts). */
@@ -317,10 +364,10 @@ export class RunStore {
   }
 
   async view(id: string): Promise<RunView | undefined> {
-    const [run, steps] = await Promise.all([this.redis.hgetall(this.key(id)), this.redis.hgetall(this.key(id, 'steps'))]);
+    const [run, steps] = await Promise.all([this.redis.hgetall(this.key(id)), this.scanHash(this.key(id, 'steps'))]);
     if (!run.id) return undefined;
     const out: Record<string, StepView> = {};
-    for (const k of Object.keys(steps).sort()) out[k] = toStepView(steps[k]);
+    for (const k of [...steps.keys()].sort()) out[k] = toStepView(steps.get(k)!);
     return {
       id: run.id,
       name: run.name ?? run.flow,
@@ -335,6 +382,21 @@ export class RunStore {
       origin: run.origin ? JSON.parse(run.origin) : {},
       steps: out,
     };
+  }
+
+  /**
+   * A hash read in batches (HSCAN): each reply is bounded, so a run of 200,000 steps never
+   * makes Redis build one huge reply, and other requests are served between the batches.
+   */
+  async scanHash(key: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(key, cursor, 'COUNT', COMMIT_PART_STEPS);
+      for (let i = 0; i < flat.length; i += 2) out.set(flat[i], flat[i + 1]);
+      cursor = next;
+    } while (cursor !== '0');
+    return out;
   }
 
   /** Summaries of these runs (missing ones left out), in the order given. */

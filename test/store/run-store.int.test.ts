@@ -1,7 +1,7 @@
 /** The run store against a real Redis: step logs keep their last bytes. */
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { RunStore } from '../../src/store/run-store.ts';
+import { COMMIT_PART_STEPS, RunStore } from '../../src/store/run-store.ts';
 
 const redis = new Redis(inject('redisUrl'));
 afterAll(async () => void (await redis.quit()));
@@ -50,5 +50,35 @@ describe('RunStore appends', () => {
     expect(again.entries.map((e) => (e.type === 'finished' ? e.step : e.type))).toEqual(['begin', 'a', 'b']);
     await redis.hset(store.key('r'), 'status', 'succeeded');
     expect((await store.append('r', [{ event: { ...done, step: 'c' }, dedupe: 'f|c|1' }], 0)).appended).toEqual([false]);
+  });
+});
+
+describe('RunStore commits of big entries', () => {
+  it('records an entry of more step states than one call takes in parts, each state once, however many processes commit it at once', async () => {
+    const prefix = `parts-${Date.now()}:`;
+    const ids = Array.from({ length: 2 * COMMIT_PART_STEPS + 500 }, (_, i) => `fan/${i}`);
+    const store = new RunStore(redis, prefix);
+    await store.create('r', 'f@1', { root: { kind: 'sequence', seg: '', children: [] }, params: {} }, ids, {});
+    // The known steps of a big run are written beside the create, in batches: all there, pending.
+    expect(await redis.hlen(`${prefix}run:r:steps`)).toBe(ids.length);
+    const entries = [
+      { i: 0, steps: ids.map((step) => ({ type: 'status' as const, step, status: 'running' as const, attempt: 1 })), run: { status: 'running' as const } },
+      { i: 1, steps: ids.map((step) => ({ type: 'status' as const, step, status: 'cancelled' as const })), run: { status: 'cancelled' as const } },
+    ];
+    // Three processes record the same fold at once (a coordinator taking the run up while the first still writes).
+    const others = [new Redis(inject('redisUrl')), new Redis(inject('redisUrl'))];
+    const results = await Promise.all([store, ...others.map((r) => new RunStore(r, prefix))].map((s) => s.commitEnding('r', entries, false, 0, 1)));
+    await Promise.all(others.map((r) => r.quit()));
+    // Exactly one of them ended the run; all see every entry recorded.
+    expect(results.filter((r) => r.ended === 'cancelled')).toHaveLength(1);
+    expect(results.map((r) => r.applied)).toEqual([1, 1, 1]);
+    const view = (await store.view('r'))!;
+    expect(view.status).toBe('cancelled');
+    expect(Object.values(view.steps).every((s) => s.status === 'cancelled' && s.attempts === 1)).toBe(true);
+    const events = await store.events('r', 0);
+    // Each step: one running and one cancelled event; the run: running and cancelled.
+    expect(events.filter((e) => e.step !== '')).toHaveLength(2 * ids.length);
+    expect(events.filter((e) => e.step === '').map((e) => e.status)).toEqual(['running', 'cancelled']);
+    expect(await redis.hget(`${prefix}run:r`, 'part')).toBeNull();
   });
 });

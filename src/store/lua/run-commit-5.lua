@@ -36,6 +36,13 @@
   Returns { highest entry index applied (-2 when fenced out), the status the run ended
   with in this call or '' }: exactly one commit ends a run, so whoever gets a status logs,
   counts and notifies the end.
+  Parts: an entry that decides many steps (a fan-out starting, a cancel) is recorded over
+  several calls, each with at most a bounded number of step states, so no call holds Redis
+  for long (RunStore.commitEnding). Such an entry carries `offset` (the index of its first
+  step state among the entry's) and `more` = true on every part but the last; the run hash's
+  `part` = '<entry>:<n>' says that the first n step states of that entry are recorded, so
+  each is recorded exactly once whoever sends the parts and however often; the entry counts
+  as applied, and its `run` state (the run's end) is recorded, with its last part only.
 ]]
 if ARGV[7] and ARGV[7] ~= '' and redis.call('GET', ARGV[7]) ~= ARGV[8] then return { -2, '' } end
 local applied = tonumber(redis.call('HGET', KEYS[1], 'applied') or '-1')
@@ -74,49 +81,82 @@ local function set_run(r)
   end
   push_event({ seq = redis.call('LLEN', KEYS[3]), step = '', status = r.status, at = now, run = true })
 end
-for _, entry in ipairs(cjson.decode(ARGV[1])) do
+local part_entry, part_done = -1, 0
+if not force then
+  local part = redis.call('HGET', KEYS[1], 'part')
+  if part then
+    local sep = string.find(part, ':', 1, true)
+    part_entry, part_done = tonumber(string.sub(part, 1, sep - 1)), tonumber(string.sub(part, sep + 1))
+  end
+end
+local entries = cjson.decode(ARGV[1])
+-- A part that starts past what is recorded of its entry would leave a gap: refused whole
+-- (only the first entry of a call starts mid-entry).
+local first = entries[1]
+if not force and first and (tonumber(first.offset) or 0) > 0 and first.i > applied then
+  if first.i ~= part_entry or tonumber(first.offset) > part_done then return { applied, ended } end
+end
+for _, entry in ipairs(entries) do
   if force or entry.i > applied then
+    local offset = tonumber(entry.offset) or 0
+    -- step states of this entry recorded by earlier parts: skipped
+    local done = 0
+    if not force and entry.i == part_entry then done = part_done end
     if entry.run and entry.run ~= cjson.null and entry.run.status == 'running' then
-      set_run(entry.run)
+      if done == 0 then set_run(entry.run) end
       entry.run = nil
     end
-    for _, s in ipairs(entry.steps or {}) do
-      local raw = redis.call('HGET', KEYS[2], s.step)
-      local v
-      if raw then v = cjson.decode(raw) else v = { status = 'pending', attempts = 0, startedAt = cjson.null, finishedAt = cjson.null, error = cjson.null } end
-      local skip = s.ifPending and s.ifPending ~= cjson.null and v.status ~= 'pending'
-      if not skip then
-        v.status = s.status
-        if s.attempt and s.attempt ~= cjson.null then v.attempt = s.attempt end
-        if s.status == 'running' then
-          if v.startedAt == cjson.null or v.startedAt == nil then v.startedAt = s.at or now end
-          v.finishedAt = cjson.null
-          -- Every execution counts: a retry, a re-run after a takeover, a pod run again.
-          v.executions = (tonumber(v.executions) or 0) + 1
-          -- Which execution of its attempt runs now (a re-run's mark says; a new attempt starts at 1).
-          if s.execution and s.execution ~= cjson.null then v.execution = s.execution else v.execution = nil end
+    for n, s in ipairs(entry.steps or {}) do
+      if offset + n > done then
+        local raw = redis.call('HGET', KEYS[2], s.step)
+        local v
+        if raw then v = cjson.decode(raw) else v = { status = 'pending', attempts = 0, startedAt = cjson.null, finishedAt = cjson.null, error = cjson.null } end
+        local skip = s.ifPending and s.ifPending ~= cjson.null and v.status ~= 'pending'
+        if not skip then
+          v.status = s.status
+          if s.attempt and s.attempt ~= cjson.null then v.attempt = s.attempt end
+          if s.status == 'running' then
+            if v.startedAt == cjson.null or v.startedAt == nil then v.startedAt = s.at or now end
+            v.finishedAt = cjson.null
+            -- Every execution counts: a retry, a re-run after a takeover, a pod run again.
+            v.executions = (tonumber(v.executions) or 0) + 1
+            -- Which execution of its attempt runs now (a re-run's mark says; a new attempt starts at 1).
+            if s.execution and s.execution ~= cjson.null then v.execution = s.execution else v.execution = nil end
+          end
+          local floor = math.max(tonumber(v.attempt) or 0, tonumber(v.executions) or 0)
+          if (tonumber(v.attempts) or 0) < floor then v.attempts = floor end
+          if terminal[s.status] then v.finishedAt = s.at or now end
+          if s.resultJson ~= nil then v.resultJson = s.resultJson end
+          if s.error ~= nil then v.error = s.error elseif s.status == 'succeeded' then v.error = cjson.null end
+          if s.status == 'running' then v.exitCode = nil end
+          if s.exitCode ~= nil then v.exitCode = s.exitCode end
+          if s.image ~= nil then v.image = s.image end
+          if s.itemJson ~= nil then v.itemJson = s.itemJson end
+          if s.parametersJson ~= nil then v.parametersJson = s.parametersJson end
+          redis.call('HSET', KEYS[2], s.step, cjson.encode(v))
+          local ev = { seq = redis.call('LLEN', KEYS[3]), step = s.step, status = s.status, at = s.at or now }
+          if s.attempt and s.attempt ~= cjson.null then ev.attempt = s.attempt end
+          if s.execution then ev.execution = s.execution end
+          if s.pod then ev.pod = s.pod end
+          if s.error ~= nil then ev.error = s.error end
+          push_event(ev)
         end
-        local floor = math.max(tonumber(v.attempt) or 0, tonumber(v.executions) or 0)
-        if (tonumber(v.attempts) or 0) < floor then v.attempts = floor end
-        if terminal[s.status] then v.finishedAt = s.at or now end
-        if s.resultJson ~= nil then v.resultJson = s.resultJson end
-        if s.error ~= nil then v.error = s.error elseif s.status == 'succeeded' then v.error = cjson.null end
-        if s.status == 'running' then v.exitCode = nil end
-        if s.exitCode ~= nil then v.exitCode = s.exitCode end
-        if s.image ~= nil then v.image = s.image end
-        if s.itemJson ~= nil then v.itemJson = s.itemJson end
-        if s.parametersJson ~= nil then v.parametersJson = s.parametersJson end
-        redis.call('HSET', KEYS[2], s.step, cjson.encode(v))
-        local ev = { seq = redis.call('LLEN', KEYS[3]), step = s.step, status = s.status, at = s.at or now }
-        if s.attempt and s.attempt ~= cjson.null then ev.attempt = s.attempt end
-        if s.execution then ev.execution = s.execution end
-        if s.pod then ev.pod = s.pod end
-        if s.error ~= nil then ev.error = s.error end
-        push_event(ev)
       end
     end
-    if entry.run and entry.run ~= cjson.null then set_run(entry.run) end
-    if not force and entry.i > applied then applied = entry.i end
+    if not force and entry.more then
+      local n = offset + #(entry.steps or {})
+      if n > done then
+        part_entry, part_done = entry.i, n
+        redis.call('HSET', KEYS[1], 'part', entry.i .. ':' .. n)
+      end
+    else
+      if entry.run and entry.run ~= cjson.null then set_run(entry.run) end
+      if not force and entry.i > applied then applied = entry.i end
+      if not force and entry.i == part_entry then
+        part_entry, part_done = -1, 0
+        redis.call('HDEL', KEYS[1], 'part')
+      end
+    end
   end
 end
 if #published > 0 then redis.call('PUBLISH', KEYS[3], '[' .. table.concat(published, ',') .. ']') end

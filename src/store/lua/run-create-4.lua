@@ -10,16 +10,30 @@
   ARGV[10] the id's deleted mark (run-delete-1.lua): a deleted run is never made again
   ARGV[11] runs-due sorted set  ARGV[12] its wake key  ARGV[13] when the run is due, in ms
   (its first sync, which follows at once, clears it; see event-append-2.lua)
+  ARGV[14] (optional) a hash of the known steps written beforehand in batches (a big run:
+  RunStore.createPrepared), renamed to KEYS[2] here, so one call never writes every step
+  of a big run; ARGV[3] is then '[]'. It is dropped when the run is not created.
   Returns 1 created, 0 the run already exists, -1 a run of this id was deleted.
 ]]
 --#include mark-due
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-if ARGV[10] and redis.call('EXISTS', ARGV[10]) == 1 then return -1 end
+local staged = ARGV[14] and ARGV[14] ~= '' and ARGV[14]
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if staged then redis.call('UNLINK', staged) end
+  return 0
+end
+if ARGV[10] and redis.call('EXISTS', ARGV[10]) == 1 then
+  if staged then redis.call('UNLINK', staged) end
+  return -1
+end
 redis.call('SET', ARGV[7], ARGV[8])
 local fields = cjson.decode(ARGV[2])
 for k, v in pairs(fields) do redis.call('HSET', KEYS[1], k, v) end
 local ids = cjson.decode(ARGV[3])
 for _, id in ipairs(ids) do redis.call('HSET', KEYS[2], id, ARGV[6]) end
+if staged and redis.call('EXISTS', staged) == 1 then
+  redis.call('RENAME', staged, KEYS[2])
+  redis.call('PERSIST', KEYS[2])
+end
 redis.call('RPUSH', KEYS[3], '{"type":"begin","at":' .. ARGV[4] .. '}')
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
 for _, index in ipairs(cjson.decode(ARGV[9] or '[]')) do redis.call('ZADD', index, ARGV[4], ARGV[1]) end

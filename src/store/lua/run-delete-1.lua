@@ -1,6 +1,7 @@
 --[[
   Delete a run that has ended: its hash, plan, steps, engine log, dedupe keys, events,
-  cursors, every step's log and the log sizes, and its place in the run lists.
+  cursors and the log sizes, and its place in the run lists (its steps' logs are deleted
+  by the caller first, in batches; a delete cut short before this call is simply asked again).
   KEYS[1] run hash
   ARGV[1] key prefix of the run's parts ('<prefix>run:<id>:')  ARGV[2] runs sorted set
   ARGV[3] finished-runs sorted set  ARGV[4] JSON list of index sorted sets it is in
@@ -14,8 +15,9 @@ if not status then return 0 end
 if ARGV[5] ~= '1' and (status == 'pending' or status == 'running') then return status end
 local id = redis.call('HGET', KEYS[1], 'id')
 local p = ARGV[1]
-for _, step in ipairs(redis.call('HKEYS', p .. 'steps')) do redis.call('DEL', p .. 'logs:' .. step) end
-redis.call('DEL', KEYS[1], p .. 'plan', p .. 'steps', p .. 'log', p .. 'seen', p .. 'events', p .. 'cursors', p .. 'logsize')
+-- Steps' logs were deleted before, in batches (RunStore.remove): one call here is bounded
+-- whatever the run's size. UNLINK frees the big keys (steps, log, events) off Redis's main thread.
+redis.call('UNLINK', KEYS[1], p .. 'plan', p .. 'steps', p .. 'log', p .. 'seen', p .. 'events', p .. 'cursors', p .. 'logsize')
 redis.call('ZREM', ARGV[2], id)
 redis.call('ZREM', ARGV[3], id)
 for _, index in ipairs(cjson.decode(ARGV[4])) do redis.call('ZREM', index, id) end
