@@ -62,7 +62,13 @@ describe('timers whose process died', () => {
     const root = { sequence: [{ id: 'flaky', retry: { limit: 1, backoff: { duration: 3 } }, task: sh(`if [ -e ${mark} ]; then exit 0; fi; touch ${mark}; exit 1`) }] };
     const run = await killWhileArmed('backoff', root, async (redis, prefix, runId) => (await redis.zrange(`${prefix}:deadlines`, '0', '-1')).includes(`${runId}|flaky|2`));
     expect(existsSync(mark)).toBe(true);
+    // Only a second attempt can succeed: a re-run of the first (its job taken over from the
+    // killed worker) finds the mark and exits 0, but the first attempt's end is recorded once
+    // (failed), so without the back-off firing the run would wait for ever.
     expect(run.status).toBe('succeeded');
-    expect(run.steps.flaky).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(run.steps.flaky.status).toBe('succeeded');
+    // `attempts` counts executions too (run-commit-5.lua): 2, or 3 when the killed worker's
+    // job of the first attempt was taken over and run again.
+    expect(run.steps.flaky.attempts).toBeGreaterThanOrEqual(2);
   });
 });
