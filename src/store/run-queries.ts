@@ -1,0 +1,213 @@
+/**
+ * Reading a run's state: its status, steps, views and summaries, its log and events, its
+ * steps' logs. Writes nothing (what changes a run is in run-store.ts).
+ */
+import type { EngineEvent, RunStatus } from '../engine/types.ts';
+import type { JsonValue } from '../flow/types.ts';
+import type { PlanNode } from '../plan/plan-node.ts';
+import type { OnEnd, RunSummary, RunView, StepEvent, StepView } from '../run/run-view.ts';
+import { RunKeys } from './run-keys.ts';
+import { stepProgress, toStepView } from './step-records.ts';
+
+export interface StoredPlan {
+  root: PlanNode;
+  params: Record<string, JsonValue>;
+  /** the step ids known before running (a resubmit starts them pending again) */
+  stepIds?: string[];
+}
+
+/** What a run carries besides its plan: its name (its flow's), labels, and where to say that it ended. */
+export interface RunMeta {
+  name?: string;
+  labels?: Record<string, string>;
+  onEnd?: OnEnd;
+}
+
+/** A piece of a step's log as followers get it: `offset` counts the bytes ever written to the log, this piece's included. */
+export interface LogChunk {
+  step: string;
+  text: string;
+  offset: number;
+}
+
+/**
+ * Step states recorded per run-commit call (and read per HSCAN) at most: a call of this many takes Redis a few
+ * milliseconds, so a fan-out of any size never holds it long (BUSY past busy-reply-threshold).
+ */
+export const COMMIT_PART_STEPS = 1000;
+
+/** The reads of a run's state (the base of RunStore, which adds the changes). */
+export class RunQueries extends RunKeys {
+  /** Each step of a run with the highest attempt it reached (read without parsing the records: a result can be large). */
+  async stepAttempts(id: string): Promise<Array<[string, number]>> {
+    const all = await this.scanHash(this.key(id, 'steps'));
+    return [...all].map(([step, raw]) => {
+      const n = (k: string) => Number(new RegExp(`"${k}":(\\d+)`).exec(raw)?.[1] ?? 0);
+      return [step, Math.max(n('attempts'), n('attempt'), n('executions'))];
+    });
+  }
+
+  /** True when a run of this id was deleted in the last DELETED_RUN_SECONDS. */
+  async wasDeleted(id: string): Promise<boolean> {
+    return (await this.redis.exists(this.deletedKey(id))) === 1;
+  }
+
+  /** A run's status and its number of events, read in one MULTI (so an ended status means its final event is among them); undefined when there is no run. */
+  async eventsState(id: string): Promise<{ status: string; events: number } | undefined> {
+    const r = await this.redis.multi().hget(this.key(id), 'status').llen(this.key(id, 'events')).exec();
+    const status = r?.[0]?.[1] as string | null;
+    if (r?.[0]?.[0] || r?.[1]?.[0]) throw r[0][0] ?? r[1][0];
+    return status ? { status, events: Number(r![1][1]) } : undefined;
+  }
+
+  /** Runs that ended before `beforeMs`, oldest first, at most `limit`. */
+  async endedBefore(beforeMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.finishedKey, '-inf', `(${beforeMs}`, 'LIMIT', 0, limit);
+  }
+
+  /** The run's plan as stored at its start, or undefined. */
+  async plan(id: string): Promise<StoredPlan | undefined> {
+    const s = await this.redis.get(this.key(id, 'plan'));
+    return s ? (JSON.parse(s) as StoredPlan) : undefined;
+  }
+
+  /**
+   * The units generate steps expanded into, by step id, read from the log (where they are
+   * recorded once, as `expanded` events) in chunks of `chunk` entries.
+   */
+  async expansions(id: string, chunk = 5000): Promise<Map<string, Extract<EngineEvent, { type: 'expanded' }>>> {
+    const out = new Map<string, Extract<EngineEvent, { type: 'expanded' }>>();
+    for (let from = 0; ; from += chunk) {
+      const entries = await this.redis.lrange(this.key(id, 'log'), from, from + chunk - 1);
+      // Only entries that can be expansions are parsed: the log's other entries are most of it.
+      for (const raw of entries) {
+        if (!raw.includes('"expanded"')) continue;
+        const e = JSON.parse(raw) as EngineEvent;
+        if (e.type === 'expanded' && !out.has(e.step)) out.set(e.step, e);
+      }
+      if (entries.length < chunk) return out;
+    }
+  }
+
+  /** The run's engine log from entry `from` on. */
+  async readLog(id: string, from: number): Promise<EngineEvent[]> {
+    return (await this.redis.lrange(this.key(id, 'log'), from, -1)).map((e) => JSON.parse(e) as EngineEvent);
+  }
+
+  /** The run's status, or undefined when there is no run. */
+  async status(id: string): Promise<RunStatus | undefined> {
+    return ((await this.redis.hget(this.key(id), 'status')) as RunStatus | null) ?? undefined;
+  }
+
+  /** A step's engine attempt and status (not its executions), or undefined. */
+  async progress(id: string, step: string): Promise<{ status: string; attempt: number } | undefined> {
+    const s = await this.redis.hget(this.key(id, 'steps'), step);
+    return s ? stepProgress(s) : undefined;
+  }
+
+  /**
+   * The run's status and the step's progress (as `status` and `progress` give them), read
+   * in one write to Redis and one reply: a worker's check before each step.
+   */
+  async statusAndProgress(id: string, step: string): Promise<[RunStatus | undefined, { status: string; attempt: number } | undefined]> {
+    const res = await this.redis.pipeline().hget(this.key(id), 'status').hget(this.key(id, 'steps'), step).exec();
+    const [[e1, status], [e2, s]] = res as Array<[Error | null, string | null]>;
+    if (e1 || e2) throw e1 ?? e2;
+    return [(status as RunStatus | null) ?? undefined, s ? stepProgress(s) : undefined];
+  }
+
+  /** A step's view, or undefined. */
+  async step(id: string, step: string): Promise<StepView | undefined> {
+    const s = await this.redis.hget(this.key(id, 'steps'), step);
+    return s ? toStepView(s) : undefined;
+  }
+
+  /** The run as users see it, every step with its view; undefined when there is no run. */
+  async view(id: string): Promise<RunView | undefined> {
+    const [run, steps] = await Promise.all([this.redis.hgetall(this.key(id)), this.scanHash(this.key(id, 'steps'))]);
+    if (!run.id) return undefined;
+    const out: Record<string, StepView> = {};
+    for (const k of [...steps.keys()].sort()) out[k] = toStepView(steps.get(k)!);
+    return {
+      id: run.id,
+      name: run.name ?? run.flow,
+      status: run.status as RunStatus,
+      flow: run.flow,
+      labels: run.labels ? JSON.parse(run.labels) : {},
+      retries: Number(run.retries ?? 0),
+      createdAt: run.createdAt,
+      finishedAt: run.finishedAt ?? null,
+      error: run.error ?? null,
+      result: run.result ? JSON.parse(run.result) : null,
+      origin: run.origin ? JSON.parse(run.origin) : {},
+      steps: out,
+    };
+  }
+
+  /**
+   * A hash read in batches (HSCAN): each reply is bounded, so a run of 200,000 steps never
+   * makes Redis build one huge reply, and other requests are served between the batches.
+   */
+  async scanHash(key: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(key, cursor, 'COUNT', COMMIT_PART_STEPS);
+      for (let i = 0; i < flat.length; i += 2) out.set(flat[i], flat[i + 1]);
+      cursor = next;
+    } while (cursor !== '0');
+    return out;
+  }
+
+  /** Summaries of these runs (missing ones left out), in the order given. */
+  async summaries(ids: string[]): Promise<RunSummary[]> {
+    const rows = await Promise.all(ids.map((id) => this.redis.hmget(this.key(id), 'id', 'name', 'status', 'flow', 'createdAt', 'finishedAt', 'labels', 'origin')));
+    return rows.filter((r) => r[0] !== null).map((r) => ({
+      id: r[0]!, name: r[1] ?? r[3] ?? '', status: r[2] as RunStatus, flow: r[3] ?? '', createdAt: r[4] ?? '', finishedAt: r[5] ?? null,
+      labels: r[6] ? (JSON.parse(r[6]) as Record<string, string>) : {},
+      ...(r[7] && JSON.parse(r[7]).dataset ? { dataset: JSON.parse(r[7]).dataset as string } : {}),
+    }));
+  }
+
+  /** The stored request parts a resubmit copies: flow ref, name, labels, origin and onEnd. */
+  async meta(id: string): Promise<{ flow: string; origin: Record<string, string> } & RunMeta | undefined> {
+    const [flow, name, labels, origin, onEnd] = await this.redis.hmget(this.key(id), 'flow', 'name', 'labels', 'origin', 'onEnd');
+    if (flow === null) return undefined;
+    return { flow, name: name ?? undefined, labels: labels ? JSON.parse(labels) : {}, origin: origin ? JSON.parse(origin) : {}, ...(onEnd ? { onEnd: JSON.parse(onEnd) } : {}) };
+  }
+
+  /** The ids of the runs not ended yet. */
+  async active(): Promise<string[]> {
+    return this.redis.smembers(this.activeKey);
+  }
+
+  /** The run's events (what viewers are sent) from `from` on. */
+  async events(id: string, from: number): Promise<StepEvent[]> {
+    return (await this.redis.lrange(this.key(id, 'events'), from, -1)).map((e) => JSON.parse(e) as StepEvent);
+  }
+
+  /**
+   * What a follower of the run's logs starts from: each step's log as kept (`steps`, or
+   * every step that has one) and its offset, the bytes ever written to it (a cut log is
+   * shorter than its offset).
+   */
+  async logBacklog(id: string, steps?: string[]): Promise<LogChunk[]> {
+    const names = steps ?? (await this.redis.hkeys(this.key(id, 'logsize')));
+    if (names.length === 0) return [];
+    const offsets = await this.redis.hmget(this.key(id, 'logsize'), ...names);
+    const texts = await this.redis.mget(...names.map((s) => this.key(id, `logs:${s}`)));
+    return names.flatMap((step, i) => {
+      const text = texts[i];
+      if (text === null) return [];
+      // Logs written before offsets were counted: their length is their offset.
+      return [{ step, text, offset: offsets[i] === null ? Buffer.byteLength(text) : Number(offsets[i]) }];
+    });
+  }
+
+  /** A step's log as kept; '' for a step that has written none, undefined for no such step. */
+  async logs(id: string, step: string): Promise<string | undefined> {
+    const [text, exists] = await Promise.all([this.redis.get(this.key(id, `logs:${step}`)), this.redis.hexists(this.key(id, 'steps'), step)]);
+    if (text !== null) return text;
+    return exists ? '' : undefined;
+  }
+}

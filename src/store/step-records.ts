@@ -1,0 +1,43 @@
+/**
+ * A step's record as the run's steps hash keeps it (JSON per step) and as users see it (a
+ * StepView): what run-commit-5.lua is given, and what is read back.
+ */
+import type { StatusCommand } from '../engine/types.ts';
+import type { JsonValue } from '../flow/types.ts';
+import type { StepView } from '../run/run-view.ts';
+
+/** A step not started yet. */
+export const PENDING_STEP: StepView = { status: 'pending', attempts: 0, startedAt: null, finishedAt: null, result: null, error: null };
+
+/** A status command as run-commit takes it: results and items as JSON text (Lua's cjson never re-encodes them). */
+export function stepPayload(s: StatusCommand): Record<string, unknown> {
+  return {
+    step: s.step, status: s.status,
+    ...(s.attempt !== undefined ? { attempt: s.attempt } : {}),
+    ...(s.result !== undefined ? { resultJson: JSON.stringify(s.result) } : {}),
+    ...(s.error !== undefined ? { error: s.error } : {}),
+    ...(s.exitCode !== undefined ? { exitCode: s.exitCode } : {}),
+    ...(s.image !== undefined ? { image: s.image } : {}),
+    ...(s.item !== undefined ? { itemJson: JSON.stringify(s.item) } : {}),
+    ...(s.parameters !== undefined ? { parametersJson: JSON.stringify(s.parameters) } : {}),
+    ...(s.ifPending ? { ifPending: true } : {}),
+  };
+}
+
+/** A step's engine attempt and state, as the worker checks them before it runs the step. */
+export function stepProgress(raw: string): { status: string; attempt: number } {
+  const v = JSON.parse(raw) as { status: string; attempt?: number; attempts?: number };
+  return { status: v.status, attempt: v.attempt ?? v.attempts ?? 0 };
+}
+
+/** A step's record as users see it: results and items parsed, `attempts` for both numbers, its duration. */
+export function toStepView(raw: string): StepView {
+  const v = JSON.parse(raw) as StepView & { resultJson?: string; itemJson?: string; parametersJson?: string; attempt?: number; executions?: number };
+  // attempt (the engine's number) and executions are the store's; attempts says both to users.
+  const { resultJson, itemJson, parametersJson, attempt: _attempt, executions: _executions, ...rest } = v;
+  const view: StepView = { ...PENDING_STEP, ...rest, result: resultJson !== undefined ? (JSON.parse(resultJson) as JsonValue) : null };
+  if (itemJson !== undefined) view.item = JSON.parse(itemJson) as JsonValue;
+  if (parametersJson !== undefined) view.parameters = JSON.parse(parametersJson) as Record<string, JsonValue>;
+  if (view.startedAt && view.finishedAt) view.durationMs = Date.parse(view.finishedAt) - Date.parse(view.startedAt);
+  return view;
+}
