@@ -16,6 +16,7 @@ import { artifactNames, artifactsOf } from '../src/flow/task-parts.ts';
 import type { Generator, GeneratorContext } from '../src/rules/generator.ts';
 import { invalid, type Problem } from '../src/errors/strata-error.ts';
 import { intParam, oneOf, operationNode } from './operation.ts';
+import { appendAll } from '../src/flow/append-all.ts';
 
 interface Info {
   node: TreeNode;
@@ -168,7 +169,7 @@ function choosePods(root: Info, threshold: number, podOf: Map<Info, Info>): void
   while (stack.length > 0) {
     const i = stack.pop()!;
     if (i.size <= threshold && i.size >= 2) walk(i, (m) => podOf.set(m, i));
-    else stack.push(...i.children);
+    else appendAll(stack, i.children);
   }
 }
 

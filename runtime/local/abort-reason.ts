@@ -1,4 +1,5 @@
 /** The words for why a pod was stopped, from an AbortSignal's reason. */
+import { timedOutError } from '../../src/engine/timeout-error.ts';
 
 /** 'cancelled' for a bare abort(), else the reason's message or text. */
 export function abortReason(signal: AbortSignal): string {
@@ -14,7 +15,7 @@ export function withTimeout(outer: AbortSignal, ms: number | undefined): { signa
   const onOuter = () => ctl.abort(outer.reason);
   if (outer.aborted) onOuter();
   else outer.addEventListener('abort', onOuter, { once: true });
-  const timer = ms !== undefined ? setTimeout(() => ctl.abort(new Error(`timed out after ${ms / 1000}s`)), ms) : undefined;
+  const timer = ms !== undefined ? setTimeout(() => ctl.abort(new Error(timedOutError(ms / 1000))), ms) : undefined;
   return {
     signal: ctl.signal,
     clear() {

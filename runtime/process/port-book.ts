@@ -7,6 +7,7 @@
  */
 import { createServer, type Server } from 'node:net';
 import { joinId, type PlanNode } from '../../src/plan/plan-node.ts';
+import { appendAll } from '../../src/flow/append-all.ts';
 
 /** A sibling's name in STRATA_PEER_<ID>: its id inside the pod, upper-cased, non-alphanumerics as `_`. */
 export function peerKey(relativeId: string): string {
@@ -100,7 +101,7 @@ export async function freePorts(n: number, taken: Set<number> = new Set()): Prom
   try {
     while (ports.length < n) {
       const batch = await Promise.all(Array.from({ length: n - ports.length }, () => listen()));
-      servers.push(...batch);
+      appendAll(servers, batch);
       for (const s of batch) {
         const port = (s.address() as { port: number }).port;
         if (!taken.has(port)) {

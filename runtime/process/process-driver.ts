@@ -14,6 +14,7 @@ import { argvFor, BUILTIN_IMAGES, type ImageMap } from '../image-map.ts';
 import type { ContainerDriver, ContainerExit, ContainerSpec } from './container-driver.ts';
 import type { LaunchedChild, Launcher } from './launcher-client.ts';
 import { groupsGone, signalGroup } from './process-group.ts';
+import { timedOutError } from '../../src/engine/timeout-error.ts';
 
 export interface ProcessDriverOptions {
   /** image name -> command, for tasks without a command (default: the built-ins) */
@@ -109,7 +110,7 @@ export class ProcessDriver implements ContainerDriver {
       this.onProcess?.('started', step, attempt, pid);
       if (entry.reason) this.signalStop(entry);
       if (spec.timeoutMs !== undefined) {
-        entry.timers.push(setTimeout(() => this.stop(entry, `timed out after ${spec.timeoutMs! / 1000}s`), spec.timeoutMs));
+        entry.timers.push(setTimeout(() => this.stop(entry, timedOutError(spec.timeoutMs! / 1000)), spec.timeoutMs));
       }
     };
     if (child.pid !== undefined) {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { ContainerDriver, ContainerExit, ContainerSpec } from '../../runtime/process/container-driver.ts';
 import { poolFor, relativeStep, type SlotLayout, type SlotPool } from '../../runtime/kubernetes/slot-layout.ts';
 import { GATE_FILES, parseExit, runScript, slotDir, type GateOutcome } from './gate-protocol.ts';
+import { timedOutError } from '../../src/engine/timeout-error.ts';
 
 /** Changes a slot container's image in place (a patch of the pod; the kubelet restarts that container). */
 export interface ImageSwitcher {
@@ -204,7 +205,7 @@ export class FileGateDriver implements ContainerDriver {
     if (!exit || slot.job !== job) return;
     if (job.timer) clearTimeout(job.timer);
     const seconds = job.spec.timeoutMs !== undefined ? job.spec.timeoutMs / 1000 : 0;
-    const error = job.timedOut ? `timed out after ${seconds}s` : exit.note === 'cancelled' ? 'cancelled' : exit.note === 'interrupted' ? `container ${slot.name} restarted while the step ran` : undefined;
+    const error = job.timedOut ? timedOutError(seconds) : exit.note === 'cancelled' ? 'cancelled' : exit.note === 'interrupted' ? `container ${slot.name} restarted while the step ran` : undefined;
     const signal = exit.code > 128 && (job.timedOut || exit.note === 'cancelled') ? SIGNAL_NAMES.get(exit.code - 128) : undefined;
     const pool = this.pools.find((p) => p.slots.includes(slot))!;
     this.release(pool, slot, { step: job.spec.step, attempt: job.spec.attempt, exitCode: exit.code, ...(signal ? { signal } : {}), ...(error ? { error } : {}) });

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { invalid, type Problem } from '../errors/strata-error.ts';
 import { zodProblems } from '../flow/zod-problems.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
 export const ARGO_KINDS = ['Workflow', 'WorkflowTemplate'] as const;
@@ -190,7 +191,7 @@ export function validateArgoDocument(doc: unknown, source = ''): ArgoDocument {
       problems.push({ path: prefixed(source, withTemplateNames(p.path, names)), message: why ? `Argo field "${key}" is not supported: ${why}` : p.message });
     }
   } else {
-    problems.push(...structureProblems(r.data).map((p) => ({ ...p, path: prefixed(source, p.path) })));
+    appendAll(problems, structureProblems(r.data).map((p) => ({ ...p, path: prefixed(source, p.path) })));
   }
   if (problems.length > 0) throw invalid(problems);
   return (r as { data: ArgoDocument }).data;
@@ -208,7 +209,7 @@ function withoutEmptyUnsupported(doc: unknown): unknown {
     const v = stack.pop();
     if (v === null || typeof v !== 'object') continue;
     if (Array.isArray(v)) {
-      stack.push(...v);
+      appendAll(stack, v);
       continue;
     }
     const o = v as Record<string, unknown>;

@@ -13,6 +13,7 @@ import { invoke, retryOf, secondsOf, type InlineContext } from './invoke.ts';
 import { containerSetNode, podTemplateNode } from './leaf.ts';
 import { readArtifactFrom, readTags, type Outputs, type Scope, type Sibling } from './scope.ts';
 import type { Path } from './values.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 /** The outcomes a dependent accepts from a step: it went on (succeeded, skipped), or failed with continueOn. */
 function outcomesOf(s: ArgoStep): Dependency {
@@ -111,7 +112,7 @@ function reaches(from: string, to: string, needs: Map<string, string[]>): boolea
     if (n === from) return true;
     if (seen.has(n)) continue;
     seen.add(n);
-    stack.push(...(needs.get(n) ?? []));
+    appendAll(stack, (needs.get(n) ?? []));
   }
   return false;
 }

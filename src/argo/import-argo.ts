@@ -17,6 +17,7 @@ import { artifactRef } from './leaf.ts';
 import { REQUIRED_PARAMS } from './required-params.ts';
 import type { Scope } from './scope.ts';
 import { renderField, text, type Path, type Value } from './values.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 export interface ImportResult {
   /** flows to register before the workflows run: every WorkflowTemplate's units and entry flows */
@@ -142,14 +143,14 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
   const entries: FlowDocument[] = [];
   for (const wft of templatesDocs.values()) {
     const made = templateFlows(wft, unit);
-    units.push(...made);
+    appendAll(units, made);
     // templateFlows makes the entry flow last.
     if (wft.spec.entrypoint) entries.push(made[made.length - 1]);
   }
   const workflows: FlowDocument[] = [];
   for (const d of valid.filter((x) => x.argo.kind === 'Workflow')) {
     const made = workflowFlow(d.argo, d.source, unit, templatesDocs, registered);
-    units.push(...made.units);
+    appendAll(units, made.units);
     workflows.push(made.flow);
   }
   return { units, workflows, entries };

@@ -1,5 +1,6 @@
 /** The registered flows Argo documents may need: those their templateRefs and workflowTemplateRefs name. */
 import { flowName } from './import-argo.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -14,7 +15,7 @@ export function referencedFlowNames(docs: unknown[]): string[] {
   const stack: unknown[] = [...docs];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (Array.isArray(v)) stack.push(...v);
+    if (Array.isArray(v)) appendAll(stack, v);
     else if (isObj(v)) {
       const add = (n: string) => {
         try {
@@ -27,7 +28,7 @@ export function referencedFlowNames(docs: unknown[]): string[] {
       if (isObj(t) && typeof t.name === 'string' && typeof t.template === 'string') add(`${t.name}.${t.template}`);
       const w = v.workflowTemplateRef;
       if (isObj(w) && typeof w.name === 'string') add(w.name);
-      stack.push(...Object.values(v));
+      appendAll(stack, Object.values(v));
     }
   }
   return [...names].sort();

@@ -6,6 +6,7 @@
 import { StrataError } from '../errors/strata-error.ts';
 import { expressionPart } from './expressions.ts';
 import type { Path, Value } from './values.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 /** Where an artifact comes from: a step's output file, or the unit's own input (`":name"`). */
 export type ArtifactSource = { step: Path; name: string } | { unitInput: string };
@@ -130,7 +131,7 @@ export function readTags(scope: Scope, s: string): Value {
     const inner = s.slice(open + 2, close);
     try {
       if (inner.startsWith('=')) out.push(expressionPart(inner.slice(1), (v) => resolveVariable(scope, v)));
-      else out.push(...resolveVariable(scope, inner));
+      else appendAll(out, resolveVariable(scope, inner));
     } catch (e) {
       if ((e as StrataError).code !== 'invalid_document') throw e;
       problems.push((e as Error).message);

@@ -1,5 +1,6 @@
 /** What commands print: aligned tables, or the API's answer as JSON or YAML (`-o`). */
 import { StrataError } from '../errors/strata-error.ts';
+import { maxOf } from '../flow/append-all.ts';
 
 export type Format = 'table' | 'wide' | 'json' | 'yaml' | 'name';
 
@@ -20,7 +21,7 @@ export async function serialize(value: unknown, format: 'json' | 'yaml'): Promis
 /** Columns padded to their widest cell; the header upper-cased, as kubectl and argo print. */
 export function table(header: string[], rows: string[][]): string {
   const all = [header.map((h) => h.toUpperCase()), ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((_, i) => maxOf(all.map((r) => (r[i] ?? '').length)));
   return `${all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : (c ?? '').padEnd(widths[i]))).join('   ').trimEnd()).join('\n')}\n`;
 }
 

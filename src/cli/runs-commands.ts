@@ -5,6 +5,7 @@ import type { Client } from './api-client.ts';
 import { age, duration, labelText, outputFormat, serialize, table } from './output.ts';
 import { progress, runTree } from './run-tree.ts';
 import { summarize, watchRun } from './watch.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 type Out = (s: string) => void;
 const path = (id: string, tail = '') => `/v1/runs/${encodeURIComponent(id)}${tail}`;
@@ -33,7 +34,7 @@ export async function listRuns(client: Client, o: ListOptions, out: Out): Promis
   do {
     if (next) q.set('cursor', next);
     const page = (await client.call('GET', `/v1/runs?${q}`)) as { runs: RunSummary[]; next: string | null };
-    runs.push(...page.runs);
+    appendAll(runs, page.runs);
     next = o.all ? page.next : null;
   } while (next);
   if (format === 'json' || format === 'yaml') return out(await serialize({ runs }, format));

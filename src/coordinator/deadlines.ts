@@ -14,6 +14,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { TimerCommand } from '../engine/types.ts';
+import { minOf } from '../flow/append-all.ts';
 
 /** Append the timer's event: `attempt` is set for a back-off, absent for a deadline. */
 export type FireDeadline = (runId: string, step: string, attempt?: number) => Promise<void>;
@@ -47,11 +48,11 @@ export class DeadlineBook {
     const members = cmds.map((c) => (c.type === 'backoff' ? `${runId}|${c.step}|${c.attempt}` : `${runId}|${c.step}`));
     const tx = this.redis.multi();
     cmds.forEach((c, i) => tx.zadd(this.key, 'NX', now + c.seconds * 1000, members[i]));
-    tx.zmscore(this.key, ...members);
+    tx.zmscore(this.key, members);
     const res = await tx.exec();
     const scores = (res?.[res.length - 1]?.[1] ?? []) as Array<string | null>;
     const fresh = cmds.filter((_, i) => Number(res?.[i]?.[1]) === 1);
-    const first = Math.min(...cmds.map((_, i) => (Number(res?.[i]?.[1]) === 1 ? Number(scores[i]) : Infinity)));
+    const first = minOf(cmds.map((_, i) => (Number(res?.[i]?.[1]) === 1 ? Number(scores[i]) : Infinity)));
     if (this.wake && first < Infinity) await this.redis.publish(this.wake.channel, String(first + this.wake.graceMs));
     members.forEach((m, i) => {
       if (this.timers.has(m) || scores[i] === null) return;

@@ -9,6 +9,7 @@ import type { Command, EngineEvent, RunStatus, StartCommand, TimerCommand } from
 import { toStrataError } from '../errors/strata-error.ts';
 import type { CommitEntry, Fence, RunStore } from '../store/run-store.ts';
 import { EngineCache, fold } from './engine-cache.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 /** The I/O a sync needs besides the run store. */
 export interface SyncPorts {
@@ -106,7 +107,9 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   // Only what is still unanswered at the end of the fold: a log folded anew from the
   // start does not read old windows or expand old Datasets again.
   const awaiting = new Set(c.engine.awaiting());
-  followUps.splice(0, followUps.length, ...followUps.filter((f) => awaiting.has(f)));
+  const kept = followUps.filter((f) => awaiting.has(f));
+  followUps.length = 0;
+  appendAll(followUps, kept);
   // Only deadlines still armed at the end of the fold: a log folded anew does not arm old ones again.
   const timerKey = (t: TimerCommand) => (t.type === 'backoff' ? `${t.step}|${t.attempt}` : t.step);
   const armed = new Set(c.engine.armedTimers().map(timerKey));

@@ -2,6 +2,7 @@
 import type { JsonValue } from '../flow/types.ts';
 import type { PlanNode, RetryPlan } from '../plan/plan-node.ts';
 import type { InputRef, StartCommand, StepStatus } from './types.ts';
+import { isTimeout } from './timeout-error.ts';
 
 /** What a step sees of its surroundings: unit parameters, fan-out items, round, joined data. */
 export interface Scope {
@@ -113,12 +114,15 @@ export function childFailed(c: Act): boolean {
   return (c.status === 'failed' || c.status === 'cancelled') && !continued(c);
 }
 
-/** A failure without an exit code of the program's own: it could not start, was lost, timed out or was stopped. */
+/**
+ * A failure without an exit code of the program's own: it could not start, was lost or was
+ * stopped. A step stopped at its timeout failed, as one that exits non-zero (timeout-error.ts).
+ */
 export function errored(c: Act): boolean {
   if (c.status === 'cancelled') return true;
   if (c.status !== 'failed') return false;
   const leaf = c.node.kind === 'task' || c.node.kind === 'pod' || c.node.kind === 'generate';
-  return leaf && (c.exitCode === undefined || c.exitCode === null);
+  return leaf && (c.exitCode === undefined || c.exitCode === null) && !isTimeout(c.error);
 }
 
 /** A failed child its parent goes on after (continueOn). */

@@ -11,6 +11,8 @@ import { MAX_DEPTH_DEFAULT } from './engine-options.ts';
 import { nextAttemptDelay } from './retry-policy.ts';
 import type { EngineEvent, GenerateCommand } from './types.ts';
 import { wrapDriver } from './wrap.ts';
+import { appendAll } from '../flow/append-all.ts';
+import { timedOutError } from './timeout-error.ts';
 
 /** Apply one event to `core` (late or repeated events change nothing). */
 export function applyEvent(core: EngineCore, e: EngineEvent): void {
@@ -114,7 +116,7 @@ function retryRun(core: EngineCore): void {
   core.data.clear();
   // begin() hands back (and replaces) core.out: keep its commands for apply() to return.
   const cmds = core.begin();
-  core.out.push(...cmds);
+  appendAll(core.out, cmds);
 }
 
 /**
@@ -124,7 +126,8 @@ function retryRun(core: EngineCore): void {
 function expire(core: EngineCore, step: string): void {
   const act = core.deadlines.get(step);
   if (!act || act.status !== 'running') return;
-  const error = `step ${act.id} timed out after ${act.node.timeout} s`;
+  // The root's id is empty: its deadline is the run's.
+  const error = `${act.id ? `step ${act.id}` : 'the run'} ${timedOutError(act.node.timeout!)}`;
   const stopKids = (a: Act) => {
     for (const kid of a.kids ?? []) {
       stopKids(kid);

@@ -3,6 +3,7 @@
  * are declared positions of the graph's children.
  */
 import { MinHeap } from './min-heap.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 export interface Frontier {
   /** the next child to start, if any, among those `ok` accepts; dropped entries are consumed */
@@ -41,7 +42,7 @@ export function bfsFrontier(roots: number[]): Frontier {
       return undefined;
     },
     finished(_dependents, ready) {
-      queue.push(...ready);
+      appendAll(queue, ready);
     },
   };
 }

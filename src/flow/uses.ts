@@ -1,3 +1,4 @@
+import { appendAll } from './append-all.ts';
 /** The registered flows a document refers to: every `use: "name@version"` inside it, at any depth. Pure. */
 
 /** The refs of `use` nodes anywhere in `value` (a Flow's spec, a Rule's emit), each once. */
@@ -6,7 +7,7 @@ export function usesOf(value: unknown): string[] {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (Array.isArray(v)) stack.push(...v);
+    if (Array.isArray(v)) appendAll(stack, v);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.use === 'string') out.add(o.use);

@@ -13,6 +13,7 @@ import { PATTERN_KEYS } from './types.ts';
 import { findCycle } from './find-cycle.ts';
 import { didYouMean } from './nearest.ts';
 import { validateContinueOn, validateDependencies, validateRetry } from './validate-handling.ts';
+import { appendAll } from './append-all.ts';
 
 const COMMON_KEYS = new Set(['id', 'when', 'retries', 'retry', 'timeout', 'outputs', 'dependsOn', 'depends', 'continueOn', 'onExit']);
 const EXTRA_KEYS: Record<string, Set<string>> = { use: new Set(['with', 'inputs']) };
@@ -78,7 +79,7 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
     case 'use':
       if (typeof body !== 'string' || !REF_PATTERN.test(body)) problems.push({ path: p, message: 'must be "name@version" of a registered flow' });
       if ('with' in node && !isObj(node.with)) problems.push({ path: `${path}.with`, message: 'must be an object of parameters' });
-      else if ('with' in node) problems.push(...validateValues(node.with, `${path}.with`));
+      else if ('with' in node) appendAll(problems, validateValues(node.with, `${path}.with`));
       if ('inputs' in node) check(useInputsSchema, node.inputs, `${path}.inputs`, problems);
       return;
     case 'sequence':
@@ -106,7 +107,7 @@ function validateCommon(node: Obj, path: string, ctx: NodeContext, inGraph: bool
   if ('id' in node && (typeof node.id !== 'string' || !ID_PATTERN.test(node.id))) {
     problems.push({ path: `${path}.id`, message: idProblem(node.id) });
   }
-  if ('when' in node) problems.push(...validateLogic(node.when, `${path}.when`));
+  if ('when' in node) appendAll(problems, validateLogic(node.when, `${path}.when`));
   if ('retries' in node && !(Number.isInteger(node.retries) && (node.retries as number) >= 0 && (node.retries as number) <= 100)) {
     problems.push({ path: `${path}.retries`, message: 'must be a whole number from 0 to 100' });
   }
@@ -182,7 +183,7 @@ function validateFanOut(body: unknown, p: string, ctx: NodeContext, depth: numbe
   if (!('over' in body)) problems.push({ path: `${p}.over`, message: 'is required: a list, or json-logic giving a list' });
   else if (!Array.isArray(body.over)) {
     if (!isObj(body.over)) problems.push({ path: `${p}.over`, message: 'must be a list, or json-logic giving a list' });
-    else problems.push(...validateLogic(body.over, `${p}.over`));
+    else appendAll(problems, validateLogic(body.over, `${p}.over`));
   }
   if ('as' in body && !(typeof body.as === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(body.as))) problems.push({ path: `${p}.as`, message: 'must be a name' });
   const as = typeof body.as === 'string' ? body.as : 'item';
@@ -209,7 +210,7 @@ function validateCycle(body: unknown, p: string, ctx: NodeContext, depth: number
   if ('rounds' in body && !(Number.isInteger(body.rounds) && (body.rounds as number) >= 1 && (body.rounds as number) <= 1_000_000)) {
     problems.push({ path: `${p}.rounds`, message: 'must be a whole number from 1 to 1000000' });
   }
-  if ('until' in body) problems.push(...validateLogic(body.until, `${p}.until`));
+  if ('until' in body) appendAll(problems, validateLogic(body.until, `${p}.until`));
   if ('source' in body && !(typeof body.source === 'string' && /^(redis-stream|file):\/\/.+/.test(body.source))) {
     problems.push({ path: `${p}.source`, message: 'must be redis-stream://KEY or file://PATH' });
   }

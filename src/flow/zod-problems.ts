@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors/strata-error.ts';
 import { didYouMean } from './nearest.ts';
+import { appendAll } from './append-all.ts';
 
 export function joinPath(prefix: string, segs: ReadonlyArray<PropertyKey>): string {
   let out = prefix;
@@ -27,7 +28,7 @@ export function zodProblems(error: z.ZodError, prefix: string, schema?: z.ZodTyp
 export function check<T>(schema: z.ZodType<T>, value: unknown, prefix: string, problems: Problem[]): T | undefined {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  problems.push(...zodProblems(r.error, prefix, schema));
+  appendAll(problems, zodProblems(r.error, prefix, schema));
   return undefined;
 }
 

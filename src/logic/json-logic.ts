@@ -12,6 +12,7 @@ import { fromJsonOperation } from './json-text.ts';
 import { logicCost } from './logic-cost.ts';
 import { printf } from './printf.ts';
 import { range } from './range.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 jsonLogic.rm_operation('log');
 
@@ -302,7 +303,7 @@ export function readsData(expr: unknown): boolean {
   const stack: unknown[] = [expr];
   while (stack.length > 0) {
     const e = stack.pop();
-    if (Array.isArray(e)) stack.push(...e);
+    if (Array.isArray(e)) appendAll(stack, e);
     else if (e !== null && typeof e === 'object') {
       for (const [k, v] of Object.entries(e)) {
         if (READERS.has(k)) return true;

@@ -6,13 +6,14 @@
 import type { Problem } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { evaluate, isLogic, validateLogic } from './json-logic.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 /** Problems in the expressions found inside a value. */
 export function validateValues(value: unknown, path: string): Problem[] {
   if (isLogic(value)) return validateLogic(value, path);
   const problems: Problem[] = [];
-  if (Array.isArray(value)) value.forEach((v, i) => problems.push(...validateValues(v, `${path}[${i}]`)));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) problems.push(...validateValues(v, `${path}.${k}`));
+  if (Array.isArray(value)) value.forEach((v, i) => appendAll(problems, validateValues(v, `${path}[${i}]`)));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) appendAll(problems, validateValues(v, `${path}.${k}`));
   return problems;
 }
 

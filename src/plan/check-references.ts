@@ -12,6 +12,7 @@ import type { Problem } from '../errors/strata-error.ts';
 import { didYouMean, nearest } from '../flow/nearest.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { resolveStep } from './step-path.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 /** One reference found while compiling. */
 export interface Reference {
@@ -60,13 +61,13 @@ export function referencesIn(expr: unknown): Array<{ form: 'results' | 'result';
   while (stack.length > 0) {
     const e = stack.pop();
     if (Array.isArray(e)) {
-      stack.push(...e);
+      appendAll(stack, e);
       continue;
     }
     if (e === null || typeof e !== 'object') continue;
     const keys = Object.keys(e);
     if (keys.length !== 1) {
-      stack.push(...Object.values(e));
+      appendAll(stack, Object.values(e));
       continue;
     }
     const op = keys[0];

@@ -15,6 +15,7 @@ import { conditionNodes, dependsOnCondition, handledFailures, isPlain, parseDepe
 import { retryPlan } from './retry-plan.ts';
 import { untargeted } from './targets.ts';
 import { joinId, type PlanNode } from './plan-node.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 /** Looks up a registered flow by `name@version`; undefined when there is none. */
 export type Resolver = (ref: string) => FlowDocument | undefined;
@@ -52,6 +53,8 @@ interface Ctx {
   recursesToRoot?: boolean;
   /** the flow being compiled */
   root: FlowDocument;
+  /** items of the literal fan-outs around the node being compiled, multiplied (1 outside any) */
+  items?: number;
 }
 
 /** Compile a Flow document; throws a StrataError with every problem found. */
@@ -69,7 +72,7 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
   if (ctx.recursesToRoot) root.unitRef = ctx.units[0];
   unitOutputs(doc, 'spec', '', ctx);
   // References are checked once every step id is known (a guard may name a later sibling's result).
-  ctx.problems.push(...checkReferences(ctx.refs, ctx.known));
+  appendAll(ctx.problems, checkReferences(ctx.refs, ctx.known));
   if (ctx.problems.length > 0) throw invalid(ctx.problems, problemsCode(ctx.problems));
   if (ctx.order.length > limits.maxNodes) {
     throw new StrataError('limit_exceeded', `the plan has ${ctx.order.length} steps, more than the limit of ${limits.maxNodes}`);
@@ -126,7 +129,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     ctx.known.levels.set(id, ctx.podId);
   }
   const at = (what: string) => `${path}.${what}`;
-  ctx.refs.push(...expressionRefs(node.when, at('when'), id, ctx.unitId, ctx.podId));
+  appendAll(ctx.refs, expressionRefs(node.when, at('when'), id, ctx.unitId, ctx.podId));
   const retry = retryPlan(node);
   const base = {
     seg,
@@ -153,7 +156,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     }
     if ('generate' in node) ctx.known.generates.push(id);
     const checked = checkTemplates(t, `${path}.${'task' in node ? 'task' : 'generate'}`, ctx.tscope);
-    ctx.problems.push(...checked.problems);
+    appendAll(ctx.problems, checked.problems);
     for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: id, unit: ctx.unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
     const declared = Object.keys(parametersOf(node.outputs ?? t.outputs));
     if (declared.length > 0) ctx.known.parameters!.set(id, declared);
@@ -200,12 +203,22 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
   }
   if ('fanOut' in node) {
     const f = node.fanOut;
-    if (!Array.isArray(f.over)) ctx.refs.push(...expressionRefs(f.over, `${path}.fanOut.over`, id, ctx.unitId, ctx.podId));
+    if (!Array.isArray(f.over)) appendAll(ctx.refs, expressionRefs(f.over, `${path}.fanOut.over`, id, ctx.unitId, ctx.podId));
+    // A literal list's items are steps the run will make: more than a run may make is
+    // refused now, not after the run has started (Argo tester fault 2: 600,000 items).
+    const outer = ctx.items ?? 1;
+    const items = outer * (Array.isArray(f.over) ? f.over.length : 1);
+    if (items > ctx.limits.maxNodes) {
+      const problem = { path: `${path}.fanOut.over`, message: `${outer > 1 ? `with the fan-outs around it, ${items} items` : `${items} items`}, more than the ${ctx.limits.maxNodes} steps a run may make` };
+      throw new StrataError('limit_exceeded', `${problem.path}: ${problem.message}`, { problems: [problem] });
+    }
     // Item i of the fan-out is the step `fan/i`: its `do` node is that step.
     ctx.ids.add(joinId(id, '*'));
     ctx.order.push(joinId(id, '*'));
     ctx.tscope.items.push(f.as ?? 'item');
+    ctx.items = items;
     const body = compileNode(f.do, `${path}.fanOut.do`, joinId(id, '*'), '', ctx);
+    ctx.items = outer;
     // A fan-out gives each output parameter of its items as the list of their values.
     const itemParams = ctx.known.parameters!.get(joinId(id, '*'));
     if (itemParams) ctx.known.parameters!.set(id, itemParams);
@@ -222,7 +235,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
   }
   if ('cycle' in node) {
     const c = node.cycle;
-    ctx.refs.push(...expressionRefs(c.until, `${path}.cycle.until`, id, ctx.unitId, ctx.podId));
+    appendAll(ctx.refs, expressionRefs(c.until, `${path}.cycle.until`, id, ctx.unitId, ctx.podId));
     const inCycle = ctx.tscope.inCycle;
     ctx.tscope.inCycle = true;
     const ring = c.ring.map((m, i) => compileNode(m, `${path}.cycle.ring[${i}]`, id, `${m.id ?? String(i)}#*`, ctx));
@@ -280,7 +293,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
     }
     const flow = ctx.resolve(ref) ?? (ref === ctx.units[0] ? ctx.root : undefined);
     if (ref === ctx.units[0]) ctx.recursesToRoot = true;
-    for (const [k, v] of Object.entries(withParams)) ctx.refs.push(...expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
+    for (const [k, v] of Object.entries(withParams)) appendAll(ctx.refs, expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
     for (const [name, from] of Object.entries(inputs)) {
       const colon = from.lastIndexOf(':');
       if (colon > 0) ctx.refs.push({ path: `${path}.inputs.${name}`, form: 'input', text: from.slice(0, colon), output: from.slice(colon + 1), at: id, unit: ctx.unitId, level: ctx.podId });
@@ -304,7 +317,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
     ctx.problems.push({ path: `${path}.use`, message: `${UNREGISTERED}${ref}"` });
     return placeholder;
   }
-  for (const [k, v] of Object.entries(withParams)) ctx.refs.push(...expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
+  for (const [k, v] of Object.entries(withParams)) appendAll(ctx.refs, expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
   // The unit's declared inputs, each given by this node from a step of the caller (and no others).
   const declared = flow.spec.inputs ?? [];
   for (const need of declared) if (!(need in inputs)) ctx.problems.push({ path: `${path}.inputs`, message: `${ref} needs input "${need}" (its spec.inputs): give it as inputs: { ${need}: "step:output" }` });
@@ -361,7 +374,7 @@ function unitOutputs(flow: FlowDocument, path: string, unitId: string, ctx: Ctx)
   }
   const params = outs.parameters ?? {};
   const checked = checkTemplateFields(Object.entries(params).map(([k, v]) => ({ path: `${path}.outputs.parameters.${k}`, value: v })), [], { items: [], inCycle: false, inExit: false, params: declaredParams(flow.spec.params) });
-  ctx.problems.push(...checked.problems);
+  appendAll(ctx.problems, checked.problems);
   for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: unitId, unit: unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
   if (unitId === '') return;
   ctx.known.unitOutputs!.set(unitId, Object.keys(outs.artifacts ?? {}));

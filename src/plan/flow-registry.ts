@@ -1,6 +1,7 @@
 /** The FlowRegistry port: registered flows by `name@version`, immutable per version. */
 import type { FlowDocument, FlowNode } from '../flow/types.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 export interface FlowRegistry {
   get(ref: string): Promise<FlowDocument | undefined>;
@@ -31,7 +32,7 @@ export async function loadUnits(root: FlowNode, registry: FlowRegistry, maxDepth
       const d = docs[i];
       if (!d) return;
       found.set(r, d);
-      next.push(...usesOf(d.spec.root));
+      appendAll(next, usesOf(d.spec.root));
     });
     frontier = next;
   }
@@ -44,7 +45,7 @@ export function usesOf(root: unknown): string[] {
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (Array.isArray(v)) stack.push(...v);
+    if (Array.isArray(v)) appendAll(stack, v);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.use === 'string') out.push(o.use);

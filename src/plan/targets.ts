@@ -8,6 +8,7 @@
 import { StrataError } from '../errors/strata-error.ts';
 import { nearest } from '../flow/nearest.ts';
 import { joinId, type GraphNode, type PlanNode, type SequenceNode } from './plan-node.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 /** The children of `g` that `targets` (node keys) do not need: not among them, nor a dependency of one, transitively. */
 export function untargeted(g: GraphNode, targets: Iterable<string>): string[] {
@@ -18,7 +19,7 @@ export function untargeted(g: GraphNode, targets: Iterable<string>): string[] {
     const s = stack.pop()!;
     if (needed.has(s)) continue;
     needed.add(s);
-    stack.push(...(bySeg.get(s)?.deps ?? []));
+    appendAll(stack, (bySeg.get(s)?.deps ?? []));
   }
   return g.children.filter((c) => !needed.has(c.seg)).map((c) => c.seg);
 }

@@ -9,6 +9,7 @@ import { validateNode } from '../flow/validate-node.ts';
 import { check } from '../flow/zod-problems.ts';
 import { validateLogic } from '../logic/json-logic.ts';
 import { validateValues } from '../logic/logic-values.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 export interface GeneratorCall {
   generator: string;
@@ -42,7 +43,7 @@ export function validateRule(doc: unknown, generators: ReadonlySet<string>): Rul
   const spec = check(ruleSpecSchema, doc.spec, 'spec', problems);
   if (spec) {
     if (spec.when === undefined) problems.push({ path: 'spec.when', message: 'is required: json-logic over the Dataset (use true to always match)' });
-    else problems.push(...validateLogic(spec.when, 'spec.when'));
+    else appendAll(problems, validateLogic(spec.when, 'spec.when'));
     const emit = spec.emit as Record<string, unknown>;
     if ('generator' in emit) {
       for (const k of Object.keys(emit)) if (k !== 'generator' && k !== 'with') problems.push({ path: `spec.emit.${k}`, message: `unknown key "${k}"` });
@@ -51,7 +52,7 @@ export function validateRule(doc: unknown, generators: ReadonlySet<string>): Rul
       }
       if ('with' in emit) {
         if (typeof emit.with !== 'object' || emit.with === null || Array.isArray(emit.with)) problems.push({ path: 'spec.emit.with', message: 'must be an object of generator parameters' });
-        else problems.push(...validateValues(emit.with, 'spec.emit.with'));
+        else appendAll(problems, validateValues(emit.with, 'spec.emit.with'));
       }
     } else {
       validateNode(emit, 'spec.emit', { limits: DEFAULT_LIMITS, problems, count: 0, inPod: false }, 1);

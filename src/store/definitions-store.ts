@@ -98,7 +98,7 @@ export class DefinitionsStore implements FlowRegistry {
     const wanted = new Set(refs);
     const users: string[] = [];
     for (const { name, versions } of await this.listFlows()) {
-      const docs = await this.redis.hmget(this.k(`flow:${name}`), ...versions);
+      const docs = (await this.redis.call('HMGET', [this.k(`flow:${name}`), ...versions])) as Array<string | null>;
       docs.forEach((d, i) => {
         const ref = `${name}@${versions[i]}`;
         if (d && !wanted.has(ref) && usesOf((JSON.parse(d) as FlowDocument).spec).some((u) => wanted.has(u))) users.push(`flow ${ref}`);

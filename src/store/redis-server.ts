@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { StrataError } from '../errors/strata-error.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 export interface RedisServer {
   url: string;
@@ -57,7 +58,8 @@ export async function startRedisServer(opts: { dir?: string; port?: number; pers
     mkdirSync(opts.dir, { recursive: true });
     args.push('--dir', opts.dir);
   }
-  args.push('--appendonly', opts.persist ? 'yes' : 'no', ...(opts.extraArgs ?? []));
+  args.push('--appendonly', opts.persist ? 'yes' : 'no');
+  appendAll(args, opts.extraArgs ?? []);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));

@@ -194,8 +194,9 @@ export class RunQueries extends RunKeys {
   async logBacklog(id: string, steps?: string[]): Promise<LogChunk[]> {
     const names = steps ?? (await this.redis.hkeys(this.key(id, 'logsize')));
     if (names.length === 0) return [];
-    const offsets = await this.redis.hmget(this.key(id, 'logsize'), ...names);
-    const texts = await this.redis.mget(...names.map((s) => this.key(id, `logs:${s}`)));
+    // The fields as one list (call's array form): a run's steps may be more than a call takes as arguments.
+    const offsets = (await this.redis.call('HMGET', [this.key(id, 'logsize'), ...names])) as Array<string | null>;
+    const texts = await this.redis.mget(names.map((s) => this.key(id, `logs:${s}`)));
     return names.flatMap((step, i) => {
       const text = texts[i];
       if (text === null) return [];

@@ -66,10 +66,10 @@ describe.each(levels)('$level level', ({ wrap, id }) => {
     const root = wrap({ sequence: [{ id: 'group', timeout: 3, sequence: [sh('true'), sh('sleep 60'), sh('true')].map((task, i) => ({ id: `s${i}`, task })) }, { id: 'after', task: sh(`touch ${after}`) }] });
     const run = await svc.waitRun((await svc.call('POST', '/v1/runs', { flow: flow(root) })).body.runId);
     expect(run.status).toBe('failed');
-    expect(run.steps[id('group')]).toMatchObject({ status: 'failed', error: `step ${id('group')} timed out after 3 s` });
+    expect(run.steps[id('group')]).toMatchObject({ status: 'failed', error: `step ${id('group')} timed out after 3s` });
     expect(run.steps[id('group/s0')].status).toBe('succeeded');
-    expect(run.steps[id('group/s1')]).toMatchObject({ status: 'cancelled', error: `stopped: step ${id('group')} timed out after 3 s` });
-    expect(run.steps[id('group/s2')]).toMatchObject({ status: 'skipped', error: `not started: step ${id('group')} timed out after 3 s` });
+    expect(run.steps[id('group/s1')]).toMatchObject({ status: 'cancelled', error: `stopped: step ${id('group')} timed out after 3s` });
+    expect(run.steps[id('group/s2')]).toMatchObject({ status: 'skipped', error: `not started: step ${id('group')} timed out after 3s` });
     expect(run.steps[id('after')].status).toBe('skipped');
     expect(existsSync(after)).toBe(false);
   });

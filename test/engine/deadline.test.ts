@@ -22,10 +22,10 @@ describe('composite deadlines', () => {
     const cmds = e.apply({ type: 'deadline', step: 'group' });
     expect(killed(cmds)).toEqual(['group/b']);
     expect(statuses(cmds)).toEqual(['group/b:cancelled', 'group:failed', 'group/c:skipped', 'after:skipped']);
-    expect(cmds.find((c) => c.type === 'status' && c.step === 'group/b')).toMatchObject({ error: 'stopped: step group timed out after 3 s' });
-    expect(cmds.find((c) => c.type === 'status' && c.step === 'group/c')).toMatchObject({ error: 'not started: step group timed out after 3 s' });
+    expect(cmds.find((c) => c.type === 'status' && c.step === 'group/b')).toMatchObject({ error: 'stopped: step group timed out after 3s' });
+    expect(cmds.find((c) => c.type === 'status' && c.step === 'group/c')).toMatchObject({ error: 'not started: step group timed out after 3s' });
     expect(started(cmds)).toEqual([]);
-    expect(done(cmds)).toMatchObject({ status: 'failed', error: 'step group timed out after 3 s' });
+    expect(done(cmds)).toMatchObject({ status: 'failed', error: 'step group timed out after 3s' });
     expect(e.apply(ok('group/b'))).toEqual([]); // the killed leaf's late end changes nothing
   });
 

@@ -94,7 +94,7 @@ describe('kubernetes runtime: task pods', () => {
   it('turns the step timeout into activeDeadlineSeconds and says when it passed', async () => {
     c.api.kubelet.onImage('slow', { kind: 'deadline' });
     const ran = await runPod(c.runtime(), task('slow', { timeoutMs: 90_000 }));
-    expect(ran.outcome.error).toBe('the pod ran past its deadline of 90s (activeDeadlineSeconds) and was stopped: the step timed out');
+    expect(ran.outcome.error).toBe('the pod ran past its deadline of 90s (activeDeadlineSeconds) and was stopped: the step timed out after 90s');
   });
 
   it('carries on from where it was when its watch is dropped mid-run', async () => {

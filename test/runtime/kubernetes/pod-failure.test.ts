@@ -25,7 +25,7 @@ describe('pod failures in plain words', () => {
   });
 
   it('names the deadline that passed', () => {
-    expect(podFailure(pod({ phase: 'Failed', reason: 'DeadlineExceeded' }, 30))?.reason).toBe('the pod ran past its deadline of 30s (activeDeadlineSeconds) and was stopped: the step timed out');
+    expect(podFailure(pod({ phase: 'Failed', reason: 'DeadlineExceeded' }, 30))?.reason).toBe('the pod ran past its deadline of 30s (activeDeadlineSeconds) and was stopped: the step timed out after 30s');
   });
 
   it.each([

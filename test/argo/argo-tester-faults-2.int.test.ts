@@ -1,0 +1,84 @@
+/**
+ * Faults an Argo user met in the second tester round (issue 12, /work/tools/reports
+ * argo-tester.md): each Argo-style workflow of test/fixtures/argo/faults-2 sent as it is to
+ * `POST /v1/runs` or through the `strata` CLI, run on the local runtime through real HTTP,
+ * Redis, BullMQ and processes, and checked by its outputs, its order or its refusal.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunView } from '../../src/run/run-view.ts';
+import { runStrata } from '../support/processes.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+const FAULTS = join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults-2');
+const fixture = (name: string): string => join(FAULTS, name);
+const read = (name: string): string => readFileSync(fixture(name), 'utf8');
+
+let svc: RunTestService;
+let tmp: string;
+beforeAll(async () => {
+  svc = await startRunService();
+  tmp = mkdtempSync(join(tmpdir(), 'strata-argo-faults-'));
+});
+afterAll(async () => svc?.close());
+
+async function post(name: string): Promise<RunView> {
+  const r = await svc.call('POST', '/v1/runs', read(name));
+  expect(r.status, JSON.stringify(r.body)).toBe(202);
+  return svc.waitRun(r.body.runId, 90_000);
+}
+
+/** A Workflow looping one echo over `n` items (withItems). */
+function manyItems(n: number): Record<string, unknown> {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { name: `items-${n}` },
+    spec: {
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', steps: [[{ name: 'each', template: 'echo', arguments: { parameters: [{ name: 'v', value: '{{item}}' }] }, withItems: Array.from({ length: n }, (_, i) => i) }]] },
+        { name: 'echo', inputs: { parameters: [{ name: 'v' }] }, container: { image: 'alpine', command: ['echo', '{{inputs.parameters.v}}'] } },
+      ],
+    },
+  };
+}
+
+describe('user-sized lists (fault 2): no call takes a list element per argument', () => {
+  it('imports and plans a withItems of 200,000 items', async () => {
+    const file = join(tmp, 'items-200000.json');
+    writeFileSync(file, JSON.stringify(manyItems(200_000)));
+    const imported = await runStrata(['import', 'argo', file, '-o', 'json'], {});
+    expect(imported.code, imported.stderr).toBe(0);
+    const flow = JSON.parse(imported.stdout) as { spec: { root: { graph: { nodes: { each: { fanOut: { over: number[] } } } } } } };
+    expect(flow.spec.root.graph.nodes.each.fanOut.over.length).toBe(200_000);
+    const plan = await runStrata(['plan', file, '--dry-run'], {});
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('"each/199999"');
+  }, 240_000);
+
+  it('refuses a withItems of 600,000 items sent as JSON with the step limit named, as it does sent as YAML', async () => {
+    const r = await svc.call('POST', '/v1/runs', manyItems(600_000));
+    expect(r.status, JSON.stringify(r.body).slice(0, 500)).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(r.body.error.message).toMatch(/500000|500,000/);
+  }, 240_000);
+});
+
+describe('deadlines (faults 5, 23)', () => {
+  it('a step past its activeDeadlineSeconds failed, so continueOn.failed covers it and later steps run', async () => {
+    const run = await post('deadline-continue.yaml');
+    expect(run.steps.slow).toMatchObject({ status: 'failed', error: expect.stringContaining('timed out after 1s') });
+    expect(run.steps.after.status).toBe('succeeded');
+    expect(Date.parse(run.steps.slow.finishedAt!)).toBeLessThanOrEqual(Date.parse(run.steps.after.startedAt!));
+    expect(run.status, run.error ?? '').toBe('succeeded');
+  });
+
+  it('the workflow\'s deadline says the run timed out', async () => {
+    const run = await post('workflow-deadline.yaml');
+    expect(run.status).toBe('failed');
+    expect(run.error).toBe('the run timed out after 1s');
+  });
+});
