@@ -160,19 +160,22 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
  * Template `t` as a unit flow: its input parameters are the unit's params, its input
  * artifacts the unit's inputs, its outputs the unit's outputs (read at the unit's root).
  */
-function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string; kind: string }): FlowDocument {
+function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string; kind: string; workflowParams?: Record<string, JsonValue> }): FlowDocument {
+  // A WorkflowTemplate's template reads its arguments as workflow parameters: params of the
+  // unit too, their values the defaults (an input parameter of the same name wins).
+  const flowParams = new Set(Object.keys(c.workflowParams ?? {}));
   const scope: Scope = {
     template: t.name,
     params: new Map((t.inputs?.parameters ?? []).map((p) => [p.name, [{ kind: 'param', name: p.name }] as Value])),
     artifacts: new Map((t.inputs?.artifacts ?? []).map((a) => [a.name, { unitInput: a.name }])),
     siblings: new Map(),
     inExit: false,
-    flowParams: new Set(),
-    unit: c.kind,
+    flowParams,
+    ...(c.workflowParams ? {} : { unit: c.kind }),
   };
-  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], flowParams: new Set(), inExit: false, asNames: [] };
+  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], flowParams, inExit: false, asNames: [] };
   const made = inlineTemplate(t, scope, rootPath(t), ctx);
-  const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue]));
+  const params = { ...readParams(made.node, c.workflowParams ?? {}), ...Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue])) };
   const outParams: Record<string, string> = {};
   for (const [n, v] of made.outputs.parameters) {
     const f = renderField(v, []);
@@ -194,6 +197,13 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
   };
 }
 
+/** Those of `params` the node reads (`params.x` in substitution or json-logic). */
+function readParams(node: FlowNode, params: Record<string, JsonValue>): Record<string, JsonValue> {
+  const text = JSON.stringify(node);
+  const esc = (n: string) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return Object.fromEntries(Object.entries(params).filter(([n]) => new RegExp(`params(\\.${esc(n)}(?![A-Za-z0-9_])|\\[\\\\?"${esc(n)}\\\\?"\\])`).test(text)));
+}
+
 /** Each template of a WorkflowTemplate as a unit flow, and the entry flow. */
 function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocument[] {
   const version = versionOf(wft);
@@ -201,24 +211,29 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocu
   const out: FlowDocument[] = [];
   const names = new Map<string, string>();
   const local = (n: string): UnitRef => unitOf(wft.metadata.name!, version, templates.get(n)!);
+  const workflowParams = argumentParams(wft, `WorkflowTemplate ${wft.metadata.name}`);
   for (const t of templates.values()) {
+    // The exit handler is the entry flow's (spec.onExit), reading the outcome: no unit of its own.
+    if (t.name === wft.spec.onExit) continue;
     const where = `WorkflowTemplate ${wft.metadata.name}, template ${t.name}`;
     const name = flowName(`${wft.metadata.name}.${t.name}`, where);
     if (names.has(name)) throw problem(where, `its flow name ${name} is also that of template ${names.get(name)}`);
     names.set(name, t.name);
-    out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, kind: `template ${t.name} of WorkflowTemplate ${wft.metadata.name}` }));
+    out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, kind: `template ${t.name} of WorkflowTemplate ${wft.metadata.name}`, workflowParams }));
   }
   if (wft.spec.entrypoint) {
     const entry = templates.get(wft.spec.entrypoint);
     if (!entry) throw problem(`WorkflowTemplate ${wft.metadata.name}`, `spec.entrypoint names no template ("${wft.spec.entrypoint}")`);
-    const params = argumentParams(wft, `WorkflowTemplate ${wft.metadata.name}`);
-    const u = unitOf(wft.metadata.name!, version, entry);
-    const withs = Object.fromEntries(u.params.filter((p) => Object.hasOwn(params, p)).map((p) => [p, { var: `params.${p}` }]));
+    const where = `WorkflowTemplate ${wft.metadata.name}`;
+    const params = argumentParams(wft, where);
+    // Run as a Workflow would run it (argo submit --from, workflowTemplateRef): the entry
+    // template inlined, reading the arguments as workflow parameters, with its exit handler.
+    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local });
     out.push({
       apiVersion: 'strata/v1',
       kind: 'Flow',
-      metadata: annotated(metadataOf(wft, flowName(wft.metadata.name!, `WorkflowTemplate ${wft.metadata.name}`), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name! }),
-      spec: { params, root: { id: entry.name, use: u.ref, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode },
+      metadata: annotated(metadataOf(wft, flowName(wft.metadata.name!, where), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name! }),
+      spec: { params, root, ...(onExit ? { onExit } : {}) } as FlowDocument['spec'],
     });
   }
   return out;
@@ -248,6 +263,32 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode } }, units: [] };
   }
   const templates = new Map((wf.spec.templates ?? []).map((t) => [t.name, t]));
+  const units: FlowDocument[] = [];
+  const locals = new Map<string, UnitRef>();
+  const local = (n: string): UnitRef => {
+    const known = locals.get(n);
+    if (known) return known;
+    const t = templates.get(n)!;
+    const u = unitOf(label.replace(/-$/, ''), meta.version, t);
+    locals.set(n, u);
+    // Marked as a Workflow's own: a templateRef resolves to WorkflowTemplates only.
+    const m = metadataOf(wf, u.ref.slice(0, u.ref.lastIndexOf('@')), meta.version) as FlowDocument['metadata'] & { annotations?: Record<string, string> };
+    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, kind: `template ${n}, which calls itself` }));
+    return u;
+  };
+  const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local });
+  return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}) } as FlowDocument['spec'] }, units };
+}
+
+/**
+ * The root of the flow a Workflow, or a WorkflowTemplate run from its entrypoint, runs: the
+ * entry template inlined (its inputs read the arguments of the same name), with the
+ * document's parallelism, retryStrategy and deadline, and its exit handler. Both read
+ * `{{workflow.parameters.x}}` as the flow's params (Argo tester fault 13) and both keep their
+ * `spec.onExit` (fault 8).
+ */
+function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local'] }): { root: FlowNode; onExit?: FlowNode } {
+  const { templates, unit, local } = c;
   if (!wf.spec.entrypoint) throw problem(where, 'spec.entrypoint is required');
   const entry = templates.get(wf.spec.entrypoint);
   if (!entry) throw problem(where, `spec.entrypoint names no template ("${wf.spec.entrypoint}")`);
@@ -264,19 +305,6 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     flowParams,
   });
   for (const t of [entry]) if (t.inputs?.artifacts?.length) throw problem(where, `template ${t.name} takes input artifacts, which a workflow's entrypoint cannot be given`);
-  const units: FlowDocument[] = [];
-  const locals = new Map<string, UnitRef>();
-  const local = (n: string): UnitRef => {
-    const known = locals.get(n);
-    if (known) return known;
-    const t = templates.get(n)!;
-    const u = unitOf(label.replace(/-$/, ''), meta.version, t);
-    locals.set(n, u);
-    // Marked as a Workflow's own: a templateRef resolves to WorkflowTemplates only.
-    const m = metadataOf(wf, u.ref.slice(0, u.ref.lastIndexOf('@')), meta.version) as FlowDocument['metadata'] & { annotations?: Record<string, string> };
-    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, kind: `template ${n}, which calls itself` }));
-    return u;
-  };
   const ctx: InlineContext = { templates, unit, local, stack: [entry.name], flowParams, inExit: false, asNames: [] };
   if (wf.spec.parallelism !== undefined && !entry.steps && !entry.dag) throw problem(where, 'spec.parallelism is mapped onto a steps or dag entrypoint only');
   // Argo applies both the workflow's and the template's limit: the smaller holds.
@@ -292,5 +320,5 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     const exitCtx: InlineContext = { ...ctx, stack: [handler.name], inExit: true };
     onExit = inlineTemplate(handler, scopeFor(handler, true), handler.steps || handler.dag ? ['onExit'] : ['onExit'], exitCtx).node;
   }
-  return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}) } as FlowDocument['spec'] }, units };
+  return { root, ...(onExit ? { onExit } : {}) };
 }

@@ -82,3 +82,34 @@ describe('deadlines (faults 5, 23)', () => {
     expect(run.error).toBe('the run timed out after 1s');
   });
 });
+
+describe('WorkflowTemplates run whole (faults 3, 8, 13)', () => {
+  it('a WorkflowTemplate run from its entrypoint reads {{workflow.parameters.x}} and runs its exit handler with {{workflow.status}}', async () => {
+    const run = await post('wt-exit-params.yaml');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps.up.result).toBe('DEFAULT-SUBJECT');
+    expect(run.steps.loud.result).toBe('DEFAULT-SUBJECT!');
+    expect(run.steps.onExit.result).toBe('exit Succeeded for default-subject');
+    expect(Date.parse(run.steps.loud.finishedAt!)).toBeLessThanOrEqual(Date.parse(run.steps.onExit.startedAt!));
+  });
+
+  it('a Workflow with workflowTemplateRef gives the template its argument and runs the template\'s exit handler', async () => {
+    await post('wt-exit-params.yaml'); // registers the WorkflowTemplate
+    const run = await post('wt-exit-params-ref.yaml');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps.up.result).toBe('FROM-WORKFLOW');
+    const exit = Object.keys(run.steps).find((s) => s.endsWith('onExit'));
+    expect(exit && run.steps[exit].result).toBe('exit Succeeded for from-workflow');
+  });
+
+  it('a workflowTemplateRef to a WorkflowTemplate nobody registered is a 400 and exit 2 naming it', async () => {
+    const r = await svc.call('POST', '/v1/runs', read('wfref-missing.yaml'));
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain('no WorkflowTemplate nosuch-lib is given or registered');
+    for (const args of [['import', 'argo'], ['plan'], ['apply'], ['runs', 'submit']]) {
+      const c = await runStrata([...args, fixture('wfref-missing.yaml')], { STRATA_URL: svc.url });
+      expect(c.code, `${args.join(' ')}: ${c.stderr}`).toBe(2);
+      expect(c.stderr).toContain('no WorkflowTemplate nosuch-lib is given or registered');
+    }
+  });
+});
