@@ -70,6 +70,7 @@ const versionOf = (doc: ArgoDocument): string => `argo-${createHash('sha256').up
 function unitOf(docName: string, version: string, t: ArgoTemplate): UnitRef {
   return {
     ref: `${flowName(`${docName}.${t.name}`, `${docName}, template ${t.name}`)}@${version}`,
+    result: !t.steps && !t.dag,
     params: (t.inputs?.parameters ?? []).map((p) => p.name),
     inputs: (t.inputs?.artifacts ?? []).map((a) => a.name),
     outputs: { parameters: (t.outputs?.parameters ?? []).map((p) => p.name), artifacts: (t.outputs?.artifacts ?? []).map((a) => a.name) },
@@ -83,6 +84,7 @@ function registeredUnit(name: string, flows: FlowDocument[], where: string): Uni
   const spec = f.spec as FlowDocument['spec'] & { inputs?: string[]; outputs?: { parameters?: Record<string, string>; artifacts?: Record<string, string> } };
   return {
     ref: `${f.metadata.name}@${f.metadata.version}`,
+    result: 'task' in f.spec.root || 'pod' in f.spec.root,
     params: Object.keys(spec.params ?? {}),
     inputs: spec.inputs ?? [],
     outputs: { parameters: Object.keys(spec.outputs?.parameters ?? {}), artifacts: Object.keys(spec.outputs?.artifacts ?? {}) },

@@ -17,6 +17,8 @@ import { literal, renderLogic, text, type Path, type Value } from './values.ts';
 /** A registered unit a templateRef resolves to (a WorkflowTemplate's template). */
 export interface UnitRef {
   ref: string;
+  /** the unit's root has a result of its own (a container, script or containerSet template), not a steps or dag template's */
+  result: boolean;
   params: string[];
   inputs: string[];
   outputs: { parameters: string[]; artifacts: string[] };
@@ -144,7 +146,7 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     const inputs = Object.fromEntries([...artifacts].map(([k, src]) => [k, artifactRef(src, inner)]));
     body = { use: unit.ref, ...(params.size > 0 ? { with: withs as Record<string, JsonValue> } : {}), ...(artifacts.size > 0 ? { inputs } : {}) } as FlowNode;
     outputs = {
-      result: [{ kind: 'result', step: inner, path: [] }],
+      ...(unit.result ? { result: [{ kind: 'result', step: inner, path: [] }] as Value } : {}),
       parameters: new Map(unit.outputs.parameters.map((n) => [n, [{ kind: 'output', step: inner, name: n }]])),
       artifacts: new Map(unit.outputs.artifacts.map((n) => [n, { step: inner, name: n }])),
     };
@@ -191,5 +193,5 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
   for (const [n, v] of outputs?.parameters ?? []) {
     if (v.length === 1 && v[0].kind === 'output' && v[0].name === n && JSON.stringify(v[0].step) === JSON.stringify(inner)) loopParameters.set(n, [{ kind: 'output', step: at, name: n }]);
   }
-  return { node: fan, sibling: { path: at, looped: true, loopParameters } };
+  return { node: fan, sibling: { path: at, looped: true, loopParameters, itemResult: outputs?.result !== undefined } };
 }

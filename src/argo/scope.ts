@@ -26,6 +26,8 @@ export interface Sibling {
   outputs?: Outputs;
   /** a looped step's output parameters that its items' own step gives (a container, script or templateRef), as the loop's lists */
   loopParameters?: Map<string, Value>;
+  /** a looped step whose items have a result of their own (not a steps or dag template's) */
+  itemResult?: boolean;
 }
 
 export interface Scope {
@@ -93,7 +95,8 @@ export function resolveVariable(scope: Scope, tag: string): Value {
   if ((head === 'steps' || head === 'tasks') && parts.length >= 3) {
     const s = sibling(scope, parts[1], tag);
     if (parts[2] === 'outputs' && parts[3] === 'result' && parts.length === 4) {
-      if (s.looped) return [{ kind: 'result', step: s.path, path: [] }];
+      if (s.looped && s.itemResult) return [{ kind: 'result', step: s.path, path: [] }];
+      if (s.looped) throw bad(scope, tag, `the items of step ${parts[1]} have no outputs.result (only container, script and containerSet templates do)`);
       if (!s.outputs?.result) throw bad(scope, tag, `step ${parts[1]} has no outputs.result (only container, script and containerSet templates do)`);
       return s.outputs.result;
     }

@@ -139,11 +139,16 @@ export function renderField(v: Value, from: Path): string | { [op: string]: Json
   return out;
 }
 
+/** Parts whose value is always a string or a number (statuses, a duration, the run's names): `cat` writes them as they are. */
+const writesText = (p: Part): boolean => p.kind === 'status' || p.kind === 'run' || (p.kind === 'exit' && p.field !== 'failures');
+
 /** The value as json-logic read at `from`: one part as itself, several as their `cat`. */
 export function renderLogic(v: Value, from: Path): Logic {
   const parts = v.filter((p) => !(p.kind === 'text' && p.text === ''));
   if (parts.length === 0) return '';
   if (parts.length === 1) return partLogic(parts[0], from);
-  // A result or output may be a list (a loop's): written as JSON, as substitution writes it.
-  return { cat: parts.map((p) => (p.kind === 'result' || p.kind === 'output' ? { text: partLogic(p, from) } : partLogic(p, from))) };
+  // One conversion for every value put into text (Argo tester fault 7): a string as itself,
+  // anything else (a loop's list, an object, a number) as JSON, as substitution writes it;
+  // json-logic's own `cat` would write a list as "a,b" and an object as "[object Object]".
+  return { cat: parts.map((p) => (p.kind === 'text' ? p.text : writesText(p) ? partLogic(p, from) : { text: partLogic(p, from) })) };
 }

@@ -113,3 +113,27 @@ describe('WorkflowTemplates run whole (faults 3, 8, 13)', () => {
     }
   });
 });
+
+describe('values put into text (fault 7)', () => {
+  it('a loop\'s list and a JSON object given in text to a templateRef template keep their JSON text, as to a local template', async () => {
+    await post('text-lib.yaml'); // registers the WorkflowTemplate
+    const run = await post('text-into-tref.yaml');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps['list-local'].result).toBe('list=["a","b"]');
+    expect(run.steps['list-ref'].result).toBe('list=["a","b"]!');
+    expect(run.steps['obj-ref'].result).toBe('obj={"k":[1,2]}!');
+  });
+
+  it('refuses outputs.result of a templateRef to a steps template and of a looped steps template, naming the step', async () => {
+    await post('text-lib.yaml');
+    const viaRef = await svc.call('POST', '/v1/runs', read('result-of-steps-tref.yaml'));
+    expect(viaRef.status).toBe(400);
+    expect(viaRef.body.error.message).toContain('step show, arguments.parameters(text): {{steps.via-pipeline.outputs.result}}: step via-pipeline has no outputs.result');
+    const looped = await svc.call('POST', '/v1/runs', read('result-of-looped-steps.yaml'));
+    expect(looped.status).toBe(400);
+    expect(looped.body.error.message).toContain('{{steps.loop.outputs.result}}: the items of step loop have no outputs.result');
+    const c = await runStrata(['plan', fixture('result-of-looped-steps.yaml')], {});
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('the items of step loop have no outputs.result');
+  });
+});
