@@ -17,10 +17,12 @@ export const ARGO_KINDS = ['Workflow', 'WorkflowTemplate'] as const;
 const anyString = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const name = z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,127}$/, 'must be a name of letters, digits, "-", "_" and "."');
 
+/** `value: ~` (YAML's null) is no value, as in Argo: the parameter is then required or takes its default. */
+const noneOr = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => (v === null ? undefined : v));
 const parameter = z.strictObject({
   name,
-  value: anyString.optional(),
-  default: anyString.optional(),
+  value: noneOr(anyString),
+  default: noneOr(anyString),
   description: z.string().optional(),
   valueFrom: z.strictObject({ path: z.string().optional(), parameter: z.string().optional(), default: anyString.optional() }).optional(),
 });
@@ -158,7 +160,6 @@ const UNSUPPORTED: Record<string, string> = {
   envFrom: 'environment variables from secrets or config maps are not mapped',
   metrics: 'Prometheus metrics of templates are not mapped',
   podSpecPatch: 'pod spec patches have no local equivalent',
-  serviceAccountName: 'service accounts have no local equivalent',
   securityContext: 'security contexts have no local equivalent',
   nodeSelector: 'Kubernetes placement has no local equivalent',
   affinity: 'Kubernetes placement has no local equivalent',
@@ -179,9 +180,21 @@ const UNSUPPORTED: Record<string, string> = {
   livenessProbe: 'probes are not mapped',
 };
 
+/** Argo kinds strata does not take, with what to use instead (docs/argo.md, Not supported). */
+const OTHER_KINDS: Record<string, string> = {
+  CronWorkflow: 'use a strata Schedule (docs/operating.md, Schedules) that starts the Workflow\'s flow: `strata apply` the Workflow (spec.workflowSpec as a Workflow\'s spec) and a Schedule naming its flow',
+  ClusterWorkflowTemplate: 'strata\'s registered flows have one scope: give it as a WorkflowTemplate',
+  WorkflowEventBinding: 'strata has no event bindings; start runs with POST /v1/runs or a trigger',
+  WorkflowTaskSet: 'an Argo controller\'s internal kind',
+  WorkflowTaskResult: 'an Argo controller\'s internal kind',
+  WorkflowArtifactGCTask: 'an Argo controller\'s internal kind',
+};
+
 /** Validate one parsed Argo document; a StrataError listing every problem, each with its path and template. */
 export function validateArgoDocument(doc: unknown, source = ''): ArgoDocument {
-  const r = argoDocumentSchema.safeParse(withoutEmptyUnsupported(doc));
+  const kind = (doc as { kind?: unknown })?.kind;
+  if (typeof kind === 'string' && Object.hasOwn(OTHER_KINDS, kind)) throw invalid([{ path: prefixed(source, 'kind'), message: `Argo kind ${kind} is not supported: ${OTHER_KINDS[kind]}` }]);
+  const r = argoDocumentSchema.safeParse(withoutHousekeeping(withoutEmptyUnsupported(doc)));
   const problems: Problem[] = [];
   if (!r.success) {
     const names = templateNames(doc);
@@ -195,6 +208,49 @@ export function validateArgoDocument(doc: unknown, source = ''): ArgoDocument {
   }
   if (problems.length > 0) throw invalid(problems);
   return (r as { data: ArgoDocument }).data;
+}
+
+/** Annotation listing the housekeeping fields a document had, which strata accepted and ignores. */
+export const IGNORED = 'strata/argo-ignored';
+
+/**
+ * Cluster housekeeping fields (docs/argo.md, Accepted and ignored): they ask for nothing a
+ * run's outcome depends on (cleanup after the run, pod labels, the pods' identity), and
+ * strata keeps runs by its own retention and makes its own pods. Accepted so Argo documents
+ * run as they are, and noted, not dropped silently: the flow's annotation IGNORED names them.
+ */
+const HOUSEKEEPING_SPEC = ['ttlStrategy', 'podGC', 'workflowMetadata', 'podMetadata', 'archiveLogs', 'artifactGC', 'serviceAccountName', 'automountServiceAccountToken', 'imagePullSecrets', 'priority', 'podPriorityClassName', 'podDisruptionBudget'];
+const HOUSEKEEPING_TEMPLATE = ['metadata', 'serviceAccountName', 'automountServiceAccountToken', 'archiveLocation', 'priority', 'priorityClassName'];
+
+/** The document without housekeeping fields, their paths in the annotation IGNORED; the input is not changed. */
+function withoutHousekeeping(doc: unknown): unknown {
+  const d = doc as { metadata?: Record<string, unknown>; spec?: Record<string, unknown> };
+  if (!d || typeof d !== 'object' || !d.spec || typeof d.spec !== 'object' || Array.isArray(d.spec)) return doc;
+  const ignored: string[] = [];
+  const spec = { ...d.spec };
+  for (const k of HOUSEKEEPING_SPEC) {
+    if (Object.hasOwn(spec, k)) {
+      ignored.push(`spec.${k}`);
+      delete spec[k];
+    }
+  }
+  if (Array.isArray(spec.templates)) {
+    spec.templates = spec.templates.map((t: unknown, i: number) => {
+      if (!t || typeof t !== 'object' || Array.isArray(t)) return t;
+      const copy = { ...(t as Record<string, unknown>) };
+      for (const k of HOUSEKEEPING_TEMPLATE) {
+        if (Object.hasOwn(copy, k)) {
+          ignored.push(`spec.templates[${i}]${typeof copy.name === 'string' ? `(${copy.name})` : ''}.${k}`);
+          delete copy[k];
+        }
+      }
+      return copy;
+    });
+  }
+  if (ignored.length === 0) return doc;
+  const metadata = d.metadata && typeof d.metadata === 'object' ? d.metadata : {};
+  const annotations = metadata.annotations && typeof metadata.annotations === 'object' ? (metadata.annotations as Record<string, unknown>) : {};
+  return { ...d, metadata: { ...metadata, annotations: { ...annotations, [IGNORED]: `accepted, no effect in strata: ${ignored.join(', ')}` } }, spec };
 }
 
 /**

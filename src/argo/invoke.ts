@@ -10,6 +10,8 @@ import { StrataError } from '../errors/strata-error.ts';
 import type { FlowNode, JsonValue, Logic, RetrySpec } from './target-types.ts';
 import type { ArgoRetry, ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
 import { whenLogic } from './expressions.ts';
+import { MAX_RANGE } from '../logic/range.ts';
+import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { artifactRef } from './leaf.ts';
 import { inField, readArtifactFrom, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
 import { literal, renderLogic, text, type Path, type Value } from './values.ts';
@@ -111,6 +113,11 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
   if ((seq.count === undefined) === (seq.end === undefined)) throw problem(where, 'withSequence needs exactly one of count and end');
   const start = num(seq.start, 0);
   const end = seq.end !== undefined ? num(seq.end, 0) : typeof start === 'number' && typeof num(seq.count, 0) === 'number' ? start + (num(seq.count, 0) as number) - 1 : { '-': [{ '+': [start, num(seq.count, 0)] }, 1] };
+  // Known now: a sequence longer than a range may give is refused naming the limit, not
+  // json-logic's work budget (Argo tester fault 20).
+  if (typeof start === 'number' && typeof end === 'number' && Math.abs(end - start) + 1 > MAX_RANGE) {
+    throw problem(where, `withSequence gives ${Math.abs(end - start) + 1} items, more than the ${MAX_RANGE} one sequence may give (a run makes at most ${DEFAULT_LIMITS.maxNodes} steps)`);
+  }
   // Argo's sequence counts up or down to end by 1; strata's range does the same with step 1 or -1.
   return { range: [start, end, ...(seq.format ? [{ if: [{ '<': [end, start] }, -1, 1] }, seq.format] : [])] } as Logic;
 }

@@ -17,6 +17,8 @@ import { renderField, stepRef, type Path, type Value } from './values.ts';
  */
 export const SCRIPT_RUNNER = 'f=$(mktemp) || exit 1; printf \'%s\' "$ARGO_SCRIPT_SOURCE" > "$f" || exit 1; "$@" "$f"; s=$?; rm -f "$f"; exit $s';
 export const SCRIPT_ENV = 'ARGO_SCRIPT_SOURCE';
+/** Characters a script's source may have: a task's environment value's limit (task-schema.ts). */
+export const MAX_SCRIPT = 65_536;
 
 type Field = string | { [op: string]: JsonValue };
 
@@ -78,6 +80,8 @@ export function podTemplateNode(t: ArgoTemplate, scope: Scope, at: Path): { node
   let task: TaskSpec;
   if (t.script) {
     const s: ArgoScript = t.script;
+    // The source travels in one environment value, which a task may give at most this long.
+    if (s.source.length > MAX_SCRIPT) throw new StrataError('invalid_document', `template ${t.name}, script.source: the script has ${s.source.length} characters, more than the ${MAX_SCRIPT} a script may have (strata hands it to the interpreter in an environment value); put a longer program in the image or an input artifact`);
     const base = containerTask({ ...s, command: undefined, args: undefined }, scope, at);
     const field = (x: string): Field => inField(`template ${scope.template}`, 'script', () => renderField(readTags(scope, x), at));
     task = {

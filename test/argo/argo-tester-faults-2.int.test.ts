@@ -137,3 +137,32 @@ describe('values put into text (fault 7)', () => {
     expect(c.stderr).toContain('the items of step loop have no outputs.result');
   });
 });
+
+describe('clear answers for what strata does not take (faults 12, 17, 18, 20, 21)', () => {
+  it('runs a Workflow with cluster housekeeping fields, naming them in the flow\'s annotation; value: ~ is no value', async () => {
+    const run = await post('boilerplate.yaml');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps.main.result).toBe('hi fallback');
+    const imported = await runStrata(['import', 'argo', fixture('boilerplate.yaml'), '-o', 'json'], {});
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout).metadata.annotations['strata/argo-ignored']).toBe('accepted, no effect in strata: spec.ttlStrategy, spec.podGC, spec.workflowMetadata, spec.serviceAccountName, spec.templates[0](main).metadata');
+  });
+
+  it('refuses a CronWorkflow saying to use a Schedule, a million-item withSequence naming the limit, and a script past 65,536 characters naming script.source', async () => {
+    const big = join(tmp, 'big-script.yaml');
+    writeFileSync(big, read('boilerplate.yaml').replace('    container: {image: alpine, command: [echo, "hi {{inputs.parameters.nothing}}"]}', `    script:\n      image: alpine\n      command: [sh]\n      source: "echo ${'x'.repeat(65_537)}"`));
+    const cases: Array<[string, string]> = [
+      [fixture('cron-workflow.yaml'), 'kind: Argo kind CronWorkflow is not supported: use a strata Schedule'],
+      [fixture('sequence-million.yaml'), 'template main, step each: withSequence gives 1000000 items, more than the 100000 one sequence may give'],
+      [big, 'template main, script.source: the script has 65542 characters, more than the 65536 a script may have'],
+    ];
+    for (const [file, message] of cases) {
+      const r = await svc.call('POST', '/v1/runs', readFileSync(file, 'utf8'));
+      expect(r.status, file).toBe(400);
+      expect(r.body.error.message).toContain(message);
+      const c = await runStrata(['plan', file], {});
+      expect(c.code, file).toBe(2);
+      expect(c.stderr).toContain(message);
+    }
+  });
+});
