@@ -8,7 +8,7 @@ import { StrataError } from '../errors/strata-error.ts';
 import type { FlowNode, JsonValue, TaskSpec } from './target-types.ts';
 import type { ArgoContainer, ArgoScript, ArgoTemplate } from './argo-document.ts';
 import { inField, readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
-import { renderField, stepRef, type Path, type Value } from './values.ts';
+import { literal, renderField, stepRef, type Path, type Value } from './values.ts';
 
 /**
  * A script's source reaches its interpreter as a file, never as a shell line: this constant
@@ -42,6 +42,19 @@ function containerTask(c: ArgoContainer, scope: Scope, at: Path): TaskSpec {
   return task;
 }
 
+/**
+ * A file path of a template (`valueFrom.path`, an artifact's `path`) with its tags read, as
+ * Argo substitutes them (Argo tester fault 10): strata places files before the program
+ * starts, so the path must be known when the workflow is imported; one that depends on the
+ * run (a workflow parameter, a step's output) is refused naming the field.
+ */
+function pathOf(p: string, scope: Scope, field: string): string {
+  const v = inField(`template ${scope.template}`, field, () => readTags(scope, p));
+  const lit = literal(v);
+  if (lit === undefined) throw new StrataError('invalid_document', `template ${scope.template}, ${field}: "${p}" depends on the run (a workflow parameter or a step's output), but strata places a template's files before it starts: give the path as text, or as an input parameter given as text`);
+  return lit;
+}
+
 /** Inputs and outputs of a pod template as task fields, and what the step gives its caller. */
 function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs {
   const inputs: Record<string, string | { from: string; path: string }> = {};
@@ -52,13 +65,13 @@ function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs
       throw new StrataError('invalid_document', `template ${t.name}: input artifact "${a.name}" is given no artifact (arguments.artifacts with from)`);
     }
     const from = artifactRef(src, at);
-    inputs[a.name] = a.path ? { from, path: a.path } : from;
+    inputs[a.name] = a.path ? { from, path: pathOf(a.path, scope, `inputs.artifacts(${a.name}).path`) } : from;
   }
   if (Object.keys(inputs).length > 0) task.inputs = inputs as TaskSpec['inputs'];
   const outputs: Outputs = { result: [{ kind: 'result', step: at, path: [] }], parameters: new Map(), artifacts: new Map() };
   const parameters: Record<string, { path: string; default?: JsonValue }> = {};
   for (const p of t.outputs?.parameters ?? []) {
-    const path = p.valueFrom?.path;
+    const path = p.valueFrom?.path !== undefined ? pathOf(p.valueFrom.path, scope, `outputs.parameters(${p.name}).valueFrom.path`) : undefined;
     if (!path) throw new StrataError('invalid_document', `template ${t.name}: output parameter "${p.name}" of a pod template needs valueFrom.path`);
     parameters[p.name] = { path, ...(p.valueFrom?.default !== undefined ? { default: p.valueFrom.default } : {}) };
     outputs.parameters.set(p.name, [{ kind: 'output', step: at, name: p.name }]);
@@ -66,7 +79,7 @@ function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs
   const artifacts: Array<{ name: string; path: string }> = [];
   for (const a of t.outputs?.artifacts ?? []) {
     if (!a.path) throw new StrataError('invalid_document', `template ${t.name}: output artifact "${a.name}" of a pod template needs a path`);
-    artifacts.push({ name: a.name, path: a.path });
+    artifacts.push({ name: a.name, path: pathOf(a.path, scope, `outputs.artifacts(${a.name}).path`) });
     outputs.artifacts.set(a.name, { step: at, name: a.name });
   }
   if (artifacts.length > 0 || Object.keys(parameters).length > 0) {

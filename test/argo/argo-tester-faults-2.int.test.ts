@@ -166,3 +166,21 @@ describe('clear answers for what strata does not take (faults 12, 17, 18, 20, 21
     }
   });
 });
+
+describe('templated file paths (fault 10)', () => {
+  it('substitutes an input parameter in valueFrom.path and an output artifact\'s path', async () => {
+    const run = await post('templated-path.yaml');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps.r.result).toBe('written written');
+  });
+
+  it('refuses a path that depends on the run, naming the field (400, exit 2)', async () => {
+    const message = 'template main, outputs.parameters(content).valueFrom.path: "/out/{{workflow.parameters.fname}}" depends on the run';
+    const r = await svc.call('POST', '/v1/runs', read('run-time-path.yaml'));
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain(message);
+    const c = await runStrata(['plan', fixture('run-time-path.yaml')], {});
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain(message);
+  });
+});
