@@ -12,7 +12,7 @@ import type { ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
 import { invoke, retryOf, secondsOf, type InlineContext } from './invoke.ts';
 import { containerSetNode, podTemplateNode } from './leaf.ts';
 import { readArtifactFrom, readTags, type Outputs, type Scope, type Sibling } from './scope.ts';
-import type { Path } from './values.ts';
+import { literal, type Path } from './values.ts';
 import { appendAll } from '../flow/append-all.ts';
 
 /** The outcomes a dependent accepts from a step: it went on (succeeded, skipped), or failed with continueOn. */
@@ -96,11 +96,23 @@ function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): {
     scope.siblings.set(k.name, sibling);
   }
   const nodes = Object.fromEntries(dag.tasks.map((k) => [k.name, built.get(k.name)!]));
-  const targets = dag.target?.split(/[\s,]+/).filter(Boolean);
+  const targets = dag.target !== undefined ? targetsOf(dag.target, scope, t.name) : undefined;
   for (const x of targets ?? []) if (!names.has(x)) throw new StrataError('invalid_document', `template ${t.name}: target "${x}" is not a task of the dag`);
   // Argo's DAG phase is its leaves' (assessDAGPhase): graph.outcome leaves.
   const graph = { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}), ...(targets?.length ? { targets } : {}), outcome: 'leaves', nodes };
   return { node: { graph }, outputs: compositeOutputs(t, scope) };
+}
+
+/**
+ * A DAG's `target` with its tags read (Argo substitutes it; Argo tester fault 14): known at
+ * import (text, or an input parameter given as text) it is the graph's targets; one that
+ * depends on the run (a workflow parameter) is refused, because strata fixes a graph's
+ * targets when the flow is compiled.
+ */
+function targetsOf(target: string, scope: Scope, template: string): string[] {
+  const text = literal(readTags(scope, target));
+  if (text === undefined) throw new StrataError('invalid_document', `template ${template}, dag.target: "${target}" depends on the run (a workflow parameter), but strata fixes a DAG's targets when the workflow is imported: give them as text, or give the run's targets with \`strata runs submit --target TASK\``);
+  return text.split(/[\s,]+/).filter(Boolean);
 }
 
 /** True when `from` is among the tasks `to` depends on, directly or not. */

@@ -107,7 +107,7 @@ describe('workflowTemplateRef and templateRef', () => {
     expect(ok.code, ok.stderr).toBe(0);
     const run = await svc.waitRun(/run (\S+) submitted/.exec(ok.stdout)![1], 60_000);
     expect(run.steps.main.result).toBe('hello by-reference');
-  });
+  }, 180_000);
 });
 
 describe('documents nested 5,000 deep', () => {

@@ -46,7 +46,7 @@ function manyItems(n: number): Record<string, unknown> {
   };
 }
 
-describe('user-sized lists (fault 2): no call takes a list element per argument', () => {
+describe('user-sized lists (fault 2): no call takes a list element per argument', { timeout: 120_000 }, () => {
   it('imports and plans a withItems of 200,000 items', async () => {
     const file = join(tmp, 'items-200000.json');
     writeFileSync(file, JSON.stringify(manyItems(200_000)));
@@ -67,7 +67,7 @@ describe('user-sized lists (fault 2): no call takes a list element per argument'
   }, 240_000);
 });
 
-describe('deadlines (faults 5, 23)', () => {
+describe('deadlines (faults 5, 23)', { timeout: 120_000 }, () => {
   it('a step past its activeDeadlineSeconds failed, so continueOn.failed covers it and later steps run', async () => {
     const run = await post('deadline-continue.yaml');
     expect(run.steps.slow).toMatchObject({ status: 'failed', error: expect.stringContaining('timed out after 1s') });
@@ -83,7 +83,7 @@ describe('deadlines (faults 5, 23)', () => {
   });
 });
 
-describe('WorkflowTemplates run whole (faults 3, 8, 13)', () => {
+describe('WorkflowTemplates run whole (faults 3, 8, 13)', { timeout: 120_000 }, () => {
   it('a WorkflowTemplate run from its entrypoint reads {{workflow.parameters.x}} and runs its exit handler with {{workflow.status}}', async () => {
     const run = await post('wt-exit-params.yaml');
     expect(run.status, run.error ?? '').toBe('succeeded');
@@ -114,7 +114,7 @@ describe('WorkflowTemplates run whole (faults 3, 8, 13)', () => {
   });
 });
 
-describe('values put into text (fault 7)', () => {
+describe('values put into text (fault 7)', { timeout: 120_000 }, () => {
   it('a loop\'s list and a JSON object given in text to a templateRef template keep their JSON text, as to a local template', async () => {
     await post('text-lib.yaml'); // registers the WorkflowTemplate
     const run = await post('text-into-tref.yaml');
@@ -138,7 +138,7 @@ describe('values put into text (fault 7)', () => {
   });
 });
 
-describe('clear answers for what strata does not take (faults 12, 17, 18, 20, 21)', () => {
+describe('clear answers for what strata does not take (faults 12, 17, 18, 20, 21)', { timeout: 120_000 }, () => {
   it('runs a Workflow with cluster housekeeping fields, naming them in the flow\'s annotation; value: ~ is no value', async () => {
     const run = await post('boilerplate.yaml');
     expect(run.status, run.error ?? '').toBe('succeeded');
@@ -167,7 +167,7 @@ describe('clear answers for what strata does not take (faults 12, 17, 18, 20, 21
   });
 });
 
-describe('templated file paths (fault 10)', () => {
+describe('templated file paths (fault 10)', { timeout: 120_000 }, () => {
   it('substitutes an input parameter in valueFrom.path and an output artifact\'s path', async () => {
     const run = await post('templated-path.yaml');
     expect(run.status, run.error ?? '').toBe('succeeded');
@@ -182,5 +182,24 @@ describe('templated file paths (fault 10)', () => {
     const c = await runStrata(['plan', fixture('run-time-path.yaml')], {});
     expect(c.code).toBe(2);
     expect(c.stderr).toContain(message);
+  });
+});
+
+describe('DAG targets from parameters (fault 14)', { timeout: 120_000 }, () => {
+  it('substitutes an input parameter in dag.target: only the target and what it needs run', async () => {
+    const run = await post('dag-target.yaml');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(Object.fromEntries(['A', 'B', 'C', 'D'].map((k) => [k, run.steps[`only-c/${k}`].status]))).toEqual({ A: 'succeeded', B: 'skipped', C: 'succeeded', D: 'skipped' });
+    expect(Date.parse(run.steps['only-c/A'].finishedAt!)).toBeLessThanOrEqual(Date.parse(run.steps['only-c/C'].startedAt!));
+  });
+
+  it('refuses a target from a workflow parameter, naming the field and pointing at --target (400, exit 2)', async () => {
+    const message = 'template main, dag.target: "{{workflow.parameters.target}}" depends on the run';
+    const r = await svc.call('POST', '/v1/runs', read('dag-target-param.yaml'));
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain(message);
+    const c = await runStrata(['plan', fixture('dag-target-param.yaml')], {});
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('strata runs submit --target');
   });
 });
