@@ -7,7 +7,7 @@ import type { StartCommand } from '../src/engine/types.ts';
 import type { PodRequest } from './pod-runtime.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
 import { podName } from './kubernetes/names.ts';
-import { DATASET_RESULT_LIMIT_BYTES } from './step-files.ts';
+import { DEFAULT_LIMITS, type RunLimits } from '../src/flow/limits.ts';
 
 export interface RequestDirs {
   inputsDir: string;
@@ -15,7 +15,8 @@ export interface RequestDirs {
   artifactsDir: string;
 }
 
-export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs): PodRequest {
+/** `limits`: the run's (the worker's configuration); a pod's quarterback applies them to its containers too. */
+export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs, limits: RunLimits = DEFAULT_LIMITS): PodRequest {
   // `{{ inputs.NAME }}` is the path of the input in the step's inputs dir.
   // `{{ run.pod }}`: the pod's name as the Kubernetes runtime names it, on every runtime.
   const task = cmd.task && placeInputs(cmd.task, (name) => `${dirs.inputsDir}/${name}`, { id: runId, step: cmd.step, pod: podName(runId, cmd.step, cmd.attempt) });
@@ -29,7 +30,8 @@ export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs):
     ...(task ? { task } : {}),
     ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}),
     // A generate step's result is a Dataset, a document: it may be larger than a result.
-    ...(cmd.kind === 'generate' ? { resultLimit: DATASET_RESULT_LIMIT_BYTES } : {}),
+    resultLimit: cmd.kind === 'generate' ? limits.maxDatasetResultBytes : limits.maxResultBytes,
+    ...(cmd.kind === 'pod' ? { limits } : {}),
   };
   if (cmd.pod) {
     // The pod inherits its place's scope: its containers see the same items, round and params.

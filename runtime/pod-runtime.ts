@@ -4,6 +4,7 @@
  * A macro step is either a one-container pod (`kind: task`) or a pod whose inside is a
  * micro plan run by the quarterback (`kind: pod`).
  */
+import type { RunLimits } from '../src/flow/limits.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import type { RunTask } from '../src/engine/types.ts';
 import type { PlanNode } from '../src/plan/plan-node.ts';
@@ -40,6 +41,8 @@ export interface PodRequest {
   timeoutMs?: number;
   /** bytes result.json may hold (runtime/step-files.ts RESULT_LIMIT_BYTES when absent; a generate step's Dataset may be larger) */
   resultLimit?: number;
+  /** a pod's: the run's limits, which its quarterback applies to its micro steps (DEFAULT_LIMITS when absent) */
+  limits?: RunLimits;
 }
 
 /** Progress of a micro step inside a pod, reported as it happens. */

@@ -10,6 +10,7 @@
  * as a container's exit is what lets the next container start at once. Copies of input
  * and output files, which may be large, are asynchronous.
  */
+import { DEFAULT_LIMITS } from '../src/flow/limits.ts';
 import { closeSync, fstatSync, mkdirSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -110,8 +111,7 @@ export async function copyOutputs(outputsDir: string, declared: string[], artifa
  * with every lookup of the run, so they are small; big data belongs in an output file (an
  * artifact). A generate step's result is a Dataset, a document: it may be as large as one.
  */
-export const RESULT_LIMIT_BYTES = 1024 * 1024;
-export const DATASET_RESULT_LIMIT_BYTES = 64 * 1024 * 1024;
+export const RESULT_LIMIT_BYTES = DEFAULT_LIMITS.maxResultBytes;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -160,7 +160,7 @@ export function parseResult(bytes: Uint8Array, limit = RESULT_LIMIT_BYTES): Json
 }
 
 function resultTooLarge(size: number, limit: number): string {
-  return `result.json is ${size} bytes, more than the limit of ${limit} bytes for a result: write big data to an output file (an artifact, see outputs) and keep the result small`;
+  return `result.json is ${size} bytes, more than the limit of ${limit} bytes for a result (STRATA_MAX_RESULT_BYTES; a generate step's Dataset: STRATA_MAX_DATASET_RESULT_BYTES): write big data to an output file (an artifact, see outputs) and keep the result small`;
 }
 
 /** Offset of the first byte where UTF-8 decoding fails, for the error sentence. */

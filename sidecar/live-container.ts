@@ -37,10 +37,10 @@ export async function privateView(task: RunTask, dirs: StepDirs, scratchDir: str
   return view;
 }
 
-/** The step's result and output parameters from a container that exited 0; throws a sentence when they cannot be read. `note` is a line for its log. */
-export function containerResult(entry: Live, task: RunTask | undefined, outputsDir: string): { result: JsonValue; parameters?: Record<string, JsonValue>; note?: string } {
+/** The step's result and output parameters from a container that exited 0; throws a sentence when they cannot be read. `note` is a line for its log; `resultLimit`: bytes result.json may hold (STRATA_MAX_RESULT_BYTES). */
+export function containerResult(entry: Live, task: RunTask | undefined, outputsDir: string, resultLimit?: number): { result: JsonValue; parameters?: Record<string, JsonValue>; note?: string } {
   const fromStdout = entry.stdout?.result();
-  const result = fromStdout ? fromStdout.result : readResult(outputsDir);
+  const result = fromStdout ? fromStdout.result : readResult(outputsDir, resultLimit);
   const parameters = task?.parameters ? readParameters(outputsDir, task.parameters, entry.view?.hostPathOf) : undefined;
   return { result, ...(parameters ? { parameters } : {}), ...(fromStdout?.note ? { note: fromStdout.note } : {}) };
 }

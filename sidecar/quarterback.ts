@@ -68,7 +68,9 @@ export class Quarterback {
     this.hostEnv = { ...(opts.hostEnv ?? process.env), ...opts.plan.env };
     this.windows = opts.windows ?? new WindowReader(process.cwd(), opts.plan.fileRoots);
     const pod = opts.plan.pod;
-    this.engine = new RunEngine(pod.body, { params: pod.params, prefix: opts.plan.step, scope: podScope(pod) });
+    const limits = opts.plan.limits;
+    // The run's limits hold inside the pod too (the fan-outs and results of its containers).
+    this.engine = new RunEngine(pod.body, { params: pod.params, prefix: opts.plan.step, scope: podScope(pod), ...(limits ? { maxSteps: limits.maxSteps, maxFanOutItems: limits.maxFanOutItems, maxCompositeResultBytes: limits.maxCompositeResultBytes } : {}) });
     this.ports = new PortBook(opts.plan.step);
     this.outputs = new PodOutputs(opts.plan);
   }
@@ -213,7 +215,7 @@ export class Quarterback {
     }
     let read: ReturnType<typeof containerResult>;
     try {
-      read = containerResult(entry, cmd.task, outputsDir);
+      read = containerResult(entry, cmd.task, outputsDir, this.plan.limits?.maxResultBytes);
     } catch (err) {
       return fail((err as Error).message);
     }

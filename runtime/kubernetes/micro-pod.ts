@@ -39,6 +39,7 @@ export function microPodParts(req: PodRequest, opts: PodBuildOptions): MicroPodP
     control: 'none',
     killGraceMs: (opts.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) * 1000,
     ...(opts.fileRoots ? { fileRoots: opts.fileRoots } : {}),
+    ...(req.limits ? { limits: req.limits } : {}),
   };
   const planText = JSON.stringify(plan);
   if (Buffer.byteLength(planText) > MAX_PLAN_BYTES) {

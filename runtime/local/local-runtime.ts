@@ -135,6 +135,7 @@ export class LocalRuntime implements PodRuntime {
         env: Object.fromEntries(Object.entries(req.env).filter(([k]) => !k.startsWith('STRATA_'))),
         imageMap: this.imageMap, control: 'stdin', killGraceMs: this.grace().killGraceMs,
         ...(this.opts.fileRoots ? { fileRoots: this.opts.fileRoots } : {}),
+        ...(req.limits ? { limits: req.limits } : {}),
       };
       const planPath = join(dirs.root, 'plan.json');
       await writeFile(planPath, JSON.stringify(plan), { mode: 0o600 });

@@ -3,6 +3,7 @@
  * worker's runtime as JSON and handed to `sidecar/main.ts` by path (argv or
  * STRATA_MICRO_PLAN). Part of the quarterback protocol (see README.md).
  */
+import type { RunLimits } from '../../src/flow/limits.ts';
 import { readFile } from 'node:fs/promises';
 import { StrataError } from '../../src/errors/strata-error.ts';
 import type { PodRequest } from '../pod-runtime.ts';
@@ -36,6 +37,8 @@ export interface MicroPlan {
   killGraceMs?: number;
   /** STRATA_FILE_ROOTS: the only directories file:// cycle sources may be read from; absent: any */
   fileRoots?: string[];
+  /** the run's limits (steps, result sizes), as the worker's configuration has them; absent: DEFAULT_LIMITS */
+  limits?: RunLimits;
 }
 
 const REQUIRED = ['runId', 'step', 'pod', 'artifactsDir', 'outputsDir', 'scratchDir', 'ipcDir', 'workDir'] as const;

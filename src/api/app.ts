@@ -30,7 +30,7 @@ export function createApp(deps: ApiDeps): Hono {
   const d: RouteDeps = {
     ...deps,
     prefix: deps.prefix ?? 'strata',
-    cpu: deps.cpu ?? inlinePool({ defs: deps.defs, builtinRules: deps.builtinRules, generators: deps.generators, limits: { maxBytes: deps.maxBodyBytes, maxYamlBytes }, ...(deps.paramsLimits ? { paramsLimits: deps.paramsLimits } : {}) }),
+    cpu: deps.cpu ?? inlinePool({ defs: deps.defs, builtinRules: deps.builtinRules, generators: deps.generators, limits: { maxBytes: deps.maxBodyBytes, maxYamlBytes, ...(deps.sizeLimits ? { maxNesting: deps.sizeLimits.maxTextNesting } : {}) }, ...(deps.paramsLimits ? { paramsLimits: deps.paramsLimits } : {}), ...(deps.sizeLimits ? { sizeLimits: deps.sizeLimits } : {}) }),
   };
   const app = new Hono();
   app.onError((err, c) => errorResponse(err, c, deps.logger));

@@ -10,6 +10,7 @@ import type { TaskInput } from './cpu/tasks.ts';
 import type { TriggerStore } from '../store/trigger-store.ts';
 import type { RunsPort } from '../coordinator/runs-port.ts';
 import type { ParamsLimits } from '../flow/params-limits.ts';
+import type { Limits } from '../flow/limits.ts';
 import { rulesInForce } from '../store/builtin-rules.ts';
 
 export interface ApiDeps {
@@ -38,6 +39,8 @@ export interface ApiDeps {
   allowedOrigins?: string[];
   /** bounds on parameters of hook calls (the CPU pool's tasks get theirs from its workerData) */
   paramsLimits?: ParamsLimits;
+  /** size limits of documents, plans and runs (DEFAULT_LIMITS when unset; a thread pool's tasks get theirs from its workerData) */
+  sizeLimits?: Limits;
   /** the built web UI (ui/dist); pages answer 503 while it is not built */
   uiDir?: string;
 }

@@ -3,6 +3,7 @@
  * registered flow by `use` with `with` parameters; `params` over a Flow's defaults;
  * the run's own `labels`; `onEnd`, a webhook told when the run ends.
  */
+import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import { z } from 'zod';
 import { invalid } from '../errors/strata-error.ts';
 import type { FlowDocument, JsonValue } from '../flow/types.ts';
@@ -37,11 +38,11 @@ export interface RunRequest {
 }
 
 /** Validate a run request; throws a 400 listing every problem. */
-export function readRunRequest(body: unknown): RunRequest {
+export function readRunRequest(body: unknown, limits: Limits = DEFAULT_LIMITS): RunRequest {
   const problems: Array<{ path: string; message: string }> = [];
   const b = check(runRequestSchema, body, '', problems);
   if (!b) throw invalid(problems, 'invalid_request');
-  const flow = b.flow ? flowFromBody(b.flow) : flowFromBody({ use: b.use, ...(b.with !== undefined ? { with: b.with } : {}) });
+  const flow = b.flow ? flowFromBody(b.flow, limits) : flowFromBody({ use: b.use, ...(b.with !== undefined ? { with: b.with } : {}) }, limits);
   return {
     flow,
     ref: b.use ?? `${flow.metadata.name}@${flow.metadata.version}`,

@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_PARAMS_LIMITS, type ParamsLimits } from '../flow/params-limits.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES, type Limits } from '../flow/limits.ts';
 import { z } from 'zod';
 import { BUILTIN_IMAGES, readMapFile, type ImageMap } from '../../runtime/image-map.ts';
 import { quantityValue } from '../../runtime/kubernetes/quantity.ts';
@@ -50,6 +51,8 @@ export interface Config {
   maxYamlBytes: number;
   /** bounds on a flow's, a run's or a use's parameters (src/flow/params-limits.ts) */
   paramsLimits: ParamsLimits;
+  /** size limits of documents, plans, runs and results (src/flow/limits.ts; STRATA_MAX_DOCUMENT_NODES and the others of LIMIT_VARIABLES) */
+  limits: Limits;
   /** origins whose web pages may call the API (CORS); none by default */
   allowedOrigins: string[];
   /** worker threads that parse and plan documents; undefined: 2, or half the cores */
@@ -120,6 +123,33 @@ const dnsName = (subdomain: boolean) =>
 const hidden = () => undefined;
 const withoutPassword = (url: string) => url.replace(/\/\/[^@/]*@/, '//…@');
 
+/**
+ * Each size limit's variable (src/flow/limits.ts LIMIT_VARIABLES), defaulting to the safe
+ * value. The upper bounds keep a typo from lifting a limit past what one process can do:
+ * nesting stays far below a stack overflow of the recursive walks, counts below what fits
+ * in a heap, bytes at or below Redis' 512 MB string.
+ */
+const LIMIT_RANGES: Record<keyof typeof LIMIT_VARIABLES, [what: string, max: number]> = {
+  maxDepth: ['a whole number of levels', 256],
+  maxNodes: ['a whole number of nodes', 100_000_000],
+  maxSteps: ['a whole number of steps', 100_000_000],
+  maxUnitDepth: ['a whole number of levels', 100],
+  maxFanOutItems: ['a whole number of items', 100_000_000],
+  maxTextNesting: ['a whole number of levels', 1024],
+  maxResultBytes: ['a size in bytes', 512 * 1024 * 1024],
+  maxCompositeResultBytes: ['a size in bytes', 512 * 1024 * 1024],
+  maxDatasetResultBytes: ['a size in bytes', 512 * 1024 * 1024],
+  maxTreeNodes: ['a whole number of nodes', 100_000_000],
+  maxTreeDepth: ['a whole number of levels', 1024],
+};
+
+function limitVariables(): Record<string, { schema: z.ZodType; default: string }> {
+  return Object.fromEntries(Object.entries(LIMIT_VARIABLES).map(([key, name]) => {
+    const [what, max] = LIMIT_RANGES[key as keyof typeof LIMIT_VARIABLES];
+    return [name, { schema: int(what, 1, max), default: String(DEFAULT_LIMITS[key as keyof typeof LIMIT_VARIABLES]) }];
+  }));
+}
+
 /** One entry per variable: its schema (over the raw text), its default text, and how a refusal quotes it (`show`; as given when absent). */
 const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined; show?: (text: string) => string | undefined }> = {
   PORT: { schema: int('a port number', 0, 65535), default: '8080' },
@@ -131,6 +161,7 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
   STRATA_MAX_BODY_BYTES: { schema: int('a size in bytes', 1, 1024 ** 3), default: String(32 * 1024 * 1024) },
   STRATA_MAX_PARAMS_BYTES: { schema: int('a size in bytes', 1, 1024 ** 3), default: String(DEFAULT_PARAMS_LIMITS.maxBytes) },
   STRATA_MAX_PARAMS_KEYS: { schema: int('a whole number of keys', 1, 100_000_000), default: String(DEFAULT_PARAMS_LIMITS.maxKeys) },
+  ...limitVariables(),
   STRATA_WORKER_CONCURRENCY: { schema: int('a whole number of parallel steps', 1, 1000), default: '4' },
   STRATA_PREFIX: { schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a Redis key prefix of letters, digits, "_", "." and "-"'), default: 'strata' },
   STRATA_LOCK_MS: { schema: int('a whole number of milliseconds', 1000, 86_400_000), default: '30000' },
@@ -161,6 +192,21 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
   STRATA_SYNC_GRACE_MS: { schema: int('a whole number of milliseconds', 10, 3_600_000), default: '5000' },
   STRATA_OPERATOR_POLL_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: undefined },
 };
+
+/** The size limits set by the environment (STRATA_MAX_DOCUMENT_NODES, ...), for commands that need only them (`strata plan`); throws as loadConfig does. */
+export function loadLimits(env: NodeJS.ProcessEnv = process.env): Limits {
+  const limits: Limits = { ...DEFAULT_LIMITS };
+  const problems: string[] = [];
+  for (const [key, name] of Object.entries(LIMIT_VARIABLES)) {
+    const text = env[name] === '' ? undefined : env[name];
+    if (text === undefined) continue;
+    const r = VARIABLES[name].schema.safeParse(text);
+    if (r.success) limits[key as keyof typeof LIMIT_VARIABLES] = r.data as number;
+    else problems.push(`${name} must be ${r.error.issues[0].message}, not ${JSON.stringify(text)}`);
+  }
+  if (problems.length > 0) throw new StrataError('invalid_config', problems.join('; '), { problems: problems.map((message) => ({ path: message.split(' ')[0], message })) });
+  return limits;
+}
 
 /** STRATA_ALLOWED_ORIGINS: comma-separated origins as browsers send them (`scheme://host[:port]`). */
 function origins(value: string, ctx: z.RefinementCtx): string[] {
@@ -230,6 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisTimeoutMs: r.STRATA_REDIS_TIMEOUT_MS!,
     maxYamlBytes: r.STRATA_MAX_YAML_BYTES!,
     paramsLimits: { maxBytes: r.STRATA_MAX_PARAMS_BYTES!, maxKeys: r.STRATA_MAX_PARAMS_KEYS! },
+    limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(LIMIT_VARIABLES).map(([key, name]) => [key, raw[name] as number])) },
     allowedOrigins: r.STRATA_ALLOWED_ORIGINS ?? [],
     apiThreads: r.STRATA_API_THREADS,
     apiTaskMs: r.STRATA_API_TASK_MS!,

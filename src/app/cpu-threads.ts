@@ -16,7 +16,7 @@ import type { Logger } from './logger.ts';
 export function cpuThreads(config: Config, redisUrl: string, logger?: Logger, lazy = false): CpuPool {
   const start = () =>
     threadPool({
-      workerData: { redisUrl, prefix: config.prefix, redisTimeoutMs: config.redisTimeoutMs, maxBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, paramsLimits: config.paramsLimits },
+      workerData: { redisUrl, prefix: config.prefix, redisTimeoutMs: config.redisTimeoutMs, maxBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, paramsLimits: config.paramsLimits, sizeLimits: config.limits },
       threads: config.apiThreads,
       taskTimeoutMs: config.apiTaskMs,
       taskMemoryMb: config.apiTaskMb,

@@ -9,6 +9,7 @@ import { newRunId, type Coordinator } from '../coordinator/coordinator.ts';
 import type { RunSystem } from '../coordinator/run-system.ts';
 import { validateDataset } from '../dataset/dataset-document.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
+import type { Limits } from '../flow/limits.ts';
 import { validateRule, type Rule } from '../rules/rule-document.ts';
 import { planDataset } from '../service/plan-dataset.ts';
 import { planFlow } from '../service/plan-flow.ts';
@@ -21,6 +22,8 @@ export interface OperatorPortDeps {
   coordinator: Coordinator;
   redis: Redis;
   prefix: string;
+  /** size limits of documents and plans (DEFAULT_LIMITS when unset) */
+  limits?: Limits;
 }
 
 export function operatorPort(d: OperatorPortDeps): StrataPort {
@@ -33,14 +36,14 @@ export function operatorPort(d: OperatorPortDeps): StrataPort {
       await d.defs.deleteRule(name);
     },
     async registerFlow(doc) {
-      const flow = validateFlowDocument(doc);
-      await planFlow(flow, d.defs);
+      const flow = validateFlowDocument(doc, d.limits);
+      await planFlow(flow, d.defs, d.limits);
       await d.defs.registerFlow(flow);
       return { ref: `${flow.metadata.name}@${flow.metadata.version}` };
     },
     async submitDataset(doc, { key }) {
-      const dataset = validateDataset(doc);
-      const { flow, compiled } = await planDataset(dataset, await d.rules(), d.defs, GENERATORS);
+      const dataset = validateDataset(doc, d.limits);
+      const { flow, compiled } = await planDataset(dataset, await d.rules(), d.defs, GENERATORS, d.limits);
       // The key is taken before the run starts: the same submission again gets the same run.
       let id = newRunId();
       if (!(await d.redis.hsetnx(submissions, key, id))) {

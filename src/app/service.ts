@@ -54,7 +54,7 @@ export async function startService(config: Config, say: (s: string) => void, par
     runs = parts.runs ? await parts.runs(redis, defs, builtinRules, cpu) : undefined;
     const app = createApp({
       defs, triggers: new TriggerStore(client, `${config.prefix}:`), builtinRules, generators: GENERATORS, redis: client, runs: runs?.port, cpu, prefix: config.prefix,
-      maxBodyBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, paramsLimits: config.paramsLimits, tokens: config.tokens, allowedOrigins: config.allowedOrigins,
+      maxBodyBytes: config.maxBodyBytes, maxYamlBytes: config.maxYamlBytes, paramsLimits: config.paramsLimits, sizeLimits: config.limits, tokens: config.tokens, allowedOrigins: config.allowedOrigins,
       logger: parts.logger, queueMetrics: runs?.queueMetrics, uiDir: UI_DIR,
     });
     served = await listen(app, config.port, config.host);

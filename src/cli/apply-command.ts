@@ -18,6 +18,7 @@ import { argoLabel, inArgoWords } from '../argo/argo-places.ts';
 import { WORKFLOW_UNIT } from '../argo/import-argo.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { planFlow } from '../service/plan-flow.ts';
+import { loadLimits } from '../app/config.ts';
 import type { Client } from './api-client.ts';
 import { importDocuments, looksLikeArgo, readArgoFiles, readText } from './argo-files.ts';
 import { flowsOf, readDocuments } from './local-flows.ts';
@@ -38,18 +39,20 @@ export interface ApplyOptions {
 }
 
 export async function applyCommand(files: string[], opts: ApplyOptions, client: Client, out: (s: string) => void): Promise<number> {
+  // Checked with the service's limits, from the same variables (a bad value: exit 2 naming it).
+  const limits = loadLimits();
   const argoFiles = files.filter((f) => looksLikeArgo(readText(f)));
-  const docs = readDocuments(files.filter((f) => !argoFiles.includes(f))).map((d) => ({ ...d, kind: (d.doc as { kind?: string })?.kind }));
+  const docs = readDocuments(files.filter((f) => !argoFiles.includes(f)), limits).map((d) => ({ ...d, kind: (d.doc as { kind?: string })?.kind }));
   for (const d of docs) {
     if (!KINDS.includes(d.kind as string)) throw new StrataError('invalid_document', `${d.file}#${d.index}: kind must be Flow, Rule, Schedule, Hook or Dataset, not ${JSON.stringify(d.kind)}`);
   }
   // Checked before anything is sent: a bad third document must not leave the first two stored.
-  const flows = inUseOrder(flowsOf(docs));
+  const flows = inUseOrder(flowsOf(docs, limits));
   const problems: Problem[] = [];
   const rules = docs.filter((d) => d.kind === 'Rule');
   const datasets = docs.filter((d) => d.kind === 'Dataset');
   for (const d of rules) checkLocally(() => validateRule(structuredClone(d.doc), GENERATOR_NAMES), `${d.file}#${d.index}`, problems);
-  for (const d of datasets) checkLocally(() => validateDataset(structuredClone(d.doc)), `${d.file}#${d.index}`, problems);
+  for (const d of datasets) checkLocally(() => validateDataset(structuredClone(d.doc), limits), `${d.file}#${d.index}`, problems);
   if (problems.length > 0) throw invalid(problems);
   const runFlow: FlowDocument | undefined = opts.run && datasets.length === 0 && flows.length > 0 ? pickMain(flows, opts.flow, out) : undefined;
   const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles), client) : { units: [], workflows: [] };
@@ -134,7 +137,7 @@ async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlo
   const problems: Problem[] = [];
   for (const f of [...flows, ...workflows]) {
     try {
-      await planFlow(validateFlowDocument(structuredClone(f)), registry);
+      await planFlow(validateFlowDocument(structuredClone(f), loadLimits()), registry, loadLimits());
     } catch (caught) {
       const argoMade = argo.includes(f);
       const err = (argoMade ? inArgoWords(caught, argoLabel(f)) : caught) as StrataError;

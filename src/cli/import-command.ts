@@ -7,19 +7,21 @@ import { validateFlowDocument } from '../flow/flow-document.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { MemoryFlowRegistry } from '../plan/flow-registry.ts';
 import { planFlow } from '../service/plan-flow.ts';
+import { loadLimits } from '../app/config.ts';
 
 /** The flows of `files`: a WorkflowTemplate's units first, then each Workflow's flow; `---` between documents. */
 export async function importCommand(kind: string, files: string[], opts: { output?: string }): Promise<string> {
   if (kind !== 'argo') throw new StrataError('invalid_request', `strata import knows argo, not "${kind}"`);
   const format = opts.output ?? 'yaml';
   if (format !== 'yaml' && format !== 'json') throw new StrataError('invalid_request', `-o must be yaml or json, not "${format}"`);
+  const limits = loadLimits();
   const { units, workflows } = await importDocuments(readArgoFiles(files));
   const flows = [...units, ...workflows];
   // What plan refuses, import refuses too: each flow is compiled against the others.
   const registry = new MemoryFlowRegistry(flows as unknown as FlowDocument[]);
   for (const f of flows) {
     try {
-      await planFlow(validateFlowDocument(structuredClone(f)), registry);
+      await planFlow(validateFlowDocument(structuredClone(f), limits), registry, limits);
     } catch (e) {
       throw inArgoWords(e, argoLabel(f as unknown as FlowDocument));
     }

@@ -4,9 +4,10 @@ import { invalid, StrataError } from '../errors/strata-error.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { parseTextAll } from '../flow/parse-text.ts';
 import type { FlowDocument } from '../flow/types.ts';
+import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 
 /** Every document of every file, with the file name as the source of its problems. */
-export function readDocuments(files: string[]): Array<{ file: string; index: number; doc: unknown }> {
+export function readDocuments(files: string[], limits: Limits = DEFAULT_LIMITS): Array<{ file: string; index: number; doc: unknown }> {
   const out: Array<{ file: string; index: number; doc: unknown }> = [];
   for (const file of files) {
     let text: string;
@@ -15,18 +16,18 @@ export function readDocuments(files: string[]): Array<{ file: string; index: num
     } catch (e) {
       throw new StrataError('not_found', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    parseTextAll(text, file).forEach((doc, index) => out.push({ file, index, doc }));
+    parseTextAll(text, file, limits.maxBytes, limits.maxTextNesting).forEach((doc, index) => out.push({ file, index, doc }));
   }
   return out;
 }
 
 /** The Flow documents among `docs`, validated; problems are prefixed with file and index. */
-export function flowsOf(docs: Array<{ file: string; index: number; doc: unknown }>): FlowDocument[] {
+export function flowsOf(docs: Array<{ file: string; index: number; doc: unknown }>, limits: Limits = DEFAULT_LIMITS): FlowDocument[] {
   const flows: FlowDocument[] = [];
   for (const d of docs) {
     if ((d.doc as { kind?: unknown })?.kind !== 'Flow') continue;
     try {
-      flows.push(validateFlowDocument(d.doc));
+      flows.push(validateFlowDocument(d.doc, limits));
     } catch (e) {
       const problems = ((e as StrataError).details?.problems ?? []).map((p) => ({ path: `${d.file}#${d.index}: ${p.path}`, message: p.message }));
       throw invalid(problems);

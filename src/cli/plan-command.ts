@@ -1,6 +1,7 @@
 /** `strata plan FILE... [--dry-run] [--format json|dot|mermaid]` */
 import { selectTargets } from '../plan/targets.ts';
 import { StrataError } from '../errors/strata-error.ts';
+import { loadLimits } from '../app/config.ts';
 import { dryRun, dryRunAnswer, type DryRun } from '../engine/dry-run.ts';
 import { compileFlow } from '../plan/compile.ts';
 import { toPlanDocument } from '../plan/plan-document.ts';
@@ -43,20 +44,23 @@ export async function planCommand(files: string[], opts: PlanOptions): Promise<s
 /** What `strata plan` prints, and whether the simulated run failed (the CLI then exits 1). */
 export async function planOutput(files: string[], opts: PlanOptions): Promise<{ text: string; failed?: string }> {
   const format = opts.format ?? 'json';
+  // The same limits as the service's, from the same variables (a bad value: exit 2 naming it).
+  const limits = loadLimits();
+  const { maxSteps, maxUnitDepth, maxFanOutItems, maxCompositeResultBytes } = limits;
   if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `--format must be json, dot or mermaid, not "${format}"`);
   // Argo files become flows first (docs/argo.md); a Workflow among them is the flow planned.
   const argoFiles = files.filter((f) => looksLikeArgo(readText(f)));
   const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles)) : { units: [], workflows: [] };
-  const docs = readDocuments(files.filter((f) => !argoFiles.includes(f)));
-  const argoFlows = [...argo.units, ...argo.workflows].map((f) => validateFlowDocument(structuredClone(f)));
-  const flows = [...flowsOf(docs), ...argoFlows];
+  const docs = readDocuments(files.filter((f) => !argoFiles.includes(f)), limits);
+  const argoFlows = [...argo.units, ...argo.workflows].map((f) => validateFlowDocument(structuredClone(f), limits));
+  const flows = [...flowsOf(docs, limits), ...argoFlows];
   const byRef = new Map(flows.map((f) => [`${f.metadata.name}@${f.metadata.version}`, f]));
   const datasetDoc = opts.flow ? undefined : docs.find((d) => (d.doc as { kind?: string })?.kind === 'Dataset');
   let compiled;
   let planned: FlowDocument | undefined;
   if (datasetDoc) {
     const rules = [...loadBuiltinRules(GENERATOR_NAMES), ...docs.filter((d) => (d.doc as { kind?: string })?.kind === 'Rule').map((d) => validateRule(d.doc, GENERATOR_NAMES))];
-    compiled = (await planDataset(validateDataset(datasetDoc.doc), rules, new MemoryFlowRegistry(flows), GENERATORS)).compiled;
+    compiled = (await planDataset(validateDataset(datasetDoc.doc, limits), rules, new MemoryFlowRegistry(flows), GENERATORS, limits)).compiled;
   } else {
     if (flows.length === 0) throw new StrataError('invalid_document', `${files.join(', ')}: no Flow or Dataset document found`);
     // The same main flow `strata apply --run` runs (main-flow.ts); said on stderr when there was a choice.
@@ -64,7 +68,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
     const { flow: target, why } = argoMain ? { flow: argoMain, why: 'the first Argo Workflow' } : mainFlow(flows, opts.flow);
     if (flows.length > 1 && opts.flow === undefined) opts.say?.(`planning flow ${refOf(target)} (${why})`);
     try {
-      compiled = compileFlow(target, (ref) => byRef.get(ref));
+      compiled = compileFlow(target, (ref) => byRef.get(ref), limits);
     } catch (e) {
       throw argoMain ? inArgoWords(e, argoLabel(target)) : e;
     }
@@ -74,7 +78,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   if (planned) checkRequiredParams(planned, compiled.params); // an Argo Workflow's parameters without value or default
   if (opts.target) compiled = { ...compiled, root: selectTargets(compiled.root, opts.target, compiled.stepIds) };
   if (opts.dryRun) {
-    const r = dryRun(compiled.root, compiled.params);
+    const r = dryRun(compiled.root, compiled.params, { maxSteps, maxUnitDepth, maxFanOutItems, maxCompositeResultBytes });
     if (r.overLimit) dryRunAnswer(r); // throws: the step limit is a limit exceeded (exit 2), its ticks too many to print
     return { text: formatDryRun(r), ...(r.status === 'failed' ? { failed: r.error ?? 'a step failed' } : {}) };
   }

@@ -108,7 +108,7 @@ export async function operatorCommand(config: Config = loadConfig()): Promise<vo
   const builtin = loadBuiltinRules(GENERATOR_NAMES);
   const parts = await startRunParts(config, redis, defs, { coordinator: true, worker: false, builtinRules: builtin });
   const rules = () => rulesInForce(defs, builtin);
-  const port = operatorPort({ defs, rules, sys: parts.sys, coordinator: parts.coordinator!, redis: client, prefix: config.prefix });
+  const port = operatorPort({ defs, rules, sys: parts.sys, coordinator: parts.coordinator!, redis: client, prefix: config.prefix, limits: config.limits });
   const kube = await import('../../runtime/kubernetes/index.ts');
   const operator = kube.startOperatorFromEnv(port);
   say('operator watching strata.dev Datasets, Rules and Flows');

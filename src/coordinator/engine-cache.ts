@@ -3,6 +3,7 @@
  * its run's log, so a cached one only needs the entries appended since it last read.
  */
 import { RunEngine } from '../engine/engine.ts';
+import { DEFAULT_LIMITS, type RunLimits } from '../flow/limits.ts';
 import type { Command } from '../engine/types.ts';
 import type { StoredPlan } from '../store/run-store.ts';
 
@@ -15,7 +16,8 @@ export interface CachedEngine {
 export class EngineCache {
   private readonly map = new Map<string, CachedEngine>();
 
-  constructor(private readonly max = 1024) {}
+  /** `limits`: every run's engine applies them (the process's configuration) */
+  constructor(private readonly max = 1024, private readonly limits: RunLimits = DEFAULT_LIMITS) {}
 
   get(runId: string): CachedEngine | undefined {
     const c = this.map.get(runId);
@@ -27,7 +29,8 @@ export class EngineCache {
   }
 
   create(runId: string, plan: StoredPlan, maxUnitDepth: number): CachedEngine {
-    const c = { engine: new RunEngine(plan.root, { params: plan.params, maxUnitDepth }), next: 0 };
+    const { maxSteps, maxFanOutItems, maxCompositeResultBytes } = this.limits;
+    const c = { engine: new RunEngine(plan.root, { params: plan.params, maxUnitDepth, maxSteps, maxFanOutItems, maxCompositeResultBytes }), next: 0 };
     this.map.set(runId, c);
     while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
     return c;

@@ -1,6 +1,7 @@
 /** A generate step's Dataset through the rules to a nested unit (an `expanded` event). */
 import { validateDataset } from '../dataset/dataset-document.ts';
 import type { Command, EngineEvent } from '../engine/types.ts';
+import type { Limits } from '../flow/limits.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowRegistry } from '../plan/flow-registry.ts';
 import type { Generator } from '../rules/generator.ts';
@@ -11,15 +12,17 @@ export interface ExpandPorts {
   rules(): Promise<Rule[]>;
   registry: FlowRegistry;
   generators: ReadonlyMap<string, Generator>;
+  /** size limits of the Dataset and its plan (DEFAULT_LIMITS when unset) */
+  limits?: Limits;
 }
 
 export async function expand(p: ExpandPorts, cmd: Extract<Command, { type: 'generate' }>): Promise<EngineEvent> {
   let dataset;
   try {
-    dataset = validateDataset(cmd.dataset);
+    dataset = validateDataset(cmd.dataset, p.limits);
   } catch (e) {
     throw new StrataError('invalid_document', `step ${cmd.step} did not output a valid Dataset in result.json: ${(e as Error).message}`);
   }
-  const { compiled } = await planDataset(dataset, await p.rules(), p.registry, p.generators);
+  const { compiled } = await planDataset(dataset, await p.rules(), p.registry, p.generators, p.limits);
   return { type: 'expanded', step: cmd.step, body: compiled.root, params: compiled.params };
 }

@@ -4,6 +4,7 @@
  * separate `strata serve` / `strata worker` processes build on this.
  */
 import { Queue } from 'bullmq';
+import { DEFAULT_LIMITS, runLimits, type Limits, type RunLimits } from '../flow/limits.ts';
 import type { Redis } from 'ioredis';
 import type { StartCommand } from '../engine/types.ts';
 import type { FlowRegistry } from '../plan/flow-registry.ts';
@@ -25,7 +26,8 @@ export interface RunSystemOptions {
   rules(): Promise<Rule[]>;
   registry: FlowRegistry;
   generators: ReadonlyMap<string, Generator>;
-  maxUnitDepth?: number;
+  /** size limits (the process's configuration; DEFAULT_LIMITS when unset): runs' engines, generate steps' Datasets, results */
+  limits?: Limits;
   /** BullMQ attempts for infrastructure failures (a step's own failures use its `retries`) */
   jobAttempts?: number;
   /** the only directories file:// cycle sources may be read from; unset: any */
@@ -49,6 +51,8 @@ export interface RunSystem {
   cancelChannel: string;
   observer: RunObserver;
   deadlines: DeadlineBook;
+  /** what a run may make and hold (steps, result sizes, unit depth) */
+  limits: RunLimits;
   close(): Promise<void>;
 }
 
@@ -59,12 +63,13 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
   queue.on('error', () => {});
   const cancelChannel = `${o.prefix}:cancel`;
   const observer = o.observer ?? NO_OBSERVER;
+  const limits = o.limits ?? DEFAULT_LIMITS;
   const deadlines = new DeadlineBook(o.redis, `${o.prefix}:deadlines`, { channel: store.dueKey, graceMs: store.dueGraceMs });
   const ports: SyncPorts = {
     store,
-    cache: new EngineCache(o.engineCacheSize),
+    cache: new EngineCache(o.engineCacheSize, runLimits(limits)),
     local: syncLocal(),
-    maxUnitDepth: o.maxUnitDepth ?? 8,
+    maxUnitDepth: limits.maxUnitDepth,
     onRunEnded: (runId, status) => observer.runEnded(runId, status),
     async enqueue(runId: string, cmds: StartCommand[]) {
       if (cmds.length === 0) return;
@@ -84,7 +89,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
       await o.redis.publish(cancelChannel, JSON.stringify({ runId, step }));
     },
     readWindow: (runId, cmd) => readWindow(o.redis, store.key(runId, 'cursors'), cmd, o.fileRoots),
-    expand: (_runId, cmd) => expand({ rules: o.rules, registry: o.registry, generators: o.generators }, cmd),
+    expand: (_runId, cmd) => expand({ rules: o.rules, registry: o.registry, generators: o.generators, limits }, cmd),
     armDeadlines: async (runId, cmds) => {
       const fresh = await deadlines.arm(runId, cmds);
       // The step's log says why nothing runs for a while (once: a timer is stored once).
@@ -97,7 +102,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
     else await appendAndSync(ports, runId, { type: 'backoff', step, attempt }, `b|${step}|${attempt}`);
   });
   return {
-    store, queue, ports, bullPrefix, cancelChannel, observer, deadlines,
+    store, queue, ports, bullPrefix, cancelChannel, observer, deadlines, limits: runLimits(limits),
     close: async () => {
       deadlines.stop();
       await queue.close();

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { invalid, type Problem } from '../errors/strata-error.ts';
 import { headerProblems } from '../flow/flow-document.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES, type Limits } from '../flow/limits.ts';
 import { ID_PATTERN, metadataSchema } from '../flow/task-schema.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { check } from '../flow/zod-problems.ts';
@@ -39,29 +40,27 @@ export const datasetSpecSchema = z.strictObject({
   attributes: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const MAX_TREE_DEPTH = 64;
-export const MAX_TREE_NODES = 500_000;
-
-/** Validate a parsed Dataset; throws a StrataError listing every problem. */
-export function validateDataset(doc: unknown): Dataset {
+/** Validate a parsed Dataset within `limits` (its tree's nodes and levels); throws a StrataError listing every problem. */
+export function validateDataset(doc: unknown, limits: Pick<Limits, 'maxTreeNodes' | 'maxTreeDepth'> = DEFAULT_LIMITS): Dataset {
   const problems: Problem[] = [];
   if (!headerProblems(doc, 'Dataset', problems)) throw invalid(problems);
   for (const k of Object.keys(doc)) if (!['apiVersion', 'kind', 'metadata', 'spec'].includes(k)) problems.push({ path: k, message: `unknown key "${k}"` });
   check(metadataSchema, doc.metadata, 'metadata', problems);
   const spec = check(datasetSpecSchema, doc.spec, 'spec', problems);
-  if (spec && spec.root !== undefined) validateTree(spec.root, 'spec.root', problems);
+  if (spec && spec.root !== undefined) validateTree(spec.root, 'spec.root', problems, limits);
   if (problems.length > 0) throw invalid(problems);
   return doc as unknown as Dataset;
 }
 
-/** A tree: nodes with unique ids, children lists, at most MAX_TREE_DEPTH deep. Iterative: no recursion limit. */
-function validateTree(root: unknown, path: string, problems: Problem[]): void {
+/** A tree: nodes with unique ids, children lists, at most `limits.maxTreeDepth` deep. Iterative: no recursion limit. */
+function validateTree(root: unknown, path: string, problems: Problem[], limits: Pick<Limits, 'maxTreeNodes' | 'maxTreeDepth'>): void {
+  const { maxTreeNodes, maxTreeDepth } = limits;
   const seen = new Map<string, string>();
   const stack: Array<{ node: unknown; path: string; depth: number }> = [{ node: root, path, depth: 1 }];
   let count = 0;
   while (stack.length > 0 && problems.length < 100) {
     const { node, path: p, depth } = stack.pop()!;
-    if (++count > MAX_TREE_NODES) return void problems.push({ path, message: `more than ${MAX_TREE_NODES} tree nodes` });
+    if (++count > maxTreeNodes) return void problems.push({ path, message: `more than ${maxTreeNodes.toLocaleString('en')} tree nodes, the limit (${LIMIT_VARIABLES.maxTreeNodes})` });
     if (typeof node !== 'object' || node === null || Array.isArray(node)) {
       problems.push({ path: p, message: 'must be a tree node { id, children }' });
       continue;
@@ -70,8 +69,8 @@ function validateTree(root: unknown, path: string, problems: Problem[]): void {
     if (typeof n.id !== 'string' || !ID_PATTERN.test(n.id)) problems.push({ path: `${p}.id`, message: 'must be an id of letters, digits, "_", "-" and "."' });
     else if (seen.has(n.id)) problems.push({ path: `${p}.id`, message: `duplicate tree node id "${n.id}" (also at ${seen.get(n.id)})` });
     else seen.set(n.id, p);
-    if (depth > MAX_TREE_DEPTH) {
-      problems.push({ path: p, message: `tree deeper than ${MAX_TREE_DEPTH} levels` });
+    if (depth > maxTreeDepth) {
+      problems.push({ path: p, message: `tree deeper than ${maxTreeDepth} levels, the limit (${LIMIT_VARIABLES.maxTreeDepth})` });
       continue;
     }
     if (n.children === undefined) continue;

@@ -104,6 +104,8 @@ export interface Ops {
   guessedGuard(act: Act): boolean;
   /** a child that will not start (its condition does not hold): it and all beneath it end skipped with `reason` */
   omit(node: PlanNode, parent: Act, id: string, reason: string): void;
+  /** items one fan-out may have (EngineOptions.maxFanOutItems) */
+  readonly maxFanOutItems?: number;
 }
 
 /**

@@ -18,6 +18,7 @@ import type { JsonValue } from '../flow/types.ts';
 import { UNKNOWN } from '../logic/json-logic.ts';
 import type { PlanNode } from '../plan/plan-node.ts';
 import { RunEngine } from './engine.ts';
+import type { EngineOptions } from './engine-options.ts';
 import type { Command, EngineEvent } from './types.ts';
 
 export interface DryRun {
@@ -35,10 +36,11 @@ export interface DryRun {
 const MAX_NOTES = 100;
 
 /** Simulate a plan, one tick per leaf, and return the ids started in each tick. */
-export function dryRun(root: PlanNode, params: Record<string, JsonValue> = {}, opts: { maxSteps?: number } = {}): DryRun {
-  // The engine's step limit (the run's, DEFAULT_LIMITS.maxNodes) bounds the simulation:
-  // every tick starts at least one step.
-  const engine = new RunEngine(root, { params, quietStatus: true, dryRun: true, ...(opts.maxSteps ? { maxSteps: opts.maxSteps } : {}) });
+export function dryRun(root: PlanNode, params: Record<string, JsonValue> = {}, opts: Partial<Pick<EngineOptions, 'maxSteps' | 'maxUnitDepth' | 'maxFanOutItems' | 'maxCompositeResultBytes'>> = {}): DryRun {
+  // The engine's step limit (the run's, DEFAULT_LIMITS.maxSteps) bounds the simulation:
+  // every tick starts at least one step. The limits are the run's (RunLimits), so the dry
+  // run fails where the run would.
+  const engine = new RunEngine(root, { ...opts, params, quietStatus: true, dryRun: true });
   const order: string[][] = [];
   const notes: string[] = [];
   let dropped = 0;

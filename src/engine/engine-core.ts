@@ -6,7 +6,8 @@
  */
 import type { InputSpec, JsonValue } from '../flow/types.ts';
 import { truthy } from '../logic/json-logic.ts';
-import { DEFAULT_LIMITS } from '../flow/limits.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
+import { ResultSizes } from './result-size.ts';
 import { isLeaf, joinId, type PlanNode } from '../plan/plan-node.ts';
 import type { Act, Ops, Scope } from './act.ts';
 import { driverFor, engineOps } from './engine-ops.ts';
@@ -45,6 +46,8 @@ export class EngineCore {
   readonly running = new Set<Act>();
   readonly data = new StepData();
   spawned = 0;
+  /** sizes of composites' results, counted once each (result-size.ts) */
+  readonly sizes = new ResultSizes();
   /** window reads and expansions asked for and not yet answered, by step */
   readonly waiting = new Map<string, WindowCommand | GenerateCommand>();
   /** notes made, per plan node and kind (a dry run notes a node once, not once per item) */
@@ -96,10 +99,10 @@ export class EngineCore {
 
   startAct(act: Act): void {
     const node = act.node;
-    const max = this.opts.maxSteps ?? DEFAULT_LIMITS.maxNodes;
+    const max = this.opts.maxSteps ?? DEFAULT_LIMITS.maxSteps;
     if (++this.spawned > max) {
       this.overStepLimit = true;
-      return this.finish(act, 'failed', undefined, `the run would make more than ${max} steps`);
+      return this.finish(act, 'failed', undefined, `the run would make more than ${max.toLocaleString('en')} steps, the limit (${LIMIT_VARIABLES.maxSteps})`);
     }
     if (node.when !== undefined) {
       let go: boolean;
@@ -167,6 +170,15 @@ export class EngineCore {
         // The unit's body succeeded under the same id: the unit's own failure must show on it.
         act.quiet = false;
         return this.finish(act, 'failed', undefined, (e as Error).message);
+      }
+    }
+    if (status === 'succeeded' && result !== null && typeof result === 'object' && !this.isLeaf(act.node)) {
+      // A composite's result holds its children's: bounded like a leaf's, or a large fan-out's list would grow without end.
+      const max = this.opts.maxCompositeResultBytes ?? DEFAULT_LIMITS.maxCompositeResultBytes;
+      const bytes = this.sizes.of(result);
+      if (bytes > max) {
+        act.quiet = false;
+        return this.finish(act, 'failed', undefined, `its result (its children's results) is ${bytes.toLocaleString('en')} bytes as JSON, more than the limit of ${max.toLocaleString('en')} (${LIMIT_VARIABLES.maxCompositeResultBytes}); pass large data between steps as output files`);
       }
     }
     if (act.node.onExit && status !== 'skipped' && act.status === 'running' && !act.exiting) return this.runExitHandler(act, status, result, error);

@@ -7,7 +7,7 @@ import type { JsonValue } from '../flow/types.ts';
 import type { Act, Scope } from './act.ts';
 import type { CycleDriver } from './cycle.ts';
 import type { EngineCore } from './engine-core.ts';
-import { MAX_DEPTH_DEFAULT } from './engine-options.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import { nextAttemptDelay } from './retry-policy.ts';
 import type { EngineEvent, GenerateCommand } from './types.ts';
 import { wrapDriver } from './wrap.ts';
@@ -72,9 +72,9 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
 
 /** A generate step's program succeeded with `dataset`: ask for its unit (a `generate` command), within the depth limit. */
 function expand(core: EngineCore, act: Act, dataset: JsonValue): void {
-  const max = core.opts.maxUnitDepth ?? MAX_DEPTH_DEFAULT;
+  const max = core.opts.maxUnitDepth ?? DEFAULT_LIMITS.maxUnitDepth;
   if (act.scope.depth + 1 > max) {
-    return core.finish(act, 'failed', undefined, `generate nested more than ${max} units deep`);
+    return core.finish(act, 'failed', undefined, `generate nested more than ${max} units deep, the limit (${LIMIT_VARIABLES.maxUnitDepth})`);
   }
   act.expanding = true;
   const cmd: GenerateCommand = { type: 'generate', step: act.id, dataset, depth: act.scope.depth + 1 };

@@ -35,6 +35,7 @@ export function engineOps(core: EngineCore): Ops {
       return r.unknown ? UNKNOWN : r.value;
     },
     result: (id) => core.data.results[id],
+    maxFanOutItems: core.opts.maxFanOutItems,
     window: (act, round) => {
       // After a retry, a window read before is handed out again: a source is read once per round.
       const seen = core.kept.windows.get(`${act.id}|${round}`);

@@ -12,8 +12,12 @@ export interface EngineOptions {
   maxUnitDepth?: number;
   /** leave out `status` commands (the dry run needs only starts) */
   quietStatus?: boolean;
-  /** steps one run may make, fan-out items and rounds included (DEFAULT_LIMITS.maxNodes) */
+  /** steps one run may make, fan-out items and rounds included (DEFAULT_LIMITS.maxSteps, STRATA_MAX_RUN_STEPS) */
   maxSteps?: number;
+  /** items one fan-out may have (DEFAULT_LIMITS.maxFanOutItems, STRATA_MAX_FANOUT_ITEMS) */
+  maxFanOutItems?: number;
+  /** bytes of a composite's result as JSON (DEFAULT_LIMITS.maxCompositeResultBytes, STRATA_MAX_COMPOSITE_RESULT_BYTES) */
+  maxCompositeResultBytes?: number;
   /**
    * The dry run (DESIGN.md section 3): a pod is a composite whose containers are leaves,
    * step results are unknown (UNKNOWN), and what depends on them is simulated the plain
@@ -21,9 +25,6 @@ export interface EngineOptions {
    */
   dryRun?: boolean;
 }
-
-/** How deep use and generate units nest when `maxUnitDepth` is not given. */
-export const MAX_DEPTH_DEFAULT = 8;
 
 /** What the engine notes when a decision rests on data a dry run cannot know. */
 export const UNKNOWN_NOTES: Record<string, (id: string) => string> = {

@@ -4,6 +4,7 @@
  * (as Argo aggregates a loop's output parameters). Each item is readable by the fan-out's `as` name, beside those of the
  * fan-outs around it. A list a dry run cannot know is one symbolic item, `fan/*`.
  */
+import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { UNKNOWN } from '../logic/json-logic.ts';
 import { joinId, type FanOutNode } from '../plan/plan-node.ts';
@@ -20,7 +21,10 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       symbolic = true;
       items = [UNKNOWN];
     } else if (!Array.isArray(over.value)) error = `fanOut.over gave ${JSON.stringify(over.value)?.slice(0, 80)}, not a list`;
-    else items = over.value;
+    else if (over.value.length > (ops.maxFanOutItems ?? DEFAULT_LIMITS.maxFanOutItems)) {
+      const max = ops.maxFanOutItems ?? DEFAULT_LIMITS.maxFanOutItems;
+      error = `fanOut.over gave ${over.value.length.toLocaleString('en')} items, more than the limit of ${max.toLocaleString('en')} (${LIMIT_VARIABLES.maxFanOutItems})`;
+    } else items = over.value;
   } catch (e) {
     error = (e as Error).message;
   }

@@ -1,42 +1,42 @@
 /** Text to data: YAML or JSON, with size limits and errors that name line and column. */
 import { isScalar, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { invalid, StrataError } from '../errors/strata-error.ts';
-import { DEFAULT_LIMITS } from './limits.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES } from './limits.ts';
 import { checkExpandedSize } from './yaml-expansion.ts';
 import { checkTextNesting } from './text-nesting.ts';
 
 /** Parse one YAML or JSON document. */
-export function parseText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown {
+export function parseText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes, maxNesting = MAX_DATA_DEPTH): unknown {
   checkSize(text, source, maxBytes);
-  checkTextNesting(text, source, MAX_DATA_DEPTH);
+  checkTextNesting(text, source, maxNesting);
   const json = tryJson(text);
-  if (json !== undefined && !numericVersions(json)) return checked(json, source);
+  if (json !== undefined && !numericVersions(json)) return checked(json, source, maxNesting);
   // Not strict JSON (or JSON whose version is a number): YAML, a superset, reports the
   // place and keeps each scalar's text.
   const doc = parseDocument(text, YAML_OPTIONS);
   if (doc.errors.length > 0) {
     throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
   }
-  return checked(keepVersionText(doc, toData(doc, source, maxBytes), []), source);
+  return checked(keepVersionText(doc, toData(doc, source, maxBytes), []), source, maxNesting);
 }
 
 /** Parse a YAML stream of one or more documents (`---` separated), e.g. a file for `strata apply`. */
-export function parseTextAll(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown[] {
+export function parseTextAll(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes, maxNesting = MAX_DATA_DEPTH): unknown[] {
   checkSize(text, source, maxBytes);
-  checkTextNesting(text, source, MAX_DATA_DEPTH);
+  checkTextNesting(text, source, maxNesting);
   const json = tryJson(text);
-  if (json !== undefined && !numericVersions(json)) return (Array.isArray(json) ? json : [json]).map((d) => checked(d, source));
+  if (json !== undefined && !numericVersions(json)) return (Array.isArray(json) ? json : [json]).map((d) => checked(d, source, maxNesting));
   if (json !== undefined && Array.isArray(json)) {
     // A JSON list of documents with a numeric version: keep the number's text through YAML.
     const doc = parseDocument(text, YAML_OPTIONS);
     const data = toData(doc, source, maxBytes) as unknown[];
-    return data.map((d, i) => checked(keepVersionText(doc, d, [i]), source));
+    return data.map((d, i) => checked(keepVersionText(doc, d, [i]), source, maxNesting));
   }
   const docs = parseAllDocuments(text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
   const problems = list.flatMap((d, i) => d.errors.map((e) => ({ path: list.length > 1 ? `${source}[${i}]` : source, message: yamlMessage(e) })));
   if (problems.length > 0) throw invalid(problems);
-  return list.map((d, i) => checked(keepVersionText(d, toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes), []), source)).filter((d) => d !== null && d !== undefined);
+  return list.map((d, i) => checked(keepVersionText(d, toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes), []), source, maxNesting)).filter((d) => d !== null && d !== undefined);
 }
 
 /** Data only: YAML 1.1 tags such as !!binary or !!timestamp stay strings instead of becoming Buffers and Dates. */
@@ -104,22 +104,22 @@ export function tryJson(text: string): unknown {
   }
 }
 
-function checked<T>(value: T, source: string): T {
-  checkDepth(value, source);
+function checked<T>(value: T, source: string, maxNesting = MAX_DATA_DEPTH): T {
+  checkDepth(value, source, maxNesting);
   return value;
 }
 
-/** Deepest nesting any document may have: far above real flows, far below a stack overflow. */
-export const MAX_DATA_DEPTH = 256;
+/** Deepest nesting any document may have by default (STRATA_MAX_TEXT_NESTING): far above real flows, far below a stack overflow. */
+export const MAX_DATA_DEPTH = DEFAULT_LIMITS.maxTextNesting;
 
 /** Refuse data nested deeper than `max` (walked iteratively, so the check itself cannot overflow). */
-export function checkDepth(value: unknown, source = 'document', max = MAX_DATA_DEPTH): void {
+export function checkDepth(value: unknown, source = 'document', max: number = MAX_DATA_DEPTH): void {
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length > 0) {
     const [v, d] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (d > max) {
-      throw new StrataError('too_large', `${source}: nested more than ${max} levels deep`, { problems: [{ path: source, message: `nested more than ${max} levels deep` }] });
+      throw new StrataError('too_large', `${source}: nested more than ${max} levels deep (${LIMIT_VARIABLES.maxTextNesting})`, { problems: [{ path: source, message: `nested more than ${max} levels deep (${LIMIT_VARIABLES.maxTextNesting})` }] });
     }
     for (const c of Array.isArray(v) ? v : Object.values(v)) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
   }

@@ -42,7 +42,7 @@ export function checkTextNesting(text: string, source: string, max: number): voi
     else if ((c === '[' || c === '{') && atValue) {
       if (++depth > max) {
         const where = `line ${line}, column ${i - lineStart + 1}`;
-        throw new StrataError('too_large', `${source}: nested more than ${max} levels deep (at ${where})`, { problems: [{ path: source, message: `nested more than ${max} levels deep (at ${where})` }] });
+        throw new StrataError('too_large', `${source}: nested more than ${max} levels deep (at ${where}; STRATA_MAX_TEXT_NESTING)`, { problems: [{ path: source, message: `nested more than ${max} levels deep (at ${where}; STRATA_MAX_TEXT_NESTING)` }] });
       }
     } else if ((c === ']' || c === '}') && depth > 0) depth--;
     if (c !== ' ' && c !== '\t' && c !== '\r') prev = c;

@@ -5,7 +5,7 @@
 import type { Problem } from '../errors/strata-error.ts';
 import { evaluate, readsData, truthy, validateLogic } from '../logic/json-logic.ts';
 import { validateValues } from '../logic/logic-values.ts';
-import type { Limits } from './limits.ts';
+import { LIMIT_VARIABLES, type Limits } from './limits.ts';
 import { check } from './zod-problems.ts';
 import { ID_PATTERN, REF_PATTERN, taskSchema } from './task-schema.ts';
 import { outputsSchema, useInputsSchema } from './task-io-schema.ts';
@@ -38,11 +38,11 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export function validateNode(node: unknown, path: string, ctx: NodeContext, depth: number, inGraph = false): void {
   const { problems } = ctx;
   if (++ctx.count > ctx.limits.maxNodes) {
-    if (ctx.count === ctx.limits.maxNodes + 1) problems.push({ path, message: `more than ${ctx.limits.maxNodes} nodes in one document` });
+    if (ctx.count === ctx.limits.maxNodes + 1) problems.push({ path, message: `more than ${ctx.limits.maxNodes} nodes in one document, the limit (${LIMIT_VARIABLES.maxNodes})` });
     return;
   }
   if (depth > ctx.limits.maxDepth) {
-    problems.push({ path, message: `nodes nested more than ${ctx.limits.maxDepth} levels deep` });
+    problems.push({ path, message: `nodes nested more than ${ctx.limits.maxDepth} levels deep, the limit (${LIMIT_VARIABLES.maxDepth})` });
     return;
   }
   if (!isObj(node)) {

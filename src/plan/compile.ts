@@ -5,7 +5,7 @@
  * flows already loaded (see load-units.ts for the async side).
  */
 import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
-import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES, limitText, type Limits } from '../flow/limits.ts';
 import { patternOf, type FlowDocument, type FlowNode, type JsonValue, type TaskSpec } from '../flow/types.ts';
 import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
 import { didYouMean } from '../flow/nearest.ts';
@@ -74,8 +74,8 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
   // References are checked once every step id is known (a guard may name a later sibling's result).
   appendAll(ctx.problems, checkReferences(ctx.refs, ctx.known));
   if (ctx.problems.length > 0) throw invalid(ctx.problems, problemsCode(ctx.problems));
-  if (ctx.order.length > limits.maxNodes) {
-    throw new StrataError('limit_exceeded', `the plan has ${ctx.order.length} steps, more than the limit of ${limits.maxNodes}`);
+  if (ctx.order.length > limits.maxSteps) {
+    throw new StrataError('limit_exceeded', `the plan has ${ctx.order.length.toLocaleString('en')} steps, more than ${limitText(limits, 'maxSteps')}`);
   }
   return { name: doc.metadata.name, version: doc.metadata.version, params: doc.spec.params ?? {}, root, stepIds: ctx.order };
 }
@@ -309,7 +309,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
     } as PlanNode;
   }
   if (ctx.units.length > ctx.limits.maxUnitDepth) {
-    ctx.problems.push({ path: `${path}.use`, message: `units nested more than ${ctx.limits.maxUnitDepth} deep (${[...ctx.units, ref].join(' -> ')})` });
+    ctx.problems.push({ path: `${path}.use`, message: `units nested more than ${ctx.limits.maxUnitDepth} deep (${[...ctx.units, ref].join(' -> ')}), the limit (${LIMIT_VARIABLES.maxUnitDepth})` });
     return placeholder;
   }
   const flow = ctx.resolve(ref);

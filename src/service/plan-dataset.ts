@@ -5,6 +5,7 @@
  */
 import type { Dataset } from '../dataset/dataset-document.ts';
 import { StrataError } from '../errors/strata-error.ts';
+import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import type { CompiledFlow } from '../plan/compile.ts';
 import type { FlowRegistry } from '../plan/flow-registry.ts';
@@ -20,13 +21,13 @@ export interface DatasetPlan {
   compiled: CompiledFlow;
 }
 
-export async function planDataset(dataset: Dataset, rules: Rule[], registry: FlowRegistry, generators: ReadonlyMap<string, Generator>): Promise<DatasetPlan> {
+export async function planDataset(dataset: Dataset, rules: Rule[], registry: FlowRegistry, generators: ReadonlyMap<string, Generator>, limits: Limits = DEFAULT_LIMITS): Promise<DatasetPlan> {
   const match = matchRules(rules, dataset);
   if (match.blocked) throw new StrataError(match.blocked.code, match.blocked.message, { ...match.blocked.details, rules: match.traces });
   if (!match.chosen) {
     throw new StrataError('no_rule_matched', `no rule matched Dataset ${dataset.metadata.name}`, { rules: match.traces });
   }
   const flow = buildFlow(dataset, match.chosen, generators);
-  const compiled = await planFlow(flow, registry);
+  const compiled = await planFlow(flow, registry, limits);
   return { match, flow, compiled };
 }

@@ -13,6 +13,7 @@ import { toStrataError } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
 import type { PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
 import { podRequest } from '../../runtime/pod-request.ts';
+import type { RunLimits } from '../flow/limits.ts';
 import { checkOutputTree, StepFileError } from '../../runtime/output-files.ts';
 import { readResult } from '../../runtime/step-files.ts';
 import { readParameters } from '../../runtime/output-parameters.ts';
@@ -28,6 +29,8 @@ export interface RunStepPorts {
   roots: WorkRoots;
   /** the worker's watchdog: attempt directories are registered while they exist */
   guard?: Guard;
+  /** the run's limits (result sizes; a pod's micro steps): the process's configuration */
+  limits?: RunLimits;
 }
 
 /** Which execution this is and the job lock its writes are fenced by. */
@@ -54,7 +57,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     } catch (e) {
       return finished(false, undefined, toStrataError(e).message);
     }
-    const req = podRequest(runId, cmd, { inputsDir: dirs.inputsDir, outputsDir: dirs.outputsDir, artifactsDir: p.artifactsDir });
+    const req = podRequest(runId, cmd, { inputsDir: dirs.inputsDir, outputsDir: dirs.outputsDir, artifactsDir: p.artifactsDir }, p.limits);
     const reports: Promise<unknown>[] = [];
     const pod = { attempt: cmd.attempt, execution: exec.number };
     const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r, pod, exec.fence, cmd.step));

@@ -101,7 +101,7 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       if (execution > 1) await sys.store.report(runId, [{ step: cmd.step, status: 'running', attempt: cmd.attempt, execution }], fence);
       // Executions after the first are told apart in the step's log (issue 8 item 11).
       if (cmd.attempt > 1 || execution > 1) await sys.store.appendLog(runId, cmd.step, executionMark(cmd.attempt, execution));
-      event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, roots, ...(o.guard ? { guard: o.guard } : {}) }, runId, cmd, controller.signal, { number: execution, ...(fence ? { fence } : {}) });
+      event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, roots, limits: sys.limits, ...(o.guard ? { guard: o.guard } : {}) }, runId, cmd, controller.signal, { number: execution, ...(fence ? { fence } : {}) });
       // A worker that stops hands the step back: the job fails and BullMQ runs it again elsewhere.
       if (stopping) {
         outcome = 'handed back';

@@ -35,7 +35,7 @@ describe.each(levels)('results at the $level level', ({ wrap, step }) => {
     const r = await svc.call('POST', '/v1/runs', { flow: flow(wrap('big', huge)) });
     const run = await svc.waitRun(r.body.runId);
     expect(run.status).toBe('failed');
-    expect(run.steps[step('big')].error).toContain(`more than the limit of ${RESULT_LIMIT_BYTES} bytes for a result: write big data to an output file (an artifact`);
+    expect(run.steps[step('big')].error).toContain(`more than the limit of ${RESULT_LIMIT_BYTES} bytes for a result (STRATA_MAX_RESULT_BYTES; a generate step's Dataset: STRATA_MAX_DATASET_RESULT_BYTES): write big data to an output file (an artifact`);
     expect(JSON.stringify(run).length).toBeLessThan(100_000);
   });
 });

@@ -131,8 +131,8 @@ const cases: Case[] = [
       'spec.root: a node needs exactly one of task, pod, sequence, graph, fanOut, fanIn, cycle, use, generate; found none',
     ],
   },
-  { name: 'nesting deeper than the limit', file: 'too-deep.yaml', code: 'invalid_document', lines: [`spec.root${'.sequence[0]'.repeat(48)}: nodes nested more than 48 levels deep`] },
-  { name: 'more nodes than the limit', file: 'too-many-nodes.yaml', code: 'invalid_document', lines: ['spec.root.sequence[4]: more than 5 nodes in one document'], limits: { maxNodes: 5 } },
+  { name: 'nesting deeper than the limit', file: 'too-deep.yaml', code: 'invalid_document', lines: [`spec.root${'.sequence[0]'.repeat(48)}: nodes nested more than 48 levels deep, the limit (STRATA_MAX_FLOW_DEPTH)`] },
+  { name: 'more nodes than the limit', file: 'too-many-nodes.yaml', code: 'invalid_document', lines: ['spec.root.sequence[4]: more than 5 nodes in one document, the limit (STRATA_MAX_DOCUMENT_NODES)'], limits: { maxNodes: 5 } },
   { name: 'a document larger than the limit', file: 'too-large.yaml', code: 'too_large', lines: ['too-large.yaml: document is 294 bytes, more than the limit of 256'], limits: { maxBytes: 256 } },
 ];
 

@@ -78,7 +78,7 @@ describe('compile errors', () => {
     const chain = [1, 2, 3].map((i) => flow({ sequence: [{ id: 'next', use: `c${i + 1}@1` }] }, { name: `c${i}` }));
     const last = flow(task(), { name: 'c4' });
     const e = errorOf(() => compileFlow(flow({ sequence: [{ id: 'go', use: 'c1@1' }] }), registry(...chain, last), { ...DEFAULT_LIMITS, maxUnitDepth: 2 }));
-    expect(e.message).toContain('units nested more than 2 deep (test@1 -> c1@1 -> c2@1 -> c3@1)');
+    expect(e.message).toContain('units nested more than 2 deep (test@1 -> c1@1 -> c2@1 -> c3@1), the limit (STRATA_MAX_UNIT_DEPTH)');
   });
 
   it('a used flow that holds a pod cannot be used inside a pod', () => {
@@ -89,7 +89,7 @@ describe('compile errors', () => {
 
   it('a plan larger than the step limit (units multiply steps) is refused', () => {
     const big = flow({ sequence: [task(), task(), task(), task()] }, { name: 'big' });
-    const e = errorOf(() => compileFlow(flow({ graph: { nodes: { x: { use: 'big@1' }, y: { use: 'big@1' } } } }), registry(big), { ...DEFAULT_LIMITS, maxNodes: 8 }));
-    expect(e).toMatchObject({ code: 'limit_exceeded', message: 'the plan has 10 steps, more than the limit of 8' });
+    const e = errorOf(() => compileFlow(flow({ graph: { nodes: { x: { use: 'big@1' }, y: { use: 'big@1' } } } }), registry(big), { ...DEFAULT_LIMITS, maxSteps: 8 }));
+    expect(e).toMatchObject({ code: 'limit_exceeded', message: 'the plan has 10 steps, more than the limit of 8 (STRATA_MAX_RUN_STEPS)' });
   });
 });

@@ -62,7 +62,7 @@ describe('step files', () => {
     const dir = await dirs.make();
     const big = JSON.stringify({ blob: 'x'.repeat(RESULT_LIMIT_BYTES) });
     await writeFile(join(dir, 'result.json'), big);
-    expect(() => readResult(dir)).toThrow(`result.json is ${big.length} bytes, more than the limit of ${RESULT_LIMIT_BYTES} bytes for a result: write big data to an output file (an artifact, see outputs) and keep the result small`);
+    expect(() => readResult(dir)).toThrow(`result.json is ${big.length} bytes, more than the limit of ${RESULT_LIMIT_BYTES} bytes for a result (STRATA_MAX_RESULT_BYTES; a generate step's Dataset: STRATA_MAX_DATASET_RESULT_BYTES): write big data to an output file (an artifact, see outputs) and keep the result small`);
     expect(readResult(dir, 2 * RESULT_LIMIT_BYTES)).toEqual({ blob: 'x'.repeat(RESULT_LIMIT_BYTES) });
   });
 });

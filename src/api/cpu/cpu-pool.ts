@@ -6,6 +6,7 @@
  * docs/api-safety.md.
  */
 import type { ParamsLimits } from '../../flow/params-limits.ts';
+import type { Limits } from '../../flow/limits.ts';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { StrataError, type ErrorCode } from '../../errors/strata-error.ts';
@@ -38,7 +39,7 @@ export function lazyPool(start: () => CpuPool): CpuPool {
 
 export interface ThreadPoolOptions {
   /** what each worker thread needs to build its TaskContext */
-  workerData: { redisUrl: string; prefix: string; redisTimeoutMs: number; maxBytes: number; maxYamlBytes: number; paramsLimits?: ParamsLimits };
+  workerData: { redisUrl: string; prefix: string; redisTimeoutMs: number; maxBytes: number; maxYamlBytes: number; paramsLimits?: ParamsLimits; sizeLimits?: Limits };
   /** threads (STRATA_API_THREADS; default 2, more on machines with more cores) */
   threads?: number;
   /** a task running longer is stopped and its request answered 422 (STRATA_API_TASK_MS) */

@@ -24,8 +24,9 @@ async function makeContext(): Promise<TaskContext> {
     defs: new DefinitionsStore(redis, `${data.prefix}:`),
     builtinRules: loadBuiltinRules(GENERATOR_NAMES),
     generators: GENERATORS,
-    limits: { maxBytes: data.maxBytes, maxYamlBytes: data.maxYamlBytes },
+    limits: { maxBytes: data.maxBytes, maxYamlBytes: data.maxYamlBytes, ...(data.sizeLimits ? { maxNesting: data.sizeLimits.maxTextNesting } : {}) },
     ...(data.paramsLimits ? { paramsLimits: data.paramsLimits } : {}),
+    ...(data.sizeLimits ? { sizeLimits: data.sizeLimits } : {}),
   };
 }
 

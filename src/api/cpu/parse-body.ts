@@ -18,6 +18,8 @@ export interface BodyLimits {
   maxBytes: number;
   /** bytes of a YAML body as sent */
   maxYamlBytes: number;
+  /** nesting depth of the data (STRATA_MAX_TEXT_NESTING; MAX_DATA_DEPTH when unset) */
+  maxNesting?: number;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -42,11 +44,11 @@ export function parseBody(body: RawBody, limits: BodyLimits): unknown {
     } catch (e) {
       throw new StrataError('invalid_request', `body is not valid JSON: ${(e as Error).message}`, { problems: [{ path: 'body', message: (e as Error).message }] });
     }
-    checkDepth(value, 'body');
+    checkDepth(value, 'body', limits.maxNesting);
     return value;
   }
   try {
-    return parseText(text, 'body', limits.maxBytes);
+    return parseText(text, 'body', limits.maxBytes, limits.maxNesting);
   } catch (e) {
     const err = e as StrataError;
     if (err.code === 'invalid_document') throw new StrataError('invalid_request', `body is not valid YAML: ${err.message}`, err.details);

@@ -12,6 +12,7 @@ import { dryRun, dryRunAnswer } from '../../engine/dry-run.ts';
 import { invalid, StrataError, toStrataError, type Problem } from '../../errors/strata-error.ts';
 import { paramsProblem, type ParamsLimits } from '../../flow/params-limits.ts';
 import { validateFlowDocument } from '../../flow/flow-document.ts';
+import { DEFAULT_LIMITS, type Limits } from '../../flow/limits.ts';
 import { argoBody } from '../argo-body.ts';
 import { flowFromBody } from '../flow-from-body.ts';
 import { readRunRequest } from '../run-request.ts';
@@ -41,6 +42,15 @@ export interface TaskContext {
   limits: BodyLimits;
   /** bounds on parameters (DEFAULT_PARAMS_LIMITS when unset) */
   paramsLimits?: ParamsLimits;
+  /** size limits of documents, plans and runs (DEFAULT_LIMITS when unset) */
+  sizeLimits?: Limits;
+}
+
+/** The limits a task applies, and the options of its dry run (the run's own limits, so it fails where the run would). */
+function sizes(ctx: TaskContext): { limits: Limits; dry: Parameters<typeof dryRun>[2] } {
+  const limits = ctx.sizeLimits ?? DEFAULT_LIMITS;
+  const { maxSteps, maxUnitDepth, maxFanOutItems, maxCompositeResultBytes } = limits;
+  return { limits, dry: { maxSteps, maxUnitDepth, maxFanOutItems, maxCompositeResultBytes } };
 }
 
 /** Every use node's `with` in a flow tree, with its path (`with` alone for the root of a `{ use, with }` request, base ''). */
@@ -82,9 +92,9 @@ export const TASKS = {
 
   /** POST /v1/flows: a validated Flow whose units exist and which compiles. */
   async flow(ctx: TaskContext, input: TaskInput) {
-    const flow = validateFlowDocument(parseBody(input.body, ctx.limits));
+    const flow = validateFlowDocument(parseBody(input.body, ctx.limits), sizes(ctx).limits);
     checkParams(ctx, [[flow.spec.params, 'spec.params'], ...withsOf(flow.spec.root, 'spec.root')]);
-    const compiled = await planFlow(flow, ctx.defs); // missing units and use cycles are rejected here
+    const compiled = await planFlow(flow, ctx.defs, sizes(ctx).limits); // missing units and use cycles are rejected here
     return { name: flow.metadata.name, version: flow.metadata.version!, json: JSON.stringify(flow), steps: compiled.stepIds.length };
   },
 
@@ -92,26 +102,26 @@ export const TASKS = {
   async plan(ctx: TaskContext, input: TaskInput) {
     const format = input.query.format ?? 'json';
     if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `format must be json, dot or mermaid, not "${format}"`);
-    const flow = flowFromBody(parseBody(input.body, ctx.limits));
+    const flow = flowFromBody(parseBody(input.body, ctx.limits), sizes(ctx).limits);
     checkParams(ctx, [[flow.spec.params, 'spec.params'], ...withsOf(flow.spec.root, flow.metadata.name === 'adhoc' && flow.metadata.version === '0' ? '' : 'spec.root')]);
-    const compiled = await planFlow(flow, ctx.defs);
+    const compiled = await planFlow(flow, ctx.defs, sizes(ctx).limits);
     const plan = toPlanDocument(compiled);
     if (format === 'dot') return { contentType: 'text/vnd.graphviz; charset=utf-8', text: renderDot(plan.graph, plan.metadata.name) };
     if (format === 'mermaid') return { contentType: 'text/plain; charset=utf-8', text: renderMermaid(plan.graph) };
     // A simulated run that fails is an answer about the flow (dryRun.status), not an error of the request.
-    const simulated = isFlagSet(input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params)) : undefined;
+    const simulated = isFlagSet(input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params, sizes(ctx).dry)) : undefined;
     return { contentType: 'application/json; charset=utf-8', text: JSON.stringify({ plan, ...simulated }) };
   },
 
   /** POST /v1/rules/explain: every rule tried, and the plan that would result. */
   async explain(ctx: TaskContext, input: TaskInput) {
-    const dataset = validateDataset(parseBody(input.body, ctx.limits));
+    const dataset = validateDataset(parseBody(input.body, ctx.limits), sizes(ctx).limits);
     const match = matchRules(await rulesInForce(ctx.defs, ctx.builtinRules), dataset);
     let plan = null;
     let error = match.blocked ? match.blocked.toJSON().error : null;
     if (match.chosen) {
       try {
-        plan = toPlanDocument(await planFlow(buildFlow(dataset, match.chosen, ctx.generators), ctx.defs));
+        plan = toPlanDocument(await planFlow(buildFlow(dataset, match.chosen, ctx.generators), ctx.defs, sizes(ctx).limits));
       } catch (e) {
         error = toStrataError(e).toJSON().error;
       }
@@ -124,9 +134,9 @@ export const TASKS = {
    * order and the run to start. `head` is the answer without its plan and run id.
    */
   async dataset(ctx: TaskContext, input: TaskInput) {
-    const dataset = validateDataset(parseBody(input.body, ctx.limits));
-    const { match, flow, compiled } = await planDataset(dataset, await rulesInForce(ctx.defs, ctx.builtinRules), ctx.defs, ctx.generators);
-    const simulated = isFlagSet(input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params)) : undefined;
+    const dataset = validateDataset(parseBody(input.body, ctx.limits), sizes(ctx).limits);
+    const { match, flow, compiled } = await planDataset(dataset, await rulesInForce(ctx.defs, ctx.builtinRules), ctx.defs, ctx.generators, sizes(ctx).limits);
+    const simulated = isFlagSet(input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params, sizes(ctx).dry)) : undefined;
     const run: PreparedRun | undefined = isFlagSet(input.query.run) ? prepareRun(ref(flow), compiled.root, compiled.params, compiled.stepIds) : undefined;
     const head = JSON.stringify({ dataset, flow: { name: flow.metadata.name, version: flow.metadata.version }, matchedRules: match.matchedRules, ...simulated });
     return {
@@ -148,12 +158,12 @@ export const TASKS = {
    */
   async run(ctx: TaskContext, input: TaskInput) {
     const argo = await argoBody(input.body, ctx.limits, async (n) => (ctx.defs.flowVersions ? ctx.defs.flowVersions(n) : []));
-    const req = argo ? readRunRequest({ flow: argo.workflow }) : readRunRequest(parseBody(input.body, ctx.limits));
+    const req = argo ? readRunRequest({ flow: argo.workflow }, sizes(ctx).limits) : readRunRequest(parseBody(input.body, ctx.limits), sizes(ctx).limits);
     const isUse = !argo && req.ref !== ref(req.flow);
     checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);
-    const units = argo?.units.map((u) => validateFlowDocument(u)) ?? [];
+    const units = argo?.units.map((u) => validateFlowDocument(u, sizes(ctx).limits)) ?? [];
     const defs: FlowRegistry = units.length === 0 ? ctx.defs : { get: async (r) => units.find((u) => ref(u) === r) ?? ctx.defs.get(r) };
-    const compiled = await planFlow(req.flow, defs).catch((e: unknown) => {
+    const compiled = await planFlow(req.flow, defs, sizes(ctx).limits).catch((e: unknown) => {
       throw argo ? inArgoWords(e, argoLabel(req.flow)) : e;
     });
     // A run carries its flow's labels, then its own.

@@ -56,9 +56,9 @@ export function hooksRoutes(deps: RouteDeps): Hono {
     if (!hook) throw new StrataError('unauthorized', `POST /v1/hooks/${name} needs that hook's token (Authorization: Bearer <token>)`);
     const key = idempotencyKey(c);
     const raw = await readRawBody(c);
-    const body = parseBody(raw, SMALL_BODY_LIMITS);
+    const body = parseBody(raw, { ...SMALL_BODY_LIMITS, ...(deps.sizeLimits ? { maxNesting: deps.sizeLimits.maxTextNesting } : {}) });
     // What can be refused without Redis is refused before a key reserves anything.
-    if (hook.spec.dataset) validateDataset(body);
+    if (hook.spec.dataset) validateDataset(body, deps.sizeLimits);
     else if (!body || typeof body !== 'object' || Array.isArray(body)) throw new StrataError('invalid_request', 'the body must be an object of parameters for the hook\'s flow');
     // A retried call with its Idempotency-Key gets the run the first one started (or 410 once it was deleted).
     const { runId, replayed } = await reserveRun(deps.redis, deps.prefix ?? 'strata', key, requestFingerprint(c, createHash('sha256').update(raw.bytes).digest('hex')));
