@@ -14,6 +14,7 @@ const cases: Array<[string, Record<string, string>, RegExp]> = [
   ['an image map that does not exist', { STRATA_IMAGE_MAP: '/no/such/images.json' }, /^strata: STRATA_IMAGE_MAP must be .*ENOENT/],
   ['a one-letter API token', { STRATA_API_TOKENS: 'a' }, /^strata: STRATA_API_TOKENS must be comma-separated tokens of at least 16 characters each \(token 1 has 1;/],
   ['a pod retention that is not one', { STRATA_POD_RETENTION: 'forever' }, /^strata: STRATA_POD_RETENTION must be delete, keep-failed or keep, not "forever"$/],
+  ['a size limit that is not a number', { STRATA_MAX_RUN_STEPS: 'unlimited' }, /^strata: STRATA_MAX_RUN_STEPS must be a whole number of steps from 1 to 100000000, not "unlimited"$/],
 ];
 
 describe('a bad configuration at start', () => {

@@ -1,7 +1,8 @@
 /** Configuration is checked at start: a bad value names its variable and what it accepts. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/app/config.ts';
+import { loadConfig, loadLimits } from '../../src/app/config.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../../src/flow/limits.ts';
 import { parseDuration } from '../../src/app/duration.ts';
 import type { StrataError } from '../../src/errors/strata-error.ts';
 
@@ -25,6 +26,10 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL, not "localhost:6379"'],
     [{ STRATA_RETENTION: '7 days' }, 'STRATA_RETENTION must be a duration like 7d, 12h, 30m, 90s or 0 (keep forever), not "7 days"'],
     [{ STRATA_LOG_LEVEL: 'loud' }, 'STRATA_LOG_LEVEL must be fatal, error, warn, info, debug, trace, silent, not "loud"'],
+    [{ STRATA_MAX_RUN_STEPS: '1e6' }, 'STRATA_MAX_RUN_STEPS must be a whole number of steps from 1 to 100000000, not "1e6"'],
+    [{ STRATA_MAX_DOCUMENT_NODES: '0' }, 'STRATA_MAX_DOCUMENT_NODES must be a whole number of nodes from 1 to 100000000, not "0"'],
+    [{ STRATA_MAX_COMPOSITE_RESULT_BYTES: '1GB' }, 'STRATA_MAX_COMPOSITE_RESULT_BYTES must be a size in bytes from 1 to 536870912, not "1GB"'],
+    [{ STRATA_MAX_FLOW_DEPTH: '100000' }, 'STRATA_MAX_FLOW_DEPTH must be a whole number of levels from 1 to 256, not "100000"'],
   ];
   for (const [env, message] of bad) it(`refuses ${JSON.stringify(env)} with a sentence naming it`, () => expect(problem(env)).toBe(message));
 
@@ -70,6 +75,16 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', runtime: 'local', workerConcurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 15_000, retentionMs: 7 * 86_400_000, logLevel: 'info', prefix: 'strata' });
     expect(c.metricsPort).toBeUndefined();
     expect(loadConfig({ STRATA_WORKER_CONCURRENCY: '12', STRATA_RETENTION: '90s', STRATA_API_TOKENS: 'aaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbb', STRATA_METRICS_PORT: '9464' })).toMatchObject({ workerConcurrency: 12, retentionMs: 90_000, tokens: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'], host: '0.0.0.0', metricsPort: 9464 });
+  });
+
+  it('keeps the safe size limits by default and reads each STRATA_MAX_ variable into them', () => {
+    expect(loadConfig({}).limits).toEqual(DEFAULT_LIMITS);
+    expect(DEFAULT_LIMITS).toMatchObject({ maxNodes: 500_000, maxSteps: 500_000, maxResultBytes: 1024 * 1024 });
+    const env = Object.fromEntries(Object.values(LIMIT_VARIABLES).map((name, i) => [name, String(10 + i)]));
+    const limits = loadConfig(env).limits;
+    for (const [key, name] of Object.entries(LIMIT_VARIABLES)) expect(limits[key as keyof typeof LIMIT_VARIABLES]).toBe(Number(env[name]));
+    expect(loadLimits(env)).toEqual(limits);
+    expect(() => loadLimits({ STRATA_MAX_TREE_NODES: 'many' })).toThrow('STRATA_MAX_TREE_NODES must be a whole number of nodes from 1 to 100000000, not "many"');
   });
 
   it('reads durations', () => {
