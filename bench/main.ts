@@ -10,6 +10,7 @@ import { flowBench } from './flow-bench.ts';
 import { quarterbackBench } from './quarterback-bench.ts';
 import { realStepsBench } from './real-steps-bench.ts';
 import { runsBench } from './runs-bench.ts';
+import { millionBench, treeRunBench } from './scale-bench.ts';
 import { sseBench } from './sse-bench.ts';
 import { uiBench } from './ui-bench.ts';
 import { workersBench } from './workers-bench.ts';
@@ -30,6 +31,8 @@ const print = (title: string, figures: Figure[]) => {
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}`);
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
+// Minutes each: run only when named (`npm run bench -- million`, `npm run bench -- treerun`).
+const named = (name: string) => only.includes(name);
 // The dataset figure first, on a fresh heap: it is the one most sensitive to what ran before it.
 if (want('dataset')) print('data builds the system: 100,000-node tree Dataset to a stored plan (issue 3)', await datasetBench());
 if (want('flow')) print('flow language: 100,000-step hierarchy (issue 2)', (await flowBench()) as Figure[]);
@@ -41,3 +44,5 @@ if (want('sse')) print('server-sent events: Redis commands/s of 100 idle viewers
 if (want('ui')) print('web UI: run pages of 10,000 steps in headless Chromium (issue 11)', await uiBench());
 if (want('cli')) print('command line: a call from spawn to exit (issue 10)', await cliBench());
 if (want('quarterback')) print('quarterback: 200 containers against bare spawn (issue 4 d)', (await quarterbackBench()) as Figure[]);
+if (named('million')) print('a million steps: plan compiled and dry-run, then run to the end with the no-op runtime (issue 9)', await millionBench());
+if (named('treerun')) print('a 100,000-node tree Dataset run end to end on the local runtime, a no-op program a step (issue 9)', await treeRunBench());

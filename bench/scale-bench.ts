@@ -1,0 +1,302 @@
+/**
+ * Issue 9, runs of the largest sizes (opt-in: `npm run bench -- million`, `npm run bench --
+ * treerun`; minutes each, so not in the default run).
+ *
+ * - million: a plan of 1,000,000 steps (a graph of 1,000,000 tasks shaped as a tree, ten
+ *   children a node, dependsOn = parent), with the limits raised by configuration:
+ *   (1) validated, compiled and dry-run in a fresh process (time, peak RSS; target < 20 s,
+ *   < 4 GB); (2) POSTed as a run to `strata up` (a separate process, STRATA_RUNTIME=noop)
+ *   and run to the end: wall time, the peak RSS of the strata process and of redis-server,
+ *   Redis memory per step, the stored plan's size, and how long Redis stopped answering
+ *   while the run was created (a PING every 10 ms the whole time; the longest wait).
+ * - treerun: a Dataset describing a tree of 100,000 nodes POSTed to `/v1/datasets?run=true`
+ *   of `strata up` on the local runtime; a Rule of higher priority than the built-in picks
+ *   the hierarchy generator with a no-op program for every node (NOOP_PROGRAM: it writes
+ *   its empty output and exits), so each step spawns a real process that does nothing. Wall time to the run's end, Redis memory
+ *   per step, peak RSS of the strata process and of redis-server.
+ *
+ * Peak RSS of a process: VmHWM of /proc/PID/status, read just before it is stopped.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
+import { dryRun } from '../src/engine/dry-run.ts';
+import { validateFlowDocument } from '../src/flow/flow-document.ts';
+import { DEFAULT_LIMITS, type Limits } from '../src/flow/limits.ts';
+import { compileFlow } from '../src/plan/compile.ts';
+import { freePort, startRedisServer } from '../src/store/redis-server.ts';
+import { bigTree } from './dataset-bench.ts';
+import type { Figure } from './measure.ts';
+
+const CHILD_FLAG = '--scale-bench-child';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The limits raised for a million steps, as variables and as data. */
+const RAISED_ENV = { STRATA_MAX_DOCUMENT_NODES: '2000000', STRATA_MAX_RUN_STEPS: '2000000', STRATA_MAX_FANOUT_ITEMS: '2000000' };
+const RAISED: Limits = { ...DEFAULT_LIMITS, maxNodes: 2_000_000, maxSteps: 2_000_000, maxFanOutItems: 2_000_000 };
+
+/**
+ * The no-op program of a tree node's step: the hierarchy generator declares an output
+ * `out` for every step (its parent reads it), so the program writes it empty and does
+ * nothing else. `sh` is dash on Debian: one small process a step.
+ */
+const NOOP_PROGRAM = { image: 'strata/noop', command: ['sh', '-c', ': > "$STRATA_OUTPUTS/out"'] };
+
+/** A Flow whose root is a graph of `n` tasks shaped as a tree (ten children a node). */
+export function treeFlow(n: number, image = 'strata/noop'): unknown {
+  const nodes: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) nodes[`n${i}`] = i === 0 ? { task: { image } } : { task: { image }, dependsOn: [`n${Math.floor((i - 1) / 10)}`] };
+  return { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: `tree-${n}`, version: '1' }, spec: { root: { graph: { nodes } } } };
+}
+
+interface Compiled {
+  ms: { build: number; validate: number; compile: number; dryRun: number };
+  /** CPU time (user + system) of validate + compile + dry run: moves less than wall time on a shared machine */
+  cpuMs: number;
+  steps: number;
+  ticks: number;
+  peakRssMb: number;
+}
+
+/** In a fresh process: build, validate, compile and dry-run the million-step flow with the raised limits. */
+function compileInChild(n: number): Compiled {
+  const t0 = performance.now();
+  const raw = treeFlow(n);
+  const t1 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const doc = validateFlowDocument(raw, RAISED);
+  const t2 = performance.now();
+  const compiled = compileFlow(doc, () => undefined, RAISED);
+  const t3 = performance.now();
+  const r = dryRun(compiled.root, compiled.params, { maxSteps: RAISED.maxSteps, maxFanOutItems: RAISED.maxFanOutItems });
+  const t4 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  if (r.status !== 'succeeded') throw new Error(`dry run ${r.status}: ${r.error}`);
+  return {
+    ms: { build: t1 - t0, validate: t2 - t1, compile: t3 - t2, dryRun: t4 - t3 },
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    steps: compiled.stepIds.length,
+    ticks: r.order.length,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+function inChild(n: number): Promise<Compiled> {
+  const execArgv = process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : ['--import', 'tsx'];
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, String(n)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let got: Compiled | undefined;
+    child.once('message', (m) => (got = m as Compiled));
+    child.once('error', reject);
+    child.once('exit', (code) => (got ? resolve(got) : reject(new Error(`scale bench child exited ${code} without figures`))));
+  });
+}
+
+/** Peak and current RSS of a process in MB (VmHWM, VmRSS). */
+function rssOf(pid: number): { peak: number; now: number } {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0);
+  return { peak: kb('VmHWM') / 1024, now: kb('VmRSS') / 1024 };
+}
+
+interface Strata {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `strata up` (compiled, as users run it) on `redisUrl` with `env`. */
+async function strataUp(redisUrl: string, home: string, env: Record<string, string>): Promise<Strata> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'bin/strata.js'), 'up'], {
+    cwd: ROOT,
+    env: { ...process.env, REDIS_URL: redisUrl, STRATA_HOME: home, PORT: String(port), STRATA_LOG_LEVEL: 'error', STRATA_RETENTION: '0', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || i > 600) throw new Error(`strata up did not start (exit ${child.exitCode})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child, url,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** CPU time (user + system) a process and the children it reaped have used, in ms (/proc/PID/stat, clock ticks of 10 ms). */
+function cpuOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+}
+
+async function post(url: string, body: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await res.text();
+  return { status: res.status, json: JSON.parse(text) };
+}
+
+/** The longest a PING waited while `work` ran, in ms: how long Redis stopped answering. */
+async function longestStall<T>(redis: Redis, work: Promise<T>): Promise<{ value: T; stallMs: number }> {
+  let stallMs = 0;
+  let done = false;
+  const pinger = (async () => {
+    while (!done) {
+      const t = performance.now();
+      await redis.ping();
+      stallMs = Math.max(stallMs, performance.now() - t);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  try {
+    return { value: await work, stallMs };
+  } finally {
+    done = true;
+    await pinger;
+  }
+}
+
+async function usedMemory(redis: Redis): Promise<number> {
+  return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
+}
+
+/** Wait for the run to end, sampling its progress; returns the status and the steps that ended. */
+async function waitEnd(redis: Redis, runId: string, onSample: () => void, log: (s: string) => void): Promise<string> {
+  const key = `strata:run:${runId}`;
+  let last = 0;
+  for (;;) {
+    const status = await redis.hget(key, 'status');
+    onSample();
+    if (status && !['pending', 'running'].includes(status)) return status;
+    if (performance.now() - last > 30_000) {
+      last = performance.now();
+      const done = await redis.hlen(`strata:run:${runId}:steps`);
+      log(`  ... ${status ?? 'not stored yet'}; step records ${done}`);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** The million-step plan: compile + dry run in a child; then the run on `strata up` with the no-op runtime. */
+export async function millionBench(n = 1_000_000, log: (s: string) => void = console.log): Promise<Figure[]> {
+  const c = await inChild(n);
+  const figures: Figure[] = [
+    { name: `${n.toLocaleString('en')}-step tree: validate`, value: Math.round(c.ms.validate), unit: 'ms' },
+    { name: '  compile', value: Math.round(c.ms.compile), unit: 'ms' },
+    { name: `  dry run (${c.ticks} ticks)`, value: Math.round(c.ms.dryRun), unit: 'ms' },
+    { name: '  validate + compile + dry run (target < 20000)', value: Math.round(c.ms.validate + c.ms.compile + c.ms.dryRun), unit: 'ms' },
+    { name: '  the same, CPU time of the process (user + system)', value: Math.round(c.cpuMs), unit: 'ms' },
+    { name: '  peak memory of that process, maxRSS (target < 4096)', value: Math.round(c.peakRssMb), unit: 'MB' },
+  ];
+  log(figures.map((f) => `${f.name} ${f.value} ${f.unit}`).join('\n'));
+  figures.push(...(await runOnStrata(n, 'noop', log)));
+  return figures;
+}
+
+/** Run the `n`-step tree (or, for `treerun`, a Dataset of `n` tree nodes) to its end on a `strata up` of its own. */
+async function runOnStrata(n: number, what: 'noop' | 'dataset', log: (s: string) => void): Promise<Figure[]> {
+  const server = await startRedisServer();
+  const redis = new Redis(server.url);
+  const pinger = new Redis(server.url);
+  const home = await mkdtemp(join(tmpdir(), 'strata-bench-scale-'));
+  const env = what === 'noop'
+    ? { STRATA_RUNTIME: 'noop', STRATA_WORKER_CONCURRENCY: '32', STRATA_MAX_BODY_BYTES: String(512 * 1024 * 1024), STRATA_API_TASK_MB: '8192', STRATA_API_TASK_MS: '1800000', ...RAISED_ENV }
+    : { STRATA_RUNTIME: 'local', STRATA_WORKER_CONCURRENCY: '10', STRATA_MAX_BODY_BYTES: String(64 * 1024 * 1024) };
+  const strata = await strataUp(server.url, home, env);
+  const figures: Figure[] = [];
+  let peakStrata = 0;
+  let peakRedisUsed = 0;
+  const sample = () => {
+    peakStrata = Math.max(peakStrata, rssOf(strata.child.pid!).peak);
+  };
+  try {
+    const before = await usedMemory(redis);
+    let body: string;
+    let path: string;
+    if (what === 'noop') {
+      body = JSON.stringify({ flow: treeFlow(n) });
+      path = '/v1/runs';
+    } else {
+      const rule = { apiVersion: 'strata/v1', kind: 'Rule', metadata: { name: 'bench-noop-tree' }, spec: { priority: 100, when: { '==': [{ var: 'spec.shape' }, 'tree'] }, emit: { generator: 'hierarchy', with: { operations: { default: NOOP_PROGRAM } } } } };
+      const r = await post(`${strata.url}/v1/rules`, JSON.stringify(rule));
+      if (r.status >= 300) throw new Error(`POST /v1/rules answered ${r.status}: ${JSON.stringify(r.json).slice(0, 300)}`);
+      body = JSON.stringify({ apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'bench-tree' }, spec: { shape: 'tree', root: bigTree(n) } });
+      path = '/v1/datasets?run=true';
+    }
+    log(`  POST ${path}: ${(body.length / 1e6).toFixed(1)} MB`);
+    const t0 = performance.now();
+    const cpu0 = { strata: cpuOf(strata.child.pid!), redis: cpuOf(server.process.pid!) };
+    const { value: res, stallMs } = await longestStall(pinger, post(`${strata.url}${path}`, body));
+    const accepted = performance.now() - t0;
+    if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
+    const runId = res.json.runId ?? res.json.run?.id;
+    log(`  run ${runId} accepted after ${Math.round(accepted)} ms; Redis stalled at most ${Math.round(stallMs)} ms`);
+    const planBytes = await redis.strlen(`strata:run:${runId}:plan`);
+    const status = await waitEnd(redis, runId, () => {
+      sample();
+      void usedMemory(redis).then((m) => (peakRedisUsed = Math.max(peakRedisUsed, m)));
+    }, log);
+    const wall = performance.now() - t0;
+    if (status !== 'succeeded') log(`  the run ${status}: ${await redis.hget(`strata:run:${runId}`, 'error')}`);
+    const cpu = { strata: cpuOf(strata.child.pid!) - cpu0.strata, redis: cpuOf(server.process.pid!) - cpu0.redis };
+    const after = await usedMemory(redis);
+    const stepRecords = await redis.hlen(`strata:run:${runId}:steps`);
+    const t1 = performance.now();
+    await redis.getBuffer(`strata:run:${runId}:plan`);
+    const planGetMs = performance.now() - t1;
+    sample();
+    const label = what === 'noop' ? `run of the ${n.toLocaleString('en')}-step tree, no-op runtime` : `run of a ${n.toLocaleString('en')}-node tree Dataset, local runtime, a no-op program a step`;
+    figures.push(
+      { name: `${label}: status`, value: status === 'succeeded' ? 1 : 0, unit: `(1 = succeeded; ${status})` },
+      { name: '  POST to run accepted (parse, plan, store)', value: Math.round(accepted), unit: 'ms' },
+      { name: '  POST to run ended, wall time', value: Math.round(wall / 100) / 10, unit: 's' },
+      { name: '  steps a second', value: Math.round(stepRecords / (wall / 1000)), unit: 'steps/s' },
+      { name: '  CPU time per step: the strata process and what it started', value: Math.round((cpu.strata / stepRecords) * 100) / 100, unit: 'ms' },
+      { name: '  CPU time per step: redis-server', value: Math.round((cpu.redis / stepRecords) * 100) / 100, unit: 'ms' },
+      { name: '  longest Redis stall while the run was made (PING every 10 ms)', value: Math.round(stallMs), unit: 'ms' },
+      { name: '  stored plan, one Redis string', value: Math.round(planBytes / 1e5) / 10, unit: 'MB' },
+      { name: '  GET of that string', value: Math.round(planGetMs), unit: 'ms' },
+      { name: '  Redis used_memory after the run, per step', value: Math.round((after - before) / stepRecords), unit: 'bytes' },
+      { name: '  Redis used_memory at its peak (sampled each second)', value: Math.round(peakRedisUsed / 2 ** 20), unit: 'MB' },
+      { name: '  peak RSS of the strata process (API, coordinator, worker)', value: Math.round(peakStrata), unit: 'MB' },
+      { name: '  peak RSS of redis-server', value: Math.round(rssOf(server.process.pid!).peak), unit: 'MB' },
+    );
+    return figures;
+  } finally {
+    await strata.stop();
+    redis.disconnect();
+    pinger.disconnect();
+    await server.stop();
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+/** The 100,000-node tree Dataset run on the local runtime, every step a no-op program. */
+export async function treeRunBench(n = 100_000, log: (s: string) => void = console.log): Promise<Figure[]> {
+  return runOnStrata(n, 'dataset', log);
+}
+
+const direct = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (direct && process.argv[2] === CHILD_FLAG) {
+  process.send!(compileInChild(Number(process.argv[3])));
+} else if (direct) {
+  const which = process.argv[2] ?? 'million';
+  const n = process.argv[3] ? Number(process.argv[3]) : undefined;
+  const figures = which === 'treerun' ? await treeRunBench(n) : await millionBench(n);
+  for (const f of figures) console.log(`${f.name.padEnd(72)} ${f.value} ${f.unit}`);
+}
