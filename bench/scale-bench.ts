@@ -114,7 +114,9 @@ async function strataUp(redisUrl: string, home: string, env: Record<string, stri
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'bin/strata.js'), 'up'], {
     cwd: ROOT,
-    env: { ...process.env, REDIS_URL: redisUrl, STRATA_HOME: home, PORT: String(port), STRATA_LOG_LEVEL: 'error', STRATA_RETENTION: '0', ...env },
+    // A request's Redis commands wait up to a minute: storing a run of this size takes Redis
+    // longer than the 5 s default on a loaded machine (that answers 503, docs/performance.md).
+    env: { ...process.env, REDIS_URL: redisUrl, STRATA_HOME: home, PORT: String(port), STRATA_LOG_LEVEL: 'error', STRATA_RETENTION: '0', STRATA_REDIS_TIMEOUT_MS: '60000', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -151,49 +153,91 @@ async function post(url: string, body: string): Promise<{ status: number; json: 
   return { status: res.status, json: JSON.parse(text) };
 }
 
-/** The longest a PING waited while `work` ran, in ms: how long Redis stopped answering. */
-async function longestStall<T>(redis: Redis, work: Promise<T>): Promise<{ value: T; stallMs: number }> {
+/**
+ * How long Redis stops answering: a PING every 10 ms, the longest wait kept (`longest()`
+ * returns it and starts a new span). A PING refused BUSY (a script past lua-time-limit)
+ * is tried again: the wait counts until one is answered.
+ */
+function stallMeter(redis: Redis): { longest(): number; busy(): number; stop(): Promise<void> } {
   let stallMs = 0;
+  let busy = 0;
   let done = false;
   const pinger = (async () => {
     while (!done) {
       const t = performance.now();
-      await redis.ping();
+      for (;;) {
+        try {
+          await redis.ping();
+          break;
+        } catch {
+          busy++;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      }
       stallMs = Math.max(stallMs, performance.now() - t);
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
-  try {
-    return { value: await work, stallMs };
-  } finally {
-    done = true;
-    await pinger;
+  return {
+    longest: () => {
+      const m = stallMs;
+      stallMs = 0;
+      return m;
+    },
+    busy: () => busy,
+    stop: async () => {
+      done = true;
+      await pinger;
+    },
+  };
+}
+
+/** `fn`, tried again while Redis answers BUSY (a long script): the bench must not stop on it. */
+async function patiently<T>(fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!/BUSY/.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 
 async function usedMemory(redis: Redis): Promise<number> {
-  return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
+  return Number(/used_memory:(\d+)/.exec(await patiently(() => redis.info('memory')))?.[1] ?? 0);
 }
 
-/** Wait for the run to end, sampling its progress; returns the status and the steps that ended. */
-async function waitEnd(redis: Redis, runId: string, onSample: () => void, log: (s: string) => void): Promise<string> {
+/**
+ * Wait for the run to end or for `budgetMs` to pass, sampling; returns its status then and
+ * the entries of its log (about one per step that ended: the run's progress).
+ */
+async function waitEnd(redis: Redis, runId: string, budgetMs: number, onSample: () => void, log: (s: string) => void): Promise<{ status: string; logged: number }> {
   const key = `strata:run:${runId}`;
+  const start = performance.now();
   let last = 0;
   for (;;) {
-    const status = await redis.hget(key, 'status');
+    const status = (await patiently(() => redis.hget(key, 'status'))) ?? 'not stored yet';
+    const logged = await patiently(() => redis.llen(`${key}:log`));
     onSample();
-    if (status && !['pending', 'running'].includes(status)) return status;
+    if (!['pending', 'running', 'not stored yet'].includes(status) || performance.now() - start > budgetMs) return { status, logged };
     if (performance.now() - last > 30_000) {
       last = performance.now();
-      const done = await redis.hlen(`strata:run:${runId}:steps`);
-      log(`  ... ${status ?? 'not stored yet'}; step records ${done}`);
+      log(`  ... ${status}; log entries ${logged} after ${Math.round((performance.now() - start) / 1000)} s`);
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
 
 /** The million-step plan: compile + dry run in a child; then the run on `strata up` with the no-op runtime. */
-export async function millionBench(n = 1_000_000, log: (s: string) => void = console.log): Promise<Figure[]> {
+export async function millionBench(n = 1_000_000, log: (s: string) => void = console.log, parts: { compile?: boolean; run?: boolean; budgetMs?: number } = {}): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  if (parts.compile !== false) figures.push(...(await compileFigures(n, log)));
+  if (parts.run !== false) figures.push(...(await runOnStrata(n, 'noop', log, parts.budgetMs)));
+  return figures;
+}
+
+async function compileFigures(n: number, log: (s: string) => void): Promise<Figure[]> {
   const c = await inChild(n);
   const figures: Figure[] = [
     { name: `${n.toLocaleString('en')}-step tree: validate`, value: Math.round(c.ms.validate), unit: 'ms' },
@@ -204,12 +248,11 @@ export async function millionBench(n = 1_000_000, log: (s: string) => void = con
     { name: '  peak memory of that process, maxRSS (target < 4096)', value: Math.round(c.peakRssMb), unit: 'MB' },
   ];
   log(figures.map((f) => `${f.name} ${f.value} ${f.unit}`).join('\n'));
-  figures.push(...(await runOnStrata(n, 'noop', log)));
   return figures;
 }
 
 /** Run the `n`-step tree (or, for `treerun`, a Dataset of `n` tree nodes) to its end on a `strata up` of its own. */
-async function runOnStrata(n: number, what: 'noop' | 'dataset', log: (s: string) => void): Promise<Figure[]> {
+async function runOnStrata(n: number, what: 'noop' | 'dataset', log: (s: string) => void, budgetMs = Infinity): Promise<Figure[]> {
   const server = await startRedisServer();
   const redis = new Redis(server.url);
   const pinger = new Redis(server.url);
@@ -241,37 +284,46 @@ async function runOnStrata(n: number, what: 'noop' | 'dataset', log: (s: string)
     log(`  POST ${path}: ${(body.length / 1e6).toFixed(1)} MB`);
     const t0 = performance.now();
     const cpu0 = { strata: cpuOf(strata.child.pid!), redis: cpuOf(server.process.pid!) };
-    const { value: res, stallMs } = await longestStall(pinger, post(`${strata.url}${path}`, body));
+    const stalls = stallMeter(pinger);
+    const res = await post(`${strata.url}${path}`, body);
     const accepted = performance.now() - t0;
+    const stallMs = stalls.longest();
     if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
     const runId = res.json.runId ?? res.json.run?.id;
     log(`  run ${runId} accepted after ${Math.round(accepted)} ms; Redis stalled at most ${Math.round(stallMs)} ms`);
-    const planBytes = await redis.strlen(`strata:run:${runId}:plan`);
-    const status = await waitEnd(redis, runId, () => {
+    const planBytes = await patiently(() => redis.strlen(`strata:run:${runId}:plan`));
+    const { status, logged } = await waitEnd(redis, runId, budgetMs, () => {
       sample();
       void usedMemory(redis).then((m) => (peakRedisUsed = Math.max(peakRedisUsed, m)));
     }, log);
     const wall = performance.now() - t0;
-    if (status !== 'succeeded') log(`  the run ${status}: ${await redis.hget(`strata:run:${runId}`, 'error')}`);
+    const runStallMs = stalls.longest();
+    const busyPings = stalls.busy();
+    await stalls.stop();
+    const ended = !['pending', 'running', 'not stored yet'].includes(status);
+    if (ended && status !== 'succeeded') log(`  the run ${status}: ${await patiently(() => redis.hget(`strata:run:${runId}`, 'error'))}`);
     const cpu = { strata: cpuOf(strata.child.pid!) - cpu0.strata, redis: cpuOf(server.process.pid!) - cpu0.redis };
     const after = await usedMemory(redis);
-    const stepRecords = await redis.hlen(`strata:run:${runId}:steps`);
+    const stepRecords = await patiently(() => redis.hlen(`strata:run:${runId}:steps`));
     const t1 = performance.now();
     await redis.getBuffer(`strata:run:${runId}:plan`);
     const planGetMs = performance.now() - t1;
     sample();
     const label = what === 'noop' ? `run of the ${n.toLocaleString('en')}-step tree, no-op runtime` : `run of a ${n.toLocaleString('en')}-node tree Dataset, local runtime, a no-op program a step`;
     figures.push(
-      { name: `${label}: status`, value: status === 'succeeded' ? 1 : 0, unit: `(1 = succeeded; ${status})` },
+      { name: `${label}: status`, value: status === 'succeeded' ? 1 : 0, unit: `(1 = succeeded; ${ended ? status : `still ${status}: stopped after the time budget`})` },
       { name: '  POST to run accepted (parse, plan, store)', value: Math.round(accepted), unit: 'ms' },
-      { name: '  POST to run ended, wall time', value: Math.round(wall / 100) / 10, unit: 's' },
-      { name: '  steps a second', value: Math.round(stepRecords / (wall / 1000)), unit: 'steps/s' },
-      { name: '  CPU time per step: the strata process and what it started', value: Math.round((cpu.strata / stepRecords) * 100) / 100, unit: 'ms' },
-      { name: '  CPU time per step: redis-server', value: Math.round((cpu.redis / stepRecords) * 100) / 100, unit: 'ms' },
+      { name: ended ? '  POST to run ended, wall time' : '  POST to the budget\'s end, wall time', value: Math.round(wall / 100) / 10, unit: 's' },
+      { name: '  steps ended (log entries)', value: logged, unit: 'steps' },
+      { name: '  steps a second, from the run accepted', value: Math.round(logged / ((wall - accepted) / 1000)), unit: 'steps/s' },
+      { name: '  CPU time per step ended: the strata process and what it started', value: Math.round((cpu.strata / logged) * 100) / 100, unit: 'ms' },
+      { name: '  CPU time per step ended: redis-server', value: Math.round((cpu.redis / logged) * 100) / 100, unit: 'ms' },
       { name: '  longest Redis stall while the run was made (PING every 10 ms)', value: Math.round(stallMs), unit: 'ms' },
+      { name: '  longest Redis stall while it ran', value: Math.round(runStallMs), unit: 'ms' },
+      { name: '  PINGs refused BUSY (a script past lua-time-limit, 5 s)', value: busyPings, unit: 'times' },
       { name: '  stored plan, one Redis string', value: Math.round(planBytes / 1e5) / 10, unit: 'MB' },
       { name: '  GET of that string', value: Math.round(planGetMs), unit: 'ms' },
-      { name: '  Redis used_memory after the run, per step', value: Math.round((after - before) / stepRecords), unit: 'bytes' },
+      { name: '  Redis used_memory at the end, per step of the plan', value: Math.round((after - before) / stepRecords), unit: 'bytes' },
       { name: '  Redis used_memory at its peak (sampled each second)', value: Math.round(peakRedisUsed / 2 ** 20), unit: 'MB' },
       { name: '  peak RSS of the strata process (API, coordinator, worker)', value: Math.round(peakStrata), unit: 'MB' },
       { name: '  peak RSS of redis-server', value: Math.round(rssOf(server.process.pid!).peak), unit: 'MB' },
@@ -295,8 +347,12 @@ const direct = process.argv[1] !== undefined && import.meta.url === pathToFileUR
 if (direct && process.argv[2] === CHILD_FLAG) {
   process.send!(compileInChild(Number(process.argv[3])));
 } else if (direct) {
+  // npx tsx bench/scale-bench.ts million|million-compile|million-run|treerun [n] [budget s]
   const which = process.argv[2] ?? 'million';
   const n = process.argv[3] ? Number(process.argv[3]) : undefined;
-  const figures = which === 'treerun' ? await treeRunBench(n) : await millionBench(n);
+  const budgetMs = process.argv[4] ? Number(process.argv[4]) * 1000 : Infinity;
+  const figures = which === 'treerun'
+    ? await runOnStrata(n ?? 100_000, 'dataset', console.log, budgetMs)
+    : await millionBench(n, console.log, { compile: which !== 'million-run', run: which !== 'million-compile', budgetMs });
   for (const f of figures) console.log(`${f.name.padEnd(72)} ${f.value} ${f.unit}`);
 }
