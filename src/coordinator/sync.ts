@@ -101,7 +101,6 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   // lets the last commit say the run is settled and due no more (docs/runs.md).
   // Commits of one run leave this process in log order (run-commit records each entry
   // once, and only in order): each waits for the one before it.
-  const running = new Set(c.engine.runningLeaves());
   const [from, to] = [c.next - list.length, c.next - 1];
   const cached = c;
   // Only what is still unanswered at the end of the fold: a log folded anew from the
@@ -114,7 +113,8 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   const timerKey = (t: TimerCommand) => (t.type === 'backoff' ? `${t.step}|${t.attempt}` : t.step);
   const armed = new Set(c.engine.armedTimers().map(timerKey));
   const acted = Promise.all([
-    p.enqueue(runId, starts.filter((s) => running.has(s.step))),
+    // Looked up per start, not a set of every running leaf: a run with 90,000 leaves running made each sync O(90,000).
+    p.enqueue(runId, starts.filter((s) => c.engine.isAtWork(s.step))),
     p.armDeadlines(runId, deadlines.filter((d) => armed.has(timerKey(d)))),
     ...kills.map((k) => p.kill(runId, k)),
   ]);

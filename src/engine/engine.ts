@@ -48,6 +48,12 @@ export class RunEngine {
   }
 
   /** Step ids of the leaves running now. */
+  /** Whether leaf `step` is running at work now (one of runningLeaves), looked up by id: O(1), where runningLeaves lists them all. */
+  isAtWork(step: string): boolean {
+    const act = this.core.targets.get(step);
+    return act !== undefined && this.core.running.has(act) && this.core.atWork(act);
+  }
+
   runningLeaves(): string[] {
     // A generate step whose unit runs is no longer a leaf at work: its program has finished.
     return [...this.core.running].filter((a) => this.core.atWork(a)).map((a) => a.id);
