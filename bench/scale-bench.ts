@@ -18,7 +18,7 @@
  * Peak RSS of a process: VmHWM of /proc/PID/status, read just before it is stopped.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,7 +117,7 @@ async function strataUp(redisUrl: string, home: string, env: Record<string, stri
     // A request's Redis commands wait up to a minute: storing a run of this size takes Redis
     // longer than the 5 s default on a loaded machine (that answers 503, docs/performance.md).
     env: { ...process.env, REDIS_URL: redisUrl, STRATA_HOME: home, PORT: String(port), STRATA_LOG_LEVEL: 'error', STRATA_RETENTION: '0', STRATA_REDIS_TIMEOUT_MS: '60000', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', openSync(join(home, 'strata.log'), 'a'), 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
@@ -129,6 +129,9 @@ async function strataUp(redisUrl: string, home: string, env: Record<string, stri
     if (child.exitCode !== null || i > 600) throw new Error(`strata up did not start (exit ${child.exitCode})`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  // The answer must have been our process's: one that lost its port to another exits.
+  await new Promise((r) => setTimeout(r, 1000));
+  if (child.exitCode !== null) throw new Error(`strata up exited ${child.exitCode} (its port taken?)`);
   return {
     child, url,
     stop: async () => {
@@ -148,7 +151,9 @@ function cpuOf(pid: number): number {
 }
 
 async function post(url: string, body: string): Promise<{ status: number; json: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch((e: Error & { cause?: Error }) => {
+    throw new Error(`POST ${url}: ${e.message} (${e.cause?.message})`);
+  });
   const text = await res.text();
   return { status: res.status, json: JSON.parse(text) };
 }
@@ -210,7 +215,7 @@ async function usedMemory(redis: Redis): Promise<number> {
 
 /**
  * Wait for the run to end or for `budgetMs` to pass, sampling; returns its status then and
- * the entries of its log (about one per step that ended: the run's progress).
+ * the step jobs completed (the run's progress).
  */
 async function waitEnd(redis: Redis, runId: string, budgetMs: number, onSample: () => void, log: (s: string) => void): Promise<{ status: string; logged: number }> {
   const key = `strata:run:${runId}`;
@@ -218,12 +223,13 @@ async function waitEnd(redis: Redis, runId: string, budgetMs: number, onSample: 
   let last = 0;
   for (;;) {
     const status = (await patiently(() => redis.hget(key, 'status'))) ?? 'not stored yet';
-    const logged = await patiently(() => redis.llen(`${key}:log`));
+    // Steps ended: their jobs completed (BullMQ keeps the last 200,000; a run's log batches completions).
+    const logged = await patiently(() => redis.zcard('strata:bull:steps:completed'));
     onSample();
     if (!['pending', 'running', 'not stored yet'].includes(status) || performance.now() - start > budgetMs) return { status, logged };
     if (performance.now() - last > 30_000) {
       last = performance.now();
-      log(`  ... ${status}; log entries ${logged} after ${Math.round((performance.now() - start) / 1000)} s`);
+      log(`  ... ${status}; step jobs completed ${logged} after ${Math.round((performance.now() - start) / 1000)} s`);
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -285,7 +291,10 @@ async function runOnStrata(n: number, what: 'noop' | 'dataset', log: (s: string)
     const t0 = performance.now();
     const cpu0 = { strata: cpuOf(strata.child.pid!), redis: cpuOf(server.process.pid!) };
     const stalls = stallMeter(pinger);
-    const res = await post(`${strata.url}${path}`, body);
+    const res = await post(`${strata.url}${path}`, body).catch((e: Error) => {
+      log(`  strata's log: ${readFileSync(join(home, 'strata.log'), 'utf8').slice(-2000)}`);
+      throw e;
+    });
     const accepted = performance.now() - t0;
     const stallMs = stalls.longest();
     if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
@@ -314,7 +323,7 @@ async function runOnStrata(n: number, what: 'noop' | 'dataset', log: (s: string)
       { name: `${label}: status`, value: status === 'succeeded' ? 1 : 0, unit: `(1 = succeeded; ${ended ? status : `still ${status}: stopped after the time budget`})` },
       { name: '  POST to run accepted (parse, plan, store)', value: Math.round(accepted), unit: 'ms' },
       { name: ended ? '  POST to run ended, wall time' : '  POST to the budget\'s end, wall time', value: Math.round(wall / 100) / 10, unit: 's' },
-      { name: '  steps ended (log entries)', value: logged, unit: 'steps' },
+      { name: '  steps ended (their jobs completed)', value: logged, unit: 'steps' },
       { name: '  steps a second, from the run accepted', value: Math.round(logged / ((wall - accepted) / 1000)), unit: 'steps/s' },
       { name: '  CPU time per step ended: the strata process and what it started', value: Math.round((cpu.strata / logged) * 100) / 100, unit: 'ms' },
       { name: '  CPU time per step ended: redis-server', value: Math.round((cpu.redis / logged) * 100) / 100, unit: 'ms' },
