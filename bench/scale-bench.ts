@@ -28,7 +28,7 @@ import { dryRun } from '../src/engine/dry-run.ts';
 import { validateFlowDocument } from '../src/flow/flow-document.ts';
 import { DEFAULT_LIMITS, type Limits } from '../src/flow/limits.ts';
 import { compileFlow } from '../src/plan/compile.ts';
-import { freePort, startRedisServer } from '../src/store/redis-server.ts';
+import { startRedisServer } from '../src/store/redis-server.ts';
 import { bigTree } from './dataset-bench.ts';
 import type { Figure } from './measure.ts';
 
@@ -109,29 +109,29 @@ interface Strata {
   stop(): Promise<void>;
 }
 
-/** `strata up` (compiled, as users run it) on `redisUrl` with `env`. */
+/**
+ * `strata up` (compiled, as users run it) on `redisUrl` with `env`, listening on a port it
+ * picks itself (PORT=0) and names in its log: a port chosen here could be taken meanwhile
+ * by any other process of the machine (its answers then are not strata's).
+ */
 async function strataUp(redisUrl: string, home: string, env: Record<string, string>): Promise<Strata> {
-  const port = await freePort();
+  const logPath = join(home, 'strata.log');
   const child = spawn(process.execPath, [join(ROOT, 'bin/strata.js'), 'up'], {
     cwd: ROOT,
     // A request's Redis commands wait up to a minute: storing a run of this size takes Redis
     // longer than the 5 s default on a loaded machine (that answers 503, docs/performance.md).
-    env: { ...process.env, REDIS_URL: redisUrl, STRATA_HOME: home, PORT: String(port), STRATA_LOG_LEVEL: 'error', STRATA_RETENTION: '0', STRATA_REDIS_TIMEOUT_MS: '60000', ...env },
-    stdio: ['ignore', openSync(join(home, 'strata.log'), 'a'), 'inherit'],
+    env: { ...process.env, REDIS_URL: redisUrl, STRATA_HOME: home, PORT: '0', STRATA_LOG_LEVEL: 'info', STRATA_RETENTION: '0', STRATA_REDIS_TIMEOUT_MS: '60000', ...env },
+    stdio: ['ignore', openSync(logPath, 'a'), openSync(logPath, 'a')],
   });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
+  let url: string | undefined;
+  for (let i = 0; !url; i++) {
+    url = /strata API on (http:\/\/[\d.]+:\d+)/.exec(readFileSync(logPath, 'utf8'))?.[1];
+    if (child.exitCode !== null || i > 1200) {
+      child.kill('SIGKILL');
+      throw new Error(`strata up did not start (exit ${child.exitCode})`);
     }
-    if (child.exitCode !== null || i > 600) throw new Error(`strata up did not start (exit ${child.exitCode})`);
-    await new Promise((r) => setTimeout(r, 100));
+    if (!url) await new Promise((r) => setTimeout(r, 100));
   }
-  // The answer must have been our process's: one that lost its port to another exits.
-  await new Promise((r) => setTimeout(r, 1000));
-  if (child.exitCode !== null) throw new Error(`strata up exited ${child.exitCode} (its port taken?)`);
   return {
     child, url,
     stop: async () => {
@@ -266,7 +266,12 @@ async function runOnStrata(n: number, what: 'noop' | 'dataset', log: (s: string)
   const env = what === 'noop'
     ? { STRATA_RUNTIME: 'noop', STRATA_WORKER_CONCURRENCY: '32', STRATA_MAX_BODY_BYTES: String(512 * 1024 * 1024), STRATA_API_TASK_MB: '8192', STRATA_API_TASK_MS: '1800000', ...RAISED_ENV }
     : { STRATA_RUNTIME: 'local', STRATA_WORKER_CONCURRENCY: '10', STRATA_MAX_BODY_BYTES: String(64 * 1024 * 1024) };
-  const strata = await strataUp(server.url, home, env);
+  const strata = await strataUp(server.url, home, env).catch(async (e: unknown) => {
+    redis.disconnect();
+    pinger.disconnect();
+    await server.stop();
+    throw e;
+  });
   const figures: Figure[] = [];
   let peakStrata = 0;
   let peakRedisUsed = 0;
@@ -292,7 +297,7 @@ async function runOnStrata(n: number, what: 'noop' | 'dataset', log: (s: string)
     const cpu0 = { strata: cpuOf(strata.child.pid!), redis: cpuOf(server.process.pid!) };
     const stalls = stallMeter(pinger);
     const res = await post(`${strata.url}${path}`, body).catch((e: Error) => {
-      log(`  strata's log: ${readFileSync(join(home, 'strata.log'), 'utf8').slice(-2000)}`);
+      log(`  strata's log, its end: ${readFileSync(join(home, 'strata.log'), 'utf8').slice(-2000)}`);
       throw e;
     });
     const accepted = performance.now() - t0;
