@@ -207,8 +207,8 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     // refused now, not after the run has started (Argo tester fault 2: 600,000 items).
     const outer = ctx.items ?? 1;
     const items = outer * (Array.isArray(f.over) ? f.over.length : 1);
-    if (items > ctx.limits.maxNodes) {
-      const problem = { path: `${path}.fanOut.over`, message: `${outer > 1 ? `with the fan-outs around it, ${items} items` : `${items} items`}, more than the ${ctx.limits.maxNodes} steps a run may make` };
+    if (items > ctx.limits.maxSteps) {
+      const problem = { path: `${path}.fanOut.over`, message: `${outer > 1 ? `with the fan-outs around it, ${items} items` : `${items} items`}, more than the ${ctx.limits.maxSteps} steps a run may make (${LIMIT_VARIABLES.maxSteps})` };
       throw new StrataError('limit_exceeded', `${problem.path}: ${problem.message}`, { problems: [problem] });
     }
     // Item i of the fan-out is the step `fan/i`: its `do` node is that step.

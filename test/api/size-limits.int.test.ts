@@ -77,7 +77,7 @@ describe('limits lowered by configuration refuse with a 4xx naming the variable'
     expect((await byDefault.call('POST', '/v1/plans?dryRun=true', nested)).body.dryRun.status).toBe('succeeded');
     const steps = await lowered.call('POST', '/v1/plans?dryRun=true', nested);
     expect(steps.status).toBe(422);
-    expect(steps.body.error.message).toContain('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)');
+    expect(steps.body.error.message).toContain('more than the 10 steps a run may make (STRATA_MAX_RUN_STEPS)');
     const five = FAN_OUT.replace('[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]', '[1, 2, 3, 4, 5, 6, 7, 8]');
     const items = await lowered.call('POST', '/v1/plans?dryRun=true', five);
     expect(items.status).toBe(200);

@@ -50,7 +50,7 @@ describe('strata plan with configured limits', () => {
     expect((await runStrata(['plan', FAN_OUT, '--dry-run'])).code).toBe(0);
     const steps = await runStrata(['plan', FAN_OUT, '--dry-run'], { STRATA_MAX_RUN_STEPS: '10' });
     expect(steps.code).toBe(2);
-    expect(steps.stderr).toContain('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)');
+    expect(steps.stderr).toContain('12 items, more than the 10 steps a run may make (STRATA_MAX_RUN_STEPS)');
     const items = await runStrata(['plan', FAN_OUT, '--dry-run'], { STRATA_MAX_FANOUT_ITEMS: '5' });
     expect(items.code).toBe(1);
     expect(items.stdout).toContain('fanOut.over gave 12 items, more than the limit of 5 (STRATA_MAX_FANOUT_ITEMS)');

@@ -53,8 +53,9 @@ describe.each(levels)('configured limits at the $level level', ({ wrap, step }) 
   });
 
   it('a run that would make more steps than STRATA_MAX_RUN_STEPS fails, naming the variable', async () => {
-    const doc = flow(wrap({ id: 'fan', fanOut: { over: Array.from({ length: 12 }, (_, i) => i), concurrency: 2, do: { task: { image: 'strata/noop' } } } }));
-    const r = await lowered.call('POST', '/v1/runs', { flow: doc });
+    // Over a parameter: the plan cannot count the items, the run does.
+    const doc = { ...flow(wrap({ id: 'fan', fanOut: { over: { var: 'params.xs' }, concurrency: 2, do: { task: { image: 'strata/noop' } } } })) };
+    const r = await lowered.call('POST', '/v1/runs', { flow: doc, params: { xs: Array.from({ length: 12 }, (_, i) => i) } });
     expect(r.status).toBe(202);
     const run = await lowered.waitRun(r.body.runId, 60_000);
     expect(run.status).toBe('failed');
