@@ -4,8 +4,8 @@
  * A task's own `command` always wins; the map is only read for tasks without one.
  * Sources, later over earlier: built-ins, $STRATA_HOME/images.json, $STRATA_IMAGE_MAP.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { StrataError } from '../src/errors/strata-error.ts';
 import type { RunTask } from '../src/engine/types.ts';
 
@@ -31,6 +31,18 @@ export function loadImageMap(env: Record<string, string | undefined> = process.e
   return map;
 }
 
+/**
+ * An image map's relative paths made absolute against `base` (the directory strata was
+ * started from): a step starts in a directory of its own, so `["node",
+ * "examples/retail/programs/rollup.mjs"]` names the program it named when the map was
+ * written, as an image's content is fixed when it is built. Only arguments that name an
+ * existing file or directory there are changed.
+ */
+export function anchorMap(map: ImageMap, base = process.cwd()): ImageMap {
+  const anchor = (arg: string) => (!isAbsolute(arg) && arg.includes('/') && existsSync(resolve(base, arg)) ? resolve(base, arg) : arg);
+  return Object.fromEntries(Object.entries(map).map(([image, argv]) => [image, argv.map(anchor)]));
+}
+
 /** Parse and check one image map file; a missing optional file is an empty map. */
 export function readMapFile(path: string, required: boolean): ImageMap {
   let text: string;
@@ -46,7 +58,7 @@ export function readMapFile(path: string, required: boolean): ImageMap {
   } catch (e) {
     throw new StrataError('invalid_document', `image map ${path} is not valid JSON: ${(e as Error).message}`);
   }
-  return checkImageMap(doc, path);
+  return anchorMap(checkImageMap(doc, path));
 }
 
 /** An image map from parsed JSON; throws naming the first bad entry. */

@@ -10,6 +10,7 @@ import { StdoutCapture } from '../runtime/stdout-result.ts';
 import { containerResult, GENERATE_UNSUPPORTED, privateView, unsupported, type Live } from './live-container.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
 import { podName } from '../runtime/kubernetes/names.ts';
+import { mkdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunEngine } from '../src/engine/engine.ts';
@@ -190,7 +191,10 @@ export class Quarterback {
     });
     // Large params (or items) in files: an environment variable past 128 KiB cannot start the container (E2BIG).
     fileScopeValues(env, dirs.inputs);
-    const spec = { step, attempt, task, env, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}), ...(entry.view ? { sandbox: entry.view.args } : {}) };
+    // Its own working directory (when its task names none), beside its inputs and outputs.
+    const ownDir = join(dirs.inputs, '..', 'wd');
+    mkdirSync(ownDir, { recursive: true });
+    const spec = { step, attempt, task, env, ownDir, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}), ...(entry.view ? { sandbox: entry.view.args } : {}) };
     this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
   }
 

@@ -4,6 +4,7 @@
  * so a program behaves the same whether it runs alone or inside a pod.
  */
 import { fileScopeValues } from '../env-files.ts';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
 import type { ImageMap } from '../image-map.ts';
@@ -53,6 +54,9 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
       return { ok: false, error: (e as Error).message };
     }
   }
+  // The container's own working directory (when its task names none), gone with the pod's directories.
+  const ownDir = join(dirs.work, 'wd');
+  await mkdir(ownDir, { recursive: true });
   const [port] = await freePorts(1);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.hostEnv)) if (v !== undefined && !k.startsWith('STRATA_')) env[k] = v;
@@ -78,7 +82,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   // Whatever carries the pod's mark is made from here on: the sweep looks at those only.
   const since = pidMark();
   const exit = await new Promise<ContainerExit>((done) => {
-    const spec = { step: req.step, attempt: req.attempt, task, env, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}), ...(view ? { sandbox: view.args } : {}) };
+    const spec = { step: req.step, attempt: req.attempt, task, env, ownDir, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}), ...(view ? { sandbox: view.args } : {}) };
     driver.start(spec, done, (stream, chunk) => {
       if (stream === 'stderr') tail = appendTail(tail, chunk);
       else stdout?.add(chunk);

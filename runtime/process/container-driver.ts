@@ -14,6 +14,12 @@ export interface ContainerSpec {
   timeoutMs?: number;
   /** run inside a private file system view: bubblewrap's arguments (runtime/local/private-view.ts) */
   sandbox?: string[];
+  /**
+   * A directory of this container's own (this execution's, empty at start): its working
+   * directory when the task names none, as a container starts in its image's, never in the
+   * directory strata was started from (docs/flow-language.md, The working directory).
+   */
+  ownDir?: string;
 }
 
 export interface ContainerExit {

@@ -66,8 +66,10 @@ export class ProcessDriver implements ContainerDriver {
     const mapped = argvFor(spec.task, this.imageMap);
     if (typeof mapped === 'string') return fail(mapped);
     // In a private view, bubblewrap runs the program and sets its working directory in the view.
-    const argv = spec.sandbox ? [bwrapCommand(), ...spec.sandbox, '--', ...mapped] : mapped;
-    const cwd = spec.sandbox ? undefined : spec.task.workingDir;
+    // A task naming none starts in a directory of its own, never in this process's.
+    const own = spec.task.workingDir ? [] : spec.ownDir ? ['--chdir', spec.ownDir] : [];
+    const argv = spec.sandbox ? [bwrapCommand(), ...spec.sandbox, ...own, '--', ...mapped] : mapped;
+    const cwd = spec.sandbox ? undefined : (spec.task.workingDir ?? spec.ownDir);
     let child: ChildProcess | LaunchedChild;
     try {
       child = this.launcher
@@ -96,7 +98,7 @@ export class ProcessDriver implements ContainerDriver {
       onExit(exit);
     };
     child.once('error', (err: NodeJS.ErrnoException) => {
-      if (entry.pid === undefined) finish({ step, attempt, exitCode: null, error: cannotStart(argv[0], err, spec.task.workingDir) });
+      if (entry.pid === undefined) finish({ step, attempt, exitCode: null, error: cannotStart(argv[0], err, cwd) });
     });
     const logsEnded = pipeLogs(child, onLog, this.closing);
     child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { argvFor, loadImageMap } from '../../runtime/image-map.ts';
+import { anchorMap, argvFor, loadImageMap } from '../../runtime/image-map.ts';
 
 let home: string;
 beforeAll(async () => {
@@ -36,5 +36,14 @@ describe('image map', () => {
 
   it('says in a sentence why an unknown image cannot run', () => {
     expect(argvFor({ image: 'acme/unknown' }, {})).toMatch(/^image "acme\/unknown" has no local command: give the task a command, or map the image/);
+  });
+});
+
+describe('image map paths', () => {
+  it('makes relative paths that exist from strata\'s directory absolute (a step starts in a directory of its own), and leaves other arguments alone', () => {
+    const base = process.cwd();
+    expect(anchorMap({ retail: ['node', 'examples/retail/programs/rollup.mjs', '--flag', 'not/there.js', '/abs/x'] }, base)).toEqual({
+      retail: ['node', join(base, 'examples/retail/programs/rollup.mjs'), '--flag', 'not/there.js', '/abs/x'],
+    });
   });
 });
