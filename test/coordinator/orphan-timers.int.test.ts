@@ -54,7 +54,7 @@ describe('timers whose process died', () => {
     const root = { sequence: [{ id: 'group', timeout: 3, sequence: [{ id: 'long', task: sh('sleep 60') }] }] };
     const run = await killWhileArmed('deadline', root, async (redis, prefix, runId) => (await redis.zrange(`${prefix}:deadlines`, '0', '-1')).some((m) => m.startsWith(`${runId}|`)));
     expect(run.status).toBe('failed');
-    expect(Object.values(run.steps).find((s) => s.error === 'step group timed out after 3 s')).toBeDefined();
+    expect(Object.values(run.steps).find((s) => s.error === 'step group timed out after 3s')).toBeDefined();
   });
 
   it('a retry back-off armed by a strata up SIGKILLed is fired by the next coordinator: the next attempt runs', async () => {

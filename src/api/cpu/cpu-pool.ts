@@ -77,6 +77,13 @@ export function threadPool(o: ThreadPoolOptions): CpuPool {
     resourceLimits: { maxOldGenerationSizeMb: o.taskMemoryMb },
   });
   pool.on('error', (e: Error) => o.log?.(`worker thread error: ${e.message}`));
+  // Threads that have loaded their module (piscina says so with workerCreate).
+  let loaded = 0;
+  const onLoad: Array<() => void> = [];
+  pool.on('workerCreate', () => {
+    loaded++;
+    for (const f of onLoad.splice(0)) f();
+  });
   return {
     async run(name, input) {
       const bytes = input.body.bytes;
@@ -92,7 +99,20 @@ export function threadPool(o: ThreadPoolOptions): CpuPool {
       if (outcome.internal) o.log?.(outcome.internal);
       throw new StrataError(outcome.error.code, outcome.error.message, outcome.error.details);
     },
-    close: () => pool.destroy(),
+    async close() {
+      // A thread stopped while it still loads its module (piscina require()s the ES module)
+      // can abort the whole process with a V8 fatal error (IsGraphAsync on a module not
+      // instantiated; seen on Node 20 at a Ctrl-C right after start): wait, at most 5 s,
+      // for the threads being started to finish loading before stopping them.
+      const until = Date.now() + 5000;
+      while (loaded < pool.threads.length && Date.now() < until) {
+        await new Promise<void>((resolve) => {
+          onLoad.push(resolve);
+          setTimeout(resolve, 100).unref();
+        });
+      }
+      await pool.destroy();
+    },
   };
 }
 
