@@ -21,6 +21,7 @@ import type { RunStore } from '../store/run-store.ts';
 import type { TriggerStore } from '../store/trigger-store.ts';
 import type { Logger } from './logger.ts';
 import { ingestAndRun, jsonBody, startUse, type StarterDeps } from '../api/run-starter.ts';
+import { LookLoop } from '../coordinator/look-loop.ts';
 
 /**
  * The run id of a schedule's tick: of the form of every run id (`r`, the time in base 36,
@@ -39,16 +40,16 @@ export interface SchedulerDeps {
   log: Logger;
 }
 
-/** setTimeout's longest delay. */
-const LONGEST = 2 ** 31 - 1;
-
 export class Scheduler {
-  private timer: NodeJS.Timeout | undefined;
-  /** when the timer fires (Infinity: no timer) */
-  private timerAt = Infinity;
-  private busy: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  // A look sets the timer for the earliest next tick; one that failed (Redis away, or the
+  // scheduler stopping under it) tries again after retryMs.
+  private readonly loop = new LookLoop(
+    async () => this.loop.setTimer(await this.check()),
+    (e) => {
+      this.d.log.error({ event: 'schedule.error', err: e }, `schedules not read: ${(e as Error).message}`);
+      this.loop.setTimer(Date.now() + this.retryMs);
+    },
+  );
   private subscriber: Redis | undefined;
 
   /** @param retryMs how long after a look that failed (Redis away) the next one is */
@@ -74,31 +75,13 @@ export class Scheduler {
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
     void this.subscriber?.unsubscribe().catch(() => undefined);
   }
 
   /** Look at every schedule (once more after the current look, if one runs), then wait for the next tick. */
   look(): Promise<void> {
-    if (this.busy) {
-      this.again = true;
-      return this.busy;
-    }
-    this.busy = this.check()
-      .then((next) => this.wakeAt(next), (e) => {
-        // Redis away (or the scheduler stopping under it): the next look tries again.
-        this.d.log.error({ event: 'schedule.error', err: e }, `schedules not read: ${(e as Error).message}`);
-        this.wakeAt(Date.now() + this.retryMs);
-      })
-      .finally(() => {
-        this.busy = undefined;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          void this.look();
-        }
-      });
-    return this.busy;
+    return this.loop.look();
   }
 
   /**
@@ -109,20 +92,7 @@ export class Scheduler {
    */
   async nextLook(): Promise<number | undefined> {
     await this.subscriber?.ping();
-    return this.busy || this.again ? undefined : this.timerAt;
-  }
-
-  private wakeAt(at: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = Infinity;
-    if (this.stopped || at === Infinity) return;
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timerAt = Infinity;
-      void this.look();
-    }, Math.min(LONGEST, Math.max(0, at - Date.now())));
-    this.timer.unref();
+    return this.loop.busy ? undefined : this.loop.nextAt;
   }
 
   /** Look at every schedule once; fire what is due. Returns when the earliest next tick is (ms; Infinity: none). */

@@ -18,6 +18,7 @@ import type { FlowDocument, JsonValue } from '../flow/types.ts';
 import type { CompiledFlow } from '../plan/compile.ts';
 import type { RunView } from '../run/run-view.ts';
 import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
+import { LookLoop } from './look-loop.ts';
 import type { Redis } from 'ioredis';
 import { runDeleted, type RunMeta } from '../store/run-store.ts';
 import type { RunSystem } from './run-system.ts';
@@ -47,17 +48,11 @@ export function newRunId(): string {
 
 /** Runs taken up at once at most. */
 const TAKE = 100;
-/** setTimeout's longest delay. */
-const LONGEST = 2 ** 31 - 1;
-
 export class Coordinator {
-  private timer: NodeJS.Timeout | undefined;
-  /** when the timer fires (Infinity: no timer) */
-  private wakeAt = Infinity;
   /** the earliest time heard on the channel while a look was under way */
   private heard = Infinity;
-  private looking: Promise<void> | undefined;
-  private lookAgain = false;
+  // Redis away: try again later (or when it is back).
+  private readonly loop = new LookLoop(() => this.lookOnce(), () => this.loop.wakeBy(Date.now() + this.sys.store.dueGraceMs));
   private stopped = false;
   private subscriber: Redis | undefined;
   /** what else a look takes up besides due runs and deadlines (addSource) */
@@ -182,8 +177,8 @@ export class Coordinator {
     subscriber.on('message', (ch: string, message: string) => {
       if (ch !== channel) return;
       const at = message === 'finished' ? Date.now() : Number(message);
-      if (this.looking) this.heard = Math.min(this.heard, at); // the look under way may not have seen it
-      this.wakeUp(at);
+      if (this.loop.busy) this.heard = Math.min(this.heard, at); // the look under way may not have seen it
+      this.loop.wakeBy(at);
     });
     // After a reconnect, what was said meanwhile is read back.
     subscriber.on('ready', () => void this.look());
@@ -200,25 +195,12 @@ export class Coordinator {
    */
   async nextLook(): Promise<number | undefined> {
     await this.subscriber?.ping();
-    return this.looking || this.lookAgain ? undefined : this.wakeAt;
+    return this.loop.busy ? undefined : this.loop.nextAt;
   }
 
   /** Take up the runs due now; then wait for the next time anything is due. */
   look(): Promise<void> {
-    if (this.looking) {
-      this.lookAgain = true;
-      return this.looking;
-    }
-    this.looking = this.lookOnce()
-      .catch(() => this.wakeUp(Date.now() + this.sys.store.dueGraceMs)) // Redis away: try again later (or when it is back)
-      .finally(() => {
-        this.looking = undefined;
-        if (this.lookAgain && !this.stopped) {
-          this.lookAgain = false;
-          void this.look();
-        }
-      });
-    return this.looking;
+    return this.loop.look();
   }
 
   private async lookOnce(): Promise<void> {
@@ -253,30 +235,10 @@ export class Coordinator {
         // was for was settled meanwhile) unless a message came in during the look.
         const at = Math.min(next, this.heard);
         this.heard = Infinity;
-        this.cancelWake();
-        if (at < Infinity) this.wakeUp(at);
+        this.loop.setTimer(at);
         return;
       }
     }
-  }
-
-  /** Look at `at` (or sooner, if already set to look sooner). */
-  private cancelWake(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.wakeAt = Infinity;
-  }
-
-  private wakeUp(at: number): void {
-    if (this.stopped || !(at < this.wakeAt)) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.wakeAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.wakeAt = Infinity;
-      void this.look();
-    }, Math.min(LONGEST, Math.max(0, at - Date.now())));
-    this.timer.unref();
   }
 
   /**
@@ -320,7 +282,7 @@ export class Coordinator {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
     void this.subscriber?.unsubscribe().catch(() => undefined);
   }
 }
