@@ -38,6 +38,12 @@ export interface PodRequest {
   outputsDir: string;
   /** root of the artifact store: <artifactsDir>/<runId>/<stepId>/<output> */
   artifactsDir: string;
+  /**
+   * kind task on the Kubernetes runtime: this execution's directory on the shared volume
+   * that holds its container's paths of its own (runtime/kubernetes/own-paths.ts); the
+   * runtime makes and removes it
+   */
+  privateDir?: string;
   timeoutMs?: number;
   /** bytes result.json may hold (runtime/step-files.ts RESULT_LIMIT_BYTES when absent; a generate step's Dataset may be larger) */
   resultLimit?: number;

@@ -1,8 +1,12 @@
 /**
  * A step's standard output as its result (`task.result: stdout`, docs/flow-language.md):
  * the first 256 KiB kept while the program runs, then trimmed and read as JSON when the
- * whole text parses without losing its text (src/logic/json-text.ts), a string otherwise. Used by the local runtime and the quarterback.
+ * whole text parses without losing its text (src/logic/json-text.ts), a string otherwise. Used by the local runtime and the quarterback
+ * (read as the program writes it), and by the Kubernetes runtime (read from the file a
+ * wrapper kept it in, runtime/kubernetes/stdout-wrapper.ts).
  */
+import { closeSync, readSync } from 'node:fs';
+import { openRegularSync } from './output-files.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import { STDOUT_RESULT_LIMIT, textOrJson } from '../src/logic/json-text.ts';
 
@@ -16,9 +20,9 @@ export class StdoutCapture {
 
   constructor(private readonly limit = STDOUT_RESULT_LIMIT) {}
 
-  add(chunk: string): void {
+  add(chunk: string | Buffer): void {
     if (this.cut) return;
-    const b = Buffer.from(chunk);
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     const room = this.limit - this.bytes;
     if (b.length > room) {
       this.parts.push(b.subarray(0, room));
@@ -41,4 +45,29 @@ export class StdoutCapture {
 /** Trimmed text, as JSON when the whole of it reads as JSON without losing its text. */
 export function parseTrimmed(text: string): JsonValue {
   return textOrJson(text);
+}
+
+/**
+ * The result from a file holding a program's standard output (its first bytes at least):
+ * the same rules as StdoutCapture. Read as a regular file only, at most `limit` + 1 bytes;
+ * undefined when there is no such file (the program never started).
+ */
+export function stdoutFromFile(file: string, limit = STDOUT_RESULT_LIMIT): { result: JsonValue; note?: string } | undefined {
+  // Never through a link (or a FIFO) the step put in its place: a StepFileError saying so.
+  const fd = openRegularSync(file, 'the standard output kept as the result');
+  if (fd === undefined) return undefined;
+  const capture = new StdoutCapture(limit);
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    let read = 0;
+    while (read <= limit) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, limit + 1 - read), null);
+      if (n === 0) break;
+      capture.add(Buffer.from(buf.subarray(0, n)));
+      read += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return capture.result();
 }

@@ -38,6 +38,15 @@ export function dataVolumes(req: Pick<PodRequest, 'runId' | 'artifactsDir' | 'in
   return { volumes, mounts };
 }
 
+/**
+ * The subPath of `dir` on the shared volume (for a mount at another path than its own),
+ * or undefined when it is not inside it.
+ */
+export function sharedSubPath(req: Pick<PodRequest, 'artifactsDir'>, sharedDir: string | undefined, dir: string): string | undefined {
+  const root = sharedDir ?? req.artifactsDir;
+  return within(root, dir) && dir !== root ? relative(root, dir) : undefined;
+}
+
 function within(root: string, dir: string): boolean {
   const r = root.endsWith('/') ? root : `${root}/`;
   return dir === root || dir.startsWith(r);

@@ -8,7 +8,6 @@
  * deadline set to now). Aborting deletes the pod and everything it owns.
  */
 import { fileScopeValues } from '../env-files.ts';
-import type { RunTask } from '../../src/engine/types.ts';
 import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { AppsV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { toStrataError } from '../../src/errors/strata-error.ts';
@@ -21,6 +20,8 @@ import { ANNOTATIONS, LABELS } from './pod-layout.ts';
 import type { PodBuildOptions } from './pod-options.ts';
 import { PodSession, type Settled } from './pod-session.ts';
 import { PodWatcher } from './pod-watcher.ts';
+import { collectTaskFiles, needsSharedVolume, prepareTaskFiles, removeTaskFiles } from './task-files.ts';
+import { StepFileError } from '../output-files.ts';
 
 /** What happens to a pod once its step is over: deleted, kept when it failed (the default), or always kept. */
 export type Retention = 'delete' | 'keep-failed' | 'keep';
@@ -36,19 +37,6 @@ export interface KubeRuntimeOptions extends Omit<PodBuildOptions, 'owner'> {
   drainMs?: number;
   /** told of API failures the runtime recovers from */
   onError?: (e: Error) => void;
-}
-
-/**
- * Why a task step cannot run here (docs/kubernetes.md, Private paths and standard output):
- * the Kubernetes log API merges a container's standard output with its standard error,
- * and files at a container's own paths end with its pod, before anything could copy them.
- */
-export const KUBE_NO_STDOUT = 'result: stdout is not supported on the Kubernetes runtime yet (the pod log mixes standard output and standard error): write result.json to $STRATA_OUTPUTS';
-export const KUBE_NO_PATHS = 'inputs, artifacts and output parameters at a path of the container\'s own are not supported on the Kubernetes runtime yet (its files end with the pod): read $STRATA_INPUTS and write $STRATA_OUTPUTS (volumes are honoured, as emptyDirs)';
-
-/** Whether a task moves files in or out of paths of its container's own (volumes alone do not). */
-function carriesFilesAtPaths(task: RunTask): boolean {
-  return !!(task.artifactPaths?.length || task.inputPaths?.length || Object.values(task.parameters ?? {}).some((p) => p.path.startsWith('/')));
 }
 
 export class KubeRuntime implements PodRuntime {
@@ -68,10 +56,14 @@ export class KubeRuntime implements PodRuntime {
 
   async run(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome> {
     if (signal.aborted) return { ok: false, error: reasonOf(signal) };
-    if (req.task?.result === 'stdout') return { ok: false, error: KUBE_NO_STDOUT };
-    if (req.task && carriesFilesAtPaths(req.task)) return { ok: false, error: KUBE_NO_PATHS };
+    if (req.kind === 'task' && req.task) {
+      const why = needsSharedVolume(req.task, this.opts.sharedClaim);
+      if (why) return { ok: false, error: why };
+    }
     let pod: V1Pod;
     try {
+      // Files at paths of the container's own travel through a directory of this execution's on the shared volume.
+      req = await prepareTaskFiles(req);
       const { owner: _o, kubeConfig: _k, ...build } = this.opts;
       // A task's large params (or items) go in files on the shared volume, as on the local
       // runtime: a variable past 128 KiB cannot start the container (E2BIG), and would bloat
@@ -83,8 +75,19 @@ export class KubeRuntime implements PodRuntime {
       }
       pod = buildPod(req, { ...build, ...(await this.resolveOwner()) });
     } catch (e) {
-      return { ok: false, error: toStrataError(e).message };
+      await removeTaskFiles(req);
+      return { ok: false, error: e instanceof StepFileError ? e.message : toStrataError(e).message };
     }
+    try {
+      const outcome = await this.follow(req, pod, onReport, signal);
+      return await collectTaskFiles(req, outcome, onReport);
+    } finally {
+      await removeTaskFiles(req);
+    }
+  }
+
+  /** Create the pod and follow it to its outcome, then let it end and delete or keep it. */
+  private async follow(req: PodRequest, pod: V1Pod, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome> {
     const name = pod.metadata!.name!;
     try {
       await untilAborted(this.watcher.ready(), signal);

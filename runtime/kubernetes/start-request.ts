@@ -10,5 +10,7 @@ import type { PodRequest } from '../pod-runtime.ts';
 
 export function podRequestFor(runId: string, cmd: StartCommand, sharedDir: string): PodRequest {
   const work = `${sharedDir}/work/${runId}/${stepFileName(cmd.step)}.${cmd.attempt}`;
-  return podRequest(runId, cmd, { inputsDir: `${work}/inputs`, outputsDir: `${work}/outputs`, artifactsDir: `${sharedDir}/artifacts` });
+  const req = podRequest(runId, cmd, { inputsDir: `${work}/inputs`, outputsDir: `${work}/outputs`, artifactsDir: `${sharedDir}/artifacts` });
+  // Where a worker would keep the container's files at paths of its own (a worker's name for it holds its pid).
+  return req.kind === 'task' ? { ...req, privateDir: `${work}/own` } : req;
 }

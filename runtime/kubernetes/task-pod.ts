@@ -1,18 +1,25 @@
 /**
  * A `task` macro step as a pod: one container running the task's own command (or its
  * image's entrypoint when it names none), no quarterback, no API credentials. Its
- * result.json lands in the step's outputs dir on the shared volume. Its `volumes` are
- * emptyDirs at their paths: the container's own directories, starting empty, as the local
- * runtime's private view gives them (its image's file system is its own already).
+ * result.json lands in the step's outputs dir on the shared volume. Its paths of its own
+ * (own-paths.ts): directories holding declared files are mounted from the execution's
+ * `privateDir` on the shared volume by subPath, the others are emptyDirs; both start empty,
+ * as the local runtime's private view gives them (its image's file system is its own
+ * already). With `result: stdout` the command runs under the stdout wrapper
+ * (stdout-wrapper.ts), which keeps the standard output in STRATA_OUTPUTS/.strata-stdout.
  */
-import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
+import { join } from 'node:path';
+import type { V1Container, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { PodRequest } from '../pod-runtime.ts';
-import { dataVolumes } from './data-volumes.ts';
+import { StrataError } from '../../src/errors/strata-error.ts';
+import { dataVolumes, sharedSubPath } from './data-volumes.ts';
+import { carriedDir, ownDirs } from './own-paths.ts';
 import { CONTAINERS, VOLUMES } from './pod-layout.ts';
 import { toRequirements } from './resources.ts';
 import type { PodBuildOptions } from './pod-options.ts';
+import { keepStdout, STDOUT_FILE } from './stdout-wrapper.ts';
 
-/** The spec of a task pod (metadata and pod-wide settings are added by buildPod). */
+/** The spec of a task pod (metadata and pod-wide settings are added by buildPod). Throws a StrataError naming the field it cannot honour. */
 export function taskPodSpec(req: PodRequest, opts: PodBuildOptions): Pick<V1PodSpec, 'containers' | 'volumes'> {
   const task = req.task!;
   const data = dataVolumes(req, opts.sharedClaim, opts.sharedDir, true);
@@ -20,21 +27,54 @@ export function taskPodSpec(req: PodRequest, opts: PodBuildOptions): Pick<V1PodS
   env.STRATA_INPUTS ??= req.inputsDir;
   env.STRATA_OUTPUTS ??= req.outputsDir;
   const resources = toRequirements(task.resources);
-  // `from: scratch` too: a task pod's scratch is its own, so an emptyDir is what it shares.
-  const own = (task.volumes ?? []).map((v, i) => ({ name: `${VOLUMES.own}-${i}`, path: v.path }));
+  const own = ownMounts(req, opts);
   const container: V1Container = {
     name: CONTAINERS.task,
     image: task.image,
-    ...(task.command ? { command: task.command } : {}),
-    ...(task.args ? { args: task.args } : {}),
+    ...argv(req, opts),
     ...(task.workingDir ? { workingDir: task.workingDir } : {}),
     env: Object.entries(env).map(([name, value]) => ({ name, value })),
     ...(resources ? { resources } : {}),
-    volumeMounts: [...data.mounts, ...own.map((o) => ({ name: o.name, mountPath: o.path }))],
+    volumeMounts: [...data.mounts, ...own.mounts],
     ...(opts.imagePullPolicy ? { imagePullPolicy: opts.imagePullPolicy } : {}),
     // On failure the last lines of its log become the termination message: the runtime quotes it.
     terminationMessagePolicy: 'FallbackToLogsOnError',
     securityContext: { allowPrivilegeEscalation: false },
   };
-  return { containers: [container], volumes: [...data.volumes, ...own.map((o) => ({ name: o.name, emptyDir: {} }))] };
+  return { containers: [container], volumes: [...data.volumes, ...own.volumes] };
+}
+
+/** command and args: the task's own, or its program under the stdout wrapper. */
+function argv(req: PodRequest, opts: PodBuildOptions): Pick<V1Container, 'command' | 'args'> {
+  const task = req.task!;
+  if (task.result !== 'stdout') return { ...(task.command ? { command: task.command } : {}), ...(task.args ? { args: task.args } : {}) };
+  const base = task.command?.length ? task.command : opts.imageMap?.[task.image];
+  if (!base?.length) {
+    throw new StrataError('invalid_request', `step ${req.step}: result: stdout on the Kubernetes runtime needs the task's command: the program is run by a wrapper that keeps its standard output, in place of image ${task.image}'s entrypoint, which strata cannot see (name the command, or map the image in STRATA_IMAGE_MAP)`);
+  }
+  return { command: keepStdout([...base, ...(task.args ?? [])], join(req.outputsDir, STDOUT_FILE)) };
+}
+
+/** The task's own directories: carried ones from its privateDir on the shared volume, the rest and its scratch volumes emptyDirs. */
+function ownMounts(req: PodRequest, opts: PodBuildOptions): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
+  const task = req.task!;
+  const { carried, plain } = ownDirs(task);
+  const volumes: V1Volume[] = [];
+  const mounts: V1VolumeMount[] = [];
+  const emptyDirs: string[] = [];
+  for (const dir of carried) {
+    const subPath = req.privateDir !== undefined && opts.sharedClaim ? sharedSubPath(req, opts.sharedDir, carriedDir(req.privateDir, dir)) : undefined;
+    // Without the shared volume, as its other dirs: the pod's own (the runtime refuses such a task before, task-files.ts).
+    if (subPath === undefined) emptyDirs.push(dir);
+    else mounts.push({ name: VOLUMES.artifacts, mountPath: dir, subPath });
+  }
+  [...emptyDirs, ...plain].forEach((dir, i) => {
+    volumes.push({ name: `${VOLUMES.own}-${i}`, emptyDir: {} });
+    mounts.push({ name: `${VOLUMES.own}-${i}`, mountPath: dir });
+  });
+  // `from: scratch`: a task pod's scratch is its own, so one emptyDir is what they share.
+  const scratch = (task.volumes ?? []).filter((v) => v.from === 'scratch');
+  if (scratch.length > 0) volumes.push({ name: VOLUMES.scratch, emptyDir: {} });
+  for (const v of scratch) mounts.push({ name: VOLUMES.scratch, mountPath: v.path });
+  return { volumes, mounts };
 }

@@ -7,9 +7,11 @@
  * in place; reports travel by the pod annotation. The same pod then runs on the local
  * runtime, and both must end with the same step states.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KUBE_NO_PATHS, KUBE_NO_STDOUT } from '../../../runtime/kubernetes/kube-runtime.ts';
+import type { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
+import { STDOUT_RESULT_LIMIT } from '../../../runtime/stdout-result.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
 import type { PodReport, StepReport } from '../../../runtime/pod-runtime.ts';
 import { resourceType } from '../../support/fake-kube-api/store.ts';
@@ -88,8 +90,8 @@ describe('a micro pod on the stand-in cluster, real processes inside', () => {
   });
 });
 
-describe('a task\'s paths of its own on the stand-in cluster (the one allowed stand-in: not Kubernetes)', () => {
-  const task = (t: Record<string, unknown>) => podRequest(undefined, { shared: c.shared }, { kind: 'task', task: { image: 'alpine:3.20', ...t } as never });
+describe('a task\'s paths of its own and standard output on the stand-in cluster (the one allowed stand-in: not Kubernetes; its kubelet maps a container\'s paths in its arguments to the mounts\' directories)', () => {
+  const task = (t: Record<string, unknown>, step = 'p') => podRequest(undefined, { shared: c.shared }, { kind: 'task', step, task: { image: 'alpine:3.20', ...t } as never });
   const runtime = () => c.runtime({ quarterbackImage: QUARTERBACK_IMAGE, sharedClaim: SHARED_CLAIM, retention: 'keep' });
 
   it('volumes are emptyDirs at their paths: the container writes and reads its own, nothing on the host', async () => {
@@ -103,15 +105,68 @@ describe('a task\'s paths of its own on the stand-in cluster (the one allowed st
     expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: 'strata-own-0', mountPath: '/strata-own-test/dir' });
   });
 
-  it('files at a path of its own and standard output as the result are refused, saying why, before any pod is made', async () => {
-    for (const [t, error] of [
-      [{ command: ['true'], artifactPaths: [{ name: 'o', path: '/workspace/o' }] }, KUBE_NO_PATHS],
-      [{ command: ['true'], inputPaths: [{ name: 'i', path: '/workspace/i' }] }, KUBE_NO_PATHS],
-      [{ command: ['true'], parameters: { n: { path: '/tmp/n' } } }, KUBE_NO_PATHS],
-      [{ command: ['echo', '1'], result: 'stdout' }, KUBE_NO_STDOUT],
-    ] as Array<[Record<string, unknown>, string]>) {
-      const ran = await runPod(runtime(), task(t));
-      expect(ran.outcome).toEqual({ ok: false, error });
+  it('result: stdout: the program\'s standard output (not its standard error) is the result, kept by the wrapper, and still in the log', async () => {
+    const req = task({ command: ['sh', '-c', 'echo \'{"n": 42}\'; echo "a warning" >&2'], result: 'stdout' });
+    const ran = await runPod(runtime(), req);
+    expect(ran.outcome, JSON.stringify(ran)).toMatchObject({ ok: true, exitCode: 0, result: { n: 42 } });
+    expect(ran.logs.p).toContain('{"n": 42}');
+    expect(ran.logs.p).toContain('a warning');
+    // The kept copy is not an output of the step.
+    expect(existsSync(join(req.outputsDir, '.strata-stdout'))).toBe(false);
+    const [pod] = c.api.store.list(resourceType('', 'pods')!, NS, () => true).items;
+    expect(pod.spec.containers[0].command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(pod.spec.containers[0].command.slice(3)).toEqual(['strata-stdout', join(req.outputsDir, '.strata-stdout'), 'sh', '-c', 'echo \'{"n": 42}\'; echo "a warning" >&2']);
+  });
+
+  it('result: stdout longer than the limit is cut as on the local runtime, saying so in the log; a failing program fails the step', async () => {
+    const long = await runPod(runtime(), task({ command: ['sh', '-c', 'head -c 300000 /dev/zero | tr "\\0" x'], result: 'stdout' }));
+    expect(long.outcome.ok).toBe(true);
+    expect(long.outcome.result).toBe('x'.repeat(STDOUT_RESULT_LIMIT));
+    expect(long.logs.p).toContain(`longer than ${STDOUT_RESULT_LIMIT} bytes`);
+    const failed = await runPod(runtime(), task({ command: ['sh', '-c', 'echo partial; exit 5'], result: 'stdout' }, 'q'));
+    expect(failed.outcome).toMatchObject({ ok: false, exitCode: 5 });
+  });
+
+  it('inputs, artifacts and output parameters at paths of its own travel through its own directory on the shared volume, mounted by subPath', async () => {
+    const req = task({
+      command: ['sh', '-c', 'tr a-z A-Z < "$1" > "$2" && echo 7 > "$3" && ls "$4" > "$2.list"', 'sh', '/workspace/in/data', '/tmp/out/copy', '/tmp/out/n', '/workspace/in'],
+      inputPaths: [{ name: 'data', path: '/workspace/in/data' }],
+      artifactPaths: [{ name: 'copy', path: '/tmp/out/copy' }, { name: 'list', path: '/tmp/out/copy.list' }],
+      parameters: { n: { path: '/tmp/out/n' }, missing: { path: '/tmp/out/none', default: 'dflt' } },
+      volumes: [{ path: '/scratchpad' }],
+    });
+    mkdirSync(req.inputsDir, { recursive: true });
+    writeFileSync(join(req.inputsDir, 'data'), 'hello\n');
+    const ran = await runPod(runtime(), req);
+    expect(ran.outcome, JSON.stringify(ran.logs)).toMatchObject({ ok: true, parameters: { n: '7', missing: 'dflt' } });
+    expect(readFileSync(join(req.outputsDir, 'copy'), 'utf8')).toBe('HELLO\n');
+    // The container saw only its own input in its own /workspace/in.
+    expect(readFileSync(join(req.outputsDir, 'list'), 'utf8')).toBe('data\n');
+    const [pod] = c.api.store.list(resourceType('', 'pods')!, NS, () => true).items;
+    const mounts = pod.spec.containers[0].volumeMounts as Array<{ name: string; mountPath: string; subPath?: string }>;
+    const own = mounts.filter((m) => m.mountPath === '/workspace/in' || m.mountPath === '/tmp/out');
+    expect(own.map((m) => m.name)).toEqual(['strata-shared', 'strata-shared']);
+    for (const m of own) expect(m.subPath).toMatch(new RegExp(`^work/r1/p\\.1/own\\.${process.pid}\\.[0-9a-z]+/paths${m.mountPath}$`));
+    expect(mounts).toContainEqual({ name: 'strata-own-0', mountPath: '/scratchpad' });
+    // The execution's own directory is gone with it.
+    expect(readdirSync(join(c.shared, 'work/r1/p.1')).filter((n) => n.startsWith('own.'))).toEqual([]);
+  });
+
+  it('an artifact declared at a path and not written fails the step, naming it', async () => {
+    const ran = await runPod(runtime(), task({ command: ['true'], artifactPaths: [{ name: 'o', path: '/workspace/o' }] }));
+    expect(ran.outcome).toMatchObject({ ok: false, error: 'declared output "o" was not written to /workspace/o' });
+  });
+
+  it('what still cannot run is refused with a sentence naming the field, before any pod is made', async () => {
+    const noClaim = () => c.runtime({ quarterbackImage: QUARTERBACK_IMAGE, retention: 'keep' });
+    for (const [rt, t, error] of [
+      [noClaim, { command: ['echo', '1'], result: 'stdout' }, 'result: stdout on the Kubernetes runtime needs the shared volume (STRATA_SHARED_CLAIM)'],
+      [noClaim, { command: ['true'], artifactPaths: [{ name: 'o', path: '/workspace/o' }] }, 'need the shared volume on the Kubernetes runtime (STRATA_SHARED_CLAIM)'],
+      [runtime, { result: 'stdout' }, 'result: stdout on the Kubernetes runtime needs the task\'s command'],
+    ] as Array<[() => KubeRuntime, Record<string, unknown>, string]>) {
+      const ran = await runPod(rt(), task(t));
+      expect(ran.outcome.ok).toBe(false);
+      expect(ran.outcome.error).toContain(error);
     }
     expect(c.api.store.list(resourceType('', 'pods')!, NS, () => true).items).toEqual([]);
   });

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPodAccess, podOwner } from '../../../runtime/kubernetes/pod-access.ts';
 import { buildPod } from '../../../runtime/kubernetes/pod-builder.ts';
+import { STDOUT_WRAPPER } from '../../../runtime/kubernetes/stdout-wrapper.ts';
 import type { PodBuildOptions } from '../../../runtime/kubernetes/pod-options.ts';
 import type { MicroPlan } from '../../../runtime/quarterback/micro-plan.ts';
 import { schemaProblems } from '../../deploy/support/k8s-schema.ts';
@@ -68,6 +69,48 @@ describe('pod builder: task pods', () => {
 
   it('is the same for the same request', () => {
     expect(buildPod(req, OPTS)).toEqual(buildPod(req, OPTS));
+  });
+});
+
+describe('pod builder: task pods with standard output and paths of their own (issue 12)', () => {
+  const base = { kind: 'task' as const, step: 'a', env: { STRATA_RUN: 'r1', STRATA_STEP: 'a' } };
+  const withTask = (task: Record<string, unknown>, extra = {}) => buildPod(podRequest(undefined, dirs, { ...base, task: { image: 'busybox', ...task } as never, ...extra }), OPTS) as Obj;
+  const work = '/var/lib/strata/work/r1/a.1';
+
+  it('runs the program under the stdout wrapper for result: stdout, its argv as positional parameters, and is valid', () => {
+    const pod = withTask({ command: ['sh', '-c'], args: ['echo "$1"', 'x', 'a b'], result: 'stdout' });
+    expect(schemaProblems(pod)).toEqual([]);
+    const main = pod.spec.containers[0];
+    expect(main.command).toEqual(['/bin/sh', '-c', STDOUT_WRAPPER, 'strata-stdout', `${work}/outputs/.strata-stdout`, 'sh', '-c', 'echo "$1"', 'x', 'a b']);
+    expect(main.args).toBeUndefined();
+    // The image map gives the program of a task that names none; without either it is refused, naming the field.
+    expect(buildPod(podRequest(undefined, dirs, { ...base, task: { image: 'tool:1', result: 'stdout' } }), { ...OPTS, imageMap: { 'tool:1': ['/bin/tool'] } }).spec!.containers[0].command!.slice(5)).toEqual(['/bin/tool']);
+    expect(() => withTask({ result: 'stdout' })).toThrow(/result: stdout on the Kubernetes runtime needs the task's command/);
+  });
+
+  it('mounts directories holding declared files from the execution\'s own directory by subPath, the others as emptyDirs', () => {
+    const pod = withTask({
+      command: ['run'],
+      volumes: [{ path: '/tmp' }, { path: '/cache' }, { path: '/mnt/shared', from: 'scratch' }],
+      artifactPaths: [{ name: 'out', path: '/tmp/out' }],
+      inputPaths: [{ name: 'model', path: '/models/m/weights' }],
+      parameters: { n: { path: '/tmp/n' }, rel: { path: 'rel.txt' } },
+    }, { privateDir: `${work}/own.1.1` });
+    expect(schemaProblems(pod)).toEqual([]);
+    const own = pod.spec.containers[0].volumeMounts.slice(3);
+    expect(own).toEqual([
+      { name: 'strata-shared', mountPath: '/tmp', subPath: 'work/r1/a.1/own.1.1/paths/tmp' },
+      { name: 'strata-shared', mountPath: '/models/m', subPath: 'work/r1/a.1/own.1.1/paths/models/m' },
+      { name: 'strata-own-0', mountPath: '/cache' },
+      { name: 'strata-scratch', mountPath: '/mnt/shared' },
+    ]);
+    expect(pod.spec.volumes.slice(1)).toEqual([{ name: 'strata-own-0', emptyDir: {} }, { name: 'strata-scratch', emptyDir: {} }]);
+  });
+
+  it('without the shared volume, makes those directories emptyDirs too (the runtime refuses such a task before, naming STRATA_SHARED_CLAIM)', () => {
+    const req = podRequest(undefined, dirs, { ...base, task: { image: 'busybox', command: ['x'], artifactPaths: [{ name: 'o', path: '/workspace/o' }] }, privateDir: `${work}/own.1.1` });
+    const pod = buildPod(req, { ...OPTS, sharedClaim: undefined }) as Obj;
+    expect(pod.spec.containers[0].volumeMounts).toContainEqual({ name: 'strata-own-0', mountPath: '/workspace' });
   });
 });
 

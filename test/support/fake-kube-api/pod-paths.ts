@@ -27,6 +27,8 @@ export function volumeHostDir(pod: KObj, volumeName: string, podRoot: string, cl
 export function pathMap(pod: KObj, container: KObj, podRoot: string, claims: Record<string, string>, files: Record<string, string>): PathMap {
   const mounts: Array<[string, string]> = (container.volumeMounts ?? []).map((m: KObj) => {
     const base = volumeHostDir(pod, m.name, podRoot, claims);
+    // As the kubelet does: a subPath missing from its volume is made.
+    if (m.subPath) mkdirSync(join(base, m.subPath), { recursive: true });
     return [m.mountPath, m.subPath ? join(base, m.subPath) : base];
   });
   mounts.push(...mountPointViews(container, mounts, join(podRoot, 'views', container.name)));

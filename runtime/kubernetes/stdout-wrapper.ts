@@ -1,0 +1,51 @@
+/**
+ * Standard output as the result on Kubernetes (`task.result: stdout`, docs/kubernetes.md,
+ * Private paths and standard output). The cluster keeps a container's standard output
+ * only in its log, which the log API merges with standard error and the kubelet rotates,
+ * so the program's standard output is kept where it is written instead: a fixed POSIX sh
+ * program (STDOUT_WRAPPER, the way Argo's emissary and Tekton's entrypoint wrap a step)
+ * runs the step's argv with its standard output going through `tee` to the container's
+ * log as before and, through a FIFO, into a file of the step's own, of which it keeps the
+ * first STDOUT_RESULT_LIMIT + 1 bytes (one more, so the reader knows it was cut; the rest
+ * is read and dropped, never blocking the program). Its exit code is the program's.
+ *
+ * Used by task pods (the container's command) and by the gate's run script inside a
+ * micro pod. The argv and the file travel as positional parameters of `sh -c`, never in
+ * the script's text: nothing is concatenated into a shell line. Needs `/bin/sh`,
+ * `mkfifo`, `tee` and `head -c` (or `dd`) in the image: busybox and coreutils have them.
+ */
+import { STDOUT_RESULT_LIMIT } from '../stdout-result.ts';
+
+/** The file the wrapper writes in the step's STRATA_OUTPUTS; output names cannot start with a dot, and it is removed once read. */
+export const STDOUT_FILE = '.strata-stdout';
+
+/** `$0` of the wrapper: what `ps` shows. */
+const NAME = 'strata-stdout';
+
+const KEEP = STDOUT_RESULT_LIMIT + 1;
+
+/**
+ * The wrapper. Positional parameters: the file, then the program and its arguments.
+ * SIGTERM or SIGINT goes to its whole process group (the program, tee, the reader): as
+ * the container's first process it would otherwise ignore them. The exit code is the
+ * program's, 143 when it was stopped before it could say.
+ */
+export const STDOUT_WRAPPER = [
+  'f=$1; shift; p="$f.fifo"; s=',
+  'trap \'trap "" TERM INT; s=143; kill -TERM 0 2>/dev/null\' TERM INT',
+  'rm -f "$p" "$f" "$f.code"',
+  'mkfifo "$p" || { echo "strata: cannot make a FIFO at $p to keep the standard output (result: stdout needs mkfifo in the image)" >&2; exit 127; }',
+  `{ head -c ${KEEP} 2>/dev/null || dd bs=1 count=${KEEP} 2>/dev/null; cat >/dev/null; } <"$p" >"$f" &`,
+  'k=$!',
+  '{ "$@"; echo $? >"$f.code"; } | tee "$p" &',
+  't=$!',
+  'wait $t; while kill -0 $t 2>/dev/null; do wait $t; done',
+  'wait $k',
+  'c=$(cat "$f.code" 2>/dev/null); rm -f "$p" "$f.code"',
+  'exit "${c:-${s:-127}}"',
+].join('\n');
+
+/** The argv that runs `argv` with its standard output also kept in `file` (absolute, in the container). */
+export function keepStdout(argv: string[], file: string): string[] {
+  return ['/bin/sh', '-c', STDOUT_WRAPPER, NAME, file, ...argv];
+}
