@@ -6,6 +6,7 @@
 import { Queue } from 'bullmq';
 import { DEFAULT_LIMITS, runLimits, type Limits, type RunLimits } from '../flow/limits.ts';
 import type { Redis } from 'ioredis';
+import { jobStandings, type JobStanding } from '../store/step-jobs.ts';
 import type { StartCommand } from '../engine/types.ts';
 import type { FlowRegistry } from '../plan/flow-registry.ts';
 import type { Generator } from '../rules/generator.ts';
@@ -53,6 +54,8 @@ export interface RunSystem {
   deadlines: DeadlineBook;
   /** what a run may make and hold (steps, result sizes, unit depth) */
   limits: RunLimits;
+  /** the standing of each step job in `jobIds` (same order), a batch of ids per command (store/step-jobs.ts) */
+  stepJobStandings(jobIds: string[]): Promise<JobStanding[]>;
   close(): Promise<void>;
 }
 
@@ -103,6 +106,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
   });
   return {
     store, queue, ports, bullPrefix, cancelChannel, observer, deadlines, limits: runLimits(limits),
+    stepJobStandings: (jobIds) => jobStandings(o.redis, bullPrefix, STEP_QUEUE, jobIds),
     close: async () => {
       deadlines.stop();
       await queue.close();

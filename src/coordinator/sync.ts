@@ -67,9 +67,15 @@ const NOTHING: Decided = { followUps: [], written: Promise.resolve() };
 
 async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | undefined, fromIndex: number | undefined): Promise<Decided> {
   let c = p.cache.get(runId);
+  // Folded anew: the starts decided by entries already recorded were enqueued before they
+  // were recorded (below), so they are not sent again (a run with 90,000 steps running
+  // sent 90,000 job adds each time a process folded it from the start). A job lost since
+  // is found when the run falls due (coordinator.ts, recover).
+  let enqueuedUpTo = -1;
   if (!c) {
-    const plan = await p.store.plan(runId);
+    const [plan, applied] = await Promise.all([p.store.plan(runId), p.store.applied(runId)]);
     if (!plan) return NOTHING;
+    enqueuedUpTo = applied ?? -1;
     c = p.cache.create(runId, plan, p.maxUnitDepth);
   }
   let list = entries;
@@ -87,7 +93,9 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
     if (i === 0) commit.run = { status: 'running' };
     for (const cmd of commands) {
       if (cmd.type === 'status') commit.steps.push(cmd);
-      else if (cmd.type === 'start') starts.push(cmd);
+      else if (cmd.type === 'start') {
+        if (i > enqueuedUpTo) starts.push(cmd);
+      }
       else if (cmd.type === 'kill') kills.push(cmd.step);
       else if (cmd.type === 'done') commit.run = { status: cmd.status, ...(cmd.result !== undefined ? { result: cmd.result } : {}), ...(cmd.error ? { error: cmd.error } : {}) };
       else if (cmd.type === 'deadline' || cmd.type === 'backoff') deadlines.push(cmd);

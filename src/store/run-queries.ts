@@ -89,6 +89,12 @@ export class RunQueries extends RunKeys {
     }
   }
 
+  /** The last log entry the run's records include (run-commit-5.lua), -1 for none, or undefined when there is no run. */
+  async applied(id: string): Promise<number | undefined> {
+    const a = await this.redis.hget(this.key(id), 'applied');
+    return a === null ? undefined : Number(a);
+  }
+
   /** The run's engine log from entry `from` on. */
   async readLog(id: string, from: number): Promise<EngineEvent[]> {
     return (await this.redis.lrange(this.key(id, 'log'), from, -1)).map((e) => JSON.parse(e) as EngineEvent);
