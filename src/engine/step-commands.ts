@@ -9,7 +9,7 @@ import type { GenerateNode, PlanNode } from '../plan/plan-node.ts';
 import type { Act } from './act.ts';
 import { envOf } from './pod-scope.ts';
 import { imageText } from '../flow/task-parts.ts';
-import { runTaskOf, withFiles } from './run-task.ts';
+import { withFiles } from './run-task.ts';
 import { resolveTask, type SubstitutionData } from './substitute.ts';
 import type { InputRef, StartCommand, StatusCommand } from './types.ts';
 
@@ -31,7 +31,7 @@ export function statusCommandOf(act: Act, error?: string, image?: string): Statu
 
 /** What a start command needs beyond the activation. */
 export interface StartContext {
-  /** a dry run knows no results: it lists starts, so templates stay as written */
+  /** a dry run knows no results: it lists starts, so its start commands carry only the step, attempt, kind and inputs */
   dryRun?: boolean;
   inputsOf(inputs: Record<string, InputSpec> | undefined, act: Act): Record<string, InputRef>;
   substitution(act: Act): SubstitutionData;
@@ -40,6 +40,10 @@ export interface StartContext {
 /** The start command of a leaf's current attempt. Throws when a template cannot resolve (the step then fails, saying which). */
 export function startCommandOf(act: Act, ctx: StartContext): StartCommand {
   const node = act.node as Extract<PlanNode, { kind: 'task' | 'pod' | 'generate' }>;
+  // A dry run lists starts: their task and full environment are never read, and building
+  // them was a fifth of the dry run of a million steps. Inputs are still resolved: one
+  // that cannot be fails the step, in the dry run as in the run.
+  if (ctx.dryRun) return { type: 'start', step: act.id, attempt: act.attempt, kind: node.kind, inputs: node.kind === 'pod' || !node.task.inputs ? {} : ctx.inputsOf(node.task.inputs, act), env: { params: act.scope.params, unit: act.scope.unitId }, data: act.scope.data ?? {} };
   const cmd: StartCommand = {
     type: 'start', step: act.id, attempt: act.attempt, kind: node.kind,
     inputs: node.kind === 'pod' ? {} : ctx.inputsOf((node as GenerateNode).task.inputs, act),
@@ -48,7 +52,7 @@ export function startCommandOf(act: Act, ctx: StartContext): StartCommand {
     ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),
   };
   if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body };
-  else cmd.task = ctx.dryRun ? runTaskOf(node.task) : resolveTask(node.task, ctx.substitution(act));
+  else cmd.task = resolveTask(node.task, ctx.substitution(act));
   const outputs = node.kind === 'pod' ? node.outputs : (node.outputs ?? node.task.outputs);
   if (outputs) cmd.outputs = artifactNames(outputs);
   // A node's own `outputs` stands for its task's (artifacts and parameters alike).
