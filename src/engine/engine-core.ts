@@ -90,7 +90,8 @@ export class EngineCore {
     const act: Act = { id, level: parent ? parent.level + 1 : 0, pos: parent ? [...parent.pos, index] : [], node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps };
     if (parent) {
       (parent.kids ??= new Set()).add(act);
-      (parent.started ??= new Set()).add(node);
+      // What markUnstarted reads, which does nothing when statuses are quiet (a dry run): a million leaves made a set of a million.
+      if (!this.opts.quietStatus) (parent.started ??= new Set()).add(node);
       // What a fan-in over files (`fan/*:out`) lists.
       if (parent.node.kind === 'fanOut') (this.data.fanItems[parent.id] ??= [])[index] = { index, item: scope.item ?? null };
     }
