@@ -18,16 +18,16 @@
  * Peak RSS of a process: VmHWM of /proc/PID/status, read just before it is stopped.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
-import { dryRun } from '../src/engine/dry-run.ts';
-import { validateFlowDocument } from '../src/flow/flow-document.ts';
+import type { dryRun as DryRunFn } from '../src/engine/dry-run.ts';
+import type { validateFlowDocument as ValidateFn } from '../src/flow/flow-document.ts';
 import { DEFAULT_LIMITS, type Limits } from '../src/flow/limits.ts';
-import { compileFlow } from '../src/plan/compile.ts';
+import type { compileFlow as CompileFn } from '../src/plan/compile.ts';
 import { startRedisServer } from '../src/store/redis-server.ts';
 import { bigTree } from './dataset-bench.ts';
 import type { Figure } from './measure.ts';
@@ -62,8 +62,27 @@ interface Compiled {
   peakRssMb: number;
 }
 
+interface Core {
+  validateFlowDocument: typeof ValidateFn;
+  compileFlow: typeof CompileFn;
+  dryRun: typeof DryRunFn;
+}
+
+/**
+ * The compiled code users run (dist/, which `npm run bench` builds first), not the sources
+ * through tsx: tsx keeps function names by wrapping every closure made (a few percent of a
+ * million-node compile). The sources when there is no build.
+ */
+async function loadCore(): Promise<Core> {
+  const built = (p: string) => new URL(`../dist/src/${p}.js`, import.meta.url).href;
+  const source = (p: string) => new URL(`../src/${p}.ts`, import.meta.url).href;
+  const from = existsSync(fileURLToPath(built('engine/dry-run'))) ? built : source;
+  const [a, b, c] = await Promise.all([import(from('flow/flow-document')), import(from('plan/compile')), import(from('engine/dry-run'))]);
+  return { validateFlowDocument: a.validateFlowDocument, compileFlow: b.compileFlow, dryRun: c.dryRun };
+}
+
 /** In a fresh process: build, validate, compile and dry-run the million-step flow with the raised limits. */
-function compileInChild(n: number): Compiled {
+function compileInChild(n: number, { validateFlowDocument, compileFlow, dryRun }: Core): Compiled {
   const t0 = performance.now();
   const raw = treeFlow(n);
   const t1 = performance.now();
@@ -359,7 +378,7 @@ export async function treeRunBench(n = 100_000, log: (s: string) => void = conso
 
 const direct = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (direct && process.argv[2] === CHILD_FLAG) {
-  process.send!(compileInChild(Number(process.argv[3])));
+  process.send!(compileInChild(Number(process.argv[3]), await loadCore()));
 } else if (direct) {
   // npx tsx bench/scale-bench.ts million|million-compile|million-run|treerun [n] [budget s]
   const which = process.argv[2] ?? 'million';
