@@ -235,7 +235,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocu
       apiVersion: 'strata/v1',
       kind: 'Flow',
       metadata: annotated(metadataOf(wft, flowName(wft.metadata.name!, where), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name! }),
-      spec: { params, root, ...(onExit ? { onExit } : {}) } as FlowDocument['spec'],
+      spec: { params, root, ...(onExit ? { onExit } : {}), ...runLimit(wft) } as FlowDocument['spec'],
     });
   }
   return out;
@@ -262,7 +262,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     const entry = wft ? `${entryName}@${versionOf(wft)}` : registeredUnit(entryName, found, `workflowTemplateRef ${ref.name}`).ref;
     if (wft && !wft.spec.entrypoint) throw problem(where, `WorkflowTemplate ${ref.name} has no entrypoint`);
     const withs = Object.fromEntries(Object.keys(params).map((p) => [p, { var: `params.${p}` }]));
-    return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode } }, units: [] };
+    return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode, ...runLimit(wf) } }, units: [] };
   }
   const templates = new Map((wf.spec.templates ?? []).map((t) => [t.name, t]));
   const units: FlowDocument[] = [];
@@ -279,13 +279,21 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     return u;
   };
   const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local });
-  return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}) } as FlowDocument['spec'] }, units };
+  return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}), ...runLimit(wf) } as FlowDocument['spec'] }, units };
+}
+
+/**
+ * Argo's `spec.parallelism`, the most pods of the whole workflow running at once (Argo tester
+ * fault 6), as the flow's `spec.parallelism`: counted across every nested template and loop.
+ */
+function runLimit(wf: ArgoDocument): { parallelism?: number } {
+  return wf.spec.parallelism ? { parallelism: wf.spec.parallelism } : {};
 }
 
 /**
  * The root of the flow a Workflow, or a WorkflowTemplate run from its entrypoint, runs: the
  * entry template inlined (its inputs read the arguments of the same name), with the
- * document's parallelism, retryStrategy and deadline, and its exit handler. Both read
+ * document's retryStrategy and deadline, and its exit handler (its parallelism is the flow's: runLimit). Both read
  * `{{workflow.parameters.x}}` as the flow's params (Argo tester fault 13) and both keep their
  * `spec.onExit` (fault 8).
  */
@@ -308,10 +316,7 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
   });
   for (const t of [entry]) if (t.inputs?.artifacts?.length) throw problem(where, `template ${t.name} takes input artifacts, which a workflow's entrypoint cannot be given`);
   const ctx: InlineContext = { templates, unit, local, stack: [entry.name], flowParams, inExit: false, asNames: [] };
-  if (wf.spec.parallelism !== undefined && !entry.steps && !entry.dag) throw problem(where, 'spec.parallelism is mapped onto a steps or dag entrypoint only');
-  // Argo applies both the workflow's and the template's limit: the smaller holds.
-  const top = wf.spec.parallelism !== undefined ? { ...entry, parallelism: Math.min(wf.spec.parallelism, entry.parallelism ?? Infinity) } : entry;
-  let root = inlineTemplate(top, scopeFor(entry, false), rootPath(entry), ctx).node;
+  let root = inlineTemplate(entry, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };
   if (wf.spec.retryStrategy) root = { ...root, retry: retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) };
   if (wf.spec.activeDeadlineSeconds !== undefined) root = { ...root, timeout: wf.spec.activeDeadlineSeconds };

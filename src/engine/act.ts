@@ -3,6 +3,7 @@ import type { JsonValue } from '../flow/types.ts';
 import type { PlanNode, RetryPlan } from '../plan/plan-node.ts';
 import type { InputRef, StartCommand, StepStatus } from './types.ts';
 import { isTimeout } from './timeout-error.ts';
+import type { SlotPool } from './run-slots.ts';
 
 /** What a step sees of its surroundings: unit parameters, fan-out items, round, joined data. */
 export interface Scope {
@@ -24,6 +25,8 @@ export interface Scope {
   exit?: JsonValue;
   /** inside a use unit: its declared inputs, as the use node gave them (`":name"` reads one) */
   unitInputs?: Record<string, InputRef>;
+  /** the `spec.parallelism` limits around it, outermost first (run-slots.ts) */
+  pools?: SlotPool[];
 }
 
 export interface Act {
@@ -67,6 +70,10 @@ export interface Act {
   unitScope?: Scope;
   /** a leaf's named output parameters, from its `finished` event */
   parameters?: Record<string, JsonValue>;
+  /** how many of its scope's parallelism pools it holds a slot of, innermost first (run-slots.ts) */
+  slots?: number;
+  /** waiting for a slot (run-slots.ts): not started, though counted as running by its parent */
+  queued?: boolean;
   /** a fan-out's items by outcome (for AnySucceeded, AllFailed) */
   items?: { succeeded: number; failed: number };
 }

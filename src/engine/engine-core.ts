@@ -9,6 +9,7 @@ import { truthy } from '../logic/json-logic.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import { ResultSizes } from './result-size.ts';
 import { isLeaf, joinId, type PlanNode } from '../plan/plan-node.ts';
+import { RunSlots, SlotPool } from './run-slots.ts';
 import type { Act, Ops, Scope } from './act.ts';
 import { driverFor, engineOps } from './engine-ops.ts';
 import type { EngineOptions } from './engine-options.ts';
@@ -44,6 +45,8 @@ export class EngineCore {
   /** units' declared output artifacts: `useStep|name` -> the step and output inside that writes it */
   private readonly unitArtifacts = new Map<string, InputRef>();
   readonly running = new Set<Act>();
+  /** slots of `spec.parallelism` limits (run-slots.ts) */
+  slots = new RunSlots();
   readonly data = new StepData();
   spawned = 0;
   /** sizes of composites' results, counted once each (result-size.ts) */
@@ -77,7 +80,7 @@ export class EngineCore {
 
   /** A leaf whose program runs (or should): not expanding, not past its program, not waiting out a back-off. */
   atWork(a: Act): boolean {
-    return this.isLeaf(a.node) && a.status === 'running' && !a.expanding && !a.driver && !a.backingOff;
+    return this.isLeaf(a.node) && a.status === 'running' && !a.expanding && !a.driver && !a.backingOff && !a.queued;
   }
 
   isLeaf(node: PlanNode): boolean {
@@ -126,9 +129,19 @@ export class EngineCore {
       act.quiet = quiet;
       return;
     }
+    // A flow's spec.parallelism: a pool of slots for everything beneath its root (run-slots.ts).
+    if (node.parallelism !== undefined) act.scope = { ...act.scope, pools: [...(act.scope.pools ?? []), new SlotPool(node.parallelism)] };
     act.status = 'running';
-    act.startedAt = this.now;
     this.running.add(act);
+    // A step that runs a program at the macro level waits for a slot of every limit around it.
+    if (act.scope.pools && isLeaf(node) && !this.slots.take(act)) return;
+    this.proceed(act);
+  }
+
+  /** Go on with a started act: a leaf launched, a composite given its driver. */
+  proceed(act: Act): void {
+    const node = act.node;
+    act.startedAt = this.now;
     if (this.isLeaf(node)) {
       act.firstAt = this.now;
       act.attempt = (this.kept.attempts.get(act.id) ?? 0) + 1;
@@ -162,6 +175,7 @@ export class EngineCore {
 
   finish(act: Act, status: 'succeeded' | 'failed' | 'skipped', result?: JsonValue, error?: string): void {
     if (act.status !== 'running' && act.status !== 'pending') return;
+    if (act.slots) this.slots.release(act);
     if (status === 'failed' && this.isLeaf(act.node) && !act.exiting) this.failures.push({ step: act.id, error: error ?? 'failed', exitCode: act.exitCode });
     if (status === 'succeeded' && act.node.kind === 'use' && act.node.gives?.parameters && !act.parameters) {
       // A unit's output parameters: its templates over what its steps gave, resolved as it ends.
@@ -289,8 +303,13 @@ export class EngineCore {
 
   /** Pump the composites marked, deepest first (pump-order.ts), and hand out the commands made, starts in declared order. */
   flush(): Command[] {
-    for (let act = this.dirty.next(); act; act = this.dirty.next()) {
-      if (act.status === 'running') act.driver?.pump();
+    for (;;) {
+      for (let act = this.dirty.next(); act; act = this.dirty.next()) {
+        if (act.status === 'running') act.driver?.pump();
+      }
+      // Slots freed: the steps waiting for them start, first declared first; what they end may free more.
+      if (!this.slots.pending || this.status !== 'running') break;
+      for (const act of this.slots.fill((a) => a.status === 'running' && a.queued === true)) this.proceed(act);
     }
     const out = this.out;
     this.out = [];

@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import { nextAttemptDelay } from './retry-policy.ts';
 import type { EngineEvent, GenerateCommand } from './types.ts';
 import { wrapDriver } from './wrap.ts';
+import { RunSlots } from './run-slots.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { timedOutError } from './timeout-error.ts';
 
@@ -77,6 +78,8 @@ function expand(core: EngineCore, act: Act, dataset: JsonValue): void {
     return core.finish(act, 'failed', undefined, `generate nested more than ${max} units deep, the limit (${LIMIT_VARIABLES.maxUnitDepth})`);
   }
   act.expanding = true;
+  // Its program has ended: its slots go to the steps waiting, its unit's steps among them.
+  if (act.slots) core.slots.release(act);
   const cmd: GenerateCommand = { type: 'generate', step: act.id, dataset, depth: act.scope.depth + 1 };
   core.waiting.set(act.id, cmd);
   core.out.push(cmd);
@@ -113,6 +116,7 @@ function retryRun(core: EngineCore): void {
   core.dirty.clear();
   core.spawned = 0;
   core.overStepLimit = false;
+  core.slots = new RunSlots();
   core.data.clear();
   // begin() hands back (and replaces) core.out: keep its commands for apply() to return.
   const cmds = core.begin();
@@ -147,6 +151,7 @@ function expire(core: EngineCore, step: string): void {
 /** End a running act from outside (cancel, a deadline): kill it if it is a leaf at work, mark what it never started. */
 function stop(core: EngineCore, act: Act, reason: string, notStarted: string, unstarted: 'skipped' | 'cancelled'): void {
   if (core.atWork(act)) core.out.push({ type: 'kill', step: act.id });
+  if (act.slots || act.queued) core.slots.release(act);
   act.status = 'cancelled';
   act.error = reason;
   act.driver = undefined;

@@ -10,7 +10,9 @@ import { didYouMean } from './nearest.ts';
 import { unitInputsSchema, unitOutputsSchema } from './task-io-schema.ts';
 
 type Obj = Record<string, unknown>;
-const SPEC_KEYS = ['params', 'root', 'onExit', 'inputs', 'outputs'];
+const SPEC_KEYS = ['params', 'root', 'onExit', 'inputs', 'outputs', 'parallelism'];
+/** The largest `spec.parallelism`: a limit past a run's steps limits nothing. */
+export const MAX_PARALLELISM = 1_000_000;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Problems with apiVersion and kind; shared by every document kind. */
@@ -42,6 +44,9 @@ export function validateFlowDocument(doc: unknown, limits: Limits = DEFAULT_LIMI
     if ('onExit' in spec) validateNode(spec.onExit, 'spec.onExit', { limits, problems, count: 0, inPod: false }, 1);
     if ('inputs' in spec) check(unitInputsSchema, spec.inputs, 'spec.inputs', problems);
     if ('outputs' in spec) check(unitOutputsSchema, spec.outputs, 'spec.outputs', problems);
+    if ('parallelism' in spec && !(Number.isInteger(spec.parallelism) && (spec.parallelism as number) >= 1 && (spec.parallelism as number) <= MAX_PARALLELISM)) {
+      problems.push({ path: 'spec.parallelism', message: `must be a whole number from 1 to ${MAX_PARALLELISM.toLocaleString('en')}: how many steps of the run (tasks, pods, generate steps, in every unit and fan-out) run at once` });
+    }
   }
   if (problems.length > 0) throw invalid(problems);
   const out = doc as unknown as FlowDocument;

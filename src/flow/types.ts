@@ -171,6 +171,8 @@ export interface FlowDocument {
     outputs?: { artifacts?: Record<string, string>; parameters?: Record<string, Template> };
     /** the root's exit handler */
     onExit?: FlowNode;
+    /** at most this many steps beneath the root (tasks, pods, generate steps) run at once (src/engine/run-slots.ts) */
+    parallelism?: number;
   };
 }
 

@@ -67,7 +67,7 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
     guarded: false,
     root: doc,
   };
-  const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx, doc.spec.onExit);
+  const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx, doc.spec.onExit, doc.spec.parallelism);
   // A unit that uses itself finds its body here when the run's own flow is the one it uses.
   if (ctx.recursesToRoot) root.unitRef = ctx.units[0];
   unitOutputs(doc, 'spec', '', ctx);
@@ -82,12 +82,14 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
 
 /**
  * A unit's root adds no segment to step ids, unless it is a leaf: then it is named by its
- * id or `main`. A flow's `spec.onExit` is its root's exit handler.
+ * id or `main`. A flow's `spec.onExit` is its root's exit handler, and its
+ * `spec.parallelism` a limit on the steps running beneath its root.
  */
-function compileUnitRoot(node: FlowNode, path: string, parentId: string, ctx: Ctx, onExit?: FlowNode): PlanNode {
+function compileUnitRoot(node: FlowNode, path: string, parentId: string, ctx: Ctx, onExit?: FlowNode, parallelism?: number): PlanNode {
   const k = patternOf(node);
   const leaf = k === 'task' || k === 'pod' || k === 'generate';
   const root = compileNode(node, path, parentId, leaf ? (node.id ?? 'main') : '', ctx);
+  if (parallelism !== undefined) root.parallelism = parallelism;
   if (onExit) root.onExit = compileExit(onExit, path.replace(/\.root$/, '.onExit'), joinId(parentId, root.seg), ctx);
   return root;
 }
@@ -338,7 +340,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
   // A unit's templates name its own params and items: it is checked the same alone and used.
   ctx.tscope = { items: [], inCycle: false, inExit: false, params: declaredParams(flow.spec.params) };
   ctx.unitInputs = declared;
-  const body = compileUnitRoot(flow.spec.root, `${path}.use(${ref}).spec.root`, id, ctx, flow.spec.onExit);
+  const body = compileUnitRoot(flow.spec.root, `${path}.use(${ref}).spec.root`, id, ctx, flow.spec.onExit, flow.spec.parallelism);
   unitOutputs(flow, `${path}.use(${ref}).spec`, id, ctx);
   ctx.unitId = outerUnit;
   ctx.tscope = outerScope;

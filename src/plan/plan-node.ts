@@ -25,6 +25,8 @@ interface Base {
   continueOn?: ContinueOn;
   /** the exit handler: runs once this node has ended, whatever its outcome (its seg is `onExit`) */
   onExit?: PlanNode;
+  /** on a unit's root: its flow's `spec.parallelism`, steps beneath running at once (src/engine/run-slots.ts) */
+  parallelism?: number;
   /** on a run's root: the flow it is (`name@version`), which a unit using itself expands to */
   unitRef?: string;
 }
