@@ -55,6 +55,20 @@ function annotated(meta: FlowDocument['metadata'], add: Record<string, string>):
 /** Flows registered already, by name (every version), for templateRefs the documents do not hold. */
 export type RegisteredFlows = (name: string) => FlowDocument[];
 
+/**
+ * The registered versions of a flow name a templateRef may resolve to (Argo tester fault
+ * 15): applying an edited WorkflowTemplate registers a new version of its flows, and as
+ * `kubectl apply` replaces the template, the version applied last (`latest`, the registry's
+ * mark) is the one meant; the other versions made from a WorkflowTemplate are left out
+ * (they stay registered: runs started with them keep them). Without a mark on one of them,
+ * every version is kept, and several are refused by name.
+ */
+export function currentVersions<T extends { metadata: { version: string } }>(versions: T[], latest: string | undefined): T[] {
+  const fromTemplate = (f: T) => (f.metadata as { annotations?: Record<string, string> }).annotations?.[WORKFLOW_TEMPLATE] !== undefined;
+  if (latest === undefined || !versions.some((f) => f.metadata.version === latest && fromTemplate(f))) return versions;
+  return versions.filter((f) => !fromTemplate(f) || f.metadata.version === latest);
+}
+
 const problem = (where: string, why: string): StrataError => new StrataError('invalid_document', `${where}: ${why}`);
 
 /** A strata flow name for an Argo name: lower case, other characters as "-". */
@@ -79,7 +93,7 @@ function unitOf(docName: string, version: string, t: ArgoTemplate): UnitRef {
 
 /** The unit of a registered flow (when exactly one version of it is registered). */
 function registeredUnit(name: string, flows: FlowDocument[], where: string): UnitRef {
-  if (flows.length > 1) throw problem(where, `several versions of ${name} are registered (${flows.map((f) => f.metadata.version).sort().join(', ')}); give the WorkflowTemplate in the same files, or delete the versions not meant`);
+  if (flows.length > 1) throw problem(where, `several versions of ${name} are registered (${flows.map((f) => f.metadata.version).sort().join(', ')}) and none was applied last; apply the WorkflowTemplate again (its version then counts), give it in the same files, or delete the versions not meant (strata flows delete ${name}@VERSION)`);
   const f = flows[0];
   const spec = f.spec as FlowDocument['spec'] & { inputs?: string[]; outputs?: { parameters?: Record<string, string>; artifacts?: Record<string, string> } };
   return {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { isArgoDocument, looksLikeArgo } from '../argo/argo-document.ts';
 
 export { looksLikeArgo };
-import { importArgo, type ImportResult } from '../argo/import-argo.ts';
+import { currentVersions, importArgo, type ImportResult } from '../argo/import-argo.ts';
 import { readArgoText } from '../argo/lenient-yaml.ts';
 import { referencedFlowNames } from '../argo/references.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -42,8 +42,8 @@ export async function importDocuments(docs: Array<{ doc: unknown; source: string
   if (client) {
     for (const name of referencedFlowNames(docs.map((d) => d.doc))) {
       try {
-        const r = (await client.call('GET', `/v1/flows/${encodeURIComponent(name)}`)) as { versions: FlowDocument[] };
-        registered.set(name, r.versions);
+        const r = (await client.call('GET', `/v1/flows/${encodeURIComponent(name)}`)) as { versions: FlowDocument[]; latest?: string };
+        registered.set(name, currentVersions(r.versions as never, r.latest) as unknown as FlowDocument[]);
       } catch (e) {
         if ((e as StrataError).code !== 'not_found') throw e;
       }

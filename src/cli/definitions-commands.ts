@@ -1,4 +1,4 @@
-/** `strata rules|flows|datasets|generators|schedules list|get`, and `strata explain DATASET`. */
+/** `strata rules|flows|datasets|generators|schedules list|get`, `strata rules|flows|schedules delete`, and `strata explain DATASET`. */
 import { StrataError } from '../errors/strata-error.ts';
 import type { Client } from './api-client.ts';
 import { age, labelText, outputFormat, serialize, table } from './output.ts';
@@ -61,6 +61,21 @@ export async function getKind(client: Client, kind: Kind, name: string, o: { out
     if (!body) throw new StrataError('not_found', `no generator named "${name}"`);
   } else body = await client.call('GET', VIEWS[kind].one(name));
   out(await serialize(body, format === 'json' ? 'json' : 'yaml'));
+}
+
+/** The kinds the API deletes one of by name. */
+export const DELETABLE = ['rules', 'flows', 'schedules'] as const;
+
+/**
+ * `strata rules|flows|schedules delete NAME...`: each through `DELETE` on its path (a flow's
+ * every version, or `name@version` one); a flow still used is refused (409, exit 2) naming
+ * who uses it, as the API says.
+ */
+export async function deleteKind(client: Client, kind: (typeof DELETABLE)[number], names: string[], out: Out): Promise<void> {
+  for (const name of names) {
+    const r = (await client.call('DELETE', VIEWS[kind].one(name))) as { deleted: string | string[] };
+    for (const d of Array.isArray(r.deleted) ? r.deleted : [r.deleted]) out(`${kind.slice(0, -1)} ${d} deleted`);
+  }
 }
 
 /** `strata explain DATASET_FILE`: every rule tried, matched or not and why, and the plan's size. */

@@ -123,6 +123,10 @@ for (const kind of ['rules', 'flows', 'datasets', 'generators', 'schedules'] as 
     .action(async (o: { output?: string }) => (await import('./definitions-commands.ts')).listKind(apiClient(), kind, o, out));
   k.command('get').description(`one ${kind.slice(0, -1)}${kind === 'flows' ? ' (name or name@version)' : ''}`).argument('<name>').addOption(output())
     .action(async (name: string, o: { output?: string }) => (await import('./definitions-commands.ts')).getKind(apiClient(), kind, name, o, out));
+  if (kind === 'rules' || kind === 'flows' || kind === 'schedules') {
+    k.command('delete').description(`delete ${kind}${kind === 'flows' ? ' (every version of a name, or name@version; refused while a flow, rule, schedule or hook uses it)' : ''}`).argument('<names...>')
+      .action(async (names: string[]) => (await import('./definitions-commands.ts')).deleteKind(apiClient(), kind, names, out));
+  }
 }
 
 program

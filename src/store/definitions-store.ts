@@ -62,9 +62,9 @@ export class DefinitionsStore implements FlowRegistry {
     return this.registerFlowJson(flow.metadata.name, flow.metadata.version, JSON.stringify(flow));
   }
 
-  /** Register a validated flow already serialized (by the API's worker threads). */
+  /** Register a validated flow already serialized (by the API's worker threads); it becomes the flow's latest version. */
   async registerFlowJson(name: string, version: string, json: string): Promise<'created' | 'unchanged'> {
-    const r = await callScript<number>(this.redis, 'flowRegister', [this.k(`flow:${name}`), this.k('flows')], [version, json, name]);
+    const r = await callScript<number>(this.redis, 'flowRegister', [this.k(`flow:${name}`), this.k('flows'), this.k('flows:latest')], [version, json, name]);
     if (r === -1) throw new StrataError('conflict', `flow ${name}@${version} is already registered with other content; versions are immutable, register a new version`, { ref: `${name}@${version}` });
     return r === 1 ? 'created' : 'unchanged';
   }
@@ -81,6 +81,11 @@ export class DefinitionsStore implements FlowRegistry {
     return all.map((s) => JSON.parse(s) as FlowDocument);
   }
 
+  /** The version of a flow registered last (a new one, or the same document again); undefined when it was deleted since. */
+  async latestFlowVersion(name: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.k('flows:latest'), name)) ?? undefined;
+  }
+
   async listFlows(): Promise<Array<{ name: string; versions: string[] }>> {
     const names = (await this.redis.smembers(this.k('flows'))).sort();
     const versions = await Promise.all(names.map((n) => this.redis.hkeys(this.k(`flow:${n}`))));
@@ -90,7 +95,7 @@ export class DefinitionsStore implements FlowRegistry {
   /** Remove versions of a flow (all when none is named); the number removed. */
   async deleteFlow(name: string, versions: string[]): Promise<number> {
     if (versions.length === 0) return 0;
-    return callScript<number>(this.redis, 'flowDelete', [this.k(`flow:${name}`), this.k('flows')], [name, ...versions]);
+    return callScript<number>(this.redis, 'flowDelete', [this.k(`flow:${name}`), this.k('flows'), this.k('flows:latest')], [name, ...versions]);
   }
 
   /** Which registered flows and rules use any of `refs` (`name@version`): `flow a@1` / `rule r`. */

@@ -14,6 +14,7 @@ import { paramsProblem, type ParamsLimits } from '../../flow/params-limits.ts';
 import { validateFlowDocument } from '../../flow/flow-document.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../flow/limits.ts';
 import { argoBody } from '../argo-body.ts';
+import { currentVersions } from '../../argo/import-argo.ts';
 import { flowFromBody } from '../flow-from-body.ts';
 import { readRunRequest } from '../run-request.ts';
 import type { FlowDocument } from '../../flow/types.ts';
@@ -36,7 +37,7 @@ import { argoLabel, inArgoWords } from '../../argo/argo-places.ts';
 
 /** What tasks read: definitions (their own Redis connection in a worker thread) and the built-in parts. */
 export interface TaskContext {
-  defs: FlowRegistry & { listRules(): Promise<Rule[]>; flowVersions?(name: string): Promise<FlowDocument[]> };
+  defs: FlowRegistry & { listRules(): Promise<Rule[]>; flowVersions?(name: string): Promise<FlowDocument[]>; latestFlowVersion?(name: string): Promise<string | undefined> };
   builtinRules: Rule[];
   generators: ReadonlyMap<string, Generator>;
   limits: BodyLimits;
@@ -157,7 +158,9 @@ export const TASKS = {
    * run to start; or an Argo Workflow, whose units (templateRefs) come back to be registered.
    */
   async run(ctx: TaskContext, input: TaskInput) {
-    const argo = await argoBody(input.body, ctx.limits, async (n) => (ctx.defs.flowVersions ? ctx.defs.flowVersions(n) : []));
+    // An edited WorkflowTemplate applied again is the one its templateRefs mean (currentVersions).
+    const versions = async (n: string) => (ctx.defs.flowVersions ? currentVersions(await ctx.defs.flowVersions(n), await ctx.defs.latestFlowVersion?.(n)) : []);
+    const argo = await argoBody(input.body, ctx.limits, versions);
     const req = argo ? readRunRequest({ flow: argo.workflow }, sizes(ctx).limits) : readRunRequest(parseBody(input.body, ctx.limits), sizes(ctx).limits);
     const isUse = !argo && req.ref !== ref(req.flow);
     checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);

@@ -73,7 +73,7 @@ export const ANSWERS = {
   Explain: z.object({ rules: z.array(trace), chosen: z.string().nullable(), plan: planDocument.nullable(), error: ErrorAnswer.shape.error.optional() }),
   FlowStored: z.object({ name: z.string(), version: z.string(), steps: z.number().int(), outcome: Outcome }),
   FlowList: z.object({ flows: z.array(z.object({ name: z.string(), versions: z.array(z.string()) })) }),
-  FlowVersions: z.object({ name: z.string(), versions: z.array(doc) }),
+  FlowVersions: z.object({ name: z.string(), versions: z.array(doc), latest: z.string().optional().describe('the version registered last (a new one or the same document again); a WorkflowTemplate\'s templateRef resolves to it') }),
   Plan: z.object({ plan: planDocument, order: order.optional(), dryRun: dryRunOutcome.optional() }),
   Generators: z.object({ generators: z.array(z.object({ name: z.string(), description: z.string(), parameters: z.record(z.string(), z.unknown()).describe('a JSON Schema of the rule\'s `with`') })) }),
   Artifacts: z.object({ run: z.string(), step: z.string(), artifacts: z.array(z.object({ name: z.string(), size: z.number().int(), modifiedAt: iso })) }),

@@ -19,7 +19,8 @@ export function flowsRoutes(deps: RouteDeps): Hono {
     const name = c.req.param('name');
     const versions = await deps.defs.flowVersions(name);
     if (versions.length === 0) throw new StrataError('not_found', `no flow named "${name}"`);
-    return c.json({ name, versions: versions.sort((a, b) => (a.metadata.version < b.metadata.version ? -1 : 1)) });
+    const latest = await deps.defs.latestFlowVersion(name);
+    return c.json({ name, versions: versions.sort((a, b) => (a.metadata.version < b.metadata.version ? -1 : 1)), ...(latest ? { latest } : {}) });
   });
 
   app.get('/:name/:version', pathIds({ name: 'name', version: 'version' }), async (c) => {
