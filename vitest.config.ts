@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Tests share directories with the steps they run: outside /tmp, which each container on
+    // the local runtime has of its own (docs/flow-language.md, A /tmp of its own).
+    env: { TMPDIR: '/var/tmp' },
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
   },
 });

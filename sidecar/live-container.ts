@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { RunTask } from '../src/engine/types.ts';
 import type { JsonValue } from '../src/flow/types.ts';
-import { bwrapProblem, copyInputsIn, makePrivateView, needsPrivateView, noPrivateView, type PrivateView } from '../runtime/local/private-view.ts';
+import { bwrapProblem, copyInputsIn, hostTmp, makePrivateView, needsPrivateView, noPrivateView, type PrivateView } from '../runtime/local/private-view.ts';
 import { readParameters } from '../runtime/output-parameters.ts';
 import type { StdoutCapture } from '../runtime/stdout-result.ts';
 import { readResult, type StepDirs } from '../runtime/step-files.ts';
@@ -28,13 +28,18 @@ export interface Live {
   collected?: boolean;
 }
 
-/** A private view for the container with its inputs copied in, or the sentence saying why there can be none (it never runs without). */
-export async function privateView(task: RunTask, dirs: StepDirs, scratchDir: string, ipcDir: string): Promise<PrivateView | string> {
+/**
+ * A private view for the container (a /tmp of its own, and its declared paths) with its
+ * inputs copied in. Where bubblewrap cannot run: `error`, the sentence saying why, when the
+ * task declares paths (it never runs without them); else no view and a `note` for its log
+ * (its /tmp is the host's). `ownDir`: the directory it starts in, kept visible.
+ */
+export async function privateView(task: RunTask, dirs: StepDirs, scratchDir: string, ipcDir: string, ownDir: string): Promise<{ view?: PrivateView; error?: string; note?: string }> {
   const problem = await bwrapProblem();
-  if (problem) return noPrivateView(problem);
-  const view = await makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir, [dirs.inputs, dirs.outputs, ipcDir]);
+  if (problem) return needsPrivateView(task) ? { error: noPrivateView(problem) } : { note: hostTmp(problem) };
+  const view = await makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir, [dirs.inputs, dirs.outputs, ipcDir, ownDir], true);
   await copyInputsIn(view, task, dirs.inputs);
-  return view;
+  return { view };
 }
 
 /** The step's result and output parameters from a container that exited 0; throws a sentence when they cannot be read. `note` is a line for its log; `resultLimit`: bytes result.json may hold (STRATA_MAX_RESULT_BYTES). */

@@ -5,7 +5,7 @@
  * `finished` events the moment the driver reports them, and sends every status change and
  * log line through `send` (the protocol of protocol.ts). One instance runs one pod.
  */
-import { copyArtifactsOut, needsPrivateView } from '../runtime/local/private-view.ts';
+import { copyArtifactsOut, needsPrivateView, OWN_TMP } from '../runtime/local/private-view.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
 import { containerResult, GENERATE_UNSUPPORTED, privateView, unsupported, type Live } from './live-container.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
@@ -152,7 +152,7 @@ export class Quarterback {
       const dirs = makeStepDirs(this.plan.workDir, step, attempt);
       writeData(dirs.inputs, cmd.data);
       const port = this.ports.known(step);
-      if (port !== undefined && Object.keys(cmd.inputs).length === 0 && !needsPrivateView(cmd.task)) return this.spawn(cmd, entry, dirs, port);
+      if (port !== undefined && Object.keys(cmd.inputs).length === 0 && !this.viewed(cmd.task)) return this.spawn(cmd, entry, dirs, port);
       void this.launchWhenReady(cmd, entry, dirs);
     } catch (e) {
       this.gone(step, { type: 'finished', step, attempt, ok: false, error: (e as Error).message });
@@ -162,20 +162,29 @@ export class Quarterback {
   private async launchWhenReady(cmd: StartCommand, entry: Live, dirs: StepDirs): Promise<void> {
     try {
       const [port] = await Promise.all([this.ports.portFor(cmd.step), copyInputs(dirs.inputs, cmd.inputs, (ref) => this.outputs.locate(ref))]);
-      if (needsPrivateView(cmd.task!)) {
-        // Paths of its own: a mount namespace, or a sentence saying why there is none (never run without it).
-        const view = await privateView(cmd.task!, dirs, this.plan.scratchDir, this.plan.ipcDir);
-        if (typeof view === 'string') {
-          this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${view}\n` });
-          return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: view });
-        }
-        entry.view = view;
+      if (this.viewed(cmd.task!)) {
+        // A /tmp of its own and its declared paths: a mount namespace, or a sentence saying why there is none.
+        const ownDir = join(dirs.inputs, '..', 'wd');
+        mkdirSync(ownDir, { recursive: true });
+        const { view, error, note } = await privateView(cmd.task!, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDir);
+        if (error || note) this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${error ?? note}\n` });
+        if (error) return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error });
+        if (view) entry.view = view;
       }
       if (entry.killed) return this.gone(cmd.step);
       this.spawn(cmd, entry, dirs, port);
     } catch (e) {
       this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: (e as Error).message });
     }
+  }
+
+  /**
+   * Whether a container runs in a private view: on the local runtime every one does (a /tmp
+   * of its own); where the driver does not run processes here (Kubernetes), the image gives
+   * the container its /tmp, and declared paths are refused (live-container.ts).
+   */
+  private viewed(task: NonNullable<StartCommand['task']>): boolean {
+    return this.driver.seesOutput !== false || needsPrivateView(task);
   }
 
   private spawn(cmd: StartCommand, entry: Live, dirs: StepDirs, port: number): void {
@@ -189,12 +198,14 @@ export class Quarterback {
       inputsDir: dirs.inputs, outputsDir: dirs.outputs, scratchDir: this.plan.scratchDir, ipcDir: this.plan.ipcDir,
       port, peers: this.ports.peersOf(step), params: cmd.env.params, item: cmd.env.item, items: cmd.env.items, round: cmd.env.round, exit: cmd.env.exit,
     });
+    // A /tmp of its own is where temporary files go, not the host's TMPDIR (unless the task names one).
+    if (entry.view && task.env?.TMPDIR === undefined) env.TMPDIR = OWN_TMP;
     // Large params (or items) in files: an environment variable past 128 KiB cannot start the container (E2BIG).
     fileScopeValues(env, dirs.inputs);
     // Its own working directory (when its task names none), beside its inputs and outputs.
     const ownDir = join(dirs.inputs, '..', 'wd');
     mkdirSync(ownDir, { recursive: true });
-    const spec = { step, attempt, task, env, ownDir, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}), ...(entry.view ? { sandbox: entry.view.args } : {}) };
+    const spec = { step, attempt, task, env, ownDir, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}), ...(entry.view ? { sandbox: entry.view.args, sandboxPath: entry.view.hostPathOf } : {}) };
     this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
   }
 

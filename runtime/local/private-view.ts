@@ -14,7 +14,7 @@
  * host's root entries bound one by one, and those are few.
  */
 import { spawn } from 'node:child_process';
-import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { RunTask } from '../../src/engine/types.ts';
@@ -28,14 +28,26 @@ export interface PrivateView {
   hostPathOf(path: string): string | undefined;
 }
 
-/** Whether a task declares paths of its own (and so runs in a private view). */
+/** Whether a task declares paths of its own (and so never runs without a private view). */
 export function needsPrivateView(task: RunTask): boolean {
   return !!(task.volumes?.length || task.artifactPaths?.length || task.inputPaths?.length || Object.values(task.parameters ?? {}).some((p) => p.path.startsWith('/')));
 }
 
-/** The private directories a task declares: volumes, and the directories of its paths; nested ones folded into the outer. */
-export function privateDirs(task: RunTask): string[] {
+/**
+ * The directory every container on the local runtime has of its own where bubblewrap runs,
+ * declared or not, as a container image gives it (docs/flow-language.md, A /tmp of its own).
+ */
+export const OWN_TMP = '/tmp';
+
+/**
+ * The private directories of a task: `/tmp` when `ownTmp` (unless a volume puts the pod's
+ * scratch there), the volumes it declares, and the directories of its paths; nested ones
+ * folded into the outer.
+ */
+export function privateDirs(task: RunTask, ownTmp = false): string[] {
+  const scratchAtTmp = (task.volumes ?? []).some((v) => v.from === 'scratch' && (v.path === OWN_TMP || OWN_TMP.startsWith(`${v.path}/`)));
   const all = [
+    ...(ownTmp && !scratchAtTmp ? [OWN_TMP] : []),
     ...(task.volumes ?? []).filter((v) => v.from !== 'scratch').map((v) => v.path),
     ...(task.artifactPaths ?? []).map((a) => dirname(a.path)),
     ...(task.inputPaths ?? []).map((i) => dirname(i.path)),
@@ -50,10 +62,11 @@ export function privateDirs(task: RunTask): string[] {
  * arguments binding them (and the pod's scratch where a volume asks for it) over the host's
  * file system, with the working directory. `keep`: host directories the container must
  * still see where a directory of the host becomes its own (its step's directories); the
- * directory this process runs in is always kept.
+ * directory this process runs in is always kept. `ownTmp`: `/tmp` is the container's own
+ * too, declared or not.
  */
-export async function makePrivateView(task: RunTask, root: string, scratchDir?: string, keep: string[] = []): Promise<PrivateView> {
-  const dirs = privateDirs(task);
+export async function makePrivateView(task: RunTask, root: string, scratchDir?: string, keep: string[] = [], ownTmp = false): Promise<PrivateView> {
+  const dirs = privateDirs(task, ownTmp);
   const binds: Array<[string, string]> = dirs.map((d) => [join(root, d), d]);
   for (const v of task.volumes ?? []) if (v.from === 'scratch' && scratchDir) binds.push([scratchDir, v.path]);
   await Promise.all(dirs.map((d) => mkdir(join(root, d), { recursive: true })));
@@ -63,7 +76,9 @@ export async function makePrivateView(task: RunTask, root: string, scratchDir?: 
   if (wd && hostPathOf(wd)) await mkdir(hostPathOf(wd)!, { recursive: true });
   const targets = binds.map(([, c]) => c);
   const kept = [...keep, ...(scratchDir ? [scratchDir] : []), process.cwd()].map((k) => resolve(k));
-  const args = ['--die-with-parent', ...rootArgs(targets, kept), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...(wd ? ['--chdir', wd] : [])];
+  // Kept host directories under a private one (a step's directories under /tmp) are bound back over it.
+  const back = kept.filter((k, i) => kept.indexOf(k) === i && dirs.some((d) => k.startsWith(`${d}/`)) && exists(k)).flatMap((k) => ['--bind', k, k]);
+  const args = ['--die-with-parent', ...rootArgs(targets, kept), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...back, ...(wd ? ['--chdir', wd] : [])];
   return { args, hostPathOf };
 }
 
@@ -162,6 +177,39 @@ export function bwrapProblem(cmd = bwrapCommand()): Promise<string | undefined> 
 /** The sentence a task gets when it declares paths and bubblewrap cannot run. */
 export function noPrivateView(reason: string): string {
   return `volumes and paths of a container's own need bubblewrap (bwrap), which could not run: ${reason}; install the bubblewrap package (strata's scripts do with apt-get as root), or drop volumes and absolute paths from the task`;
+}
+
+/**
+ * Why a program cannot start in a private view, in the words a container that cannot start
+ * gets without one (process-driver.ts): its command missing or not executable, or its
+ * working directory missing. Paths outside the view's private directories are the host's;
+ * inside them, only files strata put there exist, so a command there is left to bubblewrap.
+ */
+export function startProblem(cmd: string, workingDir: string | undefined, path: string | undefined, inView?: (p: string) => string | undefined): string | undefined {
+  if (workingDir !== undefined && !inView?.(workingDir) && !existsSync(workingDir)) return `could not start "${cmd}": working directory ${workingDir} does not exist`;
+  if (cmd.includes('/')) {
+    const at = resolve(workingDir ?? '/', cmd);
+    if (inView?.(at)) return undefined;
+    if (!existsSync(at)) return `could not start "${cmd}": command not found`;
+    return executable(at) ? undefined : `could not start "${cmd}": permission denied (not executable?)`;
+  }
+  const found = (path ?? '').split(':').filter(Boolean).map((d) => join(d, cmd)).filter((f) => !inView?.(f) && existsSync(f));
+  if (found.length === 0) return `could not start "${cmd}": command not found`;
+  return found.some(executable) ? undefined : `could not start "${cmd}": permission denied (not executable?)`;
+}
+
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The line a container's log gets when its /tmp is the host's, because bubblewrap cannot run. */
+export function hostTmp(reason: string): string {
+  return `this container's /tmp is the host's, shared with other steps: a /tmp of its own needs bubblewrap (bwrap), which could not run: ${reason}`;
 }
 
 /** Inputs declared at a path are copied into the view, where the program reads them. */

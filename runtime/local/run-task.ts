@@ -17,7 +17,7 @@ import { present } from '../output-files.ts';
 import { readResult } from '../step-files.ts';
 import { StdoutCapture } from '../stdout-result.ts';
 import { readParameters } from '../output-parameters.ts';
-import { bwrapProblem, copyArtifactsOut, copyInputsIn, makePrivateView, needsPrivateView, noPrivateView, type PrivateView } from './private-view.ts';
+import { bwrapProblem, copyArtifactsOut, copyInputsIn, hostTmp, makePrivateView, needsPrivateView, noPrivateView, OWN_TMP, type PrivateView } from './private-view.ts';
 import type { JsonValue } from '../../src/flow/types.ts';
 import type { Guard } from '../watchdog/guard.ts';
 import { abortReason } from './abort-reason.ts';
@@ -38,28 +38,32 @@ export interface TaskRunOptions {
 /** Run a one-container pod in `dirs` to its end; aborting `signal` kills its process group. */
 export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodReport) => void, signal: AbortSignal, opts: TaskRunOptions): Promise<PodOutcome> {
   const task = req.task!;
+  // The container's own working directory (when its task names none), gone with the pod's directories.
+  const ownDir = join(dirs.work, 'wd');
+  await mkdir(ownDir, { recursive: true });
   let view: PrivateView | undefined;
-  if (needsPrivateView(task)) {
-    // Paths of its own: a mount namespace, or a sentence saying why there is none (never run without it).
-    const problem = await bwrapProblem();
-    if (problem) {
-      const error = noPrivateView(problem);
-      onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${error}\n` });
-      return { ok: false, error };
-    }
+  // A /tmp of its own always, and the paths it declares: a mount namespace. Without one, declared
+  // paths fail the step with the reason (never run without them); a /tmp of its own falls back to the host's, said in its log.
+  const problem = await bwrapProblem();
+  if (problem && needsPrivateView(task)) {
+    const error = noPrivateView(problem);
+    onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${error}\n` });
+    return { ok: false, error };
+  }
+  if (problem) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${hostTmp(problem)}\n` });
+  else {
     try {
-      view = await makePrivateView(task, join(dirs.root, 'private'), dirs.scratch, [req.inputsDir, req.outputsDir, dirs.ipc]);
+      view = await makePrivateView(task, join(dirs.root, 'private'), dirs.scratch, [req.inputsDir, req.outputsDir, dirs.ipc, ownDir], true);
       await copyInputsIn(view, task, req.inputsDir);
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }
   }
-  // The container's own working directory (when its task names none), gone with the pod's directories.
-  const ownDir = join(dirs.work, 'wd');
-  await mkdir(ownDir, { recursive: true });
   const [port] = await freePorts(1);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.hostEnv)) if (v !== undefined && !k.startsWith('STRATA_')) env[k] = v;
+  // A /tmp of its own is where temporary files go, not the host's TMPDIR (unless the task names one).
+  if (view && task.env?.TMPDIR === undefined) env.TMPDIR = OWN_TMP;
   Object.assign(env, task.env, req.env, {
     STRATA_INPUTS: req.inputsDir, STRATA_OUTPUTS: req.outputsDir, STRATA_SCRATCH: dirs.scratch, STRATA_IPC: dirs.ipc, STRATA_PORT: String(port),
   });
@@ -82,7 +86,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   // Whatever carries the pod's mark is made from here on: the sweep looks at those only.
   const since = pidMark();
   const exit = await new Promise<ContainerExit>((done) => {
-    const spec = { step: req.step, attempt: req.attempt, task, env, ownDir, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}), ...(view ? { sandbox: view.args } : {}) };
+    const spec = { step: req.step, attempt: req.attempt, task, env, ownDir, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}), ...(view ? { sandbox: view.args, sandboxPath: view.hostPathOf } : {}) };
     driver.start(spec, done, (stream, chunk) => {
       if (stream === 'stderr') tail = appendTail(tail, chunk);
       else stdout?.add(chunk);

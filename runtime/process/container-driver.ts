@@ -14,6 +14,8 @@ export interface ContainerSpec {
   timeoutMs?: number;
   /** run inside a private file system view: bubblewrap's arguments (runtime/local/private-view.ts) */
   sandbox?: string[];
+  /** in a private view: where a path of the view is on this machine, undefined outside its private paths */
+  sandboxPath?: (path: string) => string | undefined;
   /**
    * A directory of this container's own (this execution's, empty at start): its working
    * directory when the task names none, as a container starts in its image's, never in the

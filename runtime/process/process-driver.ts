@@ -6,7 +6,7 @@
  * Given a launcher (launcher-client.ts), containers are started by that small process
  * instead of this one: their pid is then known a moment after start().
  */
-import { bwrapCommand } from '../local/private-view.ts';
+import { bwrapCommand, startProblem } from '../local/private-view.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
@@ -67,6 +67,9 @@ export class ProcessDriver implements ContainerDriver {
     if (typeof mapped === 'string') return fail(mapped);
     // In a private view, bubblewrap runs the program and sets its working directory in the view.
     // A task naming none starts in a directory of its own, never in this process's.
+    // bubblewrap would say only `execvp: No such file or directory`, exiting 1 as a program may: the same sentences as without it.
+    const unstartable = spec.sandbox ? startProblem(mapped[0], spec.task.workingDir, spec.env.PATH ?? process.env.PATH, spec.sandboxPath) : undefined;
+    if (unstartable) return fail(unstartable);
     const own = spec.task.workingDir ? [] : spec.ownDir ? ['--chdir', spec.ownDir] : [];
     const argv = spec.sandbox ? [bwrapCommand(), ...spec.sandbox, ...own, '--', ...mapped] : mapped;
     const cwd = spec.sandbox ? undefined : (spec.task.workingDir ?? spec.ownDir);

@@ -28,11 +28,21 @@ export async function until<T>(what: string, pred: () => Promise<T | undefined |
 /**
  * The worker a macro step runs under, from the step's parent pid ($PPID): a step's
  * container is started by its worker's process launcher (runtime/process/launcher.ts),
- * whose parent is the worker.
+ * whose parent is the worker (through bubblewrap in a private view).
  */
 export function workerOf(parent: number): number {
-  const stat = readFileSync(`/proc/${parent}/stat`, 'utf8');
+  // In a private view (a /tmp of its own) the step's parent is bubblewrap, a child of the launcher.
+  const launcher = comm(parent) === 'bwrap' ? parentOf(parent) : parent;
+  return parentOf(launcher);
+}
+
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+function comm(pid: number): string {
+  return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
 }
 
 export function alive(pid: number): boolean {

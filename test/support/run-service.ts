@@ -1,4 +1,6 @@
 /** A whole strata (API, coordinator, worker) on the test Redis, for run tests through real HTTP. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/app/config.ts';
 import { startRunParts, type RunParts, type RunPartsOptions } from '../../src/app/run-parts.ts';
@@ -13,7 +15,7 @@ export interface RunTestService extends TestService {
 }
 
 export async function startRunService(env: Record<string, string> = {}, o: Partial<RunPartsOptions> = {}, prefix = `t-${randomUUID().slice(0, 8)}`): Promise<RunTestService> {
-  const home = `/tmp/strata-test-${prefix}`;
+  const home = join(tmpdir(), `strata-test-${prefix}`);
   let parts: RunParts | undefined;
   const svc = await startTestService(
     { STRATA_WORKER_CONCURRENCY: '4', ...env },

@@ -1,4 +1,6 @@
 /** Start a real strata service (real HTTP, real Redis from the global set-up) for a test file. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
@@ -10,7 +12,7 @@ export interface TestService extends Service {
 }
 
 export async function startTestService(env: Record<string, string> = {}, parts: ServiceParts = {}, prefix = `t-${randomUUID().slice(0, 8)}`): Promise<TestService> {
-  const config = loadConfig({ PORT: '0', REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, ...env });
+  const config = loadConfig({ PORT: '0', REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: join(tmpdir(), `strata-test-${prefix}`), ...env });
   const svc = await startService(config, () => {}, parts);
   return {
     ...svc,

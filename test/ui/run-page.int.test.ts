@@ -3,6 +3,7 @@
  * 22 steps with their final statuses, the pod tree/us-west holding its containers; a run
  * in progress repainting its boxes without a reload, in the order its steps ran.
  */
+import { tmpdir } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -45,7 +46,7 @@ describe('run page', () => {
   });
 
   it('follows a running step\'s logs in its panel', async () => {
-    const gate = `/tmp/strata-ui-logs-${Date.now()}`;
+    const gate = `${tmpdir()}/strata-ui-logs-${Date.now()}`;
     const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'talk', version: '1' }, spec: { root: { sequence: [{ id: 'talk', task: { image: 'busybox', command: ['sh', '-c', `echo first line; while [ ! -f ${gate} ]; do sleep 0.05; done; echo second line; sleep 0.5`] } }] } } };
     const id = (await ui.svc.call('POST', '/v1/runs', { flow })).body.runId as string;
     const page = await ui.chromium.page();
@@ -73,7 +74,7 @@ describe('run page', () => {
   });
 
   it('repaints boxes as the run goes, without a reload, in the order the steps ran', async () => {
-    const gate = `/tmp/strata-ui-gate-${Date.now()}`;
+    const gate = `${tmpdir()}/strata-ui-gate-${Date.now()}`;
     const sh = (cmd: string) => ({ image: 'busybox', command: ['sh', '-c', cmd] });
     const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'live', version: '1' }, spec: { root: { sequence: [
       { id: 'gate', task: sh(`while [ ! -f ${gate} ]; do sleep 0.05; done`) },

@@ -3,6 +3,7 @@
  * generated (appearing live), a cycle's members by round, a large fan-out as one box with
  * counts that opens on a click; and Retry from the page carrying a failed run on.
  */
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { useServiceAndBrowser } from '../support/service-and-browser.ts';
 
@@ -55,7 +56,7 @@ describe('run picture shapes', () => {
   });
 
   it('retries a failed run from its page: the failed step runs again and the run succeeds', async () => {
-    const marker = `/tmp/strata-ui-retry-${Date.now()}`;
+    const marker = `${tmpdir()}/strata-ui-retry-${Date.now()}`;
     const run = await runTo({ sequence: [{ id: 'ok', task: sh('true') }, { id: 'flaky', task: sh(`[ -f ${marker} ] || { touch ${marker}; exit 3; }`) }] }, 'failed');
     const page = await ui.chromium.page();
     await page.goto(`${ui.svc.url}/ui/runs/${run.id}`);

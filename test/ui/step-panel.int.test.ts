@@ -4,6 +4,7 @@
  * included), and follows a running step's logs through the run's log stream: the lines
  * show as the step writes them, and the logs route is not read again and again.
  */
+import { tmpdir } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useServiceAndBrowser } from '../support/service-and-browser.ts';
@@ -45,7 +46,7 @@ describe('step panel', () => {
   });
 
   it('follows a running step\'s logs through the run\'s log stream, never reading the logs again and again', async () => {
-    const gate = `/tmp/strata-ui-panel-${Date.now()}`;
+    const gate = `${tmpdir()}/strata-ui-panel-${Date.now()}`;
     const id = (await ui.svc.call('POST', '/v1/runs', flow({ sequence: [{ id: 'talk', ...sh(`echo first line; while [ ! -f ${gate} ]; do sleep 0.05; done; echo second line`) }] }))).body.runId as string;
     const page = await ui.chromium.page();
     await page.goto(`${ui.svc.url}/ui/runs/${id}`);

@@ -1,4 +1,5 @@
 /** Attempts told apart (issue 8 item 11): every execution counts, and each after the first opens with a line in the step's log, at both levels. */
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowDoc as flow, shTask as sh } from '../support/documents.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
@@ -19,7 +20,7 @@ const levels = [
 
 describe.each(levels)('$level', ({ root, step }) => {
   it('a retried step counts every attempt, and its log marks where each attempt after the first begins', async () => {
-    const counter = `/tmp/strata-attempts-${Math.random().toString(36).slice(2)}`;
+    const counter = `${tmpdir()}/strata-attempts-${Math.random().toString(36).slice(2)}`;
     const r = await svc.call('POST', '/v1/runs', { flow: flow(root(flaky(counter))) });
     const run = await svc.waitRun(r.body.runId);
     expect(run.status).toBe('succeeded');

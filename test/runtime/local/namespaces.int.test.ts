@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { homeNamespace, makePodDirs, OWNER_FILE, podDirBases } from '../../../runtime/local/pod-dirs.ts';
@@ -38,7 +39,7 @@ async function runOne(svc: RunTestService): Promise<void> {
 describe('instances on one machine', () => {
   it('reap only their own leftovers: B leaves A\'s dead pod alone, A reaps it', async () => {
     const prefixA = `ns-a-${Date.now()}`;
-    const homeA = `/tmp/strata-test-${prefixA}`;
+    const homeA = join(tmpdir(), `strata-test-${prefixA}`); // as startRunService names its home
     // What a SIGKILLed worker of A (and its watchdog) left: a pod directory and a process in it.
     const stale = await makePodDirs('r-stale', 'p', true, { namespace: homeNamespace(homeA) });
     await writeFile(join(stale.root, OWNER_FILE), String(await deadPid()));

@@ -1,11 +1,11 @@
 /** The private file system view per container on the local runtime (bubblewrap), and its fallback. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
-import { bwrapProblem, makePrivateView, noPrivateView, privateDirs } from '../../../runtime/local/private-view.ts';
+import { bwrapProblem, hostTmp, makePrivateView, noPrivateView, privateDirs } from '../../../runtime/local/private-view.ts';
 import type { RunTask } from '../../../src/engine/types.ts';
 import { podRequestPod, TempDirs } from '../../sidecar/harness.ts';
 
@@ -90,6 +90,23 @@ describe('private view', () => {
     expect(existsSync(join(root, 'missing'))).toBe(false);
   });
 
+  it('a /tmp of its own keeps the step\'s directories where they are under /tmp, both levels', async () => {
+    // A worker whose directories are in the host's /tmp (a STRATA_HOME or a disk scratch there).
+    const root = mkdtempSync('/tmp/strata-own-tmp-dirs-');
+    try {
+      const write = { image: 'alpine', command: ['sh', '-c', 'echo own > /tmp/strata-own-tmp-probe && ls -A /tmp | wc -l > "$STRATA_OUTPUTS/result.json"'] };
+      const task = await runtime.run(req(root, write), () => undefined, new AbortController().signal);
+      expect(task.error).toBeUndefined();
+      // Its /tmp holds its probe and the way to its directories (the view's one entry of the host's /tmp), nothing else of the host's.
+      expect(task).toMatchObject({ ok: true, result: 2 });
+      const pod = await runtime.run({ ...req(root, { image: 'x' }), kind: 'pod', task: undefined, step: 'p', pod: podRequestPod({ task: write }, { scratch: 'disk' }) }, () => undefined, new AbortController().signal);
+      expect(pod.ok, pod.error).toBe(true);
+      expect(existsSync('/tmp/strata-own-tmp-probe')).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('bubblewrap runs on this machine (strata\'s scripts install it)', async () => {
     expect(await bwrapProblem()).toBeUndefined();
   });
@@ -105,8 +122,14 @@ describe('private view fallback: where bubblewrap cannot run', () => {
       const error = noPrivateView('bwrap is not installed');
       expect(outcome).toEqual({ ok: false, error });
       expect(reports).toContainEqual({ type: 'log', step: 't', stream: 'stderr', chunk: `strata: ${error}\n` });
-      const plain = await runtime.run(req(await dirs.make(), { image: 'alpine', command: ['true'] }), () => undefined, new AbortController().signal);
+      // A task that declares nothing runs with the host's /tmp, its log saying so.
+      const mark = `/tmp/strata-fallback-${randomUUID()}`;
+      const logs: PodReport[] = [];
+      const plain = await runtime.run(req(await dirs.make(), { image: 'alpine', command: ['sh', '-c', `echo 1 > ${mark}`] }), (r) => logs.push(r), new AbortController().signal);
       expect(plain.ok).toBe(true);
+      expect(logs).toContainEqual({ type: 'log', step: 't', stream: 'stderr', chunk: `strata: ${hostTmp('bwrap is not installed')}\n` });
+      expect(existsSync(mark)).toBe(true);
+      rmSync(mark);
       const pod = await runtime.run({ ...req(await dirs.make(), { image: 'x' }), kind: 'pod', task: undefined, step: 'p', pod: podRequestPod({ task: { image: 'alpine', command: ['true'], volumes: ['/tmp'] } }) }, () => undefined, new AbortController().signal);
       expect(pod.ok).toBe(false);
       expect(pod.error).toContain(error);
