@@ -10,11 +10,12 @@
  * waiting steps take freed slots in declared order. Pure: no I/O, no clock.
  */
 import type { Act } from './act.ts';
+import { MinHeap } from './min-heap.ts';
 
 /** One limit: slots held now, and the steps waiting for one, first declared first. */
 export class SlotPool {
   held = 0;
-  readonly waiting = new ActHeap();
+  readonly waiting = new MinHeap<Act>((a, b) => comparePos(a.pos, b.pos));
   constructor(readonly limit: number) {}
 }
 
@@ -78,46 +79,4 @@ function comparePos(a: number[], b: number[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return a.length - b.length;
-}
-
-/** A binary min-heap of acts in declared order. */
-class ActHeap {
-  private readonly a: Act[] = [];
-
-  get size(): number {
-    return this.a.length;
-  }
-
-  push(v: Act): void {
-    const a = this.a;
-    a.push(v);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (comparePos(a[p].pos, v.pos) <= 0) break;
-      a[i] = a[p];
-      i = p;
-    }
-    a[i] = v;
-  }
-
-  pop(): Act | undefined {
-    const a = this.a;
-    if (a.length === 0) return undefined;
-    const top = a[0];
-    const last = a.pop()!;
-    if (a.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= a.length) break;
-        const c = l + 1 < a.length && comparePos(a[l + 1].pos, a[l].pos) < 0 ? l + 1 : l;
-        if (comparePos(a[c].pos, last.pos) >= 0) break;
-        a[i] = a[c];
-        i = c;
-      }
-      a[i] = last;
-    }
-    return top;
-  }
 }
