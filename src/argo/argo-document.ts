@@ -148,7 +148,7 @@ const UNSUPPORTED: Record<string, string> = {
   daemon: 'daemon steps (kept running beside later steps) have no strata equivalent; use a pod whose containers run side by side',
   sidecars: 'sidecars have no strata equivalent outside a pod; use a containerSet',
   initContainers: 'init containers have no strata equivalent; use a step before',
-  volumes: 'volumes are not mapped; strata gives each container private paths for its declared inputs and outputs',
+  volumes: 'volumes are not mapped; strata gives each container a /tmp of its own and private paths for its declared inputs and outputs',
   volumeMounts: 'volume mounts are not mapped; strata gives each container private paths for its declared inputs and outputs',
   volumeClaimTemplates: 'persistent volume claims are not mapped',
   memoize: 'memoization has no strata equivalent',
