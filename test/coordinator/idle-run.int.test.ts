@@ -6,9 +6,8 @@
  * `<prefix>:bull:`: the worker's lock renewal, its blocking wait for the next job) is left
  * out of the count and described in docs/performance.md.
  */
-import { once } from 'node:events';
-import { connect } from 'node:net';
 import { Redis } from 'ioredis';
+import { monitorRedis } from '../support/redis-monitor.ts';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { until } from '../support/processes.ts';
@@ -19,27 +18,10 @@ afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
 });
 
-/**
- * Every command Redis runs from now on, as MONITOR shows them (command and arguments),
- * until `stop`: read from a socket of its own, one `+<time> [<db> <client>] "cmd" "arg"...`
- * line per command.
- */
+/** Every command Redis runs from now on, as MONITOR shows them (command and arguments), until `stop`. */
 async function monitor(): Promise<{ seen: string[][]; stop(): void }> {
-  const seen: string[][] = [];
-  const url = new URL(inject('redisUrl'));
-  const socket = connect(Number(url.port), url.hostname);
-  await once(socket, 'connect');
-  socket.write('MONITOR\r\n');
-  let rest = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\r\n');
-    rest = lines.pop()!;
-    for (const line of lines) {
-      const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
-      if (line.startsWith('+') && args.length > 0) seen.push(args);
-    }
-  });
-  return { seen, stop: () => socket.destroy() };
+  const m = await monitorRedis(inject('redisUrl'));
+  return { get seen() { return m.seen.map((s) => s.args); }, stop: m.stop };
 }
 
 describe('an idle run', () => {
