@@ -7,6 +7,7 @@
 import type { RunLimits } from '../src/flow/limits.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import type { RunTask } from '../src/engine/types.ts';
+import type { FailureReason } from '../src/engine/timeout-error.ts';
 import type { PlanNode } from '../src/plan/plan-node.ts';
 import type { StepStatus } from '../src/engine/types.ts';
 
@@ -83,6 +84,8 @@ export interface PodOutcome {
   result?: JsonValue;
   error?: string;
   exitCode?: number | null;
+  /** `timeout`: the pod (or the container that failed it) was stopped at its timeout, which makes its failure `failed`, not `errored` */
+  reason?: FailureReason;
   /** a task's named output parameters (docs/flow-language.md, Outputs) */
   parameters?: Record<string, JsonValue>;
 }

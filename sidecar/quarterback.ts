@@ -17,6 +17,7 @@ import { RunEngine } from '../src/engine/engine.ts';
 import { podScope } from '../src/engine/pod-scope.ts';
 import type { Command, DoneCommand, EngineEvent, StartCommand, StatusCommand, WindowCommand } from '../src/engine/types.ts';
 import type { JsonValue } from '../src/flow/types.ts';
+import type { FailureReason } from '../src/engine/timeout-error.ts';
 import { isLeaf, joinId } from '../src/plan/plan-node.ts';
 import type { ContainerDriver, ContainerExit } from '../runtime/process/container-driver.ts';
 import { containerEnv } from './container-env.ts';
@@ -54,7 +55,8 @@ export class Quarterback {
   private readonly lastExit = new Map<string, number | null>();
   /** composites' deadlines and leaves' back-offs armed (the engine has no clock): their events come back when the time is up */
   private readonly timers = new Timers();
-  private failedExit: number | null | undefined;
+  /** the exit of the first container whose step failed: the pod's `done` carries it (a pod failed by a timeout failed, not errored) */
+  private failedExit: { exitCode: number | null; reason?: FailureReason } | undefined;
   private failure: string | undefined;
   private cancelReason: string | undefined;
   private doneCmd: DoneCommand | undefined;
@@ -129,7 +131,8 @@ export class Quarterback {
   private report(c: StatusCommand): void {
     const outputs = this.outputs.reported(c);
     const exitCode = this.lastExit.get(c.step);
-    if (c.status === 'failed' && exitCode !== undefined) this.failedExit ??= exitCode;
+    // A composite past its deadline has no exit of its own: its reason says how it failed.
+    if (c.status === 'failed' && (exitCode !== undefined || c.reason)) this.failedExit ??= { exitCode: exitCode ?? null, ...(c.reason ? { reason: c.reason } : {}) };
     this.send(stepMessage(c, exitCode, outputs));
   }
 
@@ -219,7 +222,7 @@ export class Quarterback {
     }
     const { step, attempt } = cmd;
     // The exit code tells a program's failure from one it did not cause (continueOn, retry on, depends .Failed/.Errored).
-    const fail = (error: string) => this.gone(step, { type: 'finished', step, attempt, ok: false, error, ...(e.exitCode !== null && e.exitCode !== undefined ? { exitCode: e.exitCode } : {}) });
+    const fail = (error: string) => this.gone(step, { type: 'finished', step, attempt, ok: false, error, ...(e.exitCode !== null && e.exitCode !== undefined ? { exitCode: e.exitCode } : {}), ...(e.reason ? { reason: e.reason } : {}) });
     this.lastExit.set(step, e.exitCode);
     if (e.exitCode !== 0 || e.error) return fail(exitError(e, entry.stderrTail));
     const outputsDir = entry.dirs!.outputs;
@@ -297,8 +300,11 @@ export class Quarterback {
       } catch (e) {
         msg = { type: 'done', ok: false, status: 'failed', error: `pod outputs could not be written: ${(e as Error).message}` };
       }
-    } else if (this.failedExit !== undefined) {
-      msg.exitCode = this.failedExit;
+    } else {
+      if (this.failedExit !== undefined) msg.exitCode = this.failedExit.exitCode;
+      // The root's own timeout (its deadline), else that of the step whose failure failed the pod.
+      const reason = this.failure ? undefined : (done.reason ?? this.failedExit?.reason);
+      if (reason && msg.status === 'failed') msg.reason = reason;
     }
     await this.driver.drain?.();
     this.end(msg);

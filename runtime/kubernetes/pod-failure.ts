@@ -6,7 +6,7 @@
  */
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { CONTAINERS } from './pod-layout.ts';
-import { timedOutError } from '../../src/engine/timeout-error.ts';
+import { timedOutError, type FailureReason } from '../../src/engine/timeout-error.ts';
 
 /** Waiting reasons a pod does not recover from by itself. */
 const STUCK: Record<string, (c: V1ContainerStatus, image: string) => string> = {
@@ -24,6 +24,8 @@ export interface PodFailure {
   reason: string;
   /** the container it concerns, when it is one container's */
   container?: string;
+  /** `timeout`: the pod ran past its activeDeadlineSeconds (the step's timeout), which makes the step `failed`, not `errored` */
+  cause?: FailureReason;
 }
 
 /** What is wrong with a pod that cannot end well by itself; undefined while nothing is. */
@@ -33,7 +35,7 @@ export function podFailure(pod: V1Pod): PodFailure | undefined {
   if (status.reason === 'Evicted') return { reason: `the pod was evicted by its node: ${status.message ?? 'no reason given'}` };
   if (status.reason === 'DeadlineExceeded') {
     const ads = pod.spec?.activeDeadlineSeconds;
-    return { reason: `the pod ran past its deadline${ads !== undefined ? ` of ${ads}s` : ''} (activeDeadlineSeconds) and was stopped: the step ${ads !== undefined ? timedOutError(ads) : 'timed out'}` };
+    return { reason: `the pod ran past its deadline${ads !== undefined ? ` of ${ads}s` : ''} (activeDeadlineSeconds) and was stopped: the step ${ads !== undefined ? timedOutError(ads) : 'timed out'}`, cause: 'timeout' };
   }
   const all = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
   for (const c of all) {

@@ -62,7 +62,7 @@ export class PodSession {
       if (doc?.done) return void this.fromDone(doc.done);
     }
     const failure = podFailure(pod);
-    if (failure) return this.finish({ ok: false, error: this.explain(failure.reason) }, !ended);
+    if (failure) return this.finish({ ok: false, error: this.explain(failure.reason), ...(failure.cause ? { reason: failure.cause } : {}) }, !ended);
     if (this.req.kind === 'pod') {
       // A step container ends only after the quarterback's `done` and `stop`: one that ends sooner took its slot with it.
       const gone = (pod.status?.containerStatuses ?? []).find((c) => c.state?.terminated);
@@ -101,11 +101,11 @@ export class PodSession {
       try {
         result = readPodResult(this.req.outputsDir, this.req.resultLimit);
       } catch (e) {
-        return this.settle({ outcome: { ok: false, error: (e as Error).message, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}) }, stuck: false });
+        return this.settle({ outcome: { ok: false, error: (e as Error).message, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(done.reason ? { reason: done.reason } : {}) }, stuck: false });
       }
     }
     this.settle({
-      outcome: { ok: done.ok, ...(result !== undefined ? { result } : {}), ...(done.error ? { error: done.error } : {}), ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}) },
+      outcome: { ok: done.ok, ...(result !== undefined ? { result } : {}), ...(done.error ? { error: done.error } : {}), ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(!done.ok && done.reason ? { reason: done.reason } : {}) },
       stuck: false,
     });
   }

@@ -14,6 +14,7 @@
  */
 import type { JsonValue } from '../../src/flow/types.ts';
 import type { StepReport } from '../pod-runtime.ts';
+import type { FailureReason } from '../../src/engine/timeout-error.ts';
 
 export const REPORT_VERSION = 1;
 /** bytes of events kept in the annotation */
@@ -31,6 +32,8 @@ export interface ReportDone {
   resultOmitted?: number;
   error?: string;
   exitCode?: number | null;
+  /** the quarterback's DoneMessage.reason: `timeout` when the step that failed the pod was stopped at its timeout */
+  reason?: FailureReason;
 }
 
 export interface ReportDoc {

@@ -20,7 +20,7 @@ import { loadImageMap, type ImageMap } from '../image-map.ts';
 import { Launcher } from '../process/launcher-client.ts';
 import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
 import { Guard } from '../watchdog/guard.ts';
-import { abortReason, withTimeout } from './abort-reason.ts';
+import { abortedByTimeout, abortReason, withTimeout } from './abort-reason.ts';
 import { homeNamespace, makePodDirs, podDirBases, removePodDirs, type PodDirOptions, type PodDirs } from './pod-dirs.ts';
 import { runQuarterbackProcess } from './quarterback-process.ts';
 import { runTask } from './run-task.ts';
@@ -146,13 +146,13 @@ export class LocalRuntime implements PodRuntime {
       const since = pidMark();
       const end = await runQuarterbackProcess(planPath, qbOpts, onReport, stop.signal);
       await sweep('STRATA_SCRATCH', dirs.scratch, { since });
-      if (stop.signal.aborted) return { ok: false, error: abortReason(stop.signal), ...(end.done?.exitCode !== undefined ? { exitCode: end.done.exitCode } : {}) };
+      if (stop.signal.aborted) return { ok: false, error: abortReason(stop.signal), ...(end.done?.exitCode !== undefined ? { exitCode: end.done.exitCode } : {}), ...(abortedByTimeout(stop.signal) ? { reason: 'timeout' as const } : {}) };
       if (!end.done) {
         const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;
         return { ok: false, error: `the quarterback of pod ${req.step} ${how} before the pod finished${end.stderr ? `: ${end.stderr.trim().split('\n').pop()}` : ''}` };
       }
-      const { ok, result, error, exitCode } = end.done;
-      return { ok, ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}) };
+      const { ok, result, error, exitCode, reason } = end.done;
+      return { ok, ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}) };
     } finally {
       stop.clear();
     }

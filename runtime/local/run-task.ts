@@ -101,7 +101,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   if (signal.aborted) return { ok: false, error: abortReason(signal), exitCode: exit.exitCode };
   // Not the step's failure: an infrastructure one, which the worker's job retries.
   if (exit.lost) throw new Error(exit.error);
-  if (exit.exitCode !== 0 || exit.error) return { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode };
+  if (exit.exitCode !== 0 || exit.error) return { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode, ...(exit.reason ? { reason: exit.reason } : {}) };
   const fromStdout = stdout?.result();
   if (fromStdout?.note) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: fromStdout.note });
   return collect(req, task.outputs ?? [], fromStdout, view);

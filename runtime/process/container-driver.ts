@@ -4,6 +4,7 @@
  * driver releases pre-declared containers of a Kubernetes pod through the shared volume.
  */
 import type { RunTask } from '../../src/engine/types.ts';
+import type { FailureReason } from '../../src/engine/timeout-error.ts';
 
 export interface ContainerSpec {
   step: string;
@@ -31,6 +32,8 @@ export interface ContainerExit {
   signal?: string;
   /** a reason in plain words when it did not exit by itself (timeout, killed, could not start) */
   error?: string;
+  /** `timeout`: the driver stopped it at its timeout (what the engine goes by; `error` is only words) */
+  reason?: FailureReason;
   /**
    * Resolves once the container's output has been read to its end (the exit is reported
    * first, at once): what reads the whole standard output waits for it.

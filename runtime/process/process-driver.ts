@@ -34,6 +34,8 @@ interface Running {
   attempt: number;
   /** why we stopped it, when we did */
   reason?: string;
+  /** it was stopped at its timeout (the exit's `reason`) */
+  timedOut?: boolean;
   timers: NodeJS.Timeout[];
 }
 
@@ -106,7 +108,7 @@ export class ProcessDriver implements ContainerDriver {
     const logsEnded = pipeLogs(child, onLog, this.closing);
     child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
       const lost = 'lost' in child ? child.lost : undefined;
-      finish({ step, attempt, exitCode: code, ...(signal ? { signal } : {}), ...(entry.reason ? { error: entry.reason } : lost ? { error: lost, lost: true } : {}), logsEnded });
+      finish({ step, attempt, exitCode: code, ...(signal ? { signal } : {}), ...(entry.reason ? { error: entry.reason } : lost ? { error: lost, lost: true } : {}), ...(entry.timedOut ? { reason: 'timeout' as const } : {}), logsEnded });
     });
     this.closing.add(logsEnded);
     const started = (pid: number) => {
@@ -115,7 +117,7 @@ export class ProcessDriver implements ContainerDriver {
       this.onProcess?.('started', step, attempt, pid);
       if (entry.reason) this.signalStop(entry);
       if (spec.timeoutMs !== undefined) {
-        entry.timers.push(setTimeout(() => this.stop(entry, timedOutError(spec.timeoutMs! / 1000)), spec.timeoutMs));
+        entry.timers.push(setTimeout(() => this.stop(entry, timedOutError(spec.timeoutMs! / 1000), true), spec.timeoutMs));
       }
     };
     if (child.pid !== undefined) {
@@ -153,9 +155,10 @@ export class ProcessDriver implements ContainerDriver {
     return [...this.running.values()].map((r) => r.pid).filter((p): p is number => p !== undefined);
   }
 
-  private stop(entry: Running, reason: string): void {
+  private stop(entry: Running, reason: string, timedOut = false): void {
     if (entry.reason) return;
     entry.reason = reason;
+    entry.timedOut = timedOut;
     // One whose pid is not known yet is stopped as soon as it is.
     if (entry.pid !== undefined) this.signalStop(entry);
   }

@@ -10,6 +10,7 @@
  */
 import type { JsonValue } from '../../src/flow/types.ts';
 import type { StatusCommand } from '../../src/engine/types.ts';
+import type { FailureReason } from '../../src/engine/timeout-error.ts';
 import type { LogReport, StepReport } from '../pod-runtime.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -66,6 +67,8 @@ export interface DoneMessage {
   result?: JsonValue;
   error?: string;
   exitCode?: number | null;
+  /** `timeout`: the micro step whose failure failed the pod was stopped at its timeout (PodOutcome.reason) */
+  reason?: FailureReason;
 }
 
 export type QuarterbackMessage = HelloMessage | StepMessage | LogMessage | ContainerMessage | DoneMessage;

@@ -208,7 +208,7 @@ export class FileGateDriver implements ContainerDriver {
     const error = job.timedOut ? timedOutError(seconds) : exit.note === 'cancelled' ? 'cancelled' : exit.note === 'interrupted' ? `container ${slot.name} restarted while the step ran` : undefined;
     const signal = exit.code > 128 && (job.timedOut || exit.note === 'cancelled') ? SIGNAL_NAMES.get(exit.code - 128) : undefined;
     const pool = this.pools.find((p) => p.slots.includes(slot))!;
-    this.release(pool, slot, { step: job.spec.step, attempt: job.spec.attempt, exitCode: exit.code, ...(signal ? { signal } : {}), ...(error ? { error } : {}) });
+    this.release(pool, slot, { step: job.spec.step, attempt: job.spec.attempt, exitCode: exit.code, ...(signal ? { signal } : {}), ...(error ? { error } : {}), ...(job.timedOut ? { reason: 'timeout' as const } : {}) });
   }
 
   private release(pool: PoolState, slot: SlotState, exit: ContainerExit): void {

@@ -41,9 +41,12 @@ export class EngineCache {
   }
 }
 
-/** Fold one log entry: entry 0 starts the engine, later ones are its events. */
+/** Fold one log entry: entry 0 starts the engine (a `begin` without `v` is of log version 1), later ones are its events. */
 export function fold(c: CachedEngine, entry: { type: string }): Command[] {
   c.next++;
-  if (entry.type === 'begin') return c.engine.start((entry as { at?: number }).at);
+  if (entry.type === 'begin') {
+    const begin = entry as { at?: number; v?: number };
+    return c.engine.start(begin.at, begin.v ?? 1);
+  }
   return c.engine.apply(entry as never);
 }

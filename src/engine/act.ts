@@ -2,7 +2,7 @@
 import type { JsonValue } from '../flow/types.ts';
 import type { PlanNode, RetryPlan } from '../plan/plan-node.ts';
 import type { InputRef, StartCommand, StepStatus } from './types.ts';
-import { isTimeout } from './timeout-error.ts';
+import type { FailureReason } from './timeout-error.ts';
 import type { SlotPool } from './run-slots.ts';
 
 /** What a step sees of its surroundings: unit parameters, fan-out items, round, joined data. */
@@ -49,6 +49,8 @@ export interface Act {
   expanding?: boolean;
   /** a leaf's program exit code, from its `finished` event */
   exitCode?: number | null;
+  /** a leaf's failure reason, from its `finished` event (timeout-error.ts) */
+  reason?: FailureReason;
   /** children running now (a composite's), to stop them when its deadline passes */
   kids?: Set<Act>;
   /** plan nodes of the children started so far: the others never start when it ends early */
@@ -129,9 +131,13 @@ export function childFailed(c: Act): boolean {
  */
 export function errored(c: Act): boolean {
   if (c.status === 'cancelled') return true;
-  if (c.status !== 'failed') return false;
+  return c.status === 'failed' && endedWithoutExit(c);
+}
+
+/** A leaf whose last attempt ended without an exit code of its program's own and not at its timeout. */
+export function endedWithoutExit(c: Act): boolean {
   const leaf = c.node.kind === 'task' || c.node.kind === 'pod' || c.node.kind === 'generate';
-  return leaf && (c.exitCode === undefined || c.exitCode === null) && !isTimeout(c.error);
+  return leaf && (c.exitCode === undefined || c.exitCode === null) && c.reason !== 'timeout';
 }
 
 /** A failed child its parent goes on after (continueOn). */

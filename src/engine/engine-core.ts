@@ -38,6 +38,8 @@ export class EngineCore {
   readonly deadlines = new Map<string, Act>();
   /** leaves waiting out a back-off before their next attempt, by step id */
   readonly backoffs = new Map<string, Act>();
+  /** the log is of version 1: a `finished` without `reason` is a timeout by its words (timeout-error.ts) */
+  legacyTimeouts = false;
   /** the latest time the log's events carry (ms since the epoch; 0 when they carry none) */
   now = 0;
   /** leaves that failed, in the order they failed (an exit handler's `exit.failures`) */
@@ -216,7 +218,7 @@ export class EngineCore {
     else if (status === 'failed') this.markUnstarted(act, 'skipped', error?.startsWith('step ') ? notStartedReason(error, '') : `not started: step ${act.id} failed`);
     if (act.parent) return act.parent.driver?.childDone(act);
     this.status = status === 'skipped' ? 'succeeded' : status;
-    this.out.push({ type: 'done', status: this.status, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}) });
+    this.out.push({ type: 'done', status: this.status, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(status === 'failed' && act.reason ? { reason: act.reason } : {}) });
   }
 
   /** The output parameters of the unit `act` (a use node), read in the unit. */

@@ -4,7 +4,7 @@
  * run. Each changes the core's state; RunEngine.apply then lets the composites decide.
  */
 import type { JsonValue } from '../flow/types.ts';
-import type { Act, Scope } from './act.ts';
+import { endedWithoutExit, type Act, type Scope } from './act.ts';
 import type { CycleDriver } from './cycle.ts';
 import type { EngineCore } from './engine-core.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
@@ -13,7 +13,7 @@ import type { EngineEvent, GenerateCommand } from './types.ts';
 import { wrapDriver } from './wrap.ts';
 import { RunSlots } from './run-slots.ts';
 import { appendAll } from '../flow/append-all.ts';
-import { timedOutError } from './timeout-error.ts';
+import { legacyTimeoutText, timedOutError } from './timeout-error.ts';
 
 /** Apply one event to `core` (late or repeated events change nothing). */
 export function applyEvent(core: EngineCore, e: EngineEvent): void {
@@ -35,12 +35,14 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
     // A generate step with a driver has already expanded: a repeated `finished` must not expand it again.
     if (!core.isLeaf(act.node) || act.expanding || act.driver || act.backingOff || e.attempt !== act.attempt) return;
     act.exitCode = e.exitCode;
+    // The reason, never the words; only a log older than reasons has nothing but words (timeout-error.ts).
+    act.reason = e.reason ?? (core.legacyTimeouts && !e.ok && legacyTimeoutText(e.error) ? 'timeout' : undefined);
     if (e.ok) {
       if (e.parameters) act.parameters = e.parameters;
       if (act.node.kind === 'generate') return expand(core, act, e.result ?? null);
       return core.finish(act, 'succeeded', e.result ?? null);
     }
-    const wait = nextAttemptDelay(act, e.exitCode === undefined || e.exitCode === null, core.now);
+    const wait = nextAttemptDelay(act, endedWithoutExit(act), core.now);
     if (wait !== undefined) {
       act.attempt++;
       if (wait <= 0) return core.launch(act, e.error);
@@ -145,6 +147,7 @@ function expire(core: EngineCore, step: string): void {
     a.kids?.clear();
   };
   stopKids(act);
+  act.reason = 'timeout';
   core.finish(act, 'failed', undefined, error);
 }
 

@@ -14,6 +14,7 @@ import type { PlanNode } from '../plan/plan-node.ts';
 import type { Act } from './act.ts';
 import { EngineCore } from './engine-core.ts';
 import { applyEvent } from './engine-events.ts';
+import { LOG_VERSION } from './timeout-error.ts';
 import type { EngineOptions } from './engine-options.ts';
 import type { Command, EngineEvent, GenerateCommand, RunStatus, StartCommand, TimerCommand, WindowCommand } from './types.ts';
 
@@ -36,8 +37,13 @@ export class RunEngine {
     return this.core.overStepLimit;
   }
 
-  /** Start the run (`at`: when, ms since the epoch, as the log records it): the commands for everything that starts at once. */
-  start(at?: number): Command[] {
+  /**
+   * Start the run (`at`: when, ms since the epoch, as the log records it; `logVersion`: the
+   * version its `begin` entry names, LOG_VERSION when new): the commands for everything that
+   * starts at once.
+   */
+  start(at?: number, logVersion = LOG_VERSION): Command[] {
+    this.core.legacyTimeouts = logVersion < 2;
     return this.core.begin(at);
   }
 

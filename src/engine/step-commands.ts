@@ -24,6 +24,7 @@ export function statusCommandOf(act: Act, error?: string, image?: string): Statu
     ...(act.status === 'succeeded' && act.parameters ? { parameters: act.parameters } : {}),
     ...(error ? { error } : {}),
     ...(act.exitCode !== undefined && act.exitCode !== null && act.status !== 'running' ? { exitCode: act.exitCode } : {}),
+    ...(act.status === 'failed' && act.reason ? { reason: act.reason } : {}),
     ...(starting && (node.kind === 'task' || node.kind === 'generate') ? { image: image ?? imageText(node.task.image) } : {}),
     ...(starting && act.parent?.node.kind === 'fanOut' && act.scope.item !== undefined ? { item: act.scope.item } : {}),
   };

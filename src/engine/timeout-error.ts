@@ -1,19 +1,33 @@
 /**
- * How every runtime words a step stopped at its timeout (`timed out after 2s`), and how
- * the engine tells that failure from one without a program's own end. A timeout is a
- * failure (`failed`), not an error (`errored`): the program ran and did not finish in
- * time, as Argo makes a node past its deadline Failed (argoproj/argo-workflows#6135), so
- * `continueOn.failed` and `retry.on: failed` cover it at both levels (issue 12, Argo tester
- * fault 5). An error is what never reached the program's end by its own doing: it could
- * not start, its pod or process was lost, it was cancelled.
+ * How every runtime words a step stopped at its timeout (`timed out after 2s`), and how the
+ * engine knows one: by the `reason: 'timeout'` of the step's `finished` event, which the
+ * runtime that stopped it sets, never by the words of its error (a program may print
+ * anything). A timeout is a failure (`failed`), not an error (`errored`): the program ran
+ * and did not finish in time, as Argo makes a node past its deadline Failed
+ * (argoproj/argo-workflows#6135), so `continueOn.failed` and `retry.on: failed` cover it at
+ * both levels (issue 12, Argo tester fault 5). An error is what never reached the program's
+ * end by its own doing: it could not start, its pod or process was lost, it was cancelled.
  */
 
-/** The error of a step stopped at its timeout of `seconds`. */
+/** Why a step's attempt failed, when the runtime knows it apart from the program: `timeout`, stopped at its timeout. */
+export type FailureReason = 'timeout';
+
+/**
+ * The version of the run log's event shapes, recorded in its first entry (`begin`, `v`).
+ * 2: a timeout is `finished.reason`. 1 (a `begin` without `v`): a log written before, whose
+ * timeouts are known by their words only (legacyTimeoutText).
+ */
+export const LOG_VERSION = 2;
+
+/** The error of a step stopped at its timeout of `seconds`: words only, for people. */
 export function timedOutError(seconds: number): string {
   return `timed out after ${seconds}s`;
 }
 
-/** True when `error` says the step (or the pod or container running it) was stopped at its timeout. */
-export function isTimeout(error: string | undefined): boolean {
+/**
+ * Only for a log of version 1 (its events carry no `reason`): whether `error` was how the
+ * runtimes of then worded a timeout, so an old run folds again as it was decided.
+ */
+export function legacyTimeoutText(error: string | undefined): boolean {
   return error !== undefined && !error.startsWith('infrastructure failure') && /(^|\b)timed out after [0-9]/.test(error);
 }

@@ -5,6 +5,7 @@
  */
 import type { JsonValue, Resources } from '../flow/types.ts';
 import type { PlanNode } from '../plan/plan-node.ts';
+import type { FailureReason } from './timeout-error.ts';
 
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 export type RunStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -77,6 +78,8 @@ export interface StatusCommand {
   error?: string;
   /** the leaf's program exit code, when it ran and ended */
   exitCode?: number;
+  /** a failed step's reason: `timeout`, a leaf stopped at its timeout or a composite past its deadline */
+  reason?: FailureReason;
   /** when a task or generate leaf starts: its image */
   image?: string;
   /** when a fan-out item starts: the item's value */
@@ -151,6 +154,8 @@ export interface DoneCommand {
   status: RunStatus;
   result?: JsonValue;
   error?: string;
+  /** the root's own failure reason (a root leaf stopped at its timeout, a root past its deadline) */
+  reason?: FailureReason;
 }
 
 export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand | DeadlineCommand | BackoffCommand | NoteCommand;
@@ -164,7 +169,8 @@ export type TimerCommand = DeadlineCommand | BackoffCommand;
  * `maxDuration`) come from these stamps, and a log folded again gives the same answers.
  */
 export type EngineEvent = (
-  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number | null; parameters?: Record<string, JsonValue> }
+  /** `reason`: what the runtime knows of a failure apart from its words (`timeout`: stopped at its timeout) */
+  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number | null; reason?: FailureReason; parameters?: Record<string, JsonValue> }
   | { type: 'window'; step: string; round: number; items: JsonValue[]; drained: boolean; error?: string }
   | { type: 'expanded'; step: string; body: PlanNode; params?: Record<string, JsonValue> }
   | { type: 'expandFailed'; step: string; error: string }

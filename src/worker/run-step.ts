@@ -9,6 +9,7 @@
  * this one reports or completes is recorded.
  */
 import type { EngineEvent, StartCommand } from '../engine/types.ts';
+import type { FailureReason } from '../engine/timeout-error.ts';
 import { toStrataError } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
 import type { PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
@@ -41,10 +42,12 @@ export interface Execution {
 
 export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand, signal: AbortSignal, exec: Execution = { number: 1 }): Promise<EngineEvent> {
   let exitCode: number | undefined;
+  let reason: FailureReason | undefined;
   let parameters: Record<string, JsonValue> | undefined;
   const finished = (ok: boolean, result?: JsonValue, error?: string): EngineEvent => ({
     type: 'finished', step: cmd.step, attempt: cmd.attempt, ok,
-    ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(ok && parameters ? { parameters } : {}),
+    ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}),
+    ...(!ok && reason ? { reason } : {}), ...(ok && parameters ? { parameters } : {}),
   });
   let inputs: string | undefined;
   let dirs: StepDirs | undefined;
@@ -63,6 +66,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r, pod, exec.fence, cmd.step));
     const outcome = await p.runtime.run(req, onReport, signal);
     if (typeof outcome.exitCode === 'number') exitCode = outcome.exitCode;
+    reason = outcome.reason;
     parameters = outcome.parameters;
     await Promise.all(reports);
     if (!outcome.ok) return finished(false, undefined, outcome.error ?? `exited with code ${outcome.exitCode}`);

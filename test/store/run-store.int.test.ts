@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { COMMIT_PART_STEPS, RunStore } from '../../src/store/run-store.ts';
+import { LOG_VERSION } from '../../src/engine/timeout-error.ts';
 
 const redis = new Redis(inject('redisUrl'));
 afterAll(async () => void (await redis.quit()));
@@ -48,6 +49,8 @@ describe('RunStore appends', () => {
     expect(first.appended).toEqual([true]);
     expect(again.appended).toEqual([false, true]);
     expect(again.entries.map((e) => (e.type === 'finished' ? e.step : e.type))).toEqual(['begin', 'a', 'b']);
+    // The log names its version: a fold knows how its events are shaped (timeout-error.ts).
+    expect(again.entries[0]).toMatchObject({ type: 'begin', v: LOG_VERSION });
     await redis.hset(store.key('r'), 'status', 'succeeded');
     expect((await store.append('r', [{ event: { ...done, step: 'c' }, dedupe: 'f|c|1' }], 0)).appended).toEqual([false]);
   });

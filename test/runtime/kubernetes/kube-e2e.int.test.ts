@@ -88,6 +88,20 @@ describe('a micro pod on the stand-in cluster, real processes inside', () => {
     expect(pod.status.phase).toBe('Failed');
     expect(pod.status.containerStatuses.map((s: { name: string; state: { terminated: { exitCode: number } } }) => [s.name, s.state.terminated.exitCode])).toEqual([['a', 4], ['b', 0]]);
   });
+
+  it('a pod failed by a step stopped at its timeout says so by its reason, as on the local runtime; one whose step only prints the words does not', async () => {
+    const slow = podOf({ id: 'a', timeout: 1, task: sh('sleep 60') });
+    const ran = await runPod(c.runtime({ quarterbackImage: QUARTERBACK_IMAGE, sharedClaim: SHARED_CLAIM }), podRequest(slow, { shared: c.shared }));
+    expect(ran.outcome).toMatchObject({ ok: false, reason: 'timeout' });
+    const localRuntime = new LocalRuntime();
+    const local = await localRuntime.run(podRequest(slow, { shared: c.shared }, { runId: 'r1-local' } as never), () => undefined, new AbortController().signal);
+    await localRuntime.close();
+    expect(local).toMatchObject({ ok: false, reason: 'timeout' });
+    const liar = podOf({ id: 'a', task: sh('echo "timed out after 3" >&2; exit 3') });
+    const said = await runPod(c.runtime({ quarterbackImage: QUARTERBACK_IMAGE, sharedClaim: SHARED_CLAIM }), podRequest(liar, { shared: c.shared }, { runId: 'r2' } as never));
+    expect(said.outcome).toMatchObject({ ok: false, exitCode: 3 });
+    expect(said.outcome.reason).toBeUndefined();
+  });
 });
 
 describe('a task\'s paths of its own and standard output on the stand-in cluster (the one allowed stand-in: not Kubernetes; its kubelet maps a container\'s paths in its arguments to the mounts\' directories)', () => {

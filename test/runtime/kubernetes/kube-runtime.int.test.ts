@@ -89,12 +89,14 @@ describe('kubernetes runtime: task pods', () => {
     c.api.kubelet.onImage('evicted', { kind: 'evict', message: 'The node was low on resource: ephemeral-storage.' });
     const ran = await runPod(c.runtime(), task('evicted'));
     expect(ran.outcome.error).toBe('the pod was evicted by its node: The node was low on resource: ephemeral-storage.');
+    expect(ran.outcome.reason).toBeUndefined();
   });
 
   it('turns the step timeout into activeDeadlineSeconds and says when it passed', async () => {
     c.api.kubelet.onImage('slow', { kind: 'deadline' });
     const ran = await runPod(c.runtime(), task('slow', { timeoutMs: 90_000 }));
     expect(ran.outcome.error).toBe('the pod ran past its deadline of 90s (activeDeadlineSeconds) and was stopped: the step timed out after 90s');
+    expect(ran.outcome.reason).toBe('timeout');
   });
 
   it('carries on from where it was when its watch is dropped mid-run', async () => {

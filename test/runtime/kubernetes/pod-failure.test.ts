@@ -24,8 +24,9 @@ describe('pod failures in plain words', () => {
     expect(podFailure(pod(status as V1Pod['status']))?.reason).toBe(want);
   });
 
-  it('names the deadline that passed', () => {
-    expect(podFailure(pod({ phase: 'Failed', reason: 'DeadlineExceeded' }, 30))?.reason).toBe('the pod ran past its deadline of 30s (activeDeadlineSeconds) and was stopped: the step timed out after 30s');
+  it('names the deadline that passed, and says it was the step\'s timeout by its cause, not its words', () => {
+    expect(podFailure(pod({ phase: 'Failed', reason: 'DeadlineExceeded' }, 30))).toEqual({ reason: 'the pod ran past its deadline of 30s (activeDeadlineSeconds) and was stopped: the step timed out after 30s', cause: 'timeout' });
+    expect(podFailure(pod({ phase: 'Failed', reason: 'NodeLost', message: 'timed out after 3' }))).toEqual({ reason: 'the pod failed (NodeLost): timed out after 3' });
   });
 
   it.each([

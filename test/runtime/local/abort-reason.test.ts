@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abortReason, withTimeout } from '../../../runtime/local/abort-reason.ts';
+import { abortedByTimeout, abortReason, withTimeout } from '../../../runtime/local/abort-reason.ts';
 
 describe('abortReason', () => {
   it.each([
@@ -18,6 +18,16 @@ describe('withTimeout', () => {
     const t = withTimeout(new AbortController().signal, 20);
     await new Promise((r) => t.signal.addEventListener('abort', r));
     expect(abortReason(t.signal)).toBe('timed out after 0.02s');
+    expect(abortedByTimeout(t.signal)).toBe(true);
+  });
+
+  it('tells its own timeout from an outer abort by the reason\'s kind, never its words', () => {
+    const outer = new AbortController();
+    const t = withTimeout(outer.signal, 10_000);
+    outer.abort(Object.assign(new Error('timed out after 3s'), { name: 'TimeoutError' }));
+    expect(abortReason(t.signal)).toBe('timed out after 3s');
+    expect(abortedByTimeout(t.signal)).toBe(false);
+    t.clear();
   });
 
   it('follows the outer signal, and does nothing once cleared', () => {

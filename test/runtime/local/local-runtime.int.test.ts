@@ -62,7 +62,7 @@ describe('local runtime: task pods', () => {
   it('kills a task at its timeout, with everything it started', async () => {
     const root = await dirs.make();
     const outcome = await runtime.run(taskReq(root, hang(join(root, 'pid.json')), { timeoutMs: 600 }), () => undefined, new AbortController().signal);
-    expect(outcome).toMatchObject({ ok: false, error: 'timed out after 0.6s' });
+    expect(outcome).toMatchObject({ ok: false, error: 'timed out after 0.6s', reason: 'timeout' });
     expectNothingLeft(join(root, 'pid.json'), false);
   });
 
@@ -152,7 +152,7 @@ describe('local runtime: quarterback pods', () => {
   it('stops a pod at its timeout', async () => {
     const root = await dirs.make();
     const outcome = await runtime.run(podReq(root, { id: 'h', task: hang(join(root, 'pid.json')) }, { timeoutMs: 3000 }), () => undefined, new AbortController().signal);
-    expect(outcome).toMatchObject({ ok: false, error: 'timed out after 3s' });
+    expect(outcome).toMatchObject({ ok: false, error: 'timed out after 3s', reason: 'timeout' });
     expectNothingLeft(join(root, 'pid.json'), true);
   });
 

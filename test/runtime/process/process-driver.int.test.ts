@@ -70,7 +70,7 @@ for (const how of ['in this process', 'by a launcher'] as const) {
     it('SIGKILLs a container that ignores SIGTERM once the grace period is over', async () => {
       const driver = new ProcessDriver({ killGraceMs: 100 });
       const exited = run(driver, { task: { image: 'x', command: ['sh', '-c', 'trap "" TERM; echo ready; while :; do sleep 0.05; done'] }, timeoutMs: 200 });
-      expect(await exited).toMatchObject({ signal: 'SIGKILL', error: 'timed out after 0.2s' });
+      expect(await exited).toMatchObject({ signal: 'SIGKILL', error: 'timed out after 0.2s', reason: 'timeout' });
     });
 
     it('drains: every line a container wrote is read before drain() resolves', async () => {

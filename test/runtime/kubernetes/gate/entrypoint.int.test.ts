@@ -120,5 +120,7 @@ describe('gate entrypoint with the quarterback', () => {
     const done = await p.finish();
     expect(done.ok).toBe(false);
     expect(p.last('p/a')).toMatchObject({ status: 'failed', error: 'timed out after 1s' });
+    // The pod's outcome says it was a timeout by its reason (a pod failed so failed, not errored).
+    expect(done).toMatchObject({ status: 'failed', reason: 'timeout' });
   });
 });

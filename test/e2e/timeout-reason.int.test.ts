@@ -1,0 +1,87 @@
+/**
+ * A timeout is what the runtime that stopped a step says it is (`reason: 'timeout'` on the
+ * step's failure, src/engine/timeout-error.ts), never what its error's words say: through
+ * real runs at both levels (macro: coordinator, BullMQ, a worker, the local runtime's
+ * processes; inside a pod: the quarterback and its containers), and a pod's own outcome
+ * as its macro step sees it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunView } from '../../src/run/run-view.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+let svc: RunTestService;
+beforeAll(async () => {
+  svc = await startRunService({ STRATA_WORKER_CONCURRENCY: '4' });
+});
+afterAll(async () => svc?.close());
+
+type Level = { name: string; prefix: string; wrap: (root: unknown) => unknown };
+const LEVELS: Level[] = [
+  { name: 'macro', prefix: '', wrap: (root) => root },
+  { name: 'inside a pod', prefix: 'p/', wrap: (root) => ({ id: 'p', pod: { flow: root } }) },
+];
+
+async function run(root: unknown): Promise<RunView> {
+  const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'timeouts', version: '1' }, spec: { root } };
+  const r = await svc.call('POST', '/v1/runs', { flow });
+  expect(r.status, r.text).toBe(202);
+  return svc.waitRun(r.body.runId, 60_000);
+}
+
+const sh = (script: string, extra: Record<string, unknown> = {}) => ({ task: { image: 'alpine', command: ['sh', '-c', script] }, ...extra });
+/** A program whose own last words are "timed out after 3", killed by a signal (no exit code of its own): it errored. */
+const LIAR = 'echo "timed out after 3" >&2; kill -9 $$';
+const after = { id: 'after', ...sh('echo \'"went on"\' > "$STRATA_OUTPUTS/result.json"') };
+
+describe.each(LEVELS)('a timeout by its reason, not its words ($name)', (level) => {
+  it('a program that prints "timed out after 3" and dies by a signal errored: continueOn.error covers it', async () => {
+    const r = await run(level.wrap({ sequence: [{ id: 'liar', ...sh(LIAR), continueOn: { error: true } }, after] }));
+    expect(r.steps[`${level.prefix}liar`]).toMatchObject({ status: 'failed', error: 'killed by SIGKILL: timed out after 3' });
+    expect(r.steps[`${level.prefix}after`]).toMatchObject({ status: 'succeeded', result: 'went on' });
+    expect(r.status, r.error ?? '').toBe('succeeded');
+  });
+
+  it('... and continueOn.failed does not', async () => {
+    const r = await run(level.wrap({ sequence: [{ id: 'liar', ...sh(LIAR), continueOn: { failed: true } }, after] }));
+    expect(r.steps[`${level.prefix}liar`].status).toBe('failed');
+    expect(r.steps[`${level.prefix}after`].status).not.toBe('succeeded');
+    expect(r.status).toBe('failed');
+  });
+
+  it('a step stopped at its timeout failed: continueOn.failed covers it (Argo: past its deadline is Failed)', async () => {
+    const r = await run(level.wrap({ sequence: [{ id: 'slow', ...sh('sleep 30'), timeout: 1, continueOn: { failed: true } }, after] }));
+    expect(r.steps[`${level.prefix}slow`]).toMatchObject({ status: 'failed', error: 'timed out after 1s' });
+    expect(r.steps[`${level.prefix}after`]).toMatchObject({ status: 'succeeded', result: 'went on' });
+    expect(r.status, r.error ?? '').toBe('succeeded');
+  });
+});
+
+describe('a pod as its macro step sees it', () => {
+  it('a pod failed by a container stopped at its timeout failed: the macro continueOn.failed covers it', async () => {
+    const r = await run({ sequence: [{ id: 'p', pod: { flow: { id: 'slow', ...sh('sleep 30'), timeout: 1 } }, continueOn: { failed: true } }, after] });
+    expect(r.steps['p/slow']).toMatchObject({ status: 'failed', error: 'timed out after 1s' });
+    expect(r.steps.p.status).toBe('failed');
+    expect(r.steps.after.status).toBe('succeeded');
+    expect(r.status, r.error ?? '').toBe('succeeded');
+  });
+
+  it('a pod failed by its micro plan\'s deadline (its root, or a composite inside) failed too', async () => {
+    const r = await run({ sequence: [{ id: 'p', pod: { flow: { timeout: 1, sequence: [{ id: 'slow', ...sh('sleep 30') }] } }, continueOn: { failed: true } }, after] });
+    expect(r.steps.p).toMatchObject({ status: 'failed', error: 'step p timed out after 1s' });
+    expect(r.steps['p/slow']).toMatchObject({ status: 'cancelled', error: 'stopped: step p timed out after 1s' });
+    expect(r.steps.after.status).toBe('succeeded');
+    expect(r.status, r.error ?? '').toBe('succeeded');
+    const inner = await run({ sequence: [{ id: 'p', pod: { flow: { sequence: [{ id: 'group', timeout: 1, sequence: [{ id: 'slow', ...sh('sleep 30') }] }] } }, continueOn: { failed: true } }, after] });
+    expect(inner.steps['p/group'], JSON.stringify(inner.steps)).toMatchObject({ status: 'failed', error: 'step p/group timed out after 1s' });
+    expect(inner.steps.after.status).toBe('succeeded');
+    expect(inner.status, inner.error ?? '').toBe('succeeded');
+  });
+
+  it('a pod failed by a container that only says "timed out after 3" errored: the macro continueOn.error covers it, continueOn.failed does not', async () => {
+    const onError = await run({ sequence: [{ id: 'p', pod: { flow: { id: 'liar', ...sh(LIAR) } }, continueOn: { error: true } }, after] });
+    expect(onError.steps.p).toMatchObject({ status: 'failed', error: 'step p/liar failed: killed by SIGKILL: timed out after 3' });
+    expect(onError.status, onError.error ?? '').toBe('succeeded');
+    const onFailed = await run({ sequence: [{ id: 'p', pod: { flow: { id: 'liar', ...sh(LIAR) } }, continueOn: { failed: true } }, after] });
+    expect(onFailed.status).toBe('failed');
+  });
+});
