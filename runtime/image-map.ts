@@ -2,10 +2,11 @@
  * The image map of the local runtime: on a laptop there are no images, so an image name
  * maps to the local command it stands for (`{ "image-name": ["node", "path/to/script.js"] }`).
  * A task's own `command` always wins; the map is only read for tasks without one.
- * Sources, later over earlier: built-ins, $STRATA_HOME/images.json, $STRATA_IMAGE_MAP.
+ * Sources, later over earlier: built-ins, $STRATA_HOME/images.json, $STRATA_IMAGE_MAP; each
+ * file's relative paths are taken from the file's own directory (anchorMap).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { StrataError } from '../src/errors/strata-error.ts';
 import type { RunTask } from '../src/engine/types.ts';
 
@@ -32,18 +33,22 @@ export function loadImageMap(env: Record<string, string | undefined> = process.e
 }
 
 /**
- * An image map's relative paths made absolute against `base` (the directory strata was
- * started from): a step starts in a directory of its own, so `["node",
- * "examples/retail/programs/rollup.mjs"]` names the program it named when the map was
- * written, as an image's content is fixed when it is built. Only arguments that name an
- * existing file or directory there are changed.
+ * An image map's relative paths made absolute against `base`, always and by their words
+ * alone (never by what exists on disk): a step starts in a directory of its own, so a map
+ * must name its programs as an image names its content, fixed when it is written. What is
+ * a path: the command (the first element) when it holds a `/` (as execvp reads it; `node`
+ * is looked up on PATH), and every argument that begins with `./` or `../` (or is `.` or
+ * `..`). Other arguments are passed as written. `base`: a map file's own directory
+ * (readMapFile); for a map given in code, the directory strata was started in.
  */
 export function anchorMap(map: ImageMap, base = process.cwd()): ImageMap {
-  const anchor = (arg: string) => (!isAbsolute(arg) && arg.includes('/') && existsSync(resolve(base, arg)) ? resolve(base, arg) : arg);
-  return Object.fromEntries(Object.entries(map).map(([image, argv]) => [image, argv.map(anchor)]));
+  const at = (p: string) => resolve(base, p);
+  const arg = (a: string) => (a === '.' || a === '..' || a.startsWith('./') || a.startsWith('../') ? at(a) : a);
+  const command = (c: string) => (!isAbsolute(c) && c.includes('/') ? at(c) : arg(c));
+  return Object.fromEntries(Object.entries(map).map(([image, [cmd, ...args]]) => [image, [command(cmd), ...args.map(arg)]]));
 }
 
-/** Parse and check one image map file; a missing optional file is an empty map. */
+/** Parse and check one image map file, its relative paths taken from its directory (anchorMap); a missing optional file is an empty map. */
 export function readMapFile(path: string, required: boolean): ImageMap {
   let text: string;
   try {
@@ -58,7 +63,7 @@ export function readMapFile(path: string, required: boolean): ImageMap {
   } catch (e) {
     throw new StrataError('invalid_document', `image map ${path} is not valid JSON: ${(e as Error).message}`);
   }
-  return anchorMap(checkImageMap(doc, path));
+  return anchorMap(checkImageMap(doc, path), dirname(resolve(path)));
 }
 
 /** An image map from parsed JSON; throws naming the first bad entry. */

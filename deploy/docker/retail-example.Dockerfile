@@ -4,7 +4,8 @@
 #     docker build -f deploy/docker/retail-example.Dockerfile --build-arg PROGRAM=$p -t retail/$p .
 #   done
 # Inside micro pods the gate entrypoint runs steps by the commands of
-# examples/retail/images.json (relative to /app, the working directory here).
+# examples/retail/images.json, whose ./programs/... the worker reads from the map's own
+# directory (/app/examples/retail here and in the worker's image: the same paths).
 FROM node:20-bookworm-slim
 ARG PROGRAM
 ENV PROGRAM=${PROGRAM}

@@ -16,7 +16,7 @@
 import { rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MicroPlan } from '../quarterback/micro-plan.ts';
-import { loadImageMap, type ImageMap } from '../image-map.ts';
+import { anchorMap, loadImageMap, type ImageMap } from '../image-map.ts';
 import { Launcher } from '../process/launcher-client.ts';
 import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
 import { Guard } from '../watchdog/guard.ts';
@@ -66,7 +66,8 @@ export class LocalRuntime implements PodRuntime {
 
   constructor(opts: LocalRuntimeOptions = {}) {
     this.opts = opts;
-    this.imageMap = opts.imageMap ?? loadImageMap(opts.env ?? process.env);
+    // A map given in code takes its relative paths from the directory strata was started in (anchorMap).
+    this.imageMap = opts.imageMap ? anchorMap(opts.imageMap) : loadImageMap(opts.env ?? process.env);
     this.guard = opts.guard ?? new Guard();
     this.ownGuard = !opts.guard;
     this.launcher = opts.launcher === false ? undefined : new Launcher(opts.launcher);

@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anchorMap, argvFor, loadImageMap } from '../../runtime/image-map.ts';
+import { anchorMap, argvFor, loadImageMap, readMapFile } from '../../runtime/image-map.ts';
 
 let home: string;
 beforeAll(async () => {
@@ -40,10 +40,28 @@ describe('image map', () => {
 });
 
 describe('image map paths', () => {
-  it('makes relative paths that exist from strata\'s directory absolute (a step starts in a directory of its own), and leaves other arguments alone', () => {
-    const base = process.cwd();
-    expect(anchorMap({ retail: ['node', 'examples/retail/programs/rollup.mjs', '--flag', 'not/there.js', '/abs/x'] }, base)).toEqual({
-      retail: ['node', join(base, 'examples/retail/programs/rollup.mjs'), '--flag', 'not/there.js', '/abs/x'],
-    });
+  it('takes a map file\'s relative paths from the file\'s directory, whether they exist or not, wherever strata was started', async () => {
+    const dir = join(home, 'maps');
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, 'images.json');
+    await writeFile(file, JSON.stringify({ tool: ['bin/tool', './prog.mjs', '../shared/lib.mjs', '--flag', 'not/a/path', 'http://x/y', '/abs/x'] }));
+    // Nothing of those names exists anywhere: the rule is the map's words, not the disk's state.
+    expect(readMapFile(file, true)).toEqual({ tool: [join(dir, 'bin/tool'), join(dir, 'prog.mjs'), join(home, 'shared/lib.mjs'), '--flag', 'not/a/path', 'http://x/y', '/abs/x'] });
+    expect(loadImageMap({ STRATA_HOME: home, STRATA_IMAGE_MAP: file }).tool[1]).toBe(join(dir, 'prog.mjs'));
+    // STRATA_HOME/images.json is a map file too: its directory is STRATA_HOME.
+    await writeFile(join(dir, 'images.json'), JSON.stringify({ tool: ['node', './prog.mjs'] }));
+    expect(loadImageMap({ STRATA_HOME: dir }).tool).toEqual(['node', join(dir, 'prog.mjs')]);
+  });
+
+  it('a file named like a map argument in strata\'s directory changes nothing: a bare relative argument is passed as written', async () => {
+    const file = join(home, 'cwd-map.json');
+    // package.json exists in strata's directory (the checkout); it is not taken from there.
+    await writeFile(file, JSON.stringify({ x: ['node', 'package.json', 'src/cli/main.ts'] }));
+    expect(readMapFile(file, true)).toEqual({ x: ['node', 'package.json', 'src/cli/main.ts'] });
+  });
+
+  it('a map given in code takes its relative paths from the directory strata was started in', () => {
+    expect(anchorMap({ t: ['./bin/t', './a.js', 'b.js'] }, '/base/dir')).toEqual({ t: ['/base/dir/bin/t', '/base/dir/a.js', 'b.js'] });
+    expect(anchorMap({ t: ['node', './a.js'] })).toEqual({ t: ['node', join(process.cwd(), 'a.js')] });
   });
 });

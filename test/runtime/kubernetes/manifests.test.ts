@@ -4,19 +4,18 @@
  * Kubernetes OpenAPI schemas (kubernetes-models, and client-node's models for unknown
  * fields). No cluster, no API server.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { RunEngine } from '../../../src/engine/engine.ts';
 import type { Command, EngineEvent } from '../../../src/engine/types.ts';
 import type { JsonValue } from '../../../src/flow/types.ts';
 import type { PlanNode } from '../../../src/plan/plan-node.ts';
-import { BUILTIN_IMAGES } from '../../../runtime/image-map.ts';
+import { BUILTIN_IMAGES, readMapFile } from '../../../runtime/image-map.ts';
 import { manifestsForFlow, manifestsYaml } from '../../../runtime/kubernetes/manifests.ts';
 import { schemaProblems } from '../../deploy/support/k8s-schema.ts';
 import { examplePlans, retailPlan } from './support/example-plans.ts';
 
-const IMAGE_MAP = { ...BUILTIN_IMAGES, ...JSON.parse(readFileSync('examples/retail/images.json', 'utf8')) };
+const IMAGE_MAP = { ...BUILTIN_IMAGES, ...readMapFile('examples/retail/images.json', true) };
 const plans = examplePlans();
 
 /** Macro step ids in start order, every step succeeding at once and every window one item. */

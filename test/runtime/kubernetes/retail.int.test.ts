@@ -7,6 +7,7 @@
  * the same state and result for every step.
  */
 import { readFileSync } from 'node:fs';
+import { readMapFile } from '../../../runtime/image-map.ts';
 import { rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,8 @@ import { NS } from './support/fake-cluster.ts';
 import { processCluster, QUARTERBACK_IMAGE, SHARED_CLAIM } from './support/process-cluster.ts';
 
 const read = (p: string) => parse(readFileSync(p, 'utf8'));
-const IMAGES = JSON.parse(readFileSync('examples/retail/images.json', 'utf8')) as Record<string, string[]>;
+// Read as a worker reads STRATA_IMAGE_MAP: its relative paths from the map's directory.
+const IMAGES = readMapFile('examples/retail/images.json', true);
 
 let cluster: FakeCluster | undefined;
 const services: RunTestService[] = [];
