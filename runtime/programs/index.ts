@@ -6,7 +6,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 export const STRATA_IMAGES: Record<string, string[]> = {
   'strata/echo': [process.execPath, join(here, 'echo.mjs')],
-  // A step starts in a directory of its own, so a relative file:// location is taken from
-  // the directory strata was started from, given as the first argument.
-  'strata/tree-reader': [process.execPath, join(here, 'tree-reader.mjs'), process.cwd()],
+  // Its location is absolute: strata made it so when it took the Dataset in (src/dataset/dataset-location.ts).
+  'strata/tree-reader': [process.execPath, join(here, 'tree-reader.mjs')],
 };

@@ -1,17 +1,18 @@
 // strata/tree-reader: reads a tree from a file:// location (directories are nodes, JSON
 // files are leaves named after the file) and writes the Dataset with the tree inline as
 // its result, so the rules can generate the flow that processes it (self-bootstrap).
-// argv: BASE_DIR LOCATION DATASET_JSON (a relative location is taken from BASE_DIR, the
-// directory strata was started from; the step itself starts in a directory of its own)
+// argv: LOCATION DATASET_JSON. The location is absolute: a Dataset's relative one was made
+// absolute when strata took the Dataset in (src/dataset/dataset-location.ts); this program
+// starts in a directory of its own and guesses no base.
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 
-const [baseDir, location, datasetJson] = process.argv.slice(2);
-if (!location || !location.startsWith('file://')) {
-  process.stderr.write(`tree-reader: location must be file://PATH, got ${location}\n`);
+const [location, datasetJson] = process.argv.slice(2);
+if (!location || !location.startsWith('file://') || !isAbsolute(location.slice('file://'.length))) {
+  process.stderr.write(`tree-reader: location must be an absolute file:// address (file:///PATH), got ${location}\n`);
   process.exit(2);
 }
-const root = resolve(baseDir, location.slice('file://'.length));
+const root = location.slice('file://'.length);
 const safeId = (s) => s.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'node';
 
 function read(path, id) {

@@ -8,6 +8,7 @@ import type { StrataPort } from '../../runtime/kubernetes/operator/strata-port.t
 import { newRunId, type Coordinator } from '../coordinator/coordinator.ts';
 import type { RunSystem } from '../coordinator/run-system.ts';
 import { validateDataset } from '../dataset/dataset-document.ts';
+import { anchorLocation } from '../dataset/dataset-location.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import type { Limits } from '../flow/limits.ts';
 import { validateRule, type Rule } from '../rules/rule-document.ts';
@@ -42,7 +43,8 @@ export function operatorPort(d: OperatorPortDeps): StrataPort {
       return { ref: `${flow.metadata.name}@${flow.metadata.version}` };
     },
     async submitDataset(doc, { key }) {
-      const dataset = validateDataset(doc, d.limits);
+      // A relative file:// location is taken from the directory the operator's strata was started in (dataset-location.ts).
+      const dataset = anchorLocation(validateDataset(doc, d.limits), process.cwd());
       const { flow, compiled } = await planDataset(dataset, await d.rules(), d.defs, GENERATORS, d.limits);
       // The key is taken before the run starts: the same submission again gets the same run.
       let id = newRunId();

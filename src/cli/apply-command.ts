@@ -9,7 +9,8 @@
  * WorkflowTemplates are registered first, and each Workflow is a run. `--watch` follows the runs.
  */
 import { GENERATOR_NAMES } from '../../generators/index.ts';
-import { validateDataset } from '../dataset/dataset-document.ts';
+import { validateDataset, type Dataset } from '../dataset/dataset-document.ts';
+import { anchorLocation } from '../dataset/dataset-location.ts';
 import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { validateRule } from '../rules/rule-document.ts';
@@ -84,7 +85,8 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
   }
   const runs: string[] = [];
   for (const d of datasets) {
-    const r = await client.call('POST', `/v1/datasets${opts.run ? '?run=true' : ''}`, d.doc);
+    // A relative file:// location is the CLI's working directory's: made absolute before it is sent (dataset-location.ts).
+    const r = await client.call('POST', `/v1/datasets${opts.run ? '?run=true' : ''}`, anchorLocation(d.doc as Dataset, process.cwd()));
     out(`dataset ${(d.doc as { metadata?: { name?: string } }).metadata?.name}: rules ${r.matchedRules.join(', ')} -> flow ${r.flow.name}@${r.flow.version} (${r.plan.stepCount} steps)`);
     if (r.runId) {
       out(`run ${r.runId} started`);

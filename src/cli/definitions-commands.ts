@@ -2,6 +2,8 @@
 import { StrataError } from '../errors/strata-error.ts';
 import type { Client } from './api-client.ts';
 import { age, labelText, outputFormat, serialize, table } from './output.ts';
+import { anchorLocation } from '../dataset/dataset-location.ts';
+import type { Dataset } from '../dataset/dataset-document.ts';
 
 type Out = (s: string) => void;
 type Row = Record<string, any>;
@@ -84,7 +86,8 @@ export async function explain(client: Client, file: string, o: { output?: string
   const { readDocuments } = await import('./local-flows.ts');
   const ds = readDocuments([file]).find((d) => (d.doc as { kind?: string })?.kind === 'Dataset');
   if (!ds) throw new StrataError('invalid_document', `${file}: no Dataset document found`);
-  const r = await client.call('POST', '/v1/rules/explain', ds.doc);
+  // As apply sends it: a relative file:// location made the CLI's working directory's.
+  const r = await client.call('POST', '/v1/rules/explain', anchorLocation(ds.doc as Dataset, process.cwd()));
   if (format === 'json' || format === 'yaml') {
     out(await serialize(r, format));
     return r.chosen ? 0 : 3;

@@ -12,6 +12,7 @@ import { flowsOf, readDocuments } from './local-flows.ts';
 import { mainFlow, refOf } from './main-flow.ts';
 import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
 import { validateDataset } from '../dataset/dataset-document.ts';
+import { anchorLocation } from '../dataset/dataset-location.ts';
 import { MemoryFlowRegistry } from '../plan/flow-registry.ts';
 import { validateRule } from '../rules/rule-document.ts';
 import { planDataset } from '../service/plan-dataset.ts';
@@ -60,7 +61,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   let planned: FlowDocument | undefined;
   if (datasetDoc) {
     const rules = [...loadBuiltinRules(GENERATOR_NAMES), ...docs.filter((d) => (d.doc as { kind?: string })?.kind === 'Rule').map((d) => validateRule(d.doc, GENERATOR_NAMES))];
-    compiled = (await planDataset(validateDataset(datasetDoc.doc, limits), rules, new MemoryFlowRegistry(flows), GENERATORS, limits)).compiled;
+    compiled = (await planDataset(anchorLocation(validateDataset(datasetDoc.doc, limits), process.cwd()), rules, new MemoryFlowRegistry(flows), GENERATORS, limits)).compiled;
   } else {
     if (flows.length === 0) throw new StrataError('invalid_document', `${files.join(', ')}: no Flow or Dataset document found`);
     // The same main flow `strata apply --run` runs (main-flow.ts); said on stderr when there was a choice.

@@ -1,5 +1,6 @@
 /** A generate step's Dataset through the rules to a nested unit (an `expanded` event). */
 import { validateDataset } from '../dataset/dataset-document.ts';
+import { anchorLocation } from '../dataset/dataset-location.ts';
 import type { Command, EngineEvent } from '../engine/types.ts';
 import type { Limits } from '../flow/limits.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -19,7 +20,8 @@ export interface ExpandPorts {
 export async function expand(p: ExpandPorts, cmd: Extract<Command, { type: 'generate' }>): Promise<EngineEvent> {
   let dataset;
   try {
-    dataset = validateDataset(cmd.dataset, p.limits);
+    // A generated Dataset is taken in here: its relative file:// location is this process's start directory's (dataset-location.ts).
+    dataset = anchorLocation(validateDataset(cmd.dataset, p.limits), process.cwd());
   } catch (e) {
     throw new StrataError('invalid_document', `step ${cmd.step} did not output a valid Dataset in result.json: ${(e as Error).message}`);
   }

@@ -8,6 +8,7 @@
 import { selectTargets } from '../../plan/targets.ts';
 import { createHash } from 'node:crypto';
 import { validateDataset } from '../../dataset/dataset-document.ts';
+import { anchorLocation } from '../../dataset/dataset-location.ts';
 import { dryRun, dryRunAnswer } from '../../engine/dry-run.ts';
 import { invalid, StrataError, toStrataError, type Problem } from '../../errors/strata-error.ts';
 import { paramsProblem, type ParamsLimits } from '../../flow/params-limits.ts';
@@ -45,6 +46,13 @@ export interface TaskContext {
   paramsLimits?: ParamsLimits;
   /** size limits of documents, plans and runs (DEFAULT_LIMITS when unset) */
   sizeLimits?: Limits;
+  /** what a Dataset's relative file:// location is taken from (dataset-location.ts): the directory strata was started in when unset */
+  baseDir?: string;
+}
+
+/** The base of Datasets' relative file:// locations; strata never changes its working directory, so it is the one it was started in. */
+function baseDir(ctx: TaskContext): string {
+  return ctx.baseDir ?? process.cwd();
 }
 
 /** The limits a task applies, and the options of its dry run (the run's own limits, so it fails where the run would). */
@@ -116,7 +124,7 @@ export const TASKS = {
 
   /** POST /v1/rules/explain: every rule tried, and the plan that would result. */
   async explain(ctx: TaskContext, input: TaskInput) {
-    const dataset = validateDataset(parseBody(input.body, ctx.limits), sizes(ctx).limits);
+    const dataset = anchorLocation(validateDataset(parseBody(input.body, ctx.limits), sizes(ctx).limits), baseDir(ctx));
     const match = matchRules(await rulesInForce(ctx.defs, ctx.builtinRules), dataset);
     let plan = null;
     let error = match.blocked ? match.blocked.toJSON().error : null;
@@ -135,7 +143,8 @@ export const TASKS = {
    * order and the run to start. `head` is the answer without its plan and run id.
    */
   async dataset(ctx: TaskContext, input: TaskInput) {
-    const dataset = validateDataset(parseBody(input.body, ctx.limits), sizes(ctx).limits);
+    // Taken in here, once: a relative file:// location is the server's start directory's from now on.
+    const dataset = anchorLocation(validateDataset(parseBody(input.body, ctx.limits), sizes(ctx).limits), baseDir(ctx));
     const { match, flow, compiled } = await planDataset(dataset, await rulesInForce(ctx.defs, ctx.builtinRules), ctx.defs, ctx.generators, sizes(ctx).limits);
     const simulated = isFlagSet(input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params, sizes(ctx).dry)) : undefined;
     const run: PreparedRun | undefined = isFlagSet(input.query.run) ? prepareRun(ref(flow), compiled.root, compiled.params, compiled.stepIds) : undefined;

@@ -1,0 +1,62 @@
+/**
+ * A Dataset's relative file:// location is made absolute when it is taken in (docs/flow-language.md,
+ * Datasets' locations), so every step gets an absolute one: over HTTP against the directory
+ * the server was started in; by `strata apply FILE` against the CLI's own working directory,
+ * before it is sent. strata/tree-reader reads only absolute locations.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { flowDoc } from '../support/documents.ts';
+
+let svc: RunTestService;
+beforeAll(async () => {
+  svc = await startRunService();
+});
+afterAll(async () => svc?.close());
+
+const dataset = (name: string, location: string) => ({ apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name }, spec: { shape: 'tree', location } });
+
+/** `strata ARGS` run in `cwd`, against the test service. */
+function strataIn(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [resolve('bin/strata.js'), ...args], { cwd, env: { ...process.env, STRATA_URL: svc.url } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('relative file:// locations of Datasets', () => {
+  it('over HTTP: taken from the directory the server was started in, once, at ingest: the Dataset kept and the step given hold the absolute location', async () => {
+    const r = await svc.call('POST', '/v1/datasets?run=true', dataset('rel-http', 'file://examples/retail/data'));
+    expect(r.status, r.text).toBe(202);
+    const absolute = `file://${resolve('examples/retail/data')}`;
+    expect(r.body.dataset.spec.location).toBe(absolute);
+    expect((await svc.call('GET', '/v1/datasets/rel-http')).body.dataset.spec.location).toBe(absolute);
+    const run = await svc.waitRun(r.body.runId, 60_000);
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps['read-tree/sf'].status).toBe('succeeded');
+  });
+
+  it('by strata apply FILE: taken from the CLI\'s working directory, wherever the server was started', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'strata-apply-cwd-'));
+    cpSync('examples/retail/data', join(here, 'stores'), { recursive: true });
+    writeFileSync(join(here, 'dataset.json'), JSON.stringify(dataset('rel-cli', 'file://stores')));
+    const out = await strataIn(here, ['apply', 'dataset.json', '--run', '--watch']);
+    expect(out.code, out.stderr).toBe(0);
+    expect((await svc.call('GET', '/v1/datasets/rel-cli')).body.dataset.spec.location).toBe(`file://${join(here, 'stores')}`);
+  });
+
+  it('strata/tree-reader refuses a relative location it is given directly: it guesses no base', async () => {
+    const r = await svc.call('POST', '/v1/runs', { flow: flowDoc({ id: 'read', generate: { image: 'strata/tree-reader', args: ['file://examples/retail/data', JSON.stringify(dataset('x', 'file://examples/retail/data'))] } }, 'reader') });
+    const run = await svc.waitRun(r.body.runId, 30_000);
+    expect(run.status).toBe('failed');
+    expect(run.steps.read.error).toContain('tree-reader: location must be an absolute file:// address');
+  });
+});
