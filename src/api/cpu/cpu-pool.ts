@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { StrataError, type ErrorCode } from '../../errors/strata-error.ts';
 import { TASKS, type TaskContext, type TaskInput, type TaskName, type TaskResult } from './tasks.ts';
+import { isThreadLoaded } from './thread-loaded.ts';
 
 export interface CpuPool {
   run<N extends TaskName>(name: N, input: TaskInput): Promise<TaskResult<N>>;
@@ -50,7 +51,12 @@ export interface ThreadPoolOptions {
   maxQueue?: number;
   /** internal errors of tasks, for the service's log */
   log?: (message: string) => void;
+  /** told, as close() stops the threads, how many there were and how many had loaded their module */
+  onStop?: (state: { threads: number; loaded: number }) => void;
+  /** how long close() waits at most for threads still loading their module (ms; 5000): a stop stays bounded */
+  loadWaitMs?: number;
 }
+
 
 /** The default thread count: 2, or half the cores where there are more than 4. */
 export function defaultThreads(): number {
@@ -77,13 +83,18 @@ export function threadPool(o: ThreadPoolOptions): CpuPool {
     resourceLimits: { maxOldGenerationSizeMb: o.taskMemoryMb },
   });
   pool.on('error', (e: Error) => o.log?.(`worker thread error: ${e.message}`));
-  // Threads that have loaded their module (piscina says so with workerCreate).
-  let loaded = 0;
-  const onLoad: Array<() => void> = [];
-  pool.on('workerCreate', () => {
-    loaded++;
-    for (const f of onLoad.splice(0)) f();
+  // Threads that have loaded their module, by threadId (their own message); whoever waits for them is told at each change.
+  const loaded = new Set<number>();
+  let changed: (() => void) | undefined;
+  const tell = () => changed?.();
+  pool.on('message', (m: unknown) => {
+    if (!isThreadLoaded(m)) return;
+    loaded.add(m.threadId);
+    tell();
   });
+  // A thread that dies before it loads is waited for no longer.
+  pool.on('workerDestroy', tell);
+  const allLoaded = () => pool.threads.every((t) => loaded.has(t.threadId));
   return {
     async run(name, input) {
       const bytes = input.body.bytes;
@@ -102,15 +113,20 @@ export function threadPool(o: ThreadPoolOptions): CpuPool {
     async close() {
       // A thread stopped while it still loads its module (piscina require()s the ES module)
       // can abort the whole process with a V8 fatal error (IsGraphAsync on a module not
-      // instantiated; seen on Node 20 at a Ctrl-C right after start): wait, at most 5 s,
-      // for the threads being started to finish loading before stopping them.
-      const until = Date.now() + 5000;
-      while (loaded < pool.threads.length && Date.now() < until) {
-        await new Promise<void>((resolve) => {
-          onLoad.push(resolve);
-          setTimeout(resolve, 100).unref();
-        });
-      }
+      // instantiated; seen on Node 20 at a Ctrl-C right after start): wait, at most 5 s
+      // (loadWaitMs), for each thread's word that it has loaded before stopping them.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => done(), o.loadWaitMs ?? 5000);
+        timer.unref();
+        const done = () => {
+          changed = undefined;
+          clearTimeout(timer);
+          resolve();
+        };
+        changed = () => allLoaded() && done();
+        changed();
+      });
+      o.onStop?.({ threads: pool.threads.length, loaded: pool.threads.filter((t) => loaded.has(t.threadId)).length });
       await pool.destroy();
     },
   };

@@ -4,16 +4,20 @@
  * tasks. Errors go back as the error a user sees; an internal one also carries its stack
  * for the service's log.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { GENERATOR_NAMES, GENERATORS } from '../../../generators/index.ts';
 import { toStrataError } from '../../errors/strata-error.ts';
 import { loadBuiltinRules } from '../../store/builtin-rules.ts';
 import { DefinitionsStore } from '../../store/definitions-store.ts';
 import { requestConnection, whenReady } from '../../app/redis-connection.ts';
 import type { TaskOutcome, ThreadPoolOptions } from './cpu-pool.ts';
+import { THREAD_LOADED, type ThreadLoaded } from './thread-loaded.ts';
 import { TASKS, type TaskContext, type TaskInput, type TaskName } from './tasks.ts';
 
 const data = workerData as ThreadPoolOptions['workerData'];
+// Loaded: said once this module's evaluation (and its importer's: the tsx boot file) has
+// finished, the next turn of the event loop, so the pool never stops this thread before.
+setImmediate(() => parentPort?.postMessage({ type: THREAD_LOADED, threadId } satisfies ThreadLoaded));
 let context: Promise<TaskContext> | undefined;
 
 async function makeContext(): Promise<TaskContext> {

@@ -1,0 +1,38 @@
+/**
+ * The CPU pool's threads are stopped only once each has said it loaded its module (a
+ * thread terminated while Node still loads its ES module can abort the whole process with
+ * a V8 fatal error): the thread's own message, not piscina's workerCreate, which it emits
+ * for the first thread before that thread has loaded anything.
+ */
+import { describe, expect, inject, it } from 'vitest';
+import { threadPool, type ThreadPoolOptions } from '../../../src/api/cpu/cpu-pool.ts';
+
+const options = (onStop: ThreadPoolOptions['onStop']): ThreadPoolOptions => ({
+  workerData: { redisUrl: inject('redisUrl'), prefix: 'cpu-pool-test', redisTimeoutMs: 2000, maxBytes: 1 << 20, maxYamlBytes: 1 << 20 },
+  threads: 2,
+  taskTimeoutMs: 30_000,
+  taskMemoryMb: 256,
+  onStop,
+  // The bound on a stop is not what is tested: however slow the machine, close waits for the word.
+  loadWaitMs: 120_000,
+});
+
+describe('threadPool close', { timeout: 180_000 }, () => {
+  it('right after start, stops the thread only once it has loaded its module', async () => {
+    const stops: Array<{ threads: number; loaded: number }> = [];
+    const pool = threadPool(options((s) => stops.push(s)));
+    await pool.close();
+    expect(stops).toEqual([{ threads: 1, loaded: 1 }]);
+  });
+
+  it('after tasks, every thread it started has loaded: none is left waiting for', async () => {
+    const stops: Array<{ threads: number; loaded: number }> = [];
+    const pool = threadPool(options((s) => stops.push(s)));
+    const rule = { apiVersion: 'strata/v1', kind: 'Rule', metadata: { name: 'r' }, spec: { when: true, emit: { task: { image: 'alpine' } } } };
+    const body = { bytes: new TextEncoder().encode(JSON.stringify(rule)), type: 'json' as const };
+    await Promise.all([1, 2, 3].map(() => pool.run('rule', { body: { ...body, bytes: body.bytes.slice() }, query: {} })));
+    await pool.close();
+    expect(stops).toHaveLength(1);
+    expect(stops[0].loaded).toBe(stops[0].threads);
+  });
+});
