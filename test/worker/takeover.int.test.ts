@@ -168,6 +168,10 @@ describe('a pod re-run after its worker died', () => {
     const b = `if [ -e ${dir}/again ]; then exit 0; fi; touch ${dir}/again; echo $PPID > ${pidFile}; sleep 60`;
     const runId = await post(svc, { sequence: [{ id: 'p', pod: { flow: { sequence: [{ id: 'a', task: shTask('true') }, { id: 'b', task: shTask(b) }] } } }] });
     await until('the pod\'s second step to start', () => lines(pidFile).length === 1);
+    // b has started, which says a ended inside the pod, not that the worker has relayed a's
+    // success yet (the quarterback's reports reach the store asynchronously; a worker killed
+    // before relaying one loses it, as a SIGKILL loses anything in flight): wait until it is recorded.
+    await until('the first execution\'s report of a\'s success to be recorded', async () => (await svc.call('GET', `/v1/runs/${runId}`)).body.steps['p/a']?.status === 'succeeded');
     started[0].kill('SIGKILL');
     start();
     const run = await svc.waitRun(runId, 30_000);
