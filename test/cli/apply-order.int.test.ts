@@ -3,15 +3,11 @@
  * main flow `strata plan` picks, and says which one (issue 8 item 4): real processes
  * against a running strata.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useRunService } from '../support/use-run-service.ts';
 
-let svc: RunTestService;
-beforeAll(async () => {
-  svc = await startRunService();
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
 
 const strata = (...args: string[]) => runStrata(args, { STRATA_URL: svc.url });
 const F = 'test/fixtures/apply';

@@ -3,18 +3,14 @@
  * flow, and that flow runs nested beneath the step in the same run; a generator that
  * keeps generating is stopped at the depth limit with a clear error.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { describe, expect, it } from 'vitest';
+import { useRunService } from '../support/use-run-service.ts';
 import { flowDoc } from '../support/documents.ts';
 
 const flow = (root: unknown) => flowDoc(root, 'gen');
 const emitDataset = (ds: unknown) => ({ image: 'alpine', command: ['sh', '-c', `cat > $STRATA_OUTPUTS/result.json <<'EOF'\n${JSON.stringify(ds)}\nEOF`] });
 
-let svc: RunTestService;
-beforeAll(async () => {
-  svc = await startRunService();
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
 
 describe('generate', () => {
   it('runs the flow generated from a Dataset a step emitted, nested beneath that step', async () => {

@@ -8,15 +8,11 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { describe, expect, it } from 'vitest';
+import { useRunService } from '../support/use-run-service.ts';
 import { flowDoc } from '../support/documents.ts';
 
-let svc: RunTestService;
-beforeAll(async () => {
-  svc = await startRunService();
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
 
 const dataset = (name: string, location: string) => ({ apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name }, spec: { shape: 'tree', location } });
 

@@ -8,27 +8,18 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { podName } from '../../runtime/kubernetes/names.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { LEVELS, type Level } from '../support/levels.ts';
+import { useRunService } from '../support/use-run-service.ts';
 
 const PROGRAMS = fileURLToPath(new URL('../fixtures/programs/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/flows/run/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'strata-language-'));
 const argv = (args: unknown[], extra: Record<string, unknown> = {}) => ({ image: 'node', command: [process.execPath, join(PROGRAMS, 'argv.mjs')], args, ...extra });
 
-let svc: RunTestService;
-beforeAll(async () => {
-  svc = await startRunService({ STRATA_WORKER_CONCURRENCY: '4' });
-});
-afterAll(async () => svc?.close());
-
-type Level = { name: string; prefix: string; wrap: (root: unknown) => unknown };
-const LEVELS: Level[] = [
-  { name: 'macro', prefix: '', wrap: (root) => root },
-  { name: 'inside a pod', prefix: 'p/', wrap: (root) => ({ id: 'p', pod: { flow: root } }) },
-];
+const svc = useRunService({ STRATA_WORKER_CONCURRENCY: '4' });
 
 /** Run `root` (with `params`) at a level; the run's steps keyed by their id inside the level. */
 async function runAt(level: Level, root: unknown, params: Record<string, unknown> = {}): Promise<{ run: RunView; steps: RunView['steps'] }> {

@@ -5,21 +5,12 @@
  * processes; inside a pod: the quarterback and its containers), and a pod's own outcome
  * as its macro step sees it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { LEVELS } from '../support/levels.ts';
+import { useRunService } from '../support/use-run-service.ts';
 
-let svc: RunTestService;
-beforeAll(async () => {
-  svc = await startRunService({ STRATA_WORKER_CONCURRENCY: '4' });
-});
-afterAll(async () => svc?.close());
-
-type Level = { name: string; prefix: string; wrap: (root: unknown) => unknown };
-const LEVELS: Level[] = [
-  { name: 'macro', prefix: '', wrap: (root) => root },
-  { name: 'inside a pod', prefix: 'p/', wrap: (root) => ({ id: 'p', pod: { flow: root } }) },
-];
+const svc = useRunService({ STRATA_WORKER_CONCURRENCY: '4' });
 
 async function run(root: unknown): Promise<RunView> {
   const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'timeouts', version: '1' }, spec: { root } };
