@@ -4,29 +4,17 @@
  * the server was started in; by `strata apply FILE` against the CLI's own working directory,
  * before it is sent. strata/tree-reader reads only absolute locations.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useRunService } from '../support/use-run-service.ts';
 import { flowDoc } from '../support/documents.ts';
+import { runStrata } from '../support/processes.ts';
 
 const svc = useRunService();
 
 const dataset = (name: string, location: string) => ({ apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name }, spec: { shape: 'tree', location } });
-
-/** `strata ARGS` run in `cwd`, against the test service. */
-function strataIn(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [resolve('bin/strata.js'), ...args], { cwd, env: { ...process.env, STRATA_URL: svc.url } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe('relative file:// locations of Datasets', () => {
   it('over HTTP: taken from the directory the server was started in, once, at ingest: the Dataset kept and the step given hold the absolute location', async () => {
@@ -44,7 +32,7 @@ describe('relative file:// locations of Datasets', () => {
     const here = mkdtempSync(join(tmpdir(), 'strata-apply-cwd-'));
     cpSync('examples/retail/data', join(here, 'stores'), { recursive: true });
     writeFileSync(join(here, 'dataset.json'), JSON.stringify(dataset('rel-cli', 'file://stores')));
-    const out = await strataIn(here, ['apply', 'dataset.json', '--run', '--watch']);
+    const out = await runStrata(['apply', 'dataset.json', '--run', '--watch'], { STRATA_URL: svc.url }, here);
     expect(out.code, out.stderr).toBe(0);
     expect((await svc.call('GET', '/v1/datasets/rel-cli')).body.dataset.spec.location).toBe(`file://${join(here, 'stores')}`);
   });

@@ -1,6 +1,7 @@
 /** Real strata processes for crash tests: spawned with the test's Redis and prefix, killed for real. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 
 /**
  * Start `strata ARGS` as a real process; `output()` is what it wrote so far (stdout and
@@ -64,9 +65,10 @@ export async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Run `strata ARGS` as a real process; resolves with its exit code and output. */
-export function runStrata(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runStrata(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/strata.js', ...args], { env: { ...process.env, ...env } });
+    // `cwd`: the directory the command runs in (the checkout's when not given).
+    const child = spawn(process.execPath, [resolvePath('bin/strata.js'), ...args], { env: { ...process.env, ...env }, ...(cwd ? { cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
