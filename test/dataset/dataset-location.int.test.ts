@@ -4,8 +4,6 @@
  * the server was started in; by `strata apply FILE` against the CLI's own working directory,
  * before it is sent. strata/tree-reader reads only absolute locations.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useRunService } from '../support/use-run-service.ts';
@@ -29,12 +27,12 @@ describe('relative file:// locations of Datasets', () => {
   });
 
   it('by strata apply FILE: taken from the CLI\'s working directory, wherever the server was started', async () => {
-    const here = mkdtempSync(join(tmpdir(), 'strata-apply-cwd-'));
-    cpSync('examples/retail/data', join(here, 'stores'), { recursive: true });
-    writeFileSync(join(here, 'dataset.json'), JSON.stringify(dataset('rel-cli', 'file://stores')));
+    // A directory outside /tmp (a step's /tmp is its own): the fixture's, holding dataset.json (file://stores) and stores/.
+    const here = resolve('test/fixtures/datasets/relative');
     const out = await runStrata(['apply', 'dataset.json', '--run', '--watch'], { STRATA_URL: svc.url }, here);
     expect(out.code, out.stderr).toBe(0);
     expect((await svc.call('GET', '/v1/datasets/rel-cli')).body.dataset.spec.location).toBe(`file://${join(here, 'stores')}`);
+    expect(out.stdout).toContain('succeeded');
   });
 
   it('strata/tree-reader refuses a relative location it is given directly: it guesses no base', async () => {

@@ -211,10 +211,9 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
 
 describe('local runtime: an image map file names its programs from its own directory', () => {
   it('a mapped image runs ./prog.mjs beside the map, as a task and inside a pod, whatever strata\'s directory holds', async () => {
-    const mapDir = await dirs.make();
-    await writeFile(join(mapDir, 'prog.mjs'), 'import { writeFileSync } from "node:fs"; writeFileSync(process.env.STRATA_OUTPUTS + "/result.json", JSON.stringify(process.argv[2]));\n');
-    await writeFile(join(mapDir, 'images.json'), JSON.stringify({ 'beside/prog': ['node', './prog.mjs'] }));
-    const withMap = new LocalRuntime({ killGraceMs: 300, env: { ...process.env, STRATA_HOME: join(mapDir, 'home'), STRATA_IMAGE_MAP: join(mapDir, 'images.json') } });
+    // Kept outside /tmp: a container's /tmp is its own, so a program there would not be seen.
+    const mapDir = join(import.meta.dirname, '..', '..', 'fixtures', 'image-map');
+    const withMap = new LocalRuntime({ killGraceMs: 300, env: { ...process.env, STRATA_HOME: join(await dirs.make(), 'home'), STRATA_IMAGE_MAP: join(mapDir, 'images.json') } });
     try {
       const task = await withMap.run(taskReq(await dirs.make(), { image: 'beside/prog', args: ['as a task'] }), () => undefined, new AbortController().signal);
       expect(task).toMatchObject({ ok: true, result: 'as a task' });
