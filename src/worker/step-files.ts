@@ -12,20 +12,21 @@
  * artifact store's file system so that keeping it is one rename; its inputs directory is
  * made beside it, named after the run, the step (its last characters and a hash), the
  * attempt and the worker's pid, or in RAM (`ramRoot`, /dev/shm) when it has no input files
- * to copy, only the engine's small JSON data or nothing. Both are registered with the
- * worker's watchdog while they are in use, and those of dead workers are removed when a
- * worker starts (reapAttemptDirs). An execution that wrote no outputs keeps an empty file
- * as the step's artifacts (`<artifacts>/<run>/<step>`, nothing to list or read): made with
- * O_EXCL, it is claimed once like a renamed directory, costs no directory, and leaves the
- * outputs directory empty for the next execution.
+ * to copy, only the engine's small JSON data or nothing. The worker's watchdog removes
+ * them should the worker die (outputs directories are registered one by one while in use,
+ * inputs directories by their root and the worker's pid in their name), and those of dead
+ * workers are removed when a worker starts (reapAttemptDirs). An execution that wrote no outputs keeps an empty file
+ * as the step's artifacts (`<artifacts>/<run>/<step>`, nothing to list or read): a hard
+ * link made only where nothing is (empty-claim.ts), it is claimed once like a renamed
+ * directory, costs no directory and no inode, and leaves the outputs directory empty for
+ * the next execution.
  *
  * The directory operations of a step are synchronous: each takes microseconds, less than
  * handing it to libuv's thread pool and back (docs/performance.md). Copies of input files,
- * which may be large, and the empty file of an execution that wrote nothing (keepNothing)
- * are asynchronous.
+ * which may be large, are asynchronous.
  */
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cp, open, readdir, rm } from 'node:fs/promises';
+import { cp, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StartCommand } from '../engine/types.ts';
 import type { JsonValue } from '../flow/types.ts';
@@ -37,11 +38,14 @@ import { readOutputText } from '../../runtime/output-files.ts';
 import { POD_STEPS_FILE, type KeptStep } from '../../runtime/quarterback/protocol.ts';
 import { artifactPath, copyInputs, readResult, writeData } from '../../runtime/step-files.ts';
 import type { OutputsPool } from './outputs-pool.ts';
+import { claimEmpty } from './empty-claim.ts';
 
 export interface StepDirs {
   inputsDir: string;
   outputsDir: string;
   finalDir: string;
+  /** the artifact store finalDir is in */
+  artifactsDir: string;
   /** the outputs directory held nothing (set once checked) */
   empty?: boolean;
   /** set once the outputs directory became the step's artifacts (it is gone from where it was) */
@@ -64,8 +68,8 @@ let seq = 0;
 
 /**
  * Take an execution's directories and gather its inputs. `onMade` hears the inputs
- * directory before it exists, so a watchdog told of it removes it should this process die
- * at any point after.
+ * directory before it exists, so a watchdog told of it (or of its root: Guard.execDirsIn)
+ * removes it should this process die at any point after.
  */
 export async function prepareStep(artifactsDir: string, roots: WorkRoots, runId: string, cmd: StartCommand, onMade?: (dir: string) => void): Promise<StepDirs> {
   const files = Object.keys(cmd.inputs).length > 0;
@@ -73,7 +77,7 @@ export async function prepareStep(artifactsDir: string, roots: WorkRoots, runId:
   const inputsDir = join(files || !roots.ramRoot ? roots.pool.root : roots.ramRoot, name);
   onMade?.(inputsDir);
   mkdirIn(dirname(inputsDir), inputsDir);
-  const dirs: StepDirs = { inputsDir, outputsDir: roots.pool.take(), finalDir: artifactPath(artifactsDir, runId, cmd.step) };
+  const dirs: StepDirs = { inputsDir, outputsDir: roots.pool.take(), finalDir: artifactPath(artifactsDir, runId, cmd.step), artifactsDir };
   try {
     if (files) await copyInputs(inputsDir, cmd.inputs, (ref) => artifactPath(artifactsDir, runId, ref.step, ref.output));
     writeData(inputsDir, cmd.data);
@@ -125,28 +129,9 @@ export async function keepOutputs(dirs: StepDirs, who: { attempt: number; execut
   }
 }
 
-/**
- * Keep an execution that wrote nothing: an empty file claims the step's artifacts, unless
- * another execution kept its own first. The file is made on libuv's thread pool: making
- * a file in the artifact store (a disk, perhaps a network file system) was the costliest
- * file operation of a step in the profile (docs/performance.md), and made synchronously
- * it held up every other step of the worker meanwhile.
- */
-async function keepNothing(dirs: StepDirs): Promise<Kept> {
-  const claim = async () => (await open(dirs.finalDir, 'wx')).close();
-  try {
-    try {
-      await claim();
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      mkdirSync(dirname(dirs.finalDir), { recursive: true });
-      await claim();
-    }
-    return { kept: true };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return { kept: false, result: keptResult(dirs.finalDir) };
-    throw e;
-  }
+/** Keep an execution that wrote nothing: an empty file claims the step's artifacts (empty-claim.ts), unless another execution kept its own first. */
+function keepNothing(dirs: StepDirs): Kept {
+  return claimEmpty(dirs.artifactsDir, dirs.finalDir) ? { kept: true } : { kept: false, result: keptResult(dirs.finalDir) };
 }
 
 /** The result of what an execution kept: none for one that wrote nothing (a file), else its result.json. */
