@@ -6,6 +6,7 @@ import type { EngineEvent, RunStatus } from '../engine/types.ts';
 import type { JsonValue } from '../flow/types.ts';
 import type { PlanNode } from '../plan/plan-node.ts';
 import type { OnEnd, RunSummary, RunView, StepEvent, StepView } from '../run/run-view.ts';
+import { callScript } from './lua-scripts.ts';
 import { RunKeys } from './run-keys.ts';
 import { stepProgress, toStepView } from './step-records.ts';
 
@@ -116,9 +117,7 @@ export class RunQueries extends RunKeys {
    * in one write to Redis and one reply: a worker's check before each step.
    */
   async statusAndProgress(id: string, step: string): Promise<[RunStatus | undefined, { status: string; attempt: number } | undefined]> {
-    const res = await this.redis.pipeline().hget(this.key(id), 'status').hget(this.key(id, 'steps'), step).exec();
-    const [[e1, status], [e2, s]] = res as Array<[Error | null, string | null]>;
-    if (e1 || e2) throw e1 ?? e2;
+    const [status, s] = await callScript<[string | null, string | null]>(this.redis, 'stepCheck', [this.key(id), this.key(id, 'steps')], [step]);
     return [(status as RunStatus | null) ?? undefined, s ? stepProgress(s) : undefined];
   }
 
