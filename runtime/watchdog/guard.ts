@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 /** How the watchdog is started: node on runtime/watchdog/bin.cjs. */
 export const DEFAULT_WATCHDOG = [process.execPath, fileURLToPath(new URL('./bin.cjs', import.meta.url))];
 
-type Op = '+g' | '-g' | '+m' | '-m' | '+d' | '-d' | '+e';
+type Op = '+g' | '-g' | '+m' | '-m' | '+d' | '-d' | '+e' | '+x';
 
 /** A worker's registrations with its watchdog. */
 export class Guard {
@@ -32,6 +32,7 @@ export class Guard {
   private pending = '';
   private flushing = false;
   private readonly emptied = new Set<string>();
+  private readonly execRoots = new Map<string, number>();
 
   constructor(private readonly command: string[] = DEFAULT_WATCHDOG) {}
 
@@ -88,6 +89,20 @@ export class Guard {
   }
 
   /**
+   * A directory where this process makes its executions' inputs directories (named
+   * `<...>.<pid>.<seq>.in`, src/worker/step-files.ts): should the worker die, every one of
+   * them there whose pid is `pid` is removed. Told once per root, before the first is
+   * made, so that a step's own directory costs no line to the watchdog (a write a step,
+   * 7-8% of a no-op step's CPU in the profile; docs/performance.md).
+   */
+  execDirsIn(root: string, pid = process.pid): void {
+    if (this.execRoots.get(root) === pid) return;
+    this.execRoots.set(root, pid);
+    this.send('+x', root, pid);
+    this.flush();
+  }
+
+  /**
    * A directory shared with other processes (an instance's namespace in /dev/shm): removed
    * when the worker is gone, after the registered directories, if it is empty then.
    */
@@ -111,10 +126,10 @@ export class Guard {
     await Promise.race([gone, new Promise<void>((r) => setTimeout(r, limitMs).unref())]);
   }
 
-  private send(op: Op, arg: number | string): void {
+  private send(op: Op, arg: number | string, pid?: number): void {
     if (this.closed) return;
     if (!this.child) this.start().catch(() => undefined); // a failure is start()'s to tell
-    this.pending += `${JSON.stringify([op, arg])}\n`;
+    this.pending += `${JSON.stringify(pid === undefined ? [op, arg] : [op, arg, pid])}\n`;
     if (!this.flushing) {
       this.flushing = true;
       setImmediate(() => this.flush());
@@ -161,6 +176,7 @@ export class Guard {
     for (const m of this.marks) child.stdin!.write(`${JSON.stringify(['+m', m])}\n`);
     for (const d of this.dirs) child.stdin!.write(`${JSON.stringify(['+d', d])}\n`);
     for (const e of this.emptied) child.stdin!.write(`${JSON.stringify(['+e', e])}\n`);
+    for (const [root, pid] of this.execRoots) child.stdin!.write(`${JSON.stringify(['+x', root, pid])}\n`);
     return ready;
   }
 }

@@ -13,10 +13,12 @@
  * per step. One watchdog per worker costs one process start per worker and a few bytes
  * on a pipe per step. Protocol (guard.ts): JSON lines `["+g", pgid]`, `["-g", pgid]`,
  * `["+m", dir]`, `["-m", dir]`, `["+d", dir]`, `["-d", dir]`, `["+e", dir]` (a directory
- * removed at the end if it is empty then: shared with other processes).
+ * removed at the end if it is empty then: shared with other processes), `["+x", dir, pid]`
+ * (a directory where the worker `pid` makes its executions' inputs directories: those of
+ * that pid found there at the end are removed).
  */
-import { rmSync, rmdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { sweep } from '../local/sweep.ts';
 import { groupsGone, signalGroup } from '../process/process-group.ts';
 import { lineSplitter } from '../quarterback/protocol.ts';
@@ -25,12 +27,17 @@ const groups = new Set<number>();
 const marks = new Set<string>();
 const dirs = new Set<string>();
 const emptied = new Set<string>();
+const execRoots = new Map<string, number>();
+
+/** An execution's inputs directory (src/worker/step-files.ts): `<...>.<pid>.<seq>.in`. */
+const EXECUTION_INPUTS = /\.(\d+)\.[0-9a-z]+\.in$/;
 
 function apply(line: string): void {
   let op: unknown;
   let arg: unknown;
+  let pid: unknown;
   try {
-    [op, arg] = JSON.parse(line) as [unknown, unknown];
+    [op, arg, pid] = JSON.parse(line) as [unknown, unknown, unknown];
   } catch {
     return;
   }
@@ -41,6 +48,16 @@ function apply(line: string): void {
   else if (op === '+d' && typeof arg === 'string' && arg.startsWith('/')) dirs.add(arg);
   else if (op === '-d' && typeof arg === 'string') dirs.delete(arg);
   else if (op === '+e' && typeof arg === 'string' && arg.startsWith('/')) emptied.add(arg);
+  else if (op === '+x' && typeof arg === 'string' && arg.startsWith('/') && Number.isInteger(pid)) execRoots.set(arg, pid as number);
+}
+
+/** The inputs directories of worker `pid` in `root`. */
+function executionDirs(root: string, pid: number): string[] {
+  try {
+    return readdirSync(root).filter((name) => Number(EXECUTION_INPUTS.exec(name)?.[1]) === pid).map((name) => join(root, name));
+  } catch {
+    return []; // gone, or never made
+  }
 }
 
 let ended = false;
@@ -51,6 +68,7 @@ async function cleanUp(): Promise<void> {
   for (const g of groups) signalGroup(g, 'SIGKILL');
   for (const m of marks) await sweep('STRATA_SCRATCH', m);
   await groupsGone(groups);
+  for (const [root, pid] of execRoots) for (const d of executionDirs(root, pid)) rmSync(d, { recursive: true, force: true });
   for (const d of dirs) {
     rmSync(d, { recursive: true, force: true });
     try {

@@ -8,6 +8,7 @@
  * are fenced by the job's lock (`fence`): once another execution holds the job, nothing
  * this one reports or completes is recorded.
  */
+import { dirname } from 'node:path';
 import type { EngineEvent, StartCommand } from '../engine/types.ts';
 import type { FailureReason } from '../engine/timeout-error.ts';
 import { toStrataError } from '../errors/strata-error.ts';
@@ -28,7 +29,7 @@ export interface RunStepPorts {
   artifactsDir: string;
   /** where execution directories come from (step-files.ts) */
   roots: WorkRoots;
-  /** the worker's watchdog: attempt directories are registered while they exist */
+  /** the worker's watchdog: it removes the execution directories of a worker that died */
   guard?: Guard;
   /** the run's limits (result sizes; a pod's micro steps): the process's configuration */
   limits?: RunLimits;
@@ -49,14 +50,11 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}),
     ...(!ok && reason ? { reason } : {}), ...(ok && parameters ? { parameters } : {}),
   });
-  let inputs: string | undefined;
   let dirs: StepDirs | undefined;
   try {
     try {
-      dirs = await prepareStep(p.artifactsDir, p.roots, runId, cmd, (dir) => {
-        inputs = dir;
-        p.guard?.dir(dir);
-      });
+      // The watchdog removes the inputs directories of this process in that root should it die (told once per root).
+      dirs = await prepareStep(p.artifactsDir, p.roots, runId, cmd, (dir) => p.guard?.execDirsIn(dirname(dir)));
     } catch (e) {
       return finished(false, undefined, toStrataError(e).message);
     }
@@ -89,7 +87,6 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     return finished(true, kept.result);
   } finally {
     if (dirs) cleanup(dirs, p.roots.pool);
-    if (inputs) p.guard?.undir(inputs);
   }
 }
 

@@ -1,6 +1,6 @@
 /** The watchdog with real processes: what a dead worker registered is killed and removed. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,23 @@ describe('the watchdog', () => {
     // Its stdin ends as if the worker died: what is still registered goes.
     await guard.close();
     expect(processRunning(sleeper.pid!)).toBe(false);
+  });
+
+  it('removes the inputs directories of the worker in a root told once, and only those', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'strata-guard-'));
+    const guard = new Guard();
+    await guard.start();
+    guard.execDirsIn(root, 4242);
+    // Made after the root was told: nothing is told per directory.
+    const mine = join(root, 'run~step.ab12.1.4242.7.in');
+    mkdirSync(join(mine, 'deep'), { recursive: true });
+    writeFileSync(join(mine, 'deep', 'item.json'), '1');
+    const others = [join(root, 'run~step.ab12.1.4243.7.in'), join(root, 'out.4242.3'), join(root, 'run~step.ab12.1.14242.7.in')];
+    for (const d of others) mkdirSync(d);
+    // Its stdin ends as if the worker died.
+    await guard.close();
+    expect(existsSync(mine)).toBe(false);
+    expect(others.filter(existsSync)).toEqual(others);
   });
 
   it('that cannot start says so', async () => {
