@@ -171,6 +171,8 @@ interface Pending {
   event: EngineEvent;
   dedupe: string;
   fence?: Fence;
+  /** answered once appended, before the sync that follows */
+  early?: boolean;
   done: (appended: boolean) => void;
   fail: (e: unknown) => void;
 }
@@ -192,11 +194,19 @@ export function syncLocal(): SyncLocal {
  * in the next one (steps that finished at the same time cost one append, one fold and one
  * commit between them). A `fence` (a worker's job lock) must still hold for the event to
  * be appended: a step's completion counts only from the execution that holds its job.
+ *
+ * `early`: resolve once the event is appended, without waiting for the sync that follows
+ * (it goes on meanwhile). What an append marks is safe from then on: the append marked the
+ * run due, so should the sync fail or this process die, a coordinator folds the log and
+ * carries the run forward (coordinator.ts). A worker answers its job this way, so that
+ * BullMQ completes the job (and hands the worker its next one) while the sync enqueues the
+ * step's successors and records its end: two Redis round trips fewer on a step's path
+ * (docs/performance.md).
  */
-export function appendAndSync(p: SyncPorts, runId: string, event: EngineEvent, dedupe: string, fence?: Fence): Promise<boolean> {
+export function appendAndSync(p: SyncPorts, runId: string, event: EngineEvent, dedupe: string, fence?: Fence, early = false): Promise<boolean> {
   const batches = p.local.batches;
   return new Promise<boolean>((done, fail) => {
-    const entry: Pending = { event, dedupe, ...(fence ? { fence } : {}), done, fail };
+    const entry: Pending = { event, dedupe, ...(fence ? { fence } : {}), ...(early ? { early } : {}), done, fail };
     const queued = batches.get(runId);
     if (queued) return void queued.push(entry);
     batches.set(runId, [entry]);
@@ -217,6 +227,7 @@ async function flush(p: SyncPorts, runId: string): Promise<void> {
       const from = p.cache.get(runId)?.next ?? 0;
       // Stamped with the time it is appended: the engine reads no clock (durations come from these).
       const { appended, entries } = await p.store.append(runId, batch.map((b) => ({ event: { ...b.event, at: b.event.at ?? Date.now() }, dedupe: b.dedupe, ...(b.fence ? { fence: b.fence } : {}) })), from);
+      batch.forEach((b, i) => b.early && b.done(appended[i]));
       await sync(p, runId, entries, from);
       batch.forEach((b, i) => b.done(appended[i]));
     } catch (e) {

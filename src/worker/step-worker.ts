@@ -114,7 +114,8 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       }
       outcome = event.type === 'finished' && event.ok ? 'succeeded' : 'failed';
       if (event.type === 'finished' && event.error) error = event.error;
-      await appendAndSync(sys.ports, runId, event, `f|${cmd.step}|${cmd.attempt}`, fence);
+      // Answered once appended: BullMQ completes the job while the sync carries the run on (sync.ts).
+      await appendAndSync(sys.ports, runId, event, `f|${cmd.step}|${cmd.attempt}`, fence, true);
     } catch (e) {
       error ??= (e as Error).message;
       // Out of attempts: the step fails with the reason, so the run does not wait for it forever.
