@@ -1,0 +1,72 @@
+/**
+ * The per-step cost of a no-op fan-out, for profiling (docs/performance.md, "The cost of
+ * a step"): only strata's part of benchmark (b), a fan-out of FAN no-op steps at
+ * concurrency 10, coordinator and worker in this process, after a warm-up. Prints Redis's
+ * commands per step by name (INFO commandstats), the bytes Redis read and wrote per step
+ * (INFO stats: total_net_input_bytes, total_net_output_bytes) and the CPU per step of this
+ * process and of Redis. With PROFILE=<file>, the measured fan-out alone is profiled
+ * (V8's sampling profiler through node:inspector, as `node --cpu-prof` does for a whole
+ * process) into <file>, a .cpuprofile that Chrome's DevTools open.
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import type { Redis } from 'ioredis';
+import { loadConfig } from '../src/app/config.ts';
+import { startRunParts } from '../src/app/run-parts.ts';
+import { DefinitionsStore } from '../src/store/definitions-store.ts';
+import { NoopRuntime } from '../runtime/noop-runtime.ts';
+import { benchRedis } from './bench-redis.ts';
+import { flowRunner, measured } from './measure.ts';
+
+const noop = (id: string) => ({ id, task: { image: 'strata/noop' } });
+
+/** Calls per command name since the last RESETSTAT (INFO and CONFIG left out). */
+export async function commandsByName(redis: Redis): Promise<Map<string, number>> {
+  const info = await redis.info('commandstats');
+  const by = new Map<string, number>();
+  for (const m of info.matchAll(/cmdstat_([\w|]+):calls=(\d+)/g)) if (m[1] !== 'info' && m[1] !== 'config') by.set(m[1], Number(m[2]));
+  return by;
+}
+
+/** Bytes Redis has read from and written to its clients since the last RESETSTAT. */
+export async function netBytes(redis: Redis): Promise<{ input: number; output: number }> {
+  const info = await redis.info('stats');
+  return { input: Number(/total_net_input_bytes:(\d+)/.exec(info)?.[1] ?? 0), output: Number(/total_net_output_bytes:(\d+)/.exec(info)?.[1] ?? 0) };
+}
+
+const fan = Number(process.env.FAN ?? 2000);
+const { url, admin, home, handle, close } = await benchRedis('profile');
+try {
+  const config = loadConfig({ PORT: '0', REDIS_URL: url, STRATA_PREFIX: 'bench', STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '10' });
+  const parts = await startRunParts(config, handle, new DefinitionsStore(handle.connect(), 'bench:'), { coordinator: true, worker: true, runtime: new NoopRuntime() });
+  await parts.worker!.worker.waitUntilReady();
+  const run = flowRunner(parts);
+  await run({ fanOut: { over: Array.from({ length: 200 }, (_, i) => i), concurrency: 10, do: noop('w') } });
+  const session = process.env.PROFILE ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+  }
+  await admin.config('RESETSTAT');
+  const { ms, cpu, redisCpu } = await measured(admin, () => run({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), concurrency: 10, do: noop('x') } }));
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
+    session.disconnect();
+  }
+  const by = await commandsByName(admin);
+  const bytes = await netBytes(admin);
+  await parts.close();
+  console.log(`fan-out of ${fan} no-op steps at 10: ${ms.toFixed(0)} ms, CPU ${(cpu / fan).toFixed(3)} ms/step here, Redis ${(redisCpu / fan).toFixed(3)} ms/step`);
+  console.log(`bytes per step: to Redis ${(bytes.input / fan).toFixed(0)}, from Redis ${(bytes.output / fan).toFixed(0)}`);
+  let total = 0;
+  for (const [name, calls] of [...by].sort((a, b) => b[1] - a[1])) {
+    total += calls;
+    console.log(`${name.padEnd(24)} ${(calls / fan).toFixed(2)}`);
+  }
+  console.log(`${'total'.padEnd(24)} ${(total / fan).toFixed(2)}`);
+} finally {
+  await close();
+}
