@@ -70,11 +70,12 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     if (!outcome.ok) return finished(false, undefined, outcome.error ?? `exited with code ${outcome.exitCode}`);
     let result = outcome.result;
     try {
+      // Listed first: outputs that are empty (a step that wrote nothing) have no result.json to open.
+      dirs.empty = checkOutputTree(dirs.outputsDir) === 0;
       // As inside a pod: a result.json that is not JSON fails the step, saying so.
-      if (result === undefined && cmd.kind !== 'pod') result = readResult(dirs.outputsDir, req.resultLimit);
+      if (result === undefined && cmd.kind !== 'pod' && !dirs.empty) result = readResult(dirs.outputsDir, req.resultLimit);
       // A runtime that did not read the named parameters: those in STRATA_OUTPUTS are read here.
       if (parameters === undefined && cmd.task?.parameters) parameters = readParameters(dirs.outputsDir, cmd.task.parameters);
-      dirs.empty = checkOutputTree(dirs.outputsDir) === 0;
     } catch (e) {
       if (!(e instanceof StepFileError)) throw e;
       return finished(false, undefined, e.message);
