@@ -1,10 +1,16 @@
 /**
- * Issue 9: how throughput grows with the number of worker processes on one Redis. A
- * coordinator in this process, and 1, 2 then 4 `strata worker` processes (each at
- * concurrency 10) on one redis-server; a fan-out of FAN steps at concurrency 40 run
- * through them, for the no-op runtime (strata's own cost) and for real steps
- * (`command: [true]` on the local runtime). Printed: steps per second, and Redis's CPU per
- * step (the one resource all workers share).
+ * Issue 9: how throughput grows with the number of worker processes and their concurrency
+ * on one Redis. A coordinator in this process, and 1, 2 then 4 `strata worker` processes
+ * (each at concurrency 10) on one redis-server; a fan-out at concurrency 40 run through
+ * them, of three kinds of step:
+ * - sleeping steps (`command: [sleep, 0.05]` on the local runtime): each step waits 50 ms
+ *   and costs little CPU, so the CPU is not the limit and throughput can grow with the
+ *   steps in flight (at most workers x 10 / 0.05 s, printed beside);
+ * - no-op steps (the no-op runtime: strata's own cost, CPU-bound);
+ * - real steps (`command: [true]` on the local runtime: a process start each, CPU-bound).
+ * Then one worker process with the sleeping step at concurrency 1, 4, 10 and 20.
+ * Printed: steps per second, Redis's CPU per step (the one resource all workers share)
+ * and the load average of the machine after each.
  *
  * Nothing here waits without a bound: a worker is ready when it logs that it runs (it
  * fails the bench at once if it exits first), a run's end is heard on its event stream
@@ -13,6 +19,7 @@
  * figure ("not measured: ...") instead of hanging the whole `npm run bench`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { loadConfig } from '../src/app/config.ts';
 import { startRunParts } from '../src/app/run-parts.ts';
 import { DefinitionsStore } from '../src/store/definitions-store.ts';
@@ -21,10 +28,22 @@ import { flowRunner, measured, printFigures, within, type Figure } from './measu
 
 const READY_MS = 60_000;
 const STOP_MS = 20_000;
-/** A fan-out of `n` steps at concurrency 40, each a `command: [true]` task (the no-op runtime starts nothing). */
-const fanOut = (n: number) => ({ fanOut: { over: Array.from({ length: n }, (_, i) => i), concurrency: 40, do: { id: 'x', task: { image: 'strata/noop', command: ['true'] } } } });
+/** A fan-out of `n` steps at concurrency `c`, each running `command` (the no-op runtime starts nothing). */
+const fanOut = (n: number, command: string[], c = 40) => ({ fanOut: { over: Array.from({ length: n }, (_, i) => i), concurrency: c, do: { id: 'x', task: { image: 'strata/noop', command } } } });
+/** How long a sleeping step sleeps, in seconds. */
+const SLEEP_S = 0.05;
+const SLEEP = ['sleep', String(SLEEP_S)];
+
+interface Kind {
+  label: string;
+  runtime: 'noop' | 'local';
+  command: string[];
+  /** steps in the measured fan-out */
+  fan: number;
+}
 /** A run's bound: generous (a loaded machine runs real steps at tens a second), never unbounded. */
 const runBoundMs = (root: unknown) => 120_000 + (root as ReturnType<typeof fanOut>).fanOut.over.length * 200;
+const load = () => loadavg()[0].toFixed(1);
 
 /** Start a `strata worker` process (the built one, as users run it); `ready` resolves once it logs that it runs. */
 function startWorker(env: Record<string, string>): { proc: ChildProcess; ready: Promise<void> } {
@@ -54,31 +73,48 @@ async function stopWorkers(procs: ChildProcess[]): Promise<void> {
   }));
 }
 
-export async function workersBench(fan = 2000, counts = [1, 2, 4]): Promise<Figure[]> {
+export async function workersBench(fan = 2000, counts = [1, 2, 4], concurrencies = [1, 4, 10, 20]): Promise<Figure[]> {
   const { url, admin, home, handle, close } = await benchRedis('workers');
   const figures: Figure[] = [];
+  const kinds: Kind[] = [
+    { label: `sleeping (sleep ${SLEEP_S})`, runtime: 'local', command: SLEEP, fan: fan / 2 },
+    { label: 'no-op', runtime: 'noop', command: ['true'], fan },
+    { label: 'real (true)', runtime: 'local', command: ['true'], fan: fan / 2 },
+  ];
   try {
-    for (const runtime of ['noop', 'local'] as const) {
-      const prefix = `w${runtime}`;
+    for (const kind of kinds) {
+      const prefix = `w${figures.length}`;
       const config = loadConfig({ PORT: '0', REDIS_URL: url, STRATA_PREFIX: prefix, STRATA_HOME: home });
       const parts = await startRunParts(config, handle, new DefinitionsStore(handle.connect(), `${prefix}:`), { coordinator: true, worker: false });
       const run = flowRunner(parts, { stream: true, boundMs: runBoundMs });
+      /** `n` worker processes at concurrency `c` run a fan-out of `steps` at concurrency n x c. */
+      const measure = async (name: string, n: number, c: number, steps: number, ideal?: number) => {
+        const procs: ChildProcess[] = [];
+        try {
+          const env = { REDIS_URL: url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_RUNTIME: kind.runtime, STRATA_WORKER_CONCURRENCY: String(c) };
+          const started = Array.from({ length: n }, () => startWorker(env));
+          procs.push(...started.map((w) => w.proc));
+          await Promise.all(started.map((w) => w.ready));
+          await run(fanOut(4 * n * c, kind.command, n * c)); // warm-up: every worker has taken steps
+          const { ms, redisCpu } = await measured(admin, () => run(fanOut(steps, kind.command, n * c)));
+          const beside = ideal ? `, at most ${ideal.toFixed(0)}` : '';
+          figures.push({ name, value: steps / (ms / 1000), unit: `steps/s${beside} (Redis CPU ${(redisCpu / steps).toFixed(3)} ms/step, load ${load()})` });
+        } catch (e) {
+          figures.push({ name, value: NaN, unit: `not measured: ${(e as Error).message.slice(0, 300)}` });
+        } finally {
+          await stopWorkers(procs);
+        }
+      };
       try {
         for (const n of counts) {
-          const name = `${runtime === 'noop' ? 'no-op' : 'real'} fan-out of ${fan}, ${n} worker process${n > 1 ? 'es' : ''} x 10`;
-          const procs: ChildProcess[] = [];
-          try {
-            const env = { REDIS_URL: url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_RUNTIME: runtime, STRATA_WORKER_CONCURRENCY: '10' };
-            const started = Array.from({ length: n }, () => startWorker(env));
-            procs.push(...started.map((w) => w.proc));
-            await Promise.all(started.map((w) => w.ready));
-            await run(fanOut(4 * n * 10)); // warm-up: every worker has taken steps
-            const { ms, redisCpu } = await measured(admin, () => run(fanOut(fan)));
-            figures.push({ name, value: fan / (ms / 1000), unit: `steps/s (Redis CPU ${(redisCpu / fan).toFixed(3)} ms/step)` });
-          } catch (e) {
-            figures.push({ name, value: NaN, unit: `not measured: ${(e as Error).message.slice(0, 300)}` });
-          } finally {
-            await stopWorkers(procs);
+          const ideal = kind.command === SLEEP ? (n * 10) / SLEEP_S : undefined;
+          await measure(`${kind.label} fan-out of ${kind.fan}, ${n} worker process${n > 1 ? 'es' : ''} x 10`, n, 10, kind.fan, ideal);
+        }
+        // Concurrency in one worker process, where the CPU is not the limit.
+        if (kind.command === SLEEP) {
+          for (const c of concurrencies) {
+            const steps = Math.min(kind.fan, Math.max(100, Math.round((c / SLEEP_S) * 4)));
+            await measure(`${kind.label} fan-out of ${steps}, 1 worker process x ${c}`, 1, c, steps, c / SLEEP_S);
           }
         }
       } finally {
