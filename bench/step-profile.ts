@@ -4,11 +4,16 @@
  * concurrency 10, coordinator and worker in this process, after a warm-up. Prints Redis's
  * commands per step by name (INFO commandstats), the bytes Redis read and wrote per step
  * (INFO stats: total_net_input_bytes, total_net_output_bytes) and the CPU per step of this
- * process and of Redis. With PROFILE=<file>, the measured fan-out alone is profiled
+ * process and of Redis. With COUNT=1, the commands clients send (MONITOR lines not from a
+ * script) are counted instead, by name and by whose keys they name (strata's run keys or
+ * BullMQ's `<prefix>:bull:`): round trips, where the INFO counts include what scripts run
+ * inside Redis (MONITOR slows Redis: times are not to be read then). With PROFILE=<file>, the measured fan-out alone is profiled
  * (V8's sampling profiler through node:inspector, as `node --cpu-prof` does for a whole
  * process) into <file>, a .cpuprofile that Chrome's DevTools open.
  */
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { Session } from 'node:inspector/promises';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../src/app/config.ts';
@@ -34,6 +39,30 @@ export async function netBytes(redis: Redis): Promise<{ input: number; output: n
   return { input: Number(/total_net_input_bytes:(\d+)/.exec(info)?.[1] ?? 0), output: Number(/total_net_output_bytes:(\d+)/.exec(info)?.[1] ?? 0) };
 }
 
+/** Client commands from now on, counted as `<bull|strata> <name>`, until `stop`. */
+async function clientCommands(url: string, prefix: string): Promise<{ counts: Map<string, number>; stop(): void }> {
+  const counts = new Map<string, number>();
+  const u = new URL(url);
+  const socket = connect(Number(u.port), u.hostname);
+  await once(socket, 'connect');
+  socket.write('MONITOR\r\n');
+  let rest = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\r\n');
+    rest = lines.pop()!;
+    for (const line of lines) {
+      if (!line.startsWith('+') || / \[\d+ lua\] /.test(line)) continue;
+      const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
+      if (args.length === 0) continue;
+      const key = /^eval/i.test(args[0]) ? (Number(args[2]) > 0 ? args[3] : '') : (args[1] ?? '');
+      const whose = key.startsWith(`${prefix}:bull:`) ? 'bull' : key.startsWith(`${prefix}:`) ? 'strata' : 'other';
+      const name = `${whose} ${args[0].toLowerCase()}`;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  });
+  return { counts, stop: () => socket.destroy() };
+}
+
 const fan = Number(process.env.FAN ?? 2000);
 const { url, admin, home, handle, close } = await benchRedis('profile');
 try {
@@ -49,6 +78,7 @@ try {
     await session.post('Profiler.setSamplingInterval', { interval: 200 });
     await session.post('Profiler.start');
   }
+  const monitor = process.env.COUNT ? await clientCommands(url, 'bench') : undefined;
   await admin.config('RESETSTAT');
   const { ms, cpu, redisCpu } = await measured(admin, () => run({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), concurrency: 10, do: noop('x') } }));
   if (session) {
@@ -56,6 +86,7 @@ try {
     writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
     session.disconnect();
   }
+  monitor?.stop();
   const by = await commandsByName(admin);
   const bytes = await netBytes(admin);
   await parts.close();
@@ -67,6 +98,15 @@ try {
     console.log(`${name.padEnd(24)} ${(calls / fan).toFixed(2)}`);
   }
   console.log(`${'total'.padEnd(24)} ${(total / fan).toFixed(2)}`);
+  if (monitor) {
+    console.log('client commands (round trips at most) per step:');
+    let sum = 0;
+    for (const [name, calls] of [...monitor.counts].sort((a, b) => b[1] - a[1])) {
+      sum += calls;
+      console.log(`${name.padEnd(24)} ${(calls / fan).toFixed(2)}`);
+    }
+    console.log(`${'total'.padEnd(24)} ${(sum / fan).toFixed(2)}`);
+  }
 } finally {
   await close();
 }
