@@ -6,9 +6,7 @@
  * as coming from `lua` and left out), split into strata's own (run keys) and BullMQ's
  * (keys under `<prefix>:bull:`, described in docs/performance.md).
  */
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -22,34 +20,26 @@ import { validateFlowDocument } from '../../src/flow/flow-document.ts';
 import { compileFlow } from '../../src/plan/compile.ts';
 import { NoopRuntime } from '../../runtime/noop-runtime.ts';
 import { until } from '../support/processes.ts';
+import { monitorRedis } from '../support/redis-monitor.ts';
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
 });
 
-/** Commands clients send from now on (MONITOR lines not from `lua`), as their arguments, until `stop`. */
+/** Commands clients send from now on (not those a script runs), as their arguments, until `stop`. */
 async function clientCommands(): Promise<{ seen: string[][]; stop(): void }> {
-  const seen: string[][] = [];
-  const url = new URL(inject('redisUrl'));
-  const socket = connect(Number(url.port), url.hostname);
-  await once(socket, 'connect');
-  socket.write('MONITOR\r\n');
-  let rest = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\r\n');
-    rest = lines.pop()!;
-    for (const line of lines) {
-      if (!line.startsWith('+') || / \[\d+ lua\] /.test(line)) continue;
-      const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
-      if (args.length > 0) seen.push(args);
-    }
-  });
-  return { seen, stop: () => socket.destroy() };
+  const m = await monitorRedis(inject('redisUrl'));
+  return {
+    get seen() {
+      return m.seen.filter((s) => s.from !== 'lua').map((s) => s.args);
+    },
+    stop: () => m.stop(),
+  };
 }
 
 /** The first key a command names: EVALSHA/EVAL sha numkeys key..., else the first argument. */
-const firstKey = (args: string[]) => (/^eval/i.test(args[0]) ? (Number(args[2]) > 0 ? args[3] : '') : (args[1] ?? ''));
+const firstKey = (args: string[]) => (/^eval/.test(args[0]) ? (Number(args[2]) > 0 ? args[3] : '') : (args[1] ?? ''));
 
 const noop = (id: string) => ({ id, task: { image: 'strata/noop' } });
 
@@ -95,7 +85,7 @@ describe('a step\'s Redis round trips', () => {
     // ending it (the end's reads, the notification outbox) cost about ten for the whole run.
     expect(chainOwn.length, chainOwn.map((a) => `${a[0]} ${firstKey(a)}`).join('\n')).toBeLessThanOrEqual(3 * chain + 10);
     // The worker's check before a step is one command (a script), not one per key read.
-    expect(chainOwn.filter((a) => a[0].toLowerCase() === 'hget' && firstKey(a).endsWith(':steps')).length).toBe(0);
+    expect(chainOwn.filter((a) => a[0] === 'hget' && firstKey(a).endsWith(':steps')).length).toBe(0);
 
     const fan = 200;
     m = await clientCommands();
