@@ -11,9 +11,7 @@
  * (V8's sampling profiler through node:inspector, as `node --cpu-prof` does for a whole
  * process) into <file>, a .cpuprofile that Chrome's DevTools open.
  */
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { Session } from 'node:inspector/promises';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../src/app/config.ts';
@@ -22,6 +20,7 @@ import { DefinitionsStore } from '../src/store/definitions-store.ts';
 import { NoopRuntime } from '../runtime/noop-runtime.ts';
 import { benchRedis } from './bench-redis.ts';
 import { flowRunner, measured } from './measure.ts';
+import { monitorRedis } from '../test/support/redis-monitor.ts';
 
 const noop = (id: string) => ({ id, task: { image: 'strata/noop' } });
 
@@ -39,28 +38,22 @@ export async function netBytes(redis: Redis): Promise<{ input: number; output: n
   return { input: Number(/total_net_input_bytes:(\d+)/.exec(info)?.[1] ?? 0), output: Number(/total_net_output_bytes:(\d+)/.exec(info)?.[1] ?? 0) };
 }
 
-/** Client commands from now on, counted as `<bull|strata> <name>`, until `stop`. */
-async function clientCommands(url: string, prefix: string): Promise<{ counts: Map<string, number>; stop(): void }> {
-  const counts = new Map<string, number>();
-  const u = new URL(url);
-  const socket = connect(Number(u.port), u.hostname);
-  await once(socket, 'connect');
-  socket.write('MONITOR\r\n');
-  let rest = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\r\n');
-    rest = lines.pop()!;
-    for (const line of lines) {
-      if (!line.startsWith('+') || / \[\d+ lua\] /.test(line)) continue;
-      const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
-      if (args.length === 0) continue;
-      const key = /^eval/i.test(args[0]) ? (Number(args[2]) > 0 ? args[3] : '') : (args[1] ?? '');
-      const whose = key.startsWith(`${prefix}:bull:`) ? 'bull' : key.startsWith(`${prefix}:`) ? 'strata' : 'other';
-      const name = `${whose} ${args[0].toLowerCase()}`;
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-    }
-  });
-  return { counts, stop: () => socket.destroy() };
+/** Client commands from now on (MONITOR, test/support/redis-monitor.ts), counted as `<bull|strata|other> <name>` when read. */
+async function clientCommands(url: string, prefix: string): Promise<{ counts(): Map<string, number>; stop(): void }> {
+  const m = await monitorRedis(url);
+  return {
+    counts() {
+      const counts = new Map<string, number>();
+      for (const { from, args } of m.seen) {
+        if (from === 'lua') continue;
+        const key = args[0].startsWith('eval') ? (Number(args[2]) > 0 ? args[3] : '') : (args[1] ?? '');
+        const whose = key.startsWith(`${prefix}:bull:`) ? 'bull' : key.startsWith(`${prefix}:`) ? 'strata' : 'other';
+        counts.set(`${whose} ${args[0]}`, (counts.get(`${whose} ${args[0]}`) ?? 0) + 1);
+      }
+      return counts;
+    },
+    stop: () => m.stop(),
+  };
 }
 
 const fan = Number(process.env.FAN ?? 2000);
@@ -101,7 +94,7 @@ try {
   if (monitor) {
     console.log('client commands (round trips at most) per step:');
     let sum = 0;
-    for (const [name, calls] of [...monitor.counts].sort((a, b) => b[1] - a[1])) {
+    for (const [name, calls] of [...monitor.counts()].sort((a, b) => b[1] - a[1])) {
       sum += calls;
       console.log(`${name.padEnd(24)} ${(calls / fan).toFixed(2)}`);
     }
