@@ -4,7 +4,10 @@
  *     previous one completed; (b) a fan-out of 2,000 no-op steps at concurrency 10 against
  *     2,000 bare jobs on a Worker at concurrency 10, and against BullMQ's own job tree
  *     (a FlowProducer parent with 2,000 children, children run at concurrency 10: the
- *     parent runs once they are all done); (c) Redis commands per step against per bare
+ *     parent runs once they are all done); (b') the same fan-out without a concurrency of its
+ *     own, the worker's 10 the only limit as for bare BullMQ: the fan-out enqueues all its
+ *     items at once instead of one each time one ends (docs/performance.md, the floor);
+ *     (c) Redis commands per step against per bare
  *     job (INFO commandstats). A no-op step takes a real step's path (coordinator, BullMQ,
  *     a worker, its inputs and outputs directories, keeping its outputs) but its runtime
  *     starts no program. Beside wall time, the CPU time of this process and of Redis.
@@ -87,6 +90,9 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
     const { result: strataFanMs, cpu: strataFanCpu, redisCpu: strataFanRedisCpu } = await measured(admin, () =>
       runFlow({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), concurrency: 10, do: noop('x') } }),
     );
+    const { result: openFanMs, cpu: openFanCpu } = await measured(admin, () =>
+      runFlow({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), do: noop('y') } }),
+    );
     await parts.close();
 
     figures.push(
@@ -99,6 +105,7 @@ export async function runsBench(chain = 200, fan = 2000): Promise<Figure[]> {
       { name: `(b) BullMQ FlowProducer: a parent with ${fan} children at 10`, value: flowMs, unit: 'ms' },
       { name: '(b) ratio strata/FlowProducer', value: strataFanMs / flowMs, unit: 'x' },
       { name: '(b) CPU per step: this process, strata / bare / FlowProducer', value: strataFanCpu / fan, unit: `ms / ${(bareFanCpu / fan).toFixed(3)} / ${(flowCpu / fan).toFixed(3)}` },
+      { name: `(b') fan-out of ${fan}, no concurrency of its own (worker at 10): strata`, value: openFanMs, unit: `ms, ratio to bare ${(openFanMs / bareFanMs).toFixed(2)}, CPU ${(openFanCpu / fan).toFixed(3)} ms/step` },
       { name: '(b) Redis CPU per step: strata / bare / FlowProducer', value: strataFanRedisCpu / fan, unit: `ms / ${(bareFanRedisCpu / fan).toFixed(3)} / ${(flowRedisCpu / fan).toFixed(3)}` },
       { name: '(c) Redis commands per strata step', value: strataChainCmds, unit: 'cmds' },
       { name: '(c) Redis commands per bare job', value: bareChainCmds, unit: 'cmds' },
