@@ -3,12 +3,15 @@
  * on one Redis. A coordinator in this process, and 1, 2 then 4 `strata worker` processes
  * (each at concurrency 10) on one redis-server; a fan-out at concurrency 40 run through
  * them, of three kinds of step:
- * - sleeping steps (`command: [sleep, 0.05]` on the local runtime): each step waits 50 ms
- *   and costs little CPU, so the CPU is not the limit and throughput can grow with the
- *   steps in flight (at most workers x 10 / 0.05 s, printed beside);
+ * - no-op steps of 50 ms (bench/sleep-worker.ts: the no-op runtime's path and a timer):
+ *   a step holds its slot 50 ms and costs only strata's own work, so throughput can grow
+ *   with the steps in flight (at most workers x 10 / 0.05 s, printed beside) until strata's
+ *   CPU or Redis is the limit;
+ * - sleeping steps (`command: [sleep, 0.05]` on the local runtime): the same with a
+ *   process started for each, whose start is the limit first on a loaded machine;
  * - no-op steps (the no-op runtime: strata's own cost, CPU-bound);
  * - real steps (`command: [true]` on the local runtime: a process start each, CPU-bound).
- * Then one worker process with the sleeping step at concurrency 1, 4, 10 and 20.
+ * Then one worker process with the 50 ms no-op step at concurrency 1, 4, 10 and 20.
  * Printed: steps per second, Redis's CPU per step (the one resource all workers share)
  * and the load average of the machine after each.
  *
@@ -36,7 +39,8 @@ const SLEEP = ['sleep', String(SLEEP_S)];
 
 interface Kind {
   label: string;
-  runtime: 'noop' | 'local';
+  /** `sleep`: bench/sleep-worker.ts, the no-op runtime with steps of SLEEP_S */
+  runtime: 'noop' | 'local' | 'sleep';
   command: string[];
   /** steps in the measured fan-out */
   fan: number;
@@ -45,9 +49,13 @@ interface Kind {
 const runBoundMs = (root: unknown) => 120_000 + (root as ReturnType<typeof fanOut>).fanOut.over.length * 200;
 const load = () => loadavg()[0].toFixed(1);
 
-/** Start a `strata worker` process (the built one, as users run it); `ready` resolves once it logs that it runs. */
-function startWorker(env: Record<string, string>): { proc: ChildProcess; ready: Promise<void> } {
-  const proc = spawn(process.execPath, ['bin/strata.js', 'worker'], { env: { ...process.env, ...env, STRATA_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
+/** A `strata worker` process (the built one, as users run it), or bench/sleep-worker.ts (no-op steps that last STEP_MS). */
+const WORKER = ['bin/strata.js', 'worker'];
+const SLEEP_WORKER = ['--import', 'tsx', 'bench/sleep-worker.ts'];
+
+/** Start a worker process; `ready` resolves once it logs that it runs. */
+function startWorker(env: Record<string, string>, args = WORKER): { proc: ChildProcess; ready: Promise<void> } {
+  const proc = spawn(process.execPath, args, { env: { ...process.env, ...env, STRATA_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] });
   let tail = '';
   const ready = new Promise<void>((resolve, reject) => {
     proc.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -73,16 +81,17 @@ async function stopWorkers(procs: ChildProcess[]): Promise<void> {
   }));
 }
 
-export async function workersBench(fan = 2000, counts = [1, 2, 4], concurrencies = [1, 4, 10, 20]): Promise<Figure[]> {
+export async function workersBench(fan = 2000, counts = [1, 2, 4], concurrencies = [1, 4, 10, 20], only?: Array<Kind['runtime']>): Promise<Figure[]> {
   const { url, admin, home, handle, close } = await benchRedis('workers');
   const figures: Figure[] = [];
   const kinds: Kind[] = [
+    { label: `no-op of ${SLEEP_S * 1000} ms`, runtime: 'sleep', command: ['true'], fan },
     { label: `sleeping (sleep ${SLEEP_S})`, runtime: 'local', command: SLEEP, fan: fan / 2 },
     { label: 'no-op', runtime: 'noop', command: ['true'], fan },
     { label: 'real (true)', runtime: 'local', command: ['true'], fan: fan / 2 },
   ];
   try {
-    for (const kind of kinds) {
+    for (const kind of kinds.filter((k) => !only || only.includes(k.runtime))) {
       const prefix = `w${figures.length}`;
       const config = loadConfig({ PORT: '0', REDIS_URL: url, STRATA_PREFIX: prefix, STRATA_HOME: home });
       const parts = await startRunParts(config, handle, new DefinitionsStore(handle.connect(), `${prefix}:`), { coordinator: true, worker: false });
@@ -91,8 +100,8 @@ export async function workersBench(fan = 2000, counts = [1, 2, 4], concurrencies
       const measure = async (name: string, n: number, c: number, steps: number, ideal?: number) => {
         const procs: ChildProcess[] = [];
         try {
-          const env = { REDIS_URL: url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_RUNTIME: kind.runtime, STRATA_WORKER_CONCURRENCY: String(c) };
-          const started = Array.from({ length: n }, () => startWorker(env));
+          const env = { REDIS_URL: url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_RUNTIME: kind.runtime === 'sleep' ? 'noop' : kind.runtime, STRATA_WORKER_CONCURRENCY: String(c), STEP_MS: String(SLEEP_S * 1000) };
+          const started = Array.from({ length: n }, () => startWorker(env, kind.runtime === 'sleep' ? SLEEP_WORKER : WORKER));
           procs.push(...started.map((w) => w.proc));
           await Promise.all(started.map((w) => w.ready));
           await run(fanOut(4 * n * c, kind.command, n * c)); // warm-up: every worker has taken steps
@@ -107,11 +116,11 @@ export async function workersBench(fan = 2000, counts = [1, 2, 4], concurrencies
       };
       try {
         for (const n of counts) {
-          const ideal = kind.command === SLEEP ? (n * 10) / SLEEP_S : undefined;
+          const ideal = kind.command === SLEEP || kind.runtime === 'sleep' ? (n * 10) / SLEEP_S : undefined;
           await measure(`${kind.label} fan-out of ${kind.fan}, ${n} worker process${n > 1 ? 'es' : ''} x 10`, n, 10, kind.fan, ideal);
         }
-        // Concurrency in one worker process, where the CPU is not the limit.
-        if (kind.command === SLEEP) {
+        // Concurrency in one worker process, with steps that cost the CPU only strata's work.
+        if (kind.runtime === 'sleep') {
           for (const c of concurrencies) {
             const steps = Math.min(kind.fan, Math.max(100, Math.round((c / SLEEP_S) * 4)));
             await measure(`${kind.label} fan-out of ${steps}, 1 worker process x ${c}`, 1, c, steps, c / SLEEP_S);
@@ -128,5 +137,7 @@ export async function workersBench(fan = 2000, counts = [1, 2, 4], concurrencies
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  printFigures(await workersBench(), 64);
+  // `npx tsx bench/workers-bench.ts sleep noop` runs those kinds only.
+  const only = process.argv.slice(2) as Array<Kind['runtime']>;
+  printFigures(await workersBench(undefined, undefined, undefined, only.length ? only : undefined), 64);
 }
