@@ -6,7 +6,8 @@
  * `dependsOn`, `depends` stays Argo's expression (strata reads the same syntax), `target`
  * becomes `targets`, `failFast` stays.
  */
-import { StrataError } from '../errors/strata-error.ts';
+import { addProblems, argoProblem, gather } from './argo-problems.ts';
+import { findCycle } from '../flow/find-cycle.ts';
 import type { Dependency, FlowNode, Outcome } from './target-types.ts';
 import type { ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
 import { invoke, retryOf, secondsOf, type InlineContext } from './invoke.ts';
@@ -29,11 +30,11 @@ function compositeOutputs(t: ArgoTemplate, scope: Scope): Outputs {
   const out: Outputs = { parameters: new Map(), artifacts: new Map() };
   for (const p of t.outputs?.parameters ?? []) {
     const from = p.valueFrom?.parameter;
-    if (from === undefined) throw new StrataError('invalid_document', `template ${t.name}: output parameter "${p.name}" of a steps or dag template needs valueFrom.parameter`);
+    if (from === undefined) throw argoProblem(`template ${t.name}`, `output parameter "${p.name}" of a steps or dag template needs valueFrom.parameter`);
     out.parameters.set(p.name, readTags(scope, from));
   }
   for (const a of t.outputs?.artifacts ?? []) {
-    if (a.from === undefined) throw new StrataError('invalid_document', `template ${t.name}: output artifact "${a.name}" of a steps or dag template needs from`);
+    if (a.from === undefined) throw argoProblem(`template ${t.name}`, `output artifact "${a.name}" of a steps or dag template needs from`);
     out.artifacts.set(a.name, readArtifactFrom(scope, a.from));
   }
   return out;
@@ -45,8 +46,9 @@ function stepsNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext):
   const loop = { ...(t.parallelism ? { concurrency: t.parallelism } : {}), ...(t.failFast === false ? { failFast: false } : {}) };
   for (const group of t.steps!) {
     for (const s of group) {
-      if (Object.hasOwn(nodes, s.name)) throw new StrataError('invalid_document', `template ${t.name}: two steps are named "${s.name}"`);
-      const { node, sibling } = invoke(s, scope, [...at, s.name], ctx, loop, inlineTemplate);
+      if (Object.hasOwn(nodes, s.name)) throw argoProblem(`template ${t.name}`, `two steps are named "${s.name}"`);
+      // A refused step is reported with the others (argo-problems.ts); its stand-in is never run.
+      const { node, sibling } = gather(ctx.problems, () => invoke(s, scope, [...at, s.name], ctx, loop, inlineTemplate), () => standIn([...at, s.name]));
       nodes[s.name] = previous.length > 0 ? { ...node, dependsOn: previous.map(outcomesOf) } : node;
       scope.siblings.set(s.name, sibling);
     }
@@ -55,7 +57,15 @@ function stepsNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext):
   return { node: { graph: { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), nodes } }, outputs: compositeOutputs(t, scope) };
 }
 
-/** Task names a `depends` expression reads (outcome suffixes and operators left out). */
+/** What a refused step or task stands as while the import goes on to find the other problems: never run. */
+function standIn(at: Path): { node: FlowNode; sibling: Sibling } {
+  return { node: { task: { image: 'refused' } } as FlowNode, sibling: { path: at, looped: false, refused: true } };
+}
+
+/** The outcome words a `depends` name may end with (Argo's, as src/flow/depends.ts reads them). */
+const OUTCOME = /\.(succeeded|failed|errored|skipped|omitted|completed|any|anysucceeded|allfailed|daemoned)$/i;
+
+/** Task names a `depends` expression reads (outcome suffixes and operators left out), known or not. */
 function dependsNames(depends: string, names: Set<string>): string[] {
   const found = new Set<string>();
   for (const m of depends.matchAll(/[A-Za-z0-9_][A-Za-z0-9_.-]*/g)) {
@@ -64,6 +74,7 @@ function dependsNames(depends: string, names: Set<string>): string[] {
     else {
       const dot = word.lastIndexOf('.');
       if (dot > 0 && names.has(word.slice(0, dot))) found.add(word.slice(0, dot));
+      else found.add(word.replace(OUTCOME, ''));
     }
   }
   return [...found];
@@ -72,16 +83,22 @@ function dependsNames(depends: string, names: Set<string>): string[] {
 function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): { node: FlowNode; outputs: Outputs } {
   const dag = t.dag!;
   const names = new Set(dag.tasks.map((k) => k.name));
-  if (names.size !== dag.tasks.length) throw new StrataError('invalid_document', `template ${t.name}: two tasks have one name`);
+  if (names.size !== dag.tasks.length) throw argoProblem(`template ${t.name}`, 'two tasks have one name');
   const needs = new Map<string, string[]>(dag.tasks.map((k) => [k.name, k.depends !== undefined ? dependsNames(k.depends, names) : k.dependencies ?? []]));
-  for (const [k, deps] of needs) for (const d of deps) if (!names.has(d)) throw new StrataError('invalid_document', `template ${t.name}, task ${k}: depends on "${d}", which is not a task of the dag`);
-  if (/\.Daemoned\b/i.test(dag.tasks.map((k) => k.depends ?? '').join(' '))) throw new StrataError('invalid_document', `template ${t.name}: the Daemoned outcome is not supported (strata has no daemon steps)`);
-  // Inline in dependency order, so that a task's tags can read the outputs of what it depends on.
+  // Every unknown name and the cycle are reported together, with the tasks' other problems.
+  for (const [k, deps] of needs) {
+    for (const d of deps) if (!names.has(d)) addProblems(ctx.problems, [{ path: `template ${t.name}, task ${k}`, message: `depends on "${d}", which is not a task of the dag` }]);
+    needs.set(k, deps.filter((d) => names.has(d)));
+  }
+  if (/\.Daemoned\b/i.test(dag.tasks.map((k) => k.depends ?? '').join(' '))) addProblems(ctx.problems, [{ path: `template ${t.name}`, message: 'the Daemoned outcome is not supported (strata has no daemon steps)' }]);
+  const cycle = findCycle([...names], needs);
+  if (cycle) addProblems(ctx.problems, [{ path: `template ${t.name}`, message: `its tasks depend on each other in a cycle: ${cycle.join(' -> ')}` }]);
+  // Inline in dependency order, so that a task's tags can read the outputs of what it depends
+  // on (the tasks of a cycle, refused above, in the order written).
   const order: ArgoTask[] = [];
   const placed = new Set<string>();
   while (order.length < dag.tasks.length) {
-    const next = dag.tasks.find((k) => !placed.has(k.name) && needs.get(k.name)!.every((d) => placed.has(d)));
-    if (!next) throw new StrataError('invalid_document', `template ${t.name}: its tasks depend on each other in a cycle`);
+    const next = dag.tasks.find((k) => !placed.has(k.name) && needs.get(k.name)!.every((d) => placed.has(d))) ?? dag.tasks.find((k) => !placed.has(k.name))!;
     order.push(next);
     placed.add(next.name);
   }
@@ -90,14 +107,14 @@ function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): {
   for (const k of order) {
     // Argo lets a task read only what it depends on; so does this scope.
     const visible = new Map<string, Sibling>([...scope.siblings].filter(([n]) => reaches(n, k.name, needs)));
-    const { node, sibling } = invoke(k, { ...scope, siblings: visible }, [...at, k.name], ctx, loop, inlineTemplate);
+    const { node, sibling } = gather(ctx.problems, () => invoke(k, { ...scope, siblings: visible }, [...at, k.name], ctx, loop, inlineTemplate), () => standIn([...at, k.name]));
     const deps = k.depends !== undefined ? { depends: k.depends } : k.dependencies?.length ? { dependsOn: k.dependencies } : {};
     built.set(k.name, { ...node, ...deps });
     scope.siblings.set(k.name, sibling);
   }
   const nodes = Object.fromEntries(dag.tasks.map((k) => [k.name, built.get(k.name)!]));
   const targets = dag.target !== undefined ? targetsOf(dag.target, scope, t.name) : undefined;
-  for (const x of targets ?? []) if (!names.has(x)) throw new StrataError('invalid_document', `template ${t.name}: target "${x}" is not a task of the dag`);
+  for (const x of targets ?? []) if (!names.has(x)) throw argoProblem(`template ${t.name}`, `target "${x}" is not a task of the dag`);
   // Argo's DAG phase is its leaves' (assessDAGPhase): graph.outcome leaves.
   const graph = { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}), ...(targets?.length ? { targets } : {}), outcome: 'leaves', nodes };
   return { node: { graph }, outputs: compositeOutputs(t, scope) };
@@ -111,7 +128,7 @@ function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): {
  */
 function targetsOf(target: string, scope: Scope, template: string): string[] {
   const text = literal(readTags(scope, target));
-  if (text === undefined) throw new StrataError('invalid_document', `template ${template}, dag.target: "${target}" depends on the run (a workflow parameter), but strata fixes a DAG's targets when the workflow is imported: give them as text, or give the run's targets with \`strata runs submit --target TASK\``);
+  if (text === undefined) throw argoProblem(`template ${template}, dag.target`, `"${target}" depends on the run (a workflow parameter), but strata fixes a DAG's targets when the workflow is imported: give them as text, or give the run's targets with \`strata runs submit --target TASK\``);
   return text.split(/[\s,]+/).filter(Boolean);
 }
 
@@ -134,7 +151,7 @@ export function inlineTemplate(t: ArgoTemplate, scope: Scope, at: Path, ctx: Inl
   const made = t.steps ? stepsNode(t, scope, at, ctx) : t.dag ? dagNode(t, scope, at, ctx) : t.containerSet ? containerSetNode(t, scope, at) : podTemplateNode(t, scope, at);
   let node = made.node;
   if (t.retryStrategy) {
-    if (t.steps || t.dag) throw new StrataError('invalid_document', `template ${t.name}: retryStrategy on a steps or dag template (retrying the whole group) is not supported; put it on the templates it calls`);
+    if (t.steps || t.dag) throw argoProblem(`template ${t.name}`, `retryStrategy on a steps or dag template (retrying the whole group) is not supported; put it on the templates it calls`);
     node = { ...node, retry: retryOf(t.retryStrategy, `template ${t.name}`) };
   }
   const timeout = t.activeDeadlineSeconds ?? (t.timeout !== undefined ? secondsOf(t.timeout) : undefined);

@@ -7,7 +7,7 @@
  * document registers again unchanged and an edited one is a new version (docs/argo.md).
  */
 import { createHash } from 'node:crypto';
-import { StrataError } from '../errors/strata-error.ts';
+import { argoProblem, gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
 import type { FlowDocument, FlowNode, JsonValue } from './target-types.ts';
 import { NAME_PATTERN } from '../flow/task-schema.ts';
 import { validateArgoDocument, type ArgoDocument, type ArgoTemplate } from './argo-document.ts';
@@ -69,7 +69,7 @@ export function currentVersions<T extends { metadata: { version: string } }>(ver
   return versions.filter((f) => !fromTemplate(f) || f.metadata.version === latest);
 }
 
-const problem = (where: string, why: string): StrataError => new StrataError('invalid_document', `${where}: ${why}`);
+const problem = argoProblem;
 
 /** A strata flow name for an Argo name: lower case, other characters as "-". */
 export function flowName(name: string, where: string): string {
@@ -132,15 +132,22 @@ function argumentParams(doc: ArgoDocument, where: string): Record<string, JsonVa
   return out;
 }
 
-/** Documents (already parsed) to flows; every document is validated first, with `source` in its problems. */
+/**
+ * Documents (already parsed) to flows; every document is validated first, with `source` in
+ * its problems. Every problem of every document is reported at once (argo-problems.ts):
+ * the import goes on past a refused document, template or step, and throws them together.
+ */
 export function importArgo(docs: Array<{ doc: unknown; source: string }>, registered: RegisteredFlows = () => []): ImportResult {
-  const valid = docs.map((d) => ({ ...d, argo: validateArgoDocument(d.doc, d.source) }));
+  const g = gathered();
+  const valid = docs.flatMap((d) => gather(g, () => [{ ...d, argo: validateArgoDocument(d.doc, d.source) }], () => []));
   const templatesDocs = new Map<string, ArgoDocument>();
   for (const { argo, source } of valid) {
     if (argo.kind !== 'WorkflowTemplate') continue;
-    if (!argo.metadata.name) throw problem(source, 'a WorkflowTemplate needs metadata.name');
-    if (templatesDocs.has(argo.metadata.name)) throw problem(source, `WorkflowTemplate ${argo.metadata.name} is given twice`);
-    templatesDocs.set(argo.metadata.name, argo);
+    gather(g, () => {
+      if (!argo.metadata.name) throw problem(source, 'a WorkflowTemplate needs metadata.name');
+      if (templatesDocs.has(argo.metadata.name)) throw problem(source, `WorkflowTemplate ${argo.metadata.name} is given twice`);
+      templatesDocs.set(argo.metadata.name, argo);
+    }, () => undefined);
   }
   const unit = (name: string, template: string): UnitRef => {
     const where = `templateRef ${name}/${template}`;
@@ -158,17 +165,19 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
   const units: FlowDocument[] = [];
   const entries: FlowDocument[] = [];
   for (const wft of templatesDocs.values()) {
-    const made = templateFlows(wft, unit);
+    const made = gather(g, () => templateFlows(wft, unit, g), () => []);
     appendAll(units, made);
     // templateFlows makes the entry flow last.
-    if (wft.spec.entrypoint) entries.push(made[made.length - 1]);
+    if (wft.spec.entrypoint && made.length > 0) entries.push(made[made.length - 1]);
   }
   const workflows: FlowDocument[] = [];
   for (const d of valid.filter((x) => x.argo.kind === 'Workflow')) {
-    const made = workflowFlow(d.argo, d.source, unit, templatesDocs, registered);
+    const made = gather(g, () => workflowFlow(d.argo, d.source, unit, templatesDocs, registered, g), () => undefined);
+    if (!made) continue;
     appendAll(units, made.units);
     workflows.push(made.flow);
   }
+  throwGathered(g);
   return { units, workflows, entries };
 }
 
@@ -176,7 +185,7 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
  * Template `t` as a unit flow: its input parameters are the unit's params, its input
  * artifacts the unit's inputs, its outputs the unit's outputs (read at the unit's root).
  */
-function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string; kind: string; workflowParams?: Record<string, JsonValue> }): FlowDocument {
+function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string; kind: string; workflowParams?: Record<string, JsonValue>; problems: Gathered }): FlowDocument {
   // A WorkflowTemplate's template reads its arguments as workflow parameters: params of the
   // unit too, their values the defaults (an input parameter of the same name wins).
   const flowParams = new Set(Object.keys(c.workflowParams ?? {}));
@@ -189,7 +198,7 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
     flowParams,
     ...(c.workflowParams ? {} : { unit: c.kind }),
   };
-  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], flowParams, inExit: false, asNames: [] };
+  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], flowParams, inExit: false, asNames: [], problems: c.problems };
   const made = inlineTemplate(t, scope, rootPath(t), ctx);
   const params = { ...readParams(made.node, c.workflowParams ?? {}), ...Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue])) };
   const outParams: Record<string, string> = {};
@@ -221,7 +230,7 @@ function readParams(node: FlowNode, params: Record<string, JsonValue>): Record<s
 }
 
 /** Each template of a WorkflowTemplate as a unit flow, and the entry flow. */
-function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocument[] {
+function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], g: Gathered): FlowDocument[] {
   const version = versionOf(wft);
   const templates = new Map((wft.spec.templates ?? []).map((t) => [t.name, t]));
   const out: FlowDocument[] = [];
@@ -232,10 +241,12 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocu
     // The exit handler is the entry flow's (spec.onExit), reading the outcome: no unit of its own.
     if (t.name === wft.spec.onExit) continue;
     const where = `WorkflowTemplate ${wft.metadata.name}, template ${t.name}`;
-    const name = flowName(`${wft.metadata.name}.${t.name}`, where);
-    if (names.has(name)) throw problem(where, `its flow name ${name} is also that of template ${names.get(name)}`);
-    names.set(name, t.name);
-    out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, kind: `template ${t.name} of WorkflowTemplate ${wft.metadata.name}`, workflowParams }));
+    gather(g, () => {
+      const name = flowName(`${wft.metadata.name}.${t.name}`, where);
+      if (names.has(name)) throw problem(where, `its flow name ${name} is also that of template ${names.get(name)}`);
+      names.set(name, t.name);
+      out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, kind: `template ${t.name} of WorkflowTemplate ${wft.metadata.name}`, workflowParams, problems: g }));
+    }, () => undefined);
   }
   if (wft.spec.entrypoint) {
     const entry = templates.get(wft.spec.entrypoint);
@@ -244,7 +255,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocu
     const params = argumentParams(wft, where);
     // Run as a Workflow would run it (argo submit --from, workflowTemplateRef): the entry
     // template inlined, reading the arguments as workflow parameters, with its exit handler.
-    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local });
+    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local, problems: g });
     out.push({
       apiVersion: 'strata/v1',
       kind: 'Flow',
@@ -256,7 +267,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit']): FlowDocu
 }
 
 /** A Workflow's flow, and the units its recursive templates run as (`<workflow>.<template>@<version>`). */
-function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['unit'], templatesDocs: Map<string, ArgoDocument>, registered: RegisteredFlows): { flow: FlowDocument; units: FlowDocument[] } {
+function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['unit'], templatesDocs: Map<string, ArgoDocument>, registered: RegisteredFlows, g: Gathered): { flow: FlowDocument; units: FlowDocument[] } {
   const label = wf.metadata.name ?? wf.metadata.generateName ?? '';
   const where = `${source ? `${source}: ` : ''}Workflow ${label}`;
   if (!label) throw problem(where, 'a Workflow needs metadata.name or metadata.generateName');
@@ -289,10 +300,10 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     locals.set(n, u);
     // Marked as a Workflow's own: a templateRef resolves to WorkflowTemplates only.
     const m = metadataOf(wf, u.ref.slice(0, u.ref.lastIndexOf('@')), meta.version) as FlowDocument['metadata'] & { annotations?: Record<string, string> };
-    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, kind: `template ${n}, which calls itself` }));
+    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, kind: `template ${n}, which calls itself`, problems: g }));
     return u;
   };
-  const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local });
+  const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, problems: g });
   return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}), ...runLimit(wf) } as FlowDocument['spec'] }, units };
 }
 
@@ -311,7 +322,7 @@ function runLimit(wf: ArgoDocument): { parallelism?: number } {
  * `{{workflow.parameters.x}}` as the flow's params (Argo tester fault 13) and both keep their
  * `spec.onExit` (fault 8).
  */
-function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local'] }): { root: FlowNode; onExit?: FlowNode } {
+function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; problems: Gathered }): { root: FlowNode; onExit?: FlowNode } {
   const { templates, unit, local } = c;
   if (!wf.spec.entrypoint) throw problem(where, 'spec.entrypoint is required');
   const entry = templates.get(wf.spec.entrypoint);
@@ -329,7 +340,7 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
     flowParams,
   });
   for (const t of [entry]) if (t.inputs?.artifacts?.length) throw problem(where, `template ${t.name} takes input artifacts, which a workflow's entrypoint cannot be given`);
-  const ctx: InlineContext = { templates, unit, local, stack: [entry.name], flowParams, inExit: false, asNames: [] };
+  const ctx: InlineContext = { templates, unit, local, stack: [entry.name], flowParams, inExit: false, asNames: [], problems: c.problems };
   let root = inlineTemplate(entry, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };
   if (wf.spec.retryStrategy) root = { ...root, retry: retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) };

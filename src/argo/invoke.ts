@@ -9,6 +9,7 @@
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowNode, JsonValue, Logic, RetrySpec } from './target-types.ts';
 import type { ArgoRetry, ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
+import { argoProblem, type Gathered } from './argo-problems.ts';
 import { whenLogic } from './expressions.ts';
 import { MAX_RANGE } from '../logic/range.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
@@ -38,12 +39,14 @@ export interface InlineContext {
   inExit: boolean;
   /** `as` names in use by enclosing loops */
   asNames: string[];
+  /** the problems found so far, all reported together at the end (argo-problems.ts) */
+  problems: Gathered;
 }
 
 /** Inlines a template's body (steps/dag/pod templates); set by the template dispatcher. */
 export type InlineTemplate = (t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext) => { node: FlowNode; outputs: Outputs };
 
-const problem = (where: string, why: string): StrataError => new StrataError('invalid_document', `${where}: ${why}`);
+const problem = argoProblem;
 
 /** Argo's retryStrategy as strata's retry; a strategy without a limit (Argo: forever) is refused. */
 export function retryOf(r: ArgoRetry, where: string): RetrySpec {

@@ -4,7 +4,8 @@
  * and written in strata's substitution (values.ts). A step's `outputs.result` is its
  * standard output (`result: stdout`).
  */
-import { StrataError } from '../errors/strata-error.ts';
+import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
+import { findCycle } from '../flow/find-cycle.ts';
 import type { FlowNode, JsonValue, TaskSpec } from './target-types.ts';
 import type { ArgoContainer, ArgoScript, ArgoTemplate } from './argo-document.ts';
 import { inField, readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
@@ -117,9 +118,16 @@ export function containerSetNode(t: ArgoTemplate, scope: Scope, at: Path): { nod
   }
   const names = new Set(t.containerSet!.containers.map((c) => c.name));
   const nodes: Record<string, FlowNode> = {};
+  // Every unknown name and a cycle are said together (Argo tester fault 16).
+  const problems: Problem[] = [];
+  for (const { name, dependencies } of t.containerSet!.containers) {
+    for (const d of dependencies ?? []) if (!names.has(d)) problems.push({ path: `template ${t.name}, container ${name}`, message: `depends on "${d}", which is not in the containerSet` });
+  }
+  const cycle = findCycle([...names], new Map(t.containerSet!.containers.map((c) => [c.name, (c.dependencies ?? []).filter((d) => names.has(d))])));
+  if (cycle) problems.push({ path: `template ${t.name}`, message: `its containers depend on each other in a cycle: ${cycle.join(' -> ')}` });
+  if (problems.length > 0) throw invalid(problems);
   for (const c of t.containerSet!.containers) {
     const { name, dependencies, ...rest } = c;
-    for (const d of dependencies ?? []) if (!names.has(d)) throw new StrataError('invalid_document', `template ${t.name}: container ${name} depends on "${d}", which is not in the containerSet`);
     const task = containerTask(rest, scope, [...at, name]);
     task.result = 'stdout';
     nodes[name] = { ...(dependencies?.length ? { dependsOn: dependencies } : {}), task };

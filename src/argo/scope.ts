@@ -28,6 +28,8 @@ export interface Sibling {
   loopParameters?: Map<string, Value>;
   /** a looped step whose items have a result of their own (not a steps or dag template's) */
   itemResult?: boolean;
+  /** a step refused already (its problems reported): what reads it is not refused again for it */
+  refused?: boolean;
 }
 
 export interface Scope {
@@ -94,6 +96,7 @@ export function resolveVariable(scope: Scope, tag: string): Value {
   if (head === 'retries' && parts.length === 1) return [{ kind: 'logic', make: () => ({ '-': [{ var: 'attempt' }, 1] }) }];
   if ((head === 'steps' || head === 'tasks') && parts.length >= 3) {
     const s = sibling(scope, parts[1], tag);
+    if (s.refused) return [{ kind: 'result', step: s.path, path: [] }];
     if (parts[2] === 'outputs' && parts[3] === 'result' && parts.length === 4) {
       if (s.looped && s.itemResult) return [{ kind: 'result', step: s.path, path: [] }];
       if (s.looped) throw bad(scope, tag, `the items of step ${parts[1]} have no outputs.result (only container, script and containerSet templates do)`);
@@ -141,8 +144,9 @@ export function readTags(scope: Scope, s: string): Value {
     }
     at = close + 2;
   }
-  if (problems.length === 1) throw new StrataError('invalid_document', problems[0]);
-  if (problems.length > 1) throw new StrataError('invalid_document', problems.join('; '), { problems: problems.map((message) => ({ path: `template ${scope.template}`, message })) });
+  const own = `template ${scope.template}: `;
+  const listed = problems.map((m) => ({ path: `template ${scope.template}`, message: m.startsWith(own) ? m.slice(own.length) : m }));
+  if (problems.length > 0) throw new StrataError('invalid_document', problems.join('; '), { problems: listed });
   if (at < s.length) out.push({ kind: 'text', text: s.slice(at) });
   return out;
 }
@@ -160,7 +164,9 @@ export function inField<T>(where: string, field: string, fn: () => T): T {
     if (err.code !== 'invalid_document' || err.message.startsWith(`${where}, `)) throw e;
     const template = /^template [^,:]+/.exec(where)?.[0];
     const message = template && err.message.startsWith(`${template}: `) ? err.message.slice(template.length + 2) : err.message;
-    throw new StrataError('invalid_document', `${where}, ${field}: ${message.split(`; ${template}: `).join(`; `)}`, err.details);
+    // Each problem listed is placed at the field too (the list is what HTTP and the import report).
+    const problems = (err.details.problems ?? []).map((p) => ({ path: `${where}, ${field}`, message: p.path === template ? p.message : `${p.path ? `${p.path}: ` : ''}${p.message}` }));
+    throw new StrataError('invalid_document', `${where}, ${field}: ${message.split(`; ${template}: `).join(`; `)}`, { ...err.details, ...(problems.length ? { problems } : {}) });
   }
 }
 
@@ -176,6 +182,7 @@ export function readArtifactFrom(scope: Scope, from: string): ArtifactSource {
   }
   if ((parts[0] === 'steps' || parts[0] === 'tasks') && parts[2] === 'outputs' && parts[3] === 'artifacts' && parts.length === 5) {
     const s = sibling(scope, parts[1], m[1]);
+    if (s.refused) return { step: s.path, name: parts[4] };
     if (s.looped) throw bad(scope, m[1], 'artifacts of a looped step are not supported');
     const a = s.outputs?.artifacts.get(parts[4]);
     if (!a) throw bad(scope, m[1], `step ${parts[1]} has no output artifact "${parts[4]}"`);

@@ -11,7 +11,7 @@
 import { GENERATOR_NAMES } from '../../generators/index.ts';
 import { validateDataset, type Dataset } from '../dataset/dataset-document.ts';
 import { anchorLocation } from '../dataset/dataset-location.ts';
-import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
+import { invalid, moreProblemsOf, StrataError, type Problem } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { validateRule } from '../rules/rule-document.ts';
 import { checkRequiredParams } from '../argo/required-params.ts';
@@ -137,6 +137,7 @@ async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlo
     },
   };
   const problems: Problem[] = [];
+  let more = 0;
   for (const f of [...flows, ...workflows]) {
     try {
       await planFlow(validateFlowDocument(structuredClone(f), loadLimits()), registry, loadLimits());
@@ -145,10 +146,11 @@ async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlo
       const err = (argoMade ? inArgoWords(caught, argoLabel(f)) : caught) as StrataError;
       if (!err.code || err.code === 'unavailable') throw caught;
       for (const p of err.details?.problems ?? [{ path: '', message: err.message }]) problems.push({ path: `flow ${refOf(f)}${p.path ? `: ${p.path}` : ''}`, message: p.message });
+      more += moreProblemsOf(err);
     }
   }
   for (const f of [...workflows, ...(runFlow ? [runFlow] : [])]) checkLocally(() => checkRequiredParams(f, { ...f.spec.params, ...params }), `flow ${refOf(f)}`, problems);
-  if (problems.length > 0) throw invalid(problems);
+  if (problems.length > 0) throw invalid(problems, 'invalid_document', more);
 }
 
 function pickMain(flows: FlowDocument[], pick: string | undefined, out: (s: string) => void): FlowDocument {

@@ -1,6 +1,6 @@
 /** Flow documents read from files, as a local registry for `strata plan`. */
 import { readFileSync } from 'node:fs';
-import { invalid, StrataError } from '../errors/strata-error.ts';
+import { invalid, moreProblemsOf, StrataError } from '../errors/strata-error.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { parseTextAll } from '../flow/parse-text.ts';
 import type { FlowDocument } from '../flow/types.ts';
@@ -30,7 +30,7 @@ export function flowsOf(docs: Array<{ file: string; index: number; doc: unknown 
       flows.push(validateFlowDocument(d.doc, limits));
     } catch (e) {
       const problems = ((e as StrataError).details?.problems ?? []).map((p) => ({ path: `${d.file}#${d.index}: ${p.path}`, message: p.message }));
-      throw invalid(problems);
+      throw invalid(problems, 'invalid_document', moreProblemsOf(e));
     }
   }
   return flows;

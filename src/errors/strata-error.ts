@@ -39,7 +39,10 @@ export interface Problem {
 }
 
 export interface ErrorDetails {
+  /** the problems found, each with its place; at most MAX_PROBLEMS */
   problems?: Problem[];
+  /** how many more problems were found than `problems` lists */
+  moreProblems?: number;
   [key: string]: unknown;
 }
 
@@ -60,10 +63,30 @@ export class StrataError extends Error {
   }
 }
 
-/** A StrataError for a list of problems; the message lists each with its path. */
-export function invalid(problems: Problem[], code: ErrorCode = 'invalid_document'): StrataError {
-  const lines = problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
-  return new StrataError(code, lines.join('\n'), { problems });
+/**
+ * At most this many problems are listed in one error: a document repeating one mistake a
+ * thousand times gets a bounded answer, which says how many more there are.
+ */
+export const MAX_PROBLEMS = 50;
+
+/**
+ * A StrataError for a list of problems; the message lists each with its path, one a line.
+ * The first MAX_PROBLEMS are listed (`details.problems`); the rest, and `more` problems a
+ * gathered error already left out, are counted (`details.moreProblems`, and a last line
+ * `... and N more problems`).
+ */
+export function invalid(problems: Problem[], code: ErrorCode = 'invalid_document', more = 0): StrataError {
+  const shown = problems.slice(0, MAX_PROBLEMS);
+  const omitted = problems.length - shown.length + more;
+  const lines = shown.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
+  if (omitted > 0) lines.push(`... and ${omitted} more problem${omitted === 1 ? '' : 's'}`);
+  return new StrataError(code, lines.join('\n'), { problems: shown, ...(omitted > 0 ? { moreProblems: omitted } : {}) });
+}
+
+/** The problems error `e` left out of its list (`details.moreProblems`), for an error that gathers others' problems. */
+export function moreProblemsOf(e: unknown): number {
+  const n = (e as { details?: ErrorDetails } | undefined)?.details?.moreProblems;
+  return typeof n === 'number' ? n : 0;
 }
 
 /** True for any StrataError, also one rebuilt from JSON on the other side of a process boundary. */

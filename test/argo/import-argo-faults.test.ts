@@ -16,7 +16,7 @@ const read = (name: string) => readArgoText(readFileSync(join(FAULTS, name), 'ut
 describe('Argo import problems in Argo\'s words', () => {
   it('reports every bad reference of a string, with the template and field', () => {
     expect(() => importArgo(read('bad-refs.yaml'))).toThrow(
-      /^template main, command\[1\]: \{\{inputs\.parameters\.nope\}\}: .*"nope"; \{\{workflow\.parametrs\.x\}\}: is not a variable .*; \{\{steps\.ghost\.outputs\.result\}\}: no step or task named "ghost"/,
+      /^template main, command\[1\]: \{\{inputs\.parameters\.nope\}\}: .*"nope"\ntemplate main, command\[1\]: \{\{workflow\.parametrs\.x\}\}: is not a variable .*\ntemplate main, command\[1\]: \{\{steps\.ghost\.outputs\.result\}\}: no step or task named "ghost"/,
     );
   });
 

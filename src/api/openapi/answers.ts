@@ -11,7 +11,15 @@ const labels = z.record(z.string(), z.string());
 const runStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']);
 const stepStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
 
-export const ErrorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()) }) });
+const problem = z.object({ path: z.string().describe('where: a document path (spec.root.graph.nodes.b.dependsOn[0]), or for an Argo document its template and field (template main, task b)'), message: z.string() });
+const errorDetails = z
+  .object({
+    problems: z.array(problem).max(50).optional().describe('every problem found in the request or document, each with its place (at most 50; the message lists the same, one a line)'),
+    moreProblems: z.number().int().optional().describe('how many more problems were found than `problems` lists'),
+  })
+  .catchall(z.unknown());
+
+export const ErrorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string(), details: errorDetails }) });
 
 export const StepView = z.object({
   status: stepStatus,

@@ -1,0 +1,56 @@
+/**
+ * Problems of Argo documents, gathered so that a document's every problem is said at once
+ * (Argo tester fault 16: an unknown task in `depends`, a missing template, a DAG cycle),
+ * each with its place (`template main, task b`) and its message, instead of the first only.
+ * The importer goes on past a refused step or template with a stand-in, which is never
+ * used: once the documents are read, the gathered problems are thrown as one error.
+ */
+import { invalid, MAX_PROBLEMS, moreProblemsOf, type Problem, type StrataError } from '../errors/strata-error.ts';
+
+/** One problem at `where` (the Argo template and field it is written in), as an error. */
+export const argoProblem = (where: string, why: string): StrataError => invalid([{ path: where, message: why }]);
+
+/** The problems found so far: the first MAX_PROBLEMS listed, the rest counted. */
+export interface Gathered {
+  list: Problem[];
+  more: number;
+}
+
+export const gathered = (): Gathered => ({ list: [], more: 0 });
+
+/** The problems an importer's error says: its list, or its message read as `place: why` (how the importer words them). */
+function problemsOf(e: StrataError): Problem[] {
+  if (e.details.problems?.length) return e.details.problems;
+  const at = e.message.indexOf(': ');
+  return [at > 0 ? { path: e.message.slice(0, at), message: e.message.slice(at + 2) } : { path: '', message: e.message }];
+}
+
+/** Adds `problems` to `g`, keeping at most MAX_PROBLEMS listed (memory bounded whatever the document). */
+export function addProblems(g: Gathered, problems: Problem[], more = 0): void {
+  for (const p of problems) {
+    if (g.list.length < MAX_PROBLEMS) g.list.push(p);
+    else g.more++;
+  }
+  g.more += more;
+}
+
+/**
+ * `fn()`; when it refuses the document (`invalid_document`), its problems are gathered and
+ * `fallback()` is given instead, so the import goes on to find the others. Any other error
+ * (a limit, a fault) is thrown as it is.
+ */
+export function gather<T>(g: Gathered, fn: () => T, fallback: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const err = e as StrataError;
+    if (!(err instanceof Error) || err.code !== 'invalid_document') throw e;
+    addProblems(g, problemsOf(err), moreProblemsOf(err));
+    return fallback();
+  }
+}
+
+/** Throws every gathered problem as one error (400 over HTTP, exit 2), when there are any. */
+export function throwGathered(g: Gathered): void {
+  if (g.list.length > 0 || g.more > 0) throw invalid(g.list, 'invalid_document', g.more);
+}

@@ -1,0 +1,120 @@
+/**
+ * Faults of the last Argo tester round still open (issue 12, /work/tools/reports
+ * argo-tester.md, faults 9, 11, 14, 16, 19, 22, 24): each Argo-style workflow of
+ * test/fixtures/argo/faults-3 sent as it is to `POST /v1/runs` or through the `strata` CLI,
+ * run on the local runtime through real HTTP, Redis, BullMQ and processes, and checked by
+ * its outputs, its order or its refusal; strata's own flows beside them where the same
+ * fault could be.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RunView } from '../../src/run/run-view.ts';
+import { runStrata } from '../support/processes.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+const FAULTS = join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults-3');
+const fixture = (name: string): string => join(FAULTS, name);
+const read = (name: string): string => readFileSync(fixture(name), 'utf8');
+
+let svc: RunTestService;
+let tmp: string;
+beforeAll(async () => {
+  svc = await startRunService();
+  tmp = mkdtempSync(join(tmpdir(), 'strata-argo-faults-3-'));
+});
+afterAll(async () => svc?.close());
+
+async function post(name: string, query = ''): Promise<RunView> {
+  const r = await svc.call('POST', `/v1/runs${query}`, read(name));
+  expect(r.status, JSON.stringify(r.body)).toBe(202);
+  return svc.waitRun(r.body.runId, 90_000);
+}
+
+/** A DAG of `n` tasks, each depending on a task that does not exist. */
+function unknownDependencies(n: number): Record<string, unknown> {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { name: `unknown-${n}` },
+    spec: {
+      entrypoint: 'main',
+      templates: [
+        { name: 'main', dag: { tasks: Array.from({ length: n }, (_, i) => ({ name: `t${i}`, template: 'say', dependencies: [`ghost${i}`] })) } },
+        { name: 'say', container: { image: 'alpine', command: ['echo', 'hi'] } },
+      ],
+    },
+  };
+}
+
+describe('every problem of a document at once (fault 16)', { timeout: 120_000 }, () => {
+  it('strata import argo names each unknown dependency and each missing template, not the first only', async () => {
+    const r = await runStrata(['import', 'argo', fixture('every-problem.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('template main, task second: depends on "ghost", which is not a task of the dag');
+    expect(r.stderr).toContain('template main, task third: depends on "phantom", which is not a task of the dag');
+    expect(r.stderr).toContain('template main, step fourth: no template named "absent"');
+    expect(r.stderr).toContain('template group, step inner: no template named "vanished"');
+    expect(r.stderr).not.toMatch(/internal|\n\s+at /);
+  });
+
+  it('strata plan names the tasks of a DAG cycle, with the other problems', async () => {
+    const r = await runStrata(['plan', fixture('dag-cycle.yaml'), '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('template main: its tasks depend on each other in a cycle: wash -> rinse -> dry -> wash');
+    expect(r.stderr).toContain('template main, task fold: depends on "nobody"');
+  });
+
+  it('POST /v1/runs answers 400 with a problems list, each with its place and message, and stores nothing', async () => {
+    const before = await svc.call('GET', '/v1/flows');
+    const r = await svc.call('POST', '/v1/runs', read('every-problem.yaml'));
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('invalid_document');
+    expect(r.body.error.details.problems).toEqual([
+      { path: 'template main, task second', message: 'depends on "ghost", which is not a task of the dag' },
+      { path: 'template main, task third', message: 'depends on "phantom", which is not a task of the dag' },
+      { path: 'template main, step fourth', message: 'no template named "absent"' },
+      { path: 'template group, step inner', message: 'no template named "vanished"' },
+    ]);
+    expect((await svc.call('GET', '/v1/flows')).body).toEqual(before.body);
+  });
+
+  it('a containerSet (inside a pod) names its cycle and its unknown dependency together', async () => {
+    const r = await svc.call('POST', '/v1/runs', read('set-cycle.yaml'));
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.problems).toEqual([
+      { path: 'template main, container main', message: 'depends on "gone", which is not in the containerSet' },
+      { path: 'template main', message: 'its containers depend on each other in a cycle: left -> right -> left' },
+    ]);
+  });
+
+  it('a strata flow names its dependency cycles at both levels (graph and a pod\'s graph), with its other problems, over HTTP', async () => {
+    const r = await svc.call('POST', '/v1/runs', { flow: parse(read('native-cycles.yaml')) });
+    expect(r.status).toBe(400);
+    const problems = r.body.error.details.problems as Array<{ path: string; message: string }>;
+    expect(problems).toContainEqual({ path: 'spec.root.graph.nodes', message: 'dependency cycle a -> b -> c -> a' });
+    expect(problems).toContainEqual({ path: 'spec.root.graph.nodes.e.pod.flow.graph.nodes', message: 'dependency cycle x -> y -> x' });
+    expect(problems.some((p) => p.path === 'spec.root.graph.nodes.d.depends' && p.message.includes('"zz"'))).toBe(true);
+  });
+
+  it('lists at most 50 problems and says how many more, for an Argo document and a strata flow, over HTTP and in the CLI', async () => {
+    const argo = await svc.call('POST', '/v1/runs', unknownDependencies(60));
+    expect(argo.status).toBe(400);
+    expect(argo.body.error.details.problems).toHaveLength(50);
+    expect(argo.body.error.details.moreProblems).toBe(10);
+    expect(argo.body.error.message).toMatch(/\n\.\.\. and 10 more problems$/);
+    const nodes = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`n${i}`, { task: { image: 'alpine', command: ['true'] }, dependsOn: [`ghost${i}`] }]));
+    const native = await svc.call('POST', '/v1/runs', { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'many-problems', version: '1' }, spec: { root: { graph: { nodes } } } } });
+    expect(native.status).toBe(400);
+    expect(native.body.error.details.problems).toHaveLength(50);
+    expect(native.body.error.details.moreProblems).toBe(20);
+    const file = join(tmp, 'unknown-60.json');
+    writeFileSync(file, JSON.stringify(unknownDependencies(60)));
+    const cli = await runStrata(['import', 'argo', file]);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr.trim().split('\n')).toHaveLength(51);
+    expect(cli.stderr.trim()).toMatch(/\.\.\. and 10 more problems$/);
+  });
+});
