@@ -1,14 +1,15 @@
 /**
- * A step's standard output as its result (`task.result: stdout`, docs/flow-language.md):
- * the first 256 KiB kept while the program runs, then trimmed and read as JSON when the
- * whole text parses without losing its text (src/logic/json-text.ts), a string otherwise. Used by the local runtime and the quarterback
+ * A step's standard output as its result (`task.result: stdout` or `text`,
+ * docs/flow-language.md): the first 256 KiB kept while the program runs, then trimmed and
+ * read as JSON when the whole text parses without losing its text (`stdout`), or kept as
+ * written less one trailing newline (`text`, Argo's outputs.result) (src/logic/json-text.ts). Used by the local runtime and the quarterback
  * (read as the program writes it), and by the Kubernetes runtime (read from the file a
  * wrapper kept it in, runtime/kubernetes/stdout-wrapper.ts).
  */
 import { closeSync, readSync } from 'node:fs';
 import { openRegularSync } from './output-files.ts';
 import type { JsonValue } from '../src/flow/types.ts';
-import { STDOUT_RESULT_LIMIT, textOrJson } from '../src/logic/json-text.ts';
+import { exactText, STDOUT_RESULT_LIMIT, textOrJson } from '../src/logic/json-text.ts';
 
 export { STDOUT_RESULT_LIMIT };
 
@@ -18,7 +19,11 @@ export class StdoutCapture {
   private bytes = 0;
   cut = false;
 
-  constructor(private readonly limit = STDOUT_RESULT_LIMIT) {}
+  /** `stdout`: trimmed, JSON when it reads back the same (parseTrimmed); `text`: as written, less one trailing newline (exactText) */
+  constructor(
+    private readonly mode: 'stdout' | 'text' = 'stdout',
+    private readonly limit = STDOUT_RESULT_LIMIT,
+  ) {}
 
   add(chunk: string | Buffer): void {
     if (this.cut) return;
@@ -37,8 +42,8 @@ export class StdoutCapture {
   /** The result, and a line for the step's log when the output was cut. */
   result(): { result: JsonValue; note?: string } {
     const text = Buffer.concat(this.parts).toString('utf8');
-    if (this.cut) return { result: text.trim(), note: `strata: the standard output is longer than ${this.limit} bytes: the result is its first ${this.limit} bytes, as text\n` };
-    return { result: parseTrimmed(text) };
+    if (this.cut) return { result: this.mode === 'text' ? text : text.trim(), note: `strata: the standard output is longer than ${this.limit} bytes: the result is its first ${this.limit} bytes, as text\n` };
+    return { result: this.mode === 'text' ? exactText(text) : parseTrimmed(text) };
   }
 }
 
@@ -52,11 +57,11 @@ export function parseTrimmed(text: string): JsonValue {
  * the same rules as StdoutCapture. Read as a regular file only, at most `limit` + 1 bytes;
  * undefined when there is no such file (the program never started).
  */
-export function stdoutFromFile(file: string, limit = STDOUT_RESULT_LIMIT): { result: JsonValue; note?: string } | undefined {
+export function stdoutFromFile(file: string, mode: 'stdout' | 'text' = 'stdout', limit = STDOUT_RESULT_LIMIT): { result: JsonValue; note?: string } | undefined {
   // Never through a link (or a FIFO) the step put in its place: a StepFileError saying so.
   const fd = openRegularSync(file, 'the standard output kept as the result');
   if (fd === undefined) return undefined;
-  const capture = new StdoutCapture(limit);
+  const capture = new StdoutCapture(mode, limit);
   try {
     const buf = Buffer.alloc(64 * 1024);
     let read = 0;

@@ -54,6 +54,6 @@ export function containerResult(entry: Live, task: RunTask | undefined, outputsD
 export function unsupported(task: RunTask, seesOutput: boolean | undefined): string | undefined {
   if (seesOutput !== false) return undefined;
   if (needsPrivateView(task)) return 'volumes and paths of a container\'s own are not supported by this runtime yet (local runtime only)';
-  if (task.result === 'stdout') return 'result: stdout is not supported by this runtime yet (its containers\' output does not pass through the quarterback): write result.json';
+  if (task.result) return 'result: stdout (or text) is not supported by this runtime yet (its containers\' output does not pass through the quarterback): write result.json';
   return undefined;
 }

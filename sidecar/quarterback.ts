@@ -146,7 +146,7 @@ export class Quarterback {
       // Not run at all: the engine then asks to expand it, and that is refused (see handle).
       return void setImmediate(() => this.apply({ type: 'finished', step, attempt, ok: true, result: null }));
     }
-    const entry: Live = { attempt, killed: false, stderrTail: '', ...(cmd.task?.result === 'stdout' ? { stdout: new StdoutCapture() } : {}) };
+    const entry: Live = { attempt, killed: false, stderrTail: '', ...(cmd.task?.result ? { stdout: new StdoutCapture(cmd.task.result) } : {}) };
     this.live.set(step, entry);
     try {
       if (!cmd.task) throw new Error(`a ${cmd.kind} cannot run inside a pod`);

@@ -26,7 +26,7 @@ let seq = 0;
  */
 export function needsSharedVolume(task: RunTask, sharedClaim: string | undefined): string | undefined {
   if (sharedClaim) return undefined;
-  if (task.result === 'stdout') return 'result: stdout on the Kubernetes runtime needs the shared volume (STRATA_SHARED_CLAIM): the standard output is kept in a file there for the worker to read';
+  if (task.result) return 'result: stdout (or text) on the Kubernetes runtime needs the shared volume (STRATA_SHARED_CLAIM): the standard output is kept in a file there for the worker to read';
   if (carriesFilesAtPaths(task)) return 'inputs, artifacts and output parameters at a path of the container\'s own need the shared volume on the Kubernetes runtime (STRATA_SHARED_CLAIM): they travel through it';
   return undefined;
 }
@@ -57,9 +57,9 @@ export async function collectTaskFiles(req: PodRequest, outcome: PodOutcome, onR
   if (!outcome.ok || req.kind !== 'task' || !task) return outcome;
   try {
     let result = outcome.result;
-    if (task.result === 'stdout') {
+    if (task.result) {
       const file = join(req.outputsDir, STDOUT_FILE);
-      const kept = stdoutFromFile(file);
+      const kept = stdoutFromFile(file, task.result);
       // Not an output of the step: gone before the worker keeps STRATA_OUTPUTS as its artifacts.
       await rm(file, { force: true });
       if (!kept) return { ok: false, error: `the step's standard output was not kept (no ${STDOUT_FILE} in STRATA_OUTPUTS): did the image's /bin/sh run the wrapper?`, exitCode: outcome.exitCode ?? 0 };

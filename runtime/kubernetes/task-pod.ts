@@ -47,7 +47,7 @@ export function taskPodSpec(req: PodRequest, opts: PodBuildOptions): Pick<V1PodS
 /** command and args: the task's own, or its program under the stdout wrapper. */
 function argv(req: PodRequest, opts: PodBuildOptions): Pick<V1Container, 'command' | 'args'> {
   const task = req.task!;
-  if (task.result !== 'stdout') return { ...(task.command ? { command: task.command } : {}), ...(task.args ? { args: task.args } : {}) };
+  if (task.result !== 'stdout' && task.result !== 'text') return { ...(task.command ? { command: task.command } : {}), ...(task.args ? { args: task.args } : {}) };
   const base = task.command?.length ? task.command : opts.imageMap?.[task.image];
   if (!base?.length) {
     throw new StrataError('invalid_request', `step ${req.step}: result: stdout on the Kubernetes runtime needs the task's command: the program is run by a wrapper that keeps its standard output, in place of image ${task.image}'s entrypoint, which strata cannot see (name the command, or map the image in STRATA_IMAGE_MAP)`);

@@ -81,7 +81,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
     ...(opts.launcher ? { launcher: opts.launcher } : {}),
   });
   let tail = '';
-  const stdout = task.result === 'stdout' ? new StdoutCapture() : undefined;
+  const stdout = task.result ? new StdoutCapture(task.result) : undefined;
   const onAbort = () => driver.kill(req.step);
   // Whatever carries the pod's mark is made from here on: the sweep looks at those only.
   const since = pidMark();

@@ -106,7 +106,8 @@ export function podTemplateNode(t: ArgoTemplate, scope: Scope, at: Path): { node
   } else {
     task = containerTask(t.container!, scope, at);
   }
-  task.result = 'stdout';
+  // Argo's outputs.result: the standard output as written, less one trailing newline.
+  task.result = 'text';
   const outputs = files(t, scope, at, task);
   return { node: { task }, outputs };
 }
@@ -129,7 +130,7 @@ export function containerSetNode(t: ArgoTemplate, scope: Scope, at: Path): { nod
   for (const c of t.containerSet!.containers) {
     const { name, dependencies, ...rest } = c;
     const task = containerTask(rest, scope, [...at, name]);
-    task.result = 'stdout';
+    task.result = 'text';
     nodes[name] = { ...(dependencies?.length ? { dependsOn: dependencies } : {}), task };
   }
   const result: Value = names.has('main') ? [{ kind: 'result', step: at, path: ['main'] }] : [{ kind: 'result', step: at, path: [] }];

@@ -23,6 +23,7 @@ import { loadLimits } from '../app/config.ts';
 import type { Client } from './api-client.ts';
 import { importDocuments, looksLikeArgo, readArgoFiles, readText } from './argo-files.ts';
 import { flowsOf, readDocuments } from './local-flows.ts';
+import { typedParams } from './params.ts';
 import { inUseOrder, mainFlow, refOf } from './main-flow.ts';
 import { summarize, watchRun } from './watch.ts';
 
@@ -31,8 +32,8 @@ const KINDS = ['Flow', 'Rule', 'Schedule', 'Hook', 'Dataset'];
 export interface ApplyOptions {
   run?: boolean;
   watch?: boolean;
-  /** `-p`: parameters of the main flow's run (a Dataset's flow takes its parameters from its rule) */
-  param?: Record<string, unknown>;
+  /** `-p`: parameters of the main flow's run, as given (text: typedParams for a strata flow; an Argo Workflow takes them as text) */
+  param?: Record<string, string>;
   /** `--flow name@version`: the Flow to run instead of the main one */
   flow?: string;
   /** `--target STEP`: run only these steps of the main flow and what they depend on */
@@ -94,7 +95,7 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
     }
   }
   if (runFlow) {
-    const run = await client.call('POST', '/v1/runs', { flow: runFlow, ...(opts.param ? { params: opts.param } : {}), ...(opts.target ? { targets: opts.target } : {}) });
+    const run = await client.call('POST', '/v1/runs', { flow: runFlow, ...(opts.param ? { params: typedParams(opts.param) } : {}), ...(opts.target ? { targets: opts.target } : {}) });
     out(`run ${run.runId} started for flow ${refOf(runFlow)}`);
     runs.push(run.runId);
   }

@@ -14,7 +14,7 @@ const note = (s: string): void => void process.stderr.write(`${s}\n`);
 // src/cli/main.ts, or dist/src/cli/main.js once built: package.json is two or three levels up.
 const version = (JSON.parse(readFileSync(new URL(import.meta.url.includes('/dist/src/') ? '../../../package.json' : '../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const output = () => new Option('-o, --output <format>', 'table (default), wide, json, yaml or name');
-const param = () => new Option('-p, --param <key=value>', 'a parameter (repeatable); a value that reads as JSON is JSON').argParser(collectParam);
+const param = () => new Option('-p, --param <key=value>', 'a parameter (repeatable); for a strata flow a value that reads as JSON is JSON, for an Argo Workflow text').argParser(collectParam);
 const target = () => new Option('--target <step>', 'run only this step and what it depends on (repeatable: DAG targets)').argParser((v: string, all: string[] = []) => [...all, v]);
 
 const program = new Command();
@@ -39,7 +39,7 @@ program
   .option('--flow <ref>', 'plan this name@version instead of the main flow (the first no other Flow in the files uses)')
   .addOption(param())
   .addOption(target())
-  .action(async (files: string[], opts: { format: string; dryRun?: boolean; flow?: string; param?: Record<string, unknown>; target?: string[] }) => {
+  .action(async (files: string[], opts: { format: string; dryRun?: boolean; flow?: string; param?: Record<string, string>; target?: string[] }) => {
     const r = await (await import('./plan-command.ts')).planOutput(files, { ...opts, say: (s) => note(`strata: ${s}`) });
     out(r.text);
     if (r.failed !== undefined) {
@@ -58,7 +58,7 @@ program
   .option('--flow <ref>', 'with --run: run this name@version instead of the main flow')
   .addOption(param())
   .addOption(target())
-  .action(async (files: string[], opts: { run?: boolean; watch?: boolean; flow?: string; param?: Record<string, unknown>; target?: string[] }) => {
+  .action(async (files: string[], opts: { run?: boolean; watch?: boolean; flow?: string; param?: Record<string, string>; target?: string[] }) => {
     process.exitCode = await (await import('./apply-command.ts')).applyCommand(files, opts, apiClient(), out);
   });
 
@@ -93,7 +93,7 @@ runs.command('submit').description('start a run of a Flow file, or of a register
   .addOption(target())
   .option('-l, --label <key=value>', 'a label of the run (repeatable)', collectLabel)
   .option('--watch', 'follow the run until it ends')
-  .action(async (file: string | undefined, o: { use?: string; param?: Record<string, unknown>; target?: string[]; label?: Record<string, string>; watch?: boolean }) => {
+  .action(async (file: string | undefined, o: { use?: string; param?: Record<string, string>; target?: string[]; label?: Record<string, string>; watch?: boolean }) => {
     process.exitCode = await (await import('./runs-commands.ts')).submit(apiClient(), file, o, out, note);
   });
 for (const verb of ['cancel', 'retry', 'resubmit', 'delete'] as const) {

@@ -18,6 +18,7 @@ import { validateRule } from '../rules/rule-document.ts';
 import { planDataset } from '../service/plan-dataset.ts';
 import { loadBuiltinRules } from '../store/builtin-rules.ts';
 import { checkRequiredParams } from '../argo/required-params.ts';
+import { typedParams } from './params.ts';
 import { argoLabel, inArgoWords } from '../argo/argo-places.ts';
 import type { FlowDocument } from '../flow/types.ts';
 
@@ -25,8 +26,8 @@ export interface PlanOptions {
   format?: string;
   dryRun?: boolean;
   flow?: string;
-  /** `-p key=value`: over the flow's own parameters */
-  param?: Record<string, unknown>;
+  /** `-p key=value`: over the flow's own parameters, as given (text; params.ts) */
+  param?: Record<string, string>;
   /** `--target STEP`: only these steps and what they depend on */
   target?: string[];
   /** where a note to the user goes (stderr) */
@@ -59,6 +60,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   const datasetDoc = opts.flow ? undefined : docs.find((d) => (d.doc as { kind?: string })?.kind === 'Dataset');
   let compiled;
   let planned: FlowDocument | undefined;
+  let argoPlanned = false;
   if (datasetDoc) {
     const rules = [...loadBuiltinRules(GENERATOR_NAMES), ...docs.filter((d) => (d.doc as { kind?: string })?.kind === 'Rule').map((d) => validateRule(d.doc, GENERATOR_NAMES))];
     compiled = (await planDataset(anchorLocation(validateDataset(datasetDoc.doc, limits), process.cwd()), rules, new MemoryFlowRegistry(flows), GENERATORS, limits)).compiled;
@@ -74,8 +76,10 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
       throw argoMain ? inArgoWords(e, argoLabel(target)) : e;
     }
     planned = target;
+    argoPlanned = argoMain !== undefined;
   }
-  if (opts.param) compiled = { ...compiled, params: { ...compiled.params, ...(opts.param as typeof compiled.params) } };
+  // An Argo Workflow takes -p values as text, as argo submit does; a strata flow as JSON where they read as JSON.
+  if (opts.param) compiled = { ...compiled, params: { ...compiled.params, ...((argoPlanned ? opts.param : typedParams(opts.param)) as typeof compiled.params) } };
   if (planned) checkRequiredParams(planned, compiled.params); // an Argo Workflow's parameters without value or default
   if (opts.target) compiled = { ...compiled, root: selectTargets(compiled.root, opts.target, compiled.stepIds) };
   if (opts.dryRun) {

@@ -6,6 +6,7 @@ import { age, duration, labelText, outputFormat, serialize, table } from './outp
 import { progress, runTree } from './run-tree.ts';
 import { summarize, watchRun } from './watch.ts';
 import { appendAll } from '../flow/append-all.ts';
+import { typedParams } from './params.ts';
 
 type Out = (s: string) => void;
 const path = (id: string, tail = '') => `/v1/runs/${encodeURIComponent(id)}${tail}`;
@@ -79,7 +80,8 @@ export async function act(client: Client, verb: 'cancel' | 'retry' | 'resubmit' 
 
 export interface SubmitOptions {
   use?: string;
-  param?: Record<string, unknown>;
+  /** -p values as given (text) */
+  param?: Record<string, string>;
   target?: string[];
   label?: Record<string, string>;
   watch?: boolean;
@@ -88,7 +90,9 @@ export interface SubmitOptions {
 /** `strata runs submit [FILE] [--use name@version] [-p k=v] [-l k=v] [--watch]`: start a run of a Flow file or a registered flow. */
 export async function submit(client: Client, file: string | undefined, o: SubmitOptions, out: Out, note: Out): Promise<number> {
   if ((file === undefined) === (o.use === undefined)) throw new StrataError('invalid_request', 'give a Flow file or --use name@version (one of them)');
-  const params = o.param ?? {};
+  // An Argo Workflow takes -p values as text (as argo submit); a strata flow as JSON where they read as JSON.
+  const given = o.param ?? {};
+  const params = typedParams(given);
   let body: Record<string, unknown>;
   if (o.use) body = { use: o.use, with: params };
   else {
@@ -102,9 +106,9 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       if (!run) throw new StrataError('invalid_document', `${file}: no Argo Workflow, and no WorkflowTemplate with a spec.entrypoint to run`);
       // A required parameter missing is refused before the units are registered.
       const { checkRequiredParams } = await import('../argo/required-params.ts');
-      checkRequiredParams(run, { ...run.spec.params, ...params });
+      checkRequiredParams(run, { ...run.spec.params, ...given });
       for (const u of units) await client.call('POST', '/v1/flows', u);
-      body = { flow: run, params };
+      body = { flow: run, params: given };
     } else {
       const { readDocuments } = await import('./local-flows.ts');
       const flows = readDocuments([file!]).filter((d) => (d.doc as { kind?: string })?.kind === 'Flow');

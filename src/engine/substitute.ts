@@ -33,7 +33,7 @@ export function resolveTask(task: TaskSpec, d: SubstitutionData): RunTask {
   if (task.workingDir !== undefined) out.workingDir = field(task.workingDir, 'workingDir');
   if (task.resources) out.resources = task.resources;
   if (task.outputs) out.outputs = artifactNames(task.outputs);
-  if (task.result === 'stdout') out.result = 'stdout';
+  if (task.result === 'stdout' || task.result === 'text') out.result = task.result;
   return withFiles(out, task);
 }
 

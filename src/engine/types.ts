@@ -35,8 +35,8 @@ export interface RunTask {
   resources?: Resources;
   /** names of files the step writes to STRATA_OUTPUTS that are kept as artifacts */
   outputs?: string[];
-  /** `stdout`: the step's standard output is its result instead of result.json */
-  result?: 'stdout';
+  /** `stdout`, `text`: the step's standard output is its result instead of result.json (trimmed, or as written) */
+  result?: 'stdout' | 'text';
   /** named output parameters: read from `path` (relative: in STRATA_OUTPUTS) when the step ends well */
   parameters?: Record<string, { path: string; default?: JsonValue }>;
   /** artifacts collected from a path of the container's private view */

@@ -61,7 +61,7 @@ export const taskSchema = z.strictObject({
   env: z.record(envName, computed(65536)).optional(),
   workingDir: computed(4096).optional(),
   resources: resourcesSchema.optional(),
-  result: z.enum(['file', 'stdout'], { message: 'must be file (result.json) or stdout' }).optional(),
+  result: z.enum(['file', 'stdout', 'text'], { message: 'must be file (result.json), stdout or text' }).optional(),
   inputs: z.record(fileName, inputSpec).optional(),
   outputs: outputsSchema.optional(),
   volumes: volumesSchema.optional(),

@@ -52,7 +52,7 @@ export interface TaskSpec {
   /** files kept as artifacts, and named output parameters */
   outputs?: OutputsSpec;
   /** where the step's result comes from: result.json (`file`, the default) or its standard output */
-  result?: 'file' | 'stdout';
+  result?: 'file' | 'stdout' | 'text';
   /** paths the container sees as its own (local runtime: bubblewrap) */
   volumes?: VolumeSpec[];
 }

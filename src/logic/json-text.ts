@@ -30,6 +30,24 @@ export function textOrJson(text: string): JsonValue {
   return v === undefined ? t : v;
 }
 
+/**
+ * Standard output kept as written (`result: text`, as Argo's `outputs.result`: its
+ * CaptureScriptResult takes off one trailing newline and nothing else): the text less one
+ * trailing `\n`, as JSON only when strata writes that JSON back as the very same text
+ * (`42`, `true`, `["a","b"]`), so a substitution of it gives the text written. `{"b": 2}`,
+ * `  padded  `, `1.50` are text.
+ */
+export function exactText(text: string): JsonValue {
+  const t = text.endsWith('\n') ? text.slice(0, -1) : text;
+  let value: JsonValue;
+  try {
+    value = JSON.parse(t) as JsonValue;
+  } catch {
+    return t;
+  }
+  return JSON.stringify(value) === t ? value : t;
+}
+
 /** JSON text with the white space between tokens removed (strings kept as written). */
 function withoutSpaces(text: string): string {
   let out = '';

@@ -118,3 +118,51 @@ describe('every problem of a document at once (fault 16)', { timeout: 120_000 },
     expect(cli.stderr.trim()).toMatch(/\.\.\. and 10 more problems$/);
   });
 });
+
+/** The run `strata runs submit ARGS` started (its id read from the CLI's output), once it ended. */
+async function submitted(args: string[]): Promise<RunView> {
+  const r = await runStrata(['runs', 'submit', ...args], { STRATA_URL: svc.url });
+  expect(r.code, r.stderr).toBe(0);
+  const id = /run (\S+) submitted/.exec(r.stdout)?.[1];
+  expect(id, r.stdout).toBeDefined();
+  return svc.waitRun(id!, 90_000);
+}
+
+describe('standard output kept as written (faults 11, 24)', { timeout: 120_000 }, () => {
+  it('an Argo outputs.result is the output less one trailing newline, substituted as written (container, script, containerSet)', async () => {
+    const run = await post('text-fidelity.yaml');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps.spaced.result).toBe('  padded  ');
+    expect(run.steps.object.result).toBe('{"b": 2,  "a": 1}');
+    expect(run.steps['blank-line'].result).toBe('x\n');
+    expect(run.steps['pair/main'].result).toBe('{"k":  1}');
+    expect(run.steps.all.result).toBe('[  padded  ][{"b": 2,  "a": 1}][hello][x\n][{"k":  1}]');
+  });
+
+  it('strata runs submit -p gives an Argo Workflow its value as text, as argo submit does', async () => {
+    const run = await submitted([fixture('text-fidelity.yaml'), '-p', 'greeting={"a": 1}']);
+    expect(run.steps.greet.result).toBe('{"a": 1}');
+    expect(run.steps.all.result).toBe('[  padded  ][{"b": 2,  "a": 1}][{"a": 1}][x\n][{"k":  1}]');
+  });
+
+  it('strata plan -p gives an Argo Workflow its value as text, and a strata flow JSON where it reads as JSON', async () => {
+    const argo = await runStrata(['plan', fixture('text-fidelity.yaml'), '-p', 'greeting={"a": 1}']);
+    expect(argo.code, argo.stderr).toBe(0);
+    expect(JSON.parse(argo.stdout).params).toMatchObject({ greeting: '{"a": 1}' });
+    const native = await runStrata(['plan', fixture('native-text.yaml'), '-p', 'n=[1, 2]']);
+    expect(native.code, native.stderr).toBe(0);
+    expect(JSON.parse(native.stdout).params).toMatchObject({ n: [1, 2] });
+  });
+
+  it('strata\'s own result: text keeps the output as written at both levels; result: stdout trims and reads JSON', async () => {
+    const r = await svc.call('POST', '/v1/runs', { flow: parse(read('native-text.yaml')) });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const run = await svc.waitRun(r.body.runId, 90_000);
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps.kept.result).toBe('{"b": 2,  "a": 1} ');
+    expect(run.steps.trimmed.result).toEqual({ b: 2, a: 1 });
+    expect(run.steps.both.result).toBe('[{"b": 2,  "a": 1} ][{"b":2,"a":1}]');
+    expect(run.steps['pod/inner'].result).toBe('  spaced  ');
+    expect(run.steps['pod/main'].result).toBe('[  spaced  ]');
+  });
+});

@@ -18,7 +18,7 @@ describe('strata import argo', () => {
 
   it('prints JSON with -o json', async () => {
     const out = await strata('import', 'argo', join(FIXTURES, 'hello.yaml'), '-o', 'json');
-    expect(JSON.parse(out.stdout)).toMatchObject({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'hello' }, spec: { root: { id: 'main', task: { args: ['hello from strata'], result: 'stdout' } } } });
+    expect(JSON.parse(out.stdout)).toMatchObject({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'hello' }, spec: { root: { id: 'main', task: { args: ['hello from strata'], result: 'text' } } } });
   });
 
   it('exits 2 naming the field and the template it cannot map, without a stack trace', async () => {

@@ -1,6 +1,6 @@
 /** `-p key=value` and `-l key=value` as the CLI reads them, and `strata plan -p`. */
 import { describe, expect, it } from 'vitest';
-import { collectLabel, collectParam } from '../../src/cli/params.ts';
+import { collectLabel, collectParam, typedParams } from '../../src/cli/params.ts';
 import { planCommand } from '../../src/cli/plan-command.ts';
 
 describe('-p and -l', () => {
@@ -12,7 +12,8 @@ describe('-p and -l', () => {
     p = collectParam('n=3', p);
     p = collectParam('version=2.50', p);
     p = collectParam('big=12345678901234567890', p);
-    expect(p).toEqual({ n: 3, full: true, day: '2026-11-28', list: [1, 2], version: '2.50', big: '12345678901234567890' });
+    expect(p).toMatchObject({ n: '3', list: '[1,2]' });
+    expect(typedParams(p)).toEqual({ n: 3, full: true, day: '2026-11-28', list: [1, 2], version: '2.50', big: '12345678901234567890' });
     expect(collectLabel('team=analytics', collectLabel('env=prod'))).toEqual({ env: 'prod', team: 'analytics' });
   });
 
@@ -23,6 +24,6 @@ describe('-p and -l', () => {
 
   it('strata plan -p sets the flow\'s parameters for the dry run', async () => {
     expect(await planCommand(['test/fixtures/cli/guarded-flow.yaml'], { dryRun: true })).toBe('{ "order": [\n  ["always"]\n] }\n');
-    expect(await planCommand(['test/fixtures/cli/guarded-flow.yaml'], { dryRun: true, param: { full: true } })).toBe('{ "order": [\n  ["always"],\n  ["when-full"]\n] }\n');
+    expect(await planCommand(['test/fixtures/cli/guarded-flow.yaml'], { dryRun: true, param: { full: 'true' } })).toBe('{ "order": [\n  ["always"],\n  ["when-full"]\n] }\n');
   });
 });

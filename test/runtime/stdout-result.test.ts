@@ -15,14 +15,14 @@ describe('standard output as a result', () => {
   ])('%j reads as %j', (text, want) => expect(parseTrimmed(text)).toEqual(want));
 
   it('keeps the first bytes up to the limit, across chunks, and says it cut', () => {
-    const c = new StdoutCapture(10);
+    const c = new StdoutCapture('stdout', 10);
     c.add('[1, 2, ');
     c.add('3, 4, 5]');
     expect(c.result()).toEqual({ result: '[1, 2, 3,', note: expect.stringContaining('longer than 10 bytes') });
   });
 
   it('a result within the limit is parsed whole', () => {
-    const c = new StdoutCapture(10);
+    const c = new StdoutCapture('stdout', 10);
     c.add('[1,');
     c.add('2]\n');
     expect(c.result()).toEqual({ result: [1, 2] });
