@@ -57,6 +57,12 @@ export function engineOps(core: EngineCore): Ops {
     omit: (node, parent, id, reason) => {
       (parent.started ??= new Set()).add(node);
       if (!core.opts.quietStatus) for (const m of marksFor(node, id, 'skipped', reason)) core.pushStatus(m);
+      // A dry run takes every step as succeeding: a step that would then not run (a condition
+      // on a failure, `B.Failed`) is said with why, not left out silently (once per plan node).
+      if (core.opts.dryRun && !core.noted.get(node)?.has('omitted')) {
+        core.noted.set(node, (core.noted.get(node) ?? new Set<string>()).add('omitted'));
+        core.out.push({ type: 'note', step: id, text: `would not run when every step succeeds: ${reason.replace(/^not started: /, '')}` });
+      }
     },
     note: (act, kind, text) => {
       if (!core.opts.dryRun) return;

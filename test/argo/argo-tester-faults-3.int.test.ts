@@ -166,3 +166,24 @@ describe('standard output kept as written (faults 11, 24)', { timeout: 120_000 }
     expect(run.steps['pod/main'].result).toBe('[  spaced  ]');
   });
 });
+
+describe('the dry run says which steps would not run (fault 22)', { timeout: 120_000 }, () => {
+  it('strata plan --dry-run of an Argo DAG lists each task a depends on an outcome leaves out, with why', async () => {
+    const r = await runStrata(['plan', fixture('depends-outcomes.yaml'), '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { order: string[][]; notes?: string[] };
+    // tidy waits on audit's omission, so it runs; audit is the one left out, and said.
+    expect(out.order).toEqual([['fetch'], ['build'], ['ship', 'tidy']]);
+    expect(out.notes).toEqual(['audit: would not run when every step succeeds: its condition on build does not hold (build succeeded)']);
+  });
+
+  it('POST /v1/plans?dryRun of a strata flow notes them in a graph and in a pod\'s graph', async () => {
+    const r = await svc.call('POST', '/v1/plans?dryRun=true', parse(read('native-depends-outcomes.yaml')));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.order).toEqual([['build'], ['pod/x']]);
+    expect(r.body.dryRun.notes).toEqual([
+      'rescue: would not run when every step succeeds: its condition on build does not hold (build succeeded)',
+      'pod/on-fail: would not run when every step succeeds: its condition on x does not hold (x succeeded)',
+    ]);
+  });
+});
