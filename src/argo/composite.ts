@@ -8,12 +8,12 @@
  */
 import { addProblems, argoProblem, gather } from './argo-problems.ts';
 import { findCycle } from '../flow/find-cycle.ts';
-import type { Dependency, FlowNode, Outcome } from './target-types.ts';
+import type { Dependency, FlowNode, Logic, Outcome } from './target-types.ts';
 import type { ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
 import { invoke, retryOf, secondsOf, type InlineContext } from './invoke.ts';
 import { containerSetNode, podTemplateNode } from './leaf.ts';
-import { readArtifactFrom, readTags, type Outputs, type Scope, type Sibling } from './scope.ts';
-import { literal, type Path } from './values.ts';
+import { inField, readArtifactFrom, readTags, type Outputs, type Scope, type Sibling } from './scope.ts';
+import { literal, renderLogic, type Path } from './values.ts';
 import { appendAll } from '../flow/append-all.ts';
 
 /** The outcomes a dependent accepts from a step: it went on (succeeded, skipped), or failed with continueOn. */
@@ -113,23 +113,24 @@ function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): {
     scope.siblings.set(k.name, sibling);
   }
   const nodes = Object.fromEntries(dag.tasks.map((k) => [k.name, built.get(k.name)!]));
-  const targets = dag.target !== undefined ? targetsOf(dag.target, scope, t.name) : undefined;
-  for (const x of targets ?? []) if (!names.has(x)) throw argoProblem(`template ${t.name}`, `target "${x}" is not a task of the dag`);
+  const targets = dag.target !== undefined ? targetsOf(dag.target, scope, at) : undefined;
+  if (targets && 'names' in targets) for (const x of targets.names) if (!names.has(x)) throw argoProblem(`template ${t.name}`, `target "${x}" is not a task of the dag`);
   // Argo's DAG phase is its leaves' (assessDAGPhase): graph.outcome leaves.
-  const graph = { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}), ...(targets?.length ? { targets } : {}), outcome: 'leaves', nodes };
+  const graph = { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}), ...(targets && 'logic' in targets ? { targets: targets.logic } : targets?.names.length ? { targets: targets.names } : {}), outcome: 'leaves', nodes };
   return { node: { graph }, outputs: compositeOutputs(t, scope) };
 }
 
 /**
  * A DAG's `target` with its tags read (Argo substitutes it; Argo tester fault 14): known at
- * import (text, or an input parameter given as text) it is the graph's targets; one that
- * depends on the run (a workflow parameter) is refused, because strata fixes a graph's
- * targets when the flow is compiled.
+ * import (text, or an input parameter given as text) it is the graph's list of targets; one
+ * that depends on the run (`{{workflow.parameters.target}}`, given with -p) is json-logic
+ * giving the text when the graph starts, which the engine splits at spaces and commas.
  */
-function targetsOf(target: string, scope: Scope, template: string): string[] {
-  const text = literal(readTags(scope, target));
-  if (text === undefined) throw argoProblem(`template ${template}, dag.target`, `"${target}" depends on the run (a workflow parameter), but strata fixes a DAG's targets when the workflow is imported: give them as text, or give the run's targets with \`strata runs submit --target TASK\``);
-  return text.split(/[\s,]+/).filter(Boolean);
+function targetsOf(target: string, scope: Scope, at: Path): { names: string[] } | { logic: Logic } {
+  const v = inField(`template ${scope.template}`, 'dag.target', () => readTags(scope, target));
+  const text = literal(v);
+  if (text === undefined) return { logic: renderLogic(v, at) };
+  return { names: text.split(/[\s,]+/).filter(Boolean) };
 }
 
 /** True when `from` is among the tasks `to` depends on, directly or not. */

@@ -61,7 +61,8 @@ export function engineOps(core: EngineCore): Ops {
       // on a failure, `B.Failed`) is said with why, not left out silently (once per plan node).
       if (core.opts.dryRun && !core.noted.get(node)?.has('omitted')) {
         core.noted.set(node, (core.noted.get(node) ?? new Set<string>()).add('omitted'));
-        core.out.push({ type: 'note', step: id, text: `would not run when every step succeeds: ${reason.replace(/^not started: /, '')}` });
+        const why = reason.replace(/^not started: /, '');
+        core.out.push({ type: 'note', step: id, text: why.startsWith('not needed by the targets') ? `not run: ${why}` : `would not run when every step succeeds: ${why}` });
       }
     },
     note: (act, kind, text) => {

@@ -16,6 +16,7 @@ import { childFailed, continued, errored, failureOf, type Act, type Driver, type
 import { indexGraph } from './graph-index.ts';
 import { dfsFrontier, bfsFrontier, dependencyFrontier, type Frontier } from './frontiers.ts';
 import { leafFailure } from './leaf-outcome.ts';
+import { untargeted } from '../plan/targets.ts';
 
 /** How a child ended, as conditions read it. */
 export type Ended = 'succeeded' | 'failed' | 'errored' | 'skipped' | 'omitted';
@@ -40,12 +41,17 @@ export function graphDriver(act: Act, ops: Ops): Driver {
   const failures: Array<string | undefined> = g.children.map(() => undefined);
   let running = 0;
   let error: string | undefined;
+  // Targets given by json-logic are known now, from the graph's data (params, items); the run's own targets win.
+  const given = node.targetsLogic !== undefined && node.untargeted === undefined ? startTargets(node, act, ops) : undefined;
+  const targetError = given?.error;
+  const targets = given?.targets ?? node.targets ?? [];
+  const notNeeded = given?.untargeted ?? node.untargeted ?? [];
   // DAG targets: what the targets do not need never starts (and needs nothing that does).
-  for (const seg of node.untargeted ?? []) {
+  for (const seg of notNeeded) {
     const i = g.indexOf.get(seg)!;
     state[i] = 2;
     ended[i] = { outcome: 'omitted', continued: false };
-    ops.omit(g.children[i], act, joinId(act.id, seg), `not started: not needed by the targets ${(node.targets ?? []).join(', ')}`);
+    ops.omit(g.children[i], act, joinId(act.id, seg), `not started: not needed by the targets ${targets.join(', ')}`);
   }
 
   /** A child ended: its dependents that now have all they wait for run or are omitted. */
@@ -74,6 +80,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
 
   return {
     pump() {
+      if (targetError) return ops.finish(act, 'failed', undefined, targetError);
       while (!(error && failFast) && running < limit) {
         const i = frontier.take((j) => state[j] === 0 && g.waiting[j] === 0);
         if (i === undefined) break;
@@ -83,7 +90,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
         ops.start(ops.spawn(child, act, joinId(act.id, child.seg), act.scope, i));
       }
       if (running > 0) return;
-      if (!error && node.outcome === 'leaves') error = leafFailure(g, ended, failures, new Set(node.untargeted ?? []), (n) => joinId(act.id, n));
+      if (!error && node.outcome === 'leaves') error = leafFailure(g, ended, failures, new Set(notNeeded), (n) => joinId(act.id, n));
       if (error) return ops.finish(act, 'failed', undefined, error);
       ops.finish(act, 'succeeded', results);
     },
@@ -101,6 +108,24 @@ export function graphDriver(act: Act, ops: Ops): Driver {
       ops.dirty(act);
     },
   };
+}
+
+/**
+ * A graph's targets given by json-logic (`targets: { var: "params.target" }`, an Argo
+ * `dag.target` read from a workflow parameter): evaluated as the graph starts (for this
+ * activation: the plan node is shared), a list of node names or text of names separated by
+ * spaces or commas, with the nodes they do not need; or the error when a name is no node of
+ * the graph. A dry run that cannot know them (they rest on results) takes every node.
+ */
+function startTargets(node: GraphNode, act: Act, ops: Ops): { error?: string; targets?: string[]; untargeted?: string[] } {
+  const { value, unknown } = ops.evaluateKnowing(node.targetsLogic!, act, 'graph.targets');
+  if (unknown) return {};
+  const names = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
+  if (names.length === 0) return { error: `graph.targets gave ${JSON.stringify(value)}: give the names of nodes of this graph (a list, or text separated by spaces or commas)` };
+  const segs = new Set(node.children.map((c) => c.seg));
+  const missing = names.filter((n) => !segs.has(n));
+  if (missing.length > 0) return { error: `graph.targets: no node named ${missing.map((n) => JSON.stringify(n)).join(', ')} (the graph has ${[...segs].join(', ')})` };
+  return { targets: names, untargeted: untargeted(node, names) };
 }
 
 /** A plain dependency holds: the sibling succeeded, was skipped by its when, or failed with continueOn. */

@@ -108,8 +108,12 @@ export interface GraphSpec {
   maxParallel?: number;
   /** false: after a failure, nodes that do not depend on it still run */
   failFast?: boolean;
-  /** run only these nodes and what they depend on */
-  targets?: string[];
+  /**
+   * run only these nodes and what they depend on; json-logic (`{ "var": "params.target" }`)
+   * gives them when the graph starts: a list of node names, or text of names separated by
+   * spaces or commas
+   */
+  targets?: string[] | { [op: string]: Logic };
   /** `leaves`: the graph fails when a leaf's branch failed, a leaf that did not run taking its dependencies' outcome (Argo's DAG phase) */
   outcome?: 'leaves';
   nodes: Record<string, FlowNode>;

@@ -196,10 +196,11 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
       ...(node.graph.failFast === false ? { failFast: false } : {}),
       ...(node.graph.outcome === 'leaves' ? { outcome: 'leaves' as const } : {}),
       ...(handled.size > 0 ? { handled: names.filter((n) => handled.has(n)) } : {}),
-      ...(node.graph.targets ? { targets: node.graph.targets } : {}),
+      ...(Array.isArray(node.graph.targets) ? { targets: node.graph.targets } : node.graph.targets ? { targetsLogic: node.graph.targets } : {}),
       children,
     };
     if (graph.targets) graph.untargeted = untargeted(graph, graph.targets);
+    if (graph.targetsLogic) appendAll(ctx.refs, expressionRefs(graph.targetsLogic, `${path}.graph.targets`, id, ctx.unitId, ctx.podId));
     return graph;
   }
   if ('fanOut' in node) {

@@ -65,6 +65,8 @@ export interface GraphNode extends Base {
   /** DAG targets: the nodes asked for, and the children they do not need (they end skipped) */
   targets?: string[];
   untargeted?: string[];
+  /** DAG targets given by json-logic, evaluated when the graph starts (graph.ts): unless the run's targets set `untargeted` */
+  targetsLogic?: JsonValue;
   children: PlanNode[];
 }
 export interface FanOutNode extends Base { kind: 'fanOut'; over: Logic; as: string; concurrency?: number; failFast?: boolean; /** only succeeded items in the result */ results?: 'succeeded'; body: PlanNode }

@@ -194,13 +194,26 @@ describe('DAG targets from parameters (fault 14)', { timeout: 120_000 }, () => {
     expect(Date.parse(run.steps['only-c/A'].finishedAt!)).toBeLessThanOrEqual(Date.parse(run.steps['only-c/C'].startedAt!));
   });
 
-  it('refuses a target from a workflow parameter, naming the field and pointing at --target (400, exit 2)', async () => {
-    const message = 'template main, dag.target: "{{workflow.parameters.target}}" depends on the run';
-    const r = await svc.call('POST', '/v1/runs', read('dag-target-param.yaml'));
-    expect(r.status).toBe(400);
-    expect(r.body.error.message).toContain(message);
-    const c = await runStrata(['plan', fixture('dag-target-param.yaml')], {});
-    expect(c.code).toBe(2);
-    expect(c.stderr).toContain('strata runs submit --target');
+  it('substitutes a target from a workflow parameter when the run starts: its value, or -p', async () => {
+    const run = await post('dag-target-param.yaml');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(Object.fromEntries(['A', 'B', 'C', 'D'].map((k) => [k, run.steps[k].status]))).toEqual({ A: 'succeeded', B: 'skipped', C: 'succeeded', D: 'skipped' });
+    const c = await runStrata(['runs', 'submit', fixture('dag-target-param.yaml'), '-p', 'target=B', '--watch'], { STRATA_URL: svc.url });
+    expect(c.code, c.stderr).toBe(0);
+    const id = /run (\S+) submitted/.exec(c.stdout)![1];
+    const withP = await svc.waitRun(id, 90_000);
+    expect(Object.fromEntries(['A', 'B', 'C', 'D'].map((k) => [k, withP.steps[k].status]))).toEqual({ A: 'succeeded', B: 'succeeded', C: 'skipped', D: 'skipped' });
+    const dry = await runStrata(['plan', fixture('dag-target-param.yaml'), '--dry-run', '-p', 'target=D'], {});
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout).order).toEqual([['A'], ['B', 'C'], ['D']]);
+  });
+
+  it('a target from a workflow parameter that names no task fails the run, naming it', async () => {
+    const c = await runStrata(['runs', 'submit', fixture('dag-target-param.yaml'), '-p', 'target=Z', '--watch'], { STRATA_URL: svc.url });
+    const id = /run (\S+) submitted/.exec(c.stdout)![1];
+    const run = await svc.waitRun(id, 90_000);
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('graph.targets: no node named "Z"');
+    expect(Object.values(run.steps).every((s) => s.status !== 'succeeded')).toBe(true);
   });
 });

@@ -187,3 +187,14 @@ describe('the dry run says which steps would not run (fault 22)', { timeout: 120
     ]);
   });
 });
+
+describe('graph targets read when the graph starts (fault 14, strata\'s own language)', { timeout: 120_000 }, () => {
+  it('targets given by json-logic over the run\'s params, in a graph and in a pod\'s graph', async () => {
+    const r = await svc.call('POST', '/v1/runs', { flow: parse(read('native-targets.yaml')), params: { pick: 'b,p' } });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const run = await svc.waitRun(r.body.runId, 90_000);
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    const status = (ids: string[]) => Object.fromEntries(ids.map((k) => [k, run.steps[k].status]));
+    expect(status(['a', 'b', 'c', 'p/x', 'p/y', 'p/z'])).toEqual({ a: 'succeeded', b: 'succeeded', c: 'skipped', 'p/x': 'succeeded', 'p/y': 'succeeded', 'p/z': 'skipped' });
+  });
+});

@@ -30,7 +30,7 @@ export const FlowNode: z.ZodType = z.lazy(() => z.object({
   task: taskSchema.optional(),
   pod: z.object({ name: z.string().optional(), flow: FlowNode, channels: z.object({ scratch: z.enum(['memory', 'disk']).optional(), scratchSize: z.string().optional(), ipc: z.array(z.string()).optional() }).optional(), resources: resourcesSchema.optional() }).optional(),
   sequence: z.array(FlowNode).optional(),
-  graph: z.object({ traversal: z.enum(['dfs', 'bfs', 'dependency']).optional(), maxParallel: z.number().int().min(1).optional(), failFast: z.boolean().optional(), targets: z.array(z.string()).optional(), nodes: z.record(z.string(), FlowNode) }).optional(),
+  graph: z.object({ traversal: z.enum(['dfs', 'bfs', 'dependency']).optional(), maxParallel: z.number().int().min(1).optional(), failFast: z.boolean().optional(), targets: z.union([z.array(z.string()), z.record(z.string(), z.unknown())]).optional().describe('node names, or json-logic giving them (a list, or text separated by spaces or commas) when the graph starts'), nodes: z.record(z.string(), FlowNode) }).optional(),
   fanOut: z.object({ over: z.union([z.array(z.unknown()), logic]), as: z.string().optional(), concurrency: z.number().int().min(1).optional(), failFast: z.boolean().optional(), do: FlowNode }).optional(),
   fanIn: z.object({ from: z.string(), do: FlowNode }).optional(),
   cycle: z.object({ ring: z.array(FlowNode), rounds: z.number().int().min(1).optional(), until: logic.optional(), window: z.object({ size: z.number().int().min(1).optional(), ms: z.number().int().min(1).optional() }).optional(), source: z.string().optional() }).optional(),
