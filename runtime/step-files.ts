@@ -88,8 +88,8 @@ async function copyEach(to: string, name: string, ref: InputRef, locate: (ref: I
   writeFileSync(join(to, 'index.json'), JSON.stringify(listed));
 }
 
-/** Copy the declared outputs to `artifactDir`; returns output name -> its path in the artifact store. */
-export async function copyOutputs(outputsDir: string, declared: string[], artifactDir: string): Promise<Record<string, string>> {
+/** Copy the declared outputs to `artifactDir` (an `optional` one may be missing); returns output name -> its path in the artifact store. */
+export async function copyOutputs(outputsDir: string, declared: string[], artifactDir: string, optional: string[] = []): Promise<Record<string, string>> {
   const outputs: Record<string, string> = {};
   if (declared.length === 0) return outputs;
   checkOutputsDir(outputsDir);
@@ -98,6 +98,7 @@ export async function copyOutputs(outputsDir: string, declared: string[], artifa
     declared.map(async (name) => {
       const to = join(artifactDir, name);
       if (!(await copyEntry(join(outputsDir, name), to, `output "${name}"`))) {
+        if (optional.includes(name)) return;
         throw new StepFileError(`declared output "${name}" was not written to STRATA_OUTPUTS`);
       }
       outputs[name] = to;

@@ -245,7 +245,7 @@ export class Quarterback {
     };
     const declared = cmd.outputs ?? [];
     if (declared.length === 0) return succeed({});
-    copyOutputs(outputsDir, declared, this.outputs.keptDir(step)).then(succeed, (err: Error) => fail(err.message));
+    copyOutputs(outputsDir, declared, this.outputs.keptDir(step), cmd.task?.optionalOutputs).then(succeed, (err: Error) => fail(err.message));
   }
 
   /** A container is no longer live: forget it, then let the engine know (which may retry it). */

@@ -224,7 +224,7 @@ export async function copyInputsIn(view: PrivateView, task: RunTask, inputsDir: 
 /** Artifacts declared at a path are collected from the view into STRATA_OUTPUTS under their names. */
 export async function copyArtifactsOut(view: PrivateView, task: RunTask, outputsDir: string): Promise<void> {
   for (const { name, path } of task.artifactPaths ?? []) {
-    if (!(await copyEntry(view.hostPathOf(path)!, join(outputsDir, name), `output "${name}" (${path})`))) {
+    if (!(await copyEntry(view.hostPathOf(path)!, join(outputsDir, name), `output "${name}" (${path})`)) && !task.optionalOutputs?.includes(name)) {
       throw new StepFileError(`declared output "${name}" was not written to ${path}`);
     }
   }

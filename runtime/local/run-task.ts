@@ -104,7 +104,8 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   if (exit.exitCode !== 0 || exit.error) return { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode, ...(exit.reason ? { reason: exit.reason } : {}) };
   const fromStdout = stdout?.result();
   if (fromStdout?.note) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: fromStdout.note });
-  return collect(req, task.outputs ?? [], fromStdout, view);
+  // An optional output may be missing (Argo's `optional: true`); any other must be written.
+  return collect(req, (task.outputs ?? []).filter((n) => !task.optionalOutputs?.includes(n)), fromStdout, view);
 }
 
 /**

@@ -339,7 +339,9 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
     inExit,
     flowParams,
   });
-  for (const t of [entry]) if (t.inputs?.artifacts?.length) throw problem(where, `template ${t.name} takes input artifacts, which a workflow's entrypoint cannot be given`);
+  // A workflow gives its entrypoint no artifacts: an optional one goes without (Argo tester fault 9).
+  const needed = (entry.inputs?.artifacts ?? []).filter((a) => !a.optional).map((a) => a.name);
+  if (needed.length > 0) throw problem(where, `template ${entry.name} takes input artifacts (${needed.join(', ')}), which a workflow's entrypoint cannot be given (an optional one goes without)`);
   const ctx: InlineContext = { templates, unit, local, stack: [entry.name], flowParams, inExit: false, asNames: [], problems: c.problems };
   let root = inlineTemplate(entry, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };

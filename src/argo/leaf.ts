@@ -77,10 +77,11 @@ function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs
     parameters[p.name] = { path, ...(p.valueFrom?.default !== undefined ? { default: p.valueFrom.default } : {}) };
     outputs.parameters.set(p.name, [{ kind: 'output', step: at, name: p.name }]);
   }
-  const artifacts: Array<{ name: string; path: string }> = [];
+  const artifacts: Array<{ name: string; path: string; optional?: boolean }> = [];
   for (const a of t.outputs?.artifacts ?? []) {
     if (!a.path) throw new StrataError('invalid_document', `template ${t.name}: output artifact "${a.name}" of a pod template needs a path`);
-    artifacts.push({ name: a.name, path: pathOf(a.path, scope, `outputs.artifacts(${a.name}).path`) });
+    // optional: the step ends well without it (Argo tester fault 9).
+    artifacts.push({ name: a.name, path: pathOf(a.path, scope, `outputs.artifacts(${a.name}).path`), ...(a.optional ? { optional: true } : {}) });
     outputs.artifacts.set(a.name, { step: at, name: a.name });
   }
   if (artifacts.length > 0 || Object.keys(parameters).length > 0) {

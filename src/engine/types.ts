@@ -41,6 +41,8 @@ export interface RunTask {
   parameters?: Record<string, { path: string; default?: JsonValue }>;
   /** artifacts collected from a path of the container's private view */
   artifactPaths?: Array<{ name: string; path: string }>;
+  /** outputs the step may end well without writing (`optional: true`): not collected when missing */
+  optionalOutputs?: string[];
   /** inputs put at a path of the container's private view */
   inputPaths?: Array<{ name: string; path: string }>;
   /** paths each container sees as its own (private view), or the pod's scratch at a path */

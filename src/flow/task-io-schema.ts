@@ -23,7 +23,9 @@ export const containerPath = z
 /** A file's path in the view: its directory is made private, so it is not directly under `/`. */
 const filePath = containerPath.refine((p) => p.lastIndexOf('/') > 0, { message: 'must be inside a directory (/workspace/out, not /out): its directory becomes the container\'s own' });
 
-const artifactSpec = z.union([fileName, z.strictObject({ name: fileName, path: filePath })], { error: 'must be a file name, or { name, path } with an absolute path' });
+const artifactSpec = z.union([fileName, z.strictObject({ name: fileName, path: filePath.optional(), optional: z.boolean().optional() })], {
+  error: 'must be a file name, or { name, path, optional } (path: an absolute path; optional: true when the step may end well without writing it)',
+});
 const parameterSpec = z.strictObject({
   path: z.union([fileName, filePath], { error: 'must be a file name in STRATA_OUTPUTS or an absolute path inside a directory' }),
   default: z.custom<unknown>((v) => v !== undefined).optional(),

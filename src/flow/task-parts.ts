@@ -21,6 +21,11 @@ export function artifactNames(outputs: OutputsSpec | undefined): string[] {
   return artifactsOf(outputs).map((a) => (typeof a === 'string' ? a : a.name));
 }
 
+/** The names of the artifacts a step may end well without writing (`optional: true`). */
+export function optionalArtifactNames(outputs: OutputsSpec | undefined): string[] {
+  return artifactsOf(outputs).flatMap((a) => (typeof a !== 'string' && a.optional ? [a.name] : []));
+}
+
 /** The named output parameters of an outputs field. */
 export function parametersOf(outputs: OutputsSpec | undefined): Record<string, OutputParameterSpec> {
   return outputs && !Array.isArray(outputs) ? (outputs.parameters ?? {}) : {};

@@ -25,7 +25,8 @@ export type Computed = Template | { [op: string]: JsonValue };
 export type InputSpec = string | { from: string; path?: string };
 
 /** An artifact: a file name in STRATA_OUTPUTS, or a named file or directory at a declared path. */
-export type ArtifactSpec = string | { name: string; path: string };
+/** An output artifact: a file name in STRATA_OUTPUTS, or `{ name, path? }` (at a path of the container's own); `optional`: the step may end well without it. */
+export type ArtifactSpec = string | { name: string; path?: string; optional?: boolean };
 
 /** A named output parameter: trimmed text read from `path` (relative: in STRATA_OUTPUTS), `default` when not written. */
 export interface OutputParameterSpec {

@@ -198,3 +198,28 @@ describe('graph targets read when the graph starts (fault 14, strata\'s own lang
     expect(status(['a', 'b', 'c', 'p/x', 'p/y', 'p/z'])).toEqual({ a: 'succeeded', b: 'succeeded', c: 'skipped', 'p/x': 'succeeded', 'p/y': 'succeeded', 'p/z': 'skipped' });
   });
 });
+
+describe('optional artifacts (fault 9)', { timeout: 120_000 }, () => {
+  it('an optional output artifact not written is no failure; one written is read; a required one not written fails', async () => {
+    const run = await post('optional-artifacts.yaml');
+    expect(run.steps['skip-it'].status, run.steps['skip-it'].error ?? '').toBe('succeeded');
+    expect(run.steps['write-it'].status).toBe('succeeded');
+    expect(run.steps.read.result).toBe('written');
+    expect(run.steps.required).toMatchObject({ status: 'failed', error: expect.stringContaining('declared output "report" was not written') });
+    expect(run.status, run.error ?? '').toBe('succeeded');
+  });
+
+  it('an optional input artifact of the entrypoint is accepted and goes without', async () => {
+    const run = await post('optional-input.yaml');
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps.main.result).toBe('no config');
+  });
+
+  it('strata\'s own optional outputs at both levels: a step and a pod\'s container end well without them', async () => {
+    const r = await svc.call('POST', '/v1/runs', { flow: parse(read('native-optional.yaml')) });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const run = await svc.waitRun(r.body.runId, 90_000);
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps['pod/micro'].status).toBe('succeeded');
+  });
+});
