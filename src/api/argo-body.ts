@@ -31,14 +31,27 @@ function argoText(body: RawBody): string | undefined {
   return looksLikeArgo(text) ? text : undefined;
 }
 
-/** The flows of an Argo body (a Workflow, or a WorkflowTemplate with an entrypoint): `workflow` to run and `units` to register first; undefined for any other body. */
-export async function argoBody(body: RawBody, limits: BodyLimits, versions: (name: string) => Promise<FlowDocument[]>): Promise<{ workflow: FlowDocument; units: FlowDocument[] } | undefined> {
+/** A run request around an Argo document: `{ flow: <Workflow>, params, labels, targets, onEnd }` (no apiVersion of its own). */
+function wrapped(doc: unknown): doc is { flow: unknown } & Record<string, unknown> {
+  return typeof doc === 'object' && doc !== null && !Array.isArray(doc) && !('apiVersion' in doc) && isArgoDocument((doc as { flow?: unknown }).flow);
+}
+
+/**
+ * The flows of an Argo body (a Workflow, or a WorkflowTemplate with an entrypoint):
+ * `workflow` to run and `units` to register first; undefined for any other body. The
+ * document is the body itself (as `argo submit` sends it), or the `flow` of a run request
+ * (`{ flow: <Workflow>, params: { x: "..." } }`, JSON or YAML), whose other fields
+ * (`params`, `labels`, `targets`, `onEnd`) come back as `request`.
+ */
+export async function argoBody(body: RawBody, limits: BodyLimits, versions: (name: string) => Promise<FlowDocument[]>): Promise<{ workflow: FlowDocument; units: FlowDocument[]; request?: Record<string, unknown> } | undefined> {
   const text = argoText(body);
   if (text === undefined) return undefined;
   const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
   if (body.bytes.byteLength > max) throw new StrataError('too_large', `a ${body.type === 'yaml' ? 'YAML' : 'JSON'} body may have at most ${max} bytes, this one has ${body.bytes.byteLength}`);
-  const docs = readArgoText(text, 'body', limits.maxBytes);
-  if (docs.length !== 1 || !isArgoDocument(docs[0])) throw new StrataError('invalid_request', 'an Argo body holds one Workflow document');
+  const read = readArgoText(text, 'body', limits.maxBytes);
+  const request = read.length === 1 && wrapped(read[0]) ? read[0] : undefined;
+  const docs = request ? [request.flow] : read;
+  if (docs.length !== 1 || !isArgoDocument(docs[0])) throw new StrataError('invalid_request', 'an Argo body holds one Workflow document, as it is or as { "flow": <the Workflow>, "params": { ... } }');
   const registered = new Map<string, FlowDocument[]>();
   for (const name of referencedFlowNames(docs)) registered.set(name, await versions(name));
   const { units, workflows, entries } = importArgo([{ doc: docs[0], source: 'body' }], (n) => (registered.get(n) ?? []) as never);
@@ -46,5 +59,6 @@ export async function argoBody(body: RawBody, limits: BodyLimits, versions: (nam
   // does: its templates are registered and its entry flow runs.
   const run = workflows[0] ?? entries[0];
   if (!run) throw new StrataError('invalid_request', `${entryless(docs[0])}, so there is nothing to run: register it with \`strata apply\` and call its templates with templateRef`);
-  return { workflow: run as unknown as FlowDocument, units: units as unknown as FlowDocument[] };
+  const { flow: _flow, ...rest } = request ?? {};
+  return { workflow: run as unknown as FlowDocument, units: units as unknown as FlowDocument[], ...(request ? { request: rest } : {}) };
 }

@@ -15,7 +15,7 @@ export const labelsSchema = z.record(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9_.
 export const onEndSchema = z.strictObject({ webhook: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }) });
 
 export const runRequestSchema = z.strictObject({
-  flow: z.record(z.string(), z.unknown()).optional(),
+  flow: z.record(z.string(), z.unknown()).optional().describe('a Flow document; or an Argo Workflow (a WorkflowTemplate runs from its entrypoint), whose params are text as argo submit -p gives them (docs/argo.md)'),
   use: z.string().optional(),
   with: z.record(z.string(), z.unknown()).optional(),
   params: z.record(z.string(), z.unknown()).optional(),

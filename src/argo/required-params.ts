@@ -25,7 +25,7 @@ export function checkRequiredParams(flow: Annotated, params: Record<string, unkn
   const missing = requiredParams(flow).filter((n) => params[n] === undefined || params[n] === null);
   if (missing.length === 0) return;
   const list = missing.map((n) => `"${n}"`).join(', ');
-  throw new StrataError('invalid_request', `Workflow ${flow.metadata.name}: spec.arguments.parameters ${list} ${missing.length > 1 ? 'have' : 'has'} no value and no default: give ${missing.length > 1 ? 'them' : 'it'} (-p ${missing[0]}=..., or "params" in the request), as argo submit requires`, {
+  throw new StrataError('invalid_request', `Workflow ${flow.metadata.name}: spec.arguments.parameters ${list} ${missing.length > 1 ? 'have' : 'has'} no value and no default: give ${missing.length > 1 ? 'them' : 'it'} as argo submit requires: \`-p ${missing[0]}=...\` (strata runs submit, apply, plan), or over HTTP POST /v1/runs { "flow": <the Workflow>, "params": { "${missing[0]}": "..." } }`, {
     problems: missing.map((n) => ({ path: `spec.arguments.parameters(${n})`, message: `parameter "${n}" is required: it has no value and no default (give it with -p ${n}=...)` })),
   });
 }

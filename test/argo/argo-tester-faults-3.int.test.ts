@@ -223,3 +223,37 @@ describe('optional artifacts (fault 9)', { timeout: 120_000 }, () => {
     expect(run.steps['pod/micro'].status).toBe('succeeded');
   });
 });
+
+describe('an Argo Workflow with params over HTTP (fault 19)', { timeout: 120_000 }, () => {
+  const required = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults', 'required-param.yaml'), 'utf8');
+
+  it('a missing required parameter names the way to give it over HTTP, and that way runs the Workflow (JSON and YAML)', async () => {
+    const bare = await svc.call('POST', '/v1/runs', required);
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.message).toContain('POST /v1/runs { "flow": <the Workflow>, "params": { "side": "..." } }');
+    const json = await svc.call('POST', '/v1/runs', { flow: parse(required), params: { side: 'left', greeting: '{"a": 1}' }, labels: { via: 'json' } });
+    expect(json.status, JSON.stringify(json.body)).toBe(202);
+    const run = await svc.waitRun(json.body.runId, 90_000);
+    expect(run.status, run.error ?? '').toBe('succeeded');
+    expect(run.steps.main.result).toBe('{"a": 1} left');
+    expect(run.labels).toMatchObject({ via: 'json' });
+    const yamlBody = `params: {side: right}\nflow:\n${required.split('\n').filter((l) => !l.startsWith('#')).map((l) => `  ${l}`).join('\n')}\n`;
+    const yaml = await svc.call('POST', '/v1/runs', yamlBody);
+    expect(yaml.status, JSON.stringify(yaml.body)).toBe(202);
+    expect((await svc.waitRun(yaml.body.runId, 90_000)).steps.main.result).toBe('hello right');
+  });
+
+  it('refuses an unknown field beside the Workflow, naming it', async () => {
+    const r = await svc.call('POST', '/v1/runs', { flow: parse(required), params: { side: 'x' }, parms: {} });
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.problems).toContainEqual(expect.objectContaining({ path: 'parms' }));
+  });
+
+  it('the OpenAPI document describes Argo bodies of POST /v1/runs', async () => {
+    const doc = (await svc.call('GET', '/openapi.json')).body;
+    const body = doc.paths['/v1/runs'].post.requestBody.content;
+    expect(Object.keys(body)).toEqual(expect.arrayContaining(['application/json', 'application/yaml']));
+    expect(JSON.stringify(body['application/json'].schema)).toContain('argoproj');
+    expect(doc.paths['/v1/runs'].post.summary).toContain('Argo Workflow');
+  });
+});

@@ -59,8 +59,20 @@ function content(a: Answer): Json {
   return { 'application/json': { schema: ref(a) } };
 }
 
+/** An Argo document as POST /v1/runs takes it as its body (docs/argo.md); its params go in `{ flow, params }`. */
+const ARGO_BODY = {
+  type: 'object',
+  required: ['apiVersion', 'kind'],
+  properties: { apiVersion: { type: 'string', pattern: '^argoproj\\.io/' }, kind: { type: 'string', enum: ['Workflow', 'WorkflowTemplate'] } },
+  description: 'an Argo Workflow as it is (as argo submit sends it), or a WorkflowTemplate run from its entrypoint (docs/argo.md); to give it parameters, send { "flow": <the Workflow>, "params": { "x": "..." } } instead',
+};
+
 function requestBody(r: RouteSpec): Json | undefined {
   if (!r.body) return undefined;
+  if (r.body === 'RunRequest') {
+    const schema = { oneOf: [ref('RunRequest'), ARGO_BODY] };
+    return { required: true, content: { 'application/json': { schema }, 'application/yaml': { schema } } };
+  }
   const schema = r.body === 'Params' ? { type: 'object', description: 'parameters for the hook\'s flow, or a Dataset for a dataset hook' } : ref(r.body);
   const yaml = r.body in DOCUMENTS ? { 'application/yaml': { schema } } : {};
   return { required: true, content: { 'application/json': { schema }, ...yaml } };

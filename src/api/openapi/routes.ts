@@ -55,7 +55,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'get', path: '/v1/flows/{name}/{version}', summary: 'One flow version', ok: { 200: 'Document' }, errors: [404] },
   { method: 'delete', path: '/v1/flows/{name}/{version}', summary: 'Remove a flow version no other flow, rule, schedule or hook uses', ok: { 200: 'Deleted' }, errors: [404, 409] },
   { method: 'post', path: '/v1/plans', summary: 'Compile a Flow or { use, with } into a plan (JSON; DOT or Mermaid text with ?format)', body: 'Flow', query: z.object({ format: z.enum(['json', 'dot', 'mermaid']).optional(), dryRun: flag }), ok: { 200: ['Plan', 'text'] }, errors: [...BODY_ERRORS, 404, 422] },
-  { method: 'post', path: '/v1/runs', summary: 'Start a run of { flow } or { use, with }', body: 'RunRequest', ok: { 202: 'RunStarted' }, errors: [...BODY_ERRORS, 404, 410, 422, 503], idempotent: true },
+  { method: 'post', path: '/v1/runs', summary: 'Start a run of { flow } or { use, with } (with params); or of an Argo Workflow, as it is or as { flow: <Workflow>, params }', body: 'RunRequest', ok: { 202: 'RunStarted' }, errors: [...BODY_ERRORS, 404, 410, 422, 503], idempotent: true },
   { method: 'get', path: '/v1/runs', summary: 'Runs, newest first, filtered, a page at a time', query: runsQuery, ok: { 200: 'RunsPage' }, errors: [400] },
   { method: 'get', path: '/v1/runs/{id}', summary: 'A run: status and every step (macro and micro)', ok: { 200: 'Run' }, errors: [404] },
   { method: 'get', path: '/v1/runs/{id}/plan', summary: 'The run\'s plan graph and the units its generate steps expanded into', ok: { 200: 'RunPlan' }, errors: [404] },
