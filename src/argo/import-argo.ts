@@ -338,6 +338,8 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
     siblings: new Map(),
     inExit,
     flowParams,
+    // A WorkflowTemplate's entry flow also runs inside another Workflow (workflowTemplateRef): its name is the run's.
+    ...(wf.kind === 'Workflow' ? { workflow: { name: wf.metadata.name, generateName: wf.metadata.generateName } } : {}),
   });
   // A workflow gives its entrypoint no artifacts: an optional one goes without (Argo tester fault 9).
   const needed = (entry.inputs?.artifacts ?? []).filter((a) => !a.optional).map((a) => a.name);

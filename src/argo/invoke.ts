@@ -171,7 +171,7 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     }
     for (const k of params.keys()) if (!calleeParams.has(k)) throw problem(where, `template ${t.name} has no input parameter "${k}"`);
     for (const k of artifacts.keys()) if (!(t.inputs?.artifacts ?? []).some((a) => a.name === k)) throw problem(where, `template ${t.name} has no input artifact "${k}"`);
-    const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, flowParams: scope.flowParams, ...(scope.unit ? { unit: scope.unit } : {}) };
+    const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, flowParams: scope.flowParams, ...(scope.unit ? { unit: scope.unit } : {}), ...(scope.workflow ? { workflow: scope.workflow } : {}) };
     const done = inline(t, calleeScope, inner, { ...ctx, stack: [...ctx.stack, t.name], asNames: as ? [...ctx.asNames, as] : ctx.asNames });
     body = done.node;
     outputs = done.outputs;

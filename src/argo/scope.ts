@@ -46,6 +46,8 @@ export interface Scope {
   flowParams: Set<string>;
   /** set inside a unit flow (what it is): it has no workflow parameters to read */
   unit?: string;
+  /** the Workflow's metadata, for `{{workflow.name}}` (not set where the workflow is another's: a WorkflowTemplate's) */
+  workflow?: { name?: string; generateName?: string };
 }
 
 const bad = (scope: Scope, tag: string, why: string): StrataError => new StrataError('invalid_document', `template ${scope.template}: {{${tag}}}: ${why}`);
@@ -90,6 +92,9 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     if (!scope.inExit) throw bad(scope, tag, 'is known only in the exit handler (spec.onExit)');
     return [{ kind: 'exit', field: parts[1] as 'status' | 'duration' | 'failures' }];
   }
+  // The Workflow's name as Argo gives it: metadata.name, or generateName and a suffix of the run's own (its id).
+  if (head === 'workflow' && parts.length === 2 && parts[1] === 'name' && scope.workflow?.name) return [{ kind: 'text', text: scope.workflow.name }];
+  if (head === 'workflow' && parts.length === 2 && parts[1] === 'name' && scope.workflow?.generateName) return [{ kind: 'text', text: scope.workflow.generateName }, { kind: 'run', field: 'id' }];
   if (head === 'workflow' && parts.length === 2 && (parts[1] === 'name' || parts[1] === 'uid')) return [{ kind: 'run', field: 'id' }];
   if (head === 'pod' && parts.length === 2 && parts[1] === 'name') return [{ kind: 'run', field: 'pod' }];
   // Argo counts retries from 0; strata counts attempts from 1 (docs/flow-language.md, Retries).

@@ -161,7 +161,7 @@ describe('Argo workflows run on the local runtime', () => {
     expect(statuses(run)).toMatchObject({ flaky: 'failed', report: 'succeeded', never: 'skipped' });
     expect(run.steps.sizes.parameters).toEqual({ len: ['1', '2', '3'] });
     expect(run.steps.report.result).toBe('flaky was Failed, sizes ["1","2","3"]');
-    expect(run.steps.whoami.result).toBe(`workflow ${run.id} uid ${run.id}`);
+    expect(run.steps.whoami.result).toBe(`workflow variables-${run.id} uid ${run.id}`);
     // The pod's name as the Kubernetes runtime names it: the run, the step, the attempt.
     expect(run.steps.pod.result).toBe(podName(run.id, 'pod', 1));
     before(run, 'flaky', 'report');

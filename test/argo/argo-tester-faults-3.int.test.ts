@@ -257,3 +257,14 @@ describe('an Argo Workflow with params over HTTP (fault 19)', { timeout: 120_000
     expect(doc.paths['/v1/runs'].post.summary).toContain('Argo Workflow');
   });
 });
+
+describe('{{workflow.name}} is the Workflow\'s name', { timeout: 120_000 }, () => {
+  it('metadata.name as written (in arguments and in a when); generateName with the run\'s id as its suffix', async () => {
+    const named = await post('workflow-name.yaml');
+    expect(named.status, named.error ?? '').toBe('succeeded');
+    expect(named.steps.say.result).toBe('I am named-workflow');
+    expect(named.steps['only-if-named'].status).toBe('succeeded');
+    const generated = await post('workflow-generate-name.yaml');
+    expect(generated.steps.main.result).toBe(`generated-${generated.id}`);
+  });
+});

@@ -64,7 +64,7 @@ describe('strata import argo', () => {
     ['a parameter the template does not have', { value: '{{inputs.parameters.nope}}' }, /has no input parameter "nope"/],
     ['a step that does not exist', { value: '{{steps.nope.outputs.result}}' }, /no step or task named "nope"/],
     ['workflow.status outside the exit handler', { value: '{{workflow.status}}' }, /is known only in the exit handler/],
-    ['the workflow\'s name in a when', { when: '{{workflow.name}} == x', value: 'x' }, /step s, when: workflow.name, workflow.uid and pod.name are given to a task's fields only, not to a condition/],
+    ['the workflow\'s uid in a when', { when: '{{workflow.uid}} == x', value: 'x' }, /step s, when: workflow.name, workflow.uid and pod.name are given to a task's fields only, not to a condition/],
     ['a regular expression in an expression', { when: '{{item}} =~ a.*', value: 'x' }, /regular expression matching/],
     ['an unknown function', { value: '{{=sprig.upper("a")}}' }, /function sprig\.upper\(\) is not supported/],
     ['a ClusterWorkflowTemplate', { value: 'x', ref: true }, /clusterScope: ClusterWorkflowTemplates \(clusterScope: true\) are not supported/],
