@@ -26,7 +26,7 @@ let seq = 0;
  */
 export function needsSharedVolume(task: RunTask, sharedClaim: string | undefined): string | undefined {
   if (sharedClaim) return undefined;
-  if (task.result) return 'result: stdout (or text) on the Kubernetes runtime needs the shared volume (STRATA_SHARED_CLAIM): the standard output is kept in a file there for the worker to read';
+  if (task.result) return `result: ${task.result} on the Kubernetes runtime needs the shared volume (STRATA_SHARED_CLAIM): the standard output is kept in a file there for the worker to read`;
   if (carriesFilesAtPaths(task)) return 'inputs, artifacts and output parameters at a path of the container\'s own need the shared volume on the Kubernetes runtime (STRATA_SHARED_CLAIM): they travel through it';
   return undefined;
 }
