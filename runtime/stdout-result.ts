@@ -58,6 +58,11 @@ export function parseTrimmed(text: string): JsonValue {
  * undefined when there is no such file (the program never started).
  */
 export function stdoutFromFile(file: string, mode: 'stdout' | 'text' = 'stdout', limit = STDOUT_RESULT_LIMIT): { result: JsonValue; note?: string } | undefined {
+  return readStdoutFile(file, mode, limit)?.result();
+}
+
+/** The capture of a file holding a program's standard output (stdoutFromFile); undefined when there is no such file. */
+export function readStdoutFile(file: string, mode: 'stdout' | 'text' = 'stdout', limit = STDOUT_RESULT_LIMIT): StdoutCapture | undefined {
   // Never through a link (or a FIFO) the step put in its place: a StepFileError saying so.
   const fd = openRegularSync(file, 'the standard output kept as the result');
   if (fd === undefined) return undefined;
@@ -74,5 +79,5 @@ export function stdoutFromFile(file: string, mode: 'stdout' | 'text' = 'stdout',
   } finally {
     closeSync(fd);
   }
-  return capture.result();
+  return capture;
 }

@@ -4,12 +4,14 @@
  * step's result (standard output when the task says so, else result.json) and output
  * parameters.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunTask } from '../src/engine/types.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import { bwrapProblem, copyInputsIn, hostTmp, makePrivateView, needsPrivateView, noPrivateView, type PrivateView } from '../runtime/local/private-view.ts';
 import { readParameters } from '../runtime/output-parameters.ts';
-import type { StdoutCapture } from '../runtime/stdout-result.ts';
+import { readStdoutFile, type StdoutCapture } from '../runtime/stdout-result.ts';
+import type { ContainerDriver } from '../runtime/process/container-driver.ts';
 import { readResult, type StepDirs } from '../runtime/step-files.ts';
 
 /** The error of a generate step inside a pod. */
@@ -50,10 +52,25 @@ export function containerResult(entry: Live, task: RunTask | undefined, outputsD
   return { result, ...(parameters ? { parameters } : {}), ...(fromStdout?.note ? { note: fromStdout.note } : {}) };
 }
 
-/** Why the container cannot run on a runtime whose driver does not see its output (Kubernetes, for now); undefined when it can. */
-export function unsupported(task: RunTask, seesOutput: boolean | undefined): string | undefined {
-  if (seesOutput !== false) return undefined;
-  if (needsPrivateView(task)) return 'volumes and paths of a container\'s own are not supported by this runtime yet (local runtime only)';
-  if (task.result) return 'result: stdout (or text) is not supported by this runtime yet (its containers\' output does not pass through the quarterback): write result.json';
+/**
+ * Why the container cannot run with a driver that does not see its output; undefined when
+ * it can. The gate driver of a Kubernetes pod keeps standard output and gives paths of
+ * one's own itself (ContainerDriver.keepsStdout, ownPaths).
+ */
+export function unsupported(task: RunTask, driver: Pick<ContainerDriver, 'seesOutput' | 'keepsStdout' | 'ownPaths'>): string | undefined {
+  if (driver.seesOutput !== false) return undefined;
+  if (needsPrivateView(task) && !driver.ownPaths) return 'volumes and paths of a container\'s own are not supported by this runtime\'s containers';
+  if (task.result && !driver.keepsStdout) return `result: ${task.result} is not supported by this runtime's containers (their output does not pass through the quarterback): write result.json`;
   return undefined;
+}
+
+/** The standard output a driver kept in a file (removed once read: not an output of the step), or why there is none. */
+export function keptStdout(file: string, mode: 'stdout' | 'text' = 'stdout'): StdoutCapture | string {
+  try {
+    const kept = readStdoutFile(file, mode);
+    rmSync(file, { force: true });
+    return kept ?? `the step's standard output was not kept (no ${file}): did the image's /bin/sh run the wrapper?`;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

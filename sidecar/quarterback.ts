@@ -7,7 +7,7 @@
  */
 import { copyArtifactsOut, needsPrivateView, OWN_TMP } from '../runtime/local/private-view.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
-import { containerResult, GENERATE_UNSUPPORTED, privateView, unsupported, type Live } from './live-container.ts';
+import { containerResult, GENERATE_UNSUPPORTED, keptStdout, privateView, unsupported, type Live } from './live-container.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
 import { podName } from '../runtime/kubernetes/names.ts';
 import { mkdirSync } from 'node:fs';
@@ -150,7 +150,7 @@ export class Quarterback {
     this.live.set(step, entry);
     try {
       if (!cmd.task) throw new Error(`a ${cmd.kind} cannot run inside a pod`);
-      const why = unsupported(cmd.task, this.driver.seesOutput);
+      const why = unsupported(cmd.task, this.driver);
       if (why) throw new Error(why);
       const dirs = makeStepDirs(this.plan.workDir, step, attempt);
       writeData(dirs.inputs, cmd.data);
@@ -187,6 +187,8 @@ export class Quarterback {
    * the container its /tmp, and declared paths are refused (live-container.ts).
    */
   private viewed(task: NonNullable<StartCommand['task']>): boolean {
+    // A driver that gives paths of one's own itself (a Kubernetes pod's slots) needs no view made here.
+    if (this.driver.ownPaths) return false;
     return this.driver.seesOutput !== false || needsPrivateView(task);
   }
 
@@ -212,24 +214,36 @@ export class Quarterback {
     this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
   }
 
-  /** A container exited: read its result and tell the engine at once (after copying its declared outputs, if any). */
-  private exited(cmd: StartCommand, entry: Live, e: ContainerExit): void {
+  /**
+   * A container exited: read its result and tell the engine at once (after copying its
+   * declared outputs, if any). The promise, when there is one, resolves once the
+   * container's paths of its own are read (a driver that gives them holds them until then).
+   */
+  private exited(cmd: StartCommand, entry: Live, e: ContainerExit): void | Promise<void> {
     // Standard output as the result: read to its end first (the exit comes before the last chunks).
     if (entry.stdout && e.logsEnded) {
       const ended = e.logsEnded;
       delete e.logsEnded;
-      return void ended.then(() => this.exited(cmd, entry, e));
+      return ended.then(() => this.exited(cmd, entry, e));
     }
     const { step, attempt } = cmd;
     // The exit code tells a program's failure from one it did not cause (continueOn, retry on, depends .Failed/.Errored).
     const fail = (error: string) => this.gone(step, { type: 'finished', step, attempt, ok: false, error, ...(e.exitCode !== null && e.exitCode !== undefined ? { exitCode: e.exitCode } : {}), ...(e.reason ? { reason: e.reason } : {}) });
     this.lastExit.set(step, e.exitCode);
     if (e.exitCode !== 0 || e.error) return fail(exitError(e, entry.stderrTail));
+    // The driver's (a pod's slot): where its paths of its own are, and the file its standard output was kept in.
+    if (e.view && !entry.view) entry.view = { args: [], hostPathOf: (p) => e.view!.hostPathOf(p) };
+    if (e.stdoutFile && entry.stdout) {
+      const kept = keptStdout(e.stdoutFile, cmd.task?.result);
+      if (typeof kept === 'string') return fail(kept);
+      entry.stdout = kept;
+      delete e.stdoutFile;
+    }
     const outputsDir = entry.dirs!.outputs;
     if (entry.view && !entry.collected) {
       // Artifacts at paths of the view are collected into STRATA_OUTPUTS first, as any output.
       entry.collected = true;
-      return void copyArtifactsOut(entry.view, cmd.task!, outputsDir).then(() => this.exited(cmd, entry, e), (err: Error) => fail(err.message));
+      return copyArtifactsOut(entry.view, cmd.task!, outputsDir).then(() => this.exited(cmd, entry, e), (err: Error) => fail(err.message));
     }
     let read: ReturnType<typeof containerResult>;
     try {

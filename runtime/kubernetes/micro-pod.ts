@@ -3,7 +3,9 @@
  * `restartPolicy: Always`) and one slot container per slot of the layout, each running
  * the gate entrypoint, which an init container copies onto a shared volume first.
  * The micro plan and the slot layout travel as pod annotations, read by the quarterback
- * through the downward API. Only the quarterback gets an API token.
+ * through the downward API. Only the quarterback gets an API token. A slot's paths of its
+ * own (declared volumes and the directories of files at paths) are subPaths of the
+ * scratch volume, which the quarterback sees too, to collect artifacts and parameters.
  */
 import { imageText } from '../../src/flow/task-parts.ts';
 import type { V1Container, V1EnvVar, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
@@ -14,7 +16,7 @@ import { dataVolumes } from './data-volumes.ts';
 import { ANNOTATIONS, CONTAINERS, ENTRYPOINT, ENV, PATHS, PODINFO_FILES, VOLUMES } from './pod-layout.ts';
 import { DEFAULT_KILL_GRACE_SECONDS, DEFAULT_QUARTERBACK_RESOURCES, DEFAULT_SCRATCH_SIZE, type PodBuildOptions } from './pod-options.ts';
 import { toRequirements } from './resources.ts';
-import { planSlots, type SlotLayout } from './slot-layout.ts';
+import { ownSlotDir, planSlots, type SlotLayout, type SlotPool } from './slot-layout.ts';
 
 /** Annotations hold at most 256 KiB together; the plan gets most of it. */
 const MAX_PLAN_BYTES = 200 * 1024;
@@ -34,6 +36,7 @@ export function microPodParts(req: PodRequest, opts: PodBuildOptions): MicroPodP
     runId: req.runId, step: req.step, attempt: req.attempt, pod,
     artifactsDir: req.artifactsDir, outputsDir: req.outputsDir,
     scratchDir: PATHS.scratch, ipcDir: PATHS.ipc, workDir: PATHS.work,
+    ...(layout.pools.some((p) => p.own) ? { ownDir: PATHS.own } : {}),
     env: Object.fromEntries(Object.entries(req.env).filter(([k]) => !k.startsWith('STRATA_'))),
     ...(opts.imageMap ? { imageMap: opts.imageMap } : {}),
     control: 'none',
@@ -46,6 +49,8 @@ export function microPodParts(req: PodRequest, opts: PodBuildOptions): MicroPodP
     throw new StrataError('too_large', `pod ${req.step}: its micro plan is ${Buffer.byteLength(planText)} bytes, more than the ${MAX_PLAN_BYTES} a pod annotation can carry`);
   }
   const slotNames = layout.pools.flatMap((p) => p.slots.map((s) => s.name));
+  // The quarterback sees every slot's paths of their own (the kubelet makes a missing subPath with its volume's mode: world-writable).
+  const ownMount: V1VolumeMount[] = layout.pools.some((p) => p.own) ? [{ name: VOLUMES.scratch, mountPath: PATHS.own, subPath: 'own' }] : [];
   const data = dataVolumes(req, opts.sharedClaim, opts.sharedDir, false);
   const memory = pod.channels.scratch === 'memory';
   const volumes: V1Volume[] = [
@@ -105,7 +110,7 @@ export function microPodParts(req: PodRequest, opts: PodBuildOptions): MicroPodP
       fieldEnv(ENV.podName, 'metadata.name'),
       fieldEnv(ENV.podNamespace, 'metadata.namespace'),
     ],
-    volumeMounts: [...shared, { name: VOLUMES.podinfo, mountPath: PATHS.podinfo, readOnly: true }, { name: VOLUMES.token, mountPath: PATHS.serviceAccount, readOnly: true }, { name: VOLUMES.tmp, mountPath: '/tmp' }],
+    volumeMounts: [...shared, ...ownMount, { name: VOLUMES.podinfo, mountPath: PATHS.podinfo, readOnly: true }, { name: VOLUMES.token, mountPath: PATHS.serviceAccount, readOnly: true }, { name: VOLUMES.tmp, mountPath: '/tmp' }],
     resources: opts.quarterbackResources ?? DEFAULT_QUARTERBACK_RESOURCES,
     securityContext: lockedDown(),
     ...pull,
@@ -123,7 +128,7 @@ export function microPodParts(req: PodRequest, opts: PodBuildOptions): MicroPodP
         { name: 'STRATA_KILL_GRACE', value: String(opts.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS) },
       ],
       ...(resources ? { resources } : {}),
-      volumeMounts: [{ name: VOLUMES.tools, mountPath: PATHS.tools, readOnly: true }, ...shared],
+      volumeMounts: [{ name: VOLUMES.tools, mountPath: PATHS.tools, readOnly: true }, ...shared, ...slotOwnMounts(p, s.name)],
       terminationMessagePolicy: 'FallbackToLogsOnError',
       securityContext: { allowPrivilegeEscalation: false },
       ...pull,
@@ -134,6 +139,18 @@ export function microPodParts(req: PodRequest, opts: PodBuildOptions): MicroPodP
     annotations: { [ANNOTATIONS.plan]: planText, [ANNOTATIONS.slots]: JSON.stringify(layout) },
     layout,
   };
+}
+
+/**
+ * A slot's paths of its own (slot-layout.ts): the k-th declared directory from `own/<slot>/<k>`
+ * of the scratch volume (the quarterback sees it at PATHS.own), the pod's scratch at the
+ * paths its tasks ask for it.
+ */
+function slotOwnMounts(pool: SlotPool, slot: string): V1VolumeMount[] {
+  return [
+    ...(pool.own ?? []).map((dir, k) => ({ name: VOLUMES.scratch, mountPath: dir, subPath: `own/${ownSlotDir(slot, k)}` })),
+    ...(pool.scratchPaths ?? []).map((path) => ({ name: VOLUMES.scratch, mountPath: path, subPath: 'scratch' })),
+  ];
 }
 
 function checkCommands(podStep: string, layout: SlotLayout, imageMap: Record<string, string[]>): void {

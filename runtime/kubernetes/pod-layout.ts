@@ -56,6 +56,8 @@ export const PATHS = {
   /** each micro step's inputs and outputs: subPath `work` of the same volume, so one size limit covers both */
   work: '/strata/work',
   ipc: '/strata/ipc',
+  /** the slot containers' paths of their own, as the quarterback sees them: subPath `own` of the scratch volume */
+  own: '/strata/own',
   podinfo: '/strata/podinfo',
   /** where client-node looks for the in-cluster token; mounted in the quarterback only */
   serviceAccount: '/var/run/secrets/kubernetes.io/serviceaccount',

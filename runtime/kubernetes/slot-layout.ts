@@ -15,6 +15,9 @@
  * The gate driver queues a start while every slot of its pool is busy. Pure.
  */
 import type { Resources, TaskSpec } from '../../src/flow/types.ts';
+import { runTaskOf } from '../../src/engine/run-task.ts';
+import type { RunTask } from '../../src/engine/types.ts';
+import { privateDirs } from '../local/private-view.ts';
 import { joinId, type PlanNode } from '../../src/plan/plan-node.ts';
 import { dnsLabel, shortHash, slug } from './names.ts';
 import { CONTAINERS } from './pod-layout.ts';
@@ -35,6 +38,15 @@ export interface SlotPool {
   slots: Slot[];
   /** the largest of what the templates' tasks ask for */
   resources?: Resources;
+  /**
+   * the directories the templates' tasks declare as their container's own (volumes, the
+   * directories of inputs, artifacts and parameters at a path; folded as the local
+   * runtime's private view folds them): each slot mounts `own/<slot>/<k>` of the scratch
+   * volume at the k-th, emptied before each step it runs
+   */
+  own?: string[];
+  /** paths at which the tasks mount the pod's scratch (`volumes: [{ path, from: scratch }]`) */
+  scratchPaths?: string[];
 }
 
 export interface SlotLayout {
@@ -97,8 +109,24 @@ function walk(n: PlanNode, tpl: string, width: number, w: Walk): void {
 function addPool(templates: string[], tasks: TaskSpec[], width: number, w: Walk): void {
   let resources: Resources | undefined;
   for (const t of tasks) if (t.resources) resources = mergeResources(resources, t.resources);
-  w.pools.push({ templates, tasks, slots: [], ...(resources ? { resources } : {}) });
+  const paths = ownPaths(tasks);
+  w.pools.push({ templates, tasks, slots: [], ...(resources ? { resources } : {}), ...paths });
   w.widths.push(width);
+}
+
+/** The pool's paths of its own: every task's, folded into one list as one task's would be. */
+function ownPaths(tasks: TaskSpec[]): Pick<SlotPool, 'own' | 'scratchPaths'> {
+  const all = tasks.map(runTaskOf);
+  const merged: RunTask = {
+    image: '',
+    volumes: all.flatMap((t) => t.volumes ?? []),
+    artifactPaths: all.flatMap((t) => t.artifactPaths ?? []),
+    inputPaths: all.flatMap((t) => t.inputPaths ?? []),
+    parameters: Object.fromEntries(all.flatMap((t, i) => Object.entries(t.parameters ?? {}).map(([k, v]) => [`${i}.${k}`, v]))),
+  };
+  const own = privateDirs(merged);
+  const scratchPaths = [...new Set(merged.volumes!.filter((v) => v.from === 'scratch').map((v) => v.path))];
+  return { ...(own.length > 0 ? { own } : {}), ...(scratchPaths.length > 0 ? { scratchPaths } : {}) };
 }
 
 function mergeResources(a: Resources | undefined, b: Resources): Resources {
@@ -143,6 +171,11 @@ export function matchTemplate(template: string, rel: string): boolean {
     if (seg.endsWith('#*')) return s[i].startsWith(seg.slice(0, -1)) && /^[0-9]+$/.test(s[i].slice(seg.length - 1));
     return false;
   });
+}
+
+/** Where the k-th own path of `slot` is, relative to the scratch volume's `own` subPath and the quarterback's ownDir. */
+export function ownSlotDir(slot: string, k: number): string {
+  return `${slot}/${k}`;
 }
 
 /** The pool and template index serving a relative step id. */

@@ -41,11 +41,23 @@ export interface ContainerExit {
   logsEnded?: Promise<void>;
   /** true when the machinery running it was lost (the process launcher died): not the container's failure */
   lost?: boolean;
+  /** a driver that gives containers their paths of their own (`ownPaths`): where a path of the container is, here */
+  view?: { hostPathOf(path: string): string | undefined };
+  /** a driver that keeps standard output (`keepsStdout`): the file holding its first bytes, for `result: stdout` */
+  stdoutFile?: string;
 }
 
 export interface ContainerDriver {
   /** false when the containers' output does not pass through the driver (it cannot be a step's result) */
   readonly seesOutput?: boolean;
-  start(spec: ContainerSpec, onExit: (e: ContainerExit) => void, onLog?: (stream: 'stdout' | 'stderr', chunk: string) => void): void;
+  /** true when the driver keeps a `result: stdout` container's standard output in a file (ContainerExit.stdoutFile) */
+  readonly keepsStdout?: boolean;
+  /** true when the driver gives a container its declared paths of its own itself, with its inputs there (ContainerExit.view): no private view is made for it */
+  readonly ownPaths?: boolean;
+  /**
+   * Start a container. A promise returned by `onExit` holds what the driver keeps of the
+   * container (its paths of its own) until it resolves: the caller reads them first.
+   */
+  start(spec: ContainerSpec, onExit: (e: ContainerExit) => void | Promise<void>, onLog?: (stream: 'stdout' | 'stderr', chunk: string) => void): void;
   kill(step: string): void;
 }

@@ -27,6 +27,11 @@ export interface MicroPlan {
   ipcDir: string;
   /** where each container's inputs and outputs directories are made (on the pod's RAM disk) */
   workDir: string;
+  /**
+   * Kubernetes: where the quarterback sees each slot container's paths of its own
+   * (`<ownDir>/<slot>/<k>`, runtime/kubernetes/slot-layout.ts); absent on the local runtime
+   */
+  ownDir?: string;
   /** environment every container starts from (the worker's env without STRATA_*) */
   env: Record<string, string>;
   /** image name -> command; tasks without a command run through it */

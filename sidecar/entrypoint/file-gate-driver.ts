@@ -6,7 +6,9 @@
  * (inotify through fs.watch, with a slow rescan as a safety net). When a slot must run
  * a different image, the driver asks the ImageSwitcher to update the container in place
  * and waits for the new entrypoint to count its boot before releasing the step.
- * Protocol: gate-protocol.ts and README.md.
+ * A slot's paths of its own are emptied (and a step's inputs at paths put there) by the
+ * run script, as the step's user; the exit says where this process sees them, and the
+ * slot stays taken until the quarterback has read them. Protocol: gate-protocol.ts and README.md.
  */
 import { existsSync, mkdirSync, readdirSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -14,6 +16,8 @@ import { constants } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerDriver, ContainerExit, ContainerSpec } from '../../runtime/process/container-driver.ts';
 import { poolFor, relativeStep, type SlotLayout, type SlotPool } from '../../runtime/kubernetes/slot-layout.ts';
+import { needsPrivateView } from '../../runtime/local/private-view.ts';
+import { ownCovered, slotPathOf, stdoutFileOf } from './slot-files.ts';
 import { GATE_FILES, parseExit, runScript, slotDir, type GateOutcome } from './gate-protocol.ts';
 import { timedOutError } from '../../src/engine/timeout-error.ts';
 
@@ -33,11 +37,13 @@ export interface FileGateOptions {
   rescanMs?: number;
   /** the command an image runs when a task names none (the image's ENTRYPOINT is not visible from here) */
   imageMap?: Record<string, string[]>;
+  /** where this process sees the slots' paths of their own (`<ownDir>/<slot>/<k>`, slot-layout.ts) */
+  ownDir?: string;
 }
 
 interface Job {
   spec: ContainerSpec;
-  onExit: (e: ContainerExit) => void;
+  onExit: (e: ContainerExit) => void | Promise<void>;
   n?: number;
   cancelled?: boolean;
   timedOut?: boolean;
@@ -50,6 +56,8 @@ interface SlotState {
   image: string;
   seq: number;
   job?: Job;
+  /** its last step's paths of its own are being read: not free yet */
+  held?: boolean;
   bootWaiter?: { above: number; resolve: () => void };
 }
 
@@ -76,8 +84,12 @@ export class FileGateDriver implements ContainerDriver {
 
   /** A container's output goes to its own log in the pod, not through the gate. */
   readonly seesOutput = false;
+  /** Its standard output is kept by the stdout wrapper in the run script, when asked. */
+  readonly keepsStdout = true;
+  /** A slot's paths of its own are mounts planned with the slots, emptied and filled by the run script. */
+  readonly ownPaths = true;
 
-  start(spec: ContainerSpec, onExit: (e: ContainerExit) => void): void {
+  start(spec: ContainerSpec, onExit: (e: ContainerExit) => void | Promise<void>): void {
     const job: Job = { spec, onExit };
     const rel = relativeStep(this.opts.podStep, spec.step);
     const found = rel === undefined ? undefined : poolFor(this.opts.layout, rel);
@@ -85,6 +97,10 @@ export class FileGateDriver implements ContainerDriver {
     if (!argvOf(spec, this.opts.imageMap)) {
       return this.fail(job, `step ${spec.step} has no command: in a Kubernetes pod the gate entrypoint replaces the image's own, so a micro task must name its command (or its image must be in the image map)`);
     }
+    if (needsPrivateView(spec.task) && !ownCovered(found.pool, spec.task)) {
+      return this.fail(job, `step ${spec.step} declares paths of its own that the pod's container for it does not mount`);
+    }
+    if (found.pool.own && !this.opts.ownDir) return this.fail(job, `step ${spec.step} has paths of its own, and this quarterback was given no directory where it sees them`);
     const pool = this.pools.find((p) => p.pool === found.pool)!;
     pool.queue.push(job);
     this.pump(pool);
@@ -142,7 +158,7 @@ export class FileGateDriver implements ContainerDriver {
   private pump(pool: PoolState): void {
     while (pool.queue.length > 0) {
       const job = pool.queue[0];
-      const free = pool.slots.filter((s) => !s.job);
+      const free = pool.slots.filter((s) => !s.job && !s.held);
       const slot = free.find((s) => s.image === job.spec.task.image) ?? free[0];
       if (!slot) return;
       pool.queue.shift();
@@ -158,7 +174,15 @@ export class FileGateDriver implements ContainerDriver {
       if (job.cancelled) return this.release(pool, slot, { step: spec.step, attempt: spec.attempt, exitCode: null, error: 'cancelled before it started' });
       const n = ++slot.seq;
       const argv = argvOf(spec, this.opts.imageMap)!;
-      await atomicWrite(slot.dir, GATE_FILES.run(n), runScript({ step: spec.step, attempt: spec.attempt, argv, env: stepEnv(spec), ...(spec.task.workingDir ? { workingDir: spec.task.workingDir } : {}) }));
+      const own = pool.pool.own ?? [];
+      const inputs = (spec.task.inputPaths ?? []).map((i) => ({ name: i.name, from: join(spec.env.STRATA_INPUTS ?? '', i.name), to: i.path }));
+      await atomicWrite(slot.dir, GATE_FILES.run(n), runScript({
+        step: spec.step, attempt: spec.attempt, argv, env: stepEnv(spec),
+        ...(spec.task.workingDir ? { workingDir: spec.task.workingDir } : {}),
+        ...(own.length > 0 ? { clear: own } : {}),
+        ...(inputs.length > 0 ? { inputs } : {}),
+        ...(spec.task.result ? { stdoutFile: stdoutFileOf(spec) } : {}),
+      }));
       job.n = n;
       if (spec.timeoutMs !== undefined) {
         job.timer = setTimeout(() => {
@@ -208,14 +232,25 @@ export class FileGateDriver implements ContainerDriver {
     const error = job.timedOut ? timedOutError(seconds) : exit.note === 'cancelled' ? 'cancelled' : exit.note === 'interrupted' ? `container ${slot.name} restarted while the step ran` : undefined;
     const signal = exit.code > 128 && (job.timedOut || exit.note === 'cancelled') ? SIGNAL_NAMES.get(exit.code - 128) : undefined;
     const pool = this.pools.find((p) => p.slots.includes(slot))!;
-    this.release(pool, slot, { step: job.spec.step, attempt: job.spec.attempt, exitCode: exit.code, ...(signal ? { signal } : {}), ...(error ? { error } : {}), ...(job.timedOut ? { reason: 'timeout' as const } : {}) });
+    const own = pool.pool.own;
+    const files = {
+      ...(own && this.opts.ownDir ? { view: { hostPathOf: slotPathOf(this.opts.ownDir, slot.name, own) } } : {}),
+      ...(job.spec.task.result ? { stdoutFile: stdoutFileOf(job.spec) } : {}),
+    };
+    this.release(pool, slot, { step: job.spec.step, attempt: job.spec.attempt, exitCode: exit.code, ...(signal ? { signal } : {}), ...(error ? { error } : {}), ...(job.timedOut ? { reason: 'timeout' as const } : {}), ...files });
   }
 
   private release(pool: PoolState, slot: SlotState, exit: ContainerExit): void {
     const job = slot.job!;
     slot.job = undefined;
-    job.onExit(exit);
-    this.pump(pool);
+    const reading = job.onExit(exit);
+    if (!reading) return this.pump(pool);
+    // The slot's next step would empty its paths of its own: not before this one's are read.
+    slot.held = true;
+    void reading.catch(() => undefined).then(() => {
+      slot.held = false;
+      this.pump(pool);
+    });
   }
 
   private fail(job: Job, error: string): void {

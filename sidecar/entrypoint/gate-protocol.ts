@@ -14,8 +14,9 @@
  * `N.cancel`; only the entrypoint writes `boot`, `N.started` and `N.exit`. The entrypoint
  * is POSIX sh, so this module is the TypeScript side only; a test keeps the two in step.
  */
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { markerLine } from '../../runtime/quarterback/step-marker.ts';
+import { keepStdout } from '../../runtime/kubernetes/stdout-wrapper.ts';
 
 export const GATE_FILES = {
   stop: 'stop',
@@ -45,9 +46,15 @@ export interface Assignment {
   argv: string[];
   env: Record<string, string>;
   workingDir?: string;
+  /** the slot's paths of its own: emptied first, so each step finds them empty (runtime/kubernetes/slot-layout.ts) */
+  clear?: string[];
+  /** inputs at paths: copied from the step's inputs dir (`from`) to their path (`to`) after the clearing */
+  inputs?: Array<{ name: string; from: string; to: string }>;
+  /** `result: stdout`: the file the stdout wrapper keeps the standard output in (runtime/kubernetes/stdout-wrapper.ts) */
+  stdoutFile?: string;
 }
 
-/** The script the entrypoint runs for one assignment: marker, environment, working directory, exec. */
+/** The script the entrypoint runs for one assignment: marker, environment, paths of its own, working directory, exec (under the stdout wrapper for `result: stdout`). */
 export function runScript(a: Assignment): string {
   const lines = [
     `# strata gate assignment: step ${a.step} attempt ${a.attempt}`,
@@ -57,8 +64,16 @@ export function runScript(a: Assignment): string {
   for (const [k, v] of Object.entries(a.env)) {
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) lines.push(`export ${k}=${shQuote(v)}`);
   }
-  if (a.workingDir) lines.push(`cd ${shQuote(a.workingDir)} || { echo ${shQuote(`strata: cannot enter working directory ${a.workingDir}`)} >&2; exit 127; }`);
-  lines.push(`exec ${a.argv.map(shQuote).join(' ')}`);
+  // Run as the step's user (who may own what the slot's last step left there), before anything else.
+  for (const dir of a.clear ?? []) lines.push(`rm -rf -- ${shQuote(dir)}/* ${shQuote(dir)}/.[!.]* ${shQuote(dir)}/..?* 2>/dev/null`);
+  for (const i of a.inputs ?? []) {
+    const fail = `{ echo ${shQuote(`strata: input "${i.name}" could not be put at ${i.to}`)} >&2; exit 127; }`;
+    lines.push(`mkdir -p ${shQuote(posix.dirname(i.to))} && cp -RP ${shQuote(i.from)} ${shQuote(i.to)} || ${fail}`);
+  }
+  // A working directory missing from the image is made, as the container runtime makes a container's.
+  if (a.workingDir) lines.push(`mkdir -p ${shQuote(a.workingDir)} 2>/dev/null; cd ${shQuote(a.workingDir)} || { echo ${shQuote(`strata: cannot enter working directory ${a.workingDir}`)} >&2; exit 127; }`);
+  const argv = a.stdoutFile ? keepStdout(a.argv, a.stdoutFile) : a.argv;
+  lines.push(`exec ${argv.map(shQuote).join(' ')}`);
   return lines.join('\n') + '\n';
 }
 

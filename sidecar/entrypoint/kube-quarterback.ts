@@ -58,7 +58,7 @@ export async function runKubeQuarterback(o: KubeQuarterbackOptions): Promise<num
     return previous?.done?.ok ? 0 : 1;
   }
   const reporter = new AnnotationReporter(o.pod, { initial: previous, onError: (e) => o.log(`quarterback: a report could not be written: ${e.message}`) });
-  const driver = new FileGateDriver({ gate: need(ENV.gate), layout, podStep: plan.step, switcher: podImageSwitcher(o.pod), ...(plan.imageMap ? { imageMap: plan.imageMap } : {}) });
+  const driver = new FileGateDriver({ gate: need(ENV.gate), layout, podStep: plan.step, switcher: podImageSwitcher(o.pod), ...(plan.imageMap ? { imageMap: plan.imageMap } : {}), ...(plan.ownDir ? { ownDir: plan.ownDir } : {}) });
   const send = (m: QuarterbackMessage) => {
     reporter.push(m);
     if (m.type === 'step') o.log(`step ${m.step} ${m.status}${m.attempt ? ` (attempt ${m.attempt})` : ''}${m.error ? `: ${m.error}` : ''}`);

@@ -184,11 +184,4 @@ describe('a task\'s paths of its own and standard output on the stand-in cluster
     }
     expect(c.api.store.list(resourceType('', 'pods')!, NS, () => true).items).toEqual([]);
   });
-
-  it('inside a pod, a container with paths of its own is refused with a sentence', async () => {
-    const req = podRequest(podOf({ sequence: [{ id: 'a', task: { ...sh('true'), volumes: ['/workspace'] } }] }), { shared: c.shared });
-    const ran = await runPod(runtime(), req);
-    expect(ran.outcome.ok).toBe(false);
-    expect(ran.outcome.error).toContain('volumes and paths of a container\'s own are not supported by this runtime yet');
-  });
 });

@@ -181,6 +181,27 @@ describe('pod builder: micro pods', () => {
     expect(mapped.spec!.containers).toHaveLength(1);
   });
 
+  it('mounts each slot\'s paths of its own from the scratch volume, folded per pool, and lets the quarterback see them all (issue 12)', () => {
+    const own = micro({
+      sequence: [
+        { id: 'a', task: { ...sh('x'), volumes: ['/tmp', { path: '/mnt/shared', from: 'scratch' }], outputs: { artifacts: [{ name: 'o', path: '/tmp/o/x' }] }, result: 'stdout' } },
+        { id: 'fan', fanOut: { over: [1, 2], do: { task: { ...sh('y'), inputs: { m: { from: 'p/a:o', path: '/models/m' } } } } } },
+      ],
+    });
+    expect(schemaProblems(own)).toEqual([]);
+    const mounts = (name: string) => container(own, name).volumeMounts.filter((m: Obj) => m.name === 'strata-scratch' && !['/strata/scratch', '/strata/work'].includes(m.mountPath));
+    expect(mounts('a')).toEqual([
+      { name: 'strata-scratch', mountPath: '/tmp', subPath: 'own/a/0' },
+      { name: 'strata-scratch', mountPath: '/mnt/shared', subPath: 'scratch' },
+    ]);
+    expect(mounts('fan-item-1')).toEqual([{ name: 'strata-scratch', mountPath: '/models', subPath: 'own/fan-item-1/0' }]);
+    expect(mounts('quarterback')).toEqual([{ name: 'strata-scratch', mountPath: '/strata/own', subPath: 'own' }]);
+    expect((JSON.parse(own.metadata.annotations['strata.dev/plan']) as MicroPlan).ownDir).toBe('/strata/own');
+    // A pod without paths of its own mounts none, and its plan names no ownDir.
+    expect(container(pod, 'extract').volumeMounts.filter((m: Obj) => m.subPath?.startsWith('own'))).toEqual([]);
+    expect(JSON.parse(pod.metadata.annotations['strata.dev/plan']).ownDir).toBeUndefined();
+  });
+
   it('refuses a micro plan too large for an annotation', () => {
     const env = Object.fromEntries([1, 2, 3, 4].map((i) => [`BIG${i}`, 'x'.repeat(60 * 1024)]));
     const big = { sequence: [{ id: 'a', task: { ...sh('x'), env } }] };

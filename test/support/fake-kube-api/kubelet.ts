@@ -228,7 +228,7 @@ class PodSim {
     this.publish();
     const opts = this.k.processOptions;
     if (opts && (!b || b.kind === 'hang')) {
-      const map = pathMap(this.pod, c.spec, this.root, opts.claims, opts.files);
+      const map = pathMap(this.pod, c.spec, this.root, opts.claims, opts.files, !opts.namespaces);
       const proc = startProcess(this.pod, c.spec, map, opts, (t) => this.k.logs.write(this.ns, this.name, c.spec.name, t), serviceAccountToken(this.pod, c.spec));
       c.proc = proc;
       return proc.exited.then((e) => this.exited(c, e.code, e.signal));

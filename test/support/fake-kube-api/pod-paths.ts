@@ -24,14 +24,15 @@ export function volumeHostDir(pod: KObj, volumeName: string, podRoot: string, cl
   return join(podRoot, volumeName);
 }
 
-export function pathMap(pod: KObj, container: KObj, podRoot: string, claims: Record<string, string>, files: Record<string, string>): PathMap {
+/** `views`: imitate the mount points above subPath mounts (not needed where mounts are real, in a namespace). */
+export function pathMap(pod: KObj, container: KObj, podRoot: string, claims: Record<string, string>, files: Record<string, string>, views = true): PathMap {
   const mounts: Array<[string, string]> = (container.volumeMounts ?? []).map((m: KObj) => {
     const base = volumeHostDir(pod, m.name, podRoot, claims);
     // As the kubelet does: a subPath missing from its volume is made.
     if (m.subPath) mkdirSync(join(base, m.subPath), { recursive: true });
     return [m.mountPath, m.subPath ? join(base, m.subPath) : base];
   });
-  mounts.push(...mountPointViews(container, mounts, join(podRoot, 'views', container.name)));
+  if (views) mounts.push(...mountPointViews(container, mounts, join(podRoot, 'views', container.name)));
   mounts.sort((a, b) => b[0].length - a[0].length);
   return { mounts, files };
 }

@@ -20,9 +20,9 @@ export async function prepareVolumes(pod: KObj, root: string, opts: ProcessOptio
     for (const item of v.downwardAPI?.items ?? []) {
       const m = /^metadata\.annotations\['(.+)'\]$/.exec(item.fieldRef?.fieldPath ?? '');
       let text = m ? (pod.metadata.annotations?.[m[1]] ?? '') : '';
-      // The file's paths are container paths: seen from here, through the consumer's mounts.
+      // The file's paths are container paths: seen from here, through the consumer's mounts (real ones in namespaces).
       try {
-        text = JSON.stringify(jsonToHost(pathMap(pod, consumer, root, opts.claims, opts.files), JSON.parse(text)));
+        if (!opts.namespaces) text = JSON.stringify(jsonToHost(pathMap(pod, consumer, root, opts.claims, opts.files), JSON.parse(text)));
       } catch {
         // not JSON: as it is
       }

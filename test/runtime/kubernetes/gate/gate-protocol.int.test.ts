@@ -4,7 +4,9 @@
  * file names gate-protocol.ts defines. Real `sh` processes.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GATE_FILES, parseExit, runScript, shQuote } from '../../../../sidecar/entrypoint/gate-protocol.ts';
@@ -28,6 +30,30 @@ describe('gate protocol', () => {
     const out = sh(script);
     expect(out.stdout).toBe(`${STEP_MARKER} fan/2/load 3\nx y 'z'|/tmp|it's`);
     expect(parseMarker(out.stdout.split('\n')[0])).toEqual({ step: 'fan/2/load', attempt: 3 });
+  });
+
+  it('empties the slot\'s paths of its own (dotfiles too), puts inputs at their paths, and keeps standard output under the wrapper (issue 12)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'strata-run-script-'));
+    try {
+      const own = join(root, 'own');
+      mkdirSync(join(own, 'old-dir'), { recursive: true });
+      for (const f of ['left', '.hidden', '..twodots', 'old-dir/x']) writeFileSync(join(own, f), 'from the last step');
+      mkdirSync(join(root, 'inputs'));
+      writeFileSync(join(root, 'inputs', 'model'), 'weights');
+      const script = runScript({
+        step: 'p/a', attempt: 1, argv: ['sh', '-c', 'ls -A "$1"; cat "$1/in/m"; echo oops >&2; exit 3', 'sh', own], env: {},
+        clear: [own], inputs: [{ name: 'model', from: join(root, 'inputs', 'model'), to: join(own, 'in', 'm') }], stdoutFile: join(root, 'stdout'),
+      });
+      const out = sh(script);
+      expect(out.status).toBe(3);
+      expect(out.stdout).toBe(`${STEP_MARKER} p/a 1\nin\nweights`);
+      expect(readFileSync(join(root, 'stdout'), 'utf8')).toBe('in\nweights');
+      const missing = sh(runScript({ step: 'p/a', attempt: 1, argv: ['true'], env: {}, inputs: [{ name: 'gone', from: join(root, 'inputs', 'gone'), to: join(own, 'g') }] }));
+      expect(missing.status).toBe(127);
+      expect(missing.stderr).toContain(`strata: input "gone" could not be put at ${join(own, 'g')}`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -16,7 +16,8 @@ export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 export const QUARTERBACK_IMAGE = 'strata/quarterback:test';
 export const SHARED_CLAIM = 'strata-shared';
 
-export async function processCluster(): Promise<FakeCluster> {
+/** `namespaces`: each container in a mount namespace of its own (kubelet-process.ts), so paths inside its scripts are its own too. */
+export async function processCluster(opts: { namespaces?: boolean } = {}): Promise<FakeCluster> {
   const c = await fakeCluster();
   const root = await mkdtemp(join(tmpdir(), 'strata-node-'));
   c.api.kubelet.useProcesses({
@@ -27,6 +28,7 @@ export async function processCluster(): Promise<FakeCluster> {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
     kubeconfigYaml: (token) => c.api.kubeconfigYaml(token, NS),
+    ...(opts.namespaces ? { namespaces: true } : {}),
   });
   return {
     ...c,
