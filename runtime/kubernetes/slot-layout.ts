@@ -15,7 +15,7 @@
  * The gate driver queues a start while every slot of its pool is busy. Pure.
  */
 import type { Resources, TaskSpec } from '../../src/flow/types.ts';
-import { runTaskOf } from '../../src/engine/run-task.ts';
+import { withFiles } from '../../src/engine/run-task.ts';
 import type { RunTask } from '../../src/engine/types.ts';
 import { privateDirs } from '../local/private-view.ts';
 import { joinId, type PlanNode } from '../../src/plan/plan-node.ts';
@@ -116,7 +116,7 @@ function addPool(templates: string[], tasks: TaskSpec[], width: number, w: Walk)
 
 /** The pool's paths of its own: every task's, folded into one list as one task's would be. */
 function ownPaths(tasks: TaskSpec[]): Pick<SlotPool, 'own' | 'scratchPaths'> {
-  const all = tasks.map(runTaskOf);
+  const all = tasks.map((t) => withFiles({ image: '' }, t));
   const merged: RunTask = {
     image: '',
     volumes: all.flatMap((t) => t.volumes ?? []),
