@@ -12,6 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
@@ -82,7 +83,7 @@ describe('imported Argo documents on the kubernetes runtime (stand-in API server
   it('outputs.result, an output artifact at /tmp handed to a step at /mnt/in, and a containerSet run as on the local runtime', async () => {
     c = await processCluster({ namespaces: true });
     const prefix = `t-${randomUUID().slice(0, 8)}`;
-    const home = `/tmp/strata-test-${prefix}`;
+    const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
     homes.push(home);
     c.api.kubelet.processOptions!.claims[SHARED_CLAIM] = home;
     const runtime = new KubeRuntime({
