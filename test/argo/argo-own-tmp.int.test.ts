@@ -5,19 +5,15 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useRunService } from '../support/use-run-service.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
 
-let svc: RunTestService;
-beforeAll(async () => {
-  svc = await startRunService();
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
 
 /** Run a fixture: an Argo document is sent as it is, a strata Flow as `{ flow }`. */
 async function post(path: string): Promise<RunView> {

@@ -6,18 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useRunService } from '../support/use-run-service.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
 
-let svc: RunTestService;
-beforeAll(async () => {
-  svc = await startRunService();
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
 
 /** The step events of a run, in the order its log recorded them (the stream ends with the ended run). */
 async function stepEvents(runId: string): Promise<Array<{ step: string; status: string }>> {

@@ -7,22 +7,20 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useRunService } from '../support/use-run-service.ts';
 
 const FAULTS = join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults-2');
 const fixture = (name: string): string => join(FAULTS, name);
 const read = (name: string): string => readFileSync(fixture(name), 'utf8');
 
-let svc: RunTestService;
+const svc = useRunService();
 let tmp: string;
-beforeAll(async () => {
-  svc = await startRunService();
+beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'strata-argo-faults-'));
 });
-afterAll(async () => svc?.close());
 
 async function post(name: string): Promise<RunView> {
   const r = await svc.call('POST', '/v1/runs', read(name));

@@ -9,23 +9,21 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useRunService } from '../support/use-run-service.ts';
 
 const FAULTS = join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults-3');
 const fixture = (name: string): string => join(FAULTS, name);
 const read = (name: string): string => readFileSync(fixture(name), 'utf8');
 
-let svc: RunTestService;
+const svc = useRunService();
 let tmp: string;
-beforeAll(async () => {
-  svc = await startRunService();
+beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'strata-argo-faults-3-'));
 });
-afterAll(async () => svc?.close());
 
 async function post(name: string, query = ''): Promise<RunView> {
   const r = await svc.call('POST', `/v1/runs${query}`, read(name));
