@@ -34,7 +34,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
     node.traversal === 'dfs' ? dfsFrontier(g.roots) : node.traversal === 'bfs' ? bfsFrontier(g.roots) : dependencyFrontier(g.roots);
   const limit = node.traversal === 'dependency' ? (node.maxParallel ?? Infinity) : 1;
   const failFast = node.failFast !== false;
-  const handled = new Set(node.handled ?? []);
+  const handles: Record<string, readonly string[]> = node.handles ?? Object.fromEntries((node.handled ?? []).map((n) => [n, ['failed', 'errored']]));
   const state: Array<0 | 1 | 2> = g.children.map(() => 0); // 0 not started, 1 running, 2 ended
   const ended: Array<EndedChild | undefined> = g.children.map(() => undefined);
   const results: Record<string, JsonValue> = {};
@@ -99,9 +99,10 @@ export function graphDriver(act: Act, ops: Ops): Driver {
       running--;
       const failed = c.status === 'failed' || c.status === 'cancelled';
       if (childFailed(c)) failures[i] = failureOf(c);
-      if (childFailed(c) && !handled.has(c.node.seg)) error ??= failureOf(c);
       if (c.status === 'succeeded') results[c.node.seg] = c.result ?? null;
       const outcome: Ended = !failed ? (c.status === 'succeeded' ? 'succeeded' : 'skipped') : errored(c) ? 'errored' : 'failed';
+      // Handled only when a sibling's condition reads this kind of failure (a condition on errored leaves an exit code unhandled).
+      if (childFailed(c) && !handles[c.node.seg]?.includes(outcome)) error ??= failureOf(c);
       // After an unhandled failure with failFast, nothing more starts: dependents are left to the not-started marks.
       if (!(error && failFast)) settle(i, { outcome, continued: continued(c), ...(c.items ? { items: c.items } : {}) });
       else state[i] = 2;

@@ -145,17 +145,32 @@ export function conditionNodes(c: Condition): string[] {
   return out;
 }
 
-/** Nodes whose failure the condition handles: named with an outcome a failure can have. */
-export function handledFailures(c: Condition): string[] {
-  const out: string[] = [];
+/** The two kinds of failure a condition can handle: a non-zero exit (`failed`), none or a lost step (`errored`). */
+export type FailureKind = 'failed' | 'errored';
+
+/**
+ * The failures a condition handles, by node: the kinds of failure some term naming that
+ * node reads (`failed` and `errored` each their own kind; `completed`, `any` and
+ * `allfailed` both). A term on `errored` leaves a non-zero exit unhandled, as Argo's
+ * `continueOn.error` does not cover a failure. Terms under `!` count as written.
+ * Returns [node, kinds] pairs in the order the nodes are first named.
+ */
+export function handledFailures(c: Condition): Array<[string, FailureKind[]]> {
+  const out = new Map<string, Set<FailureKind>>();
   const walk = (x: Condition): void => {
     if (x.op === 'is') {
-      if (x.outcomes.some((o) => o === 'failed' || o === 'errored' || o === 'completed' || o === 'any' || o === 'allfailed') && !out.includes(x.node)) out.push(x.node);
+      for (const o of x.outcomes) {
+        const kinds: FailureKind[] = o === 'failed' || o === 'errored' ? [o] : o === 'completed' || o === 'any' || o === 'allfailed' ? ['failed', 'errored'] : [];
+        if (kinds.length === 0) continue;
+        const set = out.get(x.node) ?? new Set<FailureKind>();
+        for (const k of kinds) set.add(k);
+        out.set(x.node, set);
+      }
     } else if (x.op === 'not') walk(x.arg);
     else x.args.forEach(walk);
   };
   walk(c);
-  return out;
+  return [...out].map(([node, kinds]) => [node, (['failed', 'errored'] as const).filter((k) => kinds.has(k))]);
 }
 
 /** Whether a condition is only "each of these succeeded or was skipped" (a plain dependsOn list). */

@@ -11,7 +11,7 @@ import { checkReferences, expressionRefs, type KnownSteps, type Reference } from
 import { didYouMean } from '../flow/nearest.ts';
 import { inputFrom, parametersOf } from '../flow/task-parts.ts';
 import { checkTemplateFields, checkTemplates, declaredParams, type TemplateScope } from './check-templates.ts';
-import { conditionNodes, dependsOnCondition, handledFailures, isPlain, parseDepends } from '../flow/depends.ts';
+import { conditionNodes, dependsOnCondition, handledFailures, isPlain, parseDepends, type FailureKind } from '../flow/depends.ts';
 import { retryPlan } from './retry-plan.ts';
 import { untargeted } from './targets.ts';
 import { joinId, type PlanNode } from './plan-node.ts';
@@ -174,7 +174,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
   if ('graph' in node) {
     const names = Object.keys(node.graph.nodes);
     const all = new Set(names);
-    const handled = new Set<string>();
+    const handled = new Map<string, Set<FailureKind>>();
     const children = names.map((name) => {
       const child = node.graph.nodes[name];
       const others: Siblings = (n) => n !== name && all.has(n);
@@ -187,7 +187,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
       if ('fanIn' in child && others(child.fanIn.from) && !deps.includes(child.fanIn.from)) deps.push(child.fanIn.from);
       if (deps.length > 0) compiled.deps = deps;
       if (cond && !isPlain(cond)) compiled.cond = cond;
-      if (cond) for (const h of handledFailures(cond)) handled.add(h);
+      if (cond) for (const [h, kinds] of handledFailures(cond)) kinds.forEach((k) => handled.set(h, (handled.get(h) ?? new Set<FailureKind>()).add(k)));
       return compiled;
     });
     const graph: PlanNode = {
@@ -195,7 +195,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
       ...(node.graph.maxParallel ? { maxParallel: node.graph.maxParallel } : {}),
       ...(node.graph.failFast === false ? { failFast: false } : {}),
       ...(node.graph.outcome === 'leaves' ? { outcome: 'leaves' as const } : {}),
-      ...(handled.size > 0 ? { handled: names.filter((n) => handled.has(n)) } : {}),
+      ...(handled.size > 0 ? { handles: Object.fromEntries(names.filter((n) => handled.has(n)).map((n) => [n, (['failed', 'errored'] as const).filter((k) => handled.get(n)!.has(k))])) } : {}),
       ...(Array.isArray(node.graph.targets) ? { targets: node.graph.targets } : node.graph.targets ? { targetsLogic: node.graph.targets } : {}),
       children,
     };

@@ -4,7 +4,7 @@
  * graph dependencies made explicit. It is plain JSON.
  */
 import type { ContinueOn, JsonValue, Logic, OutputsSpec, TaskSpec, Traversal } from '../flow/types.ts';
-import type { Condition } from '../flow/depends.ts';
+import type { Condition, FailureKind } from '../flow/depends.ts';
 
 export type PlanKind = 'task' | 'pod' | 'sequence' | 'graph' | 'fanOut' | 'fanIn' | 'cycle' | 'use' | 'generate';
 
@@ -58,7 +58,12 @@ export interface GraphNode extends Base {
   maxParallel?: number;
   /** false: independent nodes go on after a failure */
   failFast?: boolean;
-  /** children whose failure a sibling's condition handles: it neither stops nor fails the graph */
+  /**
+   * children whose failure a sibling's condition handles, with the kinds it handles
+   * (`failed`: a non-zero exit; `errored`: none): such a failure neither stops nor fails the graph
+   */
+  handles?: Record<string, FailureKind[]>;
+  /** plans stored before `handles`: children whose failure of either kind is handled (read, never written) */
   handled?: string[];
   /** `leaves`: after the run, a leaf whose branch failed fails the graph (leaf-outcome.ts) */
   outcome?: 'leaves';

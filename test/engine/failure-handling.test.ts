@@ -75,6 +75,25 @@ describe('conditions on outcomes', () => {
     expect(done(e.apply(ok('onfail')))).toMatchObject({ status: 'succeeded' });
   });
 
+  it('a condition handles only the kind of failure it names: one on errored leaves a non-zero exit unhandled, and the graph fails', () => {
+    // Argo tester 2, fault 1: `continueOn: {error: true}` then a step; the step exits 1 and the run succeeded.
+    const root = compile({ graph: { nodes: { bad: task(), after: task(undefined, { dependsOn: [{ node: 'bad', on: ['succeeded', 'errored'] }] }) } } }).root;
+    const e = engine(root);
+    e.start();
+    const cmds = e.apply(exitFail('bad'));
+    expect(errorOf(cmds, 'after')).toMatchObject({ status: 'skipped' });
+    expect(done(cmds)).toMatchObject({ status: 'failed', error: 'step bad failed: exited with code 1' });
+    // The same condition handles a failure without an exit code: after runs, the graph succeeds.
+    const e2 = engine(root);
+    e2.start();
+    expect(started(e2.apply(failed('bad', 1, 'lost')))).toEqual(['after']);
+    expect(done(e2.apply(ok('after')))).toMatchObject({ status: 'succeeded' });
+    // And one on failed leaves an errored step unhandled.
+    const e3 = engine(compile({ graph: { nodes: { bad: task(), after: task(undefined, { depends: 'bad.Failed' }) } } }).root);
+    e3.start();
+    expect(done(e3.apply(failed('bad', 1, 'lost')))).toMatchObject({ status: 'failed' });
+  });
+
   it('a condition that does not hold omits the node, and a plain dependent of it too', () => {
     const e = engine(compile({ graph: { nodes: { a: task(), cleanup: task(undefined, { depends: 'a.Failed' }), after: task(undefined, { dependsOn: ['cleanup'] }) } } }).root);
     e.start();

@@ -35,7 +35,8 @@ describe('depends expressions', () => {
   it('names the nodes read and the failures handled', () => {
     const c = parseDepends('a && (b.Failed || c.Skipped) && !a.Errored', NODES);
     expect(conditionNodes(c)).toEqual(['a', 'b', 'c']);
-    expect(handledFailures(c)).toEqual(['b', 'a']);
+    expect(handledFailures(c)).toEqual([['b', ['failed']], ['a', ['errored']]]);
+    expect(handledFailures(parseDepends('a.Completed || b.Errored || c.Any', NODES))).toEqual([['a', ['failed', 'errored']], ['b', ['errored']], ['c', ['failed', 'errored']]]);
   });
 
   it('a flow with bad depends is refused with the place and a hint', () => {

@@ -1,6 +1,6 @@
 /** The private file system view per container on the local runtime (bubblewrap), and its fallback. */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
@@ -94,11 +94,15 @@ describe('private view', () => {
     // A worker whose directories are in the host's /tmp (a STRATA_HOME or a disk scratch there).
     const root = mkdtempSync('/tmp/strata-own-tmp-dirs-');
     try {
-      const write = { image: 'alpine', command: ['sh', '-c', 'echo own > /tmp/strata-own-tmp-probe && ls -A /tmp | wc -l > "$STRATA_OUTPUTS/result.json"'] };
+      // A file of the host's /tmp beside the step's directories: the container must not see it.
+      const hostFile = join(mkdtempSync('/tmp/strata-own-tmp-host-'), 'marker');
+      writeFileSync(hostFile, 'host');
+      const write = { image: 'alpine', command: ['sh', '-c', 'echo own > /tmp/strata-own-tmp-probe && if [ -e "$1" ]; then echo 1; else echo 0; fi > "$STRATA_OUTPUTS/result.json"', 'sh', hostFile] };
       const task = await runtime.run(req(root, write), () => undefined, new AbortController().signal);
       expect(task.error).toBeUndefined();
-      // Its /tmp holds its probe and the way to its directories (the view's one entry of the host's /tmp), nothing else of the host's.
-      expect(task).toMatchObject({ ok: true, result: 2 });
+      // Its /tmp holds its probe and the way to its directories (kept where they are), nothing else of the host's.
+      expect(task).toMatchObject({ ok: true, result: 0 });
+      rmSync(dirname(hostFile), { recursive: true, force: true });
       const pod = await runtime.run({ ...req(root, { image: 'x' }), kind: 'pod', task: undefined, step: 'p', pod: podRequestPod({ task: write }, { scratch: 'disk' }) }, () => undefined, new AbortController().signal);
       expect(pod.ok, pod.error).toBe(true);
       expect(existsSync('/tmp/strata-own-tmp-probe')).toBe(false);
