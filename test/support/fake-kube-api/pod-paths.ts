@@ -5,7 +5,7 @@
  * `files`; anything else is the same path on the host. A stand-in for mount namespaces.
  */
 import { mkdirSync, symlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { KObj } from './store.ts';
 
 export interface PathMap {
@@ -71,8 +71,16 @@ function mountPointViews(container: KObj, mounts: Array<[string, string]>, views
   return [...views];
 }
 
+/**
+ * The checkout the tests run from stands for the images' files (the image map's programs
+ * and their data): its paths are never a pod's, even where the checkout is under /tmp (a
+ * CI clone) and a pod mounts a volume at /tmp.
+ */
+const CHECKOUT = resolve(import.meta.dirname, '..', '..', '..');
+
 export function toHost(map: PathMap, p: string): string {
   if (map.files[p]) return map.files[p];
+  if (p === CHECKOUT || p.startsWith(`${CHECKOUT}/`)) return p;
   for (const [from, to] of map.mounts) {
     if (p === from) return to;
     if (p.startsWith(`${from}/`)) return to + p.slice(from.length);
