@@ -25,7 +25,7 @@ jsep.addUnaryOp('not');
 /** What an Argo variable (`inputs.parameters.x`, as a dotted path) means where it is read. */
 export type Resolve = (variable: string) => Value;
 
-const BINARY: Record<string, string> = { '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', '&&': 'and', and: 'and', '||': 'or', or: 'or', '+': '+', '-': '-', '*': '*', '/': '/', '%': '%', in: 'in' };
+const BINARY: Record<string, string> = { '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', '&&': 'and', and: 'and', '||': 'or', or: 'or', '+': 'plus', '-': '-', '*': '*', '/': '/', '%': '%', in: 'in' };
 
 const bad = (expr: string, why: string): StrataError => new StrataError('invalid_document', `expression "${expr}": ${why}`);
 

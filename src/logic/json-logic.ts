@@ -174,11 +174,18 @@ jsonLogic.add_operation('format', (pattern?: unknown, value?: unknown) => {
   return printf(pattern, value);
 });
 
+/**
+ * `{"plus": [a, b]}`: Argo expr's `+` (expr-lang: text + text joins, numbers add): two
+ * texts joined, anything else added as numbers, as json-logic's `+` does (so `"a" + "b"`
+ * is `"ab"`, never json-logic's NaN written as null).
+ */
+jsonLogic.add_operation('plus', (a?: unknown, b?: unknown) => (typeof a === 'string' && typeof b === 'string' ? a + b : parseFloat(String(a)) + parseFloat(String(b))));
+
 export const OPERATORS = new Set([
   'jsonpath', 'fromJson',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
-  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'status', 'text', 'range', 'format',
+  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'status', 'text', 'range', 'format', 'plus',
 ]);
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);

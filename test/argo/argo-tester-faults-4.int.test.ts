@@ -46,3 +46,12 @@ describe('a failure a condition does not name by its kind fails the run (fault 1
     });
   });
 });
+
+describe('+ in an expression joins texts (fault 2)', () => {
+  it('text + text is the joined text, in a value and in a when; numbers still add', async () => {
+    const r = await post(read('text-plus.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(r.steps.joined.result).toBe('[ab] [abc-sfx] [6]');
+    expect(r.steps.gate).toMatchObject({ status: 'succeeded', result: 'gate-ran' });
+  });
+});
