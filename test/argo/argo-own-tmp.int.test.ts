@@ -16,12 +16,7 @@ const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8'
 const svc = useRunService();
 
 /** Run a fixture: an Argo document is sent as it is, a strata Flow as `{ flow }`. */
-async function post(path: string): Promise<RunView> {
-  const text = read(path);
-  const r = await svc.call('POST', '/v1/runs', path.startsWith('argo/') ? text : { flow: parse(text) });
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  return svc.waitRun(r.body.runId, 90_000);
-}
+const post = (path: string): Promise<RunView> => svc.runToEnd(path.startsWith('argo/') ? read(path) : { flow: parse(read(path)) });
 
 describe('a /tmp of its own for every container (fault 4)', { timeout: 120_000 }, () => {
   const probes = ['/tmp/strata-own-tmp-argo', '/tmp/strata-own-tmp-argo-leak', '/tmp/strata-own-tmp-flow'];

@@ -22,11 +22,7 @@ beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'strata-argo-faults-'));
 });
 
-async function post(name: string): Promise<RunView> {
-  const r = await svc.call('POST', '/v1/runs', read(name));
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  return svc.waitRun(r.body.runId, 90_000);
-}
+const post = (name: string): Promise<RunView> => svc.runToEnd(read(name));
 
 /** A Workflow looping one echo over `n` items (withItems). */
 function manyItems(n: number): Record<string, unknown> {

@@ -25,11 +25,7 @@ beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'strata-argo-faults-3-'));
 });
 
-async function post(name: string, query = ''): Promise<RunView> {
-  const r = await svc.call('POST', `/v1/runs${query}`, read(name));
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  return svc.waitRun(r.body.runId, 90_000);
-}
+const post = (name: string, query = ''): Promise<RunView> => svc.runToEnd(read(name), { query });
 
 /** A DAG of `n` tasks, each depending on a task that does not exist. */
 function unknownDependencies(n: number): Record<string, unknown> {

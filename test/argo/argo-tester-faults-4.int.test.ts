@@ -13,11 +13,7 @@ import { useRunService } from '../support/use-run-service.ts';
 const svc = useRunService();
 const read = (name: string): string => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults-4', name), 'utf8');
 
-async function post(body: unknown): Promise<RunView> {
-  const r = await svc.call('POST', '/v1/runs', body);
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  return svc.waitRun(r.body.runId, 90_000);
-}
+const post = (body: unknown): Promise<RunView> => svc.runToEnd(body);
 
 const sh = (script: string) => ({ task: { image: 'alpine', command: ['sh', '-c', script] } });
 

@@ -12,6 +12,8 @@ export interface RunTestService extends TestService {
   /** the run side started in this process (coordinator, scheduler, worker) */
   parts: RunParts;
   waitRun(id: string, timeoutMs?: number): Promise<RunView>;
+  /** POST `body` to /v1/runs (`query` appended), which must answer 202, and wait for the run's end (90 s by default). */
+  runToEnd(body: unknown, o?: { query?: string; timeoutMs?: number }): Promise<RunView>;
 }
 
 export async function startRunService(env: Record<string, string> = {}, o: Partial<RunPartsOptions> = {}, prefix = `t-${randomUUID().slice(0, 8)}`): Promise<RunTestService> {
@@ -29,18 +31,24 @@ export async function startRunService(env: Record<string, string> = {}, o: Parti
     },
     prefix,
   );
+  const waitRun = async (id: string, timeoutMs = 20_000): Promise<RunView> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await svc.call('GET', `/v1/runs/${id}`);
+      if (['succeeded', 'failed', 'cancelled'].includes(r.body?.status)) return r.body as RunView;
+      if (Date.now() > deadline) throw new Error(`run ${id} still ${r.body?.status} after ${timeoutMs} ms: ${JSON.stringify(r.body?.steps).slice(0, 2000)}`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  };
   return {
     ...svc,
     home,
     parts: parts!,
-    async waitRun(id, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const r = await svc.call('GET', `/v1/runs/${id}`);
-        if (['succeeded', 'failed', 'cancelled'].includes(r.body?.status)) return r.body as RunView;
-        if (Date.now() > deadline) throw new Error(`run ${id} still ${r.body?.status} after ${timeoutMs} ms: ${JSON.stringify(r.body?.steps).slice(0, 2000)}`);
-        await new Promise((res) => setTimeout(res, 50));
-      }
+    waitRun,
+    async runToEnd(body, o = {}) {
+      const r = await svc.call('POST', `/v1/runs${o.query ?? ''}`, body);
+      if (r.status !== 202) throw new Error(`POST /v1/runs${o.query ?? ''} answered ${r.status}, not 202: ${JSON.stringify(r.body)}`);
+      return waitRun(r.body.runId, o.timeoutMs ?? 90_000);
     },
   };
 }
