@@ -12,7 +12,7 @@ import type { Dependency, FlowNode, Logic, Outcome } from './target-types.ts';
 import type { ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
 import { invoke, retryOf, secondsOf, type InlineContext } from './invoke.ts';
 import { containerSetNode, podTemplateNode } from './leaf.ts';
-import { inField, readArtifactFrom, readTags, type Outputs, type Scope, type Sibling } from './scope.ts';
+import { inField, readArtifactFrom, readField, readTags, type Outputs, type Scope, type Sibling } from './scope.ts';
 import { literal, renderLogic, type Path } from './values.ts';
 import { appendAll } from '../flow/append-all.ts';
 
@@ -31,7 +31,7 @@ function compositeOutputs(t: ArgoTemplate, scope: Scope): Outputs {
   for (const p of t.outputs?.parameters ?? []) {
     const from = p.valueFrom?.parameter;
     if (from === undefined) throw argoProblem(`template ${t.name}`, `output parameter "${p.name}" of a steps or dag template needs valueFrom.parameter`);
-    out.parameters.set(p.name, readTags(scope, from));
+    out.parameters.set(p.name, readTags(scope, from, `template ${t.name}, outputs.parameters(${p.name})`));
   }
   for (const a of t.outputs?.artifacts ?? []) {
     if (a.from === undefined) throw argoProblem(`template ${t.name}`, `output artifact "${a.name}" of a steps or dag template needs from`);
@@ -127,7 +127,7 @@ function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): {
  * giving the text when the graph starts, which the engine splits at spaces and commas.
  */
 function targetsOf(target: string, scope: Scope, at: Path): { names: string[] } | { logic: Logic } {
-  const v = inField(`template ${scope.template}`, 'dag.target', () => readTags(scope, target));
+  const v = readField(scope, `template ${scope.template}`, 'dag.target', target);
   const text = literal(v);
   if (text === undefined) return { logic: renderLogic(v, at) };
   return { names: text.split(/[\s,]+/).filter(Boolean) };

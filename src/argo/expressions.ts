@@ -15,6 +15,7 @@
 import jsep from 'jsep';
 import { StrataError } from '../errors/strata-error.ts';
 import type { Logic } from '../flow/types.ts';
+import { evaluate, readsData } from '../logic/json-logic.ts';
 import { partLogic, renderLogic, type Part, type Path, type Value } from './values.ts';
 
 jsep.addBinaryOp('and', 2);
@@ -123,11 +124,13 @@ function call(c: jsep.CallExpression, mode: Mode): Build {
       want(2);
       return (from) => ({ jsonpath: [args[0](from), args[1](from)] });
     case 'asInt':
-    case 'asFloat':
     case 'int':
+      want(1);
+      return (from) => ({ int: args[0](from) });
+    case 'asFloat':
     case 'float':
       want(1);
-      return (from) => ({ '+': [args[0](from)] });
+      return (from) => ({ float: args[0](from) });
     case 'string':
       want(1);
       return (from) => ({ cat: [args[0](from)] });
@@ -136,18 +139,37 @@ function call(c: jsep.CallExpression, mode: Mode): Build {
   }
 }
 
-/** `{{= expr }}`'s expression as a value part, rendered for the step that reads it. */
-export function expressionPart(expr: string, resolve: Resolve): Part {
+/** Expression text in a place's name: at most this many characters of it. */
+const SHOWN = 200;
+
+/**
+ * `{{= expr }}`'s expression as a value part, rendered for the step that reads it, inside a
+ * `where` naming `place` (the template and field it is written in) and the expression, so an
+ * error evaluating it names them. One that reads nothing of the run is evaluated now, and
+ * refused when it fails (`asInt('12abc')`, `1/0`), as Argo's expr would fail the node.
+ */
+export function expressionPart(expr: string, resolve: Resolve, place: string): Part {
   const build = translate(parse(expr), { expr, bareWordsAreText: false, resolve });
-  return { kind: 'logic', make: build };
+  const text = expr.trim();
+  const label = `${place}: expression "${text.length > SHOWN ? `${text.slice(0, SHOWN)}…` : text}"`;
+  const constant = build([]);
+  if (!readsData(constant)) {
+    try {
+      evaluate(constant, {});
+    } catch (e) {
+      const why = (e as StrataError).details?.problems?.[0]?.message ?? (e as Error).message;
+      throw bad(expr, why);
+    }
+  }
+  return { kind: 'logic', make: (from) => ({ where: [label, build(from)] }) as Logic };
 }
 
-/** A `when` (either form) as a json-logic builder. `tags` splits a string into its literal text and `{{ }}` values. */
-export function whenLogic(when: string, resolve: Resolve, tags: (s: string) => Value): Build {
+/** A `when` (either form), written at `place`, as a json-logic builder. `tags` splits a string into its literal text and `{{ }}` values. */
+export function whenLogic(when: string, resolve: Resolve, tags: (s: string) => Value, place: string): Build {
   const trimmed = when.trim();
   const whole = /^\{\{=([\s\S]*)\}\}$/.exec(trimmed);
   if (whole && !whole[1].includes('}}')) {
-    const part = expressionPart(whole[1], resolve);
+    const part = expressionPart(whole[1], resolve, place);
     return (from) => partLogic(part, from);
   }
   // govaluate form: Argo replaces the tags as text first; here each tag (and each quoted

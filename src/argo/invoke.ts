@@ -14,7 +14,7 @@ import { whenLogic } from './expressions.ts';
 import { MAX_RANGE } from '../logic/range.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { artifactRef } from './leaf.ts';
-import { inField, readArtifactFrom, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
+import { inField, readArtifactFrom, readField, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
 import { literal, renderLogic, text, type Path, type Value } from './values.ts';
 
 /** A registered unit a templateRef resolves to (a WorkflowTemplate's template). */
@@ -88,7 +88,7 @@ function asName(step: string, ctx: InlineContext): string {
 function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic {
   if (call.withItems) return call.withItems as JsonValue[];
   if (call.withParam !== undefined) {
-    const v = inField(where, 'withParam', () => readTags(scope, call.withParam!));
+    const v = readField(scope, where, 'withParam', call.withParam!);
     const lit = literal(v);
     if (lit !== undefined) {
       try {
@@ -105,13 +105,14 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
   const seq = call.withSequence!;
   const num = (s: string | undefined, dflt: number): Logic => {
     if (s === undefined) return dflt;
-    const v = inField(where, 'withSequence', () => readTags(scope, s));
+    const v = readField(scope, where, 'withSequence', s);
     const lit = literal(v);
     if (lit !== undefined) {
       if (!/^-?[0-9]+$/.test(lit.trim())) throw problem(where, `withSequence value "${s}" is not a whole number`);
       return Number(lit);
     }
-    return { '+': [renderLogic(v, at)] };
+    // Argo reads a sequence's bound with strconv.ParseInt: a whole number, the whole text.
+    return { int: renderLogic(v, at) };
   };
   if ((seq.count === undefined) === (seq.end === undefined)) throw problem(where, 'withSequence needs exactly one of count and end');
   const start = num(seq.start, 0);
@@ -135,7 +136,7 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
   const params = new Map<string, Value>();
   for (const p of call.arguments?.parameters ?? []) {
     if (p.value === undefined) throw problem(where, `argument parameter "${p.name}" needs a value`);
-    params.set(p.name, inField(where, `arguments.parameters(${p.name})`, () => readTags(argScope, p.value!)));
+    params.set(p.name, readField(argScope, where, `arguments.parameters(${p.name})`, p.value!));
   }
   const artifacts = new Map<string, ArtifactSource>();
   for (const a of call.arguments?.artifacts ?? []) {
@@ -182,7 +183,7 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
       if (v.some((p) => p.kind === 'run')) throw new StrataError('invalid_document', 'workflow.name, workflow.uid and pod.name are given to a task\'s fields only, not to a condition');
       return v;
     };
-    const build = inField(where, 'when', () => whenLogic(call.when!, (v) => noRun(resolveVariable(argScope, v)), (s) => noRun(readTags(argScope, s))));
+    const build = inField(where, 'when', () => whenLogic(call.when!, (v) => noRun(resolveVariable(argScope, v)), (s) => noRun(readTags(argScope, s, `${where}, when`)), `${where}, when`));
     body = { ...body, when: inField(where, 'when', () => build(inner)) };
   }
   if (call.continueOn && (call.continueOn.failed || call.continueOn.error)) body = { ...body, continueOn: { ...call.continueOn } };

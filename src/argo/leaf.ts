@@ -8,7 +8,7 @@ import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
 import { findCycle } from '../flow/find-cycle.ts';
 import type { FlowNode, JsonValue, TaskSpec } from './target-types.ts';
 import type { ArgoContainer, ArgoScript, ArgoTemplate } from './argo-document.ts';
-import { inField, readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
+import { inField, readField, readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
 import { literal, renderField, stepRef, type Path, type Value } from './values.ts';
 
 /**
@@ -30,7 +30,10 @@ export function artifactRef(src: ArtifactSource, at: Path): string {
 
 function containerTask(c: ArgoContainer, scope: Scope, at: Path): TaskSpec {
   const where = `template ${scope.template}`;
-  const field = (name: string) => (s: string, i?: number): Field => inField(where, i === undefined ? name : `${name}[${i}]`, () => renderField(readTags(scope, s), at));
+  const field = (name: string) => (s: string, i?: number): Field => {
+    const f = i === undefined ? name : `${name}[${i}]`;
+    return inField(where, f, () => renderField(readTags(scope, s, `${where}, ${f}`), at));
+  };
   const task: TaskSpec = { image: field('image')(c.image) as TaskSpec['image'] };
   if (c.command) task.command = c.command.map((s, i) => field('command')(s, i));
   if (c.args) task.args = c.args.map((s, i) => field('args')(s, i));
@@ -50,7 +53,7 @@ function containerTask(c: ArgoContainer, scope: Scope, at: Path): TaskSpec {
  * run (a workflow parameter, a step's output) is refused naming the field.
  */
 function pathOf(p: string, scope: Scope, field: string): string {
-  const v = inField(`template ${scope.template}`, field, () => readTags(scope, p));
+  const v = readField(scope, `template ${scope.template}`, field, p);
   const lit = literal(v);
   if (lit === undefined) throw new StrataError('invalid_document', `template ${scope.template}, ${field}: "${p}" depends on the run (a workflow parameter or a step's output), but strata places a template's files before it starts: give the path as text, or as an input parameter given as text`);
   return lit;
@@ -98,7 +101,7 @@ export function podTemplateNode(t: ArgoTemplate, scope: Scope, at: Path): { node
     // The source travels in one environment value, which a task may give at most this long.
     if (s.source.length > MAX_SCRIPT) throw new StrataError('invalid_document', `template ${t.name}, script.source: the script has ${s.source.length} characters, more than the ${MAX_SCRIPT} a script may have (strata hands it to the interpreter in an environment value); put a longer program in the image or an input artifact`);
     const base = containerTask({ ...s, command: undefined, args: undefined }, scope, at);
-    const field = (x: string): Field => inField(`template ${scope.template}`, 'script', () => renderField(readTags(scope, x), at));
+    const field = (x: string): Field => inField(`template ${scope.template}`, 'script', () => renderField(readTags(scope, x, `template ${scope.template}, script`), at));
     task = {
       ...base,
       command: ['sh', '-c', SCRIPT_RUNNER, 'argo-script', ...(s.command ?? ['sh']).map(field), ...(s.args ?? []).map(field)] as TaskSpec['command'],

@@ -124,8 +124,8 @@ export function resolveVariable(scope: Scope, tag: string): Value {
   throw bad(scope, tag, 'is not a variable strata maps (inputs.parameters.x, item, retries, steps.x.outputs.result, steps.x.outputs.parameters.y, steps.x.status, tasks.x..., workflow.parameters.x, workflow.name, workflow.uid, workflow.status, workflow.duration, workflow.failures, pod.name, {{=expression}})');
 }
 
-/** A string with `{{ tag }}` and `{{= expression }}` parts, read in `scope`. */
-export function readTags(scope: Scope, s: string): Value {
+/** A string with `{{ tag }}` and `{{= expression }}` parts, read in `scope`; `place` (template and field) names its expressions' errors. */
+export function readTags(scope: Scope, s: string, place = `template ${scope.template}`): Value {
   const out: Value = [];
   // Every bad reference of the string is reported, not only the first.
   const problems: string[] = [];
@@ -141,7 +141,7 @@ export function readTags(scope: Scope, s: string): Value {
     if (open > at) out.push({ kind: 'text', text: s.slice(at, open) });
     const inner = s.slice(open + 2, close);
     try {
-      if (inner.startsWith('=')) out.push(expressionPart(inner.slice(1), (v) => resolveVariable(scope, v)));
+      if (inner.startsWith('=')) out.push(expressionPart(inner.slice(1), (v) => resolveVariable(scope, v), place));
       else appendAll(out, resolveVariable(scope, inner));
     } catch (e) {
       if ((e as StrataError).code !== 'invalid_document') throw e;
@@ -173,6 +173,11 @@ export function inField<T>(where: string, field: string, fn: () => T): T {
     const problems = (err.details.problems ?? []).map((p) => ({ path: `${where}, ${field}`, message: p.path === template ? p.message : `${p.path ? `${p.path}: ` : ''}${p.message}` }));
     throw new StrataError('invalid_document', `${where}, ${field}: ${message.split(`; ${template}: `).join(`; `)}`, { ...err.details, ...(problems.length ? { problems } : {}) });
   }
+}
+
+/** A field's text read in `scope` (readTags), its problems and its expressions named by `where` and `field`. */
+export function readField(scope: Scope, where: string, field: string, s: string): Value {
+  return inField(where, field, () => readTags(scope, s, `${where}, ${field}`));
 }
 
 /** The artifact a `from` tag names: `{{steps.x.outputs.artifacts.y}}`, `{{tasks...}}`, `{{inputs.artifacts.z}}`. */

@@ -10,6 +10,7 @@ import type { JsonValue, Logic } from '../flow/types.ts';
 import { jsonpathOperation } from './jsonpath-operation.ts';
 import { fromJsonOperation } from './json-text.ts';
 import { logicCost } from './logic-cost.ts';
+import { ARITHMETIC } from './numbers.ts';
 import { printf } from './printf.ts';
 import { range } from './range.ts';
 import { appendAll } from '../flow/append-all.ts';
@@ -28,11 +29,33 @@ export const LOGIC_BUDGET = 1_000_000;
 
 class OverBudget extends Error {}
 
+/** An error raised inside a `where`, its message already naming the place: an outer `where` leaves it as it is. */
+class Placed extends Error {}
+
+/** The [place, expression] of a `{"where": [place, expression]}`, else undefined. */
+function whereOf(logic: unknown): [string, unknown] | undefined {
+  if (logic === null || typeof logic !== 'object' || Array.isArray(logic) || !Object.prototype.hasOwnProperty.call(logic, 'where')) return undefined;
+  const arg = (logic as { where: unknown }).where;
+  return Array.isArray(arg) && arg.length === 2 && typeof arg[0] === 'string' && Object.keys(logic).length === 1 ? [arg[0], arg[1]] : undefined;
+}
+
 /** Units left in the evaluation under way (evaluations are synchronous, so one at a time). */
 let left: number | undefined;
 const applyOnce = jsonLogic.apply;
 // json-logic-js evaluates every part through `jsonLogic.apply`, so this counts them all.
 jsonLogic.apply = function metered(logic: unknown, data: unknown): unknown {
+  // `where` names the place of what it holds in any error from inside it (an imported
+  // expression's template, field and text). json-logic-js evaluates an operation's arguments
+  // before the operation, so it is done here, around the evaluation of its expression.
+  const where = whereOf(logic);
+  if (where) {
+    try {
+      return jsonLogic.apply(where[1] as never, data as never) as unknown;
+    } catch (e) {
+      if (e instanceof OverBudget || e instanceof Placed) throw e;
+      throw new Placed(`${where[0]}: ${(e as Error).message}`);
+    }
+  }
   if (left === undefined) return applyOnce(logic as never, data as never);
   if (--left < 0) throw new OverBudget();
   const value = applyOnce(logic as never, data as never) as unknown;
@@ -175,14 +198,16 @@ jsonLogic.add_operation('format', (pattern?: unknown, value?: unknown) => {
 });
 
 /**
- * `{"plus": [a, b]}`: Argo expr's `+` (expr-lang: text + text joins, numbers add): two
- * texts joined, anything else added as numbers, as json-logic's `+` does (so `"a" + "b"`
- * is `"ab"`, never json-logic's NaN written as null).
+ * Arithmetic read strictly (numbers.ts): `+ - * / % min max` take numbers or texts that are
+ * numbers whole, and give finite numbers or fail with a sentence, where json-logic-js read
+ * `"12abc"` as 12 and wrote Infinity and NaN as null. `{"plus": [a, b]}` is Argo expr's `+`
+ * (two texts joined, anything else added); `{"int": v}` and `{"float": v}` are Argo's
+ * `asInt`/`asFloat`: a number (int truncates), or a text that is the whole number.
  */
-jsonLogic.add_operation('plus', (a?: unknown, b?: unknown) => (typeof a === 'string' && typeof b === 'string' ? a + b : parseFloat(String(a)) + parseFloat(String(b))));
+for (const [op, fn] of Object.entries(ARITHMETIC)) jsonLogic.add_operation(op, fn);
 
 export const OPERATORS = new Set([
-  'jsonpath', 'fromJson',
+  'jsonpath', 'fromJson', 'int', 'float', 'where',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
   'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'status', 'text', 'range', 'format', 'plus',
@@ -235,6 +260,9 @@ function walk(expr: unknown, path: string, problems: Problem[], depth: number): 
   if (op === 'output' && !(Array.isArray(arg) && arg.length === 2 && (typeof arg[0] === 'string' || isObjectExpr(arg[0])) && (typeof arg[1] === 'string' || isObjectExpr(arg[1])))) {
     problems.push({ path: `${path}.output`, message: 'must be [step path, parameter name]' });
   }
+  if (op === 'where' && !(Array.isArray(arg) && arg.length === 2 && typeof arg[0] === 'string')) {
+    problems.push({ path: `${path}.where`, message: 'must be [place, expression]: a text naming where the expression comes from, and the expression' });
+  }
   if (op === 'status' && !(typeof arg === 'string' || isObjectExpr(arg) || (Array.isArray(arg) && arg.length === 1 && (typeof arg[0] === 'string' || isObjectExpr(arg[0]))))) {
     problems.push({ path: `${path}.status`, message: 'must be a step path' });
   }
@@ -259,13 +287,20 @@ export function evaluateKnowing(expr: Logic, data: unknown, path = ''): { value:
   return tracking(() => evaluate(expr, data, path));
 }
 
-/** Run `fn` (evaluations), saying whether any of them read an unknown value. */
-export function tracking<T>(fn: () => T): { value: T; unknown: boolean } {
+/**
+ * Run `fn` (evaluations), saying whether any of them read an unknown value. An error after
+ * an unknown value was read gives null, unknown: the unknown value read as null, which
+ * strict arithmetic refuses, so the value is not known rather than wrong.
+ */
+export function tracking<T extends JsonValue>(fn: () => T): { value: T | null; unknown: boolean } {
   const outer = tracker;
   const mine = { unknown: false };
   tracker = mine;
   try {
     return { value: fn(), unknown: mine.unknown };
+  } catch (e) {
+    if (mine.unknown) return { value: null, unknown: true };
+    throw e;
   } finally {
     tracker = outer;
   }
@@ -285,7 +320,10 @@ export function evaluate(expr: Logic, data: unknown, path = '', budget = LOGIC_B
       const message = `json-logic used its budget of ${budget.toLocaleString('en')} operations and was stopped`;
       throw new StrataError('limit_exceeded', `${path ? path + ': ' : ''}${message}`, { problems: [{ path, message }] });
     }
-    throw new StrataError('invalid_logic', `${path ? path + ': ' : ''}json-logic failed: ${(e as Error).message}`, {
+    // A `where`'s error names its own place (an imported expression): no "json-logic failed" before it.
+    const placed = e instanceof Placed;
+    const what = placed ? (e as Error).message : `json-logic failed: ${(e as Error).message}`;
+    throw new StrataError('invalid_logic', `${path && !placed ? path + ': ' : ''}${what}`, {
       problems: [{ path, message: (e as Error).message }],
     });
   } finally {

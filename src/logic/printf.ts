@@ -4,6 +4,7 @@
  * a width and a precision (`%05d`, `%-8s`, `%.2f`, `part-%03X`). Semantics follow C's
  * printf (ISO C 7.21.6.1) for these conversions; anything else is refused by name.
  */
+import { readNumber } from './numbers.ts';
 
 const SPEC = /%([-0+ ]*)([0-9]{0,3})(?:\.([0-9]{1,3}))?([diouxXfFeEgGs%])/g;
 
@@ -26,8 +27,8 @@ export function printf(pattern: string, value: unknown): string {
       body = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
       if (precision !== undefined) body = body.slice(0, Number(precision));
     } else {
-      const n = Number(value);
-      if (typeof value === 'boolean' || value === null || value === '' || !Number.isFinite(n)) throw new Error(`format "%${conv}" needs a number, got ${JSON.stringify(value)}`);
+      const n = readNumber(value);
+      if (n === undefined) throw new Error(`format "%${conv}" needs a number, got ${JSON.stringify(value)}`);
       neg = n < 0 || Object.is(n, -0);
       const a = Math.abs(n);
       switch (conv) {

@@ -3,6 +3,7 @@
  * from `start` to `end`, both included, by `step` (1, or -1 when end < start), each number
  * optionally written through a printf-style `format`, as Argo's `withSequence` does.
  */
+import { readNumber } from './numbers.ts';
 import { printf } from './printf.ts';
 
 /** Numbers one range may give: a fan-out over more is a mistake, and this bounds the work. */
@@ -27,7 +28,8 @@ export function range(start: unknown, end: unknown, step?: unknown, format?: unk
 }
 
 function num(v: unknown, what: string): number {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`range ${what} must be a number, got ${JSON.stringify(v)}`);
+  // A number, or a text that is one whole (Argo's parameters are text): never "4x" read as 4, nor "0x10" as 16.
+  const n = readNumber(v);
+  if (n === undefined) throw new Error(`range ${what} must be a number, got ${JSON.stringify(v)}`);
   return n;
 }

@@ -30,18 +30,18 @@ describe('Argo expressions to json-logic', () => {
     ['{{=jsonpath(steps.a.outputs.result, "$.size") > 10}}', '{"size": 42}', true],
     ['{{=not (steps.a.outputs.result in ["x", "y"])}}', 'y', false],
   ])('when %s (result %s) is %s', (when, result, expected) => {
-    const logic = whenLogic(when, resolve, tags)(['b']);
+    const logic = whenLogic(when, resolve, tags, 'template t, step b, when')(['b']);
     expect(run(logic, data(result, '3'))).toBe(expected);
   });
 
   it('refuses what has no json-logic meaning', () => {
-    expect(() => expressionPart('a = 1', resolve)).toThrow(/expression "a = 1"/);
-    expect(() => expressionPart('constructor.constructor("x")()', resolve)).toThrow(/not supported|only Argo variables/);
-    expect(() => whenLogic('{{steps.a.outputs.result}} =~ h.*', resolve, tags)).toThrow(/regular expression matching/);
+    expect(() => expressionPart('a = 1', resolve, 'here')).toThrow(/expression "a = 1"/);
+    expect(() => expressionPart('constructor.constructor("x")()', resolve, 'here')).toThrow(/not supported|only Argo variables/);
+    expect(() => whenLogic('{{steps.a.outputs.result}} =~ h.*', resolve, tags, 'here')).toThrow(/regular expression matching/);
   });
 
   it('writes a ternary and arithmetic as json-logic', () => {
-    const part = expressionPart('asInt(inputs.parameters.n) * 2 > 5 ? "big" : "small"', resolve);
+    const part = expressionPart('asInt(inputs.parameters.n) * 2 > 5 ? "big" : "small"', resolve, 'here');
     expect(evaluate(partLogic(part, ['b']) as never, data(null, '3'))).toBe('big');
   });
 });

@@ -25,6 +25,10 @@ describe('range', () => {
     { name: 'no end', args: [5], message: 'range end must be a number, got undefined' },
     { name: 'too many numbers', args: [0, MAX_RANGE], message: `would give ${MAX_RANGE + 1} numbers, more than ${MAX_RANGE}` },
     { name: 'a format that is not text', args: [1, 2, 1, 5], message: 'range format must be a string' },
+    // Only a whole text is a number (Argo tester 2, fault 3: lenient parses read a part of a text).
+    { name: 'a text with a suffix', args: ['2', '4x'], message: 'range end must be a number, got "4x"' },
+    { name: 'hexadecimal text', args: ['0x10', 20], message: 'range start must be a number, got "0x10"' },
+    { name: 'a text with spaces', args: [' 2', 4], message: 'range start must be a number, got " 2"' },
   ];
   for (const { name, args, message } of bad) it(`refuses ${name}`, () => expect(() => range(args[0], args[1], args[2], args[3])).toThrow(message));
 });
@@ -43,6 +47,9 @@ describe('printf', () => {
     expect(() => printf('%q', 1)).toThrow('"%" must start a conversion');
     expect(() => printf('%d', 'x')).toThrow('format "%d" needs a number, got "x"');
     expect(() => printf('%d', true)).toThrow('needs a number');
+    expect(() => printf('%d', '12abc')).toThrow('format "%d" needs a number, got "12abc"');
+    expect(() => printf('%x', '0x1f')).toThrow('format "%x" needs a number, got "0x1f"');
+    expect(printf('%03d', '7')).toBe('007');
   });
 });
 

@@ -1,0 +1,103 @@
+/**
+ * Expression and message faults of the third Argo tester round (issue 12,
+ * /work/tools/reports/argo-tester-2.md, faults 3 to 7), through the real stack: documents
+ * sent as they are to `POST /v1/runs` and `strata import argo`, run on the local runtime
+ * with real HTTP, Redis, BullMQ and processes, checked by their outcome and their message.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RunView } from '../../src/run/run-view.ts';
+import { LEVELS } from '../support/levels.ts';
+import { runStrata } from '../support/processes.ts';
+import { useRunService } from '../support/use-run-service.ts';
+
+const svc = useRunService();
+const read = (name: string): string => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults-4', name), 'utf8');
+const withExpression = (expr: string): string => read('expr-error.yaml').replace('{{=EXPRESSION}}', `{{=${expr}}}`);
+
+/** A run of `flow` (an Argo document's text, or a strata Flow) with `params`, to its end. */
+const run = (flow: unknown, params: Record<string, unknown> = {}): Promise<RunView> => svc.runToEnd({ flow: typeof flow === 'string' ? parse(flow) : flow, params });
+
+/** `strata import argo` of a document written to a file of its own. */
+async function importArgo(doc: string) {
+  const file = join(mkdtempSync(join(tmpdir(), 'strata-argo-')), 'wf.yaml');
+  writeFileSync(file, doc);
+  return runStrata(['import', 'argo', file]);
+}
+
+const strataFlow = (root: unknown) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'numbers', version: '1' }, spec: { params: { x: null }, root } });
+const echo = (arg: unknown) => ({ task: { image: 'alpine', command: ['echo', arg], result: 'stdout' } });
+
+describe('an expression that cannot be evaluated fails its step, named (fault 3)', () => {
+  it.each([
+    ['asInt of a text with a suffix', 'asInt(workflow.parameters.x)', '12abc', /"12abc" is not a whole number/],
+    ['asInt of a number too large', 'asInt(workflow.parameters.x)', '1e999', /"1e999" is not a whole number/],
+    ['asFloat of a word', 'asFloat(workflow.parameters.x)', 'abc', /"abc" is not a number/],
+    ['a division by zero', 'asInt(workflow.parameters.x) / asInt(workflow.parameters.zero)', '1', /division by zero/],
+  ])('%s: the step fails naming the template, the field and the expression', async (_d, expr, x, why) => {
+    const r = await run(withExpression(expr), { x });
+    expect(r.status, JSON.stringify(r.steps)).toBe('failed');
+    expect(r.steps.show.status).toBe('failed');
+    expect(r.steps.show.exitCode).toBeUndefined();
+    expect(r.steps.show.error).toContain('template main, step show, arguments.parameters(m)');
+    expect(r.steps.show.error).toContain(`expression "${expr}"`);
+    expect(r.steps.show.error).toMatch(why);
+  });
+
+  it('a whole number still reads: asInt("12") + 1 is 13', async () => {
+    const r = await run(withExpression('asInt(workflow.parameters.x) + 1'), { x: '12' });
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(r.steps.show.result).toBe('got 13');
+  });
+
+  it('a when that cannot be evaluated fails its step, not skips it', async () => {
+    const r = await run(read('expr-error-when.yaml'), { x: 'abc' });
+    expect(r.status, JSON.stringify(r.steps)).toBe('failed');
+    expect(r.steps.gate.status).toBe('failed');
+    expect(r.steps.gate.error).toContain('template main, step gate, when');
+    expect(r.steps.gate.error).toContain('"abc" is not a number');
+    const ok = await run(read('expr-error-when.yaml'), { x: '2.5' });
+    expect(ok.steps.gate).toMatchObject({ status: 'succeeded', result: 'gate-ran' });
+  });
+
+  it.each([
+    ["asInt('1e999')", /"1e999" is not a whole number/],
+    ["asInt('12abc')", /"12abc" is not a whole number/],
+    ["asFloat('abc')", /"abc" is not a number/],
+    ['1/0', /division by zero/],
+  ])('a constant %s is refused at import (strata import argo exit 2, POST 400), named', async (expr, why) => {
+    const doc = withExpression(expr);
+    const out = await importArgo(doc);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`template main, step show, arguments.parameters(m): expression "${expr}"`);
+    expect(out.stderr).toMatch(why);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+    const posted = await svc.call('POST', '/v1/runs', doc, { 'content-type': 'application/yaml' });
+    expect(posted.status).toBe(400);
+    expect(JSON.stringify(posted.body)).toContain(`expression \\"${expr}\\"`);
+  });
+
+  describe.each(LEVELS)('strata json-logic, $name', ({ prefix, wrap }) => {
+    it.each([
+      ['a sum over a text with a suffix', { '+': [{ var: 'params.x' }, 1] }, { x: '12abc' }, /"\+" needs numbers: "12abc" is not a number/],
+      ['a product over a text with a suffix', { '*': [{ var: 'params.x' }, 2] }, { x: '3x' }, /"\*" needs numbers: "3x" is not a number/],
+      ['a division by zero', { '/': [1, { var: 'params.x' }] }, { x: 0 }, /division by zero/],
+      ['int of a text with a suffix', { int: { var: 'params.x' } }, { x: '12abc' }, /"12abc" is not a whole number/],
+    ])('%s fails the step naming the field, instead of writing null or a part of the text', async (_d, logic, params, why) => {
+      const r = await run(strataFlow(wrap({ graph: { nodes: { show: echo(logic) } } })), params);
+      expect(r.status, JSON.stringify(r.steps)).toBe('failed');
+      expect(r.steps[`${prefix}show`].error).toContain('command[1]');
+      expect(r.steps[`${prefix}show`].error).toMatch(why);
+    });
+
+    it('numbers in text add, and int and float read whole texts', async () => {
+      const logic = { cat: [{ '+': [{ var: 'params.x' }, 1] }, ' ', { int: '-7' }, ' ', { float: '2.5e1' }] };
+      const r = await run(strataFlow(wrap({ graph: { nodes: { show: echo(logic) } } })), { x: '12' });
+      expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+      expect(r.steps[`${prefix}show`].result).toBe('13 -7 25');
+    });
+  });
+});
