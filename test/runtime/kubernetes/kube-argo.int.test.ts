@@ -42,7 +42,7 @@ function last(reports: Array<{ type: string }>): Record<string, StepReport> {
 
 describe('inside a pod: slots with paths of their own and standard output (stand-in API server, kubelet in namespaces)', () => {
   it('a step\'s artifact and parameter at /tmp reach the next step at /workspace; results from standard output; each execution finds its paths empty', async () => {
-    c = await processCluster({ namespaces: true });
+    c = await processCluster();
     const flow = {
       sequence: [
         {
@@ -81,7 +81,7 @@ describe('inside a pod: slots with paths of their own and standard output (stand
 
 describe('imported Argo documents on the kubernetes runtime (stand-in API server, kubelet in namespaces)', () => {
   it('outputs.result, an output artifact at /tmp handed to a step at /mnt/in, and a containerSet run as on the local runtime', async () => {
-    c = await processCluster({ namespaces: true });
+    c = await processCluster();
     const prefix = `t-${randomUUID().slice(0, 8)}`;
     const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
     homes.push(home);

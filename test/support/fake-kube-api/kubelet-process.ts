@@ -1,14 +1,16 @@
 /**
  * Process mode of the stand-in kubelet: a container is a real process in its own process
- * group, run from its command (or its image's entrypoint, from `images`), with its env
- * (fieldRefs resolved, container paths mapped to host paths) and its output captured as
- * its log. A container that mounts the pod's projected ServiceAccount token gets a
- * kubeconfig for this API server whose token names that ServiceAccount.
+ * group and its own mount namespace (bubblewrap, as a container runtime would make one),
+ * run from its command (or its image's entrypoint, from `images`), with its env
+ * (fieldRefs resolved) and its output captured as its log. Container paths are real:
+ * every volume is bound at its mount path, and nothing is mapped. A container that mounts
+ * the pod's projected ServiceAccount token gets a kubeconfig for this API server whose
+ * token names that ServiceAccount.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { toHost, type PathMap } from './pod-paths.ts';
+import { bwrapCommand } from '../../../runtime/local/private-view.ts';
 import type { KObj } from './store.ts';
 
 export interface ProcessOptions {
@@ -20,22 +22,12 @@ export interface ProcessOptions {
   files: Record<string, string>;
   /** PersistentVolumeClaim name -> host directory */
   claims: Record<string, string>;
-  /** working directory of containers that name none */
+  /** working directory of containers that name none; it stands for the images' files (the checkout the tests run from) */
   cwd: string;
   /** environment every container starts from (PATH and the like) */
   env: Record<string, string>;
   /** a kubeconfig's text for a token */
   kubeconfigYaml: (token: string) => string;
-  /**
-   * Run each container in a mount namespace of its own (bubblewrap), as a container runtime
-   * would: the host's file system read-only as the image, each volume mount bound writable
-   * at its mountPath, the image's files (`files`, the entrypoints of `images`, `cwd`) bound
-   * back on top. Container paths are then real and nothing is mapped. Off: paths in a
-   * container's command, args, env and working directory are mapped to the mounts'
-   * directories (a path written inside a script is not), and a subPath mounted over a
-   * directory the host has is refused (the program would touch the host's).
-   */
-  namespaces?: boolean;
 }
 
 export interface RunningProcess {
@@ -43,12 +35,15 @@ export interface RunningProcess {
   exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
-export function startProcess(pod: KObj, spec: KObj, map: PathMap, opts: ProcessOptions, onOutput: (text: string) => void, token: string | undefined): RunningProcess {
-  const ns = opts.namespaces === true;
-  const host = (v: string) => (!ns && v.startsWith('/') ? toHost(map, v) : v);
+/**
+ * Start a container under bubblewrap. `mounts`: [mountPath, host directory] pairs, bound
+ * writable at their paths. Where bubblewrap cannot start, the container exits 128 and its
+ * log says why.
+ */
+export function startProcess(pod: KObj, spec: KObj, mounts: Array<[string, string]>, opts: ProcessOptions, onOutput: (text: string) => void, token: string | undefined): RunningProcess {
   const env: Record<string, string> = Object.fromEntries(Object.entries(opts.env).filter(([k]) => !k.startsWith('KUBERNETES_')));
   for (const e of spec.env ?? []) {
-    if (e.value !== undefined) env[e.name] = host(e.value);
+    if (e.value !== undefined) env[e.name] = e.value;
     const field = e.valueFrom?.fieldRef?.fieldPath;
     if (field === 'metadata.name') env[e.name] = pod.metadata.name;
     if (field === 'metadata.namespace') env[e.name] = pod.metadata.namespace;
@@ -60,31 +55,19 @@ export function startProcess(pod: KObj, spec: KObj, map: PathMap, opts: ProcessO
     writeFileSync(file, opts.kubeconfigYaml(token));
     env.KUBECONFIG = file;
   }
-  // An image's entrypoint is a path on this machine already; only the pod's own paths map
-  // onto the node (a repository under /tmp must not be taken for the pod's /tmp volume).
-  const entry = spec.command ? spec.command.map(host) : (opts.images[spec.image] ?? []);
-  let argv = [...entry, ...(spec.args ?? []).map(host)];
-  const refuse = (why: string): RunningProcess => {
-    onOutput(`${why}\n`);
+  const command = [...(spec.command ?? opts.images[spec.image] ?? []), ...(spec.args ?? [])];
+  if (command.length === 0) {
+    onOutput(`no command, and image ${spec.image} has no known entrypoint\n`);
     return { signal: () => undefined, exited: Promise.resolve({ code: 127, signal: null }) };
-  };
-  if (argv.length === 0) return refuse(`no command, and image ${spec.image} has no known entrypoint`);
-  let cwd = spec.workingDir ? host(spec.workingDir) : opts.cwd;
-  if (ns) {
-    const image = [opts.cwd, ...(opts.images[spec.image] ?? []).filter((p: string) => p.startsWith('/')), ...(env.KUBECONFIG ? [env.KUBECONFIG] : [])];
-    argv = ['bwrap', ...namespaceArgs(map, opts.files, image, cwd), '--', ...argv];
-    cwd = '/';
-  } else {
-    // A step's own directory over one this machine has (a pod's `/tmp`): its scripts would empty and fill the host's.
-    const over = (spec.volumeMounts ?? []).find((m: KObj) => m.subPath && toHost(map, m.mountPath) !== m.mountPath && existsSync(m.mountPath));
-    if (over) return refuse(`the stand-in kubelet cannot mount a subPath over ${over.mountPath}, a directory of this machine, without namespaces (useProcesses({ namespaces: true }))`);
   }
-  const child = spawn(argv[0], argv.slice(1), { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const image = [opts.cwd, ...(opts.images[spec.image] ?? []).filter((p: string) => p.startsWith('/')), ...(env.KUBECONFIG ? [env.KUBECONFIG] : [])];
+  const argv = [bwrapCommand(), ...namespaceArgs(mounts, opts.files, image, spec.workingDir ?? opts.cwd), '--', ...command];
+  const child = spawn(argv[0], argv.slice(1), { cwd: '/', env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (b: Buffer) => onOutput(b.toString()));
   child.stderr.on('data', (b: Buffer) => onOutput(b.toString()));
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once('error', (e) => {
-      onOutput(`cannot start ${argv[0]}: ${e.message}\n`);
+      onOutput(`the stand-in kubelet runs each container under bubblewrap, which cannot start here (${argv[0]}: ${e.message}); strata's test script installs it (scripts/ensure-bubblewrap.mjs)\n`);
       resolve({ code: 128, signal: null });
     });
     child.once('close', (code, signal) => resolve({ code, signal }));
@@ -115,9 +98,9 @@ export function startProcess(pod: KObj, spec: KObj, map: PathMap, opts: ProcessO
  * a container runtime makes it in the image: each host directory on its way becomes a
  * tmpfs holding that directory's entries, bound one by one.
  */
-function namespaceArgs(map: PathMap, files: Record<string, string>, image: string[], cwd: string): string[] {
+function namespaceArgs(volumes: Array<[string, string]>, files: Record<string, string>, image: string[], cwd: string): string[] {
   // Through the host's links (/var/run -> /run), which the namespace has too.
-  const mounts = map.mounts.map(([path, dir]): [string, string] => [realTarget(path), dir]);
+  const mounts = volumes.map(([path, dir]): [string, string] => [realTarget(path), dir]);
   const targets = mounts.map(([path]) => path);
   const opened = new Set<string>();
   for (const t of targets) {

@@ -7,16 +7,17 @@
  * whose image is changed in place, honours activeDeadlineSeconds, stops containers on
  * delete, and plays the failures tests ask for by image (behaviors.ts).
  *
- * Containers either run as real processes (process mode, kubelet-process.ts: emptyDirs
- * are directories, the downward API writes its files, the pod's ServiceAccount token is
- * a kubeconfig) or are scripted (exit 0 at once unless a behavior says otherwise).
+ * Containers either run as real processes (process mode, kubelet-process.ts: each in a
+ * mount namespace of its own where emptyDirs are directories bound at their mount paths,
+ * the downward API writes its files, the pod's ServiceAccount token is a kubeconfig) or
+ * are scripted (exit 0 at once unless a behavior says otherwise).
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Behavior } from './behaviors.ts';
 import { startProcess, type ProcessOptions, type RunningProcess } from './kubelet-process.ts';
 import type { LogBook } from './log-book.ts';
-import { pathMap } from './pod-paths.ts';
+import { volumeMounts } from './pod-paths.ts';
 import { prepareVolumes, serviceAccountToken, writeResult } from './pod-volumes.ts';
 import { resourceType, type Change, type KObj, type ObjectStore } from './store.ts';
 
@@ -116,7 +117,7 @@ class PodSim {
     this.write((o) => ({ ...o, spec: { ...o.spec, nodeName: 'fake-node' } }));
     if (this.k.processOptions) {
       this.root = join(this.k.processOptions.root, this.ns, this.name);
-      await prepareVolumes(this.pod, this.root, this.k.processOptions);
+      await prepareVolumes(this.pod, this.root);
     }
     this.armDeadline();
     for (const c of this.cs.values()) {
@@ -228,8 +229,8 @@ class PodSim {
     this.publish();
     const opts = this.k.processOptions;
     if (opts && (!b || b.kind === 'hang')) {
-      const map = pathMap(this.pod, c.spec, this.root, opts.claims, opts.files, !opts.namespaces);
-      const proc = startProcess(this.pod, c.spec, map, opts, (t) => this.k.logs.write(this.ns, this.name, c.spec.name, t), serviceAccountToken(this.pod, c.spec));
+      const mounts = volumeMounts(this.pod, c.spec, this.root, opts.claims);
+      const proc = startProcess(this.pod, c.spec, mounts, opts, (t) => this.k.logs.write(this.ns, this.name, c.spec.name, t), serviceAccountToken(this.pod, c.spec));
       c.proc = proc;
       return proc.exited.then((e) => this.exited(c, e.code, e.signal));
     }

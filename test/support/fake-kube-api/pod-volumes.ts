@@ -1,17 +1,14 @@
 /**
  * The stand-in kubelet's volumes in process mode: each emptyDir a directory under the
- * pod's root, the downward API's files written from the pod's annotations (their
- * container paths mapped to host paths, as mounts would make them true), and the
- * ServiceAccount a container's projected token would name.
+ * pod's root, the downward API's files written from the pod's annotations (as they are:
+ * each container sees its volumes at their mount paths), and the ServiceAccount a
+ * container's projected token would name.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ProcessOptions } from './kubelet-process.ts';
-import { jsonToHost, pathMap } from './pod-paths.ts';
 import type { KObj } from './store.ts';
 
-export async function prepareVolumes(pod: KObj, root: string, opts: ProcessOptions): Promise<void> {
-  const consumer = (pod.spec.initContainers ?? []).find((c: KObj) => c.restartPolicy === 'Always') ?? pod.spec.containers[0];
+export async function prepareVolumes(pod: KObj, root: string): Promise<void> {
   for (const v of pod.spec.volumes ?? []) {
     if (v.persistentVolumeClaim) continue;
     const dir = join(root, v.name);
@@ -19,14 +16,7 @@ export async function prepareVolumes(pod: KObj, root: string, opts: ProcessOptio
     for (const sub of ['scratch', 'work']) if (v.emptyDir) await mkdir(join(dir, sub), { recursive: true, mode: 0o777 });
     for (const item of v.downwardAPI?.items ?? []) {
       const m = /^metadata\.annotations\['(.+)'\]$/.exec(item.fieldRef?.fieldPath ?? '');
-      let text = m ? (pod.metadata.annotations?.[m[1]] ?? '') : '';
-      // The file's paths are container paths: seen from here, through the consumer's mounts (real ones in namespaces).
-      try {
-        if (!opts.namespaces) text = JSON.stringify(jsonToHost(pathMap(pod, consumer, root, opts.claims, opts.files), JSON.parse(text)));
-      } catch {
-        // not JSON: as it is
-      }
-      await writeFile(join(dir, item.path), text);
+      await writeFile(join(dir, item.path), m ? (pod.metadata.annotations?.[m[1]] ?? '') : '');
     }
   }
 }

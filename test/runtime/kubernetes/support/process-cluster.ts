@@ -1,6 +1,8 @@
 /**
  * The stand-in cluster in process mode: its kubelet runs every container as a real
- * process on this machine (test/support/fake-kube-api/kubelet-process.ts), the
+ * process on this machine in a mount namespace of its own (bubblewrap: the host's files
+ * read-only as its image, an empty /tmp, each volume at its mount path;
+ * test/support/fake-kube-api/kubelet-process.ts), the
  * quarterback image as the real Kubernetes quarterback (sidecar/entrypoint/kube-bin.js)
  * and the init container's copy of the real gate entrypoint. The shared volume's claim is
  * a temp directory mounted at the same path.
@@ -16,8 +18,7 @@ export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 export const QUARTERBACK_IMAGE = 'strata/quarterback:test';
 export const SHARED_CLAIM = 'strata-shared';
 
-/** `namespaces`: each container in a mount namespace of its own (kubelet-process.ts), so paths inside its scripts are its own too. */
-export async function processCluster(opts: { namespaces?: boolean } = {}): Promise<FakeCluster> {
+export async function processCluster(): Promise<FakeCluster> {
   const c = await fakeCluster();
   const root = await mkdtemp(join(tmpdir(), 'strata-node-'));
   c.api.kubelet.useProcesses({
@@ -28,7 +29,6 @@ export async function processCluster(opts: { namespaces?: boolean } = {}): Promi
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
     kubeconfigYaml: (token) => c.api.kubeconfigYaml(token, NS),
-    ...(opts.namespaces ? { namespaces: true } : {}),
   });
   return {
     ...c,
