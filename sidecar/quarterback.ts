@@ -19,6 +19,7 @@ import type { Command, DoneCommand, EngineEvent, StartCommand, StatusCommand, Wi
 import type { JsonValue } from '../src/flow/types.ts';
 import type { FailureReason } from '../src/engine/timeout-error.ts';
 import { isLeaf, joinId } from '../src/plan/plan-node.ts';
+import { upgradePlan } from '../src/plan/plan-version.ts';
 import type { ContainerDriver, ContainerExit } from '../runtime/process/container-driver.ts';
 import { containerEnv } from './container-env.ts';
 import { fileScopeValues } from '../runtime/env-files.ts';
@@ -73,7 +74,8 @@ export class Quarterback {
     const pod = opts.plan.pod;
     const limits = opts.plan.limits;
     // The run's limits hold inside the pod too (the fan-outs and results of its containers).
-    this.engine = new RunEngine(pod.body, { params: pod.params, prefix: opts.plan.step, scope: podScope(pod), ...(limits ? { maxSteps: limits.maxSteps, maxFanOutItems: limits.maxFanOutItems, maxCompositeResultBytes: limits.maxCompositeResultBytes } : {}) });
+    // A job queued by a version before plan version 2 carries its pod's body as then (docs/runs.md, legacy readers).
+    this.engine = new RunEngine(upgradePlan(pod.body), { params: pod.params, prefix: opts.plan.step, scope: podScope(pod), ...(limits ? { maxSteps: limits.maxSteps, maxFanOutItems: limits.maxFanOutItems, maxCompositeResultBytes: limits.maxCompositeResultBytes } : {}) });
     this.ports = new PortBook(opts.plan.step);
     this.outputs = new PodOutputs(opts.plan);
   }

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowDocument, JsonValue } from '../flow/types.ts';
 import type { CompiledFlow } from '../plan/compile.ts';
+import { currentRoot } from '../plan/plan-version.ts';
 import type { RunView } from '../run/run-view.ts';
 import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
 import { LookLoop } from './look-loop.ts';
@@ -107,7 +108,7 @@ export class Coordinator {
     if (await this.sys.store.wasDeleted(newId)) throw runDeleted(newId);
     const [meta, plan] = await Promise.all([this.sys.store.meta(id), this.sys.store.plan(id)]);
     if (!meta || !plan) throw new StrataError('not_found', `no run "${id}"`);
-    await this.create(newId, prepareRun(meta.flow, plan.root, plan.params, plan.stepIds ?? []), { ...meta.origin, resubmittedFrom: id }, { name: meta.name, labels: meta.labels, onEnd: meta.onEnd });
+    await this.create(newId, prepareRun(meta.flow, currentRoot(plan), plan.params, plan.stepIds ?? []), { ...meta.origin, resubmittedFrom: id }, { name: meta.name, labels: meta.labels, onEnd: meta.onEnd });
     return newId;
   }
 

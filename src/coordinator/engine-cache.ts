@@ -4,13 +4,16 @@
  */
 import { RunEngine } from '../engine/engine.ts';
 import { DEFAULT_LIMITS, type RunLimits } from '../flow/limits.ts';
-import type { Command } from '../engine/types.ts';
+import type { Command, EngineEvent } from '../engine/types.ts';
+import { currentRoot, upgradePlan } from '../plan/plan-version.ts';
 import type { StoredPlan } from '../store/run-store.ts';
 
 export interface CachedEngine {
   engine: RunEngine;
   /** log entries folded so far */
   next: number;
+  /** the plan has no version (1): the units its log records are read through upgradePlan too */
+  legacyPlan?: boolean;
 }
 
 export class EngineCache {
@@ -30,7 +33,8 @@ export class EngineCache {
 
   create(runId: string, plan: StoredPlan, maxUnitDepth: number): CachedEngine {
     const { maxSteps, maxFanOutItems, maxCompositeResultBytes } = this.limits;
-    const c = { engine: new RunEngine(plan.root, { params: plan.params, maxUnitDepth, maxSteps, maxFanOutItems, maxCompositeResultBytes }), next: 0 };
+    const c: CachedEngine = { engine: new RunEngine(currentRoot(plan), { params: plan.params, maxUnitDepth, maxSteps, maxFanOutItems, maxCompositeResultBytes }), next: 0 };
+    if (plan.v === undefined) c.legacyPlan = true;
     this.map.set(runId, c);
     while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
     return c;
@@ -41,12 +45,20 @@ export class EngineCache {
   }
 }
 
-/** Fold one log entry: entry 0 starts the engine (a `begin` without `v` is of log version 1), later ones are its events. */
+/**
+ * Fold one log entry: entry 0 starts the engine (a `begin` without `v` is of log version 1),
+ * later ones are its events (a unit recorded in the log of a plan without a version is
+ * upgraded as its plan was).
+ */
 export function fold(c: CachedEngine, entry: { type: string }): Command[] {
   c.next++;
   if (entry.type === 'begin') {
     const begin = entry as { at?: number; v?: number };
     return c.engine.start(begin.at, begin.v ?? 1);
+  }
+  if (c.legacyPlan && entry.type === 'expanded') {
+    const e = entry as Extract<EngineEvent, { type: 'expanded' }>;
+    return c.engine.apply({ ...e, body: upgradePlan(e.body) });
   }
   return c.engine.apply(entry as never);
 }

@@ -34,7 +34,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
     node.traversal === 'dfs' ? dfsFrontier(g.roots) : node.traversal === 'bfs' ? bfsFrontier(g.roots) : dependencyFrontier(g.roots);
   const limit = node.traversal === 'dependency' ? (node.maxParallel ?? Infinity) : 1;
   const failFast = node.failFast !== false;
-  const handles: Record<string, readonly string[]> = node.handles ?? Object.fromEntries((node.handled ?? []).map((n) => [n, ['failed', 'errored']]));
+  const handles: Record<string, readonly string[]> = node.handles ?? {};
   const state: Array<0 | 1 | 2> = g.children.map(() => 0); // 0 not started, 1 running, 2 ended
   const ended: Array<EndedChild | undefined> = g.children.map(() => undefined);
   const results: Record<string, JsonValue> = {};

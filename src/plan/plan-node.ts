@@ -63,8 +63,6 @@ export interface GraphNode extends Base {
    * (`failed`: a non-zero exit; `errored`: none): such a failure neither stops nor fails the graph
    */
   handles?: Record<string, FailureKind[]>;
-  /** plans stored before `handles`: children whose failure of either kind is handled (read, never written) */
-  handled?: string[];
   /** `leaves`: after the run, a leaf whose branch failed fails the graph (leaf-outcome.ts) */
   outcome?: 'leaves';
   /** DAG targets: the nodes asked for, and the children they do not need (they end skipped) */

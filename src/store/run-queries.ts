@@ -11,6 +11,8 @@ import { RunKeys } from './run-keys.ts';
 import { stepProgress, toStepView } from './step-records.ts';
 
 export interface StoredPlan {
+  /** the plan's shapes (src/plan/plan-version.ts): PLAN_VERSION when stored now, absent (1) before */
+  v?: number;
   root: PlanNode;
   params: Record<string, JsonValue>;
   /** the step ids known before running (a resubmit starts them pending again) */
