@@ -28,6 +28,29 @@ export type Resolve = (variable: string) => Value;
 
 const BINARY: Record<string, string> = { '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', '&&': 'and', and: 'and', '||': 'or', or: 'or', '+': 'plus', '-': '-', '*': '*', '/': '/', '%': '%', in: 'in' };
 
+/** expr's == and != compare values and types: json-logic's strict ones. */
+const STRICT: Record<string, string> = { '==': '===', '!=': '!==' };
+const ARITHMETIC = new Set(['-', '*', '/', '%']);
+/** Values Argo's expr sees as text: parameters (inputs, workflow), results and output parameters. */
+const TEXT_KINDS = new Set(['param', 'result', 'output']);
+
+/** A word govaluate makes a string (Argo turns its variables into strings): an identifier that is no placeholder. */
+const isBareWord = (node: jsep.Expression, mode: Mode): boolean => node.type === 'Identifier' && !mode.placeholders?.has((node as jsep.Identifier).name);
+
+/** The text of a chain of words and operators (`nightly-report`), for a message; a placeholder as `{{…}}`. */
+function shown(node: jsep.Expression, mode: Mode): string {
+  if (node.type === 'Identifier') {
+    const name = (node as jsep.Identifier).name;
+    return mode.placeholders?.has(name) ? '{{…}}' : name;
+  }
+  if (node.type === 'Literal') return String((node as jsep.Literal).raw);
+  if (node.type === 'BinaryExpression') {
+    const b = node as jsep.BinaryExpression;
+    return `${shown(b.left, mode)}${b.operator}${shown(b.right, mode)}`;
+  }
+  return '…';
+}
+
 const bad = (expr: string, why: string): StrataError => new StrataError('invalid_document', `expression "${expr}": ${why}`);
 
 function parse(expr: string): jsep.Expression {
@@ -77,12 +100,20 @@ function translate(node: jsep.Expression, mode: Mode): Build {
       if (ph) return (from) => renderLogic(ph, from);
       if (mode.bareWordsAreText && node.type === 'Identifier') return () => name;
       const value = mode.resolve(name);
+      // In Argo's expr a parameter, a result and an output parameter are text (`"5"`, never
+      // the number 5 a result printing 5 is in strata), so `==` and `+` see them as Argo does.
+      if (!mode.bareWordsAreText && value.length === 1 && TEXT_KINDS.has(value[0].kind)) return (from) => ({ text: renderLogic(value, from) });
       return (from) => renderLogic(value, from);
     }
     case 'BinaryExpression': {
       const b = node as jsep.BinaryExpression;
-      const op = BINARY[b.operator];
+      // expr compares types (a text is never the number 5); govaluate's == compares the texts substituted.
+      const op = (!mode.bareWordsAreText && STRICT[b.operator]) || BINARY[b.operator];
       if (!op) throw bad(mode.expr, `operator ${b.operator} is not supported`);
+      if (mode.bareWordsAreText && ARITHMETIC.has(b.operator) && (isBareWord(b.left, mode) || isBareWord(b.right, mode))) {
+        const words = shown(b, mode);
+        throw bad(mode.expr, `${words} is not one word: Argo's govaluate reads it as ${shown(b.left, mode)} ${b.operator} ${shown(b.right, mode)}, arithmetic on words, which fails in Argo (a word is text, not a number); to compare the text, quote it: '${words}'`);
+      }
       const l = translate(b.left, mode);
       const r = translate(b.right, mode);
       return (from) => ({ [op]: [l(from), r(from)] });

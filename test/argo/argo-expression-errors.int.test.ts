@@ -101,3 +101,37 @@ describe('an expression that cannot be evaluated fails its step, named (fault 3)
     });
   });
 });
+
+describe('an unquoted word with a dash in a when is refused, not silently false (fault 4)', () => {
+  it('nightly-report, which Argo\'s govaluate reads as nightly minus report, is refused naming the template and field', async () => {
+    const doc = read('when-dashed-word.yaml');
+    const out = await importArgo(doc);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('template main, step is-nightly, when');
+    expect(out.stderr).toContain('nightly-report');
+    expect(out.stderr).toContain("quote it: 'nightly-report'");
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+    const posted = await svc.call('POST', '/v1/runs', doc, { 'content-type': 'application/yaml' });
+    expect(posted.status).toBe(400);
+    expect(posted.body.error.message).toContain('template main, step is-nightly, when');
+  });
+
+  it('quoted, the texts are compared: a dashed name and a dashed parameter match, another does not', async () => {
+    const r = await run(read('when-dashed-quoted.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(r.steps['is-nightly']).toMatchObject({ status: 'succeeded', result: 'ran' });
+    expect(r.steps['same-kind']).toMatchObject({ status: 'succeeded', result: 'ran' });
+    expect(r.steps['other-kind'].status).toBe('skipped');
+  });
+});
+
+describe('== in an expression compares types as Argo\'s expr does (fault 2)', () => {
+  it('a text parameter or result is not the number 5; the govaluate form compares the texts', async () => {
+    const r = await run(read('expr-strict-equal.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    const ran = Object.keys(r.steps).filter((k) => r.steps[k].status === 'succeeded').sort();
+    const skipped = Object.keys(r.steps).filter((k) => r.steps[k].status === 'skipped').sort();
+    expect(ran).toEqual(['five', 'govaluate', 'int-vs-number', 'not-equal', 'result-vs-text', 'text-vs-text']);
+    expect(skipped).toEqual(['result-vs-number', 'text-vs-number']);
+  });
+});

@@ -29,6 +29,11 @@ describe('Argo expressions to json-logic', () => {
     ['{{=steps.a.outputs.result == "heads" || asInt(inputs.parameters.n) < 2}}', 'tails', false],
     ['{{=jsonpath(steps.a.outputs.result, "$.size") > 10}}', '{"size": 42}', true],
     ['{{=not (steps.a.outputs.result in ["x", "y"])}}', 'y', false],
+    // expr compares types: a parameter is text (Argo tester 2, fault 2); govaluate compares the texts substituted.
+    ['{{=inputs.parameters.n == 3}}', 'x', false],
+    ['{{=inputs.parameters.n == "3"}}', 'x', true],
+    ['{{=inputs.parameters.n != 3}}', 'x', true],
+    ['{{inputs.parameters.n}} == 3', 'x', true],
   ])('when %s (result %s) is %s', (when, result, expected) => {
     const logic = whenLogic(when, resolve, tags, 'template t, step b, when')(['b']);
     expect(run(logic, data(result, '3'))).toBe(expected);
@@ -38,6 +43,9 @@ describe('Argo expressions to json-logic', () => {
     expect(() => expressionPart('a = 1', resolve, 'here')).toThrow(/expression "a = 1"/);
     expect(() => expressionPart('constructor.constructor("x")()', resolve, 'here')).toThrow(/not supported|only Argo variables/);
     expect(() => whenLogic('{{steps.a.outputs.result}} =~ h.*', resolve, tags, 'here')).toThrow(/regular expression matching/);
+    // govaluate reads an unquoted nightly-report as nightly minus report (Argo tester 2, fault 4).
+    expect(() => whenLogic('{{steps.a.outputs.result}} == nightly-report', resolve, tags, 'here')).toThrow(/nightly-report is not one word: .* quote it: 'nightly-report'/);
+    expect(() => whenLogic('{{steps.a.outputs.result}} == a*b', resolve, tags, 'here')).toThrow(/quote it: 'a\*b'/);
   });
 
   it('writes a ternary and arithmetic as json-logic', () => {
