@@ -48,7 +48,7 @@ export async function argoBody(body: RawBody, limits: BodyLimits, versions: (nam
   if (text === undefined) return undefined;
   const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
   if (body.bytes.byteLength > max) throw new StrataError('too_large', `a ${body.type === 'yaml' ? 'YAML' : 'JSON'} body may have at most ${max} bytes, this one has ${body.bytes.byteLength}`);
-  const read = readArgoText(text, 'body', limits.maxBytes);
+  const read = readArgoText(text, 'body', limits.maxBytes, limits.maxNesting);
   const request = read.length === 1 && wrapped(read[0]) ? read[0] : undefined;
   const docs = request ? [request.flow] : read;
   if (docs.length !== 1 || !isArgoDocument(docs[0])) throw new StrataError('invalid_request', 'an Argo body holds one Workflow document, as it is or as { "flow": <the Workflow>, "params": { ... } }');

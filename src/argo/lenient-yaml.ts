@@ -21,7 +21,7 @@
 import { parseAllDocuments, type Document } from 'yaml';
 import { invalid, type Problem } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
-import { checkDepth, checkSize, MAX_DATA_DEPTH, toData, tryJson, yamlMessage } from '../flow/parse-text.ts';
+import { checkDepth, checkSize, MAX_DATA_DEPTH, refuseStackOverflow, toData, tryJson, yamlMessage } from '../flow/parse-text.ts';
 import { checkTextNesting } from '../flow/text-nesting.ts';
 import { reindentFlowLines } from './reindent-flow.ts';
 
@@ -30,22 +30,26 @@ const OPTIONS = { merge: true, uniqueKeys: false, resolveKnownTags: false, logLe
 /**
  * Every document of an Argo YAML (or JSON) stream, as data. Throws an `invalid_document`
  * StrataError naming `source` with line and column when even the lenient reading fails,
- * `too_large` past `maxBytes`.
+ * `too_large` past `maxBytes` or nested more than `maxNesting` levels deep.
  */
-export function readArgoText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes): unknown[] {
+export function readArgoText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes, maxNesting = MAX_DATA_DEPTH): unknown[] {
   checkSize(text, source, maxBytes);
-  checkTextNesting(text, source, MAX_DATA_DEPTH);
+  checkTextNesting(text, source, maxNesting);
   const json = tryJson(text);
   if (json !== undefined) {
     const list = Array.isArray(json) ? json : [json];
-    for (const d of list) checkDepth(d, source);
+    for (const d of list) checkDepth(d, source, maxNesting);
     return list;
   }
   let docs = parse(text);
+  refuseStackOverflow(docs.flatMap((d) => d.errors), source, maxNesting);
   const firstErrors = errorsOf(docs, source);
   if (firstErrors.length > 0) {
     const repaired = reindentFlowLines(text);
-    if (repaired !== text) docs = parse(repaired);
+    if (repaired !== text) {
+      docs = parse(repaired);
+      refuseStackOverflow(docs.flatMap((d) => d.errors), source, maxNesting);
+    }
     // The original text's errors are the ones that point at what the author wrote.
     if (repaired === text || errorsOf(docs, source).length > 0) throw invalid(firstErrors);
   }
@@ -53,7 +57,7 @@ export function readArgoText(text: string, source = 'document', maxBytes = DEFAU
     .map((d, i) => {
       const where = docs.length > 1 ? `${source}[${i}]` : source;
       const data = toData(d, where, maxBytes);
-      checkDepth(data, where);
+      checkDepth(data, where, maxNesting);
       return data;
     })
     .filter((d) => d !== null && d !== undefined);

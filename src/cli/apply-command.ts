@@ -57,7 +57,7 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
   for (const d of datasets) checkLocally(() => validateDataset(structuredClone(d.doc), limits), `${d.file}#${d.index}`, problems);
   if (problems.length > 0) throw invalid(problems);
   const runFlow: FlowDocument | undefined = opts.run && datasets.length === 0 && flows.length > 0 ? pickMain(flows, opts.flow, out) : undefined;
-  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles), client) : { units: [], workflows: [] };
+  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles, limits), client) : { units: [], workflows: [] };
   const argoMade = [...argo.units, ...argo.workflows] as unknown as FlowDocument[];
   await checkAll([...(argo.units as unknown as FlowDocument[]), ...flows], argo.workflows as unknown as FlowDocument[], runFlow, opts.param ?? {}, client, argoMade);
   for (const unit of argo.units) {

@@ -12,6 +12,7 @@ import { currentVersions, importArgo, type ImportResult } from '../argo/import-a
 import { readArgoText } from '../argo/lenient-yaml.ts';
 import { referencedFlowNames } from '../argo/references.ts';
 import { StrataError } from '../errors/strata-error.ts';
+import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import type { FlowDocument } from '../argo/target-types.ts';
 import type { Client } from './api-client.ts';
 
@@ -23,11 +24,11 @@ export function readText(file: string): string {
   }
 }
 
-/** The Argo documents of `files` (other documents are refused). */
-export function readArgoFiles(files: string[]): Array<{ doc: unknown; source: string }> {
+/** The Argo documents of `files` (other documents are refused), read within `limits` (size, nesting). */
+export function readArgoFiles(files: string[], limits: Pick<Limits, 'maxBytes' | 'maxTextNesting'> = DEFAULT_LIMITS): Array<{ doc: unknown; source: string }> {
   const out: Array<{ doc: unknown; source: string }> = [];
   for (const file of files) {
-    readArgoText(readText(file), file).forEach((doc, i, all) => {
+    readArgoText(readText(file), file, limits.maxBytes, limits.maxTextNesting).forEach((doc, i, all) => {
       const source = all.length > 1 ? `${file}#${i}` : file;
       if (!isArgoDocument(doc)) throw new StrataError('invalid_document', `${source}: not an Argo document (apiVersion argoproj.io/v1alpha1, kind Workflow or WorkflowTemplate)`);
       out.push({ doc, source });

@@ -15,7 +15,7 @@ export async function importCommand(kind: string, files: string[], opts: { outpu
   const format = opts.output ?? 'yaml';
   if (format !== 'yaml' && format !== 'json') throw new StrataError('invalid_request', `-o must be yaml or json, not "${format}"`);
   const limits = loadLimits();
-  const { units, workflows } = await importDocuments(readArgoFiles(files));
+  const { units, workflows } = await importDocuments(readArgoFiles(files, limits));
   const flows = [...units, ...workflows];
   // What plan refuses, import refuses too: each flow is compiled against the others.
   const registry = new MemoryFlowRegistry(flows as unknown as FlowDocument[]);

@@ -52,7 +52,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `--format must be json, dot or mermaid, not "${format}"`);
   // Argo files become flows first (docs/argo.md); a Workflow among them is the flow planned.
   const argoFiles = files.filter((f) => looksLikeArgo(readText(f)));
-  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles)) : { units: [], workflows: [] };
+  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles, limits)) : { units: [], workflows: [] };
   const docs = readDocuments(files.filter((f) => !argoFiles.includes(f)), limits);
   const argoFlows = [...argo.units, ...argo.workflows].map((f) => validateFlowDocument(structuredClone(f), limits));
   const flows = [...flowsOf(docs, limits), ...argoFlows];

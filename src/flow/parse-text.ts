@@ -14,6 +14,7 @@ export function parseText(text: string, source = 'document', maxBytes = DEFAULT_
   // Not strict JSON (or JSON whose version is a number): YAML, a superset, reports the
   // place and keeps each scalar's text.
   const doc = parseDocument(text, YAML_OPTIONS);
+  refuseStackOverflow(doc.errors, source, maxNesting);
   if (doc.errors.length > 0) {
     throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
   }
@@ -34,6 +35,7 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
   }
   const docs = parseAllDocuments(text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
+  refuseStackOverflow(list.flatMap((d) => d.errors), source, maxNesting);
   const problems = list.flatMap((d, i) => d.errors.map((e) => ({ path: list.length > 1 ? `${source}[${i}]` : source, message: yamlMessage(e) })));
   if (problems.length > 0) throw invalid(problems);
   return list.map((d, i) => checked(keepVersionText(d, toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes), []), source, maxNesting)).filter((d) => d !== null && d !== undefined);
@@ -66,6 +68,18 @@ export function checkSize(text: string, source: string, maxBytes: number): void 
       problems: [{ path: source, message: `document larger than ${maxBytes} bytes` }],
     });
   }
+}
+
+/**
+ * A yaml error that is the parser's own stack overflowing is the text nesting too deep:
+ * 413 naming the limit, not a parse error. checkTextNesting counts nesting before parsing so
+ * this should not be reached; it is the backstop should a text get past that count.
+ */
+export function refuseStackOverflow(errors: ReadonlyArray<{ message: string }>, source: string, max: number): void {
+  const e = errors.find((x) => x.message.includes('Maximum call stack size exceeded'));
+  if (!e) return;
+  const message = `nested too deep for the YAML parser (${yamlMessage(e as never).replace('Maximum call stack size exceeded ', '')}; the limit is ${max} levels, ${LIMIT_VARIABLES.maxTextNesting})`;
+  throw new StrataError('too_large', `${source}: ${message}`, { problems: [{ path: source, message }] });
 }
 
 /** The first line of a yaml error (its code excerpt left out). */

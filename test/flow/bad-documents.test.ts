@@ -132,6 +132,8 @@ const cases: Case[] = [
     ],
   },
   { name: 'nesting deeper than the limit', file: 'too-deep.yaml', code: 'invalid_document', lines: [`spec.root${'.sequence[0]'.repeat(48)}: nodes nested more than 48 levels deep, the limit (STRATA_MAX_FLOW_DEPTH)`] },
+  // Argo tester 2, fault 8: the yaml package's own stack overflowed on this one.
+  { name: 'block collections nested deeper than the parser can go', file: 'block-deep.yaml', code: 'too_large', lines: ['block-deep.yaml: nested more than 256 levels deep (at line 8, column 513; STRATA_MAX_TEXT_NESTING)'] },
   { name: 'more nodes than the limit', file: 'too-many-nodes.yaml', code: 'invalid_document', lines: ['spec.root.sequence[4]: more than 5 nodes in one document, the limit (STRATA_MAX_DOCUMENT_NODES)'], limits: { maxNodes: 5 } },
   { name: 'a document larger than the limit', file: 'too-large.yaml', code: 'too_large', lines: ['too-large.yaml: document is 294 bytes, more than the limit of 256'], limits: { maxBytes: 256 } },
 ];

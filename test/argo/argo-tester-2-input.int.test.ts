@@ -1,0 +1,52 @@
+/**
+ * Argo tester 2, faults 8 and 12-14: how hostile or broken input is answered, through the
+ * `strata` CLI as processes and real HTTP, for Argo documents and strata's own Flows alike:
+ * nesting too deep for the YAML parser, every problem of a document at once, long names
+ * echoed short, and control characters in parameters refused at submit.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runStrata } from '../support/processes.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+const FAULTS = join('test', 'fixtures', 'argo', 'faults-5');
+
+let svc: RunTestService;
+let env: Record<string, string>;
+beforeAll(async () => {
+  svc = await startRunService();
+  env = { STRATA_URL: svc.url };
+});
+afterAll(async () => svc?.close());
+
+const noTrace = (text: string) => expect(text).not.toMatch(/\n\s+at |Maximum call stack/);
+const flowNames = async (): Promise<string[]> => ((await svc.call('GET', '/v1/flows')).body.flows as Array<{ name: string }>).map((f) => f.name);
+
+describe('block collections nested deeper than the YAML parser can go (fault 8)', () => {
+  const files = [join(FAULTS, 'block-deep.yaml'), join('test', 'fixtures', 'flows', 'bad', 'block-deep.yaml')];
+
+  it.each(files)('%s: every CLI command that reads it exits 2 naming the file and the limit', async (file) => {
+    const commands = [['plan', file], ['apply', file], ['runs', 'submit', file], ...(file.includes('argo') ? [['import', 'argo', file]] : [])];
+    for (const args of commands) {
+      const p = await runStrata(args, env);
+      expect(p.code, args.join(' ')).toBe(2);
+      expect(p.stderr, args.join(' ')).toContain(`${file}: nested more than 256 levels deep (at line`);
+      expect(p.stderr).toContain('STRATA_MAX_TEXT_NESTING');
+      noTrace(p.stderr);
+    }
+    const lowered = await runStrata(['plan', file], { ...env, STRATA_MAX_TEXT_NESTING: '100' });
+    expect(lowered.stderr).toContain(`${file}: nested more than 100 levels deep`);
+  });
+
+  it.each(files)('%s: POST /v1/runs and POST /v1/flows answer 413 naming the limit, storing nothing', async (file) => {
+    const before = await flowNames();
+    for (const path of ['/v1/runs', '/v1/flows']) {
+      const r = await svc.call('POST', path, readFileSync(file, 'utf8'));
+      expect(r.status, path).toBe(413);
+      expect(r.body.error.message, path).toContain('nested more than 256 levels deep');
+      noTrace(r.text);
+    }
+    expect(await flowNames()).toEqual(before);
+  });
+});
