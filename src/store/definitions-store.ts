@@ -98,6 +98,13 @@ export class DefinitionsStore implements FlowRegistry {
     return callScript<number>(this.redis, 'flowDelete', [this.k(`flow:${name}`), this.k('flows'), this.k('flows:latest')], [name, ...versions]);
   }
 
+  /** Every version of every registered flow. */
+  async allFlows(): Promise<FlowDocument[]> {
+    const out: FlowDocument[] = [];
+    for (const name of await this.redis.smembers(this.k('flows'))) out.push(...(await this.flowVersions(name)));
+    return out;
+  }
+
   /** Which registered flows and rules use any of `refs` (`name@version`): `flow a@1` / `rule r`. */
   async usersOf(refs: string[]): Promise<string[]> {
     const wanted = new Set(refs);

@@ -1,5 +1,6 @@
 /** /v1/flows: register composed flows (immutable per version) and read them. */
 import { Hono } from 'hono';
+import { deletionGroup } from '../../argo/template-group.ts';
 import { StrataError } from '../../errors/strata-error.ts';
 import { taskInput, type RouteDeps } from '../deps.ts';
 import { pathIds } from '../ids.ts';
@@ -30,14 +31,19 @@ export function flowsRoutes(deps: RouteDeps): Hono {
     return c.json(flow);
   });
 
-  app.delete('/:name', async (c) => deleteVersions(c.req.param('name'), undefined));
-  app.delete('/:name/:version', async (c) => deleteVersions(c.req.param('name'), c.req.param('version')));
+  app.delete('/:name', pathIds({ name: 'name' }), async (c) => deleteVersions(c.req.param('name'), undefined));
+  app.delete('/:name/:version', pathIds({ name: 'name', version: 'version' }), async (c) => deleteVersions(c.req.param('name'), c.req.param('version')));
 
-  /** Remove one version or all of a flow; 409 naming the flows, rules, schedules and hooks that still use it. */
+  /**
+   * Remove one version or all of a flow, with the flows of the same WorkflowTemplate when it
+   * is one's entry flow or name (src/argo/template-group.ts); 409 naming the flows, rules,
+   * schedules and hooks that still use any of them, or the flows a unit must go with.
+   */
   async function deleteVersions(name: string, version: string | undefined): Promise<Response> {
-    const versions = version ? [version] : (await deps.defs.flowVersions(name)).map((f) => f.metadata.version);
-    if (version ? !(await deps.defs.get(`${name}@${version}`)) : versions.length === 0) throw new StrataError('not_found', `no flow ${version ? `${name}@${version}` : `named "${name}"`}`);
-    const refs = versions.map((v) => `${name}@${v}`);
+    const group = deletionGroup(await deps.defs.allFlows(), name, version);
+    if (group.refs.length === 0) throw new StrataError('not_found', `no flow ${version ? `${name}@${version}` : `named "${name}"`}`);
+    if (group.refused) throw new StrataError('conflict', group.refused);
+    const refs = group.refs;
     // Schedules and hooks start a flow by `use` as flows and rules do: they hold it too.
     const wanted = new Set(refs);
     const [schedules, hooks] = await Promise.all([deps.triggers.schedules(), deps.triggers.hooks()]);
@@ -47,7 +53,13 @@ export function flowsRoutes(deps: RouteDeps): Hono {
       ...hooks.filter((h) => h.spec.use && wanted.has(h.spec.use)).map((h) => `hook ${h.metadata.name}`),
     ];
     if (users.length > 0) throw new StrataError('conflict', `${refs.join(', ')} cannot be deleted: used by ${users.join(', ')}`, { usedBy: users });
-    await deps.defs.deleteFlow(name, versions);
+    // The named flow last: should Redis fail half-way, the same delete again removes the rest.
+    const byName = new Map<string, string[]>();
+    for (const ref of [...refs].reverse()) {
+      const at = ref.lastIndexOf('@');
+      byName.set(ref.slice(0, at), [...(byName.get(ref.slice(0, at)) ?? []), ref.slice(at + 1)]);
+    }
+    for (const [n, versions] of byName) await deps.defs.deleteFlow(n, versions);
     return Response.json({ deleted: refs, outcome: 'deleted' });
   }
 
