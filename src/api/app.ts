@@ -34,7 +34,15 @@ export function createApp(deps: ApiDeps): Hono {
   };
   const app = new Hono();
   app.onError((err, c) => errorResponse(err, c, deps.logger));
-  app.notFound((c) => c.json(new StrataError('not_found', `no route ${c.req.method} ${c.req.path}`).toJSON(), 404));
+  app.notFound((c) => {
+    // `/v1/flows/x/` (a version left out) or `/v1/rules/` matches no route: say what is wrong with the path
+    // of a definition by name (a run's paths are ids, and `steps/x/..` arrives as `steps/`).
+    const empty = /^\/v1\/(flows|rules|schedules|hooks|datasets)(\/[^/]*)*?(\/\/|\/$)/.test(c.req.path);
+    const e = empty
+      ? new StrataError('invalid_request', `${c.req.method} ${c.req.path}: a part of the path is empty (a name, version or id left out?)`)
+      : new StrataError('not_found', `no route ${c.req.method} ${c.req.path}`);
+    return c.json(e.toJSON(), empty ? 400 : 404);
+  });
   app.use('*', requestLog(deps.logger));
   app.use('*', originGuard({ loopbackOnly: deps.tokens.length === 0, allowedOrigins: deps.allowedOrigins ?? [] }));
   app.use('*', bearerAuth(deps.tokens));

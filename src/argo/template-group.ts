@@ -34,10 +34,10 @@ const templateOf = (f: Registered): string | undefined => f.metadata.annotations
 export function deletionGroup(all: Registered[], name: string, version?: string): DeletionGroup {
   const at = (f: Registered) => version === undefined || f.metadata.version === version;
   const own = all.filter((f) => f.metadata.name === name && at(f));
-  const ofTemplate = (w: string, v: string) => all.filter((f) => templateOf(f) === w && f.metadata.version === v);
+  const ofTemplate = (w: string, v: string) => all.filter((f) => templateOf(f) === w && f.metadata.version === v).sort((a, b) => (refOf(a) < refOf(b) ? -1 : 1));
   if (own.length === 0) {
     // A WorkflowTemplate without an entrypoint has no flow of its own name: its units are it.
-    return { refs: all.filter((f) => templateOf(f) === name && at(f)).map(refOf) };
+    return { refs: all.filter((f) => templateOf(f) === name && at(f)).map(refOf).sort() };
   }
   const refs = new Set<string>();
   const refusals: string[] = [];

@@ -11,6 +11,15 @@ type Row = Record<string, any>;
 export const KINDS = ['rules', 'flows', 'datasets', 'generators', 'schedules'] as const;
 export type Kind = (typeof KINDS)[number];
 
+/**
+ * The path of one named thing of `kind`: an empty name is refused here (exit 2), since its
+ * path would be the list's; the API checks the name's form (404 naming the form).
+ */
+function onePath(kind: Kind, name: string): string {
+  if (name === '') throw new StrataError('invalid_request', `${kind.slice(0, -1)} "": the name is empty`);
+  return VIEWS[kind].one(name);
+}
+
 /** Per kind: where the list is, how its rows print, and the path of one. */
 const VIEWS: Record<Kind, { list: string; key: string; header: string[]; row: (r: Row) => string[]; one: (name: string) => string; order?: (a: Row, b: Row) => number }> = {
   rules: {
@@ -23,7 +32,13 @@ const VIEWS: Record<Kind, { list: string; key: string; header: string[]; row: (r
   flows: {
     list: '/v1/flows', key: 'flows', header: ['name', 'versions'],
     row: (r) => [r.name, r.versions.join(', ')],
-    one: (n) => (n.includes('@') ? `/v1/flows/${encodeURIComponent(n.slice(0, n.lastIndexOf('@')))}/${encodeURIComponent(n.slice(n.lastIndexOf('@') + 1))}` : `/v1/flows/${encodeURIComponent(n)}`),
+    one: (n) => {
+      const at = n.lastIndexOf('@');
+      if (at < 0) return `/v1/flows/${encodeURIComponent(n)}`;
+      // `x@` would be the path /v1/flows/x/, which no route has: say what is missing instead.
+      if (at === n.length - 1 || at === 0) throw new StrataError('invalid_request', `flow "${n}": the ${at === 0 ? 'name before' : 'version after'} "@" is empty; give NAME or NAME@VERSION`);
+      return `/v1/flows/${encodeURIComponent(n.slice(0, at))}/${encodeURIComponent(n.slice(at + 1))}`;
+    },
   },
   datasets: {
     list: '/v1/datasets', key: 'datasets', header: ['name', 'shape', 'flow', 'age', 'labels'],
@@ -61,7 +76,7 @@ export async function getKind(client: Client, kind: Kind, name: string, o: { out
     // There is no route for one generator: it is one entry of the list.
     body = ((await client.call('GET', '/v1/generators')).generators as Row[]).find((g) => g.name === name);
     if (!body) throw new StrataError('not_found', `no generator named "${name}"`);
-  } else body = await client.call('GET', VIEWS[kind].one(name));
+  } else body = await client.call('GET', onePath(kind, name));
   out(await serialize(body, format === 'json' ? 'json' : 'yaml'));
 }
 
@@ -75,7 +90,7 @@ export const DELETABLE = ['rules', 'flows', 'schedules'] as const;
  */
 export async function deleteKind(client: Client, kind: (typeof DELETABLE)[number], names: string[], out: Out): Promise<void> {
   for (const name of names) {
-    const r = (await client.call('DELETE', VIEWS[kind].one(name))) as { deleted: string | string[] };
+    const r = (await client.call('DELETE', onePath(kind, name))) as { deleted: string | string[] };
     for (const d of Array.isArray(r.deleted) ? r.deleted : [r.deleted]) out(`${kind.slice(0, -1)} ${d} deleted`);
   }
 }

@@ -43,7 +43,7 @@ describe('deleting a WorkflowTemplate (fault 10)', () => {
     // One unit of the version applied last: refused (exit 5 / 409), naming the flows it goes with.
     const unit = await runStrata(['flows', 'delete', `wt-lib.greet@${second}`], env);
     expect(unit.code).toBe(5);
-    expect(unit.stderr).toContain(`wt-lib.greet@${second} is template greet of WorkflowTemplate wt-lib, registered with wt-lib@${second}, wt-lib.greet-all@${second}`);
+    expect(unit.stderr).toContain(`wt-lib.greet@${second} is template greet of WorkflowTemplate wt-lib, registered with wt-lib.greet-all@${second}, wt-lib@${second}`);
     expect(unit.stderr).toContain(`strata flows delete wt-lib@${second}`);
     const overHttp = await svc.call('DELETE', `/v1/flows/wt-lib.greet-all/${second}`);
     expect(overHttp.status).toBe(409);
@@ -68,5 +68,56 @@ describe('deleting a WorkflowTemplate (fault 10)', () => {
     const out = await strata('flows', 'delete', 'wt-no-entry');
     expect(out).toMatch(/^flow wt-no-entry\.left@argo-\w+ deleted\nflow wt-no-entry\.right@argo-\w+ deleted\n$/);
     expect(await registered('wt-no-entry')).toEqual([]);
+  });
+});
+
+describe('a name that cannot name anything (fault 11)', () => {
+  it.each([
+    [['flows', 'delete', 'x@'], 'flow "x@": the version after "@" is empty; give NAME or NAME@VERSION'],
+    [['flows', 'get', 'x@'], 'flow "x@": the version after "@" is empty; give NAME or NAME@VERSION'],
+    [['flows', 'delete', '@1'], 'flow "@1": the name before "@" is empty; give NAME or NAME@VERSION'],
+    [['rules', 'delete', ''], 'rule "": the name is empty'],
+    [['schedules', 'get', ''], 'schedule "": the name is empty'],
+  ])('strata %j exits 2 with a sentence about the name', async (args, message) => {
+    const r = await runStrata(args, env);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`strata: ${message}`);
+  });
+
+  it.each([
+    [['flows', 'delete', 'Bad_Name'], 'no name "Bad_Name": a name is lower-case letters, digits, "-" and "." (at most 64)'],
+    [['flows', 'delete', 'ok@bad/version'], 'no version "bad/version": a version is letters, digits, ".", "_" and "-" (at most 32)'],
+    [['rules', 'delete', 'x@'], 'no name "x@": a name is lower-case letters'],
+    [['schedules', 'delete', 'Bad_Name'], 'no name "Bad_Name": a name is lower-case letters'],
+  ])('strata %j: the API names the form of the name (404, exit 4)', async (args, message) => {
+    const r = await runStrata(args, env);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toContain('no route');
+  });
+
+  it.each([
+    ['DELETE', '/v1/flows/x/'],
+    ['GET', '/v1/flows/x/'],
+    ['DELETE', '/v1/flows//1'],
+    ['DELETE', '/v1/rules/'],
+    ['GET', '/v1/schedules/'],
+  ])('%s %s: 400 saying a part of the path is empty', async (method, path) => {
+    const r = await svc.call(method, path);
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toBe(`${method} ${path}: a part of the path is empty (a name, version or id left out?)`);
+  });
+
+  it.each([
+    ['GET', '/v1/schedules/Bad_Name'],
+    ['DELETE', '/v1/schedules/Bad_Name'],
+    ['GET', '/v1/hooks/Bad_Name'],
+    ['DELETE', '/v1/hooks/Bad_Name'],
+    ['DELETE', '/v1/flows/Bad_Name'],
+    ['DELETE', '/v1/flows/x/bad%2Fversion'],
+  ])('%s %s: 404 naming the form', async (method, path) => {
+    const r = await svc.call(method, path);
+    expect(r.status).toBe(404);
+    expect(r.body.error.message).toMatch(/^no (name|version) "[^"]+": a (name|version) is /);
   });
 });

@@ -29,7 +29,7 @@ describe('what deleting a flow deletes (Argo tester 2, fault 10)', () => {
 
   it('one unit alone is refused while its WorkflowTemplate has other flows of its version, naming them and the command', () => {
     const g = deletionGroup(ALL, 'lib.a', 'argo-2');
-    expect(g.refused).toBe('lib.a@argo-2 is template a of WorkflowTemplate lib, registered with lib@argo-2, lib.b@argo-2; a WorkflowTemplate is deleted whole: strata flows delete lib@argo-2 (DELETE /v1/flows/lib/argo-2), or lib for every version');
+    expect(g.refused).toBe('lib.a@argo-2 is template a of WorkflowTemplate lib, registered with lib.b@argo-2, lib@argo-2; a WorkflowTemplate is deleted whole: strata flows delete lib@argo-2 (DELETE /v1/flows/lib/argo-2), or lib for every version');
     expect(deletionGroup(ALL, 'noentry.x').refused).toContain('registered with noentry.y@argo-3');
   });
 
