@@ -192,10 +192,25 @@ const OTHER_KINDS: Record<string, string> = {
 
 /** Validate one parsed Argo document; a StrataError listing every problem, each with its path and template. */
 export function validateArgoDocument(doc: unknown, source = ''): ArgoDocument {
+  const { argo, problems } = checkArgoDocument(doc, source);
+  if (problems.length > 0 || !argo) throw invalid(problems);
+  return argo;
+}
+
+/**
+ * The document's problems, and the document as read when the only schema problems are
+ * unknown keys: then it is read again without them, so what the importer checks later (an
+ * entrypoint naming no template, a missing template) is found in the same round and every
+ * problem is said at once (Argo tester 2, fault 12). A document with problems never runs:
+ * the caller refuses it with all of them.
+ */
+export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocument; problems: Problem[] } {
   const kind = (doc as { kind?: unknown })?.kind;
-  if (typeof kind === 'string' && Object.hasOwn(OTHER_KINDS, kind)) throw invalid([{ path: prefixed(source, 'kind'), message: `Argo kind ${kind} is not supported: ${OTHER_KINDS[kind]}` }]);
-  const r = argoDocumentSchema.safeParse(withoutHousekeeping(withoutEmptyUnsupported(doc)));
+  if (typeof kind === 'string' && Object.hasOwn(OTHER_KINDS, kind)) return { problems: [{ path: prefixed(source, 'kind'), message: `Argo kind ${kind} is not supported: ${OTHER_KINDS[kind]}` }] };
+  const input = withoutHousekeeping(withoutEmptyUnsupported(doc));
+  const r = argoDocumentSchema.safeParse(input);
   const problems: Problem[] = [];
+  let data = r.success ? r.data : undefined;
   if (!r.success) {
     const names = templateNames(doc);
     for (const p of zodProblems(r.error, '')) {
@@ -203,11 +218,27 @@ export function validateArgoDocument(doc: unknown, source = ''): ArgoDocument {
       const why = key !== undefined && Object.hasOwn(UNSUPPORTED, key) ? UNSUPPORTED[key] : undefined;
       problems.push({ path: prefixed(source, withTemplateNames(p.path, names)), message: why ? `Argo field "${key}" is not supported: ${why}` : p.message });
     }
-  } else {
-    appendAll(problems, structureProblems(r.data).map((p) => ({ ...p, path: prefixed(source, p.path) })));
+    if (r.error.issues.every((i) => i.code === 'unrecognized_keys')) data = argoDocumentSchema.safeParse(withoutKeys(input, r.error.issues as never)).data;
   }
-  if (problems.length > 0) throw invalid(problems);
-  return (r as { data: ArgoDocument }).data;
+  const structural = data ? structureProblems(data) : [];
+  // A template whose only kind was an unsupported one (`suspend`) is said once, by that field.
+  const stripped = new Set(r.success ? [] : r.error.issues.filter((i) => i.path.length === 3 && i.path[1] === 'templates').map((i) => `spec.templates[${String(i.path[2])}]`));
+  const said = structural.filter((p) => !(p.message.startsWith('a template needs one of') && stripped.has(p.path.replace(/\(.*\)$/, ''))));
+  appendAll(problems, said.map((p) => ({ ...p, path: prefixed(source, p.path) })));
+  // Read on only as a document the importer would take as it is: without unknown keys
+  // (a removed `suspend` leaves a template of no kind, said here, not imported).
+  return { ...(data && structural.length === 0 ? { argo: data } : {}), problems };
+}
+
+/** A copy of `doc` without the unknown keys zod found (`keys` at `path`). */
+function withoutKeys(doc: unknown, issues: Array<{ path: PropertyKey[]; keys: string[] }>): unknown {
+  const copy = structuredClone(doc);
+  for (const { path, keys } of issues) {
+    let at: unknown = copy;
+    for (const seg of path) at = (at as Record<PropertyKey, unknown> | undefined)?.[seg];
+    if (at && typeof at === 'object') for (const k of keys) delete (at as Record<string, unknown>)[k];
+  }
+  return copy;
 }
 
 /** Annotation listing the housekeeping fields a document had, which strata accepted and ignores. */

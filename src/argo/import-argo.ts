@@ -7,10 +7,10 @@
  * document registers again unchanged and an edited one is a new version (docs/argo.md).
  */
 import { createHash } from 'node:crypto';
-import { argoProblem, gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
+import { addProblems, argoProblem, gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
 import type { FlowDocument, FlowNode, JsonValue } from './target-types.ts';
 import { NAME_PATTERN } from '../flow/task-schema.ts';
-import { validateArgoDocument, type ArgoDocument, type ArgoTemplate } from './argo-document.ts';
+import { checkArgoDocument, type ArgoDocument, type ArgoTemplate } from './argo-document.ts';
 import { inlineTemplate } from './composite.ts';
 import { retryOf, type InlineContext, type UnitRef } from './invoke.ts';
 import { artifactRef } from './leaf.ts';
@@ -139,7 +139,12 @@ function argumentParams(doc: ArgoDocument, where: string): Record<string, JsonVa
  */
 export function importArgo(docs: Array<{ doc: unknown; source: string }>, registered: RegisteredFlows = () => []): ImportResult {
   const g = gathered();
-  const valid = docs.flatMap((d) => gather(g, () => [{ ...d, argo: validateArgoDocument(d.doc, d.source) }], () => []));
+  // A document with only unknown keys wrong is read on without them, so its other problems are found too.
+  const valid = docs.flatMap((d) => {
+    const { argo, problems } = checkArgoDocument(d.doc, d.source);
+    addProblems(g, problems);
+    return argo ? [{ ...d, argo }] : [];
+  });
   const templatesDocs = new Map<string, ArgoDocument>();
   for (const { argo, source } of valid) {
     if (argo.kind !== 'WorkflowTemplate') continue;

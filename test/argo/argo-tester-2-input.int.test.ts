@@ -50,3 +50,27 @@ describe('block collections nested deeper than the YAML parser can go (fault 8)'
     expect(await flowNames()).toEqual(before);
   });
 });
+
+describe('every problem of an Argo document at once (fault 12)', () => {
+  const file = join(FAULTS, 'every-problem.yaml');
+  const expected = [
+    ['spec.templates[0](main).container.bogusfield', 'unknown key "bogusfield"'],
+    ['spec.bogus', 'unknown key "bogus"'],
+    ['Workflow every-problem-', 'spec.entrypoint names no template ("nope")'],
+  ];
+
+  it('strata import argo, plan, apply and runs submit list the unknown keys and the bad entrypoint together (exit 2)', async () => {
+    for (const args of [['import', 'argo', file], ['plan', file], ['apply', file], ['runs', 'submit', file]]) {
+      const p = await runStrata(args, env);
+      expect(p.code, args.join(' ')).toBe(2);
+      for (const [path, message] of expected) expect(p.stderr, args.join(' ')).toContain(`${path}: ${message}`);
+    }
+  });
+
+  it('POST /v1/runs answers 400 with the three problems in details.problems', async () => {
+    const r = await svc.call('POST', '/v1/runs', readFileSync(file, 'utf8'));
+    expect(r.status).toBe(400);
+    const problems = (r.body.error.details.problems as Array<{ path: string; message: string }>).map((p) => [p.path.replace(/^body: /, ''), p.message]);
+    for (const e of expected) expect(problems).toContainEqual(e);
+  });
+});
