@@ -6,19 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useRunService } from '../support/use-run-service.ts';
 
 const FAULTS = join('test', 'fixtures', 'argo', 'faults-5');
 
-let svc: RunTestService;
-let env: Record<string, string>;
-beforeAll(async () => {
-  svc = await startRunService();
-  env = { STRATA_URL: svc.url };
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
+const env = (): Record<string, string> => ({ STRATA_URL: svc.url });
 
 const noTrace = (text: string) => expect(text).not.toMatch(/\n\s+at |Maximum call stack/);
 const flowNames = async (): Promise<string[]> => ((await svc.call('GET', '/v1/flows')).body.flows as Array<{ name: string }>).map((f) => f.name);
@@ -29,13 +24,13 @@ describe('block collections nested deeper than the YAML parser can go (fault 8)'
   it.each(files)('%s: every CLI command that reads it exits 2 naming the file and the limit', async (file) => {
     const commands = [['plan', file], ['apply', file], ['runs', 'submit', file], ...(file.includes('argo') ? [['import', 'argo', file]] : [])];
     for (const args of commands) {
-      const p = await runStrata(args, env);
+      const p = await runStrata(args, env());
       expect(p.code, args.join(' ')).toBe(2);
       expect(p.stderr, args.join(' ')).toContain(`${file}: nested more than 256 levels deep (at line`);
       expect(p.stderr).toContain('STRATA_MAX_TEXT_NESTING');
       noTrace(p.stderr);
     }
-    const lowered = await runStrata(['plan', file], { ...env, STRATA_MAX_TEXT_NESTING: '100' });
+    const lowered = await runStrata(['plan', file], { ...env(), STRATA_MAX_TEXT_NESTING: '100' });
     expect(lowered.stderr).toContain(`${file}: nested more than 100 levels deep`);
   });
 
@@ -61,7 +56,7 @@ describe('every problem of an Argo document at once (fault 12)', () => {
 
   it('strata import argo, plan, apply and runs submit list the unknown keys and the bad entrypoint together (exit 2)', async () => {
     for (const args of [['import', 'argo', file], ['plan', file], ['apply', file], ['runs', 'submit', file]]) {
-      const p = await runStrata(args, env);
+      const p = await runStrata(args, env());
       expect(p.code, args.join(' ')).toBe(2);
       for (const [path, message] of expected) expect(p.stderr, args.join(' ')).toContain(`${path}: ${message}`);
     }
