@@ -8,10 +8,15 @@
  * - fan-out: FAN steps at concurrency c (the fan-out's `concurrency` and the worker's),
  *   against FAN spawns with c at a time, for several c.
  *
+ * Every container of the local runtime starts in a mount namespace of its own made by
+ * bubblewrap (a /tmp of its own), so each comparison is made twice: with `true` spawned
+ * bare, and with `true` started by a bare `bwrap` with the same mounts (bare-spawns.ts).
+ * The first says what a user pays against a bare process; the second what strata adds to
+ * bubblewrap's own cost.
+ *
  * Besides wall time, the process's CPU time (user + system, this process and the children
  * it reaped) and Redis's are printed per step: on a shared machine they move less.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,27 +26,10 @@ import { startRunParts, type RunParts } from '../src/app/run-parts.ts';
 import type { RedisHandle } from '../src/app/redis-connection.ts';
 import { DefinitionsStore } from '../src/store/definitions-store.ts';
 import { startRedisServer } from '../src/store/redis-server.ts';
+import { bareBwrapArgv, bareSpawns } from './bare-spawns.ts';
 import { flowRunner, measured, printFigures, type Figure } from './measure.ts';
 
 const real = (id: string) => ({ id, task: { image: 'strata/noop', command: ['true'] } });
-
-/** `n` spawns of `true`, `c` at a time; resolves with the wall time in ms. */
-export async function bareSpawns(n: number, c: number): Promise<number> {
-  const t0 = performance.now();
-  let next = 0;
-  const lane = async () => {
-    while (next < n) {
-      next++;
-      await new Promise<void>((resolve, reject) => {
-        const child = spawn('true', [], { stdio: 'ignore' });
-        child.once('error', reject);
-        child.once('exit', () => resolve());
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: c }, lane));
-  return performance.now() - t0;
-}
 
 interface Instance {
   parts: RunParts;
@@ -73,21 +61,28 @@ export async function realStepsBench(chain = 100, fan = 1000, concurrencies = [1
   const figures: Figure[] = [];
   try {
     // --- chain ---
+    const bwrap = bareBwrapArgv(home);
     const one = await instance(server.url, home, 1);
     await one.run({ sequence: Array.from({ length: 10 }, (_, i) => real(`w${i}`)) }); // warm-up
     await bareSpawns(20, 1);
+    await bareSpawns(20, 1, bwrap);
     const bareChain = await bareSpawns(chain, 1);
+    const bwrapChain = await bareSpawns(chain, 1, bwrap);
     const { result: strataChain, cpu: chainCpu, redisCpu: chainRedisCpu } = await measured(admin, () =>
       one.run({ sequence: Array.from({ length: chain }, (_, i) => real(`s${i}`)) }),
     );
     const { cpu: bareChainCpu } = await measured(admin, () => bareSpawns(chain, 1));
+    const { cpu: bwrapChainCpu } = await measured(admin, () => bareSpawns(chain, 1, bwrap));
     await one.close();
     figures.push(
       { name: `chain of ${chain} real steps: strata per step`, value: strataChain / chain, unit: 'ms' },
       { name: `chain of ${chain}: bare spawn per step`, value: bareChain / chain, unit: 'ms' },
+      { name: `chain of ${chain}: bare bwrap spawn per step`, value: bwrapChain / chain, unit: 'ms' },
       { name: 'chain ratio strata/bare (target <= 2)', value: strataChain / bareChain, unit: 'x' },
+      { name: 'chain ratio strata/bare bwrap', value: strataChain / bwrapChain, unit: 'x' },
+      { name: 'chain ratio bare bwrap/bare (bubblewrap\'s own)', value: bwrapChain / bareChain, unit: 'x' },
       { name: 'chain: CPU of this process per strata step (user+sys)', value: chainCpu / chain, unit: 'ms' },
-      { name: 'chain: CPU of this process per bare spawn', value: bareChainCpu / chain, unit: 'ms' },
+      { name: 'chain: CPU per bare spawn / bare bwrap (this process and the reaped children)', value: bareChainCpu / chain, unit: `ms / ${(bwrapChainCpu / chain).toFixed(2)} ms` },
       { name: 'chain: Redis CPU per strata step', value: chainRedisCpu / chain, unit: 'ms' },
     );
     // --- fan-out at several concurrencies ---
@@ -95,6 +90,7 @@ export async function realStepsBench(chain = 100, fan = 1000, concurrencies = [1
       const inst = await instance(server.url, home, c);
       await inst.run({ fanOut: { over: Array.from({ length: 2 * c }, (_, i) => i), concurrency: c, do: real('w') } }); // warm-up
       const bare = await bareSpawns(fan, c);
+      const bareBwrap = await bareSpawns(fan, c, bwrap);
       const { result: strata, cpu: fanCpu, redisCpu: fanRedisCpu } = await measured(admin, () =>
         inst.run({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), concurrency: c, do: real('x') } }),
       );
@@ -103,7 +99,9 @@ export async function realStepsBench(chain = 100, fan = 1000, concurrencies = [1
       figures.push(
         { name: `fan-out of ${fan} at ${c}: strata steps/s${target}`, value: fan / (strata / 1000), unit: 'steps/s' },
         { name: `fan-out of ${fan} at ${c}: bare spawns/s`, value: fan / (bare / 1000), unit: 'spawns/s' },
+        { name: `fan-out of ${fan} at ${c}: bare bwrap spawns/s`, value: fan / (bareBwrap / 1000), unit: 'spawns/s' },
         { name: `fan-out of ${fan} at ${c}: ratio strata/bare`, value: strata / bare, unit: 'x' },
+        { name: `fan-out of ${fan} at ${c}: ratio strata/bare bwrap`, value: strata / bareBwrap, unit: 'x' },
         { name: `fan-out of ${fan} at ${c}: CPU per step, this process / Redis`, value: fanCpu / fan, unit: `ms / ${(fanRedisCpu / fan).toFixed(3)} ms` },
       );
     }

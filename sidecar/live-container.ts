@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunTask } from '../src/engine/types.ts';
 import type { JsonValue } from '../src/flow/types.ts';
-import { bwrapProblem, copyInputsIn, hostTmp, makePrivateView, needsPrivateView, noPrivateView, type PrivateView } from '../runtime/local/private-view.ts';
+import { bwrapKnown, bwrapProblem, copyInputsIn, hostTmp, makePrivateView, needsPrivateView, noPrivateView, type PrivateView } from '../runtime/local/private-view.ts';
 import { readParameters } from '../runtime/output-parameters.ts';
 import { readStdoutFile, type StdoutCapture } from '../runtime/stdout-result.ts';
 import type { ContainerDriver } from '../runtime/process/container-driver.ts';
@@ -39,9 +39,18 @@ export interface Live {
 export async function privateView(task: RunTask, dirs: StepDirs, scratchDir: string, ipcDir: string, ownDir: string): Promise<{ view?: PrivateView; error?: string; note?: string }> {
   const problem = await bwrapProblem();
   if (problem) return needsPrivateView(task) ? { error: noPrivateView(problem) } : { note: hostTmp(problem) };
-  const view = await makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir, [dirs.inputs, dirs.outputs, ipcDir, ownDir], true);
-  await copyInputsIn(view, task, dirs.inputs);
+  const view = makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir, [dirs.inputs, dirs.outputs, ipcDir, ownDir], true);
+  if (task.inputPaths?.length) await copyInputsIn(view, task, dirs.inputs);
   return { view };
+}
+
+/**
+ * privateView in the tick it is asked, when it needs no waiting: bubblewrap known to run
+ * here and no inputs to copy into the view. Undefined otherwise (privateView then).
+ */
+export function privateViewNow(task: RunTask, dirs: StepDirs, scratchDir: string, ipcDir: string, ownDir: string): PrivateView | undefined {
+  if (bwrapKnown() !== null || task.inputPaths?.length) return undefined;
+  return makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir, [dirs.inputs, dirs.outputs, ipcDir, ownDir], true);
 }
 
 /** The step's result and output parameters from a container that exited 0; throws a sentence when they cannot be read. `note` is a line for its log; `resultLimit`: bytes result.json may hold (STRATA_MAX_RESULT_BYTES). */

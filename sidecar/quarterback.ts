@@ -7,7 +7,7 @@
  */
 import { copyArtifactsOut, needsPrivateView, OWN_TMP } from '../runtime/local/private-view.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
-import { containerResult, GENERATE_UNSUPPORTED, keptStdout, privateView, unsupported, type Live } from './live-container.ts';
+import { containerResult, GENERATE_UNSUPPORTED, keptStdout, privateView, privateViewNow, unsupported, type Live } from './live-container.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
 import { podName } from '../runtime/kubernetes/names.ts';
 import { mkdirSync } from 'node:fs';
@@ -157,7 +157,15 @@ export class Quarterback {
       const dirs = makeStepDirs(this.plan.workDir, step, attempt);
       writeData(dirs.inputs, cmd.data);
       const port = this.ports.known(step);
-      if (port !== undefined && Object.keys(cmd.inputs).length === 0 && !this.viewed(cmd.task)) return this.spawn(cmd, entry, dirs, port);
+      if (port !== undefined && Object.keys(cmd.inputs).length === 0) {
+        if (!this.viewed(cmd.task)) return this.spawn(cmd, entry, dirs, port);
+        // A /tmp of its own made in this tick too, once bubblewrap is known to run here.
+        const view = privateViewNow(cmd.task, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDirOf(dirs));
+        if (view) {
+          entry.view = view;
+          return this.spawn(cmd, entry, dirs, port);
+        }
+      }
       void this.launchWhenReady(cmd, entry, dirs);
     } catch (e) {
       this.gone(step, { type: 'finished', step, attempt, ok: false, error: (e as Error).message });
@@ -169,9 +177,7 @@ export class Quarterback {
       const [port] = await Promise.all([this.ports.portFor(cmd.step), copyInputs(dirs.inputs, cmd.inputs, (ref) => this.outputs.locate(ref))]);
       if (this.viewed(cmd.task!)) {
         // A /tmp of its own and its declared paths: a mount namespace, or a sentence saying why there is none.
-        const ownDir = join(dirs.inputs, '..', 'wd');
-        mkdirSync(ownDir, { recursive: true });
-        const { view, error, note } = await privateView(cmd.task!, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDir);
+        const { view, error, note } = await privateView(cmd.task!, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDirOf(dirs));
         if (error || note) this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${error ?? note}\n` });
         if (error) return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error });
         if (view) entry.view = view;
@@ -209,9 +215,7 @@ export class Quarterback {
     if (entry.view && task.env?.TMPDIR === undefined) env.TMPDIR = OWN_TMP;
     // Large params (or items) in files: an environment variable past 128 KiB cannot start the container (E2BIG).
     fileScopeValues(env, dirs.inputs);
-    // Its own working directory (when its task names none), beside its inputs and outputs.
-    const ownDir = join(dirs.inputs, '..', 'wd');
-    mkdirSync(ownDir, { recursive: true });
+    const ownDir = ownDirOf(dirs);
     const spec = { step, attempt, task, env, ownDir, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}), ...(entry.view ? { sandbox: entry.view.args, sandboxPath: entry.view.hostPathOf } : {}) };
     this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
   }
@@ -337,4 +341,11 @@ export class Quarterback {
     this.settle(msg);
     return msg;
   }
+}
+
+/** A container's own working directory (when its task names none), beside its inputs and outputs, made when missing. */
+function ownDirOf(dirs: StepDirs): string {
+  const ownDir = join(dirs.inputs, '..', 'wd');
+  mkdirSync(ownDir, { recursive: true });
+  return ownDir;
 }

@@ -22,6 +22,8 @@ export interface PodDirs {
   scratch: string;
   ipc: string;
   work: string;
+  /** directories made inside the root since, innermost first (a container's private view): removed before it */
+  inner?: string[];
 }
 
 export interface PodDirOptions {
@@ -121,9 +123,9 @@ export async function podRootsOf(runId: string, step: string, memory: boolean, o
 /** Remove a pod's directories, and its run's directory once no other pod of the run uses it. */
 export async function removePodDirs(dirs: PodDirs): Promise<void> {
   try {
-    // What a pod that left nothing behind holds: its owner file and three empty directories.
+    // What a pod that left nothing behind holds: its owner file and empty directories.
     unlinkSync(join(dirs.root, OWNER_FILE));
-    for (const d of [dirs.scratch, dirs.ipc, dirs.work, dirs.root]) rmdirSync(d);
+    for (const d of [dirs.scratch, dirs.ipc, dirs.work, ...(dirs.inner ?? []), dirs.root]) rmdirSync(d);
   } catch {
     rmSync(dirs.root, { recursive: true, force: true });
   }

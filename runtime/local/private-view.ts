@@ -14,7 +14,7 @@
  * host's root entries bound one by one, and those are few.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { RunTask } from '../../src/engine/types.ts';
@@ -26,6 +26,8 @@ export interface PrivateView {
   args: string[];
   /** where a path of the container's view is on this machine; undefined outside its private paths */
   hostPathOf(path: string): string | undefined;
+  /** the directories made for it on this machine, innermost first (its private directories, then their root) */
+  made?: string[];
 }
 
 /** Whether a task declares paths of its own (and so never runs without a private view). */
@@ -65,21 +67,33 @@ export function privateDirs(task: RunTask, ownTmp = false): string[] {
  * directory this process runs in is always kept. `ownTmp`: `/tmp` is the container's own
  * too, declared or not.
  */
-export async function makePrivateView(task: RunTask, root: string, scratchDir?: string, keep: string[] = [], ownTmp = false): Promise<PrivateView> {
+export function makePrivateView(task: RunTask, root: string, scratchDir?: string, keep: string[] = [], ownTmp = false): PrivateView {
   const dirs = privateDirs(task, ownTmp);
   const binds: Array<[string, string]> = dirs.map((d) => [join(root, d), d]);
   for (const v of task.volumes ?? []) if (v.from === 'scratch' && scratchDir) binds.push([scratchDir, v.path]);
-  await Promise.all(dirs.map((d) => mkdir(join(root, d), { recursive: true })));
+  // Synchronous: a few directories, in RAM for a pod's (pod-dirs.ts), take microseconds each,
+  // less than a hop to libuv's thread pool and back; this is on every container's start.
+  mkdirOnce(root);
+  for (const d of dirs) mkdirSync(join(root, d), { recursive: true });
   const hostPathOf = (path: string): string | undefined => (dirs.some((d) => path === d || path.startsWith(`${d}/`)) ? join(root, path) : undefined);
   // A working directory inside a private path starts there, made if the program expects it.
   const wd = task.workingDir;
-  if (wd && hostPathOf(wd)) await mkdir(hostPathOf(wd)!, { recursive: true });
+  if (wd && hostPathOf(wd)) mkdirSync(hostPathOf(wd)!, { recursive: true });
   const targets = binds.map(([, c]) => c);
   const kept = [...keep, ...(scratchDir ? [scratchDir] : []), process.cwd()].map((k) => resolve(k));
   // Kept host directories under a private one (a step's directories under /tmp) are bound back over it.
   const back = kept.filter((k, i) => kept.indexOf(k) === i && dirs.some((d) => k.startsWith(`${d}/`)) && exists(k)).flatMap((k) => ['--bind', k, k]);
   const args = ['--die-with-parent', ...rootArgs(targets, kept), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...back, ...(wd ? ['--chdir', wd] : [])];
-  return { args, hostPathOf };
+  return { args, hostPathOf, made: [...dirs.map((d) => join(root, d)), root] };
+}
+
+/** Make `dir` when missing (its parent exists): one system call where a recursive mkdir would try the deepest path first. */
+function mkdirOnce(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') mkdirSync(dir, { recursive: true });
+  }
 }
 
 /** At most this many host entries are bound one by one beside a missing top-level directory. */
@@ -147,6 +161,17 @@ export function bwrapCommand(): string {
 }
 
 const checked = new Map<string, Promise<string | undefined>>();
+/** The answers of bwrapProblem once they came: `null` where bubblewrap runs. */
+const answered = new Map<string, string | null>();
+
+/**
+ * bwrapProblem's answer when it is known already (asked before in this process): `null`
+ * where bubblewrap runs, the reason where it cannot; undefined when not known yet. Lets a
+ * container start in the tick it is decided in, without waiting on a settled promise.
+ */
+export function bwrapKnown(cmd = bwrapCommand()): string | null | undefined {
+  return answered.get(cmd);
+}
 
 /**
  * Whether bubblewrap can make a namespace here: undefined when it can, else why not (not
@@ -171,6 +196,7 @@ export function bwrapProblem(cmd = bwrapCommand()): Promise<string | undefined> 
     });
   });
   checked.set(cmd, answer);
+  void answer.then((a) => answered.set(cmd, a ?? null));
   return answer;
 }
 

@@ -4,7 +4,6 @@
  * so a program behaves the same whether it runs alone or inside a pod.
  */
 import { fileScopeValues } from '../env-files.ts';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
 import type { ImageMap } from '../image-map.ts';
@@ -38,9 +37,9 @@ export interface TaskRunOptions {
 /** Run a one-container pod in `dirs` to its end; aborting `signal` kills its process group. */
 export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodReport) => void, signal: AbortSignal, opts: TaskRunOptions): Promise<PodOutcome> {
   const task = req.task!;
-  // The container's own working directory (when its task names none), gone with the pod's directories.
-  const ownDir = join(dirs.work, 'wd');
-  await mkdir(ownDir, { recursive: true });
+  // The container's own working directory (when its task names none): the pod's work directory,
+  // which a pod of one container has no other use for; gone with the pod's directories.
+  const ownDir = dirs.work;
   let view: PrivateView | undefined;
   // A /tmp of its own always, and the paths it declares: a mount namespace. Without one, declared
   // paths fail the step with the reason (never run without them); a /tmp of its own falls back to the host's, said in its log.
@@ -53,8 +52,9 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   if (problem) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${hostTmp(problem)}\n` });
   else {
     try {
-      view = await makePrivateView(task, join(dirs.root, 'private'), dirs.scratch, [req.inputsDir, req.outputsDir, dirs.ipc, ownDir], true);
-      await copyInputsIn(view, task, req.inputsDir);
+      view = makePrivateView(task, join(dirs.root, 'private'), dirs.scratch, [req.inputsDir, req.outputsDir, dirs.ipc, ownDir], true);
+      dirs.inner = view.made;
+      if (task.inputPaths?.length) await copyInputsIn(view, task, req.inputsDir);
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }

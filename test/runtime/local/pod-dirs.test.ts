@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { homeNamespace, makePodDirs, removePodDirs, safeName, stepTag } from '../../../runtime/local/pod-dirs.ts';
+import { makePrivateView } from '../../../runtime/local/private-view.ts';
 import { TempDirs } from '../../sidecar/harness.ts';
 
 const dirs = new TempDirs();
@@ -25,6 +26,20 @@ describe('pod directories', () => {
     const d = await makePodDirs('r', 'p', memory, { tmpDir: tmp, namespace: 'strata-ns', ...(shm ? { shmDir: shm } : {}) });
     expect(d.root.startsWith(join(tmp, 'strata-ns', 'r', `p.${stepTag('p')}-`))).toBe(true);
     await removePodDirs(d);
+  });
+
+  it.each([
+    { what: 'empty', write: false },
+    { what: 'holding what the container wrote in its /tmp', write: true },
+  ])('go with the directories of a private view made inside them ($what)', async ({ write }) => {
+    const shm = await dirs.make();
+    const d = await makePodDirs('r', 'p', true, { shmDir: shm, namespace: 'strata-ns' });
+    const view = makePrivateView({ image: 'x' }, join(d.root, 'private'), d.scratch, [], true);
+    d.inner = view.made;
+    expect(existsSync(join(d.root, 'private', 'tmp'))).toBe(true);
+    if (write) writeFileSync(join(d.root, 'private', 'tmp', 'left'), 'x');
+    await removePodDirs(d);
+    expect(existsSync(join(shm, 'strata-ns', 'r'))).toBe(false);
   });
 
   it('keep the run directory while another pod of the run uses it', async () => {
