@@ -153,7 +153,8 @@ function call(c: jsep.CallExpression, mode: Mode): Build {
   switch (fn) {
     case 'jsonpath':
       want(2);
-      return (from) => ({ jsonpath: [args[0](from), args[1](from)] });
+      // Argo's jsonpath fails on a path that is not there: "required" makes strata's fail too, naming it.
+      return (from) => ({ jsonpath: [args[0](from), args[1](from), 'required'] });
     case 'asInt':
     case 'int':
       want(1);

@@ -46,6 +46,8 @@ export function resolveText(v: Computed, where: string, d: SubstitutionData): st
     } catch (e) {
       throw new Error(`${where}: ${(e as Error).message}`);
     }
+    // Name the expression: a field may hold several, and null says nothing of which part gave it.
+    if (value === null) throw new Error(`${where}: its json-logic ${shortJson(v)} gave null, which no argument or environment value can be`);
     return render(value, where, 'its json-logic');
   }
   if (!isTemplate(v)) return v;
@@ -58,6 +60,12 @@ export function resolveText(v: Computed, where: string, d: SubstitutionData): st
     else out += render(lookup(part, where, d), where, `{{ ${part.text} }}`);
   }
   return out;
+}
+
+/** An expression for a message: compact JSON, cut at 200 characters. */
+function shortJson(v: unknown): string {
+  const s = JSON.stringify(v) ?? '';
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
 }
 
 /** A value as text: a string as itself, anything else as compact JSON; null and NUL refused. */

@@ -260,6 +260,9 @@ function walk(expr: unknown, path: string, problems: Problem[], depth: number): 
   if (op === 'output' && !(Array.isArray(arg) && arg.length === 2 && (typeof arg[0] === 'string' || isObjectExpr(arg[0])) && (typeof arg[1] === 'string' || isObjectExpr(arg[1])))) {
     problems.push({ path: `${path}.output`, message: 'must be [step path, parameter name]' });
   }
+  if (op === 'jsonpath' && Array.isArray(arg) && arg.length > 2 && !(arg.length === 3 && arg[2] === 'required')) {
+    problems.push({ path: `${path}.jsonpath`, message: 'must be [value, path], or [value, path, "required"]' });
+  }
   if (op === 'where' && !(Array.isArray(arg) && arg.length === 2 && typeof arg[0] === 'string')) {
     problems.push({ path: `${path}.where`, message: 'must be [place, expression]: a text naming where the expression comes from, and the expression' });
   }

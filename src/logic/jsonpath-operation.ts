@@ -3,14 +3,16 @@
  * value, as Argo's `jsonpath()` expression function does (the Argo importer writes it). A
  * string value is read as JSON text first. Paths are evaluated by jsonpath-plus with
  * script evaluation off, so filter and script expressions (`?()`, `()`) are refused rather
- * than run. One match gives the value, several the list of them, none null.
+ * than run. One match gives the value, several the list of them, none null; with a third
+ * argument `"required"` (what the Argo importer writes: Argo's jsonpath fails on a path
+ * that is not there), none fails, naming the path and the value searched.
  */
 import { JSONPath } from 'jsonpath-plus';
 
 const MAX_PATH = 1024;
 
 /** The operation, for json-logic-js's add_operation. Throws on a bad path (the guard then fails, naming it). */
-export function jsonpathOperation(value: unknown, path: unknown): unknown {
+export function jsonpathOperation(value: unknown, path: unknown, required?: unknown): unknown {
   if (typeof path !== 'string' || path.length > MAX_PATH) throw new Error('jsonpath needs a path string of at most 1024 characters');
   if (/[?()]/.test(path)) throw new Error(`jsonpath "${path}": filter and script expressions are not supported`);
   let json: unknown = value;
@@ -18,10 +20,16 @@ export function jsonpathOperation(value: unknown, path: unknown): unknown {
     try {
       json = JSON.parse(value);
     } catch {
-      throw new Error('jsonpath: the value is not JSON text');
+      throw new Error(`jsonpath "${path}": the text ${JSON.stringify(value.length > 200 ? value.slice(0, 200) : value)}${value.length > 200 ? '…' : ''} is not JSON`);
     }
   }
-  if (json === null || typeof json !== 'object') return null;
-  const found = JSONPath({ path, json: json as object, wrap: true, eval: false }) as unknown[];
+  const found = json === null || typeof json !== 'object' ? [] : (JSONPath({ path, json: json as object, wrap: true, eval: false }) as unknown[]);
+  if (found.length === 0 && required === 'required') throw new Error(`jsonpath "${path}" matches nothing in ${searched(value)}`);
   return found.length === 0 ? null : found.length === 1 ? found[0] : found;
+}
+
+/** What was searched, for a message: a text as written, anything else as JSON, cut at 200 characters. */
+function searched(value: unknown): string {
+  const s = typeof value === 'string' ? value : JSON.stringify(value) ?? 'nothing';
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
 }

@@ -135,3 +135,29 @@ describe('== in an expression compares types as Argo\'s expr does (fault 2)', ()
     expect(skipped).toEqual(['result-vs-number', 'text-vs-number']);
   });
 });
+
+describe('a jsonpath that matches nothing is named (fault 5)', () => {
+  it('the step fails naming the template, the field, the expression, the path and what was searched', async () => {
+    const r = await run(read('jsonpath-no-match.yaml'));
+    expect(r.steps.found).toMatchObject({ status: 'succeeded', result: 20 });
+    expect(r.status, JSON.stringify(r.steps)).toBe('failed');
+    expect(r.steps.missing.status).toBe('failed');
+    expect(r.steps.missing.error).toContain('template jp, command[1]: expression "jsonpath(workflow.parameters.doc, inputs.parameters.path)"');
+    expect(r.steps.missing.error).toContain('jsonpath "$.zz" matches nothing in {"a": 1, "b": {"c": [10, 20]}}');
+  });
+
+  it('a constant one is refused at import, named', async () => {
+    // Written in the YAML's double-quoted string as '{\"a\": 1}', read as '{"a": 1}'.
+    const out = await importArgo(withExpression(`jsonpath('{\\"a\\": 1}', '$.zz')`));
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`template main, step show, arguments.parameters(m): expression "jsonpath('{"a": 1}', '$.zz')": jsonpath "$.zz" matches nothing in {"a": 1}`);
+  });
+
+  describe.each(LEVELS)('strata json-logic, $name', ({ prefix, wrap }) => {
+    it('a computed field that gives null names its json-logic, not only the field', async () => {
+      const r = await run(strataFlow(wrap({ graph: { nodes: { show: echo({ jsonpath: [{ var: 'params.x' }, '$.zz'] }) } } })), { x: '{"a": 1}' });
+      expect(r.status, JSON.stringify(r.steps)).toBe('failed');
+      expect(r.steps[`${prefix}show`].error).toContain('command[1]: its json-logic {"jsonpath":[{"var":"params.x"},"$.zz"]} gave null');
+    });
+  });
+});
