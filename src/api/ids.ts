@@ -8,7 +8,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { StrataError } from '../errors/strata-error.ts';
+import { echoed, StrataError } from '../errors/strata-error.ts';
 import { NAME_PATTERN, VERSION_PATTERN } from '../flow/task-schema.ts';
 
 /** `r`, the creation time in base 36, 8 hex digits (coordinator.newRunId); a little slack either way. */
@@ -35,7 +35,7 @@ export function idSchema(kind: IdKind): z.ZodString {
 /** `value` when it is a well-formed id of `kind`; a 404 StrataError naming the parameter otherwise. */
 export function checkId(kind: IdKind, value: string, what: string = kind): string {
   if (value.length <= 8192 && ID_KINDS[kind].pattern.test(value)) return value;
-  const shown = value.length > 80 ? `${value.slice(0, 80)}… (${value.length} characters)` : value;
+  const shown = echoed(value);
   const why = kind === 'step' ? stepIdProblem(value) : ID_KINDS[kind].form;
   throw new StrataError('not_found', `no ${what} "${shown}": ${why}`, { problems: [{ path: `path.${what}`, message: why }] });
 }

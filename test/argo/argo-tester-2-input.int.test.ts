@@ -69,3 +69,31 @@ describe('every problem of an Argo document at once (fault 12)', () => {
     for (const e of expected) expect(problems).toContainEqual(e);
   });
 });
+
+describe('names of 5,000 characters echoed shortened (fault 13)', () => {
+  const argo = join(FAULTS, 'huge-names.yaml');
+  const flow = join(FAULTS, 'huge-names.flow.json');
+  const shortened = (c: string) => `${c.repeat(40)}…(5000 characters)`;
+
+  it.each([
+    [argo, ['import', 'argo'], ['a']],
+    [argo, ['plan'], ['a']],
+    [flow, ['plan'], ['n', 's']],
+  ])('%s: strata %j says each problem with the names shortened', async (file, command, letters) => {
+    const p = await runStrata([...command, file], env());
+    expect(p.code).toBe(2);
+    for (const c of letters) expect(p.stderr).toContain(shortened(c));
+    expect(p.stderr).not.toContain('a'.repeat(100));
+    expect(p.stderr).not.toContain('s'.repeat(100));
+    expect(p.stderr.length).toBeLessThan(1500);
+  });
+
+  it.each([[argo, 'a', '/v1/runs'], [flow, 's', '/v1/flows']])('%s: POST answers 400 with the names shortened in the message and details', async (file, c, path) => {
+    const r = await svc.call('POST', path, readFileSync(file, 'utf8'), { 'content-type': file.endsWith('.json') ? 'application/json' : 'application/yaml' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain(shortened(c));
+    expect(r.text).not.toContain('a'.repeat(100));
+    expect(r.text).not.toContain('s'.repeat(100));
+    expect(r.text.length).toBeLessThan(3000);
+  });
+});
