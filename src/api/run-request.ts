@@ -8,17 +8,21 @@ import { z } from 'zod';
 import { invalid } from '../errors/strata-error.ts';
 import type { FlowDocument, JsonValue } from '../flow/types.ts';
 import { check } from '../flow/zod-problems.ts';
+import { forbiddenParamMessage, isForbiddenParamName, paramNameProblems } from '../flow/param-names.ts';
 import type { OnEnd } from '../run/run-view.ts';
 import { flowFromBody } from './flow-from-body.ts';
 
 export const labelsSchema = z.record(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9_./-]{0,127})$/, 'must be a label key'), z.string().max(256)).refine((l) => Object.keys(l).length <= 64, 'at most 64 labels');
 export const onEndSchema = z.strictObject({ webhook: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }) });
 
+/** Parameters by name (readRunRequest refuses names that are object internals before zod, which drops __proto__ silently). */
+const paramsRecord = z.record(z.string().refine((k) => !isForbiddenParamName(k), { error: (i) => forbiddenParamMessage(String(i.input)) }), z.unknown());
+
 export const runRequestSchema = z.strictObject({
   flow: z.record(z.string(), z.unknown()).optional().describe('a Flow document; or an Argo Workflow (a WorkflowTemplate runs from its entrypoint), whose params are text as argo submit -p gives them (docs/argo.md)'),
   use: z.string().optional(),
-  with: z.record(z.string(), z.unknown()).optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
+  with: paramsRecord.optional(),
+  params: paramsRecord.optional(),
   labels: labelsSchema.optional(),
   onEnd: onEndSchema.optional(),
   /** DAG targets: step ids to run with what they depend on */
@@ -39,8 +43,10 @@ export interface RunRequest {
 
 /** Validate a run request; throws a 400 listing every problem. */
 export function readRunRequest(body: unknown, limits: Limits = DEFAULT_LIMITS): RunRequest {
-  const problems: Array<{ path: string; message: string }> = [];
+  const raw = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const problems: Array<{ path: string; message: string }> = [...paramNameProblems(raw.params, 'params'), ...paramNameProblems(raw.with, 'with')];
   const b = check(runRequestSchema, body, '', problems);
+  if (problems.length > 0) throw invalid(problems, 'invalid_request');
   if (!b) throw invalid(problems, 'invalid_request');
   const flow = b.flow ? flowFromBody(b.flow, limits) : flowFromBody({ use: b.use, ...(b.with !== undefined ? { with: b.with } : {}) }, limits);
   return {

@@ -9,18 +9,24 @@ import { z } from 'zod';
 import { invalid, type Problem } from '../errors/strata-error.ts';
 import { zodProblems } from '../flow/zod-problems.ts';
 import { appendAll } from '../flow/append-all.ts';
+import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
 export const ARGO_KINDS = ['Workflow', 'WorkflowTemplate'] as const;
 
 /** Argo reads numbers and booleans given where text is expected as their text (its AnyString). */
 const anyString = z.union([z.string(), z.number(), z.boolean()]).transform(String);
-const name = z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,127}$/, 'must be a name of letters, digits, "-", "_" and "."');
+const name = z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,127}$/, 'must be a name of letters, digits, "-", "_" and "." that starts with a letter or digit');
+/** A parameter's or artifact's name: as Argo's (letters, digits, "-", "_", any first; "." too), never an object internal. */
+const paramName = z
+  .string()
+  .regex(/^[-A-Za-z0-9_.]{1,128}$/, 'must be a name of letters, digits, "-", "_" and "." (at most 128)')
+  .refine((n) => !isForbiddenParamName(n), { error: (i) => forbiddenParamMessage(String(i.input)) });
 
 /** `value: ~` (YAML's null) is no value, as in Argo: the parameter is then required or takes its default. */
 const noneOr = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => (v === null ? undefined : v));
 const parameter = z.strictObject({
-  name,
+  name: paramName,
   value: noneOr(anyString),
   default: noneOr(anyString),
   description: z.string().optional(),
@@ -29,7 +35,7 @@ const parameter = z.strictObject({
 export type ArgoParameter = z.infer<typeof parameter>;
 
 const artifact = z.strictObject({
-  name,
+  name: paramName,
   path: z.string().optional(),
   from: z.string().optional(),
   optional: z.boolean().optional(),

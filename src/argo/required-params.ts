@@ -22,7 +22,8 @@ export function requiredParams(flow: Annotated): string[] {
 
 /** Throws `invalid_request` naming every required parameter of `flow` that `params` leaves without a value. */
 export function checkRequiredParams(flow: Annotated, params: Record<string, unknown>): void {
-  const missing = requiredParams(flow).filter((n) => params[n] === undefined || params[n] === null);
+  // Own properties only: a parameter named like an inherited one (constructor) is given only when given.
+  const missing = requiredParams(flow).filter((n) => !Object.hasOwn(params, n) || params[n] === undefined || params[n] === null);
   if (missing.length === 0) return;
   const list = missing.map((n) => `"${n}"`).join(', ');
   throw new StrataError('invalid_request', `Workflow ${flow.metadata.name}: spec.arguments.parameters ${list} ${missing.length > 1 ? 'have' : 'has'} no value and no default: give ${missing.length > 1 ? 'them' : 'it'} as argo submit requires: \`-p ${missing[0]}=...\` (strata runs submit, apply, plan), or over HTTP POST /v1/runs { "flow": <the Workflow>, "params": { "${missing[0]}": "..." } }`, {

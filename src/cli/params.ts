@@ -7,12 +7,14 @@
  */
 import { StrataError } from '../errors/strata-error.ts';
 import { losslessJson } from '../logic/json-text.ts';
+import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
 
 /** commander's collector for a repeatable `-p key=value`: the values as given (text). */
 export function collectParam(text: string, into: Record<string, string> = {}): Record<string, string> {
   const at = text.indexOf('=');
   const key = at > 0 ? text.slice(0, at) : '';
   if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/.test(key)) throw new StrataError('invalid_request', `-p ${text}: give a parameter as key=value`);
+  if (isForbiddenParamName(key)) throw new StrataError('invalid_request', `-p ${text}: ${forbiddenParamMessage(key)}`);
   return { ...into, [key]: text.slice(at + 1) };
 }
 

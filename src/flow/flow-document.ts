@@ -8,6 +8,8 @@ import { validateNode } from './validate-node.ts';
 import { check } from './zod-problems.ts';
 import { didYouMean } from './nearest.ts';
 import { unitInputsSchema, unitOutputsSchema } from './task-io-schema.ts';
+import { paramNameProblems } from './param-names.ts';
+import { appendAll } from './append-all.ts';
 
 type Obj = Record<string, unknown>;
 const SPEC_KEYS = ['params', 'root', 'onExit', 'inputs', 'outputs', 'parallelism'];
@@ -39,6 +41,7 @@ export function validateFlowDocument(doc: unknown, limits: Limits = DEFAULT_LIMI
   } else {
     for (const k of Object.keys(spec)) if (!SPEC_KEYS.includes(k)) problems.push({ path: `spec.${k}`, message: `unknown key "${k}"${didYouMean(k, SPEC_KEYS)}` });
     if ('params' in spec && !isObj(spec.params)) problems.push({ path: 'spec.params', message: 'must be an object of default parameters' });
+    else appendAll(problems, paramNameProblems(spec.params, 'spec.params'));
     if (!('root' in spec)) problems.push({ path: 'spec.root', message: 'is required: the flow\'s root node' });
     else validateNode(spec.root, 'spec.root', { limits, problems, count: 0, inPod: false }, 1);
     if ('onExit' in spec) validateNode(spec.onExit, 'spec.onExit', { limits, problems, count: 0, inPod: false }, 1);

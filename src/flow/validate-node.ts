@@ -13,6 +13,7 @@ import { PATTERN_KEYS } from './types.ts';
 import { findCycle } from './find-cycle.ts';
 import { didYouMean } from './nearest.ts';
 import { validateContinueOn, validateDependencies, validateRetry } from './validate-handling.ts';
+import { paramNameProblems } from './param-names.ts';
 import { appendAll } from './append-all.ts';
 
 const COMMON_KEYS = new Set(['id', 'when', 'retries', 'retry', 'timeout', 'outputs', 'dependsOn', 'depends', 'continueOn', 'onExit']);
@@ -79,7 +80,7 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
     case 'use':
       if (typeof body !== 'string' || !REF_PATTERN.test(body)) problems.push({ path: p, message: 'must be "name@version" of a registered flow' });
       if ('with' in node && !isObj(node.with)) problems.push({ path: `${path}.with`, message: 'must be an object of parameters' });
-      else if ('with' in node) appendAll(problems, validateValues(node.with, `${path}.with`));
+      else if ('with' in node) appendAll(problems, [...paramNameProblems(node.with, `${path}.with`), ...validateValues(node.with, `${path}.with`)]);
       if ('inputs' in node) check(useInputsSchema, node.inputs, `${path}.inputs`, problems);
       return;
     case 'sequence':

@@ -24,9 +24,8 @@ export function evaluateValues(value: JsonValue, data: unknown, path = '', keep:
   if (isLogic(value)) return evaluate(value, data, path);
   if (Array.isArray(value)) return value.map((v, i) => evaluateValues(v, data, `${path}[${i}]`, keep));
   if (value && typeof value === 'object') {
-    const out: Record<string, JsonValue> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = keep.has(k) ? v : evaluateValues(v, data, path ? `${path}.${k}` : k, keep);
-    return out;
+    // fromEntries defines each key: a key named __proto__ never sets the object's prototype.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, keep.has(k) ? v : evaluateValues(v, data, path ? `${path}.${k}` : k, keep)]));
   }
   return value;
 }

@@ -27,8 +27,8 @@ export function buildFlow(dataset: Dataset, rule: Rule, generators: ReadonlyMap<
       if (!gen) throw new StrataError('unknown_generator', `rule ${rule.metadata.name}: unknown generator "${emit.generator}"`);
       const raw = emit.with ?? {};
       // `task` is per tree node: the generator evaluates it with `node` bound.
-      const withParams: Record<string, JsonValue> = {};
-      for (const [k, v] of Object.entries(raw)) withParams[k] = k === 'task' ? v : evaluateValues(v, data, `with.${k}`);
+      // fromEntries defines each key: a key named __proto__ never sets the object's prototype.
+      const withParams: Record<string, JsonValue> = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, k === 'task' ? v : evaluateValues(v, data, `with.${k}`)]));
       root = gen.generate(dataset, withParams, { evaluate: (v, node) => evaluateValues(v, { ...data, node }, 'with') });
     } else {
       root = evaluateValues(emit as unknown as JsonValue, data, 'emit', RUN_TIME_KEYS) as unknown as FlowNode;

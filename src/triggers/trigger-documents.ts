@@ -11,6 +11,8 @@ import { headerProblems } from '../flow/flow-document.ts';
 import { metadataSchema, REF_PATTERN } from '../flow/task-schema.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { check } from '../flow/zod-problems.ts';
+import { paramNameProblems } from '../flow/param-names.ts';
+import { appendAll } from '../flow/append-all.ts';
 
 const labels = z.record(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9_./-]{0,127})$/, 'must be a label key'), z.string().max(256));
 const onEnd = z.strictObject({ webhook: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }) });
@@ -83,6 +85,7 @@ export function validateSchedule(doc: unknown): Schedule {
     const cronProblem = cronProblemOf(spec.schedule, spec.timeZone);
     if (cronProblem) problems.push({ path: 'spec.schedule', message: cronProblem });
     if (!isTimeZone(spec.timeZone)) problems.push({ path: 'spec.timeZone', message: `"${spec.timeZone}" is not an IANA time zone` });
+    appendAll(problems, paramNameProblems(spec.with, 'spec.with'));
     (doc as { spec: unknown }).spec = spec;
   }
   if (problems.length > 0) throw invalid(problems);
@@ -94,6 +97,7 @@ export function validateHook(doc: unknown): Hook {
   const problems: Problem[] = [];
   const spec = header(doc, 'Hook', problems) ? check(hookSpecSchema, (doc as { spec: unknown }).spec, 'spec', problems) : undefined;
   if (spec && (spec.use === undefined) === (spec.dataset === undefined)) problems.push({ path: 'spec', message: 'give use (a registered flow; the body adds parameters) or dataset: true (the body is a Dataset), one of them' });
+  if (spec) appendAll(problems, paramNameProblems(spec.with, 'spec.with'));
   if (spec) (doc as { spec: unknown }).spec = spec;
   if (problems.length > 0) throw invalid(problems);
   return doc as Hook;

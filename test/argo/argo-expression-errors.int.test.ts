@@ -28,6 +28,19 @@ async function importArgo(doc: string) {
   return runStrata(['import', 'argo', file]);
 }
 
+/**
+ * An Argo document refused on both routes: `strata import argo` (exit 2, no stack trace) and
+ * `POST /v1/runs` (400); what each said, the answer's body as JSON.
+ */
+async function refused(doc: string): Promise<{ stderr: string; answer: string }> {
+  const out = await importArgo(doc);
+  expect(out.code, out.stdout).toBe(2);
+  expect(out.stderr).not.toMatch(/\n\s+at /);
+  const posted = await svc.call('POST', '/v1/runs', doc, { 'content-type': 'application/yaml' });
+  expect(posted.status, posted.text).toBe(400);
+  return { stderr: out.stderr, answer: posted.text };
+}
+
 const strataFlow = (root: unknown) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'numbers', version: '1' }, spec: { params: { x: null }, root } });
 const echo = (arg: unknown) => ({ task: { image: 'alpine', command: ['echo', arg], result: 'stdout' } });
 
@@ -69,15 +82,10 @@ describe('an expression that cannot be evaluated fails its step, named (fault 3)
     ["asFloat('abc')", /"abc" is not a number/],
     ['1/0', /division by zero/],
   ])('a constant %s is refused at import (strata import argo exit 2, POST 400), named', async (expr, why) => {
-    const doc = withExpression(expr);
-    const out = await importArgo(doc);
-    expect(out.code).toBe(2);
-    expect(out.stderr).toContain(`template main, step show, arguments.parameters(m): expression "${expr}"`);
-    expect(out.stderr).toMatch(why);
-    expect(out.stderr).not.toMatch(/\n\s+at /);
-    const posted = await svc.call('POST', '/v1/runs', doc, { 'content-type': 'application/yaml' });
-    expect(posted.status).toBe(400);
-    expect(JSON.stringify(posted.body)).toContain(`expression \\"${expr}\\"`);
+    const { stderr, answer } = await refused(withExpression(expr));
+    expect(stderr).toContain(`template main, step show, arguments.parameters(m): expression "${expr}"`);
+    expect(stderr).toMatch(why);
+    expect(answer).toContain(`expression \\"${expr}\\"`);
   });
 
   describe.each(LEVELS)('strata json-logic, $name', ({ prefix, wrap }) => {
@@ -104,16 +112,11 @@ describe('an expression that cannot be evaluated fails its step, named (fault 3)
 
 describe('an unquoted word with a dash in a when is refused, not silently false (fault 4)', () => {
   it('nightly-report, which Argo\'s govaluate reads as nightly minus report, is refused naming the template and field', async () => {
-    const doc = read('when-dashed-word.yaml');
-    const out = await importArgo(doc);
-    expect(out.code).toBe(2);
-    expect(out.stderr).toContain('template main, step is-nightly, when');
-    expect(out.stderr).toContain('nightly-report');
-    expect(out.stderr).toContain("quote it: 'nightly-report'");
-    expect(out.stderr).not.toMatch(/\n\s+at /);
-    const posted = await svc.call('POST', '/v1/runs', doc, { 'content-type': 'application/yaml' });
-    expect(posted.status).toBe(400);
-    expect(posted.body.error.message).toContain('template main, step is-nightly, when');
+    const { stderr, answer } = await refused(read('when-dashed-word.yaml'));
+    expect(stderr).toContain('template main, step is-nightly, when');
+    expect(stderr).toContain("nightly-report is not one word: Argo's govaluate reads it as nightly - report");
+    expect(stderr).toContain("quote it: 'nightly-report'");
+    expect(answer).toContain('template main, step is-nightly, when');
   });
 
   it('quoted, the texts are compared: a dashed name and a dashed parameter match, another does not', async () => {
@@ -148,9 +151,8 @@ describe('a jsonpath that matches nothing is named (fault 5)', () => {
 
   it('a constant one is refused at import, named', async () => {
     // Written in the YAML's double-quoted string as '{\"a\": 1}', read as '{"a": 1}'.
-    const out = await importArgo(withExpression(`jsonpath('{\\"a\\": 1}', '$.zz')`));
-    expect(out.code).toBe(2);
-    expect(out.stderr).toContain(`template main, step show, arguments.parameters(m): expression "jsonpath('{"a": 1}', '$.zz')": jsonpath "$.zz" matches nothing in {"a": 1}`);
+    const { stderr } = await refused(withExpression(`jsonpath('{\\"a\\": 1}', '$.zz')`));
+    expect(stderr).toContain(`template main, step show, arguments.parameters(m): expression "jsonpath('{"a": 1}', '$.zz')": jsonpath "$.zz" matches nothing in {"a": 1}`);
   });
 
   describe.each(LEVELS)('strata json-logic, $name', ({ prefix, wrap }) => {
@@ -159,5 +161,43 @@ describe('a jsonpath that matches nothing is named (fault 5)', () => {
       expect(r.status, JSON.stringify(r.steps)).toBe('failed');
       expect(r.steps[`${prefix}show`].error).toContain('command[1]: its json-logic {"jsonpath":[{"var":"params.x"},"$.zz"]} gave null');
     });
+  });
+});
+
+describe('parameter names (fault 6)', () => {
+  it('an Argo parameter named _private is accepted and read, as Argo allows it', async () => {
+    const r = await run(read('param-underscore.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(r.steps.show.result).toBe('proto-val|proto-val!');
+    expect(r.steps.gate).toMatchObject({ status: 'succeeded', result: 'when-ok' });
+  });
+
+  it('constructor and __proto__ are refused at each parameter, in Argo terms (strata import argo, POST /v1/runs)', async () => {
+    const { stderr, answer } = await refused(read('param-constructor.yaml'));
+    expect(stderr).toContain('spec.arguments.parameters[1].name: "constructor" cannot name a parameter in strata');
+    expect(stderr).toContain('spec.templates[0](main).steps[0][0].arguments.parameters[0].name: "__proto__" cannot name a parameter in strata');
+    expect(stderr).toContain('spec.templates[1](say).inputs.parameters[0].name: "__proto__" cannot name a parameter in strata');
+    expect(stderr).not.toContain('json-logic');
+    expect(answer).toContain('spec.arguments.parameters[1].name');
+  });
+
+  it.each([
+    ['a run\'s params', (flow: object) => `{"flow": ${JSON.stringify(flow)}, "params": {"__proto__": {"polluted": true}}}`, 'params.__proto__'],
+    ['a flow\'s spec.params', (flow: object) => JSON.stringify({ flow: { ...flow, spec: { ...(flow as { spec: object }).spec, params: { constructor: 1 } } } }), 'spec.params.constructor'],
+    ['a use node\'s with', (flow: object) => JSON.stringify({ flow: { ...flow, spec: { params: {}, root: { use: 'nothing@1', with: { prototype: 1 } } } } }), 'spec.root.with.prototype'],
+  ])('strata: __proto__, constructor and prototype are refused as names in %s (400, named), and nothing reaches a prototype', async (_d, body, path) => {
+    const flow = strataFlow(echo('hi'));
+    const r = await svc.call('POST', '/v1/runs', body(flow), { 'content-type': 'application/json' });
+    expect(r.status, r.text).toBe(400);
+    expect(JSON.stringify(r.body.error.details.problems), r.text).toMatch(new RegExp(`"path":"[^"]*${path.replace(/\./g, '\\.')}"[^}]*cannot name a parameter in strata`));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('strata runs submit -p __proto__=1 exits 2 before sending anything', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'strata-argo-')), 'wf.yaml');
+    writeFileSync(file, read('param-underscore.yaml'));
+    const out = await runStrata(['runs', 'submit', file, '-p', '__proto__=1'], { STRATA_URL: 'http://127.0.0.1:9' });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('-p __proto__=1: "__proto__" cannot name a parameter in strata');
   });
 });

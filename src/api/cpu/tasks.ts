@@ -12,6 +12,7 @@ import { anchorLocation } from '../../dataset/dataset-location.ts';
 import { dryRun, dryRunAnswer } from '../../engine/dry-run.ts';
 import { invalid, StrataError, toStrataError, type Problem } from '../../errors/strata-error.ts';
 import { paramsProblem, type ParamsLimits } from '../../flow/params-limits.ts';
+import { paramNameProblems } from '../../flow/param-names.ts';
 import { validateFlowDocument } from '../../flow/flow-document.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../flow/limits.ts';
 import { argoBody } from '../argo-body.ts';
@@ -69,6 +70,8 @@ function withsOf(root: unknown, base: string): Array<[unknown, string]> {
 
 /** 422 naming each place whose parameters are past the limits: checked before anything is compiled or stored. */
 function checkParams(ctx: TaskContext, places: Array<[unknown, string]>): void {
+  const names = places.flatMap(([v, p]) => paramNameProblems(v, p));
+  if (names.length > 0) throw invalid(names);
   const problems = places.map(([v, p]) => (v === undefined ? undefined : paramsProblem(v, p, ctx.paramsLimits))).filter((p): p is Problem => p !== undefined);
   if (problems.length > 0) throw invalid(problems, 'limit_exceeded');
 }
