@@ -5,7 +5,7 @@
  * unbounded object costs per step, not once: 1.5 million keys held the coordinator's
  * thread for seconds and could not be handed to a process at all (E2BIG). Pure.
  */
-import type { Problem } from '../errors/strata-error.ts';
+import { invalid, type Problem } from '../errors/strata-error.ts';
 
 export interface ParamsLimits {
   /** bytes of the parameters as JSON (STRATA_MAX_PARAMS_BYTES) */
@@ -38,4 +38,40 @@ export function paramsProblem(value: unknown, path: string, limits: ParamsLimits
     return { path, message: `is ${bytes.toLocaleString('en')} bytes as JSON, more than ${limits.maxBytes.toLocaleString('en')} (STRATA_MAX_PARAMS_BYTES); pass large data to steps as input files instead` };
   }
   return undefined;
+}
+
+/**
+ * The first text holding a NUL character in `value` (a key or a string at any depth), as a
+ * problem at its path (`params.msg`, `params.list[2]`; a key's at its object), or undefined.
+ * No argument or environment value can carry a NUL, so a parameter holding one is refused
+ * when the run is asked for, naming it, not when a step would substitute it (Argo tester 2,
+ * fault 14). Walked iteratively, as far as the value goes (its size is bounded before).
+ */
+export function nulProblem(value: unknown, path: string): Problem | undefined {
+  const stack: Array<[unknown, string]> = [[value, path]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\0')) return { path: at, message: 'holds a NUL character, which no argument or environment value can carry' };
+    } else if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, `${at}[${i}]`]));
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\0')) return { path: at, message: 'has a key holding a NUL character, which no argument or environment value can carry' };
+        stack.push([x, `${at}.${k}`]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuse parameters at any of `places` (`[value, path]`; undefined values skipped): past the
+ * limits, 422 `limit_exceeded` naming each place; holding a NUL, 400 naming the parameter.
+ */
+export function checkParamsAt(places: Array<[unknown, string]>, limits: ParamsLimits = DEFAULT_PARAMS_LIMITS): void {
+  const given = places.filter(([v]) => v !== undefined);
+  const tooLarge = given.map(([v, p]) => paramsProblem(v, p, limits)).filter((p): p is Problem => p !== undefined);
+  if (tooLarge.length > 0) throw invalid(tooLarge, 'limit_exceeded');
+  const nul = given.map(([v, p]) => nulProblem(v, p)).filter((p): p is Problem => p !== undefined);
+  if (nul.length > 0) throw invalid(nul, 'invalid_request');
 }

@@ -97,3 +97,40 @@ describe('names of 5,000 characters echoed shortened (fault 13)', () => {
     expect(r.text.length).toBeLessThan(3000);
   });
 });
+
+describe('a NUL character in a parameter, refused at submit (fault 14)', () => {
+  const argo = join(FAULTS, 'nul-param.yaml');
+  const native = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'nul-native', version: '1' }, spec: { params: { msg: 'x' }, root: { task: { image: 'alpine', command: ['echo', '{{ params.msg }}'] } } } };
+  const runsOf = async (prefix: string) => ((await svc.call('GET', '/v1/runs')).body.runs as Array<{ flow: string }>).filter((r) => r.flow.startsWith(prefix));
+
+  it('strata runs submit and apply --run of an Argo Workflow whose argument holds one: exit 2 naming it, no run', async () => {
+    for (const args of [['runs', 'submit', argo], ['apply', argo]]) {
+      const p = await runStrata(args, env());
+      expect(p.code, args.join(' ')).toBe(2);
+      expect(p.stderr).toContain('spec.params.msg: holds a NUL character, which no argument or environment value can carry');
+    }
+    expect(await runsOf('nul-param')).toEqual([]);
+  });
+
+  it.each([
+    ['a run\'s params', { flow: native, params: { msg: 'a\u0000b' } }, 'params.msg: holds a NUL character'],
+    ['a flow\'s default, nested', { flow: { ...native, spec: { ...native.spec, params: { msg: { deep: ['ok', 'a\u0000'] } } } } }, 'flow.spec.params.msg.deep[1]: holds a NUL character'],
+    ['a key', { flow: native, params: { 'k\u0000': 'v' } }, 'params: has a key holding a NUL character'],
+  ])('POST /v1/runs with one in %s: 400 naming the parameter, no run', async (_what, body, message) => {
+    const r = await svc.call('POST', '/v1/runs', body);
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain(message);
+    expect(await runsOf('nul-native')).toEqual([]);
+  });
+
+  it('POST /v1/runs with an Argo Workflow whose argument holds one, and POST /v1/schedules with one in spec.with: 400 naming it', async () => {
+    const r = await svc.call('POST', '/v1/runs', readFileSync(argo, 'utf8'));
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain('spec.params.msg: holds a NUL character');
+    await svc.call('POST', '/v1/flows', native);
+    const s = await svc.call('POST', '/v1/schedules', { apiVersion: 'strata/v1', kind: 'Schedule', metadata: { name: 'nul-schedule' }, spec: { schedule: '0 0 1 1 *', use: 'nul-native@1', with: { msg: 'a\u0000' } } });
+    expect(s.status).toBe(400);
+    expect(s.body.error.message).toContain('spec.with.msg: holds a NUL character');
+    expect((await svc.call('GET', '/v1/schedules/nul-schedule')).status).toBe(404);
+  });
+});

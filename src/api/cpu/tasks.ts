@@ -11,7 +11,7 @@ import { validateDataset } from '../../dataset/dataset-document.ts';
 import { anchorLocation } from '../../dataset/dataset-location.ts';
 import { dryRun, dryRunAnswer } from '../../engine/dry-run.ts';
 import { invalid, StrataError, toStrataError, type Problem } from '../../errors/strata-error.ts';
-import { paramsProblem, type ParamsLimits } from '../../flow/params-limits.ts';
+import { checkParamsAt, type ParamsLimits } from '../../flow/params-limits.ts';
 import { paramNameProblems } from '../../flow/param-names.ts';
 import { validateFlowDocument } from '../../flow/flow-document.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../flow/limits.ts';
@@ -68,12 +68,11 @@ function withsOf(root: unknown, base: string): Array<[unknown, string]> {
   return useNodes(root, base).filter((u) => u.with !== undefined).map((u) => [u.with, u.path ? `${u.path}.with` : 'with']);
 }
 
-/** 422 naming each place whose parameters are past the limits: checked before anything is compiled or stored. */
+/** 422 naming each place whose parameters are past the limits, 400 naming a parameter holding a NUL: checked before anything is compiled or stored. */
 function checkParams(ctx: TaskContext, places: Array<[unknown, string]>): void {
   const names = places.flatMap(([v, p]) => paramNameProblems(v, p));
   if (names.length > 0) throw invalid(names);
-  const problems = places.map(([v, p]) => (v === undefined ? undefined : paramsProblem(v, p, ctx.paramsLimits))).filter((p): p is Problem => p !== undefined);
-  if (problems.length > 0) throw invalid(problems, 'limit_exceeded');
+  checkParamsAt(places, ctx.paramsLimits);
 }
 
 export interface TaskInput {

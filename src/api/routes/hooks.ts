@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { invalid, StrataError } from '../../errors/strata-error.ts';
-import { paramsProblem } from '../../flow/params-limits.ts';
+import { checkParamsAt } from '../../flow/params-limits.ts';
 import type { JsonValue } from '../../flow/types.ts';
 import { paramsOf, validateHook } from '../../triggers/trigger-documents.ts';
 import { readBody, readRawBody, SMALL_BODY_LIMITS } from '../body.ts';
@@ -28,8 +28,7 @@ export function hooksRoutes(deps: RouteDeps): Hono {
 
   app.post('/', async (c) => {
     const h = validateHook(await readBody(c));
-    const tooMany = paramsProblem(h.spec.with, 'spec.with', deps.paramsLimits);
-    if (tooMany) throw invalid([tooMany], 'limit_exceeded');
+    checkParamsAt([[h.spec.with, 'spec.with']], deps.paramsLimits);
     if (h.spec.use && !(await deps.defs.get(h.spec.use))) throw new StrataError('not_found', `spec.use: no registered flow ${h.spec.use}`);
     const { outcome, token } = await deps.triggers.putHook(h);
     return c.json({ hook: h, outcome, token, url: `/v1/hooks/${h.metadata.name}` }, outcome === 'created' ? 201 : 200);
@@ -60,6 +59,7 @@ export function hooksRoutes(deps: RouteDeps): Hono {
     // What can be refused without Redis is refused before a key reserves anything.
     if (hook.spec.dataset) validateDataset(body, deps.sizeLimits);
     else if (!body || typeof body !== 'object' || Array.isArray(body)) throw new StrataError('invalid_request', 'the body must be an object of parameters for the hook\'s flow');
+    else checkParamsAt([[body, 'body']], deps.paramsLimits);
     // A retried call with its Idempotency-Key gets the run the first one started (or 410 once it was deleted).
     const { runId, replayed } = await reserveRun(deps.redis, deps.prefix ?? 'strata', key, requestFingerprint(c, createHash('sha256').update(raw.bytes).digest('hex')));
     if (replayed) c.header('Idempotent-Replayed', 'true');

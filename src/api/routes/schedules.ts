@@ -1,7 +1,7 @@
 /** /v1/schedules: register, list, read, remove Schedules; each with its state (last run, next tick). */
 import { Hono } from 'hono';
 import { invalid, StrataError } from '../../errors/strata-error.ts';
-import { paramsProblem } from '../../flow/params-limits.ts';
+import { checkParamsAt } from '../../flow/params-limits.ts';
 import { validateSchedule, type Schedule } from '../../triggers/trigger-documents.ts';
 import { readBody } from '../body.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -15,8 +15,7 @@ export function schedulesRoutes(deps: ApiDeps): Hono {
 
   app.post('/', async (c) => {
     const s = validateSchedule(await readBody(c));
-    const tooMany = paramsProblem(s.spec.with, 'spec.with', deps.paramsLimits);
-    if (tooMany) throw invalid([tooMany], 'limit_exceeded');
+    checkParamsAt([[s.spec.with, 'spec.with']], deps.paramsLimits);
     // A flow that is not registered would fail at every tick: refused now.
     if (s.spec.use && !(await deps.defs.get(s.spec.use))) throw new StrataError('not_found', `spec.use: no registered flow ${s.spec.use}`, { problems: [{ path: 'spec.use', message: `no registered flow ${s.spec.use}` }] });
     const outcome = await deps.triggers.putSchedule(s);
