@@ -26,9 +26,6 @@ import type { RunSystem } from './run-system.ts';
 import { stepJobId } from '../worker/step-job.ts';
 import { appendAndSync, followUp, sync } from './sync.ts';
 
-/** Step jobs removed at once when a run is deleted. */
-const JOB_BATCH = 200;
-
 /**
  * Something kept in Redis with a time, which the process that made it acts on then, and a
  * coordinator `graceMs` later should that process be gone. Whoever adds an entry tells
@@ -132,14 +129,15 @@ export class Coordinator {
    * Remove the run's BullMQ step jobs (hash, logs, place in the completed or failed set):
    * they hold the steps' parameters and environment, which must go with the run, not stay
    * for the queue's removeOnComplete / removeOnFail ages. One job per step and attempt
-   * (stepJobId); ids of attempts that never had a job are skipped by BullMQ.
+   * (stepJobId); ids of attempts that never had a job are skipped. A batch of jobs per
+   * command (a run of 100,000 steps sent 100,000 BullMQ remove calls).
    */
   private async removeJobs(id: string): Promise<void> {
     const ids: string[] = [];
     for (const [step, attempts] of await this.sys.store.stepAttempts(id)) {
       for (let a = 1; a <= Math.max(1, attempts); a++) ids.push(stepJobId(id, step, a));
     }
-    for (let i = 0; i < ids.length; i += JOB_BATCH) await Promise.all(ids.slice(i, i + JOB_BATCH).map((j) => this.sys.queue.remove(j)));
+    await this.sys.removeStepJobs(ids);
   }
 
   /** Delete runs that ended more than `retentionMs` ago (a bounded batch per call); returns how many were deleted. */
@@ -266,7 +264,7 @@ export class Coordinator {
     const standings = await this.sys.stepJobStandings(jobIds);
     const lost = leaves.filter((_, i) => standings[i] !== 'runnable');
     // A job that ended without its step ending is removed, so that its id can be added again.
-    await Promise.all(jobIds.map((j, i) => (standings[i] === 'ended' ? this.sys.queue.remove(j).catch(() => undefined) : undefined)));
+    await this.sys.removeStepJobs(jobIds.filter((_, i) => standings[i] === 'ended')).catch(() => undefined);
     if (lost.length > 0) await this.sys.ports.enqueue(id, c.engine.startCommandsFor(lost));
     // A deadline never stored (a crash between fold and write) is armed now. A window read
     // or an expansion whose answer never reached the log is asked again; its answer's sync

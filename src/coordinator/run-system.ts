@@ -6,7 +6,7 @@
 import { Queue } from 'bullmq';
 import { DEFAULT_LIMITS, runLimits, type Limits, type RunLimits } from '../flow/limits.ts';
 import type { Redis } from 'ioredis';
-import { jobStandings, type JobStanding } from '../store/step-jobs.ts';
+import { jobStandings, removeJobs, type JobRemoval, type JobStanding } from '../store/step-jobs.ts';
 import type { StartCommand } from '../engine/types.ts';
 import type { FlowRegistry } from '../plan/flow-registry.ts';
 import type { Generator } from '../rules/generator.ts';
@@ -56,6 +56,8 @@ export interface RunSystem {
   limits: RunLimits;
   /** the standing of each step job in `jobIds` (same order), a batch of ids per command (store/step-jobs.ts) */
   stepJobStandings(jobIds: string[]): Promise<JobStanding[]>;
+  /** remove step jobs as Queue.remove does (a locked one is kept), a batch of ids per command (store/step-jobs.ts) */
+  removeStepJobs(jobIds: string[]): Promise<JobRemoval[]>;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
   return {
     store, queue, ports, bullPrefix, cancelChannel, observer, deadlines, limits: runLimits(limits),
     stepJobStandings: (jobIds) => jobStandings(o.redis, bullPrefix, STEP_QUEUE, jobIds),
+    removeStepJobs: (jobIds) => removeJobs(o.redis, bullPrefix, STEP_QUEUE, jobIds),
     close: async () => {
       deadlines.stop();
       await queue.close();
