@@ -51,7 +51,7 @@ it('removes the jobs of a deleted run a batch per command, keeping a locked one 
   expect((await parts.port!.get(id))?.status).toBe('succeeded');
   const admin = new Redis(server.url);
   clients.push(admin);
-  const jobsOfRun = async () => (await admin.zrange('strata:bull:steps:completed', 0, -1)).filter((j) => j.startsWith(`${id}|`));
+  const jobsOfRun = async () => (await admin.zrange('strata:bull:steps:completed', '0', '-1')).filter((j) => j.startsWith(`${id}|`));
   const done = await jobsOfRun();
   expect(done).toHaveLength(STEPS);
   // One job's lock is held (a worker that has not let go of it yet): BullMQ's remove keeps such a job.
