@@ -10,6 +10,7 @@ import type { FlowRegistry } from '../plan/flow-registry.ts';
 import type { Rule } from '../rules/rule-document.ts';
 import { usesOf } from '../flow/uses.ts';
 import { callScript } from './lua-scripts.ts';
+import { cutParts, stageParts } from './value-parts.ts';
 
 export interface StoredDataset {
   dataset: Dataset;
@@ -144,8 +145,16 @@ export class DefinitionsStore implements FlowRegistry {
     });
   }
 
-  /** Keep a compiled plan by flow ref (plans are deterministic for a flow version). */
+  /**
+   * Keep a compiled plan by flow ref (plans are deterministic for a flow version), as a list
+   * of parts of at most PART_BYTES (value-parts.ts): a 100,000-node tree's is tens of MB,
+   * which one SET would carry at once. Staged part by part, then renamed into place with its
+   * expiry taken away, in one MULTI.
+   */
   async putPlan(ref: string, planJson: string): Promise<void> {
-    await this.redis.set(this.k(`plan:${ref}`), planJson);
+    const key = this.k(`plan:${ref}`);
+    const staged = await stageParts(this.redis, key, cutParts(planJson));
+    const done = await this.redis.multi().rename(staged, key).persist(key).exec();
+    if (done?.[0]?.[0]) throw done[0][0];
   }
 }

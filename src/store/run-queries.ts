@@ -9,6 +9,7 @@ import type { OnEnd, RunSummary, RunView, StepEvent, StepView } from '../run/run
 import { callScript } from './lua-scripts.ts';
 import { RunKeys } from './run-keys.ts';
 import { stepProgress, toStepView } from './step-records.ts';
+import { readParts } from './value-parts.ts';
 
 export interface StoredPlan {
   /** the plan's shapes (src/plan/plan-version.ts): PLAN_VERSION when stored now, absent (1) before */
@@ -68,9 +69,13 @@ export class RunQueries extends RunKeys {
     return this.redis.zrangebyscore(this.finishedKey, '-inf', `(${beforeMs}`, 'LIMIT', 0, limit);
   }
 
-  /** The run's plan as stored at its start, or undefined. */
+  /**
+   * The run's plan as stored at its start, or undefined. Read in parts (value-parts.ts):
+   * the list `plan:parts`, or, for a run made before plans were kept in parts, the string
+   * `plan` read by GETRANGE (docs/runs.md says until when that reader stays).
+   */
   async plan(id: string): Promise<StoredPlan | undefined> {
-    const s = await this.redis.get(this.key(id, 'plan'));
+    const s = await readParts(this.redis, this.key(id, 'plan:parts'), this.key(id, 'plan'));
     return s ? (JSON.parse(s) as StoredPlan) : undefined;
   }
 

@@ -5,7 +5,8 @@
   KEYS[3] engine event log    KEYS[4] runs sorted set (by creation time)
   ARGV[1] run id  ARGV[2] run fields JSON (flat object)  ARGV[3] step ids JSON list
   ARGV[4] created-at milliseconds  ARGV[5] active-runs set key  ARGV[6] pending step JSON
-  ARGV[7] plan key  ARGV[8] plan JSON
+  ARGV[7] plan key (a list of parts of its JSON, value-parts.ts)  ARGV[8] the plan's JSON
+  when it is one part; '' when it was written beforehand in parts (ARGV[15])
   ARGV[9] JSON list of index sorted sets (runs of a flow, of a Dataset) the run joins too
   ARGV[10] the id's deleted mark (run-delete-1.lua): a deleted run is never made again
   ARGV[11] runs-due sorted set  ARGV[12] its wake key  ARGV[13] when the run is due, in ms
@@ -13,19 +14,32 @@
   ARGV[14] (optional) a hash of the known steps written beforehand in batches (a big run:
   RunStore.createPrepared), renamed to KEYS[2] here, so one call never writes every step
   of a big run; ARGV[3] is then '[]'. It is dropped when the run is not created.
+  ARGV[15] (optional) a list of the plan's parts written beforehand (RunStore.createPrepared),
+  renamed to ARGV[7] here, so one call never carries a big plan; dropped when the run is
+  not created.
   Returns 1 created, 0 the run already exists, -1 a run of this id was deleted.
 ]]
 --#include mark-due
 local staged = ARGV[14] and ARGV[14] ~= '' and ARGV[14]
-if redis.call('EXISTS', KEYS[1]) == 1 then
+local stagedPlan = ARGV[15] and ARGV[15] ~= '' and ARGV[15]
+local function drop()
   if staged then redis.call('UNLINK', staged) end
+  if stagedPlan then redis.call('UNLINK', stagedPlan) end
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  drop()
   return 0
 end
 if ARGV[10] and redis.call('EXISTS', ARGV[10]) == 1 then
-  if staged then redis.call('UNLINK', staged) end
+  drop()
   return -1
 end
-redis.call('SET', ARGV[7], ARGV[8])
+if stagedPlan then
+  redis.call('RENAME', stagedPlan, ARGV[7])
+  redis.call('PERSIST', ARGV[7])
+else
+  redis.call('RPUSH', ARGV[7], ARGV[8])
+end
 local fields = cjson.decode(ARGV[2])
 for k, v in pairs(fields) do redis.call('HSET', KEYS[1], k, v) end
 local ids = cjson.decode(ARGV[3])

@@ -17,7 +17,8 @@ local id = redis.call('HGET', KEYS[1], 'id')
 local p = ARGV[1]
 -- Steps' logs were deleted before, in batches (RunStore.remove): one call here is bounded
 -- whatever the run's size. UNLINK frees the big keys (steps, log, events) off Redis's main thread.
-redis.call('UNLINK', KEYS[1], p .. 'plan', p .. 'steps', p .. 'log', p .. 'seen', p .. 'events', p .. 'cursors', p .. 'logsize')
+-- 'plan': a run made before the plan was kept in parts has it as one string under 'plan' (value-parts.ts); 'plan:parts' now.
+redis.call('UNLINK', KEYS[1], p .. 'plan', p .. 'plan:parts', p .. 'steps', p .. 'log', p .. 'seen', p .. 'events', p .. 'cursors', p .. 'logsize')
 redis.call('ZREM', ARGV[2], id)
 redis.call('ZREM', ARGV[3], id)
 for _, index in ipairs(cjson.decode(ARGV[4])) do redis.call('ZREM', index, id) end
