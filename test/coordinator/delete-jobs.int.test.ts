@@ -4,42 +4,28 @@
  * steps sent 100,000). Counted, not timed: the commands this process sent Redis (MONITOR)
  * while a run of 300 ended steps is deleted, on a Redis of this test's own.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../src/app/config.ts';
-import type { RedisHandle } from '../../src/app/redis-connection.ts';
-import { startRunParts, type RunParts } from '../../src/app/run-parts.ts';
+import type { RunParts } from '../../src/app/run-parts.ts';
 import { newRunId } from '../../src/coordinator/coordinator.ts';
 import { validateFlowDocument } from '../../src/flow/flow-document.ts';
 import { compileFlow } from '../../src/plan/compile.ts';
 import { prepareRun } from '../../src/run/prepared-run.ts';
-import { DefinitionsStore } from '../../src/store/definitions-store.ts';
-import { startRedisServer, type RedisServer } from '../../src/store/redis-server.ts';
 import { JOB_REMOVE_BATCH } from '../../src/store/step-jobs.ts';
+import { startPrivateRunParts, type PrivateRunParts } from '../support/private-run-parts.ts';
 import { monitorRedis } from '../support/redis-monitor.ts';
 
-let server: RedisServer;
-let home: string;
+let run: PrivateRunParts;
 let parts: RunParts;
-const clients: Redis[] = [];
+let server: { url: string };
 const STEPS = 300;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  home = await mkdtemp(join(tmpdir(), 'strata-delete-jobs-'));
-  const handle: RedisHandle = { url: server.url, connect: () => { const r = new Redis(server.url, { maxRetriesPerRequest: null }); clients.push(r); return r; }, stop: async () => undefined, reachable: async () => true, abandon: () => undefined };
-  const config = loadConfig({ PORT: '0', REDIS_URL: server.url, STRATA_HOME: home, STRATA_RUNTIME: 'noop', STRATA_WORKER_CONCURRENCY: '10' });
-  parts = await startRunParts(config, handle, new DefinitionsStore(handle.connect(), 'strata:'), { coordinator: true, worker: true });
+  run = await startPrivateRunParts({ worker: true, env: { STRATA_WORKER_CONCURRENCY: '10' } });
+  ({ parts, server } = run);
 });
 
 afterAll(async () => {
-  await parts?.close();
-  for (const c of clients) c.disconnect();
-  await server?.stop();
-  await rm(home, { recursive: true, force: true });
+  await run?.close();
 });
 
 it('removes the jobs of a deleted run a batch per command, keeping a locked one as BullMQ does', async () => {
@@ -49,8 +35,7 @@ it('removes the jobs of a deleted run a batch per command, keeping a locked one 
   await parts.port!.start(prepareRun('wide@1', c.root, c.params, c.stepIds), { flow: 'wide@1' }, id);
   for (let i = 0; i < 1200 && (await parts.port!.get(id))?.status !== 'succeeded'; i++) await new Promise((r) => setTimeout(r, 100));
   expect((await parts.port!.get(id))?.status).toBe('succeeded');
-  const admin = new Redis(server.url);
-  clients.push(admin);
+  const admin = run.connect();
   const jobsOfRun = async () => (await admin.zrange('strata:bull:steps:completed', '0', '-1')).filter((j) => j.startsWith(`${id}|`));
   const done = await jobsOfRun();
   expect(done).toHaveLength(STEPS);

@@ -6,42 +6,28 @@
  * it fell due). Counted, not timed: the commands Redis ran (MONITOR) on a Redis of this
  * test's own, while the coordinator takes up a run whose 200 steps wait for a worker.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../../src/app/config.ts';
-import type { RedisHandle } from '../../src/app/redis-connection.ts';
-import { startRunParts, type RunParts } from '../../src/app/run-parts.ts';
+import type { RunParts } from '../../src/app/run-parts.ts';
 import { newRunId } from '../../src/coordinator/coordinator.ts';
 import { validateFlowDocument } from '../../src/flow/flow-document.ts';
 import { compileFlow } from '../../src/plan/compile.ts';
 import { prepareRun } from '../../src/run/prepared-run.ts';
-import { DefinitionsStore } from '../../src/store/definitions-store.ts';
-import { startRedisServer, type RedisServer } from '../../src/store/redis-server.ts';
+import { startPrivateRunParts, type PrivateRunParts } from '../support/private-run-parts.ts';
 import { monitorRedis } from '../support/redis-monitor.ts';
 
-let server: RedisServer;
-let home: string;
+let run: PrivateRunParts;
 let parts: RunParts;
-const clients: Redis[] = [];
+let server: { url: string };
 const STEPS = 200;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  home = await mkdtemp(join(tmpdir(), 'strata-recover-'));
-  const handle: RedisHandle = { url: server.url, connect: () => { const r = new Redis(server.url, { maxRetriesPerRequest: null }); clients.push(r); return r; }, stop: async () => undefined, reachable: async () => true, abandon: () => undefined };
-  const config = loadConfig({ PORT: '0', REDIS_URL: server.url, STRATA_HOME: home, STRATA_RUNTIME: 'noop' });
   // A coordinator and no worker: the steps' jobs stay waiting.
-  parts = await startRunParts(config, handle, new DefinitionsStore(handle.connect(), 'strata:'), { coordinator: true, worker: false });
+  run = await startPrivateRunParts({ worker: false });
+  ({ parts, server } = run);
 });
 
 afterAll(async () => {
-  await parts?.close();
-  for (const c of clients) c.disconnect();
-  await server?.stop();
-  await rm(home, { recursive: true, force: true });
+  await run?.close();
 });
 
 it('checks the running steps of a due run in a few commands, without scanning the wait list, and replaces a lost job', async () => {
@@ -49,8 +35,7 @@ it('checks the running steps of a due run in a few commands, without scanning th
   const c = compileFlow(doc);
   const id = newRunId();
   await parts.port!.start(prepareRun('wide@1', c.root, c.params, c.stepIds), { flow: 'wide@1' }, id);
-  const admin = new Redis(server.url);
-  clients.push(admin);
+  const admin = run.connect();
   // Its steps are running and their jobs wait.
   for (let i = 0; i < 200 && (await admin.llen('strata:bull:steps:wait')) < STEPS; i++) await new Promise((r) => setTimeout(r, 50));
   expect(await admin.llen('strata:bull:steps:wait')).toBe(STEPS);
