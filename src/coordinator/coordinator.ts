@@ -21,7 +21,7 @@ import type { RunView } from '../run/run-view.ts';
 import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
 import { LookLoop } from './look-loop.ts';
 import type { Redis } from 'ioredis';
-import { runDeleted, type RunMeta } from '../store/run-store.ts';
+import { runDeleted, type RunMeta, type StoredPlan } from '../store/run-store.ts';
 import type { RunSystem } from './run-system.ts';
 import { stepJobId } from '../worker/step-job.ts';
 import { appendAndSync, followUp, sync } from './sync.ts';
@@ -81,7 +81,11 @@ export class Coordinator {
   private async create(id: string, run: PreparedRun, origin: Record<string, string>, meta: RunMeta): Promise<void> {
     // An id is its caller's own (a new one, or one an idempotency key reserved): found
     // taken, it was stored by an earlier try of this same start, which is not made twice.
-    if (await this.sys.store.createPrepared(id, run, origin, meta)) this.sys.observer.runStarted({ id, flow: run.ref, labels: meta.labels ?? {} });
+    if (await this.sys.store.createPrepared(id, run, origin, meta)) {
+      this.sys.observer.runStarted({ id, flow: run.ref, labels: meta.labels ?? {} });
+      // This process holds the plan: its first sync need not read it back (tens of MB for a big run).
+      if (!this.sys.ports.cache.get(id)) this.sys.ports.cache.create(id, JSON.parse(run.planJson) as StoredPlan, this.sys.ports.maxUnitDepth);
+    }
     // The run is stored: if this first sync fails, the run is due (run-create-4.lua) and a coordinator carries it on.
     await sync(this.sys.ports, id).catch(() => undefined);
   }

@@ -7,7 +7,8 @@
  */
 import type { Command, EngineEvent, RunStatus, StartCommand, TimerCommand } from '../engine/types.ts';
 import { toStrataError } from '../errors/strata-error.ts';
-import type { CommitEntry, Fence, RunStore } from '../store/run-store.ts';
+import { setImmediate as yieldToIo } from 'node:timers/promises';
+import { LOG_READ_ENTRIES, type CommitEntry, type Fence, type RunStore } from '../store/run-store.ts';
 import { EngineCache, fold } from './engine-cache.ts';
 import { appendAll } from '../flow/append-all.ts';
 
@@ -77,31 +78,42 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
     if (!plan) return NOTHING;
     enqueuedUpTo = applied ?? -1;
     c = p.cache.create(runId, plan, p.maxUnitDepth);
+    // The plan's parse and the engine's index of it took the thread in one go: let others in.
+    await yieldToIo();
   }
-  let list = entries;
-  if (!list || fromIndex !== c.next) list = await p.store.readLog(runId, c.next);
+  const first = c.next;
+  // The log is read and folded a chunk at a time (LOG_READ_ENTRIES, the most an append
+  // returns too), the thread let go between chunks: a process taking up a run of 100,000
+  // steps folds its whole log, and /healthz and other runs' requests are answered meanwhile.
+  let list = entries && fromIndex === c.next ? entries : await p.store.readLog(runId, c.next);
   if (list.length === 0) return NOTHING;
   const commits: CommitEntry[] = [];
   const starts: StartCommand[] = [];
   const followUps: FollowUp[] = [];
   const kills: string[] = [];
   const deadlines: TimerCommand[] = [];
-  for (const entry of list) {
-    const i = c.next;
-    const commands = fold(c, entry as { type: string });
-    const commit: CommitEntry = { i, steps: [] };
-    if (i === 0) commit.run = { status: 'running' };
-    for (const cmd of commands) {
-      if (cmd.type === 'status') commit.steps.push(cmd);
-      else if (cmd.type === 'start') {
-        if (i > enqueuedUpTo) starts.push(cmd);
+  for (;;) {
+    for (const entry of list) {
+      const i = c.next;
+      const commands = fold(c, entry as { type: string });
+      const commit: CommitEntry = { i, steps: [] };
+      if (i === 0) commit.run = { status: 'running' };
+      for (const cmd of commands) {
+        if (cmd.type === 'status') commit.steps.push(cmd);
+        else if (cmd.type === 'start') {
+          if (i > enqueuedUpTo) starts.push(cmd);
+        }
+        else if (cmd.type === 'kill') kills.push(cmd.step);
+        else if (cmd.type === 'done') commit.run = { status: cmd.status, ...(cmd.result !== undefined ? { result: cmd.result } : {}), ...(cmd.error ? { error: cmd.error } : {}) };
+        else if (cmd.type === 'deadline' || cmd.type === 'backoff') deadlines.push(cmd);
+        else if (cmd.type === 'window' || cmd.type === 'generate') followUps.push(cmd);
       }
-      else if (cmd.type === 'kill') kills.push(cmd.step);
-      else if (cmd.type === 'done') commit.run = { status: cmd.status, ...(cmd.result !== undefined ? { result: cmd.result } : {}), ...(cmd.error ? { error: cmd.error } : {}) };
-      else if (cmd.type === 'deadline' || cmd.type === 'backoff') deadlines.push(cmd);
-      else if (cmd.type === 'window' || cmd.type === 'generate') followUps.push(cmd);
+      if (commit.steps.length > 0 || commit.run) commits.push(commit);
     }
-    if (commit.steps.length > 0 || commit.run) commits.push(commit);
+    if (list.length < LOG_READ_ENTRIES) break;
+    await yieldToIo();
+    list = await p.store.readLog(runId, c.next);
+    if (list.length === 0) break;
   }
   // Enqueuing (arming deadlines, telling workers to stop steps) goes first, recording after: a crash in
   // between leaves the run due (the append marked it), and whoever takes it up finds the
@@ -109,7 +121,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   // lets the last commit say the run is settled and due no more (docs/runs.md).
   // Commits of one run leave this process in log order (run-commit records each entry
   // once, and only in order): each waits for the one before it.
-  const [from, to] = [c.next - list.length, c.next - 1];
+  const [from, to] = [first, c.next - 1];
   const cached = c;
   // Only what is still unanswered at the end of the fold: a log folded anew from the
   // start does not read old windows or expand old Datasets again.

@@ -40,6 +40,14 @@ export interface LogChunk {
  */
 export const COMMIT_PART_STEPS = 1000;
 
+/**
+ * Log entries read per command at most (readLog, and the tail an append returns): a
+ * process folding a run it has not seen reads its log a chunk at a time and folds each
+ * before reading the next, so a run of 100,000 steps is neither one reply nor one go of
+ * the process's thread (coordinator/sync.ts).
+ */
+export const LOG_READ_ENTRIES = 2000;
+
 /** The reads of a run's state (the base of RunStore, which adds the changes). */
 export class RunQueries extends RunKeys {
   /** Each step of a run with the highest attempt it reached (read without parsing the records: a result can be large). */
@@ -103,9 +111,9 @@ export class RunQueries extends RunKeys {
     return a === null ? undefined : Number(a);
   }
 
-  /** The run's engine log from entry `from` on. */
-  async readLog(id: string, from: number): Promise<EngineEvent[]> {
-    return (await this.redis.lrange(this.key(id, 'log'), from, -1)).map((e) => JSON.parse(e) as EngineEvent);
+  /** The run's engine log from entry `from` on, at most `count` entries (LOG_READ_ENTRIES). */
+  async readLog(id: string, from: number, count = LOG_READ_ENTRIES): Promise<EngineEvent[]> {
+    return (await this.redis.lrange(this.key(id, 'log'), from, from + count - 1)).map((e) => JSON.parse(e) as EngineEvent);
   }
 
   /** The run's status, or undefined when there is no run. */

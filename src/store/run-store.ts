@@ -12,13 +12,13 @@ import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { commitParts } from './commit-parts.ts';
 import { callScript } from './lua-scripts.ts';
-import { COMMIT_PART_STEPS, RunQueries, type RunMeta, type StoredPlan } from './run-queries.ts';
+import { COMMIT_PART_STEPS, LOG_READ_ENTRIES, RunQueries, type RunMeta, type StoredPlan } from './run-queries.ts';
 import { PENDING_STEP, stepPayload } from './step-records.ts';
 import { cutParts, stageParts } from './value-parts.ts';
 
 // The types a run's readers and writers share, where the store's users have always found them.
 export type { LogChunk, RunMeta, StoredPlan } from './run-queries.ts';
-export { COMMIT_PART_STEPS } from './run-queries.ts';
+export { COMMIT_PART_STEPS, LOG_READ_ENTRIES } from './run-queries.ts';
 
 /**
  * How long a deleted run's id stays refused: as long as an Idempotency-Key is kept (a day),
@@ -125,11 +125,12 @@ export class RunStore extends RunQueries {
   }
 
   /**
-   * Append events, each once per dedupe key, and read the log from `from` on. An event
-   * with a fence is appended only while its job's lock holds the fence's token.
+   * Append events, each once per dedupe key, and read the log from `from` on, at most
+   * LOG_READ_ENTRIES of it (the caller reads on with readLog when that many came). An
+   * event with a fence is appended only while its job's lock holds the fence's token.
    */
   async append(id: string, events: Array<{ event: EngineEvent; dedupe: string; fence?: Fence }>, from: number): Promise<{ appended: boolean[]; entries: EngineEvent[] }> {
-    const args: Array<string | number> = [from, this.key(id), ...this.dueArgs(), id];
+    const args: Array<string | number> = [from, this.key(id), ...this.dueArgs(), id, LOG_READ_ENTRIES];
     for (const e of events) args.push(e.dedupe, JSON.stringify(e.event), e.fence?.key ?? '', e.fence?.token ?? '');
     const [flags, entries] = await callScript<[string, string[]]>(this.redis, 'eventAppend', [this.key(id, 'log'), this.key(id, 'seen')], args);
     return { appended: [...flags].map((f) => f === '1'), entries: entries.map((e) => JSON.parse(e) as EngineEvent) };

@@ -1,7 +1,7 @@
 /** The run store against a real Redis: step logs keep their last bytes. */
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { COMMIT_PART_STEPS, RunStore } from '../../src/store/run-store.ts';
+import { COMMIT_PART_STEPS, LOG_READ_ENTRIES, RunStore } from '../../src/store/run-store.ts';
 import { LOG_VERSION } from '../../src/engine/timeout-error.ts';
 
 const redis = new Redis(inject('redisUrl'));
@@ -83,5 +83,23 @@ describe('RunStore commits of big entries', () => {
     expect(events.filter((e) => e.step !== '')).toHaveLength(2 * ids.length);
     expect(events.filter((e) => e.step === '').map((e) => e.status)).toEqual(['running', 'cancelled']);
     expect(await redis.hget(`${prefix}run:r`, 'part')).toBeNull();
+  });
+});
+
+describe('RunStore append', () => {
+  it('returns at most LOG_READ_ENTRIES of the log, however far back the caller asks from (a big run\'s log is never one reply)', async () => {
+    const store = new RunStore(redis, `append-${Date.now()}:`);
+    await store.create('r', 'f@1', { root: { kind: 'sequence', seg: '', children: [] }, params: {} }, [], {});
+    const total = LOG_READ_ENTRIES + 500;
+    for (let i = 1; i < total; i += 1000) {
+      const events = Array.from({ length: Math.min(1000, total - i) }, (_, k) => ({ event: { type: 'cancel' as const, reason: `${i + k}` }, dedupe: `c|${i + k}` }));
+      await store.append('r', events, 0);
+    }
+    const { entries } = await store.append('r', [{ event: { type: 'cancel', reason: 'last' }, dedupe: 'c|last' }], 0);
+    expect(entries).toHaveLength(LOG_READ_ENTRIES);
+    expect(entries[0].type).toBe('begin');
+    // The rest is read in chunks of the same bound.
+    expect(await store.readLog('r', LOG_READ_ENTRIES)).toHaveLength(total + 1 - LOG_READ_ENTRIES);
+    expect((await store.readLog('r', 0)).length).toBe(LOG_READ_ENTRIES);
   });
 });

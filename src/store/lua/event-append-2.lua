@@ -8,8 +8,9 @@
   KEYS[1] engine event log   KEYS[2] set of appended dedupe keys
   ARGV[1] index to read from  ARGV[2] run hash key (nothing is appended once the run ended)
   ARGV[3] runs-due sorted set  ARGV[4] its wake key  ARGV[5] when the run is due, in ms
-  ARGV[6] run id
-  ARGV[7..] quadruples: dedupe key ('' to always append), event JSON, lock key ('' for
+  ARGV[6] run id  ARGV[7] how many entries to return at most (a process that has not folded
+  the run asks from 0: a big run's whole log would be one reply; it reads the rest in chunks)
+  ARGV[8..] quadruples: dedupe key ('' to always append), event JSON, lock key ('' for
   no fence), lock token. The lock keys travel in ARGV: strata runs against one Redis, not
   a cluster (BullMQ's job keys are not known when the script is declared).
   An append marks the run due at ARGV[5] (never earlier than it was): should the sync that
@@ -17,14 +18,14 @@
   the run up then (coordinator.ts). Coordinators waiting for no particular time are told
   on the channel named like the sorted set.
   Returns { flags ('1' appended, '0' not (a duplicate, or the run ended), 'l' not (the
-  lock is not the execution's), one per event), entries from ARGV[1] on }.
+  lock is not the execution's), one per event), at most ARGV[7] entries from ARGV[1] on }.
 ]]
 --#include mark-due
 local flags = {}
 local status = redis.call('HGET', ARGV[2], 'status')
 local ended = status == 'succeeded' or status == 'failed' or status == 'cancelled'
 local appended = false
-for i = 7, #ARGV, 4 do
+for i = 8, #ARGV, 4 do
   local dedupe = ARGV[i]
   local lockKey = ARGV[i + 2]
   if lockKey ~= '' and redis.call('GET', lockKey) ~= ARGV[i + 3] then
@@ -38,4 +39,5 @@ for i = 7, #ARGV, 4 do
   end
 end
 if appended then mark_due(ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]) end
-return { table.concat(flags), redis.call('LRANGE', KEYS[1], tonumber(ARGV[1]), -1) }
+local from = tonumber(ARGV[1])
+return { table.concat(flags), redis.call('LRANGE', KEYS[1], from, from + tonumber(ARGV[7]) - 1) }
