@@ -104,7 +104,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
       // Handled only when a sibling's condition reads this kind of failure (a condition on errored leaves an exit code unhandled).
       if (childFailed(c) && !handles[c.node.seg]?.includes(outcome)) error ??= failureOf(c);
       // After an unhandled failure with failFast, nothing more starts: dependents are left to the not-started marks.
-      if (!(error && failFast)) settle(i, { outcome, continued: continued(c), ...(c.items ? { items: c.items } : {}) });
+      if (!(error && failFast)) settle(i, c.items ? { outcome, continued: continued(c), items: c.items } : endedAs(outcome, continued(c)));
       else state[i] = 2;
       ops.dirty(act);
     },
@@ -127,6 +127,13 @@ function startTargets(node: GraphNode, act: Act, ops: Ops): { error?: string; ta
   const missing = names.filter((n) => !segs.has(n));
   if (missing.length > 0) return { error: `graph.targets: no node named ${missing.map((n) => JSON.stringify(n)).join(', ')} (the graph has ${[...segs].join(', ')})` };
   return { targets: names, untargeted: untargeted(node, names) };
+}
+
+/** How a child without items ended, one shared object per outcome (never changed): a graph of a million children made a million. */
+const ENDED = Object.fromEntries((['succeeded', 'failed', 'errored', 'skipped', 'omitted'] as const).map((o) => [o, [false, true].map((c) => Object.freeze({ outcome: o, continued: c }))])) as Record<Ended, EndedChild[]>;
+
+function endedAs(outcome: Ended, isContinued: boolean): EndedChild {
+  return ENDED[outcome][isContinued ? 1 : 0];
 }
 
 /** A plain dependency holds: the sibling succeeded, was skipped by its when, or failed with continueOn. */

@@ -162,7 +162,13 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     const declared = Object.keys(parametersOf(node.outputs ?? t.outputs));
     if (declared.length > 0) ctx.known.parameters!.set(id, declared);
   }
-  if ('task' in node) return { ...base, kind: 'task', task: node.task };
+  if ('task' in node) {
+    // Made from base itself, not a copy of it: a million tasks made a million throwaway objects.
+    const leaf = base as Extract<PlanNode, { kind: 'task' }>;
+    leaf.kind = 'task';
+    leaf.task = node.task;
+    return leaf;
+  }
   if ('generate' in node) return { ...base, kind: 'generate', task: node.generate as TaskSpec };
   if ('sequence' in node) {
     // First index of each sibling name, built once: a set per child would be quadratic on long sequences.
