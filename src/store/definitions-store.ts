@@ -9,6 +9,7 @@ import type { FlowDocument } from '../flow/types.ts';
 import type { FlowRegistry } from '../plan/flow-registry.ts';
 import type { Rule } from '../rules/rule-document.ts';
 import { usesOf } from '../flow/uses.ts';
+import { appendAll } from '../flow/append-all.ts';
 import { callScript } from './lua-scripts.ts';
 import { cutParts, stageParts } from './value-parts.ts';
 
@@ -102,7 +103,7 @@ export class DefinitionsStore implements FlowRegistry {
   /** Every version of every registered flow. */
   async allFlows(): Promise<FlowDocument[]> {
     const out: FlowDocument[] = [];
-    for (const name of await this.redis.smembers(this.k('flows'))) out.push(...(await this.flowVersions(name)));
+    for (const name of await this.redis.smembers(this.k('flows'))) appendAll(out, await this.flowVersions(name));
     return out;
   }
 
