@@ -123,7 +123,13 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
     throw problem(where, `withSequence gives ${Math.abs(end - start) + 1} items, more than the ${MAX_RANGE} one sequence may give (a run makes at most ${DEFAULT_LIMITS.maxNodes} steps)`);
   }
   // Argo's sequence counts up or down to end by 1; strata's range does the same with step 1 or -1.
-  return { range: [start, end, ...(seq.format ? [{ if: [{ '<': [end, start] }, -1, 1] }, seq.format] : [])] } as Logic;
+  const over = { range: [start, end, ...(seq.format ? [{ if: [{ '<': [end, start] }, -1, 1] }, seq.format] : [])] } as Logic;
+  if (seq.count === undefined) return over;
+  // Argo gives no items for a count of 0 (operator.go expandSequence), where start..start-1
+  // would count down over two: known now, an empty list; from a parameter, checked at the run.
+  const count = num(seq.count, 0);
+  if (count === 0) return [];
+  return typeof count === 'number' ? over : ({ if: [{ '==': [num(seq.count, 0), 0] }, [], over] } as Logic);
 }
 
 /** The node for one step or task at `at` (its parent's path plus its name), and what it gives its siblings. */
