@@ -24,7 +24,27 @@ export function stepFileName(step: string): string {
   return bounded(step.replace(/[/#]/g, '~').replace(/[^A-Za-z0-9._~-]/g, '_') || '_');
 }
 
-/** A step path as directory segments (one per step of the path), each bounded. */
+/** The segment of an exit handler's step id (`<node>/onExit`, src/plan/compile.ts). */
+const EXIT_SEGMENT = 'onExit';
+
+/**
+ * A step path as directory segments (one per step of the path), each bounded. An exit
+ * handler's segment is joined to its node's, `main/onExit` as `main@onExit` (`@` is in no
+ * step id): a task's own artifacts path is a directory of its output files or an empty
+ * file, so a handler of the task kept beneath it would meet an output named `onExit`, or
+ * fail with ENOTDIR under the empty file (Argo tester 3, N2). Artifacts kept before this
+ * rule for a graph's handler (`<run>/g/onExit`) are read there by `legacyStepSegments`.
+ */
 export function stepSegments(step: string): string[] {
+  const segments: string[] = [];
+  for (const s of step.split('/')) {
+    if (s === EXIT_SEGMENT && segments.length > 0) segments[segments.length - 1] += `@${s}`;
+    else segments.push(s);
+  }
+  return segments.map((s) => bounded(s));
+}
+
+/** The segments before the exit-handler rule (one per step of the path); for reading artifacts kept then. */
+export function legacyStepSegments(step: string): string[] {
   return step.split('/').map((s) => bounded(s));
 }

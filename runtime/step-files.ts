@@ -11,14 +11,14 @@
  * and output files, which may be large, are asynchronous.
  */
 import { DEFAULT_LIMITS } from '../src/flow/limits.ts';
-import { closeSync, fstatSync, mkdirSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonValue } from '../src/flow/types.ts';
 import type { InputRef, StartCommand } from '../src/engine/types.ts';
 import { checkOutputsDir, openRegularSync, StepFileError } from './output-files.ts';
 import { copyEntry } from './copy-tree.ts';
-import { stepSegments } from './step-file-name.ts';
+import { legacyStepSegments, stepSegments } from './step-file-name.ts';
 
 export interface StepDirs {
   inputs: string;
@@ -32,6 +32,18 @@ export function artifactPath(artifactsDir: string, runId: string, step: string, 
   const parts = [runId, ...stepSegments(step), ...(output ? [output] : [])];
   if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\'))) throw new StepFileError(`"${step}${output ? `:${output}` : ''}" is not a step and output of this run`);
   return join(artifactsDir, ...parts);
+}
+
+/**
+ * A step's artifacts path for reading by the API: artifactPath, or where a version before
+ * the exit-handler rule (step-file-name.ts) kept an exit handler's artifacts, when only
+ * that exists. Same refusals as artifactPath.
+ */
+export function readableArtifactPath(artifactsDir: string, runId: string, step: string): string {
+  const path = artifactPath(artifactsDir, runId, step);
+  if (!step.includes('/onExit') || existsSync(path)) return path;
+  const legacy = join(artifactsDir, runId, ...legacyStepSegments(step));
+  return existsSync(legacy) ? legacy : path;
 }
 
 /** Make a container's inputs and outputs directories (under the pod's work dir, one pair per attempt). */

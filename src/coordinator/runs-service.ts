@@ -7,7 +7,7 @@ import type { RunEventsHub } from '../store/run-events-hub.ts';
 import { logDeduper, type RunLogsHub } from '../store/run-logs-hub.ts';
 import type { LogChunk } from '../store/run-store.ts';
 import { listRuns } from '../store/run-list.ts';
-import { artifactPath } from '../../runtime/step-files.ts';
+import { readableArtifactPath } from '../../runtime/step-files.ts';
 import { KEPT_FILE } from '../worker/step-files.ts';
 import type { Coordinator } from './coordinator.ts';
 import type { RunSystem } from './run-system.ts';
@@ -23,7 +23,7 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
   const stepDir = async (id: string, step: string): Promise<string | undefined> => {
     if (!(await sys.store.step(id, step))) return undefined;
     try {
-      return artifactPath(artifactsDir, id, step);
+      return readableArtifactPath(artifactsDir, id, step);
     } catch {
       return undefined;
     }

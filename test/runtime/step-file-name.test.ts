@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bounded, MAX_NAME, stepFileName, stepSegments } from '../../runtime/step-file-name.ts';
+import { bounded, legacyStepSegments, MAX_NAME, stepFileName, stepSegments } from '../../runtime/step-file-name.ts';
 
 describe('step paths as file names', () => {
   it('keeps short names readable', () => {
@@ -18,5 +18,13 @@ describe('step paths as file names', () => {
     const long = 'x'.repeat(300);
     expect(stepSegments(`${long}/a`)).toEqual([bounded(long), 'a']);
     expect(bounded(long).length).toBe(MAX_NAME);
+  });
+
+  it("joins an exit handler's segment to its node's, so no step's artifacts lie under a task's own", () => {
+    expect(stepSegments('main/onExit')).toEqual(['main@onExit']);
+    expect(stepSegments('g/a/onExit/x')).toEqual(['g', 'a@onExit', 'x']);
+    expect(stepSegments('main/onExit/onExit')).toEqual(['main@onExit@onExit']);
+    expect(stepSegments('onExit')).toEqual(['onExit']);
+    expect(legacyStepSegments('g/onExit')).toEqual(['g', 'onExit']);
   });
 });

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { artifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, RESULT_LIMIT_BYTES, writeData } from '../../runtime/step-files.ts';
+import { artifactPath, readableArtifactPath, copyInputs, copyOutputs, makeStepDirs, readResult, RESULT_LIMIT_BYTES, writeData } from '../../runtime/step-files.ts';
 import { TempDirs } from '../sidecar/harness.ts';
 
 const dirs = new TempDirs();
@@ -41,6 +41,17 @@ describe('step files', () => {
     const store = artifactPath(join(dir, 'store'), 'r1', 'p/ring/x#2');
     expect(await copyOutputs(dir, ['out.txt'], store)).toEqual({ 'out.txt': join(dir, 'store', 'r1', 'p', 'ring', 'x#2', 'out.txt') });
     await expect(copyOutputs(dir, ['gone.txt'], store)).rejects.toThrow('declared output "gone.txt" was not written to STRATA_OUTPUTS');
+  });
+
+  it("reads an exit handler's artifacts where they are kept, or where an earlier version kept them", async () => {
+    const store = join(await dirs.make(), 'store');
+    expect(artifactPath(store, 'r1', 'g/onExit', 'o')).toBe(join(store, 'r1', 'g@onExit', 'o'));
+    expect(readableArtifactPath(store, 'r1', 'g/onExit')).toBe(join(store, 'r1', 'g@onExit'));
+    await mkdir(join(store, 'r1', 'g', 'onExit'), { recursive: true });
+    expect(readableArtifactPath(store, 'r1', 'g/onExit')).toBe(join(store, 'r1', 'g', 'onExit'));
+    await mkdir(join(store, 'r1', 'g@onExit'), { recursive: true });
+    expect(readableArtifactPath(store, 'r1', 'g/onExit')).toBe(join(store, 'r1', 'g@onExit'));
+    expect(readableArtifactPath(store, 'r1', 'g/a')).toBe(join(store, 'r1', 'g', 'a'));
   });
 
   it('reads result.json: null when absent, a sentence when it is not JSON', async () => {
