@@ -126,6 +126,20 @@ describe('retry, resubmit, delete', () => {
     expect((await svc.call('POST', '/v1/runs/nope/retry')).status).toBe(404);
   });
 
+  it("a retried step reads the kept steps' results, output parameters and status (Argo tester 3, N20)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retry-reads-'));
+    const a = { id: 'a', task: { image: 'alpine', command: ['sh', '-c', 'echo a-out; printf P > /tmp/p'], result: 'text', outputs: { parameters: { p: { path: '/tmp/p' } } } } };
+    const b = { id: 'b', task: { image: 'alpine', command: ['sh', '-c', `test -f ${dir}/fixed || exit 1; echo "$0 $1 $2"`, '{{ steps.a.result }}', '{{ steps.a.outputs.parameters.p }}', '{{ steps.a.status }}'], result: 'text' } };
+    const id = await run({ flow: flowDoc({ sequence: [a, b] }, 'retry-reads') });
+    expect((await svc.waitRun(id)).status).toBe('failed');
+    writeFileSync(join(dir, 'fixed'), '');
+    expect((await svc.call('POST', `/v1/runs/${id}/retry`)).status).toBe(200);
+    const done = await svc.waitRun(id);
+    expect(done.status, JSON.stringify(done.steps)).toBe('succeeded');
+    expect(done.steps.a).toMatchObject({ status: 'succeeded', attempts: 1, result: 'a-out' });
+    expect(done.steps.b).toMatchObject({ status: 'succeeded', attempts: 2, result: 'a-out P succeeded' });
+  });
+
   it('resubmit makes a new run of the same flow, params and labels; delete removes an ended run', async () => {
     const id = await run({ flow: { ...flowDoc({ sequence: [sh('a', 'echo "p=$STRATA_PARAMS"')] }, 'again'), spec: { params: { n: 1 }, root: { sequence: [sh('a', 'echo "p=$STRATA_PARAMS"')] } } }, params: { n: 2 }, labels: { k: 'v' } });
     await svc.waitRun(id);

@@ -31,6 +31,17 @@ describe('retry', () => {
     expect(started(e.apply(ok('b', null, 2)))).toEqual(['y']);
   });
 
+  it('a retried step reads a kept step as succeeded: its result, parameters and status (Argo tester 3, N20)', () => {
+    const reader = { image: 'busybox', command: ['echo', '{{ steps.a.result }}', '{{ steps.a.status }}'] };
+    const e = engine(compile({ graph: { nodes: { a: task(), b: { task: reader, dependsOn: ['a'], when: { '==': [{ status: 'a' }, 'succeeded'] } } } } }).root);
+    e.start();
+    e.apply(ok('a', 'a-out'));
+    expect(done(e.apply(failed('b')))).toMatchObject({ status: 'failed' });
+    const cmds = e.apply(RETRY);
+    expect(done(cmds)).toBeUndefined();
+    expect(startOf(cmds, 'b').task?.command).toEqual(['echo', 'a-out', 'succeeded']);
+  });
+
   it('fan-out items that succeeded keep their results for the fan-in', () => {
     const e = engine(compile({ sequence: [{ id: 'fan', fanOut: { over: [1, 2, 3], do: task('w') } }, { id: 'sum', fanIn: { from: 'fan', do: task('r') } }] }).root);
     e.start();
