@@ -6,9 +6,10 @@ import { resolve as resolvePath } from 'node:path';
 /**
  * Start `strata ARGS` as a real process; `output()` is what it wrote so far (stdout and
  * stderr, in order). `detached`: in a process group of its own, as a terminal's job.
+ * `entry`: node's arguments before ARGS instead of bin/strata.js (a test's own entry).
  */
-export function spawnStrata(args: string[], env: Record<string, string>, opts: { detached?: boolean } = {}): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, ['bin/strata.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.detached ? { detached: true } : {}) });
+export function spawnStrata(args: string[], env: Record<string, string>, opts: { detached?: boolean; entry?: string[] } = {}): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, [...(opts.entry ?? ['bin/strata.js']), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.detached ? { detached: true } : {}) });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

@@ -1,0 +1,69 @@
+/**
+ * The worker answers a step's BullMQ job once its `finished` event is appended, before the
+ * sync that carries the run on (sync.ts, appendAndSync `early`). Should that sync fail, or
+ * the worker die after the answer, the append has marked the run due, and a coordinator
+ * takes it up and carries it to its end. Real processes: the step's worker is a real
+ * `strata worker` whose every enqueue and commit is refused or held
+ * (test/support/faulty-worker.ts); the coordinator is the test service's (no worker).
+ */
+import { Queue } from 'bullmq';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { STEP_QUEUE, stepJobId } from '../../src/worker/step-job.ts';
+import { flowDoc, shTask } from '../support/documents.ts';
+import { spawnStrata, stop, until } from '../support/processes.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+const cleanup: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const c of cleanup.reverse()) await c().catch(() => undefined);
+});
+
+const FLOW = flowDoc({ sequence: [{ id: 'a', task: shTask('echo \'{"n":1}\' > $STRATA_OUTPUTS/result.json') }, { id: 'b', task: shTask('echo \'{"n":2}\' > $STRATA_OUTPUTS/result.json') }] }, 'early');
+
+async function setUp(): Promise<{ svc: RunTestService; env: Record<string, string>; queue: Queue }> {
+  const svc = await startRunService({}, { worker: false });
+  cleanup.push(() => svc.close());
+  const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: svc.prefix, STRATA_HOME: svc.home, STRATA_SYNC_GRACE_MS: '300', STRATA_LOCK_MS: '1000', STRATA_STALLED_MS: '300' };
+  const queue = new Queue(STEP_QUEUE, { connection: { url: inject('redisUrl') } as never, prefix: `${svc.prefix}:bull` });
+  cleanup.push(() => queue.close());
+  return { svc, env, queue };
+}
+
+function faultyWorker(mode: 'fail' | 'hang', env: Record<string, string>) {
+  const w = spawnStrata(['worker'], env, { entry: ['--import', 'tsx', 'test/support/faulty-worker.ts', mode] });
+  cleanup.push(() => stop(w));
+  return w;
+}
+
+describe('the worker\'s early answer: a sync lost after the append', () => {
+  it('every sync of the worker fails after its append: each step\'s job is answered, and the coordinator carries the run to its end', async () => {
+    const { svc, env, queue } = await setUp();
+    const worker = faultyWorker('fail', env);
+    const r = await svc.call('POST', '/v1/runs', { flow: FLOW });
+    expect(r.status).toBe(202);
+    const run = await svc.waitRun(r.body.runId, 60_000);
+    expect(run.status, worker.output()).toBe('succeeded');
+    expect(run.steps.b).toMatchObject({ status: 'succeeded', result: { n: 2 }, attempts: 1 });
+    // The fault was met after each append, and each step ran once, its job answered (completed, not retried).
+    expect(worker.output()).toContain('fault: enqueue refused');
+    for (const step of ['a', 'b']) expect(await queue.getJobState(stepJobId(run.id, step, 1))).toBe('completed');
+  }, 90_000);
+
+  it('a worker that dies after answering, its sync held: the run is carried on by the coordinator and another worker', async () => {
+    const { svc, env, queue } = await setUp();
+    const faulty = faultyWorker('hang', env);
+    const r = await svc.call('POST', '/v1/runs', { flow: FLOW });
+    expect(r.status).toBe(202);
+    const runId = r.body.runId as string;
+    // a's job is answered while the worker's sync after it is held: then the worker dies.
+    await until('step a\'s job answered', async () => (await queue.getJobState(stepJobId(runId, 'a', 1))) === 'completed', 30_000);
+    expect(faulty.output()).toContain('fault: enqueue held');
+    faulty.kill('SIGKILL');
+    const worker = spawnStrata(['worker'], env);
+    cleanup.push(() => stop(worker));
+    const run = await svc.waitRun(runId, 60_000);
+    expect(run.status, worker.output()).toBe('succeeded');
+    expect(run.steps.a).toMatchObject({ status: 'succeeded', result: { n: 1 }, attempts: 1 });
+    expect(run.steps.b).toMatchObject({ status: 'succeeded', result: { n: 2 }, attempts: 1 });
+  }, 90_000);
+});
