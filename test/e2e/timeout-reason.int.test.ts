@@ -21,20 +21,26 @@ async function run(root: unknown): Promise<RunView> {
 
 const sh = (script: string, extra: Record<string, unknown> = {}) => ({ task: { image: 'alpine', command: ['sh', '-c', script] }, ...extra });
 /**
- * A program whose own last words are "timed out after 3": it is judged by how it ended (its
- * exit code), never by them. (A death by a signal would be the case without an exit code,
- * but a container runs under bubblewrap, which reports one as exit 128+N; the engine's
- * classification by `reason` alone is tested in test/engine/timeout-reason.test.ts.)
+ * A program whose own last words are "timed out after 3" and that then dies by a signal:
+ * a failure without an exit code and not at a timeout the runtime enforced, so it errored,
+ * whatever its words (a log older than reasons judged it by them: a timeout, so failed).
+ * A container runs under bubblewrap, which reports a signal death of its program as exit
+ * 128+N, so the program kills bubblewrap itself (its parent there; checked by name) and
+ * then itself.
  */
-const LIAR = 'echo "timed out after 3" >&2; exit 3';
+const LIAR = 'echo "timed out after 3" >&2; if [ "$(cat /proc/$PPID/comm 2>/dev/null)" = bwrap ]; then kill -KILL $PPID; fi; kill -KILL $$';
 const after = { id: 'after', ...sh('echo \'"went on"\' > "$STRATA_OUTPUTS/result.json"') };
 
 describe.each(LEVELS)('a timeout by its reason, not its words ($name)', (level) => {
-  it('a program that prints "timed out after 3" and exits 3 failed by its exit code: continueOn.failed covers it', async () => {
+  it('a program that prints "timed out after 3" and dies by a signal errored: continueOn.failed does not cover it, continueOn.error does', async () => {
     const r = await run(level.wrap({ sequence: [{ id: 'liar', ...sh(LIAR), continueOn: { failed: true } }, after] }));
-    expect(r.steps[`${level.prefix}liar`]).toMatchObject({ status: 'failed', exitCode: 3, error: 'exited with code 3: timed out after 3' });
-    expect(r.steps[`${level.prefix}after`]).toMatchObject({ status: 'succeeded', result: 'went on' });
-    expect(r.status, r.error ?? '').toBe('succeeded');
+    expect(r.steps[`${level.prefix}liar`]).toMatchObject({ status: 'failed', error: 'killed by SIGKILL: timed out after 3' });
+    expect(r.steps[`${level.prefix}liar`].exitCode ?? null).toBeNull();
+    expect(r.steps[`${level.prefix}after`]?.status).not.toBe('succeeded');
+    expect(r.status).toBe('failed');
+    const onError = await run(level.wrap({ sequence: [{ id: 'liar', ...sh(LIAR), continueOn: { error: true } }, after] }));
+    expect(onError.steps[`${level.prefix}after`]).toMatchObject({ status: 'succeeded', result: 'went on' });
+    expect(onError.status, onError.error ?? '').toBe('succeeded');
   });
 
   it('a step stopped at its timeout failed: continueOn.failed covers it (Argo: past its deadline is Failed), continueOn.error does not', async () => {
@@ -68,9 +74,12 @@ describe('a pod as its macro step sees it', () => {
     expect(inner.status, inner.error ?? '').toBe('succeeded');
   });
 
-  it('a pod failed by a container that only says "timed out after 3" failed by its exit code: continueOn.failed covers it', async () => {
+  it('a pod failed by a container that only says "timed out after 3" and dies by a signal errored: the macro continueOn.failed does not cover it, continueOn.error does', async () => {
     const r = await run({ sequence: [{ id: 'p', pod: { flow: { id: 'liar', ...sh(LIAR) } }, continueOn: { failed: true } }, after] });
-    expect(r.steps.p).toMatchObject({ status: 'failed', error: 'step p/liar failed: exited with code 3: timed out after 3' });
-    expect(r.status, r.error ?? '').toBe('succeeded');
+    expect(r.steps.p).toMatchObject({ status: 'failed', error: 'step p/liar failed: killed by SIGKILL: timed out after 3' });
+    expect(r.status).toBe('failed');
+    const onError = await run({ sequence: [{ id: 'p', pod: { flow: { id: 'liar', ...sh(LIAR) } }, continueOn: { error: true } }, after] });
+    expect(onError.steps.after.status).toBe('succeeded');
+    expect(onError.status, onError.error ?? '').toBe('succeeded');
   });
 });
