@@ -12,30 +12,39 @@
  * of a no-op step. Nothing writes to these files (the artifact store is written once), so
  * sharing one inode is safe. A file system that refuses hard links (EPERM, ENOTSUP) gets a
  * file of its own; one that has linked the shared file as often as it allows (EMLINK:
- * 65,000 on ext4) gets the next shared file.
+ * 65,000 on ext4) gets the next shared file, `.empty-<n+1>`, as does a process that has
+ * made `maxLinks` links to one itself (the file system's limit by default; a test sets a
+ * lower one to see the switch without 65,000 links).
  */
 import { closeSync, linkSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** Which shared empty file is linked, per artifact store (moves on when one is full). */
-const current = new Map<string, number>();
+/** The most links a process makes to one shared empty file: ext4's limit (EXT4_LINK_MAX); a file system with a lower one (ext3: 32,000) says EMLINK first. */
+export const MAX_EMPTY_LINKS = 65_000;
+
+/** Per artifact store: which shared empty file is linked (moves on when one is full), and how many links this process made to it. */
+const current = new Map<string, { n: number; made: number }>();
 
 /**
  * Claim `finalDir` (a step's artifacts path under `artifactsDir`) with an empty file; true
  * when this call made it, false when something was there already. Synchronous: one system
- * call in the usual case. Throws what the file system says otherwise.
+ * call in the usual case. Throws what the file system says otherwise. `maxLinks`: links
+ * this process makes to one shared file before it moves to the next (MAX_EMPTY_LINKS).
  */
-export function claimEmpty(artifactsDir: string, finalDir: string): boolean {
+export function claimEmpty(artifactsDir: string, finalDir: string, maxLinks = MAX_EMPTY_LINKS): boolean {
+  let at = current.get(artifactsDir);
+  if (!at) current.set(artifactsDir, (at = { n: 0, made: 0 }));
   for (let tries = 0; ; tries++) {
-    const n = current.get(artifactsDir) ?? 0;
-    const shared = join(artifactsDir, `.empty-${n}`);
+    if (at.made >= maxLinks) full(at);
+    const shared = join(artifactsDir, `.empty-${at.n}`);
     try {
       linkSync(shared, finalDir);
+      at.made++;
       return true;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') return false;
-      if (code === 'EMLINK') current.set(artifactsDir, n + 1);
+      if (code === 'EMLINK') full(at);
       else if (code === 'ENOENT' && tries < 3) {
         // The shared file or the run's directory is missing (a run's first step; a new store).
         mkdirSync(dirname(finalDir), { recursive: true });
@@ -44,6 +53,12 @@ export function claimEmpty(artifactsDir: string, finalDir: string): boolean {
       else throw e;
     }
   }
+}
+
+/** The shared file is full: the next one is linked from now on (made at its first link). */
+function full(at: { n: number; made: number }): void {
+  at.n++;
+  at.made = 0;
 }
 
 function claimOwnFile(finalDir: string): boolean {
