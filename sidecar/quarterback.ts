@@ -172,18 +172,24 @@ export class Quarterback {
     }
   }
 
+  /**
+   * Prepare a container that waits for something (its port, input files to copy, a private
+   * view) and start it. Nothing here blocks the event loop: its own directory is made
+   * asynchronously, beside the other waits.
+   */
   private async launchWhenReady(cmd: StartCommand, entry: Live, dirs: StepDirs): Promise<void> {
     try {
-      const [port] = await Promise.all([this.ports.portFor(cmd.step), copyInputs(dirs.inputs, cmd.inputs, (ref) => this.outputs.locate(ref))]);
+      const ownDir = ownDirPath(dirs);
+      const [port] = await Promise.all([this.ports.portFor(cmd.step), copyInputs(dirs.inputs, cmd.inputs, (ref) => this.outputs.locate(ref)), mkdir(ownDir, { recursive: true })]);
       if (this.viewed(cmd.task!)) {
         // A /tmp of its own and its declared paths: a mount namespace, or a sentence saying why there is none.
-        const { view, error, note } = await privateView(cmd.task!, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDirOf(dirs));
+        const { view, error, note } = await privateView(cmd.task!, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDir);
         if (error || note) this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${error ?? note}\n` });
         if (error) return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error });
         if (view) entry.view = view;
       }
       if (entry.killed) return this.gone(cmd.step);
-      this.spawn(cmd, entry, dirs, port);
+      this.spawn(cmd, entry, dirs, port, true);
     } catch (e) {
       this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: (e as Error).message });
     }
@@ -200,7 +206,8 @@ export class Quarterback {
     return this.driver.seesOutput !== false || needsPrivateView(task);
   }
 
-  private spawn(cmd: StartCommand, entry: Live, dirs: StepDirs, port: number): void {
+  /** Start a prepared container; `ownDirMade`: its own working directory is made already (launchWhenReady). */
+  private spawn(cmd: StartCommand, entry: Live, dirs: StepDirs, port: number, ownDirMade = false): void {
     const { step, attempt } = cmd;
     // `{{ inputs.NAME }}` is the path of the input in this container's inputs dir.
     // `{{ run.pod }}` of a container: the name of the pod it runs in.
@@ -215,7 +222,7 @@ export class Quarterback {
     if (entry.view && task.env?.TMPDIR === undefined) env.TMPDIR = OWN_TMP;
     // Large params (or items) in files: an environment variable past 128 KiB cannot start the container (E2BIG).
     fileScopeValues(env, dirs.inputs);
-    const ownDir = ownDirOf(dirs);
+    const ownDir = ownDirMade ? ownDirPath(dirs) : ownDirOf(dirs);
     const spec = { step, attempt, task, env, ownDir, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}), ...(entry.view ? { sandbox: entry.view.args, sandboxPath: entry.view.hostPathOf } : {}) };
     this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
   }
@@ -343,9 +350,14 @@ export class Quarterback {
   }
 }
 
-/** A container's own working directory (when its task names none), beside its inputs and outputs, made when missing. */
+/** A container's own working directory (when its task names none), beside its inputs and outputs. */
+function ownDirPath(dirs: StepDirs): string {
+  return join(dirs.inputs, '..', 'wd');
+}
+
+/** ownDirPath, made when missing: synchronously, for a container started in the tick it is decided. */
 function ownDirOf(dirs: StepDirs): string {
-  const ownDir = join(dirs.inputs, '..', 'wd');
+  const ownDir = ownDirPath(dirs);
   mkdirSync(ownDir, { recursive: true });
   return ownDir;
 }
