@@ -49,7 +49,9 @@ async function start(): Promise<{ parts: RunParts; prefix: string; run(root: unk
   const url = inject('redisUrl');
   const clients: Redis[] = [];
   const handle: RedisHandle = { url, connect: () => { const r = new Redis(url, { maxRetriesPerRequest: null }); clients.push(r); return r; }, stop: async () => undefined, reachable: async () => true, abandon: () => undefined };
-  const config = loadConfig({ PORT: '0', REDIS_URL: url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '10' });
+  // A run falls due when a sync has not settled it within the grace (5 s): on a loaded machine
+  // a chain of steps may take that long, and the coordinator's fold of it is not a step's cost.
+  const config = loadConfig({ PORT: '0', REDIS_URL: url, STRATA_PREFIX: prefix, STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '10', STRATA_SYNC_GRACE_MS: '3600000' });
   const parts = await startRunParts(config, handle, new DefinitionsStore(handle.connect(), `${prefix}:`), { coordinator: true, worker: true, runtime: new NoopRuntime() });
   cleanup.push(async () => {
     await parts.close();
