@@ -23,7 +23,7 @@ const FLOW = flowDoc({ sequence: [{ id: 'a', task: shTask('echo \'{"n":1}\' > $S
 async function setUp(): Promise<{ svc: RunTestService; env: Record<string, string>; queue: Queue }> {
   const svc = await startRunService({}, { worker: false });
   cleanup.push(() => svc.close());
-  const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: svc.prefix, STRATA_HOME: svc.home, STRATA_SYNC_GRACE_MS: '300', STRATA_LOCK_MS: '1000', STRATA_STALLED_MS: '300' };
+  const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: svc.prefix, STRATA_HOME: svc.home, STRATA_SYNC_GRACE_MS: '300' };
   const queue = new Queue(STEP_QUEUE, { connection: { url: inject('redisUrl') } as never, prefix: `${svc.prefix}:bull` });
   cleanup.push(() => queue.close());
   return { svc, env, queue };

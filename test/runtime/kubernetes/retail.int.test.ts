@@ -75,5 +75,5 @@ describe('the retail example on the kubernetes runtime (stand-in API server)', (
     const localRun = await runRetail(local);
     expect(localRun.status).toBe('succeeded');
     expect(outcome(k8sRun)).toEqual(outcome(localRun));
-  });
+  }, 120_000);
 });
