@@ -51,15 +51,40 @@ function shown(node: jsep.Expression, mode: Mode): string {
   return '…';
 }
 
-const bad = (expr: string, why: string): StrataError => new StrataError('invalid_document', `expression "${expr}": ${why}`);
+const bad = (expr: string, why: string): StrataError => new StrataError('invalid_document', `expression "${expr.length > SHOWN ? `${expr.slice(0, SHOWN)}…` : expr}": ${why}`);
+
+/** Levels of operators an expression may nest: json-logic's limit (logic/json-logic.ts), checked before anything recurses over it. */
+const MAX_EXPRESSION_DEPTH = 64;
 
 function parse(expr: string): jsep.Expression {
   if (/=~|!~/.test(expr)) throw bad(expr, 'regular expression matching (=~, !~) is not supported');
+  let tree: jsep.Expression;
   try {
-    return jsep(expr);
+    tree = jsep(expr);
   } catch (e) {
+    // jsep recurses per prefix operator: thousands of them overflow its stack (Argo tester 3, N21).
+    if (e instanceof RangeError) throw bad(expr, `nested more than ${MAX_EXPRESSION_DEPTH} levels deep`);
     throw bad(expr, (e as Error).message);
   }
+  if (depthOf(tree) > MAX_EXPRESSION_DEPTH) throw bad(expr, `nested more than ${MAX_EXPRESSION_DEPTH} levels deep (each operator, call and parenthesis is a level)`);
+  return tree;
+}
+
+/** How deep a parsed expression nests, without recursion: a chain of 20,000 `+` is 20,000 deep, and translating it would overflow the stack. */
+function depthOf(root: jsep.Expression): number {
+  let max = 0;
+  const stack: Array<[jsep.Expression, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    if (max > MAX_EXPRESSION_DEPTH) return max;
+    for (const value of Object.values(node)) {
+      for (const kid of Array.isArray(value) ? value : [value]) {
+        if (kid && typeof kid === 'object' && typeof (kid as jsep.Expression).type === 'string') stack.push([kid as jsep.Expression, depth + 1]);
+      }
+    }
+  }
+  return max;
 }
 
 /** The dotted variable a member chain names (`steps['a-b'].outputs.result` -> steps.a-b.outputs.result), or undefined. */

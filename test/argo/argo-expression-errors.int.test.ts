@@ -201,3 +201,23 @@ describe('parameter names (fault 6)', () => {
     expect(out.stderr).toContain('-p __proto__=1: "__proto__" cannot name a parameter in strata');
   });
 });
+
+describe('an expression too deep for the stack is refused, named (Argo tester 3, N21)', () => {
+  const withWhen = (when: string): string => read('expr-error.yaml').replace('            template: say\n', `            template: say\n            when: "${when}"\n`).replace('{{=EXPRESSION}}', 'x');
+
+  it.each([
+    ['20,000 terms of +', `asInt(workflow.parameters.x)${'+1'.repeat(20_000)}`],
+    ['2,000 prefix minus signs', `${'-'.repeat(2_000)}asInt(workflow.parameters.x)`],
+  ])('{{= }} with %s: exit 2 and 400 naming the depth, not an internal error', async (_d, expr) => {
+    const { stderr, answer } = await refused(withExpression(expr));
+    expect(stderr).toContain('nested more than 64 levels deep');
+    expect(answer).toContain('nested more than 64 levels deep');
+    expect(stderr.length).toBeLessThan(4_000);
+  });
+
+  it('a govaluate when of 20,000 terms joined by &&: refused the same way', async () => {
+    const { stderr, answer } = await refused(withWhen(Array.from({ length: 20_000 }, () => '{{workflow.parameters.x}} == 12').join(' && ')));
+    expect(stderr).toContain('nested more than 64 levels deep');
+    expect(answer).toContain('nested more than 64 levels deep');
+  });
+});
