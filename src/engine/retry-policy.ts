@@ -2,7 +2,8 @@
  * Whether a failed leaf runs again, and after what wait (docs/flow-language.md, Retries
  * with back-off): the node's `retry` (or `retries`), else the one a composite around it
  * gives; the failure must match `on`; the wait before attempt n+1 is duration × factor^(n−1),
- * at most `max`; no attempt starts once `maxDuration` has passed since the first started.
+ * at most `max`; no attempt starts once `maxDuration` has passed since the first started,
+ * and a wait that would end after that fails the step at once (Argo's processNodeRetries).
  */
 import type { RetryPlan } from '../plan/plan-node.ts';
 import type { Act } from './act.ts';
@@ -27,7 +28,9 @@ export function nextAttemptDelay(act: Act, errored: boolean, now: number): numbe
   if (r.on === 'error' && !errored) return undefined;
   const b = r.backoff;
   if (!b) return 0;
-  if (b.maxDuration !== undefined && act.firstAt && now && now - act.firstAt >= b.maxDuration * 1000) return undefined;
-  const wait = b.duration * b.factor ** (act.attempt - 1);
-  return b.max !== undefined ? Math.min(wait, b.max) : wait;
+  const wait = b.max !== undefined ? Math.min(b.duration * b.factor ** (act.attempt - 1), b.max) : b.duration * b.factor ** (act.attempt - 1);
+  // As Argo's processNodeRetries: no wait that would end past the limit ("Backoff would
+  // exceed max duration limit"), so no attempt starts after it.
+  if (b.maxDuration !== undefined && act.firstAt && now && now + wait * 1000 > act.firstAt + b.maxDuration * 1000) return undefined;
+  return wait;
 }

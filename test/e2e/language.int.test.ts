@@ -214,6 +214,16 @@ describe.each(LEVELS)('retries with back-off ($name)', (level) => {
   });
 });
 
+describe.each(LEVELS)('retries within maxDuration ($name)', (level) => {
+  it('a back-off that would end past maxDuration is not waited: the step fails on its second attempt (Argo tester 3, N19)', async () => {
+    // Attempt 1 fails at once; its 1 s wait ends inside the 3 s; attempt 2's 4 s wait would not.
+    const root = sh('exit 1', { id: 'flaky', retry: { limit: 5, on: 'failed', backoff: { duration: '1s', factor: 4, maxDuration: '3s' } } });
+    const { run, steps } = await runAt(level, { sequence: [root] });
+    expect(run.status).toBe('failed');
+    expect(steps.flaky).toMatchObject({ status: 'failed', attempts: 2 });
+  });
+});
+
 describe.each(LEVELS)('ranges ($name)', (level) => {
   it('a fan-out over a formatted numeric range', async () => {
     const root = { fanOut: { over: { range: [1, { var: 'params.n' }, 2, 'part-%02d'] }, as: 'part', do: { task: argv(['{{ part }}']) } } };

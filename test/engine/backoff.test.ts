@@ -56,6 +56,17 @@ describe('retry with back-off', () => {
     expect(done(e.apply(exitFail('a', 2, 11_500)))).toMatchObject({ status: 'failed' });
   });
 
+  it('no back-off waits past maxDuration: the step fails at once when the wait would end after it (Argo tester 3, N19)', () => {
+    const e = engine(compile(task('a', { retry: { limit: 10, backoff: { duration: 1, factor: 2, maxDuration: '4s' } } })).root);
+    e.start(1_000);
+    expect(backoffs(e.apply(exitFail('a', 1, 1_500)))).toEqual([{ type: 'backoff', step: 'a', attempt: 2, seconds: 1 }]);
+    e.apply({ type: 'backoff', step: 'a', attempt: 2, at: 2_500 });
+    // The wait would be 2 s, to 5.5 s: past the first start (1 s) plus 4 s.
+    const cmds = e.apply(exitFail('a', 2, 3_500));
+    expect(backoffs(cmds)).toEqual([]);
+    expect(done(cmds)).toMatchObject({ status: 'failed' });
+  });
+
   it('retries: N is the short form; retry on a composite is the default of the leaves inside', () => {
     const e = engine(compile({ retry: { limit: 1, backoff: { duration: 4 } }, sequence: [task('a'), task('b', { retries: 0 })] }).root);
     e.start();
