@@ -14,7 +14,7 @@ import { invoke, retryOf, secondsOf, type InlineContext } from './invoke.ts';
 import { containerSetNode, podTemplateNode } from './leaf.ts';
 import { inField, readArtifactFrom, readField, readTags, type Outputs, type Scope, type Sibling } from './scope.ts';
 import { literal, renderLogic, type Path } from './values.ts';
-import { appendAll } from '../flow/append-all.ts';
+import { dagReach } from './dag-reach.ts';
 
 /** The outcomes a dependent accepts from a step: it went on (succeeded, skipped), or failed with continueOn. */
 function outcomesOf(s: ArgoStep): Dependency {
@@ -43,18 +43,21 @@ function compositeOutputs(t: ArgoTemplate, scope: Scope): Outputs {
 function stepsNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): { node: FlowNode; outputs: Outputs } {
   const nodes: Record<string, FlowNode> = {};
   let previous: ArgoStep[] = [];
+  // Every step of an earlier group is visible to a later one.
+  const siblings = new Map<string, Sibling>();
+  const own: Scope = { ...scope, siblings };
   const loop = { ...(t.parallelism ? { concurrency: t.parallelism } : {}), ...(t.failFast === false ? { failFast: false } : {}) };
   for (const group of t.steps!) {
     for (const s of group) {
       if (Object.hasOwn(nodes, s.name)) throw argoProblem(`template ${t.name}`, `two steps are named "${s.name}"`);
       // A refused step is reported with the others (argo-problems.ts); its stand-in is never run.
-      const { node, sibling } = gather(ctx.problems, () => invoke(s, scope, [...at, s.name], ctx, loop, inlineTemplate), () => standIn([...at, s.name]));
+      const { node, sibling } = gather(ctx.problems, () => invoke(s, own, [...at, s.name], ctx, loop, inlineTemplate), () => standIn([...at, s.name]));
       nodes[s.name] = previous.length > 0 ? { ...node, dependsOn: previous.map(outcomesOf) } : node;
-      scope.siblings.set(s.name, sibling);
+      siblings.set(s.name, sibling);
     }
     previous = group;
   }
-  return { node: { graph: { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), nodes } }, outputs: compositeOutputs(t, scope) };
+  return { node: { graph: { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), nodes } }, outputs: compositeOutputs(t, own) };
 }
 
 /** What a refused step or task stands as while the import goes on to find the other problems: never run. */
@@ -95,29 +98,26 @@ function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): {
   if (cycle) addProblems(ctx.problems, [{ path: `template ${t.name}`, message: `its tasks depend on each other in a cycle: ${cycle.join(' -> ')}` }]);
   // Inline in dependency order, so that a task's tags can read the outputs of what it depends
   // on (the tasks of a cycle, refused above, in the order written).
-  const order: ArgoTask[] = [];
-  const placed = new Set<string>();
-  while (order.length < dag.tasks.length) {
-    const next = dag.tasks.find((k) => !placed.has(k.name) && needs.get(k.name)!.every((d) => placed.has(d))) ?? dag.tasks.find((k) => !placed.has(k.name))!;
-    order.push(next);
-    placed.add(next.name);
-  }
+  const { order, reaches } = dagReach(dag.tasks.map((k) => k.name), needs);
+  const byName = new Map(dag.tasks.map((k) => [k.name, k]));
   const built = new Map<string, FlowNode>();
+  const siblings = new Map<string, Sibling>();
   const loop = { ...(t.parallelism ? { concurrency: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}) };
-  for (const k of order) {
-    // Argo lets a task read only what it depends on; so does this scope.
-    const visible = new Map<string, Sibling>([...scope.siblings].filter(([n]) => reaches(n, k.name, needs)));
+  for (const name of order) {
+    const k = byName.get(name)!;
+    // Argo lets a task read only what it depends on; so does this scope, asked only for the names a tag reads.
+    const visible = { get: (n: string): Sibling | undefined => (reaches(n, k.name) ? siblings.get(n) : undefined) };
     const { node, sibling } = gather(ctx.problems, () => invoke(k, { ...scope, siblings: visible }, [...at, k.name], ctx, loop, inlineTemplate), () => standIn([...at, k.name]));
     const deps = k.depends !== undefined ? { depends: k.depends } : k.dependencies?.length ? { dependsOn: k.dependencies } : {};
     built.set(k.name, { ...node, ...deps });
-    scope.siblings.set(k.name, sibling);
+    siblings.set(k.name, sibling);
   }
   const nodes = Object.fromEntries(dag.tasks.map((k) => [k.name, built.get(k.name)!]));
   const targets = dag.target !== undefined ? targetsOf(dag.target, scope, at) : undefined;
   if (targets && 'names' in targets) for (const x of targets.names) if (!names.has(x)) throw argoProblem(`template ${t.name}`, `target "${x}" is not a task of the dag`);
   // Argo's DAG phase is its leaves' (assessDAGPhase): graph.outcome leaves.
   const graph = { ...(t.parallelism ? { maxParallel: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}), ...(targets && 'logic' in targets ? { targets: targets.logic } : targets?.names.length ? { targets: targets.names } : {}), outcome: 'leaves', nodes };
-  return { node: { graph }, outputs: compositeOutputs(t, scope) };
+  return { node: { graph }, outputs: compositeOutputs(t, { ...scope, siblings }) };
 }
 
 /**
@@ -131,20 +131,6 @@ function targetsOf(target: string, scope: Scope, at: Path): { names: string[] } 
   const text = literal(v);
   if (text === undefined) return { logic: renderLogic(v, at) };
   return { names: text.split(/[\s,]+/).filter(Boolean) };
-}
-
-/** True when `from` is among the tasks `to` depends on, directly or not. */
-function reaches(from: string, to: string, needs: Map<string, string[]>): boolean {
-  const seen = new Set<string>();
-  const stack = [...(needs.get(to) ?? [])];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n === from) return true;
-    if (seen.has(n)) continue;
-    seen.add(n);
-    appendAll(stack, (needs.get(n) ?? []));
-  }
-  return false;
 }
 
 /** Any template at `at`, with its retry strategy and timeouts on the node it becomes. */

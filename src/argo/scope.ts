@@ -39,7 +39,8 @@ export interface Scope {
   artifacts: Map<string, ArtifactSource>;
   /** the `as` name of the loop of the step whose arguments are being read */
   item?: string;
-  siblings: Map<string, Sibling>;
+  /** the steps or tasks a tag may read by name (a DAG task: only those it depends on, asked lazily) */
+  siblings: { get(name: string): Sibling | undefined };
   /** `workflow.status`, `.duration`, `.failures` may be read: inside the exit handler */
   inExit: boolean;
   /** the flow's declared params (workflow.parameters.x) */
