@@ -1,7 +1,9 @@
 /**
  * Named output parameters (docs/flow-language.md, Outputs): after a step's program ends
- * well, each declared parameter is read from its file, trimmed text of at most 256 KiB, or
- * its default when the file was not written. A relative path is in STRATA_OUTPUTS; an
+ * well, each declared parameter is read from its file, trimmed text of at most 256 KiB (with
+ * `text: true` the text as written less one trailing newline, as Argo's executor reads an
+ * output parameter: SaveParameters, strings.TrimSuffix(output, "\n")), or its default when
+ * the file was not written. A relative path is in STRATA_OUTPUTS; an
  * absolute one is in the container's private view, read where that view keeps it on this
  * machine. Files are read as outputs are: regular files only, never through a link.
  */
@@ -15,6 +17,8 @@ export const PARAMETER_LIMIT_BYTES = 256 * 1024;
 export interface ParameterSpec {
   path: string;
   default?: JsonValue;
+  /** true: as written less one trailing newline; absent: trimmed */
+  text?: boolean;
 }
 
 /**
@@ -36,7 +40,7 @@ export function readParameters(outputsDir: string, specs: Record<string, Paramet
       file = join(outputsDir, spec.path);
     }
     const text = readSmall(file, what);
-    if (text !== undefined) out[name] = text.trim();
+    if (text !== undefined) out[name] = spec.text ? (text.endsWith('\n') ? text.slice(0, -1) : text) : text.trim();
     else if (spec.default !== undefined) out[name] = spec.default;
     else throw new StepFileError(`${what}: ${spec.path} was not written (give it a default to go on without it)`);
   }

@@ -73,11 +73,12 @@ function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs
   }
   if (Object.keys(inputs).length > 0) task.inputs = inputs as TaskSpec['inputs'];
   const outputs: Outputs = { result: [{ kind: 'result', step: at, path: [] }], parameters: new Map(), artifacts: new Map() };
-  const parameters: Record<string, { path: string; default?: JsonValue }> = {};
+  const parameters: Record<string, { path: string; default?: JsonValue; text: true }> = {};
   for (const p of t.outputs?.parameters ?? []) {
     const path = p.valueFrom?.path !== undefined ? pathOf(p.valueFrom.path, scope, `outputs.parameters(${p.name}).valueFrom.path`) : undefined;
     if (!path) throw new StrataError('invalid_document', `template ${t.name}: output parameter "${p.name}" of a pod template needs valueFrom.path`);
-    parameters[p.name] = { path, ...(p.valueFrom?.default !== undefined ? { default: p.valueFrom.default } : {}) };
+    // Argo takes off one trailing newline only (executor SaveParameters): the text form (Argo tester 3, N4).
+    parameters[p.name] = { path, ...(p.valueFrom?.default !== undefined ? { default: p.valueFrom.default } : {}), text: true };
     outputs.parameters.set(p.name, [{ kind: 'output', step: at, name: p.name }]);
   }
   const artifacts: Array<{ name: string; path: string; optional?: boolean }> = [];

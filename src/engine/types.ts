@@ -38,7 +38,7 @@ export interface RunTask {
   /** `stdout`, `text`: the step's standard output is its result instead of result.json (trimmed, or as written) */
   result?: 'stdout' | 'text';
   /** named output parameters: read from `path` (relative: in STRATA_OUTPUTS) when the step ends well */
-  parameters?: Record<string, { path: string; default?: JsonValue }>;
+  parameters?: Record<string, { path: string; default?: JsonValue; text?: boolean }>;
   /** artifacts collected from a path of the container's private view */
   artifactPaths?: Array<{ name: string; path: string }>;
   /** outputs the step may end well without writing (`optional: true`): not collected when missing */

@@ -29,6 +29,8 @@ const artifactSpec = z.union([fileName, z.strictObject({ name: fileName, path: f
 const parameterSpec = z.strictObject({
   path: z.union([fileName, filePath], { error: 'must be a file name in STRATA_OUTPUTS or an absolute path inside a directory' }),
   default: z.custom<unknown>((v) => v !== undefined).optional(),
+  /** true: the file as written less one trailing newline (as Argo reads an output parameter); absent: trimmed */
+  text: z.boolean().optional(),
 });
 
 /** `outputs`: a list of artifact names, or `{ artifacts, parameters }`. */

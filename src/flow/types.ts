@@ -32,6 +32,8 @@ export type ArtifactSpec = string | { name: string; path?: string; optional?: bo
 export interface OutputParameterSpec {
   path: string;
   default?: JsonValue;
+  /** true: the file as written less one trailing newline (Argo's SaveParameters); absent or false: trimmed */
+  text?: boolean;
 }
 
 /** A task's outputs: a list of artifact names (the short form) or artifacts and named parameters. */
