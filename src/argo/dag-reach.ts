@@ -6,46 +6,10 @@
  * task and never climbs past a task placed before the one asked about, since none of that
  * task's ancestors can be it.
  */
+import { MinHeap } from '../flow/min-heap.ts';
 
 /** Nodes every `reaches` has visited so far in this process: tests count work with it instead of timing it. */
 export const reachWork = { visited: 0 };
-
-/** A binary min-heap of task positions (their index in the document). */
-class MinHeap {
-  private a: number[] = [];
-  get size(): number {
-    return this.a.length;
-  }
-  push(v: number): void {
-    const a = this.a;
-    let i = a.push(v) - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p] <= v) break;
-      a[i] = a[p];
-      i = p;
-    }
-    a[i] = v;
-  }
-  pop(): number {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop()!;
-    if (a.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= a.length) break;
-        const c = l + 1 < a.length && a[l + 1] < a[l] ? l + 1 : l;
-        if (a[c] >= last) break;
-        a[i] = a[c];
-        i = c;
-      }
-      a[i] = last;
-    }
-    return top;
-  }
-}
 
 /** The order tasks are placed in and ancestor queries over it. */
 export interface DagReach {
@@ -80,7 +44,7 @@ export function dagReach(names: string[], needs: Map<string, string[]>): DagReac
   let acyclic = true;
   while (order.length < names.length) {
     let i: number;
-    if (ready.size > 0) i = ready.pop();
+    if (ready.size > 0) i = ready.pop()!;
     else {
       // Only the tasks of a cycle are left waiting: place the first written, as before.
       acyclic = false;

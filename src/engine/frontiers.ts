@@ -2,7 +2,7 @@
  * The three traversal orders as frontiers: what a graph node may start next. Indexes
  * are declared positions of the graph's children.
  */
-import { MinHeap } from './min-heap.ts';
+import { MinHeap } from '../flow/min-heap.ts';
 import { appendAll } from '../flow/append-all.ts';
 
 export interface Frontier {

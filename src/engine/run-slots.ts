@@ -10,7 +10,7 @@
  * waiting steps take freed slots in declared order. Pure: no I/O, no clock.
  */
 import type { Act } from './act.ts';
-import { MinHeap } from './min-heap.ts';
+import { MinHeap } from '../flow/min-heap.ts';
 
 /** One limit: slots held now, and the steps waiting for one, first declared first. */
 export class SlotPool {

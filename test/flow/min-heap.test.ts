@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MinHeap } from '../../src/engine/min-heap.ts';
+import { MinHeap } from '../../src/flow/min-heap.ts';
 
 describe('MinHeap', () => {
   it('pops what was pushed, smallest first, whatever the push order', () => {
