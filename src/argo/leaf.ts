@@ -6,6 +6,7 @@
  */
 import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
 import { findCycle } from '../flow/find-cycle.ts';
+import { filePathProblem } from '../flow/task-io-schema.ts';
 import type { FlowNode, JsonValue, TaskSpec } from './target-types.ts';
 import type { ArgoContainer, ArgoScript, ArgoTemplate } from './argo-document.ts';
 import { inField, readField, readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
@@ -56,38 +57,63 @@ function pathOf(p: string, scope: Scope, field: string): string {
   const v = readField(scope, `template ${scope.template}`, field, p);
   const lit = literal(v);
   if (lit === undefined) throw new StrataError('invalid_document', `template ${scope.template}, ${field}: "${p}" depends on the run (a workflow parameter or a step's output), but strata places a template's files before it starts: give the path as text, or as an input parameter given as text`);
+  // Checked here, as substituted, so the problem names the output and the path, not strata's task fields (Argo tester 2, fault 7).
+  const wrong = filePathProblem(lit);
+  if (wrong) throw new StrataError('invalid_document', `template ${scope.template}, ${field}: "${p}" ${lit === p ? '' : `is "${lit}" once substituted, which `}${wrong}`);
   return lit;
+}
+
+/** `fn` for each of `items`; a problem one throws (a StrataError naming its place) is kept in `problems`, and the rest go on. */
+function eachChecked<T>(items: T[], problems: StrataError[], fn: (item: T) => void): void {
+  for (const item of items) {
+    try {
+      fn(item);
+    } catch (e) {
+      if ((e as StrataError).code !== 'invalid_document') throw e;
+      problems.push(e as StrataError);
+    }
+  }
+}
+
+/** Every problem kept by eachChecked, thrown as one (each listed with its place). */
+function throwAll(problems: StrataError[]): void {
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) {
+    throw new StrataError('invalid_document', problems.map((e) => e.message).join('; '), { problems: problems.flatMap((e) => e.details.problems ?? [{ path: '', message: e.message }]) });
+  }
 }
 
 /** Inputs and outputs of a pod template as task fields, and what the step gives its caller. */
 function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs {
   const inputs: Record<string, string | { from: string; path: string }> = {};
-  for (const a of t.inputs?.artifacts ?? []) {
+  const problems: StrataError[] = [];
+  eachChecked(t.inputs?.artifacts ?? [], problems, (a) => {
     const src = scope.artifacts.get(a.name);
     if (!src) {
-      if (a.optional) continue;
+      if (a.optional) return;
       throw new StrataError('invalid_document', `template ${t.name}: input artifact "${a.name}" is given no artifact (arguments.artifacts with from)`);
     }
     const from = artifactRef(src, at);
     inputs[a.name] = a.path ? { from, path: pathOf(a.path, scope, `inputs.artifacts(${a.name}).path`) } : from;
-  }
+  });
   if (Object.keys(inputs).length > 0) task.inputs = inputs as TaskSpec['inputs'];
   const outputs: Outputs = { result: [{ kind: 'result', step: at, path: [] }], parameters: new Map(), artifacts: new Map() };
   const parameters: Record<string, { path: string; default?: JsonValue; text: true }> = {};
-  for (const p of t.outputs?.parameters ?? []) {
+  eachChecked(t.outputs?.parameters ?? [], problems, (p) => {
     const path = p.valueFrom?.path !== undefined ? pathOf(p.valueFrom.path, scope, `outputs.parameters(${p.name}).valueFrom.path`) : undefined;
     if (!path) throw new StrataError('invalid_document', `template ${t.name}: output parameter "${p.name}" of a pod template needs valueFrom.path`);
     // Argo takes off one trailing newline only (executor SaveParameters): the text form (Argo tester 3, N4).
     parameters[p.name] = { path, ...(p.valueFrom?.default !== undefined ? { default: p.valueFrom.default } : {}), text: true };
     outputs.parameters.set(p.name, [{ kind: 'output', step: at, name: p.name }]);
-  }
+  });
   const artifacts: Array<{ name: string; path: string; optional?: boolean }> = [];
-  for (const a of t.outputs?.artifacts ?? []) {
+  eachChecked(t.outputs?.artifacts ?? [], problems, (a) => {
     if (!a.path) throw new StrataError('invalid_document', `template ${t.name}: output artifact "${a.name}" of a pod template needs a path`);
     // optional: the step ends well without it (Argo tester fault 9).
     artifacts.push({ name: a.name, path: pathOf(a.path, scope, `outputs.artifacts(${a.name}).path`), ...(a.optional ? { optional: true } : {}) });
     outputs.artifacts.set(a.name, { step: at, name: a.name });
-  }
+  });
+  throwAll(problems);
   if (artifacts.length > 0 || Object.keys(parameters).length > 0) {
     task.outputs = { ...(artifacts.length > 0 ? { artifacts } : {}), ...(Object.keys(parameters).length > 0 ? { parameters } : {}) } as TaskSpec['outputs'];
   }

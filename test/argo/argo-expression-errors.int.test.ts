@@ -221,3 +221,14 @@ describe('an expression too deep for the stack is refused, named (Argo tester 3,
     expect(answer).toContain('nested more than 64 levels deep');
   });
 });
+
+describe('an output path that escapes once substituted is named (fault 7)', () => {
+  it('names the output, the template and the path as substituted; a literal one is named the same way', async () => {
+    const { stderr, answer } = await refused(read('output-path-dotdot.yaml'));
+    expect(stderr).toContain('template rd, outputs.parameters(p).valueFrom.path: "/tmp/x/{{inputs.parameters.f}}" is "/tmp/x/../../../etc/hostname" once substituted, which must be an absolute path such as /workspace/out (no "." or ".." segments, not / itself)');
+    expect(stderr).toContain('template rd, outputs.artifacts(a).path: "/tmp/y/{{inputs.parameters.f}}" is "/tmp/y/../../../etc/hostname" once substituted, which must be an absolute path');
+    expect(stderr).toContain('template writer, outputs.artifacts(b).path: "/tmp/o/../../etc/passwd" must be an absolute path');
+    expect(stderr).not.toContain('must be a list of output file names');
+    expect(answer).toContain('template rd, outputs.parameters(p).valueFrom.path');
+  });
+});
