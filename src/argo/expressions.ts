@@ -10,7 +10,8 @@
  *   and the functions `jsonpath(text, path)`, `asInt`, `asFloat`, `string`.
  * - `when: "{{steps.a.outputs.result}} == heads"`: Argo's govaluate form, read after its
  *   tags are replaced, where a bare word is a string (as Argo makes govaluate's variables
- *   strings).
+ *   strings), a tag's text outside quotes is read as govaluate reads it (`true`/`false`
+ *   booleans, numbers: src/logic/govaluate.ts), and a value that is not a boolean fails the step.
  */
 import jsep from 'jsep';
 import { StrataError } from '../errors/strata-error.ts';
@@ -105,6 +106,8 @@ interface Mode {
   bareWordsAreText: boolean;
   resolve: Resolve;
   placeholders?: Map<string, Value>;
+  /** placeholders of tags written bare (not inside quotes): govaluate reads their substituted text */
+  bare?: Set<string>;
 }
 
 /** A json-logic builder for a node: it is rendered for the step that reads it. */
@@ -122,7 +125,9 @@ function translate(node: jsep.Expression, mode: Mode): Build {
       const name = variableOf(node);
       if (name === undefined) throw bad(mode.expr, 'only Argo variables (inputs.parameters.x, steps.a.outputs.result, item, ...) can be read');
       const ph = mode.placeholders?.get(name);
-      if (ph) return (from) => renderLogic(ph, from);
+      // A bare tag's text is read as govaluate reads it once substituted (`true`, `10`: a
+      // boolean, a number); a quoted one stays the text it is.
+      if (ph) return mode.bare?.has(name) ? (from) => ({ govaluate: { text: renderLogic(ph, from) } }) : (from) => renderLogic(ph, from);
       if (mode.bareWordsAreText && node.type === 'Identifier') return () => name;
       const value = mode.resolve(name);
       // In Argo's expr a parameter, a result and an output parameter are text (`"5"`, never
@@ -232,13 +237,19 @@ export function whenLogic(when: string, resolve: Resolve, tags: (s: string) => V
   // govaluate form: Argo replaces the tags as text first; here each tag (and each quoted
   // string holding one) becomes a placeholder variable that stands for its value.
   const placeholders = new Map<string, Value>();
-  const hold = (v: Value): string => {
+  const bare = new Set<string>();
+  const hold = (v: Value, unquoted = false): string => {
     const id = `__argo_${placeholders.size}`;
     placeholders.set(id, v);
+    if (unquoted) bare.add(id);
     return id;
   };
   const held = trimmed
     .replace(/'([^']*\{\{[\s\S]*?\}\}[^']*)'|"([^"]*\{\{[\s\S]*?\}\}[^"]*)"/g, (_m, a?: string, b?: string) => hold(tags(a ?? b ?? '')))
-    .replace(/\{\{[\s\S]*?\}\}/g, (m) => hold(tags(m)));
-  return translate(parse(held), { expr: when, bareWordsAreText: true, resolve, placeholders });
+    .replace(/\{\{[\s\S]*?\}\}/g, (m) => hold(tags(m), true));
+  const build = translate(parse(held), { expr: when, bareWordsAreText: true, resolve, placeholders, bare });
+  // govaluate's when must give a boolean: anything else fails the step (steps.go
+  // shouldExecute), never truthiness (a non-empty text such as Python's "False" is no true).
+  const label = `${place} "${trimmed.length > SHOWN ? `${trimmed.slice(0, SHOWN)}…` : trimmed}"`;
+  return (from) => ({ where: [label, { boolean: build(from) }] }) as Logic;
 }

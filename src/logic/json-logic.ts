@@ -9,6 +9,7 @@ import { StrataError, type Problem } from '../errors/strata-error.ts';
 import type { JsonValue, Logic } from '../flow/types.ts';
 import { jsonpathOperation } from './jsonpath-operation.ts';
 import { fromJsonOperation } from './json-text.ts';
+import { govaluateLiteral, requireBoolean } from './govaluate.ts';
 import { logicCost } from './logic-cost.ts';
 import { ARITHMETIC } from './numbers.ts';
 import { printf } from './printf.ts';
@@ -186,6 +187,10 @@ jsonLogic.add_operation('status', function (this: unknown, path?: unknown) {
  */
 jsonLogic.add_operation('text', (value?: unknown) => (typeof value === 'string' ? value : JSON.stringify(value ?? null)));
 
+/** `{"govaluate": text}` and `{"boolean": value}`: Argo's govaluate `when`, as govaluate.ts says. */
+jsonLogic.add_operation('govaluate', (value?: unknown) => govaluateLiteral(value));
+jsonLogic.add_operation('boolean', (value?: unknown) => requireBoolean(value));
+
 /**
  * `{"range": [start, end, step?, format?]}`: numbers from start to end, both included
  * (range.ts); `{"format": [pattern, value]}`: printf-style text (printf.ts). Used by
@@ -210,7 +215,7 @@ export const OPERATORS = new Set([
   'jsonpath', 'fromJson', 'int', 'float', 'where',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
-  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'status', 'text', 'range', 'format', 'plus',
+  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'status', 'text', 'range', 'format', 'plus', 'govaluate', 'boolean',
 ]);
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -42,3 +42,65 @@ describe('withSequence with a count of 0 gives no items (N7)', () => {
     expect(over('from-param')).toEqual({ if: [{ '==': [{ int: { var: 'params.n' } }, 0] }, [], expect.objectContaining({ range: expect.any(Array) })] });
   });
 });
+
+/** Step name -> status, for the steps named. */
+const statuses = (r: RunView, names: string[]): Record<string, string> => Object.fromEntries(names.map((n) => [n, r.steps[n]?.status ?? 'absent']));
+
+describe('a govaluate when reads a tag\'s text as govaluate does: true/false booleans, numbers numbers (N1)', () => {
+  it('workflow and input parameters: each step runs or is skipped as in Argo', async () => {
+    const r = await post(read('when-govaluate.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(statuses(r, ['p-gt-q', 'flag', 'not-flag', 'flag-eq-false', 'one-eq-uno', 'quoted-text', 'quoted-flag', 'word', 'conditional/govaluate', 'conditional/expr'])).toEqual({
+      'p-gt-q': 'succeeded', // 10 > 9, numbers
+      flag: 'skipped', // false
+      'not-flag': 'succeeded',
+      'flag-eq-false': 'succeeded',
+      'one-eq-uno': 'succeeded', // 1.0 == 1
+      'quoted-text': 'succeeded', // '10' < '9' compares texts
+      'quoted-flag': 'succeeded',
+      word: 'succeeded',
+      'conditional/govaluate': 'succeeded', // Argo's examples/conditionals.yaml: "true" == true
+      'conditional/expr': 'succeeded',
+    });
+  });
+
+  it('output parameters read from files', async () => {
+    const r = await post(read('when-outparam.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(statuses(r, ['ok-eq-true', 'no', 'n-ge-m', 'n-gt-9'])).toEqual({ 'ok-eq-true': 'succeeded', no: 'skipped', 'n-ge-m': 'succeeded', 'n-gt-9': 'succeeded' });
+  });
+
+  it('loop items: withItems ["true", "false"] with when "{{item}}" runs only the true one', async () => {
+    const r = await post(read('when-item.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    const ran = (name: string) => Object.keys(r.steps).filter((k) => k.startsWith(`${name}/`) && r.steps[k].status === 'succeeded').map((k) => r.steps[k].result);
+    expect(ran('bools')).toEqual(['item true']);
+    expect(ran('nums').sort()).toEqual(['item 10', 'item 20']);
+    expect(ran('objs')).toEqual(['item 12']);
+  });
+
+  it('step results as before: false skips, true runs, 10 > 9 runs, a word compares as text', async () => {
+    const r = await post(read('when-result-bool.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(statuses(r, ['on-false', 'on-true', 'ten-gt-nine', 'is-heads'])).toEqual({ 'on-false': 'skipped', 'on-true': 'succeeded', 'ten-gt-nine': 'succeeded', 'is-heads': 'succeeded' });
+  });
+
+  it('a when whose value is no boolean (the word False) fails the step, as Argo does, and never runs it', async () => {
+    const r = await post(read('when-not-boolean.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('failed');
+    expect(r.steps.deploy.status).toBe('failed');
+    expect(r.steps.deploy.result ?? null).toBeNull();
+    expect(r.steps.deploy.error).toBe('template main, step deploy, when "{{steps.check.outputs.result}}": gives "False", not a boolean: Argo fails the step here ("Expected boolean evaluation"; its booleans are true and false, lower case)');
+  });
+
+  it('strata import argo reads a bare tag as a govaluate literal and asks for a boolean; a quoted tag stays text', async () => {
+    const out = await runStrata(['import', 'argo', join(DIR, 'when-govaluate.yaml'), '-o', 'json']);
+    expect(out.code, out.stderr).toBe(0);
+    const nodes = (JSON.parse(out.stdout) as { spec: { root: { graph: { nodes: Record<string, { when?: { where: [string, unknown] } }> } } } }).spec.root.graph.nodes;
+    const gv = (name: string) => ({ govaluate: { text: { var: `params.${name}` } } });
+    expect(nodes.flag.when?.where[1]).toEqual({ boolean: gv('flag') });
+    expect(nodes['p-gt-q'].when?.where[1]).toEqual({ boolean: { '>': [gv('p'), gv('q')] } });
+    expect(nodes['quoted-text'].when?.where[1]).toEqual({ boolean: { '<': [{ var: 'params.p' }, { var: 'params.q' }] } });
+    expect(nodes.flag.when?.where[0]).toContain('when "{{workflow.parameters.flag}}"');
+  });
+});

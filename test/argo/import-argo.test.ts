@@ -89,7 +89,8 @@ describe('strata import argo', () => {
     expect(units.map((u) => u.metadata.name)).toEqual(['countdown.countdown']);
     const again = (units[0].spec.root.graph as { nodes: { again: { use: string; when: unknown } } }).nodes.again;
     expect(again.use).toBe(`countdown.countdown@${units[0].metadata.version}`);
-    expect(again.when).toEqual({ '>': [{ var: 'params.n' }, 1] });
+    // govaluate reads the parameter's text as a number, and the when must be a boolean (Argo tester 3, N1).
+    expect(again.when).toEqual({ where: ['template countdown, step again, when "{{inputs.parameters.n}} > 1"', { boolean: { '>': [{ govaluate: { text: { var: 'params.n' } } }, 1] } }] });
     expect((workflows[0].spec.root.graph as { nodes: { again: { use: string } } }).nodes.again.use).toBe(again.use);
   });
 });
