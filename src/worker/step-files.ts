@@ -26,7 +26,7 @@
  * which may be large, are asynchronous.
  */
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cp, readdir, rm } from 'node:fs/promises';
+import { cp, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StartCommand } from '../engine/types.ts';
 import type { JsonValue } from '../flow/types.ts';
@@ -184,6 +184,24 @@ export async function reapAttemptDirs(roots: string[]): Promise<string[]> {
     }
   }
   return reaped;
+}
+
+/** A worker's RAM directory (runtime/local/pod-dirs.ts ramWorkRoot): `strata-` and 8 hex digits, `-work`. */
+const RAM_WORK_ROOT = /^strata-[0-9a-f]{8}-work$/;
+
+/**
+ * Sweep every instance's RAM work directory in `shmDir` (/dev/shm): the execution
+ * directories of dead processes go (reapAttemptDirs), then each work directory left empty.
+ * One in use keeps a live process's execution in it, and is kept; a worker that needs one
+ * swept makes it again (mkdirIn). Instances long gone (a test's STRATA_HOME, a killed
+ * `strata up`) left thousands (Argo tester 2, fault 15).
+ */
+export async function sweepRamWorkRoots(shmDir: string): Promise<void> {
+  for (const name of await list(shmDir)) {
+    if (!RAM_WORK_ROOT.test(name)) continue;
+    await reapAttemptDirs([join(shmDir, name)]);
+    await rmdir(join(shmDir, name)).catch(() => undefined); // not empty: in use
+  }
 }
 
 async function list(dir: string): Promise<string[]> {

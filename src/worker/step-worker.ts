@@ -18,7 +18,9 @@ import type { Guard } from '../../runtime/watchdog/guard.ts';
 import type { Fence } from '../store/run-store.ts';
 import { executionMark, runStep } from './run-step.ts';
 import { OutputsPool } from './outputs-pool.ts';
-import { reapAttemptDirs, type WorkRoots } from './step-files.ts';
+import { rmdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { reapAttemptDirs, sweepRamWorkRoots, type WorkRoots } from './step-files.ts';
 import { STEP_QUEUE, type StepJobData } from './step-job.ts';
 
 export interface StepWorkerOptions {
@@ -58,6 +60,8 @@ const LOST_LOCK = 'this worker lost the step\'s job lock (it stalled past STRATA
 export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker> {
   const { sys } = o;
   await reapAttemptDirs([o.workRoot, ...(o.ramRoot ? [o.ramRoot] : [])]).catch(() => undefined);
+  // Every instance's RAM directories left by processes gone, this one's included (fault 15).
+  if (o.ramRoot) await sweepRamWorkRoots(dirname(o.ramRoot)).catch(() => undefined);
   const roots: WorkRoots = { pool: new OutputsPool(o.workRoot, o.guard, 2 * (o.concurrency ?? 4)), ...(o.ramRoot ? { ramRoot: o.ramRoot } : {}) };
   const running = new Map<string, AbortController>(); // run|step -> controller of the execution here
   const byJob = new Map<string, AbortController>(); // job id -> controller
@@ -160,6 +164,8 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       await worker.close(force);
       roots.pool.close();
       await o.runtime.close?.();
+      // Its RAM directory goes with the last worker of the instance (another's executions keep it).
+      if (o.ramRoot) await rmdir(o.ramRoot).catch(() => undefined);
       if (!force) await o.subscriber.unsubscribe().catch(() => undefined);
     },
   };

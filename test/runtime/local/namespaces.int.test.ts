@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { homeNamespace, makePodDirs, OWNER_FILE, podDirBases } from '../../../runtime/local/pod-dirs.ts';
+import { homeNamespace, makePodDirs, OWNER_FILE, podDirBases, ramWorkRoot } from '../../../runtime/local/pod-dirs.ts';
 import { processRunning } from '../../../runtime/process/process-group.ts';
 import { flowDoc, shTask } from '../../support/documents.ts';
 import { spawnStrata, stop, until } from '../../support/processes.ts';
@@ -71,7 +71,9 @@ describe('an instance that stops', () => {
     ],
   }, 'ns-stop');
 
-  for (const how of ['SIGTERM', 'SIGKILL'] as const) {
+  // Argo tester 2, fault 15: SIGINT (Ctrl-C of `strata up` / `npm start`) left the workers'
+  // RAM directory (/dev/shm/strata-<ns>-work) behind, empty; a kill's is swept at the next start.
+  for (const how of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
     it(`leaves no namespace directory in /dev/shm or the tmp dir (${how})`, async () => {
       const prefix = `nss-${randomUUID().slice(0, 8)}`;
       const home = `/tmp/strata-test-${prefix}`;
@@ -88,10 +90,13 @@ describe('an instance that stops', () => {
         expect(status).toBe('succeeded');
         const bases = podDirBases({ namespace: homeNamespace(home) });
         expect(bases.some((b) => existsSync(b))).toBe(true);
+        const ram = ramWorkRoot({ namespace: homeNamespace(home) });
+        if (ram) expect(existsSync(ram)).toBe(true);
         up.kill(how);
         await until('strata up to exit', () => up.exitCode !== null || up.signalCode !== null, 20_000);
         // Killed, its watchdog cleans up after it (moments later).
         await until('its namespace directories to be gone', () => bases.every((b) => !existsSync(b)));
+        if (ram && how !== 'SIGKILL') expect(existsSync(ram)).toBe(false);
       } finally {
         await stop(up);
       }
