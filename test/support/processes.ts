@@ -77,3 +77,10 @@ export function runStrata(args: string[], env: Record<string, string> = {}, cwd?
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** The pid of a process that has exited: one no live process has (until the kernel reuses it). */
+export async function deadPid(): Promise<number> {
+  const c = spawn('true');
+  await new Promise((r) => c.once('exit', r));
+  return c.pid!;
+}

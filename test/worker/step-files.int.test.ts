@@ -4,18 +4,13 @@
  * worker starting sweeps them: every execution directory of a dead process goes, then every
  * such directory left empty; one a live process still uses stays, as do other directories.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { deadPid } from '../support/processes.ts';
 import { sweepRamWorkRoots } from '../../src/worker/step-files.ts';
 
-async function deadPid(): Promise<number> {
-  const c = spawn('true');
-  await new Promise((r) => c.once('exit', r));
-  return c.pid!;
-}
 
 describe('sweeping stale RAM work directories', () => {
   it('removes the empty ones and those whose executions all belong to dead processes; keeps live ones and others', async () => {

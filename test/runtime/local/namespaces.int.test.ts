@@ -15,7 +15,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { homeNamespace, makePodDirs, OWNER_FILE, podDirBases, ramWorkRoot } from '../../../runtime/local/pod-dirs.ts';
 import { processRunning } from '../../../runtime/process/process-group.ts';
 import { flowDoc, shTask } from '../../support/documents.ts';
-import { spawnStrata, stop, until } from '../../support/processes.ts';
+import { deadPid, spawnStrata, stop, until } from '../../support/processes.ts';
 import { startRunService, type RunTestService } from '../../support/run-service.ts';
 
 const open: RunTestService[] = [];
@@ -25,11 +25,6 @@ afterAll(async () => {
   for (const pid of orphans) if (processRunning(pid)) process.kill(pid, 'SIGKILL');
 });
 
-async function deadPid(): Promise<number> {
-  const c = spawn('true');
-  await new Promise((r) => c.once('exit', r));
-  return c.pid!;
-}
 
 async function runOne(svc: RunTestService): Promise<void> {
   const r = await svc.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'a', task: shTask('true') }] }, 'ns') });

@@ -7,16 +7,12 @@ import { makePodDirs, OWNER_FILE } from '../../../runtime/local/pod-dirs.ts';
 import { reapStalePods } from '../../../runtime/local/stale-pods.ts';
 import { processRunning } from '../../../runtime/process/process-group.ts';
 import { TempDirs } from '../../sidecar/harness.ts';
+import { deadPid } from '../../support/processes.ts';
 
 const dirs = new TempDirs();
 afterEach(() => dirs.cleanup());
 
 /** The pid of a process that has come and gone. */
-async function deadPid(): Promise<number> {
-  const c = spawn('true');
-  await new Promise((r) => c.once('exit', r));
-  return c.pid!;
-}
 
 describe('reapStalePods', () => {
   it('kills the orphans of a pod whose worker died and removes its directories; a live worker\'s pod stays', async () => {
