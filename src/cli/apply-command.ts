@@ -8,6 +8,7 @@
  * named in the output. Argo files become flows as Argo reads them (docs/argo.md): their
  * WorkflowTemplates are registered first, and each Workflow is a run. `--watch` follows the runs.
  */
+import { printable } from './output.ts';
 import { GENERATOR_NAMES } from '../../generators/index.ts';
 import { validateDataset, type Dataset } from '../dataset/dataset-document.ts';
 import { anchorLocation } from '../dataset/dataset-location.ts';
@@ -107,7 +108,7 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
   let failed = 0;
   if (opts.watch) {
     for (const id of runs) {
-      const run = await watchRun(client, id, out, { note: (s) => void process.stderr.write(`${s}\n`) });
+      const run = await watchRun(client, id, out, { note: (s) => void process.stderr.write(`${printable(s, { lines: true })}\n`) });
       out(summarize(run));
       if (run.status !== 'succeeded') failed++;
     }

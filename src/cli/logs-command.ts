@@ -10,6 +10,7 @@
 import type { RunView } from '../run/run-view.ts';
 import type { LogChunk } from '../store/run-store.ts';
 import { stepPath, type Client } from './api-client.ts';
+import { printable } from './output.ts';
 import { followSse } from './sse-follow.ts';
 
 const CUT = '[earlier output cut]\n';
@@ -58,7 +59,7 @@ export async function logsCommand(client: Client, runId: string, step: string | 
       const bytes = Buffer.from(c.text);
       out.add(c.step, c.offset - have >= bytes.length ? c.text : bytes.subarray(bytes.length - (c.offset - have)).toString());
       printed.set(c.step, c.offset);
-    }, { note: (s) => void process.stderr.write(`${s}\n`) });
+    }, { note: (s) => void process.stderr.write(`${printable(s, { lines: true })}\n`) });
     return out.flush();
   }
   const view = (await client.call('GET', run)) as RunView;

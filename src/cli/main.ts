@@ -8,9 +8,10 @@ import { Command, Option } from 'commander';
 import { exitCode, isTransientRedisError, toStrataError } from '../errors/strata-error.ts';
 import { apiClient } from './api-client.ts';
 import { collectLabel, collectParam } from './params.ts';
+import { printable } from './output.ts';
 
 const out = (s: string): void => void process.stdout.write(s.endsWith('\n') || s === '' ? s : `${s}\n`);
-const note = (s: string): void => void process.stderr.write(`${s}\n`);
+const note = (s: string): void => void process.stderr.write(`${printable(s, { lines: true })}\n`);
 // src/cli/main.ts, or dist/src/cli/main.js once built: package.json is two or three levels up.
 const version = (JSON.parse(readFileSync(new URL(import.meta.url.includes('/dist/src/') ? '../../../package.json' : '../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const output = () => new Option('-o, --output <format>', 'table (default), wide, json, yaml or name');
@@ -164,7 +165,7 @@ for (const event of ['unhandledRejection', 'uncaughtException'] as const) {
       process.stderr.write(`strata: Redis is not answering for now (${e instanceof Error ? e.message.split('.')[0] : String(e)}); carrying on\n`);
       return;
     }
-    process.stderr.write(`strata: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`strata: internal error: ${printable(e instanceof Error ? e.message : String(e), { lines: true })}\n`);
     process.exit(1);
   });
 }
@@ -179,7 +180,7 @@ async function main(): Promise<void> {
     await program.parseAsync(process.argv);
   } catch (e) {
     const err = toStrataError(e);
-    process.stderr.write(`strata: ${err.message}\n`);
+    process.stderr.write(`strata: ${printable(err.message, { lines: true })}\n`);
     process.exitCode = exitCode(err.code);
   }
 }

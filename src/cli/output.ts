@@ -18,9 +18,23 @@ export async function serialize(value: unknown, format: 'json' | 'yaml'): Promis
   return stringify(value, { lineWidth: 0 });
 }
 
-/** Columns padded to their widest cell; the header upper-cased, as kubectl and argo print. */
+/** C0 and C1 control characters and DEL; with `lines`, newline and tab are let through. */
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
+const CONTROLS_BUT_LINES = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/**
+ * Text from a run or a document as the terminal shows it: control characters written as
+ * `\x1b` escapes, so a step's stderr or a document cannot set the title, colours or clear
+ * the screen of whoever reads it (as kubectl shows status messages). `lines` keeps newlines
+ * and tabs (a list of problems); a table cell or a header value is one line.
+ */
+export function printable(text: string, opts: { lines?: boolean } = {}): string {
+  return text.replace(opts.lines ? CONTROLS_BUT_LINES : CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Columns padded to their widest cell; the header upper-cased, as kubectl and argo print. Cells are shown printable. */
 export function table(header: string[], rows: string[][]): string {
-  const all = [header.map((h) => h.toUpperCase()), ...rows];
+  const all = [header.map((h) => h.toUpperCase()), ...rows.map((r) => r.map((c) => printable(c ?? '')))];
   const widths = header.map((_, i) => maxOf(all.map((r) => (r[i] ?? '').length)));
   return `${all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : (c ?? '').padEnd(widths[i]))).join('   ').trimEnd()).join('\n')}\n`;
 }

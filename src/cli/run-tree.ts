@@ -1,6 +1,6 @@
 /** `strata runs get`: a run as argo prints a workflow: its header, then its steps as a tree with statuses, durations and N/M progress. */
 import type { RunView, StepView } from '../run/run-view.ts';
-import { age, duration, labelText, table } from './output.ts';
+import { age, duration, labelText, printable, table } from './output.ts';
 import { maxOf } from '../flow/append-all.ts';
 
 export const MARK: Record<string, string> = { running: '▶', succeeded: '✓', failed: '✗', skipped: '–', cancelled: '■', pending: '·' };
@@ -28,7 +28,7 @@ export function runTree(run: RunView, now = Date.now()): string {
     ...(run.error ? [['Error:', run.error]] : []),
   ];
   const width = maxOf(head.map((h) => h[0].length));
-  const lines = head.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  const lines = head.map(([k, v]) => `${k.padEnd(width)}  ${printable(v)}`).join('\n');
   const rows = ordered(run.steps).map(({ id, depth, label }) => {
     const s = run.steps[id];
     const ms = s.durationMs ?? (s.startedAt && s.status === 'running' ? now - Date.parse(s.startedAt) : undefined);

@@ -118,6 +118,23 @@ describe('strata definitions', () => {
     expect([missing.code, missing.stderr]).toEqual([4, 'strata: no flow named "nope"\n']);
   }, CLI_TEST_MS);
 
+  it("shows a step's and a document's control characters escaped, never sent to the terminal (Argo tester 3, N13)", async () => {
+    const loud = "printf '\\033]0;PWNED\\007\\033[31mred\\033[0m' >&2; exit 1";
+    const r = await svc.call('POST', '/v1/runs', { flow: flowDoc({ id: 'loud', task: shTask(loud) }, 'loud') });
+    expect(r.status).toBe(202);
+    const run = await svc.waitRun(r.body.runId);
+    expect(run.steps.loud.error).toContain('\x1b]0;PWNED');
+    const tree = await strata('runs', 'get', run.id);
+    expect(tree.stdout).toContain('\\x1b]0;PWNED\\x07\\x1b[31mred');
+    expect(tree.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    const dir = mkdtempSync(join(tmpdir(), 'strata-cli-esc-'));
+    writeFileSync(join(dir, 'f.yaml'), `apiVersion: strata/v1\nkind: Flow\nmetadata: {name: esc, version: "1"}\nspec: {root: {task: {image: alpine}, "x\\e[2J": 1}}\n`);
+    const refused = await strata('plan', join(dir, 'f.yaml'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('\\x1b[2J');
+    expect(refused.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  });
+
   it('--version, and a bad -o in a sentence', async () => {
     expect((await runStrata(['--version'])).stdout).toBe(`${JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8')).version}\n`);
     const bad = await strata('runs', 'list', '-o', 'xml');
