@@ -17,6 +17,8 @@ export async function importCommand(kind: string, files: string[], opts: { outpu
   const limits = loadLimits();
   const { units, workflows } = await importDocuments(readArgoFiles(files, limits));
   const flows = [...units, ...workflows];
+  // An empty file (or one of comments) is refused as submit refuses it, not printed as nothing with success.
+  if (flows.length === 0) throw new StrataError('invalid_document', `${files.join(', ')}: no Argo Workflow or WorkflowTemplate document found`);
   // What plan refuses, import refuses too: each flow is compiled against the others.
   const registry = new MemoryFlowRegistry(flows as unknown as FlowDocument[]);
   for (const f of flows) {

@@ -104,3 +104,12 @@ describe('a govaluate when reads a tag\'s text as govaluate does: true/false boo
     expect(nodes.flag.when?.where[0]).toContain('when "{{workflow.parameters.flag}}"');
   });
 });
+
+describe('an Argo file with no document (N12)', () => {
+  it('strata import argo refuses it naming the file (exit 2), as strata runs submit does, instead of printing nothing', async () => {
+    const out = await runStrata(['import', 'argo', join(DIR, 'empty.yaml')]);
+    expect(out.code, out.stdout).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain('empty.yaml: no Argo Workflow or WorkflowTemplate document found');
+  });
+});
