@@ -137,6 +137,9 @@ function expire(core: EngineCore, step: string): void {
   const stopKids = (a: Act) => {
     for (const kid of a.kids ?? []) {
       stopKids(kid);
+      // A leaf cut off by the deadline is one of the node's failures, as Argo counts it
+      // (Argo tester 3, N15: an exit handler read no failure after a workflow deadline).
+      if (kid.status === 'running' && core.isLeaf(kid.node)) core.failures.push({ step: kid.id, error: `stopped: ${error}` });
       stop(core, kid, `stopped: ${error}`, `not started: ${error}`, 'skipped');
       core.running.delete(kid);
       core.targets.delete(kid.id);

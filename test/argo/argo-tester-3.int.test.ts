@@ -113,3 +113,15 @@ describe('an Argo file with no document (N12)', () => {
     expect(out.stderr).toContain('empty.yaml: no Argo Workflow or WorkflowTemplate document found');
   });
 });
+
+describe("a workflow's deadline and its exit handler (N15)", () => {
+  it('the step the deadline cut off is in workflow.failures', async () => {
+    const r = await post(read('deadline-exit.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('failed');
+    expect(r.steps.slow.status).toBe('cancelled');
+    const said = String(r.steps.onExit.result);
+    expect(said).toMatch(/^status=Failed failures=\[/);
+    // strata's fields, not Argo's displayName and message (docs/argo.md, workflow.failures).
+    expect(JSON.parse(said.replace(/^status=Failed failures=/, ''))).toEqual([{ step: 'slow', error: 'stopped: the run timed out after 2s' }]);
+  });
+});

@@ -29,6 +29,17 @@ describe('composite deadlines', () => {
     expect(e.apply(ok('group/b'))).toEqual([]); // the killed leaf's late end changes nothing
   });
 
+  it("the leaves a deadline stopped are the exit handler's failures (Argo tester 3, N15)", () => {
+    const reader = { image: 'busybox', command: ['echo', '{{ exit.status }}', { var: 'exit.failures' }] };
+    const e = engine(compile({ sequence: [{ id: 'group', timeout: 3, sequence: [task('a'), task('b')], onExit: { task: reader } }] }).root);
+    e.start();
+    e.apply(ok('group/a'));
+    const cmds = e.apply({ type: 'deadline', step: 'group' });
+    const exit = cmds.find((c) => c.type === 'start' && c.step === 'group/onExit') as { data: { exit?: { failures: unknown[] } } } | undefined;
+    expect(exit, JSON.stringify(cmds)).toBeDefined();
+    expect(JSON.stringify(cmds)).toContain('"failures":[{"step":"group/b","error":"stopped: step group timed out after 3s"}]');
+  });
+
   it('a deadline that comes after the composite finished changes nothing', () => {
     const e = engine(compile(root).root);
     e.start();
