@@ -14,7 +14,7 @@
  *   booleans, numbers: src/logic/govaluate.ts), and a value that is not a boolean fails the step.
  */
 import jsep from 'jsep';
-import { StrataError } from '../errors/strata-error.ts';
+import { clipped, StrataError } from '../errors/strata-error.ts';
 import type { Logic } from '../flow/types.ts';
 import { evaluate, readsData } from '../logic/json-logic.ts';
 import { partLogic, renderLogic, type Part, type Path, type Value } from './values.ts';
@@ -52,7 +52,7 @@ function shown(node: jsep.Expression, mode: Mode): string {
   return '…';
 }
 
-const bad = (expr: string, why: string): StrataError => new StrataError('invalid_document', `expression "${expr.length > SHOWN ? `${expr.slice(0, SHOWN)}…` : expr}": ${why}`);
+const bad = (expr: string, why: string): StrataError => new StrataError('invalid_document', `expression "${clipped(expr)}": ${why}`);
 
 /** Levels of operators an expression may nest: json-logic's limit (logic/json-logic.ts), checked before anything recurses over it. */
 const MAX_EXPRESSION_DEPTH = 64;
@@ -201,9 +201,6 @@ function call(c: jsep.CallExpression, mode: Mode): Build {
   }
 }
 
-/** Expression text in a place's name: at most this many characters of it. */
-const SHOWN = 200;
-
 /**
  * `{{= expr }}`'s expression as a value part, rendered for the step that reads it, inside a
  * `where` naming `place` (the template and field it is written in) and the expression, so an
@@ -213,7 +210,7 @@ const SHOWN = 200;
 export function expressionPart(expr: string, resolve: Resolve, place: string): Part {
   const build = translate(parse(expr), { expr, bareWordsAreText: false, resolve });
   const text = expr.trim();
-  const label = `${place}: expression "${text.length > SHOWN ? `${text.slice(0, SHOWN)}…` : text}"`;
+  const label = `${place}: expression "${clipped(text)}"`;
   const constant = build([]);
   if (!readsData(constant)) {
     try {
@@ -250,6 +247,6 @@ export function whenLogic(when: string, resolve: Resolve, tags: (s: string) => V
   const build = translate(parse(held), { expr: when, bareWordsAreText: true, resolve, placeholders, bare });
   // govaluate's when must give a boolean: anything else fails the step (steps.go
   // shouldExecute), never truthiness (a non-empty text such as Python's "False" is no true).
-  const label = `${place} "${trimmed.length > SHOWN ? `${trimmed.slice(0, SHOWN)}…` : trimmed}"`;
+  const label = `${place} "${clipped(trimmed)}"`;
   return (from) => ({ where: [label, { boolean: build(from) }] }) as Logic;
 }

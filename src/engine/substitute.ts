@@ -5,6 +5,7 @@
  * nothing is joined into a shell line. A reference to an input becomes a placeholder the
  * runtime replaces with the input's path (it alone knows where inputs live).
  */
+import { clipped } from '../errors/strata-error.ts';
 import type { Computed, JsonValue, TaskSpec } from '../flow/types.ts';
 import { isTemplate, parseTemplate, type TemplateRef } from '../flow/template.ts';
 import { artifactNames } from '../flow/task-parts.ts';
@@ -64,8 +65,7 @@ export function resolveText(v: Computed, where: string, d: SubstitutionData): st
 
 /** An expression for a message: compact JSON, cut at 200 characters. */
 function shortJson(v: unknown): string {
-  const s = JSON.stringify(v) ?? '';
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+  return clipped(JSON.stringify(v) ?? '');
 }
 
 /** A value as text: a string as itself, anything else as compact JSON; null and NUL refused. */

@@ -94,6 +94,11 @@ export function echoed(text: string, max = 80): string {
   return text.length > max ? `${text.slice(0, ECHO_HEAD)}…(${text.length} characters)` : text;
 }
 
+/** `text` for a message that shows a whole expression or value: its first `max` characters, then `…`. */
+export function clipped(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /**
  * `text` (a problem's path or message) with every run of more than 80 name characters
  * (letters, digits, `_`, `-`: no separator of a path, no space) shortened by `echoed`: no

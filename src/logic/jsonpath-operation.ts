@@ -8,6 +8,7 @@
  * that is not there), none fails, naming the path and the value searched.
  */
 import { JSONPath } from 'jsonpath-plus';
+import { clipped } from '../errors/strata-error.ts';
 
 const MAX_PATH = 1024;
 
@@ -30,6 +31,5 @@ export function jsonpathOperation(value: unknown, path: unknown, required?: unkn
 
 /** What was searched, for a message: a text as written, anything else as JSON, cut at 200 characters. */
 function searched(value: unknown): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value) ?? 'nothing';
-  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+  return clipped(typeof value === 'string' ? value : JSON.stringify(value) ?? 'nothing');
 }
