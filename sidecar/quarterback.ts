@@ -163,7 +163,8 @@ export class Quarterback {
         const view = privateViewNow(cmd.task, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDirOf(dirs));
         if (view) {
           entry.view = view;
-          return this.spawn(cmd, entry, dirs, port);
+          // privateViewNow was given ownDirOf(dirs): made already, not made again in spawn.
+          return this.spawn(cmd, entry, dirs, port, true);
         }
       }
       void this.launchWhenReady(cmd, entry, dirs);
