@@ -18,6 +18,8 @@ import { REQUIRED_PARAMS } from './required-params.ts';
 import type { Scope } from './scope.ts';
 import { renderField, text, type Path, type Value } from './values.ts';
 import { appendAll } from '../flow/append-all.ts';
+import { inUseOrder } from '../flow/uses.ts';
+import { dropEmptyWith, globalLinks, globalsOfParams, isGlobalParam, linkGlobals, type GlobalLinks } from './globals.ts';
 
 export interface ImportResult {
   /** flows to register before the workflows run: every WorkflowTemplate's units and entry flows */
@@ -92,14 +94,17 @@ function unitOf(docName: string, version: string, t: ArgoTemplate): UnitRef {
 }
 
 /** The unit of a registered flow (when exactly one version of it is registered). */
-function registeredUnit(name: string, flows: FlowDocument[], where: string): UnitRef {
+function registeredUnit(name: string, flows: FlowDocument[], where: string, links?: GlobalLinks): UnitRef {
   if (flows.length > 1) throw problem(where, `several versions of ${name} are registered (${flows.map((f) => f.metadata.version).sort().join(', ')}) and none was applied last; apply the WorkflowTemplate again (its version then counts), give it in the same files, or delete the versions not meant (strata flows delete ${name}@VERSION)`);
   const f = flows[0];
   const spec = f.spec as FlowDocument['spec'] & { inputs?: string[]; outputs?: { parameters?: Record<string, string>; artifacts?: Record<string, string> } };
+  const ref = `${f.metadata.name}@${f.metadata.version}`;
+  // The workflow parameters it reads, which each call passes in (globals.ts).
+  if (links && !links.units.has(ref)) links.units.set(ref, globalsOfParams(spec.params as Record<string, unknown>));
   return {
-    ref: `${f.metadata.name}@${f.metadata.version}`,
+    ref,
     result: 'task' in f.spec.root || 'pod' in f.spec.root,
-    params: Object.keys(spec.params ?? {}),
+    params: Object.keys(spec.params ?? {}).filter((k) => !isGlobalParam(k)),
     inputs: spec.inputs ?? [],
     outputs: { parameters: Object.keys(spec.outputs?.parameters ?? {}), artifacts: Object.keys(spec.outputs?.artifacts ?? {}) },
   };
@@ -139,6 +144,7 @@ function argumentParams(doc: ArgoDocument, where: string): Record<string, JsonVa
  */
 export function importArgo(docs: Array<{ doc: unknown; source: string }>, registered: RegisteredFlows = () => []): ImportResult {
   const g = gathered();
+  const links = globalLinks();
   // A document with only unknown keys wrong is read on without them, so its other problems are found too.
   const valid = docs.flatMap((d) => {
     const { argo, problems } = checkArgoDocument(d.doc, d.source);
@@ -165,47 +171,54 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
     // Only a WorkflowTemplate's unit: not a native Flow or a Workflow's recursive unit of that name.
     const flows = madeFrom(registered(flowName(`${name}.${template}`, where)), name, template);
     if (flows.length === 0) throw problem(where, `no WorkflowTemplate ${name} with template ${template} is given or registered`);
-    return registeredUnit(flowName(`${name}.${template}`, where), flows, where);
+    return registeredUnit(flowName(`${name}.${template}`, where), flows, where, links);
   };
   const units: FlowDocument[] = [];
   const entries: FlowDocument[] = [];
   for (const wft of templatesDocs.values()) {
-    const made = gather(g, () => templateFlows(wft, unit, g), () => []);
+    const made = gather(g, () => templateFlows(wft, unit, links, g), () => []);
     appendAll(units, made);
     // templateFlows makes the entry flow last.
     if (wft.spec.entrypoint && made.length > 0) entries.push(made[made.length - 1]);
   }
   const workflows: FlowDocument[] = [];
   for (const d of valid.filter((x) => x.argo.kind === 'Workflow')) {
-    const made = gather(g, () => workflowFlow(d.argo, d.source, unit, templatesDocs, registered, g), () => undefined);
+    const made = gather(g, () => workflowFlow(d.argo, d.source, unit, templatesDocs, registered, links, g), () => undefined);
     if (!made) continue;
     appendAll(units, made.units);
     workflows.push(made.flow);
   }
+  // Every call now passes the workflow parameters its unit reads (globals.ts).
+  linkGlobals(links, g);
   throwGathered(g);
-  return { units, workflows, entries };
+  for (const f of [...units, ...workflows]) {
+    dropEmptyWith(f.spec.root);
+    if (f.spec.onExit) dropEmptyWith(f.spec.onExit);
+  }
+  // Registered used ones first: a WorkflowTemplate's template may call another of its templates by templateRef.
+  return { units: inUseOrder(units), workflows, entries };
 }
 
 /**
  * Template `t` as a unit flow: its input parameters are the unit's params, its input
  * artifacts the unit's inputs, its outputs the unit's outputs (read at the unit's root).
  */
-function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string; kind: string; workflowParams?: Record<string, JsonValue>; problems: Gathered }): FlowDocument {
-  // A WorkflowTemplate's template reads its arguments as workflow parameters: params of the
-  // unit too, their values the defaults (an input parameter of the same name wins).
-  const flowParams = new Set(Object.keys(c.workflowParams ?? {}));
+function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string; links: GlobalLinks; problems: Gathered }): FlowDocument {
+  // The workflow parameters it reads are the caller's, passed in at each call (globals.ts).
+  const read = new Set<string>();
+  c.links.units.set(`${metadata.name}@${metadata.version}`, read);
+  const globals = { kind: 'unit', read } as const;
   const scope: Scope = {
     template: t.name,
     params: new Map((t.inputs?.parameters ?? []).map((p) => [p.name, [{ kind: 'param', name: p.name }] as Value])),
     artifacts: new Map((t.inputs?.artifacts ?? []).map((a) => [a.name, { unitInput: a.name }])),
     siblings: new Map(),
     inExit: false,
-    flowParams,
-    ...(c.workflowParams ? {} : { unit: c.kind }),
+    globals,
   };
-  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], flowParams, inExit: false, asNames: [], problems: c.problems };
+  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems };
   const made = inlineTemplate(t, scope, rootPath(t), ctx);
-  const params = { ...readParams(made.node, c.workflowParams ?? {}), ...Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue])) };
+  const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue]));
   const outParams: Record<string, string> = {};
   for (const [n, v] of made.outputs.parameters) {
     const f = renderField(v, []);
@@ -214,7 +227,7 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
   }
   const outArtifacts = Object.fromEntries([...made.outputs.artifacts].map(([n, src]) => [n, artifactRef(src, [])]));
   const outputs = { ...(Object.keys(outParams).length ? { parameters: outParams } : {}), ...(Object.keys(outArtifacts).length ? { artifacts: outArtifacts } : {}) };
-  return {
+  const flow: FlowDocument = {
     apiVersion: 'strata/v1',
     kind: 'Flow',
     metadata,
@@ -225,23 +238,17 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
       ...(Object.keys(outputs).length ? { outputs } : {}),
     } as FlowDocument['spec'],
   };
-}
-
-/** Those of `params` the node reads (`params.x` in substitution or json-logic). */
-function readParams(node: FlowNode, params: Record<string, JsonValue>): Record<string, JsonValue> {
-  const text = JSON.stringify(node);
-  const esc = (n: string) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return Object.fromEntries(Object.entries(params).filter(([n]) => new RegExp(`params(\\.${esc(n)}(?![A-Za-z0-9_])|\\[\\\\?"${esc(n)}\\\\?"\\])`).test(text)));
+  c.links.flows.push({ flow, read });
+  return flow;
 }
 
 /** Each template of a WorkflowTemplate as a unit flow, and the entry flow. */
-function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], g: Gathered): FlowDocument[] {
+function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: GlobalLinks, g: Gathered): FlowDocument[] {
   const version = versionOf(wft);
   const templates = new Map((wft.spec.templates ?? []).map((t) => [t.name, t]));
   const out: FlowDocument[] = [];
   const names = new Map<string, string>();
   const local = (n: string): UnitRef => unitOf(wft.metadata.name!, version, templates.get(n)!);
-  const workflowParams = argumentParams(wft, `WorkflowTemplate ${wft.metadata.name}`);
   for (const t of templates.values()) {
     // The exit handler is the entry flow's (spec.onExit), reading the outcome: no unit of its own.
     if (t.name === wft.spec.onExit) continue;
@@ -250,7 +257,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], g: Gather
       const name = flowName(`${wft.metadata.name}.${t.name}`, where);
       if (names.has(name)) throw problem(where, `its flow name ${name} is also that of template ${names.get(name)}`);
       names.set(name, t.name);
-      out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, kind: `template ${t.name} of WorkflowTemplate ${wft.metadata.name}`, workflowParams, problems: g }));
+      out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, links, problems: g }));
     }, () => undefined);
   }
   if (wft.spec.entrypoint) {
@@ -260,7 +267,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], g: Gather
     const params = argumentParams(wft, where);
     // Run as a Workflow would run it (argo submit --from, workflowTemplateRef): the entry
     // template inlined, reading the arguments as workflow parameters, with its exit handler.
-    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local, problems: g });
+    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local, links, problems: g });
     out.push({
       apiVersion: 'strata/v1',
       kind: 'Flow',
@@ -272,7 +279,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], g: Gather
 }
 
 /** A Workflow's flow, and the units its recursive templates run as (`<workflow>.<template>@<version>`). */
-function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['unit'], templatesDocs: Map<string, ArgoDocument>, registered: RegisteredFlows, g: Gathered): { flow: FlowDocument; units: FlowDocument[] } {
+function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['unit'], templatesDocs: Map<string, ArgoDocument>, registered: RegisteredFlows, links: GlobalLinks, g: Gathered): { flow: FlowDocument; units: FlowDocument[] } {
   const label = wf.metadata.name ?? wf.metadata.generateName ?? '';
   const where = `${source ? `${source}: ` : ''}Workflow ${label}`;
   if (!label) throw problem(where, 'a Workflow needs metadata.name or metadata.generateName');
@@ -305,10 +312,10 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     locals.set(n, u);
     // Marked as a Workflow's own: a templateRef resolves to WorkflowTemplates only.
     const m = metadataOf(wf, u.ref.slice(0, u.ref.lastIndexOf('@')), meta.version) as FlowDocument['metadata'] & { annotations?: Record<string, string> };
-    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, kind: `template ${n}, which calls itself`, problems: g }));
+    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, links, problems: g }));
     return u;
   };
-  const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, problems: g });
+  const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, links, problems: g });
   return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}), ...runLimit(wf) } as FlowDocument['spec'] }, units };
 }
 
@@ -327,7 +334,7 @@ function runLimit(wf: ArgoDocument): { parallelism?: number } {
  * `{{workflow.parameters.x}}` as the flow's params (Argo tester fault 13) and both keep their
  * `spec.onExit` (fault 8).
  */
-function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; problems: Gathered }): { root: FlowNode; onExit?: FlowNode } {
+function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; links: GlobalLinks; problems: Gathered }): { root: FlowNode; onExit?: FlowNode } {
   const { templates, unit, local } = c;
   if (!wf.spec.entrypoint) throw problem(where, 'spec.entrypoint is required');
   const entry = templates.get(wf.spec.entrypoint);
@@ -342,14 +349,14 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
     artifacts: new Map(),
     siblings: new Map(),
     inExit,
-    flowParams,
+    globals: { kind: 'flow', names: flowParams, owner: where.replace(/^.*: (?=Workflow)/, '') },
     // A WorkflowTemplate's entry flow also runs inside another Workflow (workflowTemplateRef): its name is the run's.
     ...(wf.kind === 'Workflow' ? { workflow: { name: wf.metadata.name, generateName: wf.metadata.generateName } } : {}),
   });
   // A workflow gives its entrypoint no artifacts: an optional one goes without (Argo tester fault 9).
   const needed = (entry.inputs?.artifacts ?? []).filter((a) => !a.optional).map((a) => a.name);
   if (needed.length > 0) throw problem(where, `template ${entry.name} takes input artifacts (${needed.join(', ')}), which a workflow's entrypoint cannot be given (an optional one goes without)`);
-  const ctx: InlineContext = { templates, unit, local, stack: [entry.name], flowParams, inExit: false, asNames: [], problems: c.problems };
+  const ctx: InlineContext = { templates, unit, local, stack: [entry.name], links: c.links, inExit: false, asNames: [], problems: c.problems };
   let root = inlineTemplate(entry, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };
   if (wf.spec.retryStrategy) root = { ...root, retry: retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) };

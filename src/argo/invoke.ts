@@ -16,6 +16,7 @@ import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { artifactRef } from './leaf.ts';
 import { inField, readArtifactFrom, readField, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
 import { literal, renderLogic, text, type Path, type Value } from './values.ts';
+import type { GlobalLinks } from './globals.ts';
 
 /** A registered unit a templateRef resolves to (a WorkflowTemplate's template). */
 export interface UnitRef {
@@ -35,7 +36,8 @@ export interface InlineContext {
   local(template: string): UnitRef;
   /** templates being inlined, outermost first: a template met again is recursion */
   stack: string[];
-  flowParams: Set<string>;
+  /** the import's unit calls, linked at its end (globals.ts) */
+  links: GlobalLinks;
   inExit: boolean;
   /** `as` names in use by enclosing loops */
   asNames: string[];
@@ -159,9 +161,11 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     for (const k of params.keys()) if (!unit.params.includes(k)) throw problem(where, `${unit.ref} has no input parameter "${k}"`);
     for (const k of artifacts.keys()) if (!unit.inputs.includes(k)) throw problem(where, `${unit.ref} has no input artifact "${k}"`);
     for (const k of unit.inputs) if (!artifacts.has(k)) throw problem(where, `${unit.ref} needs input artifact "${k}"`);
-    const withs = Object.fromEntries([...params].map(([k, v]) => [k, renderLogic(v, inner)]));
+    const withs = Object.fromEntries([...params].map(([k, v]) => [k, renderLogic(v, inner)])) as Record<string, JsonValue>;
     const inputs = Object.fromEntries([...artifacts].map(([k, src]) => [k, artifactRef(src, inner)]));
-    body = { use: unit.ref, ...(params.size > 0 ? { with: withs as Record<string, JsonValue> } : {}), ...(artifacts.size > 0 ? { inputs } : {}) } as FlowNode;
+    // The workflow parameters the unit reads are added to `with` when the import ends (globals.ts).
+    ctx.links.calls.push({ ref: unit.ref, callee: recursive ? `template ${recursive}` : `templateRef ${call.templateRef!.name}/${call.templateRef!.template}`, caller: scope.globals, with: withs, where });
+    body = { use: unit.ref, with: withs, ...(artifacts.size > 0 ? { inputs } : {}) } as FlowNode;
     outputs = {
       ...(unit.result ? { result: [{ kind: 'result', step: inner, path: [] }] as Value } : {}),
       parameters: new Map(unit.outputs.parameters.map((n) => [n, [{ kind: 'output', step: inner, name: n }]])),
@@ -178,7 +182,7 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     }
     for (const k of params.keys()) if (!calleeParams.has(k)) throw problem(where, `template ${t.name} has no input parameter "${k}"`);
     for (const k of artifacts.keys()) if (!(t.inputs?.artifacts ?? []).some((a) => a.name === k)) throw problem(where, `template ${t.name} has no input artifact "${k}"`);
-    const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, flowParams: scope.flowParams, ...(scope.unit ? { unit: scope.unit } : {}), ...(scope.workflow ? { workflow: scope.workflow } : {}) };
+    const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, globals: scope.globals, ...(scope.workflow ? { workflow: scope.workflow } : {}) };
     const done = inline(t, calleeScope, inner, { ...ctx, stack: [...ctx.stack, t.name], asNames: as ? [...ctx.asNames, as] : ctx.asNames });
     body = done.node;
     outputs = done.outputs;

@@ -6,6 +6,7 @@
 import { StrataError } from '../errors/strata-error.ts';
 import { expressionPart } from './expressions.ts';
 import type { Path, Value } from './values.ts';
+import { globalParam, type Globals } from './globals.ts';
 import { appendAll } from '../flow/append-all.ts';
 
 /** Where an artifact comes from: a step's output file, or the unit's own input (`":name"`). */
@@ -43,10 +44,8 @@ export interface Scope {
   siblings: { get(name: string): Sibling | undefined };
   /** `workflow.status`, `.duration`, `.failures` may be read: inside the exit handler */
   inExit: boolean;
-  /** the flow's declared params (workflow.parameters.x) */
-  flowParams: Set<string>;
-  /** set inside a unit flow (what it is): it has no workflow parameters to read */
-  unit?: string;
+  /** where `{{workflow.parameters.x}}` comes from: the flow's params, or a unit's from its callers (globals.ts) */
+  globals: Globals;
   /** the Workflow's metadata, for `{{workflow.name}}` (not set where the workflow is another's: a WorkflowTemplate's) */
   workflow?: { name?: string; generateName?: string };
 }
@@ -85,8 +84,13 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     return [{ kind: 'item', as: scope.item, path: parts.slice(1) }];
   }
   if (head === 'workflow' && parts[1] === 'parameters' && parts.length === 3) {
-    if (scope.unit) throw bad(scope, tag, `workflow parameters are not read inside ${scope.unit}, which runs as a unit of its own (docs/argo.md): pass the value in as an input parameter (inputs.parameters, given by arguments.parameters at each call)`);
-    if (!scope.flowParams.has(parts[2])) throw bad(scope, tag, `the workflow has no parameter "${parts[2]}" in spec.arguments.parameters`);
+    const g = scope.globals;
+    // In a unit (a templateRef's, a recursive template's) the caller passes it in (globals.ts).
+    if (g.kind === 'unit') {
+      g.read.add(parts[2]);
+      return [{ kind: 'param', name: globalParam(parts[2]) }];
+    }
+    if (!g.names.has(parts[2])) throw bad(scope, tag, `the workflow has no parameter "${parts[2]}" in spec.arguments.parameters`);
     return [{ kind: 'param', name: parts[2] }];
   }
   if (head === 'workflow' && parts.length === 2 && ['status', 'duration', 'failures'].includes(parts[1])) {

@@ -27,22 +27,5 @@ export function mainFlow(flows: FlowDocument[], pick?: string): { flow: FlowDocu
   return { flow: roots[0], why: `the first Flow no other Flow in the files uses${others}` };
 }
 
-/** The Flows in registration order: each after the Flows of the files it uses (file order otherwise). */
-export function inUseOrder(flows: FlowDocument[]): FlowDocument[] {
-  const byRef = new Map(flows.map((f) => [refOf(f), f]));
-  const out: FlowDocument[] = [];
-  const state = new Map<string, 1 | 2>();
-  const visit = (f: FlowDocument) => {
-    const ref = refOf(f);
-    if (state.has(ref)) return; // done, or on the way (a cycle: the server names it)
-    state.set(ref, 1);
-    for (const u of usesOf(f.spec.root)) {
-      const dep = byRef.get(u);
-      if (dep) visit(dep);
-    }
-    state.set(ref, 2);
-    out.push(f);
-  };
-  flows.forEach(visit);
-  return out;
-}
+/** The Flows in registration order (flow/uses.ts): each after the Flows of the files it uses. */
+export { inUseOrder } from '../flow/uses.ts';

@@ -36,3 +36,28 @@ export function useNodes(value: unknown, base: string): Array<{ ref: string; pat
   }
   return out.reverse();
 }
+
+/**
+ * Flows in registration order: each after the flows of `flows` it uses (their order
+ * otherwise), so each one's units are registered when it is checked. A use cycle keeps
+ * the order it is met in (the compiler names the cycle).
+ */
+export function inUseOrder<F extends { metadata: { name: string; version: string }; spec: { root: unknown } }>(flows: F[]): F[] {
+  const refOf = (f: F): string => `${f.metadata.name}@${f.metadata.version}`;
+  const byRef = new Map(flows.map((f) => [refOf(f), f]));
+  const out: F[] = [];
+  const state = new Map<string, 1 | 2>();
+  const visit = (f: F): void => {
+    const ref = refOf(f);
+    if (state.has(ref)) return; // done, or on the way (a cycle)
+    state.set(ref, 1);
+    for (const u of usesOf(f.spec.root)) {
+      const dep = byRef.get(u);
+      if (dep) visit(dep);
+    }
+    state.set(ref, 2);
+    out.push(f);
+  };
+  flows.forEach(visit);
+  return out;
+}

@@ -1,7 +1,7 @@
 /**
  * Problems an Argo user met, said in Argo's words: the template, step and field of a bad
- * reference or expression, every bad reference of a string, the limitation inside a
- * template that calls itself; and unsupported fields given as empty lists accepted.
+ * reference or expression, every bad reference of a string; a template that calls itself
+ * reading the workflow's parameters; and unsupported fields given as empty lists accepted.
  */
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -24,8 +24,14 @@ describe('Argo import problems in Argo\'s words', () => {
     expect(() => importArgo(read('bad-expression.yaml'))).toThrow('template main, step a, when: expression "1 +": Expected expression after +');
   });
 
-  it('says that workflow parameters are not read inside a template that calls itself', () => {
-    expect(() => importArgo(read('recursion-workflow-param.yaml'))).toThrow(/step say, arguments\.parameters\(m\): \{\{workflow\.parameters\.greeting\}\}: workflow parameters are not read inside template loop, which calls itself/);
+  it('passes the workflow parameters a template that calls itself reads to each of its calls (N22)', () => {
+    const { units, workflows } = importArgo(read('recursion-workflow-param.yaml'));
+    const loop = units.find((u) => u.metadata.name === 'recursion-workflow-param.loop')!;
+    expect(loop.spec.params).toEqual({ n: null, 'workflow:greeting': null });
+    const again = (loop.spec.root.graph as { nodes: { again: { with: unknown } } }).nodes.again;
+    expect(again.with).toEqual({ n: expect.anything(), 'workflow:greeting': { var: 'params.workflow:greeting' } });
+    const first = (workflows[0].spec.root.graph as { nodes: { again: { with: unknown } } }).nodes.again;
+    expect(first.with).toEqual({ n: expect.anything(), 'workflow:greeting': { var: 'params.greeting' } });
   });
 
   it('names a looped step\'s output parameter that comes from a step inside the looped template', () => {

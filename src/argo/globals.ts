@@ -1,0 +1,106 @@
+/**
+ * Argo's global parameters, `{{workflow.parameters.x}}`, across the units templateRefs
+ * become (Argo tester 3, N22). In Argo a template reached by `templateRef` runs inside the
+ * calling Workflow, and its `workflow.parameters` are that Workflow's: a WorkflowTemplate's
+ * `spec.arguments` count only when it runs whole (`workflowTemplateRef`, `argo submit
+ * --from`), merged under the Workflow's (argo-workflows workflow/validate/validate.go
+ * ValidateWorkflow: the global scope is the Workflow's arguments, merged with the
+ * WorkflowTemplate's only for a workflowTemplateRef; resolveAllVariables fails an
+ * unresolved `workflow.parameters.x` unless a WorkflowTemplate is validated alone).
+ *
+ * So a unit flow holds no values of its own for them: each global it reads, itself or
+ * through the units it uses, is a param of the unit named `workflow:x` (no Argo name holds
+ * a `:`, so it never meets an input parameter), and every call passes it from the caller's
+ * own: a Workflow's or an entry flow's param `x`, or the calling unit's `workflow:x`. A
+ * caller that has no parameter `x` is refused naming the call, as Argo refuses it.
+ *
+ * Which globals a unit reads is known only once every unit is inlined (units call each
+ * other, and themselves), so each call's `with` is recorded as it is written and filled
+ * in by linkGlobals at the end of the import.
+ */
+import { addProblems, type Gathered } from './argo-problems.ts';
+import type { FlowDocument, FlowNode, JsonValue } from './target-types.ts';
+
+/** The unit param that carries global parameter `name`. */
+export const globalParam = (name: string): string => `workflow:${name}`;
+
+const PREFIX = 'workflow:';
+
+/** The global parameters a registered unit takes: its params named `workflow:x`. */
+export function globalsOfParams(params: Record<string, unknown> | undefined): Set<string> {
+  return new Set(Object.keys(params ?? {}).filter((k) => k.startsWith(PREFIX)).map((k) => k.slice(PREFIX.length)));
+}
+
+/** Whether a param of a unit is one of its global parameters (not an input parameter). */
+export const isGlobalParam = (name: string): boolean => name.startsWith(PREFIX);
+
+/** Where a scope's `{{workflow.parameters.x}}` comes from. */
+export type Globals =
+  /** the flow's own params (a Workflow's arguments, a WorkflowTemplate's entry flow's); `owner` names the document */
+  | { kind: 'flow'; names: Set<string>; owner: string }
+  /** a unit's: passed in by each caller; `read` gathers those the unit reads */
+  | { kind: 'unit'; read: Set<string> };
+
+/** The calls and units of one import, for linkGlobals. */
+export interface GlobalLinks {
+  /** each unit's globals by its ref: the set its inlining gathers, or a registered unit's */
+  units: Map<string, Set<string>>;
+  /** every call of a unit: its `with`, filled in at the end; `callee` says it in Argo's words */
+  calls: Array<{ ref: string; callee: string; caller: Globals; with: Record<string, JsonValue>; where: string }>;
+  /** unit flows whose spec.params get their globals once known */
+  flows: Array<{ flow: FlowDocument; read: Set<string> }>;
+}
+
+export const globalLinks = (): GlobalLinks => ({ units: new Map(), calls: [], flows: [] });
+
+/**
+ * Fills in every call's globals and every unit's params, once all are inlined: a unit reads
+ * what it reads itself and what the units it calls read (to a fixed point: units call each
+ * other and themselves); a call from a flow without the parameter is a problem in `g`.
+ */
+export function linkGlobals(links: GlobalLinks, g: Gathered): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const c of links.calls) {
+      if (c.caller.kind !== 'unit') continue;
+      for (const x of links.units.get(c.ref) ?? []) {
+        if (c.caller.read.has(x)) continue;
+        c.caller.read.add(x);
+        changed = true;
+      }
+    }
+  }
+  for (const c of links.calls) {
+    for (const x of [...(links.units.get(c.ref) ?? [])].sort()) {
+      if (c.caller.kind === 'unit') c.with[globalParam(x)] = { var: `params.${globalParam(x)}` };
+      else if (c.caller.names.has(x)) c.with[globalParam(x)] = { var: `params.${x}` };
+      else {
+        addProblems(g, [{
+          path: c.where,
+          message: `${c.callee} reads {{workflow.parameters.${x}}} (itself or in a template it calls), and ${c.caller.owner} has no parameter "${x}" in spec.arguments.parameters: a template reached by templateRef reads the calling workflow's parameters, as in Argo, which fails to resolve it; declare it there`,
+        }]);
+      }
+    }
+  }
+  for (const f of links.flows) {
+    const params = (f.flow.spec.params ?? {}) as Record<string, JsonValue>;
+    for (const x of [...f.read].sort()) params[globalParam(x)] = null;
+    f.flow.spec.params = params;
+  }
+}
+
+/** `node` and everything in it without the `with: {}` of calls that pass nothing (linkGlobals wrote every call's `with`). */
+export function dropEmptyWith(node: FlowNode): void {
+  const stack: unknown[] = [node];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+      continue;
+    }
+    if (!v || typeof v !== 'object') continue;
+    const o = v as Record<string, unknown>;
+    if (typeof o.use === 'string' && o.with && typeof o.with === 'object' && Object.keys(o.with).length === 0) delete o.with;
+    for (const k of Object.keys(o)) if (typeof o[k] === 'object') stack.push(o[k]);
+  }
+}
