@@ -22,15 +22,27 @@ import { partLogic, renderLogic, type Part, type Path, type Value } from './valu
 jsep.addBinaryOp('and', 2);
 jsep.addBinaryOp('or', 1);
 jsep.addBinaryOp('in', 7);
+// expr's string operators, at the level of its comparisons (they are binary words there too).
+jsep.addBinaryOp('contains', 7);
+jsep.addBinaryOp('startsWith', 7);
+jsep.addBinaryOp('endsWith', 7);
+jsep.addBinaryOp('matches', 7);
 jsep.addUnaryOp('not');
 
 /** What an Argo variable (`inputs.parameters.x`, as a dotted path) means where it is read. */
 export type Resolve = (variable: string) => Value;
 
+/** govaluate's operators (the `when` form): json-logic's, which read texts as govaluate's do. */
 const BINARY: Record<string, string> = { '==': '==', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', '&&': 'and', and: 'and', '||': 'or', or: 'or', '+': 'plus', '-': '-', '*': '*', '/': '/', '%': '%', in: 'in' };
 
 /** expr's == and != compare values and types: json-logic's strict ones. */
 const STRICT: Record<string, string> = { '==': '===', '!=': '!==' };
+/** expr's operators that check their operands' types (`"5" + 1`, `!"x"`, `'a' in "abc"` fail): json-logic `expr` (logic/expr-operation.ts). */
+const TYPED = new Set(['+', '-', '*', '/', '%', '<', '<=', '>', '>=', 'in', 'contains', 'startsWith', 'endsWith']);
+/** expr's && and ||: the first operand must be a bool; the second is the value when it decides (vm.go's jumps). */
+const LOGICAL: Record<string, 'and' | 'or'> = { '&&': 'and', and: 'and', '||': 'or', or: 'or' };
+/** `{"expr": ["bool", v, op]}`: v when it is a boolean, else the step fails naming op. */
+const needBool = (v: Logic, op: string): Logic => ({ expr: ['bool', v, op] }) as Logic;
 const ARITHMETIC = new Set(['-', '*', '/', '%']);
 /** Values Argo's expr sees as text: parameters (inputs, workflow), results and output parameters. */
 const TEXT_KINDS = new Set(['param', 'result', 'output']);
@@ -124,6 +136,8 @@ function translate(node: jsep.Expression, mode: Mode): Build {
     case 'MemberExpression': {
       const name = variableOf(node);
       if (name === undefined) throw bad(mode.expr, 'only Argo variables (inputs.parameters.x, steps.a.outputs.result, item, ...) can be read');
+      // expr's nil literal: the value nothing has (a parameter is never nil).
+      if (!mode.bareWordsAreText && name === 'nil') return () => null;
       const ph = mode.placeholders?.get(name);
       // A bare tag's text is read as govaluate reads it once substituted (`true`, `10`: a
       // boolean, a number); a quoted one stays the text it is.
@@ -137,10 +151,10 @@ function translate(node: jsep.Expression, mode: Mode): Build {
     }
     case 'BinaryExpression': {
       const b = node as jsep.BinaryExpression;
-      // expr compares types (a text is never the number 5); govaluate's == compares the texts substituted.
-      const op = (!mode.bareWordsAreText && STRICT[b.operator]) || BINARY[b.operator];
+      if (!mode.bareWordsAreText) return exprBinary(b, mode);
+      const op = BINARY[b.operator];
       if (!op) throw bad(mode.expr, `operator ${b.operator} is not supported`);
-      if (mode.bareWordsAreText && ARITHMETIC.has(b.operator) && (isBareWord(b.left, mode) || isBareWord(b.right, mode))) {
+      if (ARITHMETIC.has(b.operator) && (isBareWord(b.left, mode) || isBareWord(b.right, mode))) {
         const words = shown(b, mode);
         throw bad(mode.expr, `${words} is not one word: Argo's govaluate reads it as ${shown(b.left, mode)} ${b.operator} ${shown(b.right, mode)}, arithmetic on words, which fails in Argo (a word is text, not a number); to compare the text, quote it: '${words}'`);
       }
@@ -151,6 +165,11 @@ function translate(node: jsep.Expression, mode: Mode): Build {
     case 'UnaryExpression': {
       const u = node as jsep.UnaryExpression;
       const a = translate(u.argument, mode);
+      if (!mode.bareWordsAreText) {
+        const op = u.operator === '!' || u.operator === 'not' ? '!' : u.operator === '-' ? 'neg' : u.operator === '+' ? 'pos' : undefined;
+        if (!op) throw bad(mode.expr, `operator ${u.operator} is not supported`);
+        return (from) => ({ expr: [op, a(from)] }) as Logic;
+      }
       if (u.operator === '!' || u.operator === 'not') return (from) => ({ '!': [a(from)] });
       if (u.operator === '-') return (from) => ({ '-': [a(from)] });
       if (u.operator === '+') return (from) => ({ '+': [a(from)] });
@@ -159,6 +178,7 @@ function translate(node: jsep.Expression, mode: Mode): Build {
     case 'ConditionalExpression': {
       const c = node as jsep.ConditionalExpression;
       const [t, y, n] = [translate(c.test, mode), translate(c.consequent, mode), translate(c.alternate, mode)];
+      if (!mode.bareWordsAreText) return (from) => ({ if: [needBool(t(from), '?:'), y(from), n(from)] });
       return (from) => ({ if: [t(from), y(from), n(from)] });
     }
     case 'ArrayExpression': {
@@ -172,6 +192,19 @@ function translate(node: jsep.Expression, mode: Mode): Build {
     default:
       throw bad(mode.expr, `${node.type} is not supported`);
   }
+}
+
+/** A binary operator of Argo's expr: == and != strict, && and || on a bool first, the rest with expr's type rules. */
+function exprBinary(b: jsep.BinaryExpression, mode: Mode): Build {
+  if (b.operator === 'matches') throw bad(mode.expr, 'regular expression matching (matches) is not supported');
+  const logical = LOGICAL[b.operator];
+  const strict = STRICT[b.operator];
+  if (!logical && !strict && !TYPED.has(b.operator)) throw bad(mode.expr, `operator ${b.operator} is not supported`);
+  const l = translate(b.left, mode);
+  const r = translate(b.right, mode);
+  if (logical) return (from) => ({ [logical]: [needBool(l(from), b.operator), r(from)] }) as Logic;
+  if (strict) return (from) => ({ [strict]: [l(from), r(from)] }) as Logic;
+  return (from) => ({ expr: [b.operator, l(from), r(from)] }) as Logic;
 }
 
 function call(c: jsep.CallExpression, mode: Mode): Build {

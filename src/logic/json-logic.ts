@@ -10,6 +10,7 @@ import type { JsonValue, Logic } from '../flow/types.ts';
 import { jsonpathOperation } from './jsonpath-operation.ts';
 import { fromJsonOperation } from './json-text.ts';
 import { govaluateLiteral, requireBoolean } from './govaluate.ts';
+import { EXPR_OPERATORS, exprOperation } from './expr-operation.ts';
 import { logicCost } from './logic-cost.ts';
 import { ARITHMETIC } from './numbers.ts';
 import { printf } from './printf.ts';
@@ -191,6 +192,9 @@ jsonLogic.add_operation('text', (value?: unknown) => (typeof value === 'string' 
 jsonLogic.add_operation('govaluate', (value?: unknown) => govaluateLiteral(value));
 jsonLogic.add_operation('boolean', (value?: unknown) => requireBoolean(value));
 
+/** `{"expr": [operator, a, b?]}`: an operator of Argo's `{{= }}` expressions with expr-lang's type rules (expr-operation.ts). */
+jsonLogic.add_operation('expr', exprOperation);
+
 /**
  * `{"range": [start, end, step?, format?]}`: numbers from start to end, both included
  * (range.ts); `{"format": [pattern, value]}`: printf-style text (printf.ts). Used by
@@ -215,7 +219,7 @@ export const OPERATORS = new Set([
   'jsonpath', 'fromJson', 'int', 'float', 'where',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
-  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'status', 'text', 'range', 'format', 'plus', 'govaluate', 'boolean',
+  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'status', 'text', 'range', 'format', 'plus', 'govaluate', 'boolean', 'expr',
 ]);
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -267,6 +271,9 @@ function walk(expr: unknown, path: string, problems: Problem[], depth: number): 
   }
   if (op === 'jsonpath' && Array.isArray(arg) && arg.length > 2 && !(arg.length === 3 && arg[2] === 'required')) {
     problems.push({ path: `${path}.jsonpath`, message: 'must be [value, path], or [value, path, "required"]' });
+  }
+  if (op === 'expr' && !(Array.isArray(arg) && arg.length >= 2 && arg.length <= 3 && typeof arg[0] === 'string' && EXPR_OPERATORS.has(arg[0]))) {
+    problems.push({ path: `${path}.expr`, message: `must be [operator, operand] or [operator, operand, operand], the operator one of ${[...EXPR_OPERATORS].join(' ')}` });
   }
   if (op === 'where' && !(Array.isArray(arg) && arg.length === 2 && typeof arg[0] === 'string')) {
     problems.push({ path: `${path}.where`, message: 'must be [place, expression]: a text naming where the expression comes from, and the expression' });
