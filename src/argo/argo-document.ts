@@ -10,6 +10,7 @@ import { invalid, type Problem } from '../errors/strata-error.ts';
 import { zodProblems } from '../flow/zod-problems.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
+import { UNSUPPORTED, unsupportedField } from './argo-fields.ts';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
 export const ARGO_KINDS = ['Workflow', 'WorkflowTemplate'] as const;
@@ -93,8 +94,16 @@ const task = z.strictObject({ ...invocation, dependencies: z.array(z.string()).o
 export type ArgoTask = z.infer<typeof task>;
 
 const intOrString = z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]+$/, 'must be a whole number')]).transform(Number);
+/** A retry limit: a whole number; Argo also takes a templated one (`{{workflow.parameters.lim}}`), which strata does not map. */
+const retryLimit = z
+  .union([z.number(), z.string()])
+  .superRefine((v, ctx) => {
+    if (typeof v === 'string' && v.includes('{{')) ctx.addIssue({ code: 'custom', message: `a templated retry limit ("${v.length > 80 ? `${v.slice(0, 80)}…` : v}") is not supported: strata needs the limit as a whole number when it imports the workflow` });
+    else if (!(typeof v === 'number' ? Number.isInteger(v) && v >= 0 : /^[0-9]+$/.test(v))) ctx.addIssue({ code: 'custom', message: 'must be a whole number' });
+  })
+  .transform(Number);
 const retryStrategy = z.strictObject({
-  limit: intOrString.optional(),
+  limit: retryLimit.optional(),
   retryPolicy: z.enum(['Always', 'OnFailure', 'OnError', 'OnTransientError']).optional(),
   backoff: z.strictObject({ duration: anyString.optional(), factor: z.union([z.number(), z.string()]).transform(Number).optional(), maxDuration: anyString.optional(), cap: anyString.optional() }).optional(),
 });
@@ -140,52 +149,6 @@ const spec = z.strictObject({
 export const argoDocumentSchema = z.strictObject({ apiVersion: z.literal(ARGO_API_VERSION), kind: z.enum(ARGO_KINDS), metadata, spec });
 export type ArgoDocument = z.infer<typeof argoDocumentSchema>;
 
-/**
- * Argo fields strata does not map, with why; any other unknown field is reported as unknown.
- * (Kubernetes placement and identity have no meaning on the local runtime, and on
- * Kubernetes strata makes its own pods.)
- */
-const UNSUPPORTED: Record<string, string> = {
-  suspend: 'strata has no suspend/resume: a run cannot wait for a person',
-  resource: 'strata does not create Kubernetes resources from a template',
-  data: 'data templates (sources and transformations) have no strata equivalent',
-  http: 'HTTP templates have no strata equivalent; run a container that calls the URL',
-  plugin: 'executor plugins have no strata equivalent',
-  daemon: 'daemon steps (kept running beside later steps) have no strata equivalent; use a pod whose containers run side by side',
-  sidecars: 'sidecars have no strata equivalent outside a pod; use a containerSet',
-  initContainers: 'init containers have no strata equivalent; use a step before',
-  volumes: 'volumes are not mapped; strata gives each container a /tmp of its own and private paths for its declared inputs and outputs',
-  volumeMounts: 'volume mounts are not mapped; strata gives each container private paths for its declared inputs and outputs',
-  volumeClaimTemplates: 'persistent volume claims are not mapped',
-  memoize: 'memoization has no strata equivalent',
-  synchronization: 'semaphores and mutexes have no strata equivalent',
-  hooks: 'lifecycle hooks are not mapped; use onExit',
-  onExit: 'a step-level onExit is not mapped; use the workflow\'s spec.onExit',
-  inline: 'inline templates are not mapped; name the template',
-  valueFrom: 'environment variables from secrets or config maps are not mapped',
-  envFrom: 'environment variables from secrets or config maps are not mapped',
-  metrics: 'Prometheus metrics of templates are not mapped',
-  podSpecPatch: 'pod spec patches have no local equivalent',
-  securityContext: 'security contexts have no local equivalent',
-  nodeSelector: 'Kubernetes placement has no local equivalent',
-  affinity: 'Kubernetes placement has no local equivalent',
-  tolerations: 'Kubernetes placement has no local equivalent',
-  expression: 'expressions here (retry or output parameter valueFrom.expression) are not mapped',
-  enum: 'parameter enums are not checked by strata',
-  raw: 'raw (inline) artifacts are not mapped; write the file in a step',
-  mode: 'artifact file modes are not mapped',
-  globalName: 'global output parameters are not mapped',
-  s3: 'artifact repositories are not mapped: artifacts live in strata\'s artifact store',
-  gcs: 'artifact repositories are not mapped: artifacts live in strata\'s artifact store',
-  http_artifact: 'remote artifacts are not mapped',
-  git: 'git artifacts are not mapped; clone in a step',
-  artifactRepositoryRef: 'artifact repositories are not mapped: artifacts live in strata\'s artifact store',
-  ports: 'container ports are not mapped; a pod\'s containers get loopback ports (STRATA_PORT)',
-  lifecycle: 'container lifecycle hooks are not mapped',
-  readinessProbe: 'probes are not mapped',
-  livenessProbe: 'probes are not mapped',
-};
-
 /** Argo kinds strata does not take, with what to use instead (docs/argo.md, Not supported). */
 const OTHER_KINDS: Record<string, string> = {
   CronWorkflow: 'use a strata Schedule (docs/operating.md, Schedules) that starts the Workflow\'s flow: `strata apply` the Workflow (spec.workflowSpec as a Workflow\'s spec) and a Schedule naming its flow',
@@ -221,8 +184,9 @@ export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocum
     const names = templateNames(doc);
     for (const p of zodProblems(r.error, '')) {
       const key = /unknown key "([^"]+)"/.exec(p.message)?.[1];
-      const why = key !== undefined && Object.hasOwn(UNSUPPORTED, key) ? UNSUPPORTED[key] : undefined;
-      problems.push({ path: prefixed(source, withTemplateNames(p.path, names)), message: why ? `Argo field "${key}" is not supported: ${why}` : p.message });
+      // An Argo field strata does not map is said as one, by the Argo type that holds it (argo-fields.ts).
+      const argo = key !== undefined ? unsupportedField(objectPathOf(p.path), key) : undefined;
+      problems.push({ path: prefixed(source, withTemplateNames(p.path, names)), message: argo ?? p.message });
     }
     if (r.error.issues.every((i) => i.code === 'unrecognized_keys')) data = argoDocumentSchema.safeParse(withoutKeys(input, r.error.issues as never)).data;
   }
@@ -236,13 +200,38 @@ export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocum
   return { ...(data && structural.length === 0 ? { argo: data } : {}), problems };
 }
 
-/** A copy of `doc` without the unknown keys zod found (`keys` at `path`). */
+/** The keys of the object a problem's path (`spec.templates[1].containerSet.retryStrategy`) names a field of: its names, less the field. */
+function objectPathOf(path: string): string[] {
+  return path.replace(/\[\d+\]/g, '').split('.').slice(0, -1);
+}
+
+/**
+ * A copy of `doc` without the unknown keys zod found (`keys` at `path`). A parameter whose
+ * `valueFrom` held only unmapped fields (`jsonPath`, `configMapKeyRef`) gets a stand-in, so
+ * the field is said once and not again as a parameter with no value or no path; the
+ * document is refused all the same, so the stand-in never runs.
+ */
 function withoutKeys(doc: unknown, issues: Array<{ path: PropertyKey[]; keys: string[] }>): unknown {
   const copy = structuredClone(doc);
   for (const { path, keys } of issues) {
     let at: unknown = copy;
-    for (const seg of path) at = (at as Record<PropertyKey, unknown> | undefined)?.[seg];
-    if (at && typeof at === 'object') for (const k of keys) delete (at as Record<string, unknown>)[k];
+    let parent: unknown;
+    for (const seg of path) {
+      parent = at;
+      at = (at as Record<PropertyKey, unknown> | undefined)?.[seg];
+    }
+    if (!at || typeof at !== 'object') continue;
+    const o = at as Record<string, unknown>;
+    for (const k of keys) delete o[k];
+    const named = path.filter((k) => typeof k === 'string');
+    if (named.at(-1) === 'valueFrom' && named.at(-2) === 'parameters' && o.path === undefined && o.parameter === undefined && parent && typeof parent === 'object') {
+      const param = parent as Record<string, unknown>;
+      if (named.includes('outputs')) o.path = '/stand-in';
+      else {
+        delete param.valueFrom;
+        param.value ??= '';
+      }
+    }
   }
   return copy;
 }
