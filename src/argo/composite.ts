@@ -15,6 +15,7 @@ import { containerSetNode, podTemplateNode } from './leaf.ts';
 import { inField, readArtifactFrom, readField, readTags, type Outputs, type Scope, type Sibling } from './scope.ts';
 import { literal, renderLogic, type Path } from './values.ts';
 import { dagReach } from './dag-reach.ts';
+import { DependsSyntaxError, parseDepends } from '../flow/depends.ts';
 
 /** The outcomes a dependent accepts from a step: it went on (succeeded, skipped), or failed with continueOn. */
 function outcomesOf(s: ArgoStep): Dependency {
@@ -83,14 +84,28 @@ function dependsNames(depends: string, names: Set<string>): string[] {
   return [...found];
 }
 
+/** A `depends` that does not parse or is past its limits, as a problem at `where` (one a line). */
+function dependsProblem(depends: string, names: ReadonlySet<string>, where: string, ctx: InlineContext): void {
+  try {
+    parseDepends(depends, names);
+  } catch (e) {
+    if (!(e instanceof DependsSyntaxError)) throw e;
+    addProblems(ctx.problems, [{ path: where, message: e.message }]);
+  }
+}
+
 function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): { node: FlowNode; outputs: Outputs } {
   const dag = t.dag!;
   const names = new Set(dag.tasks.map((k) => k.name));
+  const byName = new Map(dag.tasks.map((k) => [k.name, k]));
   if (names.size !== dag.tasks.length) throw argoProblem(`template ${t.name}`, 'two tasks have one name');
   const needs = new Map<string, string[]>(dag.tasks.map((k) => [k.name, k.depends !== undefined ? dependsNames(k.depends, names) : k.dependencies ?? []]));
   // Every unknown name and the cycle are reported together, with the tasks' other problems.
   for (const [k, deps] of needs) {
     for (const d of deps) if (!names.has(d)) addProblems(ctx.problems, [{ path: `template ${t.name}, task ${k}`, message: `depends on "${d}", which is not a task of the dag` }]);
+    // Its syntax and limits, named in Argo's terms here rather than by the flow's path later (Argo tester 3, N12).
+    const depends = byName.get(k)!.depends;
+    if (depends !== undefined && deps.every((d) => names.has(d))) dependsProblem(depends, names, `template ${t.name}, task ${k}, depends`, ctx);
     needs.set(k, deps.filter((d) => names.has(d)));
   }
   if (/\.Daemoned\b/i.test(dag.tasks.map((k) => k.depends ?? '').join(' '))) addProblems(ctx.problems, [{ path: `template ${t.name}`, message: 'the Daemoned outcome is not supported (strata has no daemon steps)' }]);
@@ -99,7 +114,6 @@ function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): {
   // Inline in dependency order, so that a task's tags can read the outputs of what it depends
   // on (the tasks of a cycle, refused above, in the order written).
   const { order, reaches } = dagReach(dag.tasks.map((k) => k.name), needs);
-  const byName = new Map(dag.tasks.map((k) => [k.name, k]));
   const built = new Map<string, FlowNode>();
   const siblings = new Map<string, Sibling>();
   const loop = { ...(t.parallelism ? { concurrency: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}) };

@@ -185,6 +185,12 @@ function translate(node: jsep.Expression, mode: Mode): Build {
       const items = (node as jsep.ArrayExpression).elements.map((e) => (e ? translate(e, mode) : () => null));
       return (from) => items.map((i) => i(from));
     }
+    case 'SequenceExpression': {
+      // govaluate's list, for IN: `{{workflow.parameters.word}} in (a, b)`; expr writes lists as [a, b].
+      if (!mode.bareWordsAreText) throw bad(mode.expr, 'a list in parentheses (a, b) is govaluate\'s; in an expression write it [a, b]');
+      const items = (node as unknown as { expressions: jsep.Expression[] }).expressions.map((e) => translate(e, mode));
+      return (from) => items.map((i) => i(from));
+    }
     case 'CallExpression':
       return call(node as jsep.CallExpression, mode);
     case 'Compound':

@@ -20,6 +20,7 @@ import { renderField, text, type Path, type Value } from './values.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { inUseOrder } from '../flow/uses.ts';
 import { dropEmptyWith, globalLinks, globalsOfParams, isGlobalParam, linkGlobals, type GlobalLinks } from './globals.ts';
+import { nulProblem } from '../flow/params-limits.ts';
 
 export interface ImportResult {
   /** flows to register before the workflows run: every WorkflowTemplate's units and entry flows */
@@ -133,6 +134,9 @@ function argumentParams(doc: ArgoDocument, where: string): Record<string, JsonVa
   for (const p of doc.spec.arguments?.parameters ?? []) {
     if (p.valueFrom) throw problem(`${where}: spec.arguments.parameters(${p.name})`, 'valueFrom (config maps, supplied values) is not supported; give a value');
     out[p.name] = p.value ?? p.default ?? null;
+    // Said here in the document's terms, not later as the flow's spec.params (Argo tester 3, N12).
+    const nul = nulProblem(out[p.name], '');
+    if (nul) throw problem(`${where}: spec.arguments.parameters(${p.name})`, nul.message);
   }
   return out;
 }

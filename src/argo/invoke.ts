@@ -9,7 +9,7 @@
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowNode, JsonValue, Logic, RetrySpec } from './target-types.ts';
 import type { ArgoRetry, ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
-import { argoProblem, type Gathered } from './argo-problems.ts';
+import { argoProblem, gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
 import { whenLogic } from './expressions.ts';
 import { MAX_RANGE } from '../logic/range.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
@@ -134,6 +134,17 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
   return typeof count === 'number' ? over : ({ if: [{ '==': [num(seq.count, 0), 0] }, [], over] } as Logic);
 }
 
+/** A step's `when` as json-logic read at `inner` (the node that runs once per item). */
+function whenOf(text: string, scope: Scope, inner: Path, where: string): Logic {
+  // The run's and pod's names are text for a task's fields (the runtime fills them in), not data a condition reads.
+  const noRun = (v: Value): Value => {
+    if (v.some((p) => p.kind === 'run')) throw new StrataError('invalid_document', 'workflow.name, workflow.uid and pod.name are given to a task\'s fields only, not to a condition');
+    return v;
+  };
+  const build = inField(where, 'when', () => whenLogic(text, (v) => noRun(resolveVariable(scope, v)), (s) => noRun(readTags(scope, s, `${where}, when`)), `${where}, when`));
+  return inField(where, 'when', () => build(inner));
+}
+
 /** The node for one step or task at `at` (its parent's path plus its name), and what it gives its siblings. */
 export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: InlineContext, loop: { concurrency?: number; failFast?: boolean }, inline: InlineTemplate): { node: FlowNode; sibling: Sibling } {
   const where = `template ${scope.template}, step ${call.name}`;
@@ -141,16 +152,26 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
   const as = looped ? asName(call.name, ctx) : undefined;
   const argScope: Scope = { ...scope, ...(as ? { item: as } : {}) };
   const inner: Path = as ? [...at, { item: as }] : at;
+  // The step's arguments and its when are read together, so that every problem of theirs is said at once.
+  const mine = gathered();
   const params = new Map<string, Value>();
   for (const p of call.arguments?.parameters ?? []) {
-    if (p.value === undefined) throw problem(where, `argument parameter "${p.name}" needs a value`);
-    params.set(p.name, readField(argScope, where, `arguments.parameters(${p.name})`, p.value!));
+    gather(mine, () => {
+      if (p.value === undefined) throw problem(where, `argument parameter "${p.name}" needs a value`);
+      params.set(p.name, readField(argScope, where, `arguments.parameters(${p.name})`, p.value!));
+    }, () => undefined);
   }
   const artifacts = new Map<string, ArtifactSource>();
   for (const a of call.arguments?.artifacts ?? []) {
-    if (a.from === undefined) throw problem(where, `argument artifact "${a.name}" needs from`);
-    artifacts.set(a.name, readArtifactFrom(argScope, a.from));
+    gather(mine, () => {
+      if (a.from === undefined) throw problem(where, `argument artifact "${a.name}" needs from`);
+      artifacts.set(a.name, readArtifactFrom(argScope, a.from));
+    }, () => undefined);
   }
+  const argumentProblems = mine.list.length + mine.more;
+  const when = call.when === undefined ? undefined : gather(mine, () => whenOf(call.when!, argScope, inner, where), () => undefined);
+  // Bad arguments stop here (the template would miss them); a bad when after the template's own problems are found.
+  if (argumentProblems > 0) throwGathered(mine);
   let body: FlowNode;
   let outputs: Outputs | undefined;
   // A template met again on the way down is recursion: it runs as a unit of its own (a
@@ -187,15 +208,8 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     body = done.node;
     outputs = done.outputs;
   }
-  if (call.when !== undefined) {
-    // The run's and pod's names are text for a task's fields (the runtime fills them in), not data a condition reads.
-    const noRun = (v: Value): Value => {
-      if (v.some((p) => p.kind === 'run')) throw new StrataError('invalid_document', 'workflow.name, workflow.uid and pod.name are given to a task\'s fields only, not to a condition');
-      return v;
-    };
-    const build = inField(where, 'when', () => whenLogic(call.when!, (v) => noRun(resolveVariable(argScope, v)), (s) => noRun(readTags(argScope, s, `${where}, when`)), `${where}, when`));
-    body = { ...body, when: inField(where, 'when', () => build(inner)) };
-  }
+  throwGathered(mine);
+  if (when !== undefined) body = { ...body, when };
   if (call.continueOn && (call.continueOn.failed || call.continueOn.error)) body = { ...body, continueOn: { ...call.continueOn } };
   if (!looped) return { node: body, sibling: { path: at, looped: false, ...(outputs ? { outputs } : {}) } };
   const fan: FlowNode = {

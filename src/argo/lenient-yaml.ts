@@ -42,12 +42,14 @@ export function readArgoText(text: string, source = 'document', maxBytes = DEFAU
     return list;
   }
   let docs = parse(text);
+  let parsed = text;
   refuseStackOverflow(docs.flatMap((d) => d.errors), source, maxNesting);
   const firstErrors = errorsOf(docs, source);
   if (firstErrors.length > 0) {
     const repaired = reindentFlowLines(text);
     if (repaired !== text) {
       docs = parse(repaired);
+      parsed = repaired;
       refuseStackOverflow(docs.flatMap((d) => d.errors), source, maxNesting);
     }
     // The original text's errors are the ones that point at what the author wrote.
@@ -56,7 +58,7 @@ export function readArgoText(text: string, source = 'document', maxBytes = DEFAU
   return docs
     .map((d, i) => {
       const where = docs.length > 1 ? `${source}[${i}]` : source;
-      const data = toData(d, where, maxBytes);
+      const data = toData(d, where, maxBytes, parsed);
       checkDepth(data, where, maxNesting);
       return data;
     })

@@ -2,7 +2,7 @@
 import { isScalar, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { invalid, StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from './limits.ts';
-import { checkExpandedSize } from './yaml-expansion.ts';
+import { checkAliasCount, checkExpandedSize } from './yaml-expansion.ts';
 import { checkTextNesting } from './text-nesting.ts';
 
 /** Parse one YAML or JSON document. */
@@ -18,7 +18,7 @@ export function parseText(text: string, source = 'document', maxBytes = DEFAULT_
   if (doc.errors.length > 0) {
     throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
   }
-  return checked(keepVersionText(doc, toData(doc, source, maxBytes), []), source, maxNesting);
+  return checked(keepVersionText(doc, toData(doc, source, maxBytes, text), []), source, maxNesting);
 }
 
 /** Parse a YAML stream of one or more documents (`---` separated), e.g. a file for `strata apply`. */
@@ -30,7 +30,7 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
   if (json !== undefined && Array.isArray(json)) {
     // A JSON list of documents with a numeric version: keep the number's text through YAML.
     const doc = parseDocument(text, YAML_OPTIONS);
-    const data = toData(doc, source, maxBytes) as unknown[];
+    const data = toData(doc, source, maxBytes, text) as unknown[];
     return data.map((d, i) => checked(keepVersionText(doc, d, [i]), source, maxNesting));
   }
   const docs = parseAllDocuments(text, YAML_OPTIONS);
@@ -38,7 +38,7 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
   refuseStackOverflow(list.flatMap((d) => d.errors), source, maxNesting);
   const problems = list.flatMap((d, i) => d.errors.map((e) => ({ path: list.length > 1 ? `${source}[${i}]` : source, message: yamlMessage(e) })));
   if (problems.length > 0) throw invalid(problems);
-  return list.map((d, i) => checked(keepVersionText(d, toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes), []), source, maxNesting)).filter((d) => d !== null && d !== undefined);
+  return list.map((d, i) => checked(keepVersionText(d, toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes, text), []), source, maxNesting)).filter((d) => d !== null && d !== undefined);
 }
 
 /** Data only: YAML 1.1 tags such as !!binary or !!timestamp stay strings instead of becoming Buffers and Dates. */
@@ -51,10 +51,13 @@ const YAML_OPTIONS = { uniqueKeys: true, resolveKnownTags: false, logLevel: 'err
  * errors, not crashes, and a document larger than `maxBytes` once its aliases are expanded
  * is refused before it is expanded (yaml-expansion.ts).
  */
-export function toData(doc: Document.Parsed, source: string, maxBytes: number): unknown {
+export function toData(doc: Document.Parsed, source: string, maxBytes: number, text?: string): unknown {
+  checkAliasCount(doc, source, text);
   checkExpandedSize(doc, source, maxBytes);
   try {
-    return doc.toJS({ maxAliasCount: 100 });
+    // The aliases are counted above and their expansion measured: the yaml package's own
+    // count (aliases inside aliases counted again) refused a chain of 39 merge keys.
+    return doc.toJS({ maxAliasCount: -1 });
   } catch (e) {
     throw invalid([{ path: source, message: (e as Error).message }]);
   }

@@ -7,7 +7,7 @@
  * colon per member, brackets per collection), so it can be held to the same byte limit as
  * a document's text.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document } from 'yaml';
 import { StrataError } from '../errors/strata-error.ts';
 
 interface Frame {
@@ -72,4 +72,35 @@ export function checkExpandedSize(doc: Document.Parsed, source: string, maxBytes
 
 function invalid(source: string, message: string): StrataError {
   return new StrataError('invalid_document', `${source}: ${message}`, { problems: [{ path: source, message }] });
+}
+
+/** The most YAML aliases (`*name`) one document may hold (docs/flow-language.md, Limits). */
+export const MAX_ALIASES = 100;
+
+/**
+ * Throws an `invalid_document` StrataError naming `source` and the line and column (read in
+ * `text`, the parsed text, when given) of the alias past MAX_ALIASES in `doc`. Each alias
+ * written counts once, however deep the anchors it names hold other aliases: their cost is
+ * what checkExpandedSize measures.
+ */
+export function checkAliasCount(doc: Document.Parsed, source: string, text?: string): void {
+  let count = 0;
+  let past: { source: string; offset?: number } | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (++count <= MAX_ALIASES) return undefined;
+      past = { source: node.source, offset: node.range?.[0] };
+      return visit.BREAK;
+    },
+  });
+  if (!past) return;
+  const at = text !== undefined && past.offset !== undefined ? ` at ${lineColumn(text, past.offset)}` : '';
+  throw invalid(source, `more than ${MAX_ALIASES} YAML aliases in one document (*${past.source}${at} is the ${MAX_ALIASES + 1}st); the limit is ${MAX_ALIASES}`);
+}
+
+/** `line L, column C` (both from 1) of `offset` in `text`. */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
