@@ -9,9 +9,10 @@
  * made, not a link put in its place. Failures are StepFileErrors: their message is the
  * step's error, a sentence naming the output.
  */
-import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { copyFile, lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { escapingLink, linkStaysInside } from './artifact-links.ts';
 
 /** A data-passing failure; its message is the step's error. */
 export class StepFileError extends Error {}
@@ -106,7 +107,8 @@ export async function copyRegular(from: string, to: string, what: string): Promi
 
 /**
  * Check a whole outputs tree before it is kept: the directory itself and everything in
- * it must be directories and regular files. Throws a StepFileError naming the first
+ * it must be directories and regular files, or, below an output's top, links that stay
+ * inside that output (artifact-links.ts). Throws a StepFileError naming the first
  * entry that is not; returns how many entries the directory itself holds.
  */
 export function checkOutputTree(dir: string): number {
@@ -116,6 +118,14 @@ export function checkOutputTree(dir: string): number {
     const entries = readdirSync(join(dir, sub), { withFileTypes: true });
     for (const e of entries) {
       const rel = sub ? `${sub}/${e.name}` : e.name;
+      // Below an output's top, a link that stays inside that output is part of a directory
+      // artifact (artifact-links.ts); an output itself, or result.json, is never a link.
+      const top = rel.indexOf('/');
+      if (e.isSymbolicLink() && top > 0) {
+        const target = readlinkSync(join(dir, rel));
+        if (!linkStaysInside(rel.slice(top + 1), target)) throw new StepFileError(escapingLink(`output "${rel.slice(0, top)}"`, rel.slice(top + 1), target));
+        continue;
+      }
       const kind = irregular(e);
       if (kind) throw refused(rel === 'result.json' ? 'result.json' : `output "${rel}"`, kind);
       if (e.isDirectory()) walk(rel);

@@ -1,5 +1,5 @@
 /** The RunsPort of the API over the coordinator, the run store, the events hub and the artifact store. */
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactInfo, RunsPort } from './runs-port.ts';
 import { planGraph, type PlanGraph } from '../plan/plan-document.ts';
@@ -93,7 +93,8 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
       const dir = await stepDir(id, step);
       if (!dir) return undefined;
       const path = join(dir, name);
-      const s = await stat(path).catch(() => undefined);
+      // lstat: a link is never an artifact to serve (outputs are checked before they are kept; this holds whatever is there).
+      const s = await lstat(path).catch(() => undefined);
       return s?.isFile() ? { path, size: s.size } : undefined;
     },
     async progress(id) {

@@ -117,7 +117,8 @@ export async function keepOutputs(dirs: StepDirs, who: { attempt: number; execut
   }
   // The work dir is on another file system than the artifacts: copy next to them, then rename.
   const staging = `${dirs.finalDir}.kept-${process.pid}-${(++seq).toString(36)}`;
-  await cp(dirs.outputsDir, staging, { recursive: true });
+  // Links in directory artifacts stay as written (relative); node's cp would make them absolute.
+  await cp(dirs.outputsDir, staging, { recursive: true, verbatimSymlinks: true });
   try {
     renameSync(staging, dirs.finalDir);
     return { kept: true };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,7 +55,17 @@ describe('output files', () => {
     writeFileSync(join(out, 'result.json'), '{}');
     writeFileSync(join(out, 'sub', 'deeper', 'ok'), 'x');
     expect(checkOutputTree(out)).toBe(2); // result.json and sub: the entries of the directory itself
+    // A relative link inside its output (a directory artifact) passes (Argo tester 3, N6).
+    symlinkSync('ok', join(out, 'sub', 'deeper', 'to-ok'));
+    symlinkSync('../deeper', join(out, 'sub', 'deeper', 'to-dir'));
+    expect(checkOutputTree(out)).toBe(2);
+    symlinkSync('../../result.json', join(out, 'sub', 'deeper', 'up'));
+    expect(() => checkOutputTree(out)).toThrow('output "sub": deeper/up is a symbolic link to "../../result.json", which points outside the artifact (above its top)');
+    rmSync(join(out, 'sub', 'deeper', 'up'));
     symlinkSync(join(d, 'elsewhere'), join(out, 'sub', 'deeper', 'bad'));
-    expect(() => checkOutputTree(out)).toThrow('output "sub/deeper/bad" is a symbolic link');
+    expect(() => checkOutputTree(out)).toThrow(`output "sub": deeper/bad is a symbolic link to "${join(d, 'elsewhere')}", which points outside the artifact (an absolute path)`);
+    rmSync(join(out, 'sub', 'deeper', 'bad'));
+    symlinkSync('sub', join(out, 'top'));
+    expect(() => checkOutputTree(out)).toThrow('output "top" is a symbolic link: outputs must be regular files');
   });
 });

@@ -7,7 +7,7 @@
  * in place; reports travel by the pod annotation. The same pod then runs on the local
  * runtime, and both must end with the same step states.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
@@ -164,6 +164,16 @@ describe('a task\'s paths of its own and standard output on the stand-in cluster
     expect(mounts).toContainEqual({ name: 'strata-own-0', mountPath: '/scratchpad' });
     // The execution's own directory is gone with it.
     expect(readdirSync(join(c.shared, 'work/r1/p.1')).filter((n) => n.startsWith('own.'))).toEqual([]);
+  });
+
+  it('a directory artifact at a path keeps a relative link inside it as a link; one pointing outside fails the step (Argo tester 3, N6)', async () => {
+    const make = (extra: string, name: string) => task({ command: ['sh', '-c', `mkdir -p /workspace/d/lib /workspace/d/bin && echo x > /workspace/d/lib/t && ln -s ../lib/t /workspace/d/bin/t${extra}`], artifactPaths: [{ name: 'd', path: '/workspace/d' }] }, name);
+    const ok = make('', 'p');
+    const ran = await runPod(runtime(), ok);
+    expect(ran.outcome, JSON.stringify(ran.logs)).toMatchObject({ ok: true });
+    expect(readlinkSync(join(ok.outputsDir, 'd', 'bin', 't'))).toBe('../lib/t');
+    const escaping = await runPod(runtime(), make(' && ln -s /etc/hostname /workspace/d/host', 'q'));
+    expect(escaping.outcome).toMatchObject({ ok: false, error: 'output "d" (/workspace/d): host is a symbolic link to "/etc/hostname", which points outside the artifact (an absolute path): a directory artifact may hold relative links to what it holds, never to other files' });
   });
 
   it('an artifact declared at a path and not written fails the step, naming it', async () => {
