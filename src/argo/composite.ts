@@ -113,7 +113,7 @@ function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): {
   if (cycle) addProblems(ctx.problems, [{ path: `template ${t.name}`, message: `its tasks depend on each other in a cycle: ${cycle.join(' -> ')}` }]);
   // Inline in dependency order, so that a task's tags can read the outputs of what it depends
   // on (the tasks of a cycle, refused above, in the order written).
-  const { order, reaches } = dagReach(dag.tasks.map((k) => k.name), needs);
+  const { order, reaches } = dagReach(dag.tasks.map((k) => k.name), needs, ctx.work);
   const built = new Map<string, FlowNode>();
   const siblings = new Map<string, Sibling>();
   const loop = { ...(t.parallelism ? { concurrency: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}) };

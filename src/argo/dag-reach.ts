@@ -8,8 +8,10 @@
  */
 import { MinHeap } from '../flow/min-heap.ts';
 
-/** Nodes every `reaches` has visited so far in this process: tests count work with it instead of timing it. */
-export const reachWork = { visited: 0 };
+/** Work the ancestor queries did: the tasks they visited (tests count work with it instead of timing it). */
+export interface ReachWork {
+  visited: number;
+}
 
 /** The order tasks are placed in and ancestor queries over it. */
 export interface DagReach {
@@ -22,9 +24,9 @@ export interface DagReach {
 /**
  * `names` in document order, `needs` each task's known prerequisites (every name among
  * `names`). O((n + e) log n) for the order; a query visits only ancestors of `to` placed
- * after `from`.
+ * after `from`. Each task a query visits is counted in `work`, when given.
  */
-export function dagReach(names: string[], needs: Map<string, string[]>): DagReach {
+export function dagReach(names: string[], needs: Map<string, string[]>, work?: ReachWork): DagReach {
   const index = new Map<string, number>();
   names.forEach((n, i) => index.set(n, i));
   const waiting = new Int32Array(names.length);
@@ -72,7 +74,7 @@ export function dagReach(names: string[], needs: Map<string, string[]>): DagReac
         if (k === f) return true;
         if (seen.has(k) || position[k] < floor) continue;
         seen.add(k);
-        reachWork.visited++;
+        if (work) work.visited++;
         stack.push(k);
       }
     }

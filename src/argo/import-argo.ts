@@ -12,6 +12,7 @@ import type { FlowDocument, FlowNode, JsonValue } from './target-types.ts';
 import { NAME_PATTERN } from '../flow/task-schema.ts';
 import { checkArgoDocument, type ArgoDocument, type ArgoTemplate } from './argo-document.ts';
 import { inlineTemplate } from './composite.ts';
+import type { ReachWork } from './dag-reach.ts';
 import { retryOf, type InlineContext, type UnitRef } from './invoke.ts';
 import { artifactRef } from './leaf.ts';
 import { REQUIRED_PARAMS } from './required-params.ts';
@@ -145,8 +146,9 @@ function argumentParams(doc: ArgoDocument, where: string): Record<string, JsonVa
  * Documents (already parsed) to flows; every document is validated first, with `source` in
  * its problems. Every problem of every document is reported at once (argo-problems.ts):
  * the import goes on past a refused document, template or step, and throws them together.
+ * `options.work`, when given, counts the work of DAG ancestor queries (dag-reach.ts).
  */
-export function importArgo(docs: Array<{ doc: unknown; source: string }>, registered: RegisteredFlows = () => []): ImportResult {
+export function importArgo(docs: Array<{ doc: unknown; source: string }>, registered: RegisteredFlows = () => [], options: { work?: ReachWork } = {}): ImportResult {
   const g = gathered();
   const links = globalLinks();
   // A document with only unknown keys wrong is read on without them, so its other problems are found too.
@@ -180,14 +182,14 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
   const units: FlowDocument[] = [];
   const entries: FlowDocument[] = [];
   for (const wft of templatesDocs.values()) {
-    const made = gather(g, () => templateFlows(wft, unit, links, g), () => []);
+    const made = gather(g, () => templateFlows(wft, unit, links, g, options.work), () => []);
     appendAll(units, made);
     // templateFlows makes the entry flow last.
     if (wft.spec.entrypoint && made.length > 0) entries.push(made[made.length - 1]);
   }
   const workflows: FlowDocument[] = [];
   for (const d of valid.filter((x) => x.argo.kind === 'Workflow')) {
-    const made = gather(g, () => workflowFlow(d.argo, d.source, unit, templatesDocs, registered, links, g), () => undefined);
+    const made = gather(g, () => workflowFlow(d.argo, d.source, unit, templatesDocs, registered, links, g, options.work), () => undefined);
     if (!made) continue;
     appendAll(units, made.units);
     workflows.push(made.flow);
@@ -207,7 +209,7 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
  * Template `t` as a unit flow: its input parameters are the unit's params, its input
  * artifacts the unit's inputs, its outputs the unit's outputs (read at the unit's root).
  */
-function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string; links: GlobalLinks; problems: Gathered }): FlowDocument {
+function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string; links: GlobalLinks; problems: Gathered; work?: ReachWork }): FlowDocument {
   // The workflow parameters it reads are the caller's, passed in at each call (globals.ts).
   const read = new Set<string>();
   c.links.units.set(`${metadata.name}@${metadata.version}`, read);
@@ -220,7 +222,7 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
     inExit: false,
     globals,
   };
-  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems };
+  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.work };
   const made = inlineTemplate(t, scope, rootPath(t), ctx);
   const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue]));
   const outParams: Record<string, string> = {};
@@ -247,7 +249,7 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
 }
 
 /** Each template of a WorkflowTemplate as a unit flow, and the entry flow. */
-function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: GlobalLinks, g: Gathered): FlowDocument[] {
+function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: GlobalLinks, g: Gathered, work?: ReachWork): FlowDocument[] {
   const version = versionOf(wft);
   const templates = new Map((wft.spec.templates ?? []).map((t) => [t.name, t]));
   const out: FlowDocument[] = [];
@@ -261,7 +263,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
       const name = flowName(`${wft.metadata.name}.${t.name}`, where);
       if (names.has(name)) throw problem(where, `its flow name ${name} is also that of template ${names.get(name)}`);
       names.set(name, t.name);
-      out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, links, problems: g }));
+      out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, links, problems: g, work }));
     }, () => undefined);
   }
   if (wft.spec.entrypoint) {
@@ -271,7 +273,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
     const params = argumentParams(wft, where);
     // Run as a Workflow would run it (argo submit --from, workflowTemplateRef): the entry
     // template inlined, reading the arguments as workflow parameters, with its exit handler.
-    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local, links, problems: g });
+    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local, links, problems: g, work });
     out.push({
       apiVersion: 'strata/v1',
       kind: 'Flow',
@@ -283,7 +285,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
 }
 
 /** A Workflow's flow, and the units its recursive templates run as (`<workflow>.<template>@<version>`). */
-function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['unit'], templatesDocs: Map<string, ArgoDocument>, registered: RegisteredFlows, links: GlobalLinks, g: Gathered): { flow: FlowDocument; units: FlowDocument[] } {
+function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['unit'], templatesDocs: Map<string, ArgoDocument>, registered: RegisteredFlows, links: GlobalLinks, g: Gathered, work?: ReachWork): { flow: FlowDocument; units: FlowDocument[] } {
   const label = wf.metadata.name ?? wf.metadata.generateName ?? '';
   const where = `${source ? `${source}: ` : ''}Workflow ${label}`;
   if (!label) throw problem(where, 'a Workflow needs metadata.name or metadata.generateName');
@@ -316,10 +318,10 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     locals.set(n, u);
     // Marked as a Workflow's own: a templateRef resolves to WorkflowTemplates only.
     const m = metadataOf(wf, u.ref.slice(0, u.ref.lastIndexOf('@')), meta.version) as FlowDocument['metadata'] & { annotations?: Record<string, string> };
-    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, links, problems: g }));
+    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, links, problems: g, work }));
     return u;
   };
-  const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, links, problems: g });
+  const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, links, problems: g, work });
   return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}), ...runLimit(wf) } as FlowDocument['spec'] }, units };
 }
 
@@ -338,7 +340,7 @@ function runLimit(wf: ArgoDocument): { parallelism?: number } {
  * `{{workflow.parameters.x}}` as the flow's params (Argo tester fault 13) and both keep their
  * `spec.onExit` (fault 8).
  */
-function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; links: GlobalLinks; problems: Gathered }): { root: FlowNode; onExit?: FlowNode } {
+function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; links: GlobalLinks; problems: Gathered; work?: ReachWork }): { root: FlowNode; onExit?: FlowNode } {
   const { templates, unit, local } = c;
   if (!wf.spec.entrypoint) throw problem(where, 'spec.entrypoint is required');
   const entry = templates.get(wf.spec.entrypoint);
@@ -360,7 +362,7 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
   // A workflow gives its entrypoint no artifacts: an optional one goes without (Argo tester fault 9).
   const needed = (entry.inputs?.artifacts ?? []).filter((a) => !a.optional).map((a) => a.name);
   if (needed.length > 0) throw problem(where, `template ${entry.name} takes input artifacts (${needed.join(', ')}), which a workflow's entrypoint cannot be given (an optional one goes without)`);
-  const ctx: InlineContext = { templates, unit, local, stack: [entry.name], links: c.links, inExit: false, asNames: [], problems: c.problems };
+  const ctx: InlineContext = { templates, unit, local, stack: [entry.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.work };
   let root = inlineTemplate(entry, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };
   if (wf.spec.retryStrategy) root = { ...root, retry: retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) };

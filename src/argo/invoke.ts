@@ -10,6 +10,7 @@ import { StrataError } from '../errors/strata-error.ts';
 import type { FlowNode, JsonValue, Logic, RetrySpec } from './target-types.ts';
 import type { ArgoRetry, ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
 import { argoProblem, gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
+import type { ReachWork } from './dag-reach.ts';
 import { whenLogic } from './expressions.ts';
 import { MAX_RANGE } from '../logic/range.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
@@ -43,6 +44,8 @@ export interface InlineContext {
   asNames: string[];
   /** the problems found so far, all reported together at the end (argo-problems.ts) */
   problems: Gathered;
+  /** counts the work of DAG ancestor queries, when given (dag-reach.ts) */
+  work?: ReachWork;
 }
 
 /** Inlines a template's body (steps/dag/pod templates); set by the template dispatcher. */
