@@ -3,15 +3,18 @@
  * like every other guard (never as code). Parsed with jsep, then translated node by node;
  * anything without a json-logic meaning is refused with the expression named.
  *
- * - `{{= expr }}` and `when: "{{= expr }}"`: Argo's expr-lang subset: literals, `== != < <=
- *   > >= && || ! and or not in + - * / % ?:`, member access to Argo's variables
- *   (`inputs.parameters.x`, `inputs.parameters['x-y']`, `steps.a.outputs.result`,
- *   `tasks['a'].outputs.parameters.p`, `item`, `workflow.parameters.x`, `workflow.status`)
- *   and the functions `jsonpath(text, path)`, `asInt`, `asFloat`, `string`.
+ * - `{{= expr }}` and `when: "{{= expr }}"`: Argo's expr-lang subset: literals and `nil`,
+ *   `== != < <= > >= && || ! and or not in contains startsWith endsWith + - * / % ?:` with
+ *   expr-lang's type rules (json-logic `expr`, src/logic/expr-operation.ts: `"5" + 1` fails),
+ *   member access to Argo's variables (`inputs.parameters.x`, `inputs.parameters['x-y']`,
+ *   `steps.a.outputs.result`, `tasks['a'].outputs.parameters.p`, `item`,
+ *   `workflow.parameters.x`, `workflow.status`) and the functions `jsonpath(text, path)`,
+ *   `asInt`, `asFloat`, `string`.
  * - `when: "{{steps.a.outputs.result}} == heads"`: Argo's govaluate form, read after its
  *   tags are replaced, where a bare word is a string (as Argo makes govaluate's variables
  *   strings), a tag's text outside quotes is read as govaluate reads it (`true`/`false`
- *   booleans, numbers: src/logic/govaluate.ts), and a value that is not a boolean fails the step.
+ *   booleans, numbers: src/logic/govaluate.ts), `in (a, b)` looks in a list, and a value
+ *   that is not a boolean fails the step.
  */
 import jsep from 'jsep';
 import { clipped, StrataError } from '../errors/strata-error.ts';
