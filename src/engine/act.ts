@@ -4,6 +4,7 @@ import type { PlanNode, RetryPlan } from '../plan/plan-node.ts';
 import type { InputRef, StartCommand, StepStatus } from './types.ts';
 import type { FailureReason } from './timeout-error.ts';
 import type { SlotPool } from './run-slots.ts';
+import type { ResultSizes } from './result-size.ts';
 
 /** What a step sees of its surroundings: unit parameters, fan-out items, round, joined data. */
 export interface Scope {
@@ -51,8 +52,19 @@ export interface Act {
   exitCode?: number | null;
   /** a leaf's failure reason, from its `finished` event (timeout-error.ts) */
   reason?: FailureReason;
-  /** children running now (a composite's), to stop them when its deadline passes */
-  kids?: Set<Act>;
+  /**
+   * Links of the engine's lists (act-lists.ts): the running acts (`inRunning`, `runPrev`,
+   * `runNext`) and a composite's running children, to stop them when its deadline passes
+   * (`firstKid`, `lastKid`; a child's `kidOf`, `kidPrev`, `kidNext`).
+   */
+  inRunning?: boolean;
+  runPrev?: Act;
+  runNext?: Act;
+  firstKid?: Act;
+  lastKid?: Act;
+  kidOf?: Act;
+  kidPrev?: Act;
+  kidNext?: Act;
   /** plan nodes of the children started so far: the others never start when it ends early */
   started?: Set<PlanNode>;
   /** when it started (ms since the epoch, from the log's times; 0 when unknown) */
@@ -115,6 +127,8 @@ export interface Ops {
   omit(node: PlanNode, parent: Act, id: string, reason: string): void;
   /** items one fan-out may have (EngineOptions.maxFanOutItems) */
   readonly maxFanOutItems?: number;
+  /** the sizes of results as JSON (result-size.ts), which a composite's result is bounded by */
+  readonly sizes: ResultSizes;
 }
 
 /**
@@ -150,4 +164,9 @@ export function continued(c: Act): boolean {
 /** The error a parent reports for a failed child. */
 export function failureOf(c: Act): string {
   return c.error && c.error.startsWith('step ') ? c.error : `step ${c.id} failed${c.error ? `: ${c.error}` : ''}`;
+}
+
+/** The declared index `c` was spawned at by its parent's driver (a graph's child, a fan-out's item): the last of its `pos`. */
+export function indexInParent(c: Act): number {
+  return c.pos[c.pos.length - 1];
 }

@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import { ResultSizes } from './result-size.ts';
 import { isLeaf, joinId, type PlanNode } from '../plan/plan-node.ts';
 import { RunSlots, SlotPool } from './run-slots.ts';
+import { addKid, removeKid, RunningActs } from './act-lists.ts';
 import type { Act, Ops, Scope } from './act.ts';
 import { driverFor, engineOps } from './engine-ops.ts';
 import type { EngineOptions } from './engine-options.ts';
@@ -46,7 +47,8 @@ export class EngineCore {
   failures: Failure[] = [];
   /** units' declared output artifacts: `useStep|name` -> the step and output inside that writes it */
   private readonly unitArtifacts = new Map<string, InputRef>();
-  readonly running = new Set<Act>();
+  /** the acts running now, in the order they started (act-lists.ts) */
+  readonly running = new RunningActs();
   /** slots of `spec.parallelism` limits (run-slots.ts) */
   slots = new RunSlots();
   readonly data = new StepData();
@@ -60,10 +62,17 @@ export class EngineCore {
   readonly ops: Ops;
   /** what a retry keeps (engine-events.ts): results of succeeded leaves, the last attempt of every leaf, windows read */
   readonly kept = { leaves: new Map<string, JsonValue>(), parameters: new Map<string, Record<string, JsonValue> | undefined>(), attempts: new Map<string, number>(), windows: new Map<string, Extract<EngineEvent, { type: 'window' }>>() };
+  /**
+   * Whether `kept` records leaves, attempts and parameters: not in a dry run, which is never
+   * retried (its events are the simulation's own), and for which those maps were three hash
+   * operations on maps of a million entries per step.
+   */
+  readonly keeps: boolean;
 
   constructor(root: PlanNode, opts: EngineOptions = {}) {
     this.root = root;
     this.opts = opts;
+    this.keeps = !opts.dryRun;
     this.ops = engineOps(this);
   }
 
@@ -92,9 +101,15 @@ export class EngineCore {
   spawn(node: PlanNode, parent: Act | undefined, id: string, scope: Scope, index: number, quiet?: boolean): Act {
     // A wrapper whose body shares its id lets the body report, unless it gives what its body cannot (a unit's output parameters).
     const wraps = (node.kind === 'use' || node.kind === 'fanIn') && node.body.seg === '' && !(node.kind === 'use' && node.gives?.parameters);
-    const act: Act = { id, level: parent ? parent.level + 1 : 0, pos: parent ? [...parent.pos, index] : [], node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps };
+    // Every field a leaf gets in its life is in the literal: one shape for all acts, held in
+    // the object itself (fields added later went to a second, growing store per act).
+    const act: Act = {
+      id, level: parent ? parent.level + 1 : 0, pos: parent ? posBelow(parent.pos, index) : [], node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps,
+      driver: undefined, startedAt: undefined, firstAt: undefined, result: undefined, error: undefined, exitCode: undefined, reason: undefined,
+      inRunning: false, runPrev: undefined, runNext: undefined, firstKid: undefined, lastKid: undefined, kidOf: undefined, kidPrev: undefined, kidNext: undefined,
+    };
     if (parent) {
-      (parent.kids ??= new Set()).add(act);
+      addKid(parent, act);
       // What markUnstarted reads, which does nothing when statuses are quiet (a dry run): a million leaves made a set of a million.
       if (!this.opts.quietStatus) (parent.started ??= new Set()).add(node);
       // What a fan-in over files (`fan/*:out`) lists.
@@ -121,7 +136,7 @@ export class EngineCore {
       }
       if (!go) return this.finish(act, 'skipped');
     }
-    if (this.isLeaf(node) && this.kept.leaves.has(act.id)) {
+    if (this.keeps && this.isLeaf(node) && this.kept.leaves.has(act.id)) {
       // Kept by a retry: it succeeded before, so it finishes now without running or reporting.
       act.status = 'running';
       const quiet = act.quiet;
@@ -149,8 +164,10 @@ export class EngineCore {
     act.startedAt = this.now;
     if (this.isLeaf(node)) {
       act.firstAt = this.now;
-      act.attempt = (this.kept.attempts.get(act.id) ?? 0) + 1;
-      this.kept.attempts.set(act.id, act.attempt);
+      if (this.keeps) {
+        act.attempt = (this.kept.attempts.get(act.id) ?? 0) + 1;
+        this.kept.attempts.set(act.id, act.attempt);
+      } else act.attempt = 1;
       this.targets.set(act.id, act);
       return this.launch(act);
     }
@@ -208,13 +225,13 @@ export class EngineCore {
     this.running.delete(act);
     this.targets.delete(act.id);
     this.deadlines.delete(act.id);
-    act.parent?.kids?.delete(act);
+    removeKid(act);
     act.driver = undefined;
     if (status === 'succeeded' && act.id !== '') this.data.results[act.id] = result ?? null;
-    if (status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
+    if (this.keeps && status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
     if (status === 'succeeded' && act.parameters) {
       this.data.parameters[act.id] = act.parameters;
-      this.kept.parameters.set(act.id, act.parameters);
+      if (this.keeps) this.kept.parameters.set(act.id, act.parameters);
     }
     if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
     if (status === 'skipped') this.markUnstarted(act, 'skipped', `not started: step ${act.id} was skipped (its when was false)`);
@@ -320,4 +337,12 @@ export class EngineCore {
     this.out = [];
     return inDeclaredOrder(out, (step) => this.targets.get(step)?.pos ?? []);
   }
+}
+
+/** A child's declared position: its parent's and its own index (copied in a loop: a spread goes through the iterator protocol). */
+function posBelow(pos: number[], index: number): number[] {
+  const out = new Array<number>(pos.length + 1);
+  for (let i = 0; i < pos.length; i++) out[i] = pos[i];
+  out[pos.length] = index;
+  return out;
 }

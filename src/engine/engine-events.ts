@@ -12,6 +12,7 @@ import { nextAttemptDelay } from './retry-policy.ts';
 import type { EngineEvent, GenerateCommand } from './types.ts';
 import { wrapDriver } from './wrap.ts';
 import { RunSlots } from './run-slots.ts';
+import { clearKids, kidsOf } from './act-lists.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { legacyTimeoutText, timedOutError } from './timeout-error.ts';
 
@@ -135,7 +136,7 @@ function expire(core: EngineCore, step: string): void {
   // The root's id is empty: its deadline is the run's.
   const error = `${act.id ? `step ${act.id}` : 'the run'} ${timedOutError(act.node.timeout!)}`;
   const stopKids = (a: Act) => {
-    for (const kid of a.kids ?? []) {
+    for (const kid of kidsOf(a)) {
       stopKids(kid);
       // A leaf cut off by the deadline is one of the node's failures, as Argo counts it
       // (Argo tester 3, N15: an exit handler read no failure after a workflow deadline).
@@ -147,7 +148,7 @@ function expire(core: EngineCore, step: string): void {
       core.backoffs.delete(kid.id);
       core.waiting.delete(kid.id);
     }
-    a.kids?.clear();
+    clearKids(a);
   };
   stopKids(act);
   act.reason = 'timeout';

@@ -36,6 +36,7 @@ export function engineOps(core: EngineCore): Ops {
     },
     result: (id) => core.data.results[id],
     maxFanOutItems: core.opts.maxFanOutItems,
+    sizes: core.sizes,
     window: (act, round) => {
       // After a retry, a window read before is handed out again: a source is read once per round.
       const seen = core.kept.windows.get(`${act.id}|${round}`);

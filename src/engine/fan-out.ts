@@ -8,7 +8,7 @@ import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { UNKNOWN } from '../logic/json-logic.ts';
 import { joinId, type FanOutNode } from '../plan/plan-node.ts';
-import { childFailed, failureOf, type Act, type Driver, type Ops } from './act.ts';
+import { childFailed, failureOf, indexInParent, type Act, type Driver, type Ops } from './act.ts';
 
 export function fanOutDriver(act: Act, ops: Ops): Driver {
   const node = act.node as FanOutNode;
@@ -31,7 +31,6 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
   const results: JsonValue[] = [];
   const parameters: Array<Record<string, JsonValue> | undefined> = [];
   const notSucceeded = new Set<number>();
-  const indexOf = new Map<Act, number>();
   const limit = node.concurrency ?? Infinity;
   let next = 0;
   let running = 0;
@@ -50,7 +49,6 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
         named[node.as] = items[i];
         const scope = { ...act.scope, item: items[i], items: named };
         const child = ops.spawn(node.body, act, joinId(act.id, symbolic ? '*' : String(i)), scope, i);
-        indexOf.set(child, i);
         ops.start(child);
       }
       if (running > 0) return;
@@ -70,10 +68,10 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       if (c.status === 'succeeded') counts.succeeded++;
       else if (c.status === 'failed' || c.status === 'cancelled') counts.failed++;
       if (childFailed(c)) itemError ??= failureOf(c);
-      else results[indexOf.get(c)!] = c.status === 'succeeded' ? (c.result ?? null) : null;
-      if (c.status === 'succeeded' && c.parameters) parameters[indexOf.get(c)!] = c.parameters;
-      if (c.status !== 'succeeded') notSucceeded.add(indexOf.get(c)!);
-      indexOf.delete(c);
+      const i = indexInParent(c);
+      if (!childFailed(c)) results[i] = c.status === 'succeeded' ? (c.result ?? null) : null;
+      if (c.status === 'succeeded' && c.parameters) parameters[i] = c.parameters;
+      if (c.status !== 'succeeded') notSucceeded.add(i);
       ops.dirty(act);
     },
   };

@@ -4,17 +4,18 @@
  */
 import { MinHeap } from '../flow/min-heap.ts';
 import { appendAll } from '../flow/append-all.ts';
+import type { GraphIndex } from './graph-index.ts';
 
 export interface Frontier {
   /** the next child to start, if any, among those `ok` accepts; dropped entries are consumed */
   take(ok: (i: number) => boolean): number | undefined;
-  /** child finished: its dependents in declared order, and those of them now ready */
-  finished(dependents: number[], ready: number[]): void;
+  /** child `i` finished: those of its dependents now ready, in declared order */
+  finished(i: number, ready: number[]): void;
 }
 
 /** dfs: a stack seeded with the roots, first on top; a finished node pushes its dependents, first on top. */
-export function dfsFrontier(roots: number[]): Frontier {
-  const stack = [...roots].reverse();
+export function dfsFrontier(g: GraphIndex): Frontier {
+  const stack = [...g.roots].reverse();
   return {
     take(ok) {
       while (stack.length > 0) {
@@ -23,8 +24,8 @@ export function dfsFrontier(roots: number[]): Frontier {
       }
       return undefined;
     },
-    finished(dependents) {
-      for (let k = dependents.length - 1; k >= 0; k--) stack.push(dependents[k]);
+    finished(i) {
+      for (let k = g.dependentsAt[i + 1] - 1; k >= g.dependentsAt[i]; k--) stack.push(g.dependents[k]);
     },
   };
 }
@@ -41,7 +42,7 @@ export function bfsFrontier(roots: number[]): Frontier {
       }
       return undefined;
     },
-    finished(_dependents, ready) {
+    finished(_i, ready) {
       appendAll(queue, ready);
     },
   };
@@ -59,7 +60,7 @@ export function dependencyFrontier(roots: number[]): Frontier {
       }
       return undefined;
     },
-    finished(_dependents, ready) {
+    finished(_i, ready) {
       for (const r of ready) heap.push(r);
     },
   };

@@ -12,7 +12,7 @@
 import type { JsonValue } from '../flow/types.ts';
 import type { Condition, OutcomeWord } from '../flow/depends.ts';
 import { joinId, type GraphNode } from '../plan/plan-node.ts';
-import { childFailed, continued, errored, failureOf, type Act, type Driver, type Ops } from './act.ts';
+import { childFailed, continued, errored, failureOf, indexInParent, type Act, type Driver, type Ops } from './act.ts';
 import { indexGraph } from './graph-index.ts';
 import { dfsFrontier, bfsFrontier, dependencyFrontier, type Frontier } from './frontiers.ts';
 import { leafFailure } from './leaf-outcome.ts';
@@ -31,13 +31,16 @@ export function graphDriver(act: Act, ops: Ops): Driver {
   const node = act.node as GraphNode;
   const g = indexGraph(node);
   const frontier: Frontier =
-    node.traversal === 'dfs' ? dfsFrontier(g.roots) : node.traversal === 'bfs' ? bfsFrontier(g.roots) : dependencyFrontier(g.roots);
+    node.traversal === 'dfs' ? dfsFrontier(g) : node.traversal === 'bfs' ? bfsFrontier(g.roots) : dependencyFrontier(g.roots);
   const limit = node.traversal === 'dependency' ? (node.maxParallel ?? Infinity) : 1;
   const failFast = node.failFast !== false;
   const handles: Record<string, readonly string[]> = node.handles ?? {};
-  const state: Array<0 | 1 | 2> = g.children.map(() => 0); // 0 not started, 1 running, 2 ended
+  const state = new Uint8Array(g.children.length); // 0 not started, 1 running, 2 ended
   const ended: Array<EndedChild | undefined> = g.children.map(() => undefined);
   const results: Record<string, JsonValue> = {};
+  /** `results` as JSON, in bytes, counted as each entry is added (result-size.ts) */
+  let resultBytes = 2;
+  let resultKeys = 0;
   const failures: Array<string | undefined> = g.children.map(() => undefined);
   let running = 0;
   let error: string | undefined;
@@ -58,15 +61,22 @@ export function graphDriver(act: Act, ops: Ops): Driver {
   const settle = (i: number, how: EndedChild): void => {
     state[i] = 2;
     ended[i] = how;
-    const ready: number[] = [];
-    for (const d of g.dependents[i]) {
+    let ready: number[] | undefined;
+    for (let k = g.dependentsAt[i]; k < g.dependentsAt[i + 1]; k++) {
+      const d = g.dependents[k];
       if (--g.waiting[d] !== 0 || state[d] !== 0) continue;
       const child = g.children[d];
-      if (!child.cond && !child.deps?.every((name) => bare(ended[g.indexOf.get(name)!]!))) omit(d, `not started: ${failedDeps(child.deps!)}`);
+      if (!child.cond && !depsHold(d)) omit(d, `not started: ${failedDeps(child.deps!)}`);
       else if (child.cond && !holds(child.cond, (name) => ended[g.indexOf.get(name)!]!)) omit(d, `not started: its condition on ${child.deps!.join(', ')} does not hold (${child.deps!.map((n) => `${n} ${ended[g.indexOf.get(n)!]!.outcome}`).join(', ')})`);
-      else ready.push(d);
+      else (ready ??= []).push(d);
     }
-    frontier.finished(g.dependents[i], ready);
+    frontier.finished(i, ready ?? NONE_READY);
+  };
+
+  /** Every dependency of child `d` ended as a plain dependency needs (by index: no lookup by name). */
+  const depsHold = (d: number): boolean => {
+    for (let k = g.depsAt[d]; k < g.depsAt[d + 1]; k++) if (!bare(ended[g.deps[k]]!)) return false;
+    return true;
   };
 
   const omit = (d: number, reason: string): void => {
@@ -92,14 +102,19 @@ export function graphDriver(act: Act, ops: Ops): Driver {
       if (running > 0) return;
       if (!error && node.outcome === 'leaves') error = leafFailure(g, ended, failures, new Set(notNeeded), (n) => joinId(act.id, n));
       if (error) return ops.finish(act, 'failed', undefined, error);
+      ops.sizes.remember(results, resultBytes);
       ops.finish(act, 'succeeded', results);
     },
     childDone(c) {
-      const i = g.indexOf.get(c.node.seg)!;
+      const i = indexInParent(c);
       running--;
       const failed = c.status === 'failed' || c.status === 'cancelled';
       if (childFailed(c)) failures[i] = failureOf(c);
-      if (c.status === 'succeeded') results[c.node.seg] = c.result ?? null;
+      if (c.status === 'succeeded') {
+        const value = c.result ?? null;
+        results[c.node.seg] = value;
+        resultBytes += (resultKeys++ > 0 ? 1 : 0) + ops.sizes.entry(c.node.seg, value);
+      }
       const outcome: Ended = !failed ? (c.status === 'succeeded' ? 'succeeded' : 'skipped') : errored(c) ? 'errored' : 'failed';
       // Handled only when a sibling's condition reads this kind of failure (a condition on errored leaves an exit code unhandled).
       if (childFailed(c) && !handles[c.node.seg]?.includes(outcome)) error ??= failureOf(c);
@@ -128,6 +143,9 @@ function startTargets(node: GraphNode, act: Act, ops: Ops): { error?: string; ta
   if (missing.length > 0) return { error: `graph.targets: no node named ${missing.map((n) => JSON.stringify(n)).join(', ')} (the graph has ${[...segs].join(', ')})` };
   return { targets: names, untargeted: untargeted(node, names) };
 }
+
+/** No dependent became ready (shared, never changed). */
+const NONE_READY: number[] = [];
 
 /** How a child without items ended, one shared object per outcome (never changed): a graph of a million children made a million. */
 const ENDED = Object.fromEntries((['succeeded', 'failed', 'errored', 'skipped', 'omitted'] as const).map((o) => [o, [false, true].map((c) => Object.freeze({ outcome: o, continued: c }))])) as Record<Ended, EndedChild[]>;

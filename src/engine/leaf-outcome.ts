@@ -21,8 +21,8 @@ export function leafFailure(g: GraphIndex, ended: Array<EndedChild | undefined>,
     let out: string | null = null;
     if (e && (e.outcome === 'failed' || e.outcome === 'errored') && !e.continued) out = failures[i] ?? `step ${idOf(g.children[i].seg)} failed`;
     else if (e && (e.outcome === 'skipped' || e.outcome === 'omitted')) {
-      for (const d of g.children[i].deps ?? []) {
-        out = branch(g.indexOf.get(d)!);
+      for (let k = g.depsAt[i]; k < g.depsAt[i + 1]; k++) {
+        out = branch(g.deps[k]);
         if (out !== null) break;
       }
     }
@@ -30,7 +30,7 @@ export function leafFailure(g: GraphIndex, ended: Array<EndedChild | undefined>,
     return out;
   };
   for (let i = 0; i < g.children.length; i++) {
-    if (g.dependents[i].length > 0 || untargeted.has(g.children[i].seg)) continue;
+    if (g.dependentsAt[i + 1] > g.dependentsAt[i] || untargeted.has(g.children[i].seg)) continue;
     const f = branch(i);
     if (f !== null) return ended[i]?.outcome === 'skipped' || ended[i]?.outcome === 'omitted' ? `${f} (and step ${idOf(g.children[i].seg)}, which did not run, ends its branch: the graph's outcome is its leaves')` : f;
   }

@@ -47,15 +47,22 @@ export class DirtyQueue {
  * decided first: the order DESIGN.md's dry run lists a tick in. Other commands keep their places.
  */
 export function inDeclaredOrder(out: Command[], posOf: (step: string) => number[]): Command[] {
+  // Each position looked up once; starts usually come in declared order already (a graph's
+  // frontier takes the lowest index first), and a tick of 900,000 starts is then one pass
+  // that makes nothing (no list of keyed starts to sort).
+  let previous: number[] | undefined;
+  let sorted = true;
+  for (let i = 0; i < out.length && sorted; i++) {
+    const c = out[i];
+    if (c.type !== 'start') continue;
+    const pos = posOf(c.step);
+    sorted = previous === undefined || comparePos(previous, pos) <= 0;
+    previous = pos;
+  }
+  if (sorted) return out;
   const slots: number[] = [];
   out.forEach((c, i) => c.type === 'start' && slots.push(i));
-  if (slots.length < 2) return out;
-  // Each position looked up once; starts usually come in declared order already (a graph's
-  // frontier takes the lowest index first), and a tick of 900,000 starts is then one pass.
   const keyed = slots.map((i) => ({ c: out[i], pos: posOf((out[i] as StartCommand).step) }));
-  let sorted = true;
-  for (let k = 1; k < keyed.length && sorted; k++) sorted = comparePos(keyed[k - 1].pos, keyed[k].pos) <= 0;
-  if (sorted) return out;
   keyed.sort((a, b) => comparePos(a.pos, b.pos));
   slots.forEach((slot, k) => (out[slot] = keyed[k].c));
   return out;

@@ -62,4 +62,18 @@ export class ResultSizes {
     this.memo.set(v, n);
     return n;
   }
+
+  /** Bytes one entry `"key":value` adds to an object's JSON (its comma apart). */
+  entry(key: string, value: JsonValue): number {
+    return textBytes(key) + 1 + this.of(value);
+  }
+
+  /**
+   * Remember `v`'s size, counted by whoever built it (a graph adds up its children's
+   * entries as they end): `of(v)` then walks nothing. A graph of a million children was a
+   * walk of a million keys as it ended, most of it V8 listing the keys of so large an object.
+   */
+  remember(v: object, bytes: number): void {
+    this.memo.set(v, bytes);
+  }
 }

@@ -38,13 +38,16 @@ export interface StartContext {
   substitution(act: Act): SubstitutionData;
 }
 
+/** No inputs, no data: one frozen object for the dry run's starts, which are listed and never read. */
+const NONE = Object.freeze({});
+
 /** The start command of a leaf's current attempt. Throws when a template cannot resolve (the step then fails, saying which). */
 export function startCommandOf(act: Act, ctx: StartContext): StartCommand {
   const node = act.node as Extract<PlanNode, { kind: 'task' | 'pod' | 'generate' }>;
   // A dry run lists starts: their task and full environment are never read, and building
   // them was a fifth of the dry run of a million steps. Inputs are still resolved: one
   // that cannot be fails the step, in the dry run as in the run.
-  if (ctx.dryRun) return { type: 'start', step: act.id, attempt: act.attempt, kind: node.kind, inputs: node.kind === 'pod' || !node.task.inputs ? {} : ctx.inputsOf(node.task.inputs, act), env: { params: act.scope.params, unit: act.scope.unitId }, data: act.scope.data ?? {} };
+  if (ctx.dryRun) return { type: 'start', step: act.id, attempt: act.attempt, kind: node.kind, inputs: node.kind === 'pod' || !node.task.inputs ? NONE : ctx.inputsOf(node.task.inputs, act), env: { params: act.scope.params, unit: act.scope.unitId }, data: act.scope.data ?? NONE };
   const cmd: StartCommand = {
     type: 'start', step: act.id, attempt: act.attempt, kind: node.kind,
     inputs: node.kind === 'pod' ? {} : ctx.inputsOf((node as GenerateNode).task.inputs, act),

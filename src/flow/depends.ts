@@ -32,7 +32,7 @@ const WORDS: Record<string, OutcomeWord> = {
 const MAX_LENGTH = 4096;
 
 /** Parse a `depends` expression over the node names `nodes`; throws DependsSyntaxError naming the place. */
-export function parseDepends(text: string, nodes: ReadonlySet<string>): Condition {
+export function parseDepends(text: string, nodes: Pick<ReadonlySet<string>, 'has'>): Condition {
   if (text.length > MAX_LENGTH) throw new DependsSyntaxError(`is longer than ${MAX_LENGTH} characters`);
   const tokens = tokenize(text);
   let k = 0;
@@ -85,7 +85,7 @@ export function parseDepends(text: string, nodes: ReadonlySet<string>): Conditio
 }
 
 /** `a`, `a.Failed`, `build-v1.2.Failed`: the node and its outcome. */
-function nameCondition(text: string, nodes: ReadonlySet<string>, fail: (m: string) => void): Condition {
+function nameCondition(text: string, nodes: Pick<ReadonlySet<string>, 'has'>, fail: (m: string) => void): Condition {
   if (nodes.has(text)) return { op: 'is', node: text, outcomes: ['bare'] };
   const dot = text.lastIndexOf('.');
   if (dot > 0) {

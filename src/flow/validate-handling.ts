@@ -39,53 +39,60 @@ export function validateContinueOn(v: unknown, p: string, problems: Problem[]): 
 
 /**
  * A graph node's dependencies: `dependsOn` (names, or `{ node, on }`) or `depends` (an
- * expression). Returns the sibling names it waits for, for the cycle check.
+ * expression). `index` numbers the graph's node names; the declared index of each sibling
+ * the node waits for is appended to `out`, for the cycle check.
  */
-export function validateDependencies(node: Obj, np: string, name: string, names: ReadonlySet<string>, problems: Problem[]): string[] {
+export function validateDependencies(node: Obj, np: string, name: string, index: ReadonlyMap<string, number>, problems: Problem[], out: number[]): void {
   if ('depends' in node && 'dependsOn' in node) problems.push({ path: `${np}.depends`, message: 'give dependsOn or depends, not both' });
   if ('depends' in node) {
     if (typeof node.depends !== 'string' || node.depends.trim() === '') {
       problems.push({ path: `${np}.depends`, message: 'must be an expression over sibling nodes, like "a && (b.Failed || c.Skipped)"' });
-      return [];
+      return;
     }
     try {
-      const deps = conditionNodes(parseDepends(node.depends, names));
+      const deps = conditionNodes(parseDepends(node.depends, index));
       if (deps.includes(name)) problems.push({ path: `${np}.depends`, message: `"${name}" depends on itself` });
-      return deps.filter((d) => d !== name);
+      for (const d of deps) if (d !== name) out.push(index.get(d)!);
     } catch (e) {
       if (!(e instanceof DependsSyntaxError)) throw e;
-      problems.push({ path: `${np}.depends`, message: `${e.message}${didYouMeanIn(e.message, names)}` });
-      return [];
+      problems.push({ path: `${np}.depends`, message: `${e.message}${didYouMeanIn(e.message, index)}` });
     }
+    return;
   }
-  if (!('dependsOn' in node)) return [];
-  if (!Array.isArray(node.dependsOn)) {
+  if (!('dependsOn' in node)) return;
+  const list = node.dependsOn;
+  if (!Array.isArray(list)) {
     problems.push({ path: `${np}.dependsOn`, message: 'must be a list of node names of the same graph (or { node, on })' });
-    return [];
+    return;
   }
-  const ok: string[] = [];
-  node.dependsOn.forEach((d, i) => {
-    const at = `${np}.dependsOn[${i}]`;
+  const first = out.length;
+  // The path of an entry is written only for a problem: a million nodes wrote a million paths.
+  const at = (i: number) => `${np}.dependsOn[${i}]`;
+  for (let i = 0; i < list.length; i++) {
+    const d: unknown = list[i];
     let dep: unknown = d;
     if (isObj(d)) {
-      unknown(d, ['node', 'on'], at, problems);
+      unknown(d, ['node', 'on'], at(i), problems);
       dep = d.node;
       const on = Array.isArray(d.on) ? d.on : [d.on];
-      if (on.length === 0 || !on.every((o) => OUTCOMES.includes(o as string))) problems.push({ path: `${at}.on`, message: `must be one of ${OUTCOMES.join(', ')}, or a list of them` });
+      if (on.length === 0 || !on.every((o) => OUTCOMES.includes(o as string))) problems.push({ path: `${at(i)}.on`, message: `must be one of ${OUTCOMES.join(', ')}, or a list of them` });
     }
-    if (typeof dep !== 'string') return void problems.push({ path: at, message: 'must be a node name of the same graph, or { node, on }' });
-    if (dep === name) problems.push({ path: at, message: `"${name}" depends on itself` });
-    else if (!names.has(dep)) problems.push({ path: at, message: `no node named "${dep}"${didYouMean(dep, names)}` });
-    else if (ok.includes(dep)) problems.push({ path: at, message: `"${dep}" is listed twice` });
-    else ok.push(dep);
-  });
-  return ok;
+    if (typeof dep !== 'string') {
+      problems.push({ path: at(i), message: 'must be a node name of the same graph, or { node, on }' });
+      continue;
+    }
+    const j = index.get(dep);
+    if (dep === name) problems.push({ path: at(i), message: `"${name}" depends on itself` });
+    else if (j === undefined) problems.push({ path: at(i), message: `no node named "${dep}"${didYouMean(dep, index.keys())}` });
+    else if (out.indexOf(j, first) !== -1) problems.push({ path: at(i), message: `"${dep}" is listed twice` });
+    else out.push(j);
+  }
 }
 
 /** A hint for `no node named "x"` inside a depends error. */
-function didYouMeanIn(message: string, names: ReadonlySet<string>): string {
+function didYouMeanIn(message: string, index: ReadonlyMap<string, number>): string {
   const m = /^no node named "([^"]*)"/.exec(message);
-  return m ? didYouMean(m[1], names) : '';
+  return m ? didYouMean(m[1], index.keys()) : '';
 }
 
 function unknown(obj: Obj, allowed: string[], p: string, problems: Problem[]): void {

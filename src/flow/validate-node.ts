@@ -9,8 +9,8 @@ import { LIMIT_VARIABLES, type Limits } from './limits.ts';
 import { check } from './zod-problems.ts';
 import { ID_PATTERN, REF_PATTERN, taskSchema } from './task-schema.ts';
 import { outputsSchema, useInputsSchema } from './task-io-schema.ts';
-import { PATTERN_KEYS } from './types.ts';
-import { findCycle } from './find-cycle.ts';
+import { PATTERN_KEYS, type PatternKey } from './types.ts';
+import { findCycleByIndex } from './find-cycle.ts';
 import { didYouMean } from './nearest.ts';
 import { validateContinueOn, validateDependencies, validateRetry } from './validate-handling.ts';
 import { paramNameProblems } from './param-names.ts';
@@ -50,8 +50,11 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
     problems.push({ path, message: `must be a node (an object with one of ${PATTERN_KEYS.join(', ')})` });
     return;
   }
-  const patterns = PATTERN_KEYS.filter((k) => k in node);
-  if (patterns.length === 0) {
+  // Counted in a loop, the list made only when it is not one: a filter's closure and array for every node of a million.
+  let pattern: PatternKey | undefined;
+  let found = 0;
+  for (const k of PATTERN_KEYS) if (k in node && found++ === 0) pattern = k;
+  if (pattern === undefined) {
     // Name what was written instead of a pattern key: `teleport` is reported as itself.
     const strangers = Object.keys(node).filter((k) => !COMMON_KEYS.has(k) && k !== 'with');
     if (strangers.length === 0) problems.push({ path, message: `a node needs exactly one of ${PATTERN_KEYS.join(', ')}; found none` });
@@ -60,11 +63,10 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
     }
     return;
   }
-  if (patterns.length !== 1) {
-    problems.push({ path, message: `a node has exactly one pattern key; found ${patterns.join(' and ')}` });
+  if (found !== 1) {
+    problems.push({ path, message: `a node has exactly one pattern key; found ${PATTERN_KEYS.filter((k) => k in node).join(' and ')}` });
     return;
   }
-  const pattern = patterns[0];
   for (const key of Object.keys(node)) {
     if (key === pattern || COMMON_KEYS.has(key) || EXTRA_KEYS[pattern]?.has(key)) continue;
     problems.push({ path: `${path}.${key}`, message: `unknown key "${key}"${didYouMean(key, [...COMMON_KEYS, ...(EXTRA_KEYS[pattern] ?? [])])}` });
@@ -122,7 +124,7 @@ function validateCommon(node: Obj, path: string, ctx: NodeContext, inGraph: bool
     problems.push({ path: `${path}.timeout`, message: 'must be a number of seconds, more than 0 and at most a week' });
   }
   if ('outputs' in node) check(outputsSchema, node.outputs, `${path}.outputs`, problems);
-  for (const k of ['dependsOn', 'depends']) if (k in node && !inGraph) problems.push({ path: `${path}.${k}`, message: `only nodes of a graph may have ${k}` });
+  if (!inGraph) for (const k of ['dependsOn', 'depends']) if (k in node) problems.push({ path: `${path}.${k}`, message: `only nodes of a graph may have ${k}` });
 }
 
 function validateList(body: unknown, p: string, ctx: NodeContext, depth: number): void {
@@ -152,18 +154,24 @@ function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number
   // Listed once: listing the keys of a map of a million nodes takes a large share of validating it.
   const names = Object.keys(nodes);
   if (names.length === 0) return void problems.push({ path: `${p}.nodes`, message: 'must be a non-empty map of node name to node' });
-  // Built once: a set per node would make a large graph quadratic.
-  const nameSet = new Set(names);
-  const deps = new Map<string, string[]>();
-  for (const name of names) {
+  // Built once (a set per node would make a large graph quadratic), and the nodes numbered:
+  // dependencies are kept as numbers in compressed rows (those of node i are deps[at[i]] to
+  // deps[at[i + 1] - 1]) for the cycle check, not as a map of name lists.
+  const index = new Map<string, number>();
+  for (let i = 0; i < names.length; i++) index.set(names[i], i);
+  const deps: number[] = [];
+  const at = new Int32Array(names.length + 1);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
     const np = `${p}.nodes.${name}`;
     if (!ID_PATTERN.test(name)) problems.push({ path: np, message: `node name "${name}" must start with a letter or digit and hold only letters, digits, "_", "-" and "."` });
     const child = nodes[name];
     validateNode(child, np, ctx, depth + 1, true);
-    if (isObj(child) && typeof child.id === 'string' && child.id !== name) {
-      problems.push({ path: `${np}.id`, message: `a graph node is named by its key "${name}"; id "${child.id}" differs` });
+    if (isObj(child)) {
+      if (typeof child.id === 'string' && child.id !== name) problems.push({ path: `${np}.id`, message: `a graph node is named by its key "${name}"; id "${child.id}" differs` });
+      validateDependencies(child, np, name, index, problems, deps);
     }
-    deps.set(name, isObj(child) ? validateDependencies(child, np, name, nameSet, problems) : []);
+    at[i + 1] = deps.length;
   }
   if ('targets' in body) {
     const t = body.targets;
@@ -173,8 +181,8 @@ function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number
       if (typeof x !== 'string' || !Object.hasOwn(nodes, x)) problems.push({ path: `${p}.targets[${i}]`, message: `no node named ${JSON.stringify(x)}${typeof x === 'string' ? didYouMean(x, names) : ''}` });
     });
   }
-  const cycle = findCycle(names, deps);
-  if (cycle) problems.push({ path: `${p}.nodes`, message: `dependency cycle ${cycle.join(' -> ')}` });
+  const cycle = findCycleByIndex(names.length, deps, at);
+  if (cycle) problems.push({ path: `${p}.nodes`, message: `dependency cycle ${cycle.map((i) => names[i]).join(' -> ')}` });
 }
 
 function validateFanOut(body: unknown, p: string, ctx: NodeContext, depth: number): void {

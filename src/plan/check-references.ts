@@ -40,7 +40,7 @@ export interface Reference {
 export interface KnownSteps {
   /** every step id (pattern) -> its kind (the innermost node's, when a body shares its id) */
   kinds: Map<string, string>;
-  /** step id -> the pod it is inside ('' at macro level) */
+  /** step id -> the pod it is inside; a step without an entry is at the macro level ('') */
   levels: Map<string, string>;
   /** ids of generate steps: what is beneath them is known only at run time */
   generates: string[];
@@ -96,10 +96,11 @@ export function referencesIn(expr: unknown): Array<{ form: 'results' | 'result';
 /** Problems for every reference that cannot resolve. */
 export function checkReferences(refs: Reference[], known: KnownSteps): Problem[] {
   const problems: Problem[] = [];
-  const ids = [...known.kinds.keys()].filter((k) => k !== '');
+  // Listed when a hint is first needed: a copy of a million ids for a flow without a wrong reference was not free.
+  let ids: string[] | undefined;
   const hint = (id: string) => {
     // Hints look at every id: bounded, as this runs only for a reference already wrong.
-    const n = problems.length < 20 ? nearest(id, ids) : undefined;
+    const n = problems.length < 20 ? nearest(id, (ids ??= [...known.kinds.keys()].filter((k) => k !== ''))) : undefined;
     return n ? ` (did you mean "${n}"?)` : '';
   };
   for (const r of refs) {

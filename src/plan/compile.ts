@@ -35,7 +35,6 @@ interface Ctx {
   problems: Problem[];
   units: string[];
   inPod: string | undefined;
-  ids: Set<string>;
   order: string[];
   /** the step id of the unit root plain step paths start from */
   unitId: string;
@@ -60,7 +59,7 @@ interface Ctx {
 /** Compile a Flow document; throws a StrataError with every problem found. */
 export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefined, limits: Limits = DEFAULT_LIMITS): CompiledFlow {
   const ctx: Ctx = {
-    resolve, limits, problems: [], units: [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, ids: new Set(), order: [],
+    resolve, limits, problems: [], units: [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, order: [],
     unitId: '', podId: '', refs: [], known: { kinds: new Map(), levels: new Map(), generates: [], parameters: new Map(), unitOutputs: new Map() },
     tscope: { items: [], inCycle: false, inExit: false, params: declaredParams(doc.spec.params) },
     unitInputs: doc.spec.inputs ?? [],
@@ -119,19 +118,23 @@ function compileNode(node: FlowNode, path: string, parentId: string, seg: string
 
 function compileGuarded(node: FlowNode, path: string, parentId: string, seg: string, ctx: Ctx, siblings?: Siblings): PlanNode {
   const id = joinId(parentId, seg);
+  const kinds = ctx.known.kinds;
   if (seg !== '') {
-    if (ctx.ids.has(id)) ctx.problems.push({ path, message: `step id "${id}" is used twice` });
-    ctx.ids.add(id);
+    // A step of its own: its id is new, or used twice. One hash operation records it and
+    // tells which (the map grew or not): a set of ids beside it was two more for each of a
+    // million steps. (`kinds` holds the ids of steps compiled so far, and the root's.)
+    const size = kinds.size;
+    kinds.set(id, patternOf(node));
+    if (kinds.size === size) ctx.problems.push({ path, message: `step id "${id}" is used twice` });
     ctx.order.push(id);
+    levelOf(ctx, id);
+  } else if (kinds.get(id) !== 'pod') {
+    // A body sharing its parent's id names the step (a fan-in's or a unit's task), except a
+    // pod's: the pod is the macro step that writes outputs and whose result its level sees.
+    kinds.set(id, patternOf(node));
+    levelOf(ctx, id);
   }
-  // A body sharing its parent's id names the step (a fan-in's or a unit's task), except a
-  // pod's: the pod is the macro step that writes outputs and whose result its level sees.
-  if (ctx.known.kinds.get(id) !== 'pod') {
-    ctx.known.kinds.set(id, patternOf(node));
-    ctx.known.levels.set(id, ctx.podId);
-  }
-  const at = (what: string) => `${path}.${what}`;
-  appendAll(ctx.refs, expressionRefs(node.when, at('when'), id, ctx.unitId, ctx.podId));
+  if (node.when !== undefined) appendAll(ctx.refs, expressionRefs(node.when, `${path}.when`, id, ctx.unitId, ctx.podId));
   const retry = retryPlan(node);
   // Assigned, not spread from conditional literals: a million nodes made seven throwaway objects each.
   const base: Pick<PlanNode, 'seg' | 'when' | 'retries' | 'retry' | 'timeout' | 'outputs' | 'continueOn' | 'onExit'> = { seg };
@@ -144,7 +147,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
   if (node.onExit !== undefined) base.onExit = compileExit(node.onExit, `${path}.onExit`, id, ctx);
   if ('task' in node || 'generate' in node) {
     const t = ('task' in node ? node.task : node.generate) as TaskSpec;
-    for (const [name, ref] of Object.entries(t.inputs ?? {})) {
+    if (t.inputs) for (const [name, ref] of Object.entries(t.inputs)) {
       const text = inputFrom(ref);
       const at = `${path}.${'task' in node ? 'task' : 'generate'}.inputs.${name}`;
       const colon = text.lastIndexOf(':');
@@ -159,7 +162,8 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     const checked = checkTemplates(t, `${path}.${'task' in node ? 'task' : 'generate'}`, ctx.tscope);
     appendAll(ctx.problems, checked.problems);
     for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: id, unit: ctx.unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
-    const declared = Object.keys(parametersOf(node.outputs ?? t.outputs));
+    const outputs = node.outputs ?? t.outputs;
+    const declared = outputs ? Object.keys(parametersOf(outputs)) : [];
     if (declared.length > 0) ctx.known.parameters!.set(id, declared);
   }
   if ('task' in node) {
@@ -179,18 +183,21 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
   }
   if ('graph' in node) {
     const names = Object.keys(node.graph.nodes);
-    const all = new Set(names);
+    // The document's own map of nodes answers whether a name is a sibling: no set of a million names beside it.
+    const nodes = node.graph.nodes;
+    const all = { has: (n: string) => Object.hasOwn(nodes, n) };
     const handled = new Map<string, Set<FailureKind>>();
     const children = names.map((name) => {
       const child = node.graph.nodes[name];
-      const others: Siblings = (n) => n !== name && all.has(n);
+      // What a fan-in may join: made only for a fan-in (a closure for each of a million children was not free).
+      const others: Siblings | undefined = 'fanIn' in child ? (n) => n !== name && all.has(n) : undefined;
       const compiled = compileNode(child, `${path}.graph.nodes.${name}`, id, name, ctx, others);
       // A plain list of names (the common case, kept cheap: conditionNodes is quadratic in the list) needs no condition: each must succeed or be skipped.
-      const plain = child.depends === undefined && (child.dependsOn ?? []).every((d) => typeof d === 'string');
+      const plain = child.depends === undefined && plainNames(child.dependsOn);
       const cond = plain ? undefined : child.depends !== undefined ? parseDepends(child.depends, all) : dependsOnCondition(child.dependsOn ?? []);
-      const deps = cond ? conditionNodes(cond) : [...new Set((child.dependsOn ?? []) as string[])];
+      const deps = cond ? conditionNodes(cond) : distinct((child.dependsOn ?? []) as string[]);
       // A fan-in inside a graph waits for what it joins.
-      if ('fanIn' in child && others(child.fanIn.from) && !deps.includes(child.fanIn.from)) deps.push(child.fanIn.from);
+      if (others && 'fanIn' in child && others(child.fanIn.from) && !deps.includes(child.fanIn.from)) deps.push(child.fanIn.from);
       if (deps.length > 0) compiled.deps = deps;
       if (cond && !isPlain(cond)) compiled.cond = cond;
       if (cond) for (const [h, kinds] of handledFailures(cond)) kinds.forEach((k) => handled.set(h, (handled.get(h) ?? new Set<FailureKind>()).add(k)));
@@ -221,7 +228,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
       throw new StrataError('limit_exceeded', `${problem.path}: ${problem.message}`, { problems: [problem] });
     }
     // Item i of the fan-out is the step `fan/i`: its `do` node is that step.
-    ctx.ids.add(joinId(id, '*'));
+    // Its kind is its body's, recorded as the body (sharing the id) compiles.
     ctx.order.push(joinId(id, '*'));
     ctx.tscope.items.push(f.as ?? 'item');
     ctx.items = items;
@@ -389,10 +396,34 @@ function unitOutputs(flow: FlowDocument, path: string, unitId: string, ctx: Ctx)
   if (Object.keys(params).length > 0) ctx.known.parameters!.set(unitId, Object.keys(params));
 }
 
+/**
+ * Record the level of step `id` (the pod it is in: KnownSteps.levels), kept only inside a
+ * pod: the macro level ('') is what a step without an entry is at, so a flow without pods
+ * writes no entry for each of its steps.
+ */
+function levelOf(ctx: Ctx, id: string): void {
+  if (ctx.podId !== '') ctx.known.levels.set(id, ctx.podId);
+  else if (ctx.known.levels.size > 0) ctx.known.levels.delete(id);
+}
+
+/** Whether a dependsOn list (or none) is of names only. */
+function plainNames(list: FlowNode['dependsOn']): boolean {
+  if (list === undefined) return true;
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== 'string') return false;
+  return true;
+}
+
+/** `names` without repeats, in order: a copy (a set made for each of a million one-name lists was not free). */
+function distinct(names: string[]): string[] {
+  const out: string[] = [];
+  for (const n of names) if (!out.includes(n)) out.push(n);
+  return out;
+}
+
 /** Names of the children of the node at `parentId` (for a fan-in's "did you mean"). */
 function siblingNames(parentId: string, ctx: Ctx): string[] {
   const prefix = parentId === '' ? '' : `${parentId}/`;
   const out: string[] = [];
-  for (const id of ctx.ids) if (id.startsWith(prefix) && !id.slice(prefix.length).includes('/')) out.push(id.slice(prefix.length));
+  for (const id of ctx.order) if (id.startsWith(prefix) && !id.slice(prefix.length).includes('/')) out.push(id.slice(prefix.length));
   return out;
 }
