@@ -32,6 +32,7 @@ console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(total
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 // Minutes each: run only when named (`npm run bench -- million`, `npm run bench -- treerun`).
+// (`millionplan`, the million-step plan without its run, is in the default run.)
 const named = (name: string) => only.includes(name);
 // The dataset figure first, on a fresh heap: it is the one most sensitive to what ran before it.
 if (want('dataset')) print('data builds the system: 100,000-node tree Dataset to a stored plan (issue 3)', await datasetBench());
@@ -44,5 +45,7 @@ if (want('sse')) print('server-sent events: Redis commands/s of 100 idle viewers
 if (want('ui')) print('web UI: run pages of 10,000 steps in headless Chromium (issue 11)', await uiBench());
 if (want('cli')) print('command line: a call from spawn to exit (issue 10)', await cliBench());
 if (want('quarterback')) print('quarterback: 200 containers against bare spawn (issue 4 d)', (await quarterbackBench()) as Figure[]);
+// The million-step plan's compile and dry run alone (a minute or so); `million` adds its run.
+if (want('millionplan') && !named('million')) print('a million steps: plan compiled and dry-run (issue 9)', await millionBench(1_000_000, console.log, { run: false }));
 if (named('million')) print('a million steps: plan compiled and dry-run, then run to the end with the no-op runtime (issue 9)', await millionBench());
 if (named('treerun')) print('a 100,000-node tree Dataset run end to end on the local runtime, a no-op program a step (issue 9)', await treeRunBench());
