@@ -73,6 +73,11 @@ export interface Act {
   firstAt?: number;
   /** its own outcome, kept while its exit handler runs */
   exiting?: { status: 'succeeded' | 'failed'; result?: JsonValue; error?: string };
+  /**
+   * It succeeded and its exit handler failed (`exit handler failed: ...`): it keeps its own
+   * status and result, and its parent takes it as a failure (exit-handler.ts).
+   */
+  handlerError?: string;
   /** a leaf waiting out its back-off before the attempt in `attempt` starts */
   backingOff?: boolean;
   backoffSeconds?: number;
@@ -136,7 +141,7 @@ export interface Ops {
  * failed child whose `continueOn` covers its failure (it stays `failed` itself).
  */
 export function childFailed(c: Act): boolean {
-  return (c.status === 'failed' || c.status === 'cancelled') && !continued(c);
+  return (c.status === 'failed' || c.status === 'cancelled' || c.handlerError !== undefined) && !continued(c);
 }
 
 /**
@@ -157,12 +162,15 @@ export function endedWithoutExit(c: Act): boolean {
 /** A failed child its parent goes on after (continueOn). */
 export function continued(c: Act): boolean {
   const on = c.node.continueOn;
+  // A node whose exit handler failed: a failure of its program's kind to its parent.
+  if (on && c.handlerError !== undefined && c.status === 'succeeded') return on.failed === true;
   if (!on || (c.status !== 'failed' && c.status !== 'cancelled')) return false;
   return errored(c) ? on.error === true : on.failed === true;
 }
 
 /** The error a parent reports for a failed child. */
 export function failureOf(c: Act): string {
+  if (c.handlerError !== undefined && c.status === 'succeeded') return c.handlerError;
   return c.error && c.error.startsWith('step ') ? c.error : `step ${c.id} failed${c.error ? `: ${c.error}` : ''}`;
 }
 

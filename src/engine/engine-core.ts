@@ -228,15 +228,23 @@ export class EngineCore {
     removeKid(act);
     act.driver = undefined;
     if (status === 'succeeded' && act.id !== '') this.data.results[act.id] = result ?? null;
+    // A failed leaf's program may have given a result and parameters: they are
+    // its outputs, read by what goes on after it. A retry of the run keeps succeeded leaves only.
+    const gave = status === 'succeeded' || (status === 'failed' && this.isLeaf(act.node));
+    if (status === 'failed' && gave && act.id !== '' && result !== undefined) this.data.results[act.id] = result;
     if (this.keeps && status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
-    if (status === 'succeeded' && act.parameters) {
-      this.data.parameters[act.id] = act.parameters;
-      if (this.keeps) this.kept.parameters.set(act.id, act.parameters);
-    }
+    if (gave && act.parameters) this.data.parameters[act.id] = act.parameters;
+    if (this.keeps && status === 'succeeded' && act.parameters) this.kept.parameters.set(act.id, act.parameters);
     if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
     if (status === 'skipped') this.markUnstarted(act, 'skipped', `not started: step ${act.id} was skipped (its when was false)`);
     else if (status === 'failed') this.markUnstarted(act, 'skipped', error?.startsWith('step ') ? notStartedReason(error, '') : `not started: step ${act.id} failed`);
     if (act.parent) return act.parent.driver?.childDone(act);
+    // The root succeeded and its exit handler failed: the run fails with the handler's error.
+    if (act.handlerError !== undefined) {
+      this.status = 'failed';
+      this.out.push({ type: 'done', status: 'failed', error: act.handlerError });
+      return;
+    }
     this.status = status === 'skipped' ? 'succeeded' : status;
     this.out.push({ type: 'done', status: this.status, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(status === 'failed' && act.reason ? { reason: act.reason } : {}) });
   }

@@ -55,7 +55,10 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
       core.out.push({ type: 'backoff', step: act.id, attempt: act.attempt, seconds: wait });
       return;
     }
-    return core.finish(act, 'failed', undefined, e.error ?? 'exited non-zero');
+    // The last attempt's outputs stay the failed step's, as Argo keeps a Failed node's outputs:
+    // continueOn and `.Failed` dependents read its result and parameters (Argo tester 3, N14).
+    if (e.parameters) act.parameters = e.parameters;
+    return core.finish(act, 'failed', e.result, e.error ?? 'exited non-zero');
   }
   if (e.type === 'window') {
     core.kept.windows.set(`${e.step}|${e.round}`, e);

@@ -1,8 +1,8 @@
 /**
  * Exit handlers (docs/flow-language.md, Failure handling): a node with `onExit` that has
  * ended keeps running while its handler runs; the handler reads the node's outcome as
- * `exit` (status, duration, failures), and the node then ends with its own outcome, failing
- * if it succeeded and its handler failed.
+ * `exit` (status, duration, failures), and the node then ends with its own outcome; when it
+ * succeeded and its handler failed, its parent (or the run) takes that as its failure.
  */
 import type { JsonValue } from '../flow/types.ts';
 import { childFailed, failureOf, type Act, type Driver, type Ops } from './act.ts';
@@ -29,7 +29,9 @@ export function exitData(act: Act, status: 'succeeded' | 'failed', now: number, 
 export function exitDriver(act: Act, ops: Ops, exit: JsonValue): Driver {
   const end = (done: Act) => {
     const own = act.exiting!;
-    if (childFailed(done) && own.status === 'succeeded') return ops.finish(act, 'failed', undefined, `exit handler failed: ${failureOf(done)}`);
+    // The node keeps its own status and result (Argo: the node Succeeded, its handler's node
+    // Failed); its parent, or the run, takes the handler's failure as the node's (Argo tester 3, N3).
+    if (childFailed(done) && own.status === 'succeeded') act.handlerError = `exit handler failed: ${failureOf(done)}`;
     ops.finish(act, own.status, own.result, own.error);
   };
   // Declared after everything the node holds, so it sorts last among starts of a tick.

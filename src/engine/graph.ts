@@ -108,7 +108,8 @@ export function graphDriver(act: Act, ops: Ops): Driver {
     childDone(c) {
       const i = indexInParent(c);
       running--;
-      const failed = c.status === 'failed' || c.status === 'cancelled';
+      // A node whose exit handler failed is a failed one to its siblings' conditions (act.ts handlerError).
+      const failed = c.status === 'failed' || c.status === 'cancelled' || c.handlerError !== undefined;
       if (childFailed(c)) failures[i] = failureOf(c);
       if (c.status === 'succeeded') {
         const value = c.result ?? null;

@@ -21,7 +21,9 @@ export function statusCommandOf(act: Act, error?: string, image?: string): Statu
     type: 'status', step: act.id, status: act.status,
     ...(act.attempt > 0 ? { attempt: act.attempt } : {}),
     ...(act.status === 'succeeded' ? { result: act.result ?? null } : {}),
-    ...(act.status === 'succeeded' && act.parameters ? { parameters: act.parameters } : {}),
+    // A failed leaf's outputs, when its program gave any (Argo keeps a Failed node's outputs).
+    ...(act.status === 'failed' && act.result !== undefined ? { result: act.result } : {}),
+    ...((act.status === 'succeeded' || act.status === 'failed') && act.parameters ? { parameters: act.parameters } : {}),
     ...(error ? { error } : {}),
     ...(act.exitCode !== undefined && act.exitCode !== null && act.status !== 'running' ? { exitCode: act.exitCode } : {}),
     ...(act.status === 'failed' && act.reason ? { reason: act.reason } : {}),

@@ -17,7 +17,7 @@ import { runPlaceholder } from './input-placeholder.ts';
 const RUN_DATA = { id: runPlaceholder('id'), step: runPlaceholder('step'), pod: runPlaceholder('pod') };
 
 export class StepData {
-  /** every step finished with success so far, by step id */
+  /** every step finished with success so far, and every failed leaf that gave a result, by step id */
   readonly results: Record<string, JsonValue> = Object.create(null);
   /** the last status each step reported, by step id */
   readonly statuses: Record<string, StepStatus> = Object.create(null);
@@ -45,17 +45,47 @@ export class StepData {
     return out;
   }
 
-  /** What a task's references read when `act` starts (substitute.ts). */
+  /**
+   * Why step `id` has no `what` (`result`, `output parameter "x"`): the words an error
+   * names the absence with, by the step's status (docs/flow-language.md, Failure handling).
+   */
+  missing(id: string, what: string): string {
+    const status = this.statuses[id] ?? 'pending';
+    if (status === 'succeeded') return `step ${id} has no ${what}`;
+    if (status === 'failed') return `step ${id} failed and gave no ${what}`;
+    if (status === 'skipped' || status === 'cancelled') return `step ${id} was ${status} and has no ${what}`;
+    return `step ${id} has not ended (it is ${status}) and has no ${what} yet`;
+  }
+
+  /**
+   * What a task's references read when `act` starts (substitute.ts). A computed field's
+   * `result` and `output` of a step that has none fail the step, naming the step and why,
+   * where a guard reads null: a value written into a program's argument is never the text
+   * `null` in place of one that is missing (Argo tester 3, N14).
+   */
   substitution(act: Act): SubstitutionData {
     const data = this.dataFor(act);
+    const at = (path: string) => resolveStep(path, act.id, act.scope.unitId);
+    const results: StepResultReader = (path) => {
+      const id = at(path);
+      const v = this.results[id];
+      if (v === undefined) throw new Error(this.missing(id, 'result'));
+      return v;
+    };
+    const outputs: StepOutputReader = (path, name) => {
+      const id = at(path);
+      const v = this.parameters[id];
+      if (v === undefined || (name !== undefined && !Object.prototype.hasOwnProperty.call(v, name))) throw new Error(this.missing(id, name === undefined ? 'output parameters' : `output parameter "${name}"`));
+      return v;
+    };
     return {
       data,
       attempt: act.attempt,
       step: (path) => {
-        const id = resolveStep(path, act.id, act.scope.unitId);
-        return { id, status: this.statuses[id] ?? 'pending', result: this.results[id], parameters: this.parameters[id] };
+        const id = at(path);
+        return { id, status: this.statuses[id] ?? 'pending', result: this.results[id], parameters: this.parameters[id], missing: (what) => this.missing(id, what) };
       },
-      evaluate: (expr) => evaluate(expr, { ...data, attempt: act.attempt, run: RUN_DATA, [STEP_RESULTS]: data[STEP_RESULTS], [STEP_OUTPUTS]: data[STEP_OUTPUTS], [STEP_STATUSES]: data[STEP_STATUSES] }, act.id),
+      evaluate: (expr) => evaluate(expr, { ...data, attempt: act.attempt, run: RUN_DATA, [STEP_RESULTS]: results, [STEP_OUTPUTS]: outputs, [STEP_STATUSES]: data[STEP_STATUSES] }, act.id),
     };
   }
 

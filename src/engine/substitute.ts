@@ -19,7 +19,7 @@ export interface SubstitutionData {
   data: Record<string | symbol, unknown>;
   attempt: number;
   /** a step named by a step path (as in inputs), resolved to its id, with what it has so far */
-  step(path: string): { id: string; status: StepStatus; result?: JsonValue; parameters?: Record<string, JsonValue> };
+  step(path: string): { id: string; status: StepStatus; result?: JsonValue; parameters?: Record<string, JsonValue>; missing(what: string): string };
   /** evaluate a computed value's json-logic against `data` (with attempt) */
   evaluate(expr: JsonValue): JsonValue;
 }
@@ -89,10 +89,11 @@ function lookup(ref: TemplateRef, where: string, d: SubstitutionData): JsonValue
       if (field === 'outputs') {
         const name = String(ref.path[2]);
         const v = s.parameters?.[name];
-        if (v === undefined) throw new Error(`${where}: {{ ${ref.text} }} is null: step ${s.id} ${s.status === 'succeeded' ? `has no output parameter "${name}"` : `has not succeeded (it is ${s.status})`}`);
+        // A failed step's outputs are read as a succeeded one's; what it never gave is named.
+        if (v === undefined) throw new Error(`${where}: {{ ${ref.text} }}: ${s.missing(`output parameter "${name}"`)}`);
         return v;
       }
-      if (s.status !== 'succeeded' || s.result === undefined) throw new Error(`${where}: {{ ${ref.text} }} is null: step ${s.id} has not succeeded (it is ${s.status})`);
+      if (s.result === undefined) throw new Error(`${where}: {{ ${ref.text} }}: ${s.missing('result')}`);
       return dig(s.result, rest);
     }
     default: {

@@ -135,7 +135,8 @@ export type StepResultReader = (path: string) => JsonValue | undefined;
  * `{"result": "build-v1.2"}`, `{"result": ["fan/3", "count.total"]}`: a step's result by
  * its step path, dots and all (a plain path from the unit root, `./x` and `../x` from the
  * step's parent, as in inputs), then optionally a dotted path inside it. Null when the
- * step has not finished with success.
+ * step has no result (it has not ended, was skipped, or failed without giving one); a
+ * reader may refuse that instead, naming why (a task's computed fields do).
  */
 jsonLogic.add_operation('result', function (this: unknown, path?: unknown, field?: unknown) {
   const read = (this as { [STEP_RESULTS]?: StepResultReader } | null)?.[STEP_RESULTS];
@@ -152,7 +153,8 @@ jsonLogic.add_operation('fromJson', fromJsonOperation);
 
 /** Where `output` finds steps' named output parameters (as STEP_RESULTS for results). */
 export const STEP_OUTPUTS: unique symbol = Symbol('strata step output parameters');
-export type StepOutputReader = (path: string) => Record<string, JsonValue> | undefined;
+/** `name`: the parameter the `output` operation reads (a reader may refuse a step without it, naming why). */
+export type StepOutputReader = (path: string, name?: string) => Record<string, JsonValue> | undefined;
 
 /**
  * `{"output": ["train/v1.2", "model"]}`: a step's named output parameter, the step path
@@ -162,7 +164,7 @@ jsonLogic.add_operation('output', function (this: unknown, path?: unknown, name?
   const read = (this as { [STEP_OUTPUTS]?: StepOutputReader } | null)?.[STEP_OUTPUTS];
   if (typeof read !== 'function') throw new Error('"output" reads steps\' output parameters, and there are none here (it works in a flow\'s when, fanOut.over, cycle.until and use.with)');
   if (typeof path !== 'string' || path === '' || typeof name !== 'string' || name === '') throw new Error('"output" needs a step path and a parameter name');
-  const params = read(path);
+  const params = read(path, name);
   if (params === undefined || !Object.prototype.hasOwnProperty.call(params, name)) return null;
   return known(params[name], null);
 });

@@ -149,13 +149,38 @@ describe('exit handlers', () => {
     expect(done(e.apply(ok('onExit')))).toMatchObject({ status: 'failed', error: 'step b failed: exited with code 3' });
   });
 
-  it('a node that succeeded fails when its handler fails', () => {
+  it('a node that succeeded keeps its status and result when its handler fails; its parent fails for it (Argo tester 3, N3)', () => {
     const e = engine(compile({ sequence: [task('a', { onExit: task('h') }), task('b')] }).root);
     e.start();
-    expect(started(e.apply(ok('a')))).toEqual(['a/onExit']);
+    expect(started(e.apply(ok('a', 'a-out')))).toEqual(['a/onExit']);
     const cmds = e.apply(failed('a/onExit'));
-    expect(errorOf(cmds, 'a')).toMatchObject({ status: 'failed', error: 'exit handler failed: step a/onExit failed: exit code 1' });
-    expect(done(cmds)).toMatchObject({ status: 'failed' });
+    expect(errorOf(cmds, 'a/onExit')).toMatchObject({ status: 'failed', error: 'exit code 1' });
+    expect(errorOf(cmds, 'a')).toMatchObject({ status: 'succeeded', result: 'a-out' });
+    expect(started(cmds)).toEqual([]);
+    expect(done(cmds)).toMatchObject({ status: 'failed', error: 'exit handler failed: step a/onExit failed: exit code 1' });
+  });
+
+  it('the run\'s root task keeps its status and result when the run\'s handler fails; the run fails with the handler\'s error', () => {
+    const e = engine(compile({ ...task('main'), onExit: task('bye') }).root);
+    e.start();
+    expect(started(e.apply(ok('main', 'main-ok')))).toEqual(['main/onExit']);
+    const cmds = e.apply(failed('main/onExit'));
+    expect(errorOf(cmds, 'main')).toMatchObject({ status: 'succeeded', result: 'main-ok' });
+    expect(errorOf(cmds, 'main')).not.toHaveProperty('error');
+    expect(done(cmds)).toMatchObject({ status: 'failed', error: 'exit handler failed: step main/onExit failed: exit code 1' });
+  });
+
+  it('a graph node whose handler failed is a failure to its siblings\' conditions; continueOn covers it', () => {
+    const g = (extra: object) => compile({ graph: { nodes: { a: { task: { image: 'x' }, onExit: task('h'), ...extra }, onfail: { task: { image: 'x' }, depends: 'a.Failed' }, onok: { task: { image: 'x' }, depends: 'a.Succeeded' } } } }).root;
+    const e = engine(g({}));
+    e.start();
+    e.apply(ok('a', 1));
+    expect(started(e.apply(failed('a/onExit')))).toEqual(['onfail']);
+    const c = engine(g({ continueOn: { failed: true } }));
+    c.start();
+    c.apply(ok('a', 1));
+    expect(started(c.apply(failed('a/onExit')))).toEqual(['onfail']);
+    expect(done(c.apply(ok('onfail')))).toMatchObject({ status: 'succeeded' });
   });
 
   it('is not run for a node skipped by its when: it ends skipped too', () => {

@@ -42,11 +42,11 @@ describe('substitution', () => {
     expect(startOf(e.start(), '0').task).toMatchObject({ image: 'img:4', args: ['5'] });
   });
 
-  it('a reference to a step that has not succeeded fails the step, saying which', () => {
+  it('a reference to a result a step never gave fails the step, saying which and why', () => {
     const e = engine(compile({ graph: { nodes: { a: t('a', {}, { when: false }), b: t('b', { args: ['{{ steps.a.result }}'] }, { dependsOn: ['a'] }) } } }).root);
     const cmds = e.start();
     expect(statuses(cmds)).toContain('b:failed');
-    expect(cmds.find((c) => c.type === 'status' && c.step === 'b' && c.status === 'failed')).toMatchObject({ error: 'args[0]: {{ steps.a.result }} is null: step a has not succeeded (it is skipped)' });
+    expect(cmds.find((c) => c.type === 'status' && c.step === 'b' && c.status === 'failed')).toMatchObject({ error: 'args[0]: {{ steps.a.result }}: step a was skipped and has no result' });
     expect(done(cmds)).toMatchObject({ status: 'failed' });
   });
 
