@@ -16,6 +16,7 @@ import { present } from '../output-files.ts';
 import { readResult } from '../step-files.ts';
 import { StdoutCapture } from '../stdout-result.ts';
 import { readParameters } from '../output-parameters.ts';
+import { failedArtifactsOut, failedOutputs } from '../failed-outputs.ts';
 import { bwrapProblem, copyArtifactsOut, copyInputsIn, hostTmp, makePrivateView, needsPrivateView, noPrivateView, OWN_TMP, type PrivateView } from './private-view.ts';
 import type { JsonValue } from '../../src/flow/types.ts';
 import type { Guard } from '../watchdog/guard.ts';
@@ -101,8 +102,16 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   if (signal.aborted) return { ok: false, error: abortReason(signal), exitCode: exit.exitCode };
   // Not the step's failure: an infrastructure one, which the worker's job retries.
   if (exit.lost) throw new Error(exit.error);
-  if (exit.exitCode !== 0 || exit.error) return { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode, ...(exit.reason ? { reason: exit.reason } : {}) };
   const fromStdout = stdout?.result();
+  if (exit.exitCode !== 0 || exit.error) {
+    const failed = { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode, ...(exit.reason ? { reason: exit.reason } : {}) };
+    // A program that ran and failed: what it left is its outputs still (failed-outputs.ts).
+    if (typeof exit.exitCode !== 'number') return failed;
+    const notes = view ? await failedArtifactsOut(view, task, req.outputsDir) : [];
+    const left = failedOutputs(req.outputsDir, task, { ...(fromStdout ? { fromStdout } : {}), ...(view ? { hostPathOf: view.hostPathOf } : {}), ...(req.resultLimit !== undefined ? { resultLimit: req.resultLimit } : {}) });
+    for (const note of [...notes, ...left.notes]) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${note}\n` });
+    return { ...failed, ...(left.result !== undefined ? { result: left.result } : {}), ...(left.parameters ? { parameters: left.parameters } : {}) };
+  }
   if (fromStdout?.note) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: fromStdout.note });
   // An optional output may be missing (Argo's `optional: true`); any other must be written.
   return collect(req, (task.outputs ?? []).filter((n) => !task.optionalOutputs?.includes(n)), fromStdout, view);

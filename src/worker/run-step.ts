@@ -48,7 +48,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
   const finished = (ok: boolean, result?: JsonValue, error?: string): EngineEvent => ({
     type: 'finished', step: cmd.step, attempt: cmd.attempt, ok,
     ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}),
-    ...(!ok && reason ? { reason } : {}), ...(ok && parameters ? { parameters } : {}),
+    ...(!ok && reason ? { reason } : {}), ...(parameters ? { parameters } : {}),
   });
   let dirs: StepDirs | undefined;
   try {
@@ -67,7 +67,13 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     reason = outcome.reason;
     parameters = outcome.parameters;
     await Promise.all(reports);
-    if (!outcome.ok) return finished(false, undefined, outcome.error ?? `exited with code ${outcome.exitCode}`);
+    if (!outcome.ok) {
+      const error = outcome.error ?? `exited with code ${outcome.exitCode}`;
+      // Only a program that ran to its end left outputs (not one stopped by a cancel).
+      if (exitCode === undefined || signal.aborted) return finished(false, undefined, error);
+      // Awaited here: the `finally` below gives the outputs directory back, so it must wait for the keep.
+      return await failedStep(dirs, cmd, exec, outcome.result, error, finished);
+    }
     let result = outcome.result;
     try {
       // Listed first: outputs that are empty (a step that wrote nothing) have no result.json to open.
@@ -89,6 +95,24 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
   } finally {
     if (dirs) cleanup(dirs, p.roots.pool);
   }
+}
+
+/**
+ * A task whose program ran and failed: its outputs are kept as the step's all the same
+ * (a failed step's outputs, docs/flow-language.md; keepOutputs says until when), with the
+ * result its runtime read. Outputs that cannot be kept are said in the step's error.
+ */
+async function failedStep(dirs: StepDirs, cmd: StartCommand, exec: Execution, result: JsonValue | undefined, error: string, finished: (ok: boolean, result?: JsonValue, error?: string) => EngineEvent): Promise<EngineEvent> {
+  // A pod's outputs are written by its quarterback when it succeeds; a program that never ran left nothing.
+  if (cmd.kind !== 'task') return finished(false, undefined, error);
+  try {
+    dirs.empty = checkOutputTree(dirs.outputsDir) === 0;
+    await keepOutputs(dirs, { attempt: cmd.attempt, execution: exec.number, failed: true });
+  } catch (e) {
+    if (!(e instanceof StepFileError)) throw e;
+    return finished(false, result, `${error} (its outputs were not kept: ${e.message})`);
+  }
+  return finished(false, result, error);
 }
 
 async function recordKeptSteps(store: RunStore, runId: string, finalDir: string, podAttempt: number, fence: Fence | undefined): Promise<void> {

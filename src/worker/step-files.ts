@@ -91,13 +91,30 @@ export async function prepareStep(artifactsDir: string, roots: WorkRoots, runId:
 /** What keepOutputs did: kept this execution's outputs, or found another's kept (whose result is then the step's). */
 export type Kept = { kept: true } | { kept: false; result: JsonValue };
 
+/** Which execution keeps outputs; `failed`: its program failed (its outputs are the step's until a later attempt's replace them). */
+export interface Keeper {
+  attempt: number;
+  execution: number;
+  failed?: boolean;
+}
+
 /**
  * Keep this execution's outputs as the step's artifacts, unless an execution of the step
  * kept its own first: then the step's artifacts stay as they are, and their result.json
  * is the result to record. `who` is written into the kept directory (KEPT_FILE).
+ *
+ * A failed program's outputs are kept too (a failed step's outputs, read by continueOn and
+ * `.Failed` dependents), but only until a later attempt of the step keeps its own: what a
+ * failed attempt kept is replaced then (it was handed to no step: the step had not ended),
+ * and one that wrote nothing takes such a keep away. What a succeeded execution kept is
+ * never replaced, and a failed one that wrote nothing claims nothing.
  */
-export async function keepOutputs(dirs: StepDirs, who: { attempt: number; execution: number }): Promise<Kept> {
-  if (dirs.empty) return keepNothing(dirs);
+export async function keepOutputs(dirs: StepDirs, who: Keeper): Promise<Kept> {
+  if (dirs.empty) {
+    if (!who.failed) return keepNothing(dirs);
+    await setAside(dirs.finalDir, who);
+    return { kept: true };
+  }
   writeFileSync(join(dirs.outputsDir, KEPT_FILE), JSON.stringify({ ...who, pid: process.pid, at: new Date().toISOString() }));
   try {
     // The run's artifact directory exists but for a run's first steps: rename first, make it when missing.
@@ -112,7 +129,11 @@ export async function keepOutputs(dirs: StepDirs, who: { attempt: number; execut
     return { kept: true };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return { kept: false, result: keptResult(dirs.finalDir) };
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') {
+      // An earlier failed attempt's keep is in the way: set it aside, and keep these outputs in its place.
+      if (!(await setAside(dirs.finalDir, who))) return { kept: false, result: keptResult(dirs.finalDir) };
+      return keepOutputs(dirs, who);
+    }
     if (code !== 'EXDEV') throw e;
   }
   // The work dir is on another file system than the artifacts: copy next to them, then rename.
@@ -123,11 +144,38 @@ export async function keepOutputs(dirs: StepDirs, who: { attempt: number; execut
     renameSync(staging, dirs.finalDir);
     return { kept: true };
   } catch (e) {
-    await rm(staging, { recursive: true, force: true });
     const code = (e as NodeJS.ErrnoException).code;
+    if ((code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') && (await setAside(dirs.finalDir, who))) {
+      renameSync(staging, dirs.finalDir);
+      return { kept: true };
+    }
+    await rm(staging, { recursive: true, force: true });
     if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return { kept: false, result: keptResult(dirs.finalDir) };
     throw e;
   }
+}
+
+/**
+ * Move what an earlier failed attempt of the step kept (KEPT_FILE says `failed` and an
+ * attempt before `who`'s) out of `finalDir` and remove it; true when it did. Anything else
+ * there (a success's keep, an empty claim, the same attempt's) stays.
+ */
+async function setAside(finalDir: string, who: Keeper): Promise<boolean> {
+  let kept: Keeper;
+  try {
+    kept = JSON.parse(readOutputText(finalDir, KEPT_FILE, KEPT_FILE) ?? '{}') as Keeper;
+  } catch {
+    return false;
+  }
+  if (kept.failed !== true || !(kept.attempt < who.attempt)) return false;
+  const aside = `${finalDir}.replaced-${process.pid}-${(++seq).toString(36)}`;
+  try {
+    renameSync(finalDir, aside);
+  } catch {
+    return false; // another execution set it aside (or replaced it) first
+  }
+  await rm(aside, { recursive: true, force: true });
+  return true;
 }
 
 /** Keep an execution that wrote nothing: an empty file claims the step's artifacts (empty-claim.ts), unless another execution kept its own first. */
