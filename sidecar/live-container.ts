@@ -1,8 +1,8 @@
 /**
  * A container the quarterback is preparing or running, and what is read from it: its
- * private file system view when its task declares paths, and, once it exited 0, its
+ * private file system view when its task declares paths, and, once it exited, its
  * step's result (standard output when the task says so, else result.json) and output
- * parameters.
+ * parameters (what it left when its program failed, too).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,9 @@ import type { JsonValue } from '../src/flow/types.ts';
 import { bwrapKnown, bwrapProblem, copyInputsIn, hostTmp, makePrivateView, needsPrivateView, noPrivateView, type PrivateView } from '../runtime/local/private-view.ts';
 import { readParameters } from '../runtime/output-parameters.ts';
 import { readStdoutFile, type StdoutCapture } from '../runtime/stdout-result.ts';
-import type { ContainerDriver } from '../runtime/process/container-driver.ts';
+import type { ContainerDriver, ContainerExit } from '../runtime/process/container-driver.ts';
+import { failedArtifactsOut, failedOutputs, type FailedOutputs } from '../runtime/failed-outputs.ts';
+import { appendAll } from '../src/flow/append-all.ts';
 import { readResult, type StepDirs } from '../runtime/step-files.ts';
 
 /** The error of a generate step inside a pod. */
@@ -59,6 +61,26 @@ export function containerResult(entry: Live, task: RunTask | undefined, outputsD
   const result = fromStdout ? fromStdout.result : readResult(outputsDir, resultLimit);
   const parameters = task?.parameters ? readParameters(outputsDir, task.parameters, entry.view?.hostPathOf) : undefined;
   return { result, ...(parameters ? { parameters } : {}), ...(fromStdout?.note ? { note: fromStdout.note } : {}) };
+}
+
+/**
+ * What a container whose program failed left (runtime/failed-outputs.ts): its artifacts at
+ * paths copied into `outputsDir` when they exist, its result and output parameters where
+ * they can be read, and notes for its log about what could not be. Never throws: the step
+ * has failed already. `e`: the driver's view and kept standard output, when it gives them.
+ */
+export async function failedContainer(entry: Live, e: Pick<ContainerExit, 'view' | 'stdoutFile'>, task: RunTask | undefined, outputsDir: string, resultLimit?: number): Promise<FailedOutputs> {
+  const notes: string[] = [];
+  if (e.view && !entry.view) entry.view = { args: [], hostPathOf: (p) => e.view!.hostPathOf(p) };
+  if (e.stdoutFile && entry.stdout) {
+    const kept = keptStdout(e.stdoutFile, task?.result);
+    if (typeof kept === 'string') notes.push(kept);
+    else entry.stdout = kept;
+  }
+  if (entry.view && task) appendAll(notes, await failedArtifactsOut(entry.view, task, outputsDir));
+  const fromStdout = entry.stdout?.result();
+  const left = failedOutputs(outputsDir, task, { ...(fromStdout ? { fromStdout } : {}), ...(entry.view ? { hostPathOf: entry.view.hostPathOf } : {}), ...(resultLimit !== undefined ? { resultLimit } : {}) });
+  return { ...left, notes: [...notes, ...left.notes] };
 }
 
 /**

@@ -7,11 +7,11 @@
  */
 import { copyArtifactsOut, needsPrivateView, OWN_TMP } from '../runtime/local/private-view.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
-import { containerResult, GENERATE_UNSUPPORTED, keptStdout, privateView, privateViewNow, unsupported, type Live } from './live-container.ts';
+import { containerResult, failedContainer, GENERATE_UNSUPPORTED, keptStdout, privateView, privateViewNow, unsupported, type Live } from './live-container.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
 import { podName } from '../runtime/kubernetes/names.ts';
 import { mkdirSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunEngine } from '../src/engine/engine.ts';
 import { podScope } from '../src/engine/pod-scope.ts';
@@ -244,7 +244,12 @@ export class Quarterback {
     // The exit code tells a program's failure from one it did not cause (continueOn, retry on, depends .Failed/.Errored).
     const fail = (error: string) => this.gone(step, { type: 'finished', step, attempt, ok: false, error, ...(e.exitCode !== null && e.exitCode !== undefined ? { exitCode: e.exitCode } : {}), ...(e.reason ? { reason: e.reason } : {}) });
     this.lastExit.set(step, e.exitCode);
-    if (e.exitCode !== 0 || e.error) return fail(exitError(e, entry.stderrTail));
+    if (e.exitCode !== 0 || e.error) {
+      const error = exitError(e, entry.stderrTail);
+      // A program that ran to its end and failed: what it left is its step's outputs still (a failed step's outputs).
+      if (typeof e.exitCode !== 'number' || entry.killed) return fail(error);
+      return this.failedOutputs(cmd, entry, e).then((left) => this.gone(step, { type: 'finished', step, attempt, ok: false, error, exitCode: e.exitCode!, ...(e.reason ? { reason: e.reason } : {}), ...left }), () => fail(error));
+    }
     // The driver's (a pod's slot): where its paths of its own are, and the file its standard output was kept in.
     if (e.view && !entry.view) entry.view = { args: [], hostPathOf: (p) => e.view!.hostPathOf(p) };
     if (e.stdoutFile && entry.stdout) {
@@ -273,7 +278,25 @@ export class Quarterback {
     };
     const declared = cmd.outputs ?? [];
     if (declared.length === 0) return succeed({});
+    // An earlier failed attempt's copies go: the step's outputs are its last attempt's.
+    if (attempt > 1) return void rm(this.outputs.keptDir(step), { recursive: true, force: true }).then(() => copyOutputs(outputsDir, declared, this.outputs.keptDir(step), cmd.task?.optionalOutputs)).then(succeed, (err: Error) => fail(err.message));
     copyOutputs(outputsDir, declared, this.outputs.keptDir(step), cmd.task?.optionalOutputs).then(succeed, (err: Error) => fail(err.message));
+  }
+
+  /** What a failed container left: its result, parameters and declared outputs (those it wrote), kept as a success's are. */
+  private async failedOutputs(cmd: StartCommand, entry: Live, e: ContainerExit): Promise<{ result?: JsonValue; parameters?: Record<string, JsonValue> }> {
+    const outputsDir = entry.dirs!.outputs;
+    const left = await failedContainer(entry, e, cmd.task, outputsDir, this.plan.limits?.maxResultBytes);
+    const declared = cmd.outputs ?? [];
+    try {
+      // An earlier attempt's copies go: the step's outputs are its last attempt's.
+      if (cmd.attempt > 1) await rm(this.outputs.keptDir(cmd.step), { recursive: true, force: true });
+      this.outputs.kept(cmd.step, outputsDir, await copyOutputs(outputsDir, declared, this.outputs.keptDir(cmd.step), declared));
+    } catch (err) {
+      left.notes.push(`outputs not kept: ${(err as Error).message}`);
+    }
+    for (const note of left.notes) this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${note}\n` });
+    return { ...(left.result !== undefined ? { result: left.result } : {}), ...(left.parameters ? { parameters: left.parameters } : {}) };
   }
 
   /** A container is no longer live: forget it, then let the engine know (which may retry it). */

@@ -89,7 +89,7 @@ describe.each(LEVELS)('substitution ($name)', (level) => {
     const root = { sequence: [{ id: 'a', when: false, task: argv([]) }, { id: 'b', task: argv(['{{ steps["./a"].result }}']) }] };
     const { run, steps } = await runAt(level, root);
     expect(run.status).toBe('failed');
-    expect(steps.b).toMatchObject({ status: 'failed', error: `args[0]: {{ steps["./a"].result }} is null: step ${level.prefix}a has not succeeded (it is skipped)` });
+    expect(steps.b).toMatchObject({ status: 'failed', error: `args[0]: {{ steps["./a"].result }}: step ${level.prefix}a was skipped and has no result` });
   });
 });
 

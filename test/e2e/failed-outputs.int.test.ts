@@ -1,0 +1,61 @@
+/**
+ * A failed step's outputs and a failed exit handler in native flows, at both levels (the
+ * run's root: coordinator, BullMQ, a worker, processes; and inside a pod: the quarterback),
+ * through real runs (Argo tester 3, N14 and N3; docs/flow-language.md, Failure handling).
+ */
+import { describe, expect, it } from 'vitest';
+import type { RunView } from '../../src/run/run-view.ts';
+import { LEVELS, type Level } from '../support/levels.ts';
+import { useRunService } from '../support/use-run-service.ts';
+
+const svc = useRunService({ STRATA_WORKER_CONCURRENCY: '4' });
+
+async function runAt(level: Level, root: unknown): Promise<{ run: RunView; steps: RunView['steps'] }> {
+  const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'failed-outputs', version: '1' }, spec: { root: level.wrap(root) } };
+  const run = await svc.runToEnd({ flow });
+  const steps = Object.fromEntries(Object.entries(run.steps).filter(([id]) => id.startsWith(level.prefix)).map(([id, s]) => [id.slice(level.prefix.length), s]));
+  return { run, steps };
+}
+
+/** A check that writes its result, a parameter and a file, then fails; each attempt writes its own number. */
+const CHECK = {
+  image: 'alpine',
+  command: ['sh', '-c', 'echo "{\\"try\\": $STRATA_ATTEMPT}" > "$STRATA_OUTPUTS/result.json"; echo "why $STRATA_ATTEMPT" > "$STRATA_OUTPUTS/reason.txt"; echo "log of try $STRATA_ATTEMPT" > "$STRATA_OUTPUTS/log.txt"; exit 3'],
+  outputs: { artifacts: ['log.txt'], parameters: { reason: { path: 'reason.txt' } } },
+};
+const REPORT = {
+  image: 'alpine',
+  command: ['sh', '-c', 'echo "$1 $2 $(cat "$STRATA_INPUTS/log")"', 'sh', '{{ steps["./check"].result.try }}', '{{ steps["./check"].outputs.parameters.reason }}'],
+  // Paths from the step's parent: the same at the run's root and inside the pod.
+  inputs: { log: './check:log.txt' },
+  result: 'stdout',
+};
+
+describe.each(LEVELS)('a failed step\'s outputs ($name)', (level) => {
+  it('a dependent on check failed reads its last attempt\'s result, parameter and file', async () => {
+    const root = { graph: { nodes: { check: { retries: 1, task: CHECK }, report: { dependsOn: [{ node: 'check', on: 'failed' }], task: REPORT } } } };
+    const { run, steps } = await runAt(level, root);
+    expect(steps.check).toMatchObject({ status: 'failed', exitCode: 3, attempts: 2, result: { try: 2 } });
+    expect(steps.report).toMatchObject({ status: 'succeeded', result: '2 why 2 log of try 2' });
+  });
+
+  it('continueOn: a step that failed without writing anything gives nothing; the reader fails naming it', async () => {
+    const root = { sequence: [{ id: 'check', continueOn: { failed: true }, task: { image: 'alpine', command: ['sh', '-c', 'exit 4'] } }, { id: 'report', task: { image: 'alpine', command: ['echo', { text: { result: './check' } }] } }] };
+    const { run, steps } = await runAt(level, root);
+    expect(run.status).toBe('failed');
+    expect(steps.check).toMatchObject({ status: 'failed', exitCode: 4 });
+    expect(steps.report.status).toBe('failed');
+    expect(steps.report.error).toMatch(/step (p\/)?check failed and gave no result/);
+  });
+});
+
+describe.each(LEVELS)('a failed exit handler ($name)', (level) => {
+  it('the node keeps Succeeded and its result; the handler fails; so does what holds the node', async () => {
+    const root = { id: 'main', task: { image: 'alpine', command: ['echo', 'main-ok'], result: 'stdout' }, onExit: { task: { image: 'alpine', command: ['sh', '-c', 'echo "saw $(echo "$STRATA_EXIT" | grep -o succeeded)"; exit 1'], result: 'stdout' } } };
+    const { run, steps } = await runAt(level, root);
+    expect(run.status).toBe('failed');
+    expect(steps.main).toMatchObject({ status: 'succeeded', result: 'main-ok', exitCode: 0, error: null });
+    expect(steps['main/onExit']).toMatchObject({ status: 'failed', exitCode: 1, result: 'saw succeeded' });
+    expect(level.prefix ? run.steps.p.error : run.error).toMatch(/exit handler failed: step (p\/)?main\/onExit failed: exited with code 1/);
+  });
+});
