@@ -3,7 +3,8 @@
  * paths and standard output): before the pod, the execution's privateDir on the shared
  * volume with the task's inputs at paths put in it (own-paths.ts); after it ended well,
  * its standard output as the result (kept by the wrapper, stdout-wrapper.ts), its artifacts
- * at paths collected into STRATA_OUTPUTS and its output parameters read, with the same
+ * at paths collected into STRATA_OUTPUTS and its output parameters read (what a failed
+ * program left, too: a failed step's outputs), with the same
  * functions and rules as the local runtime's private view (runtime/local/private-view.ts).
  */
 import { mkdir, rm } from 'node:fs/promises';
@@ -11,6 +12,9 @@ import { dirname, join } from 'node:path';
 import type { RunTask } from '../../src/engine/types.ts';
 import { copyArtifactsOut, copyInputsIn, type PrivateView } from '../local/private-view.ts';
 import { readParameters } from '../output-parameters.ts';
+import { failedArtifactsOut, failedOutputs } from '../failed-outputs.ts';
+import type { JsonValue } from '../../src/flow/types.ts';
+import { appendAll } from '../../src/flow/append-all.ts';
 import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
 import { stdoutFromFile } from '../stdout-result.ts';
 import { carriedDir, carriesFilesAtPaths, hostPathIn, ownDirs } from './own-paths.ts';
@@ -54,7 +58,8 @@ export async function removeTaskFiles(req: PodRequest): Promise<void> {
  */
 export async function collectTaskFiles(req: PodRequest, outcome: PodOutcome, onReport: (r: PodReport) => void): Promise<PodOutcome> {
   const task = req.task;
-  if (!outcome.ok || req.kind !== 'task' || !task) return outcome;
+  if (req.kind !== 'task' || !task) return outcome;
+  if (!outcome.ok) return typeof outcome.exitCode === 'number' ? collectFailed(req, task, outcome, onReport) : outcome;
   try {
     let result = outcome.result;
     if (task.result) {
@@ -73,6 +78,32 @@ export async function collectTaskFiles(req: PodRequest, outcome: PodOutcome, onR
   } catch (e) {
     return { ok: false, error: (e as Error).message, exitCode: outcome.exitCode ?? 0 };
   }
+}
+
+/**
+ * A task pod whose program failed: what it left is its step's outputs still (its standard
+ * output, artifacts at paths, output parameters: runtime/failed-outputs.ts), as on the local
+ * runtime. Nothing read here fails it again; what cannot be read is said in its log.
+ */
+async function collectFailed(req: PodRequest, task: RunTask, outcome: PodOutcome, onReport: (r: PodReport) => void): Promise<PodOutcome> {
+  const notes: string[] = [];
+  let fromStdout: { result: JsonValue } | undefined;
+  if (task.result) {
+    const file = join(req.outputsDir, STDOUT_FILE);
+    try {
+      const kept = stdoutFromFile(file, task.result);
+      if (kept) fromStdout = { result: kept.result };
+    } catch (e) {
+      notes.push(`standard output not kept: ${(e as Error).message}`);
+    }
+    // Not an output of the step: gone before the worker keeps STRATA_OUTPUTS as its artifacts.
+    await rm(file, { force: true });
+  }
+  const hostPathOf = req.privateDir ? hostPathIn(req.privateDir, ownDirs(task).carried) : undefined;
+  if (req.privateDir && hostPathOf) appendAll(notes, await failedArtifactsOut(viewOf(req.privateDir, ownDirs(task).carried), task, req.outputsDir));
+  const left = failedOutputs(req.outputsDir, task, { ...(fromStdout ? { fromStdout } : {}), ...(hostPathOf ? { hostPathOf } : {}), ...(req.resultLimit !== undefined ? { resultLimit: req.resultLimit } : {}) });
+  for (const note of [...notes, ...left.notes]) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${note}\n` });
+  return { ...outcome, ...(left.result !== undefined ? { result: left.result } : {}), ...(left.parameters ? { parameters: left.parameters } : {}) };
 }
 
 function viewOf(privateDir: string, carried: string[]): PrivateView {

@@ -1,0 +1,74 @@
+/**
+ * A failed step's outputs on the kubernetes runtime (Argo tester 3, N14), on a STAND-IN API
+ * server (test/support/fake-kube-api: not Kubernetes) whose kubelet runs each container as a
+ * real process in a mount namespace of its own: a whole strata (API, coordinator, worker on
+ * the test Redis) whose worker uses the kubernetes runtime runs imported Argo documents (a
+ * task pod each) and a native pod (its containers driven by the quarterback through the
+ * gate), and the steps after a failed one read what it left.
+ */
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
+import { startRunService, type RunTestService } from '../../support/run-service.ts';
+import { NS, type FakeCluster } from './support/fake-cluster.ts';
+import { processCluster, QUARTERBACK_IMAGE, SHARED_CLAIM } from './support/process-cluster.ts';
+
+let c: FakeCluster | undefined;
+let svc: RunTestService | undefined;
+let runtime: KubeRuntime | undefined;
+const prefix = `t-${randomUUID().slice(0, 8)}`;
+const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
+
+beforeAll(async () => {
+  c = await processCluster();
+  c.api.kubelet.processOptions!.claims[SHARED_CLAIM] = home;
+  runtime = new KubeRuntime({
+    kubeConfig: c.api.kubeConfig('worker', NS), namespace: NS, quarterbackImage: QUARTERBACK_IMAGE,
+    sharedClaim: SHARED_CLAIM, sharedDir: home, retention: 'delete', drainMs: 5000,
+  });
+  svc = await startRunService({}, { runtime }, prefix);
+}, 120_000);
+
+afterAll(async () => {
+  runtime?.close();
+  await svc?.close();
+  await c?.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+const argo = (name: string) => svc!.runToEnd(readFileSync(join('test/fixtures/argo/failed-outputs', name), 'utf8'), { timeoutMs: 120_000 });
+
+describe('a failed step\'s outputs on the kubernetes runtime (stand-in API server, kubelet in namespaces)', () => {
+  it('a task pod: its standard output, its parameter at /tmp and its artifact at /w reach the steps after it', async () => {
+    const steps = await argo('steps-continue.yaml');
+    expect(steps.status, JSON.stringify(steps.steps).slice(0, 3000)).toBe('succeeded');
+    expect(steps.steps.check).toMatchObject({ status: 'failed', exitCode: 1, result: 'checked 3 items' });
+    expect(steps.steps.report.result).toBe('result=[checked 3 items] reason=[disk full] hint=[no-hint] status=Failed');
+    const art = await argo('artifact.yaml');
+    expect(art.status, JSON.stringify(art.steps).slice(0, 3000)).toBe('succeeded');
+    expect(art.steps.report.result).toBe('FAIL: test_login');
+  }, 300_000);
+
+  it('inside a pod: a failed container\'s standard output and output file reach its sibling', async () => {
+    const root = {
+      id: 'p',
+      pod: {
+        flow: {
+          graph: {
+            nodes: {
+              check: { task: { image: 'alpine', command: ['sh', '-c', 'echo "quota exceeded"; echo partial > "$STRATA_OUTPUTS/part.txt"; exit 5'], result: 'stdout', outputs: ['part.txt'] } },
+              why: { depends: 'check.Failed', task: { image: 'alpine', command: ['sh', '-c', 'echo "$1 / $(cat "$STRATA_INPUTS/part")"', 'sh', '{{ steps["./check"].result }}'], inputs: { part: './check:part.txt' }, result: 'stdout' } },
+            },
+          },
+        },
+      },
+    };
+    const r = await svc!.runToEnd({ flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'kube-failed', version: '1' }, spec: { root } } }, { timeoutMs: 120_000 });
+    expect(r.steps['p/check'], JSON.stringify(r.steps).slice(0, 3000)).toMatchObject({ status: 'failed', exitCode: 5, result: 'quota exceeded' });
+    expect(r.steps['p/why']).toMatchObject({ status: 'succeeded', result: 'quota exceeded / partial' });
+  }, 300_000);
+});
