@@ -111,7 +111,11 @@ export interface Keeper {
  */
 export async function keepOutputs(dirs: StepDirs, who: Keeper): Promise<Kept> {
   if (dirs.empty) {
-    if (!who.failed) return keepNothing(dirs);
+    // An earlier failed attempt's keep is in the way of a claim: set aside, it leaves room for it.
+    if (!who.failed) {
+      const claimed = keepNothing(dirs) ?? ((await setAside(dirs.finalDir, who)) ? keepNothing(dirs) : undefined);
+      return claimed ?? { kept: false, result: keptResult(dirs.finalDir) };
+    }
     await setAside(dirs.finalDir, who);
     return { kept: true };
   }
@@ -178,9 +182,9 @@ async function setAside(finalDir: string, who: Keeper): Promise<boolean> {
   return true;
 }
 
-/** Keep an execution that wrote nothing: an empty file claims the step's artifacts (empty-claim.ts), unless another execution kept its own first. */
-function keepNothing(dirs: StepDirs): Kept {
-  return claimEmpty(dirs.artifactsDir, dirs.finalDir) ? { kept: true } : { kept: false, result: keptResult(dirs.finalDir) };
+/** Keep an execution that wrote nothing: an empty file claims the step's artifacts (empty-claim.ts); undefined when something is there already. */
+function keepNothing(dirs: StepDirs): Kept | undefined {
+  return claimEmpty(dirs.artifactsDir, dirs.finalDir) ? { kept: true } : undefined;
 }
 
 /** The result of what an execution kept: none for one that wrote nothing (a file), else its result.json. */

@@ -1,0 +1,65 @@
+/**
+ * A failed attempt's outputs are the step's until a later attempt keeps its own
+ * (src/worker/step-files.ts keepOutputs; Argo tester 3, N14): on a real file system, each
+ * case a sequence of executions keeping what they wrote, checked by what the step's
+ * artifacts path holds after.
+ */
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { keepOutputs, type Keeper } from '../../src/worker/step-files.ts';
+
+/** One step's artifact store, and a function keeping an execution that wrote `files`. */
+function store() {
+  const root = mkdtempSync(join(tmpdir(), 'strata-keep-'));
+  const artifactsDir = join(root, 'artifacts');
+  mkdirSync(artifactsDir);
+  const finalDir = join(artifactsDir, 'run', 'check');
+  let n = 0;
+  const keep = (who: Keeper, files: Record<string, string>) => {
+    const outputsDir = join(root, `out.${++n}`);
+    mkdirSync(outputsDir);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(outputsDir, name), text);
+    return keepOutputs({ inputsDir: '', outputsDir, finalDir, artifactsDir, empty: Object.keys(files).length === 0 }, who);
+  };
+  const read = (name: string) => readFileSync(join(finalDir, name), 'utf8');
+  return { keep, read, finalDir };
+}
+
+describe('keeping a failed attempt\'s outputs', () => {
+  it('a later attempt that succeeds replaces them, result and files alike', async () => {
+    const s = store();
+    expect(await s.keep({ attempt: 1, execution: 1, failed: true }, { 'log.txt': 'try 1', 'result.json': '1' })).toEqual({ kept: true });
+    expect(s.read('log.txt')).toBe('try 1');
+    expect(await s.keep({ attempt: 2, execution: 1 }, { 'log.txt': 'try 2' })).toEqual({ kept: true });
+    expect(s.read('log.txt')).toBe('try 2');
+    expect(existsSync(join(s.finalDir, 'result.json'))).toBe(false);
+  });
+
+  it('a later attempt that succeeds writing nothing claims the step, and its result is not the failed one\'s', async () => {
+    const s = store();
+    await s.keep({ attempt: 1, execution: 1, failed: true }, { 'result.json': '"failed one"' });
+    expect(await s.keep({ attempt: 2, execution: 1 }, {})).toEqual({ kept: true });
+    expect(lstatSync(s.finalDir).isFile()).toBe(true);
+  });
+
+  it('a later attempt that fails writing nothing takes them away', async () => {
+    const s = store();
+    await s.keep({ attempt: 1, execution: 1, failed: true }, { 'log.txt': 'try 1' });
+    await s.keep({ attempt: 2, execution: 1, failed: true }, {});
+    expect(existsSync(s.finalDir)).toBe(false);
+  });
+
+  it('never replaces a success\'s outputs, nor a later attempt\'s by an earlier one\'s late copy', async () => {
+    const ok = store();
+    await ok.keep({ attempt: 1, execution: 1 }, { 'log.txt': 'ok' });
+    expect(await ok.keep({ attempt: 2, execution: 1, failed: true }, { 'log.txt': 'late failure' })).toMatchObject({ kept: false });
+    expect(ok.read('log.txt')).toBe('ok');
+    const late = store();
+    await late.keep({ attempt: 2, execution: 1, failed: true }, { 'log.txt': 'try 2' });
+    expect(await late.keep({ attempt: 1, execution: 2, failed: true }, { 'log.txt': 'try 1, late' })).toMatchObject({ kept: false });
+    expect(await late.keep({ attempt: 2, execution: 2, failed: true }, { 'log.txt': 'try 2, again' })).toMatchObject({ kept: false });
+    expect(late.read('log.txt')).toBe('try 2');
+  });
+});
