@@ -12,6 +12,7 @@ import type { V1Container, V1EnvVar, V1PodSpec, V1Volume, V1VolumeMount } from '
 import type { MicroPlan } from '../quarterback/micro-plan.ts';
 import { invalid, StrataError, type Problem } from '../../src/errors/strata-error.ts';
 import type { PodRequest } from '../pod-runtime.ts';
+import { lookupImage, type ImageMap } from '../image-map.ts';
 import { dataVolumes } from './data-volumes.ts';
 import { ANNOTATIONS, CONTAINERS, ENTRYPOINT, ENV, PATHS, PODINFO_FILES, VOLUMES } from './pod-layout.ts';
 import { DEFAULT_KILL_GRACE_SECONDS, DEFAULT_QUARTERBACK_RESOURCES, DEFAULT_SCRATCH_SIZE, type PodBuildOptions } from './pod-options.ts';
@@ -153,11 +154,11 @@ function slotOwnMounts(pool: SlotPool, slot: string): V1VolumeMount[] {
   ];
 }
 
-function checkCommands(podStep: string, layout: SlotLayout, imageMap: Record<string, string[]>): void {
+function checkCommands(podStep: string, layout: SlotLayout, imageMap: ImageMap): void {
   const problems: Problem[] = [];
   for (const pool of layout.pools) {
     pool.tasks.forEach((t, i) => {
-      if ((t.command && t.command.length > 0) || (typeof t.image === 'string' && imageMap[t.image])) return;
+      if ((t.command && t.command.length > 0) || (typeof t.image === 'string' && lookupImage(t.image, imageMap))) return;
       problems.push({
         path: `${podStep}/${pool.templates[i]}`,
         message: `names no command: in a Kubernetes pod the gate entrypoint takes the place of image ${imageText(t.image)}'s own, so a micro task must name its command (or the image must be in the runtime's image map)`,

@@ -1,6 +1,7 @@
 /** What a cluster decides about the pods strata makes (the rest comes from the PodRequest). */
 import type { V1OwnerReference, V1ResourceRequirements } from '@kubernetes/client-node';
 import type { SlotOptions } from './slot-layout.ts';
+import type { ImageMap } from '../image-map.ts';
 
 export interface PodBuildOptions {
   namespace: string;
@@ -20,7 +21,7 @@ export interface PodBuildOptions {
   stepServiceAccount?: string;
   quarterbackResources?: V1ResourceRequirements;
   /** the command of an image, for micro tasks that name none (like the local runtime's image map) */
-  imageMap?: Record<string, string[]>;
+  imageMap?: ImageMap;
   slots?: SlotOptions;
   /** how often a waiting gate entrypoint looks for its go signal, in seconds (default 0.1) */
   gatePollSeconds?: number;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { V1Container, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { PodRequest } from '../pod-runtime.ts';
 import { StrataError } from '../../src/errors/strata-error.ts';
+import { containerArgv, lookupImage } from '../image-map.ts';
 import { dataVolumes, sharedSubPath } from './data-volumes.ts';
 import { carriedDir, ownDirs } from './own-paths.ts';
 import { CONTAINERS, VOLUMES } from './pod-layout.ts';
@@ -48,11 +49,11 @@ export function taskPodSpec(req: PodRequest, opts: PodBuildOptions): Pick<V1PodS
 function argv(req: PodRequest, opts: PodBuildOptions): Pick<V1Container, 'command' | 'args'> {
   const task = req.task!;
   if (task.result !== 'stdout' && task.result !== 'text') return { ...(task.command ? { command: task.command } : {}), ...(task.args ? { args: task.args } : {}) };
-  const base = task.command?.length ? task.command : opts.imageMap?.[task.image];
-  if (!base?.length) {
+  const argv = containerArgv(task.command, task.args, task.command?.length ? undefined : lookupImage(task.image, opts.imageMap ?? {}));
+  if (!argv) {
     throw new StrataError('invalid_request', `step ${req.step}: result: stdout on the Kubernetes runtime needs the task's command: the program is run by a wrapper that keeps its standard output, in place of image ${task.image}'s entrypoint, which strata cannot see (name the command, or map the image in STRATA_IMAGE_MAP)`);
   }
-  return { command: keepStdout([...base, ...(task.args ?? [])], join(req.outputsDir, STDOUT_FILE)) };
+  return { command: keepStdout(argv, join(req.outputsDir, STDOUT_FILE)) };
 }
 
 /** The task's own directories: carried ones from its privateDir on the shared volume, the rest and its scratch volumes emptyDirs. */

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { ContainerDriver, ContainerExit, ContainerSpec } from '../../runtime/process/container-driver.ts';
 import { poolFor, relativeStep, type SlotLayout, type SlotPool } from '../../runtime/kubernetes/slot-layout.ts';
 import { needsPrivateView } from '../../runtime/local/private-view.ts';
+import { containerArgv, lookupImage, type ImageMap } from '../../runtime/image-map.ts';
 import { ownCovered, slotPathOf, stdoutFileOf } from './slot-files.ts';
 import { GATE_FILES, parseExit, runScript, slotDir, type GateOutcome } from './gate-protocol.ts';
 import { timedOutError } from '../../src/engine/timeout-error.ts';
@@ -36,7 +37,7 @@ export interface FileGateOptions {
   /** how often to look for exit files that fs.watch missed (default 500 ms) */
   rescanMs?: number;
   /** the command an image runs when a task names none (the image's ENTRYPOINT is not visible from here) */
-  imageMap?: Record<string, string[]>;
+  imageMap?: ImageMap;
   /** where this process sees the slots' paths of their own (`<ownDir>/<slot>/<k>`, slot-layout.ts) */
   ownDir?: string;
 }
@@ -271,10 +272,10 @@ export class FileGateDriver implements ContainerDriver {
   }
 }
 
-/** The program and arguments of a step: its command, else its image's entry in the image map. */
-export function argvOf(spec: ContainerSpec, imageMap: Record<string, string[]> = {}): string[] | undefined {
-  const base = spec.task.command && spec.task.command.length > 0 ? spec.task.command : imageMap[spec.task.image];
-  return base && base.length > 0 ? [...base, ...(spec.task.args ?? [])] : undefined;
+/** The program and arguments of a step: its command and args, else by its image's entry in the image map (containerArgv). */
+export function argvOf(spec: ContainerSpec, imageMap: ImageMap = {}): string[] | undefined {
+  const { command, args, image } = spec.task;
+  return containerArgv(command, args, command?.length ? undefined : lookupImage(image, imageMap));
 }
 
 /** Variables that belong to the step's image or to the kubelet, never carried over from the quarterback. */

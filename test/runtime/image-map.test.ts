@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anchorMap, argvFor, loadImageMap, readMapFile } from '../../runtime/image-map.ts';
+import { anchorMap, argvFor, BUILTIN_IMAGES, loadImageMap, readMapFile } from '../../runtime/image-map.ts';
 
 let home: string;
 beforeAll(async () => {
@@ -34,6 +34,34 @@ describe('image map', () => {
     expect(argvFor(task, { 'acme/etl': ['node', 'etl.js'] })).toEqual(argv);
   });
 
+  // Kubernetes: a command replaces ENTRYPOINT and CMD, args replace CMD (argo-tester-3 N16).
+  it.each([
+    { what: 'args alone are the command line of a CMD image (alpine: CMD ["/bin/sh"])', task: { image: 'alpine', args: ['echo', 'hi'] }, argv: ['echo', 'hi'] },
+    { what: 'a CMD image with no args runs its CMD', task: { image: 'alpine:3.20' }, argv: ['sh'] },
+    { what: 'python\'s CMD is python3: args replace it', task: { image: 'python:alpine', args: ['-c', 'print(1)'] }, argv: ['-c', 'print(1)'] },
+    { what: 'a command drops the image\'s CMD and ENTRYPOINT', task: { image: 'busybox', command: ['echo'], args: ['x'] }, argv: ['echo', 'x'] },
+    { what: 'node\'s entrypoint runs node on its args', task: { image: 'node:20', args: ['-e', '1'] }, argv: [process.execPath, '-e', '1'] },
+  ])('built-ins: $what', ({ task, argv }) => {
+    expect(argvFor(task, BUILTIN_IMAGES)).toEqual(argv);
+  });
+
+  it.each([
+    { what: 'no args: ENTRYPOINT + CMD', task: { image: 'acme/tool' }, argv: ['tool', '--default'] },
+    { what: 'args replace the CMD and follow the ENTRYPOINT', task: { image: 'acme/tool', args: ['--x'] }, argv: ['tool', '--x'] },
+  ])('{ entrypoint, cmd } entries: $what', ({ task, argv }) => {
+    expect(argvFor(task, { 'acme/tool': { entrypoint: ['tool'], cmd: ['--default'] } })).toEqual(argv);
+  });
+
+  it('reads { entrypoint, cmd } entries from a file and refuses one naming no command', async () => {
+    const file = join(home, 'entries.json');
+    await writeFile(file, JSON.stringify({ a: { cmd: ['./run.sh'] }, b: { entrypoint: ['bin/b'], cmd: ['./x'] } }));
+    expect(readMapFile(file, true)).toEqual({ a: { cmd: [join(home, 'run.sh')] }, b: { entrypoint: [join(home, 'bin/b')], cmd: [join(home, 'x')] } });
+    await writeFile(file, JSON.stringify({ a: { cmd: [] } }));
+    expect(() => readMapFile(file, true)).toThrow('"a" must map to a non-empty list of strings (its entrypoint) or to { "entrypoint": [...], "cmd": [...] } naming at least one command');
+    await writeFile(file, JSON.stringify({ a: { command: ['x'] } }));
+    expect(() => readMapFile(file, true)).toThrow('"a" must map to');
+  });
+
   it('says in a sentence why an unknown image cannot run', () => {
     expect(argvFor({ image: 'acme/unknown' }, {})).toMatch(/^image "acme\/unknown" has no local command: give the task a command, or map the image/);
   });
@@ -47,7 +75,7 @@ describe('image map paths', () => {
     await writeFile(file, JSON.stringify({ tool: ['bin/tool', './prog.mjs', '../shared/lib.mjs', '--flag', 'not/a/path', 'http://x/y', '/abs/x'] }));
     // Nothing of those names exists anywhere: the rule is the map's words, not the disk's state.
     expect(readMapFile(file, true)).toEqual({ tool: [join(dir, 'bin/tool'), join(dir, 'prog.mjs'), join(home, 'shared/lib.mjs'), '--flag', 'not/a/path', 'http://x/y', '/abs/x'] });
-    expect(loadImageMap({ STRATA_HOME: home, STRATA_IMAGE_MAP: file }).tool[1]).toBe(join(dir, 'prog.mjs'));
+    expect((loadImageMap({ STRATA_HOME: home, STRATA_IMAGE_MAP: file }).tool as string[])[1]).toBe(join(dir, 'prog.mjs'));
     // STRATA_HOME/images.json is a map file too: its directory is STRATA_HOME.
     await writeFile(join(dir, 'images.json'), JSON.stringify({ tool: ['node', './prog.mjs'] }));
     expect(loadImageMap({ STRATA_HOME: dir }).tool).toEqual(['node', join(dir, 'prog.mjs')]);

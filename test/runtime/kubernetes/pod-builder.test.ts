@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPodAccess, podOwner } from '../../../runtime/kubernetes/pod-access.ts';
 import { buildPod } from '../../../runtime/kubernetes/pod-builder.ts';
+import { BUILTIN_IMAGES } from '../../../runtime/image-map.ts';
 import { STDOUT_WRAPPER } from '../../../runtime/kubernetes/stdout-wrapper.ts';
 import type { PodBuildOptions } from '../../../runtime/kubernetes/pod-options.ts';
 import type { MicroPlan } from '../../../runtime/quarterback/micro-plan.ts';
@@ -86,6 +87,15 @@ describe('pod builder: task pods with standard output and paths of their own (is
     // The image map gives the program of a task that names none; without either it is refused, naming the field.
     expect(buildPod(podRequest(undefined, dirs, { ...base, task: { image: 'tool:1', result: 'stdout' } }), { ...OPTS, imageMap: { 'tool:1': ['/bin/tool'] } }).spec!.containers[0].command!.slice(5)).toEqual(['/bin/tool']);
     expect(() => withTask({ result: 'stdout' })).toThrow(/result: stdout on the Kubernetes runtime needs the task's command/);
+  });
+
+  it('under the stdout wrapper, args without a command replace the CMD of a mapped image, as the image itself would run them (argo-tester-3 N16)', () => {
+    const program = (task: Record<string, unknown>) => (buildPod(podRequest(undefined, dirs, { ...base, task: { result: 'stdout', ...task } as never }), { ...OPTS, imageMap: { ...BUILTIN_IMAGES, 'acme/tool': { entrypoint: ['tool'], cmd: ['--default'] } } }).spec!.containers[0].command!).slice(5);
+    expect(program({ image: 'alpine:3.20', args: ['echo', 'hi'] })).toEqual(['echo', 'hi']);
+    expect(program({ image: 'alpine:3.20' })).toEqual(['sh']);
+    expect(program({ image: 'python:3.12', args: ['-c', 'print(1)'] })).toEqual(['-c', 'print(1)']);
+    expect(program({ image: 'acme/tool', args: ['--x'] })).toEqual(['tool', '--x']);
+    expect(program({ image: 'acme/tool' })).toEqual(['tool', '--default']);
   });
 
   it('mounts directories holding declared files from the execution\'s own directory by subPath, the others as emptyDirs', () => {
