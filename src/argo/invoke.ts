@@ -13,6 +13,7 @@ import { argoProblem, gather, gathered, throwGathered, type Gathered } from './a
 import type { ReachWork } from './dag-reach.ts';
 import { whenLogic } from './expressions.ts';
 import { MAX_RANGE } from '../logic/range.ts';
+import { losslessJson } from '../logic/json-text.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { artifactRef } from './leaf.ts';
 import { inField, readArtifactFrom, readField, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
@@ -98,7 +99,9 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
     if (lit !== undefined) {
       try {
         const list = JSON.parse(lit) as unknown;
-        if (Array.isArray(list)) return list as JsonValue[];
+        // A list whose numbers JavaScript would write back otherwise (`9.90`) stays text, read
+        // at the run by fromJson, which keeps number text (Argo keeps an item's JSON text).
+        if (Array.isArray(list)) return losslessJson(lit) !== undefined ? (list as JsonValue[]) : ({ fromJson: lit } as Logic);
       } catch {
         /* refused below */
       }

@@ -80,6 +80,7 @@ export class StepData {
     };
     return {
       data,
+      itemNames: new Set(['item', ...Object.keys(act.scope.items ?? {})]),
       attempt: act.attempt,
       step: (path) => {
         const id = at(path);

@@ -6,6 +6,7 @@
  * runtime replaces with the input's path (it alone knows where inputs live).
  */
 import { clipped } from '../errors/strata-error.ts';
+import { exactJson } from '../logic/exact-number.ts';
 import type { Computed, JsonValue, TaskSpec } from '../flow/types.ts';
 import { isTemplate, parseTemplate, type TemplateRef } from '../flow/template.ts';
 import { artifactNames } from '../flow/task-parts.ts';
@@ -17,6 +18,8 @@ import { withFiles } from './run-task.ts';
 export interface SubstitutionData {
   /** what json-logic reads at the step (StepData.dataFor), for names, and for computed values */
   data: Record<string | symbol, unknown>;
+  /** the names fan-out items are read by here (`item` and every enclosing `as`) */
+  itemNames?: ReadonlySet<string>;
   attempt: number;
   /** a step named by a step path (as in inputs), resolved to its id, with what it has so far */
   step(path: string): { id: string; status: StepStatus; result?: JsonValue; parameters?: Record<string, JsonValue>; missing(what: string): string };
@@ -58,7 +61,12 @@ export function resolveText(v: Computed, where: string, d: SubstitutionData): st
     // The runtime alone knows where inputs are: it replaces the placeholder.
     else if (part.head === 'inputs') out += inputPlaceholder(String(part.path[0]));
     else if (part.head === 'run') out += runPlaceholder(String(part.path[0]));
-    else out += render(lookup(part, where, d), where, `{{ ${part.text} }}`);
+    else {
+      const value = lookup(part, where, d);
+      // An item is data: a null in it is written as its JSON text, as Argo writes a loop item's
+      // fields (and as `{{ item }}` of an object writes its null fields); a field it lacks fails.
+      out += value === null && d.itemNames?.has(part.head) ? 'null' : render(value, where, `{{ ${part.text} }}`);
+    }
   }
   return out;
 }
@@ -68,10 +76,10 @@ function shortJson(v: unknown): string {
   return clipped(JSON.stringify(v) ?? '');
 }
 
-/** A value as text: a string as itself, anything else as compact JSON; null and NUL refused. */
+/** A value as text: a string as itself, anything else as compact JSON (numbers read from JSON text as written: exactJson); null and NUL refused. */
 function render(value: JsonValue | undefined, where: string, what: string): string {
   if (value === null || value === undefined) throw new Error(`${where}: ${what} is null`);
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const text = typeof value === 'string' ? value : exactJson(value);
   // The run's placeholders (a computed value's `run.id`) are the runtime's to fill; any other NUL is refused.
   if (text.replace(/\0strata-run:(id|step|pod)\0/g, '').includes('\0')) throw new Error(`${where}: ${what} holds a NUL character, which no argument or environment value can carry`);
   return text;
@@ -98,7 +106,12 @@ function lookup(ref: TemplateRef, where: string, d: SubstitutionData): JsonValue
     }
     default: {
       const base = ref.head === 'item' ? data.item : (data as Record<string, unknown>)[ref.head];
-      return dig(base as JsonValue | undefined, ref.path);
+      const value = dig(base as JsonValue | undefined, ref.path);
+      // Say what the item holds: the reference's name may be the importer's (an Argo loop's `{{item.x}}`).
+      if (value === undefined && ref.path.length > 0 && d.itemNames?.has(ref.head) && base !== undefined) {
+        throw new Error(`${where}: {{ ${ref.text} }} is missing: the loop item ${shortJson(base)} has no ${ref.path.map((p) => JSON.stringify(p)).join(' / ')}`);
+      }
+      return value;
     }
   }
 }

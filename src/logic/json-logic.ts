@@ -9,6 +9,7 @@ import { StrataError, type Problem } from '../errors/strata-error.ts';
 import type { JsonValue, Logic } from '../flow/types.ts';
 import { jsonpathOperation } from './jsonpath-operation.ts';
 import { fromJsonOperation } from './json-text.ts';
+import { exactJson } from './exact-number.ts';
 import { govaluateLiteral, requireBoolean } from './govaluate.ts';
 import { EXPR_OPERATORS, exprOperation } from './expr-operation.ts';
 import { logicCost } from './logic-cost.ts';
@@ -188,7 +189,7 @@ jsonLogic.add_operation('status', function (this: unknown, path?: unknown) {
  * `{"text": value}`: the value as substitution writes it: a string as itself, anything
  * else as compact JSON (so `cat` can join a list into text as `{{ }}` would).
  */
-jsonLogic.add_operation('text', (value?: unknown) => (typeof value === 'string' ? value : JSON.stringify(value ?? null)));
+jsonLogic.add_operation('text', (value?: unknown) => (typeof value === 'string' ? value : exactJson(value ?? null)));
 
 /** `{"govaluate": text}` and `{"boolean": value}`: Argo's govaluate `when`, as govaluate.ts says. */
 jsonLogic.add_operation('govaluate', (value?: unknown) => govaluateLiteral(value));

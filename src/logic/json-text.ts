@@ -7,6 +7,7 @@
  * `{"a":1}`, `"A"`. White space between tokens is not text kept: `[1, 2]` is the list.
  */
 import type { JsonValue } from '../flow/types.ts';
+import { parseExactJson } from './exact-number.ts';
 
 /** Bytes of standard output kept as a step's result (`result: stdout`); more is cut. */
 export const STDOUT_RESULT_LIMIT = 256 * 1024;
@@ -68,13 +69,14 @@ function withoutSpaces(text: string): string {
 
 /**
  * json-logic `fromJson`: a string read as JSON text (Argo's withParam reads a parameter's
- * text as a JSON list), any other value as it is. Throws a sentence saying what the text
+ * text as a JSON list), its numbers kept as written (parseExactJson: `1.50` is substituted
+ * as `1.50`, as Argo's items keep their JSON text), any other value as it is. Throws a sentence saying what the text
  * starts with, and that it was cut when it is as long as a cut standard output.
  */
 export function fromJsonOperation(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   try {
-    return JSON.parse(value) as unknown;
+    return parseExactJson(value);
   } catch {
     const bytes = new TextEncoder().encode(value).length;
     const cut = bytes >= STDOUT_RESULT_LIMIT - 4 ? `; it is ${bytes} bytes long: a standard output longer than ${STDOUT_RESULT_LIMIT} bytes is cut there, so a list that long cannot be read whole (write it to an output file or an artifact)` : '';

@@ -9,10 +9,14 @@
  * and strconv.ParseFloat, which fail on any text that is not the whole number).
  * Each throws an Error whose sentence names the operation and the value.
  */
+import { ExactNumber } from './exact-number.ts';
 
 /** A decimal number written whole: optional sign, digits with an optional fraction, optional exponent. */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const WHOLE = /^[+-]?\d+$/;
+
+/** A number read from JSON text (ExactNumber) as its text, which the readers below take as a number; any other value as it is. */
+const unwrap = (v: unknown): unknown => (v instanceof ExactNumber ? v.text : v);
 
 /** A value for a message: JSON, cut at 60 characters. */
 export function preview(v: unknown): string {
@@ -27,7 +31,8 @@ export function finite(n: number, op: string): number {
 }
 
 /** `v` as a finite number when it is one or a text that is one whole (`"7"`, `"-2.5"`), else undefined. */
-export function readNumber(v: unknown): number | undefined {
+export function readNumber(raw: unknown): number | undefined {
+  const v = unwrap(raw);
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string' || !DECIMAL.test(v)) return undefined;
   const n = Number(v);
@@ -35,7 +40,8 @@ export function readNumber(v: unknown): number | undefined {
 }
 
 /** One operand of `op`: a finite number, or a text that is one whole. */
-export function toNumber(v: unknown, op: string): number {
+export function toNumber(raw: unknown, op: string): number {
+  const v = unwrap(raw);
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && DECIMAL.test(v)) {
     const n = Number(v);
@@ -49,7 +55,8 @@ export function toNumber(v: unknown, op: string): number {
  * Argo's `asInt` (expr-lang `int`): a number truncated toward zero; a text that is a whole
  * decimal number (strconv.Atoi), within ±(2^53 − 1), the integers JSON numbers hold exactly.
  */
-export function toInt(v: unknown): number {
+export function toInt(raw: unknown): number {
+  const v = unwrap(raw);
   if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
   if (typeof v === 'string' && WHOLE.test(v)) {
     const n = Number(v);
@@ -60,7 +67,8 @@ export function toInt(v: unknown): number {
 }
 
 /** Argo's `asFloat` (expr-lang `float`): a number, or a text that is a decimal number whole (strconv.ParseFloat, less Inf and NaN). */
-export function toFloat(v: unknown): number {
+export function toFloat(raw: unknown): number {
+  const v = unwrap(raw);
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && DECIMAL.test(v)) {
     const n = Number(v);

@@ -38,3 +38,45 @@ describe('args without a command replace the CMD of an image that has one (N16)'
     expect(results(r, ['macro', 'pod/micro'])).toEqual({ macro: 'macro args', 'pod/micro': 'micro args' });
   });
 });
+
+/** The results of a loop step's items `name/0`, `name/1`, ..., in item order. */
+const items = (r: RunView, name: string): unknown[] =>
+  Object.keys(r.steps)
+    .filter((k) => new RegExp(`^${name}/[0-9]+$`).test(k))
+    .sort((a, b) => Number(a.split('/').at(-1)) - Number(b.split('/').at(-1)))
+    .map((k) => r.steps[k].result);
+
+describe('loop items keep the text of their JSON numbers (N10)', () => {
+  it('Argo withParam: an item and an item\'s fields are substituted as written', async () => {
+    const r = await post(read('withparam-numbers.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    // `[7]` writes back as itself: a JSON result.
+    expect(items(r, 'each')).toEqual(['[1.50]', '[1e2]', '[10.0]', '[12345678901234567890]', '[{"price":9.90}]', [7], '[1.50]']);
+    expect(items(r, 'fields')).toEqual(['9.90 12345678901234567890 3']);
+  });
+
+  it('strata flows: fromJson keeps number text at both levels', async () => {
+    const r = await postFlow('exact-items-native.yaml');
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(items(r, 'each')).toEqual(['1.50', '{"v":null,"p":9.90}', '12345678901234567890']);
+    expect(items(r, 'fields')).toEqual(['null 9.90']);
+    expect(items(r, 'pod/each')).toEqual(['2.50', '{"v":null,"p":1e2}']);
+  });
+});
+
+describe('a null in a loop item is written null; a field it lacks fails, named as the document names it (N8)', () => {
+  it('Argo: withParam and withItems', async () => {
+    const r = await post(read('item-null.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(items(r, 'objs')).toEqual(['1:0.1', 'two:{"deep":[1]}', '3:null']);
+    // Standard output that writes back as itself is its JSON: the object, and null.
+    expect(items(r, 'literal')).toEqual([{ id: 1, v: null }, null]);
+    expect(r.steps['literal/1'].status).toBe('succeeded');
+  });
+
+  it('Argo: a field the item lacks', async () => {
+    const r = await post(read('item-missing-field.yaml'));
+    expect(r.status).toBe('failed');
+    expect(r.steps['objs/0'].error).toMatch(/^command\[1\]: \{\{ objs_item\.nope \}\} is missing: the loop item \{"id":1\} has no "nope"$/);
+  });
+});
