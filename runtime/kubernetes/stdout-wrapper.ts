@@ -6,13 +6,15 @@
  * program (STDOUT_WRAPPER, the way Argo's emissary and Tekton's entrypoint wrap a step)
  * runs the step's argv with its standard output going through `tee` to the container's
  * log as before and, through a FIFO, into a file of the step's own, of which it keeps the
- * first STDOUT_RESULT_LIMIT + 1 bytes (one more, so the reader knows it was cut; the rest
- * is read and dropped, never blocking the program). Its exit code is the program's.
+ * last STDOUT_RESULT_LIMIT + 2 bytes (`tail -c`: two more, so the reader knows it was cut;
+ * the rest is read and dropped, never blocking the program; an image without `tail` keeps
+ * the first bytes instead). Its exit code is the program's.
  *
  * Used by task pods (the container's command) and by the gate's run script inside a
  * micro pod. The argv and the file travel as positional parameters of `sh -c`, never in
  * the script's text: nothing is concatenated into a shell line. Needs `/bin/sh`,
- * `mkfifo`, `tee` and `head -c` (or `dd`) in the image: busybox and coreutils have them.
+ * `mkfifo`, `tee` and `tail -c` (or `head -c` or `dd`) in the image: busybox and
+ * coreutils have them.
  */
 import { STDOUT_RESULT_LIMIT } from '../stdout-result.ts';
 
@@ -22,7 +24,8 @@ export const STDOUT_FILE = '.strata-stdout';
 /** `$0` of the wrapper: what `ps` shows. */
 const NAME = 'strata-stdout';
 
-const KEEP = STDOUT_RESULT_LIMIT + 1;
+// Two more than the limit: the reader knows the output was cut even once one trailing newline is taken off.
+const KEEP = STDOUT_RESULT_LIMIT + 2;
 
 /**
  * The wrapper. Positional parameters: the file, then the program and its arguments.
@@ -35,7 +38,7 @@ export const STDOUT_WRAPPER = [
   'trap \'trap "" TERM INT; s=143; kill -TERM 0 2>/dev/null\' TERM INT',
   'rm -f "$p" "$f" "$f.code"',
   'mkfifo "$p" || { echo "strata: cannot make a FIFO at $p to keep the standard output (result: stdout needs mkfifo in the image)" >&2; exit 127; }',
-  `{ head -c ${KEEP} 2>/dev/null || dd bs=1 count=${KEEP} 2>/dev/null; cat >/dev/null; } <"$p" >"$f" &`,
+  `{ tail -c ${KEEP} 2>/dev/null || { head -c ${KEEP} 2>/dev/null || dd bs=1 count=${KEEP} 2>/dev/null; cat >/dev/null; }; } <"$p" >"$f" &`,
   'k=$!',
   '{ "$@"; echo $? >"$f.code"; } | tee "$p" &',
   't=$!',

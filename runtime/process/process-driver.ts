@@ -81,6 +81,7 @@ export class ProcessDriver implements ContainerDriver {
         ? this.launcher.spawn(argv, { env: spec.env, ...(cwd !== undefined ? { cwd } : {}) })
         : spawn(argv[0], argv.slice(1), { env: spec.env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'E2BIG') return fail(tooBig(mapped[0], argv, spec.env));
       return fail(`could not start "${argv[0]}": ${(e as Error).message}`);
     }
     const entry: Running = { child, attempt, timers: [] };
@@ -103,7 +104,7 @@ export class ProcessDriver implements ContainerDriver {
       onExit(exit);
     };
     child.once('error', (err: NodeJS.ErrnoException) => {
-      if (entry.pid === undefined) finish({ step, attempt, exitCode: null, error: cannotStart(argv[0], err, cwd) });
+      if (entry.pid === undefined) finish({ step, attempt, exitCode: null, error: err.code === 'E2BIG' ? tooBig(mapped[0], argv, spec.env) : cannotStart(argv[0], err, cwd) });
     });
     const logsEnded = pipeLogs(child, onLog, this.closing);
     child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
@@ -184,6 +185,17 @@ function pipeLogs(child: ChildProcess | LaunchedChild, onLog: ((stream: 'stdout'
   });
   void p.then(() => set.delete(p));
   return p;
+}
+
+/**
+ * E2BIG in the user's words: the program it asked for (not bubblewrap, which runs it), and
+ * the bytes of its command line and environment together, which Linux bounds by ARG_MAX
+ * (a quarter of the stack limit, 2 MiB by default). One value too big for a single
+ * argument is refused before this, naming its field (src/engine/substitute.ts).
+ */
+function tooBig(program: string, argv: string[], env: Record<string, string | undefined>): string {
+  const bytes = argv.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0) + Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(`${k}=${v ?? ''}`) + 1, 0);
+  return `could not start "${program}": its command line and environment are ${bytes.toLocaleString('en')} bytes together, more than Linux lets one program start with (E2BIG: ARG_MAX, 2 MiB with the default stack limit): pass large values in files (inputs or artifacts)`;
 }
 
 function cannotStart(cmd: string, err: NodeJS.ErrnoException, cwd: string | undefined): string {

@@ -27,13 +27,20 @@ export interface SubstitutionData {
   evaluate(expr: JsonValue): JsonValue;
 }
 
-/** The RunTask of `task` for one step; throws an Error whose message names the field and the reference. */
+/**
+ * The most bytes one argv element or one environment variable (`NAME=value`) may hold:
+ * Linux's MAX_ARG_STRLEN (32 pages, 131,072 bytes with the closing NUL), past which
+ * execve fails with E2BIG, for a local process and a Kubernetes container alike.
+ */
+export const MAX_ARG_BYTES = 131_071;
+
+/** The RunTask of `task` for one step; throws an Error whose message names the field and the reference, or a field too big to pass (MAX_ARG_BYTES). */
 export function resolveTask(task: TaskSpec, d: SubstitutionData): RunTask {
-  const field = (v: Computed, where: string): string => resolveText(v, where, d);
+  const field = (v: Computed, where: string, prefix = 0): string => fits(resolveText(v, where, d), where, prefix);
   const out: RunTask = { image: field(task.image, 'image') };
   if (task.command) out.command = task.command.map((v, i) => field(v, `command[${i}]`));
   if (task.args) out.args = task.args.map((v, i) => field(v, `args[${i}]`));
-  if (task.env) out.env = Object.fromEntries(Object.entries(task.env).map(([k, v]) => [k, field(v, `env.${k}`)]));
+  if (task.env) out.env = Object.fromEntries(Object.entries(task.env).map(([k, v]) => [k, field(v, `env.${k}`, utf8Bytes(k) + 1)]));
   if (task.workingDir !== undefined) out.workingDir = field(task.workingDir, 'workingDir');
   if (task.resources) out.resources = task.resources;
   if (task.outputs) out.outputs = artifactNames(task.outputs);
@@ -70,6 +77,19 @@ export function resolveText(v: Computed, where: string, d: SubstitutionData): st
   }
   return out;
 }
+
+/** `text` when it (after `prefix` bytes, an env variable's `NAME=`) fits one argument, else an Error naming the field. */
+function fits(text: string, where: string, prefix: number): string {
+  // Characters take 1 to 4 bytes: count bytes only where the count could pass the limit.
+  if (text.length * 3 + prefix <= MAX_ARG_BYTES) return text;
+  const bytes = utf8Bytes(text) + prefix;
+  if (bytes <= MAX_ARG_BYTES) return text;
+  const what = prefix > 0 ? `${where} (${where.slice(4)}=value)` : where;
+  throw new Error(`${what} is ${bytes.toLocaleString('en')} bytes once substituted, more than the ${MAX_ARG_BYTES.toLocaleString('en')} a single argument or environment variable may hold (Linux's MAX_ARG_STRLEN; no process or container could start with it): pass a value this large in a file (an input or an artifact)`);
+}
+
+const encoder = new TextEncoder();
+const utf8Bytes = (s: string): number => encoder.encode(s).length;
 
 /** An expression for a message: compact JSON, cut at 200 characters. */
 function shortJson(v: unknown): string {

@@ -80,3 +80,34 @@ describe('a null in a loop item is written null; a field it lacks fails, named a
     expect(r.steps['objs/0'].error).toMatch(/^command\[1\]: \{\{ objs_item\.nope \}\} is missing: the loop item \{"id":1\} has no "nope"$/);
   });
 });
+
+const LIMIT = 256 * 1024;
+
+describe('a standard output result over 256 KiB keeps its tail, and a value too big for one argument is refused naming its field (N18)', () => {
+  it('Argo: outputs.result keeps the last 256 KiB; its consumer\'s env is refused before the spawn', async () => {
+    const r = await post(read('big-result.yaml'));
+    const result = r.steps.gen.result as string;
+    expect(result.length).toBe(LIMIT);
+    expect(result.endsWith('xxxTAIL')).toBe(true);
+    expect(r.status).toBe('failed');
+    expect(r.steps.use.error).toMatch(/^env\.V \(V=value\) is 262,146 bytes once substituted, more than the 131,071 a single argument or environment variable may hold/);
+    expect(r.steps.use.error).not.toMatch(/bwrap|E2BIG/);
+  });
+
+  it('strata flows, at both levels: the answer printed last is kept', async () => {
+    const r = await postFlow('big-result-native.yaml');
+    expect(r.status, JSON.stringify(r.steps).slice(0, 500)).toBe('succeeded');
+    for (const [id, ok] of [['macro', 1], ['pod/micro', 2]] as const) {
+      const result = r.steps[id].result as string;
+      expect(result.endsWith(`\n{"ok": ${ok}}`), id).toBe(true);
+      expect(result.length, id).toBeGreaterThan(LIMIT - 20);
+    }
+  });
+
+  it('a 300 KB parameter given with the run (-p) into an env value is refused before the spawn, naming the field', async () => {
+    const flow = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'bigp-' }, spec: { entrypoint: 'main', arguments: { parameters: [{ name: 'p', value: 'x' }] }, templates: [{ name: 'main', container: { image: 'alpine', command: ['sh', '-c', 'echo ${#P}'], env: [{ name: 'P', value: '{{workflow.parameters.p}}' }] } }] } };
+    const r = await svc.runToEnd({ flow, params: { p: 'y'.repeat(300_000) } });
+    expect(r.status).toBe('failed');
+    expect(r.steps.main.error).toMatch(/^env\.P \(P=value\) is 300,002 bytes once substituted, more than the 131,071/);
+  });
+});

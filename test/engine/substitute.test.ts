@@ -57,6 +57,16 @@ describe('substitution', () => {
     expect(done(missing.start())).toMatchObject({ status: 'failed', error: 'args[0]: {{ params.x.y }} is null' });
   });
 
+  it('a field too big for one argument or environment variable (MAX_ARG_STRLEN) fails the step naming it; one byte less passes', () => {
+    const start = (task: Record<string, unknown>, x: string) => engine(compile(t('a', task), { x } as never).root, { params: { x } }).start();
+    const run = (task: Record<string, unknown>, x: string) => done(start(task, x));
+    expect(startOf(start({ args: ['{{ params.x }}'] }, 'y'.repeat(131_071)), 'a').task!.args![0]).toHaveLength(131_071);
+    expect(run({ args: ['{{ params.x }}!'] }, 'y'.repeat(131_071))).toMatchObject({ status: 'failed', error: expect.stringMatching(/^args\[0\] is 131,072 bytes once substituted, more than the 131,071 a single argument/) });
+    // An environment variable is `NAME=value`; é is two bytes.
+    expect(startOf(start({ env: { V: '{{ params.x }}' } }, 'é'.repeat(65_534)), 'a').task!.env!.V).toHaveLength(65_534);
+    expect(run({ env: { V: '{{ params.x }}' } }, 'é'.repeat(65_535))).toMatchObject({ status: 'failed', error: expect.stringMatching(/^env\.V \(V=value\) is 131,072 bytes/) });
+  });
+
   it('an input reference is a placeholder the runtime fills with the input\'s path', () => {
     const e = engine(compile({ sequence: [t('a', {}), t('b', { args: ['--in={{ inputs.rows }}'], inputs: { rows: 'a:rows.json' } })] }).root);
     e.start();

@@ -48,13 +48,14 @@ describe('the stdout wrapper, run by /bin/sh', () => {
     expect(readdirSync(r.dir)).toEqual(['.strata-stdout']);
   });
 
-  it('keeps one byte more than the limit of a long output, which all still reaches the log, and the result says it was cut', async () => {
-    const r = await wrapped(['sh', '-c', 'head -c 400000 /dev/zero | tr "\\0" a; echo; echo done']);
+  it('keeps the last bytes of a long output and two more, which all still reaches the log, and the result says it was cut', async () => {
+    const r = await wrapped(['sh', '-c', 'echo HEAD; head -c 400000 /dev/zero | tr "\\0" a; echo; echo done']);
     expect(r.code).toBe(0);
-    expect(r.out.length).toBe(400000 + 6);
-    expect(readFileSync(r.file).length).toBe(STDOUT_RESULT_LIMIT + 1);
+    expect(r.out.length).toBe(5 + 400000 + 6);
+    expect(readFileSync(r.file).length).toBe(STDOUT_RESULT_LIMIT + 2);
     const kept = stdoutFromFile(r.file)!;
-    expect(kept.result).toBe('a'.repeat(STDOUT_RESULT_LIMIT));
+    // The tail, as Argo keeps it: the answer a program prints last survives.
+    expect(kept.result).toBe(`${'a'.repeat(STDOUT_RESULT_LIMIT - 6)}\ndone`);
     expect(kept.note).toContain(`longer than ${STDOUT_RESULT_LIMIT} bytes`);
   });
 
