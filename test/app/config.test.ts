@@ -36,7 +36,7 @@ describe('loadConfig', () => {
   // Every STRATA_* variable is checked at start, files they name included (issue 10/11/13 test report, faults 2 and 3).
   const refused: Array<[Record<string, string>, RegExp]> = [
     [{ STRATA_IMAGE_MAP: 'test/fixtures/config/not-json.json' }, /^STRATA_IMAGE_MAP must be a JSON file mapping images to commands .*: image map test\/fixtures\/config\/not-json.json is not valid JSON: .*, not "test\/fixtures\/config\/not-json.json"$/],
-    [{ STRATA_IMAGE_MAP: 'test/fixtures/config/bad-entry.json' }, /^STRATA_IMAGE_MAP must be .*"busybox" must map to a non-empty list of strings, not /],
+    [{ STRATA_IMAGE_MAP: 'test/fixtures/config/bad-entry.json' }, /^STRATA_IMAGE_MAP must be .*"busybox" must map to a non-empty list of strings \(its entrypoint\) or to \{ "entrypoint": \[\.\.\.\], "cmd": \[\.\.\.\] \} naming at least one command, not /],
     [{ STRATA_IMAGE_MAP: 'test/fixtures/config/missing.json' }, /^STRATA_IMAGE_MAP must be .*ENOENT.*, not "test\/fixtures\/config\/missing.json"$/],
     [{ STRATA_HOME: 'test/fixtures/config/bad-home' }, /^image map test\/fixtures\/config\/bad-home\/images.json is not valid JSON: .* \(the image map of STRATA_HOME: fix or remove it\)$/],
     [{ STRATA_FILE_ROOTS: '/tmp:/no/such/root' }, /^STRATA_FILE_ROOTS must be ":"-separated existing directories \("\/no\/such\/root" is not one\)/],
@@ -61,7 +61,7 @@ describe('loadConfig', () => {
 
   it('reads the image map once, at start: built-ins, STRATA_HOME/images.json, STRATA_IMAGE_MAP', () => {
     const c = loadConfig({ STRATA_HOME: 'test/fixtures/config/home', STRATA_IMAGE_MAP: 'examples/retail/images.json' });
-    expect(c.images.busybox).toEqual(['sh']);
+    expect(c.images.busybox).toEqual({ cmd: ['sh'] });
     expect(c.images['acme/home-only']).toEqual(['true']);
     expect(Object.keys(c.images)).toEqual(expect.arrayContaining(Object.keys(JSON.parse(readFileSync('examples/retail/images.json', 'utf8')) as object)));
   });
