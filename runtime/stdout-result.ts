@@ -58,7 +58,6 @@ export class StdoutCapture {
     const text = tail.toString('utf8');
     return { result: this.mode === 'text' ? text : text.trim(), note: `strata: the standard output is longer than ${this.limit} bytes: the result is its last ${this.limit} bytes, as text (as Argo keeps only the last 256 kB)\n` };
   }
-
 }
 
 /** Trimmed text, as JSON when the whole of it reads as JSON without losing its text. */

@@ -24,6 +24,7 @@ import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { checkDepth, checkSize, MAX_DATA_DEPTH, refuseStackOverflow, toData, tryJson, yamlMessage } from '../flow/parse-text.ts';
 import { checkTextNesting } from '../flow/text-nesting.ts';
 import { reindentFlowLines } from './reindent-flow.ts';
+import { keepLoopIntegers, mayHoldBigIntegers } from './loop-integers.ts';
 
 const OPTIONS = { merge: true, uniqueKeys: false, resolveKnownTags: false, logLevel: 'error' } as const;
 
@@ -55,9 +56,11 @@ export function readArgoText(text: string, source = 'document', maxBytes = DEFAU
     // The original text's errors are the ones that point at what the author wrote.
     if (repaired === text || errorsOf(docs, source).length > 0) throw invalid(firstErrors);
   }
+  const bigIntegers = mayHoldBigIntegers(text);
   return docs
     .map((d, i) => {
       const where = docs.length > 1 ? `${source}[${i}]` : source;
+      if (bigIntegers) keepLoopIntegers(d);
       const data = toData(d, where, maxBytes, parsed);
       checkDepth(data, where, maxNesting);
       return data;
