@@ -5,17 +5,19 @@
  * that stay inside it (copied as links, artifact-links.ts), with a bound on its entries so
  * one output cannot make the copy endless.
  */
-import { lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
+import { lstat, readdir, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapingLink, linkStaysInside } from './artifact-links.ts';
+import { mkdirHere } from './no-follow-writes.ts';
 import { copyRegular, irregular, StepFileError } from './output-files.ts';
 
 /** Entries one directory artifact may hold (files and directories, at any depth). */
 export const MAX_TREE_ENTRIES = 100_000;
 
 /**
- * Copy `from` (a regular file or a directory) to `to`; false when `from` does not exist.
- * Throws a StepFileError naming `what` (and the entry) for anything else.
+ * Copy `from` (a regular file or a directory) to `to`, whose parent exists; false when
+ * `from` does not exist. Never writes through a link at `to` or below it. Throws a
+ * StepFileError naming `what` (and the entry) for anything else.
  */
 export async function copyEntry(from: string, to: string, what: string): Promise<boolean> {
   let st;
@@ -35,7 +37,8 @@ export async function copyEntry(from: string, to: string, what: string): Promise
   if (!st.isDirectory()) return copyRegular(from, to, what);
   let count = 0;
   const walk = async (src: string, dst: string, rel: string): Promise<void> => {
-    await mkdir(dst, { recursive: true });
+    // `to`'s parent exists; `to` may be where a step wrote (a link there is refused, no-follow-writes.ts).
+    await mkdirHere(dst, what);
     for (const e of await readdir(src, { withFileTypes: true })) {
       if (++count > MAX_TREE_ENTRIES) throw new StepFileError(`${what} holds more than ${MAX_TREE_ENTRIES} entries`);
       const name = `${rel}${e.name}`;

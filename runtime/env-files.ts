@@ -8,8 +8,9 @@
  * start with a dot. Used by the local runtime (macro tasks) and the quarterback (its
  * containers, at both runtimes). docs/flow-language.md, "What a step sees".
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileHere } from './no-follow-writes.ts';
 
 /** The largest value kept in the environment (bytes); larger ones are in their file only. */
 export const ENV_VALUE_BYTES = 64 * 1024;
@@ -24,7 +25,7 @@ export function fileScopeValues(env: Record<string, string>, dir: string): void 
     const value = env[name];
     if (value === undefined) continue;
     const path = join(dir, `.${name.toLowerCase().replace(/_/g, '-')}.json`);
-    writeFileSync(path, value);
+    writeFileHere(path, value);
     env[`${name}_FILE`] = path;
     if (Buffer.byteLength(value) > ENV_VALUE_BYTES) delete env[name];
   }

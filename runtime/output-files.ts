@@ -10,9 +10,10 @@
  * step's error, a sentence naming the output.
  */
 import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
-import { copyFile, lstat, open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapingLink, linkStaysInside } from './artifact-links.ts';
+import { copyFileHere } from './no-follow-writes.ts';
 
 /** A data-passing failure; its message is the step's error. */
 export class StepFileError extends Error {}
@@ -81,7 +82,8 @@ export function readOutputText(outputsDir: string, name: string, what = `output 
 
 /**
  * Copy a file that must be a regular file to `to`. Returns false when `from` does not
- * exist; throws a StepFileError naming `what` when it is a link, FIFO, device or socket.
+ * exist; throws a StepFileError naming `what` when it is a link, FIFO, device or socket,
+ * or when a link is at `to` (no-follow-writes.ts).
  */
 export async function copyRegular(from: string, to: string, what: string): Promise<boolean> {
   let fh;
@@ -98,7 +100,8 @@ export async function copyRegular(from: string, to: string, what: string): Promi
     const st = await fh.stat();
     const kind = irregular(st) ?? (st.isDirectory() ? 'a directory' : undefined);
     if (kind) throw refused(what, kind);
-    await copyFile(FD_DIR ? `${FD_DIR}/${fh.fd}` : from, to);
+    // `to` may be where the step wrote too (its STRATA_OUTPUTS): never written through a link.
+    await copyFileHere(FD_DIR ? `${FD_DIR}/${fh.fd}` : from, to, what);
     return true;
   } finally {
     await fh.close();

@@ -11,13 +11,14 @@
  * and output files, which may be large, are asynchronous.
  */
 import { DEFAULT_LIMITS } from '../src/flow/limits.ts';
-import { closeSync, existsSync, fstatSync, mkdirSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, readSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JsonValue } from '../src/flow/types.ts';
 import type { InputRef, StartCommand } from '../src/engine/types.ts';
 import { checkOutputsDir, openRegularSync, StepFileError } from './output-files.ts';
 import { copyEntry } from './copy-tree.ts';
+import { mkdirHere, writeFileHere } from './no-follow-writes.ts';
 import { legacyStepSegments, stepSegments } from './step-file-name.ts';
 
 export interface StepDirs {
@@ -66,7 +67,7 @@ export function makeStepDirs(workDir: string, step: string, attempt: number): St
 /** Write the engine's data for a step (a fan-in's `results`, a cycle's `window` and `previous`) as JSON files. */
 export function writeData(dir: string, data: StartCommand['data']): void {
   for (const name of ['results', 'window', 'previous'] as const) {
-    if (data[name] !== undefined) writeFileSync(join(dir, name), JSON.stringify(data[name]));
+    if (data[name] !== undefined) writeFileHere(join(dir, name), JSON.stringify(data[name]));
   }
 }
 
@@ -91,13 +92,13 @@ export async function copyInputs(dir: string, inputs: Record<string, InputRef>, 
  * and index.json listing them in order with their items. An item that wrote none is left out.
  */
 async function copyEach(to: string, name: string, ref: InputRef, locate: (ref: InputRef) => string): Promise<void> {
-  await mkdir(to, { recursive: true });
+  await mkdirHere(to, `input "${name}"`);
   const listed: Array<{ index: number; item: JsonValue; file: string }> = [];
   for (const e of ref.each!) {
     const file = String(e.index);
     if (await copyEntry(locate({ step: e.step, output: ref.output }), join(to, file), `input "${name}" (output "${ref.output}" of step ${e.step})`)) listed.push({ index: e.index, item: e.item, file });
   }
-  writeFileSync(join(to, 'index.json'), JSON.stringify(listed));
+  writeFileHere(join(to, 'index.json'), JSON.stringify(listed));
 }
 
 /** Copy the declared outputs to `artifactDir` (an `optional` one may be missing); returns output name -> its path in the artifact store. */

@@ -5,13 +5,14 @@
  * state. When the pod succeeds they become the pod's outputs: its result.json, the
  * declared outputs (last writer wins) and POD_STEPS_FILE.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InputRef, StatusCommand } from '../src/engine/types.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import type { MicroPlan } from '../runtime/quarterback/micro-plan.ts';
 import { POD_STEPS_FILE, type KeptStep } from '../runtime/quarterback/protocol.ts';
 import { copyEntry } from '../runtime/copy-tree.ts';
+import { writeFileHere } from '../runtime/no-follow-writes.ts';
 import { stepSegments } from '../runtime/step-file-name.ts';
 import { artifactPath } from '../runtime/step-files.ts';
 
@@ -68,8 +69,9 @@ export class PodOutputs {
   async write(result: JsonValue): Promise<void> {
     const dir = this.plan.outputsDir;
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'result.json'), JSON.stringify(result));
-    await writeFile(join(dir, POD_STEPS_FILE), JSON.stringify([...this.succeeded.values()]));
+    // Never through a link (no-follow-writes.ts): small JSON, written synchronously.
+    writeFileHere(join(dir, 'result.json'), JSON.stringify(result));
+    writeFileHere(join(dir, POD_STEPS_FILE), JSON.stringify([...this.succeeded.values()]));
     const latest = new Map<string, string>();
     for (const outputs of this.declared.values()) for (const [name, path] of Object.entries(outputs)) latest.set(name, path);
     // An output may be a directory (a directory artifact): copied whole.

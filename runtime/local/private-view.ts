@@ -19,6 +19,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { RunTask } from '../../src/engine/types.ts';
 import { copyEntry } from '../copy-tree.ts';
+import { mkdirsBelow } from '../no-follow-writes.ts';
 import { StepFileError } from '../output-files.ts';
 
 export interface PrivateView {
@@ -242,7 +243,11 @@ export function hostTmp(reason: string): string {
 export async function copyInputsIn(view: PrivateView, task: RunTask, inputsDir: string): Promise<void> {
   for (const { name, path } of task.inputPaths ?? []) {
     const to = view.hostPathOf(path)!;
-    await mkdir(dirname(to), { recursive: true });
+    // The view's directories may hold what the step (or a sibling sharing them) wrote: no
+    // directory on the way below the private directory strata made may be a link.
+    const base = [...(view.made ?? [])].sort((a, b) => b.length - a.length).find((m) => to.startsWith(`${m}/`));
+    if (base) await mkdirsBelow(base, dirname(to), `input "${name}" (${path})`);
+    else await mkdir(dirname(to), { recursive: true });
     if (!(await copyEntry(join(inputsDir, name), to, `input "${name}"`))) throw new StepFileError(`input "${name}" is missing from the step's inputs`);
   }
 }

@@ -25,13 +25,14 @@
  * handing it to libuv's thread pool and back (docs/performance.md). Copies of input files,
  * which may be large, are asynchronous.
  */
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { cp, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StartCommand } from '../engine/types.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { mkdirIn } from '../../runtime/dir-in.ts';
+import { writeFileHere } from '../../runtime/no-follow-writes.ts';
 import { safeName, stepTag } from '../../runtime/local/pod-dirs.ts';
 import { processRunning } from '../../runtime/process/process-group.ts';
 import { readOutputText } from '../../runtime/output-files.ts';
@@ -119,7 +120,8 @@ export async function keepOutputs(dirs: StepDirs, who: Keeper): Promise<Kept> {
     await setAside(dirs.finalDir, who);
     return { kept: true };
   }
-  writeFileSync(join(dirs.outputsDir, KEPT_FILE), JSON.stringify({ ...who, pid: process.pid, at: new Date().toISOString() }));
+  // After the step ran: a link it left at KEPT_FILE is refused, never written through.
+  writeFileHere(join(dirs.outputsDir, KEPT_FILE), JSON.stringify({ ...who, pid: process.pid, at: new Date().toISOString() }));
   try {
     // The run's artifact directory exists but for a run's first steps: rename first, make it when missing.
     try {
