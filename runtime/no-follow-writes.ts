@@ -14,7 +14,7 @@
  * below it; Node has no openat/mkdirat to close that window. The last component of a file
  * is never followed (O_EXCL, O_NOFOLLOW are checked by the kernel in the same call).
  */
-import { closeSync, constants, lstatSync, openSync, readlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, writeSync } from 'node:fs';
 import { copyFile, lstat, mkdir, readlink, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { StepFileError } from './output-files.ts';
@@ -51,6 +51,26 @@ export async function mkdirsBelow(root: string, dir: string, what: string): Prom
   if (rel.startsWith('..')) throw new StepFileError(`${what}: ${dir} is not inside ${root}`);
   let at = root;
   for (const part of rel.split(sep)) await mkdirHere((at = join(at, part)), what);
+}
+
+/** mkdirsBelow, synchronously (a container's directories, made in the tick it starts). */
+export function mkdirsBelowSync(root: string, dir: string, what: string): void {
+  const rel = relative(root, dir);
+  if (rel === '') return;
+  if (rel.startsWith('..')) throw new StepFileError(`${what}: ${dir} is not inside ${root}`);
+  let at = root;
+  for (const part of rel.split(sep)) {
+    at = join(at, part);
+    try {
+      mkdirSync(at);
+      continue;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const st = lstatSync(at);
+    if (st.isSymbolicLink()) throw linkInTheWay(what, at, readlinkSync(at));
+    if (!st.isDirectory()) throw new StepFileError(`${what}: ${at} is in the way, and is not a directory`);
+  }
 }
 
 /**

@@ -13,12 +13,12 @@
 import { DEFAULT_LIMITS } from '../src/flow/limits.ts';
 import { closeSync, existsSync, fstatSync, mkdirSync, readSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { JsonValue } from '../src/flow/types.ts';
 import type { InputRef, StartCommand } from '../src/engine/types.ts';
 import { checkOutputsDir, openRegularSync, StepFileError } from './output-files.ts';
 import { copyEntry } from './copy-tree.ts';
-import { mkdirHere, writeFileHere } from './no-follow-writes.ts';
+import { mkdirHere, mkdirsBelowSync, writeFileHere } from './no-follow-writes.ts';
 import { legacyStepSegments, stepSegments } from './step-file-name.ts';
 
 export interface StepDirs {
@@ -51,16 +51,22 @@ export function readableArtifactPath(artifactsDir: string, runId: string, step: 
 export function makeStepDirs(workDir: string, step: string, attempt: number): StepDirs {
   const base = join(workDir, ...stepSegments(step), `@${attempt}`);
   const dirs = { inputs: join(base, 'inputs'), outputs: join(base, 'outputs') };
+  // The pod's containers may write in workDir (an earlier attempt could leave `@2` as a
+  // link): every directory on the way is made or checked without following a link, and the
+  // attempt's own directory is made afresh, so all below it is strata's.
+  mkdirSync(workDir, { recursive: true });
+  mkdirsBelowSync(workDir, dirname(base), `step ${step}`);
   try {
-    mkdirSync(dirs.outputs, { recursive: true });
-    mkdirSync(dirs.inputs);
+    mkdirSync(base);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    // Left by an earlier quarterback of this pod (restarted): start the attempt afresh.
+    // Left by an earlier quarterback of this pod (restarted), or a link put there: removed
+    // (rm removes a link, never what it points to), and the attempt started afresh.
     rmSync(base, { recursive: true, force: true });
-    mkdirSync(dirs.outputs, { recursive: true });
-    mkdirSync(dirs.inputs);
+    mkdirSync(base);
   }
+  mkdirSync(dirs.outputs);
+  mkdirSync(dirs.inputs);
   return dirs;
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { copyFileHere, mkdirHere, mkdirsBelow, writeFileHere } from '../../runtime/no-follow-writes.ts';
 import { StepFileError } from '../../runtime/output-files.ts';
-import { copyInputs, writeData } from '../../runtime/step-files.ts';
+import { copyInputs, makeStepDirs, writeData } from '../../runtime/step-files.ts';
 import { fileScopeValues } from '../../runtime/env-files.ts';
 
 let dir: string;
@@ -74,6 +74,17 @@ describe('no-follow writes', () => {
     await expect(copyInputs(area('in'), { each: { step: 's', output: 'out', each: [{ step: 's/0', index: 0, item: 1 }] } }, () => area('store', 'out'))).rejects.toThrow(`is a symbolic link to "${host}"`);
     expect(() => writeData(area('in'), { results: [1] })).toThrow('strata never writes through a link');
     expect(() => fileScopeValues({ STRATA_PARAMS: '{}' }, area('in'))).toThrow('strata never writes through a link');
+    untouched();
+  });
+
+  it("a container's attempt directories never go through a link an earlier container left in the pod's work dir", async () => {
+    mkdirSync(area('work', 'a'), { recursive: true });
+    symlinkSync(host, area('work', 'a', '@2'));
+    const dirs = makeStepDirs(area('work'), 'a', 2);
+    expect(dirs.inputs).toBe(area('work', 'a', '@2', 'inputs'));
+    writeFileHere(join(dirs.inputs, 'x'), 'in');
+    symlinkSync(host, area('work', 'b'));
+    expect(() => makeStepDirs(area('work'), 'b/c', 1)).toThrow(`step b/c: ${area('work', 'b')} is a symbolic link to "${host}"`);
     untouched();
   });
 });
