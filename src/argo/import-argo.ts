@@ -225,12 +225,8 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
   const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.work };
   const made = inlineTemplate(t, scope, rootPath(t), ctx);
   const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue]));
-  const outParams: Record<string, string> = {};
-  for (const [n, v] of made.outputs.parameters) {
-    const f = renderField(v, []);
-    if (typeof f !== 'string') throw problem(c.where, `output parameter "${n}" must be a plain reference to a step's output`);
-    outParams[n] = f;
-  }
+  // Text with references, or json-logic (an output with its default: composite.ts orDefault).
+  const outParams = Object.fromEntries([...made.outputs.parameters].map(([n, v]) => [n, renderField(v, [])]));
   const outArtifacts = Object.fromEntries([...made.outputs.artifacts].map(([n, src]) => [n, artifactRef(src, [])]));
   const outputs = { ...(Object.keys(outParams).length ? { parameters: outParams } : {}), ...(Object.keys(outArtifacts).length ? { artifacts: outArtifacts } : {}) };
   const flow: FlowDocument = {

@@ -4,7 +4,7 @@
  * RunEngine (engine.ts) is its public face; events reach it through engine-events.ts.
  * No I/O and no clock: the only time it knows is what the log's events carry.
  */
-import type { InputSpec, JsonValue } from '../flow/types.ts';
+import type { Computed, InputSpec, JsonValue } from '../flow/types.ts';
 import { truthy } from '../logic/json-logic.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import { ResultSizes } from './result-size.ts';
@@ -250,7 +250,7 @@ export class EngineCore {
   }
 
   /** The output parameters of the unit `act` (a use node), read in the unit. */
-  private unitParameters(act: Act, templates: Record<string, string>): Record<string, JsonValue> {
+  private unitParameters(act: Act, templates: Record<string, Computed>): Record<string, JsonValue> {
     const inUnit = { ...act, scope: act.unitScope ?? { ...act.scope, unitId: act.id } } as Act;
     const data = this.data.substitution(inUnit);
     return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, resolveText(v, `outputs.parameters.${k}`, data)]));

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { INPUT_REF } from './task-schema-refs.ts';
-import { isTemplate, parseTemplate } from './template.ts';
+import { computed } from './computed-schema.ts';
 
 export const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const fileName = z.string().regex(FILE_NAME, 'must be a plain file name');
@@ -61,20 +61,12 @@ export const volumesSchema = z
   .array(z.union([containerPath, z.strictObject({ path: containerPath, from: z.literal('scratch').optional() })], { error: 'must be an absolute path, or { path, from: scratch }' }))
   .max(64);
 
-const templateText = z.string().max(65536).superRefine((v, ctx) => {
-  if (!isTemplate(v)) return;
-  try {
-    parseTemplate(v);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message });
-  }
-});
-
 /** A unit's declared inputs (artifact names) and outputs (`spec.inputs`, `spec.outputs`). */
 export const unitInputsSchema = z.array(fileName).max(256);
 export const unitOutputsSchema = z.strictObject({
   artifacts: z.record(fileName, z.string().regex(INPUT_REF, 'must be "step:output": a step of this flow (its path from the root) and the output it gives')).optional(),
-  parameters: z.record(z.string().regex(PARAM_NAME, 'must be a parameter name (letters, digits, "_", "-")'), templateText).optional(),
+  /** text with references, or json-logic giving it (as a task's fields), resolved when the unit ends */
+  parameters: z.record(z.string().regex(PARAM_NAME, 'must be a parameter name (letters, digits, "_", "-")'), computed(65536)).optional(),
 });
 
 /** A `use` node's `inputs`: the unit's declared inputs, each from a step of the caller. */

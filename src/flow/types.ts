@@ -175,7 +175,7 @@ export interface FlowDocument {
     /** artifact names the flow takes when used as a unit (`":name"` inside reads one) */
     inputs?: string[];
     /** what the unit gives its caller: artifacts name -> "step:output", parameters name -> template */
-    outputs?: { artifacts?: Record<string, string>; parameters?: Record<string, Template> };
+    outputs?: { artifacts?: Record<string, string>; parameters?: Record<string, Computed> };
     /** the root's exit handler */
     onExit?: FlowNode;
     /** at most this many steps beneath the root (tasks, pods, generate steps) run at once (src/engine/run-slots.ts) */

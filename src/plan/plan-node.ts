@@ -3,7 +3,7 @@
  * users write, a PlanNode has its step-id segment worked out, `use` units resolved and
  * graph dependencies made explicit. It is plain JSON.
  */
-import type { ContinueOn, JsonValue, Logic, OutputsSpec, TaskSpec, Traversal } from '../flow/types.ts';
+import type { Computed, ContinueOn, JsonValue, Logic, OutputsSpec, TaskSpec, Traversal } from '../flow/types.ts';
 import type { Condition, FailureKind } from '../flow/depends.ts';
 
 export type PlanKind = 'task' | 'pod' | 'sequence' | 'graph' | 'fanOut' | 'fanIn' | 'cycle' | 'use' | 'generate';
@@ -96,7 +96,7 @@ export interface UseNode extends Base {
    */
   recursive?: boolean;
   /** what the unit gives (its spec.outputs): artifacts name -> `"step:output"` inside it, parameters name -> template */
-  gives?: { artifacts?: Record<string, string>; parameters?: Record<string, string> };
+  gives?: { artifacts?: Record<string, string>; parameters?: Record<string, Computed> };
 }
 
 export type PlanNode = TaskNode | GenerateNode | PodNode | SequenceNode | GraphNode | FanOutNode | FanInNode | CycleNode | UseNode;
