@@ -87,6 +87,8 @@ export async function copyInputs(dir: string, inputs: Record<string, InputRef>, 
       if (ref.each) return copyEach(join(dir, name), name, ref, locate);
       // An output may be a file or a directory (a directory artifact is copied whole).
       if (!(await copyEntry(locate(ref), join(dir, name), `input "${name}" (output "${ref.output}" of step ${ref.step})`))) {
+        // An optional input of an output its step did not write: the step goes without it.
+        if (ref.optional) return;
         throw new StepFileError(`input "${name}": step ${ref.step} has no output "${ref.output}"`);
       }
     }),

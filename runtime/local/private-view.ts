@@ -241,14 +241,15 @@ export function hostTmp(reason: string): string {
 
 /** Inputs declared at a path are copied into the view, where the program reads them. */
 export async function copyInputsIn(view: PrivateView, task: RunTask, inputsDir: string): Promise<void> {
-  for (const { name, path } of task.inputPaths ?? []) {
+  for (const { name, path, optional } of task.inputPaths ?? []) {
     const to = view.hostPathOf(path)!;
     // The view's directories may hold what the step (or a sibling sharing them) wrote: no
     // directory on the way below the private directory strata made may be a link.
     const base = [...(view.made ?? [])].sort((a, b) => b.length - a.length).find((m) => to.startsWith(`${m}/`));
     if (base) await mkdirsBelow(base, dirname(to), `input "${name}" (${path})`);
     else await mkdir(dirname(to), { recursive: true });
-    if (!(await copyEntry(join(inputsDir, name), to, `input "${name}"`))) throw new StepFileError(`input "${name}" is missing from the step's inputs`);
+    // An optional input left out of the inputs (its step wrote none) is not there either.
+    if (!(await copyEntry(join(inputsDir, name), to, `input "${name}"`)) && !optional) throw new StepFileError(`input "${name}" is missing from the step's inputs`);
   }
 }
 

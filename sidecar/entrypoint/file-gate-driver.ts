@@ -176,7 +176,7 @@ export class FileGateDriver implements ContainerDriver {
       const n = ++slot.seq;
       const argv = argvOf(spec, this.opts.imageMap)!;
       const own = pool.pool.own ?? [];
-      const inputs = (spec.task.inputPaths ?? []).map((i) => ({ name: i.name, from: join(spec.env.STRATA_INPUTS ?? '', i.name), to: i.path }));
+      const inputs = (spec.task.inputPaths ?? []).map((i) => ({ name: i.name, from: join(spec.env.STRATA_INPUTS ?? '', i.name), to: i.path, ...(i.optional ? { optional: true as const } : {}) }));
       await atomicWrite(slot.dir, GATE_FILES.run(n), runScript({
         step: spec.step, attempt: spec.attempt, argv, env: stepEnv(spec),
         ...(spec.task.workingDir ? { workingDir: spec.task.workingDir } : {}),

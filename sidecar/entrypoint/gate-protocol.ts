@@ -49,7 +49,7 @@ export interface Assignment {
   /** the slot's paths of its own: emptied first, so each step finds them empty (runtime/kubernetes/slot-layout.ts) */
   clear?: string[];
   /** inputs at paths: copied from the step's inputs dir (`from`) to their path (`to`) after the clearing */
-  inputs?: Array<{ name: string; from: string; to: string }>;
+  inputs?: Array<{ name: string; from: string; to: string; optional?: true }>;
   /** `result: stdout`: the file the stdout wrapper keeps the standard output in (runtime/kubernetes/stdout-wrapper.ts) */
   stdoutFile?: string;
 }
@@ -68,7 +68,9 @@ export function runScript(a: Assignment): string {
   for (const dir of a.clear ?? []) lines.push(`rm -rf -- ${shQuote(dir)}/* ${shQuote(dir)}/.[!.]* ${shQuote(dir)}/..?* 2>/dev/null`);
   for (const i of a.inputs ?? []) {
     const fail = `{ echo ${shQuote(`strata: input "${i.name}" could not be put at ${i.to}`)} >&2; exit 127; }`;
-    lines.push(`mkdir -p ${shQuote(posix.dirname(i.to))} && cp -RP ${shQuote(i.from)} ${shQuote(i.to)} || ${fail}`);
+    const put = `mkdir -p ${shQuote(posix.dirname(i.to))} && cp -RP ${shQuote(i.from)} ${shQuote(i.to)} || ${fail}`;
+    // An optional input its step did not write is not in the inputs: the step goes without it.
+    lines.push(i.optional ? `if [ -e ${shQuote(i.from)} ]; then ${put}; fi` : put);
   }
   // A working directory missing from the image is made, as the container runtime makes a container's.
   if (a.workingDir) lines.push(`mkdir -p ${shQuote(a.workingDir)} 2>/dev/null; cd ${shQuote(a.workingDir)} || { echo ${shQuote(`strata: cannot enter working directory ${a.workingDir}`)} >&2; exit 127; }`);

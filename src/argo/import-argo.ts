@@ -217,7 +217,8 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
   const scope: Scope = {
     template: t.name,
     params: new Map((t.inputs?.parameters ?? []).map((p) => [p.name, [{ kind: 'param', name: p.name }] as Value])),
-    artifacts: new Map((t.inputs?.artifacts ?? []).map((a) => [a.name, { unitInput: a.name }])),
+    // A unit's input is given by each call; an optional one may be an output its step did not write.
+    artifacts: new Map((t.inputs?.artifacts ?? []).map((a) => [a.name, { unitInput: a.name, optional: a.optional === true }])),
     siblings: new Map(),
     inExit: false,
     globals,

@@ -171,7 +171,10 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
   for (const a of call.arguments?.artifacts ?? []) {
     gather(mine, () => {
       if (a.from === undefined) throw problem(where, `argument artifact "${a.name}" needs from`);
-      artifacts.set(a.name, readArtifactFrom(argScope, a.from));
+      const src = readArtifactFrom(argScope, a.from);
+      // Argo goes on without an optional argument it cannot resolve (dag.go and steps.go,
+      // resolveDependencyReferences): optional when this argument and every binding before it are.
+      artifacts.set(a.name, { ...src, optional: a.optional === true && src.optional !== false });
     }, () => undefined);
   }
   const argumentProblems = mine.list.length + mine.more;
@@ -208,7 +211,12 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
       calleeParams.set(p.name, v);
     }
     for (const k of params.keys()) if (!calleeParams.has(k)) throw problem(where, `template ${t.name} has no input parameter "${k}"`);
-    for (const k of artifacts.keys()) if (!(t.inputs?.artifacts ?? []).some((a) => a.name === k)) throw problem(where, `template ${t.name} has no input artifact "${k}"`);
+    for (const [k, src] of artifacts) {
+      const input = (t.inputs?.artifacts ?? []).find((a) => a.name === k);
+      if (!input) throw problem(where, `template ${t.name} has no input artifact "${k}"`);
+      // Argo refuses an input not supplied unless it is optional too.
+      if (!input.optional) src.optional = false;
+    }
     const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, globals: scope.globals, ...(scope.workflow ? { workflow: scope.workflow } : {}) };
     const done = inline(t, calleeScope, inner, { ...ctx, stack: [...ctx.stack, t.name], asNames: as ? [...ctx.asNames, as] : ctx.asNames });
     body = done.node;

@@ -85,7 +85,7 @@ function throwAll(problems: StrataError[]): void {
 
 /** Inputs and outputs of a pod template as task fields, and what the step gives its caller. */
 function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs {
-  const inputs: Record<string, string | { from: string; path: string }> = {};
+  const inputs: Record<string, string | { from: string; path?: string; optional?: true }> = {};
   const problems: StrataError[] = [];
   eachChecked(t.inputs?.artifacts ?? [], problems, (a) => {
     const src = scope.artifacts.get(a.name);
@@ -94,7 +94,9 @@ function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs
       throw new StrataError('invalid_document', `template ${t.name}: input artifact "${a.name}" is given no artifact (arguments.artifacts with from)`);
     }
     const from = artifactRef(src, at);
-    inputs[a.name] = a.path ? { from, path: pathOf(a.path, scope, `inputs.artifacts(${a.name}).path`) } : from;
+    // Optional: every binding on its way, and this input, say so (Argo tester 3, N5).
+    const optional = src.optional === true && a.optional === true;
+    inputs[a.name] = a.path ? { from, path: pathOf(a.path, scope, `inputs.artifacts(${a.name}).path`), ...(optional ? { optional: true } : {}) } : optional ? { from, optional: true } : from;
   });
   if (Object.keys(inputs).length > 0) task.inputs = inputs as TaskSpec['inputs'];
   const outputs: Outputs = { result: [{ kind: 'result', step: at, path: [] }], parameters: new Map(), artifacts: new Map() };

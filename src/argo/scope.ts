@@ -9,8 +9,12 @@ import type { Path, Value } from './values.ts';
 import { globalParam, type Globals } from './globals.ts';
 import { appendAll } from '../flow/append-all.ts';
 
-/** Where an artifact comes from: a step's output file, or the unit's own input (`":name"`). */
-export type ArtifactSource = { step: Path; name: string } | { unitInput: string };
+/**
+ * Where an artifact comes from: a step's output file, or the unit's own input (`":name"`).
+ * `optional`: bound through arguments and inputs that are all `optional: true`, so a file
+ * its step did not write is left out rather than failing the step (Argo tester 3, N5).
+ */
+export type ArtifactSource = ({ step: Path; name: string } | { unitInput: string }) & { optional?: boolean };
 
 /** What a template gives its caller, as seen from outside. */
 export interface Outputs {

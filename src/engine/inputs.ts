@@ -20,16 +20,18 @@ export function resolveInputs(
   if (!inputs) return out;
   for (const [name, spec] of Object.entries(inputs)) {
     const ref = inputFrom(spec);
+    // An optional input of an output not written is left out when the step's files are gathered.
+    const optional = typeof spec !== 'string' && spec.optional ? (true as const) : undefined;
     const colon = ref.lastIndexOf(':');
     if (colon === 0) {
       // ":name": an input of the unit itself, as the use node that calls it gave it.
       const given = unitInputs?.[ref.slice(1)];
       if (!given) throw new Error(`input "${name}": this unit was given no input "${ref.slice(1)}" (a flow with spec.inputs runs as a use unit that gives them)`);
-      out[name] = given;
+      out[name] = optional ? { ...given, optional } : given;
       continue;
     }
     const step = resolveStep(ref.slice(0, colon), stepId, unitId);
-    out[name] = { step, output: ref.slice(colon + 1) };
+    out[name] = { step, output: ref.slice(colon + 1), ...(optional ? { optional } : {}) };
     if (each && step.split('/').includes('*')) out[name].each = each(step) ?? [];
   }
   return out;

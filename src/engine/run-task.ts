@@ -15,7 +15,7 @@ export function withFiles(out: RunTask, task: TaskSpec, outputs: TaskSpec['outpu
   if (atPaths.length > 0) out.artifactPaths = atPaths;
   const optional = optionalArtifactNames(outputs);
   if (optional.length > 0) out.optionalOutputs = optional;
-  const inputPaths = Object.entries(task.inputs ?? {}).flatMap(([name, s]) => (typeof s !== 'string' && s.path ? [{ name, path: s.path }] : []));
+  const inputPaths = Object.entries(task.inputs ?? {}).flatMap(([name, s]) => (typeof s !== 'string' && s.path ? [{ name, path: s.path, ...(s.optional ? { optional: true as const } : {}) }] : []));
   if (inputPaths.length > 0) out.inputPaths = inputPaths;
   if (task.volumes) out.volumes = task.volumes.map((v) => (typeof v === 'string' ? { path: v } : v));
   return out;

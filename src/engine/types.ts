@@ -19,6 +19,8 @@ export interface InputRef {
    * item's step and value; the input is then a directory of their files named by index.
    */
   each?: Array<{ step: string; index: number; item: JsonValue }>;
+  /** the step runs without it when the output is missing (an optional output not written) */
+  optional?: true;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface RunTask {
   /** outputs the step may end well without writing (`optional: true`): not collected when missing */
   optionalOutputs?: string[];
   /** inputs put at a path of the container's private view */
-  inputPaths?: Array<{ name: string; path: string }>;
+  inputPaths?: Array<{ name: string; path: string; optional?: true }>;
   /** paths each container sees as its own (private view), or the pod's scratch at a path */
   volumes?: Array<{ path: string; from?: 'scratch' }>;
 }

@@ -53,8 +53,11 @@ export const outputsSchema = z.union(
 
 const inputRef = z.string().regex(INPUT_REF, 'must be "step:output": a step path (step ids joined by "/", optionally after ./ or ../; "*" for every item of a fan-out) and an output name');
 
-/** An input: `"step:output"`, or `{ from, path }` to put it at a path of the container's view. */
-export const inputSpec = z.union([inputRef, z.strictObject({ from: inputRef, path: filePath.optional() })], { error: 'must be "step:output", or { from: "step:output", path }' });
+/**
+ * An input: `"step:output"`, or `{ from, path, optional }` to put it at a path of the
+ * container's view; `optional: true`, the step runs without it when its step wrote none.
+ */
+export const inputSpec = z.union([inputRef, z.strictObject({ from: inputRef, path: filePath.optional(), optional: z.boolean().optional() })], { error: 'must be "step:output", or { from: "step:output", path, optional }' });
 
 /** `volumes`: paths each container sees as its own, or the pod's scratch at a fixed path. */
 export const volumesSchema = z

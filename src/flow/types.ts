@@ -22,7 +22,7 @@ export type Template = string;
 export type Computed = Template | { [op: string]: JsonValue };
 
 /** A file input: `"step:output"` (at `$STRATA_INPUTS/<name>`), or that and the path it is put at. */
-export type InputSpec = string | { from: string; path?: string };
+export type InputSpec = string | { from: string; path?: string; optional?: boolean };
 
 /** An artifact: a file name in STRATA_OUTPUTS, or a named file or directory at a declared path. */
 /** An output artifact: a file name in STRATA_OUTPUTS, or `{ name, path? }` (at a path of the container's own); `optional`: the step may end well without it. */

@@ -1,7 +1,7 @@
 /**
  * What an Argo output or argument says it may go without (issue 12, Argo tester 3): the
  * `valueFrom.default` of a steps or dag template's output parameter (N17), inlined and
- * through a templateRef unit. Through the real stack: WorkflowTemplates applied with
+ * through a templateRef unit, and `optional: true` on an argument artifact (N5). Through the real stack: WorkflowTemplates applied with
  * `strata apply`, Workflows sent as they are to `POST /v1/runs` on the local runtime, and
  * `strata import argo` for what the import makes of them.
  */
@@ -48,5 +48,30 @@ describe('valueFrom.default of a steps or dag template\'s output parameter (N17)
     expect(lib.code, lib.stderr).toBe(0);
     const sub = (JSON.parse(lib.stdout) as Array<{ metadata: { name: string }; spec: { outputs?: { parameters?: Record<string, unknown> } } }>).find((f) => f.metadata.name === 't3-outdefault.sub')!;
     expect(JSON.stringify(sub.spec.outputs?.parameters?.v)).toContain('"fallback"');
+  });
+});
+
+describe('optional: true on an argument artifact (N5)', () => {
+  it('the consumer runs without the file its producer did not write, as in Argo', async () => {
+    const r = await svc.runToEnd(read('optional-arg.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    const said = String(r.steps.use.result);
+    expect(said).toContain('./d/sub/deeper/empty');
+    expect(said).not.toContain('maybe.txt\n');
+    expect(said).toMatch(/No such file|can't open/);
+    expect(said.endsWith('end')).toBe(true);
+  });
+
+  it('without optional on the argument the consumer fails, as in Argo', async () => {
+    const r = await svc.runToEnd(read('optional-arg-required.yaml'));
+    expect(r.status).toBe('failed');
+    expect(r.steps.use.error).toContain('input "maybe"');
+  });
+
+  it('strata import argo keeps it: the task input is optional', async () => {
+    const out = await runStrata(['import', 'argo', join(DIR, 'optional-arg.yaml'), '-o', 'json']);
+    expect(out.code, out.stderr).toBe(0);
+    const nodes = (JSON.parse(out.stdout) as { spec: { root: { graph: { nodes: Record<string, { task: { inputs: unknown } }> } } } }).spec.root.graph.nodes;
+    expect(nodes.use.task.inputs).toEqual({ dir: { from: 'gen:dir', path: '/in/d' }, maybe: { from: 'gen:maybe', path: '/in/maybe.txt', optional: true } });
   });
 });

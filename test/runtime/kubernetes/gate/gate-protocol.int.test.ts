@@ -51,6 +51,10 @@ describe('gate protocol', () => {
       const missing = sh(runScript({ step: 'p/a', attempt: 1, argv: ['true'], env: {}, inputs: [{ name: 'gone', from: join(root, 'inputs', 'gone'), to: join(own, 'g') }] }));
       expect(missing.status).toBe(127);
       expect(missing.stderr).toContain(`strata: input "gone" could not be put at ${join(own, 'g')}`);
+      // An optional input its step did not write is left out, and the step runs (Argo tester 3, N5).
+      const optional = sh(runScript({ step: 'p/a', attempt: 1, argv: ['sh', '-c', 'test -e "$1" && echo there || echo absent', 'sh', join(own, 'g')], env: {}, inputs: [{ name: 'gone', from: join(root, 'inputs', 'gone'), to: join(own, 'g'), optional: true }] }));
+      expect(optional.status).toBe(0);
+      expect(optional.stdout).toBe(`${STEP_MARKER} p/a 1\nabsent\n`);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
