@@ -11,6 +11,7 @@ import { zodProblems } from '../flow/zod-problems.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
 import { UNSUPPORTED, unsupportedField } from './argo-fields.ts';
+import { fieldUseProblems } from './field-use.ts';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
 export const ARGO_KINDS = ['Workflow', 'WorkflowTemplate'] as const;
@@ -313,6 +314,7 @@ function structureProblems(doc: ArgoDocument): Problem[] {
     seen.add(t.name);
     const kinds = TEMPLATE_KINDS.filter((k) => t[k] !== undefined);
     if (kinds.length !== 1) problems.push({ path: at, message: kinds.length === 0 ? `a template needs one of ${TEMPLATE_KINDS.join(', ')}` : `a template has one of ${TEMPLATE_KINDS.join(', ')}; found ${kinds.join(' and ')}` });
+    appendAll(problems, fieldUseProblems(t, at));
     const calls: Array<[string, ArgoStep | ArgoTask]> = [
       ...(t.steps ?? []).flatMap((g, gi) => g.map((s, si): [string, ArgoStep] => [`${at}.steps[${gi}][${si}](${s.name})`, s])),
       ...(t.dag?.tasks ?? []).map((s, si): [string, ArgoTask] => [`${at}.dag.tasks[${si}](${s.name})`, s]),

@@ -1,7 +1,8 @@
 /**
  * What an Argo output or argument says it may go without (issue 12, Argo tester 3): the
  * `valueFrom.default` of a steps or dag template's output parameter (N17), inlined and
- * through a templateRef unit, and `optional: true` on an argument artifact (N5). Through the real stack: WorkflowTemplates applied with
+ * through a templateRef unit, and `optional: true` on an argument artifact (N5); fields that
+ * mean nothing where they are written, refused rather than dropped. Through the real stack: WorkflowTemplates applied with
  * `strata apply`, Workflows sent as they are to `POST /v1/runs` on the local runtime, and
  * `strata import argo` for what the import makes of them.
  */
@@ -73,5 +74,34 @@ describe('optional: true on an argument artifact (N5)', () => {
     expect(out.code, out.stderr).toBe(0);
     const nodes = (JSON.parse(out.stdout) as { spec: { root: { graph: { nodes: Record<string, { task: { inputs: unknown } }> } } } }).spec.root.graph.nodes;
     expect(nodes.use.task.inputs).toEqual({ dir: { from: 'gen:dir', path: '/in/d' }, maybe: { from: 'gen:maybe', path: '/in/maybe.txt', optional: true } });
+  });
+});
+
+describe('parameter and artifact fields that mean nothing where they are written are refused, never dropped', () => {
+  const places = [
+    'spec.templates[0](main).inputs.artifacts[0](a).path',
+    'spec.templates[0](main).outputs.parameters[0](p).value',
+    'spec.templates[0](main).outputs.parameters[0](p).valueFrom.path',
+    'spec.templates[0](main).outputs.artifacts[0](f).path',
+    'spec.templates[0](main).steps[0][0](gen).arguments.parameters[0](x).valueFrom',
+    'spec.templates[0](main).steps[1][0](use).arguments.artifacts[0](f).path',
+    'spec.templates[1](gen).inputs.parameters[0](x).valueFrom',
+    'spec.templates[1](gen).outputs.parameters[0](p).default',
+    'spec.templates[1](gen).outputs.parameters[0](p).valueFrom.parameter',
+    'spec.templates[1](gen).outputs.artifacts[0](f).from',
+    'spec.templates[2](use).inputs.artifacts[0](f).from',
+  ];
+
+  it('strata import argo: exit 2, each named with its template', async () => {
+    const out = await runStrata(['import', 'argo', join(DIR, 'unused-fields.yaml')]);
+    expect(out.code, out.stdout).toBe(2);
+    for (const p of places) expect(out.stderr).toContain(`unused-fields.yaml: ${p}: `);
+  });
+
+  it('POST /v1/runs: 400 with every one of them, and no run', async () => {
+    const r = await svc.call('POST', '/v1/runs', read('unused-fields.yaml'));
+    expect(r.status).toBe(400);
+    const said = (r.body.error.details.problems as Array<{ path: string }>).map((p) => p.path.replace(/^.*?spec\./, 'spec.'));
+    expect(said.sort()).toEqual([...places].sort());
   });
 });
