@@ -13,7 +13,7 @@ import type { ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
 import { invoke, retryOf, secondsOf, type InlineContext } from './invoke.ts';
 import { containerSetNode, podTemplateNode } from './leaf.ts';
 import { inField, readArtifactFrom, readField, readTags, type Outputs, type Scope, type Sibling } from './scope.ts';
-import { literal, partLogic, renderLogic, type Path, type Value } from './values.ts';
+import { literal, partLogic, renderLogic, stepRef, type Part, type Path, type Value } from './values.ts';
 import { dagReach } from './dag-reach.ts';
 import { DependsSyntaxError, parseDepends } from '../flow/depends.ts';
 
@@ -32,8 +32,9 @@ function compositeOutputs(t: ArgoTemplate, scope: Scope): Outputs {
   for (const p of t.outputs?.parameters ?? []) {
     const from = p.valueFrom?.parameter;
     if (from === undefined) throw argoProblem(`template ${t.name}`, `output parameter "${p.name}" of a steps or dag template needs valueFrom.parameter`);
-    const v = readTags(scope, from, `template ${t.name}, outputs.parameters(${p.name})`);
-    out.parameters.set(p.name, p.valueFrom?.default !== undefined ? orDefault(v, p.valueFrom.default) : v);
+    const place = `template ${t.name}, outputs.parameters(${p.name})`;
+    const v = readTags(scope, from, place);
+    out.parameters.set(p.name, p.valueFrom?.default !== undefined ? orDefault(v, p.valueFrom.default) : required(v, `${place} "${from}"`));
   }
   for (const a of t.outputs?.artifacts ?? []) {
     if (a.from === undefined) throw argoProblem(`template ${t.name}`, `output artifact "${a.name}" of a steps or dag template needs from`);
@@ -51,6 +52,17 @@ function orDefault(v: Value, fallback: string): Value {
   const reads = v.filter((p) => p.kind === 'result' || p.kind === 'output');
   if (reads.length === 0) return v;
   return [{ kind: 'logic', make: (from: Path) => ({ if: [{ or: reads.map((p) => ({ '==': [partLogic(p, from), null] })) }, fallback, renderLogic(v, from)] }) as Logic }];
+}
+
+/**
+ * `v`, failing where it is read when a step output it reads has no value, with the error
+ * named by `place` (the template, the output and its text in the document: Argo tester 3,
+ * N17) rather than by strata's step path. A value that reads a result, or nothing, is kept.
+ */
+function required(v: Value, place: string): Value {
+  if (!v.some((p) => p.kind === 'output') || v.some((p) => p.kind === 'result')) return v;
+  const strict = (p: Part, from: Path): Logic => (p.kind === 'output' ? { output: [stepRef(from, p.step), p.name, 'required'] } : partLogic(p, from));
+  return [{ kind: 'logic', make: (from: Path) => ({ where: [place, v.length === 1 ? strict(v[0], from) : { cat: v.map((p) => (p.kind === 'text' ? p.text : { text: strict(p, from) })) }] }) as Logic }];
 }
 
 function stepsNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): { node: FlowNode; outputs: Outputs } {

@@ -159,15 +159,19 @@ export type StepOutputReader = (path: string, name?: string) => Record<string, J
 
 /**
  * `{"output": ["train/v1.2", "model"]}`: a step's named output parameter, the step path
- * written as in `result`. Null when the step has not given it.
+ * written as in `result`. Null when the step has not given it; with a third argument
+ * `"required"` (as jsonpath's) that fails instead, saying why (the step's status), so a
+ * `where` around it names the place (an Argo steps template's output read from a skipped step).
  */
-jsonLogic.add_operation('output', function (this: unknown, path?: unknown, name?: unknown) {
+jsonLogic.add_operation('output', function (this: unknown, path?: unknown, name?: unknown, required?: unknown) {
   const read = (this as { [STEP_OUTPUTS]?: StepOutputReader } | null)?.[STEP_OUTPUTS];
   if (typeof read !== 'function') throw new Error('"output" reads steps\' output parameters, and there are none here (it works in a flow\'s when, fanOut.over, cycle.until and use.with)');
   if (typeof path !== 'string' || path === '' || typeof name !== 'string' || name === '') throw new Error('"output" needs a step path and a parameter name');
   const params = read(path, name);
-  if (params === undefined || !Object.prototype.hasOwnProperty.call(params, name)) return null;
-  return known(params[name], null);
+  if (params !== undefined && Object.prototype.hasOwnProperty.call(params, name)) return known(params[name], null);
+  if (required !== 'required') return null;
+  const status = (this as { [STEP_STATUSES]?: StepStatusReader } | null)?.[STEP_STATUSES]?.(path);
+  throw new Error(status === 'succeeded' || typeof status !== 'string' ? `the step gave no output parameter "${name}"` : `the step has not succeeded (it is ${status}), so it gave no output parameter "${name}"`);
 });
 
 /** Where `status` finds steps' statuses (as STEP_RESULTS for results). */
@@ -269,8 +273,8 @@ function walk(expr: unknown, path: string, problems: Problem[], depth: number): 
       problems.push({ path: `${path}.${op}`, message: `${op === 'var' ? 'variable' : 'field'} "${name}" names a forbidden property` });
     }
   }
-  if (op === 'output' && !(Array.isArray(arg) && arg.length === 2 && (typeof arg[0] === 'string' || isObjectExpr(arg[0])) && (typeof arg[1] === 'string' || isObjectExpr(arg[1])))) {
-    problems.push({ path: `${path}.output`, message: 'must be [step path, parameter name]' });
+  if (op === 'output' && !(Array.isArray(arg) && (arg.length === 2 || (arg.length === 3 && arg[2] === 'required')) && (typeof arg[0] === 'string' || isObjectExpr(arg[0])) && (typeof arg[1] === 'string' || isObjectExpr(arg[1])))) {
+    problems.push({ path: `${path}.output`, message: 'must be [step path, parameter name], or [step path, parameter name, "required"]' });
   }
   if (op === 'jsonpath' && Array.isArray(arg) && arg.length > 2 && !(arg.length === 3 && arg[2] === 'required')) {
     problems.push({ path: `${path}.jsonpath`, message: 'must be [value, path], or [value, path, "required"]' });

@@ -34,11 +34,11 @@ describe('valueFrom.default of a steps or dag template\'s output parameter (N17)
     expect(r.steps.show.result).toBe('skipped=[fallback] ran=[gen]');
   });
 
-  it('without a default, reading it fails the reader, as before', async () => {
+  it('without a default, reading it fails the reader, said in the document\'s terms (the template, the output, its text)', async () => {
     const r = await svc.runToEnd(read('outparam-no-default.yaml'));
     expect(r.status, JSON.stringify(r.steps)).toBe('failed');
     expect(r.steps.show.status).toBe('failed');
-    expect(r.steps.show.error).toContain('has not succeeded (it is skipped)');
+    expect(r.steps.show.error).toBe('command[1]: template sub, outputs.parameters(v) "{{steps.maybe.outputs.parameters.p}}": the step has not succeeded (it is skipped), so it gave no output parameter "p"');
   });
 
   it('strata import argo keeps the default', async () => {
