@@ -63,6 +63,14 @@ describe('optional: true on an argument artifact (N5)', () => {
     expect(said.endsWith('end')).toBe(true);
   });
 
+  it('through a templateRef unit whose input is optional: the same', async () => {
+    const applied = await runStrata(['apply', join(DIR, 'optional-arg-lib.yaml')], { STRATA_URL: svc.url });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const r = await svc.runToEnd(read('optional-arg-uses.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(r.steps.use.result).toBe('no-maybe');
+  });
+
   it('without optional on the argument the consumer fails, as in Argo', async () => {
     const r = await svc.runToEnd(read('optional-arg-required.yaml'));
     expect(r.status).toBe('failed');
