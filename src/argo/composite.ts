@@ -51,7 +51,9 @@ function compositeOutputs(t: ArgoTemplate, scope: Scope): Outputs {
 function orDefault(v: Value, fallback: string): Value {
   const reads = v.filter((p) => p.kind === 'result' || p.kind === 'output');
   if (reads.length === 0) return v;
-  return [{ kind: 'logic', make: (from: Path) => ({ if: [{ or: reads.map((p) => ({ '==': [partLogic(p, from), null] })) }, fallback, renderLogic(v, from)] }) as Logic }];
+  // By the steps' statuses: a task field's reader fails on a step that gave nothing (it never reads null).
+  const gave = (p: Part, from: Path): Logic => ({ in: [{ status: stepRef(from, (p as { step: Path }).step) }, ['succeeded', 'failed']] });
+  return [{ kind: 'logic', make: (from: Path) => ({ if: [{ and: reads.map((p) => gave(p, from)) }, renderLogic(v, from), fallback] }) as Logic }];
 }
 
 /**
