@@ -53,6 +53,8 @@ describe.each(LEVELS)('links in a directory artifact ($name)', (level) => {
     ['an absolute link', ' && ln -s /etc/hostname "$1/lib/host"', 'lib/host is a symbolic link to "/etc/hostname", which points outside the artifact (an absolute path)'],
     ['a link above the top', ' && ln -s ../../../../../../etc/hostname "$1/bin/up"', 'bin/up is a symbolic link to "../../../../../../etc/hostname", which points outside the artifact (above its top)'],
     ['a link to the directory holding the artifact', ' && ln -s .. "$1/parent"', 'parent is a symbolic link to "..", which points outside the artifact (above its top)'],
+    // Argo tester 5, P3: each link alone stays inside, but z climbs out through two others.
+    ['a chain of links that climbs out', ' && mkdir "$1/sub" && ln -s sub "$1/x" && ln -s .. "$1/sub/back" && ln -s x/back/.. "$1/z"', 'z is a symbolic link to "x/back/..", which points outside the artifact (".." after a name, which may be a link)'],
   ])('%s fails the producing step naming it, written to $STRATA_OUTPUTS and at a path', async (_d, extra, why) => {
     for (const where of ['outputs', 'path'] as const) {
       const root = {

@@ -8,7 +8,11 @@ describe('linkStaysInside', () => {
     ['bin/ to lib/ (a virtualenv)', 'bin/tool', '../lib/tool.sh', true],
     ['the artifact\'s top itself', 'sub/top', '..', true],
     ['a directory beside', 'lib64', 'lib', true],
-    ['down and up again, inside', 'a/b/l', '../../c/../d', true],
+    ['up, then down', 'a/b/l', '../../c/d', true],
+    ['a dot in the way', 'l', './a/./b', true],
+    // Argo tester 5, P3: c may be a link (to the top, say), so c/.. is not known to stay inside.
+    ['down and up again', 'a/b/l', '../../c/../d', false],
+    ['through a link to the top, then up', 'z', 'x/back/..', false],
     ['an absolute path', 'l', '/etc/hostname', false],
     ['the directory holding the artifact', 'l', '..', false],
     ['above the top from deep inside', 'a/b/l', '../../../x', false],
