@@ -9,6 +9,7 @@ import { isArgoDocument, looksLikeArgo } from '../argo/argo-document.ts';
 import { importArgo } from '../argo/import-argo.ts';
 import { readArgoText } from '../argo/lenient-yaml.ts';
 import { referencedFlowNames } from '../argo/references.ts';
+import { withSubmitParams } from '../argo/submit-params.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import type { BodyLimits, RawBody } from './cpu/parse-body.ts';
@@ -50,7 +51,8 @@ export async function argoBody(body: RawBody, limits: BodyLimits, versions: (nam
   if (body.bytes.byteLength > max) throw new StrataError('too_large', `a ${body.type === 'yaml' ? 'YAML' : 'JSON'} body may have at most ${max} bytes, this one has ${body.bytes.byteLength}`);
   const read = readArgoText(text, 'body', limits.maxBytes, limits.maxNesting);
   const request = read.length === 1 && wrapped(read[0]) ? read[0] : undefined;
-  const docs = request ? [request.flow] : read;
+  // -p as argo submit applies it: every given parameter is one of the Workflow's arguments.
+  const docs = request ? [withSubmitParams(request.flow, request.params as Record<string, unknown> | undefined)] : read;
   if (docs.length !== 1 || !isArgoDocument(docs[0])) throw new StrataError('invalid_request', 'an Argo body holds one Workflow document, as it is or as { "flow": <the Workflow>, "params": { ... } }');
   const registered = new Map<string, FlowDocument[]>();
   for (const name of referencedFlowNames(docs)) registered.set(name, await versions(name));

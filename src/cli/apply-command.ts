@@ -16,6 +16,7 @@ import { invalid, moreProblemsOf, StrataError, type Problem } from '../errors/st
 import type { FlowDocument } from '../flow/types.ts';
 import { validateRule } from '../rules/rule-document.ts';
 import { checkRequiredParams } from '../argo/required-params.ts';
+import { withSubmitParams } from '../argo/submit-params.ts';
 import { argoLabel, inArgoWords } from '../argo/argo-places.ts';
 import { WORKFLOW_UNIT } from '../argo/import-argo.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
@@ -58,7 +59,7 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
   for (const d of datasets) checkLocally(() => validateDataset(structuredClone(d.doc), limits), `${d.file}#${d.index}`, problems);
   if (problems.length > 0) throw invalid(problems);
   const runFlow: FlowDocument | undefined = opts.run && datasets.length === 0 && flows.length > 0 ? pickMain(flows, opts.flow, out) : undefined;
-  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles, limits), client) : { units: [], workflows: [] };
+  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles, limits).map((d) => ({ ...d, doc: withSubmitParams(d.doc, opts.param) })), client) : { units: [], workflows: [] };
   const argoMade = [...argo.units, ...argo.workflows] as unknown as FlowDocument[];
   await checkAll([...(argo.units as unknown as FlowDocument[]), ...flows], argo.workflows as unknown as FlowDocument[], runFlow, opts.param ?? {}, client, argoMade);
   for (const unit of argo.units) {

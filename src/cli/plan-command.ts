@@ -18,6 +18,7 @@ import { validateRule } from '../rules/rule-document.ts';
 import { planDataset } from '../service/plan-dataset.ts';
 import { loadBuiltinRules } from '../store/builtin-rules.ts';
 import { checkRequiredParams } from '../argo/required-params.ts';
+import { withSubmitParams } from '../argo/submit-params.ts';
 import { typedParams } from './params.ts';
 import { argoLabel, inArgoWords } from '../argo/argo-places.ts';
 import type { FlowDocument } from '../flow/types.ts';
@@ -52,7 +53,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `--format must be json, dot or mermaid, not "${format}"`);
   // Argo files become flows first (docs/argo.md); a Workflow among them is the flow planned.
   const argoFiles = files.filter((f) => looksLikeArgo(readText(f)));
-  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles, limits)) : { units: [], workflows: [] };
+  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles, limits).map((d) => ({ ...d, doc: withSubmitParams(d.doc, opts.param) }))) : { units: [], workflows: [] };
   const docs = readDocuments(files.filter((f) => !argoFiles.includes(f)), limits);
   const argoFlows = [...argo.units, ...argo.workflows].map((f) => validateFlowDocument(structuredClone(f), limits));
   const flows = [...flowsOf(docs, limits), ...argoFlows];

@@ -101,7 +101,9 @@ export async function submit(client: Client, file: string | undefined, o: Submit
     if (argo.looksLikeArgo(argo.readText(file!))) {
       // An Argo Workflow, as `argo submit` takes it: its templateRefs' units are registered. A
       // file of WorkflowTemplates only runs the first one's entrypoint (argo submit --from).
-      const { units, workflows, entries } = await argo.importDocuments(argo.readArgoFiles([file!]), client);
+      const { withSubmitParams } = await import('../argo/submit-params.ts');
+      const docs = argo.readArgoFiles([file!]).map((d) => ({ ...d, doc: withSubmitParams(d.doc, given) }));
+      const { units, workflows, entries } = await argo.importDocuments(docs, client);
       const run = workflows[0] ?? entries[0];
       if (!run) throw new StrataError('invalid_document', `${file}: no Argo Workflow, and no WorkflowTemplate with a spec.entrypoint to run`);
       // A required parameter missing is refused before the units are registered.

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
@@ -68,5 +69,32 @@ describe('a templateRef template reads the calling Workflow\'s parameters (N22)'
     expect(deploy.spec.params).toEqual({ 'workflow:env': null });
     const uses = flows.find((f) => f.metadata.name === 'uses-globals')!;
     expect(uses.spec.root.graph!.nodes.d.with).toEqual({ 'workflow:env': { var: 'params.env' } });
+  });
+});
+
+describe('-p as argo submit applies it: every given parameter is one of the Workflow\'s arguments (Argo tester 5, P1)', () => {
+  it('POST /v1/runs { flow, params } under workflowTemplateRef: a parameter the Workflow does not list goes over the WorkflowTemplate\'s', async () => {
+    const r = await svc.runToEnd({ flow: parse(read('wt-globals-whole.yaml')), params: { env: 'qa', region: 'sa' } });
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(results(r, ['d', 'n/tag'])).toEqual({ d: 'deploying to qa', 'n/tag': 'region sa' });
+  });
+
+  it('POST /v1/runs { flow, params }: a Workflow that does not list a parameter its templateRef reads runs with the given one', async () => {
+    const r = await svc.runToEnd({ flow: parse(read('wt-globals-missing.yaml')), params: { region: 'us' } });
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(results(r, ['n/tag', 'n/again'])).toEqual({ 'n/tag': 'region us', 'n/again': 'deploying to prod' });
+  });
+
+  it('strata runs submit -p and strata plan -p: the same', async () => {
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wt-globals-whole.yaml'), '-p', 'region=sa'], { STRATA_URL: svc.url });
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    const r = await svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 90_000);
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(results(r, ['d', 'n/tag'])).toEqual({ d: 'deploying to staging', 'n/tag': 'region sa' });
+    const plan = await runStrata(['plan', join(DIR, 'wt-globals-lib.yaml'), join(DIR, 'wt-globals-missing.yaml'), '-p', 'region=us']);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    const refused = await runStrata(['plan', join(DIR, 'wt-globals-lib.yaml'), join(DIR, 'wt-globals-missing.yaml')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('{{workflow.parameters.region}}');
   });
 });
