@@ -16,6 +16,7 @@
  * descends, so by induction over the links followed each one lands inside the artifact.
  */
 import { posix } from 'node:path';
+import { clipped } from '../src/errors/strata-error.ts';
 
 /**
  * Whether a link at `rel` (its path inside the artifact, `/`-separated) to `target` stays
@@ -42,6 +43,6 @@ function climbsAfterName(target: string): boolean {
 
 /** The sentence for a link of `what` at `rel` whose `target` leaves the artifact. */
 export function escapingLink(what: string, rel: string, target: string): string {
-  const shown = target.length > 200 ? `${target.slice(0, 200)}…` : target;
+  const shown = clipped(target);
   return `${what}: ${rel} is a symbolic link to ${JSON.stringify(shown)}, which points outside the artifact (${posix.isAbsolute(target) ? 'an absolute path' : climbsAfterName(target) ? '".." after a name, which may be a link' : 'above its top'}): a directory artifact may hold relative links to what it holds, never to other files`;
 }

@@ -7,6 +7,7 @@
  */
 import { lstat, readdir, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { clipped } from '../src/errors/strata-error.ts';
 import { escapingLink, linkStaysInside } from './artifact-links.ts';
 import { mkdirHere } from './no-follow-writes.ts';
 import { copyRegular, irregular, StepFileError } from './output-files.ts';
@@ -32,7 +33,7 @@ export async function copyEntry(from: string, to: string, what: string): Promise
   if (st.isSymbolicLink()) {
     // The artifact itself a link: whatever it names is outside it (artifact-links.ts).
     const target = await readlink(from);
-    throw new StepFileError(`${what} is a symbolic link to ${JSON.stringify(target.length > 200 ? `${target.slice(0, 200)}…` : target)}: an artifact that is itself a link points outside itself; write the file or directory there, or a directory holding the link`);
+    throw new StepFileError(`${what} is a symbolic link to ${JSON.stringify(clipped(target))}: an artifact that is itself a link points outside itself; write the file or directory there, or a directory holding the link`);
   }
   if (!st.isDirectory()) return copyRegular(from, to, what);
   let count = 0;

@@ -17,12 +17,12 @@
 import { closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, writeSync } from 'node:fs';
 import { copyFile, lstat, mkdir, readlink, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { clipped } from '../src/errors/strata-error.ts';
 import { StepFileError } from './output-files.ts';
 
 /** The sentence for a link found at `path` where strata was to write `what`. */
 export function linkInTheWay(what: string, path: string, target: string): StepFileError {
-  const shown = target.length > 200 ? `${target.slice(0, 200)}…` : target;
-  return new StepFileError(`${what}: ${path} is a symbolic link to ${JSON.stringify(shown)}, left where strata writes: strata never writes through a link; leave the names strata writes free`);
+  return new StepFileError(`${what}: ${path} is a symbolic link to ${JSON.stringify(clipped(target))}, left where strata writes: strata never writes through a link; leave the names strata writes free`);
 }
 
 /**
@@ -53,24 +53,26 @@ export async function mkdirsBelow(root: string, dir: string, what: string): Prom
   for (const part of rel.split(sep)) await mkdirHere((at = join(at, part)), what);
 }
 
+/** mkdirHere, synchronously. */
+function mkdirHereSync(dir: string, what: string): void {
+  try {
+    mkdirSync(dir);
+    return;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  const st = lstatSync(dir);
+  if (st.isSymbolicLink()) throw linkInTheWay(what, dir, readlinkSync(dir));
+  if (!st.isDirectory()) throw new StepFileError(`${what}: ${dir} is in the way, and is not a directory`);
+}
+
 /** mkdirsBelow, synchronously (a container's directories, made in the tick it starts). */
 export function mkdirsBelowSync(root: string, dir: string, what: string): void {
   const rel = relative(root, dir);
   if (rel === '') return;
   if (rel.startsWith('..')) throw new StepFileError(`${what}: ${dir} is not inside ${root}`);
   let at = root;
-  for (const part of rel.split(sep)) {
-    at = join(at, part);
-    try {
-      mkdirSync(at);
-      continue;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    const st = lstatSync(at);
-    if (st.isSymbolicLink()) throw linkInTheWay(what, at, readlinkSync(at));
-    if (!st.isDirectory()) throw new StepFileError(`${what}: ${at} is in the way, and is not a directory`);
-  }
+  for (const part of rel.split(sep)) mkdirHereSync((at = join(at, part)), what);
 }
 
 /**

@@ -158,13 +158,13 @@ export class Quarterback {
       writeData(dirs.inputs, cmd.data);
       const port = this.ports.known(step);
       if (port !== undefined && Object.keys(cmd.inputs).length === 0) {
-        if (!this.viewed(cmd.task)) return this.spawn(cmd, entry, dirs, port);
+        if (!this.viewed(cmd.task)) return this.spawn(cmd, entry, dirs, port, ownDirOf(dirs));
         // A /tmp of its own made in this tick too, once bubblewrap is known to run here.
-        const view = privateViewNow(cmd.task, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDirOf(dirs));
+        const ownDir = ownDirOf(dirs);
+        const view = privateViewNow(cmd.task, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDir);
         if (view) {
           entry.view = view;
-          // privateViewNow was given ownDirOf(dirs): made already, not made again in spawn.
-          return this.spawn(cmd, entry, dirs, port, true);
+          return this.spawn(cmd, entry, dirs, port, ownDir);
         }
       }
       void this.launchWhenReady(cmd, entry, dirs);
@@ -190,7 +190,7 @@ export class Quarterback {
         if (view) entry.view = view;
       }
       if (entry.killed) return this.gone(cmd.step);
-      this.spawn(cmd, entry, dirs, port, true);
+      this.spawn(cmd, entry, dirs, port, ownDir);
     } catch (e) {
       this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: (e as Error).message });
     }
@@ -207,8 +207,8 @@ export class Quarterback {
     return this.driver.seesOutput !== false || needsPrivateView(task);
   }
 
-  /** Start a prepared container; `ownDirMade`: its own working directory is made already (launchWhenReady). */
-  private spawn(cmd: StartCommand, entry: Live, dirs: StepDirs, port: number, ownDirMade = false): void {
+  /** Start a prepared container in `ownDir`, its own working directory, made already. */
+  private spawn(cmd: StartCommand, entry: Live, dirs: StepDirs, port: number, ownDir: string): void {
     const { step, attempt } = cmd;
     // `{{ inputs.NAME }}` is the path of the input in this container's inputs dir.
     // `{{ run.pod }}` of a container: the name of the pod it runs in.
@@ -223,7 +223,6 @@ export class Quarterback {
     if (entry.view && task.env?.TMPDIR === undefined) env.TMPDIR = OWN_TMP;
     // Large params (or items) in files: an environment variable past 128 KiB cannot start the container (E2BIG).
     fileScopeValues(env, dirs.inputs);
-    const ownDir = ownDirMade ? ownDirPath(dirs) : ownDirOf(dirs);
     const spec = { step, attempt, task, env, ownDir, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}), ...(entry.view ? { sandbox: entry.view.args, sandboxPath: entry.view.hostPathOf } : {}) };
     this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
   }

@@ -6,7 +6,7 @@
  * Argo's `workflow_types.go` (v3).
  */
 import { z } from 'zod';
-import { invalid, type Problem } from '../errors/strata-error.ts';
+import { clipped, invalid, type Problem } from '../errors/strata-error.ts';
 import { zodProblems } from '../flow/zod-problems.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
@@ -99,7 +99,7 @@ const intOrString = z.union([z.number().int().nonnegative(), z.string().regex(/^
 const retryLimit = z
   .union([z.number(), z.string()])
   .superRefine((v, ctx) => {
-    if (typeof v === 'string' && v.includes('{{')) ctx.addIssue({ code: 'custom', message: `a templated retry limit ("${v.length > 80 ? `${v.slice(0, 80)}…` : v}") is not supported: strata needs the limit as a whole number when it imports the workflow` });
+    if (typeof v === 'string' && v.includes('{{')) ctx.addIssue({ code: 'custom', message: `a templated retry limit ("${clipped(v, 80)}") is not supported: strata needs the limit as a whole number when it imports the workflow` });
     else if (!(typeof v === 'number' ? Number.isInteger(v) && v >= 0 : /^[0-9]+$/.test(v))) ctx.addIssue({ code: 'custom', message: 'must be a whole number' });
   })
   .transform(Number);

@@ -56,9 +56,6 @@ export const ARGO_FIELDS: Record<string, readonly string[]> = {
   resources: ['requests', 'limits', 'claims'],
 };
 
-/** Argo fields a pod template has beside its container: placement and identity, which the local runtime has no use for. */
-export const POD_TEMPLATE_FIELDS: readonly string[] = POD_FIELDS;
-
 /**
  * Why a field is not mapped, where there is more to say than that: by `type.field` for one
  * type, or by the field's name for every type that has it.

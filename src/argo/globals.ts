@@ -21,14 +21,14 @@
 import { addProblems, type Gathered } from './argo-problems.ts';
 import type { FlowDocument, FlowNode, JsonValue } from './target-types.ts';
 
-/** The unit param that carries global parameter `name`. */
-export const globalParam = (name: string): string => `workflow:${name}`;
-
 const PREFIX = 'workflow:';
+
+/** The unit param that carries global parameter `name`. */
+export const globalParam = (name: string): string => `${PREFIX}${name}`;
 
 /** The global parameters a registered unit takes: its params named `workflow:x`. */
 export function globalsOfParams(params: Record<string, unknown> | undefined): Set<string> {
-  return new Set(Object.keys(params ?? {}).filter((k) => k.startsWith(PREFIX)).map((k) => k.slice(PREFIX.length)));
+  return new Set(Object.keys(params ?? {}).filter(isGlobalParam).map((k) => k.slice(PREFIX.length)));
 }
 
 /** Whether a param of a unit is one of its global parameters (not an input parameter). */

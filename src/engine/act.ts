@@ -141,7 +141,12 @@ export interface Ops {
  * failed child whose `continueOn` covers its failure (it stays `failed` itself).
  */
 export function childFailed(c: Act): boolean {
-  return (c.status === 'failed' || c.status === 'cancelled' || c.handlerError !== undefined) && !continued(c);
+  return failedItself(c) && !continued(c);
+}
+
+/** `c` failed, was cancelled, or its exit handler failed (handlerError), whatever its `continueOn`. */
+export function failedItself(c: Act): boolean {
+  return c.status === 'failed' || c.status === 'cancelled' || c.handlerError !== undefined;
 }
 
 /**

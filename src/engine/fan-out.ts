@@ -67,9 +67,10 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       running--;
       if (c.status === 'succeeded') counts.succeeded++;
       else if (c.status === 'failed' || c.status === 'cancelled') counts.failed++;
-      if (childFailed(c)) itemError ??= failureOf(c);
+      const failed = childFailed(c);
+      if (failed) itemError ??= failureOf(c);
       const i = indexInParent(c);
-      if (!childFailed(c)) results[i] = c.status === 'succeeded' ? (c.result ?? null) : null;
+      if (!failed) results[i] = c.status === 'succeeded' ? (c.result ?? null) : null;
       if (c.status === 'succeeded' && c.parameters) parameters[i] = c.parameters;
       if (c.status !== 'succeeded') notSucceeded.add(i);
       ops.dirty(act);

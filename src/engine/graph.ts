@@ -12,7 +12,7 @@
 import type { JsonValue } from '../flow/types.ts';
 import type { Condition, OutcomeWord } from '../flow/depends.ts';
 import { joinId, type GraphNode } from '../plan/plan-node.ts';
-import { childFailed, continued, errored, failureOf, indexInParent, type Act, type Driver, type Ops } from './act.ts';
+import { childFailed, continued, errored, failedItself, failureOf, indexInParent, type Act, type Driver, type Ops } from './act.ts';
 import { indexGraph } from './graph-index.ts';
 import { dfsFrontier, bfsFrontier, dependencyFrontier, type Frontier } from './frontiers.ts';
 import { leafFailure } from './leaf-outcome.ts';
@@ -109,7 +109,7 @@ export function graphDriver(act: Act, ops: Ops): Driver {
       const i = indexInParent(c);
       running--;
       // A node whose exit handler failed is a failed one to its siblings' conditions (act.ts handlerError).
-      const failed = c.status === 'failed' || c.status === 'cancelled' || c.handlerError !== undefined;
+      const failed = failedItself(c);
       if (childFailed(c)) failures[i] = failureOf(c);
       if (c.status === 'succeeded') {
         const value = c.result ?? null;

@@ -6,6 +6,7 @@
  * other word is a variable Argo turns into a string; the result must be a boolean, or the
  * step fails ("Expected boolean evaluation for '...'").
  */
+import { clipped } from '../errors/strata-error.ts';
 
 const DECIMAL = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
 const HEX = /^-?0x[0-9a-fA-F]+$/;
@@ -36,6 +37,5 @@ export function govaluateLiteral(value: unknown): unknown {
  */
 export function requireBoolean(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
-  const shown = JSON.stringify(value ?? null);
-  throw new Error(`gives ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}, not a boolean: Argo fails the step here ("Expected boolean evaluation"; its booleans are true and false, lower case)`);
+  throw new Error(`gives ${clipped(JSON.stringify(value ?? null), 80)}, not a boolean: Argo fails the step here ("Expected boolean evaluation"; its booleans are true and false, lower case)`);
 }
