@@ -1,11 +1,71 @@
 /** Compile a Flow against a registry: load its units, then compile (pure). */
+import { madeFromWorkflowTemplate, relinkedUses, sameTemplate } from '../argo/relink.ts';
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { compileFlow, type CompiledFlow } from '../plan/compile.ts';
-import { loadUnits, type FlowRegistry } from '../plan/flow-registry.ts';
+import { loadUnits, usesOf, type FlowRegistry } from '../plan/flow-registry.ts';
+import { appendAll } from '../flow/append-all.ts';
 
-export async function planFlow(flow: FlowDocument, registry: FlowRegistry, limits: Limits = DEFAULT_LIMITS): Promise<CompiledFlow> {
+/** A registry that also knows which version of a name was registered last (the definitions store). */
+export type CurrentRegistry = FlowRegistry & { latestFlowVersion(name: string): Promise<string | undefined> };
+
+const hasLatest = (r: FlowRegistry): r is CurrentRegistry => typeof (r as Partial<CurrentRegistry>).latestFlowVersion === 'function';
+
+/**
+ * Compile `flow` with the units it uses from `registry`. With a registry that knows each
+ * name's latest version, a `use` of a flow a WorkflowTemplate registered runs that
+ * WorkflowTemplate as applied last, wherever it is written (argo/relink.ts), except a
+ * `use` of `o.pinned` in `flow` itself (the ref a `{ use }` run request names); the compiled
+ * plan's `use` nodes name the versions that run.
+ */
+export async function planFlow(flow: FlowDocument, registry: FlowRegistry, limits: Limits = DEFAULT_LIMITS, o: { pinned?: string } = {}): Promise<CompiledFlow> {
   const self = `${flow.metadata.name}@${flow.metadata.version}`;
-  const units = await loadUnits(flow.spec.root, { get: async (ref) => (ref === self ? flow : registry.get(ref)) }, limits.maxUnitDepth);
-  return compileFlow(flow, (ref) => units.get(ref), limits);
+  const get = async (ref: string) => (ref === self ? flow : registry.get(ref));
+  if (!hasLatest(registry)) {
+    const units = await loadUnits(flow.spec.root, { get }, limits.maxUnitDepth);
+    return compileFlow(flow, (ref) => units.get(ref), limits);
+  }
+  const { units, current } = await loadCurrentUnits(flow, get, registry, o.pinned, limits.maxUnitDepth);
+  const linked = relinkedUses(flow, units, current, o.pinned);
+  return compileFlow(linked.root, (ref) => linked.units.get(ref), limits);
+}
+
+/**
+ * Every flow `flow` reaches through `use`, as loadUnits loads them, except that a use of a
+ * flow a WorkflowTemplate registered loads the version of that name registered last (when it
+ * is still the same template's); `current` maps each such written ref to the one loaded. The
+ * `pinned` ref written in `flow` itself, and `flow`'s own ref (recursion), stay as written.
+ */
+async function loadCurrentUnits(flow: FlowDocument, get: (ref: string) => Promise<FlowDocument | undefined>, registry: CurrentRegistry, pinned: string | undefined, maxDepth: number): Promise<{ units: Map<string, FlowDocument>; current: Map<string, string> }> {
+  const self = `${flow.metadata.name}@${flow.metadata.version}`;
+  const units = new Map<string, FlowDocument>();
+  const current = new Map<string, string>();
+  const seen = new Set<string>();
+  const usesIn = (f: FlowDocument) => usesOf([f.spec.root, f.spec.onExit ?? null]).map((ref) => ({ ref, keep: ref === self || (f === flow && ref === pinned) }));
+  let frontier = usesIn(flow);
+  for (let depth = 0; frontier.length > 0 && depth <= maxDepth + 1; depth++) {
+    const next: Array<{ ref: string; keep: boolean }> = [];
+    for (const { ref, keep } of frontier) {
+      const key = `${keep ? 'k' : 'c'}${ref}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const written = await get(ref);
+      if (!written) continue;
+      let doc = written;
+      if (!keep && madeFromWorkflowTemplate(written)) {
+        const latest = await registry.latestFlowVersion(written.metadata.name);
+        const candidate = latest !== undefined && latest !== written.metadata.version ? await get(`${written.metadata.name}@${latest}`) : undefined;
+        if (candidate && sameTemplate(written, candidate)) {
+          doc = candidate;
+          current.set(ref, `${candidate.metadata.name}@${candidate.metadata.version}`);
+        }
+      }
+      const docRef = `${doc.metadata.name}@${doc.metadata.version}`;
+      if (units.has(docRef)) continue;
+      units.set(docRef, doc);
+      appendAll(next, usesIn(doc));
+    }
+    frontier = next;
+  }
+  return { units, current };
 }

@@ -176,8 +176,13 @@ export const TASKS = {
     const isUse = !argo && req.ref !== ref(req.flow);
     checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);
     const units = argo?.units.map((u) => validateFlowDocument(u, sizes(ctx).limits)) ?? [];
-    const defs: FlowRegistry = units.length === 0 ? ctx.defs : { get: async (r) => units.find((u) => ref(u) === r) ?? ctx.defs.get(r) };
-    const compiled = await planFlow(req.flow, defs, sizes(ctx).limits).catch((e: unknown) => {
+    // The units this request registers are the latest of their names (a WorkflowTemplate sent to run, P2).
+    const latestVersion = ctx.defs.latestFlowVersion?.bind(ctx.defs);
+    const defs: FlowRegistry = units.length === 0 ? ctx.defs : {
+      get: async (r) => units.find((u) => ref(u) === r) ?? ctx.defs.get(r),
+      ...(latestVersion ? { latestFlowVersion: async (n: string) => units.find((u) => u.metadata.name === n)?.metadata.version ?? latestVersion(n) } : {}),
+    };
+    const compiled = await planFlow(req.flow, defs, sizes(ctx).limits, isUse ? { pinned: req.ref } : {}).catch((e: unknown) => {
       throw argo ? inArgoWords(e, argoLabel(req.flow)) : e;
     });
     // A run carries its flow's labels, then its own.
