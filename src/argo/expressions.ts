@@ -143,8 +143,9 @@ function translate(node: jsep.Expression, mode: Mode): Build {
       if (!mode.bareWordsAreText && name === 'nil') return () => null;
       const ph = mode.placeholders?.get(name);
       // A bare tag's text is read as govaluate reads it once substituted (`true`, `10`: a
-      // boolean, a number); a quoted one stays the text it is.
-      if (ph) return mode.bare?.has(name) ? (from) => ({ govaluate: { text: renderLogic(ph, from) } }) : (from) => renderLogic(ph, from);
+      // boolean, a number); a quoted one is the text it is (`'{{item}}'` of 1.50 is "1.50",
+      // never the number 1.5, which json-logic's `==` would find equal to '1.5').
+      if (ph) return mode.bare?.has(name) ? (from) => ({ govaluate: { text: renderLogic(ph, from) } }) : (from) => ({ text: renderLogic(ph, from) });
       if (mode.bareWordsAreText && node.type === 'Identifier') return () => name;
       const value = mode.resolve(name);
       // In Argo's expr a parameter, a result and an output parameter are text (`"5"`, never

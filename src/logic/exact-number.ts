@@ -38,6 +38,15 @@ export class ExactNumber {
   }
 }
 
+/**
+ * `v` as operations compare and compute with it: an ExactNumber as its number (its
+ * valueOf), any other value as it is. Operators that test a value's type (`typeof`,
+ * `===`, Array `indexOf`, truthiness) would otherwise see an object.
+ */
+export function plainValue(v: unknown): unknown {
+  return v instanceof ExactNumber ? v.valueOf() : v;
+}
+
 /** A number's text as a JavaScript number when it writes back the same, else an ExactNumber. */
 function readNumber(text: string): number | ExactNumber {
   const n = Number(text);

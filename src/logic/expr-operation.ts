@@ -13,7 +13,11 @@
  * `pos`: unary minus and plus; `bool`: the value itself when it is a boolean, its second
  * operand naming the operator that needs it). Each failure is an Error whose sentence
  * names the operator and the values, as expr's "invalid operation" does.
+ *
+ * A number read from JSON text that keeps its text (ExactNumber: a loop item's `1.50`) is
+ * the number it is to every operator here, as Go's json reads it into a float64.
  */
+import { plainValue } from './exact-number.ts';
 import { finite, preview } from './numbers.ts';
 
 /** The type expr would name for a JSON value: Go's int for a whole number, float64 for another. */
@@ -49,7 +53,7 @@ function compare(op: string, a: unknown, b: unknown): boolean {
 }
 
 /** expr's Equal for `in`: numbers by value, texts and booleans by value, nil to nil; lists and maps never (as reference types). */
-const equal = (a: unknown, b: unknown): boolean => (a ?? null) === (b ?? null);
+const equal = (a: unknown, b: unknown): boolean => (plainValue(a) ?? null) === (plainValue(b) ?? null);
 
 function membership(needle: unknown, haystack: unknown): boolean {
   if (haystack === null || haystack === undefined) return false;
@@ -127,5 +131,5 @@ export const EXPR_OPERATORS: ReadonlySet<string> = new Set(Object.keys(OPERATION
 export function exprOperation(operator?: unknown, a?: unknown, b?: unknown): unknown {
   const fn = typeof operator === 'string' && Object.prototype.hasOwnProperty.call(OPERATIONS, operator) ? OPERATIONS[operator] : undefined;
   if (!fn) throw new Error(`"expr" has no operator ${preview(operator)} (${[...EXPR_OPERATORS].join(' ')})`);
-  return fn(a, b);
+  return fn(plainValue(a), plainValue(b));
 }

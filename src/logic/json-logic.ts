@@ -9,7 +9,7 @@ import { StrataError, type Problem } from '../errors/strata-error.ts';
 import type { JsonValue, Logic } from '../flow/types.ts';
 import { jsonpathOperation } from './jsonpath-operation.ts';
 import { fromJsonOperation } from './json-text.ts';
-import { exactJson } from './exact-number.ts';
+import { exactJson, plainValue } from './exact-number.ts';
 import { govaluateLiteral, requireBoolean } from './govaluate.ts';
 import { EXPR_OPERATORS, exprOperation } from './expr-operation.ts';
 import { logicCost } from './logic-cost.ts';
@@ -19,6 +19,25 @@ import { range } from './range.ts';
 import { appendAll } from '../flow/append-all.ts';
 
 jsonLogic.rm_operation('log');
+
+// A number read from JSON text that keeps its text (ExactNumber: `1.50`, `0.0`) is an object
+// to JavaScript: `===`, `==` between two of them, Array indexOf and truthiness would see the
+// object, not the number (`0.0` true, `1.50 === 1.5` false). These compare and test its number;
+// `<`, `>`, arithmetic (numbers.ts) and `cat` (its text) already read it through valueOf/toString.
+const plainTruthy = jsonLogic.truthy;
+jsonLogic.truthy = (value: unknown): boolean => plainTruthy(plainValue(value));
+jsonLogic.add_operation('==', (a?: unknown, b?: unknown) => plainValue(a) == plainValue(b));
+jsonLogic.add_operation('!=', (a?: unknown, b?: unknown) => plainValue(a) != plainValue(b));
+jsonLogic.add_operation('===', (a?: unknown, b?: unknown) => plainValue(a) === plainValue(b));
+jsonLogic.add_operation('!==', (a?: unknown, b?: unknown) => plainValue(a) !== plainValue(b));
+jsonLogic.add_operation('in', (a?: unknown, b?: unknown) => {
+  if (Array.isArray(b)) {
+    const x = plainValue(a);
+    return b.some((e) => plainValue(e) === x);
+  }
+  // A text: json-logic's substring test (an ExactNumber is looked for as its text).
+  return typeof b === 'string' ? b.includes(String(a)) : false;
+});
 
 /**
  * The work one evaluation may do, in units: one per operation applied (json-logic-js's

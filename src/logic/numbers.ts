@@ -9,6 +9,7 @@
  * and strconv.ParseFloat, which fail on any text that is not the whole number).
  * Each throws an Error whose sentence names the operation and the value.
  */
+import { clipped } from '../errors/strata-error.ts';
 import { ExactNumber } from './exact-number.ts';
 
 /** A decimal number written whole: optional sign, digits with an optional fraction, optional exponent. */
@@ -56,6 +57,8 @@ export function toNumber(raw: unknown, op: string): number {
  * decimal number (strconv.Atoi), within ±(2^53 − 1), the integers JSON numbers hold exactly.
  */
 export function toInt(raw: unknown): number {
+  // A number read from JSON text is a number (asInt(item.x) of 1.50 is 1), not the text it keeps.
+  if (raw instanceof ExactNumber) return exactInt(raw);
   const v = unwrap(raw);
   if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
   if (typeof v === 'string' && WHOLE.test(v)) {
@@ -64,6 +67,13 @@ export function toInt(raw: unknown): number {
     throw new Error(`int: ${preview(v)} is beyond the integers strata holds exactly (±9007199254740991)`);
   }
   throw new Error(`int: ${preview(v)} is not a whole number`);
+}
+
+/** An ExactNumber truncated toward zero, refused past ±(2^53 − 1), where its digits would change. */
+function exactInt(n: ExactNumber): number {
+  const v = Math.trunc(n.valueOf());
+  if (Number.isSafeInteger(v)) return v;
+  throw new Error(`int: ${clipped(n.text, 60)} is ${Number.isFinite(v) ? 'beyond the integers strata holds exactly (±9007199254740991)' : 'beyond the largest number strata holds'}`);
 }
 
 /** Argo's `asFloat` (expr-lang `float`): a number, or a text that is a decimal number whole (strconv.ParseFloat, less Inf and NaN). */

@@ -4,6 +4,7 @@
  * a width and a precision (`%05d`, `%-8s`, `%.2f`, `part-%03X`). Semantics follow C's
  * printf (ISO C 7.21.6.1) for these conversions; anything else is refused by name.
  */
+import { exactJson } from './exact-number.ts';
 import { readNumber } from './numbers.ts';
 
 const SPEC = /%([-0+ ]*)([0-9]{0,3})(?:\.([0-9]{1,3}))?([diouxXfFeEgGs%])/g;
@@ -24,7 +25,8 @@ export function printf(pattern: string, value: unknown): string {
     let body: string;
     let neg = false;
     if (conv === 's') {
-      body = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+      // As substitution writes it: a number read from JSON text (`1.50`) as its text.
+      body = typeof value === 'string' ? value : value === undefined ? '' : exactJson(value);
       if (precision !== undefined) body = body.slice(0, Number(precision));
     } else {
       const n = readNumber(value);

@@ -100,7 +100,8 @@ describe('a govaluate when reads a tag\'s text as govaluate does: true/false boo
     const gv = (name: string) => ({ govaluate: { text: { var: `params.${name}` } } });
     expect(nodes.flag.when?.where[1]).toEqual({ boolean: gv('flag') });
     expect(nodes['p-gt-q'].when?.where[1]).toEqual({ boolean: { '>': [gv('p'), gv('q')] } });
-    expect(nodes['quoted-text'].when?.where[1]).toEqual({ boolean: { '<': [{ var: 'params.p' }, { var: 'params.q' }] } });
+    // Quoted, a tag is the text it holds (`text`), whatever its value: a loop item's 1.50 is "1.50".
+    expect(nodes['quoted-text'].when?.where[1]).toEqual({ boolean: { '<': [{ text: { var: 'params.p' } }, { text: { var: 'params.q' } }] } });
     expect(nodes.flag.when?.where[0]).toContain('when "{{workflow.parameters.flag}}"');
   });
 });

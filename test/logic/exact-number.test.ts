@@ -33,3 +33,33 @@ describe('JSON numbers kept as their text (argo-tester-3 N10)', () => {
     expect(JSON.stringify(item)).toBe('[1.5]');
   });
 });
+
+describe('every operation that tests a value sees an ExactNumber\'s number, and writers its text', () => {
+  const data = { x: parseExactJson('1.50'), x2: parseExactJson('1.5e0'), z: parseExactJson('0.0'), big: parseExactJson('12345678901234567890'), h: parseExactJson('1e400') };
+  it.each([
+    { what: 'json-logic === with a number', logic: { '===': [{ var: 'x' }, 1.5] }, want: true },
+    { what: 'json-logic === of two', logic: { '===': [{ var: 'x' }, { var: 'x2' }] }, want: true },
+    { what: 'json-logic == of two', logic: { '==': [{ var: 'x' }, { var: 'x2' }] }, want: true },
+    { what: 'json-logic !== with a number', logic: { '!==': [{ var: 'x' }, 1.5] }, want: false },
+    { what: 'json-logic in a list', logic: { in: [{ var: 'x' }, [1.5]] }, want: true },
+    { what: 'json-logic in a text, as its text', logic: { in: [{ var: 'x' }, 'v1.50'] }, want: true },
+    { what: 'truthiness of 0.0', logic: { '!': { var: 'z' } }, want: true },
+    { what: 'if on 0.0', logic: { if: [{ var: 'z' }, 'yes', 'no'] }, want: 'no' },
+    { what: 'cat writes the text', logic: { cat: ['v', { var: 'x' }] }, want: 'v1.50' },
+    { what: 'format %s writes the text', logic: { format: ['%s/%.2f', { var: 'x' }] }, want: '1.50/1.50' },
+    { what: 'int truncates the number', logic: { int: { var: 'x' } }, want: 1 },
+    { what: 'float', logic: { float: { var: 'x' } }, want: 1.5 },
+    { what: 'expr + adds', logic: { expr: ['+', { var: 'x' }, 1] }, want: 2.5 },
+    { what: 'expr < of two', logic: { expr: ['<', { var: 'z' }, { var: 'x' }] }, want: true },
+    { what: 'expr in a list', logic: { expr: ['in', { var: 'x' }, [1.5]] }, want: true },
+    { what: 'expr neg', logic: { expr: ['neg', { var: 'x' }] }, want: -1.5 },
+  ])('$what', ({ logic, want }) => {
+    expect(evaluate(logic as never, data)).toBe(want);
+  });
+
+  it('int refuses one whose digits it would change, and one past the largest number', () => {
+    expect(() => evaluate({ int: { var: 'big' } }, data)).toThrow(/int: 12345678901234567890 is beyond the integers strata holds exactly/);
+    expect(() => evaluate({ int: { var: 'h' } }, data)).toThrow(/int: 1e400 is beyond the largest number strata holds/);
+    expect(() => evaluate({ expr: ['%', { var: 'x' }, 1] }, data)).toThrow(/% takes whole numbers/);
+  });
+});

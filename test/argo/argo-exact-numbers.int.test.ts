@@ -1,0 +1,60 @@
+/**
+ * Numbers that keep their JSON text (ExactNumber, since argo-tester-3 N10: `1.50`, `1e2`,
+ * `10.0`, `0.0` read from a withParam or fromJson list) are numbers to every operation that
+ * meets them: expr-lang's operators and functions of Argo's `{{= }}`, both forms of `when`,
+ * and json-logic's own operators (equality, `in`, truthiness, arithmetic, `int`), at both
+ * levels; substitution, `cat`, `string()` and `format %s` keep their text. Through the real
+ * stack: documents sent as they are to `POST /v1/runs`, run on the local runtime with real
+ * HTTP, Redis, BullMQ and processes, checked by what the steps printed and which ran.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { RunView } from '../../src/run/run-view.ts';
+import { useRunService } from '../support/use-run-service.ts';
+
+const svc = useRunService();
+const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'exact-numbers');
+const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+
+/** Item step id -> [status, result], for the items of loop `name` (`name/0`, `name/1`, ...). */
+const items = (r: RunView, name: string): Array<[string, unknown]> =>
+  Object.keys(r.steps)
+    .filter((k) => new RegExp(`^${name}/[0-9]+$`).test(k))
+    .sort((a, b) => Number(a.split('/').at(-1)) - Number(b.split('/').at(-1)))
+    .map((k) => [r.steps[k].status, r.steps[k].result]);
+
+describe('Argo expressions over loop items whose numbers keep their text', () => {
+  it('{{= }} computes and compares 1.50, 1e2, 10.0 as numbers; string() and substitution keep the text; both when forms decide on them', async () => {
+    const r = await svc.runToEnd(read('expr-items.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(items(r, 'calc')).toEqual([
+      ['succeeded', '2.5 3 -1.5 1 100 1.50 1 3'],
+      ['succeeded', '1.5 1 -0.5 0 2 0.50 0 0.25'],
+    ]);
+    expect(items(r, 'cmp')).toEqual([
+      ['succeeded', 'true false true true true true true big'],
+      ['succeeded', 'false true false false true false true small'],
+    ]);
+    expect(items(r, 'expr-when')).toEqual([['succeeded', 'ran 1.50'], ['skipped', null]]);
+    expect(items(r, 'gov-when')).toEqual([['succeeded', 'ran 1.50'], ['skipped', null]]);
+    // A quoted tag is text in govaluate: '1.50' is not '1.5', as in Argo.
+    expect(items(r, 'gov-quoted')).toEqual([['skipped', null], ['skipped', null]]);
+    expect(items(r, 'gov-quoted-text')).toEqual([['succeeded', 'ran 1.50'], ['skipped', null]]);
+  });
+});
+
+describe('json-logic over items whose numbers keep their text, at both levels', () => {
+  it('equality, in, truthiness, arithmetic and int see the number; cat and format %s write the text', async () => {
+    const r = await svc.runToEnd({ flow: parse(read('json-logic-items.yaml')) });
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(items(r, 'each')).toEqual([
+      ['succeeded', 'true true true true true z-false v1.50 1.50|1.5 101.5 1 2.5'],
+      ['succeeded', 'false true true false false z-true v0.50 0.50|0.5 2.5 0 1.5'],
+    ]);
+    expect(items(r, 'guarded')).toEqual([['skipped', null], ['succeeded', 'ran 1.50'], ['skipped', null]]);
+    expect(items(r, 'pod/each')).toEqual([['succeeded', 'true true v2.50 5']]);
+    expect(items(r, 'pod/guarded')).toEqual([['skipped', null], ['succeeded', 'ran 1.50']]);
+  });
+});
