@@ -232,8 +232,9 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
       as: as!,
       ...(loop.concurrency ? { concurrency: loop.concurrency } : {}),
       ...(loop.failFast === false ? { failFast: false } : {}),
-      // Argo aggregates the outputs of the items that ran: a skipped item is left out, not null.
-      ...(call.when !== undefined ? { results: 'succeeded' } : {}),
+      // Argo aggregates the outputs of the items that succeeded (processAggregateNodeOutputs):
+      // a skipped item, or one that failed under continueOn, is left out, not null.
+      ...(call.when !== undefined || call.continueOn?.failed || call.continueOn?.error ? { results: 'succeeded' } : {}),
       do: body,
     },
   };

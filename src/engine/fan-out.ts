@@ -1,12 +1,14 @@
 /**
  * fanOut: one child per item of `over`, up to `concurrency` at once; its result is the list
  * of item results, and each output parameter its items give is the list of their values
- * (as Argo aggregates a loop's output parameters). Each item is readable by the fan-out's `as` name, beside those of the
+ * (as Argo aggregates a loop's output parameters: JSON records when every value is a text
+ * holding a JSON object or list, recordsOrTexts). Each item is readable by the fan-out's `as` name, beside those of the
  * fan-outs around it. A list a dry run cannot know is one symbolic item, `fan/*`.
  */
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { UNKNOWN } from '../logic/json-logic.ts';
+import { recordsOrTexts } from '../logic/json-text.ts';
 import { joinId, type FanOutNode } from '../plan/plan-node.ts';
 import { childFailed, failureOf, indexInParent, type Act, type Driver, type Ops } from './act.ts';
 
@@ -59,7 +61,7 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       const names = [...new Set(parameters.flatMap((p) => (p ? Object.keys(p) : [])))];
       if (names.length > 0) {
         const each = (items ?? []).map((_, i) => i).filter(kept);
-        act.parameters = Object.fromEntries(names.map((n) => [n, each.map((i) => (parameters[i] && Object.hasOwn(parameters[i]!, n) ? parameters[i]![n] : null))]));
+        act.parameters = Object.fromEntries(names.map((n) => [n, recordsOrTexts(each.map((i) => (parameters[i] && Object.hasOwn(parameters[i]!, n) ? parameters[i]![n] : null)))]));
       }
       ops.finish(act, 'succeeded', node.results === 'succeeded' ? results.filter((_, i) => kept(i)) : results);
     },

@@ -83,3 +83,29 @@ export function fromJsonOperation(value: unknown): unknown {
     throw new Error(`fromJson: the text ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} is not JSON${cut}`);
   }
 }
+
+/**
+ * A fan-out's aggregated output parameter, as Argo's aggregatedJSONValueList builds it
+ * (workflow/controller/operator.go, tryJSONUnmarshal): when every value is a text that reads
+ * as a JSON object or list, the list of those values (read by parseExactJson, so `1.50` is
+ * written back `1.50`); otherwise the values as they are (texts stay texts, `["1.50", "abc"]`).
+ * So a loop that writes JSON records gives a list of records another loop can go over.
+ */
+export function recordsOrTexts(values: JsonValue[]): JsonValue[] {
+  if (values.length === 0) return values;
+  const out: JsonValue[] = [];
+  for (const v of values) {
+    // A cheap look at the first character before any parse: a list of plain texts costs nothing.
+    if (typeof v !== 'string' || !/^\s*[[{]/.test(v)) return values;
+    let read: JsonValue;
+    try {
+      read = parseExactJson(v);
+    } catch {
+      // Not JSON, or nested past what the parser can hold: Argo keeps the texts then too.
+      return values;
+    }
+    if (read === null || typeof read !== 'object') return values;
+    out.push(read);
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/logic/json-logic.ts';
-import { losslessJson, textOrJson, STDOUT_RESULT_LIMIT } from '../../src/logic/json-text.ts';
+import { losslessJson, recordsOrTexts, textOrJson, STDOUT_RESULT_LIMIT } from '../../src/logic/json-text.ts';
+import { exactJson } from '../../src/logic/exact-number.ts';
 
 describe('text that may be JSON, read without changing it', () => {
   it.each([
@@ -28,5 +29,18 @@ describe('text that may be JSON, read without changing it', () => {
     expect(() => evaluate({ fromJson: 'not json' } as never, {})).toThrow('fromJson: the text "not json" is not JSON');
     const cut = `[${'1,'.repeat(STDOUT_RESULT_LIMIT / 2)}`.slice(0, STDOUT_RESULT_LIMIT);
     expect(() => evaluate({ fromJson: cut } as never, {})).toThrow(`a standard output longer than ${STDOUT_RESULT_LIMIT} bytes is cut there`);
+  });
+});
+
+describe('recordsOrTexts: a fan-out\'s aggregated parameter as Argo\'s aggregatedJSONValueList', () => {
+  it.each([
+    { what: 'every value an object or a list: the values', values: ['{"a": 1.50}', ' [1, 2]'], want: '[{"a":1.50},[1,2]]' },
+    { what: 'one plain text: the texts', values: ['{"a": 1}', 'abc'], want: '["{\\"a\\": 1}","abc"]' },
+    { what: 'a JSON scalar is no record: the texts', values: ['{"a": 1}', '2'], want: '["{\\"a\\": 1}","2"]' },
+    { what: 'text that starts like JSON but is not: the texts', values: ['{"a": 1}', '{oops'], want: '["{\\"a\\": 1}","{oops"]' },
+    { what: 'a null (an item that gave nothing): the values as they are', values: ['{"a": 1}', null], want: '["{\\"a\\": 1}",null]' },
+    { what: 'none', values: [], want: '[]' },
+  ])('$what', ({ values, want }) => {
+    expect(exactJson(recordsOrTexts(values))).toBe(want);
   });
 });
