@@ -20,6 +20,7 @@
  */
 import { addProblems, type Gathered } from './argo-problems.ts';
 import type { FlowDocument, FlowNode, JsonValue } from './target-types.ts';
+import { readLogic } from './values.ts';
 
 const PREFIX = 'workflow:';
 
@@ -72,8 +73,8 @@ export function linkGlobals(links: GlobalLinks, g: Gathered): void {
   }
   for (const c of links.calls) {
     for (const x of [...(links.units.get(c.ref) ?? [])].sort()) {
-      if (c.caller.kind === 'unit') c.with[globalParam(x)] = { var: `params.${globalParam(x)}` };
-      else if (c.caller.names.has(x)) c.with[globalParam(x)] = { var: `params.${x}` };
+      if (c.caller.kind === 'unit') c.with[globalParam(x)] = readLogic(['params', globalParam(x)]);
+      else if (c.caller.names.has(x)) c.with[globalParam(x)] = readLogic(['params', x]);
       else {
         addProblems(g, [{
           path: c.where,

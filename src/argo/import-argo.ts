@@ -17,7 +17,7 @@ import { retryOf, type InlineContext, type UnitRef } from './invoke.ts';
 import { artifactRef } from './leaf.ts';
 import { REQUIRED_PARAMS } from './required-params.ts';
 import type { Scope } from './scope.ts';
-import { renderField, text, type Path, type Value } from './values.ts';
+import { readLogic, renderField, text, type Path, type Value } from './values.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { inUseOrder } from '../flow/uses.ts';
 import { dropEmptyWith, globalLinks, globalsOfParams, isGlobalParam, linkGlobals, type GlobalLinks } from './globals.ts';
@@ -301,7 +301,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     if (!wft && found.length === 0) throw problem(where, `no WorkflowTemplate ${ref.name} is given or registered`);
     const entry = wft ? `${entryName}@${versionOf(wft)}` : registeredUnit(entryName, found, `workflowTemplateRef ${ref.name}`).ref;
     if (wft && !wft.spec.entrypoint) throw problem(where, `WorkflowTemplate ${ref.name} has no entrypoint`);
-    const withs = Object.fromEntries(Object.keys(params).map((p) => [p, { var: `params.${p}` }]));
+    const withs = Object.fromEntries(Object.keys(params).map((p) => [p, readLogic(['params', p])]));
     return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode, ...runLimit(wf) } }, units: [] };
   }
   const templates = new Map((wf.spec.templates ?? []).map((t) => [t.name, t]));

@@ -85,15 +85,18 @@ function substitution(p: Part, from: Path): string | undefined {
   }
 }
 
+/** json-logic reading the keys `path` of the data: `var` splits its path at ".", so a key holding one (an Argo name `a.b`) is read whole by `at`. */
+export const readLogic = (path: string[]): Logic => (path.some((k) => k.includes('.')) ? { at: path } : { var: path.join('.') });
+
 /** json-logic for one part, read by the step at `from`. */
 export function partLogic(p: Part, from: Path): Logic {
   switch (p.kind) {
     case 'text':
       return p.text;
     case 'param':
-      return { var: `params.${p.name}` };
+      return readLogic(['params', p.name]);
     case 'item':
-      return { var: [p.as, ...p.path].join('.') };
+      return readLogic([p.as, ...p.path]);
     case 'result':
       return p.path.length > 0 ? { result: [stepRef(from, p.step), p.path.join('.')] } : { result: stepRef(from, p.step) };
     case 'output':

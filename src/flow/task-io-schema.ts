@@ -10,7 +10,8 @@ import { computed } from './computed-schema.ts';
 
 export const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const fileName = z.string().regex(FILE_NAME, 'must be a plain file name');
-const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
+// As an Argo parameter's name (letters, digits, `_`, `-`, `.`, any first): only a key, never a path.
+const PARAM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
 
 /** An absolute path in the container's view: `/workspace/out`, not `/`, `/a/../b` or `relative`. */
 export const containerPath = z
@@ -45,7 +46,7 @@ export const outputsSchema = z.union(
     z.array(fileName).max(256),
     z.strictObject({
       artifacts: z.array(artifactSpec).max(256).optional(),
-      parameters: z.record(z.string().regex(PARAM_NAME, 'must be a parameter name (letters, digits, "_", "-")'), parameterSpec).optional(),
+      parameters: z.record(z.string().regex(PARAM_NAME, 'must be a parameter name (letters, digits, "_", "-", ".")'), parameterSpec).optional(),
     }),
   ],
   { error: 'must be a list of output file names, or { artifacts, parameters }' },
@@ -69,7 +70,7 @@ export const unitInputsSchema = z.array(fileName).max(256);
 export const unitOutputsSchema = z.strictObject({
   artifacts: z.record(fileName, z.string().regex(INPUT_REF, 'must be "step:output": a step of this flow (its path from the root) and the output it gives')).optional(),
   /** text with references, or json-logic giving it (as a task's fields), resolved when the unit ends */
-  parameters: z.record(z.string().regex(PARAM_NAME, 'must be a parameter name (letters, digits, "_", "-")'), computed(65536)).optional(),
+  parameters: z.record(z.string().regex(PARAM_NAME, 'must be a parameter name (letters, digits, "_", "-", ".")'), computed(65536)).optional(),
 });
 
 /** A `use` node's `inputs`: the unit's declared inputs, each from a step of the caller. */

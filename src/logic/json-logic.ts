@@ -145,6 +145,23 @@ jsonLogic.add_operation('var', function (this: unknown, name?: unknown, fallback
 });
 
 /**
+ * `{"at": ["params", "a.b"]}`: the value at these keys of the data, each key taken whole,
+ * where `var` splits its path at "." (so an Argo parameter named `a.b` can be read). Own
+ * properties only, as `var`; null when a key is not there.
+ */
+jsonLogic.add_operation('at', function (this: unknown, ...keys: unknown[]) {
+  let data: unknown = this;
+  for (const k of keys) {
+    if (data === UNKNOWN) return known(data, null);
+    const key = String(k);
+    if (data === null || typeof data !== 'object' || !Object.prototype.hasOwnProperty.call(data, key)) return null;
+    data = (data as Record<string, unknown>)[key];
+    if (data === undefined || typeof data === 'function') return null;
+  }
+  return known(data, null);
+});
+
+/**
  * Where `result` finds step results: the engine puts a reader under this key of the data
  * (a symbol, so `var` can never reach it). It takes a step path as inputs do.
  */
@@ -242,7 +259,7 @@ jsonLogic.add_operation('format', (pattern?: unknown, value?: unknown) => {
 for (const [op, fn] of Object.entries(ARITHMETIC)) jsonLogic.add_operation(op, fn);
 
 export const OPERATORS = new Set([
-  'jsonpath', 'fromJson', 'int', 'float', 'where',
+  'jsonpath', 'fromJson', 'int', 'float', 'where', 'at',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
   'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'status', 'text', 'range', 'format', 'plus', 'govaluate', 'boolean', 'expr',
@@ -291,6 +308,12 @@ function walk(expr: unknown, path: string, problems: Problem[], depth: number): 
     if (typeof name === 'string' && name.split('.').some((s) => FORBIDDEN_SEGMENTS.has(s))) {
       problems.push({ path: `${path}.${op}`, message: `${op === 'var' ? 'variable' : 'field'} "${name}" names a forbidden property` });
     }
+  }
+  if (op === 'at' && !(Array.isArray(arg) ? arg.every((k) => typeof k === 'string' || typeof k === 'number' || isObjectExpr(k)) : typeof arg === 'string')) {
+    problems.push({ path: `${path}.at`, message: 'must be a list of keys, each read whole: ["params", "a.b"]' });
+  }
+  if (op === 'at' && (Array.isArray(arg) ? arg : [arg]).some((k) => typeof k === 'string' && FORBIDDEN_SEGMENTS.has(k))) {
+    problems.push({ path: `${path}.at`, message: 'names a forbidden property' });
   }
   if (op === 'output' && !(Array.isArray(arg) && (arg.length === 2 || (arg.length === 3 && arg[2] === 'required')) && (typeof arg[0] === 'string' || isObjectExpr(arg[0])) && (typeof arg[1] === 'string' || isObjectExpr(arg[1])))) {
     problems.push({ path: `${path}.output`, message: 'must be [step path, parameter name], or [step path, parameter name, "required"]' });
@@ -382,7 +405,7 @@ export function isLogic(value: unknown): boolean {
   return jsonLogic.is_logic(value) && OPERATORS.has(Object.keys(value as object)[0]);
 }
 
-const READERS = new Set(['var', 'missing', 'missing_some', 'result', 'output', 'status']);
+const READERS = new Set(['var', 'at', 'missing', 'missing_some', 'result', 'output', 'status']);
 
 /** Whether an expression reads any data at all; one that does not has the same value everywhere. */
 export function readsData(expr: unknown): boolean {

@@ -89,3 +89,20 @@ describe('json-logic budget', () => {
     expect(needed).toBeGreaterThan(4000); // at least an apply per item, its parts and the list made
   });
 });
+
+describe('{"at": [...]}: keys read whole', () => {
+  it.each([
+    { what: 'a key holding a dot', logic: { at: ['params', 'a.b'] }, want: 'dotted' },
+    { what: 'beside var, which splits it', logic: { var: 'params.a.b' }, want: 'nested' },
+    { what: 'a list index', logic: { at: ['list', 1] }, want: 'y' },
+    { what: 'a key not there', logic: { at: ['params', 'zz'] }, want: null },
+    { what: 'no key through a text', logic: { at: ['params', 'a.b', 'length'] }, want: null },
+  ])('$what', ({ logic, want }) => {
+    expect(evaluate(logic as never, { params: { 'a.b': 'dotted', a: { b: 'nested' } }, list: ['x', 'y'] })).toBe(want);
+  });
+
+  it('refuses a forbidden name and a key that is no text or number', () => {
+    expect(validateLogic({ at: ['params', '__proto__'] }, 'w').map((p) => p.message)).toEqual(['names a forbidden property']);
+    expect(validateLogic({ at: ['params', true] }, 'w').map((p) => p.message)).toEqual(['must be a list of keys, each read whole: ["params", "a.b"]']);
+  });
+});
