@@ -45,14 +45,17 @@ function compositeOutputs(t: ArgoTemplate, scope: Scope): Outputs {
 
 /**
  * `v`, or `fallback` when a step output it reads has no value (a step skipped, an output
- * not given): Argo's `valueFrom.default` (operator.go getTemplateOutputsFromScope uses it
- * when resolving the parameter fails; Argo tester 3, N17). json-logic read where it is used.
+ * not given, a failed step that did not write it): Argo's `valueFrom.default` (operator.go
+ * getTemplateOutputsFromScope uses it whenever resolving the parameter fails; Argo testers
+ * 3 and 5, N17, N17b). json-logic read where it is used.
  */
 function orDefault(v: Value, fallback: string): Value {
   const reads = v.filter((p) => p.kind === 'result' || p.kind === 'output');
   if (reads.length === 0) return v;
-  // By the steps' statuses: a task field's reader fails on a step that gave nothing (it never reads null).
-  const gave = (p: Part, from: Path): Logic => ({ in: [{ status: stepRef(from, (p as { step: Path }).step) }, ['succeeded', 'failed']] });
+  // An output parameter by whether the step gave it (`given` never fails, where a task field's
+  // reader fails on a step that gave nothing); a result by the step's status (a failed step keeps its result).
+  const gave = (p: Part, from: Path): Logic =>
+    p.kind === 'output' ? ({ output: [stepRef(from, p.step), p.name, 'given'] } as Logic) : { in: [{ status: stepRef(from, (p as { step: Path }).step) }, ['succeeded', 'failed']] };
   return [{ kind: 'logic', make: (from: Path) => ({ if: [{ and: reads.map((p) => gave(p, from)) }, renderLogic(v, from), fallback] }) as Logic }];
 }
 

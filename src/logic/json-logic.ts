@@ -198,17 +198,34 @@ export type StepOutputReader = (path: string, name?: string) => Record<string, J
  * written as in `result`. Null when the step has not given it; with a third argument
  * `"required"` (as jsonpath's) that fails instead, saying why (the step's status), so a
  * `where` around it names the place (an Argo steps template's output read from a skipped step).
+ * With `"given"`, whether the step gave it (true or false, never a failure, also where a
+ * task's fields read outputs strictly): a fallback can be chosen by it, as Argo's
+ * `valueFrom.default` is taken whenever the parameter cannot be resolved.
  */
 jsonLogic.add_operation('output', function (this: unknown, path?: unknown, name?: unknown, required?: unknown) {
   const read = (this as { [STEP_OUTPUTS]?: StepOutputReader } | null)?.[STEP_OUTPUTS];
   if (typeof read !== 'function') throw new Error('"output" reads steps\' output parameters, and there are none here (it works in a flow\'s when, fanOut.over, cycle.until and use.with)');
   if (typeof path !== 'string' || path === '' || typeof name !== 'string' || name === '') throw new Error('"output" needs a step path and a parameter name');
+  if (required === 'given') return outputGiven(read, path, name);
   const params = read(path, name);
   if (params !== undefined && Object.prototype.hasOwnProperty.call(params, name)) return known(params[name], null);
   if (required !== 'required') return null;
   const status = (this as { [STEP_STATUSES]?: StepStatusReader } | null)?.[STEP_STATUSES]?.(path);
   throw new Error(status === 'succeeded' || typeof status !== 'string' ? `the step gave no output parameter "${name}"` : `the step has not succeeded (it is ${status}), so it gave no output parameter "${name}"`);
 });
+
+/** Whether the step at `path` gave output parameter `name`; null (unknown) in a dry run when its parameters are not known. */
+function outputGiven(read: StepOutputReader, path: string, name: string): boolean | null {
+  let params: Record<string, JsonValue> | undefined;
+  try {
+    params = read(path, name);
+  } catch {
+    // A task field's reader refuses a step without it, naming why: here that is a no.
+    return false;
+  }
+  if (params !== undefined && known(params, undefined) === undefined) return null;
+  return params !== undefined && Object.prototype.hasOwnProperty.call(params, name);
+}
 
 /** Where `status` finds steps' statuses (as STEP_RESULTS for results). */
 export const STEP_STATUSES: unique symbol = Symbol('strata step statuses');
@@ -315,8 +332,8 @@ function walk(expr: unknown, path: string, problems: Problem[], depth: number): 
   if (op === 'at' && (Array.isArray(arg) ? arg : [arg]).some((k) => typeof k === 'string' && FORBIDDEN_SEGMENTS.has(k))) {
     problems.push({ path: `${path}.at`, message: 'names a forbidden property' });
   }
-  if (op === 'output' && !(Array.isArray(arg) && (arg.length === 2 || (arg.length === 3 && arg[2] === 'required')) && (typeof arg[0] === 'string' || isObjectExpr(arg[0])) && (typeof arg[1] === 'string' || isObjectExpr(arg[1])))) {
-    problems.push({ path: `${path}.output`, message: 'must be [step path, parameter name], or [step path, parameter name, "required"]' });
+  if (op === 'output' && !(Array.isArray(arg) && (arg.length === 2 || (arg.length === 3 && (arg[2] === 'required' || arg[2] === 'given'))) && (typeof arg[0] === 'string' || isObjectExpr(arg[0])) && (typeof arg[1] === 'string' || isObjectExpr(arg[1])))) {
+    problems.push({ path: `${path}.output`, message: 'must be [step path, parameter name], or [step path, parameter name, "required" or "given"]' });
   }
   if (op === 'jsonpath' && Array.isArray(arg) && arg.length > 2 && !(arg.length === 3 && arg[2] === 'required')) {
     problems.push({ path: `${path}.jsonpath`, message: 'must be [value, path], or [value, path, "required"]' });
