@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
+import { loopItemIds } from '../support/loop-items.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
 const svc = useRunService();
@@ -40,11 +41,7 @@ describe('args without a command replace the CMD of an image that has one (N16)'
 });
 
 /** The results of a loop step's items `name/0`, `name/1`, ..., in item order. */
-const items = (r: RunView, name: string): unknown[] =>
-  Object.keys(r.steps)
-    .filter((k) => new RegExp(`^${name}/[0-9]+$`).test(k))
-    .sort((a, b) => Number(a.split('/').at(-1)) - Number(b.split('/').at(-1)))
-    .map((k) => r.steps[k].result);
+const items = (r: RunView, name: string): unknown[] => loopItemIds(r, name).map((k) => r.steps[k].result);
 
 describe('loop items keep the text of their JSON numbers (N10)', () => {
   it('Argo withParam: an item and an item\'s fields are substituted as written', async () => {

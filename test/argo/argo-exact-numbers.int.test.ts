@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
+import { loopItemIds } from '../support/loop-items.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
 const svc = useRunService();
@@ -19,11 +20,7 @@ const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'exact-numbers')
 const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
 
 /** Item step id -> [status, result], for the items of loop `name` (`name/0`, `name/1`, ...). */
-const items = (r: RunView, name: string): Array<[string, unknown]> =>
-  Object.keys(r.steps)
-    .filter((k) => new RegExp(`^${name}/[0-9]+$`).test(k))
-    .sort((a, b) => Number(a.split('/').at(-1)) - Number(b.split('/').at(-1)))
-    .map((k) => [r.steps[k].status, r.steps[k].result]);
+const items = (r: RunView, name: string): Array<[string, unknown]> => loopItemIds(r, name).map((k) => [r.steps[k].status, r.steps[k].result]);
 
 describe('Argo expressions over loop items whose numbers keep their text', () => {
   it('{{= }} computes and compares 1.50, 1e2, 10.0 as numbers; string() and substitution keep the text; both when forms decide on them', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
+import { loopItemIds } from '../support/loop-items.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
 const svc = useRunService();
@@ -17,11 +18,7 @@ const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'loop-outputs');
 const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
 
 /** The results of the items of loop `name` (`name/0`, `name/1`, ...), in item order. */
-const items = (r: RunView, name: string): unknown[] =>
-  Object.keys(r.steps)
-    .filter((k) => new RegExp(`^${name}/[0-9]+$`).test(k))
-    .sort((a, b) => Number(a.split('/').at(-1)) - Number(b.split('/').at(-1)))
-    .map((k) => r.steps[k].result);
+const items = (r: RunView, name: string): unknown[] => loopItemIds(r, name).map((k) => r.steps[k].result);
 
 describe('a loop\'s output parameter aggregates as Argo aggregates it', () => {
   it('Argo: JSON records are a list of records withParam goes over; texts stay texts; a failed item is left out', async () => {
