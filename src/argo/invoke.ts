@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { artifactRef } from './leaf.ts';
 import { inField, readArtifactFrom, readField, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
 import { literal, renderLogic, text, type Path, type Value } from './values.ts';
+import { exactItems } from './loop-integers.ts';
 import type { GlobalLinks } from './globals.ts';
 
 /** A registered unit a templateRef resolves to (a WorkflowTemplate's template). */
@@ -92,7 +93,8 @@ function asName(step: string, ctx: InlineContext): string {
 
 /** The list a loop goes over, as json-logic read at `at` (the fan-out). */
 function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic {
-  if (call.withItems) return call.withItems as JsonValue[];
+  // A list holding a number Argo keeps as written (a big integer; any in a JSON document) is read at the run.
+  if (call.withItems) return exactItems(call.withItems as JsonValue[]) as Logic;
   if (call.withParam !== undefined) {
     const v = readField(scope, where, 'withParam', call.withParam!);
     const lit = literal(v);

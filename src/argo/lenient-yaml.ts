@@ -24,7 +24,8 @@ import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { checkDepth, checkSize, MAX_DATA_DEPTH, refuseStackOverflow, toData, tryJson, yamlMessage } from '../flow/parse-text.ts';
 import { checkTextNesting } from '../flow/text-nesting.ts';
 import { reindentFlowLines } from './reindent-flow.ts';
-import { keepLoopIntegers, mayHoldBigIntegers } from './loop-integers.ts';
+import { keepJsonLoopNumbers, keepLoopIntegers, mayHoldBigIntegers } from './loop-integers.ts';
+import { mayHoldInexactNumbers, parseExactJson } from '../logic/exact-number.ts';
 
 const OPTIONS = { merge: true, uniqueKeys: false, resolveKnownTags: false, logLevel: 'error' } as const;
 
@@ -36,8 +37,10 @@ const OPTIONS = { merge: true, uniqueKeys: false, resolveKnownTags: false, logLe
 export function readArgoText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes, maxNesting = MAX_DATA_DEPTH): unknown[] {
   checkSize(text, source, maxBytes);
   checkTextNesting(text, source, maxNesting);
-  const json = tryJson(text);
+  let json = tryJson(text);
   if (json !== undefined) {
+    // Argo keeps a JSON document's withItems items as their JSON text: numbers kept as written.
+    if (mayHoldInexactNumbers(text)) json = keepJsonLoopNumbers(json, parseExactJson(text));
     const list = Array.isArray(json) ? json : [json];
     for (const d of list) checkDepth(d, source, maxNesting);
     return list;

@@ -58,6 +58,11 @@ function readNumber(text: string): number | ExactNumber {
 // lossless-json, measured on 6-10 MB lists). A string holding such a pattern only takes the slow path.
 const INEXACT = /[0-9][.eE]|[0-9]{16}|(?:^|[\s:,[])-0(?![0-9])/;
 
+/** Whether JSON `text` may hold a number a JavaScript number would write back otherwise (else JSON.parse reads it exactly). */
+export function mayHoldInexactNumbers(text: string): boolean {
+  return INEXACT.test(text);
+}
+
 /**
  * `text` read as JSON, each number whose text a JavaScript number would change as an
  * ExactNumber. Throws a SyntaxError where the text is not JSON. A duplicate key keeps

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { loopItemIds } from '../support/loop-items.ts';
+import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
 const svc = useRunService();
@@ -53,5 +54,27 @@ describe('json-logic over items whose numbers keep their text, at both levels', 
     expect(items(r, 'guarded')).toEqual([['skipped', null], ['succeeded', 'ran 1.50'], ['skipped', null]]);
     expect(items(r, 'pod/each')).toEqual([['succeeded', 'true true v2.50 5']]);
     expect(items(r, 'pod/guarded')).toEqual([['skipped', null], ['succeeded', 'ran 1.50']]);
+  });
+});
+
+describe('literal withItems numbers as Argo keeps them (N10 rests)', () => {
+  const expected = ['[1.50]', '[1e2]', '[10.0]', '[12345678901234567890]', '[{"id":12345678901234567891,"p":9.90}]', [7], '[1.50]'];
+
+  it('a JSON document keeps every item\'s JSON text, over HTTP (application/json) as it is', async () => {
+    const r0 = await svc.call('POST', '/v1/runs', read('json-items.json'), { 'content-type': 'application/json' });
+    expect(r0.status, r0.text).toBe(202);
+    const r = await svc.waitRun(r0.body.runId);
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(items(r, 'lit').map(([, result]) => result)).toEqual(expected);
+    expect(items(r, 'fields')).toEqual([['succeeded', '9.90 12345678901234567890']]);
+  });
+
+  it('a JSON document through strata runs submit: the same', async () => {
+    const out = await runStrata(['runs', 'submit', join(DIR, 'json-items.json')], { STRATA_URL: svc.url });
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    const runId = /run (\S+) submitted/.exec(out.stdout)?.[1];
+    expect(runId, out.stdout).toBeDefined();
+    const r = await svc.waitRun(runId!);
+    expect(items(r, 'lit').map(([, result]) => result)).toEqual(expected);
   });
 });
