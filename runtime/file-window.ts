@@ -10,6 +10,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { StrataError } from '../src/errors/strata-error.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import { openConfined } from './file-roots.ts';
+import { jsonTooDeep, tooDeepText } from '../src/logic/json-nesting.ts';
 
 export interface FileWindow {
   items: JsonValue[];
@@ -74,6 +75,7 @@ async function scan(fh: FileHandle, offset: number, firstLine: number, skip: num
     if (text.trim() === '') return true;
     if (seen >= skip + size) return false; // a line after the window: not drained
     if (seen >= skip) {
+      if (jsonTooDeep(text)) throw new StrataError('invalid_document', `cycle source ${source}: line ${firstLine + seen + 1} is JSON ${tooDeepText()}`);
       try {
         items.push(JSON.parse(text) as JsonValue);
       } catch {

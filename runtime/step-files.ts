@@ -15,6 +15,7 @@ import { closeSync, existsSync, fstatSync, mkdirSync, readSync, rmSync } from 'n
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { JsonValue } from '../src/flow/types.ts';
+import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from '../src/logic/json-nesting.ts';
 import type { InputRef, StartCommand } from '../src/engine/types.ts';
 import { checkOutputsDir, openRegularSync, StepFileError } from './output-files.ts';
 import { copyEntry } from './copy-tree.ts';
@@ -174,6 +175,8 @@ export function parseResult(bytes: Uint8Array, limit = RESULT_LIMIT_BYTES): Json
   } catch {
     throw new StepFileError(`result.json is not valid UTF-8 text (byte ${firstBadByte(bytes)}): write the result as UTF-8 JSON`);
   }
+  // Read deeper, writing it back (the run's log, Redis) would overflow the stack (json-nesting.ts).
+  if (jsonTooDeep(text)) throw new StepFileError(`result.json is ${tooDeepText()}, deeper than strata reads a result (${MAX_DATA_DEPTH} levels): keep the result flatter, or write deep data to an output file (an artifact)`);
   try {
     return JSON.parse(text) as JsonValue;
   } catch (e) {

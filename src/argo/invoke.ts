@@ -14,6 +14,7 @@ import type { ReachWork } from './dag-reach.ts';
 import { whenLogic } from './expressions.ts';
 import { MAX_RANGE } from '../logic/range.ts';
 import { losslessJson } from '../logic/json-text.ts';
+import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { artifactRef } from './leaf.ts';
 import { inField, readArtifactFrom, readField, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
@@ -99,6 +100,7 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
     const v = readField(scope, where, 'withParam', call.withParam!);
     const lit = literal(v);
     if (lit !== undefined) {
+      if (jsonTooDeep(lit)) throw problem(where, `withParam is JSON ${tooDeepText()} (data a run carries is bounded at ${MAX_DATA_DEPTH} levels)`);
       try {
         const list = JSON.parse(lit) as unknown;
         // A list whose numbers JavaScript would write back otherwise (`9.90`) stays text, read

@@ -7,6 +7,7 @@
  */
 import { StrataError } from '../errors/strata-error.ts';
 import { losslessJson } from '../logic/json-text.ts';
+import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
 import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
 
 /** commander's collector for a repeatable `-p key=value`: the values as given (text). */
@@ -15,6 +16,8 @@ export function collectParam(text: string, into: Record<string, string> = {}): R
   const key = at > 0 ? text.slice(0, at) : '';
   if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/.test(key)) throw new StrataError('invalid_request', `-p ${text}: give a parameter as key=value`);
   if (isForbiddenParamName(key)) throw new StrataError('invalid_request', `-p ${text}: ${forbiddenParamMessage(key)}`);
+  // Refused here, as the service would refuse it (params-limits.ts), before anything reads it as JSON.
+  if (jsonTooDeep(text.slice(at + 1))) throw new StrataError('too_large', `-p ${key}: the value is JSON ${tooDeepText()} (data a run carries is bounded at ${MAX_DATA_DEPTH} levels)`);
   return { ...into, [key]: text.slice(at + 1) };
 }
 

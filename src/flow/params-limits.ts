@@ -6,6 +6,7 @@
  * thread for seconds and could not be handed to a process at all (E2BIG). Pure.
  */
 import { invalid, type Problem } from '../errors/strata-error.ts';
+import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText, valueTooDeep } from '../logic/json-nesting.ts';
 
 export interface ParamsLimits {
   /** bytes of the parameters as JSON (STRATA_MAX_PARAMS_BYTES) */
@@ -21,6 +22,8 @@ export const DEFAULT_PARAMS_LIMITS: ParamsLimits = { maxBytes: 1024 * 1024, maxK
  * first key past the limit, so a huge object costs no more than the limit to refuse.
  */
 export function paramsProblem(value: unknown, path: string, limits: ParamsLimits = DEFAULT_PARAMS_LIMITS): Problem | undefined {
+  const deep = deepProblem(value, path);
+  if (deep) return deep;
   let keys = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0) {
@@ -36,6 +39,22 @@ export function paramsProblem(value: unknown, path: string, limits: ParamsLimits
   const bytes = new TextEncoder().encode(JSON.stringify(value) ?? '').length;
   if (bytes > limits.maxBytes) {
     return { path, message: `is ${bytes.toLocaleString('en')} bytes as JSON, more than ${limits.maxBytes.toLocaleString('en')} (STRATA_MAX_PARAMS_BYTES); pass large data to steps as input files instead` };
+  }
+  return undefined;
+}
+
+/**
+ * The first parameter of `value` (an object of parameters) nested more than MAX_DATA_DEPTH,
+ * or whose text is JSON that deep (an Argo parameter is text its withParam reads as JSON),
+ * as a problem at its path (`params.list`), or undefined. Checked before anything writes the
+ * value as JSON, which would overflow the stack (src/logic/json-nesting.ts).
+ */
+function deepProblem(value: unknown, path: string): Problem | undefined {
+  const entries: Array<[string, unknown]> = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [['', value]];
+  for (const [k, v] of entries) {
+    if (!valueTooDeep(v)) continue;
+    const text = typeof v === 'string' && jsonTooDeep(v);
+    return { path: k === '' ? path : `${path}.${k}`, message: `is ${text ? 'JSON text ' : ''}${tooDeepText()} (data a run carries is bounded at ${MAX_DATA_DEPTH} levels)` };
   }
   return undefined;
 }

@@ -129,15 +129,27 @@ function checked<T>(value: T, source: string, maxNesting = MAX_DATA_DEPTH): T {
 /** Deepest nesting any document may have by default (STRATA_MAX_TEXT_NESTING): far above real flows, far below a stack overflow. */
 export const MAX_DATA_DEPTH = DEFAULT_LIMITS.maxTextNesting;
 
-/** Refuse data nested deeper than `max` (walked iteratively, so the check itself cannot overflow). */
+/**
+ * Refuse data nested deeper than `max` (walked iteratively, so the check itself cannot
+ * overflow), naming where: the path of the first levels (`params.list[0]…`), which says
+ * which part of a body or document is too deep.
+ */
 export function checkDepth(value: unknown, source = 'document', max: number = MAX_DATA_DEPTH): void {
-  const stack: Array<[unknown, number]> = [[value, 1]];
+  const stack: Array<[unknown, number, string]> = [[value, 1, '']];
   while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
+    const [v, d, at] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (d > max) {
-      throw new StrataError('too_large', `${source}: nested more than ${max} levels deep (${LIMIT_VARIABLES.maxTextNesting})`, { problems: [{ path: source, message: `nested more than ${max} levels deep (${LIMIT_VARIABLES.maxTextNesting})` }] });
+      const message = `nested more than ${max} levels deep (${LIMIT_VARIABLES.maxTextNesting})`;
+      const path = at === '' ? source : `${source}.${at.replace(/^\./, '')}`;
+      throw new StrataError('too_large', `${path}: ${message}`, { problems: [{ path, message }] });
     }
-    for (const c of Array.isArray(v) ? v : Object.values(v)) if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
+    // The path is written out for the first levels only: deeper, it is the same text again.
+    const named = d <= PATH_LEVELS;
+    if (Array.isArray(v)) v.forEach((c, i) => c !== null && typeof c === 'object' && stack.push([c, d + 1, named ? `${at}[${i}]` : d === PATH_LEVELS + 1 ? `${at}…` : at]));
+    else for (const [k, c] of Object.entries(v)) if (c !== null && typeof c === 'object') stack.push([c, d + 1, named ? `${at}.${k}` : d === PATH_LEVELS + 1 ? `${at}…` : at]);
   }
 }
+
+/** Levels of a path checkDepth names. */
+const PATH_LEVELS = 3;

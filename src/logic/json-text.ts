@@ -8,12 +8,18 @@
  */
 import type { JsonValue } from '../flow/types.ts';
 import { parseExactJson } from './exact-number.ts';
+import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from './json-nesting.ts';
 
 /** Bytes of standard output kept as a step's result (`result: stdout`); more is cut. */
 export const STDOUT_RESULT_LIMIT = 256 * 1024;
 
-/** The JSON value of `text` when it parses and writes back the same apart from white space between tokens, else undefined. */
+/**
+ * The JSON value of `text` when it parses and writes back the same apart from white space
+ * between tokens, else undefined; undefined too for text nested more than MAX_DATA_DEPTH
+ * (src/logic/json-nesting.ts: it stays text, as a standard output over the size limit does).
+ */
 export function losslessJson(text: string): JsonValue | undefined {
+  if (jsonTooDeep(text)) return undefined;
   let value: JsonValue;
   try {
     value = JSON.parse(text) as JsonValue;
@@ -36,10 +42,11 @@ export function textOrJson(text: string): JsonValue {
  * CaptureScriptResult takes off one trailing newline and nothing else): the text less one
  * trailing `\n`, as JSON only when strata writes that JSON back as the very same text
  * (`42`, `true`, `["a","b"]`), so a substitution of it gives the text written. `{"b": 2}`,
- * `  padded  `, `1.50` are text.
+ * `  padded  `, `1.50` are text, and so is JSON nested more than MAX_DATA_DEPTH.
  */
 export function exactText(text: string): JsonValue {
   const t = text.endsWith('\n') ? text.slice(0, -1) : text;
+  if (jsonTooDeep(t)) return t;
   let value: JsonValue;
   try {
     value = JSON.parse(t) as JsonValue;
@@ -75,12 +82,13 @@ function withoutSpaces(text: string): string {
  */
 export function fromJsonOperation(value: unknown): unknown {
   if (typeof value !== 'string') return value;
+  if (jsonTooDeep(value)) throw new Error(`fromJson: the text ${shown(value)} is JSON ${tooDeepText()}, deeper than strata reads (data a run carries is bounded at ${MAX_DATA_DEPTH} levels)`);
   try {
     return parseExactJson(value);
   } catch {
     const bytes = new TextEncoder().encode(value).length;
     const cut = bytes >= STDOUT_RESULT_LIMIT - 4 ? `; it is ${bytes} bytes long: a standard output longer than ${STDOUT_RESULT_LIMIT} bytes is cut there, so a list that long cannot be read whole (write it to an output file or an artifact)` : '';
-    throw new Error(`fromJson: the text ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} is not JSON${cut}`);
+    throw new Error(`fromJson: the text ${shown(value)} is not JSON${cut}`);
   }
 }
 
@@ -97,6 +105,8 @@ export function recordsOrTexts(values: JsonValue[]): JsonValue[] {
   for (const v of values) {
     // A cheap look at the first character before any parse: a list of plain texts costs nothing.
     if (typeof v !== 'string' || !/^\s*[[{]/.test(v)) return values;
+    // Deeper than strata reads data (json-nesting.ts): texts, as a standard output that deep is.
+    if (jsonTooDeep(v)) return values;
     let read: JsonValue;
     try {
       read = parseExactJson(v);
@@ -108,4 +118,9 @@ export function recordsOrTexts(values: JsonValue[]): JsonValue[] {
     out.push(read);
   }
   return out;
+}
+
+/** The start of a text, quoted, for a message. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }

@@ -39,3 +39,11 @@ describe('readFileWindow', () => {
     await expect(readFileWindow(join(dir, 'nope.jsonl'), 0, 2)).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('readFileWindow and nesting', () => {
+  it('refuses a line nested deeper than strata reads, naming the line, before parsing it', async () => {
+    const path = join(dir, 'deep.jsonl');
+    writeFileSync(path, `{"a":1}\n${'['.repeat(6000)}${']'.repeat(6000)}\n`);
+    await expect(readFileWindow(path, 0)).rejects.toThrow(/line 2 is JSON nested more than 256 levels deep/);
+  });
+});

@@ -46,4 +46,12 @@ describe('standard output as a result', () => {
     c.add('2]\n');
     expect(c.result()).toEqual({ result: [1, 2] });
   });
+  it('JSON nested deeper than strata reads is kept as text, in both modes, as a result over the size limit is', () => {
+    const deep = `[1, ${'['.repeat(6000)}2${']'.repeat(6000)}]`;
+    for (const mode of ['stdout', 'text'] as const) {
+      const c = new StdoutCapture(mode);
+      c.add(`${deep}\n`);
+      expect(c.result().result).toBe(deep);
+    }
+  });
 });

@@ -63,6 +63,14 @@ describe('step files', () => {
     expect(() => readResult(dir)).toThrow(/^result.json is not valid JSON/);
   });
 
+  it('refuses result.json nested deeper than strata reads (a step failure naming it, never a stack overflow)', async () => {
+    const dir = await dirs.make();
+    await writeFile(join(dir, 'result.json'), `{"a": ${'['.repeat(6000)}${']'.repeat(6000)}}`);
+    expect(() => readResult(dir)).toThrow(/^result.json is nested more than 256 levels deep/);
+    await writeFile(join(dir, 'result.json'), `${'['.repeat(256)}${']'.repeat(256)}`);
+    expect(JSON.stringify(readResult(dir))).toBe(`${'['.repeat(256)}${']'.repeat(256)}`);
+  });
+
   it('refuses result.json that is not UTF-8, naming the first bad byte, instead of repairing it', async () => {
     const dir = await dirs.make();
     await writeFile(join(dir, 'result.json'), Buffer.concat([Buffer.from('{"name": "caf'), Buffer.from([0xe9]), Buffer.from('"}')]));
