@@ -275,7 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notifySecret: r.STRATA_NOTIFY_SECRET,
     redisTimeoutMs: r.STRATA_REDIS_TIMEOUT_MS!,
     maxYamlBytes: r.STRATA_MAX_YAML_BYTES!,
-    paramsLimits: { maxBytes: r.STRATA_MAX_PARAMS_BYTES!, maxKeys: r.STRATA_MAX_PARAMS_KEYS! },
+    paramsLimits: { maxBytes: r.STRATA_MAX_PARAMS_BYTES!, maxKeys: r.STRATA_MAX_PARAMS_KEYS!, maxNesting: raw[LIMIT_VARIABLES.maxTextNesting] as number },
     limits: { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(LIMIT_VARIABLES).map(([key, name]) => [key, raw[name] as number])) },
     allowedOrigins: r.STRATA_ALLOWED_ORIGINS ?? [],
     apiThreads: r.STRATA_API_THREADS,

@@ -13,6 +13,8 @@ export interface ParamsLimits {
   maxBytes: number;
   /** object keys and list elements, counted at every depth (STRATA_MAX_PARAMS_KEYS) */
   maxKeys: number;
+  /** nesting of a parameter, and of the JSON in its text (STRATA_MAX_TEXT_NESTING; MAX_DATA_DEPTH when not given) */
+  maxNesting?: number;
 }
 
 export const DEFAULT_PARAMS_LIMITS: ParamsLimits = { maxBytes: 1024 * 1024, maxKeys: 10_000 };
@@ -22,7 +24,7 @@ export const DEFAULT_PARAMS_LIMITS: ParamsLimits = { maxBytes: 1024 * 1024, maxK
  * first key past the limit, so a huge object costs no more than the limit to refuse.
  */
 export function paramsProblem(value: unknown, path: string, limits: ParamsLimits = DEFAULT_PARAMS_LIMITS): Problem | undefined {
-  const deep = deepProblem(value, path);
+  const deep = deepProblem(value, path, limits.maxNesting ?? MAX_DATA_DEPTH);
   if (deep) return deep;
   let keys = 0;
   const stack: unknown[] = [value];
@@ -44,17 +46,17 @@ export function paramsProblem(value: unknown, path: string, limits: ParamsLimits
 }
 
 /**
- * The first parameter of `value` (an object of parameters) nested more than MAX_DATA_DEPTH,
- * or whose text is JSON that deep (an Argo parameter is text its withParam reads as JSON),
+ * The first parameter of `value` (an object of parameters) nested more than `max`
+ * (STRATA_MAX_TEXT_NESTING, as the body holding it), or whose text is JSON that deep (an Argo parameter is text its withParam reads as JSON),
  * as a problem at its path (`params.list`), or undefined. Checked before anything writes the
  * value as JSON, which would overflow the stack (src/logic/json-nesting.ts).
  */
-function deepProblem(value: unknown, path: string): Problem | undefined {
+function deepProblem(value: unknown, path: string, max: number): Problem | undefined {
   const entries: Array<[string, unknown]> = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [['', value]];
   for (const [k, v] of entries) {
-    if (!valueTooDeep(v)) continue;
-    const text = typeof v === 'string' && jsonTooDeep(v);
-    return { path: k === '' ? path : `${path}.${k}`, message: `is ${text ? 'JSON text ' : ''}${tooDeepText()} (data a run carries is bounded at ${MAX_DATA_DEPTH} levels)` };
+    if (!valueTooDeep(v, max)) continue;
+    const text = typeof v === 'string' && jsonTooDeep(v, max);
+    return { path: k === '' ? path : `${path}.${k}`, message: `is ${text ? 'JSON text ' : ''}${tooDeepText(max)} (STRATA_MAX_TEXT_NESTING)` };
   }
   return undefined;
 }

@@ -22,7 +22,7 @@ export interface LevelRunOptions {
  * Post a Flow whose root is `root` at `level` (the run's root, or the inside of pod `p`) to
  * `svc`, which must answer 202, and wait for the run's end (30 s by default).
  */
-export async function runAt(svc: RunTestService, level: Level, root: unknown, o: LevelRunOptions = {}): Promise<LevelRun> {
+export async function runAtLevel(svc: RunTestService, level: Level, root: unknown, o: LevelRunOptions = {}): Promise<LevelRun> {
   const spec = { ...(o.params ? { params: o.params } : {}), root: level.wrap(root), ...(o.onExit && level.prefix === '' ? { onExit: o.onExit } : {}) };
   const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: o.name ?? 'f', version: '1' }, spec };
   const run = await svc.runToEnd({ flow }, { timeoutMs: o.timeoutMs ?? 30_000 });
