@@ -112,7 +112,8 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
       throw problem(where, `withParam "${call.withParam}" is not a JSON list`);
     }
     // Argo reads withParam's value as JSON text: a parameter's text, or a result that is text.
-    return { fromJson: renderLogic(v, at) } as Logic;
+    // Its errors are said of the withParam (Argo's "withParam value could not be parsed as a JSON list").
+    return { where: [`${where}, withParam "${call.withParam}"`, { fromJson: [renderLogic(v, at), 'list'] }] } as Logic;
   }
   const seq = call.withSequence!;
   const num = (s: string | undefined, dflt: number): Logic => {

@@ -29,11 +29,21 @@ export function artifactRef(src: ArtifactSource, at: Path): string {
   return 'unitInput' in src ? `:${src.unitInput}` : `${stepRef(at, src.step)}:${src.name}`;
 }
 
-function containerTask(c: ArgoContainer, scope: Scope, at: Path): TaskSpec {
+/**
+ * A field's value as the task writes it; a computed one (json-logic) says the template and
+ * the field in its errors (`template say, container.command[1]: step build was skipped ...`),
+ * as Argo names them, not the task field strata made of it (Argo tester 5, P9).
+ */
+function placedField(v: Field, place: string): Field {
+  // A value that is one placed expression already names a closer place (the expression, the output read).
+  return typeof v === 'string' || 'where' in v ? v : ({ where: [place, v] } as Field);
+}
+
+function containerTask(c: ArgoContainer, scope: Scope, at: Path, kind: 'container' | 'script' = 'container'): TaskSpec {
   const where = `template ${scope.template}`;
   const field = (name: string) => (s: string, i?: number): Field => {
     const f = i === undefined ? name : `${name}[${i}]`;
-    return inField(where, f, () => renderField(readTags(scope, s, `${where}, ${f}`), at));
+    return placedField(inField(where, f, () => renderField(readTags(scope, s, `${where}, ${f}`), at)), `${where}, ${kind}.${f}`);
   };
   const task: TaskSpec = { image: field('image')(c.image) as TaskSpec['image'] };
   if (c.command) task.command = c.command.map((s, i) => field('command')(s, i));
@@ -129,8 +139,8 @@ export function podTemplateNode(t: ArgoTemplate, scope: Scope, at: Path): { node
     const s: ArgoScript = t.script;
     // The source travels in one environment value, which a task may give at most this long.
     if (s.source.length > MAX_SCRIPT) throw new StrataError('invalid_document', `template ${t.name}, script.source: the script has ${s.source.length} characters, more than the ${MAX_SCRIPT} a script may have (strata hands it to the interpreter in an environment value); put a longer program in the image or an input artifact`);
-    const base = containerTask({ ...s, command: undefined, args: undefined }, scope, at);
-    const field = (x: string): Field => inField(`template ${scope.template}`, 'script', () => renderField(readTags(scope, x, `template ${scope.template}, script`), at));
+    const base = containerTask({ ...s, command: undefined, args: undefined }, scope, at, 'script');
+    const field = (x: string): Field => placedField(inField(`template ${scope.template}`, 'script', () => renderField(readTags(scope, x, `template ${scope.template}, script`), at)), `template ${scope.template}, script`);
     task = {
       ...base,
       command: ['sh', '-c', SCRIPT_RUNNER, 'argo-script', ...(s.command ?? ['sh']).map(field), ...(s.args ?? []).map(field)] as TaskSpec['command'],

@@ -65,13 +65,27 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const accessor = (path: string[]): string => path.map((k) => (NAME.test(k) ? `.${k}` : /^[0-9]+$/.test(k) ? `[${k}]` : `[${JSON.stringify(k)}]`)).join('');
 const stepHead = (ref: string): string => (PLAIN_STEP.test(ref) ? `steps.${ref}` : `steps[${JSON.stringify(ref)}]`);
 
+/**
+ * The name the step at `from` reads the item of the loop named `as` by: `item`, Argo's own
+ * word (and strata's for the innermost item), when that loop is the innermost around
+ * `from`; else its `as` name (an outer loop's item read inside an inner loop). So a message
+ * about it says `{{ item.name }}` as the document wrote it, not the importer's name.
+ */
+function itemName(as: string, from: Path): string {
+  for (let i = from.length - 1; i >= 0; i--) {
+    const s = from[i];
+    if (typeof s !== 'string') return s.item === as ? 'item' : as;
+  }
+  return as;
+}
+
 /** The reference inside `{{ }}` for a part strata's substitution can say, else undefined. */
 function substitution(p: Part, from: Path): string | undefined {
   switch (p.kind) {
     case 'param':
       return `params${accessor([p.name])}`;
     case 'item':
-      return `${p.as}${accessor(p.path)}`;
+      return `${itemName(p.as, from)}${accessor(p.path)}`;
     case 'result':
       return `${stepHead(stepRef(from, p.step))}.result${accessor(p.path)}`;
     case 'output':
@@ -96,7 +110,7 @@ export function partLogic(p: Part, from: Path): Logic {
     case 'param':
       return readLogic(['params', p.name]);
     case 'item':
-      return readLogic([p.as, ...p.path]);
+      return readLogic([itemName(p.as, from), ...p.path]);
     case 'result':
       return p.path.length > 0 ? { result: [stepRef(from, p.step), p.path.join('.')] } : { result: stepRef(from, p.step) };
     case 'output':

@@ -15,6 +15,9 @@ import { sequenceDriver } from './sequence.ts';
 import type { WindowCommand } from './types.ts';
 import { fanInDriver, podDriver, useDriver } from './wrap.ts';
 
+/** The flow field each evaluation reads, as a message names it. */
+const FIELD_NAMES: Record<string, string> = { over: 'fanOut.over', until: 'cycle.until', untilRounds: 'cycle.until', when: 'when', 'graph.targets': 'graph.targets' };
+
 /** The operations drivers call, bound to `core`. */
 export function engineOps(core: EngineCore): Ops {
   const ops: Ops = {
@@ -24,8 +27,10 @@ export function engineOps(core: EngineCore): Ops {
     dirty: (act) => core.markDirty(act),
     evaluate: (expr, act, extra) => core.data.evaluate(expr, act, extra),
     evaluateKnowing: (expr, act, what, extra) => {
-      if (!core.opts.dryRun) return { value: core.data.evaluate(expr, act, extra), unknown: false };
-      const r = core.data.evaluateKnowing(expr, act, extra);
+      // An error names the field in the flow's words (`fanOut.over: ...`); the step it failed is said around it.
+      const field = `${act.id ? `${act.id}, ` : ''}${FIELD_NAMES[what] ?? what}`;
+      if (!core.opts.dryRun) return { value: core.data.evaluate(expr, act, extra, field), unknown: false };
+      const r = core.data.evaluateKnowing(expr, act, extra, field);
       if (r.unknown) ops.note(act, what, UNKNOWN_NOTES[what]?.(act.id) ?? `${what} depends on step results, which a dry run does not know`);
       return r;
     },

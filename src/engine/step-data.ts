@@ -108,12 +108,13 @@ export class StepData {
     return data;
   }
 
-  evaluate(expr: JsonValue, act: Act, extra?: Record<string, unknown>): JsonValue {
-    return evaluate(expr, this.dataFor(act, extra), act.id);
+  /** `expr` evaluated for `act`; an error names `field` (the flow field it is, `fanOut.over`), or the step's id when none is given. */
+  evaluate(expr: JsonValue, act: Act, extra?: Record<string, unknown>, field?: string): JsonValue {
+    return evaluate(expr, this.dataFor(act, extra), field ?? act.id);
   }
 
-  evaluateKnowing(expr: JsonValue, act: Act, extra?: Record<string, unknown>): { value: JsonValue; unknown: boolean } {
-    return tracking(() => this.evaluate(expr, act, extra));
+  evaluateKnowing(expr: JsonValue, act: Act, extra?: Record<string, unknown>, field?: string): { value: JsonValue; unknown: boolean } {
+    return tracking(() => this.evaluate(expr, act, extra, field));
   }
 
   evaluateValues(value: JsonValue, act: Act): JsonValue {

@@ -5,7 +5,7 @@
  * nothing is joined into a shell line. A reference to an input becomes a placeholder the
  * runtime replaces with the input's path (it alone knows where inputs live).
  */
-import { clipped } from '../errors/strata-error.ts';
+import { clipped, type StrataError } from '../errors/strata-error.ts';
 import { exactJson } from '../logic/exact-number.ts';
 import type { Computed, JsonValue, TaskSpec } from '../flow/types.ts';
 import { isTemplate, parseTemplate, type TemplateRef } from '../flow/template.ts';
@@ -55,7 +55,8 @@ export function resolveText(v: Computed, where: string, d: SubstitutionData): st
     try {
       value = d.evaluate(v);
     } catch (e) {
-      throw new Error(`${where}: ${(e as Error).message}`);
+      // A value that names its own place (an Argo field: `template say, container.command[1]`) keeps it alone.
+      throw new Error((e as StrataError).details?.placed ? (e as Error).message : `${where}: ${(e as Error).message}`);
     }
     // Name the expression: a field may hold several, and null says nothing of which part gave it.
     if (value === null) throw new Error(`${where}: its json-logic ${shortJson(v)} gave null, which no argument or environment value can be`);

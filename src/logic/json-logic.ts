@@ -401,11 +401,13 @@ export function evaluate(expr: Logic, data: unknown, path = '', budget = LOGIC_B
       const message = `json-logic used its budget of ${budget.toLocaleString('en')} operations and was stopped`;
       throw new StrataError('limit_exceeded', `${path ? path + ': ' : ''}${message}`, { problems: [{ path, message }] });
     }
-    // A `where`'s error names its own place (an imported expression): no "json-logic failed" before it.
+    // A `where`'s error names its own place (an imported expression): `path` is not put before it.
     const placed = e instanceof Placed;
-    const what = placed ? (e as Error).message : `json-logic failed: ${(e as Error).message}`;
+    const what = (e as Error).message;
     throw new StrataError('invalid_logic', `${path && !placed ? path + ': ' : ''}${what}`, {
       problems: [{ path, message: (e as Error).message }],
+      // Its message names its own place already: a caller puts no field of its own before it.
+      ...(placed ? { placed: true } : {}),
     });
   } finally {
     left = outer;

@@ -7,7 +7,8 @@
  * `{"a":1}`, `"A"`. White space between tokens is not text kept: `[1, 2]` is the list.
  */
 import type { JsonValue } from '../flow/types.ts';
-import { parseExactJson } from './exact-number.ts';
+import { clipped } from '../errors/strata-error.ts';
+import { exactJson, parseExactJson } from './exact-number.ts';
 import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from './json-nesting.ts';
 
 /** Bytes of standard output kept as a step's result (`result: stdout`); more is cut. */
@@ -77,19 +78,28 @@ function withoutSpaces(text: string): string {
 /**
  * json-logic `fromJson`: a string read as JSON text (Argo's withParam reads a parameter's
  * text as a JSON list), its numbers kept as written (parseExactJson: `1.50` is substituted
- * as `1.50`, as Argo's items keep their JSON text), any other value as it is. Throws a sentence saying what the text
+ * as `1.50`, as Argo's items keep their JSON text), any other value as it is; with `want`
+ * `"list"` (`{"fromJson": [text, "list"]}`, Argo's withParam) the value must be a list. The
+ * sentences it throws say the text or value and what it is not, without naming the operation
+ * (the caller's place does: `fanOut.over: ...`, an Argo `withParam`). Throws a sentence saying what the text
  * starts with, and that it was cut when it is as long as a cut standard output.
  */
-export function fromJsonOperation(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  if (jsonTooDeep(value)) throw new Error(`fromJson: the text ${shown(value)} is JSON ${tooDeepText()}, deeper than strata reads (data a run carries is bounded at ${MAX_DATA_DEPTH} levels)`);
+export function fromJsonOperation(value: unknown, want?: unknown): unknown {
+  if (typeof value !== 'string') {
+    if (want === 'list' && !Array.isArray(value)) throw new Error(`the value ${clipped(exactJson(value ?? null))} is not a JSON list`);
+    return value;
+  }
+  if (jsonTooDeep(value)) throw new Error(`the text ${shown(value)} is JSON ${tooDeepText()}, deeper than strata reads (data a run carries is bounded at ${MAX_DATA_DEPTH} levels)`);
+  let read: JsonValue;
   try {
-    return parseExactJson(value);
+    read = parseExactJson(value);
   } catch {
     const bytes = new TextEncoder().encode(value).length;
     const cut = bytes >= STDOUT_RESULT_LIMIT - 4 ? `; it is ${bytes} bytes long: a standard output longer than ${STDOUT_RESULT_LIMIT} bytes is cut there, so a list that long cannot be read whole (write it to an output file or an artifact)` : '';
-    throw new Error(`fromJson: the text ${shown(value)} is not JSON${cut}`);
+    throw new Error(`the text ${shown(value)} is not JSON${cut}`);
   }
+  if (want === 'list' && !Array.isArray(read)) throw new Error(`the value ${clipped(value, 60)} is not a JSON list`);
+  return read;
 }
 
 /**

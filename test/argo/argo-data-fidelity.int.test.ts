@@ -76,7 +76,7 @@ describe('a null in a loop item is written null; a field it lacks fails, named a
   it('Argo: a field the item lacks', async () => {
     const r = await post(read('item-missing-field.yaml'));
     expect(r.status).toBe('failed');
-    expect(r.steps['objs/0'].error).toMatch(/^command\[1\]: \{\{ objs_item\.nope \}\} is missing: the loop item \{"id":1\} has no "nope"$/);
+    expect(r.steps['objs/0'].error).toMatch(/^command\[1\]: \{\{ item\.nope \}\} is missing: the loop item \{"id":1\} has no "nope"$/);
   });
 });
 

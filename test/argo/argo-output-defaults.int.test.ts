@@ -38,7 +38,7 @@ describe('valueFrom.default of a steps or dag template\'s output parameter (N17)
     const r = await svc.runToEnd(read('outparam-no-default.yaml'));
     expect(r.status, JSON.stringify(r.steps)).toBe('failed');
     expect(r.steps.show.status).toBe('failed');
-    expect(r.steps.show.error).toMatch(/^command\[1\]: template sub, outputs\.parameters\(v\) "\{\{steps\.maybe\.outputs\.parameters\.p\}\}": .*skipped.* output parameter "p"$/);
+    expect(r.steps.show.error).toMatch(/^template sub, outputs\.parameters\(v\) "\{\{steps\.maybe\.outputs\.parameters\.p\}\}": .*skipped.* output parameter "p"$/);
   });
 
   it('strata import argo keeps the default', async () => {

@@ -36,7 +36,7 @@ describe('when guards', () => {
     const e = engine(compile({ sequence: [task('a', { when: { missing_some: [1, { var: 'params.missing' }] } })] }).root);
     const cmds = e.start();
     expect(started(cmds)).toEqual([]);
-    expect(done(cmds)).toMatchObject({ status: 'failed', error: expect.stringContaining('a: json-logic failed') });
+    expect(done(cmds)).toMatchObject({ status: 'failed', error: expect.stringContaining('step a failed: a, when: ') });
   });
 });
 

@@ -15,7 +15,7 @@ describe('json-logic', () => {
 
   it('has no log operation and refuses unknown operators before anything runs', () => {
     expect(validateLogic({ log: 'x' }, 'w')).toEqual([{ path: 'w', message: 'unknown json-logic operator "log"' }]);
-    expect(() => evaluate({ log: 'x' } as never, {}, 'w')).toThrow(/w: json-logic failed/);
+    expect(() => evaluate({ log: 'x' } as never, {}, 'w')).toThrow(/^w: /);
   });
 });
 

@@ -26,7 +26,7 @@ describe('text that may be JSON, read without changing it', () => {
   it('fromJson reads a string as JSON, passes other values, and says what is not JSON', () => {
     expect(evaluate({ fromJson: { var: 'x' } } as never, { x: '["a", "b"]' })).toEqual(['a', 'b']);
     expect(evaluate({ fromJson: { var: 'x' } } as never, { x: [1] })).toEqual([1]);
-    expect(() => evaluate({ fromJson: 'not json' } as never, {})).toThrow('fromJson: the text "not json" is not JSON');
+    expect(() => evaluate({ fromJson: 'not json' } as never, {})).toThrow('the text "not json" is not JSON');
     const cut = `[${'1,'.repeat(STDOUT_RESULT_LIMIT / 2)}`.slice(0, STDOUT_RESULT_LIMIT);
     expect(() => evaluate({ fromJson: cut } as never, {})).toThrow(`a standard output longer than ${STDOUT_RESULT_LIMIT} bytes is cut there`);
   });

@@ -67,7 +67,7 @@ describe('range and format in json-logic', () => {
   });
 
   it('a failure names the place', () => {
-    expect(() => evaluate({ range: [1, 5, 0] }, {}, 'spec.root.fanOut.over')).toThrow('spec.root.fanOut.over: json-logic failed: range step must not be 0');
+    expect(() => evaluate({ range: [1, 5, 0] }, {}, 'spec.root.fanOut.over')).toThrow('spec.root.fanOut.over: range step must not be 0');
   });
 
   it('validation knows both operations, and the cost of a literal range', () => {
