@@ -119,7 +119,8 @@ export interface Ops {
    */
   evaluateKnowing(expr: JsonValue, act: Act, what: string, extra?: Record<string, unknown>): { value: JsonValue; unknown: boolean };
   /** a value whose expressions (objects with one json-logic operator key) are evaluated */
-  evaluateValues(value: JsonValue, act: Act): JsonValue;
+  /** `field`: the flow field the value is (`use.with.k`), which an error names after the step */
+  evaluateValues(value: JsonValue, act: Act, field?: string): JsonValue;
   result(id: string): JsonValue | undefined;
   window(act: Act, round: number): void;
   /** tell the dry run what it could not know (once per plan node and kind) */

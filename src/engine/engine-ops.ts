@@ -34,9 +34,10 @@ export function engineOps(core: EngineCore): Ops {
       if (r.unknown) ops.note(act, what, UNKNOWN_NOTES[what]?.(act.id) ?? `${what} depends on step results, which a dry run does not know`);
       return r;
     },
-    evaluateValues: (value, act) => {
-      if (!core.opts.dryRun) return core.data.evaluateValues(value, act);
-      const r = core.data.evaluateValuesKnowing(value, act);
+    evaluateValues: (value, act, field) => {
+      const at = field === undefined ? undefined : `${act.id ? `${act.id}, ` : ''}${field}`;
+      if (!core.opts.dryRun) return core.data.evaluateValues(value, act, at);
+      const r = core.data.evaluateValuesKnowing(value, act, at);
       return r.unknown ? UNKNOWN : r.value;
     },
     result: (id) => core.data.results[id],

@@ -117,11 +117,12 @@ export class StepData {
     return tracking(() => this.evaluate(expr, act, extra, field));
   }
 
-  evaluateValues(value: JsonValue, act: Act): JsonValue {
-    return evaluateValues(value, this.dataFor(act), act.id);
+  /** `value`'s expressions evaluated for `act`; an error names `path` (`u, use.with.k`), or the step's id when none is given. */
+  evaluateValues(value: JsonValue, act: Act, path?: string): JsonValue {
+    return evaluateValues(value, this.dataFor(act), path ?? act.id);
   }
 
-  evaluateValuesKnowing(value: JsonValue, act: Act): { value: JsonValue; unknown: boolean } {
-    return tracking(() => this.evaluateValues(value, act));
+  evaluateValuesKnowing(value: JsonValue, act: Act, path?: string): { value: JsonValue; unknown: boolean } {
+    return tracking(() => this.evaluateValues(value, act, path));
   }
 }

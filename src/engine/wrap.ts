@@ -57,7 +57,7 @@ export function useDriver(act: Act, ops: Ops): Driver {
   // As in a rule's `with`: an object whose one key is a json-logic operator is evaluated,
   // any other value is a literal (whose members may be expressions).
   // Defined, not assigned: a key named __proto__ (refused when flows are validated) could never set a prototype here.
-  for (const [k, v] of Object.entries(node.with)) Object.defineProperty(params, k, { value: ops.evaluateValues(v, act), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(node.with)) Object.defineProperty(params, k, { value: ops.evaluateValues(v, act, `use.with.${k}`), enumerable: true, writable: true, configurable: true });
   // The unit's declared inputs, resolved where the use node is (its caller's paths).
   const unitInputs = node.inputs ? ops.resolveInputs(node.inputs, act) : undefined;
   act.unitScope = { ...act.scope, params, unitId: act.id, depth: act.scope.depth + 1, ...(unitInputs ? { unitInputs } : {}) };
