@@ -6,6 +6,7 @@
  */
 import type { RunView, StepEvent } from '../run/run-view.ts';
 import type { Client } from './api-client.ts';
+import { printable } from './output.ts';
 import { MARK } from './run-tree.ts';
 import { followSse, type FollowOptions } from './sse-follow.ts';
 
@@ -34,7 +35,8 @@ export async function watchRun(client: Client, runId: string, out: (s: string) =
     if (e.run) return out(`${time} run ${runId} ${e.status}`);
     status.set(e.step, e.status);
     const done = [...status.values()].filter((s) => ENDED.has(s)).length;
-    out(`${time} ${MARK[e.status] ?? ' '} ${e.step} ${e.status}${goOf(e)}${e.error ? `: ${e.error}` : ''}  [${done}/${status.size} done]`);
+    // A step's error holds what its program wrote: shown printable, never sent to the terminal as is.
+    out(printable(`${time} ${MARK[e.status] ?? ' '} ${e.step} ${e.status}${goOf(e)}${e.error ? `: ${e.error}` : ''}  [${done}/${status.size} done]`));
   }, o);
   return client.call('GET', path);
 }
@@ -46,5 +48,5 @@ export function summarize(run: RunView): string {
   const lines = [`run ${run.id} ${run.status}: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}`];
   for (const [id, s] of Object.entries(run.steps)) if (s.status === 'failed') lines.push(`  ✗ ${id}: ${s.error ?? 'failed'}`);
   if (run.error) lines.push(`  error: ${run.error}`);
-  return lines.join('\n');
+  return lines.map((l) => printable(l)).join('\n');
 }

@@ -19,11 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => svc?.close());
 
-async function runOf(root: unknown, name: string) {
-  const r = await svc.call('POST', '/v1/runs', { flow: flowDoc(root, name), params: { xs } });
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  return svc.waitRun(r.body.runId);
-}
+const runOf = (root: unknown, name: string) => svc.runToEnd({ flow: flowDoc(root, name), params: { xs } }, { timeoutMs: 20_000 });
 
 describe('a json-logic budget spent at run time', () => {
   it('fails a guarded step (and its run), saying the budget was spent', async () => {

@@ -12,6 +12,8 @@ import { readArgoText } from '../../src/argo/lenient-yaml.ts';
 import type { StrataError } from '../../src/errors/strata-error.ts';
 
 const fixture = join(import.meta.dirname, '..', 'fixtures', 'argo', 'tester-3', 'argo-fields.yaml');
+/** Every name docs/argo.md writes as code (`name`): the fields its mapping table maps and those it lists as accepted and ignored. */
+const documented = new Set([...readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'argo.md'), 'utf8').replace(/```[\s\S]*?```/g, '').matchAll(/`([^`\n]+)`/g)].flatMap((m) => m[1].split(/[.\s,:(){}[\]]+/)));
 
 /** The problems importing `doc` gives, as `path: message` lines (none when it imports). */
 function problems(doc: unknown): string[] {
@@ -54,9 +56,17 @@ describe('Argo fields strata does not map', () => {
       const at = places[type](doc);
       if (Object.hasOwn(at, field)) continue;
       at[field] = { x: 1 };
-      const said = problems(doc).filter((p) => p.includes(`"${field}"`));
+      const all = problems(doc);
+      const said = all.filter((p) => p.includes(`"${field}"`));
       for (const p of said) expect(p, field).not.toContain('unknown key');
+      // Nothing said of it: it is mapped (or accepted and ignored), so docs/argo.md must say so; a field dropped without a word fails here.
+      if (!all.some((p) => p.includes(`"${field}"`) || p.includes(`.${field}`))) expect(documented.has(field), `${type}.${field} is taken without a word: map it, refuse it, or list it in docs/argo.md`).toBe(true);
     }
+  });
+
+  it('a field taken without a word and named nowhere in docs/argo.md is caught (the check above can fail)', () => {
+    expect(documented.has('entrypoint')).toBe(true);
+    expect(documented.has('noSuchArgoField')).toBe(false);
   });
 
   it('a key that is no Argo field there stays an unknown key', () => {

@@ -18,11 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => svc?.close());
 
-async function post(name: string): Promise<RunView> {
-  const r = await svc.call('POST', '/v1/runs', readFileSync(join(FAULTS, name), 'utf8'));
-  expect(r.status, JSON.stringify(r.body)).toBe(202);
-  return svc.waitRun(r.body.runId, 90_000);
-}
+const post = (name: string): Promise<RunView> => svc.runToEnd(readFileSync(join(FAULTS, name), 'utf8'));
 
 describe('Argo documents as an Argo user writes them', () => {
   it('withParam over JSON text: an output parameter, an input parameter and a workflow parameter', async () => {

@@ -135,6 +135,41 @@ describe('strata definitions', () => {
     expect(refused.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
   });
 
+  it('escapes a run\'s hostile texts (a label, a step\'s error) in runs list, runs get and the progress and summary of --watch; -o json keeps them exact as JSON escapes; logs prints the program\'s bytes as written', async () => {
+    const RAW = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
+    const hostile = '\x1b]0;PWNED\x07\x1b[2J';
+    const loud = `printf '${hostile.replace(/\x1b/g, '\\033').replace(/\x07/g, '\\007')}' >&2; exit 1`;
+    const dir = mkdtempSync(join(tmpdir(), 'strata-cli-hostile-'));
+    writeFileSync(join(dir, 'loud.json'), JSON.stringify(flowDoc({ sequence: [{ id: 'ok', task: shTask('echo fine') }, { id: 'loud', task: shTask(loud) }] }, 'hostile')));
+    const watched = await strata('runs', 'submit', join(dir, 'loud.json'), '-l', `team=${hostile}`, '--watch');
+    expect(watched.code, watched.stderr).not.toBe(0);
+    // The progress lines and the summary name the failed step with its error, escaped.
+    expect(watched.stdout).toContain('✗ loud failed: exited with code 1: \\x1b]0;PWNED\\x07\\x1b[2J');
+    expect(watched.stdout).toContain('error: step loud failed: exited with code 1: \\x1b]0;PWNED\\x07\\x1b[2J');
+    expect(watched.stdout).not.toMatch(RAW);
+    expect(watched.stderr).not.toMatch(RAW);
+    const id = /run (\S+) failed/.exec(watched.stdout)?.[1];
+    expect(id, watched.stdout).toBeDefined();
+    for (const args of [['runs', 'list', '-o', 'wide'], ['runs', 'list', '-l', 'team'], ['runs', 'get', id!], ['runs', 'get', id!, '-o', 'wide'], ['runs', 'watch', id!]]) {
+      const p = await strata(...args);
+      expect(`${p.stdout}${p.stderr}`, args.join(' ')).not.toMatch(RAW);
+    }
+    const wide = await strata('runs', 'list', '-o', 'wide');
+    expect(wide.stdout).toContain('team=\\x1b]0;PWNED\\x07\\x1b[2J');
+    // strata logs prints what the program wrote, as it wrote it (kubectl logs does too: docs/operating.md); its own words and the step names are plain.
+    const logs = await strata('logs', id!);
+    expect(logs.stdout).toBe(`ok: fine\nloud: ${hostile}\n`);
+    // JSON escapes them itself (\u001b): the text is exact once parsed, and nothing raw reaches the terminal.
+    for (const args of [['runs', 'get', id!, '-o', 'json'], ['runs', 'list', '-o', 'json']]) {
+      const p = await strata(...args);
+      expect(p.stdout, args.join(' ')).not.toMatch(RAW);
+      expect(p.stdout).toContain('\\u001b]0;PWNED\\u0007');
+    }
+    const got = JSON.parse((await strata('runs', 'get', id!, '-o', 'json')).stdout);
+    expect(got.labels.team).toBe(hostile);
+    expect(got.steps.loud.error).toContain(hostile);
+  });
+
   it('--version, and a bad -o in a sentence', async () => {
     expect((await runStrata(['--version'])).stdout).toBe(`${JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8')).version}\n`);
     const bad = await strata('runs', 'list', '-o', 'xml');

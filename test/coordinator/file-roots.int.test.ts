@@ -34,11 +34,7 @@ const member = { id: 'm', task: shTask('cat "$STRATA_INPUTS/window" > "$STRATA_O
 const macro = (source: string) => ({ sequence: [{ id: 'ring', cycle: { ring: [member], source } }] });
 const micro = (source: string) => ({ sequence: [{ id: 'p', pod: { flow: { id: 'ring', cycle: { ring: [member], source } } } }] });
 
-async function run(root: unknown) {
-  const r = await svc.call('POST', '/v1/runs', { flow: flowDoc(root, 'roots') });
-  expect(r.status).toBe(202);
-  return svc.waitRun(r.body.runId, 30_000);
-}
+const run = (root: unknown) => svc.runToEnd({ flow: flowDoc(root, 'roots') }, { timeoutMs: 30_000 });
 
 describe.each([
   ['macro cycle', macro, 'ring'],

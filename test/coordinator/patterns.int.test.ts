@@ -24,11 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => svc?.close());
 
-async function run(root: unknown) {
-  const r = await svc.call('POST', '/v1/runs', { flow: flow(root) });
-  expect(r.status, r.text).toBe(202);
-  return svc.waitRun(r.body.runId);
-}
+const run = (root: unknown) => svc.runToEnd({ flow: flow(root) }, { timeoutMs: 20_000 });
 
 describe('macro patterns', () => {
   it('graph dfs runs one node at a time in pre-order', async () => {

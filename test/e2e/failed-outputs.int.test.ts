@@ -4,18 +4,13 @@
  * through real runs (Argo tester 3, N14 and N3; docs/flow-language.md, Failure handling).
  */
 import { describe, expect, it } from 'vitest';
-import type { RunView } from '../../src/run/run-view.ts';
 import { LEVELS, type Level } from '../support/levels.ts';
+import { runAtLevel } from '../support/level-runs.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
 const svc = useRunService({ STRATA_WORKER_CONCURRENCY: '4' });
 
-async function runAt(level: Level, root: unknown): Promise<{ run: RunView; steps: RunView['steps'] }> {
-  const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'failed-outputs', version: '1' }, spec: { root: level.wrap(root) } };
-  const run = await svc.runToEnd({ flow });
-  const steps = Object.fromEntries(Object.entries(run.steps).filter(([id]) => id.startsWith(level.prefix)).map(([id, s]) => [id.slice(level.prefix.length), s]));
-  return { run, steps };
-}
+const runAt = (level: Level, root: unknown) => runAtLevel(svc, level, root, { name: 'failed-outputs', timeoutMs: 90_000 });
 
 /** A check that writes its result, a parameter and a file, then fails; each attempt writes its own number. */
 const CHECK = {

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { RunView } from '../../src/run/run-view.ts';
 import { podName } from '../../runtime/kubernetes/names.ts';
 import { LEVELS, type Level } from '../support/levels.ts';
+import { runAtLevel } from '../support/level-runs.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
 const PROGRAMS = fileURLToPath(new URL('../fixtures/programs/', import.meta.url));
@@ -22,14 +22,7 @@ const argv = (args: unknown[], extra: Record<string, unknown> = {}) => ({ image:
 const svc = useRunService({ STRATA_WORKER_CONCURRENCY: '4' });
 
 /** Run `root` (with `params`) at a level; the run's steps keyed by their id inside the level. */
-async function runAt(level: Level, root: unknown, params: Record<string, unknown> = {}): Promise<{ run: RunView; steps: RunView['steps'] }> {
-  const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'lang', version: '1' }, spec: { params, root: level.wrap(root) } };
-  const r = await svc.call('POST', '/v1/runs', { flow });
-  expect(r.status, r.text).toBe(202);
-  const run = await svc.waitRun(r.body.runId, 30_000);
-  const steps = Object.fromEntries(Object.entries(run.steps).filter(([id]) => id.startsWith(level.prefix)).map(([id, s]) => [id.slice(level.prefix.length), s]));
-  return { run, steps };
-}
+const runAt = (level: Level, root: unknown, params: Record<string, unknown> = {}) => runAtLevel(svc, level, root, { name: 'lang', params });
 
 describe.each(LEVELS)('substitution ($name)', (level) => {
   it('puts params, items, results and the attempt into image, argv, env and workingDir, each argument whole', async () => {

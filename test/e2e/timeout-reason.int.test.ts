@@ -7,17 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
+import { flowDoc } from '../support/documents.ts';
 import { LEVELS } from '../support/levels.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
 const svc = useRunService({ STRATA_WORKER_CONCURRENCY: '4' });
 
-async function run(root: unknown): Promise<RunView> {
-  const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'timeouts', version: '1' }, spec: { root } };
-  const r = await svc.call('POST', '/v1/runs', { flow });
-  expect(r.status, r.text).toBe(202);
-  return svc.waitRun(r.body.runId, 60_000);
-}
+const run = (root: unknown): Promise<RunView> => svc.runToEnd({ flow: flowDoc(root, 'timeouts') }, { timeoutMs: 60_000 });
 
 const sh = (script: string, extra: Record<string, unknown> = {}) => ({ task: { image: 'alpine', command: ['sh', '-c', script] }, ...extra });
 /**
@@ -36,11 +32,24 @@ describe.each(LEVELS)('a timeout by its reason, not its words ($name)', (level) 
     const r = await run(level.wrap({ sequence: [{ id: 'liar', ...sh(LIAR), continueOn: { failed: true } }, after] }));
     expect(r.steps[`${level.prefix}liar`]).toMatchObject({ status: 'failed', error: 'killed by SIGKILL: timed out after 3' });
     expect(r.steps[`${level.prefix}liar`].exitCode ?? null).toBeNull();
-    expect(r.steps[`${level.prefix}after`]?.status).not.toBe('succeeded');
+    expect(r.steps[`${level.prefix}after`]).toMatchObject({ status: 'skipped', startedAt: null });
     expect(r.status).toBe('failed');
     const onError = await run(level.wrap({ sequence: [{ id: 'liar', ...sh(LIAR), continueOn: { error: true } }, after] }));
     expect(onError.steps[`${level.prefix}after`]).toMatchObject({ status: 'succeeded', result: 'went on' });
     expect(onError.status, onError.error ?? '').toBe('succeeded');
+  });
+
+  it('a program that prints "timed out after 3" and exits with a code failed by its code: continueOn.failed covers it, continueOn.error does not', async () => {
+    const words = { id: 'words', ...sh('echo "timed out after 3" >&2; exit 7') };
+    const r = await run(level.wrap({ sequence: [{ ...words, continueOn: { failed: true } }, after] }));
+    expect(r.steps[`${level.prefix}words`]).toMatchObject({ status: 'failed', exitCode: 7 });
+    expect(r.steps[`${level.prefix}words`].error).toContain('timed out after 3');
+    expect(r.steps[`${level.prefix}after`]).toMatchObject({ status: 'succeeded', result: 'went on' });
+    expect(r.status, r.error ?? '').toBe('succeeded');
+    const onError = await run(level.wrap({ sequence: [{ ...words, continueOn: { error: true } }, after] }));
+    expect(onError.steps[`${level.prefix}words`]).toMatchObject({ status: 'failed', exitCode: 7 });
+    expect(onError.steps[`${level.prefix}after`]).toMatchObject({ status: 'skipped', startedAt: null });
+    expect(onError.status).toBe('failed');
   });
 
   it('a step stopped at its timeout failed: continueOn.failed covers it (Argo: past its deadline is Failed), continueOn.error does not', async () => {

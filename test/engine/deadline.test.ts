@@ -35,9 +35,12 @@ describe('composite deadlines', () => {
     e.start();
     e.apply(ok('group/a'));
     const cmds = e.apply({ type: 'deadline', step: 'group' });
-    const exit = cmds.find((c) => c.type === 'start' && c.step === 'group/onExit') as { data: { exit?: { failures: unknown[] } } } | undefined;
+    const exit = cmds.find((c) => c.type === 'start' && c.step === 'group/onExit') as { env: { exit?: { failures: unknown[] } }; task: { command: unknown[] } } | undefined;
     expect(exit, JSON.stringify(cmds)).toBeDefined();
-    expect(JSON.stringify(cmds)).toContain('"failures":[{"step":"group/b","error":"stopped: step group timed out after 3s"}]');
+    // The handler's own start carries them, not merely some command of the batch.
+    const failures = [{ step: 'group/b', error: 'stopped: step group timed out after 3s' }];
+    expect(exit!.env.exit?.failures).toEqual(failures);
+    expect(exit!.task.command).toEqual(['echo', 'failed', JSON.stringify(failures)]);
   });
 
   it('a deadline that comes after the composite finished changes nothing', () => {

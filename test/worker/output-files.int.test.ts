@@ -23,11 +23,7 @@ afterAll(async () => {
   await svc?.close();
 });
 
-async function run(root: unknown) {
-  const r = await svc.call('POST', '/v1/runs', { flow: flowDoc(root, 'outputs') });
-  expect(r.status).toBe(202);
-  return svc.waitRun(r.body.runId, 30_000);
-}
+const run = (root: unknown) => svc.runToEnd({ flow: flowDoc(root, 'outputs') }, { timeoutMs: 30_000 });
 
 const reader = { id: 'reader', task: { ...shTask('cat "$STRATA_INPUTS/in"; cp "$STRATA_INPUTS/in" "$STRATA_OUTPUTS/result.json"'), inputs: { in: 'writer:out' } } };
 const asPod = (task: unknown) => ({ id: 'p', pod: { flow: { sequence: [{ id: 'writer', task }, { ...reader, task: { ...reader.task, inputs: { in: './writer:out' } } }] } } });

@@ -7,7 +7,9 @@
  * through the worker's KubeRuntime (the real quarterback and gate entrypoints), then
  * imported Argo documents run by a whole strata (API, coordinator, worker on the test
  * Redis) whose worker uses the kubernetes runtime: `outputs.result`, an output artifact at
- * a fixed path handed to the next step at another fixed path, and a containerSet.
+ * a fixed path handed to the next step at another fixed path, a containerSet, a container
+ * with args and no command (its args replace the image's CMD), an output parameter's text
+ * less one trailing newline (text: true), and a result nested 6,000 deep kept as text.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -89,6 +91,9 @@ describe('imported Argo documents on the kubernetes runtime (stand-in API server
     const runtime = new KubeRuntime({
       kubeConfig: c.api.kubeConfig('worker', NS), namespace: NS, quarterbackImage: QUARTERBACK_IMAGE,
       sharedClaim: SHARED_CLAIM, sharedDir: home, retention: 'delete', drainMs: 5000,
+      // As STRATA_IMAGE_MAP gives it (docs/kubernetes.md): alpine's ENTRYPOINT (none) and CMD, so the stdout
+      // wrapper can run a container's args in place of the CMD, as the image itself would.
+      imageMap: { alpine: { entrypoint: [], cmd: ['sh'] } },
     });
     const svc = await startRunService({}, { runtime }, prefix);
     services.push(svc);
@@ -100,6 +105,15 @@ describe('imported Argo documents on the kubernetes runtime (stand-in API server
     const artifacts = await run('artifacts.yaml');
     expect(artifacts.status, JSON.stringify(artifacts.steps).slice(0, 3000)).toBe('succeeded');
     expect(artifacts.steps.read.result).toBe('payload\nbird');
+    // Argo tester 4/5 on this runtime too: args replacing the CMD, an output parameter's text, a result nested 6,000 deep.
+    const kube = await run('tester-5/kube-args-text.yaml');
+    expect(kube.status, JSON.stringify(kube.steps).slice(0, 3000)).toBe('succeeded');
+    expect(kube.steps.argsonly.result).toBe('hello from args');
+    expect(kube.steps.spaced.parameters).toEqual({ p: '  two spaces, then two newlines\n' });
+    expect(kube.steps.show.result).toBe('[  two spaces, then two newlines\n]');
+    expect(kube.steps.deep).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(kube.steps.deep.execution).toBeUndefined();
+    expect(String(kube.steps.deep.result)).toBe(`${'['.repeat(6000)}2${']'.repeat(6000)}`);
     const set = await run('container-set.yaml');
     expect(set.status, JSON.stringify(set.steps).slice(0, 3000)).toBe('succeeded');
     expect(set.steps.show.result).toBe('done');
@@ -107,7 +121,7 @@ describe('imported Argo documents on the kubernetes runtime (stand-in API server
     runtime.close();
     // Every leaf ran as a pod made through the API (write, read; the containerSet's pod, show); nothing was written to this machine's /tmp/out.txt.
     const created = c.api.requests.filter((r) => r.verb === 'create' && r.resource === 'pods' && r.status === 201);
-    expect(created.length).toBe(4);
+    expect(created.length).toBe(8);
     expect(existsSync('/tmp/out.txt') && readFileSync('/tmp/out.txt', 'utf8') === 'payload\n').toBe(false);
   }, 300_000);
 });

@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../support/processes.ts';
 import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
 import { homeNamespace } from '../../../runtime/local/pod-dirs.ts';
@@ -70,7 +71,7 @@ describe('local runtime: task pods', () => {
     const root = await dirs.make();
     const abort = new AbortController();
     const running = runtime.run(taskReq(root, hang(join(root, 'pid.json'))), () => undefined, abort.signal);
-    await until(() => existsSync(join(root, 'pid.json')));
+    await until('pid.json to be written', () => existsSync(join(root, 'pid.json')), 10_000, 10);
     abort.abort();
     expect(await running).toMatchObject({ ok: false, error: 'cancelled' });
     expectNothingLeft(join(root, 'pid.json'), false);
@@ -79,7 +80,7 @@ describe('local runtime: task pods', () => {
   it('fails the run() (an infrastructure failure, not the step\'s) when its process launcher dies, and kills the container', async () => {
     const root = await dirs.make();
     const running = runtime.run(taskReq(root, hang(join(root, 'pid.json'))), () => undefined, new AbortController().signal);
-    await until(() => existsSync(join(root, 'pid.json')));
+    await until('pid.json to be written', () => existsSync(join(root, 'pid.json')), 10_000, 10);
     const { pid, child, parent } = JSON.parse(readFileSync(join(root, 'pid.json'), 'utf8')) as Pids;
     process.kill(parent, 'SIGKILL'); // a task's container is a child of the runtime's launcher
     await expect(running).rejects.toThrow(/^the process launcher \(pid \d+\) was killed by SIGKILL$/);
@@ -142,7 +143,7 @@ describe('local runtime: quarterback pods', () => {
     const running = runtime.run(podReq(root, {
       graph: { nodes: { a: { task: hang(join(root, 'a.json')) }, b: { task: hang(join(root, 'b.json')) } } },
     }), onReport, abort.signal);
-    await until(() => existsSync(join(root, 'a.json')) && existsSync(join(root, 'b.json')));
+    await until('a.json and b.json to be written', () => existsSync(join(root, 'a.json')) && existsSync(join(root, 'b.json')), 10_000, 10);
     abort.abort();
     expect(await running).toMatchObject({ ok: false, error: 'cancelled' });
     expect(reports.filter((r) => r.type === 'step' && r.status === 'cancelled').map((r) => r.step).sort()).toEqual(['p/a', 'p/b']);
@@ -168,7 +169,7 @@ describe('local runtime: quarterback pods', () => {
   it('kills the containers itself when the quarterback dies without a word', async () => {
     const root = await dirs.make();
     const running = runtime.run(podReq(root, { id: 'h', task: hang(join(root, 'pid.json')) }), () => undefined, new AbortController().signal);
-    await until(() => existsSync(join(root, 'pid.json')));
+    await until('pid.json to be written', () => existsSync(join(root, 'pid.json')), 10_000, 10);
     const { pid, child, parent } = JSON.parse(readFileSync(join(root, 'pid.json'), 'utf8')) as Pids;
     process.kill(parent, 'SIGKILL');
     const outcome = await running;
@@ -199,14 +200,6 @@ function expectNothingLeft(pidFile: string, viaQuarterback: boolean): void {
   expect(processRunning(pid)).toBe(false);
   if (viaQuarterback) expectGone(parent);
   expect(processRunning(child)).toBe(false);
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('local runtime: an image map file names its programs from its own directory', () => {
