@@ -268,14 +268,15 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
     if (!entry) throw problem(`WorkflowTemplate ${wft.metadata.name}`, `spec.entrypoint names no template ("${wft.spec.entrypoint}")`);
     const where = `WorkflowTemplate ${wft.metadata.name}`;
     const params = argumentParams(wft, where);
+    const inputs = entryInputParams(entry, params);
     // Run as a Workflow would run it (argo submit --from, workflowTemplateRef): the entry
     // template inlined, reading the arguments as workflow parameters, with its exit handler.
-    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local, links, problems: g, work });
+    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local, links, problems: g, work }, new Set(Object.keys(inputs)));
     out.push({
       apiVersion: 'strata/v1',
       kind: 'Flow',
       metadata: annotated(metadataOf(wft, flowName(wft.metadata.name!, where), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name! }),
-      spec: { params, root, ...(onExit ? { onExit } : {}), ...runLimit(wft) } as FlowDocument['spec'],
+      spec: { params: { ...params, ...inputs }, root, ...(onExit ? { onExit } : {}), ...runLimit(wft) } as FlowDocument['spec'],
     });
   }
   return out;
@@ -294,6 +295,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
   const ref = wf.spec.workflowTemplateRef;
   if (ref) {
     if (wf.spec.templates?.length || wf.spec.entrypoint) throw problem(where, 'a Workflow with workflowTemplateRef takes its templates and entrypoint from the WorkflowTemplate');
+    unjoinedFields(wf, where, g);
     const wft = templatesDocs.get(ref.name);
     const entryName = flowName(ref.name, where);
     // Only a WorkflowTemplate's entry flow: not a native Flow or a unit that bears the name.
@@ -323,6 +325,38 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
 }
 
 /**
+ * The spec fields of a Workflow with `workflowTemplateRef` that strata does not join over
+ * the WorkflowTemplate's (Argo joins every one: workflow/util/merge.go JoinWorkflowSpec,
+ * the Workflow's winning), each gathered as a problem naming it, so none is dropped without a
+ * word (Argo tester 6, Q1). `arguments` and `parallelism` are joined (the arguments as the
+ * entry flow's params, parallelism as the calling flow's).
+ */
+const UNJOINED = ['onExit', 'activeDeadlineSeconds', 'retryStrategy'] as const;
+function unjoinedFields(wf: ArgoDocument, where: string, g: Gathered): void {
+  for (const f of UNJOINED) {
+    if (wf.spec[f] === undefined) continue;
+    addProblems(g, [{ path: `${where}: spec.${f}`, message: `Argo field "${f}" is not supported with workflowTemplateRef: strata does not join it over the WorkflowTemplate's; set it in the WorkflowTemplate, or give the templates in the Workflow` }]);
+  }
+}
+
+/**
+ * The entry template's input parameters that the document's arguments do not name, with
+ * their own value (or default), as params of the entry flow: a Workflow's arguments are the
+ * entrypoint's arguments (argo-workflows workflow/controller/operator.go operate, executeTemplate
+ * with execWf.Spec.Arguments; common ProcessArgs: an argument overrides an input's value), so
+ * a Workflow with `workflowTemplateRef` or `-p` sets them (Argo tester 6, Q1). An input with
+ * neither is left to entryNodes, which refuses it.
+ */
+function entryInputParams(entry: ArgoTemplate, args: Record<string, JsonValue>): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const p of entry.inputs?.parameters ?? []) {
+    const v = p.value ?? p.default;
+    if (!(p.name in args) && v !== undefined) out[p.name] = v;
+  }
+  return out;
+}
+
+/**
  * Argo's `spec.parallelism`, the most pods of the whole workflow running at once (Argo tester
  * fault 6), as the flow's `spec.parallelism`: counted across every nested template and loop.
  */
@@ -337,7 +371,7 @@ function runLimit(wf: ArgoDocument): { parallelism?: number } {
  * `{{workflow.parameters.x}}` as the flow's params (Argo tester fault 13) and both keep their
  * `spec.onExit` (fault 8).
  */
-function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; links: GlobalLinks; problems: Gathered; work?: ReachWork }): { root: FlowNode; onExit?: FlowNode } {
+function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; links: GlobalLinks; problems: Gathered; work?: ReachWork }, entryInputs = new Set<string>()): { root: FlowNode; onExit?: FlowNode } {
   const { templates, unit, local } = c;
   if (!wf.spec.entrypoint) throw problem(where, 'spec.entrypoint is required');
   const entry = templates.get(wf.spec.entrypoint);
@@ -345,7 +379,7 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
   const scopeFor = (t: ArgoTemplate, inExit: boolean): Scope => ({
     template: t.name,
     params: new Map((t.inputs?.parameters ?? []).map((p) => {
-      const v: Value | undefined = flowParams.has(p.name) ? [{ kind: 'param', name: p.name }] : p.default !== undefined ? text(p.default) : p.value !== undefined ? text(p.value) : undefined;
+      const v: Value | undefined = flowParams.has(p.name) || (t === entry && !inExit && entryInputs.has(p.name)) ? [{ kind: 'param', name: p.name }] : p.default !== undefined ? text(p.default) : p.value !== undefined ? text(p.value) : undefined;
       if (!v) throw problem(where, `input parameter "${p.name}" of template ${t.name} is given no value (spec.arguments.parameters)`);
       return [p.name, v];
     })),
