@@ -2,8 +2,9 @@
  * What a pod's micro steps leave behind, kept by the quarterback: where each succeeded
  * container's outputs are (the next containers' inputs are copied from there), each step's
  * declared outputs copied into the pod's own outputs dir, and every step's last succeeded
- * state. When the pod succeeds they become the pod's outputs: its result.json, the
- * declared outputs (last writer wins) and POD_STEPS_FILE.
+ * state. When the pod ends they become the pod's outputs: its result.json, the declared
+ * outputs (last writer wins) and POD_STEPS_FILE; a failed pod's too, with the result its
+ * steps gave (failedResult), as a failed task keeps its outputs.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { copyEntry } from '../runtime/copy-tree.ts';
 import { writeFileHere } from '../runtime/no-follow-writes.ts';
 import { stepSegments } from '../runtime/step-file-name.ts';
 import { artifactPath } from '../runtime/step-files.ts';
+import { isLeaf, joinId, type PlanNode } from '../src/plan/plan-node.ts';
 
 /** One pod's micro step outputs (one instance per quarterback). */
 export class PodOutputs {
@@ -25,6 +27,9 @@ export class PodOutputs {
   /** every micro step's last `succeeded` state, written beside the pod's outputs (POD_STEPS_FILE) */
   private readonly succeeded = new Map<string, KeptStep>();
 
+  /** every micro step that ended succeeded or failed, with its result (undefined: a failed step that gave none): a failed pod's result is made of them */
+  private readonly results = new Map<string, JsonValue | undefined>();
+
   constructor(private readonly plan: Pick<MicroPlan, 'step' | 'runId' | 'artifactsDir' | 'outputsDir'>) {}
 
   /**
@@ -32,6 +37,7 @@ export class PodOutputs {
    * declared outputs where they will be once the pod's outputs are kept as its artifacts.
    */
   reported(c: StatusCommand): Record<string, string> | undefined {
+    if (c.status === 'succeeded' || c.status === 'failed') this.results.set(c.step, c.result);
     if (c.status !== 'succeeded') return undefined;
     this.succeeded.set(c.step, { step: c.step, ...(c.attempt !== undefined ? { attempt: c.attempt } : {}), result: c.result ?? null });
     const kept = this.declared.get(c.step);
@@ -63,6 +69,33 @@ export class PodOutputs {
   locate(ref: InputRef): string {
     const local = this.local.get(ref.step);
     return local ? join(local, ref.output) : artifactPath(this.plan.artifactsDir, this.plan.runId, ref.step, ref.output);
+  }
+
+  /**
+   * The result of a pod whose micro flow failed (Argo tester 5, P4), shaped as its root would
+   * have given it: a leaf's own result; a graph's, its children's results by name (those that
+   * gave one: succeeded, or failed leaves that left one, as a containerSet's result is its
+   * main container's); a sequence's, that of its step that failed; undefined otherwise.
+   */
+  failedResult(body: PlanNode): JsonValue | undefined {
+    const id = joinId(this.plan.step, body.seg);
+    if (body.kind === 'graph') {
+      const out: Record<string, JsonValue> = {};
+      for (const c of body.children) {
+        const r = this.results.get(joinId(id, c.seg));
+        if (r !== undefined) out[c.seg] = r;
+      }
+      return Object.keys(out).length > 0 ? out : undefined;
+    }
+    if (body.kind === 'sequence') {
+      // The last that ended: the one whose failure failed the sequence (a later one never started).
+      for (let i = body.children.length - 1; i >= 0; i--) {
+        const seg = joinId(id, body.children[i].seg);
+        if (this.results.has(seg)) return this.results.get(seg);
+      }
+      return undefined;
+    }
+    return isLeaf(body) ? this.results.get(id) : undefined;
   }
 
   /** The pod's outputs dir gets its result.json, every container's declared outputs (last writer wins) and its steps' results (POD_STEPS_FILE). */

@@ -351,6 +351,9 @@ export class Quarterback {
         msg = { type: 'done', ok: false, status: 'failed', error: `pod outputs could not be written: ${(e as Error).message}` };
       }
     } else {
+      // A pod whose program failed keeps what its steps gave, as a failed task does (Argo tester 5, P4):
+      // its result made of theirs, and its outputs dir as a success's. Not one that was stopped or broke.
+      if (msg.status === 'failed' && !this.failure && this.cancelReason === undefined) await this.keepFailed(msg);
       if (this.failedExit !== undefined) msg.exitCode = this.failedExit.exitCode;
       // The root's own timeout (its deadline), else that of the step whose failure failed the pod.
       const reason = this.failure ? undefined : (done.reason ?? this.failedExit?.reason);
@@ -358,6 +361,17 @@ export class Quarterback {
     }
     await this.driver.drain?.();
     this.end(msg);
+  }
+
+  /** A failed pod's result and outputs (pod-outputs.ts failedResult); what cannot be written is said in its error. */
+  private async keepFailed(msg: DoneMessage): Promise<void> {
+    const result = this.outputs.failedResult(this.plan.pod.body);
+    if (result !== undefined) msg.result = result;
+    try {
+      await this.outputs.write(result ?? null);
+    } catch (e) {
+      msg.error = `${msg.error ?? 'failed'} (its outputs were not kept: ${(e as Error).message})`;
+    }
   }
 
   /** A leaf at the root has no parent to name it in its error: name it here, as parents do. */

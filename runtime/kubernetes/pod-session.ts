@@ -101,7 +101,9 @@ export class PodSession {
       try {
         result = readPodResult(this.req.outputsDir, this.req.resultLimit);
       } catch (e) {
-        return this.settle({ outcome: { ok: false, error: (e as Error).message, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(done.reason ? { reason: done.reason } : {}) }, stuck: false });
+        // A failed pod's result that cannot be read is left out: its own failure is what it says.
+        if (!done.ok) result = undefined;
+        else return this.settle({ outcome: { ok: false, error: (e as Error).message, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(done.reason ? { reason: done.reason } : {}) }, stuck: false });
       }
     }
     this.settle({

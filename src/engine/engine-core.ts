@@ -209,6 +209,8 @@ export class EngineCore {
         return this.finish(act, 'failed', undefined, (e as Error).message);
       }
     }
+    // A unit that failed still gives the output parameters its steps gave (each one it can resolve), as a failed leaf does.
+    if (status === 'failed' && act.node.kind === 'use' && act.node.gives?.parameters && !act.parameters) act.parameters = this.givenParameters(act, act.node.gives.parameters);
     if (status === 'succeeded' && result !== null && typeof result === 'object' && !this.isLeaf(act.node)) {
       // A composite's result holds its children's: bounded like a leaf's, or a large fan-out's list would grow without end.
       const max = this.opts.maxCompositeResultBytes ?? DEFAULT_LIMITS.maxCompositeResultBytes;
@@ -230,7 +232,7 @@ export class EngineCore {
     if (status === 'succeeded' && act.id !== '') this.data.results[act.id] = result ?? null;
     // A failed leaf's program may have given a result and parameters: they are
     // its outputs, read by what goes on after it. A retry of the run keeps succeeded leaves only.
-    const gave = status === 'succeeded' || (status === 'failed' && this.isLeaf(act.node));
+    const gave = status === 'succeeded' || (status === 'failed' && (this.isLeaf(act.node) || act.node.kind === 'use'));
     if (status === 'failed' && gave && act.id !== '' && result !== undefined) this.data.results[act.id] = result;
     if (this.keeps && status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
     if (gave && act.parameters) this.data.parameters[act.id] = act.parameters;
@@ -254,6 +256,19 @@ export class EngineCore {
     const inUnit = { ...act, scope: act.unitScope ?? { ...act.scope, unitId: act.id } } as Act;
     const data = this.data.substitution(inUnit);
     return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, resolveText(v, `outputs.parameters.${k}`, data)]));
+  }
+
+  /** The output parameters of the failed unit `act` that resolve (what its failed steps gave); undefined when none does. */
+  private givenParameters(act: Act, templates: Record<string, Computed>): Record<string, JsonValue> | undefined {
+    let out: Record<string, JsonValue> | undefined;
+    for (const [k, v] of Object.entries(templates)) {
+      try {
+        Object.assign((out ??= {}), this.unitParameters(act, { [k]: v }));
+      } catch {
+        // Not given: a reader is told the unit failed without it.
+      }
+    }
+    return out && Object.keys(out).length > 0 ? out : undefined;
   }
 
   /**

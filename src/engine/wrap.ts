@@ -23,7 +23,8 @@ export function wrapDriver(act: Act, ops: Ops, body: PlanNode, scope: Scope, qui
       }
       if (!done) return;
       if (end) end(done);
-      else if (childFailed(done)) ops.finish(act, 'failed', undefined, failureOf(done));
+      // A unit whose body failed gives what its body gave (a failed leaf's result; Argo tester 5, P4).
+      else if (childFailed(done)) ops.finish(act, 'failed', act.node.kind === 'use' ? done.result : undefined, failureOf(done));
       else ops.finish(act, 'succeeded', done.result ?? null);
     },
     childDone(c) {

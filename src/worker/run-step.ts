@@ -98,13 +98,13 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
 }
 
 /**
- * A task whose program ran and failed: its outputs are kept as the step's all the same
+ * A task or pod whose program ran and failed: its outputs are kept as the step's all the same
  * (a failed step's outputs, docs/flow-language.md; keepOutputs says until when), with the
  * result its runtime read. Outputs that cannot be kept are said in the step's error.
  */
 async function failedStep(dirs: StepDirs, cmd: StartCommand, exec: Execution, result: JsonValue | undefined, error: string, finished: (ok: boolean, result?: JsonValue, error?: string) => EngineEvent): Promise<EngineEvent> {
-  // A pod's outputs are written by its quarterback when it succeeds; a program that never ran left nothing.
-  if (cmd.kind !== 'task') return finished(false, undefined, error);
+  // A pod's are written by its quarterback, failed too (its result made of its steps'); a program that never ran left nothing.
+  if (cmd.kind !== 'task' && cmd.kind !== 'pod') return finished(false, undefined, error);
   try {
     dirs.empty = checkOutputTree(dirs.outputsDir) === 0;
     await keepOutputs(dirs, { attempt: cmd.attempt, execution: exec.number, failed: true });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
+import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
 const svc = useRunService();
@@ -40,6 +41,26 @@ describe('a failed step keeps its result, output parameters and artifacts (N14)'
     expect(r.steps.report.status).toBe('failed');
     expect(r.steps.report.error).toMatch(/step check failed and gave no output parameter "reason"/);
     expect(r.steps.report.error).not.toMatch(/\[null\]/);
+  });
+});
+
+describe('a failed templateRef to a container or script template, and a failed containerSet, keep their outputs (Argo tester 5, P4)', () => {
+  it('templateRef: the steps after it read the result, output parameters and artifact (the last attempt\'s when retried)', async () => {
+    const applied = await runStrata(['apply', join(DIR, 'ref-leaf-wt.yaml')], { STRATA_URL: svc.url });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const r = await post('ref-leaf.yaml');
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(r.steps.leaf).toMatchObject({ status: 'failed', result: 'leaf-said' });
+    expect(r.steps.f).toMatchObject({ status: 'failed', result: 'fres-1' });
+    expect(r.steps.show.result).toBe('leaf=[leaf-said] r=[leaf-reason] f=[fres-1] p=[fp-1] Failed');
+    expect(r.steps.log).toMatchObject({ status: 'succeeded', result: 'FAIL: leaf_test' });
+  });
+
+  it('containerSet: its result is its main container\'s, failed or not', async () => {
+    const r = await post('cset-failed.yaml');
+    expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
+    expect(r.steps.cs).toMatchObject({ status: 'failed', exitCode: 4 });
+    expect(r.steps.show.result).toBe('cs=[main-said-this] Failed');
   });
 });
 

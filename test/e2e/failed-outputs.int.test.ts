@@ -54,3 +54,52 @@ describe.each(LEVELS)('a failed exit handler ($name)', (level) => {
     expect(level.prefix ? run.steps.p.error : run.error).toMatch(/exit handler failed: step (p\/)?main\/onExit failed: exited with code 1/);
   });
 });
+
+/** A registered flow whose root is one task that writes its result, a parameter and a file, then fails (Argo tester 5, P4). */
+const LEAF_UNIT = {
+  apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'failing-leaf', version: '1' },
+  spec: {
+    root: { id: 'main', task: { ...CHECK, command: ['sh', '-c', 'echo "{\\"try\\": 1}" > "$STRATA_OUTPUTS/result.json"; echo "unit why" > "$STRATA_OUTPUTS/reason.txt"; echo "unit log" > "$STRATA_OUTPUTS/log.txt"; exit 3'] } },
+    outputs: { parameters: { reason: '{{ steps.main.outputs.parameters.reason }}' }, artifacts: { log: 'main:log.txt' } },
+  },
+};
+
+describe.each(LEVELS)('a failed use of a one-task unit gives what its task gave ($name)', (level) => {
+  it('the steps after it read the unit\'s result, output parameter and artifact', async () => {
+    const reg = await svc.call('POST', '/v1/flows', LEAF_UNIT);
+    expect(reg.status, JSON.stringify(reg.body)).toBeLessThan(300);
+    const report = { ...REPORT, inputs: { log: './check:log' } };
+    const root = { graph: { nodes: { check: { use: 'failing-leaf@1' }, report: { dependsOn: [{ node: 'check', on: 'failed' }], task: report } } } };
+    const { steps } = await runAt(level, root);
+    expect(steps.check).toMatchObject({ status: 'failed', result: { try: 1 } });
+    expect(steps.report).toMatchObject({ status: 'succeeded', result: '1 unit why unit log' });
+  });
+});
+
+describe('a pod that failed as a macro step gives its own outputs (Argo tester 5, P4)', () => {
+  it('its result holds its containers\' results (the failed one\'s too), and a failed container\'s declared output is the pod\'s artifact', async () => {
+    const root = {
+      graph: {
+        nodes: {
+          p: {
+            pod: {
+              flow: {
+                graph: {
+                  nodes: {
+                    prep: { task: { image: 'alpine', command: ['echo', 'prep-out'], result: 'stdout' } },
+                    main: { dependsOn: ['prep'], task: { image: 'alpine', command: ['sh', '-c', 'echo "FAIL: pod_test" > "$STRATA_OUTPUTS/log.txt"; echo main-said; exit 4'], result: 'stdout', outputs: ['log.txt'] } },
+                  },
+                },
+              },
+            },
+          },
+          report: { dependsOn: [{ node: 'p', on: 'failed' }], task: { image: 'alpine', command: ['sh', '-c', 'echo "$1 $2 $(cat "$STRATA_INPUTS/log")"', 'sh', '{{ steps.p.result.prep }}', '{{ steps.p.result.main }}'], inputs: { log: 'p:log.txt' }, result: 'stdout' } },
+        },
+      },
+    };
+    const { steps } = await runAt(LEVELS[0], root);
+    expect(steps.p).toMatchObject({ status: 'failed', exitCode: 4, result: { prep: 'prep-out', main: 'main-said' } });
+    expect(steps['p/main']).toMatchObject({ status: 'failed', result: 'main-said' });
+    expect(steps.report).toMatchObject({ status: 'succeeded', result: 'prep-out main-said FAIL: pod_test' });
+  });
+});
