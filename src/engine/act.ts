@@ -137,16 +137,44 @@ export interface Ops {
   readonly sizes: ResultSizes;
 }
 
+/** How a child ended for its parent (outcomeForParent). */
+export interface ChildOutcome {
+  /**
+   * `failed` for a program's failure and for a child whose exit handler failed (its own
+   * status stays succeeded); `errored` for a failure without an exit code of its own or a
+   * cancel; `skipped` for a child that did not run (its when).
+   */
+  outcome: 'succeeded' | 'failed' | 'errored' | 'skipped';
+  /** its failure is covered by its continueOn: the parent goes on as after a success */
+  continued: boolean;
+  /** the error the parent fails with for it; undefined when it does not fail its parent */
+  error?: string;
+  /** what the parent's result takes from it: its result when its outcome is `succeeded` (null when it gave none), else undefined */
+  result?: JsonValue;
+}
+
 /**
- * `failed` children fail their parent; skipped children count as done, and so does a
- * failed child whose `continueOn` covers its failure (it stays `failed` itself).
+ * The one rule every driver (sequence, graph, fan-out, cycle, unit wrappers, exit handlers)
+ * takes a child's end by: a child whose exit handler failed is a failed child to its parent
+ * in every respect (it fails the parent unless its continueOn covers it, conditions read it
+ * as failed, a fan-out counts it failed and aggregates null for it), though its own step
+ * keeps succeeded and its result (exit-handler.ts).
  */
-export function childFailed(c: Act): boolean {
-  return failedItself(c) && !continued(c);
+export function outcomeForParent(c: Act): ChildOutcome {
+  const failed = failedItself(c);
+  const outcome = failed ? (errored(c) ? 'errored' : 'failed') : c.status === 'succeeded' ? 'succeeded' : 'skipped';
+  // Skipped children count as done, and so does a failed one whose continueOn covers it (it stays failed itself).
+  const goesOn = continued(c);
+  return {
+    outcome,
+    continued: goesOn,
+    ...(failed && !goesOn ? { error: failureOf(c) } : {}),
+    ...(outcome === 'succeeded' ? { result: c.result ?? null } : {}),
+  };
 }
 
 /** `c` failed, was cancelled, or its exit handler failed (handlerError), whatever its `continueOn`. */
-export function failedItself(c: Act): boolean {
+function failedItself(c: Act): boolean {
   return c.status === 'failed' || c.status === 'cancelled' || c.handlerError !== undefined;
 }
 
@@ -166,7 +194,7 @@ export function endedWithoutExit(c: Act): boolean {
 }
 
 /** A failed child its parent goes on after (continueOn). */
-export function continued(c: Act): boolean {
+function continued(c: Act): boolean {
   const on = c.node.continueOn;
   // A node whose exit handler failed: a failure of its program's kind to its parent.
   if (on && c.handlerError !== undefined && c.status === 'succeeded') return on.failed === true;
@@ -175,7 +203,7 @@ export function continued(c: Act): boolean {
 }
 
 /** The error a parent reports for a failed child. */
-export function failureOf(c: Act): string {
+function failureOf(c: Act): string {
   if (c.handlerError !== undefined && c.status === 'succeeded') return c.handlerError;
   return c.error && c.error.startsWith('step ') ? c.error : `step ${c.id} failed${c.error ? `: ${c.error}` : ''}`;
 }

@@ -8,7 +8,7 @@
 import type { JsonValue } from '../flow/types.ts';
 import { joinId, type CycleNode } from '../plan/plan-node.ts';
 import { truthy } from '../logic/json-logic.ts';
-import { childFailed, failureOf, type Act, type Driver, type Ops } from './act.ts';
+import { outcomeForParent, type Act, type Driver, type Ops } from './act.ts';
 
 export interface CycleDriver extends Driver {
   /** the window of round `round` arrived */
@@ -58,11 +58,12 @@ export function cycleDriver(act: Act, ops: Ops): CycleDriver {
     },
     childDone(c) {
       running = undefined;
-      if (childFailed(c)) {
-        error = failureOf(c);
+      const o = outcomeForParent(c);
+      if (o.error) {
+        error = o.error;
       } else {
-        previous = c.status === 'succeeded' ? (c.result ?? null) : previous;
-        outputs.push(c.status === 'succeeded' ? (c.result ?? null) : null);
+        previous = o.result !== undefined ? o.result : previous;
+        outputs.push(o.result ?? null);
         member++;
         if (member >= node.ring.length) {
           try {

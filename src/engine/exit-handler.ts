@@ -5,7 +5,7 @@
  * succeeded and its handler failed, its parent (or the run) takes that as its failure.
  */
 import type { JsonValue } from '../flow/types.ts';
-import { childFailed, failureOf, type Act, type Driver, type Ops } from './act.ts';
+import { outcomeForParent, type Act, type Driver, type Ops } from './act.ts';
 import { wrapDriver } from './wrap.ts';
 
 /** A failed leaf as `exit.failures` lists it. */
@@ -31,7 +31,8 @@ export function exitDriver(act: Act, ops: Ops, exit: JsonValue): Driver {
     const own = act.exiting!;
     // The node keeps its own status and result (Argo: the node Succeeded, its handler's node
     // Failed); its parent, or the run, takes the handler's failure as the node's (Argo tester 3, N3).
-    if (childFailed(done) && own.status === 'succeeded') act.handlerError = `exit handler failed: ${failureOf(done)}`;
+    const handler = outcomeForParent(done);
+    if (handler.error && own.status === 'succeeded') act.handlerError = `exit handler failed: ${handler.error}`;
     ops.finish(act, own.status, own.result, own.error);
   };
   // Declared after everything the node holds, so it sorts last among starts of a tick.

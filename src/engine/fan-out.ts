@@ -10,7 +10,7 @@ import type { JsonValue } from '../flow/types.ts';
 import { UNKNOWN } from '../logic/json-logic.ts';
 import { recordsOrTexts } from '../logic/json-text.ts';
 import { joinId, type FanOutNode } from '../plan/plan-node.ts';
-import { childFailed, failureOf, indexInParent, type Act, type Driver, type Ops } from './act.ts';
+import { indexInParent, outcomeForParent, type Act, type Driver, type Ops } from './act.ts';
 
 export function fanOutDriver(act: Act, ops: Ops): Driver {
   const node = act.node as FanOutNode;
@@ -67,14 +67,14 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
     },
     childDone(c) {
       running--;
-      if (c.status === 'succeeded') counts.succeeded++;
-      else if (c.status === 'failed' || c.status === 'cancelled') counts.failed++;
-      const failed = childFailed(c);
-      if (failed) itemError ??= failureOf(c);
+      const o = outcomeForParent(c);
+      if (o.outcome === 'succeeded') counts.succeeded++;
+      else if (o.outcome !== 'skipped') counts.failed++;
+      if (o.error) itemError ??= o.error;
       const i = indexInParent(c);
-      if (!failed) results[i] = c.status === 'succeeded' ? (c.result ?? null) : null;
-      if (c.status === 'succeeded' && c.parameters) parameters[i] = c.parameters;
-      if (c.status !== 'succeeded') notSucceeded.add(i);
+      if (!o.error) results[i] = o.result ?? null;
+      if (o.outcome === 'succeeded' && c.parameters) parameters[i] = c.parameters;
+      if (o.outcome !== 'succeeded') notSucceeded.add(i);
       ops.dirty(act);
     },
   };

@@ -12,7 +12,7 @@
 import type { JsonValue } from '../flow/types.ts';
 import type { Condition, OutcomeWord } from '../flow/depends.ts';
 import { joinId, type GraphNode } from '../plan/plan-node.ts';
-import { childFailed, continued, errored, failedItself, failureOf, indexInParent, type Act, type Driver, type Ops } from './act.ts';
+import { indexInParent, outcomeForParent, type Act, type Driver, type Ops } from './act.ts';
 import { indexGraph } from './graph-index.ts';
 import { dfsFrontier, bfsFrontier, dependencyFrontier, type Frontier } from './frontiers.ts';
 import { leafFailure } from './leaf-outcome.ts';
@@ -108,19 +108,18 @@ export function graphDriver(act: Act, ops: Ops): Driver {
     childDone(c) {
       const i = indexInParent(c);
       running--;
-      // A node whose exit handler failed is a failed one to its siblings' conditions (act.ts handlerError).
-      const failed = failedItself(c);
-      if (childFailed(c)) failures[i] = failureOf(c);
-      if (c.status === 'succeeded') {
-        const value = c.result ?? null;
-        results[c.node.seg] = value;
-        resultBytes += (resultKeys++ > 0 ? 1 : 0) + ops.sizes.entry(c.node.seg, value);
+      // A node whose exit handler failed is a failed one to its siblings' conditions (act.ts outcomeForParent).
+      const o = outcomeForParent(c);
+      if (o.error) failures[i] = o.error;
+      if (o.result !== undefined) {
+        results[c.node.seg] = o.result;
+        resultBytes += (resultKeys++ > 0 ? 1 : 0) + ops.sizes.entry(c.node.seg, o.result);
       }
-      const outcome: Ended = !failed ? (c.status === 'succeeded' ? 'succeeded' : 'skipped') : errored(c) ? 'errored' : 'failed';
+      const outcome: Ended = o.outcome;
       // Handled only when a sibling's condition reads this kind of failure (a condition on errored leaves an exit code unhandled).
-      if (childFailed(c) && !handles[c.node.seg]?.includes(outcome)) error ??= failureOf(c);
+      if (o.error && !handles[c.node.seg]?.includes(outcome)) error ??= o.error;
       // After an unhandled failure with failFast, nothing more starts: dependents are left to the not-started marks.
-      if (!(error && failFast)) settle(i, c.items ? { outcome, continued: continued(c), items: c.items } : endedAs(outcome, continued(c)));
+      if (!(error && failFast)) settle(i, c.items ? { outcome, continued: o.continued, items: c.items } : endedAs(outcome, o.continued));
       else state[i] = 2;
       ops.dirty(act);
     },

@@ -1,7 +1,7 @@
 /** sequence: children one after another; a failed child fails the sequence. */
 import type { JsonValue } from '../flow/types.ts';
 import { joinId, type SequenceNode } from '../plan/plan-node.ts';
-import { childFailed, failureOf, type Act, type Driver, type Ops } from './act.ts';
+import { outcomeForParent, type Act, type Driver, type Ops } from './act.ts';
 
 export function sequenceDriver(act: Act, ops: Ops): Driver {
   const node = act.node as SequenceNode;
@@ -27,8 +27,9 @@ export function sequenceDriver(act: Act, ops: Ops): Driver {
     },
     childDone(c) {
       running = undefined;
-      if (childFailed(c)) error = failureOf(c);
-      else if (c.status === 'succeeded') last = c.result;
+      const o = outcomeForParent(c);
+      if (o.error) error = o.error;
+      else if (o.result !== undefined) last = o.result;
       ops.dirty(act);
     },
   };

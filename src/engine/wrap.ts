@@ -5,7 +5,7 @@
 import type { JsonValue } from '../flow/types.ts';
 import type { FanInNode, PlanNode, PodNode, UseNode } from '../plan/plan-node.ts';
 import { joinId } from '../plan/plan-node.ts';
-import { childFailed, failureOf, type Act, type Driver, type Ops, type Scope } from './act.ts';
+import { outcomeForParent, type Act, type Driver, type Ops, type Scope } from './act.ts';
 import { envOf, podScope } from './pod-scope.ts';
 
 /**
@@ -22,9 +22,11 @@ export function wrapDriver(act: Act, ops: Ops, body: PlanNode, scope: Scope, qui
         return ops.start(ops.spawn(body, act, joinId(act.id, body.seg), scope, index, quietBody));
       }
       if (!done) return;
-      if (end) end(done);
+      if (end) return end(done);
+      const o = outcomeForParent(done);
       // A unit whose body failed gives what its body gave (a failed leaf's result; Argo tester 5, P4).
-      else if (childFailed(done)) ops.finish(act, 'failed', act.node.kind === 'use' ? done.result : undefined, failureOf(done));
+      if (o.error) ops.finish(act, 'failed', act.node.kind === 'use' ? done.result : undefined, o.error);
+      // A body that failed under its continueOn still gave its result (a failed leaf's): the unit's.
       else ops.finish(act, 'succeeded', done.result ?? null);
     },
     childDone(c) {

@@ -103,3 +103,30 @@ describe('a pod that failed as a macro step gives its own outputs (Argo tester 5
     expect(steps.report).toMatchObject({ status: 'succeeded', result: 'prep-out main-said FAIL: pod_test' });
   });
 });
+
+describe.each(LEVELS)('a fan-out item whose exit handler failed is a failed item to its fan-out ($name)', (level) => {
+  it('left out of `results: succeeded`, counted failed by AnySucceeded and AllFailed, as a sequence and a graph take it', async () => {
+    // Item 2's exit handler fails; the item itself succeeds (continueOn lets the fan-out go on).
+    const item = {
+      continueOn: { failed: true },
+      task: { image: 'alpine', command: ['echo', '{{ item }}'], result: 'stdout' },
+      onExit: { task: { image: 'alpine', command: ['sh', '-c', 'test "$1" != 2', 'sh', '{{ item }}'] } },
+    };
+    const root = {
+      graph: {
+        nodes: {
+          fan: { fanOut: { over: [1, 2], results: 'succeeded', do: item } },
+          two: { fanOut: { over: [2], do: item } },
+          any: { depends: 'two.AnySucceeded', task: { image: 'alpine', command: ['echo', 'any'] } },
+          all: { depends: 'two.AllFailed', task: { image: 'alpine', command: ['echo', 'all'], result: 'stdout' } },
+        },
+      },
+    };
+    const { steps } = await runAt(level, root);
+    expect(steps['fan/1']).toMatchObject({ status: 'succeeded', result: 2 });
+    expect(steps['fan/1/onExit']).toMatchObject({ status: 'failed', exitCode: 1 });
+    expect(steps.fan).toMatchObject({ status: 'succeeded', result: [1] });
+    expect(steps.any.status).toBe('skipped');
+    expect(steps.all).toMatchObject({ status: 'succeeded', result: 'all' });
+  });
+});
