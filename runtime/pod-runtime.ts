@@ -9,6 +9,7 @@ import type { JsonValue } from '../src/flow/types.ts';
 import type { RunTask } from '../src/engine/types.ts';
 import type { FailureReason } from '../src/engine/timeout-error.ts';
 import type { PlanNode } from '../src/plan/plan-node.ts';
+import type { KeptStep } from './quarterback/protocol.ts';
 import type { StepStatus } from '../src/engine/types.ts';
 
 export interface PodRequest {
@@ -30,6 +31,11 @@ export interface PodRequest {
     /** every enclosing fan-out item by its `as` name, outermost first */
     items?: Record<string, JsonValue>;
     round?: number;
+    /**
+     * a pod resumed after a retry of the run: its inner steps that succeeded in the execution
+     * the run kept (its POD_STEPS_FILE), kept again with their outputs instead of running
+     */
+    kept?: KeptStep[];
   };
   /** STRATA_* variables prepared by the worker (RUN, STEP, ITEM, ROUND, PARAMS) plus the task's env */
   env: Record<string, string>;

@@ -39,9 +39,31 @@ export class PodOutputs {
   reported(c: StatusCommand): Record<string, string> | undefined {
     if (c.status === 'succeeded' || c.status === 'failed') this.results.set(c.step, c.result);
     if (c.status !== 'succeeded') return undefined;
-    this.succeeded.set(c.step, { step: c.step, ...(c.attempt !== undefined ? { attempt: c.attempt } : {}), result: c.result ?? null });
     const kept = this.declared.get(c.step);
+    const outputs = kept && Object.keys(kept).length > 0 ? { outputs: Object.keys(kept) } : {};
+    this.succeeded.set(c.step, { step: c.step, ...(c.attempt !== undefined ? { attempt: c.attempt } : {}), result: c.result ?? null, ...(c.parameters ? { parameters: c.parameters } : {}), ...outputs });
     return kept && Object.fromEntries(Object.keys(kept).map((name) => [name, artifactPath(this.plan.artifactsDir, this.plan.runId, c.step, name)]));
+  }
+
+  /**
+   * A pod resumed after a retry of the run (MicroPlan pod.kept): each kept step is a success
+   * of this pod's, and its declared outputs, in the artifact store where the run's kept
+   * execution of the pod left them, are copied into this pod's outputs dir: read from there
+   * by the next containers, and the pod's outputs again when it ends.
+   */
+  async resume(kept: KeptStep[]): Promise<void> {
+    for (const k of kept) {
+      this.succeeded.set(k.step, k);
+      this.results.set(k.step, k.result);
+      const names = k.outputs ?? [];
+      if (names.length === 0) continue;
+      const from = artifactPath(this.plan.artifactsDir, this.plan.runId, k.step);
+      const dir = this.keptDir(k.step);
+      await mkdir(dir, { recursive: true });
+      await Promise.all(names.map((n) => copyEntry(join(from, n), join(dir, n), `output "${n}" of ${k.step}`)));
+      this.local.set(k.step, dir);
+      this.declared.set(k.step, Object.fromEntries(names.map((n) => [n, join(dir, n)])));
+    }
   }
 
   /** A container succeeded: its outputs dir, and its declared outputs as copied to keptDir(step). */

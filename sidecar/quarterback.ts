@@ -75,7 +75,12 @@ export class Quarterback {
     const limits = opts.plan.limits;
     // The run's limits hold inside the pod too (the fan-outs and results of its containers).
     // A job queued by a version before plan version 2 carries its pod's body as then (docs/runs.md, legacy readers).
-    this.engine = new RunEngine(upgradePlan(pod.body), { params: pod.params, prefix: opts.plan.step, scope: podScope(pod), ...(limits ? { maxSteps: limits.maxSteps, maxFanOutItems: limits.maxFanOutItems, maxCompositeResultBytes: limits.maxCompositeResultBytes } : {}) });
+    this.engine = new RunEngine(upgradePlan(pod.body), {
+      params: pod.params, prefix: opts.plan.step, scope: podScope(pod),
+      ...(limits ? { maxSteps: limits.maxSteps, maxFanOutItems: limits.maxFanOutItems, maxCompositeResultBytes: limits.maxCompositeResultBytes } : {}),
+      // Resumed after a retry of the run: its inner steps that succeeded finish at once (pod-outputs.ts resume).
+      ...(pod.kept ? { kept: pod.kept } : {}),
+    });
     this.ports = new PortBook(opts.plan.step);
     this.outputs = new PodOutputs(opts.plan);
   }
@@ -104,6 +109,7 @@ export class Quarterback {
     await Promise.all([scratchDir, ipcDir, workDir].map((d) => mkdir(d, { recursive: true })));
     await makeFifos(ipcDir, this.plan.pod.channels.ipc);
     await this.ports.reserve(staticContainers(this.plan.pod.body, this.plan.step));
+    if (this.plan.pod.kept) await this.outputs.resume(this.plan.pod.kept);
   }
 
   /** Events carry the time they happened: the engine reads no clock (exit.duration, retry maxDuration). */

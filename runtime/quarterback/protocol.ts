@@ -148,5 +148,9 @@ export interface KeptStep {
   step: string;
   attempt?: number;
   result: JsonValue;
+  /** its named output parameters, when it gave any */
+  parameters?: Record<string, JsonValue>;
+  /** the names of its declared outputs, kept under its step in the pod's outputs */
+  outputs?: string[];
 }
 

@@ -87,6 +87,8 @@ export interface Act {
   guessed?: boolean;
   /** a use unit's scope inside it (its params, unit id), for what it gives as it ends */
   unitScope?: Scope;
+  /** a pod's first attempt after a retry of the run (StartCommand.resume) */
+  resumes?: boolean;
   /** a leaf's named output parameters, from its `finished` event */
   parameters?: Record<string, JsonValue>;
   /** how many of its scope's parallelism pools it holds a slot of, innermost first (run-slots.ts) */

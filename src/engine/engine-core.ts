@@ -68,12 +68,19 @@ export class EngineCore {
    * operations on maps of a million entries per step.
    */
   readonly keeps: boolean;
+  /** each leaf's last attempt when the run was last retried (engine-events.ts retryRun): a pod's next one resumes it */
+  retried: Map<string, number> | undefined;
 
   constructor(root: PlanNode, opts: EngineOptions = {}) {
     this.root = root;
     this.opts = opts;
     this.keeps = !opts.dryRun;
     this.ops = engineOps(this);
+    for (const k of this.keeps ? (opts.kept ?? []) : []) {
+      this.kept.leaves.set(k.step, k.result);
+      if (k.parameters) this.kept.parameters.set(k.step, k.parameters);
+      if (k.attempt !== undefined) this.kept.attempts.set(k.step, k.attempt);
+    }
   }
 
   /** Start the run (`at`: when, ms since the epoch, as the log records it): the commands for everything that starts at once. */
@@ -167,6 +174,8 @@ export class EngineCore {
       if (this.keeps) {
         act.attempt = (this.kept.attempts.get(act.id) ?? 0) + 1;
         this.kept.attempts.set(act.id, act.attempt);
+        // A pod's first attempt after a retry of the run resumes it: its inner steps that succeeded are kept.
+        act.resumes = node.kind === 'pod' && this.retried !== undefined && this.retried.get(act.id) === act.attempt - 1;
       } else act.attempt = 1;
       this.targets.set(act.id, act);
       return this.launch(act);

@@ -124,6 +124,7 @@ function retryRun(core: EngineCore): void {
   core.overStepLimit = false;
   core.slots = new RunSlots();
   core.data.clear();
+  core.retried = new Map(core.kept.attempts);
   // begin() hands back (and replaces) core.out: keep its commands for apply() to return.
   const cmds = core.begin();
   appendAll(core.out, cmds);

@@ -24,6 +24,12 @@ export interface EngineOptions {
    * way with a `note` command saying so.
    */
   dryRun?: boolean;
+  /**
+   * Leaves that succeeded before and are kept, as a retry keeps them: a pod's quarterback
+   * resuming after a retry of the run is given its inner steps that succeeded (their
+   * results, parameters and last attempts); each finishes at once without running.
+   */
+  kept?: Array<{ step: string; result: JsonValue; parameters?: Record<string, JsonValue>; attempt?: number }>;
 }
 
 /** What the engine notes when a decision rests on data a dry run cannot know. */

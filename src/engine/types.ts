@@ -70,6 +70,8 @@ export interface StartCommand {
   env: { params: Record<string, JsonValue>; unit: string; item?: JsonValue; items?: Record<string, JsonValue>; round?: number; exit?: JsonValue };
   /** data handed to the step as input files: a fan-in's results, a cycle's window and previous output */
   data: { results?: JsonValue; window?: JsonValue[]; previous?: JsonValue };
+  /** a pod's first attempt after a retry of the run: its inner steps that succeeded before are kept (docs/runs.md) */
+  resume?: true;
 }
 
 /** A step changed state; the run store records it. */

@@ -59,6 +59,12 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
       return finished(false, undefined, toStrataError(e).message);
     }
     const req = podRequest(runId, cmd, { inputsDir: dirs.inputsDir, outputsDir: dirs.outputsDir, artifactsDir: p.artifactsDir }, p.limits);
+    // A pod resumed by a retry of the run keeps the inner steps that succeeded in the execution
+    // the run kept (a failed pod keeps its outputs): their results and files are there.
+    if (cmd.resume && req.pod) {
+      const kept = keptPodSteps(dirs.finalDir).steps;
+      if (kept.length > 0) req.pod.kept = kept;
+    }
     const reports: Promise<unknown>[] = [];
     const pod = { attempt: cmd.attempt, execution: exec.number };
     const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r, pod, exec.fence, cmd.step));
