@@ -139,9 +139,9 @@ function argoPhase(status: () => Logic): Logic {
  * every part can be said so, else a json-logic computed value (`cat` of its parts).
  */
 export function renderField(v: Value, from: Path): string | { [op: string]: JsonValue } {
-  // Argo's capitalised status needs json-logic, whose `cat` cannot write a list as JSON:
-  // beside `workflow.failures` the status is written as strata says it (lower case).
-  const capitalise = v.some((p) => p.kind === 'exit' && p.field === 'status') && !v.some((p) => p.kind === 'exit' && p.field === 'failures');
+  // Argo's capitalised status needs json-logic; renderLogic writes `workflow.failures` beside
+  // it as JSON through `text`, so it is Argo's word in every field (Argo tester 6, Q5).
+  const capitalise = v.some((p) => p.kind === 'exit' && p.field === 'status');
   if (capitalise || v.some((p) => p.kind === 'logic')) return renderLogic(v, from) as { [op: string]: JsonValue };
   let out = '';
   for (const p of v) {
