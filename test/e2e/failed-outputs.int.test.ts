@@ -3,7 +3,10 @@
  * run's root: coordinator, BullMQ, a worker, processes; and inside a pod: the quarterback),
  * through real runs (Argo tester 3, N14 and N3; docs/flow-language.md, Failure handling).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { LEVELS, type Level } from '../support/levels.ts';
 import { runAtLevel } from '../support/level-runs.ts';
 import { useRunService } from '../support/use-run-service.ts';
@@ -78,25 +81,7 @@ describe.each(LEVELS)('a failed use of a one-task unit gives what its task gave 
 
 describe('a pod that failed as a macro step gives its own outputs (Argo tester 5, P4)', () => {
   it('its result holds its containers\' results (the failed one\'s too), and a failed container\'s declared output is the pod\'s artifact', async () => {
-    const root = {
-      graph: {
-        nodes: {
-          p: {
-            pod: {
-              flow: {
-                graph: {
-                  nodes: {
-                    prep: { task: { image: 'alpine', command: ['echo', 'prep-out'], result: 'stdout' } },
-                    main: { dependsOn: ['prep'], task: { image: 'alpine', command: ['sh', '-c', 'echo "FAIL: pod_test" > "$STRATA_OUTPUTS/log.txt"; echo main-said; exit 4'], result: 'stdout', outputs: ['log.txt'] } },
-                  },
-                },
-              },
-            },
-          },
-          report: { dependsOn: [{ node: 'p', on: 'failed' }], task: { image: 'alpine', command: ['sh', '-c', 'echo "$1 $2 $(cat "$STRATA_INPUTS/log")"', 'sh', '{{ steps.p.result.prep }}', '{{ steps.p.result.main }}'], inputs: { log: 'p:log.txt' }, result: 'stdout' } },
-        },
-      },
-    };
+    const root = (parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'flows', 'run', 'failed-pod.yaml'), 'utf8')) as { spec: { root: unknown } }).spec.root;
     const { steps } = await runAt(LEVELS[0], root);
     expect(steps.p).toMatchObject({ status: 'failed', exitCode: 4, result: { prep: 'prep-out', main: 'main-said' } });
     expect(steps['p/main']).toMatchObject({ status: 'failed', result: 'main-said' });

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
 import { startRunService, type RunTestService } from '../../support/run-service.ts';
 import { NS, type FakeCluster } from './support/fake-cluster.ts';
@@ -57,20 +58,8 @@ describe('a failed step\'s outputs on the kubernetes runtime (stand-in API serve
     const cs = await argo('cset-failed.yaml');
     expect(cs.status, JSON.stringify(cs.steps).slice(0, 3000)).toBe('succeeded');
     expect(cs.steps.show.result).toBe('cs=[main-said-this] Failed');
-    const p = {
-      pod: {
-        flow: {
-          graph: {
-            nodes: {
-              prep: { task: { image: 'alpine', command: ['echo', 'prep-out'], result: 'stdout' } },
-              main: { dependsOn: ['prep'], task: { image: 'alpine', command: ['sh', '-c', 'echo "FAIL: pod_test" > "$STRATA_OUTPUTS/log.txt"; echo main-said; exit 4'], result: 'stdout', outputs: ['log.txt'] } },
-            },
-          },
-        },
-      },
-    };
-    const report = { dependsOn: [{ node: 'p', on: 'failed' }], task: { image: 'alpine', command: ['sh', '-c', 'echo "$1 $2 $(cat "$STRATA_INPUTS/log")"', 'sh', '{{ steps.p.result.prep }}', '{{ steps.p.result.main }}'], inputs: { log: 'p:log.txt' }, result: 'stdout' } };
-    const r = await svc!.runToEnd({ flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'kube-failed-pod', version: '1' }, spec: { root: { graph: { nodes: { p, report } } } } } }, { timeoutMs: 120_000 });
+    const flow = parse(readFileSync('test/fixtures/flows/run/failed-pod.yaml', 'utf8'));
+    const r = await svc!.runToEnd({ flow }, { timeoutMs: 120_000 });
     expect(r.steps.p, JSON.stringify(r.steps).slice(0, 3000)).toMatchObject({ status: 'failed', exitCode: 4, result: { prep: 'prep-out', main: 'main-said' } });
     expect(r.steps.report).toMatchObject({ status: 'succeeded', result: 'prep-out main-said FAIL: pod_test' });
   }, 300_000);
