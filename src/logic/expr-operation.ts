@@ -35,7 +35,7 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 function mismatch(op: string, a: unknown, b: unknown): Error {
   const hint =
     typeof a === 'string' || typeof b === 'string'
-      ? ' (a parameter is text in Argo\'s expressions: read it as a number with asInt() or asFloat(), or write a number as text with string())'
+      ? ' (a parameter, a result and a loop item are text in Argo\'s expressions: read it as a number with asInt() or asFloat(), or write a number as text with string())'
       : '';
   return new Error(`invalid operation: ${preview(a)} ${op} ${preview(b)} (mismatched types ${typeName(a)} and ${typeName(b)}): Argo's expr fails here${hint}`);
 }

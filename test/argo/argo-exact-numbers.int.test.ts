@@ -24,7 +24,7 @@ const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
 const items = (r: RunView, name: string): Array<[string, unknown]> => loopItemIds(r, name).map((k) => [r.steps[k].status, r.steps[k].result]);
 
 describe('Argo expressions over loop items whose numbers keep their text', () => {
-  it('{{= }} computes and compares 1.50, 1e2, 10.0 as numbers; string() and substitution keep the text; both when forms decide on them', async () => {
+  it('{{= }} reads item fields as their text (1.50, 1e2, 10.0), computing through asFloat/asInt as Argo (Q3); string() and substitution keep the text; both when forms decide on them', async () => {
     const r = await svc.runToEnd(read('expr-items.yaml'));
     expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
     expect(items(r, 'calc')).toEqual([
@@ -32,8 +32,8 @@ describe('Argo expressions over loop items whose numbers keep their text', () =>
       ['succeeded', '1.5 1 -0.5 0 2 0.50 0 0.25'],
     ]);
     expect(items(r, 'cmp')).toEqual([
-      ['succeeded', 'true false true true true true true big'],
-      ['succeeded', 'false true false false true false true small'],
+      ['succeeded', 'true true true true true true false big'],
+      ['succeeded', 'false true false false true false false small'],
     ]);
     expect(items(r, 'expr-when')).toEqual([['succeeded', 'ran 1.50'], ['skipped', null]]);
     expect(items(r, 'gov-when')).toEqual([['succeeded', 'ran 1.50'], ['skipped', null]]);

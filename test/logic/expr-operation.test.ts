@@ -31,7 +31,7 @@ describe('json-logic expr: what expr-lang evaluates', () => {
 
 describe('json-logic expr: what expr-lang refuses fails with a sentence', () => {
   it.each([
-    ['a text + a number', expr('+', '5', 1), 'invalid operation: "5" + 1 (mismatched types string and int): Argo\'s expr fails here (a parameter is text in Argo\'s expressions: read it as a number with asInt() or asFloat(), or write a number as text with string())'],
+    ['a text + a number', expr('+', '5', 1), 'invalid operation: "5" + 1 (mismatched types string and int): Argo\'s expr fails here (a parameter, a result and a loop item are text in Argo\'s expressions: read it as a number with asInt() or asFloat(), or write a number as text with string())'],
     ['a number - a text', expr('-', 5, '1'), 'mismatched types int and string'],
     ['a float % a number', expr('%', 5.5, 2), '% takes whole numbers'],
     ['a division by zero', expr('/', 1, 0), 'division by zero'],
