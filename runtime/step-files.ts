@@ -55,8 +55,14 @@ export function makeStepDirs(workDir: string, step: string, attempt: number): St
   // The pod's containers may write in workDir (an earlier attempt could leave `@2` as a
   // link): every directory on the way is made or checked without following a link, and the
   // attempt's own directory is made afresh, so all below it is strata's.
-  mkdirSync(workDir, { recursive: true });
-  mkdirsBelowSync(workDir, dirname(base), `step ${step}`);
+  try {
+    mkdirsBelowSync(workDir, dirname(base), `step ${step}`);
+  } catch (e) {
+    // The work dir is made with the pod: made again only when gone (two system calls fewer a container).
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    mkdirSync(workDir, { recursive: true });
+    mkdirsBelowSync(workDir, dirname(base), `step ${step}`);
+  }
   try {
     mkdirSync(base);
   } catch (e) {

@@ -138,11 +138,12 @@ function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): {
     needs.set(k, deps.filter((d) => names.has(d)));
   }
   if (/\.Daemoned\b/i.test(dag.tasks.map((k) => k.depends ?? '').join(' '))) addProblems(ctx.problems, [{ path: `template ${t.name}`, message: 'the Daemoned outcome is not supported (strata has no daemon steps)' }]);
-  const cycle = findCycle([...names], needs);
-  if (cycle) addProblems(ctx.problems, [{ path: `template ${t.name}`, message: `its tasks depend on each other in a cycle: ${cycle.join(' -> ')}` }]);
   // Inline in dependency order, so that a task's tags can read the outputs of what it depends
-  // on (the tasks of a cycle, refused above, in the order written).
-  const { order, reaches } = dagReach(dag.tasks.map((k) => k.name), needs, ctx.work);
+  // on (the tasks of a cycle, refused below, in the order written). The order's walk finds
+  // whether there is a cycle; the cycle itself is looked for only then.
+  const { order, reaches, acyclic } = dagReach(dag.tasks.map((k) => k.name), needs, ctx.work);
+  const cycle = acyclic ? undefined : findCycle([...names], needs);
+  if (cycle) addProblems(ctx.problems, [{ path: `template ${t.name}`, message: `its tasks depend on each other in a cycle: ${cycle.join(' -> ')}` }]);
   const built = new Map<string, FlowNode>();
   const siblings = new Map<string, Sibling>();
   const loop = { ...(t.parallelism ? { concurrency: t.parallelism } : {}), ...(dag.failFast === false ? { failFast: false } : {}) };

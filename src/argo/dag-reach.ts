@@ -19,6 +19,8 @@ export interface DagReach {
   order: string[];
   /** true when `from` is among the tasks `to` depends on, directly or not */
   reaches(from: string, to: string): boolean;
+  /** false when some tasks depend on each other in a cycle (find-cycle.ts names it) */
+  acyclic: boolean;
 }
 
 /**
@@ -80,5 +82,5 @@ export function dagReach(names: string[], needs: Map<string, string[]>, work?: R
     }
     return false;
   };
-  return { order, reaches };
+  return { order, reaches, acyclic };
 }

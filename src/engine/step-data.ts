@@ -64,7 +64,11 @@ export class StepData {
    * `null` in place of one that is missing (Argo tester 3, N14).
    */
   substitution(act: Act): SubstitutionData {
-    const data = this.dataFor(act);
+    // Built when a template or computed value first reads them: most tasks' fields are
+    // plain text, and building them was a share of every leaf's start (docs/performance.md).
+    let built: Record<string | symbol, unknown> | undefined;
+    let names: ReadonlySet<string> | undefined;
+    const dataOf = () => (built ??= this.dataFor(act));
     const at = (path: string) => resolveStep(path, act.id, act.scope.unitId);
     const results: StepResultReader = (path) => {
       const id = at(path);
@@ -79,14 +83,21 @@ export class StepData {
       return v;
     };
     return {
-      data,
-      itemNames: new Set(['item', ...Object.keys(act.scope.items ?? {})]),
+      get data() {
+        return dataOf();
+      },
+      get itemNames() {
+        return (names ??= new Set(['item', ...Object.keys(act.scope.items ?? {})]));
+      },
       attempt: act.attempt,
       step: (path) => {
         const id = at(path);
         return { id, status: this.statuses[id] ?? 'pending', result: this.results[id], parameters: this.parameters[id], missing: (what) => this.missing(id, what) };
       },
-      evaluate: (expr) => evaluate(expr, { ...data, attempt: act.attempt, run: RUN_DATA, [STEP_RESULTS]: results, [STEP_OUTPUTS]: outputs, [STEP_STATUSES]: data[STEP_STATUSES] }, act.id),
+      evaluate: (expr) => {
+        const data = dataOf();
+        return evaluate(expr, { ...data, attempt: act.attempt, run: RUN_DATA, [STEP_RESULTS]: results, [STEP_OUTPUTS]: outputs, [STEP_STATUSES]: data[STEP_STATUSES] }, act.id);
+      },
     };
   }
 

@@ -14,7 +14,7 @@ import { commitParts } from './commit-parts.ts';
 import { callScript } from './lua-scripts.ts';
 import { COMMIT_PART_STEPS, LOG_READ_ENTRIES, RunQueries, type RunMeta, type StoredPlan } from './run-queries.ts';
 import { PENDING_STEP, stepPayload } from './step-records.ts';
-import { cutParts, stageParts } from './value-parts.ts';
+import { cutParts, fitsOnePart, stageParts } from './value-parts.ts';
 
 // The types a run's readers and writers share, where the store's users have always found them.
 export type { LogChunk, RunMeta, StoredPlan } from './run-queries.ts';
@@ -72,8 +72,8 @@ export class RunStore extends RunQueries {
     const indexes = this.indexesOf(name, origin);
     const staged = await this.stageSteps(id, run.knownJson);
     // The plan in parts of at most PART_BYTES: a big one written part by part beforehand, renamed in by the create.
-    const planParts = cutParts(run.planJson);
-    const stagedPlan = planParts.length > 1 ? await stageParts(this.redis, this.key(id, 'plan:parts'), planParts) : undefined;
+    // A plan that fits one part goes in the create as it is, never copied into a buffer.
+    const stagedPlan = fitsOnePart(run.planJson) ? undefined : await stageParts(this.redis, this.key(id, 'plan:parts'), cutParts(run.planJson));
     const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), staged ? '[]' : run.knownJson, Date.now(), this.activeKey, JSON.stringify(PENDING_STEP), this.key(id, 'plan:parts'), stagedPlan ? '' : run.planJson, JSON.stringify(indexes), this.deletedKey(id), ...this.dueArgs(), staged ?? '', stagedPlan ?? '']);
     if (r === -1) throw runDeleted(id);
     return r === 1;

@@ -27,6 +27,12 @@ export function cutParts(text: string, partBytes = PART_BYTES): Buffer[] {
   return parts;
 }
 
+/** Whether `text` is at most `partBytes` bytes of UTF-8, without encoding it. */
+export function fitsOnePart(text: string, partBytes = PART_BYTES): boolean {
+  // A UTF-16 unit is at most 3 bytes of UTF-8 (a pair of them, 4): count only when that could pass.
+  return text.length * 3 <= partBytes || Buffer.byteLength(text, 'utf8') <= partBytes;
+}
+
 /**
  * Write `parts` to a new list key named after `keyBase` (`<keyBase>:staged:<random>`), one
  * RPUSH a part, expiring in an hour unless renamed into place (PERSIST after RENAME);

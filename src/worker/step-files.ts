@@ -244,6 +244,11 @@ export async function reapAttemptDirs(roots: string[]): Promise<string[]> {
 /** A worker's RAM directory (runtime/local/pod-dirs.ts ramWorkRoot): `strata-` and 8 hex digits, `-work`. */
 const RAM_WORK_ROOT = /^strata-[0-9a-f]{8}-work$/;
 
+/** Whether `name` is that of an instance's RAM work directory, which sweepRamWorkRoots reaps. */
+export function isRamWorkRoot(name: string): boolean {
+  return RAM_WORK_ROOT.test(name);
+}
+
 /**
  * Sweep every instance's RAM work directory in `shmDir` (/dev/shm): the execution
  * directories of dead processes go (reapAttemptDirs), then each work directory left empty.
@@ -253,7 +258,7 @@ const RAM_WORK_ROOT = /^strata-[0-9a-f]{8}-work$/;
  */
 export async function sweepRamWorkRoots(shmDir: string): Promise<void> {
   for (const name of await list(shmDir)) {
-    if (!RAM_WORK_ROOT.test(name)) continue;
+    if (!isRamWorkRoot(name)) continue;
     await reapAttemptDirs([join(shmDir, name)]);
     await rmdir(join(shmDir, name)).catch(() => undefined); // not empty: in use
   }

@@ -19,8 +19,8 @@ import type { Fence } from '../store/run-store.ts';
 import { executionMark, runStep } from './run-step.ts';
 import { OutputsPool } from './outputs-pool.ts';
 import { rmdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { reapAttemptDirs, sweepRamWorkRoots, type WorkRoots } from './step-files.ts';
+import { basename, dirname } from 'node:path';
+import { isRamWorkRoot, reapAttemptDirs, sweepRamWorkRoots, type WorkRoots } from './step-files.ts';
 import { STEP_QUEUE, type StepJobData } from './step-job.ts';
 
 export interface StepWorkerOptions {
@@ -59,8 +59,10 @@ const LOST_LOCK = 'this worker lost the step\'s job lock (it stalled past STRATA
 
 export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker> {
   const { sys } = o;
-  await reapAttemptDirs([o.workRoot, ...(o.ramRoot ? [o.ramRoot] : [])]).catch(() => undefined);
-  // Every instance's RAM directories left by processes gone, this one's included (fault 15).
+  // Every instance's RAM directories left by processes gone, this one's included (fault 15):
+  // the sweep reaps this worker's RAM root too, unless its name is not one it knows.
+  const sweptRam = o.ramRoot !== undefined && isRamWorkRoot(basename(o.ramRoot));
+  await reapAttemptDirs([o.workRoot, ...(o.ramRoot && !sweptRam ? [o.ramRoot] : [])]).catch(() => undefined);
   if (o.ramRoot) await sweepRamWorkRoots(dirname(o.ramRoot)).catch(() => undefined);
   const roots: WorkRoots = { pool: new OutputsPool(o.workRoot, o.guard, 2 * (o.concurrency ?? 4)), ...(o.ramRoot ? { ramRoot: o.ramRoot } : {}) };
   const running = new Map<string, AbortController>(); // run|step -> controller of the execution here

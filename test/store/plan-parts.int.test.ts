@@ -13,7 +13,7 @@ import { compileFlow } from '../../src/plan/compile.ts';
 import { prepareRun } from '../../src/run/prepared-run.ts';
 import { DefinitionsStore } from '../../src/store/definitions-store.ts';
 import { RunStore } from '../../src/store/run-store.ts';
-import { cutParts, PART_BYTES } from '../../src/store/value-parts.ts';
+import { cutParts, fitsOnePart, PART_BYTES } from '../../src/store/value-parts.ts';
 import { monitorRedis, type Seen } from '../support/redis-monitor.ts';
 
 const redis = new Redis(inject('redisUrl'));
@@ -129,5 +129,19 @@ describe('cutParts', () => {
       expect(parts.every((p) => p.length <= size)).toBe(true);
       expect(Buffer.concat(parts).toString('utf8')).toBe(text);
     }
+  });
+});
+
+describe('fitsOnePart', () => {
+  it.each([
+    { text: 'a'.repeat(64), size: 64, fits: true },
+    { text: 'a'.repeat(65), size: 64, fits: false },
+    { text: 'é'.repeat(32), size: 64, fits: true },
+    { text: 'é'.repeat(33), size: 64, fits: false },
+    { text: '😀'.repeat(16), size: 64, fits: true },
+    { text: '😀'.repeat(17), size: 64, fits: false },
+  ])('$size bytes hold $text.length UTF-16 units of "$text.0": $fits (as many bytes as the UTF-8)', ({ text, size, fits }) => {
+    expect(fitsOnePart(text, size)).toBe(fits);
+    expect(fitsOnePart(text, size)).toBe(Buffer.byteLength(text) <= size);
   });
 });
