@@ -131,9 +131,15 @@ export class RunStore extends RunQueries {
    */
   async append(id: string, events: Array<{ event: EngineEvent; dedupe: string; fence?: Fence }>, from: number): Promise<{ appended: boolean[]; entries: EngineEvent[] }> {
     const args: Array<string | number> = [from, this.key(id), ...this.dueArgs(), id, LOG_READ_ENTRIES];
-    for (const e of events) args.push(e.dedupe, JSON.stringify(e.event), e.fence?.key ?? '', e.fence?.token ?? '');
-    const [flags, entries] = await callScript<[string, string[]]>(this.redis, 'eventAppend', [this.key(id, 'log'), this.key(id, 'seen')], args);
-    return { appended: [...flags].map((f) => f === '1'), entries: entries.map((e) => JSON.parse(e) as EngineEvent) };
+    const texts = events.map((e) => JSON.stringify(e.event));
+    events.forEach((e, i) => args.push(e.dedupe, texts[i], e.fence?.key ?? '', e.fence?.token ?? ''));
+    const [flags, earlier, before] = await callScript<[string, string[], number]>(this.redis, 'eventAppend', [this.key(id, 'log'), this.key(id, 'seen')], args);
+    const appended = [...flags].map((f) => f === '1');
+    const entries = earlier.map((e) => JSON.parse(e) as EngineEvent);
+    // What this call appended is not sent back (event-append-2.lua): it follows the entries
+    // before it, read from the text that was stored, so a fold sees what the log holds.
+    if (from + entries.length === before) texts.forEach((t, i) => appended[i] && entries.push(JSON.parse(t) as EngineEvent));
+    return { appended, entries };
   }
 
   /**

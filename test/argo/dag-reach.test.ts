@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { dagReach } from '../../src/argo/dag-reach.ts';
 
-const needs = (m: Record<string, string[]>) => new Map(Object.entries(m));
+const needs = (m: object) => new Map(Object.entries(m) as Array<[string, string[]]>);
 
 describe('dagReach', () => {
   it.each([

@@ -49,6 +49,9 @@ describe('RunStore appends', () => {
     expect(first.appended).toEqual([true]);
     expect(again.appended).toEqual([false, true]);
     expect(again.entries.map((e) => (e.type === 'finished' ? e.step : e.type))).toEqual(['begin', 'a', 'b']);
+    // Its own entries are not sent back by Redis but given as the log holds them.
+    expect(again.entries).toEqual(await store.readLog('r', 0));
+    expect((await store.append('r', [{ event: { ...done, step: 'd' }, dedupe: 'f|d|1' }], 2)).entries).toEqual(await store.readLog('r', 2));
     // The log names its version: a fold knows how its events are shaped (timeout-error.ts).
     expect(again.entries[0]).toMatchObject({ type: 'begin', v: LOG_VERSION });
     await redis.hset(store.key('r'), 'status', 'succeeded');

@@ -18,10 +18,14 @@
   the run up then (coordinator.ts). Coordinators waiting for no particular time are told
   on the channel named like the sorted set.
   Returns { flags ('1' appended, '0' not (a duplicate, or the run ended), 'l' not (the
-  lock is not the execution's), one per event), at most ARGV[7] entries from ARGV[1] on }.
+  lock is not the execution's), one per event), the entries from ARGV[1] on that were
+  there before this call (at most ARGV[7]), the log's length before this call }. The
+  events this call appended follow those in the log, in the order given: the caller has
+  them already, so they are not sent back.
 ]]
 --#include mark-due
 local flags = {}
+local before = redis.call('LLEN', KEYS[1])
 local status = redis.call('HGET', ARGV[2], 'status')
 local ended = status == 'succeeded' or status == 'failed' or status == 'cancelled'
 local appended = false
@@ -40,4 +44,7 @@ for i = 8, #ARGV, 4 do
 end
 if appended then mark_due(ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]) end
 local from = tonumber(ARGV[1])
-return { table.concat(flags), redis.call('LRANGE', KEYS[1], from, from + tonumber(ARGV[7]) - 1) }
+local last = math.min(before, from + tonumber(ARGV[7])) - 1
+local entries = {}
+if last >= from then entries = redis.call('LRANGE', KEYS[1], from, last) end
+return { table.concat(flags), entries, before }
