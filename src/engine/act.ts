@@ -41,6 +41,12 @@ export interface Act {
   scope: Scope;
   status: StepStatus;
   attempt: number;
+  /**
+   * The attempt its round started at: 1, or after a retry of the run the one after the
+   * last attempt it had. Attempts go on being numbered (a new job id each), but its `retry`
+   * limit counts from here, as Argo's retry resets a failed retry node (Argo tester 6, Q22).
+   */
+  roundFirst: number;
   result?: JsonValue;
   error?: string;
   /** a wrapper whose body shares its id reports nothing itself */

@@ -111,7 +111,7 @@ export class EngineCore {
     // Every field a leaf gets in its life is in the literal: one shape for all acts, held in
     // the object itself (fields added later went to a second, growing store per act).
     const act: Act = {
-      id, level: parent ? parent.level + 1 : 0, pos: parent ? posBelow(parent.pos, index) : [], node, parent, scope, status: 'pending', attempt: 0, quiet: quiet ?? wraps,
+      id, level: parent ? parent.level + 1 : 0, pos: parent ? posBelow(parent.pos, index) : [], node, parent, scope, status: 'pending', attempt: 0, roundFirst: 1, quiet: quiet ?? wraps,
       driver: undefined, startedAt: undefined, firstAt: undefined, result: undefined, error: undefined, exitCode: undefined, reason: undefined,
       inRunning: false, runPrev: undefined, runNext: undefined, firstKid: undefined, lastKid: undefined, kidOf: undefined, kidPrev: undefined, kidNext: undefined,
     };
@@ -171,12 +171,10 @@ export class EngineCore {
     act.startedAt = this.now;
     if (this.isLeaf(node)) {
       act.firstAt = this.now;
-      if (this.keeps) {
-        act.attempt = (this.kept.attempts.get(act.id) ?? 0) + 1;
-        this.kept.attempts.set(act.id, act.attempt);
-        // A pod's first attempt after a retry of the run resumes it: its inner steps that succeeded are kept.
-        act.resumes = node.kind === 'pod' && this.retried !== undefined && this.retried.get(act.id) === act.attempt - 1;
-      } else act.attempt = 1;
+      act.attempt = this.keeps ? (this.kept.attempts.get(act.id) ?? 0) + 1 : 1;
+      act.roundFirst = act.attempt;
+      // A pod's first attempt after a retry of the run resumes it: its inner steps that succeeded are kept.
+      if (this.keeps) act.resumes = node.kind === 'pod' && this.retried !== undefined && this.retried.get(act.id) === act.attempt - 1;
       this.targets.set(act.id, act);
       return this.launch(act);
     }
@@ -243,9 +241,10 @@ export class EngineCore {
     // its outputs, read by what goes on after it. A retry of the run keeps succeeded leaves only.
     const gave = status === 'succeeded' || (status === 'failed' && (this.isLeaf(act.node) || act.node.kind === 'use'));
     if (status === 'failed' && gave && act.id !== '' && result !== undefined) this.data.results[act.id] = result;
-    if (this.keeps && status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
+    const keep = this.keeps;
+    if (keep && status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
     if (gave && act.parameters) this.data.parameters[act.id] = act.parameters;
-    if (this.keeps && status === 'succeeded' && act.parameters) this.kept.parameters.set(act.id, act.parameters);
+    if (keep && status === 'succeeded' && act.parameters) this.kept.parameters.set(act.id, act.parameters);
     if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
     if (status === 'skipped') this.markUnstarted(act, 'skipped', `not started: step ${act.id} was skipped (its when was false)`);
     else if (status === 'failed') this.markUnstarted(act, 'skipped', error?.startsWith('step ') ? notStartedReason(error, '') : `not started: step ${act.id} failed`);
@@ -313,6 +312,10 @@ export class EngineCore {
    * that cannot resolve fails the step, saying which), and its status.
    */
   launch(act: Act, previousError?: string): void {
+    // Every attempt launched, its retries' too: a retry of the run starts the one after the
+    // last (a new job id). Recording only the first made it reuse a used job id and wait
+    // for a job that had already ended (Argo tester 6, Q22).
+    if (this.keeps) this.kept.attempts.set(act.id, act.attempt);
     let cmd: StartCommand;
     try {
       cmd = this.startCommand(act);

@@ -1,7 +1,8 @@
 /**
  * Whether a failed leaf runs again, and after what wait (docs/flow-language.md, Retries
  * with back-off): the node's `retry` (or `retries`), else the one a composite around it
- * gives; the failure must match `on`; the wait before attempt n+1 is duration × factor^(n−1),
+ * gives; the failure must match `on`; the wait before attempt n+1 (n counted from the
+ * attempt its round started at: a retry of the run starts a round) is duration × factor^(n−1),
  * at most `max`; no attempt starts once `maxDuration` has passed since the first started,
  * and a wait that would end after that fails the step at once (Argo's processNodeRetries).
  */
@@ -23,12 +24,14 @@ export function retryOf(act: Act): RetryPlan {
  */
 export function nextAttemptDelay(act: Act, errored: boolean, now: number): number | undefined {
   const r = retryOf(act);
-  if (act.attempt > r.limit) return undefined;
+  // Counted in this round: a retry of the run gives the step its whole limit again (roundFirst).
+  const n = act.attempt - act.roundFirst + 1;
+  if (n > r.limit) return undefined;
   if (r.on === 'failed' && errored) return undefined;
   if (r.on === 'error' && !errored) return undefined;
   const b = r.backoff;
   if (!b) return 0;
-  const wait = b.max !== undefined ? Math.min(b.duration * b.factor ** (act.attempt - 1), b.max) : b.duration * b.factor ** (act.attempt - 1);
+  const wait = b.max !== undefined ? Math.min(b.duration * b.factor ** (n - 1), b.max) : b.duration * b.factor ** (n - 1);
   // As Argo's processNodeRetries: no wait that would end past the limit ("Backoff would
   // exceed max duration limit"), so no attempt starts after it.
   if (b.maxDuration !== undefined && act.firstAt && now && now + wait * 1000 > act.firstAt + b.maxDuration * 1000) return undefined;
