@@ -58,7 +58,7 @@ async function submitArgo(name: string, flag: string): Promise<RunView> {
 
 describe('strata runs retry runs the exit handlers again (Argo tester 6, Q9)', () => {
   it.todo("Argo: a DAG's failed step fixed, the retried run succeeds and its onExit reports Succeeded (38-retry-run; today the handler's leaf is kept from the failed round and keeps its 'Failed' report)");
-  it.todo("a node's onExit and a Flow's spec.onExit run again after strata runs retry, over the new outcome (not keeping a handler's leaves left the handler's result null at the macro level: not understood yet)");
+  it.todo("a node's onExit and a Flow's spec.onExit run again after strata runs retry, over the new outcome (tried: not keeping a handler's leaves makes the handler run again, but at the macro level its new result is null, because src/worker/step-files.ts keepOutputs never replaces what a succeeded attempt kept)");
 });
 
 describe('strata runs retry of a step whose retries were used up (Argo tester 6, Q22)', () => {
