@@ -4,6 +4,7 @@ import { invalid, StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from './limits.ts';
 import { checkAliasCount, checkExpandedSize } from './yaml-expansion.ts';
 import { checkTextNesting } from './text-nesting.ts';
+import { MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
 
 /** Parse one YAML or JSON document. */
 export function parseText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes, maxNesting = MAX_DATA_DEPTH): unknown {
@@ -126,8 +127,8 @@ function checked<T>(value: T, source: string, maxNesting = MAX_DATA_DEPTH): T {
   return value;
 }
 
-/** Deepest nesting any document may have by default (STRATA_MAX_TEXT_NESTING): far above real flows, far below a stack overflow. */
-export const MAX_DATA_DEPTH = DEFAULT_LIMITS.maxTextNesting;
+/** Deepest nesting any document may have by default (STRATA_MAX_TEXT_NESTING): one constant with the data a run reads, src/logic/json-nesting.ts. */
+export { MAX_DATA_DEPTH };
 
 /**
  * Refuse data nested deeper than `max` (walked iteratively, so the check itself cannot
@@ -140,7 +141,7 @@ export function checkDepth(value: unknown, source = 'document', max: number = MA
     const [v, d, at] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (d > max) {
-      const message = `nested more than ${max} levels deep (${LIMIT_VARIABLES.maxTextNesting})`;
+      const message = `${tooDeepText(max)} (${LIMIT_VARIABLES.maxTextNesting})`;
       const path = at === '' ? source : `${source}.${at.replace(/^\./, '')}`;
       throw new StrataError('too_large', `${path}: ${message}`, { problems: [{ path, message }] });
     }
