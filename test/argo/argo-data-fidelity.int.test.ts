@@ -5,17 +5,15 @@
  * documents sent as they are to `POST /v1/runs`, run on the local runtime with real HTTP,
  * Redis, BullMQ and processes, checked by what the steps printed.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { loopItemIds } from '../support/loop-items.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'fidelity');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+const { dir: DIR, read } = argoFixtures('fidelity');
 const post = (body: unknown): Promise<RunView> => svc.runToEnd(body);
 /** A strata Flow document of the fixtures, run as `{ flow }`. */
 const postFlow = (name: string): Promise<RunView> => svc.runToEnd({ flow: parse(read(name)) });

@@ -6,15 +6,13 @@
  * Through the real stack: documents sent as they are to `POST /v1/runs`, run on the local
  * runtime with real HTTP, Redis, BullMQ and processes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'failed-outputs');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+const { dir: DIR, read } = argoFixtures('failed-outputs');
 
 describe('valueFrom.default after a failed step that wrote nothing (N17b)', () => {
   it('Argo: steps and dag templates take the default; a failed step that wrote the file gives its value', async () => {

@@ -7,16 +7,15 @@
  * Through the real stack: the WorkflowTemplate applied with `strata apply`, the documents
  * sent as they are to `POST /v1/runs` and run on the local runtime.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'dotted-names');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+const { dir: DIR, read } = argoFixtures('dotted-names');
 
 beforeAll(async () => {
   const out = await runStrata(['apply', join(DIR, 'wt-dotted.yaml')], { STRATA_URL: svc.url });

@@ -7,7 +7,6 @@
  * stack: documents sent as they are to `POST /v1/runs`, run on the local runtime with real
  * HTTP, Redis, BullMQ and processes, checked by what the steps printed and which ran.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -15,10 +14,10 @@ import type { RunView } from '../../src/run/run-view.ts';
 import { loopItemIds } from '../support/loop-items.ts';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'exact-numbers');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+const { dir: DIR, read } = argoFixtures('exact-numbers');
 
 /** Item step id -> [status, result], for the items of loop `name` (`name/0`, `name/1`, ...). */
 const items = (r: RunView, name: string): Array<[string, unknown]> => loopItemIds(r, name).map((k) => [r.steps[k].status, r.steps[k].result]);

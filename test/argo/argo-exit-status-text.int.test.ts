@@ -4,15 +4,14 @@
  * lower-case `failed`, so an exit handler testing `= "Failed"` never paged). Through the real
  * stack: POST /v1/runs and `strata runs submit`, run on the local runtime.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'exit-status');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+const { dir: DIR, read } = argoFixtures('exit-status');
 
 describe('workflow.status beside workflow.failures in one field (Q5)', () => {
   it('POST /v1/runs: a script source and a container argument holding both say Failed', async () => {

@@ -5,17 +5,16 @@
  * the Workflow's. Through the real stack: the WorkflowTemplates applied with `strata apply`,
  * each Workflow sent as it is to `POST /v1/runs` and run on the local runtime.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'tester-3');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+const { dir: DIR, read } = argoFixtures('tester-3');
 const results = (r: RunView, ids: string[]): Record<string, unknown> => Object.fromEntries(ids.map((id) => [id, r.steps[id]?.result ?? r.steps[id]?.status ?? 'absent']));
 
 beforeAll(async () => {

@@ -5,17 +5,15 @@
  * null. Through the real stack: documents sent as they are to `POST /v1/runs`, run on the
  * local runtime with real HTTP, Redis, BullMQ and processes, at both levels.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { loopItemIds } from '../support/loop-items.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'loop-outputs');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+const { dir: DIR, read } = argoFixtures('loop-outputs');
 
 /** The results of the items of loop `name` (`name/0`, `name/1`, ...), in item order. */
 const items = (r: RunView, name: string): unknown[] => loopItemIds(r, name).map((k) => r.steps[k].result);

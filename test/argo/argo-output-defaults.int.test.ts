@@ -6,15 +6,14 @@
  * `strata apply`, Workflows sent as they are to `POST /v1/runs` on the local runtime, and
  * `strata import argo` for what the import makes of them.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'tester-3');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+const { dir: DIR, read } = argoFixtures('tester-3');
 
 beforeAll(async () => {
   const out = await runStrata(['apply', join(DIR, 'outparam-default-lib.yaml')], { STRATA_URL: svc.url });

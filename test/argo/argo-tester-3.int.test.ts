@@ -4,16 +4,15 @@
  * runtime with real HTTP, Redis, BullMQ and processes, checked by their outcome; and
  * `strata import argo` as a real process, for what the import makes of them.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'tester-3');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+const { dir: DIR, read } = argoFixtures('tester-3');
 const post = (body: unknown): Promise<RunView> => svc.runToEnd(body);
 /** The items a loop step ran: its children `name/0`, `name/1`, ... with their results, in order. */
 const items = (r: RunView, name: string): unknown[] =>

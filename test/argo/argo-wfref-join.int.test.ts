@@ -7,17 +7,16 @@
  * `strata runs submit -p`, run on the local runtime. A spec field strata cannot join is
  * refused naming it, never dropped.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'wfref-join');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+const { dir: DIR, read } = argoFixtures('wfref-join');
 /** The one result of a run that must have succeeded (its only step with a result). */
 function result(r: RunView): unknown {
   expect(r.status, r.error ?? JSON.stringify(r.steps)).toBe('succeeded');
