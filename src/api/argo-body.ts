@@ -43,8 +43,9 @@ function wrapped(doc: unknown): doc is { flow: unknown } & Record<string, unknow
  * document is the body itself (as `argo submit` sends it), or the `flow` of a run request
  * (`{ flow: <Workflow>, params: { x: "..." } }`, JSON or YAML), whose other fields
  * (`params`, `labels`, `targets`, `onEnd`) come back as `request`.
+ * `limits.maxDepth` bounds how deep its templates nest (STRATA_MAX_FLOW_DEPTH).
  */
-export async function argoBody(body: RawBody, limits: BodyLimits, versions: (name: string) => Promise<FlowDocument[]>): Promise<{ workflow: FlowDocument; units: FlowDocument[]; request?: Record<string, unknown> } | undefined> {
+export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: number }, versions: (name: string) => Promise<FlowDocument[]>): Promise<{ workflow: FlowDocument; units: FlowDocument[]; request?: Record<string, unknown> } | undefined> {
   const text = argoText(body);
   if (text === undefined) return undefined;
   const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
@@ -56,7 +57,7 @@ export async function argoBody(body: RawBody, limits: BodyLimits, versions: (nam
   if (docs.length !== 1 || !isArgoDocument(docs[0])) throw new StrataError('invalid_request', 'an Argo body holds one Workflow document, as it is or as { "flow": <the Workflow>, "params": { ... } }');
   const registered = new Map<string, FlowDocument[]>();
   for (const name of referencedFlowNames(docs)) registered.set(name, await versions(name));
-  const { units, workflows, entries } = importArgo([{ doc: docs[0], source: 'body' }], (n) => (registered.get(n) ?? []) as never);
+  const { units, workflows, entries } = importArgo([{ doc: docs[0], source: 'body' }], (n) => (registered.get(n) ?? []) as never, { maxDepth: limits.maxDepth });
   // A WorkflowTemplate runs from its entrypoint, as `argo submit --from workflowtemplate/NAME`
   // does: its templates are registered and its entry flow runs.
   const run = workflows[0] ?? entries[0];

@@ -22,6 +22,7 @@ import { appendAll } from '../flow/append-all.ts';
 import { inUseOrder } from '../flow/uses.ts';
 import { dropEmptyWith, globalLinks, globalsOfParams, isGlobalParam, linkGlobals, type GlobalLinks } from './globals.ts';
 import { nulProblem } from '../flow/params-limits.ts';
+import { DEFAULT_LIMITS } from '../flow/limits.ts';
 
 export interface ImportResult {
   /** flows to register before the workflows run: every WorkflowTemplate's units and entry flows */
@@ -33,6 +34,12 @@ export interface ImportResult {
 }
 
 /** Annotation of a unit flow made from a Workflow's (recursive) template: the Workflow's name. */
+/** How an import is bounded: `work` counts DAG ancestor queries (dag-reach.ts), `maxDepth` is how deep templates may nest (Limits.maxDepth). */
+export interface ImportOptions {
+  work?: ReachWork;
+  maxDepth?: number;
+}
+
 export const WORKFLOW_UNIT = 'strata/argo-workflow';
 
 /**
@@ -146,9 +153,10 @@ function argumentParams(doc: ArgoDocument, where: string): Record<string, JsonVa
  * Documents (already parsed) to flows; every document is validated first, with `source` in
  * its problems. Every problem of every document is reported at once (argo-problems.ts):
  * the import goes on past a refused document, template or step, and throws them together.
- * `options.work`, when given, counts the work of DAG ancestor queries (dag-reach.ts).
+ * `options.work`, when given, counts the work of DAG ancestor queries (dag-reach.ts);
+ * `options.maxDepth` bounds how deep templates nest (STRATA_MAX_FLOW_DEPTH, 48 when unset).
  */
-export function importArgo(docs: Array<{ doc: unknown; source: string }>, registered: RegisteredFlows = () => [], options: { work?: ReachWork } = {}): ImportResult {
+export function importArgo(docs: Array<{ doc: unknown; source: string }>, registered: RegisteredFlows = () => [], options: ImportOptions = {}): ImportResult {
   const g = gathered();
   const links = globalLinks();
   // A document with only unknown keys wrong is read on without them, so its other problems are found too.
@@ -182,14 +190,14 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
   const units: FlowDocument[] = [];
   const entries: FlowDocument[] = [];
   for (const wft of templatesDocs.values()) {
-    const made = gather(g, () => templateFlows(wft, unit, links, g, options.work), () => []);
+    const made = gather(g, () => templateFlows(wft, unit, links, g, options), () => []);
     appendAll(units, made);
     // templateFlows makes the entry flow last.
     if (wft.spec.entrypoint && made.length > 0) entries.push(made[made.length - 1]);
   }
   const workflows: FlowDocument[] = [];
   for (const d of valid.filter((x) => x.argo.kind === 'Workflow')) {
-    const made = gather(g, () => workflowFlow(d.argo, d.source, unit, templatesDocs, registered, links, g, options.work), () => undefined);
+    const made = gather(g, () => workflowFlow(d.argo, d.source, unit, templatesDocs, registered, links, g, options), () => undefined);
     if (!made) continue;
     appendAll(units, made.units);
     workflows.push(made.flow);
@@ -209,7 +217,7 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
  * Template `t` as a unit flow: its input parameters are the unit's params, its input
  * artifacts the unit's inputs, its outputs the unit's outputs (read at the unit's root).
  */
-function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string; links: GlobalLinks; problems: Gathered; work?: ReachWork }): FlowDocument {
+function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; where: string; links: GlobalLinks; problems: Gathered; opts: ImportOptions }): FlowDocument {
   // The workflow parameters it reads are the caller's, passed in at each call (globals.ts).
   const read = new Set<string>();
   c.links.units.set(`${metadata.name}@${metadata.version}`, read);
@@ -223,7 +231,7 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
     inExit: false,
     globals,
   };
-  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.work };
+  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth };
   const made = inlineTemplate(t, scope, rootPath(t), ctx);
   const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue]));
   // Text with references, or json-logic (an output with its default: composite.ts orDefault).
@@ -246,7 +254,7 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
 }
 
 /** Each template of a WorkflowTemplate as a unit flow, and the entry flow. */
-function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: GlobalLinks, g: Gathered, work?: ReachWork): FlowDocument[] {
+function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: GlobalLinks, g: Gathered, opts: ImportOptions): FlowDocument[] {
   const version = versionOf(wft);
   const templates = new Map((wft.spec.templates ?? []).map((t) => [t.name, t]));
   const out: FlowDocument[] = [];
@@ -260,7 +268,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
       const name = flowName(`${wft.metadata.name}.${t.name}`, where);
       if (names.has(name)) throw problem(where, `its flow name ${name} is also that of template ${names.get(name)}`);
       names.set(name, t.name);
-      out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, links, problems: g, work }));
+      out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, links, problems: g, opts }));
     }, () => undefined);
   }
   if (wft.spec.entrypoint) {
@@ -271,7 +279,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
     const inputs = entryInputParams(entry, params);
     // Run as a Workflow would run it (argo submit --from, workflowTemplateRef): the entry
     // template inlined, reading the arguments as workflow parameters, with its exit handler.
-    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local, links, problems: g, work }, new Set(Object.keys(inputs)));
+    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local, links, problems: g, opts }, new Set(Object.keys(inputs)));
     out.push({
       apiVersion: 'strata/v1',
       kind: 'Flow',
@@ -283,7 +291,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
 }
 
 /** A Workflow's flow, and the units its recursive templates run as (`<workflow>.<template>@<version>`). */
-function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['unit'], templatesDocs: Map<string, ArgoDocument>, registered: RegisteredFlows, links: GlobalLinks, g: Gathered, work?: ReachWork): { flow: FlowDocument; units: FlowDocument[] } {
+function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['unit'], templatesDocs: Map<string, ArgoDocument>, registered: RegisteredFlows, links: GlobalLinks, g: Gathered, opts: ImportOptions): { flow: FlowDocument; units: FlowDocument[] } {
   const label = wf.metadata.name ?? wf.metadata.generateName ?? '';
   const where = `${source ? `${source}: ` : ''}Workflow ${label}`;
   if (!label) throw problem(where, 'a Workflow needs metadata.name or metadata.generateName');
@@ -317,10 +325,10 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     locals.set(n, u);
     // Marked as a Workflow's own: a templateRef resolves to WorkflowTemplates only.
     const m = metadataOf(wf, u.ref.slice(0, u.ref.lastIndexOf('@')), meta.version) as FlowDocument['metadata'] & { annotations?: Record<string, string> };
-    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, links, problems: g, work }));
+    units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, links, problems: g, opts }));
     return u;
   };
-  const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, links, problems: g, work });
+  const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, links, problems: g, opts });
   return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}), ...runLimit(wf) } as FlowDocument['spec'] }, units };
 }
 
@@ -371,7 +379,7 @@ function runLimit(wf: ArgoDocument): { parallelism?: number } {
  * `{{workflow.parameters.x}}` as the flow's params (Argo tester fault 13) and both keep their
  * `spec.onExit` (fault 8).
  */
-function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; links: GlobalLinks; problems: Gathered; work?: ReachWork }, entryInputs = new Set<string>()): { root: FlowNode; onExit?: FlowNode } {
+function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; links: GlobalLinks; problems: Gathered; opts: ImportOptions }, entryInputs = new Set<string>()): { root: FlowNode; onExit?: FlowNode } {
   const { templates, unit, local } = c;
   if (!wf.spec.entrypoint) throw problem(where, 'spec.entrypoint is required');
   const entry = templates.get(wf.spec.entrypoint);
@@ -393,7 +401,7 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
   // A workflow gives its entrypoint no artifacts: an optional one goes without (Argo tester fault 9).
   const needed = (entry.inputs?.artifacts ?? []).filter((a) => !a.optional).map((a) => a.name);
   if (needed.length > 0) throw problem(where, `template ${entry.name} takes input artifacts (${needed.join(', ')}), which a workflow's entrypoint cannot be given (an optional one goes without)`);
-  const ctx: InlineContext = { templates, unit, local, stack: [entry.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.work };
+  const ctx: InlineContext = { templates, unit, local, stack: [entry.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth };
   let root = inlineTemplate(entry, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };
   if (wf.spec.retryStrategy) root = { ...root, retry: retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) };

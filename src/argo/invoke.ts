@@ -15,7 +15,7 @@ import { whenLogic } from './expressions.ts';
 import { MAX_RANGE } from '../logic/range.ts';
 import { losslessJson } from '../logic/json-text.ts';
 import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
-import { DEFAULT_LIMITS } from '../flow/limits.ts';
+import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import { artifactRef } from './leaf.ts';
 import { inField, readArtifactFrom, readField, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
 import { literal, renderLogic, text, type Path, type Value } from './values.ts';
@@ -49,6 +49,8 @@ export interface InlineContext {
   problems: Gathered;
   /** counts the work of DAG ancestor queries, when given (dag-reach.ts) */
   work?: ReachWork;
+  /** how many templates may nest, one inside another (Limits.maxDepth, STRATA_MAX_FLOW_DEPTH) */
+  maxDepth: number;
 }
 
 /** Inlines a template's body (steps/dag/pod templates); set by the template dispatcher. */
@@ -156,6 +158,12 @@ function whenOf(text: string, scope: Scope, inner: Path, where: string): Logic {
   return inField(where, 'when', () => build(inner));
 }
 
+/** A chain of template names for a message: `a -> b -> c`, its middle left out past 7 names. */
+function chainText(names: string[]): string {
+  const shown = names.length > 7 ? [...names.slice(0, 3), '…', ...names.slice(-3)] : names;
+  return shown.join(' -> ');
+}
+
 /** The node for one step or task at `at` (its parent's path plus its name), and what it gives its siblings. */
 export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: InlineContext, loop: { concurrency?: number; failFast?: boolean }, inline: InlineTemplate): { node: FlowNode; sibling: Sibling } {
   const where = `template ${scope.template}, step ${call.name}`;
@@ -222,6 +230,10 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
       // Argo refuses an input not supplied unless it is optional too.
       if (!input.optional) src.optional = false;
     }
+    // Each nested template is at least one node level deeper, so the flow's depth limit bounds
+    // the chain here, before inlining it call by call (Argo tester 6, Q14: 1,000 templates
+    // each calling the next exhausted the stack).
+    if (ctx.stack.length >= ctx.maxDepth) throw problem(where, `templates nested more than ${ctx.maxDepth} deep (${chainText([...ctx.stack, t.name])}), the limit (${LIMIT_VARIABLES.maxDepth})`);
     const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, globals: scope.globals, ...(scope.workflow ? { workflow: scope.workflow } : {}) };
     const done = inline(t, calleeScope, inner, { ...ctx, stack: [...ctx.stack, t.name], asNames: as ? [...ctx.asNames, as] : ctx.asNames });
     body = done.node;

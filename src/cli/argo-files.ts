@@ -15,6 +15,7 @@ import { StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import type { FlowDocument } from '../argo/target-types.ts';
 import type { Client } from './api-client.ts';
+import { loadLimits } from '../app/config.ts';
 
 export function readText(file: string): string {
   try {
@@ -50,5 +51,6 @@ export async function importDocuments(docs: Array<{ doc: unknown; source: string
       }
     }
   }
-  return importArgo(docs, (name) => registered.get(name) ?? []);
+  // Templates nest as deep as the service lets flow nodes nest (the same variable).
+  return importArgo(docs, (name) => registered.get(name) ?? [], { maxDepth: loadLimits().maxDepth });
 }

@@ -171,7 +171,7 @@ export const TASKS = {
   async run(ctx: TaskContext, input: TaskInput) {
     // An edited WorkflowTemplate applied again is the one its templateRefs mean (currentVersions).
     const versions = async (n: string) => (ctx.defs.flowVersions ? currentVersions(await ctx.defs.flowVersions(n), await ctx.defs.latestFlowVersion?.(n)) : []);
-    const argo = await argoBody(input.body, ctx.limits, versions);
+    const argo = await argoBody(input.body, { ...ctx.limits, maxDepth: sizes(ctx).limits.maxDepth }, versions);
     const req = argo ? readRunRequest({ ...argo.request, flow: argo.workflow }, sizes(ctx).limits) : readRunRequest(parseBody(input.body, ctx.limits), sizes(ctx).limits);
     const isUse = !argo && req.ref !== ref(req.flow);
     checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);
