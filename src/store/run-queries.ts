@@ -10,6 +10,7 @@ import { callScript } from './lua-scripts.ts';
 import { RunKeys } from './run-keys.ts';
 import { stepProgress, toStepView } from './step-records.ts';
 import { readParts } from './value-parts.ts';
+import { StepChecks, type StepCheck } from './step-checks.ts';
 
 export interface StoredPlan {
   /** the plan's shapes (src/plan/plan-version.ts): PLAN_VERSION when stored now, absent (1) before */
@@ -50,6 +51,9 @@ export const LOG_READ_ENTRIES = 2000;
 
 /** The reads of a run's state (the base of RunStore, which adds the changes). */
 export class RunQueries extends RunKeys {
+  /** the checks asked of this store, batched by run (step-checks.ts) */
+  private checks: StepChecks | undefined;
+
   /** Each step of a run with the highest attempt it reached (read without parsing the records: a result can be large). */
   async stepAttempts(id: string): Promise<Array<[string, number]>> {
     const all = await this.scanHash(this.key(id, 'steps'));
@@ -128,12 +132,13 @@ export class RunQueries extends RunKeys {
   }
 
   /**
-   * The run's status and the step's progress (as `status` and `progress` give them), read
-   * in one write to Redis and one reply: a worker's check before each step.
+   * The run's status and the step's progress (as `status` and `progress` give them): a
+   * worker's check before each step, one script call for the steps of the run checked in
+   * the same turn of the event loop (step-checks.ts).
    */
-  async statusAndProgress(id: string, step: string): Promise<[RunStatus | undefined, { status: string; attempt: number } | undefined]> {
-    const [status, s] = await callScript<[string | null, string | null]>(this.redis, 'stepCheck', [this.key(id), this.key(id, 'steps')], [step]);
-    return [(status as RunStatus | null) ?? undefined, s ? stepProgress(s) : undefined];
+  statusAndProgress(id: string, step: string): Promise<StepCheck> {
+    this.checks ??= new StepChecks(this.redis, (run) => [this.key(run), this.key(run, 'steps')]);
+    return this.checks.check(id, step);
   }
 
   /** A step's view, or undefined. */

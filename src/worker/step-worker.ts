@@ -85,7 +85,7 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
 
   const process = async (job: Job<StepJobData>, token?: string): Promise<string> => {
     const { runId, cmd } = job.data;
-    // Both reads go out together: one write, one round trip.
+    // One script call for the steps of this run whose jobs arrived together (step-checks.ts).
     const [status, view] = await sys.store.statusAndProgress(runId, cmd.step);
     // Pending: the run's first commit goes out after its first steps are enqueued (sync.ts).
     if (status !== 'running' && status !== 'pending') return 'run not running';
