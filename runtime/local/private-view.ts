@@ -29,6 +29,8 @@ export interface PrivateView {
   hostPathOf(path: string): string | undefined;
   /** the directories made for it on this machine, innermost first (its private directories, then their root) */
   made?: string[];
+  /** the mount points bubblewrap makes in its private directories on this machine, innermost first (mountPoints below): removed before `made` */
+  mountPoints?: string[];
 }
 
 /** Whether a task declares paths of its own (and so never runs without a private view). */
@@ -83,9 +85,27 @@ export function makePrivateView(task: RunTask, root: string, scratchDir?: string
   const targets = binds.map(([, c]) => c);
   const kept = [...keep, ...(scratchDir ? [scratchDir] : []), process.cwd()].map((k) => resolve(k));
   // Kept host directories under a private one (a step's directories under /tmp) are bound back over it.
-  const back = kept.filter((k, i) => kept.indexOf(k) === i && dirs.some((d) => k.startsWith(`${d}/`)) && exists(k)).flatMap((k) => ['--bind', k, k]);
+  const backKept = kept.filter((k, i) => kept.indexOf(k) === i && dirs.some((d) => k.startsWith(`${d}/`)) && exists(k));
+  const back = backKept.flatMap((k) => ['--bind', k, k]);
   const args = ['--die-with-parent', ...rootArgs(targets, kept), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...back, ...(wd ? ['--chdir', wd] : [])];
-  return { args, hostPathOf, made: [...dirs.map((d) => join(root, d)), root] };
+  return { args, hostPathOf, made: [...dirs.map((d) => join(root, d)), root], mountPoints: mountPoints(root, dirs, backKept) };
+}
+
+/**
+ * The directories bubblewrap makes in a private directory's backing (under `root`, on this
+ * machine) as mount points of the host directories bound back into it (a step's directories
+ * under /tmp: STRATA_HOME there), innermost first. Known, the pod's directories are removed
+ * one `rmdir` each (pod-dirs.ts): unknown, they made every such container's removal fall
+ * back to a recursive walk (docs/performance.md).
+ */
+function mountPoints(root: string, dirs: string[], backKept: string[]): string[] {
+  const points = new Set<string>();
+  for (const k of backKept) {
+    const d = dirs.find((o) => k.startsWith(`${o}/`))!;
+    for (let p = k; p !== d && p.length > d.length; p = dirname(p)) points.add(join(root, p));
+  }
+  // Deeper first: a mount point's parent is removed after it.
+  return [...points].sort((a, b) => b.length - a.length);
 }
 
 /** Make `dir` when missing (its parent exists): one system call where a recursive mkdir would try the deepest path first. */

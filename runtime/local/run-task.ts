@@ -54,7 +54,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   else {
     try {
       view = makePrivateView(task, join(dirs.root, 'private'), dirs.scratch, [req.inputsDir, req.outputsDir, dirs.ipc, ownDir], true);
-      dirs.inner = view.made;
+      dirs.inner = [...(view.mountPoints ?? []), ...(view.made ?? [])];
       if (task.inputPaths?.length) await copyInputsIn(view, task, req.inputsDir);
     } catch (e) {
       return { ok: false, error: (e as Error).message };

@@ -1,11 +1,12 @@
 /** The private file system view per container on the local runtime (bubblewrap), and its fallback. */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
-import { bwrapProblem, hostTmp, makePrivateView, noPrivateView, privateDirs } from '../../../runtime/local/private-view.ts';
+import { bwrapCommand, bwrapProblem, hostTmp, makePrivateView, noPrivateView, privateDirs } from '../../../runtime/local/private-view.ts';
 import type { RunTask } from '../../../src/engine/types.ts';
 import { podRequestPod, TempDirs } from '../../sidecar/harness.ts';
 
@@ -106,6 +107,25 @@ describe('private view', () => {
       const pod = await runtime.run({ ...req(root, { image: 'x' }), kind: 'pod', task: undefined, step: 'p', pod: podRequestPod({ task: write }, { scratch: 'disk' }) }, () => undefined, new AbortController().signal);
       expect(pod.ok, pod.error).toBe(true);
       expect(existsSync('/tmp/strata-own-tmp-probe')).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('knows the mount points bubblewrap makes for the step\'s directories under /tmp: its directories go one rmdir each, innermost first', async () => {
+    // A STRATA_HOME in /tmp: the step's directories are bound back into the container's own
+    // /tmp, and bubblewrap makes their mount points in its backing directory on this machine.
+    const root = mkdtempSync('/tmp/strata-mount-points-');
+    try {
+      for (const d of ['home/work/in', 'home/work/out']) mkdirSync(join(root, d), { recursive: true });
+      const view = makePrivateView({ image: 'x' }, join(root, 'private'), undefined, [join(root, 'home/work/in'), join(root, 'home/work/out')], true);
+      expect(spawnSync(bwrapCommand(), [...view.args, '--', 'true']).status).toBe(0);
+      const made = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).flatMap((e) => [join(dir, e.name), ...made(join(dir, e.name))]);
+      const listed = [...(view.mountPoints ?? []), ...(view.made ?? [])];
+      expect(made(join(root, 'private')).filter((d) => !listed.includes(d))).toEqual([]);
+      // What removePodDirs does: an rmdir each, in order; a directory not listed would leave its parent not empty.
+      for (const d of listed) rmdirSync(d);
+      expect(existsSync(join(root, 'private'))).toBe(false);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
