@@ -22,7 +22,12 @@ import { benchRedis } from './bench-redis.ts';
 import { flowRunner, measured } from './measure.ts';
 import { monitorRedis } from '../test/support/redis-monitor.ts';
 
-const noop = (id: string) => ({ id, task: { image: 'strata/noop' } });
+// REAL=1: real steps (`command: [true]` on the local runtime) instead of no-op ones.
+const real = process.env.REAL === '1';
+const noop = (id: string) => ({ id, task: { image: 'strata/noop', ...(real ? { command: ['true'] } : {}) } });
+// SHAPE=chain: a sequence of FAN steps instead of the fan-out.
+const chain = process.env.SHAPE === 'chain';
+const shape = (n: number, id: string) => (chain ? { sequence: Array.from({ length: n }, (_, i) => noop(`${id}${i}`)) } : { fanOut: { over: Array.from({ length: n }, (_, i) => i), concurrency: 10, do: noop(id) } });
 
 /** Calls per command name since the last RESETSTAT (INFO and CONFIG left out). */
 export async function commandsByName(redis: Redis): Promise<Map<string, number>> {
@@ -39,7 +44,7 @@ export async function netBytes(redis: Redis): Promise<{ input: number; output: n
 }
 
 /** Client commands from now on (MONITOR, test/support/redis-monitor.ts), counted as `<bull|strata|other> <name>` when read. */
-async function clientCommands(url: string, prefix: string): Promise<{ counts(): Map<string, number>; stop(): void }> {
+async function clientCommands(url: string, prefix: string, detail: boolean): Promise<{ counts(): Map<string, number>; stop(): void }> {
   const m = await monitorRedis(url);
   return {
     counts() {
@@ -48,7 +53,9 @@ async function clientCommands(url: string, prefix: string): Promise<{ counts(): 
         if (from === 'lua') continue;
         const key = args[0].startsWith('eval') ? (Number(args[2]) > 0 ? args[3] : '') : (args[1] ?? '');
         const whose = key.startsWith(`${prefix}:bull:`) ? 'bull' : key.startsWith(`${prefix}:`) ? 'strata' : 'other';
-        counts.set(`${whose} ${args[0]}`, (counts.get(`${whose} ${args[0]}`) ?? 0) + 1);
+        // COUNT=2: a script is named by its number of keys and its first key's last part (which script it is).
+        const name = detail && args[0] === 'evalsha' ? `${args[0]} ${args[2]}:${key.split(':').pop()}` : args[0];
+        counts.set(`${whose} ${name}`, (counts.get(`${whose} ${name}`) ?? 0) + 1);
       }
       return counts;
     },
@@ -59,11 +66,11 @@ async function clientCommands(url: string, prefix: string): Promise<{ counts(): 
 const fan = Number(process.env.FAN ?? 2000);
 const { url, admin, home, handle, close } = await benchRedis('profile');
 try {
-  const config = loadConfig({ PORT: '0', REDIS_URL: url, STRATA_PREFIX: 'bench', STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: '10' });
-  const parts = await startRunParts(config, handle, new DefinitionsStore(handle.connect(), 'bench:'), { coordinator: true, worker: true, runtime: new NoopRuntime() });
+  const config = loadConfig({ PORT: '0', REDIS_URL: url, STRATA_PREFIX: 'bench', STRATA_HOME: home, STRATA_WORKER_CONCURRENCY: process.env.CONC ?? '10' });
+  const parts = await startRunParts(config, handle, new DefinitionsStore(handle.connect(), 'bench:'), { coordinator: true, worker: true, ...(real ? {} : { runtime: new NoopRuntime() }) });
   await parts.worker!.worker.waitUntilReady();
   const run = flowRunner(parts);
-  await run({ fanOut: { over: Array.from({ length: 200 }, (_, i) => i), concurrency: 10, do: noop('w') } });
+  await run(shape(chain ? 50 : 200, 'w'));
   const session = process.env.PROFILE ? new Session() : undefined;
   if (session) {
     session.connect();
@@ -71,9 +78,9 @@ try {
     await session.post('Profiler.setSamplingInterval', { interval: 200 });
     await session.post('Profiler.start');
   }
-  const monitor = process.env.COUNT ? await clientCommands(url, 'bench') : undefined;
+  const monitor = process.env.COUNT ? await clientCommands(url, 'bench', process.env.COUNT === '2') : undefined;
   await admin.config('RESETSTAT');
-  const { ms, cpu, redisCpu } = await measured(admin, () => run({ fanOut: { over: Array.from({ length: fan }, (_, i) => i), concurrency: 10, do: noop('x') } }));
+  const { ms, cpu, redisCpu } = await measured(admin, () => run(shape(fan, 'x')));
   if (session) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(process.env.PROFILE!, JSON.stringify(profile));
@@ -83,7 +90,7 @@ try {
   const by = await commandsByName(admin);
   const bytes = await netBytes(admin);
   await parts.close();
-  console.log(`fan-out of ${fan} no-op steps at 10: ${ms.toFixed(0)} ms, CPU ${(cpu / fan).toFixed(3)} ms/step here, Redis ${(redisCpu / fan).toFixed(3)} ms/step`);
+  console.log(`${chain ? 'chain' : 'fan-out'} of ${fan} ${real ? 'real' : 'no-op'} steps${chain ? '' : ' at 10'}: ${ms.toFixed(0)} ms, CPU ${(cpu / fan).toFixed(3)} ms/step here, Redis ${(redisCpu / fan).toFixed(3)} ms/step`);
   console.log(`bytes per step: to Redis ${(bytes.input / fan).toFixed(0)}, from Redis ${(bytes.output / fan).toFixed(0)}`);
   let total = 0;
   for (const [name, calls] of [...by].sort((a, b) => b[1] - a[1])) {
