@@ -95,6 +95,8 @@ export interface Act {
   unitScope?: Scope;
   /** a pod's first attempt after a retry of the run (StartCommand.resume) */
   resumes?: boolean;
+  /** it succeeded in an earlier round and runs again: its outputs replace that round's (StartCommand.replaces) */
+  replaces?: boolean;
   /** a leaf's named output parameters, from its `finished` event */
   parameters?: Record<string, JsonValue>;
   /** how many of its scope's parallelism pools it holds a slot of, innermost first (run-slots.ts) */

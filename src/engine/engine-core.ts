@@ -143,7 +143,9 @@ export class EngineCore {
       }
       if (!go) return this.finish(act, 'skipped');
     }
-    if (this.keeps && this.isLeaf(node) && this.kept.leaves.has(act.id)) {
+    // An exit handler's leaves are never kept: a retry of the run runs every handler again over
+    // the new outcome, as Argo's retry drops its onExit nodes (FormulateRetryWorkflow; Argo tester 6, Q9).
+    if (this.keeps && this.isLeaf(node) && this.kept.leaves.has(act.id) && act.scope.exit === undefined) {
       // Kept by a retry: it succeeded before, so it finishes now without running or reporting.
       act.status = 'running';
       const quiet = act.quiet;
@@ -173,8 +175,13 @@ export class EngineCore {
       act.firstAt = this.now;
       act.attempt = this.keeps ? (this.kept.attempts.get(act.id) ?? 0) + 1 : 1;
       act.roundFirst = act.attempt;
-      // A pod's first attempt after a retry of the run resumes it: its inner steps that succeeded are kept.
-      if (this.keeps) act.resumes = node.kind === 'pod' && this.retried !== undefined && this.retried.get(act.id) === act.attempt - 1;
+      if (this.keeps) {
+        // It succeeded in an earlier round and runs again (an exit handler's leaf after a retry
+        // of the run): its outputs replace what that round kept, and a pod runs whole.
+        act.replaces = this.kept.leaves.has(act.id);
+        // A pod's first attempt after a retry of the run resumes it: its inner steps that succeeded are kept.
+        act.resumes = !act.replaces && node.kind === 'pod' && this.retried !== undefined && this.retried.get(act.id) === act.attempt - 1;
+      }
       this.targets.set(act.id, act);
       return this.launch(act);
     }

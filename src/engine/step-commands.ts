@@ -60,6 +60,7 @@ export function startCommandOf(act: Act, ctx: StartContext): StartCommand {
   if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body };
   else cmd.task = resolveTask(node.task, ctx.substitution(act));
   if (act.resumes) cmd.resume = true;
+  if (act.replaces) cmd.replaces = true;
   const outputs = node.kind === 'pod' ? node.outputs : (node.outputs ?? node.task.outputs);
   if (outputs) cmd.outputs = artifactNames(outputs);
   // A node's own `outputs` stands for its task's (artifacts and parameters alike).

@@ -72,6 +72,11 @@ export interface StartCommand {
   data: { results?: JsonValue; window?: JsonValue[]; previous?: JsonValue };
   /** a pod's first attempt after a retry of the run: its inner steps that succeeded before are kept (docs/runs.md) */
   resume?: true;
+  /**
+   * The step succeeded in an earlier round of the run and runs again (an exit handler's leaf
+   * after a retry of the run): its outputs replace what that round kept (src/worker/step-files.ts).
+   */
+  replaces?: true;
 }
 
 /** A step changed state; the run store records it. */

@@ -92,7 +92,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
       if (!(e instanceof StepFileError)) throw e;
       return finished(false, undefined, e.message);
     }
-    const kept = await keepOutputs(dirs, { attempt: cmd.attempt, execution: exec.number });
+    const kept = await keepOutputs(dirs, { attempt: cmd.attempt, execution: exec.number, ...(cmd.replaces ? { replaces: true } : {}) });
     if (kept.kept) return finished(true, result ?? null);
     // Another execution kept its outputs first: they are the step's, and so is their result;
     // a pod's micro steps are recorded as that execution left them, to agree with its files.
@@ -113,7 +113,7 @@ async function failedStep(dirs: StepDirs, cmd: StartCommand, exec: Execution, re
   if (cmd.kind !== 'task' && cmd.kind !== 'pod') return finished(false, undefined, error);
   try {
     dirs.empty = checkOutputTree(dirs.outputsDir) === 0;
-    await keepOutputs(dirs, { attempt: cmd.attempt, execution: exec.number, failed: true });
+    await keepOutputs(dirs, { attempt: cmd.attempt, execution: exec.number, failed: true, ...(cmd.replaces ? { replaces: true } : {}) });
   } catch (e) {
     if (!(e instanceof StepFileError)) throw e;
     return finished(false, result, `${error} (its outputs were not kept: ${e.message})`);

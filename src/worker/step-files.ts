@@ -25,7 +25,7 @@
  * handing it to libuv's thread pool and back (docs/performance.md). Copies of input files,
  * which may be large, are asynchronous.
  */
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { cp, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StartCommand } from '../engine/types.ts';
@@ -92,11 +92,16 @@ export async function prepareStep(artifactsDir: string, roots: WorkRoots, runId:
 /** What keepOutputs did: kept this execution's outputs, or found another's kept (whose result is then the step's). */
 export type Kept = { kept: true } | { kept: false; result: JsonValue };
 
-/** Which execution keeps outputs; `failed`: its program failed (its outputs are the step's until a later attempt's replace them). */
+/**
+ * Which execution keeps outputs; `failed`: its program failed (its outputs are the step's
+ * until a later attempt's replace them); `replaces`: the step succeeded in an earlier round
+ * of the run and runs again (StartCommand.replaces), so what an earlier attempt kept gives way.
+ */
 export interface Keeper {
   attempt: number;
   execution: number;
   failed?: boolean;
+  replaces?: boolean;
 }
 
 /**
@@ -108,9 +113,15 @@ export interface Keeper {
  * `.Failed` dependents), but only until a later attempt of the step keeps its own: what a
  * failed attempt kept is replaced then (it was handed to no step: the step had not ended),
  * and one that wrote nothing takes such a keep away. What a succeeded execution kept is
- * never replaced, and a failed one that wrote nothing claims nothing.
+ * never replaced, and a failed one that wrote nothing claims nothing; but for a step run
+ * again after it succeeded in an earlier round of the run (`who.replaces`: an exit handler's
+ * leaf after a retry of the run, whose old outputs no step reads any more), whose keep, of
+ * any kind, gives way to a later attempt's.
  */
 export async function keepOutputs(dirs: StepDirs, who: Keeper): Promise<Kept> {
+  // Run again, it keeps a directory even when it wrote nothing: that keep names its attempt
+  // (KEPT_FILE), so a copy of the same attempt never takes it for the earlier round's.
+  if (dirs.empty && who.replaces) dirs.empty = false;
   if (dirs.empty) {
     // An earlier failed attempt's keep is in the way of a claim: set aside, it leaves room for it.
     if (!who.failed) {
@@ -164,16 +175,27 @@ export async function keepOutputs(dirs: StepDirs, who: Keeper): Promise<Kept> {
 /**
  * Move what an earlier failed attempt of the step kept (KEPT_FILE says `failed` and an
  * attempt before `who`'s) out of `finalDir` and remove it; true when it did. Anything else
- * there (a success's keep, an empty claim, the same attempt's) stays.
+ * there (a success's keep, an empty claim, the same attempt's) stays; but for `who.replaces`
+ * an earlier attempt's success and an empty claim (only an earlier round makes one then) go too.
  */
 async function setAside(finalDir: string, who: Keeper): Promise<boolean> {
+  if (who.replaces && lstatSync(finalDir, { throwIfNoEntry: false })?.isFile()) {
+    try {
+      // unlink, never rename: should a copy of this attempt have put its directory there meanwhile, unlink fails and leaves it.
+      unlinkSync(finalDir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EISDIR' && code !== 'EPERM') throw e;
+    }
+    return true;
+  }
   let kept: Keeper;
   try {
     kept = JSON.parse(readOutputText(finalDir, KEPT_FILE, KEPT_FILE) ?? '{}') as Keeper;
   } catch {
     return false;
   }
-  if (kept.failed !== true || !(kept.attempt < who.attempt)) return false;
+  if ((kept.failed !== true && !who.replaces) || !(kept.attempt < who.attempt)) return false;
   const aside = `${finalDir}.replaced-${process.pid}-${(++seq).toString(36)}`;
   try {
     renameSync(finalDir, aside);

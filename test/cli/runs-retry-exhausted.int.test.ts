@@ -47,6 +47,17 @@ async function retryWatch(id: string): Promise<{ code: number | null; out: strin
   }
 }
 
+/** POST /v1/runs/:id/retry, then the run as it ended again (waitRun-like: fails the test if it never does). */
+async function retryHttp(id: string): Promise<RunView> {
+  const before = ((await svc.call('GET', `/v1/runs/${id}`)).body as RunView).retries;
+  const r = await svc.call('POST', `/v1/runs/${id}/retry`);
+  expect(r.status, r.text).toBe(200);
+  return until(`run ${id} retried and ended`, async () => {
+    const v = (await svc.call('GET', `/v1/runs/${id}`)).body as RunView;
+    return v.retries > before && ['succeeded', 'failed', 'cancelled'].includes(v.status) && v;
+  }, 60_000);
+}
+
 /** Submit an Argo fixture with `strata runs submit FILE -p flag=...`, wait for its first end. */
 async function submitArgo(name: string, flag: string): Promise<RunView> {
   const r = await runStrata(['runs', 'submit', join(FIXTURES, name), '-p', `flag=${flag}`], { STRATA_URL: svc.url });
@@ -57,8 +68,78 @@ async function submitArgo(name: string, flag: string): Promise<RunView> {
 }
 
 describe('strata runs retry runs the exit handlers again (Argo tester 6, Q9)', () => {
-  it.todo("Argo: a DAG's failed step fixed, the retried run succeeds and its onExit reports Succeeded (38-retry-run; today the handler's leaf is kept from the failed round and keeps its 'Failed' report)");
-  it.todo("a node's onExit and a Flow's spec.onExit run again after strata runs retry, over the new outcome (tried: not keeping a handler's leaves makes the handler run again, but at the macro level its new result is null, because src/worker/step-files.ts keepOutputs never replaces what a succeeded attempt kept)");
+  it("Argo: a DAG's failed step fixed, the retried run succeeds and its onExit runs again, reporting Succeeded; a succeeded step is kept (strata runs retry --watch)", async () => {
+    const { flag } = flagDir();
+    const failed = await submitArgo('retry-run-exit.yaml', flag);
+    expect(failed.status, JSON.stringify(failed.steps)).toBe('failed');
+    expect(failed.steps.onExit).toMatchObject({ status: 'succeeded', result: 'exit status Failed' });
+    const stamp = failed.steps.a.result;
+    writeFileSync(flag, '');
+    const { code, out, run } = await retryWatch(failed.id);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(code, out).toBe(0);
+    expect(run.steps.onExit).toMatchObject({ status: 'succeeded', result: 'exit status Succeeded' });
+    expect(run.steps.onExit.attempts).toBe(2);
+    // a succeeded before: kept, not run again (its stamp is the one c reads).
+    expect(run.steps.a.result).toBe(stamp);
+    expect(run.steps.c.result).toBe(`c got ${String(stamp)}/b-ok`);
+  }, 180_000);
+
+  it('Argo, a steps entry: the handler reports Failed on the failed run and Succeeded after POST /v1/runs/:id/retry', async () => {
+    const { flag } = flagDir();
+    const failed = await submitArgo('retry-exhausted-steps.yaml', flag);
+    expect(failed.status, JSON.stringify(failed.steps)).toBe('failed');
+    expect(failed.steps.onExit).toMatchObject({ status: 'succeeded', result: 'exit status Failed' });
+    writeFileSync(flag, '');
+    const run = await retryHttp(failed.id);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    expect(run.steps.onExit).toMatchObject({ status: 'succeeded', result: 'exit status Succeeded' });
+    expect(readFileSync(`${flag}.count`, 'utf8')).toBe('first-ran\n');
+  }, 180_000);
+
+  describe.each(LEVELS)('strata, $name', ({ prefix, wrap }) => {
+    it("a node's onExit runs again after strata runs retry, over the new outcome, its result and output file replaced", async () => {
+      const { dir, flag } = flagDir();
+      const handler = { task: { ...shTask(`echo "{{ exit.status }}" >> ${dir}/h.log; echo "{{ exit.status }}" > "$STRATA_OUTPUTS/status.txt"; echo "{{ exit.status }}"`), result: 'stdout', outputs: ['status.txt'] } };
+      const main = { id: 'main', sequence: [{ id: 'a', task: shTask(`echo a >> ${dir}/a.count`) }, { id: 'b', task: { ...shTask(`test -f ${flag} && echo b-ok`), result: 'text' } }], onExit: handler };
+      const root = { sequence: [main] };
+      const r = await svc.call('POST', '/v1/runs', { flow: flowDoc(wrap(root), 'retry-exit') });
+      expect(r.status, r.text).toBe(202);
+      const failed = await svc.waitRun(r.body.runId, 60_000);
+      expect(failed.status, JSON.stringify(failed.steps)).toBe('failed');
+      expect(failed.steps[`${prefix}main/onExit`], JSON.stringify(Object.keys(failed.steps))).toMatchObject({ status: 'succeeded', result: 'failed' });
+      writeFileSync(flag, '');
+      const { code, out, run } = await retryWatch(failed.id);
+      expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+      expect(code, out).toBe(0);
+      expect(run.steps[`${prefix}main/onExit`]).toMatchObject({ status: 'succeeded', result: 'succeeded' });
+      expect(readFileSync(join(dir, 'h.log'), 'utf8')).toBe('failed\nsucceeded\n');
+      expect(readFileSync(join(dir, 'a.count'), 'utf8')).toBe('a\n');
+      const file = await svc.call('GET', `/v1/runs/${run.id}/steps/${encodeURIComponent(`${prefix}main/onExit`)}/artifacts/status.txt`);
+      expect(file.status, file.text).toBe(200);
+      expect(file.text.trim()).toBe('succeeded');
+    }, 180_000);
+
+    it("a Flow's spec.onExit runs again after POST /v1/runs/:id/retry, over the new outcome", async () => {
+      const { dir, flag } = flagDir();
+      const body = { sequence: [{ id: 'a', task: shTask(`echo a >> ${dir}/a.count`) }, { id: 'b', task: { ...shTask(`test -f ${flag} && echo b-ok`), result: 'text' } }] };
+      const exit = { task: { ...shTask('echo "{{ exit.status }}"'), result: 'stdout' } };
+      const doc = prefix === ''
+        ? { ...flowDoc(body, 'retry-spec-exit'), spec: { root: body, onExit: exit } }
+        : flowDoc({ id: 'p', pod: { flow: { ...body, onExit: exit } } }, 'retry-spec-exit');
+      const handlerId = prefix === '' ? 'onExit' : 'p/onExit';
+      const r = await svc.call('POST', '/v1/runs', { flow: doc });
+      expect(r.status, r.text).toBe(202);
+      const failed = await svc.waitRun(r.body.runId, 60_000);
+      expect(failed.status, JSON.stringify(failed.steps)).toBe('failed');
+      expect(failed.steps[handlerId]).toMatchObject({ status: 'succeeded', result: 'failed' });
+      writeFileSync(flag, '');
+      const run = await retryHttp(failed.id);
+      expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+      expect(run.steps[handlerId]).toMatchObject({ status: 'succeeded', result: 'succeeded' });
+      expect(readFileSync(join(dir, 'a.count'), 'utf8')).toBe('a\n');
+    }, 180_000);
+  });
 });
 
 describe('strata runs retry of a step whose retries were used up (Argo tester 6, Q22)', () => {

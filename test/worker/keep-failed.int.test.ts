@@ -63,3 +63,35 @@ describe('keeping a failed attempt\'s outputs', () => {
     expect(late.read('log.txt')).toBe('try 2');
   });
 });
+
+describe('a step run again after it succeeded in an earlier round (replaces: an exit handler\'s leaf after a retry of the run)', () => {
+  it('replaces the earlier success\'s outputs, and a copy of its own attempt never replaces them in turn', async () => {
+    const s = store();
+    await s.keep({ attempt: 1, execution: 1 }, { 'status.txt': 'failed' });
+    expect(await s.keep({ attempt: 2, execution: 1, replaces: true }, { 'status.txt': 'succeeded' })).toEqual({ kept: true });
+    expect(s.read('status.txt')).toBe('succeeded');
+    expect(await s.keep({ attempt: 2, execution: 2, replaces: true }, { 'status.txt': 'a copy' })).toMatchObject({ kept: false });
+    expect(s.read('status.txt')).toBe('succeeded');
+  });
+
+  it('replaces an earlier empty claim, and keeps a directory naming its attempt when it wrote nothing', async () => {
+    const s = store();
+    await s.keep({ attempt: 1, execution: 1 }, {});
+    expect(lstatSync(s.finalDir).isFile()).toBe(true);
+    expect(await s.keep({ attempt: 2, execution: 1, replaces: true }, { 'status.txt': 'succeeded' })).toEqual({ kept: true });
+    expect(s.read('status.txt')).toBe('succeeded');
+    const empty = store();
+    await empty.keep({ attempt: 1, execution: 1 }, { 'status.txt': 'failed' });
+    expect(await empty.keep({ attempt: 2, execution: 1, replaces: true }, {})).toEqual({ kept: true });
+    expect(existsSync(join(empty.finalDir, 'status.txt'))).toBe(false);
+    expect(JSON.parse(empty.read('.strata-kept'))).toMatchObject({ attempt: 2, replaces: true });
+    expect(await empty.keep({ attempt: 2, execution: 2, replaces: true }, {})).toMatchObject({ kept: false });
+  });
+
+  it('without replaces, a later attempt still never replaces a success (the files a run handed on)', async () => {
+    const s = store();
+    await s.keep({ attempt: 1, execution: 1 }, { 'status.txt': 'first' });
+    expect(await s.keep({ attempt: 2, execution: 1 }, { 'status.txt': 'second' })).toMatchObject({ kept: false });
+    expect(s.read('status.txt')).toBe('first');
+  });
+});
