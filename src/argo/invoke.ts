@@ -167,7 +167,8 @@ function chainText(names: string[]): string {
 /** The node for one step or task at `at` (its parent's path plus its name), and what it gives its siblings. */
 export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: InlineContext, loop: { concurrency?: number; failFast?: boolean }, inline: InlineTemplate): { node: FlowNode; sibling: Sibling } {
   const where = `template ${scope.template}, step ${call.name}`;
-  const looped = call.withItems !== undefined || call.withParam !== undefined || call.withSequence !== undefined;
+  // As Argo's ShouldExpand: a literal empty withItems is no loop (the step runs once).
+  const looped = (call.withItems !== undefined && call.withItems.length > 0) || call.withParam !== undefined || call.withSequence !== undefined;
   const as = looped ? asName(call.name, ctx) : undefined;
   const argScope: Scope = { ...scope, ...(as ? { item: as } : {}) };
   const inner: Path = as ? [...at, { item: as }] : at;
@@ -252,6 +253,8 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
       // Argo aggregates the outputs of the items that succeeded (processAggregateNodeOutputs):
       // a skipped item, or one that failed under continueOn, is left out, not null.
       ...(call.when !== undefined || call.continueOn?.failed || call.continueOn?.error ? { results: 'succeeded' } : {}),
+      // A loop over an empty list is a Skipped node in Argo ("Skipped, empty params"; Argo tester 6, Q2).
+      empty: 'skipped',
       do: body,
     },
   };

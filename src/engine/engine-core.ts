@@ -253,7 +253,8 @@ export class EngineCore {
     if (gave && act.parameters) this.data.parameters[act.id] = act.parameters;
     if (keep && status === 'succeeded' && act.parameters) this.kept.parameters.set(act.id, act.parameters);
     if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
-    if (status === 'skipped') this.markUnstarted(act, 'skipped', `not started: step ${act.id} was skipped (its when was false)`);
+    // Skipped by its when, or as said (a fan-out over an empty list: `not started: its list of items is empty`).
+    if (status === 'skipped') this.markUnstarted(act, 'skipped', `not started: step ${act.id} was skipped (${error?.replace(/^not started: /, '') ?? 'its when was false'})`);
     else if (status === 'failed') this.markUnstarted(act, 'skipped', error?.startsWith('step ') ? notStartedReason(error, '') : `not started: step ${act.id} failed`);
     if (act.parent) return act.parent.driver?.childDone(act);
     // The root succeeded and its exit handler failed: the run fails with the handler's error.

@@ -12,6 +12,9 @@ import { recordsOrTexts } from '../logic/json-text.ts';
 import { joinId, type FanOutNode } from '../plan/plan-node.ts';
 import { indexInParent, outcomeForParent, type Act, type Driver, type Ops } from './act.ts';
 
+/** Why a fan-out with `empty: skipped` over an empty list was skipped (its status's error, the reason of what it holds). */
+export const EMPTY_LIST = 'not started: its list of items is empty';
+
 export function fanOutDriver(act: Act, ops: Ops): Driver {
   const node = act.node as FanOutNode;
   let items: JsonValue[] | undefined;
@@ -56,6 +59,8 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       if (running > 0) return;
       act.items = counts;
       if (error || itemError) return ops.finish(act, 'failed', undefined, error ?? itemError);
+      // As Argo makes a loop over nothing a Skipped node ("Skipped, empty params"; Argo tester 6, Q2).
+      if (node.empty === 'skipped' && items?.length === 0) return ops.finish(act, 'skipped', undefined, EMPTY_LIST);
       // `results: succeeded` (Argo's aggregation): items that were skipped or failed are left out, not null.
       const kept = (i: number) => node.results !== 'succeeded' || !notSucceeded.has(i);
       const names = [...new Set(parameters.flatMap((p) => (p ? Object.keys(p) : [])))];

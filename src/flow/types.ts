@@ -130,6 +130,8 @@ export interface FanOutSpec {
   failFast?: boolean;
   /** `succeeded`: the result lists only the items that succeeded (Argo's aggregated outputs), not null for the others */
   results?: 'succeeded';
+  /** `skipped`: over an empty list it ends skipped, not succeeded with `[]` (Argo's "Skipped, empty params") */
+  empty?: 'skipped';
   do: FlowNode;
 }
 

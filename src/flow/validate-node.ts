@@ -188,8 +188,9 @@ function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number
 function validateFanOut(body: unknown, p: string, ctx: NodeContext, depth: number): void {
   const { problems } = ctx;
   if (!isObj(body)) return void problems.push({ path: p, message: 'must be an object { over, as, concurrency, do }' });
-  unknownKeys(body, ['over', 'as', 'concurrency', 'failFast', 'results', 'do'], p, problems);
+  unknownKeys(body, ['over', 'as', 'concurrency', 'failFast', 'results', 'empty', 'do'], p, problems);
   if ('results' in body && body.results !== 'succeeded') problems.push({ path: `${p}.results`, message: 'must be succeeded (or left out)' });
+  if ('empty' in body && body.empty !== 'skipped') problems.push({ path: `${p}.empty`, message: 'must be skipped (or left out: an empty list succeeds with [])' });
   if ('failFast' in body && typeof body.failFast !== 'boolean') problems.push({ path: `${p}.failFast`, message: 'must be true or false' });
   if (!('over' in body)) problems.push({ path: `${p}.over`, message: 'is required: a list, or json-logic giving a list' });
   else if (!Array.isArray(body.over)) {

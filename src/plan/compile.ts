@@ -238,7 +238,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     const itemParams = ctx.known.parameters!.get(joinId(id, '*'));
     if (itemParams) ctx.known.parameters!.set(id, itemParams);
     ctx.tscope.items.pop();
-    return { ...base, kind: 'fanOut', over: f.over, as: f.as ?? 'item', ...(f.concurrency ? { concurrency: f.concurrency } : {}), ...(f.failFast === false ? { failFast: false } : {}), ...(f.results === 'succeeded' ? { results: 'succeeded' as const } : {}), body };
+    return { ...base, kind: 'fanOut', over: f.over, as: f.as ?? 'item', ...(f.concurrency ? { concurrency: f.concurrency } : {}), ...(f.failFast === false ? { failFast: false } : {}), ...(f.results === 'succeeded' ? { results: 'succeeded' as const } : {}), ...(f.empty === 'skipped' ? { empty: 'skipped' as const } : {}), body };
   }
   if ('fanIn' in node) {
     const from = node.fanIn.from;

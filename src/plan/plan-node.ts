@@ -72,7 +72,7 @@ export interface GraphNode extends Base {
   targetsLogic?: JsonValue;
   children: PlanNode[];
 }
-export interface FanOutNode extends Base { kind: 'fanOut'; over: Logic; as: string; concurrency?: number; failFast?: boolean; /** only succeeded items in the result */ results?: 'succeeded'; body: PlanNode }
+export interface FanOutNode extends Base { kind: 'fanOut'; over: Logic; as: string; concurrency?: number; failFast?: boolean; /** only succeeded items in the result */ results?: 'succeeded'; /** skipped over an empty list */ empty?: 'skipped'; body: PlanNode }
 export interface FanInNode extends Base { kind: 'fanIn'; from: string; body: PlanNode }
 export interface CycleNode extends Base {
   kind: 'cycle';
