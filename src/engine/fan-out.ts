@@ -1,6 +1,7 @@
 /**
  * fanOut: one child per item of `over`, up to `concurrency` at once; its result is the list
- * of item results, and each output parameter its items give is the list of their values
+ * of item results (a text result holding a JSON object read as that object, recordOrText, as
+ * Argo aggregates a loop's results), and each output parameter its items give is the list of their values
  * (as Argo aggregates a loop's output parameters: JSON records when every value is a text
  * holding a JSON object or list, recordsOrTexts). Each item is readable by the fan-out's `as` name, beside those of the
  * fan-outs around it. A list a dry run cannot know is one symbolic item, `fan/*`.
@@ -8,7 +9,7 @@
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { UNKNOWN } from '../logic/json-logic.ts';
-import { recordsOrTexts } from '../logic/json-text.ts';
+import { recordOrText, recordsOrTexts } from '../logic/json-text.ts';
 import { joinId, type FanOutNode } from '../plan/plan-node.ts';
 import { indexInParent, outcomeForParent, type Act, type Driver, type Ops } from './act.ts';
 
@@ -77,7 +78,8 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       else if (o.outcome !== 'skipped') counts.failed++;
       if (o.error) itemError ??= o.error;
       const i = indexInParent(c);
-      if (!o.error) results[i] = o.result ?? null;
+      // An item's text result holding a JSON object is that object in the list, as Argo aggregates a loop's results.
+      if (!o.error) results[i] = recordOrText(o.result ?? null);
       if (o.outcome === 'succeeded' && c.parameters) parameters[i] = c.parameters;
       if (o.outcome !== 'succeeded') notSucceeded.add(i);
       ops.dirty(act);

@@ -130,6 +130,25 @@ export function recordsOrTexts(values: JsonValue[]): JsonValue[] {
   return out;
 }
 
+/**
+ * One item's result in a fan-out's aggregated result, as Argo's processAggregateNodeOutputs
+ * reads each loop item's `outputs.result` ("Support the case where item may be a map":
+ * json.Unmarshal into a map): a text that reads as a JSON object is that object (read by
+ * parseExactJson, numbers keep their text); anything else (plain text, a JSON list or
+ * number, a value that is no text) stays as it is. So a loop whose items print JSON records
+ * gives a list of records another loop goes over (Argo tester 6, Q17).
+ */
+export function recordOrText(value: JsonValue): JsonValue {
+  // A cheap look at the first character before any parse: plain texts cost nothing.
+  if (typeof value !== 'string' || !/^\s*\{/.test(value) || jsonTooDeep(value)) return value;
+  try {
+    const read = parseExactJson(value);
+    return read !== null && typeof read === 'object' && !Array.isArray(read) ? read : value;
+  } catch {
+    return value;
+  }
+}
+
 /** The start of a text, quoted, for a message. */
 function shown(value: string): string {
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);

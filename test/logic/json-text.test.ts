@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/logic/json-logic.ts';
-import { losslessJson, recordsOrTexts, textOrJson, STDOUT_RESULT_LIMIT } from '../../src/logic/json-text.ts';
+import { losslessJson, recordOrText, recordsOrTexts, textOrJson, STDOUT_RESULT_LIMIT } from '../../src/logic/json-text.ts';
 import { exactJson } from '../../src/logic/exact-number.ts';
 
 describe('text that may be JSON, read without changing it', () => {
@@ -42,5 +42,23 @@ describe('recordsOrTexts: a fan-out\'s aggregated parameter as Argo\'s aggregate
     { what: 'none', values: [], want: '[]' },
   ])('$what', ({ values, want }) => {
     expect(exactJson(recordsOrTexts(values))).toBe(want);
+  });
+});
+
+describe('recordOrText: one item\'s result in a fan-out\'s list, as Argo\'s processAggregateNodeOutputs reads a loop result', () => {
+  it.each([
+    { what: 'a text holding a JSON object: the object, numbers as written', value: ' {"name": "a", "n": 1.50}', want: '{"name":"a","n":1.50}' },
+    { what: 'a text holding a JSON list: the text (Argo reads a map only)', value: '[1, 2]', want: '"[1, 2]"' },
+    { what: 'a JSON scalar: the text', value: '2', want: '"2"' },
+    { what: 'text that starts like JSON but is not: the text', value: '{oops', want: '"{oops"' },
+    { what: 'a value that is no text: as it is', value: { a: 1 }, want: '{"a":1}' },
+    { what: 'null (an item that gave nothing): null', value: null, want: 'null' },
+  ])('$what', ({ value, want }) => {
+    expect(exactJson(recordOrText(value))).toBe(want);
+  });
+
+  it('a text nested deeper than strata reads stays text', () => {
+    const deep = `${'{"a":'.repeat(400)}1${'}'.repeat(400)}`;
+    expect(recordOrText(deep)).toBe(deep);
   });
 });
