@@ -6,7 +6,7 @@
  * task pod each) and a native pod (its containers driven by the quarterback through the
  * gate), and the steps after a failed one read what it left.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
+import type { RunView } from '../../../src/run/run-view.ts';
+import { until } from '../../support/processes.ts';
 import { startRunService, type RunTestService } from '../../support/run-service.ts';
 import { NS, type FakeCluster } from './support/fake-cluster.ts';
 import { processCluster, QUARTERBACK_IMAGE, SHARED_CLAIM } from './support/process-cluster.ts';
@@ -81,5 +83,28 @@ describe('a failed step\'s outputs on the kubernetes runtime (stand-in API serve
     const r = await svc!.runToEnd({ flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'kube-failed', version: '1' }, spec: { root } } }, { timeoutMs: 120_000 });
     expect(r.steps['p/check'], JSON.stringify(r.steps).slice(0, 3000)).toMatchObject({ status: 'failed', exitCode: 5, result: 'quota exceeded' });
     expect(r.steps['p/why']).toMatchObject({ status: 'succeeded', result: 'quota exceeded / partial' });
+  }, 300_000);
+
+  it('strata runs retry runs the exit handler again over the new outcome, its new result replacing the old (Argo tester 6, Q9)', async () => {
+    // Outside /tmp: each container has an empty /tmp of its own, the host's other paths read-only.
+    const dir = mkdtempSync('/var/tmp/strata-q9-');
+    const flag = join(dir, 'flag.ok');
+    try {
+      const failed = await svc!.runToEnd({ flow: parse(readFileSync('test/fixtures/argo/tester-6/retry-run-exit.yaml', 'utf8')), params: { flag } }, { timeoutMs: 120_000 });
+      expect(failed.status, JSON.stringify(failed.steps).slice(0, 3000)).toBe('failed');
+      expect(failed.steps.onExit).toMatchObject({ status: 'succeeded', result: 'exit status Failed' });
+      writeFileSync(flag, '');
+      const r = await svc!.call('POST', `/v1/runs/${failed.id}/retry`);
+      expect(r.status, r.text).toBe(200);
+      const run = await until(`run ${failed.id} retried and ended`, async () => {
+        const v = (await svc!.call('GET', `/v1/runs/${failed.id}`)).body as RunView;
+        return v.retries > failed.retries && ['succeeded', 'failed', 'cancelled'].includes(v.status) && v;
+      }, 120_000);
+      expect(run.status, JSON.stringify(run.steps).slice(0, 3000)).toBe('succeeded');
+      expect(run.steps.onExit).toMatchObject({ status: 'succeeded', result: 'exit status Succeeded' });
+      expect(run.steps.a.result).toBe(failed.steps.a.result);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 300_000);
 });
