@@ -20,7 +20,7 @@
  */
 import { addProblems, type Gathered } from './argo-problems.ts';
 import type { FlowDocument, FlowNode, JsonValue } from './target-types.ts';
-import { readLogic } from './values.ts';
+import { readLogic, renderLogic } from './values.ts';
 
 const PREFIX = 'workflow:';
 
@@ -31,6 +31,19 @@ export const globalParam = (name: string): string => `${PREFIX}${name}`;
 export function globalsOfParams(params: Record<string, unknown> | undefined): Set<string> {
   return new Set(Object.keys(params ?? {}).filter(isGlobalParam).map((k) => k.slice(PREFIX.length)));
 }
+
+/**
+ * The key in a unit's `read` set for `{{workflow.status}}` (`.duration`, `.failures`):
+ * Argo validates a WorkflowTemplate template reading it (validate.go ValidateWorkflow
+ * puts it among the global parameters) and gives it the calling run's outcome when an exit
+ * handler runs the template (Argo tester 6, Q8). A unit takes it as its param
+ * `workflow::status`; a call inside an exit handler passes the handler's own outcome, a call
+ * from another unit passes that unit's on, and a call from a flow outside an exit handler
+ * is refused. No Argo parameter name holds a `:`, so it never meets `workflow.parameters.status`.
+ */
+export const exitGlobal = (field: ExitField): string => `:${field}`;
+export type ExitField = 'status' | 'duration' | 'failures';
+const exitFieldOf = (x: string): ExitField | undefined => (x.startsWith(':') ? (x.slice(1) as ExitField) : undefined);
 
 /** Whether a param of a unit is one of its global parameters (not an input parameter). */
 export const isGlobalParam = (name: string): boolean => name.startsWith(PREFIX);
@@ -47,7 +60,7 @@ export interface GlobalLinks {
   /** each unit's globals by its ref: the set its inlining gathers, or a registered unit's */
   units: Map<string, Set<string>>;
   /** every call of a unit: its `with`, filled in at the end; `callee` says it in Argo's words */
-  calls: Array<{ ref: string; callee: string; caller: Globals; with: Record<string, JsonValue>; where: string }>;
+  calls: Array<{ ref: string; callee: string; caller: Globals; with: Record<string, JsonValue>; where: string; inExit?: boolean }>;
   /** unit flows whose spec.params get their globals once known */
   flows: Array<{ flow: FlowDocument; read: Set<string> }>;
 }
@@ -65,7 +78,7 @@ export function linkGlobals(links: GlobalLinks, g: Gathered): void {
     for (const c of links.calls) {
       if (c.caller.kind !== 'unit') continue;
       for (const x of links.units.get(c.ref) ?? []) {
-        if (c.caller.read.has(x)) continue;
+        if (c.caller.read.has(x) || (c.inExit && exitFieldOf(x))) continue;
         c.caller.read.add(x);
         changed = true;
       }
@@ -73,7 +86,14 @@ export function linkGlobals(links: GlobalLinks, g: Gathered): void {
   }
   for (const c of links.calls) {
     for (const x of [...(links.units.get(c.ref) ?? [])].sort()) {
-      if (c.caller.kind === 'unit') c.with[globalParam(x)] = readLogic(['params', globalParam(x)]);
+      const field = exitFieldOf(x);
+      if (field && c.inExit) c.with[globalParam(x)] = renderLogic([{ kind: 'exit', field }], []) as JsonValue;
+      else if (field && c.caller.kind !== 'unit') {
+        addProblems(g, [{
+          path: c.where,
+          message: `${c.callee} reads {{workflow.${field}}} (itself or in a template it calls), which is known only in an exit handler: call it from spec.onExit (or a template it calls), where it is the run's outcome, as in Argo`,
+        }]);
+      } else if (c.caller.kind === 'unit') c.with[globalParam(x)] = readLogic(['params', globalParam(x)]);
       else if (c.caller.names.has(x)) c.with[globalParam(x)] = readLogic(['params', x]);
       else {
         addProblems(g, [{

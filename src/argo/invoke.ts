@@ -208,7 +208,7 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     const withs = Object.fromEntries([...params].map(([k, v]) => [k, renderLogic(v, inner)])) as Record<string, JsonValue>;
     const inputs = Object.fromEntries([...artifacts].map(([k, src]) => [k, artifactRef(src, inner)]));
     // The workflow parameters the unit reads are added to `with` when the import ends (globals.ts).
-    ctx.links.calls.push({ ref: unit.ref, callee: recursive ? `template ${recursive}` : `templateRef ${call.templateRef!.name}/${call.templateRef!.template}`, caller: scope.globals, with: withs, where });
+    ctx.links.calls.push({ ref: unit.ref, callee: recursive ? `template ${recursive}` : `templateRef ${call.templateRef!.name}/${call.templateRef!.template}`, caller: scope.globals, with: withs, where, inExit: scope.inExit });
     body = { use: unit.ref, with: withs, ...(artifacts.size > 0 ? { inputs } : {}) } as FlowNode;
     outputs = {
       ...(unit.result ? { result: [{ kind: 'result', step: inner, path: [] }] as Value } : {}),

@@ -111,7 +111,7 @@ export function relinkedUses(root: FlowDocument, units: Map<string, FlowDocument
       const caller: Globals = unitGlobals.has(f) ? { kind: 'unit', read: unitGlobals.get(f)! } : { kind: 'flow', names: new Set([...params, ...passed]), owner: argoLabel(f) };
       const fresh: Record<string, JsonValue> = {};
       filled.push({ node, fresh });
-      links.calls.push({ ref: node.use, callee: callee(target), caller, with: fresh, where: `${argoLabel(f)}, ${argoPlace(path) ?? path}` });
+      links.calls.push({ ref: node.use, callee: callee(target), caller, with: fresh, where: `${argoLabel(f)}, ${argoPlace(path) ?? path}`, inExit: /(^|\.)onExit(\.|\[|$)/.test(path) });
     }
   }
   const g = gathered();

@@ -6,7 +6,7 @@
 import { StrataError } from '../errors/strata-error.ts';
 import { expressionPart } from './expressions.ts';
 import type { Path, Value } from './values.ts';
-import { globalParam, type Globals } from './globals.ts';
+import { exitGlobal, globalParam, type ExitField, type Globals } from './globals.ts';
 import { appendAll } from '../flow/append-all.ts';
 
 /**
@@ -98,6 +98,12 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     return [{ kind: 'param', name: parts[2] }];
   }
   if (head === 'workflow' && parts.length === 2 && ['status', 'duration', 'failures'].includes(parts[1])) {
+    const field = parts[1] as ExitField;
+    // A unit (a WorkflowTemplate's template) takes it from its caller's exit handler (globals.ts, Q8).
+    if (!scope.inExit && scope.globals.kind === 'unit') {
+      scope.globals.read.add(exitGlobal(field));
+      return [{ kind: 'param', name: globalParam(exitGlobal(field)) }];
+    }
     if (!scope.inExit) throw bad(scope, tag, 'is known only in the exit handler (spec.onExit)');
     return [{ kind: 'exit', field: parts[1] as 'status' | 'duration' | 'failures' }];
   }
