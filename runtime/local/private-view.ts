@@ -58,20 +58,41 @@ export function privateDirs(task: RunTask, ownTmp = false): string[] {
     ...(task.inputPaths ?? []).map((i) => dirname(i.path)),
     ...Object.values(task.parameters ?? {}).filter((p) => p.path.startsWith('/')).map((p) => dirname(p.path)),
   ].filter((d) => d !== '/');
+  return outerDirs(all);
+}
+
+/** `all` without repeats and without the directories nested in another of them. */
+function outerDirs(all: string[]): string[] {
   const sorted = [...new Set(all)].sort((a, b) => a.length - b.length);
   return sorted.filter((d, i) => !sorted.slice(0, i).some((o) => d.startsWith(`${o}/`)));
 }
 
 /**
+ * The private directories of a task on the local runtime: privateDirs, and its working
+ * directory when the host lacks it and no private directory holds it. The OCI runtime a
+ * Kubernetes pod runs in creates a missing working directory before it starts the process
+ * (runc "create cwd if it doesn't exist", opencontainers/runc PR 1604; crun and cri-o do the
+ * same), so the container starts in an empty directory of its own (Argo tester 6, Q21); here
+ * it is made in the view, never on the host.
+ */
+function viewDirs(task: RunTask, ownTmp: boolean): string[] {
+  const dirs = privateDirs(task, ownTmp);
+  const wd = task.workingDir;
+  if (!wd || !wd.startsWith('/') || dirs.some((d) => wd === d || wd.startsWith(`${d}/`)) || exists(wd)) return dirs;
+  return outerDirs([...dirs, resolve(wd)]);
+}
+
+/**
  * Make the view of one execution: its private directories under `root`, and bubblewrap's
  * arguments binding them (and the pod's scratch where a volume asks for it) over the host's
- * file system, with the working directory. `keep`: host directories the container must
+ * file system, with the working directory (made in the view when the host lacks it, as
+ * Kubernetes makes it). `keep`: host directories the container must
  * still see where a directory of the host becomes its own (its step's directories); the
  * directory this process runs in is always kept. `ownTmp`: `/tmp` is the container's own
  * too, declared or not.
  */
 export function makePrivateView(task: RunTask, root: string, scratchDir?: string, keep: string[] = [], ownTmp = false): PrivateView {
-  const dirs = privateDirs(task, ownTmp);
+  const dirs = viewDirs(task, ownTmp);
   const binds: Array<[string, string]> = dirs.map((d) => [join(root, d), d]);
   for (const v of task.volumes ?? []) if (v.from === 'scratch' && scratchDir) binds.push([scratchDir, v.path]);
   // Synchronous: a few directories, in RAM for a pod's (pod-dirs.ts), take microseconds each,
