@@ -167,8 +167,8 @@ function chainText(names: string[]): string {
 /** The node for one step or task at `at` (its parent's path plus its name), and what it gives its siblings. */
 export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: InlineContext, loop: { concurrency?: number; failFast?: boolean }, inline: InlineTemplate): { node: FlowNode; sibling: Sibling } {
   const where = `template ${scope.template}, step ${call.name}`;
-  // As Argo's ShouldExpand: a literal empty withItems is no loop (the step runs once).
-  const looped = (call.withItems !== undefined && call.withItems.length > 0) || call.withParam !== undefined || call.withSequence !== undefined;
+  // As Argo's ShouldExpand: a literal empty withItems or withParam ("") is no loop (the step runs once).
+  const looped = (call.withItems !== undefined && call.withItems.length > 0) || (call.withParam !== undefined && call.withParam !== '') || call.withSequence !== undefined;
   const as = looped ? asName(call.name, ctx) : undefined;
   const argScope: Scope = { ...scope, ...(as ? { item: as } : {}) };
   const inner: Path = as ? [...at, { item: as }] : at;
