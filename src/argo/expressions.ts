@@ -226,6 +226,19 @@ function exprBinary(b: jsep.BinaryExpression, mode: Mode): Build {
   return (from) => ({ expr: [b.operator, l(from), r(from)] }) as Logic;
 }
 
+/**
+ * Refuses a jsonpath path written as a literal that holds a filter or a script (`[?(...)]`,
+ * `[(...)]`), when the document is read (Argo tester 6, Q12): strata's jsonpath evaluates
+ * no expression inside a path (logic/jsonpath-operation.ts refuses them at the run, which
+ * is where a computed path is still said), so a path the document spells out fails here,
+ * named, not after the steps before it have run.
+ */
+function filterless(path: jsep.Expression | undefined, mode: Mode): void {
+  if (path?.type !== 'Literal') return;
+  const text = (path as jsep.Literal).value;
+  if (typeof text === 'string' && /[?()]/.test(text)) throw bad(mode.expr, `jsonpath "${clipped(text)}": filter and script expressions ([?(...)], [(...)]) are not supported`);
+}
+
 function call(c: jsep.CallExpression, mode: Mode): Build {
   const fn = variableOf(c.callee);
   const args = c.arguments.map((a) => translate(a, mode));
@@ -235,6 +248,7 @@ function call(c: jsep.CallExpression, mode: Mode): Build {
   switch (fn) {
     case 'jsonpath':
       want(2);
+      filterless(c.arguments[1], mode);
       // Argo's jsonpath fails on a path that is not there: "required" makes strata's fail too, naming it.
       return (from) => ({ jsonpath: [args[0](from), args[1](from), 'required'] });
     case 'asInt':

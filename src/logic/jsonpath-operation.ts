@@ -15,7 +15,7 @@ const MAX_PATH = 1024;
 /** The operation, for json-logic-js's add_operation. Throws on a bad path (the guard then fails, naming it). */
 export function jsonpathOperation(value: unknown, path: unknown, required?: unknown): unknown {
   if (typeof path !== 'string' || path.length > MAX_PATH) throw new Error('jsonpath needs a path string of at most 1024 characters');
-  if (/[?()]/.test(path)) throw new Error(`jsonpath "${path}": filter and script expressions are not supported`);
+  if (/[?()]/.test(path)) throw new Error(`jsonpath "${path}": filter and script expressions ([?(...)], [(...)]) are not supported`);
   let json: unknown = value;
   if (typeof value === 'string') {
     try {
