@@ -36,4 +36,14 @@ describe('{{workflow.status}} in a WorkflowTemplate template (Q8)', () => {
     expect(text).toContain('template main, step notify');
     expect(text).toContain('{{workflow.status}}');
   });
+
+  it('a WorkflowTemplate edited to read it after the one calling it was applied: the run resolves the edit and passes the status down (relinked at the run\'s start)', async () => {
+    for (const f of ['leaf-notify-v1.yaml', 'mid-notify.yaml', 'leaf-notify-v2.yaml']) {
+      const out = await runStrata(['apply', join(DIR, f)], { STRATA_URL: svc.url });
+      expect(out.code, out.stdout + out.stderr).toBe(0);
+    }
+    const r = await svc.runToEnd(read('notify-through-mid.yaml'));
+    expect(r.status, JSON.stringify(r.steps)).toBe('failed');
+    expect(r.steps['main/onExit/notify/leaf']?.result, JSON.stringify(r.steps)).toBe('leaf v2: Failed');
+  });
 });
