@@ -1,13 +1,14 @@
 /**
  * Which Flow of the files is the one to plan or run, and in which order the Flows are
  * registered: the same answer for `strata plan` and `strata apply`. The main flow is the
- * first Flow, in file order, that no other Flow in the files uses (`--flow name@version`
+ * first Flow, in file order, that no other Flow in the files uses, in its root or its exit
+ * handler (`--flow name@version`
  * picks another); the others are units it, or each other, use. Flows are registered used
  * ones first, so each one's units are there when it is checked.
  */
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
-import { usesOf } from '../plan/flow-registry.ts';
+import { flowUses } from '../plan/flow-registry.ts';
 
 export const refOf = (f: FlowDocument): string => `${f.metadata.name}@${f.metadata.version}`;
 
@@ -19,7 +20,7 @@ export function mainFlow(flows: FlowDocument[], pick?: string): { flow: FlowDocu
     return { flow: f, why: 'picked with --flow' };
   }
   if (flows.length === 0) throw new StrataError('invalid_document', 'the files hold no Flow');
-  const used = new Set(flows.flatMap((f) => usesOf(f.spec.root)));
+  const used = new Set(flows.flatMap(flowUses));
   const roots = flows.filter((f) => !used.has(refOf(f)));
   // Every Flow used by another: a use cycle, which the compiler names precisely (a@1 -> b@2 -> a@1).
   if (roots.length === 0) return { flow: flows[0], why: 'every Flow in the files is used by another' };

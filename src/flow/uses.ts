@@ -38,11 +38,11 @@ export function useNodes(value: unknown, base: string): Array<{ ref: string; pat
 }
 
 /**
- * Flows in registration order: each after the flows of `flows` it uses (their order
- * otherwise), so each one's units are registered when it is checked. A use cycle keeps
- * the order it is met in (the compiler names the cycle).
+ * Flows in registration order: each after the flows of `flows` it uses, in its root or its
+ * exit handler (their order otherwise), so each one's units are registered when it is
+ * checked. A use cycle keeps the order it is met in (the compiler names the cycle).
  */
-export function inUseOrder<F extends { metadata: { name: string; version: string }; spec: { root: unknown } }>(flows: F[]): F[] {
+export function inUseOrder<F extends { metadata: { name: string; version: string }; spec: { root: unknown; onExit?: unknown } }>(flows: F[]): F[] {
   const refOf = (f: F): string => `${f.metadata.name}@${f.metadata.version}`;
   const byRef = new Map(flows.map((f) => [refOf(f), f]));
   const out: F[] = [];
@@ -51,7 +51,8 @@ export function inUseOrder<F extends { metadata: { name: string; version: string
     const ref = refOf(f);
     if (state.has(ref)) return; // done, or on the way (a cycle)
     state.set(ref, 1);
-    for (const u of usesOf(f.spec.root)) {
+    // Its exit handler's uses too: a flow used only there is one of its units all the same.
+    for (const u of usesOf([f.spec.root, f.spec.onExit ?? null])) {
       const dep = byRef.get(u);
       if (dep) visit(dep);
     }

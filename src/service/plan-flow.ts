@@ -3,8 +3,7 @@ import { madeFromWorkflowTemplate, relinkedUses, sameTemplate } from '../argo/re
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { compileFlow, type CompiledFlow } from '../plan/compile.ts';
-import { loadUnits, usesOf, type FlowRegistry } from '../plan/flow-registry.ts';
-import { appendAll } from '../flow/append-all.ts';
+import { loadUnits, type FlowRegistry } from '../plan/flow-registry.ts';
 
 /** A registry that also knows which version of a name was registered last (the definitions store). */
 export type CurrentRegistry = FlowRegistry & { latestFlowVersion(name: string): Promise<string | undefined> };
@@ -22,7 +21,7 @@ export async function planFlow(flow: FlowDocument, registry: FlowRegistry, limit
   const self = `${flow.metadata.name}@${flow.metadata.version}`;
   const get = async (ref: string) => (ref === self ? flow : registry.get(ref));
   if (!hasLatest(registry)) {
-    const units = await loadUnits(flow.spec.root, { get }, limits.maxUnitDepth);
+    const units = await loadUnits(flow, { get }, limits.maxUnitDepth);
     return compileFlow(flow, (ref) => units.get(ref), limits);
   }
   const { units, current } = await loadCurrentUnits(flow, get, registry, o.pinned, limits.maxUnitDepth);
@@ -38,34 +37,21 @@ export async function planFlow(flow: FlowDocument, registry: FlowRegistry, limit
  */
 async function loadCurrentUnits(flow: FlowDocument, get: (ref: string) => Promise<FlowDocument | undefined>, registry: CurrentRegistry, pinned: string | undefined, maxDepth: number): Promise<{ units: Map<string, FlowDocument>; current: Map<string, string> }> {
   const self = `${flow.metadata.name}@${flow.metadata.version}`;
-  const units = new Map<string, FlowDocument>();
   const current = new Map<string, string>();
-  const seen = new Set<string>();
-  const usesIn = (f: FlowDocument) => usesOf([f.spec.root, f.spec.onExit ?? null]).map((ref) => ({ ref, keep: ref === self || (f === flow && ref === pinned) }));
-  let frontier = usesIn(flow);
-  for (let depth = 0; frontier.length > 0 && depth <= maxDepth + 1; depth++) {
-    const next: Array<{ ref: string; keep: boolean }> = [];
-    for (const { ref, keep } of frontier) {
-      const key = `${keep ? 'k' : 'c'}${ref}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const written = await get(ref);
-      if (!written) continue;
-      let doc = written;
-      if (!keep && madeFromWorkflowTemplate(written)) {
-        const latest = await registry.latestFlowVersion(written.metadata.name);
-        const candidate = latest !== undefined && latest !== written.metadata.version ? await get(`${written.metadata.name}@${latest}`) : undefined;
-        if (candidate && sameTemplate(written, candidate)) {
-          doc = candidate;
-          current.set(ref, `${candidate.metadata.name}@${candidate.metadata.version}`);
-        }
+  const refOf = (doc: FlowDocument) => `${doc.metadata.name}@${doc.metadata.version}`;
+  const units = await loadUnits(flow, { get }, maxDepth, async (ref, writer) => {
+    const written = await get(ref);
+    if (!written) return undefined;
+    const keep = ref === self || (writer === flow && ref === pinned);
+    if (!keep && madeFromWorkflowTemplate(written)) {
+      const latest = await registry.latestFlowVersion(written.metadata.name);
+      const candidate = latest !== undefined && latest !== written.metadata.version ? await get(`${written.metadata.name}@${latest}`) : undefined;
+      if (candidate && sameTemplate(written, candidate)) {
+        current.set(ref, refOf(candidate));
+        return { ref: refOf(candidate), doc: candidate };
       }
-      const docRef = `${doc.metadata.name}@${doc.metadata.version}`;
-      if (units.has(docRef)) continue;
-      units.set(docRef, doc);
-      appendAll(next, usesIn(doc));
     }
-    frontier = next;
-  }
+    return { ref: refOf(written), doc: written };
+  });
   return { units, current };
 }

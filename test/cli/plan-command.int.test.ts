@@ -25,6 +25,13 @@ describe('strata plan', () => {
     expect(JSON.parse(out.stdout)).toEqual({ order: [['orders/dedupe', 'customers/dedupe'], ['orders/check'], ['close']] });
   });
 
+  it('plans the flow whose exit handler uses another, not the flow it uses (listed first)', async () => {
+    const out = await strata('plan', join(ROOT, 'test/fixtures/flows/ok/exit-handler-use.yaml'), '--dry-run');
+    expect(out.code).toBe(0);
+    expect(out.stderr).toContain('planning flow exit-main@1 (the first Flow no other Flow in the files uses)');
+    expect(JSON.parse(out.stdout)).toEqual({ order: [['work'], ['onExit/send']] });
+  });
+
   const formats = [
     { format: 'json', check: (s: string) => expect(JSON.parse(s)).toMatchObject({ apiVersion: 'strata/v1', kind: 'Plan', metadata: { name: 'retail-hierarchy' } }) },
     { format: 'dot', check: (s: string) => expect(s).toMatch(/^digraph "retail-hierarchy" \{\n[\s\S]*\}\n$/) },
