@@ -40,8 +40,10 @@ export class StepChecks {
       else this.waiting.set(runId, [{ step, done, fail }]);
       if (!this.scheduled) {
         this.scheduled = true;
-        // After the I/O of this turn: jobs whose replies arrived together have all asked by then.
-        setImmediate(() => this.send());
+        // Once the promise jobs of this turn have run: the jobs whose replies came in one read
+        // have all asked by then, and nothing waits for the event loop's next turn (a chain's
+        // one check a step goes out at once).
+        process.nextTick(() => this.send());
       }
     });
   }
