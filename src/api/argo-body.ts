@@ -13,6 +13,7 @@ import { withSubmitParams } from '../argo/submit-params.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import type { BodyLimits, RawBody } from './cpu/parse-body.ts';
+import { paramsAsWritten } from './params-as-written.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -51,7 +52,9 @@ export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: 
   const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
   if (body.bytes.byteLength > max) throw new StrataError('too_large', `a ${body.type === 'yaml' ? 'YAML' : 'JSON'} body may have at most ${max} bytes, this one has ${body.bytes.byteLength}`);
   const read = readArgoText(text, 'body', limits.maxBytes, limits.maxNesting);
-  const request = read.length === 1 && wrapped(read[0]) ? read[0] : undefined;
+  const wrapper = read.length === 1 && wrapped(read[0]) ? read[0] : undefined;
+  // Argo's parameters are text: a JSON number given is its text as written (Argo tester 6, Q6).
+  const request = wrapper && wrapper.params !== undefined ? { ...wrapper, params: paramsAsWritten(text, wrapper.params, true) } : wrapper;
   // -p as argo submit applies it: every given parameter is one of the Workflow's arguments.
   const docs = request ? [withSubmitParams(request.flow, request.params as Record<string, unknown> | undefined)] : read;
   if (docs.length !== 1 || !isArgoDocument(docs[0])) throw new StrataError('invalid_request', 'an Argo body holds one Workflow document, as it is or as { "flow": <the Workflow>, "params": { ... } }');

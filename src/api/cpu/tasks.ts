@@ -34,6 +34,7 @@ import { planFlow } from '../../service/plan-flow.ts';
 import { rulesInForce } from '../../store/builtin-rules.ts';
 import type { RunMeta } from '../../store/run-store.ts';
 import { parseBody, type BodyLimits, type RawBody } from './parse-body.ts';
+import { paramsAsWritten } from '../params-as-written.ts';
 import { checkRequiredParams } from '../../argo/required-params.ts';
 import { argoLabel, inArgoWords } from '../../argo/argo-places.ts';
 
@@ -73,6 +74,13 @@ function checkParams(ctx: TaskContext, places: Array<[unknown, string]>): void {
   const names = places.flatMap(([v, p]) => paramNameProblems(v, p));
   if (names.length > 0) throw invalid(names);
   checkParamsAt(places, ctx.paramsLimits);
+}
+
+/** A run request body as data, its `params` as written (a number JSON would write back otherwise kept as its text: params-as-written.ts). */
+function nativeRunBody(body: RawBody, limits: BodyLimits): unknown {
+  const parsed = parseBody(body, limits);
+  if (body.type !== 'json' || parsed === null || typeof parsed !== 'object' || !('params' in parsed)) return parsed;
+  return { ...parsed, params: paramsAsWritten(new TextDecoder().decode(body.bytes), (parsed as { params: unknown }).params, false) };
 }
 
 export interface TaskInput {
@@ -172,7 +180,7 @@ export const TASKS = {
     // An edited WorkflowTemplate applied again is the one its templateRefs mean (currentVersions).
     const versions = async (n: string) => (ctx.defs.flowVersions ? currentVersions(await ctx.defs.flowVersions(n), await ctx.defs.latestFlowVersion?.(n)) : []);
     const argo = await argoBody(input.body, { ...ctx.limits, maxDepth: sizes(ctx).limits.maxDepth }, versions);
-    const req = argo ? readRunRequest({ ...argo.request, flow: argo.workflow }, sizes(ctx).limits) : readRunRequest(parseBody(input.body, ctx.limits), sizes(ctx).limits);
+    const req = argo ? readRunRequest({ ...argo.request, flow: argo.workflow }, sizes(ctx).limits) : readRunRequest(nativeRunBody(input.body, ctx.limits), sizes(ctx).limits);
     const isUse = !argo && req.ref !== ref(req.flow);
     checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);
     const units = argo?.units.map((u) => validateFlowDocument(u, sizes(ctx).limits)) ?? [];
