@@ -3,9 +3,13 @@
  * value, as Argo's `jsonpath()` expression function does (the Argo importer writes it). A
  * string value is read as JSON text first. Paths are evaluated by jsonpath-plus with
  * script evaluation off, so filter and script expressions (`?()`, `()`) are refused rather
- * than run. One match gives the value, several the list of them, none null; with a third
- * argument `"required"` (what the Argo importer writes: Argo's jsonpath fails on a path
- * that is not there), none fails, naming the path and the value searched.
+ * than run. A path that selects several places (a wildcard `*`, recursive descent `..`, a
+ * union `[0,1]` or a slice `[1:3]`) gives the list of its matches, one or none included, as
+ * Argo's jsonpath (github.com/evilmonkeyinc/jsonpath, README: these operations "return an
+ * array"; Argo tester 6, Q11: one match gave the bare value, so a withParam over it failed
+ * exactly when there was one item). A plain path (names, single indexes) gives its value, or
+ * null; with a third argument `"required"` (what the Argo importer writes: Argo's jsonpath
+ * fails on a path that is not there), none fails, naming the path and the value searched.
  */
 import { JSONPath } from 'jsonpath-plus';
 import { clipped } from '../errors/strata-error.ts';
@@ -25,8 +29,14 @@ export function jsonpathOperation(value: unknown, path: unknown, required?: unkn
     }
   }
   const found = json === null || typeof json !== 'object' ? [] : (JSONPath({ path, json: json as object, wrap: true, eval: false }) as unknown[]);
+  if (selectsMany(path)) return found;
   if (found.length === 0 && required === 'required') throw new Error(`jsonpath "${path}" matches nothing in ${searched(value)}`);
   return found.length === 0 ? null : found.length === 1 ? found[0] : found;
+}
+
+/** Whether `path` selects several places: a segment that is `*`, `..`, a union or a slice, as jsonpath-plus splits the path. */
+function selectsMany(path: string): boolean {
+  return JSONPath.toPathArray(path).some((seg) => seg === '*' || seg === '..' || /[,:]/.test(String(seg)));
 }
 
 /** What was searched, for a message: a text as written, anything else as JSON, cut at 200 characters. */

@@ -11,6 +11,13 @@ describe('json-logic jsonpath', () => {
     ['several matches, as a list', { jsonpath: [{ var: 'doc' }, '$.a[*].n'] }, [1, 2]],
     ['no match: null', { jsonpath: ['{"a": 1}', '$.zz'] }, null],
     ['a match with "required"', { jsonpath: ['{"a": 1}', '$.a', 'required'] }, 1],
+    // Argo tester 6, Q11: a wildcard, recursive descent, union or slice gives a list whatever its count (Argo's jsonpath).
+    ['a wildcard matching one: a list of one', { jsonpath: ['{"a": [{"n": 1}]}', '$.a[*].n', 'required'] }, [1]],
+    ['a wildcard matching none: an empty list', { jsonpath: ['{"a": []}', '$.a[*].n', 'required'] }, []],
+    ['recursive descent matching one: a list of one', { jsonpath: ['{"a": {"n": 1}}', '$..n'] }, [1]],
+    ['a slice of one: a list of one', { jsonpath: [{ var: 'doc' }, '$.a[-1:]'] }, [{ n: 2 }]],
+    ['a union: a list', { jsonpath: [{ var: 'doc' }, '$.a[0,1].n'] }, [1, 2]],
+    ['a single index: the value', { jsonpath: [{ var: 'doc' }, '$.a[1].n'] }, 2],
   ])('%s', (_d, logic, want) => {
     expect(run(logic)).toEqual(want);
   });
