@@ -4,9 +4,10 @@
  * names are the contract's and cannot be overridden by a task's `env`.
  */
 import type { JsonValue } from '../src/flow/types.ts';
+import { inheritedEnv } from '../runtime/host-env.ts';
 
 export interface ContainerEnvInput {
-  /** what every container starts from (host environment; STRATA_* are dropped) */
+  /** what every container starts from (host environment; STRATA_* and the worker's configuration are dropped: runtime/host-env.ts) */
   base: Record<string, string | undefined>;
   /** the task's own `env` */
   task?: Record<string, string>;
@@ -31,8 +32,7 @@ export interface ContainerEnvInput {
 
 /** Build a container's environment. */
 export function containerEnv(i: ContainerEnvInput): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(i.base)) if (v !== undefined && !k.startsWith('STRATA_')) env[k] = v;
+  const env = inheritedEnv(i.base);
   Object.assign(env, i.task);
   env.STRATA_RUN = i.runId;
   env.STRATA_STEP = i.step;

@@ -27,6 +27,7 @@ import { runTask } from './run-task.ts';
 import { reapStalePods, stopEarlierCopies } from './stale-pods.ts';
 import { pidMark } from './pid-window.ts';
 import { sweep } from './sweep.ts';
+import { quarterbackEnv } from '../host-env.ts';
 
 export interface LocalRuntimeOptions {
   /** image name -> local command (default: built-ins, STRATA_HOME/images.json, STRATA_IMAGE_MAP) */
@@ -41,7 +42,7 @@ export interface LocalRuntimeOptions {
   killGraceMs?: number;
   /** argv that starts the quarterback (default: node sidecar/bin.cjs) */
   quarterback?: string[];
-  /** environment containers inherit, STRATA_* left out (default process.env) */
+  /** environment containers inherit, STRATA_*, REDIS_URL, PORT and HOST left out (host-env.ts; default process.env) */
   env?: Record<string, string | undefined>;
   /** STRATA_FILE_ROOTS, handed to the quarterback for file:// sources of micro cycles; absent: any */
   fileRoots?: string[];
@@ -141,7 +142,8 @@ export class LocalRuntime implements PodRuntime {
       const planPath = join(dirs.root, 'plan.json');
       await writeFile(planPath, JSON.stringify(plan), { mode: 0o600 });
       // The quarterback carries the pod's mark too, so stopping a copy of the pod reaches it.
-      const env = { ...(this.opts.env ?? process.env), STRATA_SCRATCH: dirs.scratch };
+      // Only what it reads: never the worker's Redis URL or the API's secrets (host-env.ts).
+      const env = { ...quarterbackEnv(this.opts.env ?? process.env), STRATA_SCRATCH: dirs.scratch };
       const qbOpts = { killGraceMs: plan.killGraceMs!, env, guard: this.guard, ...(this.opts.quarterback ? { command: this.opts.quarterback } : {}) };
       // Whatever carries the pod's mark is made from here on: the sweep looks at those only.
       const since = pidMark();

@@ -24,6 +24,7 @@ import { abortReason } from './abort-reason.ts';
 import type { PodDirs } from './pod-dirs.ts';
 import { pidMark } from './pid-window.ts';
 import { sweep } from './sweep.ts';
+import { inheritedEnv } from '../host-env.ts';
 
 export interface TaskRunOptions {
   imageMap: ImageMap;
@@ -61,8 +62,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
     }
   }
   const [port] = await freePorts(1);
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(opts.hostEnv)) if (v !== undefined && !k.startsWith('STRATA_')) env[k] = v;
+  const env = inheritedEnv(opts.hostEnv);
   // A /tmp of its own is where temporary files go, not the host's TMPDIR (unless the task names one).
   if (view && task.env?.TMPDIR === undefined) env.TMPDIR = OWN_TMP;
   Object.assign(env, task.env, req.env, {
