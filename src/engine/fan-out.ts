@@ -8,7 +8,7 @@
  */
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import type { JsonValue } from '../flow/types.ts';
-import { UNKNOWN } from '../logic/json-logic.ts';
+import { placeOf, UNKNOWN } from '../logic/json-logic.ts';
 import { recordOrText, recordsOrTexts } from '../logic/json-text.ts';
 import { joinId, type FanOutNode } from '../plan/plan-node.ts';
 import { indexInParent, outcomeForParent, type Act, type Driver, type Ops } from './act.ts';
@@ -26,10 +26,11 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
     if (over.unknown) {
       symbolic = true;
       items = [UNKNOWN];
-    } else if (!Array.isArray(over.value)) error = `fanOut.over gave ${JSON.stringify(over.value)?.slice(0, 80)}, not a list`;
+    } else if (!Array.isArray(over.value)) error = `${placeOf(node.over) ?? 'fanOut.over'} gave ${JSON.stringify(over.value)?.slice(0, 80)}, not a list`;
     else if (over.value.length > (ops.maxFanOutItems ?? DEFAULT_LIMITS.maxFanOutItems)) {
       const max = ops.maxFanOutItems ?? DEFAULT_LIMITS.maxFanOutItems;
-      error = `fanOut.over gave ${over.value.length.toLocaleString('en')} items, more than the limit of ${max.toLocaleString('en')} (${LIMIT_VARIABLES.maxFanOutItems})`;
+      // Said in the document's terms where the list has a place (an Argo withParam), else strata's.
+      error = `${placeOf(node.over) ?? 'fanOut.over'} gave ${over.value.length.toLocaleString('en')} items, more than the limit of ${max.toLocaleString('en')} (${LIMIT_VARIABLES.maxFanOutItems})`;
     } else items = over.value;
   } catch (e) {
     error = (e as Error).message;

@@ -7,6 +7,7 @@
  */
 import { clipped, type StrataError } from '../errors/strata-error.ts';
 import { exactJson } from '../logic/exact-number.ts';
+import { placeOf } from '../logic/json-logic.ts';
 import type { Computed, JsonValue, TaskSpec } from '../flow/types.ts';
 import { isTemplate, parseTemplate, type TemplateRef } from '../flow/template.ts';
 import { artifactNames } from '../flow/task-parts.ts';
@@ -59,8 +60,10 @@ export function resolveText(v: Computed, where: string, d: SubstitutionData): st
       throw new Error((e as StrataError).details?.placed ? (e as Error).message : `${where}: ${(e as Error).message}`);
     }
     // Name the expression: a field may hold several, and null says nothing of which part gave it.
-    if (value === null) throw new Error(`${where}: its json-logic ${shortJson(v)} gave null, which no argument or environment value can be`);
-    return render(value, where, 'its json-logic');
+    // An imported field names its own place and expression (`template say, container.command[1]: expression "..."`).
+    const placed = placeOf(v);
+    if (value === null) throw new Error(placed ? `${placed} gave null, which no argument or environment value can be` : `${where}: its json-logic ${shortJson(v)} gave null, which no argument or environment value can be`);
+    return render(value, placed ?? where, placed ? 'its value' : 'its json-logic');
   }
   if (!isTemplate(v)) return v;
   let out = '';

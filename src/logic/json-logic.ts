@@ -61,6 +61,15 @@ function whereOf(logic: unknown): [string, unknown] | undefined {
   return Array.isArray(arg) && arg.length === 2 && typeof arg[0] === 'string' && Object.keys(logic).length === 1 ? [arg[0], arg[1]] : undefined;
 }
 
+/**
+ * The place a `{"where": [place, expression]}` names (an imported document's template, step
+ * and field: `template main, step each, withParam "{{...}}"`), else undefined: how a check
+ * on the value it gave (a fan-out's item limit) says where it came from in the document's terms.
+ */
+export function placeOf(logic: unknown): string | undefined {
+  return whereOf(logic)?.[0];
+}
+
 /** Units left in the evaluation under way (evaluations are synchronous, so one at a time). */
 let left: number | undefined;
 const applyOnce = jsonLogic.apply;
