@@ -89,12 +89,13 @@ runs.command('watch').description('follow a run live until it ends (reconnects w
     process.exitCode = await (await import('./runs-commands.ts')).watch(apiClient(), id, out, note);
   });
 runs.command('submit').description('start a run of a Flow file, or of a registered flow with --use').argument('[file]', 'a file holding a Flow, an Argo Workflow, or an Argo WorkflowTemplate (its entrypoint runs)')
-  .option('--use <ref>', 'a registered flow, name@version')
+  .option('--use <ref>', 'a registered flow: name@version, or name for the version registered last')
+  .option('--from <kind/name>', 'as argo submit --from: workflowtemplate/NAME runs that WorkflowTemplate\'s entrypoint (the same as --use NAME)')
   .addOption(param())
   .addOption(target())
   .option('-l, --label <key=value>', 'a label of the run (repeatable)', collectLabel)
   .option('--watch', 'follow the run until it ends')
-  .action(async (file: string | undefined, o: { use?: string; param?: Record<string, string>; target?: string[]; label?: Record<string, string>; watch?: boolean }) => {
+  .action(async (file: string | undefined, o: { use?: string; from?: string; param?: Record<string, string>; target?: string[]; label?: Record<string, string>; watch?: boolean }) => {
     process.exitCode = await (await import('./runs-commands.ts')).submit(apiClient(), file, o, out, note);
   });
 for (const verb of ['cancel', 'retry', 'resubmit', 'delete'] as const) {

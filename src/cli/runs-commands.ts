@@ -79,7 +79,10 @@ export async function act(client: Client, verb: 'cancel' | 'retry' | 'resubmit' 
 }
 
 export interface SubmitOptions {
+  /** a registered flow: name@version, or name for its latest version */
   use?: string;
+  /** argo submit's `--from workflowtemplate/NAME`: the same as --use NAME */
+  from?: string;
   /** -p values as given (text) */
   param?: Record<string, string>;
   target?: string[];
@@ -87,14 +90,52 @@ export interface SubmitOptions {
   watch?: boolean;
 }
 
+/**
+ * The registered flow `--use` names: `name@version`, or `name` alone for the version
+ * registered last (the registry's `latest`, as a templateRef resolves; Argo tester 6, Q18:
+ * the version strata made up for a WorkflowTemplate had to be looked up first). Refused
+ * naming `--use` when there is no such flow or version (exit 4), and whether it was made
+ * from an Argo WorkflowTemplate (its params are text).
+ */
+async function registeredRef(client: Client, use: string): Promise<{ ref: string; argo: boolean }> {
+  const at = use.indexOf('@');
+  const name = at < 0 ? use : use.slice(0, at);
+  if (name === '' || at === use.length - 1) throw new StrataError('invalid_request', `--use ${use}: give a registered flow as name or name@version`);
+  let found: { versions: Array<{ metadata: { version: string; annotations?: Record<string, string> } }>; latest?: string };
+  try {
+    found = (await client.call('GET', `/v1/flows/${encodeURIComponent(name)}`)) as typeof found;
+  } catch (e) {
+    if ((e as StrataError).code === 'not_found' || (e as StrataError).code === 'invalid_request') throw new StrataError('not_found', `--use ${use}: no flow "${name}" is registered (strata flows list shows them)`);
+    throw e;
+  }
+  const versions = found.versions.map((v) => v.metadata.version);
+  const version = at < 0 ? found.latest ?? (versions.length === 1 ? versions[0] : undefined) : use.slice(at + 1);
+  if (version === undefined) throw new StrataError('invalid_request', `--use ${use}: flow "${name}" has several versions (${versions.sort().join(', ')}) and none was registered last; give one as ${name}@VERSION`);
+  const flow = found.versions.find((v) => v.metadata.version === version);
+  if (!flow) throw new StrataError('not_found', `--use ${use}: flow "${name}" has no version "${version}" (it has ${versions.sort().join(', ')})`);
+  const { WORKFLOW_TEMPLATE } = await import('../argo/import-argo.ts');
+  return { ref: `${name}@${version}`, argo: flow.metadata.annotations?.[WORKFLOW_TEMPLATE] !== undefined };
+}
+
 /** `strata runs submit [FILE] [--use name@version] [-p k=v] [-l k=v] [--watch]`: start a run of a Flow file or a registered flow. */
 export async function submit(client: Client, file: string | undefined, o: SubmitOptions, out: Out, note: Out): Promise<number> {
-  if ((file === undefined) === (o.use === undefined)) throw new StrataError('invalid_request', 'give a Flow file or --use name@version (one of them)');
+  if (o.from !== undefined) {
+    // argo submit's spelling: --from workflowtemplate/NAME runs its entrypoint, as --use NAME does.
+    const m = /^(?:workflowtemplate|wftmpl)\/(.+)$/i.exec(o.from);
+    if (!m) throw new StrataError('invalid_request', `--from ${o.from}: give workflowtemplate/NAME (a WorkflowTemplate applied with strata apply)`);
+    if (o.use !== undefined) throw new StrataError('invalid_request', 'give --use or --from, not both');
+    o = { ...o, use: m[1] };
+  }
+  if ((file === undefined) === (o.use === undefined)) throw new StrataError('invalid_request', 'give a Flow file or --use name[@version] (one of them)');
   // An Argo Workflow takes -p values as text (as argo submit); a strata flow as JSON where they read as JSON.
   const given = o.param ?? {};
   const params = typedParams(given);
   let body: Record<string, unknown>;
-  if (o.use) body = { use: o.use, with: params };
+  if (o.use) {
+    const used = await registeredRef(client, o.use);
+    // A flow made from an Argo WorkflowTemplate takes -p as text, as argo submit --from does.
+    body = { use: used.ref, with: used.argo ? given : params };
+  }
   else {
     // The document reader (YAML, the Flow schema) is loaded only here: listing runs stays quick.
     const argo = await import('./argo-files.ts');

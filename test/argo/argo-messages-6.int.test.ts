@@ -4,12 +4,14 @@
  * names strata's flows use inside. Through the real stack: documents sent to POST /v1/runs
  * and the `strata` CLI as processes, runs on the local runtime.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService({ STRATA_MAX_FANOUT_ITEMS: '5' });
-const { read } = argoFixtures('tester-6/messages');
+const { dir, read } = argoFixtures('tester-6/messages');
 
 describe('a run-time limit or null in an Argo document', () => {
   it('a withParam list past STRATA_MAX_FANOUT_ITEMS names the withParam, not fanOut.over', async () => {
@@ -23,5 +25,37 @@ describe('a run-time limit or null in an Argo document', () => {
     expect(r.status).toBe('failed');
     expect(r.steps.main.error).toContain(`template main, command[1]: expression "jsonpath(workflow.parameters.doc, '$.a')" gave null`);
     expect(r.steps.main.error).not.toContain('json-logic');
+  });
+});
+
+describe('strata runs submit of a registered WorkflowTemplate (Q18)', () => {
+  const wt = join(dir, 'wt-lib.yaml');
+
+  it('--use NAME runs the version registered last, and --from workflowtemplate/NAME is the same; -p is text', async () => {
+    const env = { STRATA_URL: svc.url };
+    const applied = await runStrata(['apply', wt], env);
+    expect(applied.code, applied.stderr).toBe(0);
+    for (const args of [['--use', 't6-msg-lib', '-p', 'count=007'], ['--from', 'workflowtemplate/t6-msg-lib', '-p', 'count=3']]) {
+      const p = await runStrata(['runs', 'submit', ...args], env);
+      expect(p.code, p.stderr).toBe(0);
+      const run = await svc.waitRun(/run (\S+) submitted/.exec(p.stdout)![1], 60_000);
+      expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+      expect(Object.values(run.steps).map((s) => s.result)).toContain(`count=${args[3].slice('count='.length)}`);
+    }
+  });
+
+  it('a flow or version that is not registered is refused naming --use, not a document path', async () => {
+    const env = { STRATA_URL: svc.url };
+    const missing = await runStrata(['runs', 'submit', '--use', 't6-no-such-lib'], env);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toBe('strata: --use t6-no-such-lib: no flow "t6-no-such-lib" is registered (strata flows list shows them)\n');
+    expect((await runStrata(['apply', wt], env)).code).toBe(0);
+    const version = await runStrata(['runs', 'submit', '--use', 't6-msg-lib@v0'], env);
+    expect(version.code).toBe(4);
+    expect(version.stderr).toMatch(/^strata: --use t6-msg-lib@v0: flow "t6-msg-lib" has no version "v0" \(it has argo-[0-9a-f]{12}\)\n$/);
+    const from = await runStrata(['runs', 'submit', '--from', 'workflow/t6-msg-lib'], env);
+    expect(from.code).toBe(2);
+    expect(from.stderr).toContain('--from workflow/t6-msg-lib: give workflowtemplate/NAME');
+    for (const p of [missing, version, from]) expect(p.stderr).not.toContain('spec.root');
   });
 });
