@@ -85,7 +85,10 @@ export function resolveVariable(scope: Scope, tag: string): Value {
   }
   if (head === 'item') {
     if (!scope.item) throw bad(scope, tag, 'only a step with withItems, withParam or withSequence has an item');
-    return [{ kind: 'item', as: scope.item, path: parts.slice(1) }];
+    // Argo's {{item.X}} is key X of a map item, the whole rest of the tag (operator.go
+    // processItem: `item.<key>` for each key), so `{{item.a.b}}` reads a key "a.b", never a
+    // field b of a (Argo leaves that unresolved and fails the step).
+    return [{ kind: 'item', as: scope.item, path: parts.length > 1 ? [parts.slice(1).join('.')] : [] }];
   }
   if (head === 'workflow' && parts[1] === 'parameters' && parts.length === 3) {
     const g = scope.globals;

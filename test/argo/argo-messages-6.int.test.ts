@@ -59,3 +59,12 @@ describe('strata runs submit of a registered WorkflowTemplate (Q18)', () => {
     for (const p of [missing, version, from]) expect(p.stderr).not.toContain('spec.root');
   });
 });
+
+describe('{{item.a.b}} (P6 rest)', () => {
+  it('reads the key "a.b" of a map item, as Argo; a nested field is no key, and the step fails naming it', async () => {
+    const r = await svc.runToEnd(read('item-dotted-key.yaml'));
+    expect(r.steps['dotted/0'].result).toBe('a.b=1 a={"b":2}');
+    expect(r.status).toBe('failed');
+    expect(r.steps['nested/0'].error).toContain('{{ item["b.c"] }} is missing: the loop item {"b":{"c":1}} has no "b.c"');
+  });
+});
