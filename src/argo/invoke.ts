@@ -13,6 +13,7 @@ import { argoProblem, gather, gathered, throwGathered, type Gathered } from './a
 import type { ReachWork } from './dag-reach.ts';
 import { whenLogic } from './expressions.ts';
 import { MAX_RANGE } from '../logic/range.ts';
+import { printf } from '../logic/printf.ts';
 import { losslessJson } from '../logic/json-text.ts';
 import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
@@ -118,6 +119,14 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
     return { where: [`${where}, withParam "${call.withParam}"`, { fromJson: [renderLogic(v, at), 'list'] }] } as Logic;
   }
   const seq = call.withSequence!;
+  // A literal format is checked now, not when the loop starts (Argo tester 6, Q15).
+  if (seq.format !== undefined && !seq.format.includes('{{')) {
+    try {
+      printf(seq.format, 0);
+    } catch (e) {
+      throw problem(where, `withSequence.format: ${(e as Error).message}`);
+    }
+  }
   const num = (s: string | undefined, dflt: number): Logic => {
     if (s === undefined) return dflt;
     const v = readField(scope, where, 'withSequence', s);

@@ -13,6 +13,7 @@
  */
 import { JSONPath } from 'jsonpath-plus';
 import { clipped } from '../errors/strata-error.ts';
+import { jsonTooDeep, tooDeepText, valueTooDeep } from './json-nesting.ts';
 
 const MAX_PATH = 1024;
 
@@ -21,6 +22,9 @@ export function jsonpathOperation(value: unknown, path: unknown, required?: unkn
   if (typeof path !== 'string' || path.length > MAX_PATH) throw new Error('jsonpath needs a path string of at most 1024 characters');
   if (/[?()]/.test(path)) throw new Error(`jsonpath "${path}": filter and script expressions ([?(...)], [(...)]) are not supported`);
   let json: unknown = value;
+  // jsonpath-plus recurses per level (`$..x` over 2,500 levels overflowed the stack: Argo
+  // tester 6, Q15): data nested deeper than strata carries is refused, named, as withParam does.
+  if (typeof value === 'string' ? jsonTooDeep(value) : valueTooDeep(value)) throw new Error(`jsonpath "${path}": the value searched is JSON ${tooDeepText()}`);
   if (typeof value === 'string') {
     try {
       json = JSON.parse(value);

@@ -16,7 +16,12 @@ export const MAX_PATTERN = 256;
 export function printf(pattern: string, value: unknown): string {
   if (pattern.length > MAX_PATTERN) throw new Error(`format pattern is longer than ${MAX_PATTERN} characters`);
   const stray = pattern.replace(SPEC, '').indexOf('%');
-  if (stray >= 0) throw new Error(`format "${pattern}": "%" must start a conversion such as %d, %05d, %x, %.2f, %s or %%`);
+  if (stray >= 0) {
+    // A conversion whose width or precision is past 3 digits is one, said as such (Argo tester 6, Q15).
+    const wide = /%[-0+ ]*([0-9]*)(?:\.([0-9]*))?[diouxXfFeEgGs]/.exec(pattern.replace(SPEC, ''));
+    if (wide && ((wide[1] ?? '').length > 3 || (wide[2] ?? '').length > 3)) throw new Error(`format "${pattern}": the width or precision of "${wide[0]}" is more than 999`);
+    throw new Error(`format "${pattern}": "%" must start a conversion such as %d, %05d, %x, %.2f, %s or %%`);
+  }
   return pattern.replace(SPEC, (_m, flags: string, width: string, precision: string | undefined, conv: string) => {
     if (conv === '%') return '%';
     const left = flags.includes('-');

@@ -68,3 +68,25 @@ describe('{{item.a.b}} (P6 rest)', () => {
     expect(r.steps['nested/0'].error).toContain('{{ item["b.c"] }} is missing: the loop item {"b":{"c":1}} has no "b.c"');
   });
 });
+
+describe('Q15: what strata said in its parser\'s or JavaScript\'s words', () => {
+  it('expr closures (filter, map) are refused naming them; a withSequence format past width 999 is refused at import (exit 2, HTTP 400)', async () => {
+    const env = { STRATA_URL: svc.url };
+    const closures = await runStrata(['import', 'argo', join(dir, 'expr-closure.yaml')], env);
+    expect(closures.code).toBe(2);
+    expect(closures.stderr).toContain('template main, step b, arguments.parameters(m): expression "toJson(filter([1, 2, 3], {# > 1}))": closures ({# ...}) and the functions that take them (filter, map, all, any, none, one, count) are not supported');
+    expect(closures.stderr).toContain('step c, arguments.parameters(m): expression "map([1, 2], {# * 2})": closures');
+    expect(closures.stderr).not.toContain('Expected comma');
+    const width = await svc.call('POST', '/v1/runs', read('seq-format-width.yaml'));
+    expect(width.status).toBe(400);
+    expect(width.body.error.message).toContain('template main, step a: withSequence.format: format "%200000000d": the width or precision of "%200000000d" is more than 999');
+  });
+
+  it('jsonpath over a result nested 2,500 deep fails its step naming the depth, not the call stack', async () => {
+    const r = await svc.runToEnd(read('jsonpath-deep.yaml'));
+    expect(r.steps.gen.status).toBe('succeeded');
+    expect(r.steps.jp.status).toBe('failed');
+    expect(r.steps.jp.error).toContain(`template main, step jp, arguments.parameters(m): expression "jsonpath(steps.gen.outputs.result, '$..x')": jsonpath "$..x": the value searched is JSON nested more than 256 levels deep`);
+    expect(r.steps.jp.error).not.toContain('call stack');
+  });
+});
