@@ -8,7 +8,7 @@
 import { isArgoDocument, looksLikeArgo } from '../argo/argo-document.ts';
 import { importArgo } from '../argo/import-argo.ts';
 import { readArgoText } from '../argo/lenient-yaml.ts';
-import { referencedFlowNames } from '../argo/references.ts';
+import { registeredFlows } from '../argo/references.ts';
 import { withSubmitParams } from '../argo/submit-params.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
@@ -58,8 +58,7 @@ export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: 
   // -p as argo submit applies it: every given parameter is one of the Workflow's arguments.
   const docs = request ? [withSubmitParams(request.flow, request.params as Record<string, unknown> | undefined)] : read;
   if (docs.length !== 1 || !isArgoDocument(docs[0])) throw new StrataError('invalid_request', 'an Argo body holds one Workflow document, as it is or as { "flow": <the Workflow>, "params": { ... } }');
-  const registered = new Map<string, FlowDocument[]>();
-  for (const name of referencedFlowNames(docs)) registered.set(name, await versions(name));
+  const registered = await registeredFlows(docs, versions);
   const { units, workflows, entries } = importArgo([{ doc: docs[0], source: 'body' }], (n) => (registered.get(n) ?? []) as never, { maxDepth: limits.maxDepth });
   // A WorkflowTemplate runs from its entrypoint, as `argo submit --from workflowtemplate/NAME`
   // does: its templates are registered and its entry flow runs.

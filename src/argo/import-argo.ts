@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { addProblems, argoProblem, gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
 import type { FlowDocument, FlowNode, JsonValue } from './target-types.ts';
-import { NAME_PATTERN } from '../flow/task-schema.ts';
+import { NAME_PATTERN, SOURCE_DOCUMENT } from '../flow/task-schema.ts';
 import { checkArgoDocument, type ArgoDocument, type ArgoTemplate } from './argo-document.ts';
 import { inlineTemplate } from './composite.ts';
 import type { ReachWork } from './dag-reach.ts';
@@ -283,7 +283,8 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
     out.push({
       apiVersion: 'strata/v1',
       kind: 'Flow',
-      metadata: annotated(metadataOf(wft, flowName(wft.metadata.name!, where), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name! }),
+      // Its document too, which a Workflow's workflowTemplateRef joins its own spec over (joinedWorkflow).
+      metadata: annotated(metadataOf(wft, flowName(wft.metadata.name!, where), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [SOURCE_DOCUMENT]: JSON.stringify(wft) }),
       spec: { params: { ...params, ...inputs }, root, ...(onExit ? { onExit } : {}), ...runLimit(wft) } as FlowDocument['spec'],
     });
   }
@@ -303,7 +304,6 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
   const ref = wf.spec.workflowTemplateRef;
   if (ref) {
     if (wf.spec.templates?.length || wf.spec.entrypoint) throw problem(where, 'a Workflow with workflowTemplateRef takes its templates and entrypoint from the WorkflowTemplate');
-    unjoinedFields(wf, where, g);
     const wft = templatesDocs.get(ref.name);
     const entryName = flowName(ref.name, where);
     // Only a WorkflowTemplate's entry flow: not a native Flow or a unit that bears the name.
@@ -311,6 +311,9 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     if (!wft && found.length === 0) throw problem(where, `no WorkflowTemplate ${ref.name} is given or registered`);
     const entry = wft ? `${entryName}@${versionOf(wft)}` : registeredUnit(entryName, found, `workflowTemplateRef ${ref.name}`).ref;
     if (wft && !wft.spec.entrypoint) throw problem(where, `WorkflowTemplate ${ref.name} has no entrypoint`);
+    // Spec fields of its own: the Workflow runs the join of its spec over the WorkflowTemplate's (Argo tester 6, Q1).
+    const own = JOINED.filter((f) => wf.spec[f] !== undefined);
+    if (own.length > 0) return workflowFlow(joinedWorkflow(wf, wft ?? keptDocument(found[0], ref.name, `${where}: spec.${own[0]}`)), source, unit, templatesDocs, registered, links, g, work);
     const withs = Object.fromEntries(Object.keys(params).map((p) => [p, readLogic(['params', p])]));
     return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode, ...runLimit(wf) } }, units: [] };
   }
@@ -333,18 +336,69 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
 }
 
 /**
- * The spec fields of a Workflow with `workflowTemplateRef` that strata does not join over
- * the WorkflowTemplate's (Argo joins every one: workflow/util/merge.go JoinWorkflowSpec,
- * the Workflow's winning), each gathered as a problem naming it, so none is dropped without a
- * word (Argo tester 6, Q1). `arguments` and `parallelism` are joined (the arguments as the
- * entry flow's params, parallelism as the calling flow's).
+ * The spec fields of a Workflow with `workflowTemplateRef` that make it run the join of its
+ * spec over the WorkflowTemplate's (Argo tester 6, Q1). Argo joins the whole spec
+ * (argo-workflows workflow/util/merge.go JoinWorkflowSpec: the Workflow's fields win, as a
+ * Kubernetes strategic merge patch of the Workflow over the WorkflowTemplate). A Workflow
+ * giving none of them (only `arguments`) runs the WorkflowTemplate's entry flow as a `use`,
+ * its arguments as `with`, which is the same join. Every other Argo spec field is refused
+ * or noted by the schema (argo-document.ts), so none is dropped without a word.
  */
-const UNJOINED = ['onExit', 'activeDeadlineSeconds', 'retryStrategy'] as const;
-function unjoinedFields(wf: ArgoDocument, where: string, g: Gathered): void {
-  for (const f of UNJOINED) {
-    if (wf.spec[f] === undefined) continue;
-    addProblems(g, [{ path: `${where}: spec.${f}`, message: `Argo field "${f}" is not supported with workflowTemplateRef: strata does not join it over the WorkflowTemplate's; set it in the WorkflowTemplate, or give the templates in the Workflow` }]);
+const JOINED = ['onExit', 'activeDeadlineSeconds', 'retryStrategy', 'parallelism'] as const;
+
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * `over` joined over `base` as a strategic merge patch joins them: objects field by field
+ * (a Workflow's `retryStrategy: {limit: 2}` keeps the template's `retryPolicy`), lists of
+ * parameters by name (each joined field by field), any other value replaced.
+ */
+function joinOver(over: unknown, base: unknown, key: string): unknown {
+  if (over === undefined) return base;
+  if (isPlain(over) && isPlain(base)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = joinOver(v, base[k], k);
+    return out;
   }
+  if ((key === 'parameters' || key === 'artifacts') && Array.isArray(over) && Array.isArray(base)) {
+    const named = (x: unknown) => (isPlain(x) ? x.name : undefined);
+    const fromOver = new Map(over.map((x) => [named(x), x]));
+    const joined = base.map((b) => (fromOver.has(named(b)) ? joinOver(fromOver.get(named(b)), b, '') : b));
+    const inBase = new Set(base.map(named));
+    return [...joined, ...over.filter((x) => !inBase.has(named(x)))];
+  }
+  return over;
+}
+
+/**
+ * The Workflow a Workflow with `workflowTemplateRef` runs: the WorkflowTemplate's spec (its
+ * templates, entrypoint, arguments, exit handler, deadline, retries, parallelism) with the
+ * Workflow's spec joined over it, under the Workflow's own metadata, so its `onExit` names a
+ * template of the WorkflowTemplate, its deadline and retryStrategy replace the template's,
+ * and `{{workflow.name}}` is the Workflow's (argo-workflows workflow/controller/operator.go
+ * setStoredWfSpec runs the joined spec as the Workflow's).
+ */
+function joinedWorkflow(wf: ArgoDocument, wt: ArgoDocument): ArgoDocument {
+  const { workflowTemplateRef: _ref, ...own } = wf.spec;
+  return { ...wf, spec: joinOver(own, wt.spec, 'spec') as ArgoDocument['spec'] };
+}
+
+/** The Argo document a registered WorkflowTemplate's entry flow keeps (SOURCE_DOCUMENT); refused, said at `where`, when it keeps none or a broken one. */
+function keptDocument(entry: FlowDocument, name: string, where: string): ArgoDocument {
+  const text = annotationsOf(entry)[SOURCE_DOCUMENT];
+  const again = `apply WorkflowTemplate ${name} again (strata keeps its document from then on), or give it in the same files`;
+  if (text === undefined) throw problem(where, `Argo joins it over WorkflowTemplate ${name}'s spec, and the registered ${entry.metadata.name}@${entry.metadata.version} does not keep the WorkflowTemplate's document: ${again}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw problem(where, `the document kept by ${entry.metadata.name}@${entry.metadata.version} is not JSON: ${again}`);
+  }
+  const { argo, problems } = checkArgoDocument(parsed, `WorkflowTemplate ${name} (registered)`);
+  if (!argo || problems.length > 0 || argo.kind !== 'WorkflowTemplate' || argo.metadata.name !== name) {
+    throw problem(where, `the document kept by ${entry.metadata.name}@${entry.metadata.version} is not WorkflowTemplate ${name}${problems.length ? ` (${problems[0].path}: ${problems[0].message})` : ''}: ${again}`);
+  }
+  return argo;
 }
 
 /**
@@ -404,8 +458,13 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
   const ctx: InlineContext = { templates, unit, local, stack: [entry.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth };
   let root = inlineTemplate(entry, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };
-  if (wf.spec.retryStrategy) root = { ...root, retry: retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) };
-  if (wf.spec.activeDeadlineSeconds !== undefined) root = { ...root, timeout: wf.spec.activeDeadlineSeconds };
+  // The workflow's retryStrategy is the default of every template without one (argo-workflows
+  // operator.go retryStrategy: the template's, else execWf.Spec.RetryStrategy): strata's retry
+  // on the root is the default of the leaves inside; an entry leaf's own wins.
+  if (wf.spec.retryStrategy && root.retry === undefined) root = { ...root, retry: retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) };
+  // Both deadlines hold: the workflow's and the entry template's own.
+  const deadline = wf.spec.activeDeadlineSeconds;
+  if (deadline !== undefined) root = { ...root, timeout: typeof root.timeout === 'number' ? Math.min(root.timeout, deadline) : deadline };
   let onExit: FlowNode | undefined;
   if (wf.spec.onExit) {
     const handler = templates.get(wf.spec.onExit);

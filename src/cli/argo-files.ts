@@ -10,7 +10,7 @@ import { isArgoDocument, looksLikeArgo } from '../argo/argo-document.ts';
 export { looksLikeArgo };
 import { currentVersions, importArgo, type ImportResult } from '../argo/import-argo.ts';
 import { readArgoText } from '../argo/lenient-yaml.ts';
-import { referencedFlowNames } from '../argo/references.ts';
+import { registeredFlows } from '../argo/references.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import type { FlowDocument } from '../argo/target-types.ts';
@@ -40,17 +40,16 @@ export function readArgoFiles(files: string[], limits: Pick<Limits, 'maxBytes' |
 
 /** Flows of Argo documents; registered flows that templateRefs name are read from strata when `client` is given. */
 export async function importDocuments(docs: Array<{ doc: unknown; source: string }>, client?: Client): Promise<ImportResult> {
-  const registered = new Map<string, FlowDocument[]>();
-  if (client) {
-    for (const name of referencedFlowNames(docs.map((d) => d.doc))) {
-      try {
-        const r = (await client.call('GET', `/v1/flows/${encodeURIComponent(name)}`)) as { versions: FlowDocument[]; latest?: string };
-        registered.set(name, currentVersions(r.versions as never, r.latest) as unknown as FlowDocument[]);
-      } catch (e) {
-        if ((e as StrataError).code !== 'not_found') throw e;
-      }
+  const versions = async (name: string): Promise<FlowDocument[]> => {
+    try {
+      const r = (await client!.call('GET', `/v1/flows/${encodeURIComponent(name)}`)) as { versions: FlowDocument[]; latest?: string };
+      return currentVersions(r.versions as never, r.latest) as unknown as FlowDocument[];
+    } catch (e) {
+      if ((e as StrataError).code !== 'not_found') throw e;
+      return [];
     }
-  }
+  };
+  const registered = client ? await registeredFlows(docs.map((d) => d.doc), versions) : new Map<string, FlowDocument[]>();
   // Templates nest as deep as the service lets flow nodes nest (the same variable).
   return importArgo(docs, (name) => registered.get(name) ?? [], { maxDepth: loadLimits().maxDepth });
 }

@@ -44,5 +44,19 @@ export const metadataSchema = z.strictObject({
     .pipe(z.string().regex(VERSION_PATTERN, 'must be a version like 1 or 1.2.0'))
     .optional(),
   labels: z.record(z.string().max(128), z.string().max(256)).optional(),
-  annotations: z.record(z.string().max(128), z.string().max(4096)).optional(),
+  // Each value at most 4096 characters, but SOURCE_DOCUMENT's: bounded by the document carrying it.
+  annotations: z
+    .record(z.string().max(128), z.string())
+    .superRefine((a, ctx) => {
+      for (const [k, v] of Object.entries(a)) if (k !== SOURCE_DOCUMENT && v.length > 4096) ctx.addIssue({ code: 'custom', path: [k], message: 'must be at most 4096 characters' });
+    })
+    .optional(),
 });
+
+/**
+ * The annotation holding the document a flow was made from, as JSON: a WorkflowTemplate's
+ * entry flow keeps its Argo document there, so that a Workflow's `workflowTemplateRef` can
+ * join its own spec over the WorkflowTemplate's as Argo does (src/argo/import-argo.ts,
+ * JoinWorkflowSpec). The only annotation longer than 4096 characters.
+ */
+export const SOURCE_DOCUMENT = 'strata/source-document';

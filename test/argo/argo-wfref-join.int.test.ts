@@ -4,8 +4,8 @@
  * template's arguments (workflow/controller/operator.go operate: executeTemplate of the
  * entrypoint with execWf.Spec.Arguments) (Argo tester 6, Q1). Through the real stack: the
  * WorkflowTemplate applied with `strata apply`, Workflows sent to POST /v1/runs and
- * `strata runs submit -p`, run on the local runtime. A spec field strata cannot join is
- * refused naming it, never dropped.
+ * `strata runs submit -p`, run on the local runtime. The Workflow's own onExit, deadline,
+ * retryStrategy and parallelism are joined over the WorkflowTemplate's, its fields winning.
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -52,17 +52,64 @@ describe('workflowTemplateRef: the Workflow\'s arguments reach the entry templat
   });
 });
 
-describe('workflowTemplateRef: a spec field strata cannot join is refused naming it (Q1)', () => {
-  it('POST /v1/runs refuses onExit, activeDeadlineSeconds and retryStrategy with 400, each named', async () => {
-    const r = await svc.call('POST', '/v1/runs', read('wf-spec-fields.yaml'));
-    expect(r.status, JSON.stringify(r.body)).toBe(400);
-    const text = (r.body.error.details.problems as Array<{ path: string; message: string }>).map((p) => `${p.path}: ${p.message}`).join('\n');
-    for (const f of ['onExit', 'activeDeadlineSeconds', 'retryStrategy']) expect(text).toContain(`spec.${f}: Argo field "${f}" is not supported with workflowTemplateRef`);
+describe('workflowTemplateRef: the Workflow\'s own spec fields are joined over the WorkflowTemplate\'s, the Workflow\'s winning (Q1)', () => {
+  beforeAll(async () => {
+    for (const f of ['wt-exit.yaml', 'wt-retry.yaml', 'wt-deadline.yaml']) {
+      const out = await runStrata(['apply', join(DIR, f)], { STRATA_URL: svc.url });
+      expect(out.code, out.stdout + out.stderr).toBe(0);
+    }
   });
 
-  it('strata runs submit refuses it too (exit 2)', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-spec-fields.yaml')], { STRATA_URL: svc.url });
+  it('POST /v1/runs: the Workflow\'s onExit (another template of the WorkflowTemplate) runs as the exit handler, in place of the template\'s', async () => {
+    const r = await svc.runToEnd(read('wf-exit.yaml'));
+    expect(r.status, r.error ?? JSON.stringify(r.steps)).toBe('succeeded');
+    expect(r.steps.main.result).toBe('main ran');
+    expect(r.steps['main/onExit'].result).toBe('OTHER handler ran');
+    expect(JSON.stringify(r.steps)).not.toContain('WT handler');
+  });
+
+  it('strata runs submit: the joined retryStrategy {limit: 2} (retryPolicy Always kept from the template) gives 3 attempts, not 6', async () => {
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-retry.yaml')], { STRATA_URL: svc.url });
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    const r = await svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 90_000);
+    expect(r.status).toBe('failed');
+    expect(r.steps.main.attempts).toBe(3);
+  });
+
+  it('the Workflow\'s activeDeadlineSeconds replaces the template\'s: 120 s over 1 s lets the 3 s entry finish', async () => {
+    expect(result(await svc.runToEnd(read('wf-deadline-longer.yaml')))).toBe('finished');
+  });
+
+  it('the Workflow\'s activeDeadlineSeconds bounds a template without one (the WorkflowTemplate given in the same file)', async () => {
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-deadline-fires.yaml')], { STRATA_URL: svc.url });
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    const r = await svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 90_000);
+    expect(r.status).toBe('failed');
+    expect(JSON.stringify(r)).toContain('timed out after 2');
+  });
+
+  it('strata import argo and runs submit: parallelism is the Workflow\'s, arguments joined by name, workflow.name the Workflow\'s', async () => {
+    const out = await runStrata(['import', 'argo', join(DIR, 'wf-parallelism.yaml'), '-o', 'json']);
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    const flows = JSON.parse(out.stdout) as Array<{ metadata: { name: string }; spec: { parallelism?: number; params?: Record<string, unknown>; root: { task?: { command: string[] } } } }>;
+    const wf = flows.find((f) => f.metadata.name === 'wj-par-run')!;
+    expect(wf.spec.parallelism).toBe(3);
+    expect(wf.spec.params).toMatchObject({ a: 'from-template', b: 'from-workflow' });
+    const run = await runStrata(['runs', 'submit', join(DIR, 'wf-parallelism.yaml')], { STRATA_URL: svc.url });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const r = await svc.waitRun(/run (\S+) submitted/.exec(run.stdout)![1], 90_000);
+    expect(result(r)).toMatch(/^a=from-template b=from-workflow name=wj-par-run-\S+$/);
+  });
+
+  it('a registered flow that keeps no WorkflowTemplate document cannot be joined over: refused naming the field (400, exit 2)', async () => {
+    const applied = await runStrata(['apply', join(DIR, 'native-claims-wt.yaml')], { STRATA_URL: svc.url });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const r = await svc.call('POST', '/v1/runs', read('wf-forged.yaml'));
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(JSON.stringify(r.body)).toContain('spec.onExit');
+    expect(JSON.stringify(r.body)).toContain('apply WorkflowTemplate wj-forged again');
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-forged.yaml')], { STRATA_URL: svc.url });
     expect(out.code, out.stdout + out.stderr).toBe(2);
-    expect(out.stderr).toContain('spec.activeDeadlineSeconds');
+    expect(out.stderr).toContain('spec.onExit');
   });
 });
