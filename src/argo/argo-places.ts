@@ -8,7 +8,7 @@ import { StrataError, type Problem } from '../errors/strata-error.ts';
 import { TEMPLATE, WORKFLOW_TEMPLATE, WORKFLOW_UNIT } from './import-argo.ts';
 
 /** The Argo step path and field a strata path of an imported flow stands for, or undefined when it names no step. */
-export function argoPlace(path: string): string | undefined {
+export function argoPlace(path: string, message = ''): string | undefined {
   const steps = [...path.matchAll(/\.nodes\.([^.()]+)/g)].map((m) => m[1]);
   if (steps.length === 0) return undefined;
   const field = /fanOut\.over$/.test(path)
@@ -16,7 +16,7 @@ export function argoPlace(path: string): string | undefined {
     : /\.when$/.test(path)
       ? 'when'
       : /\.use$/.test(path)
-        ? 'template (a template calling itself)'
+        ? /cycle|nested more than/.test(message) ? 'template (a template calling itself)' : 'template (templateRef)'
         : /\.task\.(command|args|env|image|workingDir)/.exec(path)?.[1];
   return `step ${steps.join('/')}${field ? `, ${field}` : ''}`;
 }
@@ -36,7 +36,7 @@ export function inArgoWords(e: unknown, label: string): unknown {
   const err = e as StrataError;
   if (!(err instanceof Error) || typeof err.code !== 'string') return e;
   const problems: Problem[] = err.details?.problems ?? [];
-  const places = problems.map((p) => argoPlace(p.path));
+  const places = problems.map((p) => argoPlace(p.path, p.message));
   if (places.every((p) => p === undefined)) return e;
   const said = problems.map((p, i) => ({ path: places[i] ? `${label}, ${places[i]} [${p.path}]` : p.path, message: p.message }));
   return new StrataError(err.code, said.map((p) => `${p.path}: ${p.message}`).join('; '), { ...err.details, problems: said });
