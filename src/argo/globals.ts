@@ -24,6 +24,20 @@ import { readLogic, renderLogic } from './values.ts';
 
 const PREFIX = 'workflow:';
 
+/**
+ * The global that carries `{{workflow.name}}` into units (Argo tester 6, Q20): a name no
+ * Argo parameter can have (`:`), so its param is `workflow::name`. In Argo a template
+ * reached by templateRef runs inside the calling Workflow, whose `metadata.name` it reads
+ * (operator.go setGlobalParameters), so every level of a run sees one name.
+ */
+export const WORKFLOW_NAME = ':name';
+
+/** The json-logic of a run's Argo workflow name: `metadata.name`, or `generateName` and the run's id (`run.id`, the runtime's placeholder). */
+export function workflowNameLogic(w: { name?: string; generateName?: string }): JsonValue {
+  if (w.name) return w.name;
+  return w.generateName ? { cat: [w.generateName, { var: 'run.id' }] } : { var: 'run.id' };
+}
+
 /** The unit param that carries global parameter `name`. */
 export const globalParam = (name: string): string => `${PREFIX}${name}`;
 
@@ -43,15 +57,17 @@ export function globalsOfParams(params: Record<string, unknown> | undefined): Se
  */
 export const exitGlobal = (field: ExitField): string => `:${field}`;
 export type ExitField = 'status' | 'duration' | 'failures';
-const exitFieldOf = (x: string): ExitField | undefined => (x.startsWith(':') ? (x.slice(1) as ExitField) : undefined);
+const EXIT_FIELDS: readonly string[] = ['status', 'duration', 'failures'];
+// Only the exit fields: `:name` (WORKFLOW_NAME) is a global of its own, given outside exit handlers too.
+const exitFieldOf = (x: string): ExitField | undefined => (x.startsWith(':') && EXIT_FIELDS.includes(x.slice(1)) ? (x.slice(1) as ExitField) : undefined);
 
 /** Whether a param of a unit is one of its global parameters (not an input parameter). */
 export const isGlobalParam = (name: string): boolean => name.startsWith(PREFIX);
 
 /** Where a scope's `{{workflow.parameters.x}}` comes from. */
 export type Globals =
-  /** the flow's own params (a Workflow's arguments, a WorkflowTemplate's entry flow's); `owner` names the document */
-  | { kind: 'flow'; names: Set<string>; owner: string }
+  /** the flow's own params (a Workflow's arguments, a WorkflowTemplate's entry flow's); `owner` names the document; `name`: its workflow name's json-logic (workflowNameLogic) */
+  | { kind: 'flow'; names: Set<string>; owner: string; name?: JsonValue }
   /** a unit's: passed in by each caller; `read` gathers those the unit reads */
   | { kind: 'unit'; read: Set<string> };
 
@@ -94,6 +110,8 @@ export function linkGlobals(links: GlobalLinks, g: Gathered): void {
           message: `${c.callee} reads {{workflow.${field}}} (itself or in a template it calls), which is known only in an exit handler: call it from spec.onExit (or a template it calls), where it is the run's outcome, as in Argo`,
         }]);
       } else if (c.caller.kind === 'unit') c.with[globalParam(x)] = readLogic(['params', globalParam(x)]);
+      // A flow that does not know its Argo name (one relinked at a run's start) gives the run's id, as a WorkflowTemplate run alone did.
+      else if (x === WORKFLOW_NAME) c.with[globalParam(x)] = c.caller.name ?? workflowNameLogic({});
       else if (c.caller.names.has(x)) c.with[globalParam(x)] = readLogic(['params', x]);
       else {
         addProblems(g, [{

@@ -20,7 +20,7 @@ import type { Scope } from './scope.ts';
 import { readLogic, renderField, text, type Path, type Value } from './values.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { inUseOrder } from '../flow/uses.ts';
-import { dropEmptyWith, globalLinks, globalsOfParams, isGlobalParam, linkGlobals, type GlobalLinks } from './globals.ts';
+import { dropEmptyWith, globalLinks, globalsOfParams, isGlobalParam, linkGlobals, workflowNameLogic, type GlobalLinks } from './globals.ts';
 import { nulProblem } from '../flow/params-limits.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
 
@@ -311,9 +311,12 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     if (!wft && found.length === 0) throw problem(where, `no WorkflowTemplate ${ref.name} is given or registered`);
     const entry = wft ? `${entryName}@${versionOf(wft)}` : registeredUnit(entryName, found, `workflowTemplateRef ${ref.name}`).ref;
     if (wft && !wft.spec.entrypoint) throw problem(where, `WorkflowTemplate ${ref.name} has no entrypoint`);
-    // Spec fields of its own: the Workflow runs the join of its spec over the WorkflowTemplate's (Argo tester 6, Q1).
+    // The Workflow runs the join of its spec over the WorkflowTemplate's (Argo tester 6, Q1), as a Workflow of its own, so its
+    // spec fields and its name hold in every template (Q20). Only an entry flow registered before strata kept the
+    // WorkflowTemplate's document runs as a `use`, and only when the Workflow has no spec fields of its own to join.
     const own = JOINED.filter((f) => wf.spec[f] !== undefined);
-    if (own.length > 0) return workflowFlow(joinedWorkflow(wf, wft ?? keptDocument(found[0], ref.name, `${where}: spec.${own[0]}`)), source, unit, templatesDocs, registered, links, g, work);
+    const base = wft ?? (own.length > 0 || annotationsOf(found[0])[SOURCE_DOCUMENT] !== undefined ? keptDocument(found[0], ref.name, `${where}: spec.${own[0] ?? 'workflowTemplateRef'}`) : undefined);
+    if (base) return workflowFlow(joinedWorkflow(wf, base), source, unit, templatesDocs, registered, links, g, work);
     const withs = Object.fromEntries(Object.keys(params).map((p) => [p, readLogic(['params', p])]));
     return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode, ...runLimit(wf) } }, units: [] };
   }
@@ -435,6 +438,9 @@ function runLimit(wf: ArgoDocument): { parallelism?: number } {
  */
 function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c: { templates: Map<string, ArgoTemplate>; unit: InlineContext['unit']; local: InlineContext['local']; links: GlobalLinks; problems: Gathered; opts: ImportOptions }, entryInputs = new Set<string>()): { root: FlowNode; onExit?: FlowNode } {
   const { templates, unit, local } = c;
+  // The run's Argo name, one in every template it reaches (units are passed it: globals.ts WORKFLOW_NAME). A WorkflowTemplate's
+  // entry flow runs alone (a Workflow's workflowTemplateRef runs the joined document), as `argo submit --from` names it: `<W>-<suffix>`.
+  const named = wf.kind === 'Workflow' ? { name: wf.metadata.name, generateName: wf.metadata.generateName } : { generateName: `${wf.metadata.name}-` };
   if (!wf.spec.entrypoint) throw problem(where, 'spec.entrypoint is required');
   const entry = templates.get(wf.spec.entrypoint);
   if (!entry) throw problem(where, `spec.entrypoint names no template ("${wf.spec.entrypoint}")`);
@@ -448,9 +454,8 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
     artifacts: new Map(),
     siblings: new Map(),
     inExit,
-    globals: { kind: 'flow', names: flowParams, owner: where.replace(/^.*: (?=Workflow)/, '') },
-    // A WorkflowTemplate's entry flow also runs inside another Workflow (workflowTemplateRef): its name is the run's.
-    ...(wf.kind === 'Workflow' ? { workflow: { name: wf.metadata.name, generateName: wf.metadata.generateName } } : {}),
+    globals: { kind: 'flow', names: flowParams, owner: where.replace(/^.*: (?=Workflow)/, ''), name: workflowNameLogic(named) },
+    workflow: named,
   });
   // A workflow gives its entrypoint no artifacts: an optional one goes without (Argo tester fault 9).
   const needed = (entry.inputs?.artifacts ?? []).filter((a) => !a.optional).map((a) => a.name);

@@ -160,7 +160,7 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
 function whenOf(text: string, scope: Scope, inner: Path, where: string): Logic {
   // The run's and pod's names are text for a task's fields (the runtime fills them in), not data a condition reads.
   const noRun = (v: Value): Value => {
-    if (v.some((p) => p.kind === 'run')) throw new StrataError('invalid_document', 'workflow.name, workflow.uid and pod.name are given to a task\'s fields only, not to a condition');
+    if (v.some((p) => p.kind === 'run' || (p.kind === 'param' && p.runBound))) throw new StrataError('invalid_document', 'workflow.name, workflow.uid and pod.name are given to a task\'s fields only, not to a condition');
     return v;
   };
   const build = inField(where, 'when', () => whenLogic(text, (v) => noRun(resolveVariable(scope, v)), (s) => noRun(readTags(scope, s, `${where}, when`)), `${where}, when`));

@@ -6,7 +6,7 @@
 import { StrataError } from '../errors/strata-error.ts';
 import { expressionPart } from './expressions.ts';
 import type { Path, Value } from './values.ts';
-import { exitGlobal, globalParam, type ExitField, type Globals } from './globals.ts';
+import { exitGlobal, globalParam, WORKFLOW_NAME, type ExitField, type Globals } from './globals.ts';
 import { appendAll } from '../flow/append-all.ts';
 
 /**
@@ -109,6 +109,11 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     }
     if (!scope.inExit) throw bad(scope, tag, 'is known only in the exit handler (spec.onExit)');
     return [{ kind: 'exit', field: parts[1] as 'status' | 'duration' | 'failures' }];
+  }
+  // In a unit: the calling run's name, passed in by each call as its workflow parameters are (Argo tester 6, Q20).
+  if (head === 'workflow' && parts.length === 2 && parts[1] === 'name' && scope.globals.kind === 'unit') {
+    scope.globals.read.add(WORKFLOW_NAME);
+    return [{ kind: 'param', name: globalParam(WORKFLOW_NAME), runBound: true }];
   }
   // The Workflow's name as Argo gives it: metadata.name, or generateName and a suffix of the run's own (its id).
   if (head === 'workflow' && parts.length === 2 && parts[1] === 'name' && scope.workflow?.name) return [{ kind: 'text', text: scope.workflow.name }];

@@ -18,7 +18,8 @@ export type Path = Seg[];
 
 export type Part =
   | { kind: 'text'; text: string }
-  | { kind: 'param'; name: string }
+  /** `runBound`: a param whose value names the run (the workflow name), for a task's fields only, never a condition */
+  | { kind: 'param'; name: string; runBound?: true }
   | { kind: 'item'; as: string; path: string[] }
   | { kind: 'result'; step: Path; path: string[] }
   | { kind: 'output'; step: Path; name: string }

@@ -128,9 +128,15 @@ export class StepData {
     return tracking(() => this.evaluate(expr, act, extra, field));
   }
 
-  /** `value`'s expressions evaluated for `act`; an error names `path` (`u, use.with.k`), or the step's id when none is given. */
+  /**
+   * `value`'s expressions evaluated for `act` (a use node's `with`); an error names `path`
+   * (`u, use.with.k`), or the step's id when none is given. `run` is the runtime's
+   * placeholders, as in a computed task field, so a unit can be given a value naming the run
+   * (an Argo Workflow's `{{workflow.name}}`, generateName and the run's id) that its tasks
+   * then write into their fields.
+   */
   evaluateValues(value: JsonValue, act: Act, path?: string): JsonValue {
-    return evaluateValues(value, this.dataFor(act), path ?? act.id);
+    return evaluateValues(value, this.dataFor(act, { run: RUN_DATA }), path ?? act.id);
   }
 
   evaluateValuesKnowing(value: JsonValue, act: Act, path?: string): { value: JsonValue; unknown: boolean } {
