@@ -23,6 +23,7 @@ import { inUseOrder } from '../flow/uses.ts';
 import { dropEmptyWith, globalLinks, globalsOfParams, isGlobalParam, linkGlobals, workflowNameLogic, type GlobalLinks } from './globals.ts';
 import { nulProblem } from '../flow/params-limits.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
+import { nameClashes } from './name-clash.ts';
 
 export interface ImportResult {
   /** flows to register before the workflows run: every WorkflowTemplate's units and entry flows */
@@ -204,6 +205,8 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
   }
   // Every call now passes the workflow parameters its unit reads (globals.ts).
   linkGlobals(links, g);
+  // Two WorkflowTemplates making one flow name are refused before anything is stored (Argo tester 6, Q4).
+  addProblems(g, nameClashes(units, registered, { workflowTemplate: WORKFLOW_TEMPLATE, template: TEMPLATE }));
   throwGathered(g);
   for (const f of [...units, ...workflows]) {
     dropEmptyWith(f.spec.root);

@@ -35,6 +35,25 @@ export function referencedFlowNames(docs: unknown[]): string[] {
   return [...names].sort();
 }
 
+/** The flow names the WorkflowTemplates among `docs` register: `w` and `w.t` for each template (those that make flow names). */
+export function madeFlowNames(docs: unknown[]): string[] {
+  const names = new Set<string>();
+  const add = (n: string) => {
+    try {
+      names.add(flowName(n, ''));
+    } catch {
+      /* reported by the import */
+    }
+  };
+  for (const d of docs) {
+    if (!isObj(d) || d.kind !== 'WorkflowTemplate' || !isObj(d.metadata) || typeof d.metadata.name !== 'string' || !isObj(d.spec)) continue;
+    const w = d.metadata.name;
+    add(w);
+    for (const t of Array.isArray(d.spec.templates) ? d.spec.templates : []) if (isObj(t) && typeof t.name === 'string') add(`${w}.${t.name}`);
+  }
+  return [...names].sort();
+}
+
 /**
  * The registered flows `docs` need, by flow name, looked up with `versions` (the edge's
  * I/O): those their references name, and those named by the WorkflowTemplate documents the
@@ -43,7 +62,8 @@ export function referencedFlowNames(docs: unknown[]): string[] {
  */
 export async function registeredFlows<F extends { metadata: object }>(docs: unknown[], versions: (name: string) => Promise<F[]>): Promise<Map<string, F[]>> {
   const found = new Map<string, F[]>();
-  let pending = referencedFlowNames(docs);
+  // And the names the documents' WorkflowTemplates register, which another WorkflowTemplate may hold (name-clash.ts).
+  let pending = [...new Set([...referencedFlowNames(docs), ...madeFlowNames(docs)])];
   while (pending.length > 0) {
     const kept: unknown[] = [];
     for (const name of pending) {

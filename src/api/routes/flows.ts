@@ -1,6 +1,8 @@
 /** /v1/flows: register composed flows (immutable per version) and read them. */
 import { Hono } from 'hono';
 import { deletionGroup } from '../../argo/template-group.ts';
+import { TEMPLATE, WORKFLOW_TEMPLATE } from '../../argo/import-argo.ts';
+import { nameClashes } from '../../argo/name-clash.ts';
 import { StrataError } from '../../errors/strata-error.ts';
 import { taskInput, type RouteDeps } from '../deps.ts';
 import { pathIds } from '../ids.ts';
@@ -10,6 +12,10 @@ export function flowsRoutes(deps: RouteDeps): Hono {
 
   app.post('/', async (c) => {
     const flow = await deps.cpu.run('flow', await taskInput(c)); // missing units and use cycles are rejected there
+    // A WorkflowTemplate's flow whose name another WorkflowTemplate's flow holds (src/argo/name-clash.ts): 409, nothing stored.
+    const held = await deps.defs.flowVersions(flow.name);
+    const clash = nameClashes([JSON.parse(flow.json)], () => held, { workflowTemplate: WORKFLOW_TEMPLATE, template: TEMPLATE });
+    if (clash.length > 0) throw new StrataError('conflict', `${clash[0].path}: ${clash[0].message}`);
     const outcome = await deps.defs.registerFlowJson(flow.name, flow.version, flow.json);
     return c.json({ name: flow.name, version: flow.version, steps: flow.steps, outcome }, outcome === 'created' ? 201 : 200);
   });

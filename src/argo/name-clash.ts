@@ -1,0 +1,49 @@
+/**
+ * Flow names two WorkflowTemplates would share (Argo tester 6, Q4). A WorkflowTemplate W
+ * registers its entry flow as `w` and each template T as `w.t` (import-argo.ts); a
+ * WorkflowTemplate's name may hold a dot (a Kubernetes object name) where a template's may
+ * not, so WorkflowTemplate `a.b` and template `b` of WorkflowTemplate `a` make the same flow
+ * name `a.b`, as do `a.b`'s template `c` and WorkflowTemplate `a.b.c`. Registered side by
+ * side, one hid the other (a reference follows the name's latest version) and deleting one
+ * deleted both; in Argo they are separate objects. Such a pair is refused when the second
+ * one is imported, naming both, before anything is stored. Pure: the caller gives the
+ * registered versions of each name.
+ */
+import type { Problem } from '../errors/strata-error.ts';
+
+type Annotated = { metadata: { name: string; version: string; annotations?: Record<string, string> } };
+
+/** What made a flow from a WorkflowTemplate, in Argo's words, or undefined for any other flow. */
+function madeBy(f: Annotated, wtKey: string, templateKey: string): string | undefined {
+  const a = f.metadata.annotations ?? {};
+  const w = a[wtKey];
+  if (w === undefined) return undefined;
+  return a[templateKey] === undefined ? `WorkflowTemplate ${w} (its entrypoint)` : `template ${a[templateKey]} of WorkflowTemplate ${w}`;
+}
+
+/**
+ * The problems of `made` (the flows an import registers) whose flow name another
+ * WorkflowTemplate's template or entry flow has, among `made` or `registered(name)` (every
+ * version). The same template's other versions are no clash.
+ */
+export function nameClashes(made: Annotated[], registered: (name: string) => Annotated[], keys: { workflowTemplate: string; template: string }): Problem[] {
+  const by = (f: Annotated) => madeBy(f, keys.workflowTemplate, keys.template);
+  const first = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const f of made) {
+    const mine = by(f);
+    if (mine === undefined) continue;
+    const name = f.metadata.name;
+    const given = first.get(name);
+    const other = given !== undefined && given !== mine ? { who: given, where: 'given with it' } : undefined;
+    const held = registered(name).map((g) => by(g)).find((w) => w !== undefined && w !== mine);
+    first.set(name, given ?? mine);
+    const clash = other ?? (held !== undefined ? { who: held, where: 'registered' } : undefined);
+    if (!clash) continue;
+    problems.push({
+      path: mine.replace(/ \(its entrypoint\)$/, ''),
+      message: `${mine} makes the flow name "${name}", which ${clash.who}, ${clash.where}, makes too: strata names a template's flow <WorkflowTemplate>.<template>, so a WorkflowTemplate whose name holds a dot can meet another's template; rename one of them (or delete the registered one: strata flows delete ${clash.who.replace(/^.* of WorkflowTemplate |^WorkflowTemplate | \(its entrypoint\)$/g, '')})`,
+    });
+  }
+  return problems;
+}
