@@ -42,7 +42,7 @@ export function nameClashes(made: Annotated[], registered: (name: string) => Ann
     if (!clash) continue;
     problems.push({
       path: mine.replace(/ \(its entrypoint\)$/, ''),
-      message: `${mine} makes the flow name "${name}", which ${clash.who}, ${clash.where}, makes too: strata names a template's flow <WorkflowTemplate>.<template>, so a WorkflowTemplate whose name holds a dot can meet another's template; rename one of them (or delete the registered one: strata flows delete ${clash.who.replace(/^.* of WorkflowTemplate |^WorkflowTemplate | \(its entrypoint\)$/g, '')})`,
+      message: `${mine} makes the flow name "${name}", which ${clash.who}, ${clash.where}, makes too: strata names a template's flow <WorkflowTemplate>.<template>, so a WorkflowTemplate whose name holds a dot can meet another's template; rename one of them${clash.where === 'registered' ? ` (or delete the registered one: strata flows delete ${clash.who.replace(/^.* of WorkflowTemplate |^WorkflowTemplate | \(its entrypoint\)$/g, '')})` : ''}`,
     });
   }
   return problems;
