@@ -16,19 +16,19 @@ import { argoFixtures } from '../support/documents.ts';
 const svc = useRunService();
 const { dir: DIR, read } = argoFixtures('workflow-name');
 
-/** The name each printing step gave (`own X`, `lib X`, `inner X` -> X), by its first word, of a run that succeeded. */
+/** The name each printing step gave (`own X`, `lib X`, `inner X`, `pod X` -> X), by its first word, of a run that succeeded. */
 function names(r: RunView): Record<string, string> {
   expect(r.status, r.error ?? JSON.stringify(r.steps)).toBe('succeeded');
   const out: Record<string, string> = {};
   for (const s of Object.values(r.steps)) {
-    const m = typeof s.result === 'string' ? /^(own|lib|inner) (.+)$/.exec(s.result) : null;
+    const m = typeof s.result === 'string' ? /^(own|lib|inner|pod) (.+)$/.exec(s.result) : null;
     if (m) out[m[1]] = m[2];
   }
   return out;
 }
 
 beforeAll(async () => {
-  for (const f of ['wt-lib.yaml', 'wt-entry.yaml']) {
+  for (const f of ['wt-lib.yaml', 'wt-entry.yaml', 'wt-pod.yaml']) {
     const out = await runStrata(['apply', join(DIR, f)], { STRATA_URL: svc.url });
     expect(out.code, out.stdout + out.stderr).toBe(0);
   }
@@ -62,6 +62,12 @@ describe('{{workflow.name}} is one value in a run (Q20)', () => {
     const n = names(await svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 90_000));
     expect(n.own).toMatch(/^wn-entry-\S+$/);
     expect(n.lib).toBe(n.own);
+  });
+
+  it('the pod level: a container of a containerSet reached by templateRef gives the Workflow\'s name', async () => {
+    const n = names(await svc.runToEnd(read('wf-pod.yaml')));
+    expect(n.own).toMatch(/^wn-podrun-\S+$/);
+    expect(n.pod).toBe(n.own);
   });
 
   it('a WorkflowTemplate template reading {{workflow.name}} in a when is refused at apply, naming it (its value names the run)', async () => {
