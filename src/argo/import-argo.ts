@@ -342,13 +342,13 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
 }
 
 /**
- * The spec fields of a Workflow with `workflowTemplateRef` that make it run the join of its
- * spec over the WorkflowTemplate's (Argo tester 6, Q1). Argo joins the whole spec
+ * The spec fields of a Workflow with `workflowTemplateRef` that are joined over the
+ * WorkflowTemplate's, besides `arguments` (Argo tester 6, Q1). Argo joins the whole spec
  * (argo-workflows workflow/util/merge.go JoinWorkflowSpec: the Workflow's fields win, as a
- * Kubernetes strategic merge patch of the Workflow over the WorkflowTemplate). A Workflow
- * giving none of them (only `arguments`) runs the WorkflowTemplate's entry flow as a `use`,
- * its arguments as `with`, which is the same join. Every other Argo spec field is refused
- * or noted by the schema (argo-document.ts), so none is dropped without a word.
+ * Kubernetes strategic merge patch of the Workflow over the WorkflowTemplate). They need the
+ * WorkflowTemplate's document: an entry flow registered without it is refused when the
+ * Workflow gives one of them. Every other Argo spec field is refused or noted by the schema
+ * (argo-document.ts), so none is dropped without a word.
  */
 const JOINED = ['onExit', 'activeDeadlineSeconds', 'retryStrategy', 'parallelism'] as const;
 
