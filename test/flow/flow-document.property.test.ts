@@ -88,7 +88,7 @@ describe('any document', () => {
           // limit: steps, recursion, generate depth), never on an engine fault. A recursive
           // unit holding a generate step reaches the generate depth limit (fast-check seed
           // -1833763227 found it).
-          if (run.status === 'failed') expect(run.error).toMatch(/fanOut\.over gave .* not a list|fanOut\.over: |when: |use\.with\.\w+: |the run would make more than 2000 steps|recursion deeper than 100 units|generate nested more than \d+ units deep/);
+          if (run.status === 'failed') expect(run.error).toMatch(/fanOut\.over gave .* not a list|fanOut\.over: |when: |use\.with\.\w+: |the run would make more than 2,?000 steps|recursion deeper than 100 units|generate nested more than \d+ units deep/);
           else expect(run.status).toBe('succeeded');
         } catch (e) {
           if (!isStrataError(e)) throw e;
