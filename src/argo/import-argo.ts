@@ -319,7 +319,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     // WorkflowTemplate's document runs as a `use`, and only when the Workflow has no spec fields of its own to join.
     const own = JOINED.filter((f) => wf.spec[f] !== undefined);
     const base = wft ?? (own.length > 0 || annotationsOf(found[0])[SOURCE_DOCUMENT] !== undefined ? keptDocument(found[0], ref.name, `${where}: spec.${own[0] ?? 'workflowTemplateRef'}`) : undefined);
-    if (base) return workflowFlow(joinedWorkflow(wf, base), source, unit, templatesDocs, registered, links, g, work);
+    if (base) return workflowFlow(joinedWorkflow(wf, base), source, unit, templatesDocs, registered, links, g, opts);
     const withs = Object.fromEntries(Object.keys(params).map((p) => [p, readLogic(['params', p])]));
     return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode, ...runLimit(wf) } }, units: [] };
   }
