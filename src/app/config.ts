@@ -121,7 +121,8 @@ const dnsName = (subdomain: boolean) =>
 
 /** A value as a refusal may quote it: secrets are never echoed, a URL's password is hidden. */
 const hidden = () => undefined;
-const withoutPassword = (url: string) => url.replace(/\/\/[^@/]*@/, '//…@');
+/** `url` with its user and password (`redis://user:pass@host`) shown as `…`: the form any message or log line prints a Redis URL in. */
+export const withoutPassword = (url: string): string => url.replace(/\/\/[^@/]*@/, '//…@');
 
 /**
  * Each size limit's variable (src/flow/limits.ts LIMIT_VARIABLES), defaulting to the safe

@@ -1,5 +1,5 @@
 /** `strata up`, `strata serve`, `strata worker`: long-running processes, stopped by SIGINT/SIGTERM. */
-import { loadConfig, type Config } from '../app/config.ts';
+import { loadConfig, withoutPassword, type Config } from '../app/config.ts';
 import { openRedis, type RedisHandle } from '../app/redis-connection.ts';
 import { startRunParts } from '../app/run-parts.ts';
 import { startService } from '../app/service.ts';
@@ -84,7 +84,7 @@ export async function workerCommand(config: Config = loadConfig()): Promise<void
   const parts = await startRunParts(config, redis, defs, { coordinator: false, worker: true, logger });
   const metrics = config.metricsPort !== undefined ? await serveMetrics(config.metricsPort, '0.0.0.0', parts.queueMetrics) : undefined;
   if (metrics) say(`worker metrics on ${metrics.url}/metrics`);
-  say(`worker running (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) on ${redis.url}`);
+  say(`worker running (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) on ${withoutPassword(redis.url)}`);
   await signals.until(async (force) => {
     await metrics?.close();
     await parts.close(force);

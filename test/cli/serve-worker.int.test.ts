@@ -1,4 +1,9 @@
-/** `strata serve` and `strata worker` as separate real processes on one Redis: a run posted to the first is run by the second. */
+/**
+ * `strata serve` and `strata worker` as separate real processes on one Redis: a run posted
+ * to the first is run by the second. Their REDIS_URL carries a password, as a real
+ * deployment's does, and neither process prints it (Argo tester 7, R9: the worker's
+ * "running on" line did).
+ */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
@@ -9,10 +14,16 @@ afterAll(async () => {
   for (const p of started) await stop(p);
 });
 
+const PASSWORD = 'serve-worker-redis-pass-0123456789';
+
 describe('strata serve + strata worker', () => {
   it('runs a flow with the API and coordinator in one process and the worker in another', async () => {
     const prefix = `sw-${randomUUID().slice(0, 8)}`;
-    const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, PORT: '0' };
+    // The test Redis has no password: its default user takes any.
+    const redisUrl = new URL(inject('redisUrl'));
+    redisUrl.username = 'default';
+    redisUrl.password = PASSWORD;
+    const env = { REDIS_URL: redisUrl.toString(), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, PORT: '0' };
     const serve = spawnStrata(['serve'], env);
     started.push(serve);
     const url = await until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(serve.output())?.[1]);
@@ -27,5 +38,7 @@ describe('strata serve + strata worker', () => {
     expect(run.status).toBe('succeeded');
     expect(run.steps.hello.result).toEqual({ from: 'worker' });
     expect(serve.output()).toContain('coordinator running; start workers with `strata worker`');
+    expect(worker.output()).toMatch(/worker running \(concurrency \d+, runtime local\) on redis:\/\/…@127\.0\.0\.1:\d+/);
+    for (const p of [serve, worker]) expect(p.output()).not.toContain(PASSWORD);
   });
 });
