@@ -36,6 +36,13 @@ const parameter = z.strictObject({
 });
 export type ArgoParameter = z.infer<typeof parameter>;
 
+/**
+ * An input parameter's own value when no argument gives one: its `value`, else its
+ * `default`, else undefined (required). Argo's overwriteWithDefaultParams sets the default
+ * only when the value is nil (workflow/common/util.go), and an argument then overwrites it.
+ */
+export const ownValue = (p: ArgoParameter): string | undefined => p.value ?? p.default;
+
 const artifact = z.strictObject({
   name: paramName,
   path: z.string().optional(),

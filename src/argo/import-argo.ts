@@ -10,13 +10,13 @@ import { createHash } from 'node:crypto';
 import { addProblems, argoProblem, gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
 import type { FlowDocument, FlowNode, JsonValue } from './target-types.ts';
 import { NAME_PATTERN, SOURCE_DOCUMENT } from '../flow/task-schema.ts';
-import { checkArgoDocument, type ArgoDocument, type ArgoTemplate } from './argo-document.ts';
+import { checkArgoDocument, ownValue, type ArgoDocument, type ArgoTemplate } from './argo-document.ts';
 import { inlineTemplate } from './composite.ts';
 import type { ReachWork } from './dag-reach.ts';
 import { retryOf, type InlineContext, type UnitRef } from './invoke.ts';
 import { artifactRef } from './leaf.ts';
 import { REQUIRED_PARAMS } from './required-params.ts';
-import type { Scope } from './scope.ts';
+import { ownInput, type Scope } from './scope.ts';
 import { readLogic, renderField, text, type Path, type Value } from './values.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { inUseOrder } from '../flow/uses.ts';
@@ -236,7 +236,7 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
   };
   const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth };
   const made = inlineTemplate(t, scope, rootPath(t), ctx);
-  const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (p.default ?? p.value ?? null) as JsonValue]));
+  const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (ownValue(p) ?? null) as JsonValue]));
   // Text with references, or json-logic (an output with its default: composite.ts orDefault).
   const outParams = Object.fromEntries([...made.outputs.parameters].map(([n, v]) => [n, renderField(v, [])]));
   const outArtifacts = Object.fromEntries([...made.outputs.artifacts].map(([n, src]) => [n, artifactRef(src, [])]));
@@ -418,7 +418,7 @@ function keptDocument(entry: FlowDocument, name: string, where: string): ArgoDoc
 function entryInputParams(entry: ArgoTemplate, args: Record<string, JsonValue>): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
   for (const p of entry.inputs?.parameters ?? []) {
-    const v = p.value ?? p.default;
+    const v = ownValue(p);
     if (!(p.name in args) && v !== undefined) out[p.name] = v;
   }
   return out;
@@ -447,19 +447,23 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
   if (!wf.spec.entrypoint) throw problem(where, 'spec.entrypoint is required');
   const entry = templates.get(wf.spec.entrypoint);
   if (!entry) throw problem(where, `spec.entrypoint names no template ("${wf.spec.entrypoint}")`);
-  const scopeFor = (t: ArgoTemplate, inExit: boolean): Scope => ({
-    template: t.name,
-    params: new Map((t.inputs?.parameters ?? []).map((p) => {
-      const v: Value | undefined = flowParams.has(p.name) || (t === entry && !inExit && entryInputs.has(p.name)) ? [{ kind: 'param', name: p.name }] : p.default !== undefined ? text(p.default) : p.value !== undefined ? text(p.value) : undefined;
+  const scopeFor = (t: ArgoTemplate, inExit: boolean): Scope => {
+    const bare: Scope = {
+      template: t.name,
+      params: new Map(),
+      artifacts: new Map(),
+      siblings: new Map(),
+      inExit,
+      globals: { kind: 'flow', names: flowParams, owner: where.replace(/^.*: (?=Workflow)/, ''), name: workflowNameLogic(named) },
+      workflow: named,
+    };
+    const params = new Map((t.inputs?.parameters ?? []).map((p) => {
+      const v: Value | undefined = flowParams.has(p.name) || (t === entry && !inExit && entryInputs.has(p.name)) ? [{ kind: 'param', name: p.name }] : ownInput(bare, p, where);
       if (!v) throw problem(where, `input parameter "${p.name}" of template ${t.name} is given no value (spec.arguments.parameters)`);
-      return [p.name, v];
-    })),
-    artifacts: new Map(),
-    siblings: new Map(),
-    inExit,
-    globals: { kind: 'flow', names: flowParams, owner: where.replace(/^.*: (?=Workflow)/, ''), name: workflowNameLogic(named) },
-    workflow: named,
-  });
+      return [p.name, v] as const;
+    }));
+    return { ...bare, params };
+  };
   // A workflow gives its entrypoint no artifacts: an optional one goes without (Argo tester fault 9).
   const needed = (entry.inputs?.artifacts ?? []).filter((a) => !a.optional).map((a) => a.name);
   if (needed.length > 0) throw problem(where, `template ${entry.name} takes input artifacts (${needed.join(', ')}), which a workflow's entrypoint cannot be given (an optional one goes without)`);

@@ -18,7 +18,7 @@ import { losslessJson } from '../logic/json-text.ts';
 import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import { artifactRef } from './leaf.ts';
-import { inField, readArtifactFrom, readField, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
+import { inField, ownInput, readArtifactFrom, readField, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
 import { literal, renderLogic, text, type Path, type Value } from './values.ts';
 import { exactItems } from './loop-integers.ts';
 import type { GlobalLinks } from './globals.ts';
@@ -229,7 +229,7 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     if (!t) throw problem(where, `no template named "${call.template}"`);
     const calleeParams = new Map<string, Value>();
     for (const p of t.inputs?.parameters ?? []) {
-      const v = params.get(p.name) ?? (p.default !== undefined ? text(p.default) : p.value !== undefined ? text(p.value) : undefined);
+      const v = params.get(p.name) ?? ownInput(scope, p, where, t.name);
       if (!v) throw problem(where, `template ${t.name} needs input parameter "${p.name}"`);
       calleeParams.set(p.name, v);
     }

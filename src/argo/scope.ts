@@ -8,6 +8,7 @@ import { expressionPart } from './expressions.ts';
 import type { Path, Value } from './values.ts';
 import { exitGlobal, globalParam, WORKFLOW_NAME, type ExitField, type Globals } from './globals.ts';
 import { appendAll } from '../flow/append-all.ts';
+import { ownValue, type ArgoParameter } from './argo-document.ts';
 
 /**
  * Where an artifact comes from: a step's output file, or the unit's own input (`":name"`).
@@ -196,6 +197,22 @@ export function inField<T>(where: string, field: string, fn: () => T): T {
     const problems = (err.details.problems ?? []).map((p) => ({ path: `${where}, ${field}`, message: p.path === template ? p.message : `${p.path ? `${p.path}: ` : ''}${p.message}` }));
     throw new StrataError('invalid_document', `${where}, ${field}: ${message.split(`; ${template}: `).join(`; `)}`, { ...err.details, ...(problems.length ? { problems } : {}) });
   }
+}
+
+/**
+ * An input parameter's own value (`value`, else `default`; undefined when it has neither)
+ * as template `template` gets it when no argument gives one, read in `scope` with only the
+ * workflow's globals (`{{workflow.parameters.x}}`, `{{workflow.name}}`): Argo sets the
+ * default (ProcessArgs, overwriteWithDefaultParams) and then substitutes the globals over
+ * the whole template, its inputs included (workflow/common/util.go SubstituteParams: "globals
+ * could be referenced in the inputs"), so a tag there is read, not passed on as text (Argo
+ * tester 7, R1). Another input, a step or an item is not in scope there, as in Argo.
+ */
+export function ownInput(scope: Scope, p: ArgoParameter, where: string, template = scope.template): Value | undefined {
+  const own = ownValue(p);
+  if (own === undefined) return undefined;
+  const globalsOnly: Scope = { ...scope, template, params: new Map(), artifacts: new Map(), siblings: new Map(), item: undefined };
+  return readField(globalsOnly, where, `inputs.parameters(${p.name})`, own);
 }
 
 /** A field's text read in `scope` (readTags), its problems and its expressions named by `where` and `field`. */
