@@ -392,7 +392,8 @@ function joinedWorkflow(wf: ArgoDocument, wt: ArgoDocument): ArgoDocument {
 /** The Argo document a registered WorkflowTemplate's entry flow keeps (SOURCE_DOCUMENT); refused, said at `where`, when it keeps none or a broken one. */
 function keptDocument(entry: FlowDocument, name: string, where: string): ArgoDocument {
   const text = annotationsOf(entry)[SOURCE_DOCUMENT];
-  const again = `apply WorkflowTemplate ${name} again (strata keeps its document from then on), or give it in the same files`;
+  // Applying the same document again alone is refused: it makes the same version with other content (Argo tester 7, R19).
+  const again = `delete its flows (\`strata flows delete ${name}\`) and apply WorkflowTemplate ${name} again (strata keeps its document from then on; a WorkflowTemplate registered by a strata before this one keeps none), or give it in the same files`;
   if (text === undefined) throw problem(where, `Argo joins it over WorkflowTemplate ${name}'s spec, and the registered ${entry.metadata.name}@${entry.metadata.version} does not keep the WorkflowTemplate's document: ${again}`);
   let parsed: unknown;
   try {
