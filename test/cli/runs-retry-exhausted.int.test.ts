@@ -58,6 +58,19 @@ async function retryHttp(id: string): Promise<RunView> {
   }, 60_000);
 }
 
+/**
+ * The failing step fixed (its flag file written), then `strata runs retry ID --watch`: the
+ * run must end succeeded and the command exit 0. Resolves with the command's output and the
+ * run as it ended.
+ */
+async function fixedAndRetried(id: string, flag: string): Promise<{ out: string; run: RunView }> {
+  writeFileSync(flag, '');
+  const { code, out, run } = await retryWatch(id);
+  expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+  expect(code, out).toBe(0);
+  return { out, run };
+}
+
 /** Submit an Argo fixture with `strata runs submit FILE -p flag=...`, wait for its first end. */
 async function submitArgo(name: string, flag: string): Promise<RunView> {
   const r = await runStrata(['runs', 'submit', join(FIXTURES, name), '-p', `flag=${flag}`], { STRATA_URL: svc.url });
@@ -74,10 +87,7 @@ describe('strata runs retry runs the exit handlers again (Argo tester 6, Q9)', (
     expect(failed.status, JSON.stringify(failed.steps)).toBe('failed');
     expect(failed.steps.onExit).toMatchObject({ status: 'succeeded', result: 'exit status Failed' });
     const stamp = failed.steps.a.result;
-    writeFileSync(flag, '');
-    const { code, out, run } = await retryWatch(failed.id);
-    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
-    expect(code, out).toBe(0);
+    const { run } = await fixedAndRetried(failed.id, flag);
     expect(run.steps.onExit).toMatchObject({ status: 'succeeded', result: 'exit status Succeeded' });
     expect(run.steps.onExit.attempts).toBe(2);
     // a succeeded before: kept, not run again (its stamp is the one c reads).
@@ -108,10 +118,7 @@ describe('strata runs retry runs the exit handlers again (Argo tester 6, Q9)', (
       const failed = await svc.waitRun(r.body.runId, 60_000);
       expect(failed.status, JSON.stringify(failed.steps)).toBe('failed');
       expect(failed.steps[`${prefix}main/onExit`], JSON.stringify(Object.keys(failed.steps))).toMatchObject({ status: 'succeeded', result: 'failed' });
-      writeFileSync(flag, '');
-      const { code, out, run } = await retryWatch(failed.id);
-      expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
-      expect(code, out).toBe(0);
+      const { run } = await fixedAndRetried(failed.id, flag);
       expect(run.steps[`${prefix}main/onExit`]).toMatchObject({ status: 'succeeded', result: 'succeeded' });
       expect(readFileSync(join(dir, 'h.log'), 'utf8')).toBe('failed\nsucceeded\n');
       expect(readFileSync(join(dir, 'a.count'), 'utf8')).toBe('a\n');
@@ -148,10 +155,7 @@ describe('strata runs retry of a step whose retries were used up (Argo tester 6,
     const failed = await submitArgo('retry-exhausted.yaml', flag);
     expect(failed.status, JSON.stringify(failed.steps)).toBe('failed');
     expect(failed.steps.main).toMatchObject({ status: 'failed', attempts: 2 });
-    writeFileSync(flag, '');
-    const { code, out, run } = await retryWatch(failed.id);
-    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
-    expect(code, out).toBe(0);
+    const { out, run } = await fixedAndRetried(failed.id, flag);
     expect(out).toContain('succeeded');
     // Its attempts go on being numbered (a new job id), its retries counted afresh ({{retries}} 0 again, as Argo's reset node).
     expect(run.steps.main).toMatchObject({ status: 'succeeded', attempts: 3 });
@@ -167,10 +171,7 @@ describe('strata runs retry of a step whose retries were used up (Argo tester 6,
     expect(again.run.status, JSON.stringify(again.run.steps)).toBe('failed');
     expect(again.code).not.toBe(0);
     expect(again.run.steps.flaky).toMatchObject({ status: 'failed', attempts: 6 });
-    writeFileSync(flag, '');
-    const { code, out, run } = await retryWatch(failed.id);
-    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
-    expect(code, out).toBe(0);
+    const { run } = await fixedAndRetried(failed.id, flag);
     expect(run.steps.flaky).toMatchObject({ status: 'succeeded', attempts: 7 });
     expect(readFileSync(`${flag}.count`, 'utf8')).toBe('first-ran\n');
   }, 180_000);
@@ -185,10 +186,7 @@ describe('strata runs retry of a step whose retries were used up (Argo tester 6,
         const failed = await svc.waitRun(r.body.runId, 60_000);
         expect(failed.status, JSON.stringify(failed.steps)).toBe('failed');
         expect(failed.steps[`${prefix}b`].status).toBe('failed');
-        writeFileSync(flag, '');
-        const { code, out, run } = await retryWatch(failed.id);
-        expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
-        expect(code, out).toBe(0);
+        const { run } = await fixedAndRetried(failed.id, flag);
         expect(run.steps[`${prefix}b`]).toMatchObject({ status: 'succeeded', result: 'b-ok' });
         // b ran its two attempts, then once more after the retry.
         expect(readFileSync(join(dir, 'b.log'), 'utf8').trim().split('\n')).toHaveLength(3);
@@ -204,10 +202,7 @@ describe('strata runs retry of a step whose retries were used up (Argo tester 6,
     const failed = await svc.waitRun(r.body.runId, 60_000);
     expect(failed.status, JSON.stringify(failed.steps)).toBe('failed');
     expect(failed.steps.p).toMatchObject({ status: 'failed', attempts: 2 });
-    writeFileSync(flag, '');
-    const { code, out, run } = await retryWatch(failed.id);
-    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
-    expect(code, out).toBe(0);
+    const { run } = await fixedAndRetried(failed.id, flag);
     expect(run.steps['p/b']).toMatchObject({ status: 'succeeded', result: 'b-ok' });
     expect(existsSync(join(dir, 'b.log')) && readFileSync(join(dir, 'b.log'), 'utf8')).toBe('run\nrun\nrun\n');
   }, 180_000);
