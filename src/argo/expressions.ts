@@ -19,7 +19,9 @@
 import jsep from 'jsep';
 import { clipped, StrataError } from '../errors/strata-error.ts';
 import type { Logic } from '../flow/types.ts';
-import { evaluate, readsData } from '../logic/json-logic.ts';
+import { evaluate, MAX_LOGIC_DEPTH, readsData } from '../logic/json-logic.ts';
+import { valueTooDeep } from '../logic/json-nesting.ts';
+import { nestsDeeperThan } from './expression-depth.ts';
 import { partLogic, renderLogic, type Part, type Path, type Value } from './values.ts';
 
 jsep.addBinaryOp('and', 2);
@@ -75,6 +77,21 @@ const bad = (expr: string, why: string): StrataError => new StrataError('invalid
 
 /** Levels of operators an expression may nest: json-logic's limit (logic/json-logic.ts), checked before anything recurses over it. */
 const MAX_EXPRESSION_DEPTH = 64;
+/** The one refusal of an expression too deep, whichever count finds it (the text's or the tree's), so every route says the same. */
+const TOO_DEEP = `nested more than ${MAX_EXPRESSION_DEPTH} levels deep (each operator, call and parenthesis is a level)`;
+
+/**
+ * Levels of json-logic an expression's translation may take: json-logic's limit less the
+ * levels the places it is put in add around it (a `where` naming it, the `cat` of a text,
+ * the `text` of a parameter, a `when`'s `boolean`), so one accepted here is not refused by
+ * the flow's own check in json-logic's words, at a path into the generated flow.
+ */
+const LOGIC_ROOM = MAX_LOGIC_DEPTH - 12;
+
+/** Refuses a translation too deep for json-logic, in the expression's words: each operator there is two levels or more (its object and its list). */
+function fitsLogic(expr: string, logic: Logic): void {
+  if (valueTooDeep(logic, LOGIC_ROOM)) throw bad(expr, `nested too deep for json-logic, which strata evaluates it as: more than ${LOGIC_ROOM} levels there, where each operator takes two or more`);
+}
 
 /** expr's slice `s[a:b]` (a `:` inside brackets, outside quotes): jsep cannot read it at all. */
 const SLICE = /\[[^\]'"]*:[^\]'"]*\]/;
@@ -83,6 +100,10 @@ const SLICE = /\[[^\]'"]*:[^\]'"]*\]/;
 const CLOSURE = /\{\s*[#.]/;
 
 function parse(expr: string): jsep.Expression {
+  // jsep recurses per parenthesis, bracket, call, prefix operator and ternary: counted in the
+  // text first, so what is refused does not depend on the thread's stack (Argo tester 3, N21;
+  // tester 7, R10: 3,000 parentheses were refused in the CLI's main thread, run over HTTP).
+  if (nestsDeeperThan(expr, MAX_EXPRESSION_DEPTH)) throw bad(expr, TOO_DEEP);
   if (/=~|!~/.test(expr)) throw bad(expr, 'regular expression matching (=~, !~) is not supported');
   // Said before the parser, whose own words (`Unclosed [ at character 23`) do not name it (Argo tester 5, P9).
   if (SLICE.test(expr.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, "''"))) throw bad(expr, 'slices (s[a:b]) are not supported');
@@ -92,11 +113,9 @@ function parse(expr: string): jsep.Expression {
   try {
     tree = jsep(expr);
   } catch (e) {
-    // jsep recurses per prefix operator: thousands of them overflow its stack (Argo tester 3, N21).
-    if (e instanceof RangeError) throw bad(expr, `nested more than ${MAX_EXPRESSION_DEPTH} levels deep`);
-    throw bad(expr, (e as Error).message);
+    throw bad(expr, e instanceof RangeError ? TOO_DEEP : (e as Error).message);
   }
-  if (depthOf(tree) > MAX_EXPRESSION_DEPTH) throw bad(expr, `nested more than ${MAX_EXPRESSION_DEPTH} levels deep (each operator, call and parenthesis is a level)`);
+  if (depthOf(tree) > MAX_EXPRESSION_DEPTH) throw bad(expr, TOO_DEEP);
   return tree;
 }
 
@@ -283,6 +302,7 @@ export function expressionPart(expr: string, resolve: Resolve, place: string): P
   const text = expr.trim();
   const label = `${place}: expression "${clipped(text)}"`;
   const constant = build([]);
+  fitsLogic(expr, constant);
   if (!readsData(constant)) {
     try {
       evaluate(constant, {});
@@ -316,6 +336,7 @@ export function whenLogic(when: string, resolve: Resolve, tags: (s: string) => V
     .replace(/'([^']*\{\{[\s\S]*?\}\}[^']*)'|"([^"]*\{\{[\s\S]*?\}\}[^"]*)"/g, (_m, a?: string, b?: string) => hold(tags(a ?? b ?? '')))
     .replace(/\{\{[\s\S]*?\}\}/g, (m) => hold(tags(m), true));
   const build = translate(parse(held), { expr: when, bareWordsAreText: true, resolve, placeholders, bare });
+  fitsLogic(when, build([]));
   // govaluate's when must give a boolean: anything else fails the step (steps.go
   // shouldExecute), never truthiness (a non-empty text such as Python's "False" is no true).
   const label = `${place} "${clipped(trimmed)}"`;

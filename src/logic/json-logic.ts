@@ -307,9 +307,12 @@ export function validateLogic(expr: unknown, path: string, budget = LOGIC_BUDGET
   return problems;
 }
 
+/** Levels of lists and operators a json-logic expression may nest (each operator's object and its list of arguments are one each). */
+export const MAX_LOGIC_DEPTH = 64;
+
 function walk(expr: unknown, path: string, problems: Problem[], depth: number): void {
-  if (depth > 64) {
-    problems.push({ path, message: 'json-logic expression is nested more than 64 levels deep' });
+  if (depth > MAX_LOGIC_DEPTH) {
+    problems.push({ path, message: `json-logic expression is nested more than ${MAX_LOGIC_DEPTH} levels deep` });
     return;
   }
   if (Array.isArray(expr)) {
