@@ -280,15 +280,18 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
     const where = `WorkflowTemplate ${wft.metadata.name}`;
     const params = argumentParams(wft, where);
     const inputs = entryInputParams(entry, params);
+    // An entry input with no value is stored as it is, required when a run starts (Argo tester 7, R3).
+    const open = openEntryInputs(entry, params);
     // Run as a Workflow would run it (argo submit --from, workflowTemplateRef): the entry
     // template inlined, reading the arguments as workflow parameters, with its exit handler.
-    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local, links, problems: g, opts }, new Set(Object.keys(inputs)));
+    const { root, onExit } = entryNodes(wft, where, new Set(Object.keys(params)), { templates, unit, local, links, problems: g, opts }, new Set([...Object.keys(inputs), ...open]));
     out.push({
       apiVersion: 'strata/v1',
       kind: 'Flow',
       // Its document too, which a Workflow's workflowTemplateRef joins its own spec over (joinedWorkflow).
-      metadata: annotated(metadataOf(wft, flowName(wft.metadata.name!, where), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [SOURCE_DOCUMENT]: JSON.stringify(wft) }),
-      spec: { params: { ...params, ...inputs }, root, ...(onExit ? { onExit } : {}), ...runLimit(wft) } as FlowDocument['spec'],
+      // Its required parameters are checked by whoever starts a run of it whole (R4: required-params.ts).
+      metadata: withRequired(annotated(metadataOf(wft, flowName(wft.metadata.name!, where), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [SOURCE_DOCUMENT]: JSON.stringify(wft) }), [...requiredArguments(wft), ...open]),
+      spec: { params: { ...params, ...inputs, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimit(wft) } as FlowDocument['spec'],
     });
   }
   return out;
@@ -302,7 +305,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
   const name = flowName(label, where);
   const params = argumentParams(wf, where);
   const flowParams = new Set(Object.keys(params));
-  const required = (wf.spec.arguments?.parameters ?? []).filter((p) => p.value === undefined && p.default === undefined).map((p) => p.name);
+  const required = requiredArguments(wf);
   const meta = withRequired(metadataOf(wf, name, versionOf(wf)), required);
   const ref = wf.spec.workflowTemplateRef;
   if (ref) {
@@ -337,8 +340,13 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     units.push(unitFlow(t, { ...m, annotations: { ...m.annotations, [WORKFLOW_UNIT]: label } } as FlowDocument['metadata'], { templates, unit, local, where: `${where}, template ${n}`, links, problems: g, opts }));
     return u;
   };
-  const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, links, problems: g, opts });
-  return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root, ...(onExit ? { onExit } : {}), ...runLimit(wf) } as FlowDocument['spec'] }, units };
+  // The entrypoint's inputs that no argument and no value of their own give are required, as
+  // a WorkflowTemplate's are (R3, R4): a run is refused naming them, `-p` gives them.
+  const entry = wf.spec.entrypoint !== undefined ? templates.get(wf.spec.entrypoint) : undefined;
+  const open = entry ? openEntryInputs(entry, params) : [];
+  const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, links, problems: g, opts }, new Set(open));
+  const withOpen = withRequired(meta, [...required, ...open]);
+  return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: withOpen, spec: { params: { ...params, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimit(wf) } as FlowDocument['spec'] }, units };
 }
 
 /**
@@ -423,6 +431,22 @@ function entryInputParams(entry: ArgoTemplate, args: Record<string, JsonValue>):
     if (!(p.name in args) && v !== undefined) out[p.name] = v;
   }
   return out;
+}
+
+/**
+ * The entry template's input parameters with no value or default of their own that the
+ * document's arguments do not name: Argo stores such a WorkflowTemplate and requires the
+ * value only when a run starts (argo-workflows workflow/validate/validate.go validateWorkflow
+ * checks the entrypoint's inputs against the arguments given at submission), so they are
+ * params of the entry flow without a value and named as required (required-params.ts).
+ */
+function openEntryInputs(entry: ArgoTemplate, args: Record<string, JsonValue>): string[] {
+  return (entry.inputs?.parameters ?? []).filter((p) => !(p.name in args) && ownValue(p) === undefined && p.valueFrom === undefined).map((p) => p.name);
+}
+
+/** The document's `spec.arguments.parameters` with neither a value nor a default: required at submission (required-params.ts). */
+function requiredArguments(doc: ArgoDocument): string[] {
+  return (doc.spec.arguments?.parameters ?? []).filter((p) => p.value === undefined && p.default === undefined).map((p) => p.name);
 }
 
 /**

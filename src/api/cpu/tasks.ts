@@ -199,7 +199,9 @@ export const TASKS = {
     if (isUse) checkParams(ctx, [[used?.spec.params, `use ${req.ref}: spec.params`]]);
     const labels = { ...(used?.metadata.labels ?? {}), ...req.labels };
     const params = { ...compiled.params, ...req.params };
-    if (used) checkRequiredParams(used, params); // an Argo Workflow's parameters without value or default
+    // An Argo Workflow's parameters without value or default; a `{ use }` of a WorkflowTemplate's
+    // entry flow (runs submit --from) gives them in `with` (Argo tester 7, R4).
+    if (used) checkRequiredParams(used, isUse ? { ...used.spec.params, ...usedWith(req.flow) } : params);
     return {
       run: prepareRun(req.ref, req.targets ? selectTargets(compiled.root, req.targets, compiled.stepIds) : compiled.root, params, compiled.stepIds),
       meta: { labels, ...(req.onEnd ? { onEnd: req.onEnd } : {}) } as RunMeta,
@@ -209,6 +211,12 @@ export const TASKS = {
     };
   },
 };
+
+/** The `with` of a `{ use, with }` request's wrapper flow (flow-from-body.ts): the used flow's params it gives. */
+function usedWith(wrapper: FlowDocument): Record<string, unknown> {
+  const w = (wrapper.spec.root as { with?: unknown }).with;
+  return typeof w === 'object' && w !== null && !Array.isArray(w) ? (w as Record<string, unknown>) : {};
+}
 
 export type TaskName = keyof typeof TASKS;
 export type TaskResult<N extends TaskName> = Awaited<ReturnType<(typeof TASKS)[N]>>;
