@@ -6,6 +6,7 @@
  */
 import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
 import { findCycle } from '../flow/find-cycle.ts';
+import { nulProblem } from '../flow/params-limits.ts';
 import { filePathProblem } from '../flow/task-io-schema.ts';
 import type { FlowNode, JsonValue, TaskSpec } from './target-types.ts';
 import type { ArgoContainer, ArgoScript, ArgoTemplate } from './argo-document.ts';
@@ -35,6 +36,10 @@ export function artifactRef(src: ArtifactSource, at: Path): string {
  * as Argo names them, not the task field strata made of it (Argo tester 5, P9).
  */
 function placedField(v: Field, place: string): Field {
+  // No argument or environment value can carry a NUL (written, or in a value substituted
+  // here): said at the template's field, not by Node when the step starts (Argo tester 7, R8).
+  const nul = nulProblem(v, place);
+  if (nul) throw new StrataError('invalid_document', `${place}: ${nul.message}`);
   // A value that is one placed expression already names a closer place (the expression, the output read).
   return typeof v === 'string' || 'where' in v ? v : ({ where: [place, v] } as Field);
 }

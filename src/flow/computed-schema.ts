@@ -1,6 +1,7 @@
 /** The schema of a computed field: text with `{{ references }}`, or json-logic giving it. */
 import { z } from 'zod';
 import { validateLogic } from '../logic/json-logic.ts';
+import { nulProblem } from './params-limits.ts';
 import { isTemplate, parseTemplate } from './template.ts';
 import type { Computed } from './types.ts';
 
@@ -11,6 +12,13 @@ import type { Computed } from './types.ts';
  */
 export function computed(max: number, min = 0) {
   return z.custom<Computed>().superRefine((v, ctx) => {
+    // No argument or environment value can carry a NUL: said here, naming the field, not by
+    // Node when the step starts ("must be a string without null bytes"; Argo tester 7, R8).
+    const nul = nulProblem(v, '');
+    if (nul) {
+      ctx.addIssue({ code: 'custom', message: nul.message, path: pathParts(nul.path) });
+      return;
+    }
     if (typeof v === 'string') {
       if (v.length < min) ctx.addIssue({ code: 'custom', message: 'must name an image' });
       else if (v.length > max) ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters` });
@@ -32,6 +40,9 @@ export function computed(max: number, min = 0) {
       ctx.addIssue({ code: 'custom', message: `must be text (with {{ references }}) or a json-logic expression giving it, not ${got}` });
       return;
     }
-    for (const p of validateLogic(v, '')) ctx.addIssue({ code: 'custom', message: p.message, path: p.path.replace(/^\./, '').split('.').filter(Boolean) });
+    for (const p of validateLogic(v, '')) ctx.addIssue({ code: 'custom', message: p.message, path: pathParts(p.path) });
   });
 }
+
+/** `.cat[1]` as the path parts zod appends to the field's. */
+const pathParts = (path: string): string[] => path.replace(/^\./, '').split('.').filter(Boolean);
