@@ -98,7 +98,8 @@ const invocation = {
 };
 const step = z.strictObject(invocation);
 export type ArgoStep = z.infer<typeof step>;
-const task = z.strictObject({ ...invocation, dependencies: z.array(z.string()).optional(), depends: z.string().optional() });
+// An empty depends is none (Argo's field is omitempty; dag.go reads dependencies when depends is "", S11).
+const task = z.strictObject({ ...invocation, dependencies: z.array(z.string()).optional(), depends: z.string().optional().transform((v) => (v === '' ? undefined : v)) });
 export type ArgoTask = z.infer<typeof task>;
 
 const intOrString = z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]+$/, 'must be a whole number')]).transform(Number);

@@ -164,8 +164,17 @@ function whenOf(text: string, scope: Scope, inner: Path, where: string): Logic {
     return v;
   };
   const build = inField(where, 'when', () => whenLogic(text, (v) => noRun(resolveVariable(scope, v)), (s) => noRun(readTags(scope, s, `${where}, when`)), `${where}, when`));
-  return inField(where, 'when', () => build(inner));
+  const logic = inField(where, 'when', () => build(inner));
+  // Argo substitutes a when's tags first and runs the step when the text is then empty
+  // (workflow/controller/steps.go and dag.go shouldExecute: `if when == "" { return true }`),
+  // before govaluate reads it (Argo tester 8, S11): a when of tags only runs when they give "".
+  if (!ONLY_TAGS.test(text)) return logic;
+  const all = inField(where, 'when', () => noRun(readTags(scope, text, `${where}, when`)));
+  return { if: [{ '===': [{ text: renderLogic(all, inner) }, ''] }, true, logic] } as Logic;
 }
+
+/** A `when` of `{{ }}` tags only (no text around them, no `{{= }}` expression): its substituted text may be empty. */
+const ONLY_TAGS = /^(?:\{\{(?!=)[^{}]*\}\})+$/;
 
 /** A chain of template names for a message: `a -> b -> c`, its middle left out past 7 names. */
 function chainText(names: string[]): string {
@@ -201,7 +210,8 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     }, () => undefined);
   }
   const argumentProblems = mine.list.length + mine.more;
-  const when = call.when === undefined ? undefined : gather(mine, () => whenOf(call.when!, argScope, inner, where), () => undefined);
+  // A when written empty is no condition: Argo runs the step (shouldExecute, S11).
+  const when = call.when === undefined || call.when === '' ? undefined : gather(mine, () => whenOf(call.when!, argScope, inner, where), () => undefined);
   // Bad arguments stop here (the template would miss them); a bad when after the template's own problems are found.
   if (argumentProblems > 0) throwGathered(mine);
   let body: FlowNode;

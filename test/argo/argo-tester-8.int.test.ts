@@ -1,0 +1,58 @@
+/**
+ * Argo tester 8 (S11, S15, S19, R16, S4, S17, S18, S7), through the real stack: the `strata`
+ * CLI as processes and real HTTP on a real strata (Redis, coordinator, worker, the local
+ * runtime), each checked by what ran or by the refusal's words and place.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runStrata } from '../support/processes.ts';
+import { startRunService, type RunTestService } from '../support/run-service.ts';
+
+const DIR = join('test', 'fixtures', 'argo', 'tester-8');
+const file = (n: string) => join(DIR, n);
+const text = (n: string) => readFileSync(file(n), 'utf8');
+
+let svc: RunTestService;
+let env: Record<string, string>;
+beforeAll(async () => {
+  svc = await startRunService();
+  env = { STRATA_URL: svc.url };
+});
+afterAll(async () => svc?.close());
+
+const statuses = (r: { steps: Record<string, { status: string }> }, ids: string[]) => Object.fromEntries(ids.map((k) => [k, r.steps[k]?.status ?? 'absent']));
+
+describe('S11: an empty when runs the step, an empty depends is no dependencies', () => {
+  it('steps: a when empty once substituted (a parameter, two, an input default) or written empty runs; "false" skips (HTTP)', async () => {
+    const r = await svc.runToEnd(text('when-empty-steps.yaml'));
+    expect(statuses(r, ['param-empty', 'literal-empty', 'two-empty', 'param-false', 'gated/input-empty'])).toEqual({
+      'param-empty': 'succeeded',
+      'literal-empty': 'succeeded',
+      'two-empty': 'succeeded',
+      'param-false': 'skipped',
+      'gated/input-empty': 'succeeded',
+    });
+    expect(r.status).toBe('succeeded');
+  });
+
+  it('steps: the parameter given "false" with -p skips the step, "" runs it (CLI runs submit)', async () => {
+    for (const [flag, want] of [['false', 'skipped'], ['', 'succeeded']]) {
+      const sub = await runStrata(['runs', 'submit', file('when-empty-steps.yaml'), '-p', `flag=${flag}`], env);
+      expect(sub.code, sub.stderr).toBe(0);
+      const r = await svc.waitRun(/run (\S+) submitted/.exec(sub.stdout)![1], 60_000);
+      expect(r.steps['param-empty'].status).toBe(want);
+    }
+  });
+
+  it('DAG: depends "" is a root (or the task\'s dependencies), an empty result or parameter in when runs the task (CLI import argo, HTTP run)', async () => {
+    const imp = await runStrata(['import', 'argo', file('when-empty-dag.yaml')], env);
+    expect(imp.code, imp.stderr).toBe(0);
+    const nodes = (parse(imp.stdout) as { spec: { root: { graph: { nodes: Record<string, { dependsOn?: unknown; depends?: unknown }> } } } }).spec.root.graph.nodes;
+    expect(nodes.A.dependsOn ?? nodes.A.depends).toBeUndefined();
+    expect(JSON.stringify(nodes.C.dependsOn ?? nodes.C.depends)).toContain('A');
+    const r = await svc.runToEnd(text('when-empty-dag.yaml'));
+    expect(statuses(r, ['A', 'B', 'C', 'D'])).toEqual({ A: 'succeeded', B: 'succeeded', C: 'succeeded', D: 'succeeded' });
+  });
+});
