@@ -97,6 +97,7 @@ function unitOf(docName: string, version: string, t: ArgoTemplate): UnitRef {
   return {
     ref: `${flowName(`${docName}.${t.name}`, `${docName}, template ${t.name}`)}@${version}`,
     result: !t.steps && !t.dag,
+    ownRetry: (t.steps !== undefined || t.dag !== undefined) && t.retryStrategy !== undefined,
     params: (t.inputs?.parameters ?? []).map((p) => p.name),
     inputs: (t.inputs?.artifacts ?? []).map((a) => a.name),
     outputs: { parameters: (t.outputs?.parameters ?? []).map((p) => p.name), artifacts: (t.outputs?.artifacts ?? []).map((a) => a.name) },
@@ -114,6 +115,7 @@ function registeredUnit(name: string, flows: FlowDocument[], where: string, link
   return {
     ref,
     result: 'task' in f.spec.root || 'pod' in f.spec.root,
+    ownRetry: f.spec.root.retryWhole !== undefined,
     params: Object.keys(spec.params ?? {}).filter((k) => !isGlobalParam(k)),
     inputs: spec.inputs ?? [],
     outputs: { parameters: Object.keys(spec.outputs?.parameters ?? {}), artifacts: Object.keys(spec.outputs?.artifacts ?? {}) },
@@ -492,13 +494,16 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
   // A workflow gives its entrypoint no artifacts: an optional one goes without (Argo tester fault 9).
   const needed = (entry.inputs?.artifacts ?? []).filter((a) => !a.optional).map((a) => a.name);
   if (needed.length > 0) throw problem(where, `template ${entry.name} takes input artifacts (${needed.join(', ')}), which a workflow's entrypoint cannot be given (an optional one goes without)`);
-  const ctx: InlineContext = { templates, unit, local, stack: [entry.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth };
+  // The workflow's retryStrategy is the default of every template without one (R5: steps and dag templates run again whole).
+  const defaultRetry = wf.spec.retryStrategy ? retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) : undefined;
+  const ctx: InlineContext = { templates, unit, local, stack: [entry.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth, ...(defaultRetry ? { defaultRetry } : {}) };
   let root = inlineTemplate(entry, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };
   // The workflow's retryStrategy is the default of every template without one (argo-workflows
   // operator.go retryStrategy: the template's, else execWf.Spec.RetryStrategy): strata's retry
-  // on the root is the default of the leaves inside; an entry leaf's own wins.
-  if (wf.spec.retryStrategy && root.retry === undefined) root = { ...root, retry: retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) };
+  // on the root is the default of the leaves inside; an entry leaf's own wins. A steps or dag
+  // template (the entry one too) runs again whole under it (inlineTemplate: retryWhole).
+  if (defaultRetry && root.retry === undefined) root = { ...root, retry: defaultRetry };
   // Both deadlines hold: the workflow's and the entry template's own.
   const deadline = wf.spec.activeDeadlineSeconds;
   if (deadline !== undefined) root = { ...root, timeout: typeof root.timeout === 'number' ? Math.min(root.timeout, deadline) : deadline };

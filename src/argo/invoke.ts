@@ -28,6 +28,8 @@ export interface UnitRef {
   ref: string;
   /** the unit's root has a result of its own (a container, script or containerSet template), not a steps or dag template's */
   result: boolean;
+  /** a steps or dag template with a retryStrategy of its own: it runs again whole itself, so a caller's default adds none */
+  ownRetry?: boolean;
   params: string[];
   inputs: string[];
   outputs: { parameters: string[]; artifacts: string[] };
@@ -52,6 +54,12 @@ export interface InlineContext {
   work?: ReachWork;
   /** how many templates may nest, one inside another (Limits.maxDepth, STRATA_MAX_FLOW_DEPTH) */
   maxDepth: number;
+  /**
+   * The workflow's `spec.retryStrategy`: the default of every template without one of its own
+   * (argo-workflows operator.go retryStrategy), so a steps or dag template, and a unit called
+   * by templateRef or recursion whose root is one, runs again whole under it (`retryWhole`).
+   */
+  defaultRetry?: RetrySpec;
 }
 
 /** Inlines a template's body (steps/dag/pod templates); set by the template dispatcher. */
@@ -228,7 +236,9 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     const inputs = Object.fromEntries([...artifacts].map(([k, src]) => [k, artifactRef(src, inner)]));
     // The workflow parameters the unit reads are added to `with` when the import ends (globals.ts).
     ctx.links.calls.push({ ref: unit.ref, callee: recursive ? `template ${recursive}` : `templateRef ${call.templateRef!.name}/${call.templateRef!.template}`, caller: scope.globals, with: withs, where, inExit: scope.inExit });
-    body = { use: unit.ref, with: withs, ...(artifacts.size > 0 ? { inputs } : {}) } as FlowNode;
+    // A steps or dag template run as a unit runs again whole under the workflow's default (R5).
+    const whole = ctx.defaultRetry && !unit.result && !unit.ownRetry ? { retryWhole: ctx.defaultRetry } : {};
+    body = { use: unit.ref, with: withs, ...(artifacts.size > 0 ? { inputs } : {}), ...whole } as FlowNode;
     outputs = {
       ...(unit.result ? { result: [{ kind: 'result', step: inner, path: [] }] as Value } : {}),
       parameters: new Map(unit.outputs.parameters.map((n) => [n, [{ kind: 'output', step: inner, name: n }]])),

@@ -137,8 +137,32 @@ function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs
   return outputs;
 }
 
+/**
+ * The paths `t` declares, by Argo's path placeholder (`inputs.artifacts.a.path`, PATH_TAG),
+ * as its container reads them: Argo's substituteParams puts each set path in the template's
+ * replace map (workflow/common/util.go). A path that cannot be read is left out here: files()
+ * refuses it, naming it.
+ */
+function declaredPaths(t: ArgoTemplate, scope: Scope): Map<string, string> {
+  const paths = new Map<string, string>();
+  const add = (tag: string, p: string | undefined, field: string) => {
+    if (p === undefined || p === '') return;
+    try {
+      paths.set(tag, pathOf(p, scope, field));
+    } catch (e) {
+      if ((e as StrataError).code !== 'invalid_document') throw e;
+    }
+  };
+  for (const a of t.inputs?.artifacts ?? []) add(`inputs.artifacts.${a.name}.path`, a.path, `inputs.artifacts(${a.name}).path`);
+  for (const a of t.outputs?.artifacts ?? []) add(`outputs.artifacts.${a.name}.path`, a.path, `outputs.artifacts(${a.name}).path`);
+  for (const p of t.outputs?.parameters ?? []) add(`outputs.parameters.${p.name}.path`, p.valueFrom?.path, `outputs.parameters(${p.name}).valueFrom.path`);
+  return paths;
+}
+
 /** A `container` or `script` template as a task node at `at`. */
-export function podTemplateNode(t: ArgoTemplate, scope: Scope, at: Path): { node: FlowNode; outputs: Outputs } {
+export function podTemplateNode(t: ArgoTemplate, outer: Scope, at: Path): { node: FlowNode; outputs: Outputs } {
+  // Its fields may read its declared paths (Argo tester 7, R11); its files are read as before.
+  const scope: Scope = { ...outer, paths: declaredPaths(t, outer) };
   let task: TaskSpec;
   if (t.script) {
     const s: ArgoScript = t.script;

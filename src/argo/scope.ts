@@ -53,7 +53,16 @@ export interface Scope {
   globals: Globals;
   /** the Workflow's metadata, for `{{workflow.name}}` (not set where the workflow is another's: a WorkflowTemplate's) */
   workflow?: { name?: string; generateName?: string };
+  /** a container or script template's declared paths, by Argo's path placeholder (`inputs.artifacts.a.path`); see PATH_TAG */
+  paths?: Map<string, string>;
 }
+
+/**
+ * Argo's path placeholders: the declared path of a pod template's input artifact, output
+ * artifact or output parameter (`valueFrom.path`), which Argo's substituteParams
+ * (workflow/common/util.go) puts in the template's replace map when the path is set.
+ */
+export const PATH_TAG = /^(inputs\.artifacts|outputs\.artifacts|outputs\.parameters)\.(.+)\.path$/;
 
 const bad = (scope: Scope, tag: string, why: string): StrataError => new StrataError('invalid_document', `template ${scope.template}: {{${tag}}}: ${why}`);
 
@@ -77,6 +86,13 @@ function splitTag(tag: string): string[] {
 
 /** The value of one Argo variable (a tag's text without braces) in `scope`. */
 export function resolveVariable(scope: Scope, tag: string): Value {
+  const path = PATH_TAG.exec(tag.trim());
+  if (path) {
+    const declared = scope.paths?.get(tag.trim());
+    if (declared !== undefined) return [{ kind: 'text', text: declared }];
+    const what = path[1] === 'inputs.artifacts' ? 'input artifact' : path[1] === 'outputs.artifacts' ? 'output artifact' : 'output parameter';
+    throw bad(scope, tag, `template ${scope.template} has no ${what} "${path[2]}" with a ${path[1] === 'outputs.parameters' ? 'valueFrom.path' : 'path'} (Argo gives the path of one a container or script template declares)`);
+  }
   const parts = splitTag(tag.trim());
   const [head] = parts;
   if (head === 'inputs' && parts[1] === 'parameters' && parts.length === 3) {

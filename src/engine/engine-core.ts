@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import { ResultSizes } from './result-size.ts';
 import { isLeaf, joinId, type PlanNode } from '../plan/plan-node.ts';
 import { RunSlots, SlotPool } from './run-slots.ts';
-import { addKid, removeKid, RunningActs } from './act-lists.ts';
+import { addKid, clearKids, removeKid, RunningActs } from './act-lists.ts';
 import type { Act, Ops, Scope } from './act.ts';
 import { driverFor, engineOps } from './engine-ops.ts';
 import type { EngineOptions } from './engine-options.ts';
@@ -18,6 +18,7 @@ import { exitData, exitDriver, type Failure } from './exit-handler.ts';
 import { resolveInputs } from './inputs.ts';
 import { marksFor, notStartedReason, staticChildren } from './not-started.ts';
 import { DirtyQueue, inDeclaredOrder } from './pump-order.ts';
+import { wholeAttemptDelay } from './retry-policy.ts';
 import { startCommandOf, statusCommandOf } from './step-commands.ts';
 import { StepData } from './step-data.ts';
 import { resolveText } from './substitute.ts';
@@ -70,6 +71,8 @@ export class EngineCore {
   readonly keeps: boolean;
   /** each leaf's last attempt when the run was last retried (engine-events.ts retryRun): a pod's next one resumes it */
   retried: Map<string, number> | undefined;
+  /** leaves that succeeded inside a composite that then ran again whole (retryWhole): their next outputs replace those */
+  readonly rerun = new Set<string>();
 
   constructor(root: PlanNode, opts: EngineOptions = {}) {
     this.root = root;
@@ -178,7 +181,7 @@ export class EngineCore {
       if (this.keeps) {
         // It succeeded in an earlier round and runs again (an exit handler's leaf after a retry
         // of the run): its outputs replace what that round kept, and a pod runs whole.
-        act.replaces = this.kept.leaves.has(act.id);
+        act.replaces = this.kept.leaves.has(act.id) || this.rerun.has(act.id);
         // A pod's first attempt after a retry of the run resumes it: its inner steps that succeeded are kept.
         act.resumes = !act.replaces && node.kind === 'pod' && this.retried !== undefined && this.retried.get(act.id) === act.attempt - 1;
       }
@@ -186,6 +189,11 @@ export class EngineCore {
       return this.launch(act);
     }
     this.emitStatus(act);
+    // A composite that may run again whole counts its attempts (retryWhole), from its first start.
+    if (node.retryWhole !== undefined) {
+      act.attempt = 1;
+      act.firstAt = this.now;
+    }
     if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries, retry: undefined };
     if (node.retry !== undefined) act.scope = { ...act.scope, retry: node.retry };
     if (node.kind === 'use') {
@@ -211,6 +219,8 @@ export class EngineCore {
 
   finish(act: Act, status: 'succeeded' | 'failed' | 'skipped', result?: JsonValue, error?: string): void {
     if (act.status !== 'running' && act.status !== 'pending') return;
+    // A composite with retryWhole runs again from its start (its own deadline passed ends it: the deadline holds across attempts).
+    if (status === 'failed' && act.node.retryWhole !== undefined && act.status === 'running' && !act.exiting && act.reason !== 'timeout' && !this.isLeaf(act.node) && this.runsAgain(act, error)) return;
     if (act.slots) this.slots.release(act);
     if (status === 'failed' && this.isLeaf(act.node) && !act.exiting) this.failures.push({ step: act.id, error: error ?? 'failed', exitCode: act.exitCode });
     if (status === 'succeeded' && act.node.kind === 'use' && act.node.gives?.parameters && !act.parameters) {
@@ -265,6 +275,54 @@ export class EngineCore {
     }
     this.status = status === 'skipped' ? 'succeeded' : status;
     this.out.push({ type: 'done', status: this.status, ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(status === 'failed' && act.reason ? { reason: act.reason } : {}) });
+  }
+
+  /**
+   * Whether the failed composite `act` (with retryWhole) runs again whole, as Argo retries a
+   * steps or dag node (argo-workflows operator.go handleRetries and processNodeRetries wrap
+   * every template kind): when it does, what its steps did is forgotten (results, statuses,
+   * parameters; leaves kept by a retry of the run too, which run again and replace their
+   * outputs), and it starts again after its back-off, its leaves on attempts after their last.
+   */
+  private runsAgain(act: Act, error: string | undefined): boolean {
+    const wait = wholeAttemptDelay(act, this.now);
+    if (wait === undefined) return false;
+    const prefix = act.id === '' ? '' : `${act.id}/`;
+    const under = (id: string) => prefix === '' || id === act.id || id.startsWith(prefix);
+    this.data.forget(under);
+    for (const id of [...this.kept.leaves.keys()].filter(under)) {
+      this.rerun.add(id);
+      this.kept.leaves.delete(id);
+      this.kept.parameters.delete(id);
+    }
+    clearKids(act);
+    act.driver = undefined;
+    act.started = undefined;
+    act.attempt++;
+    if (wait <= 0) {
+      this.again(act, error);
+      return true;
+    }
+    // The engine has no clock: the wait is a command, its end an event in the log (engine-events.ts).
+    act.backingOff = true;
+    act.backoffSeconds = wait;
+    act.lastError = error;
+    this.backoffs.set(act.id, act);
+    this.out.push({ type: 'backoff', step: act.id, attempt: act.attempt, seconds: wait });
+    return true;
+  }
+
+  /** Start the composite `act` again whole (runsAgain), its last attempt's error shown with it; its driver pumps when the engine flushes. */
+  again(act: Act, previousError?: string): void {
+    act.backingOff = false;
+    this.emitStatus(act, previousError);
+    try {
+      act.driver = driverFor(act, this.ops);
+    } catch (e) {
+      // It fails again at once: another attempt while its limit lasts.
+      return this.finish(act, 'failed', undefined, (e as Error).message);
+    }
+    this.markDirty(act);
   }
 
   /** The output parameters of the unit `act` (a use node), read in the unit. */

@@ -28,7 +28,8 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
     if (!waiting || waiting.attempt !== e.attempt || waiting.status !== 'running') return;
     core.backoffs.delete(e.step);
     waiting.backingOff = false;
-    return core.launch(waiting, waiting.lastError);
+    // A composite waiting to run again whole (retryWhole), or a leaf's next attempt.
+    return core.isLeaf(waiting.node) ? core.launch(waiting, waiting.lastError) : core.again(waiting, waiting.lastError);
   }
   const act = core.targets.get(e.step);
   if (!act || act.status !== 'running') return; // late or repeated: nothing changes

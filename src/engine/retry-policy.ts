@@ -23,9 +23,22 @@ export function retryOf(act: Act): RetryPlan {
  * does not run again.
  */
 export function nextAttemptDelay(act: Act, errored: boolean, now: number): number | undefined {
-  const r = retryOf(act);
   // Counted in this round: a retry of the run gives the step its whole limit again (roundFirst).
-  const n = act.attempt - act.roundFirst + 1;
+  return delayAfter(retryOf(act), act.attempt - act.roundFirst + 1, errored, act.firstAt, now);
+}
+
+/**
+ * The wait in seconds before a composite with `retryWhole` runs again, its attempt
+ * `act.attempt` having just failed at `now` (ms); undefined when it does not. A composite's
+ * failure is a failure (`on: error` never runs it again), as an Argo steps or dag node
+ * whose step failed is Failed (argo-workflows operator.go processNodeRetries, retryPolicyAllows).
+ */
+export function wholeAttemptDelay(act: Act, now: number): number | undefined {
+  return act.node.retryWhole ? delayAfter(act.node.retryWhole, act.attempt, false, act.firstAt, now) : undefined;
+}
+
+/** The wait before attempt n+1 under `r`, attempt n (counted in its round) having failed; undefined when there is none. */
+function delayAfter(r: RetryPlan, n: number, errored: boolean, firstAt: number | undefined, now: number): number | undefined {
   if (n > r.limit) return undefined;
   if (r.on === 'failed' && errored) return undefined;
   if (r.on === 'error' && !errored) return undefined;
@@ -34,6 +47,6 @@ export function nextAttemptDelay(act: Act, errored: boolean, now: number): numbe
   const wait = b.max !== undefined ? Math.min(b.duration * b.factor ** (n - 1), b.max) : b.duration * b.factor ** (n - 1);
   // As Argo's processNodeRetries: no wait that would end past the limit ("Backoff would
   // exceed max duration limit"), so no attempt starts after it.
-  if (b.maxDuration !== undefined && act.firstAt && now && now + wait * 1000 > act.firstAt + b.maxDuration * 1000) return undefined;
+  if (b.maxDuration !== undefined && firstAt && now && now + wait * 1000 > firstAt + b.maxDuration * 1000) return undefined;
   return wait;
 }

@@ -26,6 +26,11 @@ export class StepData {
   /** the items each fan-out started, by the fan-out's step id and item index */
   readonly fanItems: Record<string, Array<{ index: number; item: JsonValue }>> = Object.create(null);
 
+  /** Forget what the steps `under` says are beneath a composite that runs again whole (retryWhole). */
+  forget(under: (id: string) => boolean): void {
+    for (const m of [this.results, this.statuses, this.parameters, this.fanItems]) for (const k of Object.keys(m)) if (under(k)) delete m[k];
+  }
+
   /** Forget everything (a retry starts the plan again). */
   clear(): void {
     for (const m of [this.results, this.statuses, this.parameters, this.fanItems]) for (const k of Object.keys(m)) delete m[k];

@@ -88,6 +88,8 @@ export interface Common {
   when?: Logic;
   retries?: number;
   retry?: RetrySpec;
+  /** a composite only: when it fails, it runs again whole from its start (docs/flow-language.md, Retries with back-off) */
+  retryWhole?: RetrySpec;
   timeout?: number;
   outputs?: OutputsSpec;
   dependsOn?: Dependency[];

@@ -16,7 +16,7 @@ import { validateContinueOn, validateDependencies, validateRetry } from './valid
 import { paramNameProblems } from './param-names.ts';
 import { appendAll } from './append-all.ts';
 
-const COMMON_KEYS = new Set(['id', 'when', 'retries', 'retry', 'timeout', 'outputs', 'dependsOn', 'depends', 'continueOn', 'onExit']);
+const COMMON_KEYS = new Set(['id', 'when', 'retries', 'retry', 'retryWhole', 'timeout', 'outputs', 'dependsOn', 'depends', 'continueOn', 'onExit']);
 const EXTRA_KEYS: Record<string, Set<string>> = { use: new Set(['with', 'inputs']) };
 
 export interface NodeContext {
@@ -72,6 +72,11 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
     problems.push({ path: `${path}.${key}`, message: `unknown key "${key}"${didYouMean(key, [...COMMON_KEYS, ...(EXTRA_KEYS[pattern] ?? [])])}` });
   }
   validateCommon(node, path, ctx, inGraph, depth);
+  if ('retryWhole' in node) {
+    // A leaf's attempts are `retry`'s; a composite's whole runs again.
+    if (pattern === 'task' || pattern === 'generate' || pattern === 'pod') problems.push({ path: `${path}.retryWhole`, message: `runs a composite again whole; a ${pattern} takes retry` });
+    else validateRetry(node.retryWhole, `${path}.retryWhole`, problems);
+  }
   const p = `${path}.${pattern}`;
   const body = node[pattern];
   switch (pattern) {

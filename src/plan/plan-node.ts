@@ -22,6 +22,8 @@ interface Base {
   cond?: Condition;
   /** retries with back-off, from `retry` or its short form `retries` */
   retry?: RetryPlan;
+  /** a composite: runs again whole when it fails (src/engine/retry-whole.ts) */
+  retryWhole?: RetryPlan;
   continueOn?: ContinueOn;
   /** the exit handler: runs once this node has ended, whatever its outcome (its seg is `onExit`) */
   onExit?: PlanNode;

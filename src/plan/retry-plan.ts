@@ -3,9 +3,9 @@ import { durationSeconds } from '../flow/duration.ts';
 import type { Common } from '../flow/types.ts';
 import type { RetryPlan } from './plan-node.ts';
 
-/** The policy of a validated node, or undefined when it gives none. */
-export function retryPlan(node: Common): RetryPlan | undefined {
-  const r = node.retry;
+/** The policy of a validated node (its `retry`, or `retryWhole` when `whole`), or undefined when it gives none. */
+export function retryPlan(node: Common, whole = false): RetryPlan | undefined {
+  const r = whole ? node.retryWhole : node.retry;
   if (!r) return undefined;
   const b = r.backoff;
   return {

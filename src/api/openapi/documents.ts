@@ -21,6 +21,7 @@ export const FlowNode: z.ZodType = z.lazy(() => z.object({
   when: logic.optional().describe('a json-logic guard: the node is skipped when it is false'),
   retries: z.number().int().min(0).optional(),
   retry: z.object({ limit: z.number().int().min(0), on: z.enum(['failed', 'error', 'always']).optional(), backoff: z.object({ duration: z.union([z.number(), z.string()]), factor: z.number().optional(), max: z.union([z.number(), z.string()]).optional(), maxDuration: z.union([z.number(), z.string()]).optional() }).optional() }).optional().describe('retries with back-off'),
+  retryWhole: z.object({ limit: z.number().int().min(0), on: z.enum(['failed', 'error', 'always']).optional(), backoff: z.object({ duration: z.union([z.number(), z.string()]), factor: z.number().optional(), max: z.union([z.number(), z.string()]).optional(), maxDuration: z.union([z.number(), z.string()]).optional() }).optional() }).optional().describe('a composite: when it fails, it runs again whole from its start, up to limit more times'),
   timeout: z.number().positive().optional().describe('seconds'),
   outputs: outputsSchema.optional(),
   dependsOn: z.array(z.union([z.string(), z.object({ node: z.string(), on: z.union([z.string(), z.array(z.string())]) })])).optional().describe('inside a graph: the nodes this one waits for, or { node, on: outcome }'),
