@@ -114,7 +114,7 @@ const retryLimit = z
 const retryStrategy = z.strictObject({
   limit: retryLimit.optional(),
   retryPolicy: z.enum(['Always', 'OnFailure', 'OnError', 'OnTransientError']).optional(),
-  backoff: z.strictObject({ duration: anyString.optional(), factor: z.union([z.number(), z.string()]).transform(Number).optional(), maxDuration: anyString.optional(), cap: anyString.optional() }).optional(),
+  backoff: z.strictObject({ duration: anyString.optional(), factor: z.union([z.number(), z.string()]).optional(), maxDuration: anyString.optional(), cap: anyString.optional() }).optional(),
 });
 export type ArgoRetry = z.infer<typeof retryStrategy>;
 

@@ -190,7 +190,7 @@ export function inlineTemplate(t: ArgoTemplate, scope: Scope, at: Path, ctx: Inl
   } else if (t.retryStrategy) {
     node = { ...node, retry: retryOf(t.retryStrategy, `template ${t.name}`) };
   }
-  const timeout = t.activeDeadlineSeconds ?? (t.timeout !== undefined ? secondsOf(t.timeout) : undefined);
+  const timeout = t.activeDeadlineSeconds ?? (t.timeout !== undefined ? secondsOf(t.timeout, `template ${t.name}, timeout`) : undefined);
   if (timeout !== undefined) node = { ...node, timeout };
   return { node, outputs: made.outputs };
 }

@@ -495,7 +495,8 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
   const needed = (entry.inputs?.artifacts ?? []).filter((a) => !a.optional).map((a) => a.name);
   if (needed.length > 0) throw problem(where, `template ${entry.name} takes input artifacts (${needed.join(', ')}), which a workflow's entrypoint cannot be given (an optional one goes without)`);
   // The workflow's retryStrategy is the default of every template without one (R5: steps and dag templates run again whole).
-  const defaultRetry = wf.spec.retryStrategy ? retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) : undefined;
+  // Its problems are gathered with the templates' (every problem at once, S15).
+  const defaultRetry = wf.spec.retryStrategy ? gather(c.problems, () => retryOf(wf.spec.retryStrategy!, `${where}: spec.retryStrategy`, `${where}: spec.retryStrategy.backoff`), () => undefined) : undefined;
   const ctx: InlineContext = { templates, unit, local, stack: [entry.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth, ...(defaultRetry ? { defaultRetry } : {}) };
   let root = inlineTemplate(entry, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };
