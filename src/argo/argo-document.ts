@@ -111,10 +111,12 @@ const retryLimit = z
     else if (!(typeof v === 'number' ? Number.isInteger(v) && v >= 0 : /^[0-9]+$/.test(v))) ctx.addIssue({ code: 'custom', message: 'must be a whole number' });
   })
   .transform(Number);
+/** A number written as text (`"2"`, `" 1.5 "`): a backoff factor read as a number; other text is kept for its refusal (invoke.ts retryOf). */
+const NUMBER_TEXT = /^\s*-?[0-9]+(\.[0-9]+)?\s*$/;
 const retryStrategy = z.strictObject({
   limit: retryLimit.optional(),
   retryPolicy: z.enum(['Always', 'OnFailure', 'OnError', 'OnTransientError']).optional(),
-  backoff: z.strictObject({ duration: anyString.optional(), factor: z.union([z.number(), z.string()]).optional(), maxDuration: anyString.optional(), cap: anyString.optional() }).optional(),
+  backoff: z.strictObject({ duration: anyString.optional(), factor: z.union([z.number(), z.string()]).transform((v) => (typeof v === 'string' && NUMBER_TEXT.test(v) ? Number(v) : v)).optional(), maxDuration: anyString.optional(), cap: anyString.optional() }).optional(),
 });
 export type ArgoRetry = z.infer<typeof retryStrategy>;
 

@@ -86,7 +86,7 @@ export function retryOf(r: ArgoRetry, where: string, at = `${where}, retryStrate
   const duration = b.duration === undefined ? undefined : read(() => durationOf(b.duration!, `${at}.duration`));
   // Argo's factor is an int-or-string it reads as a number (intstr.Int32); anything else fails the node.
   const factor = b.factor === undefined ? undefined : read(() => {
-    const n = typeof b.factor === 'number' ? b.factor : /^\s*-?[0-9]+(\.[0-9]+)?\s*$/.test(b.factor!) ? Number(b.factor) : NaN;
+    const n = typeof b.factor === 'number' ? b.factor : NaN; // text that is a number is one already (argo-document.ts)
     if (!Number.isFinite(n) || n <= 0) throw problem(`${at}.factor`, `${JSON.stringify(b.factor)} is not a number above 0`);
     return n;
   });
