@@ -5,7 +5,7 @@
  * `finished` events the moment the driver reports them, and sends every status change and
  * log line through `send` (the protocol of protocol.ts). One instance runs one pod.
  */
-import { copyArtifactsOut, needsPrivateView, OWN_TMP } from '../runtime/local/private-view.ts';
+import { copyArtifactsOut, needsPrivateView, OWN_TMP, type PrivateView } from '../runtime/local/private-view.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
 import { containerResult, failedContainer, GENERATE_UNSUPPORTED, keptStdout, privateView, privateViewNow, unsupported, type Live } from './live-container.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
@@ -170,6 +170,7 @@ export class Quarterback {
         const view = privateViewNow(cmd.task, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDir);
         if (view) {
           entry.view = view;
+          this.viewNotes(cmd.step, view);
           return this.spawn(cmd, entry, dirs, port, ownDir);
         }
       }
@@ -194,12 +195,18 @@ export class Quarterback {
         if (error || note) this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${error ?? note}\n` });
         if (error) return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error });
         if (view) entry.view = view;
+        if (view) this.viewNotes(cmd.step, view);
       }
       if (entry.killed) return this.gone(cmd.step);
       this.spawn(cmd, entry, dirs, port, ownDir);
     } catch (e) {
       this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: (e as Error).message });
     }
+  }
+
+  /** The lines a private view has for the container's log (private-view.ts rootArgs). */
+  private viewNotes(step: string, view: PrivateView): void {
+    for (const note of view.notes ?? []) this.send({ type: 'log', step, stream: 'stderr', chunk: `strata: ${note}\n` });
   }
 
   /**
