@@ -175,14 +175,15 @@ function rootArgs(targets: string[], keep: string[], notes: string[]): string[] 
     }
     left -= entries.length;
     // bubblewrap's new root is a tmpfs already.
-    args.splice(0, 3, ...entryArgs('/', entries, targets));
+    args.length = 0;
+    entryArgs('/', entries, targets, args);
   }
   for (const dir of owned.filter((d) => d !== '/')) {
     args.push('--tmpfs', dir);
     const entries = listed(dir);
     if (entries && entries.length <= left) {
       left -= entries.length;
-      args.push(...entryArgs(dir, entries, targets));
+      entryArgs(dir, entries, targets, args);
       continue;
     }
     const under = missing.filter((m) => m.startsWith(`${dir}/`));
@@ -202,9 +203,8 @@ function listed(dir: string): string[] | undefined {
   }
 }
 
-/** The host's `entries` of `dir`, each bound (or linked) back into the tmpfs over it, the declared paths left out. */
-function entryArgs(dir: string, entries: string[], targets: string[]): string[] {
-  const args: string[] = [];
+/** The host's `entries` of `dir`, each bound (or linked) back into the tmpfs over it, the declared paths left out: added to `args`. */
+function entryArgs(dir: string, entries: string[], targets: string[], args: string[]): void {
   for (const e of entries) {
     const full = join(dir, e);
     if (targets.includes(full)) continue;
@@ -213,7 +213,6 @@ function entryArgs(dir: string, entries: string[], targets: string[]): string[] 
     if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(full), full);
     else args.push('--dev-bind', full, full);
   }
-  return args;
 }
 
 /** The deepest directory on the way to `path` that exists on the host (`/` at worst). */
