@@ -47,10 +47,14 @@ export async function listRuns(client: Client, o: ListOptions, out: Out): Promis
   out(table(header, runs.map((r) => [r.name, r.id, r.status, age(r.createdAt, now), took(r), r.flow, ...(format === 'wide' ? [r.dataset ?? '', labelText(r.labels)] : [])])));
 }
 
-/** `strata runs get RUN`: the run as a tree, or the API's answer with `-o json|yaml`. */
-export async function getRun(client: Client, id: string, o: { output?: string }, out: Out): Promise<void> {
+/**
+ * `strata runs get RUN`: the run as a tree, or the API's answer with `-o json|yaml`. A run
+ * of more than VIEW_STEPS steps shows its first ones and counts by status (`?summary=true`:
+ * the API's `stepsSummary`); `all` asks for every step.
+ */
+export async function getRun(client: Client, id: string, o: { output?: string; all?: boolean | string }, out: Out): Promise<void> {
   const format = outputFormat(o.output, ['table', 'wide', 'json', 'yaml']);
-  const run = (await client.call('GET', path(id))) as RunView;
+  const run = (await client.call('GET', path(id, o.all ? '' : '?summary=true'))) as RunView;
   if (format === 'json' || format === 'yaml') return out(await serialize(run, format));
   out(runTree(run));
 }
