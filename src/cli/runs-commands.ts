@@ -155,7 +155,10 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       const { checkRequiredParams } = await import('../argo/required-params.ts');
       checkRequiredParams(run, { ...run.spec.params, ...given });
       for (const u of units) await client.call('POST', '/v1/flows', u);
-      body = { flow: run, params: given };
+      // A Workflow's fixed name labels its run, which `strata apply` finds (argo/workflow-name.ts, R6).
+      const { fixedWorkflowName, WORKFLOW_LABEL } = await import('../argo/workflow-name.ts');
+      const named = workflows[0] ? fixedWorkflowName(docs.find((d) => (d.doc as { kind?: unknown } | null)?.kind === 'Workflow')?.doc) : undefined;
+      body = { flow: run, params: given, ...(named ? { labels: { [WORKFLOW_LABEL]: named } } : {}) };
     } else {
       const { readDocuments } = await import('./local-flows.ts');
       const flows = readDocuments([file!]).filter((d) => (d.doc as { kind?: string })?.kind === 'Flow');
@@ -163,7 +166,7 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       body = { flow: flows[0].doc, params };
     }
   }
-  if (o.label) body.labels = o.label;
+  if (o.label) body.labels = { ...(body.labels as Record<string, string> | undefined), ...o.label };
   if (o.target) body.targets = o.target;
   const r = await client.call('POST', '/v1/runs', body);
   out(`run ${r.runId} submitted`);
