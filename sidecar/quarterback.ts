@@ -5,9 +5,9 @@
  * `finished` events the moment the driver reports them, and sends every status change and
  * log line through `send` (the protocol of protocol.ts). One instance runs one pod.
  */
-import { copyArtifactsOut, needsPrivateView, OWN_TMP } from '../runtime/local/private-view.ts';
+import { copyArtifactsOut, needsPrivateView, OWN_TMP, type PrivateView } from '../runtime/local/private-view.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
-import { containerResult, failedContainer, GENERATE_UNSUPPORTED, keptStdout, privateView, privateViewNow, unsupported, type Live } from './live-container.ts';
+import { adoptExit, containerResult, failedContainer, GENERATE_UNSUPPORTED, privateView, privateViewNow, unsupported, type Live } from './live-container.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
 import { podName } from '../runtime/kubernetes/names.ts';
 import { mkdirSync } from 'node:fs';
@@ -170,6 +170,7 @@ export class Quarterback {
         const view = privateViewNow(cmd.task, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDir);
         if (view) {
           entry.view = view;
+          this.viewNotes(cmd.step, view);
           return this.spawn(cmd, entry, dirs, port, ownDir);
         }
       }
@@ -194,12 +195,18 @@ export class Quarterback {
         if (error || note) this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${error ?? note}\n` });
         if (error) return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error });
         if (view) entry.view = view;
+        if (view) this.viewNotes(cmd.step, view);
       }
       if (entry.killed) return this.gone(cmd.step);
       this.spawn(cmd, entry, dirs, port, ownDir);
     } catch (e) {
       this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: (e as Error).message });
     }
+  }
+
+  /** The lines a private view has for the container's log (private-view.ts rootArgs). */
+  private viewNotes(step: string, view: PrivateView): void {
+    for (const note of view.notes ?? []) this.send({ type: 'log', step, stream: 'stderr', chunk: `strata: ${note}\n` });
   }
 
   /**
@@ -255,14 +262,10 @@ export class Quarterback {
       if (typeof e.exitCode !== 'number' || entry.killed) return fail(error);
       return this.failedOutputs(cmd, entry, e).then((left) => this.gone(step, { type: 'finished', step, attempt, ok: false, error, exitCode: e.exitCode!, ...(e.reason ? { reason: e.reason } : {}), ...left }), () => fail(error));
     }
-    // The driver's (a pod's slot): where its paths of its own are, and the file its standard output was kept in.
-    if (e.view && !entry.view) entry.view = { args: [], hostPathOf: (p) => e.view!.hostPathOf(p) };
-    if (e.stdoutFile && entry.stdout) {
-      const kept = keptStdout(e.stdoutFile, cmd.task?.result);
-      if (typeof kept === 'string') return fail(kept);
-      entry.stdout = kept;
-      delete e.stdoutFile;
-    }
+    // The driver's (a pod's slot): where its paths of its own are, and the file its standard output was kept in (read once).
+    const lost = adoptExit(entry, e, cmd.task?.result);
+    delete e.stdoutFile;
+    if (lost) return fail(lost);
     const outputsDir = entry.dirs!.outputs;
     if (entry.view && !entry.collected) {
       // Artifacts at paths of the view are collected into STRATA_OUTPUTS first, as any output.

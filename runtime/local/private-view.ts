@@ -7,11 +7,11 @@
  * (`root`), so parallel items and retries each have theirs and nothing is written to the
  * host's `/tmp` or `/workspace`. A declared path that does not exist on the host is never
  * created there: the deepest directory on its way that does exist becomes the container's
- * own (a tmpfs, as an image's empty directory), in which it sees of the host only the
- * directories strata gives it (its step's directories and the one it starts in). Each
- * such directory costs bubblewrap a few arguments, whatever the host holds beside it
- * (bwrap takes at most 9,000); only a missing top-level directory (`/workspace`) needs the
- * host's root entries bound one by one, and those are few.
+ * own (a tmpfs) with the host's entries in it bound back one by one, so it keeps `/etc`'s
+ * or `/usr`'s files as an image keeps its own (at most MAX_BOUND_ENTRIES of them: bwrap
+ * takes at most 9,000 arguments; a fuller directory stays empty, said in the log). A `/tmp`
+ * of its own holds only the directories strata gives it (its step's directories and the one
+ * it starts in).
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, statSync } from 'node:fs';
@@ -31,6 +31,8 @@ export interface PrivateView {
   made?: string[];
   /** the mount points bubblewrap makes in its private directories on this machine, innermost first (mountPoints below): removed before `made` */
   mountPoints?: string[];
+  /** lines for the container's log about its view (a directory of the host's too full to keep: rootArgs) */
+  notes?: string[];
 }
 
 /** Whether a task declares paths of its own (and so never runs without a private view). */
@@ -108,8 +110,9 @@ export function makePrivateView(task: RunTask, root: string, scratchDir?: string
   // Kept host directories under a private one (a step's directories under /tmp) are bound back over it.
   const backKept = kept.filter((k, i) => kept.indexOf(k) === i && dirs.some((d) => k.startsWith(`${d}/`)) && exists(k));
   const back = backKept.flatMap((k) => ['--bind', k, k]);
-  const args = ['--die-with-parent', ...rootArgs(targets, kept), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...back, ...(wd ? ['--chdir', wd] : [])];
-  return { args, hostPathOf, made: [...dirs.map((d) => join(root, d)), root], mountPoints: mountPoints(root, dirs, backKept) };
+  const notes: string[] = [];
+  const args = ['--die-with-parent', ...rootArgs(targets, kept, notes), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...back, ...(wd ? ['--chdir', wd] : [])];
+  return { args, hostPathOf, made: [...dirs.map((d) => join(root, d)), root], mountPoints: mountPoints(root, dirs, backKept), ...(notes.length ? { notes } : {}) };
 }
 
 /**
@@ -138,47 +141,78 @@ function mkdirOnce(dir: string): void {
   }
 }
 
-/** At most this many host entries are bound one by one beside a missing top-level directory. */
-const MAX_ROOT_ENTRIES = 4000;
+/**
+ * At most this many host entries are bound one by one into the directories a view makes its
+ * own (all of them together): three of bubblewrap's arguments each, and bwrap takes at most
+ * 9,000 (MAX_ARGS in bubblewrap.c).
+ */
+export const MAX_BOUND_ENTRIES = 2500;
 
 /**
  * The namespace's root. The host's root is bound whole, and for each declared path missing
- * on the host the deepest directory on its way that exists is mounted over by a tmpfs (the
- * outermost where they nest), with the kept host directories inside it bound back; binding
- * a private path then creates its mount point in the tmpfs, never on the host. A path whose
- * top-level directory is missing (`/workspace`) needs a root of the namespace's own: a tmpfs
- * whose entries are the host's root entries, bound one by one.
+ * on the host the deepest directory on its way that exists (`/etc` for `/etc/myapp/x`) is
+ * made the container's own: a tmpfs over it in the namespace, with each of the host's
+ * entries in it bound (or linked) back, so the container still sees the host's `/etc/passwd`
+ * or `/usr/bin` (as an image keeps its own) and binding a private path makes its mount point
+ * in the tmpfs, never on the host (Argo tester 8, S8: an empty tmpfs there took `/usr` and
+ * `/etc` away). Nested ones are made outer first. A directory holding more entries than are
+ * left of MAX_BOUND_ENTRIES stays empty but for the kept directories in it, said in `notes`.
+ * A path whose top-level directory is missing (`/workspace`) needs a root of the namespace's
+ * own: a tmpfs whose entries are the host's root entries, bound the same way (past the
+ * limit: a StepFileError).
  */
-function rootArgs(targets: string[], keep: string[]): string[] {
+function rootArgs(targets: string[], keep: string[], notes: string[]): string[] {
   const missing = targets.filter((t) => !exists(t));
   if (missing.length === 0) return ['--dev-bind', '/', '/'];
-  const owned = outermost([...new Set(missing.map(deepestExisting))]);
-  const args = owned.includes('/') ? rootEntries(targets) : ['--dev-bind', '/', '/'];
+  // Outer first: an inner one's tmpfs goes over the host's directory bound back into the outer.
+  const owned = [...new Set(missing.map(deepestExisting))].sort((a, b) => a.length - b.length);
+  let left = MAX_BOUND_ENTRIES;
+  const args: string[] = ['--dev-bind', '/', '/'];
+  if (owned.includes('/')) {
+    const entries = readdirSync('/');
+    if (entries.length > left) {
+      throw new StepFileError(`the host's / holds ${entries.length} entries, more than the ${MAX_BOUND_ENTRIES} a private view binds beside a missing top-level directory (${missing.join(', ')}): declare a path under an existing directory`);
+    }
+    left -= entries.length;
+    // bubblewrap's new root is a tmpfs already.
+    args.length = 0;
+    entryArgs('/', entries, targets, args);
+  }
   for (const dir of owned.filter((d) => d !== '/')) {
     args.push('--tmpfs', dir);
+    const entries = listed(dir);
+    if (entries && entries.length <= left) {
+      left -= entries.length;
+      entryArgs(dir, entries, targets, args);
+      continue;
+    }
+    const under = missing.filter((m) => m.startsWith(`${dir}/`));
+    notes.push(`the host's ${dir} ${entries ? `holds ${entries.length} entries, more than a private view binds back (${MAX_BOUND_ENTRIES} in all)` : 'cannot be listed'} beside the missing declared path ${under.join(', ')}: in this container ${dir} is its own, holding only its declared paths and the step's directories`);
     // Only directories strictly inside it: keeping the directory itself would give the host's back.
     for (const k of keep) if (k.startsWith(`${dir}/`) && exists(k)) args.push('--bind', k, k);
   }
   return args;
 }
 
-/** The host's root entries, each bound (or linked) into a root of the namespace's own, the declared paths left out. */
-function rootEntries(targets: string[]): string[] {
-  const entries = readdirSync('/');
-  if (entries.length > MAX_ROOT_ENTRIES) {
-    throw new StepFileError(`the host's / holds ${entries.length} entries, more than the ${MAX_ROOT_ENTRIES} a private view binds beside a missing top-level directory (${targets.filter((t) => !exists(t)).join(', ')}): declare a path under an existing directory`);
+/** The names in the host's `dir`; undefined when it cannot be read. */
+function listed(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return undefined;
   }
-  // bubblewrap's new root is a tmpfs already.
-  const args: string[] = [];
+}
+
+/** The host's `entries` of `dir`, each bound (or linked) back into the tmpfs over it, the declared paths left out: added to `args`. */
+function entryArgs(dir: string, entries: string[], targets: string[], args: string[]): void {
   for (const e of entries) {
-    const full = `/${e}`;
+    const full = join(dir, e);
     if (targets.includes(full)) continue;
     const st = lstatSync(full, { throwIfNoEntry: false });
     if (!st) continue;
     if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(full), full);
     else args.push('--dev-bind', full, full);
   }
-  return args;
 }
 
 /** The deepest directory on the way to `path` that exists on the host (`/` at worst). */
@@ -186,11 +220,6 @@ function deepestExisting(path: string): string {
   let dir = dirname(path);
   while (dir !== '/' && !exists(dir)) dir = dirname(dir);
   return dir;
-}
-
-/** The directories that are inside none of the others. */
-function outermost(dirs: string[]): string[] {
-  return dirs.filter((d) => d === '/' || !dirs.some((o) => o !== '/' && d.startsWith(`${o}/`)));
 }
 
 function exists(path: string): boolean {

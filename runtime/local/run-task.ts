@@ -56,6 +56,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
     try {
       view = makePrivateView(task, join(dirs.root, 'private'), dirs.scratch, [req.inputsDir, req.outputsDir, dirs.ipc, ownDir], true);
       dirs.inner = [...(view.mountPoints ?? []), ...(view.made ?? [])];
+      for (const note of view.notes ?? []) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${note}\n` });
       if (task.inputPaths?.length) await copyInputsIn(view, task, req.inputsDir);
     } catch (e) {
       return { ok: false, error: (e as Error).message };

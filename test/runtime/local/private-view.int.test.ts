@@ -1,12 +1,12 @@
 /** The private file system view per container on the local runtime (bubblewrap), and its fallback. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
-import { bwrapCommand, bwrapProblem, hostTmp, makePrivateView, noPrivateView, privateDirs } from '../../../runtime/local/private-view.ts';
+import { bwrapCommand, bwrapProblem, hostTmp, makePrivateView, MAX_BOUND_ENTRIES, noPrivateView, privateDirs } from '../../../runtime/local/private-view.ts';
 import type { RunTask } from '../../../src/engine/types.ts';
 import { podRequestPod, TempDirs } from '../../sidecar/harness.ts';
 
@@ -33,18 +33,22 @@ describe('private view', () => {
     expect(privateDirs(task).sort()).toEqual(['/mnt/out', '/tmp', '/workspace']);
   });
 
-  it('binds the host root whole, with the deepest existing directory on the way to a missing path made the container\'s own', async () => {
+  it('binds the host root whole, with the deepest existing directory on the way to a missing path made the container\'s own, its host entries bound back', async () => {
     const root = await dirs.make();
     const whole = await makePrivateView({ image: 'x', volumes: [{ path: '/tmp' }] }, root);
     expect(whole.args.slice(0, 4)).toEqual(['--die-with-parent', '--dev-bind', '/', '/']);
     expect(whole.args).not.toContain('--tmpfs');
-    // /mnt exists here and /mnt/nowhere does not: /mnt becomes a tmpfs of the container's own, with the kept directory under it bound back.
+    // root exists here and root/nowhere does not: root becomes a tmpfs of the container's own, with the host's entries in it bound (or linked) back.
     mkdirSync(join(root, 'kept'));
+    symlinkSync('kept', join(root, 'link'));
     const built = await makePrivateView({ image: 'x', volumes: [{ path: `${root}/nowhere/deep` }], workingDir: `${root}/nowhere/deep` }, join(root, 'private'), undefined, [join(root, 'kept'), root]);
-    expect(built.args).toEqual([
-      '--die-with-parent', '--dev-bind', '/', '/', '--tmpfs', root, '--bind', join(root, 'kept'), join(root, 'kept'),
-      '--bind', join(root, 'private', root, 'nowhere/deep'), `${root}/nowhere/deep`, '--chdir', `${root}/nowhere/deep`,
-    ]);
+    const entries = built.args.slice(6, -5);
+    expect(built.args.slice(0, 6)).toEqual(['--die-with-parent', '--dev-bind', '/', '/', '--tmpfs', root]);
+    // Four entries: tmp (the view above made it), kept, link, private.
+    expect(entries.length).toBe(12);
+    expect(entries).toEqual(expect.arrayContaining(['--dev-bind', join(root, 'kept'), join(root, 'kept'), '--symlink', 'kept', join(root, 'link')]));
+    expect(built.args.slice(-5)).toEqual(['--bind', join(root, 'private', root, 'nowhere/deep'), `${root}/nowhere/deep`, '--chdir', `${root}/nowhere/deep`]);
+    expect(built.notes).toBeUndefined();
     expect(built.hostPathOf(`${root}/nowhere/deep/a`)).toBe(join(root, 'private', root, 'nowhere/deep/a'));
     expect(built.hostPathOf('/elsewhere')).toBeUndefined();
     expect(existsSync(join(root, 'nowhere'))).toBe(false);
@@ -67,9 +71,10 @@ describe('private view', () => {
     command: ['sh', '-c', 'echo made > "$1/missing/deep/x" && ls -A "$1" && echo \'{"ok":true}\' > "$STRATA_OUTPUTS/result.json"', 'sh', root],
     volumes: [{ path: join(root, 'missing/deep') }],
   });
+  const said = (reports: PodReport[]): string => reports.map((r) => (r.type === 'log' && r.stream === 'stderr' ? r.chunk : '')).join('');
   const seen = (reports: PodReport[]): string[] => reports.flatMap((r) => (r.type === 'log' && r.stream === 'stdout' ? r.chunk.split('\n') : [])).filter(Boolean).sort();
 
-  it('a missing path beside thousands of host entries: its deepest existing directory is the container\'s own (macro task)', async () => {
+  it('a missing path beside thousands of host entries (more than are bound back): its deepest existing directory is the container\'s own, said in its log (macro task)', async () => {
     const root = await crowd();
     const reports: PodReport[] = [];
     const r = req(root, lookAround(root));
@@ -78,6 +83,7 @@ describe('private view', () => {
     expect(outcome).toMatchObject({ ok: true, result: { ok: true } });
     // The host's entries are not there; the step's own directories (its inputs and outputs, here under it) are.
     expect(seen(reports)).toEqual(['in', 'missing', 'out']);
+    expect(said(reports)).toContain(`strata: the host's ${root} holds 9102 entries, more than a private view binds back (${MAX_BOUND_ENTRIES} in all) beside the missing declared path ${root}/missing/deep: in this container ${root} is its own`);
     expect(existsSync(join(root, 'missing'))).toBe(false);
   });
 
@@ -88,6 +94,7 @@ describe('private view', () => {
     expect(pod).toMatchObject({ ok: true });
     // Inside a pod the container's directories are the pod's, elsewhere: only its private path is in the crowded one.
     expect(seen(reports)).toEqual(['missing']);
+    expect(said(reports)).toContain(`strata: the host's ${root} holds 9102 entries, more than a private view binds back`);
     expect(existsSync(join(root, 'missing'))).toBe(false);
   });
 
