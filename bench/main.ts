@@ -3,6 +3,7 @@
  * is compared with, and the machine it ran on. Not a test: nothing here asserts.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
+import { bigRunBench } from './big-run-bench.ts';
 import { cliBench } from './cli-bench.ts';
 import { datasetBench } from './dataset-bench.ts';
 import { dryRunBench } from './dry-run-bench.ts';
@@ -48,4 +49,5 @@ if (want('quarterback')) print('quarterback: 200 containers against bare spawn (
 // The million-step plan's compile and dry run alone (a minute or so); `million` adds its run.
 if (want('millionplan') && !named('million')) print('a million steps: plan compiled and dry-run (issue 9)', await millionBench(1_000_000, console.log, { run: false }));
 if (named('million')) print('a million steps: plan compiled and dry-run, then run to the end with the no-op runtime (issue 9)', await millionBench());
+if (want('bigrun')) print('a big Argo loop read: GET /v1/runs/:id and strata runs get over 20,000 items (Argo tester 7, R12)', await bigRunBench());
 if (named('treerun')) print('a 100,000-node tree Dataset run end to end on the local runtime, a no-op program a step (issue 9)', await treeRunBench());

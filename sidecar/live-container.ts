@@ -71,12 +71,8 @@ export function containerResult(entry: Live, task: RunTask | undefined, outputsD
  */
 export async function failedContainer(entry: Live, e: Pick<ContainerExit, 'view' | 'stdoutFile'>, task: RunTask | undefined, outputsDir: string, resultLimit?: number): Promise<FailedOutputs> {
   const notes: string[] = [];
-  if (e.view && !entry.view) entry.view = { args: [], hostPathOf: (p) => e.view!.hostPathOf(p) };
-  if (e.stdoutFile && entry.stdout) {
-    const kept = keptStdout(e.stdoutFile, task?.result);
-    if (typeof kept === 'string') notes.push(kept);
-    else entry.stdout = kept;
-  }
+  const lost = adoptExit(entry, e, task?.result);
+  if (lost) notes.push(lost);
   if (entry.view && task) appendAll(notes, await failedArtifactsOut(entry.view, task, outputsDir));
   const fromStdout = entry.stdout?.result();
   const left = failedOutputs(outputsDir, task, { ...(fromStdout ? { fromStdout } : {}), ...(entry.view ? { hostPathOf: entry.view.hostPathOf } : {}), ...(resultLimit !== undefined ? { resultLimit } : {}) });
@@ -92,6 +88,20 @@ export function unsupported(task: RunTask, driver: Pick<ContainerDriver, 'seesOu
   if (driver.seesOutput !== false) return undefined;
   if (needsPrivateView(task) && !driver.ownPaths) return 'volumes and paths of a container\'s own are not supported by this runtime\'s containers';
   if (task.result && !driver.keepsStdout) return `result: ${task.result} is not supported by this runtime's containers (their output does not pass through the quarterback): write result.json`;
+  return undefined;
+}
+
+/**
+ * Takes into `entry` what a driver gives of an exited container (a pod's slot): where its
+ * paths of its own are, and its standard output kept in a file. A sentence when that output
+ * cannot be read; undefined otherwise. Shared by a container that succeeded and one that failed.
+ */
+export function adoptExit(entry: Live, e: Pick<ContainerExit, 'view' | 'stdoutFile'>, mode?: 'stdout' | 'text'): string | undefined {
+  if (e.view && !entry.view) entry.view = { args: [], hostPathOf: (p) => e.view!.hostPathOf(p) };
+  if (!e.stdoutFile || !entry.stdout) return undefined;
+  const kept = keptStdout(e.stdoutFile, mode);
+  if (typeof kept === 'string') return kept;
+  entry.stdout = kept;
   return undefined;
 }
 

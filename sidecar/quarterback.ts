@@ -7,7 +7,7 @@
  */
 import { copyArtifactsOut, needsPrivateView, OWN_TMP, type PrivateView } from '../runtime/local/private-view.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
-import { containerResult, failedContainer, GENERATE_UNSUPPORTED, keptStdout, privateView, privateViewNow, unsupported, type Live } from './live-container.ts';
+import { adoptExit, containerResult, failedContainer, GENERATE_UNSUPPORTED, privateView, privateViewNow, unsupported, type Live } from './live-container.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
 import { podName } from '../runtime/kubernetes/names.ts';
 import { mkdirSync } from 'node:fs';
@@ -262,14 +262,10 @@ export class Quarterback {
       if (typeof e.exitCode !== 'number' || entry.killed) return fail(error);
       return this.failedOutputs(cmd, entry, e).then((left) => this.gone(step, { type: 'finished', step, attempt, ok: false, error, exitCode: e.exitCode!, ...(e.reason ? { reason: e.reason } : {}), ...left }), () => fail(error));
     }
-    // The driver's (a pod's slot): where its paths of its own are, and the file its standard output was kept in.
-    if (e.view && !entry.view) entry.view = { args: [], hostPathOf: (p) => e.view!.hostPathOf(p) };
-    if (e.stdoutFile && entry.stdout) {
-      const kept = keptStdout(e.stdoutFile, cmd.task?.result);
-      if (typeof kept === 'string') return fail(kept);
-      entry.stdout = kept;
-      delete e.stdoutFile;
-    }
+    // The driver's (a pod's slot): where its paths of its own are, and the file its standard output was kept in (read once).
+    const lost = adoptExit(entry, e, cmd.task?.result);
+    delete e.stdoutFile;
+    if (lost) return fail(lost);
     const outputsDir = entry.dirs!.outputs;
     if (entry.view && !entry.collected) {
       // Artifacts at paths of the view are collected into STRATA_OUTPUTS first, as any output.

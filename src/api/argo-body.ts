@@ -10,6 +10,7 @@ import { importArgo } from '../argo/import-argo.ts';
 import { readArgoText } from '../argo/lenient-yaml.ts';
 import { registeredFlows } from '../argo/references.ts';
 import { withSubmitParams } from '../argo/submit-params.ts';
+import { fixedWorkflowName } from '../argo/workflow-name.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import type { BodyLimits, RawBody } from './cpu/parse-body.ts';
@@ -43,10 +44,11 @@ function wrapped(doc: unknown): doc is { flow: unknown } & Record<string, unknow
  * `workflow` to run and `units` to register first; undefined for any other body. The
  * document is the body itself (as `argo submit` sends it), or the `flow` of a run request
  * (`{ flow: <Workflow>, params: { x: "..." } }`, JSON or YAML), whose other fields
- * (`params`, `labels`, `targets`, `onEnd`) come back as `request`.
+ * (`params`, `labels`, `targets`, `onEnd`) come back as `request`; a Workflow's fixed
+ * `metadata.name` as `workflowName` (workflow-name.ts).
  * `limits.maxDepth` bounds how deep its templates nest (STRATA_MAX_FLOW_DEPTH).
  */
-export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: number }, versions: (name: string) => Promise<FlowDocument[]>): Promise<{ workflow: FlowDocument; units: FlowDocument[]; request?: Record<string, unknown> } | undefined> {
+export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: number }, versions: (name: string) => Promise<FlowDocument[]>): Promise<{ workflow: FlowDocument; units: FlowDocument[]; request?: Record<string, unknown>; workflowName?: string } | undefined> {
   const text = argoText(body);
   if (text === undefined) return undefined;
   const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
@@ -65,5 +67,7 @@ export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: 
   const run = workflows[0] ?? entries[0];
   if (!run) throw new StrataError('invalid_request', `${entryless(docs[0])}, so there is nothing to run: register it with \`strata apply\` and call its templates with templateRef`);
   const { flow: _flow, ...rest } = request ?? {};
-  return { workflow: run as unknown as FlowDocument, units: units as unknown as FlowDocument[], ...(request ? { request: rest } : {}) };
+  // A Workflow's fixed name labels its run (workflow-name.ts), which `strata apply` finds.
+  const workflowName = workflows[0] ? fixedWorkflowName(docs[0]) : undefined;
+  return { workflow: run as unknown as FlowDocument, units: units as unknown as FlowDocument[], ...(request ? { request: rest } : {}), ...(workflowName ? { workflowName } : {}) };
 }

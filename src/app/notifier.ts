@@ -76,7 +76,7 @@ export function startNotifier(o: NotifierOptions): Notifier {
   }
 
   async function deliver(j: NotifyJob, attempt: number): Promise<void> {
-    const run = await o.store.view(j.runId);
+    const run = await o.store.head(j.runId);
     const body = JSON.stringify({
       event: 'run.end', runId: j.runId, status: j.status, attempt,
       ...(run ? { name: run.name, flow: run.flow, labels: run.labels, origin: run.origin, createdAt: run.createdAt, finishedAt: run.finishedAt, error: run.error, retries: run.retries } : {}),

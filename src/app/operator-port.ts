@@ -60,8 +60,8 @@ export function operatorPort(d: OperatorPortDeps): StrataPort {
       return { runId: id };
     },
     async getRun(runId) {
-      const v = await d.sys.store.view(runId);
-      return v ? { status: v.status, steps: v.steps, ...(v.error ? { error: v.error } : {}) } : undefined;
+      const v = await d.sys.store.view(runId, { cut: true });
+      return v ? { status: v.status, steps: v.steps, ...(v.stepsSummary ? { stepCounts: v.stepsSummary.counts } : {}), ...(v.error ? { error: v.error } : {}) } : undefined;
     },
     async cancelRun(runId) {
       const status = await d.sys.store.status(runId);

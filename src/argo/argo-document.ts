@@ -12,6 +12,7 @@ import { appendAll } from '../flow/append-all.ts';
 import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
 import { UNSUPPORTED, unsupportedField } from './argo-fields.ts';
 import { fieldUseProblems } from './field-use.ts';
+import { isSeconds } from '../flow/duration.ts';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
 export const ARGO_KINDS = ['Workflow', 'WorkflowTemplate'] as const;
@@ -103,6 +104,8 @@ const task = z.strictObject({ ...invocation, dependencies: z.array(z.string()).o
 export type ArgoTask = z.infer<typeof task>;
 
 const intOrString = z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]+$/, 'must be a whole number')]).transform(Number);
+/** An activeDeadlineSeconds, the workflow's or a template's: 1 to a week, strata's longest deadline (isSeconds); 0 would end it at once. */
+const deadlineSeconds = intOrString.refine((n) => isSeconds(n), 'must be a whole number of seconds from 1 to 604800 (a week), the longest deadline strata keeps');
 /** A retry limit: a whole number; Argo also takes a templated one (`{{workflow.parameters.lim}}`), which strata does not map. */
 const retryLimit = z
   .union([z.number(), z.string()])
@@ -130,7 +133,7 @@ const template = z.strictObject({
   retryStrategy: retryStrategy.optional(),
   parallelism: intOrString.optional(),
   failFast: z.boolean().optional(),
-  activeDeadlineSeconds: intOrString.optional(),
+  activeDeadlineSeconds: deadlineSeconds.optional(),
   timeout: z.string().optional(),
 });
 export type ArgoTemplate = z.infer<typeof template>;
@@ -152,7 +155,7 @@ const spec = z.strictObject({
   parallelism: intOrString.optional(),
   workflowTemplateRef: z.strictObject({ name, clusterScope }).optional(),
   retryStrategy: retryStrategy.optional(),
-  activeDeadlineSeconds: intOrString.optional(),
+  activeDeadlineSeconds: deadlineSeconds.optional(),
 });
 
 export const argoDocumentSchema = z.strictObject({ apiVersion: z.literal(ARGO_API_VERSION), kind: z.enum(ARGO_KINDS), metadata, spec });

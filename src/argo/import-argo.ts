@@ -293,7 +293,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
       // Its document too, which a Workflow's workflowTemplateRef joins its own spec over (joinedWorkflow).
       // Its required parameters are checked by whoever starts a run of it whole (R4: required-params.ts).
       metadata: withRequired(annotated(metadataOf(wft, flowName(wft.metadata.name!, where), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [SOURCE_DOCUMENT]: JSON.stringify(wft) }), [...requiredArguments(wft), ...open]),
-      spec: { params: { ...params, ...inputs, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimit(wft) } as FlowDocument['spec'],
+      spec: { params: { ...params, ...inputs, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimits(wft) } as FlowDocument['spec'],
     });
   }
   return out;
@@ -326,7 +326,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     const base = wft ?? (own.length > 0 || annotationsOf(found[0])[SOURCE_DOCUMENT] !== undefined ? keptDocument(found[0], ref.name, `${where}: spec.${own[0] ?? 'workflowTemplateRef'}`) : undefined);
     if (base) return workflowFlow(joinedWorkflow(wf, base), source, unit, templatesDocs, registered, links, g, opts);
     const withs = Object.fromEntries(Object.keys(params).map((p) => [p, readLogic(['params', p])]));
-    return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode, ...runLimit(wf) } }, units: [] };
+    return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode, ...runLimits(wf) } }, units: [] };
   }
   const templates = new Map((wf.spec.templates ?? []).map((t) => [t.name, t]));
   const units: FlowDocument[] = [];
@@ -348,7 +348,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
   const open = entry ? openEntryInputs(entry, params) : [];
   const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, links, problems: g, opts }, new Set(open));
   const withOpen = withRequired(meta, [...required, ...open]);
-  return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: withOpen, spec: { params: { ...params, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimit(wf) } as FlowDocument['spec'] }, units };
+  return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: withOpen, spec: { params: { ...params, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimits(wf) } as FlowDocument['spec'] }, units };
 }
 
 /**
@@ -453,16 +453,20 @@ function requiredArguments(doc: ArgoDocument): string[] {
 
 /**
  * Argo's `spec.parallelism`, the most pods of the whole workflow running at once (Argo tester
- * fault 6), as the flow's `spec.parallelism`: counted across every nested template and loop.
+ * fault 6), as the flow's `spec.parallelism`: counted across every nested template and loop;
+ * and its `spec.activeDeadlineSeconds` as the flow's `spec.deadline`, which bounds the whole
+ * run, every attempt of a retried entry included, from its start (argo-workflows
+ * workflow/controller/operator.go: the workflow deadline is the workflow's start plus
+ * activeDeadlineSeconds; Argo tester 7, R18: a leaf root's timeout held per attempt).
  */
-function runLimit(wf: ArgoDocument): { parallelism?: number } {
-  return wf.spec.parallelism ? { parallelism: wf.spec.parallelism } : {};
+function runLimits(wf: ArgoDocument): { parallelism?: number; deadline?: number } {
+  return { ...(wf.spec.parallelism ? { parallelism: wf.spec.parallelism } : {}), ...(wf.spec.activeDeadlineSeconds !== undefined ? { deadline: wf.spec.activeDeadlineSeconds } : {}) };
 }
 
 /**
  * The root of the flow a Workflow, or a WorkflowTemplate run from its entrypoint, runs: the
  * entry template inlined (its inputs read the arguments of the same name), with the
- * document's retryStrategy and deadline, and its exit handler (its parallelism is the flow's: runLimit). Both read
+ * document's retryStrategy, and its exit handler (its parallelism and deadline are the flow's: runLimits). Both read
  * `{{workflow.parameters.x}}` as the flow's params (Argo tester fault 13) and both keep their
  * `spec.onExit` (fault 8).
  */
@@ -504,9 +508,8 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
   // on the root is the default of the leaves inside; an entry leaf's own wins. A steps or dag
   // template (the entry one too) runs again whole under it (inlineTemplate: retryWhole).
   if (defaultRetry && root.retry === undefined) root = { ...root, retry: defaultRetry };
-  // Both deadlines hold: the workflow's and the entry template's own.
-  const deadline = wf.spec.activeDeadlineSeconds;
-  if (deadline !== undefined) root = { ...root, timeout: typeof root.timeout === 'number' ? Math.min(root.timeout, deadline) : deadline };
+  // Both deadlines hold: the entry template's own (per attempt on a leaf) stays the root's
+  // timeout, and the workflow's is the flow's spec.deadline, over the whole run (runLimits).
   let onExit: FlowNode | undefined;
   if (wf.spec.onExit) {
     const handler = templates.get(wf.spec.onExit);

@@ -13,13 +13,24 @@ import type { Problem } from '../errors/strata-error.ts';
 
 type Annotated = { metadata: { name: string; version: string; annotations?: Record<string, string> } };
 
-/** What made a flow from a WorkflowTemplate, in Argo's words, or undefined for any other flow. */
-function madeBy(f: Annotated, wtKey: string, templateKey: string): string | undefined {
-  const a = f.metadata.annotations ?? {};
-  const w = a[wtKey];
-  if (w === undefined) return undefined;
-  return a[templateKey] === undefined ? `WorkflowTemplate ${w} (its entrypoint)` : `template ${a[templateKey]} of WorkflowTemplate ${w}`;
+/** What made a flow from a WorkflowTemplate: its entrypoint (no template) or one of its templates. */
+interface Maker {
+  workflowTemplate: string;
+  template?: string;
 }
+
+/** What made a flow, read from its annotations, or undefined for a flow no WorkflowTemplate made. */
+function madeBy(f: Annotated, keys: { workflowTemplate: string; template: string }): Maker | undefined {
+  const a = f.metadata.annotations ?? {};
+  const w = a[keys.workflowTemplate];
+  return w === undefined ? undefined : { workflowTemplate: w, template: a[keys.template] };
+}
+
+const sameMaker = (a: Maker, b: Maker): boolean => a.workflowTemplate === b.workflowTemplate && a.template === b.template;
+/** A maker as a problem's place: `WorkflowTemplate a.b`, `template b of WorkflowTemplate a`. */
+const placeOf = (m: Maker): string => (m.template === undefined ? `WorkflowTemplate ${m.workflowTemplate}` : `template ${m.template} of WorkflowTemplate ${m.workflowTemplate}`);
+/** A maker in Argo's words, the entrypoint said so. */
+const said = (m: Maker): string => (m.template === undefined ? `${placeOf(m)} (its entrypoint)` : placeOf(m));
 
 /**
  * The problems of `made` (the flows an import registers) whose flow name another
@@ -27,22 +38,21 @@ function madeBy(f: Annotated, wtKey: string, templateKey: string): string | unde
  * version). The same template's other versions are no clash.
  */
 export function nameClashes(made: Annotated[], registered: (name: string) => Annotated[], keys: { workflowTemplate: string; template: string }): Problem[] {
-  const by = (f: Annotated) => madeBy(f, keys.workflowTemplate, keys.template);
-  const first = new Map<string, string>();
+  const first = new Map<string, Maker>();
   const problems: Problem[] = [];
   for (const f of made) {
-    const mine = by(f);
+    const mine = madeBy(f, keys);
     if (mine === undefined) continue;
     const name = f.metadata.name;
     const given = first.get(name);
-    const other = given !== undefined && given !== mine ? { who: given, where: 'given with it' } : undefined;
-    const held = registered(name).map((g) => by(g)).find((w) => w !== undefined && w !== mine);
+    const other = given !== undefined && !sameMaker(given, mine) ? { who: given, where: 'given with it' } : undefined;
+    const held = registered(name).map((g) => madeBy(g, keys)).find((w) => w !== undefined && !sameMaker(w, mine));
     first.set(name, given ?? mine);
     const clash = other ?? (held !== undefined ? { who: held, where: 'registered' } : undefined);
     if (!clash) continue;
     problems.push({
-      path: mine.replace(/ \(its entrypoint\)$/, ''),
-      message: `${mine} makes the flow name "${name}", which ${clash.who}, ${clash.where}, makes too: strata names a template's flow <WorkflowTemplate>.<template>, so a WorkflowTemplate whose name holds a dot can meet another's template; rename one of them${clash.where === 'registered' ? ` (or delete the registered one: strata flows delete ${clash.who.replace(/^.* of WorkflowTemplate |^WorkflowTemplate | \(its entrypoint\)$/g, '')})` : ''}`,
+      path: placeOf(mine),
+      message: `${said(mine)} makes the flow name "${name}", which ${said(clash.who)}, ${clash.where}, makes too: strata names a template's flow <WorkflowTemplate>.<template>, so a WorkflowTemplate whose name holds a dot can meet another's template; rename one of them${clash.where === 'registered' ? ` (or delete the registered one: strata flows delete ${clash.who.workflowTemplate})` : ''}`,
     });
   }
   return problems;

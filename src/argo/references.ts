@@ -58,7 +58,8 @@ export function madeFlowNames(docs: unknown[]): string[] {
  * The registered flows `docs` need, by flow name, looked up with `versions` (the edge's
  * I/O): those their references name, and those named by the WorkflowTemplate documents the
  * found entry flows keep (SOURCE_DOCUMENT), which a Workflow's workflowTemplateRef joins
- * over and imports again (import-argo.ts joinedWorkflow). Each name is looked up once.
+ * over and imports again (import-argo.ts joinedWorkflow). Each name is looked up once, a
+ * level's names at the same time.
  */
 export async function registeredFlows<F extends { metadata: object }>(docs: unknown[], versions: (name: string) => Promise<F[]>): Promise<Map<string, F[]>> {
   const found = new Map<string, F[]>();
@@ -66,8 +67,9 @@ export async function registeredFlows<F extends { metadata: object }>(docs: unkn
   let pending = [...new Set([...referencedFlowNames(docs), ...madeFlowNames(docs)])];
   while (pending.length > 0) {
     const kept: unknown[] = [];
-    for (const name of pending) {
-      const flows = await versions(name);
+    // The names of one level are looked up together; the next level is what they keep.
+    const looked = await Promise.all(pending.map(async (name) => [name, await versions(name)] as const));
+    for (const [name, flows] of looked) {
       found.set(name, flows);
       for (const f of flows) {
         const text = (f.metadata as { annotations?: Record<string, string> }).annotations?.[SOURCE_DOCUMENT];

@@ -57,16 +57,21 @@ function useNodesOf(spec: { root: FlowNode; onExit?: FlowNode }): Array<{ node: 
   return out;
 }
 
+/**
+ * Each `workflow:x` written in a flow's text, at every place it starts (a lookahead, so one
+ * inside another is found too): `x` is the longest name there, as a name ends where a
+ * character an Argo name may hold does not follow (`:` first for strata's own, `workflow::name`).
+ */
+const GLOBAL_READ = new RegExp(`(?=${globalParam('')}(:?[A-Za-z0-9_.-]*))`, 'g');
+
 /** The globals a unit reads itself: its `workflow:x` params still named once the calls passing them on are left out. */
 function ownReads(unit: FlowDocument): Set<string> {
   const spec = structuredClone({ ...unit.spec, params: undefined });
   for (const { node } of useNodesOf(spec)) {
     for (const k of Object.keys(node.with ?? {})) if (isGlobalParam(k)) delete node.with![k];
   }
-  const text = JSON.stringify(spec);
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  // A name ends where a character an Argo name may hold does not follow.
-  return new Set([...globalsOfParams(unit.spec.params)].filter((x) => new RegExp(`${escape(globalParam(x))}(?![A-Za-z0-9_.-])`).test(text)));
+  const named = new Set([...JSON.stringify(spec).matchAll(GLOBAL_READ)].map((m) => m[1]));
+  return new Set([...globalsOfParams(unit.spec.params)].filter((x) => named.has(x)));
 }
 
 /**

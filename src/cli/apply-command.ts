@@ -19,6 +19,7 @@ import { checkRequiredParams } from '../argo/required-params.ts';
 import { withSubmitParams } from '../argo/submit-params.ts';
 import { argoLabel, inArgoWords } from '../argo/argo-places.ts';
 import { WORKFLOW_UNIT } from '../argo/import-argo.ts';
+import { fixedWorkflowName, WORKFLOW_LABEL } from '../argo/workflow-name.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { planFlow } from '../service/plan-flow.ts';
 import { loadLimits } from '../app/config.ts';
@@ -59,9 +60,13 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
   for (const d of datasets) checkLocally(() => validateDataset(structuredClone(d.doc), limits), `${d.file}#${d.index}`, problems);
   if (problems.length > 0) throw invalid(problems);
   const runFlow: FlowDocument | undefined = opts.run && datasets.length === 0 && flows.length > 0 ? pickMain(flows, opts.flow, out) : undefined;
-  const argo = argoFiles.length > 0 ? await importDocuments(readArgoFiles(argoFiles, limits).map((d) => ({ ...d, doc: withSubmitParams(d.doc, opts.param) })), client) : { units: [], workflows: [] };
+  const argoDocs = argoFiles.length > 0 ? readArgoFiles(argoFiles, limits).map((d) => ({ ...d, doc: withSubmitParams(d.doc, opts.param) })) : [];
+  const argo = argoDocs.length > 0 ? await importDocuments(argoDocs, client) : { units: [], workflows: [] };
   const argoMade = [...argo.units, ...argo.workflows] as unknown as FlowDocument[];
   await checkAll([...(argo.units as unknown as FlowDocument[]), ...flows], argo.workflows as unknown as FlowDocument[], runFlow, opts.param ?? {}, client, argoMade);
+  // Each Workflow's fixed name, in the order its flow is made (importArgo: document order), and the run it has already (R6).
+  const names = argoDocs.filter((d) => (d.doc as { kind?: unknown } | null)?.kind === 'Workflow').map((d) => fixedWorkflowName(d.doc));
+  const earlier = await earlierRuns(argo.workflows as unknown as FlowDocument[], names, client);
   for (const unit of argo.units) {
     const r = await client.call('POST', '/v1/flows', unit);
     const of = (unit.metadata as { annotations?: Record<string, string> }).annotations?.[WORKFLOW_UNIT];
@@ -101,8 +106,15 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
     out(`run ${run.runId} started for flow ${refOf(runFlow)}`);
     runs.push(run.runId);
   }
-  for (const wf of argo.workflows) {
-    const run = await client.call('POST', '/v1/runs', { flow: wf, ...(opts.param ? { params: opts.param } : {}), ...(opts.target ? { targets: opts.target } : {}) });
+  for (const [i, wf] of argo.workflows.entries()) {
+    const name = names[i];
+    if (earlier[i] !== undefined) {
+      // The same document applied again: as `kubectl apply` of an unchanged object, nothing changes.
+      out(`run ${earlier[i]} of Argo Workflow ${name} unchanged (this document was applied already; a Workflow's name is one run's: for another run, strata runs submit the file or use metadata.generateName)`);
+      runs.push(earlier[i]!);
+      continue;
+    }
+    const run = await client.call('POST', '/v1/runs', { flow: wf, ...(opts.param ? { params: opts.param } : {}), ...(opts.target ? { targets: opts.target } : {}), ...(name ? { labels: { [WORKFLOW_LABEL]: name } } : {}) });
     out(`run ${run.runId} started for Argo Workflow ${wf.metadata.name}`);
     runs.push(run.runId);
   }
@@ -154,6 +166,34 @@ async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlo
   }
   for (const f of [...workflows, ...(runFlow ? [runFlow] : [])]) checkLocally(() => checkRequiredParams(f, { ...f.spec.params, ...params }), `flow ${refOf(f)}`, problems);
   if (problems.length > 0) throw invalid(problems, 'invalid_document', more);
+}
+
+/**
+ * The run each Workflow with a fixed name (`names[i]`, undefined for a generateName one) has
+ * already, found by its label (argo/workflow-name.ts): a run of the same document (its flow's
+ * version) is given back, and apply starts none, as `kubectl apply` of an unchanged object
+ * changes nothing; a run of another document of the name refuses the apply (conflict, exit 5)
+ * before anything is registered, as Argo refuses a second Workflow of a name ("already
+ * exists"), naming the run and the ways to run the document (Argo tester 7, R6).
+ */
+async function earlierRuns(workflows: FlowDocument[], names: Array<string | undefined>, client: Client): Promise<Array<string | undefined>> {
+  const out: Array<string | undefined> = [];
+  const problems: Problem[] = [];
+  for (const [i, wf] of workflows.entries()) {
+    const name = names[i];
+    if (name === undefined) {
+      out.push(undefined);
+      continue;
+    }
+    const found = (await client.call('GET', `/v1/runs?limit=1000&selector=${encodeURIComponent(`${WORKFLOW_LABEL}=${name}`)}`)) as { runs: Array<{ id: string; flow: string }> };
+    const same = found.runs.find((r) => r.flow === refOf(wf));
+    out.push(same?.id);
+    if (same || found.runs.length === 0) continue;
+    const ids = found.runs.map((r) => r.id);
+    problems.push({ path: `Argo Workflow ${name}`, message: `Workflow ${name} already exists: run ${ids.join(', ')} was started from another document of that name (a Workflow's name is one run's, as in Argo); to run this one, delete ${ids.length > 1 ? 'them' : 'it'} (strata runs delete ${ids.join(' ')}) and apply again, give the Workflow metadata.generateName for a run at each apply, or start another run with strata runs submit FILE` });
+  }
+  if (problems.length > 0) throw invalid(problems, 'conflict');
+  return out;
 }
 
 function pickMain(flows: FlowDocument[], pick: string | undefined, out: (s: string) => void): FlowDocument {

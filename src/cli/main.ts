@@ -82,8 +82,10 @@ runs
     if (id) return m.getRun(apiClient(), id, opts, out);
     return m.listRuns(apiClient(), opts, out);
   });
-runs.command('get').description('a run: its steps as a tree with statuses, durations and progress').argument('<run>').addOption(output())
-  .action(async (id: string, o: { output?: string }) => (await import('./runs-commands.ts')).getRun(apiClient(), id, o, out));
+runs.command('get').description('a run: its steps as a tree with statuses, durations and progress (a run of more than 1,000 steps: the first 1,000 and counts by status)').argument('<run>')
+  .option('-A, --all', 'every step of a big run')
+  .addOption(output())
+  .action(async (id: string, o: { output?: string; all?: boolean }) => (await import('./runs-commands.ts')).getRun(apiClient(), id, o, out));
 runs.command('watch').description('follow a run live until it ends (reconnects with Last-Event-ID); exit 1 unless it succeeds').argument('<run>')
   .action(async (id: string) => {
     process.exitCode = await (await import('./runs-commands.ts')).watch(apiClient(), id, out, note);

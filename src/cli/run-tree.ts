@@ -6,10 +6,18 @@ import { maxOf } from '../flow/append-all.ts';
 export const MARK: Record<string, string> = { running: '▶', succeeded: '✓', failed: '✗', skipped: '–', cancelled: '■', pending: '·' };
 const ENDED = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
+/** The run's steps by status, all of them (a big run's view shows only its first steps and says the counts: stepsSummary). */
+export function stepCounts(run: RunView): Record<string, number> {
+  if (run.stepsSummary) return run.stepsSummary.counts;
+  const counts: Record<string, number> = {};
+  for (const s of Object.values(run.steps)) counts[s.status] = (counts[s.status] ?? 0) + 1;
+  return counts;
+}
+
 /** Steps that have ended, out of all the run knows of. */
 export function progress(run: RunView): string {
-  const steps = Object.values(run.steps);
-  return `${steps.filter((s) => ENDED.has(s.status)).length}/${steps.length}`;
+  const counts = Object.entries(stepCounts(run));
+  return `${counts.filter(([s]) => ENDED.has(s)).reduce((a, [, n]) => a + n, 0)}/${counts.reduce((a, [, n]) => a + n, 0)}`;
 }
 
 /** The header and the step tree of a run, as text. */
@@ -24,6 +32,7 @@ export function runTree(run: RunView, now = Date.now()): string {
     ['Created:', `${run.createdAt} (${age(run.createdAt, now)} ago)`],
     ['Duration:', duration(runMs)],
     ['Progress:', progress(run)],
+    ...(run.stepsSummary ? [['Steps:', Object.entries(run.stepsSummary.counts).map(([k, n]) => `${n.toLocaleString('en')} ${k}`).join(', ')]] : []),
     ...(run.retries ? [['Retries:', String(run.retries)]] : []),
     ...(run.error ? [['Error:', run.error]] : []),
   ];
@@ -36,7 +45,9 @@ export function runTree(run: RunView, now = Date.now()): string {
     const status = s.execution && s.execution > 1 ? `${s.status} (execution ${s.execution})` : s.status;
     return [`${'  '.repeat(depth)}${MARK[s.status] ?? ' '} ${label}`, status, duration(ms), s.attempts > 1 ? String(s.attempts) : '', s.exitCode !== undefined ? String(s.exitCode) : '', message(s)];
   });
-  return `${lines}\n\n${table(['step', 'status', 'duration', 'attempt', 'exit', 'message'], rows)}`;
+  const cut = run.stepsSummary;
+  const rest = cut ? `\n\n${(cut.total - cut.shown).toLocaleString('en')} more steps not shown (the first ${cut.shown.toLocaleString('en')} of ${cut.total.toLocaleString('en')}): \`strata runs get ${run.id} --all\` shows every step` : '';
+  return `${lines}\n\n${table(['step', 'status', 'duration', 'attempt', 'exit', 'message'], rows)}${rest}`;
 }
 
 function message(s: StepView): string {
@@ -44,21 +55,27 @@ function message(s: StepView): string {
   return m.length > 120 ? `${m.slice(0, 117)}...` : m;
 }
 
+/** Step ids by path, numbers in numeric order (fan/2 before fan/10, ring/a#2 before ring/a#10): one collator (a localeCompare per comparison made one each time). */
+const BY_ID = new Intl.Collator('en', { numeric: true });
+
 /**
  * Steps in tree order: each under the longest step id that is a prefix of its own (a
  * step's parent), children in the order they sort, shown by the part after the parent.
  */
 function ordered(steps: Record<string, StepView>): Array<{ id: string; depth: number; label: string }> {
-  const ids = Object.keys(steps).sort(compareIds);
+  const ids = Object.keys(steps).sort(BY_ID.compare);
   const set = new Set(ids);
   const parentOf = (id: string): string | undefined => {
     for (let at = id.lastIndexOf('/'); at > 0; at = id.lastIndexOf('/', at - 1)) if (set.has(id.slice(0, at))) return id.slice(0, at);
     return undefined;
   };
+  // Each id pushed onto its parent's list (a copy of the list per child took minutes for a fan-out of 20,000: R12).
   const children = new Map<string | undefined, string[]>();
   for (const id of ids) {
     const p = parentOf(id);
-    children.set(p, [...(children.get(p) ?? []), id]);
+    const list = children.get(p);
+    if (list) list.push(id);
+    else children.set(p, [id]);
   }
   const out: Array<{ id: string; depth: number; label: string }> = [];
   const walk = (parent: string | undefined, depth: number) => {
@@ -69,9 +86,4 @@ function ordered(steps: Record<string, StepView>): Array<{ id: string; depth: nu
   };
   walk(undefined, 0);
   return out;
-}
-
-/** Step ids by path, numbers in numeric order (fan/2 before fan/10, ring/a#2 before ring/a#10). */
-function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
 }

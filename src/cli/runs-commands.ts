@@ -47,10 +47,14 @@ export async function listRuns(client: Client, o: ListOptions, out: Out): Promis
   out(table(header, runs.map((r) => [r.name, r.id, r.status, age(r.createdAt, now), took(r), r.flow, ...(format === 'wide' ? [r.dataset ?? '', labelText(r.labels)] : [])])));
 }
 
-/** `strata runs get RUN`: the run as a tree, or the API's answer with `-o json|yaml`. */
-export async function getRun(client: Client, id: string, o: { output?: string }, out: Out): Promise<void> {
+/**
+ * `strata runs get RUN`: the run as a tree, or the API's answer with `-o json|yaml`. A run
+ * of more than VIEW_STEPS steps shows its first ones and counts by status (`?summary=true`:
+ * the API's `stepsSummary`); `all` asks for every step.
+ */
+export async function getRun(client: Client, id: string, o: { output?: string; all?: boolean | string }, out: Out): Promise<void> {
   const format = outputFormat(o.output, ['table', 'wide', 'json', 'yaml']);
-  const run = (await client.call('GET', path(id))) as RunView;
+  const run = (await client.call('GET', path(id, o.all ? '' : '?summary=true'))) as RunView;
   if (format === 'json' || format === 'yaml') return out(await serialize(run, format));
   out(runTree(run));
 }
@@ -151,7 +155,10 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       const { checkRequiredParams } = await import('../argo/required-params.ts');
       checkRequiredParams(run, { ...run.spec.params, ...given });
       for (const u of units) await client.call('POST', '/v1/flows', u);
-      body = { flow: run, params: given };
+      // A Workflow's fixed name labels its run, which `strata apply` finds (argo/workflow-name.ts, R6).
+      const { fixedWorkflowName, WORKFLOW_LABEL } = await import('../argo/workflow-name.ts');
+      const named = workflows[0] ? fixedWorkflowName(docs.find((d) => (d.doc as { kind?: unknown } | null)?.kind === 'Workflow')?.doc) : undefined;
+      body = { flow: run, params: given, ...(named ? { labels: { [WORKFLOW_LABEL]: named } } : {}) };
     } else {
       const { readDocuments } = await import('./local-flows.ts');
       const flows = readDocuments([file!]).filter((d) => (d.doc as { kind?: string })?.kind === 'Flow');
@@ -159,7 +166,7 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       body = { flow: flows[0].doc, params };
     }
   }
-  if (o.label) body.labels = o.label;
+  if (o.label) body.labels = { ...(body.labels as Record<string, string> | undefined), ...o.label };
   if (o.target) body.targets = o.target;
   const r = await client.call('POST', '/v1/runs', body);
   out(`run ${r.runId} submitted`);

@@ -7,7 +7,7 @@
 import type { RunView, StepEvent } from '../run/run-view.ts';
 import type { Client } from './api-client.ts';
 import { printable } from './output.ts';
-import { MARK } from './run-tree.ts';
+import { MARK, stepCounts } from './run-tree.ts';
 import { followSse, type FollowOptions } from './sse-follow.ts';
 
 export type WatchOptions = FollowOptions;
@@ -28,7 +28,10 @@ export function goOf(e: Pick<StepEvent, 'attempt' | 'execution' | 'pod'>): strin
 export async function watchRun(client: Client, runId: string, out: (s: string) => void, o: WatchOptions = {}): Promise<RunView> {
   const path = `/v1/runs/${encodeURIComponent(runId)}`;
   // Every step the run knows of counts towards the total, and steps made at run time (fan-out items) as they appear.
-  const status = new Map<string, string>(Object.keys(((await client.call('GET', path)) as RunView).steps).map((s) => [s, 'pending']));
+  // A big run's view holds its first steps only: its total counts too (stepsSummary).
+  const first = (await client.call('GET', `${path}?summary=true`)) as RunView;
+  const status = new Map<string, string>(Object.keys(first.steps).map((s) => [s, 'pending']));
+  const total = first.stepsSummary?.total ?? 0;
   await followSse(client, `${path}/events`, (m) => {
     const e = JSON.parse(m.data) as StepEvent;
     const time = e.at.slice(11, 19);
@@ -36,17 +39,19 @@ export async function watchRun(client: Client, runId: string, out: (s: string) =
     status.set(e.step, e.status);
     const done = [...status.values()].filter((s) => ENDED.has(s)).length;
     // A step's error holds what its program wrote: shown printable, never sent to the terminal as is.
-    out(printable(`${time} ${MARK[e.status] ?? ' '} ${e.step} ${e.status}${goOf(e)}${e.error ? `: ${e.error}` : ''}  [${done}/${status.size} done]`));
+    out(printable(`${time} ${MARK[e.status] ?? ' '} ${e.step} ${e.status}${goOf(e)}${e.error ? `: ${e.error}` : ''}  [${done}/${Math.max(status.size, total)} done]`));
   }, o);
-  return client.call('GET', path);
+  return client.call('GET', `${path}?summary=true`);
 }
 
-/** A short summary of a run: status counts and failed steps. */
+/** A short summary of a run: status counts and failed steps (of a big run, those among its first steps, and how many more). */
 export function summarize(run: RunView): string {
-  const counts = new Map<string, number>();
-  for (const s of Object.values(run.steps)) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
-  const lines = [`run ${run.id} ${run.status}: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}`];
-  for (const [id, s] of Object.entries(run.steps)) if (s.status === 'failed') lines.push(`  ✗ ${id}: ${s.error ?? 'failed'}`);
+  const counts = Object.entries(stepCounts(run));
+  const lines = [`run ${run.id} ${run.status}: ${counts.map(([k, v]) => `${v} ${k}`).join(', ')}`];
+  const failed = Object.entries(run.steps).filter(([, s]) => s.status === 'failed');
+  for (const [id, s] of failed) lines.push(`  ✗ ${id}: ${s.error ?? 'failed'}`);
+  const unshown = (run.stepsSummary?.counts.failed ?? 0) - failed.length;
+  if (unshown > 0) lines.push(`  ✗ ${unshown} more failed steps: strata runs get ${run.id} --all`);
   if (run.error) lines.push(`  error: ${run.error}`);
   return lines.map((l) => printable(l)).join('\n');
 }

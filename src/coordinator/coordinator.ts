@@ -96,7 +96,7 @@ export class Coordinator {
     if (r === 'missing') throw new StrataError('not_found', `no run "${id}"`);
     if (r !== 'retried') throw new StrataError('conflict', `run ${id} is ${r}: only a failed or cancelled run can be retried`, { status: r });
     await sync(this.sys.ports, id).catch(() => undefined);
-    return (await this.sys.store.view(id))!;
+    return (await this.sys.store.view(id, { cut: true }))!;
   }
 
   /**
@@ -161,7 +161,7 @@ export class Coordinator {
       throw new StrataError('run_not_active', `run ${id} has already ${status === 'cancelled' ? 'been cancelled' : status}`);
     }
     await appendAndSync(this.sys.ports, id, { type: 'cancel', reason: 'cancelled by request' }, 'cancel');
-    return (await this.sys.store.view(id))!;
+    return (await this.sys.store.view(id, { cut: true }))!;
   }
 
   /** Take `source` up too whenever this coordinator looks (before startWaiting). */

@@ -1,7 +1,7 @@
 /** What the API asks of the run side (the coordinator and the run store). */
 import type { PreparedRun } from '../run/prepared-run.ts';
 import type { PlanGraph } from '../plan/plan-document.ts';
-import type { RunView, StepEvent } from '../run/run-view.ts';
+import type { RunView, StepEvent, StepView } from '../run/run-view.ts';
 import type { RunFilter } from '../store/run-list.ts';
 import type { LogChunk, RunMeta } from '../store/run-store.ts';
 import type { RunSummary } from '../run/run-view.ts';
@@ -21,7 +21,13 @@ export interface RunsPort {
    */
   start(run: PreparedRun, origin: Record<string, string>, id: string, meta?: RunMeta): Promise<string>;
   list(filter: RunFilter): Promise<{ runs: RunSummary[]; next: string | null }>;
-  get(id: string): Promise<RunView | undefined>;
+  /** the run with every step, or with `cut` its first VIEW_STEPS (then `stepsSummary` tells the rest) */
+  get(id: string, o?: { cut?: boolean }): Promise<RunView | undefined>;
+  /** the run with every step, as JSON text in pieces, each made in a turn of its own (GET /v1/runs/:id); undefined when there is no run */
+  fullView(id: string): Promise<AsyncIterable<string> | undefined>;
+  /** a page of the run's steps in step order (after `after`, at most `limit`, of the statuses `status`); undefined when there is no run */
+  steps(id: string, o: { after?: string; limit: number; status?: readonly string[] }): Promise<RunStepsPage | undefined>;
+  /** the run's cut view once cancelled (its answer is read again whole: fullView) */
   cancel(id: string): Promise<RunView>;
   /**
    * Follow a run's events from `from` on (0 = from the start): `deliver` gets them in seq
@@ -30,6 +36,7 @@ export interface RunsPort {
   follow(id: string, from: number, deliver: (events: StepEvent[]) => void): Promise<() => void>;
   /** the run's status and how many events it has recorded, read at one instant; undefined when there is no such run */
   eventsState(id: string): Promise<{ status: string; events: number } | undefined>;
+  /** the run's cut view once retried */
   retry(id: string): Promise<RunView>;
   /** a new run with the same inputs under `newId` (reserved by an Idempotency-Key; a new id when unset); its id. 410 when `newId`'s run was deleted */
   resubmit(id: string, newId?: string): Promise<string>;
@@ -58,6 +65,18 @@ export interface RunPlan {
   expansions: Record<string, PlanGraph>;
   /** events recorded before anything else was read: a view read after this and the events from here on make the whole story */
   events: number;
+}
+
+/** A page of a run's steps (GET /v1/runs/:id/steps). */
+export interface RunStepsPage {
+  run: string;
+  steps: Record<string, StepView>;
+  /** the last step id of the page when more come after it (the next page's `after`), else null */
+  next: string | null;
+  /** the run's steps, all of them */
+  total: number;
+  /** the run's steps by status, all of them */
+  counts: Record<string, number>;
 }
 
 /** How far a run is: its steps, those ended, and counts by status. */

@@ -2,6 +2,8 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactInfo, RunsPort } from './runs-port.ts';
+import type { StepView } from '../run/run-view.ts';
+import { toStepView } from '../store/step-records.ts';
 import { planGraph, type PlanGraph } from '../plan/plan-document.ts';
 import type { RunEventsHub } from '../store/run-events-hub.ts';
 import { logDeduper, type RunLogsHub } from '../store/run-logs-hub.ts';
@@ -31,7 +33,15 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
   return {
     start: (run, origin, id, meta) => coordinator.startPrepared(run, origin, id, meta),
     list: (filter) => listRuns(sys.store, filter),
-    get: (id) => sys.store.view(id),
+    get: (id, o) => sys.store.view(id, o),
+    fullView: (id) => sys.store.fullViewText(id),
+    async steps(id, o) {
+      if (!(await sys.store.status(id))) return undefined;
+      const page = await sys.store.stepsPage(id, o);
+      const steps: Record<string, StepView> = {};
+      for (const [step, raw] of page.entries) steps[step] = toStepView(raw);
+      return { run: id, steps, next: page.more ? page.entries.at(-1)?.[0] ?? null : null, total: page.total, counts: page.counts };
+    },
     cancel: (id) => coordinator.cancel(id),
     follow: (id, from, deliver) => hub.follow(id, from, deliver),
     eventsState: (id) => sys.store.eventsState(id),
@@ -99,13 +109,8 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
     },
     async progress(id) {
       if (!(await sys.store.status(id))) return undefined;
-      const counts: Record<string, number> = {};
-      // Only the status is wanted: found without parsing the record (a result can be large; quotes inside strings are escaped).
-      for (const raw of await sys.store.redis.hvals(sys.store.key(id, 'steps'))) {
-        const status = /"status":"(\w+)"/.exec(raw)?.[1] ?? 'pending';
-        counts[status] = (counts[status] ?? 0) + 1;
-      }
-      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      // Only the statuses are wanted: read a batch at a time, found without parsing the records (stepsPage).
+      const { total, counts } = await sys.store.stepsPage(id, { limit: 0 });
       return { total, done: total - (counts.pending ?? 0) - (counts.running ?? 0), counts };
     },
     async plan(id) {

@@ -21,6 +21,7 @@ import { DirtyQueue, inDeclaredOrder } from './pump-order.ts';
 import { wholeAttemptDelay } from './retry-policy.ts';
 import { startCommandOf, statusCommandOf } from './step-commands.ts';
 import { StepData } from './step-data.ts';
+import { wholeDeadline } from './deadline.ts';
 import { resolveText } from './substitute.ts';
 import type { Command, EngineEvent, GenerateCommand, InputRef, RunStatus, StartCommand, StatusCommand, WindowCommand } from './types.ts';
 
@@ -36,7 +37,7 @@ export class EngineCore {
   readonly dirty = new DirtyQueue();
   /** acts that receive events by step id: leaves, cycles, generate steps */
   readonly targets = new Map<string, Act>();
-  /** composites whose deadline is armed, by step id */
+  /** acts whose whole-node deadline is armed (composites, a leaf root with its flow's deadline), by step id (deadline.ts) */
   readonly deadlines = new Map<string, Act>();
   /** leaves waiting out a back-off before their next attempt, by step id */
   readonly backoffs = new Map<string, Act>();
@@ -165,6 +166,8 @@ export class EngineCore {
     if (node.parallelism !== undefined) act.scope = { ...act.scope, pools: [...(act.scope.pools ?? []), new SlotPool(node.parallelism)] };
     act.status = 'running';
     this.running.add(act);
+    // A leaf root's flow deadline (spec.deadline) holds while it waits for a slot too, and over every attempt.
+    if (this.isLeaf(node) && node.deadline !== undefined) this.armDeadline(act, node.deadline);
     // A step that runs a program at the macro level waits for a slot of every limit around it.
     if (act.scope.pools && isLeaf(node) && !this.slots.take(act)) return;
     this.proceed(act);
@@ -202,11 +205,9 @@ export class EngineCore {
         this.unitArtifacts.set(`${act.id}|${name}`, { step: joinId(act.id, from.slice(0, colon)), output: from.slice(colon + 1) });
       }
     }
-    if (node.timeout !== undefined) {
-      // A composite's timeout is a deadline for the whole node (DESIGN.md section 3).
-      this.deadlines.set(act.id, act);
-      this.out.push({ type: 'deadline', step: act.id, seconds: node.timeout });
-    }
+    // A composite's timeout is a deadline for the whole node (DESIGN.md section 3), as its flow's spec.deadline is.
+    const deadline = wholeDeadline(node, false);
+    if (deadline !== undefined) this.armDeadline(act, deadline);
     try {
       act.driver = driverFor(act, this.ops);
     } catch (e) {
@@ -215,6 +216,12 @@ export class EngineCore {
     if (node.kind === 'cycle') this.targets.set(act.id, act);
     // Pump now, not later: a composite's first leaves start before those of siblings declared after it.
     act.driver.pump();
+  }
+
+  /** Ask for a `deadline` event for the whole of `act` once `seconds` have passed (deadline.ts). */
+  private armDeadline(act: Act, seconds: number): void {
+    this.deadlines.set(act.id, act);
+    this.out.push({ type: 'deadline', step: act.id, seconds });
   }
 
   finish(act: Act, status: 'succeeded' | 'failed' | 'skipped', result?: JsonValue, error?: string): void {

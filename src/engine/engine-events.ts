@@ -15,6 +15,7 @@ import { RunSlots } from './run-slots.ts';
 import { clearKids, kidsOf } from './act-lists.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { legacyTimeoutText, timedOutError } from './timeout-error.ts';
+import { wholeDeadline } from './deadline.ts';
 
 /** Apply one event to `core` (late or repeated events change nothing). */
 export function applyEvent(core: EngineCore, e: EngineEvent): void {
@@ -132,14 +133,19 @@ function retryRun(core: EngineCore): void {
 }
 
 /**
- * A composite's deadline passed: what runs inside it is stopped (`cancelled`), what never
- * started is `skipped`, and the composite fails, which its parent takes as any failure.
+ * A whole node's deadline passed (deadline.ts): what runs inside it is stopped (`cancelled`),
+ * what never started is `skipped`, and the node fails, which its parent takes as any failure.
+ * A leaf with one (a leaf root under its flow's spec.deadline) is stopped at whatever attempt
+ * or back-off it is on, and fails itself.
  */
 function expire(core: EngineCore, step: string): void {
   const act = core.deadlines.get(step);
   if (!act || act.status !== 'running') return;
-  // The root's id is empty: its deadline is the run's.
-  const error = `${act.id ? `step ${act.id}` : 'the run'} ${timedOutError(act.node.timeout!)}`;
+  const leaf = core.isLeaf(act.node);
+  // The run's root (its id empty, or a leaf root's `main`, under the run's `use` of its flow when run by name): its deadline is the run's.
+  let ofRun = act.id === '' || !core.opts.prefix;
+  for (let up = act.parent; up && ofRun; up = up.parent) ofRun = up.id === '' && up.node.kind === 'use';
+  const error = `${ofRun ? 'the run' : `step ${act.id}`} ${timedOutError(wholeDeadline(act.node, leaf)!)}`;
   const stopKids = (a: Act) => {
     for (const kid of kidsOf(a)) {
       stopKids(kid);
@@ -156,6 +162,16 @@ function expire(core: EngineCore, step: string): void {
     clearKids(a);
   };
   stopKids(act);
+  if (leaf) {
+    // Its attempt is stopped, or its back-off or slot no longer waited for; the failure is the deadline's, not the last exit's.
+    if (core.atWork(act)) core.out.push({ type: 'kill', step: act.id });
+    if (act.queued) core.slots.release(act);
+    core.backoffs.delete(act.id);
+    core.waiting.delete(act.id);
+    act.backingOff = false;
+    act.expanding = false;
+    act.exitCode = undefined;
+  }
   act.reason = 'timeout';
   core.finish(act, 'failed', undefined, error);
 }

@@ -18,3 +18,8 @@ export function durationSeconds(d: Duration): number | undefined {
   }
   return s !== undefined && Number.isFinite(s) && s >= 0 && s <= 7 * 86400 ? s : undefined;
 }
+
+/** A node's `timeout` and a flow's `deadline`: a number of seconds, more than 0, at most a week (text, NaN and infinity are not). */
+export function isSeconds(v: unknown): v is number {
+  return typeof v === 'number' && v > 0 && v <= 7 * 86400;
+}

@@ -10,9 +10,10 @@ import { didYouMean } from './nearest.ts';
 import { unitInputsSchema, unitOutputsSchema } from './task-io-schema.ts';
 import { paramNameProblems } from './param-names.ts';
 import { appendAll } from './append-all.ts';
+import { isSeconds } from './duration.ts';
 
 type Obj = Record<string, unknown>;
-const SPEC_KEYS = ['params', 'root', 'onExit', 'inputs', 'outputs', 'parallelism'];
+const SPEC_KEYS = ['params', 'root', 'onExit', 'inputs', 'outputs', 'parallelism', 'deadline'];
 /** The largest `spec.parallelism`: a limit past a run's steps limits nothing. */
 export const MAX_PARALLELISM = 1_000_000;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -49,6 +50,9 @@ export function validateFlowDocument(doc: unknown, limits: Limits = DEFAULT_LIMI
     if ('outputs' in spec) check(unitOutputsSchema, spec.outputs, 'spec.outputs', problems);
     if ('parallelism' in spec && !(Number.isInteger(spec.parallelism) && (spec.parallelism as number) >= 1 && (spec.parallelism as number) <= MAX_PARALLELISM)) {
       problems.push({ path: 'spec.parallelism', message: `must be a whole number from 1 to ${MAX_PARALLELISM.toLocaleString('en')}: how many steps of the run (tasks, pods, generate steps, in every unit and fan-out) run at once` });
+    }
+    if ('deadline' in spec && !isSeconds(spec.deadline)) {
+      problems.push({ path: 'spec.deadline', message: 'must be a number of seconds, more than 0 and at most a week: how long the whole run (its root, every attempt) may take from its start' });
     }
   }
   if (problems.length > 0) throw invalid(problems);

@@ -184,6 +184,8 @@ export interface FlowDocument {
     onExit?: FlowNode;
     /** at most this many steps beneath the root (tasks, pods, generate steps) run at once (src/engine/run-slots.ts) */
     parallelism?: number;
+    /** seconds the whole root may take, every attempt and back-off included, counted from when it starts (a run's: the run's start) */
+    deadline?: number;
   };
 }
 

@@ -15,6 +15,7 @@ import { didYouMean } from './nearest.ts';
 import { validateContinueOn, validateDependencies, validateRetry } from './validate-handling.ts';
 import { paramNameProblems } from './param-names.ts';
 import { appendAll } from './append-all.ts';
+import { isSeconds } from './duration.ts';
 
 const COMMON_KEYS = new Set(['id', 'when', 'retries', 'retry', 'retryWhole', 'timeout', 'outputs', 'dependsOn', 'depends', 'continueOn', 'onExit']);
 const EXTRA_KEYS: Record<string, Set<string>> = { use: new Set(['with', 'inputs']) };
@@ -125,7 +126,7 @@ function validateCommon(node: Obj, path: string, ctx: NodeContext, inGraph: bool
   }
   if ('continueOn' in node) validateContinueOn(node.continueOn, `${path}.continueOn`, problems);
   if ('onExit' in node) validateNode(node.onExit, `${path}.onExit`, ctx, depth + 1);
-  if ('timeout' in node && !(typeof node.timeout === 'number' && node.timeout > 0 && node.timeout <= 7 * 86400)) {
+  if ('timeout' in node && !isSeconds(node.timeout)) {
     problems.push({ path: `${path}.timeout`, message: 'must be a number of seconds, more than 0 and at most a week' });
   }
   if ('outputs' in node) check(outputsSchema, node.outputs, `${path}.outputs`, problems);

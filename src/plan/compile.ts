@@ -66,7 +66,7 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
     guarded: false,
     root: doc,
   };
-  const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx, doc.spec.onExit, doc.spec.parallelism);
+  const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx, doc.spec);
   // A unit that uses itself finds its body here when the run's own flow is the one it uses.
   if (ctx.recursesToRoot) root.unitRef = ctx.units[0];
   unitOutputs(doc, 'spec', '', ctx);
@@ -81,14 +81,17 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
 
 /**
  * A unit's root adds no segment to step ids, unless it is a leaf: then it is named by its
- * id or `main`. A flow's `spec.onExit` is its root's exit handler, and its
- * `spec.parallelism` a limit on the steps running beneath its root.
+ * id or `main`. A flow's `spec.onExit` is its root's exit handler, its
+ * `spec.parallelism` a limit on the steps running beneath its root, and its `spec.deadline`
+ * a deadline for its whole root (every attempt of a leaf root included).
  */
-function compileUnitRoot(node: FlowNode, path: string, parentId: string, ctx: Ctx, onExit?: FlowNode, parallelism?: number): PlanNode {
+function compileUnitRoot(node: FlowNode, path: string, parentId: string, ctx: Ctx, spec: Pick<FlowDocument['spec'], 'onExit' | 'parallelism' | 'deadline'>): PlanNode {
+  const { onExit, parallelism, deadline } = spec;
   const k = patternOf(node);
   const leaf = k === 'task' || k === 'pod' || k === 'generate';
   const root = compileNode(node, path, parentId, leaf ? (node.id ?? 'main') : '', ctx);
   if (parallelism !== undefined) root.parallelism = parallelism;
+  if (deadline !== undefined) root.deadline = deadline;
   if (onExit) root.onExit = compileExit(onExit, path.replace(/\.root$/, '.onExit'), joinId(parentId, root.seg), ctx);
   return root;
 }
@@ -272,7 +275,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     ctx.inPod = ctx.units.length > 1 ? `${path} of ${ctx.units[ctx.units.length - 1]}` : path;
     const outerPod = ctx.podId;
     ctx.podId = id;
-    const body = compileUnitRoot(p.flow, `${path}.pod.flow`, id, ctx);
+    const body = compileUnitRoot(p.flow, `${path}.pod.flow`, id, ctx, {});
     ctx.inPod = outer;
     ctx.podId = outerPod;
     return {
@@ -356,7 +359,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
   // A unit's templates name its own params and items: it is checked the same alone and used.
   ctx.tscope = { items: [], inCycle: false, inExit: false, params: declaredParams(flow.spec.params) };
   ctx.unitInputs = declared;
-  const body = compileUnitRoot(flow.spec.root, `${path}.use(${ref}).spec.root`, id, ctx, flow.spec.onExit, flow.spec.parallelism);
+  const body = compileUnitRoot(flow.spec.root, `${path}.use(${ref}).spec.root`, id, ctx, flow.spec);
   unitOutputs(flow, `${path}.use(${ref}).spec`, id, ctx);
   ctx.unitId = outerUnit;
   ctx.tscope = outerScope;

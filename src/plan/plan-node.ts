@@ -29,6 +29,8 @@ interface Base {
   onExit?: PlanNode;
   /** on a unit's root: its flow's `spec.parallelism`, steps beneath running at once (src/engine/run-slots.ts) */
   parallelism?: number;
+  /** on a unit's root: its flow's `spec.deadline`, seconds for the whole root, every attempt included, from when it starts (engine-core.ts) */
+  deadline?: number;
   /** on a run's root: the flow it is (`name@version`), which a unit using itself expands to */
   unitRef?: string;
 }

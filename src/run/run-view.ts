@@ -39,7 +39,22 @@ export interface RunView {
   error: string | null;
   result: JsonValue | null;
   origin: Record<string, string>;
+  /** every step, or, when the run has more than a view shows (`stepsSummary`), the first of them in step order */
   steps: Record<string, StepView>;
+  /** present only when `steps` holds part of the run's steps: what the rest are (GET /v1/runs/:id/steps pages them) */
+  stepsSummary?: StepsSummary;
+}
+
+/** A big run's steps told by counts: how many, how many `steps` shows, each status's count, where the next page starts. */
+export interface StepsSummary {
+  /** the run's steps */
+  total: number;
+  /** of them in `steps` */
+  shown: number;
+  /** steps by status, all of them */
+  counts: Record<string, number>;
+  /** the last step id shown: `GET /v1/runs/:id/steps?after=<this>` gives the next page */
+  next: string;
 }
 
 export interface RunSummary {

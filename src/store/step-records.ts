@@ -30,6 +30,14 @@ export function stepProgress(raw: string): { status: string; attempt: number } {
   return { status: v.status, attempt: v.attempt ?? v.attempts ?? 0 };
 }
 
+/**
+ * A step's status read from its record without parsing it (a result can be large): the
+ * record's own `"status":"…"`, as a string inside it has its quotes escaped.
+ */
+export function stepStatusOf(raw: string): string {
+  return /"status":"(\w+)"/.exec(raw)?.[1] ?? 'pending';
+}
+
 /** A step's record as users see it: results and items parsed, `attempts` for both numbers, its duration. */
 export function toStepView(raw: string): StepView {
   const v = JSON.parse(raw) as StepView & { resultJson?: string; itemJson?: string; parametersJson?: string; attempt?: number; executions?: number };

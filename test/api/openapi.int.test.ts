@@ -111,6 +111,8 @@ describe('/openapi.json', () => {
     await check('GET', `/v1/runs/${run.id}/logs?step=nope`);
     await check('GET', `/v1/runs/${run.id}/plan`);
     await check('GET', `/v1/runs/${run.id}/progress`);
+    await check('GET', `/v1/runs/${run.id}/steps?limit=2`);
+    await check('GET', `/v1/runs/${run.id}?summary=true`);
     await check('GET', `/v1/runs/${run.id}/steps/a/logs`);
     await check('GET', `/v1/runs/${run.id}/steps/a/artifacts`);
     await check('GET', `/v1/runs/${run.id}/steps/a/artifacts/o`);

@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => svc?.close());
 
-const runIds = async (): Promise<string[]> => ((await svc.call('GET', '/v1/runs')).body.runs as Array<{ runId: string }>).map((r) => r.runId).sort();
+const runIds = async (): Promise<string[]> => ((await svc.call('GET', '/v1/runs')).body.runs as Array<{ id: string }>).map((r) => r.id).sort();
 const flowRefs = async (): Promise<string[]> => {
   const flows = (await svc.call('GET', '/v1/flows')).body.flows as Array<{ name: string; versions?: string[] }>;
   return flows.map((f) => `${f.name}:${JSON.stringify(f.versions ?? [])}`).sort();

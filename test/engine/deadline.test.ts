@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile, task } from '../fixtures/build-flow.ts';
-import { done, engine, killed, ok, started, statuses } from './drive.ts';
+import { compileFlow } from '../../src/plan/compile.ts';
+import { validateFlowDocument } from '../../src/flow/flow-document.ts';
+import { done, engine, failed, killed, ok, started, statuses } from './drive.ts';
 
 const root = { sequence: [{ id: 'group', timeout: 3, sequence: [task('a'), task('b'), task('c')] }, task('after')] };
 
@@ -64,5 +66,51 @@ describe('composite deadlines', () => {
     const e = engine(compile(root).root);
     e.start();
     expect(e.armedTimers()).toEqual([{ type: 'deadline', step: 'group', seconds: 3 }]);
+  });
+});
+
+/** A compiled flow with a run-level `spec.deadline` of `seconds`. */
+function withDeadline(root: unknown, seconds: number) {
+  return compileFlow(validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'f', version: '1' }, spec: { deadline: seconds, root } }));
+}
+
+describe("a flow's spec.deadline (Argo tester 7, R18: a Workflow's activeDeadlineSeconds)", () => {
+  const retried = { ...task('work'), timeout: 2, retry: { limit: 3, backoff: { duration: 1 } } };
+
+  it('a leaf root asks for it once, at the start; each attempt keeps its own timeout', () => {
+    const cmds = engine(withDeadline(retried, 5).root).start();
+    expect(cmds.filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'work', seconds: 5 }]);
+    expect(cmds.find((c) => c.type === 'start')).toMatchObject({ step: 'work', timeout: 2 });
+  });
+
+  it('when it passes during an attempt: the attempt is killed, the leaf fails as the run timed out, a later attempt never starts', () => {
+    const e = engine(withDeadline(retried, 5).root);
+    e.start();
+    e.apply(failed('work', 1));
+    e.apply({ type: 'backoff', step: 'work', attempt: 2 });
+    const cmds = e.apply({ type: 'deadline', step: 'work' });
+    expect(killed(cmds)).toEqual(['work']);
+    expect(done(cmds)).toMatchObject({ status: 'failed', error: 'the run timed out after 5s', reason: 'timeout' });
+    expect(e.apply(failed('work', 2))).toEqual([]); // the killed attempt's late end starts no attempt 3
+    expect(e.armedTimers()).toEqual([]);
+  });
+
+  it('when it passes during a back-off: nothing to kill, the back-off is no longer waited for', () => {
+    const e = engine(withDeadline(retried, 5).root);
+    e.start();
+    expect(e.apply(failed('work', 1)).filter((c) => c.type === 'backoff')).toHaveLength(1);
+    const cmds = e.apply({ type: 'deadline', step: 'work' });
+    expect(killed(cmds)).toEqual([]);
+    expect(done(cmds)).toMatchObject({ status: 'failed', error: 'the run timed out after 5s' });
+    expect(started(e.apply({ type: 'backoff', step: 'work', attempt: 2 }))).toEqual([]);
+  });
+
+  it('a run rebuilt from its log arms it again; on a composite root the shorter of its timeout and the deadline holds', () => {
+    const e = engine(withDeadline(retried, 5).root);
+    e.start();
+    e.apply(failed('work', 1));
+    expect(e.armedTimers()).toEqual([{ type: 'deadline', step: 'work', seconds: 5 }, { type: 'backoff', step: 'work', attempt: 2, seconds: 1 }]);
+    const group = (timeout: number) => engine(withDeadline({ timeout, sequence: [task('a')] }, 5).root).start().filter((c) => c.type === 'deadline');
+    expect([group(3), group(9)]).toEqual([[{ type: 'deadline', step: '', seconds: 3 }], [{ type: 'deadline', step: '', seconds: 5 }]]);
   });
 });

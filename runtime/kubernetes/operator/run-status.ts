@@ -37,12 +37,22 @@ export function countSteps(steps: Record<string, { status: StepStatus }>): StepC
   return counts;
 }
 
+/** Counts by status as a Dataset's status holds them (a big run's view counts its steps: stepsSummary). */
+function fromCounts(by: Record<string, number>): StepCounts {
+  const counts: StepCounts = { total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
+  for (const [status, n] of Object.entries(by)) {
+    counts.total += n;
+    if (status in counts && status !== 'total') counts[status as StepStatus] += n;
+  }
+  return counts;
+}
+
 export function datasetStatus(runId: string, generation: number | undefined, run: RunView): DatasetStatus {
   return {
     phase: PHASES[run.status],
     runId,
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
-    steps: countSteps(run.steps),
+    steps: run.stepCounts ? fromCounts(run.stepCounts) : countSteps(run.steps),
     message: run.error ?? '',
   };
 }

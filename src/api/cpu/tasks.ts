@@ -36,6 +36,7 @@ import type { RunMeta } from '../../store/run-store.ts';
 import { parseBody, type BodyLimits, type RawBody } from './parse-body.ts';
 import { paramsAsWritten } from '../params-as-written.ts';
 import { checkRequiredParams } from '../../argo/required-params.ts';
+import { WORKFLOW_LABEL } from '../../argo/workflow-name.ts';
 import { argoLabel, inArgoWords } from '../../argo/argo-places.ts';
 
 /** What tasks read: definitions (their own Redis connection in a worker thread) and the built-in parts. */
@@ -197,7 +198,8 @@ export const TASKS = {
     const used = req.ref === ref(req.flow) ? req.flow : await ctx.defs.get(req.ref);
     // A flow registered before the bounds existed may hold more: refused here, not carried into every step.
     if (isUse) checkParams(ctx, [[used?.spec.params, `use ${req.ref}: spec.params`]]);
-    const labels = { ...(used?.metadata.labels ?? {}), ...req.labels };
+    // An Argo Workflow's fixed name too (Argo tester 7, R6: `strata apply` finds its run by it).
+    const labels = { ...(used?.metadata.labels ?? {}), ...(argo?.workflowName ? { [WORKFLOW_LABEL]: argo.workflowName } : {}), ...req.labels };
     const params = { ...compiled.params, ...req.params };
     // An Argo Workflow's parameters without value or default; a `{ use }` of a WorkflowTemplate's
     // entry flow (runs submit --from) gives them in `with` (Argo tester 7, R4).

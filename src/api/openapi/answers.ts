@@ -47,7 +47,21 @@ export const RunView = z.object({
   error: z.string().nullable(),
   result: json,
   origin: z.record(z.string(), z.string()),
+  steps: z.record(z.string(), StepView).describe('every step; with ?summary=true, of a run with more than 1,000, the first 1,000 in step order'),
+  stepsSummary: z.object({
+    total: z.number().int(),
+    shown: z.number().int(),
+    counts: z.record(z.string(), z.number().int()).describe('every step by status'),
+    next: z.string().describe('pass as `after` to GET /v1/runs/{id}/steps for the steps after those shown'),
+  }).optional().describe('present only when `steps` holds part of the run\'s steps'),
+});
+
+export const RunStepsPage = z.object({
+  run: z.string(),
   steps: z.record(z.string(), StepView),
+  next: z.string().nullable().describe('pass as `after` for the next page; null at the end'),
+  total: z.number().int().describe('the run\'s steps, all of them'),
+  counts: z.record(z.string(), z.number().int()).describe('the run\'s steps by status, all of them'),
 });
 
 export const RunSummary = z.object({ id: z.string(), name: z.string(), status: runStatus, flow: z.string(), createdAt: iso, finishedAt: iso.nullable(), labels, dataset: z.string().optional() });
@@ -66,6 +80,7 @@ const trace = z.object({ name: z.string(), priority: z.number(), matched: z.bool
 export const ANSWERS = {
   Error: ErrorAnswer,
   Run: RunView,
+  RunStepsPage,
   RunsPage,
   RunStarted,
   Deleted,

@@ -42,7 +42,7 @@ export const FlowNode: z.ZodType = z.lazy(() => z.object({
 }).meta({ id: 'FlowNode' }));
 
 export const DOCUMENTS = {
-  Flow: z.object({ ...header('Flow'), spec: z.object({ params: z.record(z.string(), z.unknown()).optional(), root: FlowNode, onExit: FlowNode.optional(), inputs: unitInputsSchema.optional(), outputs: unitOutputsSchema.optional(), parallelism: z.number().int().min(1).optional() }) }),
+  Flow: z.object({ ...header('Flow'), spec: z.object({ params: z.record(z.string(), z.unknown()).optional(), root: FlowNode, onExit: FlowNode.optional(), inputs: unitInputsSchema.optional(), outputs: unitOutputsSchema.optional(), parallelism: z.number().int().min(1).optional(), deadline: z.number().gt(0).max(604800).optional() }) }),
   Dataset: z.object({ ...header('Dataset'), spec: datasetSpecSchema }),
   Rule: z.object({ ...header('Rule'), spec: ruleSpecSchema.extend({ when: logic, emit: z.union([z.object({ generator: z.string(), with: z.record(z.string(), z.unknown()).optional() }), FlowNode]) }) }),
   Schedule: z.object({ ...header('Schedule'), spec: scheduleSpecSchema }),

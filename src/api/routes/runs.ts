@@ -1,20 +1,24 @@
 /** /v1/runs: start, list, inspect, cancel, retry, resubmit, delete runs; step events over SSE; step logs and artifacts. */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { RunStatus } from '../../engine/types.ts';
 import { StrataError, toStrataError } from '../../errors/strata-error.ts';
 import { parseSelector } from '../../run/label-selector.ts';
 import { taskInput, type ApiDeps, type RouteDeps } from '../deps.ts';
 import { idempotencyKey, requestFingerprint, reserveRun } from '../idempotency.ts';
-import { pathIds } from '../ids.ts';
+import { pathIds, STEP_ID_PATTERN } from '../ids.ts';
+import { PAGE_STEPS_MAX, VIEW_STEPS } from '../../store/run-queries.ts';
 import { listParam } from '../query-params.ts';
+import { flag } from '../body.ts';
 import type { RunsPort } from '../../coordinator/runs-port.ts';
 import { followEvents } from './run-events.ts';
 import { logsStream } from './run-logs.ts';
 
 const STATUSES: RunStatus[] = ['pending', 'running', 'succeeded', 'failed', 'cancelled'];
+const STEP_STATUSES: string[] = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'];
+
 
 /** The runs side, or a 503 saying this service runs none. */
 export function runsOf(deps: ApiDeps): RunsPort {
@@ -58,10 +62,47 @@ export function runsRoutes(deps: RouteDeps): Hono {
     return c.json(page);
   });
 
+  /**
+   * The run with every step, written a piece at a time (each made in a turn of its own): a
+   * run of 100,000 steps is neither one string of 30 MB nor one go of the thread, during
+   * which every Redis command of the process timed out (R12: 503 for everyone).
+   */
+  const wholeView = async (c: Context, id: string) => {
+    const pieces = await runs().fullView(id);
+    if (!pieces) throw new StrataError('not_found', `no run "${id}"`);
+    const it = pieces[Symbol.asyncIterator]();
+    const text = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(out) {
+        const n = await it.next();
+        if (n.done) out.close();
+        else out.enqueue(text.encode(n.value));
+      },
+    });
+    return c.body(body, 200, { 'content-type': 'application/json' });
+  };
+
   app.get('/:id', async (c) => {
-    const run = await runs().get(c.req.param('id'));
-    if (!run) throw new StrataError('not_found', `no run "${c.req.param('id')}"`);
+    const id = c.req.param('id');
+    if (!flag(c, 'summary')) return wholeView(c, id);
+    // The first VIEW_STEPS steps and, past them, counts by status (`strata runs get`).
+    const run = await runs().get(id, { cut: true });
+    if (!run) throw new StrataError('not_found', `no run "${id}"`);
     return c.json(run);
+  });
+
+  app.get('/:id/steps', async (c) => {
+    const id = c.req.param('id');
+    const q = c.req.query();
+    const limit = q.limit === undefined ? VIEW_STEPS : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_STEPS_MAX) throw new StrataError('invalid_request', `limit must be a whole number from 1 to ${PAGE_STEPS_MAX}, not "${q.limit}"`, { problems: [{ path: 'query.limit', message: 'not a whole number in range' }] });
+    const status = listParam(c.req.queries('status'));
+    for (const s of status ?? []) if (!STEP_STATUSES.includes(s)) throw new StrataError('invalid_request', `status must be one of ${STEP_STATUSES.join(', ')}, not "${s.slice(0, 64)}"`, { problems: [{ path: 'query.status', message: 'not a step status' }] });
+    const after = q.after;
+    if (after !== undefined && !(after.length <= 8192 && STEP_ID_PATTERN.test(after))) throw new StrataError('invalid_request', `after must be a step id (the \`next\` of the page before), not "${after.slice(0, 64)}"`, { problems: [{ path: 'query.after', message: 'not a step id' }] });
+    const page = await runs().steps(id, { limit, ...(after !== undefined ? { after } : {}), ...(status?.length ? { status } : {}) });
+    if (!page) throw new StrataError('not_found', `no run "${id}"`);
+    return c.json(page);
   });
 
   app.get('/:id/progress', async (c) => {
@@ -81,8 +122,14 @@ export function runsRoutes(deps: RouteDeps): Hono {
     return c.json({ deleted: c.req.param('id') });
   });
 
-  app.post('/:id/cancel', async (c) => c.json(await runs().cancel(c.req.param('id'))));
-  app.post('/:id/retry', async (c) => c.json(await runs().retry(c.req.param('id'))));
+  app.post('/:id/cancel', async (c) => {
+    await runs().cancel(c.req.param('id'));
+    return wholeView(c, c.req.param('id'));
+  });
+  app.post('/:id/retry', async (c) => {
+    await runs().retry(c.req.param('id'));
+    return wholeView(c, c.req.param('id'));
+  });
   app.post('/:id/resubmit', async (c) => {
     // The request is its path: the fingerprint covers it, the (absent) body adds nothing.
     const { runId, replayed } = await reserveRun(deps.redis, deps.prefix, idempotencyKey(c), requestFingerprint(c, ''));
