@@ -109,6 +109,12 @@ describe('R4: a WorkflowTemplate run whole without a required parameter', () => 
         expect(r.body.error.message).toContain(`"${name}"`);
       });
     }
+    // strata plan of the Workflow with its WorkflowTemplate in the files: refused alike; given with -p, planned.
+    const plan = await runStrata(['plan', file('print-message.yaml'), file('print-message-ref-none.yaml')], env);
+    expect(plan.code, plan.stdout).toBe(2);
+    expect(plan.stderr).toContain('"text"');
+    const planned = await runStrata(['plan', file('print-message.yaml'), file('print-message-ref-none.yaml'), '-p', 'text=x', '--dry-run'], env);
+    expect(planned.code, planned.stderr).toBe(0);
   }, 120_000);
 
   it('is refused up front by POST /v1/runs with the WorkflowTemplate as the body, or { use } of its entry flow (400), with nothing stored', async () => {
