@@ -26,6 +26,8 @@ export interface PodFailure {
   container?: string;
   /** `timeout`: the pod ran past its activeDeadlineSeconds (the step's timeout), which makes the step `failed`, not `errored` */
   cause?: FailureReason;
+  /** the exit code the cluster gives a task's container that could not start its command (its program's failure, not an error) */
+  exitCode?: number;
 }
 
 /** What is wrong with a pod that cannot end well by itself; undefined while nothing is. */
@@ -47,7 +49,13 @@ export function podFailure(pod: V1Pod): PodFailure | undefined {
     const t = c.state?.terminated;
     if (t?.reason === 'OOMKilled') return { reason: `container ${c.name} was killed for using more memory than its limit (OOMKilled)`, container: c.name };
     // The runtime could not start its command at all (no such file, no /bin/sh in the image, ...).
-    if (t?.reason === 'StartError' || t?.reason === 'ContainerCannotRun') return { reason: withMessage(`container ${c.name} could not start its command (${t.reason})`, t.message), container: c.name };
+    if (t?.reason === 'StartError' || t?.reason === 'ContainerCannotRun') {
+      const reason = withMessage(`container ${c.name} could not start its command (${t.reason})`, t.message);
+      // A task's program that cannot be started failed, as in Argo, where the main container's
+      // emissary exits 64 and the node is Failed (Argo tester 8, S10); containerd reports 128.
+      if (c.name === CONTAINERS.task && (status.containerStatuses ?? []).includes(c)) return { reason, container: c.name, exitCode: t.exitCode || 128 };
+      return { reason, container: c.name };
+    }
   }
   for (const c of status.initContainerStatuses ?? []) {
     const t = c.state?.terminated;

@@ -62,7 +62,7 @@ export class PodSession {
       if (doc?.done) return void this.fromDone(doc.done);
     }
     const failure = podFailure(pod);
-    if (failure) return this.finish({ ok: false, error: this.explain(failure.reason), ...(failure.cause ? { reason: failure.cause } : {}) }, !ended);
+    if (failure) return this.finish({ ok: false, error: this.explain(failure.reason), ...(failure.cause ? { reason: failure.cause } : {}), ...(failure.exitCode !== undefined && this.req.kind === 'task' ? { exitCode: failure.exitCode } : {}) }, !ended);
     if (this.req.kind === 'pod') {
       // A step container ends only after the quarterback's `done` and `stop`: one that ends sooner took its slot with it.
       const gone = (pod.status?.containerStatuses ?? []).find((c) => c.state?.terminated);

@@ -277,22 +277,39 @@ export function noPrivateView(reason: string): string {
 }
 
 /**
+ * The exit codes a program that cannot be started gets: a shell's (POSIX sh, "Exit Status"
+ * of Shell Command Language), 127 when the command is not found, 126 when it is found but
+ * cannot be run. It is the step's failure, not strata's error (Argo tester 8, S10): in Argo
+ * the main container's emissary fails to find the program and exits 64
+ * (cmd/argoexec/commands/emissary.go, `exec.LookPath`), so the node is Failed.
+ */
+export const START_EXIT = { notFound: 127, notExecutable: 126 } as const;
+
+/** Why a program could not start: the sentence, and the exit code of a program's own failure (START_EXIT) when it is one. */
+export interface StartProblem {
+  error: string;
+  exitCode?: number;
+}
+
+/**
  * Why a program cannot start in a private view, in the words a container that cannot start
  * gets without one (process-driver.ts): its command missing or not executable, or its
  * working directory missing. Paths outside the view's private directories are the host's;
  * inside them, only files strata put there exist, so a command there is left to bubblewrap.
  */
-export function startProblem(cmd: string, workingDir: string | undefined, path: string | undefined, inView?: (p: string) => string | undefined): string | undefined {
-  if (workingDir !== undefined && !inView?.(workingDir) && !existsSync(workingDir)) return `could not start "${cmd}": working directory ${workingDir} does not exist`;
+export function startProblem(cmd: string, workingDir: string | undefined, path: string | undefined, inView?: (p: string) => string | undefined): StartProblem | undefined {
+  if (workingDir !== undefined && !inView?.(workingDir) && !existsSync(workingDir)) return { error: `could not start "${cmd}": working directory ${workingDir} does not exist` };
+  const notFound = { error: `could not start "${cmd}": command not found`, exitCode: START_EXIT.notFound };
+  const notExecutable = { error: `could not start "${cmd}": permission denied (not executable?)`, exitCode: START_EXIT.notExecutable };
   if (cmd.includes('/')) {
     const at = resolve(workingDir ?? '/', cmd);
     if (inView?.(at)) return undefined;
-    if (!existsSync(at)) return `could not start "${cmd}": command not found`;
-    return executable(at) ? undefined : `could not start "${cmd}": permission denied (not executable?)`;
+    if (!existsSync(at)) return notFound;
+    return executable(at) ? undefined : notExecutable;
   }
   const found = (path ?? '').split(':').filter(Boolean).map((d) => join(d, cmd)).filter((f) => !inView?.(f) && existsSync(f));
-  if (found.length === 0) return `could not start "${cmd}": command not found`;
-  return found.some(executable) ? undefined : `could not start "${cmd}": permission denied (not executable?)`;
+  if (found.length === 0) return notFound;
+  return found.some(executable) ? undefined : notExecutable;
 }
 
 function executable(file: string): boolean {

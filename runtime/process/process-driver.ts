@@ -6,7 +6,7 @@
  * Given a launcher (launcher-client.ts), containers are started by that small process
  * instead of this one: their pid is then known a moment after start().
  */
-import { bwrapCommand, startProblem } from '../local/private-view.ts';
+import { bwrapCommand, START_EXIT, startProblem, type StartProblem } from '../local/private-view.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
@@ -64,14 +64,15 @@ export class ProcessDriver implements ContainerDriver {
   /** Start one container; `onExit` is called exactly once, never synchronously. */
   start(spec: ContainerSpec, onExit: (e: ContainerExit) => void, onLog?: (stream: 'stdout' | 'stderr', chunk: string) => void): void {
     const { step, attempt } = spec;
-    const fail = (error: string): void => void setImmediate(() => onExit({ step, attempt, exitCode: null, error }));
+    // A program that cannot be started (not found, not executable) failed with an exit code of its own (START_EXIT); anything else is an error.
+    const fail = (error: string, exitCode: number | null = null): void => void setImmediate(() => onExit({ step, attempt, exitCode, error }));
     const mapped = argvFor(spec.task, this.imageMap);
     if (typeof mapped === 'string') return fail(mapped);
     // In a private view, bubblewrap runs the program and sets its working directory in the view.
     // A task naming none starts in a directory of its own, never in this process's.
     // bubblewrap would say only `execvp: No such file or directory`, exiting 1 as a program may: the same sentences as without it.
     const unstartable = spec.sandbox ? startProblem(mapped[0], spec.task.workingDir, spec.env.PATH ?? process.env.PATH, spec.sandboxPath) : undefined;
-    if (unstartable) return fail(unstartable);
+    if (unstartable) return fail(unstartable.error, unstartable.exitCode);
     const own = spec.task.workingDir ? [] : spec.ownDir ? ['--chdir', spec.ownDir] : [];
     const argv = spec.sandbox ? [bwrapCommand(), ...spec.sandbox, ...own, '--', ...mapped] : mapped;
     const cwd = spec.sandbox ? undefined : (spec.task.workingDir ?? spec.ownDir);
@@ -104,7 +105,9 @@ export class ProcessDriver implements ContainerDriver {
       onExit(exit);
     };
     child.once('error', (err: NodeJS.ErrnoException) => {
-      if (entry.pid === undefined) finish({ step, attempt, exitCode: null, error: err.code === 'E2BIG' ? tooBig(mapped[0], argv, spec.env) : cannotStart(argv[0], err, cwd) });
+      if (entry.pid !== undefined) return;
+      const why: StartProblem = err.code === 'E2BIG' ? { error: tooBig(mapped[0], argv, spec.env) } : cannotStart(argv[0], err, cwd);
+      finish({ step, attempt, exitCode: why.exitCode ?? null, error: why.error });
     });
     const logsEnded = pipeLogs(child, onLog, this.closing);
     child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
@@ -198,9 +201,10 @@ function tooBig(program: string, argv: string[], env: Record<string, string | un
   return `could not start "${program}": its command line and environment are ${bytes.toLocaleString('en')} bytes together, more than Linux lets one program start with (E2BIG: ARG_MAX, 2 MiB with the default stack limit): pass large values in files (inputs or artifacts)`;
 }
 
-function cannotStart(cmd: string, err: NodeJS.ErrnoException, cwd: string | undefined): string {
-  if (err.code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)) return `could not start "${cmd}": working directory ${cwd} does not exist`;
-  if (err.code === 'ENOENT') return `could not start "${cmd}": command not found`;
-  if (err.code === 'EACCES') return `could not start "${cmd}": permission denied (not executable?)`;
-  return `could not start "${cmd}": ${err.message}`;
+/** Why spawn could not start `cmd`: not found (ENOENT) and not executable (EACCES) are the program's failures, with a shell's exit codes (START_EXIT). */
+function cannotStart(cmd: string, err: NodeJS.ErrnoException, cwd: string | undefined): StartProblem {
+  if (err.code === 'ENOENT' && cwd !== undefined && !existsSync(cwd)) return { error: `could not start "${cmd}": working directory ${cwd} does not exist` };
+  if (err.code === 'ENOENT') return { error: `could not start "${cmd}": command not found`, exitCode: START_EXIT.notFound };
+  if (err.code === 'EACCES') return { error: `could not start "${cmd}": permission denied (not executable?)`, exitCode: START_EXIT.notExecutable };
+  return { error: `could not start "${cmd}": ${err.message}` };
 }

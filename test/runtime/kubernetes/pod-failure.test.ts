@@ -24,6 +24,13 @@ describe('pod failures in plain words', () => {
     expect(podFailure(pod(status as V1Pod['status']))?.reason).toBe(want);
   });
 
+  it('a task\'s container that cannot start its command failed with the cluster\'s exit code (S10); a pod\'s quarterback that cannot is an error', () => {
+    expect(podFailure(pod({ phase: 'Failed', containerStatuses: [ended('main', 128, 'StartError', 'exec: "nope": executable file not found in $PATH')] }))).toEqual({
+      reason: 'container main could not start its command (StartError): exec: "nope": executable file not found in $PATH', container: 'main', exitCode: 128,
+    });
+    expect(podFailure(pod({ phase: 'Running', initContainerStatuses: [ended('quarterback', 128, 'StartError')] }))?.exitCode).toBeUndefined();
+  });
+
   it('names the deadline that passed, and says it was the step\'s timeout by its cause, not its words', () => {
     expect(podFailure(pod({ phase: 'Failed', reason: 'DeadlineExceeded' }, 30))).toEqual({ reason: 'the pod ran past its deadline of 30s (activeDeadlineSeconds) and was stopped: the step timed out after 30s', cause: 'timeout' });
     expect(podFailure(pod({ phase: 'Failed', reason: 'NodeLost', message: 'timed out after 3' }))).toEqual({ reason: 'the pod failed (NodeLost): timed out after 3' });

@@ -53,8 +53,10 @@ describe('the process launcher', () => {
   });
 
   it('says why a container could not start', async () => {
-    const exit = await new Promise<{ error?: string }>((resolve) => new ProcessDriver({ launcher: launcher() }).start({ step: 's', attempt: 1, env, task: { image: 'x', command: ['no-such-program-here'] } }, resolve));
+    const exit = await new Promise<{ error?: string; exitCode: number | null }>((resolve) => new ProcessDriver({ launcher: launcher() }).start({ step: 's', attempt: 1, env, task: { image: 'x', command: ['no-such-program-here'] } }, resolve));
     expect(exit.error).toBe('could not start "no-such-program-here": command not found');
+    // The program's failure with a shell's code (S10), not strata's error.
+    expect(exit.exitCode).toBe(127);
   });
 
   it('killed while a container runs: the container is killed too and ends lost, and the next one gets a new launcher', async () => {
