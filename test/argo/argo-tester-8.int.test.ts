@@ -98,3 +98,27 @@ describe('S15: a retryStrategy backoff is mapped whole or refused, each bad dura
     expect(problems.map((p) => p.path)).toEqual(['template main, timeout']);
   });
 });
+
+describe('S19: a parameter or artifact name given twice in one list is refused, naming the place', () => {
+  const places = [
+    'spec.arguments.parameters[1].name',
+    'spec.templates[0](main).inputs.parameters[1].name',
+    'spec.templates[0](main).steps[0][0].arguments.parameters[1].name',
+    'spec.templates[0](main).steps[0][0].arguments.artifacts[1].name',
+    'spec.templates[1](say).inputs.artifacts[1].name',
+    'spec.templates[1](say).outputs.parameters[1].name',
+    'spec.templates[1](say).outputs.artifacts[1].name',
+  ];
+  it('the Workflow\'s arguments, a template\'s inputs and outputs, a step\'s arguments (CLI import argo, HTTP), and apply stores nothing', async () => {
+    const { stderr, problems } = await refused('dup-params.yaml');
+    for (const p of places) expect(stderr).toContain(`${p}: "`);
+    expect(stderr).toContain('spec.arguments.parameters[1].name: "a" is not unique: [0] has the same name');
+    expect(problems).toHaveLength(places.length);
+    for (const place of places) expect(problems.filter((p) => p.path.endsWith(place)), place).toHaveLength(1);
+    const flows = (await svc.call('GET', '/v1/flows')).body.flows.length;
+    const applied = await runStrata(['apply', file('dup-params.yaml')], env);
+    expect(applied.code).toBe(2);
+    expect(applied.stderr).toContain('spec.templates[1](say).outputs.parameters[1].name: "o" is not unique');
+    expect((await svc.call('GET', '/v1/flows')).body.flows.length).toBe(flows);
+  });
+});
