@@ -271,8 +271,11 @@ export class EngineCore {
     if (keep && status === 'succeeded' && act.parameters) this.kept.parameters.set(act.id, act.parameters);
     if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
     // Skipped by its when, or as said (a fan-out over an empty list: `not started: its list of items is empty`).
+    // A deadline says which steps it stopped (engine-events.ts expire), once.
+    const stoppedBy = act.notStarted;
+    act.notStarted = undefined;
     if (status === 'skipped') this.markUnstarted(act, 'skipped', `not started: step ${act.id} was skipped (${error?.replace(/^not started: /, '') ?? 'its when was false'})`);
-    else if (status === 'failed') this.markUnstarted(act, 'skipped', error?.startsWith('step ') ? notStartedReason(error, '') : `not started: step ${act.id} failed`);
+    else if (status === 'failed') this.markUnstarted(act, 'skipped', stoppedBy ?? (error?.startsWith('step ') ? notStartedReason(error, '') : act.id === '' ? `not started: ${error ?? 'the run failed'}` : `not started: step ${act.id} failed`));
     if (act.parent) return act.parent.driver?.childDone(act);
     // The root succeeded and its exit handler failed: the run fails with the handler's error.
     if (act.handlerError !== undefined) {

@@ -122,3 +122,13 @@ describe('S19: a parameter or artifact name given twice in one list is refused, 
     expect((await svc.call('GET', '/v1/flows')).body.flows.length).toBe(flows);
   });
 });
+
+describe('S7: the step after one a deadline stopped names it and says why', () => {
+  it('never: not started, step long was stopped by the run\'s deadline (HTTP)', async () => {
+    const r = await svc.runToEnd(text('deadline-next.yaml'));
+    expect(r.steps.long.status).toBe('cancelled');
+    expect(r.steps.never.status).toBe('skipped');
+    expect(r.steps.never.error).not.toContain('step  ');
+    expect(r.steps.never.error).toMatch(/^not started: step long was stopped: the run timed out after 2s/);
+  });
+});
