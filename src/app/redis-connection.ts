@@ -1,6 +1,6 @@
 /** Redis for a strata process: REDIS_URL, or a local redis-server with its data under STRATA_HOME. */
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { Redis, type Command } from 'ioredis';
 import { openHomeRedis, type HomeRedis } from '../store/home-redis.ts';
 import type { Config } from './config.ts';
 
@@ -61,10 +61,30 @@ export async function openRedis(config: Config, say: (s: string) => void): Promi
   };
 }
 
-/** A connection for serving requests (see RedisHandle.connect): no offline queue, a command timeout, nothing resent. */
+/**
+ * A connection for serving requests (see RedisHandle.connect): no offline queue, nothing
+ * resent, and a command timeout that counts Redis's silence, not the process's own work.
+ * ioredis's `commandTimeout` rejects a command from a timer; after a long go of the
+ * process's thread (a big run's fold, Argo tester 7's R12) the timers' turn of the event
+ * loop comes before the turn that reads the socket, so every command waiting then "timed
+ * out" though Redis had answered, and requests were answered 503 (which is for Redis away).
+ * Here the timer looks once more after that read (setImmediate runs after it) before it
+ * gives up.
+ */
 export function requestConnection(url: string, commandTimeoutMs: number): Redis {
   // Reconnects every half second at most, so requests are served again soon after Redis is back.
-  return new Redis(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: commandTimeoutMs, autoResendUnfulfilledCommands: false, retryStrategy: (times) => Math.min(times * 50, 500) });
+  const redis = new Redis(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, autoResendUnfulfilledCommands: false, retryStrategy: (times) => Math.min(times * 50, 500) });
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = (command: Command, stream?: Parameters<Redis['sendCommand']>[1]) => {
+    const sent = send(command, stream);
+    if (!command.isSettled) {
+      const timer = setTimeout(() => setImmediate(() => command.isSettled || command.reject(new Error('Command timed out'))), commandTimeoutMs);
+      const clear = () => clearTimeout(timer);
+      command.promise.then(clear, clear);
+    }
+    return sent;
+  };
+  return redis;
 }
 
 /** Resolves once `client` is connected, or after `timeoutMs` whatever its state (a request then gets a 503). */

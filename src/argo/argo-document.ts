@@ -54,7 +54,23 @@ const artifact = z.strictObject({
 });
 export type ArgoArtifact = z.infer<typeof artifact>;
 
-const argumentsSchema = z.strictObject({ parameters: z.array(parameter).optional(), artifacts: z.array(artifact).optional() });
+/**
+ * A list of named parameters or artifacts whose names are each given once: a name given again
+ * is refused at that entry, as Argo's validateWorkflowFieldNames refuses the Workflow
+ * (workflow/validate/validate.go: "[%d].name '%s' is not unique"), where strata had taken the
+ * last one silently (Argo tester 8, S19).
+ */
+const uniqueNames = <T extends z.ZodType<{ name: string }>>(item: T) =>
+  z.array(item).superRefine((list, ctx) => {
+    const first = new Map<string, number>();
+    list.forEach((e, i) => {
+      const seen = first.get(e.name);
+      if (seen === undefined) first.set(e.name, i);
+      else ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${clipped(e.name, 80)}" is not unique: [${seen}] has the same name (Argo refuses the workflow)` });
+    });
+  });
+const namedLists = { parameters: uniqueNames(parameter).optional(), artifacts: uniqueNames(artifact).optional() };
+const argumentsSchema = z.strictObject(namedLists);
 export type ArgoArguments = z.infer<typeof argumentsSchema>;
 
 const envVar = z.strictObject({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), value: anyString.optional() });
@@ -114,17 +130,19 @@ const retryLimit = z
     else if (!(typeof v === 'number' ? Number.isInteger(v) && v >= 0 : /^[0-9]+$/.test(v))) ctx.addIssue({ code: 'custom', message: 'must be a whole number' });
   })
   .transform(Number);
+/** A number written as text (`"2"`, `" 1.5 "`): a backoff factor read as a number; other text is kept for its refusal (invoke.ts retryOf). */
+const NUMBER_TEXT = /^\s*-?[0-9]+(\.[0-9]+)?\s*$/;
 const retryStrategy = z.strictObject({
   limit: retryLimit.optional(),
   retryPolicy: z.enum(['Always', 'OnFailure', 'OnError', 'OnTransientError']).optional(),
-  backoff: z.strictObject({ duration: anyString.optional(), factor: z.union([z.number(), z.string()]).transform(Number).optional(), maxDuration: anyString.optional(), cap: anyString.optional() }).optional(),
+  backoff: z.strictObject({ duration: anyString.optional(), factor: z.union([z.number(), z.string()]).transform((v) => (typeof v === 'string' && NUMBER_TEXT.test(v) ? Number(v) : v)).optional(), maxDuration: anyString.optional(), cap: anyString.optional() }).optional(),
 });
 export type ArgoRetry = z.infer<typeof retryStrategy>;
 
 const template = z.strictObject({
   name,
-  inputs: z.strictObject({ parameters: z.array(parameter).optional(), artifacts: z.array(artifact).optional() }).optional(),
-  outputs: z.strictObject({ parameters: z.array(parameter).optional(), artifacts: z.array(artifact).optional() }).optional(),
+  inputs: z.strictObject(namedLists).optional(),
+  outputs: z.strictObject(namedLists).optional(),
   container: container.optional(),
   script: script.optional(),
   containerSet: z.strictObject({ containers: z.array(setContainer).min(1) }).optional(),

@@ -34,7 +34,9 @@ function compositeOutputs(t: ArgoTemplate, scope: Scope): Outputs {
     if (from === undefined) throw argoProblem(`template ${t.name}`, `output parameter "${p.name}" of a steps or dag template needs valueFrom.parameter`);
     const place = `template ${t.name}, outputs.parameters(${p.name})`;
     const v = readTags(scope, from, place);
-    out.parameters.set(p.name, p.valueFrom?.default !== undefined ? orDefault(v, p.valueFrom.default) : required(v, `${place} "${from}"`));
+    // Its default is read in the template's scope, a workflow parameter in it too, as Argo substitutes the template (R1).
+    const fallback = p.valueFrom?.default !== undefined ? readField(scope, `template ${t.name}`, `outputs.parameters(${p.name}).valueFrom.default`, p.valueFrom.default) : undefined;
+    out.parameters.set(p.name, fallback !== undefined ? orDefault(v, fallback) : required(v, `${place} "${from}"`));
   }
   for (const a of t.outputs?.artifacts ?? []) {
     if (a.from === undefined) throw argoProblem(`template ${t.name}`, `output artifact "${a.name}" of a steps or dag template needs from`);
@@ -49,14 +51,14 @@ function compositeOutputs(t: ArgoTemplate, scope: Scope): Outputs {
  * getTemplateOutputsFromScope uses it whenever resolving the parameter fails; Argo testers
  * 3 and 5, N17, N17b). json-logic read where it is used.
  */
-function orDefault(v: Value, fallback: string): Value {
+function orDefault(v: Value, fallback: Value): Value {
   const reads = v.filter((p) => p.kind === 'result' || p.kind === 'output');
   if (reads.length === 0) return v;
   // An output parameter by whether the step gave it (`given` never fails, where a task field's
   // reader fails on a step that gave nothing); a result by the step's status (a failed step keeps its result).
   const gave = (p: Part, from: Path): Logic =>
     p.kind === 'output' ? ({ output: [stepRef(from, p.step), p.name, 'given'] } as Logic) : { in: [{ status: stepRef(from, (p as { step: Path }).step) }, ['succeeded', 'failed']] };
-  return [{ kind: 'logic', make: (from: Path) => ({ if: [{ and: reads.map((p) => gave(p, from)) }, renderLogic(v, from), fallback] }) as Logic }];
+  return [{ kind: 'logic', make: (from: Path) => ({ if: [{ and: reads.map((p) => gave(p, from)) }, renderLogic(v, from), renderLogic(fallback, from)] }) as Logic }];
 }
 
 /**
@@ -190,7 +192,7 @@ export function inlineTemplate(t: ArgoTemplate, scope: Scope, at: Path, ctx: Inl
   } else if (t.retryStrategy) {
     node = { ...node, retry: retryOf(t.retryStrategy, `template ${t.name}`) };
   }
-  const timeout = t.activeDeadlineSeconds ?? (t.timeout !== undefined ? secondsOf(t.timeout) : undefined);
+  const timeout = t.activeDeadlineSeconds ?? (t.timeout !== undefined ? secondsOf(t.timeout, `template ${t.name}, timeout`) : undefined);
   if (timeout !== undefined) node = { ...node, timeout };
   return { node, outputs: made.outputs };
 }

@@ -16,7 +16,7 @@ import type { ReachWork } from './dag-reach.ts';
 import { retryOf, type InlineContext, type UnitRef } from './invoke.ts';
 import { artifactRef } from './leaf.ts';
 import { REQUIRED_PARAMS } from './required-params.ts';
-import { ownInput, type Scope } from './scope.ts';
+import { givenOrOwn, ownInput, paramDefault, type Scope } from './scope.ts';
 import { readLogic, renderField, text, type Path, type Value } from './values.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { inUseOrder } from '../flow/uses.ts';
@@ -227,9 +227,11 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
   const read = new Set<string>();
   c.links.units.set(`${metadata.name}@${metadata.version}`, read);
   const globals = { kind: 'unit', read } as const;
+  const bare: Scope = { template: t.name, params: new Map(), artifacts: new Map(), siblings: new Map(), inExit: false, globals };
   const scope: Scope = {
     template: t.name,
-    params: new Map((t.inputs?.parameters ?? []).map((p) => [p.name, [{ kind: 'param', name: p.name }] as Value])),
+    // A default reading a workflow parameter reads the caller's, passed in (R1: givenOrOwn).
+    params: new Map((t.inputs?.parameters ?? []).map((p) => [p.name, givenOrOwn(bare, p, c.where)])),
     // A unit's input is given by each call; an optional one may be an output its step did not write.
     artifacts: new Map((t.inputs?.artifacts ?? []).map((a) => [a.name, { unitInput: a.name, optional: a.optional === true }])),
     siblings: new Map(),
@@ -238,7 +240,7 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
   };
   const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth };
   const made = inlineTemplate(t, scope, rootPath(t), ctx);
-  const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, (ownValue(p) ?? null) as JsonValue]));
+  const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, paramDefault(p) as JsonValue]));
   // Text with references, or json-logic (an output with its default: composite.ts orDefault).
   const outParams = Object.fromEntries([...made.outputs.parameters].map(([n, v]) => [n, renderField(v, [])]));
   const outArtifacts = Object.fromEntries([...made.outputs.artifacts].map(([n, src]) => [n, artifactRef(src, [])]));
@@ -429,8 +431,8 @@ function keptDocument(entry: FlowDocument, name: string, where: string): ArgoDoc
 function entryInputParams(entry: ArgoTemplate, args: Record<string, JsonValue>): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
   for (const p of entry.inputs?.parameters ?? []) {
-    const v = ownValue(p);
-    if (!(p.name in args) && v !== undefined) out[p.name] = v;
+    // One whose value holds a tag defaults to null: the entry reads it at run start (givenOrOwn).
+    if (!(p.name in args) && ownValue(p) !== undefined) out[p.name] = paramDefault(p);
   }
   return out;
 }
@@ -489,7 +491,7 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
       workflow: named,
     };
     const params = new Map((t.inputs?.parameters ?? []).map((p) => {
-      const v: Value | undefined = flowParams.has(p.name) || (t === entry && !inExit && entryInputs.has(p.name)) ? [{ kind: 'param', name: p.name }] : ownInput(bare, p, where);
+      const v: Value | undefined = flowParams.has(p.name) ? [{ kind: 'param', name: p.name }] : t === entry && !inExit && entryInputs.has(p.name) ? givenOrOwn(bare, p, where) : ownInput(bare, p, where);
       if (!v) throw problem(where, `input parameter "${p.name}" of template ${t.name} is given no value (spec.arguments.parameters)`);
       return [p.name, v] as const;
     }));
@@ -499,7 +501,8 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
   const needed = (entry.inputs?.artifacts ?? []).filter((a) => !a.optional).map((a) => a.name);
   if (needed.length > 0) throw problem(where, `template ${entry.name} takes input artifacts (${needed.join(', ')}), which a workflow's entrypoint cannot be given (an optional one goes without)`);
   // The workflow's retryStrategy is the default of every template without one (R5: steps and dag templates run again whole).
-  const defaultRetry = wf.spec.retryStrategy ? retryOf(wf.spec.retryStrategy, `${where}: spec.retryStrategy`) : undefined;
+  // Its problems are gathered with the templates' (every problem at once, S15).
+  const defaultRetry = wf.spec.retryStrategy ? gather(c.problems, () => retryOf(wf.spec.retryStrategy!, `${where}: spec.retryStrategy`, `${where}: spec.retryStrategy.backoff`), () => undefined) : undefined;
   const ctx: InlineContext = { templates, unit, local, stack: [entry.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth, ...(defaultRetry ? { defaultRetry } : {}) };
   let root = inlineTemplate(entry, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };

@@ -6,7 +6,7 @@
  * template. `when`, `continueOn` and the template's `retryStrategy` and timeouts land on the
  * node that runs once per item.
  */
-import { StrataError } from '../errors/strata-error.ts';
+import { clipped, StrataError } from '../errors/strata-error.ts';
 import type { FlowNode, JsonValue, Logic, RetrySpec } from './target-types.ts';
 import type { ArgoRetry, ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
 import { argoProblem, gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
@@ -67,32 +67,54 @@ export type InlineTemplate = (t: ArgoTemplate, scope: Scope, at: Path, ctx: Inli
 
 const problem = argoProblem;
 
-/** Argo's retryStrategy as strata's retry; a strategy without a limit (Argo: forever) is refused. */
-export function retryOf(r: ArgoRetry, where: string): RetrySpec {
+/**
+ * Argo's retryStrategy as strata's retry; a strategy without a limit (Argo: forever) is
+ * refused, and so is every bad field of its backoff, each named `at.x` (`at`: the backoff's
+ * place, `template t, retryStrategy.backoff` by default), all at once.
+ */
+export function retryOf(r: ArgoRetry, where: string, at = `${where}, retryStrategy.backoff`): RetrySpec {
   if (r.limit === undefined) throw problem(where, 'retryStrategy without a limit retries forever in Argo; give a limit');
   const on = ({ Always: 'always', OnFailure: 'failed', OnError: 'error', OnTransientError: 'error' } as const)[r.retryPolicy ?? 'OnFailure'];
   const b = r.backoff;
-  const backoff = b?.duration !== undefined
-    ? { duration: durationOf(b.duration), ...(b.factor !== undefined ? { factor: b.factor } : {}), ...(b.cap !== undefined ? { max: durationOf(b.cap) } : {}), ...(b.maxDuration !== undefined ? { maxDuration: durationOf(b.maxDuration) } : {}) }
-    : undefined;
-  return { limit: r.limit, on, ...(backoff ? { backoff } : {}) };
+  if (!b) return { limit: r.limit, on };
+  const mine = gathered();
+  const read = <T>(fn: () => T): T | undefined => gather(mine, fn, () => undefined);
+  // Argo fails the node before its first retry without a base duration (operator.go
+  // processNodeRetries: "no base duration specified for retryStrategy"), after reading
+  // maxDuration; strata refuses it when the document is read (Argo tester 8, S15).
+  if (b.duration === undefined) read(() => { throw problem(at, 'no duration: Argo fails the node before its first retry ("no base duration specified for retryStrategy"); give backoff.duration (seconds, or a duration like 30s, 2m)'); });
+  const duration = b.duration === undefined ? undefined : read(() => durationOf(b.duration!, `${at}.duration`));
+  // Argo's factor is an int-or-string it reads as a number (intstr.Int32); anything else fails the node.
+  const factor = b.factor === undefined ? undefined : read(() => {
+    const n = typeof b.factor === 'number' ? b.factor : NaN; // text that is a number is one already (argo-document.ts)
+    if (!Number.isFinite(n) || n <= 0) throw problem(`${at}.factor`, `${JSON.stringify(b.factor)} is not a number above 0`);
+    return n;
+  });
+  const max = b.cap === undefined ? undefined : read(() => durationOf(b.cap!, `${at}.cap`));
+  const maxDuration = b.maxDuration === undefined ? undefined : read(() => durationOf(b.maxDuration!, `${at}.maxDuration`));
+  throwGathered(mine);
+  const backoff = { duration: duration!, ...(factor !== undefined ? { factor } : {}), ...(max !== undefined ? { max } : {}), ...(maxDuration !== undefined ? { maxDuration } : {}) };
+  return { limit: r.limit, on, backoff };
 }
 
-/** An Argo duration (`"30"`, `"2m"`, `"1h30m"`) as strata's (seconds, or text with one unit). */
-export function durationOf(d: string): number | string {
+/** An Argo duration (`"30"`, `"2m"`, `"1h30m"`) as strata's (seconds, or text with one unit); refused naming `where` (template and field) otherwise. */
+export function durationOf(d: string, where: string): number | string {
   if (/^[0-9]+(\.[0-9]+)?$/.test(d)) return Number(d);
   const parts = [...d.matchAll(/([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== d) throw new StrataError('invalid_document', `duration "${d}" is not a number of seconds or a duration like 30s, 2m, 1h30m`);
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== d) {
+    const templated = d.includes('{{') ? ': a templated duration is not supported, strata needs it when it imports the workflow' : '';
+    throw problem(where, `${JSON.stringify(clipped(d, 80))} is not a number of seconds or a duration like 30s, 2m, 1h30m${templated}`);
+  }
   if (parts.length === 1) return d;
   const unit = { ms: 0.001, s: 1, m: 60, h: 3600 } as const;
   return parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2] as keyof typeof unit], 0);
 }
 
-/** An Argo duration in seconds. */
-export function secondsOf(d: string): number {
-  const v = durationOf(d);
+/** An Argo duration in seconds; refused naming `where` as durationOf. */
+export function secondsOf(d: string, where: string): number {
+  const v = durationOf(d, where);
   if (typeof v === 'number') return v;
-  return durationOf(`${v}0s`) as number; // one unit: add a zero-second part so it sums
+  return durationOf(`${v}0s`, where) as number; // one unit: add a zero-second part so it sums
 }
 
 /** A fresh `as` name for a loop step: its name made a json-logic name, unique among enclosing loops. */

@@ -120,7 +120,7 @@ function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs
     const path = p.valueFrom?.path !== undefined ? pathOf(p.valueFrom.path, scope, `outputs.parameters(${p.name}).valueFrom.path`) : undefined;
     if (!path) throw new StrataError('invalid_document', `template ${t.name}: output parameter "${p.name}" of a pod template needs valueFrom.path`);
     // Argo takes off one trailing newline only (executor SaveParameters): the text form (Argo tester 3, N4).
-    parameters[p.name] = { path, ...(p.valueFrom?.default !== undefined ? { default: p.valueFrom.default } : {}), text: true };
+    parameters[p.name] = { path, ...(p.valueFrom?.default !== undefined ? { default: outputDefault(p.valueFrom.default, scope, at, `template ${t.name}`, p.name) } : {}), text: true };
     outputs.parameters.set(p.name, [{ kind: 'output', step: at, name: p.name }]);
   });
   const artifacts: Array<{ name: string; path: string; optional?: boolean }> = [];
@@ -207,4 +207,17 @@ export function containerSetNode(t: ArgoTemplate, scope: Scope, at: Path): { nod
   }
   const result: Value = names.has('main') ? [{ kind: 'result', step: at, path: ['main'] }] : [{ kind: 'result', step: at, path: [] }];
   return { node: { pod: { flow: { graph: { nodes } } } }, outputs: { result, parameters: new Map(), artifacts: new Map() } };
+}
+
+/**
+ * An output parameter's `valueFrom.default` as the task's: its text, or, when it holds a tag
+ * (`{{workflow.parameters.x}}`, `{{inputs.parameters.y}}`), a strata template the engine
+ * resolves when the step starts (substitute.ts withDefaultsResolved), as Argo substitutes the
+ * template's globals and inputs over it (Argo tester 7, R1). Text is escaped (`{{` kept).
+ */
+function outputDefault(text: string, scope: Scope, at: Path, where: string, name: string): string {
+  if (!text.includes('{{')) return text;
+  const rendered = renderField(readField(scope, where, `outputs.parameters(${name}).valueFrom.default`, text), at);
+  if (typeof rendered !== 'string') throw new StrataError('invalid_document', `${where}, outputs.parameters(${name}).valueFrom.default: "${text}" needs a computed value, which an output parameter's default cannot be: give it as text with {{workflow.parameters.x}} or {{inputs.parameters.x}}`);
+  return rendered;
 }

@@ -5,7 +5,7 @@
  */
 import { StrataError } from '../errors/strata-error.ts';
 import { expressionPart } from './expressions.ts';
-import type { Path, Value } from './values.ts';
+import { readLogic, renderLogic, type Path, type Value } from './values.ts';
 import { exitGlobal, globalParam, WORKFLOW_NAME, type ExitField, type Globals } from './globals.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { ownValue, type ArgoParameter } from './argo-document.ts';
@@ -229,6 +229,30 @@ export function ownInput(scope: Scope, p: ArgoParameter, where: string, template
   if (own === undefined) return undefined;
   const globalsOnly: Scope = { ...scope, template, params: new Map(), artifacts: new Map(), siblings: new Map(), item: undefined };
   return readField(globalsOnly, where, `inputs.parameters(${p.name})`, own);
+}
+
+/** Whether an input parameter's own value (or default) holds a tag (`{{...}}`): read when the run starts, not kept as text. */
+export const ownHasTags = (p: ArgoParameter): boolean => ownValue(p)?.includes('{{') === true;
+
+/**
+ * Input `p` where it is a param of a flow (`name`: an entry template's input, settable by
+ * arguments and `-p`; a unit's input, set by its caller's `with`): the param when it is given,
+ * else, when its own value or default holds a tag, that value read with the workflow's
+ * globals (ownInput) when the run starts; its param then has no default of its own (null,
+ * paramDefault). As Argo substitutes the globals over the entrypoint's and a templateRef
+ * template's inputs (workflow/common/util.go SubstituteParams; Argo tester 7, R1: it was
+ * passed on as text).
+ */
+export function givenOrOwn(scope: Scope, p: ArgoParameter, where: string, name = p.name): Value {
+  const param: Value = [{ kind: 'param', name }];
+  const own = ownHasTags(p) ? ownInput(scope, p, where) : undefined;
+  if (!own) return param;
+  return [{ kind: 'logic', make: (from: Path) => ({ if: [{ '!=': [readLogic(['params', name]), null] }, readLogic(['params', name]), renderLogic(own, from)] }) }];
+}
+
+/** The default of the flow param input `p` is (givenOrOwn): its own value as text, null when it holds a tag (read at run start) or has none. */
+export function paramDefault(p: ArgoParameter): string | null {
+  return ownHasTags(p) ? null : (ownValue(p) ?? null);
 }
 
 /** A field's text read in `scope` (readTags), its problems and its expressions named by `where` and `field`. */

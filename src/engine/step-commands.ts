@@ -10,7 +10,7 @@ import type { Act } from './act.ts';
 import { envOf } from './pod-scope.ts';
 import { imageText } from '../flow/task-parts.ts';
 import { withFiles } from './run-task.ts';
-import { resolveTask, type SubstitutionData } from './substitute.ts';
+import { resolveTask, withDefaultsResolved, type SubstitutionData } from './substitute.ts';
 import type { InputRef, StartCommand, StatusCommand } from './types.ts';
 
 /** The status command of `act` as it is now, with `error` and the `image` its first attempt starts with. */
@@ -65,5 +65,6 @@ export function startCommandOf(act: Act, ctx: StartContext): StartCommand {
   if (outputs) cmd.outputs = artifactNames(outputs);
   // A node's own `outputs` stands for its task's (artifacts and parameters alike).
   if (cmd.task && node.kind !== 'pod' && node.outputs !== undefined) cmd.task = withFiles({ ...cmd.task, outputs: artifactNames(node.outputs) }, node.task, node.outputs);
+  if (cmd.task) cmd.task = withDefaultsResolved(cmd.task, ctx.substitution(act));
   return cmd;
 }

@@ -49,6 +49,18 @@ export function resolveTask(task: TaskSpec, d: SubstitutionData): RunTask {
   return withFiles(out, task);
 }
 
+/**
+ * `task` with each output parameter's `default` that is a template (text with `{{ }}`)
+ * resolved as its fields are, when the step starts (an imported Argo default reading a
+ * workflow parameter: Argo tester 7, R1); a default without one is kept as written.
+ */
+export function withDefaultsResolved(task: RunTask, d: SubstitutionData): RunTask {
+  const specs = task.parameters;
+  if (!specs || !Object.values(specs).some((p) => typeof p.default === 'string' && isTemplate(p.default))) return task;
+  const parameters = Object.fromEntries(Object.entries(specs).map(([k, p]) => [k, typeof p.default === 'string' && isTemplate(p.default) ? { ...p, default: resolveText(p.default, `outputs.parameters.${k}.default`, d) } : p]));
+  return { ...task, parameters };
+}
+
 /** One field's text: a template with its references resolved, or a computed value written as text. */
 export function resolveText(v: Computed, where: string, d: SubstitutionData): string {
   if (typeof v !== 'string') {

@@ -56,3 +56,69 @@ describe('S11: an empty when runs the step, an empty depends is no dependencies'
     expect(statuses(r, ['A', 'B', 'C', 'D'])).toEqual({ A: 'succeeded', B: 'succeeded', C: 'succeeded', D: 'succeeded' });
   });
 });
+
+/** The refusal of `name` by `strata import argo` (exit 2, its stderr) and by POST /v1/runs (400, its problems), nothing stored. */
+async function refused(name: string): Promise<{ stderr: string; problems: Array<{ path: string; message: string }> }> {
+  const imp = await runStrata(['import', 'argo', file(name)], env);
+  expect(imp.code, imp.stdout).toBe(2);
+  expect(imp.stderr).not.toMatch(/\n\s+at /);
+  const before = (await svc.call('GET', '/v1/runs')).body.runs.length;
+  const r = await svc.call('POST', '/v1/runs', text(name));
+  expect(r.status, JSON.stringify(r.body)).toBe(400);
+  expect((await svc.call('GET', '/v1/runs')).body.runs.length).toBe(before);
+  return { stderr: imp.stderr, problems: r.body.error.details.problems };
+}
+
+describe('S15: a retryStrategy backoff is mapped whole or refused, each bad duration named by its place', () => {
+  it('a backoff without duration is refused naming the template and the field, as Argo fails the node (CLI, HTTP)', async () => {
+    const { stderr, problems } = await refused('backoff-no-duration.yaml');
+    expect(stderr).toContain('template main, retryStrategy.backoff: no duration');
+    expect(stderr).toContain('no base duration specified for retryStrategy');
+    expect(problems.map((p) => p.path)).toEqual(['template main, retryStrategy.backoff']);
+  });
+
+  it('a bad duration, factor, maxDuration or cap is named by template and field, all at once (CLI, HTTP)', async () => {
+    const { stderr, problems } = await refused('backoff-bad.yaml');
+    expect(stderr).toContain('template soon, retryStrategy.backoff.duration: "soon" is not a number of seconds or a duration like 30s, 2m, 1h30m');
+    expect(stderr).toContain('template later, retryStrategy.backoff.factor: "x" is not a number');
+    expect(stderr).toContain('template later, retryStrategy.backoff.maxDuration: "later" is not a number of seconds');
+    expect(stderr).toMatch(/spec\.retryStrategy\.backoff\.cap: "never" is not a number of seconds/);
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      expect.stringMatching(/spec\.retryStrategy\.backoff\.cap$/),
+      'template later, retryStrategy.backoff.factor',
+      'template later, retryStrategy.backoff.maxDuration',
+      'template soon, retryStrategy.backoff.duration',
+    ].sort());
+    expect(problems.every((p) => p.path !== '')).toBe(true);
+  });
+
+  it('a templated timeout is refused naming the template and the field (CLI, HTTP)', async () => {
+    const { stderr, problems } = await refused('timeout-param.yaml');
+    expect(stderr).toContain('template main, timeout: "{{workflow.parameters.t}}"');
+    expect(problems.map((p) => p.path)).toEqual(['template main, timeout']);
+  });
+});
+
+describe('S19: a parameter or artifact name given twice in one list is refused, naming the place', () => {
+  const places = [
+    'spec.arguments.parameters[1].name',
+    'spec.templates[0](main).inputs.parameters[1].name',
+    'spec.templates[0](main).steps[0][0].arguments.parameters[1].name',
+    'spec.templates[0](main).steps[0][0].arguments.artifacts[1].name',
+    'spec.templates[1](say).inputs.artifacts[1].name',
+    'spec.templates[1](say).outputs.parameters[1].name',
+    'spec.templates[1](say).outputs.artifacts[1].name',
+  ];
+  it('the Workflow\'s arguments, a template\'s inputs and outputs, a step\'s arguments (CLI import argo, HTTP), and apply stores nothing', async () => {
+    const { stderr, problems } = await refused('dup-params.yaml');
+    for (const p of places) expect(stderr).toContain(`${p}: "`);
+    expect(stderr).toContain('spec.arguments.parameters[1].name: "a" is not unique: [0] has the same name');
+    expect(problems).toHaveLength(places.length);
+    for (const place of places) expect(problems.filter((p) => p.path.endsWith(place)), place).toHaveLength(1);
+    const flows = (await svc.call('GET', '/v1/flows')).body.flows.length;
+    const applied = await runStrata(['apply', file('dup-params.yaml')], env);
+    expect(applied.code).toBe(2);
+    expect(applied.stderr).toContain('spec.templates[1](say).outputs.parameters[1].name: "o" is not unique');
+    expect((await svc.call('GET', '/v1/flows')).body.flows.length).toBe(flows);
+  });
+});

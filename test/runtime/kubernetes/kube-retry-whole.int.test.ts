@@ -1,0 +1,63 @@
+/**
+ * `retryWhole` on the kubernetes runtime (Argo tester 7, R5), on a STAND-IN API server
+ * (test/support/fake-kube-api: not Kubernetes) whose kubelet runs each container as a real
+ * process in a mount namespace of its own: a sequence whose second step fails until the
+ * first has run twice runs again whole, at the macro level (a task pod per step) and inside
+ * a pod (its containers driven by the quarterback). The first step prints STRATA_ATTEMPT,
+ * which counts on across the sequence's attempts, so its result says how often it ran.
+ */
+import { rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
+import { LEVELS } from '../../support/levels.ts';
+import { runAtLevel } from '../../support/level-runs.ts';
+import { startRunService, type RunTestService } from '../../support/run-service.ts';
+import { NS, type FakeCluster } from './support/fake-cluster.ts';
+import { processCluster, QUARTERBACK_IMAGE, SHARED_CLAIM } from './support/process-cluster.ts';
+
+let c: FakeCluster | undefined;
+let svc: RunTestService | undefined;
+let runtime: KubeRuntime | undefined;
+const prefix = `t-${randomUUID().slice(0, 8)}`;
+const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
+
+beforeAll(async () => {
+  c = await processCluster();
+  c.api.kubelet.processOptions!.claims[SHARED_CLAIM] = home;
+  runtime = new KubeRuntime({
+    kubeConfig: c.api.kubeConfig('worker', NS), namespace: NS, quarterbackImage: QUARTERBACK_IMAGE,
+    sharedClaim: SHARED_CLAIM, sharedDir: home, retention: 'delete', drainMs: 5000,
+  });
+  svc = await startRunService({}, { runtime }, prefix);
+}, 120_000);
+
+afterAll(async () => {
+  runtime?.close();
+  await svc?.close();
+  await c?.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+describe.each(LEVELS)('retryWhole on the kubernetes runtime ($name)', (level) => {
+  it('a failed sequence runs again whole: its first step runs twice, the run succeeds', async () => {
+    const root = {
+      sequence: [
+        {
+          id: 'grp',
+          retryWhole: { limit: 2 },
+          sequence: [
+            { id: 'count', task: { image: 'alpine', command: ['sh', '-c', 'echo "$STRATA_ATTEMPT"'], result: 'stdout' } },
+            { id: 'check', task: { image: 'alpine', command: ['sh', '-c', 'test "$1" -ge 2', 'sh', '{{ steps["./count"].result }}'] } },
+          ],
+        },
+      ],
+    };
+    const { run, steps } = await runAtLevel(svc!, level, root, { timeoutMs: 180_000 });
+    expect(run.status, JSON.stringify(run.steps).slice(0, 3000)).toBe('succeeded');
+    expect(steps['grp/count'].result).toBe(2);
+    expect(steps['grp/check'].status).toBe('succeeded');
+  }, 240_000);
+});
