@@ -8,11 +8,22 @@ export interface Served {
   close(): Promise<void>;
 }
 
+/**
+ * How long an idle kept-alive connection stays open, in ms. Node's default (5 s) races a
+ * client that reuses the connection just as the server closes it (the client's request then
+ * meets ECONNRESET): behind a proxy or load balancer the server must keep idle connections
+ * longer than the proxy does (60 s is common: AWS ALB, nginx's keepalive_timeout is 75 s
+ * upstream), and a client on a busy machine may pause past 5 s. Headers must be allowed a
+ * little longer than that (Node's documented requirement for headersTimeout).
+ */
+export const KEEP_ALIVE_MS = 65_000;
+
+/** Listen on `host:port` (0 = any free port); resolves once listening. Errors: EADDRINUSE etc. */
 export function listen(app: Hono, port: number, host: string): Promise<Served> {
   return new Promise((resolve, reject) => {
     let server: ServerType;
     try {
-      server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+      server = serve({ fetch: app.fetch, port, hostname: host, serverOptions: { keepAliveTimeout: KEEP_ALIVE_MS, headersTimeout: KEEP_ALIVE_MS + 1_000 } }, (info) => {
         resolve({
           url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${info.port}`,
           port: info.port,

@@ -220,6 +220,16 @@ export class EngineCore {
 
   /** Ask for a `deadline` event for the whole of `act` once `seconds` have passed (deadline.ts). */
   private armDeadline(act: Act, seconds: number): void {
+    // A unit's body shares its `use` node's step id and starts in the same tick: one timer
+    // per id (the store keeps the first time asked for), the shorter of the two.
+    const outer = this.deadlines.get(act.id);
+    const asked = outer && outer !== act ? this.out.find((c): c is Extract<Command, { type: 'deadline' }> => c.type === 'deadline' && c.step === act.id) : undefined;
+    if (asked) {
+      if (asked.seconds <= seconds) return;
+      asked.seconds = seconds;
+      this.deadlines.set(act.id, act);
+      return;
+    }
     this.deadlines.set(act.id, act);
     this.out.push({ type: 'deadline', step: act.id, seconds });
   }
