@@ -99,6 +99,7 @@ function unitOf(docName: string, version: string, t: ArgoTemplate): UnitRef {
     result: !t.steps && !t.dag,
     ownRetry: (t.steps !== undefined || t.dag !== undefined) && t.retryStrategy !== undefined,
     params: (t.inputs?.parameters ?? []).map((p) => p.name),
+    required: (t.inputs?.parameters ?? []).filter((p) => ownValue(p) === undefined).map((p) => p.name),
     inputs: (t.inputs?.artifacts ?? []).map((a) => a.name),
     outputs: { parameters: (t.outputs?.parameters ?? []).map((p) => p.name), artifacts: (t.outputs?.artifacts ?? []).map((a) => a.name) },
   };
@@ -117,6 +118,8 @@ function registeredUnit(name: string, flows: FlowDocument[], where: string, link
     result: 'task' in f.spec.root || 'pod' in f.spec.root,
     ownRetry: f.spec.root.retryWhole !== undefined,
     params: Object.keys(spec.params ?? {}).filter((k) => !isGlobalParam(k)),
+    // An input without value or default is stored as a param of null (R3).
+    required: Object.entries(spec.params ?? {}).filter(([k, v]) => v === null && !isGlobalParam(k)).map(([k]) => k),
     inputs: spec.inputs ?? [],
     outputs: { parameters: Object.keys(spec.outputs?.parameters ?? {}), artifacts: Object.keys(spec.outputs?.artifacts ?? {}) },
   };

@@ -31,6 +31,8 @@ export interface UnitRef {
   /** a steps or dag template with a retryStrategy of its own: it runs again whole itself, so a caller's default adds none */
   ownRetry?: boolean;
   params: string[];
+  /** the params with no value or default (an input parameter Argo requires of every call) */
+  required?: string[];
   inputs: string[];
   outputs: { parameters: string[]; artifacts: string[] };
 }
@@ -254,6 +256,10 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     for (const k of params.keys()) if (!unit.params.includes(k)) throw problem(where, `${unit.ref} has no input parameter "${k}"`);
     for (const k of artifacts.keys()) if (!unit.inputs.includes(k)) throw problem(where, `${unit.ref} has no input artifact "${k}"`);
     for (const k of unit.inputs) if (!artifacts.has(k)) throw problem(where, `${unit.ref} needs input artifact "${k}"`);
+    // Argo's validator refuses a call leaving out an input without value or default
+    // (validate.go: "inputs.parameters.m was not supplied"), a templateRef's too (Argo tester 8, R16).
+    const callee = recursive ? `template ${recursive}` : `templateRef ${call.templateRef!.name}/${call.templateRef!.template}`;
+    for (const k of unit.required ?? []) if (!params.has(k)) throw problem(where, `${callee} needs input parameter "${k}"`);
     const withs = Object.fromEntries([...params].map(([k, v]) => [k, renderLogic(v, inner)])) as Record<string, JsonValue>;
     const inputs = Object.fromEntries([...artifacts].map(([k, src]) => [k, artifactRef(src, inner)]));
     // The workflow parameters the unit reads are added to `with` when the import ends (globals.ts).

@@ -146,3 +146,23 @@ describe('S4: a null parameter over HTTP is no value, as value: ~ is', () => {
     expect((await svc.call('GET', '/v1/runs')).body.runs.length).toBe(before);
   });
 });
+
+describe('R16: a templateRef call leaving out a required input is refused at submit', () => {
+  it('names the template, step and input: runs submit, plan (the WorkflowTemplate registered, or given beside), HTTP; nothing stored', async () => {
+    const applied = await runStrata(['apply', file('ref-lib.yaml')], env);
+    expect(applied.code, applied.stderr).toBe(0);
+    const want = /template main, step b: templateRef t8-ref-lib\/say needs input parameter "m"/;
+    const runs = (await svc.call('GET', '/v1/runs')).body.runs.length;
+    const sub = await runStrata(['runs', 'submit', file('ref-noarg.yaml')], env);
+    expect(sub.code).toBe(2);
+    expect(sub.stderr).toMatch(want);
+    expect(sub.stderr).not.toContain('step a');
+    const plan = await runStrata(['plan', file('ref-noarg.yaml'), file('ref-lib.yaml'), '--dry-run'], env);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toMatch(want);
+    const r = await svc.call('POST', '/v1/runs', text('ref-noarg.yaml'));
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body.error).replaceAll('\\"', '"')).toMatch(want);
+    expect((await svc.call('GET', '/v1/runs')).body.runs.length).toBe(runs);
+  });
+});
