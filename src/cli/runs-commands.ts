@@ -150,11 +150,8 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       // An Argo Workflow, as `argo submit` takes it: its templateRefs' units are registered. A
       // file of WorkflowTemplates only runs the first one's entrypoint (argo submit --from).
       const { withSubmitParams } = await import('../argo/submit-params.ts');
-      const read = argo.readArgoFiles([file!]);
-      if (o.entrypoint !== undefined) {
-        const { withEntrypoint } = await import('../argo/submit-entrypoint.ts');
-        read.splice(0, read.length, ...withEntrypoint(read, o.entrypoint));
-      }
+      let read = argo.readArgoFiles([file!]);
+      if (o.entrypoint !== undefined) read = (await import('../argo/submit-entrypoint.ts')).withEntrypoint(read, o.entrypoint);
       const docs = read.map((d) => ({ ...d, doc: withSubmitParams(d.doc, given) }));
       const { units, workflows, entries } = await argo.importDocuments(docs, client);
       const run = workflows[0] ?? entries[0];
