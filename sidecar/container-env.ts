@@ -9,6 +9,8 @@ import { inheritedEnv } from '../runtime/host-env.ts';
 export interface ContainerEnvInput {
   /** what every container starts from (host environment; STRATA_* and the worker's configuration are dropped: runtime/host-env.ts) */
   base: Record<string, string | undefined>;
+  /** the pod's name: HOSTNAME, as a pod's hostname is its name (the task's env may set another) */
+  hostname?: string;
   /** the task's own `env` */
   task?: Record<string, string>;
   runId: string;
@@ -33,6 +35,7 @@ export interface ContainerEnvInput {
 /** Build a container's environment. */
 export function containerEnv(i: ContainerEnvInput): Record<string, string> {
   const env = inheritedEnv(i.base);
+  if (i.hostname !== undefined) env.HOSTNAME = i.hostname;
   Object.assign(env, i.task);
   env.STRATA_RUN = i.runId;
   env.STRATA_STEP = i.step;

@@ -22,6 +22,7 @@ import { isLeaf, joinId } from '../src/plan/plan-node.ts';
 import { upgradePlan } from '../src/plan/plan-version.ts';
 import type { ContainerDriver, ContainerExit } from '../runtime/process/container-driver.ts';
 import { containerEnv } from './container-env.ts';
+import { expandContainerFields } from '../src/flow/kube-expansion.ts';
 import { fileScopeValues } from '../runtime/env-files.ts';
 import { appendTail, exitError } from '../runtime/process/exit-error.ts';
 import { makeFifos } from './ipc-channels.ts';
@@ -225,13 +226,18 @@ export class Quarterback {
     const { step, attempt } = cmd;
     // `{{ inputs.NAME }}` is the path of the input in this container's inputs dir.
     // `{{ run.pod }}` of a container: the name of the pod it runs in.
-    const task = placeInputs(cmd.task!, (name) => join(dirs.inputs, name), { id: this.plan.runId, step, pod: podName(this.plan.runId, this.plan.step, this.plan.attempt) });
+    const pod = podName(this.plan.runId, this.plan.step, this.plan.attempt);
+    const placed = placeInputs(cmd.task!, (name) => join(dirs.inputs, name), { id: this.plan.runId, step, pod });
     entry.dirs = dirs;
+    // Env values expanded from the entries before them (Kubernetes' `$(VAR)`, kube-expansion.ts); command and args below, from the whole environment.
+    const ownEnv = placed.env ? expandContainerFields({ env: placed.env }).env : undefined;
     const env = containerEnv({
-      base: this.hostEnv, task: task.env, runId: this.plan.runId, step, attempt,
+      base: this.hostEnv, hostname: pod, task: ownEnv, runId: this.plan.runId, step, attempt,
       inputsDir: dirs.inputs, outputsDir: dirs.outputs, scratchDir: this.plan.scratchDir, ipcDir: this.plan.ipcDir,
       port, peers: this.ports.peersOf(step), params: cmd.env.params, item: cmd.env.item, items: cmd.env.items, round: cmd.env.round, exit: cmd.env.exit,
     });
+    const strataEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('STRATA_')));
+    const task = { ...placed, ...(ownEnv ? { env: ownEnv } : {}), ...expandContainerFields({ ...(placed.command ? { command: placed.command } : {}), ...(placed.args ? { args: placed.args } : {}) }, { ...ownEnv, ...strataEnv }) };
     // A /tmp of its own is where temporary files go, not the host's TMPDIR (unless the task names one).
     if (entry.view && task.env?.TMPDIR === undefined) env.TMPDIR = OWN_TMP;
     // Large params (or items) in files: an environment variable past 128 KiB cannot start the container (E2BIG).

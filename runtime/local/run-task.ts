@@ -25,6 +25,8 @@ import type { PodDirs } from './pod-dirs.ts';
 import { pidMark } from './pid-window.ts';
 import { sweep } from './sweep.ts';
 import { inheritedEnv } from '../host-env.ts';
+import { expandContainerFields } from '../../src/flow/kube-expansion.ts';
+import { podName } from '../kubernetes/names.ts';
 
 export interface TaskRunOptions {
   imageMap: ImageMap;
@@ -38,7 +40,9 @@ export interface TaskRunOptions {
 
 /** Run a one-container pod in `dirs` to its end; aborting `signal` kills its process group. */
 export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodReport) => void, signal: AbortSignal, opts: TaskRunOptions): Promise<PodOutcome> {
-  const task = req.task!;
+  // Kubernetes' `$(VAR)` references in command, args and env values, as the kubelet expands a pod's (kube-expansion.ts).
+  const strataEnv = Object.fromEntries(Object.entries(req.env).filter(([k]) => k.startsWith('STRATA_')));
+  const task = { ...req.task!, ...expandContainerFields(req.task!, strataEnv) };
   // The container's own working directory (when its task names none): the pod's work directory,
   // which a pod of one container has no other use for; gone with the pod's directories.
   const ownDir = dirs.work;
@@ -64,9 +68,11 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   }
   const [port] = await freePorts(1);
   const env = inheritedEnv(opts.hostEnv);
+  // A pod's hostname is its name, in HOSTNAME unless the task sets it (docs/flow-language.md, The environment).
+  env.HOSTNAME = podName(req.runId, req.step, req.attempt);
   // A /tmp of its own is where temporary files go, not the host's TMPDIR (unless the task names one).
   if (view && task.env?.TMPDIR === undefined) env.TMPDIR = OWN_TMP;
-  Object.assign(env, task.env, req.env, {
+  Object.assign(env, req.env, task.env, strataEnv, {
     STRATA_INPUTS: req.inputsDir, STRATA_OUTPUTS: req.outputsDir, STRATA_SCRATCH: dirs.scratch, STRATA_IPC: dirs.ipc, STRATA_PORT: String(port),
   });
   // Large params (or items) in files: an environment variable past 128 KiB cannot start the process (E2BIG).

@@ -56,7 +56,9 @@ export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: 
   const read = readArgoText(text, 'body', limits.maxBytes, limits.maxNesting);
   const wrapper = read.length === 1 && wrapped(read[0]) ? read[0] : undefined;
   // Argo's parameters are text: a JSON number given is its text as written (Argo tester 6, Q6).
-  const request = wrapper && wrapper.params !== undefined ? { ...wrapper, params: paramsAsWritten(text, wrapper.params, true) } : wrapper;
+  // A null is no value, as `value: ~` in the document (Argo tester 8, S4): the parameter keeps
+  // the Workflow's value, or is required; it never reaches the run as null.
+  const request = wrapper && wrapper.params !== undefined ? { ...wrapper, params: withoutNulls(paramsAsWritten(text, wrapper.params, true)) } : wrapper;
   // -p as argo submit applies it: every given parameter is one of the Workflow's arguments.
   const docs = request ? [withSubmitParams(request.flow, request.params as Record<string, unknown> | undefined)] : read;
   if (docs.length !== 1 || !isArgoDocument(docs[0])) throw new StrataError('invalid_request', 'an Argo body holds one Workflow document, as it is or as { "flow": <the Workflow>, "params": { ... } }');
@@ -70,4 +72,10 @@ export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: 
   // A Workflow's fixed name labels its run (workflow-name.ts), which `strata apply` finds.
   const workflowName = workflows[0] ? fixedWorkflowName(docs[0]) : undefined;
   return { workflow: run as unknown as FlowDocument, units: units as unknown as FlowDocument[], ...(request ? { request: rest } : {}), ...(workflowName ? { workflowName } : {}) };
+}
+
+/** `params` without its null values (no value, as `-p` cannot give one); anything else as it is. */
+function withoutNulls(params: unknown): unknown {
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return params;
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== null));
 }

@@ -195,6 +195,14 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
 };
 
 /** The size limits set by the environment (STRATA_MAX_DOCUMENT_NODES, ...), for commands that need only them (`strata plan`); throws as loadConfig does. */
+/** STRATA_MAX_BODY_BYTES (bytes of an HTTP body, and of a file the CLI reads); a StrataError `invalid_config` naming it when it is not a size. */
+export function maxBodyBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.STRATA_MAX_BODY_BYTES === '' ? undefined : env.STRATA_MAX_BODY_BYTES;
+  const r = VARIABLES.STRATA_MAX_BODY_BYTES.schema.safeParse(text ?? VARIABLES.STRATA_MAX_BODY_BYTES.default);
+  if (!r.success) throw new StrataError('invalid_config', `STRATA_MAX_BODY_BYTES must be ${r.error.issues[0].message}, not ${JSON.stringify(text)}`);
+  return r.data as number;
+}
+
 export function loadLimits(env: NodeJS.ProcessEnv = process.env): Limits {
   const limits: Limits = { ...DEFAULT_LIMITS };
   const problems: string[] = [];

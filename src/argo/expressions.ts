@@ -20,7 +20,6 @@ import jsep from 'jsep';
 import { clipped, StrataError } from '../errors/strata-error.ts';
 import type { Logic } from '../flow/types.ts';
 import { evaluate, MAX_LOGIC_DEPTH, readsData } from '../logic/json-logic.ts';
-import { valueTooDeep } from '../logic/json-nesting.ts';
 import { nestsDeeperThan } from './expression-depth.ts';
 import { partLogic, renderLogic, type Part, type Path, type Value } from './values.ts';
 
@@ -88,9 +87,22 @@ const TOO_DEEP = `nested more than ${MAX_EXPRESSION_DEPTH} levels deep (each ope
  */
 const LOGIC_ROOM = MAX_LOGIC_DEPTH - 12;
 
+/** Levels of lists and objects in json-logic, as its own check counts them (a string is a value, whatever brackets it holds); iterative. */
+function logicDepth(logic: Logic): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[logic, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    for (const k of Array.isArray(v) ? v : Object.values(v)) stack.push([k, d + 1]);
+  }
+  return max;
+}
+
 /** Refuses a translation too deep for json-logic, in the expression's words: each operator there is two levels or more (its object and its list). */
 function fitsLogic(expr: string, logic: Logic): void {
-  if (valueTooDeep(logic, LOGIC_ROOM)) throw bad(expr, `nested too deep for json-logic, which strata evaluates it as: more than ${LOGIC_ROOM} levels there, where each operator takes two or more`);
+  if (logicDepth(logic) > LOGIC_ROOM) throw bad(expr, `nested too deep for json-logic, which strata evaluates it as: more than ${LOGIC_ROOM} levels there, where each operator takes two or more`);
 }
 
 /** expr's slice `s[a:b]` (a `:` inside brackets, outside quotes): jsep cannot read it at all. */

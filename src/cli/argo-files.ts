@@ -4,7 +4,7 @@
  * templateRef or workflowTemplateRef the files do not satisfy is looked up among the flows
  * registered on a running strata when a client is given.
  */
-import { readFileSync } from 'node:fs';
+import { readDocumentFile } from './read-document-file.ts';
 import { isArgoDocument, looksLikeArgo } from '../argo/argo-document.ts';
 
 export { looksLikeArgo };
@@ -17,12 +17,9 @@ import type { FlowDocument } from '../argo/target-types.ts';
 import type { Client } from './api-client.ts';
 import { loadLimits } from '../app/config.ts';
 
+/** The text of a document file, within the limit of an HTTP body (read-document-file.ts). */
 export function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new StrataError('not_found', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  return readDocumentFile(file);
 }
 
 /** The Argo documents of `files` (other documents are refused), read within `limits` (size, nesting). */

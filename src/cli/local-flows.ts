@@ -1,5 +1,5 @@
 /** Flow documents read from files, as a local registry for `strata plan`. */
-import { readFileSync } from 'node:fs';
+import { readDocumentFile } from './read-document-file.ts';
 import { invalid, moreProblemsOf, StrataError } from '../errors/strata-error.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { parseTextAll } from '../flow/parse-text.ts';
@@ -10,12 +10,7 @@ import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 export function readDocuments(files: string[], limits: Limits = DEFAULT_LIMITS): Array<{ file: string; index: number; doc: unknown }> {
   const out: Array<{ file: string; index: number; doc: unknown }> = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new StrataError('not_found', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
+    const text = readDocumentFile(file);
     parseTextAll(text, file, limits.maxBytes, limits.maxTextNesting).forEach((doc, index) => out.push({ file, index, doc }));
   }
   return out;

@@ -58,6 +58,8 @@ export interface Act {
   exitCode?: number | null;
   /** a leaf's failure reason, from its `finished` event (timeout-error.ts) */
   reason?: FailureReason;
+  /** what a composite's deadline did, said to the steps it never started (`not started: step long was stopped: the run timed out after 2s`) */
+  notStarted?: string;
   /**
    * Links of the engine's lists (act-lists.ts): the running acts (`inRunning`, `runPrev`,
    * `runNext`) and a composite's running children, to stop them when its deadline passes

@@ -220,6 +220,16 @@ export class EngineCore {
 
   /** Ask for a `deadline` event for the whole of `act` once `seconds` have passed (deadline.ts). */
   private armDeadline(act: Act, seconds: number): void {
+    // A unit's body shares its `use` node's step id and starts in the same tick: one timer
+    // per id (the store keeps the first time asked for), the shorter of the two.
+    const outer = this.deadlines.get(act.id);
+    const asked = outer && outer !== act ? this.out.find((c): c is Extract<Command, { type: 'deadline' }> => c.type === 'deadline' && c.step === act.id) : undefined;
+    if (asked) {
+      if (asked.seconds <= seconds) return;
+      asked.seconds = seconds;
+      this.deadlines.set(act.id, act);
+      return;
+    }
     this.deadlines.set(act.id, act);
     this.out.push({ type: 'deadline', step: act.id, seconds });
   }
@@ -271,8 +281,11 @@ export class EngineCore {
     if (keep && status === 'succeeded' && act.parameters) this.kept.parameters.set(act.id, act.parameters);
     if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
     // Skipped by its when, or as said (a fan-out over an empty list: `not started: its list of items is empty`).
+    // A deadline says which steps it stopped (engine-events.ts expire), once.
+    const stoppedBy = act.notStarted;
+    act.notStarted = undefined;
     if (status === 'skipped') this.markUnstarted(act, 'skipped', `not started: step ${act.id} was skipped (${error?.replace(/^not started: /, '') ?? 'its when was false'})`);
-    else if (status === 'failed') this.markUnstarted(act, 'skipped', error?.startsWith('step ') ? notStartedReason(error, '') : `not started: step ${act.id} failed`);
+    else if (status === 'failed') this.markUnstarted(act, 'skipped', stoppedBy ?? (error?.startsWith('step ') ? notStartedReason(error, '') : act.id === '' ? `not started: ${error ?? 'the run failed'}` : `not started: step ${act.id} failed`));
     if (act.parent) return act.parent.driver?.childDone(act);
     // The root succeeded and its exit handler failed: the run fails with the handler's error.
     if (act.handlerError !== undefined) {

@@ -146,12 +146,16 @@ function expire(core: EngineCore, step: string): void {
   let ofRun = act.id === '' || !core.opts.prefix;
   for (let up = act.parent; up && ofRun; up = up.parent) ofRun = up.id === '' && up.node.kind === 'use';
   const error = `${ofRun ? 'the run' : `step ${act.id}`} ${timedOutError(wholeDeadline(act.node, leaf)!)}`;
+  const stopped: string[] = [];
   const stopKids = (a: Act) => {
     for (const kid of kidsOf(a)) {
       stopKids(kid);
       // A leaf cut off by the deadline is one of the node's failures, as Argo counts it
       // (Argo tester 3, N15: an exit handler read no failure after a workflow deadline).
-      if (kid.status === 'running' && core.isLeaf(kid.node)) core.failures.push({ step: kid.id, error: `stopped: ${error}` });
+      if (kid.status === 'running' && core.isLeaf(kid.node)) {
+        core.failures.push({ step: kid.id, error: `stopped: ${error}` });
+        stopped.push(kid.id);
+      }
       stop(core, kid, `stopped: ${error}`, `not started: ${error}`, 'skipped');
       core.running.delete(kid);
       core.targets.delete(kid.id);
@@ -173,6 +177,10 @@ function expire(core: EngineCore, step: string): void {
     act.exitCode = undefined;
   }
   act.reason = 'timeout';
+  // The run's deadline names no step: the steps it never started name the steps it stopped
+  // (Argo tester 8, S7: they said "step  failed"); a step's deadline names that step already.
+  const shown = stopped.length > 3 ? [...stopped.slice(0, 3), `${stopped.length - 3} more`] : stopped;
+  if (ofRun && stopped.length > 0) act.notStarted = `not started: ${stopped.length === 1 ? 'step' : 'steps'} ${shown.join(', ')} ${stopped.length === 1 ? 'was' : 'were'} stopped: ${error}`;
   core.finish(act, 'failed', undefined, error);
 }
 

@@ -95,13 +95,19 @@ describe('a govaluate when reads a tag\'s text as govaluate does: true/false boo
   it('strata import argo reads a bare tag as a govaluate literal and asks for a boolean; a quoted tag stays text', async () => {
     const out = await runStrata(['import', 'argo', join(DIR, 'when-govaluate.yaml'), '-o', 'json']);
     expect(out.code, out.stderr).toBe(0);
-    const nodes = (JSON.parse(out.stdout) as { spec: { root: { graph: { nodes: Record<string, { when?: { where: [string, unknown] } }> } } } }).spec.root.graph.nodes;
+    type Where = { where: [string, unknown] };
+    const nodes = (JSON.parse(out.stdout) as { spec: { root: { graph: { nodes: Record<string, { when?: Where | { if: [unknown, true, Where] } }> } } } }).spec.root.graph.nodes;
     const gv = (name: string) => ({ govaluate: { text: { var: `params.${name}` } } });
-    expect(nodes.flag.when?.where[1]).toEqual({ boolean: gv('flag') });
-    expect(nodes['p-gt-q'].when?.where[1]).toEqual({ boolean: { '>': [gv('p'), gv('q')] } });
+    // A tag alone is read only when its text is not empty: an empty when runs the step (S11,
+    // Argo's shouldExecute), so that one is wrapped in an `if` over the empty text.
+    const flag = nodes.flag.when as { if: [unknown, true, Where] };
+    expect(flag.if.slice(0, 2)).toEqual([{ '===': [{ text: { var: 'params.flag' } }, ''] }, true]);
+    expect(flag.if[2].where[1]).toEqual({ boolean: gv('flag') });
+    const where = (id: string) => (nodes[id].when as Where).where;
+    expect(where('p-gt-q')[1]).toEqual({ boolean: { '>': [gv('p'), gv('q')] } });
     // Quoted, a tag is the text it holds (`text`), whatever its value: a loop item's 1.50 is "1.50".
-    expect(nodes['quoted-text'].when?.where[1]).toEqual({ boolean: { '<': [{ text: { var: 'params.p' } }, { text: { var: 'params.q' } }] } });
-    expect(nodes.flag.when?.where[0]).toContain('when "{{workflow.parameters.flag}}"');
+    expect(where('quoted-text')[1]).toEqual({ boolean: { '<': [{ text: { var: 'params.p' } }, { text: { var: 'params.q' } }] } });
+    expect(flag.if[2].where[0]).toContain('when "{{workflow.parameters.flag}}"');
   });
 });
 

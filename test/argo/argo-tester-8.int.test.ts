@@ -122,3 +122,27 @@ describe('S19: a parameter or artifact name given twice in one list is refused, 
     expect((await svc.call('GET', '/v1/flows')).body.flows.length).toBe(flows);
   });
 });
+
+describe('S7: the step after one a deadline stopped names it and says why', () => {
+  it('never: not started, step long was stopped by the run\'s deadline (HTTP)', async () => {
+    const r = await svc.runToEnd(text('deadline-next.yaml'));
+    expect(r.steps.long.status).toBe('cancelled');
+    expect(r.steps.never.status).toBe('skipped');
+    expect(r.steps.never.error).not.toContain('step  ');
+    expect(r.steps.never.error).toMatch(/^not started: step long was stopped: the run timed out after 2s/);
+  });
+});
+
+describe('S4: a null parameter over HTTP is no value, as value: ~ is', () => {
+  it('params {p: null} takes the Workflow\'s value; {q: null} for a required parameter is refused naming it, nothing stored', async () => {
+    const flow = parse(text('null-param.yaml'));
+    const r = await svc.runToEnd({ flow, params: { p: null, q: 'given' } });
+    expect(r.status).toBe('succeeded');
+    expect(r.steps.main.result).toBe('plain given');
+    const before = (await svc.call('GET', '/v1/runs')).body.runs.length;
+    const bad = await svc.call('POST', '/v1/runs', { flow, params: { q: null } });
+    expect(bad.status, JSON.stringify(bad.body)).toBe(400);
+    expect(bad.body.error.message).toContain('"q"');
+    expect((await svc.call('GET', '/v1/runs')).body.runs.length).toBe(before);
+  });
+});

@@ -53,3 +53,15 @@ describe('Argo expressions to json-logic', () => {
     expect(evaluate(partLogic(part, ['b']) as never, data(null, '3'))).toBe('big');
   });
 });
+
+describe('an expression\'s json-logic depth (R10)', () => {
+  it('a string literal holding brackets is text, not nesting: 60 [ in quotes are accepted', () => {
+    const text = `${'['.repeat(60)}${']'.repeat(60)}`;
+    const part = expressionPart(`steps.a.outputs.result == '${text}'`, resolve, 'template t, field');
+    expect(run(partLogic(part, []), data(text, 1))).toBe(true);
+  });
+
+  it('25 prefix ! are refused in the expression\'s words, too deep for json-logic', () => {
+    expect(() => expressionPart(`${'!'.repeat(25)}(steps.a.outputs.result == 'x')`, resolve, 'template t, field')).toThrow('nested too deep for json-logic');
+  });
+});

@@ -32,7 +32,7 @@ describe('crashes', () => {
     const workers = [spawnStrata(['worker'], env), spawnStrata(['worker'], env)];
     cleanup.push(async () => void (await Promise.all(workers.map(stop))));
     const tries = join(dir, 'tries');
-    const slow = { id: 'slow', task: { ...sh(`echo "$PPID $$" >> ${tries}; sleep 1.5; echo '{"v":7}' > $STRATA_OUTPUTS/result.json; echo payload > $STRATA_OUTPUTS/out`), outputs: ['out'] } };
+    const slow = { id: 'slow', task: { ...sh(`echo "$PPID $$$$" >> ${tries}; sleep 1.5; echo '{"v":7}' > $STRATA_OUTPUTS/result.json; echo payload > $STRATA_OUTPUTS/out`), outputs: ['out'] } };
     const next = { id: 'next', task: { ...sh('cat $STRATA_INPUTS/in'), inputs: { in: 'slow:out' } } };
     const r = await svc.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [slow, next] }) });
     const [first] = await until('the step to start', () => (lines(tries).length > 0 ? lines(tries) : undefined));

@@ -24,7 +24,7 @@ const sh = (script: string, extra: Record<string, unknown> = {}) => ({ task: { i
  * 128+N, so the program kills bubblewrap itself (its parent there; checked by name) and
  * then itself.
  */
-const LIAR = 'echo "timed out after 3" >&2; if [ "$(cat /proc/$PPID/comm 2>/dev/null)" = bwrap ]; then kill -KILL $PPID; fi; kill -KILL $$';
+const LIAR = 'echo "timed out after 3" >&2; if [ "$(cat /proc/$PPID/comm 2>/dev/null)" = bwrap ]; then kill -KILL $PPID; fi; kill -KILL $$$$';
 const after = { id: 'after', ...sh('echo \'"went on"\' > "$STRATA_OUTPUTS/result.json"') };
 
 describe.each(LEVELS)('a timeout by its reason, not its words ($name)', (level) => {

@@ -105,6 +105,18 @@ describe("a flow's spec.deadline (Argo tester 7, R18: a Workflow's activeDeadlin
     expect(started(e.apply({ type: 'backoff', step: 'work', attempt: 2 }))).toEqual([]);
   });
 
+  it("a used unit's deadline under its use node's own timeout (one step id): one timer, the shorter, and it stops the unit", () => {
+    const unit = (deadline: number) => validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'u', version: '1' }, spec: { deadline, root: { sequence: [task('a')] } } });
+    const run = (timeout: number, deadline: number) => engine(compileFlow(validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'm', version: '1' }, spec: { root: { sequence: [{ id: 'u', use: 'u@1', timeout }] } } }), (ref) => (ref === 'u@1' ? unit(deadline) : undefined)).root);
+    const e = run(10, 3);
+    expect(e.start().filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'u', seconds: 3 }]);
+    expect(e.armedTimers()).toEqual([{ type: 'deadline', step: 'u', seconds: 3 }]);
+    const cmds = e.apply({ type: 'deadline', step: 'u' });
+    expect(killed(cmds)).toEqual(['u/a']);
+    expect(done(cmds)).toMatchObject({ status: 'failed', error: expect.stringContaining('timed out after 3s') });
+    expect(run(2, 3).start().filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'u', seconds: 2 }]);
+  });
+
   it('a run rebuilt from its log arms it again; on a composite root the shorter of its timeout and the deadline holds', () => {
     const e = engine(withDeadline(retried, 5).root);
     e.start();

@@ -26,7 +26,8 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-const token = 'printf \'{"token":"%s"}\' "$$-$(date +%s%N)" > $STRATA_OUTPUTS/result.json; printf "%s" "$$" > $STRATA_OUTPUTS/out';
+// `$$$$` is the shell's `$$`: a task's command is expanded as Kubernetes expands it (`$$` is `$`).
+const token = 'printf \'{"token":"%s"}\' "$$$$-$(date +%s%N)" > $STRATA_OUTPUTS/result.json; printf "%s" "$$$$" > $STRATA_OUTPUTS/out';
 
 describe('runStep, run twice for one attempt', () => {
   it('keeps the first execution\'s outputs and result; the second adopts them', async () => {

@@ -8,6 +8,7 @@
  * token names that ServiceAccount.
  */
 import { spawn } from 'node:child_process';
+import { expandKube } from '../../../src/flow/kube-expansion.ts';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bwrapCommand } from '../../../runtime/local/private-view.ts';
@@ -42,11 +43,15 @@ export interface RunningProcess {
  */
 export function startProcess(pod: KObj, spec: KObj, mounts: Array<[string, string]>, opts: ProcessOptions, onOutput: (text: string) => void, token: string | undefined): RunningProcess {
   const env: Record<string, string> = Object.fromEntries(Object.entries(opts.env).filter(([k]) => !k.startsWith('KUBERNETES_')));
+  // A container's hostname is its pod's name, in HOSTNAME too.
+  env.HOSTNAME = pod.metadata.name;
+  // As the kubelet: each env value's `$(VAR)` from the entries before it, command and args from them all (src/flow/kube-expansion.ts).
+  const declared: Record<string, string> = {};
   for (const e of spec.env ?? []) {
-    if (e.value !== undefined) env[e.name] = e.value;
+    if (e.value !== undefined) env[e.name] = declared[e.name] = expandKube(e.value, (n) => (Object.hasOwn(declared, n) ? declared[n] : undefined));
     const field = e.valueFrom?.fieldRef?.fieldPath;
-    if (field === 'metadata.name') env[e.name] = pod.metadata.name;
-    if (field === 'metadata.namespace') env[e.name] = pod.metadata.namespace;
+    if (field === 'metadata.name') env[e.name] = declared[e.name] = pod.metadata.name;
+    if (field === 'metadata.namespace') env[e.name] = declared[e.name] = pod.metadata.namespace;
   }
   if (token) {
     const dir = join(opts.root, '.kubeconfigs');
@@ -55,7 +60,8 @@ export function startProcess(pod: KObj, spec: KObj, mounts: Array<[string, strin
     writeFileSync(file, opts.kubeconfigYaml(token));
     env.KUBECONFIG = file;
   }
-  const command = [...(spec.command ?? opts.images[spec.image] ?? []), ...(spec.args ?? [])];
+  const expand = (t: string): string => expandKube(t, (n) => (Object.hasOwn(declared, n) ? declared[n] : undefined));
+  const command = [...(spec.command?.map(expand) ?? opts.images[spec.image] ?? []), ...(spec.args ?? []).map(expand)];
   if (command.length === 0) {
     onOutput(`no command, and image ${spec.image} has no known entrypoint\n`);
     return { signal: () => undefined, exited: Promise.resolve({ code: 127, signal: null }) };

@@ -1,0 +1,43 @@
+/**
+ * Argo tester 8, S9: the CLI reads a document file within the byte limit of an HTTP body
+ * (STRATA_MAX_BODY_BYTES): `/dev/zero` and a FIFO fed without end are refused naming the
+ * file and the limit (exit 2), on every command that reads documents; real processes.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runStrata } from '../support/processes.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'strata-s9-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// No strata is running there: every command must stop at the file before it asks for one.
+const env = { STRATA_URL: 'http://127.0.0.1:9', STRATA_MAX_BODY_BYTES: String(8 * 1024 * 1024) };
+const LIMIT = `more than ${8 * 1024 * 1024} bytes, the limit of a document (STRATA_MAX_BODY_BYTES, as for an HTTP body)`;
+
+describe('a document file without end (S9)', { timeout: 120_000 }, () => {
+  it.each([
+    [['import', 'argo', '/dev/zero']],
+    [['apply', '/dev/zero']],
+    [['runs', 'submit', '/dev/zero']],
+    [['plan', '/dev/zero']],
+  ])('strata %j is refused at the limit, naming the file', async (args) => {
+    const r = await runStrata(args, env);
+    expect(r.stderr).toBe(`strata: /dev/zero: ${LIMIT}\n`);
+    expect(r.code).toBe(2);
+  });
+
+  it('a FIFO its writer never closes: refused at the limit, the writer left to end', async () => {
+    const fifo = join(dir, 'endless.yaml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // A writer that never stops by itself: `yes` fills the FIFO with YAML-looking lines.
+    const writer = spawn('sh', ['-c', `exec yes 'a: 1' > "${fifo}"`], { stdio: 'ignore' });
+    const ended = new Promise<void>((resolve) => writer.once('exit', () => resolve()));
+    const r = await runStrata(['import', 'argo', fifo], env);
+    expect(r.stderr).toBe(`strata: ${fifo}: ${LIMIT}\n`);
+    expect(r.code).toBe(2);
+    // The reader gone, the writer ends by SIGPIPE.
+    await ended;
+  });
+});
