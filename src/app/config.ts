@@ -142,6 +142,7 @@ const LIMIT_RANGES: Record<keyof typeof LIMIT_VARIABLES, [what: string, max: num
   maxDatasetResultBytes: ['a size in bytes', 512 * 1024 * 1024],
   maxTreeNodes: ['a whole number of nodes', 100_000_000],
   maxTreeDepth: ['a whole number of levels', 1024],
+  maxLogBytes: ['a size in bytes', 1024 * 1024 * 1024],
 };
 
 function limitVariables(): Record<string, { schema: z.ZodType; default: string }> {

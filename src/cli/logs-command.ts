@@ -13,7 +13,8 @@ import { stepPath, type Client } from './api-client.ts';
 import { printable } from './output.ts';
 import { followSse } from './sse-follow.ts';
 
-const CUT = '[earlier output cut]\n';
+/** The line a log cut to its last STRATA_MAX_LOG_BYTES opens with (store/lua/log-append-2.lua). */
+const CUT = /^\[earlier output cut[^\]\n]*\]\n/;
 const MARK = /(^|\n)--- attempt \d+[^\n]* ---\n/;
 const FIRST = '--- attempt 1, execution 1 ---\n';
 
@@ -40,9 +41,10 @@ function printer(write: (s: string) => void, prefix: (step: string) => string) {
 
 /** A step's whole log as printed: the first execution named when later ones are marked. */
 export function withExecutions(text: string): string {
-  const body = text.startsWith(CUT) ? text.slice(CUT.length) : text;
+  const cut = CUT.exec(text)?.[0] ?? '';
+  const body = text.slice(cut.length);
   if (!MARK.test(body) || /^\n?--- attempt /.test(body)) return text;
-  return text.startsWith(CUT) ? `${CUT}${FIRST}${body}` : `${FIRST}${text}`;
+  return `${cut}${FIRST}${body}`;
 }
 
 export async function logsCommand(client: Client, runId: string, step: string | undefined, o: { follow?: boolean }, write: (s: string) => void): Promise<void> {

@@ -16,6 +16,7 @@ const note = (s: string): void => void process.stderr.write(`${printable(s, { li
 const version = (JSON.parse(readFileSync(new URL(import.meta.url.includes('/dist/src/') ? '../../../package.json' : '../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const output = () => new Option('-o, --output <format>', 'table (default), wide, json, yaml or name');
 const param = () => new Option('-p, --param <key=value>', 'a parameter (repeatable); for a strata flow a value that reads as JSON is JSON, for an Argo Workflow text').argParser(collectParam);
+const paramFile = () => new Option('-f, --parameter-file <file>', 'as argo submit: a YAML or JSON map of name: value parameters, read as -p values are; -p wins over it');
 const target = () => new Option('--target <step>', 'run only this step and what it depends on (repeatable: DAG targets)').argParser((v: string, all: string[] = []) => [...all, v]);
 
 const program = new Command();
@@ -58,9 +59,11 @@ program
   .option('--watch', 'follow the runs live until they end; exit 1 when one fails')
   .option('--flow <ref>', 'with --run: run this name@version instead of the main flow')
   .addOption(param())
+  .addOption(paramFile())
   .addOption(target())
-  .action(async (files: string[], opts: { run?: boolean; watch?: boolean; flow?: string; param?: Record<string, string>; target?: string[] }) => {
-    process.exitCode = await (await import('./apply-command.ts')).applyCommand(files, opts, apiClient(), out);
+  .action(async (files: string[], opts: { run?: boolean; watch?: boolean; flow?: string; param?: Record<string, string>; parameterFile?: string; target?: string[] }) => {
+    const param = await (await import('./params.ts')).withParameterFile(opts.parameterFile, opts.param);
+    process.exitCode = await (await import('./apply-command.ts')).applyCommand(files, { ...opts, param }, apiClient(), out);
   });
 
 const runs = program.command('runs').description('list, inspect, follow and act on runs (`strata runs RUN` is `strata runs get RUN`)');
@@ -93,12 +96,15 @@ runs.command('watch').description('follow a run live until it ends (reconnects w
 runs.command('submit').description('start a run of a Flow file, or of a registered flow with --use').argument('[file]', 'a file holding a Flow, an Argo Workflow, or an Argo WorkflowTemplate (its entrypoint runs)')
   .option('--use <ref>', 'a registered flow: name@version, or name for the version registered last')
   .option('--from <kind/name>', 'as argo submit --from: workflowtemplate/NAME runs that WorkflowTemplate\'s entrypoint (the same as --use NAME)')
+  .option('--entrypoint <template>', 'as argo submit --entrypoint: start the Argo Workflow (or the file\'s WorkflowTemplate) from this template')
   .addOption(param())
+  .addOption(paramFile())
   .addOption(target())
   .option('-l, --label <key=value>', 'a label of the run (repeatable)', collectLabel)
   .option('--watch', 'follow the run until it ends')
-  .action(async (file: string | undefined, o: { use?: string; from?: string; param?: Record<string, string>; target?: string[]; label?: Record<string, string>; watch?: boolean }) => {
-    process.exitCode = await (await import('./runs-commands.ts')).submit(apiClient(), file, o, out, note);
+  .action(async (file: string | undefined, o: { use?: string; from?: string; entrypoint?: string; param?: Record<string, string>; parameterFile?: string; target?: string[]; label?: Record<string, string>; watch?: boolean }) => {
+    const param = await (await import('./params.ts')).withParameterFile(o.parameterFile, o.param);
+    process.exitCode = await (await import('./runs-commands.ts')).submit(apiClient(), file, { ...o, param }, out, note);
   });
 for (const verb of ['cancel', 'retry', 'resubmit', 'delete'] as const) {
   const what = { cancel: 'stop a run', retry: 'go on from the failure, succeeded steps kept', resubmit: 'a new run with the same flow, params and Dataset', delete: 'delete an ended run with its logs and artifacts' }[verb];

@@ -35,3 +35,44 @@ export function collectLabel(text: string, into: Record<string, string> = {}): R
   if (at <= 0) throw new StrataError('invalid_request', `-l ${text}: give a label as key=value`);
   return { ...into, [text.slice(0, at)]: text.slice(at + 1) };
 }
+
+/**
+ * `-f/--parameter-file FILE` (argo submit's): a YAML or JSON map of name: value read as `-p`
+ * values are (text; a number or boolean as written in JSON), with `given` (`-p`) over it, as
+ * argo-workflows workflow/util/util.go ApplySubmitOpts reads the file first and lets
+ * `--parameter` entries replace its names. Read within the CLI's document size limit
+ * (DEFAULT_LIMITS.maxBytes). Refused (invalid_request, exit 2) naming the file and the name:
+ * a file that cannot be read, is not one map, has a bad name, or a value that is a map or list.
+ */
+export async function withParameterFile(file: string | undefined, given: Record<string, string> | undefined): Promise<Record<string, string> | undefined> {
+  if (file === undefined) return given;
+  const { readFileSync, statSync } = await import('node:fs');
+  const { DEFAULT_LIMITS } = await import('../flow/limits.ts');
+  const { parseTextAll } = await import('../flow/parse-text.ts');
+  const where = `--parameter-file ${file}`;
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > DEFAULT_LIMITS.maxBytes) throw new StrataError('too_large', `${where}: ${size} bytes, over the ${DEFAULT_LIMITS.maxBytes}-byte document limit`);
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof StrataError) throw e;
+    throw new StrataError('invalid_request', `${where}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let docs: unknown[];
+  try {
+    docs = parseTextAll(text, file);
+  } catch (e) {
+    throw new StrataError('invalid_request', `${where}: ${(e as Error).message}`);
+  }
+  const map = docs.length === 1 ? docs[0] : undefined;
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new StrataError('invalid_request', `${where}: give one map of name: value (as argo submit --parameter-file reads it)`);
+  const read: Record<string, string> = {};
+  for (const [key, value] of Object.entries(map as Record<string, unknown>)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/.test(key)) throw new StrataError('invalid_request', `${where}: parameter ${JSON.stringify(key.slice(0, 140))}: give a name of letters, digits, _ . - (at most 128, not starting with a digit)`);
+    if (isForbiddenParamName(key)) throw new StrataError('invalid_request', `${where}: parameter ${key}: ${forbiddenParamMessage(key)}`);
+    if (value !== null && typeof value === 'object') throw new StrataError('invalid_request', `${where}: parameter ${key}: give a text value (a number or true/false is read as its text), not a ${Array.isArray(value) ? 'list' : 'map'}`);
+    read[key] = typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
+  }
+  return { ...read, ...given };
+}

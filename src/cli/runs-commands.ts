@@ -89,6 +89,8 @@ export interface SubmitOptions {
   from?: string;
   /** -p values as given (text) */
   param?: Record<string, string>;
+  /** argo submit's `--entrypoint NAME`: the template the Workflow (or the file's WorkflowTemplate) starts from */
+  entrypoint?: string;
   target?: string[];
   label?: Record<string, string>;
   watch?: boolean;
@@ -131,6 +133,7 @@ export async function submit(client: Client, file: string | undefined, o: Submit
     o = { ...o, use: m[1] };
   }
   if ((file === undefined) === (o.use === undefined)) throw new StrataError('invalid_request', 'give a Flow file or --use name[@version] (one of them)');
+  if (o.entrypoint !== undefined && o.use !== undefined) throw new StrataError('invalid_request', `--entrypoint ${o.entrypoint}: give it with an Argo Workflow or WorkflowTemplate file; with --use or --from it is not supported (docs/argo.md)`);
   // An Argo Workflow takes -p values as text (as argo submit); a strata flow as JSON where they read as JSON.
   const given = o.param ?? {};
   const params = typedParams(given);
@@ -147,7 +150,9 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       // An Argo Workflow, as `argo submit` takes it: its templateRefs' units are registered. A
       // file of WorkflowTemplates only runs the first one's entrypoint (argo submit --from).
       const { withSubmitParams } = await import('../argo/submit-params.ts');
-      const docs = argo.readArgoFiles([file!]).map((d) => ({ ...d, doc: withSubmitParams(d.doc, given) }));
+      let read = argo.readArgoFiles([file!]);
+      if (o.entrypoint !== undefined) read = (await import('../argo/submit-entrypoint.ts')).withEntrypoint(read, o.entrypoint);
+      const docs = read.map((d) => ({ ...d, doc: withSubmitParams(d.doc, given) }));
       const { units, workflows, entries } = await argo.importDocuments(docs, client);
       const run = workflows[0] ?? entries[0];
       if (!run) throw new StrataError('invalid_document', `${file}: no Argo Workflow, and no WorkflowTemplate with a spec.entrypoint to run`);
@@ -163,6 +168,7 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       const { readDocuments } = await import('./local-flows.ts');
       const flows = readDocuments([file!]).filter((d) => (d.doc as { kind?: string })?.kind === 'Flow');
       if (flows.length === 0) throw new StrataError('invalid_document', `${file}: no Flow document found`);
+      if (o.entrypoint !== undefined) throw new StrataError('invalid_request', `--entrypoint ${o.entrypoint}: ${file} holds a strata Flow, which has no entrypoint to choose (an Argo Workflow or WorkflowTemplate has)`);
       body = { flow: flows[0].doc, params };
     }
   }

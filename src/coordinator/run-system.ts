@@ -64,6 +64,7 @@ export interface RunSystem {
 export function createRunSystem(o: RunSystemOptions): RunSystem {
   const bullPrefix = `${o.prefix}:bull`;
   const store = new RunStore(o.redis, `${o.prefix}:`, o.graceMs);
+  if (o.limits) store.logCap = o.limits.maxLogBytes;
   const queue = new Queue<StepJobData>(STEP_QUEUE, { connection: o.redis, prefix: bullPrefix });
   queue.on('error', () => {});
   const cancelChannel = `${o.prefix}:cancel`;

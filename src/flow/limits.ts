@@ -29,6 +29,8 @@ export interface Limits {
   maxTreeNodes: number;
   /** levels of a Dataset's tree (STRATA_MAX_TREE_DEPTH) */
   maxTreeDepth: number;
+  /** bytes of a step's log kept in Redis, its last ones (STRATA_MAX_LOG_BYTES; `strata logs`) */
+  maxLogBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -44,6 +46,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxDatasetResultBytes: 64 * 1024 * 1024,
   maxTreeNodes: 500_000,
   maxTreeDepth: 64,
+  maxLogBytes: 1024 * 1024,
 };
 
 /** The variable that sets each limit (none for maxBytes: the CLI's files; bodies have STRATA_MAX_BODY_BYTES). */
@@ -59,6 +62,7 @@ export const LIMIT_VARIABLES: Record<Exclude<keyof Limits, 'maxBytes'>, string> 
   maxDatasetResultBytes: 'STRATA_MAX_DATASET_RESULT_BYTES',
   maxTreeNodes: 'STRATA_MAX_TREE_NODES',
   maxTreeDepth: 'STRATA_MAX_TREE_DEPTH',
+  maxLogBytes: 'STRATA_MAX_LOG_BYTES',
 };
 
 /** `the limit of 500,000 (STRATA_MAX_RUN_STEPS)`: how an error names a limit. */

@@ -12,6 +12,7 @@ import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { commitParts } from './commit-parts.ts';
 import { callScript } from './lua-scripts.ts';
+import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { COMMIT_PART_STEPS, LOG_READ_ENTRIES, RunQueries, type RunMeta, type StoredPlan } from './run-queries.ts';
 import { PENDING_STEP, stepPayload } from './step-records.ts';
 import { cutParts, fitsOnePart, stageParts } from './value-parts.ts';
@@ -50,10 +51,13 @@ export interface CommitEntry {
   run?: { status: RunStatus; result?: JsonValue; error?: string };
 }
 
-const LOG_CAP = 1024 * 1024;
+const LOG_CAP = DEFAULT_LIMITS.maxLogBytes;
 
 /** A run's state in Redis: its reads (RunQueries) and the changes, each one script. */
 export class RunStore extends RunQueries {
+  /** bytes a step's log keeps, its last ones (STRATA_MAX_LOG_BYTES: set by the process from its limits) */
+  logCap = LOG_CAP;
+
   /** Store a new run of `flow` with its plan (serialized here); as createPrepared. */
   async create(id: string, flow: string, plan: StoredPlan, stepIds: string[], origin: Record<string, string>, meta: RunMeta = {}): Promise<boolean> {
     return this.createPrepared(id, prepareRun(flow, plan.root, plan.params, stepIds), origin, meta);
@@ -205,9 +209,13 @@ export class RunStore extends RunQueries {
     await this.redis.zrem(this.dueKey, id);
   }
 
-  /** Append to a step's log, which keeps its last LOG_CAP bytes; followers of the run's logs hear the chunk (run-logs-hub.ts). */
-  async appendLog(id: string, step: string, chunk: string, cap = LOG_CAP): Promise<void> {
-    await callScript<number>(this.redis, 'logAppend', [this.key(id, `logs:${step}`), this.key(id, 'logsize')], [chunk, cap, '[earlier output cut]\n', step, this.key(id, 'logs')]);
+  /**
+   * Append to a step's log, which keeps its last `cap` bytes (STRATA_MAX_LOG_BYTES, the
+   * store's `logCap`), opening with `[earlier output cut: N bytes]` once cut; followers of
+   * the run's logs hear the chunk (run-logs-hub.ts).
+   */
+  async appendLog(id: string, step: string, chunk: string, cap = this.logCap): Promise<void> {
+    await callScript<number>(this.redis, 'logAppend', [this.key(id, `logs:${step}`), this.key(id, 'logsize')], [chunk, cap, '[earlier output cut: ', step, this.key(id, 'logs')]);
   }
 }
 

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
     [{ STRATA_MAX_DOCUMENT_NODES: '0' }, 'STRATA_MAX_DOCUMENT_NODES must be a whole number of nodes from 1 to 100000000, not "0"'],
     [{ STRATA_MAX_COMPOSITE_RESULT_BYTES: '1GB' }, 'STRATA_MAX_COMPOSITE_RESULT_BYTES must be a size in bytes from 1 to 536870912, not "1GB"'],
     [{ STRATA_MAX_FLOW_DEPTH: '100000' }, 'STRATA_MAX_FLOW_DEPTH must be a whole number of levels from 1 to 256, not "100000"'],
+    [{ STRATA_MAX_LOG_BYTES: 'lots' }, 'STRATA_MAX_LOG_BYTES must be a size in bytes from 1 to 1073741824, not "lots"'],
   ];
   for (const [env, message] of bad) it(`refuses ${JSON.stringify(env)} with a sentence naming it`, () => expect(problem(env)).toBe(message));
 

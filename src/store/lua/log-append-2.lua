@@ -3,7 +3,8 @@
   byte ever written (the offset followers read by: it never goes back, even when the log
   is cut), and publish the chunk to the run's log followers (run-logs-hub.ts).
   KEYS[1] the step's log  KEYS[2] the run's log sizes (hash: step -> bytes ever written)
-  ARGV[1] chunk  ARGV[2] cap in bytes  ARGV[3] line that marks cut output
+  ARGV[1] chunk  ARGV[2] cap in bytes  ARGV[3] start of the line that marks cut output
+  (`[earlier output cut: `; the line ends with the bytes cut so far: `N bytes]`)
   ARGV[4] step id  ARGV[5] channel of the run's log followers
   Returns the log's length after the append.
 ]]
@@ -12,9 +13,12 @@ local offset = redis.call('HINCRBY', KEYS[2], ARGV[4], #ARGV[1])
 redis.call('PUBLISH', ARGV[5], cjson.encode({ step = ARGV[4], text = ARGV[1], offset = offset }))
 local cap = tonumber(ARGV[2])
 if len > cap then
-  local keep = cap - #ARGV[3]
-  local tail = redis.call('GETRANGE', KEYS[1], len - keep, -1)
-  redis.call('SET', KEYS[1], ARGV[3] .. tail)
-  return cap
+  -- The marker line takes at most 64 bytes of the cap; what it says is every byte written
+  -- (offset) less the bytes kept after it.
+  local keep = math.max(cap - 64, 0)
+  local tail = keep > 0 and redis.call('GETRANGE', KEYS[1], len - keep, -1) or ''
+  local marker = ARGV[3] .. string.format('%d', offset - #tail) .. ' bytes]\n'
+  redis.call('SET', KEYS[1], marker .. tail)
+  return #marker + #tail
 end
 return len
