@@ -132,18 +132,18 @@ export function recordsOrTexts(values: JsonValue[]): JsonValue[] {
 
 /**
  * One item's result in a fan-out's aggregated result, as Argo's processAggregateNodeOutputs
- * reads each loop item's `outputs.result` ("Support the case where item may be a map":
- * json.Unmarshal into a map): a text that reads as a JSON object is that object (read by
- * parseExactJson, numbers keep their text); anything else (plain text, a JSON list or
- * number, a value that is no text) stays as it is. So a loop whose items print JSON records
- * gives a list of records another loop goes over (Argo tester 6, Q17).
+ * reads each loop item's `outputs.result` (workflow/controller/operator.go: json.Unmarshal
+ * into a wfv1.Item, raw JSON): a text that reads as JSON (an object, a list, a number, true,
+ * false, null) is that JSON value as written (parseExactJson: `1.50`, `1e2` and
+ * `12345678901234567890` keep their text, Argo tester 8, S1); anything else (plain text,
+ * which current Argo refuses and strata keeps, a value that is no text) stays as it is. So a
+ * loop whose items print JSON records gives a list of records another loop goes over (Q17).
  */
 export function recordOrText(value: JsonValue): JsonValue {
   // A cheap look at the first character before any parse: plain texts cost nothing.
-  if (typeof value !== 'string' || !/^\s*\{/.test(value) || jsonTooDeep(value)) return value;
+  if (typeof value !== 'string' || !/^\s*[-{["0-9tfn]/.test(value) || jsonTooDeep(value)) return value;
   try {
-    const read = parseExactJson(value);
-    return read !== null && typeof read === 'object' && !Array.isArray(read) ? read : value;
+    return parseExactJson(value);
   } catch {
     return value;
   }

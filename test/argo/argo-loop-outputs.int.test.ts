@@ -42,7 +42,7 @@ describe('a loop\'s outputs.result aggregates as Argo aggregates it (Argo tester
   it('Argo: items that print JSON objects give a list of objects withParam goes over; other texts stay texts', async () => {
     const r = await svc.runToEnd(read('aggregate-results.yaml'));
     expect(r.status, r.error ?? JSON.stringify(r.steps)).toBe('succeeded');
-    expect(r.steps.show.result).toBe('all=[{"name":"job-1","n":1.50},{"name":"job-2","n":2.50}] mixed=[{"a":1.50},"plain","[1, 2]"]');
+    expect(r.steps.show.result).toBe('all=[{"name":"job-1","n":1.50},{"name":"job-2","n":2.50}] mixed=[{"a":1.50},"plain",[1,2]]');
     expect(items(r, 'each')).toEqual(['name=job-1 n=1.50', 'name=job-2 n=2.50']);
   });
 
@@ -57,7 +57,7 @@ describe('a loop\'s outputs.result aggregates as Argo aggregates it (Argo tester
       };
       const { run, steps } = await runAtLevel(svc, level, root);
       expect(run.status, run.error ?? JSON.stringify(run.steps)).toBe('succeeded');
-      expect(steps.objs.result).toEqual([{ name: 'm-1', size: 1.5 }, 'plain', '[1, 2]']);
+      expect(steps.objs.result).toEqual([{ name: 'm-1', size: 1.5 }, 'plain', [1, 2]]);
       expect(steps['each/0'].result).toBe('m-1 1.50');
     });
   });

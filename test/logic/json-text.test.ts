@@ -48,8 +48,14 @@ describe('recordsOrTexts: a fan-out\'s aggregated parameter as Argo\'s aggregate
 describe('recordOrText: one item\'s result in a fan-out\'s list, as Argo\'s processAggregateNodeOutputs reads a loop result', () => {
   it.each([
     { what: 'a text holding a JSON object: the object, numbers as written', value: ' {"name": "a", "n": 1.50}', want: '{"name":"a","n":1.50}' },
-    { what: 'a text holding a JSON list: the text (Argo reads a map only)', value: '[1, 2]', want: '"[1, 2]"' },
-    { what: 'a JSON scalar: the text', value: '2', want: '"2"' },
+    { what: 'a text holding a JSON list: the list, as Argo keeps raw JSON (S1)', value: '[1, 2]', want: '[1,2]' },
+    { what: 'a JSON number: that number as written', value: '1.50', want: '1.50' },
+    { what: 'a JSON number in exponent form or past 2^53: its text kept', value: '12345678901234567890', want: '12345678901234567890' },
+    { what: 'a number with space around it: the number', value: ' 5 ', want: '5' },
+    { what: 'true and null texts: the JSON values', value: 'true', want: 'true' },
+    { what: 'a list of lists: the lists', value: '[[1, 2], [3]]', want: '[[1,2],[3]]' },
+    { what: 'text that is no JSON (leading zeros, words): the text', value: '007', want: '"007"' },
+    { what: 'a plain word: the text', value: 'x', want: '"x"' },
     { what: 'text that starts like JSON but is not: the text', value: '{oops', want: '"{oops"' },
     { what: 'a value that is no text: as it is', value: { a: 1 }, want: '{"a":1}' },
     { what: 'null (an item that gave nothing): null', value: null, want: 'null' },
