@@ -1,5 +1,5 @@
 /** The registered flows Argo documents may need: those their templateRefs and workflowTemplateRefs name. */
-import { flowName } from './import-argo.ts';
+import { flowName, unitFlowName } from './import-argo.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { SOURCE_DOCUMENT } from '../flow/task-schema.ts';
 
@@ -18,15 +18,15 @@ export function referencedFlowNames(docs: unknown[]): string[] {
     const v = stack.pop();
     if (Array.isArray(v)) appendAll(stack, v);
     else if (isObj(v)) {
-      const add = (n: string) => {
+      const add = (n: string, template?: string) => {
         try {
-          names.add(flowName(n, ''));
+          names.add(template === undefined ? flowName(n, '') : unitFlowName(n, template, ''));
         } catch {
           /* reported by the import */
         }
       };
       const t = v.templateRef;
-      if (isObj(t) && typeof t.name === 'string' && typeof t.template === 'string') add(`${t.name}.${t.template}`);
+      if (isObj(t) && typeof t.name === 'string' && typeof t.template === 'string') add(t.name, t.template);
       const w = v.workflowTemplateRef;
       if (isObj(w) && typeof w.name === 'string') add(w.name);
       appendAll(stack, Object.values(v));
@@ -38,9 +38,9 @@ export function referencedFlowNames(docs: unknown[]): string[] {
 /** The flow names the WorkflowTemplates among `docs` register: `w` and `w.t` for each template (those that make flow names). */
 export function madeFlowNames(docs: unknown[]): string[] {
   const names = new Set<string>();
-  const add = (n: string) => {
+  const add = (n: string, template?: string) => {
     try {
-      names.add(flowName(n, ''));
+      names.add(template === undefined ? flowName(n, '') : unitFlowName(n, template, ''));
     } catch {
       /* reported by the import */
     }
@@ -49,7 +49,7 @@ export function madeFlowNames(docs: unknown[]): string[] {
     if (!isObj(d) || d.kind !== 'WorkflowTemplate' || !isObj(d.metadata) || typeof d.metadata.name !== 'string' || !isObj(d.spec)) continue;
     const w = d.metadata.name;
     add(w);
-    for (const t of Array.isArray(d.spec.templates) ? d.spec.templates : []) if (isObj(t) && typeof t.name === 'string') add(`${w}.${t.name}`);
+    for (const t of Array.isArray(d.spec.templates) ? d.spec.templates : []) if (isObj(t) && typeof t.name === 'string') add(w, t.name);
   }
   return [...names].sort();
 }
