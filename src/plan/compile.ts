@@ -92,15 +92,23 @@ function compileUnitRoot(node: FlowNode, path: string, parentId: string, ctx: Ct
   const root = compileNode(node, path, parentId, leaf ? (node.id ?? 'main') : '', ctx);
   if (parallelism !== undefined) root.parallelism = parallelism;
   if (deadline !== undefined) root.deadline = deadline;
-  if (onExit) root.onExit = compileExit(onExit, path.replace(/\.root$/, '.onExit'), joinId(parentId, root.seg), ctx);
+  if (onExit) {
+    // The handler's id is `onExit`, unless a step of the root already has it (an Argo step may
+    // be named onExit beside spec.onExit, Argo tester 8 S17: Argo's node names `<wf>.onExit`
+    // and `<wf>[0].onExit` never meet); then `onExit_`, which no Argo step name can be
+    // (workflow/validate/validate.go isValidWorkflowFieldName: [a-zA-Z0-9][-a-zA-Z0-9]*).
+    const ownerId = joinId(parentId, root.seg);
+    const seg = ctx.known.kinds.has(joinId(ownerId, 'onExit')) ? 'onExit_' : 'onExit';
+    root.onExit = compileExit(onExit, path.replace(/\.root$/, '.onExit'), ownerId, ctx, seg);
+  }
   return root;
 }
 
-/** An exit handler, beneath the node it serves; what it holds reads `exit`. */
-function compileExit(node: FlowNode, path: string, ownerId: string, ctx: Ctx): PlanNode {
+/** An exit handler, beneath the node it serves, as step `seg` (`onExit` by default); what it holds reads `exit`. */
+function compileExit(node: FlowNode, path: string, ownerId: string, ctx: Ctx, seg = 'onExit'): PlanNode {
   const inExit = ctx.tscope.inExit;
   ctx.tscope.inExit = true;
-  const compiled = compileNode(node, path, ownerId, 'onExit', ctx);
+  const compiled = compileNode(node, path, ownerId, seg, ctx);
   ctx.tscope.inExit = inExit;
   return compiled;
 }

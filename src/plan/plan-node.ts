@@ -25,7 +25,7 @@ interface Base {
   /** a composite: runs again whole when it fails (src/engine/retry-whole.ts) */
   retryWhole?: RetryPlan;
   continueOn?: ContinueOn;
-  /** the exit handler: runs once this node has ended, whatever its outcome (its seg is `onExit`) */
+  /** the exit handler: runs once this node has ended, whatever its outcome (its seg is `onExit`; `onExit_` for a unit root that has a step `onExit`) */
   onExit?: PlanNode;
   /** on a unit's root: its flow's `spec.parallelism`, steps beneath running at once (src/engine/run-slots.ts) */
   parallelism?: number;

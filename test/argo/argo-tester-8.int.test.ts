@@ -166,3 +166,28 @@ describe('R16: a templateRef call leaving out a required input is refused at sub
     expect((await svc.call('GET', '/v1/runs')).body.runs.length).toBe(runs);
   });
 });
+
+describe('S17: a step named onExit beside spec.onExit', () => {
+  it('runs the step and the exit handler, each printing its own line (CLI runs submit --watch, HTTP)', async () => {
+    const sub = await runStrata(['runs', 'submit', file('step-named-onexit.yaml'), '--watch'], env);
+    expect(sub.code, sub.stderr).toBe(0);
+    const id = /run (\S+) submitted/.exec(sub.stdout)![1];
+    const logs = await runStrata(['logs', id], env);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toMatch(/^onExit: step-named-onExit$/m);
+    expect(logs.stdout).toMatch(/^main: step-named-main$/m);
+    expect(logs.stdout).toMatch(/^onExit_: exit-handler Succeeded$/m);
+    const r = await svc.runToEnd(text('step-named-onexit.yaml'));
+    expect(r.status).toBe('succeeded');
+    expect(statuses(r, ['onExit', 'main', 'onExit_'])).toEqual({ onExit: 'succeeded', main: 'succeeded', onExit_: 'succeeded' });
+  });
+
+  it('the step named onExit failing: the handler sees Failed and the step in workflow.failures (HTTP, logs by CLI)', async () => {
+    const r = await svc.runToEnd(text('step-named-onexit-fails.yaml'));
+    expect(r.status).toBe('failed');
+    expect(statuses(r, ['onExit', 'onExit_/report'])).toEqual({ onExit: 'failed', 'onExit_/report': 'succeeded' });
+    const logs = await runStrata(['logs', r.id, 'onExit_/report'], env);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain('status=Failed failures=[{"step":"onExit","error":"exited with code 3","exitCode":3}]');
+  });
+});
