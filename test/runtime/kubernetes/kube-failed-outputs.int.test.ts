@@ -8,39 +8,24 @@
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
 import type { RunView } from '../../../src/run/run-view.ts';
 import { until } from '../../support/processes.ts';
-import { startRunService, type RunTestService } from '../../support/run-service.ts';
-import { NS, type FakeCluster } from './support/fake-cluster.ts';
-import { processCluster, QUARTERBACK_IMAGE, SHARED_CLAIM } from './support/process-cluster.ts';
+import type { RunTestService } from '../../support/run-service.ts';
+import { startKubeRunService, type KubeRunService } from './support/kube-run-service.ts';
 
-let c: FakeCluster | undefined;
+let k: KubeRunService | undefined;
 let svc: RunTestService | undefined;
-let runtime: KubeRuntime | undefined;
-const prefix = `t-${randomUUID().slice(0, 8)}`;
-const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
 
 beforeAll(async () => {
-  c = await processCluster();
-  c.api.kubelet.processOptions!.claims[SHARED_CLAIM] = home;
-  runtime = new KubeRuntime({
-    kubeConfig: c.api.kubeConfig('worker', NS), namespace: NS, quarterbackImage: QUARTERBACK_IMAGE,
-    sharedClaim: SHARED_CLAIM, sharedDir: home, retention: 'delete', drainMs: 5000,
-  });
-  svc = await startRunService({}, { runtime }, prefix);
+  k = await startKubeRunService();
+  svc = k.svc;
 }, 120_000);
 
 afterAll(async () => {
-  runtime?.close();
-  await svc?.close();
-  await c?.close();
-  await rm(home, { recursive: true, force: true });
+  await k?.close();
 });
 
 const argo = (name: string) => svc!.runToEnd(readFileSync(join('test/fixtures/argo/failed-outputs', name), 'utf8'), { timeoutMs: 120_000 });

@@ -6,39 +6,22 @@
  * a pod (its containers driven by the quarterback). The first step prints STRATA_ATTEMPT,
  * which counts on across the sequence's attempts, so its result says how often it ran.
  */
-import { rm } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
 import { LEVELS } from '../../support/levels.ts';
 import { runAtLevel } from '../../support/level-runs.ts';
-import { startRunService, type RunTestService } from '../../support/run-service.ts';
-import { NS, type FakeCluster } from './support/fake-cluster.ts';
-import { processCluster, QUARTERBACK_IMAGE, SHARED_CLAIM } from './support/process-cluster.ts';
+import type { RunTestService } from '../../support/run-service.ts';
+import { startKubeRunService, type KubeRunService } from './support/kube-run-service.ts';
 
-let c: FakeCluster | undefined;
+let k: KubeRunService | undefined;
 let svc: RunTestService | undefined;
-let runtime: KubeRuntime | undefined;
-const prefix = `t-${randomUUID().slice(0, 8)}`;
-const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
 
 beforeAll(async () => {
-  c = await processCluster();
-  c.api.kubelet.processOptions!.claims[SHARED_CLAIM] = home;
-  runtime = new KubeRuntime({
-    kubeConfig: c.api.kubeConfig('worker', NS), namespace: NS, quarterbackImage: QUARTERBACK_IMAGE,
-    sharedClaim: SHARED_CLAIM, sharedDir: home, retention: 'delete', drainMs: 5000,
-  });
-  svc = await startRunService({}, { runtime }, prefix);
+  k = await startKubeRunService();
+  svc = k.svc;
 }, 120_000);
 
 afterAll(async () => {
-  runtime?.close();
-  await svc?.close();
-  await c?.close();
-  await rm(home, { recursive: true, force: true });
+  await k?.close();
 });
 
 describe.each(LEVELS)('retryWhole on the kubernetes runtime ($name)', (level) => {

@@ -6,40 +6,23 @@
  * 3 s, at the macro level (the run's root, a task pod per attempt) and inside a pod (a used
  * unit's deadline, kept by the quarterback). The fixtures are those of the local runtime's test.
  */
-import { rm } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { join } from 'node:path';
-import { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
-import { startRunService, type RunTestService } from '../../support/run-service.ts';
+import type { RunTestService } from '../../support/run-service.ts';
+import { startKubeRunService, type KubeRunService } from './support/kube-run-service.ts';
 import { argoFixtures } from '../../support/documents.ts';
-import { NS, type FakeCluster } from './support/fake-cluster.ts';
-import { processCluster, QUARTERBACK_IMAGE, SHARED_CLAIM } from './support/process-cluster.ts';
 
-let c: FakeCluster | undefined;
+let k: KubeRunService | undefined;
 let svc: RunTestService | undefined;
-let runtime: KubeRuntime | undefined;
-const prefix = `t-${randomUUID().slice(0, 8)}`;
-const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
 const { read } = argoFixtures('run-deadline');
 
 beforeAll(async () => {
-  c = await processCluster();
-  c.api.kubelet.processOptions!.claims[SHARED_CLAIM] = home;
-  runtime = new KubeRuntime({
-    kubeConfig: c.api.kubeConfig('worker', NS), namespace: NS, quarterbackImage: QUARTERBACK_IMAGE,
-    sharedClaim: SHARED_CLAIM, sharedDir: home, retention: 'delete', drainMs: 5000,
-  });
-  svc = await startRunService({}, { runtime }, prefix);
+  k = await startKubeRunService();
+  svc = k.svc;
 }, 120_000);
 
 afterAll(async () => {
-  runtime?.close();
-  await svc?.close();
-  await c?.close();
-  await rm(home, { recursive: true, force: true });
+  await k?.close();
 });
 
 describe('spec.deadline on the kubernetes runtime (R18)', () => {
