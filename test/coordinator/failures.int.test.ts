@@ -43,7 +43,7 @@ describe('failures', () => {
 
   it('cancels a run and leaves no process behind', async () => {
     const pids = join(dir, 'pids');
-    const slow = (id: string) => ({ id, task: sh(`echo $$ >> ${pids}; sleep 30`) });
+    const slow = (id: string) => ({ id, task: sh(`echo $$$$ >> ${pids}; sleep 30`) });
     const r = await svc.call('POST', '/v1/runs', { flow: flow({ fanOut: { over: [1, 2], do: slow('s') } }) });
     const list = await until('both steps to start', () => {
       try {
