@@ -15,7 +15,7 @@ import { inlineTemplate } from './composite.ts';
 import type { ReachWork } from './dag-reach.ts';
 import { retryOf, type InlineContext, type UnitRef } from './invoke.ts';
 import { artifactRef } from './leaf.ts';
-import { REQUIRED_PARAMS } from './required-params.ts';
+import { REQUIRED_PARAMS, requiredParams } from './required-params.ts';
 import { givenOrOwn, ownInput, paramDefault, type Scope } from './scope.ts';
 import { readLogic, renderField, text, type Path, type Value } from './values.ts';
 import { appendAll } from '../flow/append-all.ts';
@@ -144,8 +144,8 @@ function registeredUnit(name: string, flows: FlowDocument[], where: string, link
     result: 'task' in f.spec.root || 'pod' in f.spec.root,
     ownRetry: f.spec.root.retryWhole !== undefined,
     params: Object.keys(spec.params ?? {}).filter((k) => !isGlobalParam(k)),
-    // An input without value or default is stored as a param of null (R3).
-    required: Object.entries(spec.params ?? {}).filter(([k, v]) => v === null && !isGlobalParam(k)).map(([k]) => k),
+    // Named in its annotation (unitFlow): a param of null may also be a default read at run start (R1).
+    required: requiredParams(f).filter((k) => !isGlobalParam(k)),
     inputs: spec.inputs ?? [],
     outputs: { parameters: Object.keys(spec.outputs?.parameters ?? {}), artifacts: Object.keys(spec.outputs?.artifacts ?? {}) },
   };
@@ -277,7 +277,10 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
   const flow: FlowDocument = {
     apiVersion: 'strata/v1',
     kind: 'Flow',
-    metadata,
+    // Its inputs with no value or default are named, as an entry flow's are: a default that
+    // reads a workflow parameter is a param of null too (R1), so the null alone cannot say
+    // which a call must give (R16: registeredUnit reads this).
+    metadata: withRequired(metadata, (t.inputs?.parameters ?? []).filter((p) => ownValue(p) === undefined).map((p) => p.name)),
     spec: {
       params,
       root: rootPath(t).length > 0 ? { id: 'main', ...made.node } : made.node,
