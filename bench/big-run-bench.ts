@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer } from '../src/store/redis-server.ts';
+import { bigLoop } from '../test/support/big-loop.ts';
 
 interface Figure {
   name: string;
@@ -34,20 +35,6 @@ function cpuMs(pid: number | 'self', children = false): number {
   return (children ? Number(f[13]) + Number(f[14]) : Number(f[11]) + Number(f[12])) * 10;
 }
 
-/** The Argo Workflow of the tester's report, with `n` items. */
-export function bigLoop(n: number): unknown {
-  const items = Array.from({ length: n }, (_, i) => ({ id: `item-${String(i).padStart(6, '0')}`, path: `s3://bucket/data/part-${String(i).padStart(6, '0')}.parquet`, size: 100_000 + i }));
-  return {
-    apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'big-' },
-    spec: {
-      entrypoint: 'main',
-      templates: [
-        { name: 'main', steps: [[{ name: 'each', template: 'work', arguments: { parameters: [{ name: 'p', value: '{{item.path}}' }] }, withItems: items }]] },
-        { name: 'work', inputs: { parameters: [{ name: 'p' }] }, container: { image: 'alpine', command: ['true'] } },
-      ],
-    },
-  };
-}
 
 /** Keep asking /healthz (every 100 ms) while `work` goes on: the longest wait for an answer, and answers other than 200. */
 async function healthDuring<T>(url: string, work: Promise<T>): Promise<{ result: T; longestMs: number; refused: number }> {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runStrata, spawnStrata, stop, until } from '../../support/processes.ts';
+import { bigLoop } from '../../support/big-loop.ts';
 
 const N = 20_000;
 const dir = mkdtempSync(join(tmpdir(), 'strata-big-view-'));
@@ -24,20 +25,6 @@ let url: string;
 let id: string;
 let redis: Redis;
 
-/** An Argo Workflow looping over N map items (about 110 bytes each, as the tester's 11 MB for 100,000). */
-function bigWorkflow(n: number): unknown {
-  const items = Array.from({ length: n }, (_, i) => ({ id: `item-${String(i).padStart(6, '0')}`, path: `s3://bucket/data/part-${String(i).padStart(6, '0')}.parquet`, size: 100_000 + i }));
-  return {
-    apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'big-' },
-    spec: {
-      entrypoint: 'main',
-      templates: [
-        { name: 'main', steps: [[{ name: 'each', template: 'work', arguments: { parameters: [{ name: 'p', value: '{{item.path}}' }] }, withItems: items }]] },
-        { name: 'work', inputs: { parameters: [{ name: 'p' }] }, container: { image: 'alpine', command: ['true'] } },
-      ],
-    },
-  };
-}
 
 /** Ask /healthz again and again while `work` goes on: the answers (statuses) that came back before it ended. */
 async function healthWhile<T>(work: Promise<T>): Promise<{ result: T; before: number[] }> {
@@ -67,7 +54,7 @@ beforeAll(async () => {
   url = await until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(up.output())?.[1]);
   redis = new Redis(inject('redisUrl'));
   cleanup.push(() => void redis.disconnect());
-  const r = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bigWorkflow(N)) });
+  const r = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bigLoop(N)) });
   expect(r.status).toBe(202);
   id = ((await r.json()) as { runId: string }).runId;
   // Every item's step is known once the loop has started (the loop's own step besides).
