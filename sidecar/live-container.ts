@@ -36,12 +36,13 @@ export interface Live {
  * A private view for the container (a /tmp of its own, and its declared paths) with its
  * inputs copied in. Where bubblewrap cannot run: `error`, the sentence saying why, when the
  * task declares paths (it never runs without them); else no view and a `note` for its log
- * (its /tmp is the host's). `ownDir`: the directory it starts in, kept visible.
+ * (its /tmp is the host's). `ownDir`: the directory it starts in, kept visible; `pod`: the
+ * pod's name, the container's host name (as every container of a Kubernetes pod has it).
  */
-export async function privateView(task: RunTask, dirs: StepDirs, scratchDir: string, ipcDir: string, ownDir: string): Promise<{ view?: PrivateView; error?: string; note?: string }> {
+export async function privateView(task: RunTask, dirs: StepDirs, scratchDir: string, ipcDir: string, ownDir: string, pod?: string): Promise<{ view?: PrivateView; error?: string; note?: string }> {
   const problem = await bwrapProblem();
   if (problem) return needsPrivateView(task) ? { error: noPrivateView(problem) } : { note: hostTmp(problem) };
-  const view = makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir, [dirs.inputs, dirs.outputs, ipcDir, ownDir], true);
+  const view = makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir, [dirs.inputs, dirs.outputs, ipcDir, ownDir], true, pod);
   if (task.inputPaths?.length) await copyInputsIn(view, task, dirs.inputs);
   return { view };
 }
@@ -50,9 +51,9 @@ export async function privateView(task: RunTask, dirs: StepDirs, scratchDir: str
  * privateView in the tick it is asked, when it needs no waiting: bubblewrap known to run
  * here and no inputs to copy into the view. Undefined otherwise (privateView then).
  */
-export function privateViewNow(task: RunTask, dirs: StepDirs, scratchDir: string, ipcDir: string, ownDir: string): PrivateView | undefined {
+export function privateViewNow(task: RunTask, dirs: StepDirs, scratchDir: string, ipcDir: string, ownDir: string, pod?: string): PrivateView | undefined {
   if (bwrapKnown() !== null || task.inputPaths?.length) return undefined;
-  return makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir, [dirs.inputs, dirs.outputs, ipcDir, ownDir], true);
+  return makePrivateView(task, join(dirs.inputs, '..', 'private'), scratchDir, [dirs.inputs, dirs.outputs, ipcDir, ownDir], true, pod);
 }
 
 /** The step's result and output parameters from a container that exited 0; throws a sentence when they cannot be read. `note` is a line for its log; `resultLimit`: bytes result.json may hold (STRATA_MAX_RESULT_BYTES). */

@@ -91,9 +91,10 @@ function viewDirs(task: RunTask, ownTmp: boolean): string[] {
  * Kubernetes makes it). `keep`: host directories the container must
  * still see where a directory of the host becomes its own (its step's directories); the
  * directory this process runs in is always kept. `ownTmp`: `/tmp` is the container's own
- * too, declared or not.
+ * too, declared or not. `hostname`: the pod's name, its host name in a UTS namespace of its
+ * own where bubblewrap makes one (ownHostname).
  */
-export function makePrivateView(task: RunTask, root: string, scratchDir?: string, keep: string[] = [], ownTmp = false): PrivateView {
+export function makePrivateView(task: RunTask, root: string, scratchDir?: string, keep: string[] = [], ownTmp = false, hostname?: string): PrivateView {
   const dirs = viewDirs(task, ownTmp);
   const binds: Array<[string, string]> = dirs.map((d) => [join(root, d), d]);
   for (const v of task.volumes ?? []) if (v.from === 'scratch' && scratchDir) binds.push([scratchDir, v.path]);
@@ -111,7 +112,9 @@ export function makePrivateView(task: RunTask, root: string, scratchDir?: string
   const backKept = kept.filter((k, i) => kept.indexOf(k) === i && dirs.some((d) => k.startsWith(`${d}/`)) && exists(k));
   const back = backKept.flatMap((k) => ['--bind', k, k]);
   const notes: string[] = [];
-  const args = ['--die-with-parent', ...rootArgs(targets, kept, notes), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...back, ...(wd ? ['--chdir', wd] : [])];
+  const uts = hostname ? utsAnswered.get(bwrapCommand()) : null;
+  if (uts) notes.push(`this container's host name is the machine's (its HOSTNAME is the pod's name): a host name of its own needs a UTS namespace, which bubblewrap could not make: ${uts}`);
+  const args = ['--die-with-parent', ...ownHostname(hostname), ...rootArgs(targets, kept, notes), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...back, ...(wd ? ['--chdir', wd] : [])];
   return { args, hostPathOf, made: [...dirs.map((d) => join(root, d)), root], mountPoints: mountPoints(root, dirs, backKept), ...(notes.length ? { notes } : {}) };
 }
 
@@ -234,6 +237,8 @@ export function bwrapCommand(): string {
 const checked = new Map<string, Promise<string | undefined>>();
 /** The answers of bwrapProblem once they came: `null` where bubblewrap runs. */
 const answered = new Map<string, string | null>();
+/** Whether bubblewrap makes a UTS namespace here, known with bwrapProblem's answer: `null` where it does, else why not. */
+const utsAnswered = new Map<string, string | null>();
 
 /**
  * bwrapProblem's answer when it is known already (asked before in this process): `null`
@@ -244,17 +249,11 @@ export function bwrapKnown(cmd = bwrapCommand()): string | null | undefined {
   return answered.get(cmd);
 }
 
-/**
- * Whether bubblewrap can make a namespace here: undefined when it can, else why not (not
- * installed, or refused by the kernel or the container strata runs in). Asked once per
- * process (and program).
- */
-export function bwrapProblem(cmd = bwrapCommand()): Promise<string | undefined> {
-  const known = checked.get(cmd);
-  if (known) return known;
-  const answer = new Promise<string | undefined>((resolve) => {
+/** The probe's answer: undefined when `cmd args` exits 0, else why not. */
+function probe(cmd: string, args: string[]): Promise<string | undefined> {
+  return new Promise<string | undefined>((resolve) => {
     let err = '';
-    const child = spawn(cmd, ['--ro-bind', '/', '/', '--', 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(0, 500)));
     child.once('error', (e) => {
@@ -266,9 +265,41 @@ export function bwrapProblem(cmd = bwrapCommand()): Promise<string | undefined> 
       resolve(code === 0 ? undefined : `bwrap exited with code ${code}${err.trim() ? `: ${err.trim().slice(0, 300)}` : ''}`);
     });
   });
+}
+
+/**
+ * Whether bubblewrap can make a namespace here: undefined when it can, else why not (not
+ * installed, or refused by the kernel or the container strata runs in). Asked once per
+ * process (and program): first with a UTS namespace of its own (a pod's host name,
+ * ownHostname), then, where that is refused, without one.
+ */
+export function bwrapProblem(cmd = bwrapCommand()): Promise<string | undefined> {
+  const known = checked.get(cmd);
+  if (known) return known;
+  const answer = (async () => {
+    const uts = await probe(cmd, ['--unshare-uts', '--hostname', 'strata-probe', '--ro-bind', '/', '/', '--', 'true']);
+    if (uts === undefined) {
+      utsAnswered.set(cmd, null);
+      return undefined;
+    }
+    const plain = await probe(cmd, ['--ro-bind', '/', '/', '--', 'true']);
+    utsAnswered.set(cmd, uts);
+    return plain;
+  })();
   checked.set(cmd, answer);
   void answer.then((a) => answered.set(cmd, a ?? null));
   return answer;
+}
+
+/**
+ * bubblewrap's arguments giving a container the host name `name` in a UTS namespace of its
+ * own, as a Kubernetes pod's containers have their pod's name (`hostname`, uname(2)); none
+ * where bubblewrap cannot make one (bwrapProblem asked first), the machine's name then
+ * (docs/flow-language.md, The environment). Host names are at most 64 bytes (HOST_NAME_MAX).
+ */
+export function ownHostname(name: string | undefined, cmd = bwrapCommand()): string[] {
+  if (!name || utsAnswered.get(cmd) !== null) return [];
+  return ['--unshare-uts', '--hostname', name.slice(0, 64)];
 }
 
 /** The sentence a task gets when it declares paths and bubblewrap cannot run. */
@@ -321,9 +352,9 @@ function executable(file: string): boolean {
   }
 }
 
-/** The line a container's log gets when its /tmp is the host's, because bubblewrap cannot run. */
+/** The line a container's log gets when its /tmp is the host's and its host name the machine's, because bubblewrap cannot run. */
 export function hostTmp(reason: string): string {
-  return `this container's /tmp is the host's, shared with other steps: a /tmp of its own needs bubblewrap (bwrap), which could not run: ${reason}`;
+  return `this container's /tmp is the host's, shared with other steps, and its host name the machine's (its HOSTNAME is the pod's name): a /tmp and a host name of its own need bubblewrap (bwrap), which could not run: ${reason}`;
 }
 
 /** Inputs declared at a path are copied into the view, where the program reads them. */

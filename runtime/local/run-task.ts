@@ -47,6 +47,8 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   // which a pod of one container has no other use for; gone with the pod's directories.
   const ownDir = dirs.work;
   let view: PrivateView | undefined;
+  // A pod's hostname is its name (`hostname`, and HOSTNAME below).
+  const pod = podName(req.runId, req.step, req.attempt);
   // A /tmp of its own always, and the paths it declares: a mount namespace. Without one, declared
   // paths fail the step with the reason (never run without them); a /tmp of its own falls back to the host's, said in its log.
   const problem = await bwrapProblem();
@@ -58,7 +60,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   if (problem) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${hostTmp(problem)}\n` });
   else {
     try {
-      view = makePrivateView(task, join(dirs.root, 'private'), dirs.scratch, [req.inputsDir, req.outputsDir, dirs.ipc, ownDir], true);
+      view = makePrivateView(task, join(dirs.root, 'private'), dirs.scratch, [req.inputsDir, req.outputsDir, dirs.ipc, ownDir], true, pod);
       dirs.inner = [...(view.mountPoints ?? []), ...(view.made ?? [])];
       for (const note of view.notes ?? []) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${note}\n` });
       if (task.inputPaths?.length) await copyInputsIn(view, task, req.inputsDir);
@@ -69,7 +71,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   const [port] = await freePorts(1);
   const env = inheritedEnv(opts.hostEnv);
   // A pod's hostname is its name, in HOSTNAME unless the task sets it (docs/flow-language.md, The environment).
-  env.HOSTNAME = podName(req.runId, req.step, req.attempt);
+  env.HOSTNAME = pod;
   // A /tmp of its own is where temporary files go, not the host's TMPDIR (unless the task names one).
   if (view && task.env?.TMPDIR === undefined) env.TMPDIR = OWN_TMP;
   Object.assign(env, req.env, task.env, strataEnv, {

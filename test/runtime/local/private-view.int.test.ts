@@ -170,3 +170,29 @@ describe('private view fallback: where bubblewrap cannot run', () => {
     }
   });
 });
+
+describe('host name fallback: where bubblewrap runs but cannot make a UTS namespace', () => {
+  it('the container runs in its view with the machine\'s host name, HOSTNAME the pod\'s, and its log says so', async () => {
+    // A bubblewrap refusing --unshare-uts, as a kernel or seccomp policy without UTS namespaces would.
+    const root = await dirs.make();
+    const fake = join(root, 'bwrap-no-uts');
+    writeFileSync(fake, `#!/bin/sh\nfor a in "$@"; do [ "$a" = --unshare-uts ] && { echo "bwrap: Creating new namespace failed: Operation not permitted" >&2; exit 1; }; done\nexec ${bwrapCommand()} "$@"\n`, { mode: 0o755 });
+    const saved = process.env.STRATA_BWRAP;
+    process.env.STRATA_BWRAP = fake;
+    try {
+      expect(await bwrapProblem(fake)).toBeUndefined();
+      const logs: PodReport[] = [];
+      const out = await runtime.run(req(await dirs.make(), { image: 'alpine', command: ['sh', '-c', 'echo "$(hostname) $HOSTNAME"'], result: 'text' }), (r) => logs.push(r), new AbortController().signal);
+      expect(out.ok, JSON.stringify(logs)).toBe(true);
+      const [uname, env] = String(out.result).split(' ');
+      expect(uname).toBe(spawnSync('hostname').stdout.toString().trim());
+      expect(env).toMatch(/^strata-/);
+      const said = logs.map((l) => (l.type === 'log' ? l.chunk : '')).join('');
+      expect(said).toContain('this container\'s host name is the machine\'s (its HOSTNAME is the pod\'s name)');
+      expect(said).toContain('Operation not permitted');
+    } finally {
+      if (saved === undefined) delete process.env.STRATA_BWRAP;
+      else process.env.STRATA_BWRAP = saved;
+    }
+  });
+});

@@ -67,7 +67,8 @@ export function startProcess(pod: KObj, spec: KObj, mounts: Array<[string, strin
     return { signal: () => undefined, exited: Promise.resolve({ code: 127, signal: null }) };
   }
   const image = [opts.cwd, ...(opts.images[spec.image] ?? []).filter((p: string) => p.startsWith('/')), ...(env.KUBECONFIG ? [env.KUBECONFIG] : [])];
-  const argv = [bwrapCommand(), ...namespaceArgs(mounts, opts.files, image, spec.workingDir ?? opts.cwd), '--', ...command];
+  // As a pod's containers share its UTS namespace, whose host name is the pod's name (at most 63 characters, as the kubelet cuts it).
+  const argv = [bwrapCommand(), '--unshare-uts', '--hostname', pod.metadata.name.slice(0, 63), ...namespaceArgs(mounts, opts.files, image, spec.workingDir ?? opts.cwd), '--', ...command];
   const child = spawn(argv[0], argv.slice(1), { cwd: '/', env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (b: Buffer) => onOutput(b.toString()));
   child.stderr.on('data', (b: Buffer) => onOutput(b.toString()));
