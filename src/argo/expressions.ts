@@ -326,13 +326,37 @@ export function expressionPart(expr: string, resolve: Resolve, place: string): P
   return { kind: 'logic', make: (from) => ({ where: [label, build(from)] }) as Logic };
 }
 
+/** expr's operators whose value is a boolean whenever they give one (`&&`, `||` and `?:` give an operand). */
+const BOOLEAN_OPS = new Set(['==', '!=', '<', '<=', '>', '>=', 'in', 'contains', 'startsWith', 'endsWith']);
+function givesBoolean(node: jsep.Expression): boolean {
+  if (node.type === 'Literal') return typeof (node as jsep.Literal).value === 'boolean';
+  if (node.type === 'UnaryExpression') return ['!', 'not'].includes((node as jsep.UnaryExpression).operator);
+  if (node.type === 'ConditionalExpression') return givesBoolean((node as jsep.ConditionalExpression).consequent) && givesBoolean((node as jsep.ConditionalExpression).alternate);
+  if (node.type !== 'BinaryExpression') return false;
+  const b = node as jsep.BinaryExpression;
+  // && and || need a boolean first (needBool) and give the second operand when it decides.
+  if (LOGICAL[b.operator]) return givesBoolean(b.right);
+  return BOOLEAN_OPS.has(b.operator);
+}
+
 /** A `when` (either form), written at `place`, as a json-logic builder. `tags` splits a string into its literal text and `{{ }}` values. */
 export function whenLogic(when: string, resolve: Resolve, tags: (s: string) => Value, place: string): Build {
   const trimmed = when.trim();
   const whole = /^\{\{=([\s\S]*)\}\}$/.exec(trimmed);
   if (whole && !whole[1].includes('}}')) {
     const part = expressionPart(whole[1], resolve, place);
-    return (from) => partLogic(part, from);
+    // A comparison or a negation gives a boolean (or fails), whose text govaluate reads back as itself.
+    if (givesBoolean(parse(whole[1]))) return (from) => partLogic(part, from);
+    // Argo replaces the expression tag with its value's text (util/template/expression_template.go
+    // expressionReplace: fmt.Sprintf("%v")) and reads that text as any when (steps.go, dag.go
+    // shouldExecute): empty runs the step, then govaluate, whose value must be a boolean; so
+    // "" runs, the text "false" skips and "maybe" fails, as the tag without `=` (Argo tester 8, S11).
+    return (from) => {
+      // The part is `{"where": [label, value]}`: one `where` around the whole names the expression.
+      const [label] = (partLogic(part, from) as { where: [string, Logic] }).where;
+      const text = (): Logic => ({ text: (partLogic(part, from) as { where: [string, Logic] }).where[1] });
+      return { where: [label, { if: [{ '===': [text(), ''] }, true, { boolean: { govaluate: text() } }] }] } as Logic;
+    };
   }
   // govaluate form: Argo replaces the tags as text first; here each tag (and each quoted
   // string holding one) becomes a placeholder variable that stands for its value.
