@@ -345,18 +345,21 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
   const meta = withRequired(metadataOf(wf, name, versionOf(wf)), required);
   const ref = wf.spec.workflowTemplateRef;
   if (ref) {
-    if (wf.spec.templates?.length || wf.spec.entrypoint) throw problem(where, 'a Workflow with workflowTemplateRef takes its templates and entrypoint from the WorkflowTemplate');
+    // Its own entrypoint is joined over the WorkflowTemplate's, as its other spec fields are (JOINED; issue 12):
+    // Argo's JoinWorkflowSpec lets the Workflow's win. Templates of its own Argo refuses ("Templates is invalid field in
+    // spec if workflow referred WorkflowTemplate reference", workflow/validate/validate.go).
+    if (wf.spec.templates?.length) throw problem(where, 'a Workflow with workflowTemplateRef takes its templates from the WorkflowTemplate');
     const wft = templatesDocs.get(ref.name);
     const entryName = flowName(ref.name, where);
     // Only a WorkflowTemplate's entry flow: not a native Flow or a unit that bears the name.
     const found = wft ? [] : madeFrom(registered(entryName), ref.name, undefined);
     if (!wft && found.length === 0) throw problem(where, `no WorkflowTemplate ${ref.name} is given or registered`);
     const entry = wft ? `${entryName}@${versionOf(wft)}` : registeredUnit(entryName, found, `workflowTemplateRef ${ref.name}`).ref;
-    if (wft && !wft.spec.entrypoint) throw problem(where, `WorkflowTemplate ${ref.name} has no entrypoint`);
+    if (wft && !wft.spec.entrypoint && !wf.spec.entrypoint) throw problem(where, `WorkflowTemplate ${ref.name} has no entrypoint, and the Workflow names none (spec.entrypoint)`);
     // The Workflow runs the join of its spec over the WorkflowTemplate's (Argo tester 6, Q1), as a Workflow of its own, so its
     // spec fields and its name hold in every template (Q20). Only an entry flow registered before strata kept the
     // WorkflowTemplate's document runs as a `use`, and only when the Workflow has no spec fields of its own to join.
-    const own = JOINED.filter((f) => wf.spec[f] !== undefined);
+    const own = [...JOINED, 'entrypoint' as const].filter((f) => wf.spec[f] !== undefined);
     const base = wft ?? (own.length > 0 || annotationsOf(found[0])[SOURCE_DOCUMENT] !== undefined ? keptDocument(found[0], ref.name, `${where}: spec.${own[0] ?? 'workflowTemplateRef'}`) : undefined);
     if (base) return workflowFlow(joinedWorkflow(wf, base), source, unit, templatesDocs, registered, links, g, opts);
     const withs = Object.fromEntries(Object.keys(params).map((p) => [p, readLogic(['params', p])]));

@@ -3,7 +3,8 @@
  * `if opts.Entrypoint != "" { wfSpec.Entrypoint = opts.Entrypoint }`): the run starts from
  * template NAME instead of `spec.entrypoint`. Applied to the documents as read, before they
  * are imported: to the file's first Workflow, or, with none, to its first WorkflowTemplate
- * (the one `strata runs submit` runs, as `argo submit --from` does). Pure.
+ * (the one `strata runs submit` runs, as `argo submit --from` does); a Workflow with
+ * `workflowTemplateRef` starts from that template of the WorkflowTemplate. Pure.
  */
 import { StrataError } from '../errors/strata-error.ts';
 
@@ -19,8 +20,12 @@ export function withEntrypoint(docs: Read[], name: string): Read[] {
   const d = picked.doc;
   const spec = d.spec!;
   const what = `${String(d.kind)} ${String(d.metadata?.name ?? d.metadata?.generateName ?? '')} (${picked.source})`;
-  if (spec.workflowTemplateRef !== undefined) throw new StrataError('invalid_request', `--entrypoint ${name}: ${what} runs a WorkflowTemplate by workflowTemplateRef; choosing its entrypoint there is not supported (docs/argo.md)`);
-  const names = Array.isArray(spec.templates) ? spec.templates.map((t) => (isObj(t) ? (t as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === 'string') : [];
-  if (!names.includes(name)) throw new StrataError('invalid_request', `--entrypoint ${name}: ${what} has no template "${name}" (it has ${names.join(', ') || 'none'})`);
+  // A Workflow running a WorkflowTemplate by workflowTemplateRef: its entrypoint is joined over the
+  // WorkflowTemplate's (import-argo.ts); checked here when the WorkflowTemplate is in the same files, else by the import.
+  const ref = isObj(spec.workflowTemplateRef) ? (spec.workflowTemplateRef as { name?: unknown }).name : undefined;
+  const holder = ref === undefined ? d : docs.map((r) => r.doc).find((x): x is Doc => isObj(x) && x.kind === 'WorkflowTemplate' && x.metadata?.name === ref);
+  const templates = holder && isObj(holder.spec) ? holder.spec.templates : undefined;
+  const names = Array.isArray(templates) ? templates.map((t) => (isObj(t) ? (t as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === 'string') : [];
+  if (holder && !names.includes(name)) throw new StrataError('invalid_request', `--entrypoint ${name}: ${ref === undefined ? what : `WorkflowTemplate ${String(ref)}, which ${what} runs,`} has no template "${name}" (it has ${names.join(', ') || 'none'})`);
   return docs.map((r, i) => (i === at ? { ...r, doc: { ...d, spec: { ...spec, entrypoint: name } } } : r));
 }

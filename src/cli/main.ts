@@ -96,7 +96,7 @@ runs.command('watch').description('follow a run live until it ends (reconnects w
 runs.command('submit').description('start a run of a Flow file, or of a registered flow with --use').argument('[file]', 'a file holding a Flow, an Argo Workflow, or an Argo WorkflowTemplate (its entrypoint runs)')
   .option('--use <ref>', 'a registered flow: name@version, or name for the version registered last')
   .option('--from <kind/name>', 'as argo submit --from: workflowtemplate/NAME runs that WorkflowTemplate\'s entrypoint (the same as --use NAME)')
-  .option('--entrypoint <template>', 'as argo submit --entrypoint: start the Argo Workflow (or the file\'s WorkflowTemplate) from this template')
+  .option('--entrypoint <template>', 'as argo submit --entrypoint: start the Argo Workflow (or the file\'s WorkflowTemplate, or the one --use/--from names) from this template')
   .addOption(param())
   .addOption(paramFile())
   .addOption(target())

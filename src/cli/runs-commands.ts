@@ -103,7 +103,7 @@ export interface SubmitOptions {
  * naming `--use` when there is no such flow or version (exit 4), and whether it was made
  * from an Argo WorkflowTemplate (its params are text).
  */
-async function registeredRef(client: Client, use: string): Promise<{ ref: string; argo: boolean }> {
+async function registeredRef(client: Client, use: string): Promise<{ ref: string; argo: boolean; workflowTemplate?: string }> {
   const at = use.indexOf('@');
   const name = at < 0 ? use : use.slice(0, at);
   if (name === '' || at === use.length - 1) throw new StrataError('invalid_request', `--use ${use}: give a registered flow as name or name@version`);
@@ -120,7 +120,8 @@ async function registeredRef(client: Client, use: string): Promise<{ ref: string
   const flow = found.versions.find((v) => v.metadata.version === version);
   if (!flow) throw new StrataError('not_found', `--use ${use}: flow "${name}" has no version "${version}" (it has ${versions.sort().join(', ')})`);
   const { WORKFLOW_TEMPLATE } = await import('../argo/import-argo.ts');
-  return { ref: `${name}@${version}`, argo: flow.metadata.annotations?.[WORKFLOW_TEMPLATE] !== undefined };
+  const workflowTemplate = flow.metadata.annotations?.[WORKFLOW_TEMPLATE];
+  return { ref: `${name}@${version}`, argo: workflowTemplate !== undefined, ...(workflowTemplate !== undefined ? { workflowTemplate } : {}) };
 }
 
 /** `strata runs submit [FILE] [--use name@version] [-p k=v] [-l k=v] [--watch]`: start a run of a Flow file or a registered flow. */
@@ -133,25 +134,32 @@ export async function submit(client: Client, file: string | undefined, o: Submit
     o = { ...o, use: m[1] };
   }
   if ((file === undefined) === (o.use === undefined)) throw new StrataError('invalid_request', 'give a Flow file or --use name[@version] (one of them)');
-  if (o.entrypoint !== undefined && o.use !== undefined) throw new StrataError('invalid_request', `--entrypoint ${o.entrypoint}: give it with an Argo Workflow or WorkflowTemplate file; with --use or --from it is not supported (docs/argo.md)`);
   // An Argo Workflow takes -p values as text (as argo submit); a strata flow as JSON where they read as JSON.
   const given = o.param ?? {};
   const params = typedParams(given);
-  let body: Record<string, unknown>;
+  let body: Record<string, unknown> = {};
+  // --use of a WorkflowTemplate with --entrypoint: a Workflow running it by workflowTemplateRef from that template,
+  // as argo submit --from workflowtemplate/NAME --entrypoint T makes (argo-workflows workflow/util/util.go ApplySubmitOpts).
+  let fromTemplate: { doc: unknown; source: string } | undefined;
   if (o.use) {
     const used = await registeredRef(client, o.use);
+    if (o.entrypoint !== undefined) {
+      if (used.workflowTemplate === undefined) throw new StrataError('invalid_request', `--entrypoint ${o.entrypoint}: --use ${o.use} is not made from an Argo WorkflowTemplate (a strata Flow has no entrypoint to choose)`);
+      const wt = used.workflowTemplate;
+      fromTemplate = { doc: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: `${wt}-` }, spec: { workflowTemplateRef: { name: wt }, entrypoint: o.entrypoint } }, source: `--use ${o.use}` };
+    }
     // A flow made from an Argo WorkflowTemplate takes -p as text, as argo submit --from does.
-    body = { use: used.ref, with: used.argo ? given : params };
+    else body = { use: used.ref, with: used.argo ? given : params };
   }
-  else {
+  if (!o.use || fromTemplate) {
     // The document reader (YAML, the Flow schema) is loaded only here: listing runs stays quick.
     const argo = await import('./argo-files.ts');
-    if (argo.looksLikeArgo(argo.readText(file!))) {
+    if (fromTemplate || argo.looksLikeArgo(argo.readText(file!))) {
       // An Argo Workflow, as `argo submit` takes it: its templateRefs' units are registered. A
       // file of WorkflowTemplates only runs the first one's entrypoint (argo submit --from).
       const { withSubmitParams } = await import('../argo/submit-params.ts');
-      let read = argo.readArgoFiles([file!]);
-      if (o.entrypoint !== undefined) read = (await import('../argo/submit-entrypoint.ts')).withEntrypoint(read, o.entrypoint);
+      let read = fromTemplate ? [fromTemplate] : argo.readArgoFiles([file!]);
+      if (o.entrypoint !== undefined && !fromTemplate) read = (await import('../argo/submit-entrypoint.ts')).withEntrypoint(read, o.entrypoint);
       const docs = read.map((d) => ({ ...d, doc: withSubmitParams(d.doc, given) }));
       const { units, workflows, entries } = await argo.importDocuments(docs, client);
       const run = workflows[0] ?? entries[0];
