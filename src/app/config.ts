@@ -63,6 +63,8 @@ export interface Config {
   apiTaskMb: number;
   /** how long after a change to a run a coordinator takes it up, should the process carrying it on have died (ms) */
   syncGraceMs: number;
+  /** steps started per slice when one log entry (a big fan-out's start) is folded in slices, the thread let go between (sync.ts) */
+  foldSliceSteps: number;
 }
 
 const int = (what: string, min: number, max: number): z.ZodType =>
@@ -192,6 +194,7 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
   STRATA_STEP_SERVICE_ACCOUNT: { schema: dnsName(true), default: undefined },
   STRATA_SCRATCH_SIZE: { schema: z.string().refine((q) => quantityValue(q) > 0, 'a Kubernetes quantity like 256Mi or 1Gi'), default: undefined },
   STRATA_SYNC_GRACE_MS: { schema: int('a whole number of milliseconds', 10, 3_600_000), default: '5000' },
+  STRATA_FOLD_SLICE_STEPS: { schema: int('a whole number of steps', 1, 1_000_000), default: '1000' },
   STRATA_OPERATOR_POLL_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: undefined },
 };
 
@@ -231,7 +234,7 @@ function origins(value: string, ctx: z.RefinementCtx): string[] {
 
 interface Raw {
   PORT: number; HOST: string; REDIS_URL?: string; STRATA_HOME: string; STRATA_RUNTIME: Config['runtime']; STRATA_API_TOKENS?: string[];
-  STRATA_MAX_BODY_BYTES: number; STRATA_WORKER_CONCURRENCY: number; STRATA_PREFIX: string; STRATA_LOCK_MS: number; STRATA_STALLED_MS: number; STRATA_SYNC_GRACE_MS: number;
+  STRATA_MAX_BODY_BYTES: number; STRATA_WORKER_CONCURRENCY: number; STRATA_PREFIX: string; STRATA_LOCK_MS: number; STRATA_STALLED_MS: number; STRATA_SYNC_GRACE_MS: number; STRATA_FOLD_SLICE_STEPS: number;
   STRATA_FILE_ROOTS?: string[]; STRATA_IMAGE_MAP?: { path: string; map: ImageMap }; STRATA_RETENTION: number; STRATA_METRICS_PORT?: number; STRATA_LOG_LEVEL: Config['logLevel'];
   STRATA_NOTIFY_SECRET?: string; STRATA_REDIS_TIMEOUT_MS: number; STRATA_MAX_YAML_BYTES: number; STRATA_ALLOWED_ORIGINS?: string[];
   STRATA_API_THREADS?: number; STRATA_API_TASK_MS: number; STRATA_API_TASK_MB: number; STRATA_MAX_PARAMS_BYTES: number; STRATA_MAX_PARAMS_KEYS: number;
@@ -292,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiTaskMs: r.STRATA_API_TASK_MS!,
     apiTaskMb: r.STRATA_API_TASK_MB!,
     syncGraceMs: r.STRATA_SYNC_GRACE_MS!,
+    foldSliceSteps: r.STRATA_FOLD_SLICE_STEPS!,
   };
 }
 

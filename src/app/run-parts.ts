@@ -106,7 +106,7 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
   const onEnd = (runId: string, status: RunStatus) => void notifier?.ended(runId, status).catch((e) => log.error({ event: 'notify.error', run: runId, err: e }, `onEnd of run ${runId} not queued: ${(e as Error).message}`));
   const observer = runTelemetry({ log, store: () => store, onEnd });
   const graceMs = o.graceMs ?? config.syncGraceMs;
-  const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, graceMs, limits: config.limits, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
+  const sys = createRunSystem({ redis: redis.connect(), prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, graceMs, foldSliceSteps: config.foldSliceSteps, limits: config.limits, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
   store = sys.store;
   // Any process that ends a run queues its notification; coordinators deliver them.
   notifier = startNotifier({ store: sys.store, connection: redis.connect(), bullPrefix: sys.bullPrefix, secret: config.notifySecret, log, deliver: o.coordinator ? { connection: redis.connect() } : undefined, ...(o.notifyBackoffMs ? { backoffMs: o.notifyBackoffMs } : {}) });
@@ -125,7 +125,7 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
     // process act like two processes on one Redis, which the run design allows (docs/runs.md).
     const client = redis.connect({ requests: true });
     await whenReady(client);
-    requestSys = createRunSystem({ redis: client, prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, engineCacheSize: 64, graceMs, limits: config.limits, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
+    requestSys = createRunSystem({ redis: client, prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, engineCacheSize: 64, graceMs, foldSliceSteps: config.foldSliceSteps, limits: config.limits, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
     // The hub's subscription waits an outage out and subscribes again; its reads fail fast.
     hub = new RunEventsHub(requestSys.store, redis.connect());
     port = runsService(requestSys, new Coordinator(requestSys, join(config.home, 'artifacts')), hub, join(config.home, 'artifacts'), new RunLogsHub(requestSys.store, redis.connect()));

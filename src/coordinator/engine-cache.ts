@@ -16,11 +16,18 @@ export interface CachedEngine {
   legacyPlan?: boolean;
 }
 
+/** Steps started per slice of a fold by default (STRATA_FOLD_SLICE_STEPS): a slice of a fan-out's start takes the thread some tens of milliseconds. */
+export const FOLD_SLICE_STEPS = 1000;
+
 export class EngineCache {
   private readonly map = new Map<string, CachedEngine>();
 
-  /** `limits`: every run's engine applies them (the process's configuration) */
-  constructor(private readonly max = 1024, private readonly limits: RunLimits = DEFAULT_LIMITS) {}
+  /**
+   * `limits`: every run's engine applies them (the process's configuration); `sliceSteps`:
+   * one log entry is folded a slice of about this many steps at a time (EngineOptions.sliceSteps,
+   * STRATA_FOLD_SLICE_STEPS; sync.ts acts on each slice before the next)
+   */
+  constructor(private readonly max = 1024, private readonly limits: RunLimits = DEFAULT_LIMITS, private readonly sliceSteps: number = FOLD_SLICE_STEPS) {}
 
   get(runId: string): CachedEngine | undefined {
     const c = this.map.get(runId);
@@ -33,7 +40,7 @@ export class EngineCache {
 
   create(runId: string, plan: StoredPlan, maxUnitDepth: number): CachedEngine {
     const { maxSteps, maxFanOutItems, maxCompositeResultBytes } = this.limits;
-    const c: CachedEngine = { engine: new RunEngine(currentRoot(plan), { params: plan.params, maxUnitDepth, maxSteps, maxFanOutItems, maxCompositeResultBytes }), next: 0 };
+    const c: CachedEngine = { engine: new RunEngine(currentRoot(plan), { params: plan.params, maxUnitDepth, maxSteps, maxFanOutItems, maxCompositeResultBytes, sliceSteps: this.sliceSteps }), next: 0 };
     if (plan.v === undefined) c.legacyPlan = true;
     this.map.set(runId, c);
     while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);

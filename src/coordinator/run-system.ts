@@ -39,6 +39,8 @@ export interface RunSystemOptions {
   engineCacheSize?: number;
   /** how long after a change a run is due, unless the sync that follows settles it (RunStore) */
   graceMs?: number;
+  /** steps started per slice when a log entry is folded in slices (STRATA_FOLD_SLICE_STEPS; FOLD_SLICE_STEPS when unset) */
+  foldSliceSteps?: number;
 }
 
 /** Step jobs added to the queue per call at most. */
@@ -73,7 +75,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
   const deadlines = new DeadlineBook(o.redis, `${o.prefix}:deadlines`, { channel: store.dueKey, graceMs: store.dueGraceMs });
   const ports: SyncPorts = {
     store,
-    cache: new EngineCache(o.engineCacheSize, runLimits(limits)),
+    cache: new EngineCache(o.engineCacheSize, runLimits(limits), o.foldSliceSteps),
     local: syncLocal(),
     maxUnitDepth: limits.maxUnitDepth,
     onRunEnded: (runId, status) => observer.runEnded(runId, status),

@@ -82,31 +82,92 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
     await yieldToIo();
   }
   const first = c.next;
+  const cached = c;
   // The log is read and folded a chunk at a time (LOG_READ_ENTRIES, the most an append
   // returns too), the thread let go between chunks: a process taking up a run of 100,000
   // steps folds its whole log, and /healthz and other runs' requests are answered meanwhile.
   let list = entries && fromIndex === c.next ? entries : await p.store.readLog(runId, c.next);
   if (list.length === 0) return NOTHING;
-  const commits: CommitEntry[] = [];
-  const starts: StartCommand[] = [];
+  let commits: CommitEntry[] = [];
+  let starts: StartCommand[] = [];
+  let kills: string[] = [];
   const followUps: FollowUp[] = [];
-  const kills: string[] = [];
   const deadlines: TimerCommand[] = [];
+  // Where the next commit's log range starts: past what the slices of an entry sent (below).
+  let from = first;
+  // A commit of this sync was refused or failed: this engine is forgotten.
+  let dropped = false;
+  /**
+   * Carry out and record what was folded since the last send: enqueuing (telling workers
+   * to stop steps) first, recording after; commits of one run leave this process in log
+   * order (each waits for the one before it). `to`: the last log entry folded whole.
+   */
+  const forget = () => {
+    dropped = true;
+    if (p.cache.get(runId) === cached) p.cache.drop(runId);
+  };
+  const send = (to: number, settled: boolean, timers?: Promise<void>): Promise<unknown> => {
+    // Looked up per start, not a set of every running leaf: a run with 90,000 leaves running made each sync O(90,000).
+    const acted = Promise.all([p.enqueue(runId, starts.filter((s) => cached.engine.isAtWork(s.step))), timers, ...kills.map((k) => p.kill(runId, k))]);
+    const previous = p.local.commits.get(runId) ?? Promise.resolve();
+    const [parts, range] = [commits, from];
+    // A refused or failed commit leaves entries unrecorded: forget the engine, so the next
+    // sync folds the log from the start and records them.
+    const recorded = Promise.all([acted, previous]).then(() => p.store.commitEnding(runId, parts, false, range, to, settled)).then(
+      ({ applied, ended }) => {
+        if (ended) p.onRunEnded?.(runId, ended);
+        if (applied < to) forget();
+      },
+      (e) => {
+        forget();
+        throw e;
+      },
+    );
+    const tail = recorded.catch(() => undefined);
+    p.local.commits.set(runId, tail);
+    void tail.then(() => {
+      if (p.local.commits.get(runId) === tail) p.local.commits.delete(runId);
+    });
+    commits = [];
+    starts = [];
+    kills = [];
+    from = to + 1;
+    return recorded;
+  };
   for (;;) {
     for (const entry of list) {
       const i = c.next;
-      const commands = fold(c, entry as { type: string });
       const commit: CommitEntry = { i, steps: [] };
       if (i === 0) commit.run = { status: 'running' };
-      for (const cmd of commands) {
-        if (cmd.type === 'status') commit.steps.push(cmd);
-        else if (cmd.type === 'start') {
-          if (i > enqueuedUpTo) starts.push(cmd);
+      const take = (commands: Command[]) => {
+        for (const cmd of commands) {
+          if (cmd.type === 'status') commit.steps.push(cmd);
+          else if (cmd.type === 'start') {
+            if (i > enqueuedUpTo) starts.push(cmd);
+          }
+          else if (cmd.type === 'kill') kills.push(cmd.step);
+          else if (cmd.type === 'done') commit.run = { status: cmd.status, ...(cmd.result !== undefined ? { result: cmd.result } : {}), ...(cmd.error ? { error: cmd.error } : {}) };
+          else if (cmd.type === 'deadline' || cmd.type === 'backoff') deadlines.push(cmd);
+          else if (cmd.type === 'window' || cmd.type === 'generate') followUps.push(cmd);
         }
-        else if (cmd.type === 'kill') kills.push(cmd.step);
-        else if (cmd.type === 'done') commit.run = { status: cmd.status, ...(cmd.result !== undefined ? { result: cmd.result } : {}), ...(cmd.error ? { error: cmd.error } : {}) };
-        else if (cmd.type === 'deadline' || cmd.type === 'backoff') deadlines.push(cmd);
-        else if (cmd.type === 'window' || cmd.type === 'generate') followUps.push(cmd);
+      };
+      take(fold(c, entry as { type: string }));
+      // One entry that starts a big fan-out (or graph) is folded a slice at a time
+      // (EngineOptions.sliceSteps): each slice's starts are enqueued and its step states
+      // recorded, as a part of the entry (`offset`, `more`), before the next is folded, the
+      // thread let go between. A crash between slices leaves the entry unrecorded past its
+      // parts: whoever folds the log again enqueues its starts again (one job per id) and
+      // records only the step states the parts did not (run-commit-5.lua).
+      while (c.engine.more) {
+        if (commit.steps.length > 0 || commit.run) commits.push({ ...commit, steps: commit.steps, more: true });
+        await send(i - 1, false);
+        // Refused (another process is behind or ahead of this one) or failed: the engine is
+        // forgotten, and whoever folds the log next carries on (the run is still due).
+        if (dropped) return NOTHING;
+        await yieldToIo();
+        commit.offset = (commit.offset ?? 0) + commit.steps.length;
+        commit.steps = [];
+        take(c.engine.resume());
       }
       if (commit.steps.length > 0 || commit.run) commits.push(commit);
     }
@@ -119,10 +180,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   // between leaves the run due (the append marked it), and whoever takes it up finds the
   // entries unrecorded and folds them again. Recording what is already enqueued is what
   // lets the last commit say the run is settled and due no more (docs/runs.md).
-  // Commits of one run leave this process in log order (run-commit records each entry
-  // once, and only in order): each waits for the one before it.
-  const [from, to] = [first, c.next - 1];
-  const cached = c;
+  const to = c.next - 1;
   // Only what is still unanswered at the end of the fold: a log folded anew from the
   // start does not read old windows or expand old Datasets again.
   const awaiting = new Set(c.engine.awaiting());
@@ -132,31 +190,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   // Only deadlines still armed at the end of the fold: a log folded anew does not arm old ones again.
   const timerKey = (t: TimerCommand) => (t.type === 'backoff' ? `${t.step}|${t.attempt}` : t.step);
   const armed = new Set(c.engine.armedTimers().map(timerKey));
-  const acted = Promise.all([
-    // Looked up per start, not a set of every running leaf: a run with 90,000 leaves running made each sync O(90,000).
-    p.enqueue(runId, starts.filter((s) => c.engine.isAtWork(s.step))),
-    p.armDeadlines(runId, deadlines.filter((d) => armed.has(timerKey(d)))),
-    ...kills.map((k) => p.kill(runId, k)),
-  ]);
-  const previous = p.local.commits.get(runId) ?? Promise.resolve();
-  // A refused or failed commit leaves entries unrecorded: forget the engine, so the next
-  // sync folds the log from the start and records them.
-  const recorded = Promise.all([acted, previous]).then(() => p.store.commitEnding(runId, commits, false, from, to, awaiting.size === 0)).then(
-    ({ applied, ended }) => {
-      if (ended) p.onRunEnded?.(runId, ended);
-      if (applied < to && p.cache.get(runId) === cached) p.cache.drop(runId);
-    },
-    (e) => {
-      if (p.cache.get(runId) === cached) p.cache.drop(runId);
-      throw e;
-    },
-  );
-  const tail = recorded.catch(() => undefined);
-  p.local.commits.set(runId, tail);
-  void tail.then(() => {
-    if (p.local.commits.get(runId) === tail) p.local.commits.delete(runId);
-  });
-  const written = recorded;
+  const written = send(to, awaiting.size === 0, p.armDeadlines(runId, deadlines.filter((d) => armed.has(timerKey(d)))));
   const status = c.engine.status;
   if (status !== 'running' && status !== 'pending') {
     p.cache.drop(runId);

@@ -143,6 +143,12 @@ export interface Ops {
   guessedGuard(act: Act): boolean;
   /** a child that will not start (its condition does not hold): it and all beneath it end skipped with `reason` */
   omit(node: PlanNode, parent: Act, id: string, reason: string): void;
+  /**
+   * Whether the fold's slice is spent (EngineOptions.sliceSteps): a fan-out asks before each
+   * item it starts, and on true stops there; it goes on, before anything else the engine
+   * does, when the driver resumes the fold (RunEngine.resume).
+   */
+  pause(act: Act): boolean;
   /** items one fan-out may have (EngineOptions.maxFanOutItems) */
   readonly maxFanOutItems?: number;
   /** the sizes of results as JSON (result-size.ts), which a composite's result is bounded by */

@@ -22,6 +22,7 @@ import { wholeAttemptDelay } from './retry-policy.ts';
 import { startCommandOf, statusCommandOf } from './step-commands.ts';
 import { StepData } from './step-data.ts';
 import { wholeDeadline } from './deadline.ts';
+import { appendAll } from '../flow/append-all.ts';
 import { resolveText } from './substitute.ts';
 import type { Command, EngineEvent, GenerateCommand, InputRef, RunStatus, StartCommand, StatusCommand, WindowCommand } from './types.ts';
 
@@ -74,6 +75,16 @@ export class EngineCore {
   retried: Map<string, number> | undefined;
   /** leaves that succeeded inside a composite that then ran again whole (retryWhole): their next outputs replace those */
   readonly rerun = new Set<string>();
+  /**
+   * Pumps stopped at the end of a slice of the fold (EngineOptions.sliceSteps), innermost
+   * first: a fan-out or graph between two children, and every loop around it that would
+   * have gone on after it. flush() goes on with them, in this order, before anything else,
+   * so the engine makes the same decisions in the same order as in one go.
+   */
+  paused: Act[] = [];
+  /** steps the slice under way may still start; pausing is allowed only while a fold of one event, a start or a resume is under way (openSlice) */
+  private sliceLeft = Infinity;
+  private sliceOpen = false;
 
   constructor(root: PlanNode, opts: EngineOptions = {}) {
     this.root = root;
@@ -132,6 +143,7 @@ export class EngineCore {
   startAct(act: Act): void {
     const node = act.node;
     const max = this.opts.maxSteps ?? DEFAULT_LIMITS.maxSteps;
+    this.sliceLeft--;
     if (++this.spawned > max) {
       this.overStepLimit = true;
       return this.finish(act, 'failed', undefined, `the run would make more than ${max.toLocaleString('en')} steps, the limit (${LIMIT_VARIABLES.maxSteps})`);
@@ -444,15 +456,53 @@ export class EngineCore {
     this.dirty.mark(act);
   }
 
-  /** Pump the composites marked, deepest first (pump-order.ts), and hand out the commands made, starts in declared order. */
+  /**
+   * Open a slice of the fold: `allowed` (a start, a resume, an event applied alone) lets
+   * pumps pause once EngineOptions.sliceSteps steps have started in it. Events applied
+   * together are folded in one go: one must not be taken in while a pump is paused.
+   */
+  openSlice(allowed: boolean): void {
+    this.sliceOpen = allowed && this.opts.sliceSteps !== undefined;
+    this.sliceLeft = this.opts.sliceSteps ?? Infinity;
+  }
+
+  closeSlice(): void {
+    this.sliceOpen = false;
+  }
+
+  /**
+   * Asked by a pump before it starts a child (Ops.pause): true when it must stop there,
+   * the slice being spent or a pump beneath it paused; it is then resumed by flush().
+   */
+  pause(act: Act): boolean {
+    if (!this.sliceOpen || (this.paused.length === 0 && this.sliceLeft > 0)) return false;
+    this.paused.push(act);
+    return true;
+  }
+
+  /**
+   * Pump the composites marked, deepest first (pump-order.ts), and hand out the commands made, starts in declared order.
+   * Pumps paused at a slice's end go on first (paused); with the slice spent and some still paused, the commands so far are handed out (RunEngine.more).
+   */
   flush(): Command[] {
     for (;;) {
-      for (let act = this.dirty.next(); act; act = this.dirty.next()) {
+      if (this.paused.length > 0) {
+        if (this.sliceLeft <= 0) break;
+        // The innermost goes on as if it had not stopped; what pauses in it comes before the others.
+        const rest = this.paused;
+        this.paused = [];
+        rest.shift()!.driver?.pump();
+        appendAll(this.paused, rest);
+        continue;
+      }
+      const act = this.dirty.next();
+      if (act) {
         if (act.status === 'running') act.driver?.pump();
+        continue;
       }
       // Slots freed: the steps waiting for them start, first declared first; what they end may free more.
       if (!this.slots.pending || this.status !== 'running') break;
-      for (const act of this.slots.fill((a) => a.status === 'running' && a.queued === true)) this.proceed(act);
+      for (const waiting of this.slots.fill((a) => a.status === 'running' && a.queued === true)) this.proceed(waiting);
     }
     const out = this.out;
     this.out = [];

@@ -41,6 +41,7 @@ export function engineOps(core: EngineCore): Ops {
       return r.unknown ? UNKNOWN : r.value;
     },
     result: (id) => core.data.results[id],
+    pause: (act) => core.pause(act),
     maxFanOutItems: core.opts.maxFanOutItems,
     sizes: core.sizes,
     window: (act, round) => {

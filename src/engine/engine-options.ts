@@ -19,6 +19,15 @@ export interface EngineOptions {
   /** bytes of a composite's result as JSON (DEFAULT_LIMITS.maxCompositeResultBytes, STRATA_MAX_COMPOSITE_RESULT_BYTES) */
   maxCompositeResultBytes?: number;
   /**
+   * Fold one event in slices of about this many steps started (a fan-out of 100,000 items
+   * starting is one log entry): past it, a fan-out or a graph stops before its next child,
+   * every loop around it stops too, the commands made so far are handed out, `RunEngine.more`
+   * is true, and `RunEngine.resume` goes on where they stopped, innermost first. The engine
+   * decides the same things in the same order as in one go; only the starts of different
+   * slices are not sorted together into declared order. Unset: one go.
+   */
+  sliceSteps?: number;
+  /**
    * The dry run (DESIGN.md section 3): a pod is a composite whose containers are leaves,
    * step results are unknown (UNKNOWN), and what depends on them is simulated the plain
    * way with a `note` command saying so.

@@ -16,6 +16,7 @@ import { EngineCore } from './engine-core.ts';
 import { applyEvent } from './engine-events.ts';
 import { LOG_VERSION } from './timeout-error.ts';
 import { wholeDeadline } from './deadline.ts';
+import { appendAll } from '../flow/append-all.ts';
 import type { EngineOptions } from './engine-options.ts';
 import type { Command, EngineEvent, GenerateCommand, RunStatus, StartCommand, TimerCommand, WindowCommand } from './types.ts';
 
@@ -45,13 +46,47 @@ export class RunEngine {
    */
   start(at?: number, logVersion = LOG_VERSION): Command[] {
     this.core.legacyTimeouts = logVersion < 2;
-    return this.core.begin(at);
+    this.core.openSlice(true);
+    try {
+      return this.core.begin(at);
+    } finally {
+      this.core.closeSlice();
+    }
   }
 
-  /** Apply one event or a batch (all leaves that finished in one tick), then decide. */
+  /**
+   * Apply one event or a batch (all leaves that finished in one tick), then decide. With
+   * `sliceSteps`, one event's decisions may come in slices: the first here, the rest from
+   * resume() while `more`. A fold still in slices is finished first.
+   */
   apply(events: EngineEvent | EngineEvent[]): Command[] {
-    for (const e of Array.isArray(events) ? events : [events]) applyEvent(this.core, e);
-    return this.core.flush();
+    const list = Array.isArray(events) ? events : [events];
+    const rest: Command[] = [];
+    while (this.more) appendAll(rest, this.resume());
+    this.core.openSlice(list.length === 1);
+    try {
+      for (const e of list) applyEvent(this.core, e);
+      const cmds = this.core.flush();
+      return rest.length > 0 ? appendAll(rest, cmds) : cmds;
+    } finally {
+      this.core.closeSlice();
+    }
+  }
+
+  /** The fold of the last event (or the start) stopped at a slice's end (EngineOptions.sliceSteps): resume() gives the next slice. */
+  get more(): boolean {
+    return this.core.paused.length > 0;
+  }
+
+  /** The next slice of the fold under way (none when not `more`): the commands it makes. */
+  resume(): Command[] {
+    if (!this.more) return [];
+    this.core.openSlice(true);
+    try {
+      return this.core.flush();
+    } finally {
+      this.core.closeSlice();
+    }
   }
 
   /** Step ids of the leaves running now. */

@@ -48,6 +48,8 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
   return {
     pump() {
       while (items && !error && !(itemError && failFast) && running < limit && next < items.length) {
+        // The fold's slice is spent: the rest when the driver resumes (EngineOptions.sliceSteps).
+        if (ops.pause(act)) return;
         const i = next++;
         running++;
         // Re-added last, so an `as` name an outer unit used too names this (innermost) item, in nesting order.
@@ -57,6 +59,8 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
         const scope = { ...act.scope, item: items[i], items: named };
         const child = ops.spawn(node.body, act, joinId(act.id, symbolic ? '*' : String(i)), scope, i);
         ops.start(child);
+        // Paused beneath: nothing more here until it has gone on (what follows may rest on how it ends).
+        if (ops.pause(act)) return;
       }
       if (running > 0) return;
       act.items = counts;

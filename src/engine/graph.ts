@@ -92,12 +92,16 @@ export function graphDriver(act: Act, ops: Ops): Driver {
     pump() {
       if (targetError) return ops.finish(act, 'failed', undefined, targetError);
       while (!(error && failFast) && running < limit) {
+        // The fold's slice is spent: the rest when the driver resumes (EngineOptions.sliceSteps).
+        if (ops.pause(act)) return;
         const i = frontier.take((j) => state[j] === 0 && g.waiting[j] === 0);
         if (i === undefined) break;
         const child = g.children[i];
         state[i] = 1;
         running++;
         ops.start(ops.spawn(child, act, joinId(act.id, child.seg), act.scope, i));
+        // Paused beneath: nothing more here until it has gone on (what follows may rest on how it ends).
+        if (ops.pause(act)) return;
       }
       if (running > 0) return;
       if (!error && node.outcome === 'leaves') error = leafFailure(g, ended, failures, new Set(notNeeded), (n) => joinId(act.id, n));

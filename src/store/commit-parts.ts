@@ -27,7 +27,8 @@ export interface CommitPart {
 
 /**
  * Cut `entries` (folded from the log range [from, to], in order) into calls of at most
- * `max` step states (an entry without steps counts one). Each part's range starts where the
+ * `max` step states (an entry without steps counts one). The last entry may be a part of
+ * its own already (`offset`, `more`: a slice of a fold, sync.ts); `to` then ends before it. Each part's range starts where the
  * previous one's ended; a part that ends inside an entry covers the log only up to the
  * entry before it. One part when everything fits. Every part of an entry carries its
  * `run` state: run-commit records a `running` one with the first part, any other with the last.
@@ -49,18 +50,21 @@ export function commitParts(entries: EntryPayload[], from: number, to: number, m
       size += Math.max(1, e.steps.length);
       continue;
     }
-    // Cut within the entry: fill this part, then whole parts of it, then its tail goes on.
+    // Cut within the entry: fill this part, then whole parts of it, then its tail goes on
+    // (an entry that is itself a part, a slice of a fold, starts at its own offset, and its
+    // tail keeps its `more`).
+    const base = e.offset ?? 0;
     let offset = 0;
     while (e.steps.length - offset > max - size) {
       const room = max - size;
       if (room > 0) {
-        current.push({ ...e, steps: e.steps.slice(offset, offset + room), offset, more: true });
+        current.push({ ...e, steps: e.steps.slice(offset, offset + room), offset: base + offset, more: true });
         offset += room;
       }
       close(e.i - 1);
     }
     const tail: EntryPayload = { ...e, steps: e.steps.slice(offset) };
-    if (offset > 0) tail.offset = offset;
+    if (base + offset > 0) tail.offset = base + offset;
     current.push(tail);
     size += Math.max(1, tail.steps.length);
   }

@@ -49,6 +49,10 @@ export interface CommitEntry {
   i: number;
   steps: StatusCommand[];
   run?: { status: RunStatus; result?: JsonValue; error?: string };
+  /** a slice of the entry's decisions (a fold in slices, sync.ts): the index of its first step state among the entry's */
+  offset?: number;
+  /** more slices of the entry follow: it is not recorded as applied by this commit */
+  more?: true;
 }
 
 const LOG_CAP = DEFAULT_LIMITS.maxLogBytes;
@@ -165,6 +169,8 @@ export class RunStore extends RunQueries {
     const now = new Date();
     const payload = entries.map((e) => ({
       i: e.i,
+      ...(e.offset ? { offset: e.offset } : {}),
+      ...(e.more ? { more: e.more } : {}),
       steps: e.steps.map(stepPayload),
       ...(e.run ? { run: { status: e.run.status, ...(e.run.result !== undefined ? { resultJson: JSON.stringify(e.run.result) } : {}), ...(e.run.error !== undefined ? { error: e.run.error } : {}) } } : {}),
     }));

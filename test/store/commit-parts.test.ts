@@ -27,4 +27,15 @@ describe('commitParts', () => {
       [[[4, 2, 4]], 4, 4],
     ]);
   });
+
+  it('an entry that is a slice of a fold already (offset, more): its cuts count from its offset, and its last cut still says more follow', () => {
+    const slice: EntryPayload = { ...entry(4, 25), offset: 30, more: true };
+    const parts = commitParts([entry(2, 3), slice], 2, 3, 10);
+    expect(parts.map((p) => [p.entries.map((e) => [e.i, e.steps.length, e.offset ?? 0, e.more ?? false]), p.from, p.to, p.last])).toEqual([
+      [[[2, 3, 0, false], [4, 7, 30, true]], 2, 3, false],
+      [[[4, 10, 37, true]], 4, 3, false],
+      [[[4, 8, 47, true]], 4, 3, true],
+    ]);
+    expect(parts.flatMap((p) => p.entries.filter((e) => e.i === 4).flatMap((e) => e.steps))).toEqual(slice.steps);
+  });
 });
