@@ -5,7 +5,7 @@
  * micro plan run by the quarterback (`kind: pod`).
  */
 import type { RunLimits } from '../src/flow/limits.ts';
-import type { JsonValue } from '../src/flow/types.ts';
+import type { Computed, JsonValue } from '../src/flow/types.ts';
 import type { RunTask } from '../src/engine/types.ts';
 import type { FailureReason } from '../src/engine/timeout-error.ts';
 import type { PlanNode } from '../src/plan/plan-node.ts';
@@ -25,6 +25,8 @@ export interface PodRequest {
     name: string;
     channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] };
     body: PlanNode;
+    /** the pod's own output parameters: templates over its containers' outputs (PodSpec.outputs) */
+    gives?: { parameters: Record<string, Computed> };
     params: Record<string, JsonValue>;
     unit: string;
     item?: JsonValue;

@@ -364,6 +364,21 @@ export class Quarterback {
     if (this.failure) msg = { type: 'done', ok: false, status: 'failed', error: this.failure };
     else if (done.status === 'succeeded') msg = { type: 'done', ok: true, status: 'succeeded', result: done.result ?? null };
     else msg = { type: 'done', ok: false, status: done.status === 'cancelled' ? 'cancelled' : 'failed', error: this.rootError(done.error ?? done.status) };
+    // The pod's own output parameters (PodSpec.outputs), over what its containers gave: all of
+    // them when it succeeded (one that does not resolve fails it, as a unit's does), those that
+    // resolve when its program failed (a failed pod keeps what its steps gave).
+    const gives = this.plan.pod.gives?.parameters;
+    if (gives && msg.ok) {
+      try {
+        const parameters = this.engine.rootParameters(gives);
+        if (parameters) msg.parameters = parameters;
+      } catch (e) {
+        msg = { type: 'done', ok: false, status: 'failed', error: `pod ${this.plan.step}: ${(e as Error).message}` };
+      }
+    } else if (gives && msg.status === 'failed' && !this.failure && this.cancelReason === undefined) {
+      const parameters = this.engine.rootParameters(gives, true);
+      if (parameters) msg.parameters = parameters;
+    }
     if (msg.ok) {
       try {
         await this.outputs.write(msg.result ?? null);

@@ -107,7 +107,7 @@ export class PodSession {
       }
     }
     this.settle({
-      outcome: { ok: done.ok, ...(result !== undefined ? { result } : {}), ...(done.error ? { error: done.error } : {}), ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(!done.ok && done.reason ? { reason: done.reason } : {}) },
+      outcome: { ok: done.ok, ...(result !== undefined ? { result } : {}), ...(done.error ? { error: done.error } : {}), ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(!done.ok && done.reason ? { reason: done.reason } : {}), ...(done.parameters ? { parameters: done.parameters } : {}) },
       stuck: false,
     });
   }

@@ -32,6 +32,8 @@ export interface ReportDone {
   resultOmitted?: number;
   error?: string;
   exitCode?: number | null;
+  /** the pod's own output parameters (DoneMessage.parameters) */
+  parameters?: Record<string, JsonValue>;
   /** the quarterback's DoneMessage.reason: `timeout` when the step that failed the pod was stopped at its timeout */
   reason?: FailureReason;
 }

@@ -154,8 +154,8 @@ export class LocalRuntime implements PodRuntime {
         const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;
         return { ok: false, error: `the quarterback of pod ${req.step} ${how} before the pod finished${end.stderr ? `: ${end.stderr.trim().split('\n').pop()}` : ''}` };
       }
-      const { ok, result, error, exitCode, reason } = end.done;
-      return { ok, ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}) };
+      const { ok, result, error, exitCode, reason, parameters } = end.done;
+      return { ok, ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}), ...(parameters ? { parameters } : {}) };
     } finally {
       stop.clear();
     }

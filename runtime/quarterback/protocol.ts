@@ -67,6 +67,8 @@ export interface DoneMessage {
   result?: JsonValue;
   error?: string;
   exitCode?: number | null;
+  /** the pod's own output parameters (PodSpec.outputs), resolved over its containers' outputs */
+  parameters?: Record<string, JsonValue>;
   /** `timeout`: the micro step whose failure failed the pod was stopped at its timeout (PodOutcome.reason) */
   reason?: FailureReason;
 }

@@ -98,8 +98,8 @@ function throwAll(problems: StrataError[]): void {
   }
 }
 
-/** Inputs and outputs of a pod template as task fields, and what the step gives its caller. */
-function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs {
+/** Inputs and outputs of a pod template (or a containerSet's main container) as task fields, and what the step gives its caller. */
+function filesOf(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs {
   const inputs: Record<string, string | { from: string; path?: string; optional?: true }> = {};
   const problems: StrataError[] = [];
   eachChecked(t.inputs?.artifacts ?? [], problems, (a) => {
@@ -140,7 +140,7 @@ function files(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs
 /**
  * The paths `t` declares, by Argo's path placeholder (`inputs.artifacts.a.path`, PATH_TAG),
  * as its container reads them: Argo's substituteParams puts each set path in the template's
- * replace map (workflow/common/util.go). A path that cannot be read is left out here: files()
+ * replace map (workflow/common/util.go). A path that cannot be read is left out here: filesOf()
  * refuses it, naming it.
  */
 function declaredPaths(t: ArgoTemplate, scope: Scope): Map<string, string> {
@@ -180,16 +180,22 @@ export function podTemplateNode(t: ArgoTemplate, outer: Scope, at: Path): { node
   }
   // Argo's outputs.result: the standard output as written, less one trailing newline.
   task.result = 'text';
-  const outputs = files(t, scope, at, task);
+  const outputs = filesOf(t, scope, at, task);
   return { node: { task }, outputs };
 }
 
 /** A `containerSet` as a pod: each container a task of a dependency graph; the step's result is the `main` container's. */
-export function containerSetNode(t: ArgoTemplate, scope: Scope, at: Path): { node: FlowNode; outputs: Outputs } {
-  if (t.outputs?.parameters?.length || t.outputs?.artifacts?.length || t.inputs?.artifacts?.length) {
-    throw new StrataError('invalid_document', `template ${t.name}: artifacts and output parameters of a containerSet are not supported`);
-  }
+export function containerSetNode(t: ArgoTemplate, outer: Scope, at: Path): { node: FlowNode; outputs: Outputs } {
   const names = new Set(t.containerSet!.containers.map((c) => c.name));
+  // Its inputs and outputs are its `main` container's: "inputs and outputs can only be loaded
+  // and saved from a container named main" (Argo's docs/container-set-template.md; the wait
+  // container reads them from main's file system), so they are main's task fields here.
+  const files = !!(t.outputs?.parameters?.length || t.outputs?.artifacts?.length || t.inputs?.artifacts?.length);
+  if (files && !names.has('main')) {
+    throw new StrataError('invalid_document', `template ${t.name}: a containerSet's input artifacts and outputs are its container main's (as in Argo), and it has none: name the container that writes them main`);
+  }
+  // Its containers' fields may read its declared paths (`{{outputs.parameters.p.path}}`), as a pod template's.
+  const scope: Scope = { ...outer, paths: declaredPaths(t, outer) };
   const nodes: Record<string, FlowNode> = {};
   // Every unknown name and a cycle are said together (Argo tester fault 16).
   const problems: Problem[] = [];
@@ -199,14 +205,22 @@ export function containerSetNode(t: ArgoTemplate, scope: Scope, at: Path): { nod
   const cycle = findCycle([...names], new Map(t.containerSet!.containers.map((c) => [c.name, (c.dependencies ?? []).filter((d) => names.has(d))])));
   if (cycle) problems.push({ path: `template ${t.name}`, message: `its containers depend on each other in a cycle: ${cycle.join(' -> ')}` });
   if (problems.length > 0) throw invalid(problems);
+  let given: Outputs = { result: [], parameters: new Map(), artifacts: new Map() };
   for (const c of t.containerSet!.containers) {
     const { name, dependencies, ...rest } = c;
     const task = containerTask(rest, scope, [...at, name]);
     task.result = 'text';
+    if (name === 'main' && files) given = filesOf(t, scope, [...at, name], task);
     nodes[name] = { ...(dependencies?.length ? { dependsOn: dependencies } : {}), task };
   }
   const result: Value = names.has('main') ? [{ kind: 'result', step: at, path: ['main'] }] : [{ kind: 'result', step: at, path: [] }];
-  return { node: { pod: { flow: { graph: { nodes } } } }, outputs: { result, parameters: new Map(), artifacts: new Map() } };
+  // Its output parameters are the pod's own (pod.outputs.parameters: main's, resolved as the pod
+  // ends), read by the steps after it as any step's; its artifacts are main's, read by path.
+  const mainAt: Path = [...at, 'main'];
+  const gives = Object.fromEntries([...given.parameters.keys()].map((n) => [n, renderField([{ kind: 'output', step: mainAt, name: n }], mainAt) as string]));
+  const parameters = new Map([...given.parameters.keys()].map((n): [string, Value] => [n, [{ kind: 'output', step: at, name: n }]]));
+  const pod = { flow: { graph: { nodes } }, ...(parameters.size > 0 ? { outputs: { parameters: gives } } : {}) };
+  return { node: { pod } as FlowNode, outputs: { result, parameters, artifacts: given.artifacts } };
 }
 
 /**

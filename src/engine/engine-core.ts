@@ -364,6 +364,29 @@ export class EngineCore {
     return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, resolveText(v, `outputs.parameters.${k}`, data)]));
   }
 
+  /**
+   * What the run's root gives as output parameters (a pod's `outputs.parameters`, resolved by
+   * its quarterback as it ends), over its steps' data in the root's unit: every one, throwing
+   * the first that does not resolve; with `partial` (a failed pod), each that resolves, or
+   * undefined when none does, as a failed unit gives what its steps gave.
+   */
+  rootParameters(templates: Record<string, Computed>, partial: boolean): Record<string, JsonValue> | undefined {
+    const act = this.rootAct;
+    if (!act) return undefined;
+    const data = this.data.substitution(act);
+    const one = (k: string, v: Computed) => resolveText(v, `outputs.parameters.${k}`, data);
+    if (!partial) return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, one(k, v)]));
+    const out: Record<string, JsonValue> = {};
+    for (const [k, v] of Object.entries(templates)) {
+      try {
+        out[k] = one(k, v);
+      } catch {
+        // Not given: a reader is told the pod failed without it.
+      }
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+
   /** The output parameters of the failed unit `act` that resolve (what its failed steps gave); undefined when none does. */
   private givenParameters(act: Act, templates: Record<string, Computed>): Record<string, JsonValue> | undefined {
     let out: Record<string, JsonValue> | undefined;

@@ -11,6 +11,7 @@
  * how events are taken in engine-events.ts, what drivers may ask in engine-ops.ts.
  */
 import type { PlanNode } from '../plan/plan-node.ts';
+import type { Computed, JsonValue } from '../flow/types.ts';
 import type { Act } from './act.ts';
 import { EngineCore } from './engine-core.ts';
 import { applyEvent } from './engine-events.ts';
@@ -87,6 +88,11 @@ export class RunEngine {
     } finally {
       this.core.closeSlice();
     }
+  }
+
+  /** What the root gives as output parameters (EngineCore.rootParameters: a pod's, when it ends); throws the first that does not resolve unless `partial`. */
+  rootParameters(templates: Record<string, Computed>, partial = false): Record<string, JsonValue> | undefined {
+    return this.core.rootParameters(templates, partial);
   }
 
   /** Step ids of the leaves running now. */

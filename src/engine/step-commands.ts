@@ -57,7 +57,7 @@ export function startCommandOf(act: Act, ctx: StartContext): StartCommand {
     data: act.scope.data ?? {},
     ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),
   };
-  if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body };
+  if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body, ...(node.pod.gives ? { gives: node.pod.gives } : {}) };
   else cmd.task = resolveTask(node.task, ctx.substitution(act));
   if (act.resumes) cmd.resume = true;
   if (act.replaces) cmd.replaces = true;

@@ -3,7 +3,7 @@
  * does no I/O: the coordinator (macro) and the quarterback (micro) carry the commands out
  * and feed the events back. See docs/engine.md.
  */
-import type { JsonValue, Resources } from '../flow/types.ts';
+import type { Computed, JsonValue, Resources } from '../flow/types.ts';
 import type { PlanNode } from '../plan/plan-node.ts';
 import type { FailureReason } from './timeout-error.ts';
 
@@ -59,7 +59,7 @@ export interface StartCommand {
   kind: 'task' | 'pod' | 'generate';
   task?: RunTask;
   /** for a pod: its micro plan and channels */
-  pod?: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; body: PlanNode };
+  pod?: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; body: PlanNode; gives?: { parameters: Record<string, Computed> } };
   timeout?: number;
   outputs?: string[];
   inputs: Record<string, InputRef>;

@@ -103,6 +103,8 @@ export interface Common {
 export interface PodSpec {
   name?: string;
   flow: FlowNode;
+  /** what the pod gives as its own output parameters: name -> a template over its containers' outputs, resolved when it ends */
+  outputs?: { parameters?: Record<string, string> };
   channels?: { scratch?: 'memory' | 'disk'; scratchSize?: string; ipc?: string[] };
 }
 

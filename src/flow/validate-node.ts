@@ -250,8 +250,18 @@ function validateCycle(body: unknown, p: string, ctx: NodeContext, depth: number
 
 function validatePod(body: unknown, p: string, ctx: NodeContext, depth: number): void {
   const { problems } = ctx;
-  if (!isObj(body)) return void problems.push({ path: p, message: 'must be an object { name, flow, channels }' });
-  unknownKeys(body, ['name', 'flow', 'channels'], p, problems);
+  if (!isObj(body)) return void problems.push({ path: p, message: 'must be an object { name, flow, channels, outputs }' });
+  unknownKeys(body, ['name', 'flow', 'channels', 'outputs'], p, problems);
+  if ('outputs' in body) {
+    const o = body.outputs;
+    if (!isObj(o)) problems.push({ path: `${p}.outputs`, message: 'must be an object { parameters }' });
+    else {
+      unknownKeys(o, ['parameters'], `${p}.outputs`, problems);
+      const ps = o.parameters;
+      if (ps !== undefined && !(isObj(ps) && Object.values(ps).every((v) => typeof v === 'string'))) problems.push({ path: `${p}.outputs.parameters`, message: 'must map each parameter name to a template over the pod\'s containers (text)' });
+      else for (const k of Object.keys(ps ?? {})) if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(k) || k.length > 128) problems.push({ path: `${p}.outputs.parameters.${k}`, message: 'must be a parameter name (letters, digits, "_", "-", "."; at most 128)' });
+    }
+  }
   if (ctx.inPod) problems.push({ path: p, message: 'a pod cannot hold another pod: a pod\'s flow is a micro flow of containers' });
   if ('name' in body && !(typeof body.name === 'string' && ID_PATTERN.test(body.name))) problems.push({ path: `${p}.name`, message: 'must be a name' });
   if ('channels' in body) {

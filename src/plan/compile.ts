@@ -284,11 +284,15 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     const outerPod = ctx.podId;
     ctx.podId = id;
     const body = compileUnitRoot(p.flow, `${path}.pod.flow`, id, ctx, {});
+    // Its own output parameters: templates over its containers' outputs, read inside the pod (its level).
+    const gives = p.outputs?.parameters;
+    if (gives) podOutputs(gives, `${path}.pod.outputs.parameters`, id, ctx);
     ctx.inPod = outer;
     ctx.podId = outerPod;
+    if (gives && Object.keys(gives).length > 0) ctx.known.parameters!.set(id, Object.keys(gives));
     return {
       ...base, kind: 'pod',
-      pod: { name: p.name ?? (seg || 'pod'), channels: { scratch: p.channels?.scratch ?? 'memory', ...(p.channels?.scratchSize ? { scratchSize: p.channels.scratchSize } : {}), ipc: p.channels?.ipc ?? [] } },
+      pod: { name: p.name ?? (seg || 'pod'), channels: { scratch: p.channels?.scratch ?? 'memory', ...(p.channels?.scratchSize ? { scratchSize: p.channels.scratchSize } : {}), ipc: p.channels?.ipc ?? [] }, ...(gives && Object.keys(gives).length > 0 ? { gives: { parameters: gives } } : {}) },
       body,
     };
   }
@@ -407,6 +411,17 @@ function unitOutputs(flow: FlowDocument, path: string, unitId: string, ctx: Ctx)
   if (unitId === '') return;
   ctx.known.unitOutputs!.set(unitId, Object.keys(outs.artifacts ?? {}));
   if (Object.keys(params).length > 0) ctx.known.parameters!.set(unitId, Object.keys(params));
+}
+
+/**
+ * A pod's own output parameters (`pod.outputs.parameters`), checked at the pod's level as a
+ * unit's are: templates over what its containers give (their results and output
+ * parameters, by step path from the unit's root), resolved by its quarterback when it ends.
+ */
+function podOutputs(params: Record<string, string>, path: string, podId: string, ctx: Ctx): void {
+  const checked = checkTemplateFields(Object.entries(params).map(([k, v]) => ({ path: `${path}.${k}`, value: v })), [], ctx.tscope);
+  appendAll(ctx.problems, checked.problems);
+  for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: podId, unit: ctx.unitId, level: podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
 }
 
 /**

@@ -46,7 +46,7 @@ export interface TaskNode extends Base { kind: 'task'; task: TaskSpec }
 export interface GenerateNode extends Base { kind: 'generate'; task: TaskSpec }
 export interface PodNode extends Base {
   kind: 'pod';
-  pod: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] } };
+  pod: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; gives?: { parameters: Record<string, Computed> } };
   body: PlanNode;
 }
 export interface SequenceNode extends Base {
