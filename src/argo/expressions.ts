@@ -49,11 +49,11 @@ const LOGICAL: Record<string, 'and' | 'or'> = { '&&': 'and', and: 'and', '||': '
 const needBool = (v: Logic, op: string): Logic => ({ expr: ['bool', v, op] }) as Logic;
 const ARITHMETIC = new Set(['-', '*', '/', '%']);
 /**
- * Values Argo's expr sees as text: parameters (inputs, workflow), results, output parameters,
+ * Values Argo's expr sees as text: parameters (inputs, workflow), results, output parameters, exit codes,
  * and a loop's item and its fields (operator.go processItem puts `item` and `item.<key>` in a
  * map of strings, fmt.Sprintf("%v"): `item == '2'` holds for the JSON number 2, Argo tester 6, Q3).
  */
-const TEXT_KINDS = new Set(['param', 'result', 'output', 'item']);
+const TEXT_KINDS = new Set(['param', 'result', 'output', 'item', 'exitCode']);
 
 /** A word govaluate makes a string (Argo turns its variables into strings): an identifier that is no placeholder. */
 const isBareWord = (node: jsep.Expression, mode: Mode): boolean => node.type === 'Identifier' && !mode.placeholders?.has((node as jsep.Identifier).name);

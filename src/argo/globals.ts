@@ -38,6 +38,30 @@ export function workflowNameLogic(w: { name?: string; generateName?: string }): 
   return w.generateName ? { cat: [w.generateName, { var: 'run.id' }] } : { var: 'run.id' };
 }
 
+/**
+ * The globals that carry `{{workflow.parameters.json}}` and `{{workflow.mainEntrypoint}}`
+ * into units (params `workflow::json`, `workflow::mainEntrypoint`), as WORKFLOW_NAME does:
+ * in Argo both are global parameters of the calling Workflow (operator.go setGlobalParameters).
+ */
+export const WORKFLOW_PARAMS_JSON = ':json';
+export const MAIN_ENTRYPOINT = ':mainEntrypoint';
+
+/**
+ * `{{workflow.parameters.json}}` of a flow whose workflow parameters are `names` (in
+ * `spec.arguments.parameters` order): Argo's json.Marshal of the Workflow's
+ * `spec.arguments.parameters` (operator.go setGlobalParameters), a JSON list of
+ * `{"name": …, "value": …}`, each value the run's text (`-p` given, else the document's),
+ * as json-logic (`{"substr": [{"text": {"merge": [v]}}, 1, -1]}` is v as a JSON string).
+ */
+export function parametersJsonLogic(names: string[]): JsonValue {
+  const parts: JsonValue[] = ['['];
+  names.forEach((n, i) => {
+    parts.push(`${i > 0 ? ',' : ''}{"name":${JSON.stringify(n)},"value":`, { substr: [{ text: { merge: [readLogic(['params', n])] } }, 1, -1] } as JsonValue, '}');
+  });
+  parts.push(']');
+  return { cat: parts };
+}
+
 /** The unit param that carries global parameter `name`. */
 export const globalParam = (name: string): string => `${PREFIX}${name}`;
 
@@ -67,7 +91,7 @@ export const isGlobalParam = (name: string): boolean => name.startsWith(PREFIX);
 /** Where a scope's `{{workflow.parameters.x}}` comes from. */
 export type Globals =
   /** the flow's own params (a Workflow's arguments, a WorkflowTemplate's entry flow's); `owner` names the document; `name`: its workflow name's json-logic (workflowNameLogic) */
-  | { kind: 'flow'; names: Set<string>; owner: string; name?: JsonValue }
+  | { kind: 'flow'; names: Set<string>; owner: string; name?: JsonValue; args?: string[]; entrypoint?: string }
   /** a unit's: passed in by each caller; `read` gathers those the unit reads */
   | { kind: 'unit'; read: Set<string> };
 
@@ -112,6 +136,13 @@ export function linkGlobals(links: GlobalLinks, g: Gathered): void {
       } else if (c.caller.kind === 'unit') c.with[globalParam(x)] = readLogic(['params', globalParam(x)]);
       // A flow that does not know its Argo name (one relinked at a run's start) gives the run's id, as a WorkflowTemplate run alone did.
       else if (x === WORKFLOW_NAME) c.with[globalParam(x)] = c.caller.name ?? workflowNameLogic({});
+      // A workflow parameter named `json` is what Argo's `workflow.parameters.json` reads (it is set after the list).
+      else if (x === WORKFLOW_PARAMS_JSON) c.with[globalParam(x)] = c.caller.names.has('json') ? readLogic(['params', 'json']) : parametersJsonLogic(c.caller.args ?? [...c.caller.names].filter((n) => !isGlobalParam(n) && !n.startsWith(':')));
+      // A call relinked at a run's start keeps the entrypoint its import wrote (relink.ts keeps what a call passes).
+      else if (x === MAIN_ENTRYPOINT && (c.caller.entrypoint !== undefined || c.caller.names.has(x))) c.with[globalParam(x)] = c.caller.entrypoint ?? null;
+      else if (x === MAIN_ENTRYPOINT) {
+        addProblems(g, [{ path: c.where, message: `${c.callee} reads {{workflow.mainEntrypoint}}, which ${c.caller.owner} as registered does not pass: apply it again so that it does` }]);
+      }
       else if (c.caller.names.has(x)) c.with[globalParam(x)] = readLogic(['params', x]);
       else {
         addProblems(g, [{

@@ -267,7 +267,7 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
     inExit: false,
     globals,
   };
-  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth, inUnit: true };
+  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth };
   const made = inlineTemplate(t, scope, rootPath(t), ctx);
   const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, paramDefault(p) as JsonValue]));
   // Text with references, or json-logic (an output with its default: composite.ts orDefault).
@@ -522,7 +522,7 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
       artifacts: new Map(),
       siblings: new Map(),
       inExit,
-      globals: { kind: 'flow', names: flowParams, owner: where.replace(/^.*: (?=Workflow)/, ''), name: workflowNameLogic(named) },
+      globals: { kind: 'flow', names: flowParams, owner: where.replace(/^.*: (?=Workflow)/, ''), name: workflowNameLogic(named), args: (wf.spec.arguments?.parameters ?? []).map((p) => p.name), entrypoint: wf.spec.entrypoint },
       workflow: named,
     };
     const params = new Map((t.inputs?.parameters ?? []).map((p) => {

@@ -4,9 +4,10 @@
  * (for `steps.x...` / `tasks.x...`). Tags (`{{ ... }}`) are read against a scope into values.
  */
 import { StrataError } from '../errors/strata-error.ts';
+import type { Logic } from '../flow/types.ts';
 import { expressionPart } from './expressions.ts';
 import { readLogic, renderLogic, type Path, type Value } from './values.ts';
-import { exitGlobal, globalParam, WORKFLOW_NAME, type ExitField, type Globals } from './globals.ts';
+import { exitGlobal, globalParam, MAIN_ENTRYPOINT, parametersJsonLogic, WORKFLOW_NAME, WORKFLOW_PARAMS_JSON, type ExitField, type Globals } from './globals.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { ownValue, type ArgoParameter } from './argo-document.ts';
 
@@ -79,6 +80,8 @@ function splitTag(tag: string): string[] {
   if (m) return [m[1], m[2], 'outputs', 'result'];
   m = /^(steps|tasks)\.(.+?)\.outputs\.(parameters|artifacts)\.(.+)$/.exec(tag);
   if (m) return [m[1], m[2], 'outputs', m[3], m[4]];
+  m = /^(steps|tasks)\.(.+)\.(exitCode|status)$/.exec(tag);
+  if (m) return [m[1], m[2], m[3]];
   m = /^(inputs|workflow)\.(parameters|artifacts)\.(.+)$/.exec(tag);
   if (m) return [m[1], m[2], m[3]];
   return tag.split('.');
@@ -106,6 +109,25 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     // processItem: `item.<key>` for each key), so `{{item.a.b}}` reads a key "a.b", never a
     // field b of a (Argo leaves that unresolved and fails the step).
     return [{ kind: 'item', as: scope.item, path: parts.length > 1 ? [parts.slice(1).join('.')] : [] }];
+  }
+  // All the workflow's parameters as JSON, and the entrypoint's name (Argo's global parameters:
+  // operator.go setGlobalParameters; a parameter named `json` is set after and wins).
+  const g0 = scope.globals;
+  if (head === 'workflow' && parts[1] === 'parameters' && (parts.length === 2 || (parts.length === 3 && parts[2] === 'json' && !(g0.kind === 'flow' && g0.names.has('json'))))) {
+    if (g0.kind === 'unit') {
+      g0.read.add(WORKFLOW_PARAMS_JSON);
+      return [{ kind: 'param', name: globalParam(WORKFLOW_PARAMS_JSON) }];
+    }
+    const logic = parametersJsonLogic(g0.args ?? [...g0.names]);
+    return [{ kind: 'logic', make: () => logic as Logic }];
+  }
+  if (head === 'workflow' && parts[1] === 'mainEntrypoint' && parts.length === 2) {
+    if (g0.kind === 'unit') {
+      g0.read.add(MAIN_ENTRYPOINT);
+      return [{ kind: 'param', name: globalParam(MAIN_ENTRYPOINT) }];
+    }
+    if (g0.entrypoint === undefined) throw bad(scope, tag, 'the workflow has no spec.entrypoint');
+    return [{ kind: 'text', text: g0.entrypoint }];
   }
   if (head === 'workflow' && parts[1] === 'parameters' && parts.length === 3) {
     const g = scope.globals;
@@ -149,6 +171,15 @@ export function resolveVariable(scope: Scope, tag: string): Value {
       return s.outputs.result;
     }
     if (parts[2] === 'status' && parts.length === 3) return [{ kind: 'status', step: s.path }];
+    // Argo puts `steps.X.exitCode` in scope for a container or script step (validate.go
+    // addOutputsToScope) and gives it the pod's main container's exit code as text
+    // (operator.go: the node's outputs.exitCode); strata's is the step's program's.
+    if (parts[2] === 'exitCode' && parts.length === 3) {
+      if (s.looped) throw bad(scope, tag, `step ${parts[1]} is a loop, whose items each have an exit code: Argo gives none for the loop`);
+      const r = s.outputs?.result;
+      if (!(r && r.length === 1 && r[0].kind === 'result' && r[0].path.length === 0)) throw bad(scope, tag, `step ${parts[1]} has no exit code (only container and script templates do, called directly or by templateRef; a containerSet's is not given)`);
+      return [{ kind: 'exitCode', step: r[0].step }];
+    }
     if (parts[2] === 'outputs' && parts[3] === 'parameters' && parts.length === 5) {
       if (s.looped) {
         const v = s.loopParameters?.get(parts[4]);
@@ -161,7 +192,7 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     }
     if (parts[2] === 'outputs' && parts[3] === 'artifacts') throw bad(scope, tag, 'an artifact is read with `from` in arguments.artifacts, not as text');
   }
-  throw bad(scope, tag, 'is not a variable strata maps (inputs.parameters.x, item, retries, steps.x.outputs.result, steps.x.outputs.parameters.y, steps.x.status, tasks.x..., workflow.parameters.x, workflow.name, workflow.uid, workflow.status, workflow.duration, workflow.failures, pod.name, {{=expression}})');
+  throw bad(scope, tag, 'is not a variable strata maps (inputs.parameters.x, item, retries, steps.x.outputs.result, steps.x.outputs.parameters.y, steps.x.status, steps.x.exitCode, tasks.x..., workflow.parameters.x, workflow.parameters.json, workflow.mainEntrypoint, workflow.name, workflow.uid, workflow.status, workflow.duration, workflow.failures, pod.name, {{=expression}})');
 }
 
 /** A string with `{{ tag }}` and `{{= expression }}` parts, read in `scope`; `place` (template and field) names its expressions' errors. */

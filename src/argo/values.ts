@@ -25,6 +25,8 @@ export type Part =
   | { kind: 'output'; step: Path; name: string }
   | { kind: 'exit'; field: 'status' | 'duration' | 'failures' }
   | { kind: 'status'; step: Path }
+  /** a container or script step's exit code (Argo's `{{steps.X.exitCode}}`, text in Argo) */
+  | { kind: 'exitCode'; step: Path }
   | { kind: 'run'; field: 'id' | 'step' | 'pod' }
   | { kind: 'logic'; make: (from: Path) => Logic };
 
@@ -93,6 +95,8 @@ function substitution(p: Part, from: Path): string | undefined {
       return `${stepHead(stepRef(from, p.step))}.outputs.parameters${accessor([p.name])}`;
     case 'exit':
       return `exit.${p.field}`;
+    case 'exitCode':
+      return `${stepHead(stepRef(from, p.step))}.exitCode`;
     case 'run':
       return `run.${p.field}`;
     default:
@@ -120,6 +124,8 @@ export function partLogic(p: Part, from: Path): Logic {
       return p.field === 'status' ? { if: [{ '==': [{ var: 'exit.status' }, 'succeeded'] }, 'Succeeded', 'Failed'] } : { var: `exit.${p.field}` };
     case 'status':
       return argoPhase(() => ({ status: stepRef(from, p.step) }));
+    case 'exitCode':
+      return { exitCode: stepRef(from, p.step) };
     case 'run':
       // In a computed task field the engine gives `run` as the runtime's placeholders (substitute.ts).
       return { var: `run.${p.field}` };

@@ -205,12 +205,7 @@ export class EngineCore {
     }
     this.emitStatus(act);
     // A composite that may run again whole counts its attempts (retryWhole), from its first start.
-    // `inherit` takes the retry its place gives (an Argo workflow's spec.retryStrategy reaching
-    // the steps and dag templates inside a templateRef unit: operator.go retryStrategy, the
-    // template's own else execWf.Spec.RetryStrategy), read before its own `retry` applies.
-    const whole = node.retryWhole === 'inherit' ? act.scope.retry : node.retryWhole;
-    if (whole !== undefined) act.whole = whole;
-    if (whole !== undefined) {
+    if (node.retryWhole !== undefined) {
       act.attempt = 1;
       act.firstAt = this.now;
     }
@@ -254,7 +249,7 @@ export class EngineCore {
   finish(act: Act, status: 'succeeded' | 'failed' | 'skipped', result?: JsonValue, error?: string): void {
     if (act.status !== 'running' && act.status !== 'pending') return;
     // A composite with retryWhole runs again from its start (its own deadline passed ends it: the deadline holds across attempts).
-    if (status === 'failed' && act.whole !== undefined && act.status === 'running' && !act.exiting && act.reason !== 'timeout' && !this.isLeaf(act.node) && this.runsAgain(act, error)) return;
+    if (status === 'failed' && act.node.retryWhole !== undefined && act.status === 'running' && !act.exiting && act.reason !== 'timeout' && !this.isLeaf(act.node) && this.runsAgain(act, error)) return;
     if (act.slots) this.slots.release(act);
     if (status === 'failed' && this.isLeaf(act.node) && !act.exiting) this.failures.push({ step: act.id, error: error ?? 'failed', exitCode: act.exitCode });
     if (status === 'succeeded' && act.node.kind === 'use' && act.node.gives?.parameters && !act.parameters) {
@@ -295,6 +290,14 @@ export class EngineCore {
     const keep = this.keeps;
     if (keep && status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
     if (gave && act.parameters) this.data.parameters[act.id] = act.parameters;
+    // What `{{ steps.X.exitCode }}` and `exitCode` read: a leaf's program's, as Argo's outputs.exitCode.
+    // A unit whose root is a leaf (`use` of a flow whose root is a task) gives its root's, as Argo's templateRef node does.
+    // A leaf that succeeded exited 0, also where its runtime did not say (inside a pod).
+    const code = typeof act.exitCode === 'number' ? act.exitCode : status === 'succeeded' ? 0 : undefined;
+    if (code !== undefined && act.id !== '' && this.isLeaf(act.node)) {
+      this.data.exitCodes[act.id] = code;
+      if (act.parent?.node.kind === 'use' && act.parent.id !== '') this.data.exitCodes[act.parent.id] = code;
+    }
     if (keep && status === 'succeeded' && act.parameters) this.kept.parameters.set(act.id, act.parameters);
     if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
     // Skipped by its when, or as said (a fan-out over an empty list: `not started: its list of items is empty`).

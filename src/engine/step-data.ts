@@ -5,7 +5,7 @@
  * `as` name, and the `result` operation's reader, which takes a step path as inputs do.
  */
 import type { JsonValue } from '../flow/types.ts';
-import { evaluate, UNKNOWN, STEP_OUTPUTS, STEP_RESULTS, STEP_STATUSES, tracking, type StepOutputReader, type StepResultReader, type StepStatusReader } from '../logic/json-logic.ts';
+import { evaluate, UNKNOWN, STEP_EXIT_CODES, STEP_OUTPUTS, STEP_RESULTS, STEP_STATUSES, tracking, type StepExitCodeReader, type StepOutputReader, type StepResultReader, type StepStatusReader } from '../logic/json-logic.ts';
 import { evaluateValues } from '../logic/logic-values.ts';
 import type { Act } from './act.ts';
 import type { SubstitutionData } from './substitute.ts';
@@ -23,17 +23,19 @@ export class StepData {
   readonly statuses: Record<string, StepStatus> = Object.create(null);
   /** named output parameters of the steps that gave them, by step id */
   readonly parameters: Record<string, Record<string, JsonValue>> = Object.create(null);
+  /** the exit code of each leaf's program that ended with one (its last attempt's), by step id */
+  readonly exitCodes: Record<string, number> = Object.create(null);
   /** the items each fan-out started, by the fan-out's step id and item index */
   readonly fanItems: Record<string, Array<{ index: number; item: JsonValue }>> = Object.create(null);
 
   /** Forget what the steps `under` says are beneath a composite that runs again whole (retryWhole). */
   forget(under: (id: string) => boolean): void {
-    for (const m of [this.results, this.statuses, this.parameters, this.fanItems]) for (const k of Object.keys(m)) if (under(k)) delete m[k];
+    for (const m of [this.results, this.statuses, this.parameters, this.exitCodes, this.fanItems]) for (const k of Object.keys(m)) if (under(k)) delete m[k];
   }
 
   /** Forget everything (a retry starts the plan again). */
   clear(): void {
-    for (const m of [this.results, this.statuses, this.parameters, this.fanItems]) for (const k of Object.keys(m)) delete m[k];
+    for (const m of [this.results, this.statuses, this.parameters, this.exitCodes, this.fanItems]) for (const k of Object.keys(m)) delete m[k];
   }
 
   /** The items behind `fan/*` (or `fan/*` followed by a path) whose step succeeded, in item order. */
@@ -97,11 +99,11 @@ export class StepData {
       attempt: act.attempt,
       step: (path) => {
         const id = at(path);
-        return { id, status: this.statuses[id] ?? 'pending', result: this.results[id], parameters: this.parameters[id], missing: (what) => this.missing(id, what) };
+        return { id, status: this.statuses[id] ?? 'pending', result: this.results[id], parameters: this.parameters[id], exitCode: this.exitCodes[id], missing: (what) => this.missing(id, what) };
       },
       evaluate: (expr) => {
         const data = dataOf();
-        return evaluate(expr, { ...data, attempt: act.attempt, run: RUN_DATA, [STEP_RESULTS]: results, [STEP_OUTPUTS]: outputs, [STEP_STATUSES]: data[STEP_STATUSES] }, act.id);
+        return evaluate(expr, { ...data, attempt: act.attempt, run: RUN_DATA, [STEP_RESULTS]: results, [STEP_OUTPUTS]: outputs, [STEP_STATUSES]: data[STEP_STATUSES], [STEP_EXIT_CODES]: data[STEP_EXIT_CODES] }, act.id);
       },
     };
   }
@@ -121,6 +123,11 @@ export class StepData {
       return this.results[id] === UNKNOWN ? UNKNOWN : (this.statuses[id] ?? 'pending');
     };
     data[STEP_STATUSES] = statuses;
+    const exitCodes: StepExitCodeReader = (path) => {
+      const id = resolveStep(path, act.id, s.unitId);
+      return this.results[id] === UNKNOWN ? UNKNOWN : this.exitCodes[id];
+    };
+    data[STEP_EXIT_CODES] = exitCodes;
     return data;
   }
 

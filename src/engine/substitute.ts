@@ -23,7 +23,7 @@ export interface SubstitutionData {
   itemNames?: ReadonlySet<string>;
   attempt: number;
   /** a step named by a step path (as in inputs), resolved to its id, with what it has so far */
-  step(path: string): { id: string; status: StepStatus; result?: JsonValue; parameters?: Record<string, JsonValue>; missing(what: string): string };
+  step(path: string): { id: string; status: StepStatus; result?: JsonValue; parameters?: Record<string, JsonValue>; exitCode?: number; missing(what: string): string };
   /** evaluate a computed value's json-logic against `data` (with attempt) */
   evaluate(expr: JsonValue): JsonValue;
 }
@@ -130,6 +130,10 @@ function lookup(ref: TemplateRef, where: string, d: SubstitutionData): JsonValue
       const s = d.step(ref.step!);
       const [field, ...rest] = ref.path;
       if (field === 'status') return s.status;
+      if (field === 'exitCode') {
+        if (s.exitCode === undefined) throw new Error(`${where}: {{ ${ref.text} }}: ${s.missing('exit code')}`);
+        return s.exitCode;
+      }
       if (field === 'outputs') {
         const name = String(ref.path[2]);
         const v = s.parameters?.[name];

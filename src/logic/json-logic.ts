@@ -251,6 +251,23 @@ jsonLogic.add_operation('status', function (this: unknown, path?: unknown) {
   return known(read(path), null);
 });
 
+/** Where `exitCode` finds steps' exit codes (as STEP_STATUSES for statuses). */
+export const STEP_EXIT_CODES: unique symbol = Symbol('strata step exit codes');
+export type StepExitCodeReader = (path: string) => unknown;
+
+/**
+ * `{"exitCode": "check"}`: the exit code of step `check`'s program (a number: 0 for a step
+ * that succeeded, the program's own for one that failed), by its step path as in `status`;
+ * null when it has none (it has not ended, was skipped, or was stopped before its program
+ * gave one). Argo's `{{steps.X.exitCode}}` (argo-workflows operator.go: a node's outputs.exitCode).
+ */
+jsonLogic.add_operation('exitCode', function (this: unknown, path?: unknown) {
+  const read = (this as { [STEP_EXIT_CODES]?: StepExitCodeReader } | null)?.[STEP_EXIT_CODES];
+  if (typeof read !== 'function') throw new Error('"exitCode" reads steps\' exit codes, and there are none here (it works in a flow\'s when, fanOut.over, cycle.until and use.with, and in computed task fields)');
+  if (typeof path !== 'string' || path === '') throw new Error('"exitCode" needs a step path');
+  return known(read(path) ?? null, null);
+});
+
 /**
  * `{"text": value}`: the value as substitution writes it: a string as itself, anything
  * else as compact JSON (so `cat` can join a list into text as `{{ }}` would).
@@ -288,7 +305,7 @@ export const OPERATORS = new Set([
   'jsonpath', 'fromJson', 'int', 'float', 'where', 'at',
   '==', '===', '!=', '!==', '>', '>=', '<', '<=', '!!', '!', '%', 'in', 'cat', 'substr',
   '+', '*', '-', '/', 'min', 'max', 'merge', 'var', 'missing', 'missing_some', 'if', '?:',
-  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'status', 'text', 'range', 'format', 'plus', 'govaluate', 'boolean', 'expr',
+  'and', 'or', 'filter', 'map', 'reduce', 'all', 'none', 'some', 'result', 'output', 'status', 'exitCode', 'text', 'range', 'format', 'plus', 'govaluate', 'boolean', 'expr',
 ]);
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -356,8 +373,8 @@ function walk(expr: unknown, path: string, problems: Problem[], depth: number): 
   if (op === 'where' && !(Array.isArray(arg) && arg.length === 2 && typeof arg[0] === 'string')) {
     problems.push({ path: `${path}.where`, message: 'must be [place, expression]: a text naming where the expression comes from, and the expression' });
   }
-  if (op === 'status' && !(typeof arg === 'string' || isObjectExpr(arg) || (Array.isArray(arg) && arg.length === 1 && (typeof arg[0] === 'string' || isObjectExpr(arg[0]))))) {
-    problems.push({ path: `${path}.status`, message: 'must be a step path' });
+  if ((op === 'status' || op === 'exitCode') && !(typeof arg === 'string' || isObjectExpr(arg) || (Array.isArray(arg) && arg.length === 1 && (typeof arg[0] === 'string' || isObjectExpr(arg[0]))))) {
+    problems.push({ path: `${path}.${op}`, message: 'must be a step path' });
   }
   if (op === 'result') {
     const step = Array.isArray(arg) ? arg[0] : arg;
@@ -436,7 +453,7 @@ export function isLogic(value: unknown): boolean {
   return jsonLogic.is_logic(value) && OPERATORS.has(Object.keys(value as object)[0]);
 }
 
-const READERS = new Set(['var', 'at', 'missing', 'missing_some', 'result', 'output', 'status']);
+const READERS = new Set(['var', 'at', 'missing', 'missing_some', 'result', 'output', 'status', 'exitCode']);
 
 /** Whether an expression reads any data at all; one that does not has the same value everywhere. */
 export function readsData(expr: unknown): boolean {

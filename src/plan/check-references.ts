@@ -80,7 +80,7 @@ export function referencesIn(expr: unknown): Array<{ form: 'results' | 'result';
       const path = Array.isArray(arg) ? arg[0] : arg;
       if (typeof path === 'string') out.push({ form: 'result', text: path });
       else stack.push(arg);
-    } else if (op === 'status' && (typeof arg === 'string' || (Array.isArray(arg) && typeof arg[0] === 'string'))) {
+    } else if ((op === 'status' || op === 'exitCode') && (typeof arg === 'string' || (Array.isArray(arg) && typeof arg[0] === 'string'))) {
       out.push({ form: 'result', text: typeof arg === 'string' ? arg : (arg[0] as string) });
     } else if (op === 'output' && Array.isArray(arg) && typeof arg[0] === 'string') {
       out.push({ form: 'result', text: arg[0], ...(typeof arg[1] === 'string' ? { parameter: arg[1] } : {}) });

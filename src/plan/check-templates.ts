@@ -34,7 +34,7 @@ export interface StepMention {
 }
 
 const FIXED_HEADS = ['params', 'item', 'round', 'attempt', 'inputs', 'exit', 'steps', 'run'];
-const STEP_FIELDS = ['result', 'outputs', 'status'];
+const STEP_FIELDS = ['result', 'outputs', 'status', 'exitCode'];
 
 /** The fields of a task that are resolved when it starts, with their paths under `path`. */
 export function computedFields(task: TaskSpec, path: string): Array<{ path: string; value: Computed }> {
@@ -108,12 +108,13 @@ function judge(ref: TemplateRef, inputs: string[], scope: TemplateScope, path: s
     case 'steps': {
       const field = ref.path[0];
       if (field === undefined || !STEP_FIELDS.includes(String(field))) {
-        return `write steps.STEP.result, steps.STEP.outputs.parameters.NAME or steps.STEP.status${field !== undefined ? didYouMean(String(field), STEP_FIELDS) : ''}`;
+        return `write steps.STEP.result, steps.STEP.outputs.parameters.NAME, steps.STEP.status or steps.STEP.exitCode${field !== undefined ? didYouMean(String(field), STEP_FIELDS) : ''}`;
       }
       if (field === 'outputs' && !(ref.path[1] === 'parameters' && typeof ref.path[2] === 'string' && ref.path.length === 3)) {
         return 'write steps.STEP.outputs.parameters.NAME';
       }
       if (field === 'status' && ref.path.length > 1) return 'a status has no fields';
+      if (field === 'exitCode' && ref.path.length > 1) return 'an exit code has no fields';
       steps.push({ path, form: 'result', text: ref.step!, shown: `{{ ${ref.text} }}`, ...(field === 'outputs' ? { parameter: String(ref.path[2]) } : {}) });
       return undefined;
     }

@@ -43,7 +43,7 @@ describe('references in tasks, checked at plan time', () => {
       'spec.root.sequence[0].task.args[4]: {{ exit.status }}: exit is only given inside an exit handler (onExit)',
       'spec.root.sequence[1].task.args[0]: {{ steps.biuld.result }}: no step "biuld" (did you mean "build"?)',
       'spec.root.sequence[1].task.args[1]: {{ inputs.rowz }}: this task has no input "rowz" (did you mean "rows"?)',
-      'spec.root.sequence[1].task.args[2]: {{ steps.build.reslt }}: write steps.STEP.result, steps.STEP.outputs.parameters.NAME or steps.STEP.status (did you mean "result"?)',
+      'spec.root.sequence[1].task.args[2]: {{ steps.build.reslt }}: write steps.STEP.result, steps.STEP.outputs.parameters.NAME, steps.STEP.status or steps.STEP.exitCode (did you mean "result"?)',
       'spec.root.sequence[1].task.args[3]: {{ steps.build.outputs.x }}: write steps.STEP.outputs.parameters.NAME',
       'spec.root.sequence[1].task.args[4]: {{ attempt.n }}: attempt is a number and has no fields',
       'spec.root.sequence[1].task.env.X: {{ regoin }}: no reference "regoin": a reference starts with params, item, an enclosing fan-out\'s as name, round, attempt, inputs, exit, steps or run',
