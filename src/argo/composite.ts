@@ -187,7 +187,9 @@ export function inlineTemplate(t: ArgoTemplate, scope: Scope, at: Path, ctx: Inl
     // Argo retries a steps or dag node whole under its retryStrategy, its own or else the
     // workflow's (operator.go retryStrategy; executeTemplate's handleRetries wraps every
     // template kind): strata's retryWhole; the templates inside keep their own (Argo tester 7, R5).
-    const whole = t.retryStrategy ? retryOf(t.retryStrategy, `template ${t.name}`) : ctx.defaultRetry;
+    // Nested in a unit (at.length > 0: its root's whole runs again by the calling `use`), the
+    // caller's default is taken at the run: `inherit` (R5).
+    const whole = t.retryStrategy ? retryOf(t.retryStrategy, `template ${t.name}`) : ctx.defaultRetry ?? (ctx.inUnit && at.length > 0 ? 'inherit' as const : undefined);
     if (whole) node = { ...node, retryWhole: whole };
   } else if (t.retryStrategy) {
     node = { ...node, retry: retryOf(t.retryStrategy, `template ${t.name}`) };

@@ -267,7 +267,7 @@ function unitFlow(t: ArgoTemplate, metadata: FlowDocument['metadata'], c: { temp
     inExit: false,
     globals,
   };
-  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth };
+  const ctx: InlineContext = { templates: c.templates, unit: c.unit, local: c.local, stack: [t.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth, inUnit: true };
   const made = inlineTemplate(t, scope, rootPath(t), ctx);
   const params = Object.fromEntries((t.inputs?.parameters ?? []).map((p) => [p.name, paramDefault(p) as JsonValue]));
   // Text with references, or json-logic (an output with its default: composite.ts orDefault).

@@ -62,6 +62,13 @@ export interface InlineContext {
    * by templateRef or recursion whose root is one, runs again whole under it (`retryWhole`).
    */
   defaultRetry?: RetrySpec;
+  /**
+   * Inlining a unit's flow (a WorkflowTemplate's template, a recursive template): the calling
+   * Workflow's spec.retryStrategy is not known here, so the steps and dag templates nested in
+   * it (and the units they call) take `retryWhole: inherit`, the retry the call's place gives
+   * (the calling Workflow's default on its root reaches them through the `use`).
+   */
+  inUnit?: boolean;
 }
 
 /** Inlines a template's body (steps/dag/pod templates); set by the template dispatcher. */
@@ -265,7 +272,8 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
     // The workflow parameters the unit reads are added to `with` when the import ends (globals.ts).
     ctx.links.calls.push({ ref: unit.ref, callee: recursive ? `template ${recursive}` : `templateRef ${call.templateRef!.name}/${call.templateRef!.template}`, caller: scope.globals, with: withs, where, inExit: scope.inExit });
     // A steps or dag template run as a unit runs again whole under the workflow's default (R5).
-    const whole = ctx.defaultRetry && !unit.result && !unit.ownRetry ? { retryWhole: ctx.defaultRetry } : {};
+    // Inside a unit the default is the caller's, taken at the run (`inherit`; R5).
+    const whole = unit.result || unit.ownRetry ? {} : ctx.defaultRetry ? { retryWhole: ctx.defaultRetry } : ctx.inUnit ? { retryWhole: 'inherit' as const } : {};
     body = { use: unit.ref, with: withs, ...(artifacts.size > 0 ? { inputs } : {}), ...whole } as FlowNode;
     outputs = {
       ...(unit.result ? { result: [{ kind: 'result', step: inner, path: [] }] as Value } : {}),

@@ -32,6 +32,8 @@ export interface Scope {
 
 export interface Act {
   id: string;
+  /** a composite's whole-retry policy, taken when it starts: its node's retryWhole, or with `inherit` the retry its scope gives */
+  whole?: RetryPlan;
   /** how deep in the tree of activations: the root is 0 */
   level: number;
   /** declared position from the root (child index at each level): starts of one tick go out in this order */

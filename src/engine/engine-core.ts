@@ -205,7 +205,12 @@ export class EngineCore {
     }
     this.emitStatus(act);
     // A composite that may run again whole counts its attempts (retryWhole), from its first start.
-    if (node.retryWhole !== undefined) {
+    // `inherit` takes the retry its place gives (an Argo workflow's spec.retryStrategy reaching
+    // the steps and dag templates inside a templateRef unit: operator.go retryStrategy, the
+    // template's own else execWf.Spec.RetryStrategy), read before its own `retry` applies.
+    const whole = node.retryWhole === 'inherit' ? act.scope.retry : node.retryWhole;
+    if (whole !== undefined) act.whole = whole;
+    if (whole !== undefined) {
       act.attempt = 1;
       act.firstAt = this.now;
     }
@@ -249,7 +254,7 @@ export class EngineCore {
   finish(act: Act, status: 'succeeded' | 'failed' | 'skipped', result?: JsonValue, error?: string): void {
     if (act.status !== 'running' && act.status !== 'pending') return;
     // A composite with retryWhole runs again from its start (its own deadline passed ends it: the deadline holds across attempts).
-    if (status === 'failed' && act.node.retryWhole !== undefined && act.status === 'running' && !act.exiting && act.reason !== 'timeout' && !this.isLeaf(act.node) && this.runsAgain(act, error)) return;
+    if (status === 'failed' && act.whole !== undefined && act.status === 'running' && !act.exiting && act.reason !== 'timeout' && !this.isLeaf(act.node) && this.runsAgain(act, error)) return;
     if (act.slots) this.slots.release(act);
     if (status === 'failed' && this.isLeaf(act.node) && !act.exiting) this.failures.push({ step: act.id, error: error ?? 'failed', exitCode: act.exitCode });
     if (status === 'succeeded' && act.node.kind === 'use' && act.node.gives?.parameters && !act.parameters) {

@@ -34,7 +34,7 @@ export function nextAttemptDelay(act: Act, errored: boolean, now: number): numbe
  * whose step failed is Failed (argo-workflows operator.go processNodeRetries, retryPolicyAllows).
  */
 export function wholeAttemptDelay(act: Act, now: number): number | undefined {
-  return act.node.retryWhole ? delayAfter(act.node.retryWhole, act.attempt, false, act.firstAt, now) : undefined;
+  return act.whole ? delayAfter(act.whole, act.attempt, false, act.firstAt, now) : undefined;
 }
 
 /** The wait before attempt n+1 under `r`, attempt n (counted in its round) having failed; undefined when there is none. */

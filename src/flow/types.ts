@@ -89,7 +89,8 @@ export interface Common {
   retries?: number;
   retry?: RetrySpec;
   /** a composite only: when it fails, it runs again whole from its start (docs/flow-language.md, Retries with back-off) */
-  retryWhole?: RetrySpec;
+  /** a composite runs again whole when it fails; `inherit`: under the `retry` its place gives (an enclosing composite's), when there is one */
+  retryWhole?: RetrySpec | 'inherit';
   timeout?: number;
   outputs?: OutputsSpec;
   dependsOn?: Dependency[];

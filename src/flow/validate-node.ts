@@ -76,7 +76,7 @@ export function validateNode(node: unknown, path: string, ctx: NodeContext, dept
   if ('retryWhole' in node) {
     // A leaf's attempts are `retry`'s; a composite's whole runs again.
     if (pattern === 'task' || pattern === 'generate' || pattern === 'pod') problems.push({ path: `${path}.retryWhole`, message: `runs a composite again whole; a ${pattern} takes retry` });
-    else validateRetry(node.retryWhole, `${path}.retryWhole`, problems);
+    else if (node.retryWhole !== 'inherit') validateRetry(node.retryWhole, `${path}.retryWhole`, problems);
   }
   const p = `${path}.${pattern}`;
   const body = node[pattern];

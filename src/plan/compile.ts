@@ -148,7 +148,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
   if (node.when !== undefined) appendAll(ctx.refs, expressionRefs(node.when, `${path}.when`, id, ctx.unitId, ctx.podId));
   const retry = retryPlan(node);
   // Assigned, not spread from conditional literals: a million nodes made seven throwaway objects each.
-  const whole = node.retryWhole !== undefined ? retryPlan(node, true) : undefined;
+  const whole = node.retryWhole === 'inherit' ? 'inherit' : node.retryWhole !== undefined ? retryPlan(node, true) : undefined;
   const base: Pick<PlanNode, 'seg' | 'when' | 'retries' | 'retry' | 'retryWhole' | 'timeout' | 'outputs' | 'continueOn' | 'onExit'> = { seg };
   if (node.when !== undefined) base.when = node.when;
   if (node.retries !== undefined) base.retries = node.retries;

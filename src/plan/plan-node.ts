@@ -22,8 +22,8 @@ interface Base {
   cond?: Condition;
   /** retries with back-off, from `retry` or its short form `retries` */
   retry?: RetryPlan;
-  /** a composite: runs again whole when it fails (src/engine/retry-whole.ts) */
-  retryWhole?: RetryPlan;
+  /** a composite: runs again whole when it fails; `inherit`: under the retry its place gives (the scope's), taken when it starts (Act.whole) */
+  retryWhole?: RetryPlan | 'inherit';
   continueOn?: ContinueOn;
   /** the exit handler: runs once this node has ended, whatever its outcome (its seg is `onExit`; `onExit_` for a unit root that has a step `onExit`) */
   onExit?: PlanNode;

@@ -6,7 +6,7 @@ import type { RetryPlan } from './plan-node.ts';
 /** The policy of a validated node (its `retry`, or `retryWhole` when `whole`), or undefined when it gives none. */
 export function retryPlan(node: Common, whole = false): RetryPlan | undefined {
   const r = whole ? node.retryWhole : node.retry;
-  if (!r) return undefined;
+  if (!r || r === 'inherit') return undefined;
   const b = r.backoff;
   return {
     limit: r.limit,

@@ -7,28 +7,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { cliEnv, stepStatuses, useRunService } from '../support/use-run-service.ts';
 
 const DIR = join('test', 'fixtures', 'argo', 's11-expr');
 const file = (n: string) => join(DIR, n);
 const text = (n: string) => readFileSync(file(n), 'utf8');
 
-let svc: RunTestService;
-let env: Record<string, string>;
-beforeAll(async () => {
-  svc = await startRunService();
-  env = { STRATA_URL: svc.url };
-});
-afterAll(async () => svc?.close());
-
-const statuses = (r: { steps: Record<string, { status: string }> }, ids: string[]) => Object.fromEntries(ids.map((k) => [k, r.steps[k]?.status ?? 'absent']));
+const svc = useRunService();
+const env = cliEnv(svc);
 
 describe('S11: an expression when that gives "" runs the step, as an empty govaluate when does', () => {
   it('steps: "" (a parameter, an input default) runs; the text "false" skips, "true" runs; a comparison decides (HTTP)', async () => {
     const r = await svc.runToEnd(text('when-expr-empty-steps.yaml'));
-    expect(statuses(r, ['expr-empty', 'expr-false-text', 'expr-true-text', 'expr-compare', 'expr-compare-false', 'gated/input-empty'])).toEqual({
+    expect(stepStatuses(r, ['expr-empty', 'expr-false-text', 'expr-true-text', 'expr-compare', 'expr-compare-false', 'gated/input-empty'])).toEqual({
       'expr-empty': 'succeeded',
       'expr-false-text': 'skipped',
       'expr-true-text': 'succeeded',
@@ -52,7 +45,7 @@ describe('S11: an expression when that gives "" runs the step, as an empty goval
     const imp = await runStrata(['import', 'argo', file('when-expr-empty-dag.yaml')], env);
     expect(imp.code, imp.stderr).toBe(0);
     const r = await svc.runToEnd(text('when-expr-empty-dag.yaml'));
-    expect(statuses(r, ['A', 'B', 'F', 'C', 'W', 'D']), JSON.stringify(r.steps)).toEqual({ A: 'succeeded', B: 'succeeded', F: 'succeeded', C: 'skipped', W: 'succeeded', D: 'failed' });
+    expect(stepStatuses(r, ['A', 'B', 'F', 'C', 'W', 'D']), JSON.stringify(r.steps)).toEqual({ A: 'succeeded', B: 'succeeded', F: 'succeeded', C: 'skipped', W: 'succeeded', D: 'failed' });
     const d = (r.steps as Record<string, { error?: string }>).D.error ?? '';
     expect(d).toContain('template main, step D, when: expression "tasks.W.outputs.result"');
     expect(d).toContain('"maybe", not a boolean');

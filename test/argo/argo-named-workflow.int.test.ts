@@ -8,21 +8,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
 const DIR = join('test', 'fixtures', 'argo', 'named');
 const file = (n: string) => join(DIR, n);
 const LABEL = 'workflows.argoproj.io/workflow';
 
-let svc: RunTestService;
-let env: Record<string, string>;
-beforeAll(async () => {
-  svc = await startRunService();
-  env = { STRATA_URL: svc.url };
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
+const env = cliEnv(svc);
 
 /** The runs labelled as Argo Workflow `name`'s, by the label selector over HTTP. */
 const runsOf = async (name: string): Promise<Array<{ id: string; flow: string; labels: Record<string, string> }>> => (await svc.call('GET', `/v1/runs?selector=${encodeURIComponent(`${LABEL}=${name}`)}`)).body.runs;

@@ -6,19 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
 const FAULTS = join('test', 'fixtures', 'argo', 'faults');
 
-let svc: RunTestService;
-let env: Record<string, string>;
-beforeAll(async () => {
-  svc = await startRunService();
-  env = { STRATA_URL: svc.url };
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
+const env = cliEnv(svc);
 
 const flowNames = async (): Promise<string[]> => ((await svc.call('GET', '/v1/flows')).body.flows as Array<{ name: string }>).map((f) => f.name);
 

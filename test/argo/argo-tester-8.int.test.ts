@@ -6,28 +6,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { cliEnv, stepStatuses, useRunService } from '../support/use-run-service.ts';
 
 const DIR = join('test', 'fixtures', 'argo', 'tester-8');
 const file = (n: string) => join(DIR, n);
 const text = (n: string) => readFileSync(file(n), 'utf8');
 
-let svc: RunTestService;
-let env: Record<string, string>;
-beforeAll(async () => {
-  svc = await startRunService();
-  env = { STRATA_URL: svc.url };
-});
-afterAll(async () => svc?.close());
-
-const statuses = (r: { steps: Record<string, { status: string }> }, ids: string[]) => Object.fromEntries(ids.map((k) => [k, r.steps[k]?.status ?? 'absent']));
+const svc = useRunService();
+const env = cliEnv(svc);
 
 describe('S11: an empty when runs the step, an empty depends is no dependencies', () => {
   it('steps: a when empty once substituted (a parameter, two, an input default) or written empty runs; "false" skips (HTTP)', async () => {
     const r = await svc.runToEnd(text('when-empty-steps.yaml'));
-    expect(statuses(r, ['param-empty', 'literal-empty', 'two-empty', 'param-false', 'gated/input-empty'])).toEqual({
+    expect(stepStatuses(r, ['param-empty', 'literal-empty', 'two-empty', 'param-false', 'gated/input-empty'])).toEqual({
       'param-empty': 'succeeded',
       'literal-empty': 'succeeded',
       'two-empty': 'succeeded',
@@ -53,7 +46,7 @@ describe('S11: an empty when runs the step, an empty depends is no dependencies'
     expect(nodes.A.dependsOn ?? nodes.A.depends).toBeUndefined();
     expect(JSON.stringify(nodes.C.dependsOn ?? nodes.C.depends)).toContain('A');
     const r = await svc.runToEnd(text('when-empty-dag.yaml'));
-    expect(statuses(r, ['A', 'B', 'C', 'D'])).toEqual({ A: 'succeeded', B: 'succeeded', C: 'succeeded', D: 'succeeded' });
+    expect(stepStatuses(r, ['A', 'B', 'C', 'D'])).toEqual({ A: 'succeeded', B: 'succeeded', C: 'succeeded', D: 'succeeded' });
   });
 });
 
@@ -179,13 +172,13 @@ describe('S17: a step named onExit beside spec.onExit', () => {
     expect(logs.stdout).toMatch(/^onExit_: exit-handler Succeeded$/m);
     const r = await svc.runToEnd(text('step-named-onexit.yaml'));
     expect(r.status).toBe('succeeded');
-    expect(statuses(r, ['onExit', 'main', 'onExit_'])).toEqual({ onExit: 'succeeded', main: 'succeeded', onExit_: 'succeeded' });
+    expect(stepStatuses(r, ['onExit', 'main', 'onExit_'])).toEqual({ onExit: 'succeeded', main: 'succeeded', onExit_: 'succeeded' });
   });
 
   it('the step named onExit failing: the handler sees Failed and the step in workflow.failures (HTTP, logs by CLI)', async () => {
     const r = await svc.runToEnd(text('step-named-onexit-fails.yaml'));
     expect(r.status).toBe('failed');
-    expect(statuses(r, ['onExit', 'onExit_/report'])).toEqual({ onExit: 'failed', 'onExit_/report': 'succeeded' });
+    expect(stepStatuses(r, ['onExit', 'onExit_/report'])).toEqual({ onExit: 'failed', 'onExit_/report': 'succeeded' });
     const logs = await runStrata(['logs', r.id, 'onExit_/report'], env);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toContain('status=Failed failures=[{"step":"onExit","error":"exited with code 3","exitCode":3}]');

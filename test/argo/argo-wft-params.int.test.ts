@@ -9,21 +9,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
 const DIR = join('test', 'fixtures', 'argo', 'wft-params');
 const file = (n: string) => join(DIR, n);
 const text = (n: string) => readFileSync(file(n), 'utf8');
 
-let svc: RunTestService;
-let env: Record<string, string>;
-beforeAll(async () => {
-  svc = await startRunService();
-  env = { STRATA_URL: svc.url };
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
+const env = cliEnv(svc);
 
 const runIds = async (): Promise<string[]> => ((await svc.call('GET', '/v1/runs')).body.runs as Array<{ id: string }>).map((r) => r.id).sort();
 const flowRefs = async (): Promise<string[]> => {

@@ -23,3 +23,16 @@ export function useRunService(env: Record<string, string> = {}, o: Partial<RunPa
     },
   });
 }
+
+/**
+ * The environment a `strata` CLI process reaches `svc` with: `{ STRATA_URL }`, read when a
+ * test passes or spreads it (after the file's beforeAll has started the service).
+ */
+export function cliEnv(svc: RunTestService): Record<string, string> {
+  return Object.defineProperty({}, 'STRATA_URL', { get: () => svc.url, enumerable: true }) as Record<string, string>;
+}
+
+/** The status of each of `ids` in `run`, keyed by id; `absent` for a step the run has not. */
+export function stepStatuses(run: { steps: Record<string, { status: string }> }, ids: string[]): Record<string, string> {
+  return Object.fromEntries(ids.map((id) => [id, run.steps[id]?.status ?? 'absent']));
+}
