@@ -34,6 +34,8 @@ export interface Act {
   id: string;
   /** a composite's whole-retry policy, taken when it starts: its node's retryWhole, or with `inherit` the retry its scope gives */
   whole?: RetryPlan;
+  /** a composite: whether the child whose failure failed it (the first not continued) failed as an error (failedAsError) */
+  failedBy?: { errored: boolean };
   /** how deep in the tree of activations: the root is 0 */
   level: number;
   /** declared position from the root (child index at each level): starts of one tick go out in this order */
@@ -205,6 +207,25 @@ function failedItself(c: Act): boolean {
 export function errored(c: Act): boolean {
   if (c.status === 'cancelled') return true;
   return c.status === 'failed' && endedWithoutExit(c);
+}
+
+/**
+ * Whether the failed node `c` failed as an error, for the retry of a composite run again
+ * whole (`on: error` / `failed`): a leaf, when it ended without an exit code of its own
+ * (endedWithoutExit); a sequence, a cycle or a graph without `outcome: leaves` never (Argo's
+ * steps node, imported as such a graph, is Failed whatever failed in it: argo-workflows
+ * workflow/controller/steps.go executeSteps marks it NodeFailed); a graph of `outcome:
+ * leaves` (Argo's dag), a fan-out, a fan-in or a unit as the child whose failure failed it
+ * (Argo's dag node takes the phase of its failing target task, Error when that task errored:
+ * dag.go assessDAGPhase).
+ */
+export function failedAsError(c: Act): boolean {
+  const k = c.node.kind;
+  if (k === 'task' || k === 'pod' || k === 'generate') return endedWithoutExit(c);
+  if (k === 'sequence' || k === 'cycle') return false;
+  // A graph of `outcome: leaves` is Argo's dag (its failing leaf's phase); any other, as Argo's steps template, is failed.
+  if (k === 'graph' && c.node.outcome !== 'leaves') return false;
+  return c.failedBy?.errored === true;
 }
 
 /** A leaf whose last attempt ended without an exit code of its program's own and not at its timeout. */

@@ -11,7 +11,7 @@ import { ResultSizes } from './result-size.ts';
 import { isLeaf, joinId, type PlanNode } from '../plan/plan-node.ts';
 import { RunSlots, SlotPool } from './run-slots.ts';
 import { addKid, clearKids, removeKid, RunningActs } from './act-lists.ts';
-import type { Act, Ops, Scope } from './act.ts';
+import { failedAsError, outcomeForParent, type Act, type Ops, type Scope } from './act.ts';
 import { driverFor, engineOps } from './engine-ops.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { exitData, exitDriver, type Failure } from './exit-handler.ts';
@@ -311,6 +311,8 @@ export class EngineCore {
     act.notStarted = undefined;
     if (status === 'skipped') this.markUnstarted(act, 'skipped', `not started: step ${act.id} was skipped (${error?.replace(/^not started: /, '') ?? 'its when was false'})`);
     else if (status === 'failed') this.markUnstarted(act, 'skipped', stoppedBy ?? (error?.startsWith('step ') ? notStartedReason(error, '') : act.id === '' ? `not started: ${error ?? 'the run failed'}` : `not started: step ${act.id} failed`));
+    // The first failure that fails the parent says whether the parent failed as an error (failedAsError).
+    if (status === 'failed' && act.parent && act.parent.failedBy === undefined && !outcomeForParent(act).continued) act.parent.failedBy = { errored: failedAsError(act) };
     if (act.parent) return act.parent.driver?.childDone(act);
     // The root succeeded and its exit handler failed: the run fails with the handler's error.
     if (act.handlerError !== undefined) {
@@ -343,6 +345,7 @@ export class EngineCore {
     clearKids(act);
     act.driver = undefined;
     act.started = undefined;
+    act.failedBy = undefined;
     act.attempt++;
     if (wait <= 0) {
       this.again(act, error);

@@ -7,7 +7,7 @@
  * and a wait that would end after that fails the step at once (Argo's processNodeRetries).
  */
 import type { RetryPlan } from '../plan/plan-node.ts';
-import type { Act } from './act.ts';
+import { failedAsError, type Act } from './act.ts';
 
 /** The policy that applies to a leaf. */
 export function retryOf(act: Act): RetryPlan {
@@ -29,12 +29,13 @@ export function nextAttemptDelay(act: Act, errored: boolean, now: number): numbe
 
 /**
  * The wait in seconds before a composite with `retryWhole` runs again, its attempt
- * `act.attempt` having just failed at `now` (ms); undefined when it does not. A composite's
- * failure is a failure (`on: error` never runs it again), as an Argo steps or dag node
- * whose step failed is Failed (argo-workflows operator.go processNodeRetries, retryPolicyAllows).
+ * `act.attempt` having just failed at `now` (ms); undefined when it does not. It failed as
+ * an error when the child that failed it did, through graphs, fan-outs and units, never
+ * through a sequence (failedAsError): as Argo's processNodeRetries reads the phase of a
+ * steps node (always Failed) or a dag node (its failing task's, Error included).
  */
 export function wholeAttemptDelay(act: Act, now: number): number | undefined {
-  return act.whole ? delayAfter(act.whole, act.attempt, false, act.firstAt, now) : undefined;
+  return act.whole ? delayAfter(act.whole, act.attempt, failedAsError(act), act.firstAt, now) : undefined;
 }
 
 /** The wait before attempt n+1 under `r`, attempt n (counted in its round) having failed; undefined when there is none. */
