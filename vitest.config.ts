@@ -1,15 +1,47 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Test files that measure how strata behaves when a process is slow, killed or starved (lock
+ * take-over, Redis silence, a big run's event loop, the Kubernetes stand-in end to end): they
+ * run after the others, one at a time, so that the parallel files' load does not decide them.
+ */
+const alone = [
+  'test/worker/takeover.int.test.ts',
+  'test/runtime/kubernetes/kube-e2e.int.test.ts',
+  'test/api/routes/runs-big.int.test.ts',
+  'test/coordinator/big-run.int.test.ts',
+  'test/coordinator/recovery-yields.int.test.ts',
+  'test/app/redis-busy.int.test.ts',
+  'test/api/heavy-requests.int.test.ts',
+  'test/coordinator/crash.int.test.ts',
+  'test/api/redis-outage.int.test.ts',
+];
+
+/** Settings both groups share. */
+const common = {
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+  pool: 'forks' as const,
+  // Tests share directories with the steps they run: outside /tmp, which each container on
+  // the local runtime has of its own (docs/flow-language.md, A /tmp of its own).
+  env: { TMPDIR: '/var/tmp' },
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Run once for the whole run (the root project's), before either group: dist/ built, one
+    // redis-server whose URL every test file reads with inject('redisUrl').
     globalSetup: ['test/support/build-global-setup.ts', 'test/support/redis-global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
-    // Tests share directories with the steps they run: outside /tmp, which each container on
-    // the local runtime has of its own (docs/flow-language.md, A /tmp of its own).
-    env: { TMPDIR: '/var/tmp' },
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
+    projects: [
+      {
+        // Most files wait on processes, Redis and HTTP rather than on the CPU: three at a
+        // time on two cores keeps both busy (vitest's default is one fewer than the cores).
+        test: { ...common, name: 'parallel', include: ['test/**/*.test.ts'], exclude: alone, maxWorkers: 3, sequence: { groupOrder: 0 } },
+      },
+      {
+        test: { ...common, name: 'alone', include: alone, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
