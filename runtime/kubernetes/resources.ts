@@ -2,11 +2,14 @@
 import type { V1ResourceRequirements } from '@kubernetes/client-node';
 import type { Resources } from '../../src/flow/types.ts';
 
-/** `cpu`/`memory` are requests; `limits` are limits. Absent fields stay absent. */
+/**
+ * `cpu`/`memory` are requests; `limits` are limits, extended resources (`nvidia.com/gpu`)
+ * among them, whose request Kubernetes sets to the limit. Absent fields stay absent.
+ */
 export function toRequirements(r: Resources | undefined): V1ResourceRequirements | undefined {
   if (!r) return undefined;
   const requests = pick({ cpu: r.cpu, memory: r.memory });
-  const limits = pick({ cpu: r.limits?.cpu, memory: r.limits?.memory });
+  const limits = pick({ ...r.limits });
   if (!requests && !limits) return undefined;
   return { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) };
 }

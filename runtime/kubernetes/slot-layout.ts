@@ -131,7 +131,9 @@ function ownPaths(tasks: TaskSpec[]): Pick<SlotPool, 'own' | 'scratchPaths'> {
 
 function mergeResources(a: Resources | undefined, b: Resources): Resources {
   if (!a) return b;
-  const limits = a.limits || b.limits ? { cpu: maxQuantity(a.limits?.cpu, b.limits?.cpu), memory: maxQuantity(a.limits?.memory, b.limits?.memory) } : undefined;
+  // Every limit the pool's tasks name (cpu, memory, extended resources such as nvidia.com/gpu), the largest of each.
+  const names = new Set([...Object.keys(a.limits ?? {}), ...Object.keys(b.limits ?? {})]);
+  const limits = a.limits || b.limits ? Object.fromEntries([...names].map((k) => [k, maxQuantity(a.limits?.[k], b.limits?.[k])])) : undefined;
   return stripUndefined({ cpu: maxQuantity(a.cpu, b.cpu), memory: maxQuantity(a.memory, b.memory), ...(limits ? { limits: stripUndefined(limits) } : {}) });
 }
 

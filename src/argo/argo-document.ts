@@ -13,17 +13,24 @@ import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names
 import { UNSUPPORTED, unsupportedField } from './argo-fields.ts';
 import { fieldUseProblems } from './field-use.ts';
 import { isSeconds } from '../flow/duration.ts';
+import { extendedQuantityProblem, isExtendedResourceName, unknownResource } from '../flow/resource-names.ts';
 
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
 export const ARGO_KINDS = ['Workflow', 'WorkflowTemplate'] as const;
 
 /** Argo reads numbers and booleans given where text is expected as their text (its AnyString). */
 const anyString = z.union([z.string(), z.number(), z.boolean()]).transform(String);
-const name = z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]{0,127}$/, 'must be a name of letters, digits, "-", "_" and "." that starts with a letter or digit');
+/** The longest step, template, parameter or artifact name strata takes. */
+const MAX_NAME = 128;
+/** A name of at most MAX_NAME characters matching `pattern`: one too long says its length and the limit (Argo tester 8, S6), any other `rule`. */
+const nameOf = (pattern: RegExp, rule: string) =>
+  z.string().superRefine((n, ctx) => {
+    if (n.length > MAX_NAME) ctx.addIssue({ code: 'custom', message: `has ${n.length} characters, more than the ${MAX_NAME} a name may have` });
+    else if (!pattern.test(n)) ctx.addIssue({ code: 'custom', message: rule });
+  });
+const name = nameOf(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, 'must be a name of letters, digits, "-", "_" and "." that starts with a letter or digit');
 /** A parameter's or artifact's name: as Argo's (letters, digits, "-", "_", any first; "." too), never an object internal. */
-const paramName = z
-  .string()
-  .regex(/^[-A-Za-z0-9_.]{1,128}$/, 'must be a name of letters, digits, "-", "_" and "." (at most 128)')
+const paramName = nameOf(/^[-A-Za-z0-9_.]+$/, 'must be a name of letters, digits, "-", "_" and "." (at most 128)')
   .refine((n) => !isForbiddenParamName(n), { error: (i) => forbiddenParamMessage(String(i.input)) });
 
 /** `value: ~` (YAML's null) is no value, as in Argo: the parameter is then required or takes its default. */
@@ -75,10 +82,32 @@ export type ArgoArguments = z.infer<typeof argumentsSchema>;
 
 const envVar = z.strictObject({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), value: anyString.optional() });
 const quantity = z.union([z.string(), z.number()]).transform(String);
-const resources = z.strictObject({
-  requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
-  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+/**
+ * Requests or limits: `cpu`, `memory`, and Kubernetes extended resources (`nvidia.com/gpu`),
+ * which Argo passes to the pod as written (Argo tester 8, S3: one was called an unknown key).
+ */
+const resourceList = z.record(z.string(), quantity).superRefine((list, ctx) => {
+  for (const [k, v] of Object.entries(list)) {
+    if (k === 'cpu' || k === 'memory') continue;
+    const problem = isExtendedResourceName(k) ? extendedQuantityProblem(v) : unknownResource(k);
+    if (problem) ctx.addIssue({ code: 'custom', path: [k], message: problem });
+  }
 });
+/**
+ * An extended resource's request needs its limit and equals it (Kubernetes'
+ * ValidateResourceRequirements: "Limit must be set for non overcommitable resources", "must be
+ * equal to ... limit"); its request is then the limit, which the task's limits say.
+ */
+const resources = z
+  .strictObject({ requests: resourceList.optional(), limits: resourceList.optional() })
+  .superRefine((r, ctx) => {
+    for (const [k, v] of Object.entries(r.requests ?? {})) {
+      if (!isExtendedResourceName(k)) continue;
+      const limit = r.limits?.[k];
+      if (limit === undefined) ctx.addIssue({ code: 'custom', path: ['requests', k], message: 'an extended resource is requested without a limit: Kubernetes needs its limit (its request is then the limit) and refuses the pod otherwise' });
+      else if (limit !== v) ctx.addIssue({ code: 'custom', path: ['requests', k], message: `request ${v} is not its limit ${limit}: Kubernetes needs an extended resource's request to equal its limit` });
+    }
+  });
 
 const containerFields = {
   image: z.string().min(1, 'must name an image'),

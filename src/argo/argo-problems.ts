@@ -10,13 +10,22 @@ import { invalid, MAX_PROBLEMS, moreProblemsOf, type Problem, type StrataError }
 /** One problem at `where` (the Argo template and field it is written in), as an error. */
 export const argoProblem = (where: string, why: string): StrataError => invalid([{ path: where, message: why }]);
 
-/** The problems found so far: the first MAX_PROBLEMS listed, the rest counted. */
+/**
+ * The problems found so far: the first MAX_PROBLEMS listed, the rest counted. A problem said
+ * already (the same place and message: a template inlined at each of its calls finds its
+ * own problems again at each) is not said again (Argo tester 8, S3); `seen` holds the
+ * problems said, at most SEEN of them (memory bounded), past which a repeat is counted.
+ */
 export interface Gathered {
   list: Problem[];
   more: number;
+  seen?: Set<string>;
 }
 
-export const gathered = (): Gathered => ({ list: [], more: 0 });
+/** How many problems a Gathered remembers to leave out their repeats. */
+const SEEN = 10 * MAX_PROBLEMS;
+
+export const gathered = (): Gathered => ({ list: [], more: 0, seen: new Set() });
 
 /** The problems an importer's error says: its list, or its message read as `place: why` (how the importer words them). */
 function problemsOf(e: StrataError): Problem[] {
@@ -25,9 +34,12 @@ function problemsOf(e: StrataError): Problem[] {
   return [at > 0 ? { path: e.message.slice(0, at), message: e.message.slice(at + 2) } : { path: '', message: e.message }];
 }
 
-/** Adds `problems` to `g`, keeping at most MAX_PROBLEMS listed (memory bounded whatever the document). */
+/** Adds `problems` to `g` but those said already, keeping at most MAX_PROBLEMS listed (memory bounded whatever the document). */
 export function addProblems(g: Gathered, problems: Problem[], more = 0): void {
   for (const p of problems) {
+    const key = `${p.path}\u0000${p.message}`;
+    if (g.seen?.has(key)) continue;
+    if (g.seen && g.seen.size < SEEN) g.seen.add(key);
     if (g.list.length < MAX_PROBLEMS) g.list.push(p);
     else g.more++;
   }

@@ -6,7 +6,7 @@
  * template. `when`, `continueOn` and the template's `retryStrategy` and timeouts land on the
  * node that runs once per item.
  */
-import { clipped, StrataError } from '../errors/strata-error.ts';
+import { clipped, invalid, StrataError, type Problem } from '../errors/strata-error.ts';
 import type { FlowNode, JsonValue, Logic, RetrySpec } from './target-types.ts';
 import type { ArgoRetry, ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
 import { argoProblem, gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
@@ -19,7 +19,7 @@ import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import { artifactRef } from './leaf.ts';
 import { inField, ownInput, readArtifactFrom, readField, readTags, resolveVariable, type ArtifactSource, type Outputs, type Scope, type Sibling } from './scope.ts';
-import { literal, renderLogic, text, type Path, type Value } from './values.ts';
+import { literal, REFUSED, renderLogic, text, type Path, type Value } from './values.ts';
 import { exactItems } from './loop-integers.ts';
 import type { GlobalLinks } from './globals.ts';
 
@@ -177,7 +177,7 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
     // Argo reads a sequence's bound with strconv.ParseInt: a whole number, the whole text.
     return { int: renderLogic(v, at) };
   };
-  if ((seq.count === undefined) === (seq.end === undefined)) throw problem(where, 'withSequence needs exactly one of count and end');
+  if ((seq.count === undefined) === (seq.end === undefined)) throw problem(where, 'withSequence needs exactly one of count and end (Argo\'s withSequence counts from start either count items or up to end)');
   const start = num(seq.start, 0);
   const end = seq.end !== undefined ? num(seq.end, 0) : typeof start === 'number' && typeof num(seq.count, 0) === 'number' ? start + (num(seq.count, 0) as number) - 1 : { '-': [{ '+': [start, num(seq.count, 0)] }, 1] };
   // Known now: a sequence longer than a range may give is refused naming the limit, not
@@ -221,7 +221,18 @@ function chainText(names: string[]): string {
   return shown.join(' -> ');
 }
 
-/** The node for one step or task at `at` (its parent's path plus its name), and what it gives its siblings. */
+
+/** What a refused step stands as while the import goes on to find the other problems: never run. */
+const REFUSED_NODE = { task: { image: 'refused' } } as FlowNode;
+
+/**
+ * The node for one step or task at `at` (its parent's path plus its name), and what it
+ * gives its siblings. Every problem of the step is said at once, into `ctx.problems`: its
+ * arguments, its when, the template it calls (inlined even when an argument is refused, a
+ * stand-in in its place), its loop (Argo tester 8, S3). A refused step still gives its
+ * siblings what its template declares (outputs.result, output parameters and artifacts), so
+ * a step reading it is checked as well; only a step whose template is unknown is read unchecked.
+ */
 export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: InlineContext, loop: { concurrency?: number; failFast?: boolean }, inline: InlineTemplate): { node: FlowNode; sibling: Sibling } {
   const where = `template ${scope.template}, step ${call.name}`;
   // As Argo's ShouldExpand: a literal empty withItems or withParam ("") is no loop (the step runs once).
@@ -229,89 +240,48 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
   const as = looped ? asName(call.name, ctx) : undefined;
   const argScope: Scope = { ...scope, ...(as ? { item: as } : {}) };
   const inner: Path = as ? [...at, { item: as }] : at;
-  // The step's arguments and its when are read together, so that every problem of theirs is said at once.
-  const mine = gathered();
+  let refused = false;
+  const here = <T>(fn: () => T, fallback: () => T): T => gather(ctx.problems, fn, () => {
+    refused = true;
+    return fallback();
+  });
   const params = new Map<string, Value>();
   for (const p of call.arguments?.parameters ?? []) {
-    gather(mine, () => {
+    params.set(p.name, here(() => {
       if (p.value === undefined) throw problem(where, `argument parameter "${p.name}" needs a value`);
-      params.set(p.name, readField(argScope, where, `arguments.parameters(${p.name})`, p.value!));
-    }, () => undefined);
+      return readField(argScope, where, `arguments.parameters(${p.name})`, p.value);
+    }, () => REFUSED));
   }
   const artifacts = new Map<string, ArtifactSource>();
   for (const a of call.arguments?.artifacts ?? []) {
-    gather(mine, () => {
+    const src = here((): ArtifactSource | undefined => {
       if (a.from === undefined) throw problem(where, `argument artifact "${a.name}" needs from`);
-      const src = readArtifactFrom(argScope, a.from);
+      const from = readArtifactFrom(argScope, a.from);
       // Argo goes on without an optional argument it cannot resolve (dag.go and steps.go,
       // resolveDependencyReferences): optional when this argument and every binding before it are.
-      artifacts.set(a.name, { ...src, optional: a.optional === true && src.optional !== false });
+      return { ...from, optional: a.optional === true && from.optional !== false };
     }, () => undefined);
+    artifacts.set(a.name, src ?? { unitInput: a.name, optional: true });
   }
-  const argumentProblems = mine.list.length + mine.more;
   // A when written empty is no condition: Argo runs the step (shouldExecute, S11).
-  const when = call.when === undefined || call.when === '' ? undefined : gather(mine, () => whenOf(call.when!, argScope, inner, where), () => undefined);
-  // Bad arguments stop here (the template would miss them); a bad when after the template's own problems are found.
-  if (argumentProblems > 0) throwGathered(mine);
-  let body: FlowNode;
-  let outputs: Outputs | undefined;
+  const when = call.when === undefined || call.when === '' ? undefined : here(() => whenOf(call.when!, argScope, inner, where), () => undefined);
   // A template met again on the way down is recursion: it runs as a unit of its own (a
   // `use` of itself, which strata expands as deep as the `when` on the way lets it).
   const recursive = !call.templateRef && ctx.stack.includes(call.template!) ? call.template! : undefined;
-  if (call.templateRef || recursive) {
-    const unit = recursive ? ctx.local(recursive) : ctx.unit(call.templateRef!.name, call.templateRef!.template);
-    for (const k of params.keys()) if (!unit.params.includes(k)) throw problem(where, `${unit.ref} has no input parameter "${k}"`);
-    for (const k of artifacts.keys()) if (!unit.inputs.includes(k)) throw problem(where, `${unit.ref} has no input artifact "${k}"`);
-    for (const k of unit.inputs) if (!artifacts.has(k)) throw problem(where, `${unit.ref} needs input artifact "${k}"`);
-    // Argo's validator refuses a call leaving out an input without value or default
-    // (validate.go: "inputs.parameters.m was not supplied"), a templateRef's too (Argo tester 8, R16).
-    const callee = recursive ? `template ${recursive}` : `templateRef ${call.templateRef!.name}/${call.templateRef!.template}`;
-    for (const k of unit.required ?? []) if (!params.has(k)) throw problem(where, `${callee} needs input parameter "${k}"`);
-    const withs = Object.fromEntries([...params].map(([k, v]) => [k, renderLogic(v, inner)])) as Record<string, JsonValue>;
-    const inputs = Object.fromEntries([...artifacts].map(([k, src]) => [k, artifactRef(src, inner)]));
-    // The workflow parameters the unit reads are added to `with` when the import ends (globals.ts).
-    ctx.links.calls.push({ ref: unit.ref, callee: recursive ? `template ${recursive}` : `templateRef ${call.templateRef!.name}/${call.templateRef!.template}`, caller: scope.globals, with: withs, where, inExit: scope.inExit });
-    // A steps or dag template run as a unit runs again whole under the workflow's default (R5).
-    // Inside a unit the default is the caller's, taken at the run (`inherit`; R5).
-    const whole = unit.result || unit.ownRetry ? {} : ctx.defaultRetry ? { retryWhole: ctx.defaultRetry } : ctx.inUnit ? { retryWhole: 'inherit' as const } : {};
-    body = { use: unit.ref, with: withs, ...(artifacts.size > 0 ? { inputs } : {}), ...whole } as FlowNode;
-    outputs = {
-      ...(unit.result ? { result: [{ kind: 'result', step: inner, path: [] }] as Value } : {}),
-      parameters: new Map(unit.outputs.parameters.map((n) => [n, [{ kind: 'output', step: inner, name: n }]])),
-      artifacts: new Map(unit.outputs.artifacts.map((n) => [n, { step: inner, name: n }])),
-    };
-  } else {
-    const t = ctx.templates.get(call.template!);
-    if (!t) throw problem(where, `no template named "${call.template}"`);
-    const calleeParams = new Map<string, Value>();
-    for (const p of t.inputs?.parameters ?? []) {
-      const v = params.get(p.name) ?? ownInput(scope, p, where, t.name);
-      if (!v) throw problem(where, `template ${t.name} needs input parameter "${p.name}"`);
-      calleeParams.set(p.name, v);
-    }
-    for (const k of params.keys()) if (!calleeParams.has(k)) throw problem(where, `template ${t.name} has no input parameter "${k}"`);
-    for (const [k, src] of artifacts) {
-      const input = (t.inputs?.artifacts ?? []).find((a) => a.name === k);
-      if (!input) throw problem(where, `template ${t.name} has no input artifact "${k}"`);
-      // Argo refuses an input not supplied unless it is optional too.
-      if (!input.optional) src.optional = false;
-    }
-    // Each nested template is at least one node level deeper, so the flow's depth limit bounds
-    // the chain here, before inlining it call by call (Argo tester 6, Q14: 1,000 templates
-    // each calling the next exhausted the stack).
-    if (ctx.stack.length >= ctx.maxDepth) throw problem(where, `templates nested more than ${ctx.maxDepth} deep (${chainText([...ctx.stack, t.name])}), the limit (${LIMIT_VARIABLES.maxDepth})`);
-    const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, globals: scope.globals, ...(scope.workflow ? { workflow: scope.workflow } : {}) };
-    const done = inline(t, calleeScope, inner, { ...ctx, stack: [...ctx.stack, t.name], asNames: as ? [...ctx.asNames, as] : ctx.asNames });
-    body = done.node;
-    outputs = done.outputs;
+  const called = here(() => callTemplate(call, scope, { where, at, inner, as, params, artifacts, recursive }, ctx, inline), () => undefined);
+  const over = looped ? here(() => loopOver(call as ArgoStep, argScope, at, where), () => undefined) : undefined;
+  if (refused) {
+    const outputs = called?.outputs ?? declaredOutputs(call, ctx, inner, recursive);
+    return { node: REFUSED_NODE, sibling: outputs ? siblingOf(at, inner, looped, outputs) : { path: at, looped, refused: true } };
   }
-  throwGathered(mine);
+  let body = called!.body;
+  const outputs = called!.outputs;
   if (when !== undefined) body = { ...body, when };
   if (call.continueOn && (call.continueOn.failed || call.continueOn.error)) body = { ...body, continueOn: { ...call.continueOn } };
-  if (!looped) return { node: body, sibling: { path: at, looped: false, ...(outputs ? { outputs } : {}) } };
+  if (!looped) return { node: body, sibling: siblingOf(at, inner, false, outputs) };
   const fan: FlowNode = {
     fanOut: {
-      over: loopOver(call as ArgoStep, argScope, at, where),
+      over: over!,
       as: as!,
       ...(loop.concurrency ? { concurrency: loop.concurrency } : {}),
       ...(loop.failFast === false ? { failFast: false } : {}),
@@ -323,10 +293,103 @@ export function invoke(call: ArgoStep | ArgoTask, scope: Scope, at: Path, ctx: I
       do: body,
     },
   };
+  return { node: fan, sibling: siblingOf(at, inner, true, outputs) };
+}
+
+/** What a step at `at` gives its siblings: its outputs, or for a loop (items at `inner`) the lists the fan-out aggregates. */
+function siblingOf(at: Path, inner: Path, looped: boolean, outputs: Outputs): Sibling {
+  if (!looped) return { path: at, looped: false, outputs };
   // An output parameter the item's own step gives is the loop's list of them (the fan-out aggregates it).
   const loopParameters = new Map<string, Value>();
-  for (const [n, v] of outputs?.parameters ?? []) {
+  for (const [n, v] of outputs.parameters) {
     if (v.length === 1 && v[0].kind === 'output' && v[0].name === n && JSON.stringify(v[0].step) === JSON.stringify(inner)) loopParameters.set(n, [{ kind: 'output', step: at, name: n }]);
   }
-  return { node: fan, sibling: { path: at, looped: true, loopParameters, itemResult: outputs?.result !== undefined } };
+  return { path: at, looped: true, loopParameters, itemResult: outputs.result !== undefined };
+}
+
+/**
+ * The outputs the template a refused step calls declares, as the step at `inner` would give
+ * them: a result when it is a container, script or containerSet template, its output
+ * parameters and artifacts by name. Undefined when the template is not known.
+ */
+function declaredOutputs(call: ArgoStep | ArgoTask, ctx: InlineContext, inner: Path, recursive: string | undefined): Outputs | undefined {
+  let declared: { result: boolean; parameters: string[]; artifacts: string[] } | undefined;
+  if (call.templateRef && !recursive) {
+    try {
+      const unit = ctx.unit(call.templateRef.name, call.templateRef.template);
+      declared = { result: unit.result, ...unit.outputs };
+    } catch (e) {
+      if ((e as StrataError).code !== 'invalid_document') throw e;
+      return undefined; // said where the call is read (callTemplate)
+    }
+  } else {
+    const t = ctx.templates.get(call.template ?? '');
+    if (!t) return undefined;
+    declared = { result: !t.steps && !t.dag, parameters: (t.outputs?.parameters ?? []).map((p) => p.name), artifacts: (t.outputs?.artifacts ?? []).map((a) => a.name) };
+  }
+  return {
+    ...(declared.result ? { result: [{ kind: 'result', step: inner, path: [] }] as Value } : {}),
+    parameters: new Map(declared.parameters.map((n) => [n, [{ kind: 'output', step: inner, name: n }]])),
+    artifacts: new Map(declared.artifacts.map((n) => [n, { step: inner, name: n }])),
+  };
+}
+
+/**
+ * The body of a step calling its template (inlined, or a `use` of a templateRef's or a
+ * recursive template's unit) with `params` and `artifacts` bound, and what it gives its
+ * caller. Every mismatch of the call with the template's inputs is said at once.
+ */
+function callTemplate(call: ArgoStep | ArgoTask, scope: Scope, c: { where: string; at: Path; inner: Path; as: string | undefined; params: Map<string, Value>; artifacts: Map<string, ArtifactSource>; recursive: string | undefined }, ctx: InlineContext, inline: InlineTemplate): { body: FlowNode; outputs: Outputs } {
+  const { where, inner, as, params, artifacts, recursive } = c;
+  const bad: Problem[] = [];
+  const refuse = (message: string) => bad.push({ path: where, message });
+  if (call.templateRef || recursive) {
+    const unit = recursive ? ctx.local(recursive) : ctx.unit(call.templateRef!.name, call.templateRef!.template);
+    for (const k of params.keys()) if (!unit.params.includes(k)) refuse(`${unit.ref} has no input parameter "${k}"`);
+    for (const k of artifacts.keys()) if (!unit.inputs.includes(k)) refuse(`${unit.ref} has no input artifact "${k}"`);
+    for (const k of unit.inputs) if (!artifacts.has(k)) refuse(`${unit.ref} needs input artifact "${k}"`);
+    // Argo's validator refuses a call leaving out an input without value or default
+    // (validate.go: "inputs.parameters.m was not supplied"), a templateRef's too (Argo tester 8, R16).
+    const callee = recursive ? `template ${recursive}` : `templateRef ${call.templateRef!.name}/${call.templateRef!.template}`;
+    for (const k of unit.required ?? []) if (!params.has(k)) refuse(`${callee} needs input parameter "${k}"`);
+    if (bad.length > 0) throw invalid(bad);
+    const withs = Object.fromEntries([...params].map(([k, v]) => [k, renderLogic(v, inner)])) as Record<string, JsonValue>;
+    const inputs = Object.fromEntries([...artifacts].map(([k, src]) => [k, artifactRef(src, inner)]));
+    // The workflow parameters the unit reads are added to `with` when the import ends (globals.ts).
+    ctx.links.calls.push({ ref: unit.ref, callee, caller: scope.globals, with: withs, where, inExit: scope.inExit });
+    // A steps or dag template run as a unit runs again whole under the workflow's default (R5).
+    // Inside a unit the default is the caller's, taken at the run (`inherit`; R5).
+    const whole = unit.result || unit.ownRetry ? {} : ctx.defaultRetry ? { retryWhole: ctx.defaultRetry } : ctx.inUnit ? { retryWhole: 'inherit' as const } : {};
+    return {
+      body: { use: unit.ref, with: withs, ...(artifacts.size > 0 ? { inputs } : {}), ...whole } as FlowNode,
+      outputs: {
+        ...(unit.result ? { result: [{ kind: 'result', step: inner, path: [] }] as Value } : {}),
+        parameters: new Map(unit.outputs.parameters.map((n) => [n, [{ kind: 'output', step: inner, name: n }]])),
+        artifacts: new Map(unit.outputs.artifacts.map((n) => [n, { step: inner, name: n }])),
+      },
+    };
+  }
+  const t = ctx.templates.get(call.template!);
+  if (!t) throw problem(where, `no template named "${call.template}"`);
+  const calleeParams = new Map<string, Value>();
+  for (const p of t.inputs?.parameters ?? []) {
+    const v = params.get(p.name) ?? gather(ctx.problems, () => ownInput(scope, p, where, t.name), () => REFUSED);
+    if (!v) refuse(`template ${t.name} needs input parameter "${p.name}"`);
+    else calleeParams.set(p.name, v);
+  }
+  for (const k of params.keys()) if (!(t.inputs?.parameters ?? []).some((p) => p.name === k)) refuse(`template ${t.name} has no input parameter "${k}"`);
+  for (const [k, src] of artifacts) {
+    const input = (t.inputs?.artifacts ?? []).find((a) => a.name === k);
+    if (!input) refuse(`template ${t.name} has no input artifact "${k}"`);
+    // Argo refuses an input not supplied unless it is optional too.
+    else if (!input.optional) src.optional = false;
+  }
+  // Each nested template is at least one node level deeper, so the flow's depth limit bounds
+  // the chain here, before inlining it call by call (Argo tester 6, Q14: 1,000 templates
+  // each calling the next exhausted the stack).
+  if (ctx.stack.length >= ctx.maxDepth) refuse(`templates nested more than ${ctx.maxDepth} deep (${chainText([...ctx.stack, t.name])}), the limit (${LIMIT_VARIABLES.maxDepth})`);
+  if (bad.length > 0) throw invalid(bad);
+  const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, globals: scope.globals, ...(scope.workflow ? { workflow: scope.workflow } : {}) };
+  const done = inline(t, calleeScope, inner, { ...ctx, stack: [...ctx.stack, t.name], asNames: as ? [...ctx.asNames, as] : ctx.asNames });
+  return { body: done.node, outputs: done.outputs };
 }

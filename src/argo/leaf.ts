@@ -11,7 +11,7 @@ import { filePathProblem } from '../flow/task-io-schema.ts';
 import type { FlowNode, JsonValue, TaskSpec } from './target-types.ts';
 import type { ArgoContainer, ArgoScript, ArgoTemplate } from './argo-document.ts';
 import { inField, readField, readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
-import { literal, renderField, stepRef, type Path, type Value } from './values.ts';
+import { isRefused, literal, renderField, stepRef, type Path, type Value } from './values.ts';
 
 /**
  * A script's source reaches its interpreter as a file, never as a shell line: this constant
@@ -57,6 +57,7 @@ function containerTask(c: ArgoContainer, scope: Scope, at: Path, kind: 'containe
   if (c.workingDir) task.workingDir = field('workingDir')(c.workingDir);
   const r = c.resources;
   if (r) {
+    // An extended resource's request is its limit (checked equal in argo-document.ts): the limits say it.
     task.resources = { ...(r.requests?.cpu ? { cpu: r.requests.cpu } : {}), ...(r.requests?.memory ? { memory: r.requests.memory } : {}), ...(r.limits ? { limits: { ...r.limits } } : {}) };
   }
   return task;
@@ -71,6 +72,8 @@ function containerTask(c: ArgoContainer, scope: Scope, at: Path, kind: 'containe
 function pathOf(p: string, scope: Scope, field: string): string {
   const v = readField(scope, `template ${scope.template}`, field, p);
   const lit = literal(v);
+  // An input whose argument is refused already (said there): no second problem for it.
+  if (lit === undefined && isRefused(v)) return '/refused';
   if (lit === undefined) throw new StrataError('invalid_document', `template ${scope.template}, ${field}: "${p}" depends on the run (a workflow parameter or a step's output), but strata places a template's files before it starts: give the path as text, or as an input parameter given as text`);
   // Checked here, as substituted, so the problem names the output and the path, not strata's task fields (Argo tester 2, fault 7).
   const wrong = filePathProblem(lit);

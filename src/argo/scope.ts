@@ -56,6 +56,8 @@ export interface Scope {
   workflow?: { name?: string; generateName?: string };
   /** a container or script template's declared paths, by Argo's path placeholder (`inputs.artifacts.a.path`); see PATH_TAG */
   paths?: Map<string, string>;
+  /** the input parameter whose own value or default is being read (ownInput): another input is not in scope there */
+  ownOf?: string;
 }
 
 /**
@@ -89,6 +91,11 @@ function splitTag(tag: string): string[] {
 
 /** The value of one Argo variable (a tag's text without braces) in `scope`. */
 export function resolveVariable(scope: Scope, tag: string): Value {
+  // Argo sets an input's default and substitutes only the globals in it (ownInput): another
+  // input's tag stays as text there (Argo tester 8, S6: it was said to be missing).
+  if (scope.ownOf !== undefined && /^inputs\./.test(tag.trim())) {
+    throw bad(scope, tag, `an input's value or default is substituted with the workflow's parameters only (Argo leaves another input's tag in it as text); give ${scope.ownOf} as an argument, or read {{${tag.trim()}}} where ${scope.ownOf} is used`);
+  }
   const path = PATH_TAG.exec(tag.trim());
   if (path) {
     const declared = scope.paths?.get(tag.trim());
@@ -104,7 +111,9 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     return v;
   }
   if (head === 'item') {
-    if (!scope.item) throw bad(scope, tag, 'only a step with withItems, withParam or withSequence has an item');
+    // Argo substitutes an item into the looping step's own fields (operator.go processItem), never
+    // into the template it calls, whose validation has no item in scope (Argo tester 8, S3).
+    if (!scope.item) throw bad(scope, tag, `an item is read in the fields of the step that loops (withItems, withParam, withSequence: its arguments, when), not inside the template it calls; pass it in as an argument parameter ({name: x, value: "{{${tag.trim()}}}"}) and read {{inputs.parameters.x}}`);
     // Argo's {{item.X}} is key X of a map item, the whole rest of the tag (operator.go
     // processItem: `item.<key>` for each key), so `{{item.a.b}}` reads a key "a.b", never a
     // field b of a (Argo leaves that unresolved and fails the step).
@@ -238,7 +247,8 @@ export function inField<T>(where: string, field: string, fn: () => T): T {
   } catch (e) {
     const err = e as StrataError;
     if (err.code !== 'invalid_document' || err.message.startsWith(`${where}, `)) throw e;
-    const template = /^template [^,:]+/.exec(where)?.[0];
+    // The template the field is of (`template say, inputs.parameters(b)`), else the one `where` names.
+    const template = /^template [^,:]+/.exec(field)?.[0] ?? /^template [^,:]+/.exec(where)?.[0];
     const message = template && err.message.startsWith(`${template}: `) ? err.message.slice(template.length + 2) : err.message;
     // Each problem listed is placed at the field too (the list is what HTTP and the import report).
     const problems = (err.details.problems ?? []).map((p) => ({ path: `${where}, ${field}`, message: p.path === template ? p.message : `${p.path ? `${p.path}: ` : ''}${p.message}` }));
@@ -258,8 +268,10 @@ export function inField<T>(where: string, field: string, fn: () => T): T {
 export function ownInput(scope: Scope, p: ArgoParameter, where: string, template = scope.template): Value | undefined {
   const own = ownValue(p);
   if (own === undefined) return undefined;
-  const globalsOnly: Scope = { ...scope, template, params: new Map(), artifacts: new Map(), siblings: new Map(), item: undefined };
-  return readField(globalsOnly, where, `inputs.parameters(${p.name})`, own);
+  const globalsOnly: Scope = { ...scope, template, params: new Map(), artifacts: new Map(), siblings: new Map(), item: undefined, ownOf: p.name };
+  // Read where the call is (`template main, step s`), the input named with its template when that is another.
+  const field = where === `template ${template}` || where.startsWith(`template ${template},`) ? `inputs.parameters(${p.name})` : `template ${template}, inputs.parameters(${p.name})`;
+  return readField(globalsOnly, where, field, own);
 }
 
 /** Whether an input parameter's own value (or default) holds a tag (`{{...}}`): read when the run starts, not kept as text. */

@@ -35,6 +35,16 @@ export type Value = Part[];
 
 export const text = (t: string): Value => [{ kind: 'text', text: t }];
 
+/**
+ * A value standing for an argument refused already (its problem said), while the template it
+ * is bound to is read for its own problems (Argo tester 8, S3): never literal text, so
+ * nothing checks its text again; `isRefused` tells it apart where text is needed (a path).
+ */
+export const REFUSED: Value = [{ kind: 'logic', make: () => ({ var: 'refused' }) }];
+
+/** Whether `v` holds the stand-in of a refused argument (REFUSED). */
+export const isRefused = (v: Value): boolean => v.includes(REFUSED[0]);
+
 /** The value as one literal string when it has no references. */
 export function literal(v: Value): string | undefined {
   return v.every((p) => p.kind === 'text') ? v.map((p) => (p as { text: string }).text).join('') : undefined;

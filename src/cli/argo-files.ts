@@ -16,6 +16,7 @@ import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import type { FlowDocument } from '../argo/target-types.ts';
 import type { Client } from './api-client.ts';
 import { loadLimits } from '../app/config.ts';
+import { refuseNoDocument } from '../flow/parse-text.ts';
 
 /** The text of a document file, within the limit of an HTTP body (read-document-file.ts). */
 export function readText(file: string): string {
@@ -26,7 +27,10 @@ export function readText(file: string): string {
 export function readArgoFiles(files: string[], limits: Pick<Limits, 'maxBytes' | 'maxTextNesting'> = DEFAULT_LIMITS): Array<{ doc: unknown; source: string }> {
   const out: Array<{ doc: unknown; source: string }> = [];
   for (const file of files) {
-    readArgoText(readText(file), file, limits.maxBytes, limits.maxTextNesting).forEach((doc, i, all) => {
+    const text = readText(file);
+    const docs = readArgoText(text, file, limits.maxBytes, limits.maxTextNesting);
+    refuseNoDocument(text, docs.length, file);
+    docs.forEach((doc, i, all) => {
       const source = all.length > 1 ? `${file}#${i}` : file;
       if (!isArgoDocument(doc)) throw new StrataError('invalid_document', `${source}: not an Argo document (apiVersion argoproj.io/v1alpha1, kind Workflow or WorkflowTemplate)`);
       out.push({ doc, source });

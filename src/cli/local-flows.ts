@@ -2,7 +2,7 @@
 import { readDocumentFile } from './read-document-file.ts';
 import { invalid, moreProblemsOf, StrataError } from '../errors/strata-error.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
-import { parseTextAll } from '../flow/parse-text.ts';
+import { parseTextAll, refuseNoDocument } from '../flow/parse-text.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 
@@ -11,7 +11,9 @@ export function readDocuments(files: string[], limits: Limits = DEFAULT_LIMITS):
   const out: Array<{ file: string; index: number; doc: unknown }> = [];
   for (const file of files) {
     const text = readDocumentFile(file);
-    parseTextAll(text, file, limits.maxBytes, limits.maxTextNesting).forEach((doc, index) => out.push({ file, index, doc }));
+    const docs = parseTextAll(text, file, limits.maxBytes, limits.maxTextNesting);
+    refuseNoDocument(text, docs.length, file);
+    docs.forEach((doc, index) => out.push({ file, index, doc }));
   }
   return out;
 }

@@ -10,11 +10,26 @@ import { losslessJson } from '../logic/json-text.ts';
 import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
 import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
 
+/** The longest parameter name `-p` takes (as --parameter-file names: withParameterFile). */
+const MAX_NAME = 128;
+
+/**
+ * What is wrong with `-p` parameter name `key`, said with the rule (Argo tester 8, S6: a
+ * name with a space was told to be given as key=value), or undefined when it is a name.
+ */
+function paramNameProblem(key: string): string | undefined {
+  if (key.length > MAX_NAME) return `the parameter name has ${key.length} characters, more than the ${MAX_NAME} a name may have`;
+  if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) return undefined;
+  return `${JSON.stringify(key)} is not a parameter name: letters, digits, "_", "." and "-", starting with a letter or "_"${/\s/.test(key) ? ' (a space is not allowed)' : ''}`;
+}
+
 /** commander's collector for a repeatable `-p key=value`: the values as given (text). */
 export function collectParam(text: string, into: Record<string, string> = {}): Record<string, string> {
   const at = text.indexOf('=');
   const key = at > 0 ? text.slice(0, at) : '';
-  if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/.test(key)) throw new StrataError('invalid_request', `-p ${text}: give a parameter as key=value`);
+  if (at <= 0) throw new StrataError('invalid_request', `-p ${text}: give a parameter as key=value`);
+  const bad = paramNameProblem(key);
+  if (bad) throw new StrataError('invalid_request', `-p ${text}: ${bad}`);
   if (isForbiddenParamName(key)) throw new StrataError('invalid_request', `-p ${text}: ${forbiddenParamMessage(key)}`);
   // Refused here, as the service would refuse it (params-limits.ts), before anything reads it as JSON.
   if (jsonTooDeep(text.slice(at + 1))) throw new StrataError('too_large', `-p ${key}: the value is JSON ${tooDeepText()} (data a run carries is bounded at ${MAX_DATA_DEPTH} levels)`);

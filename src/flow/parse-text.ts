@@ -4,6 +4,7 @@ import { invalid, StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from './limits.ts';
 import { checkAliasCount, checkExpandedSize } from './yaml-expansion.ts';
 import { checkTextNesting } from './text-nesting.ts';
+import { toJsProblem } from './yaml-places.ts';
 import { MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
 
 /** Parse one YAML or JSON document. */
@@ -14,7 +15,9 @@ export function parseText(text: string, source = 'document', maxBytes = DEFAULT_
   if (json !== undefined && !numericVersions(json)) return checked(json, source, maxNesting);
   // Not strict JSON (or JSON whose version is a number): YAML, a superset, reports the
   // place and keeps each scalar's text.
-  const doc = parseDocument(text, YAML_OPTIONS);
+  let doc: Document.Parsed = parseDocument(text, YAML_OPTIONS);
+  // `---` separating several documents, some maybe empty: the one with content, else said (Argo tester 8, S6).
+  if (doc.errors.some((e) => e.code === 'MULTIPLE_DOCS')) doc = oneDocument(text, source) ?? doc;
   refuseStackOverflow(doc.errors, source, maxNesting);
   if (doc.errors.length > 0) {
     throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
@@ -42,6 +45,42 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
   return list.map((d, i) => checked(keepVersionText(d, toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes, text), []), source, maxNesting)).filter((d) => d !== null && d !== undefined);
 }
 
+/** Whether a parsed YAML document holds nothing (only `---`, comments, or `~`). */
+const isEmpty = (d: Document.Parsed): boolean => d.contents === null || (isScalar(d.contents) && d.contents.value === null);
+
+/**
+ * The one document of `text` that holds something, when the YAML has several (`---`
+ * separated) and the others are empty; said as a problem of `source` when none holds
+ * anything or several do. Undefined when a document has a parse error (said as such).
+ */
+function oneDocument(text: string, source: string): Document.Parsed | undefined {
+  const docs = parseAllDocuments(text, YAML_OPTIONS);
+  const list = Array.isArray(docs) ? docs : [docs];
+  if (list.some((d) => d.errors.length > 0)) return undefined;
+  const full = list.filter((d) => !isEmpty(d));
+  if (full.length === 1) return full[0];
+  const message = full.length === 0 ? noDocumentText(list.length) : `holds ${full.length} YAML documents; ${source === 'body' ? 'a request body holds one' : 'one is expected'}`;
+  throw invalid([{ path: source, message }]);
+}
+
+/** How a text of `count` YAML documents, none holding anything, is said. */
+function noDocumentText(count: number): string {
+  return count === 0 ? 'holds no document: it is empty, or only comments' : count === 1 ? 'holds no document: its one YAML document is empty' : `holds no document: ${count} YAML documents, each empty`;
+}
+
+/**
+ * A file whose YAML (`text`) holds no document, said as a problem of `source` (empty, or
+ * only `---` and comments); nothing when it holds one. For the CLI, which reads files of
+ * several documents and would otherwise do nothing without a word (Argo tester 8, S6).
+ */
+export function refuseNoDocument(text: string, found: number, source: string): void {
+  if (found > 0) return;
+  const docs = parseAllDocuments(text, YAML_OPTIONS);
+  const list = Array.isArray(docs) ? docs : [docs];
+  // A JSON list of no documents (`[]`) holds a document, one that lists none.
+  throw invalid([{ path: source, message: list.every(isEmpty) ? noDocumentText(list.length) : 'holds no document (an empty list of them)' }]);
+}
+
 /** Data only: YAML 1.1 tags such as !!binary or !!timestamp stay strings instead of becoming Buffers and Dates. */
 // merge: YAML 1.1 merge keys (`<<: *defaults`), which Argo documents and Helm-style files use.
 // logLevel error: a document's oddities (a list used as a key) are not the service's warnings to print.
@@ -60,7 +99,9 @@ export function toData(doc: Document.Parsed, source: string, maxBytes: number, t
     // count (aliases inside aliases counted again) refused a chain of 39 merge keys.
     return doc.toJS({ maxAliasCount: -1 });
   } catch (e) {
-    throw invalid([{ path: source, message: (e as Error).message }]);
+    // An alias without its anchor, a merge key of a scalar: said with their place (yaml-places.ts).
+    const placed = text !== undefined ? toJsProblem(doc, text) : undefined;
+    throw invalid([{ path: source, message: placed ?? (e as Error).message }]);
   }
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { computed } from './computed-schema.ts';
 import { inputSpec, outputsSchema, volumesSchema } from './task-io-schema.ts';
+import { extendedQuantityProblem, isExtendedResourceName, unknownResource } from './resource-names.ts';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 export const REF_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?@[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
@@ -11,10 +12,21 @@ export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 const quantity = z.union([z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, 'must be a quantity like 500m or 256Mi'), z.number().positive()]).transform(String);
 
+/**
+ * Limits: `cpu`, `memory`, and Kubernetes extended resources (`nvidia.com/gpu: 1`, a name
+ * with a domain, whole units: resource-names.ts), whose request Kubernetes sets to the limit.
+ */
+const limitsSchema = z.record(z.string(), z.union([z.string(), z.number()])).superRefine((list, ctx) => {
+  for (const [k, v] of Object.entries(list)) {
+    const problem = k === 'cpu' || k === 'memory' ? (quantity.safeParse(v).success ? undefined : 'must be a quantity like 500m or 256Mi') : isExtendedResourceName(k) ? extendedQuantityProblem(String(v)) : unknownResource(k);
+    if (problem) ctx.addIssue({ code: 'custom', path: [k], message: problem });
+  }
+}).transform((list) => Object.fromEntries(Object.entries(list).map(([k, v]) => [k, String(v)])) as { cpu?: string; memory?: string; [extended: string]: string | undefined });
+
 export const resourcesSchema = z.strictObject({
   cpu: quantity.optional(),
   memory: quantity.optional(),
-  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+  limits: limitsSchema.optional(),
 });
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');

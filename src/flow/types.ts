@@ -7,10 +7,11 @@ export type Logic = JsonValue;
 export const PATTERN_KEYS = ['task', 'pod', 'sequence', 'graph', 'fanOut', 'fanIn', 'cycle', 'use', 'generate'] as const;
 export type PatternKey = (typeof PATTERN_KEYS)[number];
 
+/** A task's resources: `cpu`/`memory` requests; `limits` of those and of Kubernetes extended resources (`nvidia.com/gpu`, whole units). */
 export interface Resources {
   cpu?: string;
   memory?: string;
-  limits?: { cpu?: string; memory?: string };
+  limits?: { cpu?: string; memory?: string; [extended: string]: string | undefined };
 }
 
 /**

@@ -116,7 +116,7 @@ describe('an Argo file with no document (N12)', () => {
     const out = await runStrata(['import', 'argo', join(DIR, 'empty.yaml')]);
     expect(out.code, out.stdout).toBe(2);
     expect(out.stdout).toBe('');
-    expect(out.stderr).toContain('empty.yaml: no Argo Workflow or WorkflowTemplate document found');
+    expect(out.stderr).toContain('empty.yaml: holds no document: it is empty, or only comments');
   });
 });
 

@@ -37,7 +37,7 @@ describe('parseText', () => {
     { name: 'a map key given twice', text: 'a: 1\na: 2\n', code: 'invalid_document', message: 'doc.yaml: Map keys must be unique at line 2, column 1' },
     { name: 'an unclosed flow map', text: 'a: { b: 1\n', code: 'invalid_document', message: 'doc.yaml: Flow map in block collection must be sufficiently indented and end with a } at line 2, column 1' },
     { name: 'an alias bomb', text: BOMB, code: 'too_large', message: `doc.yaml: ${expands(64 * 1024 * 1024)}` },
-    { name: 'an alias without its anchor', text: 'a: *nowhere\n', code: 'invalid_document', message: 'doc.yaml: Unresolved alias (the anchor must be set before the alias): nowhere' },
+    { name: 'an alias without its anchor', text: 'a: *nowhere\n', code: 'invalid_document', message: 'doc.yaml: alias *nowhere at line 1, column 4 names no anchor set before it in its document' },
     { name: 'nesting too deep for the parser', text: `a: ${'['.repeat(5000)}${']'.repeat(5000)}`, code: 'too_large', message: 'doc.yaml: nested more than 256 levels deep (at line 1, column 259; STRATA_MAX_TEXT_NESTING)' },
   ];
   for (const { name, text, code, message } of bad) {

@@ -21,15 +21,15 @@ export interface KubeRunService {
   close(): Promise<void>;
 }
 
-/** Start a stand-in cluster and a run service on it (about 10-60 s; give beforeAll 120 s). */
-export async function startKubeRunService(): Promise<KubeRunService> {
+/** Start a stand-in cluster and a run service on it (about 10-60 s; give beforeAll 120 s); `retention: 'keep'` keeps each pod to be read back. */
+export async function startKubeRunService(o: { retention?: 'keep' | 'delete' } = {}): Promise<KubeRunService> {
   const prefix = `t-${randomUUID().slice(0, 8)}`;
   const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
   const cluster = await processCluster();
   cluster.api.kubelet.processOptions!.claims[SHARED_CLAIM] = home;
   const runtime = new KubeRuntime({
     kubeConfig: cluster.api.kubeConfig('worker', NS), namespace: NS, quarterbackImage: QUARTERBACK_IMAGE,
-    sharedClaim: SHARED_CLAIM, sharedDir: home, retention: 'delete', drainMs: 5000,
+    sharedClaim: SHARED_CLAIM, sharedDir: home, retention: o.retention ?? 'delete', drainMs: 5000,
   });
   let svc: RunTestService;
   try {

@@ -1,0 +1,30 @@
+/**
+ * The refusal of an Argo document, through the real stack: `strata import argo` of its file
+ * as a process (exit 2, no stack trace) and POST /v1/runs of its text (400, no run and no
+ * flow stored), each problem listed once.
+ */
+import { expect } from 'vitest';
+import { runStrata } from './processes.ts';
+import type { RunTestService } from './run-service.ts';
+
+export type Problem = { path: string; message: string };
+
+/** `file`'s refusal by the CLI (its stderr) and by HTTP (its problems and message), checked as above. */
+export async function argoRefused(svc: RunTestService, file: string, text: string): Promise<{ stderr: string; problems: Problem[]; message: string }> {
+  const imp = await runStrata(['import', 'argo', file], { STRATA_URL: svc.url });
+  expect(imp.code, imp.stdout).toBe(2);
+  expect(imp.stderr).not.toMatch(/\n\s+at /);
+  const runs = (await svc.call('GET', '/v1/runs')).body.runs.length;
+  const flows = (await svc.call('GET', '/v1/flows')).body.flows.length;
+  const r = await svc.call('POST', '/v1/runs', text);
+  expect(r.status, JSON.stringify(r.body)).toBe(400);
+  expect((await svc.call('GET', '/v1/runs')).body.runs.length).toBe(runs);
+  expect((await svc.call('GET', '/v1/flows')).body.flows.length).toBe(flows);
+  const problems: Problem[] = r.body.error.details?.problems ?? [];
+  // Each problem once.
+  expect(new Set(problems.map((p) => `${p.path}: ${p.message}`)).size).toBe(problems.length);
+  return { stderr: imp.stderr, problems, message: r.body.error.message };
+}
+
+/** Problems as `path: message` lines. */
+export const said = (ps: Problem[]): string[] => ps.map((p) => `${p.path}: ${p.message}`);
