@@ -8,7 +8,10 @@
  * log as before and, through a FIFO, into a file of the step's own, of which it keeps the
  * last STDOUT_RESULT_LIMIT + 2 bytes (`tail -c`: two more, so the reader knows it was cut;
  * the rest is read and dropped, never blocking the program; an image without `tail` keeps
- * the first bytes instead). Its exit code is the program's.
+ * the first bytes instead). Its exit code is the program's. A program that cannot be
+ * started is said first, in the local runtime's words and with a shell's codes (127 not
+ * found, 126 not executable: runtime/process/process-driver.ts), where `sh` alone would say
+ * `strata-stdout: 7: X: not found` (Argo tester 8, S10).
  *
  * Used by task pods (the container's command) and by the gate's run script inside a
  * micro pod. The argv and the file travel as positional parameters of `sh -c`, never in
@@ -35,6 +38,10 @@ const KEEP = STDOUT_RESULT_LIMIT + 2;
  */
 export const STDOUT_WRAPPER = [
   'f=$1; shift; p="$f.fifo"; s=',
+  'case $1 in',
+  '  */*) if [ ! -e "$1" ]; then echo "could not start \\"$1\\": command not found" >&2; exit 127; elif [ -d "$1" ] || [ ! -x "$1" ]; then echo "could not start \\"$1\\": permission denied (not executable?)" >&2; exit 126; fi ;;',
+  '  *) command -v -- "$1" >/dev/null 2>&1 || { echo "could not start \\"$1\\": command not found" >&2; exit 127; } ;;',
+  'esac',
   'trap \'trap "" TERM INT; s=143; kill -TERM 0 2>/dev/null\' TERM INT',
   'rm -f "$p" "$f" "$f.code"',
   'mkfifo "$p" || { echo "strata: cannot make a FIFO at $p to keep the standard output (result: stdout needs mkfifo in the image)" >&2; exit 127; }',

@@ -33,7 +33,22 @@ export interface ProcessOptions {
 
 export interface RunningProcess {
   signal(sig: NodeJS.Signals): void;
-  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** `startError`: the container runtime's words when the command could not be started at all (containerd's StartError) */
+  exited: Promise<{ code: number | null; signal: string | null; startError?: string }>;
+}
+
+/**
+ * What containerd says when a container's command cannot be started (the pod's container
+ * status is then terminated, reason StartError, exit code 128), from bubblewrap's words
+ * when its execvp failed (`bwrap: execvp X: No such file or directory`); undefined for any
+ * other output.
+ */
+export function startErrorOf(output: string): string | undefined {
+  const m = /^bwrap: execvp (.+): (No such file or directory|Permission denied)$/m.exec(output);
+  if (!m) return undefined;
+  const [, cmd, why] = m;
+  const cause = why === 'Permission denied' ? 'permission denied' : cmd.includes('/') ? `stat ${cmd}: no such file or directory` : 'executable file not found in $PATH';
+  return `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${cmd}": ${cause}: unknown`;
 }
 
 /**
@@ -70,14 +85,22 @@ export function startProcess(pod: KObj, spec: KObj, mounts: Array<[string, strin
   // As a pod's containers share its UTS namespace, whose host name is the pod's name (at most 63 characters, as the kubelet cuts it).
   const argv = [bwrapCommand(), '--unshare-uts', '--hostname', pod.metadata.name.slice(0, 63), ...namespaceArgs(mounts, opts.files, image, spec.workingDir ?? opts.cwd), '--', ...command];
   const child = spawn(argv[0], argv.slice(1), { cwd: '/', env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The first bytes of standard error: bubblewrap's words when it could not start the command.
+  let head = '';
   child.stdout.on('data', (b: Buffer) => onOutput(b.toString()));
-  child.stderr.on('data', (b: Buffer) => onOutput(b.toString()));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+  child.stderr.on('data', (b: Buffer) => {
+    if (head.length < 1000) head += b.toString();
+    onOutput(b.toString());
+  });
+  const exited = new Promise<{ code: number | null; signal: string | null; startError?: string }>((resolve) => {
     child.once('error', (e) => {
       onOutput(`the stand-in kubelet runs each container under bubblewrap, which cannot start here (${argv[0]}: ${e.message}); strata's test script installs it (scripts/ensure-bubblewrap.mjs)\n`);
       resolve({ code: 128, signal: null });
     });
-    child.once('close', (code, signal) => resolve({ code, signal }));
+    child.once('close', (code, signal) => {
+      const startError = code === 1 ? startErrorOf(head) : undefined;
+      resolve(startError ? { code: 128, signal, startError } : { code, signal });
+    });
   });
   return {
     signal(sig) {

@@ -232,7 +232,7 @@ class PodSim {
       const mounts = volumeMounts(this.pod, c.spec, this.root, opts.claims);
       const proc = startProcess(this.pod, c.spec, mounts, opts, (t) => this.k.logs.write(this.ns, this.name, c.spec.name, t), serviceAccountToken(this.pod, c.spec));
       c.proc = proc;
-      return proc.exited.then((e) => this.exited(c, e.code, e.signal));
+      return proc.exited.then((e) => this.exited(c, e.code, e.signal, e.startError));
     }
     if (b?.kind === 'exit' || !b) {
       return (async () => {
@@ -245,14 +245,17 @@ class PodSim {
     return new Promise(() => undefined); // hangs until stopped
   }
 
-  private exited(c: CState, code: number | null, signal: string | null): number {
+  /** `startError`: the command could not be started; the status says so as containerd's does (reason StartError, its words as the message). */
+  private exited(c: CState, code: number | null, signal: string | null, startError?: string): number {
     c.proc = undefined;
     const exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : 15);
     if (c.stopping === 'restart') return exitCode;
     if (c.state.terminated) return c.state.terminated.exitCode;
     // FallbackToLogsOnError: a failed container's last lines of log become its termination message.
     const tail = exitCode !== 0 && c.spec.terminationMessagePolicy === 'FallbackToLogsOnError' ? this.k.logs.text(this.ns, this.name, c.spec.name).split('\n').slice(-80).join('\n').slice(-2048) : '';
-    c.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', ...(tail.trim() ? { message: tail } : {}), startedAt: c.state.running?.startedAt, finishedAt: now() } };
+    c.state = startError
+      ? { terminated: { exitCode, reason: 'StartError', message: startError, finishedAt: now() } }
+      : { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', ...(tail.trim() ? { message: tail } : {}), startedAt: c.state.running?.startedAt, finishedAt: now() } };
     this.logsEnd(c);
     this.containerEnded();
     return exitCode;
