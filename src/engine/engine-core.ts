@@ -24,6 +24,7 @@ import { StepData } from './step-data.ts';
 import { wholeDeadline } from './deadline.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { resolveText } from './substitute.ts';
+import { POD_OUTPUTS_READER } from '../plan/plan-node.ts';
 import type { Command, EngineEvent, GenerateCommand, InputRef, RunStatus, StartCommand, StatusCommand, WindowCommand } from './types.ts';
 
 export class EngineCore {
@@ -387,8 +388,10 @@ export class EngineCore {
    * undefined when none does, as a failed unit gives what its steps gave.
    */
   rootParameters(templates: Record<string, Computed>, partial: boolean): Record<string, JsonValue> | undefined {
-    const act = this.rootAct;
-    if (!act) return undefined;
+    const root = this.rootAct;
+    if (!root) return undefined;
+    // Read as from inside the pod (POD_OUTPUTS_READER): `./main` is its container main.
+    const act = { ...root, id: `${this.opts.prefix ?? ''}/${POD_OUTPUTS_READER}` } as Act;
     const data = this.data.substitution(act);
     const one = (k: string, v: Computed) => resolveText(v, `outputs.parameters.${k}`, data);
     if (!partial) return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, one(k, v)]));

@@ -14,7 +14,7 @@ import { checkTemplateFields, checkTemplates, declaredParams, type TemplateScope
 import { conditionNodes, dependsOnCondition, handledFailures, isPlain, parseDepends, type FailureKind } from '../flow/depends.ts';
 import { retryPlan } from './retry-plan.ts';
 import { untargeted } from './targets.ts';
-import { joinId, type PlanNode } from './plan-node.ts';
+import { joinId, POD_OUTPUTS_READER, type PlanNode } from './plan-node.ts';
 import { appendAll } from '../flow/append-all.ts';
 
 /** Looks up a registered flow by `name@version`; undefined when there is none. */
@@ -421,7 +421,9 @@ function unitOutputs(flow: FlowDocument, path: string, unitId: string, ctx: Ctx)
 function podOutputs(params: Record<string, string>, path: string, podId: string, ctx: Ctx): void {
   const checked = checkTemplateFields(Object.entries(params).map(([k, v]) => ({ path: `${path}.${k}`, value: v })), [], ctx.tscope);
   appendAll(ctx.problems, checked.problems);
-  for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: podId, unit: ctx.unitId, level: podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
+  // Read as from inside the pod: `./main` is its container main (POD_OUTPUTS_READER).
+  const at = `${podId}/${POD_OUTPUTS_READER}`;
+  for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at, unit: ctx.unitId, level: podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
 }
 
 /**

@@ -105,6 +105,13 @@ export interface UseNode extends Base {
 
 export type PlanNode = TaskNode | GenerateNode | PodNode | SequenceNode | GraphNode | FanOutNode | FanInNode | CycleNode | UseNode;
 
+/**
+ * The step a pod's own output parameters (`pod.outputs.parameters`) are read as from: a child
+ * of the pod that no container can be (not a name), so `./main` in them is its container
+ * main, at the plan's check and when its quarterback resolves them.
+ */
+export const POD_OUTPUTS_READER = '.outputs';
+
 /** Leaves are what a runner executes: a task (a container or a one-container pod), a pod, or a generate step. */
 export function isLeaf(n: PlanNode): n is TaskNode | PodNode | GenerateNode {
   return n.kind === 'task' || n.kind === 'pod' || n.kind === 'generate';

@@ -65,4 +65,11 @@ describe('containerSet outputs are its main container\'s', { timeout: 60_000 }, 
     expect(problems).toContain('no step "pod/nosuch"');
     expect(problems).toContain('declares no output parameter "zz"');
   });
+
+  it('inside a loop: each item\'s pod gives its own main\'s parameter, aggregated for the next step (POST /v1/runs)', async () => {
+    const r = await svc.runToEnd(read('loop.yaml'));
+    expect(r.status, r.error ?? JSON.stringify(r.steps).slice(0, 3000)).toBe('succeeded');
+    expect([r.steps['set/0'].parameters, r.steps['set/1'].parameters]).toEqual([{ out: 'got-a' }, { out: 'got-b' }]);
+    expect(r.steps.show.result).toEqual(['got-a', 'got-b']);
+  });
 });
