@@ -14,6 +14,7 @@
  * meanwhile, where reading every process's environment cost milliseconds a step.
  */
 import { readFileSync } from 'node:fs';
+import { readProcText } from './proc-read.ts';
 
 /** A moment in the machine's pid allocation. */
 export interface PidMark {
@@ -26,8 +27,9 @@ export interface PidMark {
 /** The moment now; undefined where /proc does not tell (not Linux). */
 export function pidMark(): PidMark | undefined {
   try {
-    const lastPid = Number(readFileSync('/proc/loadavg', 'latin1').trim().split(/\s+/)[4]);
-    const stat = readFileSync('/proc/stat', 'latin1');
+    // One read each (proc-read.ts): both files are made whole when opened.
+    const lastPid = Number(readProcText('/proc/loadavg').trim().split(/\s+/)[4]);
+    const stat = readProcText('/proc/stat');
     const at = stat.indexOf('\nprocesses ');
     const forks = at < 0 ? NaN : Number.parseInt(stat.slice(at + 11, stat.indexOf('\n', at + 11)), 10);
     return Number.isInteger(lastPid) && Number.isInteger(forks) ? { lastPid, forks } : undefined;

@@ -11,7 +11,7 @@
  * process's environment is read.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readProc } from './proc-read.ts';
 import { processRunning } from '../process/process-group.ts';
 import { madeSince, type PidMark } from './pid-window.ts';
 
@@ -36,9 +36,9 @@ export async function markedProcesses(name: string, value: string, since?: PidMa
   const marked = matcher(name, value);
   const { pids, listed } = candidates(since);
   // Only the pids that still name a process: a system call each, where reading an environment
-  // costs several hops to libuv's thread pool (open, stat, reads, close). Most of a window's
+  // costs several hops to libuv's thread pool (open, reads, close: proc-read.ts). Most of a window's
   // pids are gone by the end of a pod (the pod's own processes, reaped).
-  const found = await Promise.all(pids.filter(exists).map((pid) => readFile(`/proc/${pid}/environ`).then((env) => (marked(env) ? pid : 0), () => 0)));
+  const found = await Promise.all(pids.filter(exists).map((pid) => readProc(`/proc/${pid}/environ`).then((env) => (marked(env) ? pid : 0), () => 0)));
   // A thread's id reads as its process (its environment included): only processes count.
   return found.filter((pid) => pid > 0 && (listed || isProcess(pid)));
 }
