@@ -19,8 +19,10 @@ const alone = [
 
 /** Settings both groups share. */
 const common = {
-  testTimeout: 30_000,
-  hookTimeout: 30_000,
+  // A guard against a hang, not a measure: three files at a time on two cores take longer
+  // than one did, and many tests start several strata processes one after another.
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
   pool: 'forks' as const,
   // Tests share directories with the steps they run: outside /tmp, which each container on
   // the local runtime has of its own (docs/flow-language.md, A /tmp of its own).
