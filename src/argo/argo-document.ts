@@ -85,29 +85,38 @@ const quantity = z.union([z.string(), z.number()]).transform(String);
 /**
  * Requests or limits: `cpu`, `memory`, and Kubernetes extended resources (`nvidia.com/gpu`),
  * which Argo passes to the pod as written (Argo tester 8, S3: one was called an unknown key).
+ * Their names and values are checked once the document is read (resourceProblems), so the
+ * rest of the document is still read for its other problems.
  */
-const resourceList = z.record(z.string(), quantity).superRefine((list, ctx) => {
-  for (const [k, v] of Object.entries(list)) {
-    if (k === 'cpu' || k === 'memory') continue;
-    const problem = isExtendedResourceName(k) ? extendedQuantityProblem(v) : unknownResource(k);
-    if (problem) ctx.addIssue({ code: 'custom', path: [k], message: problem });
-  }
-});
+const resourceList = z.record(z.string(), quantity);
+const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() });
+export type ArgoResources = z.infer<typeof resources>;
+
 /**
- * An extended resource's request needs its limit and equals it (Kubernetes'
- * ValidateResourceRequirements: "Limit must be set for non overcommitable resources", "must be
- * equal to ... limit"); its request is then the limit, which the task's limits say.
+ * What Kubernetes would refuse in a container's `resources` (at `at`), each at its key: a
+ * name that is neither cpu, memory nor an extended resource (an unknown key), an extended
+ * resource in other than whole units, one requested without its limit or with a request other
+ * than its limit (Kubernetes' ValidateResourceRequirements: "Limit must be set for non
+ * overcommitable resources", "must be equal to ... limit"; its request is then the limit,
+ * which the task's limits say).
  */
-const resources = z
-  .strictObject({ requests: resourceList.optional(), limits: resourceList.optional() })
-  .superRefine((r, ctx) => {
-    for (const [k, v] of Object.entries(r.requests ?? {})) {
-      if (!isExtendedResourceName(k)) continue;
-      const limit = r.limits?.[k];
-      if (limit === undefined) ctx.addIssue({ code: 'custom', path: ['requests', k], message: 'an extended resource is requested without a limit: Kubernetes needs its limit (its request is then the limit) and refuses the pod otherwise' });
-      else if (limit !== v) ctx.addIssue({ code: 'custom', path: ['requests', k], message: `request ${v} is not its limit ${limit}: Kubernetes needs an extended resource's request to equal its limit` });
+export function resourceProblems(r: ArgoResources, at: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const list of ['requests', 'limits'] as const) {
+    for (const [k, v] of Object.entries(r[list] ?? {})) {
+      if (k === 'cpu' || k === 'memory') continue;
+      const problem = isExtendedResourceName(k) ? extendedQuantityProblem(v) : unknownResource(k);
+      if (problem) problems.push({ path: `${at}.${list}.${k}`, message: problem });
     }
-  });
+  }
+  for (const [k, v] of Object.entries(r.requests ?? {})) {
+    if (!isExtendedResourceName(k)) continue;
+    const limit = r.limits?.[k];
+    if (limit === undefined) problems.push({ path: `${at}.requests.${k}`, message: 'an extended resource is requested without a limit: Kubernetes needs its limit (its request is then the limit) and refuses the pod otherwise' });
+    else if (limit !== v) problems.push({ path: `${at}.requests.${k}`, message: `request ${v} is not its limit ${limit}: Kubernetes needs an extended resource's request to equal its limit` });
+  }
+  return problems;
+}
 
 const containerFields = {
   image: z.string().min(1, 'must name an image'),
@@ -250,6 +259,8 @@ export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocum
     if (r.error.issues.every((i) => i.code === 'unrecognized_keys')) data = argoDocumentSchema.safeParse(withoutKeys(input, r.error.issues as never)).data;
   }
   const structural = data ? structureProblems(data) : [];
+  // Said with the rest, the document still read on (every problem at once, Argo tester 8, S3).
+  if (data) appendAll(problems, containerResourceProblems(data).map((p) => ({ ...p, path: prefixed(source, p.path) })));
   // A template whose only kind was an unsupported one (`suspend`) is said once, by that field.
   const stripped = new Set(r.success ? [] : r.error.issues.filter((i) => i.path.length === 3 && i.path[1] === 'templates').map((i) => `spec.templates[${String(i.path[2])}]`));
   const said = structural.filter((p) => !(p.message.startsWith('a template needs one of') && stripped.has(p.path.replace(/\(.*\)$/, ''))));
@@ -363,6 +374,18 @@ function withoutEmptyUnsupported(doc: unknown): unknown {
 }
 
 /** Checks zod cannot say: one body per template, names unique, a step names one template. */
+/** resourceProblems of every container of `doc`'s templates (a container, a script, a containerSet's containers), at their places. */
+function containerResourceProblems(doc: ArgoDocument): Problem[] {
+  const problems: Problem[] = [];
+  (doc.spec.templates ?? []).forEach((t, i) => {
+    const at = `spec.templates[${i}](${t.name})`;
+    if (t.container?.resources) appendAll(problems, resourceProblems(t.container.resources, `${at}.container.resources`));
+    if (t.script?.resources) appendAll(problems, resourceProblems(t.script.resources, `${at}.script.resources`));
+    t.containerSet?.containers.forEach((c, j) => c.resources && appendAll(problems, resourceProblems(c.resources, `${at}.containerSet.containers[${j}](${c.name}).resources`)));
+  });
+  return problems;
+}
+
 function structureProblems(doc: ArgoDocument): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();

@@ -68,7 +68,7 @@ describe('S3: Kubernetes extended resources (a domain-prefixed name) in a contai
     expect(r.steps.train.result).toBe('trained');
   });
 
-  it('one Kubernetes would refuse is refused with its rule: a fraction, a request without a limit; a name without a domain stays an unknown key', async () => {
+  it('one Kubernetes would refuse is refused with its rule: a fraction, a request without a limit; a name without a domain stays an unknown key; the rest of the document is read for its other problems', async () => {
     const { problems } = await refused('extended-resources-bad.yaml');
     const at = (t: string) => problems.filter((p) => p.path.includes(`(${t}).container.resources`));
     expect(at('half').map((p) => [p.path.replace(/^.*\.container/, 'container'), p.message])).toEqual([
@@ -78,6 +78,8 @@ describe('S3: Kubernetes extended resources (a domain-prefixed name) in a contai
       ['container.resources.requests.nvidia.com/gpu', 'an extended resource is requested without a limit: Kubernetes needs its limit (its request is then the limit) and refuses the pod otherwise'],
     ]);
     expect(at('typo').map((p) => p.message)).toEqual(['unknown key "gpu" (a resource is cpu, memory, or an extended resource named with a domain, like nvidia.com/gpu)']);
-    expect(problems).toHaveLength(3);
+    // Read on past them: a reference problem of the same document is said in the same answer.
+    expect(said(problems)).toContain('template typo, command[1]: {{inputs.parameters.nope}}: template typo has no input parameter "nope"');
+    expect(problems).toHaveLength(4);
   });
 });
