@@ -159,7 +159,11 @@ export type ArgoTask = z.infer<typeof task>;
 
 const intOrString = z.union([z.number().int().nonnegative(), z.string().regex(/^[0-9]+$/, 'must be a whole number')]).transform(Number);
 /** An activeDeadlineSeconds, the workflow's or a template's: 1 to a week, strata's longest deadline (isSeconds); 0 would end it at once. */
-const deadlineSeconds = intOrString.refine((n) => isSeconds(n), 'must be a whole number of seconds from 1 to 604800 (a week), the longest deadline strata keeps');
+const deadlineSeconds = z.union([
+  intOrString.refine((n) => isSeconds(n), 'must be a whole number of seconds from 1 to 604800 (a week), the longest deadline strata keeps'),
+  // Templated (`{{workflow.parameters.t}}`): Argo's IntOrString, substituted when the node runs; kept as text, resolved at the run (composite.ts).
+  z.string().regex(/\{\{/, 'must be a whole number of seconds, or {{ }} tags giving one when the step starts'),
+]);
 /** A retry limit: a whole number; Argo also takes a templated one (`{{workflow.parameters.lim}}`), which strata does not map. */
 const retryLimit = z
   .union([z.number(), z.string()])

@@ -327,7 +327,7 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
       // Its document too, which a Workflow's workflowTemplateRef joins its own spec over (joinedWorkflow).
       // Its required parameters are checked by whoever starts a run of it whole (R4: required-params.ts).
       metadata: withRequired(annotated(metadataOf(wft, flowName(wft.metadata.name!, where), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [SOURCE_DOCUMENT]: JSON.stringify(wft) }), [...requiredArguments(wft), ...open]),
-      spec: { params: { ...params, ...inputs, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimits(wft) } as FlowDocument['spec'],
+      spec: { params: { ...params, ...inputs, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimits(wft, params) } as FlowDocument['spec'],
     });
   }
   return out;
@@ -363,7 +363,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     const base = wft ?? (own.length > 0 || annotationsOf(found[0])[SOURCE_DOCUMENT] !== undefined ? keptDocument(found[0], ref.name, `${where}: spec.${own[0] ?? 'workflowTemplateRef'}`) : undefined);
     if (base) return workflowFlow(joinedWorkflow(wf, base), source, unit, templatesDocs, registered, links, g, opts);
     const withs = Object.fromEntries(Object.keys(params).map((p) => [p, readLogic(['params', p])]));
-    return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode, ...runLimits(wf) } }, units: [] };
+    return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: meta, spec: { params, root: { id: ref.name, use: entry, ...(Object.keys(withs).length ? { with: withs } : {}) } as FlowNode, ...runLimits(wf, params) } }, units: [] };
   }
   const templates = new Map((wf.spec.templates ?? []).map((t) => [t.name, t]));
   const units: FlowDocument[] = [];
@@ -385,7 +385,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
   const open = entry ? openEntryInputs(entry, params) : [];
   const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, links, problems: g, opts }, new Set(open));
   const withOpen = withRequired(meta, [...required, ...open]);
-  return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: withOpen, spec: { params: { ...params, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimits(wf) } as FlowDocument['spec'] }, units };
+  return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: withOpen, spec: { params: { ...params, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimits(wf, params) } as FlowDocument['spec'] }, units };
 }
 
 /**
@@ -496,8 +496,23 @@ function requiredArguments(doc: ArgoDocument): string[] {
  * workflow/controller/operator.go: the workflow deadline is the workflow's start plus
  * activeDeadlineSeconds; Argo tester 7, R18: a leaf root's timeout held per attempt).
  */
-function runLimits(wf: ArgoDocument): { parallelism?: number; deadline?: number } {
-  return { ...(wf.spec.parallelism ? { parallelism: wf.spec.parallelism } : {}), ...(wf.spec.activeDeadlineSeconds !== undefined ? { deadline: wf.spec.activeDeadlineSeconds } : {}) };
+function runLimits(wf: ArgoDocument, params: Record<string, unknown>): { parallelism?: number; deadline?: number | string } {
+  const d = wf.spec.activeDeadlineSeconds;
+  return { ...(wf.spec.parallelism ? { parallelism: wf.spec.parallelism } : {}), ...(d !== undefined ? { deadline: typeof d === 'string' ? templatedDeadline(d, params, `${wf.kind} ${wf.metadata.name ?? wf.metadata.generateName ?? ''}`) : d } : {}) };
+}
+
+/**
+ * A templated `spec.activeDeadlineSeconds` (`"{{workflow.parameters.t}}"`) as strata's
+ * substitution of the flow's params, resolved when the run starts (engine/deadline.ts
+ * secondsOf), as Argo substitutes the global parameters into it when the workflow runs. Only
+ * the workflow's parameters are known there: another tag is refused, naming the field.
+ */
+function templatedDeadline(text: string, params: Record<string, unknown>, owner: string): string {
+  return text.replace(/\{\{([^{}]*)\}\}/g, (tag, inner: string) => {
+    const m = /^\s*workflow\.parameters\.(.+?)\s*$/.exec(inner);
+    if (!m || !(m[1] in params)) throw problem(`${owner}: spec.activeDeadlineSeconds`, `${tag}: the workflow's deadline may read its parameters only ({{workflow.parameters.x}}, x one of spec.arguments.parameters), resolved when the run starts`);
+    return `{{ params[${JSON.stringify(m[1])}] }}`;
+  });
 }
 
 /**

@@ -60,6 +60,8 @@ export interface Act {
   expanding?: boolean;
   /** a leaf's program exit code, from its `finished` event */
   exitCode?: number | null;
+  /** the seconds of its whole-node deadline as armed (a computed timeout or deadline resolved when it started; deadline.ts) */
+  deadlineSeconds?: number;
   /** a leaf's failure reason, from its `finished` event (timeout-error.ts) */
   reason?: FailureReason;
   /** what a composite's deadline did, said to the steps it never started (`not started: step long was stopped: the run timed out after 2s`) */

@@ -21,7 +21,7 @@ import { DirtyQueue, inDeclaredOrder } from './pump-order.ts';
 import { wholeAttemptDelay } from './retry-policy.ts';
 import { startCommandOf, statusCommandOf } from './step-commands.ts';
 import { StepData } from './step-data.ts';
-import { wholeDeadline } from './deadline.ts';
+import { secondsOf, wholeDeadline } from './deadline.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { resolveText } from './substitute.ts';
 import { POD_OUTPUTS_READER } from '../plan/plan-node.ts';
@@ -128,7 +128,7 @@ export class EngineCore {
     // the object itself (fields added later went to a second, growing store per act).
     const act: Act = {
       id, level: parent ? parent.level + 1 : 0, pos: parent ? posBelow(parent.pos, index) : [], node, parent, scope, status: 'pending', attempt: 0, roundFirst: 1, quiet: quiet ?? wraps,
-      driver: undefined, startedAt: undefined, firstAt: undefined, result: undefined, error: undefined, exitCode: undefined, reason: undefined,
+      driver: undefined, startedAt: undefined, firstAt: undefined, result: undefined, error: undefined, exitCode: undefined, reason: undefined, deadlineSeconds: undefined,
       inRunning: false, runPrev: undefined, runNext: undefined, firstKid: undefined, lastKid: undefined, kidOf: undefined, kidPrev: undefined, kidNext: undefined,
     };
     if (parent) {
@@ -180,7 +180,15 @@ export class EngineCore {
     act.status = 'running';
     this.running.add(act);
     // A leaf root's flow deadline (spec.deadline) holds while it waits for a slot too, and over every attempt.
-    if (this.isLeaf(node) && node.deadline !== undefined) this.armDeadline(act, node.deadline);
+    if (this.isLeaf(node) && node.deadline !== undefined) {
+      let seconds: number;
+      try {
+        seconds = secondsOf(node.deadline, 'spec.deadline', () => this.data.substitution(act));
+      } catch (e) {
+        return this.finish(act, 'failed', undefined, (e as Error).message);
+      }
+      this.armDeadline(act, seconds);
+    }
     // A step that runs a program at the macro level waits for a slot of every limit around it.
     if (act.scope.pools && isLeaf(node) && !this.slots.take(act)) return;
     this.proceed(act);
@@ -224,9 +232,10 @@ export class EngineCore {
       }
     }
     // A composite's timeout is a deadline for the whole node (DESIGN.md section 3), as its flow's spec.deadline is.
-    const deadline = wholeDeadline(node, false);
-    if (deadline !== undefined) this.armDeadline(act, deadline);
     try {
+      // A computed timeout or deadline is resolved now, from what the step's references read (deadline.ts).
+      const deadline = wholeDeadline(node, false, (v, field) => secondsOf(v, field, () => this.data.substitution(act)));
+      if (deadline !== undefined) this.armDeadline(act, deadline);
       act.driver = driverFor(act, this.ops);
     } catch (e) {
       return this.finish(act, 'failed', undefined, (e as Error).message);
@@ -238,6 +247,7 @@ export class EngineCore {
 
   /** Ask for a `deadline` event for the whole of `act` once `seconds` have passed (deadline.ts). */
   private armDeadline(act: Act, seconds: number): void {
+    act.deadlineSeconds = seconds;
     // A unit's body shares its `use` node's step id and starts in the same tick: one timer
     // per id (the store keeps the first time asked for), the shorter of the two.
     const outer = this.deadlines.get(act.id);

@@ -15,7 +15,6 @@ import { RunSlots } from './run-slots.ts';
 import { clearKids, kidsOf } from './act-lists.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { legacyTimeoutText, timedOutError } from './timeout-error.ts';
-import { wholeDeadline } from './deadline.ts';
 
 /** Apply one event to `core` (late or repeated events change nothing). */
 export function applyEvent(core: EngineCore, e: EngineEvent): void {
@@ -145,7 +144,7 @@ function expire(core: EngineCore, step: string): void {
   // The run's root (its id empty, or a leaf root's `main`, under the run's `use` of its flow when run by name): its deadline is the run's.
   let ofRun = act.id === '' || !core.opts.prefix;
   for (let up = act.parent; up && ofRun; up = up.parent) ofRun = up.id === '' && up.node.kind === 'use';
-  const error = `${ofRun ? 'the run' : `step ${act.id}`} ${timedOutError(wholeDeadline(act.node, leaf)!)}`;
+  const error = `${ofRun ? 'the run' : `step ${act.id}`} ${timedOutError(act.deadlineSeconds!)}`;
   const stopped: string[] = [];
   const stopKids = (a: Act) => {
     for (const kid of kidsOf(a)) {

@@ -16,7 +16,6 @@ import type { Act } from './act.ts';
 import { EngineCore } from './engine-core.ts';
 import { applyEvent } from './engine-events.ts';
 import { LOG_VERSION } from './timeout-error.ts';
-import { wholeDeadline } from './deadline.ts';
 import { appendAll } from '../flow/append-all.ts';
 import type { EngineOptions } from './engine-options.ts';
 import type { Command, EngineEvent, GenerateCommand, RunStatus, StartCommand, TimerCommand, WindowCommand } from './types.ts';
@@ -115,7 +114,7 @@ export class RunEngine {
   /** Deadlines and back-offs armed and not yet passed (to arm again after a crash). */
   armedTimers(): TimerCommand[] {
     if (this.core.status !== 'running') return [];
-    const deadlines: TimerCommand[] = [...this.core.deadlines.values()].map((a) => ({ type: 'deadline', step: a.id, seconds: wholeDeadline(a.node, this.core.isLeaf(a.node))! }));
+    const deadlines: TimerCommand[] = [...this.core.deadlines.values()].map((a) => ({ type: 'deadline', step: a.id, seconds: a.deadlineSeconds! }));
     const backoffs: TimerCommand[] = [...this.core.backoffs.values()].map((a) => ({ type: 'backoff', step: a.id, attempt: a.attempt, seconds: a.backoffSeconds ?? 0 }));
     return [...deadlines, ...backoffs];
   }

@@ -10,6 +10,7 @@ import type { Act } from './act.ts';
 import { envOf } from './pod-scope.ts';
 import { imageText } from '../flow/task-parts.ts';
 import { withFiles } from './run-task.ts';
+import { secondsOf } from './deadline.ts';
 import { resolveTask, withDefaultsResolved, type SubstitutionData } from './substitute.ts';
 import type { InputRef, StartCommand, StatusCommand } from './types.ts';
 
@@ -55,7 +56,8 @@ export function startCommandOf(act: Act, ctx: StartContext): StartCommand {
     inputs: node.kind === 'pod' ? {} : ctx.inputsOf((node as GenerateNode).task.inputs, act),
     env: envOf(act.scope),
     data: act.scope.data ?? {},
-    ...(node.timeout !== undefined ? { timeout: node.timeout } : {}),
+    // A computed timeout is each attempt's, resolved as it starts (a value that is no duration fails the step, named).
+    ...(node.timeout !== undefined ? { timeout: secondsOf(node.timeout, 'timeout', () => ctx.substitution(act)) } : {}),
   };
   if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body, ...(node.pod.gives ? { gives: node.pod.gives } : {}) };
   else cmd.task = resolveTask(node.task, ctx.substitution(act));

@@ -23,3 +23,11 @@ export function durationSeconds(d: Duration): number | undefined {
 export function isSeconds(v: unknown): v is number {
   return typeof v === 'number' && v > 0 && v <= 7 * 86400;
 }
+
+/** What a `timeout` or `deadline` may be besides a number: text with `{{ references }}`, resolved when the step starts. */
+export function isComputedSeconds(v: unknown): v is string {
+  return typeof v === 'string' && v.includes('{{');
+}
+
+/** The end of a message refusing a timeout or deadline: the computed forms it may take. */
+export const COMPUTED_SECONDS = ', or text with {{ references }} (such as "{{ params.t }}") giving seconds or a duration like 30s, 2m, 1h30m when the step starts';

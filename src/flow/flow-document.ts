@@ -10,7 +10,8 @@ import { didYouMean } from './nearest.ts';
 import { unitInputsSchema, unitOutputsSchema } from './task-io-schema.ts';
 import { paramNameProblems } from './param-names.ts';
 import { appendAll } from './append-all.ts';
-import { isSeconds } from './duration.ts';
+import { COMPUTED_SECONDS, isComputedSeconds, isSeconds } from './duration.ts';
+import { computed } from './computed-schema.ts';
 
 type Obj = Record<string, unknown>;
 const SPEC_KEYS = ['params', 'root', 'onExit', 'inputs', 'outputs', 'parallelism', 'deadline'];
@@ -52,7 +53,8 @@ export function validateFlowDocument(doc: unknown, limits: Limits = DEFAULT_LIMI
       problems.push({ path: 'spec.parallelism', message: `must be a whole number from 1 to ${MAX_PARALLELISM.toLocaleString('en')}: how many steps of the run (tasks, pods, generate steps, in every unit and fan-out) run at once` });
     }
     if ('deadline' in spec && !isSeconds(spec.deadline)) {
-      problems.push({ path: 'spec.deadline', message: 'must be a number of seconds, more than 0 and at most a week: how long the whole run (its root, every attempt) may take from its start' });
+      if (isComputedSeconds(spec.deadline)) check(computed(4096), spec.deadline, 'spec.deadline', problems);
+      else problems.push({ path: 'spec.deadline', message: `must be a number of seconds, more than 0 and at most a week: how long the whole run (its root, every attempt) may take from its start${COMPUTED_SECONDS}` });
     }
   }
   if (problems.length > 0) throw invalid(problems);

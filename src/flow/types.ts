@@ -92,7 +92,8 @@ export interface Common {
   /** a composite only: when it fails, it runs again whole from its start (docs/flow-language.md, Retries with back-off) */
   /** a composite runs again whole when it fails; `inherit`: under the `retry` its place gives (an enclosing composite's), when there is one */
   retryWhole?: RetrySpec | 'inherit';
-  timeout?: number;
+  /** seconds; or text with `{{ references }}` giving seconds or a duration (`30s`), resolved when the step starts */
+  timeout?: number | string;
   outputs?: OutputsSpec;
   dependsOn?: Dependency[];
   /** an expression over sibling outcomes, Argo's syntax: `a && (b.Failed || c.Skipped)` */
@@ -189,7 +190,7 @@ export interface FlowDocument {
     /** at most this many steps beneath the root (tasks, pods, generate steps) run at once (src/engine/run-slots.ts) */
     parallelism?: number;
     /** seconds the whole root may take, every attempt and back-off included, counted from when it starts (a run's: the run's start) */
-    deadline?: number;
+    deadline?: number | string;
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, limitText, type Limits } from '../flow/limits.ts';
-import { patternOf, type FlowDocument, type FlowNode, type JsonValue, type TaskSpec } from '../flow/types.ts';
+import { patternOf, type FlowDocument, type FlowNode, type Computed, type JsonValue, type TaskSpec } from '../flow/types.ts';
 import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
 import { didYouMean } from '../flow/nearest.ts';
 import { inputFrom, parametersOf } from '../flow/task-parts.ts';
@@ -91,7 +91,10 @@ function compileUnitRoot(node: FlowNode, path: string, parentId: string, ctx: Ct
   const leaf = k === 'task' || k === 'pod' || k === 'generate';
   const root = compileNode(node, path, parentId, leaf ? (node.id ?? 'main') : '', ctx);
   if (parallelism !== undefined) root.parallelism = parallelism;
-  if (deadline !== undefined) root.deadline = deadline;
+  if (deadline !== undefined) {
+    root.deadline = deadline;
+    if (typeof deadline !== 'number') checkComputed(deadline, 'spec.deadline', joinId(parentId, root.seg), ctx);
+  }
   if (onExit) {
     // The handler's id is `onExit`, unless a step of the root already has it (an Argo step may
     // be named onExit beside spec.onExit, Argo tester 8 S17: Argo's node names `<wf>.onExit`
@@ -154,7 +157,10 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
   if (node.retries !== undefined) base.retries = node.retries;
   if (retry) base.retry = retry;
   if (whole) base.retryWhole = whole;
-  if (node.timeout !== undefined) base.timeout = node.timeout;
+  if (node.timeout !== undefined) {
+    base.timeout = node.timeout;
+    if (typeof node.timeout !== 'number') checkComputed(node.timeout, `${path}.timeout`, id, ctx);
+  }
   if (node.outputs !== undefined) base.outputs = node.outputs;
   if (node.continueOn !== undefined) base.continueOn = node.continueOn;
   if (node.onExit !== undefined) base.onExit = compileExit(node.onExit, `${path}.onExit`, id, ctx);
@@ -456,4 +462,11 @@ function siblingNames(parentId: string, ctx: Ctx): string[] {
   const out: string[] = [];
   for (const id of ctx.order) if (id.startsWith(prefix) && !id.slice(prefix.length).includes('/')) out.push(id.slice(prefix.length));
   return out;
+}
+
+/** The references of a computed `timeout` or `deadline` (resolved when the step `id` starts), judged as a task field's are. */
+function checkComputed(value: Computed, path: string, id: string, ctx: Ctx): void {
+  const checked = checkTemplateFields([{ path, value }], [], ctx.tscope);
+  appendAll(ctx.problems, checked.problems);
+  for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: id, unit: ctx.unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
 }

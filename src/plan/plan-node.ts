@@ -14,7 +14,8 @@ interface Base {
   seg: string;
   when?: Logic;
   retries?: number;
-  timeout?: number;
+  /** seconds, or a computed value resolved when the step starts (deadline.ts secondsOf) */
+  timeout?: number | string;
   outputs?: OutputsSpec;
   /** graph members: segments of the siblings this node waits for */
   deps?: string[];
@@ -30,7 +31,7 @@ interface Base {
   /** on a unit's root: its flow's `spec.parallelism`, steps beneath running at once (src/engine/run-slots.ts) */
   parallelism?: number;
   /** on a unit's root: its flow's `spec.deadline`, seconds for the whole root, every attempt included, from when it starts (engine-core.ts) */
-  deadline?: number;
+  deadline?: number | string;
   /** on a run's root: the flow it is (`name@version`), which a unit using itself expands to */
   unitRef?: string;
 }

@@ -110,16 +110,17 @@ describe('a deadline that is not a number of seconds from 1 to a week is refused
     const templates = workflow.spec.templates.map((t: Record<string, unknown>, i: number) => (i === 0 ? { ...t, activeDeadlineSeconds: value } : t));
     const r = await svc.call('POST', '/v1/runs', { ...workflow, spec: { ...workflow.spec, templates } });
     expect(r.status, JSON.stringify(r.body)).toBe(400);
-    expect(JSON.stringify(r.body)).toContain("spec.templates[0](main).activeDeadlineSeconds");
+    // A tag is read as the workflow's parameter (S14), which this Workflow lacks: named by the template's field.
+    expect(JSON.stringify(r.body)).toMatch(/spec\.templates\[0\]\(main\)\.activeDeadlineSeconds|template main, activeDeadlineSeconds/);
   });
 
-  it('strata apply of a flow whose spec.deadline is text, and strata runs submit of a Workflow with a templated one: exit 2 naming the field', async () => {
+  it('strata apply of a flow whose spec.deadline is text: exit 2 naming the field; a Workflow with a templated one runs (S14, strata runs submit)', async () => {
     const applied = await runStrata(['apply', join(DIR, 'native-text-deadline.flow.yaml')], { STRATA_URL: svc.url });
     expect(applied.code, applied.stdout + applied.stderr).toBe(2);
     expect(applied.stderr).toContain('spec.deadline: must be a number of seconds');
     const submittedArgo = await runStrata(['runs', 'submit', join(DIR, 'templated-deadline.yaml')], { STRATA_URL: svc.url });
-    expect(submittedArgo.code, submittedArgo.stdout + submittedArgo.stderr).toBe(2);
-    expect(submittedArgo.stderr).toContain('spec.activeDeadlineSeconds');
-    expect(submittedArgo.stderr + submittedArgo.stdout).not.toMatch(/\n\s+at /);
+    expect(submittedArgo.code, submittedArgo.stdout + submittedArgo.stderr).toBe(0);
+    const run = await svc.waitRun(/run (\S+) submitted/.exec(submittedArgo.stdout)![1], 60_000);
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
   });
 });

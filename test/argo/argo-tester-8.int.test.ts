@@ -85,9 +85,9 @@ describe('S15: a retryStrategy backoff is mapped whole or refused, each bad dura
     expect(problems.every((p) => p.path !== '')).toBe(true);
   });
 
-  it('a templated timeout is refused naming the template and the field (CLI, HTTP)', async () => {
+  it('a templated timeout reading a parameter the workflow lacks is refused naming the template and the field (CLI, HTTP; S14: one it has is resolved at the run, argo-templated-deadline.int.test.ts)', async () => {
     const { stderr, problems } = await refused('timeout-param.yaml');
-    expect(stderr).toContain('template main, timeout: "{{workflow.parameters.t}}"');
+    expect(stderr).toContain('template main, timeout: {{workflow.parameters.missing}}: the workflow has no parameter "missing"');
     expect(problems.map((p) => p.path)).toEqual(['template main, timeout']);
   });
 });

@@ -22,7 +22,7 @@ describe('validateNode: each problem with its path', () => {
     { name: 'an id with a reserved character', root: { sequence: [{ id: 'a/b', ...t }] }, lines: ['spec.root.sequence[0].id: must start with a letter or digit and hold only letters, digits, "_", "-" and "."; "/" and "#" are reserved for step ids'] },
     { name: 'an id of 300 characters', root: { sequence: [{ id: 'a'.repeat(300), ...t }] }, lines: ['spec.root.sequence[0].id: is 300 characters long; an id has at most 63'] },
     { name: 'dependsOn outside a graph', root: { sequence: [{ ...t, dependsOn: ['x'] }] }, lines: ['spec.root.sequence[0].dependsOn: only nodes of a graph may have dependsOn'] },
-    { name: 'retries and timeout out of range', root: { ...t, retries: 101, timeout: 0 }, lines: ['spec.root.retries: must be a whole number from 0 to 100', 'spec.root.timeout: must be a number of seconds, more than 0 and at most a week'] },
+    { name: 'retries and timeout out of range', root: { ...t, retries: 101, timeout: 0 }, lines: ['spec.root.retries: must be a whole number from 0 to 100', 'spec.root.timeout: must be a number of seconds, more than 0 and at most a week, or text with {{ references }} (such as "{{ params.t }}") giving seconds or a duration like 30s, 2m, 1h30m when the step starts'] },
     { name: 'an empty sequence', root: { sequence: [] }, lines: ['spec.root.sequence: must be a non-empty list of nodes'] },
     { name: 'a graph without nodes', root: { graph: { nodes: {} } }, lines: ['spec.root.graph.nodes: must be a non-empty map of node name to node'] },
     { name: 'a graph node whose id is not its key', root: { graph: { nodes: { a: { id: 'b', ...t } } } }, lines: ['spec.root.graph.nodes.a.id: a graph node is named by its key "a"; id "b" differs'] },

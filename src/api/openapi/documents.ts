@@ -22,7 +22,7 @@ export const FlowNode: z.ZodType = z.lazy(() => z.object({
   retries: z.number().int().min(0).optional(),
   retry: z.object({ limit: z.number().int().min(0), on: z.enum(['failed', 'error', 'always']).optional(), backoff: z.object({ duration: z.union([z.number(), z.string()]), factor: z.number().optional(), max: z.union([z.number(), z.string()]).optional(), maxDuration: z.union([z.number(), z.string()]).optional() }).optional() }).optional().describe('retries with back-off'),
   retryWhole: z.union([z.object({ limit: z.number().int().min(0), on: z.enum(['failed', 'error', 'always']).optional(), backoff: z.object({ duration: z.union([z.number(), z.string()]), factor: z.number().optional(), max: z.union([z.number(), z.string()]).optional(), maxDuration: z.union([z.number(), z.string()]).optional() }).optional() }), z.literal('inherit')]).optional().describe('a composite: when it fails, it runs again whole from its start, up to limit more times; inherit: under the retry its place gives'),
-  timeout: z.number().positive().optional().describe('seconds'),
+  timeout: z.union([z.number().positive(), z.string()]).optional().describe('seconds; or text with {{ references }} giving seconds or a duration, resolved when the step starts'),
   outputs: outputsSchema.optional(),
   dependsOn: z.array(z.union([z.string(), z.object({ node: z.string(), on: z.union([z.string(), z.array(z.string())]) })])).optional().describe('inside a graph: the nodes this one waits for, or { node, on: outcome }'),
   depends: z.string().optional().describe('inside a graph: an expression over sibling outcomes, "a && (b.Failed || c.Skipped)"'),
@@ -42,7 +42,7 @@ export const FlowNode: z.ZodType = z.lazy(() => z.object({
 }).meta({ id: 'FlowNode' }));
 
 export const DOCUMENTS = {
-  Flow: z.object({ ...header('Flow'), spec: z.object({ params: z.record(z.string(), z.unknown()).optional(), root: FlowNode, onExit: FlowNode.optional(), inputs: unitInputsSchema.optional(), outputs: unitOutputsSchema.optional(), parallelism: z.number().int().min(1).optional(), deadline: z.number().gt(0).max(604800).optional() }) }),
+  Flow: z.object({ ...header('Flow'), spec: z.object({ params: z.record(z.string(), z.unknown()).optional(), root: FlowNode, onExit: FlowNode.optional(), inputs: unitInputsSchema.optional(), outputs: unitOutputsSchema.optional(), parallelism: z.number().int().min(1).optional(), deadline: z.union([z.number().gt(0).max(604800), z.string()]).optional() }) }),
   Dataset: z.object({ ...header('Dataset'), spec: datasetSpecSchema }),
   Rule: z.object({ ...header('Rule'), spec: ruleSpecSchema.extend({ when: logic, emit: z.union([z.object({ generator: z.string(), with: z.record(z.string(), z.unknown()).optional() }), FlowNode]) }) }),
   Schedule: z.object({ ...header('Schedule'), spec: scheduleSpecSchema }),
