@@ -43,7 +43,7 @@ describe('Argo messages in Argo terms (N12)', () => {
       'template main, step on-3, when',
       'template main, step expr-exit, when',
     ]);
-    for (const l of lines) expect(l).toContain('{{steps.flaky.exitCode}}: is not a variable strata maps');
+    for (const l of lines) expect(l).toContain('{{steps.flaky.hostNodeName}}: is not a variable strata maps');
   });
 
   it('a YAML merge-key chain of 39 aliases is read; 101 aliases are refused naming the line, column and limit', async () => {
