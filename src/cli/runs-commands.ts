@@ -103,7 +103,7 @@ export interface SubmitOptions {
  * naming `--use` when there is no such flow or version (exit 4), and whether it was made
  * from an Argo WorkflowTemplate (its params are text).
  */
-async function registeredRef(client: Client, use: string): Promise<{ ref: string; argo: boolean; workflowTemplate?: string }> {
+async function registeredRef(client: Client, use: string): Promise<{ ref: string; argo: boolean; workflowTemplate?: string; latest?: string }> {
   const at = use.indexOf('@');
   const name = at < 0 ? use : use.slice(0, at);
   if (name === '' || at === use.length - 1) throw new StrataError('invalid_request', `--use ${use}: give a registered flow as name or name@version`);
@@ -121,7 +121,7 @@ async function registeredRef(client: Client, use: string): Promise<{ ref: string
   if (!flow) throw new StrataError('not_found', `--use ${use}: flow "${name}" has no version "${version}" (it has ${versions.sort().join(', ')})`);
   const { WORKFLOW_TEMPLATE } = await import('../argo/import-argo.ts');
   const workflowTemplate = flow.metadata.annotations?.[WORKFLOW_TEMPLATE];
-  return { ref: `${name}@${version}`, argo: workflowTemplate !== undefined, ...(workflowTemplate !== undefined ? { workflowTemplate } : {}) };
+  return { ref: `${name}@${version}`, argo: workflowTemplate !== undefined, ...(workflowTemplate !== undefined ? { workflowTemplate } : {}), ...(found.latest !== undefined ? { latest: found.latest } : {}) };
 }
 
 /** `strata runs submit [FILE] [--use name@version] [-p k=v] [-l k=v] [--watch]`: start a run of a Flow file or a registered flow. */
@@ -146,6 +146,13 @@ export async function submit(client: Client, file: string | undefined, o: Submit
     if (o.entrypoint !== undefined) {
       if (used.workflowTemplate === undefined) throw new StrataError('invalid_request', `--entrypoint ${o.entrypoint}: --use ${o.use} is not made from an Argo WorkflowTemplate (a strata Flow has no entrypoint to choose)`);
       const wt = used.workflowTemplate;
+      // The Workflow made runs the WorkflowTemplate by workflowTemplateRef, which resolves to the
+      // version applied last when the run starts (src/argo/relink.ts), as Argo reads the one
+      // WorkflowTemplate there is: an older version named is refused, not run as another.
+      const version = used.ref.slice(used.ref.indexOf('@') + 1);
+      if (o.use.includes('@') && used.latest !== undefined && version !== used.latest) {
+        throw new StrataError('invalid_request', `--entrypoint ${o.entrypoint}: --use ${o.use} names a version of WorkflowTemplate ${wt} other than the one applied last (${used.latest}); a run from another entrypoint takes the WorkflowTemplate as a workflowTemplateRef does, in the version applied last: give --use ${o.use.slice(0, o.use.indexOf('@'))}, or run ${o.use} from its own entrypoint (without --entrypoint)`);
+      }
       fromTemplate = { doc: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: `${wt}-` }, spec: { workflowTemplateRef: { name: wt }, entrypoint: o.entrypoint } }, source: `--use ${o.use}` };
     }
     // A flow made from an Argo WorkflowTemplate takes -p as text, as argo submit --from does.

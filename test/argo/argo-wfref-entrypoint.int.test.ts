@@ -90,6 +90,28 @@ describe('strata runs submit --entrypoint with --use / --from (a registered Work
     expect(out.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('--use ep-lib@OLD --entrypoint second is refused naming the version applied last, not run as that version (nothing started)', async () => {
+    const before = (await svc.call('GET', '/v1/flows/ep-lib')).body as { versions: Array<{ metadata: { version: string } }>; latest: string };
+    const edited = join(tmpdir(), `strata-wfref-entry-v2-${process.pid}.yaml`);
+    writeFileSync(edited, read('wt.yaml').replace('value: from-template', 'value: from-template-2'));
+    try {
+      const applied = await runStrata(['apply', edited], env());
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    } finally {
+      rmSync(edited, { force: true });
+    }
+    const after = (await svc.call('GET', '/v1/flows/ep-lib')).body as { latest: string };
+    expect(after.latest).not.toBe(before.latest);
+    const runs = (await svc.call('GET', '/v1/runs')).body.runs.length;
+    const old = await runStrata(['runs', 'submit', '--use', `ep-lib@${before.latest}`, '--entrypoint', 'second'], env());
+    expect(old.code, old.stdout).toBe(2);
+    expect(old.stderr).toContain(`--use ep-lib@${before.latest} names a version of WorkflowTemplate ep-lib other than the one applied last (${after.latest})`);
+    expect((await svc.call('GET', '/v1/runs')).body.runs.length).toBe(runs);
+    // The version applied last, named or not, runs from that entrypoint.
+    expect(results(await submitted(['--use', `ep-lib@${after.latest}`, '--entrypoint', 'second']))).toEqual({ say: 'second from-template-2' });
+    expect(results(await submitted(['--use', 'ep-lib', '--entrypoint', 'second']))).toEqual({ say: 'second from-template-2' });
+  });
+
   it('--entrypoint with --use of a strata Flow (not a WorkflowTemplate) is refused saying so', async () => {
     const flow = parse(readFileSync(join('test', 'fixtures', 'argo', 'hello.flow.yaml'), 'utf8'));
     const put = await svc.call('POST', '/v1/flows', flow);
