@@ -5,14 +5,17 @@
  * quarterback's `done`, from the task container's exit, or from a failure the pod cannot
  * recover from. It does not touch the API; the runtime acts on the outcome.
  */
+import { closeSync, fstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { JsonValue } from '../../src/flow/types.ts';
 import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
 import { readResult } from '../step-files.ts';
+import { checkOutputsDir, openRegularSync } from '../output-files.ts';
 import type { LogFollower } from './log-follower.ts';
 import { podEnded, podFailure, taskExit } from './pod-failure.ts';
 import { ANNOTATIONS, CONTAINERS } from './pod-layout.ts';
-import { decodeReport, eventsAfter, type ReportDone } from './report-protocol.ts';
+import { decodeReport, eventsAfter, PARAMETERS_BUDGET, POD_PARAMETERS_FILE, type ReportDone } from './report-protocol.ts';
 
 export interface Settled {
   outcome: PodOutcome;
@@ -87,10 +90,14 @@ export class PodSession {
     if (missed > 0) this.onReport({ type: 'log', step: this.req.step, stream: 'stderr', chunk: `[strata] ${missed} step reports of this pod were lost while it was not watched\n` });
     for (const e of events) {
       this.lastSeq = e.seq;
-      const { seq: _s, outputs: _o, resultOmitted, ...report } = e;
+      const { seq: _s, outputs: _o, resultOmitted, parametersOmitted, ...report } = e;
       this.stepStatus.set(report.step, report.status);
       this.onReport(report);
       if (resultOmitted) this.onReport({ type: 'log', step: report.step, stream: 'stderr', chunk: `[strata] the result of ${report.step} (${resultOmitted} bytes) was too large to report\n` });
+      if (parametersOmitted) {
+        const { names, bytes } = parametersOmitted;
+        this.onReport({ type: 'log', step: report.step, stream: 'stderr', chunk: `[strata] the output parameters of ${report.step} (${names.join(', ')}: ${bytes} bytes) were too large for the pod's report (${PARAMETERS_BUDGET} bytes) and are not in this step's record; the pod's steps and its own output parameters read them whole\n` });
+      }
     }
   }
 
@@ -106,8 +113,17 @@ export class PodSession {
         else return this.settle({ outcome: { ok: false, error: (e as Error).message, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(done.reason ? { reason: done.reason } : {}) }, stuck: false });
       }
     }
+    let parameters = done.parameters;
+    if (done.parametersOmitted) {
+      try {
+        parameters = readPodParameters(this.req.outputsDir, done.parametersOmitted.bytes);
+      } catch (e) {
+        const error = `the pod's output parameters (${done.parametersOmitted.names.join(', ')}) could not be read from its outputs: ${(e as Error).message}`;
+        return this.settle({ outcome: { ok: false, error: done.ok ? error : `${done.error ?? 'failed'} (${error})`, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(done.reason ? { reason: done.reason } : {}) }, stuck: false });
+      }
+    }
     this.settle({
-      outcome: { ok: done.ok, ...(result !== undefined ? { result } : {}), ...(done.error ? { error: done.error } : {}), ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(!done.ok && done.reason ? { reason: done.reason } : {}), ...(done.parameters ? { parameters: done.parameters } : {}) },
+      outcome: { ok: done.ok, ...(result !== undefined ? { result } : {}), ...(done.error ? { error: done.error } : {}), ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(!done.ok && done.reason ? { reason: done.reason } : {}), ...(parameters ? { parameters } : {}) },
       stuck: false,
     });
   }
@@ -130,4 +146,25 @@ function readPodResult(outputsDir: string, limit?: number): JsonValue | undefine
   // Absent: undefined; a link, too large, not UTF-8 or not JSON: a StepFileError the caller reports.
   const r = readResult(outputsDir, limit);
   return r === null ? undefined : r;
+}
+
+/**
+ * The pod's own output parameters its quarterback wrote to POD_PARAMETERS_FILE (too large for
+ * its report): a regular file of exactly `bytes` bytes, a JSON object of texts. Throws a sentence.
+ */
+function readPodParameters(outputsDir: string, bytes: number): Record<string, JsonValue> {
+  checkOutputsDir(outputsDir);
+  const fd = openRegularSync(join(outputsDir, POD_PARAMETERS_FILE), POD_PARAMETERS_FILE);
+  if (fd === undefined) throw new Error(`${POD_PARAMETERS_FILE} is missing`);
+  let text: string;
+  try {
+    const size = fstatSync(fd).size;
+    if (size !== bytes) throw new Error(`${POD_PARAMETERS_FILE} holds ${size} bytes, not the ${bytes} the quarterback wrote`);
+    text = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const value = JSON.parse(text) as unknown;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${POD_PARAMETERS_FILE} is not a JSON object`);
+  return value as Record<string, JsonValue>;
 }

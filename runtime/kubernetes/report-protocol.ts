@@ -10,6 +10,12 @@
  * emits every event whose seq it has not seen, so a watch that drops and resyncs misses
  * nothing unless more than the budget happened meanwhile (then it says how many it missed).
  * `done` is written once, last, before the quarterback releases the gate's `stop`.
+ * Results and output parameters are bounded (RESULT_BUDGET, PARAMETERS_BUDGET; an output
+ * parameter alone may hold 256 KiB, runtime/output-parameters.ts): a pod's result and its own
+ * output parameters too large for the annotation travel whole in its outputs dir on the shared
+ * claim (result.json, POD_PARAMETERS_FILE), a micro step's are left out of its event, said in
+ * its log. Kubernetes refuses an object whose annotations exceed 256 KiB (apimachinery's
+ * ValidateAnnotations), and with the report the pod's end would be lost.
  * Dependency-free: imported by the quarterback side (sidecar/entrypoint) and the runtime.
  */
 import type { JsonValue } from '../../src/flow/types.ts';
@@ -22,7 +28,18 @@ export const EVENTS_BUDGET = 160 * 1024;
 /** a result larger than this is left out of an event (the step's state still travels) */
 export const RESULT_BUDGET = 32 * 1024;
 
-export type ReportEvent = StepReport & { seq: number; outputs?: Record<string, string>; resultOmitted?: number };
+/** output parameters larger than this (their JSON, together) are left out of a report */
+export const PARAMETERS_BUDGET = 32 * 1024;
+/** the pod's own output parameters too large for its report, as JSON, in its outputs dir (ReportDone.parametersOmitted) */
+export const POD_PARAMETERS_FILE = '.strata-parameters.json';
+
+/** Output parameters left out of a report: their names, and their JSON's bytes together. */
+export interface OmittedParameters {
+  names: string[];
+  bytes: number;
+}
+
+export type ReportEvent = StepReport & { seq: number; outputs?: Record<string, string>; resultOmitted?: number; parametersOmitted?: OmittedParameters };
 
 export interface ReportDone {
   ok: boolean;
@@ -34,6 +51,8 @@ export interface ReportDone {
   exitCode?: number | null;
   /** the pod's own output parameters (DoneMessage.parameters) */
   parameters?: Record<string, JsonValue>;
+  /** the pod's own output parameters too large for the annotation: read POD_PARAMETERS_FILE (this many bytes) from its outputs instead */
+  parametersOmitted?: OmittedParameters;
   /** the quarterback's DoneMessage.reason: `timeout` when the step that failed the pod was stopped at its timeout */
   reason?: FailureReason;
 }
@@ -58,10 +77,25 @@ export function fitResult<T extends { result?: JsonValue; resultOmitted?: number
   return { ...rest, resultOmitted: bytes } as T;
 }
 
+/** Output parameters' JSON bytes and names when over PARAMETERS_BUDGET; undefined when none or small enough to report. */
+export function oversizeParameters(parameters: Record<string, JsonValue> | undefined): OmittedParameters | undefined {
+  if (parameters === undefined) return undefined;
+  const bytes = Buffer.byteLength(JSON.stringify(parameters));
+  return bytes > PARAMETERS_BUDGET ? { names: Object.keys(parameters), bytes } : undefined;
+}
+
+/** Keep output parameters only when small; otherwise say which and how big they were. */
+export function fitParameters<T extends { parameters?: Record<string, JsonValue>; parametersOmitted?: OmittedParameters }>(x: T): T {
+  const omitted = oversizeParameters(x.parameters);
+  if (!omitted) return x;
+  const { parameters: _dropped, ...rest } = x;
+  return { ...rest, parametersOmitted: omitted } as T;
+}
+
 /** Append one event (numbered here) and trim the oldest to fit the budget. Pure: returns a new doc. */
 export function appendEvent(doc: ReportDoc, e: Omit<ReportEvent, 'seq'>): ReportDoc {
   const seq = doc.seq + 1;
-  const events = [...doc.events, fitResult({ ...e, seq } as ReportEvent)];
+  const events = [...doc.events, fitParameters(fitResult({ ...e, seq } as ReportEvent))];
   let bytes = events.reduce((n, ev) => n + Buffer.byteLength(JSON.stringify(ev)) + 1, 0);
   while (events.length > 1 && bytes > EVENTS_BUDGET) bytes -= Buffer.byteLength(JSON.stringify(events.shift())) + 1;
   return { ...doc, seq, events };

@@ -3,11 +3,15 @@
  * folded into the `strata.dev/report` annotation of its own pod (the format is in
  * runtime/kubernetes/report-protocol.ts). One patch in flight at a time; messages that
  * arrive meanwhile go out together in the next one, so a burst costs a few patches, not
- * one each. A failed patch is tried again with a growing pause.
+ * one each. A failed patch is tried again with a growing pause. The pod's own output
+ * parameters too large for the annotation are written whole to its outputs dir first
+ * (POD_PARAMETERS_FILE), where the runtime reads them.
  */
+import { join } from 'node:path';
 import { ANNOTATIONS } from '../../runtime/kubernetes/pod-layout.ts';
-import { appendEvent, emptyReport, encodeReport, fitResult, type ReportDoc } from '../../runtime/kubernetes/report-protocol.ts';
-import type { QuarterbackMessage } from '../../runtime/quarterback/protocol.ts';
+import { appendEvent, emptyReport, encodeReport, fitParameters, fitResult, oversizeParameters, POD_PARAMETERS_FILE, type ReportDoc, type ReportDone } from '../../runtime/kubernetes/report-protocol.ts';
+import { writeFileHere } from '../../runtime/no-follow-writes.ts';
+import type { DoneMessage, QuarterbackMessage } from '../../runtime/quarterback/protocol.ts';
 import type { OwnPod } from './own-pod.ts';
 
 export interface AnnotationReporterOptions {
@@ -19,6 +23,8 @@ export interface AnnotationReporterOptions {
   onError?: (e: Error) => void;
   /** the report already on the pod (a restarted quarterback numbers on from it) */
   initial?: ReportDoc;
+  /** the pod's outputs dir on the shared claim (MicroPlan.outputsDir): where parameters too large to report go */
+  outputsDir?: string;
 }
 
 export class AnnotationReporter {
@@ -44,11 +50,30 @@ export class AnnotationReporter {
       this.doc = appendEvent(this.doc, { type: 'step', ...rest });
     } else if (m.type === 'done') {
       const { type: _t, ...done } = m;
-      this.doc = { ...this.doc, done: fitResult(done) };
+      this.doc = { ...this.doc, done: fitParameters(fitResult(this.spill(done))) };
     } else {
       return;
     }
     void this.flush();
+  }
+
+  /**
+   * The pod's own output parameters too large for the annotation, written whole to its outputs
+   * dir (fitParameters then leaves them out of the report, which says how many bytes to read);
+   * when they cannot be written the pod fails, saying so, rather than end without them.
+   */
+  private spill(done: Omit<DoneMessage, 'type'>): ReportDone {
+    const omitted = oversizeParameters(done.parameters);
+    if (!omitted) return done;
+    const what = `the pod's output parameters (${omitted.names.join(', ')}: ${omitted.bytes} bytes)`;
+    try {
+      if (!this.opts.outputsDir) throw new Error('the quarterback was given no outputs dir');
+      writeFileHere(join(this.opts.outputsDir, POD_PARAMETERS_FILE), JSON.stringify(done.parameters), POD_PARAMETERS_FILE);
+      return done;
+    } catch (e) {
+      const { parameters: _p, ...rest } = done;
+      return { ...rest, ok: false, status: 'failed', error: `${what} are too large for the pod's report and could not be written to its outputs: ${(e as Error).message}` };
+    }
   }
 
   /** Resolves when everything pushed so far is on the pod. */

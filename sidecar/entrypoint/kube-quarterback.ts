@@ -57,7 +57,7 @@ export async function runKubeQuarterback(o: KubeQuarterbackOptions): Promise<num
     await untilAborted(o.signal);
     return previous?.done?.ok ? 0 : 1;
   }
-  const reporter = new AnnotationReporter(o.pod, { initial: previous, onError: (e) => o.log(`quarterback: a report could not be written: ${e.message}`) });
+  const reporter = new AnnotationReporter(o.pod, { initial: previous, outputsDir: plan.outputsDir, onError: (e) => o.log(`quarterback: a report could not be written: ${e.message}`) });
   const driver = new FileGateDriver({ gate: need(ENV.gate), layout, podStep: plan.step, switcher: podImageSwitcher(o.pod), ...(plan.imageMap ? { imageMap: plan.imageMap } : {}), ...(plan.ownDir ? { ownDir: plan.ownDir } : {}) });
   const send = (m: QuarterbackMessage) => {
     reporter.push(m);

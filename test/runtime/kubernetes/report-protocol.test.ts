@@ -1,6 +1,6 @@
 /** The report annotation: numbered events, trimmed to their budget, read back after any seq. */
 import { describe, expect, it } from 'vitest';
-import { appendEvent, decodeReport, emptyReport, encodeReport, EVENTS_BUDGET, eventsAfter, RESULT_BUDGET } from '../../../runtime/kubernetes/report-protocol.ts';
+import { appendEvent, decodeReport, emptyReport, encodeReport, EVENTS_BUDGET, eventsAfter, fitParameters, PARAMETERS_BUDGET, RESULT_BUDGET } from '../../../runtime/kubernetes/report-protocol.ts';
 
 const step = (n: number, extra = {}) => ({ type: 'step' as const, step: `p/s${n}`, status: 'succeeded' as const, at: n, ...extra });
 
@@ -31,6 +31,15 @@ describe('report protocol', () => {
     const doc = appendEvent(emptyReport(), step(1, { result: big }));
     expect(doc.events[0].result).toBeUndefined();
     expect(doc.events[0].resultOmitted).toBe(Buffer.byteLength(JSON.stringify(big)));
+  });
+
+  it('leaves out output parameters too large to carry, an event\'s and the outcome\'s, naming them and their size; small ones travel', () => {
+    const params = { a: 'a'.repeat(PARAMETERS_BUDGET / 2), b: 'b'.repeat(PARAMETERS_BUDGET / 2) };
+    const doc = appendEvent(emptyReport(), step(1, { parameters: params }));
+    expect(doc.events[0].parameters).toBeUndefined();
+    expect(doc.events[0].parametersOmitted).toEqual({ names: ['a', 'b'], bytes: Buffer.byteLength(JSON.stringify(params)) });
+    expect(fitParameters({ ok: true, status: 'succeeded' as const, parameters: params })).toEqual({ ok: true, status: 'succeeded', parametersOmitted: { names: ['a', 'b'], bytes: Buffer.byteLength(JSON.stringify(params)) } });
+    expect(appendEvent(emptyReport(), step(1, { parameters: { a: 'small' } })).events[0].parameters).toEqual({ a: 'small' });
   });
 
   it.each([undefined, '', 'not json', '{"v":2,"seq":0,"events":[]}'])('reads %j as no report', (text) => {

@@ -8,7 +8,8 @@
  * request's verb and resource so tests can hold each component's calls against its Role.
  * A FakeKubelet (kubelet.ts) moves pods through their phases.
  *
- * It is NOT Kubernetes: no admission, no defaulting, no validation beyond names, no
+ * It is NOT Kubernetes: no admission, no defaulting, no validation beyond names and
+ * the annotations' total size (256 KiB, as apimachinery's ValidateAnnotations), no
  * ClusterRoles, no discovery. Tests that use it say so in their headers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -49,6 +49,19 @@ export interface Change {
   obj: KObj;
 }
 
+/** Kubernetes' bound on an object's annotations, keys and values together (apimachinery's TotalAnnotationSizeLimitB). */
+export const ANNOTATIONS_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * An object whose annotations hold more than ANNOTATIONS_LIMIT_BYTES is refused, 422, in the
+ * API server's words: apimachinery's ValidateAnnotations (pkg/api/validation/objectmeta.go)
+ * sums len(key) + len(value), in bytes, over every annotation.
+ */
+function checkAnnotations(res: ResourceType, obj: KObj): void {
+  const total = Object.entries((obj.metadata?.annotations ?? {}) as Record<string, string>).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+  if (total > ANNOTATIONS_LIMIT_BYTES) throw new ApiError(422, 'Invalid', `${res.kind} "${obj.metadata.name}" is invalid: metadata.annotations: Too long: must have at most ${ANNOTATIONS_LIMIT_BYTES} bytes`);
+}
+
 const keyOf = (res: ResourceType, ns: string, name: string) => `${res.group}/${res.plural}/${ns}/${name}`;
 
 export class ObjectStore extends EventEmitter {
@@ -71,6 +84,7 @@ export class ObjectStore extends EventEmitter {
     obj.apiVersion = res.group ? `${res.group}/${res.version}` : res.version;
     obj.kind = res.kind;
     obj.metadata = { ...obj.metadata, namespace: ns, uid: randomUUID(), creationTimestamp: new Date().toISOString(), generation: 1 };
+    checkAnnotations(res, obj);
     return this.write(res, key, obj, 'ADDED');
   }
 
@@ -110,6 +124,7 @@ export class ObjectStore extends EventEmitter {
     const specOf = (o: KObj) => JSON.stringify(Object.fromEntries(Object.entries(o).filter(([k]) => !['metadata', 'status'].includes(k))));
     if (specOf(next) !== specOf(before)) next.metadata.generation = before.metadata.generation + 1;
     if (JSON.stringify(next) === JSON.stringify(before)) return structuredClone(before);
+    checkAnnotations(res, next);
     if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length > 0) && res.plural !== 'pods') {
       this.remove(res, ns, name);
       return next;

@@ -1,6 +1,9 @@
-/** The quarterback's report annotation: one patch in flight, bursts coalesced, numbering carried on after a restart. */
+/** The quarterback's report annotation: one patch in flight, bursts coalesced, numbering carried on after a restart, the pod's output parameters too large for it written to its outputs dir. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeReport, type ReportDoc } from '../../../../runtime/kubernetes/report-protocol.ts';
+import { decodeReport, PARAMETERS_BUDGET, POD_PARAMETERS_FILE, type ReportDoc } from '../../../../runtime/kubernetes/report-protocol.ts';
 import { AnnotationReporter } from '../../../../sidecar/entrypoint/annotation-reporter.ts';
 import type { OwnPod } from '../../../../sidecar/entrypoint/own-pod.ts';
 
@@ -58,5 +61,29 @@ describe('annotation reporter', () => {
     r.push(step(1));
     await r.settled();
     expect(calls).toBe(3);
+  });
+
+  it('writes the pod\'s output parameters too large for the report whole to its outputs dir, the report saying their names and bytes; without a dir the pod fails, saying so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-reporter-'));
+    try {
+      const parameters = { big: 'x'.repeat(PARAMETERS_BUDGET), small: 's' };
+      const bytes = Buffer.byteLength(JSON.stringify(parameters));
+      const { pod, patches, release } = gatedPod();
+      const r = new AnnotationReporter(pod, { outputsDir: dir });
+      r.push({ type: 'done', ok: true, status: 'succeeded', result: 1, parameters });
+      release();
+      await r.settled();
+      expect(patches[0].done).toEqual({ ok: true, status: 'succeeded', result: 1, parametersOmitted: { names: ['big', 'small'], bytes } });
+      expect(JSON.parse(readFileSync(join(dir, POD_PARAMETERS_FILE), 'utf8'))).toEqual(parameters);
+      const lost = gatedPod();
+      const without = new AnnotationReporter(lost.pod);
+      without.push({ type: 'done', ok: true, status: 'succeeded', result: 1, parameters });
+      lost.release();
+      await without.settled();
+      expect(lost.patches[0].done).toMatchObject({ ok: false, status: 'failed', result: 1 });
+      expect(lost.patches[0].done?.error).toContain(`the pod's output parameters (big, small: ${bytes} bytes) are too large for the pod's report and could not be written`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
