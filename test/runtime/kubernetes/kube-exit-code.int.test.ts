@@ -7,25 +7,22 @@
  * runtime. The local runtime's twin: test/argo/argo-globals-exit-code.int.test.ts.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LEVELS } from '../../support/levels.ts';
 import { runAtLevel } from '../../support/level-runs.ts';
-import { startKubeRunService, type KubeRunService } from './support/kube-run-service.ts';
+import { EXIT_CODE_STATUSES, exitCodeRoot } from '../../support/exit-code-flow.ts';
+import { useKubeRunService } from './support/kube-run-service.ts';
 
 type Steps = Record<string, { status: string; result?: unknown; error?: string; exitCode?: number }>;
 const statuses = (steps: Steps, ids: string[]) => Object.fromEntries(ids.map((k) => [k, steps[k]?.status ?? 'absent']));
 
-let k: KubeRunService | undefined;
-beforeAll(async () => {
-  k = await startKubeRunService();
-}, 120_000);
-afterAll(async () => k?.close());
+const k = useKubeRunService();
 
 describe('{{steps.X.exitCode}} on the kubernetes runtime (S5)', () => {
   it('Argo steps: f exits 3 (continueOn failed); later steps read 3 and 0 in arguments, a govaluate and an expression when', async () => {
-    const r = await k!.svc.call('POST', '/v1/runs', readFileSync('test/fixtures/argo/s5-globals/exit-code-steps.yaml', 'utf8'));
+    const r = await k().svc.call('POST', '/v1/runs', readFileSync('test/fixtures/argo/s5-globals/exit-code-steps.yaml', 'utf8'));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
-    const run = await k!.svc.waitRun(r.body.runId, 90_000);
+    const run = await k().svc.waitRun(r.body.runId, 90_000);
     const steps = run.steps as Steps;
     expect(statuses(steps, ['f', 'ok', 'when-3', 'when-expr', 'when-not']), JSON.stringify(steps).slice(0, 3000)).toEqual({ f: 'failed', ok: 'succeeded', 'when-3': 'succeeded', 'when-expr': 'succeeded', 'when-not': 'skipped' });
     expect(steps.f.exitCode).toBe(3);
@@ -36,19 +33,9 @@ describe('{{steps.X.exitCode}} on the kubernetes runtime (S5)', () => {
 
   // The macro level is the Argo case's: inside a pod the quarterback gives its containers' exit codes.
   it.each(LEVELS.filter((l) => l.prefix !== ''))('the flow language ($name): {{ steps.X.exitCode }} in args and json-logic exitCode in a when', async (level) => {
-    const root = {
-      graph: {
-        nodes: {
-          f: { task: { image: 'alpine', command: ['sh', '-c', 'exit 3'] }, continueOn: { failed: true } },
-          ok: { task: { image: 'alpine', command: ['true'] } },
-          show: { dependsOn: ['f', 'ok'], task: { image: 'alpine', command: ['echo', 'f={{ steps["./f"].exitCode }} ok={{ steps["./ok"].exitCode }}'], result: 'stdout' } },
-          gate: { dependsOn: ['f'], when: { '==': [{ exitCode: './f' }, 3] }, task: { image: 'alpine', command: ['true'] } },
-          never: { dependsOn: ['ok'], when: { '!=': [{ exitCode: './ok' }, 0] }, task: { image: 'alpine', command: ['true'] } },
-        },
-      },
-    };
-    const { run, steps } = await runAtLevel(k!.svc, level, root, { timeoutMs: 90_000 });
-    expect(statuses(steps as Steps, ['f', 'ok', 'show', 'gate', 'never']), JSON.stringify(steps).slice(0, 3000)).toEqual({ f: 'failed', ok: 'succeeded', show: 'succeeded', gate: 'succeeded', never: 'skipped' });
+    const root = exitCodeRoot(3);
+    const { run, steps } = await runAtLevel(k().svc, level, root, { timeoutMs: 90_000 });
+    expect(statuses(steps as Steps, Object.keys(EXIT_CODE_STATUSES)), JSON.stringify(steps).slice(0, 3000)).toEqual(EXIT_CODE_STATUSES);
     expect(steps.show.result).toBe('f=3 ok=0');
     expect(run.status).toBe('succeeded');
   }, 120_000);

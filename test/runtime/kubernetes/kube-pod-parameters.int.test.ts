@@ -9,27 +9,23 @@
  */
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeRunService, type KubeRunService } from './support/kube-run-service.ts';
+import { describe, expect, it } from 'vitest';
+import { useKubeRunService } from './support/kube-run-service.ts';
 
-let k: KubeRunService | undefined;
-beforeAll(async () => {
-  k = await startKubeRunService();
-}, 120_000);
-afterAll(async () => k?.close());
+const k = useKubeRunService();
 
 describe('a pod\'s output parameters larger than its report annotation (kubernetes runtime)', () => {
   it('two of 100 KiB, given by a container and by the pod: read whole by the next step; 300 KiB fails its step naming the parameter and the limit', async () => {
     const flow = parse(readFileSync('test/fixtures/kubernetes/big-pod-parameters.flow.yaml', 'utf8'));
-    const r = await k!.svc.call('POST', '/v1/runs', { flow });
+    const r = await k().svc.call('POST', '/v1/runs', { flow });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
-    const run = await k!.svc.waitRun(r.body.runId, 90_000);
+    const run = await k().svc.waitRun(r.body.runId, 90_000);
     const steps = run.steps as Record<string, { status: string; result?: unknown; error?: string; parameters?: Record<string, string> }>;
     expect(steps.big?.status, JSON.stringify(run).slice(0, 3000)).toBe('succeeded');
     expect(steps.big.parameters).toEqual({ a: 'a'.repeat(102400), b: 'b'.repeat(102400) });
     expect(steps.read.result).toBe('102400 102400 0');
     // The container's own parameters did not fit its report: said in its log, not dropped unsaid.
-    const log = (await k!.svc.call('GET', `/v1/runs/${run.id}/steps/big/gen/logs`)).text;
+    const log = (await k().svc.call('GET', `/v1/runs/${run.id}/steps/big/gen/logs`)).text;
     expect(log).toContain('the output parameters of big/gen (a, b:');
     expect(steps['huge/gen']).toMatchObject({ status: 'failed' });
     expect(steps['huge/gen'].error).toContain('output parameter "h" is 307200 bytes, more than the limit of 262144');

@@ -6,6 +6,7 @@
  * pod are read by the next step as on a cluster with a ReadWriteMany volume.
  */
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,5 +48,22 @@ export async function startKubeRunService(o: { retention?: 'keep' | 'delete' } =
       await cluster.close();
       await rm(home, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A stand-in cluster and run service for a file of tests (beforeAll 120 s, closed afterAll),
+ * in place of the pair each file wrote: `const k = useKubeRunService()`; `k()` is the started
+ * KubeRunService inside tests (throws when asked for before the file's beforeAll).
+ */
+export function useKubeRunService(o: { retention?: 'keep' | 'delete' } = {}): () => KubeRunService {
+  let started: KubeRunService | undefined;
+  beforeAll(async () => {
+    started = await startKubeRunService(o);
+  }, 120_000);
+  afterAll(async () => started?.close());
+  return () => {
+    if (!started) throw new Error('useKubeRunService: the stand-in cluster is not started (asked for before the file\'s beforeAll)');
+    return started;
   };
 }
