@@ -12,6 +12,7 @@ import { appendAll } from '../flow/append-all.ts';
 import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
 import { UNSUPPORTED, unsupportedField } from './argo-fields.ts';
 import { fieldUseProblems } from './field-use.ts';
+import { volumeProblems } from './volumes.ts';
 import { isSeconds } from '../flow/duration.ts';
 import { extendedQuantityProblem, isExtendedResourceName, unknownResource } from '../flow/resource-names.ts';
 
@@ -129,10 +130,16 @@ const containerFields = {
   imagePullPolicy: z.string().optional(),
 };
 const container = z.strictObject(containerFields);
+/** A mount of a volume in a containerSet (its own, or one container's): the volume's name and the path it is seen at (volumes.ts maps it). */
+const volumeMount = z.strictObject({ name: z.string().min(1, 'must name a volume'), mountPath: z.string() });
+export type ArgoVolumeMount = z.infer<typeof volumeMount>;
+/** A volume of `spec.volumes` or a template's `volumes`: a name and its source, which volumes.ts checks (only emptyDir is mapped). */
+const volume = z.looseObject({ name: z.string().min(1, 'must name the volume') });
+export type ArgoVolume = z.infer<typeof volume>;
 export type ArgoContainer = z.infer<typeof container>;
 const script = z.strictObject({ ...containerFields, source: z.string() });
 export type ArgoScript = z.infer<typeof script>;
-const setContainer = z.strictObject({ ...containerFields, name, dependencies: z.array(z.string()).optional() });
+const setContainer = z.strictObject({ ...containerFields, name, dependencies: z.array(z.string()).optional(), volumeMounts: z.array(volumeMount).optional() });
 
 /** ClusterWorkflowTemplates have no strata equivalent: registered flows have one scope. */
 const clusterScope = z.literal(false, { error: 'ClusterWorkflowTemplates (clusterScope: true) are not supported: strata\'s registered flows have one scope' }).optional();
@@ -187,7 +194,8 @@ const template = z.strictObject({
   outputs: z.strictObject(namedLists).optional(),
   container: container.optional(),
   script: script.optional(),
-  containerSet: z.strictObject({ containers: z.array(setContainer).min(1) }).optional(),
+  containerSet: z.strictObject({ containers: z.array(setContainer).min(1), volumeMounts: z.array(volumeMount).optional() }).optional(),
+  volumes: z.array(volume).optional(),
   steps: z.array(z.array(step)).optional(),
   dag: z.strictObject({ tasks: z.array(task).min(1), target: z.string().optional(), failFast: z.boolean().optional() }).optional(),
   retryStrategy: retryStrategy.optional(),
@@ -214,6 +222,7 @@ const spec = z.strictObject({
   onExit: z.string().optional(),
   parallelism: intOrString.optional(),
   workflowTemplateRef: z.strictObject({ name, clusterScope }).optional(),
+  volumes: z.array(volume).optional(),
   retryStrategy: retryStrategy.optional(),
   activeDeadlineSeconds: deadlineSeconds.optional(),
 });
@@ -264,7 +273,7 @@ export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocum
   }
   const structural = data ? structureProblems(data) : [];
   // Said with the rest, the document still read on (every problem at once, Argo tester 8, S3).
-  if (data) appendAll(problems, containerResourceProblems(data).map((p) => ({ ...p, path: prefixed(source, p.path) })));
+  if (data) appendAll(problems, [...containerResourceProblems(data), ...volumeProblems(data)].map((p) => ({ ...p, path: prefixed(source, p.path) })));
   // A template whose only kind was an unsupported one (`suspend`) is said once, by that field.
   const stripped = new Set(r.success ? [] : r.error.issues.filter((i) => i.path.length === 3 && i.path[1] === 'templates').map((i) => `spec.templates[${String(i.path[2])}]`));
   const said = structural.filter((p) => !(p.message.startsWith('a template needs one of') && stripped.has(p.path.replace(/\(.*\)$/, ''))));

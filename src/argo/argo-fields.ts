@@ -32,6 +32,7 @@ export const ARGO_FIELDS: Record<string, readonly string[]> = {
   container: CONTAINER,
   script: [...CONTAINER, 'source'],
   containerSet: ['containers', 'volumeMounts', 'retryStrategy'],
+  volumeMount: ['name', 'mountPath', 'readOnly', 'recursiveReadOnly', 'mountPropagation', 'subPath', 'subPathExpr'],
   'containerSet container': [...CONTAINER, 'dependencies'],
   step: INVOCATION,
   task: [...INVOCATION, 'dependencies', 'depends'],
@@ -69,8 +70,10 @@ export const UNSUPPORTED: Record<string, string> = {
   daemon: 'daemon steps (kept running beside later steps) have no strata equivalent; use a pod whose containers run side by side',
   sidecars: 'sidecars have no strata equivalent outside a pod; use a containerSet',
   initContainers: 'init containers have no strata equivalent; use a step before',
-  volumes: 'volumes are not mapped; strata gives each container a /tmp of its own and private paths for its declared inputs and outputs',
-  volumeMounts: 'volume mounts are not mapped; strata gives each container private paths for its declared inputs and outputs',
+  volumeMounts: 'volume mounts are mapped in a containerSet only (an emptyDir volume there is the pod\'s scratch directory); strata gives each container a /tmp of its own and private paths for its declared inputs and outputs',
+  'volumeMount.subPath': 'a volume\'s sub-path is not mapped: the mount is the pod\'s whole scratch directory; mount it and use a directory in it',
+  'volumeMount.subPathExpr': 'a volume\'s sub-path is not mapped: the mount is the pod\'s whole scratch directory; mount it and use a directory in it',
+  'volumeMount.readOnly': 'read-only mounts are not mapped: the pod\'s scratch directory is writable by each container that mounts it',
   volumeClaimTemplates: 'persistent volume claims are not mapped',
   memoize: 'memoization has no strata equivalent',
   synchronization: 'semaphores and mutexes have no strata equivalent',
@@ -130,6 +133,7 @@ export function argoTypeAt(path: ReadonlyArray<PropertyKey>): string | undefined
   if (last === 'artifacts') return 'artifact';
   if (last === 'valueFrom' && parent === 'parameters') return 'parameter valueFrom';
   if (last === 'backoff') return 'backoff';
+  if (last === 'volumeMounts') return 'volumeMount';
   return Object.hasOwn(ARGO_FIELDS, last) ? last : undefined;
 }
 

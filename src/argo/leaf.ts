@@ -12,6 +12,7 @@ import type { FlowNode, JsonValue, TaskSpec } from './target-types.ts';
 import type { ArgoContainer, ArgoScript, ArgoTemplate } from './argo-document.ts';
 import { inField, readField, readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
 import { isRefused, literal, renderField, stepRef, type Path, type Value } from './values.ts';
+import { scratchVolumes } from './volumes.ts';
 
 /**
  * A script's source reaches its interpreter as a file, never as a shell line: this constant
@@ -209,13 +210,16 @@ export function containerSetNode(t: ArgoTemplate, outer: Scope, at: Path): { nod
   if (cycle) problems.push({ path: `template ${t.name}`, message: `its containers depend on each other in a cycle: ${cycle.join(' -> ')}` });
   if (problems.length > 0) throw invalid(problems);
   let given: Outputs = { result: [], parameters: new Map(), artifacts: new Map() };
-  for (const c of t.containerSet!.containers) {
-    const { name, dependencies, ...rest } = c;
+  t.containerSet!.containers.forEach((c, k) => {
+    const { name, dependencies, volumeMounts: _mounts, ...rest } = c;
     const task = containerTask(rest, scope, [...at, name]);
     task.result = 'text';
+    // Its emptyDir mounts (its own and the containerSet's): the pod's scratch at each path (volumes.ts).
+    const volumes = scratchVolumes(t, k);
+    if (volumes.length > 0) task.volumes = volumes;
     if (name === 'main' && files) given = filesOf(t, scope, [...at, name], task);
     nodes[name] = { ...(dependencies?.length ? { dependsOn: dependencies } : {}), task };
-  }
+  });
   const result: Value = names.has('main') ? [{ kind: 'result', step: at, path: ['main'] }] : [{ kind: 'result', step: at, path: [] }];
   // Its output parameters are the pod's own (pod.outputs.parameters: main's, resolved as the pod
   // ends), read by the steps after it as any step's; its artifacts are main's, read by path.

@@ -24,6 +24,12 @@ export const containerPath = z
 /** A file's path in the view: its directory is made private, so it is not directly under `/`. */
 const filePath = containerPath.refine((p) => p.lastIndexOf('/') > 0, { message: 'must be inside a directory (/workspace/out, not /out): its directory becomes the container\'s own' });
 
+/** What is wrong with `p` as a directory path of a container (a volume's), the sentence after "must", or undefined. */
+export function containerPathProblem(p: string): string | undefined {
+  const r = containerPath.safeParse(p);
+  return r.success ? undefined : r.error.issues[0]?.message;
+}
+
 /** What is wrong with `p` as a task's input or output file path (the sentence after "must"), or undefined. */
 export function filePathProblem(p: string): string | undefined {
   const r = filePath.safeParse(p);

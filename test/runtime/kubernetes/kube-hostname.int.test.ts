@@ -5,7 +5,7 @@
  * agree in each pod, a loop's items (pods) differ, a containerSet's containers (slots of one
  * pod, driven by the quarterback) share their pod's. And a containerSet's outputs (its main
  * container's, given as the pod's own output parameters by the quarterback's report) reach
- * the steps after it as on the local runtime.
+ * the steps after it as on the local runtime; its emptyDir volumeMounts are the pod's scratch.
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -41,5 +41,13 @@ describe('each pod\'s host name is its name on the kubernetes runtime (issue 12)
     expect(run.status, JSON.stringify(run.steps).slice(0, 3000)).toBe('succeeded');
     expect(run.steps.set.parameters).toEqual({ count: '3', missing: 'fallback' });
     expect(run.steps.show.result).toBe('count=3 missing=fallback result=main-done seeded report-body ');
+  }, 150_000);
+
+  it('a containerSet\'s emptyDir volumeMounts: the pod\'s scratch at /workspace, which a and b append to and main reads (issue 12)', async () => {
+    const r = await k!.svc.call('POST', '/v1/runs', readFileSync(join('test', 'fixtures', 'argo', 'container-set-volumes', 'workspace.yaml'), 'utf8'));
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const run = await k!.svc.waitRun(r.body.runId, 120_000);
+    expect(run.status, JSON.stringify(run.steps).slice(0, 3000)).toBe('succeeded');
+    expect(String(run.steps['work/main'].result).split('\n').sort()).toEqual(['note from a', 'note from b']);
   }, 150_000);
 });

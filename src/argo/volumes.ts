@@ -1,0 +1,134 @@
+/**
+ * Argo volumes: an `emptyDir` volume mounted by a containerSet is the pod's scratch directory
+ * at the mount path (a task's `volumes: [{ from: scratch, path }]`). Argo appends the
+ * containerSet's own `volumeMounts` to every container's (argo-workflows
+ * pkg/apis/workflow/v1alpha1/container_set_template_types.go, GetContainers) and finds each
+ * mounted volume in the template's `volumes`, then the workflow's `spec.volumes`
+ * (workflow/controller/workflowpod.go, addVolumeReferences: "volume '%s' not found in
+ * workflow spec"). What strata cannot give the same way is refused here, naming the place:
+ * other volume kinds, a second emptyDir in one containerSet (the pod has one scratch, so two
+ * volumes would share their files), a mount path given twice in one container (Kubernetes
+ * refuses the pod), and a main container's input or output file inside a mount (strata
+ * places and reads those files in main's own directories, not in the pod's scratch).
+ */
+import type { Problem } from '../errors/strata-error.ts';
+import { appendAll } from '../flow/append-all.ts';
+import { containerPathProblem } from '../flow/task-io-schema.ts';
+import type { ArgoDocument, ArgoTemplate, ArgoVolume, ArgoVolumeMount } from './argo-document.ts';
+
+/** Kubernetes' volume sources (core/v1 VolumeSource): each but emptyDir is refused by its name. */
+const SOURCES = [
+  'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs', 'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder',
+  'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile', 'configMap', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO',
+  'storageos', 'csi', 'ephemeral', 'image',
+];
+
+/** A containerSet container's mounts as Argo gives them: its own, then the containerSet's, each with its place in the document. */
+function mountsOf(t: ArgoTemplate, container: number): Array<{ mount: ArgoVolumeMount; at: string }> {
+  const set = t.containerSet!;
+  const c = set.containers[container];
+  return [
+    ...(c.volumeMounts ?? []).map((mount, j) => ({ mount, at: `containerSet.containers[${container}](${c.name}).volumeMounts[${j}](${mount.name})` })),
+    ...(set.volumeMounts ?? []).map((mount, j) => ({ mount, at: `containerSet.volumeMounts[${j}](${mount.name})` })),
+  ];
+}
+
+/** The problems of one volume list (`spec.volumes`, a template's `volumes`) at `at`: a kind other than emptyDir, emptyDir fields, a name given twice. */
+function listProblems(list: ArgoVolume[], at: string): Problem[] {
+  const problems: Problem[] = [];
+  const first = new Map<string, number>();
+  list.forEach((v, i) => {
+    const place = `${at}[${i}](${v.name})`;
+    const seen = first.get(v.name);
+    if (seen !== undefined) problems.push({ path: `${place}.name`, message: `"${v.name}" is not unique: [${seen}] has the same name (Kubernetes refuses the pod)` });
+    else first.set(v.name, i);
+    const keys = Object.keys(v).filter((k) => k !== 'name');
+    const others = keys.filter((k) => k !== 'emptyDir');
+    for (const k of others) {
+      problems.push({
+        path: place,
+        message: SOURCES.includes(k)
+          ? `a ${k} volume is not supported: strata maps only emptyDir volumes (each the scratch directory of the containerSet's pod that mounts it); give the files as input artifacts or parameters`
+          : `unknown key "${k}"`,
+      });
+    }
+    // A volume with no source is an emptyDir, as Kubernetes defaults it.
+    const dir = (v as { emptyDir?: unknown }).emptyDir;
+    if (dir === undefined || dir === null) return;
+    if (typeof dir !== 'object' || Array.isArray(dir)) {
+      problems.push({ path: `${place}.emptyDir`, message: 'must be an object ({} for an empty directory)' });
+      return;
+    }
+    for (const [k, val] of Object.entries(dir)) {
+      if (k === 'medium' && val === '') continue;
+      problems.push({ path: `${place}.emptyDir.${k}`, message: k === 'medium' || k === 'sizeLimit' ? `emptyDir's ${k} is not mapped: the volume is the pod's scratch directory, whose medium and size strata sets (a pod's channels.scratch and scratchSize)` : `unknown key "${k}"` });
+    }
+  });
+  return problems;
+}
+
+/** The problems of one containerSet template's mounts (its place `at`), its volumes looked up in `t.volumes` then `specVolumes`. */
+function mountProblems(t: ArgoTemplate, at: string, specVolumes: ArgoVolume[]): Problem[] {
+  const problems: Problem[] = [];
+  const own = new Set((t.volumes ?? []).map((v) => v.name));
+  const global = new Set(specVolumes.map((v) => v.name));
+  const used: string[] = [];
+  t.containerSet!.containers.forEach((c, k) => {
+    const paths = new Map<string, string>();
+    for (const { mount, at: where } of mountsOf(t, k)) {
+      const place = `${at}.${where}`;
+      if (!own.has(mount.name) && !global.has(mount.name)) {
+        problems.push({ path: place, message: `volume "${mount.name}" is not in the template's volumes nor the workflow's spec.volumes (Argo: volume '${mount.name}' not found in workflow spec)` });
+      } else if (!used.includes(mount.name)) {
+        if (used.length > 0) {
+          problems.push({
+            path: place,
+            message: `a second emptyDir volume ("${mount.name}", after "${used[0]}") in containerSet template ${t.name} is not supported: strata maps an emptyDir volume to the pod's scratch directory, which a pod has one of, so two volumes would share their files; mount one volume (at several paths if need be) and keep files apart in directories of it`,
+          });
+        }
+        used.push(mount.name);
+      }
+      const wrong = containerPathProblem(mount.mountPath);
+      if (wrong) problems.push({ path: `${place}.mountPath`, message: `"${mount.mountPath}" ${wrong}` });
+      const before = paths.get(mount.mountPath);
+      if (before) problems.push({ path: `${place}.mountPath`, message: `${mount.mountPath} is mounted already in container ${c.name} (${before}): Kubernetes refuses a mount path given twice` });
+      else paths.set(mount.mountPath, where);
+    }
+    if (c.name === 'main') appendFileProblems(problems, t, at, mountsOf(t, k).map((m) => m.mount));
+  });
+  return problems;
+}
+
+/** main's declared files (inputs and outputs at a path) inside one of its mounts, each refused at its field. */
+function appendFileProblems(problems: Problem[], t: ArgoTemplate, at: string, mounts: ArgoVolumeMount[]): void {
+  const files: Array<[string, string | undefined]> = [
+    ...(t.inputs?.artifacts ?? []).map((a): [string, string | undefined] => [`inputs.artifacts(${a.name}).path`, a.path]),
+    ...(t.outputs?.artifacts ?? []).map((a): [string, string | undefined] => [`outputs.artifacts(${a.name}).path`, a.path]),
+    ...(t.outputs?.parameters ?? []).map((p): [string, string | undefined] => [`outputs.parameters(${p.name}).valueFrom.path`, p.valueFrom?.path]),
+  ];
+  for (const [field, path] of files) {
+    const m = path === undefined ? undefined : mounts.find((v) => path === v.mountPath || path.startsWith(`${v.mountPath}/`));
+    if (!m) continue;
+    problems.push({
+      path: `${at}.${field}`,
+      message: `"${path}" is inside volume "${m.name}", mounted at ${m.mountPath} in container main: strata places and reads main's input and output files in main's own directories, not in the pod's scratch directory the volume is; give the file a path outside the mount (copy it there)`,
+    });
+  }
+}
+
+/** Every volume problem of `doc` (argo-document.ts says them with the rest, at their places). */
+export function volumeProblems(doc: ArgoDocument): Problem[] {
+  const specVolumes = doc.spec.volumes ?? [];
+  const problems = listProblems(specVolumes, 'spec.volumes');
+  (doc.spec.templates ?? []).forEach((t, i) => {
+    const at = `spec.templates[${i}](${t.name})`;
+    if (t.volumes) appendAll(problems, listProblems(t.volumes, `${at}.volumes`));
+    if (t.containerSet) appendAll(problems, mountProblems(t, at, specVolumes));
+  });
+  return problems;
+}
+
+/** A containerSet container's mounts as its task's volumes: the pod's scratch at each mount path (the volumes are emptyDirs, checked by volumeProblems). */
+export function scratchVolumes(t: ArgoTemplate, container: number): Array<{ path: string; from: 'scratch' }> {
+  return mountsOf(t, container).map(({ mount }) => ({ path: mount.mountPath, from: 'scratch' as const }));
+}
