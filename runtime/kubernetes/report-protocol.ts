@@ -93,12 +93,22 @@ export function fitParameters<T extends { parameters?: Record<string, JsonValue>
 }
 
 /** Append one event (numbered here) and trim the oldest to fit the budget. Pure: returns a new doc. */
-export function appendEvent(doc: ReportDoc, e: Omit<ReportEvent, 'seq'>): ReportDoc {
+export function appendEvent(doc: ReportDoc, e: Omit<ReportEvent, 'seq'>, budget = EVENTS_BUDGET): ReportDoc {
   const seq = doc.seq + 1;
-  const events = [...doc.events, fitParameters(fitResult({ ...e, seq } as ReportEvent))];
-  let bytes = events.reduce((n, ev) => n + Buffer.byteLength(JSON.stringify(ev)) + 1, 0);
-  while (events.length > 1 && bytes > EVENTS_BUDGET) bytes -= Buffer.byteLength(JSON.stringify(events.shift())) + 1;
-  return { ...doc, seq, events };
+  return trimEvents({ ...doc, seq, events: [...doc.events, fitParameters(fitResult({ ...e, seq } as ReportEvent))] }, budget, 1);
+}
+
+/** Bytes of a doc's events as appendEvent counts them. */
+export function eventsBytes(doc: ReportDoc): number {
+  return doc.events.reduce((n, ev) => n + Buffer.byteLength(JSON.stringify(ev)) + 1, 0);
+}
+
+/** The oldest events dropped until the rest fit `budget` bytes, keeping at least `keep` of them. Pure. */
+export function trimEvents(doc: ReportDoc, budget: number, keep = 0): ReportDoc {
+  const events = [...doc.events];
+  let bytes = eventsBytes(doc);
+  while (events.length > keep && bytes > budget) bytes -= Buffer.byteLength(JSON.stringify(events.shift())) + 1;
+  return { ...doc, events };
 }
 
 export function encodeReport(doc: ReportDoc): string {

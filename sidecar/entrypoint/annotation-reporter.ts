@@ -5,11 +5,16 @@
  * arrive meanwhile go out together in the next one, so a burst costs a few patches, not
  * one each. A failed patch is tried again with a growing pause. The pod's own output
  * parameters too large for the annotation are written whole to its outputs dir first
- * (POD_PARAMETERS_FILE), where the runtime reads them.
+ * (POD_PARAMETERS_FILE), where the runtime reads them. A patch the API server refuses as
+ * invalid (422: the pod's annotations over Kubernetes' 256 KiB, its plan and slot layout
+ * leaving the report less room than its budgets) is not tried again as it is: the oldest
+ * events are dropped (the runtime saw them already, or says how many it missed) and the
+ * budget kept that small; a `done` that still does not fit becomes a failure saying why,
+ * so the pod's end is never lost.
  */
 import { join } from 'node:path';
 import { ANNOTATIONS } from '../../runtime/kubernetes/pod-layout.ts';
-import { appendEvent, emptyReport, encodeReport, fitParameters, fitResult, oversizeParameters, POD_PARAMETERS_FILE, type ReportDoc, type ReportDone } from '../../runtime/kubernetes/report-protocol.ts';
+import { appendEvent, emptyReport, encodeReport, EVENTS_BUDGET, eventsBytes, fitParameters, fitResult, oversizeParameters, POD_PARAMETERS_FILE, trimEvents, type ReportDoc, type ReportDone } from '../../runtime/kubernetes/report-protocol.ts';
 import { writeFileHere } from '../../runtime/no-follow-writes.ts';
 import type { DoneMessage, QuarterbackMessage } from '../../runtime/quarterback/protocol.ts';
 import type { OwnPod } from './own-pod.ts';
@@ -32,6 +37,8 @@ export class AnnotationReporter {
   private sentSeq: number;
   private sentDone: boolean;
   private flushing: Promise<void> | undefined;
+  /** bytes of events the annotation holds: EVENTS_BUDGET, less once the API server refused a larger report */
+  private budget = EVENTS_BUDGET;
   private readonly pod: OwnPod;
   private readonly opts: AnnotationReporterOptions;
 
@@ -47,7 +54,7 @@ export class AnnotationReporter {
   push(m: QuarterbackMessage): void {
     if (m.type === 'step') {
       const { type: _t, ...rest } = m;
-      this.doc = appendEvent(this.doc, { type: 'step', ...rest });
+      this.doc = appendEvent(this.doc, { type: 'step', ...rest }, this.budget);
     } else if (m.type === 'done') {
       const { type: _t, ...done } = m;
       this.doc = { ...this.doc, done: fitParameters(fitResult(this.spill(done))) };
@@ -74,6 +81,24 @@ export class AnnotationReporter {
       const { parameters: _p, ...rest } = done;
       return { ...rest, ok: false, status: 'failed', error: `${what} are too large for the pod's report and could not be written to its outputs: ${(e as Error).message}` };
     }
+  }
+
+  /**
+   * A report the API server refused as too large, made smaller: half its events (the oldest
+   * dropped, the budget kept that small from here on), then none, then a `done` that fails
+   * saying why in place of one that does not fit. Undefined when nothing is left to drop.
+   */
+  private shrink(doc: ReportDoc, e: Error): ReportDoc | undefined {
+    const bytes = eventsBytes(doc);
+    if (doc.events.length > 0) {
+      this.budget = Math.floor(bytes / 2);
+      return trimEvents(doc, this.budget);
+    }
+    if (!doc.done || doc.done.error?.startsWith(REFUSED)) return undefined;
+    const size = Buffer.byteLength(encodeReport(doc));
+    const done: ReportDone = { ok: false, status: 'failed', error: `${REFUSED} (${size} bytes with the pod's other annotations over Kubernetes' limit): ${e.message.slice(0, 300)}`, ...(doc.done.exitCode !== undefined ? { exitCode: doc.done.exitCode } : {}) };
+    this.doc = { ...this.doc, done };
+    return { ...doc, done };
   }
 
   /** Resolves when everything pushed so far is on the pod. */
@@ -114,16 +139,29 @@ export class AnnotationReporter {
   }
 
   private async patchWithRetry(doc: ReportDoc): Promise<void> {
-    const body = { metadata: { annotations: { [ANNOTATIONS.report]: encodeReport(doc) } } };
     let wait = this.opts.retryMs ?? 200;
     for (let i = 1; ; i++) {
       try {
-        return await this.pod.patch(body, 'merge');
+        return await this.pod.patch({ metadata: { annotations: { [ANNOTATIONS.report]: encodeReport(doc) } } }, 'merge');
       } catch (e) {
+        if (invalid(e)) {
+          // The same report would be refused again: a smaller one now.
+          const smaller = this.shrink(doc, e as Error);
+          if (!smaller) throw e;
+          doc = smaller;
+          continue;
+        }
         if (i >= (this.opts.maxTries ?? 30)) throw e;
         await new Promise((r) => setTimeout(r, wait));
         wait = Math.min(wait * 2, 5000);
       }
     }
   }
+}
+
+const REFUSED = 'the pod\'s report was refused by the API server';
+
+/** The API server refused the object as invalid (422): the same patch never passes. */
+function invalid(e: unknown): boolean {
+  return (e as { code?: number })?.code === 422;
 }

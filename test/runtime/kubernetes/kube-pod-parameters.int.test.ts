@@ -32,4 +32,19 @@ describe('a pod\'s output parameters larger than its report annotation (kubernet
     expect(steps.huge.status).toBe('failed');
     expect(run.status).toBe('succeeded');
   }, 120_000);
+
+  it('a pod whose plan leaves its report less room than its budgets: the oldest reports dropped, each step and the pod\'s 30 KiB result arrive', async () => {
+    // The plan (in two annotations, the plan and the slot layout) holds a step that never runs with 2 x 42 KiB of arguments.
+    const result = (n: number) => ({ id: `s${n}`, task: { image: 'alpine', command: ['sh', '-c', `printf '"%s"' "$(head -c 30000 /dev/zero | tr '\\0' ${n})" > "$STRATA_OUTPUTS/result.json"`] } });
+    const never = { id: 'never', when: { '==': [1, 2] }, task: { image: 'alpine', command: ['echo', 'y'.repeat(43000), 'z'.repeat(43000)] } };
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'big-plan', version: '1' }, spec: { root: { id: 'p', pod: { flow: { sequence: [never, result(1), result(2), result(3)] } } } } };
+    const r = await k().svc.call('POST', '/v1/runs', { flow });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const run = await k().svc.waitRun(r.body.runId, 90_000);
+    const steps = run.steps as Record<string, { status: string; result?: unknown }>;
+    expect(run.status, JSON.stringify(run).slice(0, 2000)).toBe('succeeded');
+    expect(steps['p/never'].status).toBe('skipped');
+    for (const n of [1, 2, 3]) expect(steps[`p/s${n}`]).toMatchObject({ status: 'succeeded', result: String(n).repeat(30000) });
+    expect(steps.p.result).toBe('3'.repeat(30000));
+  }, 120_000);
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeReport, PARAMETERS_BUDGET, POD_PARAMETERS_FILE, type ReportDoc } from '../../../../runtime/kubernetes/report-protocol.ts';
+import { decodeReport, encodeReport, PARAMETERS_BUDGET, POD_PARAMETERS_FILE, type ReportDoc } from '../../../../runtime/kubernetes/report-protocol.ts';
 import { AnnotationReporter } from '../../../../sidecar/entrypoint/annotation-reporter.ts';
 import type { OwnPod } from '../../../../sidecar/entrypoint/own-pod.ts';
 
@@ -85,5 +85,31 @@ describe('annotation reporter', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a report the API server refuses as too large (422) is made smaller, not tried again as it is: the oldest events dropped, then a done that fails saying why', async () => {
+    const patches: ReportDoc[] = [];
+    let room = 6000;
+    const pod: OwnPod = {
+      get: async () => ({}),
+      patch: async (body) => {
+        const text = (body as { metadata: { annotations: Record<string, string> } }).metadata.annotations['strata.dev/report'];
+        if (text.length > room) throw Object.assign(new Error('metadata.annotations: Too long: must have at most 262144 bytes'), { code: 422 });
+        patches.push(decodeReport(text)!);
+      },
+    };
+    const r = new AnnotationReporter(pod, { retryMs: 1 });
+    for (let i = 1; i <= 20; i++) {
+      r.push({ ...step(i), error: 'e'.repeat(500) });
+      await r.settled();
+    }
+    expect(patches.at(-1)!.events.at(-1)!.seq).toBe(20);
+    expect(patches.every((p) => encodeReport(p).length <= room)).toBe(true);
+    room = 3000;
+    r.push({ type: 'done', ok: true, status: 'succeeded', result: 'r'.repeat(4000) });
+    await r.settled();
+    expect(patches.at(-1)!.done).toMatchObject({ ok: false, status: 'failed' });
+    expect(patches.at(-1)!.done!.error).toContain('the pod\'s report was refused by the API server');
+    expect(patches.at(-1)!.done!.error).toContain('Too long: must have at most 262144 bytes');
   });
 });
