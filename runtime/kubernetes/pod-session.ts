@@ -5,13 +5,12 @@
  * quarterback's `done`, from the task container's exit, or from a failure the pod cannot
  * recover from. It does not touch the API; the runtime acts on the outcome.
  */
-import { closeSync, fstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { JsonValue } from '../../src/flow/types.ts';
 import type { PodOutcome, PodReport, PodRequest } from '../pod-runtime.ts';
 import { readResult } from '../step-files.ts';
-import { checkOutputsDir, openRegularSync } from '../output-files.ts';
+import { readOutputText } from '../output-files.ts';
 import type { LogFollower } from './log-follower.ts';
 import { podEnded, podFailure, taskExit } from './pod-failure.ts';
 import { ANNOTATIONS, CONTAINERS } from './pod-layout.ts';
@@ -153,17 +152,10 @@ function readPodResult(outputsDir: string, limit?: number): JsonValue | undefine
  * its report): a regular file of exactly `bytes` bytes, a JSON object of texts. Throws a sentence.
  */
 function readPodParameters(outputsDir: string, bytes: number): Record<string, JsonValue> {
-  checkOutputsDir(outputsDir);
-  const fd = openRegularSync(join(outputsDir, POD_PARAMETERS_FILE), POD_PARAMETERS_FILE);
-  if (fd === undefined) throw new Error(`${POD_PARAMETERS_FILE} is missing`);
-  let text: string;
-  try {
-    const size = fstatSync(fd).size;
-    if (size !== bytes) throw new Error(`${POD_PARAMETERS_FILE} holds ${size} bytes, not the ${bytes} the quarterback wrote`);
-    text = readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
+  const text = readOutputText(outputsDir, POD_PARAMETERS_FILE, POD_PARAMETERS_FILE);
+  if (text === undefined) throw new Error(`${POD_PARAMETERS_FILE} is missing`);
+  const size = Buffer.byteLength(text);
+  if (size !== bytes) throw new Error(`${POD_PARAMETERS_FILE} holds ${size} bytes, not the ${bytes} the quarterback wrote`);
   const value = JSON.parse(text) as unknown;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${POD_PARAMETERS_FILE} is not a JSON object`);
   return value as Record<string, JsonValue>;

@@ -75,7 +75,8 @@ function mountProblems(t: ArgoTemplate, at: string, specVolumes: ArgoVolume[]): 
   const used: string[] = [];
   t.containerSet!.containers.forEach((c, k) => {
     const paths = new Map<string, string>();
-    for (const { mount, at: where } of mountsOf(t, k)) {
+    const mounts = mountsOf(t, k);
+    for (const { mount, at: where } of mounts) {
       const place = `${at}.${where}`;
       if (!own.has(mount.name) && !global.has(mount.name)) {
         problems.push({ path: place, message: `volume "${mount.name}" is not in the template's volumes nor the workflow's spec.volumes (Argo: volume '${mount.name}' not found in workflow spec)` });
@@ -94,7 +95,7 @@ function mountProblems(t: ArgoTemplate, at: string, specVolumes: ArgoVolume[]): 
       if (before) problems.push({ path: `${place}.mountPath`, message: `${mount.mountPath} is mounted already in container ${c.name} (${before}): Kubernetes refuses a mount path given twice` });
       else paths.set(mount.mountPath, where);
     }
-    if (c.name === 'main') appendFileProblems(problems, t, at, mountsOf(t, k).map((m) => m.mount));
+    if (c.name === 'main') appendFileProblems(problems, t, at, mounts.map((m) => m.mount));
   });
   return problems;
 }

@@ -159,7 +159,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
       // parts: whoever folds the log again enqueues its starts again (one job per id) and
       // records only the step states the parts did not (run-commit-5.lua).
       while (c.engine.more) {
-        if (commit.steps.length > 0 || commit.run) commits.push({ ...commit, steps: commit.steps, more: true });
+        if (commit.steps.length > 0 || commit.run) commits.push({ ...commit, more: true });
         await send(i - 1, false);
         // Refused (another process is behind or ahead of this one) or failed: the engine is
         // forgotten, and whoever folds the log next carries on (the run is still due).

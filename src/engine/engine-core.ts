@@ -218,8 +218,8 @@ export class EngineCore {
     // the steps and dag templates inside a templateRef unit: operator.go retryStrategy, the
     // template's own else execWf.Spec.RetryStrategy), read before its own `retry` applies.
     const whole = node.retryWhole === 'inherit' ? act.scope.retry : node.retryWhole;
-    if (whole !== undefined) act.whole = whole;
     if (whole !== undefined) {
+      act.whole = whole;
       act.attempt = 1;
       act.firstAt = this.now;
     }

@@ -8,27 +8,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LEVELS } from '../support/levels.ts';
 import { runAtLevel } from '../support/level-runs.ts';
 import { EXIT_CODE_STATUSES, exitCodeRoot } from '../support/exit-code-flow.ts';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { cliEnv, stepStatuses, useRunService } from '../support/use-run-service.ts';
 
 const DIR = join('test', 'fixtures', 'argo', 's5-globals');
 const file = (n: string) => join(DIR, n);
 const text = (n: string) => readFileSync(file(n), 'utf8');
 
-let svc: RunTestService;
-let env: Record<string, string>;
-beforeAll(async () => {
-  svc = await startRunService();
-  env = { STRATA_URL: svc.url };
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
+const env = cliEnv(svc);
 
 type Steps = Record<string, { status: string; result?: unknown; error?: string }>;
-const statuses = (steps: Steps, ids: string[]) => Object.fromEntries(ids.map((k) => [k, steps[k]?.status ?? 'absent']));
 
 /** `strata apply FILE` (args after it), then the run it started, to its end. */
 async function applied(name: string, ...args: string[]) {
@@ -44,7 +38,7 @@ describe('S5: {{steps.X.exitCode}} and {{tasks.X.exitCode}}', () => {
     const steps = r.steps as Steps;
     expect(steps.show.result).toBe('f=3 ok=0');
     expect(steps['direct/inner-show'].result).toBe('inner=3');
-    expect(statuses(steps, ['f', 'ok', 'when-3', 'when-expr', 'when-not'])).toEqual({ f: 'failed', ok: 'succeeded', 'when-3': 'succeeded', 'when-expr': 'succeeded', 'when-not': 'skipped' });
+    expect(stepStatuses({ steps: steps }, ['f', 'ok', 'when-3', 'when-expr', 'when-not'])).toEqual({ f: 'failed', ok: 'succeeded', 'when-3': 'succeeded', 'when-expr': 'succeeded', 'when-not': 'skipped' });
     expect(r.status).toBe('succeeded');
   });
 
@@ -58,7 +52,7 @@ describe('S5: {{steps.X.exitCode}} and {{tasks.X.exitCode}}', () => {
   it('DAG: a templateRef container\'s and a script\'s exit code, in arguments and a when (CLI apply)', async () => {
     const r = await applied('exit-code-dag.yaml');
     const steps = r.steps as Steps;
-    expect(statuses(steps, ['A', 'S', 'B', 'C']), JSON.stringify(steps)).toEqual({ A: 'failed', S: 'succeeded', B: 'succeeded', C: 'succeeded' });
+    expect(stepStatuses({ steps: steps }, ['A', 'S', 'B', 'C']), JSON.stringify(steps)).toEqual({ A: 'failed', S: 'succeeded', B: 'succeeded', C: 'succeeded' });
     expect(steps.B.result).toBe('A=7 S=0');
   });
 
@@ -100,7 +94,7 @@ describe.each(LEVELS)('the flow language\'s exit code ($name)', (level) => {
   it('{{ steps.X.exitCode }} in args and json-logic exitCode in a when read a failed and a succeeded step\'s program', async () => {
     const root = exitCodeRoot(4);
     const { run, steps } = await runAtLevel(svc, level, root);
-    expect(statuses(steps as Steps, Object.keys(EXIT_CODE_STATUSES)), JSON.stringify(steps)).toEqual(EXIT_CODE_STATUSES);
+    expect(stepStatuses({ steps: steps as Steps }, Object.keys(EXIT_CODE_STATUSES)), JSON.stringify(steps)).toEqual(EXIT_CODE_STATUSES);
     expect(steps.show.result).toBe('f=4 ok=0');
     expect(run.status).toBe('succeeded');
   });

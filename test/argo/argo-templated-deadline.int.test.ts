@@ -7,26 +7,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LEVELS } from '../support/levels.ts';
 import { runAtLevel } from '../support/level-runs.ts';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { cliEnv, stepStatuses, useRunService } from '../support/use-run-service.ts';
 
 const DIR = join('test', 'fixtures', 'argo', 's14-deadline');
 const file = (n: string) => join(DIR, n);
 const text = (n: string) => readFileSync(file(n), 'utf8');
 
-let svc: RunTestService;
-let env: Record<string, string>;
-beforeAll(async () => {
-  svc = await startRunService();
-  env = { STRATA_URL: svc.url };
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
+const env = cliEnv(svc);
 
 type Steps = Record<string, { status: string; result?: unknown; error?: string | null }>;
-const statuses = (steps: Steps, ids: string[]) => Object.fromEntries(ids.map((k) => [k, steps[k]?.status ?? 'absent']));
 
 describe('S14: a templated template deadline is resolved when the step starts', () => {
   it('strata import argo writes it as substitution of the flow\'s params (CLI)', async () => {
@@ -39,7 +33,7 @@ describe('S14: a templated template deadline is resolved when the step starts', 
   it('a container and a steps template are stopped at the resolved deadline, a bad value fails its step named, a fast step runs (HTTP)', async () => {
     const r = await svc.runToEnd(text('template-deadlines.yaml'));
     const steps = r.steps as Steps;
-    expect(statuses(steps, ['slow', 'slow-input', 'group', 'bad', 'fast'])).toEqual({ slow: 'failed', 'slow-input': 'failed', group: 'failed', bad: 'failed', fast: 'succeeded' });
+    expect(stepStatuses({ steps: steps }, ['slow', 'slow-input', 'group', 'bad', 'fast'])).toEqual({ slow: 'failed', 'slow-input': 'failed', group: 'failed', bad: 'failed', fast: 'succeeded' });
     expect(steps.slow.error).toContain('timed out after 2s');
     expect(steps['slow-input'].error).toContain('timed out after 2s');
     expect(steps.group.error).toContain('timed out after 2s');
@@ -87,7 +81,7 @@ describe.each(LEVELS)('the flow language\'s templated timeout ($name)', (level) 
       },
     };
     const { run, steps } = await runAtLevel(svc, level, root, { params: { t: '1s', bad: 'later' } });
-    expect(statuses(steps as Steps, ['slow', 'box', 'bad', 'ok']), JSON.stringify(steps)).toEqual({ slow: 'failed', box: 'failed', bad: 'failed', ok: 'succeeded' });
+    expect(stepStatuses({ steps: steps as Steps }, ['slow', 'box', 'bad', 'ok']), JSON.stringify(steps)).toEqual({ slow: 'failed', box: 'failed', bad: 'failed', ok: 'succeeded' });
     expect(steps.slow.error).toContain('timed out after 1s');
     expect(steps.box.error).toContain('timed out after 1s');
     expect(steps.bad.error).toContain('timeout: "{{ params.bad }}" is "later" once resolved');

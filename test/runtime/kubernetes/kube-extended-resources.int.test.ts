@@ -6,29 +6,22 @@
  * document goes through POST /v1/runs of a whole strata whose worker uses the kubernetes
  * runtime; the pod is kept (retention keep) to be read back from the API.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resourceType } from '../../support/fake-kube-api/store.ts';
 import { argoFixtures } from '../../support/documents.ts';
 import { NS } from './support/fake-cluster.ts';
-import { startKubeRunService, type KubeRunService } from './support/kube-run-service.ts';
+import { useKubeRunService } from './support/kube-run-service.ts';
 
-let k: KubeRunService | undefined;
+const k = useKubeRunService({ retention: 'keep' });
 const { read } = argoFixtures('refusals');
 
-beforeAll(async () => {
-  k = await startKubeRunService({ retention: 'keep' });
-}, 120_000);
-
-afterAll(async () => {
-  await k?.close();
-});
 
 describe('extended resources on the kubernetes runtime (S3)', () => {
   it('nvidia.com/gpu and example.com/dongle in an Argo container\'s limits are the pod container\'s limits; its cpu and memory requests stay requests', async () => {
-    const r = await k!.svc.runToEnd(read('extended-resources.yaml'), { timeoutMs: 90_000 });
+    const r = await k().svc.runToEnd(read('extended-resources.yaml'), { timeoutMs: 90_000 });
     expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
     expect(r.steps.train.result).toBe('trained');
-    const pods = k!.cluster.api.store.list(resourceType('', 'pods')!, NS, () => true).items as Array<{ spec: { containers: Array<{ name: string; resources?: unknown }> } }>;
+    const pods = k().cluster.api.store.list(resourceType('', 'pods')!, NS, () => true).items as Array<{ spec: { containers: Array<{ name: string; resources?: unknown }> } }>;
     expect(pods).toHaveLength(1);
     expect(pods[0].spec.containers.find((x) => x.name === 'main')?.resources).toEqual({
       requests: { cpu: '100m', memory: '64Mi' },

@@ -9,26 +9,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../../src/run/run-view.ts';
 import { until } from '../../support/processes.ts';
-import type { RunTestService } from '../../support/run-service.ts';
-import { startKubeRunService, type KubeRunService } from './support/kube-run-service.ts';
+import { useKubeRunService } from './support/kube-run-service.ts';
 
-let k: KubeRunService | undefined;
-let svc: RunTestService | undefined;
+const k = useKubeRunService();
 
-beforeAll(async () => {
-  k = await startKubeRunService();
-  svc = k.svc;
-}, 120_000);
 
-afterAll(async () => {
-  await k?.close();
-});
-
-const argo = (name: string) => svc!.runToEnd(readFileSync(join('test/fixtures/argo/failed-outputs', name), 'utf8'), { timeoutMs: 120_000 });
+const argo = (name: string) => k().svc.runToEnd(readFileSync(join('test/fixtures/argo/failed-outputs', name), 'utf8'), { timeoutMs: 120_000 });
 
 describe('a failed step\'s outputs on the kubernetes runtime (stand-in API server, kubelet in namespaces)', () => {
   it('a task pod: its standard output, its parameter at /tmp and its artifact at /w reach the steps after it', async () => {
@@ -46,7 +36,7 @@ describe('a failed step\'s outputs on the kubernetes runtime (stand-in API serve
     expect(cs.status, JSON.stringify(cs.steps).slice(0, 3000)).toBe('succeeded');
     expect(cs.steps.show.result).toBe('cs=[main-said-this] Failed');
     const flow = parse(readFileSync('test/fixtures/flows/run/failed-pod.yaml', 'utf8'));
-    const r = await svc!.runToEnd({ flow }, { timeoutMs: 120_000 });
+    const r = await k().svc.runToEnd({ flow }, { timeoutMs: 120_000 });
     expect(r.steps.p, JSON.stringify(r.steps).slice(0, 3000)).toMatchObject({ status: 'failed', exitCode: 4, result: { prep: 'prep-out', main: 'main-said' } });
     expect(r.steps.report).toMatchObject({ status: 'succeeded', result: 'prep-out main-said FAIL: pod_test' });
   }, 300_000);
@@ -65,7 +55,7 @@ describe('a failed step\'s outputs on the kubernetes runtime (stand-in API serve
         },
       },
     };
-    const r = await svc!.runToEnd({ flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'kube-failed', version: '1' }, spec: { root } } }, { timeoutMs: 120_000 });
+    const r = await k().svc.runToEnd({ flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'kube-failed', version: '1' }, spec: { root } } }, { timeoutMs: 120_000 });
     expect(r.steps['p/check'], JSON.stringify(r.steps).slice(0, 3000)).toMatchObject({ status: 'failed', exitCode: 5, result: 'quota exceeded' });
     expect(r.steps['p/why']).toMatchObject({ status: 'succeeded', result: 'quota exceeded / partial' });
   }, 300_000);
@@ -75,14 +65,14 @@ describe('a failed step\'s outputs on the kubernetes runtime (stand-in API serve
     const dir = mkdtempSync('/var/tmp/strata-q9-');
     const flag = join(dir, 'flag.ok');
     try {
-      const failed = await svc!.runToEnd({ flow: parse(readFileSync('test/fixtures/argo/tester-6/retry-run-exit.yaml', 'utf8')), params: { flag } }, { timeoutMs: 120_000 });
+      const failed = await k().svc.runToEnd({ flow: parse(readFileSync('test/fixtures/argo/tester-6/retry-run-exit.yaml', 'utf8')), params: { flag } }, { timeoutMs: 120_000 });
       expect(failed.status, JSON.stringify(failed.steps).slice(0, 3000)).toBe('failed');
       expect(failed.steps.onExit).toMatchObject({ status: 'succeeded', result: 'exit status Failed' });
       writeFileSync(flag, '');
-      const r = await svc!.call('POST', `/v1/runs/${failed.id}/retry`);
+      const r = await k().svc.call('POST', `/v1/runs/${failed.id}/retry`);
       expect(r.status, r.text).toBe(200);
       const run = await until(`run ${failed.id} retried and ended`, async () => {
-        const v = (await svc!.call('GET', `/v1/runs/${failed.id}`)).body as RunView;
+        const v = (await k().svc.call('GET', `/v1/runs/${failed.id}`)).body as RunView;
         return v.retries > failed.retries && ['succeeded', 'failed', 'cancelled'].includes(v.status) && v;
       }, 120_000);
       expect(run.status, JSON.stringify(run.steps).slice(0, 3000)).toBe('succeeded');

@@ -10,20 +10,16 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeRunService, type KubeRunService } from './support/kube-run-service.ts';
+import { describe, expect, it } from 'vitest';
+import { useKubeRunService } from './support/kube-run-service.ts';
 
-let k: KubeRunService | undefined;
-beforeAll(async () => {
-  k = await startKubeRunService();
-}, 120_000);
-afterAll(async () => k?.close());
+const k = useKubeRunService();
 
 describe('each pod\'s host name is its name on the kubernetes runtime (issue 12)', () => {
   it('an Argo loop and containerSet: `hostname` says $HOSTNAME, one per pod', async () => {
-    const r = await k!.svc.call('POST', '/v1/runs', readFileSync(join('test', 'fixtures', 'argo', 'environment', 'hostname.yaml'), 'utf8'));
+    const r = await k().svc.call('POST', '/v1/runs', readFileSync(join('test', 'fixtures', 'argo', 'environment', 'hostname.yaml'), 'utf8'));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
-    const run = await k!.svc.waitRun(r.body.runId, 120_000);
+    const run = await k().svc.waitRun(r.body.runId, 120_000);
     expect(run.status, JSON.stringify(run.steps).slice(0, 2000)).toBe('succeeded');
     const seen = ['loop/0', 'loop/1', 'set/first', 'set/main'].map((id) => String(run.steps[id]?.result).split(' '));
     for (const [uname, env] of seen) {
@@ -35,18 +31,18 @@ describe('each pod\'s host name is its name on the kubernetes runtime (issue 12)
   }, 150_000);
 
   it('a containerSet\'s outputs: the parameter (the pod\'s own, from the quarterback\'s report), its default, the artifact and the result', async () => {
-    const r = await k!.svc.call('POST', '/v1/runs', readFileSync(join('test', 'fixtures', 'argo', 'container-set-outputs', 'outputs.yaml'), 'utf8'));
+    const r = await k().svc.call('POST', '/v1/runs', readFileSync(join('test', 'fixtures', 'argo', 'container-set-outputs', 'outputs.yaml'), 'utf8'));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
-    const run = await k!.svc.waitRun(r.body.runId, 120_000);
+    const run = await k().svc.waitRun(r.body.runId, 120_000);
     expect(run.status, JSON.stringify(run.steps).slice(0, 3000)).toBe('succeeded');
     expect(run.steps.set.parameters).toEqual({ count: '3', missing: 'fallback' });
     expect(run.steps.show.result).toBe('count=3 missing=fallback result=main-done seeded report-body ');
   }, 150_000);
 
   it('a containerSet\'s emptyDir volumeMounts: the pod\'s scratch at /workspace, which a and b append to and main reads (issue 12)', async () => {
-    const r = await k!.svc.call('POST', '/v1/runs', readFileSync(join('test', 'fixtures', 'argo', 'container-set-volumes', 'workspace.yaml'), 'utf8'));
+    const r = await k().svc.call('POST', '/v1/runs', readFileSync(join('test', 'fixtures', 'argo', 'container-set-volumes', 'workspace.yaml'), 'utf8'));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
-    const run = await k!.svc.waitRun(r.body.runId, 120_000);
+    const run = await k().svc.waitRun(r.body.runId, 120_000);
     expect(run.status, JSON.stringify(run.steps).slice(0, 3000)).toBe('succeeded');
     expect(String(run.steps['work/main'].result).split('\n').sort()).toEqual(['note from a', 'note from b']);
   }, 150_000);

@@ -6,23 +6,13 @@
  * a pod (its containers driven by the quarterback). The first step prints STRATA_ATTEMPT,
  * which counts on across the sequence's attempts, so its result says how often it ran.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LEVELS } from '../../support/levels.ts';
 import { runAtLevel } from '../../support/level-runs.ts';
-import type { RunTestService } from '../../support/run-service.ts';
-import { startKubeRunService, type KubeRunService } from './support/kube-run-service.ts';
+import { useKubeRunService } from './support/kube-run-service.ts';
 
-let k: KubeRunService | undefined;
-let svc: RunTestService | undefined;
+const k = useKubeRunService();
 
-beforeAll(async () => {
-  k = await startKubeRunService();
-  svc = k.svc;
-}, 120_000);
-
-afterAll(async () => {
-  await k?.close();
-});
 
 describe.each(LEVELS)('retryWhole on the kubernetes runtime ($name)', (level) => {
   it('a failed sequence runs again whole: its first step runs twice, the run succeeds', async () => {
@@ -38,7 +28,7 @@ describe.each(LEVELS)('retryWhole on the kubernetes runtime ($name)', (level) =>
         },
       ],
     };
-    const { run, steps } = await runAtLevel(svc!, level, root, { timeoutMs: 180_000 });
+    const { run, steps } = await runAtLevel(k().svc, level, root, { timeoutMs: 180_000 });
     expect(run.status, JSON.stringify(run.steps).slice(0, 3000)).toBe('succeeded');
     expect(steps['grp/count'].result).toBe(2);
     expect(steps['grp/check'].status).toBe('succeeded');

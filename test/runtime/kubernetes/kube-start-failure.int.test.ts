@@ -12,21 +12,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeRunService, type KubeRunService } from './support/kube-run-service.ts';
+import { describe, expect, it } from 'vitest';
+import { useKubeRunService } from './support/kube-run-service.ts';
 
 const DIR = join('test', 'fixtures', 'argo', 'start-failure');
-let k: KubeRunService | undefined;
-beforeAll(async () => {
-  k = await startKubeRunService();
-}, 120_000);
-afterAll(async () => k?.close());
+const k = useKubeRunService();
 
 describe('a program that cannot be started failed, on the kubernetes runtime (S10)', () => {
   it('Argo DAG (the stdout wrapper): A failed with 127 in the local runtime\'s words; A.Failed runs C, A.Errored skips B', async () => {
-    const r = await k!.svc.call('POST', '/v1/runs', readFileSync(join(DIR, 'dag-depends.yaml'), 'utf8'));
+    const r = await k().svc.call('POST', '/v1/runs', readFileSync(join(DIR, 'dag-depends.yaml'), 'utf8'));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
-    const run = await k!.svc.waitRun(r.body.runId, 120_000);
+    const run = await k().svc.waitRun(r.body.runId, 120_000);
     expect(run.steps.A, JSON.stringify(run.steps).slice(0, 2000)).toMatchObject({ status: 'failed', exitCode: 127, error: 'exited with code 127: could not start "no-such-command-s10": command not found' });
     expect(run.steps.C).toMatchObject({ status: 'succeeded', result: 'A failed' });
     expect(run.steps.B?.status).not.toBe('succeeded');
@@ -40,9 +36,9 @@ describe('a program that cannot be started failed, on the kubernetes runtime (S1
         { id: 'after', task: { image: 'alpine', command: ['true'] } },
       ] } },
     };
-    const r = await k!.svc.call('POST', '/v1/runs', { flow });
+    const r = await k().svc.call('POST', '/v1/runs', { flow });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
-    const run = await k!.svc.waitRun(r.body.runId, 120_000);
+    const run = await k().svc.waitRun(r.body.runId, 120_000);
     expect(run.steps.missing, JSON.stringify(run.steps).slice(0, 2000)).toMatchObject({ status: 'failed', exitCode: 128 });
     expect(run.steps.missing.error).toContain('could not start its command (StartError)');
     expect(run.steps.missing.error).toContain('exec: "no-such-command-s10": executable file not found in $PATH');
@@ -50,9 +46,9 @@ describe('a program that cannot be started failed, on the kubernetes runtime (S1
   }, 150_000);
 
   it('inside a pod (the quarterback): not executable 126, not found 127, both failures the next container goes on after', async () => {
-    const r = await k!.svc.call('POST', '/v1/runs', { flow: parse(readFileSync(join(DIR, 'pod-not-executable.flow.yaml'), 'utf8')) });
+    const r = await k().svc.call('POST', '/v1/runs', { flow: parse(readFileSync(join(DIR, 'pod-not-executable.flow.yaml'), 'utf8')) });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
-    const run = await k!.svc.waitRun(r.body.runId, 120_000);
+    const run = await k().svc.waitRun(r.body.runId, 120_000);
     const steps = Object.entries(run.steps);
     expect(steps.find(([id]) => id.endsWith('noexec'))?.[1], JSON.stringify(run.steps).slice(0, 2000)).toMatchObject({ status: 'failed', exitCode: 126 });
     expect(steps.find(([id]) => id.endsWith('missing'))?.[1]).toMatchObject({ status: 'failed', exitCode: 127 });
