@@ -14,7 +14,7 @@ import { readOutputText } from '../output-files.ts';
 import type { LogFollower } from './log-follower.ts';
 import { podEnded, podFailure, taskExit } from './pod-failure.ts';
 import { ANNOTATIONS, CONTAINERS } from './pod-layout.ts';
-import { decodeReport, eventsAfter, PARAMETERS_BUDGET, POD_PARAMETERS_FILE, type ReportDone } from './report-protocol.ts';
+import { decodeReport, eventsAfter, PARAMETERS_BUDGET, POD_PARAMETERS_FILE, stepParametersFile, type ReportDone } from './report-protocol.ts';
 
 export interface Settled {
   outcome: PodOutcome;
@@ -89,14 +89,24 @@ export class PodSession {
     if (missed > 0) this.onReport({ type: 'log', step: this.req.step, stream: 'stderr', chunk: `[strata] ${missed} step reports of this pod were lost while it was not watched\n` });
     for (const e of events) {
       this.lastSeq = e.seq;
-      const { seq: _s, outputs: _o, resultOmitted, parametersOmitted, ...report } = e;
+      const { seq, outputs: _o, resultOmitted, parametersOmitted, ...report } = e;
       this.stepStatus.set(report.step, report.status);
+      // Parameters too large for the report: read whole from the file the quarterback wrote them to, as the pod's own are.
+      let missing: string | undefined;
+      if (parametersOmitted) {
+        const { names, bytes, file } = parametersOmitted;
+        try {
+          if (!file) throw new Error('the quarterback could not write them to the pod\'s outputs');
+          // Only the name this event's file has: never a path the annotation could point elsewhere with.
+          if (file !== stepParametersFile(seq)) throw new Error(`the report names ${JSON.stringify(file).slice(0, 80)}, not ${stepParametersFile(seq)}`);
+          report.parameters = readParametersFile(this.req.outputsDir, file, bytes);
+        } catch (err) {
+          missing = `[strata] the output parameters of ${report.step} (${names.join(', ')}: ${bytes} bytes) were too large for the pod's report (${PARAMETERS_BUDGET} bytes) and could not be read from the pod's outputs (${(err as Error).message}): they are not in this step's record; the pod's steps and its own output parameters read them whole\n`;
+        }
+      }
       this.onReport(report);
       if (resultOmitted) this.onReport({ type: 'log', step: report.step, stream: 'stderr', chunk: `[strata] the result of ${report.step} (${resultOmitted} bytes) was too large to report\n` });
-      if (parametersOmitted) {
-        const { names, bytes } = parametersOmitted;
-        this.onReport({ type: 'log', step: report.step, stream: 'stderr', chunk: `[strata] the output parameters of ${report.step} (${names.join(', ')}: ${bytes} bytes) were too large for the pod's report (${PARAMETERS_BUDGET} bytes) and are not in this step's record; the pod's steps and its own output parameters read them whole\n` });
-      }
+      if (missing) this.onReport({ type: 'log', step: report.step, stream: 'stderr', chunk: missing });
     }
   }
 
@@ -115,7 +125,7 @@ export class PodSession {
     let parameters = done.parameters;
     if (done.parametersOmitted) {
       try {
-        parameters = readPodParameters(this.req.outputsDir, done.parametersOmitted.bytes);
+        parameters = readParametersFile(this.req.outputsDir, POD_PARAMETERS_FILE, done.parametersOmitted.bytes);
       } catch (e) {
         const error = `the pod's output parameters (${done.parametersOmitted.names.join(', ')}) could not be read from its outputs: ${(e as Error).message}`;
         return this.settle({ outcome: { ok: false, error: done.ok ? error : `${done.error ?? 'failed'} (${error})`, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(done.reason ? { reason: done.reason } : {}) }, stuck: false });
@@ -148,15 +158,16 @@ function readPodResult(outputsDir: string, limit?: number): JsonValue | undefine
 }
 
 /**
- * The pod's own output parameters its quarterback wrote to POD_PARAMETERS_FILE (too large for
- * its report): a regular file of exactly `bytes` bytes, a JSON object of texts. Throws a sentence.
+ * Output parameters the quarterback wrote to `file` in the pod's outputs dir (too large for its
+ * report: the pod's own, POD_PARAMETERS_FILE, or a micro step's, stepParametersFile): a regular
+ * file of exactly `bytes` bytes, a JSON object. Throws a sentence.
  */
-function readPodParameters(outputsDir: string, bytes: number): Record<string, JsonValue> {
-  const text = readOutputText(outputsDir, POD_PARAMETERS_FILE, POD_PARAMETERS_FILE);
-  if (text === undefined) throw new Error(`${POD_PARAMETERS_FILE} is missing`);
+function readParametersFile(outputsDir: string, file: string, bytes: number): Record<string, JsonValue> {
+  const text = readOutputText(outputsDir, file, file);
+  if (text === undefined) throw new Error(`${file} is missing`);
   const size = Buffer.byteLength(text);
-  if (size !== bytes) throw new Error(`${POD_PARAMETERS_FILE} holds ${size} bytes, not the ${bytes} the quarterback wrote`);
+  if (size !== bytes) throw new Error(`${file} holds ${size} bytes, not the ${bytes} the quarterback wrote`);
   const value = JSON.parse(text) as unknown;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${POD_PARAMETERS_FILE} is not a JSON object`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${file} is not a JSON object`);
   return value as Record<string, JsonValue>;
 }

@@ -13,8 +13,8 @@
  * Results and output parameters are bounded (RESULT_BUDGET, PARAMETERS_BUDGET; an output
  * parameter alone may hold 256 KiB, runtime/output-parameters.ts): a pod's result and its own
  * output parameters too large for the annotation travel whole in its outputs dir on the shared
- * claim (result.json, POD_PARAMETERS_FILE), a micro step's are left out of its event, said in
- * its log. Kubernetes refuses an object whose annotations exceed 256 KiB (apimachinery's
+ * claim (result.json, POD_PARAMETERS_FILE), and so do a micro step's (its event names the file,
+ * stepParametersFile, which the runtime reads into the step's record). Kubernetes refuses an object whose annotations exceed 256 KiB (apimachinery's
  * ValidateAnnotations), and with the report the pod's end would be lost.
  * Dependency-free: imported by the quarterback side (sidecar/entrypoint) and the runtime.
  */
@@ -33,10 +33,16 @@ export const PARAMETERS_BUDGET = 32 * 1024;
 /** the pod's own output parameters too large for its report, as JSON, in its outputs dir (ReportDone.parametersOmitted) */
 export const POD_PARAMETERS_FILE = '.strata-parameters.json';
 
-/** Output parameters left out of a report: their names, and their JSON's bytes together. */
+/** Output parameters left out of a report: their names, their JSON's bytes together, and the file in the pod's outputs dir holding that JSON (a micro step's; absent when it could not be written). */
 export interface OmittedParameters {
   names: string[];
   bytes: number;
+  file?: string;
+}
+
+/** The file in the pod's outputs dir a micro step's output parameters too large for event `seq` go to (dot-named: no output's name). */
+export function stepParametersFile(seq: number): string {
+  return `.strata-parameters.${seq}.json`;
 }
 
 export type ReportEvent = StepReport & { seq: number; outputs?: Record<string, string>; resultOmitted?: number; parametersOmitted?: OmittedParameters };
@@ -84,18 +90,18 @@ export function oversizeParameters(parameters: Record<string, JsonValue> | undef
   return bytes > PARAMETERS_BUDGET ? { names: Object.keys(parameters), bytes } : undefined;
 }
 
-/** Keep output parameters only when small; otherwise say which and how big they were. */
-export function fitParameters<T extends { parameters?: Record<string, JsonValue>; parametersOmitted?: OmittedParameters }>(x: T): T {
+/** Keep output parameters only when small; otherwise say which and how big they were (and `file`, where they were written whole). */
+export function fitParameters<T extends { parameters?: Record<string, JsonValue>; parametersOmitted?: OmittedParameters }>(x: T, file?: string): T {
   const omitted = oversizeParameters(x.parameters);
   if (!omitted) return x;
   const { parameters: _dropped, ...rest } = x;
-  return { ...rest, parametersOmitted: omitted } as T;
+  return { ...rest, parametersOmitted: { ...omitted, ...(file ? { file } : {}) } } as T;
 }
 
-/** Append one event (numbered here) and trim the oldest to fit the budget. Pure: returns a new doc. */
-export function appendEvent(doc: ReportDoc, e: Omit<ReportEvent, 'seq'>, budget = EVENTS_BUDGET): ReportDoc {
+/** Append one event (numbered here) and trim the oldest to fit the budget; `parametersFile`: where its parameters too large for it were written. Pure: returns a new doc. */
+export function appendEvent(doc: ReportDoc, e: Omit<ReportEvent, 'seq'>, budget = EVENTS_BUDGET, parametersFile?: string): ReportDoc {
   const seq = doc.seq + 1;
-  return trimEvents({ ...doc, seq, events: [...doc.events, fitParameters(fitResult({ ...e, seq } as ReportEvent))] }, budget, 1);
+  return trimEvents({ ...doc, seq, events: [...doc.events, fitParameters(fitResult({ ...e, seq } as ReportEvent), parametersFile)] }, budget, 1);
 }
 
 /** Bytes of a doc's events as appendEvent counts them. */

@@ -3,9 +3,10 @@
  * folded into the `strata.dev/report` annotation of its own pod (the format is in
  * runtime/kubernetes/report-protocol.ts). One patch in flight at a time; messages that
  * arrive meanwhile go out together in the next one, so a burst costs a few patches, not
- * one each. A failed patch is tried again with a growing pause. The pod's own output
- * parameters too large for the annotation are written whole to its outputs dir first
- * (POD_PARAMETERS_FILE), where the runtime reads them. A patch the API server refuses as
+ * one each. A failed patch is tried again with a growing pause. Output parameters too
+ * large for the annotation, the pod's own and a micro step's, are written whole to the
+ * pod's outputs dir first (POD_PARAMETERS_FILE, stepParametersFile), where the runtime
+ * reads them. A patch the API server refuses as
  * invalid (422: the pod's annotations over Kubernetes' 256 KiB, its plan and slot layout
  * leaving the report less room than its budgets) is not tried again as it is: the oldest
  * events are dropped (the runtime saw them already, or says how many it missed) and the
@@ -14,10 +15,11 @@
  */
 import { join } from 'node:path';
 import { ANNOTATIONS } from '../../runtime/kubernetes/pod-layout.ts';
-import { appendEvent, emptyReport, encodeReport, EVENTS_BUDGET, eventsBytes, fitParameters, fitResult, oversizeParameters, POD_PARAMETERS_FILE, trimEvents, type ReportDoc, type ReportDone } from '../../runtime/kubernetes/report-protocol.ts';
+import { appendEvent, emptyReport, encodeReport, EVENTS_BUDGET, eventsBytes, fitParameters, fitResult, oversizeParameters, POD_PARAMETERS_FILE, stepParametersFile, trimEvents, type ReportDoc, type ReportDone } from '../../runtime/kubernetes/report-protocol.ts';
 import { writeFileHere } from '../../runtime/no-follow-writes.ts';
 import type { DoneMessage, QuarterbackMessage } from '../../runtime/quarterback/protocol.ts';
 import type { OwnPod } from './own-pod.ts';
+import type { JsonValue } from '../../src/flow/types.ts';
 
 export interface AnnotationReporterOptions {
   /** pause before the first retry of a failed patch (default 200 ms), doubled up to 5 s */
@@ -54,7 +56,7 @@ export class AnnotationReporter {
   push(m: QuarterbackMessage): void {
     if (m.type === 'step') {
       const { type: _t, ...rest } = m;
-      this.doc = appendEvent(this.doc, { type: 'step', ...rest }, this.budget);
+      this.doc = appendEvent(this.doc, { type: 'step', ...rest }, this.budget, this.spillStep(rest.parameters, this.doc.seq + 1));
     } else if (m.type === 'done') {
       const { type: _t, ...done } = m;
       this.doc = { ...this.doc, done: fitParameters(fitResult(this.spill(done))) };
@@ -80,6 +82,25 @@ export class AnnotationReporter {
     } catch (e) {
       const { parameters: _p, ...rest } = done;
       return { ...rest, ok: false, status: 'failed', error: `${what} are too large for the pod's report and could not be written to its outputs: ${(e as Error).message}` };
+    }
+  }
+
+  /**
+   * A micro step's output parameters too large for its event (numbered `seq`), written whole
+   * to the pod's outputs dir: the file's name, which the event carries and the runtime reads
+   * into the step's record. Undefined when they fit, or when they cannot be written: the
+   * event then says only their names and size, and the runtime says in the step's log they
+   * are missing from its record (the pod's next steps read them inside the pod all the same).
+   */
+  private spillStep(parameters: Record<string, JsonValue> | undefined, seq: number): string | undefined {
+    if (!oversizeParameters(parameters) || !this.opts.outputsDir) return undefined;
+    const file = stepParametersFile(seq);
+    try {
+      writeFileHere(join(this.opts.outputsDir, file), JSON.stringify(parameters), file);
+      return file;
+    } catch (e) {
+      this.opts.onError?.(e as Error);
+      return undefined;
     }
   }
 

@@ -8,19 +8,20 @@
  * POST /v1/runs and `strata runs submit -p` on the local runtime; a marking task counts the
  * attempts.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
 import { LEVELS } from '../support/levels.ts';
 import { runAtLevel } from '../support/level-runs.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
+import { linesIn as runs, useTempDirs } from '../support/temp-dirs.ts';
+import { cliEnv, stepStatuses, useRunService } from '../support/use-run-service.ts';
 
-const FIXTURE = readFileSync(join('test', 'fixtures', 'argo', 'wf-retry', 'policy-dag.yaml'), 'utf8');
+const FIXTURE = argoFixtures('wf-retry').read('policy-dag.yaml');
 const svc = useRunService();
-const runs = (dir: string, name: string): number => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).length : 0);
+const tempDir = useTempDirs('wf-policy-');
 
 describe('a retryPolicy on a steps or dag template follows the node\'s phase (R5)', { timeout: 90_000 }, () => {
   it.each([
@@ -29,28 +30,26 @@ describe('a retryPolicy on a steps or dag template follows the node\'s phase (R5
     ['OnFailure', 1, 3],
     ['Always', 3, 3],
   ])('%s: the dag runs %i times, the steps template %i times (POST /v1/runs)', async (policy, graph, steps) => {
-    const dir = mkdtempSync(join(tmpdir(), 'wf-policy-'));
+    const dir = tempDir();
     const run = await svc.runToEnd({ flow: parse(FIXTURE.replaceAll('POLICY', policy)), params: { dir } });
     expect(run.steps['graph/bad']?.status, JSON.stringify(run.steps).slice(0, 2000)).toBe('failed');
     expect([runs(dir, 'graph'), runs(dir, 'steps')]).toEqual([graph, steps]);
   });
 
   it('OnError by strata runs submit -p: the same', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wf-policy-'));
+    const dir = tempDir();
     const file = join(dir, 'wf.yaml');
     writeFileSync(file, FIXTURE.replaceAll('POLICY', 'OnError'));
-    try {
-      const sub = await runStrata(['runs', 'submit', file, '-p', `dir=${dir}`], { STRATA_URL: svc.url });
-      expect(sub.code, sub.stderr).toBe(0);
-      await svc.waitRun(/run (\S+) submitted/.exec(sub.stdout)![1], 60_000);
-      expect([runs(dir, 'graph'), runs(dir, 'steps')]).toEqual([3, 1]);
-    } finally {
-      rmSync(file, { force: true });
-    }
+    const sub = await runStrata(['runs', 'submit', file, '-p', `dir=${dir}`], cliEnv(svc));
+    expect(sub.code, sub.stderr).toBe(0);
+    const run = await svc.waitRun(/run (\S+) submitted/.exec(sub.stdout)![1], 60_000);
+    expect(stepStatuses(run, ['graph', 'graph/bad', 'steps']), JSON.stringify(run.steps).slice(0, 2000)).toEqual({ graph: 'failed', 'graph/bad': 'failed', steps: 'failed' });
+    expect(run.status).toBe('succeeded');
+    expect([runs(dir, 'graph'), runs(dir, 'steps')]).toEqual([3, 1]);
   });
 
   it.each(LEVELS)('a strata graph of outcome: leaves with retryWhole on: error runs again whole when its leaf errored, a plain graph does not ($name)', async (level) => {
-    const dir = mkdtempSync(join(tmpdir(), 'wf-policy-'));
+    const dir = tempDir();
     const graph = (id: string, leaves: boolean) => ({
       id, retryWhole: { limit: 2, on: 'error' }, continueOn: { failed: true, error: true },
       graph: {

@@ -7,26 +7,25 @@
  * submit -p` as processes, POST /v1/runs; each step appends a line to a file of its own, so
  * the lines count how often it ran.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { argoFixtures } from '../support/documents.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { linesIn as runs, useTempDirs } from '../support/temp-dirs.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
-const DIR = join('test', 'fixtures', 'argo', 'wf-retry');
+const { dir: DIR, read } = argoFixtures('wf-retry');
 const svc = useRunService();
-
-/** How many lines step file `name` in `dir` has: how often the step ran (0 when never). */
-const runs = (dir: string, name: string): number => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).length : 0);
+const env = cliEnv(svc);
+const tempDir = useTempDirs('wf-unit-retry-');
 
 describe('spec.retryStrategy reaches the steps and dag templates inside units (R5)', { timeout: 90_000 }, () => {
   it('templateRef: the nested steps template runs again whole by itself; its dag\'s first task runs once (CLI apply, runs submit -p)', async () => {
-    const applied = await runStrata(['apply', join(DIR, 'unit-lib.yaml')], { STRATA_URL: svc.url });
+    const applied = await runStrata(['apply', join(DIR, 'unit-lib.yaml')], env);
     expect(applied.code, applied.stderr).toBe(0);
-    const dir = mkdtempSync(join(tmpdir(), 'wf-unit-retry-'));
-    const sub = await runStrata(['runs', 'submit', join(DIR, 'unit-call.yaml'), '-p', `dir=${dir}`], { STRATA_URL: svc.url });
+    const dir = tempDir();
+    const sub = await runStrata(['runs', 'submit', join(DIR, 'unit-call.yaml'), '-p', `dir=${dir}`], env);
     expect(sub.code, sub.stderr).toBe(0);
     const run = await svc.waitRun(/run (\S+) submitted/.exec(sub.stdout)![1], 60_000);
     expect(run.status, JSON.stringify(run.steps).slice(0, 2000)).toBe('succeeded');
@@ -34,15 +33,15 @@ describe('spec.retryStrategy reaches the steps and dag templates inside units (R
   });
 
   it('a recursive template\'s unit: the steps template inside it runs again whole; the step before it runs once (POST /v1/runs)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wf-unit-retry-'));
-    const run = await svc.runToEnd({ flow: parse(readFileSync(join(DIR, 'recursive.yaml'), 'utf8')), params: { dir } });
+    const dir = tempDir();
+    const run = await svc.runToEnd({ flow: parse(read('recursive.yaml')), params: { dir } });
     expect(run.status, JSON.stringify(run.steps).slice(0, 2000)).toBe('succeeded');
     expect([runs(dir, 'first'), runs(dir, 'count'), runs(dir, 'check')]).toEqual([1, 2, 2]);
   });
 
   it('a strata flow: retryWhole: inherit takes the retry its place gives, inside a pod too', async () => {
     for (const inPod of [false, true]) {
-      const dir = mkdtempSync(join(tmpdir(), 'wf-unit-retry-'));
+      const dir = tempDir();
       const sh = (file: string, extra = '') => ({ image: 'alpine', command: ['sh', '-c', `echo x >> ${dir}/${file}${extra}`] });
       const inner = {
         id: 'inner', retryWhole: 'inherit',

@@ -3,8 +3,11 @@
  * not Kubernetes), which refuses a pod whose annotations exceed 256 KiB as the API server
  * does: a pod's output parameters, its containers' and its own (outputs.parameters), travel
  * from its quarterback in the pod's report annotation. Parameters too large for it arrive
- * whole all the same (the pod's own through its outputs on the shared claim; a container's
- * are said in its log), and one larger than an output parameter may be fails its step, named.
+ * whole all the same, through the pod's outputs on the shared claim: the pod's own, and a
+ * container's in its micro step's record, as on the local runtime; one larger than an
+ * output parameter may be fails its step, named.
+ * A report refused beside a large plan drops its oldest events; a final report that cannot fit
+ * even then fails the pod saying why (README Status), rather than lose the pod's end.
  * Through the real stack: POST /v1/runs, a worker on the kubernetes runtime, the quarterback.
  */
 import { parse } from 'yaml';
@@ -15,7 +18,7 @@ import { useKubeRunService } from './support/kube-run-service.ts';
 const k = useKubeRunService();
 
 describe('a pod\'s output parameters larger than its report annotation (kubernetes runtime)', () => {
-  it('two of 100 KiB, given by a container and by the pod: read whole by the next step; 300 KiB fails its step naming the parameter and the limit', async () => {
+  it('two of 100 KiB, given by a container and by the pod: in both steps\' records and read whole by the next step; 300 KiB fails its step naming the parameter and the limit', async () => {
     const flow = parse(readFileSync('test/fixtures/kubernetes/big-pod-parameters.flow.yaml', 'utf8'));
     const r = await k().svc.call('POST', '/v1/runs', { flow });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
@@ -24,9 +27,8 @@ describe('a pod\'s output parameters larger than its report annotation (kubernet
     expect(steps.big?.status, JSON.stringify(run).slice(0, 3000)).toBe('succeeded');
     expect(steps.big.parameters).toEqual({ a: 'a'.repeat(102400), b: 'b'.repeat(102400) });
     expect(steps.read.result).toBe('102400 102400 0');
-    // The container's own parameters did not fit its report: said in its log, not dropped unsaid.
-    const log = (await k().svc.call('GET', `/v1/runs/${run.id}/steps/big/gen/logs`)).text;
-    expect(log).toContain('the output parameters of big/gen (a, b:');
+    // The container's own parameters did not fit its report: its micro step's record has them whole all the same.
+    expect(steps['big/gen'].parameters).toEqual({ a: 'a'.repeat(102400), b: 'b'.repeat(102400) });
     expect(steps['huge/gen']).toMatchObject({ status: 'failed' });
     expect(steps['huge/gen'].error).toContain('output parameter "h" is 307200 bytes, more than the limit of 262144');
     expect(steps.huge.status).toBe('failed');
@@ -46,5 +48,28 @@ describe('a pod\'s output parameters larger than its report annotation (kubernet
     expect(steps['p/never'].status).toBe('skipped');
     for (const n of [1, 2, 3]) expect(steps[`p/s${n}`]).toMatchObject({ status: 'succeeded', result: String(n).repeat(30000) });
     expect(steps.p.result).toBe('3'.repeat(30000));
+  }, 120_000);
+
+  it('a pod whose final report cannot fit beside its plan even without events (a 30 KiB result and 30 KiB of its own parameters): the pod fails saying why', async () => {
+    // The plan and the slot layout hold a step that never runs with 2 x 55 KB of arguments (each annotation about 110 KB).
+    const never = { id: 'never', when: { '==': [1, 2] }, task: { image: 'alpine', command: ['echo', 'y'.repeat(55000), 'z'.repeat(55000)] } };
+    const gen = {
+      id: 'gen',
+      task: {
+        image: 'alpine',
+        command: ['sh', '-c', `head -c 30000 /dev/zero | tr '\\0' a > /tmp/a; printf '"%s"' "$(cat /tmp/a)" > "$STRATA_OUTPUTS/result.json"`],
+        outputs: { parameters: { a: { path: '/tmp/a' } } },
+      },
+    };
+    const pod = { outputs: { parameters: { a: '{{ steps.p/gen.outputs.parameters.a }}' } }, flow: { sequence: [never, gen] } };
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'report-cannot-fit', version: '1' }, spec: { root: { id: 'p', pod } } };
+    const r = await k().svc.call('POST', '/v1/runs', { flow });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const run = await k().svc.waitRun(r.body.runId, 90_000);
+    const steps = run.steps as Record<string, { status: string; result?: unknown; error?: string }>;
+    expect(steps.p?.status, JSON.stringify(run).slice(0, 2000)).toBe('failed');
+    expect(steps.p.error).toContain('the pod\'s report was refused by the API server');
+    expect(steps.p.error).toContain('metadata.annotations: Too long: must have at most 262144 bytes');
+    expect(run.status).toBe('failed');
   }, 120_000);
 });

@@ -1,9 +1,9 @@
-/** The quarterback's report annotation: one patch in flight, bursts coalesced, numbering carried on after a restart, the pod's output parameters too large for it written to its outputs dir. */
+/** The quarterback's report annotation: one patch in flight, bursts coalesced, numbering carried on after a restart, output parameters too large for it (the pod's, a micro step's) written to the pod's outputs dir. */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeReport, encodeReport, PARAMETERS_BUDGET, POD_PARAMETERS_FILE, type ReportDoc } from '../../../../runtime/kubernetes/report-protocol.ts';
+import { decodeReport, encodeReport, PARAMETERS_BUDGET, POD_PARAMETERS_FILE, stepParametersFile, type ReportDoc } from '../../../../runtime/kubernetes/report-protocol.ts';
 import { AnnotationReporter } from '../../../../sidecar/entrypoint/annotation-reporter.ts';
 import type { OwnPod } from '../../../../sidecar/entrypoint/own-pod.ts';
 
@@ -19,6 +19,16 @@ function gatedPod() {
     },
   };
   return { pod, patches, release: () => waiting.splice(0).forEach((r) => r()) };
+}
+/** `fn` with a fresh outputs dir, removed after; `parameters` over the report's budget and their JSON's bytes. */
+async function withOutputsDir(fn: (dir: string, parameters: Record<string, string>, bytes: number) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-reporter-'));
+  const parameters = { big: 'x'.repeat(PARAMETERS_BUDGET), small: 's' };
+  try {
+    await fn(dir, parameters, Buffer.byteLength(JSON.stringify(parameters)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 const step = (n: number) => ({ type: 'step' as const, step: `p/s${n}`, status: 'succeeded' as const, at: n });
 
@@ -64,10 +74,7 @@ describe('annotation reporter', () => {
   });
 
   it('writes the pod\'s output parameters too large for the report whole to its outputs dir, the report saying their names and bytes; without a dir the pod fails, saying so', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'strata-reporter-'));
-    try {
-      const parameters = { big: 'x'.repeat(PARAMETERS_BUDGET), small: 's' };
-      const bytes = Buffer.byteLength(JSON.stringify(parameters));
+    await withOutputsDir(async (dir, parameters, bytes) => {
       const { pod, patches, release } = gatedPod();
       const r = new AnnotationReporter(pod, { outputsDir: dir });
       r.push({ type: 'done', ok: true, status: 'succeeded', result: 1, parameters });
@@ -82,9 +89,26 @@ describe('annotation reporter', () => {
       await without.settled();
       expect(lost.patches[0].done).toMatchObject({ ok: false, status: 'failed', result: 1 });
       expect(lost.patches[0].done?.error).toContain(`the pod's output parameters (big, small: ${bytes} bytes) are too large for the pod's report and could not be written`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
+  });
+
+  it('writes a micro step\'s output parameters too large for its event whole to the pod\'s outputs dir, the event naming the file; without a dir the event says only names and bytes', async () => {
+    await withOutputsDir(async (dir, parameters, bytes) => {
+      const r = new AnnotationReporter({ get: async () => ({}), patch: async () => undefined }, { outputsDir: dir });
+      r.push(step(1));
+      r.push({ ...step(2), parameters });
+      await r.settled();
+      const event = r.current().events.find((e) => e.seq === 2)!;
+      expect(event.parameters).toBeUndefined();
+      expect(event.parametersOmitted).toEqual({ names: ['big', 'small'], bytes, file: stepParametersFile(2) });
+      expect(readFileSync(join(dir, stepParametersFile(2)), 'utf8')).toBe(JSON.stringify(parameters));
+      const lost = gatedPod();
+      const without = new AnnotationReporter(lost.pod);
+      without.push({ ...step(1), parameters });
+      lost.release();
+      await without.settled();
+      expect(lost.patches[0].events[0].parametersOmitted).toEqual({ names: ['big', 'small'], bytes });
+    });
   });
 
   it('a report the API server refuses as too large (422) is made smaller, not tried again as it is: the oldest events dropped, then a done that fails saying why', async () => {
