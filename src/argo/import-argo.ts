@@ -24,6 +24,8 @@ import { dropEmptyWith, globalLinks, globalsOfParams, isGlobalParam, linkGlobals
 import { nulProblem } from '../flow/params-limits.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { nameClashes } from './name-clash.ts';
+import { MOUNTS, VOLUMES } from './run-volumes.ts';
+import { workflowMounts } from './volumes.ts';
 
 export interface ImportResult {
   /** flows to register before the workflows run: every WorkflowTemplate's units and entry flows */
@@ -61,6 +63,7 @@ function madeFrom(flows: FlowDocument[], w: string, t: string | undefined): Flow
 
 /** The metadata with annotations added. */
 function annotated(meta: FlowDocument['metadata'], add: Record<string, string>): FlowDocument['metadata'] {
+  if (Object.keys(add).length === 0) return meta;
   return { ...meta, annotations: { ...meta.annotations, ...add } };
 }
 
@@ -307,7 +310,9 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
       const name = unitFlowName(wft.metadata.name!, t.name, where);
       if (names.has(name)) throw problem(where, `its flow name ${name} is also that of template ${names.get(name)}`);
       names.set(name, t.name);
-      out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name }), { templates, unit, local, where, links, problems: g, opts }));
+      // The volumes it mounts are the running Workflow's, checked when a run starts (run-volumes.ts).
+      const mounts = volumeNotes(wft, [t.name], `WorkflowTemplate ${wft.metadata.name}`);
+      out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name, ...mounts }), { templates, unit, local, where, links, problems: g, opts }));
     }, () => undefined);
   }
   if (wft.spec.entrypoint) {
@@ -326,11 +331,32 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
       kind: 'Flow',
       // Its document too, which a Workflow's workflowTemplateRef joins its own spec over (joinedWorkflow).
       // Its required parameters are checked by whoever starts a run of it whole (R4: required-params.ts).
-      metadata: withRequired(annotated(metadataOf(wft, flowName(wft.metadata.name!, where), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [SOURCE_DOCUMENT]: JSON.stringify(wft) }), [...requiredArguments(wft), ...open]),
+      metadata: withRequired(annotated(metadataOf(wft, flowName(wft.metadata.name!, where), version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [SOURCE_DOCUMENT]: JSON.stringify(wft), ...runVolumeNotes(wft, where) }), [...requiredArguments(wft), ...open]),
       spec: { params: { ...params, ...inputs, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimits(wft, params) } as FlowDocument['spec'],
     });
   }
   return out;
+}
+
+/**
+ * The MOUNTS annotation of the templates `starts` of `doc` (said at `where`), when they mount
+ * any volume of the workflow's: the first mount of each volume, within the 4,096 characters an
+ * annotation may hold (task-schema.ts); past them a volume is named at `where` alone.
+ */
+function volumeNotes(doc: ArgoDocument, starts: string[], where: string): Record<string, string> {
+  const first = new Map<string, string>();
+  for (const m of workflowMounts(doc, starts, where)) if (!first.has(m.volume)) first.set(m.volume, m.at);
+  if (first.size === 0) return {};
+  const mounts = [...first].map(([volume, at]) => ({ volume, at }));
+  const text = JSON.stringify(mounts);
+  return { [MOUNTS]: text.length <= 4096 ? text : JSON.stringify(mounts.map(({ volume }) => ({ volume, at: where }))) };
+}
+
+/** The annotations of a flow a run starts from: the volumes a run of `doc` has (VOLUMES, when it has any: none is read as none) and those its entrypoint and exit handler mount (MOUNTS). */
+function runVolumeNotes(doc: ArgoDocument, where: string): Record<string, string> {
+  const starts = [doc.spec.entrypoint, doc.spec.onExit].filter((n): n is string => n !== undefined);
+  const names = (doc.spec.volumes ?? []).map((v) => v.name);
+  return { ...(names.length > 0 ? { [VOLUMES]: JSON.stringify(names) } : {}), ...volumeNotes(doc, starts, where) };
 }
 
 /** A Workflow's flow, and the units its recursive templates run as (`<workflow>.<template>@<version>`). */
@@ -384,7 +410,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
   const entry = wf.spec.entrypoint !== undefined ? templates.get(wf.spec.entrypoint) : undefined;
   const open = entry ? openEntryInputs(entry, params) : [];
   const { root, onExit } = entryNodes(wf, where, flowParams, { templates, unit, local, links, problems: g, opts }, new Set(open));
-  const withOpen = withRequired(meta, [...required, ...open]);
+  const withOpen = withRequired(annotated(meta, runVolumeNotes(wf, where.replace(/^.*: (?=Workflow)/, ''))), [...required, ...open]);
   return { flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: withOpen, spec: { params: { ...params, ...Object.fromEntries(open.map((n) => [n, null])) }, root, ...(onExit ? { onExit } : {}), ...runLimits(wf, params) } as FlowDocument['spec'] }, units };
 }
 
@@ -397,14 +423,14 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
  * Workflow gives one of them. Every other Argo spec field is refused or noted by the schema
  * (argo-document.ts), so none is dropped without a word.
  */
-const JOINED = ['onExit', 'activeDeadlineSeconds', 'retryStrategy', 'parallelism'] as const;
+const JOINED = ['onExit', 'activeDeadlineSeconds', 'retryStrategy', 'parallelism', 'volumes'] as const;
 
 const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * `over` joined over `base` as a strategic merge patch joins them: objects field by field
  * (a Workflow's `retryStrategy: {limit: 2}` keeps the template's `retryPolicy`), lists of
- * parameters by name (each joined field by field), any other value replaced.
+ * parameters and volumes by name (each joined field by field), any other value replaced.
  */
 function joinOver(over: unknown, base: unknown, key: string): unknown {
   if (over === undefined) return base;
@@ -413,7 +439,8 @@ function joinOver(over: unknown, base: unknown, key: string): unknown {
     for (const [k, v] of Object.entries(over)) out[k] = joinOver(v, base[k], k);
     return out;
   }
-  if ((key === 'parameters' || key === 'artifacts') && Array.isArray(over) && Array.isArray(base)) {
+  // Lists joined by name, as Kubernetes' strategic merge joins them (a volume's patchMergeKey is its name).
+  if ((key === 'parameters' || key === 'artifacts' || key === 'volumes') && Array.isArray(over) && Array.isArray(base)) {
     const named = (x: unknown) => (isPlain(x) ? x.name : undefined);
     const fromOver = new Map(over.map((x) => [named(x), x]));
     const joined = base.map((b) => (fromOver.has(named(b)) ? joinOver(fromOver.get(named(b)), b, '') : b));

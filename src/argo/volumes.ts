@@ -158,17 +158,61 @@ function appendFileProblems(problems: Problem[], t: ArgoTemplate, at: string, mo
   }
 }
 
-/** Every volume problem of `doc` (argo-document.ts says them with the rest, at their places). */
+/**
+ * Every volume problem of `doc` (argo-document.ts says them with the rest, at their places).
+ * A WorkflowTemplate's mount of a volume in no list of its own is no problem here: Argo
+ * creates the WorkflowTemplate and looks the volume up in the Workflow that runs the template
+ * (workflowMounts; checked when a run starts, run-volumes.ts).
+ */
 export function volumeProblems(doc: ArgoDocument): Problem[] {
   const specVolumes = doc.spec.volumes ?? [];
   const problems = listProblems(specVolumes, 'spec.volumes');
   (doc.spec.templates ?? []).forEach((t, i) => {
     const at = `spec.templates[${i}](${t.name})`;
+    // A WorkflowTemplate's: every mounted name counts as found (its caller's, looked up when a run starts).
+    const known = doc.kind === 'WorkflowTemplate' ? [...specVolumes, ...templateMounts(t).map(({ mount }) => ({ name: mount.name }))] : specVolumes;
     if (t.volumes) appendAll(problems, listProblems(t.volumes, `${at}.volumes`));
-    if (t.containerSet) appendAll(problems, mountProblems(t, at, specVolumes));
-    if (t.container || t.script) appendAll(problems, podMountProblems(t, at, specVolumes));
+    if (t.containerSet) appendAll(problems, mountProblems(t, at, known));
+    if (t.container || t.script) appendAll(problems, podMountProblems(t, at, known));
   });
   return problems;
+}
+
+/** Every mount of template `t` (a container's, a script's, a containerSet's and its containers'), each with its place in the template. */
+function templateMounts(t: ArgoTemplate): Array<{ mount: ArgoVolumeMount; at: string }> {
+  if (!t.containerSet) return podMountsOf(t);
+  return [
+    ...(t.containerSet.volumeMounts ?? []).map((mount, j) => ({ mount, at: `containerSet.volumeMounts[${j}](${mount.name})` })),
+    ...t.containerSet.containers.flatMap((c, k) => (c.volumeMounts ?? []).map((mount, j) => ({ mount, at: `containerSet.containers[${k}](${c.name}).volumeMounts[${j}](${mount.name})` }))),
+  ];
+}
+
+/**
+ * The workflow's volumes the templates `starts` of `doc` mount, and the templates they call
+ * by `template` (not `templateRef`: another unit, with its own), each with its place: every
+ * mount of a volume not in its template's own `volumes`. Argo looks such a volume up in the
+ * volumes of the Workflow that runs the template (workflow/controller/workflowpod.go
+ * addVolumeReferences with woc.volumes, which operator.go setExecWorkflow sets to the
+ * Workflow's spec.volumes, joined with its WorkflowTemplate's only under workflowTemplateRef),
+ * never in the spec.volumes of a WorkflowTemplate a templateRef reached ("volume 'x' not
+ * found in workflow spec", argo-workflows issues 3341, 7606).
+ */
+export function workflowMounts(doc: ArgoDocument, starts: string[], where: string): Array<{ volume: string; at: string }> {
+  const templates = new Map((doc.spec.templates ?? []).map((t) => [t.name, t]));
+  const seen = new Set<string>();
+  const out: Array<{ volume: string; at: string }> = [];
+  const stack = starts.filter((n) => templates.has(n));
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const t = templates.get(name)!;
+    const own = new Set((t.volumes ?? []).map((v) => v.name));
+    for (const { mount, at } of templateMounts(t)) if (!own.has(mount.name)) out.push({ volume: mount.name, at: `${where}, template ${t.name}, ${at}` });
+    const calls = [...(t.steps ?? []).flat(), ...(t.dag?.tasks ?? [])].map((s) => s.template).filter((n): n is string => n !== undefined && templates.has(n));
+    appendAll(stack, calls);
+  }
+  return out;
 }
 
 /** A containerSet container's mounts as its task's volumes: the pod's scratch at each mount path (the volumes are emptyDirs, checked by volumeProblems). */

@@ -1,5 +1,7 @@
 /** Compile a Flow against a registry: load its units, then compile (pure). */
 import { madeFromWorkflowTemplate, relinkedUses, sameTemplate } from '../argo/relink.ts';
+import { runVolumeProblems } from '../argo/run-volumes.ts';
+import { invalid } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { compileFlow, type CompiledFlow } from '../plan/compile.ts';
@@ -15,18 +17,27 @@ const hasLatest = (r: FlowRegistry): r is CurrentRegistry => typeof (r as Partia
  * name's latest version, a `use` of a flow a WorkflowTemplate registered runs that
  * WorkflowTemplate as applied last, wherever it is written (argo/relink.ts), except a
  * `use` of `o.pinned` in `flow` itself (the ref a `{ use }` run request names); the compiled
- * plan's `use` nodes name the versions that run.
+ * plan's `use` nodes name the versions that run. With `o.run` (a run starting), the volumes its
+ * Argo templates mount from the Workflow are checked against the Workflow's (argo/run-volumes.ts).
  */
-export async function planFlow(flow: FlowDocument, registry: FlowRegistry, limits: Limits = DEFAULT_LIMITS, o: { pinned?: string } = {}): Promise<CompiledFlow> {
+export async function planFlow(flow: FlowDocument, registry: FlowRegistry, limits: Limits = DEFAULT_LIMITS, o: { pinned?: string; run?: boolean } = {}): Promise<CompiledFlow> {
   const self = `${flow.metadata.name}@${flow.metadata.version}`;
   const get = async (ref: string) => (ref === self ? flow : registry.get(ref));
   if (!hasLatest(registry)) {
     const units = await loadUnits(flow, { get }, limits.maxUnitDepth);
+    if (o.run) checkRunVolumes(flow, units);
     return compileFlow(flow, (ref) => units.get(ref), limits);
   }
   const { units, current } = await loadCurrentUnits(flow, get, registry, o.pinned, limits.maxUnitDepth);
   const linked = relinkedUses(flow, units, current, o.pinned);
+  if (o.run) checkRunVolumes(linked.root, linked.units);
   return compileFlow(linked.root, (ref) => linked.units.get(ref), limits);
+}
+
+/** A run about to start (`o.run`) whose Argo templates mount a volume its Workflow lacks is refused naming each mount (argo/run-volumes.ts). */
+function checkRunVolumes(root: FlowDocument, units: Map<string, FlowDocument>): void {
+  const problems = runVolumeProblems(root, units);
+  if (problems.length > 0) throw invalid(problems);
 }
 
 /**

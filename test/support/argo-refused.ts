@@ -1,8 +1,11 @@
 /**
  * The refusal of an Argo document, through the real stack: `strata import argo` of its file
  * as a process (exit 2, no stack trace) and POST /v1/runs of its text (400, no run and no
- * flow stored), each problem listed once.
+ * flow stored), each problem listed once; `strata runs submit` of its text (exit 2).
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { runStrata } from './processes.ts';
 import type { RunTestService } from './run-service.ts';
@@ -28,3 +31,14 @@ export async function argoRefused(svc: RunTestService, file: string, text: strin
 
 /** Problems as `path: message` lines. */
 export const said = (ps: Problem[]): string[] => ps.map((p) => `${p.path}: ${p.message}`);
+
+/** `strata runs submit` (a process, reaching the strata of `env`) of Argo document `text` written to a file of its own: refused with exit 2 and no stack trace; its stderr. */
+export async function submitRefused(env: Record<string, string>, text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'strata-refused-'));
+  const r = await writeFile(join(dir, 'doc.yaml'), text)
+    .then(() => runStrata(['runs', 'submit', join(dir, 'doc.yaml')], env))
+    .finally(() => rm(dir, { recursive: true, force: true }));
+  expect(r.code, r.stdout).toBe(2);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  return r.stderr;
+}

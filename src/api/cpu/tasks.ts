@@ -191,7 +191,7 @@ export const TASKS = {
       get: async (r) => units.find((u) => ref(u) === r) ?? ctx.defs.get(r),
       ...(latestVersion ? { latestFlowVersion: async (n: string) => units.find((u) => u.metadata.name === n)?.metadata.version ?? latestVersion(n) } : {}),
     };
-    const compiled = await planFlow(req.flow, defs, sizes(ctx).limits, isUse ? { pinned: req.ref } : {}).catch((e: unknown) => {
+    const compiled = await planFlow(req.flow, defs, sizes(ctx).limits, { ...(isUse ? { pinned: req.ref } : {}), run: true }).catch((e: unknown) => {
       throw argo ? inArgoWords(e, argoLabel(req.flow)) : e;
     });
     // A run carries its flow's labels, then its own.

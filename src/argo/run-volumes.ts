@@ -1,0 +1,56 @@
+/**
+ * The workflow volumes a run's templates mount, checked when the run starts (pure). Argo
+ * looks a mounted volume up in the template's own `volumes`, then in the volumes of the
+ * Workflow that runs it (workflow/controller/workflowpod.go addVolumeReferences, woc.volumes:
+ * the Workflow's spec.volumes, joined with its WorkflowTemplate's under workflowTemplateRef,
+ * operator.go setExecWorkflow); a WorkflowTemplate's own spec.volumes do not count for a
+ * template reached by templateRef. Argo creates a WorkflowTemplate whose mount names a
+ * volume it lacks and fails the pod when it runs ("volume 'x' not found in workflow spec");
+ * strata refuses the run before it starts, naming every such mount.
+ *
+ * The importer writes on each flow it makes the volumes its templates mount from the workflow
+ * (MOUNTS, volumes.ts workflowMounts), and on each flow a run may start from (a Workflow's,
+ * a WorkflowTemplate's entry flow) the volumes that run has (VOLUMES, when it has any).
+ */
+import type { Problem } from '../errors/strata-error.ts';
+
+/** Annotation: JSON list of `{ volume, at }`, the workflow volumes a flow's templates mount. */
+export const MOUNTS = 'strata/argo-volume-mounts';
+/** Annotation: JSON list of the volume names a run of the flow has (its spec.volumes). */
+export const VOLUMES = 'strata/argo-volumes';
+
+type Annotated = { metadata: { name: string; annotations?: Record<string, string> } };
+
+/** JSON of an annotation, or undefined when absent or unreadable (a flow made by a strata before these: not checked). */
+function read<T>(f: Annotated, key: string): T | undefined {
+  const text = f.metadata.annotations?.[key];
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Each mount of a volume the run of `root` lacks, in `root` and the flows it uses (`units`, by
+ * ref), once each. The run's volumes are `root`'s, or, for a run of a `use` (`{ use: w@v }`,
+ * `strata runs submit --use/--from`), those of the flow it uses; none recorded is none (a
+ * Workflow without spec.volumes, a strata flow).
+ */
+export function runVolumeProblems(root: Annotated & { spec: { root: object } }, units: Map<string, Annotated>): Problem[] {
+  const used = (root.spec.root as { use?: unknown }).use;
+  const named = read<unknown>(root, VOLUMES) ?? (typeof used === 'string' ? read<unknown>(units.get(used) ?? root, VOLUMES) : undefined);
+  const have = Array.isArray(named) ? named.filter((n): n is string => typeof n === 'string') : [];
+  const problems = new Map<string, Problem>();
+  for (const f of [root, ...units.values()]) {
+    for (const m of read<Array<{ volume: string; at: string }>>(f, MOUNTS) ?? []) {
+      if (have.includes(m.volume) || problems.has(m.at)) continue;
+      problems.set(m.at, {
+        path: m.at,
+        message: `volume "${m.volume}" is not in the running Workflow's spec.volumes (${have.length ? `it has ${have.join(', ')}` : 'it has none'}), nor in the template's volumes (Argo: volume '${m.volume}' not found in workflow spec): a template reached by templateRef finds its volumes in the Workflow that runs it, not in its WorkflowTemplate's spec.volumes; add the volume to the Workflow's spec.volumes`,
+      });
+    }
+  }
+  return [...problems.values()];
+}
