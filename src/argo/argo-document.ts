@@ -129,15 +129,15 @@ const containerFields = {
   /** accepted for compatibility: a local runtime pulls nothing (docs/argo.md) */
   imagePullPolicy: z.string().optional(),
 };
-const container = z.strictObject(containerFields);
-/** A mount of a volume in a containerSet (its own, or one container's): the volume's name and the path it is seen at (volumes.ts maps it). */
+/** A mount of a volume (a container or script template's, a containerSet's or one of its containers'): the volume's name and the path it is seen at (volumes.ts maps it). */
 const volumeMount = z.strictObject({ name: z.string().min(1, 'must name a volume'), mountPath: z.string() });
 export type ArgoVolumeMount = z.infer<typeof volumeMount>;
+const container = z.strictObject({ ...containerFields, volumeMounts: z.array(volumeMount).optional() });
 /** A volume of `spec.volumes` or a template's `volumes`: a name and its source, which volumes.ts checks (only emptyDir is mapped). */
 const volume = z.looseObject({ name: z.string().min(1, 'must name the volume') });
 export type ArgoVolume = z.infer<typeof volume>;
 export type ArgoContainer = z.infer<typeof container>;
-const script = z.strictObject({ ...containerFields, source: z.string() });
+const script = z.strictObject({ ...containerFields, source: z.string(), volumeMounts: z.array(volumeMount).optional() });
 export type ArgoScript = z.infer<typeof script>;
 const setContainer = z.strictObject({ ...containerFields, name, dependencies: z.array(z.string()).optional(), volumeMounts: z.array(volumeMount).optional() });
 

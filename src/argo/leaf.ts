@@ -12,7 +12,7 @@ import type { FlowNode, JsonValue, TaskSpec } from './target-types.ts';
 import type { ArgoContainer, ArgoScript, ArgoTemplate } from './argo-document.ts';
 import { inField, readField, readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
 import { isRefused, literal, renderField, stepRef, type Path, type Value } from './values.ts';
-import { scratchVolumes } from './volumes.ts';
+import { ownVolumes, scratchVolumes } from './volumes.ts';
 
 /**
  * A script's source reaches its interpreter as a file, never as a shell line: this constant
@@ -182,6 +182,9 @@ export function podTemplateNode(t: ArgoTemplate, outer: Scope, at: Path): { node
   } else {
     task = containerTask(t.container!, scope, at);
   }
+  // Its emptyDir mounts: a directory of its own at each path, empty at each execution, as Argo's emptyDir is one pod's (volumes.ts).
+  const volumes = ownVolumes(t);
+  if (volumes.length > 0) task.volumes = volumes;
   // Argo's outputs.result: the standard output as written, less one trailing newline.
   task.result = 'text';
   const outputs = filesOf(t, scope, at, task);

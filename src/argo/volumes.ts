@@ -1,15 +1,19 @@
 /**
  * Argo volumes: an `emptyDir` volume mounted by a containerSet is the pod's scratch directory
- * at the mount path (a task's `volumes: [{ from: scratch, path }]`). Argo appends the
- * containerSet's own `volumeMounts` to every container's (argo-workflows
- * pkg/apis/workflow/v1alpha1/container_set_template_types.go, GetContainers) and finds each
- * mounted volume in the template's `volumes`, then the workflow's `spec.volumes`
- * (workflow/controller/workflowpod.go, addVolumeReferences: "volume '%s' not found in
- * workflow spec"). What strata cannot give the same way is refused here, naming the place:
- * other volume kinds, a second emptyDir in one containerSet (the pod has one scratch, so two
- * volumes would share their files), a mount path given twice in one container (Kubernetes
- * refuses the pod), and a main container's input or output file inside a mount (strata
- * places and reads those files in main's own directories, not in the pod's scratch).
+ * at the mount path (a task's `volumes: [{ from: scratch, path }]`); mounted by a `container`
+ * or `script` template, it is a directory of the container's own at the mount path (a task's
+ * `volumes: [path]`, its private view), empty when each execution starts, as Argo's emptyDir
+ * is one pod's. Argo appends the containerSet's own `volumeMounts` to every container's
+ * (argo-workflows pkg/apis/workflow/v1alpha1/container_set_template_types.go, GetContainers)
+ * and finds each mounted volume in the template's `volumes`, then the workflow's
+ * `spec.volumes` (workflow/controller/workflowpod.go, addVolumeReferences: "volume '%s' not
+ * found in workflow spec"). What strata cannot give the same way is refused here, naming the
+ * place: other volume kinds, a second emptyDir in one containerSet (the pod has one scratch,
+ * so two volumes would share their files), a second volume mounted at several paths of one
+ * container template (such a volume is the task's scratch, which it has one of), a mount
+ * path given twice in one container (Kubernetes refuses the pod), and a declared file
+ * inside a mount that is a scratch directory (strata places and reads those files in the
+ * container's own directories, not in the scratch).
  */
 import type { Problem } from '../errors/strata-error.ts';
 import { appendAll } from '../flow/append-all.ts';
@@ -48,7 +52,7 @@ function listProblems(list: ArgoVolume[], at: string): Problem[] {
       problems.push({
         path: place,
         message: SOURCES.includes(k)
-          ? `a ${k} volume is not supported: strata maps only emptyDir volumes (each the scratch directory of the containerSet's pod that mounts it); give the files as input artifacts or parameters`
+          ? `a ${k} volume is not supported: strata maps only emptyDir volumes (a directory of its own for a container or script template that mounts one, a containerSet's pod's scratch directory); give the files as input artifacts or parameters`
           : `unknown key "${k}"`,
       });
     }
@@ -61,9 +65,27 @@ function listProblems(list: ArgoVolume[], at: string): Problem[] {
     }
     for (const [k, val] of Object.entries(dir)) {
       if (k === 'medium' && val === '') continue;
-      problems.push({ path: `${place}.emptyDir.${k}`, message: k === 'medium' || k === 'sizeLimit' ? `emptyDir's ${k} is not mapped: the volume is the pod's scratch directory, whose medium and size strata sets (a pod's channels.scratch and scratchSize)` : `unknown key "${k}"` });
+      problems.push({ path: `${place}.emptyDir.${k}`, message: k === 'medium' || k === 'sizeLimit' ? `emptyDir's ${k} is not mapped: the volume is a directory strata makes (the container's own, or the pod's scratch, whose medium and size a pod's channels.scratch and scratchSize set)` : `unknown key "${k}"` });
     }
   });
+  return problems;
+}
+
+/** The problems of one container's mounts (`mounts`, in container `name`): a volume no list has (`own` the template's, `global` the workflow's), a path that is not absolute or clean, a path given twice. */
+function containerMountProblems(mounts: Array<{ mount: ArgoVolumeMount; at: string }>, at: string, name: string, own: Set<string>, global: Set<string>): Problem[] {
+  const problems: Problem[] = [];
+  const paths = new Map<string, string>();
+  for (const { mount, at: where } of mounts) {
+    const place = `${at}.${where}`;
+    if (!own.has(mount.name) && !global.has(mount.name)) {
+      problems.push({ path: place, message: `volume "${mount.name}" is not in the template's volumes nor the workflow's spec.volumes (Argo: volume '${mount.name}' not found in workflow spec)` });
+    }
+    const wrong = containerPathProblem(mount.mountPath);
+    if (wrong) problems.push({ path: `${place}.mountPath`, message: `"${mount.mountPath}" ${wrong}` });
+    const before = paths.get(mount.mountPath);
+    if (before) problems.push({ path: `${place}.mountPath`, message: `${mount.mountPath} is mounted already in container ${name} (${before}): Kubernetes refuses a mount path given twice` });
+    else paths.set(mount.mountPath, where);
+  }
   return problems;
 }
 
@@ -74,34 +96,53 @@ function mountProblems(t: ArgoTemplate, at: string, specVolumes: ArgoVolume[]): 
   const global = new Set(specVolumes.map((v) => v.name));
   const used: string[] = [];
   t.containerSet!.containers.forEach((c, k) => {
-    const paths = new Map<string, string>();
     const mounts = mountsOf(t, k);
+    appendAll(problems, containerMountProblems(mounts, at, c.name, own, global));
     for (const { mount, at: where } of mounts) {
-      const place = `${at}.${where}`;
-      if (!own.has(mount.name) && !global.has(mount.name)) {
-        problems.push({ path: place, message: `volume "${mount.name}" is not in the template's volumes nor the workflow's spec.volumes (Argo: volume '${mount.name}' not found in workflow spec)` });
-      } else if (!used.includes(mount.name)) {
-        if (used.length > 0) {
-          problems.push({
-            path: place,
-            message: `a second emptyDir volume ("${mount.name}", after "${used[0]}") in containerSet template ${t.name} is not supported: strata maps an emptyDir volume to the pod's scratch directory, which a pod has one of, so two volumes would share their files; mount one volume (at several paths if need be) and keep files apart in directories of it`,
-          });
-        }
-        used.push(mount.name);
+      if (used.includes(mount.name) || (!own.has(mount.name) && !global.has(mount.name))) continue;
+      if (used.length > 0) {
+        problems.push({
+          path: `${at}.${where}`,
+          message: `a second emptyDir volume ("${mount.name}", after "${used[0]}") in containerSet template ${t.name} is not supported: strata maps an emptyDir volume to the pod's scratch directory, which a pod has one of, so two volumes would share their files; mount one volume (at several paths if need be) and keep files apart in directories of it`,
+        });
       }
-      const wrong = containerPathProblem(mount.mountPath);
-      if (wrong) problems.push({ path: `${place}.mountPath`, message: `"${mount.mountPath}" ${wrong}` });
-      const before = paths.get(mount.mountPath);
-      if (before) problems.push({ path: `${place}.mountPath`, message: `${mount.mountPath} is mounted already in container ${c.name} (${before}): Kubernetes refuses a mount path given twice` });
-      else paths.set(mount.mountPath, where);
+      used.push(mount.name);
     }
-    if (c.name === 'main') appendFileProblems(problems, t, at, mounts.map((m) => m.mount));
+    if (c.name === 'main') appendFileProblems(problems, t, at, mounts.map((m) => m.mount), 'the pod\'s scratch directory the volume is');
   });
   return problems;
 }
 
-/** main's declared files (inputs and outputs at a path) inside one of its mounts, each refused at its field. */
-function appendFileProblems(problems: Problem[], t: ArgoTemplate, at: string, mounts: ArgoVolumeMount[]): void {
+/** A container or script template's mounts, each with its place in the document. */
+function podMountsOf(t: ArgoTemplate): Array<{ mount: ArgoVolumeMount; at: string }> {
+  const kind = t.container ? 'container' : 'script';
+  return ((t.container ?? t.script)?.volumeMounts ?? []).map((mount, j) => ({ mount, at: `${kind}.volumeMounts[${j}](${mount.name})` }));
+}
+
+/** The volumes a container or script template mounts at more than one path: each is the task's scratch, so its paths share their files. */
+function sharedVolumes(t: ArgoTemplate): string[] {
+  const names = podMountsOf(t).map(({ mount }) => mount.name);
+  return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+}
+
+/** The problems of a container or script template's mounts (its place `at`): those of containerMountProblems, a second volume mounted at several paths, a declared file inside such a volume. */
+function podMountProblems(t: ArgoTemplate, at: string, specVolumes: ArgoVolume[]): Problem[] {
+  const mounts = podMountsOf(t);
+  const problems = containerMountProblems(mounts, at, 'main', new Set((t.volumes ?? []).map((v) => v.name)), new Set(specVolumes.map((v) => v.name)));
+  const shared = sharedVolumes(t);
+  if (shared.length > 1) {
+    const second = mounts.find(({ mount }) => mount.name === shared[1])!;
+    problems.push({
+      path: `${at}.${second.at}`,
+      message: `a second volume mounted at several paths ("${shared[1]}", after "${shared[0]}") in template ${t.name} is not supported: strata makes a volume mounted at several paths the container's scratch directory, which it has one of, so the two volumes would share their files; mount it at one path`,
+    });
+  }
+  appendFileProblems(problems, t, at, mounts.filter(({ mount }) => shared.includes(mount.name)).map((m) => m.mount), 'the scratch directory a volume mounted at several paths is');
+  return problems;
+}
+
+/** main's declared files (inputs and outputs at a path) inside one of `mounts`, each refused at its field, saying the mount is `what`. */
+function appendFileProblems(problems: Problem[], t: ArgoTemplate, at: string, mounts: ArgoVolumeMount[], what: string): void {
   const files: Array<[string, string | undefined]> = [
     ...(t.inputs?.artifacts ?? []).map((a): [string, string | undefined] => [`inputs.artifacts(${a.name}).path`, a.path]),
     ...(t.outputs?.artifacts ?? []).map((a): [string, string | undefined] => [`outputs.artifacts(${a.name}).path`, a.path]),
@@ -112,7 +153,7 @@ function appendFileProblems(problems: Problem[], t: ArgoTemplate, at: string, mo
     if (!m) continue;
     problems.push({
       path: `${at}.${field}`,
-      message: `"${path}" is inside volume "${m.name}", mounted at ${m.mountPath} in container main: strata places and reads main's input and output files in main's own directories, not in the pod's scratch directory the volume is; give the file a path outside the mount (copy it there)`,
+      message: `"${path}" is inside volume "${m.name}", mounted at ${m.mountPath} in container main: strata places and reads main's input and output files in main's own directories, not in ${what}; give the file a path outside the mount (copy it there)`,
     });
   }
 }
@@ -125,6 +166,7 @@ export function volumeProblems(doc: ArgoDocument): Problem[] {
     const at = `spec.templates[${i}](${t.name})`;
     if (t.volumes) appendAll(problems, listProblems(t.volumes, `${at}.volumes`));
     if (t.containerSet) appendAll(problems, mountProblems(t, at, specVolumes));
+    if (t.container || t.script) appendAll(problems, podMountProblems(t, at, specVolumes));
   });
   return problems;
 }
@@ -132,4 +174,10 @@ export function volumeProblems(doc: ArgoDocument): Problem[] {
 /** A containerSet container's mounts as its task's volumes: the pod's scratch at each mount path (the volumes are emptyDirs, checked by volumeProblems). */
 export function scratchVolumes(t: ArgoTemplate, container: number): Array<{ path: string; from: 'scratch' }> {
   return mountsOf(t, container).map(({ mount }) => ({ path: mount.mountPath, from: 'scratch' as const }));
+}
+
+/** A container or script template's mounts as its task's volumes: a directory of its own at each path; a volume mounted at several paths the task's scratch at each (checked by volumeProblems). */
+export function ownVolumes(t: ArgoTemplate): Array<string | { path: string; from: 'scratch' }> {
+  const shared = sharedVolumes(t);
+  return podMountsOf(t).map(({ mount }) => (shared.includes(mount.name) ? { path: mount.mountPath, from: 'scratch' as const } : mount.mountPath));
 }

@@ -93,8 +93,9 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
       // the whole of a big fan-out; a batch takes it a few milliseconds.
       else for (let i = 0; i < cmds.length; i += ENQUEUE_BATCH) await queue.addBulk(cmds.slice(i, i + ENQUEUE_BATCH).map((cmd) => ({ name: cmd.step, data: { runId, cmd }, opts: opts(cmd) })));
     },
-    async kill(runId: string, step: string) {
-      await o.redis.publish(cancelChannel, JSON.stringify({ runId, step }));
+    // One message for the steps a fold stops (a cancel of 20,000 steps was 20,000 messages, each parsed by every worker).
+    async kill(runId: string, steps: string[]) {
+      await o.redis.publish(cancelChannel, JSON.stringify(steps.length === 1 ? { runId, step: steps[0] } : { runId, steps }));
     },
     readWindow: (runId, cmd) => readWindow(o.redis, store.key(runId, 'cursors'), cmd, o.fileRoots),
     expand: (_runId, cmd) => expand({ rules: o.rules, registry: o.registry, generators: o.generators, limits }, cmd),

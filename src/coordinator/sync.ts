@@ -20,8 +20,8 @@ export interface SyncPorts {
   local: SyncLocal;
   /** enqueue step jobs (idempotent per run, step and attempt) */
   enqueue(runId: string, cmds: StartCommand[]): Promise<void>;
-  /** tell workers to stop a running step */
-  kill(runId: string, step: string): Promise<void>;
+  /** tell workers to stop running steps (one message for all of them) */
+  kill(runId: string, steps: string[]): Promise<void>;
   /** read a cycle's next window: an event for the log */
   readWindow(runId: string, cmd: Extract<Command, { type: 'window' }>): Promise<EngineEvent>;
   /** run a generate step's Dataset through the rules: an event for the log */
@@ -108,7 +108,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   };
   const send = (to: number, settled: boolean, timers?: Promise<void>): Promise<unknown> => {
     // Looked up per start, not a set of every running leaf: a run with 90,000 leaves running made each sync O(90,000).
-    const acted = Promise.all([p.enqueue(runId, starts.filter((s) => cached.engine.isAtWork(s.step))), timers, ...kills.map((k) => p.kill(runId, k))]);
+    const acted = Promise.all([p.enqueue(runId, starts.filter((s) => cached.engine.isAtWork(s.step))), timers, kills.length > 0 ? p.kill(runId, kills) : undefined]);
     const previous = p.local.commits.get(runId) ?? Promise.resolve();
     const [parts, range] = [commits, from];
     // A refused or failed commit leaves entries unrecorded: forget the engine, so the next

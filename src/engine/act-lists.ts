@@ -29,6 +29,11 @@ export class RunningActs implements Iterable<Act> {
     return a.inRunning === true;
   }
 
+  /** The act that started first among those running (undefined when none runs). */
+  first(): Act | undefined {
+    return this.head;
+  }
+
   delete(a: Act): void {
     if (!a.inRunning) return;
     if (a.runPrev) a.runPrev.runNext = a.runNext;

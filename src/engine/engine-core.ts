@@ -83,6 +83,8 @@ export class EngineCore {
    * so the engine makes the same decisions in the same order as in one go.
    */
   paused: Act[] = [];
+  /** a cancel under way (its reason) whose acts are stopped a slice at a time (engine-events.ts cancelSlice) */
+  cancelling: string | undefined;
   /** steps the slice under way may still start; pausing is allowed only while a fold of one event, a start or a resume is under way (openSlice) */
   private sliceLeft = Infinity;
   private sliceOpen = false;
@@ -520,6 +522,12 @@ export class EngineCore {
 
   closeSlice(): void {
     this.sliceOpen = false;
+  }
+
+  /** A cancel's slice stops one act more, or is spent (only while a slice may pause: see openSlice). */
+  sliceSpent(): boolean {
+    if (!this.sliceOpen) return false;
+    return this.sliceLeft-- <= 0;
   }
 
   /**

@@ -92,13 +92,34 @@ function expand(core: EngineCore, act: Act, dataset: JsonValue): void {
   core.out.push(cmd);
 }
 
-/** Cancel: every running step ends `cancelled` at once, and what never started too; no composite pumps again. */
+/**
+ * Cancel: every running step ends `cancelled`, and what never started too; no composite pumps
+ * again. The run is `cancelled` at once (later events change nothing), and its acts are
+ * stopped in start order; a fold in slices (EngineOptions.sliceSteps) stops a slice of them
+ * at a time (cancelSlice), so a run of 100,000 steps running is not stopped in one go.
+ */
 function cancelRun(core: EngineCore, reason = 'cancelled'): void {
-  for (const act of core.running) stop(core, act, reason, `not started: ${reason}`, 'cancelled');
-  core.running.clear();
+  core.status = 'cancelled';
+  core.cancelling = reason;
+  cancelSlice(core);
+}
+
+/**
+ * Stop the running acts of a cancel under way, oldest first, until the slice is spent (its
+ * step budget counts acts stopped); with none left, the run's `done`. The same commands in the
+ * same order as stopping them all in one loop.
+ */
+export function cancelSlice(core: EngineCore): void {
+  const reason = core.cancelling;
+  if (reason === undefined) return;
+  for (let act = core.running.first(); act; act = core.running.first()) {
+    if (core.sliceSpent()) return;
+    stop(core, act, reason, `not started: ${reason}`, 'cancelled');
+    core.running.delete(act);
+  }
+  core.cancelling = undefined;
   core.deadlines.clear();
   core.backoffs.clear();
-  core.status = 'cancelled';
   core.out.push({ type: 'done', status: 'cancelled', error: reason });
 }
 
@@ -114,6 +135,7 @@ function cancelRun(core: EngineCore, reason = 'cancelled'): void {
 function retryRun(core: EngineCore): void {
   if (core.status !== 'failed' && core.status !== 'cancelled') return;
   core.rootAct = undefined;
+  core.cancelling = undefined;
   core.running.clear();
   core.targets.clear();
   core.waiting.clear();

@@ -14,7 +14,7 @@ import type { PlanNode } from '../plan/plan-node.ts';
 import type { Computed, JsonValue } from '../flow/types.ts';
 import type { Act } from './act.ts';
 import { EngineCore } from './engine-core.ts';
-import { applyEvent } from './engine-events.ts';
+import { applyEvent, cancelSlice } from './engine-events.ts';
 import { LOG_VERSION } from './timeout-error.ts';
 import { appendAll } from '../flow/append-all.ts';
 import type { EngineOptions } from './engine-options.ts';
@@ -73,9 +73,9 @@ export class RunEngine {
     }
   }
 
-  /** The fold of the last event (or the start) stopped at a slice's end (EngineOptions.sliceSteps): resume() gives the next slice. */
+  /** The fold of the last event (or the start, or a cancel's stops) stopped at a slice's end (EngineOptions.sliceSteps): resume() gives the next slice. */
   get more(): boolean {
-    return this.core.paused.length > 0;
+    return this.core.paused.length > 0 || this.core.cancelling !== undefined;
   }
 
   /** The next slice of the fold under way (none when not `more`): the commands it makes. */
@@ -83,6 +83,8 @@ export class RunEngine {
     if (!this.more) return [];
     this.core.openSlice(true);
     try {
+      // A cancel stops its acts a slice at a time; nothing pumps meanwhile (the run has ended).
+      if (this.core.cancelling !== undefined) cancelSlice(this.core);
       return this.core.flush();
     } finally {
       this.core.closeSlice();

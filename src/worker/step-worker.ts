@@ -69,16 +69,21 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
   const byJob = new Map<string, AbortController>(); // job id -> controller
   await o.subscriber.subscribe(sys.cancelChannel);
   o.subscriber.on('message', (_channel: string, message: string) => {
-    let runId: string, step: string;
+    let runId: string, steps: string[];
     try {
-      ({ runId, step } = JSON.parse(message) as { runId: string; step: string });
+      // One step, or the steps one fold of the run stopped (a cancel's slice).
+      const m = JSON.parse(message) as { runId: string; step?: string; steps?: string[] };
+      runId = m.runId;
+      steps = m.steps ?? (m.step === undefined ? [] : [m.step]);
     } catch {
       return; // not ours
     }
-    const here = running.get(`${runId}|${step}`);
-    if (here) here.abort(new Error('cancelled'));
-    // A copy another worker of this machine runs but cannot stop (frozen, or dying) is stopped here.
-    else void o.runtime.stopCopies?.(runId, step)?.catch(() => undefined);
+    for (const step of steps) {
+      const here = running.get(`${runId}|${step}`);
+      if (here) here.abort(new Error('cancelled'));
+      // A copy another worker of this machine runs but cannot stop (frozen, or dying) is stopped here.
+      else void o.runtime.stopCopies?.(runId, step)?.catch(() => undefined);
+    }
   });
 
   let stopping = false;

@@ -4,7 +4,8 @@
  * its thread go between slices (sync.ts). Whatever the slice size, the engine makes the same
  * decisions in the same order as in one go: the slices' commands, one after the other, are
  * those of the engine without slices, tick by tick (each slice's starts in declared order),
- * on hand-written flows and random ones.
+ * on hand-written flows and random ones. A cancel stops the running steps a slice at a time
+ * (its acts in start order), with the same commands as in one go.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +39,7 @@ function normal(cmds: Command[]): unknown {
  * Drive `root` to its end, every started leaf finishing one tick later (failing when
  * `fails(step)`): the commands of each tick, and for a sliced engine how many slices each took.
  */
-function drive(root: PlanNode, sliceSteps: number | undefined, fails: (step: string) => boolean = () => false): { ticks: Command[][]; slices: number[] } {
+function drive(root: PlanNode, sliceSteps: number | undefined, fails: (step: string) => boolean = () => false, cancelAt?: number): { ticks: Command[][]; slices: number[] } {
   const e = new RunEngine(root, sliceSteps === undefined ? {} : { sliceSteps });
   const ticks: Command[][] = [];
   const counts: number[] = [];
@@ -49,9 +50,9 @@ function drive(root: PlanNode, sliceSteps: number | undefined, fails: (step: str
     counts.push(parts.length);
     // In one order whatever the slices (each slice's starts come in declared order, not the tick's).
     const ids = started(cmds).sort();
-    if (ids.length === 0) break;
-    // One event per log entry, as the coordinator folds them.
-    const events: EngineEvent[] = ids.map((s) => (fails(s) ? failed(s) : ok(s, { s })));
+    if (ids.length === 0 || e.status !== 'running') break;
+    // One event per log entry, as the coordinator folds them; at tick `cancelAt`, a cancel of the run instead.
+    const events: EngineEvent[] = ticks.length - 1 === cancelAt ? [{ type: 'cancel', reason: 'by test' }] : ids.map((s) => (fails(s) ? failed(s) : ok(s, { s })));
     parts = [];
     for (const ev of events) appendSlices(parts, slices(e, e.apply(ev)));
   }
@@ -111,6 +112,52 @@ describe('the fold in slices', () => {
     expect([...first, ...next]).toEqual([...whole.start(0), ...whole.apply(ok('fan/0'))]);
   });
 
+  it('a cancel of 2,500 running items in slices of 1,000: every step stopped, in the order of one go, the run ended with the last slice', () => {
+    const root = compile({ sequence: [{ id: 'fan', ...fan(range(2500)) }, task('after')] }).root;
+    const e = new RunEngine(root, { sliceSteps: 1000 });
+    slices(e, e.start(0));
+    const whole = new RunEngine(root);
+    whole.start(0);
+    const cancel: EngineEvent = { type: 'cancel', reason: 'by test' };
+    const first = e.apply(cancel);
+    // The run is cancelled at once: later events change nothing, and nothing starts.
+    expect(e.status).toBe('cancelled');
+    expect(e.more).toBe(true);
+    const parts = slices(e, first);
+    expect(e.more).toBe(false);
+    // The root (which says nothing), the fan-out and its 2,500 items: 2,502 acts stopped, 1,000 a slice.
+    expect(parts.map((p) => p.filter((c) => c.type === 'status' && c.status === 'cancelled' && !c.ifPending).length)).toEqual([999, 1000, 502]);
+    expect(parts.map((p) => p.filter((c) => c.type === 'kill').length)).toEqual([998, 1000, 502]);
+    expect(parts.map((p) => p.filter((c) => c.type === 'done').length)).toEqual([0, 0, 1]);
+    expect(parts.flat()).toEqual(whole.apply(cancel));
+    expect(e.runningLeaves()).toEqual([]);
+    expect(e.awaiting()).toEqual([]);
+    expect(e.armedTimers()).toEqual([]);
+  });
+
+  it('an event applied while a cancel is still in slices: the cancel ends first, the event changes nothing', () => {
+    const root = compile({ sequence: [{ id: 'fan', ...fan(range(30)) }] }).root;
+    const e = new RunEngine(root, { sliceSteps: 10 });
+    slices(e, e.start(0));
+    const first = e.apply({ type: 'cancel' });
+    expect(e.more).toBe(true);
+    const next = e.apply(ok('fan/0'));
+    expect(e.more).toBe(false);
+    const whole = new RunEngine(root);
+    whole.start(0);
+    expect([...first, ...next]).toEqual(whole.apply({ type: 'cancel' }));
+    expect(next.filter((c) => c.type === 'done')).toEqual([{ type: 'done', status: 'cancelled', error: 'cancelled' }]);
+  });
+
+  it('a cancel during a fan-out with concurrency, a graph and a failure: the same ticks at every slice size', () => {
+    const root = compile({ graph: { nodes: { fan: fan(range(12), { concurrency: 5 }, { sequence: [task('a'), task('b')] }), other: fan(range(7)), last: { dependsOn: ['other'], task: { image: 'x' } } } } }).root;
+    const fails = (s: string) => s === 'other/3';
+    for (const at of [0, 1, 2]) {
+      const one = drive(root, undefined, fails, at);
+      for (const size of [1, 2, 5, 13]) expect(drive(root, size, fails, at).ticks, `cancelled at tick ${at}, slices of ${size}`).toEqual(one.ticks);
+    }
+  });
+
   it('events applied together are folded in one go', () => {
     const root = compile({ sequence: [task('a'), { id: 'fan', ...fan(range(30)) }] }).root;
     const e = new RunEngine(root, { sliceSteps: 10 });
@@ -147,14 +194,14 @@ function toFlow(s: Shape, fans = { n: 0 }): unknown {
 }
 
 describe('the fold in slices: random flows', () => {
-  it('the same ticks as in one go, at every slice size, some steps failing', () => {
+  it('the same ticks as in one go, at every slice size, some steps failing, some runs cancelled', () => {
     fc.assert(
-      fc.property(shapeArb, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 6 }), fc.boolean(), (shape, size, failEvery, parallel) => {
+      fc.property(shapeArb, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 6 }), fc.boolean(), fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }), (shape, size, failEvery, parallel, cancelAt) => {
         const doc = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'r', version: '1' }, spec: { ...(parallel ? { parallelism: 3 } : {}), root: toFlow(shape) } });
         const root = compileFlow(doc).root;
         // Some leaves fail, chosen by their id: the same ones in both engines.
         const fails = (step: string) => failEvery > 0 && [...step].reduce((h, c) => h * 31 + c.charCodeAt(0), 7) % (failEvery + 1) === 0;
-        expect(drive(root, size, fails).ticks.map(normal)).toEqual(drive(root, undefined, fails).ticks.map(normal));
+        expect(drive(root, size, fails, cancelAt).ticks.map(normal)).toEqual(drive(root, undefined, fails, cancelAt).ticks.map(normal));
       }),
       { numRuns: 300 },
     );

@@ -22,7 +22,7 @@ function volumeHostDir(pod: KObj, volumeName: string, podRoot: string, claims: R
 export function volumeMounts(pod: KObj, container: KObj, podRoot: string, claims: Record<string, string>): Array<[string, string]> {
   return (container.volumeMounts ?? []).map((m: KObj): [string, string] => {
     const base = volumeHostDir(pod, m.name, podRoot, claims);
-    if (m.subPath) mkdirSync(join(base, m.subPath), { recursive: true });
+    if (m.subPath) mkdirSync(join(base, m.subPath), { recursive: true, mode: 0o777 });
     return [m.mountPath, m.subPath ? join(base, m.subPath) : base];
   });
 }

@@ -1,7 +1,8 @@
 /**
- * The stand-in kubelet's volumes in process mode: each emptyDir a directory under the
+ * The stand-in kubelet's volumes in process mode: each emptyDir an empty directory under the
  * pod's root, the downward API's files written from the pod's annotations and a ConfigMap
- * volume's from its ConfigMap (as they are: each container sees its volumes at their mount paths), and the ServiceAccount a
+ * volume's from its ConfigMap (as they are: each container sees its volumes at their mount
+ * paths), and the ServiceAccount a
  * container's projected token would name.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -13,8 +14,8 @@ export async function prepareVolumes(pod: KObj, root: string, configMap: (name: 
   for (const v of pod.spec.volumes ?? []) {
     if (v.persistentVolumeClaim) continue;
     const dir = join(root, v.name);
+    // An emptyDir starts empty, as a kubelet makes it (a container reading it finds nothing); a mount's subPath is made when mounted (pod-paths.ts).
     await mkdir(dir, { recursive: true, mode: 0o777 });
-    for (const sub of ['scratch', 'work']) if (v.emptyDir) await mkdir(join(dir, sub), { recursive: true, mode: 0o777 });
     for (const item of v.downwardAPI?.items ?? []) {
       const m = /^metadata\.annotations\['(.+)'\]$/.exec(item.fieldRef?.fieldPath ?? '');
       await writeFile(join(dir, item.path), m ? (pod.metadata.annotations?.[m[1]] ?? '') : '');
