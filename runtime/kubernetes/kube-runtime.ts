@@ -15,7 +15,7 @@ import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runti
 import { apiMessage, CoreV1Api, mergePatch, statusOf, type KubeConfig } from './kube-config.ts';
 import { LogFollower } from './log-follower.ts';
 import { buildPodAccess, podOwner } from './pod-access.ts';
-import { buildPod } from './pod-builder.ts';
+import { buildPodObjects, type PodObjects } from './pod-builder.ts';
 import { ANNOTATIONS, LABELS } from './pod-layout.ts';
 import type { PodBuildOptions } from './pod-options.ts';
 import { PodSession, type Settled } from './pod-session.ts';
@@ -60,7 +60,7 @@ export class KubeRuntime implements PodRuntime {
       const why = needsSharedVolume(req.task, this.opts.sharedClaim);
       if (why) return { ok: false, error: why };
     }
-    let pod: V1Pod;
+    let objects: PodObjects;
     try {
       // Files at paths of the container's own travel through a directory of this execution's on the shared volume.
       req = await prepareTaskFiles(req);
@@ -73,13 +73,13 @@ export class KubeRuntime implements PodRuntime {
         fileScopeValues(env, req.inputsDir);
         req = { ...req, env };
       }
-      pod = buildPod(req, { ...build, ...(await this.resolveOwner()) });
+      objects = buildPodObjects(req, { ...build, ...(await this.resolveOwner()) });
     } catch (e) {
       await removeTaskFiles(req);
       return { ok: false, error: e instanceof StepFileError ? e.message : toStrataError(e).message };
     }
     try {
-      const outcome = await this.follow(req, pod, onReport, signal);
+      const outcome = await this.follow(req, objects, onReport, signal);
       return await collectTaskFiles(req, outcome, onReport);
     } finally {
       await removeTaskFiles(req);
@@ -87,8 +87,8 @@ export class KubeRuntime implements PodRuntime {
   }
 
   /** Create the pod and follow it to its outcome, then let it end and delete or keep it. */
-  private async follow(req: PodRequest, pod: V1Pod, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome> {
-    const name = pod.metadata!.name!;
+  private async follow(req: PodRequest, objects: PodObjects, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome> {
+    const name = objects.pod.metadata!.name!;
     try {
       await untilAborted(this.watcher.ready(), signal);
     } catch (e) {
@@ -99,7 +99,7 @@ export class KubeRuntime implements PodRuntime {
     const session = new PodSession(req, onReport, logs);
     const unfollow = this.watcher.follow(name, (p) => session.seen(p));
     try {
-      const created = await this.create(pod);
+      const created = await this.create(objects);
       session.created(created);
       const end = await untilAborted(session.settled, signal).catch(() => undefined);
       if (!end) {
@@ -122,8 +122,13 @@ export class KubeRuntime implements PodRuntime {
     this.watcher.stop();
   }
 
-  /** Create the pod, with its quarterback's access for a micro pod; an existing pod of the same attempt is adopted. */
-  private async create(pod: V1Pod): Promise<V1Pod> {
+  /**
+   * Create the pod, with its plan's ConfigMap and its quarterback's access for a micro pod; an
+   * existing pod of the same attempt is adopted. The ConfigMap is made after the pod, owned by
+   * it (so `create` is the only verb the worker needs on ConfigMaps): the kubelet waits for a
+   * ConfigMap volume's ConfigMap before it starts the pod's containers.
+   */
+  private async create({ pod, configMap }: PodObjects): Promise<V1Pod> {
     const namespace = this.opts.namespace;
     const micro = pod.metadata?.labels?.[LABELS.kind] === 'pod';
     if (micro) await adopt(() => this.core.createNamespacedServiceAccount({ namespace, body: buildPodAccess(pod).serviceAccount }));
@@ -134,6 +139,7 @@ export class KubeRuntime implements PodRuntime {
       if (statusOf(e) !== 409) throw e;
       created = await this.core.readNamespacedPod({ namespace, name: pod.metadata!.name! });
     }
+    if (configMap) await adopt(() => this.core.createNamespacedConfigMap({ namespace, body: { ...configMap, metadata: { ...configMap.metadata, ownerReferences: [podOwner(created)] } } }));
     if (micro) {
       const access = buildPodAccess(pod, podOwner(created));
       await adopt(() => this.rbac.createNamespacedRole({ namespace, body: access.role }));

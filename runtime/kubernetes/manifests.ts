@@ -1,5 +1,6 @@
 /**
- * `strata manifests FILE`: the Pods a flow's macro steps would become. The flow is
+ * `strata manifests FILE`: the Pods a flow's macro steps would become (each micro pod after
+ * the ConfigMap holding its plan, when asked: what the runtime creates). The flow is
  * walked by the pattern engine itself, every step succeeding at once (as in the dry run):
  * so fan-outs over literal lists or parameters give one pod per item, cycles one per
  * member and round, and each pod is exactly what the kubernetes runtime would create for
@@ -11,7 +12,7 @@ import { RunEngine } from '../../src/engine/engine.ts';
 import type { Command, EngineEvent } from '../../src/engine/types.ts';
 import type { JsonValue } from '../../src/flow/types.ts';
 import type { PlanNode } from '../../src/plan/plan-node.ts';
-import { buildPod } from './pod-builder.ts';
+import { buildPodObjects } from './pod-builder.ts';
 import type { PodBuildOptions } from './pod-options.ts';
 import { podRequestFor } from './start-request.ts';
 
@@ -24,22 +25,30 @@ export interface ManifestOptions extends Partial<PodBuildOptions> {
   runId?: string;
   /** stop after this many pods (default 1000): a cycle bounded only by its data would go on */
   maxPods?: number;
+  /** put each micro pod's ConfigMap (its plan and slot layout) before it (default false: the Pods only) */
+  configMaps?: boolean;
 }
 
-/** The Pod manifests of a flow's macro steps, in the order they would start. */
+/** The Pod manifests of a flow's macro steps, in the order they would start (with `configMaps`, each micro pod after its ConfigMap). */
 export function manifestsForFlow(root: PlanNode, opts: ManifestOptions = {}): object[] {
   const runId = opts.runId ?? 'manifests';
   const sharedDir = opts.sharedDir ?? DEFAULT_SHARED_DIR;
   const build: PodBuildOptions = { ...opts, namespace: opts.namespace ?? 'strata', quarterbackImage: opts.quarterbackImage ?? DEFAULT_QUARTERBACK_IMAGE, sharedDir };
   const max = opts.maxPods ?? 1000;
   const engine = new RunEngine(root, { params: opts.params ?? {}, quietStatus: true });
-  const pods: object[] = [];
+  const out: object[] = [];
+  let pods = 0;
   let commands: Command[] = engine.start();
-  while (commands.length > 0 && pods.length < max) {
+  while (commands.length > 0 && pods < max) {
     const events: EngineEvent[] = [];
     for (const c of commands) {
       if (c.type === 'start') {
-        if (pods.length < max) pods.push(buildPod(podRequestFor(runId, c, sharedDir), build));
+        if (pods < max) {
+          const { pod, configMap } = buildPodObjects(podRequestFor(runId, c, sharedDir), build);
+          if (configMap && opts.configMaps) out.push(configMap);
+          out.push(pod);
+          pods++;
+        }
         events.push({ type: 'finished', step: c.step, attempt: c.attempt, ok: true, result: null });
       } else if (c.type === 'window') {
         events.push({ type: 'window', step: c.step, round: c.round, items: [null], drained: c.endsBySource });
@@ -49,7 +58,7 @@ export function manifestsForFlow(root: PlanNode, opts: ManifestOptions = {}): ob
     }
     commands = engine.apply(events);
   }
-  return pods;
+  return out;
 }
 
 /** Manifests as one YAML stream (`---` between documents), long lines kept whole. */

@@ -2,8 +2,12 @@
  * A `pod` macro step: the quarterback as a native sidecar (an init container with
  * `restartPolicy: Always`) and one slot container per slot of the layout, each running
  * the gate entrypoint, which an init container copies onto a shared volume first.
- * The micro plan and the slot layout travel as pod annotations, read by the quarterback
- * through the downward API. Only the quarterback gets an API token. A slot's paths of its
+ * The micro plan and the slot layout travel in a ConfigMap named as the pod and owned by
+ * it (the runtime makes it right after the pod; the kubelet waits for it before starting
+ * the pod's containers), mounted in the quarterback. They went in two annotations once,
+ * where Kubernetes' 256 KiB for a pod's annotations held them and the quarterback's report
+ * together: the layout repeats the plan's tasks, so a plan over about 128 KiB could not make
+ * its pod. Only the quarterback gets an API token. A slot's paths of its
  * own (declared volumes and the directories of files at paths) are subPaths of the
  * scratch volume, which the quarterback sees too, to collect artifacts and parameters.
  */
@@ -14,17 +18,22 @@ import { invalid, StrataError, type Problem } from '../../src/errors/strata-erro
 import type { PodRequest } from '../pod-runtime.ts';
 import { lookupImage, type ImageMap } from '../image-map.ts';
 import { dataVolumes } from './data-volumes.ts';
-import { ANNOTATIONS, CONTAINERS, ENTRYPOINT, ENV, PATHS, PODINFO_FILES, VOLUMES } from './pod-layout.ts';
+import { CONTAINERS, ENTRYPOINT, ENV, PATHS, PODINFO_FILES, VOLUMES } from './pod-layout.ts';
+import { podName } from './names.ts';
 import { DEFAULT_KILL_GRACE_SECONDS, DEFAULT_QUARTERBACK_RESOURCES, DEFAULT_SCRATCH_SIZE, type PodBuildOptions } from './pod-options.ts';
 import { toRequirements } from './resources.ts';
 import { ownSlotDir, planSlots, type SlotLayout, type SlotPool } from './slot-layout.ts';
 
-/** Annotations hold at most 256 KiB together; the plan gets most of it. */
-const MAX_PLAN_BYTES = 200 * 1024;
+/**
+ * Bytes a ConfigMap's data may hold, its values together: Kubernetes' ValidateConfigMap
+ * (pkg/apis/core/validation) refuses more than core.MaxSecretSize, 1 MiB.
+ */
+export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 
 export interface MicroPodParts {
   spec: Pick<V1PodSpec, 'initContainers' | 'containers' | 'volumes'>;
-  annotations: Record<string, string>;
+  /** the data of the pod's ConfigMap (named as the pod): the micro plan and the slot layout, as JSON, by PODINFO_FILES */
+  planData: Record<string, string>;
   layout: SlotLayout;
 }
 
@@ -45,9 +54,10 @@ export function microPodParts(req: PodRequest, opts: PodBuildOptions): MicroPodP
     ...(opts.fileRoots ? { fileRoots: opts.fileRoots } : {}),
     ...(req.limits ? { limits: req.limits } : {}),
   };
-  const planText = JSON.stringify(plan);
-  if (Buffer.byteLength(planText) > MAX_PLAN_BYTES) {
-    throw new StrataError('too_large', `pod ${req.step}: its micro plan is ${Buffer.byteLength(planText)} bytes, more than the ${MAX_PLAN_BYTES} a pod annotation can carry`);
+  const planData = { [PODINFO_FILES.plan]: JSON.stringify(plan), [PODINFO_FILES.slots]: JSON.stringify(layout) };
+  const bytes = Object.values(planData).reduce((n, v) => n + Buffer.byteLength(v), 0);
+  if (bytes > CONFIGMAP_LIMIT_BYTES) {
+    throw new StrataError('too_large', `pod ${req.step}: its micro plan and slot layout are ${bytes} bytes together, more than the ${CONFIGMAP_LIMIT_BYTES} bytes (1 MiB) a ConfigMap holds, where they travel to its quarterback`);
   }
   const slotNames = layout.pools.flatMap((p) => p.slots.map((s) => s.name));
   // The quarterback sees every slot's paths of their own (the kubelet makes a missing subPath with its volume's mode: world-writable).
@@ -61,13 +71,9 @@ export function microPodParts(req: PodRequest, opts: PodBuildOptions): MicroPodP
     { name: VOLUMES.ipc, emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
     { name: VOLUMES.tmp, emptyDir: { sizeLimit: '64Mi' } },
     {
+      // The pod's ConfigMap (named as the pod): the kubelet does not start the pod's containers before it exists.
       name: VOLUMES.podinfo,
-      downwardAPI: {
-        items: [
-          { path: PODINFO_FILES.plan, fieldRef: { fieldPath: `metadata.annotations['${ANNOTATIONS.plan}']` } },
-          { path: PODINFO_FILES.slots, fieldRef: { fieldPath: `metadata.annotations['${ANNOTATIONS.slots}']` } },
-        ],
-      },
+      configMap: { name: podName(req.runId, req.step, req.attempt), items: Object.keys(planData).map((key) => ({ key, path: key })) },
     },
     {
       // The API token, projected into the quarterback only: step containers get no credentials.
@@ -137,7 +143,7 @@ export function microPodParts(req: PodRequest, opts: PodBuildOptions): MicroPodP
   });
   return {
     spec: { initContainers: [init, quarterback], containers, volumes },
-    annotations: { [ANNOTATIONS.plan]: planText, [ANNOTATIONS.slots]: JSON.stringify(layout) },
+    planData,
     layout,
   };
 }

@@ -21,10 +21,6 @@ export const ANNOTATIONS = {
   runId: 'strata.dev/run-id',
   /** the exact step id */
   stepId: 'strata.dev/step-id',
-  /** the quarterback's input: the micro plan and what its steps see (JSON, read through the downward API) */
-  plan: 'strata.dev/plan',
-  /** the slot layout the gate driver follows (JSON) */
-  slots: 'strata.dev/slots',
   /** the quarterback's step reports (JSON, see report-protocol.ts) */
   report: 'strata.dev/report',
   /** why the runtime stopped a pod it kept for inspection, in plain words */
@@ -88,7 +84,7 @@ export const ENV = {
   podNamespace: 'STRATA_POD_NAMESPACE',
 } as const;
 
-/** Files the downward API volume exposes to the quarterback. */
+/** Keys of a micro pod's ConfigMap (named as the pod), files of its podinfo volume in the quarterback: the micro plan and what its steps see, the slot layout the gate driver follows (JSON). */
 export const PODINFO_FILES = {
   plan: 'plan.json',
   slots: 'slots.json',

@@ -27,7 +27,7 @@ import { runTask } from './run-task.ts';
 import { reapStalePods, stopEarlierCopies } from './stale-pods.ts';
 import { pidMark } from './pid-window.ts';
 import { sweep } from './sweep.ts';
-import { quarterbackEnv } from '../host-env.ts';
+import { inheritedEnv, quarterbackEnv } from '../host-env.ts';
 
 export interface LocalRuntimeOptions {
   /** image name -> local command (default: built-ins, STRATA_HOME/images.json, STRATA_IMAGE_MAP) */
@@ -64,6 +64,13 @@ export class LocalRuntime implements PodRuntime {
   private readonly dirOpts: PodDirOptions;
   private readonly launcher: Launcher | undefined;
   private ready: Promise<unknown> | undefined;
+  /**
+   * What a task's container inherits (inheritedEnv), read once: a read of process.env goes
+   * through the C++ environment for each variable, 0.4-0.5 ms of the worker's thread a step
+   * under load (3% of a real chain's profile; docs/performance.md). strata changes none of
+   * the variables a step inherits while it runs (STRATA_* are not inherited).
+   */
+  private taskEnv: Record<string, string> | undefined;
 
   constructor(opts: LocalRuntimeOptions = {}) {
     this.opts = opts;
@@ -90,7 +97,7 @@ export class LocalRuntime implements PodRuntime {
     await stopEarlierCopies(req.runId, req.step, memory, this.dirOpts);
     if (req.kind === 'task') {
       if (!req.task) return { ok: false, error: `step ${req.step}: a task pod needs its task` };
-      return this.withDirs(req, true, (dirs) => runTask(req, dirs, onReport, signal, { imageMap: this.imageMap, hostEnv: this.opts.env ?? process.env, guard: this.guard, ...(this.launcher ? { launcher: this.launcher } : {}), ...this.grace() }));
+      return this.withDirs(req, true, (dirs) => runTask(req, dirs, onReport, signal, { imageMap: this.imageMap, baseEnv: (this.taskEnv ??= inheritedEnv(this.opts.env ?? process.env)), guard: this.guard, ...(this.launcher ? { launcher: this.launcher } : {}), ...this.grace() }));
     }
     if (!req.pod) return { ok: false, error: `step ${req.step}: a pod needs its micro plan` };
     return this.withDirs(req, memory, (dirs) => this.runPod(req, dirs, onReport, signal));

@@ -24,14 +24,14 @@ import { abortReason } from './abort-reason.ts';
 import type { PodDirs } from './pod-dirs.ts';
 import { pidMark } from './pid-window.ts';
 import { sweep } from './sweep.ts';
-import { inheritedEnv } from '../host-env.ts';
 import { expandContainerFields } from '../../src/flow/kube-expansion.ts';
 import { podName } from '../kubernetes/names.ts';
 
 export interface TaskRunOptions {
   imageMap: ImageMap;
   killGraceMs?: number;
-  hostEnv: Record<string, string | undefined>;
+  /** what the container inherits of the worker's environment (inheritedEnv, read once per runtime): copied, never changed */
+  baseEnv: Readonly<Record<string, string>>;
   /** told of the container's process group while it runs */
   guard?: Guard;
   /** the process that starts containers (absent: this process starts them) */
@@ -69,7 +69,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
     }
   }
   const [port] = await freePorts(1);
-  const env = inheritedEnv(opts.hostEnv);
+  const env: Record<string, string> = { ...opts.baseEnv };
   // A pod's hostname is its name, in HOSTNAME unless the task sets it (docs/flow-language.md, The environment).
   env.HOSTNAME = pod;
   // A /tmp of its own is where temporary files go, not the host's TMPDIR (unless the task names one).

@@ -20,6 +20,16 @@ export const DEFAULT_WATCHDOG = [process.execPath, fileURLToPath(new URL('./bin.
 
 type Op = '+g' | '-g' | '+m' | '-m' | '+d' | '-d' | '+e' | '+x';
 
+/**
+ * How long what is let go (a group, a mark, a directory) may wait for a registration to
+ * carry it, in ms. A step's end lets go of its group, mark and directories, and the next
+ * step's first registration (its directory) comes soon after in a busy worker: one write and
+ * one wake of the watchdog a step fewer (docs/performance.md). Should the worker die within
+ * it, the watchdog kills a group already gone (ESRCH; pids are not reused that fast) and
+ * removes directories already removed: nothing.
+ */
+export const LET_GO_MS = 1000;
+
 /** A worker's registrations with its watchdog. */
 export class Guard {
   private child: ChildProcess | undefined;
@@ -33,8 +43,11 @@ export class Guard {
   private flushing = false;
   private readonly emptied = new Set<string>();
   private readonly execRoots = new Map<string, number>();
+  /** the timer that writes what was let go when no registration has carried it (LET_GO_MS) */
+  private letGoTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly command: string[] = DEFAULT_WATCHDOG) {}
+  /** `letGoMs`: how long what is let go may wait for a registration to carry it (LET_GO_MS). */
+  constructor(private readonly command: string[] = DEFAULT_WATCHDOG, private readonly letGoMs = LET_GO_MS) {}
 
   /** Start the watchdog if it is not running; resolves once it reads its stdin, rejects when it cannot start. */
   start(): Promise<void> {
@@ -55,7 +68,7 @@ export class Guard {
   }
 
   ungroup(pgid: number): void {
-    if (this.groups.delete(pgid)) this.send('-g', pgid);
+    if (this.groups.delete(pgid)) this.letGo('-g', pgid);
   }
 
   /** A pod's STRATA_SCRATCH: every process carrying it in its environment belongs to the pod. */
@@ -65,7 +78,7 @@ export class Guard {
   }
 
   unmark(scratch: string): void {
-    if (this.marks.delete(scratch)) this.send('-m', scratch);
+    if (this.marks.delete(scratch)) this.letGo('-m', scratch);
   }
 
   /** A directory to remove should the worker die: told at once, before it is made. */
@@ -85,7 +98,7 @@ export class Guard {
   }
 
   undir(path: string): void {
-    if (this.dirs.delete(path)) this.send('-d', path);
+    if (this.dirs.delete(path)) this.letGo('-d', path);
   }
 
   /**
@@ -136,9 +149,22 @@ export class Guard {
     }
   }
 
+  /** Let go of something registered: written with the next registration, or after letGoMs (LET_GO_MS). */
+  private letGo(op: Op, arg: number | string): void {
+    if (this.closed) return;
+    this.pending += `${JSON.stringify([op, arg])}\n`;
+    if (this.flushing || this.letGoTimer) return;
+    this.letGoTimer = setTimeout(() => this.flush(), this.letGoMs);
+    this.letGoTimer.unref();
+  }
+
   /** Write what waits. */
   private flush(): void {
     this.flushing = false;
+    if (this.letGoTimer) {
+      clearTimeout(this.letGoTimer);
+      this.letGoTimer = undefined;
+    }
     if (this.pending === '') return;
     // A watchdog being started again is sent everything registered by spawn().
     if (this.child) this.child.stdin?.write(this.pending);

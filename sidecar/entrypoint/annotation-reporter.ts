@@ -7,8 +7,8 @@
  * large for the annotation, the pod's own and a micro step's, are written whole to the
  * pod's outputs dir first (POD_PARAMETERS_FILE, stepParametersFile), where the runtime
  * reads them. A patch the API server refuses as
- * invalid (422: the pod's annotations over Kubernetes' 256 KiB, its plan and slot layout
- * leaving the report less room than its budgets) is not tried again as it is: the oldest
+ * invalid (422: the pod's annotations over Kubernetes' 256 KiB; its budgets leave room, but
+ * another writer may add annotations, and the plan once shared them) is not tried again as it is: the oldest
  * events are dropped (the runtime saw them already, or says how many it missed) and the
  * budget kept that small; a `done` that still does not fit becomes a failure saying why,
  * so the pod's end is never lost.

@@ -2,7 +2,8 @@
  * The quarterback in a Kubernetes pod: the same Quarterback class as on the local runtime,
  * with the gate driver for its containers and the report annotation for the worker. Its
  * configuration is what the pod builder put in its environment (runtime/kubernetes/pod-layout.ts):
- * the micro plan and the slot layout as files of the downward API volume, the gate
+ * the micro plan and the slot layout as files of its pod's ConfigMap (mounted at
+ * /strata/podinfo), the gate
  * directory, and the pod's own name and namespace.
  */
 import { existsSync } from 'node:fs';

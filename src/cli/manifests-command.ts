@@ -1,4 +1,4 @@
-/** `strata manifests FILE`: the Kubernetes Pods a flow's macro steps would become, as YAML. */
+/** `strata manifests FILE`: the Kubernetes Pods a flow's macro steps would become (each micro pod after the ConfigMap holding its plan), as YAML. */
 import { StrataError } from '../errors/strata-error.ts';
 import { compileFlow } from '../plan/compile.ts';
 import { flowsOf, readDocuments } from './local-flows.ts';
@@ -10,5 +10,5 @@ export async function manifestsCommand(files: string[], opts: { namespace: strin
   const compiled = compileFlow(flows[0], (ref) => byRef.get(ref));
   // The Kubernetes side (and its client) is loaded only for this command.
   const kube = await import('../../runtime/kubernetes/manifests.ts');
-  return kube.manifestsYaml(kube.manifestsForFlow(compiled.root, { namespace: opts.namespace, params: compiled.params }));
+  return kube.manifestsYaml(kube.manifestsForFlow(compiled.root, { namespace: opts.namespace, params: compiled.params, configMaps: true }));
 }

@@ -59,6 +59,23 @@ describe('manifests of the examples', () => {
     expect(back).toEqual(JSON.parse(JSON.stringify(pods)));
   });
 
+  it('with configMaps, puts each micro pod after the ConfigMap its quarterback reads its plan from (a valid ConfigMap named as the pod)', () => {
+    const plan = retailPlan();
+    const objects = manifestsForFlow(plan.root, { params: plan.params, imageMap: IMAGE_MAP, configMaps: true }) as Array<{ kind: string; metadata: { name: string; labels: Record<string, string>; annotations: Record<string, string> }; data?: Record<string, string>; spec?: { volumes?: Array<{ name: string; configMap?: { name: string } }> } }>;
+    const micro = objects.filter((o) => o.kind === 'Pod' && o.metadata.labels['strata.dev/kind'] === 'pod');
+    expect(micro.length).toBeGreaterThan(0);
+    for (const pod of micro) {
+      const i = objects.indexOf(pod);
+      const cm = objects[i - 1];
+      expect(cm).toMatchObject({ kind: 'ConfigMap', metadata: { name: pod.metadata.name } });
+      expect(pod.spec!.volumes!.find((v) => v.name === 'strata-podinfo')?.configMap?.name).toBe(pod.metadata.name);
+      expect(Object.keys(cm.data!).sort()).toEqual(['plan.json', 'slots.json']);
+      expect(JSON.parse(cm.data!['plan.json']).step).toBe(pod.metadata.annotations['strata.dev/step-id']);
+      expect(schemaProblems(cm)).toEqual([]);
+    }
+    expect(objects.filter((o) => o.kind === 'Pod')).toHaveLength(manifestsForFlow(plan.root, { params: plan.params, imageMap: IMAGE_MAP }).length);
+  });
+
   it('stops at maxPods', () => {
     const plan = retailPlan();
     expect(manifestsForFlow(plan.root, { params: plan.params, imageMap: IMAGE_MAP, maxPods: 3 })).toHaveLength(3);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildPodAccess, podOwner } from '../../../runtime/kubernetes/pod-access.ts';
-import { buildPod } from '../../../runtime/kubernetes/pod-builder.ts';
+import { buildPod, buildPodObjects } from '../../../runtime/kubernetes/pod-builder.ts';
 import { BUILTIN_IMAGES } from '../../../runtime/image-map.ts';
 import { STDOUT_WRAPPER } from '../../../runtime/kubernetes/stdout-wrapper.ts';
 import type { PodBuildOptions } from '../../../runtime/kubernetes/pod-options.ts';
@@ -17,6 +17,8 @@ type Obj = any;
 const OPTS: PodBuildOptions = { namespace: 'strata', quarterbackImage: 'strata/quarterback:0.1.0', sharedClaim: 'strata-shared', sharedDir: '/var/lib/strata' };
 const dirs = { shared: '/var/lib/strata' };
 const micro = (flow: Record<string, unknown>, extra = {}) => buildPod(podRequest(podOf(flow, extra), dirs), OPTS) as Obj;
+/** A micro pod's ConfigMap, where its plan and slot layout travel. */
+const configMapOf = (flow: Record<string, unknown>, extra = {}) => buildPodObjects(podRequest(podOf(flow, extra), dirs), OPTS).configMap as Obj;
 const container = (pod: Obj, name: string) => [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c: Obj) => c.name === name);
 
 describe('pod builder: task pods', () => {
@@ -175,11 +177,19 @@ describe('pod builder: micro pods', () => {
     expect(withToken.map((c: Obj) => c.name)).toEqual(['quarterback']);
   });
 
-  it('hands the quarterback its micro plan and slot layout through annotations and the downward API', () => {
-    const plan = JSON.parse(pod.metadata.annotations['strata.dev/plan']) as MicroPlan;
+  it('hands the quarterback its micro plan and slot layout through a ConfigMap named as the pod, mounted in the quarterback only', () => {
+    const cm = configMapOf(flow, { scratchSize: '2Gi' });
+    expect(cm.metadata).toMatchObject({ name: pod.metadata.name, namespace: 'strata' });
+    expect(schemaProblems(cm)).toEqual([]);
+    expect(pod.spec.volumes.find((v: Obj) => v.name === 'strata-podinfo')).toEqual({ name: 'strata-podinfo', configMap: { name: pod.metadata.name, items: [{ key: 'plan.json', path: 'plan.json' }, { key: 'slots.json', path: 'slots.json' }] } });
+    const withPlan = [...pod.spec.initContainers, ...pod.spec.containers].filter((c: Obj) => (c.volumeMounts ?? []).some((m: Obj) => m.name === 'strata-podinfo'));
+    expect(withPlan.map((c: Obj) => c.name)).toEqual(['quarterback']);
+    // Not in the pod's annotations, which Kubernetes caps at 256 KiB with the quarterback's report.
+    expect(Object.keys(pod.metadata.annotations).sort()).toEqual(['strata.dev/run-id', 'strata.dev/step-id']);
+    const plan = JSON.parse(cm.data['plan.json']) as MicroPlan;
     expect(plan).toMatchObject({ runId: 'r1', step: 'p', attempt: 1, scratchDir: '/strata/scratch', workDir: '/strata/work', ipcDir: '/strata/ipc', control: 'none' });
     expect(plan.pod.body).toEqual(podOf(flow).body);
-    const layout = JSON.parse(pod.metadata.annotations['strata.dev/slots']);
+    const layout = JSON.parse(cm.data['slots.json']);
     expect(layout.pools.map((p: Obj) => p.templates)).toEqual([['extract'], ['fan/*']]);
     const env = Object.fromEntries(container(pod, 'quarterback').env.map((e: Obj) => [e.name, e.value ?? e.valueFrom.fieldRef.fieldPath]));
     expect(env).toMatchObject({ STRATA_POD_PLAN_FILE: '/strata/podinfo/plan.json', STRATA_POD_SLOTS_FILE: '/strata/podinfo/slots.json', STRATA_POD_NAME: 'metadata.name', STRATA_GATE: '/strata/gate' });
@@ -192,12 +202,13 @@ describe('pod builder: micro pods', () => {
   });
 
   it('mounts each slot\'s paths of its own from the scratch volume, folded per pool, and lets the quarterback see them all (issue 12)', () => {
-    const own = micro({
+    const ownFlow = {
       sequence: [
         { id: 'a', task: { ...sh('x'), volumes: ['/tmp', { path: '/mnt/shared', from: 'scratch' }], outputs: { artifacts: [{ name: 'o', path: '/tmp/o/x' }] }, result: 'stdout' } },
         { id: 'fan', fanOut: { over: [1, 2], do: { task: { ...sh('y'), inputs: { m: { from: 'p/a:o', path: '/models/m' } } } } } },
       ],
-    });
+    };
+    const own = micro(ownFlow);
     expect(schemaProblems(own)).toEqual([]);
     const mounts = (name: string) => container(own, name).volumeMounts.filter((m: Obj) => m.name === 'strata-scratch' && !['/strata/scratch', '/strata/work'].includes(m.mountPath));
     expect(mounts('a')).toEqual([
@@ -206,16 +217,17 @@ describe('pod builder: micro pods', () => {
     ]);
     expect(mounts('fan-item-1')).toEqual([{ name: 'strata-scratch', mountPath: '/models', subPath: 'own/fan-item-1/0' }]);
     expect(mounts('quarterback')).toEqual([{ name: 'strata-scratch', mountPath: '/strata/own', subPath: 'own' }]);
-    expect((JSON.parse(own.metadata.annotations['strata.dev/plan']) as MicroPlan).ownDir).toBe('/strata/own');
+    expect((JSON.parse(configMapOf(ownFlow).data['plan.json']) as MicroPlan).ownDir).toBe('/strata/own');
     // A pod without paths of its own mounts none, and its plan names no ownDir.
     expect(container(pod, 'extract').volumeMounts.filter((m: Obj) => m.subPath?.startsWith('own'))).toEqual([]);
-    expect(JSON.parse(pod.metadata.annotations['strata.dev/plan']).ownDir).toBeUndefined();
+    expect(JSON.parse(configMapOf(flow, { scratchSize: '2Gi' }).data['plan.json']).ownDir).toBeUndefined();
   });
 
-  it('refuses a micro plan too large for an annotation', () => {
-    const env = Object.fromEntries([1, 2, 3, 4].map((i) => [`BIG${i}`, 'x'.repeat(60 * 1024)]));
-    const big = { sequence: [{ id: 'a', task: { ...sh('x'), env } }] };
-    expect(() => micro(big)).toThrow(expect.objectContaining({ code: 'too_large' }));
+  it('refuses a micro plan too large for its ConfigMap (1 MiB with its slot layout), naming the limit', () => {
+    const args = (n: number) => ({ image: 'busybox', command: ['echo', ...Array.from({ length: n }, () => 'x'.repeat(50 * 1024))] });
+    // 600 KiB of arguments in the plan and again in the layout: over 1 MiB together, though the plan alone is not.
+    expect(() => micro({ sequence: [{ id: 'a', task: args(12) }] })).toThrow(expect.objectContaining({ code: 'too_large', message: expect.stringMatching(/pod p: its micro plan and slot layout are \d+ bytes together, more than the 1048576 bytes \(1 MiB\) a ConfigMap holds/) }));
+    expect(buildPodObjects(podRequest(podOf({ sequence: [{ id: 'a', task: args(3) }] }), dirs), OPTS).configMap).toBeDefined();
   });
 });
 

@@ -1,6 +1,7 @@
 /** The watchdog with real processes: what a dead worker registered is killed and removed. */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { setImmediate as turn } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,47 @@ describe('the watchdog', () => {
     await guard.close();
     expect(existsSync(mine)).toBe(false);
     expect(others.filter(existsSync)).toEqual(others);
+  });
+
+  it('writes what a step lets go with the next registration (one write), or by itself when none comes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-guard-'));
+    // A stand-in watchdog that keeps every line it is told, and the writes the worker makes to it.
+    const recorded = (name: string, letGoMs: number) => {
+      const guard = new Guard(['sh', '-c', `echo up; exec cat > ${join(dir, name)}`], letGoMs);
+      const writes: string[] = [];
+      const ready = guard.start().then(() => {
+        const stdin = (guard as unknown as { child: ChildProcess }).child.stdin!;
+        const write = stdin.write.bind(stdin) as (chunk: string) => boolean;
+        stdin.write = ((chunk: string) => (writes.push(chunk), write(chunk))) as typeof stdin.write;
+      });
+      return { guard, writes, ready };
+    };
+    const { guard, writes, ready } = recorded('busy', 60_000);
+    await ready;
+    guard.dir('/strata-test/a');
+    guard.group(11);
+    for (let i = 0; i < 3; i++) await turn();
+    expect(writes).toEqual([`${JSON.stringify(['+d', '/strata-test/a'])}\n`, `${JSON.stringify(['+g', 11])}\n`]);
+    // The step ends: its group and directory are let go, and nothing is written for that alone.
+    guard.ungroup(11);
+    guard.undir('/strata-test/a');
+    for (let i = 0; i < 3; i++) await turn();
+    expect(writes).toHaveLength(2);
+    // The next step's directory carries them, in order, in one write.
+    guard.dir('/strata-test/b');
+    expect(writes).toHaveLength(3);
+    expect(writes[2].trim().split('\n').map((l) => JSON.parse(l))).toEqual([['-g', 11], ['-d', '/strata-test/a'], ['+d', '/strata-test/b']]);
+    await guard.close();
+    expect(readFileSync(join(dir, 'busy'), 'utf8')).toBe(writes.join(''));
+
+    // An idle worker: what it let go is written by itself.
+    const idle = recorded('idle', 1);
+    await idle.ready;
+    idle.guard.group(12);
+    idle.guard.ungroup(12);
+    await until('what was let go to be written', () => idle.writes.join('').includes(JSON.stringify(['-g', 12])));
+    await idle.guard.close();
+    expect(readFileSync(join(dir, 'idle'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))).toEqual([['+g', 12], ['-g', 12]]);
   });
 
   it('that cannot start says so', async () => {

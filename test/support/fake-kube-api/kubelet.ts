@@ -9,7 +9,8 @@
  *
  * Containers either run as real processes (process mode, kubelet-process.ts: each in a
  * mount namespace of its own where emptyDirs are directories bound at their mount paths,
- * the downward API writes its files, the pod's ServiceAccount token is a kubeconfig) or
+ * the downward API and ConfigMap volumes write their files (no container starting before
+ * the ConfigMap exists), the pod's ServiceAccount token is a kubeconfig) or
  * are scripted (exit 0 at once unless a behavior says otherwise).
  */
 import { rm } from 'node:fs/promises';
@@ -22,6 +23,7 @@ import { prepareVolumes, serviceAccountToken, writeResult } from './pod-volumes.
 import { resourceType, type Change, type KObj, type ObjectStore } from './store.ts';
 
 const PODS = resourceType('', 'pods')!;
+const CONFIGMAPS = resourceType('', 'configmaps')!;
 
 interface CState {
   spec: KObj;
@@ -117,7 +119,9 @@ class PodSim {
     this.write((o) => ({ ...o, spec: { ...o.spec, nodeName: 'fake-node' } }));
     if (this.k.processOptions) {
       this.root = join(this.k.processOptions.root, this.ns, this.name);
-      await prepareVolumes(this.pod, this.root);
+      // As the kubelet does, no container starts before the ConfigMaps its volumes name exist.
+      if (!(await this.configMapsMade())) return;
+      await prepareVolumes(this.pod, this.root, (name) => this.k.store.find(CONFIGMAPS, this.ns, name));
     }
     this.armDeadline();
     for (const c of this.cs.values()) {
@@ -133,6 +137,19 @@ class PodSim {
     this.phase = 'Running';
     this.publish();
     for (const c of this.cs.values()) if (!c.init) void this.startContainer(c);
+  }
+
+  /**
+   * Wait until every ConfigMap the pod's volumes name exists (the kubelet retries the mount, the
+   * pod Pending meanwhile); false when the pod was deleted or ended first.
+   */
+  private async configMapsMade(): Promise<boolean> {
+    const names: string[] = (this.pod.spec.volumes ?? []).flatMap((v: KObj) => (v.configMap?.name ? [v.configMap.name] : []));
+    while (!names.every((n) => this.k.store.find(CONFIGMAPS, this.ns, n))) {
+      if (this.deleting || this.ended) return false;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return true;
   }
 
   /** The pod object changed: restart containers whose image changed, re-arm the deadline. */

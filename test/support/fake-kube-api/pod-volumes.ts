@@ -1,14 +1,16 @@
 /**
  * The stand-in kubelet's volumes in process mode: each emptyDir an empty directory under the
- * pod's root, the downward API's files written from the pod's annotations (as they are:
- * each container sees its volumes at their mount paths), and the ServiceAccount a
+ * pod's root, the downward API's files written from the pod's annotations and a ConfigMap
+ * volume's from its ConfigMap (as they are: each container sees its volumes at their mount
+ * paths), and the ServiceAccount a
  * container's projected token would name.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KObj } from './store.ts';
 
-export async function prepareVolumes(pod: KObj, root: string): Promise<void> {
+/** Each volume of the pod as a directory under `root`: emptyDirs made, the downward API's and ConfigMaps' items written (`configMap` finds one by name). */
+export async function prepareVolumes(pod: KObj, root: string, configMap: (name: string) => KObj | undefined): Promise<void> {
   for (const v of pod.spec.volumes ?? []) {
     if (v.persistentVolumeClaim) continue;
     const dir = join(root, v.name);
@@ -17,6 +19,11 @@ export async function prepareVolumes(pod: KObj, root: string): Promise<void> {
     for (const item of v.downwardAPI?.items ?? []) {
       const m = /^metadata\.annotations\['(.+)'\]$/.exec(item.fieldRef?.fieldPath ?? '');
       await writeFile(join(dir, item.path), m ? (pod.metadata.annotations?.[m[1]] ?? '') : '');
+    }
+    if (v.configMap) {
+      const data: Record<string, string> = configMap(v.configMap.name)?.data ?? {};
+      const items: Array<{ key: string; path: string }> = v.configMap.items ?? Object.keys(data).map((key) => ({ key, path: key }));
+      for (const item of items) await writeFile(join(dir, item.path), data[item.key] ?? '');
     }
   }
 }

@@ -62,6 +62,16 @@ function checkAnnotations(res: ResourceType, obj: KObj): void {
   if (total > ANNOTATIONS_LIMIT_BYTES) throw new ApiError(422, 'Invalid', `${res.kind} "${obj.metadata.name}" is invalid: metadata.annotations: Too long: must have at most ${ANNOTATIONS_LIMIT_BYTES} bytes`);
 }
 
+/** Kubernetes' bound on a ConfigMap's data, its values together (ValidateConfigMap: core.MaxSecretSize). */
+export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
+
+/** A ConfigMap whose data holds more than CONFIGMAP_LIMIT_BYTES is refused, 422, in the API server's words (ValidateConfigMap sums len(value) over data and binaryData). */
+function checkConfigMap(res: ResourceType, obj: KObj): void {
+  if (res.plural !== 'configmaps') return;
+  const total = [...Object.values(obj.data ?? {}), ...Object.values(obj.binaryData ?? {})].reduce((n: number, v) => n + Buffer.byteLength(String(v)), 0);
+  if (total > CONFIGMAP_LIMIT_BYTES) throw new ApiError(422, 'Invalid', `ConfigMap "${obj.metadata.name}" is invalid: []: Too long: must have at most ${CONFIGMAP_LIMIT_BYTES} bytes`);
+}
+
 const keyOf = (res: ResourceType, ns: string, name: string) => `${res.group}/${res.plural}/${ns}/${name}`;
 
 export class ObjectStore extends EventEmitter {
@@ -85,6 +95,7 @@ export class ObjectStore extends EventEmitter {
     obj.kind = res.kind;
     obj.metadata = { ...obj.metadata, namespace: ns, uid: randomUUID(), creationTimestamp: new Date().toISOString(), generation: 1 };
     checkAnnotations(res, obj);
+    checkConfigMap(res, obj);
     return this.write(res, key, obj, 'ADDED');
   }
 
@@ -125,6 +136,7 @@ export class ObjectStore extends EventEmitter {
     if (specOf(next) !== specOf(before)) next.metadata.generation = before.metadata.generation + 1;
     if (JSON.stringify(next) === JSON.stringify(before)) return structuredClone(before);
     checkAnnotations(res, next);
+    checkConfigMap(res, next);
     if (next.metadata.deletionTimestamp && !(next.metadata.finalizers?.length > 0) && res.plural !== 'pods') {
       this.remove(res, ns, name);
       return next;
