@@ -37,12 +37,19 @@ export default defineConfig({
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
     projects: [
       {
-        // Most files wait on processes, Redis and HTTP rather than on the CPU: three at a
-        // time on two cores keeps both busy (vitest's default is one fewer than the cores).
-        test: { ...common, name: 'parallel', include: ['test/**/*.test.ts'], exclude: alone, maxWorkers: 3, sequence: { groupOrder: 0 } },
+        // Unit files (no `.int.`): pure code, no processes or Redis of their own worth a fresh
+        // process each. One module graph per worker (isolate off) instead of one per file: the
+        // 119 files took 168 s of CPU isolated, 42 s not (measured side by side, 2 cores).
+        test: { ...common, name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/**/*.int.test.ts'], isolate: false, maxWorkers: 2, sequence: { groupOrder: 0 } },
       },
       {
-        test: { ...common, name: 'alone', include: alone, maxWorkers: 1, sequence: { groupOrder: 1 } },
+        // Most integration files wait on processes, Redis and HTTP rather than on the CPU:
+        // three at a time on two cores keeps both busy (vitest's default is one fewer than
+        // the cores). Each runs in a process of its own (isolate, the default).
+        test: { ...common, name: 'parallel', include: ['test/**/*.int.test.ts'], exclude: alone, maxWorkers: 3, sequence: { groupOrder: 1 } },
+      },
+      {
+        test: { ...common, name: 'alone', include: alone, maxWorkers: 1, sequence: { groupOrder: 2 } },
       },
     ],
   },
