@@ -10,10 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('container-set-outputs');
 
 /** The run of the fixture, checked by what its steps read of the containerSet. */
@@ -30,12 +31,12 @@ describe('containerSet outputs are its main container\'s', { timeout: 60_000 }, 
   });
 
   it('strata import argo prints the mapping; strata runs submit runs it', async () => {
-    const imp = await runStrata(['import', 'argo', join(DIR, 'outputs.yaml')], { STRATA_URL: svc.url });
+    const imp = await runStrata(['import', 'argo', join(DIR, 'outputs.yaml')], env);
     expect(imp.code, imp.stderr).toBe(0);
     const set = (parse(imp.stdout) as { spec: { root: { graph: { nodes: Record<string, { pod: { flow: { graph: { nodes: Record<string, { task: { outputs?: unknown; inputs?: unknown } }> } } } }> } } } }).spec.root.graph.nodes.set;
     expect(set.pod.flow.graph.nodes.main.task.outputs).toMatchObject({ artifacts: [{ name: 'report', path: '/tmp/report.txt' }], parameters: { count: { path: '/tmp/count' } } });
     expect(set.pod.flow.graph.nodes.prepare.task.outputs).toBeUndefined();
-    const sub = await runStrata(['runs', 'submit', join(DIR, 'outputs.yaml')], { STRATA_URL: svc.url });
+    const sub = await runStrata(['runs', 'submit', join(DIR, 'outputs.yaml')], env);
     expect(sub.code, sub.stderr).toBe(0);
     check(await svc.waitRun(/run (\S+) submitted/.exec(sub.stdout)![1], 30_000));
   });

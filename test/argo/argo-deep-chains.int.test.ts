@@ -9,12 +9,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const CHAINS = join('test', 'fixtures', 'argo', 'tester-6', 'chains');
+const CHAINS = argoFixtures('tester-6/chains').dir;
 const CHAIN = 'templates nested more than 48 deep (t0 -> t1 -> t2 -> … -> t46 -> t47 -> t48), the limit (STRATA_MAX_FLOW_DEPTH)';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 
 const stored = async (): Promise<{ flows: string[]; runs: number }> => ({
   flows: ((await svc.call('GET', '/v1/flows')).body.flows as Array<{ name: string }>).map((f) => f.name).sort(),
@@ -50,7 +52,7 @@ describe('a chain of 1,000 Argo templates, each calling the next', () => {
       ['runs', 'submit', join(CHAINS, 'dag-1000.yaml')],
       ['runs', 'submit', join(CHAINS, 'template-1000.yaml')],
     ]) {
-      const p = await runStrata(args, { STRATA_URL: svc.url });
+      const p = await runStrata(args, env);
       expect(p.code, `${args.join(' ')}: ${p.stderr}`).toBe(2);
       expect(p.stderr).toContain(CHAIN);
       noCrash(p.stderr);
@@ -59,7 +61,7 @@ describe('a chain of 1,000 Argo templates, each calling the next', () => {
   }, 120_000);
 
   it('is refused at the limit the service is given (STRATA_MAX_FLOW_DEPTH)', async () => {
-    const p = await runStrata(['import', 'argo', join(CHAINS, 'steps-1000.yaml')], { STRATA_URL: svc.url, STRATA_MAX_FLOW_DEPTH: '10' });
+    const p = await runStrata(['import', 'argo', join(CHAINS, 'steps-1000.yaml')], { ...env, STRATA_MAX_FLOW_DEPTH: '10' });
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('templates nested more than 10 deep (t0 -> t1 -> t2 -> … -> t8 -> t9 -> t10), the limit (STRATA_MAX_FLOW_DEPTH)');
   });
@@ -77,7 +79,7 @@ describe('the same depth in native flows', () => {
       noCrash(r.text);
     }
     for (const args of [['plan', join(CHAINS, 'native-nest-80.yaml'), '--dry-run'], ['apply', join(CHAINS, 'native-nest-80.yaml')], ['runs', 'submit', join(CHAINS, 'native-nest-80.yaml')]]) {
-      const p = await runStrata(args, { STRATA_URL: svc.url });
+      const p = await runStrata(args, env);
       expect(p.code, args.join(' ')).toBe(2);
       expect(p.stderr).toContain('nested more than 48 levels deep');
       noCrash(p.stderr);
@@ -87,7 +89,7 @@ describe('the same depth in native flows', () => {
 
   it('200 flows each using the next: apply exits 2 at the unit depth limit naming a chain, registering none', async () => {
     const before = await stored();
-    const p = await runStrata(['apply', join(CHAINS, 'native-use-200.yaml')], { STRATA_URL: svc.url });
+    const p = await runStrata(['apply', join(CHAINS, 'native-use-200.yaml')], env);
     expect(p.code).toBe(2);
     expect(p.stderr).toMatch(/units nested more than 8 deep \(use-chain-(\d+)@1 -> use-chain-\d+@1 -> .* -> use-chain-\d+@1\), the limit \(STRATA_MAX_UNIT_DEPTH\)/);
     noCrash(p.stderr);

@@ -11,14 +11,15 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('dotted-names');
 
 beforeAll(async () => {
-  const out = await runStrata(['apply', join(DIR, 'wt-dotted.yaml')], { STRATA_URL: svc.url });
+  const out = await runStrata(['apply', join(DIR, 'wt-dotted.yaml')], env);
   expect(out.code, out.stdout + out.stderr).toBe(0);
 });
 

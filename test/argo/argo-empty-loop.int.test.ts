@@ -13,10 +13,11 @@ import { argoFixtures } from '../support/documents.ts';
 import { LEVELS } from '../support/levels.ts';
 import { runAtLevel } from '../support/level-runs.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { join } from 'node:path';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir, read } = argoFixtures('empty-loop');
 
 describe('an Argo loop over an empty list is Skipped (Q2)', () => {
@@ -33,7 +34,7 @@ describe('an Argo loop over an empty list is Skipped (Q2)', () => {
   });
 
   it('steps (strata runs submit): {{steps.loop.status}} is Skipped, in a when and in {{= }}; a literal empty withItems runs its step once', async () => {
-    const sub = await runStrata(['runs', 'submit', join(dir, 'steps.yaml'), '--watch'], { STRATA_URL: svc.url });
+    const sub = await runStrata(['runs', 'submit', join(dir, 'steps.yaml'), '--watch'], env);
     expect(sub.code, sub.stdout + sub.stderr).toBe(0);
     const id = /run (\S+) submitted/.exec(sub.stdout)?.[1];
     const r = await svc.waitRun(id!, 60_000);

@@ -13,10 +13,11 @@ import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { loopItemIds } from '../support/loop-items.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('exact-numbers');
 
 /** Item step id -> [status, result], for the items of loop `name` (`name/0`, `name/1`, ...). */
@@ -69,7 +70,7 @@ describe('literal withItems numbers as Argo keeps them (N10 rests)', () => {
   });
 
   it('a JSON document through strata runs submit: the same', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'json-items.json')], { STRATA_URL: svc.url });
+    const out = await runStrata(['runs', 'submit', join(DIR, 'json-items.json')], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     const runId = /run (\S+) submitted/.exec(out.stdout)?.[1];
     expect(runId, out.stdout).toBeDefined();

@@ -7,10 +7,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('exit-status');
 
 describe('workflow.status beside workflow.failures in one field (Q5)', () => {
@@ -25,7 +26,7 @@ describe('workflow.status beside workflow.failures in one field (Q5)', () => {
   });
 
   it('strata runs submit: on success the same field says Succeeded and []', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'one-field-ok.yaml')], { STRATA_URL: svc.url });
+    const out = await runStrata(['runs', 'submit', join(DIR, 'one-field-ok.yaml')], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     const r = await svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 90_000);
     expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');

@@ -9,14 +9,15 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('tester-6');
 
 beforeAll(async () => {
-  const out = await runStrata(['apply', join(DIR, 'wt-notify.yaml')], { STRATA_URL: svc.url });
+  const out = await runStrata(['apply', join(DIR, 'wt-notify.yaml')], env);
   expect(out.code, out.stdout + out.stderr).toBe(0);
 });
 
@@ -39,7 +40,7 @@ describe('{{workflow.status}} in a WorkflowTemplate template (Q8)', () => {
 
   it('a WorkflowTemplate edited to read it after the one calling it was applied: the run resolves the edit and passes the status down (relinked at the run\'s start)', async () => {
     for (const f of ['leaf-notify-v1.yaml', 'mid-notify.yaml', 'leaf-notify-v2.yaml']) {
-      const out = await runStrata(['apply', join(DIR, f)], { STRATA_URL: svc.url });
+      const out = await runStrata(['apply', join(DIR, f)], env);
       expect(out.code, out.stdout + out.stderr).toBe(0);
     }
     const r = await svc.runToEnd(read('notify-through-mid.yaml'));

@@ -12,10 +12,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR } = argoFixtures('exit-templateref');
 
 /** The id of the run `strata runs submit`/`apply` printed. */
@@ -31,7 +32,7 @@ describe('an exit handler calling a WorkflowTemplate given in the same file (Q7)
   });
 
   it('strata runs submit runs it: the handler\'s templateRef step runs', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'wt-and-wf.yaml')], { STRATA_URL: svc.url });
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wt-and-wf.yaml')], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     const r = await svc.waitRun(runId(out.stdout), 90_000);
     expect(r.status, r.error ?? JSON.stringify(r.steps)).toBe('succeeded');
@@ -40,14 +41,14 @@ describe('an exit handler calling a WorkflowTemplate given in the same file (Q7)
   });
 
   it('strata apply of the same file takes it (exit 0)', async () => {
-    const out = await runStrata(['apply', join(DIR, 'wt-and-wf.yaml')], { STRATA_URL: svc.url });
+    const out = await runStrata(['apply', join(DIR, 'wt-and-wf.yaml')], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
   });
 
   it('the other level: a WorkflowTemplate\'s own exit handler calling another\'s template, run by workflowTemplateRef', async () => {
     const plan = await runStrata(['import', 'argo', join(DIR, 'wt-exit-ref.yaml')]);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
-    const out = await runStrata(['runs', 'submit', join(DIR, 'wt-exit-ref.yaml')], { STRATA_URL: svc.url });
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wt-exit-ref.yaml')], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     const r = await svc.waitRun(runId(out.stdout), 90_000);
     expect(r.status, r.error ?? JSON.stringify(r.steps)).toBe('succeeded');

@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const read = (name: string): string => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'expr-items', name), 'utf8');
+const { read } = argoFixtures('expr-items');
 
 describe('a loop item in {{= }} is its text, as Argo gives it (Q3)', () => {
   it('item == \'2\' over [1, 2, 3] runs the second item only; item.x == \'1.50\' holds for 1.50; 2 and true from withItems', async () => {

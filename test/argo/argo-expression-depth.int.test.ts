@@ -12,10 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const FIXTURE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'expr-depth', 'nest.yaml'), 'utf8');
+const env = cliEnv(svc);
+const FIXTURE = readFileSync(argoFixtures('expr-depth/nest.yaml').dir, 'utf8');
 const X = 'workflow.parameters.x';
 const TAG = `{{${X}}}`;
 
@@ -28,8 +30,8 @@ async function routes(text: string): Promise<{ importArgo: { code: number | null
   const file = join(mkdtempSync(join(tmpdir(), 'strata-depth-')), 'wf.yaml');
   writeFileSync(file, text);
   const said = (p: { stderr: string }) => p.stderr.trim().replace(/^strata: /, '');
-  const imported = await runStrata(['import', 'argo', file], { STRATA_URL: svc.url });
-  const applied = await runStrata(['apply', file], { STRATA_URL: svc.url });
+  const imported = await runStrata(['import', 'argo', file], env);
+  const applied = await runStrata(['apply', file], env);
   const posted = await svc.call('POST', '/v1/runs', text, { 'content-type': 'application/yaml' });
   return {
     importArgo: { code: imported.code, said: said(imported) },
@@ -117,7 +119,7 @@ describe('json-logic when', () => {
     const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'deep-when', version: '1' }, spec: { params: { x: '12' }, root: { when, task: { image: 'alpine', command: ['echo', 'hi'] } } } };
     const file = join(mkdtempSync(join(tmpdir(), 'strata-depth-')), 'flow.json');
     writeFileSync(file, JSON.stringify(flow));
-    const applied = await runStrata(['apply', file], { STRATA_URL: svc.url });
+    const applied = await runStrata(['apply', file], env);
     const posted = await svc.call('POST', '/v1/runs', { flow });
     expect(applied.code).toBe(2);
     expect(posted.status).toBe(400);

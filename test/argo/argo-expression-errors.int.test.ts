@@ -13,9 +13,10 @@ import type { RunView } from '../../src/run/run-view.ts';
 import { LEVELS } from '../support/levels.ts';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const read = (name: string): string => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults-4', name), 'utf8');
+const { read } = argoFixtures('faults-4');
 const withExpression = (expr: string): string => read('expr-error.yaml').replace('{{=EXPRESSION}}', `{{=${expr}}}`);
 
 /** A run of `flow` (an Argo document's text, or a strata Flow) with `params`, to its end. */

@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'failed-outputs');
+const env = cliEnv(svc);
+const DIR = argoFixtures('failed-outputs').dir;
 const post = (name: string): Promise<RunView> => svc.runToEnd(readFileSync(join(DIR, name), 'utf8'));
 
 describe('a failed step keeps its result, output parameters and artifacts (N14)', () => {
@@ -46,7 +48,7 @@ describe('a failed step keeps its result, output parameters and artifacts (N14)'
 
 describe('a failed templateRef to a container or script template, and a failed containerSet, keep their outputs (Argo tester 5, P4)', () => {
   it('templateRef: the steps after it read the result, output parameters and artifact (the last attempt\'s when retried)', async () => {
-    const applied = await runStrata(['apply', join(DIR, 'ref-leaf-wt.yaml')], { STRATA_URL: svc.url });
+    const applied = await runStrata(['apply', join(DIR, 'ref-leaf-wt.yaml')], env);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     const r = await post('ref-leaf.yaml');
     expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');

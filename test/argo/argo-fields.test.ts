@@ -10,8 +10,9 @@ import { ARGO_FIELDS } from '../../src/argo/argo-fields.ts';
 import { importArgo } from '../../src/argo/import-argo.ts';
 import { readArgoText } from '../../src/argo/lenient-yaml.ts';
 import type { StrataError } from '../../src/errors/strata-error.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const fixture = join(import.meta.dirname, '..', 'fixtures', 'argo', 'tester-3', 'argo-fields.yaml');
+const fixture = argoFixtures('tester-3/argo-fields.yaml').dir;
 /** Every name docs/argo.md writes as code (`name`): the fields its mapping table maps and those it lists as accepted and ignored. */
 const documented = new Set([...readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'argo.md'), 'utf8').replace(/```[\s\S]*?```/g, '').matchAll(/`([^`\n]+)`/g)].flatMap((m) => m[1].split(/[.\s,:(){}[\]]+/)));
 

@@ -14,8 +14,9 @@ import { runAtLevel } from '../support/level-runs.ts';
 import { EXIT_CODE_STATUSES, exitCodeRoot } from '../support/exit-code-flow.ts';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, stepStatuses, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const DIR = join('test', 'fixtures', 'argo', 's5-globals');
+const DIR = argoFixtures('s5-globals').dir;
 const file = (n: string) => join(DIR, n);
 const text = (n: string) => readFileSync(file(n), 'utf8');
 

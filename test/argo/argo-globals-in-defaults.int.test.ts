@@ -12,15 +12,16 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('globals-in-defaults');
 
 /** Run a CLI command against the service; it must exit 0. */
 async function strata(args: string[]): Promise<string> {
-  const out = await runStrata(args, { STRATA_URL: svc.url });
+  const out = await runStrata(args, env);
   expect(out.code, out.stdout + out.stderr).toBe(0);
   return out.stdout;
 }

@@ -10,15 +10,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('tester-3');
 const results = (r: RunView, ids: string[]): Record<string, unknown> => Object.fromEntries(ids.map((id) => [id, r.steps[id]?.result ?? r.steps[id]?.status ?? 'absent']));
 
 beforeAll(async () => {
-  const out = await runStrata(['apply', join(DIR, 'wt-globals-lib.yaml')], { STRATA_URL: svc.url });
+  const out = await runStrata(['apply', join(DIR, 'wt-globals-lib.yaml')], env);
   expect(out.code, out.stdout + out.stderr).toBe(0);
 });
 
@@ -85,7 +86,7 @@ describe('-p as argo submit applies it: every given parameter is one of the Work
   });
 
   it('strata runs submit -p and strata plan -p: the same', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'wt-globals-whole.yaml'), '-p', 'region=sa'], { STRATA_URL: svc.url });
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wt-globals-whole.yaml'), '-p', 'region=sa'], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     const r = await svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 90_000);
     expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');

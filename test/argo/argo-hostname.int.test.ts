@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
-import { readFileSync } from 'node:fs';
+import { argoFixtures } from '../support/documents.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
-const FIXTURE = join('test', 'fixtures', 'argo', 'environment', 'hostname.yaml');
+const { dir, read } = argoFixtures('environment');
+const FIXTURE = join(dir, 'hostname.yaml');
 const svc = useRunService();
+const env = cliEnv(svc);
 
 /** Each step's `hostname` and $HOSTNAME, as the step printed them. */
 function hosts(run: RunView, ids: string[]): Array<[string, string]> {
@@ -43,11 +45,11 @@ function checkRun(run: RunView): void {
 
 describe('each pod\'s host name is its name (issue 12, hostname)', { timeout: 60_000 }, () => {
   it('POST /v1/runs: `hostname` says $HOSTNAME in each pod, a loop\'s items differ, a containerSet\'s containers share it', async () => {
-    checkRun(await svc.runToEnd(readFileSync(FIXTURE, 'utf8')));
+    checkRun(await svc.runToEnd(read('hostname.yaml')));
   });
 
   it('strata runs submit (a process): the same', async () => {
-    const sub = await runStrata(['runs', 'submit', FIXTURE], { STRATA_URL: svc.url });
+    const sub = await runStrata(['runs', 'submit', FIXTURE], env);
     expect(sub.code, sub.stderr).toBe(0);
     checkRun(await svc.waitRun(/run (\S+) submitted/.exec(sub.stdout)![1], 30_000));
   });

@@ -10,19 +10,20 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join('test', 'fixtures', 'argo', 'long-names');
+const DIR = argoFixtures('long-names').dir;
 const WFT = 'data-platform-nightly-ingestion-pipeline-templates';
 
 /** The id of the run `strata runs submit`/`apply` printed. */
 const runId = (stdout: string): string => /run (\S+) (submitted|started)/.exec(stdout)![1];
-const env = () => ({ STRATA_URL: svc.url });
+const env = cliEnv(svc);
 
 describe('S18: joined names over 64 characters', () => {
   it('strata apply of the WorkflowTemplate registers each template under a distinct name of at most 64', async () => {
-    const out = await runStrata(['apply', join(DIR, 'wft.yaml')], env());
+    const out = await runStrata(['apply', join(DIR, 'wft.yaml')], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     const flows = (await svc.call('GET', '/v1/flows')).body.flows as Array<{ name: string; annotations?: Record<string, string> }>;
     const names = JSON.stringify(flows);
@@ -35,7 +36,7 @@ describe('S18: joined names over 64 characters', () => {
 
   it('a Workflow calling them by templateRef runs (strata apply, then strata runs submit), the problem never said', async () => {
     for (const args of [['apply', join(DIR, 'wf.yaml')], ['runs', 'submit', join(DIR, 'wf.yaml')], ['apply', join(DIR, 'wft-and-wf.yaml')]]) {
-      const out = await runStrata(args, env());
+      const out = await runStrata(args, env);
       expect(out.code, out.stdout + out.stderr).toBe(0);
       const r = await svc.waitRun(runId(out.stdout), 90_000);
       expect(r.status, r.error ?? JSON.stringify(r.steps)).toBe('succeeded');
@@ -46,7 +47,7 @@ describe('S18: joined names over 64 characters', () => {
   });
 
   it('the recursive Workflow runs (strata runs submit): 2, 1, 0', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'recursive.yaml')], env());
+    const out = await runStrata(['runs', 'submit', join(DIR, 'recursive.yaml')], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     const r = await svc.waitRun(runId(out.stdout), 90_000);
     expect(r.status, r.error ?? JSON.stringify(r.steps)).toBe('succeeded');
@@ -55,11 +56,11 @@ describe('S18: joined names over 64 characters', () => {
   });
 
   it('strata flows delete of the WorkflowTemplate deletes its shortened units too', async () => {
-    const out = await runStrata(['flows', 'delete', WFT], env());
+    const out = await runStrata(['flows', 'delete', WFT], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     const left = JSON.stringify((await svc.call('GET', '/v1/flows')).body);
     expect(left).not.toContain(`${WFT}.`);
-    const again = await runStrata(['runs', 'submit', join(DIR, 'wf.yaml')], env());
+    const again = await runStrata(['runs', 'submit', join(DIR, 'wf.yaml')], env);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`no WorkflowTemplate ${WFT} with template normalize-customer-records-v2`);
   });

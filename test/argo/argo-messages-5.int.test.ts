@@ -9,19 +9,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LEVELS } from '../support/levels.ts';
 import { runAtLevel } from '../support/level-runs.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'tester-5');
+const DIR = argoFixtures('tester-5').dir;
 const file = (name: string): string => join(DIR, name);
 const svc = useRunService();
-let env: Record<string, string>;
-beforeAll(() => {
-  env = { STRATA_URL: svc.url };
-});
+const env = cliEnv(svc);
 
 const INTERNALS = /json-logic|fanOut|fromJson|_item\b|spec\.root/;
 

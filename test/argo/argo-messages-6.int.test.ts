@@ -7,10 +7,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService({ STRATA_MAX_FANOUT_ITEMS: '5' });
+const env = cliEnv(svc);
 const { dir, read } = argoFixtures('tester-6/messages');
 
 describe('a run-time limit or null in an Argo document', () => {
@@ -32,7 +33,6 @@ describe('strata runs submit of a registered WorkflowTemplate (Q18)', () => {
   const wt = join(dir, 'wt-lib.yaml');
 
   it('--use NAME runs the version registered last, and --from workflowtemplate/NAME is the same; -p is text', async () => {
-    const env = { STRATA_URL: svc.url };
     const applied = await runStrata(['apply', wt], env);
     expect(applied.code, applied.stderr).toBe(0);
     for (const args of [['--use', 't6-msg-lib', '-p', 'count=007'], ['--from', 'workflowtemplate/t6-msg-lib', '-p', 'count=3']]) {
@@ -45,7 +45,6 @@ describe('strata runs submit of a registered WorkflowTemplate (Q18)', () => {
   });
 
   it('a flow or version that is not registered is refused naming --use, not a document path', async () => {
-    const env = { STRATA_URL: svc.url };
     const missing = await runStrata(['runs', 'submit', '--use', 't6-no-such-lib'], env);
     expect(missing.code).toBe(4);
     expect(missing.stderr).toBe('strata: --use t6-no-such-lib: no flow "t6-no-such-lib" is registered (strata flows list shows them)\n');
@@ -71,7 +70,6 @@ describe('{{item.a.b}} (P6 rest)', () => {
 
 describe('Q15: what strata said in its parser\'s or JavaScript\'s words', () => {
   it('expr closures (filter, map) are refused naming them; a withSequence format past width 999 is refused at import (exit 2, HTTP 400)', async () => {
-    const env = { STRATA_URL: svc.url };
     const closures = await runStrata(['import', 'argo', join(dir, 'expr-closure.yaml')], env);
     expect(closures.code).toBe(2);
     expect(closures.stderr).toContain('template main, step b, arguments.parameters(m): expression "toJson(filter([1, 2, 3], {# > 1}))": closures ({# ...}) and the functions that take them (filter, map, all, any, none, one, count) are not supported');

@@ -8,11 +8,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 import { argoRefused, said } from '../support/argo-refused.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir, read } = argoFixtures('refusals');
 const file = (n: string) => join(dir, n);
 const refused = (name: string) => argoRefused(svc, file(name), read(name));
@@ -55,14 +56,13 @@ describe('S6: refusals that say the place and the rule', () => {
     expect(two.status).toBe(400);
     expect(two.body.error.message).toBe('body is not valid YAML: body: holds 2 YAML documents; a request body holds one');
     for (const cmd of [['apply'], ['import', 'argo']]) {
-      const p = await runStrata([...cmd, file('empty-documents.yaml')], { STRATA_URL: svc.url });
+      const p = await runStrata([...cmd, file('empty-documents.yaml')], env);
       expect(p.code, cmd.join(' ')).toBe(2);
       expect(p.stderr).toBe(`strata: ${file('empty-documents.yaml')}: holds no document: 2 YAML documents, each empty\n`);
     }
   });
 
   it('-p with a bad name says the name and the rule (plan, apply, runs submit)', async () => {
-    const env = { STRATA_URL: svc.url };
     const long = 'n'.repeat(200);
     for (const cmd of [['plan', '--dry-run'], ['apply'], ['runs', 'submit']]) {
       const spaced = await runStrata([...cmd, file('params.yaml'), '-p', 'a b=c'], env);

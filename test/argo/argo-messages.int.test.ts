@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'tester-3');
+const DIR = argoFixtures('tester-3').dir;
 const file = (name: string): string => join(DIR, name);
 
 /** Refused on both routes: `strata import argo` (exit 2, no stack trace) and `POST /v1/runs` (400); the lines the CLI said, and the answer. */

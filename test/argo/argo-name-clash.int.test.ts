@@ -13,12 +13,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { importArgo } from '../../src/argo/import-argo.ts';
 import type { FlowDocument } from '../../src/flow/types.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('name-clash');
-const strata = (...args: string[]) => runStrata(args, { STRATA_URL: svc.url });
+const strata = (...args: string[]) => runStrata(args, env);
 /** The versions registered under a flow name (none: []). */
 const versions = async (name: string): Promise<string[]> => {
   const r = await svc.call('GET', `/v1/flows/${name}`);

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const DIR = join('test', 'fixtures', 'argo', 'named');
+const DIR = argoFixtures('named').dir;
 const file = (n: string) => join(DIR, n);
 const LABEL = 'workflows.argoproj.io/workflow';
 

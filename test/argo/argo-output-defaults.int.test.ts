@@ -9,14 +9,15 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('tester-3');
 
 beforeAll(async () => {
-  const out = await runStrata(['apply', join(DIR, 'outparam-default-lib.yaml')], { STRATA_URL: svc.url });
+  const out = await runStrata(['apply', join(DIR, 'outparam-default-lib.yaml')], env);
   expect(out.code, out.stdout + out.stderr).toBe(0);
 });
 
@@ -63,7 +64,7 @@ describe('optional: true on an argument artifact (N5)', () => {
   });
 
   it('through a templateRef unit whose input is optional: the same', async () => {
-    const applied = await runStrata(['apply', join(DIR, 'optional-arg-lib.yaml')], { STRATA_URL: svc.url });
+    const applied = await runStrata(['apply', join(DIR, 'optional-arg-lib.yaml')], env);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     const r = await svc.runToEnd(read('optional-arg-uses.yaml'));
     expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');

@@ -11,9 +11,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join('test', 'fixtures', 'argo', 'tester-6', 'params');
+const DIR = argoFixtures('tester-6/params').dir;
 
 /** POST the JSON text of fixture `file` to /v1/runs as it is and wait for the run's end. */
 async function runJson(file: string) {

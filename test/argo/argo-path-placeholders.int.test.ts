@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'argo', 'path-placeholders');
+const env = cliEnv(svc);
+const FIXTURES = argoFixtures('path-placeholders').dir;
 const PATHS = join(FIXTURES, 'paths.yaml');
 
 describe('Argo path placeholders (R11)', () => {
@@ -26,7 +28,7 @@ describe('Argo path placeholders (R11)', () => {
   }, 90_000);
 
   it('strata runs submit --watch runs it the same way (exit 0)', async () => {
-    const p = await runStrata(['runs', 'submit', PATHS, '--watch'], { STRATA_URL: svc.url });
+    const p = await runStrata(['runs', 'submit', PATHS, '--watch'], env);
     expect(p.code, p.stderr).toBe(0);
   }, 90_000);
 

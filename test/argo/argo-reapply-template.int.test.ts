@@ -4,26 +4,25 @@
  * resolve to the version applied last, runs in flight keep the version they started with, and
  * `strata flows delete` removes versions no longer meant (runs keep their plans).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'argo', 'environment');
+const FIXTURES = argoFixtures('environment').dir;
 const fixture = (name: string): string => join(FIXTURES, name);
 
-let svc: RunTestService;
-let env: Record<string, string>;
+const svc = useRunService();
+const env = cliEnv(svc);
+const tempDir = useTempDirs('strata-reapply-');
 let gates: string;
-beforeAll(async () => {
-  svc = await startRunService();
-  env = { STRATA_URL: svc.url };
-  gates = mkdtempSync(join(tmpdir(), 'strata-reapply-'));
+beforeAll(() => {
+  gates = tempDir();
 });
-afterAll(async () => svc?.close());
 
 /** `strata ARGS` against the test's strata; fails the test unless it exits 0. */
 async function strata(...args: string[]): Promise<string> {

@@ -9,11 +9,12 @@ import { parse } from 'yaml';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 import { argoRefused, said } from '../support/argo-refused.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir, read } = argoFixtures('refusals');
 const file = (n: string) => join(dir, n);
 const refused = (name: string) => argoRefused(svc, file(name), read(name));
@@ -29,7 +30,7 @@ describe('S3: every problem at once, each once', () => {
     ];
     expect(said(problems).sort()).toEqual([...want].sort());
     for (const w of want) expect(stderr.split(w).length - 1, w).toBe(1);
-    const applied = await runStrata(['apply', file('every-problem.yaml')], { STRATA_URL: svc.url });
+    const applied = await runStrata(['apply', file('every-problem.yaml')], env);
     expect(applied.code).toBe(2);
     for (const w of want) expect(applied.stderr.split(w).length - 1, w).toBe(1);
   });

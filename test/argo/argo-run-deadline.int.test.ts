@@ -15,15 +15,16 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('run-deadline');
 
 /** Run a CLI command against the service; it must exit 0. */
 async function strata(args: string[]): Promise<string> {
-  const out = await runStrata(args, { STRATA_URL: svc.url });
+  const out = await runStrata(args, env);
   expect(out.code, out.stdout + out.stderr).toBe(0);
   return out.stdout;
 }
@@ -115,10 +116,10 @@ describe('a deadline that is not a number of seconds from 1 to a week is refused
   });
 
   it('strata apply of a flow whose spec.deadline is text: exit 2 naming the field; a Workflow with a templated one runs (S14, strata runs submit)', async () => {
-    const applied = await runStrata(['apply', join(DIR, 'native-text-deadline.flow.yaml')], { STRATA_URL: svc.url });
+    const applied = await runStrata(['apply', join(DIR, 'native-text-deadline.flow.yaml')], env);
     expect(applied.code, applied.stdout + applied.stderr).toBe(2);
     expect(applied.stderr).toContain('spec.deadline: must be a number of seconds');
-    const submittedArgo = await runStrata(['runs', 'submit', join(DIR, 'templated-deadline.yaml')], { STRATA_URL: svc.url });
+    const submittedArgo = await runStrata(['runs', 'submit', join(DIR, 'templated-deadline.yaml')], env);
     expect(submittedArgo.code, submittedArgo.stdout + submittedArgo.stderr).toBe(0);
     const run = await svc.waitRun(/run (\S+) submitted/.exec(submittedArgo.stdout)![1], 60_000);
     expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');

@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const read = (path: string): string => readFileSync(join(FIXTURES, path), 'utf8');
 
 const svc = useRunService();
+const env = cliEnv(svc);
 
 /** The step events of a run, in the order its log recorded them (the stream ends with the ended run). */
 async function stepEvents(runId: string): Promise<Array<{ step: string; status: string }>> {
@@ -49,7 +50,7 @@ describe('spec.parallelism limits the whole run (fault 6)', { timeout: 120_000 }
 
   it('a strata flow through the CLI: a graph\'s fan-outs, a used unit and a pod (one step) never more than two at once; the dry run shows it', async () => {
     const file = join(FIXTURES, 'flows/environment/run-parallelism.yaml');
-    const applied = await runStrata(['apply', file, '--run', '--watch'], { STRATA_URL: svc.url });
+    const applied = await runStrata(['apply', file, '--run', '--watch'], env);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     const runId = /run (\S+) started/.exec(applied.stdout)![1];
     const run = await svc.waitRun(runId, 90_000);

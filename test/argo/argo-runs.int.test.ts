@@ -3,29 +3,26 @@
  * registered first as `strata apply` does), run on the local runtime through real HTTP,
  * Redis, BullMQ and processes, and checked by its outputs and its order.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importArgo } from '../../src/argo/import-argo.ts';
 import { readArgoText } from '../../src/argo/lenient-yaml.ts';
 import type { RunView } from '../../src/run/run-view.ts';
 import { podName } from '../../runtime/kubernetes/names.ts';
 import { planCommand } from '../../src/cli/plan-command.ts';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'argo');
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples', 'argo');
 
-let svc: RunTestService;
-beforeAll(async () => {
-  // Argo images go through the image map like any flow's: one maps to a test program.
-  const images = join(mkdtempSync(join(tmpdir(), 'strata-argo-')), 'images.json');
-  writeFileSync(images, JSON.stringify({ 'argo-tests/print-args': [process.execPath, join(import.meta.dirname, '..', 'fixtures', 'programs', 'print-args.mjs')] }));
-  svc = await startRunService({ STRATA_IMAGE_MAP: images });
-});
-afterAll(async () => svc?.close());
+// Argo images go through the image map like any flow's: one maps to a test program.
+const images = join(useTempDirs('strata-argo-')(), 'images.json');
+writeFileSync(images, JSON.stringify({ 'argo-tests/print-args': [process.execPath, join(import.meta.dirname, '..', 'fixtures', 'programs', 'print-args.mjs')] }));
+const svc = useRunService({ STRATA_IMAGE_MAP: images });
+const env = cliEnv(svc);
 
 /** Registers the file's WorkflowTemplates (as apply does), then posts each Workflow document as it is. */
 async function runFixture(name: string, which = 0, dir = FIXTURES): Promise<RunView> {
@@ -180,7 +177,7 @@ describe('Argo workflows run on the local runtime', () => {
   });
 
   it('examples/argo: one command applies the example and follows it to its end', async () => {
-    const r = await runStrata(['apply', 'examples/argo/hello-dag.yaml', '--watch'], { STRATA_URL: svc.url });
+    const r = await runStrata(['apply', 'examples/argo/hello-dag.yaml', '--watch'], env);
     expect(r.code, r.stderr).toBe(0);
     const id = /run (\S+) started for Argo Workflow hello-dag/.exec(r.stdout)![1];
     const run = await svc.waitRun(id);
@@ -214,21 +211,21 @@ describe('Argo workflows run on the local runtime', () => {
   });
 
   it('strata apply -p gives the Workflow its parameters', async () => {
-    const r = await runStrata(['apply', 'examples/argo/hello-dag.yaml', '-p', 'name=grace', '--watch'], { STRATA_URL: svc.url });
+    const r = await runStrata(['apply', 'examples/argo/hello-dag.yaml', '-p', 'name=grace', '--watch'], env);
     expect(r.code, r.stderr).toBe(0);
     const run = await svc.waitRun(/run (\S+) started for Argo Workflow hello-dag/.exec(r.stdout)![1]);
     expect(run.steps.report.result).toBe('hello grace: 5 letters');
   }, 120_000);
 
   it('strata runs submit takes an Argo Workflow with -p, as argo submit does', async () => {
-    const r = await runStrata(['runs', 'submit', 'examples/argo/hello-dag.yaml', '-p', 'name=ada', '--watch'], { STRATA_URL: svc.url });
+    const r = await runStrata(['runs', 'submit', 'examples/argo/hello-dag.yaml', '-p', 'name=ada', '--watch'], env);
     expect(r.code, r.stderr).toBe(0);
     const run = await svc.waitRun(/run (\S+) submitted/.exec(r.stdout)![1]);
     expect(run.steps.report.result).toBe('hello ada: 3 letters');
   }, 120_000);
 
   it('strata runs submit of a WorkflowTemplate runs its entrypoint with -p, as argo submit --from does', async () => {
-    const r = await runStrata(['runs', 'submit', join(FIXTURES, 'submit-template.yaml'), '-p', 'word=yo', '--watch'], { STRATA_URL: svc.url });
+    const r = await runStrata(['runs', 'submit', join(FIXTURES, 'submit-template.yaml'), '-p', 'word=yo', '--watch'], env);
     expect(r.code, r.stderr).toBe(0);
     const run = await svc.waitRun(/run (\S+) submitted/.exec(r.stdout)![1]);
     expect(run.steps.shout.result).toBe('YO');

@@ -12,10 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'start-failure');
+const env = cliEnv(svc);
+const DIR = argoFixtures('start-failure').dir;
 const post = (name: string): Promise<RunView> => svc.runToEnd(readFileSync(join(DIR, name), 'utf8'));
 
 describe('a program that cannot be started failed (S10)', { timeout: 120_000 }, () => {
@@ -33,7 +35,7 @@ describe('a program that cannot be started failed (S10)', { timeout: 120_000 }, 
   });
 
   it('continueOn.error and retryPolicy OnError do not cover it (strata runs submit): one attempt, the run fails', async () => {
-    const sub = await runStrata(['runs', 'submit', join(DIR, 'continue-on-error.yaml'), '--watch'], { STRATA_URL: svc.url });
+    const sub = await runStrata(['runs', 'submit', join(DIR, 'continue-on-error.yaml'), '--watch'], env);
     expect(sub.code, sub.stdout + sub.stderr).not.toBe(0);
     const runId = /run (\S+) (started|submitted)/.exec(sub.stdout + sub.stderr)?.[1] ?? /(run-[0-9a-z-]+|[0-9a-f-]{36})/.exec(sub.stdout)?.[1];
     const r = await svc.waitRun(runId!);

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const FAULTS = join('test', 'fixtures', 'argo', 'faults');
+const FAULTS = argoFixtures('faults').dir;
 
 const svc = useRunService();
 const env = cliEnv(svc);

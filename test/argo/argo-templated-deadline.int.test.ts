@@ -12,8 +12,9 @@ import { LEVELS } from '../support/levels.ts';
 import { runAtLevel } from '../support/level-runs.ts';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, stepStatuses, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const DIR = join('test', 'fixtures', 'argo', 's14-deadline');
+const DIR = argoFixtures('s14-deadline').dir;
 const file = (n: string) => join(DIR, n);
 const text = (n: string) => readFileSync(file(n), 'utf8');
 

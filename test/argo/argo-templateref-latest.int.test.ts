@@ -11,17 +11,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'argo', 'template-latest');
+const FIXTURES = argoFixtures('template-latest').dir;
 const fixture = (name: string): string => join(FIXTURES, name);
 
 const svc = useRunService();
-const env = (): Record<string, string> => ({ STRATA_URL: svc.url });
+const env = cliEnv(svc);
 
 /** `strata ARGS` against the test's strata; fails the test unless it exits 0. */
 async function strata(...args: string[]): Promise<string> {
-  const r = await runStrata(args, env());
+  const r = await runStrata(args, env);
   expect(r.code, `strata ${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
   return r.stdout;
 }
@@ -76,7 +77,7 @@ describe('a templateRef inside a WorkflowTemplate runs the referenced WorkflowTe
     expect(results(whole)).toMatchObject({ 'c/main': 'leaf v2 env=staging tier=silver' });
 
     // A Workflow without the parameter the edit now reads is refused, naming it, as Argo refuses it.
-    const refused = await runStrata(['runs', 'submit', fixture('caller-no-tier.yaml')], env());
+    const refused = await runStrata(['runs', 'submit', fixture('caller-no-tier.yaml')], env);
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
     expect(refused.stderr).toContain('Workflow tl-no-tier, step via-mid: templateRef tl-mid/mid reads {{workflow.parameters.tier}}');
     expect(refused.stderr).toContain('has no parameter "tier"');

@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
 const FAULTS = join('test', 'fixtures', 'argo', 'faults-5');
 
 const svc = useRunService();
-const env = (): Record<string, string> => ({ STRATA_URL: svc.url });
+const env = cliEnv(svc);
 
 const noTrace = (text: string) => expect(text).not.toMatch(/\n\s+at |Maximum call stack/);
 const flowNames = async (): Promise<string[]> => ((await svc.call('GET', '/v1/flows')).body.flows as Array<{ name: string }>).map((f) => f.name);
@@ -24,13 +24,13 @@ describe('block collections nested deeper than the YAML parser can go (fault 8)'
   it.each(files)('%s: every CLI command that reads it exits 2 naming the file and the limit', async (file) => {
     const commands = [['plan', file], ['apply', file], ['runs', 'submit', file], ...(file.includes('argo') ? [['import', 'argo', file]] : [])];
     for (const args of commands) {
-      const p = await runStrata(args, env());
+      const p = await runStrata(args, env);
       expect(p.code, args.join(' ')).toBe(2);
       expect(p.stderr, args.join(' ')).toContain(`${file}: nested more than 256 levels deep (at line`);
       expect(p.stderr).toContain('STRATA_MAX_TEXT_NESTING');
       noTrace(p.stderr);
     }
-    const lowered = await runStrata(['plan', file], { ...env(), STRATA_MAX_TEXT_NESTING: '100' });
+    const lowered = await runStrata(['plan', file], { ...env, STRATA_MAX_TEXT_NESTING: '100' });
     expect(lowered.stderr).toContain(`${file}: nested more than 100 levels deep`);
   });
 
@@ -56,7 +56,7 @@ describe('every problem of an Argo document at once (fault 12)', () => {
 
   it('strata import argo, plan, apply and runs submit list the unknown keys and the bad entrypoint together (exit 2)', async () => {
     for (const args of [['import', 'argo', file], ['plan', file], ['apply', file], ['runs', 'submit', file]]) {
-      const p = await runStrata(args, env());
+      const p = await runStrata(args, env);
       expect(p.code, args.join(' ')).toBe(2);
       for (const [path, message] of expected) expect(p.stderr, args.join(' ')).toContain(`${path}: ${message}`);
     }
@@ -80,7 +80,7 @@ describe('names of 5,000 characters echoed shortened (fault 13)', () => {
     [argo, ['plan'], ['a']],
     [flow, ['plan'], ['n', 's']],
   ])('%s: strata %j says each problem with the names shortened', async (file, command, letters) => {
-    const p = await runStrata([...command, file], env());
+    const p = await runStrata([...command, file], env);
     expect(p.code).toBe(2);
     for (const c of letters) expect(p.stderr).toContain(shortened(c));
     expect(p.stderr).not.toContain('a'.repeat(100));
@@ -105,7 +105,7 @@ describe('a NUL character in a parameter, refused at submit (fault 14)', () => {
 
   it('strata runs submit and apply --run of an Argo Workflow whose argument holds one: exit 2 naming it, no run', async () => {
     for (const args of [['runs', 'submit', argo], ['apply', argo]]) {
-      const p = await runStrata(args, env());
+      const p = await runStrata(args, env);
       expect(p.code, args.join(' ')).toBe(2);
       // Named in the Argo document's terms, not the imported flow's spec.params (Argo tester 3, N12).
       expect(p.stderr).toContain('Workflow nul-param-: spec.arguments.parameters(msg): holds a NUL character, which no argument or environment value can carry');

@@ -9,8 +9,9 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, stepStatuses, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const DIR = join('test', 'fixtures', 'argo', 'tester-8');
+const DIR = argoFixtures('tester-8').dir;
 const file = (n: string) => join(DIR, n);
 const text = (n: string) => readFileSync(file(n), 'utf8');
 

@@ -10,13 +10,15 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const FAULTS = join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults-2');
+const FAULTS = argoFixtures('faults-2').dir;
 const fixture = (name: string): string => join(FAULTS, name);
 const read = (name: string): string => readFileSync(fixture(name), 'utf8');
 
 const svc = useRunService();
+const env = cliEnv(svc);
 let tmp: string;
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'strata-argo-faults-'));
@@ -101,7 +103,7 @@ describe('WorkflowTemplates run whole (faults 3, 8, 13)', { timeout: 120_000 }, 
     expect(r.status).toBe(400);
     expect(r.body.error.message).toContain('no WorkflowTemplate nosuch-lib is given or registered');
     for (const args of [['import', 'argo'], ['plan'], ['apply'], ['runs', 'submit']]) {
-      const c = await runStrata([...args, fixture('wfref-missing.yaml')], { STRATA_URL: svc.url });
+      const c = await runStrata([...args, fixture('wfref-missing.yaml')], env);
       expect(c.code, `${args.join(' ')}: ${c.stderr}`).toBe(2);
       expect(c.stderr).toContain('no WorkflowTemplate nosuch-lib is given or registered');
     }
@@ -192,7 +194,7 @@ describe('DAG targets from parameters (fault 14)', { timeout: 120_000 }, () => {
     const run = await post('dag-target-param.yaml');
     expect(run.status, run.error ?? '').toBe('succeeded');
     expect(Object.fromEntries(['A', 'B', 'C', 'D'].map((k) => [k, run.steps[k].status]))).toEqual({ A: 'succeeded', B: 'skipped', C: 'succeeded', D: 'skipped' });
-    const c = await runStrata(['runs', 'submit', fixture('dag-target-param.yaml'), '-p', 'target=B', '--watch'], { STRATA_URL: svc.url });
+    const c = await runStrata(['runs', 'submit', fixture('dag-target-param.yaml'), '-p', 'target=B', '--watch'], env);
     expect(c.code, c.stderr).toBe(0);
     const id = /run (\S+) submitted/.exec(c.stdout)![1];
     const withP = await svc.waitRun(id, 90_000);
@@ -203,7 +205,7 @@ describe('DAG targets from parameters (fault 14)', { timeout: 120_000 }, () => {
   });
 
   it('a target from a workflow parameter that names no task fails the run, naming it', async () => {
-    const c = await runStrata(['runs', 'submit', fixture('dag-target-param.yaml'), '-p', 'target=Z', '--watch'], { STRATA_URL: svc.url });
+    const c = await runStrata(['runs', 'submit', fixture('dag-target-param.yaml'), '-p', 'target=Z', '--watch'], env);
     const id = /run (\S+) submitted/.exec(c.stdout)![1];
     const run = await svc.waitRun(id, 90_000);
     expect(run.status).toBe('failed');

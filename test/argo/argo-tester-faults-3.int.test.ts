@@ -13,13 +13,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const FAULTS = join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults-3');
+const FAULTS = argoFixtures('faults-3').dir;
 const fixture = (name: string): string => join(FAULTS, name);
 const read = (name: string): string => readFileSync(fixture(name), 'utf8');
 
 const svc = useRunService();
+const env = cliEnv(svc);
 let tmp: string;
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'strata-argo-faults-3-'));
@@ -115,7 +117,7 @@ describe('every problem of a document at once (fault 16)', { timeout: 120_000 },
 
 /** The run `strata runs submit ARGS` started (its id read from the CLI's output), once it ended. */
 async function submitted(args: string[]): Promise<RunView> {
-  const r = await runStrata(['runs', 'submit', ...args], { STRATA_URL: svc.url });
+  const r = await runStrata(['runs', 'submit', ...args], env);
   expect(r.code, r.stderr).toBe(0);
   const id = /run (\S+) submitted/.exec(r.stdout)?.[1];
   expect(id, r.stdout).toBeDefined();
@@ -219,7 +221,7 @@ describe('optional artifacts (fault 9)', { timeout: 120_000 }, () => {
 });
 
 describe('an Argo Workflow with params over HTTP (fault 19)', { timeout: 120_000 }, () => {
-  const required = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults', 'required-param.yaml'), 'utf8');
+  const required = readFileSync(argoFixtures('faults/required-param.yaml').dir, 'utf8');
 
   it('a missing required parameter names the way to give it over HTTP, and that way runs the Workflow (JSON and YAML)', async () => {
     const bare = await svc.call('POST', '/v1/runs', required);

@@ -9,9 +9,10 @@ import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { LEVELS } from '../support/levels.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const read = (name: string): string => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults-4', name), 'utf8');
+const { read } = argoFixtures('faults-4');
 
 const post = (body: unknown): Promise<RunView> => svc.runToEnd(body);
 

@@ -5,18 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
-const FAULTS = join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults');
+const FAULTS = argoFixtures('faults').dir;
 
-let svc: RunTestService;
-beforeAll(async () => {
-  svc = await startRunService();
-});
-afterAll(async () => svc?.close());
+const svc = useRunService();
+const env = cliEnv(svc);
 
 const post = (name: string): Promise<RunView> => svc.runToEnd(readFileSync(join(FAULTS, name), 'utf8'));
 
@@ -37,7 +35,7 @@ describe('Argo documents as an Argo user writes them', () => {
   });
 
   it('-p keeps the text of a value: version=2.50 stays 2.50', async () => {
-    const r = await runStrata(['runs', 'submit', join(FAULTS, 'text-values.yaml'), '-p', 'version=2.50'], { STRATA_URL: svc.url });
+    const r = await runStrata(['runs', 'submit', join(FAULTS, 'text-values.yaml'), '-p', 'version=2.50'], env);
     expect(r.code, r.stderr).toBe(0);
     const run = await svc.waitRun(/run (\S+) submitted/.exec(r.stdout)![1], 90_000);
     expect(run.steps.show.result).toMatch(/ version=\[2\.50\]$/);

@@ -14,12 +14,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
 const { dir: DIR, read } = argoFixtures('wfref-entrypoint');
-const env = () => ({ STRATA_URL: svc.url });
+const env = cliEnv(svc);
 
 /** Each step's result of a run that must have succeeded. */
 function results(r: RunView): Record<string, unknown> {
@@ -29,13 +29,13 @@ function results(r: RunView): Record<string, unknown> {
 
 /** Submit with the CLI; the run it started, to its end. */
 async function submitted(args: string[]): Promise<RunView> {
-  const out = await runStrata(['runs', 'submit', ...args], env());
+  const out = await runStrata(['runs', 'submit', ...args], env);
   expect(out.code, out.stdout + out.stderr).toBe(0);
   return svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 60_000);
 }
 
 beforeAll(async () => {
-  const out = await runStrata(['apply', join(DIR, 'wt.yaml')], env());
+  const out = await runStrata(['apply', join(DIR, 'wt.yaml')], env);
   expect(out.code, out.stdout + out.stderr).toBe(0);
 });
 
@@ -46,7 +46,7 @@ describe('workflowTemplateRef with an entrypoint of its own', () => {
     try {
       expect(results(await submitted([both]))).toEqual({ say: 'second from-workflow' });
       // --entrypoint over the Workflow's own, checked against the WorkflowTemplate in the file.
-      const bad = await runStrata(['runs', 'submit', both, '--entrypoint', 'nosuch'], env());
+      const bad = await runStrata(['runs', 'submit', both, '--entrypoint', 'nosuch'], env);
       expect(bad.code, bad.stdout).toBe(2);
       expect(bad.stderr).toContain('--entrypoint nosuch: WorkflowTemplate ep-lib, which Workflow ep-run-');
       expect(bad.stderr).toContain('has no template "nosuch" (it has first, second, echo)');
@@ -64,7 +64,7 @@ describe('workflowTemplateRef with an entrypoint of its own', () => {
   });
 
   it('an entrypoint naming no template of the WorkflowTemplate is refused naming it (CLI exit 2, HTTP 400), nothing started', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-entry-bad.yaml')], env());
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-entry-bad.yaml')], env);
     expect(out.code, out.stdout).toBe(2);
     expect(out.stderr).toContain('spec.entrypoint names no template ("nosuch")');
     expect(out.stderr).not.toMatch(/\n\s+at /);
@@ -84,7 +84,7 @@ describe('strata runs submit --entrypoint with --use / --from (a registered Work
   });
 
   it('--use ep-lib --entrypoint nosuch is refused naming the template (exit 2)', async () => {
-    const out = await runStrata(['runs', 'submit', '--use', 'ep-lib', '--entrypoint', 'nosuch'], env());
+    const out = await runStrata(['runs', 'submit', '--use', 'ep-lib', '--entrypoint', 'nosuch'], env);
     expect(out.code, out.stdout).toBe(2);
     expect(out.stderr).toContain('"nosuch"');
     expect(out.stderr).not.toMatch(/\n\s+at /);
@@ -95,7 +95,7 @@ describe('strata runs submit --entrypoint with --use / --from (a registered Work
     const edited = join(tmpdir(), `strata-wfref-entry-v2-${process.pid}.yaml`);
     writeFileSync(edited, read('wt.yaml').replace('value: from-template', 'value: from-template-2'));
     try {
-      const applied = await runStrata(['apply', edited], env());
+      const applied = await runStrata(['apply', edited], env);
       expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     } finally {
       rmSync(edited, { force: true });
@@ -103,7 +103,7 @@ describe('strata runs submit --entrypoint with --use / --from (a registered Work
     const after = (await svc.call('GET', '/v1/flows/ep-lib')).body as { latest: string };
     expect(after.latest).not.toBe(before.latest);
     const runs = (await svc.call('GET', '/v1/runs')).body.runs.length;
-    const old = await runStrata(['runs', 'submit', '--use', `ep-lib@${before.latest}`, '--entrypoint', 'second'], env());
+    const old = await runStrata(['runs', 'submit', '--use', `ep-lib@${before.latest}`, '--entrypoint', 'second'], env);
     expect(old.code, old.stdout).toBe(2);
     expect(old.stderr).toContain(`--use ep-lib@${before.latest} names a version of WorkflowTemplate ep-lib other than the one applied last (${after.latest})`);
     expect((await svc.call('GET', '/v1/runs')).body.runs.length).toBe(runs);
@@ -116,7 +116,7 @@ describe('strata runs submit --entrypoint with --use / --from (a registered Work
     const flow = parse(readFileSync(join('test', 'fixtures', 'argo', 'hello.flow.yaml'), 'utf8'));
     const put = await svc.call('POST', '/v1/flows', flow);
     expect(put.status, JSON.stringify(put.body)).toBeLessThan(300);
-    const out = await runStrata(['runs', 'submit', '--use', 'hello', '--entrypoint', 'x'], env());
+    const out = await runStrata(['runs', 'submit', '--use', 'hello', '--entrypoint', 'x'], env);
     expect(out.code, out.stdout).toBe(2);
     expect(out.stderr).toContain('--entrypoint x');
     expect(out.stderr).toContain('not made from an Argo WorkflowTemplate');

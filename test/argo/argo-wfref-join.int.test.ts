@@ -12,10 +12,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('wfref-join');
 /** The one result of a run that must have succeeded (its only step with a result). */
 function result(r: RunView): unknown {
@@ -26,7 +27,7 @@ function result(r: RunView): unknown {
 }
 
 beforeAll(async () => {
-  const out = await runStrata(['apply', join(DIR, 'wt-entry-input.yaml')], { STRATA_URL: svc.url });
+  const out = await runStrata(['apply', join(DIR, 'wt-entry-input.yaml')], env);
   expect(out.code, out.stdout + out.stderr).toBe(0);
 });
 
@@ -40,7 +41,7 @@ describe('workflowTemplateRef: the Workflow\'s arguments reach the entry templat
   });
 
   it('strata runs submit of the WorkflowTemplate itself -p count=1 (argo submit --from workflowtemplate/NAME -p)', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'wt-entry-input.yaml'), '-p', 'count=1', '-p', 'env=staging'], { STRATA_URL: svc.url });
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wt-entry-input.yaml'), '-p', 'count=1', '-p', 'env=staging'], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     expect(result(await svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 90_000))).toBe('count=1 env=staging');
   });
@@ -55,7 +56,7 @@ describe('workflowTemplateRef: the Workflow\'s arguments reach the entry templat
 describe('workflowTemplateRef: the Workflow\'s own spec fields are joined over the WorkflowTemplate\'s, the Workflow\'s winning (Q1)', () => {
   beforeAll(async () => {
     for (const f of ['wt-exit.yaml', 'wt-retry.yaml', 'wt-deadline.yaml']) {
-      const out = await runStrata(['apply', join(DIR, f)], { STRATA_URL: svc.url });
+      const out = await runStrata(['apply', join(DIR, f)], env);
       expect(out.code, out.stdout + out.stderr).toBe(0);
     }
   });
@@ -69,7 +70,7 @@ describe('workflowTemplateRef: the Workflow\'s own spec fields are joined over t
   });
 
   it('strata runs submit: the joined retryStrategy {limit: 2} (retryPolicy Always kept from the template) gives 3 attempts, not 6', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-retry.yaml')], { STRATA_URL: svc.url });
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-retry.yaml')], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     const r = await svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 90_000);
     expect(r.status).toBe('failed');
@@ -81,7 +82,7 @@ describe('workflowTemplateRef: the Workflow\'s own spec fields are joined over t
   });
 
   it('the Workflow\'s activeDeadlineSeconds bounds a template without one (the WorkflowTemplate given in the same file)', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-deadline-fires.yaml')], { STRATA_URL: svc.url });
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-deadline-fires.yaml')], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     const r = await svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 90_000);
     expect(r.status).toBe('failed');
@@ -95,21 +96,21 @@ describe('workflowTemplateRef: the Workflow\'s own spec fields are joined over t
     const wf = flows.find((f) => f.metadata.name === 'wj-par-run')!;
     expect(wf.spec.parallelism).toBe(3);
     expect(wf.spec.params).toMatchObject({ a: 'from-template', b: 'from-workflow' });
-    const run = await runStrata(['runs', 'submit', join(DIR, 'wf-parallelism.yaml')], { STRATA_URL: svc.url });
+    const run = await runStrata(['runs', 'submit', join(DIR, 'wf-parallelism.yaml')], env);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const r = await svc.waitRun(/run (\S+) submitted/.exec(run.stdout)![1], 90_000);
     expect(result(r)).toMatch(/^a=from-template b=from-workflow name=wj-par-run-\S+$/);
   });
 
   it('a registered flow that keeps no WorkflowTemplate document cannot be joined over: refused naming the field (400, exit 2)', async () => {
-    const applied = await runStrata(['apply', join(DIR, 'native-claims-wt.yaml')], { STRATA_URL: svc.url });
+    const applied = await runStrata(['apply', join(DIR, 'native-claims-wt.yaml')], env);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     const r = await svc.call('POST', '/v1/runs', read('wf-forged.yaml'));
     expect(r.status, JSON.stringify(r.body)).toBe(400);
     expect(JSON.stringify(r.body)).toContain('spec.onExit');
     // Applying the same document again alone cannot help (Argo tester 7, R19): its version is the same, with other content, so it is refused as immutable.
     expect(JSON.stringify(r.body)).toContain('strata flows delete wj-forged');
-    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-forged.yaml')], { STRATA_URL: svc.url });
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-forged.yaml')], env);
     expect(out.code, out.stdout + out.stderr).toBe(2);
     expect(out.stderr).toContain('spec.onExit');
   });

@@ -12,8 +12,9 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const DIR = join('test', 'fixtures', 'argo', 'wft-params');
+const DIR = argoFixtures('wft-params').dir;
 const file = (n: string) => join(DIR, n);
 const text = (n: string) => readFileSync(file(n), 'utf8');
 

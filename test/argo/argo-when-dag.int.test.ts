@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
 
 describe('a govaluate when on DAG tasks (N1)', () => {
   it('workflow parameters, inputs, output parameters and results read as govaluate reads them; a when giving no boolean fails its task', async () => {
-    const r = await svc.runToEnd(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'tester-3', 'when-govaluate-dag.yaml'), 'utf8'));
+    const r = await svc.runToEnd(readFileSync(argoFixtures('tester-3/when-govaluate-dag.yaml').dir, 'utf8'));
     const status = (id: string) => r.steps[id]?.status ?? 'absent';
     expect(Object.fromEntries(['p-gt-q', 'flag', 'not-flag', 'out-true', 'out-false', 'out-ge', 'result-false', 'inner/when-input', 'inner/when-not-input', 'not-bool'].map((k) => [k, status(k)]))).toEqual({
       'p-gt-q': 'succeeded', // 10 > 9 as numbers

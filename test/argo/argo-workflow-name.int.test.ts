@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { useRunService } from '../support/use-run-service.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
+const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('workflow-name');
 
 /** The name each printing step gave (`own X`, `lib X`, `inner X`, `pod X` -> X), by its first word, of a run that succeeded. */
@@ -29,7 +30,7 @@ function names(r: RunView): Record<string, string> {
 
 beforeAll(async () => {
   for (const f of ['wt-lib.yaml', 'wt-entry.yaml', 'wt-pod.yaml']) {
-    const out = await runStrata(['apply', join(DIR, f)], { STRATA_URL: svc.url });
+    const out = await runStrata(['apply', join(DIR, f)], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
   }
 });
@@ -45,7 +46,7 @@ describe('{{workflow.name}} is one value in a run (Q20)', () => {
   });
 
   it('strata runs submit, metadata.name: a templateRef template gives the name itself', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-named.yaml')], { STRATA_URL: svc.url });
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wf-named.yaml')], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     expect(names(await svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 90_000))).toEqual({ own: 'wn-fixed', lib: 'wn-fixed' });
   });
@@ -57,7 +58,7 @@ describe('{{workflow.name}} is one value in a run (Q20)', () => {
   });
 
   it('a WorkflowTemplate run from its entrypoint (argo submit --from): <name>-<suffix> at both levels', async () => {
-    const out = await runStrata(['runs', 'submit', join(DIR, 'wt-entry.yaml')], { STRATA_URL: svc.url });
+    const out = await runStrata(['runs', 'submit', join(DIR, 'wt-entry.yaml')], env);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     const n = names(await svc.waitRun(/run (\S+) submitted/.exec(out.stdout)![1], 90_000));
     expect(n.own).toMatch(/^wn-entry-\S+$/);

@@ -5,31 +5,26 @@
  * Through real runs on a real strata, by the strata CLI and POST /v1/runs: each step appends
  * a line to a file of its own, so the lines count how often it ran.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
+import { linesIn as runs, useTempDirs } from '../support/temp-dirs.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
-const DIR = join('test', 'fixtures', 'argo', 'wf-retry');
+const { dir: DIR, read } = argoFixtures('wf-retry');
 
-let svc: RunTestService;
-beforeAll(async () => {
-  svc = await startRunService();
-});
-afterAll(async () => svc?.close());
-
-/** How many lines step file `name` in `dir` has: how often the step ran (0 when never). */
-const runs = (dir: string, name: string): number => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).length : 0);
+const svc = useRunService();
+const env = cliEnv(svc);
+const tempDir = useTempDirs('wf-retry-');
 
 /** Fixture `file` run to its end with a fresh directory, by `strata runs submit -p dir=` or POST /v1/runs { flow, params }. */
 async function runIn(file: string, route: 'cli' | 'http'): Promise<{ run: RunView; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'wf-retry-'));
-  if (route === 'http') return { run: await svc.runToEnd({ flow: parse(readFileSync(join(DIR, file), 'utf8')), params: { dir } }), dir };
-  const p = await runStrata(['runs', 'submit', join(DIR, file), '-p', `dir=${dir}`], { STRATA_URL: svc.url });
+  const dir = tempDir();
+  if (route === 'http') return { run: await svc.runToEnd({ flow: parse(read(file)), params: { dir } }), dir };
+  const p = await runStrata(['runs', 'submit', join(DIR, file), '-p', `dir=${dir}`], env);
   expect(p.code, p.stderr).toBe(0);
   return { run: await svc.waitRun(/run (\S+) submitted/.exec(p.stdout)![1], 90_000), dir };
 }

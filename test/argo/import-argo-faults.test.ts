@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { importArgo } from '../../src/argo/import-argo.ts';
 import { readArgoText } from '../../src/argo/lenient-yaml.ts';
 import { importCommand } from '../../src/cli/import-command.ts';
+import { argoFixtures } from '../support/documents.ts';
 
-const FAULTS = join(import.meta.dirname, '..', 'fixtures', 'argo', 'faults');
+const FAULTS = argoFixtures('faults').dir;
 const read = (name: string) => readArgoText(readFileSync(join(FAULTS, name), 'utf8'), name).map((doc) => ({ doc, source: name }));
 
 describe('Argo import problems in Argo\'s words', () => {

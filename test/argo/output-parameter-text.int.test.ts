@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LEVELS } from '../support/levels.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const fixture = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'output-text', 'outparams.yaml'), 'utf8');
+const fixture = readFileSync(argoFixtures('output-text/outparams.yaml').dir, 'utf8');
 
 describe('an Argo output parameter read from a file', () => {
   it('keeps its spaces and a carriage return, less one trailing newline, as Argo', async () => {

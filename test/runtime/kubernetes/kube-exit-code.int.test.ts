@@ -6,25 +6,25 @@
  * steps' arguments and whens. Through the real stack: POST /v1/runs, a worker on the kubernetes
  * runtime. The local runtime's twin: test/argo/argo-globals-exit-code.int.test.ts.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { argoFixtures } from '../../support/documents.ts';
 import { LEVELS } from '../../support/levels.ts';
 import { runAtLevel } from '../../support/level-runs.ts';
 import { EXIT_CODE_STATUSES, exitCodeRoot } from '../../support/exit-code-flow.ts';
+import { stepStatuses } from '../../support/use-run-service.ts';
 import { useKubeRunService } from './support/kube-run-service.ts';
 
 type Steps = Record<string, { status: string; result?: unknown; error?: string; exitCode?: number }>;
-const statuses = (steps: Steps, ids: string[]) => Object.fromEntries(ids.map((k) => [k, steps[k]?.status ?? 'absent']));
 
 const k = useKubeRunService();
 
 describe('{{steps.X.exitCode}} on the kubernetes runtime (S5)', () => {
   it('Argo steps: f exits 3 (continueOn failed); later steps read 3 and 0 in arguments, a govaluate and an expression when', async () => {
-    const r = await k().svc.call('POST', '/v1/runs', readFileSync('test/fixtures/argo/s5-globals/exit-code-steps.yaml', 'utf8'));
+    const r = await k().svc.call('POST', '/v1/runs', argoFixtures('s5-globals').read('exit-code-steps.yaml'));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     const run = await k().svc.waitRun(r.body.runId, 90_000);
     const steps = run.steps as Steps;
-    expect(statuses(steps, ['f', 'ok', 'when-3', 'when-expr', 'when-not']), JSON.stringify(steps).slice(0, 3000)).toEqual({ f: 'failed', ok: 'succeeded', 'when-3': 'succeeded', 'when-expr': 'succeeded', 'when-not': 'skipped' });
+    expect(stepStatuses(run, ['f', 'ok', 'when-3', 'when-expr', 'when-not']), JSON.stringify(steps).slice(0, 3000)).toEqual({ f: 'failed', ok: 'succeeded', 'when-3': 'succeeded', 'when-expr': 'succeeded', 'when-not': 'skipped' });
     expect(steps.f.exitCode).toBe(3);
     expect(steps.show.result).toBe('f=3 ok=0');
     expect(steps['direct/inner-show'].result).toBe('inner=3');
@@ -35,7 +35,7 @@ describe('{{steps.X.exitCode}} on the kubernetes runtime (S5)', () => {
   it.each(LEVELS.filter((l) => l.prefix !== ''))('the flow language ($name): {{ steps.X.exitCode }} in args and json-logic exitCode in a when', async (level) => {
     const root = exitCodeRoot(3);
     const { run, steps } = await runAtLevel(k().svc, level, root, { timeoutMs: 90_000 });
-    expect(statuses(steps as Steps, Object.keys(EXIT_CODE_STATUSES)), JSON.stringify(steps).slice(0, 3000)).toEqual(EXIT_CODE_STATUSES);
+    expect(stepStatuses({ steps: steps as Steps }, Object.keys(EXIT_CODE_STATUSES)), JSON.stringify(steps).slice(0, 3000)).toEqual(EXIT_CODE_STATUSES);
     expect(steps.show.result).toBe('f=3 ok=0');
     expect(run.status).toBe('succeeded');
   }, 120_000);

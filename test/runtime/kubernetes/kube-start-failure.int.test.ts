@@ -9,18 +9,17 @@
  * shell's 127/126; inside a pod the quarterback starts the containers and gives 126/127 as
  * on the local runtime.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { argoFixtures } from '../../support/documents.ts';
 import { useKubeRunService } from './support/kube-run-service.ts';
 
-const DIR = join('test', 'fixtures', 'argo', 'start-failure');
+const { read } = argoFixtures('start-failure');
 const k = useKubeRunService();
 
 describe('a program that cannot be started failed, on the kubernetes runtime (S10)', () => {
   it('Argo DAG (the stdout wrapper): A failed with 127 in the local runtime\'s words; A.Failed runs C, A.Errored skips B', async () => {
-    const r = await k().svc.call('POST', '/v1/runs', readFileSync(join(DIR, 'dag-depends.yaml'), 'utf8'));
+    const r = await k().svc.call('POST', '/v1/runs', read('dag-depends.yaml'));
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     const run = await k().svc.waitRun(r.body.runId, 120_000);
     expect(run.steps.A, JSON.stringify(run.steps).slice(0, 2000)).toMatchObject({ status: 'failed', exitCode: 127, error: 'exited with code 127: could not start "no-such-command-s10": command not found' });
@@ -46,7 +45,7 @@ describe('a program that cannot be started failed, on the kubernetes runtime (S1
   }, 150_000);
 
   it('inside a pod (the quarterback): not executable 126, not found 127, both failures the next container goes on after', async () => {
-    const r = await k().svc.call('POST', '/v1/runs', { flow: parse(readFileSync(join(DIR, 'pod-not-executable.flow.yaml'), 'utf8')) });
+    const r = await k().svc.call('POST', '/v1/runs', { flow: parse(read('pod-not-executable.flow.yaml')) });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     const run = await k().svc.waitRun(r.body.runId, 120_000);
     const steps = Object.entries(run.steps);
