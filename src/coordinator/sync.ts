@@ -96,16 +96,18 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   // Where the next commit's log range starts: past what the slices of an entry sent (below).
   let from = first;
   // A commit of this sync was refused or failed: this engine is forgotten.
+  // (Not read from the cache: the cache may also evict this engine for another run's.)
   let dropped = false;
+  /** Forget this engine (a commit was refused or failed): the next sync folds the log from the start. */
+  const forget = () => {
+    dropped = true;
+    if (p.cache.get(runId) === cached) p.cache.drop(runId);
+  };
   /**
    * Carry out and record what was folded since the last send: enqueuing (telling workers
    * to stop steps) first, recording after; commits of one run leave this process in log
    * order (each waits for the one before it). `to`: the last log entry folded whole.
    */
-  const forget = () => {
-    dropped = true;
-    if (p.cache.get(runId) === cached) p.cache.drop(runId);
-  };
   const send = (to: number, settled: boolean, timers?: Promise<void>): Promise<unknown> => {
     // Looked up per start, not a set of every running leaf: a run with 90,000 leaves running made each sync O(90,000).
     const acted = Promise.all([p.enqueue(runId, starts.filter((s) => cached.engine.isAtWork(s.step))), timers, kills.length > 0 ? p.kill(runId, kills) : undefined]);
@@ -134,24 +136,25 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
     from = to + 1;
     return recorded;
   };
+  /** Sort the commands folding entry `commit.i` gave: into its commit, or to enqueue, kill, arm or follow up. */
+  const take = (commit: CommitEntry, commands: Command[]) => {
+    for (const cmd of commands) {
+      if (cmd.type === 'status') commit.steps.push(cmd);
+      else if (cmd.type === 'start') {
+        if (commit.i > enqueuedUpTo) starts.push(cmd);
+      }
+      else if (cmd.type === 'kill') kills.push(cmd.step);
+      else if (cmd.type === 'done') commit.run = { status: cmd.status, ...(cmd.result !== undefined ? { result: cmd.result } : {}), ...(cmd.error ? { error: cmd.error } : {}) };
+      else if (cmd.type === 'deadline' || cmd.type === 'backoff') deadlines.push(cmd);
+      else if (cmd.type === 'window' || cmd.type === 'generate') followUps.push(cmd);
+    }
+  };
   for (;;) {
     for (const entry of list) {
       const i = c.next;
       const commit: CommitEntry = { i, steps: [] };
       if (i === 0) commit.run = { status: 'running' };
-      const take = (commands: Command[]) => {
-        for (const cmd of commands) {
-          if (cmd.type === 'status') commit.steps.push(cmd);
-          else if (cmd.type === 'start') {
-            if (i > enqueuedUpTo) starts.push(cmd);
-          }
-          else if (cmd.type === 'kill') kills.push(cmd.step);
-          else if (cmd.type === 'done') commit.run = { status: cmd.status, ...(cmd.result !== undefined ? { result: cmd.result } : {}), ...(cmd.error ? { error: cmd.error } : {}) };
-          else if (cmd.type === 'deadline' || cmd.type === 'backoff') deadlines.push(cmd);
-          else if (cmd.type === 'window' || cmd.type === 'generate') followUps.push(cmd);
-        }
-      };
-      take(fold(c, entry as { type: string }));
+      take(commit, fold(c, entry as { type: string }));
       // One entry that starts a big fan-out (or graph) is folded a slice at a time
       // (EngineOptions.sliceSteps): each slice's starts are enqueued and its step states
       // recorded, as a part of the entry (`offset`, `more`), before the next is folded, the
@@ -167,7 +170,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
         await yieldToIo();
         commit.offset = (commit.offset ?? 0) + commit.steps.length;
         commit.steps = [];
-        take(c.engine.resume());
+        take(commit, c.engine.resume());
       }
       if (commit.steps.length > 0 || commit.run) commits.push(commit);
     }
