@@ -23,7 +23,7 @@ import { startCommandOf, statusCommandOf } from './step-commands.ts';
 import { StepData } from './step-data.ts';
 import { secondsOf, wholeDeadline } from './deadline.ts';
 import { appendAll } from '../flow/append-all.ts';
-import { resolveText } from './substitute.ts';
+import { resolveText, type SubstitutionData } from './substitute.ts';
 import { POD_OUTPUTS_READER } from '../plan/plan-node.ts';
 import type { Command, EngineEvent, GenerateCommand, InputRef, RunStatus, StartCommand, StatusCommand, WindowCommand } from './types.ts';
 
@@ -182,15 +182,7 @@ export class EngineCore {
     act.status = 'running';
     this.running.add(act);
     // A leaf root's flow deadline (spec.deadline) holds while it waits for a slot too, and over every attempt.
-    if (this.isLeaf(node) && node.deadline !== undefined) {
-      let seconds: number;
-      try {
-        seconds = secondsOf(node.deadline, 'spec.deadline', () => this.data.substitution(act));
-      } catch (e) {
-        return this.finish(act, 'failed', undefined, (e as Error).message);
-      }
-      this.armDeadline(act, seconds);
-    }
+    if (this.isLeaf(node) && !this.armWholeDeadline(act, true)) return;
     // A step that runs a program at the macro level waits for a slot of every limit around it.
     if (act.scope.pools && isLeaf(node) && !this.slots.take(act)) return;
     this.proceed(act);
@@ -234,10 +226,8 @@ export class EngineCore {
       }
     }
     // A composite's timeout is a deadline for the whole node (DESIGN.md section 3), as its flow's spec.deadline is.
+    if (!this.armWholeDeadline(act, false)) return;
     try {
-      // A computed timeout or deadline is resolved now, from what the step's references read (deadline.ts).
-      const deadline = wholeDeadline(node, false, (v, field) => secondsOf(v, field, () => this.data.substitution(act)));
-      if (deadline !== undefined) this.armDeadline(act, deadline);
       act.driver = driverFor(act, this.ops);
     } catch (e) {
       return this.finish(act, 'failed', undefined, (e as Error).message);
@@ -245,6 +235,23 @@ export class EngineCore {
     if (node.kind === 'cycle') this.targets.set(act.id, act);
     // Pump now, not later: a composite's first leaves start before those of siblings declared after it.
     act.driver.pump();
+  }
+
+  /**
+   * Arm the deadline of the whole of `act` (deadline.ts wholeDeadline; `leaf`: whether it runs
+   * as a leaf), a computed one resolved now from what the step's references read. False when it
+   * does not resolve: `act` has then failed, saying why.
+   */
+  private armWholeDeadline(act: Act, leaf: boolean): boolean {
+    let seconds: number | undefined;
+    try {
+      seconds = wholeDeadline(act.node, leaf, (v, field) => secondsOf(v, field, () => this.data.substitution(act)));
+    } catch (e) {
+      this.finish(act, 'failed', undefined, (e as Error).message);
+      return false;
+    }
+    if (seconds !== undefined) this.armDeadline(act, seconds);
+    return true;
   }
 
   /** Ask for a `deadline` event for the whole of `act` once `seconds` have passed (deadline.ts). */
@@ -388,9 +395,12 @@ export class EngineCore {
 
   /** The output parameters of the unit `act` (a use node), read in the unit. */
   private unitParameters(act: Act, templates: Record<string, Computed>): Record<string, JsonValue> {
-    const inUnit = { ...act, scope: act.unitScope ?? { ...act.scope, unitId: act.id } } as Act;
-    const data = this.data.substitution(inUnit);
-    return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, resolveText(v, `outputs.parameters.${k}`, data)]));
+    return resolveAll(templates, this.unitData(act));
+  }
+
+  /** What substitution reads inside the unit `act` (a use node). */
+  private unitData(act: Act): SubstitutionData {
+    return this.data.substitution({ ...act, scope: act.unitScope ?? { ...act.scope, unitId: act.id } } as Act);
   }
 
   /**
@@ -405,30 +415,14 @@ export class EngineCore {
     // Read as from inside the pod (POD_OUTPUTS_READER): `./main` is its container main.
     const act = { ...root, id: `${this.opts.prefix ?? ''}/${POD_OUTPUTS_READER}` } as Act;
     const data = this.data.substitution(act);
-    const one = (k: string, v: Computed) => resolveText(v, `outputs.parameters.${k}`, data);
-    if (!partial) return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, one(k, v)]));
-    const out: Record<string, JsonValue> = {};
-    for (const [k, v] of Object.entries(templates)) {
-      try {
-        out[k] = one(k, v);
-      } catch {
-        // Not given: a reader is told the pod failed without it.
-      }
-    }
-    return Object.keys(out).length > 0 ? out : undefined;
+    // Partial: one not given leaves the rest; a reader is told the pod failed without it.
+    return partial ? resolveGiven(templates, data) : resolveAll(templates, data);
   }
 
   /** The output parameters of the failed unit `act` that resolve (what its failed steps gave); undefined when none does. */
   private givenParameters(act: Act, templates: Record<string, Computed>): Record<string, JsonValue> | undefined {
-    let out: Record<string, JsonValue> | undefined;
-    for (const [k, v] of Object.entries(templates)) {
-      try {
-        Object.assign((out ??= {}), this.unitParameters(act, { [k]: v }));
-      } catch {
-        // Not given: a reader is told the unit failed without it.
-      }
-    }
-    return out && Object.keys(out).length > 0 ? out : undefined;
+    // One not given leaves the rest: a reader is told the unit failed without it.
+    return resolveGiven(templates, this.unitData(act));
   }
 
   /**
@@ -576,4 +570,22 @@ function posBelow(pos: number[], index: number): number[] {
   for (let i = 0; i < pos.length; i++) out[i] = pos[i];
   out[pos.length] = index;
   return out;
+}
+
+/** Output parameters `templates` resolved over `data` (each named `outputs.parameters.NAME`); throws the first that does not resolve. */
+function resolveAll(templates: Record<string, Computed>, data: SubstitutionData): Record<string, JsonValue> {
+  return Object.fromEntries(Object.entries(templates).map(([k, v]) => [k, resolveText(v, `outputs.parameters.${k}`, data)]));
+}
+
+/** Each of output parameters `templates` that resolves over `data`; undefined when none does. */
+function resolveGiven(templates: Record<string, Computed>, data: SubstitutionData): Record<string, JsonValue> | undefined {
+  const out: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(templates)) {
+    try {
+      out[k] = resolveText(v, `outputs.parameters.${k}`, data);
+    } catch {
+      // Not given: left out.
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
