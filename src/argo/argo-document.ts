@@ -386,7 +386,6 @@ function withoutEmptyUnsupported(doc: unknown): unknown {
   return copy;
 }
 
-/** Checks zod cannot say: one body per template, names unique, a step names one template. */
 /** resourceProblems of every container of `doc`'s templates (a container, a script, a containerSet's containers), at their places. */
 function containerResourceProblems(doc: ArgoDocument): Problem[] {
   const problems: Problem[] = [];
@@ -399,6 +398,7 @@ function containerResourceProblems(doc: ArgoDocument): Problem[] {
   return problems;
 }
 
+/** Checks zod cannot say: one body per template, names unique, a step names one template. */
 function structureProblems(doc: ArgoDocument): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();

@@ -19,7 +19,7 @@ export const argoProblem = (where: string, why: string): StrataError => invalid(
 export interface Gathered {
   list: Problem[];
   more: number;
-  seen?: Set<string>;
+  seen: Set<string>;
 }
 
 /** How many problems a Gathered remembers to leave out their repeats. */
@@ -38,8 +38,8 @@ function problemsOf(e: StrataError): Problem[] {
 export function addProblems(g: Gathered, problems: Problem[], more = 0): void {
   for (const p of problems) {
     const key = `${p.path}\u0000${p.message}`;
-    if (g.seen?.has(key)) continue;
-    if (g.seen && g.seen.size < SEEN) g.seen.add(key);
+    if (g.seen.has(key)) continue;
+    if (g.seen.size < SEEN) g.seen.add(key);
     if (g.list.length < MAX_PROBLEMS) g.list.push(p);
     else g.more++;
   }

@@ -10,7 +10,7 @@ import { addProblems, argoProblem, gather } from './argo-problems.ts';
 import { findCycle } from '../flow/find-cycle.ts';
 import type { Dependency, FlowNode, Logic, Outcome } from './target-types.ts';
 import type { ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
-import { invoke, retryOf, secondsOf, type InlineContext } from './invoke.ts';
+import { invoke, retryOf, argoSeconds, type InlineContext } from './invoke.ts';
 import { containerSetNode, podTemplateNode } from './leaf.ts';
 import { inField, readArtifactFrom, readField, readTags, type Outputs, type Scope, type Sibling } from './scope.ts';
 import { literal, partLogic, renderField, renderLogic, stepRef, type Part, type Path, type Value } from './values.ts';
@@ -202,17 +202,17 @@ export function inlineTemplate(t: ArgoTemplate, scope: Scope, at: Path, ctx: Inl
 /**
  * A template's `activeDeadlineSeconds` or `timeout` as the node's `timeout`: seconds, or, when
  * its `{{ }}` tags read something of the run (`{{workflow.parameters.t}}`, an input bound to
- * one), strata's substitution resolved when the step starts (engine/deadline.ts secondsOf:
+ * one), strata's substitution resolved when the step starts (engine/deadline.ts argoSeconds:
  * a value that is no duration fails the step, named), as Argo substitutes the field when it
  * runs the node (an IntOrString; workflow/controller/operator.go). Tags the import can read
  * (an input given as text) are read now, and a value that is no duration refused.
  */
 function deadlineOf(v: number | string, scope: Scope, at: Path, template: string, field: 'activeDeadlineSeconds' | 'timeout'): number | string {
   if (typeof v === 'number') return v;
-  if (!v.includes('{{')) return secondsOf(v, `template ${template}, ${field}`);
+  if (!v.includes('{{')) return argoSeconds(v, `template ${template}, ${field}`);
   const value = readField(scope, `template ${template}`, field, v);
   const known = literal(value);
-  if (known !== undefined) return field === 'timeout' || !/^[0-9]+$/.test(known.trim()) ? secondsOf(known, `template ${template}, ${field}`) : Number(known);
+  if (known !== undefined) return field === 'timeout' || !/^[0-9]+$/.test(known.trim()) ? argoSeconds(known, `template ${template}, ${field}`) : Number(known);
   const rendered = renderField(value, at);
   // strata resolves a timeout from substitution only (docs/flow-language.md, timeout): not from an expression or a status.
   if (typeof rendered !== 'string') throw argoProblem(`template ${template}, ${field}`, `"${v}": a deadline computed by an expression, a status or an exit code is not supported; give it from a parameter or an input ({{workflow.parameters.t}}, {{inputs.parameters.t}})`);

@@ -119,8 +119,12 @@ export function durationOf(d: string, where: string): number | string {
   return parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2] as keyof typeof unit], 0);
 }
 
-/** An Argo duration in seconds; refused naming `where` as durationOf. */
-export function secondsOf(d: string, where: string): number {
+/**
+ * An Argo duration in seconds, read when the workflow is imported; refused naming `where` as
+ * durationOf. Not engine/deadline.ts secondsOf, which resolves a computed timeout when its step
+ * starts and fails the step: this one refuses the document with a problem at its place.
+ */
+export function argoSeconds(d: string, where: string): number {
   const v = durationOf(d, where);
   if (typeof v === 'number') return v;
   return durationOf(`${v}0s`, where) as number; // one unit: add a zero-second part so it sums

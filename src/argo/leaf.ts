@@ -64,6 +64,9 @@ function containerTask(c: ArgoContainer, scope: Scope, at: Path, kind: 'containe
   return task;
 }
 
+/** The path given in place of one whose input is refused already: never used, the import fails with that problem. */
+const REFUSED_PATH = '/refused';
+
 /**
  * A file path of a template (`valueFrom.path`, an artifact's `path`) with its tags read, as
  * Argo substitutes them (Argo tester fault 10): strata places files before the program
@@ -74,7 +77,7 @@ function pathOf(p: string, scope: Scope, field: string): string {
   const v = readField(scope, `template ${scope.template}`, field, p);
   const lit = literal(v);
   // An input whose argument is refused already (said there): no second problem for it.
-  if (lit === undefined && isRefused(v)) return '/refused';
+  if (lit === undefined && isRefused(v)) return REFUSED_PATH;
   if (lit === undefined) throw new StrataError('invalid_document', `template ${scope.template}, ${field}: "${p}" depends on the run (a workflow parameter or a step's output), but strata places a template's files before it starts: give the path as text, or as an input parameter given as text`);
   // Checked here, as substituted, so the problem names the output and the path, not strata's task fields (Argo tester 2, fault 7).
   const wrong = filePathProblem(lit);
