@@ -46,6 +46,8 @@ export interface QuarterbackOptions {
 /** Runs one pod's micro plan: `run()` to the end, `cancel()` to stop it. */
 export class Quarterback {
   private readonly plan: MicroPlan;
+  /** the name of this pod: its containers' host name and HOSTNAME */
+  private readonly name: string;
   private readonly driver: QuarterbackOptions['driver'];
   private readonly send: QuarterbackOptions['send'];
   private readonly hostEnv: Record<string, string | undefined>;
@@ -68,6 +70,7 @@ export class Quarterback {
 
   constructor(opts: QuarterbackOptions) {
     this.plan = opts.plan;
+    this.name = podName(opts.plan.runId, opts.plan.step, opts.plan.attempt);
     this.driver = opts.driver;
     this.send = opts.send;
     this.hostEnv = { ...(opts.hostEnv ?? process.env), ...opts.plan.env };
@@ -168,7 +171,7 @@ export class Quarterback {
         if (!this.viewed(cmd.task)) return this.spawn(cmd, entry, dirs, port, ownDirOf(dirs));
         // A /tmp of its own made in this tick too, once bubblewrap is known to run here.
         const ownDir = ownDirOf(dirs);
-        const view = privateViewNow(cmd.task, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDir, this.podName());
+        const view = privateViewNow(cmd.task, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDir, this.name);
         if (view) {
           entry.view = view;
           this.viewNotes(cmd.step, view);
@@ -192,7 +195,7 @@ export class Quarterback {
       const [port] = await Promise.all([this.ports.portFor(cmd.step), copyInputs(dirs.inputs, cmd.inputs, (ref) => this.outputs.locate(ref)), mkdir(ownDir, { recursive: true })]);
       if (this.viewed(cmd.task!)) {
         // A /tmp of its own and its declared paths: a mount namespace, or a sentence saying why there is none.
-        const { view, error, note } = await privateView(cmd.task!, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDir, this.podName());
+        const { view, error, note } = await privateView(cmd.task!, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDir, this.name);
         if (error || note) this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${error ?? note}\n` });
         if (error) return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error });
         if (view) entry.view = view;
@@ -203,11 +206,6 @@ export class Quarterback {
     } catch (e) {
       this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: (e as Error).message });
     }
-  }
-
-  /** The name of this pod: its containers' host name and HOSTNAME. */
-  private podName(): string {
-    return podName(this.plan.runId, this.plan.step, this.plan.attempt);
   }
 
   /** The lines a private view has for the container's log (private-view.ts rootArgs). */
@@ -231,7 +229,7 @@ export class Quarterback {
     const { step, attempt } = cmd;
     // `{{ inputs.NAME }}` is the path of the input in this container's inputs dir.
     // `{{ run.pod }}` of a container: the name of the pod it runs in.
-    const pod = this.podName();
+    const pod = this.name;
     const placed = placeInputs(cmd.task!, (name) => join(dirs.inputs, name), { id: this.plan.runId, step, pod });
     entry.dirs = dirs;
     // Env values expanded from the entries before them (Kubernetes' `$(VAR)`, kube-expansion.ts); command and args below, from the whole environment.

@@ -104,17 +104,24 @@ export function appendEvent(doc: ReportDoc, e: Omit<ReportEvent, 'seq'>, budget 
   return trimEvents({ ...doc, seq, events: [...doc.events, fitParameters(fitResult({ ...e, seq } as ReportEvent), parametersFile)] }, budget, 1);
 }
 
+/** Bytes of one event in the annotation, as eventsBytes counts them: its JSON and a separator. */
+function eventBytes(ev: ReportEvent): number {
+  return Buffer.byteLength(JSON.stringify(ev)) + 1;
+}
+
 /** Bytes of a doc's events as appendEvent counts them. */
 export function eventsBytes(doc: ReportDoc): number {
-  return doc.events.reduce((n, ev) => n + Buffer.byteLength(JSON.stringify(ev)) + 1, 0);
+  return doc.events.reduce((n, ev) => n + eventBytes(ev), 0);
 }
 
 /** The oldest events dropped until the rest fit `budget` bytes, keeping at least `keep` of them. Pure. */
 export function trimEvents(doc: ReportDoc, budget: number, keep = 0): ReportDoc {
-  const events = [...doc.events];
-  let bytes = eventsBytes(doc);
-  while (events.length > keep && bytes > budget) bytes -= Buffer.byteLength(JSON.stringify(events.shift())) + 1;
-  return { ...doc, events };
+  // Each event measured once; the events kept copied once.
+  const sizes = doc.events.map(eventBytes);
+  let bytes = sizes.reduce((n, b) => n + b, 0);
+  let drop = 0;
+  while (doc.events.length - drop > keep && bytes > budget) bytes -= sizes[drop++];
+  return { ...doc, events: doc.events.slice(drop) };
 }
 
 export function encodeReport(doc: ReportDoc): string {

@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { ANNOTATIONS } from '../../runtime/kubernetes/pod-layout.ts';
-import { appendEvent, emptyReport, encodeReport, EVENTS_BUDGET, eventsBytes, fitParameters, fitResult, oversizeParameters, POD_PARAMETERS_FILE, stepParametersFile, trimEvents, type ReportDoc, type ReportDone } from '../../runtime/kubernetes/report-protocol.ts';
+import { appendEvent, emptyReport, encodeReport, EVENTS_BUDGET, eventsBytes, fitResult, oversizeParameters, POD_PARAMETERS_FILE, stepParametersFile, trimEvents, type ReportDoc, type ReportDone } from '../../runtime/kubernetes/report-protocol.ts';
 import { writeFileHere } from '../../runtime/no-follow-writes.ts';
 import type { DoneMessage, QuarterbackMessage } from '../../runtime/quarterback/protocol.ts';
 import type { OwnPod } from './own-pod.ts';
@@ -59,7 +59,7 @@ export class AnnotationReporter {
       this.doc = appendEvent(this.doc, { type: 'step', ...rest }, this.budget, this.spillStep(rest.parameters, this.doc.seq + 1));
     } else if (m.type === 'done') {
       const { type: _t, ...done } = m;
-      this.doc = { ...this.doc, done: fitParameters(fitResult(this.spill(done))) };
+      this.doc = { ...this.doc, done: fitResult(this.spill(done)) };
     } else {
       return;
     }
@@ -68,19 +68,19 @@ export class AnnotationReporter {
 
   /**
    * The pod's own output parameters too large for the annotation, written whole to its outputs
-   * dir (fitParameters then leaves them out of the report, which says how many bytes to read);
-   * when they cannot be written the pod fails, saying so, rather than end without them.
+   * dir and left out of the report, which says how many bytes to read (as fitParameters); when
+   * they cannot be written the pod fails, saying so, rather than end without them.
    */
   private spill(done: Omit<DoneMessage, 'type'>): ReportDone {
     const omitted = oversizeParameters(done.parameters);
     if (!omitted) return done;
-    const what = `the pod's output parameters (${omitted.names.join(', ')}: ${omitted.bytes} bytes)`;
+    const { parameters, ...rest } = done;
     try {
       if (!this.opts.outputsDir) throw new Error('the quarterback was given no outputs dir');
-      writeFileHere(join(this.opts.outputsDir, POD_PARAMETERS_FILE), JSON.stringify(done.parameters), POD_PARAMETERS_FILE);
-      return done;
+      writeFileHere(join(this.opts.outputsDir, POD_PARAMETERS_FILE), JSON.stringify(parameters), POD_PARAMETERS_FILE);
+      return { ...rest, parametersOmitted: omitted };
     } catch (e) {
-      const { parameters: _p, ...rest } = done;
+      const what = `the pod's output parameters (${omitted.names.join(', ')}: ${omitted.bytes} bytes)`;
       return { ...rest, ok: false, status: 'failed', error: `${what} are too large for the pod's report and could not be written to its outputs: ${(e as Error).message}` };
     }
   }
