@@ -312,7 +312,10 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
       names.set(name, t.name);
       // The volumes it mounts are the running Workflow's, checked when a run starts (run-volumes.ts).
       const mounts = volumeNotes(wft, [t.name], `WorkflowTemplate ${wft.metadata.name}`);
-      out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name, ...mounts }), { templates, unit, local, where, links, problems: g, opts }));
+      // With no entrypoint, no entry flow keeps the document: each unit does, so a later Workflow's workflowTemplateRef
+      // naming an entrypoint finds it by that template's unit and joins its spec over it (joinedWorkflow, issue 12).
+      const kept: Record<string, string> = wft.spec.entrypoint ? {} : { [SOURCE_DOCUMENT]: JSON.stringify(wft) };
+      out.push(unitFlow(t, annotated(metadataOf(wft, name, version), { [WORKFLOW_TEMPLATE]: wft.metadata.name!, [TEMPLATE]: t.name, ...mounts, ...kept }), { templates, unit, local, where, links, problems: g, opts }));
     }, () => undefined);
   }
   if (wft.spec.entrypoint) {
@@ -379,7 +382,8 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     const entryName = flowName(ref.name, where);
     // Only a WorkflowTemplate's entry flow: not a native Flow or a unit that bears the name.
     const found = wft ? [] : madeFrom(registered(entryName), ref.name, undefined);
-    if (!wft && found.length === 0) throw problem(where, `no WorkflowTemplate ${ref.name} is given or registered`);
+    // Registered without an entrypoint: its document is kept by each unit, found by the Workflow's entrypoint (templateFlows).
+    if (!wft && found.length === 0) return workflowFlow(joinedWorkflow(wf, libraryDocument(wf, ref.name, where, registered)), source, unit, templatesDocs, registered, links, g, opts);
     const entry = wft ? `${entryName}@${versionOf(wft)}` : registeredUnit(entryName, found, `workflowTemplateRef ${ref.name}`).ref;
     if (wft && !wft.spec.entrypoint && !wf.spec.entrypoint) throw problem(where, `WorkflowTemplate ${ref.name} has no entrypoint, and the Workflow names none (spec.entrypoint)`);
     // The Workflow runs the join of its spec over the WorkflowTemplate's (Argo tester 6, Q1), as a Workflow of its own, so its
@@ -461,6 +465,23 @@ function joinOver(over: unknown, base: unknown, key: string): unknown {
 function joinedWorkflow(wf: ArgoDocument, wt: ArgoDocument): ArgoDocument {
   const { workflowTemplateRef: _ref, ...own } = wf.spec;
   return { ...wf, spec: joinOver(own, wt.spec, 'spec') as ArgoDocument['spec'] };
+}
+
+/**
+ * The document of WorkflowTemplate `name`, registered without an entrypoint, that Workflow
+ * `wf` runs by workflowTemplateRef from its own entrypoint: kept by the unit of that template
+ * (templateFlows), the version applied last. Refused, said at `where`, when no flow of `name`
+ * is registered, when `wf` names no entrypoint (Argo's Workflow would have none) or one the
+ * WorkflowTemplate has no template of.
+ */
+function libraryDocument(wf: ArgoDocument, name: string, where: string, registered: RegisteredFlows): ArgoDocument {
+  const entry = wf.spec.entrypoint;
+  const units = entry === undefined ? [] : madeFrom(registered(unitFlowName(name, entry, where)), name, entry);
+  if (units.length === 0 && entry !== undefined) throw problem(where, `no WorkflowTemplate ${name} is given or registered (with an entrypoint, or with template ${entry}, the Workflow's spec.entrypoint)`);
+  if (units.length === 0) throw problem(where, `no WorkflowTemplate ${name} is given or registered with an entrypoint, and the Workflow names none (spec.entrypoint), which one registered without an entrypoint runs from`);
+  const unitRef = registeredUnit(unitFlowName(name, entry!, where), units, `workflowTemplateRef ${name}`);
+  const f = units.find((u) => `${u.metadata.name}@${u.metadata.version}` === unitRef.ref)!;
+  return keptDocument(f, name, `${where}: spec.workflowTemplateRef`);
 }
 
 /** The Argo document a registered WorkflowTemplate's entry flow keeps (SOURCE_DOCUMENT); refused, said at `where`, when it keeps none or a broken one. */

@@ -8,7 +8,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 /**
  * Flow names (`w.t` for templateRef `{ name: w, template: t }`, `w` for a
- * workflowTemplateRef) named anywhere in `docs`, for an edge to look up before importing.
+ * workflowTemplateRef, and `w.e` for its spec's entrypoint `e`) named anywhere in `docs`, for an edge to look up before importing.
  * Names that do not make flow names are left out (the import says why).
  */
 export function referencedFlowNames(docs: unknown[]): string[] {
@@ -28,7 +28,9 @@ export function referencedFlowNames(docs: unknown[]): string[] {
       const t = v.templateRef;
       if (isObj(t) && typeof t.name === 'string' && typeof t.template === 'string') add(t.name, t.template);
       const w = v.workflowTemplateRef;
+      // And the unit of the Workflow's entrypoint, which keeps the document of a WorkflowTemplate registered without one.
       if (isObj(w) && typeof w.name === 'string') add(w.name);
+      if (isObj(w) && typeof w.name === 'string' && typeof v.entrypoint === 'string') add(w.name, v.entrypoint);
       appendAll(stack, Object.values(v));
     }
   }
@@ -57,7 +59,7 @@ export function madeFlowNames(docs: unknown[]): string[] {
 /**
  * The registered flows `docs` need, by flow name, looked up with `versions` (the edge's
  * I/O): those their references name, and those named by the WorkflowTemplate documents the
- * found entry flows keep (SOURCE_DOCUMENT), which a Workflow's workflowTemplateRef joins
+ * found entry flows (or units, of one without an entrypoint) keep (SOURCE_DOCUMENT), which a Workflow's workflowTemplateRef joins
  * over and imports again (import-argo.ts joinedWorkflow). Each name is looked up once, a
  * level's names at the same time.
  */

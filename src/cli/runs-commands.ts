@@ -141,7 +141,12 @@ export async function submit(client: Client, file: string | undefined, o: Submit
   // --use of a WorkflowTemplate with --entrypoint: a Workflow running it by workflowTemplateRef from that template,
   // as argo submit --from workflowtemplate/NAME --entrypoint T makes (argo-workflows workflow/util/util.go ApplySubmitOpts).
   let fromTemplate: { doc: unknown; source: string } | undefined;
-  if (o.use) {
+  const fromName = o.from !== undefined && o.entrypoint !== undefined ? o.use : undefined;
+  if (fromName !== undefined && !fromName.includes('@')) {
+    // --from workflowtemplate/W --entrypoint T: the Workflow argo submit makes, whatever W registered (an entry flow, or
+    // units only when W has no entrypoint): its import finds W, or says it is not registered (issue 12).
+    fromTemplate = { doc: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: `${fromName}-` }, spec: { workflowTemplateRef: { name: fromName }, entrypoint: o.entrypoint } }, source: `--from ${o.from}` };
+  } else if (o.use) {
     const used = await registeredRef(client, o.use);
     if (o.entrypoint !== undefined) {
       if (used.workflowTemplate === undefined) throw new StrataError('invalid_request', `--entrypoint ${o.entrypoint}: --use ${o.use} is not made from an Argo WorkflowTemplate (a strata Flow has no entrypoint to choose)`);
