@@ -8,13 +8,15 @@
  * output parameter may be fails its step, named.
  * The plan and slot layout travel in a ConfigMap (they were annotations, which crowded the
  * report until a final report could not fit and failed its pod): a large plan leaves the
- * report its whole room. (A report refused all the same is made smaller, and a final one that
- * cannot fit fails the pod saying why: annotation-reporter.test.ts.)
+ * report its whole room. A report refused all the same (another writer crowding the pod's
+ * annotations) is made smaller, and a final one that cannot fit fails the pod saying why.
  * Through the real stack: POST /v1/runs, a worker on the kubernetes runtime, the quarterback.
  */
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ANNOTATIONS } from '../../../runtime/kubernetes/pod-layout.ts';
+import type { Change } from '../../support/fake-kube-api/store.ts';
 import { useKubeRunService } from './support/kube-run-service.ts';
 
 const k = useKubeRunService();
@@ -73,5 +75,29 @@ describe('a pod\'s output parameters larger than its report annotation (kubernet
     expect(steps.p.result).toBe('a'.repeat(30000));
     expect(steps.p.parameters).toEqual({ a: 'a'.repeat(30000) });
     expect(run.status).toBe('succeeded');
+  }, 120_000);
+
+  it('a pod whose annotations another writer crowds (250,000 bytes of its own) has no room for its final report with a 30 KiB result: the pod fails saying why, its end not lost', async () => {
+    // As a controller or webhook may annotate a pod: written the moment the pod is made, before its quarterback reports.
+    const store = k().cluster.api.store;
+    const crowd = (c: Change) => {
+      if (c.type !== 'ADDED' || c.res.plural !== 'pods' || c.obj.metadata.annotations?.[ANNOTATIONS.stepId] !== 'crowded') return;
+      store.update(c.res, c.obj.metadata.namespace, c.obj.metadata.name, (o) => ({ ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, 'example.com/crowd': 'x'.repeat(250_000) } } }), 'main');
+    };
+    store.on('change', crowd);
+    try {
+      const gen = { id: 'gen', task: { image: 'alpine', command: ['sh', '-c', `printf '"%s"' "$(head -c 30000 /dev/zero | tr '\\0' a)" > "$STRATA_OUTPUTS/result.json"`] } };
+      const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'report-crowded', version: '1' }, spec: { root: { id: 'crowded', pod: { flow: { sequence: [gen] } } } } };
+      const r = await k().svc.call('POST', '/v1/runs', { flow });
+      expect(r.status, JSON.stringify(r.body)).toBe(202);
+      const run = await k().svc.waitRun(r.body.runId, 90_000);
+      const steps = run.steps as Record<string, { status: string; error?: string }>;
+      expect(steps.crowded?.status, JSON.stringify(run).slice(0, 2000)).toBe('failed');
+      expect(steps.crowded.error).toContain('the pod\'s report was refused by the API server');
+      expect(steps.crowded.error).toContain('metadata.annotations: Too long: must have at most 262144 bytes');
+      expect(run.status).toBe('failed');
+    } finally {
+      store.off('change', crowd);
+    }
   }, 120_000);
 });
