@@ -13,12 +13,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../../src/run/run-view.ts';
 import { until } from '../../support/processes.ts';
+import { argoFixtures } from '../../support/documents.ts';
 import { useKubeRunService } from './support/kube-run-service.ts';
 
 const k = useKubeRunService();
 
-
-const argo = (name: string) => k().svc.runToEnd(readFileSync(join('test/fixtures/argo/failed-outputs', name), 'utf8'), { timeoutMs: 120_000 });
+const argo = (name: string) => k().svc.runToEnd(argoFixtures('failed-outputs').read(name), { timeoutMs: 120_000 });
 
 describe('a failed step\'s outputs on the kubernetes runtime (stand-in API server, kubelet in namespaces)', () => {
   it('a task pod: its standard output, its parameter at /tmp and its artifact at /w reach the steps after it', async () => {
@@ -65,7 +65,7 @@ describe('a failed step\'s outputs on the kubernetes runtime (stand-in API serve
     const dir = mkdtempSync('/var/tmp/strata-q9-');
     const flag = join(dir, 'flag.ok');
     try {
-      const failed = await k().svc.runToEnd({ flow: parse(readFileSync('test/fixtures/argo/tester-6/retry-run-exit.yaml', 'utf8')), params: { flag } }, { timeoutMs: 120_000 });
+      const failed = await k().svc.runToEnd({ flow: parse(argoFixtures('tester-6').read('retry-run-exit.yaml')), params: { flag } }, { timeoutMs: 120_000 });
       expect(failed.status, JSON.stringify(failed.steps).slice(0, 3000)).toBe('failed');
       expect(failed.steps.onExit).toMatchObject({ status: 'succeeded', result: 'exit status Failed' });
       writeFileSync(flag, '');
