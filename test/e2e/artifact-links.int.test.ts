@@ -7,13 +7,12 @@
  * quarterback), written straight into $STRATA_OUTPUTS and at a declared path (collected
  * from the container's private view), and through an Argo Workflow as it is.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { LEVELS, type Level } from '../support/levels.ts';
 import { runAtLevel } from '../support/level-runs.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
 
@@ -70,11 +69,11 @@ describe.each(LEVELS)('links in a directory artifact ($name)', (level) => {
 
 describe('an Argo Workflow with a directory artifact holding a relative link (N6)', () => {
   it('runs as in Argo: the consumer reads through the link; an artifact that is itself a link is refused naming its target', async () => {
-    const doc = parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'tester-3', 'artifact-links.yaml'), 'utf8'));
+    const doc = parse(argoFixtures('tester-3').read('artifact-links.yaml'));
     const r = await svc.runToEnd(doc);
     expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
     expect(r.steps.use.result).toBe('rel-link -> a.txt|one');
-    const linked = await svc.runToEnd(parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'tester-3', 'artifact-is-link.yaml'), 'utf8')));
+    const linked = await svc.runToEnd(parse(argoFixtures('tester-3').read('artifact-is-link.yaml')));
     expect(linked.status).toBe('failed');
     // The entrypoint is a container: the run's root step, main.
     expect(linked.steps.main.error).toContain('output "link" (/work/f/link) is a symbolic link to "/work/f/target": an artifact that is itself a link points outside itself');

@@ -5,13 +5,14 @@
  * fail with ENOTDIR, and a task with an output named `onExit` made the handler's result
  * read as null. Real runs at both levels: coordinator, BullMQ, a worker and processes.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { LEVELS, type Level } from '../support/levels.ts';
 import { runAtLevel } from '../support/level-runs.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
 
@@ -46,7 +47,7 @@ it('a flow whose root is a task, with spec.onExit: both succeed (macro)', async 
 });
 
 it('an Argo Workflow whose entrypoint is a container, with onExit: both succeed, the handler sees Succeeded', async () => {
-  const run = await svc.runToEnd(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', 'exit-container.yaml'), 'utf8'));
+  const run = await svc.runToEnd(argoFixtures('.').read('exit-container.yaml'));
   expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
   expect(run.steps.main).toMatchObject({ status: 'succeeded', result: 'main-ok' });
   expect(run.steps['main/onExit']).toMatchObject({ status: 'succeeded', result: 'exit handler sees Succeeded' });

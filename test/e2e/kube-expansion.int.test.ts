@@ -5,18 +5,17 @@
  * containers of one pod the same). Documents through `POST /v1/runs`, real HTTP, Redis,
  * BullMQ and processes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { useRunService } from '../support/use-run-service.ts';
+import { argoFixtures } from '../support/documents.ts';
 
 const svc = useRunService();
-const DIR = join(import.meta.dirname, '..', 'fixtures', 'argo', 'kube-expansion');
+const { read } = argoFixtures('kube-expansion');
 
 describe('$(VAR) expansion and HOSTNAME (S16)', { timeout: 120_000 }, () => {
   it('an Argo container: command, args and env expanded; each loop item its own HOSTNAME', async () => {
-    const r = await svc.runToEnd(readFileSync(join(DIR, 'env-expand.yaml'), 'utf8'));
+    const r = await svc.runToEnd(read('env-expand.yaml'));
     expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
     expect(r.steps.say?.result).toBe('greeting=hello both=hello-world escaped=$(MSG) missing=$(NOPE) env=hello-world');
     const hosts = [r.steps['host/0']?.result, r.steps['host/1']?.result];
@@ -25,7 +24,7 @@ describe('$(VAR) expansion and HOSTNAME (S16)', { timeout: 120_000 }, () => {
   });
 
   it('inside a pod (the quarterback): the same expansion; its containers share the pod\'s HOSTNAME', async () => {
-    const r = await svc.runToEnd({ flow: parse(readFileSync(join(DIR, 'pod-expand.flow.yaml'), 'utf8')) });
+    const r = await svc.runToEnd({ flow: parse(read('pod-expand.flow.yaml')) });
     expect(r.status, JSON.stringify(r.steps)).toBe('succeeded');
     const step = (suffix: string) => Object.entries(r.steps).find(([id]) => id.endsWith(`/${suffix}`))?.[1];
     expect(step('say')?.result).toBe(`greeting=hello escaped=$(MSG) missing=$(NOPE) step=${Object.keys(r.steps).find((id) => id.endsWith('/say'))} hello-world`);
