@@ -6,26 +6,24 @@
  * its own, so the lines count how often it ran (Argo tester 7, R5, which the Argo importer
  * maps spec.retryStrategy onto).
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LEVELS } from '../support/levels.ts';
 import { runAtLevel } from '../support/level-runs.ts';
+import { linesIn as lines, useTempDirs } from '../support/temp-dirs.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
 const svc = useRunService({ STRATA_WORKER_CONCURRENCY: '4' });
+const tempDir = useTempDirs('retry-whole-');
 
 /** A step that appends a line to `dir/name` and prints how many lines it has, then runs `then` (sh). */
 const step = (name: string, then = 'true') => ({ task: { image: 'alpine', command: ['sh', '-c', `echo x >> "$1/${name}" && wc -l < "$1/${name}" && ${then}`, 'sh', '{{ params.dir }}'], result: 'stdout' } });
 const mark = (id: string, name: string, then = 'true') => ({ id, ...step(name, then) });
-const lines = (dir: string, name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).length : 0);
 /** Succeeds once `count` has run at least `n` times. */
 const countAtLeast = (n: number) => `test $(wc -l < "$1/count") -ge ${n}`;
 
 describe.each(LEVELS)('retryWhole ($name)', (level) => {
   it('a failed sequence runs again whole after its back-off; the steps before and after it run once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'retry-whole-'));
+    const dir = tempDir();
     const root = {
       sequence: [
         mark('before', 'before'),
@@ -42,7 +40,7 @@ describe.each(LEVELS)('retryWhole ($name)', (level) => {
   }, 90_000);
 
   it('a graph that keeps failing runs limit + 1 times, then fails the run; its leaves\' own retries hold in each attempt', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'retry-whole-'));
+    const dir = tempDir();
     const root = {
       graph: {
         nodes: {
