@@ -254,13 +254,14 @@ export function validateArgoDocument(doc: unknown, source = ''): ArgoDocument {
  * problem is said at once (Argo tester 2, fault 12). A document with problems never runs:
  * the caller refuses it with all of them.
  */
-export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocument; problems: Problem[] } {
+export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocument; problems: Problem[]; repaired?: string[] } {
   const kind = (doc as { kind?: unknown })?.kind;
   if (typeof kind === 'string' && Object.hasOwn(OTHER_KINDS, kind)) return { problems: [{ path: prefixed(source, 'kind'), message: `Argo kind ${kind} is not supported: ${OTHER_KINDS[kind]}` }] };
   const input = withoutHousekeeping(withoutEmptyUnsupported(doc));
   const r = argoDocumentSchema.safeParse(input);
   const problems: Problem[] = [];
   let data = r.success ? r.data : undefined;
+  let repaired: string[] | undefined;
   if (!r.success) {
     const names = templateNames(doc);
     for (const p of zodProblems(r.error, '')) {
@@ -270,6 +271,15 @@ export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocum
       problems.push({ path: prefixed(source, withTemplateNames(p.path, names)), message: argo ?? p.message });
     }
     if (r.error.issues.every((i) => i.code === 'unrecognized_keys')) data = argoDocumentSchema.safeParse(withoutKeys(input, r.error.issues as never)).data;
+    else {
+      // Refused for its shape, but read on where the rest can be (every problem at once): the
+      // refused values stood in for, so its references are checked too (repairedCopy).
+      const fixed = repairedCopy(withoutKeys(input, r.error.issues.filter((i) => i.code === 'unrecognized_keys') as never), r.error.issues.filter((i) => i.code !== 'unrecognized_keys'));
+      if (fixed) {
+        data = fixed.data;
+        repaired = fixed.values;
+      }
+    }
   }
   const structural = data ? structureProblems(data) : [];
   // Said with the rest, the document still read on (every problem at once, Argo tester 8, S3).
@@ -280,7 +290,39 @@ export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocum
   appendAll(problems, said.map((p) => ({ ...p, path: prefixed(source, p.path) })));
   // Read on only as a document the importer would take as it is: without unknown keys
   // (a removed `suspend` leaves a template of no kind, said here, not imported).
-  return { ...(data && structural.length === 0 ? { argo: data } : {}), problems };
+  return { ...(data && structural.length === 0 ? { argo: data } : {}), problems, ...(repaired ? { repaired } : {}) };
+}
+
+/** What stands in for a refused text value in a repaired copy (a name of its own, valid anywhere a name is). */
+export const STAND_IN = 'strata-refused-';
+
+/**
+ * A copy of `doc` the schema takes, made by standing in for each value an issue refuses: a
+ * text refused by a rule (a name too long or of other characters, one given twice) by a name
+ * of its own (STAND_IN and a count), any other (a field of the wrong type) left out. Undefined
+ * when the copy is still refused (a required field of the wrong type): then nothing more is
+ * read. `values`: the refused texts, so that what the importer says of them again (a step
+ * of that name) is left out; the document is refused all the same, so the copy never runs.
+ */
+function repairedCopy(doc: unknown, issues: ReadonlyArray<{ code: string; path: PropertyKey[] }>): { data: ArgoDocument; values: string[] } | undefined {
+  const copy = structuredClone(doc) as Record<PropertyKey, unknown>;
+  const values: string[] = [];
+  for (const issue of issues) {
+    if (issue.path.length === 0) return undefined;
+    let parent: unknown = copy;
+    for (const seg of issue.path.slice(0, -1)) parent = (parent as Record<PropertyKey, unknown> | undefined)?.[seg];
+    if (!parent || typeof parent !== 'object') return undefined;
+    const key = issue.path[issue.path.length - 1];
+    const o = parent as Record<PropertyKey, unknown>;
+    const v = o[key];
+    if (typeof v === 'string' && issue.code === 'custom') {
+      if (!v.startsWith(STAND_IN)) values.push(v);
+      o[key] = `${STAND_IN}${values.length}`;
+    } else if (Array.isArray(parent)) return undefined;
+    else delete o[key];
+  }
+  const again = argoDocumentSchema.safeParse(copy);
+  return again.success ? { data: again.data, values } : undefined;
 }
 
 /** The keys of the object a problem's path (`spec.templates[1].containerSet.retryStrategy`) names a field of: its names, less the field. */

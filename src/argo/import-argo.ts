@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { addProblems, argoProblem, gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
 import type { FlowDocument, FlowNode, JsonValue } from './target-types.ts';
 import { NAME_PATTERN, SOURCE_DOCUMENT } from '../flow/task-schema.ts';
-import { checkArgoDocument, ownValue, type ArgoDocument, type ArgoTemplate } from './argo-document.ts';
+import { checkArgoDocument, ownValue, STAND_IN, type ArgoDocument, type ArgoTemplate } from './argo-document.ts';
 import { inlineTemplate } from './composite.ts';
 import type { ReachWork } from './dag-reach.ts';
 import { retryOf, type InlineContext, type UnitRef } from './invoke.ts';
@@ -195,11 +195,15 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
   const g = gathered();
   const links = globalLinks();
   // A document with only unknown keys wrong is read on without them, so its other problems are found too.
+  const refusedValues: string[] = [];
   const valid = docs.flatMap((d) => {
-    const { argo, problems } = checkArgoDocument(d.doc, d.source);
+    const { argo, problems, repaired } = checkArgoDocument(d.doc, d.source);
     addProblems(g, problems);
+    appendAll(refusedValues, repaired ?? []);
     return argo ? [{ ...d, argo }] : [];
   });
+  // The documents' own problems (their shape) are said first; what the import finds follows.
+  const shapeSaid = g.list.length;
   const templatesDocs = new Map<string, ArgoDocument>();
   for (const { argo, source } of valid) {
     if (argo.kind !== 'WorkflowTemplate') continue;
@@ -241,6 +245,8 @@ export function importArgo(docs: Array<{ doc: unknown; source: string }>, regist
   linkGlobals(links, g);
   // Two WorkflowTemplates making one flow name are refused before anything is stored (Argo tester 6, Q4).
   addProblems(g, nameClashes(units, registered, { workflowTemplate: WORKFLOW_TEMPLATE, template: TEMPLATE }));
+  // A value refused for its shape was stood in for to read on (argo-document.ts repairedCopy): said at its field once, not again.
+  if (refusedValues.length > 0) g.list = [...g.list.slice(0, shapeSaid), ...g.list.slice(shapeSaid).filter((p) => ![STAND_IN, ...refusedValues].some((v) => `${p.path} ${p.message}`.includes(v)))];
   throwGathered(g);
   for (const f of [...units, ...workflows]) {
     dropEmptyWith(f.spec.root);
