@@ -119,7 +119,7 @@ export class PodSession {
       } catch (e) {
         // A failed pod's result that cannot be read is left out: its own failure is what it says.
         if (!done.ok) result = undefined;
-        else return this.settle({ outcome: { ok: false, error: (e as Error).message, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(done.reason ? { reason: done.reason } : {}) }, stuck: false });
+        else return this.settle({ outcome: failedWith(done, (e as Error).message), stuck: false });
       }
     }
     let parameters = done.parameters;
@@ -128,7 +128,7 @@ export class PodSession {
         parameters = readParametersFile(this.req.outputsDir, POD_PARAMETERS_FILE, done.parametersOmitted.bytes);
       } catch (e) {
         const error = `the pod's output parameters (${done.parametersOmitted.names.join(', ')}) could not be read from its outputs: ${(e as Error).message}`;
-        return this.settle({ outcome: { ok: false, error: done.ok ? error : `${done.error ?? 'failed'} (${error})`, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(done.reason ? { reason: done.reason } : {}) }, stuck: false });
+        return this.settle({ outcome: failedWith(done, done.ok ? error : `${done.error ?? 'failed'} (${error})`), stuck: false });
       }
     }
     this.settle({
@@ -155,6 +155,11 @@ function readPodResult(outputsDir: string, limit?: number): JsonValue | undefine
   // Absent: undefined; a link, too large, not UTF-8 or not JSON: a StepFileError the caller reports.
   const r = readResult(outputsDir, limit);
   return r === null ? undefined : r;
+}
+
+/** The pod failed with `error` in place of the end `done` reported, keeping its exit code and reason. */
+function failedWith(done: ReportDone, error: string): PodOutcome {
+  return { ok: false, error, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(done.reason ? { reason: done.reason } : {}) };
 }
 
 /**

@@ -76,8 +76,7 @@ export class AnnotationReporter {
     if (!omitted) return done;
     const { parameters, ...rest } = done;
     try {
-      if (!this.opts.outputsDir) throw new Error('the quarterback was given no outputs dir');
-      writeFileHere(join(this.opts.outputsDir, POD_PARAMETERS_FILE), JSON.stringify(parameters), POD_PARAMETERS_FILE);
+      this.writeParameters(POD_PARAMETERS_FILE, parameters);
       return { ...rest, parametersOmitted: omitted };
     } catch (e) {
       const what = `the pod's output parameters (${omitted.names.join(', ')}: ${omitted.bytes} bytes)`;
@@ -96,12 +95,18 @@ export class AnnotationReporter {
     if (!oversizeParameters(parameters) || !this.opts.outputsDir) return undefined;
     const file = stepParametersFile(seq);
     try {
-      writeFileHere(join(this.opts.outputsDir, file), JSON.stringify(parameters), file);
+      this.writeParameters(file, parameters);
       return file;
     } catch (e) {
       this.opts.onError?.(e as Error);
       return undefined;
     }
+  }
+
+  /** `parameters` written whole as `file` in the pod's outputs dir (no link followed); throws when it cannot. */
+  private writeParameters(file: string, parameters: Record<string, JsonValue> | undefined): void {
+    if (!this.opts.outputsDir) throw new Error('the quarterback was given no outputs dir');
+    writeFileHere(join(this.opts.outputsDir, file), JSON.stringify(parameters), file);
   }
 
   /**
