@@ -27,14 +27,19 @@ const SOURCES = [
   'storageos', 'csi', 'ephemeral', 'image',
 ];
 
+type Placed = { mount: ArgoVolumeMount; at: string };
+type ContainerSet = NonNullable<ArgoTemplate['containerSet']>;
+
+/** The mounts a containerSet gives every container, each with its place in the template. */
+const setMounts = (set: ContainerSet): Placed[] => (set.volumeMounts ?? []).map((mount, j) => ({ mount, at: `containerSet.volumeMounts[${j}](${mount.name})` }));
+
+/** Container `k` of a containerSet's own mounts, each with its place in the template. */
+const containerMounts = (c: ContainerSet['containers'][number], k: number): Placed[] => (c.volumeMounts ?? []).map((mount, j) => ({ mount, at: `containerSet.containers[${k}](${c.name}).volumeMounts[${j}](${mount.name})` }));
+
 /** A containerSet container's mounts as Argo gives them: its own, then the containerSet's, each with its place in the document. */
-function mountsOf(t: ArgoTemplate, container: number): Array<{ mount: ArgoVolumeMount; at: string }> {
+function mountsOf(t: ArgoTemplate, container: number): Placed[] {
   const set = t.containerSet!;
-  const c = set.containers[container];
-  return [
-    ...(c.volumeMounts ?? []).map((mount, j) => ({ mount, at: `containerSet.containers[${container}](${c.name}).volumeMounts[${j}](${mount.name})` })),
-    ...(set.volumeMounts ?? []).map((mount, j) => ({ mount, at: `containerSet.volumeMounts[${j}](${mount.name})` })),
-  ];
+  return [...containerMounts(set.containers[container], container), ...setMounts(set)];
 }
 
 /** The problems of one volume list (`spec.volumes`, a template's `volumes`) at `at`: a kind other than emptyDir, emptyDir fields, a name given twice. */
@@ -72,7 +77,7 @@ function listProblems(list: ArgoVolume[], at: string): Problem[] {
 }
 
 /** The problems of one container's mounts (`mounts`, in container `name`): a volume no list has (`own` the template's, `global` the workflow's), a path that is not absolute or clean, a path given twice. */
-function containerMountProblems(mounts: Array<{ mount: ArgoVolumeMount; at: string }>, at: string, name: string, own: Set<string>, global: Set<string>): Problem[] {
+function containerMountProblems(mounts: Placed[], at: string, name: string, own: Set<string>, global: Set<string>): Problem[] {
   const problems: Problem[] = [];
   const paths = new Map<string, string>();
   for (const { mount, at: where } of mounts) {
@@ -114,7 +119,7 @@ function mountProblems(t: ArgoTemplate, at: string, specVolumes: ArgoVolume[]): 
 }
 
 /** A container or script template's mounts, each with its place in the document. */
-function podMountsOf(t: ArgoTemplate): Array<{ mount: ArgoVolumeMount; at: string }> {
+function podMountsOf(t: ArgoTemplate): Placed[] {
   const kind = t.container ? 'container' : 'script';
   return ((t.container ?? t.script)?.volumeMounts ?? []).map((mount, j) => ({ mount, at: `${kind}.volumeMounts[${j}](${mount.name})` }));
 }
@@ -179,12 +184,9 @@ export function volumeProblems(doc: ArgoDocument): Problem[] {
 }
 
 /** Every mount of template `t` (a container's, a script's, a containerSet's and its containers'), each with its place in the template. */
-function templateMounts(t: ArgoTemplate): Array<{ mount: ArgoVolumeMount; at: string }> {
+function templateMounts(t: ArgoTemplate): Placed[] {
   if (!t.containerSet) return podMountsOf(t);
-  return [
-    ...(t.containerSet.volumeMounts ?? []).map((mount, j) => ({ mount, at: `containerSet.volumeMounts[${j}](${mount.name})` })),
-    ...t.containerSet.containers.flatMap((c, k) => (c.volumeMounts ?? []).map((mount, j) => ({ mount, at: `containerSet.containers[${k}](${c.name}).volumeMounts[${j}](${mount.name})` }))),
-  ];
+  return [...setMounts(t.containerSet), ...t.containerSet.containers.flatMap(containerMounts)];
 }
 
 /**
