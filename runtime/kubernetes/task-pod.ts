@@ -8,7 +8,7 @@
  * already). With `result: stdout` the command runs under the stdout wrapper
  * (stdout-wrapper.ts), which keeps the standard output in STRATA_OUTPUTS/.strata-stdout.
  */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { V1Container, V1PodSpec, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { PodRequest } from '../pod-runtime.ts';
 import { StrataError } from '../../src/errors/strata-error.ts';
@@ -73,6 +73,14 @@ function ownMounts(req: PodRequest, opts: PodBuildOptions): { volumes: V1Volume[
     volumes.push({ name: `${VOLUMES.own}-${i}`, emptyDir: {} });
     mounts.push({ name: `${VOLUMES.own}-${i}`, mountPath: dir });
   });
+  // A volume inside another of its own directories (/data/cache in /data) is folded into it
+  // (ownDirs), and is that directory's subdirectory, mounted at its path so that it exists
+  // there, as the local runtime makes it (private-view.ts).
+  const outers = [...mounts];
+  for (const v of task.volumes ?? []) {
+    const outer = v.from === 'scratch' ? undefined : outers.find((m) => v.path.startsWith(`${m.mountPath}/`));
+    if (outer) mounts.push({ name: outer.name, mountPath: v.path, subPath: join(outer.subPath ?? '', relative(outer.mountPath!, v.path)) });
+  }
   // `from: scratch`: a task pod's scratch is its own, so one emptyDir is what they share.
   const scratch = (task.volumes ?? []).filter((v) => v.from === 'scratch');
   if (scratch.length > 0) volumes.push({ name: VOLUMES.scratch, emptyDir: {} });

@@ -98,11 +98,19 @@ export function makePrivateView(task: RunTask, root: string, scratchDir?: string
   const dirs = viewDirs(task, ownTmp);
   const binds: Array<[string, string]> = dirs.map((d) => [join(root, d), d]);
   for (const v of task.volumes ?? []) if (v.from === 'scratch' && scratchDir) binds.push([scratchDir, v.path]);
+  // A parent before its children, whatever the order they are declared in (the pod's scratch at
+  // /shared, a directory of its own at /shared/own), as Kubernetes' container runtime mounts
+  // them (containerd pkg/cri/opts/spec_linux.go WithMounts: sorted by their number of path parts).
+  binds.sort(([, a], [, b]) => partsOf(a) - partsOf(b));
   // Synchronous: a few directories, in RAM for a pod's (pod-dirs.ts), take microseconds each,
   // less than a hop to libuv's thread pool and back; this is on every container's start.
   mkdirOnce(root);
   for (const d of dirs) mkdirSync(join(root, d), { recursive: true });
   const hostPathOf = (path: string): string | undefined => (dirs.some((d) => path === d || path.startsWith(`${d}/`)) ? join(root, path) : undefined);
+  // A volume inside another of the container's own directories (/data/cache in /data) is folded
+  // into it (privateDirs), and is a directory there, as its mount point is in Kubernetes.
+  const inner = (task.volumes ?? []).filter((v) => v.from !== 'scratch' && !dirs.includes(v.path)).map((v) => join(root, v.path));
+  for (const d of inner) mkdirSync(d, { recursive: true });
   // A working directory inside a private path starts there, made if the program expects it.
   const wd = task.workingDir;
   if (wd && hostPathOf(wd)) mkdirSync(hostPathOf(wd)!, { recursive: true });
@@ -115,7 +123,12 @@ export function makePrivateView(task: RunTask, root: string, scratchDir?: string
   const uts = hostname ? utsAnswered.get(bwrapCommand()) : null;
   if (uts) notes.push(`this container's host name is the machine's (its HOSTNAME is the pod's name): a host name of its own needs a UTS namespace, which bubblewrap could not make: ${uts}`);
   const args = ['--die-with-parent', ...ownHostname(hostname), ...rootArgs(targets, kept, notes), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...back, ...(wd ? ['--chdir', wd] : [])];
-  return { args, hostPathOf, made: [...dirs.map((d) => join(root, d)), root], mountPoints: mountPoints(root, dirs, backKept), ...(notes.length ? { notes } : {}) };
+  return { args, hostPathOf, made: [...inner.sort((a, b) => b.length - a.length), ...dirs.map((d) => join(root, d)), root], mountPoints: mountPoints(root, dirs, backKept), ...(notes.length ? { notes } : {}) };
+}
+
+/** The number of parts of an absolute path (`/data/cache`: 2). */
+function partsOf(path: string): number {
+  return path.split('/').filter(Boolean).length;
 }
 
 /**

@@ -349,16 +349,14 @@ function templateFlows(wft: ArgoDocument, unit: InlineContext['unit'], links: Gl
 
 /**
  * The MOUNTS annotation of the templates `starts` of `doc` (said at `where`), when they mount
- * any volume of the workflow's: the first mount of each volume, within the 4,096 characters an
- * annotation may hold (task-schema.ts); past them a volume is named at `where` alone.
+ * any volume of the workflow's: the first mount of each volume (bounded by the document, as
+ * task-schema.ts LONG_ANNOTATIONS allows).
  */
 function volumeNotes(doc: ArgoDocument, starts: string[], where: string): Record<string, string> {
   const first = new Map<string, string>();
   for (const m of workflowMounts(doc, starts, where)) if (!first.has(m.volume)) first.set(m.volume, m.at);
   if (first.size === 0) return {};
-  const mounts = [...first].map(([volume, at]) => ({ volume, at }));
-  const text = JSON.stringify(mounts);
-  return { [MOUNTS]: text.length <= 4096 ? text : JSON.stringify(mounts.map(({ volume }) => ({ volume, at: where }))) };
+  return { [MOUNTS]: JSON.stringify([...first].map(([volume, at]) => ({ volume, at }))) };
 }
 
 /** The annotations of a flow a run starts from: the volumes a run of `doc` has (VOLUMES, when it has any: none is read as none) and those its entrypoint and exit handler mount (MOUNTS). */

@@ -13,11 +13,12 @@
  * a WorkflowTemplate's entry flow) the volumes that run has (VOLUMES, when it has any).
  */
 import type { Problem } from '../errors/strata-error.ts';
+import { ARGO_VOLUME_MOUNTS, ARGO_VOLUMES } from '../flow/task-schema.ts';
 
 /** Annotation: JSON list of `{ volume, at }`, the workflow volumes a flow's templates mount. */
-export const MOUNTS = 'strata/argo-volume-mounts';
+export const MOUNTS = ARGO_VOLUME_MOUNTS;
 /** Annotation: JSON list of the volume names a run of the flow has (its spec.volumes). */
-export const VOLUMES = 'strata/argo-volumes';
+export const VOLUMES = ARGO_VOLUMES;
 
 type Annotated = { metadata: { name: string; annotations?: Record<string, string> } };
 

@@ -17,7 +17,7 @@
  */
 import type { Problem } from '../errors/strata-error.ts';
 import { appendAll } from '../flow/append-all.ts';
-import { containerPathProblem } from '../flow/task-io-schema.ts';
+import { containerPathProblem, MAX_VOLUMES } from '../flow/task-io-schema.ts';
 import type { ArgoDocument, ArgoTemplate, ArgoVolume, ArgoVolumeMount } from './argo-document.ts';
 
 /** Kubernetes' volume sources (core/v1 VolumeSource): each but emptyDir is refused by its name. */
@@ -76,9 +76,15 @@ function listProblems(list: ArgoVolume[], at: string): Problem[] {
   return problems;
 }
 
-/** The problems of one container's mounts (`mounts`, in container `name`): a volume no list has (`own` the template's, `global` the workflow's), a path that is not absolute or clean, a path given twice. */
-function containerMountProblems(mounts: Placed[], at: string, name: string, own: Set<string>, global: Set<string>): Problem[] {
+/**
+ * The problems of one container's mounts (`mounts`, in container `name`, whose place in the
+ * template is `place`): more than a task's volumes, a volume no list has (`own` the
+ * template's, `global` the workflow's), a path that is not absolute or clean, a path given twice.
+ */
+function containerMountProblems(mounts: Placed[], at: string, { name, place }: { name: string; place: string }, own: Set<string>, global: Set<string>): Problem[] {
   const problems: Problem[] = [];
+  // Each mount is one of the container's task volumes (ownVolumes, scratchVolumes), which a task has at most MAX_VOLUMES of.
+  if (mounts.length > MAX_VOLUMES) problems.push({ path: `${at}.${place}`, message: `${mounts.length} mounts, more than the ${MAX_VOLUMES} strata gives one container (a task's volumes); mount fewer volumes and keep files apart in directories of one` });
   const paths = new Map<string, string>();
   for (const { mount, at: where } of mounts) {
     const place = `${at}.${where}`;
@@ -102,7 +108,7 @@ function mountProblems(t: ArgoTemplate, at: string, specVolumes: ArgoVolume[]): 
   const used: string[] = [];
   t.containerSet!.containers.forEach((c, k) => {
     const mounts = mountsOf(t, k);
-    appendAll(problems, containerMountProblems(mounts, at, c.name, own, global));
+    appendAll(problems, containerMountProblems(mounts, at, { name: c.name, place: `containerSet.containers[${k}](${c.name})` }, own, global));
     for (const { mount, at: where } of mounts) {
       if (used.includes(mount.name) || (!own.has(mount.name) && !global.has(mount.name))) continue;
       if (used.length > 0) {
@@ -133,7 +139,7 @@ function sharedVolumes(t: ArgoTemplate): string[] {
 /** The problems of a container or script template's mounts (its place `at`): those of containerMountProblems, a second volume mounted at several paths, a declared file inside such a volume. */
 function podMountProblems(t: ArgoTemplate, at: string, specVolumes: ArgoVolume[]): Problem[] {
   const mounts = podMountsOf(t);
-  const problems = containerMountProblems(mounts, at, 'main', new Set((t.volumes ?? []).map((v) => v.name)), new Set(specVolumes.map((v) => v.name)));
+  const problems = containerMountProblems(mounts, at, { name: 'main', place: `${t.container ? 'container' : 'script'}.volumeMounts` }, new Set((t.volumes ?? []).map((v) => v.name)), new Set(specVolumes.map((v) => v.name)));
   const shared = sharedVolumes(t);
   if (shared.length > 1) {
     const second = mounts.find(({ mount }) => mount.name === shared[1])!;

@@ -66,10 +66,13 @@ const inputRef = z.string().regex(INPUT_REF, 'must be "step:output": a step path
  */
 export const inputSpec = z.union([inputRef, z.strictObject({ from: inputRef, path: filePath.optional(), optional: z.boolean().optional() })], { error: 'must be "step:output", or { from: "step:output", path, optional }' });
 
+/** The most `volumes` a task may declare. */
+export const MAX_VOLUMES = 64;
+
 /** `volumes`: paths each container sees as its own, or the pod's scratch at a fixed path. */
 export const volumesSchema = z
   .array(z.union([containerPath, z.strictObject({ path: containerPath, from: z.literal('scratch').optional() })], { error: 'must be an absolute path, or { path, from: scratch }' }))
-  .max(64);
+  .max(MAX_VOLUMES);
 
 /** A unit's declared inputs (artifact names) and outputs (`spec.inputs`, `spec.outputs`). */
 export const unitInputsSchema = z.array(fileName).max(256);

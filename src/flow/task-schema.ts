@@ -56,11 +56,11 @@ export const metadataSchema = z.strictObject({
     .pipe(z.string().regex(VERSION_PATTERN, 'must be a version like 1 or 1.2.0'))
     .optional(),
   labels: z.record(z.string().max(128), z.string().max(256)).optional(),
-  // Each value at most 4096 characters, but SOURCE_DOCUMENT's: bounded by the document carrying it.
+  // Each value at most 4096 characters, but the records of LONG_ANNOTATIONS: bounded by the document they were made from.
   annotations: z
     .record(z.string().max(128), z.string())
     .superRefine((a, ctx) => {
-      for (const [k, v] of Object.entries(a)) if (k !== SOURCE_DOCUMENT && v.length > 4096) ctx.addIssue({ code: 'custom', path: [k], message: 'must be at most 4096 characters' });
+      for (const [k, v] of Object.entries(a)) if (!LONG_ANNOTATIONS.has(k) && v.length > 4096) ctx.addIssue({ code: 'custom', path: [k], message: 'must be at most 4096 characters' });
     })
     .optional(),
 });
@@ -69,6 +69,18 @@ export const metadataSchema = z.strictObject({
  * The annotation holding the document a flow was made from, as JSON: a WorkflowTemplate's
  * entry flow keeps its Argo document there, so that a Workflow's `workflowTemplateRef` can
  * join its own spec over the WorkflowTemplate's as Argo does (src/argo/import-argo.ts,
- * JoinWorkflowSpec). The only annotation longer than 4096 characters.
+ * JoinWorkflowSpec).
  */
 export const SOURCE_DOCUMENT = 'strata/source-document';
+
+/** Annotation: JSON list of `{ volume, at }`, the Argo workflow volumes a flow's templates mount (src/argo/run-volumes.ts). */
+export const ARGO_VOLUME_MOUNTS = 'strata/argo-volume-mounts';
+/** Annotation: JSON list of the volume names a run of an Argo-made flow has, its spec.volumes (src/argo/run-volumes.ts). */
+export const ARGO_VOLUMES = 'strata/argo-volumes';
+
+/**
+ * The annotations that may be longer than 4096 characters: a document, and records of what
+ * it holds (an Argo Workflow may list hundreds of volumes), each bounded by the document it
+ * was made from, which the document limits bound.
+ */
+const LONG_ANNOTATIONS = new Set([SOURCE_DOCUMENT, ARGO_VOLUME_MOUNTS, ARGO_VOLUMES]);

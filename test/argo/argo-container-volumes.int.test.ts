@@ -8,13 +8,11 @@
  * volume kind, subPath, readOnly, a volume no list has) with exit 2 and HTTP 400 naming the place.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
-import { argoRefused, said } from '../support/argo-refused.ts';
+import { refusedLines } from '../support/argo-refused.ts';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
@@ -31,19 +29,7 @@ function checkWorkspace(r: RunView): void {
   expect(r.steps.tally.result).toBe('workspace=0 pwd=/var/cache/strata-argo-app note=kept');
 }
 
-/** The problems of `doc` refused by `strata import argo` (a process, exit 2) and POST /v1/runs (400, nothing stored), one `path: message` a line. */
-async function refused(doc: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'strata-volumes-'));
-  try {
-    await writeFile(join(dir, 'doc.yaml'), doc);
-    const { stderr, problems } = await argoRefused(svc, join(dir, 'doc.yaml'), doc);
-    const lines = said(problems);
-    for (const line of lines) expect(stderr).toContain(line.replace(/^body: /, ''));
-    return lines.join('\n');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const refused = (text: string): Promise<string> => refusedLines(svc, text);
 
 describe('a container or script template\'s emptyDir volumeMounts are a directory of its own (issue 12)', { timeout: 60_000 }, () => {
   it('strata import argo: each mount a path of the task\'s own volumes', async () => {

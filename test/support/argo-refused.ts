@@ -32,6 +32,20 @@ export async function argoRefused(svc: RunTestService, file: string, text: strin
 /** Problems as `path: message` lines. */
 export const said = (ps: Problem[]): string[] => ps.map((p) => `${p.path}: ${p.message}`);
 
+/** Argo document `text` written to a file of its own and refused by argoRefused: its problems, one `path: message` a line, each said by the CLI too. */
+export async function refusedLines(svc: RunTestService, text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'strata-refused-'));
+  try {
+    await writeFile(join(dir, 'doc.yaml'), text);
+    const { stderr, problems } = await argoRefused(svc, join(dir, 'doc.yaml'), text);
+    const lines = said(problems);
+    for (const line of lines) expect(stderr).toContain(line.replace(/^body: /, ''));
+    return lines.join('\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** `strata runs submit` (a process, reaching the strata of `env`) of Argo document `text` written to a file of its own: refused with exit 2 and no stack trace; its stderr. */
 export async function submitRefused(env: Record<string, string>, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'strata-refused-'));

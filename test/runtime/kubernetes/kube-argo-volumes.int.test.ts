@@ -55,4 +55,10 @@ describe('a container or script template\'s emptyDir volumeMounts on the kuberne
       ['/workspace shared work/own.N/paths/workspace'],
     ]);
   }, 300_000);
+
+  it('mounts one inside another are each a directory, in either order (a tester\'s pass: test/argo/argo-volume-edges.int.test.ts on the local runtime)', async () => {
+    const r = await k().svc.runToEnd(argoFixtures('volume-edges').read('nested.yaml'), { timeoutMs: 120_000 });
+    expect(r.status, r.error ?? JSON.stringify(r.steps).slice(0, 3000)).toBe('succeeded');
+    expect([r.steps['outer-first'].result, r.steps['inner-first'].result, r.steps['set/main'].result]).toEqual(['a b ', 'c d ', 'e f ']);
+  }, 300_000);
 });

@@ -18,11 +18,16 @@ function volumeHostDir(pod: KObj, volumeName: string, podRoot: string, claims: R
   return join(podRoot, volumeName);
 }
 
-/** A container's mounts as [mountPath, host directory] pairs; a subPath missing from its volume is made, as the kubelet does. */
+/**
+ * A container's mounts as [mountPath, host directory] pairs, a parent before its children
+ * whatever their order in the pod (as containerd's WithMounts sorts them by their number of
+ * path parts, pkg/cri/opts/spec_linux.go); a subPath missing from its volume is made, as the kubelet does.
+ */
 export function volumeMounts(pod: KObj, container: KObj, podRoot: string, claims: Record<string, string>): Array<[string, string]> {
+  const parts = (p: string) => p.split('/').filter(Boolean).length;
   return (container.volumeMounts ?? []).map((m: KObj): [string, string] => {
     const base = volumeHostDir(pod, m.name, podRoot, claims);
     if (m.subPath) mkdirSync(join(base, m.subPath), { recursive: true, mode: 0o777 });
     return [m.mountPath, m.subPath ? join(base, m.subPath) : base];
-  });
+  }).sort(([a]: [string, string], [b]: [string, string]) => parts(a) - parts(b));
 }
