@@ -103,11 +103,11 @@ export interface PodRuntime {
   /** Run one pod to its end. Aborting `signal` kills it and everything it started. */
   run(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome>;
   /**
-   * Stop every copy of a step this runtime can reach that its own worker does not run (a
-   * cancelled run's step run by a worker that froze). The local runtime reaches the
-   * copies of its instance on this machine.
+   * Stop every copy of `steps` this runtime can reach that its own worker does not run (a
+   * cancelled run's steps run by a worker that froze): the steps of one stop message at
+   * once. The local runtime reaches the copies of its instance on this machine.
    */
-  stopCopies?(runId: string, step: string): Promise<void>;
+  stopCopies?(runId: string, steps: readonly string[]): Promise<void>;
   /** Let go of what the runtime holds (watches, clients) when the worker stops. */
   close?(): Promise<void> | void;
 }

@@ -5,7 +5,7 @@
  * `finished` events the moment the driver reports them, and sends every status change and
  * log line through `send` (the protocol of protocol.ts). One instance runs one pod.
  */
-import { copyArtifactsOut, needsPrivateView, OWN_TMP, type PrivateView } from '../runtime/local/private-view.ts';
+import { copyArtifactsOut, needsPrivateView, onceInRun, OWN_TMP, type PrivateView } from '../runtime/local/private-view.ts';
 import { StdoutCapture } from '../runtime/stdout-result.ts';
 import { adoptExit, containerResult, failedContainer, GENERATE_UNSUPPORTED, privateView, privateViewNow, unsupported, type Live } from './live-container.ts';
 import { placeInputs } from '../src/engine/input-placeholder.ts';
@@ -196,7 +196,8 @@ export class Quarterback {
       if (this.viewed(cmd.task!)) {
         // A /tmp of its own and its declared paths: a mount namespace, or a sentence saying why there is none.
         const { view, error, note } = await privateView(cmd.task!, dirs, this.plan.scratchDir, this.plan.ipcDir, ownDir, this.name);
-        if (error || note) this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${error ?? note}\n` });
+        // The host's /tmp is said once in the pod (onceInRun); a refusal in each container's log.
+        for (const line of error ? [error] : onceInRun(this.plan.runId, note ? [note] : [])) this.send({ type: 'log', step: cmd.step, stream: 'stderr', chunk: `strata: ${line}\n` });
         if (error) return this.gone(cmd.step, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error });
         if (view) entry.view = view;
         if (view) this.viewNotes(cmd.step, view);
@@ -208,9 +209,9 @@ export class Quarterback {
     }
   }
 
-  /** The lines a private view has for the container's log (private-view.ts rootArgs). */
+  /** The lines a private view has for the container's log (private-view.ts rootArgs), and those said once in the pod (onceInRun). */
   private viewNotes(step: string, view: PrivateView): void {
-    for (const note of view.notes ?? []) this.send({ type: 'log', step, stream: 'stderr', chunk: `strata: ${note}\n` });
+    for (const note of [...(view.notes ?? []), ...onceInRun(this.plan.runId, view.runNotes)]) this.send({ type: 'log', step, stream: 'stderr', chunk: `strata: ${note}\n` });
   }
 
   /**

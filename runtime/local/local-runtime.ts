@@ -24,7 +24,7 @@ import { abortedByTimeout, abortReason, withTimeout } from './abort-reason.ts';
 import { homeNamespace, makePodDirs, podDirBases, removePodDirs, type PodDirOptions, type PodDirs } from './pod-dirs.ts';
 import { runQuarterbackProcess } from './quarterback-process.ts';
 import { runTask } from './run-task.ts';
-import { reapStalePods, stopEarlierCopies } from './stale-pods.ts';
+import { reapStalePods, stopCopiesOf, stopEarlierCopies } from './stale-pods.ts';
 import { pidMark } from './pid-window.ts';
 import { sweep } from './sweep.ts';
 import { inheritedEnv, quarterbackEnv } from '../host-env.ts';
@@ -103,9 +103,9 @@ export class LocalRuntime implements PodRuntime {
     return this.withDirs(req, memory, (dirs) => this.runPod(req, dirs, onReport, signal));
   }
 
-  /** Stop every copy of a step that workers of this instance run on this machine (a cancelled run's). */
-  async stopCopies(runId: string, step: string): Promise<void> {
-    await Promise.all([true, false].map((memory) => stopEarlierCopies(runId, step, memory, this.dirOpts)));
+  /** Stop every copy of `steps` that workers of this instance run on this machine (a cancelled run's): one listing of the run's directories for all. */
+  async stopCopies(runId: string, steps: readonly string[]): Promise<void> {
+    await stopCopiesOf(runId, steps, this.dirOpts);
   }
 
   /** Stop; the instance's namespace directories are removed when no other worker of the instance uses them. */

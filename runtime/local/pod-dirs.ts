@@ -110,14 +110,35 @@ export async function makePodDirs(runId: string, step: string, memory: boolean, 
 
 /** The pod roots of `step` that exist now in its run's directory (any worker of this instance). */
 export async function podRootsOf(runId: string, step: string, memory: boolean, opts: PodDirOptions = {}): Promise<string[]> {
-  const runDir = runDirOf(runId, memory, opts);
-  const tag = `.${stepTag(step)}-`;
+  return rootsIn(runDirOf(runId, memory, opts), () => new Set([stepTag(step)]));
+}
+
+/**
+ * The pod roots of any of `steps` that exist now, in RAM and on disk: one listing of each
+ * directory the run's pods can be in, whatever the number of steps (a stop message names up
+ * to a slice of a cancel, STRATA_FOLD_SLICE_STEPS).
+ */
+export function podRootsOfSteps(runId: string, steps: readonly string[], opts: PodDirOptions = {}): string[] {
+  let tags: Set<string> | undefined;
+  const tagsOf = () => (tags ??= new Set(steps.map(stepTag)));
+  return [...new Set([runDirOf(runId, true, opts), runDirOf(runId, false, opts)])].flatMap((dir) => rootsIn(dir, tagsOf));
+}
+
+/** A pod root's name ends in `.<step tag>-<8 random hex digits>` (makePodDirs). */
+const ROOT_TAG = /\.([0-9a-f]{8})-[0-9a-f]{8}$/;
+
+/** The roots in `runDir` whose step tag is one of `tags()` (asked only when the directory holds any). */
+function rootsIn(runDir: string, tags: () => Set<string>): string[] {
+  let names: string[];
   try {
     // Synchronous, like making them: a listing of a small directory, usually in RAM.
-    return readdirSync(runDir).filter((n) => n.includes(tag)).map((n) => join(runDir, n));
+    names = readdirSync(runDir);
   } catch {
     return [];
   }
+  if (names.length === 0) return [];
+  const wanted = tags();
+  return names.filter((n) => wanted.has(ROOT_TAG.exec(n)?.[1] ?? '')).map((n) => join(runDir, n));
 }
 
 /** Remove a pod's directories, and its run's directory once no other pod of the run uses it. */

@@ -33,6 +33,8 @@ export interface PrivateView {
   mountPoints?: string[];
   /** lines for the container's log about its view (a directory of the host's too full to keep: rootArgs) */
   notes?: string[];
+  /** lines true of every container this process starts (no UTS namespace here): said once a run (onceInRun) */
+  runNotes?: string[];
 }
 
 /** Whether a task declares paths of its own (and so never runs without a private view). */
@@ -121,9 +123,9 @@ export function makePrivateView(task: RunTask, root: string, scratchDir?: string
   const back = backKept.flatMap((k) => ['--bind', k, k]);
   const notes: string[] = [];
   const uts = hostname ? utsAnswered.get(bwrapCommand()) : null;
-  if (uts) notes.push(`this container's host name is the machine's (its HOSTNAME is the pod's name): a host name of its own needs a UTS namespace, which bubblewrap could not make: ${uts}`);
+  const runNotes = uts ? [`this container's host name is the machine's (its HOSTNAME is the pod's name): a host name of its own needs a UTS namespace, which bubblewrap could not make: ${uts}${SAID_ONCE}`] : [];
   const args = ['--die-with-parent', ...ownHostname(hostname), ...rootArgs(targets, kept, notes), ...binds.flatMap(([h, c]) => ['--bind', h, c]), ...back, ...(wd ? ['--chdir', wd] : [])];
-  return { args, hostPathOf, made: [...inner.sort((a, b) => b.length - a.length), ...dirs.map((d) => join(root, d)), root], mountPoints: mountPoints(root, dirs, backKept), ...(notes.length ? { notes } : {}) };
+  return { args, hostPathOf, made: [...inner.sort((a, b) => b.length - a.length), ...dirs.map((d) => join(root, d)), root], mountPoints: mountPoints(root, dirs, backKept), ...(notes.length ? { notes } : {}), ...(runNotes.length ? { runNotes } : {}) };
 }
 
 /** The number of parts of an absolute path (`/data/cache`: 2). */
@@ -365,9 +367,33 @@ function executable(file: string): boolean {
   }
 }
 
-/** The line a container's log gets when its /tmp is the host's and its host name the machine's, because bubblewrap cannot run. */
+/** The line a container's log gets when its /tmp is the host's and its host name the machine's, because bubblewrap cannot run (said once a run: onceInRun). */
 export function hostTmp(reason: string): string {
-  return `this container's /tmp is the host's, shared with other steps, and its host name the machine's (its HOSTNAME is the pod's name): a /tmp and a host name of its own need bubblewrap (bwrap), which could not run: ${reason}`;
+  return `this container's /tmp is the host's, shared with other steps, and its host name the machine's (its HOSTNAME is the pod's name): a /tmp and a host name of its own need bubblewrap (bwrap), which could not run: ${reason}${SAID_ONCE}`;
+}
+
+/** What a line said once a run adds, so a reader of one container's log knows it holds for the others. */
+const SAID_ONCE = ' (said once a run, in the log of the first container each worker or pod starts; it holds for every container)';
+
+/** How many (run, line) pairs onceInRun remembers, the oldest forgotten first: a run past them is told again. */
+const TOLD_MAX = 1000;
+const told = new Set<string>();
+
+/**
+ * The lines of `lines` this process has not said yet for run `runId`, remembered as said.
+ * What holds for every container a process starts (bubblewrap cannot make a UTS namespace,
+ * or cannot run) is said in the log of its first container of each run, not in each one's:
+ * a log line is a log append, one Redis round trip, a step (issue 9). A worker's containers
+ * share the run's; a pod's quarterback is a process of its own, so it says it once a pod.
+ */
+export function onceInRun(runId: string, lines: readonly string[] = []): string[] {
+  return lines.filter((line) => {
+    const key = `${runId}\n${line}`;
+    if (told.has(key)) return false;
+    told.add(key);
+    if (told.size > TOLD_MAX) told.delete(told.values().next().value!);
+    return true;
+  });
 }
 
 /** Inputs declared at a path are copied into the view, where the program reads them. */

@@ -17,7 +17,7 @@ import { readResult } from '../step-files.ts';
 import { StdoutCapture } from '../stdout-result.ts';
 import { readParameters } from '../output-parameters.ts';
 import { failedArtifactsOut, failedOutputs } from '../failed-outputs.ts';
-import { bwrapProblem, copyArtifactsOut, copyInputsIn, hostTmp, makePrivateView, needsPrivateView, noPrivateView, OWN_TMP, type PrivateView } from './private-view.ts';
+import { bwrapProblem, copyArtifactsOut, copyInputsIn, hostTmp, makePrivateView, needsPrivateView, noPrivateView, onceInRun, OWN_TMP, type PrivateView } from './private-view.ts';
 import type { JsonValue } from '../../src/flow/types.ts';
 import type { Guard } from '../watchdog/guard.ts';
 import { abortReason } from './abort-reason.ts';
@@ -57,12 +57,12 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
     onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${error}\n` });
     return { ok: false, error };
   }
-  if (problem) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${hostTmp(problem)}\n` });
+  if (problem) for (const line of onceInRun(req.runId, [hostTmp(problem)])) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${line}\n` });
   else {
     try {
       view = makePrivateView(task, join(dirs.root, 'private'), dirs.scratch, [req.inputsDir, req.outputsDir, dirs.ipc, ownDir], true, pod);
       dirs.inner = [...(view.mountPoints ?? []), ...(view.made ?? [])];
-      for (const note of view.notes ?? []) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${note}\n` });
+      for (const note of [...(view.notes ?? []), ...onceInRun(req.runId, view.runNotes)]) onReport({ type: 'log', step: req.step, stream: 'stderr', chunk: `strata: ${note}\n` });
       if (task.inputPaths?.length) await copyInputsIn(view, task, req.inputsDir);
     } catch (e) {
       return { ok: false, error: (e as Error).message };

@@ -13,7 +13,7 @@
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processRunning } from '../process/process-group.ts';
-import { OWNER_FILE, podDirBases, podRootsOf, type PodDirOptions } from './pod-dirs.ts';
+import { OWNER_FILE, podDirBases, podRootsOf, podRootsOfSteps, type PodDirOptions } from './pod-dirs.ts';
 import { sweep } from './sweep.ts';
 
 /** Kill and remove the pods whose owner is dead; returns the pod roots reaped. */
@@ -45,12 +45,27 @@ export async function reapStalePods(opts: PodDirOptions = {}): Promise<string[]>
  */
 export async function stopEarlierCopies(runId: string, step: string, memory: boolean, opts: PodDirOptions = {}): Promise<string[]> {
   const roots = await podRootsOf(runId, step, memory, opts);
-  for (const root of roots) {
-    await sweep('STRATA_SCRATCH', join(root, 'scratch'));
-    const owner = await ownerOf(root);
-    if (owner !== undefined && !processRunning(owner)) await rm(root, { recursive: true, force: true });
-  }
+  for (const root of roots) await stopCopy(root);
   return roots;
+}
+
+/**
+ * stopEarlierCopies for the steps of a stop message this process does not run (a cancelled
+ * run's copies that a frozen or dying worker of this machine cannot stop), in RAM and on
+ * disk: one listing of each of the run's directories for all of them, not two a step
+ * (podRootsOfSteps). Returns the pod roots found.
+ */
+export async function stopCopiesOf(runId: string, steps: readonly string[], opts: PodDirOptions = {}): Promise<string[]> {
+  const roots = podRootsOfSteps(runId, steps, opts);
+  for (const root of roots) await stopCopy(root);
+  return roots;
+}
+
+/** Kill a pod's processes; remove its root when its owner is dead (a live owner removes its own). */
+async function stopCopy(root: string): Promise<void> {
+  await sweep('STRATA_SCRATCH', join(root, 'scratch'));
+  const owner = await ownerOf(root);
+  if (owner !== undefined && !processRunning(owner)) await rm(root, { recursive: true, force: true });
 }
 
 async function olderThan(path: string, ms: number): Promise<boolean> {

@@ -78,12 +78,15 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     } catch {
       return; // not ours
     }
+    const elsewhere: string[] = [];
     for (const step of steps) {
       const here = running.get(`${runId}|${step}`);
       if (here) here.abort(new Error('cancelled'));
-      // A copy another worker of this machine runs but cannot stop (frozen, or dying) is stopped here.
-      else void o.runtime.stopCopies?.(runId, step)?.catch(() => undefined);
+      else elsewhere.push(step);
     }
+    // A copy another worker of this machine runs but cannot stop (frozen, or dying) is stopped
+    // here: looked for once for the message's steps (a slice of a cancel), not once a step.
+    if (elsewhere.length > 0) void o.runtime.stopCopies?.(runId, elsewhere)?.catch(() => undefined);
   });
 
   let stopping = false;
