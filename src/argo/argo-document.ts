@@ -171,14 +171,19 @@ const deadlineSeconds = z.union([
   // Templated (`{{workflow.parameters.t}}`): Argo's IntOrString, substituted when the node runs; kept as text, resolved at the run (composite.ts).
   z.string().regex(/\{\{/, 'must be a whole number of seconds, or {{ }} tags giving one when the step starts'),
 ]);
-/** A retry limit: a whole number; Argo also takes a templated one (`{{workflow.parameters.lim}}`), which strata does not map. */
+/**
+ * A retry limit: a whole number, or a templated one (`"{{inputs.parameters.n}}"`) kept as text,
+ * as Argo's validation takes an IntOrString that is a number or begins with {{ and ends with }}
+ * (util/intstr IsValidIntOrArgoVariable); it is substituted when the node runs (composite.ts).
+ */
 const retryLimit = z
   .union([z.number(), z.string()])
   .superRefine((v, ctx) => {
-    if (typeof v === 'string' && v.includes('{{')) ctx.addIssue({ code: 'custom', message: `a templated retry limit ("${clipped(v, 80)}") is not supported: strata needs the limit as a whole number when it imports the workflow` });
-    else if (!(typeof v === 'number' ? Number.isInteger(v) && v >= 0 : /^[0-9]+$/.test(v))) ctx.addIssue({ code: 'custom', message: 'must be a whole number' });
+    if (typeof v === 'string' && v.includes('{{')) {
+      if (!/^\{\{[\s\S]*\}\}$/.test(v)) ctx.addIssue({ code: 'custom', message: `"${clipped(v, 80)}" must be a whole number, or {{ }} tags (beginning with {{ and ending with }}) giving one when the step starts` });
+    } else if (!(typeof v === 'number' ? Number.isInteger(v) && v >= 0 : /^[0-9]+$/.test(v))) ctx.addIssue({ code: 'custom', message: 'must be a whole number' });
   })
-  .transform(Number);
+  .transform((v) => (typeof v === 'string' && v.includes('{{') ? v : Number(v)));
 /** A number written as text (`"2"`, `" 1.5 "`): a backoff factor read as a number; other text is kept for its refusal (invoke.ts retryOf). */
 const NUMBER_TEXT = /^\s*-?[0-9]+(\.[0-9]+)?\s*$/;
 const retryStrategy = z.strictObject({
@@ -351,7 +356,7 @@ function withoutKeys(doc: unknown, issues: Array<{ path: PropertyKey[]; keys: st
     const named = path.filter((k) => typeof k === 'string');
     if (named.at(-1) === 'valueFrom' && named.at(-2) === 'parameters' && o.path === undefined && o.parameter === undefined && parent && typeof parent === 'object') {
       const param = parent as Record<string, unknown>;
-      if (named.includes('outputs')) o.path = '/stand-in';
+      if (named.includes('outputs')) o.path = '/stand-in/value'; // inside a directory, as an output path must be (leaf.ts)
       else {
         delete param.valueFrom;
         param.value ??= '';

@@ -189,10 +189,10 @@ export function inlineTemplate(t: ArgoTemplate, scope: Scope, at: Path, ctx: Inl
     // template kind): strata's retryWhole; the templates inside keep their own (Argo tester 7, R5).
     // Nested in a unit (at.length > 0: its root's whole runs again by the calling `use`), the
     // caller's default is taken at the run: `inherit` (R5).
-    const whole = t.retryStrategy ? retryOf(t.retryStrategy, `template ${t.name}`) : ctx.defaultRetry ?? (ctx.inUnit && at.length > 0 ? 'inherit' as const : undefined);
+    const whole = t.retryStrategy ? retryOf(t.retryStrategy, `template ${t.name}`, undefined, (v) => limitOf(v, scope, at, t.name)) : ctx.defaultRetry ?? (ctx.inUnit && at.length > 0 ? 'inherit' as const : undefined);
     if (whole) node = { ...node, retryWhole: whole };
   } else if (t.retryStrategy) {
-    node = { ...node, retry: retryOf(t.retryStrategy, `template ${t.name}`) };
+    node = { ...node, retry: retryOf(t.retryStrategy, `template ${t.name}`, undefined, (v) => limitOf(v, scope, at, t.name)) };
   }
   const timeout = t.activeDeadlineSeconds !== undefined ? deadlineOf(t.activeDeadlineSeconds, scope, at, t.name, 'activeDeadlineSeconds') : t.timeout !== undefined ? deadlineOf(t.timeout, scope, at, t.name, 'timeout') : undefined;
   if (timeout !== undefined) node = { ...node, timeout };
@@ -216,5 +216,27 @@ function deadlineOf(v: number | string, scope: Scope, at: Path, template: string
   const rendered = renderField(value, at);
   // strata resolves a timeout from substitution only (docs/flow-language.md, timeout): not from an expression or a status.
   if (typeof rendered !== 'string') throw argoProblem(`template ${template}, ${field}`, `"${v}": a deadline computed by an expression, a status or an exit code is not supported; give it from a parameter or an input ({{workflow.parameters.t}}, {{inputs.parameters.t}})`);
+  return rendered;
+}
+
+/**
+ * A template's templated `retryStrategy.limit` (`"{{inputs.parameters.n}}"`) as the node's
+ * retry limit: a number when the import can read it (an input given as text), else strata's
+ * substitution resolved when the step starts (engine/retry-policy.ts resolvedRetry: a value
+ * that is no whole number fails the step, named), as Argo substitutes the template's inputs
+ * and globals before processNodeRetries reads the limit (workflow/controller/operator.go
+ * executeTemplate: common.ProcessArgs, then processNodeRetries: intstr.Int32(retryStrategy.Limit)).
+ */
+function limitOf(v: string, scope: Scope, at: Path, template: string): number | string {
+  const where = `template ${template}, retryStrategy.limit`;
+  const value = readField(scope, `template ${template}`, 'retryStrategy.limit', v);
+  const known = literal(value);
+  if (known !== undefined) {
+    if (!/^\s*[0-9]{1,3}\s*$/.test(known) || Number(known) > 100) throw argoProblem(where, `"${v}" is "${known}", which is not a whole number from 0 to 100 (the retries after the first attempt)`);
+    return Number(known);
+  }
+  const rendered = renderField(value, at);
+  // strata resolves a limit from substitution only: not from an expression or a status.
+  if (typeof rendered !== 'string') throw argoProblem(where, `"${v}": a limit computed by an expression, a status or an exit code is not supported; give it from a parameter or an input ({{workflow.parameters.n}}, {{inputs.parameters.n}})`);
   return rendered;
 }

@@ -560,9 +560,18 @@ function runLimits(wf: ArgoDocument, params: Record<string, unknown>): { paralle
  * the workflow's parameters are known there: another tag is refused, naming the field.
  */
 function templatedDeadline(text: string, params: Record<string, unknown>, owner: string): string {
+  return workflowParamsText(text, (n) => n in params, `${owner}: spec.activeDeadlineSeconds`, 'the workflow\'s deadline', 'the run starts');
+}
+
+/**
+ * A field of the workflow's spec templated with `{{workflow.parameters.x}}` tags (`has` the
+ * workflow's parameters) as strata's substitution of the flow's params; another tag is refused
+ * at `where`, saying `what` may read only those, resolved when `when`.
+ */
+function workflowParamsText(text: string, has: (name: string) => boolean, where: string, what: string, when: string): string {
   return text.replace(/\{\{([^{}]*)\}\}/g, (tag, inner: string) => {
     const m = /^\s*workflow\.parameters\.(.+?)\s*$/.exec(inner);
-    if (!m || !(m[1] in params)) throw problem(`${owner}: spec.activeDeadlineSeconds`, `${tag}: the workflow's deadline may read its parameters only ({{workflow.parameters.x}}, x one of spec.arguments.parameters), resolved when the run starts`);
+    if (!m || !has(m[1])) throw problem(where, `${tag}: ${what} may read the workflow's parameters only ({{workflow.parameters.x}}, x one of spec.arguments.parameters), resolved when ${when}`);
     return `{{ params[${JSON.stringify(m[1])}] }}`;
   });
 }
@@ -604,7 +613,9 @@ function entryNodes(wf: ArgoDocument, where: string, flowParams: Set<string>, c:
   if (needed.length > 0) throw problem(where, `template ${entry.name} takes input artifacts (${needed.join(', ')}), which a workflow's entrypoint cannot be given (an optional one goes without)`);
   // The workflow's retryStrategy is the default of every template without one (R5: steps and dag templates run again whole).
   // Its problems are gathered with the templates' (every problem at once, S15).
-  const defaultRetry = wf.spec.retryStrategy ? gather(c.problems, () => retryOf(wf.spec.retryStrategy!, `${where}: spec.retryStrategy`, `${where}: spec.retryStrategy.backoff`), () => undefined) : undefined;
+  // A templated limit reads the workflow's parameters, which Argo substitutes into its spec (substituteGlobalVariables).
+  const globalLimit = (text: string) => workflowParamsText(text, (n) => flowParams.has(n), `${where}: spec.retryStrategy.limit`, 'the workflow\'s retry limit', 'the step starts');
+  const defaultRetry = wf.spec.retryStrategy ? gather(c.problems, () => retryOf(wf.spec.retryStrategy!, `${where}: spec.retryStrategy`, `${where}: spec.retryStrategy.backoff`, globalLimit), () => undefined) : undefined;
   const ctx: InlineContext = { templates, unit, local, stack: [entry.name], links: c.links, inExit: false, asNames: [], problems: c.problems, work: c.opts.work, maxDepth: c.opts.maxDepth ?? DEFAULT_LIMITS.maxDepth, ...(defaultRetry ? { defaultRetry } : {}) };
   let root = inlineTemplate(entry, scopeFor(entry, false), rootPath(entry), ctx).node;
   if (rootPath(entry).length > 0) root = { id: 'main', ...root };

@@ -79,13 +79,17 @@ const problem = argoProblem;
 /**
  * Argo's retryStrategy as strata's retry; a strategy without a limit (Argo: forever) is
  * refused, and so is every bad field of its backoff, each named `at.x` (`at`: the backoff's
- * place, `template t, retryStrategy.backoff` by default), all at once.
+ * place, `template t, retryStrategy.backoff` by default), all at once. A templated limit
+ * (`"{{inputs.parameters.n}}"`) is `templated`'s: a number read now, or strata's substitution
+ * resolved when the step starts (engine/retry-policy.ts resolvedRetry).
  */
-export function retryOf(r: ArgoRetry, where: string, at = `${where}, retryStrategy.backoff`): RetrySpec {
+export function retryOf(r: ArgoRetry, where: string, at = `${where}, retryStrategy.backoff`, templated?: (text: string) => number | string): RetrySpec {
   if (r.limit === undefined) throw problem(where, 'retryStrategy without a limit retries forever in Argo; give a limit');
+  if (typeof r.limit === 'string' && !templated) throw problem(`${where}, retryStrategy.limit`, `"${clipped(r.limit, 80)}": a templated limit is not supported here`);
+  const limit = typeof r.limit === 'string' ? templated!(r.limit) : r.limit;
   const on = ({ Always: 'always', OnFailure: 'failed', OnError: 'error', OnTransientError: 'error' } as const)[r.retryPolicy ?? 'OnFailure'];
   const b = r.backoff;
-  if (!b) return { limit: r.limit, on };
+  if (!b) return { limit, on };
   const mine = gathered();
   const read = <T>(fn: () => T): T | undefined => gather(mine, fn, () => undefined);
   // Argo fails the node before its first retry without a base duration (operator.go
@@ -103,7 +107,7 @@ export function retryOf(r: ArgoRetry, where: string, at = `${where}, retryStrate
   const maxDuration = b.maxDuration === undefined ? undefined : read(() => durationOf(b.maxDuration!, `${at}.maxDuration`));
   throwGathered(mine);
   const backoff = { duration: duration!, ...(factor !== undefined ? { factor } : {}), ...(max !== undefined ? { max } : {}), ...(maxDuration !== undefined ? { maxDuration } : {}) };
-  return { limit: r.limit, on, backoff };
+  return { limit, on, backoff };
 }
 
 /** An Argo duration (`"30"`, `"2m"`, `"1h30m"`) as strata's (seconds, or text with one unit); refused naming `where` (template and field) otherwise. */

@@ -34,6 +34,8 @@ export interface Act {
   id: string;
   /** a composite's whole-retry policy, taken when it starts: its node's retryWhole, or with `inherit` the retry its scope gives */
   whole?: RetryPlan;
+  /** a leaf's own `retry`, its limit resolved when it started (retry-policy.ts resolvedRetry) */
+  ownRetry?: RetryPlan;
   /** a composite: whether the child whose failure failed it (the first not continued) failed as an error (failedAsError) */
   failedBy?: { errored: boolean };
   /** how deep in the tree of activations: the root is 0 */

@@ -14,11 +14,12 @@ import { addKid, clearKids, removeKid, RunningActs } from './act-lists.ts';
 import { failedAsError, outcomeForParent, type Act, type Ops, type Scope } from './act.ts';
 import { driverFor, engineOps } from './engine-ops.ts';
 import type { EngineOptions } from './engine-options.ts';
+import type { RetryPlan } from '../plan/plan-node.ts';
 import { exitData, exitDriver, type Failure } from './exit-handler.ts';
 import { resolveInputs } from './inputs.ts';
 import { marksFor, notStartedReason, staticChildren } from './not-started.ts';
 import { DirtyQueue, inDeclaredOrder } from './pump-order.ts';
-import { wholeAttemptDelay } from './retry-policy.ts';
+import { resolvedRetry, wholeAttemptDelay } from './retry-policy.ts';
 import { startCommandOf, statusCommandOf } from './step-commands.ts';
 import { StepData } from './step-data.ts';
 import { secondsOf, wholeDeadline } from './deadline.ts';
@@ -130,7 +131,7 @@ export class EngineCore {
     // the object itself (fields added later went to a second, growing store per act).
     const act: Act = {
       id, level: parent ? parent.level + 1 : 0, pos: parent ? posBelow(parent.pos, index) : [], node, parent, scope, status: 'pending', attempt: 0, roundFirst: 1, quiet: quiet ?? wraps,
-      driver: undefined, startedAt: undefined, firstAt: undefined, result: undefined, error: undefined, exitCode: undefined, reason: undefined, deadlineSeconds: undefined,
+      driver: undefined, startedAt: undefined, firstAt: undefined, result: undefined, error: undefined, exitCode: undefined, reason: undefined, deadlineSeconds: undefined, ownRetry: undefined,
       inRunning: false, runPrev: undefined, runNext: undefined, firstKid: undefined, lastKid: undefined, kidOf: undefined, kidPrev: undefined, kidNext: undefined,
     };
     if (parent) {
@@ -183,6 +184,8 @@ export class EngineCore {
     this.running.add(act);
     // A leaf root's flow deadline (spec.deadline) holds while it waits for a slot too, and over every attempt.
     if (this.isLeaf(node) && !this.armWholeDeadline(act, true)) return;
+    // A leaf's own retry, a computed limit resolved now, once for all its attempts (retry-policy.ts resolvedRetry).
+    if (this.isLeaf(node) && node.retry !== undefined && !this.resolveRetry(act, () => (act.ownRetry = resolvedRetry(node.retry!, 'retry.limit', () => this.data.substitution(act))))) return;
     // A step that runs a program at the macro level waits for a slot of every limit around it.
     if (act.scope.pools && isLeaf(node) && !this.slots.take(act)) return;
     this.proceed(act);
@@ -211,14 +214,19 @@ export class EngineCore {
     // `inherit` takes the retry its place gives (an Argo workflow's spec.retryStrategy reaching
     // the steps and dag templates inside a templateRef unit: operator.go retryStrategy, the
     // template's own else execWf.Spec.RetryStrategy), read before its own `retry` applies.
-    const whole = node.retryWhole === 'inherit' ? act.scope.retry : node.retryWhole;
+    // A computed limit is resolved now, from what the node's references read (retry-policy.ts resolvedRetry).
+    let whole: RetryPlan | undefined;
+    const resolved = this.resolveRetry(act, () => {
+      whole = node.retryWhole === 'inherit' ? act.scope.retry : node.retryWhole && resolvedRetry(node.retryWhole, 'retryWhole.limit', () => this.data.substitution(act));
+      if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries, retry: undefined };
+      if (node.retry !== undefined) act.scope = { ...act.scope, retry: resolvedRetry(node.retry, 'retry.limit', () => this.data.substitution(act)) };
+    });
+    if (!resolved) return;
     if (whole !== undefined) {
       act.whole = whole;
       act.attempt = 1;
       act.firstAt = this.now;
     }
-    if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries, retry: undefined };
-    if (node.retry !== undefined) act.scope = { ...act.scope, retry: node.retry };
     if (node.kind === 'use') {
       for (const [name, from] of Object.entries(node.gives?.artifacts ?? {})) {
         const colon = from.lastIndexOf(':');
@@ -235,6 +243,17 @@ export class EngineCore {
     if (node.kind === 'cycle') this.targets.set(act.id, act);
     // Pump now, not later: a composite's first leaves start before those of siblings declared after it.
     act.driver.pump();
+  }
+
+  /** Run `resolve` (a computed retry limit resolved); false when it throws: `act` has then failed, saying why, with no exit code. */
+  private resolveRetry(act: Act, resolve: () => void): boolean {
+    try {
+      resolve();
+      return true;
+    } catch (e) {
+      this.finish(act, 'failed', undefined, (e as Error).message);
+      return false;
+    }
   }
 
   /**

@@ -6,13 +6,15 @@
  * at most `max`; no attempt starts once `maxDuration` has passed since the first started,
  * and a wait that would end after that fails the step at once (Argo's processNodeRetries).
  */
-import type { RetryPlan } from '../plan/plan-node.ts';
+import { clipped } from '../errors/strata-error.ts';
+import type { PlannedRetry, RetryPlan } from '../plan/plan-node.ts';
 import { failedAsError, type Act } from './act.ts';
+import { resolveText, type SubstitutionData } from './substitute.ts';
 
-/** The policy that applies to a leaf. */
+/** The policy that applies to a leaf (its own as resolved when it started, Act.ownRetry). */
 export function retryOf(act: Act): RetryPlan {
   const n = act.node;
-  if (n.retry) return n.retry;
+  if (act.ownRetry) return act.ownRetry;
   if (n.retries !== undefined) return { limit: n.retries, on: 'always' };
   return act.scope.retry ?? { limit: act.scope.retries ?? 0, on: 'always' };
 }
@@ -36,6 +38,22 @@ export function nextAttemptDelay(act: Act, errored: boolean, now: number): numbe
  */
 export function wholeAttemptDelay(act: Act, now: number): number | undefined {
   return act.whole ? delayAfter(act.whole, act.attempt, failedAsError(act), act.firstAt, now) : undefined;
+}
+
+/**
+ * `r` with its limit a number: a computed one (text with `{{ references }}`) resolved with
+ * `d` when its node starts, as Argo substitutes a template's arguments and globals into its
+ * retryStrategy (an IntOrString) before processNodeRetries reads the limit with intstr.Int32
+ * (argo-workflows workflow/controller/operator.go executeTemplate, processNodeRetries). Throws
+ * an Error naming `field`, what was written and what it gave, when that is no whole number
+ * from 0 to 100 (Argo: "value '...' cannot be resolved to an int"; the node then fails).
+ */
+export function resolvedRetry(r: PlannedRetry, field: string, d: () => SubstitutionData): RetryPlan {
+  if (typeof r.limit === 'number') return r as RetryPlan;
+  const text = resolveText(r.limit, field, d());
+  const n = /^\s*[0-9]{1,3}\s*$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 0 && n <= 100)) throw new Error(`${field}: "${clipped(r.limit, 120)}" is "${clipped(text, 120)}" once resolved, which is not a whole number from 0 to 100 (the attempts after the first)`);
+  return { ...r, limit: n };
 }
 
 /** The wait before attempt n+1 under `r`, attempt n (counted in its round) having failed; undefined when there is none. */

@@ -66,7 +66,8 @@ export type Duration = number | string;
 
 /** Retries with back-off; `retries: N` is short for `{ limit: N }`. */
 export interface RetrySpec {
-  limit: number;
+  /** attempts after the first; or text with `{{ references }}` giving one, resolved when the node starts */
+  limit: number | string;
   /** which failures are retried: a non-zero exit (`failed`), no exit code of its own (`error`), or both */
   on?: 'failed' | 'error' | 'always';
   backoff?: { duration: Duration; factor?: number; max?: Duration; maxDuration?: Duration };

@@ -7,6 +7,8 @@ import type { Problem } from '../errors/strata-error.ts';
 import { DependsSyntaxError, parseDepends, conditionNodes } from './depends.ts';
 import { durationSeconds } from './duration.ts';
 import { didYouMean } from './nearest.ts';
+import { check } from './zod-problems.ts';
+import { computed } from './computed-schema.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -17,7 +19,9 @@ const OUTCOMES = ['succeeded', 'failed', 'errored', 'skipped', 'completed', 'any
 export function validateRetry(v: unknown, p: string, problems: Problem[]): void {
   if (!isObj(v)) return void problems.push({ path: p, message: 'must be an object { limit, on, backoff } (or write retries: N)' });
   unknown(v, ['limit', 'on', 'backoff'], p, problems);
-  if (!(Number.isInteger(v.limit) && (v.limit as number) >= 0 && (v.limit as number) <= 100)) problems.push({ path: `${p}.limit`, message: 'must be a whole number from 0 to 100 (the attempts after the first)' });
+  // Text with {{ references }} is resolved when the node starts (engine/retry-policy.ts resolvedRetry), as Argo substitutes its IntOrString limit.
+  if (typeof v.limit === 'string' && v.limit.includes('{{')) check(computed(4096), v.limit, `${p}.limit`, problems);
+  else if (!(Number.isInteger(v.limit) && (v.limit as number) >= 0 && (v.limit as number) <= 100)) problems.push({ path: `${p}.limit`, message: 'must be a whole number from 0 to 100 (the attempts after the first), or text with {{ references }} (such as "{{ params.n }}") giving one when the node starts' });
   if ('on' in v && !['failed', 'error', 'always'].includes(v.on as string)) problems.push({ path: `${p}.on`, message: 'must be failed, error or always' });
   if (!('backoff' in v)) return;
   const b = v.backoff;

@@ -155,8 +155,15 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
   const base: Pick<PlanNode, 'seg' | 'when' | 'retries' | 'retry' | 'retryWhole' | 'timeout' | 'outputs' | 'continueOn' | 'onExit'> = { seg };
   if (node.when !== undefined) base.when = node.when;
   if (node.retries !== undefined) base.retries = node.retries;
-  if (retry) base.retry = retry;
-  if (whole) base.retryWhole = whole;
+  if (retry) {
+    base.retry = retry;
+    // A computed limit is resolved when the node starts (engine/retry-policy.ts resolvedRetry); its references are judged now.
+    if (typeof retry.limit === 'string') checkComputed(retry.limit, `${path}.retry.limit`, id, ctx);
+  }
+  if (whole) {
+    base.retryWhole = whole;
+    if (whole !== 'inherit' && typeof whole.limit === 'string') checkComputed(whole.limit, `${path}.retryWhole.limit`, id, ctx);
+  }
   if (node.timeout !== undefined) {
     base.timeout = node.timeout;
     if (typeof node.timeout !== 'number') checkComputed(node.timeout, `${path}.timeout`, id, ctx);
@@ -464,7 +471,7 @@ function siblingNames(parentId: string, ctx: Ctx): string[] {
   return out;
 }
 
-/** The references of a computed `timeout` or `deadline` (resolved when the step `id` starts), judged as a task field's are. */
+/** The references of a computed `timeout`, `deadline` or retry `limit` (resolved when the step `id` starts), judged as a task field's are. */
 function checkComputed(value: Computed, path: string, id: string, ctx: Ctx): void {
   const checked = checkTemplateFields([{ path, value }], [], ctx.tscope);
   appendAll(ctx.problems, checked.problems);

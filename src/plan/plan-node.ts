@@ -22,9 +22,9 @@ interface Base {
   /** graph members: what must hold of those siblings' outcomes (absent: each succeeded or was skipped) */
   cond?: Condition;
   /** retries with back-off, from `retry` or its short form `retries` */
-  retry?: RetryPlan;
+  retry?: PlannedRetry;
   /** a composite: runs again whole when it fails; `inherit`: under the retry its place gives (the scope's), taken when it starts (Act.whole) */
-  retryWhole?: RetryPlan | 'inherit';
+  retryWhole?: PlannedRetry | 'inherit';
   continueOn?: ContinueOn;
   /** the exit handler: runs once this node has ended, whatever its outcome (its seg is `onExit`; `onExit_` for a unit root that has a step `onExit`) */
   onExit?: PlanNode;
@@ -36,12 +36,15 @@ interface Base {
   unitRef?: string;
 }
 
-/** A node's retry policy, durations in seconds. */
+/** A node's retry policy, durations in seconds, its limit a number (as the engine applies it). */
 export interface RetryPlan {
   limit: number;
   on: 'failed' | 'error' | 'always';
   backoff?: { duration: number; factor: number; max?: number; maxDuration?: number };
 }
+
+/** A node's retry policy as planned: its limit may be text with `{{ references }}`, resolved when the node starts (engine/retry-policy.ts resolvedRetry). */
+export type PlannedRetry = Omit<RetryPlan, 'limit'> & { limit: number | string };
 
 export interface TaskNode extends Base { kind: 'task'; task: TaskSpec }
 export interface GenerateNode extends Base { kind: 'generate'; task: TaskSpec }
