@@ -149,6 +149,11 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     connection: o.connection,
     prefix: sys.bullPrefix,
     concurrency: o.concurrency ?? 4,
+    // A drained worker's blocking read for its next job lasts this many seconds (BZPOPMIN on
+    // the queue's marker, then a fetch): BullMQ's default 5 made an idle worker ask twice as
+    // often; 10 is BullMQ's own longest block (defaultMaximumBlockTimeout, issue 1658). A job
+    // added wakes it at once either way.
+    drainDelay: 10,
     lockDuration: o.lockDurationMs ?? 30_000,
     stalledInterval: o.stalledIntervalMs ?? 15_000,
     maxStalledCount: 3,

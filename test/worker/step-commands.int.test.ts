@@ -101,4 +101,17 @@ describe('a step\'s Redis round trips', () => {
     // Completions that arrive together share one append and one commit.
     expect(fanOwn.length).toBeLessThan(3 * fan);
   });
+
+  it('an idle worker waits for its next job 10 s a blocking read (BullMQ\'s longest), not 5: half the reads and fetches of an idle worker', async () => {
+    const { prefix, run } = await start();
+    const m = await clientCommands();
+    await run({ sequence: [noop('a'), noop('b')] });
+    // The worker, drained, blocks on its queue's marker (BullMQ's waitForJob: BZPOPMIN key timeout).
+    const waits = await until('the worker to wait for a job', () => {
+      const w = m.seen.filter((a) => a[0] === 'bzpopmin' && a[1] === `${prefix}:bull:steps:marker`);
+      return w.length > 0 ? w : undefined;
+    });
+    m.stop();
+    expect(waits.map((a) => a[2])).toEqual(waits.map(() => '10'));
+  });
 });
