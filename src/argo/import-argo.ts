@@ -359,11 +359,14 @@ function volumeNotes(doc: ArgoDocument, starts: string[], where: string): Record
   return { [MOUNTS]: JSON.stringify([...first].map(([volume, at]) => ({ volume, at }))) };
 }
 
-/** The annotations of a flow a run starts from: the volumes a run of `doc` has (VOLUMES, when it has any: none is read as none) and those its entrypoint and exit handler mount (MOUNTS). */
+/**
+ * The annotations of a flow a run starts from: the volumes a run of `doc` has (VOLUMES, `[]`
+ * for none: a flow made by a strata before volumes were recorded has no VOLUMES, which
+ * run-volumes.ts reads as not known) and those its entrypoint and exit handler mount (MOUNTS).
+ */
 function runVolumeNotes(doc: ArgoDocument, where: string): Record<string, string> {
   const starts = [doc.spec.entrypoint, doc.spec.onExit].filter((n): n is string => n !== undefined);
-  const names = (doc.spec.volumes ?? []).map((v) => v.name);
-  return { ...(names.length > 0 ? { [VOLUMES]: JSON.stringify(names) } : {}), ...volumeNotes(doc, starts, where) };
+  return { [VOLUMES]: JSON.stringify((doc.spec.volumes ?? []).map((v) => v.name)), ...volumeNotes(doc, starts, where) };
 }
 
 /** A Workflow's flow, and the units its recursive templates run as (`<workflow>.<template>@<version>`). */
