@@ -44,7 +44,7 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
       if (act.node.kind === 'generate') return expand(core, act, e.result ?? null);
       return core.finish(act, 'succeeded', e.result ?? null);
     }
-    const wait = nextAttemptDelay(act, endedWithoutExit(act), core.now);
+    const wait = nextAttemptDelay(act, endedWithoutExit(act), core.now, e.error);
     if (wait !== undefined) {
       act.attempt++;
       if (wait <= 0) return core.launch(act, e.error);

@@ -10,6 +10,7 @@ import { clipped } from '../errors/strata-error.ts';
 import type { PlannedRetry, RetryPlan } from '../plan/plan-node.ts';
 import { failedAsError, type Act } from './act.ts';
 import { resolveText, type SubstitutionData } from './substitute.ts';
+import { failedTransiently } from './transient-error.ts';
 
 /** The policy that applies to a leaf (its own as resolved when it started, Act.ownRetry). */
 export function retryOf(act: Act): RetryPlan {
@@ -24,9 +25,9 @@ export function retryOf(act: Act): RetryPlan {
  * failed (`errored`: without an exit code of its own) at `now` (ms); undefined when it
  * does not run again.
  */
-export function nextAttemptDelay(act: Act, errored: boolean, now: number): number | undefined {
+export function nextAttemptDelay(act: Act, errored: boolean, now: number, error?: string): number | undefined {
   // Counted in this round: a retry of the run gives the step its whole limit again (roundFirst).
-  return delayAfter(retryOf(act), act.attempt - act.roundFirst + 1, errored, act.firstAt, now);
+  return delayAfter(retryOf(act), act.attempt - act.roundFirst + 1, errored, act.firstAt, now, failedTransiently(act, error));
 }
 
 /**
@@ -37,7 +38,8 @@ export function nextAttemptDelay(act: Act, errored: boolean, now: number): numbe
  * steps node (always Failed) or a dag node (its failing task's, Error included).
  */
 export function wholeAttemptDelay(act: Act, now: number): number | undefined {
-  return act.whole ? delayAfter(act.whole, act.attempt, failedAsError(act), act.firstAt, now) : undefined;
+  // A composite's failure is never transient (Argo's steps or dag node message is not its task's): `transient` does not run it again.
+  return act.whole ? delayAfter(act.whole, act.attempt, failedAsError(act), act.firstAt, now, false) : undefined;
 }
 
 /**
@@ -56,9 +58,10 @@ export function resolvedRetry(r: PlannedRetry, field: string, d: () => Substitut
   return { ...r, limit: n };
 }
 
-/** The wait before attempt n+1 under `r`, attempt n (counted in its round) having failed; undefined when there is none. */
-function delayAfter(r: RetryPlan, n: number, errored: boolean, firstAt: number | undefined, now: number): number | undefined {
+/** The wait before attempt n+1 under `r`, attempt n (counted in its round) having failed (`errored`: without an exit code; `transient`: transient-error.ts); undefined when there is none. */
+function delayAfter(r: RetryPlan, n: number, errored: boolean, firstAt: number | undefined, now: number, transient: boolean): number | undefined {
   if (n > r.limit) return undefined;
+  if (r.on === 'transient' && !transient) return undefined;
   if (r.on === 'failed' && errored) return undefined;
   if (r.on === 'error' && !errored) return undefined;
   const b = r.backoff;

@@ -22,7 +22,7 @@ export function validateRetry(v: unknown, p: string, problems: Problem[]): void 
   // Text with {{ references }} is resolved when the node starts (engine/retry-policy.ts resolvedRetry), as Argo substitutes its IntOrString limit.
   if (typeof v.limit === 'string' && v.limit.includes('{{')) check(computed(4096), v.limit, `${p}.limit`, problems);
   else if (!(Number.isInteger(v.limit) && (v.limit as number) >= 0 && (v.limit as number) <= 100)) problems.push({ path: `${p}.limit`, message: 'must be a whole number from 0 to 100 (the attempts after the first), or text with {{ references }} (such as "{{ params.n }}") giving one when the node starts' });
-  if ('on' in v && !['failed', 'error', 'always'].includes(v.on as string)) problems.push({ path: `${p}.on`, message: 'must be failed, error or always' });
+  if ('on' in v && !['failed', 'error', 'always', 'transient'].includes(v.on as string)) problems.push({ path: `${p}.on`, message: 'must be failed, error, always or transient' });
   if (!('backoff' in v)) return;
   const b = v.backoff;
   if (!isObj(b)) return void problems.push({ path: `${p}.backoff`, message: 'must be an object { duration, factor, max, maxDuration }' });

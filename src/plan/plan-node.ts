@@ -39,7 +39,7 @@ interface Base {
 /** A node's retry policy, durations in seconds, its limit a number (as the engine applies it). */
 export interface RetryPlan {
   limit: number;
-  on: 'failed' | 'error' | 'always';
+  on: 'failed' | 'error' | 'always' | 'transient';
   backoff?: { duration: number; factor: number; max?: number; maxDuration?: number };
 }
 
