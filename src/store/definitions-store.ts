@@ -67,7 +67,7 @@ export class DefinitionsStore implements FlowRegistry {
   /** Register a validated flow already serialized (by the API's worker threads); it becomes the flow's latest version. */
   async registerFlowJson(name: string, version: string, json: string): Promise<'created' | 'unchanged'> {
     const r = await callScript<number>(this.redis, 'flowRegister', [this.k(`flow:${name}`), this.k('flows'), this.k('flows:latest')], [version, json, name]);
-    if (r === -1) throw new StrataError('conflict', `flow ${name}@${version} is already registered with other content; versions are immutable, register a new version`, { ref: `${name}@${version}` });
+    if (r === -1) throw new StrataError('conflict', `flow ${name}@${version} ${otherContent(name, version, json)}`, { ref: `${name}@${version}` });
     return r === 1 ? 'created' : 'unchanged';
   }
 
@@ -158,4 +158,22 @@ export class DefinitionsStore implements FlowRegistry {
     const done = await this.redis.multi().rename(staged, key).persist(key).exec();
     if (done?.[0]?.[0]) throw done[0][0];
   }
+}
+
+/** The version importArgo gives a flow made from an Argo document: the digest of the document (src/argo/import-argo.ts versionOf). */
+const ARGO_VERSION = /^argo-[0-9a-f]{12}$/;
+
+/**
+ * Why flow `name@version` (its document `json`) cannot be registered over the one of that
+ * version there is, and what to do. A flow made from an Argo document is versioned by the
+ * document's digest, so the same document imported by a strata that makes it otherwise (an
+ * older one, after an upgrade) has the same version and other content: no new version can be
+ * given, so the registered flows are deleted (a WorkflowTemplate's whole, by its name, which
+ * the annotation strata/argo-workflow-template holds: src/argo/import-argo.ts) and applied again.
+ */
+function otherContent(name: string, version: string, json: string): string {
+  if (!ARGO_VERSION.test(version)) return 'is already registered with other content; versions are immutable, register a new version';
+  const annotations = (JSON.parse(json) as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations;
+  const whole = annotations?.['strata/argo-workflow-template'] ?? name;
+  return `is registered already from the same Argo document (its version is the document's digest) by a strata that made it otherwise, an older one: versions are immutable, so delete it (strata flows delete ${whole}) and apply the document again`;
 }

@@ -68,6 +68,24 @@ describe('flows registered by an older strata run now (issue 12, a tester\'s pas
     expect(results(await svc.waitRun(r.body.runId, 60_000))).toEqual(['kept']);
   });
 
+  it('the same WorkflowTemplate applied again over an older strata\'s flows of it is refused saying why and what to do (exit 5, 409); deleted, it applies', async () => {
+    // Its version is the digest of the document, the same as the older strata's, whose flows differ (versions are immutable).
+    const again = await runStrata(['apply', join(DIR, 'vol-entry.yaml')], env);
+    expect(again.code, again.stdout + again.stderr).toBe(5);
+    expect(again.stderr).not.toMatch(/\n\s+at /);
+    const said = 'is registered already from the same Argo document (its version is the document\'s digest) by a strata that made it otherwise, an older one: versions are immutable, so delete it (strata flows delete upgrade-vol-entry) and apply the document again';
+    expect(again.stderr).toContain(said);
+    const r = await svc.call('POST', '/v1/runs', read('vol-entry.yaml'));
+    expect(r.status, JSON.stringify(r.body)).toBe(409);
+    expect(r.body.error.message).toContain(said);
+    expect((await runStrata(['flows', 'delete', 'upgrade-vol-entry'], env)).code).toBe(0);
+    const applied = await runStrata(['apply', join(DIR, 'vol-entry.yaml')], env);
+    expect(applied.code, applied.stderr).toBe(0);
+    const sub = await runStrata(['runs', 'submit', '--from', 'workflowtemplate/upgrade-vol-entry'], env);
+    expect(sub.code, sub.stderr).toBe(0);
+    expect(results(await svc.waitRun(/run (\S+) submitted/.exec(sub.stdout)![1], 60_000))).toEqual(['kept']);
+  });
+
   it('a WorkflowTemplate\'s units from before cbfcdc8 (steps over dag over a script) run under a calling Workflow\'s retryStrategy: the failed script is retried', async () => {
     await registerOld('nest-lib.before-cbfcdc8.json');
     const marks = await tempDir();
