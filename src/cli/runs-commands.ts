@@ -111,8 +111,12 @@ async function registeredRef(client: Client, use: string): Promise<{ ref: string
   try {
     found = (await client.call('GET', `/v1/flows/${encodeURIComponent(name)}`)) as typeof found;
   } catch (e) {
-    if ((e as StrataError).code === 'not_found' || (e as StrataError).code === 'invalid_request') throw new StrataError('not_found', `--use ${use}: no flow "${name}" is registered (strata flows list shows them)`);
-    throw e;
+    if ((e as StrataError).code !== 'not_found' && (e as StrataError).code !== 'invalid_request') throw e;
+    const library = at < 0 ? await libraryUnits(client, name) : [];
+    if (library.length > 0) {
+      throw new StrataError('invalid_request', `--use ${use}: WorkflowTemplate ${name} was applied without an entrypoint, so it has no flow of its own to run (its templates' flows: ${library.join(', ')}): give --from workflowtemplate/${name} --entrypoint TEMPLATE, as argo submit needs for a WorkflowTemplate without one`);
+    }
+    throw new StrataError('not_found', `--use ${use}: no flow "${name}" is registered (strata flows list shows them)`);
   }
   const versions = found.versions.map((v) => v.metadata.version);
   const version = at < 0 ? found.latest ?? (versions.length === 1 ? versions[0] : undefined) : use.slice(at + 1);
@@ -122,6 +126,19 @@ async function registeredRef(client: Client, use: string): Promise<{ ref: string
   const { WORKFLOW_TEMPLATE } = await import('../argo/import-argo.ts');
   const workflowTemplate = flow.metadata.annotations?.[WORKFLOW_TEMPLATE];
   return { ref: `${name}@${version}`, argo: workflowTemplate !== undefined, ...(workflowTemplate !== undefined ? { workflowTemplate } : {}), ...(found.latest !== undefined ? { latest: found.latest } : {}) };
+}
+
+/**
+ * The flows of WorkflowTemplate `name`'s templates (`name.t`) when it was applied without an
+ * entrypoint (no flow `name` of its own; issue 12): looked for when `--use name` finds no flow.
+ */
+async function libraryUnits(client: Client, name: string): Promise<string[]> {
+  const { flows } = (await client.call('GET', '/v1/flows')) as { flows: Array<{ name: string }> };
+  const units = flows.map((f) => f.name).filter((n) => n.startsWith(`${name}.`)).sort();
+  if (units.length === 0) return [];
+  const { WORKFLOW_TEMPLATE } = await import('../argo/import-argo.ts');
+  const one = (await client.call('GET', `/v1/flows/${encodeURIComponent(units[0])}`)) as { versions: Array<{ metadata: { annotations?: Record<string, string> } }> };
+  return one.versions.some((v) => v.metadata.annotations?.[WORKFLOW_TEMPLATE] === name) ? units : [];
 }
 
 /** `strata runs submit [FILE] [--use name@version] [-p k=v] [-l k=v] [--watch]`: start a run of a Flow file or a registered flow. */

@@ -52,4 +52,13 @@ describe('a WorkflowTemplate applied without an entrypoint runs from a later wor
     expect(r.status, JSON.stringify(r.body)).toBe(400);
     expect(r.body.error.message).toContain('no WorkflowTemplate greeting-library is given or registered (with an entrypoint, or with template nope, the Workflow\'s spec.entrypoint)');
   });
+
+  it('strata runs submit --from workflowtemplate/W (or --use W) without --entrypoint says W has no entrypoint and names its templates (exit 2; a tester\'s pass: it said no flow was registered, exit 4)', async () => {
+    for (const args of [['--from', 'workflowtemplate/greeting-library'], ['--use', 'greeting-library']]) {
+      const sub = await runStrata(['runs', 'submit', ...args], env);
+      expect(sub.code, sub.stdout + sub.stderr).toBe(2);
+      expect(sub.stderr).not.toMatch(/\n\s+at /);
+      expect(sub.stderr).toMatch(/WorkflowTemplate greeting-library was applied without an entrypoint, so it has no flow of its own to run \(its templates' flows: greeting-library\.\S+(, greeting-library\.\S+)*\): give --from workflowtemplate\/greeting-library --entrypoint TEMPLATE/);
+    }
+  });
 });
