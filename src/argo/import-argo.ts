@@ -126,6 +126,7 @@ function unitOf(docName: string, version: string, t: ArgoTemplate): UnitRef {
   return {
     ref: `${unitFlowName(docName, t.name, `${docName}, template ${t.name}`)}@${version}`,
     result: !t.steps && !t.dag,
+    podRoot: t.containerSet !== undefined,
     ownRetry: (t.steps !== undefined || t.dag !== undefined) && t.retryStrategy !== undefined,
     params: (t.inputs?.parameters ?? []).map((p) => p.name),
     required: (t.inputs?.parameters ?? []).filter((p) => ownValue(p) === undefined).map((p) => p.name),
@@ -145,6 +146,7 @@ function registeredUnit(name: string, flows: FlowDocument[], where: string, link
   return {
     ref,
     result: 'task' in f.spec.root || 'pod' in f.spec.root,
+    podRoot: 'pod' in f.spec.root,
     ownRetry: f.spec.root.retryWhole !== undefined,
     params: Object.keys(spec.params ?? {}).filter((k) => !isGlobalParam(k)),
     // Named in its annotation (unitFlow): a param of null may also be a default read at run start (R1).

@@ -28,6 +28,8 @@ export interface UnitRef {
   ref: string;
   /** the unit's root has a result of its own (a container, script or containerSet template), not a steps or dag template's */
   result: boolean;
+  /** its root is a pod (a containerSet template), whose main container's exit code the unit does not give out */
+  podRoot?: boolean;
   /** a steps or dag template with a retryStrategy of its own: it runs again whole itself, so a caller's default adds none */
   ownRetry?: boolean;
   params: string[];
@@ -373,6 +375,8 @@ function callTemplate(call: ArgoStep | ArgoTask, scope: Scope, c: { where: strin
       body: { use: unit.ref, with: withs, ...(artifacts.size > 0 ? { inputs } : {}), ...whole } as FlowNode,
       outputs: {
         ...(unit.result ? { result: [{ kind: 'result', step: inner, path: [] }] as Value } : {}),
+        // Its exit code would be its pod's quarterback's, not its main container's (leaf.ts containerSetNode): none.
+        ...(unit.podRoot ? { exitCode: 'it is a containerSet reached by templateRef, whose main container\'s exit code strata does not give out of the unit' } : {}),
         parameters: new Map(unit.outputs.parameters.map((n) => [n, [{ kind: 'output', step: inner, name: n }]])),
         artifacts: new Map(unit.outputs.artifacts.map((n) => [n, { step: inner, name: n }])),
       },

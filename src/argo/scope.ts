@@ -22,6 +22,11 @@ export type ArtifactSource = ({ step: Path; name: string } | { unitInput: string
 export interface Outputs {
   /** the step's outputs.result, when it has one */
   result?: Value;
+  /**
+   * A containerSet's `{{steps.X.exitCode}}`: its main container's, which its pod gives when
+   * asked (leaf.ts containerSetNode); text: why it has none (no main container).
+   */
+  exitCode?: (() => Value) | string;
   parameters: Map<string, Value>;
   artifacts: Map<string, ArtifactSource>;
 }
@@ -185,8 +190,11 @@ export function resolveVariable(scope: Scope, tag: string): Value {
     // (operator.go: the node's outputs.exitCode); strata's is the step's program's.
     if (parts[2] === 'exitCode' && parts.length === 3) {
       if (s.looped) throw bad(scope, tag, `step ${parts[1]} is a loop, whose items each have an exit code: Argo gives none for the loop`);
+      // A containerSet's is its main container's (operator.go assessNodeStatus: getExitCode reads the container named main).
+      if (typeof s.outputs?.exitCode === 'function') return s.outputs.exitCode();
+      if (typeof s.outputs?.exitCode === 'string') throw bad(scope, tag, `step ${parts[1]} has no exit code: ${s.outputs.exitCode}`);
       const r = s.outputs?.result;
-      if (!(r && r.length === 1 && r[0].kind === 'result' && r[0].path.length === 0)) throw bad(scope, tag, `step ${parts[1]} has no exit code (only container and script templates do, called directly or by templateRef; a containerSet's is not given)`);
+      if (!(r && r.length === 1 && r[0].kind === 'result' && r[0].path.length === 0)) throw bad(scope, tag, `step ${parts[1]} has no exit code (only container and script templates do, called directly or by templateRef, and a containerSet, its main container's)`);
       return [{ kind: 'exitCode', step: r[0].step }];
     }
     if (parts[2] === 'outputs' && parts[3] === 'parameters' && parts.length === 5) {

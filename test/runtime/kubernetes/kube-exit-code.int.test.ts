@@ -4,7 +4,8 @@
  * exit code of the step's container, here a task pod's (through strata's stdout wrapper, as
  * every Argo container runs) and a container's inside a pod (the quarterback's), read by later
  * steps' arguments and whens. Through the real stack: POST /v1/runs, a worker on the kubernetes
- * runtime. The local runtime's twin: test/argo/argo-globals-exit-code.int.test.ts.
+ * runtime. The local runtime's twin: test/argo/argo-globals-exit-code.int.test.ts; a containerSet's
+ * (its main container's): test/argo/argo-container-set-exit-code.int.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { argoFixtures } from '../../support/documents.ts';
@@ -29,6 +30,14 @@ describe('{{steps.X.exitCode}} on the kubernetes runtime (S5)', () => {
     expect(steps.show.result).toBe('f=3 ok=0');
     expect(steps['direct/inner-show'].result).toBe('inner=3');
     expect(run.status).toBe('succeeded');
+  }, 120_000);
+
+  it('a containerSet\'s is its main container\'s (issue 12): 3 and 0, in args and a when', async () => {
+    const r = await k().svc.call('POST', '/v1/runs', argoFixtures('container-set-exit-code').read('exit-code.yaml'));
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const run = await k().svc.waitRun(r.body.runId, 90_000);
+    expect(stepStatuses(run, ['fails', 'works', 'read', 'when-three', 'when-zero']), JSON.stringify(run.steps).slice(0, 3000)).toEqual({ fails: 'failed', works: 'succeeded', read: 'succeeded', 'when-three': 'succeeded', 'when-zero': 'skipped' });
+    expect(run.steps.read.result).toBe('fails=3 works=0');
   }, 120_000);
 
   // The macro level is the Argo case's: inside a pod the quarterback gives its containers' exit codes.
