@@ -44,6 +44,7 @@ export const VOLUMES = {
   tmp: 'strata-tmp',
 } as const;
 
+/** The pod's own paths, under /strata, which no task path may use (src/flow/task-io-schema.ts STRATA_POD_DIR). */
 export const PATHS = {
   tools: '/strata/tools',
   gate: '/strata/gate',

@@ -13,12 +13,23 @@ const fileName = z.string().regex(FILE_NAME, 'must be a plain file name');
 // As an Argo parameter's name (letters, digits, `_`, `-`, `.`, any first): only a key, never a path.
 const PARAM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
 
-/** An absolute path in the container's view: `/workspace/out`, not `/`, `/a/../b` or `relative`. */
+/**
+ * Where a Kubernetes pod of strata keeps its own tools, gate, scratch and files in every
+ * container (runtime/kubernetes/pod-layout.ts PATHS): no task path may be there, on either
+ * runtime, so a flow runs the same on both (a mount at /strata/tools took a slot container's
+ * entrypoint away; one at /strata/scratch is a mount path given twice, which Kubernetes refuses).
+ */
+export const STRATA_POD_DIR = '/strata';
+
+/** An absolute path in the container's view: `/workspace/out`, not `/`, `/a/../b`, `relative` or under STRATA_POD_DIR. */
 export const containerPath = z
   .string()
   .max(4096)
   .refine((p) => p.startsWith('/') && p !== '/' && !p.endsWith('/') && p.split('/').slice(1).every((s) => s !== '' && s !== '.' && s !== '..'), {
     message: 'must be an absolute path such as /workspace/out (no "." or ".." segments, not / itself)',
+  })
+  .refine((p) => p !== STRATA_POD_DIR && !p.startsWith(`${STRATA_POD_DIR}/`), {
+    message: `must be outside ${STRATA_POD_DIR}, where strata's pods keep their tools, gate and scratch in every container (docs/kubernetes.md)`,
   });
 
 /** A file's path in the view: its directory is made private, so it is not directly under `/`. */

@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { refusedLines } from '../support/argo-refused.ts';
-import { argoFixtures } from '../support/documents.ts';
+import { argoFixtures, flowDoc, shTask } from '../support/documents.ts';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
 
@@ -76,5 +76,17 @@ describe('emptyDir volumes at the edges (issue 12, a tester\'s pass)', { timeout
     const inSet = await refused(JSON.stringify(set));
     expect(inSet).toContain('spec.templates[0](main).containerSet.containers[0](main): 70 mounts, more than the 64 strata gives one container');
     expect(inSet).not.toMatch(/spec\.root|Too big/);
+  });
+
+  it('a mount at or under /strata, where strata\'s pods keep their tools, gate and scratch, is refused naming it (exit 2, 400), a native task\'s volume too: in a pod it lost the step its entrypoint', async () => {
+    const doc = parse(withVolumes(2, 2)) as Doc;
+    doc.spec.templates[0].container!.volumeMounts = [{ name: 'scratch-volume-0', mountPath: '/strata' }];
+    doc.spec.templates.push({ name: 'set', containerSet: { volumeMounts: [{ name: 'scratch-volume-1', mountPath: '/strata/tools' }], containers: [{ name: 'main', image: 'alpine', command: ['true'] }] } } as unknown as Doc['spec']['templates'][number]);
+    const said = await refused(JSON.stringify(doc));
+    expect(said).toContain('spec.templates[0](main).container.volumeMounts[0](scratch-volume-0).mountPath: "/strata" must be outside /strata');
+    expect(said).toContain('spec.templates[1](set).containerSet.volumeMounts[0](scratch-volume-1).mountPath: "/strata/tools" must be outside /strata');
+    const native = await svc.call('POST', '/v1/runs', { flow: flowDoc({ id: 'a', task: { ...shTask('true'), volumes: ['/strata/tools'] } }) });
+    expect(native.status, JSON.stringify(native.body)).toBe(400);
+    expect(JSON.stringify(native.body)).toContain('must be outside /strata');
   });
 });
