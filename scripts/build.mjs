@@ -4,9 +4,12 @@
 // test suite's set-up with `--if-stale` (skipped when dist/ is newer than its sources).
 // Files that are not TypeScript but are read beside the code are copied to the same
 // place under dist/: the Lua scripts, the built-in rules, the built-in programs.
+// Then the command line is bundled by esbuild into dist/bundle/ (bin/strata.js runs it): one
+// file a command instead of some 200 modules, each resolved, read and compiled apart (see
+// bundleCli below, and docs/performance.md "The CLI's start").
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,4 +48,60 @@ mkdirSync(join(dist, 'runtime', 'watchdog'), { recursive: true });
 writeFileSync(join(dist, 'runtime', 'watchdog', 'bin.cjs'), "#!/usr/bin/env node\n// The compiled watchdog (written by scripts/build.mjs).\nimport('./watchdog.js');\n");
 // The process launcher too (see runtime/process/launcher-bin.cjs).
 writeFileSync(join(dist, 'runtime', 'process', 'launcher-bin.cjs'), "#!/usr/bin/env node\n// The compiled process launcher (written by scripts/build.mjs).\nimport('./launcher.js');\n");
+await bundleCli();
 writeFileSync(built, `${new Date().toISOString()}\n`);
+
+/**
+ * dist/bundle/strata.js (and its chunks, one per command's lazy import): dist/src/cli/main.js
+ * bundled by esbuild. Packages of plain JavaScript are bundled in (BUNDLED); the others stay
+ * imports from node_modules, being the ones that read files beside themselves or start
+ * threads (bullmq's Lua, pino, piscina, ioredis) or are big and only for the server. A
+ * module of dist/ that reads files beside itself through `import.meta.url` (the Lua
+ * scripts, the rules, the programs, the UI, the worker thread's and the launcher's entry
+ * files) is given its own place back: `import.meta.url` there becomes the URL of its file
+ * in dist/, so each relative path resolves as it does unbundled.
+ */
+async function bundleCli() {
+  const BUNDLED = new Set(['commander', 'croner', 'eventsource-parser', 'fastest-levenshtein', 'graphology', 'graphology-dag', 'graphology-traversal', 'hono', 'jsep', 'json-logic-js', 'jsonpath-plus', 'lossless-json', 'yaml', 'zod']);
+  const outdir = join(dist, 'bundle');
+  const packageOf = (s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/');
+  const places = {
+    name: 'strata-places',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('node:') || !BUNDLED.has(packageOf(a.path)) ? { path: a.path, external: true } : undefined));
+      b.onLoad({ filter: /\.js$/ }, (a) => {
+        if (!a.path.startsWith(dist + sep)) return undefined;
+        const text = readFileSync(a.path, 'utf8');
+        if (!text.includes('import.meta.url')) return undefined;
+        const own = relative(outdir, a.path).split(sep).join('/');
+        return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(own)}, import.meta.url).href`), loader: 'js' };
+      });
+    },
+  };
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    process.stderr.write('strata: esbuild is not installed; the command line runs unbundled (dist/src/cli/main.js)\n');
+    return;
+  }
+  try {
+    await esbuild.build({
+      entryPoints: { strata: join(dist, 'src', 'cli', 'main.js') },
+      outdir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      chunkNames: '[name]-[hash]',
+      plugins: [places],
+      logLevel: 'warning',
+      // A bundled CommonJS package (commander, yaml) requires Node's modules: ESM has no `require`.
+      banner: { js: "import { createRequire as __strataCreateRequire } from 'node:module';\nconst require = __strataCreateRequire(import.meta.url);" },
+    });
+  } catch {
+    process.stderr.write('strata: the build failed (esbuild, bundling dist/src/cli/main.js)\n');
+    process.exit(1);
+  }
+}

@@ -1,12 +1,18 @@
-/** The command line's HTTP client of a running strata (STRATA_URL, STRATA_TOKEN). */
+/**
+ * The command line's HTTP client of a running strata (STRATA_URL, STRATA_TOKEN). It speaks
+ * through node:http (node:https for an https:// URL), not the global fetch: the first use of
+ * fetch loads Node's bundled undici, about 0.3 s of CPU in a process that lives for one
+ * request (docs/performance.md, "The CLI's start").
+ */
+import type { IncomingMessage } from 'node:http';
 import { StrataError, type ErrorCode } from '../errors/strata-error.ts';
 
 export interface Client {
   base: string;
   call(method: string, path: string, body?: unknown): Promise<any>;
   text(path: string): Promise<string>;
-  /** the response body of a GET, for server-sent events; `headers` such as Last-Event-ID */
-  stream(path: string, headers?: Record<string, string>, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>>;
+  /** the response body of a GET, as chunks, for server-sent events; `headers` such as Last-Event-ID */
+  stream(path: string, headers?: Record<string, string>, signal?: AbortSignal): Promise<AsyncIterable<Uint8Array>>;
 }
 
 /** A path segment per step id segment: step ids hold `/`, each part is encoded on its own. */
@@ -14,39 +20,57 @@ export function stepPath(step: string): string {
   return step.split('/').map(encodeURIComponent).join('/');
 }
 
+/** The whole body of a response as text (UTF-8). */
+async function bodyText(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A client of the strata at STRATA_URL (or 127.0.0.1:PORT, 8080); errors the API answers become StrataErrors with its code. */
 export function apiClient(env: NodeJS.ProcessEnv = process.env): Client {
   const base = (env.STRATA_URL ?? `http://127.0.0.1:${env.PORT ?? 8080}`).replace(/\/$/, '');
   const headers: Record<string, string> = env.STRATA_TOKEN ? { authorization: `Bearer ${env.STRATA_TOKEN}` } : {};
-  const request = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> => {
+  const unreachable = (why: string) => new StrataError('unavailable', `cannot reach strata at ${base} (${why}); start it with \`strata up\` or set STRATA_URL`);
+  const request = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}, signal?: AbortSignal): Promise<IncomingMessage> => {
+    let url: URL;
     try {
-      return await fetch(base + path, { method, headers: { ...headers, ...extra, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), ...(signal ? { signal } : {}) });
-    } catch (e) {
-      throw new StrataError('unavailable', `cannot reach strata at ${base} (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}); start it with \`strata up\` or set STRATA_URL`);
+      url = new URL(base + path);
+    } catch {
+      throw unreachable('not a URL');
     }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw unreachable(`${url.protocol} is not http: or https:`);
+    const { request: send } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    const payload = body !== undefined ? Buffer.from(JSON.stringify(body)) : undefined;
+    const all = { ...headers, ...extra, ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}) };
+    return new Promise((resolve, reject) => {
+      const req = send(url, { method, headers: all, ...(signal ? { signal } : {}) }, resolve);
+      req.on('error', (e: NodeJS.ErrnoException) => reject(e.name === 'AbortError' ? e : unreachable(e.code ?? e.message)));
+      req.end(payload);
+    });
   };
-  const check = async (res: Response): Promise<Response> => {
-    if (res.ok) return res;
-    const text = await res.text();
+  const check = async (res: IncomingMessage): Promise<IncomingMessage> => {
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) return res;
+    const text = await bodyText(res);
     let err: { code?: string; message?: string; details?: Record<string, unknown> } = {};
     try {
       err = JSON.parse(text).error ?? {};
     } catch {
       err = { message: text };
     }
-    throw new StrataError((err.code as ErrorCode) ?? 'internal', err.message ?? `HTTP ${res.status}`, err.details ?? {});
+    throw new StrataError((err.code as ErrorCode) ?? 'internal', err.message ?? `HTTP ${status}`, err.details ?? {});
   };
   return {
     base,
     async call(method, path, body) {
-      const res = await check(await request(method, path, body));
-      return res.json();
+      return JSON.parse(await bodyText(await check(await request(method, path, body))));
     },
     async text(path) {
-      return (await check(await request('GET', path))).text();
+      return bodyText(await check(await request('GET', path)));
     },
     async stream(path, extra, signal) {
-      const res = await check(await request('GET', path, undefined, extra, signal));
-      return res.body!;
+      return check(await request('GET', path, undefined, extra, signal));
     },
   };
 }

@@ -37,7 +37,7 @@ export async function followSse(client: Client, path: string, onEvent: (m: Event
       lostAt = undefined;
       pause = 250;
       const decoder = new TextDecoder();
-      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }));
+      for await (const chunk of body) parser.feed(decoder.decode(chunk, { stream: true }));
     } catch (e) {
       // A run that is not there, or a refused token, will not get better by waiting.
       const code = (e as StrataError).code;
