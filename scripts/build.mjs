@@ -68,7 +68,13 @@ async function bundleCli() {
   const places = {
     name: 'strata-places',
     setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('node:') || !BUNDLED.has(packageOf(a.path)) ? { path: a.path, external: true } : undefined));
+      b.onResolve({ filter: /^[^./]/ }, (a) => {
+        if (a.path.startsWith('node:') || !BUNDLED.has(packageOf(a.path))) return { path: a.path, external: true };
+        // Split off by import(), a CommonJS package (yaml, commander) keeps only its default
+        // export: `const { stringify } = await import('yaml')` would get undefined. Refused here.
+        if (a.kind === 'dynamic-import') return { errors: [{ text: `${a.importer}: import('${a.path}') of a bundled package; import it statically in a module of its own and import() that module (as src/cli/yaml-output.ts)` }] };
+        return undefined;
+      });
       b.onLoad({ filter: /\.js$/ }, (a) => {
         if (!a.path.startsWith(dist + sep)) return undefined;
         const text = readFileSync(a.path, 'utf8');

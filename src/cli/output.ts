@@ -14,8 +14,7 @@ export function outputFormat(o: string | undefined, allowed: Format[] = ['table'
 /** JSON or YAML of a value (YAML loaded only when asked for). */
 export async function serialize(value: unknown, format: 'json' | 'yaml'): Promise<string> {
   if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
-  const { stringify } = await import('yaml');
-  return stringify(value, { lineWidth: 0 });
+  return (await import('./yaml-output.ts')).yamlText(value);
 }
 
 /** C0 and C1 control characters and DEL; with `lines`, newline and tab are let through. */

@@ -50,7 +50,11 @@ describe('the CLI asks the API through node:http', () => {
     const list = await recorded(['flows', 'list', '-o', 'name'], env);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain('etl');
-    for (const r of [apply, list]) {
+    // -o yaml: the yaml package, imported lazily, with its named exports (bundled, a CommonJS package imported by import() kept its default only).
+    const got = await recorded(['flows', 'get', 'etl@1', '-o', 'yaml'], env);
+    expect(got.stderr).toBe('');
+    expect(got.stdout).toMatch(/^kind: Flow$/m);
+    for (const r of [apply, list, got]) {
       expect(r.node.some((m) => m.includes('http'))).toBe(true);
       expect(r.node.filter((m) => m.includes('undici'))).toEqual([]);
     }
