@@ -94,8 +94,10 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
       else for (let i = 0; i < cmds.length; i += ENQUEUE_BATCH) await queue.addBulk(cmds.slice(i, i + ENQUEUE_BATCH).map((cmd) => ({ name: cmd.step, data: { runId, cmd }, opts: opts(cmd) })));
     },
     // One message for the steps a fold stops (a cancel of 20,000 steps was 20,000 messages, each parsed by every worker).
-    async kill(runId: string, steps: string[]) {
-      await o.redis.publish(cancelChannel, JSON.stringify(steps.length === 1 ? { runId, step: steps[0] } : { runId, steps }));
+    // Each step's attempt too: a worker that takes that attempt's job after the message (before
+    // the fold that stopped it is recorded) does not run it (step-worker.ts).
+    async kill(runId: string, steps: string[], attempts: number[]) {
+      await o.redis.publish(cancelChannel, JSON.stringify(steps.length === 1 ? { runId, step: steps[0], attempt: attempts[0] } : { runId, steps, attempts }));
     },
     readWindow: (runId, cmd) => readWindow(o.redis, store.key(runId, 'cursors'), cmd, o.fileRoots),
     expand: (_runId, cmd) => expand({ rules: o.rules, registry: o.registry, generators: o.generators, limits }, cmd),

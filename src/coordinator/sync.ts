@@ -21,7 +21,8 @@ export interface SyncPorts {
   /** enqueue step jobs (idempotent per run, step and attempt) */
   enqueue(runId: string, cmds: StartCommand[]): Promise<void>;
   /** tell workers to stop running steps (one message for all of them) */
-  kill(runId: string, steps: string[]): Promise<void>;
+  /** Tell workers to stop `steps`, each at its attempt in `attempts` (same order). */
+  kill(runId: string, steps: string[], attempts: number[]): Promise<void>;
   /** read a cycle's next window: an event for the log */
   readWindow(runId: string, cmd: Extract<Command, { type: 'window' }>): Promise<EngineEvent>;
   /** run a generate step's Dataset through the rules: an event for the log */
@@ -91,6 +92,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   let commits: CommitEntry[] = [];
   let starts: StartCommand[] = [];
   let kills: string[] = [];
+  let killed: number[] = []; // each kill's attempt
   const followUps: FollowUp[] = [];
   const deadlines: TimerCommand[] = [];
   // Where the next commit's log range starts: past what the slices of an entry sent (below).
@@ -110,7 +112,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
    */
   const send = (to: number, settled: boolean, timers?: Promise<void>): Promise<unknown> => {
     // Looked up per start, not a set of every running leaf: a run with 90,000 leaves running made each sync O(90,000).
-    const acted = Promise.all([p.enqueue(runId, starts.filter((s) => cached.engine.isAtWork(s.step))), timers, kills.length > 0 ? p.kill(runId, kills) : undefined]);
+    const acted = Promise.all([p.enqueue(runId, starts.filter((s) => cached.engine.isAtWork(s.step))), timers, kills.length > 0 ? p.kill(runId, kills, killed) : undefined]);
     const previous = p.local.commits.get(runId) ?? Promise.resolve();
     const [parts, range] = [commits, from];
     // A refused or failed commit leaves entries unrecorded: forget the engine, so the next
@@ -133,6 +135,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
     commits = [];
     starts = [];
     kills = [];
+    killed = [];
     from = to + 1;
     return recorded;
   };
@@ -143,7 +146,10 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
       else if (cmd.type === 'start') {
         if (commit.i > enqueuedUpTo) starts.push(cmd);
       }
-      else if (cmd.type === 'kill') kills.push(cmd.step);
+      else if (cmd.type === 'kill') {
+        kills.push(cmd.step);
+        killed.push(cmd.attempt ?? 0);
+      }
       else if (cmd.type === 'done') commit.run = { status: cmd.status, ...(cmd.result !== undefined ? { result: cmd.result } : {}), ...(cmd.error ? { error: cmd.error } : {}) };
       else if (cmd.type === 'deadline' || cmd.type === 'backoff') deadlines.push(cmd);
       else if (cmd.type === 'window' || cmd.type === 'generate') followUps.push(cmd);

@@ -189,7 +189,7 @@ function expire(core: EngineCore, step: string): void {
   stopKids(act);
   if (leaf) {
     // Its attempt is stopped, or its back-off or slot no longer waited for; the failure is the deadline's, not the last exit's.
-    if (core.atWork(act)) core.out.push({ type: 'kill', step: act.id });
+    if (core.atWork(act)) core.out.push({ type: 'kill', step: act.id, attempt: act.attempt });
     if (act.queued) core.slots.release(act);
     core.backoffs.delete(act.id);
     core.waiting.delete(act.id);
@@ -207,7 +207,7 @@ function expire(core: EngineCore, step: string): void {
 
 /** End a running act from outside (cancel, a deadline): kill it if it is a leaf at work, mark what it never started. */
 function stop(core: EngineCore, act: Act, reason: string, notStarted: string, unstarted: 'skipped' | 'cancelled'): void {
-  if (core.atWork(act)) core.out.push({ type: 'kill', step: act.id });
+  if (core.atWork(act)) core.out.push({ type: 'kill', step: act.id, attempt: act.attempt });
   if (act.slots || act.queued) core.slots.release(act);
   act.status = 'cancelled';
   act.error = reason;

@@ -157,6 +157,8 @@ export interface GenerateCommand {
 export interface KillCommand {
   type: 'kill';
   step: string;
+  /** the attempt at work when it was stopped (a worker that takes that attempt's job afterwards must not run it) */
+  attempt?: number;
 }
 
 /** The whole run (the root) finished. */

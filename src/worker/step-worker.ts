@@ -54,6 +54,14 @@ const TERMINAL = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 /** How BullMQ fails a job that stalled more often than maxStalledCount. */
 const STALLED = /stalled more than allowable limit/;
 
+/**
+ * How many (run, step, attempt) stops of steps a worker was not running it remembers (the
+ * oldest forgotten first): a stop comes before the fold that stopped the step is recorded
+ * (sync.ts), and a job of that attempt taken in between passes the check; the memory only
+ * has to outlast that gap.
+ */
+const STOPS_KEPT = 100_000;
+
 /** Why a step this worker ran was stopped without its completion being recorded. */
 const LOST_LOCK = 'this worker lost the step\'s job lock (it stalled past STRATA_LOCK_MS); another worker runs the step';
 
@@ -67,23 +75,31 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
   const roots: WorkRoots = { pool: new OutputsPool(o.workRoot, o.guard, 2 * (o.concurrency ?? 4)), ...(o.ramRoot ? { ramRoot: o.ramRoot } : {}) };
   const running = new Map<string, AbortController>(); // run|step -> controller of the execution here
   const byJob = new Map<string, AbortController>(); // job id -> controller
+  // run|step|attempt told to stop while not running here: a job of it taken later is not run.
+  const stopped = new Set<string>();
   await o.subscriber.subscribe(sys.cancelChannel);
   o.subscriber.on('message', (_channel: string, message: string) => {
-    let runId: string, steps: string[];
+    let runId: string, steps: string[], attempts: Array<number | undefined>;
     try {
-      // One step, or the steps one fold of the run stopped (a cancel's slice).
-      const m = JSON.parse(message) as { runId: string; step?: string; steps?: string[] };
+      // One step, or the steps one fold of the run stopped (a cancel's slice); each at its attempt (older coordinators: none).
+      const m = JSON.parse(message) as { runId: string; step?: string; steps?: string[]; attempt?: number; attempts?: number[] };
       runId = m.runId;
       steps = m.steps ?? (m.step === undefined ? [] : [m.step]);
+      attempts = m.steps ? (m.attempts ?? []) : [m.attempt];
     } catch {
       return; // not ours
     }
     const elsewhere: string[] = [];
-    for (const step of steps) {
+    steps.forEach((step, i) => {
       const here = running.get(`${runId}|${step}`);
       if (here) here.abort(new Error('cancelled'));
       else elsewhere.push(step);
-    }
+      const attempt = attempts[i];
+      if (!here && typeof attempt === 'number' && attempt > 0) {
+        stopped.add(`${runId}|${step}|${attempt}`);
+        if (stopped.size > STOPS_KEPT) stopped.delete(stopped.values().next().value!);
+      }
+    });
     // A copy another worker of this machine runs but cannot stop (frozen, or dying) is stopped
     // here: looked for once for the message's steps (a slice of a cancel), not once a step.
     if (elsewhere.length > 0) void o.runtime.stopCopies?.(runId, elsewhere)?.catch(() => undefined);
@@ -98,6 +114,8 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     // Pending: the run's first commit goes out after its first steps are enqueued (sync.ts).
     if (status !== 'running' && status !== 'pending') return 'run not running';
     if (view && (view.attempt > cmd.attempt || (view.attempt === cmd.attempt && TERMINAL.has(view.status)))) return 'already finished';
+    // Told to stop before its stop was recorded (the check above read the record from before it).
+    if (stopped.has(`${runId}|${cmd.step}|${cmd.attempt}`)) return 'cancelled';
     const fence: Fence | undefined = token ? { key: `${sys.bullPrefix}:${STEP_QUEUE}:${job.id}:lock`, token } : undefined;
     // attemptsStarted counts every time BullMQ handed this job to a worker: takeovers and retries included.
     const execution = Math.max(1, job.attemptsStarted ?? 1);
