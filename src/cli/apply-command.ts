@@ -136,7 +136,7 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
  * required parameter, leaves nothing of the files registered (POST /v1/runs checks its
  * body whole the same way). Problems are gathered, each with its flow.
  */
-async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlow: FlowDocument | undefined, params: Record<string, unknown>, client: Client, argo: FlowDocument[]): Promise<void> {
+export async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlow: FlowDocument | undefined, params: Record<string, unknown>, client: Client, argo: FlowDocument[]): Promise<void> {
   const given = new Map([...flows, ...workflows].map((f) => [refOf(f), f]));
   const registry = {
     async get(ref: string): Promise<FlowDocument | undefined> {
@@ -155,7 +155,8 @@ async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlo
   let more = 0;
   for (const f of [...flows, ...workflows]) {
     try {
-      await planFlow(validateFlowDocument(structuredClone(f), loadLimits()), registry, loadLimits());
+      // A Workflow (a run starting) also as its run would start: the volumes its templates mount (argo/run-volumes.ts).
+      await planFlow(validateFlowDocument(structuredClone(f), loadLimits()), registry, loadLimits(), { run: workflows.includes(f) });
     } catch (caught) {
       const argoMade = argo.includes(f);
       const err = (argoMade ? inArgoWords(caught, argoLabel(f)) : caught) as StrataError;

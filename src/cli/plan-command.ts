@@ -3,7 +3,6 @@ import { selectTargets } from '../plan/targets.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { loadLimits } from '../app/config.ts';
 import { dryRun, dryRunAnswer, type DryRun } from '../engine/dry-run.ts';
-import { compileFlow } from '../plan/compile.ts';
 import { toPlanDocument } from '../plan/plan-document.ts';
 import { renderDot, renderMermaid } from '../plan/render.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
@@ -16,6 +15,7 @@ import { anchorLocation } from '../dataset/dataset-location.ts';
 import { MemoryFlowRegistry } from '../plan/flow-registry.ts';
 import { validateRule } from '../rules/rule-document.ts';
 import { planDataset } from '../service/plan-dataset.ts';
+import { planFlow } from '../service/plan-flow.ts';
 import { loadBuiltinRules } from '../store/builtin-rules.ts';
 import { checkRequiredParams } from '../argo/required-params.ts';
 import { withSubmitParams } from '../argo/submit-params.ts';
@@ -57,7 +57,6 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   const docs = readDocuments(files.filter((f) => !argoFiles.includes(f)), limits);
   const argoFlows = [...argo.units, ...argo.workflows].map((f) => validateFlowDocument(structuredClone(f), limits));
   const flows = [...flowsOf(docs, limits), ...argoFlows];
-  const byRef = new Map(flows.map((f) => [`${f.metadata.name}@${f.metadata.version}`, f]));
   const datasetDoc = opts.flow ? undefined : docs.find((d) => (d.doc as { kind?: string })?.kind === 'Dataset');
   let compiled;
   let planned: FlowDocument | undefined;
@@ -72,7 +71,8 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
     const { flow: target, why } = argoMain ? { flow: argoMain, why: 'the first Argo Workflow' } : mainFlow(flows, opts.flow);
     if (flows.length > 1 && opts.flow === undefined) opts.say?.(`planning flow ${refOf(target)} (${why})`);
     try {
-      compiled = compileFlow(target, (ref) => byRef.get(ref), limits);
+      // As a run of it would start (run: the volumes its Argo templates mount from the Workflow, run-volumes.ts).
+      compiled = await planFlow(target, new MemoryFlowRegistry(flows), limits, { run: true });
     } catch (e) {
       throw argoMain ? inArgoWords(e, argoLabel(target)) : e;
     }

@@ -193,9 +193,12 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       const { units, workflows, entries } = await argo.importDocuments(docs, client);
       const run = workflows[0] ?? entries[0];
       if (!run) throw new StrataError('invalid_document', `${file}: no Argo Workflow, and no WorkflowTemplate with a spec.entrypoint to run`);
-      // A required parameter missing is refused before the units are registered.
-      const { checkRequiredParams } = await import('../argo/required-params.ts');
-      checkRequiredParams(run, { ...run.spec.params, ...given });
+      // A required parameter missing, or a volume its templates mount that the run lacks, is refused before the units are
+      // registered: the run is checked as it will start, against the units and the flows strata has (apply's checkAll).
+      const { checkAll } = await import('./apply-command.ts');
+      // The importer's flows are strata Flow documents (argo/target-types.ts mirrors their type).
+      const made = [...units, run] as unknown as Parameters<typeof checkAll>[0];
+      await checkAll(made.slice(0, -1).filter((u) => u !== made.at(-1)), made.slice(-1), undefined, given, client, made);
       for (const u of units) await client.call('POST', '/v1/flows', u);
       // A Workflow's fixed name labels its run, which `strata apply` finds (argo/workflow-name.ts, R6).
       const { fixedWorkflowName, WORKFLOW_LABEL } = await import('../argo/workflow-name.ts');

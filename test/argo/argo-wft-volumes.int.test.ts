@@ -9,6 +9,7 @@
  * not found in workflow spec"). Through the real stack: `strata apply` and `strata runs
  * submit` as processes, POST /v1/runs, the local runtime.
  */
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
@@ -16,10 +17,12 @@ import { submitRefused } from '../support/argo-refused.ts';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
 const svc = useRunService();
 const env = cliEnv(svc);
 const { dir: DIR, read } = argoFixtures('wft-volumes');
+const tempDir = useTempDirs('strata-wft-volumes-');
 
 /** The run's distinct results that are not empty (a unit's step gives its root's again), sorted. */
 function results(r: RunView): string[] {
@@ -34,6 +37,15 @@ async function refused(doc: string): Promise<string> {
   expect(r.status, JSON.stringify(r.body)).toBe(400);
   expect((await svc.call('GET', '/v1/runs')).body.runs.length).toBe(before);
   return ((r.body.error.details?.problems ?? [{ path: '', message: r.body.error.message }]) as Array<{ path: string; message: string }>).map((p) => `${p.path}: ${p.message}`).join('\n');
+}
+
+/** caller.yaml without the volume `workspace` and shared-notes.yaml, both naming WorkflowTemplate `name` (not registered), written to files of their own, then both to one. */
+async function lackingPair(name: string): Promise<string[]> {
+  const dir = tempDir();
+  const files = [join(dir, 'caller.yaml'), join(dir, 'notes.yaml'), join(dir, 'both.yaml')];
+  const texts = [read('caller.yaml').replace('    - name: workspace\n      emptyDir: {}\n', '').replaceAll('shared-notes', name), read('shared-notes.yaml').replaceAll('shared-notes', name)];
+  await Promise.all([writeFile(files[0], texts[0]), writeFile(files[1], texts[1]), writeFile(files[2], texts.join('---\n'))]);
+  return files;
 }
 
 describe('a WorkflowTemplate\'s volumes are the running Workflow\'s (issue 12)', { timeout: 90_000 }, () => {
@@ -58,6 +70,18 @@ describe('a WorkflowTemplate\'s volumes are the running Workflow\'s (issue 12)',
     expect(none).toContain('template notes, containerSet.volumeMounts[0](workspace)');
     expect(none).toContain('template solo, container.volumeMounts[0](cache): volume "cache" is not in the running Workflow\'s spec.volumes (it has none)');
     expect(await submitRefused(env, without)).toContain('template notes, containerSet.volumeMounts[0](workspace): volume "workspace" is not in the running Workflow\'s spec.volumes');
+  });
+
+  it('strata plan, apply and runs submit of a Workflow lacking a mounted volume, with its WorkflowTemplate in the files, refuse it before anything is registered (exit 2; a tester\'s pass: plan said nothing, apply and submit registered the WorkflowTemplate)', async () => {
+    const flows = async () => ((await svc.call('GET', '/v1/flows')).body.flows as Array<{ name: string }>).map((f) => f.name).filter((n) => n.startsWith('lacking-notes'));
+    const [caller, notes, both] = await lackingPair('lacking-notes');
+    for (const args of [['plan', caller, notes], ['plan', both, '--dry-run'], ['apply', caller, notes], ['runs', 'submit', both]]) {
+      const r = await runStrata(args, env);
+      expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(2);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stderr).toContain('WorkflowTemplate lacking-notes, template notes, containerSet.volumeMounts[0](workspace): volume "workspace" is not in the running Workflow\'s spec.volumes (it has cache)');
+      expect(await flows()).toEqual([]);
+    }
   });
 
   it('workflowTemplateRef joins the WorkflowTemplate\'s spec.volumes with the Workflow\'s: both runs; without the Workflow\'s, the mount of cache is refused; run whole (--from) the same', async () => {
