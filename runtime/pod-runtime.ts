@@ -27,6 +27,8 @@ export interface PodRequest {
     body: PlanNode;
     /** the pod's own output parameters: templates over its containers' outputs (PodSpec.outputs) */
     gives?: { parameters: Record<string, Computed> };
+    /** the pod step's exit code: a template over its containers (PodSpec.outputs.exitCode) */
+    exitCode?: Computed;
     params: Record<string, JsonValue>;
     unit: string;
     item?: JsonValue;

@@ -18,7 +18,7 @@ import { podScope } from '../src/engine/pod-scope.ts';
 import type { Command, DoneCommand, EngineEvent, StartCommand, StatusCommand, WindowCommand } from '../src/engine/types.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import type { FailureReason } from '../src/engine/timeout-error.ts';
-import { isLeaf, joinId } from '../src/plan/plan-node.ts';
+import { isLeaf, joinId, POD_EXIT_CODE } from '../src/plan/plan-node.ts';
 import { upgradePlan } from '../src/plan/plan-version.ts';
 import type { ContainerDriver, ContainerExit } from '../runtime/process/container-driver.ts';
 import { containerEnv } from './container-env.ts';
@@ -389,6 +389,12 @@ export class Quarterback {
       // its result made of theirs, and its outputs dir as a success's. Not one that was stopped or broke.
       if (msg.status === 'failed' && !this.failure && this.cancelReason === undefined) await this.keepFailed(msg);
       if (this.failedExit !== undefined) msg.exitCode = this.failedExit.exitCode;
+      // Its exit code as its flow says (PodSpec.outputs.exitCode; an Argo containerSet's is its main
+      // container's), given under POD_EXIT_CODE: none when it does not resolve (main never ran).
+      // msg.exitCode stays its failed container's: it tells a failure from an error (act.ts failedAsError).
+      const exitCodeOf = this.plan.pod.exitCode;
+      const code = exitCodeOf !== undefined && msg.status === 'failed' && !this.failure && this.cancelReason === undefined ? this.engine.rootParameters({ exitCode: exitCodeOf }, true)?.exitCode : undefined;
+      if (code !== undefined && code !== null && code !== '' && Number.isInteger(Number(code))) msg.parameters = { ...msg.parameters, [POD_EXIT_CODE]: Number(code) };
       // The root's own timeout (its deadline), else that of the step whose failure failed the pod.
       const reason = this.failure ? undefined : (done.reason ?? this.failedExit?.reason);
       if (reason && msg.status === 'failed') msg.reason = reason;

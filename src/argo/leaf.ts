@@ -194,9 +194,6 @@ export function podTemplateNode(t: ArgoTemplate, outer: Scope, at: Path): { node
   return { node: { task }, outputs };
 }
 
-/** The pod parameter a containerSet gives its main container's exit code as: a name no Argo parameter has (argo-document.ts: names start with a letter or digit). */
-const EXIT_CODE_PARAMETER = '_exit-code';
-
 /** A `containerSet` as a pod: each container a task of a dependency graph; the step's result is the `main` container's. */
 export function containerSetNode(t: ArgoTemplate, outer: Scope, at: Path): { node: FlowNode; outputs: Outputs } {
   const names = new Set(t.containerSet!.containers.map((c) => c.name));
@@ -235,14 +232,15 @@ export function containerSetNode(t: ArgoTemplate, outer: Scope, at: Path): { nod
   const mainAt: Path = [...at, 'main'];
   const gives = Object.fromEntries([...given.parameters.keys()].map((n) => [n, renderField([{ kind: 'output', step: mainAt, name: n }], mainAt) as string]));
   const parameters = new Map([...given.parameters.keys()].map((n): [string, Value] => [n, [{ kind: 'output', step: at, name: n }]]));
-  const pod: { flow: unknown; outputs?: { parameters: Record<string, string> } } = { flow: { graph: { nodes } }, ...(parameters.size > 0 ? { outputs: { parameters: gives } } : {}) };
+  const pod: { flow: unknown; outputs?: { parameters?: Record<string, string>; exitCode?: string } } = { flow: { graph: { nodes } }, ...(parameters.size > 0 ? { outputs: { parameters: gives } } : {}) };
   // Its exit code is its main container's, as Argo's controller sets the pod node's
   // outputs.exitCode from the container named main (operator.go assessNodeStatus: getExitCode):
-  // the pod gives main's as a parameter of a name no Argo parameter has, added once a step reads it.
+  // the pod's outputs.exitCode, added once a step reads it, so `{{steps.X.exitCode}}` reads the
+  // pod step's own (none when main never ran), with no parameter the user did not write (issue 12).
   const exitCode = names.has('main')
     ? (): Value => {
-        pod.outputs = { parameters: { ...pod.outputs?.parameters, [EXIT_CODE_PARAMETER]: renderField([{ kind: 'exitCode', step: mainAt }], mainAt) as string } };
-        return [{ kind: 'output', step: at, name: EXIT_CODE_PARAMETER }];
+        pod.outputs = { ...pod.outputs, exitCode: renderField([{ kind: 'exitCode', step: mainAt }], mainAt) as string };
+        return [{ kind: 'exitCode', step: at }];
       }
     : 'its containerSet has no container named main, whose exit code Argo gives as the step\'s';
   return { node: { pod } as FlowNode, outputs: { result, parameters, artifacts: given.artifacts, exitCode } };

@@ -25,7 +25,7 @@ import { StepData } from './step-data.ts';
 import { secondsOf, wholeDeadline } from './deadline.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { resolveText, type SubstitutionData } from './substitute.ts';
-import { POD_OUTPUTS_READER } from '../plan/plan-node.ts';
+import { POD_EXIT_CODE, POD_OUTPUTS_READER } from '../plan/plan-node.ts';
 import type { Command, EngineEvent, GenerateCommand, InputRef, RunStatus, StartCommand, StatusCommand, WindowCommand } from './types.ts';
 
 export class EngineCore {
@@ -333,11 +333,15 @@ export class EngineCore {
     if (status === 'failed' && gave && act.id !== '' && result !== undefined) this.data.results[act.id] = result;
     const keep = this.keeps;
     if (keep && status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
+    // A pod's own exit code (its outputs.exitCode) comes among its parameters (POD_EXIT_CODE): taken out.
+    const declared = act.node.kind === 'pod' && act.node.pod.exitCode !== undefined;
+    const podCode = declared ? takePodExitCode(act) : undefined;
     if (gave && act.parameters) this.data.parameters[act.id] = act.parameters;
     // What `{{ steps.X.exitCode }}` and `exitCode` read: a leaf's program's, as Argo's outputs.exitCode.
     // A unit whose root is a leaf (`use` of a flow whose root is a task) gives its root's, as Argo's templateRef node does.
     // A leaf that succeeded exited 0, also where its runtime did not say (inside a pod).
-    const code = typeof act.exitCode === 'number' ? act.exitCode : status === 'succeeded' ? 0 : undefined;
+    // A pod that declares its exit code has that one, or none (an Argo containerSet whose main never ran).
+    const code = declared ? (podCode ?? (status === 'succeeded' ? 0 : undefined)) : typeof act.exitCode === 'number' ? act.exitCode : status === 'succeeded' ? 0 : undefined;
     if (code !== undefined && act.id !== '' && this.isLeaf(act.node)) {
       this.data.exitCodes[act.id] = code;
       if (act.parent?.node.kind === 'use' && act.parent.id !== '') this.data.exitCodes[act.parent.id] = code;
@@ -589,6 +593,14 @@ function posBelow(pos: number[], index: number): number[] {
   for (let i = 0; i < pos.length; i++) out[i] = pos[i];
   out[pos.length] = index;
   return out;
+}
+
+/** The exit code pod step `act` gave among its parameters (POD_EXIT_CODE), taken out of them; undefined when it gave none. */
+function takePodExitCode(act: Act): number | undefined {
+  if (!act.parameters || !Object.prototype.hasOwnProperty.call(act.parameters, POD_EXIT_CODE)) return undefined;
+  const { [POD_EXIT_CODE]: code, ...rest } = act.parameters;
+  act.parameters = Object.keys(rest).length > 0 ? rest : undefined;
+  return typeof code === 'number' ? code : undefined;
 }
 
 /** Output parameters `templates` resolved over `data` (each named `outputs.parameters.NAME`); throws the first that does not resolve. */

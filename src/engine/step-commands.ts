@@ -59,7 +59,7 @@ export function startCommandOf(act: Act, ctx: StartContext): StartCommand {
     // A computed timeout is each attempt's, resolved as it starts (a value that is no duration fails the step, named).
     ...(node.timeout !== undefined ? { timeout: secondsOf(node.timeout, 'timeout', () => ctx.substitution(act)) } : {}),
   };
-  if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body, ...(node.pod.gives ? { gives: node.pod.gives } : {}) };
+  if (node.kind === 'pod') cmd.pod = { name: node.pod.name, channels: node.pod.channels, body: node.body, ...(node.pod.gives ? { gives: node.pod.gives } : {}), ...(node.pod.exitCode !== undefined ? { exitCode: node.pod.exitCode } : {}) };
   else cmd.task = resolveTask(node.task, ctx.substitution(act));
   if (act.resumes) cmd.resume = true;
   if (act.replaces) cmd.replaces = true;

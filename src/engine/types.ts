@@ -59,7 +59,7 @@ export interface StartCommand {
   kind: 'task' | 'pod' | 'generate';
   task?: RunTask;
   /** for a pod: its micro plan and channels */
-  pod?: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; body: PlanNode; gives?: { parameters: Record<string, Computed> } };
+  pod?: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; body: PlanNode; gives?: { parameters: Record<string, Computed> }; exitCode?: Computed };
   timeout?: number;
   outputs?: string[];
   inputs: Record<string, InputRef>;

@@ -108,7 +108,11 @@ export interface PodSpec {
   name?: string;
   flow: FlowNode;
   /** what the pod gives as its own output parameters: name -> a template over its containers' outputs, resolved when it ends */
-  outputs?: { parameters?: Record<string, string> };
+  outputs?: {
+    parameters?: Record<string, string>;
+    /** the pod step's exit code (`{{ steps.POD.exitCode }}`): a template over its containers (`{{ steps.main.exitCode }}`), resolved when it ends; without it, its first failed container's */
+    exitCode?: string;
+  };
   channels?: { scratch?: 'memory' | 'disk'; scratchSize?: string; ipc?: string[] };
 }
 

@@ -257,9 +257,10 @@ function validatePod(body: unknown, p: string, ctx: NodeContext, depth: number):
   unknownKeys(body, ['name', 'flow', 'channels', 'outputs'], p, problems);
   if ('outputs' in body) {
     const o = body.outputs;
-    if (!isObj(o)) problems.push({ path: `${p}.outputs`, message: 'must be an object { parameters }' });
+    if (!isObj(o)) problems.push({ path: `${p}.outputs`, message: 'must be an object { parameters, exitCode }' });
     else {
-      unknownKeys(o, ['parameters'], `${p}.outputs`, problems);
+      unknownKeys(o, ['parameters', 'exitCode'], `${p}.outputs`, problems);
+      if ('exitCode' in o && typeof o.exitCode !== 'string') problems.push({ path: `${p}.outputs.exitCode`, message: 'must be a template over the pod\'s containers (text), e.g. "{{ steps.main.exitCode }}"' });
       const ps = o.parameters;
       if (ps !== undefined && !(isObj(ps) && Object.values(ps).every((v) => typeof v === 'string'))) problems.push({ path: `${p}.outputs.parameters`, message: 'must map each parameter name to a template over the pod\'s containers (text)' });
       else for (const k of Object.keys(ps ?? {})) if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(k) || k.length > 128) problems.push({ path: `${p}.outputs.parameters.${k}`, message: 'must be a parameter name (letters, digits, "_", "-", "."; at most 128)' });

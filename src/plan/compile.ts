@@ -300,12 +300,14 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     // Its own output parameters: templates over its containers' outputs, read inside the pod (its level).
     const gives = p.outputs?.parameters;
     if (gives) podOutputs(gives, `${path}.pod.outputs.parameters`, id, ctx);
+    const exitCode = p.outputs?.exitCode;
+    if (exitCode !== undefined) podOutputs({ exitCode }, `${path}.pod.outputs`, id, ctx);
     ctx.inPod = outer;
     ctx.podId = outerPod;
     if (gives && Object.keys(gives).length > 0) ctx.known.parameters!.set(id, Object.keys(gives));
     return {
       ...base, kind: 'pod',
-      pod: { name: p.name ?? (seg || 'pod'), channels: { scratch: p.channels?.scratch ?? 'memory', ...(p.channels?.scratchSize ? { scratchSize: p.channels.scratchSize } : {}), ipc: p.channels?.ipc ?? [] }, ...(gives && Object.keys(gives).length > 0 ? { gives: { parameters: gives } } : {}) },
+      pod: { name: p.name ?? (seg || 'pod'), channels: { scratch: p.channels?.scratch ?? 'memory', ...(p.channels?.scratchSize ? { scratchSize: p.channels.scratchSize } : {}), ipc: p.channels?.ipc ?? [] }, ...(gives && Object.keys(gives).length > 0 ? { gives: { parameters: gives } } : {}), ...(exitCode !== undefined ? { exitCode } : {}) },
       body,
     };
   }

@@ -50,7 +50,7 @@ export interface TaskNode extends Base { kind: 'task'; task: TaskSpec }
 export interface GenerateNode extends Base { kind: 'generate'; task: TaskSpec }
 export interface PodNode extends Base {
   kind: 'pod';
-  pod: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; gives?: { parameters: Record<string, Computed> } };
+  pod: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; gives?: { parameters: Record<string, Computed> }; exitCode?: Computed };
   body: PlanNode;
 }
 export interface SequenceNode extends Base {
@@ -115,6 +115,13 @@ export type PlanNode = TaskNode | GenerateNode | PodNode | SequenceNode | GraphN
  * main, at the plan's check and when its quarterback resolves them.
  */
 export const POD_OUTPUTS_READER = '.outputs';
+
+/**
+ * The key a pod's quarterback gives its `outputs.exitCode` under, among its output parameters:
+ * no parameter name (validate-node.ts) nor Argo's, taken out by the engine as the pod step's
+ * exit code (engine-core.ts finish), so no reader nor the run view sees it as a parameter.
+ */
+export const POD_EXIT_CODE = ':exitCode';
 
 /** Leaves are what a runner executes: a task (a container or a one-container pod), a pod, or a generate step. */
 export function isLeaf(n: PlanNode): n is TaskNode | PodNode | GenerateNode {
