@@ -8,7 +8,7 @@
 import { isArgoDocument, looksLikeArgo } from '../argo/argo-document.ts';
 import { importArgo } from '../argo/import-argo.ts';
 import { readArgoText } from '../argo/lenient-yaml.ts';
-import { registeredFlows } from '../argo/references.ts';
+import { libraryListings, registeredFlows } from '../argo/references.ts';
 import { withSubmitParams } from '../argo/submit-params.ts';
 import { fixedWorkflowName } from '../argo/workflow-name.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -48,7 +48,7 @@ function wrapped(doc: unknown): doc is { flow: unknown } & Record<string, unknow
  * `metadata.name` as `workflowName` (workflow-name.ts).
  * `limits.maxDepth` bounds how deep its templates nest (STRATA_MAX_FLOW_DEPTH).
  */
-export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: number }, versions: (name: string) => Promise<FlowDocument[]>): Promise<{ workflow: FlowDocument; units: FlowDocument[]; request?: Record<string, unknown>; workflowName?: string } | undefined> {
+export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: number }, versions: (name: string) => Promise<FlowDocument[]>, names?: () => Promise<string[]>): Promise<{ workflow: FlowDocument; units: FlowDocument[]; request?: Record<string, unknown>; workflowName?: string } | undefined> {
   const text = argoText(body);
   if (text === undefined) return undefined;
   const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
@@ -63,7 +63,9 @@ export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: 
   const docs = request ? [withSubmitParams(request.flow, request.params as Record<string, unknown> | undefined)] : read;
   if (docs.length !== 1 || !isArgoDocument(docs[0])) throw new StrataError('invalid_request', 'an Argo body holds one Workflow document, as it is or as { "flow": <the Workflow>, "params": { ... } }');
   const registered = await registeredFlows(docs, versions);
-  const { units, workflows, entries } = importArgo([{ doc: docs[0], source: 'body' }], (n) => (registered.get(n) ?? []) as never, { maxDepth: limits.maxDepth });
+  // A registered WorkflowTemplate without an entrypoint the Workflow asks for a template it lacks: its templates, named.
+  const libraries = names ? await libraryListings(docs, registered, names, versions) : undefined;
+  const { units, workflows, entries } = importArgo([{ doc: docs[0], source: 'body' }], (n) => (registered.get(n) ?? []) as never, { maxDepth: limits.maxDepth, ...(libraries ? { libraries } : {}) });
   // A WorkflowTemplate runs from its entrypoint, as `argo submit --from workflowtemplate/NAME`
   // does: its templates are registered and its entry flow runs.
   const run = workflows[0] ?? entries[0];

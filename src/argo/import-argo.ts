@@ -41,6 +41,10 @@ export interface ImportResult {
 export interface ImportOptions {
   work?: ReachWork;
   maxDepth?: number;
+  /** template flows of registered WorkflowTemplates without an entrypoint, by name (references.ts libraryListings): named when a Workflow asks one for a template it lacks */
+  libraries?: ReadonlyMap<string, string[]>;
+  /** no registered flow is read (strata plan, strata import argo): a WorkflowTemplate not among the documents is said to be so */
+  local?: boolean;
 }
 
 export const WORKFLOW_UNIT = 'strata/argo-workflow';
@@ -392,7 +396,7 @@ function workflowFlow(wf: ArgoDocument, source: string, unit: InlineContext['uni
     // Only a WorkflowTemplate's entry flow: not a native Flow or a unit that bears the name.
     const found = wft ? [] : madeFrom(registered(entryName), ref.name, undefined);
     // Registered without an entrypoint: its document is kept by each unit, found by the Workflow's entrypoint (templateFlows).
-    if (!wft && found.length === 0) return workflowFlow(joinedWorkflow(wf, libraryDocument(wf, ref.name, where, registered)), source, unit, templatesDocs, registered, links, g, opts);
+    if (!wft && found.length === 0) return workflowFlow(joinedWorkflow(wf, libraryDocument(wf, ref.name, where, registered, opts)), source, unit, templatesDocs, registered, links, g, opts);
     const entry = wft ? `${entryName}@${versionOf(wft)}` : registeredUnit(entryName, found, `workflowTemplateRef ${ref.name}`).ref;
     if (wft && !wft.spec.entrypoint && !wf.spec.entrypoint) throw problem(where, `WorkflowTemplate ${ref.name} has no entrypoint, and the Workflow names none (spec.entrypoint)`);
     // The Workflow runs the join of its spec over the WorkflowTemplate's (Argo tester 6, Q1), as a Workflow of its own, so its
@@ -483,9 +487,14 @@ function joinedWorkflow(wf: ArgoDocument, wt: ArgoDocument): ArgoDocument {
  * is registered, when `wf` names no entrypoint (Argo's Workflow would have none) or one the
  * WorkflowTemplate has no template of.
  */
-function libraryDocument(wf: ArgoDocument, name: string, where: string, registered: RegisteredFlows): ArgoDocument {
+function libraryDocument(wf: ArgoDocument, name: string, where: string, registered: RegisteredFlows, opts: ImportOptions): ArgoDocument {
+  // Read locally (strata plan), a registered one is not looked for: not "given or registered" (a tester's pass).
+  if (opts.local) throw problem(where, `no WorkflowTemplate ${name} is among the documents given (registered WorkflowTemplates are not read here: give its file too, or run the Workflow with strata runs submit)`);
   const entry = wf.spec.entrypoint;
   const units = entry === undefined ? [] : madeFrom(registered(unitFlowName(name, entry, where)), name, entry);
+  // Registered without an entrypoint, but without that template either (a tester's pass: it said none was registered).
+  const library = opts.libraries?.get(name) ?? [];
+  if (units.length === 0 && entry !== undefined && library.length > 0) throw problem(where, `WorkflowTemplate ${name} is registered without an entrypoint and has no template ${entry}, the Workflow's spec.entrypoint (its templates' flows: ${library.join(', ')}): name one of its templates`);
   if (units.length === 0 && entry !== undefined) throw problem(where, `no WorkflowTemplate ${name} is given or registered (with an entrypoint, or with template ${entry}, the Workflow's spec.entrypoint)`);
   if (units.length === 0) throw problem(where, `no WorkflowTemplate ${name} is given or registered with an entrypoint, and the Workflow names none (spec.entrypoint), which one registered without an entrypoint runs from`);
   const unitRef = registeredUnit(unitFlowName(name, entry!, where), units, `workflowTemplateRef ${name}`);

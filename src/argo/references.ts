@@ -1,5 +1,5 @@
 /** The registered flows Argo documents may need: those their templateRefs and workflowTemplateRefs name. */
-import { flowName, unitFlowName } from './import-argo.ts';
+import { flowName, unitFlowName, WORKFLOW_TEMPLATE } from './import-argo.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { SOURCE_DOCUMENT } from '../flow/task-schema.ts';
 
@@ -86,4 +86,49 @@ export async function registeredFlows<F extends { metadata: object }>(docs: unkn
     pending = referencedFlowNames(kept).filter((n) => !found.has(n));
   }
   return found;
+}
+
+/** A flow name's registered versions (each with its metadata), as an edge reads them. */
+type Versions = (name: string) => Promise<Array<{ metadata: object }>>;
+
+/**
+ * The flows of WorkflowTemplate `name`'s templates (`name.t`), sorted, when it was applied
+ * without an entrypoint (no flow `name` of its own; issue 12): found among the registered flow
+ * names `names` gives (one listing) and told from other flows of that prefix by the
+ * WORKFLOW_TEMPLATE annotation of the first one's versions; [] when it has none.
+ */
+export async function libraryUnits(name: string, names: () => Promise<string[]>, versions: Versions): Promise<string[]> {
+  const units = (await names()).filter((n) => n.startsWith(`${name}.`)).sort();
+  if (units.length === 0) return [];
+  const one = await versions(units[0]);
+  return one.some((v) => (v.metadata as { annotations?: Record<string, string> }).annotations?.[WORKFLOW_TEMPLATE] === name) ? units : [];
+}
+
+/**
+ * For each Workflow among `docs` whose workflowTemplateRef names a WorkflowTemplate that is
+ * neither among `docs` nor in `registered` with a flow of its own or of the Workflow's
+ * entrypoint: that WorkflowTemplate's template flows (libraryUnits), by its name, which the
+ * import names when it refuses the Workflow (issue 12). Listed only then, once.
+ */
+export async function libraryListings(docs: unknown[], registered: ReadonlyMap<string, unknown[]>, names: () => Promise<string[]>, versions: Versions): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const made = new Set(madeFlowNames(docs));
+  let listed: Promise<string[]> | undefined;
+  const once = () => (listed ??= names());
+  for (const d of docs) {
+    const spec = isObj(d) && isObj(d.spec) ? d.spec : undefined;
+    const w = spec && isObj(spec.workflowTemplateRef) ? spec.workflowTemplateRef.name : undefined;
+    if (typeof w !== 'string' || typeof spec!.entrypoint !== 'string' || out.has(w)) continue;
+    let own: string;
+    let entry: string;
+    try {
+      own = flowName(w, '');
+      entry = unitFlowName(w, spec!.entrypoint, '');
+    } catch {
+      continue; // reported by the import
+    }
+    if (made.has(own) || (registered.get(own)?.length ?? 0) > 0 || (registered.get(entry)?.length ?? 0) > 0) continue;
+    out.set(w, await libraryUnits(w, once, versions));
+  }
+  return out;
 }

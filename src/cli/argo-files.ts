@@ -10,7 +10,7 @@ import { isArgoDocument, looksLikeArgo } from '../argo/argo-document.ts';
 export { looksLikeArgo };
 import { currentVersions, importArgo, type ImportResult } from '../argo/import-argo.ts';
 import { readArgoText } from '../argo/lenient-yaml.ts';
-import { registeredFlows } from '../argo/references.ts';
+import { libraryListings, registeredFlows } from '../argo/references.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import type { FlowDocument } from '../argo/target-types.ts';
@@ -39,6 +39,11 @@ export function readArgoFiles(files: string[], limits: Pick<Limits, 'maxBytes' |
   return out;
 }
 
+/** The names of the flows the service holds (GET /v1/flows). */
+export async function flowNames(client: Client): Promise<string[]> {
+  return ((await client.call('GET', '/v1/flows')) as { flows: Array<{ name: string }> }).flows.map((f) => f.name);
+}
+
 /** Flows of Argo documents; registered flows that templateRefs name are read from strata when `client` is given. */
 export async function importDocuments(docs: Array<{ doc: unknown; source: string }>, client?: Client): Promise<ImportResult> {
   const versions = async (name: string): Promise<FlowDocument[]> => {
@@ -51,6 +56,8 @@ export async function importDocuments(docs: Array<{ doc: unknown; source: string
     }
   };
   const registered = client ? await registeredFlows(docs.map((d) => d.doc), versions) : new Map<string, FlowDocument[]>();
+  // A registered WorkflowTemplate without an entrypoint a Workflow asks for a template it lacks: its templates, named.
+  const libraries = client ? await libraryListings(docs.map((d) => d.doc), registered, () => flowNames(client), versions) : undefined;
   // Templates nest as deep as the service lets flow nodes nest (the same variable).
-  return importArgo(docs, (name) => registered.get(name) ?? [], { maxDepth: loadLimits().maxDepth });
+  return importArgo(docs, (name) => registered.get(name) ?? [], { maxDepth: loadLimits().maxDepth, ...(libraries ? { libraries } : { local: true }) });
 }

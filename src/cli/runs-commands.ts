@@ -128,17 +128,10 @@ async function registeredRef(client: Client, use: string): Promise<{ ref: string
   return { ref: `${name}@${version}`, argo: workflowTemplate !== undefined, ...(workflowTemplate !== undefined ? { workflowTemplate } : {}), ...(found.latest !== undefined ? { latest: found.latest } : {}) };
 }
 
-/**
- * The flows of WorkflowTemplate `name`'s templates (`name.t`) when it was applied without an
- * entrypoint (no flow `name` of its own; issue 12): looked for when `--use name` finds no flow.
- */
+/** WorkflowTemplate `name`'s template flows when it was applied without an entrypoint (references.ts libraryUnits, over the service's flows). */
 async function libraryUnits(client: Client, name: string): Promise<string[]> {
-  const { flows } = (await client.call('GET', '/v1/flows')) as { flows: Array<{ name: string }> };
-  const units = flows.map((f) => f.name).filter((n) => n.startsWith(`${name}.`)).sort();
-  if (units.length === 0) return [];
-  const { WORKFLOW_TEMPLATE } = await import('../argo/import-argo.ts');
-  const one = (await client.call('GET', `/v1/flows/${encodeURIComponent(units[0])}`)) as { versions: Array<{ metadata: { annotations?: Record<string, string> } }> };
-  return one.versions.some((v) => v.metadata.annotations?.[WORKFLOW_TEMPLATE] === name) ? units : [];
+  const [{ libraryUnits: units }, { flowNames }] = await Promise.all([import('../argo/references.ts'), import('./argo-files.ts')]);
+  return units(name, () => flowNames(client), async (n) => ((await client.call('GET', `/v1/flows/${encodeURIComponent(n)}`)) as { versions: Array<{ metadata: object }> }).versions);
 }
 
 /** `strata runs submit [FILE] [--use name@version] [-p k=v] [-l k=v] [--watch]`: start a run of a Flow file or a registered flow. */

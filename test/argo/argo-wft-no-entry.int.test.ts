@@ -8,6 +8,8 @@
  * naming a template the library lacks names it. Through the real stack: `strata apply` and
  * `strata runs submit` as processes, POST /v1/runs, the local runtime.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { submitRefused } from '../support/argo-refused.ts';
@@ -48,9 +50,35 @@ describe('a WorkflowTemplate applied without an entrypoint runs from a later wor
   it('a Workflow naming no entrypoint, or a template the library lacks, is refused saying so (exit 2, 400)', async () => {
     const none = await submitRefused(env, read('caller.yaml').replace('  entrypoint: main\n', ''));
     expect(none).toContain('no WorkflowTemplate greeting-library is given or registered with an entrypoint, and the Workflow names none (spec.entrypoint)');
-    const r = await svc.call('POST', '/v1/runs', read('caller.yaml').replace('entrypoint: main', 'entrypoint: nope'));
+    // A tester's pass: naming a template the registered library lacks said no WorkflowTemplate was registered.
+    const nope = read('caller.yaml').replace('entrypoint: main', 'entrypoint: nope');
+    const lacks = /WorkflowTemplate greeting-library is registered without an entrypoint and has no template nope, the Workflow's spec\.entrypoint \(its templates' flows: greeting-library\.main, greeting-library\.say\)/;
+    const r = await svc.call('POST', '/v1/runs', nope);
     expect(r.status, JSON.stringify(r.body)).toBe(400);
-    expect(r.body.error.message).toContain('no WorkflowTemplate greeting-library is given or registered (with an entrypoint, or with template nope, the Workflow\'s spec.entrypoint)');
+    expect(r.body.error.message).toMatch(lacks);
+    expect(r.body.error.message).not.toContain('is given or registered');
+    const dir = await mkdtemp(join(tmpdir(), 'strata-wft-'));
+    try {
+      await writeFile(join(dir, 'nope.yaml'), nope);
+      for (const args of [['runs', 'submit'], ['apply']]) {
+        const p = await runStrata([...args, join(dir, 'nope.yaml')], env);
+        expect(p.code, p.stdout + p.stderr).toBe(2);
+        expect(p.stderr).not.toMatch(/\n\s+at /);
+        expect(p.stderr).toMatch(lacks);
+      }
+      // strata plan reads no registered WorkflowTemplate: it says the library is not among the files, not that none is registered.
+      const plan = await runStrata(['plan', join(dir, 'nope.yaml')], env);
+      expect(plan.code, plan.stdout + plan.stderr).toBe(2);
+      expect(plan.stderr).not.toMatch(/\n\s+at /);
+      expect(plan.stderr).toContain('no WorkflowTemplate greeting-library is among the documents given (registered WorkflowTemplates are not read here');
+      // Given with it, the library's missing template is named.
+      const both = await runStrata(['plan', join(DIR, 'library.yaml'), join(dir, 'nope.yaml')], env);
+      expect(both.code, both.stdout + both.stderr).toBe(2);
+      expect(both.stderr).toContain('nope');
+      expect(both.stderr).not.toContain('is given or registered');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('strata runs submit --from workflowtemplate/W (or --use W) without --entrypoint says W has no entrypoint and names its templates (exit 2; a tester\'s pass: it said no flow was registered, exit 4)', async () => {

@@ -41,7 +41,7 @@ import { argoLabel, inArgoWords } from '../../argo/argo-places.ts';
 
 /** What tasks read: definitions (their own Redis connection in a worker thread) and the built-in parts. */
 export interface TaskContext {
-  defs: FlowRegistry & { listRules(): Promise<Rule[]>; flowVersions?(name: string): Promise<FlowDocument[]>; latestFlowVersion?(name: string): Promise<string | undefined> };
+  defs: FlowRegistry & { listRules(): Promise<Rule[]>; flowVersions?(name: string): Promise<FlowDocument[]>; latestFlowVersion?(name: string): Promise<string | undefined>; listFlows?(): Promise<Array<{ name: string }>> };
   builtinRules: Rule[];
   generators: ReadonlyMap<string, Generator>;
   limits: BodyLimits;
@@ -180,7 +180,8 @@ export const TASKS = {
   async run(ctx: TaskContext, input: TaskInput) {
     // An edited WorkflowTemplate applied again is the one its templateRefs mean (currentVersions).
     const versions = async (n: string) => (ctx.defs.flowVersions ? currentVersions(await ctx.defs.flowVersions(n), await ctx.defs.latestFlowVersion?.(n)) : []);
-    const argo = await argoBody(input.body, { ...ctx.limits, maxDepth: sizes(ctx).limits.maxDepth }, versions);
+    const names = ctx.defs.listFlows ? async () => (await ctx.defs.listFlows!()).map((f) => f.name) : undefined;
+    const argo = await argoBody(input.body, { ...ctx.limits, maxDepth: sizes(ctx).limits.maxDepth }, versions, names);
     const req = argo ? readRunRequest({ ...argo.request, flow: argo.workflow }, sizes(ctx).limits) : readRunRequest(nativeRunBody(input.body, ctx.limits), sizes(ctx).limits);
     const isUse = !argo && req.ref !== ref(req.flow);
     checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);
