@@ -27,12 +27,24 @@ async function bodyText(res: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * How long a connection may stay silent, in ms: a call's 300 s (what fetch's undici allowed
+ * for headers and body), an event stream's 45 s (three of the service's 15 s comment lines,
+ * routes/run-events.ts). STRATA_CLIENT_IDLE_MS sets both (tests; a slow link).
+ */
+function idleLimits(env: NodeJS.ProcessEnv): { call: number; stream: number } {
+  const set = Number(env.STRATA_CLIENT_IDLE_MS);
+  if (Number.isInteger(set) && set > 0) return { call: set, stream: set };
+  return { call: 300_000, stream: 45_000 };
+}
+
 /** A client of the strata at STRATA_URL (or 127.0.0.1:PORT, 8080); errors the API answers become StrataErrors with its code. */
 export function apiClient(env: NodeJS.ProcessEnv = process.env): Client {
   const base = (env.STRATA_URL ?? `http://127.0.0.1:${env.PORT ?? 8080}`).replace(/\/$/, '');
   const headers: Record<string, string> = env.STRATA_TOKEN ? { authorization: `Bearer ${env.STRATA_TOKEN}` } : {};
   const unreachable = (why: string) => new StrataError('unavailable', `cannot reach strata at ${base} (${why}); start it with \`strata up\` or set STRATA_URL`);
-  const request = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}, signal?: AbortSignal): Promise<IncomingMessage> => {
+  const idle = idleLimits(env);
+  const request = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}, signal?: AbortSignal, idleMs = idle.call): Promise<IncomingMessage> => {
     let url: URL;
     try {
       url = new URL(base + path);
@@ -45,6 +57,10 @@ export function apiClient(env: NodeJS.ProcessEnv = process.env): Client {
     const all = { ...headers, ...extra, ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}) };
     return new Promise((resolve, reject) => {
       const req = send(url, { method, headers: all, ...(signal ? { signal } : {}) }, resolve);
+      // No byte for idleMs, before the answer or in its body: the connection is given up (a
+      // frozen strata or a partition never closes it). Before the answer the call fails; in a
+      // body the reader gets the error (sse-follow asks again).
+      req.setTimeout(idleMs, () => req.destroy(Object.assign(new Error('idle'), { code: `no answer for ${idleMs / 1000} s` })));
       req.on('error', (e: NodeJS.ErrnoException) => reject(e.name === 'AbortError' ? e : unreachable(e.code ?? e.message)));
       req.end(payload);
     });
@@ -70,7 +86,7 @@ export function apiClient(env: NodeJS.ProcessEnv = process.env): Client {
       return bodyText(await check(await request('GET', path)));
     },
     async stream(path, extra, signal) {
-      return check(await request('GET', path, undefined, extra, signal));
+      return check(await request('GET', path, undefined, extra, signal, idle.stream));
     },
   };
 }
