@@ -30,7 +30,7 @@ describe('Redis busy running a script', () => {
     const admin = new Redis(server.url);
     cleanup.push(() => void admin.disconnect());
     await admin.config('SET', 'busy-reply-threshold', '50');
-    const env = { REDIS_URL: server.url, STRATA_PREFIX: 'busy', STRATA_HOME: join(dir, 'home'), PORT: '0', STRATA_RUNTIME: 'noop' };
+    const env = { REDIS_URL: server.url, STRATA_PREFIX: 'busy', STRATA_HOME: join(dir, 'home'), PORT: '0', STRATA_RUNTIME: 'noop', STRATA_LOCK_MS: '4000', STRATA_STALLED_MS: '1000' };
     const up = spawnStrata(['up'], env);
     cleanup.push(() => stop(up));
     const url = await until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(up.output())?.[1]);
@@ -55,7 +55,9 @@ describe('Redis busy running a script', () => {
     })();
     const spinner = new Redis(server.url);
     cleanup.push(() => void spinner.disconnect());
-    // Spells short and long (past the request connections' command timeout and the job locks' renewal).
+    // Spells short and long (past the request connections' command timeout, and the 8 s one
+    // past the job locks themselves: 4 s here, checked every second, so jobs are taken as
+    // stalled and run again; the default 30 s lock made the test wait most of a minute).
     for (const ms of [1500, 1500, 8000]) {
       await spinner.eval(SPIN, 0, ms);
       await new Promise((r) => setTimeout(r, 200));
