@@ -92,13 +92,12 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     const elsewhere: string[] = [];
     steps.forEach((step, i) => {
       const here = running.get(`${runId}|${step}`);
-      if (here) here.abort(new Error('cancelled'));
-      else elsewhere.push(step);
+      if (here) return void here.abort(new Error('cancelled'));
+      elsewhere.push(step);
       const attempt = attempts[i];
-      if (!here && typeof attempt === 'number' && attempt > 0) {
-        stopped.add(`${runId}|${step}|${attempt}`);
-        if (stopped.size > STOPS_KEPT) stopped.delete(stopped.values().next().value!);
-      }
+      if (typeof attempt !== 'number' || attempt <= 0) return;
+      stopped.add(`${runId}|${step}|${attempt}`);
+      if (stopped.size > STOPS_KEPT) stopped.delete(stopped.values().next().value!);
     });
     // A copy another worker of this machine runs but cannot stop (frozen, or dying) is stopped
     // here: looked for once for the message's steps (a slice of a cancel), not once a step.
