@@ -26,6 +26,7 @@ import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { nameClashes } from './name-clash.ts';
 import { MOUNTS, VOLUMES } from './run-volumes.ts';
 import { workflowMounts } from './volumes.ts';
+import { TEMPLATE, WORKFLOW_TEMPLATE } from './flow-marks.ts';
 
 export interface ImportResult {
   /** flows to register before the workflows run: every WorkflowTemplate's units and entry flows */
@@ -49,14 +50,8 @@ export interface ImportOptions {
 
 export const WORKFLOW_UNIT = 'strata/argo-workflow';
 
-/**
- * Annotations of the flows a WorkflowTemplate registers: its name on each, and on a unit
- * also the template's. A templateRef or workflowTemplateRef resolves to a registered flow
- * only by these (never by a flow name alone), so a native Flow, a template's unit or a
- * Workflow's recursive unit that happens to bear the name is no target.
- */
-export const WORKFLOW_TEMPLATE = 'strata/argo-workflow-template';
-export const TEMPLATE = 'strata/argo-template';
+// The marks of an imported flow live in flow-marks.ts (read by the store without the importer).
+export { TEMPLATE, WORKFLOW_TEMPLATE };
 
 const annotationsOf = (f: FlowDocument): Record<string, string> => (f.metadata as { annotations?: Record<string, string> }).annotations ?? {};
 
@@ -123,6 +118,7 @@ export function unitFlowName(doc: string, template: string, where: string): stri
   return `${prefix}-${createHash('sha256').update(n).digest('hex').slice(0, DIGEST_CHARS)}`;
 }
 
+/** The document's version (flow-marks.ts ARGO_VERSION). */
 const versionOf = (doc: ArgoDocument): string => `argo-${createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 12)}`;
 
 /** The unit template `t` of the document named `docName` registers as, from its definition. */

@@ -8,6 +8,7 @@
  * the flow, or plans one, checks them with the params it has, before anything is stored.
  */
 import { StrataError } from '../errors/strata-error.ts';
+import { WORKFLOW_TEMPLATE } from './flow-marks.ts';
 
 /** Annotation of an imported Workflow's flow: its required parameters' names, comma-separated. */
 export const REQUIRED_PARAMS = 'strata/argo-required-parameters';
@@ -18,7 +19,7 @@ interface Annotated {
 
 /** How the document a flow was made from is named: `WorkflowTemplate W` for a WorkflowTemplate's entry flow (its annotation, import-argo.ts WORKFLOW_TEMPLATE), else `Workflow N`. */
 function documentOf(flow: Annotated): string {
-  const wt = flow.metadata.annotations?.['strata/argo-workflow-template'];
+  const wt = flow.metadata.annotations?.[WORKFLOW_TEMPLATE];
   return wt !== undefined ? `WorkflowTemplate ${wt}` : `Workflow ${flow.metadata.name}`;
 }
 

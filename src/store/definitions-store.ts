@@ -12,6 +12,7 @@ import { usesOf } from '../flow/uses.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { callScript } from './lua-scripts.ts';
 import { cutParts, stageParts } from './value-parts.ts';
+import { ARGO_VERSION, WORKFLOW_TEMPLATE } from '../argo/flow-marks.ts';
 
 export interface StoredDataset {
   dataset: Dataset;
@@ -160,20 +161,17 @@ export class DefinitionsStore implements FlowRegistry {
   }
 }
 
-/** The version importArgo gives a flow made from an Argo document: the digest of the document (src/argo/import-argo.ts versionOf). */
-const ARGO_VERSION = /^argo-[0-9a-f]{12}$/;
-
 /**
  * Why flow `name@version` (its document `json`) cannot be registered over the one of that
  * version there is, and what to do. A flow made from an Argo document is versioned by the
  * document's digest, so the same document imported by a strata that makes it otherwise (an
  * older one, after an upgrade) has the same version and other content: no new version can be
  * given, so the registered flows are deleted (a WorkflowTemplate's whole, by its name, which
- * the annotation strata/argo-workflow-template holds: src/argo/import-argo.ts) and applied again.
+ * its WORKFLOW_TEMPLATE annotation holds: src/argo/flow-marks.ts) and applied again.
  */
 function otherContent(name: string, version: string, json: string): string {
   if (!ARGO_VERSION.test(version)) return 'is already registered with other content; versions are immutable, register a new version';
   const annotations = (JSON.parse(json) as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations;
-  const whole = annotations?.['strata/argo-workflow-template'] ?? name;
+  const whole = annotations?.[WORKFLOW_TEMPLATE] ?? name;
   return `is registered already from the same Argo document (its version is the document's digest) by a strata that made it otherwise, an older one: versions are immutable, so delete it (strata flows delete ${whole}) and apply the document again`;
 }
