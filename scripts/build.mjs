@@ -64,6 +64,9 @@ writeFileSync(built, `${new Date().toISOString()}\n`);
 async function bundleCli() {
   const BUNDLED = new Set(['commander', 'croner', 'eventsource-parser', 'fastest-levenshtein', 'graphology', 'graphology-dag', 'graphology-traversal', 'hono', 'jsep', 'json-logic-js', 'jsonpath-plus', 'lossless-json', 'yaml', 'zod']);
   const outdir = join(dist, 'bundle');
+  // Emptied first: chunks are named by their hash, so an earlier build's would stay beside the
+  // new ones, and a bundle left from a build with esbuild would run after one without.
+  rmSync(outdir, { recursive: true, force: true });
   const packageOf = (s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/');
   const places = {
     name: 'strata-places',
