@@ -5,27 +5,31 @@
  * runtime/local/private-view.ts), so that a figure can say which part of a container's
  * start is bubblewrap's own cost and which is strata's.
  */
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { bwrapCommand } from '../runtime/local/private-view.ts';
 
-/** `n` spawns of `argv` (default `true`), `c` at a time, each after the one before it in its lane exited; resolves with the wall time in ms. */
+const LANES = fileURLToPath(new URL('./spawn-lanes.mjs', import.meta.url));
+
+/**
+ * `n` spawns of `argv` (default `true`), `c` at a time, each after the one before it in its lane
+ * exited, made by a small Node process of their own (spawn-lanes.mjs), as strata's launcher and
+ * quarterback are small processes: `ms` the lanes' wall time, `cpu` the CPU (user + system) of
+ * that process and the spawned programs meanwhile, both in ms; the small process's own start is
+ * in neither.
+ */
+export async function bareSpawnsMeasured(n: number, c = 1, argv: string[] = ['true']): Promise<{ ms: number; cpu: number }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [LANES, JSON.stringify({ n, c, argv })]);
+  const { ms, cpuMs } = JSON.parse(stdout) as { ms: number; cpuMs: number };
+  return { ms, cpu: cpuMs };
+}
+
+/** The wall time in ms of bareSpawnsMeasured(n, c, argv). */
 export async function bareSpawns(n: number, c = 1, argv: string[] = ['true']): Promise<number> {
-  const t0 = performance.now();
-  let next = 0;
-  const lane = async () => {
-    while (next < n) {
-      next++;
-      await new Promise<void>((resolve, reject) => {
-        const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
-        child.once('error', reject);
-        child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited with code ${code}`))));
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: c }, lane));
-  return performance.now() - t0;
+  return (await bareSpawnsMeasured(n, c, argv)).ms;
 }
 
 /**

@@ -2,7 +2,8 @@
  * Issue 9: real steps against bare process spawns, measured side by side in one process.
  * A step is `task: { command: [true] }` run through the local runtime, the path a user's
  * step takes (coordinator, BullMQ, worker, step files, process group, watchdog); the
- * comparison is Node spawning `true` the same number of times at the same concurrency.
+ * comparison is a small Node process spawning `true` the same number of times at the same
+ * concurrency (bare-spawns.ts: strata's containers are started by small processes too).
  *
  * - chain: a sequence of CHAIN steps, per step, against CHAIN spawns one after another;
  * - fan-out: FAN steps at concurrency c (the fan-out's `concurrency` and the worker's),
@@ -26,7 +27,7 @@ import { startRunParts, type RunParts } from '../src/app/run-parts.ts';
 import type { RedisHandle } from '../src/app/redis-connection.ts';
 import { DefinitionsStore } from '../src/store/definitions-store.ts';
 import { startRedisServer } from '../src/store/redis-server.ts';
-import { bareBwrapArgv, bareSpawns } from './bare-spawns.ts';
+import { bareBwrapArgv, bareSpawns, bareSpawnsMeasured } from './bare-spawns.ts';
 import { flowRunner, measured, printFigures, type Figure } from './measure.ts';
 
 const real = (id: string) => ({ id, task: { image: 'strata/noop', command: ['true'] } });
@@ -66,13 +67,11 @@ export async function realStepsBench(chain = 100, fan = 1000, concurrencies = [1
     await one.run({ sequence: Array.from({ length: 10 }, (_, i) => real(`w${i}`)) }); // warm-up
     await bareSpawns(20, 1);
     await bareSpawns(20, 1, bwrap);
-    const bareChain = await bareSpawns(chain, 1);
-    const bwrapChain = await bareSpawns(chain, 1, bwrap);
+    const { ms: bareChain, cpu: bareChainCpu } = await bareSpawnsMeasured(chain, 1);
+    const { ms: bwrapChain, cpu: bwrapChainCpu } = await bareSpawnsMeasured(chain, 1, bwrap);
     const { result: strataChain, cpu: chainCpu, redisCpu: chainRedisCpu } = await measured(admin, () =>
       one.run({ sequence: Array.from({ length: chain }, (_, i) => real(`s${i}`)) }),
     );
-    const { cpu: bareChainCpu } = await measured(admin, () => bareSpawns(chain, 1));
-    const { cpu: bwrapChainCpu } = await measured(admin, () => bareSpawns(chain, 1, bwrap));
     await one.close();
     figures.push(
       { name: `chain of ${chain} real steps: strata per step`, value: strataChain / chain, unit: 'ms' },
@@ -82,7 +81,7 @@ export async function realStepsBench(chain = 100, fan = 1000, concurrencies = [1
       { name: 'chain ratio strata/bare bwrap', value: strataChain / bwrapChain, unit: 'x' },
       { name: 'chain ratio bare bwrap/bare (bubblewrap\'s own)', value: bwrapChain / bareChain, unit: 'x' },
       { name: 'chain: CPU of this process per strata step (user+sys)', value: chainCpu / chain, unit: 'ms' },
-      { name: 'chain: CPU per bare spawn / bare bwrap (this process and the reaped children)', value: bareChainCpu / chain, unit: `ms / ${(bwrapChainCpu / chain).toFixed(2)} ms` },
+      { name: 'chain: CPU per bare spawn / bare bwrap (the spawning process and the programs)', value: bareChainCpu / chain, unit: `ms / ${(bwrapChainCpu / chain).toFixed(2)} ms` },
       { name: 'chain: Redis CPU per strata step', value: chainRedisCpu / chain, unit: 'ms' },
     );
     // --- fan-out at several concurrencies ---

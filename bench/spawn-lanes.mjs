@@ -1,0 +1,39 @@
+/**
+ * The bare side of the real-step comparisons, run as a small process of its own
+ * (bare-spawns.ts starts it): `n` spawns of `argv`, `c` at a time, each after the one before it
+ * in its lane exited. strata starts containers from small processes (each worker's launcher,
+ * the quarterback), and a fork costs more the more memory its parent maps: spawned from the
+ * benchmark's own process, whose heap grows over a whole `npm run bench`, the bare side slowed
+ * as the run went on. Argument: one JSON {n, c, argv}. Prints one JSON line: {ms, cpuMs}, the
+ * wall time of the lanes and the CPU (user + system) of this process and its reaped children
+ * meanwhile, in ms.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const { n, c, argv } = JSON.parse(process.argv[2]);
+
+/** CPU of this process and its reaped children in ms (/proc/self/stat cutime + cstime: ticks of 10 ms). */
+function cpuMs() {
+  const u = process.cpuUsage();
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (u.user + u.system) / 1000 + (Number(f[13]) + Number(f[14])) * 10;
+}
+
+const cpu0 = cpuMs();
+const t0 = performance.now();
+let next = 0;
+const lane = async () => {
+  while (next < n) {
+    next++;
+    await new Promise((resolve, reject) => {
+      const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited with code ${code}`))));
+    });
+  }
+};
+await Promise.all(Array.from({ length: c }, lane));
+const ms = performance.now() - t0;
+process.stdout.write(`${JSON.stringify({ ms, cpuMs: cpuMs() - cpu0 })}\n`);
