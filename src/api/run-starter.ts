@@ -63,5 +63,5 @@ export async function keepIngest(defs: DefinitionsStore, made: TaskResult<'datas
   const ref = `${made.flow.name}@${made.flow.version}`;
   await defs.registerFlowJson(made.flow.name, made.flow.version, made.flow.json);
   await defs.putDatasetJson(made.name, made.datasetJson, ref);
-  await defs.putPlan(ref, made.planJson);
+  await defs.putPlan(ref, made.plan);
 }

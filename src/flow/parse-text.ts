@@ -177,10 +177,20 @@ export { MAX_DATA_DEPTH };
  * which part of a body or document is too deep.
  */
 export function checkDepth(value: unknown, source = 'document', max: number = MAX_DATA_DEPTH): void {
-  const stack: Array<[unknown, number, string]> = [[value, 1, '']];
-  while (stack.length > 0) {
-    const [v, d, at] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
+  // Three stacks side by side (value, depth, path), objects and arrays only: a body of
+  // 100,000 tree nodes is walked without an entry or a pair allocated per value.
+  const values: object[] = [];
+  const depths: number[] = [];
+  const paths: string[] = [];
+  if (value !== null && typeof value === 'object') {
+    values.push(value);
+    depths.push(1);
+    paths.push('');
+  }
+  while (values.length > 0) {
+    const v = values.pop()!;
+    const d = depths.pop()!;
+    const at = paths.pop()!;
     if (d > max) {
       const message = `${tooDeepText(max)} (${LIMIT_VARIABLES.maxTextNesting})`;
       const path = at === '' ? source : `${source}.${at.replace(/^\./, '')}`;
@@ -188,8 +198,25 @@ export function checkDepth(value: unknown, source = 'document', max: number = MA
     }
     // The path is written out for the first levels only: deeper, it is the same text again.
     const named = d <= PATH_LEVELS;
-    if (Array.isArray(v)) v.forEach((c, i) => c !== null && typeof c === 'object' && stack.push([c, d + 1, named ? `${at}[${i}]` : d === PATH_LEVELS + 1 ? `${at}…` : at]));
-    else for (const [k, c] of Object.entries(v)) if (c !== null && typeof c === 'object') stack.push([c, d + 1, named ? `${at}.${k}` : d === PATH_LEVELS + 1 ? `${at}…` : at]);
+    const deeper = d === PATH_LEVELS + 1 ? `${at}…` : at;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const c: unknown = v[i];
+        if (c === null || typeof c !== 'object') continue;
+        values.push(c);
+        depths.push(d + 1);
+        paths.push(named ? `${at}[${i}]` : deeper);
+      }
+    } else {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) {
+        const c = o[k];
+        if (c === null || typeof c !== 'object') continue;
+        values.push(c);
+        depths.push(d + 1);
+        paths.push(named ? `${at}.${k}` : deeper);
+      }
+    }
   }
 }
 

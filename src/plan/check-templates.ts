@@ -46,8 +46,27 @@ export function computedFields(task: TaskSpec, path: string): Array<{ path: stri
   return out;
 }
 
+/**
+ * Whether none of computedFields(task) can hold a reference: each is text without `{{`
+ * (the common case: a generated flow's 100,000 tasks), so there is nothing to list or judge.
+ */
+function plainFields(task: TaskSpec): boolean {
+  if (!plainText(task.image)) return false;
+  if (task.command) for (const v of task.command) if (!plainText(v)) return false;
+  if (task.args) for (const v of task.args) if (!plainText(v)) return false;
+  const env = task.env;
+  if (env) for (const k in env) if (Object.hasOwn(env, k) && !plainText(env[k])) return false;
+  return task.workingDir === undefined || plainText(task.workingDir);
+}
+
+/** Text without `{{`: no reference can be in it. */
+function plainText(v: Computed | undefined): boolean {
+  return typeof v === 'string' && !v.includes('{{');
+}
+
 /** Problems of a task's references, and the steps they name. `path` is the task's (`spec.root.task`). */
 export function checkTemplates(task: TaskSpec, path: string, scope: TemplateScope): { problems: Problem[]; steps: StepMention[] } {
+  if (plainFields(task)) return { problems: [], steps: [] };
   return checkTemplateFields(computedFields(task, path), Object.keys(task.inputs ?? {}), scope);
 }
 

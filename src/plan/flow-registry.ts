@@ -71,17 +71,26 @@ export function flowUses(flow: { spec: { root: unknown; onExit?: unknown } }): s
   return usesOf([flow.spec.root, flow.spec.onExit ?? null]);
 }
 
-/** The `use` references in a node tree (iterative walk). */
+/**
+ * The `use` references in a node tree (iterative walk). Only objects and arrays are put on
+ * the stack (a graph's dependsOn names are not), and an object's keys are listed without
+ * their values: a 100,000-node generated flow is walked without a pair per key.
+ */
 export function usesOf(root: unknown): string[] {
   const out: string[] = [];
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (Array.isArray(v)) appendAll(stack, v);
-    else if (v && typeof v === 'object') {
+    if (Array.isArray(v)) {
+      for (const c of v) if (c !== null && typeof c === 'object') stack.push(c);
+    } else if (v !== null && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.use === 'string') out.push(o.use);
-      for (const [k, c] of Object.entries(o)) if (k !== 'task' && k !== 'generate' && c && typeof c === 'object') stack.push(c);
+      for (const k of Object.keys(o)) {
+        if (k === 'task' || k === 'generate') continue;
+        const c = o[k];
+        if (c !== null && typeof c === 'object') stack.push(c);
+      }
     }
   }
   return out;

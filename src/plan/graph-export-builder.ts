@@ -26,6 +26,19 @@ export class GraphExportBuilder<N extends object, E extends object> {
     return this.edgeKeys.has(`${source}->${target}`);
   }
 
+  /**
+   * Add the edge `source->target` (its key) unless there is one already; true when added.
+   * The key is written once and hashed once (a 100,000-step plan has as many edges).
+   */
+  addDirectedEdgeOnce(source: string, target: string, attributes: E): boolean {
+    const key = `${source}->${target}`;
+    const size = this.edgeKeys.size;
+    this.edgeKeys.add(key);
+    if (this.edgeKeys.size === size) return false;
+    this.edges.push({ key, source, target, attributes });
+    return true;
+  }
+
   addDirectedEdgeWithKey(key: string, source: string, target: string, attributes: E): void {
     this.edgeKeys.add(`${source}->${target}`);
     this.edges.push(Object.keys(attributes).length > 0 ? { key, source, target, attributes } : { key, source, target });

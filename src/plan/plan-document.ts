@@ -8,7 +8,7 @@
 import { imageText, inputFrom } from '../flow/task-parts.ts';
 import type { SerializedGraph } from 'graphology-types';
 import { GraphExportBuilder } from './graph-export-builder.ts';
-import type { JsonValue } from '../flow/types.ts';
+import type { InputSpec, JsonValue } from '../flow/types.ts';
 import type { CompiledFlow } from './compile.ts';
 import { joinId, type PlanNode } from './plan-node.ts';
 
@@ -62,8 +62,8 @@ function addNode(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, n: PlanN
   if (isStep) {
     const attrs: StepAttributes = { kind: n.kind, label: n.seg || n.kind, parent };
     if (n.kind === 'task' || n.kind === 'generate') attrs.image = imageText(n.task.image);
-    const inputs = n.kind === 'task' || n.kind === 'generate' ? n.task.inputs && Object.fromEntries(Object.entries(n.task.inputs).map(([k, v]) => [k, inputFrom(v)])) : n.kind === 'use' ? n.inputs : undefined;
-    if (inputs && Object.keys(inputs).length > 0) attrs.inputs = inputs;
+    const inputs = n.kind === 'task' || n.kind === 'generate' ? inputsAsWritten(n.task.inputs) : n.kind === 'use' ? n.inputs : undefined;
+    if (inputs && hasKeys(inputs)) attrs.inputs = inputs;
     if (n.kind === 'graph') attrs.traversal = n.traversal;
     if (n.kind === 'use') attrs.ref = n.ref;
     if (n.kind === 'pod') attrs.plan = planGraph(n.body, id);
@@ -71,20 +71,24 @@ function addNode(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, n: PlanN
     g.addNode(id, attrs);
   }
   const own = isStep ? id : parent;
-  const link = (a: string, b: string, type: EdgeAttributes['type']) => {
-    // An explicit key: graphology's generated keys carry a per-instance counter, so exports would differ run to run.
-    if (g.hasNode(a) && g.hasNode(b) && !g.hasDirectedEdge(a, b)) g.addDirectedEdgeWithKey(`${a}->${b}`, a, b, { type });
-  };
   switch (n.kind) {
-    case 'sequence':
-      n.children.forEach((c, i) => {
-        addNode(g, c, joinId(id, c.seg), own);
-        if (i > 0) link(joinId(id, n.children[i - 1].seg), joinId(id, c.seg), 'sequence');
-      });
+    case 'sequence': {
+      let before: string | undefined;
+      for (const c of n.children) {
+        const cid = joinId(id, c.seg);
+        addNode(g, c, cid, own);
+        if (before !== undefined) link(g, before, cid, 'sequence');
+        before = cid;
+      }
       return;
+    }
     case 'graph':
       for (const c of n.children) addNode(g, c, joinId(id, c.seg), own);
-      for (const c of n.children) for (const d of c.deps ?? []) link(joinId(id, d), joinId(id, c.seg), 'dependsOn');
+      for (const c of n.children) {
+        if (!c.deps) continue;
+        const cid = joinId(id, c.seg);
+        for (const d of c.deps) link(g, joinId(id, d), cid, 'dependsOn');
+      }
       return;
     case 'fanOut':
       return addNode(g, n.body, joinId(id, '*'), own);
@@ -92,16 +96,38 @@ function addNode(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, n: PlanN
       // The joined sibling shares this step's container: swap the last segment. `parent` will not do,
       // it is null at a pod's or unit's root although the ids there start with the pod's id.
       const container = id.slice(0, id.length - n.seg.length).replace(/\/$/, '');
-      link(joinId(container, n.from), id, 'data');
+      link(g, joinId(container, n.from), id, 'data');
       return addNode(g, n.body, id, own, true);
     }
     case 'cycle': {
       const ids = n.ring.map((m) => joinId(id, m.seg));
       n.ring.forEach((m, i) => addNode(g, m, ids[i], own));
-      for (let i = 0; i < ids.length; i++) link(ids[i], ids[(i + 1) % ids.length], 'ring');
+      for (let i = 0; i < ids.length; i++) link(g, ids[i], ids[(i + 1) % ids.length], 'ring');
       return;
     }
     default:
       return;
   }
+}
+
+/** An edge between two steps of the graph, once. An explicit key: graphology's generated keys carry a per-instance counter, so exports would differ run to run. */
+function link(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, a: string, b: string, type: EdgeAttributes['type']): void {
+  if (g.hasNode(a) && g.hasNode(b)) g.addDirectedEdgeOnce(a, b, { type });
+}
+
+/** A task's declared inputs as `"step:output"` texts, keys in their order (defined, never assigned: a key `__proto__` stays a key); undefined for none. */
+function inputsAsWritten(inputs: Record<string, InputSpec> | undefined): Record<string, string> | undefined {
+  if (!inputs) return undefined;
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(inputs)) {
+    if (k === '__proto__') Object.defineProperty(out, k, { value: inputFrom(inputs[k]), enumerable: true, writable: true, configurable: true });
+    else out[k] = inputFrom(inputs[k]);
+  }
+  return out;
+}
+
+/** Whether an object has an own enumerable key, without listing them. */
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
 }

@@ -151,11 +151,12 @@ export class DefinitionsStore implements FlowRegistry {
    * Keep a compiled plan by flow ref (plans are deterministic for a flow version), as a list
    * of parts of at most PART_BYTES (value-parts.ts): a 100,000-node tree's is tens of MB,
    * which one SET would carry at once. Staged part by part, then renamed into place with its
-   * expiry taken away, in one MULTI.
+   * expiry taken away, in one MULTI. `plan`: the Plan document's JSON, or its UTF-8 bytes
+   * (POST /v1/datasets answers with the same bytes: encoded once).
    */
-  async putPlan(ref: string, planJson: string): Promise<void> {
+  async putPlan(ref: string, plan: string | Uint8Array): Promise<void> {
     const key = this.k(`plan:${ref}`);
-    const staged = await stageParts(this.redis, key, cutParts(planJson));
+    const staged = await stageParts(this.redis, key, cutParts(plan));
     const done = await this.redis.multi().rename(staged, key).persist(key).exec();
     if (done?.[0]?.[0]) throw done[0][0];
   }

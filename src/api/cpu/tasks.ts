@@ -159,14 +159,17 @@ export const TASKS = {
     const { match, flow, compiled } = await planDataset(dataset, await rulesInForce(ctx.defs, ctx.builtinRules), ctx.defs, ctx.generators, sizes(ctx).limits);
     const simulated = isFlagSet(input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params, sizes(ctx).dry)) : undefined;
     const run: PreparedRun | undefined = isFlagSet(input.query.run) ? prepareRun(ref(flow), compiled.root, compiled.params, compiled.stepIds) : undefined;
-    const head = JSON.stringify({ dataset, flow: { name: flow.metadata.name, version: flow.metadata.version }, matchedRules: match.matchedRules, ...simulated });
+    // The Dataset serialized once, for the stored copy and the answer's head.
+    const datasetJson = JSON.stringify(dataset);
+    const head = `{"dataset":${datasetJson},${JSON.stringify({ flow: { name: flow.metadata.name, version: flow.metadata.version }, matchedRules: match.matchedRules, ...simulated }).slice(1)}`;
     return {
       name: dataset.metadata.name,
       /** a run made from it carries its flow's labels, then the Dataset's */
       labels: { ...(flow.metadata.labels ?? {}), ...(dataset.metadata.labels ?? {}) },
-      datasetJson: JSON.stringify(dataset),
+      datasetJson,
       flow: { name: flow.metadata.name, version: flow.metadata.version!, json: JSON.stringify(flow) },
-      planJson: JSON.stringify(toPlanDocument(compiled)),
+      /** the Plan document's JSON as UTF-8, encoded once here: stored in parts and answered as these bytes */
+      plan: Buffer.from(JSON.stringify(toPlanDocument(compiled)), 'utf8') as Uint8Array,
       head,
       run,
       digest: digest(input.body),

@@ -25,8 +25,8 @@ export function datasetsRoutes(deps: RouteDeps): Hono {
       head = `${head.slice(0, -1)},"runId":${JSON.stringify(runId)}}`;
     }
     await keepIngest(deps.defs, made);
-    // The plan is large: serialized once (in the task), stored as it is answered.
-    return c.body(`${head.slice(0, -1)},"plan":${made.planJson}}`, made.run ? 202 : 200, JSON_TYPE);
+    // The plan is large: serialized and encoded once (in the task), stored and answered as those bytes.
+    return c.body(answerWithPlan(head, made.plan), made.run ? 202 : 200, JSON_TYPE);
   });
 
   app.get('/', async (c) => c.json({ datasets: await deps.defs.listDatasets() }));
@@ -40,4 +40,20 @@ export function datasetsRoutes(deps: RouteDeps): Hono {
     return c.json({ ...stored, runs: runs.runs, runsNext: runs.next });
   });
   return app;
+}
+
+/**
+ * The answer: `head` (a JSON object) with the member `"plan"` holding the Plan document's
+ * JSON bytes, sent as three chunks: the plan's bytes are neither encoded again nor copied
+ * into one buffer (a Response copies a whole-body buffer it is given; tens of MB here).
+ */
+function answerWithPlan(head: string, plan: Uint8Array): ReadableStream<Uint8Array> {
+  const chunks = [new TextEncoder().encode(`${head.slice(0, -1)},"plan":`), plan, new TextEncoder().encode('}')];
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = chunks.shift();
+      if (next) controller.enqueue(next);
+      else controller.close();
+    },
+  });
 }
