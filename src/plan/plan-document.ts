@@ -115,14 +115,15 @@ function link(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, a: string, 
   if (g.hasNode(a) && g.hasNode(b)) g.addDirectedEdgeOnce(a, b, { type });
 }
 
-/** A task's declared inputs as `"step:output"` texts, keys in their order (defined, never assigned: a key `__proto__` stays a key); undefined for none. */
+/**
+ * A task's declared inputs as `"step:output"` texts, keys in their order; undefined for none.
+ * Without a prototype (a key `__proto__` stays a key), so a dictionary from the start: a
+ * generated tree's nodes each have input names of their own (hierarchy.ts says why).
+ */
 function inputsAsWritten(inputs: Record<string, InputSpec> | undefined): Record<string, string> | undefined {
   if (!inputs) return undefined;
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(inputs)) {
-    if (k === '__proto__') Object.defineProperty(out, k, { value: inputFrom(inputs[k]), enumerable: true, writable: true, configurable: true });
-    else out[k] = inputFrom(inputs[k]);
-  }
+  const out = Object.create(null) as Record<string, string>;
+  for (const k of Object.keys(inputs)) out[k] = inputFrom(inputs[k]);
   return out;
 }
 
