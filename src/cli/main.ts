@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { exitCode, isTransientRedisError, toStrataError } from '../errors/strata-error.ts';
+import { exitCode, isTransientRedisError, limitHint, toStrataError } from '../errors/strata-error.ts';
 import { apiClient } from './api-client.ts';
 import { collectLabel, collectParam } from './params.ts';
 import { printable } from './output.ts';
@@ -190,6 +190,9 @@ async function main(): Promise<void> {
   } catch (e) {
     const err = toStrataError(e);
     process.stderr.write(`strata: ${printable(err.message, { lines: true })}\n`);
+    // A refusal past a size limit: how to raise it, the service's words when it refused.
+    const hint = typeof err.details.hint === 'string' ? err.details.hint : limitHint(err, 'command');
+    if (hint !== undefined) process.stderr.write(`strata: ${printable(hint)}\n`);
     process.exitCode = exitCode(err.code);
   }
 }
