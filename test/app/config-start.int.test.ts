@@ -64,6 +64,20 @@ describe('a size limit set to a hostile value stops strata up and npm start', ()
   }, 120_000);
 });
 
+describe('--help of a long-running command says it is configured by environment variables', () => {
+  // A newcomer's first look: strata up takes no flags, so its help names where its settings are.
+  for (const cmd of ['up', 'serve', 'worker', 'plan']) {
+    it(`strata ${cmd} --help names the variables of the size limits and where the others are`, async () => {
+      const r = await runStrata([cmd, '--help']);
+      expect(r.code).toBe(0);
+      const text = r.stdout.replace(/\s+/g, ' ');
+      expect(text).toContain('configured by environment variables, not flags (README, "environment"), each checked at start');
+      for (const name of ['STRATA_MAX_RUN_STEPS', 'STRATA_MAX_DOCUMENT_NODES', 'STRATA_MAX_RESULT_BYTES', 'STRATA_MAX_FLOW_DEPTH']) expect(text).toContain(name);
+      expect(text).toContain('docs/flow-language.md#limits');
+    });
+  }
+});
+
 describe('a bad configuration at start', () => {
   for (const cmd of ['up', 'serve', 'worker', 'operator']) {
     for (const [what, env, message] of cases) {
