@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { exitCode, isTransientRedisError, limitHint, toStrataError } from '../errors/strata-error.ts';
+import type { Config } from '../app/config.ts';
 import { apiClient } from './api-client.ts';
 import { LIMIT_VARIABLES } from '../flow/limits.ts';
 import { collectLabel, collectParam } from './params.ts';
@@ -31,15 +32,20 @@ program.name('strata').description('one flow language and one pattern engine for
 const configHelp = (service: boolean): string =>
   `\nThis command is configured by environment variables, not flags (README, "environment"), each checked at start (a bad value stops it, exit 2, naming it)${service ? ': PORT, HOST, REDIS_URL, STRATA_HOME, STRATA_RUNTIME, STRATA_API_TOKENS, STRATA_WORKER_CONCURRENCY, ...' : ''}; the size limits: ${Object.values(LIMIT_VARIABLES).join(', ')}, STRATA_MAX_BODY_BYTES (docs/flow-language.md#limits).`;
 
-/** A long-running process: once it has stopped (a signal), it exits, whatever handles a dropped Redis connection left open. */
-const untilStopped = (run: (m: typeof import('./process-commands.ts')) => Promise<void>) => async () => {
-  await run(await import('./process-commands.ts'));
+/**
+ * A long-running process: its configuration is read first, so a bad one is said before the
+ * server's modules load (a second of CPU); once it has stopped (a signal), it exits,
+ * whatever handles a dropped Redis connection left open.
+ */
+const untilStopped = (run: (m: typeof import('./process-commands.ts'), config: Config) => Promise<void>) => async () => {
+  const config = (await import('../app/config.ts')).loadConfig();
+  await run(await import('./process-commands.ts'), config);
   process.exit(process.exitCode ?? 0);
 };
-program.command('up').description('API, coordinator and a worker in one process; a local Redis when REDIS_URL is unset').addHelpText('after', configHelp(true)).action(untilStopped((m) => m.serveCommand(true)));
-program.command('serve').description('the API and the coordinator (run workers with `strata worker`)').addHelpText('after', configHelp(true)).action(untilStopped((m) => m.serveCommand(false)));
-program.command('worker').description('step workers: take step jobs from Redis and run their pods').addHelpText('after', configHelp(true)).action(untilStopped((m) => m.workerCommand()));
-program.command('operator').description('the Kubernetes operator: reconcile strata.dev Datasets, Rules and Flows (in-cluster config or KUBECONFIG)').addHelpText('after', configHelp(true)).action(untilStopped((m) => m.operatorCommand()));
+program.command('up').description('API, coordinator and a worker in one process; a local Redis when REDIS_URL is unset').addHelpText('after', configHelp(true)).action(untilStopped((m, config) => m.serveCommand(true, config)));
+program.command('serve').description('the API and the coordinator (run workers with `strata worker`)').addHelpText('after', configHelp(true)).action(untilStopped((m, config) => m.serveCommand(false, config)));
+program.command('worker').description('step workers: take step jobs from Redis and run their pods').addHelpText('after', configHelp(true)).action(untilStopped((m, config) => m.workerCommand(config)));
+program.command('operator').description('the Kubernetes operator: reconcile strata.dev Datasets, Rules and Flows (in-cluster config or KUBECONFIG)').addHelpText('after', configHelp(true)).action(untilStopped((m, config) => m.operatorCommand(config)));
 
 program
   .command('plan')
