@@ -4,11 +4,12 @@
  * a registered flow's `use`), /v1/flows, /v1/datasets (plain and `?run=true`), and the CLI's
  * `apply`, `apply --run`, `runs submit` against that service (exit 2). `strata plan` with the
  * same variable is test/cli/size-limits.int.test.ts. The service runs with
- * STRATA_MAX_RUN_STEPS=10; the documents have 12 steps.
+ * STRATA_MAX_RUN_STEPS=10; the documents have 12 steps. Bodies past STRATA_MAX_BODY_BYTES
+ * (8 KiB here) and STRATA_MAX_YAML_BYTES (2 KiB) are refused 413 naming their variable too.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
@@ -19,7 +20,7 @@ const TWELVE = parse(readFileSync(TWELVE_FILE, 'utf8'));
 /** A table Dataset of 11 partitions: a fan-out of 11 map steps and a reduce, through the built-in rules. */
 const DATASET = { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'eleven-parts' }, spec: { shape: 'table', partitions: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] } };
 
-const svc = useRunService({ STRATA_MAX_RUN_STEPS: '10' });
+const svc = useRunService({ STRATA_MAX_RUN_STEPS: '10', STRATA_MAX_BODY_BYTES: '8192', STRATA_MAX_YAML_BYTES: '2048' });
 const tempDir = useTempDirs('limits-routes-');
 
 /** The sentence every route gives: the count, the limit and its variable; and how to raise it (HTTP: `details.hint`; the CLI prints it on a line of its own). */
@@ -89,6 +90,25 @@ describe('a plan past STRATA_MAX_RUN_STEPS, on every route', () => {
     expect(r.stderr).toMatch(DATASET_REFUSAL);
     expect(r.stderr).toContain(`strata: ${HOW_TO_RAISE}`);
     expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+    await nothingStored();
+  });
+});
+
+describe('a body past its size limit, naming the variable and how to raise it', () => {
+  /** A Flow of `n` tasks, as JSON or YAML text. */
+  const tasks = (n: number) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'big-body', version: '1' }, spec: { root: { sequence: Array.from({ length: n }, (_, i) => ({ id: `t${i}`, task: { image: 'strata/noop' } })) } } });
+  const hint = (name: string) => `to raise it, set ${name} higher in the environment of the strata service and its workers, and restart them (docs/flow-language.md#limits)`;
+
+  it.each([
+    ['a JSON body past STRATA_MAX_BODY_BYTES', JSON.stringify(tasks(300)), 'application/json', 'STRATA_MAX_BODY_BYTES'],
+    ['a YAML body past STRATA_MAX_YAML_BYTES', stringify(tasks(60)), 'application/yaml', 'STRATA_MAX_YAML_BYTES'],
+  ])('%s: 413 naming it, nothing stored', async (_what, body, type, name) => {
+    for (const path of ['/v1/flows', '/v1/runs', '/v1/plans']) {
+      const r = await svc.call('POST', path, path === '/v1/runs' && type === 'application/json' ? `{"flow":${body}}` : body, { 'content-type': type });
+      expect(r.status, `${path} ${r.text}`).toBe(413);
+      expect(r.body.error.message).toContain(`(${name})`);
+      expect(r.body.error.details.hint).toBe(hint(name));
+    }
     await nothingStored();
   });
 });
