@@ -2,8 +2,8 @@
  * Nothing polls (issue 9), as real processes: the siblings of idle-run.int.test.ts (which
  * runs the parts in the test's process). An idle `strata up` with no run and no Schedule
  * (its scheduler has nothing to wait for), an idle `strata worker` beside it, and then a
- * run whose only step sleeps, followed by a viewer over server-sent events and by `strata
- * runs watch` as a process: Redis runs no command naming a key of strata's own. Counted
+ * run whose only step sleeps, followed by a viewer over server-sent events, by `strata
+ * runs watch` and by `strata logs -f` as processes: Redis runs no command naming a key of strata's own. Counted
  * with MONITOR between two marks (a count of commands, not a time; the second window spans a
  * heartbeat of the event stream); BullMQ's own machinery
  * (keys under `<prefix>:bull:`: a worker's blocking wait for the next job, its stalled-job
@@ -43,7 +43,7 @@ async function idleWindow(monitor: Monitor, redis: Redis, name: string, until: (
 }
 
 describe('idle strata processes send Redis no command of their own', () => {
-  it('strata up and strata worker with nothing to do; then a waiting run followed over SSE and by strata runs watch', { timeout: 120_000 }, async () => {
+  it('strata up and strata worker with nothing to do; then a waiting run followed over SSE, by strata runs watch and by strata logs -f', { timeout: 120_000 }, async () => {
     const redis = new Redis(inject('redisUrl'));
     cleanup.push(() => redis.disconnect());
     const up = spawnStrata(['up'], env);
@@ -62,7 +62,7 @@ describe('idle strata processes send Redis no command of their own', () => {
     expect(empty.own).toEqual([]);
 
     // A run waiting on its step, a viewer of its events and `strata runs watch` following it.
-    const res = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: flowDoc({ sequence: [{ id: 'long', task: shTask('sleep 60') }] }) }) });
+    const res = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: flowDoc({ sequence: [{ id: 'long', task: shTask('echo started; sleep 60') }] }) }) });
     const { runId } = (await res.json()) as { runId: string };
     await until('the step to run', async () => ((await (await fetch(`${url}/v1/runs/${runId}`)).json()) as { steps: Record<string, { status: string }> }).steps.long?.status === 'running', 30_000);
     const viewer = new AbortController();
@@ -82,6 +82,10 @@ describe('idle strata processes send Redis no command of their own', () => {
     const watch = spawnStrata(['runs', 'watch', runId], { STRATA_URL: url });
     cleanup.push(() => stop(watch));
     await until('strata runs watch to show the running step', () => /long\b.*running/.test(watch.output()), 30_000);
+    // And `strata logs -f`, once it has the step's first line.
+    const logs = spawnStrata(['logs', runId, '-f'], { STRATA_URL: url });
+    cleanup.push(() => stop(logs));
+    await until('strata logs -f to show the step\'s line', () => logs.output().includes('started'), 30_000);
     await until('the run to be due no more', async () => (await redis.zscore(`${prefix}:runs:due`, runId)) === null, 30_000);
 
     // The window spans a heartbeat (a comment line every 15 s): the stream's keep-alive costs Redis nothing either.
@@ -89,7 +93,7 @@ describe('idle strata processes send Redis no command of their own', () => {
       const before = received.length;
       return until('a heartbeat on the idle stream', () => received.slice(before).includes(': keep-alive'), 40_000, 200);
     });
-    console.log(`a waiting run, a viewer over SSE and strata runs watch, until a heartbeat: strata's own ${waiting.own.length}, BullMQ's ${JSON.stringify(waiting.bull)}`);
+    console.log(`a waiting run, a viewer over SSE, strata runs watch and strata logs -f, until a heartbeat: strata's own ${waiting.own.length}, BullMQ's ${JSON.stringify(waiting.bull)}`);
     expect(waiting.own).toEqual([]);
 
     // Not idle any more: the cancel is heard at once, and the watcher ends with it.
@@ -97,5 +101,6 @@ describe('idle strata processes send Redis no command of their own', () => {
     const code = await new Promise<number | null>((r) => (watch.exitCode !== null ? r(watch.exitCode) : watch.once('exit', (c) => r(c))));
     expect(code).toBe(1);
     expect(watch.output()).toContain('cancelled');
+    await new Promise<void>((r) => (logs.exitCode !== null ? r() : logs.once('exit', () => r())));
   });
 });
