@@ -9,6 +9,7 @@ import { loadConfig } from '../src/app/config.ts';
 import { startRunParts } from '../src/app/run-parts.ts';
 import { startService } from '../src/app/service.ts';
 import { startRedisServer } from '../src/store/redis-server.ts';
+import { printFigures } from './measure.ts';
 
 export interface Figure {
   name: string;
@@ -56,4 +57,9 @@ export async function cliBench(): Promise<Figure[]> {
     await svc.close();
     await redis.stop();
   }
+}
+
+// `npx tsx bench/cli-bench.ts` (after `npm run build`: it measures bin/strata.js), as bench/README.md says each file runs.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  printFigures(await cliBench());
 }

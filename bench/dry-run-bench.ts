@@ -10,6 +10,7 @@ import { dryRun } from '../src/engine/dry-run.ts';
 import { validateFlowDocument } from '../src/flow/flow-document.ts';
 import { parseTextAll } from '../src/flow/parse-text.ts';
 import type { FlowDocument, FlowNode } from '../src/flow/types.ts';
+import { printFigures } from './measure.ts';
 import { compileFlow } from '../src/plan/compile.ts';
 
 const flow = (root: unknown): FlowDocument => validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'bench', version: '1' }, spec: { root } });
@@ -69,4 +70,9 @@ export async function dryRunBench(): Promise<Array<{ name: string; value: number
     { name: `slowest of ${random.length} random flows of up to 10,000 steps`, value: Math.max(...random), unit: 'ms' },
     { name: 'largest of them', value: largest, unit: 'steps started' },
   ];
+}
+
+// `npx tsx bench/dry-run-bench.ts`, as bench/README.md says each file runs.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  printFigures(await dryRunBench());
 }

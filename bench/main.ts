@@ -31,6 +31,13 @@ const print = (title: string, figures: Figure[]) => {
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString()}`);
 const only = process.argv.slice(2);
+// Every section a name may ask for: a name that is none of them (a typo) would run nothing and print nothing.
+const SECTIONS = ['dataset', 'flow', 'dryrun', 'real', 'runs', 'workers', 'sse', 'ui', 'cli', 'quarterback', 'millionplan', 'million', 'bigrun', 'treerun'];
+const unknown = only.filter((n) => !SECTIONS.includes(n));
+if (unknown.length > 0) {
+  process.stderr.write(`bench: no section ${unknown.map((n) => JSON.stringify(n)).join(', ')}; the sections are ${SECTIONS.join(', ')} (none named: all but million and treerun)\n`);
+  process.exit(2);
+}
 const want = (name: string) => only.length === 0 || only.includes(name);
 // Minutes each: run only when named (`npm run bench -- million`, `npm run bench -- treerun`).
 // (`millionplan`, the million-step plan without its run, is in the default run.)

@@ -8,9 +8,10 @@
 // file a command instead of some 200 modules, each resolved, read and compiled apart (see
 // bundleCli below, and docs/performance.md "The CLI's start").
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { distFresh } from './dist-fresh.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -18,14 +19,8 @@ const dist = join(root, 'dist');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 // `--if-stale` (the test suite's set-up, after `npm install` built): nothing to do when
 // dist/BUILT is newer than every input (files and directories, so a removed file counts).
-const inputs = ['src', 'generators', 'runtime', 'sidecar', 'rules', 'scripts/build.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
-const newest = (path) => {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
-};
 const built = join(dist, 'BUILT');
-if (process.argv.includes('--if-stale') && existsSync(built) && statSync(built).mtimeMs > Math.max(...inputs.map((i) => newest(join(root, i))))) {
+if (process.argv.includes('--if-stale') && distFresh(root)) {
   process.stdout.write('strata: dist/ is up to date (newer than its sources)\n');
   process.exit(0);
 }

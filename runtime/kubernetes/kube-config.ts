@@ -47,18 +47,35 @@ export function statusOf(e: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/**
+ * What the API server said and its status, as a failed step's error gives it:
+ * `message (HTTP 503 ServiceUnavailable)`. The status is what Argo's IsTransientErr reads
+ * (apierr.IsTooManyRequests, IsServiceUnavailable, IsServerTimeout; util/errors/errors.go),
+ * so `retry.on: transient` can tell such a failure from the text (src/engine/transient-error.ts).
+ * A fault without an answer (a reset connection) is its message alone.
+ */
+export function apiFailure(e: unknown): string {
+  const code = statusOf(e);
+  if (code === undefined) return apiMessage(e);
+  const reason = (parsedBody(e) as { reason?: unknown } | undefined)?.reason;
+  return `${apiMessage(e)} (HTTP ${code}${typeof reason === 'string' && reason ? ` ${reason}` : ''})`;
+}
+
+function parsedBody(e: unknown): unknown {
+  const body = (e as { body?: unknown }).body;
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
 /** What the API server said, in its own words (client-node's messages carry the whole response). */
 export function apiMessage(e: unknown): string {
-  let body = (e as { body?: unknown }).body;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      // plain text
-    }
-  }
-  const msg = (body as { message?: unknown } | undefined)?.message;
+  const msg = (parsedBody(e) as { message?: unknown } | undefined)?.message;
   if (typeof msg === 'string') return msg;
+  const body = (e as { body?: unknown }).body;
   return typeof body === 'string' && body ? body : (e as Error).message;
 }
 

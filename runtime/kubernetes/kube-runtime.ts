@@ -12,7 +12,7 @@ import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { AppsV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { toStrataError } from '../../src/errors/strata-error.ts';
 import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
-import { apiMessage, CoreV1Api, mergePatch, statusOf, type KubeConfig } from './kube-config.ts';
+import { apiFailure, apiMessage, CoreV1Api, mergePatch, statusOf, type KubeConfig } from './kube-config.ts';
 import { LogFollower } from './log-follower.ts';
 import { buildPodAccess, podOwner } from './pod-access.ts';
 import { buildPodObjects, type PodObjects } from './pod-builder.ts';
@@ -93,7 +93,7 @@ export class KubeRuntime implements PodRuntime {
       await untilAborted(this.watcher.ready(), signal);
     } catch (e) {
       if (signal.aborted) return { ok: false, error: reasonOf(signal) };
-      return { ok: false, error: `cannot watch pods in namespace ${this.opts.namespace}: ${apiMessage(e)}` };
+      return { ok: false, error: `cannot watch pods in namespace ${this.opts.namespace}: ${apiFailure(e)}` };
     }
     const logs = this.opts.logs === false ? undefined : new LogFollower(this.opts.kubeConfig, this.opts.namespace, req.step, onReport);
     const session = new PodSession(req, onReport, logs);
@@ -110,7 +110,7 @@ export class KubeRuntime implements PodRuntime {
       return end.outcome;
     } catch (e) {
       await this.remove(name).catch(() => undefined);
-      return { ok: false, error: `pod ${name} could not be started: ${apiMessage(e)}` };
+      return { ok: false, error: `pod ${name} could not be started: ${apiFailure(e)}` };
     } finally {
       unfollow();
       logs?.stop();

@@ -6,14 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { builtCopy } from '../built-copy.ts';
 import { appendTail } from '../process/exit-error.ts';
 import { groupsGone, signalGroup } from '../process/process-group.ts';
 import { decodeQuarterbackMessage, encode, lineSplitter, type DoneMessage, type LogMessage, type StepMessage } from '../quarterback/protocol.ts';
 import type { Guard } from '../watchdog/guard.ts';
 import { abortReason } from './abort-reason.ts';
 
-/** How the local runtime starts the quarterback: node on sidecar/bin.cjs (tsx, no build; see its header). */
-export const DEFAULT_QUARTERBACK = [process.execPath, fileURLToPath(new URL('../../sidecar/bin.cjs', import.meta.url))];
+/** How the local runtime starts the quarterback: node on sidecar/bin.cjs (tsx, no build; see its header), or its compiled copy when there is a fresh one (built-copy.ts). */
+export const defaultQuarterback = (): string[] => [process.execPath, fileURLToPath(builtCopy(new URL('../../sidecar/bin.cjs', import.meta.url)))];
 
 export interface QuarterbackProcessOptions {
   /** argv that starts the quarterback; the plan path is appended */
@@ -36,7 +37,7 @@ export interface QuarterbackEnd {
 
 /** Run the quarterback on a plan file until it has exited and every container it started is gone. */
 export function runQuarterbackProcess(planPath: string, opts: QuarterbackProcessOptions, onMessage: (m: StepMessage | LogMessage) => void, signal: AbortSignal): Promise<QuarterbackEnd> {
-  const [cmd, ...args] = opts.command ?? DEFAULT_QUARTERBACK;
+  const [cmd, ...args] = opts.command ?? defaultQuarterback();
   return new Promise((resolve) => {
     const child = spawn(cmd, [...args, planPath], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
     const guard = opts.guard;

@@ -12,11 +12,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { builtCopy } from '../built-copy.ts';
 import { frame, frameReader, type FromLauncher } from './launcher-protocol.ts';
 import { signalGroup } from './process-group.ts';
 
-/** How the launcher is started: node on runtime/process/launcher-bin.cjs. */
-export const DEFAULT_LAUNCHER = [process.execPath, fileURLToPath(new URL('./launcher-bin.cjs', import.meta.url))];
+/** How the launcher is started: node on runtime/process/launcher-bin.cjs (its compiled copy when there is a fresh one: built-copy.ts). */
+export const defaultLauncher = (): string[] => [process.execPath, fileURLToPath(builtCopy(new URL('./launcher-bin.cjs', import.meta.url)))];
 
 /** A container started by the launcher, shaped like the part of ChildProcess the process driver uses. */
 export class LaunchedChild extends EventEmitter {
@@ -61,7 +62,7 @@ export class Launcher {
   private next = 0;
   private closed = false;
 
-  constructor(private readonly command: string[] = DEFAULT_LAUNCHER) {}
+  constructor(private readonly command: string[] = defaultLauncher()) {}
 
   /** Start `argv` in a process group of its own with exactly `env`, in `cwd`. */
   spawn(argv: string[], opts: { env: Record<string, string>; cwd?: string }): LaunchedChild {

@@ -14,9 +14,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { builtCopy } from '../built-copy.ts';
 
-/** How the watchdog is started: node on runtime/watchdog/bin.cjs. */
-export const DEFAULT_WATCHDOG = [process.execPath, fileURLToPath(new URL('./bin.cjs', import.meta.url))];
+/** How the watchdog is started: node on runtime/watchdog/bin.cjs (its compiled copy when there is a fresh one: built-copy.ts). */
+export const defaultWatchdog = (): string[] => [process.execPath, fileURLToPath(builtCopy(new URL('./bin.cjs', import.meta.url)))];
 
 type Op = '+g' | '-g' | '+m' | '-m' | '+d' | '-d' | '+e' | '+x';
 
@@ -47,7 +48,7 @@ export class Guard {
   private letGoTimer: NodeJS.Timeout | undefined;
 
   /** `letGoMs`: how long what is let go may wait for a registration to carry it (LET_GO_MS). */
-  constructor(private readonly command: string[] = DEFAULT_WATCHDOG, private readonly letGoMs = LET_GO_MS) {}
+  constructor(private readonly command: string[] = defaultWatchdog(), private readonly letGoMs = LET_GO_MS) {}
 
   /** Start the watchdog if it is not running; resolves once it reads its stdin, rejects when it cannot start. */
   start(): Promise<void> {

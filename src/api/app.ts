@@ -47,7 +47,7 @@ export function createApp(deps: ApiDeps): Hono {
   app.use('*', originGuard({ loopbackOnly: deps.tokens.length === 0, allowedOrigins: deps.allowedOrigins ?? [] }));
   app.use('*', bearerAuth(deps.tokens));
   app.use('/v1/*', singleQueryParams());
-  app.use('/v1/*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw new StrataError('too_large', `request body larger than ${deps.maxBodyBytes} bytes`); } }));
+  app.use('/v1/*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw new StrataError('too_large', `request body larger than ${deps.maxBodyBytes} bytes, the limit (STRATA_MAX_BODY_BYTES)`); } }));
   app.route('/', healthRoutes(d));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.route('/v1/datasets', datasetsRoutes(d));

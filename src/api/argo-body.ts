@@ -13,7 +13,7 @@ import { withSubmitParams } from '../argo/submit-params.ts';
 import { fixedWorkflowName } from '../argo/workflow-name.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
-import type { BodyLimits, RawBody } from './cpu/parse-body.ts';
+import { bodyTooLarge, type BodyLimits, type RawBody } from './cpu/parse-body.ts';
 import { paramsAsWritten } from './params-as-written.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -52,7 +52,7 @@ export async function argoBody(body: RawBody, limits: BodyLimits & { maxDepth?: 
   const text = argoText(body);
   if (text === undefined) return undefined;
   const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
-  if (body.bytes.byteLength > max) throw new StrataError('too_large', `a ${body.type === 'yaml' ? 'YAML' : 'JSON'} body may have at most ${max} bytes, this one has ${body.bytes.byteLength}`);
+  if (body.bytes.byteLength > max) throw bodyTooLarge(body, limits);
   const read = readArgoText(text, 'body', limits.maxBytes, limits.maxNesting);
   const wrapper = read.length === 1 && wrapped(read[0]) ? read[0] : undefined;
   // Argo's parameters are text: a JSON number given is its text as written (Argo tester 6, Q6).

@@ -12,7 +12,7 @@ import { parseBody, type BodyType, type RawBody } from './cpu/parse-body.ts';
 const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml']);
 
 /** Largest bodies `readBody` parses on the main thread: parsing them takes a few milliseconds. */
-export const SMALL_BODY_LIMITS = { maxBytes: 1024 * 1024, maxYamlBytes: 64 * 1024 };
+export const SMALL_BODY_LIMITS = { maxBytes: 1024 * 1024, maxYamlBytes: 64 * 1024, fixed: true };
 
 /** The body's type from Content-Type; 415 for anything but JSON or YAML, a missing type included. */
 export function bodyType(c: Context): BodyType {

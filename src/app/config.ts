@@ -13,7 +13,7 @@ import { BUILTIN_IMAGES, readMapFile, type ImageMap } from '../../runtime/image-
 import { quantityValue } from '../../runtime/kubernetes/quantity.ts';
 import { parseTokens } from '../api/auth.ts';
 import { normalOrigin } from '../api/origin-guard.ts';
-import { StrataError } from '../errors/strata-error.ts';
+import { shortenEchoes, StrataError } from '../errors/strata-error.ts';
 import { parseDuration } from './duration.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -67,8 +67,11 @@ export interface Config {
   foldSliceSteps: number;
 }
 
-const int = (what: string, min: number, max: number): z.ZodType =>
-  z.string().trim().regex(/^\d+$/, `${what} from ${min} to ${max}`).transform(Number).pipe(z.number().min(min, `${what} from ${min} to ${max}`).max(max, `${what} from ${min} to ${max}`));
+/** A whole number from `min` to `max` written in digits; every refusal in one sentence (digits past a double's range are Infinity, which z.number() would refuse in its own words). */
+const int = (what: string, min: number, max: number): z.ZodType => {
+  const sentence = `${what} from ${min} to ${max}`;
+  return z.string().trim().regex(/^\d+$/, sentence).transform(Number).pipe(z.number({ error: sentence }).min(min, sentence).max(max, sentence));
+};
 
 const duration = z.string().trim().transform((s, ctx) => {
   const ms = parseDuration(s);
@@ -203,7 +206,7 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
 export function maxBodyBytes(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.STRATA_MAX_BODY_BYTES === '' ? undefined : env.STRATA_MAX_BODY_BYTES;
   const r = VARIABLES.STRATA_MAX_BODY_BYTES.schema.safeParse(text ?? VARIABLES.STRATA_MAX_BODY_BYTES.default);
-  if (!r.success) throw new StrataError('invalid_config', `STRATA_MAX_BODY_BYTES must be ${r.error.issues[0].message}, not ${JSON.stringify(text)}`);
+  if (!r.success) throw new StrataError('invalid_config', `STRATA_MAX_BODY_BYTES must be ${r.error.issues[0].message}, not ${shortenEchoes(JSON.stringify(text))}`);
   return r.data as number;
 }
 
@@ -215,7 +218,7 @@ export function loadLimits(env: NodeJS.ProcessEnv = process.env): Limits {
     if (text === undefined) continue;
     const r = VARIABLES[name].schema.safeParse(text);
     if (r.success) limits[key as keyof typeof LIMIT_VARIABLES] = r.data as number;
-    else problems.push(`${name} must be ${r.error.issues[0].message}, not ${JSON.stringify(text)}`);
+    else problems.push(`${name} must be ${r.error.issues[0].message}, not ${shortenEchoes(JSON.stringify(text))}`);
   }
   if (problems.length > 0) throw new StrataError('invalid_config', problems.join('; '), { problems: problems.map((message) => ({ path: message.split(' ')[0], message })) });
   return limits;
@@ -251,7 +254,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (r.success) raw[name] = r.data;
     else {
       const shown = v.show ? v.show(text) : text;
-      problems.push({ path: name, message: `${name} must be ${r.error.issues[0].message}${shown === undefined ? '' : `, not ${JSON.stringify(shown)}`}` });
+      // A long value is echoed by its head and length (`9999…(400 characters)`), as a document's are.
+      problems.push({ path: name, message: `${name} must be ${r.error.issues[0].message}${shown === undefined ? '' : `, not ${shortenEchoes(JSON.stringify(shown))}`}` });
     }
   }
   const r = raw as unknown as Raw;

@@ -5,7 +5,7 @@
  * request (docs/performance.md, "The CLI's start").
  */
 import type { IncomingMessage } from 'node:http';
-import { StrataError, type ErrorCode } from '../errors/strata-error.ts';
+import { shortenEchoes, StrataError, type ErrorCode } from '../errors/strata-error.ts';
 
 export interface Client {
   base: string;
@@ -30,12 +30,16 @@ async function bodyText(res: IncomingMessage): Promise<string> {
 /**
  * How long a connection may stay silent, in ms: a call's 300 s (what fetch's undici allowed
  * for headers and body), an event stream's 45 s (three of the service's 15 s comment lines,
- * routes/run-events.ts). STRATA_CLIENT_IDLE_MS sets both (tests; a slow link).
+ * routes/run-events.ts). STRATA_CLIENT_IDLE_MS sets both (tests; a slow link); a StrataError
+ * `invalid_config` naming it when it is no whole number of milliseconds from 1 to 86400000.
  */
 function idleLimits(env: NodeJS.ProcessEnv): { call: number; stream: number } {
-  const set = Number(env.STRATA_CLIENT_IDLE_MS);
-  if (Number.isInteger(set) && set > 0) return { call: set, stream: set };
-  return { call: 300_000, stream: 45_000 };
+  const text = env.STRATA_CLIENT_IDLE_MS?.trim();
+  if (!text) return { call: 300_000, stream: 45_000 };
+  // A value that is no count of milliseconds (`10s`, `0`) is refused, not taken as the defaults in silence.
+  const set = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(set >= 1 && set <= 86_400_000)) throw new StrataError('invalid_config', `STRATA_CLIENT_IDLE_MS must be a whole number of milliseconds from 1 to 86400000, not ${shortenEchoes(JSON.stringify(env.STRATA_CLIENT_IDLE_MS))}`);
+  return { call: set, stream: set };
 }
 
 /** A client of the strata at STRATA_URL (or 127.0.0.1:PORT, 8080); errors the API answers become StrataErrors with its code. */

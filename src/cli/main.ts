@@ -5,8 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { exitCode, isTransientRedisError, toStrataError } from '../errors/strata-error.ts';
+import { exitCode, isTransientRedisError, limitHint, toStrataError } from '../errors/strata-error.ts';
+import type { Config } from '../app/config.ts';
 import { apiClient } from './api-client.ts';
+import { LIMIT_VARIABLES } from '../flow/limits.ts';
 import { collectLabel, collectParam } from './params.ts';
 import { printable } from './output.ts';
 
@@ -22,18 +24,32 @@ const target = () => new Option('--target <step>', 'run only this step and what 
 const program = new Command();
 program.name('strata').description('one flow language and one pattern engine for pods and the containers inside them').version(version, '-v, --version').showHelpAfterError();
 
-/** A long-running process: once it has stopped (a signal), it exits, whatever handles a dropped Redis connection left open. */
-const untilStopped = (run: (m: typeof import('./process-commands.ts')) => Promise<void>) => async () => {
-  await run(await import('./process-commands.ts'));
+/**
+ * What `--help` adds for a command that reads the configuration (src/app/config.ts): it takes
+ * no flags for it, so its help says where the settings are; `service`: the process's own
+ * variables too, beside the size limits every command that plans applies.
+ */
+const configHelp = (service: boolean): string =>
+  `\nThis command is configured by environment variables, not flags (README, "environment"), each checked at start (a bad value stops it, exit 2, naming it)${service ? ': PORT, HOST, REDIS_URL, STRATA_HOME, STRATA_RUNTIME, STRATA_API_TOKENS, STRATA_WORKER_CONCURRENCY, ...' : ''}; the size limits: ${Object.values(LIMIT_VARIABLES).join(', ')}, STRATA_MAX_BODY_BYTES (docs/flow-language.md#limits).`;
+
+/**
+ * A long-running process: its configuration is read first, so a bad one is said before the
+ * server's modules load (a second of CPU); once it has stopped (a signal), it exits,
+ * whatever handles a dropped Redis connection left open.
+ */
+const untilStopped = (run: (m: typeof import('./process-commands.ts'), config: Config) => Promise<void>) => async () => {
+  const config = (await import('../app/config.ts')).loadConfig();
+  await run(await import('./process-commands.ts'), config);
   process.exit(process.exitCode ?? 0);
 };
-program.command('up').description('API, coordinator and a worker in one process; a local Redis when REDIS_URL is unset').action(untilStopped((m) => m.serveCommand(true)));
-program.command('serve').description('the API and the coordinator (run workers with `strata worker`)').action(untilStopped((m) => m.serveCommand(false)));
-program.command('worker').description('step workers: take step jobs from Redis and run their pods').action(untilStopped((m) => m.workerCommand()));
-program.command('operator').description('the Kubernetes operator: reconcile strata.dev Datasets, Rules and Flows (in-cluster config or KUBECONFIG)').action(untilStopped((m) => m.operatorCommand()));
+program.command('up').description('API, coordinator and a worker in one process; a local Redis when REDIS_URL is unset').addHelpText('after', configHelp(true)).action(untilStopped((m, config) => m.serveCommand(true, config)));
+program.command('serve').description('the API and the coordinator (run workers with `strata worker`)').addHelpText('after', configHelp(true)).action(untilStopped((m, config) => m.serveCommand(false, config)));
+program.command('worker').description('step workers: take step jobs from Redis and run their pods').addHelpText('after', configHelp(true)).action(untilStopped((m, config) => m.workerCommand(config)));
+program.command('operator').description('the Kubernetes operator: reconcile strata.dev Datasets, Rules and Flows (in-cluster config or KUBECONFIG)').addHelpText('after', configHelp(true)).action(untilStopped((m, config) => m.operatorCommand(config)));
 
 program
   .command('plan')
+  .addHelpText('after', configHelp(false))
   .description('compile a Flow, or the flow rules generate for a Dataset, into a plan (json, dot, mermaid), or simulate it with --dry-run')
   .argument('<files...>', 'YAML or JSON files; the main flow (the first no other Flow uses, or the first Argo Workflow) is planned, the others serve its `use` nodes')
   .option('-f, --format <format>', 'json | dot | mermaid', 'json')
@@ -190,6 +206,9 @@ async function main(): Promise<void> {
   } catch (e) {
     const err = toStrataError(e);
     process.stderr.write(`strata: ${printable(err.message, { lines: true })}\n`);
+    // A refusal past a size limit: how to raise it, the service's words when it refused.
+    const hint = typeof err.details.hint === 'string' ? err.details.hint : limitHint(err, 'command');
+    if (hint !== undefined) process.stderr.write(`strata: ${printable(hint)}\n`);
     process.exitCode = exitCode(err.code);
   }
 }

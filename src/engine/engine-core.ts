@@ -216,12 +216,15 @@ export class EngineCore {
     // template's own else execWf.Spec.RetryStrategy), read before its own `retry` applies.
     // A computed limit is resolved now, from what the node's references read (retry-policy.ts resolvedRetry).
     let whole: RetryPlan | undefined;
+    let retry: RetryPlan | undefined;
     const resolved = this.resolveRetry(act, () => {
       whole = node.retryWhole === 'inherit' ? act.scope.retry : node.retryWhole && resolvedRetry(node.retryWhole, 'retryWhole.limit', () => this.data.substitution(act));
-      if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries, retry: undefined };
-      if (node.retry !== undefined) act.scope = { ...act.scope, retry: resolvedRetry(node.retry, 'retry.limit', () => this.data.substitution(act)) };
+      if (node.retry !== undefined) retry = resolvedRetry(node.retry, 'retry.limit', () => this.data.substitution(act));
     });
     if (!resolved) return;
+    // What the steps beneath it retry by: its `retries` count, then its own `retry` over it.
+    if (node.retries !== undefined) act.scope = { ...act.scope, retries: node.retries, retry: undefined };
+    if (retry !== undefined) act.scope = { ...act.scope, retry };
     if (whole !== undefined) {
       act.whole = whole;
       act.attempt = 1;

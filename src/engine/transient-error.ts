@@ -13,7 +13,7 @@
 import type { Act } from './act.ts';
 import { endedWithoutExit } from './act.ts';
 
-/** Argo's transient texts (util/errors isTransientEtcdErr, isTransientNetworkErr, isTransientSqbErr), then Node's codes for the same faults. */
+/** Argo's transient texts (util/errors isTransientEtcdErr, isTransientNetworkErr, isTransientSqbErr, the quota checks), then Node's codes for the same faults. */
 const TRANSIENT_TEXTS = [
   'etcdserver: leader changed',
   'etcdserver: request timed out',
@@ -24,9 +24,14 @@ const TRANSIENT_TEXTS = [
   'connection timed out',
   'connection reset by peer',
   'http2: client connection lost',
+  'http2: server sent GOAWAY and closed the connection',
   'connect: connection refused',
   'invalid connection',
   'upper: no more rows in',
+  // isExceededQuotaErr, isResourceQuotaConflictErr, isResourceQuotaTimeoutErr: the API server's words.
+  'exceeded quota',
+  'Operation cannot be fulfilled on resourcequota',
+  'resource quota evaluation timed out',
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -34,9 +39,17 @@ const TRANSIENT_TEXTS = [
   'socket hang up',
 ];
 
-/** Whether an error text names a transient fault (TRANSIENT_TEXTS). */
+/**
+ * An answer of the Kubernetes API server Argo calls transient by its status, as the
+ * kubernetes runtime writes it (`... (HTTP 503 ServiceUnavailable)`, runtime/kubernetes
+ * kube-config.ts apiFailure): apierr.IsTooManyRequests (429 or reason TooManyRequests),
+ * IsServiceUnavailable (503 or ServiceUnavailable), IsServerTimeout (reason ServerTimeout).
+ */
+const TRANSIENT_STATUS = /\(HTTP (?:429|503)\b|\(HTTP \d{3} (?:TooManyRequests|ServiceUnavailable|ServerTimeout)\)/;
+
+/** Whether an error text names a transient fault (TRANSIENT_TEXTS, TRANSIENT_STATUS). */
 export function isTransientText(error: string | undefined): boolean {
-  return error !== undefined && TRANSIENT_TEXTS.some((t) => error.includes(t));
+  return error !== undefined && (TRANSIENT_TEXTS.some((t) => error.includes(t)) || TRANSIENT_STATUS.test(error));
 }
 
 /** Whether the leaf `act`, which just failed with `error`, failed transiently: no exit code of its own, and a transient text. */

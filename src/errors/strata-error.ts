@@ -110,6 +110,20 @@ export function shortenEchoes(text: string): string {
   return text.length <= 80 ? text : text.replace(/[\p{L}\p{N}_-]{81,}/gu, (run) => echoed(run));
 }
 
+/**
+ * How to raise the size limits a refusal names (STRATA_MAX_*, src/flow/limits.ts, and the
+ * body and parameter limits): `where` they were applied, a service (and its workers) or this
+ * command (`strata plan`, a file `apply` reads). Undefined for an error naming none, and for
+ * a bad value of the variable itself (invalid_config), whose sentence says what it takes.
+ */
+export function limitHint(e: StrataError, where: 'service' | 'command'): string | undefined {
+  if (e.code === 'invalid_config') return undefined;
+  const names = [...new Set(e.message.match(/\bSTRATA_MAX_[A-Z_]+\b/g) ?? [])];
+  if (names.length === 0) return undefined;
+  const place = where === 'service' ? 'in the environment of the strata service and its workers, and restart them' : "in this command's environment";
+  return `to raise ${names.length === 1 ? 'it' : 'them'}, set ${names.join(' or ')} higher ${place} (docs/flow-language.md#limits)`;
+}
+
 /** The problems error `e` left out of its list (`details.moreProblems`), for an error that gathers others' problems. */
 export function moreProblemsOf(e: unknown): number {
   const n = (e as { details?: ErrorDetails } | undefined)?.details?.moreProblems;

@@ -36,4 +36,15 @@ describe('events of an ended run', () => {
     expect(await read(`/v1/runs/${id}/events?from=${last}`)).toEqual(['- end']);
     expect(await read(`/v1/runs/${id}/events`, { 'last-event-id': String(last - 1) })).toEqual([`${last} run`, '- end']);
   });
+
+  it('every event stream asks a proxy not to buffer it (X-Accel-Buffering: no, Cache-Control: no-cache): a buffering proxy holds the 15 s comment lines too, and the CLI gives the stream up after 45 s of silence', async () => {
+    const r = await svc.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'a', task: shTask('echo hi') }] }, 'sse-headers') });
+    const id = r.body.runId as string;
+    await svc.waitRun(id);
+    for (const path of [`/v1/runs/${id}/events`, `/v1/runs/${id}/logs`, `/v1/runs/${id}/logs?step=a`]) {
+      const res = await fetch(svc.url + path);
+      await res.text();
+      expect([path, res.headers.get('content-type'), res.headers.get('x-accel-buffering'), res.headers.get('cache-control')]).toEqual([path, 'text/event-stream', 'no', 'no-cache']);
+    }
+  });
 });

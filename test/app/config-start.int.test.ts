@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { runStrata } from '../support/processes.ts';
 
 const cases: Array<[string, Record<string, string>, RegExp]> = [
@@ -17,20 +18,70 @@ const cases: Array<[string, Record<string, string>, RegExp]> = [
   ['a size limit that is not a number', { STRATA_MAX_RUN_STEPS: 'unlimited' }, /^strata: STRATA_MAX_RUN_STEPS must be a whole number of steps from 1 to 100000000, not "unlimited"$/],
 ];
 
+// Issue 9: each size limit set by hand, hostile values included (0, negative, a number past
+// what a double holds, exponent and unit forms): one sentence naming the variable and what
+// it takes, never zod's own words ("expected number, received Infinity").
+const limitCases: Array<[string, string, RegExp]> = [
+  ['STRATA_MAX_RUN_STEPS', '0', /^strata: STRATA_MAX_RUN_STEPS must be a whole number of steps from 1 to 100000000, not "0"$/],
+  ['STRATA_MAX_DOCUMENT_NODES', '-5', /^strata: STRATA_MAX_DOCUMENT_NODES must be a whole number of nodes from 1 to 100000000, not "-5"$/],
+  ['STRATA_MAX_RESULT_BYTES', '10MB', /^strata: STRATA_MAX_RESULT_BYTES must be a size in bytes from 1 to 536870912, not "10MB"$/],
+  ['STRATA_MAX_COMPOSITE_RESULT_BYTES', '1e400', /^strata: STRATA_MAX_COMPOSITE_RESULT_BYTES must be a size in bytes from 1 to 536870912, not "1e400"$/],
+  ['STRATA_MAX_FANOUT_ITEMS', '99999999999999999999', /^strata: STRATA_MAX_FANOUT_ITEMS must be a whole number of items from 1 to 100000000, not "99999999999999999999"$/],
+  ['STRATA_MAX_RESULT_BYTES', '9'.repeat(400), /^strata: STRATA_MAX_RESULT_BYTES must be a size in bytes from 1 to 536870912, not "9{40}…\(400 characters\)"$/],
+  ['STRATA_LOCK_MS', '9'.repeat(400), /^strata: STRATA_LOCK_MS must be a whole number of milliseconds from 1000 to 86400000, not "9{40}…\(400 characters\)"$/],
+];
+
+/** `strata CMD` with `env` stops with exit 2 and one line matching `message`, no stack trace, nothing started (no local Redis made for the home). */
+async function expectStopped(cmd: string, env: Record<string, string>, message: RegExp): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'strata-config-'));
+  const r = await runStrata([cmd], { REDIS_URL: '', STRATA_HOME: home, PORT: '0', ...env });
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+  expect(r.stderr + r.stdout).not.toMatch(/\n\s+at /);
+  expect(existsSync(join(home, 'redis'))).toBe(false);
+}
+
+describe('a size limit set to a hostile value stops strata up and npm start', () => {
+  for (const [name, value, message] of limitCases) {
+    it(`strata up: ${name}=${value.length > 20 ? `${value.slice(0, 8)}…(${value.length} characters)` : value}`, () => expectStopped('up', { [name]: value }, message));
+  }
+
+  it('npm start: exits non-zero with the sentence naming the variable, no stack trace', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'strata-config-'));
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn('npm', ['start', '--silent'], { env: { ...process.env, REDIS_URL: '', STRATA_HOME: home, PORT: '0', STRATA_MAX_RUN_STEPS: '1e400' } });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(r.code, r.out).not.toBe(0);
+    expect(r.out).toContain('strata: STRATA_MAX_RUN_STEPS must be a whole number of steps from 1 to 100000000, not "1e400"');
+    expect(r.out).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(home, 'redis'))).toBe(false);
+  }, 120_000);
+});
+
+describe('--help of a long-running command says it is configured by environment variables', () => {
+  // A newcomer's first look: strata up takes no flags, so its help names where its settings are.
+  for (const cmd of ['up', 'serve', 'worker', 'plan']) {
+    it(`strata ${cmd} --help names the variables of the size limits and where the others are`, async () => {
+      const r = await runStrata([cmd, '--help']);
+      expect(r.code).toBe(0);
+      const text = r.stdout.replace(/\s+/g, ' ');
+      expect(text).toContain('configured by environment variables, not flags (README, "environment"), each checked at start');
+      for (const name of ['STRATA_MAX_RUN_STEPS', 'STRATA_MAX_DOCUMENT_NODES', 'STRATA_MAX_RESULT_BYTES', 'STRATA_MAX_FLOW_DEPTH']) expect(text).toContain(name);
+      expect(text).toContain('docs/flow-language.md#limits');
+    });
+  }
+});
+
 describe('a bad configuration at start', () => {
   for (const cmd of ['up', 'serve', 'worker', 'operator']) {
     for (const [what, env, message] of cases) {
-      it(`stops strata ${cmd} with exit 2 and a sentence: ${what}`, async () => {
-        const home = mkdtempSync(join(tmpdir(), 'strata-config-'));
-        const r = await runStrata([cmd], { REDIS_URL: '', STRATA_HOME: home, PORT: '0', ...env });
-        expect(r.code).toBe(2);
-        const lines = r.stderr.trim().split('\n');
-        expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(message);
-        expect(r.stderr + r.stdout).not.toMatch(/\n\s+at /);
-        // Nothing started: no local Redis was made for the home.
-        expect(existsSync(join(home, 'redis'))).toBe(false);
-      });
+      it(`stops strata ${cmd} with exit 2 and a sentence: ${what}`, () => expectStopped(cmd, env, message));
     }
   }
 });

@@ -34,6 +34,14 @@ describe('a strata that stops answering', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it.each(['10s', '0', '-1', '1e400', 'soon'])('STRATA_CLIENT_IDLE_MS=%s is refused naming it (exit 2), not taken silently as the defaults', async (value) => {
+    // This one answers: a value taken as the defaults would list no run and exit 0.
+    const url = await silentServer((_path, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"runs":[]}'));
+    const r = await runStrata(['runs', 'list'], { STRATA_URL: url, STRATA_CLIENT_IDLE_MS: value });
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.stderr.trim()).toBe(`strata: STRATA_CLIENT_IDLE_MS must be a whole number of milliseconds from 1 to 86400000, not ${JSON.stringify(value)}`);
+  });
+
   it('a followed event stream that goes silent is asked for again', async () => {
     const asked: string[] = [];
     const url = await silentServer((path, res) => {

@@ -15,6 +15,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // No strata is running there: every command must stop at the file before it asks for one.
 const env = { STRATA_URL: 'http://127.0.0.1:9', STRATA_MAX_BODY_BYTES: String(8 * 1024 * 1024) };
 const LIMIT = `more than ${8 * 1024 * 1024} bytes, the limit of a document (STRATA_MAX_BODY_BYTES, as for an HTTP body)`;
+/** The line after it: how to raise the limit (issue 9). */
+const HINT = "strata: to raise it, set STRATA_MAX_BODY_BYTES higher in this command's environment (docs/flow-language.md#limits)";
 
 describe('a document file without end (S9)', { timeout: 120_000 }, () => {
   it.each([
@@ -24,7 +26,7 @@ describe('a document file without end (S9)', { timeout: 120_000 }, () => {
     [['plan', '/dev/zero']],
   ])('strata %j is refused at the limit, naming the file', async (args) => {
     const r = await runStrata(args, env);
-    expect(r.stderr).toBe(`strata: /dev/zero: ${LIMIT}\n`);
+    expect(r.stderr).toBe(`strata: /dev/zero: ${LIMIT}\n${HINT}\n`);
     expect(r.code).toBe(2);
   });
 
@@ -35,7 +37,7 @@ describe('a document file without end (S9)', { timeout: 120_000 }, () => {
     const writer = spawn('sh', ['-c', `exec yes 'a: 1' > "${fifo}"`], { stdio: 'ignore' });
     const ended = new Promise<void>((resolve) => writer.once('exit', () => resolve()));
     const r = await runStrata(['import', 'argo', fifo], env);
-    expect(r.stderr).toBe(`strata: ${fifo}: ${LIMIT}\n`);
+    expect(r.stderr).toBe(`strata: ${fifo}: ${LIMIT}\n${HINT}\n`);
     expect(r.code).toBe(2);
     // The reader gone, the writer ends by SIGPIPE.
     await ended;

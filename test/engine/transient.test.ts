@@ -25,6 +25,11 @@ describe('retry on: transient', () => {
     'etcdserver: leader changed',
     'Post "https://api/pods": net/http: TLS handshake timeout',
     'write tcp: connection reset by peer',
+    'pod p could not be started: Too many requests, please try again later. (HTTP 429 TooManyRequests)',
+    'pod p could not be started: the server is currently unable to handle the request (HTTP 503 ServiceUnavailable)',
+    'pod p could not be started: The create operation against pods could not be completed at this time (HTTP 500 ServerTimeout)',
+    'pod p could not be started: pods "p" is forbidden: exceeded quota: compute (HTTP 403 Forbidden)',
+    'watch: http2: server sent GOAWAY and closed the connection',
   ])('runs again after "%s" (no exit code)', (error) => {
     const e = onTransient();
     expect(startOf(e.apply(failed('a', 1, error)), 'a').attempt).toBe(2);
@@ -34,6 +39,8 @@ describe('retry on: transient', () => {
     ['a program that exited non-zero, its message naming a network fault', { type: 'finished' as const, step: 'a', attempt: 1, ok: false, error: 'exited with code 1: connection refused', exitCode: 1 }],
     ['a container that could not start', { type: 'finished' as const, step: 'a', attempt: 1, ok: false, error: 'image "no-such-image" has no local command' }],
     ['a lost step', { type: 'finished' as const, step: 'a', attempt: 1, ok: false, error: 'the pod was deleted' }],
+    ['an API server\'s answer Argo does not call transient (500 InternalError)', { type: 'finished' as const, step: 'a', attempt: 1, ok: false, error: 'pod p could not be started: Internal error occurred (HTTP 500 InternalError)' }],
+    ['an API server\'s refusal (422 Invalid)', { type: 'finished' as const, step: 'a', attempt: 1, ok: false, error: 'pod p could not be started: Pod "p" is invalid (HTTP 422 Invalid)' }],
     ['a timeout', { type: 'finished' as const, step: 'a', attempt: 1, ok: false, error: 'i/o timeout', reason: 'timeout' as const }],
   ])('fails at once after %s', (_what, event) => {
     const e = onTransient();

@@ -9,6 +9,7 @@ import type { ParamsLimits } from '../../flow/params-limits.ts';
 import type { Limits } from '../../flow/limits.ts';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { builtCopy } from '../../../runtime/built-copy.ts';
 import { StrataError, type ErrorCode } from '../../errors/strata-error.ts';
 import { TASKS, type TaskContext, type TaskInput, type TaskName, type TaskResult } from './tasks.ts';
 import { isThreadLoaded } from './thread-loaded.ts';
@@ -67,9 +68,11 @@ export function defaultThreads(): number {
 export function threadPool(o: ThreadPoolOptions): CpuPool {
   const threads = o.threads ?? defaultThreads();
   // Under tsx (sources run as TypeScript) a thread loads TypeScript through a small ESM
-  // file that registers tsx first; compiled, the worker is plain JavaScript.
+  // file that registers tsx first, unless dist/ holds a fresh compiled copy (built-copy.ts);
+  // compiled, the worker is plain JavaScript.
   const here = import.meta.url;
-  const filename = here.endsWith('.ts') ? new URL('./cpu-worker-boot.mjs', here).href : new URL('./cpu-worker.js', here).href;
+  const worker = here.endsWith('.ts') ? builtCopy(new URL('./cpu-worker.ts', here)) : new URL('./cpu-worker.js', here);
+  const filename = worker.href.endsWith('.ts') ? new URL('./cpu-worker-boot.mjs', here).href : worker.href;
   const pool = new Piscina({
     filename,
     minThreads: 1,

@@ -20,6 +20,15 @@ export interface BodyLimits {
   maxYamlBytes: number;
   /** nesting depth of the data (STRATA_MAX_TEXT_NESTING; MAX_DATA_DEPTH when unset) */
   maxNesting?: number;
+  /** a route's own small limits (SMALL_BODY_LIMITS), which no variable sets: a refusal names none */
+  fixed?: boolean;
+}
+
+/** The 413 for a body of `body.type` past `limits`, naming the variable that sets the limit (STRATA_MAX_BODY_BYTES, STRATA_MAX_YAML_BYTES) unless it is a route's fixed one. */
+export function bodyTooLarge(body: RawBody, limits: BodyLimits): StrataError {
+  const yaml = body.type === 'yaml';
+  const variable = limits.fixed ? '' : ` (${yaml ? 'STRATA_MAX_YAML_BYTES' : 'STRATA_MAX_BODY_BYTES'})`;
+  return new StrataError('too_large', `a ${yaml ? 'YAML' : 'JSON'} body may have at most ${yaml ? limits.maxYamlBytes : limits.maxBytes} bytes${variable}, this one has ${body.bytes.byteLength}${yaml ? '; send large documents as JSON' : ''}`);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -27,9 +36,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The body as data; 400 for text that is not UTF-8 or does not parse, 413 past a limit. */
 export function parseBody(body: RawBody, limits: BodyLimits): unknown {
   const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
-  if (body.bytes.byteLength > max) {
-    throw new StrataError('too_large', `a ${body.type === 'yaml' ? 'YAML' : 'JSON'} body may have at most ${max} bytes, this one has ${body.bytes.byteLength}${body.type === 'yaml' ? '; send large documents as JSON' : ''}`);
-  }
+  if (body.bytes.byteLength > max) throw bodyTooLarge(body, limits);
   let text: string;
   try {
     text = utf8.decode(body.bytes);

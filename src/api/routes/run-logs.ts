@@ -11,7 +11,7 @@ import { StrataError, toStrataError } from '../../errors/strata-error.ts';
 import type { RunsPort } from '../../coordinator/runs-port.ts';
 import type { LogChunk } from '../../store/run-store.ts';
 import { checkId } from '../ids.ts';
-import { sseSession } from './sse-session.ts';
+import { sseSession, unbuffered } from './sse-session.ts';
 
 export async function logsStream(c: Context, port: RunsPort, heartbeatMs = 15_000): Promise<Response> {
   const id = c.req.param('id')!;
@@ -20,6 +20,7 @@ export async function logsStream(c: Context, port: RunsPort, heartbeatMs = 15_00
   if (step === undefined ? !(await port.eventsState(id)) : (await port.logs(id, step)) === undefined) {
     throw new StrataError('not_found', step === undefined ? `no run "${id}"` : `no step "${step}" in run "${id}"`);
   }
+  unbuffered(c);
   return streamSSE(c, async (stream) => {
     const session = sseSession(stream);
     let stop = () => {};

@@ -15,6 +15,7 @@ import { flag } from '../body.ts';
 import type { RunsPort } from '../../coordinator/runs-port.ts';
 import { followEvents } from './run-events.ts';
 import { logsStream } from './run-logs.ts';
+import { unbuffered } from './sse-session.ts';
 
 const STATUSES: RunStatus[] = ['pending', 'running', 'succeeded', 'failed', 'cancelled'];
 const STEP_STATUSES: string[] = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'];
@@ -143,6 +144,7 @@ export function runsRoutes(deps: RouteDeps): Hono {
     const port = runs();
     if (!(await port.get(id))) throw new StrataError('not_found', `no run "${id}"`);
     const from = Number(c.req.header('last-event-id') ?? c.req.query('from') ?? 0) || 0;
+    unbuffered(c);
     return streamSSE(c, async (stream) => {
       try {
         await followEvents(stream, port, id, from);

@@ -6,6 +6,7 @@
  * what fed it.
  */
 import type { SSEStreamingApi } from 'hono/streaming';
+import type { Context } from 'hono';
 
 export interface SseSession {
   /** Queue a write after every earlier one. */
@@ -38,4 +39,13 @@ export function sseSession(stream: SSEStreamingApi): SseSession {
       }
     },
   };
+}
+
+/**
+ * Ask proxies not to buffer the event stream `c` answers with (`X-Accel-Buffering: no`,
+ * which nginx honours): a buffering proxy holds events and the heartbeat comment lines
+ * alike, and the CLI gives a stream silent for 45 s up (deploy/README.md, TLS). Before streamSSE.
+ */
+export function unbuffered(c: Context): void {
+  c.header('X-Accel-Buffering', 'no');
 }

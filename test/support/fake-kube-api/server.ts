@@ -33,6 +33,13 @@ export interface FakeKubeApiOptions {
   enforceRbac?: boolean;
 }
 
+/** A fault the server answers a matching request with, in place of serving it (`failNext`). */
+export type Fault =
+  /** a Status error as the API server sends one (429 TooManyRequests, 503 ServiceUnavailable, 422 Invalid, ...) */
+  | { code: number; reason: string; message: string }
+  /** the connection is closed under the request, as a restarting API server or a proxy does (a reset) */
+  | 'reset';
+
 interface Route {
   res: ResourceType;
   ns: string | undefined;
@@ -47,6 +54,7 @@ export class FakeKubeApi {
   readonly requests: RecordedRequest[] = [];
   private readonly users = new Map<string, PolicyRule[] | 'all'>();
   private readonly watches = new Set<ServerResponse>();
+  private readonly faults: Array<{ verb: string; resource: string; fault: Fault; left: number }> = [];
   private server: Server | undefined;
   private enforce: boolean;
   url = '';
@@ -100,6 +108,11 @@ export class FakeKubeApi {
     });
   }
 
+  /** Answer the next `times` requests of `verb` on `resource` (`create`, `pods`) with `fault` instead of serving them (recorded with status 0 for a reset). */
+  failNext(verb: string, resource: string, fault: Fault, times = 1): void {
+    this.faults.push({ verb, resource, fault, left: times });
+  }
+
   /** Close every open watch, as a restarting API server or a broken connection would; `compact` also expires their resourceVersions. */
   dropWatches(opts: { compact?: boolean } = {}): void {
     if (opts.compact) this.store.compact();
@@ -115,6 +128,16 @@ export class FakeKubeApi {
       const route = parseRoute(url.pathname);
       attrs = requestAttrs(req.method ?? 'GET', route, url);
       if (!this.authorized(token, attrs)) throw new ApiError(403, 'Forbidden', `${token || 'anonymous'} cannot ${attrs.verb} ${attrs.resource}${attrs.name ? ` ${attrs.name}` : ''}`);
+      const planned = this.faults.find((f) => f.left > 0 && f.verb === attrs!.verb && f.resource === attrs!.resource);
+      if (planned) {
+        planned.left--;
+        if (planned.fault === 'reset') {
+          this.requests.push({ ...attrs, user: token, status: 0 });
+          req.socket.destroy();
+          return;
+        }
+        throw new ApiError(planned.fault.code, planned.fault.reason, planned.fault.message);
+      }
       const body = ['POST', 'PUT', 'PATCH'].includes(req.method ?? '') ? await readBody(req) : undefined;
       const status = await this.dispatch(req, res, route, url, body);
       this.requests.push({ ...attrs, user: token, status });

@@ -2,15 +2,16 @@
  * The stand-in cluster in process mode: its kubelet runs every container as a real
  * process on this machine in a mount namespace of its own (bubblewrap: the host's files
  * read-only as its image, an empty /tmp, each volume at its mount path;
- * test/support/fake-kube-api/kubelet-process.ts), the
- * quarterback image as the real Kubernetes quarterback (sidecar/entrypoint/kube-bin.js)
+ * test/support/fake-kube-api/kubelet-process.ts), the quarterback image as the real
+ * Kubernetes quarterback (sidecar/entrypoint/kube-bin.js, or its compiled main in dist/)
  * and the init container's copy of the real gate entrypoint. The shared volume's claim is
  * a temp directory mounted at the same path.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { builtCopy } from '../../../../runtime/built-copy.ts';
 import { fakeCluster, NS, type FakeCluster } from './fake-cluster.ts';
 import { ENTRYPOINT } from './slot-processes.ts';
 
@@ -18,12 +19,20 @@ export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 export const QUARTERBACK_IMAGE = 'strata/quarterback:test';
 export const SHARED_CLAIM = 'strata-shared';
 
+/**
+ * The quarterback image's program: sidecar/entrypoint/kube-bin.js (tsx), or the compiled
+ * kube-main.js in dist/ when it is fresh (runtime/built-copy.ts): the same code, without
+ * compiling the client's and strata's modules again in each pod.
+ */
+const compiledMain = builtCopy(new URL('sidecar/entrypoint/kube-main.ts', pathToFileURL(REPO)));
+const QUARTERBACK_COMMAND = [process.execPath, compiledMain.href.endsWith('.ts') ? join(REPO, 'sidecar/entrypoint/kube-bin.js') : fileURLToPath(compiledMain)];
+
 export async function processCluster(): Promise<FakeCluster> {
   const c = await fakeCluster();
   const root = await mkdtemp(join(tmpdir(), 'strata-node-'));
   c.api.kubelet.useProcesses({
     root,
-    images: { [QUARTERBACK_IMAGE]: [process.execPath, join(REPO, 'sidecar/entrypoint/kube-bin.js')] },
+    images: { [QUARTERBACK_IMAGE]: QUARTERBACK_COMMAND },
     files: { '/strata/entrypoint.sh': ENTRYPOINT },
     claims: { [SHARED_CLAIM]: c.shared },
     cwd: REPO,

@@ -1,0 +1,26 @@
+/**
+ * Where a helper program or thread of strata is started from: its compiled copy in dist/
+ * when this process runs the TypeScript sources (tsx, the test suite) and dist/ is built
+ * and newer than every source (scripts/dist-fresh.cjs; the test suite's set-up builds it),
+ * so that the helper (a pod's quarterback, the process launcher, the watchdog, a CPU-pool
+ * thread) runs the same code without registering tsx and compiling each of its modules
+ * again; the source file itself otherwise.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = new URL('../', import.meta.url);
+// Compiled, this file is dist/runtime/built-copy.js, and what it is asked for is compiled too.
+const fromSources = import.meta.url.endsWith('.ts');
+
+/**
+ * `source` (a file URL in this checkout), or the same path under dist/ (`.ts` read as
+ * `.js`) when running from sources and dist/ is fresh. Checked at each call (some 400 stat
+ * calls, a few milliseconds), so a source changed since the build is run from itself.
+ */
+export function builtCopy(source: URL): URL {
+  if (!fromSources || !source.href.startsWith(root.href)) return source;
+  const { distFresh } = createRequire(import.meta.url)('../scripts/dist-fresh.cjs') as { distFresh: (root: string) => boolean };
+  if (!distFresh(fileURLToPath(root))) return source;
+  return new URL(`dist/${source.href.slice(root.href.length).replace(/\.ts$/, '.js')}`, root);
+}

@@ -1,0 +1,114 @@
+/**
+ * Issue 9: a plan past a configured limit is refused on every route a newcomer may take,
+ * naming the limit and how to raise it, and nothing is stored: HTTP POST /v1/runs (a flow,
+ * a registered flow's `use`), /v1/flows, /v1/datasets (plain and `?run=true`), and the CLI's
+ * `apply`, `apply --run`, `runs submit` against that service (exit 2). `strata plan` with the
+ * same variable is test/cli/size-limits.int.test.ts. The service runs with
+ * STRATA_MAX_RUN_STEPS=10; the documents have 12 steps. Bodies past STRATA_MAX_BODY_BYTES
+ * (8 KiB here) and STRATA_MAX_YAML_BYTES (2 KiB) are refused 413 naming their variable too.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { runStrata } from '../support/processes.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+
+const TWELVE_FILE = 'test/fixtures/limits/twelve-tasks.yaml';
+const TWELVE = parse(readFileSync(TWELVE_FILE, 'utf8'));
+/** A table Dataset of 11 partitions: a fan-out of 11 map steps and a reduce, through the built-in rules. */
+const DATASET = { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'eleven-parts' }, spec: { shape: 'table', partitions: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] } };
+
+const svc = useRunService({ STRATA_MAX_RUN_STEPS: '10', STRATA_MAX_BODY_BYTES: '8192', STRATA_MAX_YAML_BYTES: '2048' });
+const tempDir = useTempDirs('limits-routes-');
+
+/** The sentence every route gives: the count, the limit and its variable; and how to raise it (HTTP: `details.hint`; the CLI prints it on a line of its own). */
+const REFUSAL = /the plan has 12 steps, more than the limit of 10 \(STRATA_MAX_RUN_STEPS\)/;
+/** The Dataset's plan is refused at its fan-out, whose items alone pass the steps a run may make. */
+const DATASET_REFUSAL = /fanOut\.over: 11 items, more than the 10 steps a run may make \(STRATA_MAX_RUN_STEPS\)/;
+const HOW_TO_RAISE = 'to raise it, set STRATA_MAX_RUN_STEPS higher in the environment of the strata service and its workers, and restart them (docs/flow-language.md#limits)';
+
+async function nothingStored(): Promise<void> {
+  expect((await svc.call('GET', '/v1/runs')).body.runs).toEqual([]);
+  expect((await svc.call('GET', '/v1/flows')).body.flows.map((f: { name: string }) => f.name)).not.toContain('twelve-tasks');
+  expect((await svc.call('GET', '/v1/datasets')).body.datasets).toEqual([]);
+}
+
+/** POST `body` to `path`: 422 limit_exceeded, its message matching `message`, `details.hint` how to raise the limit, nothing stored. */
+async function expectRefused(path: string, body: unknown, message: RegExp): Promise<void> {
+  const r = await svc.call('POST', path, body);
+  expect(r.status, r.text).toBe(422);
+  expect(r.body.error.code).toBe('limit_exceeded');
+  expect(r.body.error.message).toMatch(message);
+  expect(r.body.error.details.hint).toBe(HOW_TO_RAISE);
+  await nothingStored();
+}
+
+describe('a plan past STRATA_MAX_RUN_STEPS, on every route', () => {
+  it.each([
+    ['POST /v1/runs with a flow', '/v1/runs', { flow: TWELVE }],
+    ['POST /v1/flows', '/v1/flows', TWELVE],
+    ['POST /v1/plans', '/v1/plans', TWELVE],
+    ['POST /v1/plans?dryRun=true', '/v1/plans?dryRun=true', TWELVE],
+  ])('%s: 422 limit_exceeded naming the limit and how to raise it, nothing stored', (_what, path, body) => expectRefused(path, body, REFUSAL));
+
+  it.each([
+    ['POST /v1/datasets', '/v1/datasets'],
+    ['POST /v1/datasets?run=true', '/v1/datasets?run=true'],
+    ['POST /v1/datasets?dryRun=true', '/v1/datasets?dryRun=true'],
+  ])('%s of a Dataset whose plan has 12 steps: 422 naming the limit, nothing stored', async (_what, path) => {
+    await expectRefused(path, DATASET, DATASET_REFUSAL);
+    expect((await svc.call('GET', '/v1/flows')).body.flows).toEqual([]);
+  });
+
+  it.each([
+    ['strata apply', ['apply', TWELVE_FILE]],
+    ['strata apply --run', ['apply', TWELVE_FILE, '--run']],
+    ['strata runs submit', ['runs', 'submit', TWELVE_FILE]],
+  ])('%s: exit 2, the sentence naming the limit and how to raise it, no stack trace, nothing stored', async (_what, args) => {
+    const r = await runStrata(args, cliEnv(svc));
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(REFUSAL);
+    expect(r.stderr).toContain(`strata: ${HOW_TO_RAISE}`);
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+    await nothingStored();
+  });
+
+  it('strata plan, which plans locally: exit 2, how to raise it in its own environment', async () => {
+    const r = await runStrata(['plan', TWELVE_FILE], { STRATA_MAX_RUN_STEPS: '10' });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(REFUSAL);
+    expect(r.stderr).toContain('strata: to raise it, set STRATA_MAX_RUN_STEPS higher in this command\'s environment (docs/flow-language.md#limits)');
+  });
+
+  it('strata apply of a Dataset: exit 2 naming the limit, nothing stored', async () => {
+    const file = join(tempDir(), 'eleven-parts.yaml');
+    writeFileSync(file, JSON.stringify(DATASET));
+    const r = await runStrata(['apply', file], cliEnv(svc));
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(DATASET_REFUSAL);
+    expect(r.stderr).toContain(`strata: ${HOW_TO_RAISE}`);
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+    await nothingStored();
+  });
+});
+
+describe('a body past its size limit, naming the variable and how to raise it', () => {
+  /** A Flow of `n` tasks, as JSON or YAML text. */
+  const tasks = (n: number) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'big-body', version: '1' }, spec: { root: { sequence: Array.from({ length: n }, (_, i) => ({ id: `t${i}`, task: { image: 'strata/noop' } })) } } });
+  const hint = (name: string) => `to raise it, set ${name} higher in the environment of the strata service and its workers, and restart them (docs/flow-language.md#limits)`;
+
+  it.each([
+    ['a JSON body past STRATA_MAX_BODY_BYTES', JSON.stringify(tasks(300)), 'application/json', 'STRATA_MAX_BODY_BYTES'],
+    ['a YAML body past STRATA_MAX_YAML_BYTES', stringify(tasks(60)), 'application/yaml', 'STRATA_MAX_YAML_BYTES'],
+  ])('%s: 413 naming it, nothing stored', async (_what, body, type, name) => {
+    for (const path of ['/v1/flows', '/v1/runs', '/v1/plans']) {
+      const r = await svc.call('POST', path, path === '/v1/runs' && type === 'application/json' ? `{"flow":${body}}` : body, { 'content-type': type });
+      expect(r.status, `${path} ${r.text}`).toBe(413);
+      expect(r.body.error.message).toContain(`(${name})`);
+      expect(r.body.error.details.hint).toBe(hint(name));
+    }
+    await nothingStored();
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * `retry.on: transient` (Argo's retryPolicy OnTransientError) through the whole stack on the
+ * kubernetes runtime, on a STAND-IN API server (test/support/fake-kube-api: not Kubernetes)
+ * that answers one pod creation with a fault. A fault Argo's IsTransientErr
+ * (util/errors/errors.go) calls transient, by the API server's status (apierr.IsTooManyRequests:
+ * 429, apierr.IsServiceUnavailable: 503, apierr.IsServerTimeout: reason ServerTimeout, a
+ * Forbidden "exceeded quota") or by the connection's fault (a reset), fails the attempt; the
+ * step runs again and the run succeeds. One that is not (422 Invalid, a 500 InternalError,
+ * a Forbidden for another reason) fails the step once, not retried.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Fault } from '../../support/fake-kube-api/server.ts';
+import { useKubeRunService } from './support/kube-run-service.ts';
+
+const k = useKubeRunService();
+
+/** A run of one step (`true`) retried on transient errors; the next pod creation answered with `fault`. */
+async function runWithFault(name: string, fault: Fault) {
+  k().cluster.api.failNext('create', 'pods', fault);
+  const flow = {
+    apiVersion: 'strata/v1', kind: 'Flow', metadata: { name, version: '1' },
+    spec: { root: { sequence: [{ id: 'a', task: { image: 'alpine', command: ['true'] }, retry: { limit: 2, on: 'transient', backoff: { duration: '1s' } } }] } },
+  };
+  const r = await k().svc.call('POST', '/v1/runs', { flow });
+  expect(r.status, JSON.stringify(r.body)).toBe(202);
+  return k().svc.waitRun(r.body.runId, 120_000);
+}
+
+describe('retry on: transient, a pod creation that fails (kubernetes runtime)', { timeout: 150_000 }, () => {
+  it.each<[string, Fault]>([
+    ['429 TooManyRequests', { code: 429, reason: 'TooManyRequests', message: 'Too many requests, please try again later.' }],
+    ['503 ServiceUnavailable', { code: 503, reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request' }],
+    ['500 ServerTimeout', { code: 500, reason: 'ServerTimeout', message: 'The create operation against pods could not be completed at this time, please try again.' }],
+    ['403 exceeded quota', { code: 403, reason: 'Forbidden', message: 'pods "x" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=10, limited: pods=10' }],
+    ['a connection reset', 'reset'],
+  ])('%s: the attempt fails, the step runs again and the run succeeds', async (what, fault) => {
+    const run = await runWithFault(`transient-${what.split(' ')[0]}`, fault);
+    expect(run.status, JSON.stringify(run.steps).slice(0, 2000)).toBe('succeeded');
+    expect(run.steps.a).toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+
+  it.each<[string, Fault]>([
+    ['422 Invalid', { code: 422, reason: 'Invalid', message: 'Pod "x" is invalid: spec.containers[0].image: Required value' }],
+    ['500 InternalError', { code: 500, reason: 'InternalError', message: 'Internal error occurred: admission webhook failed' }],
+    ['403 Forbidden', { code: 403, reason: 'Forbidden', message: 'pods is forbidden: User "worker" cannot create resource "pods"' }],
+  ])('%s: not transient, the step fails once', async (what, fault) => {
+    const run = await runWithFault(`not-transient-${what.split(' ')[0]}`, fault);
+    expect(run.status).toBe('failed');
+    expect(run.steps.a, JSON.stringify(run.steps).slice(0, 2000)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(run.steps.a.error).toContain('could not be started');
+  });
+});
