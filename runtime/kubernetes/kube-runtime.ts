@@ -11,6 +11,7 @@ import { fileScopeValues } from '../env-files.ts';
 import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { AppsV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { toStrataError } from '../../src/errors/strata-error.ts';
+import { isTransientText } from '../../src/engine/transient-error.ts';
 import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
 import { apiFailure, apiMessage, CoreV1Api, mergePatch, statusOf, type KubeConfig } from './kube-config.ts';
 import { LogFollower } from './log-follower.ts';
@@ -98,8 +99,9 @@ export class KubeRuntime implements PodRuntime {
     const logs = this.opts.logs === false ? undefined : new LogFollower(this.opts.kubeConfig, this.opts.namespace, req.step, onReport);
     const session = new PodSession(req, onReport, logs);
     const unfollow = this.watcher.follow(name, (p) => session.seen(p));
+    let created: V1Pod | undefined;
     try {
-      const created = await this.create(objects);
+      created = await this.create(objects);
       session.created(created);
       const end = await untilAborted(session.settled, signal).catch(() => undefined);
       if (!end) {
@@ -110,7 +112,13 @@ export class KubeRuntime implements PodRuntime {
       return end.outcome;
     } catch (e) {
       await this.remove(name).catch(() => undefined);
-      return { ok: false, error: `pod ${name} could not be started: ${apiFailure(e)}` };
+      const error = `pod ${name} could not be started: ${apiFailure(e)}`;
+      // A creation refused for a reason Argo's IsTransientErr calls transient is not the step's
+      // failure: Argo's controller requeues it whatever the retryStrategy (operator.go
+      // requeueIfTransientErr). Thrown, the step's job runs again (BullMQ's attempts) before
+      // the step fails as an infrastructure failure, the same words kept.
+      if (created === undefined && isTransientText(error)) throw new Error(error);
+      return { ok: false, error };
     } finally {
       unfollow();
       logs?.stop();

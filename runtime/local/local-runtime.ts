@@ -155,7 +155,8 @@ export class LocalRuntime implements PodRuntime {
       // Whatever carries the pod's mark is made from here on: the sweep looks at those only.
       const since = pidMark();
       const end = await runQuarterbackProcess(planPath, qbOpts, onReport, stop.signal);
-      await sweep('STRATA_SCRATCH', dirs.scratch, { since });
+      // Not in the sessions of the other containers and pods this worker runs now (the quarterback and its containers are let go by now).
+      await sweep('STRATA_SCRATCH', dirs.scratch, { since, skipSessions: this.guard.groupsNow() });
       if (stop.signal.aborted) return { ok: false, error: abortReason(stop.signal), ...(end.done?.exitCode !== undefined ? { exitCode: end.done.exitCode } : {}), ...(abortedByTimeout(stop.signal) ? { reason: 'timeout' as const } : {}) };
       if (!end.done) {
         const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;

@@ -107,7 +107,8 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   });
   signal.removeEventListener('abort', onAbort);
   await driver.drain();
-  await sweep('STRATA_SCRATCH', dirs.scratch, { since });
+  // Not in the sessions of the other containers and pods this worker runs now: their processes are theirs.
+  await sweep('STRATA_SCRATCH', dirs.scratch, { since, ...(guard ? { skipSessions: guard.groupsNow() } : {}) });
   if (signal.aborted) return { ok: false, error: abortReason(signal), exitCode: exit.exitCode };
   // Not the step's failure: an infrastructure one, which the worker's job retries.
   if (exit.lost) throw new Error(exit.error);

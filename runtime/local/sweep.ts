@@ -7,13 +7,19 @@
  *
  * Given the moment the pod's first process was about to start (`since`, pid-window.ts),
  * only processes made after it are looked at: everything carrying the mark descends from
- * that process. Without it (a pod of a worker that died, a watchdog's last sweep) every
- * process's environment is read.
+ * that process. Of those, only the ones whose session began after it too: the pod's first
+ * process starts a session of its own (it is started detached: setsid), and a process is
+ * in its parent's session or, having called setsid, in one it leads; so every descendant
+ * is in a session whose leader was made after the moment, and the processes other work on
+ * the machine made meanwhile, in the sessions of its shells and services, are left out
+ * without their environment being read (docs/performance.md, Eleventh pass). Without it
+ * (a pod of a worker that died, a watchdog's last sweep) every process's environment is
+ * read.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { readProc } from './proc-read.ts';
+import { readProc, readProcText } from './proc-read.ts';
 import { processRunning } from '../process/process-group.ts';
-import { madeSince, type PidMark } from './pid-window.ts';
+import { madeSince, type PidMark, type PidWindow } from './pid-window.ts';
 
 /** Pids of the processes whose environment holds `name=value` exactly, all of them read. */
 export function processesWithEnv(name: string, value: string): number[] {
@@ -32,13 +38,15 @@ export function processesWithEnv(name: string, value: string): number[] {
  * their environments off the event loop: reading a process's environment waits for its
  * memory map, which a process being made or exec'd holds for a while on a busy machine.
  */
-export async function markedProcesses(name: string, value: string, since?: PidMark): Promise<number[]> {
+export async function markedProcesses(name: string, value: string, since?: PidMark, skipSessions?: ReadonlySet<number>): Promise<number[]> {
   const marked = matcher(name, value);
-  const { pids, listed } = candidates(since);
-  // Only the pids that still name a process: a system call each, where reading an environment
-  // costs several hops to libuv's thread pool (open, reads, close: proc-read.ts). Most of a window's
-  // pids are gone by the end of a pod (the pod's own processes, reaped).
-  const found = await Promise.all(pids.filter(exists).map((pid) => readProc(`/proc/${pid}/environ`).then((env) => (marked(env) ? pid : 0), () => 0)));
+  const { pids, listed, window } = candidates(since);
+  // Only the pids that still name a process (a system call each, where reading an environment
+  // costs several hops to libuv's thread pool: open, reads, close, proc-read.ts; most of a
+  // window's pids are gone by the end of a pod, the pod's own processes, reaped), and given a
+  // window, only those in a session begun in it (above): one synchronous read of its stat each.
+  const looked = window ? pids.filter((pid) => sessionIn(pid, window, skipSessions)) : pids.filter(exists);
+  const found = await Promise.all(looked.map((pid) => readProc(`/proc/${pid}/environ`).then((env) => (marked(env) ? pid : 0), () => 0)));
   // A thread's id reads as its process (its environment included): only processes count.
   return found.filter((pid) => pid > 0 && (listed || isProcess(pid)));
 }
@@ -68,16 +76,36 @@ const PROBE_LIMIT = 64;
  * a thread's is weeded out once it matches: markedProcesses); listing /proc, every process
  * of the machine, is what cost most per step (docs/performance.md).
  */
-function candidates(since: PidMark | undefined): { pids: number[]; listed: boolean } {
+function candidates(since: PidMark | undefined): { pids: number[]; listed: boolean; window?: PidWindow } {
   const window = madeSince(since);
-  if (window && window.size <= PROBE_LIMIT) return { pids: window.list().filter((pid) => pid !== process.pid), listed: false };
+  if (window && window.size <= PROBE_LIMIT) return { pids: window.list().filter((pid) => pid !== process.pid), listed: false, window };
   let dirs: string[];
   try {
     dirs = readdirSync('/proc'); // processes only: threads are not listed
   } catch {
     return { pids: [], listed: true };
   }
-  return { pids: dirs.map(Number).filter((pid) => Number.isInteger(pid) && pid !== process.pid && (!window || window.has(pid))), listed: true };
+  return { pids: dirs.map(Number).filter((pid) => Number.isInteger(pid) && pid !== process.pid && (!window || window.has(pid))), listed: true, ...(window ? { window } : {}) };
+}
+
+/**
+ * Whether `pid` names a live process (or thread, or zombie) whose session's leader is in
+ * `window` and not in `skip`: its session id is field 6 of /proc/PID/stat (proc(5)), after
+ * the command name in parentheses, which may hold any character. A session id names its
+ * leader's pid, which the kernel does not hand out again while the session lasts, so one in
+ * the window began after the window's moment. False when the process is gone.
+ */
+function sessionIn(pid: number, window: PidWindow, skip?: ReadonlySet<number>): boolean {
+  let stat: string;
+  try {
+    // Made whole at open (proc_single_show), and read without waiting on the process's memory map, unlike its environment.
+    stat = readProcText(`/proc/${pid}/stat`);
+  } catch {
+    return false; // gone
+  }
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 4);
+  const session = Number(f[3]);
+  return !Number.isInteger(session) || (window.has(session) && !skip?.has(session));
 }
 
 /** Whether `pid` is a process rather than a thread of one (its thread group id is itself). */
@@ -91,14 +119,17 @@ function isProcess(pid: number): boolean {
 
 /**
  * SIGKILL every process marked `name=value` (made after `since`, when given) and wait (at
- * most `limitMs`) until none runs; returns the pids killed.
+ * most `limitMs`) until none runs; returns the pids killed. `skipSessions`: with `since`,
+ * sessions not looked in, those of other pods' processes that run now (their leaders, each
+ * a container or quarterback started in a session of its own): whatever is in them descends
+ * from another pod's process, not from this pod's.
  */
-export async function sweep(name: string, value: string, o: { since?: PidMark; limitMs?: number } = {}): Promise<number[]> {
-  const { since, limitMs = 2000 } = o;
+export async function sweep(name: string, value: string, o: { since?: PidMark; limitMs?: number; skipSessions?: ReadonlySet<number> } = {}): Promise<number[]> {
+  const { since, limitMs = 2000, skipSessions } = o;
   const killed = new Set<number>();
   const until = Date.now() + limitMs;
   for (;;) {
-    const left = (await markedProcesses(name, value, since)).filter(processRunning);
+    const left = (await markedProcesses(name, value, since, skipSessions)).filter(processRunning);
     if (left.length === 0 || Date.now() >= until) return [...killed];
     for (const pid of left) {
       try {

@@ -68,6 +68,15 @@ export class Guard {
     this.send('+g', pgid);
   }
 
+  /**
+   * The process groups registered now (their leaders' pids, live: the set itself). Every
+   * container and quarterback is started in a session of its own, so these are also the
+   * sessions of the pods' processes that run now (sweep.ts, skipSessions).
+   */
+  groupsNow(): ReadonlySet<number> {
+    return this.groups;
+  }
+
   ungroup(pgid: number): void {
     if (this.groups.delete(pgid)) this.letGo('-g', pgid);
   }

@@ -1,13 +1,14 @@
 /**
- * Directory listings made by this process, counted by wrapping node's own fs functions
+ * Calls this process makes to node's fs functions, counted by wrapping them
  * (module.syncBuiltinESMExports carries the wrappers to every `import { readdir } from
- * 'node:fs...'` already loaded): what code under test lists, not how long it takes.
+ * 'node:fs...'` already loaded): what code under test lists or opens, not how long it takes.
  */
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { relative, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const LISTINGS = ['readdir', 'readdirSync', 'opendir', 'opendirSync'] as const;
+const OPENS = ['open', 'openSync'] as const;
 
 export interface Listings {
   /** listings of a directory at or under the roots since the count began */
@@ -18,25 +19,25 @@ export interface Listings {
   stop(): void;
 }
 
-/** Count this process's listings of directories at or under `roots` until `stop()`. */
-export function countListings(roots: string[]): Listings {
-  const under = (p: unknown): string | undefined => {
-    const path = typeof p === 'string' ? p : Buffer.isBuffer(p) ? p.toString() : p instanceof URL ? p.pathname : undefined;
-    if (path === undefined) return undefined;
-    const abs = resolve(path);
-    return roots.some((r) => !relative(r, abs).startsWith('..')) ? abs : undefined;
-  };
+/** The path a call's first argument names (a string, a Buffer or a file: URL), absolute; undefined for a descriptor. */
+function pathOf(p: unknown): string | undefined {
+  const path = typeof p === 'string' ? p : Buffer.isBuffer(p) ? p.toString() : p instanceof URL ? p.pathname : undefined;
+  return path === undefined ? undefined : resolve(path);
+}
+
+/** Count this process's calls of `names` (in node:fs and node:fs/promises) whose path `counted` says to, until `stop()`. */
+function countCalls(names: readonly string[], counted: (path: string) => boolean): Listings {
   let n = 0;
   const paths = new Map<string, number>();
   const modules = [require('node:fs'), require('node:fs/promises')] as Array<Record<string, (...a: unknown[]) => unknown>>;
   const undo: Array<() => void> = [];
   for (const m of modules) {
-    for (const name of LISTINGS) {
+    for (const name of names) {
       const original = m[name];
       if (typeof original !== 'function') continue;
       m[name] = function (this: unknown, ...args: unknown[]) {
-        const path = under(args[0]);
-        if (path !== undefined) {
+        const path = pathOf(args[0]);
+        if (path !== undefined && counted(path)) {
           n++;
           paths.set(path, (paths.get(path) ?? 0) + 1);
         }
@@ -56,4 +57,14 @@ export function countListings(roots: string[]): Listings {
       syncBuiltinESMExports();
     },
   };
+}
+
+/** Count this process's listings of directories at or under `roots` until `stop()`. */
+export function countListings(roots: string[]): Listings {
+  return countCalls(LISTINGS, (abs) => roots.some((r) => !relative(r, abs).startsWith('..')));
+}
+
+/** Count this process's opens (fs `open`, `openSync`, fs/promises `open`) of paths that `match` until `stop()`. */
+export function countOpens(match: RegExp): Listings {
+  return countCalls(OPENS, (abs) => match.test(abs));
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { pidMark } from '../../../runtime/local/pid-window.ts';
 import { markedProcesses, processesWithEnv, sweep } from '../../../runtime/local/sweep.ts';
 import { processRunning } from '../../../runtime/process/process-group.ts';
+import { countOpens } from '../../support/fs-calls.ts';
 
 function sleeper(env: Record<string, string>): number {
   const c = spawn('sleep', ['30'], { env: { PATH: process.env.PATH ?? '', ...env }, detached: true, stdio: 'ignore' });
@@ -45,6 +46,37 @@ describe('sweep', () => {
       expect(processRunning(inGroup)).toBe(false);
     } finally {
       process.kill(before, 'SIGKILL');
+    }
+  });
+
+  it('given the moment, reads the environment only of processes in a session begun since: not of those other work made meanwhile in older sessions, nor of other pods\' sessions named', async () => {
+    const mark = `/dev/shm/strata/test-session-${process.pid}-${Date.now()}`;
+    const since = pidMark();
+    // Made after the moment, in this process's session (which began before it): as a test suite or a
+    // shell on the machine makes processes while a pod runs. One carries the mark without descending
+    // from a pod's process: nothing of the pod can be in a session begun before the pod.
+    const others = [0, 1, 2].map((i) => spawn('sleep', ['30'], { env: { PATH: process.env.PATH ?? '', ...(i === 0 ? { STRATA_SCRATCH: mark } : {}) }, stdio: 'ignore' }).pid!);
+    const left = spawn('setsid', ['sleep', '30'], { env: { PATH: process.env.PATH ?? '', STRATA_SCRATCH: mark }, stdio: 'ignore' });
+    const inGroup = sleeper({ STRATA_SCRATCH: mark });
+    // Another pod's container, in a session of its own begun since, which the caller names (the worker's running containers).
+    const otherPod = sleeper({ STRATA_SCRATCH: `${mark}-other` });
+    await new Promise((r) => setTimeout(r, 200)); // setsid has exec'd sleep
+    const opens = countOpens(/^\/proc\/\d+\/environ$/);
+    try {
+      const found = await markedProcesses('STRATA_SCRATCH', mark, since, new Set([otherPod]));
+      expect(found.sort()).toEqual([left.pid!, inGroup].sort());
+      const read = [...opens.paths.keys()].map((p) => Number(p.split('/')[2]));
+      expect(read).toEqual(expect.arrayContaining([left.pid!, inGroup]));
+      for (const pid of [...others, otherPod]) expect(read).not.toContain(pid);
+    } finally {
+      opens.stop();
+      for (const pid of [...others, left.pid!, inGroup, otherPod]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
     }
   });
 });

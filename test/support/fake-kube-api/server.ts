@@ -113,6 +113,11 @@ export class FakeKubeApi {
     this.faults.push({ verb, resource, fault, left: times });
   }
 
+  /** Forget the faults `failNext` planned and no request has met yet. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Close every open watch, as a restarting API server or a broken connection would; `compact` also expires their resourceVersions. */
   dropWatches(opts: { compact?: boolean } = {}): void {
     if (opts.compact) this.store.compact();
