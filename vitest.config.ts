@@ -19,7 +19,9 @@ const alone = [
 
 /**
  * Integration files that change what their process holds for the next file (process.env, a
- * vi.mock of a module): each runs in a process of its own.
+ * vi.mock of a module): each runs in a process of its own, beside the parallel files (the same
+ * group: vitest runs the projects of one group together, and refuses two worker counts in one
+ * group), not in a phase of their own after them.
  */
 const ownProcess = [
   'test/runtime/local/private-view.int.test.ts',
@@ -60,10 +62,10 @@ export default defineConfig({
         test: { ...common, name: 'parallel', include: ['test/**/*.int.test.ts'], exclude: [...alone, ...ownProcess], isolate: false, maxWorkers: 3, sequence: { groupOrder: 1 } },
       },
       {
-        test: { ...common, name: 'own-process', include: ownProcess, maxWorkers: 2, sequence: { groupOrder: 2 } },
+        test: { ...common, name: 'own-process', include: ownProcess, maxWorkers: 3, sequence: { groupOrder: 1 } },
       },
       {
-        test: { ...common, name: 'alone', include: alone, maxWorkers: 1, sequence: { groupOrder: 3 } },
+        test: { ...common, name: 'alone', include: alone, maxWorkers: 1, sequence: { groupOrder: 2 } },
       },
     ],
   },
