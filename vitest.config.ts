@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 /**
  * Test files that measure how strata behaves when a process is slow, killed or starved (lock
  * take-over, Redis silence, a big run's event loop, the Kubernetes stand-in end to end): they
- * run after the others, one at a time, so that the parallel files' load does not decide them.
+ * run after the others, one at a time, so that the parallel files' load does not decide them;
+ * one after another in one worker that keeps its module graph (isolate off, as the parallel
+ * files), not each in a new process that loads it again.
  */
 const alone = [
   'test/worker/takeover.int.test.ts',
@@ -65,7 +67,7 @@ export default defineConfig({
         test: { ...common, name: 'own-process', include: ownProcess, maxWorkers: 3, sequence: { groupOrder: 1 } },
       },
       {
-        test: { ...common, name: 'alone', include: alone, maxWorkers: 1, sequence: { groupOrder: 2 } },
+        test: { ...common, name: 'alone', include: alone, isolate: false, maxWorkers: 1, sequence: { groupOrder: 2 } },
       },
     ],
   },
