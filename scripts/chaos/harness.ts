@@ -10,10 +10,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, isAbsolute } from 'node:path';
 import { executions, leftoverDirs, leftoverProcesses, overlaps, replacedOutputs } from './checks.ts';
 import { Fleet } from './fleet.ts';
-import { chaosFlow } from './flows.ts';
+import { chaosFlow, LEAVES } from './flows.ts';
 
 export interface ChaosOptions {
   runs: number;
@@ -71,7 +71,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
   const rand = random(seed);
   const log = o.log ?? (() => undefined);
-  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'strata-chaos-'));
+  if (o.dir !== undefined && underTmp(o.dir)) throw new Error(`chaos: ${o.dir} is under /tmp, and every container on the local runtime has a /tmp of its own: the steps could not leave their marks there for the checks; give a directory elsewhere (the default is under ${chaosBase(tmpdir())})`);
+  const dir = o.dir ?? mkdtempSync(join(chaosBase(tmpdir()), 'strata-chaos-'));
   const marks = join(dir, 'marks');
   mkdirSync(join(marks, 'running'), { recursive: true });
   const mark = `chaos-${randomUUID()}`;
@@ -193,17 +194,37 @@ export function formatReport(r: ChaosReport): string {
   return [
     `chaos run: seed ${r.seed}, ${r.seconds} s, kills: ${r.kills.worker} workers, ${r.kills.serve} serve, ${r.kills.redis} Redis (SIGKILL)`,
     `runs: ${r.succeeded}/${r.runs} succeeded, ${r.failed} failed, ${r.stuck} stuck (${r.created} runs stored for ${r.runs} submissions)`,
-    `step executions: ${r.executions.executions} for ${r.executions.steps} steps (${r.executions.again} steps started more than once)`,
+    `step executions: ${r.executions.executions} for ${r.executions.steps} steps of ${r.runs * LEAVES.length} (${r.executions.again} steps started more than once)`,
     `overlapping executions of one step: ${r.overlaps}`,
     `outputs replaced after being recorded: ${r.replaced}`,
     `left over after stopping: ${r.leftoverProcesses} processes, ${r.leftoverDirs} directories${r.unstoppable ? `; ${r.unstoppable} strata processes did not stop on SIGTERM within 30 s` : ''}`,
-    `target (all succeeded, 0 overlaps, 0 replaced, 0 left over): ${target(chaosMet(r))}`,
+    `target (all succeeded, every step marked, 0 overlaps, 0 replaced, 0 left over): ${target(chaosMet(r))}`,
     ...r.problems.slice(0, 20).map((p) => `  ${p}`),
     `files: ${r.dir}`,
   ].join('\n');
 }
 
-/** The target: every run succeeded, none stored twice, no overlap, nothing replaced, nothing left over. */
+/**
+ * The target: every run succeeded, none stored twice, no overlap, nothing replaced, nothing
+ * left over, and every leaf of every run left its start mark (without them the overlap check
+ * saw nothing: marks written where the steps' files cannot reach the harness).
+ */
 export function chaosMet(r: ChaosReport): boolean {
-  return r.succeeded === r.runs && r.created === r.runs && r.overlaps === 0 && r.replaced === 0 && r.leftoverProcesses === 0 && r.leftoverDirs === 0 && r.unstoppable === 0;
+  const marked = r.executions.steps === r.runs * LEAVES.length;
+  return marked && r.succeeded === r.runs && r.created === r.runs && r.overlaps === 0 && r.replaced === 0 && r.leftoverProcesses === 0 && r.leftoverDirs === 0 && r.unstoppable === 0;
+}
+
+/** Whether `path` is /tmp or beneath it. */
+function underTmp(path: string): boolean {
+  const rel = relative('/tmp', path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * Where the harness makes its directory, given the system's temporary directory `tmp`: `tmp`
+ * itself, or /var/tmp when `tmp` is /tmp or beneath it, since a step writing its marks under
+ * /tmp writes them into its container's own /tmp (docs/flow-language.md, A /tmp of its own).
+ */
+export function chaosBase(tmp: string): string {
+  return underTmp(tmp) ? '/var/tmp' : tmp;
 }
