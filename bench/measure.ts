@@ -1,5 +1,5 @@
 /** What the benchmarks measure besides wall time: CPU time of this process and of Redis, Redis commands and memory. */
-import { readFileSync } from 'node:fs';
+import { cpuMs } from './cpu-time.mjs';
 import type { Redis } from 'ioredis';
 import type { RunParts } from '../src/app/run-parts.ts';
 import { validateFlowDocument } from '../src/flow/flow-document.ts';
@@ -9,23 +9,6 @@ export interface Figure {
   name: string;
   value: number;
   unit: string;
-}
-
-/** CPU time (user + system) of this process and of the children it has reaped, in ms. */
-export function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000 + childrenCpuMs();
-}
-
-/** CPU of reaped children (/proc/self/stat: cutime + cstime, in clock ticks of 10 ms); 0 where /proc is missing. */
-function childrenCpuMs(): number {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[13]) + Number(f[14])) * 10;
-  } catch {
-    return 0;
-  }
 }
 
 /** Redis's own CPU time (INFO cpu: used_cpu_user + used_cpu_sys), in ms. */

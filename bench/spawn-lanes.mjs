@@ -9,17 +9,9 @@
  * meanwhile, in ms.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpuMs } from './cpu-time.mjs';
 
 const { n, c, argv } = JSON.parse(process.argv[2]);
-
-/** CPU of this process and its reaped children in ms (/proc/self/stat cutime + cstime: ticks of 10 ms). */
-function cpuMs() {
-  const u = process.cpuUsage();
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (u.user + u.system) / 1000 + (Number(f[13]) + Number(f[14])) * 10;
-}
 
 const cpu0 = cpuMs();
 const t0 = performance.now();
