@@ -96,6 +96,8 @@ export interface PodOutcome {
   exitCode?: number | null;
   /** `timeout`: the pod (or the container that failed it) was stopped at its timeout, which makes its failure `failed`, not `errored` */
   reason?: FailureReason;
+  /** the runtime met a fault Argo's IsTransientErr calls transient (src/engine/transient-fault.ts): what `retry.on: transient` goes by, never `error`'s words */
+  transient?: boolean;
   /** a task's named output parameters (docs/flow-language.md, Outputs) */
   parameters?: Record<string, JsonValue>;
 }

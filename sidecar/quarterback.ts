@@ -264,7 +264,7 @@ export class Quarterback {
     }
     const { step, attempt } = cmd;
     // The exit code tells a program's failure from one it did not cause (continueOn, retry on, depends .Failed/.Errored).
-    const fail = (error: string) => this.gone(step, { type: 'finished', step, attempt, ok: false, error, ...(e.exitCode !== null && e.exitCode !== undefined ? { exitCode: e.exitCode } : {}), ...(e.reason ? { reason: e.reason } : {}) });
+    const fail = (error: string) => this.gone(step, { type: 'finished', step, attempt, ok: false, error, ...(e.exitCode !== null && e.exitCode !== undefined ? { exitCode: e.exitCode } : {}), ...(e.reason ? { reason: e.reason } : {}), ...(e.transient ? { transient: true } : {}) });
     this.lastExit.set(step, e.exitCode);
     if (e.exitCode !== 0 || e.error) {
       const error = exitError(e, entry.stderrTail);

@@ -5,6 +5,7 @@
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type ConfigurationOptions, type ObservableMiddleware } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { delimiter } from 'node:path';
+import type { Fault } from '../../src/engine/transient-fault.ts';
 
 const NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -48,17 +49,33 @@ export function statusOf(e: unknown): number | undefined {
 }
 
 /**
- * What the API server said and its status, as a failed step's error gives it:
- * `message (HTTP 503 ServiceUnavailable)`. The status is what Argo's IsTransientErr reads
- * (apierr.IsTooManyRequests, IsServiceUnavailable, IsServerTimeout; util/errors/errors.go),
- * so `retry.on: transient` can tell such a failure from the text (src/engine/transient-error.ts).
- * A fault without an answer (a reset connection) is its message alone.
+ * What the API server said and its status, as a failed step's error gives it, for people:
+ * `message (HTTP 503 ServiceUnavailable)`. A fault without an answer (a reset connection)
+ * is its message alone. Whether it was transient is apiFault's, never these words'.
  */
 export function apiFailure(e: unknown): string {
   const code = statusOf(e);
   if (code === undefined) return apiMessage(e);
+  const reason = reasonOf(e);
+  return `${apiMessage(e)} (HTTP ${code}${reason ? ` ${reason}` : ''})`;
+}
+
+/**
+ * A client-node failure as the facts Argo's IsTransientErr reads (src/engine/transient-fault.ts):
+ * the answer's status and Status reason, or, with no answer, Node's code for the connection's
+ * fault (on the error, or on its cause as fetch gives it), and the message.
+ */
+export function apiFault(e: unknown): Fault {
+  const status = statusOf(e);
+  const reason = reasonOf(e);
+  const code = [e, (e as { cause?: unknown })?.cause].map((x) => (x as { code?: unknown } | undefined)?.code).find((c) => typeof c === 'string') as string | undefined;
+  return { ...(status !== undefined ? { status } : {}), ...(reason ? { reason } : {}), ...(code ? { code } : {}), message: apiMessage(e) };
+}
+
+/** The `reason` of the Status the API server answered with, when there is one. */
+function reasonOf(e: unknown): string | undefined {
   const reason = (parsedBody(e) as { reason?: unknown } | undefined)?.reason;
-  return `${apiMessage(e)} (HTTP ${code}${typeof reason === 'string' && reason ? ` ${reason}` : ''})`;
+  return typeof reason === 'string' && reason ? reason : undefined;
 }
 
 function parsedBody(e: unknown): unknown {

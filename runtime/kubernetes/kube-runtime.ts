@@ -11,9 +11,9 @@ import { fileScopeValues } from '../env-files.ts';
 import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { AppsV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { toStrataError } from '../../src/errors/strata-error.ts';
-import { isTransientText } from '../../src/engine/transient-error.ts';
+import { isTransientFault, transientError } from '../../src/engine/transient-fault.ts';
 import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
-import { apiFailure, apiMessage, CoreV1Api, mergePatch, statusOf, type KubeConfig } from './kube-config.ts';
+import { apiFailure, apiFault, apiMessage, CoreV1Api, mergePatch, statusOf, type KubeConfig } from './kube-config.ts';
 import { LogFollower } from './log-follower.ts';
 import { buildPodAccess, podOwner } from './pod-access.ts';
 import { buildPodObjects, type PodObjects } from './pod-builder.ts';
@@ -94,7 +94,7 @@ export class KubeRuntime implements PodRuntime {
       await untilAborted(this.watcher.ready(), signal);
     } catch (e) {
       if (signal.aborted) return { ok: false, error: reasonOf(signal) };
-      return { ok: false, error: `cannot watch pods in namespace ${this.opts.namespace}: ${apiFailure(e)}` };
+      return { ok: false, error: `cannot watch pods in namespace ${this.opts.namespace}: ${apiFailure(e)}`, ...(isTransientFault(apiFault(e)) ? { transient: true } : {}) };
     }
     const logs = this.opts.logs === false ? undefined : new LogFollower(this.opts.kubeConfig, this.opts.namespace, req.step, onReport);
     const session = new PodSession(req, onReport, logs);
@@ -113,12 +113,15 @@ export class KubeRuntime implements PodRuntime {
     } catch (e) {
       await this.remove(name).catch(() => undefined);
       const error = `pod ${name} could not be started: ${apiFailure(e)}`;
+      // Classified here, from the answer's status, reason and code (transient-fault.ts): the
+      // step's error is words for people, read by nothing after.
+      const transient = isTransientFault(apiFault(e));
       // A creation refused for a reason Argo's IsTransientErr calls transient is not the step's
       // failure: Argo's controller requeues it whatever the retryStrategy (operator.go
       // requeueIfTransientErr). Thrown, the step's job runs again (BullMQ's attempts) before
-      // the step fails as an infrastructure failure, the same words kept.
-      if (created === undefined && isTransientText(error)) throw new Error(error);
-      return { ok: false, error };
+      // the step fails as an infrastructure failure, the same words kept, transient still.
+      if (created === undefined && transient) throw transientError(error);
+      return { ok: false, error, ...(transient ? { transient } : {}) };
     } finally {
       unfollow();
       logs?.stop();

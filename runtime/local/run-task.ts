@@ -114,7 +114,7 @@ export async function runTask(req: PodRequest, dirs: PodDirs, onReport: (r: PodR
   if (exit.lost) throw new Error(exit.error);
   const fromStdout = stdout?.result();
   if (exit.exitCode !== 0 || exit.error) {
-    const failed = { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode, ...(exit.reason ? { reason: exit.reason } : {}) };
+    const failed = { ok: false, error: exitError(exit, tail), exitCode: exit.exitCode, ...(exit.reason ? { reason: exit.reason } : {}), ...(exit.transient ? { transient: true } : {}) };
     // A program that ran and failed: what it left is its outputs still (failed-outputs.ts).
     if (typeof exit.exitCode !== 'number') return failed;
     const notes = view ? await failedArtifactsOut(view, task, req.outputsDir) : [];

@@ -34,6 +34,8 @@ export interface ContainerExit {
   error?: string;
   /** `timeout`: the driver stopped it at its timeout (what the engine goes by; `error` is only words) */
   reason?: FailureReason;
+  /** it could not start for a fault that passes (EAGAIN: no process could be made now; src/engine/transient-fault.ts): what `retry.on: transient` goes by */
+  transient?: boolean;
   /**
    * Resolves once the container's output has been read to its end (the exit is reported
    * first, at once): what reads the whole standard output waits for it.

@@ -15,6 +15,7 @@ import type { ContainerDriver, ContainerExit, ContainerSpec } from './container-
 import type { LaunchedChild, Launcher } from './launcher-client.ts';
 import { groupsGone, signalGroup } from './process-group.ts';
 import { timedOutError } from '../../src/engine/timeout-error.ts';
+import { isTransientFault } from '../../src/engine/transient-fault.ts';
 
 export interface ProcessDriverOptions {
   /** image name -> command, for tasks without a command (default: the built-ins) */
@@ -65,7 +66,7 @@ export class ProcessDriver implements ContainerDriver {
   start(spec: ContainerSpec, onExit: (e: ContainerExit) => void, onLog?: (stream: 'stdout' | 'stderr', chunk: string) => void): void {
     const { step, attempt } = spec;
     // A program that cannot be started (not found, not executable) failed with an exit code of its own (START_EXIT); anything else is an error.
-    const fail = (error: string, exitCode: number | null = null): void => void setImmediate(() => onExit({ step, attempt, exitCode, error }));
+    const fail = (error: string, exitCode: number | null = null, transient = false): void => void setImmediate(() => onExit({ step, attempt, exitCode, error, ...(transient ? { transient } : {}) }));
     const mapped = argvFor(spec.task, this.imageMap);
     if (typeof mapped === 'string') return fail(mapped);
     // In a private view, bubblewrap runs the program and sets its working directory in the view.
@@ -83,7 +84,7 @@ export class ProcessDriver implements ContainerDriver {
         : spawn(argv[0], argv.slice(1), { env: spec.env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'E2BIG') return fail(tooBig(mapped[0], argv, spec.env));
-      return fail(`could not start "${argv[0]}": ${(e as Error).message}`);
+      return fail(`could not start "${argv[0]}": ${(e as Error).message}`, null, isTransientFault({ code: (e as NodeJS.ErrnoException).code }));
     }
     const entry: Running = { child, attempt, timers: [] };
     let done = false;
@@ -107,7 +108,9 @@ export class ProcessDriver implements ContainerDriver {
     child.once('error', (err: NodeJS.ErrnoException) => {
       if (entry.pid !== undefined) return;
       const why: StartProblem = err.code === 'E2BIG' ? { error: tooBig(mapped[0], argv, spec.env) } : cannotStart(argv[0], err, cwd);
-      finish({ step, attempt, exitCode: why.exitCode ?? null, error: why.error });
+      // Classified by its code where it is known (EAGAIN: the process limit, for now), never later by the words.
+      const transient = why.exitCode === undefined && isTransientFault({ code: err.code });
+      finish({ step, attempt, exitCode: why.exitCode ?? null, error: why.error, ...(transient ? { transient } : {}) });
     });
     const logsEnded = pipeLogs(child, onLog, this.closing);
     child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {

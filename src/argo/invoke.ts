@@ -89,7 +89,7 @@ export function retryOf(r: ArgoRetry, where: string, at = `${where}, retryStrate
   if (r.limit === undefined) throw problem(where, 'retryStrategy without a limit retries forever in Argo; give a limit');
   if (typeof r.limit === 'string' && !templated) throw problem(`${where}, retryStrategy.limit`, `"${clipped(r.limit, 80)}": a templated limit is not supported here`);
   const limit = typeof r.limit === 'string' ? templated!(r.limit) : r.limit;
-  // OnTransientError: only a failure Argo's IsTransientErr calls transient (engine/transient-error.ts).
+  // OnTransientError: only a failure Argo's IsTransientErr calls transient (engine/transient-fault.ts, decided by the runtime).
   const on = ({ Always: 'always', OnFailure: 'failed', OnError: 'error', OnTransientError: 'transient' } as const)[r.retryPolicy ?? 'OnFailure'];
   const b = r.backoff;
   if (!b) return { limit, on };

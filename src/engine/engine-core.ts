@@ -46,6 +46,8 @@ export class EngineCore {
   readonly backoffs = new Map<string, Act>();
   /** the log is of version 1: a `finished` without `reason` is a timeout by its words (timeout-error.ts) */
   legacyTimeouts = false;
+  /** the log is of version 2 or before: a `finished` without `transient` is transient by its words (transient-error.ts) */
+  legacyTransients = false;
   /** the latest time the log's events carry (ms since the epoch; 0 when they carry none) */
   now = 0;
   /** leaves that failed, in the order they failed (an exit handler's `exit.failures`) */

@@ -15,6 +15,7 @@ import { RunSlots } from './run-slots.ts';
 import { clearKids, kidsOf } from './act-lists.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { legacyTimeoutText, timedOutError } from './timeout-error.ts';
+import { legacyTransientText } from './transient-error.ts';
 
 /** Apply one event to `core` (late or repeated events change nothing). */
 export function applyEvent(core: EngineCore, e: EngineEvent): void {
@@ -44,7 +45,9 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
       if (act.node.kind === 'generate') return expand(core, act, e.result ?? null);
       return core.finish(act, 'succeeded', e.result ?? null);
     }
-    const wait = nextAttemptDelay(act, endedWithoutExit(act), core.now, e.error);
+    // Transient as its runtime said; only a log older than `transient` has nothing but words (transient-error.ts).
+    const transient = e.transient === true || (core.legacyTransients && legacyTransientText(e.error));
+    const wait = nextAttemptDelay(act, endedWithoutExit(act), core.now, transient);
     if (wait !== undefined) {
       act.attempt++;
       if (wait <= 0) return core.launch(act, e.error);

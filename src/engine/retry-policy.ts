@@ -22,12 +22,12 @@ export function retryOf(act: Act): RetryPlan {
 
 /**
  * The wait in seconds before the next attempt of `act`, whose attempt `act.attempt` just
- * failed (`errored`: without an exit code of its own) at `now` (ms); undefined when it
- * does not run again.
+ * failed (`errored`: without an exit code of its own; `transient`: its runtime said so,
+ * transient-error.ts) at `now` (ms); undefined when it does not run again.
  */
-export function nextAttemptDelay(act: Act, errored: boolean, now: number, error?: string): number | undefined {
+export function nextAttemptDelay(act: Act, errored: boolean, now: number, transient = false): number | undefined {
   // Counted in this round: a retry of the run gives the step its whole limit again (roundFirst).
-  return delayAfter(retryOf(act), act.attempt - act.roundFirst + 1, errored, act.firstAt, now, failedTransiently(act, error));
+  return delayAfter(retryOf(act), act.attempt - act.roundFirst + 1, errored, act.firstAt, now, failedTransiently(act, transient));
 }
 
 /**

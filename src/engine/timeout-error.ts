@@ -14,10 +14,12 @@ export type FailureReason = 'timeout';
 
 /**
  * The version of the run log's event shapes, recorded in its first entry (`begin`, `v`).
- * 2: a timeout is `finished.reason`. 1 (a `begin` without `v`): a log written before, whose
- * timeouts are known by their words only (legacyTimeoutText).
+ * 3: a transient fault is `finished.transient` (transient-error.ts). 2: a timeout is
+ * `finished.reason`; a transient fault is known by its words only (legacyTransientText).
+ * 1 (a `begin` without `v`): a log written before, whose timeouts are known by their words
+ * only (legacyTimeoutText).
  */
-export const LOG_VERSION = 2;
+export const LOG_VERSION = 3;
 
 /** The error of a step stopped at its timeout of `seconds`: words only, for people. */
 export function timedOutError(seconds: number): string {

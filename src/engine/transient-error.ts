@@ -1,34 +1,24 @@
 /**
- * Which failures are transient, for `retry.on: transient` (Argo's retryPolicy
- * OnTransientError). Argo's processNodeRetries (workflow/controller/operator.go) runs such a
- * node again only when IsTransientErr (util/errors/errors.go) calls its message transient:
- * texts of network faults (connection refused or reset, i/o and TLS handshake timeouts, a lost
- * HTTP/2 connection), etcd's (leader changed, request timed out, too many requests) and the
- * operator's TRANSIENT_ERROR_PATTERN. strata's own infrastructure runs on Node, whose errors
- * name the same faults by code (ECONNREFUSED, ECONNRESET, ETIMEDOUT, EAI_AGAIN, "socket hang
- * up"): those count too. Only a failure without an exit code of its own is read (not a
- * timeout): a program that exited non-zero failed by itself, whatever it printed, and Argo's
- * message for it ("Error (exit code 1)") matches none of the texts. Pure.
+ * How the engine knows a transient failure, for `retry.on: transient` (Argo's retryPolicy
+ * OnTransientError; processNodeRetries, workflow/controller/operator.go, runs such a node
+ * again only when IsTransientErr calls its fault transient): by the `transient: true` of the
+ * step's `finished` event, which the runtime that met the fault sets (transient-fault.ts),
+ * never by the words of its error (a message may quote "(HTTP 503)" or "ECONNRESET" and be
+ * nothing of the kind). Only a failure without an exit code of its own counts (not a
+ * timeout): a program that exited non-zero failed by itself, whatever it printed. Pure.
  */
 import type { Act } from './act.ts';
 import { endedWithoutExit } from './act.ts';
+import { ARGO_TRANSIENT_TEXTS } from './transient-fault.ts';
 
-/** Argo's transient texts (util/errors isTransientEtcdErr, isTransientNetworkErr, isTransientSqbErr, the quota checks), then Node's codes for the same faults. */
-const TRANSIENT_TEXTS = [
-  'etcdserver: leader changed',
-  'etcdserver: request timed out',
-  'etcdserver: too many requests',
-  'Connection closed by foreign host',
-  'net/http: TLS handshake timeout',
-  'i/o timeout',
-  'connection timed out',
-  'connection reset by peer',
-  'http2: client connection lost',
-  'http2: server sent GOAWAY and closed the connection',
-  'connect: connection refused',
-  'invalid connection',
-  'upper: no more rows in',
-  // isExceededQuotaErr, isResourceQuotaConflictErr, isResourceQuotaTimeoutErr: the API server's words.
+/** Whether the leaf `act`, which just failed, failed transiently: no exit code of its own, and its runtime said `transient`. */
+export function failedTransiently(act: Act, transient: boolean): boolean {
+  return endedWithoutExit(act) && transient;
+}
+
+/** The words logs of version 2 and before were read by (their events carry no `transient`). */
+const LEGACY_TEXTS = [
+  ...ARGO_TRANSIENT_TEXTS,
   'exceeded quota',
   'Operation cannot be fulfilled on resourcequota',
   'resource quota evaluation timed out',
@@ -39,20 +29,14 @@ const TRANSIENT_TEXTS = [
   'socket hang up',
 ];
 
+/** The status as the kubernetes runtime wrote it into an error then (`... (HTTP 503 ServiceUnavailable)`). */
+const LEGACY_STATUS = /\(HTTP (?:429|503)\b|\(HTTP \d{3} (?:TooManyRequests|ServiceUnavailable|ServerTimeout)\)/;
+
 /**
- * An answer of the Kubernetes API server Argo calls transient by its status, as the
- * kubernetes runtime writes it (`... (HTTP 503 ServiceUnavailable)`, runtime/kubernetes
- * kube-config.ts apiFailure): apierr.IsTooManyRequests (429 or reason TooManyRequests),
- * IsServiceUnavailable (503 or ServiceUnavailable), IsServerTimeout (reason ServerTimeout).
+ * Only for a log of version 2 and before (its events carry no `transient`): whether `error`
+ * was transient by the words the engine then read, so an old run folds again as it was
+ * decided (docs/runs.md, Versions).
  */
-const TRANSIENT_STATUS = /\(HTTP (?:429|503)\b|\(HTTP \d{3} (?:TooManyRequests|ServiceUnavailable|ServerTimeout)\)/;
-
-/** Whether an error text names a transient fault (TRANSIENT_TEXTS, TRANSIENT_STATUS). */
-export function isTransientText(error: string | undefined): boolean {
-  return error !== undefined && (TRANSIENT_TEXTS.some((t) => error.includes(t)) || TRANSIENT_STATUS.test(error));
-}
-
-/** Whether the leaf `act`, which just failed with `error`, failed transiently: no exit code of its own, and a transient text. */
-export function failedTransiently(act: Act, error: string | undefined): boolean {
-  return endedWithoutExit(act) && isTransientText(error);
+export function legacyTransientText(error: string | undefined): boolean {
+  return error !== undefined && (LEGACY_TEXTS.some((t) => error.includes(t)) || LEGACY_STATUS.test(error));
 }

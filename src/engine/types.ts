@@ -182,8 +182,8 @@ export type TimerCommand = DeadlineCommand | BackoffCommand;
  * `maxDuration`) come from these stamps, and a log folded again gives the same answers.
  */
 export type EngineEvent = (
-  /** `reason`: what the runtime knows of a failure apart from its words (`timeout`: stopped at its timeout) */
-  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number | null; reason?: FailureReason; parameters?: Record<string, JsonValue> }
+  /** `reason`: what the runtime knows of a failure apart from its words (`timeout`: stopped at its timeout); `transient`: the runtime met a fault Argo's IsTransientErr calls transient (transient-fault.ts) */
+  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number | null; reason?: FailureReason; transient?: boolean; parameters?: Record<string, JsonValue> }
   | { type: 'window'; step: string; round: number; items: JsonValue[]; drained: boolean; error?: string }
   | { type: 'expanded'; step: string; body: PlanNode; params?: Record<string, JsonValue> }
   | { type: 'expandFailed'; step: string; error: string }

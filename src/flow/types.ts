@@ -68,7 +68,7 @@ export type Duration = number | string;
 export interface RetrySpec {
   /** attempts after the first; or text with `{{ references }}` giving one, resolved when the node starts */
   limit: number | string;
-  /** which failures are retried: a non-zero exit (`failed`), no exit code of its own (`error`), both, or an error naming a network or API-server fault (`transient`, engine/transient-error.ts) */
+  /** which failures are retried: a non-zero exit (`failed`), no exit code of its own (`error`), both, or a fault its runtime called transient (`transient`, engine/transient-fault.ts) */
   on?: 'failed' | 'error' | 'always' | 'transient';
   backoff?: { duration: Duration; factor?: number; max?: Duration; maxDuration?: Duration };
 }

@@ -44,11 +44,12 @@ export interface Execution {
 export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand, signal: AbortSignal, exec: Execution = { number: 1 }): Promise<EngineEvent> {
   let exitCode: number | undefined;
   let reason: FailureReason | undefined;
+  let transient = false;
   let parameters: Record<string, JsonValue> | undefined;
   const finished = (ok: boolean, result?: JsonValue, error?: string): EngineEvent => ({
     type: 'finished', step: cmd.step, attempt: cmd.attempt, ok,
     ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}),
-    ...(!ok && reason ? { reason } : {}), ...(parameters ? { parameters } : {}),
+    ...(!ok && reason ? { reason } : {}), ...(!ok && transient ? { transient } : {}), ...(parameters ? { parameters } : {}),
   });
   let dirs: StepDirs | undefined;
   try {
@@ -71,6 +72,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     const outcome = await p.runtime.run(req, onReport, signal);
     if (typeof outcome.exitCode === 'number') exitCode = outcome.exitCode;
     reason = outcome.reason;
+    transient = outcome.transient === true;
     parameters = outcome.parameters;
     await Promise.all(reports);
     if (!outcome.ok) {

@@ -22,6 +22,7 @@ import { rmdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { isRamWorkRoot, reapAttemptDirs, sweepRamWorkRoots, type WorkRoots } from './step-files.ts';
 import { STEP_QUEUE, type StepJobData } from './step-job.ts';
+import { thrownTransient } from '../engine/transient-fault.ts';
 
 export interface StepWorkerOptions {
   sys: RunSystem;
@@ -151,7 +152,9 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       error ??= (e as Error).message;
       // Out of attempts: the step fails with the reason, so the run does not wait for it forever.
       if (!stopping && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        await appendAndSync(sys.ports, runId, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: `infrastructure failure: ${(e as Error).message}` }, `f|${cmd.step}|${cmd.attempt}`, fence);
+        // Transient when the runtime that threw said so (transient-fault.ts), never by the words.
+        const transient = thrownTransient(e) ? { transient: true } : {};
+        await appendAndSync(sys.ports, runId, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: `infrastructure failure: ${(e as Error).message}`, ...transient }, `f|${cmd.step}|${cmd.attempt}`, fence);
       }
       throw e;
     } finally {

@@ -64,8 +64,11 @@ describe('retry on: transient, a pod creation that fails (kubernetes runtime)', 
     ['422 Invalid', { code: 422, reason: 'Invalid', message: 'Pod "x" is invalid: spec.containers[0].image: Required value' }],
     ['500 InternalError', { code: 500, reason: 'InternalError', message: 'Internal error occurred: admission webhook failed' }],
     ['403 Forbidden', { code: 403, reason: 'Forbidden', message: 'pods is forbidden: User "worker" cannot create resource "pods"' }],
+    // Transience is the answer's status, carried as a field (PodOutcome.transient), never read back from the step's words.
+    ['422 Invalid whose message quotes a 503', { code: 422, reason: 'Invalid', message: 'Pod "x" is invalid: metadata.annotations[note]: "(HTTP 503 ServiceUnavailable)" is not allowed' }],
+    ['422 Invalid whose message names a reset', { code: 422, reason: 'Invalid', message: 'Pod "x" is invalid: spec.containers[0].env[0].value: "read ECONNRESET" is not allowed' }],
   ])('%s: not transient, the step fails once', async (what, fault) => {
-    const run = await runWithFault(`not-transient-${what.split(' ')[0]}`, fault, 1);
+    const run = await runWithFault(`not-transient-${what.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, fault, 1);
     expect(run.status).toBe('failed');
     expect(run.steps.a, JSON.stringify(run.steps).slice(0, 2000)).toMatchObject({ status: 'failed', attempts: 1 });
     expect(run.steps.a.error).toContain('could not be started');
