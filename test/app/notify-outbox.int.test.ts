@@ -33,7 +33,7 @@ describe('onEnd across a kill between the run\'s end and the queueing', () => {
   it('is delivered by a coordinator that starts afterwards', async () => {
     const prefix = `t-${randomUUID().slice(0, 8)}`;
     const id = newRunId();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/end-run-and-die.ts', inject('redisUrl'), prefix, id, receiverUrl], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['test/support/end-run-and-die.mjs', inject('redisUrl'), prefix, id, receiverUrl], { stdio: ['ignore', 'inherit', 'inherit'] });
     const signal = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, sig) => r(sig)));
     expect(signal).toBe('SIGKILL');
     const svc = await startRunService({}, {}, prefix);

@@ -76,7 +76,7 @@ describe('a cancel folded in slices', () => {
   it('requests are answered between two slices of a cancel, which then ends with every item cancelled once', async () => {
     const { prefix, redis, env, told, messages } = await setUp('cancel-held');
     const gate = `${prefix}:test-gate`;
-    const serve = spawnStrata(['serve'], { ...env, STRATA_TEST_SLICE_HOLD: gate }, { entry: ['--import', 'tsx', 'test/support/die-between-slices.ts', '2'] });
+    const serve = spawnStrata(['serve'], { ...env, STRATA_TEST_SLICE_HOLD: gate }, { entry: ['test/support/die-between-slices.mjs', '2'] });
     cleanup.push(() => stop(serve));
     const url = await urlOf(serve);
     const id = await startBig(url, redis, prefix);
@@ -116,7 +116,7 @@ describe('a cancel folded in slices', () => {
 
   it('a coordinator killed between two slices of a cancel: the next one ends it, every item cancelled once', async () => {
     const { prefix, redis, env, told } = await setUp('cancel-killed');
-    const first = spawnStrata(['serve'], env, { entry: ['--import', 'tsx', 'test/support/die-between-slices.ts', '2'] });
+    const first = spawnStrata(['serve'], env, { entry: ['test/support/die-between-slices.mjs', '2'] });
     cleanup.push(() => stop(first));
     const url = await urlOf(first);
     const id = await startBig(url, redis, prefix);

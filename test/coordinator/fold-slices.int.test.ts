@@ -4,7 +4,7 @@
  * SIGKILLed between two slices leaves those slices launched and the rest pending; the next
  * coordinator takes the run up and launches the rest, every item exactly once (one run of
  * its program, one recorded execution). Real processes: the first coordinator is a
- * `strata serve` that kills itself after its second slice (test/support/die-between-slices.ts),
+ * `strata serve` that kills itself after its second slice (test/support/die-between-slices.mjs),
  * the second a `strata up` with the local runtime.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,7 +36,7 @@ describe('a fan-out started in slices', () => {
     const queue = new Queue(STEP_QUEUE, { connection: { url: inject('redisUrl') } as never, prefix: `${prefix}:bull` });
     cleanup.push(() => void redis.disconnect(), () => queue.close());
 
-    const first = spawnStrata(['serve'], env, { entry: ['--import', 'tsx', 'test/support/die-between-slices.ts', '2'] });
+    const first = spawnStrata(['serve'], env, { entry: ['test/support/die-between-slices.mjs', '2'] });
     cleanup.push(() => stop(first));
     const url = await urlOf(first);
     const flow = flowDoc({ fanOut: { over: Array.from({ length: N }, (_, i) => i), do: { id: 'x', task: shTask(`echo "$STRATA_ITEM" >> ${marks}`) } } }, 'slices');

@@ -20,7 +20,7 @@ afterAll(() => {
 });
 
 function lockUser(...args: string[]): User {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/programs/lock-user.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['test/fixtures/programs/lock-user.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

@@ -4,7 +4,7 @@
  * the worker die after the answer, the append has marked the run due, and a coordinator
  * takes it up and carries it to its end. Real processes: the step's worker is a real
  * `strata worker` whose every enqueue and commit is refused or held
- * (test/support/faulty-worker.ts); the coordinator is the test service's (no worker).
+ * (test/support/faulty-worker.mjs); the coordinator is the test service's (no worker).
  */
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -30,7 +30,7 @@ async function setUp(): Promise<{ svc: RunTestService; env: Record<string, strin
 }
 
 function faultyWorker(mode: 'fail' | 'hang', env: Record<string, string>) {
-  const w = spawnStrata(['worker'], env, { entry: ['--import', 'tsx', 'test/support/faulty-worker.ts', mode] });
+  const w = spawnStrata(['worker'], env, { entry: ['test/support/faulty-worker.mjs', mode] });
   cleanup.push(() => stop(w));
   return w;
 }

@@ -5,7 +5,7 @@
  * told again). A worker that took one of those steps' jobs between the two saw the run and
  * the step still running, started it, and was never told again: the step ran to its end
  * after its run was cancelled. Real processes: a `strata serve` held before the cancel's
- * commit (test/support/hold-before-cancel-commit.ts) and a `strata worker` of concurrency 1,
+ * commit (test/support/hold-before-cancel-commit.mjs) and a `strata worker` of concurrency 1,
  * whose freed slot takes the next item's job meanwhile. Orders and counts, never times.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ describe('a step told to stop before its job is taken', () => {
     const redis = new Redis(inject('redisUrl'));
     cleanup.push(() => void redis.disconnect());
     const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: join(dir, 'home'), PORT: '0' };
-    const serve = spawnStrata(['serve'], { ...env, STRATA_TEST_HOLD: gate }, { entry: ['--import', 'tsx', 'test/support/hold-before-cancel-commit.ts'] });
+    const serve = spawnStrata(['serve'], { ...env, STRATA_TEST_HOLD: gate }, { entry: ['test/support/hold-before-cancel-commit.mjs'] });
     cleanup.push(() => stop(serve));
     const worker = spawnStrata(['worker'], { ...env, STRATA_WORKER_CONCURRENCY: '1' });
     cleanup.push(() => stop(worker));

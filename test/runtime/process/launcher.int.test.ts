@@ -78,7 +78,7 @@ describe('the process launcher', () => {
   });
 
   it('kills what it started when its worker dies', async () => {
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/programs/launching.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const worker = spawn(process.execPath, ['test/fixtures/programs/launching.mjs'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     worker.stdout!.on('data', (b) => (out += b));
     const { container, launcher: launcherPid } = await until('the stand-in worker to start a container', () => (out.includes('\n') ? (JSON.parse(out) as { container: number; launcher: number }) : undefined));

@@ -17,7 +17,7 @@ afterAll(() => {
 describe('the watchdog', () => {
   it('kills the groups and marked processes of a worker SIGKILLed, and removes its directories', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-guard-'));
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/programs/guarded.ts', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const worker = spawn(process.execPath, ['test/fixtures/programs/guarded.mjs', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     worker.stdout!.on('data', (b) => (out += b));
     const { group, escaped } = await until('the stand-in worker to start', () => (out.includes('\n') ? (JSON.parse(out) as { group: number; escaped: number }) : undefined));

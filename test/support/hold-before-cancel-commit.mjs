@@ -4,19 +4,22 @@
  * loop free): the cancel's stop message is published by then (sync.ts sends it before the
  * commit), the steps are not yet recorded cancelled. It writes `held before the cancel's
  * commit` to stderr.
- * Usage: node --import tsx test/support/hold-before-cancel-commit.ts serve [strata options]
+ * Plain JavaScript on dist/'s copy of strata (test/support/built.mjs), so it starts without tsx.
+ * Usage: node test/support/hold-before-cancel-commit.mjs serve [strata options]
  */
 import { Redis } from 'ioredis';
-import { RunStore } from '../../src/store/run-store.ts';
+import { load } from './built.mjs';
+
+const { RunStore } = await load('src/store/run-store.ts');
 
 const gate = process.env.STRATA_TEST_HOLD;
 if (!gate) throw new Error('hold-before-cancel-commit: STRATA_TEST_HOLD names the list to wait on');
 const commit = RunStore.prototype.commitEnding;
 let held = false;
-RunStore.prototype.commitEnding = async function (this: RunStore, ...args: Parameters<RunStore['commitEnding']>) {
+RunStore.prototype.commitEnding = async function (...args) {
   if (!held && args[1].some((e) => e.steps.some((s) => s.status === 'cancelled'))) {
     held = true;
-    const r = new Redis(process.env.REDIS_URL!);
+    const r = new Redis(process.env.REDIS_URL);
     process.stderr.write('held before the cancel\'s commit\n');
     await r.blpop(gate, 0);
     r.disconnect();
@@ -24,4 +27,4 @@ RunStore.prototype.commitEnding = async function (this: RunStore, ...args: Param
   return commit.apply(this, args);
 };
 
-await import('../../src/cli/main.ts');
+await load('src/cli/main.ts');

@@ -4,23 +4,26 @@
  * (`fail`) or never answered (`hang`), so after it appends a step's `finished` event (and
  * answers the step's BullMQ job) nothing more of the run happens here. Each refusal is
  * written to stderr (`fault: ...`) so a test can see the fault was met.
- * Usage: node --import tsx test/support/faulty-worker.ts fail|hang worker [strata options]
+ * Plain JavaScript on dist/'s copy of strata (test/support/built.mjs), so it starts without tsx.
+ * Usage: node test/support/faulty-worker.mjs fail|hang worker [strata options]
  * (REDIS_URL, STRATA_PREFIX, STRATA_HOME as for `strata worker`).
  */
 import { Queue } from 'bullmq';
-import { RunStore } from '../../src/store/run-store.ts';
+import { load } from './built.mjs';
+
+const { RunStore } = await load('src/store/run-store.ts');
 
 const mode = process.argv[2];
 if (mode !== 'fail' && mode !== 'hang') throw new Error(`faulty-worker: the first argument is fail or hang, not ${mode}`);
 process.argv.splice(2, 1);
 
-function fault(what: string): Promise<never> {
+function fault(what) {
   process.stderr.write(`fault: ${what} ${mode === 'fail' ? 'refused' : 'held'}\n`);
-  return mode === 'fail' ? Promise.reject(new Error(`${what} refused (test fault)`)) : new Promise<never>(() => undefined);
+  return mode === 'fail' ? Promise.reject(new Error(`${what} refused (test fault)`)) : new Promise(() => undefined);
 }
 
 Queue.prototype.add = () => fault('enqueue');
 Queue.prototype.addBulk = () => fault('enqueue');
 RunStore.prototype.commitEnding = () => fault('commit');
 
-await import('../../src/cli/main.ts');
+await load('src/cli/main.ts');
