@@ -7,20 +7,16 @@
  * of nesting (brackets, parentheses, calls, prefix operators, ternaries, member and operator
  * chains), and the same answer at the limit. Real processes, real HTTP: the limit's two
  * sides and one row of each table through `strata import argo` and `strata apply` as
- * processes; the other rows call the same two commands in this process (its main thread, as
- * the CLI's), which costs no process start each (a process each took 20.8 of the file's 31.5 s
- * of CPU).
+ * processes; the other rows run the same two commands in this process (its main thread, as
+ * the CLI's: test/support/strata-here.ts), which costs no process start each (a process
+ * each took 20.8 of the file's 31.5 s of CPU).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apiClient } from '../../src/cli/api-client.ts';
-import { applyCommand } from '../../src/cli/apply-command.ts';
-import { importCommand } from '../../src/cli/import-command.ts';
-import { printable } from '../../src/cli/output.ts';
-import { exitCode, toStrataError } from '../../src/errors/strata-error.ts';
 import { runStrata } from '../support/processes.ts';
+import { strataHere } from '../support/strata-here.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
@@ -34,20 +30,9 @@ const TAG = `{{${X}}}`;
 const doc = (o: { arg?: string; when?: string }): string =>
   FIXTURE.replace('got ARG', `got ${o.arg === undefined ? TAG : `{{=${o.arg}}}`}`).replace('"WHEN"', JSON.stringify(o.when ?? `${TAG} == 12`));
 
-/** A CLI command's function run in this process: its exit code and its error's words, as src/cli/main.ts writes them after `strata: `. */
-async function inProcess(command: () => Promise<unknown>): Promise<{ code: number | null; said: string }> {
-  try {
-    const r = await command();
-    return { code: typeof r === 'number' ? r : 0, said: '' };
-  } catch (e) {
-    const err = toStrataError(e);
-    return { code: exitCode(err.code), said: printable(err.message, { lines: true }) };
-  }
-}
-
 /**
  * A document's outcome on three routes: `strata import argo` and `strata apply` (main thread:
- * `processes`, the real commands; otherwise their functions in this process), POST /v1/runs
+ * `processes`, the real commands; otherwise in this process, strata-here.ts), POST /v1/runs
  * (a worker thread).
  */
 async function routes(text: string, processes = true): Promise<{ importArgo: { code: number | null; said: string }; apply: { code: number | null; said: string }; http: { status: number; said: string } }> {
@@ -55,11 +40,11 @@ async function routes(text: string, processes = true): Promise<{ importArgo: { c
   writeFileSync(file, text);
   const said = (p: { stderr: string }) => p.stderr.trim().replace(/^strata: /, '');
   const cli = async (args: string[]) => {
-    const p = await runStrata(args, env);
+    const p = await (processes ? runStrata : strataHere)(args, env);
     return { code: p.code, said: said(p) };
   };
-  const imported = processes ? await cli(['import', 'argo', file]) : await inProcess(() => importCommand('argo', [file], {}));
-  const applied = processes ? await cli(['apply', file]) : await inProcess(() => applyCommand([file], {}, apiClient(env), () => undefined));
+  const imported = await cli(['import', 'argo', file]);
+  const applied = await cli(['apply', file]);
   const posted = await svc.call('POST', '/v1/runs', text, { 'content-type': 'application/yaml' });
   return {
     importArgo: imported,

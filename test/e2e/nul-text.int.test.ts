@@ -6,7 +6,8 @@
  * refused when it is checked (HTTP 400, exit 2) naming the place, and a value that only
  * the run knows (a step's output) fails its step in strata's words naming the field. Both
  * levels (a task, a pod's containers), native flows and Argo documents, CLI and HTTP; the
- * local runtime.
+ * local runtime. The first row of each table runs the CLI commands as processes, the others
+ * in this process (test/support/strata-here.ts): what is checked there is the compiler's word.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { LEVELS } from '../support/levels.ts';
 import { runStrata } from '../support/processes.ts';
+import { strataHere } from '../support/strata-here.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
 const svc = useRunService();
@@ -36,7 +38,7 @@ describe.each(LEVELS)('a NUL written in a task, $name', (level) => {
     ['env', { image: 'alpine', command: ['echo'], env: { E: 'x\u0000y' } }, 'env.E'],
     ['workingDir', { image: 'alpine', command: ['echo'], workingDir: '/tmp/a\u0000' }, 'workingDir'],
     ['a computed command', { image: 'alpine', command: ['echo', { cat: ['a', '\u0000'] }] }, 'command[1].cat[1]'],
-  ])('in %s: POST /v1/runs 400, apply and plan exit 2, naming the field, nothing stored', async (_d, task, field) => {
+  ])('in %s: POST /v1/runs 400, apply and plan exit 2, naming the field, nothing stored', async (d, task, field) => {
     const name = `nul-${level.prefix === '' ? 'macro' : 'pod'}`;
     const doc = flow(name, level.wrap({ task }));
     const r = await svc.call('POST', '/v1/runs', { flow: doc });
@@ -44,7 +46,7 @@ describe.each(LEVELS)('a NUL written in a task, $name', (level) => {
     expect(r.body.error.message).toContain(`${at}.${field}: ${NUL}`);
     const file = fileOf(doc);
     for (const args of [['apply', file], ['plan', file, '--dry-run']]) {
-      const p = await runStrata(args, { STRATA_URL: svc.url });
+      const p = await (d === 'command' ? runStrata : strataHere)(args, { STRATA_URL: svc.url });
       expect(p.code, `${args[0]}: ${p.stderr}`).toBe(2);
       expect(p.stderr).toContain(`${at}.${field}: ${NUL}`);
       expect(p.stderr).not.toContain('null bytes');
@@ -84,13 +86,13 @@ describe('a NUL in an Argo document', () => {
     ['a container\'s env', argo({ command: ['echo'], env: [{ name: 'E', value: 'x\u0000' }] }), 'template main, container.env(E)'],
     ['a script\'s source', { ...argo({}), spec: { entrypoint: 'main', templates: [{ name: 'main', script: { image: 'alpine', command: ['sh'], source: 'echo a\u0000' } }] } }, 'template main, script'],
     ['an input\'s default, where it is substituted', argo({ command: ['echo', '{{inputs.parameters.m}}'] }, { inputs: { parameters: [{ name: 'm', default: 'a\u0000b' }] } }), 'template main, container.command[1]'],
-  ])('in %s: import argo, apply exit 2 and POST /v1/runs 400 naming the template, no Node words', async (_d, doc, field) => {
+  ])('in %s: import argo, apply exit 2 and POST /v1/runs 400 naming the template, no Node words', async (d, doc, field) => {
     const r = await svc.call('POST', '/v1/runs', stringify(doc), { 'content-type': 'application/yaml' });
     expect(r.status, r.text).toBe(400);
     expect(r.body.error.message).toContain(`${field}: ${NUL}`);
     const file = fileOf(doc);
     for (const args of [['import', 'argo', file], ['apply', file]]) {
-      const p = await runStrata(args, { STRATA_URL: svc.url });
+      const p = await (d === 'a container\'s command' ? runStrata : strataHere)(args, { STRATA_URL: svc.url });
       expect(p.code, `${args[0]}: ${p.stderr}`).toBe(2);
       expect(p.stderr).toContain(`${field}: ${NUL}`);
     }

@@ -1,0 +1,48 @@
+/**
+ * `strata import argo FILE...`, `strata apply FILE...` and `strata plan FILE... [--dry-run]`
+ * run in the test's own process (its main thread, as the CLI's): the function the command's
+ * route in src/cli/main.ts calls, with what main.ts writes around it (the output; `strata: `
+ * and the error's words, then a limit's hint; the exit code it sets). For tables of documents
+ * whose subject is what the importer or the compiler says of each: a row of each table keeps
+ * the real process (runStrata), so the command line's route stays covered, and the other
+ * rows do not start a process each (some 0.5 s of CPU a start, docs/performance.md).
+ */
+import { apiClient } from '../../src/cli/api-client.ts';
+import { applyCommand } from '../../src/cli/apply-command.ts';
+import { importCommand } from '../../src/cli/import-command.ts';
+import { printable } from '../../src/cli/output.ts';
+import { planOutput } from '../../src/cli/plan-command.ts';
+import { exitCode, limitHint, toStrataError } from '../../src/errors/strata-error.ts';
+
+/** What runStrata answers for `args` with `env` (STRATA_URL at most: a limit's variable would not reach loadLimits here), without a process. */
+export async function strataHere(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, ...rest] = args;
+  const files = rest.filter((a) => a !== '--dry-run');
+  const known = (command === 'import' && files[0] === 'argo' && files.length > 1) || ((command === 'apply' || command === 'plan') && files.length > 0);
+  const options = (command === 'plan' ? files : rest).filter((a) => a.startsWith('-'));
+  const others = Object.keys(env).filter((k) => k !== 'STRATA_URL');
+  if (!known || options.length > 0 || others.length > 0) throw new Error(`strataHere runs import argo, apply and plan [--dry-run] of files with STRATA_URL, not ${JSON.stringify(args)} with ${others.join(', ')}: start the process (runStrata)`);
+  let stdout = '';
+  let stderr = '';
+  const out = (s: string): void => void (stdout += s.endsWith('\n') || s === '' ? s : `${s}\n`);
+  const note = (s: string): void => void (stderr += `${printable(s, { lines: true })}\n`);
+  try {
+    if (command === 'import') out(await importCommand('argo', files.slice(1), {}));
+    if (command === 'apply') return { code: await applyCommand(files, { param: undefined }, apiClient({ ...process.env, ...env }), out), stdout, stderr };
+    if (command === 'plan') {
+      const r = await planOutput(files, { format: 'json', ...(rest.includes('--dry-run') ? { dryRun: true } : {}), say: (s) => note(`strata: ${s}`) });
+      out(r.text);
+      if (r.failed !== undefined) {
+        note(`strata: the simulated run failed: ${r.failed}`);
+        return { code: 1, stdout, stderr };
+      }
+    }
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = toStrataError(e);
+    stderr += `strata: ${printable(err.message, { lines: true })}\n`;
+    const hint = typeof err.details.hint === 'string' ? err.details.hint : limitHint(err, 'command');
+    if (hint !== undefined) stderr += `strata: ${printable(hint)}\n`;
+    return { code: exitCode(err.code), stdout, stderr };
+  }
+}
