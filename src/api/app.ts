@@ -1,7 +1,7 @@
 /** The HTTP API (Hono): routes of DESIGN.md section 5, origin checks, auth, body limit, one error handler. */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { StrataError } from '../errors/strata-error.ts';
+import { pastLimit, StrataError } from '../errors/strata-error.ts';
 import { bearerAuth } from './auth.ts';
 import { inlinePool } from './cpu/cpu-pool.ts';
 import type { ApiDeps, RouteDeps } from './deps.ts';
@@ -47,7 +47,7 @@ export function createApp(deps: ApiDeps): Hono {
   app.use('*', originGuard({ loopbackOnly: deps.tokens.length === 0, allowedOrigins: deps.allowedOrigins ?? [] }));
   app.use('*', bearerAuth(deps.tokens));
   app.use('/v1/*', singleQueryParams());
-  app.use('/v1/*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw new StrataError('too_large', `request body larger than ${deps.maxBodyBytes} bytes, the limit (STRATA_MAX_BODY_BYTES)`); } }));
+  app.use('/v1/*', bodyLimit({ maxSize: deps.maxBodyBytes, onError: () => { throw pastLimit('too_large', `request body larger than ${deps.maxBodyBytes} bytes, the limit (STRATA_MAX_BODY_BYTES)`, 'STRATA_MAX_BODY_BYTES'); } }));
   app.route('/', healthRoutes(d));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.route('/v1/datasets', datasetsRoutes(d));

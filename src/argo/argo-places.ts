@@ -38,6 +38,6 @@ export function inArgoWords(e: unknown, label: string): unknown {
   const problems: Problem[] = err.details?.problems ?? [];
   const places = problems.map((p) => argoPlace(p.path, p.message));
   if (places.every((p) => p === undefined)) return e;
-  const said = problems.map((p, i) => ({ path: places[i] ? `${label}, ${places[i]} [${p.path}]` : p.path, message: p.message }));
+  const said = problems.map((p, i) => ({ ...p, path: places[i] ? `${label}, ${places[i]} [${p.path}]` : p.path, message: p.message }));
   return new StrataError(err.code, said.map((p) => `${p.path}: ${p.message}`).join('; '), { ...err.details, problems: said });
 }

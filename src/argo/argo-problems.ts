@@ -5,7 +5,7 @@
  * The importer goes on past a refused step or template with a stand-in, which is never
  * used: once the documents are read, the gathered problems are thrown as one error.
  */
-import { invalid, MAX_PROBLEMS, moreProblemsOf, type Problem, type StrataError } from '../errors/strata-error.ts';
+import { invalid, MAX_PROBLEMS, moreProblemsOf, wholeProblem, type Problem, type StrataError } from '../errors/strata-error.ts';
 
 /** One problem at `where` (the Argo template and field it is written in), as an error. */
 export const argoProblem = (where: string, why: string): StrataError => invalid([{ path: where, message: why }]);
@@ -30,8 +30,9 @@ export const gathered = (): Gathered => ({ list: [], more: 0, seen: new Set() })
 /** The problems an importer's error says: its list, or its message read as `place: why` (how the importer words them). */
 function problemsOf(e: StrataError): Problem[] {
   if (e.details.problems?.length) return e.details.problems;
+  const whole = wholeProblem(e);
   const at = e.message.indexOf(': ');
-  return [at > 0 ? { path: e.message.slice(0, at), message: e.message.slice(at + 2) } : { path: '', message: e.message }];
+  return [at > 0 ? { ...whole, path: e.message.slice(0, at), message: e.message.slice(at + 2) } : whole];
 }
 
 /** Adds `problems` to `g` but those said already, keeping at most MAX_PROBLEMS listed (memory bounded whatever the document). */

@@ -353,7 +353,7 @@ function declaredOutputs(call: ArgoStep | ArgoTask, ctx: InlineContext, inner: P
 function callTemplate(call: ArgoStep | ArgoTask, scope: Scope, c: { where: string; at: Path; inner: Path; as: string | undefined; params: Map<string, Value>; artifacts: Map<string, ArtifactSource>; recursive: string | undefined }, ctx: InlineContext, inline: InlineTemplate): { body: FlowNode; outputs: Outputs } {
   const { where, inner, as, params, artifacts, recursive } = c;
   const bad: Problem[] = [];
-  const refuse = (message: string) => bad.push({ path: where, message });
+  const refuse = (message: string, limit?: string) => bad.push({ path: where, message, ...(limit ? { limit } : {}) });
   if (call.templateRef || recursive) {
     const unit = recursive ? ctx.local(recursive) : ctx.unit(call.templateRef!.name, call.templateRef!.template);
     for (const k of params.keys()) if (!unit.params.includes(k)) refuse(`${unit.ref} has no input parameter "${k}"`);
@@ -400,7 +400,7 @@ function callTemplate(call: ArgoStep | ArgoTask, scope: Scope, c: { where: strin
   // Each nested template is at least one node level deeper, so the flow's depth limit bounds
   // the chain here, before inlining it call by call (Argo tester 6, Q14: 1,000 templates
   // each calling the next exhausted the stack).
-  if (ctx.stack.length >= ctx.maxDepth) refuse(`templates nested more than ${ctx.maxDepth} deep (${chainText([...ctx.stack, t.name])}), the limit (${LIMIT_VARIABLES.maxDepth})`);
+  if (ctx.stack.length >= ctx.maxDepth) refuse(`templates nested more than ${ctx.maxDepth} deep (${chainText([...ctx.stack, t.name])}), the limit (${LIMIT_VARIABLES.maxDepth})`, LIMIT_VARIABLES.maxDepth);
   if (bad.length > 0) throw invalid(bad);
   const calleeScope: Scope = { template: t.name, params: calleeParams, artifacts, siblings: new Map(), inExit: scope.inExit, globals: scope.globals, ...(scope.workflow ? { workflow: scope.workflow } : {}) };
   const done = inline(t, calleeScope, inner, { ...ctx, stack: [...ctx.stack, t.name], asNames: as ? [...ctx.asNames, as] : ctx.asNames });

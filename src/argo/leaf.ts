@@ -4,7 +4,7 @@
  * and written in strata's substitution (values.ts). A step's `outputs.result` is its
  * standard output (`result: stdout`).
  */
-import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
+import { invalid, StrataError, wholeProblem, type Problem } from '../errors/strata-error.ts';
 import { findCycle } from '../flow/find-cycle.ts';
 import { nulProblem } from '../flow/params-limits.ts';
 import { filePathProblem } from '../flow/task-io-schema.ts';
@@ -101,7 +101,7 @@ function eachChecked<T>(items: T[], problems: StrataError[], fn: (item: T) => vo
 function throwAll(problems: StrataError[]): void {
   if (problems.length === 1) throw problems[0];
   if (problems.length > 1) {
-    throw new StrataError('invalid_document', problems.map((e) => e.message).join('; '), { problems: problems.flatMap((e) => e.details.problems ?? [{ path: '', message: e.message }]) });
+    throw new StrataError('invalid_document', problems.map((e) => e.message).join('; '), { problems: problems.flatMap((e) => e.details.problems ?? [wholeProblem(e)]) });
   }
 }
 

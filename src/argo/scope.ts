@@ -259,7 +259,7 @@ export function inField<T>(where: string, field: string, fn: () => T): T {
     const template = /^template [^,:]+/.exec(field)?.[0] ?? /^template [^,:]+/.exec(where)?.[0];
     const message = template && err.message.startsWith(`${template}: `) ? err.message.slice(template.length + 2) : err.message;
     // Each problem listed is placed at the field too (the list is what HTTP and the import report).
-    const problems = (err.details.problems ?? []).map((p) => ({ path: `${where}, ${field}`, message: p.path === template ? p.message : `${p.path ? `${p.path}: ` : ''}${p.message}` }));
+    const problems = (err.details.problems ?? []).map((p) => ({ ...p, path: `${where}, ${field}`, message: p.path === template ? p.message : `${p.path ? `${p.path}: ` : ''}${p.message}` }));
     throw new StrataError('invalid_document', `${where}, ${field}: ${message.split(`; ${template}: `).join(`; `)}`, { ...err.details, ...(problems.length ? { problems } : {}) });
   }
 }

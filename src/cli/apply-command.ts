@@ -12,7 +12,7 @@ import { printable } from './output.ts';
 import { GENERATOR_NAMES } from '../../generators/index.ts';
 import { validateDataset, type Dataset } from '../dataset/dataset-document.ts';
 import { anchorLocation } from '../dataset/dataset-location.ts';
-import { invalid, moreProblemsOf, StrataError, type Problem } from '../errors/strata-error.ts';
+import { invalid, moreProblemsOf, StrataError, wholeProblem, type Problem } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { validateRule } from '../rules/rule-document.ts';
 import { checkRequiredParams } from '../argo/required-params.ts';
@@ -161,7 +161,7 @@ export async function checkAll(flows: FlowDocument[], workflows: FlowDocument[],
       const argoMade = argo.includes(f);
       const err = (argoMade ? inArgoWords(caught, argoLabel(f)) : caught) as StrataError;
       if (!err.code || err.code === 'unavailable') throw caught;
-      for (const p of err.details?.problems ?? [{ path: '', message: err.message }]) problems.push({ path: `flow ${refOf(f)}${p.path ? `: ${p.path}` : ''}`, message: p.message });
+      for (const p of err.details?.problems ?? [wholeProblem(err)]) problems.push({ ...p, path: `flow ${refOf(f)}${p.path ? `: ${p.path}` : ''}` });
       more += moreProblemsOf(err);
     }
   }
@@ -208,6 +208,6 @@ function checkLocally(fn: () => unknown, where: string, problems: Problem[]): vo
     fn();
   } catch (e) {
     const err = e as StrataError;
-    for (const p of err.details?.problems ?? [{ path: '', message: err.message }]) problems.push({ path: `${where}: ${p.path}`, message: p.message });
+    for (const p of err.details?.problems ?? [wholeProblem(err)]) problems.push({ ...p, path: `${where}: ${p.path}` });
   }
 }

@@ -26,7 +26,7 @@ export function flowsOf(docs: Array<{ file: string; index: number; doc: unknown 
     try {
       flows.push(validateFlowDocument(d.doc, limits));
     } catch (e) {
-      const problems = ((e as StrataError).details?.problems ?? []).map((p) => ({ path: `${d.file}#${d.index}: ${p.path}`, message: p.message }));
+      const problems = ((e as StrataError).details?.problems ?? []).map((p) => ({ ...p, path: `${d.file}#${d.index}: ${p.path}` }));
       throw invalid(problems, 'invalid_document', moreProblemsOf(e));
     }
   }

@@ -5,7 +5,7 @@
  * naming the file and the limit instead of being read until memory runs out (Argo tester 8, S9).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { StrataError } from '../errors/strata-error.ts';
+import { pastLimit, StrataError } from '../errors/strata-error.ts';
 import { maxBodyBytes } from '../app/config.ts';
 
 /** The text of `file` (UTF-8), at most STRATA_MAX_BODY_BYTES bytes; a StrataError `not_found` when it cannot be read, `too_large` past the limit. */
@@ -31,7 +31,7 @@ export function readDocumentFile(file: string, maxBytes = maxBodyBytes()): strin
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > maxBytes) throw new StrataError('too_large', `${file}: more than ${maxBytes} bytes, the limit of a document (STRATA_MAX_BODY_BYTES, as for an HTTP body)`);
+      if (total > maxBytes) throw pastLimit('too_large', `${file}: more than ${maxBytes} bytes, the limit of a document (STRATA_MAX_BODY_BYTES, as for an HTTP body)`, 'STRATA_MAX_BODY_BYTES');
     }
   } finally {
     closeSync(fd);

@@ -60,7 +60,7 @@ function validateTree(root: unknown, path: string, problems: Problem[], limits: 
   let count = 0;
   while (stack.length > 0 && problems.length < 100) {
     const { node, path: p, depth } = stack.pop()!;
-    if (++count > maxTreeNodes) return void problems.push({ path, message: `more than ${maxTreeNodes.toLocaleString('en')} tree nodes, the limit (${LIMIT_VARIABLES.maxTreeNodes})` });
+    if (++count > maxTreeNodes) return void problems.push({ path, message: `more than ${maxTreeNodes.toLocaleString('en')} tree nodes, the limit (${LIMIT_VARIABLES.maxTreeNodes})`, limit: LIMIT_VARIABLES.maxTreeNodes });
     if (typeof node !== 'object' || node === null || Array.isArray(node)) {
       problems.push({ path: p, message: 'must be a tree node { id, children }' });
       continue;
@@ -70,7 +70,7 @@ function validateTree(root: unknown, path: string, problems: Problem[], limits: 
     else if (seen.has(n.id)) problems.push({ path: `${p}.id`, message: `duplicate tree node id "${n.id}" (also at ${seen.get(n.id)})` });
     else seen.set(n.id, p);
     if (depth > maxTreeDepth) {
-      problems.push({ path: p, message: `tree deeper than ${maxTreeDepth} levels, the limit (${LIMIT_VARIABLES.maxTreeDepth})` });
+      problems.push({ path: p, message: `tree deeper than ${maxTreeDepth} levels, the limit (${LIMIT_VARIABLES.maxTreeDepth})`, limit: LIMIT_VARIABLES.maxTreeDepth });
       continue;
     }
     if (n.children === undefined) continue;

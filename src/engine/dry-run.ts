@@ -13,7 +13,8 @@
  * that is not a list, a run larger than the step limit) ends the dry run there, `failed`
  * with the error, its order so far kept.
  */
-import { StrataError } from '../errors/strata-error.ts';
+import { pastLimit } from '../errors/strata-error.ts';
+import { LIMIT_VARIABLES } from '../flow/limits.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { UNKNOWN } from '../logic/json-logic.ts';
 import type { PlanNode } from '../plan/plan-node.ts';
@@ -96,6 +97,6 @@ function answer(c: Command, started: string[], finished: EngineEvent[], now: Eng
  */
 export function dryRunAnswer(r: DryRun): { order: string[][]; dryRun: { status: string; error?: string; notes?: string[] } } {
   // The step limit is a limit the run would exceed: named so (422), with the ticks simulated.
-  if (r.overLimit) throw new StrataError('limit_exceeded', `dry run stopped: ${r.error}`, { ticks: r.order.length });
+  if (r.overLimit) throw pastLimit('limit_exceeded', `dry run stopped: ${r.error}`, LIMIT_VARIABLES.maxSteps, { ticks: r.order.length });
   return { order: r.order, dryRun: { status: r.status, ...(r.error ? { error: r.error } : {}), ...(r.notes ? { notes: r.notes } : {}) } };
 }

@@ -36,6 +36,8 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export interface Problem {
   path: string;
   message: string;
+  /** the variable that sets the limit this problem passes (STRATA_MAX_*), set at the limit's check: invalid() lists it in `details.limits` */
+  limit?: string;
 }
 
 export interface ErrorDetails {
@@ -43,6 +45,8 @@ export interface ErrorDetails {
   problems?: Problem[];
   /** how many more problems were found than `problems` lists */
   moreProblems?: number;
+  /** the variables that set the limits a refusal passes (STRATA_MAX_*), set where the limit is checked (with its problems' `limit`s): what limitHint says how to raise */
+  limits?: string[];
   [key: string]: unknown;
 }
 
@@ -80,7 +84,27 @@ export function invalid(problems: Problem[], code: ErrorCode = 'invalid_document
   const omitted = problems.length - shown.length + more;
   const lines = shown.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
   if (omitted > 0) lines.push(`... and ${omitted} more problem${omitted === 1 ? '' : 's'}`);
-  return new StrataError(code, lines.join('\n'), { problems: shown, ...(omitted > 0 ? { moreProblems: omitted } : {}) });
+  const limits = [...new Set(problems.flatMap((p) => (p.limit ? [p.limit] : [])))];
+  return new StrataError(code, lines.join('\n'), { problems: shown, ...(omitted > 0 ? { moreProblems: omitted } : {}), ...(limits.length > 0 ? { limits } : {}) });
+}
+
+/** A StrataError `code` refusing past the limit that `variable` sets (STRATA_MAX_*): in `details.limits`, and on each of its problems, for limitHint. */
+export function pastLimit(code: ErrorCode, message: string, variable: string, details: ErrorDetails = {}): StrataError {
+  const problems = details.problems?.map((p) => ({ ...p, limit: variable }));
+  return new StrataError(code, message, { ...details, ...(problems ? { problems } : {}), limits: [variable] });
+}
+
+/** The variables of the limits error `e` passed: its `details.limits` and its problems' `limit`s, each once. */
+export function limitsOf(e: { details?: ErrorDetails }): string[] {
+  const d = e.details ?? {};
+  const named = [...(Array.isArray(d.limits) ? d.limits : []), ...(d.problems ?? []).map((p) => p.limit)];
+  return [...new Set(named.filter((n): n is string => typeof n === 'string'))];
+}
+
+/** Error `e` as one problem at no place, for a list that gathers errors without problems of their own (with the limit it passed, when one). */
+export function wholeProblem(e: StrataError): Problem {
+  const limits = limitsOf(e);
+  return { path: '', message: e.message, ...(limits.length === 1 ? { limit: limits[0] } : {}) };
 }
 
 /** The characters echoed of a long name or text: enough to recognise it. */
@@ -111,14 +135,13 @@ export function shortenEchoes(text: string): string {
 }
 
 /**
- * How to raise the size limits a refusal names (STRATA_MAX_*, src/flow/limits.ts, and the
- * body and parameter limits): `where` they were applied, a service (and its workers) or this
- * command (`strata plan`, a file `apply` reads). Undefined for an error naming none, and for
- * a bad value of the variable itself (invalid_config), whose sentence says what it takes.
+ * How to raise the size limits a refusal passed (`details.limits`, set where each limit is
+ * checked: STRATA_MAX_*, src/flow/limits.ts, and the body and parameter limits): `where` they
+ * were applied, a service (and its workers) or this command (`strata plan`, a file `apply`
+ * reads). Undefined for an error past none, whatever its words quote.
  */
 export function limitHint(e: StrataError, where: 'service' | 'command'): string | undefined {
-  if (e.code === 'invalid_config') return undefined;
-  const names = [...new Set(e.message.match(/\bSTRATA_MAX_[A-Z_]+\b/g) ?? [])];
+  const names = limitsOf(e);
   if (names.length === 0) return undefined;
   const place = where === 'service' ? 'in the environment of the strata service and its workers, and restart them' : "in this command's environment";
   return `to raise ${names.length === 1 ? 'it' : 'them'}, set ${names.join(' or ')} higher ${place} (docs/flow-language.md#limits)`;

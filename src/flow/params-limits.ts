@@ -34,13 +34,13 @@ export function paramsProblem(value: unknown, path: string, limits: ParamsLimits
     const kids = Array.isArray(v) ? v : Object.values(v);
     keys += kids.length;
     if (keys > limits.maxKeys) {
-      return { path, message: `holds more than ${limits.maxKeys.toLocaleString('en')} keys and list elements (STRATA_MAX_PARAMS_KEYS); pass large data to steps as input files instead` };
+      return { path, message: `holds more than ${limits.maxKeys.toLocaleString('en')} keys and list elements (STRATA_MAX_PARAMS_KEYS); pass large data to steps as input files instead`, limit: 'STRATA_MAX_PARAMS_KEYS' };
     }
     for (const k of kids) if (k !== null && typeof k === 'object') stack.push(k);
   }
   const bytes = new TextEncoder().encode(JSON.stringify(value) ?? '').length;
   if (bytes > limits.maxBytes) {
-    return { path, message: `is ${bytes.toLocaleString('en')} bytes as JSON, more than ${limits.maxBytes.toLocaleString('en')} (STRATA_MAX_PARAMS_BYTES); pass large data to steps as input files instead` };
+    return { path, message: `is ${bytes.toLocaleString('en')} bytes as JSON, more than ${limits.maxBytes.toLocaleString('en')} (STRATA_MAX_PARAMS_BYTES); pass large data to steps as input files instead`, limit: 'STRATA_MAX_PARAMS_BYTES' };
   }
   return undefined;
 }
@@ -56,7 +56,7 @@ function deepProblem(value: unknown, path: string, max: number): Problem | undef
   for (const [k, v] of entries) {
     if (!valueTooDeep(v, max)) continue;
     const text = typeof v === 'string' && jsonTooDeep(v, max);
-    return { path: k === '' ? path : `${path}.${k}`, message: `is ${text ? 'JSON text ' : ''}${tooDeepText(max)} (STRATA_MAX_TEXT_NESTING)` };
+    return { path: k === '' ? path : `${path}.${k}`, message: `is ${text ? 'JSON text ' : ''}${tooDeepText(max)} (STRATA_MAX_TEXT_NESTING)`, limit: 'STRATA_MAX_TEXT_NESTING' };
   }
   return undefined;
 }

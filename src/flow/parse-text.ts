@@ -1,6 +1,6 @@
 /** Text to data: YAML or JSON, with size limits and errors that name line and column. */
 import { isScalar, parseAllDocuments, parseDocument, type Document } from 'yaml';
-import { invalid, StrataError } from '../errors/strata-error.ts';
+import { invalid, pastLimit, StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from './limits.ts';
 import { checkAliasCount, checkExpandedSize } from './yaml-expansion.ts';
 import { checkTextNesting } from './text-nesting.ts';
@@ -124,7 +124,7 @@ export function refuseStackOverflow(errors: ReadonlyArray<{ message: string }>, 
   const e = errors.find((x) => x.message.includes('Maximum call stack size exceeded'));
   if (!e) return;
   const message = `nested too deep for the YAML parser (${yamlMessage(e as never).replace('Maximum call stack size exceeded ', '')}; the limit is ${max} levels, ${LIMIT_VARIABLES.maxTextNesting})`;
-  throw new StrataError('too_large', `${source}: ${message}`, { problems: [{ path: source, message }] });
+  throw pastLimit('too_large', `${source}: ${message}`, LIMIT_VARIABLES.maxTextNesting, { problems: [{ path: source, message }] });
 }
 
 /** The first line of a yaml error (its code excerpt left out). */
@@ -194,7 +194,7 @@ export function checkDepth(value: unknown, source = 'document', max: number = MA
     if (d > max) {
       const message = `${tooDeepText(max)} (${LIMIT_VARIABLES.maxTextNesting})`;
       const path = at === '' ? source : `${source}.${at.replace(/^\./, '')}`;
-      throw new StrataError('too_large', `${path}: ${message}`, { problems: [{ path, message }] });
+      throw pastLimit('too_large', `${path}: ${message}`, LIMIT_VARIABLES.maxTextNesting, { problems: [{ path, message }] });
     }
     // The path is written out for the first levels only: deeper, it is the same text again.
     const named = d <= PATH_LEVELS;

@@ -17,7 +17,7 @@
  * indentation is not counted), so a document the depth check after parsing accepts is
  * not refused here.
  */
-import { StrataError } from '../errors/strata-error.ts';
+import { pastLimit } from '../errors/strata-error.ts';
 
 /** Refuse a text whose collections nest deeper than `max` (413 `too_large`, naming `source`, line and column). */
 export function checkTextNesting(text: string, source: string, max: number): void {
@@ -30,7 +30,7 @@ export function checkTextNesting(text: string, source: string, max: number): voi
   const refuse = (i: number): never => {
     const where = `line ${line}, column ${i - lineStart + 1}`;
     const message = `nested more than ${max} levels deep (at ${where}; STRATA_MAX_TEXT_NESTING)`;
-    throw new StrataError('too_large', `${source}: ${message}`, { problems: [{ path: source, message }] });
+    throw pastLimit('too_large', `${source}: ${message}`, 'STRATA_MAX_TEXT_NESTING', { problems: [{ path: source, message }] });
   };
   for (let i = 0; i < text.length; i++) {
     const c = text[i];

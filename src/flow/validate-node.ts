@@ -41,11 +41,11 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export function validateNode(node: unknown, path: string, ctx: NodeContext, depth: number, inGraph = false): void {
   const { problems } = ctx;
   if (++ctx.count > ctx.limits.maxNodes) {
-    if (ctx.count === ctx.limits.maxNodes + 1) problems.push({ path, message: `more than ${ctx.limits.maxNodes} nodes in one document, the limit (${LIMIT_VARIABLES.maxNodes})` });
+    if (ctx.count === ctx.limits.maxNodes + 1) problems.push({ path, message: `more than ${ctx.limits.maxNodes} nodes in one document, the limit (${LIMIT_VARIABLES.maxNodes})`, limit: LIMIT_VARIABLES.maxNodes });
     return;
   }
   if (depth > ctx.limits.maxDepth) {
-    problems.push({ path, message: `nodes nested more than ${ctx.limits.maxDepth} levels deep, the limit (${LIMIT_VARIABLES.maxDepth})` });
+    problems.push({ path, message: `nodes nested more than ${ctx.limits.maxDepth} levels deep, the limit (${LIMIT_VARIABLES.maxDepth})`, limit: LIMIT_VARIABLES.maxDepth });
     return;
   }
   if (!isObj(node)) {

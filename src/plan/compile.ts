@@ -4,7 +4,7 @@
  * cycles and id collisions rejected with their paths. Pure: the resolver is a lookup in
  * flows already loaded (see load-units.ts for the async side).
  */
-import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
+import { invalid, pastLimit, type Problem } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, limitText, type Limits } from '../flow/limits.ts';
 import { patternOf, type FlowDocument, type FlowNode, type Computed, type JsonValue, type TaskSpec } from '../flow/types.ts';
 import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
@@ -74,7 +74,7 @@ export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefin
   appendAll(ctx.problems, checkReferences(ctx.refs, ctx.known));
   if (ctx.problems.length > 0) throw invalid(ctx.problems, problemsCode(ctx.problems));
   if (ctx.order.length > limits.maxSteps) {
-    throw new StrataError('limit_exceeded', `the plan has ${ctx.order.length.toLocaleString('en')} steps, more than ${limitText(limits, 'maxSteps')}`);
+    throw pastLimit('limit_exceeded', `the plan has ${ctx.order.length.toLocaleString('en')} steps, more than ${limitText(limits, 'maxSteps')}`, LIMIT_VARIABLES.maxSteps);
   }
   return { name: doc.metadata.name, version: doc.metadata.version, params: doc.spec.params ?? {}, root, stepIds: ctx.order };
 }
@@ -251,7 +251,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     const items = outer * (Array.isArray(f.over) ? f.over.length : 1);
     if (items > ctx.limits.maxSteps) {
       const problem = { path: `${path}.fanOut.over`, message: `${outer > 1 ? `with the fan-outs around it, ${items} items` : `${items} items`}, more than the ${ctx.limits.maxSteps} steps a run may make (${LIMIT_VARIABLES.maxSteps})` };
-      throw new StrataError('limit_exceeded', `${problem.path}: ${problem.message}`, { problems: [problem] });
+      throw pastLimit('limit_exceeded', `${problem.path}: ${problem.message}`, LIMIT_VARIABLES.maxSteps, { problems: [problem] });
     }
     // Item i of the fan-out is the step `fan/i`: its `do` node is that step.
     // Its kind is its body's, recorded as the body (sharing the id) compiles.
@@ -356,7 +356,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
     } as PlanNode;
   }
   if (ctx.units.length > ctx.limits.maxUnitDepth) {
-    ctx.problems.push({ path: `${path}.use`, message: `units nested more than ${ctx.limits.maxUnitDepth} deep (${[...ctx.units, ref].join(' -> ')}), the limit (${LIMIT_VARIABLES.maxUnitDepth})` });
+    ctx.problems.push({ path: `${path}.use`, message: `units nested more than ${ctx.limits.maxUnitDepth} deep (${[...ctx.units, ref].join(' -> ')}), the limit (${LIMIT_VARIABLES.maxUnitDepth})`, limit: LIMIT_VARIABLES.maxUnitDepth });
     return placeholder;
   }
   const flow = ctx.resolve(ref);

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../dataset/dataset-document.ts';
-import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
+import { invalid, StrataError, wholeProblem, type Problem } from '../errors/strata-error.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { metadataSchema } from '../flow/task-schema.ts';
 import { check } from '../flow/zod-problems.ts';
@@ -35,7 +35,7 @@ export function buildFlow(dataset: Dataset, rule: Rule, generators: ReadonlyMap<
     }
   } catch (e) {
     const err = e as StrataError;
-    const problems = (err.details?.problems ?? [{ path: '', message: err.message }]).map((p) => ({ path: `rule ${rule.metadata.name}: ${p.path}`, message: p.message }));
+    const problems = (err.details?.problems ?? [wholeProblem(err)]).map((p) => ({ ...p, path: `rule ${rule.metadata.name}: ${p.path}` }));
     throw invalid(problems, err.code === 'unknown_generator' ? 'unknown_generator' : err.code ?? 'invalid_document');
   }
   const version = createHash('sha256').update(JSON.stringify([dataset, rule])).digest('hex').slice(0, 12);
@@ -50,7 +50,7 @@ export function buildFlow(dataset: Dataset, rule: Rule, generators: ReadonlyMap<
     }
     return validateFlowDocument(doc);
   } catch (e) {
-    const problems = ((e as StrataError).details?.problems ?? []).map((p) => ({ path: `generated flow (rule ${rule.metadata.name}): ${p.path}`, message: p.message }));
+    const problems = ((e as StrataError).details?.problems ?? []).map((p) => ({ ...p, path: `generated flow (rule ${rule.metadata.name}): ${p.path}` }));
     throw invalid(problems);
   }
 }

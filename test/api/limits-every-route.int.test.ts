@@ -112,3 +112,31 @@ describe('a body past its size limit, naming the variable and how to raise it', 
     await nothingStored();
   });
 });
+
+describe('an error that only quotes a variable\'s name is no limit refusal (the hint is built from the limit check\'s field, details.limits)', () => {
+  const FILE = 'test/fixtures/limits/names-a-variable.yaml';
+
+  it('POST /v1/runs: 400 naming the node, no hint', async () => {
+    const r = await svc.call('POST', '/v1/runs', { flow: parse(readFileSync(FILE, 'utf8')) });
+    expect(r.status, r.text).toBe(400);
+    expect(r.body.error.message).toContain('STRATA_MAX_RUN_STEPS');
+    expect(r.body.error.details.hint).toBeUndefined();
+    expect(r.body.error.details.limits).toBeUndefined();
+  });
+
+  it.each([
+    ['strata plan', ['plan', FILE]],
+    ['strata runs submit', ['runs', 'submit', FILE]],
+  ])('%s: exit 2, one line, no hint', async (_what, args) => {
+    const r = await runStrata(args, cliEnv(svc));
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain('STRATA_MAX_RUN_STEPS');
+    expect(r.stderr).not.toContain('to raise');
+  });
+
+  it('a refusal at a limit carries its variable as a field beside the hint', async () => {
+    const r = await svc.call('POST', '/v1/plans', TWELVE);
+    expect(r.status, r.text).toBe(422);
+    expect(r.body.error.details.limits).toEqual(['STRATA_MAX_RUN_STEPS']);
+  });
+});

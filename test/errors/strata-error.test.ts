@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { echoed, invalid, shortenEchoes } from '../../src/errors/strata-error.ts';
+import { echoed, invalid, limitHint, pastLimit, shortenEchoes, StrataError, wholeProblem } from '../../src/errors/strata-error.ts';
 
 describe('user text echoed in errors (Argo tester 2, fault 13)', () => {
   it('echoed keeps text up to the limit and shortens longer text, saying its length', () => {
@@ -17,5 +17,25 @@ describe('user text echoed in errors (Argo tester 2, fault 13)', () => {
     const e = invalid([{ path: `a.${'n'.repeat(5000)}`, message: `bad "${'v'.repeat(5000)}"` }]);
     expect(e.message).toBe(`a.${'n'.repeat(40)}…(5000 characters): bad "${'v'.repeat(40)}…(5000 characters)"`);
     expect(e.details.problems).toEqual([{ path: `a.${'n'.repeat(40)}…(5000 characters)`, message: `bad "${'v'.repeat(40)}…(5000 characters)"` }]);
+  });
+});
+
+describe('how to raise a limit: from the field the limit check set, never from the words', () => {
+  const service = 'in the environment of the strata service and its workers, and restart them';
+  it.each<[string, StrataError, string | undefined]>([
+    ['a refusal at a limit', pastLimit('limit_exceeded', 'the plan has 12 steps, more than the limit of 10 (STRATA_MAX_RUN_STEPS)', 'STRATA_MAX_RUN_STEPS'), `to raise it, set STRATA_MAX_RUN_STEPS higher ${service} (docs/flow-language.md#limits)`],
+    ['problems at two limits, gathered', invalid([{ path: 'a', message: 'too many nodes', limit: 'STRATA_MAX_DOCUMENT_NODES' }, { path: 'b', message: 'too deep', limit: 'STRATA_MAX_FLOW_DEPTH' }, { path: 'c', message: 'bad' }]), `to raise them, set STRATA_MAX_DOCUMENT_NODES or STRATA_MAX_FLOW_DEPTH higher ${service} (docs/flow-language.md#limits)`],
+    ['an error that only quotes a variable', new StrataError('invalid_document', 'spec.root.graph.nodes.a.dependsOn[0]: no node named "STRATA_MAX_RUN_STEPS"'), undefined],
+    ['a bad value of the variable itself', new StrataError('invalid_config', 'STRATA_MAX_RUN_STEPS must be a whole number, not "x"'), undefined],
+  ])('%s', (_what, e, hint) => {
+    expect(limitHint(e, 'service')).toBe(hint);
+  });
+
+  it('a limit survives being gathered into another list as one problem, and a rebuild from JSON', () => {
+    const e = pastLimit('limit_exceeded', 'the plan has 12 steps', 'STRATA_MAX_RUN_STEPS');
+    const gathered = invalid([{ ...wholeProblem(e), path: 'flow x' }]);
+    expect(gathered.details.limits).toEqual(['STRATA_MAX_RUN_STEPS']);
+    const body = JSON.parse(JSON.stringify(gathered)).error;
+    expect(limitHint(new StrataError(body.code, body.message, body.details), 'command')).toBe("to raise it, set STRATA_MAX_RUN_STEPS higher in this command's environment (docs/flow-language.md#limits)");
   });
 });

@@ -3,7 +3,7 @@
  * JSON or YAML as the Content-Type said, within the size limits and the depth limit. YAML
  * has a lower limit than JSON because it costs far more to parse (docs/api-safety.md).
  */
-import { StrataError } from '../../errors/strata-error.ts';
+import { pastLimit, StrataError } from '../../errors/strata-error.ts';
 import { checkDepth, parseText } from '../../flow/parse-text.ts';
 
 export type BodyType = 'json' | 'yaml';
@@ -27,8 +27,9 @@ export interface BodyLimits {
 /** The 413 for a body of `body.type` past `limits`, naming the variable that sets the limit (STRATA_MAX_BODY_BYTES, STRATA_MAX_YAML_BYTES) unless it is a route's fixed one. */
 export function bodyTooLarge(body: RawBody, limits: BodyLimits): StrataError {
   const yaml = body.type === 'yaml';
-  const variable = limits.fixed ? '' : ` (${yaml ? 'STRATA_MAX_YAML_BYTES' : 'STRATA_MAX_BODY_BYTES'})`;
-  return new StrataError('too_large', `a ${yaml ? 'YAML' : 'JSON'} body may have at most ${yaml ? limits.maxYamlBytes : limits.maxBytes} bytes${variable}, this one has ${body.bytes.byteLength}${yaml ? '; send large documents as JSON' : ''}`);
+  const name = yaml ? 'STRATA_MAX_YAML_BYTES' : 'STRATA_MAX_BODY_BYTES';
+  const message = `a ${yaml ? 'YAML' : 'JSON'} body may have at most ${yaml ? limits.maxYamlBytes : limits.maxBytes} bytes${limits.fixed ? '' : ` (${name})`}, this one has ${body.bytes.byteLength}${yaml ? '; send large documents as JSON' : ''}`;
+  return limits.fixed ? new StrataError('too_large', message) : pastLimit('too_large', message, name);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

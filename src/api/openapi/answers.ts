@@ -11,11 +11,13 @@ const labels = z.record(z.string(), z.string());
 const runStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']);
 const stepStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
 
-const problem = z.object({ path: z.string().describe('where: a document path (spec.root.graph.nodes.b.dependsOn[0]), or for an Argo document its template and field (template main, task b)'), message: z.string() });
+const problem = z.object({ path: z.string().describe('where: a document path (spec.root.graph.nodes.b.dependsOn[0]), or for an Argo document its template and field (template main, task b)'), message: z.string(), limit: z.string().optional().describe('the variable that sets the limit this problem passes (STRATA_MAX_RUN_STEPS, ...)') });
 const errorDetails = z
   .object({
     problems: z.array(problem).max(50).optional().describe('every problem found in the request or document, each with its place (at most 50; the message lists the same, one a line)'),
     moreProblems: z.number().int().optional().describe('how many more problems were found than `problems` lists'),
+    limits: z.array(z.string()).optional().describe('a refusal past a size limit: the variables that set the limits it passed (STRATA_MAX_RUN_STEPS, ...)'),
+    hint: z.string().optional().describe('a refusal past a size limit: how to raise it, built from `limits`'),
   })
   .catchall(z.unknown());
 
