@@ -10,10 +10,11 @@
  * answered 503), and `strata runs get` as a real process: its output's bytes and its CPU.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer } from '../src/store/redis-server.ts';
+import { readProcStat, TICK_MS } from '../runtime/local/proc-stat.ts';
 import { bigLoop } from '../test/support/big-loop.ts';
 
 interface Figure {
@@ -29,10 +30,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** CPU time in ms (user + system) of a process, from /proc/PID/stat (clock ticks of 10 ms). */
 function cpuMs(pid: number | 'self', children = false): number {
-  const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  // utime, stime at 11, 12; cutime, cstime (waited-for children) at 13, 14 (fields 14-17 of proc(5)).
-  return (children ? Number(f[13]) + Number(f[14]) : Number(f[11]) + Number(f[12])) * 10;
+  const s = readProcStat(pid);
+  if (!s) throw new Error(`process ${pid} is gone: no CPU time to read`);
+  return (children ? s.cutime + s.cstime : s.utime + s.stime) * TICK_MS;
 }
 
 

@@ -13,6 +13,7 @@ export function cpuMs() {
 /** CPU of reaped children (/proc/self/stat, proc(5): cutime + cstime, in clock ticks of 10 ms); 0 where /proc is missing. */
 function childrenCpuMs() {
   try {
+    // Split as runtime/local/proc-stat.ts does (after the last ')'), which plain node cannot import (no TypeScript loader in spawn-lanes.mjs).
     const stat = readFileSync('/proc/self/stat', 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[13]) + Number(f[14])) * 10;

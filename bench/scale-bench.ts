@@ -29,6 +29,7 @@ import type { validateFlowDocument as ValidateFn } from '../src/flow/flow-docume
 import { DEFAULT_LIMITS, type Limits } from '../src/flow/limits.ts';
 import type { compileFlow as CompileFn } from '../src/plan/compile.ts';
 import { startRedisServer } from '../src/store/redis-server.ts';
+import { readProcStat, TICK_MS } from '../runtime/local/proc-stat.ts';
 import { bigTree } from './dataset-bench.ts';
 import type { Figure } from './measure.ts';
 
@@ -164,9 +165,9 @@ async function strataUp(redisUrl: string, home: string, env: Record<string, stri
 
 /** CPU time (user + system) a process and the children it reaped have used, in ms (/proc/PID/stat, clock ticks of 10 ms). */
 function cpuOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+  const s = readProcStat(pid);
+  if (!s) throw new Error(`process ${pid} is gone: no CPU time to read`);
+  return (s.utime + s.stime + s.cutime + s.cstime) * TICK_MS;
 }
 
 async function post(url: string, body: string): Promise<{ status: number; json: any }> {

@@ -16,6 +16,7 @@ import { startRunParts } from '../src/app/run-parts.ts';
 import { startService } from '../src/app/service.ts';
 import { startRedisServer } from '../src/store/redis-server.ts';
 import { NoopRuntime } from '../runtime/noop-runtime.ts';
+import { readProcStat } from '../runtime/local/proc-stat.ts';
 import { startBrowser } from '../test/support/browser.ts';
 
 export interface Figure {
@@ -32,13 +33,9 @@ function treePssMb(pid: number): number {
   const children = new Map<number, number[]>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // gone meanwhile
-    }
+    const ppid = readProcStat(Number(d))?.ppid;
+    // undefined: gone meanwhile
+    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
   }
   let kb = 0;
   const walk = (p: number) => {

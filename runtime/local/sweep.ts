@@ -17,7 +17,8 @@
  * read.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { readProc, readProcText } from './proc-read.ts';
+import { readProc } from './proc-read.ts';
+import { readProcStat } from './proc-stat.ts';
 import { processRunning } from '../process/process-group.ts';
 import { madeSince, type PidMark, type PidWindow } from './pid-window.ts';
 
@@ -96,15 +97,10 @@ function candidates(since: PidMark | undefined): { pids: number[]; listed: boole
  * the window began after the window's moment. False when the process is gone.
  */
 function sessionIn(pid: number, window: PidWindow, skip?: ReadonlySet<number>): boolean {
-  let stat: string;
-  try {
-    // Made whole at open (proc_single_show), and read without waiting on the process's memory map, unlike its environment.
-    stat = readProcText(`/proc/${pid}/stat`);
-  } catch {
-    return false; // gone
-  }
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 4);
-  const session = Number(f[3]);
+  // Read without waiting on the process's memory map, unlike its environment.
+  const stat = readProcStat(pid);
+  if (!stat) return false; // gone
+  const { session } = stat;
   return !Number.isInteger(session) || (window.has(session) && !skip?.has(session));
 }
 

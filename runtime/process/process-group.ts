@@ -4,7 +4,8 @@
  * a container's own children are not ours to hear exit, so the end of a pod waits
  * (briefly, looking in /proc) for every group it started to be gone.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readProcStat } from '../local/proc-stat.ts';
 
 /** Signal a whole process group; one that is already gone is fine. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -26,7 +27,7 @@ export function processRunning(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const stat = procStat(pid);
+  const stat = readProcStat(pid);
   return stat === undefined ? true : stat.state !== 'Z';
 }
 
@@ -44,7 +45,7 @@ export function groupRunning(pgid: number): boolean {
     return true; // no /proc (macOS): kill(0) said the group exists
   }
   return pids.some((d) => {
-    const s = procStat(Number(d));
+    const s = readProcStat(Number(d));
     return s !== undefined && s.pgrp === pgid && s.state !== 'Z';
   });
 }
@@ -68,16 +69,6 @@ export async function groupsGone(pgids: Iterable<number>, limitMs = 2000): Promi
  * a pid written down before a reboot or reused since names another.
  */
 export function processStartTime(pid: number): string | undefined {
-  return procStat(pid)?.start;
+  return readProcStat(pid)?.start;
 }
 
-function procStat(pid: number): { state: string; pgrp: number; start: string } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces and parentheses): field 3 is f[0].
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: f[0], pgrp: Number(f[2]), start: f[19] };
-  } catch {
-    return undefined;
-  }
-}

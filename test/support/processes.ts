@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { readProcStat } from '../../runtime/local/proc-stat.ts';
 
 /**
  * Start `strata ARGS` as a real process; `output()` is what it wrote so far (stdout and
@@ -39,8 +40,9 @@ export function workerOf(parent: number): number {
 }
 
 function parentOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  const ppid = readProcStat(pid)?.ppid;
+  if (ppid === undefined) throw new Error(`process ${pid} is gone`);
+  return ppid;
 }
 
 function comm(pid: number): string {
