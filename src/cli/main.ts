@@ -33,6 +33,16 @@ const configHelp = (service: boolean): string =>
   `\nThis command is configured by environment variables, not flags (README, "environment"), each checked at start (a bad value stops it, exit 2, naming it)${service ? ': PORT, HOST, REDIS_URL, STRATA_HOME, STRATA_RUNTIME, STRATA_API_TOKENS, STRATA_WORKER_CONCURRENCY, ...' : ''}; the size limits: ${Object.values(LIMIT_VARIABLES).join(', ')}, STRATA_MAX_BODY_BYTES (docs/flow-language.md#limits).`;
 
 /**
+ * What `--help` adds for a command that sends documents to a running strata (`apply`, `runs
+ * submit`): which side applies the size limits. The service applies its own to what it
+ * receives; the command reads files within its own STRATA_MAX_BODY_BYTES and checks `checked`
+ * first with its own STRATA_MAX_* (a refusal names the side: limitHint's `where`); `rest`: what
+ * only the service checks.
+ */
+const sendsHelp = (checked: string, rest = ''): string =>
+  `\nSize limits: the strata service applies its own size limits (STRATA_MAX_RUN_STEPS and the others of docs/flow-language.md#limits, set in its environment) to what it receives, and its refusal says to raise them there. This command reads each file within STRATA_MAX_BODY_BYTES of its own environment and, before sending anything, checks ${checked} with the STRATA_MAX_* of this command's environment (a refusal then says so; set them as the service's where those are raised)${rest}.`;
+
+/**
  * A long-running process: its configuration is read first, so a bad one is said before the
  * server's modules load (a second of CPU); once it has stopped (a signal), it exits,
  * whatever handles a dropped Redis connection left open.
@@ -70,6 +80,7 @@ program
 program
   .command('apply')
   .description('send Flows, Rules and Datasets to a running strata (STRATA_URL, STRATA_TOKEN)')
+  .addHelpText('after', sendsHelp('every document'))
   .argument('<files...>', 'YAML or JSON files, several documents each')
   .option('--run', 'after registering everything, run each Dataset (or, with none, the main flow: the one plan picks)')
   .option('--watch', 'follow the runs live until they end; exit 1 when one fails')
@@ -110,6 +121,7 @@ runs.command('watch').description('follow a run live until it ends (reconnects w
     process.exitCode = await (await import('./runs-commands.ts')).watch(apiClient(), id, out, note);
   });
 runs.command('submit').description('start a run of a Flow file, or of a registered flow with --use').argument('[file]', 'a file holding a Flow, an Argo Workflow, or an Argo WorkflowTemplate (its entrypoint runs)')
+  .addHelpText('after', sendsHelp('an Argo document, whose templates it registers before the run starts,', '; a strata Flow file and --use are checked by the service alone'))
   .option('--use <ref>', 'a registered flow: name@version, or name for the version registered last')
   .option('--from <kind/name>', 'as argo submit --from: workflowtemplate/NAME runs that WorkflowTemplate\'s entrypoint (the same as --use NAME)')
   .option('--entrypoint <template>', 'as argo submit --entrypoint: start the Argo Workflow (or the file\'s WorkflowTemplate, or the one --use/--from names) from this template')

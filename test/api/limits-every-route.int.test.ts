@@ -140,3 +140,38 @@ describe('an error that only quotes a variable\'s name is no limit refusal (the 
     expect(r.body.error.details.limits).toEqual(['STRATA_MAX_RUN_STEPS']);
   });
 });
+
+describe('runs submit and apply send to the service, whose limits apply; their help says which side applies which', () => {
+  const ARGO_TWELVE = 'test/fixtures/limits/argo-twelve-steps.yaml';
+
+  it.each([
+    ['runs submit', ['runs', 'submit', '--help'], 'an Argo document'],
+    ['apply', ['apply', '--help'], 'every document'],
+  ])('strata %s --help says the service applies its own limits, and what this command checks with its own environment', async (_what, args, checked) => {
+    const r = await runStrata(args);
+    expect(r.code).toBe(0);
+    const text = r.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('the strata service applies its own size limits (STRATA_MAX_RUN_STEPS and the others of docs/flow-language.md#limits, set in its environment) to what it receives');
+    expect(text).toContain(`checks ${checked}`);
+    expect(text).toContain("with the STRATA_MAX_* of this command's environment");
+  });
+
+  it.each([
+    ['a strata Flow file', TWELVE_FILE],
+    ['an Argo Workflow file', ARGO_TWELVE],
+  ])('strata runs submit of %s with a higher STRATA_MAX_RUN_STEPS of its own: the service refuses it at its limit of 10, naming its variable and its environment', async (_what, file) => {
+    const r = await runStrata(['runs', 'submit', file], { ...cliEnv(svc), STRATA_MAX_RUN_STEPS: '1000' });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(REFUSAL);
+    expect(r.stderr).toContain(`strata: ${HOW_TO_RAISE}`);
+    await nothingStored();
+  });
+
+  it('strata runs submit of an Argo Workflow with a lower STRATA_MAX_RUN_STEPS of its own: checked here first, the refusal says this command\'s environment', async () => {
+    const r = await runStrata(['runs', 'submit', ARGO_TWELVE], { ...cliEnv(svc), STRATA_MAX_RUN_STEPS: '5' });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/the plan has 12 steps, more than the limit of 5 \(STRATA_MAX_RUN_STEPS\)/);
+    expect(r.stderr).toContain("strata: to raise it, set STRATA_MAX_RUN_STEPS higher in this command's environment (docs/flow-language.md#limits)");
+    await nothingStored();
+  });
+});
