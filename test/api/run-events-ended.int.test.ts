@@ -48,3 +48,26 @@ describe('events of an ended run', () => {
     }
   });
 });
+
+describe('a resumption point that is no event id', () => {
+  it('Last-Event-ID or ?from= that is no whole number of events (a fraction, past 2^53, 1e400, negative, words) is refused 400 naming it, before any stream; a whole number still resumes', async () => {
+    const r = await svc.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'a', task: shTask('true') }] }, 'sse-bad-from') });
+    const id = r.body.runId as string;
+    await svc.waitRun(id);
+    const bad = ['2.5', '99999999999999999999999', '1e400', '-3', 'abc', '0x10', '7.0'];
+    const answers: string[] = [];
+    for (const v of bad) {
+      for (const [where, path, headers] of [
+        ['Last-Event-ID', `/v1/runs/${id}/events`, { 'last-event-id': v }],
+        ['from', `/v1/runs/${id}/events?from=${encodeURIComponent(v)}`, {}],
+      ] as Array<[string, string, Record<string, string>]>) {
+        const res = await fetch(svc.url + path, { headers });
+        const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+        answers.push(`${where} ${v}: ${res.status} ${body.error?.code} ${body.error?.message?.startsWith(`${where} must be`) ? 'named' : body.error?.message}`);
+      }
+    }
+    expect(answers).toEqual(bad.flatMap((v) => [`Last-Event-ID ${v}: 400 invalid_request named`, `from ${v}: 400 invalid_request named`]));
+    expect((await read(`/v1/runs/${id}/events`, { 'last-event-id': '' })).at(-1)).toBe('- end');
+    expect(await read(`/v1/runs/${id}/events`, { 'last-event-id': String(Number.MAX_SAFE_INTEGER) })).toEqual(['- end']);
+  });
+});

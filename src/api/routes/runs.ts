@@ -143,7 +143,7 @@ export function runsRoutes(deps: RouteDeps): Hono {
     const id = c.req.param('id');
     const port = runs();
     if (!(await port.get(id))) throw new StrataError('not_found', `no run "${id}"`);
-    const from = Number(c.req.header('last-event-id') ?? c.req.query('from') ?? 0) || 0;
+    const from = resumeFrom(c.req.header('last-event-id'), c.req.query('from'));
     unbuffered(c);
     return streamSSE(c, async (stream) => {
       try {
@@ -186,4 +186,20 @@ export function runsRoutes(deps: RouteDeps): Hono {
   });
 
   return app;
+}
+
+/**
+ * Where an event stream resumes: the Last-Event-ID header (an id this stream gave, seq + 1),
+ * else `?from=`, else 0; empty is 0. Anything but digits up to 2^53 - 1 (a fraction, 1e400,
+ * a negative, words) is refused 400 naming it, before the stream starts: passed on, a
+ * fraction or a number past Redis's integers failed the stream with Redis's words.
+ */
+export function resumeFrom(header: string | undefined, query: string | undefined): number {
+  const [name, path, raw] = header !== undefined ? ['Last-Event-ID', 'header.last-event-id', header.trim()] : ['from', 'query.from', query ?? ''];
+  if (raw === '') return 0;
+  const n = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n)) {
+    throw new StrataError('invalid_request', `${name} must be a whole number of events from 0 to ${Number.MAX_SAFE_INTEGER} (an event's id), not "${raw}"`, { problems: [{ path, message: 'not a whole number in range' }] });
+  }
+  return n;
 }
