@@ -3,6 +3,8 @@
  * /work/tools/reports/argo-tester-2.md, faults 3 to 7), through the real stack: documents
  * sent as they are to `POST /v1/runs` and `strata import argo`, run on the local runtime
  * with real HTTP, Redis, BullMQ and processes, checked by their outcome and their message.
+ * `strata import argo` is a process for one refusal of each kind (a constant, too deep, an
+ * output path), and runs in this process for the others (test/support/strata-here.ts).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { LEVELS } from '../support/levels.ts';
 import { runStrata } from '../support/processes.ts';
+import { strataHere } from '../support/strata-here.ts';
 import { useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
@@ -22,19 +25,19 @@ const withExpression = (expr: string): string => read('expr-error.yaml').replace
 /** A run of `flow` (an Argo document's text, or a strata Flow) with `params`, to its end. */
 const run = (flow: unknown, params: Record<string, unknown> = {}): Promise<RunView> => svc.runToEnd({ flow: typeof flow === 'string' ? parse(flow) : flow, params });
 
-/** `strata import argo` of a document written to a file of its own. */
-async function importArgo(doc: string) {
+/** `strata import argo` of a document written to a file of its own: a process (`asProcess`), or in this process. */
+async function importArgo(doc: string, asProcess = false) {
   const file = join(mkdtempSync(join(tmpdir(), 'strata-argo-')), 'wf.yaml');
   writeFileSync(file, doc);
-  return runStrata(['import', 'argo', file]);
+  return (asProcess ? runStrata : strataHere)(['import', 'argo', file]);
 }
 
 /**
- * An Argo document refused on both routes: `strata import argo` (exit 2, no stack trace) and
- * `POST /v1/runs` (400); what each said, the answer's body as JSON.
+ * An Argo document refused on both routes: `strata import argo` (exit 2, no stack trace; a
+ * process when `asProcess`) and `POST /v1/runs` (400); what each said, the answer's body as JSON.
  */
-async function refused(doc: string): Promise<{ stderr: string; answer: string }> {
-  const out = await importArgo(doc);
+async function refused(doc: string, asProcess = false): Promise<{ stderr: string; answer: string }> {
+  const out = await importArgo(doc, asProcess);
   expect(out.code, out.stdout).toBe(2);
   expect(out.stderr).not.toMatch(/\n\s+at /);
   const posted = await svc.call('POST', '/v1/runs', doc, { 'content-type': 'application/yaml' });
@@ -83,7 +86,7 @@ describe('an expression that cannot be evaluated fails its step, named (fault 3)
     ["asFloat('abc')", /"abc" is not a number/],
     ['1/0', /division by zero/],
   ])('a constant %s is refused at import (strata import argo exit 2, POST 400), named', async (expr, why) => {
-    const { stderr, answer } = await refused(withExpression(expr));
+    const { stderr, answer } = await refused(withExpression(expr), expr === "asInt('1e999')");
     expect(stderr).toContain(`template main, step show, arguments.parameters(m): expression "${expr}"`);
     expect(stderr).toMatch(why);
     expect(answer).toContain(`expression \\"${expr}\\"`);
@@ -209,8 +212,8 @@ describe('an expression too deep for the stack is refused, named (Argo tester 3,
   it.each([
     ['20,000 terms of +', `asInt(workflow.parameters.x)${'+1'.repeat(20_000)}`],
     ['2,000 prefix minus signs', `${'-'.repeat(2_000)}asInt(workflow.parameters.x)`],
-  ])('{{= }} with %s: exit 2 and 400 naming the depth, not an internal error', async (_d, expr) => {
-    const { stderr, answer } = await refused(withExpression(expr));
+  ])('{{= }} with %s: exit 2 and 400 naming the depth, not an internal error', async (d, expr) => {
+    const { stderr, answer } = await refused(withExpression(expr), d === '20,000 terms of +');
     expect(stderr).toContain('nested more than 64 levels deep');
     expect(answer).toContain('nested more than 64 levels deep');
     expect(stderr.length).toBeLessThan(4_000);
@@ -225,7 +228,7 @@ describe('an expression too deep for the stack is refused, named (Argo tester 3,
 
 describe('an output path that escapes once substituted is named (fault 7)', () => {
   it('names the output, the template and the path as substituted; a literal one is named the same way', async () => {
-    const { stderr, answer } = await refused(read('output-path-dotdot.yaml'));
+    const { stderr, answer } = await refused(read('output-path-dotdot.yaml'), true);
     expect(stderr).toContain('template rd, outputs.parameters(p).valueFrom.path: "/tmp/x/{{inputs.parameters.f}}" is "/tmp/x/../../../etc/hostname" once substituted, which must be an absolute path such as /workspace/out (no "." or ".." segments, not / itself)');
     expect(stderr).toContain('template rd, outputs.artifacts(a).path: "/tmp/y/{{inputs.parameters.f}}" is "/tmp/y/../../../etc/hostname" once substituted, which must be an absolute path');
     expect(stderr).toContain('template writer, outputs.artifacts(b).path: "/tmp/o/../../etc/passwd" must be an absolute path');
