@@ -201,7 +201,6 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
   STRATA_OPERATOR_POLL_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: undefined },
 };
 
-/** The size limits set by the environment (STRATA_MAX_DOCUMENT_NODES, ...), for commands that need only them (`strata plan`); throws as loadConfig does. */
 /** STRATA_MAX_BODY_BYTES (bytes of an HTTP body, and of a file the CLI reads); a StrataError `invalid_config` naming it when it is not a size. */
 export function maxBodyBytes(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.STRATA_MAX_BODY_BYTES === '' ? undefined : env.STRATA_MAX_BODY_BYTES;
@@ -210,6 +209,7 @@ export function maxBodyBytes(env: NodeJS.ProcessEnv = process.env): number {
   return r.data as number;
 }
 
+/** The size limits set by the environment (STRATA_MAX_DOCUMENT_NODES, ...), for commands that need only them (`strata plan`); throws as loadConfig does. */
 export function loadLimits(env: NodeJS.ProcessEnv = process.env): Limits {
   const limits: Limits = { ...DEFAULT_LIMITS };
   const problems: string[] = [];
@@ -222,6 +222,27 @@ export function loadLimits(env: NodeJS.ProcessEnv = process.env): Limits {
   }
   if (problems.length > 0) throw new StrataError('invalid_config', problems.join('; '), { problems: problems.map((message) => ({ path: message.split(' ')[0], message })) });
   return limits;
+}
+
+/**
+ * The parameter limits set by the environment (STRATA_MAX_PARAMS_KEYS, STRATA_MAX_PARAMS_BYTES;
+ * nesting: STRATA_MAX_TEXT_NESTING), for the commands that check documents themselves (`strata
+ * plan`, `apply`, `runs submit` of an Argo file), as the service's config reads them; throws
+ * `invalid_config` naming each bad value, as loadLimits does.
+ */
+export function loadParamsLimits(env: NodeJS.ProcessEnv = process.env): ParamsLimits {
+  const problems: string[] = [];
+  const read = (name: 'STRATA_MAX_PARAMS_KEYS' | 'STRATA_MAX_PARAMS_BYTES'): number => {
+    const text = env[name] === '' ? undefined : env[name];
+    const r = VARIABLES[name].schema.safeParse(text ?? VARIABLES[name].default);
+    if (r.success) return r.data as number;
+    problems.push(`${name} must be ${r.error.issues[0].message}, not ${shortenEchoes(JSON.stringify(text))}`);
+    return NaN;
+  };
+  const maxKeys = read('STRATA_MAX_PARAMS_KEYS');
+  const maxBytes = read('STRATA_MAX_PARAMS_BYTES');
+  if (problems.length > 0) throw new StrataError('invalid_config', problems.join('; '), { problems: problems.map((message) => ({ path: message.split(' ')[0], message })) });
+  return { maxKeys, maxBytes, maxNesting: loadLimits(env).maxTextNesting };
 }
 
 /** STRATA_ALLOWED_ORIGINS: comma-separated origins as browsers send them (`scheme://host[:port]`). */

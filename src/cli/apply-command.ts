@@ -22,10 +22,10 @@ import { WORKFLOW_UNIT } from '../argo/import-argo.ts';
 import { fixedWorkflowName, WORKFLOW_LABEL } from '../argo/workflow-name.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { planFlow } from '../service/plan-flow.ts';
-import { loadLimits } from '../app/config.ts';
+import { loadLimits, loadParamsLimits } from '../app/config.ts';
 import type { Client } from './api-client.ts';
 import { importDocuments, looksLikeArgo, readArgoFiles, readText } from './argo-files.ts';
-import { flowsOf, readDocuments } from './local-flows.ts';
+import { checkFlowParams, flowsOf, readDocuments } from './local-flows.ts';
 import { typedParams } from './params.ts';
 import { inUseOrder, mainFlow, refOf } from './main-flow.ts';
 import { summarize, watchRun } from './watch.ts';
@@ -46,6 +46,7 @@ export interface ApplyOptions {
 export async function applyCommand(files: string[], opts: ApplyOptions, client: Client, out: (s: string) => void): Promise<number> {
   // Checked with the service's limits, from the same variables (a bad value: exit 2 naming it).
   const limits = loadLimits();
+  loadParamsLimits(); // a bad STRATA_MAX_PARAMS_* stops the command before anything is read (exit 2)
   const argoFiles = files.filter((f) => looksLikeArgo(readText(f)));
   const docs = readDocuments(files.filter((f) => !argoFiles.includes(f)), limits).map((d) => ({ ...d, kind: (d.doc as { kind?: string })?.kind }));
   for (const d of docs) {
@@ -151,6 +152,8 @@ export async function checkAll(flows: FlowDocument[], workflows: FlowDocument[],
       }
     },
   };
+  // The parameters the service would refuse, with this command's limits: each flow's, and the run's -p (typed for a strata flow, as sent).
+  checkFlowParams([...flows, ...workflows], runFlow ? typedParams(params as Record<string, string>) : workflows.length > 0 && Object.keys(params).length > 0 ? params : undefined, loadParamsLimits());
   const problems: Problem[] = [];
   let more = 0;
   for (const f of [...flows, ...workflows]) {

@@ -30,7 +30,7 @@ program.name('strata').description('one flow language and one pattern engine for
  * variables too, beside the size limits every command that plans applies.
  */
 const configHelp = (service: boolean): string =>
-  `\nThis command is configured by environment variables, not flags (README, "environment"), each checked at start (a bad value stops it, exit 2, naming it)${service ? ': PORT, HOST, REDIS_URL, STRATA_HOME, STRATA_RUNTIME, STRATA_API_TOKENS, STRATA_WORKER_CONCURRENCY, ...' : ''}; the size limits: ${Object.values(LIMIT_VARIABLES).join(', ')}, STRATA_MAX_BODY_BYTES (docs/flow-language.md#limits).`;
+  `\nThis command is configured by environment variables, not flags (README, "environment"), each checked at start (a bad value stops it, exit 2, naming it)${service ? ': PORT, HOST, REDIS_URL, STRATA_HOME, STRATA_RUNTIME, STRATA_API_TOKENS, STRATA_WORKER_CONCURRENCY, ...' : ''}; the size limits: ${Object.values(LIMIT_VARIABLES).join(', ')}, STRATA_MAX_BODY_BYTES, STRATA_MAX_PARAMS_KEYS, STRATA_MAX_PARAMS_BYTES (docs/flow-language.md#limits).`;
 
 /**
  * What `--help` adds for a command that sends documents to a running strata (`apply`, `runs

@@ -1,13 +1,13 @@
 /** `strata plan FILE... [--dry-run] [--format json|dot|mermaid]` */
 import { selectTargets } from '../plan/targets.ts';
 import { StrataError } from '../errors/strata-error.ts';
-import { loadLimits } from '../app/config.ts';
+import { loadLimits, loadParamsLimits } from '../app/config.ts';
 import { dryRun, dryRunAnswer, type DryRun } from '../engine/dry-run.ts';
 import { toPlanDocument } from '../plan/plan-document.ts';
 import { renderDot, renderMermaid } from '../plan/render.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { importDocuments, looksLikeArgo, readArgoFiles, readText } from './argo-files.ts';
-import { flowsOf, readDocuments } from './local-flows.ts';
+import { checkFlowParams, flowsOf, readDocuments } from './local-flows.ts';
 import { mainFlow, refOf } from './main-flow.ts';
 import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
 import { validateDataset } from '../dataset/dataset-document.ts';
@@ -49,6 +49,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   const format = opts.format ?? 'json';
   // The same limits as the service's, from the same variables (a bad value: exit 2 naming it).
   const limits = loadLimits();
+  const paramsLimits = loadParamsLimits();
   const { maxSteps, maxUnitDepth, maxFanOutItems, maxCompositeResultBytes } = limits;
   if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `--format must be json, dot or mermaid, not "${format}"`);
   // Argo files become flows first (docs/argo.md); a Workflow among them is the flow planned.
@@ -57,6 +58,8 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   const docs = readDocuments(files.filter((f) => !argoFiles.includes(f)), limits);
   const argoFlows = [...argo.units, ...argo.workflows].map((f) => validateFlowDocument(structuredClone(f), limits));
   const flows = [...flowsOf(docs, limits), ...argoFlows];
+  // The parameters the service would refuse (its POST /v1/flows, /v1/runs), with this command's limits.
+  checkFlowParams(flows, opts.param && argoFiles.length === 0 ? typedParams(opts.param) : opts.param, paramsLimits);
   const datasetDoc = opts.flow ? undefined : docs.find((d) => (d.doc as { kind?: string })?.kind === 'Dataset');
   let compiled;
   let planned: FlowDocument | undefined;

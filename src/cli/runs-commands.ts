@@ -144,6 +144,11 @@ export async function submit(client: Client, file: string | undefined, o: Submit
     o = { ...o, use: m[1] };
   }
   if ((file === undefined) === (o.use === undefined)) throw new StrataError('invalid_request', 'give a Flow file or --use name[@version] (one of them)');
+  // The size and parameter limits of this command's environment, checked at start as apply's and plan's (a bad value: exit 2
+  // naming it, not taken in silence because only an Argo file is checked with them).
+  const { loadLimits, loadParamsLimits } = await import('../app/config.ts');
+  loadLimits();
+  loadParamsLimits();
   // An Argo Workflow takes -p values as text (as argo submit); a strata flow as JSON where they read as JSON.
   const given = o.param ?? {};
   const params = typedParams(given);

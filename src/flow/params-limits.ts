@@ -7,6 +7,7 @@
  */
 import { invalid, type Problem } from '../errors/strata-error.ts';
 import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText, valueTooDeep } from '../logic/json-nesting.ts';
+import { useNodes } from './uses.ts';
 
 export interface ParamsLimits {
   /** bytes of the parameters as JSON (STRATA_MAX_PARAMS_BYTES) */
@@ -95,4 +96,9 @@ export function checkParamsAt(places: Array<[unknown, string]>, limits: ParamsLi
   if (tooLarge.length > 0) throw invalid(tooLarge, 'limit_exceeded');
   const nul = given.map(([v, p]) => nulProblem(v, p)).filter((p): p is Problem => p !== undefined);
   if (nul.length > 0) throw invalid(nul, 'invalid_request');
+}
+
+/** Every use node's `with` in a flow tree, with its path (`with` alone for the root of a `{ use, with }` request, base ''): places checkParamsAt takes. */
+export function withsOf(root: unknown, base: string): Array<[unknown, string]> {
+  return useNodes(root, base).filter((u) => u.with !== undefined).map((u) => [u.with, u.path ? `${u.path}.with` : 'with']);
 }

@@ -11,7 +11,7 @@ import { validateDataset } from '../../dataset/dataset-document.ts';
 import { anchorLocation } from '../../dataset/dataset-location.ts';
 import { dryRun, dryRunAnswer } from '../../engine/dry-run.ts';
 import { invalid, StrataError, toStrataError, type Problem } from '../../errors/strata-error.ts';
-import { checkParamsAt, type ParamsLimits } from '../../flow/params-limits.ts';
+import { checkParamsAt, withsOf, type ParamsLimits } from '../../flow/params-limits.ts';
 import { paramNameProblems } from '../../flow/param-names.ts';
 import { validateFlowDocument } from '../../flow/flow-document.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../flow/limits.ts';
@@ -63,11 +63,6 @@ function sizes(ctx: TaskContext): { limits: Limits; dry: Parameters<typeof dryRu
   const limits = ctx.sizeLimits ?? DEFAULT_LIMITS;
   const { maxSteps, maxUnitDepth, maxFanOutItems, maxCompositeResultBytes } = limits;
   return { limits, dry: { maxSteps, maxUnitDepth, maxFanOutItems, maxCompositeResultBytes } };
-}
-
-/** Every use node's `with` in a flow tree, with its path (`with` alone for the root of a `{ use, with }` request, base ''). */
-function withsOf(root: unknown, base: string): Array<[unknown, string]> {
-  return useNodes(root, base).filter((u) => u.with !== undefined).map((u) => [u.with, u.path ? `${u.path}.with` : 'with']);
 }
 
 /** 422 naming each place whose parameters are past the limits, 400 naming a parameter holding a NUL: checked before anything is compiled or stored. */
