@@ -6,6 +6,7 @@
  * thread) runs the same code without registering tsx and compiling each of its modules
  * again; the source file itself otherwise.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -23,4 +24,17 @@ export function builtCopy(source: URL): URL {
   const { distFresh } = createRequire(import.meta.url)('../scripts/dist-fresh.cjs') as { distFresh: (root: string) => boolean };
   if (!distFresh(fileURLToPath(root))) return source;
   return new URL(`dist/${source.href.slice(root.href.length).replace(/\.ts$/, '.js')}`, root);
+}
+
+/**
+ * `compiled` (a file URL of a module under dist/), or dist/bundle/`name`.js beside it when
+ * the build bundled that module there (scripts/build.mjs): one file, not each of its
+ * modules resolved, read and compiled apart at every start of the thread that runs it.
+ * One stat call.
+ */
+export function bundledCopy(compiled: URL, name: string): URL {
+  const at = compiled.href.lastIndexOf('/dist/');
+  if (at < 0) return compiled;
+  const bundle = new URL(`${compiled.href.slice(0, at)}/dist/bundle/${name}.js`);
+  return existsSync(fileURLToPath(bundle)) ? bundle : compiled;
 }

@@ -6,8 +6,9 @@
 // place under dist/: the Lua scripts, the built-in rules, the built-in programs.
 // Then the command line is bundled by esbuild into dist/bundle/ (bin/strata.js runs it): one
 // file a command instead of some 200 modules, each resolved, read and compiled apart (see
-// bundleCli below, and docs/performance.md "The CLI's start"); so is the quarterback, which
-// each pod starts (dist/bundle/quarterback.js, run by dist/sidecar/bin.cjs).
+// bundleCli below, and docs/performance.md "The CLI's start"); so are the quarterback, which
+// each pod starts (dist/bundle/quarterback.js, run by dist/sidecar/bin.cjs), and the API's
+// CPU-pool thread (dist/bundle/cpu-worker.js, src/api/cpu/cpu-pool.ts).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -108,11 +109,13 @@ async function bundleCli() {
       logLevel: 'warning',
       banner,
     });
-    // The quarterback, one file of its own (no chunk shared with the command line): each pod
-    // on the local runtime starts one, and its 87 modules took 0.27 s of CPU to load against
-    // 0.15 s bundled (`node -e "import(...)"`, bare node 0.10 s; docs/performance.md).
+    // The quarterback and the API's CPU-pool thread, each one file of its own (no chunk shared
+    // with the command line or each other): each pod on the local runtime starts a
+    // quarterback, whose 87 modules took 0.27 s of CPU to load against 0.15 s bundled; each
+    // service starts a CPU-pool thread (src/api/cpu/cpu-pool.ts), 0.61 s against 0.39 s
+    // (`node -e "import(...)"`, bare node 0.10 s; docs/performance.md).
     await esbuild.build({
-      entryPoints: { quarterback: join(dist, 'sidecar', 'main.js') },
+      entryPoints: { quarterback: join(dist, 'sidecar', 'main.js'), 'cpu-worker': join(dist, 'src', 'api', 'cpu', 'cpu-worker.js') },
       outdir,
       bundle: true,
       format: 'esm',
@@ -123,7 +126,7 @@ async function bundleCli() {
       banner,
     });
   } catch {
-    process.stderr.write('strata: the build failed (esbuild, bundling dist/src/cli/main.js and dist/sidecar/main.js)\n');
+    process.stderr.write('strata: the build failed (esbuild, bundling dist/src/cli/main.js, dist/sidecar/main.js and dist/src/api/cpu/cpu-worker.js)\n');
     process.exit(1);
   }
 }

@@ -10,7 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { threadPool, type ThreadPoolOptions } from '../../../src/api/cpu/cpu-pool.ts';
+import { cpuWorkerFile, threadPool, type ThreadPoolOptions } from '../../../src/api/cpu/cpu-pool.ts';
 import { isThreadLoaded } from '../../../src/api/cpu/thread-loaded.ts';
 
 /** Per worker thread: whether its loaded word had come when it was terminated, in the order of the terminations. */
@@ -62,5 +62,12 @@ describe('threadPool close', { timeout: 180_000 }, () => {
     expect(terminations.length).toBeGreaterThan(0);
     expect(terminations.every(Boolean)).toBe(true);
     expect(stops).toEqual([{ threads: terminations.length, loaded: terminations.length }]);
+  });
+});
+
+describe('the module its threads run', () => {
+  it('is the build\'s bundle, dist/bundle/cpu-worker.js (one file to load at each thread\'s start, not its modules apart)', () => {
+    // The suite's set-up has built dist/: the sources running here choose its copy, then the bundle.
+    expect(cpuWorkerFile().href).toMatch(/\/dist\/bundle\/cpu-worker\.js$/);
   });
 });
