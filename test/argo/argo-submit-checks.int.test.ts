@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
+import { strataHere } from '../support/strata-here.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
 
@@ -78,22 +79,22 @@ describe('templateRef', () => {
 });
 
 describe('workflowTemplateRef and templateRef', () => {
-  const refused = async (file: string, message: string): Promise<void> => {
+  /** Refused by POST /v1/runs and by `strata apply` (a process when `asProcess`, else in this process: strata-here.ts). */
+  const refused = async (file: string, message: string, asProcess = false): Promise<void> => {
     const r = await svc.call('POST', '/v1/runs', readFileSync(join(FAULTS, file), 'utf8'));
     expect(r.status, file).toBe(400);
     expect(r.body.error.message).toContain(message);
-    const p = await runStrata(['apply', join(FAULTS, file)], env);
+    const p = await (asProcess ? runStrata : strataHere)(['apply', join(FAULTS, file)], env);
     expect(p.code, file).toBe(2);
     expect(p.stderr).toContain(message);
   };
 
   it('resolve to registered WorkflowTemplates only: never to a native Flow, a template\'s unit or a Workflow\'s recursive unit', async () => {
-    for (const file of ['native-greeting.yaml', 'wft-greetings.yaml', 'countdown-workflow.yaml']) {
-      const p = await runStrata(['apply', join(FAULTS, file)], env);
-      expect(p.code, p.stderr).toBe(0);
-    }
+    // One apply of the three files, as three applies registered them.
+    const p = await runStrata(['apply', ...['native-greeting.yaml', 'wft-greetings.yaml', 'countdown-workflow.yaml'].map((f) => join(FAULTS, f))], env);
+    expect(p.code, p.stderr).toBe(0);
     const runsBefore = (await svc.call('GET', '/v1/runs')).body.runs.length;
-    await refused('wftref-to-native.yaml', 'no WorkflowTemplate plain-greeting is given or registered');
+    await refused('wftref-to-native.yaml', 'no WorkflowTemplate plain-greeting is given or registered', true);
     await refused('tref-to-native.yaml', 'no WorkflowTemplate plain with template greet is given or registered');
     await refused('wftref-to-unit.yaml', 'no WorkflowTemplate wft-greetings.greet is given or registered');
     await refused('wftref-to-recursive.yaml', 'no WorkflowTemplate countdown.countdown is given or registered');
