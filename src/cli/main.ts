@@ -211,6 +211,10 @@ for (const event of ['unhandledRejection', 'uncaughtException'] as const) {
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
 });
+// Nor is one of standard error gone (`strata plan F 2>&1 >/dev/null | head -1`): what is still to say there is
+// dropped and the command ends with its own exit code. Unheard, the stream's error reached the handler above,
+// which wrote to the same stream again, for ever (tester 13, test/cli/closed-output.int.test.ts).
+process.stderr.on('error', () => undefined);
 
 async function main(): Promise<void> {
   try {
