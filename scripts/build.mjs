@@ -67,11 +67,12 @@ async function bundleCli() {
   // new ones, and a bundle left from a build with esbuild would run after one without.
   rmSync(outdir, { recursive: true, force: true });
   const packageOf = (s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/');
-  const places = {
+  // `bundled`: whether a package is bundled in (BUNDLED, or every one for the Kubernetes quarterback).
+  const placesOf = (bundled) => ({
     name: 'strata-places',
     setup(b) {
       b.onResolve({ filter: /^[^./]/ }, (a) => {
-        if (a.path.startsWith('node:') || !BUNDLED.has(packageOf(a.path))) return { path: a.path, external: true };
+        if (a.path.startsWith('node:') || !bundled(packageOf(a.path))) return { path: a.path, external: true };
         // Split off by import(), a CommonJS package (yaml, commander) keeps only its default
         // export: `const { stringify } = await import('yaml')` would get undefined. Refused here.
         if (a.kind === 'dynamic-import') return { errors: [{ text: `${a.importer}: import('${a.path}') of a bundled package; import it statically in a module of its own and import() that module (as src/cli/yaml-output.ts)` }] };
@@ -85,7 +86,8 @@ async function bundleCli() {
         return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(own)}, import.meta.url).href`), loader: 'js' };
       });
     },
-  };
+  });
+  const places = placesOf((p) => BUNDLED.has(p));
   let esbuild;
   try {
     esbuild = await import('esbuild');
@@ -125,8 +127,23 @@ async function bundleCli() {
       logLevel: 'warning',
       banner,
     });
+    // The quarterback of a Kubernetes pod, with every package in it: it loaded the
+    // Kubernetes client's some 1,000 modules apart at each pod's start, 1.2 s of CPU against
+    // 0.4 s bundled (docs/performance.md); run from dist/bundle/kube-quarterback.js by the
+    // test suite's stand-in cluster (the image runs sidecar/entrypoint/kube-bin.js).
+    await esbuild.build({
+      entryPoints: { 'kube-quarterback': join(dist, 'sidecar', 'entrypoint', 'kube-main.js') },
+      outdir,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      plugins: [placesOf(() => true)],
+      logLevel: 'warning',
+      banner,
+    });
   } catch {
-    process.stderr.write('strata: the build failed (esbuild, bundling dist/src/cli/main.js, dist/sidecar/main.js and dist/src/api/cpu/cpu-worker.js)\n');
+    process.stderr.write('strata: the build failed (esbuild, bundling dist/src/cli/main.js, dist/sidecar/main.js, dist/src/api/cpu/cpu-worker.js and dist/sidecar/entrypoint/kube-main.js)\n');
     process.exit(1);
   }
 }
