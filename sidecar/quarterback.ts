@@ -240,8 +240,12 @@ export class Quarterback {
       inputsDir: dirs.inputs, outputsDir: dirs.outputs, scratchDir: this.plan.scratchDir, ipcDir: this.plan.ipcDir,
       port, peers: this.ports.peersOf(step), params: cmd.env.params, item: cmd.env.item, items: cmd.env.items, round: cmd.env.round, exit: cmd.env.exit,
     });
-    const strataEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('STRATA_')));
-    const task = { ...placed, ...(ownEnv ? { env: ownEnv } : {}), ...expandContainerFields({ ...(placed.command ? { command: placed.command } : {}), ...(placed.args ? { args: placed.args } : {}) }, { ...ownEnv, ...strataEnv }) };
+    // Command and args from the whole environment (the task's env, STRATA_* over it), looked up only when they
+    // reference it: in a pod the environment holds a peer for every other container (250 variables in a pod of 200),
+    // and copying it for each container was a fifth of the quarterback's work between two containers (docs/performance.md).
+    const refers = [...(placed.command ?? []), ...(placed.args ?? [])].some((a) => a.includes('$'));
+    const strataEnv = refers ? Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('STRATA_'))) : {};
+    const task = { ...placed, ...(ownEnv ? { env: ownEnv } : {}), ...(refers ? expandContainerFields({ ...(placed.command ? { command: placed.command } : {}), ...(placed.args ? { args: placed.args } : {}) }, { ...ownEnv, ...strataEnv }) : {}) };
     // A /tmp of its own is where temporary files go, not the host's TMPDIR (unless the task names one).
     if (entry.view && task.env?.TMPDIR === undefined) env.TMPDIR = OWN_TMP;
     // Large params (or items) in files: an environment variable past 128 KiB cannot start the container (E2BIG).
