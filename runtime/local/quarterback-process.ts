@@ -13,8 +13,20 @@ import { decodeQuarterbackMessage, encode, lineSplitter, type DoneMessage, type 
 import type { Guard } from '../watchdog/guard.ts';
 import { abortReason } from './abort-reason.ts';
 
-/** How the local runtime starts the quarterback: node on sidecar/bin.cjs (tsx, no build; see its header), or its compiled copy when there is a fresh one (built-copy.ts). */
-export const defaultQuarterback = (): string[] => [process.execPath, fileURLToPath(builtCopy(new URL('../../sidecar/bin.cjs', import.meta.url)))];
+/**
+ * How the local runtime starts the quarterback: node on sidecar/bin.cjs (tsx, no build; see its header), or its
+ * compiled copy when there is a fresh one (built-copy.ts). V8 single-threaded (QUARTERBACK_NODE_FLAGS).
+ */
+export const defaultQuarterback = (): string[] => [process.execPath, ...QUARTERBACK_NODE_FLAGS, fileURLToPath(builtCopy(new URL('../../sidecar/bin.cjs', import.meta.url)))];
+
+/**
+ * V8 without background threads in the quarterback: it forks every container, and its
+ * compiler and GC threads working beside those forks cost more than they save. A pod of 200
+ * `true` containers, paired rounds on the 2-vCPU machine (docs/performance.md, Twelfth
+ * pass): about 3 ms less CPU a container for the quarterback, its forks and its containers
+ * together, the forks' and bubblewrap's share included.
+ */
+export const QUARTERBACK_NODE_FLAGS: readonly string[] = ['--single-threaded'];
 
 export interface QuarterbackProcessOptions {
   /** argv that starts the quarterback; the plan path is appended */
