@@ -40,7 +40,7 @@ export interface LocalRuntimeOptions {
   home?: string;
   /** SIGTERM to SIGKILL grace when stopping a container (default 2000 ms) */
   killGraceMs?: number;
-  /** argv that starts the quarterback (default: node sidecar/bin.cjs) */
+  /** argv that starts the quarterback (default: node --single-threaded sidecar/bin.cjs, quarterback-process.ts) */
   quarterback?: string[];
   /** environment containers inherit, STRATA_*, REDIS_URL, PORT and HOST left out (host-env.ts; default process.env) */
   env?: Record<string, string | undefined>;
