@@ -48,6 +48,8 @@ export class EngineCore {
   legacyTimeouts = false;
   /** the log is of version 2 or before: a `finished` without `transient` is transient by its words (transient-error.ts) */
   legacyTransients = false;
+  /** a log of version 3 or before: the step limit counts every activation, the run's and units' roots too (LOG_VERSION) */
+  legacyStepCount = false;
   /** the latest time the log's events carry (ms since the epoch; 0 when they carry none) */
   now = 0;
   /** leaves that failed, in the order they failed (an exit handler's `exit.failures`) */
@@ -150,7 +152,10 @@ export class EngineCore {
     const node = act.node;
     const max = this.opts.maxSteps ?? DEFAULT_LIMITS.maxSteps;
     this.sliceLeft--;
-    if (++this.spawned > max) {
+    // A step is an activation with an id of its own: not the run's root (''), nor a unit's root (its use node's id),
+    // which no plan counts (compile.ts ctx.order), so a plan right at the limit runs whole.
+    const counted = this.legacyStepCount || (act.id !== '' && act.id !== act.parent?.id);
+    if (counted && ++this.spawned > max) {
       this.overStepLimit = true;
       return this.finish(act, 'failed', undefined, `the run would make more than ${max.toLocaleString('en')} steps, the limit (${LIMIT_VARIABLES.maxSteps})`);
     }

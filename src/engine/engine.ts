@@ -47,6 +47,7 @@ export class RunEngine {
   start(at?: number, logVersion = LOG_VERSION): Command[] {
     this.core.legacyTimeouts = logVersion < 2;
     this.core.legacyTransients = logVersion < 3;
+    this.core.legacyStepCount = logVersion < 4;
     this.core.openSlice(true);
     try {
       return this.core.begin(at);

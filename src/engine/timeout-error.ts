@@ -14,12 +14,14 @@ export type FailureReason = 'timeout';
 
 /**
  * The version of the run log's event shapes, recorded in its first entry (`begin`, `v`).
- * 3: a transient fault is `finished.transient` (transient-error.ts). 2: a timeout is
+ * 4: STRATA_MAX_RUN_STEPS counts a run's steps (activations with an id of their own), as a
+ * plan counts them; 3 and before counted the run's root and each unit's root too, so a plan
+ * right at the limit failed its last step (legacyStepCount). 3: a transient fault is `finished.transient` (transient-error.ts). 2: a timeout is
  * `finished.reason`; a transient fault is known by its words only (legacyTransientText).
  * 1 (a `begin` without `v`): a log written before, whose timeouts are known by their words
  * only (legacyTimeoutText).
  */
-export const LOG_VERSION = 3;
+export const LOG_VERSION = 4;
 
 /** The error of a step stopped at its timeout of `seconds`: words only, for people. */
 export function timedOutError(seconds: number): string {

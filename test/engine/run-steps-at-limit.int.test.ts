@@ -1,0 +1,52 @@
+/**
+ * Tester 13: a plan right at STRATA_MAX_RUN_STEPS was accepted (compile counts the steps, not
+ * the run's root) and then failed its last step ("the run would make more than 10 steps"),
+ * the engine counting its root activation, and each unit's root, as steps: ten steps run,
+ * nine for real. Now the run counts what the plan counts (log version 4), at both levels.
+ * Real HTTP, Redis, BullMQ, processes; the service runs with STRATA_MAX_RUN_STEPS=10.
+ */
+import { describe, expect, it } from 'vitest';
+import { flowDoc, shTask } from '../support/documents.ts';
+import { runStrata } from '../support/processes.ts';
+import { useRunService } from '../support/use-run-service.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const svc = useRunService({ STRATA_MAX_RUN_STEPS: '10' });
+const tempDir = useTempDirs('steps-at-limit-');
+const tasks = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: `t${i + from}`, task: shTask('true') }));
+
+/** Run `flow` (and register `units` first); its status and how many of its steps succeeded. */
+async function run(flow: unknown, units: unknown[] = []): Promise<string> {
+  for (const u of units) expect((await svc.call('POST', '/v1/flows', u)).status).toBeLessThan(300);
+  const r = await svc.call('POST', '/v1/runs', { flow });
+  if (r.status !== 202) return `${r.status} ${r.body.error.message}`;
+  const done = await svc.waitRun(r.body.runId);
+  const steps = Object.values(done.steps as Record<string, { status: string }>);
+  return `${done.status}: ${steps.filter((s) => s.status === 'succeeded').length}/${steps.length} succeeded${done.error ? ` (${done.error})` : ''}`;
+}
+
+describe('a plan right at STRATA_MAX_RUN_STEPS runs whole; one past it is refused', () => {
+  it('a sequence of 10 tasks: succeeded, 10 of 10; of 11: refused 422', async () => {
+    expect(await run(flowDoc({ sequence: tasks(10) }, 'at-limit-ten'))).toBe('succeeded: 10/10 succeeded');
+    expect(await run(flowDoc({ sequence: tasks(11) }, 'at-limit-eleven'))).toMatch(/^422 the plan has 11 steps, more than the limit of 10/);
+  });
+
+  it('a use of a unit of 3 tasks beside 6 tasks (the use step, its 3, the 6): succeeded, 10 of 10', async () => {
+    const unit = flowDoc({ sequence: tasks(3) }, 'at-limit-unit');
+    expect(await run(flowDoc({ sequence: [{ id: 'u', use: 'at-limit-unit@1' }, ...tasks(6)] }, 'at-limit-use'), [unit])).toBe('succeeded: 10/10 succeeded');
+  });
+
+  it('a pod of 9 containers (the pod step and its 9): succeeded, 10 of 10', async () => {
+    expect(await run(flowDoc({ id: 'p', pod: { flow: { sequence: tasks(9) } } }, 'at-limit-pod'))).toBe('succeeded: 10/10 succeeded');
+  });
+
+  it('strata plan --dry-run of 10 tasks with STRATA_MAX_RUN_STEPS=10: every step in the order, exit 0', async () => {
+    const file = join(tempDir(), 'ten.json');
+    writeFileSync(file, JSON.stringify(flowDoc({ sequence: tasks(10) }, 'at-limit-dry')));
+    const r = await runStrata(['plan', file, '--dry-run'], { STRATA_MAX_RUN_STEPS: '10' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('["t9"]');
+  });
+});

@@ -1,0 +1,31 @@
+/**
+ * The step limit by log version (LOG_VERSION 4, tester 13): a run's log of version 4 counts
+ * steps as a plan does (not the run's root), so a run of one task under STRATA_MAX_RUN_STEPS=1
+ * starts it; a log of version 3 or before folds as it was decided then, its root counted,
+ * so the same run fails at once (an older run folded again keeps its end).
+ */
+import { describe, expect, it } from 'vitest';
+import { RunEngine } from '../../src/engine/engine.ts';
+import { LOG_VERSION } from '../../src/engine/timeout-error.ts';
+import { compile, task } from '../fixtures/build-flow.ts';
+
+/** The first commands of a run of `a` then `b` under maxSteps 1, started with log version `v`: what each does. */
+function firstCommands(v: number): string[] {
+  const c = compile({ sequence: [task('a'), task('b')] });
+  return new RunEngine(c.root, { maxSteps: 1 }).start(0, v).map((x) => `${x.type}${'step' in x ? ` ${x.step}` : ''}`);
+}
+
+describe('the step limit by log version', () => {
+  it('version 4 (the current): the run\'s root is no step, so its first task starts', () => {
+    expect(LOG_VERSION).toBe(4);
+    expect(firstCommands(4)).toContain('start a');
+  });
+
+  it('version 3 and before: the root counted, as then: nothing starts and the run ends failed', () => {
+    for (const v of [1, 2, 3]) {
+      const cmds = firstCommands(v);
+      expect(cmds).not.toContain('start a');
+      expect(cmds.some((c) => c.startsWith('done'))).toBe(true);
+    }
+  });
+});
