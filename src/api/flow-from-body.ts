@@ -3,13 +3,14 @@ import { invalid } from '../errors/strata-error.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
+import { useRequestFlow } from '../flow/use-request.ts';
 
 /** A Flow document, or `{ use: "name@version", with: {...} }` wrapped as one. */
 export function flowFromBody(body: unknown, limits: Limits = DEFAULT_LIMITS): FlowDocument {
   if (body && typeof body === 'object' && !Array.isArray(body) && 'use' in body && !('kind' in body)) {
     const b = body as Record<string, unknown>;
     for (const k of Object.keys(b)) if (k !== 'use' && k !== 'with') throw invalid([{ path: k, message: `unknown key "${k}"; send a Flow or { use, with }` }], 'invalid_request');
-    return validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'adhoc', version: '0' }, spec: { root: { use: b.use, ...(b.with !== undefined ? { with: b.with } : {}) } } }, limits);
+    return validateFlowDocument(useRequestFlow(b.use, b.with), limits);
   }
   return validateFlowDocument(body, limits);
 }

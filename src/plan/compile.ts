@@ -4,6 +4,7 @@
  * cycles and id collisions rejected with their paths. Pure: the resolver is a lookup in
  * flows already loaded (see load-units.ts for the async side).
  */
+import { isUseRequestFlow } from '../flow/use-request.ts';
 import { invalid, pastLimit, type Problem } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, limitText, type Limits } from '../flow/limits.ts';
 import { patternOf, type FlowDocument, type FlowNode, type Computed, type JsonValue, type TaskSpec } from '../flow/types.ts';
@@ -59,7 +60,8 @@ interface Ctx {
 /** Compile a Flow document; throws a StrataError with every problem found. */
 export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefined, limits: Limits = DEFAULT_LIMITS): CompiledFlow {
   const ctx: Ctx = {
-    resolve, limits, problems: [], units: [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, order: [],
+    // A request by name's wrapper is no unit: the flow it uses nests its units as when run itself (use-request.ts).
+    resolve, limits, problems: [], units: isUseRequestFlow(doc) ? [] : [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, order: [],
     unitId: '', podId: '', refs: [], known: { kinds: new Map(), levels: new Map(), generates: [], parameters: new Map(), unitOutputs: new Map() },
     tscope: { items: [], inCycle: false, inExit: false, params: declaredParams(doc.spec.params) },
     unitInputs: doc.spec.inputs ?? [],
@@ -293,7 +295,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     if (ctx.inPod) ctx.problems.push({ path: `${path}.pod`, message: `a pod cannot hold another pod (inside ${ctx.inPod})` });
     const p = node.pod;
     const outer = ctx.inPod;
-    ctx.inPod = ctx.units.length > 1 ? `${path} of ${ctx.units[ctx.units.length - 1]}` : path;
+    ctx.inPod = ctx.units.length > (isUseRequestFlow(ctx.root) ? 0 : 1) ? `${path} of ${ctx.units[ctx.units.length - 1]}` : path;
     const outerPod = ctx.podId;
     ctx.podId = id;
     const body = compileUnitRoot(p.flow, `${path}.pod.flow`, id, ctx, {});

@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS, type Limits } from '../../flow/limits.ts';
 import { argoBody } from '../argo-body.ts';
 import { currentVersions } from '../../argo/import-argo.ts';
 import { flowFromBody } from '../flow-from-body.ts';
+import { isUseRequestFlow } from '../../flow/use-request.ts';
 import { readRunRequest } from '../run-request.ts';
 import type { FlowDocument } from '../../flow/types.ts';
 import type { FlowRegistry } from '../../plan/flow-registry.ts';
@@ -118,7 +119,7 @@ export const TASKS = {
     const format = input.query.format ?? 'json';
     if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `format must be json, dot or mermaid, not "${format}"`);
     const flow = flowFromBody(parseBody(input.body, ctx.limits), sizes(ctx).limits);
-    checkParams(ctx, [[flow.spec.params, 'spec.params'], ...withsOf(flow.spec.root, flow.metadata.name === 'adhoc' && flow.metadata.version === '0' ? '' : 'spec.root')]);
+    checkParams(ctx, [[flow.spec.params, 'spec.params'], ...withsOf(flow.spec.root, isUseRequestFlow(flow) ? '' : 'spec.root')]);
     const compiled = await planFlow(flow, ctx.defs, sizes(ctx).limits);
     const plan = toPlanDocument(compiled);
     if (format === 'dot') return { contentType: 'text/vnd.graphviz; charset=utf-8', text: renderDot(plan.graph, plan.metadata.name) };

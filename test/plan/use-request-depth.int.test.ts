@@ -1,0 +1,41 @@
+/**
+ * Tester 13: a registered flow right at STRATA_MAX_UNIT_DEPTH (u1 -> u2 -> u3 -> u4 under a
+ * limit of 3) ran when sent whole (`{ flow }`) but was refused when run by name (`{ use }`,
+ * `strata runs submit --use`, POST /v1/plans `{ use }`): the request's wrapper flow
+ * (adhoc@0) counted as one more unit ("adhoc@0 -> u1@1 -> ... units nested more than 3
+ * deep"). A request by name now nests as the flow itself does. Real HTTP, Redis, processes.
+ */
+import { describe, expect, it } from 'vitest';
+import { flowDoc, shTask } from '../support/documents.ts';
+import { runStrata } from '../support/processes.ts';
+import { cliEnv, useRunService } from '../support/use-run-service.ts';
+
+const svc = useRunService({ STRATA_MAX_UNIT_DEPTH: '3' });
+/** u4 a task; u3 uses u4; u2 uses u3; u1 uses u2: u1 nests 3 units, the limit. */
+const CHAIN = [
+  flowDoc({ id: 'x', task: shTask('true') }, 'ud4'),
+  flowDoc({ sequence: [{ id: 'a', use: 'ud4@1' }] }, 'ud3'),
+  flowDoc({ sequence: [{ id: 'a', use: 'ud3@1' }] }, 'ud2'),
+  flowDoc({ sequence: [{ id: 'a', use: 'ud2@1' }] }, 'ud1'),
+];
+
+describe('a flow right at STRATA_MAX_UNIT_DEPTH, run by name', () => {
+  it('is registered, and runs by { use }, { flow }, runs submit --use and plans by { use }; one more level is refused naming the limit', async () => {
+    for (const f of CHAIN) expect((await svc.call('POST', '/v1/flows', f)).status).toBe(201);
+    const ends: string[] = [];
+    for (const body of [{ use: 'ud1@1' }, { flow: CHAIN[3] }]) {
+      const r = await svc.call('POST', '/v1/runs', body);
+      ends.push(r.status === 202 ? (await svc.waitRun(r.body.runId)).status : `${r.status} ${r.body.error.message}`);
+    }
+    expect(ends).toEqual(['succeeded', 'succeeded']);
+    const plan = await svc.call('POST', '/v1/plans', { use: 'ud1@1' });
+    expect(plan.status, plan.text).toBe(200);
+    const sub = await runStrata(['runs', 'submit', '--use', 'ud1@1', '--watch'], cliEnv(svc));
+    expect(sub.code, sub.stdout + sub.stderr).toBe(0);
+    const deeper = await svc.call('POST', '/v1/flows', flowDoc({ sequence: [{ id: 'a', use: 'ud1@1' }] }, 'ud0'));
+    expect(deeper.status).toBe(400);
+    expect(deeper.body.error.message).toContain('units nested more than 3 deep (ud0@1 -> ud1@1 -> ud2@1 -> ud3@1 -> ud4@1), the limit (STRATA_MAX_UNIT_DEPTH)');
+    const deeperUse = await svc.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'a', use: 'ud1@1' }] }, 'ud0') });
+    expect(deeperUse.status).toBe(400);
+  });
+});
