@@ -63,7 +63,8 @@ export function useDriver(act: Act, ops: Ops): Driver {
   for (const [k, v] of Object.entries(node.with)) Object.defineProperty(params, k, { value: ops.evaluateValues(v, act, `use.with.${k}`), enumerable: true, writable: true, configurable: true });
   // The unit's declared inputs, resolved where the use node is (its caller's paths).
   const unitInputs = node.inputs ? ops.resolveInputs(node.inputs, act) : undefined;
-  act.unitScope = { ...act.scope, params, unitId: act.id, depth: act.scope.depth + 1, ...(unitInputs ? { unitInputs } : {}) };
+  // A request by name's wrapper adds no depth: its unit nests as when run itself (use-request.ts).
+  act.unitScope = { ...act.scope, params, unitId: act.id, depth: act.scope.depth + (node.request ? 0 : 1), ...(unitInputs ? { unitInputs } : {}) };
   return wrapDriver(act, ops, body, act.unitScope, body.seg === '' && !!node.gives?.parameters);
 }
 

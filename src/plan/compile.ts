@@ -340,8 +340,10 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
       ctx.problems.push({ path: `${path}.use`, message: `use cycle ${chain}: a unit that uses itself needs a when on the way (on this use node or a node around it in the unit), or it never ends` });
       return placeholder;
     }
-    const flow = ctx.resolve(ref) ?? (ref === ctx.units[0] ? ctx.root : undefined);
-    if (ref === ctx.units[0]) ctx.recursesToRoot = true;
+    // The run's own flow: the chain's first, unless the root is a request by name's wrapper (its first is a registered unit).
+    const toRoot = ref === ctx.units[0] && !isUseRequestFlow(ctx.root);
+    const flow = ctx.resolve(ref) ?? (toRoot ? ctx.root : undefined);
+    if (toRoot) ctx.recursesToRoot = true;
     for (const [k, v] of Object.entries(withParams)) appendAll(ctx.refs, expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
     for (const [name, from] of Object.entries(inputs)) {
       const colon = from.lastIndexOf(':');
@@ -399,6 +401,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
   ctx.known.generates.splice(slot, 1);
   return {
     ...base, kind: 'use', ref, with: withParams, params: flow.spec.params ?? {}, body,
+    ...(ctx.units.length === 0 && isUseRequestFlow(ctx.root) ? { request: true } : {}),
     ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
     ...(flow.spec.outputs ? { gives: flow.spec.outputs } : {}),
   };

@@ -102,6 +102,8 @@ export interface UseNode extends Base {
    * A use that reaches its own unit again (recursion): its body is that of the enclosing use
    * (or the run's root) of the same ref, expanded when it starts; `body` is a placeholder.
    */
+  /** the root of a request by name's wrapper (flow/use-request.ts): its unit is the run's first, at depth 0, as when the flow used is run itself */
+  request?: boolean;
   recursive?: boolean;
   /** what the unit gives (its spec.outputs): artifacts name -> `"step:output"` inside it, parameters name -> template */
   gives?: { artifacts?: Record<string, string>; parameters?: Record<string, Computed> };

@@ -38,4 +38,17 @@ describe('a flow right at STRATA_MAX_UNIT_DEPTH, run by name', () => {
     const deeperUse = await svc.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'a', use: 'ud1@1' }] }, 'ud0') });
     expect(deeperUse.status).toBe(400);
   });
+
+  it('a generate step at the last unit the limit allows (ug1 -> ug2 -> ug3, its Dataset expanded at depth 3) runs asked by { use } as sent whole: the request adds no depth at run time either', async () => {
+    const gen = { id: 'gen', generate: { image: 'alpine', command: ['sh', '-c', 'echo \'{"apiVersion":"strata/v1","kind":"Dataset","metadata":{"name":"made-at-depth"},"spec":{"shape":"files"}}\' > "$STRATA_OUTPUTS/result.json"'] } };
+    const chain = [flowDoc({ sequence: [gen] }, 'ug3'), flowDoc({ sequence: [{ id: 'a', use: 'ug3@1' }] }, 'ug2'), flowDoc({ sequence: [{ id: 'a', use: 'ug2@1' }] }, 'ug1')];
+    for (const f of chain) expect((await svc.call('POST', '/v1/flows', f)).status).toBe(201);
+    const ends: string[] = [];
+    for (const body of [{ flow: chain[2] }, { use: 'ug1@1' }]) {
+      const r = await svc.call('POST', '/v1/runs', body);
+      const run = r.status === 202 ? await svc.waitRun(r.body.runId) : undefined;
+      ends.push(run ? `${run.status}${run.error ? ` ${run.error}` : ''}` : `${r.status} ${r.body.error.message}`);
+    }
+    expect(ends).toEqual(['succeeded', 'succeeded']);
+  });
 });
