@@ -5,6 +5,7 @@
  */
 import { pastLimit, StrataError } from '../../errors/strata-error.ts';
 import { checkDepth, parseText } from '../../flow/parse-text.ts';
+import { MAX_DATA_DEPTH, tooDeepText } from '../../logic/json-nesting.ts';
 
 export type BodyType = 'json' | 'yaml';
 
@@ -34,8 +35,36 @@ export function bodyTooLarge(body: RawBody, limits: BodyLimits): StrataError {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The body as data; 400 for text that is not UTF-8 or does not parse, 413 past a limit. */
-export function parseBody(body: RawBody, limits: BodyLimits): unknown {
+/**
+ * The body as data; 400 for text that is not UTF-8 or does not parse, 413 past a limit.
+ * `envelope`: the body is an object around documents (a run request's `{ flow, params }`),
+ * each member nested within the limit as the document is on its own (POST /v1/flows), not
+ * one level less (tester 13: a flow right at STRATA_MAX_TEXT_NESTING registered but could not run).
+ */
+export function parseBody(body: RawBody, limits: BodyLimits, envelope = false): unknown {
+  if (!envelope) return parseWhole(body, limits);
+  const max = limits.maxNesting ?? MAX_DATA_DEPTH;
+  let value: unknown;
+  try {
+    value = parseWhole(body, { ...limits, maxNesting: max + 1 });
+  } catch (e) {
+    // Past by two levels or more, found in the text before it was parsed: a member is nested more than `max`.
+    if (e instanceof StrataError && e.code === 'too_large') throw reworded(e, tooDeepText(max + 1), tooDeepText(max));
+    throw e;
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) checkDepth(v, `body.${k}`, max);
+  } else checkDepth(value, 'body', max);
+  return value;
+}
+
+/** `e` with `from` replaced by `to` in its message and its problems' (its limits kept). */
+function reworded(e: StrataError, from: string, to: string): StrataError {
+  const problems = e.details.problems?.map((p) => ({ ...p, message: p.message.replace(from, to) }));
+  return new StrataError(e.code, e.message.replace(from, to), { ...e.details, ...(problems ? { problems } : {}) });
+}
+
+function parseWhole(body: RawBody, limits: BodyLimits): unknown {
   const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
   if (body.bytes.byteLength > max) throw bodyTooLarge(body, limits);
   let text: string;

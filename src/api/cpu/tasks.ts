@@ -75,7 +75,7 @@ function checkParams(ctx: TaskContext, places: Array<[unknown, string]>): void {
 
 /** A run request body as data, its `params` as written (a number JSON would write back otherwise kept as its text: params-as-written.ts). */
 function nativeRunBody(body: RawBody, limits: BodyLimits): unknown {
-  const parsed = parseBody(body, limits);
+  const parsed = parseBody(body, limits, true);
   if (body.type !== 'json' || parsed === null || typeof parsed !== 'object' || !('params' in parsed)) return parsed;
   return { ...parsed, params: paramsAsWritten(new TextDecoder().decode(body.bytes), (parsed as { params: unknown }).params, false) };
 }
