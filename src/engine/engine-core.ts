@@ -8,7 +8,7 @@ import type { Computed, InputSpec, JsonValue } from '../flow/types.ts';
 import { truthy } from '../logic/json-logic.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import { ResultSizes } from './result-size.ts';
-import { isLeaf, joinId, type PlanNode } from '../plan/plan-node.ts';
+import { isLeaf, joinId, podStepCount, type PlanNode } from '../plan/plan-node.ts';
 import { RunSlots, SlotPool } from './run-slots.ts';
 import { addKid, clearKids, removeKid, RunningActs } from './act-lists.ts';
 import { failedAsError, outcomeForParent, type Act, type Ops, type Scope } from './act.ts';
@@ -50,6 +50,8 @@ export class EngineCore {
   legacyTransients = false;
   /** a log of version 3 or before: the step limit counts every activation, the run's and units' roots too (LOG_VERSION) */
   legacyStepCount = false;
+  /** a log of version 4 or before: a pod counts as one step against the limit, its containers not at all (LOG_VERSION) */
+  legacyPodCount = false;
   /** the latest time the log's events carry (ms since the epoch; 0 when they carry none) */
   now = 0;
   /** leaves that failed, in the order they failed (an exit handler's `exit.failures`) */
@@ -155,6 +157,9 @@ export class EngineCore {
     // A step is an activation with an id of its own: not the run's root (''), nor a unit's root (its use node's id),
     // which no plan counts (compile.ts ctx.order), so a plan right at the limit runs whole.
     const counted = this.legacyStepCount || (act.id !== '' && act.id !== act.parent?.id);
+    // A pod's containers are steps of the run too (log version 5): its micro plan's steps, counted as it starts.
+    // (A dry run opens the pod and counts its containers as they start.)
+    if (counted && node.kind === 'pod' && !this.legacyPodCount && !this.opts.dryRun) this.spawned += podStepCount(node.body);
     if (counted && ++this.spawned > max) {
       this.overStepLimit = true;
       return this.finish(act, 'failed', undefined, `the run would make more than ${max.toLocaleString('en')} steps, the limit (${LIMIT_VARIABLES.maxSteps})`);

@@ -48,6 +48,7 @@ export class RunEngine {
     this.core.legacyTimeouts = logVersion < 2;
     this.core.legacyTransients = logVersion < 3;
     this.core.legacyStepCount = logVersion < 4;
+    this.core.legacyPodCount = logVersion < 5;
     this.core.openSlice(true);
     try {
       return this.core.begin(at);

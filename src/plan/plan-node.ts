@@ -135,3 +135,26 @@ export function joinId(parent: string, seg: string): string {
   if (seg === '') return parent;
   return parent === '' ? seg : `${parent}/${seg}`;
 }
+
+/**
+ * The steps a pod's micro plan makes at least, as the plan counts them (compile.ts ctx.order):
+ * every node beneath `body` that adds a segment, a fan-out's or cycle's body once. The
+ * coordinator's engine counts them against STRATA_MAX_RUN_STEPS when the pod starts (log
+ * version 5), since the quarterback's own engine counts only against its own pod.
+ */
+export function podStepCount(body: PlanNode): number {
+  let n = 0;
+  const stack: PlanNode[] = [body];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.seg !== '') n++;
+    const o = node as unknown as Record<string, unknown>;
+    if (node.onExit) stack.push(node.onExit);
+    for (const k of ['body', 'children', 'ring']) {
+      const v = o[k];
+      if (Array.isArray(v)) for (const c of v) stack.push(c as PlanNode);
+      else if (v && typeof v === 'object') stack.push(v as PlanNode);
+    }
+  }
+  return n;
+}

@@ -49,4 +49,14 @@ describe('a plan right at STRATA_MAX_RUN_STEPS runs whole; one past it is refuse
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('["t9"]');
   });
+
+  it('a fan-out of 3 pods of 4 containers (16 steps, the plan counting 6): failed at the limit, as the same without pods is; the containers count', async () => {
+    const pods = { id: 'f', fanOut: { over: [1, 2, 3], do: { id: 'p', pod: { flow: { sequence: tasks(4) } } } } };
+    const plain = { id: 'f', fanOut: { over: [1, 2, 3], do: { id: 'p', sequence: tasks(4) } } };
+    for (const [name, root] of [['fan-pods', pods], ['fan-plain', plain]] as const) {
+      const r = await svc.call('POST', '/v1/runs', { flow: flowDoc(root, name) });
+      const done = await svc.waitRun(r.body.runId);
+      expect([name, done.status, done.error]).toEqual([name, 'failed', expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)')]);
+    }
+  });
 });
