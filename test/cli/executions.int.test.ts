@@ -9,14 +9,17 @@
  *   and the plain logs route is never polled;
  * - `strata rules list` is in the order rules are tried.
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { runStrata, spawnStrata, stop, until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 import { requestsTo } from '../support/metrics.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+// Each test's folder goes with the file (they were left in the temporary directory, some 90 there by now).
+const tempDir = useTempDirs('cli-');
 
 let svc: RunTestService;
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
@@ -48,7 +51,7 @@ const requests = (route: RegExp) => requestsTo(svc.url, route);
 
 describe('a step run again after its worker was SIGKILLed', () => {
   it('says which execution runs in runs get and runs watch, and strata logs names each execution\'s part', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-exec-'));
+    const dir = tempDir();
     const first = worker();
     await until('the worker to start', () => /worker running/.test(first.output()));
     const script = `if [ -e ${dir}/first ]; then echo second run; touch ${dir}/second; while [ ! -e ${dir}/go ]; do sleep 0.05; done; exit 0; fi; echo first run; touch ${dir}/first; sleep 60`;
@@ -78,7 +81,7 @@ describe('a step run again after its worker was SIGKILLed', () => {
 describe('runs retry --watch', () => {
   it('counts each step once, out of the run\'s steps', async () => {
     worker();
-    const dir = mkdtempSync(join(tmpdir(), 'cli-count-'));
+    const dir = tempDir();
     const file = join(dir, 'f.json');
     writeFileSync(file, JSON.stringify(flowDoc({ sequence: [{ id: 'a', task: shTask('true') }, { id: 'b', task: shTask(`test -f ${dir}/ok`) }, { id: 'c', task: shTask('true') }] }, 'cli-count')));
     const r = await strata('runs', 'submit', file, '--watch');
@@ -100,7 +103,7 @@ describe('runs retry --watch', () => {
 describe('strata logs -f', () => {
   it('follows the run\'s log stream: lines show while the step runs, the logs route is never polled', async () => {
     worker();
-    const dir = mkdtempSync(join(tmpdir(), 'cli-follow-'));
+    const dir = tempDir();
     mkdirSync(dir, { recursive: true });
     const runId = await post({ sequence: [{ id: 'talk', task: shTask(`echo one; while [ ! -e ${dir}/go ]; do sleep 0.05; done; echo two`) }, { id: 'after', task: shTask('echo three') }] }, 'cli-follow');
     const polled = await requests(/\/steps\/.*\/logs$/);

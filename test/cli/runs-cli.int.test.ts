@@ -1,11 +1,14 @@
 /** The CLI with argo and tkn habits, as real processes (the built bin) against a running strata. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { runStrata, until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+// Each test's folder goes with the file (they were left in the temporary directory).
+const tempDir = useTempDirs('strata-cli-');
 
 let svc: RunTestService;
 beforeAll(async () => {
@@ -59,7 +62,7 @@ describe('strata runs', () => {
   }, CLI_TEST_MS);
 
   it('cancel, retry, resubmit, delete', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cli-retry-'));
+    const dir = tempDir();
     const file = join(dir, 'f.json');
     writeFileSync(file, JSON.stringify(flowDoc({ sequence: [{ id: 'once', task: shTask(`echo x >> ${dir}/count`) }, { id: 'gate', task: shTask(`test -f ${dir}/ok`) }] }, 'cli-retry')));
     const r = await strata('runs', 'submit', file, '--watch');
@@ -127,7 +130,7 @@ describe('strata definitions', () => {
     const tree = await strata('runs', 'get', run.id);
     expect(tree.stdout).toContain('\\x1b]0;PWNED\\x07\\x1b[31mred');
     expect(tree.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
-    const dir = mkdtempSync(join(tmpdir(), 'strata-cli-esc-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'f.yaml'), `apiVersion: strata/v1\nkind: Flow\nmetadata: {name: esc, version: "1"}\nspec: {root: {task: {image: alpine}, "x\\e[2J": 1}}\n`);
     const refused = await strata('plan', join(dir, 'f.yaml'));
     expect(refused.code).toBe(2);
@@ -139,7 +142,7 @@ describe('strata definitions', () => {
     const RAW = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
     const hostile = '\x1b]0;PWNED\x07\x1b[2J';
     const loud = `printf '${hostile.replace(/\x1b/g, '\\033').replace(/\x07/g, '\\007')}' >&2; exit 1`;
-    const dir = mkdtempSync(join(tmpdir(), 'strata-cli-hostile-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'loud.json'), JSON.stringify(flowDoc({ sequence: [{ id: 'ok', task: shTask('echo fine') }, { id: 'loud', task: shTask(loud) }] }, 'hostile')));
     const watched = await strata('runs', 'submit', join(dir, 'loud.json'), '-l', `team=${hostile}`, '--watch');
     expect(watched.code, watched.stderr).not.toBe(0);
