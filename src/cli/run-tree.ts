@@ -43,11 +43,21 @@ export function runTree(run: RunView, now = Date.now()): string {
     const ms = s.durationMs ?? (s.startedAt && s.status === 'running' ? now - Date.parse(s.startedAt) : undefined);
     // A step run again after its worker was lost says so: `running (execution 2)`.
     const status = s.execution && s.execution > 1 ? `${s.status} (execution ${s.execution})` : s.status;
-    return [`${'  '.repeat(depth)}${MARK[s.status] ?? ' '} ${label}`, status, duration(ms), s.attempts > 1 ? String(s.attempts) : '', s.exitCode !== undefined ? String(s.exitCode) : '', message(s)];
+    return [`${'  '.repeat(depth)}${MARK[s.status] ?? ' '} ${label}`, status, duration(ms), attemptText(s), s.exitCode !== undefined ? String(s.exitCode) : '', message(s)];
   });
   const cut = run.stepsSummary;
   const rest = cut ? `\n\n${(cut.total - cut.shown).toLocaleString('en')} more steps not shown (the first ${cut.shown.toLocaleString('en')} of ${cut.total.toLocaleString('en')}): \`strata runs get ${run.id} --all\` shows every step` : '';
   return `${lines}\n\n${table(['step', 'status', 'duration', 'attempt', 'exit', 'message'], rows)}${rest}`;
+}
+
+/**
+ * The ATTEMPT column: the engine's attempt when a retry ran (2 and up), and `(run N)` when
+ * the last execution of it was not the first (a takeover), so a re-run is not read as a retry.
+ */
+export function attemptText(s: StepView): string {
+  const attempt = s.attempt ?? s.attempts; // a view from a server before `attempt`
+  const rerun = s.execution && s.execution > 1 ? ` (run ${s.execution})` : '';
+  return attempt > 1 || rerun ? `${attempt}${rerun}` : '';
 }
 
 function message(s: StepView): string {

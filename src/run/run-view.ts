@@ -4,7 +4,10 @@ import type { RunStatus, StepStatus } from '../engine/types.ts';
 
 export interface StepView {
   status: StepStatus;
+  /** executions of every attempt counted, or the engine's attempt if more: what this field always said (kept for compatibility) */
   attempts: number;
+  /** the engine's attempt number (2 and up: a retry); a re-run of the same attempt after a takeover keeps it and raises `execution` */
+  attempt: number;
   startedAt: string | null;
   finishedAt: string | null;
   result: JsonValue | null;

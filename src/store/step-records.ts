@@ -7,7 +7,7 @@ import type { JsonValue } from '../flow/types.ts';
 import type { StepView } from '../run/run-view.ts';
 
 /** A step not started yet. */
-export const PENDING_STEP: StepView = { status: 'pending', attempts: 0, startedAt: null, finishedAt: null, result: null, error: null };
+export const PENDING_STEP: StepView = { status: 'pending', attempts: 0, attempt: 0, startedAt: null, finishedAt: null, result: null, error: null };
 
 /** A status command as run-commit takes it: results and items as JSON text (Lua's cjson never re-encodes them). */
 export function stepPayload(s: StatusCommand): Record<string, unknown> {
@@ -38,12 +38,16 @@ export function stepStatusOf(raw: string): string {
   return /"status":"(\w+)"/.exec(raw)?.[1] ?? 'pending';
 }
 
-/** A step's record as users see it: results and items parsed, `attempts` for both numbers, its duration. */
+/**
+ * A step's record as users see it: results and items parsed, `attempt` the engine's number
+ * (a record written before it was kept: its `attempts`), `attempts` the larger of it and
+ * the executions, its duration.
+ */
 export function toStepView(raw: string): StepView {
   const v = JSON.parse(raw) as StepView & { resultJson?: string; itemJson?: string; parametersJson?: string; attempt?: number; executions?: number };
-  // attempt (the engine's number) and executions are the store's; attempts says both to users.
-  const { resultJson, itemJson, parametersJson, attempt: _attempt, executions: _executions, ...rest } = v;
-  const view: StepView = { ...PENDING_STEP, ...rest, result: resultJson !== undefined ? (JSON.parse(resultJson) as JsonValue) : null };
+  // executions is the store's count; attempts (the larger of it and attempt) is kept for compatibility.
+  const { resultJson, itemJson, parametersJson, attempt, executions: _executions, ...rest } = v;
+  const view: StepView = { ...PENDING_STEP, ...rest, attempt: attempt ?? rest.attempts ?? 0, result: resultJson !== undefined ? (JSON.parse(resultJson) as JsonValue) : null };
   if (itemJson !== undefined) view.item = JSON.parse(itemJson) as JsonValue;
   if (parametersJson !== undefined) view.parameters = JSON.parse(parametersJson) as Record<string, JsonValue>;
   if (view.startedAt && view.finishedAt) view.durationMs = Date.parse(view.finishedAt) - Date.parse(view.startedAt);

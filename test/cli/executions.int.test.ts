@@ -3,7 +3,8 @@
  * test report, fault 5), with real `strata worker` processes killed for real and the CLI
  * as real processes:
  * - a step run again after its worker was SIGKILLed says `running (execution 2)` in
- *   `runs get` and `runs watch`, and `strata logs` names each execution's part;
+ *   `runs get` and `runs watch`, its ATTEMPT is `1 (run 2)` (not a retry), and `strata
+ *   logs` names each execution's part;
  * - the `runs retry --watch` counter counts each step once, out of the run's steps;
  * - `strata logs -f` follows through the run's log stream: lines show while the step runs,
  *   and the plain logs route is never polled;
@@ -64,7 +65,12 @@ describe('a step run again after its worker was SIGKILLed', () => {
     const get = await strata('runs', 'get', runId);
     expect(get.stdout).toMatch(/^▶ slow\s+running \(execution 2\)\s/m);
     writeFileSync(join(dir, 'go'), '');
-    expect((await svc.waitRun(runId, 30_000)).status).toBe('succeeded');
+    const done = await svc.waitRun(runId, 30_000);
+    expect(done.status).toBe('succeeded');
+    // The engine's attempt is 1: a re-run of it, not a retry; `attempts` counts both executions as before.
+    expect(done.steps.slow).toMatchObject({ attempt: 1, execution: 2, attempts: 2 });
+    // ATTEMPT says the engine's attempt and that it ran again, never 2 (a retry no one configured).
+    expect((await strata('runs', 'get', runId)).stdout).toMatch(/^✓ slow\s+succeeded \(execution 2\)\s+\S+\s+1 \(run 2\)\s/m);
 
     const watch = await strata('runs', 'watch', runId);
     expect(watch.code).toBe(0);

@@ -89,6 +89,7 @@ describe('a worker SIGKILLed mid-step', () => {
     expect(run.steps.slow.result).toEqual({ again: true });
     // Both executions count, and the step's log tells them apart (issue 8 item 11).
     expect(run.steps.slow.attempts).toBe(2);
+    expect(run.steps.slow).toMatchObject({ attempt: 1, execution: 2 }); // the same attempt run again, not a retry
     expect((await svc.call('GET', `/v1/runs/${runId}/steps/slow/logs`)).text).toContain('--- attempt 1, run again (execution 2) ---');
   });
 

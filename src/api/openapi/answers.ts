@@ -25,7 +25,8 @@ export const ErrorAnswer = z.object({ error: z.object({ code: z.string(), messag
 
 export const StepView = z.object({
   status: stepStatus,
-  attempts: z.number().int(),
+  attempts: z.number().int().describe('the larger of the engine\'s attempt and the executions of all attempts (kept for compatibility: a takeover raises it as a retry would)'),
+  attempt: z.number().int().describe('the engine\'s attempt number: 2 and up after a retry; a re-run of the same attempt after a takeover keeps it and raises `execution`'),
   startedAt: iso.nullable(),
   finishedAt: iso.nullable(),
   result: json,

@@ -1,5 +1,5 @@
 /**
- * One step: its record (status, attempts, execution, times, duration, exit code, item,
+ * One step: its record (status, attempt and execution, times, duration, exit code, item,
  * result, error), its declared inputs (from the plan: name <- `step:output`), its output
  * files, and its logs, followed through the run's log stream while the run goes
  * (`GET /v1/runs/:id/logs?step=`: pushed, each chunk once; nothing is read again).
@@ -52,7 +52,8 @@ export function StepPanel({ runId, step, state, inputs, onClose }: { runId: stri
       </header>
       <dl>
         <dt>status</dt><dd><span class={`badge s-${status}`} data-panel-status={status}>{status}</span></dd>
-        <dt>attempts</dt><dd>{r?.attempts ?? '—'}{r?.execution && r.execution > 1 ? ` (execution ${r.execution})` : ''}</dd>
+        {/* The engine's attempt (a retry raises it), and `(run 2)` when it was run again after a takeover: not shown as a retry. */}
+        <dt>attempt</dt><dd data-panel-attempt>{r ? `${r.attempt ?? r.attempts}${r.execution && r.execution > 1 ? ` (run ${r.execution})` : ''}` : '—'}</dd>
         <dt>started</dt><dd>{when(r?.startedAt)}</dd>
         <dt>finished</dt><dd>{when(r?.finishedAt)}</dd>
         <dt>duration</dt><dd>{r?.durationMs != null ? `${r.durationMs} ms` : duration(r?.startedAt, r?.finishedAt ?? (status === 'running' ? null : r?.startedAt))}</dd>
