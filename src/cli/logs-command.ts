@@ -5,7 +5,9 @@
  * until the run ends. Each execution of a step after the first opens with the worker's
  * mark (`--- attempt 1, run again (execution 2) ---`); a log that has such marks but does
  * not start with one gets `--- attempt 1, execution 1 ---` first, so every part says which
- * execution wrote it.
+ * execution wrote it: the stored view, and `-f` for the log it starts from. A follower that
+ * printed a step's first execution before any mark existed cannot name it afterwards: its
+ * part stays unnamed and the next opens with the worker's mark.
  */
 import type { RunView } from '../run/run-view.ts';
 import type { LogChunk } from '../store/run-store.ts';
@@ -59,7 +61,8 @@ export async function logsCommand(client: Client, runId: string, step: string | 
       const have = printed.get(c.step) ?? 0;
       if (c.offset <= have) return;
       const bytes = Buffer.from(c.text);
-      out.add(c.step, c.offset - have >= bytes.length ? c.text : bytes.subarray(bytes.length - (c.offset - have)).toString());
+      // A step's first chunk is its log from the start (as kept, or as it began): named as the stored view names it.
+      out.add(c.step, have === 0 ? withExecutions(c.text) : c.offset - have >= bytes.length ? c.text : bytes.subarray(bytes.length - (c.offset - have)).toString());
       printed.set(c.step, c.offset);
     }, { note: (s) => void process.stderr.write(`${printable(s, { lines: true })}\n`) });
     return out.flush();

@@ -64,6 +64,11 @@ describe('a step run again after its worker was SIGKILLed', () => {
 
     const get = await strata('runs', 'get', runId);
     expect(get.stdout).toMatch(/^▶ slow\s+running \(execution 2\)\s/m);
+    // Followed while the second execution runs: the log as kept names the first execution as the stored view does.
+    const follow = spawnStrata(['logs', runId, '-f'], { STRATA_URL: svc.url });
+    cleanup.push(() => follow.exitCode === null && follow.kill('SIGKILL'));
+    const followed = new Promise<number | null>((r) => follow.once('exit', (c) => r(c)));
+    await until('the follower to print the second execution', () => follow.output().includes('slow: second run\n'), 30_000);
     writeFileSync(join(dir, 'go'), '');
     const done = await svc.waitRun(runId, 30_000);
     expect(done.status).toBe('succeeded');
@@ -78,6 +83,8 @@ describe('a step run again after its worker was SIGKILLed', () => {
     expect(watch.stdout).toMatch(/ ✓ slow succeeded {2}\[1\/1 done\]$/m);
 
     const logs = (await strata('logs', runId)).stdout;
+    expect(await followed).toBe(0);
+    expect(follow.output()).toBe(logs);
     expect(logs).toMatch(/^slow: --- attempt 1, execution 1 ---\nslow: first run\n/);
     expect(logs).toContain('slow: --- attempt 1, run again (execution 2) ---\nslow: second run\n');
     expect((await strata('logs', runId, 'slow')).stdout).toMatch(/^--- attempt 1, execution 1 ---\nfirst run\n/);
