@@ -14,15 +14,22 @@ const root = new URL('../', import.meta.url);
 // Compiled, this file is dist/runtime/built-copy.js, and what it is asked for is compiled too.
 const fromSources = import.meta.url.endsWith('.ts');
 
+/** Whether dist/ was fresh when first asked in this process (scripts/dist-fresh.cjs walks some 400 files and directories). */
+let fresh: boolean | undefined;
+
 /**
  * `source` (a file URL in this checkout), or the same path under dist/ (`.ts` read as
- * `.js`) when running from sources and dist/ is fresh. Checked at each call (some 400 stat
- * calls, a few milliseconds), so a source changed since the build is run from itself.
+ * `.js`) when running from sources and dist/ is fresh. Checked once a process, not at each
+ * helper's start (each pod starts a quarterback): a process runs the sources it loaded when
+ * it started, and its helpers the copy that was fresh then, not a source edited since.
  */
 export function builtCopy(source: URL): URL {
   if (!fromSources || !source.href.startsWith(root.href)) return source;
-  const { distFresh } = createRequire(import.meta.url)('../scripts/dist-fresh.cjs') as { distFresh: (root: string) => boolean };
-  if (!distFresh(fileURLToPath(root))) return source;
+  if (fresh === undefined) {
+    const { distFresh } = createRequire(import.meta.url)('../scripts/dist-fresh.cjs') as { distFresh: (root: string) => boolean };
+    fresh = distFresh(fileURLToPath(root));
+  }
+  if (!fresh) return source;
   return new URL(`dist/${source.href.slice(root.href.length).replace(/\.ts$/, '.js')}`, root);
 }
 
