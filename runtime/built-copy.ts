@@ -45,3 +45,13 @@ export function bundledCopy(compiled: URL, name: string): URL {
   const bundle = new URL(`${compiled.href.slice(0, at)}/dist/bundle/${name}.js`);
   return existsSync(fileURLToPath(bundle)) ? bundle : compiled;
 }
+
+/**
+ * The module to run for `source` (a file URL in this checkout, `.ts` from the sources or its
+ * `.js` compiled): builtCopy's choice, and when that is compiled, its bundle dist/bundle/`name`.js
+ * if the build made one (bundledCopy).
+ */
+export function builtBundle(source: URL, name: string): URL {
+  const copy = builtCopy(source);
+  return copy.href.endsWith('.js') ? bundledCopy(copy, name) : copy;
+}

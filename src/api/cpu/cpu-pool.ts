@@ -9,7 +9,7 @@ import type { ParamsLimits } from '../../flow/params-limits.ts';
 import type { Limits } from '../../flow/limits.ts';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { builtCopy, bundledCopy } from '../../../runtime/built-copy.ts';
+import { builtBundle } from '../../../runtime/built-copy.ts';
 import { StrataError, type ErrorCode } from '../../errors/strata-error.ts';
 import { TASKS, type TaskContext, type TaskInput, type TaskName, type TaskResult } from './tasks.ts';
 import { isThreadLoaded } from './thread-loaded.ts';
@@ -72,8 +72,7 @@ export function defaultThreads(): number {
  */
 export function cpuWorkerFile(): URL {
   const here = import.meta.url;
-  const compiled = here.endsWith('.ts') ? builtCopy(new URL('./cpu-worker.ts', here)) : new URL('./cpu-worker.js', here);
-  return compiled.href.endsWith('.js') ? bundledCopy(compiled, 'cpu-worker') : compiled;
+  return builtBundle(new URL(here.endsWith('.ts') ? './cpu-worker.ts' : './cpu-worker.js', here), 'cpu-worker');
 }
 
 /** Tasks run on worker threads; one is started now (so the first request does not wait for it), more when tasks wait. */

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { builtCopy, bundledCopy } from '../../../../runtime/built-copy.ts';
+import { builtBundle } from '../../../../runtime/built-copy.ts';
 import { fakeCluster, NS, type FakeCluster } from './fake-cluster.ts';
 import { ENTRYPOINT } from './slot-processes.ts';
 
@@ -26,8 +26,7 @@ export const SHARED_CLAIM = 'strata-shared';
  * without compiling, or resolving and reading apart, the client's and strata's modules
  * again in each pod (1.2 s of CPU a pod compiled, 0.4 s bundled).
  */
-const compiledMain = builtCopy(new URL('sidecar/entrypoint/kube-main.ts', pathToFileURL(REPO)));
-const quarterbackMain = compiledMain.href.endsWith('.ts') ? compiledMain : bundledCopy(compiledMain, 'kube-quarterback');
+const quarterbackMain = builtBundle(new URL('sidecar/entrypoint/kube-main.ts', pathToFileURL(REPO)), 'kube-quarterback');
 const QUARTERBACK_COMMAND = [process.execPath, quarterbackMain.href.endsWith('.ts') ? join(REPO, 'sidecar/entrypoint/kube-bin.js') : fileURLToPath(quarterbackMain)];
 
 export async function processCluster(): Promise<FakeCluster> {
