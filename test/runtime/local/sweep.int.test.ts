@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { pidMark } from '../../../runtime/local/pid-window.ts';
 import { markedProcesses, processesWithEnv, sweep } from '../../../runtime/local/sweep.ts';
 import { processRunning } from '../../../runtime/process/process-group.ts';
+import { readProcStat } from '../../../runtime/local/proc-stat.ts';
 import { countOpens } from '../../support/fs-calls.ts';
+import { until } from '../../support/processes.ts';
+
+/** Once `pid` (started as `setsid sleep ...`) leads a session of its own and runs sleep: waited for, not a pause guessed long enough. */
+async function execedInOwnSession(pid: number): Promise<void> {
+  await until(`setsid ${pid} to exec sleep in a session of its own`, () => {
+    const s = readProcStat(pid);
+    return s !== undefined && s.session === pid && s.comm === 'sleep';
+  });
+}
 
 function sleeper(env: Record<string, string>): number {
   const c = spawn('sleep', ['30'], { env: { PATH: process.env.PATH ?? '', ...env }, detached: true, stdio: 'ignore' });
@@ -36,7 +46,7 @@ describe('sweep', () => {
     // One in a session of its own, as a program that called setsid would be.
     const left = spawn('setsid', ['sleep', '30'], { env: { PATH: process.env.PATH ?? '', STRATA_SCRATCH: mark }, stdio: 'ignore' });
     const inGroup = sleeper({ STRATA_SCRATCH: mark });
-    await new Promise((r) => setTimeout(r, 200)); // setsid has exec'd sleep
+    await execedInOwnSession(left.pid!);
     try {
       const found = await markedProcesses('STRATA_SCRATCH', mark, since);
       expect(found.sort()).toEqual([left.pid!, inGroup].sort());
@@ -60,7 +70,7 @@ describe('sweep', () => {
     const inGroup = sleeper({ STRATA_SCRATCH: mark });
     // Another pod's container, in a session of its own begun since, which the caller names (the worker's running containers).
     const otherPod = sleeper({ STRATA_SCRATCH: `${mark}-other` });
-    await new Promise((r) => setTimeout(r, 200)); // setsid has exec'd sleep
+    await execedInOwnSession(left.pid!);
     const opens = countOpens(/^\/proc\/\d+\/environ$/);
     try {
       const found = await markedProcesses('STRATA_SCRATCH', mark, since, new Set([otherPod]));
