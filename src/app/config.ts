@@ -201,27 +201,32 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
   STRATA_OPERATOR_POLL_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: undefined },
 };
 
+/**
+ * Number variables `names` read and checked as loadConfig reads them (unset or empty: the
+ * default), for a command that needs only these; throws `invalid_config` naming each bad value.
+ */
+function readNumbers<N extends string>(names: readonly N[], env: NodeJS.ProcessEnv): Record<N, number> {
+  const values = {} as Record<N, number>;
+  const problems: string[] = [];
+  for (const name of names) {
+    const text = env[name] === '' ? undefined : env[name];
+    const r = VARIABLES[name].schema.safeParse(text ?? VARIABLES[name].default);
+    if (r.success) values[name] = r.data as number;
+    else problems.push(`${name} must be ${r.error.issues[0].message}, not ${shortenEchoes(JSON.stringify(text))}`);
+  }
+  if (problems.length > 0) throw new StrataError('invalid_config', problems.join('; '), { problems: problems.map((message) => ({ path: message.split(' ')[0], message })) });
+  return values;
+}
+
 /** STRATA_MAX_BODY_BYTES (bytes of an HTTP body, and of a file the CLI reads); a StrataError `invalid_config` naming it when it is not a size. */
 export function maxBodyBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env.STRATA_MAX_BODY_BYTES === '' ? undefined : env.STRATA_MAX_BODY_BYTES;
-  const r = VARIABLES.STRATA_MAX_BODY_BYTES.schema.safeParse(text ?? VARIABLES.STRATA_MAX_BODY_BYTES.default);
-  if (!r.success) throw new StrataError('invalid_config', `STRATA_MAX_BODY_BYTES must be ${r.error.issues[0].message}, not ${shortenEchoes(JSON.stringify(text))}`);
-  return r.data as number;
+  return readNumbers(['STRATA_MAX_BODY_BYTES'], env).STRATA_MAX_BODY_BYTES;
 }
 
 /** The size limits set by the environment (STRATA_MAX_DOCUMENT_NODES, ...), for commands that need only them (`strata plan`); throws as loadConfig does. */
 export function loadLimits(env: NodeJS.ProcessEnv = process.env): Limits {
-  const limits: Limits = { ...DEFAULT_LIMITS };
-  const problems: string[] = [];
-  for (const [key, name] of Object.entries(LIMIT_VARIABLES)) {
-    const text = env[name] === '' ? undefined : env[name];
-    if (text === undefined) continue;
-    const r = VARIABLES[name].schema.safeParse(text);
-    if (r.success) limits[key as keyof typeof LIMIT_VARIABLES] = r.data as number;
-    else problems.push(`${name} must be ${r.error.issues[0].message}, not ${shortenEchoes(JSON.stringify(text))}`);
-  }
-  if (problems.length > 0) throw new StrataError('invalid_config', problems.join('; '), { problems: problems.map((message) => ({ path: message.split(' ')[0], message })) });
-  return limits;
+  const values = readNumbers(Object.values(LIMIT_VARIABLES), env);
+  return { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(LIMIT_VARIABLES).map(([key, name]) => [key, values[name]])) };
 }
 
 /**
@@ -231,17 +236,7 @@ export function loadLimits(env: NodeJS.ProcessEnv = process.env): Limits {
  * `invalid_config` naming each bad value, as loadLimits does.
  */
 export function loadParamsLimits(env: NodeJS.ProcessEnv = process.env): ParamsLimits {
-  const problems: string[] = [];
-  const read = (name: 'STRATA_MAX_PARAMS_KEYS' | 'STRATA_MAX_PARAMS_BYTES'): number => {
-    const text = env[name] === '' ? undefined : env[name];
-    const r = VARIABLES[name].schema.safeParse(text ?? VARIABLES[name].default);
-    if (r.success) return r.data as number;
-    problems.push(`${name} must be ${r.error.issues[0].message}, not ${shortenEchoes(JSON.stringify(text))}`);
-    return NaN;
-  };
-  const maxKeys = read('STRATA_MAX_PARAMS_KEYS');
-  const maxBytes = read('STRATA_MAX_PARAMS_BYTES');
-  if (problems.length > 0) throw new StrataError('invalid_config', problems.join('; '), { problems: problems.map((message) => ({ path: message.split(' ')[0], message })) });
+  const { STRATA_MAX_PARAMS_KEYS: maxKeys, STRATA_MAX_PARAMS_BYTES: maxBytes } = readNumbers(['STRATA_MAX_PARAMS_KEYS', 'STRATA_MAX_PARAMS_BYTES'], env);
   return { maxKeys, maxBytes, maxNesting: loadLimits(env).maxTextNesting };
 }
 
