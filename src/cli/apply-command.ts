@@ -14,6 +14,7 @@ import { validateDataset, type Dataset } from '../dataset/dataset-document.ts';
 import { anchorLocation } from '../dataset/dataset-location.ts';
 import { invalid, moreProblemsOf, StrataError, wholeProblem, type Problem } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
+import type { ParamsLimits } from '../flow/params-limits.ts';
 import { validateRule } from '../rules/rule-document.ts';
 import { checkRequiredParams } from '../argo/required-params.ts';
 import { withSubmitParams } from '../argo/submit-params.ts';
@@ -46,7 +47,7 @@ export interface ApplyOptions {
 export async function applyCommand(files: string[], opts: ApplyOptions, client: Client, out: (s: string) => void): Promise<number> {
   // Checked with the service's limits, from the same variables (a bad value: exit 2 naming it).
   const limits = loadLimits();
-  loadParamsLimits(); // a bad STRATA_MAX_PARAMS_* stops the command before anything is read (exit 2)
+  const paramsLimits = loadParamsLimits(); // a bad STRATA_MAX_PARAMS_* stops the command before anything is read (exit 2)
   const argoFiles = files.filter((f) => looksLikeArgo(readText(f)));
   const docs = readDocuments(files.filter((f) => !argoFiles.includes(f)), limits).map((d) => ({ ...d, kind: (d.doc as { kind?: string })?.kind }));
   for (const d of docs) {
@@ -64,7 +65,7 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
   const argoDocs = argoFiles.length > 0 ? readArgoFiles(argoFiles, limits).map((d) => ({ ...d, doc: withSubmitParams(d.doc, opts.param) })) : [];
   const argo = argoDocs.length > 0 ? await importDocuments(argoDocs, client) : { units: [], workflows: [] };
   const argoMade = [...argo.units, ...argo.workflows] as unknown as FlowDocument[];
-  await checkAll([...(argo.units as unknown as FlowDocument[]), ...flows], argo.workflows as unknown as FlowDocument[], runFlow, opts.param ?? {}, client, argoMade);
+  await checkAll([...(argo.units as unknown as FlowDocument[]), ...flows], argo.workflows as unknown as FlowDocument[], runFlow, opts.param ?? {}, client, argoMade, paramsLimits);
   // Each Workflow's fixed name, in the order its flow is made (importArgo: document order), and the run it has already (R6).
   const names = argoDocs.filter((d) => (d.doc as { kind?: unknown } | null)?.kind === 'Workflow').map((d) => fixedWorkflowName(d.doc));
   const earlier = await earlierRuns(argo.workflows as unknown as FlowDocument[], names, client);
@@ -135,9 +136,10 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
  * here against each other and the flows strata has, before anything is sent: so a flow the
  * server would refuse (a missing unit, a loop too large, a use cycle), or a run missing a
  * required parameter, leaves nothing of the files registered (POST /v1/runs checks its
- * body whole the same way). Problems are gathered, each with its flow.
+ * body whole the same way). Problems are gathered, each with its flow; parameters are
+ * checked with `paramsLimits`, the command's own (loadParamsLimits, read once at its start).
  */
-export async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlow: FlowDocument | undefined, params: Record<string, unknown>, client: Client, argo: FlowDocument[]): Promise<void> {
+export async function checkAll(flows: FlowDocument[], workflows: FlowDocument[], runFlow: FlowDocument | undefined, params: Record<string, unknown>, client: Client, argo: FlowDocument[], paramsLimits: ParamsLimits): Promise<void> {
   const given = new Map([...flows, ...workflows].map((f) => [refOf(f), f]));
   const registry = {
     async get(ref: string): Promise<FlowDocument | undefined> {
@@ -153,7 +155,7 @@ export async function checkAll(flows: FlowDocument[], workflows: FlowDocument[],
     },
   };
   // The parameters the service would refuse, with this command's limits: each flow's, and the run's -p (typed for a strata flow, as sent).
-  checkFlowParams([...flows, ...workflows], runFlow ? typedParams(params as Record<string, string>) : workflows.length > 0 && Object.keys(params).length > 0 ? params : undefined, loadParamsLimits());
+  checkFlowParams([...flows, ...workflows], runFlow ? typedParams(params as Record<string, string>) : workflows.length > 0 && Object.keys(params).length > 0 ? params : undefined, paramsLimits);
   const problems: Problem[] = [];
   let more = 0;
   for (const f of [...flows, ...workflows]) {

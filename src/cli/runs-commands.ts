@@ -148,7 +148,7 @@ export async function submit(client: Client, file: string | undefined, o: Submit
   // naming it, not taken in silence because only an Argo file is checked with them).
   const { loadLimits, loadParamsLimits } = await import('../app/config.ts');
   loadLimits();
-  loadParamsLimits();
+  const paramsLimits = loadParamsLimits();
   // An Argo Workflow takes -p values as text (as argo submit); a strata flow as JSON where they read as JSON.
   const given = o.param ?? {};
   const params = typedParams(given);
@@ -196,7 +196,7 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       const { checkAll } = await import('./apply-command.ts');
       // The importer's flows are strata Flow documents (argo/target-types.ts mirrors their type).
       const made = [...units, run] as unknown as Parameters<typeof checkAll>[0];
-      await checkAll(made.slice(0, -1).filter((u) => u !== made.at(-1)), made.slice(-1), undefined, given, client, made);
+      await checkAll(made.slice(0, -1).filter((u) => u !== made.at(-1)), made.slice(-1), undefined, given, client, made, paramsLimits);
       for (const u of units) await client.call('POST', '/v1/flows', u);
       // A Workflow's fixed name labels its run, which `strata apply` finds (argo/workflow-name.ts, R6).
       const { fixedWorkflowName, WORKFLOW_LABEL } = await import('../argo/workflow-name.ts');
