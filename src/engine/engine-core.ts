@@ -26,6 +26,7 @@ import { secondsOf, wholeDeadline } from './deadline.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { resolveText, type SubstitutionData } from './substitute.ts';
 import { POD_EXIT_CODE, POD_OUTPUTS_READER } from '../plan/plan-node.ts';
+import { LOG_VERSION } from './timeout-error.ts';
 import type { Command, EngineEvent, GenerateCommand, InputRef, RunStatus, StartCommand, StatusCommand, WindowCommand } from './types.ts';
 
 export class EngineCore {
@@ -44,14 +45,11 @@ export class EngineCore {
   readonly deadlines = new Map<string, Act>();
   /** leaves waiting out a back-off before their next attempt, by step id */
   readonly backoffs = new Map<string, Act>();
-  /** the log is of version 1: a `finished` without `reason` is a timeout by its words (timeout-error.ts) */
-  legacyTimeouts = false;
-  /** the log is of version 2 or before: a `finished` without `transient` is transient by its words (transient-error.ts) */
-  legacyTransients = false;
-  /** a log of version 3 or before: the step limit counts every activation, the run's and units' roots too (LOG_VERSION) */
-  legacyStepCount = false;
-  /** a log of version 4 or before: a pod counts as one step against the limit, its containers not at all (LOG_VERSION) */
-  legacyPodCount = false;
+  /**
+   * The version of the run's log, from its `begin` (LOG_VERSION, timeout-error.ts, says what
+   * each version changed): an older log folds again as it was decided when it was written.
+   */
+  logVersion = LOG_VERSION;
   /** the latest time the log's events carry (ms since the epoch; 0 when they carry none) */
   now = 0;
   /** leaves that failed, in the order they failed (an exit handler's `exit.failures`) */
@@ -155,11 +153,11 @@ export class EngineCore {
     const max = this.opts.maxSteps ?? DEFAULT_LIMITS.maxSteps;
     this.sliceLeft--;
     // A step is an activation with an id of its own: not the run's root (''), nor a unit's root (its use node's id),
-    // which no plan counts (compile.ts ctx.order), so a plan right at the limit runs whole.
-    const counted = this.legacyStepCount || (act.id !== '' && act.id !== act.parent?.id);
-    // A pod's containers are steps of the run too (log version 5): its micro plan's steps, counted as it starts.
+    // which no plan counts (compile.ts ctx.order), so a plan right at the limit runs whole (a log of version 3 or before counted every activation).
+    const counted = this.logVersion < 4 || (act.id !== '' && act.id !== act.parent?.id);
+    // A pod's containers are steps of the run too (log version 5; before, a pod counted once): its micro plan's steps, counted as it starts.
     // (A dry run opens the pod and counts its containers as they start.)
-    if (counted && node.kind === 'pod' && !this.legacyPodCount && !this.opts.dryRun) this.spawned += podStepCount(node.body);
+    if (counted && node.kind === 'pod' && this.logVersion >= 5 && !this.opts.dryRun) this.spawned += podStepCount(node.body);
     if (counted && ++this.spawned > max) {
       this.overStepLimit = true;
       return this.finish(act, 'failed', undefined, `the run would make more than ${max.toLocaleString('en')} steps, the limit (${LIMIT_VARIABLES.maxSteps})`);

@@ -39,14 +39,14 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
     if (!core.isLeaf(act.node) || act.expanding || act.driver || act.backingOff || e.attempt !== act.attempt) return;
     act.exitCode = e.exitCode;
     // The reason, never the words; only a log older than reasons has nothing but words (timeout-error.ts).
-    act.reason = e.reason ?? (core.legacyTimeouts && !e.ok && legacyTimeoutText(e.error) ? 'timeout' : undefined);
+    act.reason = e.reason ?? (core.logVersion < 2 && !e.ok && legacyTimeoutText(e.error) ? 'timeout' : undefined);
     if (e.ok) {
       if (e.parameters) act.parameters = e.parameters;
       if (act.node.kind === 'generate') return expand(core, act, e.result ?? null);
       return core.finish(act, 'succeeded', e.result ?? null);
     }
     // Transient as its runtime said; only a log older than `transient` has nothing but words (transient-error.ts).
-    const transient = e.transient === true || (core.legacyTransients && legacyTransientText(e.error));
+    const transient = e.transient === true || (core.logVersion < 3 && legacyTransientText(e.error));
     const wait = nextAttemptDelay(act, endedWithoutExit(act), core.now, transient);
     if (wait !== undefined) {
       act.attempt++;

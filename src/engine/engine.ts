@@ -45,10 +45,7 @@ export class RunEngine {
    * starts at once.
    */
   start(at?: number, logVersion = LOG_VERSION): Command[] {
-    this.core.legacyTimeouts = logVersion < 2;
-    this.core.legacyTransients = logVersion < 3;
-    this.core.legacyStepCount = logVersion < 4;
-    this.core.legacyPodCount = logVersion < 5;
+    this.core.logVersion = logVersion;
     this.core.openSlice(true);
     try {
       return this.core.begin(at);

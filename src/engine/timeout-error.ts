@@ -18,7 +18,7 @@ export type FailureReason = 'timeout';
  * steps; 4 and before: a pod counted once, so a fan-out of pods made many times the limit).
  * 4: STRATA_MAX_RUN_STEPS counts a run's steps (activations with an id of their own), as a
  * plan counts them; 3 and before counted the run's root and each unit's root too, so a plan
- * right at the limit failed its last step (legacyStepCount). 3: a transient fault is `finished.transient` (transient-error.ts). 2: a timeout is
+ * right at the limit failed its last step (engine-core.ts startAct, by logVersion). 3: a transient fault is `finished.transient` (transient-error.ts). 2: a timeout is
  * `finished.reason`; a transient fault is known by its words only (legacyTransientText).
  * 1 (a `begin` without `v`): a log written before, whose timeouts are known by their words
  * only (legacyTimeoutText).
