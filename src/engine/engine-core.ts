@@ -50,6 +50,8 @@ export class EngineCore {
    * each version changed): an older log folds again as it was decided when it was written.
    */
   logVersion = LOG_VERSION;
+  /** each pod body's step count (podStepCount), walked once: a fan-out of pods starts the same body many times */
+  private readonly podSteps = new WeakMap<PlanNode, number>();
   /** the latest time the log's events carry (ms since the epoch; 0 when they carry none) */
   now = 0;
   /** leaves that failed, in the order they failed (an exit handler's `exit.failures`) */
@@ -157,7 +159,11 @@ export class EngineCore {
     const counted = this.logVersion < 4 || (act.id !== '' && act.id !== act.parent?.id);
     // A pod's containers are steps of the run too (log version 5; before, a pod counted once): its micro plan's steps, counted as it starts.
     // (A dry run opens the pod and counts its containers as they start.)
-    if (counted && node.kind === 'pod' && this.logVersion >= 5 && !this.opts.dryRun) this.spawned += podStepCount(node.body);
+    if (counted && node.kind === 'pod' && this.logVersion >= 5 && !this.opts.dryRun) {
+      let n = this.podSteps.get(node.body);
+      if (n === undefined) this.podSteps.set(node.body, (n = podStepCount(node.body)));
+      this.spawned += n;
+    }
     if (counted && ++this.spawned > max) {
       this.overStepLimit = true;
       return this.finish(act, 'failed', undefined, `the run would make more than ${max.toLocaleString('en')} steps, the limit (${LIMIT_VARIABLES.maxSteps})`);
