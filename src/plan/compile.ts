@@ -53,20 +53,24 @@ interface Ctx {
   recursesToRoot?: boolean;
   /** the flow being compiled */
   root: FlowDocument;
+  /** the root is a request by name's wrapper (use-request.ts): no unit of its own, so `units` starts empty */
+  request: boolean;
   /** items of the literal fan-outs around the node being compiled, multiplied (1 outside any) */
   items?: number;
 }
 
 /** Compile a Flow document; throws a StrataError with every problem found. */
 export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefined, limits: Limits = DEFAULT_LIMITS): CompiledFlow {
+  const request = isUseRequestFlow(doc);
   const ctx: Ctx = {
     // A request by name's wrapper is no unit: the flow it uses nests its units as when run itself (use-request.ts).
-    resolve, limits, problems: [], units: isUseRequestFlow(doc) ? [] : [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, order: [],
+    resolve, limits, problems: [], units: request ? [] : [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, order: [],
     unitId: '', podId: '', refs: [], known: { kinds: new Map(), levels: new Map(), generates: [], parameters: new Map(), unitOutputs: new Map() },
     tscope: { items: [], inCycle: false, inExit: false, params: declaredParams(doc.spec.params) },
     unitInputs: doc.spec.inputs ?? [],
     guarded: false,
     root: doc,
+    request,
   };
   const root = compileUnitRoot(doc.spec.root, 'spec.root', '', ctx, doc.spec);
   // A unit that uses itself finds its body here when the run's own flow is the one it uses.
@@ -295,7 +299,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     if (ctx.inPod) ctx.problems.push({ path: `${path}.pod`, message: `a pod cannot hold another pod (inside ${ctx.inPod})` });
     const p = node.pod;
     const outer = ctx.inPod;
-    ctx.inPod = ctx.units.length > (isUseRequestFlow(ctx.root) ? 0 : 1) ? `${path} of ${ctx.units[ctx.units.length - 1]}` : path;
+    ctx.inPod = ctx.units.length > (ctx.request ? 0 : 1) ? `${path} of ${ctx.units[ctx.units.length - 1]}` : path;
     const outerPod = ctx.podId;
     ctx.podId = id;
     const body = compileUnitRoot(p.flow, `${path}.pod.flow`, id, ctx, {});
@@ -341,7 +345,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
       return placeholder;
     }
     // The run's own flow: the chain's first, unless the root is a request by name's wrapper (its first is a registered unit).
-    const toRoot = ref === ctx.units[0] && !isUseRequestFlow(ctx.root);
+    const toRoot = ref === ctx.units[0] && !ctx.request;
     const flow = ctx.resolve(ref) ?? (toRoot ? ctx.root : undefined);
     if (toRoot) ctx.recursesToRoot = true;
     for (const [k, v] of Object.entries(withParams)) appendAll(ctx.refs, expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
@@ -401,7 +405,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
   ctx.known.generates.splice(slot, 1);
   return {
     ...base, kind: 'use', ref, with: withParams, params: flow.spec.params ?? {}, body,
-    ...(ctx.units.length === 0 && isUseRequestFlow(ctx.root) ? { request: true } : {}),
+    ...(ctx.units.length === 0 && ctx.request ? { request: true } : {}),
     ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
     ...(flow.spec.outputs ? { gives: flow.spec.outputs } : {}),
   };
