@@ -39,11 +39,6 @@ export class GraphExportBuilder<N extends object, E extends object> {
     return true;
   }
 
-  addDirectedEdgeWithKey(key: string, source: string, target: string, attributes: E): void {
-    this.edgeKeys.add(`${source}->${target}`);
-    this.edges.push(Object.keys(attributes).length > 0 ? { key, source, target, attributes } : { key, source, target });
-  }
-
   export(): SerializedGraph<N, E> {
     return { options: { type: 'directed', multi: false, allowSelfLoops: true }, attributes: {}, nodes: this.nodes, edges: this.edges } as unknown as SerializedGraph<N, E>;
   }

@@ -12,7 +12,7 @@ describe('GraphExportBuilder', () => {
     }
     for (const [s, t, type] of [['a', 'b', 'sequence'], ['b', 'c', 'dependsOn'], ['c', 'c', 'ring']]) {
       g.addDirectedEdgeWithKey(`${s}->${t}`, s, t, { type });
-      b.addDirectedEdgeWithKey(`${s}->${t}`, s, t, { type });
+      b.addDirectedEdgeOnce(s, t, { type });
     }
     expect(b.export()).toEqual(g.export());
     expect(DirectedGraph.from(b.export()).order).toBe(3);
