@@ -2,6 +2,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { createParser } from 'eventsource-parser';
 import { loadConfig } from '../../src/app/config.ts';
 import { startRunParts, type RunParts, type RunPartsOptions } from '../../src/app/run-parts.ts';
 import type { RunView } from '../../src/run/run-view.ts';
@@ -78,13 +79,10 @@ async function followToEnd(url: string, id: string, lastEventId: string | undefi
       await res.body?.cancel();
       return undefined;
     }
+    // Parsed as the CLI's follower parses it (src/cli/sse-follow.ts): eventsource-parser.
+    const parser = createParser({ onEvent: (m) => void (m.id ? (last = m.id) : undefined) });
     const decoder = new TextDecoder();
-    let partial = '';
-    for await (const chunk of res.body) {
-      const lines = (partial + decoder.decode(chunk as Uint8Array, { stream: true })).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('id:')) last = line.slice(3).trim();
-    }
+    for await (const chunk of res.body) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
   } catch {
     // The deadline passed, or the connection dropped: the caller reads the run and decides.
   }
