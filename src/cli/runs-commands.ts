@@ -145,9 +145,9 @@ export async function submit(client: Client, file: string | undefined, o: Submit
   }
   if ((file === undefined) === (o.use === undefined)) throw new StrataError('invalid_request', 'give a Flow file or --use name[@version] (one of them)');
   // The size and parameter limits of this command's environment, checked at start as apply's and plan's (a bad value: exit 2
-  // naming it, not taken in silence because only an Argo file is checked with them).
+  // naming it, not taken in silence because only an Argo file is checked with them); an Argo file is read within them.
   const { loadLimits, loadParamsLimits } = await import('../app/config.ts');
-  loadLimits();
+  const limits = loadLimits();
   const paramsLimits = loadParamsLimits();
   // An Argo Workflow takes -p values as text (as argo submit); a strata flow as JSON where they read as JSON.
   const given = o.param ?? {};
@@ -185,7 +185,7 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       // An Argo Workflow, as `argo submit` takes it: its templateRefs' units are registered. A
       // file of WorkflowTemplates only runs the first one's entrypoint (argo submit --from).
       const { withSubmitParams } = await import('../argo/submit-params.ts');
-      let read = fromTemplate ? [fromTemplate] : argo.readArgoFiles([file!]);
+      let read = fromTemplate ? [fromTemplate] : argo.readArgoFiles([file!], limits);
       if (o.entrypoint !== undefined && !fromTemplate) read = (await import('../argo/submit-entrypoint.ts')).withEntrypoint(read, o.entrypoint);
       const docs = read.map((d) => ({ ...d, doc: withSubmitParams(d.doc, given) }));
       const { units, workflows, entries } = await argo.importDocuments(docs, client);
