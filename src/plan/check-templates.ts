@@ -36,13 +36,27 @@ export interface StepMention {
 const FIXED_HEADS = ['params', 'item', 'round', 'attempt', 'inputs', 'exit', 'steps', 'run'];
 const STEP_FIELDS = ['result', 'outputs', 'status', 'exitCode'];
 
+/**
+ * Call `visit` with each field of `task` resolved when it starts (its name, and its index or
+ * env key), in order, until it answers false; whether it went through them all. The one list
+ * of those fields, for computedFields and plainFields.
+ */
+function eachComputed(task: TaskSpec, visit: (value: Computed, field: string, key?: number | string) => boolean): boolean {
+  if (!visit(task.image, 'image')) return false;
+  if (task.command) for (let i = 0; i < task.command.length; i++) if (!visit(task.command[i], 'command', i)) return false;
+  if (task.args) for (let i = 0; i < task.args.length; i++) if (!visit(task.args[i], 'args', i)) return false;
+  const env = task.env;
+  if (env) for (const k in env) if (Object.hasOwn(env, k) && !visit(env[k], 'env', k)) return false;
+  return task.workingDir === undefined || visit(task.workingDir, 'workingDir');
+}
+
 /** The fields of a task that are resolved when it starts, with their paths under `path`. */
 export function computedFields(task: TaskSpec, path: string): Array<{ path: string; value: Computed }> {
-  const out: Array<{ path: string; value: Computed }> = [{ path: `${path}.image`, value: task.image }];
-  task.command?.forEach((v, i) => out.push({ path: `${path}.command[${i}]`, value: v }));
-  task.args?.forEach((v, i) => out.push({ path: `${path}.args[${i}]`, value: v }));
-  for (const [k, v] of Object.entries(task.env ?? {})) out.push({ path: `${path}.env.${k}`, value: v });
-  if (task.workingDir !== undefined) out.push({ path: `${path}.workingDir`, value: task.workingDir });
+  const out: Array<{ path: string; value: Computed }> = [];
+  eachComputed(task, (value, field, key) => {
+    out.push({ path: key === undefined ? `${path}.${field}` : typeof key === 'number' ? `${path}.${field}[${key}]` : `${path}.${field}.${key}`, value });
+    return true;
+  });
   return out;
 }
 
@@ -51,12 +65,7 @@ export function computedFields(task: TaskSpec, path: string): Array<{ path: stri
  * (the common case: a generated flow's 100,000 tasks), so there is nothing to list or judge.
  */
 function plainFields(task: TaskSpec): boolean {
-  if (!plainText(task.image)) return false;
-  if (task.command) for (const v of task.command) if (!plainText(v)) return false;
-  if (task.args) for (const v of task.args) if (!plainText(v)) return false;
-  const env = task.env;
-  if (env) for (const k in env) if (Object.hasOwn(env, k) && !plainText(env[k])) return false;
-  return task.workingDir === undefined || plainText(task.workingDir);
+  return eachComputed(task, plainText);
 }
 
 /** Text without `{{`: no reference can be in it. */
