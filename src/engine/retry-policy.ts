@@ -10,7 +10,6 @@ import { clipped } from '../errors/strata-error.ts';
 import type { PlannedRetry, RetryPlan } from '../plan/plan-node.ts';
 import { failedAsError, type Act } from './act.ts';
 import { resolveText, type SubstitutionData } from './substitute.ts';
-import { failedTransiently } from './transient-error.ts';
 
 /** The policy that applies to a leaf (its own as resolved when it started, Act.ownRetry). */
 export function retryOf(act: Act): RetryPlan {
@@ -27,7 +26,8 @@ export function retryOf(act: Act): RetryPlan {
  */
 export function nextAttemptDelay(act: Act, errored: boolean, now: number, transient = false): number | undefined {
   // Counted in this round: a retry of the run gives the step its whole limit again (roundFirst).
-  return delayAfter(retryOf(act), act.attempt - act.roundFirst + 1, errored, act.firstAt, now, failedTransiently(act, transient));
+  // Transient only without an exit code of its own, whatever its runtime said (transient-error.ts).
+  return delayAfter(retryOf(act), act.attempt - act.roundFirst + 1, errored, act.firstAt, now, errored && transient);
 }
 
 /**

@@ -5,16 +5,10 @@
  * step's `finished` event, which the runtime that met the fault sets (transient-fault.ts),
  * never by the words of its error (a message may quote "(HTTP 503)" or "ECONNRESET" and be
  * nothing of the kind). Only a failure without an exit code of its own counts (not a
- * timeout): a program that exited non-zero failed by itself, whatever it printed. Pure.
+ * timeout; retry-policy.ts nextAttemptDelay): a program that exited non-zero failed by itself,
+ * whatever it printed. Pure.
  */
-import type { Act } from './act.ts';
-import { endedWithoutExit } from './act.ts';
 import { ARGO_TRANSIENT_TEXTS } from './transient-fault.ts';
-
-/** Whether the leaf `act`, which just failed, failed transiently: no exit code of its own, and its runtime said `transient`. */
-export function failedTransiently(act: Act, transient: boolean): boolean {
-  return endedWithoutExit(act) && transient;
-}
 
 /** The words logs of version 2 and before were read by (their events carry no `transient`). */
 const LEGACY_TEXTS = [
