@@ -20,6 +20,9 @@ import { appendAndSync, syncLocal, type SyncPorts } from './sync.ts';
 import { readWindow } from './window-reader.ts';
 import { STEP_QUEUE, stepJobId, type StepJobData } from '../worker/step-job.ts';
 
+/** How many times a step's job runs in all when the runtime fails it (an infrastructure failure), unless jobAttempts says otherwise. */
+export const DEFAULT_JOB_ATTEMPTS = 3;
+
 export interface RunSystemOptions {
   /** a connection for commands (not blocking) */
   redis: Redis;
@@ -29,7 +32,7 @@ export interface RunSystemOptions {
   generators: ReadonlyMap<string, Generator>;
   /** size limits (the process's configuration; DEFAULT_LIMITS when unset): runs' engines, generate steps' Datasets, results */
   limits?: Limits;
-  /** BullMQ attempts for infrastructure failures (a step's own failures use its `retries`) */
+  /** BullMQ attempts for infrastructure failures (a step's own failures use its `retries`; DEFAULT_JOB_ATTEMPTS when unset) */
   jobAttempts?: number;
   /** the only directories file:// cycle sources may be read from; unset: any */
   fileRoots?: string[];
@@ -83,7 +86,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
       if (cmds.length === 0) return;
       const opts = (cmd: StartCommand) => ({
         jobId: stepJobId(runId, cmd.step, cmd.attempt),
-        attempts: o.jobAttempts ?? 3,
+        attempts: o.jobAttempts ?? DEFAULT_JOB_ATTEMPTS,
         backoff: { type: 'exponential', delay: 500 },
         removeOnComplete: { age: 24 * 3600, count: 200_000 },
         removeOnFail: { age: 7 * 24 * 3600 },

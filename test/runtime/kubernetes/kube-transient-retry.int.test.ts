@@ -12,16 +12,14 @@
  * Forbidden for another reason) fails the step once, not retried.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_JOB_ATTEMPTS } from '../../../src/coordinator/run-system.ts';
 import type { Fault } from '../../support/fake-kube-api/server.ts';
 import { useKubeRunService } from './support/kube-run-service.ts';
 
 const k = useKubeRunService();
 
-/** The attempts of a step's job (src/coordinator/run-system.ts): a runtime fault runs the job again up to this many times in all. */
-const JOB_ATTEMPTS = 3;
-
 /** A run of one step (`true`), retried on transient errors unless `retry` is false; the next `times` pod creations answered with `fault`. */
-async function runWithFault(name: string, fault: Fault, times = JOB_ATTEMPTS, retry = true) {
+async function runWithFault(name: string, fault: Fault, times = DEFAULT_JOB_ATTEMPTS, retry = true) {
   k().cluster.api.clearFaults();
   k().cluster.api.failNext('create', 'pods', fault, times);
   const flow = {
@@ -44,7 +42,7 @@ describe('retry on: transient, a pod creation that fails (kubernetes runtime)', 
     const run = await runWithFault(`transient-${what.split(' ')[0]}`, fault);
     expect(run.status, JSON.stringify(run.steps).slice(0, 2000)).toBe('succeeded');
     // The run view counts every execution: the attempt's tries, then the retry's.
-    expect(run.steps.a, JSON.stringify(run.steps.a)).toMatchObject({ status: 'succeeded', attempts: JOB_ATTEMPTS + 1 });
+    expect(run.steps.a, JSON.stringify(run.steps.a)).toMatchObject({ status: 'succeeded', attempts: DEFAULT_JOB_ATTEMPTS + 1 });
   });
 
   it('without a retry, a 503 once: the creation is tried again within the attempt (as Argo\'s controller requeues it), the run succeeds', async () => {
@@ -54,9 +52,9 @@ describe('retry on: transient, a pod creation that fails (kubernetes runtime)', 
   });
 
   it('without a retry, a 429 on every try: the step fails once as an infrastructure failure naming the status', async () => {
-    const run = await runWithFault('transient-always', { code: 429, reason: 'TooManyRequests', message: 'Too many requests, please try again later.' }, JOB_ATTEMPTS, false);
+    const run = await runWithFault('transient-always', { code: 429, reason: 'TooManyRequests', message: 'Too many requests, please try again later.' }, DEFAULT_JOB_ATTEMPTS, false);
     expect(run.status).toBe('failed');
-    expect(run.steps.a, JSON.stringify(run.steps).slice(0, 2000)).toMatchObject({ status: 'failed', attempts: JOB_ATTEMPTS });
+    expect(run.steps.a, JSON.stringify(run.steps).slice(0, 2000)).toMatchObject({ status: 'failed', attempts: DEFAULT_JOB_ATTEMPTS });
     expect(run.steps.a.error).toMatch(/^infrastructure failure: pod \S+ could not be started: Too many requests, please try again later\. \(HTTP 429 TooManyRequests\)$/);
   });
 
