@@ -6,7 +6,6 @@ import { parseTextAll, refuseNoDocument } from '../flow/parse-text.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import { checkParamsAt, withsOf, type ParamsLimits } from '../flow/params-limits.ts';
-import type { Problem } from '../errors/strata-error.ts';
 
 /** Every document of every file, with the file name as the source of its problems. */
 export function readDocuments(files: string[], limits: Limits = DEFAULT_LIMITS): Array<{ file: string; index: number; doc: unknown }> {
@@ -38,22 +37,14 @@ export function flowsOf(docs: Array<{ file: string; index: number; doc: unknown 
 /**
  * Refuse the parameters the service would (api/cpu/tasks.ts checkParams): each flow's
  * `spec.params` and every `with` of its use nodes, and a run's `params` when given, with this
- * command's STRATA_MAX_PARAMS_* (`limits`: loadParamsLimits). Every problem at once, each
- * named `flow name@version: spec.params` or `params`; 422 `limit_exceeded` (a NUL: 400).
+ * command's STRATA_MAX_PARAMS_* (`limits`: loadParamsLimits). Every place in one checkParamsAt,
+ * as the service checks a request, each named `flow name@version: spec.params` or `params`;
+ * 422 `limit_exceeded` (a NUL, when nothing is past a limit: 400).
  */
 export function checkFlowParams(flows: FlowDocument[], params: unknown, limits: ParamsLimits): void {
-  const problems: Problem[] = [];
-  let code: 'limit_exceeded' | 'invalid_request' = 'invalid_request';
-  const check = (places: Array<[unknown, string]>, prefix: string) => {
-    try {
-      checkParamsAt(places, limits);
-    } catch (e) {
-      if (!(e instanceof StrataError)) throw e;
-      if (e.code === 'limit_exceeded') code = e.code;
-      for (const p of e.details?.problems ?? []) problems.push({ ...p, path: `${prefix}${p.path}` });
-    }
-  };
-  for (const f of flows) check([[f.spec.params, 'spec.params'], ...withsOf(f.spec.root, 'spec.root')], `flow ${f.metadata.name}@${f.metadata.version}: `);
-  if (params !== undefined) check([[params, 'params']], '');
-  if (problems.length > 0) throw invalid(problems, code);
+  const places = flows.flatMap((f): Array<[unknown, string]> => {
+    const prefix = `flow ${f.metadata.name}@${f.metadata.version}: `;
+    return [[f.spec.params, 'spec.params'] as [unknown, string], ...withsOf(f.spec.root, 'spec.root')].map(([v, p]) => [v, `${prefix}${p}`]);
+  });
+  checkParamsAt(params !== undefined ? [...places, [params, 'params']] : places, limits);
 }
