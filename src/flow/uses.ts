@@ -1,17 +1,26 @@
-import { appendAll } from './append-all.ts';
 /** The registered flows a document refers to: every `use: "name@version"` inside it, at any depth. Pure. */
 
-/** The refs of `use` nodes anywhere in `value` (a Flow's spec, a Rule's emit), each once. */
+/**
+ * The refs of `use` nodes anywhere in `value` (a Flow's spec, a Rule's emit), each once, in
+ * the order met. A task's or generate step's spec holds no node, so it is not walked (a
+ * generated flow's 100,000 tasks cost nothing), and only objects and arrays are put on the
+ * stack, an object's keys listed without their values.
+ */
 export function usesOf(value: unknown): string[] {
   const out = new Set<string>();
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (Array.isArray(v)) appendAll(stack, v);
-    else if (v && typeof v === 'object') {
+    if (Array.isArray(v)) {
+      for (const c of v) if (c !== null && typeof c === 'object') stack.push(c);
+    } else if (v !== null && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.use === 'string') out.add(o.use);
-      for (const k of Object.keys(o)) if (typeof o[k] === 'object') stack.push(o[k]);
+      for (const k of Object.keys(o)) {
+        if (k === 'task' || k === 'generate') continue;
+        const c = o[k];
+        if (c !== null && typeof c === 'object') stack.push(c);
+      }
     }
   }
   return [...out];

@@ -2,6 +2,7 @@
 import type { FlowDocument } from '../flow/types.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
 import { appendAll } from '../flow/append-all.ts';
+import { usesOf } from '../flow/uses.ts';
 
 export interface FlowRegistry {
   get(ref: string): Promise<FlowDocument | undefined>;
@@ -69,29 +70,4 @@ export async function loadUnits(flow: FlowDocument, registry: FlowRegistry, maxD
 /** The `use` references of a flow: in its root and in its exit handler (`spec.onExit`). */
 export function flowUses(flow: { spec: { root: unknown; onExit?: unknown } }): string[] {
   return usesOf([flow.spec.root, flow.spec.onExit ?? null]);
-}
-
-/**
- * The `use` references in a node tree (iterative walk). Only objects and arrays are put on
- * the stack (a graph's dependsOn names are not), and an object's keys are listed without
- * their values: a 100,000-node generated flow is walked without a pair per key.
- */
-export function usesOf(root: unknown): string[] {
-  const out: string[] = [];
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (Array.isArray(v)) {
-      for (const c of v) if (c !== null && typeof c === 'object') stack.push(c);
-    } else if (v !== null && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (typeof o.use === 'string') out.push(o.use);
-      for (const k of Object.keys(o)) {
-        if (k === 'task' || k === 'generate') continue;
-        const c = o[k];
-        if (c !== null && typeof c === 'object') stack.push(c);
-      }
-    }
-  }
-  return out;
 }
