@@ -48,13 +48,12 @@ export function parseBody(body: RawBody, limits: BodyLimits, envelope = false): 
   try {
     value = parseWhole(body, { ...limits, maxNesting: max + 1 });
   } catch (e) {
-    // Past by two levels or more, found in the text before it was parsed: a member is nested more than `max`.
+    // The body deeper than `max + 1` is a member nested more than `max`: said in the member's terms.
     if (e instanceof StrataError && e.code === 'too_large') throw reworded(e, tooDeepText(max + 1), tooDeepText(max));
     throw e;
   }
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) checkDepth(v, `body.${k}`, max);
-  } else checkDepth(value, 'body', max);
+  // An object's members were walked within `max` above (a member's depth is the body's less one); a body of another shape is no envelope.
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) checkDepth(value, 'body', max);
   return value;
 }
 
