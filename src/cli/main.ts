@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { exitCode, isTransientRedisError, limitHint, toStrataError } from '../errors/strata-error.ts';
+import { isTransientRedisError } from '../errors/strata-error.ts';
 import type { Config } from '../app/config.ts';
 import { apiClient } from './api-client.ts';
 import { LIMIT_VARIABLES } from '../flow/limits.ts';
 import { collectLabel, collectParam } from './params.ts';
-import { printable } from './output.ts';
+import { commandFailure, printable } from './output.ts';
 
 const out = (s: string): void => void process.stdout.write(s.endsWith('\n') || s === '' ? s : `${s}\n`);
 const note = (s: string): void => void process.stderr.write(`${printable(s, { lines: true })}\n`);
@@ -220,12 +220,9 @@ async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
-    const err = toStrataError(e);
-    process.stderr.write(`strata: ${printable(err.message, { lines: true })}\n`);
-    // A refusal past a size limit: how to raise it, the service's words when it refused.
-    const hint = typeof err.details.hint === 'string' ? err.details.hint : limitHint(err, 'command');
-    if (hint !== undefined) process.stderr.write(`strata: ${printable(hint)}\n`);
-    process.exitCode = exitCode(err.code);
+    const failure = commandFailure(e);
+    process.stderr.write(failure.stderr);
+    process.exitCode = failure.code;
   }
 }
 

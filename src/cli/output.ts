@@ -1,5 +1,5 @@
 /** What commands print: aligned tables, or the API's answer as JSON or YAML (`-o`). */
-import { StrataError } from '../errors/strata-error.ts';
+import { exitCode, limitHint, StrataError, toStrataError } from '../errors/strata-error.ts';
 import { maxOf } from '../flow/append-all.ts';
 
 export type Format = 'table' | 'wide' | 'json' | 'yaml' | 'name';
@@ -61,4 +61,15 @@ export function age(iso: string | null | undefined, now = Date.now()): string {
 /** `k=v,k2=v2` */
 export function labelText(labels: Record<string, string> | undefined): string {
   return Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/**
+ * What the command line says of a command that threw `e`, and the exit code it ends with:
+ * `strata: ` and the error's words, then, for a refusal past a size limit, how to raise it
+ * (the service's words when it refused), each a line of stderr.
+ */
+export function commandFailure(e: unknown): { stderr: string; code: number } {
+  const err = toStrataError(e);
+  const hint = typeof err.details.hint === 'string' ? err.details.hint : limitHint(err, 'command');
+  return { stderr: `strata: ${printable(err.message, { lines: true })}\n${hint !== undefined ? `strata: ${printable(hint)}\n` : ''}`, code: exitCode(err.code) };
 }

@@ -10,9 +10,8 @@
 import { apiClient } from '../../src/cli/api-client.ts';
 import { applyCommand } from '../../src/cli/apply-command.ts';
 import { importCommand } from '../../src/cli/import-command.ts';
-import { printable } from '../../src/cli/output.ts';
+import { commandFailure, printable } from '../../src/cli/output.ts';
 import { planOutput } from '../../src/cli/plan-command.ts';
-import { exitCode, limitHint, toStrataError } from '../../src/errors/strata-error.ts';
 
 /** What runStrata answers for `args` with `env` (STRATA_URL at most: a limit's variable would not reach loadLimits here), without a process. */
 export async function strataHere(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -39,10 +38,7 @@ export async function strataHere(args: string[], env: Record<string, string> = {
     }
     return { code: 0, stdout, stderr };
   } catch (e) {
-    const err = toStrataError(e);
-    stderr += `strata: ${printable(err.message, { lines: true })}\n`;
-    const hint = typeof err.details.hint === 'string' ? err.details.hint : limitHint(err, 'command');
-    if (hint !== undefined) stderr += `strata: ${printable(hint)}\n`;
-    return { code: exitCode(err.code), stdout, stderr };
+    const failure = commandFailure(e);
+    return { code: failure.code, stdout, stderr: stderr + failure.stderr };
   }
 }
