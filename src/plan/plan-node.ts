@@ -148,13 +148,37 @@ export function podStepCount(body: PlanNode): number {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.seg !== '') n++;
-    const o = node as unknown as Record<string, unknown>;
     if (node.onExit) stack.push(node.onExit);
-    for (const k of ['body', 'children', 'ring']) {
-      const v = o[k];
-      if (Array.isArray(v)) for (const c of v) stack.push(c as PlanNode);
-      else if (v && typeof v === 'object') stack.push(v as PlanNode);
-    }
+    for (const c of planChildren(node)) stack.push(c);
   }
   return n;
+}
+
+/**
+ * Every node a plan node holds beneath it, its exit handler aside: a composite's children or
+ * ring, a body (a fan-out's and cycle's once, as planned, not per item or round). The switch
+ * is exhaustive, so tsc refuses a new PlanKind until it says what its children are.
+ */
+export function planChildren(node: PlanNode): readonly PlanNode[] {
+  switch (node.kind) {
+    case 'task':
+    case 'generate':
+      return [];
+    case 'sequence':
+    case 'graph':
+      return node.children;
+    case 'cycle':
+      return node.ring;
+    case 'pod':
+    case 'fanOut':
+    case 'fanIn':
+    case 'use':
+      return [node.body];
+    default:
+      return unhandledKind(node);
+  }
+}
+
+function unhandledKind(node: never): never {
+  throw new Error(`plan node of unknown kind ${(node as { kind?: unknown }).kind}`);
 }
