@@ -1,5 +1,6 @@
 /** `strata runs get`: a run as argo prints a workflow: its header, then its steps as a tree with statuses, durations and N/M progress. */
 import type { RunView, StepView } from '../run/run-view.ts';
+import { attemptLabel } from '../run/attempt-label.ts';
 import { age, duration, labelText, printable, table } from './output.ts';
 import { maxOf } from '../flow/append-all.ts';
 
@@ -50,14 +51,10 @@ export function runTree(run: RunView, now = Date.now()): string {
   return `${lines}\n\n${table(['step', 'status', 'duration', 'attempt', 'exit', 'message'], rows)}${rest}`;
 }
 
-/**
- * The ATTEMPT column: the engine's attempt when a retry ran (2 and up), and `(run N)` when
- * the last execution of it was not the first (a takeover), so a re-run is not read as a retry.
- */
+/** The ATTEMPT column: blank for a step that ran once, else its label (`attemptLabel`: `2`, `1 (run 2)`). */
 export function attemptText(s: StepView): string {
-  const attempt = s.attempt ?? s.attempts; // a view from a server before `attempt`
-  const rerun = s.execution && s.execution > 1 ? ` (run ${s.execution})` : '';
-  return attempt > 1 || rerun ? `${attempt}${rerun}` : '';
+  const label = attemptLabel(s);
+  return label === '1' ? '' : label;
 }
 
 function message(s: StepView): string {

@@ -45,8 +45,10 @@ export async function startRunService(env: Record<string, string> = {}, o: Parti
     let lastEventId: string | undefined;
     for (;;) {
       const r = await svc.call('GET', `/v1/runs/${id}`);
+      // A run that is not there (a POST refused, an id mistyped) is said at once, not after the timeout.
+      if (r.status !== 200) throw new Error(`run ${id}: GET /v1/runs/${id} answered ${r.status}: ${r.text.slice(0, 2000)}`);
       if (['succeeded', 'failed', 'cancelled'].includes(r.body?.status)) return r.body as RunView;
-      if (Date.now() > deadline) throw new Error(`run ${id} still ${r.body?.status} after ${timeoutMs} ms: ${JSON.stringify(r.body?.steps).slice(0, 2000)}`);
+      if (Date.now() > deadline) throw new Error(`run ${id} still ${r.body?.status} after ${timeoutMs} ms: ${String(JSON.stringify(r.body?.steps)).slice(0, 2000)}`);
       const followed = await followToEnd(svc.url, id, lastEventId, deadline - Date.now());
       // No stream, or one that ended with nothing new: a pause, as a poll's.
       if (followed === undefined || followed === lastEventId) await new Promise((res) => setTimeout(res, 50));

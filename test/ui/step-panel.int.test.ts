@@ -2,10 +2,13 @@
  * The step panel in a real headless Chromium (issue 10/11/13 test report, fault 6): it
  * shows the step's declared inputs (name <- step:output, from the plan, fan-out items
  * included), and follows a running step's logs through the run's log stream: the lines
- * show as the step writes them, and the logs route is not read again and again.
+ * show as the step writes them, and the logs route is not read again and again; its
+ * `attempt` row says a retry's attempt (the label `strata runs get` gives, src/run/attempt-label.ts;
+ * a re-run after a takeover, `1 (run 2)`, is driven with real killed workers in
+ * test/cli/executions.int.test.ts).
  */
 import { tmpdir } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useServiceAndBrowser } from '../support/service-and-browser.ts';
 import { requestsTo } from '../support/metrics.ts';
@@ -65,5 +68,28 @@ describe('step panel', () => {
     // (Counted when a request ends: streams of pages closed before may be counted late, so only "more".)
     expect(await requests(/^\/v1\/runs\/:id\/logs$/)).toBeGreaterThan(streamed);
     await page.close();
+  });
+
+  it('says a retried step\'s attempt, and a step that ran once as 1', async () => {
+    const mark = `${tmpdir()}/strata-ui-attempt-${Date.now()}`;
+    const root = { sequence: [
+      { id: 'once', ...sh('true') },
+      { id: 'flaky', ...sh(`if [ -e ${mark} ]; then exit 0; fi; touch ${mark}; exit 3`), retry: { limit: 2 } },
+    ] };
+    const posted = await ui.svc.call('POST', '/v1/runs', flow(root));
+    expect(posted.status, posted.text).toBe(202);
+    const id = posted.body.runId as string;
+    expect((await ui.svc.waitRun(id)).status).toBe('succeeded');
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
+    await page.waitForSelector('[data-step="flaky"]');
+    await page.click('[data-step="flaky"]');
+    await page.waitForSelector('[data-panel-step="flaky"] [data-panel-status="succeeded"]');
+    expect(await page.$eval('.step-panel [data-panel-attempt]', (e) => e.textContent)).toBe('2');
+    await page.click('[data-step="once"]');
+    await page.waitForSelector('[data-panel-step="once"] [data-panel-status="succeeded"]');
+    expect(await page.$eval('.step-panel [data-panel-attempt]', (e) => e.textContent)).toBe('1');
+    await page.close();
+    rmSync(mark, { force: true });
   });
 });

@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { RunView, StepView } from '../../../src/run/run-view.ts';
+import { attemptLabel } from '../../../src/run/attempt-label.ts';
 import { api } from '../api.ts';
 import { followLog } from '../events.ts';
 import type { RunState } from '../run-state.ts';
@@ -53,7 +54,7 @@ export function StepPanel({ runId, step, state, inputs, onClose }: { runId: stri
       <dl>
         <dt>status</dt><dd><span class={`badge s-${status}`} data-panel-status={status}>{status}</span></dd>
         {/* The engine's attempt (a retry raises it), and `(run 2)` when it was run again after a takeover: not shown as a retry. */}
-        <dt>attempt</dt><dd data-panel-attempt>{r ? `${r.attempt ?? r.attempts}${r.execution && r.execution > 1 ? ` (run ${r.execution})` : ''}` : '—'}</dd>
+        <dt>attempt</dt><dd data-panel-attempt>{r ? attemptLabel(r) : '—'}</dd>
         <dt>started</dt><dd>{when(r?.startedAt)}</dd>
         <dt>finished</dt><dd>{when(r?.finishedAt)}</dd>
         <dt>duration</dt><dd>{r?.durationMs != null ? `${r.durationMs} ms` : duration(r?.startedAt, r?.finishedAt ?? (status === 'running' ? null : r?.startedAt))}</dd>
