@@ -8,6 +8,7 @@ import { until } from '../../support/processes.ts';
 import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
 import { homeNamespace } from '../../../runtime/local/pod-dirs.ts';
+import { QUARTERBACK_NODE_FLAGS } from '../../../runtime/local/quarterback-process.ts';
 import { processRunning } from '../../../runtime/process/process-group.ts';
 import type { FlowNode } from '../../../src/flow/types.ts';
 import type { RunTask } from '../../../src/engine/types.ts';
@@ -92,6 +93,21 @@ describe('local runtime: task pods', () => {
 });
 
 describe('local runtime: quarterback pods', () => {
+  it('starts the quarterback with V8 single-threaded (QUARTERBACK_NODE_FLAGS): its container sees it among its ancestors', async () => {
+    const { reports, onReport } = collect();
+    // The container walks its ancestors in the host's /proc (a container has a mount
+    // namespace of its own, not a pid namespace) and prints each one's command line (`$$$$`:
+    // a container's command is expanded as Kubernetes does, `$$` for a `$`).
+    const ancestors = 'p=$$$$; while [ "$p" -gt 1 ]; do tr "\\0" " " < /proc/$p/cmdline; echo; p=$(cut -d" " -f4 /proc/$p/stat); done';
+    const outcome = await runtime.run(podReq(await dirs.make(), { id: 'a', task: { image: 'sh', command: ['sh', '-c', ancestors] } }), onReport, new AbortController().signal);
+    expect(outcome).toMatchObject({ ok: true });
+    const lines = reports.flatMap((r) => (r.type === 'log' ? r.chunk.split('\n') : []));
+    const quarterback = lines.filter((l) => /sidecar\/bin\.cjs /.test(l));
+    expect(quarterback, lines.join('\n')).toHaveLength(1);
+    expect(quarterback[0]!.split(' ').slice(0, 2)).toEqual([process.execPath, ...QUARTERBACK_NODE_FLAGS]);
+    expect(QUARTERBACK_NODE_FLAGS).toContain('--single-threaded');
+  });
+
   it('runs the micro plan through the quarterback, relaying reports as they happen', async () => {
     const root = await dirs.make();
     const gate = join(root, 'gate');
