@@ -6,7 +6,7 @@
  * Argo's `workflow_types.go` (v3).
  */
 import { z } from 'zod';
-import { clipped, invalid, type Problem } from '../errors/strata-error.ts';
+import { clipped, invalid, pathUnder, type Problem } from '../errors/strata-error.ts';
 import { zodProblems } from '../flow/zod-problems.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
@@ -261,7 +261,7 @@ export function validateArgoDocument(doc: unknown, source = ''): ArgoDocument {
  */
 export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocument; problems: Problem[]; repaired?: string[] } {
   const kind = (doc as { kind?: unknown })?.kind;
-  if (typeof kind === 'string' && Object.hasOwn(OTHER_KINDS, kind)) return { problems: [{ path: prefixed(source, 'kind'), message: `Argo kind ${kind} is not supported: ${OTHER_KINDS[kind]}` }] };
+  if (typeof kind === 'string' && Object.hasOwn(OTHER_KINDS, kind)) return { problems: [{ path: pathUnder(source, 'kind'), message: `Argo kind ${kind} is not supported: ${OTHER_KINDS[kind]}` }] };
   const input = withoutHousekeeping(withoutEmptyUnsupported(doc));
   const r = argoDocumentSchema.safeParse(input);
   const problems: Problem[] = [];
@@ -273,7 +273,7 @@ export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocum
       const key = /unknown key "([^"]+)"/.exec(p.message)?.[1];
       // An Argo field strata does not map is said as one, by the Argo type that holds it (argo-fields.ts).
       const argo = key !== undefined ? unsupportedField(objectPathOf(p.path), key) : undefined;
-      problems.push({ path: prefixed(source, withTemplateNames(p.path, names)), message: argo ?? p.message });
+      problems.push({ path: pathUnder(source, withTemplateNames(p.path, names)), message: argo ?? p.message });
     }
     if (r.error.issues.every((i) => i.code === 'unrecognized_keys')) data = argoDocumentSchema.safeParse(withoutKeys(input, r.error.issues as never)).data;
     else {
@@ -288,11 +288,11 @@ export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocum
   }
   const structural = data ? structureProblems(data) : [];
   // Said with the rest, the document still read on (every problem at once, Argo tester 8, S3).
-  if (data) appendAll(problems, [...containerResourceProblems(data), ...volumeProblems(data)].map((p) => ({ ...p, path: prefixed(source, p.path) })));
+  if (data) appendAll(problems, [...containerResourceProblems(data), ...volumeProblems(data)].map((p) => ({ ...p, path: pathUnder(source, p.path) })));
   // A template whose only kind was an unsupported one (`suspend`) is said once, by that field.
   const stripped = new Set(r.success ? [] : r.error.issues.filter((i) => i.path.length === 3 && i.path[1] === 'templates').map((i) => `spec.templates[${String(i.path[2])}]`));
   const said = structural.filter((p) => !(p.message.startsWith('a template needs one of') && stripped.has(p.path.replace(/\(.*\)$/, ''))));
-  appendAll(problems, said.map((p) => ({ ...p, path: prefixed(source, p.path) })));
+  appendAll(problems, said.map((p) => ({ ...p, path: pathUnder(source, p.path) })));
   // Read on only as a document the importer would take as it is: without unknown keys
   // (a removed `suspend` leaves a template of no kind, said here, not imported).
   return { ...(data && structural.length === 0 ? { argo: data } : {}), problems, ...(repaired ? { repaired } : {}) };
@@ -479,8 +479,6 @@ function templateNames(doc: unknown): string[] {
 function withTemplateNames(path: string, names: string[]): string {
   return path.replace(/^spec\.templates\[(\d+)\]/, (m, i: string) => (names[Number(i)] ? `${m}(${names[Number(i)]})` : m));
 }
-
-const prefixed = (source: string, path: string): string => (source ? `${source}: ${path}` : path);
 
 /** True for a document that says it is Argo's (apiVersion argoproj.io/...). */
 export function isArgoDocument(doc: unknown): boolean {

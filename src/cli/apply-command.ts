@@ -12,7 +12,7 @@ import { printable } from './output.ts';
 import { GENERATOR_NAMES } from '../../generators/index.ts';
 import { validateDataset, type Dataset } from '../dataset/dataset-document.ts';
 import { anchorLocation } from '../dataset/dataset-location.ts';
-import { invalid, moreProblemsOf, StrataError, wholeProblem, type Problem } from '../errors/strata-error.ts';
+import { invalid, problemsUnder, StrataError, type CaughtProblems, type Problem } from '../errors/strata-error.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import type { ParamsLimits } from '../flow/params-limits.ts';
 import { validateRule } from '../rules/rule-document.ts';
@@ -55,12 +55,12 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
   }
   // Checked before anything is sent: a bad third document must not leave the first two stored.
   const flows = inUseOrder(flowsOf(docs, limits));
-  const problems: Problem[] = [];
+  const checked: CaughtProblems = { problems: [], more: 0, limits: [] };
   const rules = docs.filter((d) => d.kind === 'Rule');
   const datasets = docs.filter((d) => d.kind === 'Dataset');
-  for (const d of rules) checkLocally(() => validateRule(structuredClone(d.doc), GENERATOR_NAMES), `${d.file}#${d.index}`, problems);
-  for (const d of datasets) checkLocally(() => validateDataset(structuredClone(d.doc), limits), `${d.file}#${d.index}`, problems);
-  if (problems.length > 0) throw invalid(problems);
+  for (const d of rules) checkLocally(() => validateRule(structuredClone(d.doc), GENERATOR_NAMES), `${d.file}#${d.index}`, checked);
+  for (const d of datasets) checkLocally(() => validateDataset(structuredClone(d.doc), limits), `${d.file}#${d.index}`, checked);
+  if (checked.problems.length > 0) throw invalid(checked.problems, 'invalid_document', checked.more, checked.limits);
   const runFlow: FlowDocument | undefined = opts.run && datasets.length === 0 && flows.length > 0 ? pickMain(flows, opts.flow, out) : undefined;
   const argoDocs = argoFiles.length > 0 ? readArgoFiles(argoFiles, limits).map((d) => ({ ...d, doc: withSubmitParams(d.doc, opts.param) })) : [];
   const argo = argoDocs.length > 0 ? await importDocuments(argoDocs, client) : { units: [], workflows: [] };
@@ -156,8 +156,7 @@ export async function checkAll(flows: FlowDocument[], workflows: FlowDocument[],
   };
   // The parameters the service would refuse, with this command's limits: each flow's, and the run's -p (typed for a strata flow, as sent).
   checkFlowParams([...flows, ...workflows], runFlow ? typedParams(params as Record<string, string>) : workflows.length > 0 && Object.keys(params).length > 0 ? params : undefined, paramsLimits);
-  const problems: Problem[] = [];
-  let more = 0;
+  const g: CaughtProblems = { problems: [], more: 0, limits: [] };
   for (const f of [...flows, ...workflows]) {
     try {
       // A Workflow (a run starting) also as its run would start: the volumes its templates mount (argo/run-volumes.ts).
@@ -166,12 +165,11 @@ export async function checkAll(flows: FlowDocument[], workflows: FlowDocument[],
       const argoMade = argo.includes(f);
       const err = (argoMade ? inArgoWords(caught, argoLabel(f)) : caught) as StrataError;
       if (!err.code || err.code === 'unavailable') throw caught;
-      for (const p of err.details?.problems ?? [wholeProblem(err)]) problems.push({ ...p, path: `flow ${refOf(f)}${p.path ? `: ${p.path}` : ''}` });
-      more += moreProblemsOf(err);
+      problemsUnder(`flow ${refOf(f)}`, err, g);
     }
   }
-  for (const f of [...workflows, ...(runFlow ? [runFlow] : [])]) checkLocally(() => checkRequiredParams(f, { ...f.spec.params, ...params }), `flow ${refOf(f)}`, problems);
-  if (problems.length > 0) throw invalid(problems, 'invalid_document', more);
+  for (const f of [...workflows, ...(runFlow ? [runFlow] : [])]) checkLocally(() => checkRequiredParams(f, { ...f.spec.params, ...params }), `flow ${refOf(f)}`, g);
+  if (g.problems.length > 0) throw invalid(g.problems, 'invalid_document', g.more, g.limits);
 }
 
 /**
@@ -208,11 +206,10 @@ function pickMain(flows: FlowDocument[], pick: string | undefined, out: (s: stri
   return flow;
 }
 
-function checkLocally(fn: () => unknown, where: string, problems: Problem[]): void {
+function checkLocally(fn: () => unknown, where: string, g: CaughtProblems): void {
   try {
     fn();
   } catch (e) {
-    const err = e as StrataError;
-    for (const p of err.details?.problems ?? [wholeProblem(err)]) problems.push({ ...p, path: `${where}: ${p.path}` });
+    problemsUnder(where, e, g);
   }
 }

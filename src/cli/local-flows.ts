@@ -1,6 +1,6 @@
 /** Flow documents read from files, as a local registry for `strata plan`. */
 import { readDocumentFile } from './read-document-file.ts';
-import { invalid, moreProblemsOf, StrataError } from '../errors/strata-error.ts';
+import { refusedUnder } from '../errors/strata-error.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { parseTextAll, refuseNoDocument } from '../flow/parse-text.ts';
 import type { FlowDocument } from '../flow/types.ts';
@@ -27,8 +27,7 @@ export function flowsOf(docs: Array<{ file: string; index: number; doc: unknown 
     try {
       flows.push(validateFlowDocument(d.doc, limits));
     } catch (e) {
-      const problems = ((e as StrataError).details?.problems ?? []).map((p) => ({ ...p, path: `${d.file}#${d.index}: ${p.path}` }));
-      throw invalid(problems, 'invalid_document', moreProblemsOf(e));
+      throw refusedUnder(`${d.file}#${d.index}`, e, 'invalid_document');
     }
   }
   return flows;

@@ -77,14 +77,15 @@ export const MAX_PROBLEMS = 50;
  * A StrataError for a list of problems; the message lists each with its path, one a line.
  * The first MAX_PROBLEMS are listed (`details.problems`); the rest, and `more` problems a
  * gathered error already left out, are counted (`details.moreProblems`, and a last line
- * `... and N more problems`).
+ * `... and N more problems`); `moreLimits` are the limits passed among those `more` (a gathered
+ * error's, limitsOf), named in `details.limits` with the listed problems' for limitHint.
  */
-export function invalid(problems: Problem[], code: ErrorCode = 'invalid_document', more = 0): StrataError {
+export function invalid(problems: Problem[], code: ErrorCode = 'invalid_document', more = 0, moreLimits: readonly string[] = []): StrataError {
   const shown = problems.slice(0, MAX_PROBLEMS).map((p) => ({ ...p, path: shortenEchoes(p.path), message: shortenEchoes(p.message) }));
   const omitted = problems.length - shown.length + more;
   const lines = shown.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
   if (omitted > 0) lines.push(`... and ${omitted} more problem${omitted === 1 ? '' : 's'}`);
-  const limits = [...new Set(problems.flatMap((p) => (p.limit ? [p.limit] : [])))];
+  const limits = [...new Set([...problems.flatMap((p) => (p.limit ? [p.limit] : [])), ...moreLimits])];
   return new StrataError(code, lines.join('\n'), { problems: shown, ...(omitted > 0 ? { moreProblems: omitted } : {}), ...(limits.length > 0 ? { limits } : {}) });
 }
 
@@ -105,6 +106,42 @@ export function limitsOf(e: { details?: ErrorDetails }): string[] {
 export function wholeProblem(e: StrataError): Problem {
   const limits = limitsOf(e);
   return { path: '', message: e.message, ...(limits.length === 1 ? { limit: limits[0] } : {}) };
+}
+
+/** `path` placed under `prefix` (a file and document, a flow, a rule): `prefix: path`, or either alone when the other is empty. */
+export function pathUnder(prefix: string, path: string): string {
+  return prefix && path ? `${prefix}: ${path}` : prefix || path;
+}
+
+/** The problems of errors caught while checking several things, to throw as one: invalid(problems, code, more, limits). */
+export interface CaughtProblems {
+  problems: Problem[];
+  /** problems the caught errors counted without listing them (their `details.moreProblems`) */
+  more: number;
+  /** every limit the caught errors passed (limitsOf), those of the problems they did not list included */
+  limits: string[];
+}
+
+/**
+ * Adds to `into` (a new CaughtProblems when not given) the problems caught error `e` says, each
+ * placed under `prefix` (pathUnder): its list, or `e` itself as one problem at no place
+ * (wholeProblem) when it lists none; the problems it only counted; and every limit it
+ * passed, also one of a problem it did not list (which the list alone would lose, and the
+ * hint with it). Returns `into`.
+ */
+export function problemsUnder(prefix: string, e: unknown, into: CaughtProblems = { problems: [], more: 0, limits: [] }): CaughtProblems {
+  const err = e as StrataError;
+  const listed = err.details?.problems?.length ? err.details.problems : [wholeProblem(err)];
+  for (const p of listed) into.problems.push({ ...p, path: pathUnder(prefix, p.path) });
+  into.more += moreProblemsOf(err);
+  for (const name of limitsOf(err)) if (!into.limits.includes(name)) into.limits.push(name);
+  return into;
+}
+
+/** Caught error `e` thrown on as `code` (its own when not given), its problems placed under `prefix` (problemsUnder), its limits kept. */
+export function refusedUnder(prefix: string, e: unknown, code: ErrorCode = (e as StrataError).code ?? 'invalid_document'): StrataError {
+  const g = problemsUnder(prefix, e);
+  return invalid(g.problems, code, g.more, g.limits);
 }
 
 /** The characters echoed of a long name or text: enough to recognise it. */

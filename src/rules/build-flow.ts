@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../dataset/dataset-document.ts';
-import { invalid, StrataError, wholeProblem, type Problem } from '../errors/strata-error.ts';
+import { invalid, refusedUnder, StrataError, type Problem } from '../errors/strata-error.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { metadataSchema } from '../flow/task-schema.ts';
 import { check } from '../flow/zod-problems.ts';
@@ -34,9 +34,7 @@ export function buildFlow(dataset: Dataset, rule: Rule, generators: ReadonlyMap<
       root = evaluateValues(emit as unknown as JsonValue, data, 'emit', RUN_TIME_KEYS) as unknown as FlowNode;
     }
   } catch (e) {
-    const err = e as StrataError;
-    const problems = (err.details?.problems ?? [wholeProblem(err)]).map((p) => ({ ...p, path: `rule ${rule.metadata.name}: ${p.path}` }));
-    throw invalid(problems, err.code === 'unknown_generator' ? 'unknown_generator' : err.code ?? 'invalid_document');
+    throw refusedUnder(`rule ${rule.metadata.name}`, e);
   }
   const version = createHash('sha256').update(JSON.stringify([dataset, rule])).digest('hex').slice(0, 12);
   const doc = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: `${dataset.metadata.name}-plan`.slice(0, 64), version, labels: { 'strata.dev/dataset': dataset.metadata.name, 'strata.dev/rule': rule.metadata.name } }, spec: { params, root } };
@@ -50,8 +48,7 @@ export function buildFlow(dataset: Dataset, rule: Rule, generators: ReadonlyMap<
     }
     return validateFlowDocument(doc);
   } catch (e) {
-    const problems = ((e as StrataError).details?.problems ?? []).map((p) => ({ ...p, path: `generated flow (rule ${rule.metadata.name}): ${p.path}` }));
-    throw invalid(problems);
+    throw refusedUnder(`generated flow (rule ${rule.metadata.name})`, e, 'invalid_document');
   }
 }
 

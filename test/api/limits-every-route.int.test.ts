@@ -175,3 +175,35 @@ describe('runs submit and apply send to the service, whose limits apply; their h
     await nothingStored();
   });
 });
+
+describe('a limit passed among more problems than an error lists (MAX_PROBLEMS): the hint still names it', () => {
+  /** A Flow file whose problems number more than 50 before the one past `limit`: each refusal's list leaves that one out, counted only. */
+  function manyProblemsFile(which: 'nodes' | 'units'): string {
+    const file = join(tempDir(), `${which}.json`);
+    const doc = (name: string, root: unknown) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name, version: '1' }, spec: { root } });
+    if (which === 'nodes') {
+      // 55 unknown keys found in the walk, then the 54th node passes STRATA_MAX_DOCUMENT_NODES=53.
+      writeFileSync(file, JSON.stringify(doc('many-nodes', { sequence: Array.from({ length: 55 }, () => ({ task: { image: 'strata/noop' }, bogus: 1 })) })));
+    } else {
+      // Valid documents; planned, 51 uses give an input their unit does not declare, then a@1 uses b@1: units nested 2 deep, past STRATA_MAX_UNIT_DEPTH=1.
+      const nodes = Object.fromEntries([...Array.from({ length: 51 }, (_, i) => [`s${i}`, { use: 'b@1', inputs: { nope: 't:out' } }]), ['deep', { use: 'a@1' }]]);
+      writeFileSync(file, [doc('many-uses', { graph: { nodes } }), doc('a', { use: 'b@1' }), doc('b', { id: 't', task: { image: 'strata/noop' } })].map((d) => JSON.stringify(d)).join('\n---\n'));
+    }
+    return file;
+  }
+  const commandHint = (name: string) => `strata: to raise it, set ${name} higher in this command's environment (docs/flow-language.md#limits)`;
+
+  it.each([
+    ['strata plan, nodes past the limit as a file is read', ['plan'], 'nodes' as const, { STRATA_MAX_DOCUMENT_NODES: '53' }, 'STRATA_MAX_DOCUMENT_NODES'],
+    ['strata apply, nodes past the limit as a file is read', ['apply'], 'nodes' as const, { STRATA_MAX_DOCUMENT_NODES: '53' }, 'STRATA_MAX_DOCUMENT_NODES'],
+    ['strata plan, units nested past the limit when planned', ['plan'], 'units' as const, { STRATA_MAX_UNIT_DEPTH: '1' }, 'STRATA_MAX_UNIT_DEPTH'],
+    ['strata apply, units nested past the limit when checked before sending', ['apply'], 'units' as const, { STRATA_MAX_UNIT_DEPTH: '1' }, 'STRATA_MAX_UNIT_DEPTH'],
+  ])('%s: exit 2, the list cut, and how to raise the limit', async (_what, args, which, limitEnv, name) => {
+    const r = await runStrata([...args, manyProblemsFile(which)], { ...cliEnv(svc), ...limitEnv });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/\.\.\. and \d+ more problems/);
+    expect(r.stderr).toContain(commandHint(name));
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+    expect((await svc.call('GET', '/v1/flows')).body.flows.map((f: { name: string }) => f.name)).not.toContain('many-uses');
+  });
+});

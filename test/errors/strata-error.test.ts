@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { echoed, invalid, limitHint, pastLimit, shortenEchoes, StrataError, wholeProblem } from '../../src/errors/strata-error.ts';
+import { echoed, invalid, limitHint, MAX_PROBLEMS, pastLimit, problemsUnder, refusedUnder, shortenEchoes, StrataError, wholeProblem } from '../../src/errors/strata-error.ts';
+import { addProblems, gathered, throwGathered } from '../../src/argo/argo-problems.ts';
 
 describe('user text echoed in errors (Argo tester 2, fault 13)', () => {
   it('echoed keeps text up to the limit and shortens longer text, saying its length', () => {
@@ -37,5 +38,37 @@ describe('how to raise a limit: from the field the limit check set, never from t
     expect(gathered.details.limits).toEqual(['STRATA_MAX_RUN_STEPS']);
     const body = JSON.parse(JSON.stringify(gathered)).error;
     expect(limitHint(new StrataError(body.code, body.message, body.details), 'command')).toBe("to raise it, set STRATA_MAX_RUN_STEPS higher in this command's environment (docs/flow-language.md#limits)");
+  });
+});
+
+describe('a caught error\'s problems placed under a path (problemsUnder, refusedUnder): every route the same (R1)', () => {
+  /** An error listing MAX_PROBLEMS problems of its own and counting two more, one of them past STRATA_MAX_UNIT_DEPTH. */
+  const cut = () => invalid([...Array.from({ length: MAX_PROBLEMS }, (_, i) => ({ path: `n${i}`, message: 'bad' })), { path: 'deep', message: 'too deep', limit: 'STRATA_MAX_UNIT_DEPTH' }, { path: 'x', message: 'bad' }]);
+
+  it('keeps the limit of a problem the caught error only counted, so the hint still names it', () => {
+    expect(cut().details.problems!.some((p) => p.limit)).toBe(false);
+    const again = refusedUnder('f.yaml#0', cut());
+    expect(again.details.moreProblems).toBe(2);
+    expect(again.details.limits).toEqual(['STRATA_MAX_UNIT_DEPTH']);
+    expect(limitHint(again, 'command')).toContain('STRATA_MAX_UNIT_DEPTH');
+    const g = problemsUnder('flow a@1', cut());
+    problemsUnder('flow b@1', new StrataError('invalid_document', 'no problems of its own'), g);
+    expect(invalid(g.problems, 'invalid_document', g.more, g.limits).details.limits).toEqual(['STRATA_MAX_UNIT_DEPTH']);
+  });
+
+  it('says an error that lists no problems as one at the prefix alone, its code kept unless one is given', () => {
+    const e = pastLimit('limit_exceeded', 'the plan has 12 steps', 'STRATA_MAX_RUN_STEPS');
+    const again = refusedUnder('rule r', e);
+    expect(again.code).toBe('limit_exceeded');
+    expect(again.message).toBe('rule r: the plan has 12 steps');
+    expect(again.details.limits).toEqual(['STRATA_MAX_RUN_STEPS']);
+    expect(refusedUnder('f.yaml#1', new StrataError('too_large', 'too big'), 'invalid_document').message).toBe('f.yaml#1: too big');
+  });
+
+  it('an Argo import\'s gathered problems keep the limit of one past MAX_PROBLEMS', () => {
+    const g = gathered();
+    addProblems(g, Array.from({ length: MAX_PROBLEMS }, (_, i) => ({ path: `template t${i}`, message: 'bad' })));
+    addProblems(g, [{ path: 'template deep', message: 'too deep', limit: 'STRATA_MAX_FLOW_DEPTH' }]);
+    expect(() => throwGathered(g)).toThrow(expect.objectContaining({ details: expect.objectContaining({ limits: ['STRATA_MAX_FLOW_DEPTH'], moreProblems: 1 }) }));
   });
 });
