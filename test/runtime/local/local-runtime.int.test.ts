@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../support/processes.ts';
+import { countOpens } from '../../support/fs-calls.ts';
 import type { PodReport, PodRequest } from '../../../runtime/pod-runtime.ts';
 import { LocalRuntime } from '../../../runtime/local/local-runtime.ts';
 import { homeNamespace } from '../../../runtime/local/pod-dirs.ts';
@@ -150,6 +151,32 @@ describe('local runtime: quarterback pods', () => {
   it('fails the pod with the failing container\'s error and exit code', async () => {
     const outcome = await runtime.run(podReq(await dirs.make(), { sequence: [{ id: 'a', task: program('report.mjs') }, { id: 'b', task: program('fail.mjs', '5', 'no', 'rows') }] }), () => undefined, new AbortController().signal);
     expect(outcome).toEqual({ ok: false, error: 'step p/b failed: exited with code 5: no rows', exitCode: 5 });
+  });
+
+  it('two pods at once: the first one\'s sweep kills what its container left behind and reads nothing of the other pod running beside it', async () => {
+    const [rootA, rootB] = [await dirs.make(), await dirs.make()];
+    // A leaves a process in a session of its own (carrying A's mark), then waits for its gate.
+    const a = runtime.run(podReq(rootA, { id: 'a', task: { image: 'sh', command: ['sh', '-c', `setsid sleep 30 & echo $! > ${rootA}/left; while [ ! -f ${rootA}/gate ]; do sleep 0.02; done`] } }), () => undefined, new AbortController().signal);
+    await until('pod A\'s container to leave a process', () => existsSync(join(rootA, 'left')) && readFileSync(join(rootA, 'left'), 'utf8').endsWith('\n'));
+    const left = Number(readFileSync(join(rootA, 'left'), 'utf8'));
+    // B starts after A (its session is newer than A's mark) and runs until told.
+    const b = runtime.run(podReq(rootB, { id: 'b', task: { image: 'sh', command: ['sh', '-c', `echo $$$$ > ${rootB}/pid; while [ ! -f ${rootB}/gate ]; do sleep 0.02; done`] } }), () => undefined, new AbortController().signal);
+    await until('pod B\'s container to start', () => existsSync(join(rootB, 'pid')) && readFileSync(join(rootB, 'pid'), 'utf8').endsWith('\n'));
+    const inB = Number(readFileSync(join(rootB, 'pid'), 'utf8'));
+    const opens = countOpens(/^\/proc\/\d+\/environ$/);
+    try {
+      await writeFile(join(rootA, 'gate'), '');
+      expect(await a).toMatchObject({ ok: true });
+      const read = [...opens.paths.keys()].map((path) => Number(path.split('/')[2]));
+      expect(read).toContain(left); // the sweep looked at what A left behind...
+      expect(processRunning(left)).toBe(false); // ...and killed it
+      expect(read).not.toContain(inB); // B's container is in a session the runtime knows it runs now
+      expect(processRunning(inB)).toBe(true);
+    } finally {
+      opens.stop();
+      await writeFile(join(rootB, 'gate'), '');
+    }
+    expect(await b).toMatchObject({ ok: true });
   });
 
   it('cancels a pod: the quarterback, its containers and what they started are gone when run() resolves', async () => {
