@@ -5,12 +5,18 @@ import type { FlowDocument } from '../flow/types.ts';
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import { useRequestFlow } from '../flow/use-request.ts';
 
-/** A Flow document, or `{ use: "name@version", with: {...} }` wrapped as one. */
-export function flowFromBody(body: unknown, limits: Limits = DEFAULT_LIMITS): FlowDocument {
+/** The flow a request sends, and whether it is a request by name's wrapper (planFlow's `request` option), never told by its name. */
+export interface BodyFlow {
+  flow: FlowDocument;
+  request: boolean;
+}
+
+/** A Flow document, or `{ use: "name@version", with: {...} }` wrapped as one (`request`: true). */
+export function flowFromBody(body: unknown, limits: Limits = DEFAULT_LIMITS): BodyFlow {
   if (body && typeof body === 'object' && !Array.isArray(body) && 'use' in body && !('kind' in body)) {
     const b = body as Record<string, unknown>;
     for (const k of Object.keys(b)) if (k !== 'use' && k !== 'with') throw invalid([{ path: k, message: `unknown key "${k}"; send a Flow or { use, with }` }], 'invalid_request');
-    return validateFlowDocument(useRequestFlow(b.use, b.with), limits);
+    return { flow: validateFlowDocument(useRequestFlow(b.use, b.with), limits), request: true };
   }
-  return validateFlowDocument(body, limits);
+  return { flow: validateFlowDocument(body, limits), request: false };
 }

@@ -32,6 +32,8 @@ export const runRequestSchema = z.strictObject({
 export interface RunRequest {
   /** what is compiled: the Flow, or a wrapper around `use` */
   flow: FlowDocument;
+  /** `flow` is a request by name's wrapper (flow-from-body.ts), whatever its name */
+  request: boolean;
   /** the flow the run runs: the Flow's ref, or the used ref */
   ref: string;
   params: Record<string, JsonValue>;
@@ -48,9 +50,10 @@ export function readRunRequest(body: unknown, limits: Limits = DEFAULT_LIMITS): 
   const b = check(runRequestSchema, body, '', problems);
   if (problems.length > 0) throw invalid(problems, 'invalid_request');
   if (!b) throw invalid(problems, 'invalid_request');
-  const flow = b.flow ? flowFromBody(b.flow, limits) : flowFromBody({ use: b.use, ...(b.with !== undefined ? { with: b.with } : {}) }, limits);
+  const { flow, request } = b.flow ? flowFromBody(b.flow, limits) : flowFromBody({ use: b.use, ...(b.with !== undefined ? { with: b.with } : {}) }, limits);
   return {
     flow,
+    request,
     ref: b.use ?? `${flow.metadata.name}@${flow.metadata.version}`,
     params: (b.params ?? {}) as Record<string, JsonValue>,
     labels: b.labels ?? {},

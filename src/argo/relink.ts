@@ -84,12 +84,15 @@ function ownReads(unit: FlowDocument): Set<string> {
  * kept as written. A use of `pinned` in `root` stays as written. The inputs are not changed; when `current` changes nothing they come
  * back as they are. A caller without a parameter a newer template reads is refused
  * (`invalid_document`), naming the call and the parameter, as Argo fails to resolve it.
+ * `request`: `root` is a request by name's wrapper (flow-from-body.ts), which no use reaches:
+ * a unit of its ref is the registered flow.
  */
-export function relinkedUses(root: FlowDocument, units: Map<string, FlowDocument>, current: Map<string, string>, pinned?: string): { root: FlowDocument; units: Map<string, FlowDocument> } {
+export function relinkedUses(root: FlowDocument, units: Map<string, FlowDocument>, current: Map<string, string>, pinned?: string, request = false): { root: FlowDocument; units: Map<string, FlowDocument> } {
   if (current.size === 0) return { root, units };
   const newRoot = structuredClone(root);
+  const rootRef = request ? undefined : refOf(root);
   // The run's own flow used again (recursion) is the same copy.
-  const copies = new Map<string, FlowDocument>([...units].map(([r, f]) => [r, r === refOf(root) ? newRoot : structuredClone(f)]));
+  const copies = new Map<string, FlowDocument>([...units].map(([r, f]) => [r, r === rootRef ? newRoot : structuredClone(f)]));
   const flows = [newRoot, ...[...copies.values()].filter((f) => f !== newRoot)];
 
   const links = globalLinks();
@@ -109,7 +112,7 @@ export function relinkedUses(root: FlowDocument, units: Map<string, FlowDocument
     const params = Object.keys(f.spec.params ?? {}).filter((k) => !isGlobalParam(k));
     for (const { node, path } of useNodesOf(f.spec)) {
       if (f !== newRoot || node.use !== pinned) node.use = current.get(node.use) ?? node.use;
-      const target = copies.get(node.use) ?? (node.use === refOf(newRoot) ? newRoot : undefined);
+      const target = copies.get(node.use) ?? (node.use === rootRef ? newRoot : undefined);
       if (!target || !unitGlobals.has(target)) continue;
       const passed = Object.keys(node.with ?? {}).filter(isGlobalParam).map((k) => k.slice(globalParam('').length));
       // A flow's globals are its params (and what this call passes as written already).

@@ -4,7 +4,6 @@
  * cycles and id collisions rejected with their paths. Pure: the resolver is a lookup in
  * flows already loaded (see load-units.ts for the async side).
  */
-import { isUseRequestFlow } from '../flow/use-request.ts';
 import { invalid, pastLimit, type Problem } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, limitText, type Limits } from '../flow/limits.ts';
 import { patternOf, type FlowDocument, type FlowNode, type Computed, type JsonValue, type TaskSpec } from '../flow/types.ts';
@@ -59,9 +58,19 @@ interface Ctx {
   items?: number;
 }
 
+/** How a flow is compiled, beside its units and limits. */
+export interface CompileOptions {
+  /**
+   * `doc` is a request by name's wrapper (flow/use-request.ts), as its maker says
+   * (api/flow-from-body.ts), never as its name says: no unit of its own, so the flow it uses
+   * nests its units (STRATA_MAX_UNIT_DEPTH) as when run itself.
+   */
+  request?: boolean;
+}
+
 /** Compile a Flow document; throws a StrataError with every problem found. */
-export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefined, limits: Limits = DEFAULT_LIMITS): CompiledFlow {
-  const request = isUseRequestFlow(doc);
+export function compileFlow(doc: FlowDocument, resolve: Resolver = () => undefined, limits: Limits = DEFAULT_LIMITS, o: CompileOptions = {}): CompiledFlow {
+  const request = o.request === true;
   const ctx: Ctx = {
     // A request by name's wrapper is no unit: the flow it uses nests its units as when run itself (use-request.ts).
     resolve, limits, problems: [], units: request ? [] : [`${doc.metadata.name}@${doc.metadata.version}`], inPod: undefined, order: [],

@@ -19,19 +19,22 @@ const hasLatest = (r: FlowRegistry): r is CurrentRegistry => typeof (r as Partia
  * `use` of `o.pinned` in `flow` itself (the ref a `{ use }` run request names); the compiled
  * plan's `use` nodes name the versions that run. With `o.run` (a run starting), the volumes its
  * Argo templates mount from the Workflow are checked against the Workflow's (argo/run-volumes.ts).
+ * With `o.request`, `flow` is a request by name's wrapper (flow-from-body.ts): no unit of its
+ * own (compile.ts), and a `use` of its ref is the registered flow of that ref, not the wrapper.
  */
-export async function planFlow(flow: FlowDocument, registry: FlowRegistry, limits: Limits = DEFAULT_LIMITS, o: { pinned?: string; run?: boolean } = {}): Promise<CompiledFlow> {
-  const self = `${flow.metadata.name}@${flow.metadata.version}`;
+export async function planFlow(flow: FlowDocument, registry: FlowRegistry, limits: Limits = DEFAULT_LIMITS, o: { pinned?: string; run?: boolean; request?: boolean } = {}): Promise<CompiledFlow> {
+  const self = o.request ? undefined : `${flow.metadata.name}@${flow.metadata.version}`;
   const get = async (ref: string) => (ref === self ? flow : registry.get(ref));
+  const request = o.request === true;
   if (!hasLatest(registry)) {
     const units = await loadUnits(flow, { get }, limits.maxUnitDepth);
     if (o.run) checkRunVolumes(flow, units);
-    return compileFlow(flow, (ref) => units.get(ref), limits);
+    return compileFlow(flow, (ref) => units.get(ref), limits, { request });
   }
-  const { units, current } = await loadCurrentUnits(flow, get, registry, o.pinned, limits.maxUnitDepth);
-  const linked = relinkedUses(flow, units, current, o.pinned);
+  const { units, current } = await loadCurrentUnits(flow, get, registry, o.pinned, limits.maxUnitDepth, self);
+  const linked = relinkedUses(flow, units, current, o.pinned, request);
   if (o.run) checkRunVolumes(linked.root, linked.units);
-  return compileFlow(linked.root, (ref) => linked.units.get(ref), limits);
+  return compileFlow(linked.root, (ref) => linked.units.get(ref), limits, { request });
 }
 
 /** A run about to start (`o.run`) whose Argo templates mount a volume its Workflow lacks is refused naming each mount (argo/run-volumes.ts). */
@@ -44,10 +47,10 @@ function checkRunVolumes(root: FlowDocument, units: Map<string, FlowDocument>): 
  * Every flow `flow` reaches through `use`, as loadUnits loads them, except that a use of a
  * flow a WorkflowTemplate registered loads the version of that name registered last (when it
  * is still the same template's); `current` maps each such written ref to the one loaded. The
- * `pinned` ref written in `flow` itself, and `flow`'s own ref (recursion), stay as written.
+ * `pinned` ref written in `flow` itself, and `self` (`flow`'s own ref, recursion; none for a
+ * request by name's wrapper), stay as written.
  */
-async function loadCurrentUnits(flow: FlowDocument, get: (ref: string) => Promise<FlowDocument | undefined>, registry: CurrentRegistry, pinned: string | undefined, maxDepth: number): Promise<{ units: Map<string, FlowDocument>; current: Map<string, string> }> {
-  const self = `${flow.metadata.name}@${flow.metadata.version}`;
+async function loadCurrentUnits(flow: FlowDocument, get: (ref: string) => Promise<FlowDocument | undefined>, registry: CurrentRegistry, pinned: string | undefined, maxDepth: number, self: string | undefined): Promise<{ units: Map<string, FlowDocument>; current: Map<string, string> }> {
   const current = new Map<string, string>();
   const refOf = (doc: FlowDocument) => `${doc.metadata.name}@${doc.metadata.version}`;
   const units = await loadUnits(flow, { get }, maxDepth, async (ref, writer) => {

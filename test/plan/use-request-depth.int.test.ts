@@ -5,7 +5,10 @@
  * (adhoc@0) counted as one more unit ("adhoc@0 -> u1@1 -> ... units nested more than 3
  * deep"). A request by name now nests as the flow itself does. Real HTTP, Redis, processes.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
@@ -50,5 +53,39 @@ describe('a flow right at STRATA_MAX_UNIT_DEPTH, run by name', () => {
       ends.push(run ? `${run.status}${run.error ? ` ${run.error}` : ''}` : `${r.status} ${r.body.error.message}`);
     }
     expect(ends).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('a user flow named adhoc@0 whose root is one use is no request by name: refused one level too deep as other@0 is (POST /v1/runs, /v1/plans, /v1/flows; strata plan, apply, runs submit); registered, it runs by { use } and runs submit --use as itself', async () => {
+    const dir = join(import.meta.dirname, '..', 'fixtures', 'flows', 'use-request');
+    const file = (name: string) => join(dir, name);
+    for (const d of parseAllDocuments(readFileSync(file('chain.yaml'), 'utf8'))) expect((await svc.call('POST', '/v1/flows', d.toJS())).status).toBe(201);
+    // strata plan and apply check with their own environment's limits, set as the service's.
+    const env = { ...cliEnv(svc), STRATA_MAX_UNIT_DEPTH: '3' };
+    const outcomes = async (name: string) => {
+      const doc = parse(readFileSync(file(`${name}.yaml`), 'utf8'));
+      const said = (r: { status: number; body: { error?: { message: string } } }) => `${r.status} ${r.body.error?.message ?? ''}`;
+      const cli = (r: { code: number | null; stderr: string }) => `exit ${r.code}: ${r.stderr.trim()}`;
+      return [
+        said(await svc.call('POST', '/v1/runs', { flow: doc })),
+        said(await svc.call('POST', '/v1/plans', doc)),
+        said(await svc.call('POST', '/v1/flows', doc)),
+        cli(await runStrata(['plan', file(`${name}.yaml`), file('chain.yaml')], env)),
+        cli(await runStrata(['apply', file(`${name}.yaml`), file('chain.yaml')], env)),
+        cli(await runStrata(['runs', 'submit', file(`${name}.yaml`)], env)),
+      ].map((o) => o.replaceAll(`${name}@0`, 'FLOW@0').replaceAll(`${name}.yaml`, 'FLOW.yaml'));
+    };
+    const other = await outcomes('other');
+    for (const o of other) expect(o).toContain('units nested more than 3 deep (FLOW@0 -> ua1@1 -> ua2@1 -> ua3@1 -> ua4@1)');
+    expect(await outcomes('adhoc')).toEqual(other);
+    // A registered adhoc@0 at the limit (adhoc@0 -> ua2 -> ua3 -> ua4), asked by name, is the flow registered, not the request.
+    const atLimit = { ...parse(readFileSync(file('adhoc.yaml'), 'utf8')), spec: { root: { use: 'ua2@1' } } };
+    const reg = await svc.call('POST', '/v1/flows', atLimit);
+    expect(reg.status, reg.text).toBe(201);
+    const run = await svc.call('POST', '/v1/runs', { use: 'adhoc@0' });
+    expect(run.status, run.text).toBe(202);
+    const ended = await svc.waitRun(run.body.runId);
+    expect([ended.status, Object.keys(ended.steps).filter((id) => id.endsWith('/x'))]).toEqual(['succeeded', [expect.stringMatching(/^(.+\/)?a\/a\/x$/)]]);
+    const sub = await runStrata(['runs', 'submit', '--use', 'adhoc@0', '--watch'], env);
+    expect(sub.code, sub.stdout + sub.stderr).toBe(0);
   });
 });

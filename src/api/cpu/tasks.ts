@@ -18,7 +18,6 @@ import { DEFAULT_LIMITS, type Limits } from '../../flow/limits.ts';
 import { argoBody } from '../argo-body.ts';
 import { currentVersions } from '../../argo/import-argo.ts';
 import { flowFromBody } from '../flow-from-body.ts';
-import { isUseRequestFlow } from '../../flow/use-request.ts';
 import { readRunRequest } from '../run-request.ts';
 import type { FlowDocument } from '../../flow/types.ts';
 import type { FlowRegistry } from '../../plan/flow-registry.ts';
@@ -118,9 +117,9 @@ export const TASKS = {
   async plan(ctx: TaskContext, input: TaskInput) {
     const format = input.query.format ?? 'json';
     if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `format must be json, dot or mermaid, not "${format}"`);
-    const flow = flowFromBody(parseBody(input.body, ctx.limits), sizes(ctx).limits);
-    checkParams(ctx, [[flow.spec.params, 'spec.params'], ...withsOf(flow.spec.root, isUseRequestFlow(flow) ? '' : 'spec.root')]);
-    const compiled = await planFlow(flow, ctx.defs, sizes(ctx).limits);
+    const { flow, request } = flowFromBody(parseBody(input.body, ctx.limits), sizes(ctx).limits);
+    checkParams(ctx, [[flow.spec.params, 'spec.params'], ...withsOf(flow.spec.root, request ? '' : 'spec.root')]);
+    const compiled = await planFlow(flow, ctx.defs, sizes(ctx).limits, { request });
     const plan = toPlanDocument(compiled);
     if (format === 'dot') return { contentType: 'text/vnd.graphviz; charset=utf-8', text: renderDot(plan.graph, plan.metadata.name) };
     if (format === 'mermaid') return { contentType: 'text/plain; charset=utf-8', text: renderMermaid(plan.graph) };
@@ -182,7 +181,7 @@ export const TASKS = {
     const names = ctx.defs.listFlows ? async () => (await ctx.defs.listFlows!()).map((f) => f.name) : undefined;
     const argo = await argoBody(input.body, { ...ctx.limits, maxDepth: sizes(ctx).limits.maxDepth }, versions, names);
     const req = argo ? readRunRequest({ ...argo.request, flow: argo.workflow }, sizes(ctx).limits) : readRunRequest(nativeRunBody(input.body, ctx.limits), sizes(ctx).limits);
-    const isUse = !argo && req.ref !== ref(req.flow);
+    const isUse = req.request;
     checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);
     const units = argo?.units.map((u) => validateFlowDocument(u, sizes(ctx).limits)) ?? [];
     // The units this request registers are the latest of their names (a WorkflowTemplate sent to run, P2).
@@ -191,11 +190,11 @@ export const TASKS = {
       get: async (r) => units.find((u) => ref(u) === r) ?? ctx.defs.get(r),
       ...(latestVersion ? { latestFlowVersion: async (n: string) => units.find((u) => u.metadata.name === n)?.metadata.version ?? latestVersion(n) } : {}),
     };
-    const compiled = await planFlow(req.flow, defs, sizes(ctx).limits, { ...(isUse ? { pinned: req.ref } : {}), run: true }).catch((e: unknown) => {
+    const compiled = await planFlow(req.flow, defs, sizes(ctx).limits, { ...(isUse ? { pinned: req.ref, request: true } : {}), run: true }).catch((e: unknown) => {
       throw argo ? inArgoWords(e, argoLabel(req.flow)) : e;
     });
     // A run carries its flow's labels, then its own.
-    const used = req.ref === ref(req.flow) ? req.flow : await ctx.defs.get(req.ref);
+    const used = isUse ? await ctx.defs.get(req.ref) : req.flow;
     // A flow registered before the bounds existed may hold more: refused here, not carried into every step.
     if (isUse) checkParams(ctx, [[used?.spec.params, `use ${req.ref}: spec.params`]]);
     // An Argo Workflow's fixed name too (Argo tester 7, R6: `strata apply` finds its run by it).
