@@ -40,6 +40,8 @@ export interface PodRequest {
      * the run kept (its POD_STEPS_FILE), kept again with their outputs instead of running
      */
     kept?: KeptStep[];
+    /** the steps the run had made when it started the pod, its micro steps aside: its quarterback counts on from there (StartCommand.pod.stepsBefore) */
+    stepsBefore?: number;
   };
   /** STRATA_* variables prepared by the worker (RUN, STEP, ITEM, ROUND, PARAMS) plus the task's env */
   env: Record<string, string>;
@@ -100,6 +102,8 @@ export interface PodOutcome {
   transient?: boolean;
   /** a task's named output parameters (docs/flow-language.md, Outputs) */
   parameters?: Record<string, JsonValue>;
+  /** a pod's: the micro steps its quarterback made (DoneMessage.steps), which the run charges past what the pod's start counted */
+  steps?: number;
 }
 
 export interface PodRuntime {

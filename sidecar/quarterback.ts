@@ -82,6 +82,8 @@ export class Quarterback {
     this.engine = new RunEngine(upgradePlan(pod.body), {
       params: pod.params, prefix: opts.plan.step, scope: podScope(pod),
       ...(limits ? { maxSteps: limits.maxSteps, maxFanOutItems: limits.maxFanOutItems, maxCompositeResultBytes: limits.maxCompositeResultBytes } : {}),
+      // The run's steps made when it started the pod: the limit holds for the run, not per pod (log version 6).
+      ...(pod.stepsBefore !== undefined ? { stepsBefore: pod.stepsBefore } : {}),
       // Resumed after a retry of the run: its inner steps that succeeded finish at once (pod-outputs.ts resume).
       ...(pod.kept ? { kept: pod.kept } : {}),
     });
@@ -425,6 +427,8 @@ export class Quarterback {
   }
 
   private end(msg: DoneMessage): DoneMessage {
+    // The micro steps made, which the run charges past what the pod's start counted (docs/runs.md).
+    msg.steps = this.engine.stepsMade;
     this.send(msg);
     this.settle(msg);
     return msg;

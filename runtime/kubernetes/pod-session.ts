@@ -132,7 +132,7 @@ export class PodSession {
       }
     }
     this.settle({
-      outcome: { ok: done.ok, ...(result !== undefined ? { result } : {}), ...(done.error ? { error: done.error } : {}), ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(!done.ok && done.reason ? { reason: done.reason } : {}), ...(parameters ? { parameters } : {}) },
+      outcome: { ok: done.ok, ...(result !== undefined ? { result } : {}), ...(done.error ? { error: done.error } : {}), ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(!done.ok && done.reason ? { reason: done.reason } : {}), ...(parameters ? { parameters } : {}), ...(done.steps !== undefined ? { steps: done.steps } : {}) },
       stuck: false,
     });
   }
@@ -159,7 +159,7 @@ function readPodResult(outputsDir: string, limit?: number): JsonValue | undefine
 
 /** The pod failed with `error` in place of the end `done` reported, keeping its exit code and reason. */
 function failedWith(done: ReportDone, error: string): PodOutcome {
-  return { ok: false, error, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(done.reason ? { reason: done.reason } : {}) };
+  return { ok: false, error, ...(done.exitCode !== undefined ? { exitCode: done.exitCode } : {}), ...(done.reason ? { reason: done.reason } : {}), ...(done.steps !== undefined ? { steps: done.steps } : {}) };
 }
 
 /**

@@ -61,6 +61,8 @@ export interface ReportDone {
   parametersOmitted?: OmittedParameters;
   /** the quarterback's DoneMessage.reason: `timeout` when the step that failed the pod was stopped at its timeout */
   reason?: FailureReason;
+  /** the quarterback's DoneMessage.steps: the micro steps it made */
+  steps?: number;
 }
 
 export interface ReportDoc {

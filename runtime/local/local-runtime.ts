@@ -162,8 +162,8 @@ export class LocalRuntime implements PodRuntime {
         const how = end.signal ? `was killed by ${end.signal}` : `exited with code ${end.code}`;
         return { ok: false, error: `the quarterback of pod ${req.step} ${how} before the pod finished${end.stderr ? `: ${end.stderr.trim().split('\n').pop()}` : ''}` };
       }
-      const { ok, result, error, exitCode, reason, parameters } = end.done;
-      return { ok, ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}), ...(parameters ? { parameters } : {}) };
+      const { ok, result, error, exitCode, reason, parameters, steps } = end.done;
+      return { ok, ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}), ...(reason ? { reason } : {}), ...(parameters ? { parameters } : {}), ...(steps !== undefined ? { steps } : {}) };
     } finally {
       stop.clear();
     }

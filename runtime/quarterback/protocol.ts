@@ -71,6 +71,8 @@ export interface DoneMessage {
   parameters?: Record<string, JsonValue>;
   /** `timeout`: the micro step whose failure failed the pod was stopped at its timeout (PodOutcome.reason) */
   reason?: FailureReason;
+  /** the micro steps the pod's engine counted against STRATA_MAX_RUN_STEPS (RunEngine.stepsMade; PodOutcome.steps) */
+  steps?: number;
 }
 
 export type QuarterbackMessage = HelloMessage | StepMessage | LogMessage | ContainerMessage | DoneMessage;

@@ -52,6 +52,8 @@ export class EngineCore {
   logVersion = LOG_VERSION;
   /** each pod body's step count (podStepCount), walked once: a fan-out of pods starts the same body many times */
   private readonly podSteps = new WeakMap<PlanNode, number>();
+  /** per pod step: its micro steps charged past what its start counted, the most any of its attempts made (log version 6, chargePod) */
+  readonly podCharged = new Map<string, number>();
   /** the latest time the log's events carry (ms since the epoch; 0 when they carry none) */
   now = 0;
   /** leaves that failed, in the order they failed (an exit handler's `exit.failures`) */
@@ -106,6 +108,7 @@ export class EngineCore {
       if (k.parameters) this.kept.parameters.set(k.step, k.parameters);
       if (k.attempt !== undefined) this.kept.attempts.set(k.step, k.attempt);
     }
+    this.spawned = opts.stepsBefore ?? 0;
   }
 
   /** Start the run (`at`: when, ms since the epoch, as the log records it): the commands for everything that starts at once. */
@@ -156,18 +159,12 @@ export class EngineCore {
     this.sliceLeft--;
     // A step is an activation with an id of its own: not the run's root (''), nor a unit's root (its use node's id),
     // which no plan counts (compile.ts ctx.order), so a plan right at the limit runs whole (a log of version 3 or before counted every activation).
-    const counted = this.logVersion < 4 || (act.id !== '' && act.id !== act.parent?.id);
+    // Nor a pod's micro plan's root, whose id is the pod's (the run counted the pod).
+    const counted = this.logVersion < 4 || (act.id !== (this.opts.prefix ?? '') && act.id !== act.parent?.id);
     // A pod's containers are steps of the run too (log version 5; before, a pod counted once): its micro plan's steps, counted as it starts.
     // (A dry run opens the pod and counts its containers as they start.)
-    if (counted && node.kind === 'pod' && this.logVersion >= 5 && !this.opts.dryRun) {
-      let n = this.podSteps.get(node.body);
-      if (n === undefined) this.podSteps.set(node.body, (n = podStepCount(node.body)));
-      this.spawned += n;
-    }
-    if (counted && ++this.spawned > max) {
-      this.overStepLimit = true;
-      return this.finish(act, 'failed', undefined, `the run would make more than ${max.toLocaleString('en')} steps, the limit (${LIMIT_VARIABLES.maxSteps})`);
-    }
+    if (counted && node.kind === 'pod' && this.logVersion >= 5 && !this.opts.dryRun) this.spawned += this.podCount(node.body);
+    if (counted && ++this.spawned > max) return this.overLimit(act, max);
     if (node.when !== undefined) {
       let go: boolean;
       try {
@@ -510,6 +507,11 @@ export class EngineCore {
     } catch (e) {
       return this.finish(act, 'failed', undefined, (e as Error).message);
     }
+    // A pod's quarterback counts its steps on from the run's (log version 6): what the run has
+    // made, this pod's micro steps aside (those its start counted, and those charged for an attempt before).
+    if (cmd.pod && act.node.kind === 'pod' && this.logVersion >= 6 && !this.opts.dryRun) {
+      cmd.pod.stepsBefore = this.spawned - this.podCount(act.node.body) - (this.podCharged.get(act.id) ?? 0);
+    }
     this.emitStatus(act, previousError, cmd.task?.image);
     this.out.push(cmd);
   }
@@ -536,6 +538,40 @@ export class EngineCore {
   pushStatus(cmd: StatusCommand): void {
     if (!(cmd.ifPending && this.data.statuses[cmd.step])) this.data.statuses[cmd.step] = cmd.status;
     this.out.push(cmd);
+  }
+
+  /** A pod body's step count as its start counts it (plan-node.ts podStepCount), walked once per body. */
+  podCount(body: PlanNode): number {
+    let n = this.podSteps.get(body);
+    if (n === undefined) this.podSteps.set(body, (n = podStepCount(body)));
+    return n;
+  }
+
+  /** `act` would make the run pass `max` steps: it fails for it, as the run's step limit says. */
+  overLimit(act: Act, max: number): void {
+    this.overStepLimit = true;
+    this.finish(act, 'failed', undefined, `the run would make more than ${max.toLocaleString('en')} steps, the limit (${LIMIT_VARIABLES.maxSteps})`);
+  }
+
+  /**
+   * A pod ended having made `steps` micro steps (its `finished.steps`, log version 6): those
+   * past what its start counted (podStepCount: a fan-out's or cycle's body once), and past what
+   * an attempt before was charged, are charged to the run now. Its quarterback counted from
+   * the run's steps when it started (stepsBefore), so it stops at the limit itself; pods
+   * running at once do not see each other's, and one whose charge passes the limit fails for
+   * it here. True when it failed so.
+   */
+  chargePod(act: Act, steps: number): boolean {
+    if (act.node.kind !== 'pod' || this.logVersion < 6 || this.opts.dryRun) return false;
+    const charged = this.podCharged.get(act.id) ?? 0;
+    const extra = steps - this.podCount(act.node.body) - charged;
+    if (extra <= 0) return false;
+    this.podCharged.set(act.id, charged + extra);
+    this.spawned += extra;
+    const max = this.opts.maxSteps ?? DEFAULT_LIMITS.maxSteps;
+    if (this.spawned <= max) return false;
+    this.overLimit(act, max);
+    return true;
   }
 
   startCommand(act: Act): StartCommand {

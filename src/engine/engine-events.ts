@@ -37,6 +37,8 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
   if (e.type === 'finished') {
     // A generate step with a driver has already expanded: a repeated `finished` must not expand it again.
     if (!core.isLeaf(act.node) || act.expanding || act.driver || act.backingOff || e.attempt !== act.attempt) return;
+    // A pod's micro steps past what its start counted are the run's (log version 6); past the limit, it fails for it.
+    if (e.steps !== undefined && core.chargePod(act, e.steps)) return;
     act.exitCode = e.exitCode;
     // The reason, never the words; only a log older than reasons has nothing but words (timeout-error.ts).
     act.reason = e.reason ?? (core.logVersion < 2 && !e.ok && legacyTimeoutText(e.error) ? 'timeout' : undefined);
@@ -146,7 +148,8 @@ function retryRun(core: EngineCore): void {
   core.backoffs.clear();
   core.failures = [];
   core.dirty.clear();
-  core.spawned = 0;
+  core.spawned = core.opts.stepsBefore ?? 0;
+  core.podCharged.clear();
   core.overStepLimit = false;
   core.slots = new RunSlots();
   core.data.clear();

@@ -14,6 +14,12 @@ export interface EngineOptions {
   quietStatus?: boolean;
   /** steps one run may make, fan-out items and rounds included (DEFAULT_LIMITS.maxSteps, STRATA_MAX_RUN_STEPS) */
   maxSteps?: number;
+  /**
+   * A pod's micro plan: the steps its run had made when it started the pod (the pod's own
+   * step included, its micro steps not: StartCommand.pod.stepsBefore), which this engine's
+   * steps count on from against maxSteps, so the limit holds for the run, not per pod. Unset: 0.
+   */
+  stepsBefore?: number;
   /** items one fan-out may have (DEFAULT_LIMITS.maxFanOutItems, STRATA_MAX_FANOUT_ITEMS) */
   maxFanOutItems?: number;
   /** bytes of a composite's result as JSON (DEFAULT_LIMITS.maxCompositeResultBytes, STRATA_MAX_COMPOSITE_RESULT_BYTES) */

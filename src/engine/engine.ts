@@ -39,6 +39,11 @@ export class RunEngine {
     return this.core.overStepLimit;
   }
 
+  /** the steps this engine counted against maxSteps, those before it (EngineOptions.stepsBefore) aside: a pod's micro steps, for its `done` */
+  get stepsMade(): number {
+    return this.core.spawned - (this.core.opts.stepsBefore ?? 0);
+  }
+
   /**
    * Start the run (`at`: when, ms since the epoch, as the log records it; `logVersion`: the
    * version its `begin` entry names, LOG_VERSION when new): the commands for everything that

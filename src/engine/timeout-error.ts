@@ -14,7 +14,10 @@ export type FailureReason = 'timeout';
 
 /**
  * The version of the run log's event shapes, recorded in its first entry (`begin`, `v`).
- * 5: a pod's containers count against STRATA_MAX_RUN_STEPS as it starts (its micro plan's
+ * 6: a pod's quarterback counts its steps on from the run's (StartCommand.pod.stepsBefore),
+ * and the micro steps it made past what the pod's start counted (its `finished.steps`) are
+ * charged to the run when it ends (5 and before: a fan-out or cycle inside a pod was bounded
+ * per pod, not for the run; engine-core.ts chargePod). 5: a pod's containers count against STRATA_MAX_RUN_STEPS as it starts (its micro plan's
  * steps; 4 and before: a pod counted once, so a fan-out of pods made many times the limit).
  * 4: STRATA_MAX_RUN_STEPS counts a run's steps (activations with an id of their own), as a
  * plan counts them; 3 and before counted the run's root and each unit's root too, so a plan
@@ -23,7 +26,7 @@ export type FailureReason = 'timeout';
  * 1 (a `begin` without `v`): a log written before, whose timeouts are known by their words
  * only (legacyTimeoutText).
  */
-export const LOG_VERSION = 5;
+export const LOG_VERSION = 6;
 
 /** The error of a step stopped at its timeout of `seconds`: words only, for people. */
 export function timedOutError(seconds: number): string {

@@ -59,7 +59,11 @@ export interface StartCommand {
   kind: 'task' | 'pod' | 'generate';
   task?: RunTask;
   /** for a pod: its micro plan and channels */
-  pod?: { name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; body: PlanNode; gives?: { parameters: Record<string, Computed> }; exitCode?: Computed };
+  pod?: {
+    name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; body: PlanNode; gives?: { parameters: Record<string, Computed> }; exitCode?: Computed;
+    /** the steps the run has made, the pod's micro steps aside, as this attempt starts (log version 6): its quarterback counts on from there (EngineOptions.stepsBefore) */
+    stepsBefore?: number;
+  };
   timeout?: number;
   outputs?: string[];
   inputs: Record<string, InputRef>;
@@ -183,7 +187,7 @@ export type TimerCommand = DeadlineCommand | BackoffCommand;
  */
 export type EngineEvent = (
   /** `reason`: what the runtime knows of a failure apart from its words (`timeout`: stopped at its timeout); `transient`: the runtime met a fault Argo's IsTransientErr calls transient (transient-fault.ts) */
-  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number | null; reason?: FailureReason; transient?: boolean; parameters?: Record<string, JsonValue> }
+  | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number | null; reason?: FailureReason; transient?: boolean; parameters?: Record<string, JsonValue>; /** a pod's: the micro steps its quarterback made (PodOutcome.steps), charged to the run past what its start counted (log version 6) */ steps?: number }
   | { type: 'window'; step: string; round: number; items: JsonValue[]; drained: boolean; error?: string }
   | { type: 'expanded'; step: string; body: PlanNode; params?: Record<string, JsonValue> }
   | { type: 'expandFailed'; step: string; error: string }

@@ -46,10 +46,12 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
   let reason: FailureReason | undefined;
   let transient = false;
   let parameters: Record<string, JsonValue> | undefined;
+  let steps: number | undefined;
   const finished = (ok: boolean, result?: JsonValue, error?: string): EngineEvent => ({
     type: 'finished', step: cmd.step, attempt: cmd.attempt, ok,
     ...(result !== undefined ? { result } : {}), ...(error ? { error } : {}), ...(exitCode !== undefined ? { exitCode } : {}),
     ...(!ok && reason ? { reason } : {}), ...(!ok && transient ? { transient } : {}), ...(parameters ? { parameters } : {}),
+    ...(steps !== undefined ? { steps } : {}),
   });
   let dirs: StepDirs | undefined;
   try {
@@ -74,6 +76,8 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     reason = outcome.reason;
     transient = outcome.transient === true;
     parameters = outcome.parameters;
+    // A pod's micro steps: the run charges those past what its start counted (docs/runs.md).
+    if (cmd.kind === 'pod' && outcome.steps !== undefined) steps = outcome.steps;
     await Promise.all(reports);
     if (!outcome.ok) {
       const error = outcome.error ?? `exited with code ${outcome.exitCode}`;

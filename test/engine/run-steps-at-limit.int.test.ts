@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDirs } from '../support/temp-dirs.ts';
 
@@ -59,4 +59,56 @@ describe('a plan right at STRATA_MAX_RUN_STEPS runs whole; one past it is refuse
       expect([name, done.status, done.error]).toEqual([name, 'failed', expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)')]);
     }
   });
+
+  // A fan-out inside a pod over a list known only when the pod runs (a parameter): the plan counts its body once, so the pod's start does too.
+  it('6 tasks, then a pod fanning out over the 4 items a parameter lists (11 steps, the plan counting 8): failed at the limit inside the pod, 3 of its containers run (10 steps: the 6, the pod, failed at the limit, and its 3)', async () => {
+    const dir = tempDir();
+    const root = { sequence: [...tasks(6), { id: 'p', pod: { flow: podFan(dir) } }] };
+    const r = await runMarked(dir, { ...flowDoc(root, 'six-then-pod-fan'), spec: { params: { ns: [1, 2, 3, 4] }, root } });
+    expect(r).toEqual({ status: 'failed', error: expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)'), made: 9, ran: 3 });
+  });
+
+  it('a fan-out of 3 pods, one at a time, each fanning out over the 4 items a parameter lists (15 steps, the plan counting 6): failed at the limit, as the same without pods is; no more than 10 steps made nor containers run', async () => {
+    const { status, error, made, ran } = await fanOfPodFans(1);
+    expect([status, error]).toEqual(['failed', expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)')]);
+    expect(made).toBeLessThanOrEqual(10);
+    expect(ran).toBeLessThanOrEqual(10);
+  });
+
+  // U2 left (README Status, docs/flow-language.md Limits): pods running at once each count on from
+  // the run's steps when they started, not from each other's micro steps, which the run is told
+  // of as each ends; here 3 pods start together, each within the limit alone, and 12 containers
+  // run before the second pod's end fails the run at the limit. Holding it strictly needs a pod
+  // to ask the run for steps as it goes (a grant through the run's log), not built yet.
+  it.skip('a fan-out of 3 pods running at once, each fanning out over 4 items a parameter lists: failed at the limit, no more than 10 containers run', async () => {
+    const { status, error, ran } = await fanOfPodFans(undefined);
+    expect([status, error]).toEqual(['failed', expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)')]);
+    expect(ran).toBeLessThanOrEqual(10);
+  });
 });
+
+/** A pod's flow: a fan-out over the items of parameter `ns`, each a container that marks file `ran` in `dir`. */
+function podFan(dir: string) {
+  return { id: 'g', fanOut: { over: { var: 'params.ns' }, as: 'n', do: { id: 't', task: { image: 'alpine', command: ['sh', '-c', `echo x >> ${dir}/ran`] } } } };
+}
+
+/**
+ * Run `flow`, whose containers mark file `ran` in `dir`: its status and error, the steps it
+ * made (started, the one the limit refused aside) and the containers that ran.
+ */
+async function runMarked(dir: string, flow: unknown): Promise<{ status: string; error?: string; made: number; ran: number }> {
+  const r = await svc.call('POST', '/v1/runs', { flow });
+  expect(r.status, r.text).toBe(202);
+  const done = await svc.waitRun(r.body.runId);
+  const steps = Object.values(done.steps as Record<string, { status: string; error?: string | null }>);
+  const made = steps.filter((s) => !['pending', 'skipped', 'cancelled'].includes(s.status) && !s.error?.includes('(STRATA_MAX_RUN_STEPS)')).length;
+  const ran = existsSync(join(dir, 'ran')) ? readFileSync(join(dir, 'ran'), 'utf8').split('\n').filter(Boolean).length : 0;
+  return { status: done.status, error: done.error ?? undefined, made, ran };
+}
+
+/** A fan-out over [1, 2, 3] (`concurrency` at once) of a pod fanning out over the 4 items of parameter `ns` (podFan): as runMarked says. */
+async function fanOfPodFans(concurrency: number | undefined): Promise<{ status: string; error?: string; made: number; ran: number }> {
+  const dir = tempDir();
+  const root = { id: 'f', fanOut: { over: [1, 2, 3], ...(concurrency ? { concurrency } : {}), do: { id: 'p', pod: { flow: podFan(dir) } } } };
+  return runMarked(dir, { ...flowDoc(root, `fan-pods-fan-${concurrency ?? 'all'}`), spec: { params: { ns: [1, 2, 3, 4] }, root } });
+}

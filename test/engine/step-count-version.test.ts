@@ -1,5 +1,5 @@
 /**
- * The step limit by log version (LOG_VERSION 4 and 5, tester 13): a run's log of version 4 or after counts
+ * The step limit by log version (LOG_VERSION 4 and 5, tester 13; 6, U2): a run's log of version 4 or after counts
  * steps as a plan does (not the run's root), so a run of one task under STRATA_MAX_RUN_STEPS=1
  * starts it; a log of version 3 or before folds as it was decided then, its root counted,
  * so the same run fails at once (an older run folded again keeps its end).
@@ -34,5 +34,21 @@ describe('the step limit by log version', () => {
     const first = (v: number) => new RunEngine(c.root, { maxSteps: 3 }).start(0, v).map((x) => `${x.type}${'step' in x ? ` ${x.step}` : ''}`);
     expect(first(4)).toContain('start p');
     expect(first(5)).not.toContain('start p');
+  });
+
+  it('version 6: a pod\'s quarterback counts on from the run\'s steps, and the micro steps it made past its start\'s count fail it at the limit; version 5 neither', () => {
+    // A fan-out inside the pod: its start counts the body once (the fan-out and its task: 2).
+    const c = compile({ sequence: [task('a'), { id: 'p', pod: { flow: { id: 'g', fanOut: { over: { var: 'params.ns' }, do: task('t') } } } }, task('b')] }, { ns: [1, 2, 3, 4] });
+    const run = (v: number) => {
+      const e = new RunEngine(c.root, { maxSteps: 6, params: { ns: [1, 2, 3, 4] } });
+      const started = e.start(0, v).filter((x) => x.type === 'start');
+      const afterA = e.apply([{ type: 'finished', step: 'a', attempt: 1, ok: true, at: 1 }]);
+      const pod = afterA.find((x) => x.type === 'start' && x.step === 'p');
+      // The quarterback made the fan-out and its 4 items: 5 micro steps.
+      const end = e.apply([{ type: 'finished', step: 'p', attempt: 1, ok: true, steps: 5, at: 2 }]);
+      return { first: started.map((x) => x.step), stepsBefore: pod?.type === 'start' ? pod.pod?.stepsBefore : 'not started', end: end.filter((x) => x.type === 'done').map((x) => `${x.status}: ${x.error ?? ''}`) };
+    };
+    expect(run(6)).toEqual({ first: ['a'], stepsBefore: 2, end: ['failed: step p failed: the run would make more than 6 steps, the limit (STRATA_MAX_RUN_STEPS)'] });
+    expect(run(5)).toEqual({ first: ['a'], stepsBefore: undefined, end: [] });
   });
 });

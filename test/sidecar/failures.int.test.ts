@@ -22,7 +22,7 @@ describe('quarterback failures', () => {
     const run = await runPod(await dirs.make(), {
       sequence: [{ id: 'ok', task: program('report.mjs') }, { id: 'bad', task: program('fail.mjs', '3', 'disk', 'on', 'fire') }, { id: 'never', task: program('report.mjs') }],
     });
-    expect(run.done).toEqual({ type: 'done', ok: false, status: 'failed', error: 'step p/bad failed: exited with code 3: disk on fire', exitCode: 3 });
+    expect(run.done).toEqual({ type: 'done', ok: false, status: 'failed', error: 'step p/bad failed: exited with code 3: disk on fire', exitCode: 3, steps: 2 });
     expect(run.last['p/bad']).toMatchObject({ status: 'failed', exitCode: 3, error: 'exited with code 3: disk on fire' });
     // Never started, and said so: not left pending (DESIGN.md section 3).
     expect(run.statuses['p/never']).toEqual(['skipped']);

@@ -48,7 +48,7 @@ describe('quarterback program', () => {
       if (m.type === 'container' && m.event === 'started') setTimeout(() => stdin.write(encode({ type: 'cancel', reason: 'user asked' })), 100);
     });
     expect(code).toBe(1);
-    expect(messages.at(-1)).toEqual({ type: 'done', ok: false, status: 'cancelled', error: 'user asked' });
+    expect(messages.at(-1)).toEqual({ type: 'done', ok: false, status: 'cancelled', error: 'user asked', steps: 1 });
     const started = messages.find((m) => m.type === 'container' && m.event === 'started') as { pid: number };
     expect(processRunning(started.pid)).toBe(false);
   });

@@ -49,7 +49,7 @@ if staged and redis.call('EXISTS', staged) == 1 then
   redis.call('PERSIST', KEYS[2])
 end
 -- v: the log's version (src/engine/timeout-error.ts LOG_VERSION)
-redis.call('RPUSH', KEYS[3], '{"type":"begin","v":5,"at":' .. ARGV[4] .. '}')
+redis.call('RPUSH', KEYS[3], '{"type":"begin","v":6,"at":' .. ARGV[4] .. '}')
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
 for _, index in ipairs(cjson.decode(ARGV[9] or '[]')) do redis.call('ZADD', index, ARGV[4], ARGV[1]) end
 redis.call('SADD', ARGV[5], ARGV[1])

@@ -150,7 +150,7 @@ describe('local runtime: quarterback pods', () => {
 
   it('fails the pod with the failing container\'s error and exit code', async () => {
     const outcome = await runtime.run(podReq(await dirs.make(), { sequence: [{ id: 'a', task: program('report.mjs') }, { id: 'b', task: program('fail.mjs', '5', 'no', 'rows') }] }), () => undefined, new AbortController().signal);
-    expect(outcome).toEqual({ ok: false, error: 'step p/b failed: exited with code 5: no rows', exitCode: 5 });
+    expect(outcome).toEqual({ ok: false, error: 'step p/b failed: exited with code 5: no rows', exitCode: 5, steps: 2 });
   });
 
   it('two pods at once: the first one\'s sweep kills what its container left behind and reads nothing of the other pod running beside it', async () => {

@@ -22,8 +22,8 @@ export interface KubeRunService {
   close(): Promise<void>;
 }
 
-/** Start a stand-in cluster and a run service on it (about 10-60 s; give beforeAll 120 s); `retention: 'keep'` keeps each pod to be read back. */
-export async function startKubeRunService(o: { retention?: 'keep' | 'delete' } = {}): Promise<KubeRunService> {
+/** Start a stand-in cluster and a run service on it (about 10-60 s; give beforeAll 120 s); `retention: 'keep'` keeps each pod to be read back; `env`: the service's environment (its limits). */
+export async function startKubeRunService(o: { retention?: 'keep' | 'delete'; env?: Record<string, string> } = {}): Promise<KubeRunService> {
   const prefix = `t-${randomUUID().slice(0, 8)}`;
   const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
   const cluster = await processCluster();
@@ -34,7 +34,7 @@ export async function startKubeRunService(o: { retention?: 'keep' | 'delete' } =
   });
   let svc: RunTestService;
   try {
-    svc = await startRunService({}, { runtime }, prefix);
+    svc = await startRunService(o.env ?? {}, { runtime }, prefix);
   } catch (e) {
     runtime.close();
     await cluster.close();
@@ -56,7 +56,7 @@ export async function startKubeRunService(o: { retention?: 'keep' | 'delete' } =
  * in place of the pair each file wrote: `const k = useKubeRunService()`; `k()` is the started
  * KubeRunService inside tests (throws when asked for before the file's beforeAll).
  */
-export function useKubeRunService(o: { retention?: 'keep' | 'delete' } = {}): () => KubeRunService {
+export function useKubeRunService(o: { retention?: 'keep' | 'delete'; env?: Record<string, string> } = {}): () => KubeRunService {
   let started: KubeRunService | undefined;
   beforeAll(async () => {
     started = await startKubeRunService(o);
