@@ -82,4 +82,29 @@ describe('schedules', () => {
     expect((await a.call('POST', '/v1/schedules', schedule('bad', { use: 'nope@1' }))).status).toBe(404);
     expect((await a.call('GET', '/v1/schedules/bad')).status).toBe(404);
   });
+
+  it('refuses an unknown time zone beside a good cron expression, naming spec.timeZone (tester 14: a 500 from croner)', async () => {
+    const r = await a.call('POST', '/v1/schedules', schedule('bad-zone', { schedule: '0 2 * * *', timeZone: 'Mars/Olympus', use: 'tick@1' }));
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.problems).toEqual([{ path: 'spec.timeZone', message: '"Mars/Olympus" is not an IANA time zone' }]);
+    expect((await a.call('GET', '/v1/schedules/bad-zone')).status).toBe(404);
+  });
+
+  it('refuses a schedule whose every tick would be refused: a Dataset that is none, a flow missing a required parameter (tester 14)', async () => {
+    const ds = await a.call('POST', '/v1/schedules', schedule('bad-dataset', { dataset: { kind: 'Dataset', spec: { shape: 'table' } } }));
+    expect(ds.status).toBe(400);
+    const paths = ds.body.error.details.problems.map((p: { path: string }) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['spec.dataset.apiVersion', 'spec.dataset.metadata']));
+    // The entry flow of an Argo WorkflowTemplate whose argument `who` has no value: a run of it needs `who` (docs/argo.md).
+    const annotations = { 'strata/argo-workflow-template': 'needs-who', 'strata/argo-required-parameters': 'who' };
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'needs-who', version: '1', annotations }, spec: { params: { who: null }, root: { id: 'main', task: { image: 'strata/noop' } } } };
+    expect((await a.call('POST', '/v1/flows', flow)).status).toBe(201);
+    const use = 'needs-who@1';
+    const r = await a.call('POST', '/v1/schedules', schedule('needs-who', { use }));
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.problems).toEqual([{ path: 'spec.with', message: expect.stringMatching(/^spec\.arguments\.parameters\(who\): parameter "who" is required/) }]);
+    expect((await a.call('GET', '/v1/schedules/needs-who')).status).toBe(404);
+    expect((await a.call('POST', '/v1/schedules', schedule('needs-who', { use, with: { who: 'cron' }, suspend: true }))).status).toBe(201);
+    expect((await a.call('DELETE', '/v1/schedules/needs-who')).status).toBe(200);
+  });
 });
