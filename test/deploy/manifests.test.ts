@@ -99,6 +99,15 @@ describe('deploy/docker', () => {
     expect(existsSync(join(DEPLOY, 'docker', `${file}.dockerignore`))).toBe(true);
   });
 
+  it('the strata image runs the build\'s output, not the TypeScript through tsx: a build stage compiles and bundles, the image keeps dist/', () => {
+    const text = readFileSync(join(DEPLOY, 'docker', 'strata.Dockerfile'), 'utf8');
+    const build = text.slice(text.indexOf(' AS build'), text.indexOf('FROM', text.indexOf(' AS build')));
+    expect(build).toMatch(/^RUN node scripts\/build\.mjs( |$)/m);
+    expect(text).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+    // What bin/strata.js, the image's entrypoint, runs when dist/ is there.
+    expect(readFileSync(join(REPO, 'bin', 'strata.js'), 'utf8')).toContain("new URL('../dist/bundle/strata.js', import.meta.url)");
+  });
+
   it('puts the gate entrypoint where the pod\'s init container looks for it, and starts the Kubernetes quarterback', () => {
     const text = readFileSync(join(DEPLOY, 'docker', 'quarterback.Dockerfile'), 'utf8');
     expect(text).toContain(`COPY sidecar/entrypoint/entrypoint.sh ${ENTRYPOINT.inImage}`);
