@@ -10,7 +10,7 @@ import type { Config } from '../app/config.ts';
 import { apiClient } from './api-client.ts';
 import { LIMIT_VARIABLES } from '../flow/limits.ts';
 import { collectLabel, collectParam } from './params.ts';
-import { commandFailure, printable } from './output.ts';
+import { commandFailure, printable, simulatedRunFailure } from './output.ts';
 
 const out = (s: string): void => void process.stdout.write(s.endsWith('\n') || s === '' ? s : `${s}\n`);
 const note = (s: string): void => void process.stderr.write(`${printable(s, { lines: true })}\n`);
@@ -77,8 +77,9 @@ program
     out(r.text);
     if (r.failed !== undefined) {
       // The order up to the failure is printed above; the exit code says the run would fail.
-      note(`strata: the simulated run failed: ${r.failed}`);
-      process.exitCode = 1;
+      const failure = simulatedRunFailure(r.failed);
+      process.stderr.write(failure.stderr);
+      process.exitCode = failure.code;
     }
   });
 
