@@ -72,6 +72,26 @@ describe('schedules', () => {
     await a.call('POST', `/v1/runs/${replaced[replaced.length - 1].id}/cancel`);
   }, 120_000);
 
+  it('fires no tick that passed while it was suspended, nor one of a new expression from before the edit (tester 14: each fired at once)', async () => {
+    expect((await a.call('POST', '/v1/flows', flowDoc({ task: shTask('true') }, 'gap'))).status).toBe(201);
+    const ticksOf = async (name: string) => (await runsOf('gap')).filter((x) => x.origin.schedule === name).map((x) => Date.parse(x.origin.tick));
+    // One suspended after its first run, one whose yearly expression is edited to every second.
+    expect((await a.call('POST', '/v1/schedules', schedule('gap-suspended', { use: 'gap@1' }))).status).toBe(201);
+    expect((await a.call('POST', '/v1/schedules', schedule('gap-edited', { use: 'gap@1', schedule: '0 0 1 1 *' }))).status).toBe(201);
+    await until('a first run', async () => (await ticksOf('gap-suspended')).length > 0, 30_000);
+    expect((await a.call('POST', '/v1/schedules', schedule('gap-suspended', { use: 'gap@1', suspend: true }))).body.outcome).toBe('updated');
+    const suspendedAt = Date.now();
+    // Ticks of either pass meanwhile: wall-clock seconds, whatever the machine's speed.
+    await new Promise((r) => setTimeout(r, 3500));
+    const resumedAt = Date.now();
+    for (const [name, spec] of [['gap-suspended', {}], ['gap-edited', {}]] as const) expect((await a.call('POST', '/v1/schedules', schedule(name, { use: 'gap@1', ...spec }))).body.outcome).toBe('updated');
+    await until('a run of each after the change', async () => (await ticksOf('gap-suspended')).some((t) => t > resumedAt) && (await ticksOf('gap-edited')).length > 0, 30_000);
+    for (const name of ['gap-suspended', 'gap-edited']) expect((await a.call('DELETE', `/v1/schedules/${name}`)).status).toBe(200);
+    // Ticks before it was suspended, then only ticks after it was resumed: none of the seconds it slept through.
+    expect({ slept: (await ticksOf('gap-suspended')).filter((t) => t > suspendedAt && t <= resumedAt) }).toEqual({ slept: [] });
+    expect({ beforeEdit: (await ticksOf('gap-edited')).filter((t) => t <= resumedAt) }).toEqual({ beforeEdit: [] });
+  }, 120_000);
+
   it('refuses a bad schedule with every problem named', async () => {
     const r = await a.call('POST', '/v1/schedules', schedule('bad', { schedule: 'every day', timeZone: 'Mars/Olympus', use: 'nope@1', concurrencyPolicy: 'Sometimes' }));
     expect(r.status).toBe(400);
