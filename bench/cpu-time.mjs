@@ -1,8 +1,16 @@
 /**
  * CPU time a benchmark reads, in plain JavaScript so that the small spawning process
- * (spawn-lanes.mjs) and the TypeScript benchmarks (measure.ts) share it.
+ * (spawn-lanes.mjs, run by node without a TypeScript loader) and the TypeScript benchmarks
+ * (measure.ts) share it. /proc/self/stat is read by runtime/local/proc-stat.ts, the one
+ * reader of its fields, as compiled into dist/ (`npm run bench` builds it first).
  */
-import { readFileSync } from 'node:fs';
+let procStat;
+try {
+  procStat = await import('../dist/runtime/local/proc-stat.js');
+} catch (e) {
+  throw new Error(`bench/cpu-time.mjs reads /proc through dist/runtime/local/proc-stat.js, which is missing: run npm run build first (${e.message})`);
+}
+const { readProcStat, TICK_MS } = procStat;
 
 /** CPU time (user + system) of this process and of the children it has reaped, in ms. */
 export function cpuMs() {
@@ -10,14 +18,8 @@ export function cpuMs() {
   return (u.user + u.system) / 1000 + childrenCpuMs();
 }
 
-/** CPU of reaped children (/proc/self/stat, proc(5): cutime + cstime, in clock ticks of 10 ms); 0 where /proc is missing. */
+/** CPU of reaped children (proc(5): cutime + cstime, in clock ticks of TICK_MS); 0 where /proc is missing. */
 function childrenCpuMs() {
-  try {
-    // Split as runtime/local/proc-stat.ts does (after the last ')'), which plain node cannot import (no TypeScript loader in spawn-lanes.mjs).
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[13]) + Number(f[14])) * 10;
-  } catch {
-    return 0;
-  }
+  const s = readProcStat('self');
+  return s ? (s.cutime + s.cstime) * TICK_MS : 0;
 }

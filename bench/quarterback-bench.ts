@@ -126,8 +126,8 @@ export async function quarterbackBench(): Promise<BenchFigure[]> {
   ];
 }
 
-/** A pod whose micro flow is a sequence of `n` `true` containers, through the local runtime. */
-async function throughQuarterback(runtime: LocalRuntime, root: string, runId: string, n: number): Promise<{ containers: number; startup: number; teardown: number; total: number }> {
+/** A pod whose micro flow is a sequence of `n` `true` containers, through the local runtime (wall times in ms; also quarterback-ab.ts). */
+export async function throughQuarterback(runtime: LocalRuntime, root: string, runId: string, n: number): Promise<{ containers: number; startup: number; teardown: number; total: number }> {
   const children: PlanNode[] = Array.from({ length: n }, (_, i) => ({ kind: 'task', seg: `c${i}`, task: { image: 'strata/noop', command: ['true'] } }));
   const req: PodRequest = {
     runId, step: 'bench', attempt: 1, kind: 'pod',

@@ -17,10 +17,10 @@ export const ENV_VALUE_BYTES = 64 * 1024;
 
 const FILED = ['STRATA_PARAMS', 'STRATA_ITEM', 'STRATA_ITEMS', 'STRATA_EXIT'] as const;
 
-/** Write `env`'s scope values to files in `dir`, add `<VAR>_FILE` for each, drop the large ones from `env` (changed in place). */
-export function fileScopeValues(env: Record<string, string>, dir: string): void {
+/** Write `env`'s scope values to files in `dir`, add `<VAR>_FILE` for each, drop the large ones from `env` (changed in place). `made`: the caller has just made `dir`. */
+export function fileScopeValues(env: Record<string, string>, dir: string, made = false): void {
   // The worker made it; a runtime driven on its own (tests, `strata manifests`) may not have.
-  mkdirSync(dir, { recursive: true });
+  if (!made) mkdirSync(dir, { recursive: true });
   for (const name of FILED) {
     const value = env[name];
     if (value === undefined) continue;

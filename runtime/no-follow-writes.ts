@@ -18,6 +18,7 @@ import { closeSync, constants, lstatSync, mkdirSync, openSync, readlinkSync, wri
 import { copyFile, lstat, mkdir, readlink, unlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { clipped } from '../src/errors/strata-error.ts';
+import { stackless } from './stackless.ts';
 import { StepFileError } from './output-files.ts';
 
 /** The sentence for a link found at `path` where strata was to write `what`. */
@@ -56,7 +57,8 @@ export async function mkdirsBelow(root: string, dir: string, what: string): Prom
 /** mkdirHere, synchronously. */
 function mkdirHereSync(dir: string, what: string): void {
   try {
-    mkdirSync(dir);
+    // EEXIST, the usual answer for a directory containers share (a pod's step dirs), without a stack trace (stackless.ts).
+    stackless(() => mkdirSync(dir));
     return;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;

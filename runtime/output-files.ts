@@ -14,6 +14,7 @@ import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { escapingLink, linkStaysInside } from './artifact-links.ts';
 import { copyFileHere } from './no-follow-writes.ts';
+import { stackless } from './stackless.ts';
 
 /** A data-passing failure; its message is the step's error. */
 export class StepFileError extends Error {}
@@ -53,14 +54,16 @@ export function checkOutputsDir(dir: string): void {
 export function openRegularSync(path: string, what: string): number | undefined {
   let fd: number;
   try {
-    fd = openSync(path, O_SAFE);
+    // ENOENT, the usual answer (a step that wrote no result.json), without a stack trace (stackless.ts).
+    fd = stackless(() => openSync(path, O_SAFE));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined; // ENOTDIR: a step that kept no outputs (an empty file)
     if (code === 'ELOOP' || code === 'EMLINK') throw refused(what, 'a symbolic link');
     throw e;
   }
-  const kind = irregular(fstatSync(fd)) ?? (fstatSync(fd).isDirectory() ? 'a directory' : undefined);
+  const st = fstatSync(fd);
+  const kind = irregular(st) ?? (st.isDirectory() ? 'a directory' : undefined);
   if (kind) {
     closeSync(fd);
     throw refused(what, kind);

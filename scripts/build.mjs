@@ -130,7 +130,7 @@ async function bundleCli() {
     // The quarterback of a Kubernetes pod, with every package in it: it loaded the
     // Kubernetes client's some 1,000 modules apart at each pod's start, 1.2 s of CPU against
     // 0.4 s bundled (docs/performance.md); run from dist/bundle/kube-quarterback.js by the
-    // test suite's stand-in cluster (the image runs sidecar/entrypoint/kube-bin.js).
+    // test suite's stand-in cluster and by the image (deploy/docker/quarterback.Dockerfile).
     await esbuild.build({
       entryPoints: { 'kube-quarterback': join(dist, 'sidecar', 'entrypoint', 'kube-main.js') },
       outdir,

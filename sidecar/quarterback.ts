@@ -251,7 +251,7 @@ export class Quarterback {
     // A /tmp of its own is where temporary files go, not the host's TMPDIR (unless the task names one).
     if (entry.view && task.env?.TMPDIR === undefined) env.TMPDIR = OWN_TMP;
     // Large params (or items) in files: an environment variable past 128 KiB cannot start the container (E2BIG).
-    fileScopeValues(env, dirs.inputs);
+    fileScopeValues(env, dirs.inputs, true); // made with the container's directories (makeStepDirs)
     const spec = { step, attempt, task, env, ownDir, ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}), ...(entry.view ? { sandbox: entry.view.args, sandboxPath: entry.view.hostPathOf } : {}) };
     this.driver.start(spec, (e) => this.exited(cmd, entry, e), (stream, chunk) => this.log(step, entry, stream, chunk));
   }
@@ -283,8 +283,9 @@ export class Quarterback {
     delete e.stdoutFile;
     if (lost) return fail(lost);
     const outputsDir = entry.dirs!.outputs;
-    if (entry.view && !entry.collected) {
-      // Artifacts at paths of the view are collected into STRATA_OUTPUTS first, as any output.
+    // Artifacts at paths of the view are collected into STRATA_OUTPUTS first, as any output. A task that
+    // declares none goes on in this tick: its exit, the next container's start and their reports leave in one write.
+    if (entry.view && !entry.collected && cmd.task?.artifactPaths?.length) {
       entry.collected = true;
       return copyArtifactsOut(entry.view, cmd.task!, outputsDir).then(() => this.exited(cmd, entry, e), (err: Error) => fail(err.message));
     }

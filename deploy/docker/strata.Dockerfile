@@ -1,6 +1,8 @@
 # The strata image: the API and coordinator (`serve`), step workers (`worker`), the
-# operator (`operator`) and the command line. TypeScript runs through tsx; the web UI
-# (ui/) is built by vite in a stage of its own, only its output kept.
+# operator (`operator`) and the command line. The build stage compiles and bundles the
+# TypeScript (scripts/build.mjs: dist/, the command line as dist/bundle/strata.js, which
+# bin/strata.js runs) and builds the web UI (ui/, vite); only their output is kept. Each
+# process starts without compiling TypeScript through tsx (docs/performance.md, "The CLI's start").
 # Build from the repository root:
 #   docker build -f deploy/docker/strata.Dockerfile -t strata/strata:0.1.0 .
 FROM node:20-bookworm-slim AS deps
@@ -9,14 +11,19 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` builds the UI, which the ui stage does with the dev dependencies.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS ui
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
+COPY runtime ./runtime
+COPY sidecar ./sidecar
+COPY generators ./generators
+COPY rules ./rules
 COPY ui ./ui
-RUN node scripts/build-ui.mjs --force
+RUN node scripts/build.mjs && node scripts/build-ui.mjs --force
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
@@ -31,7 +38,8 @@ COPY rules ./rules
 COPY runtime ./runtime
 COPY sidecar ./sidecar
 COPY examples ./examples
-COPY --from=ui /app/ui/dist ./ui/dist
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/ui/dist ./ui/dist
 RUN mkdir -p /var/lib/strata && chown 1000:1000 /var/lib/strata
 # numeric, so that runAsNonRoot can check it
 USER 1000:1000

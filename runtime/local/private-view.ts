@@ -353,9 +353,16 @@ export function startProblem(cmd: string, workingDir: string | undefined, path: 
     if (!existsSync(at)) return notFound;
     return executable(at) ? undefined : notExecutable;
   }
-  const found = (path ?? '').split(':').filter(Boolean).map((d) => join(d, cmd)).filter((f) => !inView?.(f) && existsSync(f));
-  if (found.length === 0) return notFound;
-  return found.some(executable) ? undefined : notExecutable;
+  // As execvp looks: the first executable one on PATH runs (the rest are not looked at); one that exists but is not executable is skipped.
+  let seen = false;
+  for (const dir of (path ?? '').split(':')) {
+    if (!dir) continue;
+    const f = join(dir, cmd);
+    if (inView?.(f) || !existsSync(f)) continue;
+    if (executable(f)) return undefined;
+    seen = true;
+  }
+  return seen ? notExecutable : notFound;
 }
 
 function executable(file: string): boolean {

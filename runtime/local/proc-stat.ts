@@ -3,8 +3,8 @@
  * the command name in parentheses, may hold spaces and parentheses of its own (a program may
  * name itself `a) (b`), so the fields after it are found after the LAST `)`. The file is made
  * whole at open (proc_single_show), so one short read is all of it (proc-read.ts). Plain
- * JavaScript that cannot import this (bench/cpu-time.mjs, run by node without a loader)
- * splits the same way.
+ * JavaScript run by node without a loader (bench/cpu-time.mjs) imports this as compiled
+ * into dist/.
  */
 import { readProcText } from './proc-read.ts';
 

@@ -6,11 +6,13 @@
  */
 import { readdirSync } from 'node:fs';
 import { readProcStat } from '../local/proc-stat.ts';
+import { stackless } from '../stackless.ts';
 
 /** Signal a whole process group; one that is already gone is fine. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-pgid, signal);
+    // ESRCH, the usual answer at a container's exit, without a stack trace (stackless.ts).
+    stackless(() => process.kill(-pgid, signal));
   } catch {
     // ESRCH: nothing left in the group
   }

@@ -7,6 +7,7 @@
  * threads in a service), never on the thread of the caller (the coordinator's, the API's).
  */
 import type { RunsPort } from '../coordinator/runs-port.ts';
+import { isRefusal, refusalAt } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
 import type { OnEnd } from '../run/run-view.ts';
 import type { DefinitionsStore } from '../store/definitions-store.ts';
@@ -34,6 +35,21 @@ export interface StartMeta {
 /** A JSON value as a request body, for the CPU pool's tasks. */
 export function jsonBody(value: unknown): RawBody {
   return { type: 'json', bytes: new TextEncoder().encode(JSON.stringify(value)) };
+}
+
+/**
+ * Plan the run a Schedule's tick would start (`{ use, with }`, or its Dataset through the
+ * rules in force), on the CPU pool, storing and starting nothing: throws as the tick's start
+ * would, its refusal placed at `spec.with` or `spec.dataset` (refusalAt).
+ */
+export async function planTick(d: Pick<StarterDeps, 'cpu'>, spec: { use?: string; with?: Record<string, unknown>; dataset?: Record<string, unknown> }): Promise<void> {
+  try {
+    if (spec.use) await d.cpu.run('run', { body: jsonBody({ use: spec.use, with: spec.with ?? {} }), query: {} });
+    else await d.cpu.run('dataset', { body: jsonBody(spec.dataset), query: {} });
+  } catch (e) {
+    // A Dataset's problems are places in it; a flow's are places in the flow, not in `with`.
+    throw isRefusal(e) ? refusalAt(e, spec.use ? 'spec.with' : 'spec.dataset', !spec.use) : e;
+  }
 }
 
 /**

@@ -13,8 +13,9 @@ import { BUILTIN_IMAGES, readMapFile, type ImageMap } from '../../runtime/image-
 import { quantityValue } from '../../runtime/kubernetes/quantity.ts';
 import { parseTokens } from '../api/auth.ts';
 import { normalOrigin } from '../api/origin-guard.ts';
-import { shortenEchoes, StrataError } from '../errors/strata-error.ts';
+import { StrataError } from '../errors/strata-error.ts';
 import { parseDuration } from './duration.ts';
+import { msRange, mustBe, rangeWords, wholeNumber, type WholeRange } from './whole-number.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -67,11 +68,17 @@ export interface Config {
   foldSliceSteps: number;
 }
 
-/** A whole number from `min` to `max` written in digits; every refusal in one sentence (digits past a double's range are Infinity, which z.number() would refuse in its own words). */
-const int = (what: string, min: number, max: number): z.ZodType => {
-  const sentence = `${what} from ${min} to ${max}`;
-  return z.string().trim().regex(/^\d+$/, sentence).transform(Number).pipe(z.number({ error: sentence }).min(min, sentence).max(max, sentence));
-};
+/** A whole number within `r` written in digits (wholeNumber, as the CLI's client reads its own); every refusal the one sentence rangeWords says. */
+const whole = (r: WholeRange): z.ZodType => z.string().transform((text, ctx) => {
+  const n = wholeNumber(text, r);
+  if (n === undefined) {
+    ctx.addIssue({ code: 'custom', message: rangeWords(r) });
+    return z.NEVER;
+  }
+  return n;
+});
+/** A whole number from `min` to `max`: `what` it counts (`a whole number of steps`). */
+const int = (what: string, min: number, max: number): z.ZodType => whole({ what, min, max });
 
 const duration = z.string().trim().transform((s, ctx) => {
   const ms = parseDuration(s);
@@ -171,8 +178,8 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
   ...limitVariables(),
   STRATA_WORKER_CONCURRENCY: { schema: int('a whole number of parallel steps', 1, 1000), default: '4' },
   STRATA_PREFIX: { schema: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'a Redis key prefix of letters, digits, "_", "." and "-"'), default: 'strata' },
-  STRATA_LOCK_MS: { schema: int('a whole number of milliseconds', 1000, 86_400_000), default: '30000' },
-  STRATA_STALLED_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: '15000' },
+  STRATA_LOCK_MS: { schema: whole(msRange(1000)), default: '30000' },
+  STRATA_STALLED_MS: { schema: whole(msRange(100)), default: '15000' },
   STRATA_FILE_ROOTS: { schema: directories, default: undefined },
   STRATA_IMAGE_MAP: { schema: imageMapFile, default: undefined },
   STRATA_RETENTION: { schema: duration, default: '7d' },
@@ -183,7 +190,7 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
   STRATA_MAX_YAML_BYTES: { schema: int('a size in bytes', 1, 1024 ** 3), default: String(4 * 1024 * 1024) },
   STRATA_ALLOWED_ORIGINS: { schema: z.string().transform((s, ctx) => origins(s, ctx)), default: '' },
   STRATA_API_THREADS: { schema: int('a whole number of threads', 1, 256), default: undefined },
-  STRATA_API_TASK_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: '60000' },
+  STRATA_API_TASK_MS: { schema: whole(msRange(100)), default: '60000' },
   STRATA_API_TASK_MB: { schema: int('a size in MB', 64, 1024 * 1024), default: '2048' },
   // The kubernetes runtime and the operator (runtime/kubernetes/from-env.ts reads them; docs/kubernetes.md).
   STRATA_NAMESPACE: { schema: dnsName(false), default: undefined },
@@ -198,7 +205,7 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
   STRATA_SCRATCH_SIZE: { schema: z.string().refine((q) => quantityValue(q) > 0, 'a Kubernetes quantity like 256Mi or 1Gi'), default: undefined },
   STRATA_SYNC_GRACE_MS: { schema: int('a whole number of milliseconds', 10, 3_600_000), default: '5000' },
   STRATA_FOLD_SLICE_STEPS: { schema: int('a whole number of steps', 1, 1_000_000), default: '1000' },
-  STRATA_OPERATOR_POLL_MS: { schema: int('a whole number of milliseconds', 100, 86_400_000), default: undefined },
+  STRATA_OPERATOR_POLL_MS: { schema: whole(msRange(100)), default: undefined },
 };
 
 /**
@@ -212,7 +219,7 @@ function readNumbers<N extends string>(names: readonly N[], env: NodeJS.ProcessE
     const text = env[name] === '' ? undefined : env[name];
     const r = VARIABLES[name].schema.safeParse(text ?? VARIABLES[name].default);
     if (r.success) values[name] = r.data as number;
-    else problems.push(`${name} must be ${r.error.issues[0].message}, not ${shortenEchoes(JSON.stringify(text))}`);
+    else problems.push(mustBe(name, r.error.issues[0].message, text));
   }
   if (problems.length > 0) throw new StrataError('invalid_config', problems.join('; '), { problems: problems.map((message) => ({ path: message.split(' ')[0], message })) });
   return values;
@@ -271,7 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     else {
       const shown = v.show ? v.show(text) : text;
       // A long value is echoed by its head and length (`9999…(400 characters)`), as a document's are.
-      problems.push({ path: name, message: `${name} must be ${r.error.issues[0].message}${shown === undefined ? '' : `, not ${shortenEchoes(JSON.stringify(shown))}`}` });
+      problems.push({ path: name, message: mustBe(name, r.error.issues[0].message, shown) });
     }
   }
   const r = raw as unknown as Raw;

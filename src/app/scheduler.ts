@@ -12,6 +12,7 @@
  * never holds up the coordinator's thread.
  */
 import { createHash } from 'node:crypto';
+import { isRefusal } from '../errors/strata-error.ts';
 import type { Redis } from 'ioredis';
 import { schedulesFired } from '../api/metrics.ts';
 import { dueTick } from '../triggers/due-tick.ts';
@@ -139,8 +140,19 @@ export class Scheduler {
     const meta = { id, origin: { schedule: name, tick: new Date(tick).toISOString() }, ...(s.spec.labels ? { labels: s.spec.labels } : {}), ...(s.spec.onEnd ? { onEnd: s.spec.onEnd } : {}) };
     // A run already stored under the tick's id (another coordinator's start) is left as it is.
     if (!(await this.d.store.status(id))) {
-      if (s.spec.use) await startUse(this.d.starter, s.spec.use, paramsOf(s.spec), meta);
-      else await ingestAndRun(this.d.starter, jsonBody(s.spec.dataset), meta);
+      try {
+        if (s.spec.use) await startUse(this.d.starter, s.spec.use, paramsOf(s.spec), meta);
+        else await ingestAndRun(this.d.starter, jsonBody(s.spec.dataset), meta);
+      } catch (e) {
+        // Refused (a rule registered since makes the Dataset's plan fail, ...): refused again at
+        // every look, so the tick is recorded as failed, with why, and the next one is taken up.
+        // Anything else (Redis away) is tried again.
+        if (!isRefusal(e)) throw e;
+        if (await this.d.triggers.claim(name, tick, '', 'failed', e.message)) {
+          this.d.log.warn({ event: 'schedule.failed', schedule: name, tick: new Date(tick).toISOString(), err: e.message }, `schedule ${name}: tick ${new Date(tick).toISOString()} started no run: ${e.message}`);
+        }
+        return { fired: true, next: t.next };
+      }
     }
     // Only one coordinator's claim of a tick goes through: it is the one that tells.
     if (await this.d.triggers.claim(name, tick, id, 'fired')) {

@@ -129,7 +129,10 @@ function dagNode(t: ArgoTemplate, scope: Scope, at: Path, ctx: InlineContext): {
   const dag = t.dag!;
   const names = new Set(dag.tasks.map((k) => k.name));
   const byName = new Map(dag.tasks.map((k) => [k.name, k]));
-  if (names.size !== dag.tasks.length) throw argoProblem(`template ${t.name}`, 'two tasks have one name');
+  // Named, as a steps template's twin step is (Argo's validateDAG refuses the pair too).
+  const seen = new Set<string>();
+  const twin = names.size === dag.tasks.length ? undefined : dag.tasks.find((k) => seen.has(k.name) || !seen.add(k.name));
+  if (twin) throw argoProblem(`template ${t.name}`, `two tasks are named "${twin.name}"`);
   const needs = new Map<string, string[]>(dag.tasks.map((k) => [k.name, k.depends !== undefined ? dependsNames(k.depends, names) : k.dependencies ?? []]));
   // Every unknown name and the cycle are reported together, with the tasks' other problems.
   for (const [k, deps] of needs) {

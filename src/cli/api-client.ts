@@ -5,7 +5,8 @@
  * request (docs/performance.md, "The CLI's start").
  */
 import type { IncomingMessage } from 'node:http';
-import { shortenEchoes, StrataError, type ErrorCode } from '../errors/strata-error.ts';
+import { StrataError, type ErrorCode } from '../errors/strata-error.ts';
+import { msRange, mustBe, rangeWords, wholeNumber } from '../app/whole-number.ts';
 
 export interface Client {
   base: string;
@@ -34,13 +35,17 @@ async function bodyText(res: IncomingMessage): Promise<string> {
  * `invalid_config` naming it when it is no whole number of milliseconds from 1 to 86400000.
  */
 function idleLimits(env: NodeJS.ProcessEnv): { call: number; stream: number } {
-  const text = env.STRATA_CLIENT_IDLE_MS?.trim();
-  if (!text) return { call: 300_000, stream: 45_000 };
-  // A value that is no count of milliseconds (`10s`, `0`) is refused, not taken as the defaults in silence.
-  const set = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(set >= 1 && set <= 86_400_000)) throw new StrataError('invalid_config', `STRATA_CLIENT_IDLE_MS must be a whole number of milliseconds from 1 to 86400000, not ${shortenEchoes(JSON.stringify(env.STRATA_CLIENT_IDLE_MS))}`);
+  const text = env.STRATA_CLIENT_IDLE_MS;
+  // Unset or empty: the defaults, as config.ts takes its variables.
+  if (text === undefined || text === '') return { call: 300_000, stream: 45_000 };
+  // A value that is no count of milliseconds (`10s`, `0`) is refused in config.ts's words, not taken as the defaults in silence.
+  const set = wholeNumber(text, IDLE_RANGE);
+  if (set === undefined) throw new StrataError('invalid_config', mustBe('STRATA_CLIENT_IDLE_MS', rangeWords(IDLE_RANGE), text));
   return { call: set, stream: set };
 }
+
+/** STRATA_CLIENT_IDLE_MS: 1 ms to a day. */
+const IDLE_RANGE = msRange(1);
 
 /** A client of the strata at STRATA_URL (or 127.0.0.1:PORT, 8080); errors the API answers become StrataErrors with its code. */
 export function apiClient(env: NodeJS.ProcessEnv = process.env): Client {

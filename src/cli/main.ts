@@ -4,13 +4,13 @@
  * the API starts in a fraction of the time the whole program would take to load.
  */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { isTransientRedisError } from '../errors/strata-error.ts';
+import { Command, CommanderError, Option } from 'commander';
+import { exitCode, isTransientRedisError } from '../errors/strata-error.ts';
 import type { Config } from '../app/config.ts';
 import { apiClient } from './api-client.ts';
 import { LIMIT_VARIABLES } from '../flow/limits.ts';
 import { collectLabel, collectParam } from './params.ts';
-import { commandFailure, printable } from './output.ts';
+import { commandFailure, printable, simulatedRunFailure } from './output.ts';
 
 const out = (s: string): void => void process.stdout.write(s.endsWith('\n') || s === '' ? s : `${s}\n`);
 const note = (s: string): void => void process.stderr.write(`${printable(s, { lines: true })}\n`);
@@ -23,6 +23,11 @@ const target = () => new Option('--target <step>', 'run only this step and what 
 
 const program = new Command();
 program.name('strata').description('one flow language and one pattern engine for pods and the containers inside them').version(version, '-v, --version').showHelpAfterError();
+// A usage error (an argument left out, an unknown option or command) is thrown, not exited
+// with commander's 1: main() ends it with exit 2, the code of every refusal of what was asked
+// (invalid_request), so a script tells it from a run that failed (1). Subcommands made after
+// this line inherit it.
+program.exitOverride();
 
 /**
  * What `--help` adds for a command that reads the configuration (src/app/config.ts): it takes
@@ -72,8 +77,9 @@ program
     out(r.text);
     if (r.failed !== undefined) {
       // The order up to the failure is printed above; the exit code says the run would fail.
-      note(`strata: the simulated run failed: ${r.failed}`);
-      process.exitCode = 1;
+      const failure = simulatedRunFailure(r.failed);
+      process.stderr.write(failure.stderr);
+      process.exitCode = failure.code;
     }
   });
 
@@ -220,6 +226,11 @@ async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
+    // Commander has said what was wrong, and the usage; help and the version asked for end with 0.
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : exitCode('invalid_request');
+      return;
+    }
     const failure = commandFailure(e);
     process.stderr.write(failure.stderr);
     process.exitCode = failure.code;

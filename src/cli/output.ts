@@ -73,3 +73,12 @@ export function commandFailure(e: unknown): { stderr: string; code: number } {
   const hint = typeof err.details.hint === 'string' ? err.details.hint : limitHint(err, 'command');
   return { stderr: `strata: ${printable(err.message, { lines: true })}\n${hint !== undefined ? `strata: ${printable(hint)}\n` : ''}`, code: exitCode(err.code) };
 }
+
+/**
+ * What `strata plan --dry-run` says when the simulated run fails (`failed`: the dry run's
+ * words for why), after the order up to the failure, and the exit code it ends with (1: the
+ * run would fail): a line of stderr.
+ */
+export function simulatedRunFailure(failed: string): { stderr: string; code: number } {
+  return { stderr: `${printable(`strata: the simulated run failed: ${failed}`, { lines: true })}\n`, code: 1 };
+}

@@ -231,6 +231,25 @@ export function redisBusy(): StrataError {
   return new StrataError('unavailable', 'Redis is busy right now (a long script, or loading its data); try again in a few seconds', { retryAfter: RETRY_AFTER_SECONDS });
 }
 
+/** True for a refusal of what was asked (a StrataError answered with a 4xx): asking the same again is refused again. */
+export function isRefusal(e: unknown): e is StrataError {
+  return isStrataError(e) && ERROR_CODES[e.code].http < 500;
+}
+
+/**
+ * Refusal `e` placed at `path` of a bigger document (a Schedule's `spec.dataset`, its
+ * `spec.with`): with `within`, each problem's path that is a path into the value refused
+ * (`apiVersion`, `spec.root[0]`) goes under `path`; every other problem is at `path` with its
+ * own place kept in its message (`rule r: with.count: ...`). Code and limits kept.
+ */
+export function refusalAt(e: StrataError, path: string, within: boolean): StrataError {
+  const inner = /^[A-Za-z_][\w-]*([.[(][^\s:]*)?$/;
+  const problems = (e.details.problems?.length ? e.details.problems : [wholeProblem(e)]).map((p) =>
+    within && p.path && inner.test(p.path) ? { ...p, path: `${path}.${p.path}` } : { ...p, path, message: p.path ? `${p.path}: ${p.message}` : p.message });
+  const again = invalid(problems, e.code, moreProblemsOf(e));
+  return new StrataError(e.code, again.message, { ...e.details, ...again.details });
+}
+
 /** Wrap anything thrown into a StrataError without leaking a stack trace to users. */
 export function toStrataError(e: unknown): StrataError {
   if (isStrataError(e)) return e;

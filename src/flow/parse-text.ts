@@ -7,12 +7,16 @@ import { checkTextNesting } from './text-nesting.ts';
 import { toJsProblem } from './yaml-places.ts';
 import { MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
 
-/** Parse one YAML or JSON document. */
-export function parseText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes, maxNesting = MAX_DATA_DEPTH): unknown {
+/**
+ * Parse one YAML or JSON document. `inside`: the levels of an envelope around the documents
+ * in the text (a run request's `{ flow }`), whose members may each nest `maxNesting` deep: the
+ * whole is checked within `maxNesting + inside` and a refusal says `maxNesting`, the members' limit.
+ */
+export function parseText(text: string, source = 'document', maxBytes = DEFAULT_LIMITS.maxBytes, maxNesting = MAX_DATA_DEPTH, inside = 0): unknown {
   checkSize(text, source, maxBytes);
-  checkTextNesting(text, source, maxNesting);
+  checkTextNesting(text, source, maxNesting, inside);
   const json = tryJson(text);
-  if (json !== undefined && !numericVersions(json)) return checked(json, source, maxNesting);
+  if (json !== undefined && !numericVersions(json)) return checked(json, source, maxNesting, inside);
   // Not strict JSON (or JSON whose version is a number): YAML, a superset, reports the
   // place and keeps each scalar's text.
   let doc: Document.Parsed = parseDocument(text, YAML_OPTIONS);
@@ -22,7 +26,7 @@ export function parseText(text: string, source = 'document', maxBytes = DEFAULT_
   if (doc.errors.length > 0) {
     throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
   }
-  return checked(keepVersionText(doc, toData(doc, source, maxBytes, text), []), source, maxNesting);
+  return checked(keepVersionText(doc, toData(doc, source, maxBytes, text), []), source, maxNesting, inside);
 }
 
 /** Parse a YAML stream of one or more documents (`---` separated), e.g. a file for `strata apply`. */
@@ -163,8 +167,8 @@ export function tryJson(text: string): unknown {
   }
 }
 
-function checked<T>(value: T, source: string, maxNesting = MAX_DATA_DEPTH): T {
-  checkDepth(value, source, maxNesting);
+function checked<T>(value: T, source: string, maxNesting = MAX_DATA_DEPTH, inside = 0): T {
+  checkDepth(value, source, maxNesting, inside);
   return value;
 }
 
@@ -174,9 +178,10 @@ export { MAX_DATA_DEPTH };
 /**
  * Refuse data nested deeper than `max` (walked iteratively, so the check itself cannot
  * overflow), naming where: the path of the first levels (`params.list[0]…`), which says
- * which part of a body or document is too deep.
+ * which part of a body or document is too deep. `inside`: levels of an envelope around the
+ * data's members (parseText), checked within `max + inside`, said as `max`.
  */
-export function checkDepth(value: unknown, source = 'document', max: number = MAX_DATA_DEPTH): void {
+export function checkDepth(value: unknown, source = 'document', max: number = MAX_DATA_DEPTH, inside = 0): void {
   // Three stacks side by side (value, depth, path), objects and arrays only: a body of
   // 100,000 tree nodes is walked without an entry or a pair allocated per value.
   const values: object[] = [];
@@ -191,7 +196,7 @@ export function checkDepth(value: unknown, source = 'document', max: number = MA
     const v = values.pop()!;
     const d = depths.pop()!;
     const at = paths.pop()!;
-    if (d > max) {
+    if (d > max + inside) {
       const message = `${tooDeepText(max)} (${LIMIT_VARIABLES.maxTextNesting})`;
       const path = at === '' ? source : `${source}.${at.replace(/^\./, '')}`;
       throw pastLimit('too_large', `${path}: ${message}`, LIMIT_VARIABLES.maxTextNesting, { problems: [{ path, message }] });

@@ -18,18 +18,24 @@
  * not refused here.
  */
 import { pastLimit } from '../errors/strata-error.ts';
+import { tooDeepText } from '../logic/json-nesting.ts';
 
-/** Refuse a text whose collections nest deeper than `max` (413 `too_large`, naming `source`, line and column). */
-export function checkTextNesting(text: string, source: string, max: number): void {
+/**
+ * Refuse a text whose collections nest deeper than `max` (413 `too_large`, naming `source`,
+ * line and column); `inside`: levels of an envelope around the text's members (parseText),
+ * counted within `max + inside` and said as `max`.
+ */
+export function checkTextNesting(text: string, source: string, max: number, inside = 0): void {
+  const limit = max + inside;
   let depth = 0; // open flow collections
-  const block = new BlockLevels(max);
+  const block = new BlockLevels(limit);
   let quote: '"' | "'" | undefined;
   let prev = '\n'; // the last character that is not a space or a tab
   let line = 1;
   let lineStart = 0;
   const refuse = (i: number): never => {
     const where = `line ${line}, column ${i - lineStart + 1}`;
-    const message = `nested more than ${max} levels deep (at ${where}; STRATA_MAX_TEXT_NESTING)`;
+    const message = `${tooDeepText(max)} (at ${where}; STRATA_MAX_TEXT_NESTING)`;
     throw pastLimit('too_large', `${source}: ${message}`, 'STRATA_MAX_TEXT_NESTING', { problems: [{ path: source, message }] });
   };
   for (let i = 0; i < text.length; i++) {
@@ -64,7 +70,7 @@ export function checkTextNesting(text: string, source: string, max: number): voi
     }
     if ((c === '"' || c === "'") && atValue) quote = c;
     else if ((c === '[' || c === '{') && atValue) {
-      if (++depth + block.levels() > max) refuse(i);
+      if (++depth + block.levels() > limit) refuse(i);
     } else if ((c === ']' || c === '}') && depth > 0) depth--;
     // A bracket inside a plain scalar (`{{ x }}`) opens nothing, so the next one does not either.
     if (c === '[' || c === '{') prev = atValue ? c : 'x';

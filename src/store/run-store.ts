@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { EngineEvent, RunStatus, StatusCommand } from '../engine/types.ts';
+import { LOG_VERSION } from '../engine/timeout-error.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -82,7 +83,10 @@ export class RunStore extends RunQueries {
     // The plan in parts of at most PART_BYTES: a big one written part by part beforehand, renamed in by the create.
     // A plan that fits one part goes in the create as it is, never copied into a buffer.
     const stagedPlan = fitsOnePart(run.planJson) ? undefined : await stageParts(this.redis, this.key(id, 'plan:parts'), cutParts(run.planJson));
-    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), staged ? '[]' : run.knownJson, Date.now(), this.activeKey, JSON.stringify(PENDING_STEP), this.key(id, 'plan:parts'), stagedPlan ? '' : run.planJson, JSON.stringify(indexes), this.deletedKey(id), ...this.dueArgs(), staged ?? '', stagedPlan ?? '']);
+    const at = Date.now();
+    // The log's first entry: its version is the engine's (LOG_VERSION), its `at` the run's creation time in the runs index.
+    const begin = JSON.stringify({ type: 'begin', v: LOG_VERSION, at });
+    const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), staged ? '[]' : run.knownJson, at, this.activeKey, JSON.stringify(PENDING_STEP), this.key(id, 'plan:parts'), stagedPlan ? '' : run.planJson, JSON.stringify(indexes), this.deletedKey(id), ...this.dueArgs(), staged ?? '', stagedPlan ?? '', begin]);
     if (r === -1) throw runDeleted(id);
     return r === 1;
   }

@@ -15,6 +15,8 @@ export interface ScheduleState {
   lastRunId?: string;
   lastRunAt?: string;
   nextRunAt?: string;
+  /** why the last tick's run was refused (lastOutcome `failed`) */
+  lastError?: string;
 }
 
 const digest = (token: string) => createHash('sha256').update(token).digest();
@@ -71,9 +73,9 @@ export class TriggerStore {
     return removed === 1;
   }
 
-  /** Claim tick `tickMs` of a schedule for one coordinator: true for exactly one caller per tick. */
-  async claim(name: string, tickMs: number, runId: string, outcome: 'fired' | 'skipped' | 'missed'): Promise<boolean> {
-    return (await callScript<number>(this.redis, 'scheduleClaim', [this.stateKey(name)], [tickMs, runId, outcome])) === 1;
+  /** Claim tick `tickMs` of a schedule for one coordinator: true for exactly one caller per tick. `error`: why a failed tick's run was refused, kept as `lastError` until a later tick is claimed. */
+  async claim(name: string, tickMs: number, runId: string, outcome: 'fired' | 'skipped' | 'missed' | 'failed', error = ''): Promise<boolean> {
+    return (await callScript<number>(this.redis, 'scheduleClaim', [this.stateKey(name)], [tickMs, runId, outcome, error])) === 1;
   }
 
   async setNext(name: string, nextMs: number | null): Promise<void> {

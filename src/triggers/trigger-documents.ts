@@ -72,7 +72,13 @@ export function cronProblemOf(pattern: string, timeZone: string): string | undef
   } catch (e) {
     return `not a cron expression croner reads in time zone ${timeZone}: ${(e as Error).message}`;
   }
-  if (cron.nextRun() === null) return `"${pattern}" never fires: no date matches it (a day a month does not have, such as February 30)`;
+  let next: Date | null;
+  try {
+    next = cron.nextRun();
+  } catch (e) {
+    return `not a cron expression croner reads in time zone ${timeZone}: ${(e as Error).message}`;
+  }
+  if (next === null) return `"${pattern}" never fires: no date matches it (a day a month does not have, such as February 30)`;
   return undefined;
 }
 
@@ -82,9 +88,12 @@ export function validateSchedule(doc: unknown): Schedule {
   const spec = header(doc, 'Schedule', problems) ? check(scheduleSpecSchema, (doc as { spec: unknown }).spec, 'spec', problems) : undefined;
   if (spec) {
     if ((spec.use === undefined) === (spec.dataset === undefined)) problems.push({ path: 'spec', message: 'give use (a registered flow, with `with` parameters) or dataset (a Dataset document), one of them' });
-    const cronProblem = cronProblemOf(spec.schedule, spec.timeZone);
+    // An unknown zone is its own problem; the expression is then read in UTC (croner throws
+    // on such a zone only when asked for a date, which had made it a 500).
+    const zoneKnown = isTimeZone(spec.timeZone);
+    const cronProblem = cronProblemOf(spec.schedule, zoneKnown ? spec.timeZone : 'UTC');
     if (cronProblem) problems.push({ path: 'spec.schedule', message: cronProblem });
-    if (!isTimeZone(spec.timeZone)) problems.push({ path: 'spec.timeZone', message: `"${spec.timeZone}" is not an IANA time zone` });
+    if (!zoneKnown) problems.push({ path: 'spec.timeZone', message: `"${spec.timeZone}" is not an IANA time zone` });
     appendAll(problems, paramNameProblems(spec.with, 'spec.with'));
     (doc as { spec: unknown }).spec = spec;
   }

@@ -67,4 +67,32 @@ describe('a schedule tick', () => {
     expect((await svc.call('GET', '/v1/datasets/ticked')).body.runs.map((r: { id: string }) => r.id)).toContain(run.id);
     expect(onThisThread.plannings - before).toBe(0);
   }, 120_000);
+
+  it('refused at the tick is recorded as failed, with why, and the next tick is taken up (tester 14: it was tried again every 500 ms for ever)', async () => {
+    // Accepted when registered (the fallback rule plans it; a tick may start a run so); a rule
+    // registered next makes every tick's plan refused.
+    const ds = { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'later-refused' }, spec: { shape: 'table', attributes: { n: 'lots' } } };
+    expect((await svc.call('POST', '/v1/schedules', schedule('later-refused', { dataset: ds }))).status).toBe(201);
+    const count = { var: 'dataset.spec.attributes.n' };
+    const rule = { apiVersion: 'strata/v1', kind: 'Rule', metadata: { name: 'count-from-attributes' }, spec: { priority: 50, when: { '==': [{ var: 'metadata.name' }, 'later-refused'] }, emit: { generator: 'partition', with: { map: { image: 'strata/noop' }, reduce: { image: 'strata/noop' }, count } } } };
+    expect((await svc.call('POST', '/v1/rules', rule)).status).toBe(201);
+    const runs = async () => (await svc.call('GET', '/v1/runs?dataset=later-refused&limit=1000')).body.runs.length as number;
+    const failedTick = async () => {
+      const st = (await svc.call('GET', '/v1/schedules/later-refused')).body.status;
+      return st.lastOutcome === 'failed' ? st : undefined;
+    };
+    const first = await until('a tick recorded as failed', failedTick, 30_000);
+    const runsAtFirst = await runs();
+    expect(first.lastError).toMatch(/with\.count: must be a whole number/);
+    expect(first.lastRunId).toBeUndefined();
+    // Ticks go on: a later one is looked at (and refused) in its turn.
+    const later = await until('a later tick', async () => {
+      const st = await failedTick();
+      return st && st.lastTick > first.lastTick ? st : undefined;
+    }, 30_000);
+    expect(later.lastError).toBe(first.lastError);
+    expect(await runs()).toBe(runsAtFirst);
+    expect((await svc.call('DELETE', '/v1/schedules/later-refused')).status).toBe(200);
+    expect((await svc.call('DELETE', '/v1/rules/count-from-attributes')).status).toBe(200);
+  }, 120_000);
 });

@@ -25,6 +25,10 @@ describe('Argo import problems in Argo\'s words', () => {
     expect(() => importArgo(read('bad-expression.yaml'))).toThrow('template main, step a, when: expression "1 +": Expected expression after +');
   });
 
+  it('names the task two tasks of a DAG are named alike (tester 14: "two tasks have one name")', () => {
+    expect(() => importArgo(read('duplicate-task.yaml'))).toThrow(/^template main: two tasks are named "fetch"$/);
+  });
+
   it('passes the workflow parameters a template that calls itself reads to each of its calls (N22)', () => {
     const { units, workflows } = importArgo(read('recursion-workflow-param.yaml'));
     const loop = units.find((u) => u.metadata.name === 'recursion-workflow-param.loop')!;

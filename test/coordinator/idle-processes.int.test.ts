@@ -5,7 +5,8 @@
  * run whose only step sleeps, followed by a viewer over server-sent events, by `strata
  * runs watch` and by `strata logs -f` as processes: Redis runs no command naming a key of strata's own. Counted
  * with MONITOR between two marks (a count of commands, not a time; the second window spans a
- * heartbeat of the event stream); BullMQ's own machinery
+ * heartbeat of the event stream), and, as the positive control that makes those empty
+ * lists mean something, the same filter over the run's cancel sees strata's commands; BullMQ's own machinery
  * (keys under `<prefix>:bull:`: a worker's blocking wait for the next job, its stalled-job
  * check, the lock renewal of a running step) is counted apart, by command, and printed: what
  * docs/performance.md reports of it.
@@ -96,9 +97,17 @@ describe('idle strata processes send Redis no command of their own', () => {
     console.log(`a waiting run, a viewer over SSE, strata runs watch and strata logs -f, until a heartbeat: strata's own ${waiting.own.length}, BullMQ's ${JSON.stringify(waiting.bull)}`);
     expect(waiting.own).toEqual([]);
 
-    // Not idle any more: the cancel is heard at once, and the watcher ends with it.
-    expect((await fetch(`${url}/v1/runs/${runId}/cancel`, { method: 'POST' })).status).toBe(200);
-    const code = await new Promise<number | null>((r) => (watch.exitCode !== null ? r(watch.exitCode) : watch.once('exit', (c) => r(c))));
+    // Not idle any more: the cancel is heard at once, and the watcher ends with it. The
+    // positive control of the windows above: the same filter, over a window where the run
+    // is active, sees strata's own commands on the run's keys (so an empty list above says
+    // nothing was sent, not that the filter sees nothing).
+    let code: number | null = null;
+    const active = await idleWindow(monitor, redis, 'active', async () => {
+      expect((await fetch(`${url}/v1/runs/${runId}/cancel`, { method: 'POST' })).status).toBe(200);
+      code = await new Promise<number | null>((r) => (watch.exitCode !== null ? r(watch.exitCode) : watch.once('exit', (c) => r(c))));
+    });
+    console.log(`a run cancelled: strata's own ${active.own.length}, BullMQ's ${JSON.stringify(active.bull)}`);
+    expect(active.own.filter((c) => c.includes(runId)).length).toBeGreaterThan(0);
     expect(code).toBe(1);
     expect(watch.output()).toContain('cancelled');
     await new Promise<void>((r) => (logs.exitCode !== null ? r() : logs.once('exit', () => r())));

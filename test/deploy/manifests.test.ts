@@ -99,11 +99,25 @@ describe('deploy/docker', () => {
     expect(existsSync(join(DEPLOY, 'docker', `${file}.dockerignore`))).toBe(true);
   });
 
+  it('the strata image runs the build\'s output, not the TypeScript through tsx: a build stage compiles and bundles, the image keeps dist/', () => {
+    const text = readFileSync(join(DEPLOY, 'docker', 'strata.Dockerfile'), 'utf8');
+    const build = text.slice(text.indexOf(' AS build'), text.indexOf('FROM', text.indexOf(' AS build')));
+    expect(build).toMatch(/^RUN node scripts\/build\.mjs( |$)/m);
+    expect(text).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+    // What bin/strata.js, the image's entrypoint, runs when dist/ is there.
+    expect(readFileSync(join(REPO, 'bin', 'strata.js'), 'utf8')).toContain("new URL('../dist/bundle/strata.js', import.meta.url)");
+  });
+
   it('puts the gate entrypoint where the pod\'s init container looks for it, and starts the Kubernetes quarterback', () => {
     const text = readFileSync(join(DEPLOY, 'docker', 'quarterback.Dockerfile'), 'utf8');
     expect(text).toContain(`COPY sidecar/entrypoint/entrypoint.sh ${ENTRYPOINT.inImage}`);
     const entry = JSON.parse(/^ENTRYPOINT (.+)$/m.exec(text)![1]) as string[];
-    expect(existsSync(join(REPO, entry[1].replace(/^\/app\//, '')))).toBe(true);
+    // The program is the build stage's bundle of the Kubernetes quarterback, copied alone
+    // (the suite's build makes the same file, and the stand-in cluster runs it alone too).
+    const copied = new RegExp(`^COPY --from=build /app/(\\S+) ${entry[1]}$`, 'm').exec(text);
+    expect(copied?.[1]).toBe('dist/bundle/kube-quarterback.js');
+    expect(text).toMatch(/^RUN node scripts\/build\.mjs$/m);
+    expect(existsSync(join(REPO, copied![1]))).toBe(true);
   });
 });
 

@@ -10,7 +10,7 @@
 import { apiClient } from '../../src/cli/api-client.ts';
 import { applyCommand } from '../../src/cli/apply-command.ts';
 import { importCommand } from '../../src/cli/import-command.ts';
-import { commandFailure, printable } from '../../src/cli/output.ts';
+import { commandFailure, printable, simulatedRunFailure } from '../../src/cli/output.ts';
 import { planOutput } from '../../src/cli/plan-command.ts';
 
 /** What runStrata answers for `args` with `env` (STRATA_URL at most: a limit's variable would not reach loadLimits here), without a process. */
@@ -32,8 +32,8 @@ export async function strataHere(args: string[], env: Record<string, string> = {
       const r = await planOutput(files, { format: 'json', ...(rest.includes('--dry-run') ? { dryRun: true } : {}), say: (s) => note(`strata: ${s}`) });
       out(r.text);
       if (r.failed !== undefined) {
-        note(`strata: the simulated run failed: ${r.failed}`);
-        return { code: 1, stdout, stderr };
+        const failure = simulatedRunFailure(r.failed);
+        return { code: failure.code, stdout, stderr: stderr + failure.stderr };
       }
     }
     return { code: 0, stdout, stderr };

@@ -62,6 +62,26 @@ describe('hooks', () => {
     expect((await svc.call('GET', '/v1/runs', undefined, { authorization: `Bearer ${token}` })).status).toBe(401);
   });
 
+  it('called with no body at all (curl -X POST) runs the flow with the hook\'s `with` alone; a Dataset hook still needs its body (tester 14: 415 "a request body needs a Content-Type")', async () => {
+    const reg = await svc.call('POST', '/v1/hooks', { apiVersion: 'strata/v1', kind: 'Hook', metadata: { name: 'bare' }, spec: { use: 'hooked@1', with: { fixed: 2 } } }, API);
+    expect(reg.status).toBe(201);
+    const bare = await fetch(`${svc.url}/v1/hooks/bare`, { method: 'POST', headers: { authorization: `Bearer ${reg.body.token}` } });
+    expect(bare.status).toBe(202);
+    const { runId } = (await bare.json()) as { runId: string };
+    const run = await until('the hook run to end', async () => {
+      const v = (await svc.call('GET', `/v1/runs/${runId}`, undefined, API)).body;
+      return ['succeeded', 'failed'].includes(v.status) ? v : undefined;
+    });
+    expect(run).toMatchObject({ status: 'succeeded', origin: { hook: 'bare' } });
+    expect((await svc.call('GET', `/v1/runs/${runId}/steps/main/logs`, undefined, API)).text).toContain('params={"fixed":2}');
+    // A body that is there is read as before: one of no type is still refused for it.
+    const typeless = await fetch(`${svc.url}/v1/hooks/bare`, { method: 'POST', headers: { authorization: `Bearer ${reg.body.token}` }, body: 'x' });
+    expect(typeless.status).toBe(415);
+    const ds = await svc.call('POST', '/v1/hooks', { apiVersion: 'strata/v1', kind: 'Hook', metadata: { name: 'bare-dataset' }, spec: { dataset: true } }, API);
+    const none = await fetch(`${svc.url}/v1/hooks/bare-dataset`, { method: 'POST', headers: { authorization: `Bearer ${ds.body.token}` } });
+    expect(none.status).toBe(415);
+  });
+
   it('ingests the body as a Dataset when the hook says dataset: true', async () => {
     const reg = await svc.call('POST', '/v1/hooks', { apiVersion: 'strata/v1', kind: 'Hook', metadata: { name: 'datasets' }, spec: { dataset: true } }, API);
     const ds = { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'from-hook' }, spec: { shape: 'table', partitions: [1, 2] } };

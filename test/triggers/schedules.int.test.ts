@@ -72,6 +72,26 @@ describe('schedules', () => {
     await a.call('POST', `/v1/runs/${replaced[replaced.length - 1].id}/cancel`);
   }, 120_000);
 
+  it('fires no tick that passed while it was suspended, nor one of a new expression from before the edit (tester 14: each fired at once)', async () => {
+    expect((await a.call('POST', '/v1/flows', flowDoc({ task: shTask('true') }, 'gap'))).status).toBe(201);
+    const ticksOf = async (name: string) => (await runsOf('gap')).filter((x) => x.origin.schedule === name).map((x) => Date.parse(x.origin.tick));
+    // One suspended after its first run, one whose yearly expression is edited to every second.
+    expect((await a.call('POST', '/v1/schedules', schedule('gap-suspended', { use: 'gap@1' }))).status).toBe(201);
+    expect((await a.call('POST', '/v1/schedules', schedule('gap-edited', { use: 'gap@1', schedule: '0 0 1 1 *' }))).status).toBe(201);
+    await until('a first run', async () => (await ticksOf('gap-suspended')).length > 0, 30_000);
+    expect((await a.call('POST', '/v1/schedules', schedule('gap-suspended', { use: 'gap@1', suspend: true }))).body.outcome).toBe('updated');
+    const suspendedAt = Date.now();
+    // Ticks of either pass meanwhile: wall-clock seconds, whatever the machine's speed.
+    await new Promise((r) => setTimeout(r, 3500));
+    const resumedAt = Date.now();
+    for (const [name, spec] of [['gap-suspended', {}], ['gap-edited', {}]] as const) expect((await a.call('POST', '/v1/schedules', schedule(name, { use: 'gap@1', ...spec }))).body.outcome).toBe('updated');
+    await until('a run of each after the change', async () => (await ticksOf('gap-suspended')).some((t) => t > resumedAt) && (await ticksOf('gap-edited')).length > 0, 30_000);
+    for (const name of ['gap-suspended', 'gap-edited']) expect((await a.call('DELETE', `/v1/schedules/${name}`)).status).toBe(200);
+    // Ticks before it was suspended, then only ticks after it was resumed: none of the seconds it slept through.
+    expect({ slept: (await ticksOf('gap-suspended')).filter((t) => t > suspendedAt && t <= resumedAt) }).toEqual({ slept: [] });
+    expect({ beforeEdit: (await ticksOf('gap-edited')).filter((t) => t <= resumedAt) }).toEqual({ beforeEdit: [] });
+  }, 120_000);
+
   it('refuses a bad schedule with every problem named', async () => {
     const r = await a.call('POST', '/v1/schedules', schedule('bad', { schedule: 'every day', timeZone: 'Mars/Olympus', use: 'nope@1', concurrencyPolicy: 'Sometimes' }));
     expect(r.status).toBe(400);
@@ -81,5 +101,30 @@ describe('schedules', () => {
     expect(r2.body.error.details.problems.map((p: { path: string }) => p.path)).toEqual(['spec.schedule', 'spec.timeZone']);
     expect((await a.call('POST', '/v1/schedules', schedule('bad', { use: 'nope@1' }))).status).toBe(404);
     expect((await a.call('GET', '/v1/schedules/bad')).status).toBe(404);
+  });
+
+  it('refuses an unknown time zone beside a good cron expression, naming spec.timeZone (tester 14: a 500 from croner)', async () => {
+    const r = await a.call('POST', '/v1/schedules', schedule('bad-zone', { schedule: '0 2 * * *', timeZone: 'Mars/Olympus', use: 'tick@1' }));
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.problems).toEqual([{ path: 'spec.timeZone', message: '"Mars/Olympus" is not an IANA time zone' }]);
+    expect((await a.call('GET', '/v1/schedules/bad-zone')).status).toBe(404);
+  });
+
+  it('refuses a schedule whose every tick would be refused: a Dataset that is none, a flow missing a required parameter (tester 14)', async () => {
+    const ds = await a.call('POST', '/v1/schedules', schedule('bad-dataset', { dataset: { kind: 'Dataset', spec: { shape: 'table' } } }));
+    expect(ds.status).toBe(400);
+    const paths = ds.body.error.details.problems.map((p: { path: string }) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['spec.dataset.apiVersion', 'spec.dataset.metadata']));
+    // The entry flow of an Argo WorkflowTemplate whose argument `who` has no value: a run of it needs `who` (docs/argo.md).
+    const annotations = { 'strata/argo-workflow-template': 'needs-who', 'strata/argo-required-parameters': 'who' };
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'needs-who', version: '1', annotations }, spec: { params: { who: null }, root: { id: 'main', task: { image: 'strata/noop' } } } };
+    expect((await a.call('POST', '/v1/flows', flow)).status).toBe(201);
+    const use = 'needs-who@1';
+    const r = await a.call('POST', '/v1/schedules', schedule('needs-who', { use }));
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.problems).toEqual([{ path: 'spec.with', message: expect.stringMatching(/^spec\.arguments\.parameters\(who\): parameter "who" is required/) }]);
+    expect((await a.call('GET', '/v1/schedules/needs-who')).status).toBe(404);
+    expect((await a.call('POST', '/v1/schedules', schedule('needs-who', { use, with: { who: 'cron' }, suspend: true }))).status).toBe(201);
+    expect((await a.call('DELETE', '/v1/schedules/needs-who')).status).toBe(200);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { pastLimit, StrataError } from '../../errors/strata-error.ts';
 import { checkDepth, parseText } from '../../flow/parse-text.ts';
-import { MAX_DATA_DEPTH, tooDeepText } from '../../logic/json-nesting.ts';
+import { MAX_DATA_DEPTH } from '../../logic/json-nesting.ts';
 
 export type BodyType = 'json' | 'yaml';
 
@@ -44,26 +44,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function parseBody(body: RawBody, limits: BodyLimits, envelope = false): unknown {
   if (!envelope) return parseWhole(body, limits);
   const max = limits.maxNesting ?? MAX_DATA_DEPTH;
-  let value: unknown;
-  try {
-    value = parseWhole(body, { ...limits, maxNesting: max + 1 });
-  } catch (e) {
-    // The body deeper than `max + 1` is a member nested more than `max`: said in the member's terms.
-    if (e instanceof StrataError && e.code === 'too_large') throw reworded(e, tooDeepText(max + 1), tooDeepText(max));
-    throw e;
-  }
+  // Walked within `max + 1`: a body deeper is a member nested more than `max`, said in the member's terms.
+  const value = parseWhole(body, { ...limits, maxNesting: max }, 1);
   // An object's members were walked within `max` above (a member's depth is the body's less one); a body of another shape is no envelope.
   if (value === null || typeof value !== 'object' || Array.isArray(value)) checkDepth(value, 'body', max);
   return value;
 }
 
-/** `e` with `from` replaced by `to` in its message and its problems' (its limits kept). */
-function reworded(e: StrataError, from: string, to: string): StrataError {
-  const problems = e.details.problems?.map((p) => ({ ...p, message: p.message.replace(from, to) }));
-  return new StrataError(e.code, e.message.replace(from, to), { ...e.details, ...(problems ? { problems } : {}) });
-}
-
-function parseWhole(body: RawBody, limits: BodyLimits): unknown {
+/** The body as data (parseBody), its members within `limits.maxNesting` inside `inside` levels of envelope (parseText). */
+function parseWhole(body: RawBody, limits: BodyLimits, inside = 0): unknown {
   const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
   if (body.bytes.byteLength > max) throw bodyTooLarge(body, limits);
   let text: string;
@@ -80,11 +69,11 @@ function parseWhole(body: RawBody, limits: BodyLimits): unknown {
     } catch (e) {
       throw new StrataError('invalid_request', `body is not valid JSON: ${(e as Error).message}`, { problems: [{ path: 'body', message: (e as Error).message }] });
     }
-    checkDepth(value, 'body', limits.maxNesting);
+    checkDepth(value, 'body', limits.maxNesting, inside);
     return value;
   }
   try {
-    return parseText(text, 'body', limits.maxBytes, limits.maxNesting);
+    return parseText(text, 'body', limits.maxBytes, limits.maxNesting, inside);
   } catch (e) {
     const err = e as StrataError;
     if (err.code === 'invalid_document') throw new StrataError('invalid_request', `body is not valid YAML: ${err.message}`, err.details);

@@ -103,7 +103,7 @@ export const ANSWERS = {
   Plan: z.object({ plan: planDocument, order: order.optional(), dryRun: dryRunOutcome.optional() }),
   Generators: z.object({ generators: z.array(z.object({ name: z.string(), description: z.string(), parameters: z.record(z.string(), z.unknown()).describe('a JSON Schema of the rule\'s `with`') })) }),
   Artifacts: z.object({ run: z.string(), step: z.string(), artifacts: z.array(z.object({ name: z.string(), size: z.number().int(), modifiedAt: iso })) }),
-  ScheduleOne: doc.extend({ status: z.object({ lastTick: iso.optional(), lastOutcome: z.string().optional(), lastRunId: z.string().optional(), lastRunAt: iso.optional(), nextRunAt: iso.optional() }) }),
+  ScheduleOne: doc.extend({ status: z.object({ lastTick: iso.optional(), lastOutcome: z.string().optional(), lastRunId: z.string().optional(), lastRunAt: iso.optional(), nextRunAt: iso.optional(), lastError: z.string().optional() }) }),
   ScheduleStored: z.object({ schedule: doc, outcome: Outcome }),
   HookStored: z.object({ hook: doc, outcome: z.enum(['created', 'updated']), token: z.string().describe('the hook\'s token, shown this once'), url: z.string() }),
   HookList: z.object({ hooks: z.array(doc) }),

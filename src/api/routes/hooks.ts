@@ -13,7 +13,7 @@ import { checkParamsAt } from '../../flow/params-limits.ts';
 import type { JsonValue } from '../../flow/types.ts';
 import { paramsOf, validateHook } from '../../triggers/trigger-documents.ts';
 import { readBody, readRawBody, SMALL_BODY_LIMITS } from '../body.ts';
-import { parseBody } from '../cpu/parse-body.ts';
+import { parseBody, type RawBody } from '../cpu/parse-body.ts';
 import { validateDataset } from '../../dataset/dataset-document.ts';
 import { idempotencyKey, requestFingerprint, reserveRun } from '../idempotency.ts';
 import type { RouteDeps } from '../deps.ts';
@@ -54,8 +54,11 @@ export function hooksRoutes(deps: RouteDeps): Hono {
     const hook = given ? await deps.triggers.hookFor(name, given) : undefined;
     if (!hook) throw new StrataError('unauthorized', `POST /v1/hooks/${name} needs that hook's token (Authorization: Bearer <token>)`);
     const key = idempotencyKey(c);
-    const raw = await readRawBody(c);
-    const body = parseBody(raw, { ...SMALL_BODY_LIMITS, ...(deps.sizeLimits ? { maxNesting: deps.sizeLimits.maxTextNesting } : {}) });
+    // No body at all (`curl -X POST`, a bare ping) adds no parameters to a flow's hook: its
+    // `with` is the run's. A Dataset hook's body is its Dataset, so it is still asked for.
+    const bare = !hook.spec.dataset && (await c.req.arrayBuffer()).byteLength === 0;
+    const raw: RawBody = bare ? { type: 'json', bytes: new Uint8Array() } : await readRawBody(c);
+    const body = bare ? {} : parseBody(raw, { ...SMALL_BODY_LIMITS, ...(deps.sizeLimits ? { maxNesting: deps.sizeLimits.maxTextNesting } : {}) });
     // What can be refused without Redis is refused before a key reserves anything.
     if (hook.spec.dataset) validateDataset(body, deps.sizeLimits);
     else if (!body || typeof body !== 'object' || Array.isArray(body)) throw new StrataError('invalid_request', 'the body must be an object of parameters for the hook\'s flow');

@@ -17,6 +17,8 @@
   ARGV[15] (optional) a list of the plan's parts written beforehand (RunStore.createPrepared),
   renamed to ARGV[7] here, so one call never carries a big plan; dropped when the run is
   not created.
+  ARGV[16] the log's first entry, `begin` with the log's version and ARGV[4] as its `at`
+  (made by RunStore.createPrepared from LOG_VERSION, src/engine/timeout-error.ts)
   Returns 1 created, 0 the run already exists, -1 a run of this id was deleted.
 ]]
 --#include mark-due
@@ -48,8 +50,7 @@ if staged and redis.call('EXISTS', staged) == 1 then
   redis.call('RENAME', staged, KEYS[2])
   redis.call('PERSIST', KEYS[2])
 end
--- v: the log's version (src/engine/timeout-error.ts LOG_VERSION)
-redis.call('RPUSH', KEYS[3], '{"type":"begin","v":6,"at":' .. ARGV[4] .. '}')
+redis.call('RPUSH', KEYS[3], ARGV[16])
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
 for _, index in ipairs(cjson.decode(ARGV[9] or '[]')) do redis.call('ZADD', index, ARGV[4], ARGV[1]) end
 redis.call('SADD', ARGV[5], ARGV[1])
