@@ -68,6 +68,13 @@ describe('a plan right at STRATA_MAX_RUN_STEPS runs whole; one past it is refuse
     expect(r).toEqual({ status: 'failed', error: expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)'), made: 9, ran: 3 });
   });
 
+  it('6 tasks, then a pod cycling until round 19 (20 rounds, the plan counting 8): failed at the limit inside the pod, 3 rounds run', async () => {
+    const dir = tempDir();
+    const cycle = { id: 'c', cycle: { ring: [{ id: 't', task: { image: 'alpine', command: ['sh', '-c', `echo x >> ${dir}/ran`] } }], until: { '>=': [{ var: 'round' }, 19] } } };
+    const r = await runMarked(dir, flowDoc({ sequence: [...tasks(6), { id: 'p', pod: { flow: cycle } }] }, 'six-then-pod-cycle'));
+    expect(r).toEqual({ status: 'failed', error: expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)'), made: 9, ran: 3 });
+  });
+
   it('a fan-out of 3 pods, one at a time, each fanning out over the 4 items a parameter lists (15 steps, the plan counting 6): failed at the limit, as the same without pods is; no more than 10 steps made nor containers run', async () => {
     const { status, error, made, ran } = await fanOfPodFans(1);
     expect([status, error]).toEqual(['failed', expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)')]);
