@@ -2,10 +2,12 @@
  * One list-watch over every pod strata made in a namespace, shared by all the pods a
  * runtime runs at once (as an informer would be), dispatching each pod's changes to
  * whoever follows it. After a resync, each follower is told its pod's current state, or
- * that it is gone.
+ * that it is gone: a followed pod the list lacks is gone only once a read of it says 404,
+ * for a list can be older than a pod created while it travelled (the watch, resumed from
+ * the list's resourceVersion, then brings that pod's changes as they come).
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import { CoreV1Api, type KubeConfig } from './kube-config.ts';
+import { CoreV1Api, statusOf, type KubeConfig } from './kube-config.ts';
 import { ListWatch } from './list-watch.ts';
 import { MANAGED_SELECTOR } from './pod-layout.ts';
 
@@ -16,9 +18,10 @@ export class PodWatcher {
   private readonly followers = new Map<string, Set<PodListener>>();
   private readonly cache = new Map<string, V1Pod>();
   private readonly lw: ListWatch<V1Pod>;
+  private readonly api: CoreV1Api;
 
-  constructor(kc: KubeConfig, namespace: string, onError?: (e: Error) => void) {
-    const api = kc.makeApiClient(CoreV1Api);
+  constructor(kc: KubeConfig, private readonly namespace: string, private readonly onError?: (e: Error) => void) {
+    const api = (this.api = kc.makeApiClient(CoreV1Api));
     this.lw = new ListWatch<V1Pod>({
       kubeConfig: kc,
       path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
@@ -62,7 +65,22 @@ export class PodWatcher {
       seen.add(name);
       this.update(name, pod);
     }
-    for (const name of [...this.cache.keys(), ...this.followers.keys()]) if (!seen.has(name)) this.update(name, undefined);
+    for (const name of this.cache.keys()) if (!seen.has(name) && !this.followers.has(name)) this.cache.delete(name);
+    for (const name of this.followers.keys()) if (!seen.has(name)) void this.confirmGone(name);
+  }
+
+  /**
+   * A followed pod the resync's list lacks: gone if reading it says 404. One that is there
+   * was created after the list was made (its changes come by the watch); one that cannot
+   * be read now is asked after again at the next resync.
+   */
+  private async confirmGone(name: string): Promise<void> {
+    try {
+      await this.api.readNamespacedPod({ name, namespace: this.namespace });
+    } catch (e) {
+      if (statusOf(e) === 404) return this.update(name, undefined);
+      this.onError?.(e as Error);
+    }
   }
 
   private update(name: string, pod: V1Pod | undefined): void {

@@ -6,6 +6,7 @@
  * mid-run. RBAC is enforced with the worker's Role from deploy/. Containers here are
  * scripted; tests/runtime/kubernetes/kube-e2e.int.test.ts runs real processes.
  */
+import { CoreV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPod } from '../../../runtime/kubernetes/pod-builder.ts';
 import { AnnotationReporter } from '../../../sidecar/entrypoint/annotation-reporter.ts';
@@ -111,6 +112,37 @@ describe('kubernetes runtime: task pods', () => {
     const ran = await runPod(c.runtime(), task('flaky'));
     expect(ran.outcome.ok).toBe(true);
     expect(c.api.requests.filter((r) => r.verb === 'list' && r.resource === 'pods').length).toBeGreaterThan(1);
+  });
+
+  it('fails the step, saying so, when someone else deletes its pod mid-run', async () => {
+    c.api.kubelet.onImage('forever', { kind: 'hang' });
+    const running = runPod(c.runtime(), task('forever'));
+    await waitFor('the pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const name = pods()[0].metadata.name;
+    await c.api.kubeConfig('admin', NS).makeApiClient(CoreV1Api).deleteNamespacedPod({ name, namespace: NS });
+    const ran = await running;
+    expect(ran.outcome).toEqual({ ok: false, error: `pod ${name} was deleted before it finished` });
+    await waitFor('the pod to be gone', () => pods().length === 0);
+  });
+
+  it('does not take a pod created while a resync\'s list was on its way for a deleted one (the list is older than the pod)', async () => {
+    c.api.kubelet.onImage('forever', { kind: 'hang' });
+    const rt = c.runtime();
+    const first = runPod(rt, task('forever', { step: 'first' }), AbortSignal.timeout(60_000));
+    await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
+    // The watch's resourceVersion expires (410 Gone): the runtime lists again, and that list is slow.
+    const slow = c.api.holdNext('list', 'pods');
+    c.api.dropWatches();
+    c.api.store.create(resourceType('', 'configmaps')!, NS, { metadata: { name: 'meanwhile' } });
+    c.api.store.compact();
+    await slow.answered;
+    const second = runPod(rt, task('forever', { step: 'second' }));
+    await waitFor('the second pod to run', () => pods().length === 2 && pods().every((p) => p.status?.phase === 'Running'));
+    slow.release();
+    await waitFor('the watch to be back', () => c.api.requests.filter((r) => r.verb === 'watch' && r.resource === 'pods').length >= 3);
+    for (const p of pods()) c.api.kubelet.exit(NS, p.metadata.name, 'main', 0);
+    expect((await second).outcome).toEqual({ ok: true, exitCode: 0 });
+    expect((await first).outcome).toEqual({ ok: true, exitCode: 0 });
   });
 
   it('deletes the pod when the step is cancelled', async () => {

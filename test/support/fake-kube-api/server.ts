@@ -55,6 +55,7 @@ export class FakeKubeApi {
   private readonly users = new Map<string, PolicyRule[] | 'all'>();
   private readonly watches = new Set<ServerResponse>();
   private readonly faults: Array<{ verb: string; resource: string; fault: Fault; left: number }> = [];
+  private readonly holds: Array<{ verb: string; resource: string; answered: () => void; released: Promise<void> }> = [];
   private server: Server | undefined;
   private enforce: boolean;
   url = '';
@@ -113,6 +114,20 @@ export class FakeKubeApi {
     this.faults.push({ verb, resource, fault, left: times });
   }
 
+  /**
+   * Hold the answer to the next request of `verb` on `resource` (`list`, `pods`): it is
+   * served from the store as it is when the request arrives, and sent only on `release()`
+   * (a slow list, whose snapshot is older than what happens while it travels).
+   * `answered` resolves once the answer is made and held.
+   */
+  holdNext(verb: string, resource: string): { answered: Promise<void>; release: () => void } {
+    let answered!: () => void;
+    let release!: () => void;
+    const made = new Promise<void>((r) => (answered = r));
+    this.holds.push({ verb, resource, answered, released: new Promise<void>((r) => (release = r)) });
+    return { answered: made, release };
+  }
+
   /** Forget the faults `failNext` planned and no request has met yet. */
   clearFaults(): void {
     this.faults.length = 0;
@@ -142,6 +157,16 @@ export class FakeKubeApi {
           return;
         }
         throw new ApiError(planned.fault.code, planned.fault.reason, planned.fault.message);
+      }
+      const held = this.holds.findIndex((h) => h.verb === attrs!.verb && h.resource === attrs!.resource);
+      if (held >= 0) {
+        const hold = this.holds.splice(held, 1)[0];
+        const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+        res.end = ((...args: unknown[]) => {
+          hold.answered();
+          void hold.released.then(() => end(...args));
+          return res;
+        }) as typeof res.end;
       }
       const body = ['POST', 'PUT', 'PATCH'].includes(req.method ?? '') ? await readBody(req) : undefined;
       const status = await this.dispatch(req, res, route, url, body);
