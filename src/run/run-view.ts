@@ -24,6 +24,8 @@ export interface StepView {
   parameters?: Record<string, JsonValue>;
   /** which execution of its attempt ran last, when it was run again (2 and up: after a takeover or an infrastructure retry) */
   execution?: number;
+  /** a step inside a pod that last ran in a later attempt or execution of its pod: which (its own attempt starts at 1 in each) */
+  pod?: { attempt: number; execution: number };
 }
 
 export interface RunView {

@@ -6,6 +6,7 @@
  *   late copy never replaces the outputs the run recorded and the next step read;
  * - a re-run pod's reports say which execution of the pod they come from.
  */
+import { attemptLabel } from '../../src/run/attempt-label.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -193,6 +194,9 @@ describe('a pod re-run after its worker died', () => {
     // Every execution counts, the pod's and its containers' (issue 8 item 11).
     expect(run.steps.p.attempts).toBe(2);
     expect(run.steps['p/a'].attempts).toBe(2);
+    // Its record keeps which run of the pod it last ran in, as the label says it (src/run/attempt-label.ts).
+    expect(run.steps['p/a']).toMatchObject({ attempt: 1, pod: { attempt: 1, execution: 2 } });
+    expect(attemptLabel(run.steps['p/a'])).toBe('1 (pod run 2)');
     expect((await svc.call('GET', `/v1/runs/${runId}/steps/p/a/logs`)).text).toContain('--- attempt 1 in pod p attempt 1 execution 2 ---');
   });
 });

@@ -36,6 +36,7 @@ export const StepView = z.object({
   image: z.string().optional(),
   item: json.optional(),
   execution: z.number().int().optional().describe('which execution of its attempt ran last, when it was run again (a takeover, an infrastructure retry)'),
+  pod: z.object({ attempt: z.number().int(), execution: z.number().int() }).optional().describe('a step inside a pod that last ran in a later attempt (a retry) or execution (a takeover) of its pod: which; its own attempt starts at 1 in each'),
 });
 
 export const RunView = z.object({

@@ -23,7 +23,8 @@
   that lost its lock cannot rewrite what its successor reports ('' or absent: no fence).
   A step entry may carry `execution` (which execution of its attempt: 2 and up after a
   re-run) and `pod` = { attempt, execution } (the run of the pod a micro step's report
-  comes from); both go into the step's event.
+  comes from); both go into the step's event, and into the step's record when it starts
+  running (`pod` only past the pod's first attempt and execution).
   ARGV[9] the onEnd outbox sorted set ('' or absent: none): the commit that ends a run
   whose hash has `onEnd` adds `<id>|<retries>|<status>` there (score: ARGV[6]) in the same
   step, so a process killed before it queued the notification loses nothing: the
@@ -122,6 +123,10 @@ for _, entry in ipairs(entries) do
             v.executions = (tonumber(v.executions) or 0) + 1
             -- Which execution of its attempt runs now (a re-run's mark says; a new attempt starts at 1).
             if s.execution and s.execution ~= cjson.null then v.execution = s.execution else v.execution = nil end
+            -- A micro step run in a pod's later attempt or execution keeps which (its own attempt
+            -- starts at 1 in each): a first run of a first pod keeps nothing.
+            local pod = s.pod
+            if pod and pod ~= cjson.null and ((tonumber(pod.attempt) or 1) > 1 or (tonumber(pod.execution) or 1) > 1) then v.pod = pod else v.pod = nil end
           end
           local floor = math.max(tonumber(v.attempt) or 0, tonumber(v.executions) or 0)
           if (tonumber(v.attempts) or 0) < floor then v.attempts = floor end
