@@ -1,7 +1,10 @@
 /**
  * `strata apply FILE... [--run] [--watch]`: send documents to a running strata. Every
  * document is checked here first (validated, every flow compiled against the others and
- * the registered ones, Argo required parameters), so a bad one stores nothing. Then everything in the
+ * the registered ones, Argo required parameters, the flows Rules, Schedules and Hooks
+ * `use`), so a bad one stores nothing. What only the service can judge (a Schedule's tick
+ * planned, a Dataset through the rules) stops the apply at that document, named with its
+ * file and index (`f.yaml#1: spec.dataset...`), what came before it kept. Then everything in the
  * files is registered before anything runs: Flows (each after the Flows it uses), Rules,
  * Schedules and Hooks (they name a flow), then Datasets. `--run` runs each Dataset, or,
  * when the files hold none, the main flow: the one `strata plan` picks (main-flow.ts),
@@ -12,7 +15,8 @@ import { printable } from './output.ts';
 import { GENERATOR_NAMES } from '../../generators/index.ts';
 import { validateDataset, type Dataset } from '../dataset/dataset-document.ts';
 import { anchorLocation } from '../dataset/dataset-location.ts';
-import { invalid, problemsUnder, StrataError, type CaughtProblems, type Problem } from '../errors/strata-error.ts';
+import { invalid, isRefusal, pathUnder, problemsUnder, refusedUnder, StrataError, type CaughtProblems, type Problem } from '../errors/strata-error.ts';
+import { useNodes } from '../flow/uses.ts';
 import type { FlowDocument } from '../flow/types.ts';
 import type { ParamsLimits } from '../flow/params-limits.ts';
 import { validateRule } from '../rules/rule-document.ts';
@@ -66,6 +70,9 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
   const argo = argoDocs.length > 0 ? await importDocuments(argoDocs, client) : { units: [], workflows: [] };
   const argoMade = [...argo.units, ...argo.workflows] as unknown as FlowDocument[];
   await checkAll([...(argo.units as unknown as FlowDocument[]), ...flows], argo.workflows as unknown as FlowDocument[], runFlow, opts.param ?? {}, client, argoMade, paramsLimits);
+  // A flow a Rule, Schedule or Hook uses that is neither in the files nor registered: the
+  // service would refuse it after the documents before it were stored.
+  await checkUses(docs, new Set([...argoMade, ...flows].map(refOf)), client);
   // Each Workflow's fixed name, in the order its flow is made (importArgo: document order), and the run it has already (R6).
   const names = argoDocs.filter((d) => (d.doc as { kind?: unknown } | null)?.kind === 'Workflow').map((d) => fixedWorkflowName(d.doc));
   const earlier = await earlierRuns(argo.workflows as unknown as FlowDocument[], names, client);
@@ -80,23 +87,23 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
     out(`flow ${r.name}@${r.version} ${r.outcome}`);
   }
   for (const d of rules) {
-    const r = await client.call('POST', '/v1/rules', d.doc);
+    const r = await sent(d, () => client.call('POST', '/v1/rules', d.doc));
     out(`rule ${(d.doc as { metadata?: { name?: string } }).metadata?.name} ${r.outcome}`);
   }
   for (const d of docs.filter((x) => x.kind === 'Schedule' || x.kind === 'Hook')) {
     const name = (d.doc as { metadata?: { name?: string } }).metadata?.name;
     if (d.kind === 'Schedule') {
-      const r = await client.call('POST', '/v1/schedules', d.doc);
+      const r = await sent(d, () => client.call('POST', '/v1/schedules', d.doc));
       out(`schedule ${name} ${r.outcome}`);
     } else {
-      const r = await client.call('POST', '/v1/hooks', d.doc);
+      const r = await sent(d, () => client.call('POST', '/v1/hooks', d.doc));
       out(`hook ${name} ${r.outcome}: POST ${client.base}${r.url} with Authorization: Bearer ${r.token}`);
     }
   }
   const runs: string[] = [];
   for (const d of datasets) {
     // A relative file:// location is the CLI's working directory's: made absolute before it is sent (dataset-location.ts).
-    const r = await client.call('POST', `/v1/datasets${opts.run ? '?run=true' : ''}`, anchorLocation(d.doc as Dataset, process.cwd()));
+    const r = await sent(d, () => client.call('POST', `/v1/datasets${opts.run ? '?run=true' : ''}`, anchorLocation(d.doc as Dataset, process.cwd())));
     out(`dataset ${(d.doc as { metadata?: { name?: string } }).metadata?.name}: rules ${r.matchedRules.join(', ')} -> flow ${r.flow.name}@${r.flow.version} (${r.plan.stepCount} steps)`);
     if (r.runId) {
       out(`run ${r.runId} started`);
@@ -143,15 +150,7 @@ export async function checkAll(flows: FlowDocument[], workflows: FlowDocument[],
   const given = new Map([...flows, ...workflows].map((f) => [refOf(f), f]));
   const registry = {
     async get(ref: string): Promise<FlowDocument | undefined> {
-      const mine = given.get(ref);
-      if (mine) return mine;
-      const at = ref.lastIndexOf('@');
-      try {
-        return (await client.call('GET', `/v1/flows/${encodeURIComponent(ref.slice(0, at))}/${encodeURIComponent(ref.slice(at + 1))}`)) as FlowDocument;
-      } catch (e) {
-        if ((e as StrataError).code === 'not_found') return undefined;
-        throw e;
-      }
+      return given.get(ref) ?? registeredFlow(ref, client);
     },
   };
   // The parameters the service would refuse, with this command's limits: each flow's, and the run's -p (typed for a strata flow, as sent).
@@ -204,6 +203,50 @@ function pickMain(flows: FlowDocument[], pick: string | undefined, out: (s: stri
   const { flow, why } = mainFlow(flows, pick);
   out(`main flow ${refOf(flow)} (${why})`);
   return flow;
+}
+
+/**
+ * The `use`s of the Rules (`spec.emit`, as written: a json-logic one is known only at an
+ * ingest), Schedules and Hooks (`spec.use`) among `docs` whose flow is not in `given` (the
+ * files' flows) nor registered: refused, each at its file, document and path, every one at
+ * once (not_found, as the service answers each), before anything is sent.
+ */
+async function checkUses(docs: Array<{ file: string; index: number; doc: unknown; kind?: string }>, given: Set<string>, client: Client): Promise<void> {
+  const problems: Problem[] = [];
+  const registered = new Map<string, boolean>();
+  for (const d of docs) {
+    const spec = (d.doc as { spec?: { emit?: unknown; use?: unknown } }).spec;
+    const uses = d.kind === 'Rule' ? useNodes(spec?.emit, 'spec.emit').map((u) => ({ ref: u.ref, path: `${u.path}.use` }))
+      : (d.kind === 'Schedule' || d.kind === 'Hook') && typeof spec?.use === 'string' ? [{ ref: spec.use, path: 'spec.use' }] : [];
+    for (const u of uses) {
+      if (given.has(u.ref)) continue;
+      if (!registered.has(u.ref)) registered.set(u.ref, (await registeredFlow(u.ref, client)) !== undefined);
+      if (!registered.get(u.ref)) problems.push({ path: pathUnder(`${d.file}#${d.index}`, u.path), message: `no flow ${u.ref} is in the files or registered` });
+    }
+  }
+  if (problems.length > 0) throw invalid(problems, 'not_found');
+}
+
+/** Registered flow `ref` (name@version) as the service has it, or undefined when it has none. */
+async function registeredFlow(ref: string, client: Client): Promise<FlowDocument | undefined> {
+  const at = ref.lastIndexOf('@');
+  try {
+    return (await client.call('GET', `/v1/flows/${encodeURIComponent(ref.slice(0, at))}/${encodeURIComponent(ref.slice(at + 1))}`)) as FlowDocument;
+  } catch (e) {
+    if ((e as StrataError).code === 'not_found') return undefined;
+    throw e;
+  }
+}
+
+/** `send()`'s answer; a refusal of document `d` by the service is said at its file and document (refusedUnder), its code and details (the service's hint on a limit) kept. */
+async function sent<T>(d: { file: string; index: number }, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (e) {
+    if (!isRefusal(e)) throw e;
+    const placed = refusedUnder(`${d.file}#${d.index}`, e);
+    throw new StrataError(placed.code, placed.message, { ...e.details, ...placed.details });
+  }
 }
 
 function checkLocally(fn: () => unknown, where: string, g: CaughtProblems): void {

@@ -50,4 +50,30 @@ describe('strata apply --run', () => {
     expect(out.stderr).toContain('spec.emit.generator: unknown generator "nope"');
     expect((await svc.call('GET', '/v1/flows/fine')).status).toBe(404);
   });
+
+  it('a Rule, Schedule or Hook using a flow neither in the files nor registered stores nothing, each named with its file and document (tester 14: the flows before it were stored, and the refusal named neither)', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/strata-apply-uses-');
+    const flow = 'apiVersion: strata/v1\nkind: Flow\nmetadata: { name: fine-too, version: "1" }\nspec: { root: { task: { image: x } } }\n';
+    const rule = 'apiVersion: strata/v1\nkind: Rule\nmetadata: { name: uses-nothing }\nspec: { when: true, emit: { sequence: [{ id: a, use: fine-too@1 }, { id: b, use: nosuch@1 }] } }\n';
+    const schedule = 'apiVersion: strata/v1\nkind: Schedule\nmetadata: { name: uses-nothing }\nspec: { schedule: "0 3 * * *", use: nosuch@2 }\n';
+    const hook = 'apiVersion: strata/v1\nkind: Hook\nmetadata: { name: uses-nothing }\nspec: { use: fine-too@1 }\n';
+    writeFileSync(`${dir}/f.yaml`, [flow, rule, hook].join('---\n'));
+    writeFileSync(`${dir}/g.yaml`, schedule);
+    const out = await strata('apply', `${dir}/f.yaml`, `${dir}/g.yaml`);
+    expect(out.stderr).toBe(`strata: ${dir}/f.yaml#1: spec.emit.sequence[1].use: no flow nosuch@1 is in the files or registered\n${dir}/g.yaml#0: spec.use: no flow nosuch@2 is in the files or registered\n`);
+    expect(out.stdout).toBe('');
+    expect(out.code).toBe(4);
+    expect((await svc.call('GET', '/v1/flows/fine-too')).status).toBe(404);
+    expect((await svc.call('GET', '/v1/hooks/uses-nothing')).status).toBe(404);
+  });
+
+  it('a refusal only the service makes names the file and document it refused (a Schedule whose tick would be refused)', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/strata-apply-tick-');
+    writeFileSync(`${dir}/s.yaml`, 'apiVersion: strata/v1\nkind: Schedule\nmetadata: { name: no-dataset }\nspec: { schedule: "0 3 * * *", dataset: { kind: Dataset } }\n');
+    const out = await strata('apply', `${dir}/s.yaml`);
+    expect(out.stderr).toMatch(new RegExp(`^strata: ${dir}/s\\.yaml#0: spec\\.dataset\\.apiVersion: `));
+    expect(out.code).toBe(2);
+  });
 });
