@@ -507,11 +507,6 @@ export class EngineCore {
     } catch (e) {
       return this.finish(act, 'failed', undefined, (e as Error).message);
     }
-    // A pod's quarterback counts its steps on from the run's (log version 6): what the run has
-    // made, this pod's micro steps aside (those its start counted, and those charged for an attempt before).
-    if (cmd.pod && act.node.kind === 'pod' && this.logVersion >= 6 && !this.opts.dryRun) {
-      cmd.pod.stepsBefore = this.spawned - this.podCount(act.node.body) - (this.podCharged.get(act.id) ?? 0);
-    }
     this.emitStatus(act, previousError, cmd.task?.image);
     this.out.push(cmd);
   }
@@ -574,8 +569,19 @@ export class EngineCore {
     return true;
   }
 
+  /**
+   * `act`'s start command, for its launch and for a lost job enqueued anew (RunEngine.startCommandsFor):
+   * throws (Error, its words) when a template of the step cannot resolve.
+   */
   startCommand(act: Act): StartCommand {
-    return startCommandOf(act, { dryRun: this.opts.dryRun, inputsOf: (inputs, a) => this.inputsOf(inputs, a), substitution: (a) => this.data.substitution(a) });
+    const cmd = startCommandOf(act, { dryRun: this.opts.dryRun, inputsOf: (inputs, a) => this.inputsOf(inputs, a), substitution: (a) => this.data.substitution(a) });
+    // A pod's quarterback counts its steps on from the run's (log version 6): what the run has
+    // made, this pod's micro steps aside (those its start counted, and those charged for an attempt before).
+    // Here, not in launch: a lost job enqueued anew without it gave the pod the whole limit.
+    if (cmd.pod && act.node.kind === 'pod' && this.logVersion >= 6 && !this.opts.dryRun) {
+      cmd.pod.stepsBefore = this.spawned - this.podCount(act.node.body) - (this.podCharged.get(act.id) ?? 0);
+    }
+    return cmd;
   }
 
   markDirty(act: Act): void {
