@@ -21,6 +21,21 @@ import { clipped } from '../src/errors/strata-error.ts';
 import { stackless } from './stackless.ts';
 import { StepFileError } from './output-files.ts';
 
+/**
+ * An error of a write through a file descriptor (write, close: Node names no file for
+ * them, `ENOSPC: no space left on device, write`) with the file named as Node's own open
+ * and copyfile errors name theirs: `ENOSPC: no space left on device, write '/path'` (a full
+ * STRATA_HOME then says where). An error that names a path already, or is no fs error, is
+ * returned as it is.
+ */
+export function namingFile(e: unknown, path: string): unknown {
+  const err = e as NodeJS.ErrnoException;
+  if (!(err instanceof Error) || typeof err.code !== 'string' || err.path !== undefined) return e;
+  err.message = `${err.message} '${path}'`;
+  err.path = path;
+  return err;
+}
+
 /** The sentence for a link found at `path` where strata was to write `what`. */
 export function linkInTheWay(what: string, path: string, target: string): StepFileError {
   return new StepFileError(`${what}: ${path} is a symbolic link to ${JSON.stringify(clipped(target))}, left where strata writes: strata never writes through a link; leave the names strata writes free`);
@@ -112,6 +127,8 @@ export function writeFileHere(path: string, data: string, what = path): void {
   try {
     const bytes = Buffer.from(data);
     for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+  } catch (e) {
+    throw namingFile(e, path);
   } finally {
     closeSync(fd);
   }

@@ -28,6 +28,7 @@ import { reapStalePods, stopCopiesOf, stopEarlierCopies } from './stale-pods.ts'
 import { pidMark } from './pid-window.ts';
 import { sweep } from './sweep.ts';
 import { inheritedEnv, quarterbackEnv } from '../host-env.ts';
+import { namingFile } from '../no-follow-writes.ts';
 
 export interface LocalRuntimeOptions {
   /** image name -> local command (default: built-ins, STRATA_HOME/images.json, STRATA_IMAGE_MAP) */
@@ -147,7 +148,9 @@ export class LocalRuntime implements PodRuntime {
         ...(req.limits ? { limits: req.limits } : {}),
       };
       const planPath = join(dirs.root, 'plan.json');
-      await writeFile(planPath, JSON.stringify(plan), { mode: 0o600 });
+      await writeFile(planPath, JSON.stringify(plan), { mode: 0o600 }).catch((e: unknown) => {
+        throw namingFile(e, planPath);
+      });
       // The quarterback carries the pod's mark too, so stopping a copy of the pod reaches it.
       // Only what it reads: never the worker's Redis URL or the API's secrets (host-env.ts).
       const env = { ...quarterbackEnv(this.opts.env ?? process.env), STRATA_SCRATCH: dirs.scratch };

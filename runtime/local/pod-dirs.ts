@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, realpathSync, rmdirSync, rmSync, un
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { mkdirIn } from '../dir-in.ts';
+import { namingFile } from '../no-follow-writes.ts';
 
 export interface PodDirs {
   root: string;
@@ -104,7 +105,11 @@ export async function makePodDirs(runId: string, step: string, memory: boolean, 
   mkdirIn(runDir, root);
   const dirs = { root, scratch: join(root, 'scratch'), ipc: join(root, 'ipc'), work: join(root, 'work') };
   for (const d of [dirs.scratch, dirs.ipc, dirs.work]) mkdirSync(d);
-  writeFileSync(join(root, OWNER_FILE), String(process.pid));
+  try {
+    writeFileSync(join(root, OWNER_FILE), String(process.pid));
+  } catch (e) {
+    throw namingFile(e, join(root, OWNER_FILE));
+  }
   return dirs;
 }
 

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { ContainerDriver, ContainerExit, ContainerSpec } from '../../runtime/process/container-driver.ts';
 import { poolFor, relativeStep, type SlotLayout, type SlotPool } from '../../runtime/kubernetes/slot-layout.ts';
 import { needsPrivateView } from '../../runtime/local/private-view.ts';
+import { namingFile } from '../../runtime/no-follow-writes.ts';
 import { containerArgv, lookupImage, type ImageMap } from '../../runtime/image-map.ts';
 import { ownCovered, slotPathOf, stdoutFileOf } from './slot-files.ts';
 import { GATE_FILES, parseExit, runScript, slotDir, type GateOutcome } from './gate-protocol.ts';
@@ -298,6 +299,8 @@ async function readBoot(dir: string): Promise<number> {
 
 async function atomicWrite(dir: string, name: string, text: string): Promise<void> {
   const tmp = join(dir, `.${name}.tmp`);
-  await writeFile(tmp, text, { mode: 0o644 });
+  await writeFile(tmp, text, { mode: 0o644 }).catch((e: unknown) => {
+    throw namingFile(e, tmp);
+  });
   await rename(tmp, join(dir, name));
 }
