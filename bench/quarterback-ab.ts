@@ -2,7 +2,7 @@
  * Two (or more) quarterback builds side by side, alternated in one process: the CPU a container
  * costs through each, as the worker reaps it (the quarterback, its forks, bubblewrap and the
  * `true` containers: this process's reaped children), and the quarterback's own CPU apart
- * (self-cpu.cjs), each a pod of N `true` containers less a pod of one, divided by N - 1; wall
+ * and its page faults (self-cpu.cjs), each a pod of N `true` containers less a pod of one, divided by N - 1; wall
  * time a container beside them (it moves with the machine's load: compare CPU). Not part of
  * `npm run bench`: for comparing a change with main (docs/performance.md, Thirteenth pass):
  *
@@ -24,6 +24,8 @@ interface Figures {
   cpu: number;
   /** the quarterback's own CPU, ms */
   self: number;
+  /** the quarterback's minor page faults */
+  faults: number;
   /** from the first report to the last container's `succeeded`, ms a container */
   ms: number;
 }
@@ -46,7 +48,8 @@ async function pod(rt: LocalRuntime, count: number): Promise<Figures> {
   const cpu0 = cpuMs();
   const q = await throughQuarterback(rt, root, `r${pods++}`, count);
   const lines = (await readFile(selfLog, 'utf8')).trim().split('\n');
-  return { cpu: cpuMs() - cpu0, self: Number(lines[lines.length - 1].split(' ')[1]), ms: q.containers };
+  const [, self, faults] = lines[lines.length - 1].split(' ').map(Number);
+  return { cpu: cpuMs() - cpu0, self, faults, ms: q.containers };
 }
 
 const median = (xs: number[]): number => {
@@ -62,17 +65,17 @@ try {
     for (const i of order) {
       const one = await pod(runtimes[i], 1);
       const many = await pod(runtimes[i], n);
-      res[i].push({ cpu: (many.cpu - one.cpu) / (n - 1), self: (many.self - one.self) / (n - 1), ms: many.ms / n });
+      res[i].push({ cpu: (many.cpu - one.cpu) / (n - 1), self: (many.self - one.self) / (n - 1), faults: (many.faults - one.faults) / (n - 1), ms: many.ms / n });
     }
-    console.log(`round ${p}: ${res.map((r, i) => `${name(i)} cpu ${r[p].cpu.toFixed(2)} self ${r[p].self.toFixed(2)} wall ${r[p].ms.toFixed(2)}`).join(' | ')} (ms a container)`);
+    console.log(`round ${p}: ${res.map((r, i) => `${name(i)} cpu ${r[p].cpu.toFixed(2)} self ${r[p].self.toFixed(2)} faults ${r[p].faults.toFixed(1)} wall ${r[p].ms.toFixed(2)}`).join(' | ')} (ms a container)`);
   }
   for (let i = 0; i < bins.length; i++) {
-    console.log(`${name(i)} ${bins[i]}: medians a container: CPU ${median(res[i].map((r) => r.cpu)).toFixed(2)} ms, the quarterback's own ${median(res[i].map((r) => r.self)).toFixed(2)} ms, wall ${median(res[i].map((r) => r.ms)).toFixed(2)} ms`);
+    console.log(`${name(i)} ${bins[i]}: medians a container: CPU ${median(res[i].map((r) => r.cpu)).toFixed(2)} ms, the quarterback's own ${median(res[i].map((r) => r.self)).toFixed(2)} ms and ${median(res[i].map((r) => r.faults)).toFixed(1)} page faults, wall ${median(res[i].map((r) => r.ms)).toFixed(2)} ms`);
   }
   for (let i = 1; i < bins.length; i++) {
-    for (const k of ['cpu', 'self'] as const) {
+    for (const k of ['cpu', 'self', 'faults'] as const) {
       const lower = res[i].filter((r, p) => r[k] < res[0][p][k]).length;
-      console.log(`${name(i)} against A, ${k}: lower in ${lower} of ${pairs} rounds, median difference ${median(res[i].map((r, p) => r[k] - res[0][p][k])).toFixed(2)} ms`);
+      console.log(`${name(i)} against A, ${k}: lower in ${lower} of ${pairs} rounds, median difference ${median(res[i].map((r, p) => r[k] - res[0][p][k])).toFixed(2)}`);
     }
   }
 } finally {

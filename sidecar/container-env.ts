@@ -5,6 +5,7 @@
  */
 import type { JsonValue } from '../src/flow/types.ts';
 import { inheritedEnv } from '../runtime/host-env.ts';
+import type { Peers } from '../runtime/process/port-book.ts';
 
 export interface ContainerEnvInput {
   /** what every container starts from (host environment; STRATA_* and the worker's configuration are dropped: runtime/host-env.ts) */
@@ -22,8 +23,8 @@ export interface ContainerEnvInput {
   scratchDir: string;
   ipcDir: string;
   port: number;
-  /** sibling key (see peerKey) -> host:port */
-  peers: Record<string, string>;
+  /** the siblings' variables (STRATA_PEER_<ID>) and host:port (port-book.ts: its list, less the container's own) */
+  peers: Peers;
   params: Record<string, JsonValue>;
   item?: JsonValue;
   items?: Record<string, JsonValue>;
@@ -46,7 +47,7 @@ export function containerEnv(i: ContainerEnvInput): Record<string, string> {
   env.STRATA_IPC = i.ipcDir;
   env.STRATA_PORT = String(i.port);
   env.STRATA_PARAMS = JSON.stringify(i.params);
-  for (const [key, addr] of Object.entries(i.peers)) env[`STRATA_PEER_${key}`] = addr;
+  for (const [key, name, addr] of i.peers.list) if (key !== i.peers.skip) env[name] = addr;
   if (i.item !== undefined) env.STRATA_ITEM = JSON.stringify(i.item);
   if (i.items !== undefined) env.STRATA_ITEMS = JSON.stringify(i.items);
   if (i.round !== undefined) env.STRATA_ROUND = String(i.round);

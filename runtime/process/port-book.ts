@@ -14,14 +14,28 @@ export function peerKey(relativeId: string): string {
   return relativeId.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
+/** A sibling's variable, STRATA_PEER_<ID> (DESIGN.md section 4). */
+export function peerVariable(relativeId: string): string {
+  return `STRATA_PEER_${peerKey(relativeId)}`;
+}
+
+/**
+ * A container's peers: every entry of `list` (port key, STRATA_PEER_<ID>, host:port) but the
+ * one whose port key is `skip` (its own). The list is the book's own, not a copy.
+ */
+export interface Peers {
+  readonly list: ReadonlyArray<readonly [key: string, variable: string, address: string]>;
+  readonly skip?: string;
+}
+
 /** The host part of every peer address: containers of a pod share the loopback network. */
 export const LOOPBACK = '127.0.0.1';
 
 /** The ports of one pod's containers, by step (a cycle member's rounds share one). */
 export class PortBook {
   private readonly ports = new Map<string, number>();
-  /** port key -> [STRATA_PEER_ name, host:port], kept as ports are added */
-  private readonly peers = new Map<string, [string, string]>();
+  /** [port key, STRATA_PEER_<ID>, host:port], made once as ports are added (not again for each container) */
+  private readonly peers: Array<readonly [string, string, string]> = [];
   private readonly pending = new Map<string, Promise<number>>();
 
   /** `prefix`: the pod's step id, which peer names leave out. */
@@ -33,7 +47,7 @@ export class PortBook {
     const ports = await freePorts(keys.length, new Set(this.ports.values()));
     keys.forEach((k, i) => {
       this.ports.set(k, ports[i]);
-      this.peers.set(k, [peerKey(this.relative(k)), `${LOOPBACK}:${ports[i]}`]);
+      this.peers.push([k, peerVariable(this.relative(k)), `${LOOPBACK}:${ports[i]}`]);
     });
   }
 
@@ -56,12 +70,14 @@ export class PortBook {
     return p;
   }
 
-  /** Every other container's address, by peer key. */
-  peersOf(step: string): Record<string, string> {
-    const self = portKey(step);
-    const peers: Record<string, string> = {};
-    for (const [key, [name, addr]] of this.peers) if (key !== self) peers[name] = addr;
-    return peers;
+  /**
+   * Every other container's variable (STRATA_PEER_<ID>) and address: the book's list, less
+   * the step's own. A container of a pod of 200 has 199 peers, and making their names and an
+   * object of them for each container was a fifth of what the quarterback allocated a
+   * container (docs/performance.md, Thirteenth pass).
+   */
+  peersOf(step: string): Peers {
+    return { list: this.peers, skip: portKey(step) };
   }
 
   private relative(id: string): string {

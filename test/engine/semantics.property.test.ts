@@ -156,7 +156,7 @@ function runAll(root: unknown, libs: FlowDocument[]): Map<string, { env: Record<
     // The pod's inside, as the quarterback runs it: its engine with the scope the pod hands it.
     const pod = req.pod!;
     drive(new RunEngine(pod.body, { params: pod.params, prefix: cmd.step, scope: podScope(pod) }), (inner) => {
-      record(inner, containerEnv({ base: {}, runId: 'r', step: inner.step, attempt: inner.attempt, inputsDir: '', outputsDir: '', scratchDir: '', ipcDir: '', port: 1, peers: {}, params: inner.env.params, item: inner.env.item, items: inner.env.items, round: inner.env.round }));
+      record(inner, containerEnv({ base: {}, runId: 'r', step: inner.step, attempt: inner.attempt, inputsDir: '', outputsDir: '', scratchDir: '', ipcDir: '', port: 1, peers: { list: [] }, params: inner.env.params, item: inner.env.item, items: inner.env.items, round: inner.env.round }));
     });
   });
   return seen;

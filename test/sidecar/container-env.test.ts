@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { containerEnv } from '../../sidecar/container-env.ts';
-import { peerKey } from '../../runtime/process/port-book.ts';
+import { peerKey, peerVariable } from '../../runtime/process/port-book.ts';
 
 const input = {
   base: { PATH: '/bin', STRATA_HOME: '/leak', HOME: undefined },
   runId: 'r1', step: 'p/fan/2', attempt: 2, inputsDir: '/in', outputsDir: '/out', scratchDir: '/scratch', ipcDir: '/ipc',
-  port: 4100, peers: { LOAD: '127.0.0.1:4101' }, params: { a: 1 },
+  // Its own entry in the pod's list is not a peer of its own.
+  port: 4100, peers: { list: [['p/load', peerVariable('load'), '127.0.0.1:4101'], ['p/fan/2', peerVariable('fan/2'), '127.0.0.1:4100']] as const, skip: 'p/fan/2' }, params: { a: 1 },
 };
 
 describe('containerEnv', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freePorts, PortBook, portKey, staticContainers } from '../../../runtime/process/port-book.ts';
+import { freePorts, PortBook, portKey, staticContainers, type Peers } from '../../../runtime/process/port-book.ts';
 import { podRequestPod, program } from '../../sidecar/harness.ts';
 
 describe('portKey', () => {
@@ -25,6 +25,11 @@ describe('staticContainers', () => {
   });
 });
 
+/** The peers' variables as a container gets them. */
+function peerEnv(peers: Peers): Record<string, string> {
+  return Object.fromEntries(peers.list.filter(([key]) => key !== peers.skip).map(([, name, addr]) => [name, addr]));
+}
+
 describe('PortBook', () => {
   it('gives distinct ports and names every other container as a peer; rounds of a member share one', async () => {
     const book = new PortBook('p');
@@ -33,9 +38,9 @@ describe('PortBook', () => {
     const x0 = await book.portFor('p/ring/x#0');
     expect(await book.portFor('p/ring/x#5')).toBe(x0);
     expect(a).not.toBe(x0);
-    expect(book.peersOf('p/a')).toEqual({ RING_X: `127.0.0.1:${x0}` });
+    expect(peerEnv(book.peersOf('p/a'))).toEqual({ STRATA_PEER_RING_X: `127.0.0.1:${x0}` });
     const item = await book.portFor('p/fan/0');
-    expect(book.peersOf('p/ring/x#1')).toEqual({ A: `127.0.0.1:${a}`, FAN_0: `127.0.0.1:${item}` });
+    expect(peerEnv(book.peersOf('p/ring/x#1'))).toEqual({ STRATA_PEER_A: `127.0.0.1:${a}`, STRATA_PEER_FAN_0: `127.0.0.1:${item}` });
   });
 
   it('finds free ports that are all different', async () => {
