@@ -14,6 +14,7 @@ import { validateFlowDocument } from '../../src/flow/flow-document.ts';
 import { alive, spawnStrata, stop, until, workerOf } from '../support/processes.ts';
 import { startRunService } from '../support/run-service.ts';
 import { flowDoc as flow, shTask as sh } from '../support/documents.ts';
+import { loseJob } from '../support/lost-job.ts';
 
 const flowDoc = (root: unknown) => flow(root, 'crash');
 const dir = mkdtempSync(join(tmpdir(), 'strata-crash-'));
@@ -99,24 +100,8 @@ describe('crashes', () => {
     const coord = await startRunService({}, { worker: false, graceMs: 100 }, prefix);
     cleanup.push(() => coord.close());
     const r = await coord.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'only', task: sh('true') }] }) });
-    const { Queue } = await import('bullmq');
-    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-    const queue = new Queue('steps', { connection: redis, prefix: `${prefix}:bull` });
-    cleanup.push(async () => {
-      await queue.close();
-      redis.disconnect();
-    });
-    const jobId = `${r.body.runId}|only|1`;
-    await until('the job to be enqueued', async () => (await queue.getJob(jobId)) !== undefined);
-    await (await queue.getJob(jobId))!.remove();
-    expect(await queue.getJob(jobId)).toBeUndefined();
-    // A run is due when a sync did not finish (its process died after appending to the log):
-    // here the job is gone and the run is marked due, as such a crash leaves it, and
-    // coordinators are told (run-store.ts, event-append-2.lua).
-    const store = new RunStore(redis, `${prefix}:`);
-    await redis.zadd(store.dueKey, Date.now(), r.body.runId);
-    await redis.publish(store.dueKey, String(Date.now()));
-    await until('a coordinator to enqueue it again', async () => (await queue.getJob(jobId)) !== undefined, 10_000);
+    // Its job gone and the run due, as a crash mid-sync leaves it: enqueued again.
+    await loseJob(prefix, r.body.runId, 'only');
     const worker = await startRunService({}, { coordinator: false }, prefix);
     cleanup.push(() => worker.close());
     const run = await coord.waitRun(r.body.runId);

@@ -5,13 +5,12 @@
  * enqueued: the same micro plan, and the same count of the run's steps its quarterback
  * counts on from (pod.stepsBefore, log version 6), so a lost job does not give the pod the
  * whole STRATA_MAX_RUN_STEPS for itself. Real Redis, BullMQ, coordinator and worker, the pod
- * run by a real quarterback; the services run with STRATA_MAX_RUN_STEPS=4.
+ * run by a real quarterback; the services run with STRATA_MAX_RUN_STEPS=4. The job is lost
+ * as crash.int.test.ts loses one (support/lost-job.ts).
  */
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { RunStore } from '../../src/store/run-store.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { flowDoc } from '../support/documents.ts';
-import { until } from '../support/processes.ts';
+import { loseJob } from '../support/lost-job.ts';
 import { startRunService } from '../support/run-service.ts';
 import { linesIn, useTempDirs } from '../support/temp-dirs.ts';
 
@@ -32,22 +31,8 @@ describe('a lost pod job enqueued anew', () => {
     const root = { id: 'p', pod: { flow: { id: 'g', fanOut: { over: { var: 'params.ns' }, as: 'n', do: { id: 't', task: { image: 'alpine', command: ['sh', '-c', `echo x >> ${dir}/ran`] } } } } } };
     const r = await coord.call('POST', '/v1/runs', { flow: { ...flowDoc(root, 'lost-pod'), spec: { params: { ns: [1, 2, 3, 4] }, root } } });
     expect(r.status, r.text).toBe(202);
-    const { Queue } = await import('bullmq');
-    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-    const queue = new Queue('steps', { connection: redis, prefix: `${prefix}:bull` });
-    cleanup.push(async () => {
-      await queue.close();
-      redis.disconnect();
-    });
-    const jobId = `${r.body.runId}|p|1`;
-    const launched = await until('the pod\'s job to be enqueued', async () => (await queue.getJob(jobId))?.data);
-    expect(launched.cmd.pod.stepsBefore).toBe(1);
-    await (await queue.getJob(jobId))!.remove();
-    // The run falls due as a crash mid-sync leaves it (crash.int.test.ts).
-    const store = new RunStore(redis, `${prefix}:`);
-    await redis.zadd(store.dueKey, Date.now(), r.body.runId);
-    await redis.publish(store.dueKey, String(Date.now()));
-    const again = await until('a coordinator to enqueue it again', async () => (await queue.getJob(jobId))?.data, 10_000);
+    const { launched, again } = await loseJob(prefix, r.body.runId, 'p');
+    expect((launched as { cmd: { pod: { stepsBefore?: number } } }).cmd.pod.stepsBefore).toBe(1);
     expect(again).toEqual(launched);
     const worker = await startRunService(env, { coordinator: false }, prefix);
     cleanup.push(() => worker.close());
