@@ -235,9 +235,24 @@ const spec = z.strictObject({
 export const argoDocumentSchema = z.strictObject({ apiVersion: z.literal(ARGO_API_VERSION), kind: z.enum(ARGO_KINDS), metadata, spec });
 export type ArgoDocument = z.infer<typeof argoDocumentSchema>;
 
+/**
+ * What to do instead of a CronWorkflow `doc`, as it can be followed: a Workflow's flow is not
+ * registered (a Workflow is a run), a WorkflowTemplate's entry flow is, so a Schedule can
+ * `use` it; the CronWorkflow's own name and timing fields are named (tester 14).
+ */
+function cronWorkflowAdvice(doc: unknown): string {
+  const d = doc as { metadata?: { name?: unknown }; spec?: Record<string, unknown> } | null;
+  const name = typeof d?.metadata?.name === 'string' && d.metadata.name ? clipped(d.metadata.name, 80) : 'NAME';
+  const spec = d?.spec ?? {};
+  const timing = (['schedule', 'timezone', 'concurrencyPolicy', 'startingDeadlineSeconds', 'suspend'] as const)
+    .filter((k) => ['string', 'number', 'boolean'].includes(typeof spec[k]))
+    .map((k) => `${k === 'timezone' ? 'timeZone' : k}: ${JSON.stringify(spec[k])}`);
+  return `apply its spec.workflowSpec as the spec of a WorkflowTemplate named ${name} (kind: WorkflowTemplate), which registers its flow ${name}@argo-<digest> (strata flows get ${name}), then a strata Schedule (docs/operating.md, Schedules) with use: ${name}@argo-<digest>${timing.length > 0 ? ` and ${timing.join(', ')}` : ''}`;
+}
+
 /** Argo kinds strata does not take, with what to use instead (docs/argo.md, Not supported). */
-const OTHER_KINDS: Record<string, string> = {
-  CronWorkflow: 'use a strata Schedule (docs/operating.md, Schedules) that starts the Workflow\'s flow: `strata apply` the Workflow (spec.workflowSpec as a Workflow\'s spec) and a Schedule naming its flow',
+const OTHER_KINDS: Record<string, string | ((doc: unknown) => string)> = {
+  CronWorkflow: cronWorkflowAdvice,
   ClusterWorkflowTemplate: 'strata\'s registered flows have one scope: give it as a WorkflowTemplate',
   WorkflowEventBinding: 'strata has no event bindings; start runs with POST /v1/runs or a trigger',
   WorkflowTaskSet: 'an Argo controller\'s internal kind',
@@ -261,7 +276,10 @@ export function validateArgoDocument(doc: unknown, source = ''): ArgoDocument {
  */
 export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocument; problems: Problem[]; repaired?: string[] } {
   const kind = (doc as { kind?: unknown })?.kind;
-  if (typeof kind === 'string' && Object.hasOwn(OTHER_KINDS, kind)) return { problems: [{ path: pathUnder(source, 'kind'), message: `Argo kind ${kind} is not supported: ${OTHER_KINDS[kind]}` }] };
+  if (typeof kind === 'string' && Object.hasOwn(OTHER_KINDS, kind)) {
+    const instead = OTHER_KINDS[kind];
+    return { problems: [{ path: pathUnder(source, 'kind'), message: `Argo kind ${kind} is not supported: ${typeof instead === 'function' ? instead(doc) : instead}` }] };
+  }
   const input = withoutHousekeeping(withoutEmptyUnsupported(doc));
   const r = argoDocumentSchema.safeParse(input);
   const problems: Problem[] = [];

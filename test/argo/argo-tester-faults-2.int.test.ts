@@ -150,7 +150,7 @@ describe('clear answers for what strata does not take (faults 12, 17, 18, 20, 21
     const big = join(tmp, 'big-script.yaml');
     writeFileSync(big, read('boilerplate.yaml').replace('    container: {image: alpine, command: [echo, "hi {{inputs.parameters.nothing}}"]}', `    script:\n      image: alpine\n      command: [sh]\n      source: "echo ${'x'.repeat(65_537)}"`));
     const cases: Array<[string, string]> = [
-      [fixture('cron-workflow.yaml'), 'kind: Argo kind CronWorkflow is not supported: use a strata Schedule'],
+      [fixture('cron-workflow.yaml'), 'kind: Argo kind CronWorkflow is not supported: apply its spec.workflowSpec as the spec of a WorkflowTemplate named nightly'],
       [fixture('sequence-million.yaml'), 'template main, step each: withSequence gives 1000000 items, more than the 100000 one sequence may give'],
       [big, 'template main, script.source: the script has 65542 characters, more than the 65536 a script may have'],
     ];
@@ -162,6 +162,28 @@ describe('clear answers for what strata does not take (faults 12, 17, 18, 20, 21
       expect(c.code, file).toBe(2);
       expect(c.stderr).toContain(message);
     }
+  });
+});
+
+describe('a CronWorkflow (tester 14: the refusal said to apply it as a Workflow, whose flow is not registered, so no Schedule could name it)', () => {
+  it('is refused with advice that works as written: its workflowSpec as a WorkflowTemplate of its name, then a Schedule using its flow', async () => {
+    const refused = await runStrata(['apply', fixture('cron-workflow.yaml')], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('kind: Argo kind CronWorkflow is not supported: apply its spec.workflowSpec as the spec of a WorkflowTemplate named nightly (kind: WorkflowTemplate), which registers its flow nightly@argo-<digest> (strata flows get nightly), then a strata Schedule (docs/operating.md, Schedules) with use: nightly@argo-<digest> and schedule: "0 2 * * *"');
+    // Followed to the letter.
+    const cron = read('cron-workflow.yaml');
+    const template = join(tmp, 'nightly-template.yaml');
+    writeFileSync(template, cron.replace('kind: CronWorkflow', 'kind: WorkflowTemplate').replace(/\n {2}schedule: .*\n {2}workflowSpec:\n/, '\n').replace(/^ {4}/gm, '  '));
+    const applied = await runStrata(['apply', template], env);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    const version = (JSON.parse((await runStrata(['flows', 'get', 'nightly', '-o', 'json'], env)).stdout) as { latest: string }).latest;
+    expect(version).toMatch(/^argo-[0-9a-f]{12}$/);
+    const schedule = join(tmp, 'nightly-schedule.yaml');
+    writeFileSync(schedule, `apiVersion: strata/v1\nkind: Schedule\nmetadata: { name: nightly }\nspec: { schedule: "0 2 * * *", use: nightly@${version} }\n`);
+    const scheduled = await runStrata(['apply', schedule], env);
+    expect([scheduled.code, scheduled.stdout, scheduled.stderr]).toEqual([0, 'schedule nightly created\n', '']);
+    expect((await svc.call('DELETE', '/v1/schedules/nightly')).status).toBe(200);
   });
 });
 
