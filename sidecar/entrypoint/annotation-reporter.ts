@@ -112,7 +112,8 @@ export class AnnotationReporter {
   /**
    * A report the API server refused as too large, made smaller: half its events (the oldest
    * dropped, the budget kept that small from here on), then none, then a `done` that fails
-   * saying why in place of one that does not fit. Undefined when nothing is left to drop.
+   * saying why in place of one that does not fit (its exit code and micro steps kept: the run
+   * charges those, log version 6). Undefined when nothing is left to drop.
    */
   private shrink(doc: ReportDoc, e: Error): ReportDoc | undefined {
     const bytes = eventsBytes(doc);
@@ -122,7 +123,7 @@ export class AnnotationReporter {
     }
     if (!doc.done || doc.done.error?.startsWith(REFUSED)) return undefined;
     const size = Buffer.byteLength(encodeReport(doc));
-    const done: ReportDone = { ok: false, status: 'failed', error: `${REFUSED} (${size} bytes with the pod's other annotations over Kubernetes' limit): ${e.message.slice(0, 300)}`, ...(doc.done.exitCode !== undefined ? { exitCode: doc.done.exitCode } : {}) };
+    const done: ReportDone = { ok: false, status: 'failed', error: `${REFUSED} (${size} bytes with the pod's other annotations over Kubernetes' limit): ${e.message.slice(0, 300)}`, ...(doc.done.exitCode !== undefined ? { exitCode: doc.done.exitCode } : {}), ...(doc.done.steps !== undefined ? { steps: doc.done.steps } : {}) };
     this.doc = { ...this.doc, done };
     return { ...doc, done };
   }

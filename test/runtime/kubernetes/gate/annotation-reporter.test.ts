@@ -111,7 +111,7 @@ describe('annotation reporter', () => {
     });
   });
 
-  it('a report the API server refuses as too large (422) is made smaller, not tried again as it is: the oldest events dropped, then a done that fails saying why', async () => {
+  it('a report the API server refuses as too large (422) is made smaller, not tried again as it is: the oldest events dropped, then a done that fails saying why, its micro steps kept', async () => {
     const patches: ReportDoc[] = [];
     let room = 6000;
     const pod: OwnPod = {
@@ -130,9 +130,10 @@ describe('annotation reporter', () => {
     expect(patches.at(-1)!.events.at(-1)!.seq).toBe(20);
     expect(patches.every((p) => encodeReport(p).length <= room)).toBe(true);
     room = 3000;
-    r.push({ type: 'done', ok: true, status: 'succeeded', result: 'r'.repeat(4000) });
+    r.push({ type: 'done', ok: true, status: 'succeeded', result: 'r'.repeat(4000), steps: 7 });
     await r.settled();
-    expect(patches.at(-1)!.done).toMatchObject({ ok: false, status: 'failed' });
+    // The micro steps the pod made stay told: the run charges them (log version 6, engine-core.ts chargePod).
+    expect(patches.at(-1)!.done).toMatchObject({ ok: false, status: 'failed', steps: 7 });
     expect(patches.at(-1)!.done!.error).toContain('the pod\'s report was refused by the API server');
     expect(patches.at(-1)!.done!.error).toContain('Too long: must have at most 262144 bytes');
   });
