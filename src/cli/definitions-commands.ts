@@ -51,8 +51,9 @@ const VIEWS: Record<Kind, { list: string; key: string; header: string[]; row: (r
     one: (n) => `/v1/generators/${encodeURIComponent(n)}`,
   },
   schedules: {
-    list: '/v1/schedules', key: 'schedules', header: ['name', 'schedule', 'timezone', 'starts', 'policy', 'next', 'last run'],
-    row: (r) => [r.metadata.name, r.spec.schedule, r.spec.timeZone ?? 'UTC', r.spec.use ?? `dataset ${r.spec.dataset?.metadata?.name ?? ''}`, r.spec.concurrencyPolicy ?? 'Allow', r.status?.nextRunAt ?? '', r.status?.lastRunId ?? ''],
+    list: '/v1/schedules', key: 'schedules', header: ['name', 'schedule', 'timezone', 'starts', 'policy', 'next', 'last run', 'last tick'],
+    // `last tick`: what the last tick did (fired, skipped, missed, failed: why in `strata schedules get`).
+    row: (r) => [r.metadata.name, r.spec.schedule, r.spec.timeZone ?? 'UTC', r.spec.use ?? `dataset ${r.spec.dataset?.metadata?.name ?? ''}`, r.spec.concurrencyPolicy ?? 'Allow', r.status?.nextRunAt ?? '', r.status?.lastRunId ?? '', r.status?.lastOutcome ?? ''],
     one: (n) => `/v1/schedules/${encodeURIComponent(n)}`,
   },
 };

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
-import { until } from '../support/processes.ts';
+import { runStrata, until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 
 // Counted on this thread only: worker threads load their own copies of these modules.
@@ -91,6 +91,11 @@ describe('a schedule tick', () => {
       return st && st.lastTick > first.lastTick ? st : undefined;
     }, 30_000);
     expect(later.lastError).toBe(first.lastError);
+    // The command line says so: the list's LAST TICK, the reason in get.
+    const list = await runStrata(['schedules', 'list'], { STRATA_URL: svc.url });
+    expect(list.stdout.split('\n')[0]).toMatch(/ LAST RUN +LAST TICK$/);
+    expect(list.stdout.split('\n').find((l) => l.startsWith('later-refused '))).toMatch(/ failed$/);
+    expect((await runStrata(['schedules', 'get', 'later-refused'], { STRATA_URL: svc.url })).stdout).toMatch(/lastError: .*with\.count: must be a whole number/);
     expect(await runs()).toBe(runsAtFirst);
     expect((await svc.call('DELETE', '/v1/schedules/later-refused')).status).toBe(200);
     expect((await svc.call('DELETE', '/v1/rules/count-from-attributes')).status).toBe(200);
