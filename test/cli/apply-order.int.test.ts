@@ -3,11 +3,14 @@
  * main flow `strata plan` picks, and says which one (issue 8 item 4): real processes
  * against a running strata.
  */
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
 const svc = useRunService();
+const tempDir = useTempDirs('strata-apply-');
 
 const strata = (...args: string[]) => runStrata(args, { STRATA_URL: svc.url });
 const F = 'test/fixtures/apply';
@@ -42,8 +45,7 @@ describe('strata apply --run', () => {
   }
 
   it('a bad document anywhere in the files stores nothing', async () => {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const dir = mkdtempSync('/tmp/strata-apply-bad-');
+    const dir = tempDir();
     writeFileSync(`${dir}/f.yaml`, 'apiVersion: strata/v1\nkind: Flow\nmetadata: { name: fine, version: "1" }\nspec: { root: { task: { image: x } } }\n---\napiVersion: strata/v1\nkind: Rule\nmetadata: { name: broken }\nspec: { when: true, emit: { generator: nope } }\n');
     const out = await strata('apply', `${dir}/f.yaml`);
     expect(out.code).toBe(2);
@@ -52,8 +54,7 @@ describe('strata apply --run', () => {
   });
 
   it('a Rule, Schedule or Hook using a flow neither in the files nor registered stores nothing, each named with its file and document (tester 14: the flows before it were stored, and the refusal named neither)', async () => {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const dir = mkdtempSync('/tmp/strata-apply-uses-');
+    const dir = tempDir();
     const flow = 'apiVersion: strata/v1\nkind: Flow\nmetadata: { name: fine-too, version: "1" }\nspec: { root: { task: { image: x } } }\n';
     const rule = 'apiVersion: strata/v1\nkind: Rule\nmetadata: { name: uses-nothing }\nspec: { when: true, emit: { sequence: [{ id: a, use: fine-too@1 }, { id: b, use: nosuch@1 }] } }\n';
     const schedule = 'apiVersion: strata/v1\nkind: Schedule\nmetadata: { name: uses-nothing }\nspec: { schedule: "0 3 * * *", use: nosuch@2 }\n';
@@ -69,8 +70,7 @@ describe('strata apply --run', () => {
   });
 
   it('a refusal only the service makes names the file and document it refused (a Schedule whose tick would be refused)', async () => {
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const dir = mkdtempSync('/tmp/strata-apply-tick-');
+    const dir = tempDir();
     writeFileSync(`${dir}/s.yaml`, 'apiVersion: strata/v1\nkind: Schedule\nmetadata: { name: no-dataset }\nspec: { schedule: "0 3 * * *", dataset: { kind: Dataset } }\n');
     const out = await strata('apply', `${dir}/s.yaml`);
     expect(out.stderr).toMatch(new RegExp(`^strata: ${dir}/s\\.yaml#0: spec\\.dataset\\.apiVersion: `));

@@ -5,12 +5,12 @@
  * stream that goes silent (the service sends a comment line every 15 s) is taken as lost and
  * asked for again, as a closed one is.
  */
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStrata, spawnStrata, stop, until } from '../support/processes.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const tempDir = useTempDirs('strata-idle-');
 
 const held: ServerResponse[] = [];
 const servers: Server[] = [];
@@ -48,7 +48,7 @@ describe('a strata that stops answering', () => {
   it.each([['abc', 'abc'], ['spaces only', '   '], ['+5', '+5'], ['5.0', '5.0'], ['400 nines', '9'.repeat(400)]])('STRATA_CLIENT_IDLE_MS of %s is refused in the words the service\'s configuration gives its own milliseconds (STRATA_LOCK_MS)', async (_what, value) => {
     const url = await silentServer((_path, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"runs":[]}'));
     const client = await runStrata(['runs', 'list'], { STRATA_URL: url, STRATA_CLIENT_IDLE_MS: value });
-    const service = await runStrata(['up'], { REDIS_URL: '', STRATA_HOME: mkdtempSync(join(tmpdir(), 'strata-idle-')), PORT: '0', STRATA_LOCK_MS: value });
+    const service = await runStrata(['up'], { REDIS_URL: '', STRATA_HOME: tempDir(), PORT: '0', STRATA_LOCK_MS: value });
     expect([client.code, service.code]).toEqual([2, 2]);
     // The same sentence but for the name and the least value each takes (1 ms; 1000 ms).
     const said = (stderr: string, name: string, min: number) => stderr.trim().replace(name, 'NAME').replace(` from ${min} to `, ' from MIN to ');
