@@ -210,12 +210,19 @@ const REDIS_AWAY = /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE
  * cluster mid-change (TRYAGAIN, CLUSTERDOWN). Transient like a Redis away: 503 and try again.
  */
 const REDIS_BUSY = /^(BUSY|LOADING|MASTERDOWN|TRYAGAIN|CLUSTERDOWN) /;
+/**
+ * Redis there but refusing writes for lack of room: it cannot write its AOF or snapshot
+ * (MISCONF: its disk is full or failing, e.g. STRATA_HOME's for the local Redis) or it is
+ * at its maxmemory (OOM). Until room is made: transient too, 503 with the reason, and a
+ * long-running strata carries on (it died on the first such answer a background task met).
+ */
+const REDIS_FULL = /^(MISCONF|OOM) /;
 
 /** True for an error of Redis being away or busy for now (worth trying again later, never a reason to stop). */
 export function isTransientRedisError(e: unknown): boolean {
   if (isStrataError(e)) return e.code === 'unavailable';
   const message = e instanceof Error ? e.message : String(e);
-  return e instanceof Error && (e.name === 'MaxRetriesPerRequestError' || REDIS_AWAY.test(message) || REDIS_BUSY.test(message));
+  return e instanceof Error && (e.name === 'MaxRetriesPerRequestError' || REDIS_AWAY.test(message) || REDIS_BUSY.test(message) || REDIS_FULL.test(message));
 }
 
 /** Seconds a client should wait before trying again after a 503 for Redis (HTTP Retry-After). */
@@ -229,6 +236,12 @@ export function redisUnavailable(): StrataError {
 /** The error of a request that needed Redis while it was busy (a long script, loading its data); 503 with Retry-After. */
 export function redisBusy(): StrataError {
   return new StrataError('unavailable', 'Redis is busy right now (a long script, or loading its data); try again in a few seconds', { retryAfter: RETRY_AFTER_SECONDS });
+}
+
+/** The error of a request that needed Redis while it refused writes (`message`: Redis's, MISCONF or OOM); 503 with Retry-After. */
+export function redisFull(message: string): StrataError {
+  const reason = message.split('\n')[0].replace(/ script: [0-9a-f]{40}.*$/, '').slice(0, 200);
+  return new StrataError('unavailable', `Redis refuses writes right now (${reason}): its disk or memory is full; make room for it and try again`, { retryAfter: RETRY_AFTER_SECONDS });
 }
 
 /** True for a refusal of what was asked (a StrataError answered with a 4xx): asking the same again is refused again. */
@@ -255,6 +268,6 @@ export function toStrataError(e: unknown): StrataError {
   if (isStrataError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
   // ioredis when Redis is away, frozen or too slow: the service is unavailable, not broken.
-  if (isTransientRedisError(e)) return REDIS_BUSY.test(message) ? redisBusy() : redisUnavailable();
+  if (isTransientRedisError(e)) return REDIS_FULL.test(message) ? redisFull(message) : REDIS_BUSY.test(message) ? redisBusy() : redisUnavailable();
   return new StrataError('internal', `internal error: ${message}`);
 }

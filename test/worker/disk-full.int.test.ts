@@ -6,8 +6,10 @@
  * open and copyfile errors do, where it said only `ENOSPC: no space left on device, write`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { stop, until } from '../support/processes.ts';
@@ -18,11 +20,11 @@ afterAll(async () => {
   for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => undefined);
 });
 
-/** A `strata worker` whose STRATA_HOME `home` is a tmpfs of `size` seen by it alone. */
-function workerOnSmallDisk(env: Record<string, string>, home: string, size: string): ChildProcess & { output: () => string } {
+/** `strata COMMAND` (`worker`, `up`) whose STRATA_HOME `home` is a tmpfs of `size` seen by it alone. */
+function strataOnSmallDisk(command: string, env: Record<string, string>, home: string, size: string): ChildProcess & { output: () => string } {
   mkdirSync(home, { recursive: true });
   const script = 'mount -t tmpfs -o size="$1" tmpfs "$2" && shift 2 && exec "$@"';
-  const child = spawn('unshare', ['-rm', 'sh', '-c', script, 'sh', size, home, process.execPath, 'bin/strata.js', 'worker'], { env: { ...process.env, ...env, STRATA_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('unshare', ['-rm', 'sh', '-c', script, 'sh', size, home, process.execPath, 'bin/strata.js', command], { env: { ...process.env, ...env, STRATA_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -34,7 +36,7 @@ describe('a full disk under STRATA_HOME (a real worker on a 2 MB tmpfs)', () => 
     const svc = await startRunService({}, { worker: false });
     cleanup.push(() => svc.close());
     const home = join(svc.home, 'small-disk');
-    const worker = workerOnSmallDisk({ REDIS_URL: inject('redisUrl'), STRATA_PREFIX: svc.prefix, STRATA_WORKER_CONCURRENCY: '1' }, home, '2m');
+    const worker = strataOnSmallDisk('worker', { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: svc.prefix, STRATA_WORKER_CONCURRENCY: '1' }, home, '2m');
     cleanup.push(() => stop(worker));
     await until('the worker to start', () => /worker running/.test(worker.output()) || worker.exitCode !== null, 30_000);
     expect(worker.output()).toMatch(/worker running/);
@@ -55,5 +57,45 @@ describe('a full disk under STRATA_HOME (a real worker on a 2 MB tmpfs)', () => 
     expect(podRun.status).toBe('failed');
     expect(podRun.steps['p/fill'].error).toMatch(new RegExp(`^ENOSPC: no space left on device, \\w+ .*'${home}/work/[^']+'$`));
     expect(podRun.steps['p/after'].status).toBe('skipped');
+  });
+
+  it('strata up, its own Redis (AOF) on the disk a step fills for a while: Redis refuses writes (MISCONF) until the step frees it, and strata carries on', { timeout: 120_000 }, async () => {
+    const home = join(mkdtempSync(join(tmpdir(), 'strata-full-')), 'home');
+    cleanup.push(() => rm(dirname(home), { recursive: true, force: true }));
+    const up = strataOnSmallDisk('up', { PORT: '0', STRATA_WORKER_CONCURRENCY: '1', REDIS_URL: '' }, home, '4m');
+    cleanup.push(() => stop(up));
+    const url = (await until('strata up to listen', () => /strata API on (http:\/\/[^ "]+)/.exec(up.output())?.[1] ?? (up.exitCode !== null && 'exited'), 30_000));
+    expect(url).not.toBe('exited');
+    // The step fills the disk and holds it full until told to go on (a directory outside it, which steps see).
+    const signals = mkdtempSync('/dev/shm/strata-full-');
+    cleanup.push(() => rm(signals, { recursive: true, force: true }));
+    const hog = shTask(`head -c 8000000 /dev/zero > $STRATA_OUTPUTS/junk; touch ${signals}/full; while [ ! -e ${signals}/go ]; do sleep 0.1; done; rm $STRATA_OUTPUTS/junk`);
+    const submit = (name: string, root: unknown) => fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: flowDoc(root, name) }) });
+    const post = await submit('disk-hog', { sequence: [{ id: 'hog', task: hog }, { id: 'after', task: shTask('echo after') }] });
+    expect(post.status).toBe(202);
+    const { runId } = (await post.json()) as { runId: string };
+    await until('the disk to be full', () => existsSync(join(signals, 'full')), 30_000);
+    // Writes while it is full: Redis takes them in memory, then refuses more once its AOF cannot be written.
+    const answers: number[] = [];
+    await until('Redis to refuse a write', async () => {
+      if (up.exitCode !== null) return true;
+      answers.push((await submit('while-full', { sequence: [{ id: 'a', task: shTask('true') }] }).catch(() => undefined))?.status ?? 0);
+      return answers.some((s) => s !== 202);
+    }, 60_000, 200);
+    expect(up.exitCode, up.output().slice(-600)).toBe(null);
+    // A request Redis refused is a 503 to try again, never a 500.
+    expect(answers.filter((s) => s !== 202)).toEqual([503]);
+    const refused = await submit('while-full', { sequence: [{ id: 'a', task: shTask('true') }] });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^Redis refuses writes right now \(MISCONF [^)]*No space left on device\): its disk or memory is full; make room for it and try again$/);
+    writeFileSync(join(signals, 'go'), '');
+    const run = await until('the run to end', async () => {
+      if (up.exitCode !== null) return { status: `strata up exited: ${up.output().slice(-400)}` };
+      const r = await fetch(`${url}/v1/runs/${runId}`).catch(() => undefined);
+      const body = r?.status === 200 ? ((await r.json()) as { status: string }) : undefined;
+      return body && ['succeeded', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+    }, 90_000, 200);
+    expect(run.status).toBe('succeeded');
+    expect(up.exitCode).toBe(null);
   });
 });
