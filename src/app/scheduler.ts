@@ -128,14 +128,15 @@ export class Scheduler {
     }
     if (t.due === undefined) return { fired: false, next: t.next };
     const tick = t.due;
-    const running = await this.runningRuns(name);
+    const id = tickRunId(name, tick);
+    // The tick's own run (started by a coordinator that stopped before its claim) is no earlier run.
+    const running = (await this.runningRuns(name)).filter((r) => r !== id);
     if (running.length > 0 && s.spec.concurrencyPolicy === 'Forbid') {
       if (await this.d.triggers.claim(name, tick, '', 'skipped')) this.d.log.info({ event: 'schedule.skip', schedule: name, running }, `schedule ${name}: tick skipped, ${running.join(', ')} still running (Forbid)`);
       return { fired: true, next: t.next };
     }
-    const id = tickRunId(name, tick);
     if (running.length > 0 && s.spec.concurrencyPolicy === 'Replace') {
-      for (const r of running) if (r !== id) await this.d.starter.runs.cancel(r).catch(() => undefined);
+      for (const r of running) await this.d.starter.runs.cancel(r).catch(() => undefined);
     }
     const meta = { id, origin: { schedule: name, tick: new Date(tick).toISOString() }, ...(s.spec.labels ? { labels: s.spec.labels } : {}), ...(s.spec.onEnd ? { onEnd: s.spec.onEnd } : {}) };
     // A run already stored under the tick's id (another coordinator's start) is left as it is.

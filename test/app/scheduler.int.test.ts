@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { runStrata, until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { tickRunId } from '../../src/app/scheduler.ts';
 
 // Counted on this thread only: worker threads load their own copies of these modules.
 const onThisThread = vi.hoisted(() => ({ plannings: 0 }));
@@ -67,6 +68,28 @@ describe('a schedule tick', () => {
     expect((await svc.call('GET', '/v1/datasets/ticked')).body.runs.map((r: { id: string }) => r.id)).toContain(run.id);
     expect(onThisThread.plannings - before).toBe(0);
   }, 120_000);
+
+  it('Forbid does not count the tick\'s own run, started by a coordinator that stopped before its claim: the tick is fired, not skipped (tester 14)', async () => {
+    expect((await svc.call('POST', '/v1/flows', flowDoc({ task: shTask('sleep 30') }, 'own-tick'))).status).toBe(201);
+    // Yearly: the live scheduler leaves it alone until next year; the test looks as of then.
+    expect((await svc.call('POST', '/v1/schedules', schedule('own-tick', { use: 'own-tick@1', schedule: '0 0 1 1 *', concurrencyPolicy: 'Forbid' }))).status).toBe(201);
+    const tick = Date.UTC(new Date().getUTCFullYear() + 1, 0, 1);
+    const scheduler = svc.parts.scheduler!;
+    await scheduler.check(tick + 1000);
+    const state = `${svc.prefix}:schedule:own-tick`;
+    const redis = svc.parts.sys.store.redis;
+    const fired = await redis.hgetall(state);
+    expect(fired).toMatchObject({ lastTick: String(tick), lastOutcome: 'fired', lastRunId: tickRunId('own-tick', tick) });
+    // As a coordinator that stopped between the start and the claim leaves it: the run stored and running, the tick not claimed.
+    await redis.hset(state, 'lastTick', String(tick - 1000), 'lastOutcome', 'fired');
+    await redis.hdel(state, 'lastRunId', 'lastRunAt');
+    expect((await svc.call('GET', `/v1/runs/${tickRunId('own-tick', tick)}`)).body.status).toMatch(/^(pending|running)$/);
+    await scheduler.check(tick + 1000);
+    expect(await redis.hgetall(state)).toMatchObject({ lastTick: String(tick), lastOutcome: 'fired', lastRunId: tickRunId('own-tick', tick) });
+    expect((await svc.call('GET', '/v1/runs?flow=own-tick')).body.runs.map((r: { id: string }) => r.id)).toEqual([tickRunId('own-tick', tick)]);
+    expect((await svc.call('DELETE', '/v1/schedules/own-tick')).status).toBe(200);
+    expect((await svc.call('POST', `/v1/runs/${tickRunId('own-tick', tick)}/cancel`)).status).toBe(200);
+  }, 60_000);
 
   it('refused at the tick is recorded as failed, with why, and the next tick is taken up (tester 14: it was tried again every 500 ms for ever)', async () => {
     // Accepted when registered (the fallback rule plans it; a tick may start a run so); a rule
