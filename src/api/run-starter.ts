@@ -52,26 +52,44 @@ export async function planTick(d: Pick<StarterDeps, 'cpu'>, spec: { use?: string
   }
 }
 
+/** A run planned and not yet started: `start(meta)` starts it (and keeps what an ingest made), answering its id. */
+export type PlannedStart = (meta: StartMeta) => Promise<string>;
+
 /**
- * Start registered flow `ref` with `params`; the run carries the flow's labels, then
- * `meta.labels`. Errors as `POST /v1/runs` answers them (not_found, limit_exceeded, ...).
+ * Plan registered flow `ref` with `params` on the CPU pool; the start it answers gives the
+ * run the flow's labels, then `meta.labels`. Refused as `POST /v1/runs` refuses (not_found,
+ * limit_exceeded, ...), before anything is started or stored.
  */
-export async function startUse(d: StarterDeps, ref: string, params: Record<string, JsonValue>, meta: StartMeta): Promise<string> {
+export async function planUse(d: StarterDeps, ref: string, params: Record<string, JsonValue>): Promise<PlannedStart> {
   const made = await d.cpu.run('run', { body: jsonBody({ use: ref, with: params }), query: {} });
-  return d.runs.start(made.run, { flow: ref, ...meta.origin }, meta.id, { labels: { ...(made.meta.labels ?? {}), ...(meta.labels ?? {}) }, ...(meta.onEnd ? { onEnd: meta.onEnd } : {}) });
+  return (meta) => d.runs.start(made.run, { flow: ref, ...meta.origin }, meta.id, { labels: { ...(made.meta.labels ?? {}), ...(meta.labels ?? {}) }, ...(meta.onEnd ? { onEnd: meta.onEnd } : {}) });
+}
+
+/** Start registered flow `ref` with `params` (planUse, then its start). */
+export async function startUse(d: StarterDeps, ref: string, params: Record<string, JsonValue>, meta: StartMeta): Promise<string> {
+  return (await planUse(d, ref, params))(meta);
 }
 
 /**
- * Ingest Dataset document `body` and start the flow the rules generate for it; the run
- * carries the flow's labels, the Dataset's, then `meta.labels`. The run is started first,
+ * Plan the flow the rules generate for Dataset document `body`; the start it answers starts
+ * the run (the flow's labels, the Dataset's, then `meta.labels`), then stores the ingest,
  * so a refused start stores nothing.
  */
-export async function ingestAndRun(d: StarterDeps, body: RawBody, meta: StartMeta): Promise<{ runId: string; flow: string }> {
+export async function planIngest(d: StarterDeps, body: RawBody): Promise<PlannedStart & { flow: string }> {
   const made = await d.cpu.run('dataset', { body, query: { run: 'true' } });
   const flow = `${made.flow.name}@${made.flow.version}`;
-  const runId = await d.runs.start(made.run!, { dataset: made.name, flow, ...meta.origin }, meta.id, { labels: { ...made.labels, ...(meta.labels ?? {}) }, ...(meta.onEnd ? { onEnd: meta.onEnd } : {}) });
-  await keepIngest(d.defs, made);
-  return { runId, flow };
+  const start = async (meta: StartMeta) => {
+    const runId = await d.runs.start(made.run!, { dataset: made.name, flow, ...meta.origin }, meta.id, { labels: { ...made.labels, ...(meta.labels ?? {}) }, ...(meta.onEnd ? { onEnd: meta.onEnd } : {}) });
+    await keepIngest(d.defs, made);
+    return runId;
+  };
+  return Object.assign(start, { flow });
+}
+
+/** Ingest Dataset document `body` and start the flow the rules generate for it (planIngest, then its start). */
+export async function ingestAndRun(d: StarterDeps, body: RawBody, meta: StartMeta): Promise<{ runId: string; flow: string }> {
+  const planned = await planIngest(d, body);
+  return { runId: await planned(meta), flow: planned.flow };
 }
 
 /** Store what an ingest made: its generated flow, the Dataset (naming that flow) and the plan. */

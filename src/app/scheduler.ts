@@ -21,7 +21,7 @@ import { paramsOf } from '../triggers/trigger-documents.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { TriggerStore } from '../store/trigger-store.ts';
 import type { Logger } from './logger.ts';
-import { ingestAndRun, jsonBody, startUse, type StarterDeps } from '../api/run-starter.ts';
+import { jsonBody, planIngest, planUse, type StarterDeps } from '../api/run-starter.ts';
 import { LookLoop } from '../coordinator/look-loop.ts';
 
 /**
@@ -135,15 +135,14 @@ export class Scheduler {
       if (await this.d.triggers.claim(name, tick, '', 'skipped')) this.d.log.info({ event: 'schedule.skip', schedule: name, running }, `schedule ${name}: tick skipped, ${running.join(', ')} still running (Forbid)`);
       return { fired: true, next: t.next };
     }
-    if (running.length > 0 && s.spec.concurrencyPolicy === 'Replace') {
-      for (const r of running) await this.d.starter.runs.cancel(r).catch(() => undefined);
-    }
     const meta = { id, origin: { schedule: name, tick: new Date(tick).toISOString() }, ...(s.spec.labels ? { labels: s.spec.labels } : {}), ...(s.spec.onEnd ? { onEnd: s.spec.onEnd } : {}) };
     // A run already stored under the tick's id (another coordinator's start) is left as it is.
     if (!(await this.d.store.status(id))) {
       try {
-        if (s.spec.use) await startUse(this.d.starter, s.spec.use, paramsOf(s.spec), meta);
-        else await ingestAndRun(this.d.starter, jsonBody(s.spec.dataset), meta);
+        // Planned first: Replace cancels the earlier runs only for a run that can start.
+        const start = s.spec.use ? await planUse(this.d.starter, s.spec.use, paramsOf(s.spec)) : await planIngest(this.d.starter, jsonBody(s.spec.dataset));
+        if (s.spec.concurrencyPolicy === 'Replace') for (const r of running) await this.d.starter.runs.cancel(r).catch(() => undefined);
+        await start(meta);
       } catch (e) {
         // Refused (a rule registered since makes the Dataset's plan fail, ...): refused again at
         // every look, so the tick is recorded as failed, with why, and the next one is taken up.

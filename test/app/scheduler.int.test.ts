@@ -91,6 +91,30 @@ describe('a schedule tick', () => {
     expect((await svc.call('POST', `/v1/runs/${tickRunId('own-tick', tick)}/cancel`)).status).toBe(200);
   }, 60_000);
 
+  it('Replace cancels no earlier run for a tick whose own run is refused (tester 14: the earlier run was cancelled, then nothing started)', async () => {
+    const ds = { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'replace-refused' }, spec: { shape: 'table', attributes: { n: 'lots' } } };
+    const ruleOf = (emit: unknown) => ({ apiVersion: 'strata/v1', kind: 'Rule', metadata: { name: 'replace-refused' }, spec: { priority: 50, when: { '==': [{ var: 'metadata.name' }, 'replace-refused'] }, emit } });
+    expect((await svc.call('POST', '/v1/rules', ruleOf({ id: 'slow', task: shTask('sleep 30') }))).status).toBe(201);
+    // Yearly: the live scheduler leaves it alone; the test looks as of next year's tick, then the year after's.
+    expect((await svc.call('POST', '/v1/schedules', schedule('replace-refused', { dataset: ds, schedule: '0 0 1 1 *', concurrencyPolicy: 'Replace' }))).status).toBe(201);
+    const year = new Date().getUTCFullYear();
+    const first = Date.UTC(year + 1, 0, 1);
+    await svc.parts.scheduler!.check(first + 1000);
+    const earlier = tickRunId('replace-refused', first);
+    expect((await svc.call('GET', `/v1/runs/${earlier}`)).body.status).toMatch(/^(pending|running)$/);
+    // Its rule now makes every plan refused.
+    const count = { var: 'dataset.spec.attributes.n' };
+    expect((await svc.call('POST', '/v1/rules', ruleOf({ generator: 'partition', with: { map: { image: 'strata/noop' }, reduce: { image: 'strata/noop' }, count } }))).status).toBe(200);
+    const second = Date.UTC(year + 2, 0, 1);
+    await svc.parts.scheduler!.check(second + 1000);
+    const state = (await svc.call('GET', '/v1/schedules/replace-refused')).body.status;
+    expect(state).toMatchObject({ lastTick: new Date(second).toISOString(), lastOutcome: 'failed' });
+    expect((await svc.call('GET', `/v1/runs/${earlier}`)).body.status).toMatch(/^(pending|running)$/);
+    expect((await svc.call('DELETE', '/v1/schedules/replace-refused')).status).toBe(200);
+    expect((await svc.call('POST', `/v1/runs/${earlier}/cancel`)).status).toBe(200);
+    expect((await svc.call('DELETE', '/v1/rules/replace-refused')).status).toBe(200);
+  }, 60_000);
+
   it('refused at the tick is recorded as failed, with why, and the next tick is taken up (tester 14: it was tried again every 500 ms for ever)', async () => {
     // Accepted when registered (the fallback rule plans it; a tick may start a run so); a rule
     // registered next makes every tick's plan refused.
