@@ -163,7 +163,8 @@ export class EngineCore {
     const counted = this.logVersion < 4 || (act.id !== (this.opts.prefix ?? '') && act.id !== act.parent?.id);
     // A pod's containers are steps of the run too (log version 5; before, a pod counted once): its micro plan's steps, counted as it starts.
     // (A dry run opens the pod and counts its containers as they start.)
-    if (counted && node.kind === 'pod' && this.logVersion >= 5 && !this.opts.dryRun) this.spawned += this.podCount(node.body);
+    // A pod activated again (a retry of the run, a composite run again whole) counts what it was charged before too (log version 7).
+    if (counted && node.kind === 'pod' && this.logVersion >= 5 && !this.opts.dryRun) this.spawned += this.podCount(node.body) + (this.logVersion >= 7 ? (this.podCharged.get(act.id) ?? 0) : 0);
     if (counted && ++this.spawned > max) return this.overLimit(act, max);
     if (node.when !== undefined) {
       let go: boolean;

@@ -149,7 +149,9 @@ function retryRun(core: EngineCore): void {
   core.failures = [];
   core.dirty.clear();
   core.spawned = core.opts.stepsBefore ?? 0;
-  core.podCharged.clear();
+  // A pod's charge stays (log version 7): activated again, kept or run again, it counts again
+  // as its start and its charge did, as a kept fan-out's items do (engine-core.ts startAct).
+  if (core.logVersion < 7) core.podCharged.clear();
   core.overStepLimit = false;
   core.slots = new RunSlots();
   core.data.clear();

@@ -14,6 +14,10 @@ export type FailureReason = 'timeout';
 
 /**
  * The version of the run log's event shapes, recorded in its first entry (`begin`, `v`).
+ * 7: a pod activated again (a retry of the run that keeps it, a composite run again whole)
+ * counts the micro steps charged for it before, as a fan-out's items activated again count
+ * again (6: only its start's count, so a retried run had the kept pod's fan-out for free;
+ * engine-core.ts startAct, retryRun in engine-events.ts).
  * 6: a pod's quarterback counts its steps on from the run's (StartCommand.pod.stepsBefore),
  * and the micro steps it made past what the pod's start counted (its `finished.steps`) are
  * charged to the run when it ends (5 and before: a fan-out or cycle inside a pod was bounded
@@ -26,7 +30,7 @@ export type FailureReason = 'timeout';
  * 1 (a `begin` without `v`): a log written before, whose timeouts are known by their words
  * only (legacyTimeoutText).
  */
-export const LOG_VERSION = 6;
+export const LOG_VERSION = 7;
 
 /** The error of a step stopped at its timeout of `seconds`: words only, for people. */
 export function timedOutError(seconds: number): string {

@@ -11,7 +11,7 @@ import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useTempDirs } from '../support/temp-dirs.ts';
+import { linesIn, useTempDirs } from '../support/temp-dirs.ts';
 
 const svc = useRunService({ STRATA_MAX_RUN_STEPS: '10' });
 const tempDir = useTempDirs('steps-at-limit-');
@@ -80,6 +80,19 @@ describe('a plan right at STRATA_MAX_RUN_STEPS runs whole; one past it is refuse
     expect([status, error]).toEqual(['failed', expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)')]);
     expect(made).toBeLessThanOrEqual(10);
     expect(ran).toBeLessThanOrEqual(10);
+  });
+
+  it('a pod fanning out over 4 items, then a fan-out of 5 tasks (11 steps: the pod, its 4, the fan-out, its 5; the plan counting 4): failed at the limit, and failed again at it when retried, the pod kept (its micro steps charged again, as a kept fan-out\'s items are counted again)', async () => {
+    const dir = tempDir();
+    const root = { sequence: [{ id: 'p', pod: { flow: podFan(dir) } }, { id: 'f', fanOut: { over: [1, 2, 3, 4, 5], do: { id: 't', task: shTask('true') } } }] };
+    const r = await svc.call('POST', '/v1/runs', { flow: { ...flowDoc(root, 'pod-fan-then-fan'), spec: { params: { ns: [1, 2, 3, 4] }, root } } });
+    expect(r.status, r.text).toBe(202);
+    const first = await svc.waitRun(r.body.runId);
+    expect([first.status, first.error]).toEqual(['failed', expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)')]);
+    expect((await svc.call('POST', `/v1/runs/${r.body.runId}/retry`)).status).toBe(200);
+    const again = await svc.waitRun(r.body.runId);
+    // The pod's 4 containers ran once: kept by the retry, not run again.
+    expect([again.status, again.retries, again.error, linesIn(dir, 'ran')]).toEqual(['failed', 1, expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)'), 4]);
   });
 
   // U2 left (README Status, docs/flow-language.md Limits): pods running at once each count on from

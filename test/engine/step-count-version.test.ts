@@ -1,5 +1,5 @@
 /**
- * The step limit by log version (LOG_VERSION 4 and 5, tester 13; 6, U2): a run's log of version 4 or after counts
+ * The step limit by log version (LOG_VERSION 4 and 5, tester 13; 6, U2; 7, R14b): a run's log of version 4 or after counts
  * steps as a plan does (not the run's root), so a run of one task under STRATA_MAX_RUN_STEPS=1
  * starts it; a log of version 3 or before folds as it was decided then, its root counted,
  * so the same run fails at once (an older run folded again keeps its end).
@@ -50,5 +50,23 @@ describe('the step limit by log version', () => {
     };
     expect(run(6)).toEqual({ first: ['a'], stepsBefore: 2, end: ['failed: step p failed: the run would make more than 6 steps, the limit (STRATA_MAX_RUN_STEPS)'] });
     expect(run(5)).toEqual({ first: ['a'], stepsBefore: undefined, end: [] });
+  });
+
+  it('version 7: a pod kept by a retry of the run counts the micro steps charged for it again, as a kept fan-out\'s items count again; version 6 counted its start\'s only', () => {
+    // p fans out over 4 items inside the pod, its quarterback making 5 micro steps; q, a pod of one task, fails, and the run is retried.
+    const c = compile({ sequence: [{ id: 'p', pod: { flow: { id: 'g', fanOut: { over: { var: 'params.ns' }, do: task('t') } } } }, { id: 'q', pod: { flow: { sequence: [task('u')] } } }] }, { ns: [1, 2, 3, 4] });
+    const qStepsBefore = (v: number) => {
+      const e = new RunEngine(c.root, { maxSteps: 100, params: { ns: [1, 2, 3, 4] } });
+      e.start(0, v);
+      const q = (cmds: ReturnType<RunEngine['apply']>) => cmds.flatMap((x) => (x.type === 'start' && x.step === 'q' ? [x.pod?.stepsBefore] : []));
+      const first = q(e.apply([{ type: 'finished', step: 'p', attempt: 1, ok: true, steps: 5, at: 1 }]));
+      e.apply([{ type: 'finished', step: 'q', attempt: 1, ok: false, error: 'no', at: 2 }]);
+      const retried = q(e.apply([{ type: 'retry', at: 3 }]));
+      return { first, retried };
+    };
+    // The run's steps as q starts, its micro steps aside (q's stepsBefore): the same after the retry as before it;
+    // version 6 forgot what p's quarterback made past its start's count (charged once p ended) once p was kept.
+    expect(qStepsBefore(7)).toEqual({ first: [7], retried: [7] });
+    expect(qStepsBefore(6)).toEqual({ first: [7], retried: [2] });
   });
 });
