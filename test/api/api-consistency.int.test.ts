@@ -103,6 +103,11 @@ describe('artifacts of any name', () => {
     expect((await svc.call('GET', `/v1/runs/${id}/steps/zz/artifacts/nope`)).body.error.message).toBe(`no step "zz" in run "${id}"`);
     expect((await svc.call('GET', '/v1/runs/rzzzzzzzzzz/steps/w/artifacts/nope')).body.error.message).toBe('no run "rzzzzzzzzzz"');
     expect((await svc.call('GET', '/v1/runs/rzzzzzzzzzz/steps/w/artifacts')).body.error.message).toBe('no run "rzzzzzzzzzz"');
+    // The logs routes say the same: the run when it is not there (deleted while a page followed it), else the step.
+    expect((await svc.call('GET', `/v1/runs/${id}/steps/zz/logs`)).body.error.message).toBe(`no logs for step "zz" of run "${id}"`);
+    expect((await svc.call('GET', '/v1/runs/rzzzzzzzzzz/steps/w/logs')).body.error.message).toBe('no run "rzzzzzzzzzz"');
+    expect((await svc.call('GET', `/v1/runs/${id}/logs?step=zz`)).body.error.message).toBe(`no step "zz" in run "${id}"`);
+    expect((await svc.call('GET', '/v1/runs/rzzzzzzzzzz/logs?step=w')).body.error.message).toBe('no run "rzzzzzzzzzz"');
   });
 });
 

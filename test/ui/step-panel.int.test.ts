@@ -92,4 +92,23 @@ describe('step panel', () => {
     await page.close();
     rmSync(mark, { force: true });
   });
+
+  it('says its run is gone when the run was deleted while the page was open, and stops following the log', async () => {
+    const posted = await ui.svc.call('POST', '/v1/runs', flow({ sequence: [{ id: 'said', ...sh('echo kept') }] }));
+    const id = posted.body.runId as string;
+    expect((await ui.svc.waitRun(id)).status).toBe('succeeded');
+    const page = await ui.chromium.page();
+    const logStreams: number[] = [];
+    page.on('response', (r) => void (new URL(r.url()).pathname === `/v1/runs/${id}/logs` && logStreams.push(r.status())));
+    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
+    await page.waitForSelector('[data-step="said"][data-status="succeeded"]');
+    expect((await ui.svc.call('DELETE', `/v1/runs/${id}`)).status).toBe(200);
+    await page.click('[data-step="said"]');
+    await page.waitForSelector('[data-panel-step="said"] [data-panel-refused]');
+    expect(await page.$eval('[data-panel-refused]', (e) => e.textContent)).toBe(`no run "${id}"`);
+    // Refused once, and not asked again: the log stream was answered 404 and followed no further.
+    expect(logStreams).toEqual([404]);
+    expect(await page.$eval('.step-panel h3:last-of-type', (e) => e.textContent)).toBe('logs ');
+    await page.close();
+  });
 });

@@ -52,6 +52,19 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
     if (token() !== null) tokenRefused.value = json?.error?.message ?? 'the token was refused';
     needToken.value = true;
   }
-  if (!res.ok) throw new ApiError(res.status, json?.error?.message ?? `${res.status} ${res.statusText}`, json?.error?.code);
+  if (!res.ok) throw apiError(res, json);
   return (json ?? text) as T;
+}
+
+/** The ApiError of a refused answer: the API's sentence from its JSON error body, else the status line. */
+export function apiError(res: Response, json?: { error?: { message?: string; code?: string } }): ApiError {
+  return new ApiError(res.status, json?.error?.message ?? `${res.status} ${res.statusText}`, json?.error?.code);
+}
+
+/**
+ * True for an answer that asking again will not change (a 4xx: the run is gone, the request
+ * is wrong), where a stream should stop; not 401 (a token may be given meanwhile), 408 or 429.
+ */
+export function isFinalRefusal(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 401 && status !== 408 && status !== 429;
 }

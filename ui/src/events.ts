@@ -3,12 +3,13 @@
  * connection (`Last-Event-ID`). Events are handed over in batches, one per animation frame.
  */
 import type { StepEvent } from '../../src/run/run-view.ts';
+import type { ApiError } from './api.ts';
 import { followSse, type Follow } from './sse.ts';
 
 export type { Follow } from './sse.ts';
 
-/** Follow run `id` from event `from` (0: from its first event). */
-export function followRun(id: string, from: number, onEvents: (events: StepEvent[]) => void, onEnd: () => void): Follow {
+/** Follow run `id` from event `from` (0: from its first event); `onRefused` when the API refuses for good (the run is gone). */
+export function followRun(id: string, from: number, onEvents: (events: StepEvent[]) => void, onEnd: () => void, onRefused?: (e: ApiError) => void): Follow {
   let queued: StepEvent[] = [];
   let frame = 0;
   let stopped = false;
@@ -24,7 +25,7 @@ export function followRun(id: string, from: number, onEvents: (events: StepEvent
   }, () => {
     flush();
     onEnd();
-  }, from > 0 ? String(from) : undefined);
+  }, from > 0 ? String(from) : undefined, onRefused);
   return {
     stop() {
       stopped = true;
@@ -37,9 +38,9 @@ export function followRun(id: string, from: number, onEvents: (events: StepEvent
 /**
  * Follow one step's log (`GET /v1/runs/:id/logs?step=`): `onText` gets the log as kept, then
  * each chunk as the step writes it, each byte once (offsets skip what a reconnect sends
- * again); `onEnd` once the run has ended.
+ * again); `onEnd` once the run has ended; `onRefused` when the API refuses for good (the run is gone).
  */
-export function followLog(runId: string, step: string, onText: (text: string) => void, onEnd: () => void): Follow {
+export function followLog(runId: string, step: string, onText: (text: string) => void, onEnd: () => void, onRefused?: (e: ApiError) => void): Follow {
   let have = 0;
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
@@ -50,5 +51,5 @@ export function followLog(runId: string, step: string, onText: (text: string) =>
     const bytes = encoder.encode(c.text);
     onText(c.offset - have >= bytes.length ? c.text : decoder.decode(bytes.subarray(bytes.length - (c.offset - have))));
     have = c.offset;
-  }, onEnd);
+  }, onEnd, undefined, onRefused);
 }

@@ -2,17 +2,19 @@
  * Server-sent events read with fetch (so the bearer token goes in a header, which
  * EventSource cannot send) and parsed by eventsource-parser, until the stream sends `end`.
  * A dropped connection comes back after a second (with `Last-Event-ID` when the events
- * carry ids).
+ * carry ids); an answer that asking again will not change (a 404: the run was deleted
+ * while its page was open) ends the following and goes to `onRefused`, where it was asked
+ * again every second for as long as the page stayed open.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { authHeaders } from './api.ts';
+import { apiError, authHeaders, isFinalRefusal, type ApiError } from './api.ts';
 
 export interface Follow {
   stop(): void;
 }
 
-/** Follow `path`: every event but `end` goes to `onMessage`; `onEnd` once `end` came. `lastId`: resume after this event id. */
-export function followSse(path: string, onMessage: (m: EventSourceMessage) => void, onEnd: () => void, lastId?: string): Follow {
+/** Follow `path`: every event but `end` goes to `onMessage`; `onEnd` once `end` came; `onRefused` once an answer refused it for good (isFinalRefusal). `lastId`: resume after this event id. */
+export function followSse(path: string, onMessage: (m: EventSourceMessage) => void, onEnd: () => void, lastId?: string, onRefused?: (e: ApiError) => void): Follow {
   let stopped = false;
   let controller: AbortController | undefined;
   const connect = async (): Promise<void> => {
@@ -21,6 +23,11 @@ export function followSse(path: string, onMessage: (m: EventSourceMessage) => vo
       let ended = false;
       try {
         const res = await fetch(path, { headers: { accept: 'text/event-stream', ...authHeaders(), ...(lastId ? { 'last-event-id': lastId } : {}) }, signal: controller.signal });
+        if (isFinalRefusal(res.status)) {
+          const json = await res.json().catch(() => undefined);
+          if (!stopped) onRefused?.(apiError(res, json));
+          return;
+        }
         if (!res.ok || !res.body) throw new Error(`${path}: ${res.status}`);
         const parser = createParser({
           onEvent(m) {

@@ -18,7 +18,8 @@ export async function logsStream(c: Context, port: RunsPort, heartbeatMs = 15_00
   const q = c.req.query('step');
   const step = q === undefined ? undefined : checkId('step', q);
   if (step === undefined ? !(await port.eventsState(id)) : (await port.logs(id, step)) === undefined) {
-    throw new StrataError('not_found', step === undefined ? `no run "${id}"` : `no step "${step}" in run "${id}"`);
+    // Say what is missing: the run (deleted while a page followed it), or only the step.
+    throw new StrataError('not_found', step === undefined || !(await port.eventsState(id)) ? `no run "${id}"` : `no step "${step}" in run "${id}"`);
   }
   unbuffered(c);
   return streamSSE(c, async (stream) => {

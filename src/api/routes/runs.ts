@@ -160,7 +160,7 @@ export function runsRoutes(deps: RouteDeps): Hono {
 
   app.get('/:id/steps/:step{.+}/logs', pathIds({ step: 'step' }), async (c) => {
     const logs = await runs().logs(c.req.param('id'), c.req.param('step'));
-    if (logs === undefined) throw new StrataError('not_found', `no logs for step "${c.req.param('step')}" of run "${c.req.param('id')}"`);
+    if (logs === undefined) throw new StrataError('not_found', (await runs().get(c.req.param('id'))) ? `no logs for step "${c.req.param('step')}" of run "${c.req.param('id')}"` : `no run "${c.req.param('id')}"`);
     return c.text(logs);
   });
 

@@ -63,7 +63,7 @@ export function RunPage({ id }: { id: string }) {
       setPlan(p);
       follow = followRun(id, p.events, (events) => state.apply(events), () => {
         void api<RunView>(base).then((v) => live && state.load(v)).catch(() => undefined);
-      });
+      }, (e) => live && setError(e.message));
     })().catch((e: Error) => live && setError(e.message));
     return () => {
       live = false;

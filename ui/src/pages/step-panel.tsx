@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RunView, StepView } from '../../../src/run/run-view.ts';
 import { attemptLabel } from '../../../src/run/attempt-label.ts';
-import { api } from '../api.ts';
+import { api, isFinalRefusal, type ApiError } from '../api.ts';
 import { followLog } from '../events.ts';
 import type { RunState } from '../run-state.ts';
 import { duration, when } from './format.ts';
@@ -22,9 +22,12 @@ export function StepPanel({ runId, step, state, inputs, onClose }: { runId: stri
   const base = `/v1/runs/${encodeURIComponent(runId)}`;
   const stepPath = `${base}/steps/${step.split('/').map(encodeURIComponent).join('/')}`;
 
+  // What the API refused for good (the run deleted while its page was open): said, not left as dashes.
+  const [refused, setRefused] = useState<string>();
   useEffect(() => {
     let live = true;
-    void api<RunView>(base).then((v) => live && setRecord(v.steps[step] as StepRecord)).catch(() => undefined);
+    setRefused(undefined);
+    void api<RunView>(base).then((v) => live && setRecord(v.steps[step] as StepRecord)).catch((e: ApiError) => live && isFinalRefusal(e.status) && setRefused(e.message));
     void api<{ artifacts?: Array<{ name: string; size?: number }> }>(`${stepPath}/artifacts`).then((a) => live && setFiles(a.artifacts)).catch(() => live && setFiles(undefined));
     return () => void (live = false);
   }, [step, status]);
@@ -40,7 +43,10 @@ export function StepPanel({ runId, step, state, inputs, onClose }: { runId: stri
     setLogs('');
     setFollowing(true);
     let text = '';
-    const f = followLog(runId, step, (chunk) => setLogs((text += chunk)), () => setFollowing(false));
+    const f = followLog(runId, step, (chunk) => setLogs((text += chunk)), () => setFollowing(false), (e) => {
+      setFollowing(false);
+      setRefused(e.message);
+    });
     return () => f.stop();
   }, [runId, step, round]);
 
@@ -51,6 +57,7 @@ export function StepPanel({ runId, step, state, inputs, onClose }: { runId: stri
         <h2><code>{step}</code></h2>
         <button class="close" onClick={onClose} aria-label="close">×</button>
       </header>
+      {refused && <p class="error" data-panel-refused>{refused}</p>}
       <dl>
         <dt>status</dt><dd><span class={`badge s-${status}`} data-panel-status={status}>{status}</span></dd>
         {/* The engine's attempt (a retry raises it), and `(run 2)` when it was run again after a takeover: not shown as a retry. */}
