@@ -9,6 +9,8 @@
  *   git archive main | tar -x -C /tmp/main && ln -s $PWD/node_modules /tmp/main/ && (cd /tmp/main && node scripts/build.mjs)
  *   node scripts/build.mjs && cp -r dist /tmp/change
  *   node --import tsx bench/quarterback-ab.ts PAIRS N /tmp/main/dist/sidecar/bin.cjs /tmp/change/sidecar/bin.cjs
+ *
+ * A BIN followed by node flags in the same argument runs with them too (one build with and without a flag).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +42,11 @@ const root = await mkdtemp(join(tmpdir(), 'strata-qb-ab-'));
 const selfLog = join(root, 'self.log');
 process.env.QB_AB_SELF_LOG = selfLog;
 const preload = fileURLToPath(new URL('./self-cpu.cjs', import.meta.url));
-const runtimes = bins.map((b) => new LocalRuntime({ quarterback: [process.execPath, ...QUARTERBACK_NODE_FLAGS, '--require', preload, b] }));
+// A BIN may carry node flags after its path, in the same argument ('/tmp/change/sidecar/bin.cjs --max-semi-space-size=8').
+const runtimes = bins.map((b) => {
+  const [path, ...flags] = b.split(' ').filter(Boolean);
+  return new LocalRuntime({ quarterback: [process.execPath, ...QUARTERBACK_NODE_FLAGS, ...flags, '--require', preload, path] });
+});
 let pods = 0;
 
 /** A pod of `count` `true` containers through `rt` (quarterback-bench.ts), with the CPU it took. */

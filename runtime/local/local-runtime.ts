@@ -41,7 +41,7 @@ export interface LocalRuntimeOptions {
   home?: string;
   /** SIGTERM to SIGKILL grace when stopping a container (default 2000 ms) */
   killGraceMs?: number;
-  /** argv that starts the quarterback (default: node --single-threaded sidecar/bin.cjs, quarterback-process.ts) */
+  /** argv that starts the quarterback (default: node with QUARTERBACK_NODE_FLAGS on sidecar/bin.cjs, quarterback-process.ts) */
   quarterback?: string[];
   /** environment containers inherit, STRATA_*, REDIS_URL, PORT and HOST left out (host-env.ts; default process.env) */
   env?: Record<string, string | undefined>;

@@ -94,7 +94,7 @@ describe('local runtime: task pods', () => {
 });
 
 describe('local runtime: quarterback pods', () => {
-  it('starts the quarterback with V8 single-threaded (QUARTERBACK_NODE_FLAGS): its container sees it among its ancestors', async () => {
+  it('starts the quarterback with V8 single-threaded and a small young generation (QUARTERBACK_NODE_FLAGS): its container sees it among its ancestors', async () => {
     const { reports, onReport } = collect();
     // The container walks its ancestors in the host's /proc (a container has a mount
     // namespace of its own, not a pid namespace) and prints each one's command line (`$$$$`:
@@ -105,8 +105,8 @@ describe('local runtime: quarterback pods', () => {
     const lines = reports.flatMap((r) => (r.type === 'log' ? r.chunk.split('\n') : []));
     const quarterback = lines.filter((l) => /sidecar\/bin\.cjs /.test(l));
     expect(quarterback, lines.join('\n')).toHaveLength(1);
-    expect(quarterback[0]!.split(' ').slice(0, 2)).toEqual([process.execPath, ...QUARTERBACK_NODE_FLAGS]);
-    expect(QUARTERBACK_NODE_FLAGS).toContain('--single-threaded');
+    expect(quarterback[0]!.split(' ').slice(0, 1 + QUARTERBACK_NODE_FLAGS.length)).toEqual([process.execPath, ...QUARTERBACK_NODE_FLAGS]);
+    expect(QUARTERBACK_NODE_FLAGS).toEqual(expect.arrayContaining(['--single-threaded', '--max-semi-space-size=2']));
   });
 
   it('runs the micro plan through the quarterback, relaying reports as they happen', async () => {
