@@ -125,6 +125,19 @@ describe('kubernetes runtime: task pods', () => {
     await waitFor('the pod to be gone', () => pods().length === 0);
   });
 
+  it('fails the step, saying so, when its pod was deleted while the watch was down (the resync\'s list lacks it, reading it says 404)', async () => {
+    c.api.kubelet.onImage('forever', { kind: 'hang' });
+    const running = runPod(c.runtime(), task('forever'));
+    await waitFor('the pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const name = pods()[0].metadata.name;
+    c.api.dropWatches();
+    c.api.store.requestDelete(PODS, NS, name);
+    c.api.store.compact();
+    const ran = await running;
+    expect(ran.outcome).toEqual({ ok: false, error: `pod ${name} was deleted before it finished` });
+    expect(c.api.requests.filter((r) => r.verb === 'get' && r.resource === 'pods' && r.name === name).map((r) => r.status)).toEqual([404]);
+  });
+
   it('does not take a pod created while a resync\'s list was on its way for a deleted one (the list is older than the pod)', async () => {
     c.api.kubelet.onImage('forever', { kind: 'hang' });
     const rt = c.runtime();
