@@ -47,10 +47,24 @@ function idleLimits(env: NodeJS.ProcessEnv): { call: number; stream: number } {
 /** STRATA_CLIENT_IDLE_MS: 1 ms to a day. */
 const IDLE_RANGE = msRange(1);
 
+/**
+ * STRATA_TOKEN as sent: trimmed, as the service trims each of its STRATA_API_TOKENS (a token
+ * read from a file or a Secret ends with a newline, which no header may hold); undefined when
+ * unset or blank. One with a space or a control character inside is no token the service
+ * takes: refused (invalid_config, exit 2), the value never echoed.
+ */
+function bearerToken(value: string | undefined): string | undefined {
+  const token = value?.trim();
+  if (!token) return undefined;
+  if (/[\s\x00-\x1f\x7f]/.test(token)) throw new StrataError('invalid_config', 'STRATA_TOKEN holds a space or a control character inside it: a bearer token is one word (as each of STRATA_API_TOKENS); the value is not shown');
+  return token;
+}
+
 /** A client of the strata at STRATA_URL (or 127.0.0.1:PORT, 8080); errors the API answers become StrataErrors with its code. */
 export function apiClient(env: NodeJS.ProcessEnv = process.env): Client {
   const base = (env.STRATA_URL ?? `http://127.0.0.1:${env.PORT ?? 8080}`).replace(/\/$/, '');
-  const headers: Record<string, string> = env.STRATA_TOKEN ? { authorization: `Bearer ${env.STRATA_TOKEN}` } : {};
+  const token = bearerToken(env.STRATA_TOKEN);
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const unreachable = (why: string) => new StrataError('unavailable', `cannot reach strata at ${base} (${why}); start it with \`strata up\` or set STRATA_URL`);
   const idle = idleLimits(env);
   const request = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}, signal?: AbortSignal, idleMs = idle.call): Promise<IncomingMessage> => {
