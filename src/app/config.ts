@@ -271,7 +271,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
   const problems: Array<{ path: string; message: string }> = [];
   for (const [name, v] of Object.entries(VARIABLES)) {
-    const text = env[name] === '' ? undefined : (env[name] ?? v.default);
+    // Set empty is unset: the default (it had been no value at all, past every default).
+    const text = (env[name] === '' ? undefined : env[name]) ?? v.default;
     if (text === undefined) continue;
     const r = v.schema.safeParse(text);
     if (r.success) raw[name] = r.data;

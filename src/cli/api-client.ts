@@ -62,7 +62,8 @@ function bearerToken(value: string | undefined): string | undefined {
 
 /** A client of the strata at STRATA_URL (or 127.0.0.1:PORT, 8080); errors the API answers become StrataErrors with its code. */
 export function apiClient(env: NodeJS.ProcessEnv = process.env): Client {
-  const base = (env.STRATA_URL ?? `http://127.0.0.1:${env.PORT ?? 8080}`).replace(/\/$/, '');
+  // Set empty is unset, as loadConfig reads its variables.
+  const base = (env.STRATA_URL?.trim() || `http://127.0.0.1:${env.PORT?.trim() || 8080}`).replace(/\/$/, '');
   const token = bearerToken(env.STRATA_TOKEN);
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const unreachable = (why: string) => new StrataError('unavailable', `cannot reach strata at ${base} (${why}); start it with \`strata up\` or set STRATA_URL`);

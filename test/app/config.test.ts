@@ -1,7 +1,7 @@
 /** Configuration is checked at start: a bad value names its variable and what it accepts. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, loadLimits } from '../../src/app/config.ts';
+import { CONFIG_VARIABLES, loadConfig, loadLimits } from '../../src/app/config.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../../src/flow/limits.ts';
 import { parseDuration } from '../../src/app/duration.ts';
 import type { StrataError } from '../../src/errors/strata-error.ts';
@@ -76,6 +76,12 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', runtime: 'local', workerConcurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 15_000, retentionMs: 7 * 86_400_000, logLevel: 'info', prefix: 'strata' });
     expect(c.metricsPort).toBeUndefined();
     expect(loadConfig({ STRATA_WORKER_CONCURRENCY: '12', STRATA_RETENTION: '90s', STRATA_API_TOKENS: 'aaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbb', STRATA_METRICS_PORT: '9464' })).toMatchObject({ workerConcurrency: 12, retentionMs: 90_000, tokens: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'], host: '0.0.0.0', metricsPort: 9464 });
+  });
+
+  it('takes a variable set empty (`export PORT=`, a compose file\'s `PORT:`) as unset: its default, every variable alike (tester 14: STRATA_HOME= was an internal error, PORT= listened on 3000, STRATA_MAX_BODY_BYTES= had no limit)', () => {
+    const empty = Object.fromEntries(CONFIG_VARIABLES.map((n) => [n, '']));
+    expect(CONFIG_VARIABLES).toEqual(expect.arrayContaining(['PORT', 'STRATA_HOME', 'STRATA_MAX_BODY_BYTES', 'STRATA_LOCK_MS', 'STRATA_RETENTION']));
+    expect(loadConfig(empty)).toEqual(loadConfig({}));
   });
 
   it('keeps the safe size limits by default and reads each STRATA_MAX_ variable into them', () => {

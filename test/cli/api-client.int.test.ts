@@ -25,6 +25,11 @@ describe('STRATA_TOKEN', () => {
     expect(r.code).toBe(2);
   });
 
+  it('with STRATA_URL set empty, is sent to 127.0.0.1:PORT as when it is unset (tester 14: "cannot reach strata at  (not a URL)")', async () => {
+    const r = await runStrata(['runs', 'list'], { STRATA_URL: '', PORT: new URL(svc.url).port, STRATA_TOKEN: TOKEN });
+    expect([r.code, r.stderr, r.stdout]).toEqual([0, '', 'no runs\n']);
+  });
+
   it('a wrong token is still the service\'s refusal, exit 6', async () => {
     const r = await runStrata(['runs', 'list'], { STRATA_URL: svc.url, STRATA_TOKEN: 'not-the-token-at-all' });
     expect([r.code, r.stderr]).toEqual([6, 'strata: a valid bearer token is required (Authorization: Bearer <token>)\n']);
