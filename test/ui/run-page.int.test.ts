@@ -113,4 +113,39 @@ describe('run page', () => {
     expect(changes).toHaveLength(7); // gate done, then a, b, c each running and done
     await page.close();
   });
+
+  it('shows hostile text as text: HTML in labels, a step\'s error and result, right-to-left and very long text', async () => {
+    const html = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const rtl = '\u202Eevil\u202C \u05E9\u05DC\u05D5\u05DD';
+    const long = 'x'.repeat(5000);
+    const sh = (script: string) => ({ image: 'busybox', command: ['sh', '-c', script] });
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'hostile', version: '1' }, spec: { root: { sequence: [
+      { id: 'says', task: { ...sh(`printf '%s' '${JSON.stringify({ html, rtl, long })}' > $STRATA_OUTPUTS/result.json`) } },
+      { id: 'fails', task: sh(`echo '${html}'; echo '${html}' >&2; exit 3`) },
+    ] } } };
+    const posted = await ui.svc.call('POST', '/v1/runs', { flow, labels: { team: html, rtl, long: long.slice(0, 60) } });
+    expect(posted.status, posted.text).toBe(202);
+    const id = posted.body.runId as string;
+    const run = await ui.svc.waitRun(id, 60_000);
+    expect(run.status).toBe('failed');
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs`);
+    await page.waitForSelector(`a[href="/ui/runs/${id}"]`);
+    const row = await page.$eval(`tr:has(a[href="/ui/runs/${id}"])`, (e) => e.textContent ?? '');
+    expect(row).toContain(`team=${html}`);
+    expect(row).toContain(`rtl=${rtl}`);
+    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
+    await page.waitForSelector('[data-step="fails"][data-status="failed"]');
+    await page.click('[data-step="fails"]');
+    await page.waitForSelector('[data-panel-step="fails"] .error');
+    expect(await page.$eval('[data-panel-step="fails"] dd.error', (e) => e.textContent)).toBe(run.steps.fails.error);
+    await page.waitForFunction((h) => document.querySelector('.step-panel pre.logs')?.textContent?.includes(h), {}, html);
+    await page.click('[data-step="says"]');
+    await page.waitForFunction((l) => document.querySelector('[data-panel-step="says"] pre.result')?.textContent?.includes(l), {}, long);
+    expect(JSON.parse(await page.$eval('[data-panel-step="says"] pre.result', (e) => e.textContent ?? ''))).toEqual({ html, rtl, long });
+    // Nothing of it became markup: no image, no script ran.
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.$$eval('img[src="x"], script:not([src])', (els) => els.length)).toBe(0);
+    await page.close();
+  });
 });
