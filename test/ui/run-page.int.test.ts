@@ -208,4 +208,35 @@ describe('run page', () => {
       await guarded.close();
     }
   });
+
+  it('carries on after its event stream drops mid-run: what happened meanwhile is read back (Last-Event-ID), without a reload', async () => {
+    const gate = `${tmpdir()}/strata-ui-drop-${Date.now()}`;
+    const proxy = await cuttableProxy(new URL(ui.svc.url));
+    try {
+      const sh = (script: string) => ({ image: 'busybox', command: ['sh', '-c', script] });
+      const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'dropped', version: '1' }, spec: { root: { sequence: [
+        { id: 'first', task: sh(`while [ ! -f ${gate} ]; do sleep 0.05; done`) },
+        { id: 'fan', fanOut: { over: [1, 2, 3], do: { task: sh('true') } } },
+        { id: 'last', task: sh('true') },
+      ] } } };
+      const id = (await ui.svc.call('POST', '/v1/runs', { flow })).body.runId as string;
+      const page = await ui.chromium.page();
+      await page.goto(`${proxy.url}/ui/runs/${id}`);
+      await page.waitForFunction(() => document.querySelector('[data-step="first"]')?.getAttribute('data-status') === 'running');
+      const marker = await page.evaluate(() => ((window as unknown as { __same: number }).__same = 1));
+      proxy.cut();
+      writeFileSync(gate, '');
+      const run = await ui.svc.waitRun(id, 60_000);
+      expect(run.status).toBe('succeeded');
+      await page.waitForSelector('[data-run-status="succeeded"]');
+      await page.waitForFunction(() => document.querySelector('[data-step="last"]')?.getAttribute('data-status') === 'succeeded');
+      for (const step of ['first', 'fan', 'last']) expect(await page.$eval(`[data-step="${step}"]`, (e) => e.getAttribute('data-status')), step).toBe('succeeded');
+      // The same page all along: no reload.
+      expect(await page.evaluate(() => (window as unknown as { __same?: number }).__same)).toBe(marker);
+      await page.close();
+    } finally {
+      writeFileSync(gate, '');
+      await proxy.close();
+    }
+  });
 });
