@@ -142,22 +142,34 @@ export class KubeRuntime implements PodRuntime {
   private async create({ pod, configMap }: PodObjects): Promise<V1Pod> {
     const namespace = this.opts.namespace;
     const micro = pod.metadata?.labels?.[LABELS.kind] === 'pod';
+    const name = pod.metadata!.name!;
     if (micro) await adopt(() => this.core.createNamespacedServiceAccount({ namespace, body: buildPodAccess(pod).serviceAccount }));
-    let created: V1Pod;
+    let adopted = false;
     try {
-      created = await this.core.createNamespacedPod({ namespace, body: pod });
+      let created: V1Pod;
+      try {
+        created = await this.core.createNamespacedPod({ namespace, body: pod });
+      } catch (e) {
+        if (statusOf(e) !== 409) throw e;
+        adopted = true;
+        created = await this.core.readNamespacedPod({ namespace, name });
+      }
+      if (configMap) await adopt(() => this.core.createNamespacedConfigMap({ namespace, body: { ...configMap, metadata: { ...configMap.metadata, ownerReferences: [podOwner(created)] } } }));
+      if (micro) {
+        const access = buildPodAccess(pod, podOwner(created));
+        await adopt(() => this.rbac.createNamespacedRole({ namespace, body: access.role }));
+        await adopt(() => this.rbac.createNamespacedRoleBinding({ namespace, body: access.roleBinding }));
+        await this.core.patchNamespacedServiceAccount({ namespace, name, body: { metadata: { ownerReferences: [podOwner(created)] } } }, mergePatch());
+      }
+      return created;
     } catch (e) {
-      if (statusOf(e) !== 409) throw e;
-      created = await this.core.readNamespacedPod({ namespace, name: pod.metadata!.name! });
+      // The quarterback's ServiceAccount is made before its pod (a pod naming an account that
+      // is not there is refused) and owned by it only at the end: when this worker's pod
+      // could not be made, or is removed for what failed after it, the account goes too,
+      // where it was left behind for good. An adopted pod's stays: another worker runs it.
+      if (micro && !adopted) await this.core.deleteNamespacedServiceAccount({ namespace, name }).catch((d) => statusOf(d) !== 404 && this.opts.onError?.(d as Error));
+      throw e;
     }
-    if (configMap) await adopt(() => this.core.createNamespacedConfigMap({ namespace, body: { ...configMap, metadata: { ...configMap.metadata, ownerReferences: [podOwner(created)] } } }));
-    if (micro) {
-      const access = buildPodAccess(pod, podOwner(created));
-      await adopt(() => this.rbac.createNamespacedRole({ namespace, body: access.role }));
-      await adopt(() => this.rbac.createNamespacedRoleBinding({ namespace, body: access.roleBinding }));
-      await this.core.patchNamespacedServiceAccount({ namespace, name: pod.metadata!.name!, body: { metadata: { ownerReferences: [podOwner(created)] } } }, mergePatch());
-    }
-    return created;
   }
 
   /** After the outcome: let the pod end and its logs be read, then delete or keep it. */

@@ -50,13 +50,16 @@ const IDLE_RANGE = msRange(1);
 /**
  * STRATA_TOKEN as sent: trimmed, as the service trims each of its STRATA_API_TOKENS (a token
  * read from a file or a Secret ends with a newline, which no header may hold); undefined when
- * unset or blank. One with a space or a control character inside is no token the service
- * takes: refused (invalid_config, exit 2), the value never echoed.
+ * unset or blank. One with a space or a control character inside, or a character past
+ * Latin-1 (which no header can carry), is no token the service takes: refused
+ * (invalid_config, exit 2), the value never echoed.
  */
 function bearerToken(value: string | undefined): string | undefined {
   const token = value?.trim();
   if (!token) return undefined;
   if (/[\s\x00-\x1f\x7f]/.test(token)) throw new StrataError('invalid_config', 'STRATA_TOKEN holds a space or a control character inside it: a bearer token is one word (as each of STRATA_API_TOKENS); the value is not shown');
+  // Past Latin-1 (U+0100 on): Node refuses it in a header ('Invalid character in header content', an internal error).
+  if (/[^\x00-\xff]/u.test(token)) throw new StrataError('invalid_config', 'STRATA_TOKEN holds a character no HTTP header can carry (a bearer token is visible ASCII, as each of STRATA_API_TOKENS); the value is not shown');
   return token;
 }
 

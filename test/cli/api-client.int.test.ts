@@ -30,6 +30,12 @@ describe('STRATA_TOKEN', () => {
     expect([r.code, r.stderr, r.stdout]).toEqual([0, '', 'no runs\n']);
   });
 
+  // A character past Latin-1 cannot be sent in a header at all: it ended the command as 'internal error: Invalid character in header content' (exit 1).
+  it.each([[`${TOKEN.slice(0, 8)}\u20ac${TOKEN.slice(8)}`], [`${TOKEN}\u{1F511}`]])('%j, a character no header can carry, is refused naming STRATA_TOKEN, not echoed, exit 2', async (given) => {
+    const r = await runStrata(['runs', 'list'], { STRATA_URL: svc.url, STRATA_TOKEN: given });
+    expect([r.code, r.stderr]).toEqual([2, 'strata: STRATA_TOKEN holds a character no HTTP header can carry (a bearer token is visible ASCII, as each of STRATA_API_TOKENS); the value is not shown\n']);
+  });
+
   it('a wrong token is still the service\'s refusal, exit 6', async () => {
     const r = await runStrata(['runs', 'list'], { STRATA_URL: svc.url, STRATA_TOKEN: 'not-the-token-at-all' });
     expect([r.code, r.stderr]).toEqual([6, 'strata: a valid bearer token is required (Authorization: Bearer <token>)\n']);

@@ -78,6 +78,9 @@ beforeAll(async () => {
   await reporter.settled();
   c.api.kubelet.exit(NS, name, 'a', 0);
   await running;
+  // Worker: a micro pod that cannot be made; its quarterback's ServiceAccount, made first, is deleted.
+  c.api.failNext('create', 'pods', { code: 422, reason: 'Invalid', message: 'refused by a policy' });
+  await runPod(rt, podRequest(podOf({ sequence: [{ id: 'a', task: sh('true', 'img/a') }] }), { shared: c.shared }, { step: 'refused' }));
 
   // Operator: a Rule applied and deleted, a Flow applied, a Dataset applied and deleted.
   const port = new MemoryStrataPort();

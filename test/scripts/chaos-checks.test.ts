@@ -1,14 +1,18 @@
 /** The chaos harness's checks can fail: a kept file or a read that disagrees with the recorded token is found. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executions, overlaps, replacedOutputs } from '../../scripts/chaos/checks.ts';
 import { EDGES, LEAVES } from '../../scripts/chaos/flows.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+// Removed after the file's tests (they were left in the tmp dir, one home and one marks dir per run of the file).
+const homeDir = useTempDirs('strata-chaos-checks-');
+const marksDir = useTempDirs('strata-chaos-marks-');
 
 /** A home whose artifacts and recorded steps agree, as a good chaos run leaves them. */
 function consistent() {
-  const home = mkdtempSync(join(tmpdir(), 'strata-chaos-checks-'));
+  const home = homeDir();
   const tok = (s: string) => `t-${s.replace(/\W/g, '')}`;
   const steps: Record<string, { status: string; result: { token: string; read?: string } }> = {};
   for (const leaf of LEAVES) {
@@ -43,7 +47,7 @@ describe('chaos checks', () => {
   });
 
   it('count overlaps and executions the steps noted', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'strata-chaos-marks-'));
+    const dir = marksDir();
     writeFileSync(join(dir, 'overlaps'), 'r1 a 1-2 start 77\n');
     writeFileSync(join(dir, 'starts'), 'r1 a 1\nr1 a 2\nr1 b 3\n');
     expect(overlaps(dir)).toHaveLength(1);

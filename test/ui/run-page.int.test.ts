@@ -3,13 +3,34 @@
  * 22 steps with their final statuses, the pod tree/us-west holding its containers; a run
  * in progress repainting its boxes without a reload, in the order its steps ran.
  */
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { startRunService } from '../support/run-service.ts';
 import { useServiceAndBrowser } from '../support/service-and-browser.ts';
 
 const read = (p: string) => parse(readFileSync(p, 'utf8'));
+
+/** A TCP proxy to `target`; `cut()` closes every connection through it, as a server restarting would. */
+async function cuttableProxy(target: URL): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((inbound) => {
+    const outbound = connect(Number(target.port), target.hostname);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const cut = () => {
+    for (const s of sockets) s.destroy();
+  };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, cut, close: () => new Promise((r) => (cut(), server.close(() => r()))) };
+}
 
 const ui = useServiceAndBrowser({ STRATA_IMAGE_MAP: 'examples/retail/images.json' });
 
@@ -112,5 +133,110 @@ describe('run page', () => {
     expect(changes).toEqual(events.slice(since).map((e) => `${e.step}:${e.status}`));
     expect(changes).toHaveLength(7); // gate done, then a, b, c each running and done
     await page.close();
+  });
+
+  it('shows hostile text as text: HTML in labels, a step\'s error and result, right-to-left and very long text', async () => {
+    const html = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const rtl = '\u202Eevil\u202C \u05E9\u05DC\u05D5\u05DD';
+    const long = 'x'.repeat(5000);
+    const sh = (script: string) => ({ image: 'busybox', command: ['sh', '-c', script] });
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'hostile', version: '1' }, spec: { root: { sequence: [
+      { id: 'says', task: { ...sh(`printf '%s' '${JSON.stringify({ html, rtl, long })}' > $STRATA_OUTPUTS/result.json`) } },
+      { id: 'fails', task: sh(`echo '${html}'; echo '${html}' >&2; exit 3`) },
+    ] } } };
+    const posted = await ui.svc.call('POST', '/v1/runs', { flow, labels: { team: html, rtl, long: long.slice(0, 60) } });
+    expect(posted.status, posted.text).toBe(202);
+    const id = posted.body.runId as string;
+    const run = await ui.svc.waitRun(id, 60_000);
+    expect(run.status).toBe('failed');
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs`);
+    await page.waitForSelector(`a[href="/ui/runs/${id}"]`);
+    const row = await page.$eval(`tr:has(a[href="/ui/runs/${id}"])`, (e) => e.textContent ?? '');
+    expect(row).toContain(`team=${html}`);
+    expect(row).toContain(`rtl=${rtl}`);
+    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
+    await page.waitForSelector('[data-step="fails"][data-status="failed"]');
+    await page.click('[data-step="fails"]');
+    await page.waitForSelector('[data-panel-step="fails"] .error');
+    expect(await page.$eval('[data-panel-step="fails"] dd.error', (e) => e.textContent)).toBe(run.steps.fails.error);
+    await page.waitForFunction((h) => document.querySelector('.step-panel pre.logs')?.textContent?.includes(h), {}, html);
+    await page.click('[data-step="says"]');
+    await page.waitForFunction((l) => document.querySelector('[data-panel-step="says"] pre.result')?.textContent?.includes(l), {}, long);
+    expect(JSON.parse(await page.$eval('[data-panel-step="says"] pre.result', (e) => e.textContent ?? ''))).toEqual({ html, rtl, long });
+    // Nothing of it became markup: no image, no script ran.
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.$$eval('img[src="x"], script:not([src])', (els) => els.length)).toBe(0);
+    await page.close();
+  });
+
+  it('asks for a token when its event stream comes back refused (401), and follows the run again with the one given', async () => {
+    const TOKEN = 'sesame-sesame-open';
+    const guarded = await startRunService({ STRATA_API_TOKENS: TOKEN });
+    const gate = `${tmpdir()}/strata-ui-401-${Date.now()}`;
+    const cleanups: Array<() => Promise<void>> = [];
+    try {
+      const auth = { authorization: `Bearer ${TOKEN}` };
+      const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'guarded', version: '1' }, spec: { root: { sequence: [
+        { id: 'wait', task: { image: 'busybox', command: ['sh', '-c', `while [ ! -f ${gate} ]; do sleep 0.05; done`] } },
+      ] } } };
+      const posted = await guarded.call('POST', '/v1/runs', { flow }, auth);
+      expect(posted.status, posted.text).toBe(202);
+      const id = posted.body.runId as string;
+      // The page reaches the API through a proxy whose connections the test can cut.
+      const proxy = await cuttableProxy(new URL(guarded.url));
+      cleanups.push(() => proxy.close());
+      const page = await ui.chromium.page();
+      await page.goto(`${proxy.url}/ui/runs`);
+      await page.evaluate((t) => sessionStorage.setItem('strata-token', t), TOKEN);
+      await page.goto(`${proxy.url}/ui/runs/${id}`);
+      await page.waitForFunction(() => document.querySelector('[data-step="wait"]')?.getAttribute('data-status') === 'running');
+      // The token is no longer one the API takes (as after a restart with other tokens), and the stream drops.
+      await page.evaluate(() => sessionStorage.setItem('strata-token', 'an-old-token-gone-now'));
+      proxy.cut();
+      await page.waitForSelector('form.token input[name="token"]');
+      expect(await page.$eval('p.error[role="alert"]', (e) => e.textContent)).toMatch(/^The token given was refused: /);
+      await page.type('form.token input[name="token"]', TOKEN);
+      await Promise.all([page.waitForNavigation(), page.click('form.token button')]);
+      await page.waitForFunction(() => document.querySelector('[data-step="wait"]')?.getAttribute('data-status') === 'running');
+      writeFileSync(gate, '');
+      await page.waitForFunction(() => document.querySelector('[data-step="wait"]')?.getAttribute('data-status') === 'succeeded');
+      await page.close();
+    } finally {
+      writeFileSync(gate, '');
+      for (const c of cleanups.splice(0)) await c();
+      await guarded.close();
+    }
+  });
+
+  it('carries on after its event stream drops mid-run: what happened meanwhile is read back (Last-Event-ID), without a reload', async () => {
+    const gate = `${tmpdir()}/strata-ui-drop-${Date.now()}`;
+    const proxy = await cuttableProxy(new URL(ui.svc.url));
+    try {
+      const sh = (script: string) => ({ image: 'busybox', command: ['sh', '-c', script] });
+      const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'dropped', version: '1' }, spec: { root: { sequence: [
+        { id: 'first', task: sh(`while [ ! -f ${gate} ]; do sleep 0.05; done`) },
+        { id: 'fan', fanOut: { over: [1, 2, 3], do: { task: sh('true') } } },
+        { id: 'last', task: sh('true') },
+      ] } } };
+      const id = (await ui.svc.call('POST', '/v1/runs', { flow })).body.runId as string;
+      const page = await ui.chromium.page();
+      await page.goto(`${proxy.url}/ui/runs/${id}`);
+      await page.waitForFunction(() => document.querySelector('[data-step="first"]')?.getAttribute('data-status') === 'running');
+      const marker = await page.evaluate(() => ((window as unknown as { __same: number }).__same = 1));
+      proxy.cut();
+      writeFileSync(gate, '');
+      const run = await ui.svc.waitRun(id, 60_000);
+      expect(run.status).toBe('succeeded');
+      await page.waitForSelector('[data-run-status="succeeded"]');
+      await page.waitForFunction(() => document.querySelector('[data-step="last"]')?.getAttribute('data-status') === 'succeeded');
+      for (const step of ['first', 'fan', 'last']) expect(await page.$eval(`[data-step="${step}"]`, (e) => e.getAttribute('data-status')), step).toBe('succeeded');
+      // The same page all along: no reload.
+      expect(await page.evaluate(() => (window as unknown as { __same?: number }).__same)).toBe(marker);
+      await page.close();
+    } finally {
+      writeFileSync(gate, '');
+      await proxy.close();
+    }
   });
 });

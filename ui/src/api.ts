@@ -47,13 +47,15 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
   const res = await fetch(path, { method: init.method ?? 'GET', headers, body, signal: init.signal });
   const text = await res.text();
   const json = (res.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : undefined;
-  if (res.status === 401) {
-    // A token was sent and refused: say so, rather than asking again as if none had been given.
-    if (token() !== null) tokenRefused.value = json?.error?.message ?? 'the token was refused';
-    needToken.value = true;
-  }
+  if (res.status === 401) askForToken(json);
   if (!res.ok) throw apiError(res, json);
   return (json ?? text) as T;
+}
+
+/** A 401 (`json`: its body): ask for a token, saying so when the one this tab gave was refused rather than asking as if none had been given. */
+export function askForToken(json?: { error?: { message?: string } }): void {
+  if (token() !== null) tokenRefused.value = json?.error?.message ?? 'the token was refused';
+  needToken.value = true;
 }
 
 /** The ApiError of a refused answer: the API's sentence from its JSON error body, else the status line. */

@@ -4,10 +4,11 @@
  * A dropped connection comes back after a second (with `Last-Event-ID` when the events
  * carry ids); an answer that asking again will not change (a 404: the run was deleted
  * while its page was open) ends the following and goes to `onRefused`, where it was asked
- * again every second for as long as the page stayed open.
+ * again every second for as long as the page stayed open. A 401 asks for a token (api.ts)
+ * and is asked again, with the token given meanwhile.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { apiError, authHeaders, isFinalRefusal, type ApiError } from './api.ts';
+import { apiError, askForToken, authHeaders, isFinalRefusal, type ApiError } from './api.ts';
 
 export interface Follow {
   stop(): void;
@@ -28,6 +29,9 @@ export function followSse(path: string, onMessage: (m: EventSourceMessage) => vo
           if (!stopped) onRefused?.(apiError(res, json));
           return;
         }
+        // A token refused (a server started again with other STRATA_API_TOKENS): the page asks
+        // for one, as for any call, where the stream was asked again every second, unseen.
+        if (res.status === 401) askForToken(await res.json().catch(() => undefined));
         if (!res.ok || !res.body) throw new Error(`${path}: ${res.status}`);
         const parser = createParser({
           onEvent(m) {

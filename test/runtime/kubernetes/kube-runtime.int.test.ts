@@ -158,6 +158,18 @@ describe('kubernetes runtime: task pods', () => {
     expect((await first).outcome).toEqual({ ok: true, exitCode: 0 });
   });
 
+  it('in a namespace where the worker holds no Role: the step fails at once, naming the verb and resource refused', async () => {
+    c.api.addUser('bare', []);
+    const ran = await runPod(c.runtime({ kubeConfig: c.api.kubeConfig('bare', NS) }), task('ok'));
+    expect(ran.outcome).toEqual({ ok: false, error: `cannot watch pods in namespace ${NS}: bare cannot list pods (HTTP 403 Forbidden)` });
+    // One that may follow pods but not make them: the creation is refused, named, and nothing is left.
+    c.api.addUser('watcher', [{ apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] }]);
+    const refused = await runPod(c.runtime({ kubeConfig: c.api.kubeConfig('watcher', NS) }), task('ok'));
+    expect(refused.outcome.ok).toBe(false);
+    expect(refused.outcome.error).toMatch(/^pod strata-r1-p-[0-9a-f]+-1 could not be started: watcher cannot create pods \(HTTP 403 Forbidden\)$/);
+    expect(pods()).toEqual([]);
+  });
+
   it('deletes the pod when the step is cancelled', async () => {
     c.api.kubelet.onImage('forever', { kind: 'hang' });
     const stop = new AbortController();
@@ -187,6 +199,15 @@ describe('kubernetes runtime: task pods', () => {
 describe('kubernetes runtime: micro pods (the quarterback played by the test, through its own pod\'s permissions)', () => {
   const micro = () =>
     podRequest(podOf({ sequence: [{ id: 'a', task: sh('true', 'img/a') }, { id: 'b', task: sh('true', 'img/b') }] }), { shared: c.shared });
+
+  it('leaves nothing behind when the pod cannot be made (its quarterback\'s ServiceAccount, made first, goes too)', async () => {
+    c.api.failNext('create', 'pods', { code: 422, reason: 'Invalid', message: 'Pod "x" is invalid: spec: Forbidden: by a policy' });
+    const ran = await runPod(c.runtime(), micro());
+    expect(ran.outcome.ok).toBe(false);
+    expect(ran.outcome.error).toMatch(/could not be started: Pod "x" is invalid: spec: Forbidden: by a policy \(HTTP 422 Invalid\)$/);
+    expect(pods()).toEqual([]);
+    expect(c.api.store.list(resourceType('', 'serviceaccounts')!, NS, () => true).items.map((a) => a.metadata.name)).toEqual([]);
+  });
 
   it('relays the quarterback\'s step reports in order and ends with its outcome', async () => {
     c.api.kubelet.onImage('img/a', { kind: 'hang' });
