@@ -55,6 +55,24 @@ describe('run picture shapes', () => {
     await page.close();
   });
 
+  it('shows a fan-out of 500 items as one box, opened a hundred at a time, the rest in a "more" box with its count', { timeout: 180_000 }, async () => {
+    const run = await runTo({ sequence: [{ id: 'big', fanOut: { over: Array.from({ length: 500 }, (_, i) => i), concurrency: 50, do: { task: sh('true') } } }] });
+    expect(Object.keys(run.steps).filter((s) => s.startsWith('big/'))).toHaveLength(500);
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${run.id}`);
+    await page.waitForSelector('[data-step="big"].summary');
+    expect(await page.$eval('[data-step="big"] [data-count-status="succeeded"]', (e) => e.textContent)).toBe('500 succeeded');
+    await page.click('[data-step="big"]');
+    await page.waitForSelector('[data-step="big"] [data-kind="more"]');
+    const shown = () => page.$$eval('[data-step="big"] [data-step^="big/"]', (els) => els.length);
+    expect(await shown()).toBe(100);
+    expect(await page.$eval('[data-step="big"] [data-kind="more"]', (e) => e.textContent)).toContain('400 more');
+    await page.click('[data-step="big"] [data-kind="more"]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-step="big"] [data-step^="big/"]').length === 200);
+    expect(await page.$eval('[data-step="big"] [data-kind="more"]', (e) => e.textContent)).toContain('300 more');
+    await page.close();
+  });
+
   it('retries a failed run from its page: the failed step runs again and the run succeeds', async () => {
     const marker = `${tmpdir()}/strata-ui-retry-${Date.now()}`;
     const run = await runTo({ sequence: [{ id: 'ok', task: sh('true') }, { id: 'flaky', task: sh(`[ -f ${marker} ] || { touch ${marker}; exit 3; }`) }] }, 'failed');
