@@ -55,7 +55,7 @@ export function containerArgv(command: string[] | undefined, args: string[] | un
 /** Load the image map from the environment: built-ins, STRATA_HOME/images.json, STRATA_IMAGE_MAP. */
 export function loadImageMap(env: Record<string, string | undefined> = process.env): ImageMap {
   const map: ImageMap = { ...BUILTIN_IMAGES };
-  const home = join(env.STRATA_HOME ?? '.strata', 'images.json');
+  const home = join(env.STRATA_HOME || '.strata', 'images.json');
   Object.assign(map, readMapFile(home, false));
   if (env.STRATA_IMAGE_MAP) Object.assign(map, readMapFile(env.STRATA_IMAGE_MAP, true));
   return map;

@@ -16,8 +16,14 @@ type Env = Record<string, string | undefined>;
 const RETENTIONS: Retention[] = ['delete', 'keep-failed', 'keep'];
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
 
-/** KubeRuntime options from STRATA_* variables, with the in-cluster config or a kubeconfig. */
-export function kubeRuntimeOptionsFromEnv(env: Env = process.env): KubeRuntimeOptions {
+/** `env` without its variables set empty: one set empty is unset, as loadConfig reads its own (src/app/config.ts). */
+function setOnly(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+}
+
+/** KubeRuntime options from STRATA_* variables (one set empty is unset), with the in-cluster config or a kubeconfig. */
+export function kubeRuntimeOptionsFromEnv(given: Env = process.env): KubeRuntimeOptions {
+  const env = setOnly(given);
   const kubeConfig = loadKubeConfig(env);
   const retention = (env.STRATA_POD_RETENTION ?? 'keep-failed') as Retention;
   if (!RETENTIONS.includes(retention)) throw new StrataError('invalid_request', `STRATA_POD_RETENTION must be one of ${RETENTIONS.join(', ')}, not "${retention}"`);
@@ -49,7 +55,8 @@ export function createKubeRuntimeFromEnv(env: Env = process.env): KubeRuntime {
 }
 
 /** The operator over `port`, in STRATA_NAMESPACE (or its own namespace), configured from the environment. */
-export function startOperatorFromEnv(port: StrataPort, env: Env = process.env): Operator {
+export function startOperatorFromEnv(port: StrataPort, given: Env = process.env): Operator {
+  const env = setOnly(given);
   const kubeConfig = loadKubeConfig(env);
   const pollMs = Number(env.STRATA_OPERATOR_POLL_MS ?? 5000);
   return startOperator({

@@ -81,7 +81,7 @@ export class LocalRuntime implements PodRuntime {
     this.ownGuard = !opts.guard;
     this.launcher = opts.launcher === false ? undefined : new Launcher(opts.launcher);
     this.dirOpts = {
-      namespace: homeNamespace(opts.home ?? process.env.STRATA_HOME ?? '.strata'),
+      namespace: homeNamespace(opts.home ?? (process.env.STRATA_HOME || '.strata')),
       ...(opts.shmDir ? { shmDir: opts.shmDir } : {}),
       ...(opts.tmpDir ? { tmpDir: opts.tmpDir } : {}),
     };

@@ -55,7 +55,7 @@ export function homeNamespace(home: string): string {
 }
 
 function namespaceOf(opts: PodDirOptions): string {
-  return opts.namespace ?? homeNamespace(process.env.STRATA_HOME ?? '.strata');
+  return opts.namespace ?? homeNamespace(process.env.STRATA_HOME || '.strata');
 }
 
 /** The roots pod directories are made under: the RAM one and the disk one, in this instance's namespace. */

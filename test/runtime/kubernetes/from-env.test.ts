@@ -33,6 +33,13 @@ describe('kubernetes runtime settings from the environment', () => {
     expect(kubeRuntimeOptionsFromEnv({ KUBECONFIG: kubeconfig, STRATA_NAMESPACE: 'other' }).namespace).toBe('other');
   });
 
+  it('takes a variable set empty as unset, as loadConfig does (tester 14: STRATA_QUARTERBACK_IMAGE= made pods of image "", STRATA_POD_RETENTION= was refused)', () => {
+    const names = ['STRATA_POD_RETENTION', 'STRATA_IMAGE_PULL_POLICY', 'STRATA_IMAGE_PULL_SECRETS', 'STRATA_QUARTERBACK_IMAGE', 'STRATA_SHARED_DIR', 'STRATA_SHARED_CLAIM', 'STRATA_OWNER_DEPLOYMENT', 'STRATA_SCRATCH_SIZE', 'STRATA_STEP_SERVICE_ACCOUNT', 'STRATA_IMAGE_MAP', 'STRATA_FILE_ROOTS', 'STRATA_NAMESPACE'];
+    const { kubeConfig: _a, onError: _b, ...empty } = kubeRuntimeOptionsFromEnv({ KUBECONFIG: kubeconfig, STRATA_HOME: '/var/lib/strata', ...Object.fromEntries(names.map((n) => [n, ''])) });
+    const { kubeConfig: _c, onError: _d, ...unset } = kubeRuntimeOptionsFromEnv({ KUBECONFIG: kubeconfig, STRATA_HOME: '/var/lib/strata' });
+    expect(empty).toEqual(unset);
+  });
+
   it.each([
     [{ STRATA_POD_RETENTION: 'forever' }, 'STRATA_POD_RETENTION must be one of delete, keep-failed, keep, not "forever"'],
     [{ STRATA_IMAGE_PULL_POLICY: 'Sometimes' }, 'STRATA_IMAGE_PULL_POLICY must be one of Always, IfNotPresent, Never, not "Sometimes"'],
