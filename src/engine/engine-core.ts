@@ -163,8 +163,7 @@ export class EngineCore {
     const counted = this.logVersion < 4 || (act.id !== (this.opts.prefix ?? '') && act.id !== act.parent?.id);
     // A pod's containers are steps of the run too (log version 5; before, a pod counted once): its micro plan's steps, counted as it starts.
     // (A dry run opens the pod and counts its containers as they start.)
-    // A pod activated again (a retry of the run, a composite run again whole) counts what it was charged before too (log version 7).
-    if (counted && node.kind === 'pod' && this.logVersion >= 5 && !this.opts.dryRun) this.spawned += this.podCount(node.body) + (this.logVersion >= 7 ? (this.podCharged.get(act.id) ?? 0) : 0);
+    if (counted && node.kind === 'pod' && this.logVersion >= 5 && !this.opts.dryRun) this.spawned += this.podCount(node.body) + this.chargeAgain(act);
     if (counted && ++this.spawned > max) return this.overLimit(act, max);
     if (node.when !== undefined) {
       let go: boolean;
@@ -541,6 +540,21 @@ export class EngineCore {
     let n = this.podSteps.get(body);
     if (n === undefined) this.podSteps.set(body, (n = podStepCount(body)));
     return n;
+  }
+
+  /**
+   * A pod activated again (log version 7; a retry of the run, a composite run again whole): the
+   * micro steps charged for it before (chargePod), counted again when a retry keeps it (it does
+   * not run, as a kept fan-out's items count again), forgotten when it runs again (what its new
+   * run makes is charged as it ends). 0 for a first activation, and for a log of version 6 or
+   * before (a kept pod's charge was forgotten).
+   */
+  chargeAgain(act: Act): number {
+    const charged = this.logVersion >= 7 ? this.podCharged.get(act.id) : undefined;
+    if (charged === undefined) return 0;
+    if (this.keeps && this.kept.leaves.has(act.id) && act.scope.exit === undefined) return charged;
+    this.podCharged.delete(act.id);
+    return 0;
   }
 
   /** `act` would make the run pass `max` steps: it fails for it, as the run's step limit says. */

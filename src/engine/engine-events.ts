@@ -149,8 +149,8 @@ function retryRun(core: EngineCore): void {
   core.failures = [];
   core.dirty.clear();
   core.spawned = core.opts.stepsBefore ?? 0;
-  // A pod's charge stays (log version 7): activated again, kept or run again, it counts again
-  // as its start and its charge did, as a kept fan-out's items do (engine-core.ts startAct).
+  // A pod's charge stays (log version 7): kept by the retry, it counts again, as a kept
+  // fan-out's items do; run again, it is forgotten (engine-core.ts chargeAgain).
   if (core.logVersion < 7) core.podCharged.clear();
   core.overStepLimit = false;
   core.slots = new RunSlots();

@@ -14,10 +14,11 @@ export type FailureReason = 'timeout';
 
 /**
  * The version of the run log's event shapes, recorded in its first entry (`begin`, `v`).
- * 7: a pod activated again (a retry of the run that keeps it, a composite run again whole)
- * counts the micro steps charged for it before, as a fan-out's items activated again count
- * again (6: only its start's count, so a retried run had the kept pod's fan-out for free;
- * engine-core.ts startAct, retryRun in engine-events.ts).
+ * 7: a pod a retry of the run keeps counts the micro steps charged for it before again, as a
+ * kept fan-out's items count again, and one activated to run again is charged what its new
+ * run makes (6: a kept pod counted its start's steps only, so a retried run had its fan-out
+ * for free; one run again was charged only past its earlier charge; engine-core.ts chargeAgain,
+ * retryRun in engine-events.ts).
  * 6: a pod's quarterback counts its steps on from the run's (StartCommand.pod.stepsBefore),
  * and the micro steps it made past what the pod's start counted (its `finished.steps`) are
  * charged to the run when it ends (5 and before: a fan-out or cycle inside a pod was bounded

@@ -69,4 +69,21 @@ describe('the step limit by log version', () => {
     expect(qStepsBefore(7)).toEqual({ first: [7], retried: [7] });
     expect(qStepsBefore(6)).toEqual({ first: [7], retried: [2] });
   });
+
+  it('version 7: a pod run again by a retry of the run (it had failed) counts what its new run makes, not what its failed one was charged', () => {
+    // q fans out inside the pod: its failed run made 5 micro steps, its run after the retry 1 (its list shorter, say); r is a pod after it.
+    const c = compile({ sequence: [{ id: 'q', pod: { flow: { id: 'g', fanOut: { over: { var: 'params.ns' }, do: task('t') } } } }, { id: 'r', pod: { flow: { sequence: [task('u')] } } }] }, { ns: [1, 2, 3, 4] });
+    const e = new RunEngine(c.root, { maxSteps: 100, params: { ns: [1, 2, 3, 4] } });
+    e.start(0, 7);
+    e.apply([{ type: 'finished', step: 'q', attempt: 1, ok: false, error: 'no', steps: 5, at: 1 }]);
+    e.apply([{ type: 'retry', at: 2 }]);
+    const after = e.apply([{ type: 'finished', step: 'q', attempt: 2, ok: true, steps: 1, at: 3 }]);
+    // As a first run of q making 1 micro step: q (1) and its micro step, then r (1).
+    const fresh = new RunEngine(c.root, { maxSteps: 100, params: { ns: [1, 2, 3, 4] } });
+    fresh.start(0, 7);
+    const once = fresh.apply([{ type: 'finished', step: 'q', attempt: 1, ok: true, steps: 1, at: 1 }]);
+    const rStepsBefore = (cmds: ReturnType<RunEngine['apply']>) => cmds.flatMap((x) => (x.type === 'start' && x.step === 'r' ? [x.pod?.stepsBefore] : []));
+    expect(rStepsBefore(after)).toEqual(rStepsBefore(once));
+    expect(rStepsBefore(once)).toHaveLength(1);
+  });
 });
