@@ -77,8 +77,12 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     transient = outcome.transient === true;
     parameters = outcome.parameters;
     // A pod's micro steps: the run charges those past what its start counted (docs/runs.md).
-    if (cmd.kind === 'pod' && outcome.steps !== undefined) steps = outcome.steps;
+    // A count that is not a whole number (a broken or tampered quarterback) would make the
+    // run's NaN and switch the limit off: the pod fails instead, charging nothing.
+    const miscounted = cmd.kind === 'pod' && outcome.steps !== undefined && !(Number.isSafeInteger(outcome.steps) && outcome.steps >= 0);
+    if (cmd.kind === 'pod' && outcome.steps !== undefined && !miscounted) steps = outcome.steps;
     await Promise.all(reports);
+    if (miscounted) return finished(false, undefined, `the quarterback of pod ${cmd.step} reported ${printableCount(outcome.steps)} micro steps, not a whole number: they cannot be counted against the run's STRATA_MAX_RUN_STEPS`);
     if (!outcome.ok) {
       const error = outcome.error ?? `exited with code ${outcome.exitCode}`;
       // Only a program that ran to its end left outputs (not one stopped by a cancel).
@@ -159,4 +163,10 @@ export function executionMark(attempt: number, execution: number, pod?: { step: 
   const again = execution > 1 ? `, run again (execution ${execution})` : '';
   const inPod = pod && (pod.attempt > 1 || pod.execution > 1) ? ` in pod ${pod.step} attempt ${pod.attempt}${pod.execution > 1 ? ` execution ${pod.execution}` : ''}` : '';
   return `\n--- attempt ${attempt}${again}${inPod} ---\n`;
+}
+
+/** A reported count as a refusal quotes it: JSON, cut to 40 characters. */
+function printableCount(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 }

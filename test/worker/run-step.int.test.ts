@@ -15,7 +15,7 @@ import { RunStore } from '../../src/store/run-store.ts';
 import { OutputsPool } from '../../src/worker/outputs-pool.ts';
 import { runStep } from '../../src/worker/run-step.ts';
 import { shTask } from '../support/documents.ts';
-import { podRequestPod, TempDirs } from '../sidecar/harness.ts';
+import { podRequestPod, PROGRAMS, TempDirs } from '../sidecar/harness.ts';
 
 const dirs = new TempDirs();
 const redis = new Redis(inject('redisUrl'));
@@ -94,5 +94,34 @@ describe('runStep, run twice for one attempt', () => {
     await runStep(ports, 'r4', { ...where, step: 'w3', task: shTask('echo x > $STRATA_OUTPUTS/x') }, new AbortController().signal);
     expect(readdirSync(join(root, 'work'))).toHaveLength(0);
     pool.close();
+  });
+});
+
+/** What runStep makes of a pod whose quarterback answers at once with `count` (JSON) as its micro steps made. */
+async function podEndWithCount(count: string) {
+  const root = await dirs.make();
+  const runtime = new LocalRuntime({ quarterback: [process.execPath, join(PROGRAMS, 'miscounting-quarterback.mjs'), count] });
+  try {
+    const store = new RunStore(redis, `rs-${randomUUID().slice(0, 8)}:`);
+    const pod = podRequestPod({ sequence: [{ id: 'a', task: shTask('true') }] });
+    const cmd: StartCommand = { type: 'start', step: 'p', attempt: 1, kind: 'pod', pod: { name: pod.name, channels: pod.channels, body: pod.body }, inputs: {}, env: { params: {}, unit: '' }, data: {} };
+    const ports = { runtime, store, artifactsDir: join(root, 'artifacts'), roots: { pool: new OutputsPool(join(root, 'work')), ramRoot: join(root, 'ram') } };
+    return await runStep(ports, 'r3', cmd, new AbortController().signal, { number: 1 });
+  } finally {
+    await runtime.close();
+  }
+}
+
+describe('runStep of a pod whose quarterback miscounts its micro steps', () => {
+  // Charged to the run past its start's count (STRATA_MAX_RUN_STEPS): a count that is not a
+  // whole number would make the run's NaN and switch the limit off for the rest of the run.
+  it.each(['"lots"', '-3', '2.5', '1e400', 'null'])('fails the pod for a count of %s, charging nothing', async (count) => {
+    const end = await podEndWithCount(count);
+    expect(end).toMatchObject({ type: 'finished', ok: false, error: expect.stringMatching(/^the quarterback of pod p reported .* micro steps, not a whole number/) });
+    expect(end).not.toHaveProperty('steps');
+  });
+
+  it('takes a whole number', async () => {
+    expect(await podEndWithCount('7')).toMatchObject({ type: 'finished', ok: true, steps: 7 });
   });
 });
