@@ -79,8 +79,9 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     // A pod's micro steps: the run charges those past what its start counted (docs/runs.md).
     // A count that is not a whole number (a broken or tampered quarterback) would make the
     // run's NaN and switch the limit off: the pod fails instead, charging nothing.
-    const miscounted = cmd.kind === 'pod' && outcome.steps !== undefined && !(Number.isSafeInteger(outcome.steps) && outcome.steps >= 0);
-    if (cmd.kind === 'pod' && outcome.steps !== undefined && !miscounted) steps = outcome.steps;
+    const counted = cmd.kind === 'pod' ? outcome.steps : undefined;
+    const miscounted = counted !== undefined && !(Number.isSafeInteger(counted) && counted >= 0);
+    if (!miscounted) steps = counted;
     await Promise.all(reports);
     if (miscounted) return finished(false, undefined, `the quarterback of pod ${cmd.step} reported ${printableCount(outcome.steps)} micro steps, not a whole number: they cannot be counted against the run's STRATA_MAX_RUN_STEPS`);
     if (!outcome.ok) {
