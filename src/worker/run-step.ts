@@ -11,7 +11,7 @@
 import { dirname } from 'node:path';
 import type { EngineEvent, StartCommand } from '../engine/types.ts';
 import type { FailureReason } from '../engine/timeout-error.ts';
-import { toStrataError } from '../errors/strata-error.ts';
+import { clipped, toStrataError } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
 import type { PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
 import { podRequest } from '../../runtime/pod-request.ts';
@@ -83,7 +83,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     const miscounted = counted !== undefined && !(Number.isSafeInteger(counted) && counted >= 0);
     if (!miscounted) steps = counted;
     await Promise.all(reports);
-    if (miscounted) return finished(false, undefined, `the quarterback of pod ${cmd.step} reported ${printableCount(outcome.steps)} micro steps, not a whole number: they cannot be counted against the run's STRATA_MAX_RUN_STEPS`);
+    if (miscounted) return finished(false, undefined, `the quarterback of pod ${cmd.step} reported ${clipped(JSON.stringify(counted) ?? String(counted), 40)} micro steps, not a whole number: they cannot be counted against the run's STRATA_MAX_RUN_STEPS`);
     if (!outcome.ok) {
       const error = outcome.error ?? `exited with code ${outcome.exitCode}`;
       // Only a program that ran to its end left outputs (not one stopped by a cancel).
@@ -164,10 +164,4 @@ export function executionMark(attempt: number, execution: number, pod?: { step: 
   const again = execution > 1 ? `, run again (execution ${execution})` : '';
   const inPod = pod && (pod.attempt > 1 || pod.execution > 1) ? ` in pod ${pod.step} attempt ${pod.attempt}${pod.execution > 1 ? ` execution ${pod.execution}` : ''}` : '';
   return `\n--- attempt ${attempt}${again}${inPod} ---\n`;
-}
-
-/** A reported count as a refusal quotes it: JSON, cut to 40 characters. */
-function printableCount(v: unknown): string {
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 }
