@@ -155,7 +155,7 @@ export class EngineCore {
 
   startAct(act: Act): void {
     const node = act.node;
-    const max = this.opts.maxSteps ?? DEFAULT_LIMITS.maxSteps;
+    const max = this.maxSteps;
     this.sliceLeft--;
     // A step is an activation with an id of its own: not the run's root (''), nor a unit's root (its use node's id),
     // which no plan counts (compile.ts ctx.order), so a plan right at the limit runs whole (a log of version 3 or before counted every activation).
@@ -557,6 +557,11 @@ export class EngineCore {
     return 0;
   }
 
+  /** The run's step limit (EngineOptions.maxSteps, STRATA_MAX_RUN_STEPS's default otherwise). */
+  get maxSteps(): number {
+    return this.opts.maxSteps ?? DEFAULT_LIMITS.maxSteps;
+  }
+
   /** `act` would make the run pass `max` steps: it fails for it, as the run's step limit says. */
   overLimit(act: Act, max: number): void {
     this.overStepLimit = true;
@@ -578,7 +583,7 @@ export class EngineCore {
     if (extra <= 0) return false;
     this.podCharged.set(act.id, charged + extra);
     this.spawned += extra;
-    const max = this.opts.maxSteps ?? DEFAULT_LIMITS.maxSteps;
+    const max = this.maxSteps;
     if (this.spawned <= max) return false;
     this.overLimit(act, max);
     return true;
