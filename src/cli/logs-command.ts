@@ -3,8 +3,8 @@
  * by its step (as `argo logs` and `tkn pr logs` print); `-f` follows them through the
  * run's log stream (`GET /v1/runs/:id/logs`, server-sent events pushed as steps write)
  * until the run ends. Each execution of a step after the first opens with the worker's
- * mark (`--- attempt 1, run again (execution 2) ---`); a log that has such marks but does
- * not start with one gets `--- attempt 1, execution 1 ---` first, so every part says which
+ * mark (`--- attempt 1 (run 2) ---`, src/run/attempt-label.ts); a log that has such marks
+ * but does not start with one gets `--- attempt 1 (run 1) ---` first, so every part says which
  * execution wrote it: the stored view, and `-f` for the log it starts from. A follower that
  * printed a step's first execution before any mark existed cannot name it afterwards: its
  * part stays unnamed and the next opens with the worker's mark.
@@ -18,7 +18,7 @@ import { followSse } from './sse-follow.ts';
 /** The line a log cut to its last STRATA_MAX_LOG_BYTES opens with (store/lua/log-append-2.lua). */
 const CUT = /^\[earlier output cut[^\]\n]*\]\n/;
 const MARK = /(^|\n)--- attempt \d+[^\n]* ---\n/;
-const FIRST = '--- attempt 1, execution 1 ---\n';
+const FIRST = '--- attempt 1 (run 1) ---\n';
 
 /** Whole lines, each prefixed, as they come; a line without its newline yet waits for it (or for the end). */
 function printer(write: (s: string) => void, prefix: (step: string) => string) {

@@ -42,9 +42,8 @@ export function runTree(run: RunView, now = Date.now()): string {
   const rows = ordered(run.steps).map(({ id, depth, label }) => {
     const s = run.steps[id];
     const ms = s.durationMs ?? (s.startedAt && s.status === 'running' ? now - Date.parse(s.startedAt) : undefined);
-    // A step run again after its worker was lost says so: `running (execution 2)`.
-    const status = s.execution && s.execution > 1 ? `${s.status} (execution ${s.execution})` : s.status;
-    return [`${'  '.repeat(depth)}${MARK[s.status] ?? ' '} ${label}`, status, duration(ms), attemptText(s), s.exitCode !== undefined ? String(s.exitCode) : '', message(s)];
+    // A step run again after its worker was lost says so in its ATTEMPT: `1 (run 2)`.
+    return [`${'  '.repeat(depth)}${MARK[s.status] ?? ' '} ${label}`, s.status, duration(ms), attemptText(s), s.exitCode !== undefined ? String(s.exitCode) : '', message(s)];
   });
   const cut = run.stepsSummary;
   const rest = cut ? `\n\n${(cut.total - cut.shown).toLocaleString('en')} more steps not shown (the first ${cut.shown.toLocaleString('en')} of ${cut.total.toLocaleString('en')}): \`strata runs get ${run.id} --all\` shows every step` : '';

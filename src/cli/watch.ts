@@ -4,6 +4,7 @@
  * or missed). The counter is `[ended/known done]` over the run's steps, each counted once
  * by its latest state, so a retried run counts a step run again once.
  */
+import { attemptLabelOf } from '../run/attempt-label.ts';
 import type { RunView, StepEvent } from '../run/run-view.ts';
 import type { Client } from './api-client.ts';
 import { printable } from './output.ts';
@@ -14,14 +15,10 @@ export type WatchOptions = FollowOptions;
 
 const ENDED = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
-/** How a step event names which go it is: its attempt, and its execution when the attempt was run again (a takeover, an infrastructure retry). */
+/** How a step event names which go it is after its status, in attemptLabelOf's words (`, attempt 1 (run 2)`); nothing for a first go. */
 export function goOf(e: Pick<StepEvent, 'attempt' | 'execution' | 'pod'>): string {
-  const parts = [
-    ...(e.attempt && e.attempt > 1 ? [`attempt ${e.attempt}`] : []),
-    ...(e.execution && e.execution > 1 ? [`execution ${e.execution}`] : []),
-    ...(e.pod && (e.pod.attempt > 1 || e.pod.execution > 1) ? [`in pod attempt ${e.pod.attempt}${e.pod.execution > 1 ? ` execution ${e.pod.execution}` : ''}`] : []),
-  ];
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+  const label = attemptLabelOf(e.attempt ?? 1, e.execution, e.pod);
+  return label === '1' ? '' : `, attempt ${label}`;
 }
 
 /** Print events until the run ends; returns the final run. */

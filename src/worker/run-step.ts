@@ -21,6 +21,7 @@ import { readResult } from '../../runtime/step-files.ts';
 import { readParameters } from '../../runtime/output-parameters.ts';
 import type { Guard } from '../../runtime/watchdog/guard.ts';
 import type { Fence, RunStore } from '../store/run-store.ts';
+import { attemptLabelOf, type PodGo } from '../run/attempt-label.ts';
 import { cleanup, keepOutputs, keptPodSteps, prepareStep, type StepDirs, type WorkRoots } from './step-files.ts';
 
 export interface RunStepPorts {
@@ -70,7 +71,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     }
     const reports: Promise<unknown>[] = [];
     const pod = { attempt: cmd.attempt, execution: exec.number };
-    const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r, pod, exec.fence, cmd.step));
+    const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r, pod, exec.fence));
     const outcome = await p.runtime.run(req, onReport, signal);
     if (typeof outcome.exitCode === 'number') exitCode = outcome.exitCode;
     reason = outcome.reason;
@@ -140,11 +141,11 @@ async function recordKeptSteps(store: RunStore, runId: string, finalDir: string,
 }
 
 /** A report from inside a pod: a micro step's state (tagged with the pod's attempt and execution), or a chunk of logs. */
-function relay(store: RunStore, runId: string, r: PodReport, pod: { attempt: number; execution: number }, fence: Fence | undefined, podStep: string): Promise<unknown> {
+function relay(store: RunStore, runId: string, r: PodReport, pod: PodGo, fence: Fence | undefined): Promise<unknown> {
   if (r.type === 'log') return store.appendLog(runId, r.step, r.chunk);
   // A container's later attempts, and every container of a pod run again, open with a line in its log.
   const marked = r.status === 'running' && ((r.attempt ?? 1) > 1 || pod.attempt > 1 || pod.execution > 1)
-    ? store.appendLog(runId, r.step, executionMark(r.attempt ?? 1, 1, { step: podStep, ...pod }))
+    ? store.appendLog(runId, r.step, executionMark(r.attempt ?? 1, 1, pod))
     : undefined;
   const reported = store.report(runId, [{
     step: r.step, status: r.status, pod,
@@ -159,9 +160,7 @@ function relay(store: RunStore, runId: string, r: PodReport, pod: { attempt: num
   return marked ? Promise.all([marked, reported]) : reported;
 }
 
-/** The line that opens an execution's output in a step's log, after the first. */
-export function executionMark(attempt: number, execution: number, pod?: { step: string; attempt: number; execution: number }): string {
-  const again = execution > 1 ? `, run again (execution ${execution})` : '';
-  const inPod = pod && (pod.attempt > 1 || pod.execution > 1) ? ` in pod ${pod.step} attempt ${pod.attempt}${pod.execution > 1 ? ` execution ${pod.execution}` : ''}` : '';
-  return `\n--- attempt ${attempt}${again}${inPod} ---\n`;
+/** The line that opens an execution's output in a step's log, after the first, in attemptLabelOf's words (`--- attempt 1 (pod run 2) ---`). */
+export function executionMark(attempt: number, execution: number, pod?: PodGo): string {
+  return `\n--- attempt ${attemptLabelOf(attempt, execution, pod)} ---\n`;
 }

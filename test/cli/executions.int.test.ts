@@ -2,9 +2,9 @@
  * What the CLI says of steps run more than once, and how it follows logs (issue 10/11/13
  * test report, fault 5), with real `strata worker` processes killed for real and the CLI
  * as real processes:
- * - a step run again after its worker was SIGKILLed says `running (execution 2)` in
- *   `runs get` and `runs watch`, its ATTEMPT is `1 (run 2)` (not a retry), and `strata
- *   logs` names each execution's part;
+ * - a step run again after its worker was SIGKILLed says `1 (run 2)` (not a retry) in the
+ *   ATTEMPT of `runs get` and `running, attempt 1 (run 2)` in `runs watch`, and `strata
+ *   logs` names each execution's part with the same words;
  * - the `runs retry --watch` counter counts each step once, out of the run's steps;
  * - `strata logs -f` follows through the run's log stream: lines show while the step runs,
  *   and the plain logs route is never polled;
@@ -63,7 +63,7 @@ describe('a step run again after its worker was SIGKILLed', () => {
     await until('the second execution to run', () => existsSync(join(dir, 'second')), 30_000);
 
     const get = await strata('runs', 'get', runId);
-    expect(get.stdout).toMatch(/^▶ slow\s+running \(execution 2\)\s/m);
+    expect(get.stdout).toMatch(/^▶ slow\s+running\s+\S+\s+1 \(run 2\)\s/m);
     // Followed while the second execution runs: the log as kept names the first execution as the stored view does.
     const follow = spawnStrata(['logs', runId, '-f'], { STRATA_URL: svc.url });
     cleanup.push(() => follow.exitCode === null && follow.kill('SIGKILL'));
@@ -75,19 +75,19 @@ describe('a step run again after its worker was SIGKILLed', () => {
     // The engine's attempt is 1: a re-run of it, not a retry; `attempts` counts both executions as before.
     expect(done.steps.slow).toMatchObject({ attempt: 1, execution: 2, attempts: 2 });
     // ATTEMPT says the engine's attempt and that it ran again, never 2 (a retry no one configured).
-    expect((await strata('runs', 'get', runId)).stdout).toMatch(/^✓ slow\s+succeeded \(execution 2\)\s+\S+\s+1 \(run 2\)\s/m);
+    expect((await strata('runs', 'get', runId)).stdout).toMatch(/^✓ slow\s+succeeded\s+\S+\s+1 \(run 2\)\s/m);
 
     const watch = await strata('runs', 'watch', runId);
     expect(watch.code).toBe(0);
-    expect(watch.stdout).toMatch(/ ▶ slow running \(execution 2\) {2}\[0\/1 done\]$/m);
+    expect(watch.stdout).toMatch(/ ▶ slow running, attempt 1 \(run 2\) {2}\[0\/1 done\]$/m);
     expect(watch.stdout).toMatch(/ ✓ slow succeeded {2}\[1\/1 done\]$/m);
 
     const logs = (await strata('logs', runId)).stdout;
     expect(await followed).toBe(0);
     expect(follow.output()).toBe(logs);
-    expect(logs).toMatch(/^slow: --- attempt 1, execution 1 ---\nslow: first run\n/);
-    expect(logs).toContain('slow: --- attempt 1, run again (execution 2) ---\nslow: second run\n');
-    expect((await strata('logs', runId, 'slow')).stdout).toMatch(/^--- attempt 1, execution 1 ---\nfirst run\n/);
+    expect(logs).toMatch(/^slow: --- attempt 1 \(run 1\) ---\nslow: first run\n/);
+    expect(logs).toContain('slow: --- attempt 1 (run 2) ---\nslow: second run\n');
+    expect((await strata('logs', runId, 'slow')).stdout).toMatch(/^--- attempt 1 \(run 1\) ---\nfirst run\n/);
   }, CLI_TEST_MS);
 });
 

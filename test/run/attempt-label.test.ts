@@ -1,10 +1,14 @@
 /**
  * attemptLabel, the one way a step's attempt reads in `strata runs get` (its ATTEMPT column
- * blank for "1") and the UI's step panel: a retry is its attempt, a re-run of the same attempt
- * after a takeover is `1 (run 2)`, and a view from a server before `attempt` reads `attempts`.
+ * blank for "1"), the UI's step panel, `strata runs watch` and the line that opens an
+ * execution in a step's log: a retry is its attempt, a re-run of the same attempt after a
+ * takeover is `1 (run 2)`, a step inside a pod run again `1 (pod attempt 2)`, and a view
+ * from a server before `attempt` reads `attempts` (R1: the three said it three ways).
  */
 import { describe, expect, it } from 'vitest';
-import { attemptLabel } from '../../src/run/attempt-label.ts';
+import { goOf } from '../../src/cli/watch.ts';
+import { attemptLabel, attemptLabelOf } from '../../src/run/attempt-label.ts';
+import { executionMark } from '../../src/worker/run-step.ts';
 
 describe('attemptLabel', () => {
   it('tells a retry from a re-run of the same attempt', () => {
@@ -26,5 +30,23 @@ describe('attemptLabel', () => {
   it('reads `attempts` for a view without `attempt` (a server before it existed)', () => {
     expect(attemptLabel({ attempts: 2 })).toBe('2');
     expect(attemptLabel({ attempts: 0 })).toBe('0');
+  });
+
+  it('is the words of `strata runs watch` and of the mark that opens an execution in a log', () => {
+    const goes = [
+      { attempt: 2, execution: 1, label: '2' },
+      { attempt: 1, execution: 2, label: '1 (run 2)' },
+      { attempt: 1, execution: 1, pod: { attempt: 2, execution: 1 }, label: '1 (pod attempt 2)' },
+      { attempt: 1, execution: 1, pod: { attempt: 1, execution: 2 }, label: '1 (pod run 2)' },
+      { attempt: 3, execution: 2, pod: { attempt: 2, execution: 3 }, label: '3 (run 2; pod attempt 2, run 3)' },
+    ];
+    for (const { label, ...go } of goes) {
+      expect(attemptLabelOf(go.attempt, go.execution, go.pod)).toBe(label);
+      expect(goOf(go)).toBe(`, attempt ${label}`);
+      expect(executionMark(go.attempt, go.execution, go.pod)).toBe(`\n--- attempt ${label} ---\n`);
+    }
+    // The first go says nothing in a watch line.
+    expect(goOf({ attempt: 1, execution: 1, pod: { attempt: 1, execution: 1 } })).toBe('');
+    expect(goOf({})).toBe('');
   });
 });

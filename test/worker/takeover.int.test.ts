@@ -91,7 +91,7 @@ describe('a worker SIGKILLed mid-step', () => {
     // Both executions count, and the step's log tells them apart (issue 8 item 11).
     expect(run.steps.slow.attempts).toBe(2);
     expect(run.steps.slow).toMatchObject({ attempt: 1, execution: 2 }); // the same attempt run again, not a retry
-    expect((await svc.call('GET', `/v1/runs/${runId}/steps/slow/logs`)).text).toContain('--- attempt 1, run again (execution 2) ---');
+    expect((await svc.call('GET', `/v1/runs/${runId}/steps/slow/logs`)).text).toContain('--- attempt 1 (run 2) ---');
   });
 
   it('and its run then cancelled: the orphan never finishes its work', async () => {
@@ -197,6 +197,6 @@ describe('a pod re-run after its worker died', () => {
     // Its record keeps which run of the pod it last ran in, as the label says it (src/run/attempt-label.ts).
     expect(run.steps['p/a']).toMatchObject({ attempt: 1, pod: { attempt: 1, execution: 2 } });
     expect(attemptLabel(run.steps['p/a'])).toBe('1 (pod run 2)');
-    expect((await svc.call('GET', `/v1/runs/${runId}/steps/p/a/logs`)).text).toContain('--- attempt 1 in pod p attempt 1 execution 2 ---');
+    expect((await svc.call('GET', `/v1/runs/${runId}/steps/p/a/logs`)).text).toContain('--- attempt 1 (pod run 2) ---');
   });
 });
