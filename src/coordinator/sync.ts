@@ -20,8 +20,7 @@ export interface SyncPorts {
   local: SyncLocal;
   /** enqueue step jobs (idempotent per run, step and attempt) */
   enqueue(runId: string, cmds: StartCommand[]): Promise<void>;
-  /** tell workers to stop running steps (one message for all of them) */
-  /** Tell workers to stop `steps`, each at its attempt in `attempts` (same order). */
+  /** Tell workers to stop `steps`, each at its attempt in `attempts` (same order): one message for all of them. */
   kill(runId: string, steps: string[], attempts: number[]): Promise<void>;
   /** read a cycle's next window: an event for the log */
   readWindow(runId: string, cmd: Extract<Command, { type: 'window' }>): Promise<EngineEvent>;
@@ -69,15 +68,22 @@ const NOTHING: Decided = { followUps: [], written: Promise.resolve() };
 
 async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | undefined, fromIndex: number | undefined): Promise<Decided> {
   let c = p.cache.get(runId);
-  // Folded anew: the starts decided by entries already recorded were enqueued before they
-  // were recorded (below), so they are not sent again (a run with 90,000 steps running
-  // sent 90,000 job adds each time a process folded it from the start). A job lost since
-  // is found when the run falls due (coordinator.ts, recover).
-  let enqueuedUpTo = -1;
+  // Folded anew: the starts and kills decided by entries already recorded were enqueued
+  // and published before they were recorded (below), so they are not sent again (a run
+  // with 90,000 steps running sent 90,000 job adds each time a process folded it from the
+  // start; a cancelled one told its steps to stop again each time a coordinator took it up
+  // after its cancel: test/coordinator/cancel-slices.int.test.ts). A job lost since is found
+  // when the run falls due (coordinator.ts, recover). An entry recorded in part only (a
+  // process died between two slices) sends all its starts and kills again.
+  let actedUpTo = -1;
   if (!c) {
+    // This process's last commits of the run first (a sync's commits are awaited outside the
+    // lock): a take-up right after a cancel this process folded would read the cancel's entry
+    // unrecorded and tell its steps to stop again.
+    await p.local.commits.get(runId);
     const [plan, applied] = await Promise.all([p.store.plan(runId), p.store.applied(runId)]);
     if (!plan) return NOTHING;
-    enqueuedUpTo = applied ?? -1;
+    actedUpTo = applied ?? -1;
     c = p.cache.create(runId, plan, p.maxUnitDepth);
     // The plan's parse and the engine's index of it took the thread in one go: let others in.
     await yieldToIo();
@@ -144,11 +150,13 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
     for (const cmd of commands) {
       if (cmd.type === 'status') commit.steps.push(cmd);
       else if (cmd.type === 'start') {
-        if (commit.i > enqueuedUpTo) starts.push(cmd);
+        if (commit.i > actedUpTo) starts.push(cmd);
       }
       else if (cmd.type === 'kill') {
-        kills.push(cmd.step);
-        killed.push(cmd.attempt ?? 0);
+        if (commit.i > actedUpTo) {
+          kills.push(cmd.step);
+          killed.push(cmd.attempt ?? 0);
+        }
       }
       else if (cmd.type === 'done') commit.run = { status: cmd.status, ...(cmd.result !== undefined ? { result: cmd.result } : {}), ...(cmd.error ? { error: cmd.error } : {}) };
       else if (cmd.type === 'deadline' || cmd.type === 'backoff') deadlines.push(cmd);

@@ -44,7 +44,19 @@ async function setUp(name: string) {
     told.push(...(steps ?? [step!]));
   });
   const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: join(dir, name), PORT: '0', STRATA_FOLD_SLICE_STEPS: '5', STRATA_SYNC_GRACE_MS: '300', STRATA_TEST_SLICE_STATUS: 'cancelled' };
-  return { prefix, redis, env, told, messages: () => messages };
+  return { prefix, redis, sub, env, told, messages: () => messages };
+}
+
+/**
+ * Mark run `id` due now and tell the coordinators (what an append does, a grace earlier),
+ * then wait until one has taken it up (runs-due-3.lua re-marks it a grace later) or has
+ * found it ended (due no more): its fold of the run follows, after any fold under way.
+ */
+async function takenUp(redis: Redis, prefix: string, id: string): Promise<void> {
+  const due = `${prefix}:runs:due`;
+  await redis.zadd(due, 0, id);
+  await redis.publish(due, '0');
+  await until('a coordinator to take the run up', async () => (await redis.zscore(due, id)) !== '0', 60_000);
 }
 
 /** Post a fan-out of N items (each `true`, never run: no worker) and wait until every item is enqueued and recorded running. */
@@ -74,9 +86,11 @@ const every = Array.from({ length: N }, (_, i) => String(i));
 
 describe('a cancel folded in slices', () => {
   it('requests are answered between two slices of a cancel, which then ends with every item cancelled once', async () => {
-    const { prefix, redis, env, told, messages } = await setUp('cancel-held');
+    const { prefix, redis, sub, env, told, messages } = await setUp('cancel-held');
     const gate = `${prefix}:test-gate`;
-    const serve = spawnStrata(['serve'], { ...env, STRATA_TEST_SLICE_HOLD: gate }, { entry: ['test/support/die-between-slices.mjs', '2'] });
+    // A grace longer than the test: no coordinator takes the run up while the cancel is held
+    // (one that did would fold the unrecorded cancel too, and tell its steps again: docs/runs.md).
+    const serve = spawnStrata(['serve'], { ...env, STRATA_SYNC_GRACE_MS: '3600000', STRATA_TEST_SLICE_HOLD: gate }, { entry: ['test/support/die-between-slices.mjs', '2'] });
     cleanup.push(() => stop(serve));
     const url = await urlOf(serve);
     const id = await startBig(url, redis, prefix);
@@ -104,6 +118,14 @@ describe('a cancel folded in slices', () => {
     expect(done.status).toBe(200);
     expect(done.body.status).toBe('cancelled');
     expect(count(done.body.steps, 'cancelled')).toBe(N);
+    // A coordinator takes the ended run up (made certain: marked due now) and folds it anew
+    // from the start: the cancel's entry is recorded, so its steps are not told again. Once
+    // the run is due no more, that fold has sent what it sends (kills go out before the
+    // commit that takes the mark away), and the PING answered on the subscriber connection
+    // comes after every message published before it.
+    await takenUp(redis, prefix, id);
+    await until('the run to be due no more', async () => (await redis.zscore(`${prefix}:runs:due`, id)) === null, 60_000);
+    await sub.ping();
     // Every item told to stop once, a slice a message (not a message an item), and one `cancelled` event each.
     await until('every item to be told', () => told.length >= N);
     expect([...told].filter((s) => /^\d+$/.test(s)).sort()).toEqual([...every].sort());
