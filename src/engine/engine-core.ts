@@ -8,7 +8,7 @@ import type { Computed, InputSpec, JsonValue } from '../flow/types.ts';
 import { truthy } from '../logic/json-logic.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import { ResultSizes } from './result-size.ts';
-import { isLeaf, joinId, podStepCount, type PlanNode } from '../plan/plan-node.ts';
+import { isLeaf, joinId, type PlanNode } from '../plan/plan-node.ts';
 import { RunSlots, SlotPool } from './run-slots.ts';
 import { addKid, clearKids, removeKid, RunningActs } from './act-lists.ts';
 import { failedAsError, outcomeForParent, type Act, type Ops, type Scope } from './act.ts';
@@ -21,6 +21,7 @@ import { marksFor, notStartedReason, staticChildren } from './not-started.ts';
 import { DirtyQueue, inDeclaredOrder } from './pump-order.ts';
 import { resolvedRetry, wholeAttemptDelay } from './retry-policy.ts';
 import { startCommandOf, statusCommandOf } from './step-commands.ts';
+import { StepBudget } from './step-budget.ts';
 import { StepData } from './step-data.ts';
 import { secondsOf, wholeDeadline } from './deadline.ts';
 import { appendAll } from '../flow/append-all.ts';
@@ -50,10 +51,8 @@ export class EngineCore {
    * each version changed): an older log folds again as it was decided when it was written.
    */
   logVersion = LOG_VERSION;
-  /** each pod body's step count (podStepCount), walked once: a fan-out of pods starts the same body many times */
-  private readonly podSteps = new WeakMap<PlanNode, number>();
-  /** per pod step: its micro steps charged past what its start counted, the most any of its attempts made (log version 6, chargePod) */
-  readonly podCharged = new Map<string, number>();
+  /** the run's steps counted against its limit, and its pods' charges (step-budget.ts) */
+  readonly budget: StepBudget;
   /** the latest time the log's events carry (ms since the epoch; 0 when they carry none) */
   now = 0;
   /** leaves that failed, in the order they failed (an exit handler's `exit.failures`) */
@@ -65,7 +64,6 @@ export class EngineCore {
   /** slots of `spec.parallelism` limits (run-slots.ts) */
   slots = new RunSlots();
   readonly data = new StepData();
-  spawned = 0;
   /** sizes of composites' results, counted once each (result-size.ts) */
   readonly sizes = new ResultSizes();
   /** window reads and expansions asked for and not yet answered, by step */
@@ -108,7 +106,7 @@ export class EngineCore {
       if (k.parameters) this.kept.parameters.set(k.step, k.parameters);
       if (k.attempt !== undefined) this.kept.attempts.set(k.step, k.attempt);
     }
-    this.spawned = opts.stepsBefore ?? 0;
+    this.budget = new StepBudget(opts.maxSteps ?? DEFAULT_LIMITS.maxSteps, opts.stepsBefore ?? 0, () => this.logVersion);
   }
 
   /** Start the run (`at`: when, ms since the epoch, as the log records it): the commands for everything that starts at once. */
@@ -155,16 +153,15 @@ export class EngineCore {
 
   startAct(act: Act): void {
     const node = act.node;
-    const max = this.maxSteps;
     this.sliceLeft--;
     // A step is an activation with an id of its own: not the run's root (''), nor a unit's root (its use node's id),
     // which no plan counts (compile.ts ctx.order), so a plan right at the limit runs whole (a log of version 3 or before counted every activation).
     // Nor a pod's micro plan's root, whose id is the pod's (the run counted the pod).
     const counted = this.logVersion < 4 || (act.id !== (this.opts.prefix ?? '') && act.id !== act.parent?.id);
     // A pod's containers are steps of the run too (log version 5; before, a pod counted once): its micro plan's steps, counted as it starts.
-    // (A dry run opens the pod and counts its containers as they start.)
-    if (counted && node.kind === 'pod' && this.logVersion >= 5 && !this.opts.dryRun) this.spawned += this.podCount(node.body) + this.chargeAgain(act);
-    if (counted && ++this.spawned > max) return this.overLimit(act, max);
+    // (A dry run opens the pod and counts its containers as they start.) A retry keeps a pod it does not run again: its charge counts again.
+    const pod = node.kind === 'pod' && !this.opts.dryRun ? { id: act.id, body: node.body, kept: () => this.keeps && this.kept.leaves.has(act.id) && act.scope.exit === undefined } : undefined;
+    if (counted && this.budget.count(pod)) return this.overLimit(act);
     if (node.when !== undefined) {
       let go: boolean;
       try {
@@ -535,37 +532,10 @@ export class EngineCore {
     this.out.push(cmd);
   }
 
-  /** A pod body's step count as its start counts it (plan-node.ts podStepCount), walked once per body. */
-  podCount(body: PlanNode): number {
-    let n = this.podSteps.get(body);
-    if (n === undefined) this.podSteps.set(body, (n = podStepCount(body)));
-    return n;
-  }
-
-  /**
-   * A pod activated again (log version 7; a retry of the run, a composite run again whole): the
-   * micro steps charged for it before (chargePod), counted again when a retry keeps it (it does
-   * not run, as a kept fan-out's items count again), forgotten when it runs again (what its new
-   * run makes is charged as it ends). 0 for a first activation, and for a log of version 6 or
-   * before (a kept pod's charge was forgotten).
-   */
-  chargeAgain(act: Act): number {
-    const charged = this.logVersion >= 7 ? this.podCharged.get(act.id) : undefined;
-    if (charged === undefined) return 0;
-    if (this.keeps && this.kept.leaves.has(act.id) && act.scope.exit === undefined) return charged;
-    this.podCharged.delete(act.id);
-    return 0;
-  }
-
-  /** The run's step limit (EngineOptions.maxSteps, STRATA_MAX_RUN_STEPS's default otherwise). */
-  get maxSteps(): number {
-    return this.opts.maxSteps ?? DEFAULT_LIMITS.maxSteps;
-  }
-
-  /** `act` would make the run pass `max` steps: it fails for it, as the run's step limit says. */
-  overLimit(act: Act, max: number): void {
+  /** `act` would make the run pass its step limit: it fails for it, as the limit says. */
+  overLimit(act: Act): void {
     this.overStepLimit = true;
-    this.finish(act, 'failed', undefined, `the run would make more than ${max.toLocaleString('en')} steps, the limit (${LIMIT_VARIABLES.maxSteps})`);
+    this.finish(act, 'failed', undefined, `the run would make more than ${this.budget.limit.toLocaleString('en')} steps, the limit (${LIMIT_VARIABLES.maxSteps})`);
   }
 
   /**
@@ -577,15 +547,8 @@ export class EngineCore {
    * it here. True when it failed so.
    */
   chargePod(act: Act, steps: number): boolean {
-    if (act.node.kind !== 'pod' || this.logVersion < 6 || this.opts.dryRun) return false;
-    const charged = this.podCharged.get(act.id) ?? 0;
-    const extra = steps - this.podCount(act.node.body) - charged;
-    if (extra <= 0) return false;
-    this.podCharged.set(act.id, charged + extra);
-    this.spawned += extra;
-    const max = this.maxSteps;
-    if (this.spawned <= max) return false;
-    this.overLimit(act, max);
+    if (act.node.kind !== 'pod' || this.opts.dryRun || !this.budget.charge(act.id, act.node.body, steps)) return false;
+    this.overLimit(act);
     return true;
   }
 
@@ -598,8 +561,9 @@ export class EngineCore {
     // A pod's quarterback counts its steps on from the run's (log version 6): what the run has
     // made, this pod's micro steps aside (those its start counted, and those charged for an attempt before).
     // Here, not in launch: a lost job enqueued anew without it gave the pod the whole limit.
-    if (cmd.pod && act.node.kind === 'pod' && this.logVersion >= 6 && !this.opts.dryRun) {
-      cmd.pod.stepsBefore = this.spawned - this.podCount(act.node.body) - (this.podCharged.get(act.id) ?? 0);
+    if (cmd.pod && act.node.kind === 'pod' && !this.opts.dryRun) {
+      const before = this.budget.stepsBefore(act.id, act.node.body);
+      if (before !== undefined) cmd.pod.stepsBefore = before;
     }
     return cmd;
   }

@@ -148,10 +148,9 @@ function retryRun(core: EngineCore): void {
   core.backoffs.clear();
   core.failures = [];
   core.dirty.clear();
-  core.spawned = core.opts.stepsBefore ?? 0;
   // A pod's charge stays (log version 7): kept by the retry, it counts again, as a kept
-  // fan-out's items do; run again, it is forgotten (engine-core.ts chargeAgain).
-  if (core.logVersion < 7) core.podCharged.clear();
+  // fan-out's items do; run again, it is forgotten (step-budget.ts chargeAgain).
+  core.budget.restart();
   core.overStepLimit = false;
   core.slots = new RunSlots();
   core.data.clear();

@@ -41,7 +41,7 @@ export class RunEngine {
 
   /** the steps this engine counted against maxSteps, those before it (EngineOptions.stepsBefore) aside: a pod's micro steps, for its `done` */
   get stepsMade(): number {
-    return this.core.spawned - (this.core.opts.stepsBefore ?? 0);
+    return this.core.budget.made;
   }
 
   /**

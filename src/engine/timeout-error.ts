@@ -17,12 +17,12 @@ export type FailureReason = 'timeout';
  * 7: a pod a retry of the run keeps counts the micro steps charged for it before again, as a
  * kept fan-out's items count again, and one activated to run again is charged what its new
  * run makes (6: a kept pod counted its start's steps only, so a retried run had its fan-out
- * for free; one run again was charged only past its earlier charge; engine-core.ts chargeAgain,
+ * for free; one run again was charged only past its earlier charge; step-budget.ts chargeAgain,
  * retryRun in engine-events.ts).
  * 6: a pod's quarterback counts its steps on from the run's (StartCommand.pod.stepsBefore),
  * and the micro steps it made past what the pod's start counted (its `finished.steps`) are
  * charged to the run when it ends (5 and before: a fan-out or cycle inside a pod was bounded
- * per pod, not for the run; engine-core.ts chargePod). 5: a pod's containers count against STRATA_MAX_RUN_STEPS as it starts (its micro plan's
+ * per pod, not for the run; step-budget.ts charge). 5: a pod's containers count against STRATA_MAX_RUN_STEPS as it starts (its micro plan's
  * steps; 4 and before: a pod counted once, so a fan-out of pods made many times the limit).
  * 4: STRATA_MAX_RUN_STEPS counts a run's steps (activations with an id of their own), as a
  * plan counts them; 3 and before counted the run's root and each unit's root too, so a plan

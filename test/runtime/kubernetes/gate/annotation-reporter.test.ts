@@ -132,7 +132,7 @@ describe('annotation reporter', () => {
     room = 3000;
     r.push({ type: 'done', ok: true, status: 'succeeded', result: 'r'.repeat(4000), steps: 7 });
     await r.settled();
-    // The micro steps the pod made stay told: the run charges them (log version 6, engine-core.ts chargePod).
+    // The micro steps the pod made stay told: the run charges them (log version 6, step-budget.ts charge).
     expect(patches.at(-1)!.done).toMatchObject({ ok: false, status: 'failed', steps: 7 });
     expect(patches.at(-1)!.done!.error).toContain('the pod\'s report was refused by the API server');
     expect(patches.at(-1)!.done!.error).toContain('Too long: must have at most 262144 bytes');
