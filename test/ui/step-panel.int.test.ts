@@ -9,6 +9,7 @@
  */
 import { tmpdir } from 'node:os';
 import { rmSync, writeFileSync } from 'node:fs';
+import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { useServiceAndBrowser } from '../support/service-and-browser.ts';
 import { requestsTo } from '../support/metrics.ts';
@@ -20,6 +21,17 @@ const sh = (script: string, extra: Record<string, unknown> = {}) => ({ task: { i
 
 const requests = (route: RegExp) => requestsTo(ui.svc.url, route);
 
+/** Run `root` to its success and open its page: the run's id and the page (closed by the caller). */
+async function openRun(root: unknown): Promise<{ id: string; page: Page }> {
+  const posted = await ui.svc.call('POST', '/v1/runs', flow(root));
+  expect(posted.status, posted.text).toBe(202);
+  const id = posted.body.runId as string;
+  expect((await ui.svc.waitRun(id)).status).toBe('succeeded');
+  const page = await ui.chromium.page();
+  await page.goto(`${ui.svc.url}/ui/runs/${id}`);
+  return { id, page };
+}
+
 describe('step panel', () => {
   it('shows a step\'s declared inputs, for a fan-out item too', async () => {
     const root = {
@@ -29,10 +41,7 @@ describe('step panel', () => {
         { id: 'fan', fanOut: { over: [1, 2], do: sh('cat $STRATA_INPUTS/table', { inputs: { table: 'make:data' } }) } },
       ],
     };
-    const id = (await ui.svc.call('POST', '/v1/runs', flow(root))).body.runId as string;
-    expect((await ui.svc.waitRun(id)).status).toBe('succeeded');
-    const page = await ui.chromium.page();
-    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
+    const { page } = await openRun(root);
     await page.waitForSelector('[data-step="use"]');
     await page.click('[data-step="use"]');
     await page.waitForSelector('[data-panel-step="use"] [data-input="table"]');
@@ -76,12 +85,7 @@ describe('step panel', () => {
       { id: 'once', ...sh('true') },
       { id: 'flaky', ...sh(`if [ -e ${mark} ]; then exit 0; fi; touch ${mark}; exit 3`), retry: { limit: 2 } },
     ] };
-    const posted = await ui.svc.call('POST', '/v1/runs', flow(root));
-    expect(posted.status, posted.text).toBe(202);
-    const id = posted.body.runId as string;
-    expect((await ui.svc.waitRun(id)).status).toBe('succeeded');
-    const page = await ui.chromium.page();
-    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
+    const { page } = await openRun(root);
     await page.waitForSelector('[data-step="flaky"]');
     await page.click('[data-step="flaky"]');
     await page.waitForSelector('[data-panel-step="flaky"] [data-panel-status="succeeded"]');
@@ -94,13 +98,10 @@ describe('step panel', () => {
   });
 
   it('says its run is gone when the run was deleted while the page was open, and stops following the log', async () => {
-    const posted = await ui.svc.call('POST', '/v1/runs', flow({ sequence: [{ id: 'said', ...sh('echo kept') }] }));
-    const id = posted.body.runId as string;
-    expect((await ui.svc.waitRun(id)).status).toBe('succeeded');
-    const page = await ui.chromium.page();
+    const { id, page } = await openRun({ sequence: [{ id: 'said', ...sh('echo kept') }] });
+    // The panel opens the step's log stream when the step is clicked, after the page has loaded.
     const logStreams: number[] = [];
     page.on('response', (r) => void (new URL(r.url()).pathname === `/v1/runs/${id}/logs` && logStreams.push(r.status())));
-    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
     await page.waitForSelector('[data-step="said"][data-status="succeeded"]');
     expect((await ui.svc.call('DELETE', `/v1/runs/${id}`)).status).toBe(200);
     await page.click('[data-step="said"]');
