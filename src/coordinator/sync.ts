@@ -221,12 +221,16 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
 export async function followUp(p: SyncPorts, runId: string, cmd: FollowUp): Promise<void> {
   let event: EngineEvent;
   try {
-    event = cmd.type === 'window' ? await p.readWindow(runId, cmd) : await p.expand(runId, cmd);
+    event = cmd.type === 'window' ? await p.readWindow(runId, cmd) : ({ ...(await p.expand(runId, cmd)), attempt: cmd.attempt } as EngineEvent);
   } catch (e) {
     const error = toStrataError(e).message;
-    event = cmd.type === 'window' ? { type: 'window', step: cmd.step, round: cmd.round, items: [], drained: true, error } : { type: 'expandFailed', step: cmd.step, error };
+    event = cmd.type === 'window' ? { type: 'window', step: cmd.step, round: cmd.round, items: [], drained: true, error } : { type: 'expandFailed', step: cmd.step, attempt: cmd.attempt, error };
   }
-  const dedupe = cmd.type === 'window' ? `w|${cmd.step}|${cmd.round}` : `g|${cmd.step}`;
+  // A generate step's answer is once per attempt: a step run again in the same run (a retry of
+  // the run, a retryWhole) is on a later attempt, and its unit is made again from its new
+  // Dataset (with the step's id alone, the second answer was taken for the first and never
+  // appended, and the run waited for ever: tester 15).
+  const dedupe = cmd.type === 'window' ? `w|${cmd.step}|${cmd.round}` : `g|${cmd.step}|${cmd.attempt}`;
   await appendAndSync(p, runId, event, dedupe);
 }
 

@@ -81,7 +81,13 @@ export class EngineCore {
   readonly keeps: boolean;
   /** each leaf's last attempt when the run was last retried (engine-events.ts retryRun): a pod's next one resumes it */
   retried: Map<string, number> | undefined;
-  /** leaves that succeeded inside a composite that then ran again whole (retryWhole): their next outputs replace those */
+  /**
+   * Leaves whose next outputs replace what an earlier attempt kept: those that succeeded inside
+   * a composite that then ran again whole (retryWhole), and generate steps whose program
+   * succeeded (engine-events.ts expand), which run again when their unit failed, on a retry of
+   * the run or a retryWhole: their new Dataset is the one read (tester 15; their first one was
+   * adopted, as a late copy's would be).
+   */
   readonly rerun = new Set<string>();
   /**
    * Pumps stopped at the end of a slice of the fold (EngineOptions.sliceSteps), innermost

@@ -73,7 +73,8 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
     (act.driver as CycleDriver | undefined)?.windowArrived?.(e.round, e.items, e.drained, e.error);
     return;
   }
-  if (!act.expanding) return;
+  // An answer for an earlier attempt of a step run again (a retry of the run, a retryWhole) is late: its own comes.
+  if (!act.expanding || (e.attempt !== undefined && e.attempt !== act.attempt)) return;
   act.expanding = false;
   core.waiting.delete(act.id);
   if (e.type === 'expandFailed') return core.finish(act, 'failed', undefined, e.error);
@@ -90,9 +91,11 @@ function expand(core: EngineCore, act: Act, dataset: JsonValue): void {
     return core.finish(act, 'failed', undefined, `generate nested more than ${max} units deep, the limit (${LIMIT_VARIABLES.maxUnitDepth})`);
   }
   act.expanding = true;
+  // Its program succeeded: its outputs are kept, and an attempt run again (its unit failed) keeps its own in their place.
+  if (core.keeps) core.rerun.add(act.id);
   // Its program has ended: its slots go to the steps waiting, its unit's steps among them.
   if (act.slots) core.slots.release(act);
-  const cmd: GenerateCommand = { type: 'generate', step: act.id, dataset, depth: act.scope.depth + 1 };
+  const cmd: GenerateCommand = { type: 'generate', step: act.id, dataset, depth: act.scope.depth + 1, attempt: act.attempt };
   core.waiting.set(act.id, cmd);
   core.out.push(cmd);
 }

@@ -155,6 +155,8 @@ export interface GenerateCommand {
   step: string;
   dataset: JsonValue;
   depth: number;
+  /** the step's attempt whose program output `dataset`: its answer names it, so a step run again (a retry of the run, a retryWhole) is answered anew and never with an earlier attempt's unit */
+  attempt: number;
 }
 
 /** Stop a running leaf (the run was cancelled). */
@@ -189,8 +191,9 @@ export type EngineEvent = (
   /** `reason`: what the runtime knows of a failure apart from its words (`timeout`: stopped at its timeout); `transient`: the runtime met a fault Argo's IsTransientErr calls transient (transient-fault.ts) */
   | { type: 'finished'; step: string; attempt: number; ok: boolean; result?: JsonValue; error?: string; exitCode?: number | null; reason?: FailureReason; transient?: boolean; parameters?: Record<string, JsonValue>; /** a pod's: the micro steps its quarterback made (PodOutcome.steps), charged to the run past what its start counted (log version 6) */ steps?: number }
   | { type: 'window'; step: string; round: number; items: JsonValue[]; drained: boolean; error?: string }
-  | { type: 'expanded'; step: string; body: PlanNode; params?: Record<string, JsonValue> }
-  | { type: 'expandFailed'; step: string; error: string }
+  /** `attempt`: the generate step's attempt it answers (GenerateCommand.attempt); absent in logs before tester 15, where it answers whichever attempt waits */
+  | { type: 'expanded'; step: string; attempt?: number; body: PlanNode; params?: Record<string, JsonValue> }
+  | { type: 'expandFailed'; step: string; attempt?: number; error: string }
   | { type: 'cancel'; reason?: string }
   | { type: 'deadline'; step: string }
   | { type: 'backoff'; step: string; attempt: number }

@@ -121,7 +121,9 @@ export class RunQueries extends RunKeys {
 
   /**
    * The units generate steps expanded into, by step id, read from the log (where they are
-   * recorded once, as `expanded` events) in chunks of `chunk` entries.
+   * recorded once per attempt, as `expanded` events) in chunks of `chunk` entries: a step's
+   * latest attempt's, the unit it runs (or last ran) after a retry of the run or a
+   * retryWhole, not its first attempt's (tester 15).
    */
   async expansions(id: string, chunk = 5000): Promise<Map<string, Extract<EngineEvent, { type: 'expanded' }>>> {
     const out = new Map<string, Extract<EngineEvent, { type: 'expanded' }>>();
@@ -131,7 +133,7 @@ export class RunQueries extends RunKeys {
       for (const raw of entries) {
         if (!raw.includes('"expanded"')) continue;
         const e = JSON.parse(raw) as EngineEvent;
-        if (e.type === 'expanded' && !out.has(e.step)) out.set(e.step, e);
+        if (e.type === 'expanded' && (e.attempt ?? 0) >= (out.get(e.step)?.attempt ?? 0)) out.set(e.step, e);
       }
       if (entries.length < chunk) return out;
     }

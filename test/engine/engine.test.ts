@@ -176,9 +176,23 @@ describe('generate', () => {
     const e = engine(compile(root).root);
     e.start();
     const gen = e.apply(ok('g', { kind: 'Dataset' }));
-    expect(gen.filter((c) => c.type === 'generate')).toEqual([{ type: 'generate', step: 'g', dataset: { kind: 'Dataset' }, depth: 1 }]);
+    expect(gen.filter((c) => c.type === 'generate')).toEqual([{ type: 'generate', step: 'g', dataset: { kind: 'Dataset' }, depth: 1, attempt: 1 }]);
     expect(started(e.apply({ type: 'expanded', step: 'g', body }))).toEqual(['g/inner']);
     expect(started(e.apply(ok('g/inner')))).toEqual(['after']);
+  });
+
+  it('a step run again after a retry of the run is answered for its new attempt, never with the earlier attempt\'s unit (tester 15)', () => {
+    const other = { kind: 'sequence' as const, seg: '', children: [{ kind: 'task' as const, seg: 'other', task: { image: 'x' } }] };
+    const e = engine(compile(root).root);
+    e.start();
+    // Attempt 1 output a Dataset; its unit was asked for, then the run was cancelled before the answer came.
+    expect(e.apply(ok('g', { n: 1 })).filter((c) => c.type === 'generate')).toMatchObject([{ attempt: 1 }]);
+    e.apply({ type: 'cancel' });
+    e.apply({ type: 'retry' });
+    expect(e.apply(ok('g', { n: 2 }, 2)).filter((c) => c.type === 'generate')).toEqual([{ type: 'generate', step: 'g', dataset: { n: 2 }, depth: 1, attempt: 2 }]);
+    // Attempt 1's answer, late: not attempt 2's unit.
+    expect(started(e.apply({ type: 'expanded', step: 'g', attempt: 1, body: other }))).toEqual([]);
+    expect(started(e.apply({ type: 'expanded', step: 'g', attempt: 2, body }))).toEqual(['g/inner']);
   });
 
   it('a repeated finished event does not expand the step again', () => {
