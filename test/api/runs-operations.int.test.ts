@@ -2,13 +2,15 @@
  * Operating runs through real HTTP, Redis, BullMQ and processes: filters, labels and names,
  * pages, step records, artifacts, retry from the failure, resubmit, delete, retention.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('retry-');
 
 const sh = (id: string, script: string) => ({ id, task: shTask(script) });
 const labelled = (root: unknown, name: string, labels: Record<string, string>) => ({ ...flowDoc(root, name), metadata: { name, version: '1', labels } });
@@ -95,7 +97,7 @@ describe('step records and artifacts', () => {
 
 describe('retry, resubmit, delete', () => {
   it('retry goes on from the failure: succeeded steps do not run again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'retry-'));
+    const dir = newTempDir();
     const id = await run({ flow: flowDoc({ sequence: [
       sh('a', `echo run >> ${dir}/a.count`),
       sh('b', `test -f ${dir}/fixed`),
@@ -127,7 +129,7 @@ describe('retry, resubmit, delete', () => {
   });
 
   it("a retried step reads the kept steps' results, output parameters and status (Argo tester 3, N20)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'retry-reads-'));
+    const dir = newTempDir();
     const a = { id: 'a', task: { image: 'alpine', command: ['sh', '-c', 'echo a-out; printf P > /tmp/p'], result: 'text', outputs: { parameters: { p: { path: '/tmp/p' } } } } };
     const b = { id: 'b', task: { image: 'alpine', command: ['sh', '-c', `test -f ${dir}/fixed || exit 1; echo "$0 $1 $2"`, '{{ steps.a.result }}', '{{ steps.a.outputs.parameters.p }}', '{{ steps.a.status }}'], result: 'text' } };
     const id = await run({ flow: flowDoc({ sequence: [a, b] }, 'retry-reads') });

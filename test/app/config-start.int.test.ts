@@ -3,12 +3,14 @@
  * starts (no Redis, no listener): exit 2 and one sentence naming the variable, never a
  * stack trace (issue 10/11/13 test report, faults 2 and 3).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { runStrata } from '../support/processes.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-config-');
 
 const cases: Array<[string, Record<string, string>, RegExp]> = [
   ['an image map that is not JSON', { STRATA_IMAGE_MAP: 'test/fixtures/config/not-json.json' }, /^strata: STRATA_IMAGE_MAP must be a JSON file mapping images to commands .* is not valid JSON/],
@@ -33,7 +35,7 @@ const limitCases: Array<[string, string, RegExp]> = [
 
 /** `strata CMD` with `env` stops with exit 2 and one line matching `message`, no stack trace, nothing started (no local Redis made for the home). */
 async function expectStopped(cmd: string, env: Record<string, string>, message: RegExp): Promise<void> {
-  const home = mkdtempSync(join(tmpdir(), 'strata-config-'));
+  const home = newTempDir();
   const r = await runStrata([cmd], { REDIS_URL: '', STRATA_HOME: home, PORT: '0', ...env });
   expect(r.code).toBe(2);
   const lines = r.stderr.trim().split('\n');
@@ -49,7 +51,7 @@ describe('a size limit set to a hostile value stops strata up and npm start', ()
   }
 
   it('npm start: exits non-zero with the sentence naming the variable, no stack trace', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'strata-config-'));
+    const home = newTempDir();
     const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const child = spawn('npm', ['start', '--silent'], { env: { ...process.env, REDIS_URL: '', STRATA_HOME: home, PORT: '0', STRATA_MAX_RUN_STEPS: '1e400' } });
       let out = '';

@@ -6,14 +6,16 @@
  * - SIGTERM and Ctrl-C (SIGINT to the terminal's process group) stop a strata process
  *   whatever state Redis is in.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processRunning } from '../../runtime/process/process-group.ts';
 import { startRedisServer, type RedisServer } from '../../src/store/redis-server.ts';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { spawnStrata, until } from '../support/processes.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-home-');
 
 type Proc = ReturnType<typeof spawnStrata>;
 const procs: Proc[] = [];
@@ -32,7 +34,7 @@ afterAll(async () => {
 });
 
 function home(): string {
-  const h = mkdtempSync(join(tmpdir(), 'strata-home-'));
+  const h = newTempDir();
   homes.push(h);
   return h;
 }

@@ -5,14 +5,16 @@
  * expr refuses (`"5" + 1`, `!` on a text, `in` on a text, `"5" < 10`) fails the step, or is
  * refused at import when it reads nothing of the run, named; what expr evaluates keeps its value.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-argo-');
 
 const svc = useRunService();
 const fixture = (dir: string, name: string): string => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'argo', dir, name), 'utf8');
@@ -43,7 +45,7 @@ describe('what Argo\'s expr refuses fails the step, named (N11)', () => {
     ["'5' < 10", 'invalid operation: "5" < 10'],
   ])('a constant %s is refused at import: strata import argo exit 2, POST /v1/runs 400, named', async (expr, why) => {
     const doc = withExpression(expr);
-    const file = join(mkdtempSync(join(tmpdir(), 'strata-argo-')), 'wf.yaml');
+    const file = join(newTempDir(), 'wf.yaml');
     writeFileSync(file, doc);
     const out = await runStrata(['import', 'argo', file]);
     expect(out.code, out.stdout).toBe(2);

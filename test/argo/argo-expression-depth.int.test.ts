@@ -11,14 +11,16 @@
  * the CLI's: test/support/strata-here.ts), which costs no process start each (a process
  * each took 20.8 of the file's 31.5 s of CPU).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
 import { strataHere } from '../support/strata-here.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-depth-');
 
 const svc = useRunService();
 const env = cliEnv(svc);
@@ -36,7 +38,7 @@ const doc = (o: { arg?: string; when?: string }): string =>
  * (a worker thread).
  */
 async function routes(text: string, processes = true): Promise<{ importArgo: { code: number | null; said: string }; apply: { code: number | null; said: string }; http: { status: number; said: string } }> {
-  const file = join(mkdtempSync(join(tmpdir(), 'strata-depth-')), 'wf.yaml');
+  const file = join(newTempDir(), 'wf.yaml');
   writeFileSync(file, text);
   const said = (p: { stderr: string }) => p.stderr.trim().replace(/^strata: /, '');
   const cli = async (args: string[]) => {
@@ -130,7 +132,7 @@ describe('json-logic when', () => {
     let when: unknown = { '==': [{ var: 'params.x' }, '12'] };
     for (let i = 0; i < 40; i++) when = { '!': [when] };
     const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'deep-when', version: '1' }, spec: { params: { x: '12' }, root: { when, task: { image: 'alpine', command: ['echo', 'hi'] } } } };
-    const file = join(mkdtempSync(join(tmpdir(), 'strata-depth-')), 'flow.json');
+    const file = join(newTempDir(), 'flow.json');
     writeFileSync(file, JSON.stringify(flow));
     const applied = await runStrata(['apply', file], env);
     const posted = await svc.call('POST', '/v1/runs', { flow });

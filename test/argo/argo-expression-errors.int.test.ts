@@ -6,8 +6,7 @@
  * `strata import argo` is a process for one refusal of each kind (a constant, too deep, an
  * output path), and runs in this process for the others (test/support/strata-here.ts).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -17,6 +16,9 @@ import { runStrata } from '../support/processes.ts';
 import { strataHere } from '../support/strata-here.ts';
 import { useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-argo-');
 
 const svc = useRunService();
 const { read } = argoFixtures('faults-4');
@@ -27,7 +29,7 @@ const run = (flow: unknown, params: Record<string, unknown> = {}): Promise<RunVi
 
 /** `strata import argo` of a document written to a file of its own: a process (`asProcess`), or in this process. */
 async function importArgo(doc: string, asProcess = false) {
-  const file = join(mkdtempSync(join(tmpdir(), 'strata-argo-')), 'wf.yaml');
+  const file = join(newTempDir(), 'wf.yaml');
   writeFileSync(file, doc);
   return (asProcess ? runStrata : strataHere)(['import', 'argo', file]);
 }
@@ -198,7 +200,7 @@ describe('parameter names (fault 6)', () => {
   });
 
   it('strata runs submit -p __proto__=1 exits 2 before sending anything', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'strata-argo-')), 'wf.yaml');
+    const file = join(newTempDir(), 'wf.yaml');
     writeFileSync(file, read('param-underscore.yaml'));
     const out = await runStrata(['runs', 'submit', file, '-p', '__proto__=1'], { STRATA_URL: 'http://127.0.0.1:9' });
     expect(out.code).toBe(2);

@@ -4,14 +4,16 @@
  * `POST /v1/runs` or through the `strata` CLI, run on the local runtime through real HTTP,
  * Redis, BullMQ and processes, and checked by its outputs, its order or its refusal.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-argo-faults-');
 
 const FAULTS = argoFixtures('faults-2').dir;
 const fixture = (name: string): string => join(FAULTS, name);
@@ -21,7 +23,7 @@ const svc = useRunService();
 const env = cliEnv(svc);
 let tmp: string;
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'strata-argo-faults-'));
+  tmp = newTempDir();
 });
 
 const post = (name: string): Promise<RunView> => svc.runToEnd(read(name));

@@ -6,8 +6,7 @@
  * its outputs, its order or its refusal; strata's own flows beside them where the same
  * fault could be.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -15,6 +14,9 @@ import type { RunView } from '../../src/run/run-view.ts';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
 import { argoFixtures } from '../support/documents.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-argo-faults-3-');
 
 const FAULTS = argoFixtures('faults-3').dir;
 const fixture = (name: string): string => join(FAULTS, name);
@@ -24,7 +26,7 @@ const svc = useRunService();
 const env = cliEnv(svc);
 let tmp: string;
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'strata-argo-faults-3-'));
+  tmp = newTempDir();
 });
 
 const post = (name: string, query = ''): Promise<RunView> => svc.runToEnd(read(name), { query });

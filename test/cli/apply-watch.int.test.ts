@@ -2,6 +2,9 @@
 import { runStrata } from '../support/processes.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-apply-');
 
 let svc: RunTestService;
 beforeAll(async () => {
@@ -30,8 +33,8 @@ describe('strata apply', () => {
 
   it('exits non-zero when the run fails, and names the failed step', async () => {
     const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'fails', version: '1' }, spec: { root: { sequence: [{ id: 'boom', task: { image: 'alpine', command: ['sh', '-c', 'exit 4'] } }] } } };
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const dir = mkdtempSync('/tmp/strata-apply-');
+    const { writeFileSync } = await import('node:fs');
+    const dir = newTempDir();
     writeFileSync(`${dir}/f.json`, JSON.stringify(flow));
     const out = await strata('apply', `${dir}/f.json`, '--run', '--watch');
     expect(out.code).toBe(1);

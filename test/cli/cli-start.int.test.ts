@@ -4,18 +4,21 @@
  * of Node's own it need not compile, is paid a thousand times. Counted from a real process
  * (a preload records its loads), not timed.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
 import { cliEnv, useRunService } from '../support/use-run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-cli-start-');
 
 const svc = useRunService();
 const env = cliEnv(svc);
 
 /** `strata ARGS` with the loads recorded: its result, the files its module loader read, and Node's own modules it loaded. */
 async function recorded(args: string[], extra: Record<string, string> = {}) {
-  const loads = join(mkdtempSync('/tmp/strata-cli-start-'), 'loads');
+  const loads = join(newTempDir(), 'loads');
   const preload = resolve('test/fixtures/cli/record-loads.mjs');
   const r = await runStrata(args, { ...extra, STRATA_TEST_LOADS: loads, NODE_OPTIONS: `--import=${preload}` });
   const lines = readFileSync(loads, 'utf8').split('\n').filter(Boolean);

@@ -7,8 +7,7 @@
  * submit` / POST /v1/runs, the real `strata runs retry --watch` process, real Redis, the
  * local runtime; the strata forms at both levels.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/run/run-view.ts';
@@ -16,13 +15,16 @@ import { flowDoc, shTask } from '../support/documents.ts';
 import { LEVELS } from '../support/levels.ts';
 import { runStrata, spawnStrata, stop, until } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('retry-exhausted-');
 
 const svc = useRunService();
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'argo', 'tester-6');
 
 /** A fresh directory and the flag file path in it whose presence makes the flaky step succeed. */
 function flagDir(): { dir: string; flag: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'retry-exhausted-'));
+  const dir = newTempDir();
   return { dir, flag: join(dir, 'flag.ok') };
 }
 

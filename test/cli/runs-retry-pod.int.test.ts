@@ -6,19 +6,21 @@
  * parameter, file and status of the kept step before it. A real run (POST /v1/runs, the
  * local runtime, real Redis and processes) and the real `strata runs retry` command.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flowDoc } from '../support/documents.ts';
 import { runStrata } from '../support/processes.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('retry-pod-');
 
 const svc = useRunService();
 
 describe('strata runs retry inside a pod', () => {
   it('keeps the pod\'s inner steps that succeeded and gives the retried step their result, output parameter, file and status', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'retry-pod-'));
+    const dir = newTempDir();
     const a = { id: 'a', task: { image: 'alpine', command: ['sh', '-c', `echo run >> ${dir}/a.count; echo a-out; printf P > /tmp/p; echo a-file > "$STRATA_OUTPUTS/o.txt"`], result: 'text', outputs: { artifacts: ['o.txt'], parameters: { p: { path: '/tmp/p' } } } } };
     const b = { id: 'b', task: { image: 'alpine', command: ['sh', '-c', `echo run >> ${dir}/b.count; test -f ${dir}/fixed || exit 1; echo "$0 $1 $2 $(cat "$STRATA_INPUTS/o")"`, '{{ steps["./a"].result }}', '{{ steps["./a"].outputs.parameters.p }}', '{{ steps["./a"].status }}'], inputs: { o: './a:o.txt' }, result: 'text' } };
     const r = await svc.call('POST', '/v1/runs', { flow: flowDoc({ id: 'p', pod: { flow: { sequence: [a, b] } } }, 'retry-pod') });

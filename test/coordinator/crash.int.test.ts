@@ -2,8 +2,7 @@
  * Crashes with real processes: a worker SIGKILLed mid-step, a coordinator that died right
  * after writing a run, and a whole `strata up` SIGKILLed mid-run and started again.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -15,9 +14,12 @@ import { alive, spawnStrata, stop, until, workerOf } from '../support/processes.
 import { startRunService } from '../support/run-service.ts';
 import { flowDoc as flow, shTask as sh } from '../support/documents.ts';
 import { loseJob } from '../support/lost-job.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-crash-');
 
 const flowDoc = (root: unknown) => flow(root, 'crash');
-const dir = mkdtempSync(join(tmpdir(), 'strata-crash-'));
+const dir = newTempDir();
 const cleanup: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c().catch(() => undefined);

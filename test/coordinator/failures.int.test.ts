@@ -1,14 +1,15 @@
 /** Failures: retries, a failing step failing its run, cancel leaving no process behind. */
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alive, until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 import { flowDoc as flow, shTask as sh } from '../support/documents.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'strata-fail-'));
+const newTempDir = useTempDirs('strata-fail-');
+
+const dir = newTempDir();
 
 let svc: RunTestService;
 beforeAll(async () => {
@@ -92,7 +93,7 @@ describe('failures', () => {
     const { writeFileSync } = await import('node:fs');
     const src = join(dir, 'secret.jsonl');
     writeFileSync(src, '{"x":1}\n');
-    const confined = await startRunService({ STRATA_FILE_ROOTS: mkdtempSync(join(tmpdir(), 'strata-roots-')) });
+    const confined = await startRunService({ STRATA_FILE_ROOTS: newTempDir() });
     try {
       const r = await confined.call('POST', '/v1/runs', { flow: flow({ sequence: [{ id: 'ring', cycle: { ring: [{ id: 'm', task: sh('true') }], source: `file://${src}` } }] }) });
       const run = await confined.waitRun(r.body.runId);

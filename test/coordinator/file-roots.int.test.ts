@@ -3,14 +3,16 @@
  * links are resolved, at both levels: a macro cycle (read by the coordinator) and a cycle
  * inside a pod (read by the quarterback).
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
-const base = mkdtempSync(join(tmpdir(), 'strata-roots-'));
+const newTempDir = useTempDirs('strata-roots-');
+
+const base = newTempDir();
 const root = join(base, 'root');
 const outside = join(base, 'outside');
 mkdirSync(root);

@@ -3,13 +3,15 @@
  * parts (coordinator taking runs up 50 ms after a change, worker) share one prefix; every step of several
  * runs must start exactly once.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'strata-many-'));
+const newTempDir = useTempDirs('strata-many-');
+
+const dir = newTempDir();
 const services: RunTestService[] = [];
 afterAll(async () => {
   for (const s of services) await s.close();

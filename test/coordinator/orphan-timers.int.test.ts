@@ -6,15 +6,17 @@
  * it looks (the earliest entry of the deadlines set), and only then. Real processes: a
  * `strata up` SIGKILLed while the timer waits, then another one started.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask as sh } from '../support/documents.ts';
 import { spawnStrata, stop, until } from '../support/processes.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'strata-orphan-timers-'));
+const newTempDir = useTempDirs('strata-orphan-timers-');
+
+const dir = newTempDir();
 const cleanup: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c().catch(() => undefined);

@@ -3,14 +3,16 @@
  * a worker and real processes. The order steps ran in is read from their start times
  * and from a log every step appends to.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 import { flowDoc as flow } from '../support/documents.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'strata-patterns-'));
+const newTempDir = useTempDirs('strata-patterns-');
+
+const dir = newTempDir();
 /** A step that appends its id (and item/round) to a shared log and echoes them as its result. */
 const mark = (log: string, extra: Record<string, unknown> = {}) => ({
   task: { image: 'alpine', command: ['sh', '-c', `echo "$STRATA_STEP" >> ${join(dir, log)}; printf '{"step":"%s","item":%s,"round":"%s"}' "$STRATA_STEP" "\${STRATA_ITEM:-null}" "$STRATA_ROUND" > $STRATA_OUTPUTS/result.json`] },

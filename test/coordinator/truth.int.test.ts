@@ -3,13 +3,15 @@
  * enclosing fan-out item readable by its name (json-logic and environment), steps that
  * never start end skipped or cancelled with the reason, a composite's timeout a deadline.
  */
-import { mkdtempSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowDoc as flow, shTask as sh } from '../support/documents.ts';
 import { until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-truth-');
 
 let svc: RunTestService;
 beforeAll(async () => {
@@ -17,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => svc?.close());
 
-const dir = mkdtempSync(join(tmpdir(), 'strata-truth-'));
+const dir = newTempDir();
 /** A step whose result is what it was given: STRATA_ITEM and STRATA_ITEMS. */
 const echoItems = sh('printf \'{"item": %s, "items": %s}\' "$STRATA_ITEM" "$STRATA_ITEMS" > "$STRATA_OUTPUTS/result.json"');
 

@@ -4,8 +4,7 @@
  * a worker, processes) and as the inside of a pod (micro: the same flow driven by the
  * quarterback in the pod's process), and is checked by what its steps were given and did.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -13,10 +12,13 @@ import { podName } from '../../runtime/kubernetes/names.ts';
 import { LEVELS, type Level } from '../support/levels.ts';
 import { runAtLevel } from '../support/level-runs.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-language-');
 
 const PROGRAMS = fileURLToPath(new URL('../fixtures/programs/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/flows/run/', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'strata-language-'));
+const dir = newTempDir();
 const argv = (args: unknown[], extra: Record<string, unknown> = {}) => ({ image: 'node', command: [process.execPath, join(PROGRAMS, 'argv.mjs')], args, ...extra });
 
 const svc = useRunService({ STRATA_WORKER_CONCURRENCY: '4' });

@@ -9,8 +9,7 @@
  * local runtime. The first row of each table runs the CLI commands as processes, the others
  * in this process (test/support/strata-here.ts): what is checked there is the compiler's word.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -18,13 +17,16 @@ import { LEVELS } from '../support/levels.ts';
 import { runStrata } from '../support/processes.ts';
 import { strataHere } from '../support/strata-here.ts';
 import { useRunService } from '../support/use-run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-nul-');
 
 const svc = useRunService();
 const NUL = 'holds a NUL character, which no argument or environment value can carry';
 
 const flow = (name: string, root: unknown) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name, version: '1' }, spec: { root } });
 const fileOf = (doc: unknown): string => {
-  const file = join(mkdtempSync(join(tmpdir(), 'strata-nul-')), 'doc.yaml');
+  const file = join(newTempDir(), 'doc.yaml');
   writeFileSync(file, typeof doc === 'string' ? doc : stringify(doc));
   return file;
 };

@@ -1,12 +1,14 @@
 /** Windows of a JSON-lines file, checked against a naive reading of the whole file, in any order of rounds. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readFileWindow } from '../../runtime/file-window.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'strata-fw-'));
+const newTempDir = useTempDirs('strata-fw-');
+
+const dir = newTempDir();
 let n = 0;
 
 describe('readFileWindow', () => {

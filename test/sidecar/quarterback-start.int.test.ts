@@ -7,14 +7,16 @@
  * its loads, as test/cli/cli-start.int.test.ts does for the CLI), not timed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-qb-start-');
 
 /** `node FILE` with no plan: what it said, its exit code, and the files its module loader read (the preload's own left out). */
 function started(file: string): { stderr: string; status: number | null; files: string[] } {
-  const loads = join(mkdtempSync(join(tmpdir(), 'strata-qb-start-')), 'loads');
+  const loads = join(newTempDir(), 'loads');
   const preload = resolve('test/fixtures/cli/record-loads.mjs');
   const r = spawnSync(process.execPath, [file], { env: { ...process.env, STRATA_TEST_LOADS: loads, NODE_OPTIONS: `--import=${preload}` }, encoding: 'utf8' });
   const files = readFileSync(loads, 'utf8').split('\n').filter((l) => l.startsWith('file ')).map((l) => l.slice(5)).filter((u) => !u.includes('/test/fixtures/cli/record-loads'));

@@ -5,13 +5,15 @@
  * with a sentence, by one taker of the three that start at once; a live holder's lock never is.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processStartTime } from '../../runtime/process/process-group.ts';
 import { withPidLock } from '../../src/store/pid-lock.ts';
 import { until } from '../support/processes.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-lock-');
 
 type User = ChildProcess & { output: () => string };
 const users: User[] = [];
@@ -30,7 +32,7 @@ function lockUser(...args: string[]): User {
 }
 
 const ended = (u: User) => new Promise<number | null>((r) => (u.exitCode !== null || u.signalCode !== null ? r(u.exitCode) : u.once('exit', (code) => r(code))));
-const dir = () => mkdtempSync(join(tmpdir(), 'strata-lock-'));
+const dir = () => newTempDir();
 
 /** Take the lock and note what was said; resolves with the sentences heard. */
 async function take(lock: string, limitMs = 15_000): Promise<string[]> {

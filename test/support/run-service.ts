@@ -1,12 +1,11 @@
 /** A whole strata (API, coordinator, worker) on the test Redis, for run tests through real HTTP. */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createParser } from 'eventsource-parser';
 import { loadConfig } from '../../src/app/config.ts';
 import { startRunParts, type RunParts, type RunPartsOptions } from '../../src/app/run-parts.ts';
 import type { RunView } from '../../src/run/run-view.ts';
-import { startTestService, type TestService } from './test-service.ts';
+import { startTestService, testHome, type TestService } from './test-service.ts';
 
 export interface RunTestService extends TestService {
   home: string;
@@ -17,8 +16,10 @@ export interface RunTestService extends TestService {
   runToEnd(body: unknown, o?: { query?: string; timeoutMs?: number }): Promise<RunView>;
 }
 
-export async function startRunService(env: Record<string, string> = {}, o: Partial<RunPartsOptions> = {}, prefix = `t-${randomUUID().slice(0, 8)}`): Promise<RunTestService> {
-  const home = join(tmpdir(), `strata-test-${prefix}`);
+/** A whole strata for run tests; its home is kept or removed at close as startTestService says. */
+export async function startRunService(env: Record<string, string> = {}, o: Partial<RunPartsOptions> = {}, given?: string): Promise<RunTestService> {
+  const prefix = given ?? `t-${randomUUID().slice(0, 8)}`;
+  const home = env.STRATA_HOME ?? testHome(prefix);
   let parts: RunParts | undefined;
   const svc = await startTestService(
     { STRATA_WORKER_CONCURRENCY: '4', ...env },
@@ -58,6 +59,10 @@ export async function startRunService(env: Record<string, string> = {}, o: Parti
   return {
     ...svc,
     home,
+    async close(force?: boolean) {
+      await svc.close(force);
+      if (given === undefined && env.STRATA_HOME === undefined) rmSync(home, { recursive: true, force: true });
+    },
     parts: parts!,
     waitRun,
     async runToEnd(body, o = {}) {

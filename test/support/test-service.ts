@@ -1,4 +1,5 @@
 /** Start a real strata service (real HTTP, real Redis from the global set-up) for a test file. */
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -11,12 +12,24 @@ export interface TestService extends Service {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string }>;
 }
 
-export async function startTestService(env: Record<string, string> = {}, parts: ServiceParts = {}, prefix = `t-${randomUUID().slice(0, 8)}`): Promise<TestService> {
-  const config = loadConfig({ PORT: '0', REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: join(tmpdir(), `strata-test-${prefix}`), ...env });
+/**
+ * A strata service on the test Redis with prefix `prefix` (a fresh one by default) and its home
+ * `<os tmpdir>/strata-test-<prefix>`. A home this made for a fresh prefix is removed at close;
+ * one for a prefix the caller gives is kept, for a test that starts strata again on it.
+ */
+export async function startTestService(env: Record<string, string> = {}, parts: ServiceParts = {}, prefix?: string): Promise<TestService> {
+  const fresh = prefix === undefined;
+  const p = prefix ?? `t-${randomUUID().slice(0, 8)}`;
+  const home = testHome(p);
+  const config = loadConfig({ PORT: '0', REDIS_URL: inject('redisUrl'), STRATA_PREFIX: p, STRATA_HOME: home, ...env });
   const svc = await startService(config, () => {}, parts);
   return {
     ...svc,
-    prefix,
+    prefix: p,
+    async close(force?: boolean) {
+      await svc.close(force);
+      if (fresh && env.STRATA_HOME === undefined) rmSync(home, { recursive: true, force: true });
+    },
     async call(method, path, body, headers = {}) {
       const init: RequestInit = { method, headers: { ...headers } };
       if (body !== undefined) {
@@ -34,4 +47,9 @@ export async function startTestService(env: Record<string, string> = {}, parts: 
       return { status: res.status, body: parsed, text };
     },
   };
+}
+
+/** The home a test service on prefix `prefix` is given: `<os tmpdir>/strata-test-<prefix>`. */
+export function testHome(prefix: string): string {
+  return join(tmpdir(), `strata-test-${prefix}`);
 }

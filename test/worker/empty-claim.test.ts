@@ -1,13 +1,15 @@
 /** The claim of an execution that wrote nothing: a hard link to the store's shared empty file, made once. */
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claimEmpty, MAX_EMPTY_LINKS } from '../../src/worker/empty-claim.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-claim-');
 
 describe('claimEmpty', () => {
   it('claims a step once, as an empty file sharing the store\'s empty inode, in a run directory it makes', () => {
-    const store = mkdtempSync(join(tmpdir(), 'strata-claim-'));
+    const store = newTempDir();
     const a = join(store, 'run1', 'a');
     const b = join(store, 'run1', 'nested', 'b');
     expect(claimEmpty(store, a)).toBe(true);
@@ -18,7 +20,7 @@ describe('claimEmpty', () => {
   });
 
   it('loses to outputs kept first, and a later rename of outputs onto it fails', () => {
-    const store = mkdtempSync(join(tmpdir(), 'strata-claim-'));
+    const store = newTempDir();
     const kept = join(store, 'run1', 'k');
     mkdirSync(kept, { recursive: true });
     writeFileSync(join(kept, '.strata-kept'), '{}');
@@ -34,7 +36,7 @@ describe('claimEmpty', () => {
   it('moves to the next shared empty file when one is full, every claim still made once', () => {
     // A limit of 3 links a file stands for the file system's (65,000 on ext4, which says EMLINK past it).
     expect(MAX_EMPTY_LINKS).toBe(65_000);
-    const store = mkdtempSync(join(tmpdir(), 'strata-claim-'));
+    const store = newTempDir();
     const paths = Array.from({ length: 7 }, (_, i) => join(store, 'run1', `s${i}`));
     for (const p of paths) expect(claimEmpty(store, p, 3)).toBe(true);
     for (const p of paths) expect(claimEmpty(store, p, 3)).toBe(false);

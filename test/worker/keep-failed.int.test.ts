@@ -4,15 +4,17 @@
  * case a sequence of executions keeping what they wrote, checked by what the step's
  * artifacts path holds after.
  */
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keepOutputs, type Keeper } from '../../src/worker/step-files.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-keep-');
 
 /** One step's artifact store, and a function keeping an execution that wrote `files`. */
 function store() {
-  const root = mkdtempSync(join(tmpdir(), 'strata-keep-'));
+  const root = newTempDir();
   const artifactsDir = join(root, 'artifacts');
   mkdirSync(artifactsDir);
   const finalDir = join(artifactsDir, 'run', 'check');

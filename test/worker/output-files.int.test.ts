@@ -4,14 +4,16 @@
  * (a macro task, a container inside a pod), and is never read through: the recorded
  * result and the next step's inputs never come from another file.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
 
-const outside = mkdtempSync(join(tmpdir(), 'strata-outside-'));
+const newTempDir = useTempDirs('strata-outside-');
+
+const outside = newTempDir();
 const secret = join(outside, 'secret.json');
 writeFileSync(secret, '{"secret":"not yours"}');
 

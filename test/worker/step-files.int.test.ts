@@ -4,17 +4,19 @@
  * worker starting sweeps them: every execution directory of a dead process goes, then every
  * such directory left empty; one a live process still uses stays, as do other directories.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deadPid } from '../support/processes.ts';
 import { sweepRamWorkRoots } from '../../src/worker/step-files.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-sweep-');
 
 
 describe('sweeping stale RAM work directories', () => {
   it('removes the empty ones and those whose executions all belong to dead processes; keeps live ones and others', async () => {
-    const shm = mkdtempSync(join(tmpdir(), 'strata-sweep-'));
+    const shm = newTempDir();
     const dirs = (...names: string[]) => names.map((n) => join(shm, n));
     const [empty, dead, live, mixed, notWork, other] = dirs('strata-0000000a-work', 'strata-0000000b-work', 'strata-0000000c-work', 'strata-0000000d-work', 'strata-0000000e', 'someone-else-work');
     for (const d of [empty, dead, live, mixed, notWork, other]) mkdirSync(d);

@@ -1,15 +1,17 @@
 /** Step jobs that end without their step finishing: a worker stopped gracefully, infrastructure failures past their retries. */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PodRuntime } from '../../runtime/pod-runtime.ts';
 import { until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 import { flowDoc as flow } from '../support/documents.ts';
+import { useTempDirs } from '../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-worker-');
 
 const flowDoc = (root: unknown) => flow(root, 'w');
-const dir = mkdtempSync(join(tmpdir(), 'strata-worker-'));
+const dir = newTempDir();
 const open: RunTestService[] = [];
 afterAll(async () => {
   for (const s of open) await s.close().catch(() => undefined);

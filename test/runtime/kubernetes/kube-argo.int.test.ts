@@ -14,13 +14,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
 import type { StepReport } from '../../../runtime/pod-runtime.ts';
 import { resourceType } from '../../support/fake-kube-api/store.ts';
 import { startRunService, type RunTestService } from '../../support/run-service.ts';
+import { testHome } from '../../support/test-service.ts';
 import { NS, runPod, type FakeCluster } from './support/fake-cluster.ts';
 import { podOf, podRequest, sh } from './support/flows.ts';
 import { processCluster, QUARTERBACK_IMAGE, SHARED_CLAIM } from './support/process-cluster.ts';
@@ -85,7 +85,7 @@ describe('imported Argo documents on the kubernetes runtime (stand-in API server
   it('outputs.result, an output artifact at /tmp handed to a step at /mnt/in, and a containerSet run as on the local runtime', async () => {
     c = await processCluster();
     const prefix = `t-${randomUUID().slice(0, 8)}`;
-    const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
+    const home = testHome(prefix);
     homes.push(home);
     c.api.kubelet.processOptions!.claims[SHARED_CLAIM] = home;
     const runtime = new KubeRuntime({

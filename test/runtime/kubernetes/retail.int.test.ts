@@ -10,12 +10,11 @@ import { readFileSync } from 'node:fs';
 import { readMapFile } from '../../../runtime/image-map.ts';
 import { rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KubeRuntime } from '../../../runtime/kubernetes/kube-runtime.ts';
 import { startRunService, type RunTestService } from '../../support/run-service.ts';
+import { testHome } from '../../support/test-service.ts';
 import type { FakeCluster } from './support/fake-cluster.ts';
 import { NS } from './support/fake-cluster.ts';
 import { processCluster, QUARTERBACK_IMAGE, SHARED_CLAIM } from './support/process-cluster.ts';
@@ -49,7 +48,7 @@ describe('the retail example on the kubernetes runtime (stand-in API server)', (
   it('ends with the same step states and results as on the local runtime', async () => {
     cluster = await processCluster();
     const prefix = `t-${randomUUID().slice(0, 8)}`;
-    const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
+    const home = testHome(prefix);
     homes.push(home);
     // The worker's STRATA_HOME is the shared volume's claim, mounted at the same path in every pod.
     cluster.api.kubelet.processOptions!.claims[SHARED_CLAIM] = home;

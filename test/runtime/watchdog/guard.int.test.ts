@@ -1,13 +1,15 @@
 /** The watchdog with real processes: what a dead worker registered is killed and removed. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { setImmediate as turn } from 'node:timers/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processRunning } from '../../../runtime/process/process-group.ts';
 import { Guard } from '../../../runtime/watchdog/guard.ts';
 import { until } from '../../support/processes.ts';
+import { useTempDirs } from '../../support/temp-dirs.ts';
+
+const newTempDir = useTempDirs('strata-guard-');
 
 const leftover: number[] = [];
 afterAll(() => {
@@ -16,7 +18,7 @@ afterAll(() => {
 
 describe('the watchdog', () => {
   it('kills the groups and marked processes of a worker SIGKILLed, and removes its directories', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'strata-guard-'));
+    const dir = newTempDir();
     const worker = spawn(process.execPath, ['test/fixtures/programs/guarded.mjs', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     worker.stdout!.on('data', (b) => (out += b));
@@ -44,7 +46,7 @@ describe('the watchdog', () => {
   });
 
   it('removes the inputs directories of the worker in a root told once, and only those', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'strata-guard-'));
+    const root = newTempDir();
     const guard = new Guard();
     await guard.start();
     guard.execDirsIn(root, 4242);
@@ -61,7 +63,7 @@ describe('the watchdog', () => {
   });
 
   it('writes what a step lets go with the next registration (one write), or by itself when none comes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'strata-guard-'));
+    const dir = newTempDir();
     // A stand-in watchdog that keeps every line it is told, and the writes the worker makes to it.
     const recorded = (name: string, letGoMs: number) => {
       const guard = new Guard(['sh', '-c', `echo up; exec cat > ${join(dir, name)}`], letGoMs);

@@ -8,10 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { KubeRuntime } from '../../../../runtime/kubernetes/kube-runtime.ts';
 import { startRunService, type RunTestService } from '../../../support/run-service.ts';
+import { testHome } from '../../../support/test-service.ts';
 import { NS, type FakeCluster } from './fake-cluster.ts';
 import { processCluster, QUARTERBACK_IMAGE, SHARED_CLAIM } from './process-cluster.ts';
 
@@ -25,7 +24,7 @@ export interface KubeRunService {
 /** Start a stand-in cluster and a run service on it (about 10-60 s; give beforeAll 120 s); `retention: 'keep'` keeps each pod to be read back; `env`: the service's environment (its limits). */
 export async function startKubeRunService(o: { retention?: 'keep' | 'delete'; env?: Record<string, string> } = {}): Promise<KubeRunService> {
   const prefix = `t-${randomUUID().slice(0, 8)}`;
-  const home = join(tmpdir(), `strata-test-${prefix}`); // as startRunService names its home
+  const home = testHome(prefix);
   const cluster = await processCluster();
   cluster.api.kubelet.processOptions!.claims[SHARED_CLAIM] = home;
   const runtime = new KubeRuntime({
