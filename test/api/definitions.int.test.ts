@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { startTestService, type TestService } from '../support/test-service.ts';
+import { usePrefixes, startTestService, type TestService } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 const read = (p: string) => parse(readFileSync(p, 'utf8'));
 const flow = (name: string, version: string, root: unknown) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name, version }, spec: { root } });
@@ -182,7 +184,7 @@ describe('datasets', () => {
 
 describe('restart', () => {
   it('keeps rules, flows and datasets across a restart of the service', async () => {
-    const prefix = `restart-${Date.now()}`;
+    const prefix = newPrefix('restart');
     const a = await startTestService({}, {}, prefix);
     await a.call('POST', '/v1/flows', read('examples/retail/report-flow.yaml'));
     await a.call('POST', '/v1/rules', read('examples/retail/rules.yaml'));

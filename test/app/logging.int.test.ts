@@ -2,12 +2,14 @@
  * `strata up` as a real process: one JSON log line per request, run start and end, step
  * start and end; a bad environment variable stops it at start with a sentence.
  */
-import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { runStrata, spawnStrata, stop, until } from '../support/processes.ts';
+import { usePrefixes, testHome } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 const started: Array<ReturnType<typeof spawnStrata>> = [];
 afterAll(async () => {
@@ -22,8 +24,8 @@ function lines(text: string): Line[] {
 
 describe('structured logs', () => {
   it('logs requests, run start and end, and step start and end as JSON lines', async () => {
-    const prefix = `log-${randomUUID().slice(0, 8)}`;
-    const up = spawnStrata(['up'], { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, PORT: '0' });
+    const prefix = newPrefix('log');
+    const up = spawnStrata(['up'], { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: testHome(prefix), PORT: '0' });
     started.push(up);
     const url = await until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(up.output())?.[1]);
     const res = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: flowDoc({ sequence: [{ id: 'ok', task: shTask('true') }, { id: 'bad', task: shTask('exit 3') }] }, 'logged') }) });
@@ -46,14 +48,14 @@ describe('structured logs', () => {
   }, 60_000);
 
   it('a worker serves its metrics on STRATA_METRICS_PORT, with the step queue\'s', async () => {
-    const prefix = `wm-${randomUUID().slice(0, 8)}`;
+    const prefix = newPrefix('wm');
     const port = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
         const p = (s.address() as { port: number }).port;
         s.close(() => resolve(p));
       });
     });
-    const worker = spawnStrata(['worker'], { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, STRATA_METRICS_PORT: String(port) });
+    const worker = spawnStrata(['worker'], { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: testHome(prefix), STRATA_METRICS_PORT: String(port) });
     started.push(worker);
     await until('the metrics line', () => lines(worker.output()).some((l) => /worker metrics on/.test(l.msg)));
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -62,9 +64,9 @@ describe('structured logs', () => {
   }, 60_000);
 
   it('on a terminal the same lines are formatted for people (pino-pretty)', async () => {
-    const prefix = `tty-${randomUUID().slice(0, 8)}`;
+    const prefix = newPrefix('tty');
     // `script` runs the command on a pseudo-terminal, as a shell in a terminal window would.
-    const env = { ...process.env, REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, PORT: '0' };
+    const env = { ...process.env, REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: testHome(prefix), PORT: '0' };
     const tty = spawn('script', ['-qec', `${process.execPath} bin/strata.js up`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     tty.stdout!.on('data', (d) => (out += d));

@@ -5,12 +5,14 @@
  * HTTP.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { newRunId } from '../../src/coordinator/coordinator.ts';
 import { until } from '../support/processes.ts';
 import { startRunService } from '../support/run-service.ts';
+import { usePrefixes } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 let receiver: Server;
 let receiverUrl: string;
@@ -31,7 +33,7 @@ afterAll(async () => new Promise((r) => receiver?.close(r)));
 
 describe('onEnd across a kill between the run\'s end and the queueing', () => {
   it('is delivered by a coordinator that starts afterwards', async () => {
-    const prefix = `t-${randomUUID().slice(0, 8)}`;
+    const prefix = newPrefix('t');
     const id = newRunId();
     const child = spawn(process.execPath, ['test/support/end-run-and-die.mjs', inject('redisUrl'), prefix, id, receiverUrl], { stdio: ['ignore', 'inherit', 'inherit'] });
     const signal = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, sig) => r(sig)));

@@ -1,5 +1,4 @@
 /** The operator's port over strata's real stores (real Redis, a real coordinator and worker). */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
@@ -12,6 +11,9 @@ import { loadBuiltinRules, rulesInForce } from '../../src/store/builtin-rules.ts
 import { DefinitionsStore } from '../../src/store/definitions-store.ts';
 import type { StrataPort } from '../../runtime/kubernetes/operator/strata-port.ts';
 import { until } from '../support/processes.ts';
+import { usePrefixes, testHome } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 const read = (p: string) => parse(readFileSync(p, 'utf8'));
 let redis: RedisHandle;
@@ -20,8 +22,8 @@ let port: StrataPort;
 let defs: DefinitionsStore;
 
 beforeAll(async () => {
-  const prefix = `op-${randomUUID().slice(0, 8)}`;
-  const config = loadConfig({ REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, STRATA_IMAGE_MAP: 'examples/retail/images.json' });
+  const prefix = newPrefix('op');
+  const config = loadConfig({ REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: testHome(prefix), STRATA_IMAGE_MAP: 'examples/retail/images.json' });
   redis = await openRedis(config, () => {});
   const client = redis.connect();
   defs = new DefinitionsStore(client, `${prefix}:`);

@@ -3,9 +3,11 @@
  * `npm start` runs it) serves the web UI: the page and the bundles it names.
  */
 import { existsSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { spawnStrata, stop, until } from '../support/processes.ts';
+import { usePrefixes, testHome } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 const started: Array<ReturnType<typeof spawnStrata>> = [];
 afterAll(async () => {
@@ -14,8 +16,8 @@ afterAll(async () => {
 
 describe('strata serve', () => {
   it(`serves the web UI (${existsSync('dist/src/cli/main.js') ? 'compiled build' : 'sources'})`, async () => {
-    const prefix = `ui-${randomUUID().slice(0, 8)}`;
-    const serve = spawnStrata(['serve'], { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, PORT: '0' });
+    const prefix = newPrefix('ui');
+    const serve = spawnStrata(['serve'], { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: testHome(prefix), PORT: '0' });
     started.push(serve);
     const url = await until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(serve.output())?.[1]);
     const page = await fetch(`${url}/ui/runs`);

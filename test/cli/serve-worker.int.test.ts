@@ -4,10 +4,12 @@
  * deployment's does, and neither process prints it (Argo tester 7, R9: the worker's
  * "running on" line did).
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { spawnStrata, stop, until } from '../support/processes.ts';
+import { usePrefixes, testHome } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 const started: Array<ReturnType<typeof spawnStrata>> = [];
 afterAll(async () => {
@@ -18,12 +20,12 @@ const PASSWORD = 'serve-worker-redis-pass-0123456789';
 
 describe('strata serve + strata worker', () => {
   it('runs a flow with the API and coordinator in one process and the worker in another', async () => {
-    const prefix = `sw-${randomUUID().slice(0, 8)}`;
+    const prefix = newPrefix('sw');
     // The test Redis has no password: its default user takes any.
     const redisUrl = new URL(inject('redisUrl'));
     redisUrl.username = 'default';
     redisUrl.password = PASSWORD;
-    const env = { REDIS_URL: redisUrl.toString(), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, PORT: '0' };
+    const env = { REDIS_URL: redisUrl.toString(), STRATA_PREFIX: prefix, STRATA_HOME: testHome(prefix), PORT: '0' };
     const serve = spawnStrata(['serve'], env);
     started.push(serve);
     const url = await until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(serve.output())?.[1]);

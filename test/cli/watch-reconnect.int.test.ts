@@ -1,9 +1,11 @@
 /** `strata runs watch` keeps following a run across a server restart, resuming with Last-Event-ID. */
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { spawnStrata, stop, until } from '../support/processes.ts';
+import { usePrefixes, testHome } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 const started: Array<ReturnType<typeof spawnStrata>> = [];
 afterAll(async () => {
@@ -21,9 +23,9 @@ function freePort(): Promise<number> {
 
 describe('strata runs watch', () => {
   it('reconnects after the server restarts and ends with the run, each event printed once', async () => {
-    const prefix = `watch-${randomUUID().slice(0, 8)}`;
+    const prefix = newPrefix('watch');
     const port = await freePort();
-    const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, PORT: String(port) };
+    const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: testHome(prefix), PORT: String(port) };
     const up = spawnStrata(['up'], env);
     started.push(up);
     const url = await until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(up.output())?.[1]);

@@ -15,6 +15,9 @@ import { startRunService } from '../support/run-service.ts';
 import { flowDoc as flow, shTask as sh } from '../support/documents.ts';
 import { loseJob } from '../support/lost-job.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
+import { usePrefixes } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 const newTempDir = useTempDirs('strata-crash-');
 
@@ -56,7 +59,7 @@ describe('crashes', () => {
   });
 
   it('a coordinator that died right after writing a run: the next one carries it to the end', async () => {
-    const prefix = `crash-c-${Date.now()}`;
+    const prefix = newPrefix('crash-c');
     const redis = new Redis(inject('redisUrl'));
     cleanup.push(async () => void redis.quit());
     const doc = validateFlowDocument(flowDoc({ sequence: [{ id: 'a', task: sh('true') }, { id: 'b', task: sh('true') }] }));
@@ -72,7 +75,7 @@ describe('crashes', () => {
   });
 
   it('strata up SIGKILLed mid-run and started again finishes the run', async () => {
-    const prefix = `crash-up-${Date.now()}`;
+    const prefix = newPrefix('crash-up');
     const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: join(dir, 'home'), PORT: '0', STRATA_LOCK_MS: '1000', STRATA_STALLED_MS: '300' };
     const urlOf = async (p: ReturnType<typeof spawnStrata>) => until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(p.output())?.[1]);
     const first = spawnStrata(['up'], env);
@@ -98,7 +101,7 @@ describe('crashes', () => {
   });
 
   it('a running step whose job was lost is enqueued again once its run is due', async () => {
-    const prefix = `crash-lost-${Date.now()}`;
+    const prefix = newPrefix('crash-lost');
     const coord = await startRunService({}, { worker: false, graceMs: 100 }, prefix);
     cleanup.push(() => coord.close());
     const r = await coord.call('POST', '/v1/runs', { flow: flowDoc({ sequence: [{ id: 'only', task: sh('true') }] }) });

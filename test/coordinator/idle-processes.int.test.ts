@@ -17,14 +17,17 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { spawnStrata, stop, until } from '../support/processes.ts';
 import { monitorRedis, type Monitor } from '../support/redis-monitor.ts';
+import { usePrefixes, testHome } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 const cleanup: Array<() => Promise<unknown> | unknown> = [];
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
 });
 
-const prefix = `idle-${randomUUID().slice(0, 8)}`;
-const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: `/tmp/strata-test-${prefix}`, PORT: '0', STRATA_SYNC_GRACE_MS: '100' };
+const prefix = newPrefix('idle');
+const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: testHome(prefix), PORT: '0', STRATA_SYNC_GRACE_MS: '100' };
 /** How long the window with nothing to do stays open: a count over it, not a time asserted. */
 const WINDOW_MS = 2000;
 

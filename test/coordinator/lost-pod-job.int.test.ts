@@ -13,6 +13,9 @@ import { flowDoc } from '../support/documents.ts';
 import { loseJob } from '../support/lost-job.ts';
 import { startRunService } from '../support/run-service.ts';
 import { linesIn, useTempDirs } from '../support/temp-dirs.ts';
+import { usePrefixes } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 const tempDir = useTempDirs('lost-pod-job-');
 const cleanup: Array<() => Promise<void>> = [];
@@ -23,7 +26,7 @@ afterAll(async () => {
 describe('a lost pod job enqueued anew', () => {
   it('carries the run\'s steps as its launch did: a pod fanning out over 4 items under a limit of 4 runs 3 containers (the pod 1, then its 3 items), as it does when its job is not lost', async () => {
     const env = { STRATA_MAX_RUN_STEPS: '4' };
-    const prefix = `lost-pod-${Date.now()}`;
+    const prefix = newPrefix('lost-pod');
     const coord = await startRunService(env, { worker: false, graceMs: 100 }, prefix);
     cleanup.push(() => coord.close());
     const dir = tempDir();

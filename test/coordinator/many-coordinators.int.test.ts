@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
+import { usePrefixes } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 const newTempDir = useTempDirs('strata-many-');
 
@@ -19,7 +22,7 @@ afterAll(async () => {
 
 describe('several coordinators on one Redis', () => {
   it('never double-start a step', async () => {
-    const prefix = `many-${Date.now()}`;
+    const prefix = newPrefix('many');
     services.push(await startRunService({}, { graceMs: 50 }, prefix), await startRunService({}, { graceMs: 50 }, prefix));
     const [a, b] = services;
     const log = join(dir, 'starts');

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
 import { startService, type Service, type ServiceParts } from '../../src/app/service.ts';
 
@@ -52,4 +52,21 @@ export async function startTestService(env: Record<string, string> = {}, parts: 
 /** The home a test service on prefix `prefix` is given: `<os tmpdir>/strata-test-<prefix>`. */
 export function testHome(prefix: string): string {
   return join(tmpdir(), `strata-test-${prefix}`);
+}
+
+/**
+ * Prefixes for a file of tests that start strata on a prefix of their own (to start it again on
+ * the same prefix, or as a separate process): call at the top of the file; `newPrefix('crash')`
+ * is `crash-<8 hex>`, and each such prefix's home (testHome) is removed after the file's tests.
+ */
+export function usePrefixes(): (name: string) => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const prefix of made.splice(0)) rmSync(testHome(prefix), { recursive: true, force: true });
+  });
+  return (name) => {
+    const prefix = `${name}-${randomUUID().slice(0, 8)}`;
+    made.push(prefix);
+    return prefix;
+  };
 }

@@ -7,6 +7,9 @@ import { until } from '../support/processes.ts';
 import { startRunService, type RunTestService } from '../support/run-service.ts';
 import { flowDoc as flow } from '../support/documents.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
+import { usePrefixes } from '../support/test-service.ts';
+
+const newPrefix = usePrefixes();
 
 const newTempDir = useTempDirs('strata-worker-');
 
@@ -19,7 +22,7 @@ afterAll(async () => {
 
 describe('step worker', () => {
   it('a worker stopped mid-step hands the step back and another worker finishes it', async () => {
-    const prefix = `graceful-${Date.now()}`;
+    const prefix = newPrefix('graceful');
     const first = await startRunService({}, {}, prefix);
     open.push(first);
     const tries = join(dir, 'graceful');
