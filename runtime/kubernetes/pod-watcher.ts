@@ -4,7 +4,9 @@
  * whoever follows it. After a resync, each follower is told its pod's current state, or
  * that it is gone: a followed pod the list lacks is gone only once a read of it says 404,
  * for a list can be older than a pod created while it travelled (the watch, resumed from
- * the list's resourceVersion, then brings that pod's changes as they come).
+ * the list's resourceVersion, then brings that pod's changes as they come), and only by a
+ * read sent once its creation was acknowledged (created): a read sent before may be told
+ * 404 for a pod whose creation overtook the answer.
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { CoreV1Api, statusOf, type KubeConfig } from './kube-config.ts';
@@ -17,6 +19,10 @@ export type PodListener = (pod: V1Pod | undefined) => void;
 export class PodWatcher {
   private readonly followers = new Map<string, Set<PodListener>>();
   private readonly cache = new Map<string, V1Pod>();
+  /** followed pods whose creation was acknowledged (created) */
+  private readonly acknowledged = new Set<string>();
+  /** followed pods a read sent before their creation was acknowledged found missing: read again once it is */
+  private readonly doubted = new Set<string>();
   private readonly lw: ListWatch<V1Pod>;
   private readonly api: CoreV1Api;
 
@@ -50,8 +56,18 @@ export class PodWatcher {
     if (known) queueMicrotask(() => set!.has(listener) && listener(known));
     return () => {
       set!.delete(listener);
-      if (set!.size === 0) this.followers.delete(name);
+      if (set!.size > 0) return;
+      this.followers.delete(name);
+      this.acknowledged.delete(name);
+      this.doubted.delete(name);
     };
+  }
+
+  /** The followed pod `name` exists (its creation or adoption answered): from here on a read that says 404 means it is gone. */
+  created(name: string): void {
+    if (!this.followers.has(name)) return;
+    this.acknowledged.add(name);
+    if (this.doubted.delete(name)) void this.confirmGone(name);
   }
 
   stop(): void {
@@ -72,14 +88,21 @@ export class PodWatcher {
   /**
    * A followed pod the resync's list lacks: gone if reading it says 404. One that is there
    * was created after the list was made (its changes come by the watch); one that cannot
-   * be read now is asked after again at the next resync.
+   * be read now is asked after again at the next resync. A 404 counts only for a read sent
+   * once the pod's creation was acknowledged: one sent before (its creation on its way) is
+   * read again once it is (created).
    */
   private async confirmGone(name: string): Promise<void> {
+    const known = this.acknowledged.has(name);
     try {
       await this.api.readNamespacedPod({ name, namespace: this.namespace });
     } catch (e) {
-      if (statusOf(e) === 404) return this.update(name, undefined);
-      this.onError?.(e as Error);
+      if (statusOf(e) !== 404) return this.onError?.(e as Error);
+      if (known) return this.update(name, undefined);
+      if (!this.followers.has(name)) return;
+      // Acknowledged while the read travelled: read again; else once it is.
+      if (this.acknowledged.has(name)) return this.confirmGone(name);
+      this.doubted.add(name);
     }
   }
 

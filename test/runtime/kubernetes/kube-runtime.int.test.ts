@@ -7,8 +7,10 @@
  * scripted; tests/runtime/kubernetes/kube-e2e.int.test.ts runs real processes.
  */
 import { CoreV1Api } from '@kubernetes/client-node';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildPod } from '../../../runtime/kubernetes/pod-builder.ts';
+import { PodSession } from '../../../runtime/kubernetes/pod-session.ts';
+import type { PodOutcome } from '../../../runtime/pod-runtime.ts';
 import { AnnotationReporter } from '../../../sidecar/entrypoint/annotation-reporter.ts';
 import { kubeOwnPod, podImageSwitcher } from '../../../sidecar/entrypoint/own-pod.ts';
 import { resourceType } from '../../support/fake-kube-api/store.ts';
@@ -156,6 +158,48 @@ describe('kubernetes runtime: task pods', () => {
     for (const p of pods()) c.api.kubelet.exit(NS, p.metadata.name, 'main', 0);
     expect((await second).outcome).toEqual({ ok: true, exitCode: 0 });
     expect((await first).outcome).toEqual({ ok: true, exitCode: 0 });
+  });
+
+  it('does not take a pod for deleted by a 404 to a read sent before its creation was acknowledged (the answer overtaken by the creation)', async () => {
+    c.api.kubelet.onImage('forever', { kind: 'hang' });
+    const rt = c.runtime();
+    const first = runPod(rt, task('forever', { step: 'first' }), AbortSignal.timeout(60_000));
+    await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const acknowledged = vi.spyOn(PodSession.prototype, 'created');
+    try {
+      // The watch's resourceVersion expires (410 Gone): the runtime lists again, and that list is slow.
+      const slow = c.api.holdNext('list', 'pods');
+      c.api.dropWatches();
+      c.api.store.create(resourceType('', 'configmaps')!, NS, { metadata: { name: 'meanwhile' } });
+      c.api.store.compact();
+      await slow.answered;
+      // The second pod is followed, and its creation is on its way, slow: not in the store yet.
+      const create = c.api.delayNext('create', 'pods');
+      const second = runPod(rt, task('forever', { step: 'second' }), AbortSignal.timeout(60_000));
+      await create.arrived;
+      // The list lacks it: the watcher reads it to confirm, and the answer, 404, is held.
+      const read = c.api.holdNext('get', 'pods');
+      slow.release();
+      await read.answered;
+      // The pod is created and its creation acknowledged; only then does the 404 arrive.
+      create.release();
+      await waitFor('the creation to be acknowledged', () => acknowledged.mock.calls.length > 0);
+      read.release();
+      // Taken for deleted, the step ends (failed); otherwise the pod is read again, now there.
+      const name = acknowledged.mock.calls[0][0].metadata!.name!;
+      const reads = () => c.api.requests.filter((r) => r.verb === 'get' && r.resource === 'pods' && r.name === name);
+      let ended: PodOutcome | undefined;
+      void second.then((r) => (ended = r.outcome));
+      await waitFor('the 404 to be taken or left', () => ended !== undefined || reads().length >= 2);
+      expect(ended).toBeUndefined();
+      expect(reads().map((r) => r.status)).toEqual([404, 200]);
+      await waitFor('the second pod to run', () => pods().length === 2 && pods().every((p) => p.status?.phase === 'Running'));
+      for (const p of pods()) c.api.kubelet.exit(NS, p.metadata.name, 'main', 0);
+      expect((await second).outcome).toEqual({ ok: true, exitCode: 0 });
+      expect((await first).outcome).toEqual({ ok: true, exitCode: 0 });
+    } finally {
+      acknowledged.mockRestore();
+    }
   });
 
   it('in a namespace where the worker holds no Role: the step fails at once, naming the verb and resource refused', async () => {

@@ -56,6 +56,7 @@ export class FakeKubeApi {
   private readonly watches = new Set<ServerResponse>();
   private readonly faults: Array<{ verb: string; resource: string; fault: Fault; left: number }> = [];
   private readonly holds: Array<{ verb: string; resource: string; answered: () => void; released: Promise<void> }> = [];
+  private readonly delays: Array<{ verb: string; resource: string; arrived: () => void; released: Promise<void> }> = [];
   private server: Server | undefined;
   private enforce: boolean;
   url = '';
@@ -128,6 +129,19 @@ export class FakeKubeApi {
     return { answered: made, release };
   }
 
+  /**
+   * Hold the next request of `verb` on `resource` (`create`, `pods`) before it is served:
+   * the store sees it only on `release()` (a request slow on its way, which others overtake).
+   * `arrived` resolves once the request is in and held.
+   */
+  delayNext(verb: string, resource: string): { arrived: Promise<void>; release: () => void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const made = new Promise<void>((r) => (arrived = r));
+    this.delays.push({ verb, resource, arrived, released: new Promise<void>((r) => (release = r)) });
+    return { arrived: made, release };
+  }
+
   /** Forget the faults `failNext` planned and no request has met yet. */
   clearFaults(): void {
     this.faults.length = 0;
@@ -157,6 +171,12 @@ export class FakeKubeApi {
           return;
         }
         throw new ApiError(planned.fault.code, planned.fault.reason, planned.fault.message);
+      }
+      const delayed = this.delays.findIndex((d) => d.verb === attrs!.verb && d.resource === attrs!.resource);
+      if (delayed >= 0) {
+        const delay = this.delays.splice(delayed, 1)[0];
+        delay.arrived();
+        await delay.released;
       }
       const held = this.holds.findIndex((h) => h.verb === attrs!.verb && h.resource === attrs!.resource);
       if (held >= 0) {
