@@ -122,11 +122,9 @@ export class FakeKubeApi {
    * `answered` resolves once the answer is made and held.
    */
   holdNext(verb: string, resource: string): { answered: Promise<void>; release: () => void } {
-    let answered!: () => void;
-    let release!: () => void;
-    const made = new Promise<void>((r) => (answered = r));
-    this.holds.push({ verb, resource, answered, released: new Promise<void>((r) => (release = r)) });
-    return { answered: made, release };
+    const g = gates();
+    this.holds.push({ verb, resource, answered: g.signal, released: g.released });
+    return { answered: g.signalled, release: g.release };
   }
 
   /**
@@ -135,11 +133,9 @@ export class FakeKubeApi {
    * `arrived` resolves once the request is in and held.
    */
   delayNext(verb: string, resource: string): { arrived: Promise<void>; release: () => void } {
-    let arrived!: () => void;
-    let release!: () => void;
-    const made = new Promise<void>((r) => (arrived = r));
-    this.delays.push({ verb, resource, arrived, released: new Promise<void>((r) => (release = r)) });
-    return { arrived: made, release };
+    const g = gates();
+    this.delays.push({ verb, resource, arrived: g.signal, released: g.released });
+    return { arrived: g.signalled, release: g.release };
   }
 
   /** Forget the faults `failNext` planned and no request has met yet. */
@@ -317,6 +313,15 @@ function parseRoute(path: string): Route {
   if (!res) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${path})`);
   if (rest.length > 1 && ns === undefined) throw new ApiError(404, 'NotFound', `namespaced resource without a namespace: ${path}`);
   return { res, ns, ...(rest[1] !== undefined ? { name: rest[1] } : {}), ...(rest[2] !== undefined ? { sub: rest[2] } : {}) };
+}
+
+/** A request's two moments a test waits on (holdNext, delayNext): `signal` resolves `signalled`, `release` resolves `released`. */
+function gates(): { signal: () => void; signalled: Promise<void>; release: () => void; released: Promise<void> } {
+  let signal!: () => void;
+  let release!: () => void;
+  const signalled = new Promise<void>((r) => (signal = r));
+  const released = new Promise<void>((r) => (release = r));
+  return { signal, signalled, release, released };
 }
 
 function requestAttrs(method: string, r: Route, url: URL): RequestAttrs {
