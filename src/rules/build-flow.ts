@@ -26,9 +26,12 @@ export function buildFlow(dataset: Dataset, rule: Rule, generators: ReadonlyMap<
       const gen = generators.get(emit.generator);
       if (!gen) throw new StrataError('unknown_generator', `rule ${rule.metadata.name}: unknown generator "${emit.generator}"`);
       const raw = emit.with ?? {};
-      // `task` is per tree node: the generator evaluates it with `node` bound.
+      // `task` is per tree node: the generator evaluates it with `node` bound. The run-time
+      // guards stay as written, as in an emitted node: a stream's `until` (over its rounds'
+      // outputs) and an operation's `when` (tester 15: evaluated here against the Dataset,
+      // they became constants, and a stream's cycle ran until its source was drained).
       // fromEntries defines each key: a key named __proto__ never sets the object's prototype.
-      const withParams: Record<string, JsonValue> = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, k === 'task' ? v : evaluateValues(v, data, `with.${k}`)]));
+      const withParams: Record<string, JsonValue> = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, k === 'task' || RUN_TIME_KEYS.has(k) ? v : evaluateValues(v, data, `with.${k}`, RUN_TIME_KEYS)]));
       root = gen.generate(dataset, withParams, { evaluate: (v, node) => evaluateValues(v, { ...data, node }, 'with') });
     } else {
       root = evaluateValues(emit as unknown as JsonValue, data, 'emit', RUN_TIME_KEYS) as unknown as FlowNode;
