@@ -121,7 +121,7 @@ export function checkReferences(refs: Reference[], known: KnownSteps): Problem[]
       levelProblem(r, id, found, known, problems);
       continue;
     }
-    if (r.form === 'input' && r.text.split('/').filter((s) => s === '*').length > 1) {
+    if (r.form === 'input' && starSegments(r.text) > 1) {
       problems.push({ path: r.path, message: `input "${r.text}": "*" stands for every item of one fan-out; name one, and the others by number` });
       continue;
     }
@@ -132,32 +132,37 @@ export function checkReferences(refs: Reference[], known: KnownSteps): Problem[]
     const id = relative ? resolveStep(r.text, r.at, r.unit) : joinUnit(r.unit, r.text);
     if (underGenerate(id, known.generates)) continue;
     const found = match(id, known.kinds);
-    const what = r.shown ?? (r.form === 'result' ? `{"result": "${r.text}"}` : `input "${r.text}"`);
     if (found === undefined) {
-      problems.push({ path: r.path, message: `${what}: no step "${id}"${hint(id)}` });
+      problems.push({ path: r.path, message: `${shownAs(r)}: no step "${id}"${hint(id)}` });
       continue;
     }
-    const star = id.split('/').indexOf('*');
+    // Split only when a segment is `*` (a plain id, every input of a generated tree, has none).
+    const star = starSegments(id) > 0 ? id.split('/').indexOf('*') : -1;
     if (star > 0 && known.kinds.get(id.split('/').slice(0, star).join('/')) !== 'fanOut') {
-      problems.push({ path: r.path, message: `${what}: "*" stands for every item of a fan-out, and step "${id.split('/').slice(0, star).join('/')}" is not one` });
+      problems.push({ path: r.path, message: `${shownAs(r)}: "*" stands for every item of a fan-out, and step "${id.split('/').slice(0, star).join('/')}" is not one` });
       continue;
     }
     const unitOutputs = known.unitOutputs?.get(found);
     if (r.form === 'input' && unitOutputs && r.output !== undefined) {
-      if (!unitOutputs.includes(r.output)) problems.push({ path: r.path, message: `${what}: unit step "${id}" gives no output "${r.output}" (its spec.outputs.artifacts: ${unitOutputs.join(', ') || 'none'})` });
+      if (!unitOutputs.includes(r.output)) problems.push({ path: r.path, message: `${shownAs(r)}: unit step "${id}" gives no output "${r.output}" (its spec.outputs.artifacts: ${unitOutputs.join(', ') || 'none'})` });
       continue;
     }
     if (r.form === 'input' && !LEAVES.has(known.kinds.get(found)!)) {
-      problems.push({ path: r.path, message: `${what}: step "${id}" is a ${known.kinds.get(found)}, which writes no outputs; name the step inside it that writes the file` });
+      problems.push({ path: r.path, message: `${shownAs(r)}: step "${id}" is a ${known.kinds.get(found)}, which writes no outputs; name the step inside it that writes the file` });
       continue;
     }
     if (r.form === 'result') levelProblem(r, id, found, known, problems);
     if (r.parameter !== undefined) {
       const declared = known.parameters?.get(found) ?? [];
-      if (!declared.includes(r.parameter)) problems.push({ path: r.path, message: `${what}: step "${id}" declares no output parameter "${r.parameter}"${didYouMean(r.parameter, declared)}` });
+      if (!declared.includes(r.parameter)) problems.push({ path: r.path, message: `${shownAs(r)}: step "${id}" declares no output parameter "${r.parameter}"${didYouMean(r.parameter, declared)}` });
     }
   }
   return problems;
+}
+
+/** How a `result` or input reference is named in a problem (made only for a problem: a plan has one per input). */
+function shownAs(r: Reference): string {
+  return r.shown ?? (r.form === 'result' ? `{"result": "${r.text}"}` : `input "${r.text}"`);
 }
 
 /** A guard at one level cannot read results of the other (a pod's containers run in their own engine). */
@@ -171,6 +176,15 @@ function levelProblem(r: Reference, id: string, found: string, known: KnownSteps
       ? `${ref}: step "${id}" is a container inside pod "${level}", whose results only its own containers can read; read the pod's result, or pass the data as an input`
       : `${ref}: step "${id}" is outside pod "${r.level}", and inside a pod only the pod's own containers' results can be read; pass the data in as an input`,
   });
+}
+
+/** How many of step path `path`'s `/`-separated segments are `*`, without splitting it. */
+function starSegments(path: string): number {
+  let n = 0;
+  for (let i = path.indexOf('*'); i !== -1; i = path.indexOf('*', i + 1)) {
+    if ((i === 0 || path.charCodeAt(i - 1) === 47) && (i + 1 === path.length || path.charCodeAt(i + 1) === 47)) n++;
+  }
+  return n;
 }
 
 function climbsOut(path: string, at: string): boolean {

@@ -39,7 +39,7 @@ const STEP_FIELDS = ['result', 'outputs', 'status', 'exitCode'];
 /**
  * Call `visit` with each field of `task` resolved when it starts (its name, and its index or
  * env key), in order, until it answers false; whether it went through them all. The one list
- * of those fields, for computedFields and plainFields.
+ * of those fields, for computedFields and templateFree.
  */
 function eachComputed(task: TaskSpec, visit: (value: Computed, field: string, key?: number | string) => boolean): boolean {
   if (!visit(task.image, 'image')) return false;
@@ -62,9 +62,10 @@ export function computedFields(task: TaskSpec, path: string): Array<{ path: stri
 
 /**
  * Whether none of computedFields(task) can hold a reference: each is text without `{{`
- * (the common case: a generated flow's 100,000 tasks), so there is nothing to list or judge.
+ * (the common case: a generated flow's 100,000 tasks), so there is nothing to list or judge
+ * (checkTemplates then answers no problems and no steps).
  */
-function plainFields(task: TaskSpec): boolean {
+export function templateFree(task: TaskSpec): boolean {
   return eachComputed(task, plainText);
 }
 
@@ -75,7 +76,7 @@ function plainText(v: Computed | undefined): boolean {
 
 /** Problems of a task's references, and the steps they name. `path` is the task's (`spec.root.task`). */
 export function checkTemplates(task: TaskSpec, path: string, scope: TemplateScope): { problems: Problem[]; steps: StepMention[] } {
-  if (plainFields(task)) return { problems: [], steps: [] };
+  if (templateFree(task)) return { problems: [], steps: [] };
   return checkTemplateFields(computedFields(task, path), Object.keys(task.inputs ?? {}), scope);
 }
 

@@ -10,7 +10,7 @@ import { patternOf, type FlowDocument, type FlowNode, type Computed, type JsonVa
 import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
 import { didYouMean } from '../flow/nearest.ts';
 import { inputFrom, parametersOf } from '../flow/task-parts.ts';
-import { checkTemplateFields, checkTemplates, declaredParams, type TemplateScope } from './check-templates.ts';
+import { checkTemplateFields, checkTemplates, declaredParams, templateFree, type TemplateScope } from './check-templates.ts';
 import { conditionNodes, dependsOnCondition, handledFailures, isPlain, parseDepends, type FailureKind } from '../flow/depends.ts';
 import { retryPlan } from './retry-plan.ts';
 import { untargeted } from './targets.ts';
@@ -188,8 +188,10 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
   if (node.onExit !== undefined) base.onExit = compileExit(node.onExit, `${path}.onExit`, id, ctx);
   if ('task' in node || 'generate' in node) {
     const t = ('task' in node ? node.task : node.generate) as TaskSpec;
-    if (t.inputs) for (const [name, ref] of Object.entries(t.inputs)) {
-      const text = inputFrom(ref);
+    // Keys listed without [name, value] pairs: one pair for each input of a 100,000-node tree.
+    const inputs = t.inputs;
+    if (inputs) for (const name of Object.keys(inputs)) {
+      const text = inputFrom(inputs[name]);
       const at = `${path}.${'task' in node ? 'task' : 'generate'}.inputs.${name}`;
       const colon = text.lastIndexOf(':');
       // ":name" is an input of the unit itself (spec.inputs), given by the use node that calls it.
@@ -200,9 +202,12 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
       ctx.refs.push({ path: at, form: 'input', text: text.slice(0, colon), output: text.slice(colon + 1), at: id, unit: ctx.unitId, level: ctx.podId });
     }
     if ('generate' in node) ctx.known.generates.push(id);
-    const checked = checkTemplates(t, `${path}.${'task' in node ? 'task' : 'generate'}`, ctx.tscope);
-    appendAll(ctx.problems, checked.problems);
-    for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: id, unit: ctx.unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
+    // A task whose fields are all text without `{{` (a generated tree's) has no template to judge: neither its path nor an empty answer is made.
+    if (!templateFree(t)) {
+      const checked = checkTemplates(t, `${path}.${'task' in node ? 'task' : 'generate'}`, ctx.tscope);
+      appendAll(ctx.problems, checked.problems);
+      for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: id, unit: ctx.unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
+    }
     const outputs = node.outputs ?? t.outputs;
     const declared = outputs ? Object.keys(parametersOf(outputs)) : [];
     if (declared.length > 0) ctx.known.parameters!.set(id, declared);

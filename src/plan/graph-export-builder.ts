@@ -19,7 +19,7 @@ export class GraphExportBuilder<N extends object, E extends object> {
   addNode(key: string, attributes: N): void {
     if (this.keys.has(key)) throw new Error(`node "${key}" already exists`);
     this.keys.add(key);
-    this.nodes.push(Object.keys(attributes).length > 0 ? { key, attributes } : { key });
+    this.nodes.push(hasOwnKey(attributes) ? { key, attributes } : { key });
   }
 
   hasDirectedEdge(source: string, target: string): boolean {
@@ -42,4 +42,10 @@ export class GraphExportBuilder<N extends object, E extends object> {
   export(): SerializedGraph<N, E> {
     return { options: { type: 'directed', multi: false, allowSelfLoops: true }, attributes: {}, nodes: this.nodes, edges: this.edges } as unknown as SerializedGraph<N, E>;
   }
+}
+
+/** Whether `o` has an own enumerable key, without listing them (an array a node, 100,000 in a big plan). */
+export function hasOwnKey(o: object): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
 }

@@ -7,7 +7,7 @@
  */
 import { imageText, inputFrom } from '../flow/task-parts.ts';
 import type { SerializedGraph } from 'graphology-types';
-import { GraphExportBuilder } from './graph-export-builder.ts';
+import { GraphExportBuilder, hasOwnKey } from './graph-export-builder.ts';
 import type { InputSpec, JsonValue } from '../flow/types.ts';
 import type { CompiledFlow } from './compile.ts';
 import { joinId, type PlanNode } from './plan-node.ts';
@@ -62,8 +62,8 @@ function addNode(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, n: PlanN
   if (isStep) {
     const attrs: StepAttributes = { kind: n.kind, label: n.seg || n.kind, parent };
     if (n.kind === 'task' || n.kind === 'generate') attrs.image = imageText(n.task.image);
-    const inputs = n.kind === 'task' || n.kind === 'generate' ? inputsAsWritten(n.task.inputs) : n.kind === 'use' ? n.inputs : undefined;
-    if (inputs && hasKeys(inputs)) attrs.inputs = inputs;
+    const inputs = n.kind === 'task' || n.kind === 'generate' ? inputsAsWritten(n.task.inputs) : n.kind === 'use' && n.inputs && hasOwnKey(n.inputs) ? n.inputs : undefined;
+    if (inputs) attrs.inputs = inputs;
     if (n.kind === 'graph') attrs.traversal = n.traversal;
     if (n.kind === 'use') attrs.ref = n.ref;
     if (n.kind === 'pod') attrs.plan = planGraph(n.body, id);
@@ -116,19 +116,15 @@ function link(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, a: string, 
 }
 
 /**
- * A task's declared inputs as `"step:output"` texts, keys in their order; undefined for none.
+ * A task's declared inputs as `"step:output"` texts, keys in their order; undefined for none
+ * (no key: nothing is made).
  * Without a prototype (a key `__proto__` stays a key), so a dictionary from the start: a
  * generated tree's nodes each have input names of their own (hierarchy.ts says why).
  */
 function inputsAsWritten(inputs: Record<string, InputSpec> | undefined): Record<string, string> | undefined {
   if (!inputs) return undefined;
-  const out = Object.create(null) as Record<string, string>;
-  for (const k of Object.keys(inputs)) out[k] = inputFrom(inputs[k]);
+  let out: Record<string, string> | undefined;
+  for (const k of Object.keys(inputs)) (out ??= Object.create(null) as Record<string, string>)[k] = inputFrom(inputs[k]);
   return out;
 }
 
-/** Whether an object has an own enumerable key, without listing them. */
-function hasKeys(o: object): boolean {
-  for (const k in o) if (Object.hasOwn(o, k)) return true;
-  return false;
-}
