@@ -52,32 +52,59 @@ export function validateDataset(doc: unknown, limits: Pick<Limits, 'maxTreeNodes
   return doc as unknown as Dataset;
 }
 
-/** A tree: nodes with unique ids, children lists, at most `limits.maxTreeDepth` deep. Iterative: no recursion limit. */
+/**
+ * A tree: nodes with unique ids, children lists, at most `limits.maxTreeDepth` deep. Iterative: no recursion limit.
+ * A node's path is written only for a problem: each node seen keeps its parent's number and
+ * its index among the children (a path string a node, kept for the duplicate's message, was
+ * most of what checking a 100,000-node tree made).
+ */
 function validateTree(root: unknown, path: string, problems: Problem[], limits: Pick<Limits, 'maxTreeNodes' | 'maxTreeDepth'>): void {
   const { maxTreeNodes, maxTreeDepth } = limits;
-  const seen = new Map<string, string>();
-  const stack: Array<{ node: unknown; path: string; depth: number }> = [{ node: root, path, depth: 1 }];
+  const seen = new Map<string, number>(); // id -> the number of the node that has it
+  const parentOf: number[] = [];
+  const indexOf: number[] = [];
+  const pathOf = (k: number): string => {
+    const steps: number[] = [];
+    for (let at = k; at > 0; at = parentOf[at]) steps.push(indexOf[at]);
+    let p = path;
+    for (let i = steps.length - 1; i >= 0; i--) p += `.children[${steps[i]}]`;
+    return p;
+  };
+  // The nodes still to see, with their parent's number, index and depth, side by side.
+  const nodes: unknown[] = [root];
+  const parents: number[] = [-1];
+  const indexes: number[] = [-1];
+  const depths: number[] = [1];
   let count = 0;
-  while (stack.length > 0 && problems.length < 100) {
-    const { node, path: p, depth } = stack.pop()!;
+  while (nodes.length > 0 && problems.length < 100) {
+    const node = nodes.pop();
+    const depth = depths.pop()!;
+    const k = parentOf.length;
+    parentOf.push(parents.pop()!);
+    indexOf.push(indexes.pop()!);
     if (++count > maxTreeNodes) return void problems.push({ path, message: `more than ${maxTreeNodes.toLocaleString('en')} tree nodes, the limit (${LIMIT_VARIABLES.maxTreeNodes})`, limit: LIMIT_VARIABLES.maxTreeNodes });
     if (typeof node !== 'object' || node === null || Array.isArray(node)) {
-      problems.push({ path: p, message: 'must be a tree node { id, children }' });
+      problems.push({ path: pathOf(k), message: 'must be a tree node { id, children }' });
       continue;
     }
     const n = node as Record<string, unknown>;
-    if (typeof n.id !== 'string' || !ID_PATTERN.test(n.id)) problems.push({ path: `${p}.id`, message: 'must be an id of letters, digits, "_", "-" and "."' });
-    else if (seen.has(n.id)) problems.push({ path: `${p}.id`, message: `duplicate tree node id "${n.id}" (also at ${seen.get(n.id)})` });
-    else seen.set(n.id, p);
+    if (typeof n.id !== 'string' || !ID_PATTERN.test(n.id)) problems.push({ path: `${pathOf(k)}.id`, message: 'must be an id of letters, digits, "_", "-" and "."' });
+    else if (seen.has(n.id)) problems.push({ path: `${pathOf(k)}.id`, message: `duplicate tree node id "${n.id}" (also at ${pathOf(seen.get(n.id)!)})` });
+    else seen.set(n.id, k);
     if (depth > maxTreeDepth) {
-      problems.push({ path: p, message: `tree deeper than ${maxTreeDepth} levels, the limit (${LIMIT_VARIABLES.maxTreeDepth})`, limit: LIMIT_VARIABLES.maxTreeDepth });
+      problems.push({ path: pathOf(k), message: `tree deeper than ${maxTreeDepth} levels, the limit (${LIMIT_VARIABLES.maxTreeDepth})`, limit: LIMIT_VARIABLES.maxTreeDepth });
       continue;
     }
     if (n.children === undefined) continue;
     if (!Array.isArray(n.children)) {
-      problems.push({ path: `${p}.children`, message: 'must be a list of tree nodes' });
+      problems.push({ path: `${pathOf(k)}.children`, message: 'must be a list of tree nodes' });
       continue;
     }
-    for (let i = n.children.length - 1; i >= 0; i--) stack.push({ node: n.children[i], path: `${p}.children[${i}]`, depth: depth + 1 });
+    for (let i = n.children.length - 1; i >= 0; i--) {
+      nodes.push(n.children[i]);
+      parents.push(k);
+      indexes.push(i);
+      depths.push(depth + 1);
+    }
   }
 }
