@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { exitCode, isTransientRedisError } from '../errors/strata-error.ts';
+import { exitCode, isTransientRedisError, redisFaultSentence } from '../errors/strata-error.ts';
 import type { Config } from '../app/config.ts';
 import { apiClient } from './api-client.ts';
 import { LIMIT_VARIABLES } from '../flow/limits.ts';
@@ -198,14 +198,15 @@ program
   .action(async (files: string[], opts: { namespace: string }) => out(await (await import('./manifests-command.ts')).manifestsCommand(files, opts)));
 
 // A fault that escapes every handler still ends with a sentence, never a stack trace.
-// Redis away or busy for now (BUSY past busy-reply-threshold, LOADING) is no fault of
+// Redis away, busy for now (BUSY past busy-reply-threshold, LOADING) or refusing writes for
+// now (MISCONF, OOM: said as such, naming Redis's error) is no fault of
 // the process: everything it does is in Redis and is taken up again once Redis answers
 // (runs are due, jobs are stalled and taken over), so a long-running command says so and
 // goes on rather than dying on a rejection some background task left unhandled.
 for (const event of ['unhandledRejection', 'uncaughtException'] as const) {
   process.on(event, (e: unknown) => {
     if (isTransientRedisError(e)) {
-      process.stderr.write(`strata: Redis is not answering for now (${e instanceof Error ? e.message.split('.')[0] : String(e)}); carrying on\n`);
+      process.stderr.write(`strata: ${printable(redisFaultSentence(e))}; carrying on\n`);
       return;
     }
     process.stderr.write(`strata: internal error: ${printable(e instanceof Error ? e.message : String(e), { lines: true })}\n`);

@@ -240,8 +240,23 @@ export function redisBusy(): StrataError {
 
 /** The error of a request that needed Redis while it refused writes (`message`: Redis's, MISCONF or OOM); 503 with Retry-After. */
 export function redisFull(message: string): StrataError {
-  const reason = message.split('\n')[0].replace(/ script: [0-9a-f]{40}.*$/, '').slice(0, 200);
-  return new StrataError('unavailable', `Redis refuses writes right now (${reason}): its disk or memory is full; make room for it and try again`, { retryAfter: RETRY_AFTER_SECONDS });
+  return new StrataError('unavailable', `Redis refuses writes right now (${refusalReason(message)}): its disk or memory is full; make room for it and try again`, { retryAfter: RETRY_AFTER_SECONDS });
+}
+
+/** Redis's own words for refusing a write (its first line, without the script's hash and line), at most 200 characters. */
+function refusalReason(message: string): string {
+  return message.split('\n')[0].replace(/ script: [0-9a-f]{40}.*$/, '').slice(0, 200);
+}
+
+/**
+ * What a long-running process says of a Redis fault nobody handled, before it carries on
+ * (src/cli/main.ts): Redis refusing writes (MISCONF, OOM) named as such with Redis's words,
+ * where it said Redis was not answering; away or busy, not answering for now.
+ */
+export function redisFaultSentence(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (REDIS_FULL.test(message)) return `Redis refuses writes for now (${refusalReason(message)}): its disk or memory is full; make room for it`;
+  return `Redis is not answering for now (${message.split('.')[0]})`;
 }
 
 /** True for a refusal of what was asked (a StrataError answered with a 4xx): asking the same again is refused again. */
