@@ -4,6 +4,11 @@
  * themselves (with the same names, defaults and ranges); these describe them.
  */
 import { z } from 'zod';
+import type { Problem } from '../src/errors/strata-error.ts';
+import { appendAll } from '../src/flow/append-all.ts';
+import { didYouMean } from '../src/flow/nearest.ts';
+import { check } from '../src/flow/zod-problems.ts';
+import { isLogic } from '../src/logic/json-logic.ts';
 
 const operation = z.record(z.string(), z.unknown()).describe('a task ({ image, command, args, env, ... }) or any flow node ({ use }, { sequence }, ...)');
 const count = (d: string) => z.number().int().min(1).describe(d);
@@ -37,6 +42,38 @@ const SCHEMAS = {
     operations: z.array(named).min(1).describe('run one after another'),
   }),
 };
+
+/** Whether `value` holds a json-logic expression anywhere (a rule's values are evaluated per Dataset, logic-values.ts). */
+function holdsLogic(value: unknown): boolean {
+  if (isLogic(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsLogic);
+  return value !== null && typeof value === 'object' && Object.values(value).some(holdsLogic);
+}
+
+/**
+ * The problems of a rule's parameters for generator `name` (its `with`), each at
+ * `path.<key>`: a key the generator does not take, and a value written as it is (no
+ * json-logic inside) that its schema refuses. A value holding json-logic is evaluated per
+ * Dataset and checked by the generator then. [] for a generator without a schema.
+ */
+export function parameterProblems(name: string, params: Record<string, unknown>, path: string): Problem[] {
+  const s = SCHEMAS[name as keyof typeof SCHEMAS];
+  if (!s) return [];
+  const shape = s.shape as Record<string, z.ZodType>;
+  const known = Object.keys(shape);
+  const problems: Problem[] = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (!Object.hasOwn(shape, k)) problems.push({ path: `${path}.${k}`, message: `unknown parameter "${k}" of generator ${name}${didYouMean(k, known)}; it takes ${known.join(', ')}` });
+    else if (!holdsLogic(v)) appendAll(problems, checked(shape[k]!, v, `${path}.${k}`));
+  }
+  return problems;
+}
+
+function checked(schema: z.ZodType, value: unknown, path: string): Problem[] {
+  const problems: Problem[] = [];
+  check(schema, value, path, problems);
+  return problems;
+}
 
 /** The JSON Schema of a generator's parameters; an open object for a generator without a schema. */
 export function parametersOf(name: string): Record<string, unknown> {

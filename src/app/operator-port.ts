@@ -3,7 +3,7 @@
  * HTTP request does (POST /v1/rules, /v1/flows, /v1/datasets?run=true, ...).
  */
 import type { Redis } from 'ioredis';
-import { GENERATORS, GENERATOR_NAMES } from '../../generators/index.ts';
+import { GENERATORS } from '../../generators/index.ts';
 import type { StrataPort } from '../../runtime/kubernetes/operator/strata-port.ts';
 import { newRunId, type Coordinator } from '../coordinator/coordinator.ts';
 import type { RunSystem } from '../coordinator/run-system.ts';
@@ -31,7 +31,7 @@ export function operatorPort(d: OperatorPortDeps): StrataPort {
   const submissions = `${d.prefix}:operator:submissions`;
   return {
     async registerRule(doc) {
-      await d.defs.putRule(validateRule(doc, GENERATOR_NAMES));
+      await d.defs.putRule(validateRule(doc, GENERATORS));
     },
     async removeRule(name) {
       await d.defs.deleteRule(name);

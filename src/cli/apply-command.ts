@@ -12,7 +12,7 @@
  * WorkflowTemplates are registered first, and each Workflow is a run. `--watch` follows the runs.
  */
 import { printable } from './output.ts';
-import { GENERATOR_NAMES } from '../../generators/index.ts';
+import { GENERATORS } from '../../generators/index.ts';
 import { validateDataset, type Dataset } from '../dataset/dataset-document.ts';
 import { anchorLocation } from '../dataset/dataset-location.ts';
 import { invalid, isRefusal, pathUnder, problemsUnder, refusedUnder, StrataError, type CaughtProblems, type Problem } from '../errors/strata-error.ts';
@@ -62,7 +62,7 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
   const checked: CaughtProblems = { problems: [], more: 0, limits: [] };
   const rules = docs.filter((d) => d.kind === 'Rule');
   const datasets = docs.filter((d) => d.kind === 'Dataset');
-  for (const d of rules) checkLocally(() => validateRule(structuredClone(d.doc), GENERATOR_NAMES), `${d.file}#${d.index}`, checked);
+  for (const d of rules) checkLocally(() => validateRule(structuredClone(d.doc), GENERATORS), `${d.file}#${d.index}`, checked);
   for (const d of datasets) checkLocally(() => validateDataset(structuredClone(d.doc), limits), `${d.file}#${d.index}`, checked);
   if (checked.problems.length > 0) throw invalid(checked.problems, 'invalid_document', checked.more, checked.limits);
   const runFlow: FlowDocument | undefined = opts.run && datasets.length === 0 && flows.length > 0 ? pickMain(flows, opts.flow, out) : undefined;

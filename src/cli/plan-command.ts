@@ -65,7 +65,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   let planned: FlowDocument | undefined;
   let argoPlanned = false;
   if (datasetDoc) {
-    const rules = [...loadBuiltinRules(GENERATOR_NAMES), ...docs.filter((d) => (d.doc as { kind?: string })?.kind === 'Rule').map((d) => validateRule(d.doc, GENERATOR_NAMES))];
+    const rules = [...loadBuiltinRules(GENERATOR_NAMES), ...docs.filter((d) => (d.doc as { kind?: string })?.kind === 'Rule').map((d) => validateRule(d.doc, GENERATORS))];
     compiled = (await planDataset(anchorLocation(validateDataset(datasetDoc.doc, limits), process.cwd()), rules, new MemoryFlowRegistry(flows), GENERATORS, limits)).compiled;
   } else {
     if (flows.length === 0) throw new StrataError('invalid_document', `${files.join(', ')}: no Flow or Dataset document found`);

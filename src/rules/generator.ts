@@ -1,5 +1,6 @@
 /** The generator port: a pure function from a Dataset and parameters to a flow node. */
 import type { Dataset } from '../dataset/dataset-document.ts';
+import type { Problem } from '../errors/strata-error.ts';
 import type { FlowNode, JsonValue } from '../flow/types.ts';
 
 export interface GeneratorContext {
@@ -11,4 +12,6 @@ export interface Generator {
   name: string;
   description: string;
   generate(dataset: Dataset, params: Record<string, JsonValue>, ctx: GeneratorContext): FlowNode;
+  /** the problems of a rule's parameters (its `with`) known before any Dataset, each at `path.<key>`: checked when the rule is registered */
+  parameterProblems?(params: Record<string, JsonValue>, path: string): Problem[];
 }

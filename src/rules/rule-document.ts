@@ -10,6 +10,7 @@ import { check } from '../flow/zod-problems.ts';
 import { validateLogic } from '../logic/json-logic.ts';
 import { validateValues } from '../logic/logic-values.ts';
 import { appendAll } from '../flow/append-all.ts';
+import type { Generator } from './generator.ts';
 
 export interface GeneratorCall {
   generator: string;
@@ -34,8 +35,11 @@ export function isGeneratorCall(emit: Rule['spec']['emit']): emit is GeneratorCa
   return typeof (emit as GeneratorCall).generator === 'string';
 }
 
-/** Validate a parsed Rule against the known generator names; throws with every problem. */
-export function validateRule(doc: unknown, generators: ReadonlySet<string>): Rule {
+/**
+ * Validate a parsed Rule against the known generators (by name; given the generators, their
+ * parameters too: Generator.parameterProblems); throws with every problem.
+ */
+export function validateRule(doc: unknown, generators: ReadonlySet<string> | ReadonlyMap<string, Generator>): Rule {
   const problems: Problem[] = [];
   if (!headerProblems(doc, 'Rule', problems)) throw invalid(problems);
   for (const k of Object.keys(doc)) if (!['apiVersion', 'kind', 'metadata', 'spec'].includes(k)) problems.push({ path: k, message: `unknown key "${k}"` });
@@ -52,7 +56,13 @@ export function validateRule(doc: unknown, generators: ReadonlySet<string>): Rul
       }
       if ('with' in emit) {
         if (typeof emit.with !== 'object' || emit.with === null || Array.isArray(emit.with)) problems.push({ path: 'spec.emit.with', message: 'must be an object of generator parameters' });
-        else appendAll(problems, validateValues(emit.with, 'spec.emit.with'));
+        else {
+          const valueProblems = validateValues(emit.with, 'spec.emit.with');
+          appendAll(problems, valueProblems);
+          // Checked as the generator reads them (its expressions are sound), so a rule it would refuse for every Dataset is never stored (tester 15).
+          const gen = generators instanceof Map && typeof emit.generator === 'string' ? generators.get(emit.generator) : undefined;
+          if (gen?.parameterProblems && valueProblems.length === 0) appendAll(problems, gen.parameterProblems(emit.with as Record<string, JsonValue>, 'spec.emit.with'));
+        }
       }
     } else {
       validateNode(emit, 'spec.emit', { limits: DEFAULT_LIMITS, problems, count: 0, inPod: false }, 1);

@@ -2,11 +2,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Generator } from '../rules/generator.ts';
 import { validateRule, type Rule } from '../rules/rule-document.ts';
 
 export const RULES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'rules');
 
-export function loadBuiltinRules(generators: ReadonlySet<string>, dir = RULES_DIR): Rule[] {
+export function loadBuiltinRules(generators: ReadonlySet<string> | ReadonlyMap<string, Generator>, dir = RULES_DIR): Rule[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()

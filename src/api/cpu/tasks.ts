@@ -95,7 +95,7 @@ const digest = (body: RawBody) => createHash('sha256').update(body.bytes).digest
 export const TASKS = {
   /** POST /v1/rules: a validated Rule, serialized. */
   async rule(ctx: TaskContext, input: TaskInput) {
-    const rule = validateRule(parseBody(input.body, ctx.limits), new Set(ctx.generators.keys()));
+    const rule = validateRule(parseBody(input.body, ctx.limits), ctx.generators);
     // A flow the rule would make use of, named as it is written (not computed by json-logic),
     // must be registered: known now, it is refused now rather than at every ingest (404, as
     // every route answers an unknown flow).
