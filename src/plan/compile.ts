@@ -219,7 +219,12 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     leaf.task = node.task;
     return leaf;
   }
-  if ('generate' in node) return { ...base, kind: 'generate', task: node.generate as TaskSpec };
+  if ('generate' in node) {
+    // Its flow is generated and run at the macro level: a pod's quarterback could only fail it
+    // when it came to it (tester 15: a flow holding one in a pod, itself or through a unit, was taken).
+    if (ctx.inPod) ctx.problems.push({ path: `${path}.generate`, message: `a generate step cannot run inside a pod (inside ${ctx.inPod}): its flow is generated and run at the macro level; move it out of the pod` });
+    return { ...base, kind: 'generate', task: node.generate as TaskSpec };
+  }
   if ('sequence' in node) {
     // First index of each sibling name, built once: a set per child would be quadratic on long sequences.
     const first = new Map<string, number>();

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GENERATE_UNSUPPORTED } from '../../sidecar/live-container.ts';
 import { processRunning } from '../../runtime/process/process-group.ts';
-import { hang, program, runPod, sh, TempDirs } from './harness.ts';
+import type { PlanNode, SequenceNode } from '../../src/plan/plan-node.ts';
+import { hang, podRequestPod, program, runPod, sh, TempDirs } from './harness.ts';
 
 const dirs = new TempDirs();
 afterEach(() => dirs.cleanup());
@@ -69,8 +70,14 @@ describe('quarterback failures', () => {
     expect(existsSync('/no/such')).toBe(false);
   });
 
+  // The plan compiler refuses a generate step in a pod (test/plan/generate-in-pod.int.test.ts);
+  // the quarterback still refuses one it is handed, as units made at run time are not planned.
   it('refuses a generate step inside a pod without running it', async () => {
-    const run = await runPod(await dirs.make(), { sequence: [{ id: 'gen', generate: sh('exit 9') }] });
+    const flow = { sequence: [{ id: 'gen', task: sh('exit 9') }] };
+    const pod = podRequestPod(flow);
+    const body = pod.body as SequenceNode;
+    body.children[0] = { ...body.children[0]!, kind: 'generate' } as PlanNode;
+    const run = await runPod(await dirs.make(), flow, { plan: { pod } });
     expect(run.done).toMatchObject({ ok: false, error: `step p/gen failed: ${GENERATE_UNSUPPORTED}` });
     expect(run.last['p/gen'].exitCode).toBeUndefined();
   });
