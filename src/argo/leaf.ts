@@ -4,7 +4,7 @@
  * and written in strata's substitution (values.ts). A step's `outputs.result` is its
  * standard output (`result: stdout`).
  */
-import { invalid, StrataError, wholeProblem, type Problem } from '../errors/strata-error.ts';
+import { invalid, StrataError, type Problem } from '../errors/strata-error.ts';
 import { findCycle } from '../flow/find-cycle.ts';
 import { nulProblem } from '../flow/params-limits.ts';
 import { filePathProblem } from '../flow/task-io-schema.ts';
@@ -13,6 +13,7 @@ import type { ArgoContainer, ArgoScript, ArgoTemplate } from './argo-document.ts
 import { inField, readField, readTags, type ArtifactSource, type Outputs, type Scope } from './scope.ts';
 import { isRefused, literal, renderField, stepRef, type Path, type Value } from './values.ts';
 import { ownVolumes, scratchVolumes } from './volumes.ts';
+import { gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
 
 /**
  * A script's source reaches its interpreter as a file, never as a shell line: this constant
@@ -85,30 +86,19 @@ function pathOf(p: string, scope: Scope, field: string): string {
   return lit;
 }
 
-/** `fn` for each of `items`; a problem one throws (a StrataError naming its place) is kept in `problems`, and the rest go on. */
-function eachChecked<T>(items: T[], problems: StrataError[], fn: (item: T) => void): void {
-  for (const item of items) {
-    try {
-      fn(item);
-    } catch (e) {
-      if ((e as StrataError).code !== 'invalid_document') throw e;
-      problems.push(e as StrataError);
-    }
-  }
-}
-
-/** Every problem kept by eachChecked, thrown as one (each listed with its place). */
-function throwAll(problems: StrataError[]): void {
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) {
-    throw new StrataError('invalid_document', problems.map((e) => e.message).join('; '), { problems: problems.flatMap((e) => e.details.problems ?? [wholeProblem(e)]) });
-  }
+/**
+ * `fn` for each of `items`; a problem one throws (a StrataError naming its place) is gathered
+ * in `problems` (argo-problems.ts gather: its place and words, at most MAX_PROBLEMS listed and
+ * the rest counted, the limits it passed kept), and the rest go on; throwGathered says them all.
+ */
+function eachChecked<T>(items: T[], problems: Gathered, fn: (item: T) => void): void {
+  for (const item of items) gather(problems, () => fn(item), () => undefined);
 }
 
 /** Inputs and outputs of a pod template (or a containerSet's main container) as task fields, and what the step gives its caller. */
 function filesOf(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outputs {
   const inputs: Record<string, string | { from: string; path?: string; optional?: true }> = {};
-  const problems: StrataError[] = [];
+  const problems = gathered();
   eachChecked(t.inputs?.artifacts ?? [], problems, (a) => {
     const src = scope.artifacts.get(a.name);
     if (!src) {
@@ -137,7 +127,7 @@ function filesOf(t: ArgoTemplate, scope: Scope, at: Path, task: TaskSpec): Outpu
     artifacts.push({ name: a.name, path: pathOf(a.path, scope, `outputs.artifacts(${a.name}).path`), ...(a.optional ? { optional: true } : {}) });
     outputs.artifacts.set(a.name, { step: at, name: a.name });
   });
-  throwAll(problems);
+  throwGathered(problems);
   if (artifacts.length > 0 || Object.keys(parameters).length > 0) {
     task.outputs = { ...(artifacts.length > 0 ? { artifacts } : {}), ...(Object.keys(parameters).length > 0 ? { parameters } : {}) } as TaskSpec['outputs'];
   }

@@ -3,7 +3,7 @@
  * the caller bound them), the loop item of the step being called, and its sibling steps
  * (for `steps.x...` / `tasks.x...`). Tags (`{{ ... }}`) are read against a scope into values.
  */
-import { StrataError } from '../errors/strata-error.ts';
+import { invalid, StrataError } from '../errors/strata-error.ts';
 import type { Logic } from '../flow/types.ts';
 import { expressionPart } from './expressions.ts';
 import { readLogic, renderLogic, type Path, type Value } from './values.ts';
@@ -239,7 +239,8 @@ export function readTags(scope: Scope, s: string, place = `template ${scope.temp
   }
   const own = `template ${scope.template}: `;
   const listed = problems.map((m) => ({ path: `template ${scope.template}`, message: m.startsWith(own) ? m.slice(own.length) : m }));
-  if (problems.length > 0) throw new StrataError('invalid_document', problems.join('; '), { problems: listed });
+  // One error through the project's one path (invalid(): at most MAX_PROBLEMS listed, the rest counted).
+  if (problems.length > 0) throw invalid(listed);
   if (at < s.length) out.push({ kind: 'text', text: s.slice(at) });
   return out;
 }
