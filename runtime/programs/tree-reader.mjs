@@ -23,5 +23,11 @@ function read(path, id) {
 }
 
 const dataset = JSON.parse(datasetJson);
-dataset.spec.root = read(root, safeId(basename(root)));
+try {
+  dataset.spec.root = read(root, safeId(basename(root)));
+} catch (e) {
+  // One sentence naming the location and why (the step's error is its last line), never Node's stack trace.
+  process.stderr.write(`tree-reader: cannot read the tree at ${root}: ${e?.code === 'ELOOP' ? 'too many levels of symbolic links' : e?.code === 'ENOENT' ? 'no such file or directory' : e?.message ?? String(e)}${e?.path && e.path !== root ? ` (${e.path})` : ''}\n`);
+  process.exit(2);
+}
 writeFileSync(join(process.env.STRATA_OUTPUTS, 'result.json'), JSON.stringify(dataset));

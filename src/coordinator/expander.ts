@@ -18,6 +18,10 @@ export interface ExpandPorts {
 }
 
 export async function expand(p: ExpandPorts, cmd: Extract<Command, { type: 'generate' }>): Promise<EngineEvent> {
+  // Said as such: "must be an object with apiVersion, ..." did not tell a program that wrote nothing what it missed.
+  if (cmd.dataset === null || cmd.dataset === undefined) {
+    throw new StrataError('invalid_document', `step ${cmd.step} gave no Dataset (its result.json is missing or null): a generate step's result.json must be a Dataset (apiVersion strata/v1, kind Dataset, metadata, spec)`);
+  }
   let dataset;
   try {
     // A generated Dataset is taken in here: its relative file:// location is this process's start directory's (dataset-location.ts).

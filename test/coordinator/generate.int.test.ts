@@ -67,6 +67,12 @@ describe('generate', () => {
     expect(run.steps.bad.error).toMatch(/valid Dataset/);
   });
 
+  it('fails the step saying it gave no Dataset when it wrote no result.json', async () => {
+    const run = await svc.runToEnd({ flow: flow({ sequence: [{ id: 'quiet', generate: { image: 'alpine', command: ['true'] } }] }) });
+    expect(run.status).toBe('failed');
+    expect(run.steps.quiet.error).toBe('step quiet gave no Dataset (its result.json is missing or null): a generate step\'s result.json must be a Dataset (apiVersion strata/v1, kind Dataset, metadata, spec)');
+  });
+
   // Tester 15: a generate step run again in the same run (a retry of the run, a retryWhole
   // around it) produced its Dataset, but its unit was never made: the answer's dedupe key was
   // the step's alone, already spent by its first attempt, so the run stayed `running` for ever.
