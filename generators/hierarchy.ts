@@ -47,17 +47,30 @@ export const hierarchy: Generator = {
       if (!b) bases.set(chosen ?? null, (b = operationNode(chosen, `with.operations (tree node ${id})`)));
       return b;
     };
+    const atDepth: Array<{ base: FlowNode; outputs: TaskSpec['outputs'] } | undefined> = [];
     const stepFor = (info: Info): FlowNode => {
       const level = levels[info.depth];
       const nodeData = attrs(info.node);
       nodeData.level = level?.name ?? `level${info.depth}`;
       nodeData.depth = info.depth;
-      const base = params.task !== undefined ? operationNode(ctx.evaluate(params.task, nodeData), `with.task (tree node ${info.node.id})`) : baseFor(chooseOperation(params, level?.operation, level?.name), info.node.id);
+      let base: FlowNode;
+      let outputs: TaskSpec['outputs'];
+      if (params.task !== undefined) base = operationNode(ctx.evaluate(params.task, nodeData), `with.task (tree node ${info.node.id})`);
+      else {
+        // Every node of a level runs the same operation: chosen, and its outputs with `out` made, once a level.
+        let at = atDepth[info.depth];
+        if (!at) {
+          const b = baseFor(chooseOperation(params, level?.operation, level?.name), info.node.id);
+          atDepth[info.depth] = at = { base: b, outputs: 'task' in b ? withArtifact(b.task.outputs, 'out') : undefined };
+        }
+        base = at.base;
+        outputs = at.outputs;
+      }
       if (!('task' in base)) return structuredClone(base);
       const t = base.task;
       const task = fieldsOf(t);
       task.env = t.env ? { ...t.env, STRATA_NODE: JSON.stringify(nodeData) } : { STRATA_NODE: JSON.stringify(nodeData) };
-      task.outputs = withArtifact(t.outputs, 'out');
+      task.outputs = outputs ?? withArtifact(t.outputs, 'out');
       // Made only for a node that has inputs (a tree's leaves, nine in ten nodes, have none).
       // Without a prototype, so a dictionary from the start: each node's inputs have names of
       // their own (child.<id>), and an object literal given them made V8 a hidden class per
