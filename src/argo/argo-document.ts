@@ -144,7 +144,22 @@ const setContainer = z.strictObject({ ...containerFields, name, dependencies: z.
 /** ClusterWorkflowTemplates have no strata equivalent: registered flows have one scope. */
 const clusterScope = z.literal(false, { error: 'ClusterWorkflowTemplates (clusterScope: true) are not supported: strata\'s registered flows have one scope' }).optional();
 const templateRef = z.strictObject({ name, template: name, clusterScope });
-const sequence = z.strictObject({ count: anyString.optional(), start: anyString.optional(), end: anyString.optional(), format: z.string().optional() });
+/** What a value refused for its type is, in words (`the number 5`, `a list`), for the loop fields' messages. */
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'string') return 'text';
+  return `the ${typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : typeof v} ${String(v)}`;
+}
+// The loop fields' types are Argo's (pkg/apis/workflow/v1alpha1 WorkflowStep, DAGTask:
+// WithItems []Item, WithParam string, WithSequence *Sequence of IntOrString count, start and
+// end and a string format); a value of another type is said as such, once (LOOP_STAND_INS).
+const loopValue = (field: string) => z.union([z.string(), z.number(), z.boolean()], { error: (i) => `withSequence.${field} must be a whole number (or text that gives one), not ${kindOf(i.input)}` }).transform(String);
+const sequence = z.strictObject(
+  { count: loopValue('count').optional(), start: loopValue('start').optional(), end: loopValue('end').optional(), format: z.string({ error: (i) => `withSequence.format must be text (a printf format such as "%02d"), not ${kindOf(i.input)}` }).optional() },
+  { error: (i) => (i.code === 'invalid_type' ? `withSequence must be a map of count or end (and start, format), not ${kindOf(i.input)}` : undefined) },
+);
 const continueOn = z.strictObject({ failed: z.boolean().optional(), error: z.boolean().optional() });
 
 const invocation = {
@@ -153,8 +168,8 @@ const invocation = {
   templateRef: templateRef.optional(),
   arguments: argumentsSchema.optional(),
   when: z.string().optional(),
-  withItems: z.array(z.unknown()).optional(),
-  withParam: z.string().optional(),
+  withItems: z.array(z.unknown(), { error: (i) => `withItems must be a list of items (withItems: [a, b]), not ${kindOf(i.input)}` }).optional(),
+  withParam: z.string({ error: (i) => `withParam must be text: a JSON list, or a reference that gives one ("{{steps.x.outputs.result}}"), not ${kindOf(i.input)}${Array.isArray(i.input) ? ' (a list written in the document goes in withItems)' : ''}` }).optional(),
   withSequence: sequence.optional(),
   continueOn: continueOn.optional(),
 };
@@ -332,6 +347,7 @@ function repairedCopy(doc: unknown, issues: ReadonlyArray<{ code: string; path: 
   const values: string[] = [];
   for (const issue of issues) {
     if (issue.path.length === 0) return undefined;
+    if (loopStoodIn(copy, issue.path)) continue;
     let parent: unknown = copy;
     for (const seg of issue.path.slice(0, -1)) parent = (parent as Record<PropertyKey, unknown> | undefined)?.[seg];
     if (!parent || typeof parent !== 'object') return undefined;
@@ -346,6 +362,24 @@ function repairedCopy(doc: unknown, issues: ReadonlyArray<{ code: string; path: 
   }
   const again = argoDocumentSchema.safeParse(copy);
   return again.success ? { data: again.data, values } : undefined;
+}
+
+/**
+ * What stands in for a loop field refused for its type (or for a field of it): a loop still
+ * (an empty withItems is none: Argo's ShouldExpand asks len(WithItems) > 0), so its step's
+ * `{{item}}` is not refused again as read outside a loop (the one problem is the field's type).
+ */
+const LOOP_STAND_INS: Record<string, () => unknown> = { withItems: () => [STAND_IN], withParam: () => '[]', withSequence: () => ({ count: '0' }) };
+
+/** Stands in (LOOP_STAND_INS) for the loop field of a step or task (the key after an index) that `path` is in; false when it is in none. */
+function loopStoodIn(copy: Record<PropertyKey, unknown>, path: PropertyKey[]): boolean {
+  const at = path.findIndex((seg, i) => typeof seg === 'string' && Object.hasOwn(LOOP_STAND_INS, seg) && typeof path[i - 1] === 'number');
+  if (at < 0) return false;
+  let parent: unknown = copy;
+  for (const seg of path.slice(0, at)) parent = (parent as Record<PropertyKey, unknown> | undefined)?.[seg];
+  if (!parent || typeof parent !== 'object') return false;
+  (parent as Record<string, unknown>)[path[at] as string] = LOOP_STAND_INS[path[at] as string]();
+  return true;
 }
 
 /** The keys of the object a problem's path (`spec.templates[1].containerSet.retryStrategy`) names a field of: its names, less the field. */
