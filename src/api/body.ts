@@ -8,6 +8,7 @@
 import type { Context } from 'hono';
 import { StrataError } from '../errors/strata-error.ts';
 import { parseBody, type BodyType, type RawBody } from './cpu/parse-body.ts';
+import { flagValue } from './query-params.ts';
 
 const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml']);
 
@@ -33,8 +34,7 @@ export async function readBody(c: Context): Promise<unknown> {
   return parseBody(await readRawBody(c), SMALL_BODY_LIMITS);
 }
 
-/** A boolean query flag: `?x=true` or `?x` or `?x=1`. */
+/** A boolean query flag: `?x=true`, `?x` or `?x=1`; `false`, `0` or absent is false, any other value refused (query-params.ts flagValue). */
 export function flag(c: Context, name: string): boolean {
-  const v = c.req.query(name);
-  return v !== undefined && v !== 'false' && v !== '0';
+  return flagValue(name, c.req.query(name));
 }

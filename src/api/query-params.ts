@@ -5,7 +5,7 @@
  * it, rather than one of its values being used silently.
  */
 import type { MiddlewareHandler } from 'hono';
-import { StrataError } from '../errors/strata-error.ts';
+import { echoed, StrataError } from '../errors/strata-error.ts';
 
 /** Parameters that take a list, by route (method and path). */
 const LISTS: Record<string, ReadonlySet<string>> = { 'GET /v1/runs': new Set(['status']) };
@@ -30,3 +30,22 @@ export function listParam(values: string[] | undefined): string[] | undefined {
   const out = (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
   return out.length > 0 ? out : undefined;
 }
+
+/** What a boolean query flag (`run`, `dryRun`, `summary`) may be, as /openapi.json lists it: `?x` alone is true. */
+const FLAG_VALUES: Record<string, boolean> = { true: true, '1': true, '': true, false: false, '0': false };
+
+/**
+ * Boolean query flag `name` given as `value` (undefined: not given, false); any value but
+ * true, false, 1, 0 or empty is refused, 400 naming it (any other value had been true, so
+ * `?run=no` started a run: tester 15).
+ */
+export function flagValue(name: string, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const v = Object.hasOwn(FLAG_VALUES, value) ? FLAG_VALUES[value] : undefined;
+  if (v === undefined) {
+    const shown = echoed(JSON.stringify(value).slice(1, -1));
+    throw new StrataError('invalid_request', `query parameter ${name} must be true, false, 1 or 0 (or empty, for true), not "${shown}"`, { problems: [{ path: `query.${name}`, message: `must be true, false, 1 or 0, not "${shown}"` }] });
+  }
+  return v;
+}
+

@@ -16,6 +16,7 @@ import { paramNameProblems } from '../../flow/param-names.ts';
 import { validateFlowDocument } from '../../flow/flow-document.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../flow/limits.ts';
 import { argoBody } from '../argo-body.ts';
+import { flagValue } from '../query-params.ts';
 import { currentVersions } from '../../argo/import-argo.ts';
 import { flowFromBody } from '../flow-from-body.ts';
 import { readRunRequest } from '../run-request.ts';
@@ -85,9 +86,6 @@ export interface TaskInput {
 }
 
 /** A boolean query flag: `?x=true` or `?x` or `?x=1`. */
-export function isFlagSet(value: string | undefined): boolean {
-  return value !== undefined && value !== 'false' && value !== '0';
-}
 
 const ref = (flow: FlowDocument) => `${flow.metadata.name}@${flow.metadata.version}`;
 const digest = (body: RawBody) => createHash('sha256').update(body.bytes).digest('hex');
@@ -124,7 +122,7 @@ export const TASKS = {
     if (format === 'dot') return { contentType: 'text/vnd.graphviz; charset=utf-8', text: renderDot(plan.graph, plan.metadata.name) };
     if (format === 'mermaid') return { contentType: 'text/plain; charset=utf-8', text: renderMermaid(plan.graph) };
     // A simulated run that fails is an answer about the flow (dryRun.status), not an error of the request.
-    const simulated = isFlagSet(input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params, sizes(ctx).dry)) : undefined;
+    const simulated = flagValue('dryRun', input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params, sizes(ctx).dry)) : undefined;
     return { contentType: 'application/json; charset=utf-8', text: JSON.stringify({ plan, ...simulated }) };
   },
 
@@ -152,8 +150,8 @@ export const TASKS = {
     // Taken in here, once: a relative file:// location is the server's start directory's from now on.
     const dataset = anchorLocation(validateDataset(parseBody(input.body, ctx.limits), sizes(ctx).limits), baseDir(ctx));
     const { match, flow, compiled } = await planDataset(dataset, await rulesInForce(ctx.defs, ctx.builtinRules), ctx.defs, ctx.generators, sizes(ctx).limits);
-    const simulated = isFlagSet(input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params, sizes(ctx).dry)) : undefined;
-    const run: PreparedRun | undefined = isFlagSet(input.query.run) ? prepareRun(ref(flow), compiled.root, compiled.params, compiled.stepIds) : undefined;
+    const simulated = flagValue('dryRun', input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params, sizes(ctx).dry)) : undefined;
+    const run: PreparedRun | undefined = flagValue('run', input.query.run) ? prepareRun(ref(flow), compiled.root, compiled.params, compiled.stepIds) : undefined;
     // The Dataset serialized once, for the stored copy and the answer's head.
     const datasetJson = JSON.stringify(dataset);
     const head = `{"dataset":${datasetJson},${JSON.stringify({ flow: { name: flow.metadata.name, version: flow.metadata.version }, matchedRules: match.matchedRules, ...simulated }).slice(1)}`;
