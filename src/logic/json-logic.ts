@@ -454,6 +454,37 @@ export function isLogic(value: unknown): boolean {
 }
 
 const READERS = new Set(['var', 'at', 'missing', 'missing_some', 'result', 'output', 'status', 'exitCode']);
+/** Readers of a step's outcome: only a run knows what they read. */
+const OUTCOME_READERS = new Set(['result', 'output', 'status', 'exitCode']);
+/** Operators whose later arguments read each element of their first (a var there names an element's field). */
+const ITERATORS = new Set(['map', 'filter', 'reduce', 'all', 'some', 'none']);
+
+/**
+ * Whether `expr` reads data outside `roots` (a `var`, `at`, `missing` or `missing_some` path
+ * whose first key is not one of them) or a step's outcome (`result`, `output`, `status`,
+ * `exitCode`): what only a run knows, where `roots` are what is known now. A var inside an
+ * iterator's body reads an element and is not judged; a path computed by an expression is
+ * judged by that expression.
+ */
+export function readsBeyond(expr: unknown, roots: ReadonlySet<string>): boolean {
+  if (Array.isArray(expr)) return expr.some((e) => readsBeyond(e, roots));
+  if (expr === null || typeof expr !== 'object') return false;
+  const beyond = (path: unknown): boolean => (typeof path === 'string' ? path !== '' && !roots.has(path.split('.')[0]!) : readsBeyond(path, roots));
+  for (const [op, arg] of Object.entries(expr)) {
+    if (OUTCOME_READERS.has(op)) return true;
+    const args = Array.isArray(arg) ? arg : [arg];
+    if (op === 'var' && beyond(args[0])) return true;
+    if (op === 'at' && (typeof args[0] === 'string' ? !roots.has(args[0]) : readsBeyond(args[0], roots))) return true;
+    if (op === 'missing' && args.some(beyond)) return true;
+    if (op === 'missing_some' && (Array.isArray(args[1]) ? args[1].some(beyond) : readsBeyond(args[1], roots))) return true;
+    if (op === 'var' || op === 'at' || op === 'missing' || op === 'missing_some') {
+      if (args.slice(1).some((a) => readsBeyond(a, roots))) return true;
+      continue;
+    }
+    if (ITERATORS.has(op) ? readsBeyond(args[0], roots) || readsBeyond(args.slice(2), roots) : readsBeyond(args, roots)) return true;
+  }
+  return false;
+}
 
 /** Whether an expression reads any data at all; one that does not has the same value everywhere. */
 export function readsData(expr: unknown): boolean {

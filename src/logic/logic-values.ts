@@ -19,13 +19,17 @@ export function validateValues(value: unknown, path: string): Problem[] {
 
 const NONE: ReadonlySet<string> = new Set();
 
-/** The value with every expression inside it evaluated against `data`; values under `keep` keys stay as written. */
-export function evaluateValues(value: JsonValue, data: unknown, path = '', keep: ReadonlySet<string> = NONE): JsonValue {
-  if (isLogic(value)) return evaluate(value, data, path);
-  if (Array.isArray(value)) return value.map((v, i) => evaluateValues(v, data, `${path}[${i}]`, keep));
+/**
+ * The value with every expression inside it evaluated against `data`; values under `keep`
+ * keys stay as written, and so does an expression for which `later` holds (one that reads
+ * what `data` does not hold yet: it is evaluated where that is known).
+ */
+export function evaluateValues(value: JsonValue, data: unknown, path = '', keep: ReadonlySet<string> = NONE, later?: (expr: JsonValue) => boolean): JsonValue {
+  if (isLogic(value)) return later?.(value) ? value : evaluate(value, data, path);
+  if (Array.isArray(value)) return value.map((v, i) => evaluateValues(v, data, `${path}[${i}]`, keep, later));
   if (value && typeof value === 'object') {
     // fromEntries defines each key: a key named __proto__ never sets the object's prototype.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, keep.has(k) ? v : evaluateValues(v, data, path ? `${path}.${k}` : k, keep)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, keep.has(k) ? v : evaluateValues(v, data, path ? `${path}.${k}` : k, keep, later)]));
   }
   return value;
 }

@@ -10,12 +10,22 @@ import { validateFlowDocument } from '../flow/flow-document.ts';
 import { metadataSchema } from '../flow/task-schema.ts';
 import { check } from '../flow/zod-problems.ts';
 import type { FlowDocument, FlowNode, JsonValue } from '../flow/types.ts';
+import { readsBeyond } from '../logic/json-logic.ts';
 import { evaluateValues } from '../logic/logic-values.ts';
 import type { Generator } from './generator.ts';
 import { isGeneratorCall, type Rule } from './rule-document.ts';
 
 /** Guards evaluated while the flow runs, not when it is built. */
 const RUN_TIME_KEYS: ReadonlySet<string> = new Set(['when', 'until']);
+const NO_KEYS: ReadonlySet<string> = new Set();
+/** What a rule's values read when the flow is built (`node`: a tree node, for a hierarchy's per-node values). */
+const BUILD_TIME_DATA: ReadonlySet<string> = new Set(['dataset', 'params', 'spec', 'metadata', 'node']);
+/**
+ * An expression that reads what only a run knows (a step's result, an item, a round: tester
+ * 15, an emitted `fanOut.over: { var: results.list }` was evaluated here to null and every
+ * Dataset refused) stays as written, for the run to evaluate.
+ */
+const readsRunData = (expr: JsonValue): boolean => readsBeyond(expr, BUILD_TIME_DATA);
 
 export function buildFlow(dataset: Dataset, rule: Rule, generators: ReadonlyMap<string, Generator>, params: Record<string, JsonValue> = {}): FlowDocument {
   const emit = rule.spec.emit;
@@ -31,10 +41,10 @@ export function buildFlow(dataset: Dataset, rule: Rule, generators: ReadonlyMap<
       // outputs) and an operation's `when` (tester 15: evaluated here against the Dataset,
       // they became constants, and a stream's cycle ran until its source was drained).
       // fromEntries defines each key: a key named __proto__ never sets the object's prototype.
-      const withParams: Record<string, JsonValue> = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, k === 'task' || RUN_TIME_KEYS.has(k) ? v : evaluateValues(v, data, `with.${k}`, RUN_TIME_KEYS)]));
-      root = gen.generate(dataset, withParams, { evaluate: (v, node) => evaluateValues(v, { ...data, node }, 'with') });
+      const withParams: Record<string, JsonValue> = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, k === 'task' || RUN_TIME_KEYS.has(k) ? v : evaluateValues(v, data, `with.${k}`, RUN_TIME_KEYS, readsRunData)]));
+      root = gen.generate(dataset, withParams, { evaluate: (v, node) => evaluateValues(v, { ...data, node }, 'with', NO_KEYS, readsRunData) });
     } else {
-      root = evaluateValues(emit as unknown as JsonValue, data, 'emit', RUN_TIME_KEYS) as unknown as FlowNode;
+      root = evaluateValues(emit as unknown as JsonValue, data, 'emit', RUN_TIME_KEYS, readsRunData) as unknown as FlowNode;
     }
   } catch (e) {
     throw refusedUnder(`rule ${rule.metadata.name}`, e);

@@ -62,4 +62,28 @@ describe('generator parameters that are run-time guards', () => {
     expect(run.status).toBe('succeeded');
     expect(stepStatuses(run, ['a', 'b'])).toEqual({ a: 'succeeded', b: 'succeeded' });
   });
+
+  // Tester 15: an emitted node's fanOut.over reading a step's result was evaluated when the
+  // flow was built (null), so every Dataset the rule matched was refused: "fanOut.over: must
+  // be a list, or json-logic giving a list". An expression that reads what only a run knows
+  // (results, item, round; result, output, status, exitCode) stays as written.
+  it('an emitted node keeps json-logic over step results for the run, and fills in what reads the Dataset', async () => {
+    const emit = {
+      sequence: [
+        { id: 'list', task: { image: 'alpine', command: ['sh', '-c', 'echo "[1,2,3]" > $STRATA_OUTPUTS/result.json'] } },
+        { id: 'fan', fanOut: { over: { var: 'results.list' }, do: { task: { image: 'strata/echo' } } } },
+        { id: 'parts', fanOut: { over: { var: 'spec.partitions' }, do: { task: { image: 'strata/echo' } } } },
+      ],
+    };
+    expect((await svc.call('POST', '/v1/rules', rule('emit-run-time', 'run-time-over', emit))).status).toBe(201);
+    const ingested = await svc.call('POST', '/v1/datasets?run=true', dataset('over-results', { shape: 'run-time-over', partitions: ['a', 'b'] }));
+    expect(ingested.status).toBe(202);
+    const flow = await svc.call('GET', `/v1/flows/${ingested.body.flow.name}/${ingested.body.flow.version}`);
+    const [, fan, parts] = flow.body.spec.root.sequence;
+    expect(fan.fanOut.over).toEqual({ var: 'results.list' });
+    expect(parts.fanOut.over).toEqual(['a', 'b']);
+    const run = await svc.waitRun(ingested.body.runId);
+    expect(run.status).toBe('succeeded');
+    expect(stepStatuses(run, ['fan/0', 'fan/2', 'fan/3', 'parts/1', 'parts/2'])).toEqual({ 'fan/0': 'succeeded', 'fan/2': 'succeeded', 'fan/3': 'absent', 'parts/1': 'succeeded', 'parts/2': 'absent' });
+  });
 });
