@@ -99,6 +99,11 @@ function addNode(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, n: PlanN
       link(g, joinId(container, n.from), id, 'data');
       return addNode(g, n.body, id, own, true);
     }
+    case 'use':
+      // A plan or run asked for by name (`{ use, with }`): its root is the flow's `use`, no step
+      // of its own, whose unit's steps are the plan's (tester 15: the graph was empty).
+      if (!isStep) addNode(g, n.body, id, own, true);
+      return;
     case 'cycle': {
       const ids = n.ring.map((m) => joinId(id, m.seg));
       n.ring.forEach((m, i) => addNode(g, m, ids[i], own));
