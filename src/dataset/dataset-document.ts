@@ -88,7 +88,7 @@ function validateTree(root: unknown, path: string, problems: Problem[], limits: 
       continue;
     }
     const n = node as Record<string, unknown>;
-    if (typeof n.id !== 'string' || !ID_PATTERN.test(n.id)) problems.push({ path: `${pathOf(k)}.id`, message: 'must be an id of letters, digits, "_", "-" and "."' });
+    if (typeof n.id !== 'string' || !ID_PATTERN.test(n.id)) problems.push({ path: `${pathOf(k)}.id`, message: 'must be an id: a letter or digit, then at most 62 letters, digits, "_", "-" and "."' });
     else if (seen.has(n.id)) problems.push({ path: `${pathOf(k)}.id`, message: `duplicate tree node id "${n.id}" (also at ${pathOf(seen.get(n.id)!)})` });
     else seen.set(n.id, k);
     if (depth > maxTreeDepth) {
