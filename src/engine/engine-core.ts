@@ -96,6 +96,8 @@ export class EngineCore {
    * so the engine makes the same decisions in the same order as in one go.
    */
   paused: Act[] = [];
+  /** steps of a pod's micro plan waiting for the run's grant, first come first, each with its ticket (StepBudget.mustWait; log version 8) */
+  private readonly granting: Array<{ act: Act; ticket: number }> = [];
   /** a cancel under way (its reason) whose acts are stopped a slice at a time (engine-events.ts cancelSlice) */
   cancelling: string | undefined;
   /** steps the slice under way may still start; pausing is allowed only while a fold of one event, a start or a resume is under way (openSlice) */
@@ -112,7 +114,7 @@ export class EngineCore {
       if (k.parameters) this.kept.parameters.set(k.step, k.parameters);
       if (k.attempt !== undefined) this.kept.attempts.set(k.step, k.attempt);
     }
-    this.budget = new StepBudget(opts.maxSteps ?? DEFAULT_LIMITS.maxSteps, opts.stepsBefore ?? 0, () => this.logVersion);
+    this.budget = new StepBudget(opts.maxSteps ?? DEFAULT_LIMITS.maxSteps, opts.stepsBefore ?? 0, () => this.logVersion, opts.allowed);
   }
 
   /** Start the run (`at`: when, ms since the epoch, as the log records it): the commands for everything that starts at once. */
@@ -164,10 +166,19 @@ export class EngineCore {
     // which no plan counts (compile.ts ctx.order), so a plan right at the limit runs whole (a log of version 3 or before counted every activation).
     // Nor a pod's micro plan's root, whose id is the pod's (the run counted the pod).
     const counted = this.logVersion < 4 || (act.id !== (this.opts.prefix ?? '') && act.id !== act.parent?.id);
+    // A pod's micro plan past what the run granted it waits for more (log version 8): its flush asks.
+    const ticket = counted ? this.budget.mustWait() : undefined;
+    if (ticket !== undefined) return void this.granting.push({ act, ticket });
     // A pod's containers are steps of the run too (log version 5; before, a pod counted once): its micro plan's steps, counted as it starts.
     // (A dry run opens the pod and counts its containers as they start.) A retry keeps a pod it does not run again: its charge counts again.
     const pod = node.kind === 'pod' && !this.opts.dryRun ? { id: act.id, body: node.body, kept: () => this.keeps && this.kept.leaves.has(act.id) && act.scope.exit === undefined } : undefined;
     if (counted && this.budget.count(pod)) return this.overLimit(act);
+    this.startCounted(act);
+  }
+
+  /** startAct past the step's count: its `when`, a kept leaf finished, its slots, then proceed. */
+  private startCounted(act: Act): void {
+    const node = act.node;
     if (node.when !== undefined) {
       let go: boolean;
       try {
@@ -559,6 +570,36 @@ export class EngineCore {
   }
 
   /**
+   * A pod's micro plan: the run granted `steps` micro steps in all for its ask of `asked`
+   * (log version 8). The steps waiting that the answer covers start, first come first, as
+   * far as the grant reaches; the rest of those fail at the limit; a step stopped meanwhile
+   * (a cancel, its parent's deadline) is let go.
+   */
+  granted(asked: number, steps: number): void {
+    this.budget.granted(asked, steps);
+    while (this.granting.length > 0) {
+      const { act, ticket } = this.granting[0];
+      const taken = this.budget.takeWaiting(ticket, act.status !== 'pending');
+      if (taken === undefined && act.status === 'pending') break;
+      this.granting.shift();
+      if (taken === 'over') this.overLimit(act);
+      else if (taken === 'ok') this.startCounted(act);
+    }
+  }
+
+  /**
+   * Pod `step` at `attempt` asks for `steps` micro steps in all (log version 8): the run
+   * grants what it holds and as much as the run has left (StepBudget.grant), and says so
+   * with a `grant` command for its quarterback. Nothing for a pod not running that attempt.
+   */
+  askFor(step: string, attempt: number, steps: number): void {
+    const act = this.targets.get(step);
+    if (!act || act.status !== 'running' || act.attempt !== attempt || act.node.kind !== 'pod' || this.logVersion < 8 || this.opts.dryRun) return;
+    if (!Number.isSafeInteger(steps) || steps < 0) return;
+    this.out.push({ type: 'grant', step, attempt, asked: steps, steps: this.budget.grant(act.id, act.node.body, steps) });
+  }
+
+  /**
    * `act`'s start command, for its launch and for a lost job enqueued anew (RunEngine.startCommandsFor):
    * throws (Error, its words) when a template of the step cannot resolve.
    */
@@ -570,6 +611,9 @@ export class EngineCore {
     if (cmd.pod && act.node.kind === 'pod' && !this.opts.dryRun) {
       const before = this.budget.stepsBefore(act.id, act.node.body);
       if (before !== undefined) cmd.pod.stepsBefore = before;
+      // Log version 8: it asks for steps past these (a grant), so pods running at once hold the limit between them.
+      const allowed = this.budget.allowed(act.id, act.node.body);
+      if (allowed !== undefined) cmd.pod.allowed = allowed;
     }
     return cmd;
   }
@@ -632,6 +676,9 @@ export class EngineCore {
       if (!this.slots.pending || this.status !== 'running') break;
       for (const waiting of this.slots.fill((a) => a.status === 'running' && a.queued === true)) this.proceed(waiting);
     }
+    // A pod's micro plan: its steps waiting past the grant are asked for once (log version 8).
+    const ask = this.status === 'running' ? this.budget.toAsk() : undefined;
+    if (ask !== undefined) this.out.push({ type: 'ask', steps: ask });
     const out = this.out;
     this.out = [];
     return inDeclaredOrder(out, (step) => this.targets.get(step)?.pos ?? []);

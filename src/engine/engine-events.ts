@@ -32,6 +32,9 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
     // A composite waiting to run again whole (retryWhole), or a leaf's next attempt.
     return core.isLeaf(waiting.node) ? core.launch(waiting, waiting.lastError) : core.again(waiting, waiting.lastError);
   }
+  // A pod's micro plan: the run's answer to its ask; the steps waiting for it start or fail (log version 8).
+  if (e.type === 'grant') return core.granted(e.asked, e.steps);
+  if (e.type === 'ask') return core.askFor(e.step, e.attempt, e.steps);
   const act = core.targets.get(e.step);
   if (!act || act.status !== 'running') return; // late or repeated: nothing changes
   if (e.type === 'finished') {

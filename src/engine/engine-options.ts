@@ -20,6 +20,12 @@ export interface EngineOptions {
    * steps count on from against maxSteps, so the limit holds for the run, not per pod. Unset: 0.
    */
   stepsBefore?: number;
+  /**
+   * A pod's micro plan under log version 8 (StartCommand.pod.allowed): the steps it may make
+   * before it asks the run for more (an `ask` command); past them, steps wait for a `grant`
+   * event, and those it does not cover fail at the limit. Unset: maxSteps alone holds.
+   */
+  allowed?: number;
   /** items one fan-out may have (DEFAULT_LIMITS.maxFanOutItems, STRATA_MAX_FANOUT_ITEMS) */
   maxFanOutItems?: number;
   /** bytes of a composite's result as JSON (DEFAULT_LIMITS.maxCompositeResultBytes, STRATA_MAX_COMPOSITE_RESULT_BYTES) */

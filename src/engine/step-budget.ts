@@ -14,16 +14,29 @@ export class StepBudget {
   private spawned: number;
   /** each pod body's step count (podStepCount), walked once: a fan-out of pods starts the same body many times */
   private readonly podSteps = new WeakMap<PlanNode, number>();
-  /** per pod step: its micro steps charged past what its start counted, the most any of its attempts made (log version 6, charge) */
+  /** per pod step: its micro steps charged past what its start counted, the most any of its attempts made (log version 6, charge), or granted it (log version 8, grant) */
   private readonly charged = new Map<string, number>();
+  /** a pod's micro plan that asks for its steps (log version 8): the count its steps may reach (`before`, then what the run granted); undefined: the limit alone */
+  private ceiling: number | undefined;
+  /** steps waiting for a grant (count said `wait`) */
+  private waiting = 0;
+  /** the micro steps asked for in all, and the most an answer was for (toAsk, granted) */
+  private asked = 0;
+  private answered = 0;
 
   /**
    * `limit`: the run's step limit; `before`: the steps the run had made when this engine
    * started (a pod's micro plan: EngineOptions.stepsBefore; 0 for a run); `version`: the
-   * log's version, read as each rule applies (it is known once the run begins).
+   * log's version, read as each rule applies (it is known once the run begins); `allowed`: a
+   * pod's micro plan under log version 8, the steps it may make before it asks for more
+   * (StartCommand.pod.allowed): past them, steps wait for the run's grant.
    */
-  constructor(readonly limit: number, private readonly before: number, private readonly version: () => number) {
+  constructor(readonly limit: number, private readonly before: number, private readonly version: () => number, allowed?: number) {
     this.spawned = before;
+    if (allowed !== undefined) {
+      this.ceiling = before + allowed;
+      this.asked = this.answered = allowed;
+    }
   }
 
   /** The steps this engine counted, those before it aside (a pod's micro steps, for its `done`). */
@@ -39,6 +52,66 @@ export class StepBudget {
   count(pod?: { id: string; body: PlanNode; kept: () => boolean }): boolean {
     if (pod && this.version() >= 5) this.spawned += this.podCount(pod.body) + this.chargeAgain(pod.id, pod.kept);
     return ++this.spawned > this.limit;
+  }
+
+  /**
+   * A pod's micro plan that asks (`allowed` given): whether a step starting must wait for a
+   * grant, as it would pass what the run granted, or steps before it wait already (they start
+   * first). Its ticket (the steps made and waiting, it included) says which answer frees it.
+   */
+  mustWait(): number | undefined {
+    if (this.ceiling === undefined || (this.waiting === 0 && this.spawned < this.ceiling)) return undefined;
+    return this.made + ++this.waiting;
+  }
+
+  /** The micro steps to ask the run for in all (made and waiting) when some wait past what was asked; once each. */
+  toAsk(): number | undefined {
+    const want = this.made + this.waiting;
+    if (this.waiting === 0 || want <= this.asked) return undefined;
+    this.asked = want;
+    return want;
+  }
+
+  /** The run's answer to an ask for `asked` micro steps: `steps` granted in all (the steps waiting up to `asked` start as far as it reaches, the rest fail at the limit). */
+  granted(asked: number, steps: number): void {
+    if (this.ceiling === undefined) return;
+    this.ceiling = Math.max(this.ceiling, this.before + steps);
+    this.answered = Math.max(this.answered, asked);
+  }
+
+  /**
+   * A step waiting with `ticket` (mustWait) as answers come: undefined while no answer covers
+   * it, else counted (`ok`) or refused at the limit (`over`); `gone`: it was stopped meanwhile.
+   */
+  takeWaiting(ticket: number, gone: boolean): 'ok' | 'over' | undefined {
+    if (!gone && ticket > this.answered) return undefined;
+    this.waiting--;
+    if (gone) return undefined;
+    if (this.spawned >= this.ceiling!) return 'over';
+    this.spawned++;
+    return 'ok';
+  }
+
+  /**
+   * A pod asks for `steps` micro steps in all (log version 8): the total it is granted. What
+   * it holds (its start's count and what it was charged or granted) it has at once; past that,
+   * as much as the run has left, reserved now (counted, and kept as its charge).
+   */
+  grant(id: string, body: PlanNode, steps: number): number {
+    const charged = this.charged.get(id) ?? 0;
+    const held = this.podCount(body) + charged;
+    if (steps <= held) return steps;
+    const more = Math.max(0, Math.min(steps - held, this.limit - this.spawned));
+    if (more > 0) {
+      this.charged.set(id, charged + more);
+      this.spawned += more;
+    }
+    return held + more;
+  }
+
+  /** The micro steps pod `id` may make before it asks (log version 8: StartCommand.pod.allowed): its start's count and what it holds; undefined before. */
+  allowed(id: string, body: PlanNode): number | undefined {
+    return this.version() >= 8 ? this.podCount(body) + (this.charged.get(id) ?? 0) : undefined;
   }
 
   /** A pod body's step count as its start counts it (plan-node.ts podStepCount), walked once per body. */

@@ -63,6 +63,8 @@ export interface StartCommand {
     name: string; channels: { scratch: 'memory' | 'disk'; scratchSize?: string; ipc: string[] }; body: PlanNode; gives?: { parameters: Record<string, Computed> }; exitCode?: Computed;
     /** the steps the run has made, the pod's micro steps aside, as this attempt starts (log version 6): its quarterback counts on from there (EngineOptions.stepsBefore) */
     stepsBefore?: number;
+    /** the micro steps it may make before it asks the run for more (log version 8): its start's count and what it holds; its quarterback's steps past them wait for a `grant` (EngineOptions.allowed) */
+    allowed?: number;
   };
   timeout?: number;
   outputs?: string[];
@@ -167,6 +169,27 @@ export interface KillCommand {
   attempt?: number;
 }
 
+/**
+ * A pod's micro plan (log version 8): steps wait past what the run granted it; ask the run
+ * for `steps` micro steps in all (made and waiting), and answer with a `grant` event.
+ */
+export interface AskCommand {
+  type: 'ask';
+  steps: number;
+}
+
+/**
+ * The run's answer to pod `step`'s `ask` event (log version 8): `steps` micro steps granted
+ * it in all, for its ask of `asked`; its quarterback is told as a `grant` event.
+ */
+export interface GrantCommand {
+  type: 'grant';
+  step: string;
+  attempt: number;
+  asked: number;
+  steps: number;
+}
+
 /** The whole run (the root) finished. */
 export interface DoneCommand {
   type: 'done';
@@ -177,7 +200,7 @@ export interface DoneCommand {
   reason?: FailureReason;
 }
 
-export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand | DeadlineCommand | BackoffCommand | NoteCommand;
+export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand | DeadlineCommand | BackoffCommand | NoteCommand | AskCommand | GrantCommand;
 
 /** What asks for an event once some time has passed: a composite's deadline, a leaf's back-off. */
 export type TimerCommand = DeadlineCommand | BackoffCommand;
@@ -197,6 +220,10 @@ export type EngineEvent = (
   | { type: 'cancel'; reason?: string }
   | { type: 'deadline'; step: string }
   | { type: 'backoff'; step: string; attempt: number }
+  /** pod `step`'s quarterback asks for `steps` micro steps in all (its AskCommand; log version 8) */
+  | { type: 'ask'; step: string; attempt: number; steps: number }
+  /** a pod's micro plan: the run's answer to its ask (GrantCommand) */
+  | { type: 'grant'; asked: number; steps: number }
   /** go on after a failure or a cancel: succeeded leaves are kept, the rest runs again (see RunEngine.retry) */
   | { type: 'retry' }
 ) & { at?: number };
