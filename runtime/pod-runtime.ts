@@ -42,6 +42,8 @@ export interface PodRequest {
     kept?: KeptStep[];
     /** the steps the run had made when it started the pod, its micro steps aside: its quarterback counts on from there (StartCommand.pod.stepsBefore) */
     stepsBefore?: number;
+    /** the micro steps it may make before its quarterback asks the run for more (log version 8; StartCommand.pod.allowed) */
+    allowed?: number;
   };
   /** STRATA_* variables prepared by the worker (RUN, STEP, ITEM, ROUND, PARAMS) plus the task's env */
   env: Record<string, string>;
@@ -88,7 +90,17 @@ export interface LogReport {
   chunk: string;
 }
 
-export type PodReport = StepReport | LogReport;
+/**
+ * A pod's quarterback asks the run for `steps` micro steps in all (log version 8): the worker
+ * appends the ask to the run's log and answers with `grant`, the total the run granted.
+ */
+export interface AskReport {
+  type: 'ask';
+  steps: number;
+  grant(steps: number): void;
+}
+
+export type PodReport = StepReport | LogReport | AskReport;
 
 export interface PodOutcome {
   ok: boolean;

@@ -64,6 +64,7 @@ function watchStdin(qb: Quarterback): void {
   const lines = lineSplitter((line) => {
     const m = decodeWorkerMessage(line);
     if (m?.type === 'cancel') qb.cancel(m.reason);
+    else if (m?.type === 'grant') qb.grant(m.asked, m.steps);
   });
   process.stdin.on('data', (b: Buffer) => lines.push(b));
   process.stdin.on('end', () => qb.cancel('the worker running this pod is gone'));

@@ -84,6 +84,8 @@ export class Quarterback {
       ...(limits ? { maxSteps: limits.maxSteps, maxFanOutItems: limits.maxFanOutItems, maxCompositeResultBytes: limits.maxCompositeResultBytes } : {}),
       // The run's steps made when it started the pod: the limit holds for the run, not per pod (log version 6).
       ...(pod.stepsBefore !== undefined ? { stepsBefore: pod.stepsBefore } : {}),
+      // Log version 8: past these, its steps wait while it asks the run for more (ask, grant).
+      ...(pod.allowed !== undefined ? { allowed: pod.allowed } : {}),
       // Resumed after a retry of the run: its inner steps that succeeded finish at once (pod-outputs.ts resume).
       ...(pod.kept ? { kept: pod.kept } : {}),
     });
@@ -102,6 +104,11 @@ export class Quarterback {
     if (this.cancelReason !== undefined) return this.end({ type: 'done', ok: false, status: 'cancelled', error: this.cancelReason });
     this.handle(this.engine.start(now()));
     return this.finished;
+  }
+
+  /** The run's answer to this pod's ask for `asked` micro steps: `steps` granted in all (log version 8). */
+  grant(asked: number, steps: number): void {
+    if (this.engine.status === 'running') this.apply({ type: 'grant', asked, steps });
   }
 
   /** Stop the pod: running containers are killed and reported cancelled. */
@@ -138,6 +145,7 @@ export class Quarterback {
           this.arm(`${c.step}|${c.attempt}`, c.seconds, { type: 'backoff', step: c.step, attempt: c.attempt });
           break;
         case 'done': this.doneCmd = c; this.timers.clear(); this.maybeFinish(); break;
+        case 'ask': this.send({ type: 'ask', steps: c.steps }); break;
       }
     }
   }

@@ -18,6 +18,7 @@ import { LogFollower } from './log-follower.ts';
 import { buildPodAccess, podOwner } from './pod-access.ts';
 import { buildPodObjects, type PodObjects } from './pod-builder.ts';
 import { ANNOTATIONS, LABELS } from './pod-layout.ts';
+import type { Grant } from './report-protocol.ts';
 import type { PodBuildOptions } from './pod-options.ts';
 import { PodSession, type Settled } from './pod-session.ts';
 import { PodWatcher } from './pod-watcher.ts';
@@ -97,7 +98,9 @@ export class KubeRuntime implements PodRuntime {
       return { ok: false, error: `cannot watch pods in namespace ${this.opts.namespace}: ${apiFailure(e)}`, ...(isTransientFault(apiFault(e)) ? { transient: true } : {}) };
     }
     const logs = this.opts.logs === false ? undefined : new LogFollower(this.opts.kubeConfig, this.opts.namespace, req.step, onReport);
-    const session = new PodSession(req, onReport, logs);
+    // The run's answer to the quarterback's ask for steps, on its pod, where it reads it (log version 8).
+    const answer = (grant: Grant) => void this.core.patchNamespacedPod({ namespace: this.opts.namespace, name, body: { metadata: { annotations: { [ANNOTATIONS.grant]: JSON.stringify(grant) } } } }, mergePatch()).catch((e) => this.opts.onError?.(e as Error));
+    const session = new PodSession(req, onReport, logs, answer);
     const unfollow = this.watcher.follow(name, (p) => session.seen(p));
     let created: V1Pod | undefined;
     try {

@@ -23,6 +23,8 @@ export const ANNOTATIONS = {
   stepId: 'strata.dev/step-id',
   /** the quarterback's step reports (JSON, see report-protocol.ts) */
   report: 'strata.dev/report',
+  /** the run's answer to the quarterback's ask for steps (JSON `{asked, steps}`, report-protocol.ts Grant; log version 8) */
+  grant: 'strata.dev/grant',
   /** why the runtime stopped a pod it kept for inspection, in plain words */
   failure: 'strata.dev/failure',
 } as const;

@@ -14,7 +14,7 @@ import { readOutputText } from '../output-files.ts';
 import type { LogFollower } from './log-follower.ts';
 import { podEnded, podFailure, taskExit } from './pod-failure.ts';
 import { ANNOTATIONS, CONTAINERS } from './pod-layout.ts';
-import { decodeReport, eventsAfter, PARAMETERS_BUDGET, POD_PARAMETERS_FILE, stepParametersFile, type ReportDone } from './report-protocol.ts';
+import { decodeReport, eventsAfter, PARAMETERS_BUDGET, POD_PARAMETERS_FILE, stepParametersFile, type Grant, type ReportDone } from './report-protocol.ts';
 
 export interface Settled {
   outcome: PodOutcome;
@@ -31,10 +31,13 @@ export class PodSession {
   private done = false;
   private exists = false;
   private lastSeq = 0;
+  /** the latest ask for steps relayed (ReportDoc.ask) */
+  private lastAsk = 0;
   private readonly stepStatus = new Map<string, string>();
   private last: V1Pod | undefined;
 
-  constructor(private readonly req: PodRequest, private readonly onReport: (r: PodReport) => void, private readonly logs?: LogFollower) {
+  /** `answer`: writes the run's answer to an ask on the pod (the `strata.dev/grant` annotation its quarterback reads) */
+  constructor(private readonly req: PodRequest, private readonly onReport: (r: PodReport) => void, private readonly logs?: LogFollower, private readonly answer?: (grant: Grant) => void) {
     this.settled = new Promise((r) => (this.settle = r));
     this.ended = new Promise((r) => (this.endedNow = r));
   }
@@ -85,6 +88,11 @@ export class PodSession {
   private relayReports(pod: V1Pod): void {
     const doc = decodeReport(pod.metadata?.annotations?.[ANNOTATIONS.report]);
     if (!doc) return;
+    // Its ask for steps (log version 8), each once: the worker answers through the pod.
+    if (doc.ask !== undefined && doc.ask > this.lastAsk) {
+      const asked = (this.lastAsk = doc.ask);
+      this.onReport({ type: 'ask', steps: asked, grant: (steps) => this.answer?.({ asked, steps }) });
+    }
     const { events, missed } = eventsAfter(doc, this.lastSeq);
     if (missed > 0) this.onReport({ type: 'log', step: this.req.step, stream: 'stderr', chunk: `[strata] ${missed} step reports of this pod were lost while it was not watched\n` });
     for (const e of events) {

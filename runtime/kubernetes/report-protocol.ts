@@ -70,6 +70,25 @@ export interface ReportDoc {
   seq: number;
   events: ReportEvent[];
   done?: ReportDone;
+  /** the micro steps the quarterback asked the run for in all, its latest ask (AskMessage; log version 8): the runtime answers in the `strata.dev/grant` annotation */
+  ask?: number;
+}
+
+/** The run's answer to an ask, as the runtime writes it on the pod (`strata.dev/grant`): for the ask of `asked`, `steps` granted in all. */
+export interface Grant {
+  asked: number;
+  steps: number;
+}
+
+/** The grant in an annotation's text; undefined when absent or not one. */
+export function decodeGrant(text: string | undefined): Grant | undefined {
+  if (!text) return undefined;
+  try {
+    const g = JSON.parse(text) as Grant;
+    return Number.isSafeInteger(g?.asked) && Number.isSafeInteger(g?.steps) ? { asked: g.asked, steps: g.steps } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function emptyReport(): ReportDoc {

@@ -11,6 +11,7 @@ import { appendTail } from '../process/exit-error.ts';
 import { groupsGone, signalGroup } from '../process/process-group.ts';
 import { decodeQuarterbackMessage, encode, lineSplitter, type DoneMessage, type LogMessage, type StepMessage } from '../quarterback/protocol.ts';
 import type { Guard } from '../watchdog/guard.ts';
+import type { AskReport } from '../pod-runtime.ts';
 import { abortReason } from './abort-reason.ts';
 
 /**
@@ -52,7 +53,7 @@ export interface QuarterbackEnd {
 }
 
 /** Run the quarterback on a plan file until it has exited and every container it started is gone. */
-export function runQuarterbackProcess(planPath: string, opts: QuarterbackProcessOptions, onMessage: (m: StepMessage | LogMessage) => void, signal: AbortSignal): Promise<QuarterbackEnd> {
+export function runQuarterbackProcess(planPath: string, opts: QuarterbackProcessOptions, onMessage: (m: StepMessage | LogMessage | AskReport) => void, signal: AbortSignal): Promise<QuarterbackEnd> {
   const [cmd, ...args] = opts.command ?? defaultQuarterback();
   return new Promise((resolve) => {
     const child = spawn(cmd, [...args, planPath], { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
@@ -73,6 +74,8 @@ export function runQuarterbackProcess(planPath: string, opts: QuarterbackProcess
         guard?.ungroup(m.pid);
       }
       else if (m.type === 'done') done = m;
+      // The run's answer goes back on stdin, as a cancel does (log version 8).
+      else if (m.type === 'ask') onMessage({ type: 'ask', steps: m.steps, grant: (steps) => void (child.stdin.writable && child.stdin.write(encode({ type: 'grant', asked: m.steps, steps }))) });
       else if (m.type !== 'hello') onMessage(m);
     });
     child.stdout.on('data', (b: Buffer) => lines.push(b));

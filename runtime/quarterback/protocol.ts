@@ -75,7 +75,13 @@ export interface DoneMessage {
   steps?: number;
 }
 
-export type QuarterbackMessage = HelloMessage | StepMessage | LogMessage | ContainerMessage | DoneMessage;
+/** The pod's steps wait past what the run granted: it asks for `steps` micro steps in all (its engine's AskCommand; log version 8). */
+export interface AskMessage {
+  type: 'ask';
+  steps: number;
+}
+
+export type QuarterbackMessage = HelloMessage | StepMessage | LogMessage | ContainerMessage | DoneMessage | AskMessage;
 
 /** Stop the pod: kill every container, report them cancelled, then `done`. */
 export interface CancelMessage {
@@ -83,7 +89,14 @@ export interface CancelMessage {
   reason?: string;
 }
 
-export type WorkerMessage = CancelMessage;
+/** The run's answer to an ask for `asked` micro steps: `steps` granted in all (its engine's `grant` event). */
+export interface GrantMessage {
+  type: 'grant';
+  asked: number;
+  steps: number;
+}
+
+export type WorkerMessage = CancelMessage | GrantMessage;
 
 /** One message as one line. */
 export function encode(m: QuarterbackMessage | WorkerMessage): string {
@@ -93,12 +106,13 @@ export function encode(m: QuarterbackMessage | WorkerMessage): string {
 /** A quarterback message from one line; undefined for a line that is not one (a stray print). */
 export function decodeQuarterbackMessage(line: string): QuarterbackMessage | undefined {
   const m = parseObject(line);
-  return m && ['hello', 'step', 'log', 'container', 'done'].includes(m.type as string) ? (m as unknown as QuarterbackMessage) : undefined;
+  return m && ['hello', 'step', 'log', 'container', 'done', 'ask'].includes(m.type as string) ? (m as unknown as QuarterbackMessage) : undefined;
 }
 
 /** A worker message from one line; undefined for anything else. */
 export function decodeWorkerMessage(line: string): WorkerMessage | undefined {
   const m = parseObject(line);
+  if (m?.type === 'grant') return Number.isSafeInteger(m.asked) && Number.isSafeInteger(m.steps) ? (m as unknown as GrantMessage) : undefined;
   return m && m.type === 'cancel' ? (m as unknown as WorkerMessage) : undefined;
 }
 

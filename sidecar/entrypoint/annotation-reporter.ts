@@ -52,7 +52,7 @@ export class AnnotationReporter {
     this.sentDone = opts.initial?.done !== undefined;
   }
 
-  /** Take one quarterback message; step changes and the outcome are reported, the rest is not. */
+  /** Take one quarterback message; step changes, asks for steps and the outcome are reported, the rest is not. */
   push(m: QuarterbackMessage): void {
     if (m.type === 'step') {
       const { type: _t, ...rest } = m;
@@ -60,6 +60,8 @@ export class AnnotationReporter {
     } else if (m.type === 'done') {
       const { type: _t, ...done } = m;
       this.doc = { ...this.doc, done: fitResult(this.spill(done)) };
+    } else if (m.type === 'ask') {
+      this.doc = { ...this.doc, ask: m.steps };
     } else {
       return;
     }

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ANNOTATIONS, ENV } from '../../runtime/kubernetes/pod-layout.ts';
-import { decodeReport, type ReportDoc } from '../../runtime/kubernetes/report-protocol.ts';
+import { decodeGrant, decodeReport, type Grant, type ReportDoc } from '../../runtime/kubernetes/report-protocol.ts';
 import type { SlotLayout } from '../../runtime/kubernetes/slot-layout.ts';
 import { readMicroPlan } from '../../runtime/quarterback/micro-plan.ts';
 import type { QuarterbackMessage } from '../../runtime/quarterback/protocol.ts';
@@ -27,6 +27,47 @@ export interface KubeQuarterbackOptions {
   signal: AbortSignal;
   /** human-readable progress, one line each (the container's log) */
   log: (line: string) => void;
+  /** how often its own pod is read for the run's answer while an ask for steps is open (GRANT_POLL_MS) */
+  grantPollMs?: number;
+}
+
+/** Milliseconds between reads of its own pod while an ask for steps is open (the quarterback may get its pod, not watch it). */
+export const GRANT_POLL_MS = 250;
+
+/**
+ * The run's answers to the quarterback's asks for steps (log version 8): the worker writes
+ * each on the pod (`strata.dev/grant`), which is read while an ask is open; each answer is
+ * told once, in the order asked.
+ */
+class GrantReader {
+  private asking = 0;
+  private answered = 0;
+  private reading = false;
+
+  constructor(private readonly pod: OwnPod, private readonly signal: AbortSignal, private readonly told: (g: Grant) => void, private readonly everyMs = GRANT_POLL_MS) {}
+
+  /** The quarterback asked for `steps` in all: read the pod until that is answered. */
+  asked(steps: number): void {
+    this.asking = Math.max(this.asking, steps);
+    if (!this.reading) void this.read();
+  }
+
+  private async read(): Promise<void> {
+    this.reading = true;
+    try {
+      while (this.answered < this.asking && !this.signal.aborted) {
+        await new Promise((r) => setTimeout(r, this.everyMs));
+        const pod = await this.pod.get().catch(() => undefined);
+        const g = decodeGrant(pod?.metadata?.annotations?.[ANNOTATIONS.grant]);
+        if (g && g.asked > this.answered) {
+          this.answered = g.asked;
+          this.told(g);
+        }
+      }
+    } finally {
+      this.reading = false;
+    }
+  }
 }
 
 /**
@@ -60,9 +101,11 @@ export async function runKubeQuarterback(o: KubeQuarterbackOptions): Promise<num
   }
   const reporter = new AnnotationReporter(o.pod, { initial: previous, outputsDir: plan.outputsDir, onError: (e) => o.log(`quarterback: a report could not be written: ${e.message}`) });
   const driver = new FileGateDriver({ gate: need(ENV.gate), layout, podStep: plan.step, switcher: podImageSwitcher(o.pod), ...(plan.imageMap ? { imageMap: plan.imageMap } : {}), ...(plan.ownDir ? { ownDir: plan.ownDir } : {}) });
+  const grants = new GrantReader(o.pod, o.signal, (g) => qb.grant(g.asked, g.steps), o.grantPollMs);
   const send = (m: QuarterbackMessage) => {
     reporter.push(m);
     if (m.type === 'step') o.log(`step ${m.step} ${m.status}${m.attempt ? ` (attempt ${m.attempt})` : ''}${m.error ? `: ${m.error}` : ''}`);
+    if (m.type === 'ask') grants.asked(m.steps);
   };
   // Containers start from nothing of the quarterback's own environment: their images own PATH and the rest.
   const qb = new Quarterback({ plan, driver, send, hostEnv: {} });

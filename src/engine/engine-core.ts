@@ -589,14 +589,24 @@ export class EngineCore {
 
   /**
    * Pod `step` at `attempt` asks for `steps` micro steps in all (log version 8): the run
-   * grants what it holds and as much as the run has left (StepBudget.grant), and says so
-   * with a `grant` command for its quarterback. Nothing for a pod not running that attempt.
+   * reserves what it holds and as much as the run has left (StepBudget.grant). Nothing for a
+   * pod not running that attempt, or a count that is not a whole number.
    */
   askFor(step: string, attempt: number, steps: number): void {
+    const act = this.askingPod(step, attempt);
+    if (act && Number.isSafeInteger(steps) && steps >= 0) this.budget.grant(act.id, (act.node as Extract<PlanNode, { kind: 'pod' }>).body, steps);
+  }
+
+  /** The answer to pod `step`'s ask for `asked` micro steps, once folded (askFor): what it holds, up to `asked`; undefined when it is not running that attempt. */
+  grantFor(step: string, attempt: number, asked: number): number | undefined {
+    const act = this.askingPod(step, attempt);
+    return act ? Math.min(asked, this.budget.allowed(act.id, (act.node as Extract<PlanNode, { kind: 'pod' }>).body)!) : undefined;
+  }
+
+  /** Pod `step` running at `attempt` under log version 8, which may ask for steps. */
+  private askingPod(step: string, attempt: number): Act | undefined {
     const act = this.targets.get(step);
-    if (!act || act.status !== 'running' || act.attempt !== attempt || act.node.kind !== 'pod' || this.logVersion < 8 || this.opts.dryRun) return;
-    if (!Number.isSafeInteger(steps) || steps < 0) return;
-    this.out.push({ type: 'grant', step, attempt, asked: steps, steps: this.budget.grant(act.id, act.node.body, steps) });
+    return act && act.status === 'running' && act.attempt === attempt && act.node.kind === 'pod' && this.logVersion >= 8 && !this.opts.dryRun ? act : undefined;
   }
 
   /**

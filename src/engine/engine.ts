@@ -132,6 +132,11 @@ export class RunEngine {
     return act && act.status === 'running' ? act.attempt : 0;
   }
 
+  /** The run's answer to pod `step`'s ask for `asked` micro steps (log version 8), its `ask` event folded: its total granted; undefined when it is not running that attempt. */
+  grantFor(step: string, attempt: number, asked: number): number | undefined {
+    return this.core.grantFor(step, attempt, asked);
+  }
+
   /** Start commands for running leaves again (a lost job is enqueued anew; the attempt stays). */
   startCommandsFor(steps: string[]): StartCommand[] {
     return steps.map((s) => this.core.targets.get(s)).filter((a): a is Act => !!a && this.core.atWork(a)).map((a) => this.core.startCommand(a));

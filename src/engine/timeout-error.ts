@@ -14,6 +14,10 @@ export type FailureReason = 'timeout';
 
 /**
  * The version of the run log's event shapes, recorded in its first entry (`begin`, `v`).
+ * 8: a pod's quarterback may make its start's count and what the run granted it (its start
+ * command's `pod.allowed`); past that its steps wait while it asks (an `ask` event, which the
+ * run reserves as far as it has steps left), so pods running at once hold the limit between
+ * them (7 and before: each counted on from the run's steps when it started; step-budget.ts).
  * 7: a pod a retry of the run keeps counts the micro steps charged for it before again, as a
  * kept fan-out's items count again, and one activated to run again is charged what its new
  * run makes (6: a kept pod counted its start's steps only, so a retried run had its fan-out
@@ -31,7 +35,7 @@ export type FailureReason = 'timeout';
  * 1 (a `begin` without `v`): a log written before, whose timeouts are known by their words
  * only (legacyTimeoutText).
  */
-export const LOG_VERSION = 7;
+export const LOG_VERSION = 8;
 
 /** The error of a step stopped at its timeout of `seconds`: words only, for people. */
 export function timedOutError(seconds: number): string {

@@ -178,18 +178,6 @@ export interface AskCommand {
   steps: number;
 }
 
-/**
- * The run's answer to pod `step`'s `ask` event (log version 8): `steps` micro steps granted
- * it in all, for its ask of `asked`; its quarterback is told as a `grant` event.
- */
-export interface GrantCommand {
-  type: 'grant';
-  step: string;
-  attempt: number;
-  asked: number;
-  steps: number;
-}
-
 /** The whole run (the root) finished. */
 export interface DoneCommand {
   type: 'done';
@@ -200,7 +188,7 @@ export interface DoneCommand {
   reason?: FailureReason;
 }
 
-export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand | DeadlineCommand | BackoffCommand | NoteCommand | AskCommand | GrantCommand;
+export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand | DeadlineCommand | BackoffCommand | NoteCommand | AskCommand;
 
 /** What asks for an event once some time has passed: a composite's deadline, a leaf's back-off. */
 export type TimerCommand = DeadlineCommand | BackoffCommand;
@@ -220,9 +208,9 @@ export type EngineEvent = (
   | { type: 'cancel'; reason?: string }
   | { type: 'deadline'; step: string }
   | { type: 'backoff'; step: string; attempt: number }
-  /** pod `step`'s quarterback asks for `steps` micro steps in all (its AskCommand; log version 8) */
+  /** pod `step`'s quarterback asks for `steps` micro steps in all (its AskCommand; log version 8): the run reserves them as far as it can (RunEngine.grantFor reads the answer) */
   | { type: 'ask'; step: string; attempt: number; steps: number }
-  /** a pod's micro plan: the run's answer to its ask (GrantCommand) */
+  /** a pod's micro plan: the run's answer to its ask for `asked` micro steps, `steps` granted in all (RunEngine.grantFor) */
   | { type: 'grant'; asked: number; steps: number }
   /** go on after a failure or a cancel: succeeded leaves are kept, the rest runs again (see RunEngine.retry) */
   | { type: 'retry' }

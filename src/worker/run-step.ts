@@ -13,7 +13,7 @@ import type { EngineEvent, StartCommand } from '../engine/types.ts';
 import type { FailureReason } from '../engine/timeout-error.ts';
 import { clipped, toStrataError } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
-import type { PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
+import type { AskReport, PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
 import { podRequest } from '../../runtime/pod-request.ts';
 import type { RunLimits } from '../flow/limits.ts';
 import { checkOutputTree, StepFileError } from '../../runtime/output-files.ts';
@@ -34,6 +34,12 @@ export interface RunStepPorts {
   guard?: Guard;
   /** the run's limits (result sizes; a pod's micro steps): the process's configuration */
   limits?: RunLimits;
+  /**
+   * A pod's ask for `steps` micro steps in all (log version 8): appended to the run's log
+   * (fenced by this execution's job lock) and folded; the total the run granted it, or
+   * undefined when the run has no answer (the pod no longer runs that attempt).
+   */
+  ask?(runId: string, step: string, attempt: number, steps: number, fence: Fence | undefined): Promise<number | undefined>;
 }
 
 /** Which execution this is and the job lock its writes are fenced by. */
@@ -71,7 +77,11 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     }
     const reports: Promise<unknown>[] = [];
     const pod = { attempt: cmd.attempt, execution: exec.number };
-    const onReport = (r: PodReport) => reports.push(relay(p.store, runId, r, pod, exec.fence));
+    const onReport = (r: PodReport) => {
+      // Answered when the run has decided; a pod whose ask goes unanswered is stopped with its attempt.
+      if (r.type === 'ask') return void p.ask?.(runId, cmd.step, cmd.attempt, r.steps, exec.fence).then((g) => g !== undefined && r.grant(g), () => undefined);
+      reports.push(relay(p.store, runId, r, pod, exec.fence));
+    };
     const outcome = await p.runtime.run(req, onReport, signal);
     if (typeof outcome.exitCode === 'number') exitCode = outcome.exitCode;
     reason = outcome.reason;
@@ -141,7 +151,7 @@ async function recordKeptSteps(store: RunStore, runId: string, finalDir: string,
 }
 
 /** A report from inside a pod: a micro step's state (tagged with the pod's attempt and execution), or a chunk of logs. */
-function relay(store: RunStore, runId: string, r: PodReport, pod: PodGo, fence: Fence | undefined): Promise<unknown> {
+function relay(store: RunStore, runId: string, r: Exclude<PodReport, AskReport>, pod: PodGo, fence: Fence | undefined): Promise<unknown> {
   if (r.type === 'log') return store.appendLog(runId, r.step, r.chunk);
   // A container's later attempts, and every container of a pod run again, open with a line in its log.
   const marked = r.status === 'running' && ((r.attempt ?? 1) > 1 || pod.attempt > 1 || pod.execution > 1)

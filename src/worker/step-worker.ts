@@ -11,7 +11,7 @@
  */
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { appendAndSync } from '../coordinator/sync.ts';
+import { appendAndSync, sync, type SyncPorts } from '../coordinator/sync.ts';
 import type { RunSystem } from '../coordinator/run-system.ts';
 import type { PodRuntime } from '../../runtime/pod-runtime.ts';
 import type { Guard } from '../../runtime/watchdog/guard.ts';
@@ -133,7 +133,7 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       if (execution > 1) await sys.store.report(runId, [{ step: cmd.step, status: 'running', attempt: cmd.attempt, execution }], fence);
       // Executions after the first are told apart in the step's log (issue 8 item 11).
       if (cmd.attempt > 1 || execution > 1) await sys.store.appendLog(runId, cmd.step, executionMark(cmd.attempt, execution));
-      event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, roots, limits: sys.limits, ...(o.guard ? { guard: o.guard } : {}) }, runId, cmd, controller.signal, { number: execution, ...(fence ? { fence } : {}) });
+      event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, roots, limits: sys.limits, ask: (...a) => askRun(sys.ports, ...a), ...(o.guard ? { guard: o.guard } : {}) }, runId, cmd, controller.signal, { number: execution, ...(fence ? { fence } : {}) });
       // A worker that stops hands the step back: the job fails and BullMQ runs it again elsewhere.
       if (stopping) {
         outcome = 'handed back';
@@ -206,3 +206,14 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
   };
 }
 
+/**
+ * A pod's ask for `steps` micro steps in all (log version 8; RunStepPorts.ask): appended to
+ * the run's log once per total asked (a second execution asking the same reads the same
+ * answer), folded, and the run's answer read from this process's fold of it.
+ */
+async function askRun(ports: SyncPorts, runId: string, step: string, attempt: number, steps: number, fence: Fence | undefined): Promise<number | undefined> {
+  await appendAndSync(ports, runId, { type: 'ask', step, attempt, steps }, `a|${step}|${attempt}|${steps}`, fence);
+  // A refused commit forgets the fold: fold the log again to read the answer.
+  if (!ports.cache.get(runId)) await sync(ports, runId);
+  return ports.cache.get(runId)?.engine.grantFor(step, attempt, steps);
+}

@@ -41,10 +41,6 @@ function simulate(ns: number[], maxSteps: number, version = 8) {
         pods.set(cmd.step, { engine, cmd, granted: cmd.pod!.allowed ?? Infinity });
         fromPod(cmd.step, engine.start(0, version));
       }
-      if (cmd.type === 'grant') {
-        pods.get(cmd.step)!.granted = cmd.steps;
-        podQueue.push({ pod: cmd.step, event: { type: 'grant', asked: cmd.asked, steps: cmd.steps } });
-      }
     }
   };
   const fromPod = (step: string, cmds: Command[]) => {
@@ -60,9 +56,19 @@ function simulate(ns: number[], maxSteps: number, version = 8) {
   };
   fromRun(run.start(0, version));
   // The run's events first (each pod's asks reach the run before any container ends), then the pods'.
+  // An ask folded, its answer is read from the run's engine (as the worker that appended it does).
   for (let guard = 0; guard < 10_000 && (runQueue.length > 0 || podQueue.length > 0); guard++) {
-    if (runQueue.length > 0) fromRun(run.apply(runQueue.shift()!));
-    else {
+    if (runQueue.length > 0) {
+      const e = runQueue.shift()!;
+      fromRun(run.apply(e));
+      if (e.type === 'ask') {
+        const steps = run.grantFor(e.step, e.attempt, e.steps);
+        if (steps !== undefined) {
+          pods.get(e.step)!.granted = steps;
+          podQueue.push({ pod: e.step, event: { type: 'grant', asked: e.steps, steps } });
+        }
+      }
+    } else {
       const { pod, event } = podQueue.shift()!;
       fromPod(pod, pods.get(pod)!.engine.apply(event));
     }

@@ -95,15 +95,19 @@ describe('a plan right at STRATA_MAX_RUN_STEPS runs whole; one past it is refuse
     expect([again.status, again.retries, again.error, linesIn(dir, 'ran')]).toEqual(['failed', 1, expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)'), 4]);
   });
 
-  // U2 left (README Status, docs/flow-language.md Limits): pods running at once each count on from
-  // the run's steps when they started, not from each other's micro steps, which the run is told
-  // of as each ends; here 3 pods start together, each within the limit alone, and 12 containers
-  // run before the second pod's end fails the run at the limit. Holding it strictly needs a pod
-  // to ask the run for steps as it goes (a grant through the run's log), not built yet.
-  it.skip('a fan-out of 3 pods running at once, each fanning out over 4 items a parameter lists: failed at the limit, no more than 10 containers run', async () => {
-    const { status, error, ran } = await fanOfPodFans(undefined);
+  // R3 (log version 8): pods running at once ask the run for their micro steps past their start's
+  // count (docs/runs.md); here 3 pods start together, each within the limit alone. Before, each
+  // counted on from the run's steps when it started and 12 containers ran. The 3 pods are 3 of
+  // the run's 10 steps (the fan-out is the run's root), so 7 containers at most.
+  it('a fan-out of 3 pods running at once, each fanning out over 4 items a parameter lists: failed at the limit, no more than 7 containers run (the 3 pods are steps too)', async () => {
+    const { status, error, made, ran } = await fanOfPodFans(undefined);
     expect([status, error]).toEqual(['failed', expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)')]);
-    expect(ran).toBeLessThanOrEqual(10);
+    expect(ran).toBeLessThanOrEqual(7);
+    expect(made).toBeLessThanOrEqual(10);
+  });
+
+  it('a fan-out of 2 pods running at once, each fanning out over 4 items, right at the limit (2 pods, 8 containers): succeeded, every container run; the asks fail nothing', async () => {
+    expect(await fanOfPodFans(undefined, [1, 2])).toEqual({ status: 'succeeded', made: 10, ran: 8 });
   });
 });
 
@@ -126,9 +130,9 @@ async function runMarked(dir: string, flow: unknown): Promise<{ status: string; 
   return { status: done.status, error: done.error ?? undefined, made, ran };
 }
 
-/** A fan-out over [1, 2, 3] (`concurrency` at once) of a pod fanning out over the 4 items of parameter `ns` (podFan): as runMarked says. */
-async function fanOfPodFans(concurrency: number | undefined): Promise<{ status: string; error?: string; made: number; ran: number }> {
+/** A fan-out over `pods` (`concurrency` at once) of a pod fanning out over the 4 items of parameter `ns` (podFan): as runMarked says. */
+async function fanOfPodFans(concurrency: number | undefined, pods = [1, 2, 3]): Promise<{ status: string; error?: string; made: number; ran: number }> {
   const dir = tempDir();
-  const root = { id: 'f', fanOut: { over: [1, 2, 3], ...(concurrency ? { concurrency } : {}), do: { id: 'p', pod: { flow: podFan(dir) } } } };
-  return runMarked(dir, { ...flowDoc(root, `fan-pods-fan-${concurrency ?? 'all'}`), spec: { params: { ns: [1, 2, 3, 4] }, root } });
+  const root = { id: 'f', fanOut: { over: pods, ...(concurrency ? { concurrency } : {}), do: { id: 'p', pod: { flow: podFan(dir) } } } };
+  return runMarked(dir, { ...flowDoc(root, `fan-pods-fan-${concurrency ?? 'all'}-${pods.length}`), spec: { params: { ns: [1, 2, 3, 4] }, root } });
 }

@@ -4,7 +4,10 @@
  * the run across pods, not per pod. A fan-out inside a pod over a list known only when it runs
  * (a parameter) is counted once by the plan and by the pod's start; the pod's quarterback counts
  * on from the run's steps (its micro plan's stepsBefore), and the micro steps it made are
- * charged to the run when it ends (its report's done.steps). The local runtime's twin:
+ * charged to the run when it ends (its report's done.steps). Pods running at once ask the run
+ * for their micro steps past their start's count (log version 8, R3): the ask in the pod's
+ * report annotation, the run's answer patched on the pod (`strata.dev/grant`), which its
+ * quarterback reads. The local runtime's twin:
  * test/engine/run-steps-at-limit.int.test.ts. Real HTTP, Redis, a worker on the kubernetes runtime.
  */
 import { describe, expect, it } from 'vitest';
@@ -37,5 +40,17 @@ describe('STRATA_MAX_RUN_STEPS across pods on the kubernetes runtime (U2)', () =
   it('a fan-out of 2 pods, one at a time, each fanning out over the 3 items a parameter lists (8 steps, the plan counting 4): the second pod counts on from the first\'s containers, and fails at the limit after 1', async () => {
     const r = await run('kube-pods-fan', { id: 'f', fanOut: { over: [1, 2], concurrency: 1, do: { id: 'p', pod: { flow: podFan } } } }, [1, 2, 3]);
     expect(r).toEqual({ status: 'failed', error: expect.stringContaining('the run would make more than 6 steps, the limit (STRATA_MAX_RUN_STEPS)'), steps: { 0: 'succeeded', '0/0': 'succeeded', '0/1': 'succeeded', '0/2': 'succeeded', '1/0': 'succeeded' } });
+  }, 120_000);
+
+  // Before (log version 7), each counted on from the run's steps when it started: 6 containers ran.
+  it('a fan-out of 2 pods running at once, each fanning out over the 3 items a parameter lists (8 steps): failed at the limit, 4 containers at most between them (the 2 pods are steps too)', async () => {
+    const r = await run('kube-pods-fan-at-once', { id: 'f', fanOut: { over: [1, 2], do: { id: 'p', pod: { flow: podFan } } } }, [1, 2, 3]);
+    expect([r.status, r.error]).toEqual(['failed', expect.stringContaining('the run would make more than 6 steps, the limit (STRATA_MAX_RUN_STEPS)')]);
+    expect(Object.keys(r.steps).filter((id) => id.includes('/')).length).toBeLessThanOrEqual(4);
+  }, 120_000);
+
+  it('a fan-out of 2 pods running at once, each fanning out over 2 items, right at the limit (2 pods, 4 containers): succeeded, every container run', async () => {
+    const r = await run('kube-pods-fan-at-limit', { id: 'f', fanOut: { over: [1, 2], do: { id: 'p', pod: { flow: podFan } } } }, [1, 2]);
+    expect(r).toEqual({ status: 'succeeded', error: undefined, steps: { 0: 'succeeded', 1: 'succeeded', '0/0': 'succeeded', '0/1': 'succeeded', '1/0': 'succeeded', '1/1': 'succeeded' } });
   }, 120_000);
 });

@@ -189,7 +189,7 @@ describe('local runtime: quarterback pods', () => {
     await until('a.json and b.json to be written', () => existsSync(join(root, 'a.json')) && existsSync(join(root, 'b.json')), 10_000, 10);
     abort.abort();
     expect(await running).toMatchObject({ ok: false, error: 'cancelled' });
-    expect(reports.filter((r) => r.type === 'step' && r.status === 'cancelled').map((r) => r.step).sort()).toEqual(['p/a', 'p/b']);
+    expect(reports.flatMap((r) => (r.type === 'step' && r.status === 'cancelled' ? [r.step] : [])).sort()).toEqual(['p/a', 'p/b']);
     for (const f of ['a.json', 'b.json']) expectNothingLeft(join(root, f), true);
   });
 
