@@ -38,6 +38,8 @@ export class AnnotationReporter {
   private doc: ReportDoc;
   private sentSeq: number;
   private sentDone: boolean;
+  /** the ask for steps on the pod (ReportDoc.ask): a new ask alone is a change to send */
+  private sentAsk: number | undefined;
   private flushing: Promise<void> | undefined;
   /** bytes of events the annotation holds: EVENTS_BUDGET, less once the API server refused a larger report */
   private budget = EVENTS_BUDGET;
@@ -50,6 +52,7 @@ export class AnnotationReporter {
     this.doc = opts.initial ?? emptyReport();
     this.sentSeq = opts.initial ? opts.initial.seq : -1;
     this.sentDone = opts.initial?.done !== undefined;
+    this.sentAsk = opts.initial?.ask;
   }
 
   /** Take one quarterback message; step changes, asks for steps and the outcome are reported, the rest is not. */
@@ -141,7 +144,7 @@ export class AnnotationReporter {
   }
 
   private pending(): boolean {
-    return this.doc.seq !== this.sentSeq || (this.doc.done !== undefined && !this.sentDone);
+    return this.doc.seq !== this.sentSeq || (this.doc.done !== undefined && !this.sentDone) || this.doc.ask !== this.sentAsk;
   }
 
   private flush(): Promise<void> {
@@ -154,12 +157,14 @@ export class AnnotationReporter {
           await this.patchWithRetry(doc);
           this.sentSeq = doc.seq;
           this.sentDone = doc.done !== undefined;
+          this.sentAsk = doc.ask;
         }
       } catch (e) {
         this.opts.onError?.(e as Error);
         // Give up on this state; what comes next tries again with the newest.
         this.sentSeq = this.doc.seq;
         this.sentDone = this.doc.done !== undefined;
+        this.sentAsk = this.doc.ask;
       } finally {
         this.flushing = undefined;
       }

@@ -577,14 +577,16 @@ export class EngineCore {
    */
   granted(asked: number, steps: number): void {
     this.budget.granted(asked, steps);
-    while (this.granting.length > 0) {
-      const { act, ticket } = this.granting[0];
+    // Steps started here may wait in turn: they join the end of the list.
+    let i = 0;
+    for (; i < this.granting.length; i++) {
+      const { act, ticket } = this.granting[i];
       const taken = this.budget.takeWaiting(ticket, act.status !== 'pending');
       if (taken === undefined && act.status === 'pending') break;
-      this.granting.shift();
       if (taken === 'over') this.overLimit(act);
       else if (taken === 'ok') this.startCounted(act);
     }
+    this.granting.splice(0, i);
   }
 
   /**

@@ -79,7 +79,10 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     const pod = { attempt: cmd.attempt, execution: exec.number };
     const onReport = (r: PodReport) => {
       // Answered when the run has decided; a pod whose ask goes unanswered is stopped with its attempt.
-      if (r.type === 'ask') return void p.ask?.(runId, cmd.step, cmd.attempt, r.steps, exec.fence).then((g) => g !== undefined && r.grant(g), () => undefined);
+      if (r.type === 'ask') {
+        if (Number.isSafeInteger(r.steps) && r.steps > 0) void p.ask?.(runId, cmd.step, cmd.attempt, r.steps, exec.fence).then((g) => g !== undefined && r.grant(g), () => undefined);
+        return;
+      }
       reports.push(relay(p.store, runId, r, pod, exec.fence));
     };
     const outcome = await p.runtime.run(req, onReport, signal);

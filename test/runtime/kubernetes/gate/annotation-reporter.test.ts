@@ -52,6 +52,22 @@ describe('annotation reporter', () => {
     expect(patches[1].done).toEqual({ ok: true, status: 'succeeded', result: 1 });
   });
 
+  // R3: a container's end and the ask for the next one's step come in one tick; the ask alone
+  // changes no event, and was dropped once the patch of the end came back (the pod waited on).
+  it('sends an ask for steps that arrived during a patch, though no event came with it', async () => {
+    const { pod, patches, release } = gatedPod();
+    const r = new AnnotationReporter(pod);
+    r.push(step(1));
+    r.push({ type: 'ask', steps: 5 });
+    let settled = false;
+    void r.settled().then(() => (settled = true));
+    while (!settled) {
+      release();
+      await new Promise((res) => setImmediate(res));
+    }
+    expect(patches.map((p) => [p.seq, p.ask])).toEqual([[1, undefined], [1, 5]]);
+  });
+
   it('numbers on from the report already on the pod', async () => {
     const { pod, patches, release } = gatedPod();
     const r = new AnnotationReporter(pod, { initial: { v: 1, seq: 5, events: [{ ...step(5), seq: 5 }] } });
