@@ -33,4 +33,45 @@ describe('dueTick', () => {
   it('takes seconds as a sixth field', () => {
     expect(dueTick('* * * * * *', 'UTC', t('2026-01-01T00:00:00Z'), t('2026-01-01T00:00:03.5Z'), 60_000)).toEqual({ due: t('2026-01-01T00:00:01Z'), next: t('2026-01-01T00:00:04Z') });
   });
+
+  describe('daylight saving time (Europe/Berlin: 2026-10-25 03:00 CEST is 02:00 CET again; 2026-03-29 02:00 CET is 03:00 CEST)', () => {
+    /** Every tick fired from `from` to `to` by a scheduler that calls dueTick at each tick it is told of (`next`), in UTC ISO text. */
+    const fired = (pattern: string, from: string, to: string): string[] => {
+      const out: string[] = [];
+      let last = t(from);
+      for (let next = dueTick(pattern, 'Europe/Berlin', last, last, 0).next; next !== null && next <= t(to); next = dueTick(pattern, 'Europe/Berlin', last, last, 0).next) {
+        const d = dueTick(pattern, 'Europe/Berlin', last, next, 0).due;
+        expect(d).toBe(next);
+        out.push(new Date((last = next)).toISOString());
+      }
+      return out;
+    };
+
+    it('a wall-clock time that occurs twice (the autumn hour) fires once, at its first occurrence, as `30 2` does', () => {
+      expect(fired('30 2 * * *', '2026-10-24T12:00:00Z', '2026-10-26T12:00:00Z')).toEqual(['2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z']);
+      // Before: 00:00, 00:30, 01:00 and 01:30 UTC, each of 02:00 and 02:30 twice.
+      expect(fired('*/30 2 * * *', '2026-10-24T12:00:00Z', '2026-10-26T12:00:00Z')).toEqual(['2026-10-25T00:00:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-26T01:00:00.000Z', '2026-10-26T01:30:00.000Z']);
+      expect(fired('0 0,30 2 * * *', '2026-10-24T12:00:00Z', '2026-10-26T12:00:00Z')).toEqual(['2026-10-25T00:00:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-26T01:00:00.000Z', '2026-10-26T01:30:00.000Z']);
+    });
+
+    it('a schedule of every hour (hour field *) goes by the clock that elapses: the repeated hour fires again', () => {
+      const hourly = fired('0 * * * *', '2026-10-24T22:00:00Z', '2026-10-25T03:00:00Z');
+      expect(hourly).toEqual(['2026-10-24T23:00:00.000Z', '2026-10-25T00:00:00.000Z', '2026-10-25T01:00:00.000Z', '2026-10-25T02:00:00.000Z', '2026-10-25T03:00:00.000Z']);
+      expect(fired('*/30 * * * *', '2026-10-25T00:00:00Z', '2026-10-25T02:00:00Z')).toHaveLength(4);
+    });
+
+    it('wall-clock times the spring hour skips fire once, when it ends (03:00 CEST), whatever their minutes, as `30 2` does', () => {
+      expect(fired('30 2 * * *', '2026-03-28T12:00:00Z', '2026-03-30T12:00:00Z')).toEqual(['2026-03-29T01:00:00.000Z', '2026-03-30T00:30:00.000Z']);
+      // Before: nothing on March 29.
+      expect(fired('*/30 2 * * *', '2026-03-28T12:00:00Z', '2026-03-30T12:00:00Z')).toEqual(['2026-03-29T01:00:00.000Z', '2026-03-30T00:00:00.000Z', '2026-03-30T00:30:00.000Z']);
+      // A time the skipped hour does not hold is not moved.
+      expect(fired('30 1 * * *', '2026-03-28T12:00:00Z', '2026-03-30T12:00:00Z')).toEqual(['2026-03-29T00:30:00.000Z', '2026-03-29T23:30:00.000Z']);
+    });
+
+    it('in a zone without daylight saving, and in UTC, nothing changes', () => {
+      expect(dueTick('*/30 2 * * *', 'UTC', t('2026-10-25T02:00:00Z'), t('2026-10-25T02:30:00Z'), 0)).toEqual({ due: t('2026-10-25T02:30:00Z'), next: t('2026-10-26T02:00:00Z') });
+      expect(dueTick('*/30 2 * * *', 'Asia/Tokyo', t('2026-10-24T17:00:00Z'), t('2026-10-24T17:30:00Z'), 0)).toEqual({ due: t('2026-10-24T17:30:00Z'), next: t('2026-10-25T17:00:00Z') });
+    });
+  });
 });
+
