@@ -80,6 +80,8 @@ export interface StepReport {
   item?: JsonValue;
   /** a container's named output parameters, when it succeeded */
   parameters?: Record<string, JsonValue>;
+  /** only a mark: `step` runs again, and what was recorded beneath it is of its earlier attempt (SupersedeCommand); `status` is not recorded */
+  supersede?: true;
   at: number;
 }
 

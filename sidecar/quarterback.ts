@@ -135,6 +135,7 @@ export class Quarterback {
     for (const c of commands) {
       switch (c.type) {
         case 'status': this.report(c); break;
+        case 'supersede': this.send({ type: 'step', step: c.step, status: 'running', supersede: true, at: now() }); break;
         case 'start': this.launch(c); break;
         case 'window': void this.window(c); break;
         case 'generate': this.apply({ type: 'expandFailed', step: c.step, error: GENERATE_UNSUPPORTED }); break;

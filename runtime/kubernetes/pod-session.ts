@@ -98,7 +98,7 @@ export class PodSession {
     for (const e of events) {
       this.lastSeq = e.seq;
       const { seq, outputs: _o, resultOmitted, parametersOmitted, ...report } = e;
-      this.stepStatus.set(report.step, report.status);
+      if (!report.supersede) this.stepStatus.set(report.step, report.status);
       // Parameters too large for the report: read whole from the file the quarterback wrote them to, as the pod's own are.
       let missing: string | undefined;
       if (parametersOmitted) {

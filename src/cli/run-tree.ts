@@ -4,8 +4,8 @@ import { attemptLabel } from '../run/attempt-label.ts';
 import { age, duration, labelText, printable, table } from './output.ts';
 import { maxOf } from '../flow/append-all.ts';
 
-export const MARK: Record<string, string> = { running: '▶', succeeded: '✓', failed: '✗', skipped: '–', cancelled: '■', pending: '·' };
-const ENDED = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+export const MARK: Record<string, string> = { running: '▶', succeeded: '✓', failed: '✗', skipped: '–', cancelled: '■', pending: '·', superseded: '↺' };
+const ENDED = new Set(['succeeded', 'failed', 'skipped', 'cancelled', 'superseded']);
 
 /** The run's steps by status, all of them (a big run's view shows only its first steps and says the counts: stepsSummary). */
 export function stepCounts(run: RunView): Record<string, number> {
@@ -57,7 +57,9 @@ export function attemptText(s: StepView): string {
 }
 
 function message(s: StepView): string {
-  const m = s.error ?? (s.item !== undefined ? `item ${JSON.stringify(s.item)}` : '');
+  const said = s.error ?? (s.item !== undefined ? `item ${JSON.stringify(s.item)}` : '');
+  // An earlier attempt's record: what it was then, beside what it said.
+  const m = s.status === 'superseded' ? `an earlier attempt's: ${s.was ?? 'ended'}${said ? `, ${said}` : ''}` : said;
   return m.length > 120 ? `${m.slice(0, 117)}...` : m;
 }
 

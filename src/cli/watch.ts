@@ -13,7 +13,7 @@ import { followSse, type FollowOptions } from './sse-follow.ts';
 
 export type WatchOptions = FollowOptions;
 
-const ENDED = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+const ENDED = new Set(['succeeded', 'failed', 'skipped', 'cancelled', 'superseded']);
 
 /** How a step event names which go it is after its status, in attemptLabelOf's words (`, attempt 1 (run 2)`); nothing for a first go. */
 export function goOf(e: Pick<StepEvent, 'attempt' | 'execution' | 'pod'>): string {
@@ -33,6 +33,12 @@ export async function watchRun(client: Client, runId: string, out: (s: string) =
     const e = JSON.parse(m.data) as StepEvent;
     const time = e.at.slice(11, 19);
     if (e.run) return out(`${time} run ${runId} ${e.status}`);
+    if (e.supersede) {
+      // It runs again: what its earlier attempt made beneath it counts as ended (superseded) until made again.
+      const beneath = e.step === '' ? '' : `${e.step}/`;
+      for (const id of status.keys()) if (id.startsWith(beneath) && id !== e.step) status.set(id, 'superseded');
+      if (e.step === '') return;
+    }
     status.set(e.step, e.status);
     const done = [...status.values()].filter((s) => ENDED.has(s)).length;
     // A step's error holds what its program wrote: shown printable, never sent to the terminal as is.

@@ -148,7 +148,8 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   /** Sort the commands folding entry `commit.i` gave: into its commit, or to enqueue, kill, arm or follow up. */
   const take = (commit: CommitEntry, commands: Command[]) => {
     for (const cmd of commands) {
-      if (cmd.type === 'status') commit.steps.push(cmd);
+      // A step run again marks what was recorded beneath it superseded, in order with the states around it.
+      if (cmd.type === 'status' || cmd.type === 'supersede') commit.steps.push(cmd);
       else if (cmd.type === 'start') {
         if (commit.i > actedUpTo) starts.push(cmd);
       }

@@ -436,6 +436,7 @@ export class EngineCore {
   /** Start the composite `act` again whole (runsAgain), its last attempt's error shown with it; its driver pumps when the engine flushes. */
   again(act: Act, previousError?: string): void {
     act.backingOff = false;
+    this.supersede(act);
     this.emitStatus(act, previousError);
     try {
       act.driver = driverFor(act, this.ops);
@@ -521,8 +522,15 @@ export class EngineCore {
     } catch (e) {
       return this.finish(act, 'failed', undefined, (e as Error).message);
     }
+    // A pod's containers and a generate step's unit beneath it: an earlier attempt's (a pod's own retry, a retry of the run).
+    if (act.attempt > 1 && act.node.kind !== 'task') this.supersede(act);
     this.emitStatus(act, previousError, cmd.task?.image);
     this.out.push(cmd);
+  }
+
+  /** What `act` made beneath it in an earlier attempt is superseded: it runs again (SupersedeCommand). */
+  supersede(act: Act): void {
+    if (!this.opts.quietStatus) this.out.push({ type: 'supersede', step: act.id });
   }
 
   /**

@@ -161,6 +161,17 @@ export interface GenerateCommand {
   attempt: number;
 }
 
+/**
+ * `step` runs again (a composite run again whole, a pod or generate step on a later
+ * attempt): the records of the steps beneath it recorded so far are of an earlier attempt,
+ * `superseded` unless the new attempt makes them again (docs/runs.md, Superseded steps).
+ * The run's root is `''`: every step of the run.
+ */
+export interface SupersedeCommand {
+  type: 'supersede';
+  step: string;
+}
+
 /** Stop a running leaf (the run was cancelled). */
 export interface KillCommand {
   type: 'kill';
@@ -188,7 +199,7 @@ export interface DoneCommand {
   reason?: FailureReason;
 }
 
-export type Command = StartCommand | StatusCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand | DeadlineCommand | BackoffCommand | NoteCommand | AskCommand;
+export type Command = StartCommand | StatusCommand | SupersedeCommand | WindowCommand | GenerateCommand | KillCommand | DoneCommand | DeadlineCommand | BackoffCommand | NoteCommand | AskCommand;
 
 /** What asks for an event once some time has passed: a composite's deadline, a leaf's back-off. */
 export type TimerCommand = DeadlineCommand | BackoffCommand;

@@ -3,7 +3,10 @@ import type { JsonValue } from '../flow/types.ts';
 import type { RunStatus, StepStatus } from '../engine/types.ts';
 
 export interface StepView {
-  status: StepStatus;
+  /** `superseded`: recorded in an earlier attempt of a step above it that ran again, and not made again since (docs/runs.md, Superseded steps) */
+  status: StepStatus | 'superseded';
+  /** a superseded step's status in the attempt it was recorded in */
+  was?: StepStatus;
   /** executions of every attempt counted, or the engine's attempt if more: what this field always said (kept for compatibility) */
   attempts: number;
   /** the engine's attempt number (2 and up: a retry); a re-run of the same attempt after a takeover keeps it and raises `execution` */
@@ -92,4 +95,6 @@ export interface StepEvent {
   error?: string;
   /** '' for the run itself */
   run?: boolean;
+  /** `step` runs again: every step beneath it (every step for '') seen before this event is superseded until an event of its own says otherwise (docs/runs.md, Superseded steps) */
+  supersede?: boolean;
 }

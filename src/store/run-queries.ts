@@ -10,7 +10,7 @@ import type { OnEnd, RunSummary, RunView, StepEvent, StepView } from '../run/run
 import { stepOrderKey } from '../run/step-order.ts';
 import { callScript } from './lua-scripts.ts';
 import { RunKeys } from './run-keys.ts';
-import { stepProgress, stepStatusOf, toStepView } from './step-records.ts';
+import { isSuperseded, stepProgress, stepStatusOf, supersededRecord, toStepView, type SupersededMarks } from './step-records.ts';
 import { readParts } from './value-parts.ts';
 import { StepChecks, type StepCheck } from './step-checks.ts';
 
@@ -173,8 +173,18 @@ export class RunQueries extends RunKeys {
 
   /** A step's view, or undefined. */
   async step(id: string, step: string): Promise<StepView | undefined> {
-    const s = await this.redis.hget(this.key(id, 'steps'), step);
-    return s ? toStepView(s) : undefined;
+    const [s, marks] = await Promise.all([this.redis.hget(this.key(id, 'steps'), step), this.supersededMarks(id)]);
+    return s ? toStepView(isSuperseded(step, s, marks) ? supersededRecord(s) : s) : undefined;
+  }
+
+  /**
+   * The marks of the run's steps that ran again (a composite run again whole, a pod or
+   * generate step on a later attempt): what was recorded beneath one before its mark is
+   * `superseded` (docs/runs.md, Superseded steps). One per such step, not per step.
+   */
+  async supersededMarks(id: string): Promise<SupersededMarks> {
+    const all = await this.redis.hgetall(this.key(id, 'superseded'));
+    return new Map(Object.entries(all).map(([step, seq]) => [step, Number(seq)]));
   }
 
   /** The run's own fields (no steps); undefined when there is no run. */
@@ -247,6 +257,7 @@ export class RunQueries extends RunKeys {
       picked.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       if (picked.length > n) picked = picked.slice(0, n);
     };
+    const marks = await this.supersededMarks(id);
     let cursor = '0';
     do {
       const [next, flat] = await this.redis.hscan(this.key(id, 'steps'), cursor, 'COUNT', COMMIT_PART_STEPS);
@@ -255,12 +266,14 @@ export class RunQueries extends RunKeys {
         // HSCAN may give a field twice (a rehash between calls): each step counts once.
         if (seen.has(step)) continue;
         seen.add(step);
-        const status = stepStatusOf(flat[i + 1]);
+        // An earlier attempt's record that the step's current attempt has not made again.
+        const superseded = isSuperseded(step, flat[i + 1], marks);
+        const status = superseded ? 'superseded' : stepStatusOf(flat[i + 1]);
         counts[status] = (counts[status] ?? 0) + 1;
         if (wanted && !wanted.has(status)) continue;
         const key = stepOrderKey(step);
         if (after !== undefined && key <= after) continue;
-        picked.push([key, step, flat[i + 1]]);
+        picked.push([key, step, superseded ? supersededRecord(flat[i + 1]) : flat[i + 1]]);
       }
       if (picked.length > 2 * (o.limit + 1) + COMMIT_PART_STEPS) keep(o.limit + 1);
       cursor = next;

@@ -6,7 +6,7 @@
  * run-keys.ts (docs/redis.md), the step records in step-records.ts.
  */
 import { randomBytes } from 'node:crypto';
-import type { EngineEvent, RunStatus, StatusCommand } from '../engine/types.ts';
+import type { EngineEvent, RunStatus, StatusCommand, SupersedeCommand } from '../engine/types.ts';
 import { LOG_VERSION } from '../engine/timeout-error.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
@@ -39,6 +39,8 @@ export interface Fence {
 
 /** A step state reported by a worker rather than decided by the engine: from inside a pod, or a re-run mark. */
 export interface StepReportRecord extends Omit<StatusCommand, 'type'> {
+  /** only a mark: what was recorded beneath this step is of an earlier attempt (SupersedeCommand); status and the rest are not recorded */
+  supersede?: boolean;
   /** which execution of the step's attempt this is (2 and up: re-run after a takeover or an infrastructure retry) */
   execution?: number;
   /** for a step inside a pod: the pod's attempt and execution the report comes from */
@@ -48,7 +50,7 @@ export interface StepReportRecord extends Omit<StatusCommand, 'type'> {
 /** What one log entry made the engine decide, to be recorded once. */
 export interface CommitEntry {
   i: number;
-  steps: StatusCommand[];
+  steps: Array<StatusCommand | SupersedeCommand>;
   run?: { status: RunStatus; result?: JsonValue; error?: string };
   /** a slice of the entry's decisions (a fold in slices, sync.ts): the index of its first step state among the entry's */
   offset?: number;
@@ -182,7 +184,7 @@ export class RunStore extends RunQueries {
     const parts = force ? [{ entries: payload, from, to, last: true }] : commitParts(payload, from, to, COMMIT_PART_STEPS);
     let result: { applied: number; ended?: RunStatus } = { applied: from - 1 };
     for (const part of parts) {
-      const [applied, ended] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify(part.entries), now.toISOString(), force ? '1' : '0', part.from, part.to, now.getTime(), '', '', this.outboxKey, this.dueKey, this.key(id, 'log'), settled && part.last ? '1' : '0']);
+      const [applied, ended] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify(part.entries), now.toISOString(), force ? '1' : '0', part.from, part.to, now.getTime(), '', '', this.outboxKey, this.dueKey, this.key(id, 'log'), settled && part.last ? '1' : '0', this.key(id, 'superseded')]);
       result = { applied, ...(ended ? { ended: ended as RunStatus } : {}) };
       // Refused (a gap: another process is behind or ahead): the caller folds again.
       if (applied < part.to) return result;
@@ -197,11 +199,11 @@ export class RunStore extends RunQueries {
   async report(id: string, reports: StepReportRecord[], fence?: Fence): Promise<boolean> {
     const now = new Date();
     const steps = reports.map((s) => ({
-      ...stepPayload({ type: 'status', ...s }),
+      ...stepPayload(s.supersede ? { type: 'supersede', step: s.step } : { type: 'status', ...s }),
       ...(s.execution !== undefined ? { execution: s.execution } : {}),
       ...(s.pod ? { pod: s.pod } : {}),
     }));
-    const [applied] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify([{ i: 0, steps }]), now.toISOString(), '1', 0, -1, now.getTime(), fence?.key ?? '', fence?.token ?? '', this.outboxKey]);
+    const [applied] = await callScript<[number, string]>(this.redis, 'runCommit', [this.key(id), this.key(id, 'steps'), this.key(id, 'events'), this.activeKey, this.finishedKey], [JSON.stringify([{ i: 0, steps }]), now.toISOString(), '1', 0, -1, now.getTime(), fence?.key ?? '', fence?.token ?? '', this.outboxKey, '', '', '0', this.key(id, 'superseded')]);
     return applied !== -2;
   }
 

@@ -156,6 +156,8 @@ async function recordKeptSteps(store: RunStore, runId: string, finalDir: string,
 /** A report from inside a pod: a micro step's state (tagged with the pod's attempt and execution), or a chunk of logs. */
 function relay(store: RunStore, runId: string, r: Exclude<PodReport, AskReport>, pod: PodGo, fence: Fence | undefined): Promise<unknown> {
   if (r.type === 'log') return store.appendLog(runId, r.step, r.chunk);
+  // A micro composite run again whole: what it made beneath it before is superseded.
+  if (r.supersede) return store.report(runId, [{ step: r.step, status: 'running', supersede: true }], fence);
   // A container's later attempts, and every container of a pod run again, open with a line in its log.
   const marked = r.status === 'running' && ((r.attempt ?? 1) > 1 || pod.attempt > 1 || pod.execution > 1)
     ? store.appendLog(runId, r.step, executionMark(r.attempt ?? 1, 1, pod))

@@ -89,6 +89,8 @@ describe('generate', () => {
       expect(again.status).toBe('succeeded');
       expect(stepStatuses(again, ['g', 'g/v2', 'after'])).toEqual({ g: 'succeeded', 'g/v2': 'succeeded', after: 'succeeded' });
       expect(again.steps.g.attempts).toBe(2);
+      // The first attempt's unit is not the run's any more: superseded, never failed in a run that succeeded.
+      expect({ status: again.steps['g/v1'].status, was: again.steps['g/v1'].was }).toEqual({ status: 'superseded', was: 'failed' });
       // What the run shows it built is the unit that ran last, not the first attempt's.
       expect(await expandedIds(first.id, 'g')).toEqual(['g/v2']);
     }
@@ -98,7 +100,7 @@ describe('generate', () => {
     for (const r of attemptRules) expect((await svc.call('POST', '/v1/rules', r)).status).toBeLessThan(300);
     const run = await svc.runToEnd({ flow: flowDoc({ sequence: [{ id: 'grp', retryWhole: { limit: 1 }, sequence: [{ id: 'g', generate: attemptDataset }] }] }, 'gen-retry-whole') }, { timeoutMs: 20_000 });
     expect(run.status).toBe('succeeded');
-    expect(stepStatuses(run, ['grp', 'grp/g', 'grp/g/v2'])).toEqual({ grp: 'succeeded', 'grp/g': 'succeeded', 'grp/g/v2': 'succeeded' });
+    expect(stepStatuses(run, ['grp', 'grp/g', 'grp/g/v1', 'grp/g/v2'])).toEqual({ grp: 'succeeded', 'grp/g': 'succeeded', 'grp/g/v1': 'superseded', 'grp/g/v2': 'succeeded' });
     expect(await expandedIds(run.id, 'grp/g')).toEqual(['grp/g/v2']);
   });
 });

@@ -53,6 +53,12 @@ export class RunState {
         this.runStatus.value = e.status;
         continue;
       }
+      if (e.supersede) {
+        // It runs again: what its earlier attempt made beneath it is superseded until made again (docs/runs.md).
+        const beneath = e.step === '' ? '' : `${e.step}/`;
+        for (const id of this.statuses.keys()) if (id !== e.step && id.startsWith(beneath)) this.set(id, 'superseded');
+        if (e.step === '') continue;
+      }
       if (!this.statuses.has(e.step)) grew = true;
       this.set(e.step, e.status);
     }

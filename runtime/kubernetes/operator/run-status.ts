@@ -12,6 +12,8 @@ export interface StepCounts {
   failed: number;
   skipped: number;
   cancelled: number;
+  /** recorded in an earlier attempt that a later one replaced (docs/runs.md, Superseded steps) */
+  superseded: number;
 }
 
 export interface DatasetStatus {
@@ -28,8 +30,8 @@ export function isTerminal(phase: unknown): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || phase === 'Cancelled';
 }
 
-export function countSteps(steps: Record<string, { status: StepStatus }>): StepCounts {
-  const counts: StepCounts = { total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
+export function countSteps(steps: Record<string, { status: StepStatus | 'superseded' }>): StepCounts {
+  const counts: StepCounts = { total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, superseded: 0 };
   for (const s of Object.values(steps)) {
     counts.total++;
     counts[s.status]++;
@@ -39,10 +41,10 @@ export function countSteps(steps: Record<string, { status: StepStatus }>): StepC
 
 /** Counts by status as a Dataset's status holds them (a big run's view counts its steps: stepsSummary). */
 function fromCounts(by: Record<string, number>): StepCounts {
-  const counts: StepCounts = { total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0 };
+  const counts: StepCounts = { total: 0, pending: 0, running: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, superseded: 0 };
   for (const [status, n] of Object.entries(by)) {
     counts.total += n;
-    if (status in counts && status !== 'total') counts[status as StepStatus] += n;
+    if (status in counts && status !== 'total') counts[status as StepStatus | 'superseded'] += n;
   }
   return counts;
 }

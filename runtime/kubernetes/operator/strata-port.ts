@@ -18,7 +18,7 @@ export interface StrataDocument {
 export interface RunView {
   status: RunStatus;
   /** every step, or a big run's first ones (then `stepCounts` counts them all) */
-  steps: Record<string, { status: StepStatus }>;
+  steps: Record<string, { status: StepStatus | 'superseded' }>;
   /** every step's count by status, given when `steps` holds only some of them */
   stepCounts?: Record<string, number>;
   error?: string;

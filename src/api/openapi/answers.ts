@@ -10,6 +10,8 @@ const iso = z.string().describe('ISO 8601 time');
 const labels = z.record(z.string(), z.string());
 const runStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']);
 const stepStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled']);
+/** A step's status as the run view shows it: `superseded` is an earlier attempt's record the current attempt has not made again (docs/runs.md). */
+const viewStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled', 'superseded']);
 
 const problem = z.object({ path: z.string().describe('where: a document path (spec.root.graph.nodes.b.dependsOn[0]), or for an Argo document its template and field (template main, task b)'), message: z.string(), limit: z.string().optional().describe('the variable that sets the limit this problem passes (STRATA_MAX_RUN_STEPS, ...)') });
 const errorDetails = z
@@ -24,7 +26,8 @@ const errorDetails = z
 export const ErrorAnswer = z.object({ error: z.object({ code: z.string(), message: z.string(), details: errorDetails }) });
 
 export const StepView = z.object({
-  status: stepStatus,
+  status: viewStatus,
+  was: stepStatus.optional().describe('a superseded step: its status in the earlier attempt it was recorded in'),
   attempts: z.number().int().describe('the larger of the engine\'s attempt and the executions of all attempts (kept for compatibility: a takeover raises it as a retry would)'),
   attempt: z.number().int().describe('the engine\'s attempt number: 2 and up after a retry; a re-run of the same attempt after a takeover keeps it and raises `execution`'),
   startedAt: iso.nullable(),

@@ -18,7 +18,7 @@ import { logsStream } from './run-logs.ts';
 import { unbuffered } from './sse-session.ts';
 
 const STATUSES: RunStatus[] = ['pending', 'running', 'succeeded', 'failed', 'cancelled'];
-const STEP_STATUSES: string[] = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'];
+const STEP_STATUSES: string[] = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled', 'superseded'];
 
 
 /** The runs side, or a 503 saying this service runs none. */

@@ -34,6 +34,14 @@
   expansion awaited): then, once every log entry is recorded, the run is due no more (see
   event-append-2.lua). A run that ends is due no more either, and the first run to join
   the finished set tells waiting coordinators (retention), on the channel named ARGV[10].
+  ARGV[13] the run's superseded-marks hash ('' or absent: none). A step entry with
+  `supersede` (SupersedeCommand: the step runs again) records no state: it sets the mark
+  of its step to the events list's length (and pushes an event `{ step, status = 'running',
+  supersede = true }`), so every record beneath the step (every record
+  for the root, '') written before it is of an earlier attempt, `superseded` as read
+  (run-queries.ts) until the step's new attempt writes it again. Each record keeps `seq`,
+  the events list's length when it was last written; a step that will never start
+  (ifPending) is recorded over a superseded record as over a pending one.
   Returns { highest entry index applied (-2 when fenced out), the status the run ended
   with in this call or '' }: exactly one commit ends a run, so whoever gets a status logs,
   counts and notifies the end.
@@ -82,6 +90,23 @@ local function set_run(r)
   end
   push_event({ seq = redis.call('LLEN', KEYS[3]), step = '', status = r.status, at = now, run = true })
 end
+local marks = ARGV[13]
+if marks == '' then marks = nil end
+-- Whether the record `v` of `step` was written before a mark of the step above it (or of the root).
+local function superseded(step, v)
+  if not marks then return false end
+  local seq = tonumber(v.seq) or -1
+  local m = tonumber(redis.call('HGET', marks, '') or '-1')
+  if m > seq then return true end
+  local at = 1
+  while true do
+    local slash = string.find(step, '/', at, true)
+    if not slash then return false end
+    m = tonumber(redis.call('HGET', marks, string.sub(step, 1, slash - 1)) or '-1')
+    if m > seq then return true end
+    at = slash + 1
+  end
+end
 local part_entry, part_done = -1, 0
 if not force then
   local part = redis.call('HGET', KEYS[1], 'part')
@@ -108,11 +133,18 @@ for _, entry in ipairs(entries) do
       entry.run = nil
     end
     for n, s in ipairs(entry.steps or {}) do
-      if offset + n > done then
+      if offset + n > done and s.supersede then
+        if marks then
+          local seq = redis.call('LLEN', KEYS[3])
+          redis.call('HSET', marks, s.step, seq)
+          -- Viewers mark what they hold beneath the step superseded (its own status is running).
+          push_event({ seq = seq, step = s.step, status = 'running', supersede = true, at = now })
+        end
+      elseif offset + n > done then
         local raw = redis.call('HGET', KEYS[2], s.step)
         local v
         if raw then v = cjson.decode(raw) else v = { status = 'pending', attempts = 0, startedAt = cjson.null, finishedAt = cjson.null, error = cjson.null } end
-        local skip = s.ifPending and s.ifPending ~= cjson.null and v.status ~= 'pending'
+        local skip = s.ifPending and s.ifPending ~= cjson.null and v.status ~= 'pending' and not superseded(s.step, v)
         if not skip then
           v.status = s.status
           if s.attempt and s.attempt ~= cjson.null then v.attempt = s.attempt end
@@ -138,8 +170,10 @@ for _, entry in ipairs(entries) do
           if s.image ~= nil then v.image = s.image end
           if s.itemJson ~= nil then v.itemJson = s.itemJson end
           if s.parametersJson ~= nil then v.parametersJson = s.parametersJson end
+          local seq = redis.call('LLEN', KEYS[3])
+          v.seq = seq
           redis.call('HSET', KEYS[2], s.step, cjson.encode(v))
-          local ev = { seq = redis.call('LLEN', KEYS[3]), step = s.step, status = s.status, at = s.at or now }
+          local ev = { seq = seq, step = s.step, status = s.status, at = s.at or now }
           if s.attempt and s.attempt ~= cjson.null then ev.attempt = s.attempt end
           if s.execution then ev.execution = s.execution end
           if s.pod then ev.pod = s.pod end

@@ -1,6 +1,6 @@
 --[[
   Delete a run that has ended: its hash, plan, steps, engine log, dedupe keys, events,
-  cursors and the log sizes, and its place in the run lists (its steps' logs are deleted
+  cursors, the log sizes and the superseded marks, and its place in the run lists (its steps' logs are deleted
   by the caller first, in batches; a delete cut short before this call is simply asked again).
   KEYS[1] run hash
   ARGV[1] key prefix of the run's parts ('<prefix>run:<id>:')  ARGV[2] runs sorted set
@@ -18,7 +18,7 @@ local p = ARGV[1]
 -- Steps' logs were deleted before, in batches (RunStore.remove): one call here is bounded
 -- whatever the run's size. UNLINK frees the big keys (steps, log, events) off Redis's main thread.
 -- 'plan': a run made before the plan was kept in parts has it as one string under 'plan' (value-parts.ts); 'plan:parts' now.
-redis.call('UNLINK', KEYS[1], p .. 'plan', p .. 'plan:parts', p .. 'steps', p .. 'log', p .. 'seen', p .. 'events', p .. 'cursors', p .. 'logsize')
+redis.call('UNLINK', KEYS[1], p .. 'plan', p .. 'plan:parts', p .. 'steps', p .. 'log', p .. 'seen', p .. 'events', p .. 'cursors', p .. 'logsize', p .. 'superseded')
 redis.call('ZREM', ARGV[2], id)
 redis.call('ZREM', ARGV[3], id)
 for _, index in ipairs(cjson.decode(ARGV[4])) do redis.call('ZREM', index, id) end

@@ -123,7 +123,7 @@ describe('a run of a withItems of 5,000 items (R12)', () => {
   it.each([
     ['limit=0', /limit must be a whole number from 1 to 5000/],
     ['limit=5001', /limit must be a whole number from 1 to 5000/],
-    ['status=done', /status must be one of pending, running, succeeded, failed, skipped, cancelled, not "done"/],
+    ['status=done', /status must be one of pending, running, succeeded, failed, skipped, cancelled, superseded, not "done"/],
     ['after=%2Fbad', /after must be a step id/],
   ])('refuses GET /v1/runs/:id/steps?%s with 400 naming the parameter', async (query, message) => {
     const { status, body } = await get(`/v1/runs/${id}/steps?${query}`);

@@ -33,4 +33,24 @@ describe.each(LEVELS)('retryWhole on the kubernetes runtime ($name)', (level) =>
     expect(steps['grp/count'].result).toBe(2);
     expect(steps['grp/check'].status).toBe('succeeded');
   }, 240_000);
+
+  // Tester 15: the first attempt's fan-out items that the second did not make stayed failed beside a run that succeeded.
+  it('what its earlier attempt made and the last did not is superseded, not failed (docs/runs.md, Superseded steps)', async () => {
+    const root = {
+      sequence: [
+        {
+          id: 'grp',
+          retryWhole: { limit: 1 },
+          sequence: [
+            { id: 'list', task: { image: 'alpine', command: ['sh', '-c', 'if [ "$STRATA_ATTEMPT" = 1 ]; then echo "[0,1,2]"; else echo "[0]"; fi'], result: 'stdout' } },
+            { id: 'fan', fanOut: { over: { result: './list' }, do: { task: { image: 'alpine', command: ['sh', '-c', 'test "$STRATA_ITEM" != 2'] } } } },
+          ],
+        },
+      ],
+    };
+    const { run, steps } = await runAtLevel(k().svc, level, root, { timeoutMs: 180_000 });
+    expect(run.status, JSON.stringify(run.steps).slice(0, 3000)).toBe('succeeded');
+    expect(steps['grp/fan/0'].status).toBe('succeeded');
+    expect([steps['grp/fan/1'].status, steps['grp/fan/1'].was, steps['grp/fan/2'].status, steps['grp/fan/2'].was]).toEqual(['superseded', 'succeeded', 'superseded', 'failed']);
+  }, 240_000);
 });

@@ -1,7 +1,7 @@
 /** Counts by status over a set of steps, live (a fan-out summary's line, a run's header). */
 import type { RunState } from '../run-state.ts';
 
-const ORDER = ['running', 'pending', 'succeeded', 'failed', 'skipped', 'cancelled'];
+const ORDER = ['running', 'pending', 'succeeded', 'failed', 'skipped', 'cancelled', 'superseded'];
 
 /** Over `steps` (re-counted on every batch of events), or over the whole run. */
 export function StatusCounts({ state, steps }: { state: RunState; steps?: string[] }) {

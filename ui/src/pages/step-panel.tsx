@@ -59,7 +59,7 @@ export function StepPanel({ runId, step, state, inputs, onClose }: { runId: stri
       </header>
       {refused && <p class="error" data-panel-refused>{refused}</p>}
       <dl>
-        <dt>status</dt><dd><span class={`badge s-${status}`} data-panel-status={status}>{status}</span></dd>
+        <dt>status</dt><dd><span class={`badge s-${status}`} data-panel-status={status}>{status}</span>{status === 'superseded' && r?.was && <span class="muted"> (an earlier attempt's: {r.was})</span>}</dd>
         {/* The engine's attempt (a retry raises it), and `(run 2)` when it was run again after a takeover: not shown as a retry. */}
         <dt>attempt</dt><dd data-panel-attempt>{r ? attemptLabel(r) : '—'}</dd>
         <dt>started</dt><dd>{when(r?.startedAt)}</dd>

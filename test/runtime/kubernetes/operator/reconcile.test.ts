@@ -61,6 +61,6 @@ describe('reconcile', () => {
   });
 
   it('counts steps by state', () => {
-    expect(countSteps({ a: { status: 'succeeded' }, b: { status: 'failed' }, c: { status: 'skipped' } })).toEqual({ total: 3, pending: 0, running: 0, succeeded: 1, failed: 1, skipped: 1, cancelled: 0 });
+    expect(countSteps({ a: { status: 'succeeded' }, b: { status: 'failed' }, c: { status: 'skipped' } })).toEqual({ total: 3, pending: 0, running: 0, succeeded: 1, failed: 1, skipped: 1, cancelled: 0, superseded: 0 });
   });
 });
