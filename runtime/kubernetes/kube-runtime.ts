@@ -24,6 +24,7 @@ import { PodSession, type Settled } from './pod-session.ts';
 import { PodWatcher } from './pod-watcher.ts';
 import { collectTaskFiles, needsSharedVolume, prepareTaskFiles, removeTaskFiles } from './task-files.ts';
 import { StepFileError } from '../output-files.ts';
+import { tryUntil } from '../try-until.ts';
 
 /** What happens to a pod once its step is over: deleted, kept when it failed (the default), or always kept. */
 export type Retention = 'delete' | 'keep-failed' | 'keep';
@@ -98,8 +99,21 @@ export class KubeRuntime implements PodRuntime {
       return { ok: false, error: `cannot watch pods in namespace ${this.opts.namespace}: ${apiFailure(e)}`, ...(isTransientFault(apiFault(e)) ? { transient: true } : {}) };
     }
     const logs = this.opts.logs === false ? undefined : new LogFollower(this.opts.kubeConfig, this.opts.namespace, req.step, onReport);
-    // The run's answer to the quarterback's ask for steps, on its pod, where it reads it (log version 8).
-    const answer = (grant: Grant) => void this.core.patchNamespacedPod({ namespace: this.opts.namespace, name, body: { metadata: { annotations: { [ANNOTATIONS.grant]: JSON.stringify(grant) } } } }, mergePatch()).catch((e) => this.opts.onError?.(e as Error));
+    // The run's answer to the quarterback's ask for steps, on its pod, where it reads it (log
+    // version 8). A patch refused (a 5xx, a 429, a reset) is sent again while the pod is
+    // followed: lost, the quarterback's steps waited for it for ever (tester 16).
+    const answering = new AbortController();
+    const patchGrant = (grant: Grant) => this.core.patchNamespacedPod({ namespace: this.opts.namespace, name, body: { metadata: { annotations: { [ANNOTATIONS.grant]: JSON.stringify(grant) } } } }, mergePatch()).catch((e) => {
+      this.opts.onError?.(e as Error);
+      throw e;
+    });
+    // One annotation holds the answer: an answer to an earlier ask is never sent over a later one's.
+    let newest = 0;
+    const answer = (grant: Grant) => {
+      if (grant.asked < newest) return;
+      newest = grant.asked;
+      void tryUntil<unknown>(() => (grant.asked < newest ? Promise.resolve() : patchGrant(grant)), answering.signal);
+    };
     const session = new PodSession(req, onReport, logs, answer);
     const unfollow = this.watcher.follow(name, (p) => session.seen(p));
     let created: V1Pod | undefined;
@@ -127,6 +141,7 @@ export class KubeRuntime implements PodRuntime {
       if (created === undefined && transient) throw transientError(error);
       return { ok: false, error, ...(transient ? { transient } : {}) };
     } finally {
+      answering.abort();
       unfollow();
       logs?.stop();
     }

@@ -15,6 +15,7 @@ import { clipped, toStrataError } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
 import type { AskReport, PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
 import { podRequest } from '../../runtime/pod-request.ts';
+import { tryUntil } from '../../runtime/try-until.ts';
 import type { RunLimits } from '../flow/limits.ts';
 import { checkOutputTree, StepFileError } from '../../runtime/output-files.ts';
 import { readResult } from '../../runtime/step-files.ts';
@@ -77,15 +78,21 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     }
     const reports: Promise<unknown>[] = [];
     const pod = { attempt: cmd.attempt, execution: exec.number };
+    // Aborted once the pod's run ends: its asks are no longer asked again.
+    const podRuns = new AbortController();
+    const asking = AbortSignal.any([signal, podRuns.signal]);
     const onReport = (r: PodReport) => {
-      // Answered when the run has decided; a pod whose ask goes unanswered is stopped with its attempt.
+      // Answered when the run has decided. An ask that failed (Redis refused or lost the write)
+      // is asked again while the pod runs: lost, its steps waited for ever (tester 16). Asking
+      // again is safe: its log entry is once per attempt and total asked, the answer the fold's.
       if (r.type === 'ask') {
-        if (Number.isSafeInteger(r.steps) && r.steps > 0) void p.ask?.(runId, cmd.step, cmd.attempt, r.steps, exec.fence).then((g) => g !== undefined && r.grant(g), () => undefined);
+        const ask = p.ask;
+        if (ask && Number.isSafeInteger(r.steps) && r.steps > 0) void tryUntil(() => ask(runId, cmd.step, cmd.attempt, r.steps, exec.fence), asking).then((g) => g !== undefined && !asking.aborted && r.grant(g));
         return;
       }
       reports.push(relay(p.store, runId, r, pod, exec.fence));
     };
-    const outcome = await p.runtime.run(req, onReport, signal);
+    const outcome = await p.runtime.run(req, onReport, signal).finally(() => podRuns.abort());
     if (typeof outcome.exitCode === 'number') exitCode = outcome.exitCode;
     reason = outcome.reason;
     transient = outcome.transient === true;

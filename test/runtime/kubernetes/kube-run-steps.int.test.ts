@@ -49,6 +49,17 @@ describe('STRATA_MAX_RUN_STEPS across pods on the kubernetes runtime (U2)', () =
     expect(Object.keys(r.steps).filter((id) => id.includes('/')).length).toBeLessThanOrEqual(4);
   }, 120_000);
 
+  // Tester 16: the answer's patch refused (a 503 of the API server) was not sent again, and the
+  // quarterback's steps waited for it for ever. The local runtime's twin (the ask's append refused):
+  // test/worker/ask-lost.int.test.ts.
+  it('a pod fanning out over 3 items whose answer to its ask is refused by the API server once (503): patched again, succeeded, every container run', async () => {
+    const before = k().cluster.api.requests.length;
+    k().cluster.api.failNext('patch', 'pods', { code: 503, reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request' }, 1, 'worker');
+    const r = await run('kube-pod-grant-refused', { id: 'p', pod: { flow: podFan } }, [1, 2, 3]);
+    expect(r).toEqual({ status: 'succeeded', error: undefined, steps: { p: 'succeeded', 'p/0': 'succeeded', 'p/1': 'succeeded', 'p/2': 'succeeded' } });
+    expect(k().cluster.api.requests.slice(before).filter((q) => q.verb === 'patch' && q.resource === 'pods' && q.user === 'worker').map((q) => q.status)).toEqual([503, 200]);
+  }, 120_000);
+
   it('a fan-out of 2 pods running at once, each fanning out over 2 items, right at the limit (2 pods, 4 containers): succeeded, every container run', async () => {
     const r = await run('kube-pods-fan-at-limit', { id: 'f', fanOut: { over: [1, 2], do: { id: 'p', pod: { flow: podFan } } } }, [1, 2]);
     expect(r).toEqual({ status: 'succeeded', error: undefined, steps: { 0: 'succeeded', 1: 'succeeded', '0/0': 'succeeded', '0/1': 'succeeded', '1/0': 'succeeded', '1/1': 'succeeded' } });

@@ -54,7 +54,7 @@ export class FakeKubeApi {
   readonly requests: RecordedRequest[] = [];
   private readonly users = new Map<string, PolicyRule[] | 'all'>();
   private readonly watches = new Set<ServerResponse>();
-  private readonly faults: Array<{ verb: string; resource: string; fault: Fault; left: number }> = [];
+  private readonly faults: Array<{ verb: string; resource: string; fault: Fault; left: number; user?: string }> = [];
   private readonly holds: Array<{ verb: string; resource: string; answered: () => void; released: Promise<void> }> = [];
   private readonly delays: Array<{ verb: string; resource: string; arrived: () => void; released: Promise<void> }> = [];
   private server: Server | undefined;
@@ -110,9 +110,9 @@ export class FakeKubeApi {
     });
   }
 
-  /** Answer the next `times` requests of `verb` on `resource` (`create`, `pods`) with `fault` instead of serving them (recorded with status 0 for a reset). */
-  failNext(verb: string, resource: string, fault: Fault, times = 1): void {
-    this.faults.push({ verb, resource, fault, left: times });
+  /** Answer the next `times` requests of `verb` on `resource` (`create`, `pods`) with `fault` instead of serving them (recorded with status 0 for a reset); `user`: only requests with that token (kubeConfig's). */
+  failNext(verb: string, resource: string, fault: Fault, times = 1, user?: string): void {
+    this.faults.push({ verb, resource, fault, left: times, ...(user !== undefined ? { user } : {}) });
   }
 
   /**
@@ -158,7 +158,7 @@ export class FakeKubeApi {
       const route = parseRoute(url.pathname);
       attrs = requestAttrs(req.method ?? 'GET', route, url);
       if (!this.authorized(token, attrs)) throw new ApiError(403, 'Forbidden', `${token || 'anonymous'} cannot ${attrs.verb} ${attrs.resource}${attrs.name ? ` ${attrs.name}` : ''}`);
-      const planned = this.faults.find((f) => f.left > 0 && f.verb === attrs!.verb && f.resource === attrs!.resource);
+      const planned = this.faults.find((f) => f.left > 0 && f.verb === attrs!.verb && f.resource === attrs!.resource && (f.user === undefined || f.user === token));
       if (planned) {
         planned.left--;
         if (planned.fault === 'reset') {
