@@ -10,10 +10,11 @@ import type { RunSystem } from '../coordinator/run-system.ts';
 import { validateDataset } from '../dataset/dataset-document.ts';
 import { anchorLocation } from '../dataset/dataset-location.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
-import type { Limits } from '../flow/limits.ts';
+import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import { validateRule, type Rule } from '../rules/rule-document.ts';
 import { planDataset } from '../service/plan-dataset.ts';
 import { planFlow } from '../service/plan-flow.ts';
+import { checkRulePlan } from '../service/check-rule-plan.ts';
 import type { DefinitionsStore } from '../store/definitions-store.ts';
 
 export interface OperatorPortDeps {
@@ -31,7 +32,10 @@ export function operatorPort(d: OperatorPortDeps): StrataPort {
   const submissions = `${d.prefix}:operator:submissions`;
   return {
     async registerRule(doc) {
-      await d.defs.putRule(validateRule(doc, GENERATORS));
+      const rule = validateRule(doc, GENERATORS);
+      // Planned as POST /v1/rules plans it: a node no Dataset can make plannable (or a unit not registered) is refused, nothing stored.
+      await checkRulePlan(rule, d.defs, d.limits ?? DEFAULT_LIMITS);
+      await d.defs.putRule(rule);
     },
     async removeRule(name) {
       await d.defs.deleteRule(name);

@@ -10,7 +10,7 @@ import { validateFlowDocument } from '../flow/flow-document.ts';
 import { metadataSchema } from '../flow/task-schema.ts';
 import { check } from '../flow/zod-problems.ts';
 import type { FlowDocument, FlowNode, JsonValue } from '../flow/types.ts';
-import { readsBeyond } from '../logic/json-logic.ts';
+import { isLogic, readsBeyond } from '../logic/json-logic.ts';
 import { evaluateValues } from '../logic/logic-values.ts';
 import type { Generator } from './generator.ts';
 import { isGeneratorCall, type Rule } from './rule-document.ts';
@@ -26,6 +26,18 @@ const BUILD_TIME_DATA: ReadonlySet<string> = new Set(['dataset', 'params', 'spec
  * Dataset refused) stays as written, for the run to evaluate.
  */
 const readsRunData = (expr: JsonValue): boolean => readsBeyond(expr, BUILD_TIME_DATA);
+
+/**
+ * The paths (`spec.emit.sequence[0].task.image`) of the values in an emitted node that are
+ * json-logic over the Dataset, evaluated when a flow is built from it: until a Dataset is
+ * given, what stands there is not known (a rule's registration checks the rest: service/check-rule-plan.ts).
+ */
+export function buildTimeValuePaths(value: JsonValue, path: string): string[] {
+  if (isLogic(value)) return readsRunData(value) ? [] : [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => buildTimeValuePaths(v, `${path}[${i}]`));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => (RUN_TIME_KEYS.has(k) ? [] : buildTimeValuePaths(v, `${path}.${k}`)));
+  return [];
+}
 
 export function buildFlow(dataset: Dataset, rule: Rule, generators: ReadonlyMap<string, Generator>, params: Record<string, JsonValue> = {}): FlowDocument {
   const emit = rule.spec.emit;

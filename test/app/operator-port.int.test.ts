@@ -60,4 +60,14 @@ describe('operator port', () => {
   it('refuses a bad rule with strata\'s reason', async () => {
     await expect(port.registerRule({ apiVersion: 'strata/v1', kind: 'Rule', metadata: { name: 'bad' }, spec: { when: { nope: 1 }, emit: { generator: 'pipeline' } } })).rejects.toMatchObject({ code: 'invalid_document' });
   });
+
+  // As POST /v1/rules: a rule whose emitted node can never be planned, or uses a flow not registered, is not stored.
+  it('refuses a rule whose emitted node can never be planned, naming the place; nothing stored', async () => {
+    const task = { image: 'alpine', command: ['true'] };
+    const rule = (name: string, emit: Record<string, unknown>) => ({ apiVersion: 'strata/v1' as const, kind: 'Rule' as const, metadata: { name }, spec: { when: true, emit } as unknown as Record<string, never> });
+    await expect(port.registerRule(rule('never', { sequence: [{ id: 'a', task }, { id: 'fan', fanOut: { over: { var: 'results.list' }, do: { task } } }] }))).rejects.toMatchObject({ code: 'invalid_document', message: 'spec.emit.sequence[1].fanOut.over: results.list: no step "list"' });
+    await expect(port.registerRule(rule('unknown-unit', { sequence: [{ id: 'u', use: 'nowhere@1' }] }))).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining('spec.emit.sequence[0].use') });
+    expect(await defs.getRule('never')).toBeUndefined();
+    expect(await defs.getRule('unknown-unit')).toBeUndefined();
+  });
 });

@@ -32,6 +32,7 @@ import { useNodes } from '../../flow/uses.ts';
 import { prepareRun, type PreparedRun } from '../../run/prepared-run.ts';
 import { planDataset } from '../../service/plan-dataset.ts';
 import { planFlow } from '../../service/plan-flow.ts';
+import { checkRulePlan } from '../../service/check-rule-plan.ts';
 import { rulesInForce } from '../../store/builtin-rules.ts';
 import type { RunMeta } from '../../store/run-store.ts';
 import { parseBody, type BodyLimits, type RawBody } from './parse-body.ts';
@@ -100,6 +101,8 @@ export const TASKS = {
     const missing: Problem[] = [];
     for (const u of useNodes(rule.spec.emit, 'spec.emit')) if (!(await ctx.defs.get(u.ref))) missing.push({ path: `${u.path}.use`, message: `no registered flow "${u.ref}"` });
     if (missing.length > 0) throw invalid(missing, 'not_found');
+    // Planned as a flow registered directly is: a node no Dataset can make plannable is refused now, naming its place.
+    await checkRulePlan(rule, ctx.defs, sizes(ctx).limits);
     return { name: rule.metadata.name, json: JSON.stringify(rule) };
   },
 
