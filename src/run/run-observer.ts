@@ -11,7 +11,7 @@ export interface RunObserver {
   runStarted(run: { id: string; flow: string; labels: Record<string, string> }): void;
   runEnded(runId: string, status: RunStatus): void;
   stepStarted(step: { runId: string; step: string; attempt: number }): void;
-  /** `outcome`: succeeded, failed, cancelled, or handed back (the worker stopped) */
+  /** `outcome`: succeeded, failed, cancelled, handed back (the worker stopped), lost its lock, or unrecorded (its end could not be appended: Redis refused; it runs again) */
   stepEnded(step: { runId: string; step: string; attempt: number; durationMs: number; outcome: string; error?: string }): void;
 }
 

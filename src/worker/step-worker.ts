@@ -145,10 +145,20 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
         outcome = lost ? 'lost its lock' : 'cancelled';
         return outcome;
       }
-      outcome = event.type === 'finished' && event.ok ? 'succeeded' : 'failed';
+      const ended = event.type === 'finished' && event.ok ? 'succeeded' : 'failed';
       if (event.type === 'finished' && event.error) error = event.error;
       // Answered once appended: BullMQ completes the job while the sync carries the run on (sync.ts).
-      await appendAndSync(sys.ports, runId, event, `f|${cmd.step}|${cmd.attempt}`, fence, true);
+      try {
+        await appendAndSync(sys.ports, runId, event, `f|${cmd.step}|${cmd.attempt}`, fence, true);
+      } catch (e) {
+        // Its end is not the run's (Redis refused the append: OOM, MISCONF, away): not said to
+        // have succeeded beside the refusal. The job fails, and its step runs again once Redis
+        // takes writes (a retry of the job, or a takeover of its lock): at least once.
+        outcome = 'unrecorded';
+        error = `its end (${ended}) was not recorded: ${(e as Error).message}`;
+        throw e;
+      }
+      outcome = ended;
     } catch (e) {
       error ??= (e as Error).message;
       // Out of attempts: the step fails with the reason, so the run does not wait for it forever.
