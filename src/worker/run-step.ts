@@ -81,6 +81,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     // Aborted once the pod's run ends: its asks are no longer asked again.
     const podRuns = new AbortController();
     const asking = AbortSignal.any([signal, podRuns.signal]);
+    const open = new OpenSteps();
     const onReport = (r: PodReport) => {
       // Answered when the run has decided. An ask that failed (Redis refused or lost the write)
       // is asked again while the pod runs: lost, its steps waited for ever (tester 16). Asking
@@ -90,6 +91,7 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
         if (ask && Number.isSafeInteger(r.steps) && r.steps > 0) void tryUntil(() => ask(runId, cmd.step, cmd.attempt, r.steps, exec.fence), asking).then((g) => g !== undefined && !asking.aborted && r.grant(g));
         return;
       }
+      open.seen(r);
       reports.push(relay(p.store, runId, r, pod, exec.fence));
     };
     const outcome = await p.runtime.run(req, onReport, signal).finally(() => podRuns.abort());
@@ -104,6 +106,9 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     const miscounted = counted !== undefined && !(Number.isSafeInteger(counted) && counted >= 0);
     if (!miscounted) steps = counted;
     await Promise.all(reports);
+    // A pod that ended without its quarterback's word (killed, its pod deleted) leaves the micro
+    // steps it reported running: they end with it, or stayed running under an ended run (tester 16).
+    if (!outcome.ok) await open.end(p.store, runId, signal.aborted ? 'cancelled' : 'failed', `its pod ended before it did: ${outcome.error ?? `exited with code ${outcome.exitCode}`}`, pod, exec.fence);
     if (miscounted) return finished(false, undefined, `the quarterback of pod ${cmd.step} reported ${clipped(JSON.stringify(counted) ?? String(counted), 40)} micro steps, not a whole number: they cannot be counted against the run's STRATA_MAX_RUN_STEPS`);
     if (!outcome.ok) {
       const error = outcome.error ?? `exited with code ${outcome.exitCode}`;
@@ -161,6 +166,29 @@ async function recordKeptSteps(store: RunStore, runId: string, finalDir: string,
 }
 
 /** A report from inside a pod: a micro step's state (tagged with the pod's attempt and execution), or a chunk of logs. */
+/** The micro steps a pod reported and has not ended, each at its attempt: what ends with the pod should its quarterback not end them. */
+class OpenSteps {
+  private readonly steps = new Map<string, number | undefined>();
+
+  seen(r: Exclude<PodReport, AskReport>): void {
+    if (r.type !== 'step') return;
+    // A composite run again whole: what it made beneath it before is superseded, reported again if it runs.
+    if (r.supersede) {
+      for (const id of [...this.steps.keys()]) if (id.startsWith(`${r.step}/`)) this.steps.delete(id);
+      return;
+    }
+    if (r.status === 'running' || r.status === 'pending') this.steps.set(r.step, r.attempt);
+    else this.steps.delete(r.step);
+  }
+
+  /** Record every step still open as ended with `status` and `error`. */
+  async end(store: RunStore, runId: string, status: 'failed' | 'cancelled', error: string, pod: PodGo, fence: Fence | undefined): Promise<void> {
+    if (this.steps.size === 0) return;
+    await store.report(runId, [...this.steps].map(([step, attempt]) => ({ step, status, error, pod, ...(attempt !== undefined ? { attempt } : {}) })), fence);
+    this.steps.clear();
+  }
+}
+
 function relay(store: RunStore, runId: string, r: Exclude<PodReport, AskReport>, pod: PodGo, fence: Fence | undefined): Promise<unknown> {
   if (r.type === 'log') return store.appendLog(runId, r.step, r.chunk);
   // A micro composite run again whole: what it made beneath it before is superseded.
