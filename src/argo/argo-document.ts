@@ -155,7 +155,30 @@ function kindOf(v: unknown): string {
 // The loop fields' types are Argo's (pkg/apis/workflow/v1alpha1 WorkflowStep, DAGTask:
 // WithItems []Item, WithParam string, WithSequence *Sequence of IntOrString count, start and
 // end and a string format); a value of another type is said as such, once (LOOP_STAND_INS).
-const loopValue = (field: string) => z.union([z.string(), z.number(), z.boolean()], { error: (i) => `withSequence.${field} must be a whole number (or text that gives one), not ${kindOf(i.input)}` }).transform(String);
+const loopValue = (field: string) =>
+  z.union([z.string(), z.number(), z.boolean()], { error: (i) => `withSequence.${field} must be a whole number (or text that gives one), not ${kindOf(i.input)}` })
+    .transform(String)
+    .superRefine((v, ctx) => {
+      const why = sequenceValueProblem(field, v);
+      if (why) ctx.addIssue({ code: 'custom', message: why });
+    });
+
+/**
+ * What is wrong with the withSequence value `v` of `field` written as it is (no `{{ }}` in
+ * it: a reference is read when it is known), as Argo's strconv.Atoi reads it and what a
+ * sequence may be: a whole number within what strata counts exactly, and a count not below
+ * 0 (Argo counts down from start for a negative count, start..start+count-1, which no one
+ * means: refused). Undefined when it is sound.
+ */
+export function sequenceValueProblem(field: string, v: string): string | undefined {
+  if (v.includes('{{')) return undefined;
+  const text = v.trim();
+  if (!/^-?[0-9]+$/.test(text)) return `withSequence.${field} must be a whole number (or text that gives one), not ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) return `withSequence.${field} must be a whole number from -9007199254740991 to 9007199254740991 (what strata counts exactly), not ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
+  if (field === 'count' && n < 0) return `withSequence.count must be 0 or more (how many items), not ${n}`;
+  return undefined;
+}
 const sequence = z.strictObject(
   { count: loopValue('count').optional(), start: loopValue('start').optional(), end: loopValue('end').optional(), format: z.string({ error: (i) => `withSequence.format must be text (a printf format such as "%02d"), not ${kindOf(i.input)}` }).optional() },
   { error: (i) => (i.code === 'invalid_type' ? `withSequence must be a map of count or end (and start, format), not ${kindOf(i.input)}` : undefined) },

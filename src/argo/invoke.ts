@@ -8,7 +8,7 @@
  */
 import { clipped, invalid, StrataError, type Problem } from '../errors/strata-error.ts';
 import type { FlowNode, JsonValue, Logic, RetrySpec } from './target-types.ts';
-import type { ArgoRetry, ArgoStep, ArgoTask, ArgoTemplate } from './argo-document.ts';
+import { sequenceValueProblem, type ArgoRetry, type ArgoStep, type ArgoTask, type ArgoTemplate } from './argo-document.ts';
 import { argoProblem, gather, gathered, throwGathered, type Gathered } from './argo-problems.ts';
 import type { ReachWork } from './dag-reach.ts';
 import { whenLogic } from './expressions.ts';
@@ -177,20 +177,22 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
       throw problem(where, `withSequence.format: ${(e as Error).message}`);
     }
   }
-  const num = (s: string | undefined, dflt: number): Logic => {
+  const num = (s: string | undefined, dflt: number, field: 'count' | 'start' | 'end'): Logic => {
     if (s === undefined) return dflt;
     const v = readField(scope, where, 'withSequence', s);
     const lit = literal(v);
     if (lit !== undefined) {
-      if (!/^-?[0-9]+$/.test(lit.trim())) throw problem(where, `withSequence value "${s}" is not a whole number`);
-      return Number(lit);
+      // A reference known now (a workflow parameter's value) is held to what a value written there is (argo-document.ts).
+      const why = sequenceValueProblem(field, lit);
+      if (why) throw problem(where, lit === s ? why : `${why} (${s})`);
+      return Number(lit.trim());
     }
     // Argo reads a sequence's bound with strconv.ParseInt: a whole number, the whole text.
     return { int: renderLogic(v, at) };
   };
   if ((seq.count === undefined) === (seq.end === undefined)) throw problem(where, 'withSequence needs exactly one of count and end (Argo\'s withSequence counts from start either count items or up to end)');
-  const start = num(seq.start, 0);
-  const end = seq.end !== undefined ? num(seq.end, 0) : typeof start === 'number' && typeof num(seq.count, 0) === 'number' ? start + (num(seq.count, 0) as number) - 1 : { '-': [{ '+': [start, num(seq.count, 0)] }, 1] };
+  const start = num(seq.start, 0, 'start');
+  const end = seq.end !== undefined ? num(seq.end, 0, 'end') : typeof start === 'number' && typeof num(seq.count, 0, 'count') === 'number' ? start + (num(seq.count, 0, 'count') as number) - 1 : { '-': [{ '+': [start, num(seq.count, 0, 'count')] }, 1] };
   // Known now: a sequence longer than a range may give is refused naming the limit, not
   // json-logic's work budget (Argo tester fault 20).
   if (typeof start === 'number' && typeof end === 'number' && Math.abs(end - start) + 1 > MAX_RANGE) {
@@ -201,9 +203,12 @@ function loopOver(call: ArgoStep, scope: Scope, at: Path, where: string): Logic 
   if (seq.count === undefined) return over;
   // Argo gives no items for a count of 0 (operator.go expandSequence), where start..start-1
   // would count down over two: known now, an empty list; from a parameter, checked at the run.
-  const count = num(seq.count, 0);
+  const count = num(seq.count, 0, 'count');
   if (count === 0) return [];
-  return typeof count === 'number' ? over : ({ if: [{ '==': [num(seq.count, 0), 0] }, [], over] } as Logic);
+  if (typeof count === 'number') return over;
+  // A count known at the run only: below 0 it gives no list (the fan-out fails saying so, naming the step), where Argo counts down.
+  const below = { cat: ['withSequence.count is ', count, ': a count of items must be 0 or more'] };
+  return { where: [`${where}, withSequence.count "${seq.count}"`, { if: [{ '<': [count, 0] }, below, { '==': [count, 0] }, [], over] }] } as Logic;
 }
 
 /** A step's `when` as json-logic read at `inner` (the node that runs once per item). */
