@@ -2,7 +2,7 @@
  * Crashes with real processes: a worker SIGKILLed mid-step, a coordinator that died right
  * after writing a run, and a whole `strata up` SIGKILLed mid-run and started again.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -82,7 +82,10 @@ describe('crashes', () => {
     cleanup.push(() => stop(first));
     const url = await urlOf(first);
     const marks = join(dir, 'marks');
-    const steps = ['a', 'b', 'c', 'd'].map((id) => ({ id, task: sh(`echo ${id} >> ${marks}; sleep 0.3`) }));
+    const go = join(dir, 'go');
+    // b holds until told to go on, so the kill lands while b runs, whatever the machine's load:
+    // with sleeps alone a slow poll let the run reach d before the kill, and d ran again.
+    const steps = ['a', 'b', 'c', 'd'].map((id) => ({ id, task: sh(`echo ${id} >> ${marks}; ${id === 'b' ? `while [ ! -e ${go} ]; do sleep 0.05; done` : 'true'}`) }));
     const res = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: flowDoc({ sequence: steps }) }) });
     const { runId } = (await res.json()) as { runId: string };
     await until('step b to start', () => lines(marks).includes('b'));
@@ -91,12 +94,16 @@ describe('crashes', () => {
     const second = spawnStrata(['up'], env);
     cleanup.push(() => stop(second));
     const url2 = await urlOf(second);
+    writeFileSync(go, '');
     const run = await until('the run to finish', async () => {
       const v = (await (await fetch(`${url2}/v1/runs/${runId}`)).json()) as { status: string; steps: Record<string, { status: string }> };
       return v.status === 'succeeded' || v.status === 'failed' ? v : undefined;
     }, 30_000);
     expect(run.status).toBe('succeeded');
-    expect(lines(marks).filter((m) => m === 'd')).toHaveLength(1);
+    // At least once (docs/runs.md, Workers): b, running when strata up was killed, runs again
+    // once its lock lapses; what had ended before (a) and what came after (c, d) run once.
+    const count = (id: string) => lines(marks).filter((m) => m === id).length;
+    expect({ a: count('a'), b: count('b') >= 1, c: count('c'), d: count('d') }).toEqual({ a: 1, b: true, c: 1, d: 1 });
     expect(Object.values(run.steps).every((s) => s.status === 'succeeded')).toBe(true);
   });
 
