@@ -285,6 +285,27 @@ export class RunQueries extends RunKeys {
   }
 
   /**
+   * The steps beneath `step` (a pod: its micro steps) whose records say `running` or
+   * `pending`, each with its attempt, superseded ones aside: HSCAN with a MATCH, a batch at
+   * a time (tester 16: what a pod whose worker died left open; StepWorker).
+   */
+  async openStepsUnder(id: string, step: string): Promise<Array<{ step: string; attempt: number }>> {
+    const marks = await this.supersededMarks(id);
+    const open = new Map<string, number>();
+    const match = `${step.replace(/[*?[\]\\]/g, '\\$&')}/*`;
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(this.key(id, 'steps'), cursor, 'MATCH', match, 'COUNT', COMMIT_PART_STEPS);
+      for (let i = 0; i < flat.length; i += 2) {
+        const status = stepStatusOf(flat[i + 1]);
+        if ((status === 'running' || status === 'pending') && !isSuperseded(flat[i], flat[i + 1], marks)) open.set(flat[i], stepProgress(flat[i + 1]).attempt);
+      }
+      cursor = next;
+    } while (cursor !== '0');
+    return [...open].map(([s, attempt]) => ({ step: s, attempt }));
+  }
+
+  /**
    * A hash read in batches (HSCAN): each reply is bounded, so a run of 200,000 steps never
    * makes Redis build one huge reply, and other requests are served between the batches.
    */

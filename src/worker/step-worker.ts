@@ -15,7 +15,8 @@ import { appendAndSync, sync, type SyncPorts } from '../coordinator/sync.ts';
 import type { RunSystem } from '../coordinator/run-system.ts';
 import type { PodRuntime } from '../../runtime/pod-runtime.ts';
 import type { Guard } from '../../runtime/watchdog/guard.ts';
-import type { Fence } from '../store/run-store.ts';
+import type { Fence, RunStore } from '../store/run-store.ts';
+import type { StartCommand } from '../engine/types.ts';
 import { executionMark, runStep } from './run-step.ts';
 import { OutputsPool } from './outputs-pool.ts';
 import { rmdir } from 'node:fs/promises';
@@ -111,14 +112,21 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
     const { runId, cmd } = job.data;
     // One script call for the steps of this run whose jobs arrived together (step-checks.ts).
     const [status, view] = await sys.store.statusAndProgress(runId, cmd.step);
-    // Pending: the run's first commit goes out after its first steps are enqueued (sync.ts).
-    if (status !== 'running' && status !== 'pending') return 'run not running';
-    if (view && (view.attempt > cmd.attempt || (view.attempt === cmd.attempt && TERMINAL.has(view.status)))) return 'already finished';
-    // Told to stop before its stop was recorded (the check above read the record from before it).
-    if (stopped.has(`${runId}|${cmd.step}|${cmd.attempt}`)) return 'cancelled';
     const fence: Fence | undefined = token ? { key: `${sys.bullPrefix}:${STEP_QUEUE}:${job.id}:lock`, token } : undefined;
     // attemptsStarted counts every time BullMQ handed this job to a worker: takeovers and retries included.
     const execution = Math.max(1, job.attemptsStarted ?? 1);
+    // Pending: the run's first commit goes out after its first steps are enqueued (sync.ts).
+    if (status !== 'running' && status !== 'pending') {
+      await endLeftOpen(sys.store, runId, cmd, execution, status === 'cancelled', fence);
+      return 'run not running';
+    }
+    if (view && view.attempt > cmd.attempt) return 'already finished';
+    if (view && view.attempt === cmd.attempt && TERMINAL.has(view.status)) {
+      await endLeftOpen(sys.store, runId, cmd, execution, view.status === 'cancelled', fence);
+      return 'already finished';
+    }
+    // Told to stop before its stop was recorded (the check above read the record from before it).
+    if (stopped.has(`${runId}|${cmd.step}|${cmd.attempt}`)) return 'cancelled';
     const key = `${runId}|${cmd.step}`;
     const controller = new AbortController();
     running.set(key, controller);
@@ -215,6 +223,21 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       if (!force) await o.subscriber.unsubscribe().catch(() => undefined);
     },
   };
+}
+
+/**
+ * A pod's job taken over (a later execution) after its pod ended without it (the run was
+ * cancelled, or the pod failed or timed out, while the worker running it was dead): the micro
+ * steps its dead execution reported running end now, as they would with their pod (run-step.ts
+ * OpenSteps). Nobody else ends them: they stayed running under the ended run (tester 16,
+ * test/worker/pod-ended-steps.int.test.ts).
+ */
+async function endLeftOpen(store: RunStore, runId: string, cmd: StartCommand, execution: number, cancelled: boolean, fence: Fence | undefined): Promise<void> {
+  if (cmd.kind !== 'pod' || execution <= 1) return;
+  const open = await store.openStepsUnder(runId, cmd.step);
+  if (open.length === 0) return;
+  const error = 'its pod ended before it did: its worker stopped while it ran';
+  await store.report(runId, open.map((o) => ({ step: o.step, status: cancelled ? 'cancelled' : 'failed', error, attempt: o.attempt })), fence);
 }
 
 /**

@@ -109,3 +109,17 @@ describe('RunStore append', () => {
     expect((await store.readLog('r', 0)).length).toBe(LOG_READ_ENTRIES);
   });
 });
+
+describe('RunStore openStepsUnder', () => {
+  it('lists the running and pending steps beneath a step, with their attempts: not ended ones, nor a sibling whose id starts alike, nor another step; a glob character in the id is taken as itself', async () => {
+    const store = new RunStore(redis, `open-${Date.now()}:`);
+    await store.create('r', 'f@1', { root: { kind: 'sequence', seg: '', children: [] }, params: {} }, ['p', 'px', 'p*'], {});
+    await store.report('r', [
+      { step: 'p/a', status: 'succeeded', attempt: 1 }, { step: 'p/b', status: 'running', attempt: 2 }, { step: 'p/b/0', status: 'running', attempt: 1 },
+      { step: 'px/c', status: 'running', attempt: 1 }, { step: 'p*/d', status: 'running', attempt: 1 }, { step: 'p', status: 'running', attempt: 1 },
+    ]);
+    const sorted = (l: Array<{ step: string; attempt: number }>) => [...l].sort((a, b) => a.step.localeCompare(b.step));
+    expect(sorted(await store.openStepsUnder('r', 'p'))).toEqual([{ step: 'p/b', attempt: 2 }, { step: 'p/b/0', attempt: 1 }]);
+    expect(await store.openStepsUnder('r', 'p*')).toEqual([{ step: 'p*/d', attempt: 1 }]);
+  });
+});
