@@ -19,6 +19,7 @@ import type { Problem } from '../errors/strata-error.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { containerPathProblem, MAX_VOLUMES } from '../flow/task-io-schema.ts';
 import type { ArgoDocument, ArgoTemplate, ArgoVolume, ArgoVolumeMount } from './argo-document.ts';
+import { documentReach, type OpenMount } from './mount-reach.ts';
 
 /** Kubernetes' volume sources (core/v1 VolumeSource): each but emptyDir is refused by its name. */
 const SOURCES = [
@@ -197,30 +198,28 @@ function templateMounts(t: ArgoTemplate): Placed[] {
 
 /**
  * The workflow's volumes the templates `starts` of `doc` mount, and the templates they call
- * by `template` (not `templateRef`: another unit, with its own), each with its place: every
- * mount of a volume not in its template's own `volumes`. Argo looks such a volume up in the
- * volumes of the Workflow that runs the template (workflow/controller/workflowpod.go
- * addVolumeReferences with woc.volumes, which operator.go setExecWorkflow sets to the
- * Workflow's spec.volumes, joined with its WorkflowTemplate's only under workflowTemplateRef),
- * never in the spec.volumes of a WorkflowTemplate a templateRef reached ("volume 'x' not
- * found in workflow spec", argo-workflows issues 3341, 7606).
+ * by `template` (not `templateRef`: another unit, with its own), each volume once with the
+ * place of the mount nearest the first start that reaches it (mount-reach.ts), in the order
+ * the document first mounts them: a mount of a volume not in its template's own `volumes`.
+ * Argo looks such a volume up in the volumes of the Workflow that runs the template
+ * (workflow/controller/workflowpod.go addVolumeReferences with woc.volumes, which operator.go
+ * setExecWorkflow sets to the Workflow's spec.volumes, joined with its WorkflowTemplate's only
+ * under workflowTemplateRef), never in the spec.volumes of a WorkflowTemplate a templateRef
+ * reached ("volume 'x' not found in workflow spec", argo-workflows issues 3341, 7606).
  */
 export function workflowMounts(doc: ArgoDocument, starts: string[], where: string): Array<{ volume: string; at: string }> {
-  const templates = new Map((doc.spec.templates ?? []).map((t) => [t.name, t]));
-  const seen = new Set<string>();
   const out: Array<{ volume: string; at: string }> = [];
-  const stack = starts.filter((n) => templates.has(n));
-  while (stack.length > 0) {
-    const name = stack.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const t = templates.get(name)!;
-    const own = new Set((t.volumes ?? []).map((v) => v.name));
-    for (const { mount, at } of templateMounts(t)) if (!own.has(mount.name)) out.push({ volume: mount.name, at: `${where}, template ${t.name}, ${at}` });
-    const calls = [...(t.steps ?? []).flat(), ...(t.dag?.tasks ?? [])].map((s) => s.template).filter((n): n is string => n !== undefined && templates.has(n));
-    appendAll(stack, calls);
+  for (const [volume, reached] of documentReach(doc, openMounts).byVolume) {
+    const site = starts.map((s) => reached.get(s)).find((r) => r !== undefined);
+    if (site) out.push({ volume, at: `${where}, template ${site.template}, ${site.at}` });
   }
   return out;
+}
+
+/** Template `t`'s mounts of volumes not in its own `volumes`, in its order. */
+function openMounts(t: ArgoTemplate): OpenMount[] {
+  const own = new Set((t.volumes ?? []).map((v) => v.name));
+  return templateMounts(t).filter(({ mount }) => !own.has(mount.name)).map(({ mount, at }) => ({ volume: mount.name, at }));
 }
 
 /** A containerSet container's mounts as its task's volumes: the pod's scratch at each mount path (the volumes are emptyDirs, checked by volumeProblems). */
