@@ -135,6 +135,43 @@ describe('run page', () => {
     await page.close();
   });
 
+  // docs/runs.md, Superseded steps: a composite run again whole whose fan-out made 3 items, then 1.
+  it('greys the steps of an earlier attempt as superseded, live and on a reload, never failed beside a run that succeeded', async () => {
+    const gate = `${tmpdir()}/strata-ui-superseded-gate-${Date.now()}`;
+    const counter = `${tmpdir()}/strata-ui-superseded-list-${Date.now()}`;
+    const sh = (cmd: string) => ({ image: 'busybox', command: ['sh', '-c', cmd] });
+    const again = `${gate}-again`;
+    // Its second run waits for `again`: meanwhile the page shows the first attempt superseded, live.
+    const list = { id: 'list', task: { ...sh(`echo x >> ${counter}; if [ "$(wc -l < ${counter})" -eq 1 ]; then echo "[0,1,2]"; else while [ ! -f ${again} ]; do sleep 0.05; done; echo "[0]"; fi`), result: 'stdout' } };
+    const fan = { id: 'fan', fanOut: { over: { result: './list' }, do: { task: sh('test "$STRATA_ITEM" != 2') } } };
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'superseded-ui', version: '1' }, spec: { root: { sequence: [
+      { id: 'gate', task: sh(`while [ ! -f ${gate} ]; do sleep 0.05; done`) },
+      { id: 'grp', retryWhole: { limit: 1 }, sequence: [list, fan] },
+    ] } } };
+    const started = await ui.svc.call('POST', '/v1/runs', { flow });
+    expect(started.status).toBe(202);
+    const id = started.body.runId as string;
+    const page = await ui.chromium.page();
+    await page.goto(`${ui.svc.url}/ui/runs/${id}`);
+    await page.waitForFunction(() => document.querySelector('[data-step="gate"]')?.getAttribute('data-status') === 'running');
+    writeFileSync(gate, '');
+    // Live (no reload), while the second attempt runs: the supersede event greyed the first attempt's steps.
+    await page.waitForFunction(() => ['grp/fan/0', 'grp/fan/1', 'grp/fan/2'].every((s) => document.querySelector(`[data-step="${s}"]`)?.getAttribute('data-status') === 'superseded') && document.querySelector('[data-step="grp/list"]')?.getAttribute('data-status') === 'running', { timeout: 30_000 });
+    expect(await page.$eval('[data-run-status]', (e) => e.textContent)).toBe('running');
+    writeFileSync(again, '');
+    await page.waitForFunction(() => document.querySelector('[data-run-status]')?.textContent === 'succeeded', { timeout: 30_000 });
+    const run = await ui.svc.waitRun(id);
+    expect([run.steps['grp/fan/1'].status, run.steps['grp/fan/2'].status]).toEqual(['superseded', 'superseded']);
+    const painted = async () => Object.fromEntries(await page.$$eval('[data-step]', (els) => els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-status')])));
+    // The second attempt's steps painted over it: what the run's view says.
+    await page.waitForFunction(() => document.querySelector('[data-step="grp/fan/0"]')?.getAttribute('data-status') === 'succeeded', { timeout: 10_000 });
+    expect(await painted()).toEqual(Object.fromEntries(Object.entries(run.steps).map(([step, s]) => [step, s.status])));
+    await page.reload();
+    await page.waitForSelector('[data-step="grp/fan/2"]');
+    expect(await painted()).toEqual(Object.fromEntries(Object.entries(run.steps).map(([step, s]) => [step, s.status])));
+    await page.close();
+  });
+
   it('shows hostile text as text: HTML in labels, a step\'s error and result, right-to-left and very long text', async () => {
     const html = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     const rtl = '\u202Eevil\u202C \u05E9\u05DC\u05D5\u05DD';
