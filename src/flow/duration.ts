@@ -24,10 +24,21 @@ export function isSeconds(v: unknown): v is number {
   return typeof v === 'number' && v > 0 && v <= 7 * 86400;
 }
 
+/**
+ * A `timeout` or `deadline` written as a duration (`30s`, `2m`, `1h30m`, `"90"`): its seconds,
+ * when more than 0 and at most a week; undefined otherwise (text with references included).
+ * Taken as written, as the same text given by a reference is (tester 16: it was refused).
+ */
+export function literalSeconds(v: unknown): number | undefined {
+  if (typeof v !== 'string' || v.includes('{{')) return undefined;
+  const s = durationSeconds(v);
+  return isSeconds(s) ? s : undefined;
+}
+
 /** What a `timeout` or `deadline` may be besides a number: text with `{{ references }}`, resolved when the step starts. */
 export function isComputedSeconds(v: unknown): v is string {
   return typeof v === 'string' && v.includes('{{');
 }
 
 /** The end of a message refusing a timeout or deadline: the computed forms it may take. */
-export const COMPUTED_SECONDS = ', or text with {{ references }} (such as "{{ params.t }}") giving seconds or a duration like 30s, 2m, 1h30m when the step starts';
+export const COMPUTED_SECONDS = ', or a duration like 30s, 2m, 1h30m, or text with {{ references }} (such as "{{ params.t }}") giving one when the step starts';

@@ -10,7 +10,7 @@ import { didYouMean } from './nearest.ts';
 import { unitInputsSchema, unitOutputsSchema } from './task-io-schema.ts';
 import { paramNameProblems } from './param-names.ts';
 import { appendAll } from './append-all.ts';
-import { COMPUTED_SECONDS, isComputedSeconds, isSeconds } from './duration.ts';
+import { COMPUTED_SECONDS, isComputedSeconds, isSeconds, literalSeconds } from './duration.ts';
 import { computed } from './computed-schema.ts';
 
 type Obj = Record<string, unknown>;
@@ -52,7 +52,7 @@ export function validateFlowDocument(doc: unknown, limits: Limits = DEFAULT_LIMI
     if ('parallelism' in spec && !(Number.isInteger(spec.parallelism) && (spec.parallelism as number) >= 1 && (spec.parallelism as number) <= MAX_PARALLELISM)) {
       problems.push({ path: 'spec.parallelism', message: `must be a whole number from 1 to ${MAX_PARALLELISM.toLocaleString('en')}: how many steps of the run (tasks, pods, generate steps, in every unit and fan-out) run at once` });
     }
-    if ('deadline' in spec && !isSeconds(spec.deadline)) {
+    if ('deadline' in spec && !isSeconds(spec.deadline) && literalSeconds(spec.deadline) === undefined) {
       if (isComputedSeconds(spec.deadline)) check(computed(4096), spec.deadline, 'spec.deadline', problems);
       else problems.push({ path: 'spec.deadline', message: `must be a number of seconds, more than 0 and at most a week: how long the whole run (its root, every attempt) may take from its start${COMPUTED_SECONDS}` });
     }

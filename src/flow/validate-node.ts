@@ -15,7 +15,7 @@ import { didYouMean } from './nearest.ts';
 import { validateContinueOn, validateDependencies, validateRetry } from './validate-handling.ts';
 import { paramNameProblems } from './param-names.ts';
 import { appendAll } from './append-all.ts';
-import { COMPUTED_SECONDS, isComputedSeconds, isSeconds } from './duration.ts';
+import { COMPUTED_SECONDS, isComputedSeconds, isSeconds, literalSeconds } from './duration.ts';
 import { computed } from './computed-schema.ts';
 
 const COMMON_KEYS = new Set(['id', 'when', 'retries', 'retry', 'retryWhole', 'timeout', 'outputs', 'dependsOn', 'depends', 'continueOn', 'onExit']);
@@ -127,7 +127,7 @@ function validateCommon(node: Obj, path: string, ctx: NodeContext, inGraph: bool
   }
   if ('continueOn' in node) validateContinueOn(node.continueOn, `${path}.continueOn`, problems);
   if ('onExit' in node) validateNode(node.onExit, `${path}.onExit`, ctx, depth + 1);
-  if ('timeout' in node && !isSeconds(node.timeout)) {
+  if ('timeout' in node && !isSeconds(node.timeout) && literalSeconds(node.timeout) === undefined) {
     // Text with {{ references }} (or json-logic) is resolved when the step starts (engine/deadline.ts secondsOf).
     if (isComputedSeconds(node.timeout)) check(computed(4096), node.timeout, `${path}.timeout`, problems);
     else problems.push({ path: `${path}.timeout`, message: `must be a number of seconds, more than 0 and at most a week${COMPUTED_SECONDS}` });

@@ -4,6 +4,7 @@
  * cycles and id collisions rejected with their paths. Pure: the resolver is a lookup in
  * flows already loaded (see load-units.ts for the async side).
  */
+import { literalSeconds } from '../flow/duration.ts';
 import { invalid, pastLimit, type Problem } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, limitText, type Limits } from '../flow/limits.ts';
 import { patternOf, type FlowDocument, type FlowNode, type Computed, type JsonValue, type TaskSpec } from '../flow/types.ts';
@@ -107,8 +108,9 @@ function compileUnitRoot(node: FlowNode, path: string, parentId: string, ctx: Ct
   const root = compileNode(node, path, parentId, leaf ? (node.id ?? 'main') : '', ctx);
   if (parallelism !== undefined) root.parallelism = parallelism;
   if (deadline !== undefined) {
-    root.deadline = deadline;
-    if (typeof deadline !== 'number') checkComputed(deadline, 'spec.deadline', joinId(parentId, root.seg), ctx);
+    // A duration as written (`2m30s`) is its seconds from here on; text with references is resolved when the root starts.
+    root.deadline = literalSeconds(deadline) ?? deadline;
+    if (typeof deadline !== 'number' && typeof root.deadline !== 'number') checkComputed(deadline, 'spec.deadline', joinId(parentId, root.seg), ctx);
   }
   if (onExit) {
     // The handler's id is `onExit`, unless a step of the root already has it (an Argo step may
@@ -180,8 +182,8 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     if (whole !== 'inherit' && typeof whole.limit === 'string') checkComputed(whole.limit, `${path}.retryWhole.limit`, id, ctx);
   }
   if (node.timeout !== undefined) {
-    base.timeout = node.timeout;
-    if (typeof node.timeout !== 'number') checkComputed(node.timeout, `${path}.timeout`, id, ctx);
+    base.timeout = literalSeconds(node.timeout) ?? node.timeout;
+    if (typeof node.timeout !== 'number' && typeof base.timeout !== 'number') checkComputed(node.timeout, `${path}.timeout`, id, ctx);
   }
   if (node.outputs !== undefined) base.outputs = node.outputs;
   if (node.continueOn !== undefined) base.continueOn = node.continueOn;

@@ -49,7 +49,7 @@ const cases: Case[] = [
       'spec.root.graph.traversal: must be one of dfs, bfs, dependency',
       'spec.root.graph.maxParallel: must be a whole number of at least 1',
       'spec.root.graph.nodes.a.retries: must be a whole number from 0 to 100',
-      'spec.root.graph.nodes.a.timeout: must be a number of seconds, more than 0 and at most a week, or text with {{ references }} (such as "{{ params.t }}") giving seconds or a duration like 30s, 2m, 1h30m when the step starts',
+      'spec.root.graph.nodes.a.timeout: must be a number of seconds, more than 0 and at most a week, or a duration like 30s, 2m, 1h30m, or text with {{ references }} (such as "{{ params.t }}") giving one when the step starts',
       'spec.root.graph.nodes.a.task.image: must be text (with {{ references }}) or a json-logic expression giving it, not a number',
       'spec.root.graph.nodes.a.task.command: Invalid input: expected array, received string',
       'spec.root.graph.nodes.a.task.env.1BAD: Invalid key in record',
