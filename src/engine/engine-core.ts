@@ -523,7 +523,8 @@ export class EngineCore {
       return this.finish(act, 'failed', undefined, (e as Error).message);
     }
     // A pod's containers and a generate step's unit beneath it: an earlier attempt's (a pod's own retry, a retry of the run).
-    if (act.attempt > 1 && act.node.kind !== 'task') this.supersede(act);
+    // Not a pod resumed by a retry of the run: it keeps its inner steps that succeeded, not reported again.
+    if (act.attempt > 1 && act.node.kind !== 'task' && !(act.resumes && act.attempt === act.roundFirst)) this.supersede(act);
     this.emitStatus(act, previousError, cmd.task?.image);
     this.out.push(cmd);
   }
