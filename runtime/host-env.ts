@@ -10,8 +10,8 @@
 /** strata's configuration outside STRATA_* (src/app/config.ts VARIABLES): the worker's, never a step's. */
 export const WORKER_ONLY_VARIABLES: readonly string[] = ['REDIS_URL', 'PORT', 'HOST'];
 
-/** The STRATA_* variables the quarterback itself reads on the local runtime (the bubblewrap command; the home naming its namespace). */
-export const QUARTERBACK_VARIABLES: readonly string[] = ['STRATA_BWRAP', 'STRATA_HOME'];
+/** The STRATA_* variables the quarterback itself reads on the local runtime (the bubblewrap command; the home naming its namespace; whether containers start from the C launcher). */
+export const QUARTERBACK_VARIABLES: readonly string[] = ['STRATA_BWRAP', 'STRATA_HOME', 'STRATA_NATIVE_LAUNCHER'];
 
 /** `host` without undefined values, STRATA_* and WORKER_ONLY_VARIABLES: what a step starts from. */
 export function inheritedEnv(host: Record<string, string | undefined>): Record<string, string> {

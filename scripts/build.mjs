@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildLauncher } from './build-launcher.mjs';
 import { distFresh } from './dist-fresh.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +43,8 @@ mkdirSync(join(dist, 'runtime', 'watchdog'), { recursive: true });
 writeFileSync(join(dist, 'runtime', 'watchdog', 'bin.cjs'), "#!/usr/bin/env node\n// The compiled watchdog (written by scripts/build.mjs).\nimport('./watchdog.js');\n");
 // The process launcher too (see runtime/process/launcher-bin.cjs).
 writeFileSync(join(dist, 'runtime', 'process', 'launcher-bin.cjs'), "#!/usr/bin/env node\n// The compiled process launcher (written by scripts/build.mjs).\nimport('./launcher.js');\n");
+// And the launcher in C, when a C compiler is there (scripts/build-launcher.mjs; without one, the one above).
+buildLauncher(join(dist, 'runtime', 'process', 'strata-launcher'));
 await bundleCli();
 // The quarterback as a program: its bundle (bundleCli), else the compiled main; no loader
 // thread either way (see sidecar/bin.cjs).

@@ -7,6 +7,7 @@
  */
 import { loadImageMap } from '../runtime/image-map.ts';
 import { readMicroPlan, type MicroPlan } from '../runtime/quarterback/micro-plan.ts';
+import { Launcher, nativeLauncher } from '../runtime/process/launcher-client.ts';
 import { ProcessDriver } from '../runtime/process/process-driver.ts';
 import { decodeWorkerMessage, encode, lineSplitter, now, type QuarterbackMessage } from '../runtime/quarterback/protocol.ts';
 import { Quarterback } from './quarterback.ts';
@@ -28,8 +29,13 @@ async function main(): Promise<number> {
     process.stderr.write(`quarterback: ${(e as Error).message}\n`);
     return 2;
   }
+  // Containers started by the launcher in C when it is built (posix_spawn: about half the CPU of
+  // Node's fork a container, docs/performance.md, Fifteenth pass), else by this process's spawn().
+  const native = nativeLauncher();
+  const launcher = native ? new Launcher(native) : undefined;
   const driver = new ProcessDriver({
     imageMap: plan.imageMap ?? loadImageMap(),
+    ...(launcher ? { launcher } : {}),
     ...(plan.killGraceMs !== undefined ? { killGraceMs: plan.killGraceMs } : {}),
     onProcess: (event, step, attempt, pid) => send({ type: 'container', event, step, attempt, pid, at: now() }),
   });
@@ -38,6 +44,7 @@ async function main(): Promise<number> {
   process.stdout.on('error', () => qb.cancel('the worker stopped reading the quarterback'));
   if (plan.control === 'stdin') watchStdin(qb);
   const done = await qb.run();
+  await launcher?.close();
   process.stdin.destroy();
   return done.ok ? 0 : 1;
 }

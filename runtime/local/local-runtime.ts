@@ -17,7 +17,7 @@ import { rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MicroPlan } from '../quarterback/micro-plan.ts';
 import { anchorMap, loadImageMap, type ImageMap } from '../image-map.ts';
-import { Launcher } from '../process/launcher-client.ts';
+import { defaultLauncher, Launcher } from '../process/launcher-client.ts';
 import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
 import { Guard } from '../watchdog/guard.ts';
 import { abortedByTimeout, abortReason, withTimeout } from './abort-reason.ts';
@@ -49,7 +49,7 @@ export interface LocalRuntimeOptions {
   fileRoots?: string[];
   /** the worker process's watchdog registrations (default: a watchdog of this runtime's own) */
   guard?: Guard;
-  /** argv that starts the process launcher task containers are started from (default: node runtime/process/launcher-bin.cjs); false: started from this process */
+  /** argv that starts the process launcher task containers are started from (default: the C launcher when built, else node runtime/process/launcher-bin.cjs: launcher-client.ts defaultLauncher); false: started from this process */
   launcher?: string[] | false;
 }
 
@@ -79,7 +79,7 @@ export class LocalRuntime implements PodRuntime {
     this.imageMap = opts.imageMap ? anchorMap(opts.imageMap) : loadImageMap(opts.env ?? process.env);
     this.guard = opts.guard ?? new Guard();
     this.ownGuard = !opts.guard;
-    this.launcher = opts.launcher === false ? undefined : new Launcher(opts.launcher);
+    this.launcher = opts.launcher === false ? undefined : new Launcher(opts.launcher ?? defaultLauncher(opts.env ?? process.env));
     this.dirOpts = {
       namespace: homeNamespace(opts.home ?? (process.env.STRATA_HOME || '.strata')),
       ...(opts.shmDir ? { shmDir: opts.shmDir } : {}),

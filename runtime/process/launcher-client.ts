@@ -10,14 +10,31 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { builtCopy } from '../built-copy.ts';
-import { frame, frameReader, type FromLauncher } from './launcher-protocol.ts';
+import { frame, frameReader, nulByteIn, spawnFrame, type FromLauncher } from './launcher-protocol.ts';
 import { signalGroup } from './process-group.ts';
 
-/** How the launcher is started: node on runtime/process/launcher-bin.cjs (its compiled copy when there is a fresh one: built-copy.ts). */
-export const defaultLauncher = (): string[] => [process.execPath, fileURLToPath(builtCopy(new URL('./launcher-bin.cjs', import.meta.url)))];
+/** The launcher written in TypeScript: node on runtime/process/launcher-bin.cjs (its compiled copy when there is a fresh one: built-copy.ts). */
+export const nodeLauncher = (): string[] => [process.execPath, fileURLToPath(builtCopy(new URL('./launcher-bin.cjs', import.meta.url)))];
+
+/**
+ * The launcher in C (launcher.c), when the build compiled it (scripts/build-launcher.mjs:
+ * dist/runtime/process/strata-launcher, used from the sources too while dist/ is fresh) and
+ * `STRATA_NATIVE_LAUNCHER` is not `0`: it starts each container with posix_spawn rather than
+ * Node's fork, at about half the CPU a container (docs/performance.md, Fifteenth pass).
+ * Undefined otherwise.
+ */
+export function nativeLauncher(env: Record<string, string | undefined> = process.env): string[] | undefined {
+  if (env.STRATA_NATIVE_LAUNCHER === '0') return undefined;
+  const bin = fileURLToPath(builtCopy(new URL('./strata-launcher', import.meta.url)));
+  return existsSync(bin) ? [bin] : undefined;
+}
+
+/** How the launcher is started: the C one when it is built and `env` does not turn it off (nativeLauncher), else the Node.js one. */
+export const defaultLauncher = (env: Record<string, string | undefined> = process.env): string[] => nativeLauncher(env) ?? nodeLauncher();
 
 /** A container started by the launcher, shaped like the part of ChildProcess the process driver uses. */
 export class LaunchedChild extends EventEmitter {
@@ -72,9 +89,19 @@ export class Launcher {
       setImmediate(() => child.emit('error', new Error('the process launcher is closed')));
       return child;
     }
+    const request = { argv, env: opts.env, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) };
+    // Refused as Node's spawn refuses it: the frame's strings end at a NUL.
+    const nul = nulByteIn(request);
+    if (nul !== undefined) {
+      setImmediate(() => {
+        child.emit('error', Object.assign(new TypeError(nul), { code: 'ERR_INVALID_ARG_VALUE' }));
+        child.close();
+      });
+      return child;
+    }
     this.children.set(id, child);
     this.hold(true);
-    this.write({ t: 'spawn', id, argv, env: opts.env, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
+    this.send(spawnFrame(id, request));
     return child;
   }
 
@@ -95,8 +122,12 @@ export class Launcher {
 
   /** Send a message, starting the launcher first when none runs and `start` says so. */
   private write(m: object, start = true): void {
+    this.send(frame(m), start);
+  }
+
+  private send(bytes: Buffer, start = true): void {
     const proc = this.proc ?? (start ? this.start() : undefined);
-    proc?.stdin?.write(frame(m));
+    proc?.stdin?.write(bytes);
   }
 
   private start(): ChildProcess {

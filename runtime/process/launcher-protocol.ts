@@ -4,7 +4,11 @@
  * an `n` (a chunk of a container's output, passed through as it is, any bytes at all).
  *
  * worker -> launcher:
- *   { t: 'spawn', id, argv, env, cwd? }   start a container in a process group of its own
+ *   { t: 'spawn', id, argc, n } + n bytes start a container in a process group of its own; the
+ *                                         bytes are its cwd ('' for none), its argc arguments and
+ *                                         its environment as KEY=value, each ending in a NUL
+ *                                         (spawnFrame), so that the C launcher (launcher.c) reads
+ *                                         them without a JSON parser
  *   { t: 'drop', id }                     stop reading its output (left to a process that left its group)
  * launcher -> worker:
  *   { t: 'ready' }                        once, when it reads its stdin
@@ -16,8 +20,44 @@
  */
 
 export type ToLauncher =
-  | { t: 'spawn'; id: number; argv: string[]; env: Record<string, string>; cwd?: string }
+  | { t: 'spawn'; id: number; argc: number; n: number }
   | { t: 'drop'; id: number };
+
+/** What a spawn frame carries. */
+export interface SpawnRequest {
+  argv: string[];
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+/** The spawn frame of a start (none of its strings may hold a NUL: nulByteIn first). */
+export function spawnFrame(id: number, r: SpawnRequest): Buffer {
+  const parts = [r.cwd ?? '', ...r.argv];
+  for (const k in r.env) parts.push(`${k}=${r.env[k]}`);
+  const payload = Buffer.from(`${parts.join('\0')}\0`);
+  return frame({ t: 'spawn', id, argc: r.argv.length, n: payload.length }, payload);
+}
+
+/** The start a spawn frame's bytes carry. */
+export function readSpawn(argc: number, payload: Buffer): SpawnRequest {
+  const parts = payload.toString('utf8').split('\0');
+  parts.pop(); // after the last NUL
+  const env: Record<string, string> = {};
+  for (const kv of parts.slice(1 + argc)) {
+    const eq = kv.indexOf('=');
+    env[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return { argv: parts.slice(1, 1 + argc), env, ...(parts[0] !== '' ? { cwd: parts[0] } : {}) };
+}
+
+/** Which string of a start holds a NUL, in the words of Node's spawn (which refuses them). */
+export function nulByteIn(r: SpawnRequest): string | undefined {
+  if (r.cwd?.includes('\0')) return "The argument 'options.cwd' must be a string without null bytes";
+  const arg = r.argv.findIndex((a) => a.includes('\0'));
+  if (arg >= 0) return arg === 0 ? "The argument 'file' must be a string without null bytes" : `The argument 'args[${arg - 1}]' must be a string without null bytes`;
+  for (const k in r.env) if (k.includes('\0') || r.env[k].includes('\0')) return `The property 'options.env['${k.replaceAll('\0', '\\x00')}']' must be a string without null bytes`;
+  return undefined;
+}
 
 export type FromLauncher =
   | { t: 'ready' }

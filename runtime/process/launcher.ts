@@ -17,7 +17,7 @@
  * running steps; the worker's watchdog covers it too (the worker registers every group).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { frame, frameReader, type ToLauncher } from './launcher-protocol.ts';
+import { frame, frameReader, readSpawn, type SpawnRequest, type ToLauncher } from './launcher-protocol.ts';
 import { signalGroup } from './process-group.ts';
 
 const children = new Map<number, ChildProcess>();
@@ -35,14 +35,13 @@ function send(header: object, payload?: Buffer): void {
   });
 }
 
-function start(m: Extract<ToLauncher, { t: 'spawn' }>): void {
+function start(id: number, m: SpawnRequest): void {
   let child: ChildProcess;
   try {
     child = spawn(m.argv[0], m.argv.slice(1), { env: m.env, cwd: m.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
-    return send({ t: 'error', id: m.id, code: (e as NodeJS.ErrnoException).code, message: (e as Error).message });
+    return send({ t: 'error', id, code: (e as NodeJS.ErrnoException).code, message: (e as Error).message });
   }
-  const { id } = m;
   if (child.pid === undefined) {
     child.once('error', (e: NodeJS.ErrnoException) => send({ t: 'error', id, code: e.code, message: e.message }));
     return;
@@ -59,8 +58,8 @@ function start(m: Extract<ToLauncher, { t: 'spawn' }>): void {
   });
 }
 
-function apply(m: ToLauncher): void {
-  if (m.t === 'spawn') start(m);
+function apply(m: ToLauncher, payload?: Buffer): void {
+  if (m.t === 'spawn') start(m.id, readSpawn(m.argc, payload ?? Buffer.alloc(0)));
   else if (m.t === 'drop') {
     const child = children.get(m.id);
     child?.stdout?.destroy();
@@ -70,7 +69,7 @@ function apply(m: ToLauncher): void {
 
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => undefined);
 out.on('error', () => undefined); // the worker is gone: stdin ends too
-const read = frameReader<ToLauncher & { n?: number }>((h) => apply(h));
+const read = frameReader<ToLauncher & { n?: number }>((h, payload) => apply(h, payload));
 process.stdin.on('data', read);
 const end = () => {
   // The worker is gone: nothing it started may go on without it.

@@ -1,7 +1,14 @@
-/** The process launcher with real processes: output and exits passed back, and what happens when either side dies. */
-import { spawn } from 'node:child_process';
+/**
+ * The process launcher with real processes: output and exits passed back, and what happens
+ * when either side dies; both of them, the one in C (launcher.c, built where a C compiler is)
+ * and the one in TypeScript (launcher.ts), which speak one protocol.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Launcher, type LaunchedChild } from '../../../runtime/process/launcher-client.ts';
+import { Launcher, nativeLauncher, nodeLauncher, type LaunchedChild } from '../../../runtime/process/launcher-client.ts';
 import { ProcessDriver } from '../../../runtime/process/process-driver.ts';
 import { processRunning } from '../../../runtime/process/process-group.ts';
 import { until } from '../../support/processes.ts';
@@ -14,11 +21,17 @@ afterAll(async () => {
   for (const pid of leftover) if (processRunning(pid)) process.kill(pid, 'SIGKILL');
 });
 
-function launcher(): Launcher {
-  const l = new Launcher();
-  launchers.push(l);
-  return l;
-}
+const native = nativeLauncher({});
+const compiler = spawnSync(process.env.CC || 'cc', ['--version']).status === 0;
+const KINDS: Array<[string, string[] | undefined, Record<string, string>]> = [
+  ['in C', native, {}],
+  ['in TypeScript', nodeLauncher(), { STRATA_NATIVE_LAUNCHER: '0' }],
+];
+
+it('the launcher in C is built wherever a C compiler is (scripts/build-launcher.mjs)', () => {
+  if (compiler) expect(native).toBeDefined();
+  else expect(native).toBeUndefined();
+});
 
 /** Everything a launched child said, once it closed. */
 function collect(child: LaunchedChild): Promise<{ out: Buffer; err: Buffer; exit: [number | null, string | null] | undefined; error?: Error }> {
@@ -33,7 +46,14 @@ function collect(child: LaunchedChild): Promise<{ out: Buffer; err: Buffer; exit
   return new Promise((resolve) => child.once('close', () => resolve({ out: Buffer.concat(out), err: Buffer.concat(err), exit, ...(error ? { error } : {}) })));
 }
 
-describe('the process launcher', () => {
+// Without a C compiler there is no launcher in C to test (the test above says which).
+describe.each(KINDS.filter(([, command]) => command !== undefined))('the process launcher %s', (_, command, kindEnv) => {
+  function launcher(): Launcher {
+    const l = new Launcher(command!);
+    launchers.push(l);
+    return l;
+  }
+
   it('passes a container\'s output back byte for byte, large or not text, and its exit', async () => {
     const l = launcher();
     // 2 MiB of every byte value on stdout, a line on stderr, exit code 3.
@@ -59,6 +79,45 @@ describe('the process launcher', () => {
     expect(exit.exitCode).toBe(127);
   });
 
+  it('starts a container as Node\'s spawn does: stdin empty, no other descriptor, in its cwd, the program looked up on its own PATH, a file without #! run by sh', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-launcher-'));
+    writeFileSync(join(dir, 'plain'), 'echo "plain ran in $(pwd)"\n');
+    chmodSync(join(dir, 'plain'), 0o755);
+    const l = launcher();
+    // `cat` reads /dev/null; the shell has its stdio and what Node's own spawn passes on too (a descriptor this process inherited).
+    const r = await collect(l.spawn(['sh', '-c', 'cat; ls /proc/$$/fd | tr "\\n" " "; echo; plain'], { env: { PATH: `${dir}:${env.PATH}` }, cwd: dir }));
+    expect(r.exit).toEqual([0, null]);
+    const [fds, plain] = r.out.toString().trim().split('\n');
+    const passed = spawnSync('sh', ['-c', 'ls /proc/$$/fd'], { encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(fds.trim().split(' ').sort()).toEqual(passed.sort());
+    expect(plain).toBe(`plain ran in ${dir}`);
+  });
+
+  it('answers a start that cannot be made with Node\'s codes, through the process driver too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-launcher-'));
+    writeFileSync(join(dir, 'noexec'), 'true\n');
+    const l = launcher();
+    const missing = await collect(l.spawn([join(dir, 'nothing')], { env }));
+    expect(missing.error).toMatchObject({ code: 'ENOENT', message: `spawn ${join(dir, 'nothing')} ENOENT` });
+    expect((await collect(l.spawn([join(dir, 'noexec')], { env }))).error).toMatchObject({ code: 'EACCES' });
+    expect((await collect(l.spawn(['true'], { env, cwd: join(dir, 'gone') }))).error).toMatchObject({ code: 'ENOENT' });
+    expect((await collect(l.spawn(['echo', 'a\0b'], { env }))).error).toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    const start = (task: { image: string; command: string[]; workingDir?: string }) => new Promise<{ error?: string; exitCode: number | null }>((resolve) => new ProcessDriver({ launcher: l }).start({ step: 's', attempt: 1, env, task }, resolve));
+    expect(await start({ image: 'x', command: [join(dir, 'noexec')] })).toMatchObject({ exitCode: 126, error: `could not start "${join(dir, 'noexec')}": permission denied (not executable?)` });
+    expect(await start({ image: 'x', command: ['true'], workingDir: join(dir, 'gone') })).toMatchObject({ exitCode: null, error: `could not start "true": working directory ${join(dir, 'gone')} does not exist` });
+  });
+
+  it('a container gets every signal at its default (the launcher ignores SIGTERM, SIGINT and SIGHUP) and its exit names the signal', async () => {
+    const l = launcher();
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      const child = l.spawn(['sleep', '60'], { env });
+      const ended = collect(child);
+      await new Promise((r) => child.once('spawn', r));
+      process.kill(-child.pid!, signal);
+      expect((await ended).exit).toEqual([null, signal]);
+    }
+  });
+
   it('killed while a container runs: the container is killed too and ends lost, and the next one gets a new launcher', async () => {
     const l = launcher();
     const child = l.spawn(['sleep', '60'], { env });
@@ -78,7 +137,7 @@ describe('the process launcher', () => {
   });
 
   it('kills what it started when its worker dies', async () => {
-    const worker = spawn(process.execPath, ['test/fixtures/programs/launching.mjs'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const worker = spawn(process.execPath, ['test/fixtures/programs/launching.mjs'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...kindEnv } });
     let out = '';
     worker.stdout!.on('data', (b) => (out += b));
     const { container, launcher: launcherPid } = await until('the stand-in worker to start a container', () => (out.includes('\n') ? (JSON.parse(out) as { container: number; launcher: number }) : undefined));
