@@ -171,6 +171,14 @@ static void end_stream(struct child *c, int s) {
 /* payload: cwd (empty: none), then argc strings of argv, then the environment's KEY=value, each ending in a NUL. */
 static void start(long id, long argc, char *payload, size_t n) {
   char line[8400];
+  static char none[1];
+  /* Strings end in a NUL, the last one too (the worker's frames always do; anything else is refused below). */
+  if (n == 0 || payload[n - 1] != 0) {
+    payload = none;
+    n = 1;
+    argc = 0;
+  }
+  if (argc < 0 || (size_t)argc > n) argc = 0;
   char *cwd = payload;
   char *p = payload + strlen(payload) + 1;
   char *end = payload + n;
@@ -179,16 +187,17 @@ static void start(long id, long argc, char *payload, size_t n) {
   for (char *q = p; q < end; q += strlen(q) + 1) envc++;
   char **envp = calloc(envc + 1, sizeof *envp);
   for (long i = 0; i < argc; i++) {
-    argv[i] = p;
-    p += strlen(p) + 1;
+    argv[i] = p < end ? p : "";
+    if (p < end) p += strlen(p) + 1;
   }
   for (size_t i = 0; p < end; i++) {
     envp[i] = p;
     p += strlen(p) + 1;
   }
   int out[2] = {-1, -1}, err[2] = {-1, -1};
-  int e = 0;
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) e = errno;
+  /* A frame without a program (the worker never sends one) is refused as Node refuses an empty file name. */
+  int e = argc < 1 || !*argv[0] ? EINVAL : 0;
+  if (e == 0 && (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)) e = errno;
   pid_t pid = 0;
   if (e == 0) {
     posix_spawn_file_actions_t fa;
@@ -227,6 +236,7 @@ static void start(long id, long argc, char *payload, size_t n) {
   if (out[1] >= 0) close(out[1]);
   if (err[1] >= 0) close(err[1]);
   const char *program = argc > 0 ? argv[0] : "";
+  /* (argv[0] points into the payload, which outlives this call's use of it.) */
   free(argv);
   free(envp);
   if (e != 0) {

@@ -11,6 +11,10 @@
  * concurrency. From this process, which holds little, forks are cheap, and the worker
  * only writes a line and reads the answers (docs/performance.md).
  *
+ * Where the build compiled the launcher in C (launcher.c: posix_spawn, no fork at all),
+ * that one runs instead, speaking the same protocol; this one is for where no C compiler
+ * was (or STRATA_NATIVE_LAUNCHER=0): launcher-client.ts defaultLauncher.
+ *
  * It serves only its worker: when its stdin ends (the worker exited or died), it kills
  * the process group of every container still running and exits. It ignores SIGINT,
  * SIGTERM and SIGHUP, so a Ctrl-C to the worker's group does not take it away from under
