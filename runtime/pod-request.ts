@@ -31,11 +31,13 @@ export function podRequest(runId: string, cmd: StartCommand, dirs: RequestDirs, 
     ...(cmd.timeout !== undefined ? { timeoutMs: cmd.timeout * 1000 } : {}),
     // A generate step's result is a Dataset, a document: it may be larger than a result.
     resultLimit: cmd.kind === 'generate' ? limits.maxDatasetResultBytes : limits.maxResultBytes,
-    ...(cmd.kind === 'pod' ? { limits } : {}),
+    // The run's fold limits (its start command's) over the worker's own: its quarterback's engine decides as the run's does.
+    ...(cmd.kind === 'pod' ? { limits: { ...limits, ...cmd.pod?.limits } } : {}),
   };
   if (cmd.pod) {
     // The pod inherits its place's scope: its containers see the same items, round and params.
-    req.pod = { ...cmd.pod, ...cmd.env };
+    const { limits: _runs, ...pod } = cmd.pod;
+    req.pod = { ...pod, ...cmd.env };
   }
   return req;
 }

@@ -3,13 +3,15 @@
  * its run's log, so a cached one only needs the entries appended since it last read.
  */
 import { RunEngine } from '../engine/engine.ts';
-import { DEFAULT_LIMITS, type RunLimits } from '../flow/limits.ts';
+import { DEFAULT_LIMITS, recordedFoldLimits, type FoldLimits, type RunLimits } from '../flow/limits.ts';
 import type { Command, EngineEvent } from '../engine/types.ts';
 import { currentRoot, upgradePlan } from '../plan/plan-version.ts';
 import type { StoredPlan } from '../store/run-store.ts';
 
 export interface CachedEngine {
   engine: RunEngine;
+  /** a new engine of the same plan under other fold limits: the run's, which its `begin` records */
+  remake?: (limits: FoldLimits) => RunEngine;
   /** log entries folded so far */
   next: number;
   /** the plan has no version (1): the units its log records are read through upgradePlan too */
@@ -40,7 +42,9 @@ export class EngineCache {
 
   create(runId: string, plan: StoredPlan, maxUnitDepth: number): CachedEngine {
     const { maxSteps, maxFanOutItems, maxCompositeResultBytes } = this.limits;
-    const c: CachedEngine = { engine: new RunEngine(currentRoot(plan), { params: plan.params, maxUnitDepth, maxSteps, maxFanOutItems, maxCompositeResultBytes, sliceSteps: this.sliceSteps }), next: 0 };
+    const remake = (l: FoldLimits) => new RunEngine(currentRoot(plan), { params: plan.params, ...l, sliceSteps: this.sliceSteps });
+    // This process's limits until the log's `begin` says the run's (fold).
+    const c: CachedEngine = { engine: remake({ maxUnitDepth, maxSteps, maxFanOutItems, maxCompositeResultBytes }), next: 0, remake };
     if (plan.v === undefined) c.legacyPlan = true;
     this.map.set(runId, c);
     while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
@@ -60,7 +64,11 @@ export class EngineCache {
 export function fold(c: CachedEngine, entry: { type: string }): Command[] {
   c.next++;
   if (entry.type === 'begin') {
-    const begin = entry as { at?: number; v?: number };
+    const begin = entry as { at?: number; v?: number; limits?: unknown };
+    // The run's limits, recorded when it was made: every process folds it by them, whatever its own
+    // configuration says (tester 16: a worker with another STRATA_MAX_RUN_STEPS granted its pods past the run's).
+    const limits = recordedFoldLimits(begin.limits);
+    if (limits && c.remake) c.engine = c.remake(limits);
     return c.engine.start(begin.at, begin.v ?? 1);
   }
   if (c.legacyPlan && entry.type === 'expanded') {

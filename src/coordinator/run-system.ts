@@ -4,7 +4,7 @@
  * separate `strata serve` / `strata worker` processes build on this.
  */
 import { Queue } from 'bullmq';
-import { DEFAULT_LIMITS, runLimits, type Limits, type RunLimits } from '../flow/limits.ts';
+import { DEFAULT_LIMITS, foldLimits, runLimits, type Limits, type RunLimits } from '../flow/limits.ts';
 import type { Redis } from 'ioredis';
 import { jobStandings, removeJobs, type JobRemoval, type JobStanding } from '../store/step-jobs.ts';
 import type { StartCommand } from '../engine/types.ts';
@@ -70,6 +70,8 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
   const bullPrefix = `${o.prefix}:bull`;
   const store = new RunStore(o.redis, `${o.prefix}:`, o.graceMs);
   if (o.limits) store.logCap = o.limits.maxLogBytes;
+  // The runs made here are folded by this process's limits everywhere (engine-cache.ts fold).
+  store.foldLimits = foldLimits(o.limits ?? DEFAULT_LIMITS);
   const queue = new Queue<StepJobData>(STEP_QUEUE, { connection: o.redis, prefix: bullPrefix });
   queue.on('error', () => {});
   const cancelChannel = `${o.prefix}:cancel`;

@@ -635,6 +635,9 @@ export class EngineCore {
       // Log version 8: it asks for steps past these (a grant), so pods running at once hold the limit between them.
       const allowed = this.budget.allowed(act.id, act.node.body);
       if (allowed !== undefined) cmd.pod.allowed = allowed;
+      // The run's limits hold inside the pod, whatever the configuration of the worker that runs it.
+      const o = this.opts;
+      cmd.pod.limits = { maxSteps: this.budget.limit, maxUnitDepth: o.maxUnitDepth ?? DEFAULT_LIMITS.maxUnitDepth, maxFanOutItems: o.maxFanOutItems ?? DEFAULT_LIMITS.maxFanOutItems, maxCompositeResultBytes: o.maxCompositeResultBytes ?? DEFAULT_LIMITS.maxCompositeResultBytes };
     }
     return cmd;
   }

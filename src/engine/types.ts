@@ -5,6 +5,7 @@
  */
 import type { Computed, JsonValue, Resources } from '../flow/types.ts';
 import type { PlanNode } from '../plan/plan-node.ts';
+import type { FoldLimits } from '../flow/limits.ts';
 import type { FailureReason } from './timeout-error.ts';
 
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -65,6 +66,8 @@ export interface StartCommand {
     stepsBefore?: number;
     /** the micro steps it may make before it asks the run for more (log version 8): its start's count and what it holds; its quarterback's steps past them wait for a `grant` (EngineOptions.allowed) */
     allowed?: number;
+    /** the run's limits (its log's `begin`; the process's where it records none): its quarterback's engine applies them inside, not the worker's own configuration (tester 16) */
+    limits?: FoldLimits;
   };
   timeout?: number;
   outputs?: string[];

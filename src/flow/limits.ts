@@ -73,6 +73,24 @@ export function limitText(limits: Limits, name: Exclude<keyof Limits, 'maxBytes'
 /** The limits the engine applies while a run goes (the coordinator's, a pod's quarterback's). */
 export type RunLimits = Pick<Limits, 'maxSteps' | 'maxUnitDepth' | 'maxFanOutItems' | 'maxResultBytes' | 'maxCompositeResultBytes' | 'maxDatasetResultBytes'>;
 
+/** The limits a run's engine decides by (its step count, fan-outs, composite results, unit depth): recorded in its log's `begin`, so every process folds it alike. */
+export type FoldLimits = Pick<Limits, 'maxSteps' | 'maxUnitDepth' | 'maxFanOutItems' | 'maxCompositeResultBytes'>;
+
+/** The fold limits of `limits`. */
+export function foldLimits(limits: Limits): FoldLimits {
+  const { maxSteps, maxUnitDepth, maxFanOutItems, maxCompositeResultBytes } = limits;
+  return { maxSteps, maxUnitDepth, maxFanOutItems, maxCompositeResultBytes };
+}
+
+/** The fold limits a log's `begin` records (foldLimits), each a whole number above 0; undefined for one that has none (a run made before tester 16, or a bad entry). */
+export function recordedFoldLimits(v: unknown): FoldLimits | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  const keys = ['maxSteps', 'maxUnitDepth', 'maxFanOutItems', 'maxCompositeResultBytes'] as const;
+  if (!keys.every((k) => Number.isSafeInteger(o[k]) && (o[k] as number) > 0)) return undefined;
+  return { maxSteps: o.maxSteps as number, maxUnitDepth: o.maxUnitDepth as number, maxFanOutItems: o.maxFanOutItems as number, maxCompositeResultBytes: o.maxCompositeResultBytes as number };
+}
+
 /** The run limits of `limits`. */
 export function runLimits(limits: Limits): RunLimits {
   const { maxSteps, maxUnitDepth, maxFanOutItems, maxResultBytes, maxCompositeResultBytes, maxDatasetResultBytes } = limits;

@@ -13,7 +13,7 @@ import { prepareRun, type PreparedRun } from '../run/prepared-run.ts';
 import { StrataError } from '../errors/strata-error.ts';
 import { commitParts } from './commit-parts.ts';
 import { callScript } from './lua-scripts.ts';
-import { DEFAULT_LIMITS } from '../flow/limits.ts';
+import { DEFAULT_LIMITS, type FoldLimits } from '../flow/limits.ts';
 import { COMMIT_PART_STEPS, LOG_READ_ENTRIES, RunQueries, type RunMeta, type StoredPlan } from './run-queries.ts';
 import { PENDING_STEP, stepPayload } from './step-records.ts';
 import { cutParts, fitsOnePart, stageParts } from './value-parts.ts';
@@ -64,6 +64,8 @@ const LOG_CAP = DEFAULT_LIMITS.maxLogBytes;
 export class RunStore extends RunQueries {
   /** bytes a step's log keeps, its last ones (STRATA_MAX_LOG_BYTES: set by the process from its limits) */
   logCap = LOG_CAP;
+  /** the limits a run made here is folded by, recorded in its log's `begin` (the process's configuration; unset: none recorded, each process folds by its own) */
+  foldLimits: FoldLimits | undefined;
 
   /** Store a new run of `flow` with its plan (serialized here); as createPrepared. */
   async create(id: string, flow: string, plan: StoredPlan, stepIds: string[], origin: Record<string, string>, meta: RunMeta = {}): Promise<boolean> {
@@ -87,7 +89,7 @@ export class RunStore extends RunQueries {
     const stagedPlan = fitsOnePart(run.planJson) ? undefined : await stageParts(this.redis, this.key(id, 'plan:parts'), cutParts(run.planJson));
     const at = Date.now();
     // The log's first entry: its version is the engine's (LOG_VERSION), its `at` the run's creation time in the runs index.
-    const begin = JSON.stringify({ type: 'begin', v: LOG_VERSION, at });
+    const begin = JSON.stringify({ type: 'begin', v: LOG_VERSION, at, ...(this.foldLimits ? { limits: this.foldLimits } : {}) });
     const r = await callScript<number>(this.redis, 'runCreate', [this.key(id), this.key(id, 'steps'), this.key(id, 'log'), this.runsKey], [id, JSON.stringify(fields), staged ? '[]' : run.knownJson, at, this.activeKey, JSON.stringify(PENDING_STEP), this.key(id, 'plan:parts'), stagedPlan ? '' : run.planJson, JSON.stringify(indexes), this.deletedKey(id), ...this.dueArgs(), staged ?? '', stagedPlan ?? '', begin]);
     if (r === -1) throw runDeleted(id);
     return r === 1;
