@@ -157,6 +157,8 @@ export interface Ops {
    * does, when the driver resumes the fold (RunEngine.resume).
    */
   pause(act: Act): boolean;
+  /** The fan-out `act` has `count` items: those a run before a retry of the run made past them are superseded (docs/runs.md). */
+  itemsKnown(act: Act, count: number): void;
   /** items one fan-out may have (EngineOptions.maxFanOutItems) */
   readonly maxFanOutItems?: number;
   /** the sizes of results as JSON (result-size.ts), which a composite's result is bounded by */

@@ -81,6 +81,8 @@ export class EngineCore {
   readonly keeps: boolean;
   /** each leaf's last attempt when the run was last retried (engine-events.ts retryRun): a pod's next one resumes it */
   retried: Map<string, number> | undefined;
+  /** how many items each fan-out had started when the run was last retried, until it knows its items again (itemsKnown) */
+  retriedItems: Map<string, number> | undefined;
   /**
    * Leaves whose next outputs replace what an earlier attempt kept: those that succeeded inside
    * a composite that then ran again whole (retryWhole), and generate steps whose program
@@ -532,6 +534,18 @@ export class EngineCore {
   /** What `act` made beneath it in an earlier attempt is superseded: it runs again (SupersedeCommand). */
   supersede(act: Act): void {
     if (!this.opts.quietStatus) this.out.push({ type: 'supersede', step: act.id });
+  }
+
+  /**
+   * The fan-out `act` has `count` items after a retry of the run: the items its run before
+   * the retry made past them (its list came out shorter) are superseded, each with what is
+   * beneath it; once per retry.
+   */
+  itemsKnown(act: Act, count: number): void {
+    const before = this.retriedItems?.get(act.id);
+    if (before === undefined || this.opts.quietStatus) return;
+    this.retriedItems!.delete(act.id);
+    for (let i = count; i < before; i++) this.out.push({ type: 'supersede', step: joinId(act.id, String(i)), self: true });
   }
 
   /**

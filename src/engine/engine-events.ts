@@ -159,6 +159,8 @@ function retryRun(core: EngineCore): void {
   core.budget.restart();
   core.overStepLimit = false;
   core.slots = new RunSlots();
+  // Each fan-out's items so far: those its list no longer gives are superseded when it knows it again (itemsKnown).
+  core.retriedItems = new Map(Object.entries(core.data.fanItems).map(([fan, items]) => [fan, items.length]));
   core.data.clear();
   core.retried = new Map(core.kept.attempts);
   // begin() hands back (and replaces) core.out: keep its commands for apply() to return.

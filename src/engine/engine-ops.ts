@@ -42,6 +42,7 @@ export function engineOps(core: EngineCore): Ops {
     },
     result: (id) => core.data.results[id],
     pause: (act) => core.pause(act),
+    itemsKnown: (act, count) => core.itemsKnown(act, count),
     maxFanOutItems: core.opts.maxFanOutItems,
     sizes: core.sizes,
     window: (act, round) => {

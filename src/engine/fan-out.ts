@@ -35,6 +35,7 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
   } catch (e) {
     error = (e as Error).message;
   }
+  if (items && !symbolic) ops.itemsKnown(act, items.length);
   const results: JsonValue[] = [];
   const parameters: Array<Record<string, JsonValue> | undefined> = [];
   const notSucceeded = new Set<number>();

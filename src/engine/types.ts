@@ -173,6 +173,8 @@ export interface GenerateCommand {
 export interface SupersedeCommand {
   type: 'supersede';
   step: string;
+  /** the step itself too, with what is beneath it: a fan-out item a retry of the run no longer makes */
+  self?: true;
 }
 
 /** Stop a running leaf (the run was cancelled). */

@@ -11,7 +11,7 @@ export const PENDING_STEP: StepView = { status: 'pending', attempts: 0, attempt:
 
 /** A status command as run-commit takes it: results and items as JSON text (Lua's cjson never re-encodes them); a supersede as its mark. */
 export function stepPayload(s: StatusCommand | SupersedeCommand): Record<string, unknown> {
-  if (s.type === 'supersede') return { step: s.step, supersede: true };
+  if (s.type === 'supersede') return { step: s.step, supersede: true, ...(s.self ? { self: true } : {}) };
   return {
     step: s.step, status: s.status,
     ...(s.attempt !== undefined ? { attempt: s.attempt } : {}),
@@ -55,7 +55,7 @@ export function toStepView(raw: string): StepView {
   return view;
 }
 
-/** The marks of steps run again (run-commit-5.lua, SupersedeCommand): the events list's length when each was set, by step id ('' the run's root). */
+/** The marks of steps run again (run-commit-5.lua, SupersedeCommand): the events list's length when each was set, by step id ('' the run's root; `=<id>` a mark of the step itself too, a fan-out item a retry no longer makes). */
 export type SupersededMarks = ReadonlyMap<string, number>;
 
 /**
@@ -66,9 +66,10 @@ export type SupersededMarks = ReadonlyMap<string, number>;
 export function isSuperseded(step: string, raw: string, marks: SupersededMarks): boolean {
   if (marks.size === 0) return false;
   const seq = Number(/"seq":(\d+)/.exec(raw)?.[1] ?? -1);
-  if ((marks.get('') ?? -1) > seq) return true;
+  if ((marks.get('') ?? -1) > seq || (marks.get(`=${step}`) ?? -1) > seq) return true;
   for (let at = step.indexOf('/'); at !== -1; at = step.indexOf('/', at + 1)) {
-    if ((marks.get(step.slice(0, at)) ?? -1) > seq) return true;
+    const above = step.slice(0, at);
+    if ((marks.get(above) ?? -1) > seq || (marks.get(`=${above}`) ?? -1) > seq) return true;
   }
   return false;
 }

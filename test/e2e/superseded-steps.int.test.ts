@@ -43,3 +43,23 @@ describe.each(LEVELS)('a composite run again whole ($name)', (level) => {
     expect(cli.stdout).toMatch(/↺ 1 +superseded .*an earlier attempt's: succeeded/);
   }, 90_000);
 });
+
+describe('a retry of the run whose fan-out comes out shorter (HTTP and CLI retry)', () => {
+  it.each(['http', 'cli'])('%s: the items the retried run no longer makes are superseded; the run succeeds with no failed step', async (route) => {
+    const dir = tempDir();
+    // `pick` gives [0,1,2] and fails (the run goes on past it: continueOn), then [0] when the retry runs it again.
+    const pick = { id: 'pick', continueOn: { failed: true }, task: { image: 'alpine', command: ['sh', '-c', 'echo x >> "$1/pick"; if [ "$(wc -l < "$1/pick")" -eq 1 ]; then echo "[0,1,2]"; exit 1; fi; echo "[0]"', 'sh', '{{ params.dir }}'], result: 'stdout' } };
+    const root = { sequence: [pick, { id: 'fan', fanOut: { over: { result: 'pick' }, do: { task: { image: 'alpine', command: ['sh', '-c', 'test "$STRATA_ITEM" != 2'] } } } }] };
+    const flow = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: `retry-shorter-${route}`, version: '1' }, spec: { params: { dir }, root } };
+    const first = await svc.runToEnd({ flow }, { timeoutMs: 60_000 });
+    expect(first.status, JSON.stringify(first.steps)).toBe('failed');
+    expect([first.steps['fan/1'].status, first.steps['fan/2'].status]).toEqual(['succeeded', 'failed']);
+    if (route === 'http') expect((await svc.call('POST', `/v1/runs/${first.id}/retry`)).status).toBe(200);
+    else expect((await runStrata(['runs', 'retry', first.id], cliEnv(svc))).code).toBe(0);
+    const again = await svc.waitRun(first.id, 60_000);
+    expect(again.status, JSON.stringify(again.steps)).toBe('succeeded');
+    expect(again.steps['fan/0'].status).toBe('succeeded');
+    expect([again.steps['fan/1'].status, again.steps['fan/1'].was, again.steps['fan/2'].status, again.steps['fan/2'].was]).toEqual(['superseded', 'succeeded', 'superseded', 'failed']);
+    expect(Object.entries(again.steps).filter(([, st]) => st.status === 'failed')).toEqual([]);
+  }, 90_000);
+});

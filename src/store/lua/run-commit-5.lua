@@ -37,7 +37,7 @@
   ARGV[13] the run's superseded-marks hash ('' or absent: none). A step entry with
   `supersede` (SupersedeCommand: the step runs again) records no state: it sets the mark
   of its step to the events list's length (and pushes an event `{ step, status = 'running',
-  supersede = true }`), so every record beneath the step (every record
+  supersede = true }`; with `self`, the step itself too, field '=<step>', status 'superseded'), so every record beneath the step (every record
   for the root, '') written before it is of an earlier attempt, `superseded` as read
   (run-queries.ts) until the step's new attempt writes it again. Each record keeps `seq`,
   the events list's length when it was last written; a step that will never start
@@ -96,14 +96,14 @@ if marks == '' then marks = nil end
 local function superseded(step, v)
   if not marks then return false end
   local seq = tonumber(v.seq) or -1
-  local m = tonumber(redis.call('HGET', marks, '') or '-1')
-  if m > seq then return true end
+  local function past(field) return tonumber(redis.call('HGET', marks, field) or '-1') > seq end
+  if past('') or past('=' .. step) then return true end
   local at = 1
   while true do
     local slash = string.find(step, '/', at, true)
     if not slash then return false end
-    m = tonumber(redis.call('HGET', marks, string.sub(step, 1, slash - 1)) or '-1')
-    if m > seq then return true end
+    local above = string.sub(step, 1, slash - 1)
+    if past(above) or past('=' .. above) then return true end
     at = slash + 1
   end
 end
@@ -136,9 +136,14 @@ for _, entry in ipairs(entries) do
       if offset + n > done and s.supersede then
         if marks then
           local seq = redis.call('LLEN', KEYS[3])
-          redis.call('HSET', marks, s.step, seq)
+          -- `self`: the step itself too (a fan-out item a retry of the run no longer makes), as field '=<step>'.
+          local field = s.step
+          if s.self then field = '=' .. s.step end
+          redis.call('HSET', marks, field, seq)
           -- Viewers mark what they hold beneath the step superseded (its own status is running).
-          push_event({ seq = seq, step = s.step, status = 'running', supersede = true, at = now })
+          local said = 'running'
+          if s.self then said = 'superseded' end
+          push_event({ seq = seq, step = s.step, status = said, supersede = true, at = now })
         end
       elseif offset + n > done then
         local raw = redis.call('HGET', KEYS[2], s.step)
