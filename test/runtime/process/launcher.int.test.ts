@@ -105,6 +105,10 @@ describe.each(KINDS.filter(([, command]) => command !== undefined))('the process
     const start = (task: { image: string; command: string[]; workingDir?: string }) => new Promise<{ error?: string; exitCode: number | null }>((resolve) => new ProcessDriver({ launcher: l }).start({ step: 's', attempt: 1, env, task }, resolve));
     expect(await start({ image: 'x', command: [join(dir, 'noexec')] })).toMatchObject({ exitCode: 126, error: `could not start "${join(dir, 'noexec')}": permission denied (not executable?)` });
     expect(await start({ image: 'x', command: ['true'], workingDir: join(dir, 'gone') })).toMatchObject({ exitCode: null, error: `could not start "true": working directory ${join(dir, 'gone')} does not exist` });
+    // 2.4 MB of environment in 20 variables, each under the 128 KiB one may hold: more than ARG_MAX together.
+    const big = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`BIG${i}`, 'x'.repeat(120_000)]));
+    const tooBig = await new Promise<{ error?: string; exitCode: number | null }>((resolve) => new ProcessDriver({ launcher: l }).start({ step: 's', attempt: 1, env: { ...env, ...big }, task: { image: 'x', command: ['true'] } }, resolve));
+    expect(tooBig).toMatchObject({ exitCode: null, error: expect.stringMatching(/^could not start "true": its command line and environment are [\d,]+ bytes together, more than Linux lets one program start with \(E2BIG/) });
   });
 
   it('a container gets every signal at its default (the launcher ignores SIGTERM, SIGINT and SIGHUP) and its exit names the signal', async () => {
