@@ -33,6 +33,21 @@ export function operationNode(op: JsonValue | undefined, where: string): FlowNod
   return node;
 }
 
+/**
+ * The problems operationNode would refuse `op` with, at `where` ([] when it makes a node):
+ * what a rule's literal operation is checked by when the rule is registered, so a rule no
+ * Dataset can make a flow of is refused then, not at every ingest (generators/parameters.ts).
+ */
+export function operationProblems(op: JsonValue | undefined, where: string): Problem[] {
+  try {
+    operationNode(op, where);
+    return [];
+  } catch (e) {
+    const err = e as StrataError;
+    return err.details?.problems ?? [{ path: where, message: err.message }];
+  }
+}
+
 /** A parameter read as a whole number, with a default. */
 export function intParam(params: Record<string, JsonValue>, name: string, dflt: number | undefined): number | undefined {
   const v = params[name];

@@ -9,6 +9,8 @@ import { appendAll } from '../src/flow/append-all.ts';
 import { didYouMean } from '../src/flow/nearest.ts';
 import { check } from '../src/flow/zod-problems.ts';
 import { isLogic } from '../src/logic/json-logic.ts';
+import type { JsonValue } from '../src/flow/types.ts';
+import { named as withoutName, operationProblems } from './operation.ts';
 
 const operation = z.record(z.string(), z.unknown()).describe('a task ({ image, command, args, env, ... }) or any flow node ({ use }, { sequence }, ...)');
 const count = (d: string) => z.number().int().min(1).describe(d);
@@ -64,9 +66,23 @@ export function parameterProblems(name: string, params: Record<string, unknown>,
   const problems: Problem[] = [];
   for (const [k, v] of Object.entries(params)) {
     if (!Object.hasOwn(shape, k)) problems.push({ path: `${path}.${k}`, message: `unknown parameter "${k}" of generator ${name}${didYouMean(k, known)}; it takes ${known.join(', ')}` });
-    else if (!holdsLogic(v)) appendAll(problems, checked(shape[k]!, v, `${path}.${k}`));
+    else if (!holdsLogic(v)) {
+      const found = checked(shape[k]!, v, `${path}.${k}`);
+      appendAll(problems, found);
+      // Its operations, as the generator makes nodes of them (operation.ts): each one written as it is.
+      if (found.length === 0) for (const [op, at] of operationsIn(name, k, v)) if (!holdsLogic(op)) appendAll(problems, operationProblems(op as JsonValue, `${path}.${k}${at}`));
+    }
   }
   return problems;
+}
+
+/** The operations parameter `key` of generator `name` holds, each with its place under the key (a `name` taken off a named one). */
+function operationsIn(name: string, key: string, value: unknown): Array<[unknown, string]> {
+  const unnamed = (op: unknown) => withoutName(op as JsonValue).rest;
+  if ((name === 'pipeline' && key === 'operations') || (name === 'stream' && key === 'stages')) return (value as unknown[]).map((op, i) => [unnamed(op), `[${i}]`]);
+  if (name === 'hierarchy' && key === 'operations') return Object.entries(value as Record<string, unknown>).map(([level, op]) => [op, `.${level}`]);
+  if ((name === 'hierarchy' && (key === 'before' || key === 'after')) || (name === 'partition' && (key === 'map' || key === 'reduce'))) return [[value, '']];
+  return [];
 }
 
 function checked(schema: z.ZodType, value: unknown, path: string): Problem[] {

@@ -162,6 +162,13 @@ describe('datasets', () => {
 
   it('rejects a dataset whose rule gives a bad operation, naming it, storing nothing', async () => {
     const rule = { apiVersion: 'strata/v1', kind: 'Rule', metadata: { name: 'bad-op' }, spec: { priority: 60, when: { '==': [{ var: 'metadata.name' }, 'bad-op-tree'] }, emit: { generator: 'hierarchy', with: { operations: { default: { image: 'x', bogus: 1 } } } } } };
+    // Written as it is, the operation is refused when the rule is registered (rules-plan.int.test.ts).
+    const refused = await svc.call('POST', '/v1/rules', rule);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('spec.emit.with.operations.default');
+    expect(refused.body.error.message).toContain('"bogus"');
+    // One whose values are json-logic over the Dataset is known only at ingest: refused there.
+    rule.spec.emit.with.operations.default.bogus = { var: 'metadata.name' } as unknown as number;
     expect((await svc.call('POST', '/v1/rules', rule)).status).toBe(201);
     const ds = { apiVersion: 'strata/v1', kind: 'Dataset', metadata: { name: 'bad-op-tree' }, spec: { shape: 'tree', root: { id: 'r', children: [{ id: 'a' }] } } };
     const r = await svc.call('POST', '/v1/datasets', ds);

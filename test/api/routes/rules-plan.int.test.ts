@@ -38,6 +38,21 @@ describe('a rule whose emitted node can never be planned', () => {
     expect(f.body.error.message).toContain(place.replace('spec.emit', 'spec.root'));
   });
 
+  // A generator's operations written as they are: the generator makes nodes of them at every ingest, and refused each one.
+  it.each([
+    ['pipeline', { operations: [{ name: 'a', sequence: [] }] }, 'spec.emit.with.operations[0].sequence: must be a non-empty list of nodes'],
+    ['pipeline', { operations: [{ name: 'a', command: ['true'] }] }, 'spec.emit.with.operations[0]: needs an image or a pattern key'],
+    ['partition', { map: { image: 'alpine', command: 'true' } }, 'spec.emit.with.map.command'],
+    ['hierarchy', { operations: { default: { fanOut: { over: [1] } } } }, 'spec.emit.with.operations.default.fanOut.do: is required'],
+    ['stream', { stages: [{ name: 's', imag: 'alpine' }] }, 'spec.emit.with.stages[0]: needs an image or a pattern key'],
+  ])('a %s generator\'s operation no Dataset can make a node of: 400 naming it, nothing stored', async (generator, params, place) => {
+    const name = `bad-op-${generator}`;
+    const r = await svc.call('POST', '/v1/rules', rule(name, { generator, with: params }));
+    expect(r.status, r.text.slice(0, 400)).toBe(400);
+    expect(r.body.error.message).toContain(place);
+    expect((await svc.call('GET', `/v1/rules/${name}`)).status).toBe(404);
+  });
+
   it('strata apply of such a rule exits non-zero naming the place; nothing stored', async () => {
     const file = join(tempDir(), 'rule.json');
     writeFileSync(file, JSON.stringify(rule('applied-never', NEVER[0][1])));
