@@ -24,6 +24,7 @@ import { basename, dirname } from 'node:path';
 import { isRamWorkRoot, reapAttemptDirs, sweepRamWorkRoots, type WorkRoots } from './step-files.ts';
 import { STEP_QUEUE, type StepJobData } from './step-job.ts';
 import { thrownTransient } from '../engine/transient-fault.ts';
+import { isTransientRedisError } from '../errors/strata-error.ts';
 
 export interface StepWorkerOptions {
   sys: RunSystem;
@@ -169,11 +170,15 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       outcome = ended;
     } catch (e) {
       error ??= (e as Error).message;
+      // Redis away or refusing writes (a pod's reports of its containers, say): nothing of its
+      // end is the run's, and it runs again once Redis answers; not said to have failed.
+      if (outcome === 'failed' && !stopping && isTransientRedisError(e)) outcome = 'unrecorded';
       // Out of attempts: the step fails with the reason, so the run does not wait for it forever.
       if (!stopping && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
         // Transient when the runtime that threw said so (transient-fault.ts), never by the words.
         const transient = thrownTransient(e) ? { transient: true } : {};
         await appendAndSync(sys.ports, runId, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: `infrastructure failure: ${(e as Error).message}`, ...transient }, `f|${cmd.step}|${cmd.attempt}`, fence);
+        outcome = 'failed';
       }
       throw e;
     } finally {

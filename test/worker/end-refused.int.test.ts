@@ -29,8 +29,14 @@ const OOM = /OOM command not allowed when used memory > 'maxmemory'/;
 type Line = Record<string, unknown> & { event?: string };
 const lines = (text: string): Line[] => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
 
-describe('a step that ends while Redis refuses writes (OOM)', () => {
-  it('is not logged succeeded beside Redis\'s refusal; the run goes on once Redis takes writes again', async () => {
+const AT = [
+  ['a task', (gate: unknown) => ({ id: 'gate', task: gate }), 'gate'],
+  // Its container's report is what Redis refuses first (the worker relays it): the pod's end was logged failed beside Redis's error.
+  ['a pod', (gate: unknown) => ({ id: 'gate', pod: { flow: { id: 'inner', task: gate } } }), 'gate'],
+] as const;
+
+describe.each(AT)('%s that ends while Redis refuses writes (OOM)', (_what, wrap, stepId) => {
+  it('is not logged succeeded or failed beside Redis\'s refusal; the run goes on once Redis takes writes again', async () => {
     const server = await startRedisServer({});
     const redis = new Redis(server.url);
     cleanup.push(async () => {
@@ -38,20 +44,21 @@ describe('a step that ends while Redis refuses writes (OOM)', () => {
       redis.disconnect();
       await server.stop();
     });
-    const up = spawnStrata(['up'], { REDIS_URL: server.url, STRATA_PREFIX: 'end-refused', STRATA_HOME: join(dir, 'home'), PORT: '0', STRATA_WORKER_CONCURRENCY: '1' });
+    const up = spawnStrata(['up'], { REDIS_URL: server.url, STRATA_PREFIX: 'end-refused', STRATA_HOME: mkdtempSync(join(dir, 'home-')), PORT: '0', STRATA_WORKER_CONCURRENCY: '1' });
     cleanup.push(() => stop(up));
     const url = await until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(up.output())?.[1] ?? (up.exitCode !== null && 'exited'), 30_000);
     expect(url, up.output()).not.toBe('exited');
     // The step says it started, then waits to be let go.
-    const gate = shTask(`touch ${signals}/started; while [ ! -e ${signals}/go ]; do sleep 0.05; done`);
-    const res = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: flowDoc({ sequence: [{ id: 'gate', task: gate }, { id: 'after', task: shTask('true') }] }, 'end-refused') }) });
+    const flag = mkdtempSync(join(signals, 'run-'));
+    const gate = shTask(`touch ${flag}/started; while [ ! -e ${flag}/go ]; do sleep 0.05; done`);
+    const res = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: flowDoc({ sequence: [wrap(gate), { id: 'after', task: shTask('true') }] }, 'end-refused') }) });
     expect(res.status).toBe(202);
     const { runId } = (await res.json()) as { runId: string };
-    await until('the step to start', () => existsSync(join(signals, 'started')), 30_000);
+    await until('the step to start', () => existsSync(join(flag, 'started')), 30_000);
     await redis.config('SET', 'maxmemory', '1');
     await until('Redis to refuse writes', () => redis.set('probe', '1').then(() => false, (e: Error) => OOM.test(e.message)), 20_000, 100);
-    writeFileSync(join(signals, 'go'), '');
-    const end = await until('the step\'s end line', () => lines(up.output()).find((l) => l.event === 'step.end' && l.run === runId && l.step === 'gate'), 30_000);
+    writeFileSync(join(flag, 'go'), '');
+    const end = await until('the step\'s end line', () => lines(up.output()).find((l) => l.event === 'step.end' && l.run === runId && l.step === stepId), 30_000);
     // Its end is one thing: recorded and succeeded, or not recorded and saying so.
     if (end.outcome === 'succeeded') expect(end.error, JSON.stringify(end)).toBeUndefined();
     expect(end).toMatchObject({ outcome: 'unrecorded', error: expect.stringMatching(OOM) });
