@@ -12,6 +12,8 @@ export interface CachedEngine {
   engine: RunEngine;
   /** a new engine of the same plan under other fold limits: the run's, which its `begin` records */
   remake?: (limits: FoldLimits) => RunEngine;
+  /** the fold limits `engine` was made with */
+  limits?: FoldLimits;
   /** log entries folded so far */
   next: number;
   /** the plan has no version (1): the units its log records are read through upgradePlan too */
@@ -44,7 +46,8 @@ export class EngineCache {
     const { maxSteps, maxFanOutItems, maxCompositeResultBytes } = this.limits;
     const remake = (l: FoldLimits) => new RunEngine(currentRoot(plan), { params: plan.params, ...l, sliceSteps: this.sliceSteps });
     // This process's limits until the log's `begin` says the run's (fold).
-    const c: CachedEngine = { engine: remake({ maxUnitDepth, maxSteps, maxFanOutItems, maxCompositeResultBytes }), next: 0, remake };
+    const limits = { maxUnitDepth, maxSteps, maxFanOutItems, maxCompositeResultBytes };
+    const c: CachedEngine = { engine: remake(limits), next: 0, remake, limits };
     if (plan.v === undefined) c.legacyPlan = true;
     this.map.set(runId, c);
     while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
@@ -67,8 +70,12 @@ export function fold(c: CachedEngine, entry: { type: string }): Command[] {
     const begin = entry as { at?: number; v?: number; limits?: unknown };
     // The run's limits, recorded when it was made: every process folds it by them, whatever its own
     // configuration says (tester 16: a worker with another STRATA_MAX_RUN_STEPS granted its pods past the run's).
+    // Made again only when they differ (a big plan's engine is not indexed twice for nothing).
     const limits = recordedFoldLimits(begin.limits);
-    if (limits && c.remake) c.engine = c.remake(limits);
+    if (limits && c.remake && !sameLimits(limits, c.limits)) {
+      c.engine = c.remake(limits);
+      c.limits = limits;
+    }
     return c.engine.start(begin.at, begin.v ?? 1);
   }
   if (c.legacyPlan && entry.type === 'expanded') {
@@ -76,4 +83,8 @@ export function fold(c: CachedEngine, entry: { type: string }): Command[] {
     return c.engine.apply({ ...e, body: upgradePlan(e.body) });
   }
   return c.engine.apply(entry as never);
+}
+
+function sameLimits(a: FoldLimits, b: FoldLimits | undefined): boolean {
+  return b !== undefined && a.maxSteps === b.maxSteps && a.maxUnitDepth === b.maxUnitDepth && a.maxFanOutItems === b.maxFanOutItems && a.maxCompositeResultBytes === b.maxCompositeResultBytes;
 }
