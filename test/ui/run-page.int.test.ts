@@ -5,7 +5,7 @@
  */
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startRunService } from '../support/run-service.ts';
@@ -170,6 +170,7 @@ describe('run page', () => {
     await page.waitForSelector('[data-step="grp/fan/2"]');
     expect(await painted()).toEqual(Object.fromEntries(Object.entries(run.steps).map(([step, s]) => [step, s.status])));
     await page.close();
+    for (const f of [gate, again, counter]) rmSync(f, { force: true });
   });
 
   it('shows hostile text as text: HTML in labels, a step\'s error and result, right-to-left and very long text', async () => {
