@@ -6,7 +6,7 @@
  * thread) runs the same code without registering tsx and compiling each of its modules
  * again; the source file itself otherwise.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,35 @@ const fromSources = import.meta.url.endsWith('.ts');
 
 /** Whether dist/ was fresh when first asked in this process (scripts/dist-fresh.cjs walks some 400 files and directories). */
 let fresh: boolean | undefined;
+
+/** dist/BUILT (scripts/build.mjs writes the time of its build there): under root compiled or bundled (both in dist/), under root/dist from the sources. */
+const stampFile = fileURLToPath(new URL(fromSources ? 'dist/BUILT' : 'BUILT', root));
+/** The build's stamp, or undefined while there is none (not built, or being built: build.mjs removes dist/ first). */
+const readStamp = (): string | undefined => {
+  try {
+    return readFileSync(stampFile, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+};
+/** The build there was as this process started (this module is loaded at start, by a static import). */
+const startedWith = readStamp();
+
+/**
+ * Undefined while the programs this process starts from dist/ (builtCopy: the quarterback,
+ * the process launcher, the watchdog) are the build it started with; else a sentence saying it
+ * was built again since and to restart it. A process built before and a helper built after
+ * do not speak one protocol (a tester saw every step of a running `strata up` fail with
+ * `The "file" argument must be of type string` once the launcher's frames changed under it).
+ * One small file read. A process that runs the sources with dist/ stale starts the sources'
+ * helpers, and is not asked.
+ */
+export function rebuiltSinceStart(): string | undefined {
+  if (fromSources && fresh !== true) return undefined;
+  const now = readStamp();
+  if (now === startedWith) return undefined;
+  return `strata was built again after this process started (${stampFile}: ${startedWith ?? 'none'} then, ${now ?? 'none now: being built or removed'} now): restart it (strata up, strata worker), so that it and the programs it starts (the quarterback, the process launcher) are one build`;
+}
 
 /**
  * `source` (a file URL in this checkout), or the same path under dist/ (`.ts` read as

@@ -17,6 +17,7 @@ import { rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MicroPlan } from '../quarterback/micro-plan.ts';
 import { anchorMap, loadImageMap, type ImageMap } from '../image-map.ts';
+import { rebuiltSinceStart } from '../built-copy.ts';
 import { defaultLauncher, Launcher } from '../process/launcher-client.ts';
 import type { PodOutcome, PodReport, PodRequest, PodRuntime } from '../pod-runtime.ts';
 import { Guard } from '../watchdog/guard.ts';
@@ -90,6 +91,9 @@ export class LocalRuntime implements PodRuntime {
   /** Run one pod to its end. */
   async run(req: PodRequest, onReport: (r: PodReport) => void, signal: AbortSignal): Promise<PodOutcome> {
     if (signal.aborted) return { ok: false, error: abortReason(signal) };
+    // Its helper programs are started from dist/ as it is now: not if it was built again since this process started.
+    const rebuilt = rebuiltSinceStart();
+    if (rebuilt !== undefined) return { ok: false, error: `step ${req.step}: ${rebuilt}` };
     // Once per runtime: the watchdog is up before anything starts, and pods of dead workers are gone.
     await (this.ready ??= Promise.all([this.guard.start(), reapStalePods(this.dirOpts).catch(() => undefined)]));
     // The instance's namespace directories go when its last worker does (cleanly: close(); killed: the watchdog).

@@ -51,3 +51,43 @@ describe('builtCopy', () => {
     expect(startsFrom(checkout(T_BUILT, COPIES), 'sidecar/a.ts')).toEqual(['dist/sidecar/bin.cjs', 'dist/sidecar/bin.cjs']);
   });
 });
+
+/**
+ * In a new tsx process on the checkout's own built-copy.ts: rebuiltSinceStart() after its
+ * helpers were placed (builtCopy), before and after `between` rewrites or removes dist/BUILT.
+ */
+function rebuiltAnswers(root: string, between: 'rewrite' | 'remove'): Array<string | null> {
+  const module = pathToFileURL(join(root, 'runtime/built-copy.ts')).href;
+  const stamp = join(root, 'dist', 'BUILT');
+  const script = `
+    const { builtCopy, rebuiltSinceStart } = await import(${JSON.stringify(module)});
+    const { rmSync, writeFileSync, utimesSync } = await import('node:fs');
+    builtCopy(new URL('../sidecar/bin.cjs', ${JSON.stringify(module)}));
+    const first = rebuiltSinceStart() ?? null;
+    ${between === 'rewrite' ? `writeFileSync(${JSON.stringify(stamp)}, 'built again\\n'); utimesSync(${JSON.stringify(stamp)}, new Date(${T_LATER.getTime()}), new Date(${T_LATER.getTime()}));` : `rmSync(${JSON.stringify(stamp)});`}
+    console.log(JSON.stringify([first, rebuiltSinceStart() ?? null]));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as Array<string | null>;
+}
+
+describe('rebuiltSinceStart (a running strata whose dist/ is built again under it: tester 16)', () => {
+  it('the build it started with: nothing; built again since: a sentence naming both builds and to restart it', () => {
+    const root = checkout(T_BUILT, COPIES);
+    const [before, after] = rebuiltAnswers(root, 'rewrite');
+    expect(before).toBeNull();
+    expect(after).toBe(`strata was built again after this process started (${join(root, 'dist', 'BUILT')}: built then, built again now): restart it (strata up, strata worker), so that it and the programs it starts (the quarterback, the process launcher) are one build`);
+  });
+
+  it('dist/ removed (a build under way): says it is being built', () => {
+    const [before, after] = rebuiltAnswers(checkout(T_BUILT, COPIES), 'remove');
+    expect(before).toBeNull();
+    expect(after).toContain(': built then, none now: being built or removed now): restart it');
+  });
+
+  it('dist/ stale when it started (its helpers run from the sources): not asked', () => {
+    const root = checkout(T_BUILT, COPIES);
+    utimesSync(join(root, 'sidecar', 'a.ts'), T_LATER, T_LATER);
+    expect(rebuiltAnswers(root, 'rewrite')).toEqual([null, null]);
+  });
+});
