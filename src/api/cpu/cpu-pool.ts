@@ -9,7 +9,7 @@ import type { ParamsLimits } from '../../flow/params-limits.ts';
 import type { Limits } from '../../flow/limits.ts';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { builtBundle } from '../../../runtime/built-copy.ts';
+import { builtBundle, rebuiltSinceStart } from '../../../runtime/built-copy.ts';
 import { StrataError, type ErrorCode } from '../../errors/strata-error.ts';
 import { TASKS, type TaskContext, type TaskInput, type TaskName, type TaskResult } from './tasks.ts';
 import { isThreadLoaded } from './thread-loaded.ts';
@@ -108,6 +108,9 @@ export function threadPool(o: ThreadPoolOptions): CpuPool {
   const allLoaded = () => pool.threads.every((t) => loaded.has(t.threadId));
   return {
     async run(name, input) {
+      // A thread started now would load the new build's module beside this process's old code.
+      const rebuilt = rebuiltSinceStart();
+      if (rebuilt !== undefined) throw new StrataError('unavailable', rebuilt);
       const bytes = input.body.bytes;
       // The body's bytes move to the thread (no copy) when they fill their buffer.
       const transferList = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : [];
