@@ -94,6 +94,7 @@ export function validateSchedule(doc: unknown): Schedule {
     const cronProblem = cronProblemOf(spec.schedule, zoneKnown ? spec.timeZone : 'UTC');
     if (cronProblem) problems.push({ path: 'spec.schedule', message: cronProblem });
     if (!zoneKnown) problems.push({ path: 'spec.timeZone', message: `"${spec.timeZone}" is not an IANA time zone` });
+    else spec.timeZone = zoneAsNamed(spec.timeZone);
     appendAll(problems, paramNameProblems(spec.with, 'spec.with'));
     (doc as { spec: unknown }).spec = spec;
   }
@@ -117,6 +118,16 @@ function header(doc: unknown, kind: string, problems: Problem[]): boolean {
   for (const k of Object.keys(doc)) if (!['apiVersion', 'kind', 'metadata', 'spec'].includes(k)) problems.push({ path: k, message: `unknown key "${k}"` });
   check(metadataSchema, doc.metadata, 'metadata', problems);
   return true;
+}
+
+/**
+ * `tz` (a zone Intl knows) in the IANA database's letter case (`europe/berlin` is stored as
+ * Europe/Berlin, as lists and the UI show it); an alias (US/Pacific) stays as written rather
+ * than being replaced by the zone ICU links it to.
+ */
+function zoneAsNamed(tz: string): string {
+  const named = new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
+  return named.toLowerCase() === tz.toLowerCase() ? named : tz;
 }
 
 function isTimeZone(tz: string): boolean {

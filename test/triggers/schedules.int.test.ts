@@ -110,6 +110,15 @@ describe('schedules', () => {
     expect((await a.call('GET', '/v1/schedules/bad-zone')).status).toBe(404);
   });
 
+  it('stores a time zone written in other letter case as the IANA name (tester 16: europe/berlin was kept as written); an alias stays as written', async () => {
+    const r = await a.call('POST', '/v1/schedules', schedule('lower-zone', { schedule: '0 2 * * *', timeZone: 'europe/berlin', use: 'tick@1' }));
+    expect(r.status).toBe(201);
+    expect((await a.call('GET', '/v1/schedules/lower-zone')).body.spec.timeZone).toBe('Europe/Berlin');
+    expect((await a.call('POST', '/v1/schedules', schedule('alias-zone', { schedule: '0 2 * * *', timeZone: 'US/Pacific', use: 'tick@1' }))).status).toBe(201);
+    expect((await a.call('GET', '/v1/schedules/alias-zone')).body.spec.timeZone).toBe('US/Pacific');
+    for (const name of ['lower-zone', 'alias-zone']) expect((await a.call('DELETE', `/v1/schedules/${name}`)).status).toBe(200);
+  });
+
   it('refuses a schedule whose every tick would be refused: a Dataset that is none, a flow missing a required parameter (tester 14)', async () => {
     const ds = await a.call('POST', '/v1/schedules', schedule('bad-dataset', { dataset: { kind: 'Dataset', spec: { shape: 'table' } } }));
     expect(ds.status).toBe(400);
