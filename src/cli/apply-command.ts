@@ -21,6 +21,8 @@ import type { FlowDocument } from '../flow/types.ts';
 import type { ParamsLimits } from '../flow/params-limits.ts';
 import { validateRule } from '../rules/rule-document.ts';
 import { checkRequiredParams } from '../argo/required-params.ts';
+import { undeclaredParamProblems } from '../flow/undeclared-params.ts';
+import { appendAll } from '../flow/append-all.ts';
 import { withSubmitParams } from '../argo/submit-params.ts';
 import { argoLabel, inArgoWords } from '../argo/argo-places.ts';
 import { WORKFLOW_UNIT } from '../argo/import-argo.ts';
@@ -167,6 +169,8 @@ export async function checkAll(flows: FlowDocument[], workflows: FlowDocument[],
       problemsUnder(`flow ${refOf(f)}`, err, g);
     }
   }
+  // A -p key the flow run does not declare would be dropped for its default: refused by name (undeclared-params.ts).
+  for (const f of [...workflows, ...(runFlow ? [runFlow] : [])]) appendAll(g.problems, undeclaredParamProblems(params, f.spec.params, `flow ${refOf(f)}: -p`, refOf(f)));
   for (const f of [...workflows, ...(runFlow ? [runFlow] : [])]) checkLocally(() => checkRequiredParams(f, { ...f.spec.params, ...params }), `flow ${refOf(f)}`, g);
   if (g.problems.length > 0) throw invalid(g.problems, 'invalid_document', g.more, g.limits);
 }

@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS, LIMIT_VARIABLES, limitText, type Limits } from '../flow
 import { patternOf, type FlowDocument, type FlowNode, type Computed, type JsonValue, type TaskSpec } from '../flow/types.ts';
 import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
 import { didYouMean } from '../flow/nearest.ts';
+import { undeclaredParamProblems } from '../flow/undeclared-params.ts';
 import { inputFrom, parametersOf } from '../flow/task-parts.ts';
 import { checkTemplateFields, checkTemplates, declaredParams, templateFree, type TemplateScope } from './check-templates.ts';
 import { conditionNodes, dependsOnCondition, handledFailures, isPlain, parseDepends, type FailureKind } from '../flow/depends.ts';
@@ -369,6 +370,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
     const toRoot = ref === ctx.units[0] && !ctx.request;
     const flow = ctx.resolve(ref) ?? (toRoot ? ctx.root : undefined);
     if (toRoot) ctx.recursesToRoot = true;
+    if (flow) appendAll(ctx.problems, undeclaredParamProblems(withParams, flow.spec.params, `${path}.with`, ref));
     for (const [k, v] of Object.entries(withParams)) appendAll(ctx.refs, expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
     for (const [name, from] of Object.entries(inputs)) {
       const colon = from.lastIndexOf(':');
@@ -393,6 +395,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
     ctx.problems.push({ path: `${path}.use`, message: `${UNREGISTERED}${ref}"` });
     return placeholder;
   }
+  appendAll(ctx.problems, undeclaredParamProblems(withParams, flow.spec.params, `${path}.with`, ref));
   for (const [k, v] of Object.entries(withParams)) appendAll(ctx.refs, expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
   // The unit's declared inputs, each given by this node from a step of the caller (and no others).
   const declared = flow.spec.inputs ?? [];
