@@ -47,7 +47,8 @@ const shapeArb: fc.Arbitrary<Shape> = fc.letrec<{ node: Shape }>((tie) => ({
 })).node;
 
 const PARAMS = { rp: 1 };
-const probeLib = flow({ id: 'main', task: { image: 'probe' } }, { name: 'probe', params: {} });
+// No spec.params: the probe takes whatever its with gives (flow/undeclared-params.ts).
+const probeLib = flow({ id: 'main', task: { image: 'probe' } }, { name: 'probe' });
 
 /** Names of fan-outs (their `as`) and used flows, given once per Shape node. */
 function namesOf(shape: Shape): Map<Shape, string> {
@@ -89,7 +90,7 @@ function build(shape: Shape, names: Map<Shape, string>): { root: unknown; libs: 
       }
       case 'use': {
         const name = names.get(s)!;
-        libs.push(flow(toNode(s.kid, 'top', fans, inPod, false), { name, params: { lp: name } }));
+        libs.push(flow(toNode(s.kid, 'top', fans, inPod, false), { name, params: { lp: name, w: null } }));
         return { id, use: `${name}@1`, with: { w: 'given' } };
       }
     }

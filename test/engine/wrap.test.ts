@@ -79,7 +79,7 @@ describe('use parameters', () => {
     const { RunEngine } = await import('../../src/engine/engine.ts');
     const { compileFlow } = await import('../../src/plan/compile.ts');
     const { validateFlowDocument } = await import('../../src/flow/flow-document.ts');
-    const unit = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'u', version: '1' }, spec: { params: { keep: 'me' }, root: { sequence: [{ id: 't', task: { image: 'x' } }] } } });
+    const unit = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'u', version: '1' }, spec: { params: { keep: 'me', cfg: null, n: null }, root: { sequence: [{ id: 't', task: { image: 'x' } }] } } });
     const top = validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'top', version: '1' }, spec: { root: { sequence: [{ id: 'u', use: 'u@1', with: { cfg: { mode: 'fast', depth: 2 }, n: { '+': [1, 2] } } }] } } });
     const engine = new RunEngine(compileFlow(top, (ref) => (ref === 'u@1' ? unit : undefined)).root);
     const start = engine.start().find((c) => c.type === 'start') as { env: { params: Record<string, unknown> } };
