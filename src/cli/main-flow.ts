@@ -2,7 +2,7 @@
  * Which Flow of the files is the one to plan or run, and in which order the Flows are
  * registered: the same answer for `strata plan` and `strata apply`. The main flow is the
  * first Flow, in file order, that no other Flow in the files uses, in its root or its exit
- * handler (`--flow name@version`
+ * handler (`--flow name@version`, or `--flow name` when the files hold one version of it,
  * picks another); the others are units it, or each other, use. Flows are registered used
  * ones first, so each one's units are there when it is checked.
  */
@@ -15,7 +15,10 @@ export const refOf = (f: FlowDocument): string => `${f.metadata.name}@${f.metada
 /** The main flow of `flows`, and why it is the one (for the line that says so). */
 export function mainFlow(flows: FlowDocument[], pick?: string): { flow: FlowDocument; why: string } {
   if (pick !== undefined) {
-    const f = flows.find((x) => refOf(x) === pick);
+    // A bare name is that flow's one version in the files, as --use NAME is the version registered last.
+    const named = pick.includes('@') ? [] : flows.filter((x) => x.metadata.name === pick);
+    if (named.length > 1) throw new StrataError('invalid_request', `--flow ${pick}: the files hold ${named.length} versions of it (${named.map(refOf).join(', ')}); give one as ${pick}@VERSION`);
+    const f = named[0] ?? flows.find((x) => refOf(x) === pick);
     if (!f) throw new StrataError('not_found', `no Flow ${pick} in the files (they hold ${flows.map(refOf).join(', ') || 'none'})`);
     return { flow: f, why: 'picked with --flow' };
   }

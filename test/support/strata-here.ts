@@ -20,25 +20,28 @@ export async function strataHere(args: string[], env: Record<string, string> = {
   const param: Record<string, string> = {};
   const rest: string[] = [];
   for (let i = 0; i < all.length; i++) {
-    if (all[i] === '-p' && command !== 'import' && all[i + 1]?.includes('=')) {
+    if (all[i] === '--flow' && command === 'plan' && all[i + 1] !== undefined) param['--flow'] = all[++i];
+    else if (all[i] === '-p' && command !== 'import' && all[i + 1]?.includes('=')) {
       const kv = all[++i];
       param[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
     } else rest.push(all[i]);
   }
-  const params = Object.keys(param).length > 0 ? { param } : {};
+  const flow = param['--flow'];
+  delete param['--flow'];
+  const params = { ...(Object.keys(param).length > 0 ? { param } : {}), ...(flow !== undefined ? { flow } : {}) };
   const run = command === 'apply' && rest.includes('--run');
   const files = rest.filter((a) => !(command === 'plan' && a === '--dry-run') && !(run && a === '--run'));
   const known = (command === 'import' && files[0] === 'argo' && files.length > 1) || ((command === 'apply' || command === 'plan') && files.length > 0);
   const options = files.filter((a) => a.startsWith('-'));
   const others = Object.keys(env).filter((k) => k !== 'STRATA_URL');
-  if (!known || options.length > 0 || others.length > 0) throw new Error(`strataHere runs import argo, apply [--run] and plan [--dry-run] of files [-p k=v] with STRATA_URL, not ${JSON.stringify(args)} with ${others.join(', ')}: start the process (runStrata)`);
+  if (!known || options.length > 0 || others.length > 0) throw new Error(`strataHere runs import argo, apply [--run] and plan [--dry-run] [--flow REF] of files [-p k=v] with STRATA_URL, not ${JSON.stringify(args)} with ${others.join(', ')}: start the process (runStrata)`);
   let stdout = '';
   let stderr = '';
   const out = (s: string): void => void (stdout += s.endsWith('\n') || s === '' ? s : `${s}\n`);
   const note = (s: string): void => void (stderr += `${printable(s, { lines: true })}\n`);
   try {
     if (command === 'import') out(await importCommand('argo', files.slice(1), {}));
-    if (command === 'apply') return { code: await applyCommand(files, { param: params.param, ...(run ? { run } : {}) }, apiClient({ ...process.env, ...env }), out), stdout, stderr };
+    if (command === 'apply') return { code: await applyCommand(files, { param: 'param' in params ? params.param : undefined, ...(run ? { run } : {}) }, apiClient({ ...process.env, ...env }), out), stdout, stderr };
     if (command === 'plan') {
       const r = await planOutput(files, { format: 'json', ...params, ...(rest.includes('--dry-run') ? { dryRun: true } : {}), say: (s) => note(`strata: ${s}`) });
       out(r.text);

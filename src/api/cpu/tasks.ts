@@ -38,6 +38,7 @@ import type { RunMeta } from '../../store/run-store.ts';
 import { parseBody, type BodyLimits, type RawBody } from './parse-body.ts';
 import { paramsAsWritten } from '../params-as-written.ts';
 import { checkRequiredParams } from '../../argo/required-params.ts';
+import { NAME_PATTERN } from '../../flow/task-schema.ts';
 import { undeclaredParamProblems } from '../../flow/undeclared-params.ts';
 import { WORKFLOW_LABEL } from '../../argo/workflow-name.ts';
 import { argoLabel, inArgoWords } from '../../argo/argo-places.ts';
@@ -82,6 +83,20 @@ function nativeRunBody(body: RawBody, limits: BodyLimits): unknown {
   return { ...parsed, params: paramsAsWritten(new TextDecoder().decode(body.bytes), (parsed as { params: unknown }).params, false) };
 }
 
+/**
+ * A request by name `{ use: "name" }` without a version runs the version registered last,
+ * as `strata runs submit --use name` does: pinned here, before the request is read (a name
+ * nothing is registered under: 404).
+ */
+async function pinLatest(body: unknown, defs: TaskContext['defs']): Promise<unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const use = (body as { use?: unknown }).use;
+  if (typeof use !== 'string' || !NAME_PATTERN.test(use) || !defs.latestFlowVersion) return body;
+  const latest = await defs.latestFlowVersion(use);
+  if (latest === undefined) throw new StrataError('not_found', `use: no registered flow "${use}" (give name or name@version of a registered flow)`, { problems: [{ path: 'use', message: `no registered flow "${use}"` }] });
+  return { ...body, use: `${use}@${latest}` };
+}
+
 export interface TaskInput {
   body: RawBody;
   query: Record<string, string>;
@@ -119,7 +134,7 @@ export const TASKS = {
   async plan(ctx: TaskContext, input: TaskInput) {
     const format = input.query.format ?? 'json';
     if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `format must be json, dot or mermaid, not "${format}"`);
-    const { flow, request } = flowFromBody(parseBody(input.body, ctx.limits), sizes(ctx).limits);
+    const { flow, request } = flowFromBody(await pinLatest(parseBody(input.body, ctx.limits), ctx.defs), sizes(ctx).limits);
     checkParams(ctx, [[flow.spec.params, 'spec.params'], ...withsOf(flow.spec.root, request ? '' : 'spec.root')]);
     const compiled = await planFlow(flow, ctx.defs, sizes(ctx).limits, { request });
     const plan = toPlanDocument(compiled);
@@ -182,7 +197,7 @@ export const TASKS = {
     const versions = async (n: string) => (ctx.defs.flowVersions ? currentVersions(await ctx.defs.flowVersions(n), await ctx.defs.latestFlowVersion?.(n)) : []);
     const names = ctx.defs.listFlows ? async () => (await ctx.defs.listFlows!()).map((f) => f.name) : undefined;
     const argo = await argoBody(input.body, { ...ctx.limits, maxDepth: sizes(ctx).limits.maxDepth }, versions, names);
-    const req = argo ? readRunRequest({ ...argo.request, flow: argo.workflow }, sizes(ctx).limits) : readRunRequest(nativeRunBody(input.body, ctx.limits), sizes(ctx).limits);
+    const req = argo ? readRunRequest({ ...argo.request, flow: argo.workflow }, sizes(ctx).limits) : readRunRequest(await pinLatest(nativeRunBody(input.body, ctx.limits), ctx.defs), sizes(ctx).limits);
     const isUse = req.request;
     checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);
     const units = argo?.units.map((u) => validateFlowDocument(u, sizes(ctx).limits)) ?? [];
