@@ -92,13 +92,13 @@ describe('operator: Datasets', () => {
 
     port.setRun('run-1', { status: 'running', steps: { a: { status: 'succeeded' }, b: { status: 'running' }, c: { status: 'pending' } } });
     await waitFor('the status to follow', () => get('datasets', 'retail-2026')?.status?.phase === 'Running');
-    expect(get('datasets', 'retail-2026').status.steps).toEqual({ total: 3, pending: 1, running: 1, succeeded: 1, failed: 0, skipped: 0, cancelled: 0 });
+    expect(get('datasets', 'retail-2026').status.steps).toEqual({ total: 3, pending: 1, running: 1, succeeded: 1, failed: 0, skipped: 0, cancelled: 0, superseded: 0 });
 
     port.setRun('run-1', { status: 'succeeded', steps: { a: { status: 'succeeded' }, b: { status: 'succeeded' }, c: { status: 'skipped' } } });
     await waitFor('the run to end', () => get('datasets', 'retail-2026')?.status?.phase === 'Succeeded');
     expect(get('datasets', 'retail-2026').status).toEqual({
       phase: 'Succeeded', runId: 'run-1', observedGeneration: 1, message: '',
-      steps: { total: 3, pending: 0, running: 0, succeeded: 2, failed: 0, skipped: 1, cancelled: 0 },
+      steps: { total: 3, pending: 0, running: 0, succeeded: 2, failed: 0, skipped: 1, cancelled: 0, superseded: 0 },
     });
   });
 
