@@ -115,7 +115,7 @@ function isProcess(pid: number): boolean {
 
 /**
  * SIGKILL every process marked `name=value` (made after `since`, when given) and wait (at
- * most `limitMs`) until none runs; returns the pids killed. `skipSessions`: with `since`,
+ * most `limitMs`; what a scan found is killed even past it, and waited for up to `limitMs` more) until none runs; returns the pids killed. `skipSessions`: with `since`,
  * sessions not looked in, those of other pods' processes that run now (their leaders, each
  * a container or quarterback started in a session of its own): whatever is in them descends
  * from another pod's process, not from this pod's.
@@ -126,7 +126,9 @@ export async function sweep(name: string, value: string, o: { since?: PidMark; l
   const until = Date.now() + limitMs;
   for (;;) {
     const left = (await markedProcesses(name, value, since, skipSessions)).filter(processRunning);
-    if (left.length === 0 || Date.now() >= until) return [...killed];
+    if (left.length === 0) return [...killed];
+    // Killed before the time is checked: a scan that took past the limit (seconds of /proc reads
+    // on a loaded machine) still kills what it found, and only the waiting is cut short.
     for (const pid of left) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -134,6 +136,12 @@ export async function sweep(name: string, value: string, o: { since?: PidMark; l
       } catch {
         // gone already
       }
+    }
+    if (Date.now() >= until) {
+      // No new scan past the limit, but what was killed is waited for (a look at each pid, no /proc walk) a while more.
+      const last = Date.now() + limitMs;
+      while ([...killed].some(processRunning) && Date.now() < last) await new Promise((r) => setTimeout(r, 5));
+      return [...killed];
     }
     await new Promise((r) => setTimeout(r, 5));
   }

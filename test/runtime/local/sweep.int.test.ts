@@ -22,6 +22,18 @@ function sleeper(env: Record<string, string>): number {
 }
 
 describe('sweep', () => {
+  it('kills what it found even when its time ran out while it looked (a slow /proc scan on a loaded machine)', async () => {
+    const mark = `/dev/shm/strata/test-${process.pid}-${Date.now()}-late`;
+    const marked = sleeper({ STRATA_SCRATCH: mark });
+    try {
+      // No time at all: the first scan ends past the limit, as a scan of seconds does under load.
+      expect(await sweep('STRATA_SCRATCH', mark, { limitMs: 0 })).toEqual([marked]);
+      await until('the marked process to be gone', () => !processRunning(marked));
+    } finally {
+      if (processRunning(marked)) process.kill(marked, 'SIGKILL');
+    }
+  });
+
   it('finds processes by an exact environment entry and kills them', async () => {
     const mark = `/dev/shm/strata/test-${process.pid}-${Date.now()}`;
     const marked = sleeper({ FIRST: 'x', STRATA_SCRATCH: mark });
