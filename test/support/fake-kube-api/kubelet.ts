@@ -332,7 +332,11 @@ class PodSim {
     const grace = (this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
     p.signal(signal);
     const t = setTimeout(() => p.signal('SIGKILL'), signal === 'SIGKILL' ? 0 : Math.min(grace, 5000));
-    await p.exited;
+    // Its end is its pipes' close: bounded, so that a process holding them past the SIGKILL cannot
+    // hold the stand-in's stop (a file's afterAll) for ever (seen once in CI at load: a 60 s hook timeout).
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([p.exited, new Promise<void>((r) => (bound = setTimeout(r, Math.min(grace, 5000) + 10_000)))]);
+    clearTimeout(bound);
     clearTimeout(t);
     c.proc = undefined;
   }
