@@ -82,6 +82,14 @@ export interface StepReport {
   parameters?: Record<string, JsonValue>;
   /** only a mark: `step` runs again, and what was recorded beneath it is of its earlier attempt (SupersedeCommand); `status` is not recorded */
   supersede?: true;
+  /**
+   * Ended by a stop from outside the run: a signal to the quarterback (the kubelet stopping a
+   * pod someone deleted, a kill by hand), its worker gone. The quarterback cannot tell such a
+   * stop from the run's cancel (on kubernetes both delete the pod); the worker can, and records
+   * the step when the pod has ended: as reported if the run stopped the pod, else failed with it
+   * (src/worker/run-step.ts).
+   */
+  stopped?: true;
   at: number;
 }
 

@@ -40,8 +40,8 @@ async function main(): Promise<number> {
     onProcess: (event, step, attempt, pid) => send({ type: 'container', event, step, attempt, pid, at: now() }),
   });
   const qb = new Quarterback({ plan, driver, send });
-  for (const sig of SIGNALS) process.on(sig, () => qb.cancel(`the quarterback got ${sig}`));
-  process.stdout.on('error', () => qb.cancel('the worker stopped reading the quarterback'));
+  for (const sig of SIGNALS) process.on(sig, () => qb.cancel(`the quarterback got ${sig}`, { outside: true }));
+  process.stdout.on('error', () => qb.cancel('the worker stopped reading the quarterback', { outside: true }));
   if (plan.control === 'stdin') watchStdin(qb);
   const done = await qb.run();
   await launcher?.close();
@@ -74,8 +74,8 @@ function watchStdin(qb: Quarterback): void {
     else if (m?.type === 'grant') qb.grant(m.asked, m.steps);
   });
   process.stdin.on('data', (b: Buffer) => lines.push(b));
-  process.stdin.on('end', () => qb.cancel('the worker running this pod is gone'));
-  process.stdin.on('error', () => qb.cancel('the worker running this pod is gone'));
+  process.stdin.on('end', () => qb.cancel('the worker running this pod is gone', { outside: true }));
+  process.stdin.on('error', () => qb.cancel('the worker running this pod is gone', { outside: true }));
 }
 
 // No top-level await: bin.cjs loads this file as CommonJS.

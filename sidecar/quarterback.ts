@@ -63,6 +63,8 @@ export class Quarterback {
   private failedExit: { exitCode: number | null; reason?: FailureReason } | undefined;
   private failure: string | undefined;
   private cancelReason: string | undefined;
+  /** the first stop was from outside the run (cancel's `outside`) */
+  private stoppedOutside = false;
   private doneCmd: DoneCommand | undefined;
   private finishing = false;
   private settle!: (m: DoneMessage) => void;
@@ -111,8 +113,13 @@ export class Quarterback {
     if (this.engine.status === 'running') this.apply({ type: 'grant', asked, steps });
   }
 
-  /** Stop the pod: running containers are killed and reported cancelled. */
-  cancel(reason = 'cancelled'): void {
+  /**
+   * Stop the pod: running containers are killed and reported cancelled. `outside`: the stop
+   * is not the run's word (a signal, the worker gone): the steps it ends are reported
+   * `stopped`, for the worker to record as the run decided (StepReport.stopped).
+   */
+  cancel(reason = 'cancelled', o: { outside?: boolean } = {}): void {
+    if (this.cancelReason === undefined && o.outside) this.stoppedOutside = true;
     this.cancelReason ??= reason;
     if (this.engine.status === 'running') this.apply({ type: 'cancel', reason });
   }
@@ -156,7 +163,9 @@ export class Quarterback {
     const exitCode = this.lastExit.get(c.step);
     // A composite past its deadline has no exit of its own: its reason says how it failed.
     if (c.status === 'failed' && (exitCode !== undefined || c.reason)) this.failedExit ??= { exitCode: exitCode ?? null, ...(c.reason ? { reason: c.reason } : {}) };
-    this.send(stepMessage(c, exitCode, outputs));
+    const m = stepMessage(c, exitCode, outputs);
+    if (this.stoppedOutside && c.status !== 'running' && c.status !== 'succeeded') m.stopped = true;
+    this.send(m);
   }
 
   /**

@@ -109,7 +109,8 @@ export async function runKubeQuarterback(o: KubeQuarterbackOptions): Promise<num
   };
   // Containers start from nothing of the quarterback's own environment: their images own PATH and the rest.
   const qb = new Quarterback({ plan, driver, send, hostEnv: {} });
-  const onAbort = () => qb.cancel(String(o.signal.reason ?? 'the pod is being deleted'));
+  // The pod is being deleted: by the run's cancel or by someone else, which only the worker knows.
+  const onAbort = () => qb.cancel(String(o.signal.reason ?? 'the pod is being deleted'), { outside: true });
   if (o.signal.aborted) onAbort();
   else o.signal.addEventListener('abort', onAbort, { once: true });
   const done = await qb.run();

@@ -13,7 +13,7 @@ import type { EngineEvent, StartCommand } from '../engine/types.ts';
 import type { FailureReason } from '../engine/timeout-error.ts';
 import { clipped, toStrataError } from '../errors/strata-error.ts';
 import type { JsonValue } from '../flow/types.ts';
-import type { AskReport, PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
+import type { AskReport, PodReport, PodRuntime, StepReport } from '../../runtime/pod-runtime.ts';
 import { podRequest } from '../../runtime/pod-request.ts';
 import { tryUntil } from '../../runtime/try-until.ts';
 import type { RunLimits } from '../flow/limits.ts';
@@ -21,7 +21,7 @@ import { checkOutputTree, StepFileError } from '../../runtime/output-files.ts';
 import { readResult } from '../../runtime/step-files.ts';
 import { readParameters } from '../../runtime/output-parameters.ts';
 import type { Guard } from '../../runtime/watchdog/guard.ts';
-import type { Fence, RunStore } from '../store/run-store.ts';
+import type { Fence, RunStore, StepReportRecord } from '../store/run-store.ts';
 import { attemptLabelOf, type PodGo } from '../run/attempt-label.ts';
 import { cleanup, keepOutputs, keptPodSteps, prepareStep, type StepDirs, type WorkRoots } from './step-files.ts';
 
@@ -91,8 +91,8 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
         if (ask && Number.isSafeInteger(r.steps) && r.steps > 0) void tryUntil(() => ask(runId, cmd.step, cmd.attempt, r.steps, exec.fence), asking).then((g) => g !== undefined && !asking.aborted && r.grant(g));
         return;
       }
-      open.seen(r);
-      reports.push(relay(p.store, runId, r, pod, exec.fence));
+      // Ended by a stop the quarterback could not place (StepReport.stopped): recorded below, once the pod's end says whose it was.
+      if (open.seen(r)) reports.push(relay(p.store, runId, r, pod, exec.fence));
     };
     const outcome = await p.runtime.run(req, onReport, signal).finally(() => podRuns.abort());
     if (typeof outcome.exitCode === 'number') exitCode = outcome.exitCode;
@@ -108,7 +108,9 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     await Promise.all(reports);
     // A pod that ended without its quarterback's word (killed, its pod deleted) leaves the micro
     // steps it reported running: they end with it, or stayed running under an ended run (tester 16).
-    if (!outcome.ok) await open.end(p.store, runId, signal.aborted ? 'cancelled' : 'failed', `its pod ended before it did: ${outcome.error ?? `exited with code ${outcome.exitCode}`}`, pod, exec.fence);
+    // So do those it ended for a stop from outside that was not the run's (a signal, its pod
+    // deleted by someone else): recorded cancelled, they said the run had stopped them.
+    await open.end(p.store, runId, outcome.ok ? undefined : { cancelled: signal.aborted, error: `its pod ended before it did: ${outcome.error ?? `exited with code ${outcome.exitCode}`}` }, pod, exec.fence);
     if (miscounted) return finished(false, undefined, `the quarterback of pod ${cmd.step} reported ${clipped(JSON.stringify(counted) ?? String(counted), 40)} micro steps, not a whole number: they cannot be counted against the run's STRATA_MAX_RUN_STEPS`);
     if (!outcome.ok) {
       const error = outcome.error ?? `exited with code ${outcome.exitCode}`;
@@ -165,27 +167,51 @@ async function recordKeptSteps(store: RunStore, runId: string, finalDir: string,
   await store.report(runId, kept.steps.map((s) => ({ step: s.step, status: 'succeeded' as const, pod, result: s.result, ...(s.attempt !== undefined ? { attempt: s.attempt } : {}) })), fence);
 }
 
-/** A report from inside a pod: a micro step's state (tagged with the pod's attempt and execution), or a chunk of logs. */
-/** The micro steps a pod reported and has not ended, each at its attempt: what ends with the pod should its quarterback not end them. */
+/**
+ * The micro steps a pod reported and has not ended, each at its attempt, and the reports it
+ * sent for a stop from outside (StepReport.stopped), held: what ends with the pod should its
+ * quarterback not end them, or end them without knowing whose stop it was.
+ */
 class OpenSteps {
   private readonly steps = new Map<string, number | undefined>();
+  private readonly held = new Map<string, StepReport>();
 
-  seen(r: Exclude<PodReport, AskReport>): void {
-    if (r.type !== 'step') return;
+  /** Take a step report in; false when it is held until the pod ends (not relayed now). */
+  seen(r: Exclude<PodReport, AskReport>): boolean {
+    if (r.type !== 'step') return true;
     // A composite run again whole: what it made beneath it before is superseded, reported again if it runs.
     if (r.supersede) {
       for (const id of [...this.steps.keys()]) if (id.startsWith(`${r.step}/`)) this.steps.delete(id);
-      return;
+      return true;
+    }
+    if (r.stopped) {
+      this.held.set(r.step, r);
+      return false;
     }
     if (r.status === 'running' || r.status === 'pending') this.steps.set(r.step, r.attempt);
     else this.steps.delete(r.step);
+    return true;
   }
 
-  /** Record every step still open as ended with `status` and `error`. */
-  async end(store: RunStore, runId: string, status: 'failed' | 'cancelled', error: string, pod: PodGo, fence: Fence | undefined): Promise<void> {
-    if (this.steps.size === 0) return;
-    await store.report(runId, [...this.steps].map(([step, attempt]) => ({ step, status, error, pod, ...(attempt !== undefined ? { attempt } : {}) })), fence);
+  /**
+   * Record what the pod left open or held, now that it has ended. `ended` undefined (the pod
+   * succeeded): held reports as they were. Else the run cancelled the pod (`cancelled`): steps
+   * open end cancelled, held reports as they were; or the pod failed: steps open or held that
+   * had started end failed with `error`, held ones that never started are skipped.
+   */
+  async end(store: RunStore, runId: string, ended: { cancelled: boolean; error: string } | undefined, pod: PodGo, fence: Fence | undefined): Promise<void> {
+    const at = (attempt: number | undefined) => (attempt !== undefined ? { attempt } : {});
+    const records: StepReportRecord[] = [];
+    for (const [step, r] of this.held) {
+      if (!ended || ended.cancelled) records.push(relayed(r, pod));
+      else if (this.steps.has(step)) records.push({ step, status: 'failed', error: ended.error, pod, ...at(r.attempt) });
+      else records.push({ step, status: 'skipped', error: `not started: ${ended.error}`, pod, ...at(r.attempt) });
+      this.steps.delete(step);
+    }
+    if (ended) for (const [step, attempt] of this.steps) records.push({ step, status: ended.cancelled ? 'cancelled' : 'failed', error: ended.error, pod, ...at(attempt) });
     this.steps.clear();
+    this.held.clear();
+    if (records.length > 0) await store.report(runId, records, fence);
   }
 }
 
@@ -197,7 +223,13 @@ function relay(store: RunStore, runId: string, r: Exclude<PodReport, AskReport>,
   const marked = r.status === 'running' && ((r.attempt ?? 1) > 1 || pod.attempt > 1 || pod.execution > 1)
     ? store.appendLog(runId, r.step, executionMark(r.attempt ?? 1, 1, pod))
     : undefined;
-  const reported = store.report(runId, [{
+  const reported = store.report(runId, [relayed(r, pod)], fence);
+  return marked ? Promise.all([marked, reported]) : reported;
+}
+
+/** A micro step's report as the run records it, tagged with its pod's attempt and execution. */
+function relayed(r: StepReport, pod: PodGo): StepReportRecord {
+  return {
     step: r.step, status: r.status, pod,
     ...(r.attempt !== undefined ? { attempt: r.attempt } : {}),
     ...(r.result !== undefined ? { result: r.result } : {}),
@@ -206,8 +238,7 @@ function relay(store: RunStore, runId: string, r: Exclude<PodReport, AskReport>,
     ...(r.image !== undefined ? { image: r.image } : {}),
     ...(r.item !== undefined ? { item: r.item } : {}),
     ...(r.parameters !== undefined ? { parameters: r.parameters } : {}),
-  }], fence);
-  return marked ? Promise.all([marked, reported]) : reported;
+  };
 }
 
 /** The line that opens an execution's output in a step's log, after the first, in attemptLabelOf's words (`--- attempt 1 (pod run 2) ---`). */

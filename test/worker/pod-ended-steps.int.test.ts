@@ -47,6 +47,24 @@ describe('the micro steps of a pod whose quarterback died', () => {
     expect([running.status, running.body.counts.running ?? 0]).toEqual([200, 0]);
   }, 90_000);
 
+  // A SIGTERM to the quarterback from outside (a kill by hand, the kubelet stopping a pod someone
+  // deleted) made it cancel its pod, and its steps were recorded `cancelled`, as if the run had
+  // been cancelled, under a run that failed (the kubernetes twin hit it in CI). The run did not
+  // stop them: they end failed with the pod, as after a SIGKILL.
+  it('a quarterback stopped by a signal not the run\'s: its steps end failed with the pod, not cancelled', async () => {
+    const pidFile = join(tempDir(), 'pid.json');
+    const r = await svc.call('POST', '/v1/runs', { flow: flowDoc(hangingPod(pidFile), 'pod-ended-term') });
+    expect(r.status, r.text).toBe(202);
+    await until('the container to write its pids', () => existsSync(pidFile), 30_000);
+    const { parent } = JSON.parse(readFileSync(pidFile, 'utf8')) as { parent: number };
+    process.kill(parent, 'SIGTERM');
+    const run = await svc.waitRun(r.body.runId, 60_000);
+    expect([run.status, run.error]).toEqual(['failed', expect.stringMatching(/the quarterback got SIGTERM/)]);
+    const steps = run.steps as Record<string, { status: string; error: string | null; finishedAt: string | null }>;
+    expect(Object.fromEntries(Object.entries(steps).map(([id, s]) => [id, s.status]))).toEqual({ p: 'failed', 'p/a': 'succeeded', 'p/b': 'failed', 'p/b/0': 'failed' });
+    for (const id of ['p/b', 'p/b/0']) expect(steps[id].error, id).toMatch(/^its pod ended before it did: .*the quarterback got SIGTERM/);
+  }, 90_000);
+
   // The worker running the pod SIGKILLed (its quarterback and container die with it), the run
   // cancelled meanwhile: no worker was there to end the micro steps, and the job taken over
   // later found the run not running and did nothing.
