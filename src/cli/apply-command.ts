@@ -169,8 +169,8 @@ export async function checkAll(flows: FlowDocument[], workflows: FlowDocument[],
       problemsUnder(`flow ${refOf(f)}`, err, g);
     }
   }
-  // A -p key the flow run does not declare would be dropped for its default: refused by name (undeclared-params.ts).
-  for (const f of [...workflows, ...(runFlow ? [runFlow] : [])]) appendAll(g.problems, undeclaredParamProblems(params, f.spec.params, `flow ${refOf(f)}: -p`, refOf(f)));
+  // A -p key the flow run does not declare would be dropped for its default: refused by name, gathered with the rest (undeclared-params.ts).
+  for (const f of [...workflows, ...(runFlow ? [runFlow] : [])]) appendAll(g.problems, undeclaredParamProblems(params, f.spec.params, `flow ${refOf(f)}: -p`, argo.includes(f) ? argoLabel(f) : refOf(f)));
   for (const f of [...workflows, ...(runFlow ? [runFlow] : [])]) checkLocally(() => checkRequiredParams(f, { ...f.spec.params, ...params }), `flow ${refOf(f)}`, g);
   if (g.problems.length > 0) throw invalid(g.problems, 'invalid_document', g.more, g.limits);
 }

@@ -1,6 +1,6 @@
 /** `strata plan FILE... [--dry-run] [--format json|dot|mermaid]` */
 import { selectTargets } from '../plan/targets.ts';
-import { invalid, StrataError } from '../errors/strata-error.ts';
+import { StrataError } from '../errors/strata-error.ts';
 import { loadLimits, loadParamsLimits } from '../app/config.ts';
 import { dryRun, dryRunAnswer, type DryRun } from '../engine/dry-run.ts';
 import { toPlanDocument } from '../plan/plan-document.ts';
@@ -18,7 +18,7 @@ import { planDataset } from '../service/plan-dataset.ts';
 import { planFlow } from '../service/plan-flow.ts';
 import { loadBuiltinRules } from '../store/builtin-rules.ts';
 import { checkRequiredParams } from '../argo/required-params.ts';
-import { undeclaredParamProblems } from '../flow/undeclared-params.ts';
+import { refuseUndeclaredParams } from '../flow/undeclared-params.ts';
 import { withSubmitParams } from '../argo/submit-params.ts';
 import { typedParams } from './params.ts';
 import { argoLabel, inArgoWords } from '../argo/argo-places.ts';
@@ -85,10 +85,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   }
   // An Argo Workflow takes -p values as text, as argo submit does; a strata flow as JSON where they read as JSON.
   // A -p key the planned flow does not declare would be dropped for its default: refused by name (undeclared-params.ts).
-  if (opts.param && planned) {
-    const undeclared = undeclaredParamProblems(opts.param, planned.spec.params, '-p', argoPlanned ? argoLabel(planned) : refOf(planned));
-    if (undeclared.length > 0) throw invalid(undeclared, 'invalid_request');
-  }
+  if (opts.param && planned) refuseUndeclaredParams(opts.param, planned.spec.params, '-p', argoPlanned ? argoLabel(planned) : refOf(planned));
   if (opts.param) compiled = { ...compiled, params: { ...compiled.params, ...((argoPlanned ? opts.param : typedParams(opts.param)) as typeof compiled.params) } };
   if (planned) checkRequiredParams(planned, compiled.params); // an Argo Workflow's parameters without value or default
   if (opts.target) compiled = { ...compiled, root: selectTargets(compiled.root, opts.target, compiled.stepIds) };

@@ -21,7 +21,7 @@ import { useTempDirs } from '../support/temp-dirs.ts';
 const newTempDir = useTempDirs('strata-undeclared-');
 const svc = useRunService();
 
-const task = { task: { image: 'alpine', command: ['echo', '{{ params.count }}'] } };
+const task = { task: { image: 'alpine', command: ['echo', '{{ params.count }}'], result: 'stdout' } };
 const counted = (name = 'counted', version = '1') => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name, version }, spec: { params: { count: 1, mode: null }, root: task } });
 const caller = (name: string) => ({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name, version: '1' }, spec: { root: { use: 'counted@1', with: { cont: 5 } } } });
 const NEAR = 'declares no param "cont" (did you mean "count"?)';
@@ -52,6 +52,14 @@ describe('a parameter the flow does not declare', () => {
       expect(r.body.error.message, path).toContain(place);
       expect(r.body.error.message, path).toContain(NEAR);
     }
+    // A { use } request's params reach the used flow only through its with: a key no with value reads was dropped, the run going on with the default.
+    for (const [body, key] of [[{ use: 'counted@1', params: { count: 5 } }, 'count'], [{ use: 'counted@1', with: { count: { var: 'params.n' } }, params: { n: 5, cont: 5 } }, 'cont']] as const) {
+      const r = await svc.call('POST', '/v1/runs', body);
+      expect(r.status, r.text).toBe(400);
+      expect(r.body.error.code).toBe('invalid_request');
+      expect(r.body.error.message).toContain(`params.${key}: no with value of { use: counted@1 } reads param "${key}"`);
+      expect(r.body.error.message).toContain(`as with.${key}`);
+    }
     expect(await names('flows')).not.toContain('caller');
     expect(await names('schedules')).not.toContain('typo-tick');
     expect(await names('hooks')).not.toContain('typo-hook');
@@ -71,6 +79,8 @@ describe('a parameter the flow does not declare', () => {
   it('declared ones are taken, and a flow without spec.params takes any', async () => {
     expect((await svc.call('POST', '/v1/runs', { flow: counted('inline-ok'), params: { count: 5, mode: 'x' } })).status).toBe(202);
     expect((await svc.call('POST', '/v1/runs', { use: 'counted@1', with: { count: 5 } })).status).toBe(202);
+    // A { use } request's params that its with reads reach the used flow through it.
+    expect((await svc.runToEnd({ use: 'counted@1', with: { count: { var: 'params.n' } }, params: { n: 6 } })).result).toBe(6);
     const open = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'open', version: '1' }, spec: { root: { task: { image: 'alpine', command: ['sh', '-c', 'echo "$STRATA_PARAMS"'] } } } };
     expect((await svc.call('POST', '/v1/runs', { flow: open, params: { anything: 1 } })).status).toBe(202);
   });
@@ -78,11 +88,11 @@ describe('a parameter the flow does not declare', () => {
   it('given with -p is refused, exit 2 naming -p and the key: runs submit (a process), plan and apply --run', async () => {
     const file = fileOf(counted('cli-counted'));
     const before = await runCount();
-    for (const [args, here] of [[['runs', 'submit', file, '-p', 'cont=5'], false], [['plan', file, '-p', 'cont=5'], true], [['apply', file, '--run', '-p', 'cont=5'], true]] as const) {
+    for (const [args, here] of [[['runs', 'submit', file, '-p', 'cont=5'], false], [['runs', 'submit', '--use', 'counted@1', '-p', 'cont=5'], false], [['plan', file, '-p', 'cont=5'], true], [['apply', file, '--run', '-p', 'cont=5'], true]] as const) {
       const p = await (here ? strataHere : runStrata)([...args], { STRATA_URL: svc.url });
       expect(p.code, `${args.join(' ')}: ${p.stderr}`).toBe(2);
       expect(p.stderr, args.join(' ')).toContain(NEAR);
-      expect(p.stderr, args.join(' ')).toMatch(/-p|params\.cont/);
+      expect(p.stderr, args.join(' ')).toMatch(/-p|params\.cont|with\.cont/);
     }
     expect(await names('flows')).not.toContain('cli-counted');
     expect(await runCount()).toBe(before);

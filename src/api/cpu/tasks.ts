@@ -39,7 +39,7 @@ import { parseBody, type BodyLimits, type RawBody } from './parse-body.ts';
 import { paramsAsWritten } from '../params-as-written.ts';
 import { checkRequiredParams } from '../../argo/required-params.ts';
 import { NAME_PATTERN } from '../../flow/task-schema.ts';
-import { undeclaredParamProblems } from '../../flow/undeclared-params.ts';
+import { refuseParamProblems, refuseUndeclaredParams, requestParamProblems } from '../../flow/undeclared-params.ts';
 import { WORKFLOW_LABEL } from '../../argo/workflow-name.ts';
 import { argoLabel, inArgoWords } from '../../argo/argo-places.ts';
 
@@ -216,11 +216,9 @@ export const TASKS = {
     if (isUse) checkParams(ctx, [[used?.spec.params, `use ${req.ref}: spec.params`]]);
     // An Argo Workflow's fixed name too (Argo tester 7, R6: `strata apply` finds its run by it).
     const labels = { ...(used?.metadata.labels ?? {}), ...(argo?.workflowName ? { [WORKFLOW_LABEL]: argo.workflowName } : {}), ...req.labels };
-    // A key the flow does not declare would be dropped for its default: refused by name (undeclared-params.ts).
-    if (!isUse) {
-      const undeclared = undeclaredParamProblems(req.params, req.flow.spec.params, 'params', argo ? argoLabel(req.flow) : ref(req.flow));
-      if (undeclared.length > 0) throw invalid(undeclared);
-    }
+    // A key the flow does not declare, or that no with of a { use } reads, would be dropped for its default: refused by name (undeclared-params.ts).
+    if (isUse) refuseParamProblems(requestParamProblems(req.params, usedWith(req.flow), req.ref, used?.spec.params));
+    else refuseUndeclaredParams(req.params, req.flow.spec.params, 'params', argo ? argoLabel(req.flow) : ref(req.flow));
     const params = { ...compiled.params, ...req.params };
     // An Argo Workflow's parameters without value or default; a `{ use }` of a WorkflowTemplate's
     // entry flow (runs submit --from) gives them in `with` (Argo tester 7, R4).

@@ -8,9 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { invalid, StrataError } from '../../errors/strata-error.ts';
+import { StrataError } from '../../errors/strata-error.ts';
 import { checkParamsAt } from '../../flow/params-limits.ts';
-import { undeclaredParamProblems } from '../../flow/undeclared-params.ts';
+import { refuseUndeclaredParams } from '../../flow/undeclared-params.ts';
 import type { JsonValue } from '../../flow/types.ts';
 import { paramsOf, validateHook } from '../../triggers/trigger-documents.ts';
 import { readBody, readRawBody, SMALL_BODY_LIMITS } from '../body.ts';
@@ -33,8 +33,7 @@ export function hooksRoutes(deps: RouteDeps): Hono {
     const used = h.spec.use ? await deps.defs.get(h.spec.use) : undefined;
     if (h.spec.use && !used) throw new StrataError('not_found', `spec.use: no registered flow ${h.spec.use}`);
     // A key its flow does not declare would be dropped at every call: refused now (a call's body is checked as its run is planned).
-    const undeclared = used ? undeclaredParamProblems(h.spec.with, used.spec.params, 'spec.with', h.spec.use!) : [];
-    if (undeclared.length > 0) throw invalid(undeclared, 'invalid_request');
+    if (used) refuseUndeclaredParams(h.spec.with, used.spec.params, 'spec.with', h.spec.use!);
     const { outcome, token } = await deps.triggers.putHook(h);
     return c.json({ hook: h, outcome, token, url: `/v1/hooks/${h.metadata.name}` }, outcome === 'created' ? 201 : 200);
   });
