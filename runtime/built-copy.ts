@@ -6,7 +6,7 @@
  * thread) runs the same code without registering tsx and compiling each of its modules
  * again; the source file itself otherwise.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -27,8 +27,16 @@ const readStamp = (): string | undefined => {
     return undefined;
   }
 };
-/** The build there was as this process started (this module is loaded at start, by a static import). */
+/** What tells one dist/BUILT from another without reading it: inode, size, change and modification times (ns); '' while there is none. */
+const identity = (): string => {
+  const st = statSync(stampFile, { bigint: true, throwIfNoEntry: false });
+  return st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : '';
+};
+/** The build there was as this process started (this module is loaded at start, by a static import), and its file's identity. */
+const startedIdentity = identity();
 const startedWith = readStamp();
+/** The last answer and the identity of the file it was read from: asked again of the same file, it is given without a read. */
+let last: { identity: string; answer: string | undefined } = { identity: startedIdentity, answer: undefined };
 
 /**
  * Undefined while the programs this process starts from dist/ (builtCopy: the quarterback,
@@ -36,14 +44,19 @@ const startedWith = readStamp();
  * was built again since and to restart it. A process built before and a helper built after
  * do not speak one protocol (a tester saw every step of a running `strata up` fail with
  * `The "file" argument must be of type string` once the launcher's frames changed under it).
- * One small file read. A process that runs the sources with dist/ stale starts the sources'
- * helpers, and is not asked.
+ * Asked at each pod's start and each CPU-pool task, so it costs one stat while dist/BUILT is
+ * the file it last read (a build writes it anew: build.mjs removes dist/ first); the stamp is
+ * read only when the file changed. A process that runs the sources with dist/ stale starts
+ * the sources' helpers, and is not asked.
  */
 export function rebuiltSinceStart(): string | undefined {
   if (fromSources && fresh !== true) return undefined;
+  const id = identity();
+  if (id === last.identity) return last.answer;
   const now = readStamp();
-  if (now === startedWith) return undefined;
-  return `strata was built again after this process started (${stampFile}: ${startedWith ?? 'none'} then, ${now ?? 'none now: being built or removed'} now): restart it (strata up, strata worker), so that it and the programs it starts (the quarterback, the process launcher) are one build`;
+  const answer = now === startedWith ? undefined : `strata was built again after this process started (${stampFile}: ${startedWith ?? 'none'} then, ${now ?? 'none now: being built or removed'} now): restart it (strata up, strata worker), so that it and the programs it starts (the quarterback, the process launcher) are one build`;
+  last = { identity: id, answer };
+  return answer;
 }
 
 /**

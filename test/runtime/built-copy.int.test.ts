@@ -71,7 +71,45 @@ function rebuiltAnswers(root: string, between: 'rewrite' | 'remove'): Array<stri
   return JSON.parse(r.stdout) as Array<string | null>;
 }
 
+/**
+ * In a new tsx process on the checkout's own built-copy.ts: how many times rebuiltSinceStart()
+ * reads dist/BUILT over 1,000 asks (each pod, each CPU-pool task asks), then over 1,000 more
+ * after it was rewritten, and its last answer.
+ */
+function stampOpens(root: string): { unchanged: number; rewritten: number; answer: string | null } {
+  const module = pathToFileURL(join(root, 'runtime/built-copy.ts')).href;
+  const counter = pathToFileURL(join(import.meta.dirname, '../support/fs-calls.ts')).href;
+  const stamp = join(root, 'dist', 'BUILT');
+  const script = `
+    const { builtCopy, rebuiltSinceStart } = await import(${JSON.stringify(module)});
+    const { countReads } = await import(${JSON.stringify(counter)});
+    const { writeFileSync, utimesSync } = await import('node:fs');
+    builtCopy(new URL('../sidecar/bin.cjs', ${JSON.stringify(module)}));
+    const asks = () => {
+      const opens = countReads(/dist\\/BUILT$/);
+      let last;
+      for (let i = 0; i < 1000; i++) last = rebuiltSinceStart() ?? null;
+      opens.stop();
+      return [opens.count(), last];
+    };
+    const [unchanged] = asks();
+    writeFileSync(${JSON.stringify(stamp)}, 'built again\\n');
+    utimesSync(${JSON.stringify(stamp)}, new Date(${T_LATER.getTime()}), new Date(${T_LATER.getTime()}));
+    const [rewritten, answer] = asks();
+    console.log(JSON.stringify({ unchanged, rewritten, answer }));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as { unchanged: number; rewritten: number; answer: string | null };
+}
+
 describe('rebuiltSinceStart (a running strata whose dist/ is built again under it: tester 16)', () => {
+  it('costs no read of dist/BUILT per ask while it is the file it started with (a stat), and one read once it changed', () => {
+    const { unchanged, rewritten, answer } = stampOpens(checkout(T_BUILT, COPIES));
+    expect(unchanged).toBe(0);
+    expect(rewritten).toBe(1);
+    expect(answer).toContain('built then, built again now');
+  });
+
   it('the build it started with: nothing; built again since: a sentence naming both builds and to restart it', () => {
     const root = checkout(T_BUILT, COPIES);
     const [before, after] = rebuiltAnswers(root, 'rewrite');

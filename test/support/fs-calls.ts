@@ -9,6 +9,7 @@ import { relative, resolve } from 'node:path';
 const require = createRequire(import.meta.url);
 const LISTINGS = ['readdir', 'readdirSync', 'opendir', 'opendirSync'] as const;
 const OPENS = ['open', 'openSync'] as const;
+const READS = ['readFile', 'readFileSync'] as const;
 
 export interface Listings {
   /** listings of a directory at or under the roots since the count began */
@@ -67,4 +68,9 @@ export function countListings(roots: string[]): Listings {
 /** Count this process's opens (fs `open`, `openSync`, fs/promises `open`) of paths that `match` until `stop()`. */
 export function countOpens(match: RegExp): Listings {
   return countCalls(OPENS, (abs) => match.test(abs));
+}
+
+/** Count this process's whole-file reads (fs `readFile`, `readFileSync`, fs/promises `readFile`: node 20 reads UTF-8 text without an `open` call) of paths that `match` until `stop()`. */
+export function countReads(match: RegExp): Listings {
+  return countCalls(READS, (abs) => match.test(abs));
 }
