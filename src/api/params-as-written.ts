@@ -26,11 +26,11 @@ function holdsNumber(v: unknown): boolean {
   return false;
 }
 
-/** The `params` of the JSON body `text` read with each number's text, or undefined when it is not JSON. */
-function exactParams(text: string): Record<string, unknown> | undefined {
+/** The member `key` (`params`) of the JSON body `text` read with each number's text, or undefined when it is not JSON. */
+function exactParams(text: string, key: string): Record<string, unknown> | undefined {
   try {
-    const body = parseExactJson(text) as { params?: unknown } | null;
-    const p = body !== null && typeof body === 'object' && !Array.isArray(body) ? body.params : undefined;
+    const body = parseExactJson(text) as Record<string, unknown> | null;
+    const p = body !== null && typeof body === 'object' && !Array.isArray(body) ? body[key] : undefined;
     return p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined;
   } catch {
     return undefined; // YAML, read by its own parser
@@ -41,14 +41,15 @@ function exactParams(text: string): Record<string, unknown> | undefined {
  * `params` (the body's `params`, as JSON.parse read it) with each value as written in the
  * body `text`: every value as text for an Argo Workflow (`argo: true`), a value JSON would
  * write back otherwise as its text for a strata Flow. Returns `params` itself when there is
- * nothing to change (no params, no numbers). Pure.
+ * nothing to change (no params, no numbers). `key`: the body's member they are (`params`; a
+ * `{ use, with }` request's `with`, kept alike since tester 17). Pure.
  */
-export function paramsAsWritten<T>(text: string, params: T, argo: boolean): T {
+export function paramsAsWritten<T>(text: string, params: T, argo: boolean, key = 'params'): T {
   if (params === null || typeof params !== 'object' || Array.isArray(params)) return params;
   const given = params as Record<string, unknown>;
   const numbered = Object.keys(given).filter((k) => holdsNumber(given[k]));
   if (numbered.length === 0 && !argo) return params;
-  const exact = numbered.length > 0 && mayHoldInexactNumbers(text) ? exactParams(text) : undefined;
+  const exact = numbered.length > 0 && mayHoldInexactNumbers(text) ? exactParams(text, key) : undefined;
   const out: Record<string, unknown> = { ...given };
   for (const k of Object.keys(given)) {
     const v = given[k];

@@ -1,11 +1,12 @@
 /** Text to data: YAML or JSON, with size limits and errors that name line and column. */
-import { isScalar, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { invalid, pastLimit, StrataError } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from './limits.ts';
 import { checkAliasCount, checkExpandedSize } from './yaml-expansion.ts';
 import { checkTextNesting } from './text-nesting.ts';
 import { toJsProblem } from './yaml-places.ts';
 import { MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
+import { lossOf, lossyJsonNumbers, member, SUSPECT, under, type LossyNumber } from '../logic/lossy-numbers.ts';
 
 /**
  * Parse one YAML or JSON document. `inside`: the levels of an envelope around the documents
@@ -16,7 +17,7 @@ export function parseText(text: string, source = 'document', maxBytes = DEFAULT_
   checkSize(text, source, maxBytes);
   checkTextNesting(text, source, maxNesting, inside);
   const json = tryJson(text);
-  if (json !== undefined && !numericVersions(json)) return checked(json, source, maxNesting, inside);
+  if (json !== undefined && !numericVersions(json)) return exact(checked(json, source, maxNesting, inside), lossyJsonNumbers(text, source), source);
   // Not strict JSON (or JSON whose version is a number): YAML, a superset, reports the
   // place and keeps each scalar's text.
   let doc: Document.Parsed = parseDocument(text, YAML_OPTIONS);
@@ -26,7 +27,18 @@ export function parseText(text: string, source = 'document', maxBytes = DEFAULT_
   if (doc.errors.length > 0) {
     throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
   }
-  return checked(keepVersionText(doc, toData(doc, source, maxBytes, text), []), source, maxNesting, inside);
+  const data = checked(keepVersionText(doc, toData(doc, source, maxBytes, text), []), source, maxNesting, inside);
+  return exact(data, lossyYamlNumbers(doc, text, source), source);
+}
+
+/**
+ * `data`, unless a number of it is one a JavaScript number cannot hold (`lost`): refused,
+ * naming each (lossy-numbers.ts; 400 invalid_request for a request body, a document's
+ * problem for a file).
+ */
+function exact<T>(data: T, lost: LossyNumber[], source: string): T {
+  if (lost.length > 0) throw invalid(lost, source === 'body' ? 'invalid_request' : 'invalid_document');
+  return data;
 }
 
 /** Parse a YAML stream of one or more documents (`---` separated), e.g. a file for `strata apply`. */
@@ -34,19 +46,20 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
   checkSize(text, source, maxBytes);
   checkTextNesting(text, source, maxNesting);
   const json = tryJson(text);
-  if (json !== undefined && !numericVersions(json)) return (Array.isArray(json) ? json : [json]).map((d) => checked(d, source, maxNesting));
+  if (json !== undefined && !numericVersions(json)) return exact((Array.isArray(json) ? json : [json]).map((d) => checked(d, source, maxNesting)), lossyJsonNumbers(text, source), source);
   if (json !== undefined && Array.isArray(json)) {
     // A JSON list of documents with a numeric version: keep the number's text through YAML.
     const doc = parseDocument(text, YAML_OPTIONS);
     const data = toData(doc, source, maxBytes, text) as unknown[];
-    return data.map((d, i) => checked(keepVersionText(doc, d, [i]), source, maxNesting));
+    return exact(data.map((d, i) => checked(keepVersionText(doc, d, [i]), source, maxNesting)), lossyYamlNumbers(doc, text, source), source);
   }
   const docs = parseAllDocuments(text, YAML_OPTIONS);
   const list = Array.isArray(docs) ? docs : [docs];
   refuseStackOverflow(list.flatMap((d) => d.errors), source, maxNesting);
   const problems = list.flatMap((d, i) => d.errors.map((e) => ({ path: list.length > 1 ? `${source}[${i}]` : source, message: yamlMessage(e) })));
   if (problems.length > 0) throw invalid(problems);
-  return list.map((d, i) => checked(keepVersionText(d, toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes, text), []), source, maxNesting)).filter((d) => d !== null && d !== undefined);
+  const lost = list.flatMap((d, i) => lossyYamlNumbers(d, text, list.length > 1 ? `${source}[${i}]` : source));
+  return exact(list.map((d, i) => checked(keepVersionText(d, toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes, text), []), source, maxNesting)).filter((d) => d !== null && d !== undefined), lost, source);
 }
 
 /** Whether a parsed YAML document holds nothing (only `---`, comments, or `~`). */
@@ -227,3 +240,24 @@ export function checkDepth(value: unknown, source = 'document', max: number = MA
 
 /** Levels of a path checkDepth names. */
 const PATH_LEVELS = 3;
+
+/** The numbers of a parsed YAML document a JavaScript number cannot hold, judged by each scalar's text. */
+function lossyYamlNumbers(doc: Document.Parsed, text: string, source: string): LossyNumber[] {
+  if (!SUSPECT.test(text) && !/\.(?:inf|Inf|INF|nan|NaN|NAN)\b/.test(text)) return [];
+  const out: LossyNumber[] = [];
+  const stack: Array<[unknown, string]> = [[doc.contents, '']];
+  while (stack.length > 0) {
+    const [node, at] = stack.pop()!;
+    if (isScalar(node)) {
+      if (typeof node.value === 'number') {
+        const written = typeof node.source === 'string' ? node.source : String(node.value);
+        const why = lossOf(written, node.value);
+        if (why !== undefined) out.push({ path: under(source, at), message: why });
+      }
+    } else if (isSeq(node)) node.items.forEach((c, i) => stack.push([c, member(at, i)]));
+    else if (isMap(node)) {
+      for (const p of node.items) if (isPair(p)) stack.push([p.value, member(at, isScalar(p.key) ? String(p.key.value) : String(p.key))]);
+    }
+  }
+  return out.reverse();
+}

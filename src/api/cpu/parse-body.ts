@@ -3,9 +3,10 @@
  * JSON or YAML as the Content-Type said, within the size limits and the depth limit. YAML
  * has a lower limit than JSON because it costs far more to parse (docs/api-safety.md).
  */
-import { pastLimit, StrataError } from '../../errors/strata-error.ts';
+import { invalid, pastLimit, StrataError } from '../../errors/strata-error.ts';
 import { checkDepth, parseText } from '../../flow/parse-text.ts';
 import { MAX_DATA_DEPTH } from '../../logic/json-nesting.ts';
+import { lossyJsonNumbers } from '../../logic/lossy-numbers.ts';
 
 export type BodyType = 'json' | 'yaml';
 
@@ -40,19 +41,22 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * `envelope`: the body is an object around documents (a run request's `{ flow, params }`),
  * each member nested within the limit as the document is on its own (POST /v1/flows), not
  * one level less (tester 13: a flow right at STRATA_MAX_TEXT_NESTING registered but could not run).
+ * A number a JavaScript number cannot hold is refused, naming its place (lossy-numbers.ts),
+ * but in the top-level members `keptAsText` of a JSON body, which the route keeps as their
+ * text (a run request's `params` and `with`: params-as-written.ts).
  */
-export function parseBody(body: RawBody, limits: BodyLimits, envelope = false): unknown {
-  if (!envelope) return parseWhole(body, limits);
+export function parseBody(body: RawBody, limits: BodyLimits, envelope = false, keptAsText: readonly string[] = []): unknown {
+  if (!envelope) return parseWhole(body, limits, 0, keptAsText);
   const max = limits.maxNesting ?? MAX_DATA_DEPTH;
   // Walked within `max + 1`: a body deeper is a member nested more than `max`, said in the member's terms.
-  const value = parseWhole(body, { ...limits, maxNesting: max }, 1);
+  const value = parseWhole(body, { ...limits, maxNesting: max }, 1, keptAsText);
   // An object's members were walked within `max` above (a member's depth is the body's less one); a body of another shape is no envelope.
   if (value === null || typeof value !== 'object' || Array.isArray(value)) checkDepth(value, 'body', max);
   return value;
 }
 
 /** The body as data (parseBody), its members within `limits.maxNesting` inside `inside` levels of envelope (parseText). */
-function parseWhole(body: RawBody, limits: BodyLimits, inside = 0): unknown {
+function parseWhole(body: RawBody, limits: BodyLimits, inside = 0, keptAsText: readonly string[] = []): unknown {
   const max = body.type === 'yaml' ? limits.maxYamlBytes : limits.maxBytes;
   if (body.bytes.byteLength > max) throw bodyTooLarge(body, limits);
   let text: string;
@@ -70,6 +74,8 @@ function parseWhole(body: RawBody, limits: BodyLimits, inside = 0): unknown {
       throw new StrataError('invalid_request', `body is not valid JSON: ${(e as Error).message}`, { problems: [{ path: 'body', message: (e as Error).message }] });
     }
     checkDepth(value, 'body', limits.maxNesting, inside);
+    const lost = lossyJsonNumbers(text, 'body', new Set(keptAsText));
+    if (lost.length > 0) throw invalid(lost, 'invalid_request');
     return value;
   }
   try {

@@ -76,11 +76,20 @@ function checkParams(ctx: TaskContext, places: Array<[unknown, string]>): void {
   checkParamsAt(places, ctx.paramsLimits);
 }
 
-/** A run request body as data, its `params` as written (a number JSON would write back otherwise kept as its text: params-as-written.ts). */
-function nativeRunBody(body: RawBody, limits: BodyLimits): unknown {
-  const parsed = parseBody(body, limits, true);
-  if (body.type !== 'json' || parsed === null || typeof parsed !== 'object' || !('params' in parsed)) return parsed;
-  return { ...parsed, params: paramsAsWritten(new TextDecoder().decode(body.bytes), (parsed as { params: unknown }).params, false) };
+/**
+ * A run (or plan) request body as data, its `params` and a `{ use, with }` request's `with` as
+ * written (a number JSON would write back otherwise kept as its text: params-as-written.ts;
+ * `with` since tester 17, where `1e309` had become null and 20 digits a rounded number). A
+ * number elsewhere that a JavaScript number cannot hold is refused (parse-body.ts).
+ */
+function nativeRunBody(body: RawBody, limits: BodyLimits, envelope = true): unknown {
+  const kept = body.type === 'json' ? ['params', 'with'] : [];
+  const parsed = parseBody(body, limits, envelope, kept);
+  if (body.type !== 'json' || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return parsed;
+  const text = new TextDecoder().decode(body.bytes);
+  let out = parsed as Record<string, unknown>;
+  for (const key of kept) if (key in out) out = { ...out, [key]: paramsAsWritten(text, out[key], false, key) };
+  return out;
 }
 
 /**
@@ -134,7 +143,7 @@ export const TASKS = {
   async plan(ctx: TaskContext, input: TaskInput) {
     const format = input.query.format ?? 'json';
     if (!['json', 'dot', 'mermaid'].includes(format)) throw new StrataError('invalid_request', `format must be json, dot or mermaid, not "${format}"`);
-    const { flow, request } = flowFromBody(await pinLatest(parseBody(input.body, ctx.limits), ctx.defs), sizes(ctx).limits);
+    const { flow, request } = flowFromBody(await pinLatest(nativeRunBody(input.body, ctx.limits, false), ctx.defs), sizes(ctx).limits);
     checkParams(ctx, [[flow.spec.params, 'spec.params'], ...withsOf(flow.spec.root, request ? '' : 'spec.root')]);
     const compiled = await planFlow(flow, ctx.defs, sizes(ctx).limits, { request });
     const plan = toPlanDocument(compiled);
