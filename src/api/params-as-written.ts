@@ -30,7 +30,7 @@ function holdsNumber(v: unknown): boolean {
 function exactParams(text: string, key: string): Record<string, unknown> | undefined {
   try {
     const body = parseExactJson(text) as Record<string, unknown> | null;
-    const p = body !== null && typeof body === 'object' && !Array.isArray(body) ? body[key] : undefined;
+    const p = key === '' ? body : body !== null && typeof body === 'object' && !Array.isArray(body) ? body[key] : undefined;
     return p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined;
   } catch {
     return undefined; // YAML, read by its own parser
@@ -42,7 +42,7 @@ function exactParams(text: string, key: string): Record<string, unknown> | undef
  * body `text`: every value as text for an Argo Workflow (`argo: true`), a value JSON would
  * write back otherwise as its text for a strata Flow. Returns `params` itself when there is
  * nothing to change (no params, no numbers). `key`: the body's member they are (`params`; a
- * `{ use, with }` request's `with`, kept alike since tester 17). Pure.
+ * `{ use, with }` request's `with`, kept alike since tester 17; `''`: the body itself, a hook call's). Pure.
  */
 export function paramsAsWritten<T>(text: string, params: T, argo: boolean, key = 'params'): T {
   if (params === null || typeof params !== 'object' || Array.isArray(params)) return params;

@@ -73,6 +73,16 @@ describe('a number a JavaScript number cannot hold', () => {
     expect(JSON.parse(logs.text)).toEqual({ big: '1e309', n: '12345678901234567890', ok: 2 });
   });
 
+  it("in a flow hook's call reaches the step as its text, as a run's params do", async () => {
+    const reg = await svc.call('POST', '/v1/hooks', { apiVersion: 'strata/v1', kind: 'Hook', metadata: { name: 'lossy' }, spec: { use: 'echo-params@1' } });
+    expect(reg.status, reg.text).toBe(201);
+    const call = await svc.call('POST', '/v1/hooks/lossy', '{"big":1e309,"n":12345678901234567890,"ok":2}', { 'content-type': 'application/json', authorization: `Bearer ${reg.body.token}` });
+    expect(call.status, call.text).toBe(202);
+    expect((await svc.waitRun(call.body.id)).status).toBe('succeeded');
+    const logs = await svc.call('GET', `/v1/runs/${call.body.id}/steps/main/logs`);
+    expect(JSON.parse(logs.text)).toEqual({ big: '1e309', n: '12345678901234567890', ok: 2 });
+  });
+
   it("in a step's result.json fails the step naming it, macro, generate and micro alike", async () => {
     const ds = `{"apiVersion":"strata/v1","kind":"Dataset","metadata":{"name":"made"},"spec":{"shape":"table","attributes":{"big":1e309}}}`;
     const run = await svc.runToEnd({

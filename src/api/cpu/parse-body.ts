@@ -43,7 +43,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * one level less (tester 13: a flow right at STRATA_MAX_TEXT_NESTING registered but could not run).
  * A number a JavaScript number cannot hold is refused, naming its place (lossy-numbers.ts),
  * but in the top-level members `keptAsText` of a JSON body, which the route keeps as their
- * text (a run request's `params` and `with`: params-as-written.ts).
+ * text (a run request's `params` and `with`: params-as-written.ts; `''`: the whole body, a hook call's).
  */
 export function parseBody(body: RawBody, limits: BodyLimits, envelope = false, keptAsText: readonly string[] = []): unknown {
   if (!envelope) return parseWhole(body, limits, 0, keptAsText);

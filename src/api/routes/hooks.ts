@@ -15,6 +15,7 @@ import type { JsonValue } from '../../flow/types.ts';
 import { paramsOf, validateHook } from '../../triggers/trigger-documents.ts';
 import { readBody, readRawBody, SMALL_BODY_LIMITS } from '../body.ts';
 import { parseBody, type RawBody } from '../cpu/parse-body.ts';
+import { paramsAsWritten } from '../params-as-written.ts';
 import { validateDataset } from '../../dataset/dataset-document.ts';
 import { idempotencyKey, requestFingerprint, reserveRun } from '../idempotency.ts';
 import type { RouteDeps } from '../deps.ts';
@@ -62,7 +63,10 @@ export function hooksRoutes(deps: RouteDeps): Hono {
     // `with` is the run's. A Dataset hook's body is its Dataset, so it is still asked for.
     const bare = !hook.spec.dataset && (await c.req.arrayBuffer()).byteLength === 0;
     const raw: RawBody = bare ? { type: 'json', bytes: new Uint8Array() } : await readRawBody(c);
-    const body = bare ? {} : parseBody(raw, { ...SMALL_BODY_LIMITS, ...(deps.sizeLimits ? { maxNesting: deps.sizeLimits.maxTextNesting } : {}) });
+    // A flow's hook takes its JSON body as a run's params: a number JSON would change is kept as its text (params-as-written.ts, tester 17).
+    const asParams = !hook.spec.dataset && raw.type === 'json';
+    const parsed = bare ? {} : parseBody(raw, { ...SMALL_BODY_LIMITS, ...(deps.sizeLimits ? { maxNesting: deps.sizeLimits.maxTextNesting } : {}) }, false, asParams ? [''] : []);
+    const body = asParams && !bare ? paramsAsWritten(new TextDecoder().decode(raw.bytes), parsed, false, '') : parsed;
     // What can be refused without Redis is refused before a key reserves anything.
     if (hook.spec.dataset) validateDataset(body, deps.sizeLimits);
     else if (!body || typeof body !== 'object' || Array.isArray(body)) throw new StrataError('invalid_request', 'the body must be an object of parameters for the hook\'s flow');
