@@ -9,36 +9,27 @@
  * first entry (`begin`), and every process folds it with them. Real processes: the API and
  * coordinator here, the worker a real `strata worker` with no limit set.
  */
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { flowDoc } from '../support/documents.ts';
-import { spawnStrata, stop, until } from '../support/processes.ts';
-import { startRunService } from '../support/run-service.ts';
-import { useTempDirs } from '../support/temp-dirs.ts';
+import { until } from '../support/processes.ts';
+import { linesIn, useTempDirs } from '../support/temp-dirs.ts';
+import { podFanningOut, useWorkersBeside } from '../support/workers-beside.ts';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-});
+const beside = useWorkersBeside();
 const tempDir = useTempDirs('run-limits-');
 
 describe('the limits a run is folded with', () => {
   it('are the creating process\'s, in every process: a worker without STRATA_MAX_RUN_STEPS holds the service\'s 10 (3 pods at once of 3 containers: failed at the limit, at most 7 containers)', async () => {
-    const svc = await startRunService({ STRATA_MAX_RUN_STEPS: '10' }, { worker: false, graceMs: 300 });
-    cleanup.push(() => svc.close());
-    const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: svc.prefix, STRATA_HOME: svc.home };
-    const worker = spawnStrata(['worker'], env);
-    cleanup.push(() => stop(worker));
+    const { svc, env } = await beside.service({ STRATA_MAX_RUN_STEPS: '10' }, { graceMs: 300 });
+    const worker = beside.worker(env);
     await until('the worker to start', () => /worker running/.test(worker.output()), 20_000);
     const dir = tempDir();
-    const pod = { id: 'p', pod: { flow: { id: 'g', fanOut: { over: { var: 'params.ns' }, do: { id: 't', task: { image: 'alpine', command: ['sh', '-c', `echo x >> ${dir}/ran`] } } } } } };
+    const pod = podFanningOut(dir);
     const root = { id: 'f', fanOut: { over: [1, 2, 3], as: 'pod', do: pod } };
     const r = await svc.call('POST', '/v1/runs', { flow: { ...flowDoc(root, 'limits-recorded'), spec: { params: { ns: [1, 2, 3] }, root } } });
     expect(r.status, r.text).toBe(202);
     const run = await svc.waitRun(r.body.runId, 60_000);
-    const ran = existsSync(join(dir, 'ran')) ? readFileSync(join(dir, 'ran'), 'utf8').split('\n').filter(Boolean).length : 0;
     expect([run.status, run.error], worker.output()).toEqual(['failed', expect.stringContaining('the run would make more than 10 steps, the limit (STRATA_MAX_RUN_STEPS)')]);
-    expect(ran).toBeLessThanOrEqual(7);
+    expect(linesIn(dir, 'ran')).toBeLessThanOrEqual(7);
   }, 120_000);
 });

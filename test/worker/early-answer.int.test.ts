@@ -7,38 +7,28 @@
  * (test/support/faulty-worker.mjs); the coordinator is the test service's (no worker).
  */
 import { Queue } from 'bullmq';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { STEP_QUEUE, stepJobId } from '../../src/worker/step-job.ts';
 import { flowDoc, shTask } from '../support/documents.ts';
-import { spawnStrata, stop, until } from '../support/processes.ts';
-import { startRunService, type RunTestService } from '../support/run-service.ts';
+import { until } from '../support/processes.ts';
+import type { RunTestService } from '../support/run-service.ts';
+import { useWorkersBeside } from '../support/workers-beside.ts';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-});
+const beside = useWorkersBeside();
 
 const FLOW = flowDoc({ sequence: [{ id: 'a', task: shTask('echo \'{"n":1}\' > $STRATA_OUTPUTS/result.json') }, { id: 'b', task: shTask('echo \'{"n":2}\' > $STRATA_OUTPUTS/result.json') }] }, 'early');
 
 async function setUp(): Promise<{ svc: RunTestService; env: Record<string, string>; queue: Queue }> {
-  const svc = await startRunService({}, { worker: false });
-  cleanup.push(() => svc.close());
-  const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: svc.prefix, STRATA_HOME: svc.home, STRATA_SYNC_GRACE_MS: '300' };
+  const { svc, env } = await beside.service({}, {}, { STRATA_SYNC_GRACE_MS: '300' });
   const queue = new Queue(STEP_QUEUE, { connection: { url: inject('redisUrl') } as never, prefix: `${svc.prefix}:bull` });
-  cleanup.push(() => queue.close());
+  beside.later(() => queue.close());
   return { svc, env, queue };
-}
-
-function faultyWorker(mode: 'fail' | 'hang', env: Record<string, string>) {
-  const w = spawnStrata(['worker'], env, { entry: ['test/support/faulty-worker.mjs', mode] });
-  cleanup.push(() => stop(w));
-  return w;
 }
 
 describe('the worker\'s early answer: a sync lost after the append', () => {
   it('every sync of the worker fails after its append: each step\'s job is answered, and the coordinator carries the run to its end', async () => {
     const { svc, env, queue } = await setUp();
-    const worker = faultyWorker('fail', env);
+    const worker = beside.worker(env, 'fail');
     const r = await svc.call('POST', '/v1/runs', { flow: FLOW });
     expect(r.status).toBe(202);
     const run = await svc.waitRun(r.body.runId, 60_000);
@@ -54,7 +44,7 @@ describe('the worker\'s early answer: a sync lost after the append', () => {
 
   it('a worker that dies after answering, its sync held: the run is carried on by the coordinator and another worker', async () => {
     const { svc, env, queue } = await setUp();
-    const faulty = faultyWorker('hang', env);
+    const faulty = beside.worker(env, 'hang');
     const r = await svc.call('POST', '/v1/runs', { flow: FLOW });
     expect(r.status).toBe(202);
     const runId = r.body.runId as string;
@@ -63,8 +53,7 @@ describe('the worker\'s early answer: a sync lost after the append', () => {
     // The sync after the append goes on beside the answer: it reaches its held enqueue in its own time.
     await until('the sync after a\'s append held', () => faulty.output().includes('fault: enqueue held'), 30_000);
     faulty.kill('SIGKILL');
-    const worker = spawnStrata(['worker'], env);
-    cleanup.push(() => stop(worker));
+    const worker = beside.worker(env);
     const run = await svc.waitRun(runId, 60_000);
     expect(run.status, worker.output()).toBe('succeeded');
     expect(run.steps.a).toMatchObject({ status: 'succeeded', result: { n: 1 }, attempts: 1 });
