@@ -76,7 +76,7 @@ export function paramsReadBy(value: unknown): Set<string> | undefined {
     if (keys.length === 1 && keys[0] === 'var') {
       const arg = e.var;
       const name = Array.isArray(arg) ? arg[0] : arg;
-      if (Array.isArray(arg)) stack.push(...arg.slice(1));
+      if (Array.isArray(arg)) for (const x of arg.slice(1)) stack.push(x);
       if (typeof name === 'number') continue; // an index, never params
       // The whole data (`""`, none), `params` whole, or a computed name: any param may be read.
       if (typeof name !== 'string' || name === '' || name === 'params') return undefined;
