@@ -6,7 +6,8 @@
  * for a list can be older than a pod created while it travelled (the watch, resumed from
  * the list's resourceVersion, then brings that pod's changes as they come), and only by a
  * read sent once its creation was acknowledged (created): a read sent before may be told
- * 404 for a pod whose creation overtook the answer.
+ * 404 for a pod whose creation overtook the answer, or be of an earlier pod of the same
+ * name (the same attempt run again by this worker) that is gone indeed.
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { CoreV1Api, statusOf, type KubeConfig } from './kube-config.ts';
@@ -19,8 +20,12 @@ export type PodListener = (pod: V1Pod | undefined) => void;
 export class PodWatcher {
   private readonly followers = new Map<string, Set<PodListener>>();
   private readonly cache = new Map<string, V1Pod>();
-  /** followed pods whose creation was acknowledged (created) */
-  private readonly acknowledged = new Set<string>();
+  /**
+   * followed pods whose creation was acknowledged (created), each with a token of that
+   * acknowledgement: a 404 counts only for a read sent under the token still current (a
+   * pod followed again under the same name is acknowledged anew, with a new token)
+   */
+  private readonly acknowledged = new Map<string, object>();
   /** followed pods a read sent before their creation was acknowledged found missing: read again once it is */
   private readonly doubted = new Set<string>();
   private readonly lw: ListWatch<V1Pod>;
@@ -66,7 +71,7 @@ export class PodWatcher {
   /** The followed pod `name` exists (its creation or adoption answered): from here on a read that says 404 means it is gone. */
   created(name: string): void {
     if (!this.followers.has(name)) return;
-    this.acknowledged.add(name);
+    this.acknowledged.set(name, {});
     if (this.doubted.delete(name)) void this.confirmGone(name);
   }
 
@@ -89,16 +94,17 @@ export class PodWatcher {
    * A followed pod the resync's list lacks: gone if reading it says 404. One that is there
    * was created after the list was made (its changes come by the watch); one that cannot
    * be read now is asked after again at the next resync. A 404 counts only for a read sent
-   * once the pod's creation was acknowledged: one sent before (its creation on its way) is
-   * read again once it is (created).
+   * once the pod's creation was acknowledged: one sent before (its creation on its way, or
+   * for an earlier pod of the name, followed and acknowledged before) is read again once it
+   * is (created).
    */
   private async confirmGone(name: string): Promise<void> {
-    const known = this.acknowledged.has(name);
+    const sentUnder = this.acknowledged.get(name);
     try {
       await this.api.readNamespacedPod({ name, namespace: this.namespace });
     } catch (e) {
       if (statusOf(e) !== 404) return this.onError?.(e as Error);
-      if (known) return this.update(name, undefined);
+      if (sentUnder !== undefined && this.acknowledged.get(name) === sentUnder) return this.update(name, undefined);
       if (!this.followers.has(name)) return;
       // Acknowledged while the read travelled: read again; else once it is.
       if (this.acknowledged.has(name)) return this.confirmGone(name);

@@ -202,6 +202,44 @@ describe('kubernetes runtime: task pods', () => {
     }
   });
 
+  it('does not take a new pod for deleted by a 404 to a read sent for an earlier pod of its name (the same attempt run again in this worker)', async () => {
+    c.api.kubelet.onImage('forever', { kind: 'hang' });
+    const rt = c.runtime();
+    const req = task('forever');
+    const stop = new AbortController();
+    const first = runPod(rt, req, stop.signal);
+    await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const name = pods()[0].metadata.name;
+    // Its pod is deleted while the watch is down: the resync's list lacks it, and the
+    // watcher's read to confirm it is gone answers 404, held on its way back.
+    const read = c.api.holdNext('get', 'pods');
+    c.api.dropWatches();
+    c.api.store.requestDelete(PODS, NS, name);
+    c.api.store.compact();
+    await read.answered;
+    // Meanwhile the step is stopped, and the same attempt runs again here: a new pod of the same name.
+    stop.abort('stopped');
+    expect((await first).outcome).toEqual({ ok: false, error: 'stopped' });
+    const acknowledged = vi.spyOn(PodSession.prototype, 'created');
+    try {
+      const second = runPod(rt, req, AbortSignal.timeout(60_000));
+      await waitFor('the new pod\'s creation to be acknowledged', () => acknowledged.mock.calls.length > 0);
+      // Only now does the old read's 404 arrive: it says nothing of the new pod.
+      read.release();
+      const reads = () => c.api.requests.filter((r) => r.verb === 'get' && r.resource === 'pods' && r.name === name);
+      let ended: PodOutcome | undefined;
+      void second.then((r) => (ended = r.outcome));
+      await waitFor('the 404 to be taken or left', () => ended !== undefined || reads().length >= 2);
+      expect(ended).toBeUndefined();
+      expect(reads().map((r) => r.status)).toEqual([404, 200]);
+      await waitFor('the new pod to run', () => pods()[0]?.status?.phase === 'Running');
+      c.api.kubelet.exit(NS, name, 'main', 0);
+      expect((await second).outcome).toEqual({ ok: true, exitCode: 0 });
+    } finally {
+      acknowledged.mockRestore();
+    }
+  });
+
   it('in a namespace where the worker holds no Role: the step fails at once, naming the verb and resource refused', async () => {
     c.api.addUser('bare', []);
     const ran = await runPod(c.runtime({ kubeConfig: c.api.kubeConfig('bare', NS) }), task('ok'));
