@@ -78,9 +78,12 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     }
     const reports: Promise<unknown>[] = [];
     const pod = { attempt: cmd.attempt, execution: exec.number };
-    // Aborted once the pod's run ends: its asks are no longer asked again.
-    const podRuns = new AbortController();
-    const asking = AbortSignal.any([signal, podRuns.signal]);
+    // Aborted once the pod's run ends: its asks are no longer asked again. Made at the pod's
+    // first ask, not for every step: most ask nothing, and an AbortSignal.any and an abort
+    // (which makes a DOMException) cost a no-op step 50-80 µs (docs/performance.md, Sixteenth pass).
+    let podRuns: AbortController | undefined;
+    let asking: AbortSignal | undefined;
+    let podEnded = false;
     const open = new OpenSteps();
     const onReport = (r: PodReport) => {
       // Answered when the run has decided. An ask that failed (Redis refused or lost the write)
@@ -88,13 +91,19 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
       // again is safe: its log entry is once per attempt and total asked, the answer the fold's.
       if (r.type === 'ask') {
         const ask = p.ask;
-        if (ask && Number.isSafeInteger(r.steps) && r.steps > 0) void tryUntil(() => ask(runId, cmd.step, cmd.attempt, r.steps, exec.fence), asking).then((g) => g !== undefined && !asking.aborted && r.grant(g));
+        if (podEnded || !ask || !Number.isSafeInteger(r.steps) || r.steps <= 0) return;
+        podRuns ??= new AbortController();
+        const until = (asking ??= AbortSignal.any([signal, podRuns.signal]));
+        void tryUntil(() => ask(runId, cmd.step, cmd.attempt, r.steps, exec.fence), until).then((g) => g !== undefined && !until.aborted && r.grant(g));
         return;
       }
       // Ended by a stop the quarterback could not place (StepReport.stopped): recorded below, once the pod's end says whose it was.
       if (open.seen(r)) reports.push(relay(p.store, runId, r, pod, exec.fence));
     };
-    const outcome = await p.runtime.run(req, onReport, signal).finally(() => podRuns.abort());
+    const outcome = await p.runtime.run(req, onReport, signal).finally(() => {
+      podEnded = true;
+      podRuns?.abort();
+    });
     if (typeof outcome.exitCode === 'number') exitCode = outcome.exitCode;
     reason = outcome.reason;
     transient = outcome.transient === true;

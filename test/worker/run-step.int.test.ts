@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { LocalRuntime } from '../../runtime/local/local-runtime.ts';
+import { NoopRuntime } from '../../runtime/noop-runtime.ts';
+import type { PodReport, PodRuntime } from '../../runtime/pod-runtime.ts';
 import type { StartCommand } from '../../src/engine/types.ts';
 import { RunStore } from '../../src/store/run-store.ts';
 import { OutputsPool } from '../../src/worker/outputs-pool.ts';
@@ -123,5 +125,69 @@ describe('runStep of a pod whose quarterback miscounts its micro steps', () => {
 
   it('takes a whole number', async () => {
     expect(await podEndWithCount('7')).toMatchObject({ type: 'finished', ok: true, steps: 7 });
+  });
+});
+
+describe('runStep\'s signal for a pod\'s asks', () => {
+  /** Calls of AbortSignal.any and AbortController#abort while `fn` runs (node's own, wrapped in this process). */
+  async function signalsMadeIn(fn: () => Promise<unknown>): Promise<{ any: number; aborts: number }> {
+    const counts = { any: 0, aborts: 0 };
+    const any = AbortSignal.any;
+    const abort = AbortController.prototype.abort;
+    AbortSignal.any = (signals) => (counts.any++, any.call(AbortSignal, signals));
+    AbortController.prototype.abort = function (this: AbortController, reason?: unknown) {
+      counts.aborts++;
+      return abort.call(this, reason);
+    };
+    try {
+      await fn();
+    } finally {
+      AbortSignal.any = any;
+      AbortController.prototype.abort = abort;
+    }
+    return counts;
+  }
+
+  const quietCmd = (step: string): StartCommand => ({ type: 'start', step, attempt: 1, kind: 'task', task: { image: 'strata/noop' }, inputs: {}, env: { params: {}, unit: '' }, data: {} });
+
+  it('makes and aborts none for steps that ask nothing (it made one and aborted it a step)', async () => {
+    const root = await dirs.make();
+    const ports = { runtime: new NoopRuntime(), store: new RunStore(redis, `rs-${randomUUID().slice(0, 8)}:`), artifactsDir: join(root, 'artifacts'), roots: { pool: new OutputsPool(join(root, 'work')), ramRoot: join(root, 'ram') } };
+    const ends: unknown[] = [];
+    const counts = await signalsMadeIn(async () => {
+      for (let i = 0; i < 20; i++) ends.push(await runStep(ports, 'r5', quietCmd(`s${i}`), new AbortController().signal));
+    });
+    expect(ends).toEqual(Array.from({ length: 20 }, (_, i) => ({ type: 'finished', step: `s${i}`, attempt: 1, ok: true, result: null, exitCode: 0 })));
+    expect(counts).toEqual({ any: 0, aborts: 0 });
+  });
+
+  it('asks again while the pod runs, and no more once it has ended', async () => {
+    const root = await dirs.make();
+    let asked = 0;
+    let granted: number | undefined;
+    let lateGrant: number | undefined;
+    // A pod that asks for 3 micro steps and runs until the third try is answered; then, ended, asks again.
+    let late: ((r: PodReport) => void) | undefined;
+    const asking: PodRuntime = {
+      name: 'asking',
+      run: (_req, onReport) => new Promise((done) => {
+        late = onReport;
+        onReport({ type: 'ask', steps: 3, grant: (g) => { granted = g; done({ ok: true, exitCode: 0 }); } });
+      }),
+    };
+    const ports = {
+      runtime: asking, store: new RunStore(redis, `rs-${randomUUID().slice(0, 8)}:`), artifactsDir: join(root, 'artifacts'), roots: { pool: new OutputsPool(join(root, 'work')), ramRoot: join(root, 'ram') },
+      // Refused twice (Redis away a moment), answered the third time.
+      ask: async (_run: string, _step: string, _attempt: number, steps: number) => {
+        if (++asked < 3) throw new Error('refused');
+        return steps;
+      },
+    };
+    const counts = await signalsMadeIn(() => runStep(ports, 'r6', quietCmd('p'), new AbortController().signal));
+    expect({ asked, granted }).toEqual({ asked: 3, granted: 3 });
+    expect(counts).toEqual({ any: 1, aborts: 1 });
+    late!({ type: 'ask', steps: 4, grant: (g) => { lateGrant = g; } });
+    await new Promise((r) => setTimeout(r, 50));
+    expect({ asked, lateGrant }).toEqual({ asked: 3, lateGrant: undefined });
   });
 });
