@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Compile strata to JavaScript once (dist/), so `strata` starts without compiling
-// TypeScript at each call. Run by `npm install` (prepare), `npm run build`, and by the
-// test suite's set-up with `--if-stale` (skipped when dist/ is newer than its sources).
+// TypeScript at each call. Run by `npm run build`, and with `--if-stale` (skipped when dist/ is
+// newer than its sources) by `npm install` and `npx strata` (prepare), `npm start` and the test
+// suite's set-up: a build a running strata did not start from makes it refuse its work until it
+// is restarted (runtime/built-copy.ts), so none is made where nothing changed.
 // Files that are not TypeScript but are read beside the code are copied to the same
 // place under dist/: the Lua scripts, the built-in rules, the built-in programs.
 // Then the command line is bundled by esbuild into dist/bundle/ (bin/strata.js runs it): one
@@ -20,7 +22,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 // typescript exports no subpaths: its bin is found beside the package in node_modules.
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-// `--if-stale` (the test suite's set-up, after `npm install` built): nothing to do when
+// `--if-stale` (prepare, npm start, the test suite's set-up): nothing to do when
 // dist/BUILT is newer than every input (files and directories, so a removed file counts).
 const built = join(dist, 'BUILT');
 if (process.argv.includes('--if-stale') && distFresh(root)) {

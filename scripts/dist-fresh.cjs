@@ -5,8 +5,12 @@
 const { readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
-/** What dist/ is built from, relative to the checkout's root (files and directories). */
-const DIST_INPUTS = ['src', 'generators', 'runtime', 'sidecar', 'rules', 'scripts/build.mjs', 'scripts/build-launcher.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+/**
+ * What dist/ is built from, relative to the checkout's root (files and directories);
+ * package-lock.json for the packages the bundles hold (an `npm install` that changed them
+ * builds again: its prepare runs build.mjs --if-stale).
+ */
+const DIST_INPUTS = ['src', 'generators', 'runtime', 'sidecar', 'rules', 'scripts/build.mjs', 'scripts/build-launcher.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 
 /** Whether `path` or, for a directory, anything in it was modified at or after `since` (ms; a directory's own time counts, so a removed file does). */
 function changedSince(path, since) {

@@ -33,6 +33,12 @@ describe('distFresh', () => {
     expect(distFresh(root)).toBe(false);
   });
 
+  it('package-lock.json changed after the build (npm install of other packages, which the bundles hold): not fresh', () => {
+    const root = checkout(T_BUILT);
+    utimesSync(join(root, 'package-lock.json'), T_LATER, T_LATER);
+    expect(distFresh(root)).toBe(false);
+  });
+
   it('a file input (tsconfig.json) changed after the build: not fresh', () => {
     const root = checkout(T_BUILT);
     utimesSync(join(root, 'tsconfig.json'), T_LATER, T_LATER);
