@@ -122,10 +122,13 @@ export async function startRunParts(config: Config, redis: RedisHandle, defs: De
     await coordinator.startWaiting(redis.connect());
     // Requests get a run system of their own on a connection that fails fast while Redis is
     // away (503), where the sweep waits for Redis as long as it takes. Two run systems in one
-    // process act like two processes on one Redis, which the run design allows (docs/runs.md).
+    // process act like two processes on one Redis, which the run design allows (docs/runs.md),
+    // but they share each run's lock and last commit: the coordinator's take-up of a run whose
+    // cancel a request folds (past the grace, under load) waits for it, where it folded the
+    // cancel again and told every step to stop a second time (cancel-slices.int).
     const client = redis.connect({ requests: true });
     await whenReady(client);
-    requestSys = createRunSystem({ redis: client, prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, engineCacheSize: 64, graceMs, foldSliceSteps: config.foldSliceSteps, limits: config.limits, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
+    requestSys = createRunSystem({ redis: client, prefix: config.prefix, rules, registry: defs, generators: GENERATORS, observer, engineCacheSize: 64, beside: sys, graceMs, foldSliceSteps: config.foldSliceSteps, limits: config.limits, ...(config.fileRoots ? { fileRoots: config.fileRoots } : {}) });
     // The hub's subscription waits an outage out and subscribes again; its reads fail fast.
     hub = new RunEventsHub(requestSys.store, redis.connect());
     port = runsService(requestSys, new Coordinator(requestSys, join(config.home, 'artifacts')), hub, join(config.home, 'artifacts'), new RunLogsHub(requestSys.store, redis.connect()));

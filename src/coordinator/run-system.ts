@@ -16,7 +16,7 @@ import { RunStore } from '../store/run-store.ts';
 import { EngineCache } from './engine-cache.ts';
 import { expand } from './expander.ts';
 import { DeadlineBook } from './deadlines.ts';
-import { appendAndSync, syncLocal, type SyncPorts } from './sync.ts';
+import { appendAndSync, syncLocal, syncLocalBeside, type SyncPorts } from './sync.ts';
 import { readWindow } from './window-reader.ts';
 import { STEP_QUEUE, stepJobId, type StepJobData } from '../worker/step-job.ts';
 
@@ -44,6 +44,8 @@ export interface RunSystemOptions {
   graceMs?: number;
   /** steps started per slice when a log entry is folded in slices (STRATA_FOLD_SLICE_STEPS; FOLD_SLICE_STEPS when unset) */
   foldSliceSteps?: number;
+  /** another run system of this process whose runs' locks and last commits this one shares (syncLocalBeside) */
+  beside?: RunSystem;
 }
 
 /** Step jobs added to the queue per call at most. */
@@ -81,7 +83,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
   const ports: SyncPorts = {
     store,
     cache: new EngineCache(o.engineCacheSize, runLimits(limits), o.foldSliceSteps),
-    local: syncLocal(),
+    local: o.beside ? syncLocalBeside(o.beside.ports.local) : syncLocal(),
     maxUnitDepth: limits.maxUnitDepth,
     onRunEnded: (runId, status) => observer.runEnded(runId, status),
     async enqueue(runId: string, cmds: StartCommand[]) {

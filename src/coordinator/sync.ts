@@ -76,6 +76,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   // when the run falls due (coordinator.ts, recover). An entry recorded in part only (a
   // process died between two slices) sends all its starts and kills again.
   let actedUpTo = -1;
+  const engineKept = c !== undefined;
   if (!c) {
     // This process's last commits of the run first (a sync's commits are awaited outside the
     // lock): a take-up right after a cancel this process folded would read the cancel's entry
@@ -93,7 +94,19 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   // The log is read and folded a chunk at a time (LOG_READ_ENTRIES, the most an append
   // returns too), the thread let go between chunks: a process taking up a run of 100,000
   // steps folds its whole log, and /healthz and other runs' requests are answered meanwhile.
-  let list = entries && fromIndex === c.next ? entries : await p.store.readLog(runId, c.next);
+  let list: EngineEvent[];
+  if (entries && fromIndex === c.next) list = entries;
+  else if (!engineKept) list = await p.store.readLog(runId, c.next);
+  else {
+    // A kept engine behind the log (a take-up, or entries another process appended): what
+    // is recorded since was acted on by whoever recorded it, after this process's own last
+    // commits. Before, a coordinator that had folded a run before its cancel told every step
+    // to stop again when it took the run up (cancel-slices.int).
+    await p.local.commits.get(runId);
+    const [read, applied] = await Promise.all([p.store.readLog(runId, c.next), p.store.applied(runId)]);
+    list = read;
+    actedUpTo = applied ?? -1;
+  }
   if (list.length === 0) return NOTHING;
   let commits: CommitEntry[] = [];
   let starts: StartCommand[] = [];
@@ -254,6 +267,15 @@ export interface SyncLocal {
 
 export function syncLocal(): SyncLocal {
   return { locks: new Map(), batches: new Map(), commits: new Map() };
+}
+
+/**
+ * What a second run system of the same process keeps: the runs' locks and last commits of
+ * `other` (a sync of either waits for the other's of the same run, as for its own), and
+ * batches of its own (a batch is appended and folded through the ports that started it).
+ */
+export function syncLocalBeside(other: SyncLocal): SyncLocal {
+  return { locks: other.locks, batches: new Map(), commits: other.commits };
 }
 
 /**

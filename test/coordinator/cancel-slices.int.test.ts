@@ -89,7 +89,7 @@ describe('a cancel folded in slices', () => {
     const { prefix, redis, sub, env, told, messages } = await setUp('cancel-held');
     const gate = `${prefix}:test-gate`;
     // A grace longer than the test: no coordinator takes the run up while the cancel is held
-    // (one that did would fold the unrecorded cancel too, and tell its steps again: docs/runs.md).
+    // (this process's waits for the cancel's fold: the test below).
     const serve = spawnStrata(['serve'], { ...env, STRATA_SYNC_GRACE_MS: '3600000', STRATA_TEST_SLICE_HOLD: gate }, { entry: ['test/support/die-between-slices.mjs', '2'] });
     cleanup.push(() => stop(serve));
     const url = await urlOf(serve);
@@ -134,6 +134,48 @@ describe('a cancel folded in slices', () => {
     const events = await cancelledEvents(redis, prefix, id);
     expect([...events.keys()].sort()).toEqual([...every].sort());
     expect([...events.values()].filter((c) => c !== 1)).toEqual([]);
+  }, 120_000);
+
+  it('a take-up while the cancel is held between two slices, past the grace, by the same process\'s coordinator: every item told to stop once', async () => {
+    const { prefix, redis, sub, env, told } = await setUp('cancel-taken-up');
+    const gate = `${prefix}:test-gate`;
+    // The grace (300 ms) passes while the cancel is held: the run falls due, and the
+    // coordinator of the process that folds the cancel takes it up meanwhile.
+    const serve = spawnStrata(['serve'], { ...env, STRATA_TEST_SLICE_HOLD: gate }, { entry: ['test/support/die-between-slices.mjs', '2'] });
+    cleanup.push(() => stop(serve));
+    const url = await urlOf(serve);
+    const id = await startBig(url, redis, prefix);
+    const cancel = fetch(`${url}/v1/runs/${id}/cancel`, { method: 'POST' }).then(async (r) => ({ status: r.status, body: (await r.json()) as { status: string } }));
+    await until('the cancel to be held after its second slice', () => serve.output().includes('held after slice 2'), 60_000);
+    await takenUp(redis, prefix, id);
+    await redis.lpush(gate, 'go');
+    const done = await cancel;
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('cancelled');
+    await until('the run to be due no more', async () => (await redis.zscore(`${prefix}:runs:due`, id)) === null, 60_000);
+    await sub.ping();
+    expect([...told].filter((s) => /^\d+$/.test(s)).sort()).toEqual([...every].sort());
+    const events = await cancelledEvents(redis, prefix, id);
+    expect([...events.values()].filter((c) => c !== 1)).toEqual([]);
+  }, 120_000);
+
+  it('a coordinator that folded the run before its cancel (its engine kept) takes it up after: every item told to stop once', async () => {
+    const { prefix, redis, sub, env, told } = await setUp('cancel-cached');
+    const serve = spawnStrata(['serve'], { ...env, STRATA_SYNC_GRACE_MS: '3600000' });
+    cleanup.push(() => stop(serve));
+    const url = await urlOf(serve);
+    const id = await startBig(url, redis, prefix);
+    // The coordinator takes the running run up: it folds the log, and keeps the engine.
+    await takenUp(redis, prefix, id);
+    await until('the run to be due no more', async () => (await redis.zscore(`${prefix}:runs:due`, id)) === null, 60_000);
+    const r = await fetch(`${url}/v1/runs/${id}/cancel`, { method: 'POST' });
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { status: string }).status).toBe('cancelled');
+    // It takes the cancelled run up: its engine folds the cancel's entry, recorded already.
+    await takenUp(redis, prefix, id);
+    await until('the run to be due no more', async () => (await redis.zscore(`${prefix}:runs:due`, id)) === null, 60_000);
+    await sub.ping();
+    expect([...told].filter((s) => /^\d+$/.test(s)).sort()).toEqual([...every].sort());
   }, 120_000);
 
   it('a coordinator killed between two slices of a cancel: the next one ends it, every item cancelled once', async () => {
