@@ -31,6 +31,14 @@ export async function openRedis(config: Config, say: (s: string) => void): Promi
     say(`${server.started ? 'started' : 'using'} the redis-server of ${config.home} on ${url} (its data in ${join(config.home, 'redis')})`);
   }
   const clients: Redis[] = [];
+  // A connection that lost the home's server has it started again should it be gone
+  // (HomeRedis.keep): one look at a time, at most one a second, only while Redis is away.
+  let lastKeep = 0;
+  const keep = () => {
+    if (!server || Date.now() - lastKeep < 1000) return;
+    lastKeep = Date.now();
+    server.keep().catch((e: unknown) => say(`could not start the redis-server of ${config.home} again: ${(e as Error).message}`));
+  };
   return {
     url,
     server,
@@ -42,6 +50,7 @@ export async function openRedis(config: Config, say: (s: string) => void): Promi
       // frozen one or a lost network, fails too); nothing is resent behind the caller's back.
       const r = opts.requests ? requestConnection(url!, config.redisTimeoutMs) : new Redis(url!, { maxRetriesPerRequest: null });
       r.on('error', () => {}); // reconnects by itself; readiness reports the state
+      r.on('reconnecting', keep);
       clients.push(r);
       return r;
     },

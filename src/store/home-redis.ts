@@ -10,27 +10,41 @@
  *   one, detached in its own session (a Ctrl-C in the terminal reaches strata, which stops
  *   cleanly, not Redis under it).
  * - A process never signals a pid it read from a file. A server named there that still
- *   runs with this directory but does not answer is refused with a sentence, never killed
- *   or doubled (two servers on one AOF would corrupt it).
+ *   runs with this directory but does not answer (frozen, busy) is refused with a sentence,
+ *   never killed or doubled (two servers on one AOF would corrupt it). "With this directory"
+ *   is the process's working directory, where redis-server works (`--dir`): its command line
+ *   is rewritten by redis-server to `redis-server 127.0.0.1:PORT`, so a check of it found no
+ *   server beside a frozen one and started a second (tester 17).
+ * - A server that is gone (killed, crashed) is started again on the port it had, so that
+ *   processes still connected to that port find it again: by the next process of the home
+ *   that opens it, and by the processes using it as soon as their connections lose it
+ *   (`keep`); they had answered 503 for ever, or been stranded on the old port while a new
+ *   process started one on another.
  * - The last strata process of the home to let go stops it, with Redis's own SHUTDOWN
  *   (the AOF is flushed) after checking again that it serves this directory. Users that
  *   died without letting go do not count.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { StrataError } from '../errors/strata-error.ts';
 import { processRunning as running } from '../../runtime/process/process-group.ts';
 import { withPidLock } from './pid-lock.ts';
-import { freePort, waitForPort } from './redis-server.ts';
+import { freePort, portFree, waitForPort } from './redis-server.ts';
 
 export interface HomeRedis {
   url: string;
   port: number;
   /** true when this process started the server, false when it adopted a running one */
   started: boolean;
+  /**
+   * Start the server again on this port when it is gone (its pid no longer a redis-server
+   * working in this directory), as the home's other processes would; nothing when it runs,
+   * answering or not, or after `release`. Resolves with what was done, said through `say`.
+   */
+  keep(): Promise<'running' | 'restarted' | 'moved' | 'released'>;
   /** Let go; the last user of the home stops the server. */
   release(): Promise<void>;
 }
@@ -55,11 +69,13 @@ async function servedDir(port: number): Promise<string | undefined> {
   }
 }
 
-/** True when process `pid` is a redis-server started with `--dir <dir>` (Linux: its command line). */
+/**
+ * True when process `pid` is a redis-server working in `dir` (Linux: its name and working
+ * directory; redis-server changes to its `--dir` as it starts and rewrites its command line).
+ */
 function holdsDir(pid: number, dir: string): boolean {
   try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv[0].includes('redis-server') && argv.some((a, i) => a === '--dir' && argv[i + 1] === dir);
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'redis-server' && readlinkSync(`/proc/${pid}/cwd`) === dir;
   } catch {
     return false;
   }
@@ -93,17 +109,38 @@ export async function openHomeRedis(dataDir: string, say: (s: string) => void = 
         throw new StrataError('unavailable', `the redis-server of this STRATA_HOME (pid ${state.pid}) does not answer on port ${state.port}; stop it, or set REDIS_URL`);
       }
     }
-    const port = await startServer(dir);
+    // A server that is gone is started on its port when that is free: the home's processes
+    // still running (frozen while it died, say) find it there again.
+    const port = await startServer(dir, state?.port);
     await writeFile(join(dir, 'users', String(process.pid)), '');
     return { port, started: true };
   });
   // One release however often it is asked for: a second stop (a second Ctrl-C) waits for the
   // first one's instead of ending the process in the middle of it.
   let releasing: Promise<void> | undefined;
+  let keeping: Promise<'running' | 'restarted' | 'moved' | 'released'> | undefined;
+  let movedSaid = false;
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     started,
+    keep() {
+      keeping ??= lock(async () => {
+        if (releasing) return 'released' as const;
+        const state = await readState(dir);
+        if (state && running(state.pid) && ((await servedDir(state.port)) === dir || holdsDir(state.pid, dir))) {
+          if (state.port === port) return 'running' as const;
+          if (movedSaid) return 'moved' as const;
+          movedSaid = true;
+          say(`the redis-server of ${dirname(dir)} runs on port ${state.port} now, not ${port} where this process was started: restart it`);
+          return 'moved' as const;
+        }
+        await startServer(dir, port, true);
+        say(`the redis-server of ${dirname(dir)} (${state ? `pid ${state.pid}, ` : ''}port ${port}) had stopped: started it again on its port (its data in ${dir})`);
+        return 'restarted' as const;
+      }).finally(() => (keeping = undefined));
+      return keeping;
+    },
     release() {
       releasing ??= lock(async () => {
         await rm(join(dir, 'users', String(process.pid)), { force: true });
@@ -129,10 +166,16 @@ async function liveUsers(dir: string): Promise<number[]> {
   return live;
 }
 
-/** Start the home's redis-server, detached in its own session; returns its port once it answers. */
-async function startServer(dir: string): Promise<number> {
+/**
+ * Start the home's redis-server, detached in its own session; returns its port once it
+ * answers. On `port` when given and free (else a free one, unless `only`: then the port taken
+ * is the error).
+ */
+async function startServer(dir: string, wanted?: number, only = false): Promise<number> {
   await mkdir(dir, { recursive: true });
-  const port = await freePort();
+  const free = wanted !== undefined && (await portFree(wanted));
+  if (only && !free) throw new StrataError('unavailable', `cannot start the redis-server of ${dirname(dir)} again on port ${wanted}: something else listens there`);
+  const port = free ? wanted! : await freePort();
   const log = join(dir, 'redis.log');
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--dir', dir, '--appendonly', 'yes', '--save', '', '--loglevel', 'warning', '--logfile', log];
   const child = spawn('redis-server', args, { detached: true, stdio: 'ignore' });

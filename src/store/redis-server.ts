@@ -30,6 +30,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether nothing listens on loopback `port` (a listener of our own could take it). */
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
 /** Resolves once something accepts connections on loopback `port`; rejects after `limitMs`. */
 export function waitForPort(port: number, limitMs: number): Promise<void> {
   const deadline = Date.now() + limitMs;
