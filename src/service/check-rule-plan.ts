@@ -4,7 +4,7 @@
  * not there, a template naming an unknown step) is refused naming its place under
  * `spec.emit`, rather than stored and refused at every ingest it matches.
  */
-import { invalid, type Problem, type StrataError } from '../errors/strata-error.ts';
+import { invalid, limitsOf, moreProblemsOf, wholeProblem, type Problem, type StrataError } from '../errors/strata-error.ts';
 import type { Limits } from '../flow/limits.ts';
 import type { FlowDocument, FlowNode, JsonValue } from '../flow/types.ts';
 import type { FlowRegistry } from '../plan/flow-registry.ts';
@@ -33,9 +33,13 @@ export async function checkRulePlan(rule: Rule, registry: FlowRegistry, limits: 
     const err = e as StrataError;
     if (typeof err?.code !== 'string') throw e;
     const emitPath = (text: string) => text.replace(/(^|\n)spec\.root(?=$|[.[:])/g, '$1spec.emit');
-    const problems: Problem[] = (err.details?.problems ?? [{ path: '', message: emitPath(err.message) }]).map((p) => ({ ...p, path: emitPath(p.path) }));
+    const listed = err.details?.problems?.length ? err.details.problems : [wholeProblem(err)];
+    const problems: Problem[] = listed.map((p) => ({ ...p, path: emitPath(p.path), message: p.path ? p.message : emitPath(p.message) }));
     const known = problems.filter((p) => (p.path === '' ? unknown.length === 0 : !unknown.some((u) => related(p.path, u))));
-    if (known.length > 0) throw invalid(known, err.code === 'not_found' ? 'not_found' : 'invalid_document');
+    // With no value put aside every problem is the rule's, those the error only counted too:
+    // counted again, and the limits they passed named (they were dropped, and the hint with them).
+    const whole = unknown.length === 0;
+    if (known.length > 0) throw invalid(known, err.code === 'not_found' ? 'not_found' : 'invalid_document', whole ? moreProblemsOf(err) : 0, whole ? limitsOf(err) : []);
   }
 }
 
