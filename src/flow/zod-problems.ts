@@ -20,6 +20,11 @@ export function zodProblems(error: z.ZodError, prefix: string, schema?: z.ZodTyp
       const known = schema ? keysAt(schema, i.path) : [];
       return (i as { keys: string[] }).keys.map((k) => ({ path: joinPath(prefix, [...i.path, k]), message: `unknown key "${k}"${didYouMean(k, known)}` }));
     }
+    // A record's key that its key schema refuses: that schema's own words (zod says only "Invalid key in record").
+    if (i.code === 'invalid_key') {
+      const inner = (i as { issues?: Array<{ message: string }> }).issues ?? [];
+      return [{ path: joinPath(prefix, i.path), message: inner.length > 0 ? inner.map((x) => x.message).join('; ') : i.message }];
+    }
     return [{ path: joinPath(prefix, i.path), message: i.message }];
   });
 }

@@ -52,7 +52,7 @@ const cases: Case[] = [
       'spec.root.graph.nodes.a.timeout: must be a number of seconds, more than 0 and at most a week, or a duration like 30s, 2m, 1h30m, or text with {{ references }} (such as "{{ params.t }}") giving one when the step starts',
       'spec.root.graph.nodes.a.task.image: must be text (with {{ references }}) or a json-logic expression giving it, not a number',
       'spec.root.graph.nodes.a.task.command: Invalid input: expected array, received string',
-      'spec.root.graph.nodes.a.task.env.1BAD: Invalid key in record',
+      'spec.root.graph.nodes.a.task.env.1BAD: must be an environment variable name',
       'spec.root.graph.nodes.b.fanOut.over: must be a list, or json-logic giving a list',
       'spec.root.graph.nodes.b.fanOut.concurrency: must be a whole number of at least 1',
     ],
