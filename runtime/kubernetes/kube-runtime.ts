@@ -120,7 +120,7 @@ export class KubeRuntime implements PodRuntime {
     try {
       created = await this.create(objects);
       session.created(created);
-      this.watcher.created(name);
+      this.watcher.created(name, created.metadata?.uid);
       const end = await untilAborted(session.settled, signal).catch(() => undefined);
       if (!end) {
         await this.remove(name);

@@ -25,7 +25,7 @@ export class PodWatcher {
    * acknowledgement: a 404 counts only for a read sent under the token still current (a
    * pod followed again under the same name is acknowledged anew, with a new token)
    */
-  private readonly acknowledged = new Map<string, object>();
+  private readonly acknowledged = new Map<string, { uid?: string }>();
   /** followed pods a read sent before their creation was acknowledged found missing: read again once it is */
   private readonly doubted = new Set<string>();
   private readonly lw: ListWatch<V1Pod>;
@@ -42,7 +42,7 @@ export class PodWatcher {
         return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
       },
       onSync: (items) => this.sync(items),
-      onEvent: (type, pod) => this.update(pod.metadata!.name!, type === 'DELETED' ? undefined : pod),
+      onEvent: (type, pod) => this.news(pod, type === 'DELETED'),
       ...(onError ? { onError } : {}),
     });
   }
@@ -68,10 +68,14 @@ export class PodWatcher {
     };
   }
 
-  /** The followed pod `name` exists (its creation or adoption answered): from here on a read that says 404 means it is gone. */
-  created(name: string): void {
+  /**
+   * The followed pod `name` exists (its creation or adoption answered, the pod of `uid`): from
+   * here on a read that says 404 means it is gone, and news of another pod of the name (an
+   * earlier one, the watch or a list behind) is not its.
+   */
+  created(name: string, uid?: string): void {
     if (!this.followers.has(name)) return;
-    this.acknowledged.set(name, {});
+    this.acknowledged.set(name, uid ? { uid } : {});
     if (this.doubted.delete(name)) void this.confirmGone(name);
   }
 
@@ -82,9 +86,8 @@ export class PodWatcher {
   private sync(items: V1Pod[]): void {
     const seen = new Set<string>();
     for (const pod of items) {
-      const name = pod.metadata!.name!;
-      seen.add(name);
-      this.update(name, pod);
+      seen.add(pod.metadata!.name!);
+      this.news(pod, false);
     }
     for (const name of this.cache.keys()) if (!seen.has(name) && !this.followers.has(name)) this.cache.delete(name);
     for (const name of this.followers.keys()) if (!seen.has(name)) void this.confirmGone(name);
@@ -110,6 +113,19 @@ export class PodWatcher {
       if (this.acknowledged.has(name)) return this.confirmGone(name);
       this.doubted.add(name);
     }
+  }
+
+  /**
+   * A state of a pod, or its deletion, from the watch or a list: passed on unless it is of
+   * another pod than the one of that name whose creation was acknowledged (a late word of an
+   * earlier pod of the name, the same attempt run again by this worker: its deletion failed
+   * the new pod as deleted).
+   */
+  private news(pod: V1Pod, deleted: boolean): void {
+    const name = pod.metadata!.name!;
+    const ours = this.acknowledged.get(name)?.uid;
+    if (ours && pod.metadata?.uid && pod.metadata.uid !== ours) return;
+    this.update(name, deleted ? undefined : pod);
   }
 
   private update(name: string, pod: V1Pod | undefined): void {

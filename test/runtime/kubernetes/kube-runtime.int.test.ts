@@ -240,6 +240,34 @@ describe('kubernetes runtime: task pods', () => {
     }
   });
 
+  it('does not take a new pod for deleted by the watch\'s late news of an earlier pod of its name (the same attempt run again in this worker)', async () => {
+    c.api.kubelet.onImage('forever', { kind: 'hang' });
+    const rt = c.runtime();
+    const req = task('forever');
+    const stop = new AbortController();
+    const first = runPod(rt, req, stop.signal);
+    await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const name = pods()[0].metadata.name;
+    const oldUid = pods()[0].metadata.uid;
+    // The watch breaks, and its resumption is slow on its way: what happens meanwhile comes late.
+    const watch = c.api.delayNext('watch', 'pods');
+    c.api.dropWatches();
+    await watch.arrived;
+    // The step is stopped (its pod deleted), and the same attempt runs again here: a new pod of the same name.
+    stop.abort('stopped');
+    expect((await first).outcome).toEqual({ ok: false, error: 'stopped' });
+    const second = runPod(rt, req, AbortSignal.timeout(60_000));
+    await waitFor('the new pod to run', () => pods()[0]?.status?.phase === 'Running' && pods()[0].metadata.uid !== oldUid);
+    // Only now does the watch bring the first pod's deletion, then the new pod.
+    watch.release();
+    let ended: PodOutcome | undefined;
+    void second.then((r) => (ended = r.outcome));
+    await waitFor('the watch to be back', () => c.api.requests.filter((r) => r.verb === 'watch' && r.resource === 'pods' && r.status === 200).length >= 2);
+    c.api.kubelet.exit(NS, name, 'main', 0);
+    expect((await second).outcome).toEqual({ ok: true, exitCode: 0 });
+    expect(ended).toEqual({ ok: true, exitCode: 0 });
+  });
+
   it('in a namespace where the worker holds no Role: the step fails at once, naming the verb and resource refused', async () => {
     c.api.addUser('bare', []);
     const ran = await runPod(c.runtime({ kubeConfig: c.api.kubeConfig('bare', NS) }), task('ok'));
