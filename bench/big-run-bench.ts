@@ -37,7 +37,7 @@ function cpuMs(pid: number | 'self', children = false): number {
 
 
 /** Keep asking /healthz (every 100 ms) while `work` goes on: the longest wait for an answer, and answers other than 200. */
-async function healthDuring<T>(url: string, work: Promise<T>): Promise<{ result: T; longestMs: number; refused: number }> {
+export async function healthDuring<T>(url: string, work: Promise<T>): Promise<{ result: T; longestMs: number; refused: number }> {
   let over = false;
   let longestMs = 0;
   let refused = 0;

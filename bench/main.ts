@@ -39,6 +39,7 @@ const SECTIONS: { name: string; title: string; run: () => Promise<Figure[]>; nam
   // The million-step plan's compile and dry run alone (a minute or so); `million` adds its run.
   { name: 'millionplan', title: 'a million steps: plan compiled and dry-run (issue 9)', unless: 'million', run: async () => (await import('./scale-bench.ts')).millionBench(1_000_000, console.log, { run: false }) },
   { name: 'million', title: 'a million steps: plan compiled and dry-run, then run to the end with the no-op runtime (issue 9)', named: true, run: async () => (await import('./scale-bench.ts')).millionBench() },
+  { name: 'fuzz', title: 'the API fuzzed: 1,000 generated bad requests against `strata serve`, /healthz asked meanwhile (issue 13)', run: async () => (await import('./fuzz-bench.ts')).fuzzBench() },
   { name: 'bigrun', title: 'a big Argo loop read: GET /v1/runs/:id and strata runs get over 20,000 items (Argo tester 7, R12)', run: async () => (await import('./big-run-bench.ts')).bigRunBench() },
   { name: 'treerun', title: 'a 100,000-node tree Dataset run end to end on the local runtime, a no-op program a step (issue 9)', named: true, run: async () => (await import('./scale-bench.ts')).treeRunBench() },
 ];
