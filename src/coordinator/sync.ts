@@ -99,10 +99,12 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   else if (!engineKept) list = await p.store.readLog(runId, c.next);
   else {
     // A kept engine behind the log (a take-up, or entries another process appended): what
-    // is recorded since was acted on by whoever recorded it, after this process's own last
-    // commits. Before, a coordinator that had folded a run before its cancel told every step
-    // to stop again when it took the run up (cancel-slices.int).
-    await p.local.commits.get(runId);
+    // is recorded since was acted on by whoever recorded it, read once the other run
+    // system's last commit of the run is in (this one's own are of entries folded already,
+    // so not waited for). Before, a coordinator that had folded a run before its cancel told
+    // every step to stop again when it took the run up (cancel-slices.int).
+    const last = p.local.commits.get(runId);
+    if (last && !p.local.mine.has(last)) await last;
     const [read, applied] = await Promise.all([p.store.readLog(runId, c.next), p.store.applied(runId)]);
     list = read;
     actedUpTo = applied ?? -1;
@@ -148,6 +150,7 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
     );
     const tail = recorded.catch(() => undefined);
     p.local.commits.set(runId, tail);
+    p.local.mine.add(tail);
     void tail.then(() => {
       if (p.local.commits.get(runId) === tail) p.local.commits.delete(runId);
     });
@@ -263,10 +266,12 @@ export interface SyncLocal {
   locks: Map<string, Promise<unknown>>;
   batches: Map<string, Pending[]>;
   commits: Map<string, Promise<unknown>>;
+  /** the commits (their tails in `commits`) this run system sent, where two share `commits` (syncLocalBeside) */
+  mine: WeakSet<Promise<unknown>>;
 }
 
 export function syncLocal(): SyncLocal {
-  return { locks: new Map(), batches: new Map(), commits: new Map() };
+  return { locks: new Map(), batches: new Map(), commits: new Map(), mine: new WeakSet() };
 }
 
 /**
@@ -275,7 +280,7 @@ export function syncLocal(): SyncLocal {
  * batches of its own (a batch is appended and folded through the ports that started it).
  */
 export function syncLocalBeside(other: SyncLocal): SyncLocal {
-  return { locks: other.locks, batches: new Map(), commits: other.commits };
+  return { locks: other.locks, batches: new Map(), commits: other.commits, mine: new WeakSet() };
 }
 
 /**
