@@ -10,5 +10,5 @@ export function serveMetrics(port: number, host: string, queueMetrics?: () => Pr
   app.onError((err, c) => errorResponse(err, c));
   app.get('/metrics', async (c) => c.text(await metricsText(queueMetrics ? [queueMetrics] : []), 200, { 'content-type': METRICS_CONTENT_TYPE }));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  return listen(app, port, host);
+  return listen(app, port, host, 'STRATA_METRICS_PORT');
 }

@@ -1,6 +1,7 @@
 /** Serve the HTTP API on a port (a running service; `close` stops it). */
 import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { StrataError } from '../errors/strata-error.ts';
 
 export interface Served {
   url: string;
@@ -18,9 +19,14 @@ export interface Served {
  */
 export const KEEP_ALIVE_MS = 65_000;
 
-/** Listen on `host:port` (0 = any free port); resolves once listening. Errors: EADDRINUSE etc. */
-export function listen(app: Hono, port: number, host: string): Promise<Served> {
-  return new Promise((resolve, reject) => {
+/**
+ * Listen on `host:port` (0 = any free port); resolves once listening. `variable` names the
+ * setting the port came from (PORT, STRATA_METRICS_PORT): a port another program holds
+ * (EADDRINUSE) or one this process may not take (EACCES) is an `invalid_config` naming it, the
+ * address and what to do (exit 2, where it had been an internal error); other errors as they are.
+ */
+export function listen(app: Hono, port: number, host: string, variable = 'PORT'): Promise<Served> {
+  return new Promise<Served>((resolve, reject) => {
     let server: ServerType;
     try {
       server = serve({ fetch: app.fetch, port, hostname: host, serverOptions: { keepAliveTimeout: KEEP_ALIVE_MS, headersTimeout: KEEP_ALIVE_MS + 1_000 } }, (info) => {
@@ -34,5 +40,14 @@ export function listen(app: Hono, port: number, host: string): Promise<Served> {
     } catch (e) {
       reject(e);
     }
+  }).catch((e: unknown) => {
+    throw listenError(e, port, host, variable);
   });
+}
+
+function listenError(e: unknown, port: number, host: string, variable: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new StrataError('invalid_config', `${variable} ${port}: ${host}:${port} is in use by another program: stop it, or set ${variable} to a free port (0: any)`);
+  if (code === 'EACCES') return new StrataError('invalid_config', `${variable} ${port}: this process may not listen on ${host}:${port} (ports below 1024 need privileges): set ${variable} to another port`);
+  return e;
 }

@@ -79,17 +79,27 @@ export async function workerCommand(config: Config = loadConfig()): Promise<void
   const signals = catchSignals();
   logger = createLogger(config.logLevel);
   enableDefaultMetrics();
-  const redis = await openRedis(config, say);
-  const defs = new DefinitionsStore(redis.connect(), `${config.prefix}:`);
-  const parts = await startRunParts(config, redis, defs, { coordinator: false, worker: true, logger });
-  const metrics = config.metricsPort !== undefined ? await serveMetrics(config.metricsPort, '0.0.0.0', parts.queueMetrics) : undefined;
+  // The metrics port first: one another program holds stops the worker before anything starts
+  // (it had taken steps and run on, deaf to SIGTERM, under an error said as final).
+  let parts: Awaited<ReturnType<typeof startRunParts>> | undefined;
+  const metrics = config.metricsPort !== undefined ? await serveMetrics(config.metricsPort, '0.0.0.0', () => parts?.queueMetrics?.() ?? Promise.resolve('')) : undefined;
+  let redis: RedisHandle | undefined;
+  try {
+    redis = await openRedis(config, say);
+    parts = await startRunParts(config, redis, new DefinitionsStore(redis.connect(), `${config.prefix}:`), { coordinator: false, worker: true, logger });
+  } catch (e) {
+    await metrics?.close();
+    await redis?.stop();
+    throw e;
+  }
+  const [started, opened] = [parts, redis];
   if (metrics) say(`worker metrics on ${metrics.url}/metrics`);
-  say(`worker running (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) on ${withoutPassword(redis.url)}`);
+  say(`worker running (concurrency ${config.workerConcurrency}, runtime ${config.runtime}) on ${withoutPassword(opened.url)}`);
   await signals.until(async (force) => {
     await metrics?.close();
-    await parts.close(force);
-    await stopRedis(redis, force);
-  }, () => redis.reachable());
+    await started.close(force);
+    await stopRedis(opened, force);
+  }, () => opened.reachable());
 }
 
 async function stopRedis(redis: RedisHandle, force: boolean): Promise<void> {
