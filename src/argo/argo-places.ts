@@ -4,7 +4,7 @@
  * came from (`step a, withItems/withParam/withSequence`), strata's place kept in brackets.
  * Step names are the Argo step and task names (the importer keeps them as node keys).
  */
-import { StrataError, type Problem } from '../errors/strata-error.ts';
+import { invalid, limitsOf, moreProblemsOf, StrataError, type Problem } from '../errors/strata-error.ts';
 import { TEMPLATE, WORKFLOW_TEMPLATE, WORKFLOW_UNIT } from './import-argo.ts';
 
 /** The Argo step path and field a strata path of an imported flow stands for, or undefined when it names no step. */
@@ -31,7 +31,7 @@ export function argoLabel(flow: { metadata: { name: string; annotations?: Record
   return dot > 0 ? `WorkflowTemplate ${flow.metadata.name.slice(0, dot)}, template ${flow.metadata.name.slice(dot + 1)}` : `Workflow ${flow.metadata.name}`;
 }
 
-/** `e` with each problem's place said as the Argo step of Workflow `label`; other errors as they are. */
+/** `e` with each problem's place said as the Argo step of Workflow `label`, as invalid() says problems (code and details kept); other errors as they are. */
 export function inArgoWords(e: unknown, label: string): unknown {
   const err = e as StrataError;
   if (!(err instanceof Error) || typeof err.code !== 'string') return e;
@@ -39,5 +39,8 @@ export function inArgoWords(e: unknown, label: string): unknown {
   const places = problems.map((p) => argoPlace(p.path, p.message));
   if (places.every((p) => p === undefined)) return e;
   const said = problems.map((p, i) => ({ ...p, path: places[i] ? `${label}, ${places[i]} [${p.path}]` : p.path, message: p.message }));
-  return new StrataError(err.code, said.map((p) => `${p.path}: ${p.message}`).join('; '), { ...err.details, problems: said });
+  // Said as every refusal is (invalid()): a problem a line, those only counted said as
+  // `... and N more problems`, their limits kept (they were joined by `; ` and the count left out).
+  const again = invalid(said, err.code, moreProblemsOf(err), limitsOf(err));
+  return new StrataError(err.code, again.message, { ...err.details, ...again.details });
 }
