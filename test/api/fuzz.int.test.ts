@@ -7,7 +7,7 @@
  * - no answer is a 5xx, and every 4xx is a JSON error without a stack trace;
  * - /healthz, asked every 100 ms all along, always answers 200, and answers between the fuzz's
  *   requests, not only before and after them (how long it waits is a speed figure:
- *   `npm run bench -- bigrun` prints the longest /healthz wait under heavy reads);
+ *   `npm run bench -- fuzz` sends these requests and prints the longest /healthz wait);
  * - nothing stored before the fuzz changes (keys, hash fields, set members: what requests
  *   that happen to be valid add beside them is allowed; the step queue is left out).
  *
