@@ -47,8 +47,8 @@ export async function planTick(d: Pick<StarterDeps, 'cpu'>, spec: { use?: string
     if (spec.use) await d.cpu.run('run', { body: jsonBody({ use: spec.use, with: spec.with ?? {} }), query: {} });
     else await d.cpu.run('dataset', { body: jsonBody(spec.dataset), query: {} });
   } catch (e) {
-    // A Dataset's problems are places in it; a flow's are places in the flow, not in `with`.
-    throw isRefusal(e) ? refusalAt(e, spec.use ? 'spec.with' : 'spec.dataset', !spec.use) : e;
+    // A Dataset's problems are places in it; a flow's are places in the flow, but those in the request's `with` (its keys) are in `spec.with`.
+    throw isRefusal(e) ? refusalAt(e, spec.use ? 'spec.with' : 'spec.dataset', !spec.use, spec.use ? 'with' : undefined) : e;
   }
 }
 

@@ -268,12 +268,15 @@ export function isRefusal(e: unknown): e is StrataError {
  * Refusal `e` placed at `path` of a bigger document (a Schedule's `spec.dataset`, its
  * `spec.with`): with `within`, each problem's path that is a path into the value refused
  * (`apiVersion`, `spec.root[0]`) goes under `path`; every other problem is at `path` with its
- * own place kept in its message (`rule r: with.count: ...`). Code and limits kept.
+ * own place kept in its message (`rule r: with.count: ...`). `own`: the path of the value
+ * refused in `e` (a `{ use, with }` request's `with`), whose problems are at `path` with the
+ * rest of theirs (`with.cont` at `spec.with.cont`). Code and limits kept.
  */
-export function refusalAt(e: StrataError, path: string, within: boolean): StrataError {
+export function refusalAt(e: StrataError, path: string, within: boolean, own?: string): StrataError {
   const inner = /^[A-Za-z_][\w-]*([.[(][^\s:]*)?$/;
+  const isOwn = (p: string) => own !== undefined && p.startsWith(own) && /^($|[.[])/.test(p.slice(own.length));
   const problems = (e.details.problems?.length ? e.details.problems : [wholeProblem(e)]).map((p) =>
-    within && p.path && inner.test(p.path) ? { ...p, path: `${path}.${p.path}` } : { ...p, path, message: p.path ? `${p.path}: ${p.message}` : p.message });
+    isOwn(p.path) ? { ...p, path: `${path}${p.path.slice(own!.length)}` } : within && p.path && inner.test(p.path) ? { ...p, path: `${path}.${p.path}` } : { ...p, path, message: p.path ? `${p.path}: ${p.message}` : p.message });
   const again = invalid(problems, e.code, moreProblemsOf(e));
   return new StrataError(e.code, again.message, { ...e.details, ...again.details });
 }

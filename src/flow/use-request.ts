@@ -6,8 +6,24 @@
  * whoever wraps a request says so (flow-from-body.ts `request`), and the compiler is told
  * (compile.ts `CompileOptions.request`). Pure.
  */
+import { StrataError } from '../errors/strata-error.ts';
 
 /** The wrapper of a request by name, not yet validated. */
 export function useRequestFlow(use: unknown, withParams: unknown): unknown {
   return { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'adhoc', version: '0' }, spec: { root: { use, ...(withParams !== undefined ? { with: withParams } : {}) } } };
 }
+
+/**
+ * Error `e` of a request by name's wrapper in the request's words: a problem at the wrapper's
+ * `spec.root.with.n` (or `spec.root.use`) is at `with.n` (`use`) of what was sent, where it had
+ * named a place no request has (tester 17). Other errors as they are.
+ */
+export function inRequestWords(e: unknown): unknown {
+  const err = e as StrataError;
+  if (!(err instanceof Error) || typeof err.code !== 'string' || !err.details?.problems?.some((p) => ROOT.test(p.path))) return e;
+  const problems = err.details.problems.map((p) => ({ ...p, path: p.path.replace(ROOT, '') }));
+  return new StrataError(err.code, err.message.replace(ROOT_LINE, ''), { ...err.details, problems });
+}
+
+const ROOT = /^spec\.root\./;
+const ROOT_LINE = /^spec\.root\./gm;

@@ -4,6 +4,7 @@ import { runVolumeProblems } from '../argo/run-volumes.ts';
 import { invalid } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, type Limits } from '../flow/limits.ts';
 import type { FlowDocument } from '../flow/types.ts';
+import { inRequestWords } from '../flow/use-request.ts';
 import { compileFlow, type CompiledFlow } from '../plan/compile.ts';
 import { loadUnits, type FlowRegistry } from '../plan/flow-registry.ts';
 
@@ -23,6 +24,11 @@ const hasLatest = (r: FlowRegistry): r is CurrentRegistry => typeof (r as Partia
  * own (compile.ts), and a `use` of its ref is the registered flow of that ref, not the wrapper.
  */
 export async function planFlow(flow: FlowDocument, registry: FlowRegistry, limits: Limits = DEFAULT_LIMITS, o: { pinned?: string; run?: boolean; request?: boolean } = {}): Promise<CompiledFlow> {
+  // A request by name is refused in its own words (with.n, not the wrapper's spec.root.with.n).
+  return o.request ? planUnits(flow, registry, limits, o).catch((e: unknown) => Promise.reject(inRequestWords(e))) : planUnits(flow, registry, limits, o);
+}
+
+async function planUnits(flow: FlowDocument, registry: FlowRegistry, limits: Limits, o: { pinned?: string; run?: boolean; request?: boolean }): Promise<CompiledFlow> {
   const self = o.request ? undefined : `${flow.metadata.name}@${flow.metadata.version}`;
   const get = async (ref: string) => (ref === self ? flow : registry.get(ref));
   const request = o.request === true;

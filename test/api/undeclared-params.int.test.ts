@@ -42,14 +42,16 @@ describe('a parameter the flow does not declare', () => {
       ['POST', '/v1/runs', { use: 'counted@1', with: { cont: 5 } }, 'with.cont'],
       ['POST', '/v1/plans', { use: 'counted@1', with: { cont: 5 } }, 'with.cont'],
       ['POST', '/v1/flows', caller('caller'), 'spec.root.with.cont'],
-      ['POST', '/v1/runs', { flow: caller('caller-run') }, 'with.cont'],
-      ['POST', '/v1/schedules', { apiVersion: 'strata/v1', kind: 'Schedule', metadata: { name: 'typo-tick' }, spec: { schedule: '0 0 1 1 *', use: 'counted@1', with: { cont: 5 } } }, 'with.cont'],
+      ['POST', '/v1/runs', { flow: caller('caller-run') }, 'spec.root.with.cont'],
+      ['POST', '/v1/schedules', { apiVersion: 'strata/v1', kind: 'Schedule', metadata: { name: 'typo-tick' }, spec: { schedule: '0 0 1 1 *', use: 'counted@1', with: { cont: 5 } } }, 'spec.with.cont'],
       ['POST', '/v1/hooks', { apiVersion: 'strata/v1', kind: 'Hook', metadata: { name: 'typo-hook' }, spec: { use: 'counted@1', with: { cont: 5 } } }, 'spec.with.cont'],
     ];
     for (const [method, path, body, place] of rows) {
       const r = await svc.call(method, path, body);
       expect(r.status, `${path}: ${r.text}`).toBe(400);
-      expect(r.body.error.message, path).toContain(place);
+      // The place as the request wrote it (a { use, with } had been named at its wrapper's spec.root.with: tester 17).
+      expect(r.body.error.message, path).toMatch(new RegExp(`^${place.replace(/\./g, '\\.')}: `));
+      expect(r.body.error.details.problems[0].path, path).toBe(place);
       expect(r.body.error.message, path).toContain(NEAR);
     }
     // A { use } request's params reach the used flow only through its with: a key no with value reads was dropped, the run going on with the default.
@@ -72,7 +74,8 @@ describe('a parameter the flow does not declare', () => {
     const before = await runCount();
     const r = await svc.call('POST', '/v1/hooks/good-hook', { cont: 5 }, { authorization: `Bearer ${reg.body.token}` });
     expect(r.status, r.text).toBe(400);
-    expect(r.body.error.message).toContain(NEAR);
+    expect(r.body.error.message).toBe(`body.cont: flow counted@1 ${NEAR} (its spec.params: count, mode)`);
+    expect(r.body.error.details.problems).toEqual([{ path: 'body.cont', message: `flow counted@1 ${NEAR} (its spec.params: count, mode)` }]);
     expect(await runCount()).toBe(before);
   });
 

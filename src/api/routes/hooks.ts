@@ -81,8 +81,26 @@ export function hooksRoutes(deps: RouteDeps): Hono {
       const { flow } = await ingestAndRun(starter, raw, meta);
       return c.json({ runId, id: runId, status: 'pending', flow }, 202);
     }
-    await startUse(starter, hook.spec.use!, paramsOf(hook.spec, body as Record<string, JsonValue>), meta);
+    await startUse(starter, hook.spec.use!, paramsOf(hook.spec, body as Record<string, JsonValue>), meta).catch((e: unknown) => {
+      throw inBodyWords(e, body as Record<string, unknown>);
+    });
     return c.json({ runId, id: runId, status: 'pending', flow: hook.spec.use }, 202);
   });
   return app;
+}
+
+/**
+ * A refusal of a hook call's run in the call's words: a problem at `with.k` (the run's `with`,
+ * the hook's `spec.with` and then the body) for a key `k` of the body is at `body.k`, where
+ * the caller wrote it (the hook's own `spec.with` was checked when it was registered).
+ */
+function inBodyWords(e: unknown, body: Record<string, unknown>): unknown {
+  const err = e as StrataError;
+  // A path, or a message line that opens with one: `with.k`, then its end, `.`, `[` or `:`.
+  const keys = Object.keys(body);
+  const moved = (path: string) => (keys.some((k) => path.startsWith(`with.${k}`) && /^($|[.[:])/.test(path.slice(`with.${k}`.length))) ? `body${path.slice('with'.length)}` : path);
+  if (!(err instanceof Error) || typeof err.code !== 'string' || !err.details?.problems?.some((p) => moved(p.path) !== p.path)) return e;
+  const problems = err.details.problems.map((p) => ({ ...p, path: moved(p.path) }));
+  const message = err.message.split('\n').map((line) => moved(line)).join('\n');
+  return new StrataError(err.code, message, { ...err.details, problems });
 }
