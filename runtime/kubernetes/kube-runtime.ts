@@ -123,13 +123,13 @@ export class KubeRuntime implements PodRuntime {
       this.watcher.created(name, created.metadata?.uid);
       const end = await untilAborted(session.settled, signal).catch(() => undefined);
       if (!end) {
-        await this.remove(name);
+        await this.remove(name, created.metadata?.uid);
         return { ok: false, error: reasonOf(signal) };
       }
-      await this.conclude(name, session, end, logs);
+      await this.conclude(name, created.metadata?.uid, session, end, logs);
       return end.outcome;
     } catch (e) {
-      await this.remove(name).catch(() => undefined);
+      await this.remove(name, created?.metadata?.uid).catch(() => undefined);
       const error = `pod ${name} could not be started: ${apiFailure(e)}`;
       // Classified here, from the answer's status, reason and code (transient-fault.ts): the
       // step's error is words for people, read by nothing after.
@@ -191,13 +191,13 @@ export class KubeRuntime implements PodRuntime {
     }
   }
 
-  /** After the outcome: let the pod end and its logs be read, then delete or keep it. */
-  private async conclude(name: string, session: PodSession, end: Settled, logs: LogFollower | undefined): Promise<void> {
+  /** After the outcome: let the pod end and its logs be read, then delete or keep it (the pod of `uid`, when known). */
+  private async conclude(name: string, uid: string | undefined, session: PodSession, end: Settled, logs: LogFollower | undefined): Promise<void> {
     const drainMs = this.opts.drainMs ?? 15_000;
     const retention = this.opts.retention ?? 'keep-failed';
     const keep = retention === 'keep' || (retention === 'keep-failed' && !end.outcome.ok);
     if (end.stuck) {
-      if (!keep) return this.remove(name);
+      if (!keep) return this.remove(name, uid);
       // Kept for inspection, but it must stop using the cluster: its deadline is now.
       const body = { metadata: { annotations: { [ANNOTATIONS.failure]: end.outcome.error ?? 'stopped' } }, spec: { activeDeadlineSeconds: 1 } };
       await this.core.patchNamespacedPod({ namespace: this.opts.namespace, name, body }, mergePatch()).catch((e) => this.opts.onError?.(e as Error));
@@ -207,14 +207,20 @@ export class KubeRuntime implements PodRuntime {
     await Promise.race([session.ended, limit]);
     clearTimeout(timer);
     await logs?.drained(drainMs);
-    if (!keep) await this.remove(name);
+    if (!keep) await this.remove(name, uid);
   }
 
-  private async remove(name: string): Promise<void> {
+  /**
+   * Delete the pod `name`; with `uid`, only that pod (DeleteOptions' precondition): a pod made
+   * since under its name (deleted by someone else, the same attempt run again by another
+   * worker) is not this attempt's to delete, and the API server's 409 says so.
+   */
+  private async remove(name: string, uid?: string): Promise<void> {
     try {
-      await this.core.deleteNamespacedPod({ namespace: this.opts.namespace, name });
+      await this.core.deleteNamespacedPod({ namespace: this.opts.namespace, name, ...(uid ? { body: { preconditions: { uid } } } : {}) });
     } catch (e) {
-      if (statusOf(e) !== 404) this.opts.onError?.(e as Error);
+      const status = statusOf(e);
+      if (status !== 404 && !(uid && status === 409)) this.opts.onError?.(e as Error);
     }
   }
 

@@ -10,6 +10,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildPod } from '../../../runtime/kubernetes/pod-builder.ts';
 import { PodSession } from '../../../runtime/kubernetes/pod-session.ts';
+import { PodWatcher } from '../../../runtime/kubernetes/pod-watcher.ts';
 import type { PodOutcome } from '../../../runtime/pod-runtime.ts';
 import { AnnotationReporter } from '../../../sidecar/entrypoint/annotation-reporter.ts';
 import { kubeOwnPod, podImageSwitcher } from '../../../sidecar/entrypoint/own-pod.ts';
@@ -266,6 +267,104 @@ describe('kubernetes runtime: task pods', () => {
     c.api.kubelet.exit(NS, name, 'main', 0);
     expect((await second).outcome).toEqual({ ok: true, exitCode: 0 });
     expect(ended).toEqual({ ok: true, exitCode: 0 });
+  });
+
+  it('does not settle a new pod with the cached end of an earlier pod of its name (the same attempt run again in this worker, the watch late with that pod\'s deletion)', async () => {
+    // The stand-in API server (test/support/fake-kube-api), not a cluster.
+    c.api.kubelet.onImage('forever', { kind: 'hang' });
+    const rt = c.runtime({ retention: 'keep' });
+    const req = task('forever');
+    const first = runPod(rt, req, AbortSignal.timeout(60_000));
+    await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const name = pods()[0].metadata.name;
+    const oldUid = pods()[0].metadata.uid;
+    c.api.kubelet.exit(NS, name, 'main', 0);
+    expect((await first).outcome).toEqual({ ok: true, exitCode: 0 });
+    // Its pod, kept (Succeeded), is deleted by someone else while the watch's resumption is slow on its way.
+    const watch = c.api.delayNext('watch', 'pods');
+    c.api.dropWatches();
+    await watch.arrived;
+    c.api.store.requestDelete(PODS, NS, name);
+    await waitFor('the first pod to be gone', () => pods().length === 0);
+    // The same attempt runs again here: a new pod of the same name, which fails.
+    const second = runPod(rt, req, AbortSignal.timeout(60_000));
+    let ended: PodOutcome | undefined;
+    void second.then((r) => (ended = r.outcome));
+    await waitFor('the new pod to run', () => pods()[0]?.status?.phase === 'Running' && pods()[0].metadata.uid !== oldUid);
+    watch.release();
+    await waitFor('the watch to be back', () => c.api.requests.filter((r) => r.verb === 'watch' && r.resource === 'pods' && r.status === 200).length >= 2);
+    expect(ended).toBeUndefined();
+    c.api.kubelet.exit(NS, name, 'main', 5);
+    expect((await second).outcome).toMatchObject({ ok: false, exitCode: 5 });
+  });
+
+  it('does not settle a new pod with the watch\'s late news of an earlier pod of its name that comes while its creation is on its way', async () => {
+    // The stand-in API server (test/support/fake-kube-api), not a cluster.
+    c.api.kubelet.onImage('forever', { kind: 'hang' });
+    const rt = c.runtime();
+    const req = task('forever');
+    const stop = new AbortController();
+    const first = runPod(rt, req, stop.signal);
+    await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const name = pods()[0].metadata.name;
+    const oldUid = pods()[0].metadata.uid;
+    // The watch breaks, its resumption slow on its way; meanwhile the first pod succeeds, and
+    // the step, stopped at that moment (its pod deleted), never hears of it.
+    const watch = c.api.delayNext('watch', 'pods');
+    c.api.dropWatches();
+    await watch.arrived;
+    c.api.kubelet.exit(NS, name, 'main', 0);
+    await waitFor('the first pod to succeed', () => pods()[0]?.status?.phase === 'Succeeded');
+    stop.abort('stopped');
+    expect((await first).outcome).toEqual({ ok: false, error: 'stopped' });
+    await waitFor('the first pod to be gone', () => pods().length === 0);
+    // The same attempt runs again here; its creation is slow on its way, and meanwhile the
+    // watch brings the first pod's success, then its deletion.
+    const create = c.api.delayNext('create', 'pods');
+    const news = vi.spyOn(PodWatcher.prototype as any, 'news');
+    try {
+      const second = runPod(rt, req, AbortSignal.timeout(60_000));
+      let ended: PodOutcome | undefined;
+      void second.then((r) => (ended = r.outcome));
+      await create.arrived;
+      watch.release();
+      await waitFor('the watch to bring the first pod\'s deletion', () => news.mock.calls.some(([pod, deleted]: any) => deleted && pod.metadata.uid === oldUid));
+      create.release();
+      await waitFor('the new pod to run, or the step to end', () => ended !== undefined || pods()[0]?.status?.phase === 'Running');
+      expect(ended).toBeUndefined();
+      c.api.kubelet.exit(NS, name, 'main', 5);
+      expect((await second).outcome).toMatchObject({ ok: false, exitCode: 5 });
+    } finally {
+      news.mockRestore();
+    }
+  });
+
+  it('fails the step when a resync finds another pod under its pod\'s name (its own deleted while the watch was down, the name taken again)', async () => {
+    // The stand-in API server (test/support/fake-kube-api), not a cluster.
+    c.api.kubelet.onImage('forever', { kind: 'hang' });
+    const running = runPod(c.runtime({ retention: 'delete' }), task('forever'));
+    await waitFor('the pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const [pod] = pods();
+    const name = pod.metadata.name;
+    // Deleted while the watch is down, its resumption slow on its way ...
+    const watch = c.api.delayNext('watch', 'pods');
+    c.api.dropWatches();
+    await watch.arrived;
+    c.api.store.requestDelete(PODS, NS, name);
+    await waitFor('the pod to be gone', () => pods().length === 0);
+    // ... and made again by another worker running the same attempt; then the watch's
+    // resourceVersion expires (410 Gone): the runtime lists again.
+    c.api.store.create(PODS, NS, { metadata: { name, labels: pod.metadata.labels, annotations: pod.metadata.annotations }, spec: pod.spec });
+    await waitFor('the other pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const other = pods()[0].metadata.uid;
+    c.api.store.compact();
+    watch.release();
+    let ended: PodOutcome | undefined;
+    void running.then((r) => (ended = r.outcome));
+    await waitFor('the step to end', () => ended);
+    expect(ended).toEqual({ ok: false, error: `pod ${name} was deleted before it finished` });
+    // The other worker's pod is not this step's to delete.
+    expect(pods().map((p) => [p.metadata.uid, p.metadata.deletionTimestamp])).toEqual([[other, undefined]]);
   });
 
   it('in a namespace where the worker holds no Role: the step fails at once, naming the verb and resource refused', async () => {

@@ -184,7 +184,7 @@ export class FakeKubeApi {
           return res;
         }) as typeof res.end;
       }
-      const body = ['POST', 'PUT', 'PATCH'].includes(req.method ?? '') ? await readBody(req) : undefined;
+      const body = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method ?? '') ? await readBody(req) : undefined;
       const status = await this.dispatch(req, res, route, url, body);
       this.requests.push({ ...attrs, user: token, status });
     } catch (e) {
@@ -255,8 +255,14 @@ export class FakeKubeApi {
       }
       case 'PUT':
         return sendJson(res, 200, this.store.update(r.res, ns, r.name, () => body, part));
-      case 'DELETE':
+      case 'DELETE': {
+        // DeleteOptions' preconditions, as the API server checks them (storage.Preconditions.Check): 409 Conflict.
+        const pre = (body as KObj)?.preconditions;
+        const current = this.store.get(r.res, ns, r.name);
+        if (pre?.uid && pre.uid !== current.metadata.uid) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${r.res.plural} "${r.name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+        if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${r.res.plural} "${r.name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
         return sendJson(res, 200, this.store.requestDelete(r.res, ns, r.name));
+      }
       default:
         throw new ApiError(405, 'MethodNotAllowed', method);
     }
