@@ -4,12 +4,14 @@
  * DAGTask, Sequence) is one problem, naming the field and what it must be. Before,
  * `withItems: 5` said zod's `expected array, received number` and then, the field left out
  * of the copy read on, a second, misleading problem: that the step's `{{item}}` is read
- * outside a loop. A step and a DAG task; `strata import argo` as a process and `POST /v1/runs`.
+ * outside a loop. A step and a DAG task; `strata import argo` (one row as a process, the others in the test's process:
+ * test/support/strata-here.ts) and `POST /v1/runs`.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
+import { strataHere } from '../support/strata-here.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
@@ -45,10 +47,11 @@ describe.each([['a step', false], ['a DAG task', true]] as const)('%s whose loop
 
   it('strata import argo says it in one line, exit 2, no stack trace', async () => {
     const dir = newTempDir();
-    for (const [name, loop, field, message] of CASES) {
+    for (const [i, [name, loop, field, message]] of CASES.entries()) {
       const file = join(dir, `${name.replace(/\W+/g, '-')}.json`);
       writeFileSync(file, JSON.stringify(looping(loop, dag)));
-      const cli = await runStrata(['import', 'argo', file]);
+      // The first row as a process (the command line's route), the others in this process (strataHere).
+      const cli = i === 0 ? await runStrata(['import', 'argo', file]) : await strataHere(['import', 'argo', file]);
       expect({ name, code: cli.code, stderr: cli.stderr, stdout: cli.stdout }).toEqual({ name, code: 2, stderr: `strata: ${file}: ${at}.${field}: ${message}\n`, stdout: '' });
     }
   });

@@ -5,12 +5,14 @@
  * field (as a loop field of the wrong type is: argo-loop-field-types.int.test.ts), where
  * `withSequence: {count: -1}` imported without a word and its loop counted 0, -1, -2. A value
  * a workflow parameter gives, known when the document is read, is held to the same. A step
- * and a DAG task; `strata import argo` as a process and `POST /v1/runs`.
+ * and a DAG task; `strata import argo` (one row as a process, the others in the test's process:
+ * test/support/strata-here.ts) and `POST /v1/runs`.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runStrata } from '../support/processes.ts';
+import { strataHere } from '../support/strata-here.ts';
 import { useTempDirs } from '../support/temp-dirs.ts';
 import { useRunService } from '../support/use-run-service.ts';
 
@@ -67,10 +69,11 @@ describe.each([['a step', false], ['a DAG task', true]] as const)('%s whose with
 
   it('strata import argo says it in one line, exit 2, no stack trace', async () => {
     const dir = newTempDir();
-    for (const [name, seq, field, message] of CASES) {
+    for (const [i, [name, seq, field, message]] of CASES.entries()) {
       const file = join(dir, `${name.replace(/\W+/g, '-')}.json`);
       writeFileSync(file, JSON.stringify(looping(seq, dag)));
-      const cli = await runStrata(['import', 'argo', file]);
+      // The first row as a process (the command line's route), the others in this process (strataHere).
+      const cli = i === 0 ? await runStrata(['import', 'argo', file]) : await strataHere(['import', 'argo', file]);
       expect({ name, code: cli.code, stderr: cli.stderr, stdout: cli.stdout }).toEqual({ name, code: 2, stderr: `strata: ${file}: ${at}.withSequence.${field}: ${message}\n`, stdout: '' });
     }
   });
