@@ -45,6 +45,19 @@ export async function planCommand(files: string[], opts: PlanOptions): Promise<s
   return (await planOutput(files, opts)).text;
 }
 
+/**
+ * Error `e` of a plan made here in this command's words: a `use` of a flow none of the files
+ * holds says so, where it said "no registered flow", though `strata plan` reads none (tester 17).
+ */
+function inPlanWords(e: unknown): unknown {
+  const err = e as StrataError;
+  const unregistered = /no registered flow "([^"]*)"/g;
+  if (!(err instanceof Error) || typeof err.code !== 'string' || !unregistered.test(err.message)) return e;
+  const say = (text: string) => text.replace(unregistered, 'no flow "$1" among the files given (strata plan reads no registered flow: give the file that holds it)');
+  const problems = err.details?.problems?.map((p) => ({ ...p, message: say(p.message) }));
+  return new StrataError(err.code, say(err.message), { ...err.details, ...(problems ? { problems } : {}) });
+}
+
 /** What `strata plan` prints, and whether the simulated run failed (the CLI then exits 1). */
 export async function planOutput(files: string[], opts: PlanOptions): Promise<{ text: string; failed?: string }> {
   const format = opts.format ?? 'json';
@@ -67,7 +80,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
   let argoPlanned = false;
   if (datasetDoc) {
     const rules = [...loadBuiltinRules(GENERATOR_NAMES), ...docs.filter((d) => (d.doc as { kind?: string })?.kind === 'Rule').map((d) => validateRule(d.doc, GENERATORS))];
-    compiled = (await planDataset(anchorLocation(validateDataset(datasetDoc.doc, limits), process.cwd()), rules, new MemoryFlowRegistry(flows), GENERATORS, limits)).compiled;
+    compiled = (await planDataset(anchorLocation(validateDataset(datasetDoc.doc, limits), process.cwd()), rules, new MemoryFlowRegistry(flows), GENERATORS, limits).catch((e: unknown) => Promise.reject(inPlanWords(e)))).compiled;
   } else {
     if (flows.length === 0) throw new StrataError('invalid_document', `${files.join(', ')}: no Flow or Dataset document found`);
     // The same main flow `strata apply --run` runs (main-flow.ts); said on stderr when there was a choice.
@@ -78,7 +91,7 @@ export async function planOutput(files: string[], opts: PlanOptions): Promise<{ 
       // As a run of it would start (run: the volumes its Argo templates mount from the Workflow, run-volumes.ts).
       compiled = await planFlow(target, new MemoryFlowRegistry(flows), limits, { run: true });
     } catch (e) {
-      throw argoMain ? inArgoWords(e, argoLabel(target)) : e;
+      throw argoMain ? inArgoWords(e, argoLabel(target)) : inPlanWords(e);
     }
     planned = target;
     argoPlanned = argoMain !== undefined;
