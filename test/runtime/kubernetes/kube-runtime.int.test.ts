@@ -444,6 +444,43 @@ describe('kubernetes runtime: micro pods (the quarterback played by the test, th
     await expect(kubeOwnPod(c.api.kubeConfig(`system:serviceaccount:${NS}:${name}`, NS), NS, 'another-pod').get()).rejects.toMatchObject({ code: 403 });
   });
 
+  it('does not settle a new pod with the quarterback\'s `done` of an earlier pod of its name (the same attempt run again in this worker, the watch late)', async () => {
+    // The stand-in API server (test/support/fake-kube-api), not a cluster.
+    c.api.kubelet.onImage('img/a', { kind: 'hang' });
+    c.api.kubelet.onImage('img/b', { kind: 'hang' });
+    c.api.kubelet.onContainer('quarterback', { kind: 'hang' });
+    const rt = c.runtime({ retention: 'keep' });
+    const req = micro();
+    const name = buildPod(req, { namespace: NS, quarterbackImage: 'x' }).metadata!.name!;
+    const quarterback = () => new AnnotationReporter(kubeOwnPod(c.api.kubeConfig(`system:serviceaccount:${NS}:${name}`, NS), NS, name));
+    const first = runPod(rt, req, AbortSignal.timeout(60_000));
+    await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const oldUid = pods()[0].metadata.uid;
+    const before = quarterback();
+    before.push({ type: 'done', ok: true, status: 'succeeded', result: { step: 'earlier' } });
+    await before.settled();
+    for (const slot of ['a', 'b']) c.api.kubelet.exit(NS, name, slot, 0);
+    expect((await first).outcome).toEqual({ ok: true, result: { step: 'earlier' } });
+    // The kept pod is deleted by someone else while the watch's resumption is slow on its way.
+    const watch = c.api.delayNext('watch', 'pods');
+    c.api.dropWatches();
+    await watch.arrived;
+    c.api.store.requestDelete(PODS, NS, name);
+    await waitFor('the first pod to be gone', () => pods().length === 0);
+    const second = runPod(rt, req, AbortSignal.timeout(60_000));
+    let ended: PodOutcome | undefined;
+    void second.then((r) => (ended = r.outcome));
+    await waitFor('the new pod to run, or the step to end', () => ended !== undefined || (pods()[0]?.status?.phase === 'Running' && pods()[0].metadata.uid !== oldUid));
+    watch.release();
+    await waitFor('the watch to be back', () => c.api.requests.filter((r) => r.verb === 'watch' && r.resource === 'pods' && r.status === 200).length >= 2);
+    expect(ended).toBeUndefined();
+    const now = quarterback();
+    now.push({ type: 'done', ok: false, status: 'failed', error: 'p/a failed' });
+    await now.settled();
+    for (const slot of ['a', 'b']) c.api.kubelet.exit(NS, name, slot, 0);
+    expect((await second).outcome).toMatchObject({ ok: false, error: 'p/a failed' });
+  });
+
   it('fails the pod when a slot container\'s new image cannot be pulled, naming the steps it caught running', async () => {
     c.api.kubelet.onImage('img/a', { kind: 'hang' });
     c.api.kubelet.onImage('img/b', { kind: 'hang' });
