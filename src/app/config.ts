@@ -4,8 +4,8 @@
  * it accepts (`STRATA_LOCK_MS must be a whole number of milliseconds from 1000 to
  * 86400000, not "abc"`), never a NaN carried into the run side.
  */
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { statSync, statfsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_PARAMS_LIMITS, type ParamsLimits } from '../flow/params-limits.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, type Limits } from '../flow/limits.ts';
 import { z } from 'zod';
@@ -267,6 +267,25 @@ interface Raw {
 }
 
 /** Read and check every variable; throws one StrataError naming each bad one. */
+/** The kernel's file systems no directory can be made in, by statfs type. */
+const VIRTUAL_FS: Record<number, string> = { 0x9fa0: 'a procfs (/proc)', 0x62656572: 'a sysfs (/sys)' };
+
+/**
+ * The virtual file system `dir` (or its nearest ancestor that exists) is on, or undefined:
+ * Node's recursive mkdir of a missing directory there loops for ever (procfs answers ENOENT
+ * and its parent exists), so a STRATA_HOME under /proc hung every process at start, deaf to
+ * SIGTERM (tester 17). Reads only.
+ */
+function virtualFileSystem(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      return VIRTUAL_FS[statfsSync(d).type];
+    } catch {
+      if (dirname(d) === d) return undefined;
+    }
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
   const problems: Array<{ path: string; message: string }> = [];
@@ -285,7 +304,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const r = raw as unknown as Raw;
   // The home's own image map is configuration too: checked now, not when the first step needs it.
   let homeImages: ImageMap = {};
-  if (r.STRATA_HOME !== undefined) {
+  const virtual = r.STRATA_HOME !== undefined ? virtualFileSystem(resolve(r.STRATA_HOME)) : undefined;
+  if (virtual) problems.push({ path: 'STRATA_HOME', message: `STRATA_HOME must be a directory strata can make and write, not "${r.STRATA_HOME}" (it is under ${virtual}, where none can be made)` });
+  else if (r.STRATA_HOME !== undefined) {
     try {
       homeImages = readMapFile(join(r.STRATA_HOME, 'images.json'), false);
     } catch (e) {
