@@ -117,10 +117,17 @@ export class KubeRuntime implements PodRuntime {
     const session = new PodSession(req, onReport, logs, answer);
     const unfollow = this.watcher.follow(name, (p) => session.seen(p));
     let created: V1Pod | undefined;
+    let unstartedTimer: NodeJS.Timeout | undefined;
     try {
       created = await this.create(objects);
       session.created(created);
       this.watcher.created(name, created.metadata?.uid);
+      // activeDeadlineSeconds counts from the start a kubelet records: a pod no node takes
+      // never reaches it, so the step's timeout is kept here too, from the creation.
+      if (req.timeoutMs !== undefined) {
+        const seconds = Math.max(1, Math.ceil(req.timeoutMs / 1000));
+        unstartedTimer = setTimeout(() => session.deadlinePassed(seconds), seconds * 1000);
+      }
       const end = await untilAborted(session.settled, signal).catch(() => undefined);
       if (!end) {
         await this.remove(name, created.metadata?.uid);
@@ -141,6 +148,7 @@ export class KubeRuntime implements PodRuntime {
       if (created === undefined && transient) throw transientError(error);
       return { ok: false, error, ...(transient ? { transient } : {}) };
     } finally {
+      clearTimeout(unstartedTimer);
       answering.abort();
       unfollow();
       logs?.stop();
@@ -197,7 +205,8 @@ export class KubeRuntime implements PodRuntime {
     const retention = this.opts.retention ?? 'keep-failed';
     const keep = retention === 'keep' || (retention === 'keep-failed' && !end.outcome.ok);
     if (end.stuck) {
-      if (!keep) return this.remove(name, uid);
+      // A pod that never started holds nothing to inspect (its error says why), and kept it could start later.
+      if (!keep || end.unstarted) return this.remove(name, uid);
       // Kept for inspection, but it must stop using the cluster: its deadline is now.
       const body = { metadata: { annotations: { [ANNOTATIONS.failure]: end.outcome.error ?? 'stopped' } }, spec: { activeDeadlineSeconds: 1 } };
       await this.core.patchNamespacedPod({ namespace: this.opts.namespace, name, body }, mergePatch()).catch((e) => this.opts.onError?.(e as Error));

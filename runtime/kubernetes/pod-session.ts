@@ -13,6 +13,7 @@ import { readResult } from '../step-files.ts';
 import { readOutputText } from '../output-files.ts';
 import type { LogFollower } from './log-follower.ts';
 import { podEnded, podFailure, taskExit } from './pod-failure.ts';
+import { timedOutError } from '../../src/engine/timeout-error.ts';
 import { ANNOTATIONS, CONTAINERS } from './pod-layout.ts';
 import { decodeReport, eventsAfter, PARAMETERS_BUDGET, POD_PARAMETERS_FILE, stepParametersFile, type Grant, type ReportDone } from './report-protocol.ts';
 
@@ -20,6 +21,8 @@ export interface Settled {
   outcome: PodOutcome;
   /** the pod will not end by itself (an image it cannot pull, ...): the runtime must stop it */
   stuck: boolean;
+  /** it never started (no node took it): nothing in it to keep, the runtime deletes it */
+  unstarted?: boolean;
 }
 
 export class PodSession {
@@ -83,6 +86,21 @@ export class PodSession {
       return this.finish({ ok: exit.exitCode === 0, exitCode: exit.exitCode, ...(exit.error ? { error: exit.error } : {}) }, false);
     }
     this.finish({ ok: false, error: `pod ${pod.metadata?.name} ended before its quarterback said how the steps went` }, false);
+  }
+
+  /**
+   * The step's timeout (`seconds`) has passed since the pod was created: a pod that has not
+   * started by then (no node took it, or its kubelet has not acknowledged it: no startTime)
+   * fails the step as timed out, saying why; activeDeadlineSeconds counts from the start a
+   * kubelet records, so nothing else would ever end it. A started pod is left to its deadline.
+   */
+  deadlinePassed(seconds: number): void {
+    if (this.done || this.last?.status?.startTime) return;
+    const pod = this.last?.metadata?.name ?? '';
+    const scheduled = this.last?.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    const why = scheduled?.status === 'False' ? `was not scheduled within the step's timeout of ${seconds}s (${[scheduled.reason, scheduled.message].filter(Boolean).join(': ') || 'no node took it'})` : `was not started within the step's timeout of ${seconds}s`;
+    this.done = true;
+    this.settle({ outcome: { ok: false, error: `pod ${pod} ${why}: the step ${timedOutError(seconds)}`, reason: 'timeout' }, stuck: true, unstarted: true });
   }
 
   private relayReports(pod: V1Pod): void {

@@ -103,6 +103,17 @@ describe('kubernetes runtime: task pods', () => {
     expect(ran.outcome.reason).toBe('timeout');
   });
 
+  it('fails a step whose pod is never scheduled once its timeout has passed, saying why, and deletes the pod (no kubelet enforces activeDeadlineSeconds on it)', async () => {
+    // The stand-in API server (test/support/fake-kube-api), not a cluster: its scheduler finds no node.
+    c.api.kubelet.onImage('huge', { kind: 'unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' });
+    const running = runPod(c.runtime(), task('huge', { timeoutMs: 2000 }));
+    await waitFor('the scheduler to say why', () => pods()[0]?.status?.conditions?.[0]?.reason === 'Unschedulable');
+    const name = pods()[0].metadata.name;
+    const ran = await running;
+    expect(ran.outcome).toEqual({ ok: false, error: `pod ${name} was not scheduled within the step's timeout of 2s (Unschedulable: 0/3 nodes are available: 3 Insufficient cpu.): the step timed out after 2s`, reason: 'timeout' });
+    await waitFor('the pod to be gone', () => pods().length === 0);
+  });
+
   it('carries on from where it was when its watch is dropped mid-run', async () => {
     c.api.kubelet.onImage('flaky', { kind: 'dropWatch', then: { kind: 'exit', code: 0 } });
     const ran = await runPod(c.runtime(), task('flaky'));

@@ -16,5 +16,7 @@ export type Behavior =
   | { kind: 'deadline' }
   /** runs until the pod is deleted */
   | { kind: 'hang' }
+  /** the pod is never scheduled: Pending, PodScheduled False (Unschedulable), no node, no startTime, so no kubelet enforces its activeDeadlineSeconds */
+  | { kind: 'unschedulable'; message?: string }
   /** when it starts, every open watch is closed (and with `compact`, their resourceVersions expire); then `then` */
   | { kind: 'dropWatch'; compact?: boolean; then: Behavior };

@@ -52,6 +52,19 @@ export class FakeKubelet {
       if (c.res !== PODS) return;
       const key = `${c.obj.metadata.namespace}/${c.obj.metadata.name}`;
       if (c.type === 'ADDED') {
+        const unschedulable = this.unschedulable(c.obj);
+        if (unschedulable) {
+          // No node takes it: the scheduler says why, and no kubelet ever sees it.
+          const status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: unschedulable.message ?? '0/3 nodes are available: 3 Insufficient cpu.' }] };
+          setImmediate(() => {
+            try {
+              this.store.update(PODS, c.obj.metadata.namespace, c.obj.metadata.name, (o) => ({ ...o, status }), 'all');
+            } catch {
+              // deleted meanwhile
+            }
+          });
+          return;
+        }
         const sim = new PodSim(this, c.obj);
         this.pods.set(key, sim);
         setImmediate(() => void sim.run());
@@ -78,6 +91,15 @@ export class FakeKubelet {
   /** A behavior for containers of this name, whatever their image (it wins over the image's). */
   onContainer(name: string, b: Behavior): void {
     this.behaviors.set(`container:${name}`, b);
+  }
+
+  /** The `unschedulable` behavior of one of the pod's containers, if one has it. */
+  private unschedulable(pod: KObj): Extract<Behavior, { kind: 'unschedulable' }> | undefined {
+    for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+      const b = this.behaviorOf(c.name, c.image);
+      if (b?.kind === 'unschedulable') return b;
+    }
+    return undefined;
   }
 
   behaviorOf(container: string, image: string): Behavior | undefined {
