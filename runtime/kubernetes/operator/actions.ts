@@ -5,6 +5,7 @@
  */
 import { FINALIZER, type StrataResource } from './crd-names.ts';
 import type { StrataPort } from './strata-port.ts';
+import { ERROR_CODES, type ErrorCode } from '../../../src/errors/strata-error.ts';
 
 export interface Actions {
   finalizers?: string[];
@@ -34,6 +35,17 @@ export function deleting(r: StrataResource): boolean {
 /** The sentence of an error thrown across the port. */
 export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Whether strata refused the document itself (a StrataError whose code answers 4xx over
+ * HTTP: invalid, conflict, no rule matched, ...): the resource's status says so until it
+ * is changed. Anything else (its store out of reach, `unavailable`, `internal`) is a fault
+ * that may pass: thrown on, the work queue tries again later, the status left as it was.
+ */
+export function refused(e: unknown): boolean {
+  const code = codeOf(e);
+  return code !== undefined && code in ERROR_CODES && ERROR_CODES[code as ErrorCode].http < 500;
 }
 
 export function codeOf(e: unknown): string | undefined {

@@ -5,7 +5,7 @@
  * step counts, looked at every poll interval until the run ends. Deleting the resource
  * cancels its run first (the finalizer holds the resource until then).
  */
-import { codeOf, deleting, hasFinalizer, messageOf, withFinalizer, withoutFinalizer, type Actions, type Reconciler } from './actions.ts';
+import { codeOf, deleting, hasFinalizer, messageOf, refused, withFinalizer, withoutFinalizer, type Actions, type Reconciler } from './actions.ts';
 import type { StrataResource } from './crd-names.ts';
 import { datasetDocument } from './documents.ts';
 import { datasetStatus, isTerminal } from './run-status.ts';
@@ -39,6 +39,7 @@ async function submit(r: StrataResource, port: StrataPort, generation: number | 
     const { runId } = await port.submitDataset(datasetDocument(r), { key: `${r.metadata.uid}/${generation}` });
     return { status: { phase: 'Pending', runId, observedGeneration: generation, steps: null, message: '' }, poll: true };
   } catch (e) {
+    if (!refused(e)) throw e; // a fault that may pass: tried again later
     return { status: { phase: 'Failed', runId: null, observedGeneration: generation, steps: null, message: messageOf(e) } };
   }
 }

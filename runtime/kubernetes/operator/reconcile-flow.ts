@@ -4,7 +4,7 @@
  * resource leaves strata's copy alone, and changing a spec without a new version is
  * reported Invalid (strata refuses it as a conflict).
  */
-import { deleting, messageOf, type Reconciler } from './actions.ts';
+import { deleting, messageOf, refused, type Reconciler } from './actions.ts';
 import { flowDocument } from './documents.ts';
 
 export const reconcileFlow: Reconciler = async (r, port) => {
@@ -15,6 +15,7 @@ export const reconcileFlow: Reconciler = async (r, port) => {
     const { ref } = await port.registerFlow(flowDocument(r));
     return { status: { phase: 'Registered', ref, observedGeneration: generation, message: '' } };
   } catch (e) {
+    if (!refused(e)) throw e; // a fault that may pass: tried again later
     return { status: { phase: 'Invalid', observedGeneration: generation, message: messageOf(e) } };
   }
 };

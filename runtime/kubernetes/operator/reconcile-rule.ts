@@ -3,7 +3,7 @@
  * (a new generation), and removed from strata when the resource is deleted (the
  * finalizer holds the resource until then). Status: Registered or Invalid, with why.
  */
-import { deleting, hasFinalizer, messageOf, withFinalizer, withoutFinalizer, type Reconciler } from './actions.ts';
+import { deleting, hasFinalizer, messageOf, refused, withFinalizer, withoutFinalizer, type Reconciler } from './actions.ts';
 import { ruleDocument } from './documents.ts';
 
 export const reconcileRule: Reconciler = async (r, port) => {
@@ -19,6 +19,7 @@ export const reconcileRule: Reconciler = async (r, port) => {
     await port.registerRule(ruleDocument(r));
     return { status: { phase: 'Registered', observedGeneration: generation, message: '' } };
   } catch (e) {
+    if (!refused(e)) throw e; // a fault that may pass: tried again later
     return { status: { phase: 'Invalid', observedGeneration: generation, message: messageOf(e) } };
   }
 };

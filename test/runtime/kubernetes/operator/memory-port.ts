@@ -13,8 +13,21 @@ export class MemoryStrataPort implements StrataPort {
   readonly runs = new Map<string, RunView>();
   readonly submissions: Array<{ key: string; doc: StrataDocument; runId: string }> = [];
   readonly cancelled: string[] = [];
+  /** faults the next calls of a method meet, as strata's store unreachable would throw them */
+  private readonly faults: Array<{ method: keyof StrataPort; error: Error }> = [];
+
+  /** The next call of `method` throws `error` (a fault that passes: the call after is served). */
+  failNext(method: keyof StrataPort, error: Error): void {
+    this.faults.push({ method, error });
+  }
+
+  private fault(method: keyof StrataPort): void {
+    const i = this.faults.findIndex((f) => f.method === method);
+    if (i >= 0) throw this.faults.splice(i, 1)[0].error;
+  }
 
   async registerRule(doc: StrataDocument): Promise<void> {
+    this.fault('registerRule');
     const generator = (doc.spec.emit as { generator?: string } | undefined)?.generator;
     if (generator !== undefined && !['hierarchy', 'partition', 'stream', 'pipeline'].includes(generator)) {
       throw new StrataError('unknown_generator', `spec.emit.generator: no generator named "${generator}"`);
@@ -27,6 +40,7 @@ export class MemoryStrataPort implements StrataPort {
   }
 
   async registerFlow(doc: StrataDocument): Promise<{ ref: string }> {
+    this.fault('registerFlow');
     if (!doc.metadata.version) throw new StrataError('invalid_document', 'metadata.version: is required: registered flows are immutable per version');
     const ref = `${doc.metadata.name}@${doc.metadata.version}`;
     const text = JSON.stringify(doc.spec);
@@ -37,6 +51,7 @@ export class MemoryStrataPort implements StrataPort {
   }
 
   async submitDataset(doc: StrataDocument, opts: { key: string }): Promise<{ runId: string }> {
+    this.fault('submitDataset');
     const again = this.submissions.find((s) => s.key === opts.key);
     if (again) return { runId: again.runId };
     if (this.rules.size === 0) throw new StrataError('no_rule_matched', `no rule matched dataset ${doc.metadata.name}`);

@@ -13,6 +13,7 @@ import { resourceType } from '../../../support/fake-kube-api/store.ts';
 import { fakeCluster, NS, type FakeCluster } from '../support/fake-cluster.ts';
 import { waitFor } from '../support/wait.ts';
 import { MemoryStrataPort } from './memory-port.ts';
+import { StrataError } from '../../../../src/errors/strata-error.ts';
 
 let c: FakeCluster;
 let port: MemoryStrataPort;
@@ -60,6 +61,26 @@ describe('operator: Rules', () => {
     await apply('rules', 'bad', { ...RULE, emit: { generator: 'magic' } });
     const status = await waitFor('the status', () => get('rules', 'bad')?.status);
     expect(status).toEqual({ phase: 'Invalid', observedGeneration: 1, message: 'spec.emit.generator: no generator named "magic"' });
+  });
+});
+
+describe('operator: a fault of strata\'s that passes', () => {
+  it('tries a Rule, a Flow and a Dataset again when strata could not take them (its store unreachable), never calling them Invalid or Failed', async () => {
+    const phases: string[] = [];
+    c.api.store.on('change', (ch: { obj: { kind?: string; metadata: { name: string }; status?: { phase?: string } } }) => {
+      if (ch.obj.status?.phase) phases.push(`${ch.obj.kind} ${ch.obj.metadata.name}: ${ch.obj.status.phase}`);
+    });
+    // What strata's store throws while Redis is out of reach (ioredis), and strata's own word for it.
+    port.failNext('registerRule', new Error('Connection is closed.'));
+    port.failNext('registerFlow', new StrataError('unavailable', 'the store is not reachable'));
+    port.failNext('submitDataset', new Error('Reached the max retries per request limit (which is 20). Refer to "maxRetriesPerRequest" option for details.'));
+    await apply('rules', 'big-trees', RULE);
+    await apply('flows', 'etl', { version: '1', root: { task: { image: 'busybox' } } });
+    await waitFor('the rule and the flow to be registered', () => get('rules', 'big-trees')?.status?.phase === 'Registered' && get('flows', 'etl')?.status?.phase === 'Registered');
+    await apply('datasets', 'retail', DATASET);
+    await waitFor('the dataset\'s run', () => get('datasets', 'retail')?.status?.runId);
+    expect(port.submissions.map((s) => s.runId)).toEqual(['run-1']);
+    expect(phases.filter((p) => /Invalid|Failed/.test(p))).toEqual([]);
   });
 });
 
