@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { operatorPort } from '../../src/app/operator-port.ts';
+import { refused } from '../../runtime/kubernetes/operator/actions.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { openRedis, type RedisHandle } from '../../src/app/redis-connection.ts';
 import { startRunParts, type RunParts } from '../../src/app/run-parts.ts';
@@ -70,4 +71,31 @@ describe('operator port', () => {
     expect(await defs.getRule('never')).toBeUndefined();
     expect(await defs.getRule('unknown-unit')).toBeUndefined();
   });
+});
+
+describe('operator port: bad documents', () => {
+  // What the CRDs' schemas let through (spec an object, anything in it) and strata refuses:
+  // each must be refused with a code that answers 4xx, which the operator writes as Invalid
+  // or Failed; anything else it takes for a fault that may pass, and tries again for ever.
+  const doc = (kind: 'Rule' | 'Flow' | 'Dataset', spec: unknown, version?: string) => ({ apiVersion: 'strata/v1' as const, kind, metadata: { name: 'bad', ...(version ? { version } : {}) }, spec: spec as never });
+  const cases: Array<[string, () => Promise<unknown>]> = [
+    ['rule {}', () => port.registerRule(doc('Rule', {}))],
+    ['rule emit []', () => port.registerRule(doc('Rule', { priority: 1, when: { '==': [1, 1] }, emit: [] }))],
+    ['rule priority text', () => port.registerRule(doc('Rule', { priority: 'high', when: { '==': [1, 1] }, emit: { generator: 'hierarchy' } }))],
+    ['flow {}', () => port.registerFlow(doc('Flow', {}, '1'))],
+    ['flow no version', () => port.registerFlow(doc('Flow', { root: { task: { image: 'x' } } }))],
+    ['flow root text', () => port.registerFlow(doc('Flow', { root: 'x' }, '1'))],
+    ['flow root null', () => port.registerFlow(doc('Flow', { root: null }, '1'))],
+    ['flow steps of nulls', () => port.registerFlow(doc('Flow', { root: { sequence: [null, 5] } }, '1'))],
+    ['dataset {}', () => port.submitDataset(doc('Dataset', {}), { key: 'bad/1' })],
+    ['dataset location 5', () => port.submitDataset(doc('Dataset', { location: 5, format: 'json' }), { key: 'bad/2' })],
+    ['dataset ftp', () => port.submitDataset(doc('Dataset', { location: 'ftp://x/y', format: 'json', shape: 'tree' }), { key: 'bad/3' })],
+  ];
+  for (const [what, call] of cases) {
+    it(`refuses ${what} with a 4xx code`, async () => {
+      const e = await call().then(() => undefined, (x: unknown) => x);
+      expect(e).toBeInstanceOf(Error);
+      expect(refused(e)).toBe(true);
+    });
+  }
 });
