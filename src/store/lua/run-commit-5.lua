@@ -156,6 +156,8 @@ for _, entry in ipairs(entries) do
           if s.status == 'running' then
             if v.startedAt == cjson.null or v.startedAt == nil then v.startedAt = s.at or now end
             v.finishedAt = cjson.null
+            -- An attempt running has no error of its own yet: an earlier attempt's is not shown as its.
+            v.error = cjson.null
             -- Every execution counts: a retry, a re-run after a takeover, a pod run again.
             v.executions = (tonumber(v.executions) or 0) + 1
             -- Which execution of its attempt runs now (a re-run's mark says; a new attempt starts at 1).
