@@ -177,7 +177,10 @@ describe('kubernetes runtime: task pods', () => {
     const rt = c.runtime();
     const first = runPod(rt, task('forever', { step: 'first' }), AbortSignal.timeout(60_000));
     await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const firstName = pods()[0].metadata.name;
+    // (The first pod's creation may be acknowledged after it runs in the store: its calls are not the second's.)
     const acknowledged = vi.spyOn(PodSession.prototype, 'created');
+    const secondAcknowledged = () => acknowledged.mock.calls.find(([p]) => p.metadata!.name !== firstName)?.[0];
     try {
       // The watch's resourceVersion expires (410 Gone): the runtime lists again, and that list is slow.
       const slow = c.api.holdNext('list', 'pods');
@@ -195,10 +198,10 @@ describe('kubernetes runtime: task pods', () => {
       await read.answered;
       // The pod is created and its creation acknowledged; only then does the 404 arrive.
       create.release();
-      await waitFor('the creation to be acknowledged', () => acknowledged.mock.calls.length > 0);
+      await waitFor('the creation to be acknowledged', () => secondAcknowledged());
       read.release();
       // Taken for deleted, the step ends (failed); otherwise the pod is read again, now there.
-      const name = acknowledged.mock.calls[0][0].metadata!.name!;
+      const name = secondAcknowledged()!.metadata!.name!;
       const reads = () => c.api.requests.filter((r) => r.verb === 'get' && r.resource === 'pods' && r.name === name);
       let ended: PodOutcome | undefined;
       void second.then((r) => (ended = r.outcome));
