@@ -48,14 +48,26 @@ export const hierarchy: Generator = {
       return b;
     };
     const atDepth: Array<{ base: FlowNode; outputs: TaskSpec['outputs'] } | undefined> = [];
+    // The end of a node's STRATA_NODE text a level, after its id (`","level":"b","depth":2}`).
+    const nodeTextEnd: string[] = [];
     const stepFor = (info: Info): FlowNode => {
       const level = levels[info.depth];
-      const nodeData = attrs(info.node);
-      nodeData.level = level?.name ?? `level${info.depth}`;
-      nodeData.depth = info.depth;
+      const levelName = level?.name ?? `level${info.depth}`;
+      // The node's data as the program reads it (STRATA_NODE) and `with.task` is evaluated with.
+      // A node of an id and children only (the common tree) has its text written directly:
+      // what JSON.stringify gives its { id, level, depth }, without that object made and walked.
+      let nodeData: Record<string, JsonValue> | undefined;
+      let nodeText: string | undefined;
+      if (params.task === undefined && plainNode(info.node)) {
+        nodeText = `{"id":"${info.node.id}${(nodeTextEnd[info.depth] ??= `",${JSON.stringify({ level: levelName, depth: info.depth }).slice(1)}`)}`;
+      } else {
+        nodeData = attrs(info.node);
+        nodeData.level = levelName;
+        nodeData.depth = info.depth;
+      }
       let base: FlowNode;
       let outputs: TaskSpec['outputs'];
-      if (params.task !== undefined) base = operationNode(ctx.evaluate(params.task, nodeData), `with.task (tree node ${info.node.id})`);
+      if (params.task !== undefined) base = operationNode(ctx.evaluate(params.task, nodeData!), `with.task (tree node ${info.node.id})`);
       else {
         // Every node of a level runs the same operation: chosen, and its outputs with `out` made, once a level.
         let at = atDepth[info.depth];
@@ -69,7 +81,8 @@ export const hierarchy: Generator = {
       if (!('task' in base)) return structuredClone(base);
       const t = base.task;
       const task = fieldsOf(t);
-      task.env = t.env ? { ...t.env, STRATA_NODE: JSON.stringify(nodeData) } : { STRATA_NODE: JSON.stringify(nodeData) };
+      nodeText ??= JSON.stringify(nodeData);
+      task.env = t.env ? { ...t.env, STRATA_NODE: nodeText } : { STRATA_NODE: nodeText };
       task.outputs = outputs ?? withArtifact(t.outputs, 'out');
       // Made only for a node that has inputs (a tree's leaves, nine in ten nodes, have none).
       // Without a prototype, so a dictionary from the start: each node's inputs have names of
@@ -92,20 +105,23 @@ export const hierarchy: Generator = {
     const before = params.before !== undefined ? operationNode(params.before, 'with.before') : undefined;
     const after = params.after !== undefined ? operationNode(params.after, 'with.after') : undefined;
     const top = before || after ? 'tree/' : '';
+    // No pods (pod-per-node): every tree node is a step of the one graph, and no lookup is made for it.
+    const pods = podOf.size > 0;
     const pathOf = (info: Info): string => {
-      const pod = podOf.get(info);
+      const pod = pods ? podOf.get(info) : undefined;
       return top + (pod ? `${pod.node.id}/${info.node.id}` : info.node.id);
     };
     const graphOf = (members: Info[], prefix: string): GraphSpec => {
       const nodes: Record<string, FlowNode> = {};
-      const inGraph = new Set(members);
+      const inGraph = pods ? new Set(members) : undefined;
+      const has = (i: Info) => !inGraph || inGraph.has(i) || (prefix === '' && podOf.get(i) === i);
       for (const info of members) {
-        const step = podOf.get(info) === info && prefix === '' ? podNode(info) : stepFor(info);
+        const step = pods && podOf.get(info) === info && prefix === '' ? podNode(info) : stepFor(info);
         // An array only for a node with dependencies (a leaf's children are none).
         let deps: string[] | undefined;
         if (direction === 'up') {
-          for (const c of info.children) if (inGraph.has(c) || (prefix === '' && podOf.get(c) === c)) (deps ??= []).push(c.node.id);
-        } else if (info.parent && (inGraph.has(info.parent) || (prefix === '' && podOf.get(info.parent) === info.parent))) deps = [info.parent.node.id];
+          for (const c of info.children) if (has(c)) (deps ??= []).push(c.node.id);
+        } else if (info.parent && has(info.parent)) deps = [info.parent.node.id];
         if (deps) step.dependsOn = deps;
         nodes[info.node.id] = step;
       }
@@ -154,6 +170,15 @@ function chooseOperation(params: Record<string, JsonValue>, operation: string | 
   const ops = (params.operations ?? {}) as Record<string, JsonValue>;
   if (typeof ops !== 'object' || ops === null || Array.isArray(ops)) return undefined;
   return (operation !== undefined ? ops[operation] : undefined) ?? (level !== undefined ? ops[level] : undefined) ?? ops.default;
+}
+
+/** An id JSON writes as it is between quotes (letters, digits, `_`, `.`, `-`: a valid tree node id). */
+const PLAIN_ID = /^[A-Za-z0-9_.-]+$/;
+
+/** Whether tree node `n` has nothing but an id that JSON writes as it is, and children: its STRATA_NODE text can be written without JSON.stringify. */
+function plainNode(n: TreeNode): boolean {
+  for (const k in n) if (k !== 'id' && k !== 'children') return false;
+  return typeof n.id === 'string' && PLAIN_ID.test(n.id);
 }
 
 function attrs(n: TreeNode): Record<string, JsonValue> {

@@ -193,9 +193,11 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     const t = ('task' in node ? node.task : node.generate) as TaskSpec;
     // Keys listed without [name, value] pairs: one pair for each input of a 100,000-node tree.
     const inputs = t.inputs;
+    // The inputs' paths share their task's part (one string an input, not four: kept until the references are checked).
+    const inputsPath = inputs ? `${path}.${'task' in node ? 'task' : 'generate'}.inputs.` : '';
     if (inputs) for (const name of Object.keys(inputs)) {
       const text = inputFrom(inputs[name]);
-      const at = `${path}.${'task' in node ? 'task' : 'generate'}.inputs.${name}`;
+      const at = inputsPath + name;
       const colon = text.lastIndexOf(':');
       // ":name" is an input of the unit itself (spec.inputs), given by the use node that calls it.
       if (colon === 0) {
@@ -241,11 +243,13 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     const nodes = node.graph.nodes;
     const all = { has: (n: string) => Object.hasOwn(nodes, n) };
     const handled = new Map<string, Set<FailureKind>>();
+    // The children's paths share the graph's part (one string a child, not two).
+    const nodesPath = `${path}.graph.nodes.`;
     const children = names.map((name) => {
       const child = node.graph.nodes[name];
       // What a fan-in may join: made only for a fan-in (a closure for each of a million children was not free).
       const others: Siblings | undefined = 'fanIn' in child ? (n) => n !== name && all.has(n) : undefined;
-      const compiled = compileNode(child, `${path}.graph.nodes.${name}`, id, name, ctx, others);
+      const compiled = compileNode(child, nodesPath + name, id, name, ctx, others);
       // A plain list of names (the common case, kept cheap: conditionNodes is quadratic in the list) needs no condition: each must succeed or be skipped.
       const plain = child.depends === undefined && plainNames(child.dependsOn);
       const cond = plain ? undefined : child.depends !== undefined ? parseDepends(child.depends, all) : dependsOnCondition(child.dependsOn ?? []);

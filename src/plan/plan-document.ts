@@ -87,7 +87,11 @@ function addNode(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, n: PlanN
       for (const c of n.children) {
         if (!c.deps) continue;
         const cid = joinId(id, c.seg);
-        for (const d of c.deps) link(g, joinId(id, d), cid, 'dependsOn');
+        // cid was added just above (a graph's children are steps): only the dependency is looked up.
+        for (const d of c.deps) {
+          const from = joinId(id, d);
+          if (g.hasNode(from)) g.addDirectedEdgeOnce(from, cid, { type: 'dependsOn' });
+        }
       }
       return;
     case 'fanOut':
@@ -122,12 +126,26 @@ function link(g: GraphExportBuilder<StepAttributes, EdgeAttributes>, a: string, 
 
 /**
  * A task's declared inputs as `"step:output"` texts, keys in their order; undefined for none
- * (no key: nothing is made).
- * Without a prototype (a key `__proto__` stays a key), so a dictionary from the start: a
- * generated tree's nodes each have input names of their own (hierarchy.ts says why).
+ * (no key: nothing is made). Inputs all written as such texts (a generated tree's) are
+ * `inputs` itself, not copied: the same JSON (its own keys in the same order), and 100,000
+ * entries of a 100,000-node tree not inserted again. Otherwise a copy without a prototype (a
+ * key `__proto__` stays a key), so a dictionary from the start: a generated tree's nodes
+ * each have input names of their own (hierarchy.ts says why).
  */
 function inputsAsWritten(inputs: Record<string, InputSpec> | undefined): Record<string, string> | undefined {
   if (!inputs) return undefined;
+  let texts = !Array.isArray(inputs);
+  let any = false;
+  for (const k in inputs) {
+    if (!Object.hasOwn(inputs, k)) continue;
+    any = true;
+    if (typeof inputs[k] !== 'string') {
+      texts = false;
+      break;
+    }
+  }
+  if (!any) return undefined;
+  if (texts) return inputs as Record<string, string>;
   let out: Record<string, string> | undefined;
   for (const k of Object.keys(inputs)) (out ??= Object.create(null) as Record<string, string>)[k] = inputFrom(inputs[k]);
   return out;

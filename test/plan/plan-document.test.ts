@@ -59,6 +59,24 @@ describe('plan document', () => {
     expect(g.outNeighbors('etl')).toEqual(['fan', 'unit']);
   });
 
+  it('a step\'s inputs are its declared inputs as "step:output" texts, keys in their order, as JSON writes them', () => {
+    const doc = toPlanDocument(compile({
+      graph: {
+        nodes: {
+          x: { task: { image: 'b', outputs: ['out', 'o'] } },
+          texts: { task: { image: 'b', inputs: { k: 'x:out', '1': 'x:o', z_last: 'x:out' } }, dependsOn: ['x'] },
+          mixed: { task: { image: 'b', inputs: { b: 'x:out', a: { from: 'x:o' }, '0': 'x:out' } }, dependsOn: ['x'] },
+          none: { task: { image: 'b', inputs: {} } },
+        },
+      },
+    }));
+    const inputsOf = (key: string) => doc.graph.nodes.find((n) => n.key === key)!.attributes!.inputs;
+    expect(JSON.stringify(inputsOf('texts'))).toBe('{"1":"x:o","k":"x:out","z_last":"x:out"}');
+    expect(JSON.stringify(inputsOf('mixed'))).toBe('{"0":"x:out","b":"x:out","a":"x:o"}');
+    expect(inputsOf('none')).toBeUndefined();
+    expect(inputsOf('x')).toBeUndefined();
+  });
+
   it('is deterministic: the same flow compiled twice gives the same JSON, byte for byte', () => {
     expect(JSON.stringify(plan())).toBe(JSON.stringify(plan()));
     expect(plan()).toEqual(plan());
