@@ -21,13 +21,14 @@ export interface DatasetPlan {
   compiled: CompiledFlow;
 }
 
-export async function planDataset(dataset: Dataset, rules: Rule[], registry: FlowRegistry, generators: ReadonlyMap<string, Generator>, limits: Limits = DEFAULT_LIMITS): Promise<DatasetPlan> {
+/** `dataset` through `rules` to its flow and plan; with `out`, the Dataset's JSON is kept in `out.datasetJson` (buildFlow). */
+export async function planDataset(dataset: Dataset, rules: Rule[], registry: FlowRegistry, generators: ReadonlyMap<string, Generator>, limits: Limits = DEFAULT_LIMITS, out?: { datasetJson?: string }): Promise<DatasetPlan> {
   const match = matchRules(rules, dataset);
   if (match.blocked) throw new StrataError(match.blocked.code, match.blocked.message, { ...match.blocked.details, rules: match.traces });
   if (!match.chosen) {
     throw new StrataError('no_rule_matched', `no rule matched Dataset ${dataset.metadata.name}`, { rules: match.traces });
   }
-  const flow = buildFlow(dataset, match.chosen, generators);
+  const flow = buildFlow(dataset, match.chosen, generators, {}, out);
   const compiled = await planFlow(flow, registry, limits);
   return { match, flow, compiled };
 }

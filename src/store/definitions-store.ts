@@ -65,10 +65,16 @@ export class DefinitionsStore implements FlowRegistry {
     return this.registerFlowJson(flow.metadata.name, flow.metadata.version, JSON.stringify(flow));
   }
 
-  /** Register a validated flow already serialized (by the API's worker threads); it becomes the flow's latest version. */
-  async registerFlowJson(name: string, version: string, json: string): Promise<'created' | 'unchanged'> {
-    const r = await callScript<number>(this.redis, 'flowRegister', [this.k(`flow:${name}`), this.k('flows'), this.k('flows:latest')], [version, json, name]);
-    if (r === -1) throw new StrataError('conflict', `flow ${name}@${version} ${otherContent(name, version, json)}`, { ref: `${name}@${version}` });
+  /**
+   * Register a validated flow already serialized (by the API's worker threads); it becomes the
+   * flow's latest version. `json`: its JSON, or that JSON's UTF-8 bytes (a generated flow of
+   * tens of MB, encoded once in its task: sent as they are, neither measured nor encoded again).
+   */
+  async registerFlowJson(name: string, version: string, json: string | Uint8Array): Promise<'created' | 'unchanged'> {
+    // Bytes that crossed from a worker thread are a Uint8Array: seen as a Buffer (no copy), which the client sends as it is.
+    const value = typeof json === 'string' ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+    const r = await callScript<number>(this.redis, 'flowRegister', [this.k(`flow:${name}`), this.k('flows'), this.k('flows:latest')], [version, value, name]);
+    if (r === -1) throw new StrataError('conflict', `flow ${name}@${version} ${otherContent(name, version, value.toString())}`, { ref: `${name}@${version}` });
     return r === 1 ? 'created' : 'unchanged';
   }
 

@@ -44,7 +44,7 @@ export function defineScripts(redis: Redis): void {
 }
 
 /** Call a script by its camel-cased name. */
-export function callScript<T>(redis: Redis, name: string, keys: string[], args: Array<string | number>): Promise<T> {
+export function callScript<T>(redis: Redis, name: string, keys: string[], args: Array<string | number | Buffer>): Promise<T> {
   defineScripts(redis);
   return (redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>)[name]([...keys, ...args]);
 }

@@ -177,18 +177,20 @@ export const TASKS = {
   async dataset(ctx: TaskContext, input: TaskInput) {
     // Taken in here, once: a relative file:// location is the server's start directory's from now on.
     const dataset = anchorLocation(validateDataset(parseBody(input.body, ctx.limits), sizes(ctx).limits), baseDir(ctx));
-    const { match, flow, compiled } = await planDataset(dataset, await rulesInForce(ctx.defs, ctx.builtinRules), ctx.defs, ctx.generators, sizes(ctx).limits);
+    const kept: { datasetJson?: string } = {};
+    const { match, flow, compiled } = await planDataset(dataset, await rulesInForce(ctx.defs, ctx.builtinRules), ctx.defs, ctx.generators, sizes(ctx).limits, kept);
     const simulated = flagValue('dryRun', input.query.dryRun) ? dryRunAnswer(dryRun(compiled.root, compiled.params, sizes(ctx).dry)) : undefined;
     const run: PreparedRun | undefined = flagValue('run', input.query.run) ? prepareRun(ref(flow), compiled.root, compiled.params, compiled.stepIds) : undefined;
-    // The Dataset serialized once, for the stored copy and the answer's head.
-    const datasetJson = JSON.stringify(dataset);
+    // The Dataset serialized once, for the flow's version, the stored copy and the answer's head.
+    const datasetJson = kept.datasetJson ?? JSON.stringify(dataset);
     const head = `{"dataset":${datasetJson},${JSON.stringify({ flow: { name: flow.metadata.name, version: flow.metadata.version }, matchedRules: match.matchedRules, ...simulated }).slice(1)}`;
     return {
       name: dataset.metadata.name,
       /** a run made from it carries its flow's labels, then the Dataset's */
       labels: { ...(flow.metadata.labels ?? {}), ...(dataset.metadata.labels ?? {}) },
       datasetJson,
-      flow: { name: flow.metadata.name, version: flow.metadata.version!, json: JSON.stringify(flow) },
+      /** the flow's JSON as UTF-8, encoded once here: sent to Redis as these bytes */
+      flow: { name: flow.metadata.name, version: flow.metadata.version!, json: Buffer.from(JSON.stringify(flow), 'utf8') as Uint8Array },
       /** the Plan document's JSON as UTF-8, encoded once here: stored in parts and answered as these bytes */
       plan: Buffer.from(JSON.stringify(toPlanDocument(compiled)), 'utf8') as Uint8Array,
       head,
