@@ -103,7 +103,11 @@ export class KubeRuntime implements PodRuntime {
     // version 8). A patch refused (a 5xx, a 429, a reset) is sent again while the pod is
     // followed: lost, the quarterback's steps waited for it for ever (tester 16).
     const answering = new AbortController();
-    const patchGrant = (grant: Grant) => this.core.patchNamespacedPod({ namespace: this.opts.namespace, name, body: { metadata: { annotations: { [ANNOTATIONS.grant]: JSON.stringify(grant) } } } }, mergePatch()).catch((e) => {
+    // Only on this attempt's pod (its uid, known once its creation is answered): a pod made
+    // since under its name (this one deleted) refuses the patch, 422, and is left alone.
+    let uid: string | undefined;
+    const patchGrant = (grant: Grant) => this.core.patchNamespacedPod({ namespace: this.opts.namespace, name, body: { metadata: { ...(uid ? { uid } : {}), annotations: { [ANNOTATIONS.grant]: JSON.stringify(grant) } } } }, mergePatch()).catch((e) => {
+      if (uid && statusOf(e) === 422) return; // not this attempt's pod any more: nothing to answer
       this.opts.onError?.(e as Error);
       throw e;
     });
@@ -120,6 +124,7 @@ export class KubeRuntime implements PodRuntime {
     let unstartedTimer: NodeJS.Timeout | undefined;
     try {
       created = await this.create(objects);
+      uid = created.metadata?.uid;
       session.created(created);
       this.watcher.created(name, created.metadata?.uid);
       // activeDeadlineSeconds counts from the start a kubelet records: a pod no node takes
@@ -208,8 +213,9 @@ export class KubeRuntime implements PodRuntime {
       // A pod that never started holds nothing to inspect (its error says why), and kept it could start later.
       if (!keep || end.unstarted) return this.remove(name, uid);
       // Kept for inspection, but it must stop using the cluster: its deadline is now.
-      const body = { metadata: { annotations: { [ANNOTATIONS.failure]: end.outcome.error ?? 'stopped' } }, spec: { activeDeadlineSeconds: 1 } };
-      await this.core.patchNamespacedPod({ namespace: this.opts.namespace, name, body }, mergePatch()).catch((e) => this.opts.onError?.(e as Error));
+      // Only this attempt's pod (its uid): another made since under its name refuses the patch (422) and runs on.
+      const body = { metadata: { ...(uid ? { uid } : {}), annotations: { [ANNOTATIONS.failure]: end.outcome.error ?? 'stopped' } }, spec: { activeDeadlineSeconds: 1 } };
+      await this.core.patchNamespacedPod({ namespace: this.opts.namespace, name, body }, mergePatch()).catch((e) => !(uid && statusOf(e) === 422) && this.opts.onError?.(e as Error));
     }
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<void>((r) => (timer = setTimeout(r, drainMs)));

@@ -83,6 +83,30 @@ describe('kubernetes runtime: task pods', () => {
     expect(kept.metadata.annotations['strata.dev/failure']).toBe(ran.outcome.error);
   });
 
+  it('stops only its own stuck pod: not another pod made under its name meanwhile (its own deleted, the same attempt run again by another worker)', async () => {
+    // The stand-in API server (test/support/fake-kube-api), not a cluster.
+    c.api.kubelet.onImage('missing/image:1', { kind: 'pullBackOff' });
+    // The patch that stops the kept pod (its deadline now) is slow on its way ...
+    const stopping = c.api.delayNext('patch', 'pods');
+    const running = runPod(c.runtime(), task('missing/image:1'));
+    await stopping.arrived;
+    const [pod] = pods();
+    const name = pod.metadata.name;
+    // ... and meanwhile the pod is deleted, and another worker makes the same attempt's pod again, which runs.
+    c.api.kubelet.onImage('missing/image:1', { kind: 'hang' });
+    c.api.store.requestDelete(PODS, NS, name);
+    await waitFor('the pod to be gone', () => pods().length === 0);
+    c.api.store.create(PODS, NS, { metadata: { name, labels: pod.metadata.labels, annotations: pod.metadata.annotations }, spec: pod.spec });
+    await waitFor('the other pod to run', () => pods()[0]?.status?.phase === 'Running');
+    stopping.release();
+    const ran = await running;
+    expect(ran.outcome.error).toBe('image "missing/image:1" of container main could not be pulled (ImagePullBackOff): Back-off pulling image "missing/image:1"');
+    // The other worker's pod is not this step's to stop.
+    const [other] = pods();
+    expect(other.spec.activeDeadlineSeconds).toBeUndefined();
+    expect(other.metadata.annotations['strata.dev/failure']).toBeUndefined();
+  });
+
   it('says so when a container is killed for its memory', async () => {
     c.api.kubelet.onImage('hungry', { kind: 'oom' });
     const ran = await runPod(c.runtime(), task('hungry'));

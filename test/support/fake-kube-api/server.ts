@@ -251,6 +251,12 @@ export class FakeKubeApi {
           if (type === 'application/strategic-merge-patch+json') return mergePatch(o, body, true);
           throw new ApiError(415, 'UnsupportedMediaType', `patch type ${type} is not supported`);
         };
+        // A patch that names another uid (a precondition: the object it meant was deleted and
+        // made again under its name) is refused as the API server's validation refuses it:
+        // metadata.uid is immutable (ValidateObjectMetaUpdate), 422 Invalid.
+        const patched = apply(structuredClone(current));
+        const uid = patched?.metadata?.uid;
+        if (uid !== undefined && uid !== current.metadata.uid) throw new ApiError(422, 'Invalid', `${r.res.kind} "${r.name}" is invalid: metadata.uid: Invalid value: "${uid}": field is immutable`);
         return sendJson(res, 200, this.store.update(r.res, ns, r.name, apply, part));
       }
       case 'PUT':
