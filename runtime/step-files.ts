@@ -16,7 +16,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { JsonValue } from '../src/flow/types.ts';
 import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from '../src/logic/json-nesting.ts';
-import { lossyJsonNumbers } from '../src/logic/lossy-numbers.ts';
+import { jsonTextProblems } from '../src/logic/lossy-numbers.ts';
 import type { InputRef, StartCommand } from '../src/engine/types.ts';
 import { checkOutputsDir, openRegularSync, StepFileError } from './output-files.ts';
 import { copyEntry } from './copy-tree.ts';
@@ -190,8 +190,8 @@ export function parseResult(bytes: Uint8Array, limit = RESULT_LIMIT_BYTES): Json
   } catch (e) {
     throw new StepFileError(`result.json is not valid JSON: ${(e as Error).message}`);
   }
-  // A number JSON.parse would change (1e309 to Infinity, stored as null; 20 digits rounded) fails the step, named (tester 17).
-  const lost = lossyJsonNumbers(text, 'result.json');
+  // A number JSON.parse would change (1e309 to Infinity, stored as null; 20 digits rounded), or a key given twice (the last kept), fails the step, named (tester 17).
+  const lost = jsonTextProblems(text, 'result.json');
   if (lost.length > 0) throw new StepFileError(lost.slice(0, 5).map((l) => `${l.path}: ${l.message}`).join('; ') + (lost.length > 5 ? `; and ${lost.length - 5} more` : ''));
   return value;
 }

@@ -6,7 +6,7 @@ import { checkAliasCount, checkExpandedSize } from './yaml-expansion.ts';
 import { checkTextNesting } from './text-nesting.ts';
 import { toJsProblem } from './yaml-places.ts';
 import { MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
-import { lossOf, lossyJsonNumbers, member, SUSPECT, under, type LossyNumber } from '../logic/lossy-numbers.ts';
+import { lossOf, jsonTextProblems, member, SUSPECT, under, type LossyNumber } from '../logic/lossy-numbers.ts';
 
 /**
  * Parse one YAML or JSON document. `inside`: the levels of an envelope around the documents
@@ -17,7 +17,7 @@ export function parseText(text: string, source = 'document', maxBytes = DEFAULT_
   checkSize(text, source, maxBytes);
   checkTextNesting(text, source, maxNesting, inside);
   const json = tryJson(text);
-  if (json !== undefined && !numericVersions(json)) return exact(checked(json, source, maxNesting, inside), lossyJsonNumbers(text, source), source);
+  if (json !== undefined && !numericVersions(json)) return exact(checked(json, source, maxNesting, inside), jsonTextProblems(text, source), source);
   // Not strict JSON (or JSON whose version is a number): YAML, a superset, reports the
   // place and keeps each scalar's text.
   let doc: Document.Parsed = parseDocument(text, YAML_OPTIONS);
@@ -46,7 +46,7 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
   checkSize(text, source, maxBytes);
   checkTextNesting(text, source, maxNesting);
   const json = tryJson(text);
-  if (json !== undefined && !numericVersions(json)) return exact((Array.isArray(json) ? json : [json]).map((d) => checked(d, source, maxNesting)), lossyJsonNumbers(text, source), source);
+  if (json !== undefined && !numericVersions(json)) return exact((Array.isArray(json) ? json : [json]).map((d) => checked(d, source, maxNesting)), jsonTextProblems(text, source), source);
   if (json !== undefined && Array.isArray(json)) {
     // A JSON list of documents with a numeric version: keep the number's text through YAML.
     const doc = parseDocument(text, YAML_OPTIONS);

@@ -6,7 +6,7 @@
 import { invalid, pastLimit, StrataError } from '../../errors/strata-error.ts';
 import { checkDepth, parseText } from '../../flow/parse-text.ts';
 import { MAX_DATA_DEPTH } from '../../logic/json-nesting.ts';
-import { lossyJsonNumbers } from '../../logic/lossy-numbers.ts';
+import { jsonTextProblems } from '../../logic/lossy-numbers.ts';
 
 export type BodyType = 'json' | 'yaml';
 
@@ -44,6 +44,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * A number a JavaScript number cannot hold is refused, naming its place (lossy-numbers.ts),
  * but in the top-level members `keptAsText` of a JSON body, which the route keeps as their
  * text (a run request's `params` and `with`: params-as-written.ts; `''`: the whole body, a hook call's).
+ * A key given twice in one JSON object is refused anywhere (a YAML body's parser refuses it too), naming the object and the key.
  */
 export function parseBody(body: RawBody, limits: BodyLimits, envelope = false, keptAsText: readonly string[] = []): unknown {
   if (!envelope) return parseWhole(body, limits, 0, keptAsText);
@@ -74,7 +75,7 @@ function parseWhole(body: RawBody, limits: BodyLimits, inside = 0, keptAsText: r
       throw new StrataError('invalid_request', `body is not valid JSON: ${(e as Error).message}`, { problems: [{ path: 'body', message: (e as Error).message }] });
     }
     checkDepth(value, 'body', limits.maxNesting, inside);
-    const lost = lossyJsonNumbers(text, 'body', new Set(keptAsText));
+    const lost = jsonTextProblems(text, 'body', new Set(keptAsText));
     if (lost.length > 0) throw invalid(lost, 'invalid_request');
     return value;
   }
