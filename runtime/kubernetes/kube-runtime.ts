@@ -25,6 +25,7 @@ import { PodWatcher } from './pod-watcher.ts';
 import { collectTaskFiles, needsSharedVolume, prepareTaskFiles, removeTaskFiles } from './task-files.ts';
 import { StepFileError } from '../output-files.ts';
 import { tryUntil } from '../try-until.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What happens to a pod once its step is over: deleted, kept when it failed (the default), or always kept. */
 export type Retention = 'delete' | 'keep-failed' | 'keep';
@@ -123,7 +124,7 @@ export class KubeRuntime implements PodRuntime {
     let created: V1Pod | undefined;
     let unstartedTimer: NodeJS.Timeout | undefined;
     try {
-      created = await this.create(objects);
+      created = await this.createOnceFree(objects, signal);
       uid = created.metadata?.uid;
       session.created(created);
       this.watcher.created(name, created.metadata?.uid);
@@ -142,6 +143,7 @@ export class KubeRuntime implements PodRuntime {
       return end.outcome;
     } catch (e) {
       await this.remove(name, created?.metadata?.uid).catch(() => undefined);
+      if (signal.aborted) return { ok: false, error: reasonOf(signal) };
       const error = `pod ${name} could not be started: ${apiFailure(e)}`;
       // Classified here, from the answer's status, reason and code (transient-fault.ts): the
       // step's error is words for people, read by nothing after.
@@ -166,6 +168,41 @@ export class KubeRuntime implements PodRuntime {
   }
 
   /**
+   * create(), once the name is free: a pod of the name being deleted (an earlier pod of this
+   * attempt, stopped, still terminating) is not adopted, for it will never finish (the step
+   * had ended 'deleted before it finished' or with its killed exit); its end is awaited, as
+   * long as its grace period and a minute more, then the pod is made anew.
+   */
+  private async createOnceFree(objects: PodObjects, signal: AbortSignal): Promise<V1Pod> {
+    for (;;) {
+      try {
+        return await this.create(objects);
+      } catch (e) {
+        if (!(e instanceof Terminating)) throw e;
+        await this.untilGone(e.pod, signal);
+      }
+    }
+  }
+
+  /** Wait until `pod` (being deleted) is gone: its name reads 404 or another pod. Throws past its grace period and a minute. */
+  private async untilGone(pod: V1Pod, signal: AbortSignal): Promise<void> {
+    const name = pod.metadata!.name!;
+    const limitS = (pod.spec?.terminationGracePeriodSeconds ?? 30) + 60;
+    const until = Date.now() + limitS * 1000;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+      try {
+        const now = await this.core.readNamespacedPod({ namespace: this.opts.namespace, name });
+        if (now.metadata?.uid !== pod.metadata?.uid) return;
+      } catch (e) {
+        if (statusOf(e) === 404) return;
+        throw e;
+      }
+      if (Date.now() > until) throw new Error(`an earlier pod ${name} of this attempt is still being deleted after ${limitS}s`);
+      await sleep(wait, undefined, { signal });
+    }
+  }
+
+  /**
    * Create the pod, with its plan's ConfigMap and its quarterback's access for a micro pod; an
    * existing pod of the same attempt is adopted. The ConfigMap is made after the pod, owned by
    * it (so `create` is the only verb the worker needs on ConfigMaps): the kubelet waits for a
@@ -183,8 +220,10 @@ export class KubeRuntime implements PodRuntime {
         created = await this.core.createNamespacedPod({ namespace, body: pod });
       } catch (e) {
         if (statusOf(e) !== 409) throw e;
-        adopted = true;
         created = await this.core.readNamespacedPod({ namespace, name });
+        // One being deleted is not the attempt's to adopt: its end is awaited (createOnceFree).
+        if (created.metadata?.deletionTimestamp) throw new Terminating(created);
+        adopted = true;
       }
       if (configMap) await adopt(() => this.core.createNamespacedConfigMap({ namespace, body: { ...configMap, metadata: { ...configMap.metadata, ownerReferences: [podOwner(created)] } } }));
       if (micro) {
@@ -253,6 +292,13 @@ export class KubeRuntime implements PodRuntime {
         return undefined;
       });
     return this.owner.then((owner) => (owner ? { owner } : {}));
+  }
+}
+
+/** A pod of the name exists, being deleted: thrown by create() to have its end awaited. */
+class Terminating extends Error {
+  constructor(readonly pod: V1Pod) {
+    super(`pod ${pod.metadata?.name} is being deleted`);
   }
 }
 

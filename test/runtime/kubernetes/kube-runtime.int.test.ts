@@ -405,6 +405,28 @@ describe('kubernetes runtime: task pods', () => {
     expect(pods().map((p) => [p.metadata.uid, p.metadata.deletionTimestamp])).toEqual([[other, undefined]]);
   });
 
+  it('does not adopt a pod of its name that is being deleted (the same attempt run again while its earlier pod terminates): it waits for it to go, then makes its own', async () => {
+    // The stand-in API server (test/support/fake-kube-api), not a cluster: its containers take a while to stop.
+    c.api.kubelet.onImage('slow-stop', { kind: 'hang', stopMs: 1500 });
+    const rt = c.runtime();
+    const req = task('slow-stop');
+    const stop = new AbortController();
+    const first = runPod(rt, req, stop.signal);
+    await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
+    const oldUid = pods()[0].metadata.uid;
+    stop.abort('stopped');
+    expect((await first).outcome).toEqual({ ok: false, error: 'stopped' });
+    expect(pods()[0]?.metadata.deletionTimestamp).toBeDefined();
+    // The same attempt runs again at once: its name is held by the pod still terminating.
+    const second = runPod(rt, req, AbortSignal.timeout(60_000));
+    let ended: PodOutcome | undefined;
+    void second.then((r) => (ended = r.outcome));
+    await waitFor('a new pod to run, or the step to end', () => ended !== undefined || (pods()[0]?.status?.phase === 'Running' && pods()[0].metadata.uid !== oldUid));
+    expect(ended).toBeUndefined();
+    c.api.kubelet.exit(NS, pods()[0].metadata.name, 'main', 0);
+    expect((await second).outcome).toEqual({ ok: true, exitCode: 0 });
+  });
+
   it('in a namespace where the worker holds no Role: the step fails at once, naming the verb and resource refused', async () => {
     c.api.addUser('bare', []);
     const ran = await runPod(c.runtime({ kubeConfig: c.api.kubeConfig('bare', NS) }), task('ok'));

@@ -14,8 +14,8 @@ export type Behavior =
   | { kind: 'evict'; message?: string }
   /** runs, then the pod passes its activeDeadlineSeconds */
   | { kind: 'deadline' }
-  /** runs until the pod is deleted */
-  | { kind: 'hang' }
+  /** runs until the pod is deleted; `stopMs`: it takes that long to stop (a program that ends slowly on SIGTERM), the pod terminating meanwhile */
+  | { kind: 'hang'; stopMs?: number }
   /** the pod is never scheduled: Pending, PodScheduled False (Unschedulable), no node, no startTime, so no kubelet enforces its activeDeadlineSeconds */
   | { kind: 'unschedulable'; message?: string }
   /** when it starts, every open watch is closed (and with `compact`, their resourceVersions expire); then `then` */

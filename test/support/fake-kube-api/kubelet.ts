@@ -340,6 +340,8 @@ class PodSim {
     c.stopping = why;
     if (c.state.running) {
       const startedAt = c.state.running.startedAt;
+      const b = this.k.behaviorOf(c.spec.name, c.image);
+      if (!c.proc && b?.kind === 'hang' && b.stopMs) await new Promise((r) => setTimeout(r, b.stopMs));
       await this.kill(c, 'SIGTERM');
       if (!c.state.terminated) c.state = { terminated: { exitCode: 143, reason: 'Error', startedAt, finishedAt: now() } };
       this.logsEnd(c);
