@@ -38,6 +38,8 @@ export class PodSession {
   private lastAsk = 0;
   private readonly stepStatus = new Map<string, string>();
   private last: V1Pod | undefined;
+  /** the scheduler's last word on why the pod is not scheduled, said in the step's log */
+  private unscheduled = '';
 
   /** `answer`: writes the run's answer to an ask on the pod (the `strata.dev/grant` annotation its quarterback reads) */
   constructor(private readonly req: PodRequest, private readonly onReport: (r: PodReport) => void, private readonly logs?: LogFollower, private readonly answer?: (grant: Grant) => void) {
@@ -60,6 +62,7 @@ export class PodSession {
     }
     this.last = pod;
     this.logs?.update(pod);
+    this.sayIfUnscheduled(pod);
     if (this.req.kind === 'pod') this.relayReports(pod);
     const ended = podEnded(pod);
     if (ended) this.endedNow();
@@ -101,6 +104,19 @@ export class PodSession {
     const why = scheduled?.status === 'False' ? `was not scheduled within the step's timeout of ${seconds}s (${[scheduled.reason, scheduled.message].filter(Boolean).join(': ') || 'no node took it'})` : `was not started within the step's timeout of ${seconds}s`;
     this.done = true;
     this.settle({ outcome: { ok: false, error: `pod ${pod} ${why}: the step ${timedOutError(seconds)}`, reason: 'timeout' }, stuck: true, unstarted: true });
+  }
+
+  /**
+   * A pod no node takes waits (the cluster may make room; the step's timeout, if it has one,
+   * ends it): the step's log says why, each time the scheduler's word changes.
+   */
+  private sayIfUnscheduled(pod: V1Pod): void {
+    const c = pod.status?.conditions?.find((x) => x.type === 'PodScheduled');
+    if (c?.status !== 'False') return;
+    const why = [c.reason, c.message].filter(Boolean).join(': ') || 'no node takes it';
+    if (why === this.unscheduled) return;
+    this.unscheduled = why;
+    this.onReport({ type: 'log', step: this.req.step, stream: 'stderr', chunk: `[strata] pod ${pod.metadata?.name} is not scheduled yet (${why})\n` });
   }
 
   private relayReports(pod: V1Pod): void {

@@ -138,6 +138,20 @@ describe('kubernetes runtime: task pods', () => {
     await waitFor('the pod to be gone', () => pods().length === 0);
   });
 
+  it('says in the step\'s log why its pod is not scheduled, while it waits (no timeout)', async () => {
+    // The stand-in API server (test/support/fake-kube-api), not a cluster: its scheduler finds no node.
+    c.api.kubelet.onImage('huge', { kind: 'unschedulable', message: '0/3 nodes are available: 3 Insufficient memory.' });
+    const stop = new AbortController();
+    const reports: string[] = [];
+    const running = c.runtime().run(task('huge'), (r) => r.type === 'log' && reports.push(r.chunk), stop.signal);
+    await waitFor('the scheduler to say why', () => pods()[0]?.status?.conditions?.[0]?.reason === 'Unschedulable');
+    const name = pods()[0].metadata.name;
+    await waitFor('the step\'s log to say it', () => reports.length > 0);
+    stop.abort('stopped');
+    expect(await running).toEqual({ ok: false, error: 'stopped' });
+    expect(reports).toEqual([`[strata] pod ${name} is not scheduled yet (Unschedulable: 0/3 nodes are available: 3 Insufficient memory.)\n`]);
+  });
+
   it('carries on from where it was when its watch is dropped mid-run', async () => {
     c.api.kubelet.onImage('flaky', { kind: 'dropWatch', then: { kind: 'exit', code: 0 } });
     const ran = await runPod(c.runtime(), task('flaky'));
