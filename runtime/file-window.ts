@@ -11,6 +11,7 @@ import { StrataError } from '../src/errors/strata-error.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import { openConfined } from './file-roots.ts';
 import { jsonTooDeep, tooDeepText } from '../src/logic/json-nesting.ts';
+import { jsonTextProblems } from '../src/logic/lossy-numbers.ts';
 
 export interface FileWindow {
   items: JsonValue[];
@@ -76,11 +77,15 @@ async function scan(fh: FileHandle, offset: number, firstLine: number, skip: num
     if (seen >= skip + size) return false; // a line after the window: not drained
     if (seen >= skip) {
       if (jsonTooDeep(text)) throw new StrataError('invalid_document', `cycle source ${source}: line ${firstLine + seen + 1} is JSON ${tooDeepText()}`);
+      const line = firstLine + seen + 1;
       try {
         items.push(JSON.parse(text) as JsonValue);
       } catch {
-        throw new StrataError('invalid_document', `cycle source ${source}: line ${firstLine + seen + 1} is not JSON`);
+        throw new StrataError('invalid_document', `cycle source ${source}: line ${line} is not JSON`);
       }
+      // A key given twice (JSON.parse keeps the last) or a number a JavaScript number cannot hold is refused, named, as in any JSON read (tester 17).
+      const problems = jsonTextProblems(text, `line ${line}`);
+      if (problems.length > 0) throw new StrataError('invalid_document', `cycle source ${source}: ${problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`);
     }
     seen++;
     return true;

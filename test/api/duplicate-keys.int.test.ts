@@ -4,7 +4,9 @@
  * CLI, while the same document in YAML is refused ("Map keys must be unique"). Now JSON is
  * refused the same way, naming the object and the key: every request body (400
  * invalid_request, nothing stored), a file the CLI reads (exit 2), a step's result.json at
- * both levels and a generate step's Dataset (the step fails, named). A key written with an
+ * both levels, a generate step's Dataset (the step fails, named) and a line of a cycle's
+ * file:// source (the cycle fails, named; so does a number there a JavaScript number cannot
+ * hold, which had been taken changed too). A key written with an
  * escape (`"n\u0061me"`) is the same key.
  */
 import { writeFileSync } from 'node:fs';
@@ -85,5 +87,29 @@ describe('a key given twice in one JSON object', () => {
     expect(said('gen')).toContain(`result.json.metadata.name: the key \\"name\\" ${TWICE}`);
     expect(run.steps['pod/inner'].status).toBe('failed');
     expect(said('pod/inner')).toContain(`result.json[0].a.k: the key \\"k\\" ${TWICE}`);
+  });
+
+  it("in a line of a cycle's file:// source fails the cycle, macro and micro, naming the line and the key (and a lost number, likewise)", async () => {
+    const dir = newTempDir();
+    const ring = [{ id: 'm', task: { image: 'busybox', command: ['true'] } }];
+    const cycle = (id: string, lines: string) => {
+      const src = join(dir, `${id}.jsonl`);
+      writeFileSync(src, lines);
+      return { id, cycle: { ring, source: `file://${src}` } };
+    };
+    // One run each: a failed step cancels the rest of its run.
+    const alone = (name: string, root: unknown) => svc.runToEnd({ flow: { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name, version: '1' }, spec: { root } } });
+    const dup = await alone('dup-source', { sequence: [cycle('dup', '{"v":1}\n{"v":1,"v":2}\n')] });
+    expect(dup.status).toBe('failed');
+    expect(dup.steps.dup.status).toBe('failed');
+    expect(dup.steps.dup.error).toContain(`dup.jsonl: line 2.v: the key "v" ${TWICE}`);
+    const big = await alone('big-source', { sequence: [cycle('big', '{"v":1e309}\n')] });
+    expect(big.steps.big.status).toBe('failed');
+    expect(big.steps.big.error).toContain('big.jsonl: line 1.v: the number 1e309 is past the range');
+    const micro = await alone('dup-source-pod', { pod: { flow: { sequence: [cycle('inner', '{"a":[{"k":1,"k":1}]}\n')] } } });
+    // The pod fails, saying it (its cycle itself shows cancelled: reported, not changed here).
+    expect(micro.status).toBe('failed');
+    expect(micro.steps.main.status).toBe('failed');
+    expect(micro.steps.main.error).toContain(`inner.jsonl: line 1.a[0].k: the key "k" ${TWICE} in line 1.a[0]`);
   });
 });
