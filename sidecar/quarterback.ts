@@ -371,9 +371,9 @@ export class Quarterback {
       const w = await this.windows.next(cmd);
       this.apply({ type: 'window', step: cmd.step, round: cmd.round, items: w.items, drained: w.drained });
     } catch (e) {
-      // The engine has no failed-window event: the pod stops, failed with this reason.
-      this.failure ??= (e as Error).message;
-      this.cancel(this.failure);
+      // A source that cannot be read fails its cycle, as at the macro level (coordinator/sync.ts
+      // followUp): the engine takes a window with an error, and the pod fails through its flow.
+      this.apply({ type: 'window', step: cmd.step, round: cmd.round, items: [], drained: true, error: (e as Error).message });
     }
   }
 

@@ -2,7 +2,7 @@
  * Windows of a micro cycle's source. `file://PATH` (JSON lines; a relative PATH is taken
  * from the quarterback's working directory) is read once and handed out `size` lines at
  * a time; without a size, a window is everything left (a file has all arrived already).
- * `redis-stream://` sources are not read inside a pod: the pod fails with a sentence
+ * `redis-stream://` sources are not read inside a pod: the cycle fails with a sentence
  * saying so (run such a cycle at the macro level).
  */
 import { resolve } from 'node:path';

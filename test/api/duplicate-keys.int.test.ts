@@ -107,8 +107,11 @@ describe('a key given twice in one JSON object', () => {
     expect(big.steps.big.status).toBe('failed');
     expect(big.steps.big.error).toContain('big.jsonl: line 1.v: the number 1e309 is past the range');
     const micro = await alone('dup-source-pod', { pod: { flow: { sequence: [cycle('inner', '{"a":[{"k":1,"k":1}]}\n')] } } });
-    // The pod fails, saying it (its cycle itself shows cancelled: reported, not changed here).
+    // The cycle inside the pod fails as the macro one does (the engine's failed window at both
+    // levels: it had been recorded cancelled, the pod stopped around it), and the pod with it.
     expect(micro.status).toBe('failed');
+    expect(micro.steps['main/inner']?.status).toBe('failed');
+    expect(micro.steps['main/inner']?.error).toContain(`inner.jsonl: line 1.a[0].k: the key "k" ${TWICE} in line 1.a[0]`);
     expect(micro.steps.main.status).toBe('failed');
     expect(micro.steps.main.error).toContain(`inner.jsonl: line 1.a[0].k: the key "k" ${TWICE} in line 1.a[0]`);
   });
