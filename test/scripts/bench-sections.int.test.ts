@@ -10,7 +10,7 @@ describe('npm run bench -- NAME', () => {
   it('refuses a name that is no section, listing the sections, and measures nothing', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', 'sse-viewers'], { encoding: 'utf8' });
     expect(r.status, r.stdout + r.stderr).toBe(2);
-    expect(r.stderr.trim()).toBe('bench: no section "sse-viewers"; the sections are dataset, flow, dryrun, real, runs, workers, sse, ui, cli, quarterback, millionplan, million, bigrun, treerun (none named: all but million and treerun)');
+    expect(r.stderr.trim()).toBe('bench: no section "sse-viewers"; the sections are dataset, flow, dryrun, real, runs, workers, sse, ui, cli, quarterback, millionplan, million, fuzz, bigrun, treerun (none named: all but million and treerun)');
     expect(r.stdout).not.toContain('## ');
   }, 60_000);
 });
