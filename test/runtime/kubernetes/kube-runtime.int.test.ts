@@ -30,6 +30,20 @@ afterEach(async () => {
 
 const task = (image: string, extra = {}) => podRequest(undefined, { shared: c.shared }, { kind: 'task', task: { image, command: ['run'] }, ...extra });
 const pods = () => c.api.store.list(PODS, NS, () => true).items;
+/** The name and uid of the first pod (the only one in the namespace) once it runs. */
+const firstRunning = async (): Promise<{ name: string; uid: string }> => {
+  await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
+  return { name: pods()[0].metadata.name, uid: pods()[0].metadata.uid };
+};
+/** The pods watch broken and its resumption held on its way (`release()` lets it through): what happens meanwhile reaches the runtime late. */
+const watchHeld = async () => {
+  const watch = c.api.delayNext('watch', 'pods');
+  c.api.dropWatches();
+  await watch.arrived;
+  return watch;
+};
+/** Until the pods watch is answered again after a drop. */
+const watchBack = () => waitFor('the watch to be back', () => c.api.requests.filter((r) => r.verb === 'watch' && r.resource === 'pods' && r.status === 200).length >= 2);
 
 describe('kubernetes runtime: task pods', () => {
   it('runs a one-container pod, streams its log, and deletes it after success', async () => {
@@ -299,13 +313,9 @@ describe('kubernetes runtime: task pods', () => {
     const req = task('forever');
     const stop = new AbortController();
     const first = runPod(rt, req, stop.signal);
-    await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
-    const name = pods()[0].metadata.name;
-    const oldUid = pods()[0].metadata.uid;
+    const { name, uid: oldUid } = await firstRunning();
     // The watch breaks, and its resumption is slow on its way: what happens meanwhile comes late.
-    const watch = c.api.delayNext('watch', 'pods');
-    c.api.dropWatches();
-    await watch.arrived;
+    const watch = await watchHeld();
     // The step is stopped (its pod deleted), and the same attempt runs again here: a new pod of the same name.
     stop.abort('stopped');
     expect((await first).outcome).toEqual({ ok: false, error: 'stopped' });
@@ -315,7 +325,7 @@ describe('kubernetes runtime: task pods', () => {
     watch.release();
     let ended: PodOutcome | undefined;
     void second.then((r) => (ended = r.outcome));
-    await waitFor('the watch to be back', () => c.api.requests.filter((r) => r.verb === 'watch' && r.resource === 'pods' && r.status === 200).length >= 2);
+    await watchBack();
     c.api.kubelet.exit(NS, name, 'main', 0);
     expect((await second).outcome).toEqual({ ok: true, exitCode: 0 });
     expect(ended).toEqual({ ok: true, exitCode: 0 });
@@ -327,15 +337,11 @@ describe('kubernetes runtime: task pods', () => {
     const rt = c.runtime({ retention: 'keep' });
     const req = task('forever');
     const first = runPod(rt, req, AbortSignal.timeout(60_000));
-    await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
-    const name = pods()[0].metadata.name;
-    const oldUid = pods()[0].metadata.uid;
+    const { name, uid: oldUid } = await firstRunning();
     c.api.kubelet.exit(NS, name, 'main', 0);
     expect((await first).outcome).toEqual({ ok: true, exitCode: 0 });
     // Its pod, kept (Succeeded), is deleted by someone else while the watch's resumption is slow on its way.
-    const watch = c.api.delayNext('watch', 'pods');
-    c.api.dropWatches();
-    await watch.arrived;
+    const watch = await watchHeld();
     c.api.store.requestDelete(PODS, NS, name);
     await waitFor('the first pod to be gone', () => pods().length === 0);
     // The same attempt runs again here: a new pod of the same name, which fails.
@@ -344,7 +350,7 @@ describe('kubernetes runtime: task pods', () => {
     void second.then((r) => (ended = r.outcome));
     await waitFor('the new pod to run', () => pods()[0]?.status?.phase === 'Running' && pods()[0].metadata.uid !== oldUid);
     watch.release();
-    await waitFor('the watch to be back', () => c.api.requests.filter((r) => r.verb === 'watch' && r.resource === 'pods' && r.status === 200).length >= 2);
+    await watchBack();
     expect(ended).toBeUndefined();
     c.api.kubelet.exit(NS, name, 'main', 5);
     expect((await second).outcome).toMatchObject({ ok: false, exitCode: 5 });
@@ -357,14 +363,10 @@ describe('kubernetes runtime: task pods', () => {
     const req = task('forever');
     const stop = new AbortController();
     const first = runPod(rt, req, stop.signal);
-    await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
-    const name = pods()[0].metadata.name;
-    const oldUid = pods()[0].metadata.uid;
+    const { name, uid: oldUid } = await firstRunning();
     // The watch breaks, its resumption slow on its way; meanwhile the first pod succeeds, and
     // the step, stopped at that moment (its pod deleted), never hears of it.
-    const watch = c.api.delayNext('watch', 'pods');
-    c.api.dropWatches();
-    await watch.arrived;
+    const watch = await watchHeld();
     c.api.kubelet.exit(NS, name, 'main', 0);
     await waitFor('the first pod to succeed', () => pods()[0]?.status?.phase === 'Succeeded');
     stop.abort('stopped');
@@ -399,9 +401,7 @@ describe('kubernetes runtime: task pods', () => {
     const [pod] = pods();
     const name = pod.metadata.name;
     // Deleted while the watch is down, its resumption slow on its way ...
-    const watch = c.api.delayNext('watch', 'pods');
-    c.api.dropWatches();
-    await watch.arrived;
+    const watch = await watchHeld();
     c.api.store.requestDelete(PODS, NS, name);
     await waitFor('the pod to be gone', () => pods().length === 0);
     // ... and made again by another worker running the same attempt; then the watch's
@@ -536,9 +536,7 @@ describe('kubernetes runtime: micro pods (the quarterback played by the test, th
     for (const slot of ['a', 'b']) c.api.kubelet.exit(NS, name, slot, 0);
     expect((await first).outcome).toEqual({ ok: true, result: { step: 'earlier' } });
     // The kept pod is deleted by someone else while the watch's resumption is slow on its way.
-    const watch = c.api.delayNext('watch', 'pods');
-    c.api.dropWatches();
-    await watch.arrived;
+    const watch = await watchHeld();
     c.api.store.requestDelete(PODS, NS, name);
     await waitFor('the first pod to be gone', () => pods().length === 0);
     const second = runPod(rt, req, AbortSignal.timeout(60_000));
@@ -546,7 +544,7 @@ describe('kubernetes runtime: micro pods (the quarterback played by the test, th
     void second.then((r) => (ended = r.outcome));
     await waitFor('the new pod to run, or the step to end', () => ended !== undefined || (pods()[0]?.status?.phase === 'Running' && pods()[0].metadata.uid !== oldUid));
     watch.release();
-    await waitFor('the watch to be back', () => c.api.requests.filter((r) => r.verb === 'watch' && r.resource === 'pods' && r.status === 200).length >= 2);
+    await watchBack();
     expect(ended).toBeUndefined();
     const now = quarterback();
     now.push({ type: 'done', ok: false, status: 'failed', error: 'p/a failed' });

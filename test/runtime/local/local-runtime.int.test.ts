@@ -211,7 +211,8 @@ for (const [setup, extra] of SETUPS) {
         expect(await a).toMatchObject({ ok: true });
         const read = [...opens.paths.keys()].map((path) => Number(path.split('/')[2]));
         expect(read).toContain(left); // the sweep looked at what A left behind...
-        expect(processRunning(left)).toBe(false); // ...and killed it
+        // ...and killed it (a SIGKILLed process is gone a moment after the signal: waited for, within the sleep's 30 s).
+        await until('what A left behind to be gone', () => !processRunning(left));
         expect(read).not.toContain(inB); // B's container is in a session the runtime knows it runs now
         expect(processRunning(inB)).toBe(true);
       } finally {
