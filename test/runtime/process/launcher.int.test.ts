@@ -4,7 +4,7 @@
  * and the one in TypeScript (launcher.ts), which speak one protocol.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,15 @@ import { processRunning } from '../../../runtime/process/process-group.ts';
 import { until } from '../../support/processes.ts';
 
 const env = { PATH: process.env.PATH ?? '' };
+/** Whether descriptor `fd` of process `pid` is closed at an exec (O_CLOEXEC in its /proc fdinfo flags, octal). */
+function closeOnExec(pid: number, fd: string): boolean {
+  try {
+    const flags = /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1];
+    return flags !== undefined && (parseInt(flags, 8) & 0o2000000) !== 0;
+  } catch {
+    return true; // closed meanwhile: not passed on
+  }
+}
 const launchers: Launcher[] = [];
 const leftover: number[] = [];
 afterAll(async () => {
@@ -85,11 +94,16 @@ describe.each(KINDS.filter(([, command]) => command !== undefined))('the process
     chmodSync(join(dir, 'plain'), 0o755);
     const l = launcher();
     // `cat` reads /dev/null; the shell has its stdio and what Node's own spawn passes on too (a descriptor this process inherited).
-    const r = await collect(l.spawn(['sh', '-c', 'cat; ls /proc/$$/fd | tr "\\n" " "; echo; plain'], { env: { PATH: `${dir}:${env.PATH}` }, cwd: dir }));
+    const started = l.spawn(['sh', '-c', 'cat; ls /proc/$$/fd | tr "\\n" " "; echo; plain'], { env: { PATH: `${dir}:${env.PATH}` }, cwd: dir });
+    // Read in the tick the launcher was started (l.spawn starts it, synchronously): what it
+    // inherited beyond its stdio is what this process held then without close-on-exec (other
+    // work in this worker may open or close such a descriptor later).
+    const held = readdirSync('/proc/self/fd').filter((fd) => Number(fd) > 2 && !closeOnExec(process.pid, fd));
+    const r = await collect(started);
     expect(r.exit).toEqual([0, null]);
     const [fds, plain] = r.out.toString().trim().split('\n');
-    const passed = spawnSync('sh', ['-c', 'ls /proc/$$/fd'], { encoding: 'utf8' }).stdout.trim().split('\n');
-    expect(fds.trim().split(' ').sort()).toEqual(passed.sort());
+    // What Node's spawn passes on: stdio, and every descriptor its process holds without close-on-exec.
+    expect(fds.trim().split(' ').sort()).toEqual(['0', '1', '2', ...held].sort());
     expect(plain).toBe(`plain ran in ${dir}`);
   });
 
