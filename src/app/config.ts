@@ -266,7 +266,6 @@ interface Raw {
   STRATA_API_THREADS?: number; STRATA_API_TASK_MS: number; STRATA_API_TASK_MB: number; STRATA_MAX_PARAMS_BYTES: number; STRATA_MAX_PARAMS_KEYS: number;
 }
 
-/** Read and check every variable; throws one StrataError naming each bad one. */
 /** The kernel's file systems no directory can be made in, by statfs type. */
 const VIRTUAL_FS: Record<number, string> = { 0x9fa0: 'a procfs (/proc)', 0x62656572: 'a sysfs (/sys)' };
 
@@ -286,6 +285,7 @@ function virtualFileSystem(dir: string): string | undefined {
   }
 }
 
+/** Read and check every variable; throws one StrataError naming each bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = {};
   const problems: Array<{ path: string; message: string }> = [];

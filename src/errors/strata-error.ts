@@ -144,6 +144,18 @@ export function refusedUnder(prefix: string, e: unknown, code: ErrorCode = (e as
   return invalid(g.problems, code, g.more, g.limits);
 }
 
+/**
+ * Caught error `e` with each problem's path, and each line of its message that opens with one,
+ * given by `move(path)` (a path it leaves as it is stays): the same error in its sender's words
+ * (a request by name's wrapper, a hook call's body). `e` itself when it is no StrataError or
+ * `move` changes none of its problems.
+ */
+export function withPathsMoved(e: unknown, move: (path: string) => string): unknown {
+  if (!isStrataError(e) || !e.details?.problems?.some((p) => move(p.path) !== p.path)) return e;
+  const problems = e.details.problems.map((p) => ({ ...p, path: move(p.path) }));
+  return new StrataError(e.code, e.message.split('\n').map(move).join('\n'), { ...e.details, problems });
+}
+
 /** The characters echoed of a long name or text: enough to recognise it. */
 const ECHO_HEAD = 40;
 

@@ -6,7 +6,7 @@
  * whoever wraps a request says so (flow-from-body.ts `request`), and the compiler is told
  * (compile.ts `CompileOptions.request`). Pure.
  */
-import { StrataError } from '../errors/strata-error.ts';
+import { withPathsMoved } from '../errors/strata-error.ts';
 
 /** The wrapper of a request by name, not yet validated. */
 export function useRequestFlow(use: unknown, withParams: unknown): unknown {
@@ -19,11 +19,5 @@ export function useRequestFlow(use: unknown, withParams: unknown): unknown {
  * named a place no request has (tester 17). Other errors as they are.
  */
 export function inRequestWords(e: unknown): unknown {
-  const err = e as StrataError;
-  if (!(err instanceof Error) || typeof err.code !== 'string' || !err.details?.problems?.some((p) => ROOT.test(p.path))) return e;
-  const problems = err.details.problems.map((p) => ({ ...p, path: p.path.replace(ROOT, '') }));
-  return new StrataError(err.code, err.message.replace(ROOT_LINE, ''), { ...err.details, problems });
+  return withPathsMoved(e, (path) => path.replace(/^spec\.root\./, ''));
 }
-
-const ROOT = /^spec\.root\./;
-const ROOT_LINE = /^spec\.root\./gm;

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
-import { StrataError } from '../../errors/strata-error.ts';
+import { StrataError, withPathsMoved } from '../../errors/strata-error.ts';
 import { checkParamsAt } from '../../flow/params-limits.ts';
 import { refuseUndeclaredParams } from '../../flow/undeclared-params.ts';
 import type { JsonValue } from '../../flow/types.ts';
@@ -95,12 +95,7 @@ export function hooksRoutes(deps: RouteDeps): Hono {
  * the caller wrote it (the hook's own `spec.with` was checked when it was registered).
  */
 function inBodyWords(e: unknown, body: Record<string, unknown>): unknown {
-  const err = e as StrataError;
   // A path, or a message line that opens with one: `with.k`, then its end, `.`, `[` or `:`.
   const keys = Object.keys(body);
-  const moved = (path: string) => (keys.some((k) => path.startsWith(`with.${k}`) && /^($|[.[:])/.test(path.slice(`with.${k}`.length))) ? `body${path.slice('with'.length)}` : path);
-  if (!(err instanceof Error) || typeof err.code !== 'string' || !err.details?.problems?.some((p) => moved(p.path) !== p.path)) return e;
-  const problems = err.details.problems.map((p) => ({ ...p, path: moved(p.path) }));
-  const message = err.message.split('\n').map((line) => moved(line)).join('\n');
-  return new StrataError(err.code, message, { ...err.details, problems });
+  return withPathsMoved(e, (path) => (keys.some((k) => path.startsWith(`with.${k}`) && /^($|[.[:])/.test(path.slice(`with.${k}`.length))) ? `body${path.slice('with'.length)}` : path));
 }
