@@ -42,6 +42,14 @@ const watchHeld = async () => {
   await watch.arrived;
   return watch;
 };
+/** A task pod whose container runs until stopped, started on a runtime made with `opts`; `stop` aborts its step. */
+const hangingPod = (opts?: Parameters<FakeCluster['runtime']>[0]) => {
+  c.api.kubelet.onImage('forever', { kind: 'hang' });
+  const rt = c.runtime(opts);
+  const req = task('forever');
+  const stop = new AbortController();
+  return { rt, req, stop, first: runPod(rt, req, stop.signal) };
+};
 /** Until the pods watch is answered again after a drop. */
 const watchBack = () => waitFor('the watch to be back', () => c.api.requests.filter((r) => r.verb === 'watch' && r.resource === 'pods' && r.status === 200).length >= 2);
 
@@ -270,11 +278,7 @@ describe('kubernetes runtime: task pods', () => {
   });
 
   it('does not take a new pod for deleted by a 404 to a read sent for an earlier pod of its name (the same attempt run again in this worker)', async () => {
-    c.api.kubelet.onImage('forever', { kind: 'hang' });
-    const rt = c.runtime();
-    const req = task('forever');
-    const stop = new AbortController();
-    const first = runPod(rt, req, stop.signal);
+    const { rt, req, stop, first } = hangingPod();
     await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
     const name = pods()[0].metadata.name;
     // Its pod is deleted while the watch is down: the resync's list lacks it, and the
@@ -308,11 +312,7 @@ describe('kubernetes runtime: task pods', () => {
   });
 
   it('does not take a new pod for deleted by the watch\'s late news of an earlier pod of its name (the same attempt run again in this worker)', async () => {
-    c.api.kubelet.onImage('forever', { kind: 'hang' });
-    const rt = c.runtime();
-    const req = task('forever');
-    const stop = new AbortController();
-    const first = runPod(rt, req, stop.signal);
+    const { rt, req, stop, first } = hangingPod();
     const { name, uid: oldUid } = await firstRunning();
     // The watch breaks, and its resumption is slow on its way: what happens meanwhile comes late.
     const watch = await watchHeld();
@@ -358,11 +358,7 @@ describe('kubernetes runtime: task pods', () => {
 
   it('does not settle a new pod with the watch\'s late news of an earlier pod of its name that comes while its creation is on its way', async () => {
     // The stand-in API server (test/support/fake-kube-api), not a cluster.
-    c.api.kubelet.onImage('forever', { kind: 'hang' });
-    const rt = c.runtime();
-    const req = task('forever');
-    const stop = new AbortController();
-    const first = runPod(rt, req, stop.signal);
+    const { rt, req, stop, first } = hangingPod();
     const { name, uid: oldUid } = await firstRunning();
     // The watch breaks, its resumption slow on its way; meanwhile the first pod succeeds, and
     // the step, stopped at that moment (its pod deleted), never hears of it.
