@@ -137,14 +137,3 @@ interface Frame {
 
 const [QUOTE, BACKSLASH, OPEN_OBJECT, CLOSE_OBJECT, OPEN_LIST, CLOSE_LIST, COMMA, MINUS, PLUS, DOT, ZERO, NINE, LOWER_E, UPPER_E] = [...'"\\{}[],-+.09eE'].map((ch) => ch.charCodeAt(0));
 
-/** Whether `value` (parsed) holds a number past the range or a whole number past 2^53, walked without recursion. */
-export function holdsSuspectNumber(value: unknown): boolean {
-  const stack = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v) || v > Number.MAX_SAFE_INTEGER || v < -Number.MAX_SAFE_INTEGER) return true;
-    } else if (v !== null && typeof v === 'object') for (const c of Array.isArray(v) ? v : Object.values(v)) stack.push(c);
-  }
-  return false;
-}
