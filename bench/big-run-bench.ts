@@ -9,30 +9,14 @@
  * STRATA_REDIS_TIMEOUT_MS, 5 s, every Redis command of the process fails and requests are
  * answered 503), and `strata runs get` as a real process: its output's bytes and its CPU.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startRedisServer } from '../src/store/redis-server.ts';
-import { readProcStat, TICK_MS } from '../runtime/local/proc-stat.ts';
+import { spawn } from 'node:child_process';
 import { bigLoop } from '../test/support/big-loop.ts';
+import { BIN, cpuMs, sleep, startStrata } from './strata-process.ts';
 
 interface Figure {
   name: string;
   value: number;
   unit: string;
-}
-
-/** the strata to measure (STRATA_BIN: another checkout's bin/strata.js, for a side by side) */
-const BIN = process.env.STRATA_BIN ?? join(import.meta.dirname, '..', 'bin', 'strata.js');
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** CPU time in ms (user + system) of a process, from /proc/PID/stat (clock ticks of 10 ms). */
-function cpuMs(pid: number | 'self', children = false): number {
-  const s = readProcStat(pid);
-  if (!s) throw new Error(`process ${pid} is gone: no CPU time to read`);
-  return (children ? s.cutime + s.cstime : s.utime + s.stime) * TICK_MS;
 }
 
 
@@ -68,26 +52,18 @@ function strata(args: string[], env: Record<string, string>): Promise<{ code: nu
 
 /** The figures of one big loop (BIG items). */
 export async function bigRunBench(n = Number(process.env.BIG ?? 20_000)): Promise<Figure[]> {
-  const redis = await startRedisServer();
-  const home = mkdtempSync(join(tmpdir(), 'strata-bench-big-'));
-  const env = { REDIS_URL: redis.url, STRATA_PREFIX: 'big', STRATA_HOME: home, PORT: '0', STRATA_RUNTIME: 'noop', STRATA_WORKER_CONCURRENCY: '1' };
-  const up: ChildProcess = spawn(process.execPath, [BIN, 'up'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  up.stdout!.on('data', (d) => (out += d));
-  up.stderr!.on('data', (d) => (out += d));
+  const up = await startStrata('up', 'big', { STRATA_RUNTIME: 'noop', STRATA_WORKER_CONCURRENCY: '1' });
+  const { url } = up;
   const figures: Figure[] = [];
   const add = (name: string, value: number, unit: string) => figures.push({ name, value, unit });
   try {
-    let url: string | undefined;
-    for (let i = 0; !url && i < 600; i++, await sleep(100)) url = /API on (http:\/\/[\d.:]+)/.exec(out)?.[1];
-    if (!url) throw new Error(`strata up did not start: ${out.slice(-500)}`);
     const body = JSON.stringify(bigLoop(n));
     add('items', n, '');
     add('document', body.length / 1e6, 'MB');
-    let cpu = cpuMs(up.pid!);
+    let cpu = cpuMs(up.pid);
     const post = await healthDuring(url, fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => (await r.json()) as { runId: string }));
     const id = post.result.runId;
-    add('POST /v1/runs: service CPU', cpuMs(up.pid!) - cpu, 'ms');
+    add('POST /v1/runs: service CPU', cpuMs(up.pid) - cpu, 'ms');
     add('POST /v1/runs: longest /healthz wait meanwhile', post.longestMs, 'ms');
     // Every item's step known (the loop has started).
     for (let i = 0; i < 3000; i++, await sleep(200)) {
@@ -95,10 +71,10 @@ export async function bigRunBench(n = Number(process.env.BIG ?? 20_000)): Promis
       if (p.total > n) break;
     }
     // Cancelled, and ended, before the reads: the service then does nothing else, so its CPU is the reads'.
-    cpu = cpuMs(up.pid!);
+    cpu = cpuMs(up.pid);
     const cancel = await healthDuring(url, fetch(`${url}/v1/runs/${id}/cancel`, { method: 'POST' }).then(async (r) => (await r.arrayBuffer()).byteLength));
     add('POST /v1/runs/:id/cancel: bytes', cancel.result, 'B');
-    add('POST /v1/runs/:id/cancel: service CPU', cpuMs(up.pid!) - cpu, 'ms');
+    add('POST /v1/runs/:id/cancel: service CPU', cpuMs(up.pid) - cpu, 'ms');
     add('POST /v1/runs/:id/cancel: longest /healthz wait meanwhile', cancel.longestMs, 'ms');
     for (let i = 0; i < 3000; i++, await sleep(200)) {
       const s = (await (await fetch(`${url}/v1/runs?limit=1`)).json()) as { runs: Array<{ status: string }> };
@@ -106,26 +82,23 @@ export async function bigRunBench(n = Number(process.env.BIG ?? 20_000)): Promis
     }
     await sleep(1000);
     for (const [name, query] of [['GET /v1/runs/:id (every step)', ''], ['GET /v1/runs/:id?summary=true', '?summary=true']] as const) {
-      cpu = cpuMs(up.pid!);
+      cpu = cpuMs(up.pid);
       const read = await healthDuring(url, fetch(`${url}/v1/runs/${id}${query}`).then(async (r) => (await r.arrayBuffer()).byteLength));
       add(`${name}: bytes`, read.result, 'B');
-      add(`${name}: service CPU`, cpuMs(up.pid!) - cpu, 'ms');
+      add(`${name}: service CPU`, cpuMs(up.pid) - cpu, 'ms');
       add(`${name}: longest /healthz wait meanwhile`, read.longestMs, 'ms');
       add(`${name}: /healthz answers other than 200`, read.refused, '');
     }
     for (const [name, args] of [['strata runs get', ['runs', 'get', id]], ['strata runs get --all', ['runs', 'get', id, '--all']]] as const) {
-      cpu = cpuMs(up.pid!);
+      cpu = cpuMs(up.pid);
       const r = await strata([...args], { STRATA_URL: url });
       add(`${name}: exit code`, r.code ?? -1, '');
       add(`${name}: output`, r.stdoutBytes, 'B');
       add(`${name}: its CPU`, r.cpuMs, 'ms');
-      add(`${name}: service CPU`, cpuMs(up.pid!) - cpu, 'ms');
+      add(`${name}: service CPU`, cpuMs(up.pid) - cpu, 'ms');
     }
   } finally {
-    up.kill('SIGTERM');
-    await new Promise((r) => up.once('exit', r));
-    await redis.stop();
-    rmSync(home, { recursive: true, force: true });
+    await up.stop();
   }
   return figures;
 }

@@ -6,16 +6,11 @@
  * there), answers other than 200, and the service's CPU. The test asserts the answers; the
  * wait is a figure, here. FUZZ_RUNS requests (1,000 by default), seed FUZZ_SEED.
  */
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { startRedisServer } from '../src/store/redis-server.ts';
-import { readProcStat, TICK_MS } from '../runtime/local/proc-stat.ts';
 import { badRequests, type FuzzRequest } from '../test/api/support/fuzz-requests.ts';
 import { healthDuring } from './big-run-bench.ts';
+import { cpuMs, startStrata } from './strata-process.ts';
 
 interface Figure {
   name: string;
@@ -23,16 +18,7 @@ interface Figure {
   unit: string;
 }
 
-const BIN = process.env.STRATA_BIN ?? join(import.meta.dirname, '..', 'bin', 'strata.js');
 const MAX_BODY = 1024 * 1024;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** CPU time in ms (user + system) of process `pid`. */
-function cpuMs(pid: number): number {
-  const s = readProcStat(pid);
-  if (!s) throw new Error(`process ${pid} is gone: no CPU time to read`);
-  return (s.utime + s.stime) * TICK_MS;
-}
 
 /** One request on a connection of its own; its status (0: no answer). */
 function send(url: URL, r: FuzzRequest): Promise<number> {
@@ -51,24 +37,16 @@ function send(url: URL, r: FuzzRequest): Promise<number> {
 }
 
 export async function fuzzBench(runs = Number(process.env.FUZZ_RUNS ?? 1000), seed = Number(process.env.FUZZ_SEED ?? 20261129)): Promise<Figure[]> {
-  const redis = await startRedisServer();
-  const home = mkdtempSync(join(tmpdir(), 'strata-bench-fuzz-'));
-  const env = { REDIS_URL: redis.url, STRATA_PREFIX: 'fuzz', STRATA_HOME: home, PORT: '0', STRATA_MAX_BODY_BYTES: String(MAX_BODY) };
-  const serve = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  serve.stdout!.on('data', (d) => (out += d));
-  serve.stderr!.on('data', (d) => (out += d));
+  const serve = await startStrata('serve', 'fuzz', { STRATA_MAX_BODY_BYTES: String(MAX_BODY) });
+  const { url } = serve;
   const figures: Figure[] = [];
   const add = (name: string, value: number, unit: string) => figures.push({ name, value, unit });
   try {
-    let url: string | undefined;
-    for (let i = 0; !url && i < 600; i++, await sleep(100)) url = /API on (http:\/\/[\d.:]+)/.exec(out)?.[1];
-    if (!url) throw new Error(`strata serve did not start: ${out.slice(-500)}`);
     const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     const paths = Object.entries(openapi.paths).flatMap(([p, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => [m, p] as [string, string]));
     const requests = fc.sample(badRequests({ paths, realRun: 'r-none', maxBodyBytes: MAX_BODY }), { numRuns: runs, seed });
     const target = new URL(url);
-    const cpu = cpuMs(serve.pid!);
+    const cpu = cpuMs(serve.pid);
     const fuzz = await healthDuring(url, (async () => {
       let errors = 0;
       for (const r of requests) if ((await send(target, r)) >= 500) errors++;
@@ -76,14 +54,11 @@ export async function fuzzBench(runs = Number(process.env.FUZZ_RUNS ?? 1000), se
     })());
     add('requests sent, one after another', requests.length, '');
     add('answers 5xx', fuzz.result, '');
-    add('service CPU', cpuMs(serve.pid!) - cpu, 'ms');
+    add('service CPU', cpuMs(serve.pid) - cpu, 'ms');
     add('longest /healthz wait meanwhile', fuzz.longestMs, 'ms');
     add('/healthz answers other than 200', fuzz.refused, '');
   } finally {
-    serve.kill('SIGTERM');
-    await new Promise((r) => serve.once('exit', r));
-    await redis.stop();
-    rmSync(home, { recursive: true, force: true });
+    await serve.stop();
   }
   return figures;
 }
