@@ -58,7 +58,8 @@ beforeAll(async () => {
   const first = runPod(rt, twice);
   await waitFor('the pod to run', () => c.api.store.list(resourceType('', 'pods')!, NS, (p) => p.metadata.annotations['strata.dev/step-id'] === 'c').items[0]?.status?.phase === 'Running');
   const second = runPod(rt, twice);
-  await waitFor('the second to adopt it', () => calls('worker').some((r) => r.verb === 'get' && r.resource === 'pods'));
+  // Its creation refused (409), the second reads the pod to adopt it (the first's log follower reads it too, before).
+  await waitFor('the second to adopt it', () => calls('worker').some((r, i, all) => r.verb === 'get' && r.resource === 'pods' && all.slice(0, i).some((x) => x.verb === 'create' && x.resource === 'pods' && x.status === 409)));
   c.api.kubelet.exit(NS, buildPod(twice, { namespace: NS, quarterbackImage: 'x' }).metadata!.name!, 'main', 0);
   await Promise.all([first, second]);
 

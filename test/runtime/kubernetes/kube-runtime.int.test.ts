@@ -201,7 +201,8 @@ describe('kubernetes runtime: task pods', () => {
 
   it('fails the step, saying so, when its pod was deleted while the watch was down (the resync\'s list lacks it, reading it says 404)', async () => {
     c.api.kubelet.onImage('forever', { kind: 'hang' });
-    const running = runPod(c.runtime(), task('forever'));
+    // Logs off: the log follower reads the pod too (log-follower.int.test.ts), and these are the watcher's reads.
+    const running = runPod(c.runtime({ logs: false }), task('forever'));
     await waitFor('the pod to run', () => pods()[0]?.status?.phase === 'Running');
     const name = pods()[0].metadata.name;
     c.api.dropWatches();
@@ -234,7 +235,8 @@ describe('kubernetes runtime: task pods', () => {
 
   it('does not take a pod for deleted by a 404 to a read sent before its creation was acknowledged (the answer overtaken by the creation)', async () => {
     c.api.kubelet.onImage('forever', { kind: 'hang' });
-    const rt = c.runtime();
+    // Logs off: the log follower reads the pod too, and the read held here is the watcher's.
+    const rt = c.runtime({ logs: false });
     const first = runPod(rt, task('forever', { step: 'first' }), AbortSignal.timeout(60_000));
     await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
     const firstName = pods()[0].metadata.name;
@@ -278,7 +280,8 @@ describe('kubernetes runtime: task pods', () => {
   });
 
   it('does not take a new pod for deleted by a 404 to a read sent for an earlier pod of its name (the same attempt run again in this worker)', async () => {
-    const { rt, req, stop, first } = hangingPod();
+    // Logs off: the log follower reads the pod too, and the read held here is the watcher's.
+    const { rt, req, stop, first } = hangingPod({ logs: false });
     await waitFor('the first pod to run', () => pods()[0]?.status?.phase === 'Running');
     const name = pods()[0].metadata.name;
     // Its pod is deleted while the watch is down: the resync's list lacks it, and the
@@ -466,7 +469,8 @@ describe('kubernetes runtime: task pods', () => {
     const first = runPod(c.runtime(), req, AbortSignal.timeout(60_000));
     await waitFor('the pod to run', () => pods()[0]?.status?.phase === 'Running');
     const second = runPod(c.runtime(), req);
-    await waitFor('the second worker to read the pod', () => c.api.requests.some((r) => r.verb === 'get' && r.resource === 'pods'));
+    // Its creation refused (409), it reads the pod to adopt it (the first's log follower reads it too, before).
+    await waitFor('the second worker to read the pod', () => c.api.requests.some((r, i, all) => r.verb === 'get' && r.resource === 'pods' && all.slice(0, i).some((x) => x.verb === 'create' && x.resource === 'pods' && x.status === 409)));
     // The container ends now, for both.
     c.api.kubelet.exit(NS, pods()[0].metadata.name, 'main', 0);
     expect((await second).outcome.ok).toBe(true);
