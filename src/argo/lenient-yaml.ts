@@ -7,7 +7,12 @@
  *   schema (only `true`/`false` are booleans) reads them as Argo does, where YAML 1.1's
  *   (`yes`, `no`, `y`, `n`, `on`, `off`) would turn a parameter named `n` into `false`;
  *   merge keys (`<<`) are merged, as go-yaml does;
- * - a key given twice keeps its last value (non-strict decoding; the API server only warns);
+ * - a key given twice in one mapping is refused, naming its path and lines, as `argo submit`
+ *   (`--strict`, on by default: sigs.k8s.io/yaml's YAMLToJSONStrict) and `kubectl apply`
+ *   (`--validate=strict`) refuse it and as strata refuses it in any document; the `yaml`
+ *   package's own check is off (`uniqueKeys: false`) so that the repair below still runs and
+ *   the refusal names the key (yaml-duplicate-keys.ts). A key a merge key brings in and the
+ *   mapping gives again is an override, as YAML's merge type (and go-yaml v3) reads it;
  * - a quoted scalar or flow collection (`args: ["...`) may continue on lines indented no
  *   more than its parent, which YAML 1.2 (and the `yaml` package) refuses. Argo's own
  *   examples rely on it.
@@ -26,8 +31,14 @@ import { checkTextNesting } from '../flow/text-nesting.ts';
 import { reindentFlowLines } from './reindent-flow.ts';
 import { keepJsonLoopNumbers, keepLoopIntegers, mayHoldBigIntegers } from './loop-integers.ts';
 import { mayHoldInexactNumbers, parseExactJson } from '../logic/exact-number.ts';
+import { jsonTextProblems } from '../logic/lossy-numbers.ts';
+import { yamlDuplicateKeys } from '../flow/yaml-duplicate-keys.ts';
 
 const OPTIONS = { merge: true, uniqueKeys: false, resolveKnownTags: false, logLevel: 'error' } as const;
+
+// jsonTextProblems' numbers are all skipped (an Argo document's numbers are kept as written
+// where Argo keeps them: loop-integers.ts); its keys given twice never are.
+const KEYS_ONLY: ReadonlySet<string> = new Set(['']);
 
 /**
  * Every document of an Argo YAML (or JSON) stream, as data. Throws an `invalid_document`
@@ -39,6 +50,7 @@ export function readArgoText(text: string, source = 'document', maxBytes = DEFAU
   checkTextNesting(text, source, maxNesting);
   let json = tryJson(text);
   if (json !== undefined) {
+    refuseTwice(jsonTextProblems(text, source, KEYS_ONLY), source);
     // Argo keeps a JSON document's withItems items as their JSON text: numbers kept as written.
     if (mayHoldInexactNumbers(text)) json = keepJsonLoopNumbers(json, parseExactJson(text));
     const list = Array.isArray(json) ? json : [json];
@@ -59,6 +71,7 @@ export function readArgoText(text: string, source = 'document', maxBytes = DEFAU
     // The original text's errors are the ones that point at what the author wrote.
     if (repaired === text || errorsOf(docs, source).length > 0) throw invalid(firstErrors);
   }
+  refuseTwice(docs.flatMap((d, i) => yamlDuplicateKeys(d, parsed, docs.length > 1 ? `${source}[${i}]` : source)), source);
   const bigIntegers = mayHoldBigIntegers(text);
   return docs
     .map((d, i) => {
@@ -69,6 +82,11 @@ export function readArgoText(text: string, source = 'document', maxBytes = DEFAU
       return data;
     })
     .filter((d) => d !== null && d !== undefined);
+}
+
+/** Keys given twice, refused: a request body's as the request's fault (400 invalid_request), a file's as the document's. */
+function refuseTwice(problems: Problem[], source: string): void {
+  if (problems.length > 0) throw invalid(problems, source === 'body' ? 'invalid_request' : 'invalid_document');
 }
 
 function parse(text: string): Document.Parsed[] {

@@ -26,7 +26,7 @@ describe('POST /v1/runs with an Argo Workflow or WorkflowTemplate', () => {
     expect(await runCount()).toBe(before);
   });
 
-  it('reads the body as Argo reads YAML (an argument going on at its parent\'s indentation, a key given twice)', async () => {
+  it('reads the body as Argo reads YAML (an argument going on at its parent\'s indentation)', async () => {
     const body = readFileSync(join(FIXTURES, 'lenient.yaml'), 'utf8').replace('    container:', '    suspend: {}\n    container:');
     const r = await svc.call('POST', '/v1/runs', body);
     expect(r.status).toBe(400);

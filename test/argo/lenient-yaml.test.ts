@@ -12,8 +12,14 @@ describe('lenient Argo YAML', () => {
     expect(readArgoText(quirk, 'f.yaml')).toEqual([{ spec: { c: { args: [' echo one && echo two '], k: 1 } } }]);
   });
 
-  it('keeps the last of a key given twice', () => {
-    expect(readArgoText('a: 1\na: 2\n')).toEqual([{ a: 2 }]);
+  it('refuses a key given twice in one mapping, naming its path and lines, in YAML and JSON; a merge key\'s key given again is an override', () => {
+    expect(() => readArgoText('a: 1\nb:\n  c: 1\n  c: 2\n', 'f.yaml')).toThrow('f.yaml.b.c: the key "c" is given twice in f.yaml.b (lines 3 and 4; only its last value would be kept): give each key once');
+    expect(() => readArgoText('a: 1\n---\nl: [{x: 1, x: 2}]\n', 'f.yaml')).toThrow('f.yaml[1].l[0].x: the key "x" is given twice in f.yaml[1].l[0] (line 3;');
+    // The same key written otherwise (quoted, or a number) is the same key of the data.
+    expect(() => readArgoText('a: 1\n"a": 2\n1: x\n"1": y\n', 'f.yaml')).toThrow(/f\.yaml\.a: .*\nf\.yaml\.1: /);
+    expect(() => readArgoText('{"a": {"b": 1, "b": 2}}', 'f.json')).toThrow('f.json.a.b: the key "b" is given twice in f.json.a');
+    expect(() => readArgoText('a: 1\na: 2\n', 'body')).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+    expect(readArgoText('base: &b {x: 1, y: 1}\nm:\n  <<: *b\n  x: 2\n')).toEqual([{ base: { x: 1, y: 1 }, m: { x: 2, y: 1 } }]);
   });
 
   it('keeps yes, n and on as text (Argo\'s fields are strings) and merges << keys', () => {

@@ -1,0 +1,61 @@
+/**
+ * Keys given twice in one mapping of a YAML document read without the `yaml` package's own
+ * check (`uniqueKeys: false`, as Argo documents are read: src/argo/lenient-yaml.ts), each
+ * said with its path and lines, as go-yaml v2's strict reading (argo submit, kubectl apply)
+ * says `line 13: key "command" already set in map`. Keys are compared as the data's object
+ * keys are (`1` and `"1"` are one key there). A key a merge key (`<<`) brings in and the
+ * mapping then gives is an override (YAML's merge type), not a key given twice.
+ */
+import { isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
+import type { Problem } from '../errors/strata-error.ts';
+import { member, under } from '../logic/lossy-numbers.ts';
+
+/** The line (from 1) of character offset `offset` of `text`. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+const isMergeKey = (value: unknown): boolean => value === '<<' || (typeof value === 'symbol' && value.description === '<<');
+
+/**
+ * Each key given twice in one mapping of `doc` (parsed from `text`, its ranges offsets into
+ * it), as a problem at the key's path under `source` naming the mapping and both lines.
+ * Walked with a stack, so a deep document cannot overflow it; aliases are not followed
+ * (their anchor's mapping is walked where it is written).
+ */
+export function yamlDuplicateKeys(doc: Document.Parsed, text: string, source: string): Problem[] {
+  const out: Problem[] = [];
+  const stack: Array<[unknown, string]> = [[doc.contents, '']];
+  while (stack.length > 0) {
+    const [node, at] = stack.pop()!;
+    if (isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push([node.items[i], member(at, i)]);
+    } else if (isMap(node)) {
+      const first = new Map<string, number>();
+      const children: Array<[unknown, string]> = [];
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? pair.key.value : undefined;
+        if (key === undefined || isMergeKey(key)) {
+          children.push([pair.value, at]);
+          continue;
+        }
+        const name = String(key);
+        const path = member(at, name);
+        const offset = isScalar(pair.key) ? (pair.key.range?.[0] ?? 0) : 0;
+        const earlier = first.get(name);
+        if (earlier === undefined) first.set(name, offset);
+        else {
+          const [a, b] = [lineOf(text, earlier), lineOf(text, offset)];
+          const lines = a === b ? `line ${a}` : `lines ${a} and ${b}`;
+          out.push({ path: under(source, path), message: `the key ${JSON.stringify(name)} is given twice in ${at === '' ? source : under(source, at)} (${lines}; only its last value would be kept): give each key once` });
+        }
+        children.push([pair.value, path]);
+      }
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
+  }
+  return out;
+}
