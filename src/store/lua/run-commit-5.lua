@@ -154,7 +154,9 @@ for _, entry in ipairs(entries) do
           v.status = s.status
           if s.attempt and s.attempt ~= cjson.null then v.attempt = s.attempt end
           if s.status == 'running' then
-            if v.startedAt == cjson.null or v.startedAt == nil then v.startedAt = s.at or now end
+            -- Each start is its own (a retry, a retry of the run, a re-run, a pod run again): its
+            -- duration is counted from it; earlier starts stay in the events list.
+            v.startedAt = s.at or now
             v.finishedAt = cjson.null
             -- An attempt running has no error of its own yet: an earlier attempt's is not shown as its.
             v.error = cjson.null
