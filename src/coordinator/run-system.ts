@@ -111,7 +111,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
     armDeadlines: async (runId, cmds) => {
       const fresh = await deadlines.arm(runId, cmds);
       // The step's log says why nothing runs for a while (once: a timer is stored once).
-      for (const c of fresh) if (c.type === 'backoff') await store.appendLog(runId, c.step, `strata: attempt ${c.attempt} in ${c.seconds} s (retry back-off)\n`);
+      for (const c of fresh) if (c.type === 'backoff') await store.appendLogLine(runId, c.step, `strata: attempt ${c.attempt} in ${c.seconds} s (retry back-off)\n`);
     },
   };
   deadlines.onFire(async (runId, step, attempt) => {

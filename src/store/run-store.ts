@@ -229,7 +229,16 @@ export class RunStore extends RunQueries {
    * the run's logs hear the chunk (run-logs-hub.ts).
    */
   async appendLog(id: string, step: string, chunk: string, cap = this.logCap): Promise<void> {
-    await callScript<number>(this.redis, 'logAppend', [this.key(id, `logs:${step}`), this.key(id, 'logsize')], [chunk, cap, '[earlier output cut: ', step, this.key(id, 'logs')]);
+    await callScript<number>(this.redis, 'logAppend', [this.key(id, `logs:${step}`), this.key(id, 'logsize')], [chunk, cap, '[earlier output cut: ', step, this.key(id, 'logs'), '0']);
+  }
+
+  /**
+   * Append a line of strata's own to a step's log (`line` ends with its newline): a later
+   * execution's mark, a back-off note. It goes on a line of its own, after a newline only
+   * when the step's output so far did not end its line.
+   */
+  async appendLogLine(id: string, step: string, line: string, cap = this.logCap): Promise<void> {
+    await callScript<number>(this.redis, 'logAppend', [this.key(id, `logs:${step}`), this.key(id, 'logsize')], [line, cap, '[earlier output cut: ', step, this.key(id, 'logs'), '1']);
   }
 }
 

@@ -230,7 +230,7 @@ function relay(store: RunStore, runId: string, r: Exclude<PodReport, AskReport>,
   if (r.supersede) return store.report(runId, [{ step: r.step, status: 'running', supersede: true }], fence);
   // A container's later attempts, and every container of a pod run again, open with a line in its log.
   const marked = r.status === 'running' && ((r.attempt ?? 1) > 1 || pod.attempt > 1 || pod.execution > 1)
-    ? store.appendLog(runId, r.step, executionMark(r.attempt ?? 1, 1, pod))
+    ? store.appendLogLine(runId, r.step, executionMark(r.attempt ?? 1, 1, pod))
     : undefined;
   const reported = store.report(runId, [relayed(r, pod)], fence);
   return marked ? Promise.all([marked, reported]) : reported;
@@ -250,7 +250,7 @@ function relayed(r: StepReport, pod: PodGo): StepReportRecord {
   };
 }
 
-/** The line that opens an execution's output in a step's log, after the first, in attemptLabelOf's words (`--- attempt 1 (pod run 2) ---`). */
+/** The line that opens an execution's output in a step's log, after the first, in attemptLabelOf's words (`--- attempt 1 (pod run 2) ---`): appended with appendLogLine, which puts it on a line of its own. */
 export function executionMark(attempt: number, execution: number, pod?: PodGo): string {
-  return `\n--- attempt ${attemptLabelOf(attempt, execution, pod)} ---\n`;
+  return `--- attempt ${attemptLabelOf(attempt, execution, pod)} ---\n`;
 }

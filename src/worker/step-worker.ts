@@ -142,7 +142,7 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       // A pod run again: its containers' records of the execution before are superseded (docs/runs.md); not a resumed pod's, which keeps its inner steps that succeeded.
       if (execution > 1) await sys.store.report(runId, [...(cmd.kind === 'pod' && !cmd.resume ? [{ step: cmd.step, status: 'running' as const, supersede: true }] : []), { step: cmd.step, status: 'running', attempt: cmd.attempt, execution }], fence);
       // Executions after the first are told apart in the step's log (issue 8 item 11).
-      if (cmd.attempt > 1 || execution > 1) await sys.store.appendLog(runId, cmd.step, executionMark(cmd.attempt, execution));
+      if (cmd.attempt > 1 || execution > 1) await sys.store.appendLogLine(runId, cmd.step, executionMark(cmd.attempt, execution));
       event = await runStep({ runtime: o.runtime, store: sys.store, artifactsDir: o.artifactsDir, roots, limits: sys.limits, ask: (...a) => askRun(sys.ports, ...a), ...(o.guard ? { guard: o.guard } : {}) }, runId, cmd, controller.signal, { number: execution, ...(fence ? { fence } : {}) });
       // A worker that stops hands the step back: the job fails and BullMQ runs it again elsewhere.
       if (stopping) {

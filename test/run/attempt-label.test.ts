@@ -43,7 +43,8 @@ describe('attemptLabel', () => {
     for (const { label, ...go } of goes) {
       expect(attemptLabelOf(go.attempt, go.execution, go.pod)).toBe(label);
       expect(goOf(go)).toBe(`, attempt ${label}`);
-      expect(executionMark(go.attempt, go.execution, go.pod)).toBe(`\n--- attempt ${label} ---\n`);
+      // The line alone: appendLogLine puts it on a line of its own (log-append-2.lua).
+      expect(executionMark(go.attempt, go.execution, go.pod)).toBe(`--- attempt ${label} ---\n`);
     }
     // The first go says nothing in a watch line.
     expect(goOf({ attempt: 1, execution: 1, pod: { attempt: 1, execution: 1 } })).toBe('');

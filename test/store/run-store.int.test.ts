@@ -23,6 +23,24 @@ describe('RunStore logs', () => {
     expect(kept.endsWith('y'.repeat(kept.length >= 90 ? 90 : kept.length))).toBe(true);
     expect((await store.logs('r', 's'))!.split('\n')[29]).toBe('line 29');
   });
+
+  it('puts a line of its own on a line of its own, with no empty line before it', async () => {
+    const store = new RunStore(redis, `log-lines-${Date.now()}:`);
+    const cases = [
+      { what: 'an empty log', before: [], log: 'mark\n' },
+      { what: 'output that ended its line', before: ['one\n'], log: 'one\nmark\n' },
+      { what: 'output that did not', before: ['one'], log: 'one\nmark\n' },
+      { what: 'another line of its own', before: ['one', 'note\n'], log: 'one\nnote\nmark\n' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const step = `s${i}`;
+      for (const [n, chunk] of c.before.entries()) await (n === 1 ? store.appendLogLine('r', step, chunk) : store.appendLog('r', step, chunk));
+      await store.appendLogLine('r', step, 'mark\n');
+      expect(await store.logs('r', step), c.what).toBe(c.log);
+      // Followers' offsets count every byte the log got, the newline put before a line too.
+      expect((await store.logBacklog('r', [step]))[0], c.what).toEqual({ step, text: c.log, offset: c.log.length });
+    }
+  });
 });
 
 describe('RunStore commits', () => {
