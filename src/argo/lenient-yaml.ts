@@ -31,14 +31,10 @@ import { checkTextNesting } from '../flow/text-nesting.ts';
 import { reindentFlowLines } from './reindent-flow.ts';
 import { keepJsonLoopNumbers, keepLoopIntegers, mayHoldBigIntegers } from './loop-integers.ts';
 import { mayHoldInexactNumbers, parseExactJson } from '../logic/exact-number.ts';
-import { jsonTextProblems } from '../logic/lossy-numbers.ts';
+import { duplicateKeys } from '../logic/lossy-numbers.ts';
 import { yamlDuplicateKeys } from '../flow/yaml-duplicate-keys.ts';
 
 const OPTIONS = { merge: true, uniqueKeys: false, resolveKnownTags: false, logLevel: 'error' } as const;
-
-// jsonTextProblems' numbers are all skipped (an Argo document's numbers are kept as written
-// where Argo keeps them: loop-integers.ts); its keys given twice never are.
-const KEYS_ONLY: ReadonlySet<string> = new Set(['']);
 
 /**
  * Every document of an Argo YAML (or JSON) stream, as data. Throws an `invalid_document`
@@ -50,7 +46,8 @@ export function readArgoText(text: string, source = 'document', maxBytes = DEFAU
   checkTextNesting(text, source, maxNesting);
   let json = tryJson(text);
   if (json !== undefined) {
-    refuseTwice(jsonTextProblems(text, source, KEYS_ONLY), source);
+    // Its numbers are not judged here: Argo keeps them as written where it keeps them (loop-integers.ts).
+    refuseTwice(duplicateKeys(text, source), source);
     // Argo keeps a JSON document's withItems items as their JSON text: numbers kept as written.
     if (mayHoldInexactNumbers(text)) json = keepJsonLoopNumbers(json, parseExactJson(text));
     const list = Array.isArray(json) ? json : [json];

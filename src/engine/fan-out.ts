@@ -73,7 +73,12 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       const names = [...new Set(parameters.flatMap((p) => (p ? Object.keys(p) : [])))];
       if (names.length > 0) {
         const each = (items ?? []).map((_, i) => i).filter(kept);
-        act.parameters = Object.fromEntries(names.map((n) => [n, recordsOrTexts(each.map((i) => (parameters[i] && Object.hasOwn(parameters[i]!, n) ? parameters[i]![n] : null)))]));
+        try {
+          act.parameters = Object.fromEntries(names.map((n) => [n, recordsOrTexts(each.map((i) => (parameters[i] && Object.hasOwn(parameters[i]!, n) ? parameters[i]![n] : null)), (k) => `output parameter ${n} of ${joinId(act.id, String(each[k]))}`)]));
+        } catch (e) {
+          // A value giving a key twice (json-text.ts refuseDuplicateKeys): the loop fails, naming the item.
+          return ops.finish(act, 'failed', undefined, (e as Error).message);
+        }
       }
       ops.finish(act, 'succeeded', node.results === 'succeeded' ? results.filter((_, i) => kept(i)) : results);
     },
@@ -85,7 +90,14 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
       if (o.error) itemError ??= o.error;
       const i = indexInParent(c);
       // An item's text result holding a JSON object is that object in the list, as Argo aggregates a loop's results.
-      if (!o.error) results[i] = recordOrText(o.result ?? null);
+      // One giving a key twice fails the loop, naming the item (json-text.ts refuseDuplicateKeys), as an item's failure does.
+      if (!o.error) {
+        try {
+          results[i] = recordOrText(o.result ?? null);
+        } catch (e) {
+          itemError ??= `the result of ${c.id}: ${(e as Error).message}`;
+        }
+      }
       if (o.outcome === 'succeeded' && c.parameters) parameters[i] = c.parameters;
       if (o.outcome !== 'succeeded') notSucceeded.add(i);
       ops.dirty(act);

@@ -66,7 +66,8 @@ export function mayHoldInexactNumbers(text: string): boolean {
 /**
  * `text` read as JSON, each number whose text a JavaScript number would change as an
  * ExactNumber. Throws a SyntaxError where the text is not JSON. A duplicate key keeps
- * its last value, as JSON.parse and Go's encoding/json do.
+ * its last value, as JSON.parse and Go's encoding/json do; a step's output read at the run
+ * is refused for one first (json-text.ts refuseDuplicateKeys).
  */
 export function parseExactJson(text: string): JsonValue {
   if (!INEXACT.test(text)) return JSON.parse(text) as JsonValue;

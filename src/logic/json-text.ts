@@ -10,6 +10,7 @@ import type { JsonValue } from '../flow/types.ts';
 import { clipped } from '../errors/strata-error.ts';
 import { exactJson, parseExactJson } from './exact-number.ts';
 import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from './json-nesting.ts';
+import { duplicateKeys } from './lossy-numbers.ts';
 
 /** Bytes of standard output kept as a step's result (`result: stdout`); more is cut. */
 export const STDOUT_RESULT_LIMIT = 256 * 1024;
@@ -82,7 +83,9 @@ function withoutSpaces(text: string): string {
  * `"list"` (`{"fromJson": [text, "list"]}`, Argo's withParam) the value must be a list. The
  * sentences it throws say the text or value and what it is not, without naming the operation
  * (the caller's place does: `fanOut.over: ...`, an Argo `withParam`). Throws a sentence saying what the text
- * starts with, and that it was cut when it is as long as a cut standard output.
+ * starts with, and that it was cut when it is as long as a cut standard output; a text that
+ * gives a key twice is refused naming the key (refuseDuplicateKeys), where Argo's
+ * json.Unmarshal keeps the last value.
  */
 export function fromJsonOperation(value: unknown, want?: unknown): unknown {
   if (typeof value !== 'string') {
@@ -98,6 +101,7 @@ export function fromJsonOperation(value: unknown, want?: unknown): unknown {
     const cut = bytes >= STDOUT_RESULT_LIMIT - 4 ? `; it is ${bytes} bytes long: a standard output longer than ${STDOUT_RESULT_LIMIT} bytes is cut there, so a list that long cannot be read whole (write it to an output file or an artifact)` : '';
     throw new Error(`the text ${shown(value)} is not JSON${cut}`);
   }
+  refuseDuplicateKeys(value);
   if (want === 'list' && !Array.isArray(read)) throw new Error(`the value ${clipped(value, 60)} is not a JSON list`);
   return read;
 }
@@ -107,9 +111,11 @@ export function fromJsonOperation(value: unknown, want?: unknown): unknown {
  * (workflow/controller/operator.go, tryJSONUnmarshal): when every value is a text that reads
  * as a JSON object or list, the list of those values (read by parseExactJson, so `1.50` is
  * written back `1.50`); otherwise the values as they are (texts stay texts, `["1.50", "abc"]`).
- * So a loop that writes JSON records gives a list of records another loop can go over.
+ * So a loop that writes JSON records gives a list of records another loop can go over. A
+ * value that gives a key twice is refused (refuseDuplicateKeys), said of `label(i)` (the
+ * value's item), where Go's json.Unmarshal would keep the last.
  */
-export function recordsOrTexts(values: JsonValue[]): JsonValue[] {
+export function recordsOrTexts(values: JsonValue[], label: (i: number) => string = (i) => `value ${i}`): JsonValue[] {
   if (values.length === 0) return values;
   const out: JsonValue[] = [];
   for (const v of values) {
@@ -125,6 +131,11 @@ export function recordsOrTexts(values: JsonValue[]): JsonValue[] {
       return values;
     }
     if (read === null || typeof read !== 'object') return values;
+    try {
+      refuseDuplicateKeys(v);
+    } catch (e) {
+      throw new Error(`${label(out.length)}: ${(e as Error).message}`);
+    }
     out.push(read);
   }
   return out;
@@ -138,15 +149,31 @@ export function recordsOrTexts(values: JsonValue[]): JsonValue[] {
  * `12345678901234567890` keep their text, Argo tester 8, S1); anything else (plain text,
  * which current Argo refuses and strata keeps, a value that is no text) stays as it is. So a
  * loop whose items print JSON records gives a list of records another loop goes over (Q17).
+ * JSON that gives a key twice is refused (refuseDuplicateKeys: throws), where Go's
+ * json.Unmarshal would keep the last value.
  */
 export function recordOrText(value: JsonValue): JsonValue {
   // A cheap look at the first character before any parse: plain texts cost nothing.
   if (typeof value !== 'string' || !/^\s*[-{["0-9tfn]/.test(value) || jsonTooDeep(value)) return value;
+  let read: JsonValue;
   try {
-    return parseExactJson(value);
+    read = parseExactJson(value);
   } catch {
     return value;
   }
+  refuseDuplicateKeys(value);
+  return read;
+}
+
+/**
+ * Refuse JSON `text` that gives a key twice in one object (JSON.parse and Go's
+ * encoding/json, which Argo reads a step's output with, keep its last value without a
+ * word): a sentence naming the text's start and the key's place (`$[0].a`), as result.json
+ * is refused (tester 17). For every place a step's output is read as JSON at the run.
+ */
+export function refuseDuplicateKeys(text: string): void {
+  const twice = duplicateKeys(text, '$');
+  if (twice.length > 0) throw new Error(`the text ${shown(text)} at ${twice[0].path}: ${twice[0].message}${twice.length > 1 ? ` (and ${twice.length - 1} more)` : ''}`);
 }
 
 /** The start of a text, quoted, for a message. */

@@ -14,6 +14,7 @@
 import { JSONPath } from 'jsonpath-plus';
 import { clipped } from '../errors/strata-error.ts';
 import { jsonTooDeep, tooDeepText, valueTooDeep } from './json-nesting.ts';
+import { refuseDuplicateKeys } from './json-text.ts';
 
 const MAX_PATH = 1024;
 
@@ -30,6 +31,12 @@ export function jsonpathOperation(value: unknown, path: unknown, required?: unkn
       json = JSON.parse(value);
     } catch {
       throw new Error(`jsonpath "${path}": the text ${JSON.stringify(value.length > 200 ? value.slice(0, 200) : value)}${value.length > 200 ? '…' : ''} is not JSON`);
+    }
+    // JSON.parse kept the last value of a key given twice: refused, named, as withParam refuses it.
+    try {
+      refuseDuplicateKeys(value);
+    } catch (e) {
+      throw new Error(`jsonpath "${path}": ${(e as Error).message}`);
     }
   }
   const found = json === null || typeof json !== 'object' ? [] : (JSONPath({ path, json: json as object, wrap: true, eval: false }) as unknown[]);

@@ -127,6 +127,17 @@ export function jsonTextProblems(text: string, source: string, skip: ReadonlySet
   return out;
 }
 
+// Every number's path starts with '' (the whole text): skipped, so only keys given twice are said.
+const NO_NUMBERS: ReadonlySet<string> = new Set(['']);
+
+/**
+ * The keys given twice in JSON `text` (jsonTextProblems without its numbers), each at its
+ * path under `source`; none without a `{`, so a list of plain values costs one look.
+ */
+export function duplicateKeys(text: string, source: string): LossyNumber[] {
+  return text.includes('{') ? jsonTextProblems(text, source, NO_NUMBERS) : [];
+}
+
 /** An object or list being read: an object's keys so far and current key, a list's current index. */
 interface Frame {
   keys: Set<string> | undefined;

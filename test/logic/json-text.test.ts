@@ -68,3 +68,22 @@ describe('recordOrText: one item\'s result in a fan-out\'s list, as Argo\'s proc
     expect(recordOrText(deep)).toBe(deep);
   });
 });
+
+describe('a step\'s output read as JSON that gives a key twice: refused, naming the key (Go\'s json.Unmarshal keeps the last)', () => {
+  const twice = (key: string, where: string) => `the key "${key}" is given twice in ${where}`;
+  it.each([
+    { what: 'fromJson of a list', read: () => evaluate({ fromJson: [{ var: 'x' }, 'list'] } as never, { x: '[{"a": 1, "a": 2}]' }), said: `at $[0].a: ${twice('a', '$[0]')}` },
+    { what: 'fromJson with exact numbers', read: () => evaluate({ fromJson: { var: 'x' } } as never, { x: '{"p": 1.50, "q": {"r": 1, "r": 1}}' }), said: `at $.q.r: ${twice('r', '$.q')}` },
+    { what: 'a key written with an escape is the same key', read: () => evaluate({ fromJson: { var: 'x' } } as never, { x: '{"a": 1, "\\u0061": 2}' }), said: `at $.a: ${twice('a', '$')}` },
+    { what: 'jsonpath of a text', read: () => evaluate({ jsonpath: [{ var: 'x' }, '$.b'] } as never, { x: '{"a": 1, "a": 2, "b": 3}' }), said: `jsonpath "$.b": the text "{\\"a\\": 1, \\"a\\": 2, \\"b\\": 3}" at $.a: ${twice('a', '$')}` },
+    { what: 'a loop item\'s result', read: () => recordOrText('{"k": 1, "k": 2}'), said: `at $.k: ${twice('k', '$')}` },
+    { what: 'a loop\'s aggregated parameter, naming the item', read: () => recordsOrTexts(['{"k": 1}', '{"k": 1, "k": 2}'], (i) => `item ${i}`), said: `item 1: the text "{\\"k\\": 1, \\"k\\": 2}" at $.k: ${twice('k', '$')}` },
+  ])('$what', ({ read, said }) => {
+    expect(read).toThrow(said);
+  });
+
+  it('the same key in two objects, or inside a string, is no key given twice', () => {
+    expect(evaluate({ fromJson: { var: 'x' } } as never, { x: '[{"a": 1}, {"a": 2}, "{\\"a\\": 1, \\"a\\": 2}"]' })).toEqual([{ a: 1 }, { a: 2 }, '{"a": 1, "a": 2}']);
+    expect(recordOrText('{"a": {"a": 1}}')).toEqual({ a: { a: 1 } });
+  });
+});
