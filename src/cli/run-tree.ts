@@ -21,8 +21,8 @@ export function progress(run: RunView): string {
   return `${counts.filter(([s]) => ENDED.has(s)).reduce((a, [, n]) => a + n, 0)}/${counts.reduce((a, [, n]) => a + n, 0)}`;
 }
 
-/** The header and the step tree of a run, as text. */
-export function runTree(run: RunView, now = Date.now()): string {
+/** The header and the step tree of a run, as text; `order` puts step ids in the order to list them (by id when absent). */
+export function runTree(run: RunView, now = Date.now(), order?: (ids: string[]) => string[]): string {
   const runMs = run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.createdAt) : now - Date.parse(run.createdAt);
   const head = [
     ['Name:', run.name],
@@ -39,7 +39,7 @@ export function runTree(run: RunView, now = Date.now()): string {
   ];
   const width = maxOf(head.map((h) => h[0].length));
   const lines = head.map(([k, v]) => `${k.padEnd(width)}  ${printable(v)}`).join('\n');
-  const rows = ordered(run.steps).map(({ id, depth, label }) => {
+  const rows = ordered(run.steps, order).map(({ id, depth, label }) => {
     const s = run.steps[id];
     const ms = s.durationMs ?? (s.startedAt && s.status === 'running' ? now - Date.parse(s.startedAt) : undefined);
     // A step run again after its worker was lost says so in its ATTEMPT: `1 (run 2)`.
@@ -68,10 +68,11 @@ const BY_ID = new Intl.Collator('en', { numeric: true });
 
 /**
  * Steps in tree order: each under the longest step id that is a prefix of its own (a
- * step's parent), children in the order they sort, shown by the part after the parent.
+ * step's parent), children in the order `order` gives (by id when absent), shown by the
+ * part after the parent.
  */
-function ordered(steps: Record<string, StepView>): Array<{ id: string; depth: number; label: string }> {
-  const ids = Object.keys(steps).sort(BY_ID.compare);
+function ordered(steps: Record<string, StepView>, order?: (ids: string[]) => string[]): Array<{ id: string; depth: number; label: string }> {
+  const ids = order ? order(Object.keys(steps)) : Object.keys(steps).sort(BY_ID.compare);
   const set = new Set(ids);
   const parentOf = (id: string): string | undefined => {
     for (let at = id.lastIndexOf('/'); at > 0; at = id.lastIndexOf('/', at - 1)) if (set.has(id.slice(0, at))) return id.slice(0, at);
