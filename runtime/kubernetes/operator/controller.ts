@@ -7,13 +7,14 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { apiMessage } from '../kube-config.ts';
 import { ListWatch } from '../list-watch.ts';
-import type { Actions, Reconciler } from './actions.ts';
+import { deleting, type Actions, type Reconciler } from './actions.ts';
 import { KINDS, type KindName, type StrataResource } from './crd-names.ts';
 import { reconcileDataset } from './reconcile-dataset.ts';
 import { reconcileFlow } from './reconcile-flow.ts';
 import { reconcileRule } from './reconcile-rule.ts';
 import { StrataResources } from './resources.ts';
 import type { StrataPort } from './strata-port.ts';
+import { failedStatus, reconciledStatus } from './reconcile-failure.ts';
 import { WorkQueue } from './work-queue.ts';
 
 export interface OperatorOptions {
@@ -25,6 +26,8 @@ export interface OperatorOptions {
   pollMs?: number;
   /** first pause after a failed reconcile (default 500 ms) */
   retryMs?: number;
+  /** how many times a reconcile failing with an error that is no fault that may pass (a bug of strata's) is tried before the resource is put in phase Error (default 5; reconcile-failure.ts) */
+  errorTries?: number;
   /** told of failures it retries */
   onError?: (e: Error) => void;
 }
@@ -40,11 +43,20 @@ const RECONCILERS: Record<KindName, Reconciler> = { Dataset: reconcileDataset, R
 /** Start watching and reconciling. */
 export function startOperator(opts: OperatorOptions): Operator {
   const resources = new StrataResources(opts.kubeConfig, opts.namespace);
+  const errorTries = opts.errorTries ?? 5;
   const queue = new WorkQueue<{ kind: KindName; r: StrataResource }>({
     pollMs: opts.pollMs ?? 5000,
     ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
     work: async (_key, { kind, r }) => apply(resources, kind, r, await RECONCILERS[kind](r, opts.port)),
     onError: (key, e) => opts.onError?.(new Error(`${key}: ${apiMessage(e)}`)),
+    // The failure shown on the resource (its condition; phase Error once a bug's tries are spent).
+    failed: async (key, { kind, r }, e, tries) => {
+      const { status, retry } = failedStatus(r, e, tries, errorTries, new Date());
+      if (status) await resources.patchStatus(KINDS[kind].plural, r.metadata.name, status).catch((w) => opts.onError?.(new Error(`${key}: the failure could not be written to its status: ${apiMessage(w)}`)));
+      return retry;
+    },
+    // Only its status changed (what a failure wrote): the same work, which waits for the failure's pause.
+    same: (a, b) => a.r.metadata.generation === b.r.metadata.generation && deleting(a.r) === deleting(b.r) && JSON.stringify(a.r.metadata.finalizers ?? []) === JSON.stringify(b.r.metadata.finalizers ?? []),
   });
   const watches = (Object.keys(KINDS) as KindName[]).map((kind) => {
     const plural = KINDS[kind].plural;
@@ -86,8 +98,11 @@ export function startOperator(opts: OperatorOptions): Operator {
 /** Carry out what a reconcile decided; `again` asks the queue to look later. */
 async function apply(resources: StrataResources, kind: KindName, r: StrataResource, a: Actions): Promise<{ again?: boolean }> {
   const plural = KINDS[kind].plural;
+  // Gone through: a condition that showed a failure says so (reconcile-failure.ts).
+  const reconciled = reconciledStatus(r, a.status !== undefined, new Date());
+  const status = a.status || reconciled ? { ...a.status, ...reconciled } : undefined;
   // Status first: once finalizers are gone the resource may be gone too.
-  if (a.status) await resources.patchStatus(plural, r.metadata.name, a.status);
+  if (status) await resources.patchStatus(plural, r.metadata.name, status);
   if (a.finalizers) await resources.setFinalizers(plural, r, a.finalizers);
   return { again: a.poll };
 }

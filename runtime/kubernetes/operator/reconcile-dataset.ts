@@ -15,15 +15,17 @@ export const reconcileDataset: Reconciler = async (r, port) => {
   const status = r.status ?? {};
   const runId = typeof status.runId === 'string' ? status.runId : undefined;
   const active = runId !== undefined && !isTerminal(status.phase);
+  // One in Error (the operator gave up following it) may have a run still going: cancelled as an active one's (an ended run's cancel is no error).
+  const mayRun = active || (runId !== undefined && status.phase === 'Error');
   if (deleting(r)) {
     if (!hasFinalizer(r)) return {};
-    if (active) await cancel(port, runId);
+    if (mayRun) await cancel(port, runId);
     return { finalizers: withoutFinalizer(r) };
   }
   if (!hasFinalizer(r)) return { finalizers: withFinalizer(r) };
   const generation = r.metadata.generation;
   if (status.observedGeneration !== generation) {
-    if (active) await cancel(port, runId);
+    if (mayRun) await cancel(port, runId);
     return submit(r, port, generation);
   }
   if (!active) return {};

@@ -2,7 +2,8 @@
 import type { RunStatus, StepStatus } from '../../../src/engine/types.ts';
 import type { RunView } from './strata-port.ts';
 
-export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Cancelled';
+/** `Error`: the operator gave up on it, a bug of strata's (reconcile-failure.ts); the others are its run's. */
+export type Phase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Cancelled' | 'Error';
 
 export interface StepCounts {
   total: number;
@@ -27,7 +28,7 @@ export interface DatasetStatus {
 const PHASES: Record<RunStatus, Phase> = { pending: 'Pending', running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled' };
 
 export function isTerminal(phase: unknown): boolean {
-  return phase === 'Succeeded' || phase === 'Failed' || phase === 'Cancelled';
+  return phase === 'Succeeded' || phase === 'Failed' || phase === 'Cancelled' || phase === 'Error';
 }
 
 export function countSteps(steps: Record<string, { status: StepStatus | 'superseded' }>): StepCounts {

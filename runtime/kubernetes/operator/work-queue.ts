@@ -1,8 +1,10 @@
 /**
  * The controller's work queue: one reconcile at a time per resource, the newest state of
  * it always the one reconciled (events that arrive meanwhile collapse into one), a failed
- * reconcile tried again with a growing pause, and a later look at resources that ask for
- * one. Different resources reconcile side by side.
+ * reconcile tried again with a growing pause unless `failed` says to stop, and a later look
+ * at resources that ask for one. Different resources reconcile side by side. While a failed
+ * reconcile waits for its pause, a new state that is the `same` work (only its status
+ * changed: what the failure itself wrote) waits with it; another one is reconciled at once.
  */
 export interface WorkQueueOptions<T> {
   work: (key: string, item: T) => Promise<{ again?: boolean }>;
@@ -11,6 +13,10 @@ export interface WorkQueueOptions<T> {
   /** first pause after a failure (doubling up to 60 s) */
   retryMs?: number;
   onError?: (key: string, e: Error) => void;
+  /** after the `tries`-th failure in a row: whether to try again (shows the failure on the resource); a hook that throws means yes */
+  failed?: (key: string, item: T, e: Error, tries: number) => Promise<boolean>;
+  /** whether `b` asks for the same work as `a` (default: never) */
+  same?: (a: T, b: T) => boolean;
 }
 
 export class WorkQueue<T> {
@@ -19,6 +25,8 @@ export class WorkQueue<T> {
   private readonly busy = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly failures = new Map<string, number>();
+  /** keys whose timer is a failure's pause */
+  private readonly pausing = new Set<string>();
   private stopped = false;
 
   constructor(private readonly opts: WorkQueueOptions<T>) {}
@@ -26,7 +34,10 @@ export class WorkQueue<T> {
   /** A resource's new state. */
   add(key: string, item: T): void {
     if (this.stopped) return;
+    const before = this.latest.get(key);
     this.latest.set(key, item);
+    // The same work as the failed one pausing: it waits for the pause (its own status write would cut it short).
+    if (this.pausing.has(key) && before !== undefined && this.opts.same?.(before, item)) return;
     this.dirty.add(key);
     this.clearTimer(key);
     void this.drain(key);
@@ -62,7 +73,11 @@ export class WorkQueue<T> {
           this.opts.onError?.(key, e as Error);
           const n = (this.failures.get(key) ?? 0) + 1;
           this.failures.set(key, n);
-          if (!this.dirty.has(key)) this.later(key, Math.min((this.opts.retryMs ?? 500) * 2 ** (n - 1), 60_000));
+          const retry = this.opts.failed ? await this.opts.failed(key, item, e as Error, n).catch(() => true) : true;
+          // What came meanwhile and is the same work (the failure's own status write) does not cut the pause short.
+          const latest = this.latest.get(key);
+          if (this.dirty.has(key) && latest !== undefined && this.opts.same?.(item, latest)) this.dirty.delete(key);
+          if (retry && !this.dirty.has(key)) this.later(key, Math.min((this.opts.retryMs ?? 500) * 2 ** (n - 1), 60_000), true);
         }
       }
     } finally {
@@ -70,10 +85,12 @@ export class WorkQueue<T> {
     }
   }
 
-  private later(key: string, ms: number): void {
+  private later(key: string, ms: number, pause = false): void {
     this.clearTimer(key);
+    if (pause) this.pausing.add(key);
     const t = setTimeout(() => {
       this.timers.delete(key);
+      this.pausing.delete(key);
       const item = this.latest.get(key);
       if (item !== undefined) this.add(key, item);
     }, ms);
@@ -85,5 +102,6 @@ export class WorkQueue<T> {
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
     this.timers.delete(key);
+    this.pausing.delete(key);
   }
 }

@@ -13,17 +13,27 @@ export class MemoryStrataPort implements StrataPort {
   readonly runs = new Map<string, RunView>();
   readonly submissions: Array<{ key: string; doc: StrataDocument; runId: string }> = [];
   readonly cancelled: string[] = [];
-  /** faults the next calls of a method meet, as strata's store unreachable would throw them */
-  private readonly faults: Array<{ method: keyof StrataPort; error: Error }> = [];
+  /** how many times each method was called */
+  readonly calls = new Map<keyof StrataPort, number>();
+  /** faults the next calls of a method meet, as strata's store unreachable (or a bug of strata's) would throw them */
+  private readonly faults: Array<{ method: keyof StrataPort; error: Error; left: number }> = [];
 
-  /** The next call of `method` throws `error` (a fault that passes: the call after is served). */
-  failNext(method: keyof StrataPort, error: Error): void {
-    this.faults.push({ method, error });
+  /** The next `times` calls of `method` throw `error` (Infinity: every call, a bug); the call after is served. */
+  failNext(method: keyof StrataPort, error: Error, times = 1): void {
+    this.faults.push({ method, error, left: times });
+  }
+
+  /** Forget the faults planned and not met yet (the bug fixed). */
+  clearFaults(): void {
+    this.faults.length = 0;
   }
 
   private fault(method: keyof StrataPort): void {
-    const i = this.faults.findIndex((f) => f.method === method);
-    if (i >= 0) throw this.faults.splice(i, 1)[0].error;
+    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+    const f = this.faults.find((x) => x.method === method && x.left > 0);
+    if (!f) return;
+    if (--f.left === 0) this.faults.splice(this.faults.indexOf(f), 1);
+    throw f.error;
   }
 
   async registerRule(doc: StrataDocument): Promise<void> {
@@ -36,6 +46,7 @@ export class MemoryStrataPort implements StrataPort {
   }
 
   async removeRule(name: string): Promise<void> {
+    this.fault('removeRule');
     this.rules.delete(name);
   }
 
@@ -62,10 +73,12 @@ export class MemoryStrataPort implements StrataPort {
   }
 
   async getRun(runId: string): Promise<RunView | undefined> {
+    this.fault('getRun');
     return this.runs.get(runId);
   }
 
   async cancelRun(runId: string): Promise<void> {
+    this.fault('cancelRun');
     const run = this.runs.get(runId);
     if (!run) throw new StrataError('not_found', `no run ${runId}`);
     this.cancelled.push(runId);

@@ -14,6 +14,8 @@ import { fakeCluster, NS, type FakeCluster } from '../support/fake-cluster.ts';
 import { waitFor } from '../support/wait.ts';
 import { MemoryStrataPort } from './memory-port.ts';
 import { StrataError } from '../../../../src/errors/strata-error.ts';
+import { crProblems } from '../../../deploy/support/cr-schema.ts';
+import { DEPLOY, yamlDocs } from '../../../deploy/support/deploy-files.ts';
 
 let c: FakeCluster;
 let port: MemoryStrataPort;
@@ -37,6 +39,19 @@ const apply = (plural: string, name: string, spec: unknown, labels?: Record<stri
 const edit = (plural: string, name: string, spec: unknown) => kubectl.patchNamespacedCustomObject({ ...base, plural, name, body: { spec } }, mergePatch());
 const remove = (plural: string, name: string) => kubectl.deleteNamespacedCustomObject({ ...base, plural, name });
 const get = (plural: string, name: string) => c.api.store.find(resourceType('strata.dev', plural)!, NS, name);
+
+/** The conditions of resource `name` as each status change wrote them. */
+const watchConditions = (name: string): unknown[] => {
+  const seen: unknown[] = [];
+  c.api.store.on('change', (ch: { obj: { metadata: { name: string }; status?: { conditions?: unknown[] } } }) => {
+    if (ch.obj.metadata.name === name) seen.push(...(ch.obj.status?.conditions ?? []));
+  });
+  return seen;
+};
+/** The schema of a kind's status in its CRD (deploy/base/crds/), to hold what the operator writes against it. */
+const statusSchema = (plural: string) => yamlDocs(`${DEPLOY}/base/crds/${plural}.yaml`)[0].spec.versions[0].schema.openAPIV3Schema.properties.status;
+/** How many times a reconcile failing with an error that is no fault that may pass is tried (the operator's default). */
+const ERROR_TRIES = 5;
 
 const RULE = { priority: 100, when: { '==': [{ var: 'spec.shape' }, 'tree'] }, emit: { generator: 'hierarchy', with: { traversal: 'bfs' } } };
 const DATASET = { shape: 'tree', location: 'file://examples/retail/data', format: 'json' };
@@ -80,7 +95,65 @@ describe('operator: a fault of strata\'s that passes', () => {
     await apply('datasets', 'retail', DATASET);
     await waitFor('the dataset\'s run', () => get('datasets', 'retail')?.status?.runId);
     expect(port.submissions.map((s) => s.runId)).toEqual(['run-1']);
-    expect(phases.filter((p) => /Invalid|Failed/.test(p))).toEqual([]);
+    expect(phases.filter((p) => /Invalid|Failed|Error/.test(p))).toEqual([]);
+  });
+
+  it('shows a fault that may pass in the condition Reconciled (False, Retrying, its last error) while it tries again, and True once it goes through', async () => {
+    const conditions = watchConditions('big-trees');
+    port.failNext('registerRule', new Error('Connection is closed.'), 3);
+    await apply('rules', 'big-trees', RULE);
+    await waitFor('the rule to be registered', () => get('rules', 'big-trees')?.status?.phase === 'Registered');
+    expect(conditions).toContainEqual({ type: 'Reconciled', status: 'False', reason: 'Retrying', message: 'Connection is closed. (a fault that may pass: tried again until it goes through)', observedGeneration: 1, lastTransitionTime: expect.any(String) });
+    expect(get('rules', 'big-trees').status.conditions).toEqual([{ type: 'Reconciled', status: 'True', reason: 'Reconciled', message: '', observedGeneration: 1, lastTransitionTime: expect.any(String) }]);
+    expect(port.calls.get('registerRule')).toBe(4);
+  });
+});
+
+describe('operator: a bug of strata\'s (an error that is no fault that may pass)', () => {
+  const BUG = new TypeError("Cannot read properties of undefined (reading 'spec')");
+  const cases = [
+    { plural: 'rules', method: 'registerRule', spec: RULE, edit: { priority: 50 }, through: (s: any) => s.phase === 'Registered' },
+    { plural: 'flows', method: 'registerFlow', spec: { version: '1', root: { task: { image: 'busybox' } } }, edit: { version: '2' }, through: (s: any) => s.phase === 'Registered' },
+    { plural: 'datasets', method: 'submitDataset', spec: DATASET, edit: { format: 'csv' }, through: (s: any) => s.phase === 'Pending' && s.runId === 'run-1' },
+  ] as const;
+  for (const k of cases) {
+    it(`${k.plural}: tried ${ERROR_TRIES} times, then Error with the error in its message and its condition, and not tried again until its spec changes`, async () => {
+      if (k.plural === 'datasets') {
+        await apply('rules', 'big-trees', RULE);
+        await waitFor('the rule', () => port.rules.size === 1);
+      }
+      const conditions = watchConditions('x');
+      port.failNext(k.method, BUG, Infinity);
+      await apply(k.plural, 'x', k.spec);
+      const status = await waitFor('the Error', () => get(k.plural, 'x')?.status?.phase === 'Error' && get(k.plural, 'x').status);
+      expect(port.calls.get(k.method)).toBe(ERROR_TRIES);
+      const message = `strata operator: ${BUG.message} (tried ${ERROR_TRIES} times; tried again when the spec changes)`;
+      expect(status).toMatchObject({ phase: 'Error', observedGeneration: 1, message });
+      expect(status.conditions).toEqual([{ type: 'Reconciled', status: 'False', reason: 'Error', message, observedGeneration: 1, lastTransitionTime: expect.any(String) }]);
+      expect(crProblems(status, statusSchema(k.plural))).toEqual([]);
+      expect(conditions).toContainEqual(expect.objectContaining({ status: 'False', reason: 'Retrying', message: `${BUG.message} (try 1 of ${ERROR_TRIES})` }));
+      // The bug fixed, a new spec goes through (and only then is it tried again).
+      port.clearFaults();
+      await edit(k.plural, 'x', k.edit);
+      const after = await waitFor('the new spec to go through', () => get(k.plural, 'x')?.status?.observedGeneration === 2 && k.through(get(k.plural, 'x').status) && get(k.plural, 'x').status);
+      expect(after.conditions).toEqual([{ type: 'Reconciled', status: 'True', reason: 'Reconciled', message: '', observedGeneration: 2, lastTransitionTime: expect.any(String) }]);
+      expect(crProblems(after, statusSchema(k.plural))).toEqual([]);
+      expect(port.calls.get(k.method)).toBe(ERROR_TRIES + 1);
+    });
+  }
+
+  it('datasets: one whose run it cannot follow ends in Error, its run named and kept; edited, that run is cancelled and a new one started', async () => {
+    await apply('rules', 'big-trees', RULE);
+    await waitFor('the rule', () => port.rules.size === 1);
+    await apply('datasets', 'retail', DATASET);
+    await waitFor('run-1', () => get('datasets', 'retail')?.status?.runId === 'run-1');
+    port.failNext('getRun', BUG, Infinity);
+    const status = await waitFor('the Error', () => get('datasets', 'retail')?.status?.phase === 'Error' && get('datasets', 'retail').status);
+    expect(status).toMatchObject({ phase: 'Error', runId: 'run-1', observedGeneration: 1, message: `strata operator: ${BUG.message} (tried ${ERROR_TRIES} times; tried again when the spec changes)` });
+    port.clearFaults();
+    await edit('datasets', 'retail', { format: 'csv' });
+    await waitFor('run-2', () => get('datasets', 'retail')?.status?.runId === 'run-2');
+    expect(port.cancelled).toEqual(['run-1']);
   });
 });
 
