@@ -32,12 +32,9 @@ export async function openRedis(config: Config, say: (s: string) => void): Promi
   }
   const clients: Redis[] = [];
   // A connection that lost the home's server has it started again should it be gone
-  // (HomeRedis.keep): one look at a time, at most one a second, only while Redis is away.
-  let lastKeep = 0;
+  // (HomeRedis.keep, which looks once at a time and at most once a second), only while Redis is away.
   const keep = () => {
-    if (!server || Date.now() - lastKeep < 1000) return;
-    lastKeep = Date.now();
-    server.keep().catch((e: unknown) => say(`could not start the redis-server of ${config.home} again: ${(e as Error).message}`));
+    server?.keep().catch((e: unknown) => say(`could not start the redis-server of ${config.home} again: ${(e as Error).message}`));
   };
   return {
     url,

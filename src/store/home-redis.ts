@@ -43,11 +43,20 @@ export interface HomeRedis {
    * Start the server again on this port when it is gone (its pid no longer a redis-server
    * working in this directory), as the home's other processes would; nothing when it runs,
    * answering or not, or after `release`. Resolves with what was done, said through `say`.
+   * One look at a time (a call while one is made answers with it), and at most one a second
+   * (a call within a second of the last look's start does nothing: `recent`): every
+   * connection of the process calls it each time it tries to reconnect.
    */
-  keep(): Promise<'running' | 'restarted' | 'moved' | 'released'>;
+  keep(): Promise<Kept>;
   /** Let go; the last user of the home stops the server. */
   release(): Promise<void>;
 }
+
+/** What HomeRedis.keep did. */
+export type Kept = 'running' | 'restarted' | 'moved' | 'released' | 'recent';
+
+/** HomeRedis.keep looks at most once in this long. */
+const KEEP_EVERY_MS = 1000;
 
 interface ServerState {
   pid: number;
@@ -118,14 +127,18 @@ export async function openHomeRedis(dataDir: string, say: (s: string) => void = 
   // One release however often it is asked for: a second stop (a second Ctrl-C) waits for the
   // first one's instead of ending the process in the middle of it.
   let releasing: Promise<void> | undefined;
-  let keeping: Promise<'running' | 'restarted' | 'moved' | 'released'> | undefined;
+  let keeping: Promise<Kept> | undefined;
+  let lookedAt = -Infinity;
   let movedSaid = false;
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     started,
     keep() {
-      keeping ??= lock(async () => {
+      if (keeping) return keeping;
+      if (Date.now() - lookedAt < KEEP_EVERY_MS) return Promise.resolve('recent' as const);
+      lookedAt = Date.now();
+      keeping = lock(async (): Promise<Kept> => {
         if (releasing) return 'released' as const;
         const state = await readState(dir);
         if (state && running(state.pid) && ((await servedDir(state.port)) === dir || holdsDir(state.pid, dir))) {
