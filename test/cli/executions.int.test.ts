@@ -58,6 +58,8 @@ describe('a step run again after its worker was SIGKILLed', () => {
     const script = `if [ -e ${dir}/first ]; then echo second run; touch ${dir}/second; while [ ! -e ${dir}/go ]; do sleep 0.05; done; exit 0; fi; echo first run; touch ${dir}/first; sleep 60`;
     const runId = await post({ sequence: [{ id: 'slow', task: shTask(script) }] }, 'cli-exec');
     await until('the first execution to write', async () => existsSync(join(dir, 'first')) && (await svc.call('GET', `/v1/runs/${runId}/steps/slow/logs`)).text.includes('first run'));
+    // Nothing of the second execution starts before this mark.
+    const killedAt = Date.now();
     first.kill('SIGKILL');
     worker();
     await until('the second execution to run', () => existsSync(join(dir, 'second')), 30_000);
@@ -74,6 +76,8 @@ describe('a step run again after its worker was SIGKILLed', () => {
     expect(done.status).toBe('succeeded');
     // The engine's attempt is 1: a re-run of it, not a retry; `attempts` counts both executions as before.
     expect(done.steps.slow).toMatchObject({ attempt: 1, execution: 2, attempts: 2 });
+    // Its times are the second execution's: it started after the first one's worker was killed (test/api/rerun-started-at.int.test.ts).
+    expect(Date.parse(done.steps.slow.startedAt!)).toBeGreaterThanOrEqual(killedAt);
     // ATTEMPT says the engine's attempt and that it ran again, never 2 (a retry no one configured).
     expect((await strata('runs', 'get', runId)).stdout).toMatch(/^✓ slow\s+succeeded\s+\S+\s+1 \(run 2\)\s/m);
 
