@@ -25,6 +25,9 @@ export function zodProblems(error: z.ZodError, prefix: string, schema?: z.ZodTyp
       const inner = (i as { issues?: Array<{ message: string }> }).issues ?? [];
       return [{ path: joinPath(prefix, i.path), message: inner.length > 0 ? inner.map((x) => x.message).join('; ') : i.message }];
     }
+    // A record's key an issue names (labels.ts): written in brackets, as a key may hold "." and "/".
+    const key = i.code === 'custom' ? (i as { params?: { key?: unknown } }).params?.key : undefined;
+    if (typeof key === 'string') return [{ path: `${joinPath(prefix, i.path)}[${JSON.stringify(key)}]`, message: i.message }];
     return [{ path: joinPath(prefix, i.path), message: i.message }];
   });
 }
