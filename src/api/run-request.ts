@@ -8,11 +8,11 @@ import { z } from 'zod';
 import { invalid } from '../errors/strata-error.ts';
 import type { FlowDocument, JsonValue } from '../flow/types.ts';
 import { check } from '../flow/zod-problems.ts';
+import { labelsSchema } from '../flow/labels.ts';
 import { forbiddenParamMessage, isForbiddenParamName, paramNameProblems } from '../flow/param-names.ts';
 import type { OnEnd } from '../run/run-view.ts';
 import { flowFromBody } from './flow-from-body.ts';
 
-export const labelsSchema = z.record(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9_./-]{0,127})$/, 'must be a label key: a letter or digit, then at most 127 letters, digits, "_", ".", "/" and "-"'), z.string().max(256)).refine((l) => Object.keys(l).length <= 64, 'at most 64 labels');
 export const onEndSchema = z.strictObject({ webhook: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }) });
 
 /** Parameters by name (readRunRequest refuses names that are object internals before zod, which drops __proto__ silently). */

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { clipped, invalid, pathUnder, type Problem } from '../errors/strata-error.ts';
 import { zodProblems } from '../flow/zod-problems.ts';
+import { labelsSchema } from '../flow/labels.ts';
 import { appendAll } from '../flow/append-all.ts';
 import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
 import { UNSUPPORTED, unsupportedField } from './argo-fields.ts';
@@ -254,7 +255,8 @@ const metadata = z.strictObject({
   name: z.string().optional(),
   generateName: z.string().optional(),
   namespace: z.string().optional(),
-  labels: z.record(z.string(), anyString).optional(),
+  // A Workflow's labels become its flow's and its runs' (import-argo.ts): held to the one label rule (labels.ts), which Argo's are, as Kubernetes' labels.
+  labels: z.record(z.string(), anyString).pipe(labelsSchema).optional(),
   annotations: z.record(z.string(), anyString).optional(),
 });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { computed } from './computed-schema.ts';
 import { inputSpec, outputsSchema, volumesSchema } from './task-io-schema.ts';
 import { extendedQuantityProblem, isExtendedResourceName, unknownResource } from './resource-names.ts';
+import { labelsSchema } from './labels.ts';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 export const REF_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,62}[a-z0-9])?@[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
@@ -55,7 +56,7 @@ export const metadataSchema = z.strictObject({
     .transform(String)
     .pipe(z.string().regex(VERSION_PATTERN, 'must be a version like 1 or 1.2.0'))
     .optional(),
-  labels: z.record(z.string().max(128), z.string().max(256)).optional(),
+  labels: labelsSchema.optional(),
   // Each value at most 4096 characters, but the records of LONG_ANNOTATIONS: bounded by the document they were made from.
   annotations: z
     .record(z.string().max(128), z.string())

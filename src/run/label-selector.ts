@@ -3,18 +3,17 @@
  * not equal, has the key), every part must hold. Pure.
  */
 import { StrataError } from '../errors/strata-error.ts';
+import { isLabelKey, LABEL_KEY_RULE } from '../flow/labels.ts';
 
 export type Selector = Array<{ key: string; op: '=' | '!=' | 'exists'; value?: string }>;
 
-const KEY = /^[A-Za-z0-9]([A-Za-z0-9_./-]{0,127})$/;
-
-/** Parse a selector; a part that is not `k=v`, `k==v`, `k!=v` or `k` is a 400 naming it. */
+/** Parse a selector; a part that is not `k=v`, `k==v`, `k!=v` or `k` with a label key (labels.ts) is a 400 naming it. */
 export function parseSelector(text: string): Selector {
   const out: Selector = [];
   for (const raw of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^([^=!]+?)\s*(==|!=|=)\s*(.*)$/.exec(raw);
     const key = (m ? m[1] : raw).trim();
-    if (!KEY.test(key)) throw new StrataError('invalid_request', `label selector part "${raw}" is not key=value, key!=value or key`);
+    if (!isLabelKey(key)) throw new StrataError('invalid_request', `label selector part "${raw}" is not key=value, key!=value or key, where a key is ${LABEL_KEY_RULE}`);
     if (!m) out.push({ key, op: 'exists' });
     else out.push({ key, op: m[2] === '!=' ? '!=' : '=', value: m[3].trim() });
   }

@@ -11,10 +11,10 @@ import { headerProblems } from '../flow/flow-document.ts';
 import { metadataSchema, REF_PATTERN } from '../flow/task-schema.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { check } from '../flow/zod-problems.ts';
+import { labelsSchema } from '../flow/labels.ts';
 import { paramNameProblems } from '../flow/param-names.ts';
 import { appendAll } from '../flow/append-all.ts';
 
-const labels = z.record(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9_./-]{0,127})$/, 'must be a label key: a letter or digit, then at most 127 letters, digits, "_", ".", "/" and "-"'), z.string().max(256));
 const onEnd = z.strictObject({ webhook: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }) });
 const use = z.string().regex(REF_PATTERN, 'must be a registered flow, name@version');
 
@@ -22,7 +22,7 @@ const use = z.string().regex(REF_PATTERN, 'must be a registered flow, name@versi
 const starts = {
   use: use.optional(),
   with: z.record(z.string(), z.unknown()).optional(),
-  labels: labels.optional(),
+  labels: labelsSchema.optional(),
   onEnd: onEnd.optional(),
 };
 
