@@ -144,7 +144,12 @@ describe('strata definitions', () => {
     const loud = `printf '${hostile.replace(/\x1b/g, '\\033').replace(/\x07/g, '\\007')}' >&2; exit 1`;
     const dir = tempDir();
     writeFileSync(join(dir, 'loud.json'), JSON.stringify(flowDoc({ sequence: [{ id: 'ok', task: shTask('echo fine') }, { id: 'loud', task: shTask(loud) }] }, 'hostile')));
-    const watched = await strata('runs', 'submit', join(dir, 'loud.json'), '-l', `team=${hostile}`, '--watch');
+    // A label is held to Kubernetes' rule now (src/flow/labels.ts): the hostile one is refused, and not echoed raw.
+    const refused = await strata('runs', 'submit', join(dir, 'loud.json'), '-l', `team=${hostile}`);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('labels["team"]: must be a label value');
+    expect(`${refused.stdout}${refused.stderr}`).not.toMatch(RAW);
+    const watched = await strata('runs', 'submit', join(dir, 'loud.json'), '-l', 'team=x', '--watch');
     expect(watched.code, watched.stderr).not.toBe(0);
     // The progress lines and the summary name the failed step with its error, escaped.
     expect(watched.stdout).toContain('✗ loud failed: exited with code 1: \\x1b]0;PWNED\\x07\\x1b[2J');
@@ -153,6 +158,9 @@ describe('strata definitions', () => {
     expect(watched.stderr).not.toMatch(RAW);
     const id = /run (\S+) failed/.exec(watched.stdout)?.[1];
     expect(id, watched.stdout).toBeDefined();
+    // A run stored before the rule may hold any label text: it stands in for one, written where a run keeps its labels.
+    const redis = svc.redis.connect();
+    await redis.hset(`${svc.prefix}:run:${id}`, 'labels', JSON.stringify({ team: hostile }));
     for (const args of [['runs', 'list', '-o', 'wide'], ['runs', 'list', '-l', 'team'], ['runs', 'get', id!], ['runs', 'get', id!, '-o', 'wide'], ['runs', 'watch', id!]]) {
       const p = await strata(...args);
       expect(`${p.stdout}${p.stderr}`, args.join(' ')).not.toMatch(RAW);
