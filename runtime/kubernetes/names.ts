@@ -4,16 +4,10 @@
  * where that loses information or length, made unique again with a short hash. The
  * exact ids travel in annotations (see labels.ts).
  */
+import { shortHash } from '../../src/flow/short-hash.ts';
+import { labelValueOf } from '../../src/flow/labels.ts';
 
-/** FNV-1a, 32 bits, as 8 hex digits: stable across processes and versions, no crypto needed. */
-export function shortHash(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
+export { shortHash };
 
 /** Lower-case letters, digits and `-`, no leading or trailing `-`, at most `max` characters. */
 export function slug(s: string, max: number): string {
@@ -29,13 +23,8 @@ export function dnsLabel(s: string, max = 63): string {
   return head ? `${head}-${hash}` : `x-${hash}`;
 }
 
-/** A label value (at most 63 of `A-Za-z0-9-_.`, alphanumeric at both ends); `s` itself when valid. */
-export function labelValue(s: string): string {
-  if (s === '' || (s.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(s))) return s;
-  const hash = shortHash(s);
-  const head = s.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 63 - hash.length - 1).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
-  return head ? `${head}-${hash}` : hash;
-}
+/** A label value for `s` (the one label rule, src/flow/labels.ts); `s` itself when it is one. */
+export const labelValue = labelValueOf;
 
 /**
  * The name of the pod of one attempt of one step of one run. Deterministic, so a worker

@@ -26,7 +26,7 @@ import { appendAll } from '../flow/append-all.ts';
 import { withSubmitParams } from '../argo/submit-params.ts';
 import { argoLabel, inArgoWords } from '../argo/argo-places.ts';
 import { WORKFLOW_UNIT } from '../argo/import-argo.ts';
-import { fixedWorkflowName, WORKFLOW_LABEL } from '../argo/workflow-name.ts';
+import { fixedWorkflowName, workflowLabel, workflowSelector } from '../argo/workflow-name.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { planFlow } from '../service/plan-flow.ts';
 import { loadLimits, loadParamsLimits } from '../app/config.ts';
@@ -125,7 +125,7 @@ export async function applyCommand(files: string[], opts: ApplyOptions, client: 
       runs.push(earlier[i]!);
       continue;
     }
-    const run = await client.call('POST', '/v1/runs', { flow: wf, ...(opts.param ? { params: opts.param } : {}), ...(opts.target ? { targets: opts.target } : {}), ...(name ? { labels: { [WORKFLOW_LABEL]: name } } : {}) });
+    const run = await client.call('POST', '/v1/runs', { flow: wf, ...(opts.param ? { params: opts.param } : {}), ...(opts.target ? { targets: opts.target } : {}), ...(name ? { labels: workflowLabel(name) } : {}) });
     out(`run ${run.runId} started for Argo Workflow ${wf.metadata.name}`);
     runs.push(run.runId);
   }
@@ -192,7 +192,7 @@ async function earlierRuns(workflows: FlowDocument[], names: Array<string | unde
       out.push(undefined);
       continue;
     }
-    const found = (await client.call('GET', `/v1/runs?limit=1000&selector=${encodeURIComponent(`${WORKFLOW_LABEL}=${name}`)}`)) as { runs: Array<{ id: string; flow: string }> };
+    const found = (await client.call('GET', `/v1/runs?limit=1000&selector=${encodeURIComponent(workflowSelector(name))}`)) as { runs: Array<{ id: string; flow: string }> };
     const same = found.runs.find((r) => r.flow === refOf(wf));
     out.push(same?.id);
     if (same || found.runs.length === 0) continue;

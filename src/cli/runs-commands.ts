@@ -213,9 +213,9 @@ export async function submit(client: Client, file: string | undefined, o: Submit
       await checkAll(made.slice(0, -1).filter((u) => u !== made.at(-1)), made.slice(-1), undefined, given, client, made, paramsLimits);
       for (const u of units) await client.call('POST', '/v1/flows', u);
       // A Workflow's fixed name labels its run, which `strata apply` finds (argo/workflow-name.ts, R6).
-      const { fixedWorkflowName, WORKFLOW_LABEL } = await import('../argo/workflow-name.ts');
+      const { fixedWorkflowName, workflowLabel } = await import('../argo/workflow-name.ts');
       const named = workflows[0] ? fixedWorkflowName(docs.find((d) => (d.doc as { kind?: unknown } | null)?.kind === 'Workflow')?.doc) : undefined;
-      body = { flow: run, params: given, ...(named ? { labels: { [WORKFLOW_LABEL]: named } } : {}) };
+      body = { flow: run, params: given, ...(named ? { labels: workflowLabel(named) } : {}) };
     } else {
       const { readDocuments } = await import('./local-flows.ts');
       const flows = readDocuments([file!]).filter((d) => (d.doc as { kind?: string })?.kind === 'Flow');

@@ -7,6 +7,7 @@
  * Labels. Pure.
  */
 import { z } from 'zod';
+import { shortHash } from './short-hash.ts';
 
 /** At most this many labels in one place. */
 export const MAX_LABELS = 64;
@@ -28,6 +29,19 @@ export function isLabelKey(key: string): boolean {
 /** Whether `value` is a label value: empty or a name. */
 export function isLabelValue(value: string): boolean {
   return value === '' || NAME.test(value);
+}
+
+/**
+ * A label value for `text`: `text` itself when it is one, else its characters the rule takes
+ * (others as "-") cut to leave room for "-" and a short hash of the whole, so that two texts
+ * rarely fold to one. For a value strata writes from a name that may not fit (a step id, a
+ * Dataset's name of 64 characters, an Argo Workflow's name).
+ */
+export function labelValueOf(text: string): string {
+  if (isLabelValue(text)) return text;
+  const hash = shortHash(text);
+  const head = text.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 63 - hash.length - 1).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  return head ? `${head}-${hash}` : hash;
 }
 
 /**

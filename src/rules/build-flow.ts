@@ -8,6 +8,7 @@ import type { Dataset } from '../dataset/dataset-document.ts';
 import { invalid, refusedUnder, StrataError, type Problem } from '../errors/strata-error.ts';
 import { validateFlowDocument } from '../flow/flow-document.ts';
 import { metadataSchema } from '../flow/task-schema.ts';
+import { labelValueOf } from '../flow/labels.ts';
 import { check } from '../flow/zod-problems.ts';
 import type { FlowDocument, FlowNode, JsonValue } from '../flow/types.ts';
 import { isLogic, readsBeyond } from '../logic/json-logic.ts';
@@ -66,11 +67,12 @@ export function buildFlow(dataset: Dataset, rule: Rule, generators: ReadonlyMap<
   } catch (e) {
     throw refusedUnder(`rule ${rule.metadata.name}`, e);
   }
+  // A name is at most 64 characters, a label value 63 (labels.ts): one of 64 is folded to fit.
   // JSON.stringify([dataset, rule]), in its parts: the Dataset's is kept for `out`.
   const datasetJson = JSON.stringify(dataset);
   if (out) out.datasetJson = datasetJson;
   const version = createHash('sha256').update('[').update(datasetJson).update(',').update(JSON.stringify(rule)).update(']').digest('hex').slice(0, 12);
-  const doc = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: `${dataset.metadata.name}-plan`.slice(0, 64), version, labels: { 'strata.dev/dataset': dataset.metadata.name, 'strata.dev/rule': rule.metadata.name } }, spec: { params, root } };
+  const doc = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: `${dataset.metadata.name}-plan`.slice(0, 64), version, labels: { 'strata.dev/dataset': labelValueOf(dataset.metadata.name), 'strata.dev/rule': labelValueOf(rule.metadata.name) } }, spec: { params, root } };
   try {
     // A generator's flow is made of operations it checked (generators/operation.ts) joined
     // by its own code, and a 100,000-node tree would cost half a second to check again; an

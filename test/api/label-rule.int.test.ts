@@ -86,6 +86,37 @@ describe('one label rule over HTTP', () => {
   });
 });
 
+describe('labels strata writes from a name keep the rule too', () => {
+  const isValue = (v: string) => v === '' || /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(v);
+
+  it('a Dataset named with 64 characters (a name may be, a label value not) runs, its run labelled with the name folded to fit and found by it', async () => {
+    const name = `ds${'x'.repeat(61)}9`;
+    expect(name.length).toBe(64);
+    const r = await svc.call('POST', '/v1/datasets?run=true', dataset(name, { team: 'a' }));
+    expect(r.status, r.text).toBeLessThan(300);
+    const run = await svc.waitRun(r.body.runId);
+    const folded = run.labels['strata.dev/dataset'];
+    expect(isValue(folded), folded).toBe(true);
+    expect(folded.startsWith(name.slice(0, 40))).toBe(true);
+    const found = (await svc.call('GET', `/v1/runs?selector=${encodeURIComponent(`strata.dev/dataset=${folded}`)}`)).body.runs.map((x: { id: string }) => x.id);
+    expect(found).toEqual([run.id]);
+  });
+
+  it('an Argo Workflow whose fixed name is no label value (64 characters) is one run: strata apply again finds it by its folded label', async () => {
+    const name = `wf${'y'.repeat(61)}9`;
+    const file = join(tempDir(), 'named.yaml');
+    writeFileSync(file, stringify({ ...workflow(undefined), metadata: { name } }));
+    const first = await runStrata(['apply', file], cliEnv(svc));
+    expect(first.code, first.stderr).toBe(0);
+    const id = new RegExp(`run (\\S+) started for Argo Workflow ${name}`).exec(first.stdout)![1];
+    const run = await svc.waitRun(id);
+    expect(isValue(run.labels['workflows.argoproj.io/workflow'])).toBe(true);
+    const again = await runStrata(['apply', file], cliEnv(svc));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`run ${id} of Argo Workflow ${name} unchanged`);
+  });
+});
+
 describe('one label rule from the CLI', () => {
   it.each([
     { name: 'a Flow', doc: flow('lr-cli-flow', { 'A B': 'x' }), list: '/v1/flows', problem: `metadata.labels["A B"]: ${KEY}` },

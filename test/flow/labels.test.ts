@@ -1,7 +1,7 @@
 /** The one label rule (Kubernetes' own), and that every label it takes can be selected. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isLabelKey, isLabelValue, labelsSchema } from '../../src/flow/labels.ts';
+import { isLabelKey, isLabelValue, labelsSchema, labelValueOf } from '../../src/flow/labels.ts';
 import { matches, parseSelector } from '../../src/run/label-selector.ts';
 import { zodProblems } from '../../src/flow/zod-problems.ts';
 
@@ -48,6 +48,20 @@ describe('label values', () => {
     ['HTML', '<b>', false],
   ];
   it.each(cases)('%s: "%s" is %s', (_d, value, ok) => expect(isLabelValue(value)).toBe(ok));
+});
+
+describe('labelValueOf', () => {
+  it('keeps a label value as it is', () => {
+    for (const v of ['', 'analytics', `a${'-'.repeat(61)}z`]) expect(labelValueOf(v)).toBe(v);
+  });
+  it('folds any other text to a label value, two texts of one head to two values', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (t) => {
+      expect(isLabelValue(labelValueOf(t)), JSON.stringify(t)).toBe(true);
+    }), { numRuns: 1000, seed: 19 });
+    const a = `ds${'x'.repeat(61)}9`;
+    const b = `ds${'x'.repeat(61)}8`;
+    expect(labelValueOf(a)).not.toBe(labelValueOf(b));
+  });
 });
 
 describe('labelsSchema', () => {

@@ -40,7 +40,7 @@ import { paramsAsWritten } from '../params-as-written.ts';
 import { checkRequiredParams } from '../../argo/required-params.ts';
 import { NAME_PATTERN } from '../../flow/task-schema.ts';
 import { refuseParamProblems, refuseUndeclaredParams, requestParamProblems } from '../../flow/undeclared-params.ts';
-import { WORKFLOW_LABEL } from '../../argo/workflow-name.ts';
+import { workflowLabel } from '../../argo/workflow-name.ts';
 import { argoLabel, inArgoWords } from '../../argo/argo-places.ts';
 
 /** What tasks read: definitions (their own Redis connection in a worker thread) and the built-in parts. */
@@ -226,7 +226,7 @@ export const TASKS = {
     // A flow registered before the bounds existed may hold more: refused here, not carried into every step.
     if (isUse) checkParams(ctx, [[used?.spec.params, `use ${req.ref}: spec.params`]]);
     // An Argo Workflow's fixed name too (Argo tester 7, R6: `strata apply` finds its run by it).
-    const labels = { ...(used?.metadata.labels ?? {}), ...(argo?.workflowName ? { [WORKFLOW_LABEL]: argo.workflowName } : {}), ...req.labels };
+    const labels = { ...(used?.metadata.labels ?? {}), ...(argo?.workflowName ? workflowLabel(argo.workflowName) : {}), ...req.labels };
     // A key the flow does not declare, or that no with of a { use } reads, would be dropped for its default: refused by name (undeclared-params.ts).
     if (isUse) refuseParamProblems(requestParamProblems(req.params, usedWith(req.flow), req.ref, used?.spec.params));
     else refuseUndeclaredParams(req.params, req.flow.spec.params, 'params', argo ? argoLabel(req.flow) : ref(req.flow));
