@@ -26,7 +26,7 @@
 import { parseAllDocuments, type Document } from 'yaml';
 import { invalid, type Problem } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS } from '../flow/limits.ts';
-import { checkDepth, checkSize, MAX_DATA_DEPTH, refuseStackOverflow, toData, tryJson, yamlMessage } from '../flow/parse-text.ts';
+import { checkDepth, checkSize, MAX_DATA_DEPTH, refuseStackOverflow, refuseText, toData, tryJson, yamlMessage } from '../flow/parse-text.ts';
 import { checkTextNesting } from '../flow/text-nesting.ts';
 import { reindentFlowLines } from './reindent-flow.ts';
 import { keepJsonLoopNumbers, keepLoopIntegers, mayHoldBigIntegers } from './loop-integers.ts';
@@ -47,7 +47,7 @@ export function readArgoText(text: string, source = 'document', maxBytes = DEFAU
   let json = tryJson(text);
   if (json !== undefined) {
     // Its numbers are not judged here: Argo keeps them as written where it keeps them (loop-integers.ts).
-    refuseTwice(duplicateKeys(text, source), source);
+    refuseText(duplicateKeys(text, source), source);
     // Argo keeps a JSON document's withItems items as their JSON text: numbers kept as written.
     if (mayHoldInexactNumbers(text)) json = keepJsonLoopNumbers(json, parseExactJson(text));
     const list = Array.isArray(json) ? json : [json];
@@ -68,7 +68,7 @@ export function readArgoText(text: string, source = 'document', maxBytes = DEFAU
     // The original text's errors are the ones that point at what the author wrote.
     if (repaired === text || errorsOf(docs, source).length > 0) throw invalid(firstErrors);
   }
-  refuseTwice(docs.flatMap((d, i) => yamlDuplicateKeys(d, parsed, docs.length > 1 ? `${source}[${i}]` : source)), source);
+  refuseText(docs.flatMap((d, i) => yamlDuplicateKeys(d, parsed, docs.length > 1 ? `${source}[${i}]` : source)), source);
   const bigIntegers = mayHoldBigIntegers(text);
   return docs
     .map((d, i) => {
@@ -81,11 +81,7 @@ export function readArgoText(text: string, source = 'document', maxBytes = DEFAU
     .filter((d) => d !== null && d !== undefined);
 }
 
-/** Keys given twice, refused: a request body's as the request's fault (400 invalid_request), a file's as the document's. */
-function refuseTwice(problems: Problem[], source: string): void {
-  if (problems.length > 0) throw invalid(problems, source === 'body' ? 'invalid_request' : 'invalid_document');
-}
-
+/** Every document of a YAML stream, read the lenient way (OPTIONS). */
 function parse(text: string): Document.Parsed[] {
   const docs = parseAllDocuments(text, OPTIONS);
   return Array.isArray(docs) ? docs : [docs];

@@ -1,12 +1,13 @@
 /** Text to data: YAML or JSON, with size limits and errors that name line and column. */
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document } from 'yaml';
-import { invalid, pastLimit, StrataError } from '../errors/strata-error.ts';
+import { invalid, pastLimit, StrataError, type Problem } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from './limits.ts';
 import { checkAliasCount, checkExpandedSize } from './yaml-expansion.ts';
 import { checkTextNesting } from './text-nesting.ts';
 import { toJsProblem } from './yaml-places.ts';
 import { MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
 import { lossOf, jsonTextProblems, member, SUSPECT, under, type LossyNumber } from '../logic/lossy-numbers.ts';
+import { yamlDuplicateKeys } from './yaml-duplicate-keys.ts';
 
 /**
  * Parse one YAML or JSON document. `inside`: the levels of an envelope around the documents
@@ -27,18 +28,27 @@ export function parseText(text: string, source = 'document', maxBytes = DEFAULT_
   if (doc.errors.length > 0) {
     throw invalid(doc.errors.map((e) => ({ path: source, message: yamlMessage(e) })));
   }
+  refuseText(yamlDuplicateKeys(doc, text, source), source);
   const data = checked(keepVersionText(doc, toData(doc, source, maxBytes, text), []), source, maxNesting, inside);
   return exact(data, lossyYamlNumbers(doc, text, source), source);
 }
 
 /**
  * `data`, unless a number of it is one a JavaScript number cannot hold (`lost`): refused,
- * naming each (lossy-numbers.ts; 400 invalid_request for a request body, a document's
- * problem for a file).
+ * naming each (lossy-numbers.ts).
  */
 function exact<T>(data: T, lost: LossyNumber[], source: string): T {
-  if (lost.length > 0) throw invalid(lost, source === 'body' ? 'invalid_request' : 'invalid_document');
+  refuseText(lost, source);
   return data;
+}
+
+/**
+ * Throws the problems a text's reading found (keys given twice, numbers that would change),
+ * if any: 400 `invalid_request` for a request body (`source` 'body'), `invalid_document` for
+ * a file or a document inside a body.
+ */
+export function refuseText(problems: readonly Problem[], source: string): void {
+  if (problems.length > 0) throw invalid([...problems], source === 'body' ? 'invalid_request' : 'invalid_document');
 }
 
 /** Parse a YAML stream of one or more documents (`---` separated), e.g. a file for `strata apply`. */
@@ -50,6 +60,7 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
   if (json !== undefined && Array.isArray(json)) {
     // A JSON list of documents with a numeric version: keep the number's text through YAML.
     const doc = parseDocument(text, YAML_OPTIONS);
+    refuseText(yamlDuplicateKeys(doc, text, source), source);
     const data = toData(doc, source, maxBytes, text) as unknown[];
     return exact(data.map((d, i) => checked(keepVersionText(doc, d, [i]), source, maxNesting)), lossyYamlNumbers(doc, text, source), source);
   }
@@ -58,6 +69,7 @@ export function parseTextAll(text: string, source = 'document', maxBytes = DEFAU
   refuseStackOverflow(list.flatMap((d) => d.errors), source, maxNesting);
   const problems = list.flatMap((d, i) => d.errors.map((e) => ({ path: list.length > 1 ? `${source}[${i}]` : source, message: yamlMessage(e) })));
   if (problems.length > 0) throw invalid(problems);
+  refuseText(list.flatMap((d, i) => yamlDuplicateKeys(d, text, list.length > 1 ? `${source}[${i}]` : source)), source);
   const lost = list.flatMap((d, i) => lossyYamlNumbers(d, text, list.length > 1 ? `${source}[${i}]` : source));
   return exact(list.map((d, i) => checked(keepVersionText(d, toData(d, list.length > 1 ? `${source}[${i}]` : source, maxBytes, text), []), source, maxNesting)).filter((d) => d !== null && d !== undefined), lost, source);
 }
@@ -101,7 +113,10 @@ export function refuseNoDocument(text: string, found: number, source: string): v
 /** Data only: YAML 1.1 tags such as !!binary or !!timestamp stay strings instead of becoming Buffers and Dates. */
 // merge: YAML 1.1 merge keys (`<<: *defaults`), which Argo documents and Helm-style files use.
 // logLevel error: a document's oddities (a list used as a key) are not the service's warnings to print.
-const YAML_OPTIONS = { uniqueKeys: true, resolveKnownTags: false, logLevel: 'error', merge: true } as const;
+// uniqueKeys off: the package compares each key with every earlier one of its mapping (50,000
+// keys held a thread a minute); keys given twice are found in one pass after it, with their
+// path and lines (yaml-duplicate-keys.ts).
+const YAML_OPTIONS = { uniqueKeys: false, resolveKnownTags: false, logLevel: 'error', merge: true } as const;
 
 /**
  * A parsed YAML document as plain data; alias bombs and unresolved aliases are document

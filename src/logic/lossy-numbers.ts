@@ -50,7 +50,7 @@ export const under = (source: string, at: string) => (at === '' ? source : at.st
  * What reading JSON `text` would change without a word, each with its path under `source`:
  * a number a JavaScript number cannot hold (members whose path is in `skip` left out: values
  * kept as their text elsewhere), and a key given twice in one object (JSON.parse keeps the
- * last value; YAML refuses it, "Map keys must be unique"), never skipped. `text` is JSON
+ * last value; YAML refuses it, src/flow/yaml-duplicate-keys.ts), never skipped. `text` is JSON
  * that JSON.parse has read (a text that is not gives no sure answer). One pass over the
  * text, O(length): a Set of keys per object, held only while that object is read, so memory
  * is the keys of the objects open at once (at most the text's).

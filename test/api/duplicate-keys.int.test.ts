@@ -1,7 +1,7 @@
 /**
  * Tester 17: a JSON document with a key given twice in one object (`"metadata":{"name":"dk",
  * "name":"dk2"}`) was taken with the last value (flow dk2 registered), over HTTP and in the
- * CLI, while the same document in YAML is refused ("Map keys must be unique"). Now JSON is
+ * CLI, while the same document in YAML is refused. Now JSON is
  * refused the same way, naming the object and the key: every request body (400
  * invalid_request, nothing stored), a file the CLI reads (exit 2), a step's result.json at
  * both levels, a generate step's Dataset (the step fails, named) and a line of a cycle's
