@@ -56,4 +56,4 @@ export const labelsSchema = z.record(z.string(), z.string()).superRefine((labels
     if (!isLabelKey(key)) ctx.addIssue({ code: 'custom', message: `must be a label key: ${LABEL_KEY_RULE}`, params: { key } });
     else if (!isLabelValue(labels[key])) ctx.addIssue({ code: 'custom', message: `must be a label value: ${LABEL_VALUE_RULE}`, params: { key } });
   }
-});
+}).describe(`at most ${MAX_LABELS} labels as Kubernetes takes them (docs/operating.md, Labels): a key is ${LABEL_KEY_RULE.replace(/, as Kubernetes takes it$/, '')}; a value is ${LABEL_VALUE_RULE.replace(/, as Kubernetes takes it$/, '')}`);
