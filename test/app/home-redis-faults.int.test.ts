@@ -11,69 +11,13 @@
  *   next process of the home, so that those processes find it again where they left it (it
  *   was started on another port, the others stranded on the old one).
  */
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { processRunning } from '../../runtime/process/process-group.ts';
 import { flowDoc, shTask } from '../support/documents.ts';
-import { spawnStrata, until } from '../support/processes.ts';
-import { useTempDirs } from '../support/temp-dirs.ts';
+import { until } from '../support/processes.ts';
+import { apiUrl, exited, ready, serverOf, serversOf, tryServerOf, useHomeStrata } from './support/home-strata.ts';
 
-const newTempDir = useTempDirs('strata-home-faults-');
-
-type Proc = ReturnType<typeof spawnStrata>;
-const procs: Proc[] = [];
-const homes: string[] = [];
-afterAll(async () => {
-  for (const p of procs) {
-    if (p.exitCode === null && p.signalCode === null) {
-      p.kill('SIGCONT');
-      p.kill('SIGKILL');
-    }
-  }
-  // The redis-servers these tests' homes hold (started by the strata processes above).
-  for (const h of homes) for (const pid of serversOf(h)) process.kill(pid, 'SIGKILL');
-});
-
-function home(): string {
-  const h = newTempDir();
-  homes.push(h);
-  return h;
-}
-
-/** A strata process on its home's local Redis (REDIS_URL unset). */
-function strata(cmd: string, h: string): Proc {
-  const p = spawnStrata([cmd], { REDIS_URL: '', STRATA_HOME: h, PORT: '0', STRATA_PREFIX: 'strata' });
-  procs.push(p);
-  return p;
-}
-
-const exited = (p: Proc) => p.exitCode !== null || p.signalCode !== null;
-const apiUrl = (p: Proc) => until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(p.output())?.[1]);
-const serverOf = (h: string) => JSON.parse(readFileSync(join(h, 'redis', 'server.json'), 'utf8')) as { pid: number; port: number };
-const tryServerOf = (h: string) => {
-  try {
-    return serverOf(h);
-  } catch {
-    return undefined;
-  }
-};
-
-/** Pids of the redis-servers serving `<h>/redis` (a redis-server works in its --dir). */
-function serversOf(h: string): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/comm`, 'utf8').trim() === 'redis-server' && readlinkSync(`/proc/${name}/cwd`) === join(h, 'redis')) out.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-const ready = async (url: string) => (await fetch(`${url}/readyz`)).status === 200;
+const { home, strata } = useHomeStrata('strata-home-faults-');
 
 describe('the local Redis of a STRATA_HOME under faults', () => {
   it('a frozen redis-server of the home is not doubled: the next process says so and stops', async () => {

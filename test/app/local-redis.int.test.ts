@@ -6,49 +6,22 @@
  * - SIGTERM and Ctrl-C (SIGINT to the terminal's process group) stop a strata process
  *   whatever state Redis is in.
  */
-import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processRunning } from '../../runtime/process/process-group.ts';
 import { startRedisServer, type RedisServer } from '../../src/store/redis-server.ts';
 import { flowDoc, shTask } from '../support/documents.ts';
 import { spawnStrata, until } from '../support/processes.ts';
-import { useTempDirs } from '../support/temp-dirs.ts';
+import { apiUrl, exited, serverOf, useHomeStrata, type Proc } from './support/home-strata.ts';
 
-const newTempDir = useTempDirs('strata-home-');
-
-type Proc = ReturnType<typeof spawnStrata>;
-const procs: Proc[] = [];
+const { home, strata, keep } = useHomeStrata('strata-home-');
 const servers: RedisServer[] = [];
 const pids: number[] = [];
-const homes: string[] = [];
 afterAll(async () => {
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   for (const s of servers) await s.stop();
   for (const pid of pids) if (processRunning(pid)) process.kill(pid, 'SIGKILL');
-  // A test that failed may have SIGKILLed the last strata of a home: its redis-server (one these tests started) goes too.
-  for (const h of homes) {
-    const pid = existsSync(join(h, 'redis', 'server.json')) ? serverOf(h).pid : undefined;
-    if (pid && processRunning(pid) && readlinkSync(`/proc/${pid}/cwd`) === join(h, 'redis')) process.kill(pid, 'SIGKILL');
-  }
 });
-
-function home(): string {
-  const h = newTempDir();
-  homes.push(h);
-  return h;
-}
-
-/** A strata process on its home's local Redis (REDIS_URL unset). */
-function strata(cmd: string, h: string, extra: Record<string, string> = {}): Proc {
-  const p = spawnStrata([cmd], { REDIS_URL: '', STRATA_HOME: h, PORT: '0', STRATA_PREFIX: 'strata', ...extra });
-  procs.push(p);
-  return p;
-}
-
-const exited = (p: Proc) => p.exitCode !== null || p.signalCode !== null;
-const apiUrl = (p: Proc) => until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(p.output())?.[1]);
-const serverOf = (h: string) => JSON.parse(readFileSync(join(h, 'redis', 'server.json'), 'utf8')) as { pid: number; port: number };
 
 describe('one local Redis per STRATA_HOME', () => {
   it('is shared by strata serve and strata worker; the worker stopping leaves it, the last one out stops it', async () => {
@@ -109,8 +82,7 @@ describe('stopping', () => {
   it('strata worker stops on SIGTERM while its REDIS_URL does not answer', async () => {
     const r = await startRedisServer();
     servers.push(r);
-    const worker = spawnStrata(['worker'], { REDIS_URL: r.url, STRATA_HOME: home(), STRATA_PREFIX: 'strata' });
-    procs.push(worker);
+    const worker = keep(spawnStrata(['worker'], { REDIS_URL: r.url, STRATA_HOME: home(), STRATA_PREFIX: 'strata' }));
     await until('the worker to start', () => /worker running/.test(worker.output()));
     await r.stop();
     worker.kill('SIGTERM');
@@ -159,8 +131,7 @@ describe('stopping', () => {
 
 /** `strata CMD` as a terminal's foreground job (its own process group: Ctrl-C signals the whole group), once its API listens. */
 async function terminalJob(cmd: string, h: string): Promise<Proc> {
-  const proc = spawnStrata([cmd], { REDIS_URL: '', STRATA_HOME: h, PORT: '0' }, { detached: true });
-  procs.push(proc);
+  const proc = keep(spawnStrata([cmd], { REDIS_URL: '', STRATA_HOME: h, PORT: '0' }, { detached: true }));
   await until('the API to listen', () => /API on http/.test(proc.output()));
   return proc;
 }
