@@ -1,10 +1,9 @@
 /** `strata runs list|get|watch|submit|cancel|retry|resubmit|delete`, with argo's and tkn's habits. */
 import { StrataError } from '../errors/strata-error.ts';
 import type { RunSummary, RunView } from '../run/run-view.ts';
-import { inPlanOrder } from '../run/plan-order.ts';
-import type { RunPlan } from '../coordinator/runs-port.ts';
 import type { Client } from './api-client.ts';
 import { age, duration, labelText, outputFormat, serialize, table } from './output.ts';
+import { planOrderOf } from './plan-order-of.ts';
 import { progress, runTree } from './run-tree.ts';
 import { summarize, watchRun } from './watch.ts';
 import { appendAll } from '../flow/append-all.ts';
@@ -59,18 +58,7 @@ export async function getRun(client: Client, id: string, o: { output?: string; a
   const run = (await client.call('GET', path(id, o.all ? '' : '?summary=true'))) as RunView;
   if (format === 'json' || format === 'yaml') return out(await serialize(run, format));
   // The tree in plan order (the API's answer is in step-id order, its pages' order): the run's plan says it.
-  const plan = await planOf(client, id);
-  out(runTree(run, Date.now(), plan && ((ids) => inPlanOrder(ids, plan.graph, plan.expansions))));
-}
-
-/** The run's plan (GET /v1/runs/:id/plan); undefined from a server without the route, or when the run went meanwhile (the tree is then in step-id order). */
-async function planOf(client: Client, id: string): Promise<RunPlan | undefined> {
-  try {
-    return (await client.call('GET', path(id, '/plan'))) as RunPlan;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'not_found') return undefined;
-    throw e;
-  }
+  out(runTree(run, Date.now(), await planOrderOf(client, id)));
 }
 
 /** `strata runs watch RUN`: live progress until the run ends; exit 1 unless it succeeded. */
