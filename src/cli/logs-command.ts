@@ -1,8 +1,9 @@
 /**
  * `strata logs RUN [STEP] [-f]`: a step's logs, or every step's with each line prefixed
- * by its step (as `argo logs` and `tkn pr logs` print); `-f` follows them through the
- * run's log stream (`GET /v1/runs/:id/logs`, server-sent events pushed as steps write)
- * until the run ends. Each execution of a step after the first opens with the worker's
+ * by its step (as `argo logs` and `tkn pr logs` print), step after step in plan order (as
+ * `strata runs get` lists them); `-f` follows them through the run's log stream (`GET
+ * /v1/runs/:id/logs`, server-sent events pushed as steps write) until the run ends, lines
+ * in the order they arrive: steps that run at once write at once. Each execution of a step after the first opens with the worker's
  * mark (`--- attempt 1 (run 2) ---`, src/run/attempt-label.ts); a log that has such marks
  * but does not start with one gets `--- attempt 1 (run 1) ---` first, so every part says which
  * execution wrote it: the stored view, and `-f` for the log it starts from. A follower that
@@ -13,6 +14,7 @@ import type { RunView } from '../run/run-view.ts';
 import type { LogChunk } from '../store/run-store.ts';
 import { stepPath, type Client } from './api-client.ts';
 import { printable } from './output.ts';
+import { planOrderOf } from './plan-order-of.ts';
 import { followSse } from './sse-follow.ts';
 
 /** The line a log cut to its last STRATA_MAX_LOG_BYTES opens with (store/lua/log-append-2.lua). */
@@ -71,8 +73,10 @@ export async function logsCommand(client: Client, runId: string, step: string | 
   if (step !== undefined && !(step in view.steps)) {
     await client.text(`${run}/steps/${stepPath(step)}/logs`); // the API's 404, in its words
   }
-  const steps = step !== undefined ? [step] : Object.keys(view.steps).filter((s) => view.steps[s].status !== 'pending' && view.steps[s].status !== 'skipped');
-  for (const s of steps.sort((a, b) => (view.steps[a].startedAt ?? '').localeCompare(view.steps[b].startedAt ?? '') || a.localeCompare(b))) {
+  const ran = (s: string) => view.steps[s].status !== 'pending' && view.steps[s].status !== 'skipped';
+  // Plan order, as `strata runs get` lists them: start times put a step run again (runs retry) after steps that ran later in the plan.
+  const steps = step !== undefined ? [step] : (await planOrderOf(client, runId))(Object.keys(view.steps).filter(ran));
+  for (const s of steps) {
     out.add(s, withExecutions(await client.text(`${run}/steps/${stepPath(s)}/logs`)));
     out.flush();
   }
