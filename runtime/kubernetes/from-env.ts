@@ -54,16 +54,26 @@ export function createKubeRuntimeFromEnv(env: Env = process.env): KubeRuntime {
   return new KubeRuntime(kubeRuntimeOptionsFromEnv(env));
 }
 
-/** The operator over `port`, in STRATA_NAMESPACE (or its own namespace), configured from the environment. */
-export function startOperatorFromEnv(port: StrataPort, given: Env = process.env): Operator {
+/** The operator's settings strata's configuration reads and checks at start (src/app/config.ts: STRATA_OPERATOR_POLL_MS, STRATA_OPERATOR_ERROR_TRIES). */
+export interface OperatorSettings {
+  operatorPollMs: number;
+  operatorErrorTries: number;
+}
+
+/**
+ * The operator over `port`, in STRATA_NAMESPACE (or its own namespace) with the in-cluster
+ * config or a kubeconfig from `given`, and `settings` as strata's configuration read them
+ * (a bad value stopped the process before it connected to anything).
+ */
+export function startOperatorFromEnv(port: StrataPort, settings: OperatorSettings, given: Env = process.env): Operator {
   const env = setOnly(given);
   const kubeConfig = loadKubeConfig(env);
-  const pollMs = Number(env.STRATA_OPERATOR_POLL_MS ?? 5000);
   return startOperator({
     kubeConfig,
     namespace: currentNamespace(kubeConfig, env),
     port,
-    pollMs: Number.isFinite(pollMs) && pollMs > 0 ? pollMs : 5000,
+    pollMs: settings.operatorPollMs,
+    errorTries: settings.operatorErrorTries,
     onError: (e) => process.stderr.write(`strata: operator: ${e.message}\n`),
   });
 }

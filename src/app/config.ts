@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, LIMIT_VARIABLES, type Limits } from '../flow/limits.ts'
 import { z } from 'zod';
 import { BUILTIN_IMAGES, readMapFile, type ImageMap } from '../../runtime/image-map.ts';
 import { quantityValue } from '../../runtime/kubernetes/quantity.ts';
+import { DEFAULT_ERROR_TRIES, DEFAULT_POLL_MS } from '../../runtime/kubernetes/operator/defaults.ts';
 import { parseTokens } from '../api/auth.ts';
 import { normalOrigin } from '../api/origin-guard.ts';
 import { StrataError } from '../errors/strata-error.ts';
@@ -66,6 +67,10 @@ export interface Config {
   syncGraceMs: number;
   /** steps started per slice when one log entry (a big fan-out's start) is folded in slices, the thread let go between (sync.ts) */
   foldSliceSteps: number;
+  /** `strata operator`: how often it looks at a Dataset's run (ms) */
+  operatorPollMs: number;
+  /** `strata operator`: how many times a reconcile failing with a bug of strata's is tried before phase Error (runtime/kubernetes/operator/reconcile-failure.ts) */
+  operatorErrorTries: number;
 }
 
 /** A whole number within `r` written in digits (wholeNumber, as the CLI's client reads its own); every refusal the one sentence rangeWords says. */
@@ -205,7 +210,8 @@ const VARIABLES: Record<string, { schema: z.ZodType; default: string | undefined
   STRATA_SCRATCH_SIZE: { schema: z.string().refine((q) => quantityValue(q) > 0, 'a Kubernetes quantity like 256Mi or 1Gi'), default: undefined },
   STRATA_SYNC_GRACE_MS: { schema: int('a whole number of milliseconds', 10, 3_600_000), default: '5000' },
   STRATA_FOLD_SLICE_STEPS: { schema: int('a whole number of steps', 1, 1_000_000), default: '1000' },
-  STRATA_OPERATOR_POLL_MS: { schema: whole(msRange(100)), default: undefined },
+  STRATA_OPERATOR_POLL_MS: { schema: whole(msRange(100)), default: String(DEFAULT_POLL_MS) },
+  STRATA_OPERATOR_ERROR_TRIES: { schema: int('a whole number of tries', 1, 1000), default: String(DEFAULT_ERROR_TRIES) },
 };
 
 /**
@@ -261,6 +267,7 @@ function origins(value: string, ctx: z.RefinementCtx): string[] {
 interface Raw {
   PORT: number; HOST: string; REDIS_URL?: string; STRATA_HOME: string; STRATA_RUNTIME: Config['runtime']; STRATA_API_TOKENS?: string[];
   STRATA_MAX_BODY_BYTES: number; STRATA_WORKER_CONCURRENCY: number; STRATA_PREFIX: string; STRATA_LOCK_MS: number; STRATA_STALLED_MS: number; STRATA_SYNC_GRACE_MS: number; STRATA_FOLD_SLICE_STEPS: number;
+  STRATA_OPERATOR_POLL_MS: number; STRATA_OPERATOR_ERROR_TRIES: number;
   STRATA_FILE_ROOTS?: string[]; STRATA_IMAGE_MAP?: { path: string; map: ImageMap }; STRATA_RETENTION: number; STRATA_METRICS_PORT?: number; STRATA_LOG_LEVEL: Config['logLevel'];
   STRATA_NOTIFY_SECRET?: string; STRATA_REDIS_TIMEOUT_MS: number; STRATA_MAX_YAML_BYTES: number; STRATA_ALLOWED_ORIGINS?: string[];
   STRATA_API_THREADS?: number; STRATA_API_TASK_MS: number; STRATA_API_TASK_MB: number; STRATA_MAX_PARAMS_BYTES: number; STRATA_MAX_PARAMS_KEYS: number;
@@ -345,6 +352,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiTaskMb: r.STRATA_API_TASK_MB!,
     syncGraceMs: r.STRATA_SYNC_GRACE_MS!,
     foldSliceSteps: r.STRATA_FOLD_SLICE_STEPS!,
+    operatorPollMs: r.STRATA_OPERATOR_POLL_MS,
+    operatorErrorTries: r.STRATA_OPERATOR_ERROR_TRIES,
   };
 }
 

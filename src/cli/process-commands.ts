@@ -120,7 +120,7 @@ export async function operatorCommand(config: Config = loadConfig()): Promise<vo
   const rules = () => rulesInForce(defs, builtin);
   const port = operatorPort({ defs, rules, sys: parts.sys, coordinator: parts.coordinator!, redis: client, prefix: config.prefix, limits: config.limits });
   const kube = await import('../../runtime/kubernetes/index.ts');
-  const operator = kube.startOperatorFromEnv(port);
+  const operator = kube.startOperatorFromEnv(port, config);
   say('operator watching strata.dev Datasets, Rules and Flows');
   await signals.until(async (force) => {
     await operator.stop();

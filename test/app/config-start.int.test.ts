@@ -18,6 +18,7 @@ const cases: Array<[string, Record<string, string>, RegExp]> = [
   ['a one-letter API token', { STRATA_API_TOKENS: 'a' }, /^strata: STRATA_API_TOKENS must be comma-separated tokens of at least 16 characters each \(token 1 has 1;/],
   ['a pod retention that is not one', { STRATA_POD_RETENTION: 'forever' }, /^strata: STRATA_POD_RETENTION must be delete, keep-failed or keep, not "forever"$/],
   ['a size limit that is not a number', { STRATA_MAX_RUN_STEPS: 'unlimited' }, /^strata: STRATA_MAX_RUN_STEPS must be a whole number of steps from 1 to 100000000, not "unlimited"$/],
+  ['an operator try count that is none', { STRATA_OPERATOR_ERROR_TRIES: '0' }, /^strata: STRATA_OPERATOR_ERROR_TRIES must be a whole number of tries from 1 to 1000, not "0"$/],
   // Tester 17: Node's recursive mkdir under /proc loops for ever; every process hung at start, deaf to SIGTERM.
   ['a home under /proc', { STRATA_HOME: '/proc/strata-home' }, /^strata: STRATA_HOME must be a directory strata can make and write, not "\/proc\/strata-home" \(it is under a procfs \(\/proc\), where none can be made\)$/],
 ];

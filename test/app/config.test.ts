@@ -31,6 +31,10 @@ describe('loadConfig', () => {
     [{ STRATA_MAX_COMPOSITE_RESULT_BYTES: '1GB' }, 'STRATA_MAX_COMPOSITE_RESULT_BYTES must be a size in bytes from 1 to 536870912, not "1GB"'],
     [{ STRATA_MAX_FLOW_DEPTH: '100000' }, 'STRATA_MAX_FLOW_DEPTH must be a whole number of levels from 1 to 256, not "100000"'],
     [{ STRATA_MAX_LOG_BYTES: 'lots' }, 'STRATA_MAX_LOG_BYTES must be a size in bytes from 1 to 1073741824, not "lots"'],
+    [{ STRATA_OPERATOR_ERROR_TRIES: '0' }, 'STRATA_OPERATOR_ERROR_TRIES must be a whole number of tries from 1 to 1000, not "0"'],
+    [{ STRATA_OPERATOR_ERROR_TRIES: 'many' }, 'STRATA_OPERATOR_ERROR_TRIES must be a whole number of tries from 1 to 1000, not "many"'],
+    [{ STRATA_OPERATOR_ERROR_TRIES: '2.5' }, 'STRATA_OPERATOR_ERROR_TRIES must be a whole number of tries from 1 to 1000, not "2.5"'],
+    [{ STRATA_OPERATOR_ERROR_TRIES: '1001' }, 'STRATA_OPERATOR_ERROR_TRIES must be a whole number of tries from 1 to 1000, not "1001"'],
   ];
   for (const [env, message] of bad) it(`refuses ${JSON.stringify(env)} with a sentence naming it`, () => expect(problem(env)).toBe(message));
 
@@ -92,6 +96,12 @@ describe('loadConfig', () => {
     for (const [key, name] of Object.entries(LIMIT_VARIABLES)) expect(limits[key as keyof typeof LIMIT_VARIABLES]).toBe(Number(env[name]));
     expect(loadLimits(env)).toEqual(limits);
     expect(() => loadLimits({ STRATA_MAX_TREE_NODES: 'many' })).toThrow('STRATA_MAX_TREE_NODES must be a whole number of nodes from 1 to 100000000, not "many"');
+  });
+
+  it('reads the operator\'s settings: its poll and how many times a bug\'s reconcile is tried before phase Error', () => {
+    expect(loadConfig({})).toMatchObject({ operatorPollMs: 5000, operatorErrorTries: 5 });
+    expect(loadConfig({ STRATA_OPERATOR_POLL_MS: '250', STRATA_OPERATOR_ERROR_TRIES: '2' })).toMatchObject({ operatorPollMs: 250, operatorErrorTries: 2 });
+    expect(loadConfig({ STRATA_OPERATOR_ERROR_TRIES: ' 1 ' }).operatorErrorTries).toBe(1);
   });
 
   it('reads durations', () => {

@@ -16,17 +16,18 @@ import { StrataResources } from './resources.ts';
 import type { StrataPort } from './strata-port.ts';
 import { failedStatus, reconciledStatus } from './reconcile-failure.ts';
 import { WorkQueue } from './work-queue.ts';
+import { DEFAULT_ERROR_TRIES, DEFAULT_POLL_MS } from './defaults.ts';
 
 export interface OperatorOptions {
   kubeConfig: KubeConfig;
   /** the namespace whose resources it reconciles */
   namespace: string;
   port: StrataPort;
-  /** how often a Dataset's active run is looked at (default 5 s) */
+  /** how often a Dataset's active run is looked at (default 5 s; STRATA_OPERATOR_POLL_MS) */
   pollMs?: number;
   /** first pause after a failed reconcile (default 500 ms) */
   retryMs?: number;
-  /** how many times a reconcile failing with an error that is no fault that may pass (a bug of strata's) is tried before the resource is put in phase Error (default 5; reconcile-failure.ts) */
+  /** how many times a reconcile failing with an error that is no fault that may pass (a bug of strata's) is tried before the resource is put in phase Error (default 5; STRATA_OPERATOR_ERROR_TRIES; reconcile-failure.ts) */
   errorTries?: number;
   /** told of failures it retries */
   onError?: (e: Error) => void;
@@ -43,9 +44,9 @@ const RECONCILERS: Record<KindName, Reconciler> = { Dataset: reconcileDataset, R
 /** Start watching and reconciling. */
 export function startOperator(opts: OperatorOptions): Operator {
   const resources = new StrataResources(opts.kubeConfig, opts.namespace);
-  const errorTries = opts.errorTries ?? 5;
+  const errorTries = opts.errorTries ?? DEFAULT_ERROR_TRIES;
   const queue = new WorkQueue<{ kind: KindName; r: StrataResource }>({
-    pollMs: opts.pollMs ?? 5000,
+    pollMs: opts.pollMs ?? DEFAULT_POLL_MS,
     ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
     work: async (_key, { kind, r }) => apply(resources, kind, r, await RECONCILERS[kind](r, opts.port)),
     onError: (key, e) => opts.onError?.(new Error(`${key}: ${apiMessage(e)}`)),

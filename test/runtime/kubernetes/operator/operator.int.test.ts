@@ -7,7 +7,12 @@
  */
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startOperator, type Operator } from '../../../../runtime/kubernetes/operator/controller.ts';
+import { startOperatorFromEnv } from '../../../../runtime/kubernetes/from-env.ts';
+import { loadConfig } from '../../../../src/app/config.ts';
+import { useTempDirs } from '../../../support/temp-dirs.ts';
 import { mergePatch } from '../../../../runtime/kubernetes/kube-config.ts';
 import { resourceType } from '../../../support/fake-kube-api/store.ts';
 import { fakeCluster, NS, type FakeCluster } from '../support/fake-cluster.ts';
@@ -17,6 +22,7 @@ import { StrataError } from '../../../../src/errors/strata-error.ts';
 import { crProblems } from '../../../deploy/support/cr-schema.ts';
 import { DEPLOY, yamlDocs } from '../../../deploy/support/deploy-files.ts';
 
+const newTempDir = useTempDirs('operator-');
 let c: FakeCluster;
 let port: MemoryStrataPort;
 let operator: Operator;
@@ -141,6 +147,21 @@ describe('operator: a bug of strata\'s (an error that is no fault that may pass)
       expect(port.calls.get(k.method)).toBe(ERROR_TRIES + 1);
     });
   }
+
+  it('STRATA_OPERATOR_ERROR_TRIES sets the tries: 2, read by strata\'s configuration and handed to the operator from the environment, ends in Error after the second', async () => {
+    const file = join(newTempDir(), 'kubeconfig');
+    writeFileSync(file, c.api.kubeconfigYaml('operator', NS));
+    operator.stop();
+    operator = startOperatorFromEnv(port, loadConfig({ STRATA_OPERATOR_ERROR_TRIES: '2' }), { KUBECONFIG: file });
+    await operator.ready;
+    const conditions = watchConditions('x');
+    port.failNext('registerRule', BUG, Infinity);
+    await apply('rules', 'x', RULE);
+    const status = await waitFor('the Error', () => get('rules', 'x')?.status?.phase === 'Error' && get('rules', 'x').status);
+    expect(port.calls.get('registerRule')).toBe(2);
+    expect(status.message).toBe(`strata operator: ${BUG.message} (tried 2 times; tried again when the spec changes)`);
+    expect(conditions).toContainEqual(expect.objectContaining({ status: 'False', reason: 'Retrying', message: `${BUG.message} (try 1 of 2)` }));
+  });
 
   it('datasets: one whose run it cannot follow ends in Error, its run named and kept; edited, that run is cancelled and a new one started', async () => {
     await apply('rules', 'big-trees', RULE);
