@@ -145,6 +145,10 @@ export async function runStep(p: RunStepPorts, runId: string, cmd: StartCommand,
     // Another execution kept its outputs first: they are the step's, and so is their result;
     // a pod's micro steps are recorded as that execution left them, to agree with its files.
     if (cmd.kind === 'pod') await recordKeptSteps(p.store, runId, dirs.finalDir, cmd.attempt, exec.fence);
+    // A result read from standard output is in no file of the keep (an empty file, or files
+    // without it): this execution's own is recorded. The keep's result.json, or the null of
+    // its empty file, was recorded beside `succeeded` (a tester's fan-in summed nulls).
+    if (resultFromStdout(cmd)) return finished(true, result ?? null);
     return finished(true, kept.result);
   } finally {
     if (dirs) cleanup(dirs, p.roots.pool);
@@ -167,6 +171,11 @@ async function failedStep(dirs: StepDirs, cmd: StartCommand, exec: Execution, re
     return finished(false, result, `${error} (its outputs were not kept: ${e.message})`);
   }
   return finished(false, result, error);
+}
+
+/** Whether the step's result is its standard output (`result: stdout` or `text`), which the runtime reads, not a file of its outputs. */
+function resultFromStdout(cmd: StartCommand): boolean {
+  return cmd.task?.result === 'stdout' || cmd.task?.result === 'text';
 }
 
 async function recordKeptSteps(store: RunStore, runId: string, finalDir: string, podAttempt: number, fence: Fence | undefined): Promise<void> {

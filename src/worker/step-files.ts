@@ -89,7 +89,7 @@ export async function prepareStep(artifactsDir: string, roots: WorkRoots, runId:
   return dirs;
 }
 
-/** What keepOutputs did: kept this execution's outputs, or found another's kept (whose result is then the step's). */
+/** What keepOutputs did: kept this execution's outputs, or found another's kept (whose result.json is then the step's result; a result from standard output is in no file, and stays the execution's own: run-step.ts). */
 export type Kept = { kept: true } | { kept: false; result: JsonValue };
 
 /**

@@ -84,6 +84,29 @@ describe('runStep, run twice for one attempt', () => {
     expect(await runStep(ports, 'r3', reader, new AbortController().signal)).toMatchObject({ ok: false, error: 'input "in": step q has no output "out"' });
   });
 
+  // Standard output is no file of the keep: a stdout step that wrote nothing keeps an empty
+  // file, one that wrote files keeps them without its result. An execution that adopts either
+  // records its own standard output (a tester saw `succeeded` with result null, fan-ins summed wrong).
+  it.each([
+    { what: 'result: stdout that wrote nothing', mode: 'stdout' as const, script: 'echo 20', result: 20, kept: 'file' },
+    { what: 'result: text that wrote nothing', mode: 'text' as const, script: 'printf "a b\\n"', result: 'a b', kept: 'file' },
+    { what: 'result: stdout that wrote an output file', mode: 'stdout' as const, script: 'echo x > $STRATA_OUTPUTS/out; echo \'{"v": 3}\'', result: { v: 3 }, kept: 'dir' },
+    { what: 'result: stdout that also wrote a result.json', mode: 'stdout' as const, script: 'echo 7; echo 99 > $STRATA_OUTPUTS/result.json', result: 7, kept: 'dir' },
+  ])('a second execution of a step with $what records its standard output as its result, not the keep\'s', async ({ mode, script, result, kept }) => {
+    const root = await dirs.make();
+    const store = new RunStore(redis, `rs-${randomUUID().slice(0, 8)}:`);
+    const ports = { runtime, store, artifactsDir: join(root, 'artifacts'), roots: { pool: new OutputsPool(join(root, 'work')), ramRoot: join(root, 'ram') } };
+    const cmd: StartCommand = { type: 'start', step: 'so', attempt: 1, kind: 'task', task: { ...shTask(script), result: mode }, inputs: {}, env: { params: {}, unit: '' }, data: {} };
+    const first = await runStep(ports, 'r5', cmd, new AbortController().signal, { number: 1 });
+    const second = await runStep(ports, 'r5', cmd, new AbortController().signal, { number: 2 });
+    expect(first).toMatchObject({ type: 'finished', ok: true, result });
+    expect(second).toMatchObject({ type: 'finished', ok: true, result });
+    // The first execution's keep stays the step's: its empty file, or its directory.
+    const keep = join(root, 'artifacts', 'r5', 'so');
+    if (kept === 'file') expect(statSync(keep).isFile() && statSync(keep).size).toBe(0);
+    else expect(JSON.parse(readFileSync(join(keep, '.strata-kept'), 'utf8'))).toMatchObject({ attempt: 1, execution: 1 });
+  });
+
   it('hands an empty outputs directory to the next execution rather than making another', async () => {
     const root = await dirs.make();
     const store = new RunStore(redis, `rs-${randomUUID().slice(0, 8)}:`);
