@@ -349,7 +349,7 @@ export function checkArgoDocument(doc: unknown, source = ''): { argo?: ArgoDocum
   if (data) appendAll(problems, [...containerResourceProblems(data), ...volumeProblems(data)].map((p) => ({ ...p, path: pathUnder(source, p.path) })));
   // A template whose only kind was an unsupported one (`suspend`) is said once, by that field.
   const stripped = new Set(r.success ? [] : r.error.issues.filter((i) => i.path.length === 3 && i.path[1] === 'templates').map((i) => `spec.templates[${String(i.path[2])}]`));
-  const said = structural.filter((p) => !(p.message.startsWith('a template needs one of') && stripped.has(p.path.replace(/\(.*\)$/, ''))));
+  const said = structural.filter((p) => !(p.message.startsWith('a template needs one of') && stripped.has(withoutName(p.path))));
   appendAll(problems, said.map((p) => ({ ...p, path: pathUnder(source, p.path) })));
   // Read on only as a document the importer would take as it is: without unknown keys
   // (a removed `suspend` leaves a template of no kind, said here, not imported).
@@ -557,6 +557,14 @@ function withTemplateNames(path: string, names: string[]): string {
   return path.replace(/^spec\.templates\[(\d+)\]/, (m, i: string) => (names[Number(i)] ? `${m}(${names[Number(i)]})` : m));
 }
 
+/** A problem's path without its closing `(name)`: `spec.templates[2](x)` is `spec.templates[2]` (one pass, where /\(.*\)$/ read from each "(" to the end). */
+function withoutName(path: string): string {
+  let line = 0; // `.` stops at line ends: the "(" is the first after the last of them
+  for (let i = 0; i < path.length; i++) if ('\n\r\u2028\u2029'.includes(path[i])) line = i + 1;
+  const open = path.indexOf('(', line);
+  return open >= 0 && path.endsWith(')') && open < path.length - 1 ? path.slice(0, open) : path;
+}
+
 /** True for a document that says it is Argo's (apiVersion argoproj.io/...). */
 export function isArgoDocument(doc: unknown): boolean {
   const v = (doc as { apiVersion?: unknown })?.apiVersion;
@@ -565,5 +573,7 @@ export function isArgoDocument(doc: unknown): boolean {
 
 /** True when a document's text says it is Argo's (an `argoproj.io/` apiVersion), before it is parsed. */
 export function looksLikeArgo(text: string): boolean {
-  return /(^|\n)\s*["']?apiVersion["']?\s*:\s*["']?argoproj\.io\//.test(text) || /"apiVersion"\s*:\s*"argoproj\.io\//.test(text);
+  // A line's indent is whitespace but newlines ([^\S\n]*): \s* took newlines too, so a body of
+  // newlines was read from each one to its end (quadratic: 400,000 held a worker thread a minute).
+  return /(^|\n)[^\S\n]*["']?apiVersion["']?\s*:\s*["']?argoproj\.io\//.test(text) || /"apiVersion"\s*:\s*"argoproj\.io\//.test(text);
 }

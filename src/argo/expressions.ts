@@ -22,6 +22,7 @@ import type { Logic } from '../flow/types.ts';
 import { evaluate, MAX_LOGIC_DEPTH, readsData } from '../logic/json-logic.ts';
 import { nestsDeeperThan } from './expression-depth.ts';
 import { partLogic, renderLogic, type Part, type Path, type Value } from './values.ts';
+import { replaceQuotedTags, replaceTags } from './when-tags.ts';
 
 jsep.addBinaryOp('and', 2);
 jsep.addBinaryOp('or', 1);
@@ -368,9 +369,8 @@ export function whenLogic(when: string, resolve: Resolve, tags: (s: string) => V
     if (unquoted) bare.add(id);
     return id;
   };
-  const held = trimmed
-    .replace(/'([^']*\{\{[\s\S]*?\}\}[^']*)'|"([^"]*\{\{[\s\S]*?\}\}[^"]*)"/g, (_m, a?: string, b?: string) => hold(tags(a ?? b ?? '')))
-    .replace(/\{\{[\s\S]*?\}\}/g, (m) => hold(tags(m), true));
+  // In one pass each (when-tags.ts): the regular expressions these were read a long when once per quote.
+  const held = replaceTags(replaceQuotedTags(trimmed, (inside) => hold(tags(inside))), (tag) => hold(tags(tag), true));
   const build = translate(parse(held), { expr: when, bareWordsAreText: true, resolve, placeholders, bare });
   fitsLogic(when, build([]));
   // govaluate's when must give a boolean: anything else fails the step (steps.go

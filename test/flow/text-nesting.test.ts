@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkTextNesting } from '../../src/flow/text-nesting.ts';
+import { checkTextNesting, withoutComment } from '../../src/flow/text-nesting.ts';
 
 /** `n` block mappings, each indented one space more than its parent. */
 const blockMaps = (n: number): string => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + '\n';
@@ -43,5 +44,14 @@ describe('nesting of block collections (indentation), counted before parsing', (
     ['documents in a stream', Array.from({ length: 20 }, () => blockMaps(6)).join('---\n')],
   ])('%s: accepted at a limit of 8', (_, text) => {
     expect(() => checkTextNesting(text, 'doc', 8)).not.toThrow();
+  });
+});
+
+describe('withoutComment', () => {
+  it('cuts what /\\s+#.*$/ cut, for every line, in one pass', () => {
+    const lines = fc.array(fc.constantFrom(' ', '\t', '#', 'a', ':', '\r', '\u2028'), { maxLength: 24 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(lines, (line) => {
+      expect(withoutComment(line)).toBe(line.replace(/\s+#.*$/, ''));
+    }), { numRuns: 20_000 });
   });
 });
