@@ -210,6 +210,7 @@ export const TASKS = {
     const argo = await argoBody(input.body, { ...ctx.limits, maxDepth: sizes(ctx).limits.maxDepth }, versions, names);
     const req = argo ? readRunRequest({ ...argo.request, flow: argo.workflow }, sizes(ctx).limits) : readRunRequest(await pinLatest(nativeRunBody(input.body, ctx.limits), ctx.defs), sizes(ctx).limits);
     const isUse = req.request;
+    if (!argo && !isUse) await refuseOtherContent(req.flow, ctx.defs);
     checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);
     const units = argo?.units.map((u) => validateFlowDocument(u, sizes(ctx).limits)) ?? [];
     // The units this request registers are the latest of their names (a WorkflowTemplate sent to run, P2).
@@ -243,6 +244,18 @@ export const TASKS = {
     };
   },
 };
+
+/**
+ * A flow sent whole to run (`{ flow }`) whose name@version is registered runs only as that
+ * version is: registered versions are immutable, so other content under its name would run
+ * steps its run's `flow` does not hold (tester 18, fault 9). 409 `conflict` naming it.
+ */
+async function refuseOtherContent(flow: FlowDocument, defs: FlowRegistry): Promise<void> {
+  const registered = await defs.get(ref(flow));
+  if (!registered || JSON.stringify(registered) === JSON.stringify(flow)) return;
+  const message = `is registered with other content; versions are immutable: give this document another metadata.version to run it, or run the registered one (strata runs submit --use ${ref(flow)})`;
+  throw new StrataError('conflict', `flow ${ref(flow)} ${message}`, { ref: ref(flow), problems: [{ path: 'flow.metadata.version', message }] });
+}
 
 /** The `with` of a `{ use, with }` request's wrapper flow (flow-from-body.ts): the used flow's params it gives. */
 function usedWith(wrapper: FlowDocument): Record<string, unknown> {
