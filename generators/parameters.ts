@@ -9,6 +9,7 @@ import { appendAll } from '../src/flow/append-all.ts';
 import { didYouMean } from '../src/flow/nearest.ts';
 import { check } from '../src/flow/zod-problems.ts';
 import { isLogic } from '../src/logic/json-logic.ts';
+import { validateGuard } from '../src/logic/guard.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import { named as withoutName, operationProblems } from './operation.ts';
 
@@ -38,7 +39,8 @@ const SCHEMAS = {
     stages: z.array(named).min(1).describe('the ring: each window passes through these in order'),
     window: z.object({ size: count('items per window').default(100), ms: z.number().int().min(1).describe('or what arrived within this many milliseconds').optional() }).optional(),
     rounds: count('rounds before the cycle ends').optional(),
-    until: z.unknown().describe('json-logic over the last round\'s outputs: the cycle ends when it holds').optional(),
+    // A guard given as text would always hold (src/logic/guard.ts): refused here as in a flow.
+    until: z.unknown().superRefine((v, ctx) => { for (const p of validateGuard(v, '')) ctx.addIssue({ code: 'custom', message: p.message }); }).describe('json-logic over the last round\'s outputs: the cycle ends when it holds').optional(),
   }),
   pipeline: z.object({
     operations: z.array(named).min(1).describe('run one after another'),

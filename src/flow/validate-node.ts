@@ -5,6 +5,7 @@
 import type { Problem } from '../errors/strata-error.ts';
 import { evaluate, readsData, truthy, validateLogic } from '../logic/json-logic.ts';
 import { validateValues } from '../logic/logic-values.ts';
+import { validateGuard } from '../logic/guard.ts';
 import { LIMIT_VARIABLES, type Limits } from './limits.ts';
 import { check } from './zod-problems.ts';
 import { ID_PATTERN, REF_PATTERN, taskSchema } from './task-schema.ts';
@@ -117,7 +118,7 @@ function validateCommon(node: Obj, path: string, ctx: NodeContext, inGraph: bool
   if ('id' in node && (typeof node.id !== 'string' || !ID_PATTERN.test(node.id))) {
     problems.push({ path: `${path}.id`, message: idProblem(node.id) });
   }
-  if ('when' in node) appendAll(problems, validateLogic(node.when, `${path}.when`));
+  if ('when' in node) appendAll(problems, validateGuard(node.when, `${path}.when`));
   if ('retries' in node && !(Number.isInteger(node.retries) && (node.retries as number) >= 0 && (node.retries as number) <= 100)) {
     problems.push({ path: `${path}.retries`, message: 'must be a whole number from 0 to 100' });
   }
@@ -231,7 +232,7 @@ function validateCycle(body: unknown, p: string, ctx: NodeContext, depth: number
   if ('rounds' in body && !(Number.isInteger(body.rounds) && (body.rounds as number) >= 1 && (body.rounds as number) <= 1_000_000)) {
     problems.push({ path: `${p}.rounds`, message: 'must be a whole number from 1 to 1000000' });
   }
-  if ('until' in body) appendAll(problems, validateLogic(body.until, `${p}.until`));
+  if ('until' in body) appendAll(problems, validateGuard(body.until, `${p}.until`));
   if ('source' in body && !(typeof body.source === 'string' && /^(redis-stream|file):\/\/.+/.test(body.source))) {
     problems.push({ path: `${p}.source`, message: 'must be redis-stream://KEY or file://PATH' });
   }

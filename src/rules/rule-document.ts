@@ -7,7 +7,7 @@ import { metadataSchema } from '../flow/task-schema.ts';
 import type { FlowNode, JsonValue, Logic } from '../flow/types.ts';
 import { validateNode } from '../flow/validate-node.ts';
 import { check } from '../flow/zod-problems.ts';
-import { validateLogic } from '../logic/json-logic.ts';
+import { validateGuard } from '../logic/guard.ts';
 import { validateValues } from '../logic/logic-values.ts';
 import { appendAll } from '../flow/append-all.ts';
 import type { Generator } from './generator.ts';
@@ -47,7 +47,7 @@ export function validateRule(doc: unknown, generators: ReadonlySet<string> | Rea
   const spec = check(ruleSpecSchema, doc.spec, 'spec', problems);
   if (spec) {
     if (spec.when === undefined) problems.push({ path: 'spec.when', message: 'is required: json-logic over the Dataset (use true to always match)' });
-    else appendAll(problems, validateLogic(spec.when, 'spec.when'));
+    else appendAll(problems, validateGuard(spec.when, 'spec.when'));
     const emit = spec.emit as Record<string, unknown>;
     if ('generator' in emit) {
       for (const k of Object.keys(emit)) if (k !== 'generator' && k !== 'with') problems.push({ path: `spec.emit.${k}`, message: `unknown key "${k}"` });
