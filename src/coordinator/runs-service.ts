@@ -1,8 +1,9 @@
 /** The RunsPort of the API over the coordinator, the run store, the events hub and the artifact store. */
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArtifactInfo, RunsPort } from './runs-port.ts';
+import type { ArtifactInfo, RunPlan, RunsPort } from './runs-port.ts';
 import type { StepView } from '../run/run-view.ts';
+import { inPlanOrder } from '../run/plan-order.ts';
 import { toStepView } from '../store/step-records.ts';
 import { planGraph, type PlanGraph } from '../plan/plan-document.ts';
 import type { RunEventsHub } from '../store/run-events-hub.ts';
@@ -22,6 +23,28 @@ function artifactName(name: string): boolean {
 const ENDED = new Set(['succeeded', 'failed', 'cancelled']);
 
 export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEventsHub, artifactsDir: string, logsHub?: RunLogsHub): RunsPort {
+  const runPlan = async (id: string): Promise<RunPlan | undefined> => {
+    const events = await sys.store.redis.llen(sys.store.key(id, 'events'));
+    const stored = await sys.store.plan(id);
+    if (!stored) return undefined;
+    const expansions: Record<string, PlanGraph> = {};
+    for (const [step, e] of await sys.store.expansions(id)) expansions[step] = planGraph(e.body, step);
+    return { graph: planGraph(stored.root, ''), expansions, events };
+  };
+  /**
+   * What a follower of the run's logs starts from: each step's log as kept, every step's in
+   * plan order (as `strata logs RUN` prints them: a run that has ended followed reads as it
+   * does); the store's order is the order the steps first wrote.
+   */
+  const backlog = async (id: string, step: string | undefined): Promise<LogChunk[]> => {
+    if (step !== undefined) return sys.store.logBacklog(id, [step]);
+    const chunks = await sys.store.logBacklog(id);
+    if (chunks.length < 2) return chunks;
+    const plan = await runPlan(id);
+    if (!plan) return chunks;
+    const at = new Map(inPlanOrder(chunks.map((c) => c.step), plan.graph, plan.expansions).map((s, i) => [s, i]));
+    return chunks.sort((a, b) => at.get(a.step)! - at.get(b.step)!);
+  };
   const stepDir = async (id: string, step: string): Promise<string | undefined> => {
     if (!(await sys.store.step(id, step))) return undefined;
     try {
@@ -62,11 +85,11 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
         if (done) return;
         done = true;
         // Every step's output is written before the step ends, and the run ends after its steps: read once more, then end.
-        for (const c of await sys.store.logBacklog(id, step === undefined ? undefined : [step])) give(c);
+        for (const c of await backlog(id, step)) give(c);
         ended();
       };
       try {
-        for (const c of await sys.store.logBacklog(id, step === undefined ? undefined : [step])) give(c);
+        for (const c of await backlog(id, step)) give(c);
         ready = true;
         for (const c of early.splice(0)) give(c);
         // The run's end, from its events from now on (a retried run that ends again ends the follow too).
@@ -113,13 +136,6 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
       const { total, counts } = await sys.store.stepsPage(id, { limit: 0 });
       return { total, done: total - (counts.pending ?? 0) - (counts.running ?? 0), counts };
     },
-    async plan(id) {
-      const events = await sys.store.redis.llen(sys.store.key(id, 'events'));
-      const stored = await sys.store.plan(id);
-      if (!stored) return undefined;
-      const expansions: Record<string, PlanGraph> = {};
-      for (const [step, e] of await sys.store.expansions(id)) expansions[step] = planGraph(e.body, step);
-      return { graph: planGraph(stored.root, ''), expansions, events };
-    },
+    plan: runPlan,
   };
 }

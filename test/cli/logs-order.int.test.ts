@@ -79,3 +79,26 @@ describe.each(levels)('strata logs RUN, $level', ({ wrap, step }) => {
     expect(got.stdout.indexOf(`${a}: a-first\n`)).toBeLessThan(got.stdout.indexOf(`${a}: a-again\n`));
   }, 120_000);
 });
+
+describe('strata logs RUN -f of a run that has ended', () => {
+  // The log stream sent each step's kept log in the order of a Redis hash's fields: the order
+  // the steps first wrote (steps running at once interleaved), past 128 fields Redis' own.
+  it('prints what strata logs RUN prints: each step\'s log as kept, in plan order (a fan-out of 140 tasks, a pod\'s containers)', async () => {
+    const echo = shTask('echo "item $STRATA_ITEM"');
+    const root = {
+      sequence: [
+        { id: 'fan', fanOut: { over: Array.from({ length: 140 }, (_, i) => i), do: { task: echo } } },
+        { id: 'p', pod: { flow: { sequence: [{ id: 'zz', task: shTask('echo zz') }, { id: 'aa', task: shTask('echo aa') }] } } },
+      ],
+    };
+    const run = await svc.runToEnd({ flow: flowDoc(root, 'logs-order-follow') });
+    expect(run.status, JSON.stringify(run.steps)).toBe('succeeded');
+    const all = await runStrata(['logs', run.id], env);
+    expect(all.code, all.stderr).toBe(0);
+    const leaves = blocks(all.stdout).filter((s) => s.startsWith('fan/') || s.startsWith('p/'));
+    expect(leaves).toEqual([...Array.from({ length: 140 }, (_, i) => `fan/${i}`), 'p/zz', 'p/aa']);
+    const followed = await runStrata(['logs', run.id, '-f'], env);
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stdout).toBe(all.stdout);
+  }, 180_000);
+});

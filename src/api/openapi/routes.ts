@@ -66,7 +66,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'post', path: '/v1/runs/{id}/retry', summary: 'Go on from the failure: succeeded steps kept, the rest run again', ok: { 200: 'Run' }, errors: [404, 409] },
   { method: 'post', path: '/v1/runs/{id}/resubmit', summary: 'A new run with the same flow, params, labels and Dataset', ok: { 202: 'RunStarted' }, errors: [400, 404, 410, 422], idempotent: true },
   { method: 'get', path: '/v1/runs/{id}/events', summary: 'Server-sent events: step and run state changes as they happen (Last-Event-ID resumes)', ok: { 200: 'sse' }, errors: [400, 404] },
-  { method: 'get', path: '/v1/runs/{id}/logs', summary: 'Server-sent events: the steps\' logs, what is kept and then each chunk as it is written (`log` events `{ step, text, offset }`), then `end`', query: z.object({ step: z.string().optional().describe('one step\'s logs only') }), ok: { 200: 'sse' }, errors: [404] },
+  { method: 'get', path: '/v1/runs/{id}/logs', summary: 'Server-sent events: the steps\' logs, what is kept (step after step in plan order) and then each chunk as it is written (`log` events `{ step, text, offset }`), then `end`', query: z.object({ step: z.string().optional().describe('one step\'s logs only') }), ok: { 200: 'sse' }, errors: [404] },
   { method: 'get', path: '/v1/runs/{id}/steps/{step}/logs', summary: 'A step\'s logs (its last 1 MiB); `step` may hold `/`', ok: { 200: 'text' }, errors: [404] },
   { method: 'get', path: '/v1/runs/{id}/steps/{step}/artifacts', summary: 'A step\'s output files', ok: { 200: 'Artifacts' }, errors: [404] },
   { method: 'get', path: '/v1/runs/{id}/steps/{step}/artifacts/{name}', summary: 'One output file', ok: { 200: 'binary' }, errors: [404] },

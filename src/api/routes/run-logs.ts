@@ -1,7 +1,7 @@
 /**
  * `GET /v1/runs/:id/logs` (`?step=` for one step): a run's step logs as server-sent events,
  * pushed as steps write (no polling, run-logs-hub.ts): `log` events `{ step, text, offset }`
- * (what is kept first, then each chunk; `offset` counts every byte the step's log ever
+ * (what is kept first, step after step in plan order, then each chunk; `offset` counts every byte the step's log ever
  * had, so a client that reconnects skips what it has), a comment line every `heartbeatMs`,
  * and `end` once the run has ended and every log is out.
  */
