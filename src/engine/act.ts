@@ -57,6 +57,12 @@ export interface Act {
   error?: string;
   /** a wrapper whose body shares its id reports nothing itself */
   quiet: boolean;
+  /**
+   * A composite that succeeded in an earlier round and starts again in a retry of the run:
+   * its `running` is said only once something beneath it runs again (EngineCore.unhold), and
+   * its success not at all when nothing did, so a composite the retry keeps whole keeps its record.
+   */
+  held?: boolean;
   driver?: Driver;
   /** a generate step waiting for its nested unit */
   expanding?: boolean;

@@ -72,7 +72,7 @@ export class EngineCore {
   readonly noted = new Map<PlanNode, Set<string>>();
   readonly ops: Ops;
   /** what a retry keeps (engine-events.ts): results of succeeded leaves, the last attempt of every leaf, windows read */
-  readonly kept = { leaves: new Map<string, JsonValue>(), parameters: new Map<string, Record<string, JsonValue> | undefined>(), attempts: new Map<string, number>(), windows: new Map<string, Extract<EngineEvent, { type: 'window' }>>() };
+  readonly kept = { leaves: new Map<string, JsonValue>(), parameters: new Map<string, Record<string, JsonValue> | undefined>(), attempts: new Map<string, number>(), windows: new Map<string, Extract<EngineEvent, { type: 'window' }>>(), composites: new Set<string>() };
   /**
    * Whether `kept` records leaves, attempts and parameters: not in a dry run, which is never
    * retried (its events are the simulation's own), and for which those maps were three hash
@@ -238,7 +238,12 @@ export class EngineCore {
       this.targets.set(act.id, act);
       return this.launch(act);
     }
-    this.emitStatus(act);
+    // One that succeeded before (a retry of the run) says it runs only when something beneath it does.
+    if (this.keeps && this.kept.composites.has(act.id)) act.held = true;
+    else {
+      this.unhold(act.parent);
+      this.emitStatus(act);
+    }
     // A composite that may run again whole counts its attempts (retryWhole), from its first start.
     // `inherit` takes the retry its place gives (an Argo workflow's spec.retryStrategy reaching
     // the steps and dag templates inside a templateRef unit: operator.go retryStrategy, the
@@ -365,6 +370,7 @@ export class EngineCore {
     if (status === 'failed' && gave && act.id !== '' && result !== undefined) this.data.results[act.id] = result;
     const keep = this.keeps;
     if (keep && status === 'succeeded' && this.isLeaf(act.node)) this.kept.leaves.set(act.id, result ?? null);
+    else if (keep && status === 'succeeded' && act.id !== '') this.kept.composites.add(act.id);
     // A pod's own exit code (its outputs.exitCode) comes among its parameters (POD_EXIT_CODE): taken out.
     const declared = act.node.kind === 'pod' && act.node.pod.exitCode !== undefined;
     const podCode = declared ? takePodExitCode(act) : undefined;
@@ -379,7 +385,14 @@ export class EngineCore {
       if (act.parent?.node.kind === 'use' && act.parent.id !== '') this.data.exitCodes[act.parent.id] = code;
     }
     if (keep && status === 'succeeded' && act.parameters) this.kept.parameters.set(act.id, act.parameters);
-    if (!act.quiet || status === 'skipped') this.emitStatus(act, error);
+    // Held (it succeeded before, and a retry of the run kept everything beneath it): its record stays its own.
+    // A failure beneath it says it ran (its running first).
+    if (status === 'failed') this.unhold(act.parent);
+    if (act.held && status === 'succeeded') act.held = false;
+    else if (!act.quiet || status === 'skipped') {
+      if (act.held) this.unhold(act);
+      this.emitStatus(act, error);
+    }
     // Skipped by its when, or as said (a fan-out over an empty list: `not started: its list of items is empty`).
     // A deadline says which steps it stopped (engine-events.ts expire), once.
     const stoppedBy = act.notStarted;
@@ -417,6 +430,7 @@ export class EngineCore {
       this.kept.leaves.delete(id);
       this.kept.parameters.delete(id);
     }
+    for (const id of [...this.kept.composites].filter(under)) this.kept.composites.delete(id);
     clearKids(act);
     act.driver = undefined;
     act.started = undefined;
@@ -503,6 +517,19 @@ export class EngineCore {
     }
   }
 
+  /** `act` and the composites above it held (Act.held) run again: their `running` is said, outermost first. */
+  unhold(act: Act | undefined): void {
+    const held: Act[] = [];
+    for (let a = act; a; a = a.parent) if (a.held) held.push(a);
+    for (const a of held.reverse()) {
+      a.held = false;
+      const status = a.status;
+      a.status = 'running';
+      this.emitStatus(a);
+      a.status = status;
+    }
+  }
+
   emitStatus(act: Act, error?: string, image?: string): void {
     // A quiet wrapper lets its body report; skipped, its body never starts, so it reports itself.
     if (this.opts.quietStatus || act.id === '' || (act.quiet && act.status !== 'skipped')) return;
@@ -518,6 +545,7 @@ export class EngineCore {
     // last (a new job id). Recording only the first made it reuse a used job id and wait
     // for a job that had already ended (Argo tester 6, Q22).
     if (this.keeps) this.kept.attempts.set(act.id, act.attempt);
+    this.unhold(act.parent);
     let cmd: StartCommand;
     try {
       cmd = this.startCommand(act);

@@ -54,6 +54,32 @@ describe('retry', () => {
     expect(startOf(next, 'sum').data.results).toEqual([10, 20, 30]);
   });
 
+  it('a composite kept whole says nothing: its record stays its own (a tester saw attempts 3 and the retry\'s end on it)', () => {
+    const e = engine(compile({ sequence: [{ id: 'fan', fanOut: { over: [1, 2], do: task('w') } }, { id: 'sum', fanIn: { from: 'fan', do: task('r') } }, task('b')] }).root);
+    e.start();
+    e.apply(ok('fan/0', 10));
+    e.apply(ok('fan/1', 20));
+    e.apply(ok('sum', 30));
+    expect(done(e.apply(failed('b')))).toMatchObject({ status: 'failed' });
+    const cmds = e.apply(RETRY);
+    expect(started(cmds)).toEqual(['b']);
+    expect(statuses(cmds)).toEqual(['b:running']);
+    expect(done(e.apply(ok('b', null, 2)))).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('a composite that succeeded says it runs again, before its steps, once one beneath it runs again', () => {
+    const inner = { id: 'grp', sequence: [task('a'), { ...task('c'), continueOn: { failed: true, error: true } }] };
+    const e = engine(compile({ sequence: [inner, task('b')] }).root);
+    e.start();
+    e.apply(ok('grp/a'));
+    e.apply(failed('grp/c'));
+    expect(done(e.apply(failed('b')))).toMatchObject({ status: 'failed' });
+    const cmds = e.apply(RETRY);
+    expect(started(cmds)).toEqual(['grp/c']);
+    expect(statuses(cmds)).toEqual(['grp:running', 'grp/c:running']);
+    expect(statuses(e.apply(ok('grp/c', null, 2)))).toEqual(['grp/c:succeeded', 'grp:succeeded', 'b:running']);
+  });
+
   it('a cancelled run can be retried; a succeeded or running run ignores retry', () => {
     const e = engine(compile({ sequence: [task('a'), task('b')] }).root);
     e.start();
