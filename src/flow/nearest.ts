@@ -4,6 +4,7 @@
  * at most 3 edits) differs, so `biuld` finds `build` but `teleport` finds nothing.
  */
 import { distance } from 'fastest-levenshtein';
+import { MAX_PROBLEMS } from '../errors/strata-error.ts';
 
 /** The nearest of `known` to `name`, or undefined when none is near enough. Ties go to the first. */
 export function nearest(name: string, known: Iterable<string>): string | undefined {
@@ -23,8 +24,21 @@ export function nearest(name: string, known: Iterable<string>): string | undefin
   return bestD <= max ? best : undefined;
 }
 
-/** ` (did you mean "x"?)`, or '' when no known name is near. */
-export function didYouMean(name: string, known: Iterable<string>): string {
+/**
+ * Whether a problem that joins a list already holding `found` problems gets a suggestion. A
+ * suggestion is a pass over every known name, and only the first MAX_PROBLEMS problems are
+ * shown (strata-error.ts): suggesting for every one of many unknown names made the work the
+ * product of two counts a document sets (a graph of 40,000 nodes, each depending on a name
+ * not there, held a worker thread minutes). Callers whose known names a document sizes pass
+ * the count of the problems of the whole document found so far.
+ */
+export function suggesting(found: number): boolean {
+  return found < MAX_PROBLEMS;
+}
+
+/** ` (did you mean "x"?)`, or '' when no known name is near, or when `found` problems are already listed (suggesting). */
+export function didYouMean(name: string, known: Iterable<string>, found = 0): string {
+  if (!suggesting(found)) return '';
   const n = nearest(name, known);
   return n === undefined ? '' : ` (did you mean "${n}"?)`;
 }

@@ -20,13 +20,27 @@
 import { invalid, type Problem } from '../errors/strata-error.ts';
 import { didYouMean } from './nearest.ts';
 
-/** A problem at `${path}.${key}` for each own key of `given` that `declared` (a flow's spec.params) lacks; none when the flow declares no spec.params. */
-export function undeclaredParamProblems(given: unknown, declared: Record<string, unknown> | undefined, path: string, flow: string): Problem[] {
+/** At most this many names are listed in a message (a flow may declare 10,000 params, and each undeclared key repeated the list). */
+const LISTED = 20;
+
+/** `a, b, c`, or the first LISTED and how many in all; `none` for no names. */
+function listed(names: readonly string[]): string {
+  if (names.length === 0) return 'none';
+  return names.length <= LISTED ? names.join(', ') : `${names.slice(0, LISTED).join(', ')}, ... (${names.length} in all)`;
+}
+
+/**
+ * A problem at `${path}.${key}` for each own key of `given` that `declared` (a flow's
+ * spec.params) lacks; none when the flow declares no spec.params. `found`: the problems
+ * already found beside these (the nearest name is offered only while few are, nearest.ts).
+ */
+export function undeclaredParamProblems(given: unknown, declared: Record<string, unknown> | undefined, path: string, flow: string, found = 0): Problem[] {
   if (declared === undefined || !isRecord(given)) return [];
   const names = Object.keys(declared);
-  return Object.keys(given).filter((k) => !Object.hasOwn(declared, k)).map((k) => ({
+  const list = listed(names);
+  return Object.keys(given).filter((k) => !Object.hasOwn(declared, k)).map((k, i) => ({
     path: at(path, k),
-    message: `flow ${flow} declares no param "${k}"${didYouMean(k, names)} (its spec.params: ${names.join(', ') || 'none'})`,
+    message: `flow ${flow} declares no param "${k}"${didYouMean(k, names, found + i)} (its spec.params: ${list})`,
   }));
 }
 
@@ -40,9 +54,9 @@ export function requestParamProblems(given: unknown, withValues: Record<string, 
   const read = paramsReadBy(withValues);
   if (read === undefined) return [];
   const known = [...read, ...Object.keys(used ?? {})];
-  return Object.keys(given).filter((k) => !read.has(k)).map((k) => ({
+  return Object.keys(given).filter((k) => !read.has(k)).map((k, i) => ({
     path: at('params', k),
-    message: `no with value of { use: ${ref} } reads param "${k}"${didYouMean(k, known)} (a { use } request's params reach ${ref} only through its with: give its parameters there, as with.${k})`,
+    message: `no with value of { use: ${ref} } reads param "${k}"${didYouMean(k, known, i)} (a { use } request's params reach ${ref} only through its with: give its parameters there, as with.${k})`,
   }));
 }
 

@@ -59,7 +59,7 @@ export function validateDependencies(node: Obj, np: string, name: string, index:
       for (const d of deps) if (d !== name) out.push(index.get(d)!);
     } catch (e) {
       if (!(e instanceof DependsSyntaxError)) throw e;
-      problems.push({ path: `${np}.depends`, message: `${e.message}${didYouMeanIn(e.message, index)}` });
+      problems.push({ path: `${np}.depends`, message: `${e.message}${didYouMeanIn(e.message, index, problems.length)}` });
     }
     return;
   }
@@ -87,16 +87,16 @@ export function validateDependencies(node: Obj, np: string, name: string, index:
     }
     const j = index.get(dep);
     if (dep === name) problems.push({ path: at(i), message: `"${name}" depends on itself` });
-    else if (j === undefined) problems.push({ path: at(i), message: `no node named "${dep}"${didYouMean(dep, index.keys())}` });
+    else if (j === undefined) problems.push({ path: at(i), message: `no node named "${dep}"${didYouMean(dep, index.keys(), problems.length)}` });
     else if (out.indexOf(j, first) !== -1) problems.push({ path: at(i), message: `"${dep}" is listed twice` });
     else out.push(j);
   }
 }
 
 /** A hint for `no node named "x"` inside a depends error. */
-function didYouMeanIn(message: string, index: ReadonlyMap<string, number>): string {
+function didYouMeanIn(message: string, index: ReadonlyMap<string, number>, found: number): string {
   const m = /^no node named "([^"]*)"/.exec(message);
-  return m ? didYouMean(m[1], index.keys()) : '';
+  return m ? didYouMean(m[1], index.keys(), found) : '';
 }
 
 function unknown(obj: Obj, allowed: string[], p: string, problems: Problem[]): void {

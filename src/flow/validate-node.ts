@@ -188,7 +188,7 @@ function validateGraph(body: unknown, p: string, ctx: NodeContext, depth: number
     if (isObj(t)) appendAll(problems, validateLogic(t, `${p}.targets`));
     else if (!Array.isArray(t) || t.length === 0) problems.push({ path: `${p}.targets`, message: 'must be a non-empty list of node names of this graph, or json-logic giving them when the graph starts' });
     else t.forEach((x, i) => {
-      if (typeof x !== 'string' || !Object.hasOwn(nodes, x)) problems.push({ path: `${p}.targets[${i}]`, message: `no node named ${JSON.stringify(x)}${typeof x === 'string' ? didYouMean(x, names) : ''}` });
+      if (typeof x !== 'string' || !Object.hasOwn(nodes, x)) problems.push({ path: `${p}.targets[${i}]`, message: `no node named ${JSON.stringify(x)}${typeof x === 'string' ? didYouMean(x, names, problems.length) : ''}` });
     });
   }
   const cycle = findCycleByIndex(names.length, deps, at);

@@ -9,7 +9,7 @@
  * computed by json-logic are not checked either.
  */
 import type { Problem } from '../errors/strata-error.ts';
-import { didYouMean, nearest } from '../flow/nearest.ts';
+import { didYouMean, nearest, suggesting } from '../flow/nearest.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { resolveStep } from './step-path.ts';
 import { appendAll } from '../flow/append-all.ts';
@@ -99,8 +99,8 @@ export function checkReferences(refs: Reference[], known: KnownSteps): Problem[]
   // Listed when a hint is first needed: a copy of a million ids for a flow without a wrong reference was not free.
   let ids: string[] | undefined;
   const hint = (id: string) => {
-    // Hints look at every id: bounded, as this runs only for a reference already wrong.
-    const n = problems.length < 20 ? nearest(id, (ids ??= [...known.kinds.keys()].filter((k) => k !== ''))) : undefined;
+    // Hints look at every id: only while the problems are few (nearest.ts, suggesting).
+    const n = suggesting(problems.length) ? nearest(id, (ids ??= [...known.kinds.keys()].filter((k) => k !== ''))) : undefined;
     return n ? ` (did you mean "${n}"?)` : '';
   };
   for (const r of refs) {
@@ -154,7 +154,7 @@ export function checkReferences(refs: Reference[], known: KnownSteps): Problem[]
     if (r.form === 'result') levelProblem(r, id, found, known, problems);
     if (r.parameter !== undefined) {
       const declared = known.parameters?.get(found) ?? [];
-      if (!declared.includes(r.parameter)) problems.push({ path: r.path, message: `${shownAs(r)}: step "${id}" declares no output parameter "${r.parameter}"${didYouMean(r.parameter, declared)}` });
+      if (!declared.includes(r.parameter)) problems.push({ path: r.path, message: `${shownAs(r)}: step "${id}" declares no output parameter "${r.parameter}"${didYouMean(r.parameter, declared, problems.length)}` });
     }
   }
   return problems;

@@ -75,13 +75,13 @@ function plainText(v: Computed | undefined): boolean {
 }
 
 /** Problems of a task's references, and the steps they name. `path` is the task's (`spec.root.task`). */
-export function checkTemplates(task: TaskSpec, path: string, scope: TemplateScope): { problems: Problem[]; steps: StepMention[] } {
+export function checkTemplates(task: TaskSpec, path: string, scope: TemplateScope, found = 0): { problems: Problem[]; steps: StepMention[] } {
   if (templateFree(task)) return { problems: [], steps: [] };
-  return checkTemplateFields(computedFields(task, path), Object.keys(task.inputs ?? {}), scope);
+  return checkTemplateFields(computedFields(task, path), Object.keys(task.inputs ?? {}), scope, found);
 }
 
 /** Problems of the references in `fields` (templates or computed values), given the input names they may read. */
-export function checkTemplateFields(fields: Array<{ path: string; value: Computed }>, inputs: string[], scope: TemplateScope): { problems: Problem[]; steps: StepMention[] } {
+export function checkTemplateFields(fields: Array<{ path: string; value: Computed }>, inputs: string[], scope: TemplateScope, found = 0): { problems: Problem[]; steps: StepMention[] } {
   const problems: Problem[] = [];
   const steps: StepMention[] = [];
   for (const field of fields) {
@@ -97,7 +97,7 @@ export function checkTemplateFields(fields: Array<{ path: string; value: Compute
       continue;
     }
     for (const ref of refs) {
-      const problem = judge(ref, inputs, scope, field.path, steps);
+      const problem = judge(ref, inputs, scope, field.path, steps, found + problems.length);
       if (problem) problems.push({ path: field.path, message: `{{ ${ref.text} }}: ${problem}` });
     }
   }
@@ -105,13 +105,13 @@ export function checkTemplateFields(fields: Array<{ path: string; value: Compute
 }
 
 /** What is wrong with one reference, or undefined; step references are collected into `steps`. */
-function judge(ref: TemplateRef, inputs: string[], scope: TemplateScope, path: string, steps: StepMention[]): string | undefined {
+function judge(ref: TemplateRef, inputs: string[], scope: TemplateScope, path: string, steps: StepMention[], found: number): string | undefined {
   const first = ref.path[0];
   switch (ref.head) {
     case 'params':
       if (first === undefined) return undefined; // the whole params object, as JSON
       if (scope.params && !scope.params.has(String(first))) {
-        return `param "${first}" is not declared in spec.params${didYouMean(String(first), scope.params)} (declare it there, with null when it has no default)`;
+        return `param "${first}" is not declared in spec.params${didYouMean(String(first), scope.params, found)} (declare it there, with null when it has no default)`;
       }
       return undefined;
     case 'item':
@@ -131,7 +131,7 @@ function judge(ref: TemplateRef, inputs: string[], scope: TemplateScope, path: s
     case 'inputs': {
       const names = inputs;
       if (first === undefined || ref.path.length > 1) return 'write inputs.NAME, NAME an input of this task';
-      if (!names.includes(String(first))) return `this task has no input "${first}"${didYouMean(String(first), names)}`;
+      if (!names.includes(String(first))) return `this task has no input "${first}"${didYouMean(String(first), names, found)}`;
       return undefined;
     }
     case 'steps': {

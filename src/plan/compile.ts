@@ -9,7 +9,7 @@ import { invalid, pastLimit, type Problem } from '../errors/strata-error.ts';
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, limitText, type Limits } from '../flow/limits.ts';
 import { patternOf, type FlowDocument, type FlowNode, type Computed, type JsonValue, type TaskSpec } from '../flow/types.ts';
 import { checkReferences, expressionRefs, type KnownSteps, type Reference } from './check-references.ts';
-import { didYouMean } from '../flow/nearest.ts';
+import { didYouMean, suggesting } from '../flow/nearest.ts';
 import { undeclaredParamProblems } from '../flow/undeclared-params.ts';
 import { inputFrom, parametersOf } from '../flow/task-parts.ts';
 import { checkTemplateFields, checkTemplates, declaredParams, templateFree, type TemplateScope } from './check-templates.ts';
@@ -201,7 +201,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
       const colon = text.lastIndexOf(':');
       // ":name" is an input of the unit itself (spec.inputs), given by the use node that calls it.
       if (colon === 0) {
-        if (!ctx.unitInputs.includes(text.slice(1))) ctx.problems.push({ path: at, message: `"${text}" reads the unit's input "${text.slice(1)}", and this flow declares no such input in spec.inputs${didYouMean(text.slice(1), ctx.unitInputs)}` });
+        if (!ctx.unitInputs.includes(text.slice(1))) ctx.problems.push({ path: at, message: `"${text}" reads the unit's input "${text.slice(1)}", and this flow declares no such input in spec.inputs${didYouMean(text.slice(1), ctx.unitInputs, ctx.problems.length)}` });
         continue;
       }
       ctx.refs.push({ path: at, form: 'input', text: text.slice(0, colon), output: text.slice(colon + 1), at: id, unit: ctx.unitId, level: ctx.podId });
@@ -209,7 +209,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
     if ('generate' in node) ctx.known.generates.push(id);
     // A task whose fields are all text without `{{` (a generated tree's) has no template to judge: neither its path nor an empty answer is made.
     if (!templateFree(t)) {
-      const checked = checkTemplates(t, `${path}.${'task' in node ? 'task' : 'generate'}`, ctx.tscope);
+      const checked = checkTemplates(t, `${path}.${'task' in node ? 'task' : 'generate'}`, ctx.tscope, ctx.problems.length);
       appendAll(ctx.problems, checked.problems);
       for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: id, unit: ctx.unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
     }
@@ -301,7 +301,7 @@ function compileGuarded(node: FlowNode, path: string, parentId: string, seg: str
   if ('fanIn' in node) {
     const from = node.fanIn.from;
     if (!siblings || !siblings(from)) {
-      ctx.problems.push({ path: `${path}.fanIn.from`, message: `no earlier sibling named "${from}" to join${siblings ? didYouMean(from, siblingNames(parentId, ctx).filter(siblings)) : ''}` });
+      ctx.problems.push({ path: `${path}.fanIn.from`, message: `no earlier sibling named "${from}" to join${siblings && suggesting(ctx.problems.length) ? didYouMean(from, siblingNames(parentId, ctx).filter(siblings)) : ''}` });
     }
     const body = compileNode(node.fanIn.do, `${path}.fanIn.do`, id, '', ctx);
     return { ...base, kind: 'fanIn', from, body };
@@ -374,7 +374,7 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
     const toRoot = ref === ctx.units[0] && !ctx.request;
     const flow = ctx.resolve(ref) ?? (toRoot ? ctx.root : undefined);
     if (toRoot) ctx.recursesToRoot = true;
-    if (flow) appendAll(ctx.problems, undeclaredParamProblems(withParams, flow.spec.params, `${path}.with`, ref));
+    if (flow) appendAll(ctx.problems, undeclaredParamProblems(withParams, flow.spec.params, `${path}.with`, ref, ctx.problems.length));
     for (const [k, v] of Object.entries(withParams)) appendAll(ctx.refs, expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
     for (const [name, from] of Object.entries(inputs)) {
       const colon = from.lastIndexOf(':');
@@ -399,13 +399,13 @@ function compileUse(ref: string, withParams: Record<string, JsonValue>, inputs: 
     ctx.problems.push({ path: `${path}.use`, message: `${UNREGISTERED}${ref}"` });
     return placeholder;
   }
-  appendAll(ctx.problems, undeclaredParamProblems(withParams, flow.spec.params, `${path}.with`, ref));
+  appendAll(ctx.problems, undeclaredParamProblems(withParams, flow.spec.params, `${path}.with`, ref, ctx.problems.length));
   for (const [k, v] of Object.entries(withParams)) appendAll(ctx.refs, expressionRefs(v, `${path}.with.${k}`, id, ctx.unitId, ctx.podId));
   // The unit's declared inputs, each given by this node from a step of the caller (and no others).
   const declared = flow.spec.inputs ?? [];
   for (const need of declared) if (!(need in inputs)) ctx.problems.push({ path: `${path}.inputs`, message: `${ref} needs input "${need}" (its spec.inputs): give it as inputs: { ${need}: "step:output" }` });
   for (const [name, from] of Object.entries(inputs)) {
-    if (!declared.includes(name)) ctx.problems.push({ path: `${path}.inputs.${name}`, message: `${ref} declares no input "${name}"${didYouMean(name, declared)} (its spec.inputs: ${declared.join(', ') || 'none'})` });
+    if (!declared.includes(name)) ctx.problems.push({ path: `${path}.inputs.${name}`, message: `${ref} declares no input "${name}"${didYouMean(name, declared, ctx.problems.length)} (its spec.inputs: ${declared.join(', ') || 'none'})` });
     const colon = from.lastIndexOf(':');
     if (colon === 0) {
       if (!ctx.unitInputs.includes(from.slice(1))) ctx.problems.push({ path: `${path}.inputs.${name}`, message: `"${from}" reads the unit's input "${from.slice(1)}", and this flow declares no such input in spec.inputs` });
@@ -457,7 +457,7 @@ function unitOutputs(flow: FlowDocument, path: string, unitId: string, ctx: Ctx)
     ctx.refs.push({ path: at, form: 'input', text: from.slice(0, colon), output: from.slice(colon + 1), at: unitId, unit: unitId, level: ctx.podId });
   }
   const params = outs.parameters ?? {};
-  const checked = checkTemplateFields(Object.entries(params).map(([k, v]) => ({ path: `${path}.outputs.parameters.${k}`, value: v })), [], { items: [], inCycle: false, inExit: false, params: declaredParams(flow.spec.params) });
+  const checked = checkTemplateFields(Object.entries(params).map(([k, v]) => ({ path: `${path}.outputs.parameters.${k}`, value: v })), [], { items: [], inCycle: false, inExit: false, params: declaredParams(flow.spec.params) }, ctx.problems.length);
   appendAll(ctx.problems, checked.problems);
   for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: unitId, unit: unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
   if (unitId === '') return;
@@ -471,7 +471,7 @@ function unitOutputs(flow: FlowDocument, path: string, unitId: string, ctx: Ctx)
  * parameters, by step path from the unit's root), resolved by its quarterback when it ends.
  */
 function podOutputs(params: Record<string, string>, path: string, podId: string, ctx: Ctx): void {
-  const checked = checkTemplateFields(Object.entries(params).map(([k, v]) => ({ path: `${path}.${k}`, value: v })), [], ctx.tscope);
+  const checked = checkTemplateFields(Object.entries(params).map(([k, v]) => ({ path: `${path}.${k}`, value: v })), [], ctx.tscope, ctx.problems.length);
   appendAll(ctx.problems, checked.problems);
   // Read as from inside the pod: `./main` is its container main (POD_OUTPUTS_READER).
   const at = `${podId}/${POD_OUTPUTS_READER}`;
@@ -512,7 +512,7 @@ function siblingNames(parentId: string, ctx: Ctx): string[] {
 
 /** The references of a computed `timeout`, `deadline` or retry `limit` (resolved when the step `id` starts), judged as a task field's are. */
 function checkComputed(value: Computed, path: string, id: string, ctx: Ctx): void {
-  const checked = checkTemplateFields([{ path, value }], [], ctx.tscope);
+  const checked = checkTemplateFields([{ path, value }], [], ctx.tscope, ctx.problems.length);
   appendAll(ctx.problems, checked.problems);
   for (const m of checked.steps) ctx.refs.push({ path: m.path, form: m.form, text: m.text, at: id, unit: ctx.unitId, level: ctx.podId, ...(m.shown ? { shown: m.shown } : {}), ...(m.parameter !== undefined ? { parameter: m.parameter } : {}) });
 }

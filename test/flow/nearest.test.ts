@@ -19,3 +19,13 @@ describe('nearest name', () => {
     expect(didYouMean('zzzzzz', ['build'])).toBe('');
   });
 });
+
+describe('didYouMean with the problems already found', () => {
+  it.each([
+    ['none found yet', 0, ' (did you mean "build"?)'],
+    ['49 found: this one is still shown', 49, ' (did you mean "build"?)'],
+    ['50 found: this one is not shown, no suggestion made', 50, ''],
+  ])('%s', (_name, found, want) => {
+    expect(didYouMean('biuld', ['build', 'test'], found)).toBe(want);
+  });
+});
