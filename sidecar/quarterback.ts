@@ -147,7 +147,8 @@ export class Quarterback {
         case 'window': void this.window(c); break;
         case 'generate': this.apply({ type: 'expandFailed', step: c.step, error: GENERATE_UNSUPPORTED }); break;
         case 'kill': this.kill(c.step); break;
-        case 'deadline': this.arm(c.step, c.seconds, { type: 'deadline', step: c.step }); break;
+        // Each arming its own timer, as the coordinator keeps them (deadlines.ts timerKey).
+        case 'deadline': this.arm(`${c.step}|d${c.armed}`, c.seconds, { type: 'deadline', step: c.step, armed: c.armed }); break;
         case 'backoff':
           this.send({ type: 'log', step: c.step, stream: 'stderr', chunk: `strata: attempt ${c.attempt} in ${c.seconds} s (retry back-off)\n` });
           this.arm(`${c.step}|${c.attempt}`, c.seconds, { type: 'backoff', step: c.step, attempt: c.attempt });

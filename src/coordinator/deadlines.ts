@@ -9,6 +9,11 @@
  * coordinators' channel (`wake`), with its time plus the grace that leaves its own process
  * the first go, and the coordinator that looks then fires what has passed (coordinator.ts).
  *
+ * A step id may start again (a retry of the run, a composite around it run again whole), and
+ * each start arms a deadline of its own, numbered (DeadlineCommand.armed): the first is member
+ * `runId|step` (as before the number, so a timer stored then is the same), a later one
+ * `runId|step|d<armed>`, each answered by a `deadline` event naming its number.
+ *
  * A leaf's retry back-off is the same kind of timer (docs/flow-language.md, Retries with
  * back-off): member `runId|step|attempt`, answered by a `backoff` event for that attempt.
  */
@@ -16,8 +21,24 @@ import type { Redis } from 'ioredis';
 import type { TimerCommand } from '../engine/types.ts';
 import { minOf } from '../flow/append-all.ts';
 
-/** Append the timer's event: `attempt` is set for a back-off, absent for a deadline. */
-export type FireDeadline = (runId: string, step: string, attempt?: number) => Promise<void>;
+/** What passed: a deadline (which arming of the step's) or a back-off (before which attempt). */
+export type PassedTimer = { type: 'deadline'; armed: number } | { type: 'backoff'; attempt: number };
+
+/** Append the timer's event. */
+export type FireDeadline = (runId: string, step: string, timer: PassedTimer) => Promise<void>;
+
+/** The timer's key within its run (`step`, `step|d2`, `step|3`): one timer per key, however often it is armed. */
+export function timerKey(t: TimerCommand): string {
+  if (t.type === 'backoff') return `${t.step}|${t.attempt}`;
+  return t.armed > 1 ? `${t.step}|d${t.armed}` : t.step;
+}
+
+/** The timer a member's key (after its run id) names; run ids and step ids hold no `|`. */
+function passedOf(key: string[]): PassedTimer {
+  const [, third] = key;
+  if (third === undefined) return { type: 'deadline', armed: 1 };
+  return third.startsWith('d') ? { type: 'deadline', armed: Number(third.slice(1)) } : { type: 'backoff', attempt: Number(third) };
+}
 
 export class DeadlineBook {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -25,7 +46,7 @@ export class DeadlineBook {
 
   constructor(
     private readonly redis: Redis,
-    /** the sorted set: member `runId|step`, score the time it passes */
+    /** the sorted set: member `runId|` and the timer's key (timerKey), score the time it passes */
     readonly key: string,
     /** where waiting coordinators hear of a deadline newly stored, and how long after its time they fire it */
     private readonly wake?: { channel: string; graceMs: number },
@@ -45,7 +66,7 @@ export class DeadlineBook {
   async arm(runId: string, cmds: TimerCommand[]): Promise<TimerCommand[]> {
     if (cmds.length === 0) return [];
     const now = Date.now();
-    const members = cmds.map((c) => (c.type === 'backoff' ? `${runId}|${c.step}|${c.attempt}` : `${runId}|${c.step}`));
+    const members = cmds.map((c) => `${runId}|${timerKey(c)}`);
     const tx = this.redis.multi();
     cmds.forEach((c, i) => tx.zadd(this.key, 'NX', now + c.seconds * 1000, members[i]));
     tx.zmscore(this.key, members);
@@ -83,9 +104,8 @@ export class DeadlineBook {
 
   private async fireOne(member: string): Promise<void> {
     this.timers.delete(member);
-    // Run ids and step ids hold no `|`: run|step is a deadline, run|step|attempt a back-off.
-    const [runId, step, attempt] = member.split('|');
-    await this.fire(runId, step, attempt === undefined ? undefined : Number(attempt));
+    const [runId, ...key] = member.split('|');
+    await this.fire(runId, key[0], passedOf(key));
     // Removed once its event is in the log (appending is deduplicated, so firing twice is harmless).
     await this.redis.zrem(this.key, member);
   }

@@ -114,10 +114,11 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
       for (const c of fresh) if (c.type === 'backoff') await store.appendLogLine(runId, c.step, `strata: attempt ${c.attempt} in ${c.seconds} s (retry back-off)\n`);
     },
   };
-  deadlines.onFire(async (runId, step, attempt) => {
+  deadlines.onFire(async (runId, step, t) => {
     if ((await store.status(runId)) !== 'running') return;
-    if (attempt === undefined) await appendAndSync(ports, runId, { type: 'deadline', step }, `d|${step}`);
-    else await appendAndSync(ports, runId, { type: 'backoff', step, attempt }, `b|${step}|${attempt}`);
+    // Each arming of a step's deadline is appended once (a step started again has its own: deadlines.ts).
+    if (t.type === 'deadline') await appendAndSync(ports, runId, { type: 'deadline', step, armed: t.armed }, t.armed > 1 ? `d|${step}|${t.armed}` : `d|${step}`);
+    else await appendAndSync(ports, runId, { type: 'backoff', step, attempt: t.attempt }, `b|${step}|${t.attempt}`);
   });
   return {
     store, queue, ports, bullPrefix, cancelChannel, observer, deadlines, limits: runLimits(limits),

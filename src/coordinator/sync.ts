@@ -11,6 +11,7 @@ import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { LOG_READ_ENTRIES, type CommitEntry, type Fence, type RunStore } from '../store/run-store.ts';
 import { EngineCache, fold } from './engine-cache.ts';
 import { appendAll } from '../flow/append-all.ts';
+import { timerKey } from './deadlines.ts';
 
 /** The I/O a sync needs besides the run store. */
 export interface SyncPorts {
@@ -222,7 +223,6 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   followUps.length = 0;
   appendAll(followUps, kept);
   // Only deadlines still armed at the end of the fold: a log folded anew does not arm old ones again.
-  const timerKey = (t: TimerCommand) => (t.type === 'backoff' ? `${t.step}|${t.attempt}` : t.step);
   const armed = new Set(c.engine.armedTimers().map(timerKey));
   const written = send(to, awaiting.size === 0, p.armDeadlines(runId, deadlines.filter((d) => armed.has(timerKey(d)))));
   const status = c.engine.status;

@@ -70,6 +70,8 @@ export interface Act {
   exitCode?: number | null;
   /** the seconds of its whole-node deadline as armed (a computed timeout or deadline resolved when it started; deadline.ts) */
   deadlineSeconds?: number;
+  /** which arming of its step id's deadline is its own (EngineCore.deadlineArms): the `deadline` event names it, so one armed for an earlier run of the step id ends nothing now */
+  deadlineArmed?: number;
   /** a leaf's failure reason, from its `finished` event (timeout-error.ts) */
   reason?: FailureReason;
   /** what a composite's deadline did, said to the steps it never started (`not started: step long was stopped: the run timed out after 2s`) */

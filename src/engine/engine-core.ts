@@ -44,6 +44,12 @@ export class EngineCore {
   readonly targets = new Map<string, Act>();
   /** acts whose whole-node deadline is armed (composites, a leaf root with its flow's deadline), by step id (deadline.ts) */
   readonly deadlines = new Map<string, Act>();
+  /**
+   * How many deadlines each step id has had armed, over the whole run (a retry of the run
+   * keeps it): a step id runs again (a retry of the run, a retryWhole around it), and each
+   * start arms a deadline of its own, its timer and its event named by this number.
+   */
+  readonly deadlineArms = new Map<string, number>();
   /** leaves waiting out a back-off before their next attempt, by step id */
   readonly backoffs = new Map<string, Act>();
   /**
@@ -148,7 +154,7 @@ export class EngineCore {
     // the object itself (fields added later went to a second, growing store per act).
     const act: Act = {
       id, level: parent ? parent.level + 1 : 0, pos: parent ? posBelow(parent.pos, index) : [], node, parent, scope, status: 'pending', attempt: 0, roundFirst: 1, quiet: quiet ?? wraps,
-      driver: undefined, startedAt: undefined, firstAt: undefined, result: undefined, error: undefined, exitCode: undefined, reason: undefined, deadlineSeconds: undefined, ownRetry: undefined,
+      driver: undefined, startedAt: undefined, firstAt: undefined, result: undefined, error: undefined, exitCode: undefined, reason: undefined, deadlineSeconds: undefined, deadlineArmed: undefined, ownRetry: undefined,
       inRunning: false, runPrev: undefined, runNext: undefined, firstKid: undefined, lastKid: undefined, kidOf: undefined, kidPrev: undefined, kidNext: undefined,
     };
     if (parent) {
@@ -316,15 +322,21 @@ export class EngineCore {
     // A unit's body shares its `use` node's step id and starts in the same tick: one timer
     // per id (the store keeps the first time asked for), the shorter of the two.
     const outer = this.deadlines.get(act.id);
-    const asked = outer && outer !== act ? this.out.find((c): c is Extract<Command, { type: 'deadline' }> => c.type === 'deadline' && c.step === act.id) : undefined;
+    const unit = outer !== undefined && outer === act.parent;
+    const asked = unit ? this.out.find((c): c is Extract<Command, { type: 'deadline' }> => c.type === 'deadline' && c.step === act.id) : undefined;
     if (asked) {
+      act.deadlineArmed = asked.armed;
       if (asked.seconds <= seconds) return;
       asked.seconds = seconds;
       this.deadlines.set(act.id, act);
       return;
     }
+    // The unit's own, asked in an earlier tick, is the same timer (the store keeps its time); any other start of the id arms a new one.
+    const armed = unit ? outer.deadlineArmed! : (this.deadlineArms.get(act.id) ?? 0) + 1;
+    this.deadlineArms.set(act.id, armed);
+    act.deadlineArmed = armed;
     this.deadlines.set(act.id, act);
-    this.out.push({ type: 'deadline', step: act.id, seconds });
+    this.out.push({ type: 'deadline', step: act.id, seconds, armed });
   }
 
   finish(act: Act, status: 'succeeded' | 'failed' | 'skipped', result?: JsonValue, error?: string): void {

@@ -23,7 +23,7 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
   if (e.type === 'retry') return retryRun(core);
   if (core.status !== 'running') return;
   if (e.type === 'cancel') return cancelRun(core, e.reason);
-  if (e.type === 'deadline') return expire(core, e.step);
+  if (e.type === 'deadline') return expire(core, e.step, e.armed);
   if (e.type === 'backoff') {
     const waiting = core.backoffs.get(e.step);
     if (!waiting || waiting.attempt !== e.attempt || waiting.status !== 'running') return;
@@ -174,9 +174,11 @@ function retryRun(core: EngineCore): void {
  * A leaf with one (a leaf root under its flow's spec.deadline) is stopped at whatever attempt
  * or back-off it is on, and fails itself.
  */
-function expire(core: EngineCore, step: string): void {
+function expire(core: EngineCore, step: string, armed: number | undefined): void {
   const act = core.deadlines.get(step);
   if (!act || act.status !== 'running') return;
+  // Armed for an earlier start of the step (before a retry of the run, an earlier attempt of a composite around it): late.
+  if (armed !== undefined && armed !== act.deadlineArmed) return;
   const leaf = core.isLeaf(act.node);
   // The run's root (its id empty, or a leaf root's `main`, under the run's `use` of its flow when run by name): its deadline is the run's.
   let ofRun = act.id === '' || !core.opts.prefix;

@@ -121,7 +121,7 @@ export class RunEngine {
   /** Deadlines and back-offs armed and not yet passed (to arm again after a crash). */
   armedTimers(): TimerCommand[] {
     if (this.core.status !== 'running') return [];
-    const deadlines: TimerCommand[] = [...this.core.deadlines.values()].map((a) => ({ type: 'deadline', step: a.id, seconds: a.deadlineSeconds! }));
+    const deadlines: TimerCommand[] = [...this.core.deadlines.values()].map((a) => ({ type: 'deadline', step: a.id, seconds: a.deadlineSeconds!, armed: a.deadlineArmed! }));
     const backoffs: TimerCommand[] = [...this.core.backoffs.values()].map((a) => ({ type: 'backoff', step: a.id, attempt: a.attempt, seconds: a.backoffSeconds ?? 0 }));
     return [...deadlines, ...backoffs];
   }

@@ -121,6 +121,8 @@ export interface DeadlineCommand {
   type: 'deadline';
   step: string;
   seconds: number;
+  /** which arming of `step`'s deadline in the run (1 the first; EngineCore.deadlineArms): its event carries it back, and its timer is its own */
+  armed: number;
 }
 
 /**
@@ -222,7 +224,8 @@ export type EngineEvent = (
   | { type: 'expanded'; step: string; attempt?: number; body: PlanNode; params?: Record<string, JsonValue> }
   | { type: 'expandFailed'; step: string; attempt?: number; error: string }
   | { type: 'cancel'; reason?: string }
-  | { type: 'deadline'; step: string }
+  /** `armed`: the DeadlineCommand's, so one armed for an earlier start of the step ends nothing; absent in logs written before it, where it ends whichever is armed */
+  | { type: 'deadline'; step: string; armed?: number }
   | { type: 'backoff'; step: string; attempt: number }
   /** pod `step`'s quarterback asks for `steps` micro steps in all (its AskCommand; log version 8): the run reserves them as far as it can (RunEngine.grantFor reads the answer) */
   | { type: 'ask'; step: string; attempt: number; steps: number }

@@ -13,7 +13,7 @@ const root = { sequence: [{ id: 'group', timeout: 3, sequence: [task('a'), task(
 describe('composite deadlines', () => {
   it('a composite with a timeout asks for its deadline once, when it starts; its leaves get no timeout of it', () => {
     const cmds = engine(compile(root).root).start();
-    expect(cmds.filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'group', seconds: 3 }]);
+    expect(cmds.filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'group', seconds: 3, armed: 1 }]);
     expect(cmds.find((c) => c.type === 'start' && c.step === 'group/a')).not.toHaveProperty('timeout');
   });
 
@@ -53,6 +53,24 @@ describe('composite deadlines', () => {
     expect(e.armedTimers()).toEqual([]);
   });
 
+  it('a retry of the run arms a new deadline, numbered; the event of the earlier one ends nothing, its own stops the group again', () => {
+    const e = engine(compile(root).root);
+    e.start();
+    e.apply({ type: 'deadline', step: 'group', armed: 1 });
+    const again = e.apply({ type: 'retry' });
+    expect(again.filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'group', seconds: 3, armed: 2 }]);
+    expect(e.armedTimers()).toEqual([{ type: 'deadline', step: 'group', seconds: 3, armed: 2 }]);
+    expect(e.apply({ type: 'deadline', step: 'group', armed: 1 })).toEqual([]);
+    const cmds = e.apply({ type: 'deadline', step: 'group', armed: 2 });
+    expect(done(cmds)).toMatchObject({ status: 'failed', error: 'step group timed out after 3s' });
+  });
+
+  it('a deadline event with no number (a log written before numbers) ends the one armed', () => {
+    const e = engine(compile(root).root);
+    e.start();
+    expect(done(e.apply({ type: 'deadline', step: 'group' }))).toMatchObject({ status: 'failed', error: 'step group timed out after 3s' });
+  });
+
   it('stops whole sub-trees: nested composites are cancelled, a graph\'s running branches killed', () => {
     const e = engine(compile({ id: 'g', timeout: 1, graph: { nodes: { x: { sequence: [task('x1'), task('x2')] }, y: task(), z: task(undefined, { dependsOn: ['y'] }) } } }).root);
     expect(started(e.start())).toEqual(['x/x1', 'y']);
@@ -65,7 +83,7 @@ describe('composite deadlines', () => {
   it('a run rebuilt from its log arms the deadlines still open', () => {
     const e = engine(compile(root).root);
     e.start();
-    expect(e.armedTimers()).toEqual([{ type: 'deadline', step: 'group', seconds: 3 }]);
+    expect(e.armedTimers()).toEqual([{ type: 'deadline', step: 'group', seconds: 3, armed: 1 }]);
   });
 });
 
@@ -79,7 +97,7 @@ describe("a flow's spec.deadline (Argo tester 7, R18: a Workflow's activeDeadlin
 
   it('a leaf root asks for it once, at the start; each attempt keeps its own timeout', () => {
     const cmds = engine(withDeadline(retried, 5).root).start();
-    expect(cmds.filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'work', seconds: 5 }]);
+    expect(cmds.filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'work', seconds: 5, armed: 1 }]);
     expect(cmds.find((c) => c.type === 'start')).toMatchObject({ step: 'work', timeout: 2 });
   });
 
@@ -109,20 +127,20 @@ describe("a flow's spec.deadline (Argo tester 7, R18: a Workflow's activeDeadlin
     const unit = (deadline: number) => validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'u', version: '1' }, spec: { deadline, root: { sequence: [task('a')] } } });
     const run = (timeout: number, deadline: number) => engine(compileFlow(validateFlowDocument({ apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'm', version: '1' }, spec: { root: { sequence: [{ id: 'u', use: 'u@1', timeout }] } } }), (ref) => (ref === 'u@1' ? unit(deadline) : undefined)).root);
     const e = run(10, 3);
-    expect(e.start().filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'u', seconds: 3 }]);
-    expect(e.armedTimers()).toEqual([{ type: 'deadline', step: 'u', seconds: 3 }]);
+    expect(e.start().filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'u', seconds: 3, armed: 1 }]);
+    expect(e.armedTimers()).toEqual([{ type: 'deadline', step: 'u', seconds: 3, armed: 1 }]);
     const cmds = e.apply({ type: 'deadline', step: 'u' });
     expect(killed(cmds)).toEqual(['u/a']);
     expect(done(cmds)).toMatchObject({ status: 'failed', error: expect.stringContaining('timed out after 3s') });
-    expect(run(2, 3).start().filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'u', seconds: 2 }]);
+    expect(run(2, 3).start().filter((c) => c.type === 'deadline')).toEqual([{ type: 'deadline', step: 'u', seconds: 2, armed: 1 }]);
   });
 
   it('a run rebuilt from its log arms it again; on a composite root the shorter of its timeout and the deadline holds', () => {
     const e = engine(withDeadline(retried, 5).root);
     e.start();
     e.apply(failed('work', 1));
-    expect(e.armedTimers()).toEqual([{ type: 'deadline', step: 'work', seconds: 5 }, { type: 'backoff', step: 'work', attempt: 2, seconds: 1 }]);
+    expect(e.armedTimers()).toEqual([{ type: 'deadline', step: 'work', seconds: 5, armed: 1 }, { type: 'backoff', step: 'work', attempt: 2, seconds: 1 }]);
     const group = (timeout: number) => engine(withDeadline({ timeout, sequence: [task('a')] }, 5).root).start().filter((c) => c.type === 'deadline');
-    expect([group(3), group(9)]).toEqual([[{ type: 'deadline', step: '', seconds: 3 }], [{ type: 'deadline', step: '', seconds: 5 }]]);
+    expect([group(3), group(9)]).toEqual([[{ type: 'deadline', step: '', seconds: 3, armed: 1 }], [{ type: 'deadline', step: '', seconds: 5, armed: 1 }]]);
   });
 });
