@@ -27,8 +27,11 @@ interface RunBody {
   steps: Record<string, { status: string; error?: string; attempts?: number }>;
 }
 
-/** Start a run on one `strata up`, SIGKILL it once `armed` holds, and return the run as a second `strata up` ends it. */
-async function killWhileArmed(name: string, root: unknown, armed: (redis: Redis, prefix: string, runId: string) => Promise<boolean>): Promise<RunBody> {
+/**
+ * Start a run on one `strata up` (with `retried`: let it fail, then retry it), SIGKILL it once
+ * `armed` holds, and return the run as a second `strata up` ends it.
+ */
+async function killWhileArmed(name: string, root: unknown, armed: (redis: Redis, prefix: string, runId: string) => Promise<boolean>, retried = false): Promise<RunBody> {
   const prefix = `orphan-${name}-${Date.now()}`;
   const env = { REDIS_URL: inject('redisUrl'), STRATA_PREFIX: prefix, STRATA_HOME: join(dir, name), PORT: '0', STRATA_SYNC_GRACE_MS: '300', STRATA_LOCK_MS: '1000', STRATA_STALLED_MS: '300' };
   const urlOf = async (p: ReturnType<typeof spawnStrata>) => until('the API to listen', () => /API on (http:\/\/[\d.:]+)/.exec(p.output())?.[1]);
@@ -39,6 +42,10 @@ async function killWhileArmed(name: string, root: unknown, armed: (redis: Redis,
   const url = await urlOf(first);
   const res = await fetch(`${url}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ flow: flowDoc(root, name) }) });
   const { runId } = (await res.json()) as { runId: string };
+  if (retried) {
+    await until('the run to fail', async () => ((await (await fetch(`${url}/v1/runs/${runId}`)).json()) as RunBody).status === 'failed', 30_000);
+    expect((await fetch(`${url}/v1/runs/${runId}/retry`, { method: 'POST' })).status).toBe(200);
+  }
   await until('the timer to be stored', () => armed(redis, prefix, runId), 30_000);
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
@@ -57,6 +64,14 @@ describe('timers whose process died', () => {
     const run = await killWhileArmed('deadline', root, async (redis, prefix, runId) => (await redis.zrange(`${prefix}:deadlines`, '0', '-1')).some((m) => m.startsWith(`${runId}|`)));
     expect(run.status).toBe('failed');
     expect(Object.values(run.steps).find((s) => s.error === 'step group timed out after 3s')).toBeDefined();
+  });
+
+  it('a composite\'s deadline armed again by a retry of the run, its strata up SIGKILLed, is fired by the next coordinator: the retry fails with it too', async () => {
+    const root = { sequence: [{ id: 'group', timeout: 1, sequence: [{ id: 'long', task: sh('sleep 60') }] }] };
+    // The retry's deadline is the group's second (deadlines.ts: run|group|d2); the first was answered before the retry.
+    const run = await killWhileArmed('deadline-retried', root, async (redis, prefix, runId) => (await redis.zrange(`${prefix}:deadlines`, '0', '-1')).includes(`${runId}|group|d2`), true);
+    expect(run.status).toBe('failed');
+    expect(Object.values(run.steps).find((s) => s.error === 'step group timed out after 1s')).toBeDefined();
   });
 
   it('a retry back-off armed by a strata up SIGKILLed is fired by the next coordinator: the next attempt runs', async () => {
