@@ -151,7 +151,7 @@ export class Quarterback {
         case 'deadline': this.arm(`${c.step}|d${c.armed}`, c.seconds, { type: 'deadline', step: c.step, armed: c.armed }); break;
         case 'backoff':
           this.send({ type: 'log', step: c.step, stream: 'stderr', chunk: `strata: attempt ${c.attempt} in ${c.seconds} s (retry back-off)\n` });
-          this.arm(`${c.step}|${c.attempt}`, c.seconds, { type: 'backoff', step: c.step, attempt: c.attempt });
+          this.arm(`${c.step}|${c.attempt}|${c.started ?? 0}`, c.seconds, { type: 'backoff', step: c.step, attempt: c.attempt, ...(c.started !== undefined ? { started: c.started } : {}) });
           break;
         case 'done': this.doneCmd = c; this.timers.clear(); this.maybeFinish(); break;
         case 'ask': this.send({ type: 'ask', steps: c.steps }); break;

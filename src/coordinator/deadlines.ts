@@ -15,29 +15,32 @@
  * `runId|step|d<armed>`, each answered by a `deadline` event naming its number.
  *
  * A leaf's retry back-off is the same kind of timer (docs/flow-language.md, Retries with
- * back-off): member `runId|step|attempt`, answered by a `backoff` event for that attempt.
+ * back-off): member `runId|step|attempt`, answered by a `backoff` event for that attempt. A
+ * composite's (retryWhole) counts its attempts from 1 on each start of its step id, so its
+ * member names the start too, `runId|step|attempt|s<start>` (BackoffCommand.started).
  */
 import type { Redis } from 'ioredis';
 import type { TimerCommand } from '../engine/types.ts';
 import { minOf } from '../flow/append-all.ts';
 
 /** What passed: a deadline (which arming of the step's) or a back-off (before which attempt). */
-export type PassedTimer = { type: 'deadline'; armed: number } | { type: 'backoff'; attempt: number };
+export type PassedTimer = { type: 'deadline'; armed: number } | { type: 'backoff'; attempt: number; started?: number };
 
 /** Append the timer's event. */
 export type FireDeadline = (runId: string, step: string, timer: PassedTimer) => Promise<void>;
 
 /** The timer's key within its run (`step`, `step|d2`, `step|3`): one timer per key, however often it is armed. */
 export function timerKey(t: TimerCommand): string {
-  if (t.type === 'backoff') return `${t.step}|${t.attempt}`;
+  if (t.type === 'backoff') return t.started !== undefined ? `${t.step}|${t.attempt}|s${t.started}` : `${t.step}|${t.attempt}`;
   return t.armed > 1 ? `${t.step}|d${t.armed}` : t.step;
 }
 
 /** The timer a member's key (after its run id) names; run ids and step ids hold no `|`. */
 function passedOf(key: string[]): PassedTimer {
-  const [, third] = key;
+  const [, third, fourth] = key;
   if (third === undefined) return { type: 'deadline', armed: 1 };
-  return third.startsWith('d') ? { type: 'deadline', armed: Number(third.slice(1)) } : { type: 'backoff', attempt: Number(third) };
+  if (third.startsWith('d')) return { type: 'deadline', armed: Number(third.slice(1)) };
+  return { type: 'backoff', attempt: Number(third), ...(fourth?.startsWith('s') ? { started: Number(fourth.slice(1)) } : {}) };
 }
 
 export class DeadlineBook {

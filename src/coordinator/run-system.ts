@@ -118,7 +118,7 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
     if ((await store.status(runId)) !== 'running') return;
     // Each arming of a step's deadline is appended once (a step started again has its own: deadlines.ts).
     if (t.type === 'deadline') await appendAndSync(ports, runId, { type: 'deadline', step, armed: t.armed }, t.armed > 1 ? `d|${step}|${t.armed}` : `d|${step}`);
-    else await appendAndSync(ports, runId, { type: 'backoff', step, attempt: t.attempt }, `b|${step}|${t.attempt}`);
+    else await appendAndSync(ports, runId, { type: 'backoff', step, attempt: t.attempt, ...(t.started !== undefined ? { started: t.started } : {}) }, t.started !== undefined ? `b|${step}|${t.attempt}|${t.started}` : `b|${step}|${t.attempt}`);
   });
   return {
     store, queue, ports, bullPrefix, cancelChannel, observer, deadlines, limits: runLimits(limits),

@@ -34,6 +34,8 @@ export interface Act {
   id: string;
   /** a composite's whole-retry policy, taken when it starts: its node's retryWhole, or with `inherit` the retry its scope gives */
   whole?: RetryPlan;
+  /** which start of its step id as a composite with `whole` this is (EngineCore.wholeStarts): its back-offs name it, as its attempts count from 1 on each start */
+  wholeStart?: number;
   /** a leaf's own `retry`, its limit resolved when it started (retry-policy.ts resolvedRetry) */
   ownRetry?: RetryPlan;
   /** a composite: whether the child whose failure failed it (the first not continued) failed as an error (failedAsError) */

@@ -50,6 +50,12 @@ export class EngineCore {
    * start arms a deadline of its own, its timer and its event named by this number.
    */
   readonly deadlineArms = new Map<string, number>();
+  /**
+   * How many times each step id has started as a composite with retryWhole, over the whole
+   * run: its attempts count from 1 on each start, so a back-off of a later start names it
+   * (BackoffCommand.started), or its timer and event would be an earlier start's.
+   */
+  readonly wholeStarts = new Map<string, number>();
   /** leaves waiting out a back-off before their next attempt, by step id */
   readonly backoffs = new Map<string, Act>();
   /**
@@ -154,7 +160,7 @@ export class EngineCore {
     // the object itself (fields added later went to a second, growing store per act).
     const act: Act = {
       id, level: parent ? parent.level + 1 : 0, pos: parent ? posBelow(parent.pos, index) : [], node, parent, scope, status: 'pending', attempt: 0, roundFirst: 1, quiet: quiet ?? wraps,
-      driver: undefined, startedAt: undefined, firstAt: undefined, result: undefined, error: undefined, exitCode: undefined, reason: undefined, deadlineSeconds: undefined, deadlineArmed: undefined, ownRetry: undefined,
+      driver: undefined, startedAt: undefined, firstAt: undefined, result: undefined, error: undefined, exitCode: undefined, reason: undefined, deadlineSeconds: undefined, deadlineArmed: undefined, wholeStart: undefined, ownRetry: undefined,
       inRunning: false, runPrev: undefined, runNext: undefined, firstKid: undefined, lastKid: undefined, kidOf: undefined, kidPrev: undefined, kidNext: undefined,
     };
     if (parent) {
@@ -268,6 +274,8 @@ export class EngineCore {
     if (whole !== undefined) {
       act.whole = whole;
       act.attempt = 1;
+      act.wholeStart = (this.wholeStarts.get(act.id) ?? 0) + 1;
+      this.wholeStarts.set(act.id, act.wholeStart);
       act.firstAt = this.now;
     }
     if (node.kind === 'use') {
@@ -457,7 +465,7 @@ export class EngineCore {
     act.backoffSeconds = wait;
     act.lastError = error;
     this.backoffs.set(act.id, act);
-    this.out.push({ type: 'backoff', step: act.id, attempt: act.attempt, seconds: wait });
+    this.out.push({ type: 'backoff', step: act.id, attempt: act.attempt, seconds: wait, ...startedOf(act) });
     return true;
   }
 
@@ -795,4 +803,9 @@ function resolveGiven(templates: Record<string, Computed>, data: SubstitutionDat
     }
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** A composite's back-off names its start (BackoffCommand.started); a leaf's nothing (its attempts count on over the run). */
+export function startedOf(act: Act): { started?: number } {
+  return act.wholeStart !== undefined ? { started: act.wholeStart } : {};
 }

@@ -27,6 +27,8 @@ export function applyEvent(core: EngineCore, e: EngineEvent): void {
   if (e.type === 'backoff') {
     const waiting = core.backoffs.get(e.step);
     if (!waiting || waiting.attempt !== e.attempt || waiting.status !== 'running') return;
+    // A composite's back-off of an earlier start (its attempts count from 1 on each) is late.
+    if (e.started !== undefined && e.started !== waiting.wholeStart) return;
     core.backoffs.delete(e.step);
     waiting.backingOff = false;
     // A composite waiting to run again whole (retryWhole), or a leaf's next attempt.

@@ -13,7 +13,7 @@
 import type { PlanNode } from '../plan/plan-node.ts';
 import type { Computed, JsonValue } from '../flow/types.ts';
 import type { Act } from './act.ts';
-import { EngineCore } from './engine-core.ts';
+import { EngineCore, startedOf } from './engine-core.ts';
 import { applyEvent, cancelSlice } from './engine-events.ts';
 import { LOG_VERSION } from './timeout-error.ts';
 import { appendAll } from '../flow/append-all.ts';
@@ -122,7 +122,7 @@ export class RunEngine {
   armedTimers(): TimerCommand[] {
     if (this.core.status !== 'running') return [];
     const deadlines: TimerCommand[] = [...this.core.deadlines.values()].map((a) => ({ type: 'deadline', step: a.id, seconds: a.deadlineSeconds!, armed: a.deadlineArmed! }));
-    const backoffs: TimerCommand[] = [...this.core.backoffs.values()].map((a) => ({ type: 'backoff', step: a.id, attempt: a.attempt, seconds: a.backoffSeconds ?? 0 }));
+    const backoffs: TimerCommand[] = [...this.core.backoffs.values()].map((a) => ({ type: 'backoff', step: a.id, attempt: a.attempt, seconds: a.backoffSeconds ?? 0, ...startedOf(a) }));
     return [...deadlines, ...backoffs];
   }
 

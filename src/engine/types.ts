@@ -135,6 +135,8 @@ export interface BackoffCommand {
   step: string;
   attempt: number;
   seconds: number;
+  /** a composite's: which start of its step id (a retry of the run, a retryWhole around it start it again, its attempts from 1); its event carries it back; absent on a leaf */
+  started?: number;
 }
 
 /** Dry run only: something the simulation could not know, and what it did instead. */
@@ -226,7 +228,8 @@ export type EngineEvent = (
   | { type: 'cancel'; reason?: string }
   /** `armed`: the DeadlineCommand's, so one armed for an earlier start of the step ends nothing; absent in logs written before it, where it ends whichever is armed */
   | { type: 'deadline'; step: string; armed?: number }
-  | { type: 'backoff'; step: string; attempt: number }
+  /** `started`: the BackoffCommand's, so an earlier start's ends no wait now (absent: a leaf's, or a log written before it, which ends the wait at that attempt) */
+  | { type: 'backoff'; step: string; attempt: number; started?: number }
   /** pod `step`'s quarterback asks for `steps` micro steps in all (its AskCommand; log version 8): the run reserves them as far as it can (RunEngine.grantFor reads the answer) */
   | { type: 'ask'; step: string; attempt: number; steps: number }
   /** a pod's micro plan: the run's answer to its ask for `asked` micro steps, `steps` granted in all (RunEngine.grantFor) */

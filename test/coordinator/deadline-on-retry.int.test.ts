@@ -64,6 +64,12 @@ describe.each(LEVELS)('a deadline on a retry, $name', ({ prefix, wrap }) => {
     expect(run.steps[`${prefix}outer`].attempts).toBe(2);
   }, 90_000);
 
+  it('a composite\'s retryWhole back-off is waited out again after strata runs retry: its attempts run again and the run ends', async () => {
+    const root = { sequence: [{ id: 'group', retryWhole: { limit: 1, backoff: { duration: 1 } }, sequence: [{ id: 'bad', task: shTask('exit 3') }] }] };
+    const [first, second] = await runAndRetry(flowDoc(wrap(root), `retry-backoff-${name}`));
+    for (const run of [first, second]) expect({ status: run.status, attempt: run.steps[`${prefix}group`]?.attempt }, JSON.stringify(run.steps)).toEqual({ status: 'failed', attempt: 2 });
+  }, 90_000);
+
   it('a composite\'s own timeout holds across its retryWhole attempts: one deadline from its first start', async () => {
     const root = { sequence: [{ id: 'group', timeout: 1, retryWhole: { limit: 3 }, sequence: [{ id: 'slow', ...sleep(3) }] }] };
     const { body } = await svc.call('POST', '/v1/runs', { flow: flowDoc(wrap(root), `retry-own-${name}`) });

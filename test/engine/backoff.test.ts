@@ -85,4 +85,17 @@ describe('retry with back-off', () => {
     expect(done(cmds)).toMatchObject({ status: 'cancelled' });
     expect(e.armedTimers()).toEqual([]);
   });
+
+  it('a composite\'s retryWhole back-off names its start: after a retry of the run its attempts count from 1 again, and the earlier start\'s event ends no wait', () => {
+    const e = engine(compile({ sequence: [{ id: 'g', retryWhole: { limit: 1, backoff: { duration: 2 } }, sequence: [task('a', { retries: 0 })] }] }).root);
+    e.start();
+    expect(backoffs(e.apply(exitFail('g/a', 1)))).toEqual([{ type: 'backoff', step: 'g', attempt: 2, seconds: 2, started: 1 }]);
+    expect(started(e.apply({ type: 'backoff', step: 'g', attempt: 2, started: 1 }))).toEqual(['g/a']);
+    expect(done(e.apply(exitFail('g/a', 2)))).toMatchObject({ status: 'failed' });
+    expect(started(e.apply({ type: 'retry' }))).toEqual(['g/a']);
+    expect(backoffs(e.apply(exitFail('g/a', 3)))).toEqual([{ type: 'backoff', step: 'g', attempt: 2, seconds: 2, started: 2 }]);
+    expect(e.armedTimers()).toEqual([{ type: 'backoff', step: 'g', attempt: 2, seconds: 2, started: 2 }]);
+    expect(e.apply({ type: 'backoff', step: 'g', attempt: 2, started: 1 })).toEqual([]);
+    expect(started(e.apply({ type: 'backoff', step: 'g', attempt: 2, started: 2 }))).toEqual(['g/a']);
+  });
 });
