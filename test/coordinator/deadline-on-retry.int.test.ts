@@ -5,7 +5,10 @@
  * `d|step`, its timer `run|step`), so a composite started again (a retry of the run, a
  * composite around it run again by its retryWhole) had its deadline armed but never
  * answered, and ran to its end. Each arming now has its own number (engine-core.ts
- * armDeadline), carried by its timer and its event. Both levels (a run's steps, the same
+ * armDeadline), carried by its timer and its event. A composite's retryWhole back-off had the
+ * same fault: its attempts count from 1 on each start, so after a retry of the run its back-off
+ * had the first start's dedupe key, was never appended, and the run waited for ever (macro);
+ * it now names its start (BackoffCommand.started). Both levels (a run's steps, the same
  * steps inside a pod), a real service, real processes, real HTTP, `strata runs retry`.
  */
 import { describe, expect, it } from 'vitest';
