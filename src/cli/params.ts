@@ -55,24 +55,22 @@ export function collectLabel(text: string, into: Record<string, string> = {}): R
  * `-f/--parameter-file FILE` (argo submit's): a YAML or JSON map of name: value read as `-p`
  * values are (text; a number or boolean as written in JSON), with `given` (`-p`) over it, as
  * argo-workflows workflow/util/util.go ApplySubmitOpts reads the file first and lets
- * `--parameter` entries replace its names. Read within the CLI's document size limit
- * (DEFAULT_LIMITS.maxBytes). Refused (invalid_request, exit 2) naming the file and the name:
+ * `--parameter` entries replace its names. Read as a document file is (read-document-file.ts:
+ * within STRATA_MAX_BODY_BYTES). Refused (invalid_request, exit 2) naming the file and the name:
  * a file that cannot be read, is not one map, has a bad name, or a value that is a map or list.
  */
 export async function withParameterFile(file: string | undefined, given: Record<string, string> | undefined): Promise<Record<string, string> | undefined> {
   if (file === undefined) return given;
-  const { readFileSync, statSync } = await import('node:fs');
-  const { DEFAULT_LIMITS } = await import('../flow/limits.ts');
+  const { readDocumentFile } = await import('./read-document-file.ts');
   const { parseTextAll } = await import('../flow/parse-text.ts');
   const where = `--parameter-file ${file}`;
+  // Read as a document file is: within STRATA_MAX_BODY_BYTES, so /dev/zero or a FIFO without
+  // end is refused at the limit; one that cannot be read is the command's bad input (exit 2).
   let text: string;
   try {
-    const size = statSync(file).size;
-    if (size > DEFAULT_LIMITS.maxBytes) throw new StrataError('too_large', `${where}: ${size} bytes, over the ${DEFAULT_LIMITS.maxBytes}-byte document limit`);
-    text = readFileSync(file, 'utf8');
+    text = readDocumentFile(file, undefined, where);
   } catch (e) {
-    if (e instanceof StrataError) throw e;
-    throw new StrataError('invalid_request', `${where}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw e instanceof StrataError && e.code === 'not_found' ? new StrataError('invalid_request', e.message) : e;
   }
   let docs: unknown[];
   try {

@@ -8,13 +8,23 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { pastLimit, StrataError } from '../errors/strata-error.ts';
 import { maxBodyBytes } from '../app/config.ts';
 
-/** The text of `file` (UTF-8), at most STRATA_MAX_BODY_BYTES bytes; a StrataError `not_found` when it cannot be read, `too_large` past the limit. */
-export function readDocumentFile(file: string, maxBytes = maxBodyBytes()): string {
+/**
+ * The text of `file` (UTF-8), at most STRATA_MAX_BODY_BYTES bytes, said as `label` in errors
+ * (the file's name; `--parameter-file FILE` for a parameter file). A StrataError
+ * `invalid_request` for a directory, `not_found` when it cannot be read otherwise,
+ * `too_large` past the limit.
+ */
+export function readDocumentFile(file: string, maxBytes = maxBodyBytes(), label = file): string {
+  const cannot = (e: unknown): StrataError => {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return new StrataError('invalid_request', `${label}: is a directory; give a document file`);
+    return new StrataError('not_found', `${label}: cannot read (${code ?? (e as Error).message})`);
+  };
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch (e) {
-    throw new StrataError('not_found', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw cannot(e);
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -25,13 +35,12 @@ export function readDocumentFile(file: string, maxBytes = maxBodyBytes()): strin
       try {
         n = readSync(fd, chunk, 0, chunk.length, null);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new StrataError('not_found', `${file}: cannot read (${code ?? (e as Error).message})`);
+        throw cannot(e);
       }
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > maxBytes) throw pastLimit('too_large', `${file}: more than ${maxBytes} bytes, the limit of a document (STRATA_MAX_BODY_BYTES, as for an HTTP body)`, 'STRATA_MAX_BODY_BYTES');
+      if (total > maxBytes) throw pastLimit('too_large', `${label}: more than ${maxBytes} bytes, the limit of a document (STRATA_MAX_BODY_BYTES, as for an HTTP body)`, 'STRATA_MAX_BODY_BYTES');
     }
   } finally {
     closeSync(fd);
