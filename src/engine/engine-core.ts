@@ -251,7 +251,8 @@ export class EngineCore {
       return this.launch(act);
     }
     // One that succeeded before (a retry of the run) says it runs only when something beneath it does.
-    if (this.keeps && this.kept.composites.has(act.id)) act.held = true;
+    // Inside a pod resumed by a retry of the run, those the pod's kept execution ended succeeded come in opts.kept.
+    if (this.keeps && (this.kept.composites.has(act.id) || this.kept.leaves.has(act.id))) act.held = true;
     else {
       this.unhold(act.parent);
       this.emitStatus(act);

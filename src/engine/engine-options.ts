@@ -48,7 +48,9 @@ export interface EngineOptions {
   /**
    * Leaves that succeeded before and are kept, as a retry keeps them: a pod's quarterback
    * resuming after a retry of the run is given its inner steps that succeeded (their
-   * results, parameters and last attempts); each finishes at once without running.
+   * results, parameters and last attempts); each finishes at once without running. Composites
+   * among them (the pod's kept execution recorded them succeeded) are held (Act.held): they say
+   * nothing unless a step beneath them runs again.
    */
   kept?: Array<{ step: string; result: JsonValue; parameters?: Record<string, JsonValue>; attempt?: number }>;
 }

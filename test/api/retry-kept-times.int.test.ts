@@ -18,17 +18,18 @@ type Step = { status: string; attempt: number; attempts: number; startedAt: stri
 const stepsOf = async (runId: string): Promise<Record<string, Step>> => (await svc.call('GET', `/v1/runs/${runId}`)).body.steps;
 const times = (s: Step) => ({ status: s.status, attempts: s.attempts, startedAt: s.startedAt, finishedAt: s.finishedAt, durationMs: s.durationMs, result: s.result });
 
-/** A fan-out, a fan-in summing its results, then a step that fails until `dir/ok` exists. */
-const steps = (dir: string) => ({
+/** A fan-out, a fan-in summing its results (the fan-out named `so`, its id from the run's root), then a step that fails until `dir/ok` exists. */
+const steps = (dir: string, so = 'so') => ({
   sequence: [
     { id: 'so', fanOut: { over: [1, 2], do: { task: { ...shTask('echo $(( {{ item }} * 10 ))'), result: 'stdout' } } } },
-    { id: 'total', fanIn: { from: 'so', do: { task: { ...shTask('echo $(( $(echo \'{{ steps.so.result }}\' | tr -d "[] " | tr , +) ))'), result: 'stdout' } } } },
+    { id: 'total', fanIn: { from: 'so', do: { task: { ...shTask(`echo $(( $(echo '{{ steps["${so}"].result }}' | tr -d "[] " | tr , +) ))`), result: 'stdout' } } } },
     { id: 's', task: shTask(`[ -f ${dir}/ok ] || exit 3`) },
   ],
 });
 
 const levels = [
   { level: 'macro (tasks)', root: (dir: string) => steps(dir), id: (s: string) => s },
+  { level: 'micro (containers in a pod, resumed by the retry)', root: (dir: string) => ({ id: 'p', pod: { flow: steps(dir, 'p/so') } }), id: (s: string) => `p/${s}` },
 ];
 
 describe.each(levels)('a retry of the run, $level', ({ root, id: at }) => {
