@@ -31,6 +31,17 @@ describe('a json-logic budget spent at run time', () => {
     expect(v.steps.b.status).toBe('skipped');
   });
 
+  it('fails a guarded step whose jsonpath searches a large value again and again (the search was counted as one unit)', async () => {
+    // 3,000 entries (9,000 keys and elements, under STRATA_MAX_PARAMS_KEYS), searched 15,000 times:
+    // about 150 s of the coordinator's thread when each search cost one unit.
+    const big = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, { a: [i] }]));
+    const when = { reduce: [{ range: [0, 15_000] }, { if: [{ jsonpath: [{ var: 'accumulator' }, '$..zz'] }, { var: 'accumulator' }, { var: 'accumulator' }] }, { var: 'params.big' }] };
+    const v = await svc.runToEnd({ flow: flowDoc({ sequence: [{ ...task('a'), when }, task('b')] }, 'budget-jsonpath'), params: { big } }, { timeoutMs: 20_000 });
+    expect(v.status).toBe('failed');
+    expect(v.steps.a.error).toMatch(/json-logic used its budget of 1,000,000 operations and was stopped/);
+    expect(v.steps.b.status).toBe('skipped');
+  });
+
   it('fails a guarded step inside a pod (micro level)', async () => {
     const v = await runOf({ sequence: [{ id: 'p', pod: { flow: { sequence: [{ ...task('c'), when: heavy({ var: 'params.xs' }) }] } } }] }, 'budget-pod');
     expect(v.status).toBe('failed');
