@@ -2,6 +2,7 @@
  * Every flow in examples/flows plans in all three formats and dry-runs, with the other
  * example files as its registry (as `strata plan FILE OTHER...` takes them). The
  * expected orders double as a check that each example shows the pattern it is named for.
+ * Running them for real against a service is examples-run.int.test.ts.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
