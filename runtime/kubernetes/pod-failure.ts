@@ -6,6 +6,7 @@
  */
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { CONTAINERS } from './pod-layout.ts';
+import { stderrGist } from '../process/exit-error.ts';
 import { timedOutError, type FailureReason } from '../../src/engine/timeout-error.ts';
 
 /** Waiting reasons a pod does not recover from by itself. */
@@ -70,14 +71,14 @@ export function podEnded(pod: V1Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
-/** How a one-container pod's container ended, as the local runtime says it: `exited with code 3: <last line>`. */
+/** How a one-container pod's container ended, as the local runtime says it: `exited with code 3: <the gist of its log's tail>`. */
 export function taskExit(pod: V1Pod, container: string): { exitCode: number | null; error?: string } {
   const s = (pod.status?.containerStatuses ?? []).find((c) => c.name === container);
   const t = s?.state?.terminated;
   if (!t) return { exitCode: null, error: 'the container ended without an exit code' };
   if (t.exitCode === 0) return { exitCode: 0 };
-  const last = (t.message ?? '').trimEnd().split('\n').pop()?.trim().slice(0, 300);
-  return { exitCode: t.exitCode, error: last ? `exited with code ${t.exitCode}: ${last}` : `exited with code ${t.exitCode}` };
+  const gist = stderrGist(t.message ?? '');
+  return { exitCode: t.exitCode, error: gist ? `exited with code ${t.exitCode}: ${gist}` : `exited with code ${t.exitCode}` };
 }
 
 function withMessage(what: string, message: string | undefined): string {

@@ -39,6 +39,7 @@ describe('pod failures in plain words', () => {
   it.each([
     ['success', ended('main', 0, 'Completed'), { exitCode: 0 }],
     ['failure with its last line', ended('main', 3, 'Error', 'step 1\nboom\n'), { exitCode: 3, error: 'exited with code 3: boom' }],
+    ['failure with an error before its last line', ended('main', 1, 'Error', 'TypeError: x is null\n    at f (a.js:1:1)\n\nNode.js v20.20.2\n'), { exitCode: 1, error: 'exited with code 1: TypeError: x is null (stderr ends: Node.js v20.20.2)' }],
     ['failure without output', ended('main', 1, 'Error'), { exitCode: 1, error: 'exited with code 1' }],
   ])('a task container\'s %s', (_d, status, want) => {
     expect(taskExit(pod({ phase: 'Failed', containerStatuses: [status] }), 'main')).toEqual(want);
