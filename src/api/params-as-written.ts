@@ -9,11 +9,13 @@
  *   list its JSON text with each number as written;
  * - for a strata Flow a value is kept as JSON when its JSON writes back the same, else it
  *   is its JSON text, the rule `-p` follows (src/cli/params.ts typedParams), so an id of
- *   20 digits arrives whole, as text, instead of rounded.
+ *   20 digits arrives whole, as text, instead of rounded; a list or object whose numbers
+ *   strata holds stays data whatever their writing (`[1.50]`: src/logic/param-value.ts).
  *
  * A YAML body's numbers are YAML's (a float `1.50` is 1.5); quote a value to keep its text.
  */
 import { exactJson, mayHoldInexactNumbers, parseExactJson } from '../logic/exact-number.ts';
+import { heldStructure } from '../logic/param-value.ts';
 
 /** Whether a number is anywhere in `v` (walked without recursion; the body is bounded in depth already). */
 function holdsNumber(v: unknown): boolean {
@@ -57,7 +59,7 @@ export function paramsAsWritten<T>(text: string, params: T, argo: boolean, key =
     if (argo) {
       // Argo's parameters are text; null stays null (no value: the parameter's default).
       if (typeof v !== 'string' && v !== null && v !== undefined) out[k] = written;
-    } else if (written !== JSON.stringify(v)) out[k] = written;
+    } else if (written !== JSON.stringify(v) && heldStructure(written) === undefined) out[k] = written;
   }
   return out as T;
 }

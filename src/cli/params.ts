@@ -7,6 +7,7 @@
  */
 import { StrataError } from '../errors/strata-error.ts';
 import { losslessJson } from '../logic/json-text.ts';
+import { heldStructure } from '../logic/param-value.ts';
 import { jsonTooDeep, MAX_DATA_DEPTH, tooDeepText } from '../logic/json-nesting.ts';
 import { forbiddenParamMessage, isForbiddenParamName } from '../flow/param-names.ts';
 
@@ -36,12 +37,12 @@ export function collectParam(text: string, into: Record<string, string> = {}): R
   return { ...into, [key]: text.slice(at + 1) };
 }
 
-/** `-p` values for a strata flow: JSON when the text reads as JSON without losing any of it, else the text. */
+/** `-p` values for a strata flow: JSON when the text reads as JSON without losing any of it, or is a list or object whose numbers strata holds (logic/param-value.ts), else the text. */
 export function typedParams(given: Record<string, string>): Record<string, unknown>;
 export function typedParams(given: Record<string, string> | undefined): Record<string, unknown> | undefined;
 export function typedParams(given: Record<string, string> | undefined): Record<string, unknown> | undefined {
   if (!given) return undefined;
-  return Object.fromEntries(Object.entries(given).map(([k, raw]) => [k, losslessJson(raw) ?? raw]));
+  return Object.fromEntries(Object.entries(given).map(([k, raw]) => [k, losslessJson(raw) ?? heldStructure(raw) ?? raw]));
 }
 
 /** commander's collector for a repeatable `-l key=value` (labels are strings). */

@@ -9,6 +9,7 @@
 import { DEFAULT_LIMITS, LIMIT_VARIABLES } from '../flow/limits.ts';
 import type { JsonValue } from '../flow/types.ts';
 import { placeOf, UNKNOWN } from '../logic/json-logic.ts';
+import { listAsTextHint } from '../logic/param-value.ts';
 import { recordOrText, recordsOrTexts } from '../logic/json-text.ts';
 import { joinId, type FanOutNode } from '../plan/plan-node.ts';
 import { indexInParent, outcomeForParent, type Act, type Driver, type Ops } from './act.ts';
@@ -26,7 +27,7 @@ export function fanOutDriver(act: Act, ops: Ops): Driver {
     if (over.unknown) {
       symbolic = true;
       items = [UNKNOWN];
-    } else if (!Array.isArray(over.value)) error = `${placeOf(node.over) ?? 'fanOut.over'} gave ${JSON.stringify(over.value)?.slice(0, 80)}, not a list`;
+    } else if (!Array.isArray(over.value)) error = `${placeOf(node.over) ?? 'fanOut.over'} gave ${JSON.stringify(over.value)?.slice(0, 80)}, not a list${listAsTextHint(over.value)}`;
     else if (over.value.length > (ops.maxFanOutItems ?? DEFAULT_LIMITS.maxFanOutItems)) {
       const max = ops.maxFanOutItems ?? DEFAULT_LIMITS.maxFanOutItems;
       // Said in the document's terms where the list has a place (an Argo withParam), else strata's.

@@ -14,7 +14,7 @@ import { cliEnv, useRunService } from '../support/use-run-service.ts';
 const svc = useRunService();
 const nums = {
   apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'nums', version: '1' },
-  spec: { params: { y: [] }, root: { id: 'each', fanOut: { over: { var: 'params.y' }, do: { task: { image: 'busybox', command: ['sh', '-c', 'printf "%s" "$STRATA_ITEM"'] } } } } },
+  spec: { params: { y: [] }, root: { sequence: [{ id: 'each', fanOut: { over: { var: 'params.y' }, do: { task: { image: 'busybox', command: ['sh', '-c', 'printf "%s" "$STRATA_ITEM"'] } } } }] } },
 };
 const items = (run: { steps: Record<string, { status: string }> }) => Object.keys(run.steps).filter((s) => s.startsWith('each/')).length;
 
@@ -42,7 +42,7 @@ describe('a list parameter', () => {
     expect(post.status, post.text).toBe(202);
     const run = await svc.waitRun(post.body.id);
     expect(run.status).toBe('failed');
-    expect(run.error).toContain('fanOut.over gave the text "[12345678901234567890]", not a list');
+    expect(run.error).toContain('fanOut.over gave "[12345678901234567890]", not a list: it is text, the whole number 12345678901234567890 cannot be held exactly');
     expect(run.error).toContain('fromJson');
   });
 });
