@@ -135,9 +135,11 @@ export interface PodRuntime {
   /**
    * Stop every copy of `steps` this runtime can reach that its own worker does not run (a
    * cancelled run's steps run by a worker that froze): the steps of one stop message at
-   * once. The local runtime reaches the copies of its instance on this machine.
+   * once. `attempts` (same order; undefined: any) names each step's attempt: a copy of another
+   * attempt is not stopped (a stop told again after a retry of the run names the attempt
+   * before it). The local runtime reaches the copies of its instance on this machine.
    */
-  stopCopies?(runId: string, steps: readonly string[]): Promise<void>;
+  stopCopies?(runId: string, steps: readonly string[], attempts?: ReadonlyArray<number | undefined>): Promise<void>;
   /** Let go of what the runtime holds (watches, clients) when the worker stops. */
   close?(): Promise<void> | void;
 }

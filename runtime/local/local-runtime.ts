@@ -108,9 +108,9 @@ export class LocalRuntime implements PodRuntime {
     return this.withDirs(req, memory, (dirs) => this.runPod(req, dirs, onReport, signal));
   }
 
-  /** Stop every copy of `steps` that workers of this instance run on this machine (a cancelled run's): one listing of the run's directories for all. */
-  async stopCopies(runId: string, steps: readonly string[]): Promise<void> {
-    await stopCopiesOf(runId, steps, this.dirOpts);
+  /** Stop every copy of `steps` (each at its attempt in `attempts`, when named) that workers of this instance run on this machine (a cancelled run's): one listing of the run's directories for all. */
+  async stopCopies(runId: string, steps: readonly string[], attempts?: ReadonlyArray<number | undefined>): Promise<void> {
+    await stopCopiesOf(runId, steps, this.dirOpts, attempts);
   }
 
   /** Stop; the instance's namespace directories are removed when no other worker of the instance uses them. */
@@ -126,7 +126,7 @@ export class LocalRuntime implements PodRuntime {
       // The mark waits for the directory's line, which goes out at once: one write.
       this.guard.mark(join(root, 'scratch'));
       this.guard.dir(root);
-    });
+    }, req.attempt);
     try {
       return await fn(dirs);
     } catch (e) {

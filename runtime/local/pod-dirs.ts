@@ -36,7 +36,11 @@ export interface PodDirOptions {
   namespace?: string;
 }
 
-/** The file in a pod's root naming the pid of the process that made it (see stale-pods.ts). */
+/**
+ * The file in a pod's root naming the pid of the process that made it, on its first line, and
+ * the step attempt the pod runs, on its second (see stale-pods.ts: a stop names the attempt it
+ * stops, and a copy of another attempt is left alone).
+ */
 export const OWNER_FILE = 'owner';
 
 /**
@@ -95,10 +99,11 @@ export function stepTag(step: string): string {
 }
 
 /**
- * Make a fresh set of pod directories. `onRoot` hears the root's path before it exists, so
- * a watchdog told of it there removes it should this process die at any point after.
+ * Make a fresh set of pod directories for `attempt` of `step` (when known). `onRoot` hears
+ * the root's path before it exists, so a watchdog told of it there removes it should this
+ * process die at any point after.
  */
-export async function makePodDirs(runId: string, step: string, memory: boolean, opts: PodDirOptions = {}, onRoot?: (root: string) => void): Promise<PodDirs> {
+export async function makePodDirs(runId: string, step: string, memory: boolean, opts: PodDirOptions = {}, onRoot?: (root: string) => void, attempt?: number): Promise<PodDirs> {
   const runDir = runDirOf(runId, memory, opts);
   const root = join(runDir, `${safeName(step).slice(-16)}.${stepTag(step)}-${randomBytes(4).toString('hex')}`);
   onRoot?.(root);
@@ -106,7 +111,7 @@ export async function makePodDirs(runId: string, step: string, memory: boolean, 
   const dirs = { root, scratch: join(root, 'scratch'), ipc: join(root, 'ipc'), work: join(root, 'work') };
   for (const d of [dirs.scratch, dirs.ipc, dirs.work]) mkdirSync(d);
   try {
-    writeFileSync(join(root, OWNER_FILE), String(process.pid));
+    writeFileSync(join(root, OWNER_FILE), attempt === undefined ? String(process.pid) : `${process.pid}\n${attempt}\n`);
   } catch (e) {
     throw namingFile(e, join(root, OWNER_FILE));
   }
@@ -131,6 +136,11 @@ export function podRootsOfSteps(runId: string, steps: readonly string[], opts: P
 
 /** A pod root's name ends in `.<step tag>-<8 random hex digits>` (makePodDirs). */
 const ROOT_TAG = /\.([0-9a-f]{8})-[0-9a-f]{8}$/;
+
+/** The step tag a pod root's name carries ('' for a name that is not a pod root's). */
+export function rootTag(root: string): string {
+  return ROOT_TAG.exec(root)?.[1] ?? '';
+}
 
 /** The roots in `runDir` whose step tag is one of `tags()` (asked only when the directory holds any). */
 function rootsIn(runDir: string, tags: () => Set<string>): string[] {

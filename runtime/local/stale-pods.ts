@@ -13,7 +13,7 @@
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processRunning } from '../process/process-group.ts';
-import { OWNER_FILE, podDirBases, podRootsOf, podRootsOfSteps, type PodDirOptions } from './pod-dirs.ts';
+import { OWNER_FILE, podDirBases, podRootsOf, podRootsOfSteps, rootTag, stepTag, type PodDirOptions } from './pod-dirs.ts';
 import { sweep } from './sweep.ts';
 
 /** Kill and remove the pods whose owner is dead; returns the pod roots reaped. */
@@ -53,12 +53,39 @@ export async function stopEarlierCopies(runId: string, step: string, memory: boo
  * stopEarlierCopies for the steps of a stop message this process does not run (a cancelled
  * run's copies that a frozen or dying worker of this machine cannot stop), in RAM and on
  * disk: one listing of each of the run's directories for all of them, not two a step
- * (podRootsOfSteps). Returns the pod roots found.
+ * (podRootsOfSteps). `attempts` (same order as `steps`; undefined: any) names the attempt
+ * each stop is for: a copy whose root names another attempt is left running (a stop for
+ * attempt 1 told again after a retry of the run must not stop attempt 2). Returns the pod
+ * roots stopped.
  */
-export async function stopCopiesOf(runId: string, steps: readonly string[], opts: PodDirOptions = {}): Promise<string[]> {
+export async function stopCopiesOf(runId: string, steps: readonly string[], opts: PodDirOptions = {}, attempts?: ReadonlyArray<number | undefined>): Promise<string[]> {
   const roots = podRootsOfSteps(runId, steps, opts);
-  for (const root of roots) await stopCopy(root);
-  return roots;
+  const wanted = attemptsByTag(steps, attempts);
+  const stopped: string[] = [];
+  for (const root of roots) {
+    const named = wanted?.get(rootTag(root));
+    if (named !== undefined && named !== 'any') {
+      const { attempt } = await ownerFileOf(root);
+      if (attempt !== undefined && !named.has(attempt)) continue;
+    }
+    await stopCopy(root);
+    stopped.push(root);
+  }
+  return stopped;
+}
+
+/** Each step tag's attempts to stop ('any' where a step names none); undefined when no attempt is named at all. */
+function attemptsByTag(steps: readonly string[], attempts: ReadonlyArray<number | undefined> | undefined): Map<string, Set<number> | 'any'> | undefined {
+  if (!attempts || attempts.every((a) => a === undefined)) return undefined;
+  const byTag = new Map<string, Set<number> | 'any'>();
+  steps.forEach((step, i) => {
+    const tag = stepTag(step);
+    const a = attempts[i];
+    const had = byTag.get(tag);
+    if (a === undefined || had === 'any') return void byTag.set(tag, 'any');
+    byTag.set(tag, new Set([...(had ?? []), a]));
+  });
+  return byTag;
 }
 
 /** Kill a pod's processes; remove its root when its owner is dead (a live owner removes its own). */
@@ -74,8 +101,18 @@ async function olderThan(path: string, ms: number): Promise<boolean> {
 }
 
 async function ownerOf(root: string): Promise<number | undefined> {
-  const owner = Number(await readFile(join(root, OWNER_FILE), 'utf8').catch(() => ''));
-  return Number.isInteger(owner) && owner > 0 ? owner : undefined;
+  return (await ownerFileOf(root)).owner;
+}
+
+/** A pod root's owner pid and the attempt it runs (pod-dirs.ts OWNER_FILE), each undefined when not there. */
+async function ownerFileOf(root: string): Promise<{ owner?: number; attempt?: number }> {
+  const [first, second] = (await readFile(join(root, OWNER_FILE), 'utf8').catch(() => '')).split('\n');
+  const owner = Number(first);
+  const attempt = Number(second);
+  return {
+    ...(first && Number.isInteger(owner) && owner > 0 ? { owner } : {}),
+    ...(second && Number.isInteger(attempt) && attempt > 0 ? { attempt } : {}),
+  };
 }
 
 async function list(dir: string): Promise<string[]> {

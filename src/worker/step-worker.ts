@@ -68,6 +68,9 @@ const STOPS_KEPT = 100_000;
 /** Why a step this worker ran was stopped without its completion being recorded. */
 const LOST_LOCK = 'this worker lost the step\'s job lock (it stalled past STRATA_LOCK_MS); another worker runs the step';
 
+/** Why a step was stopped by a stop message (the run's cancel, a deadline): the end the worker records for it, unless the run recorded one. */
+const STOPPED = 'stopped: the run told its workers to stop this attempt (a cancel or a deadline)';
+
 export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker> {
   const { sys } = o;
   // Every instance's RAM directories left by processes gone, this one's included (fault 15):
@@ -76,7 +79,8 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
   await reapAttemptDirs([o.workRoot, ...(o.ramRoot && !sweptRam ? [o.ramRoot] : [])]).catch(() => undefined);
   if (o.ramRoot) await sweepRamWorkRoots(dirname(o.ramRoot)).catch(() => undefined);
   const roots: WorkRoots = { pool: new OutputsPool(o.workRoot, o.guard, 2 * (o.concurrency ?? 4)), ...(o.ramRoot ? { ramRoot: o.ramRoot } : {}) };
-  const running = new Map<string, AbortController>(); // run|step -> controller of the execution here
+  // run|step|attempt -> controller of the execution here: a stop names the attempt it stops.
+  const running = new Map<string, AbortController>();
   const byJob = new Map<string, AbortController>(); // job id -> controller
   // run|step|attempt told to stop while not running here: a job of it taken later is not run.
   const stopped = new Set<string>();
@@ -93,18 +97,25 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       return; // not ours
     }
     const elsewhere: string[] = [];
+    const elsewhereAttempts: Array<number | undefined> = [];
     steps.forEach((step, i) => {
-      const here = running.get(`${runId}|${step}`);
-      if (here) return void here.abort(new Error('cancelled'));
-      elsewhere.push(step);
       const attempt = attempts[i];
-      if (typeof attempt !== 'number' || attempt <= 0) return;
-      stopped.add(`${runId}|${step}|${attempt}`);
+      const named = typeof attempt === 'number' && attempt > 0 ? attempt : undefined;
+      // Only the attempt the message names: a stop told again after a retry of the run (the
+      // cancel's, for attempt 1) must not stop attempt 2, which nothing would then end
+      // (stale-stop.int). A message of an older coordinator names none: every attempt here.
+      const here = named !== undefined ? [running.get(`${runId}|${step}|${named}`)].filter((c) => c !== undefined) : attemptsHere(running, `${runId}|${step}|`);
+      if (here.length > 0) return void here.forEach((c) => c.abort(new Error('cancelled')));
+      elsewhere.push(step);
+      elsewhereAttempts.push(named);
+      if (named === undefined) return;
+      stopped.add(`${runId}|${step}|${named}`);
       if (stopped.size > STOPS_KEPT) stopped.delete(stopped.values().next().value!);
     });
     // A copy another worker of this machine runs but cannot stop (frozen, or dying) is stopped
-    // here: looked for once for the message's steps (a slice of a cancel), not once a step.
-    if (elsewhere.length > 0) void o.runtime.stopCopies?.(runId, elsewhere)?.catch(() => undefined);
+    // here: looked for once for the message's steps (a slice of a cancel), not once a step;
+    // only copies of the attempt named (a copy of another attempt is left alone).
+    if (elsewhere.length > 0) void o.runtime.stopCopies?.(runId, elsewhere, elsewhereAttempts)?.catch(() => undefined);
   });
 
   let stopping = false;
@@ -127,8 +138,11 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       return 'already finished';
     }
     // Told to stop before its stop was recorded (the check above read the record from before it).
-    if (stopped.has(`${runId}|${cmd.step}|${cmd.attempt}`)) return 'cancelled';
-    const key = `${runId}|${cmd.step}`;
+    if (stopped.has(`${runId}|${cmd.step}|${cmd.attempt}`)) {
+      await endStopped(sys, runId, cmd, fence);
+      return 'cancelled';
+    }
+    const key = `${runId}|${cmd.step}|${cmd.attempt}`;
     const controller = new AbortController();
     running.set(key, controller);
     byJob.set(job.id!, controller);
@@ -152,6 +166,8 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       if (controller.signal.aborted) {
         const lost = (controller.signal.reason as Error)?.message === LOST_LOCK;
         outcome = lost ? 'lost its lock' : 'cancelled';
+        // Stopped by the run: its end goes to the log unless the run recorded one (never left running).
+        if (!lost) await endStopped(sys, runId, cmd, fence);
         return outcome;
       }
       const ended = event.type === 'finished' && event.ok ? 'succeeded' : 'failed';
@@ -228,6 +244,27 @@ export async function startStepWorker(o: StepWorkerOptions): Promise<StepWorker>
       if (!force) await o.subscriber.unsubscribe().catch(() => undefined);
     },
   };
+}
+
+/** The controllers of every attempt of one step running here (`prefix`: run|step|): a stop that names no attempt. */
+function attemptsHere(running: Map<string, AbortController>, prefix: string): AbortController[] {
+  return [...running].filter(([k]) => k.startsWith(prefix) && /^\d+$/.test(k.slice(prefix.length))).map(([, c]) => c);
+}
+
+/**
+ * A step attempt stopped by a stop message (or whose job was not run for one) ends in the
+ * run's log, as a failure, unless the run has recorded its end already (the cancel or
+ * deadline that stopped it: the usual case, and then nothing is appended). The stop goes out
+ * before the fold that decided it is recorded (sync.ts), so the record may still say running:
+ * the `finished` appended then is folded after the cancel or deadline, and changes nothing
+ * (a late event). Without it, a stop that no fold of the run recorded (one told again after
+ * a retry of the run, tester 19) left the step running for ever: nothing else ends it.
+ */
+async function endStopped(sys: RunSystem, runId: string, cmd: StartCommand, fence: Fence | undefined): Promise<void> {
+  const [status, view] = await sys.store.statusAndProgress(runId, cmd.step);
+  if (status !== 'running' && status !== 'pending') return;
+  if (view && (view.attempt > cmd.attempt || (view.attempt === cmd.attempt && TERMINAL.has(view.status)))) return;
+  await appendAndSync(sys.ports, runId, { type: 'finished', step: cmd.step, attempt: cmd.attempt, ok: false, error: STOPPED }, `f|${cmd.step}|${cmd.attempt}`, fence);
 }
 
 /**
