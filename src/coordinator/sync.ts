@@ -50,9 +50,12 @@ function serialized<T>(p: SyncPorts, runId: string, fn: () => Promise<T>): Promi
 
 type FollowUp = Extract<Command, { type: 'window' | 'generate' }>;
 
-/** Fold `entries` (the log from `fromIndex` on, or read it) and act on the decisions. */
-export async function sync(p: SyncPorts, runId: string, entries?: EngineEvent[], fromIndex?: number): Promise<void> {
-  const { followUps, written } = await serialized(p, runId, () => syncLocked(p, runId, entries, fromIndex));
+/**
+ * Fold `entries` (the log from `fromIndex` on, or read it) and act on the decisions.
+ * `applied`: the last entry recorded when `entries` were read (an append says), if known.
+ */
+export async function sync(p: SyncPorts, runId: string, entries?: EngineEvent[], fromIndex?: number, applied?: number): Promise<void> {
+  const { followUps, written } = await serialized(p, runId, () => syncLocked(p, runId, entries, fromIndex, applied));
   await written;
   // Not awaited: a follow-up appends an event, which may have to wait for the append this
   // sync is part of. A lost one is asked for again when the log is folded anew.
@@ -67,7 +70,7 @@ interface Decided {
 
 const NOTHING: Decided = { followUps: [], written: Promise.resolve() };
 
-async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | undefined, fromIndex: number | undefined): Promise<Decided> {
+async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | undefined, fromIndex: number | undefined, appliedThen: number | undefined): Promise<Decided> {
   let c = p.cache.get(runId);
   // Folded anew: the starts and kills decided by entries already recorded were enqueued
   // and published before they were recorded (below), so they are not sent again (a run
@@ -96,7 +99,18 @@ async function syncLocked(p: SyncPorts, runId: string, entries: EngineEvent[] | 
   // returns too), the thread let go between chunks: a process taking up a run of 100,000
   // steps folds its whole log, and /healthz and other runs' requests are answered meanwhile.
   let list: EngineEvent[];
-  if (entries && fromIndex === c.next) list = entries;
+  if (entries && fromIndex === c.next) {
+    list = entries;
+    // A kept engine behind the log, handed what others appended since with this process's
+    // own append: what of it was recorded then was acted on by whoever recorded it. Before,
+    // a worker whose engine was from before a cancel and a retry of the run (both folded by
+    // the requests' run system) told the cancel's steps to stop again at the first
+    // completion after the retry, stopping their attempt 2 (tester 19,
+    // test/coordinator/retry-after-cancel.int.test.ts). An entry recorded in part only, or
+    // by a commit still on its way, is acted on again: told twice, which a worker takes as
+    // once (a stop names its attempt: step-worker.ts).
+    if (engineKept && appliedThen !== undefined) actedUpTo = appliedThen;
+  }
   else if (!engineKept) list = await p.store.readLog(runId, c.next);
   else {
     // A kept engine behind the log (a take-up, or entries another process appended): what
@@ -321,9 +335,9 @@ async function flush(p: SyncPorts, runId: string): Promise<void> {
     try {
       const from = p.cache.get(runId)?.next ?? 0;
       // Stamped with the time it is appended: the engine reads no clock (durations come from these).
-      const { appended, entries } = await p.store.append(runId, batch.map((b) => ({ event: { ...b.event, at: b.event.at ?? Date.now() }, dedupe: b.dedupe, ...(b.fence ? { fence: b.fence } : {}) })), from);
+      const { appended, entries, applied } = await p.store.append(runId, batch.map((b) => ({ event: { ...b.event, at: b.event.at ?? Date.now() }, dedupe: b.dedupe, ...(b.fence ? { fence: b.fence } : {}) })), from);
       batch.forEach((b, i) => b.early && b.done(appended[i]));
-      await sync(p, runId, entries, from);
+      await sync(p, runId, entries, from, applied);
       batch.forEach((b, i) => b.done(appended[i]));
     } catch (e) {
       batch.forEach((b) => b.fail(e));

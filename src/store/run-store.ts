@@ -144,18 +144,19 @@ export class RunStore extends RunQueries {
    * Append events, each once per dedupe key, and read the log from `from` on, at most
    * LOG_READ_ENTRIES of it (the caller reads on with readLog when that many came). An
    * event with a fence is appended only while its job's lock holds the fence's token.
+   * `applied`: the last entry recorded then (what the caller need not act on again).
    */
-  async append(id: string, events: Array<{ event: EngineEvent; dedupe: string; fence?: Fence }>, from: number): Promise<{ appended: boolean[]; entries: EngineEvent[] }> {
+  async append(id: string, events: Array<{ event: EngineEvent; dedupe: string; fence?: Fence }>, from: number): Promise<{ appended: boolean[]; entries: EngineEvent[]; applied: number }> {
     const args: Array<string | number> = [from, this.key(id), ...this.dueArgs(), id, LOG_READ_ENTRIES];
     const texts = events.map((e) => JSON.stringify(e.event));
     events.forEach((e, i) => args.push(e.dedupe, texts[i], e.fence?.key ?? '', e.fence?.token ?? ''));
-    const [flags, earlier, before] = await callScript<[string, string[], number]>(this.redis, 'eventAppend', [this.key(id, 'log'), this.key(id, 'seen')], args);
+    const [flags, earlier, before, applied] = await callScript<[string, string[], number, number]>(this.redis, 'eventAppend', [this.key(id, 'log'), this.key(id, 'seen')], args);
     const appended = [...flags].map((f) => f === '1');
     const entries = earlier.map((e) => JSON.parse(e) as EngineEvent);
     // What this call appended is not sent back (event-append-2.lua): it follows the entries
     // before it, read from the text that was stored, so a fold sees what the log holds.
     if (from + entries.length === before) texts.forEach((t, i) => appended[i] && entries.push(JSON.parse(t) as EngineEvent));
-    return { appended, entries };
+    return { appended, entries, applied: Number(applied) };
   }
 
   /**

@@ -19,9 +19,11 @@
   on the channel named like the sorted set.
   Returns { flags ('1' appended, '0' not (a duplicate, or the run ended), 'l' not (the
   lock is not the execution's), one per event), the entries from ARGV[1] on that were
-  there before this call (at most ARGV[7]), the log's length before this call }. The
-  events this call appended follow those in the log, in the order given: the caller has
-  them already, so they are not sent back.
+  there before this call (at most ARGV[7]), the log's length before this call, the index
+  of the last entry recorded (the run hash's `applied`; -1 when none) }. The events this
+  call appended follow those in the log, in the order given: the caller has them already,
+  so they are not sent back. What is recorded was acted on by whoever recorded it: the
+  caller does not enqueue its starts or tell its stops again (coordinator/sync.ts).
 ]]
 --#include mark-due
 local flags = {}
@@ -47,4 +49,4 @@ local from = tonumber(ARGV[1])
 local last = math.min(before, from + tonumber(ARGV[7])) - 1
 local entries = {}
 if last >= from then entries = redis.call('LRANGE', KEYS[1], from, last) end
-return { table.concat(flags), entries, before }
+return { table.concat(flags), entries, before, tonumber(redis.call('HGET', ARGV[2], 'applied') or '-1') }
