@@ -154,13 +154,20 @@ export class Coordinator {
     return n;
   }
 
+  /**
+   * Cancel a run: a `cancel` log entry, once per go of the run (its first, and each retry's).
+   * Its dedupe key names the go: with `cancel` alone, a cancel of a run retried after a cancel
+   * was taken for the first and not appended (200, and the run went on: tester 19).
+   */
   async cancel(id: string): Promise<RunView> {
-    const status = await this.sys.store.status(id);
-    if (!status) throw new StrataError('not_found', `no run "${id}"`);
+    const run = await this.sys.store.statusAndRetries(id);
+    if (!run) throw new StrataError('not_found', `no run "${id}"`);
+    const { status, retries } = run;
     if (status === 'succeeded' || status === 'failed' || status === 'cancelled') {
       throw new StrataError('run_not_active', `run ${id} has already ${status === 'cancelled' ? 'been cancelled' : status}`);
     }
-    await appendAndSync(this.sys.ports, id, { type: 'cancel', reason: 'cancelled by request' }, 'cancel');
+    // The first go's key is the one runs stored before kept (`cancel`).
+    await appendAndSync(this.sys.ports, id, { type: 'cancel', reason: 'cancelled by request' }, retries === 0 ? 'cancel' : `cancel|${retries}`);
     return (await this.sys.store.view(id, { cut: true }))!;
   }
 

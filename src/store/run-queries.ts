@@ -155,6 +155,12 @@ export class RunQueries extends RunKeys {
     return ((await this.redis.hget(this.key(id), 'status')) as RunStatus | null) ?? undefined;
   }
 
+  /** The run's status and how many times it was retried (strata runs retry), or undefined when there is no run. */
+  async statusAndRetries(id: string): Promise<{ status: RunStatus; retries: number } | undefined> {
+    const [status, retries] = await this.redis.hmget(this.key(id), 'status', 'retries');
+    return status ? { status: status as RunStatus, retries: Number(retries ?? 0) } : undefined;
+  }
+
   /** A step's engine attempt and status (not its executions), or undefined. */
   async progress(id: string, step: string): Promise<{ status: string; attempt: number } | undefined> {
     const s = await this.redis.hget(this.key(id, 'steps'), step);
