@@ -146,7 +146,7 @@ export class Quarterback {
         case 'start': this.launch(c); break;
         case 'window': void this.window(c); break;
         case 'generate': this.apply({ type: 'expandFailed', step: c.step, error: GENERATE_UNSUPPORTED }); break;
-        case 'kill': this.kill(c.step); break;
+        case 'kill': this.kill(c.step, c.attempt); break;
         // Each arming its own timer, as the coordinator keeps them (deadlines.ts timerKey).
         case 'deadline': this.arm(`${c.step}|d${c.armed}`, c.seconds, { type: 'deadline', step: c.step, armed: c.armed }); break;
         case 'backoff':
@@ -361,8 +361,10 @@ export class Quarterback {
     this.timers.arm(key, seconds, () => this.engine.status === 'running' && this.apply(event));
   }
 
-  private kill(step: string): void {
+  /** Stop `step`'s container, only if it runs the attempt the engine stopped (as a worker takes a stop message: src/worker/step-worker.ts). */
+  private kill(step: string, attempt?: number): void {
     const entry = this.live.get(step);
+    if (entry && attempt !== undefined && entry.attempt !== attempt) return;
     if (entry) entry.killed = true;
     this.driver.kill(step);
   }
