@@ -54,9 +54,10 @@ export function requestParamProblems(given: unknown, withValues: Record<string, 
   const read = paramsReadBy(withValues);
   if (read === undefined) return [];
   const known = [...read, ...Object.keys(used ?? {})];
+  // A key the used flow declares is right, in the wrong place: no other name is offered for it.
   return Object.keys(given).filter((k) => !read.has(k)).map((k, i) => ({
     path: at('params', k),
-    message: `no with value of { use: ${ref} } reads param "${k}"${didYouMean(k, known, i)} (a { use } request's params reach ${ref} only through its with: give its parameters there, as with.${k})`,
+    message: `no with value of { use: ${ref} } reads param "${k}"${used && Object.hasOwn(used, k) ? '' : didYouMean(k, known, i)} (a { use } request's params reach ${ref} only through its with: give its parameters there, as with.${k})`,
   }));
 }
 

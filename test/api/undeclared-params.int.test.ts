@@ -68,6 +68,15 @@ describe('a parameter the flow does not declare', () => {
     expect(await runCount()).toBe(before);
   });
 
+  it('of a { use } request that the used flow declares is offered no other name: the key is right, its place is with (tester 18)', async () => {
+    const nums = { apiVersion: 'strata/v1', kind: 'Flow', metadata: { name: 'nums', version: '1' }, spec: { params: { x: 1, y: [1, 2] }, root: { task: { image: 'alpine', command: ['echo', '{{ params.x }}'] } } } };
+    expect((await svc.call('POST', '/v1/flows', nums)).status).toBe(201);
+    const r = await svc.call('POST', '/v1/runs', { use: 'nums', params: { x: 5 } });
+    expect(r.status, r.text).toBe(400);
+    // It had said 'reads param "x" (did you mean "y"?)' for the x nums declares.
+    expect(r.body.error.message).toBe('params.x: no with value of { use: nums@1 } reads param "x" (a { use } request\'s params reach nums@1 only through its with: give its parameters there, as with.x)');
+  });
+
   it('in a hook call\'s body is refused, 400, and no run starts', async () => {
     const reg = await svc.call('POST', '/v1/hooks', { apiVersion: 'strata/v1', kind: 'Hook', metadata: { name: 'good-hook' }, spec: { use: 'counted@1', with: { count: 2 } } });
     expect(reg.status, reg.text).toBe(201);

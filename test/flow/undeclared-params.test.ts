@@ -28,4 +28,9 @@ describe('the refusals', () => {
     expect(requestParamProblems({ cont: 1 }, {}, 'f@1', { count: 1 })[0].message).toContain('(did you mean "count"?)');
     expect(requestParamProblems({ any: 1 }, { all: { var: 'params' } }, 'f@1', { count: 1 })).toEqual([]);
   });
+
+  it("names no other param for a key the used flow declares: the key is right, its place is with (tester 18: params.x said 'did you mean \"y\"?')", () => {
+    const [p] = requestParamProblems({ x: 5 }, {}, 'nums@1', { x: 1, y: [1, 2] });
+    expect(p.message).toBe('no with value of { use: nums@1 } reads param "x" (a { use } request\'s params reach nums@1 only through its with: give its parameters there, as with.x)');
+  });
 });
