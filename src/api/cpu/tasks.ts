@@ -210,7 +210,6 @@ export const TASKS = {
     const argo = await argoBody(input.body, { ...ctx.limits, maxDepth: sizes(ctx).limits.maxDepth }, versions, names);
     const req = argo ? readRunRequest({ ...argo.request, flow: argo.workflow }, sizes(ctx).limits) : readRunRequest(await pinLatest(nativeRunBody(input.body, ctx.limits), ctx.defs), sizes(ctx).limits);
     const isUse = req.request;
-    if (!argo && !isUse) await refuseOtherContent(req.flow, ctx.defs);
     checkParams(ctx, [[req.params, 'params'], ...(isUse ? [] : [[req.flow.spec.params, argo ? 'spec.params' : 'flow.spec.params'] as [unknown, string]]), ...withsOf(req.flow.spec.root, argo ? 'spec.root' : isUse ? '' : 'flow.spec.root')]);
     const units = argo?.units.map((u) => validateFlowDocument(u, sizes(ctx).limits)) ?? [];
     // The units this request registers are the latest of their names (a WorkflowTemplate sent to run, P2).
@@ -235,6 +234,8 @@ export const TASKS = {
     // An Argo Workflow's parameters without value or default; a `{ use }` of a WorkflowTemplate's
     // entry flow (runs submit --from) gives them in `with` (Argo tester 7, R4).
     if (used) checkRequiredParams(used, isUse ? { ...used.spec.params, ...usedWith(req.flow) } : params);
+    // Last: the document's own problems are said first, whatever is registered.
+    if (!argo && !isUse) await refuseOtherContent(req.flow, ctx.defs);
     return {
       run: prepareRun(req.ref, req.targets ? selectTargets(compiled.root, req.targets, compiled.stepIds) : compiled.root, params, compiled.stepIds),
       meta: { labels, ...(req.onEnd ? { onEnd: req.onEnd } : {}) } as RunMeta,
