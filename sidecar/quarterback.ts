@@ -15,7 +15,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunEngine } from '../src/engine/engine.ts';
 import { podScope } from '../src/engine/pod-scope.ts';
-import type { Command, DoneCommand, EngineEvent, StartCommand, StatusCommand, WindowCommand } from '../src/engine/types.ts';
+import type { Command, DoneCommand, EngineEvent, StartCommand, StatusCommand, TimerCommand, WindowCommand } from '../src/engine/types.ts';
+import { timerEvent, timerKey } from '../src/engine/timer-names.ts';
 import type { JsonValue } from '../src/flow/types.ts';
 import type { FailureReason } from '../src/engine/timeout-error.ts';
 import { isLeaf, joinId, POD_EXIT_CODE } from '../src/plan/plan-node.ts';
@@ -147,11 +148,11 @@ export class Quarterback {
         case 'window': void this.window(c); break;
         case 'generate': this.apply({ type: 'expandFailed', step: c.step, error: GENERATE_UNSUPPORTED }); break;
         case 'kill': this.kill(c.step, c.attempt); break;
-        // Each arming its own timer, as the coordinator keeps them (deadlines.ts timerKey).
-        case 'deadline': this.arm(`${c.step}|d${c.armed}`, c.seconds, { type: 'deadline', step: c.step, armed: c.armed }); break;
+        // Each arming its own timer, as the coordinator keeps them (timer-names.ts).
+        case 'deadline': this.arm(c); break;
         case 'backoff':
           this.send({ type: 'log', step: c.step, stream: 'stderr', chunk: `strata: attempt ${c.attempt} in ${c.seconds} s (retry back-off)\n` });
-          this.arm(`${c.step}|${c.attempt}|${c.started ?? 0}`, c.seconds, { type: 'backoff', step: c.step, attempt: c.attempt, ...(c.started !== undefined ? { started: c.started } : {}) });
+          this.arm(c);
           break;
         case 'done': this.doneCmd = c; this.timers.clear(); this.maybeFinish(); break;
         case 'ask': this.send({ type: 'ask', steps: c.steps }); break;
@@ -357,8 +358,9 @@ export class Quarterback {
   }
 
   /** A composite's deadline or a leaf's back-off: its event comes back when the time is up, while the pod runs. */
-  private arm(key: string, seconds: number, event: EngineEvent): void {
-    this.timers.arm(key, seconds, () => this.engine.status === 'running' && this.apply(event));
+  private arm(t: TimerCommand): void {
+    const event = timerEvent(t);
+    this.timers.arm(timerKey(t), t.seconds, () => this.engine.status === 'running' && this.apply(event));
   }
 
   /** Stop `step`'s container, only if it runs the attempt the engine stopped (as a worker takes a stop message: src/worker/step-worker.ts). */

@@ -21,27 +21,11 @@
  */
 import type { Redis } from 'ioredis';
 import type { TimerCommand } from '../engine/types.ts';
+import { timerKey, timerOfKey, type TimerName } from '../engine/timer-names.ts';
 import { minOf } from '../flow/append-all.ts';
 
-/** What passed: a deadline (which arming of the step's) or a back-off (before which attempt). */
-export type PassedTimer = { type: 'deadline'; armed: number } | { type: 'backoff'; attempt: number; started?: number };
-
-/** Append the timer's event. */
-export type FireDeadline = (runId: string, step: string, timer: PassedTimer) => Promise<void>;
-
-/** The timer's key within its run (`step`, `step|d2`, `step|3`): one timer per key, however often it is armed. */
-export function timerKey(t: TimerCommand): string {
-  if (t.type === 'backoff') return t.started !== undefined ? `${t.step}|${t.attempt}|s${t.started}` : `${t.step}|${t.attempt}`;
-  return t.armed > 1 ? `${t.step}|d${t.armed}` : t.step;
-}
-
-/** The timer a member's key (after its run id) names; run ids and step ids hold no `|`. */
-function passedOf(key: string[]): PassedTimer {
-  const [, third, fourth] = key;
-  if (third === undefined) return { type: 'deadline', armed: 1 };
-  if (third.startsWith('d')) return { type: 'deadline', armed: Number(third.slice(1)) };
-  return { type: 'backoff', attempt: Number(third), ...(fourth?.startsWith('s') ? { started: Number(fourth.slice(1)) } : {}) };
-}
+/** Append the event of the timer that passed (timer-names.ts timerEvent). */
+export type FireDeadline = (runId: string, timer: TimerName) => Promise<void>;
 
 export class DeadlineBook {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -107,8 +91,8 @@ export class DeadlineBook {
 
   private async fireOne(member: string): Promise<void> {
     this.timers.delete(member);
-    const [runId, ...key] = member.split('|');
-    await this.fire(runId, key[0], passedOf(key));
+    const at = member.indexOf('|');
+    await this.fire(member.slice(0, at), timerOfKey(member.slice(at + 1)));
     // Removed once its event is in the log (appending is deduplicated, so firing twice is harmless).
     await this.redis.zrem(this.key, member);
   }

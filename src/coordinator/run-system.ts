@@ -16,6 +16,7 @@ import { RunStore } from '../store/run-store.ts';
 import { EngineCache } from './engine-cache.ts';
 import { expand } from './expander.ts';
 import { DeadlineBook } from './deadlines.ts';
+import { timerDedupe, timerEvent } from '../engine/timer-names.ts';
 import { appendAndSync, syncLocal, syncLocalBeside, type SyncPorts } from './sync.ts';
 import { readWindow } from './window-reader.ts';
 import { STEP_QUEUE, stepJobId, type StepJobData } from '../worker/step-job.ts';
@@ -114,11 +115,10 @@ export function createRunSystem(o: RunSystemOptions): RunSystem {
       for (const c of fresh) if (c.type === 'backoff') await store.appendLogLine(runId, c.step, `strata: attempt ${c.attempt} in ${c.seconds} s (retry back-off)\n`);
     },
   };
-  deadlines.onFire(async (runId, step, t) => {
+  deadlines.onFire(async (runId, t) => {
     if ((await store.status(runId)) !== 'running') return;
-    // Each arming of a step's deadline is appended once (a step started again has its own: deadlines.ts).
-    if (t.type === 'deadline') await appendAndSync(ports, runId, { type: 'deadline', step, armed: t.armed }, t.armed > 1 ? `d|${step}|${t.armed}` : `d|${step}`);
-    else await appendAndSync(ports, runId, { type: 'backoff', step, attempt: t.attempt, ...(t.started !== undefined ? { started: t.started } : {}) }, t.started !== undefined ? `b|${step}|${t.attempt}|${t.started}` : `b|${step}|${t.attempt}`);
+    // Each timer's event is appended once (a step started again arms its own: timer-names.ts).
+    await appendAndSync(ports, runId, timerEvent(t), timerDedupe(t));
   });
   return {
     store, queue, ports, bullPrefix, cancelChannel, observer, deadlines, limits: runLimits(limits),

@@ -11,7 +11,7 @@ import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { LOG_READ_ENTRIES, type CommitEntry, type Fence, type RunStore } from '../store/run-store.ts';
 import { EngineCache, fold } from './engine-cache.ts';
 import { appendAll } from '../flow/append-all.ts';
-import { timerKey } from './deadlines.ts';
+import { timerKey } from '../engine/timer-names.ts';
 
 /** The I/O a sync needs besides the run store. */
 export interface SyncPorts {
