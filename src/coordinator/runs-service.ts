@@ -23,13 +23,13 @@ function artifactName(name: string): boolean {
 const ENDED = new Set(['succeeded', 'failed', 'cancelled']);
 
 export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEventsHub, artifactsDir: string, logsHub?: RunLogsHub): RunsPort {
-  const runPlan = async (id: string): Promise<RunPlan | undefined> => {
-    const events = await sys.store.redis.llen(sys.store.key(id, 'events'));
+  /** The run's plan and the units it expanded, as graphs: what plan order reads. */
+  const planGraphs = async (id: string): Promise<Omit<RunPlan, 'events'> | undefined> => {
     const stored = await sys.store.plan(id);
     if (!stored) return undefined;
     const expansions: Record<string, PlanGraph> = {};
     for (const [step, e] of await sys.store.expansions(id)) expansions[step] = planGraph(e.body, step);
-    return { graph: planGraph(stored.root, ''), expansions, events };
+    return { graph: planGraph(stored.root, ''), expansions };
   };
   /**
    * What a follower of the run's logs starts from: each step's log as kept, every step's in
@@ -40,7 +40,7 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
     if (step !== undefined) return sys.store.logBacklog(id, [step]);
     const chunks = await sys.store.logBacklog(id);
     if (chunks.length < 2) return chunks;
-    const plan = await runPlan(id);
+    const plan = await planGraphs(id);
     if (!plan) return chunks;
     const at = new Map(inPlanOrder(chunks.map((c) => c.step), plan.graph, plan.expansions).map((s, i) => [s, i]));
     return chunks.sort((a, b) => at.get(a.step)! - at.get(b.step)!);
@@ -136,6 +136,11 @@ export function runsService(sys: RunSystem, coordinator: Coordinator, hub: RunEv
       const { total, counts } = await sys.store.stepsPage(id, { limit: 0 });
       return { total, done: total - (counts.pending ?? 0) - (counts.running ?? 0), counts };
     },
-    plan: runPlan,
+    async plan(id) {
+      // Counted before the plan is read: a viewer resumes the events from here and misses none.
+      const events = await sys.store.redis.llen(sys.store.key(id, 'events'));
+      const graphs = await planGraphs(id);
+      return graphs && { ...graphs, events };
+    },
   };
 }
