@@ -57,13 +57,19 @@ async function publishThenSentinel(runId: string, messages: unknown[], sentinel:
   await exited;
 }
 
+/** A run of `root` around a gated task (gated: it waits for `go` in a fresh directory), once its attempt 1 has started. */
+async function startGated(root: (task: unknown) => unknown, name: string): Promise<{ dir: string; runId: string }> {
+  const dir = tempDir();
+  const r = await svc.call('POST', '/v1/runs', { flow: flowDoc(root(gated(dir)), name) });
+  expect(r.status).toBe(202);
+  const runId = r.body.runId as string;
+  await until('attempt 1 to start', () => starts(dir) === 1, 30_000);
+  return { dir, runId };
+}
+
 describe.each(LEVELS)('a stop message for an earlier attempt, $level', ({ root, stopped, inner }) => {
   it('leaves the attempt that runs now alone: it ends, and so does the run', async () => {
-    const dir = tempDir();
-    const r = await svc.call('POST', '/v1/runs', { flow: flowDoc(root(gated(dir)), 'stale-stop') });
-    expect(r.status).toBe(202);
-    const runId = r.body.runId as string;
-    await until('attempt 1 to start', () => starts(dir) === 1, 30_000);
+    const { dir, runId } = await startGated(root, 'stale-stop');
     expect((await svc.call('POST', `/v1/runs/${runId}/cancel`)).status).toBe(200);
     expect((await svc.waitRun(runId)).status).toBe('cancelled');
     expect((await svc.call('POST', `/v1/runs/${runId}/retry`)).status).toBe(200);
@@ -81,11 +87,7 @@ describe.each(LEVELS)('a stop message for an earlier attempt, $level', ({ root, 
 
 describe.each(LEVELS)('a stop message that no cancel of the run recorded, $level', ({ root, stopped, inner }) => {
   it('ends the attempt it stops in the run\'s log: the step fails, the run ends', async () => {
-    const dir = tempDir();
-    const r = await svc.call('POST', '/v1/runs', { flow: flowDoc(root(gated(dir)), 'stray-stop') });
-    expect(r.status).toBe(202);
-    const runId = r.body.runId as string;
-    await until('attempt 1 to start', () => starts(dir) === 1, 30_000);
+    const { dir, runId } = await startGated(root, 'stray-stop');
     await publishThenSentinel(runId, [{ runId, step: stopped, attempt: 1 }], 'sentinel');
     const run = await svc.waitRun(runId, 30_000);
     expect(run.status).toBe('failed');
